@@ -1,0 +1,125 @@
+#!/usr/bin/env node
+import { parseArgs } from 'node:util';
+import { CONFIG_VARIABLES, ConfigError, loadConfig, type Config } from '../config.js';
+import { checkMobileNumber } from '../domain/phone.js';
+import { createLogger } from '../logging.js';
+import { loadOrCreateDataKeyFile } from '../privacy/data-key.js';
+import { FieldCipher } from '../privacy/field-cipher.js';
+import { openStore } from '../store/database.js';
+import { migrateToLatest } from '../store/migrations/index.js';
+import { OutboxStore } from '../store/outbox-store.js';
+import { startServer } from './server.js';
+
+const USAGE = `usage: healthcode <command>
+
+commands:
+  serve                      start the HTTP service (what npm start runs)
+  migrate                    bring the database schema up to date
+  outbox [--phone P] [--limit N]
+                             read the SMS outbox of the default provider (sign-in codes)
+  help                       this text and the environment variables
+
+environment:
+${Object.entries(CONFIG_VARIABLES)
+  .map(([name, text]) => `  ${name.padEnd(28)} ${text}`)
+  .join('\n')}
+`;
+
+function fail(message: string, code = 2): never {
+  process.stderr.write(`healthcode: ${message}\n`);
+  process.exit(code);
+}
+
+function config(): Config {
+  try {
+    return loadConfig(process.env);
+  } catch (error) {
+    if (error instanceof ConfigError) fail(error.message);
+    throw error;
+  }
+}
+
+async function serve(): Promise<void> {
+  const cfg = config();
+  const logger = createLogger(cfg.logLevel);
+  const server = await startServer(cfg, logger);
+  logger.info({ url: server.url, docs: `${server.url}/docs`, engine: server.store.engine, mode: cfg.mode }, `healthcode is running: open ${server.url}/docs`);
+
+  let stopping = false;
+  const stop = async (signal: string) => {
+    if (stopping) {
+      logger.warn({ signal }, 'second signal: exiting now');
+      process.exit(1);
+    }
+    stopping = true;
+    logger.info({ signal }, 'shutting down: finishing requests in flight');
+    const timer = setTimeout(() => {
+      logger.error({ graceSeconds: cfg.shutdownGraceSeconds }, 'requests did not finish in time; exiting');
+      process.exit(1);
+    }, cfg.shutdownGraceSeconds * 1000);
+    timer.unref();
+    await server.close();
+    logger.info('stopped');
+    process.exit(0);
+  };
+  process.once('SIGTERM', () => void stop('SIGTERM'));
+  process.once('SIGINT', () => void stop('SIGINT'));
+}
+
+async function migrate(): Promise<void> {
+  const cfg = config();
+  const store = await openStore(cfg.database);
+  try {
+    const applied = await migrateToLatest(store.db);
+    process.stdout.write(applied.length ? `applied: ${applied.join(', ')}\n` : 'schema is up to date\n');
+  } finally {
+    await store.close();
+  }
+}
+
+async function outbox(args: string[]): Promise<void> {
+  const { values } = parseArgs({ args, options: { phone: { type: 'string' }, limit: { type: 'string', default: '20' } } });
+  const limit = Number(values.limit);
+  if (!Number.isInteger(limit) || limit < 1 || limit > 1000) fail(`--limit: must be a whole number from 1 to 1000, got '${values.limit}'`);
+  let phone: string | undefined;
+  if (values.phone !== undefined) {
+    const checked = checkMobileNumber(values.phone);
+    if (!checked.ok) fail(`--phone: ${checked.message}`);
+    phone = checked.value;
+  }
+  const cfg = config();
+  const key = cfg.dataKey ?? loadOrCreateDataKeyFile(cfg.dataKeyFile).key;
+  const store = await openStore(cfg.database);
+  try {
+    await migrateToLatest(store.db);
+    const messages = await new OutboxStore(store.db, new FieldCipher(key)).list(limit, phone);
+    if (messages.length === 0) process.stdout.write('the outbox is empty\n');
+    for (const m of messages) process.stdout.write(`${new Date(m.createdAt).toISOString()}  ${m.channel}  ${m.recipient}  ${m.body}\n`);
+  } finally {
+    await store.close();
+  }
+}
+
+async function main(argv: string[]): Promise<void> {
+  const [command, ...rest] = argv;
+  switch (command) {
+    case 'serve':
+      return serve();
+    case 'migrate':
+      return migrate();
+    case 'outbox':
+      return outbox(rest);
+    case 'help':
+    case '--help':
+    case '-h':
+      process.stdout.write(USAGE);
+      return;
+    default:
+      process.stderr.write(command === undefined ? USAGE : `healthcode: unknown command '${command}'\n\n${USAGE}`);
+      process.exit(2);
+  }
+}
+
+main(process.argv.slice(2)).catch((error: unknown) => {
+  fail(error instanceof Error ? error.message : String(error), 1);
+});

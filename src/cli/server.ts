@@ -1,0 +1,67 @@
+import type { FastifyInstance } from 'fastify';
+import type { Logger } from 'pino';
+import type { Config } from '../config.js';
+import { systemClock, type Clock } from '../domain/clock.js';
+import { buildApp } from '../http/app.js';
+import { loadOrCreateDataKeyFile } from '../privacy/data-key.js';
+import { createContext } from '../services/context.js';
+import { loadDemoData } from '../services/demo-data.js';
+import { createServices } from '../services/services.js';
+import { openStore, type Store } from '../store/database.js';
+import { migrateToLatest } from '../store/migrations/index.js';
+
+export interface RunningServer {
+  app: FastifyInstance;
+  store: Store;
+  url: string;
+  close(): Promise<void>;
+}
+
+/** Opens the database, migrates it, loads demo data where due, and starts listening. */
+export async function startServer(config: Config, logger: Logger, clock: Clock = systemClock): Promise<RunningServer> {
+  let dataKey = config.dataKey;
+  if (!dataKey) {
+    const file = loadOrCreateDataKeyFile(config.dataKeyFile);
+    if (file.created) logger.warn({ path: config.dataKeyFile }, 'generated a new data key; back it up: without it the personal data cannot be read');
+    dataKey = file.key;
+  }
+  const store = await openStore(config.database);
+  try {
+    const applied = await migrateToLatest(store.db);
+    if (applied.length > 0) logger.info({ applied, engine: store.engine }, 'database migrated');
+    const services = createServices(
+      createContext({
+        store,
+        clock,
+        dataKey,
+        logger,
+        settings: {
+          mode: config.mode,
+          timeZone: config.timeZone,
+          sessionTtlSeconds: config.sessionTtlSeconds,
+          signInCodeTtlSeconds: config.signInCodeTtlSeconds,
+        },
+      }),
+    );
+    const fresh = applied.includes('0001-foundation');
+    if (config.demoData === 'on' || (config.demoData === 'auto' && store.engine === 'sqlite' && fresh)) {
+      const phones = await loadDemoData(services);
+      logger.info({ residents: phones.length }, 'demo data loaded (region 330110 Yuhang); the README lists the demo phones to sign in with');
+    }
+    const app = await buildApp({ services, bodyLimitBytes: config.bodyLimitBytes });
+    const address = await app.listen({ host: config.host, port: config.port });
+    const url = address.replace('[::1]', 'localhost');
+    return {
+      app,
+      store,
+      url,
+      close: async () => {
+        await app.close();
+        await store.close();
+      },
+    };
+  } catch (error) {
+    await store.close();
+    throw error;
+  }
+}

@@ -1,0 +1,140 @@
+import { resolve } from 'node:path';
+import { decodeDataKey } from './privacy/data-key.js';
+
+/** Service configuration, read from environment variables and validated before anything starts. */
+
+export type Mode = 'development' | 'production';
+export type DatabaseConfig = { kind: 'sqlite'; path: string } | { kind: 'postgres'; url: string };
+
+export interface Config {
+  mode: Mode;
+  host: string;
+  port: number;
+  database: DatabaseConfig;
+  dataDir: string;
+  /** From HEALTHCODE_DATA_KEY; when absent the key lives in `<dataDir>/keys/data.key`. */
+  dataKey: Buffer | undefined;
+  dataKeyFile: string;
+  demoData: 'auto' | 'on' | 'off';
+  logLevel: 'fatal' | 'error' | 'warn' | 'info' | 'debug' | 'trace' | 'silent';
+  bodyLimitBytes: number;
+  sessionTtlSeconds: number;
+  signInCodeTtlSeconds: number;
+  timeZone: string;
+  shutdownGraceSeconds: number;
+}
+
+export class ConfigError extends Error {
+  constructor(readonly problems: string[]) {
+    super(`invalid configuration:\n${problems.map((p) => `  - ${p}`).join('\n')}`);
+    this.name = 'ConfigError';
+  }
+}
+
+/** Every variable the service reads, with its meaning; `healthcode help` prints this. */
+export const CONFIG_VARIABLES: Record<string, string> = {
+  HEALTHCODE_MODE: 'development (default) or production; production never logs sign-in codes and requires explicit settings',
+  HEALTHCODE_HOST: 'address to listen on (default 127.0.0.1)',
+  HEALTHCODE_PORT: 'TCP port, 0-65535 (default 8080; 0 picks a free one)',
+  HEALTHCODE_DATABASE_URL: 'sqlite:<path> (default sqlite:<data dir>/healthcode.db) or postgres://user@host:port/db',
+  HEALTHCODE_DATA_DIR: 'directory for the embedded database and the data key (default ./data)',
+  HEALTHCODE_DATA_KEY: 'base64 of 32 random bytes encrypting personal data; default: generated into <data dir>/keys/data.key',
+  HEALTHCODE_DEMO_DATA: 'auto (default: on for a new embedded database), on or off',
+  HEALTHCODE_LOG_LEVEL: 'fatal, error, warn, info (default), debug, trace or silent',
+  HEALTHCODE_BODY_LIMIT: 'largest request body in bytes (default 1048576)',
+  HEALTHCODE_SESSION_TTL: 'resident session lifetime in seconds (default 43200)',
+  HEALTHCODE_SIGN_IN_CODE_TTL: 'one-time sign-in code lifetime in seconds (default 300)',
+  HEALTHCODE_TIME_ZONE: 'IANA time zone for calendar dates (default Asia/Shanghai)',
+  HEALTHCODE_SHUTDOWN_GRACE: 'seconds to let requests finish on SIGTERM (default 10)',
+};
+
+type Env = Record<string, string | undefined>;
+
+export function loadConfig(env: Env, cwd = process.cwd()): Config {
+  const problems: string[] = [];
+  const read = (name: string): string | undefined => {
+    const value = env[name];
+    return value === undefined || value === '' ? undefined : value;
+  };
+  const oneOf = <T extends string>(name: string, allowed: readonly T[], fallback: T): T => {
+    const value = read(name);
+    if (value === undefined) return fallback;
+    if ((allowed as readonly string[]).includes(value)) return value as T;
+    problems.push(`${name}: must be one of ${allowed.join(', ')}, got '${value}'`);
+    return fallback;
+  };
+  const integer = (name: string, fallback: number, min: number, max: number): number => {
+    const value = read(name);
+    if (value === undefined) return fallback;
+    const n = Number(value);
+    if (!/^\d+$/.test(value) || n < min || n > max) {
+      problems.push(`${name}: must be a whole number from ${min} to ${max}, got '${value}'`);
+      return fallback;
+    }
+    return n;
+  };
+
+  const mode = oneOf('HEALTHCODE_MODE', ['development', 'production'] as const, 'development');
+  const host = read('HEALTHCODE_HOST') ?? '127.0.0.1';
+  const port = integer('HEALTHCODE_PORT', 8080, 0, 65535);
+  const dataDir = resolve(cwd, read('HEALTHCODE_DATA_DIR') ?? 'data');
+
+  let database: DatabaseConfig = { kind: 'sqlite', path: resolve(dataDir, 'healthcode.db') };
+  const url = read('HEALTHCODE_DATABASE_URL');
+  if (url !== undefined) {
+    if (url.startsWith('sqlite:')) {
+      const path = url.slice('sqlite:'.length);
+      if (path === '') problems.push(`HEALTHCODE_DATABASE_URL: sqlite: needs a file path, e.g. sqlite:./data/healthcode.db`);
+      database = { kind: 'sqlite', path: path === ':memory:' ? path : resolve(cwd, path) };
+    } else if (/^postgres(ql)?:\/\//.test(url)) {
+      try {
+        new URL(url);
+        database = { kind: 'postgres', url };
+      } catch {
+        problems.push('HEALTHCODE_DATABASE_URL: is not a valid postgres:// URL');
+      }
+    } else {
+      problems.push(`HEALTHCODE_DATABASE_URL: must start with sqlite: or postgres://`);
+    }
+  }
+
+  let dataKey: Buffer | undefined;
+  const keyText = read('HEALTHCODE_DATA_KEY');
+  if (keyText !== undefined) {
+    dataKey = decodeDataKey(keyText);
+    // Never echo the value: it is the secret.
+    if (!dataKey) problems.push('HEALTHCODE_DATA_KEY: must be base64 of exactly 32 bytes (e.g. `openssl rand -base64 32`)');
+  }
+
+  const timeZone = read('HEALTHCODE_TIME_ZONE') ?? 'Asia/Shanghai';
+  try {
+    new Intl.DateTimeFormat('en', { timeZone });
+  } catch {
+    problems.push(`HEALTHCODE_TIME_ZONE: '${timeZone}' is not an IANA time zone`);
+  }
+
+  const config: Config = {
+    mode,
+    host,
+    port,
+    database,
+    dataDir,
+    dataKey,
+    dataKeyFile: resolve(dataDir, 'keys', 'data.key'),
+    demoData: oneOf('HEALTHCODE_DEMO_DATA', ['auto', 'on', 'off'] as const, 'auto'),
+    logLevel: oneOf('HEALTHCODE_LOG_LEVEL', ['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent'] as const, 'info'),
+    bodyLimitBytes: integer('HEALTHCODE_BODY_LIMIT', 1_048_576, 1024, 104_857_600),
+    sessionTtlSeconds: integer('HEALTHCODE_SESSION_TTL', 43_200, 60, 2_592_000),
+    signInCodeTtlSeconds: integer('HEALTHCODE_SIGN_IN_CODE_TTL', 300, 30, 3600),
+    timeZone,
+    shutdownGraceSeconds: integer('HEALTHCODE_SHUTDOWN_GRACE', 10, 0, 600),
+  };
+  if (mode === 'production' && database.kind === 'sqlite' && url === undefined) {
+    problems.push('HEALTHCODE_DATABASE_URL: must be set explicitly in production mode');
+  }
+  if (mode === 'production' && config.demoData === 'on') {
+    problems.push('HEALTHCODE_DEMO_DATA: demo residents must not be loaded in production mode');
+  }
+  if (problems.length > 0) throw new ConfigError(problems);
+  return config;
+}

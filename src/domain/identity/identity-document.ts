@@ -1,0 +1,72 @@
+import type { Checked } from '../field-errors.js';
+import { toAlpha2 } from '../countries.js';
+import { checkForeignPermanentResidenceId } from './foreign-permanent-residence-id.js';
+import { checkMainlandResidentId } from './mainland-resident-id.js';
+import { checkPassportNumber } from './passport.js';
+import { checkResidencePermit } from './residence-permit.js';
+
+export const ID_TYPES = [
+  'resident_id',
+  'hmt_residence_permit',
+  'foreign_permanent_residence',
+  'passport',
+] as const;
+export type IdType = (typeof ID_TYPES)[number];
+
+/** An identity document as the resident typed it. */
+export interface IdentityInput {
+  idType: string;
+  idNumber: string;
+  /** Issuing country of a passport (ISO 3166 alpha-2 or alpha-3); ignored for other types. */
+  idCountry?: string | undefined;
+}
+
+/** A validated, normalised identity document. `key` is unique per person and is what the blind index hashes. */
+export interface IdentityDocument {
+  type: IdType;
+  number: string;
+  country?: string;
+  key: string;
+}
+
+export type IdentityCheck =
+  | { ok: true; value: IdentityDocument }
+  | { ok: false; field: 'idType' | 'idNumber' | 'idCountry'; message: string };
+
+export function isIdType(value: string): value is IdType {
+  return (ID_TYPES as readonly string[]).includes(value);
+}
+
+/** Validates an identity document; `today` bounds birth dates. */
+export function checkIdentity(input: IdentityInput, today: Date): IdentityCheck {
+  const { idType, idCountry } = input;
+  const idNumber = input.idNumber.trim();
+  if (!isIdType(idType)) return { ok: false, field: 'idType', message: `must be one of ${ID_TYPES.join(', ')}` };
+  let checked: Checked<string>;
+  let country: string | undefined;
+  switch (idType) {
+    case 'resident_id':
+      checked = checkMainlandResidentId(idNumber, today);
+      break;
+    case 'hmt_residence_permit':
+      checked = checkResidencePermit(idNumber, today);
+      break;
+    case 'foreign_permanent_residence':
+      checked = checkForeignPermanentResidenceId(idNumber, today);
+      break;
+    case 'passport': {
+      country = idCountry === undefined ? undefined : toAlpha2(idCountry);
+      if (country === undefined) {
+        return { ok: false, field: 'idCountry', message: 'a passport needs its issuing country as an ISO 3166 code' };
+      }
+      checked = checkPassportNumber(idNumber, country);
+      break;
+    }
+  }
+  if (!checked.ok) return { ok: false, field: 'idNumber', message: checked.message };
+  const key = country ? `${idType}:${country}:${checked.value}` : `${idType}:${checked.value}`;
+  const value: IdentityDocument = { type: idType, number: checked.value, key };
+  if (country) value.country = country;
+  return { ok: true, value };
+}
+

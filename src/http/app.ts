@@ -1,0 +1,67 @@
+import { randomUUID } from 'node:crypto';
+import swagger from '@fastify/swagger';
+import swaggerUi from '@fastify/swagger-ui';
+import type { TypeBoxTypeProvider } from '@fastify/type-provider-typebox';
+import { validatorCompiler } from './validation.js';
+import Fastify, { type FastifyBaseLogger, type FastifyInstance } from 'fastify';
+import type { Services } from '../services/services.js';
+import { installMetrics } from './metrics.js';
+import { handleError, problem, sendProblem } from './problem.js';
+import { declarationRoutes } from './routes/declaration-routes.js';
+import { regionRoutes } from './routes/region-routes.js';
+import { residentRoutes } from './routes/resident-routes.js';
+import { signInRoutes } from './routes/sign-in-routes.js';
+import { systemRoutes } from './routes/system-routes.js';
+import { ProblemSchema } from './schemas.js';
+
+export interface AppOptions {
+  services: Services;
+  bodyLimitBytes: number;
+}
+
+export const API_VERSION = '0.1.0';
+
+/** The HTTP API: Fastify with validated schemas, problem+json errors, OpenAPI at /docs and Prometheus metrics. */
+export async function buildApp({ services, bodyLimitBytes }: AppOptions): Promise<FastifyInstance> {
+  const app = Fastify({
+    // pino's Logger is Fastify's logger; only the declared types differ.
+    loggerInstance: services.ctx.logger as unknown as FastifyBaseLogger,
+    bodyLimit: bodyLimitBytes,
+    genReqId: () => randomUUID(),
+    routerOptions: { maxParamLength: 200 },
+  }).withTypeProvider<TypeBoxTypeProvider>();
+
+  app.addSchema(ProblemSchema);
+  app.setErrorHandler(handleError);
+  app.setNotFoundHandler((request, reply) => sendProblem(reply, problem('not-found', `no route ${request.method} ${request.url.split('?')[0]}`, request.url.split('?')[0] ?? '/')));
+  app.setValidatorCompiler(validatorCompiler);
+  const metrics = installMetrics(app);
+
+  await app.register(swagger, {
+    openapi: {
+      openapi: '3.1.0',
+      info: {
+        title: 'healthcode API',
+        version: API_VERSION,
+        description: 'Health codes with public rules, explained colours and purpose-bound access. Errors are RFC 9457 problem details.',
+      },
+      components: { securitySchemes: { bearerAuth: { type: 'http', scheme: 'bearer', bearerFormat: 'JWT' } } },
+      tags: [
+        { name: 'residents', description: 'Registration, own data, export and deletion' },
+        { name: 'households', description: 'Dependents without phones' },
+        { name: 'sign-in', description: 'Phone and one-time code' },
+        { name: 'declarations', description: 'Travel, contacts, symptoms' },
+        { name: 'reference', description: 'Public reference data' },
+        { name: 'operations', description: 'Health, readiness, metrics' },
+      ],
+    },
+  });
+  await app.register(swaggerUi, { routePrefix: '/docs' });
+
+  await app.register(systemRoutes, { store: services.ctx.store, metrics });
+  await app.register(regionRoutes);
+  await app.register(residentRoutes, { services });
+  await app.register(signInRoutes, { services });
+  await app.register(declarationRoutes, { services });
+  return app;
+}

@@ -1,0 +1,124 @@
+import type { FastifyError, FastifyReply, FastifyRequest } from 'fastify';
+import { InvalidInputError, type FieldError } from '../domain/field-errors.js';
+import { ConflictError, NotFoundError, TooManyRequestsError, UnauthenticatedError } from '../services/service-errors.js';
+
+/**
+ * Errors as RFC 9457 problem details. `type` is stable and resolves on this server to a description;
+ * `field` names the first offending input, `errors` lists them all.
+ */
+export const PROBLEM_TYPES = {
+  'malformed-request': { status: 400, title: 'The request is malformed', description: 'The body is not valid JSON, or does not have the shape the endpoint documents (a missing, extra or mistyped field).' },
+  'invalid-field': { status: 422, title: 'A field has an invalid value', description: 'The request is well-formed but a value breaks a rule: an ID number with a wrong check digit, a date in the future, an unknown region code.' },
+  unauthenticated: { status: 401, title: 'Sign in first', description: 'The endpoint needs a valid session token (Authorization: Bearer …), or a sign-in code was wrong or expired.' },
+  'not-found': { status: 404, title: 'Not found', description: 'Nothing exists at this address that you may see.' },
+  conflict: { status: 409, title: 'Already registered', description: 'The request collides with an existing record; which one is not disclosed.' },
+  'payload-too-large': { status: 413, title: 'The request body is too large', description: 'Request bodies are limited in size; split the request.' },
+  'unsupported-media-type': { status: 415, title: 'Unsupported content type', description: 'Send request bodies as application/json.' },
+  'too-many-requests': { status: 429, title: 'Too many requests', description: 'Wait for the number of seconds in Retry-After.' },
+  'not-ready': { status: 503, title: 'Not ready', description: 'A dependency (the database) does not answer.' },
+  internal: { status: 500, title: 'Internal error', description: 'Something failed on our side; the request id in the logs identifies it.' },
+} as const;
+
+export type ProblemType = keyof typeof PROBLEM_TYPES;
+
+export interface Problem {
+  type: string;
+  title: string;
+  status: number;
+  detail: string;
+  instance: string;
+  field?: string;
+  errors?: FieldError[];
+}
+
+export function problem(type: ProblemType, detail: string, instance: string, errors?: FieldError[]): Problem {
+  const { status, title } = PROBLEM_TYPES[type];
+  const body: Problem = { type: `/problems/${type}`, title, status, detail, instance };
+  if (errors && errors.length > 0) {
+    body.field = errors[0]!.field;
+    body.errors = errors;
+  }
+  return body;
+}
+
+export function sendProblem(reply: FastifyReply, body: Problem): FastifyReply {
+  return reply.code(body.status).type('application/problem+json; charset=utf-8').send(body);
+}
+
+/** `/stays/0/arrival` -> `stays[0].arrival`. */
+function fieldFromPointer(pointer: string): string {
+  return pointer
+    .split('/')
+    .filter(Boolean)
+    .map((part) => part.replace(/~1/g, '/').replace(/~0/g, '~'))
+    .reduce((path, part) => (/^\d+$/.test(part) ? `${path}[${part}]` : path ? `${path}.${part}` : part), '');
+}
+
+interface AjvIssue {
+  instancePath: string;
+  keyword: string;
+  message?: string;
+  params: Record<string, unknown>;
+}
+
+function schemaErrors(issues: AjvIssue[], context: string | undefined): FieldError[] {
+  const seen = new Set<string>();
+  const out: FieldError[] = [];
+  for (const issue of issues) {
+    let field = fieldFromPointer(issue.instancePath);
+    let message = issue.message ?? 'is invalid';
+    if (issue.keyword === 'required') {
+      field = [field, String(issue.params.missingProperty)].filter(Boolean).join('.');
+      message = 'is required';
+    } else if (issue.keyword === 'additionalProperties') {
+      field = [field, String(issue.params.additionalProperty)].filter(Boolean).join('.');
+      message = 'is not a known field';
+    } else if (issue.keyword === 'enum') {
+      message = `must be one of ${(issue.params.allowedValues as unknown[]).join(', ')}`;
+    }
+    if (field === '') field = context === 'body' ? '(body)' : (context ?? '(request)');
+    const key = `${field}\u0000${message}`;
+    if (!seen.has(key)) {
+      seen.add(key);
+      out.push({ field, message });
+    }
+  }
+  return out;
+}
+
+/** Maps any error thrown while handling a request to a problem response; never leaks internals. */
+export function handleError(error: FastifyError, request: FastifyRequest, reply: FastifyReply): FastifyReply {
+  const instance = request.url.split('?')[0] ?? request.url;
+  if (error.validation) {
+    const errors = schemaErrors(error.validation as AjvIssue[], error.validationContext);
+    return sendProblem(reply, problem('malformed-request', errors.map((e) => `${e.field}: ${e.message}`).join('; '), instance, errors));
+  }
+  if (error instanceof InvalidInputError) return sendProblem(reply, problem('invalid-field', error.message, instance, error.errors));
+  if (error instanceof NotFoundError) return sendProblem(reply, problem('not-found', error.message, instance));
+  if (error instanceof ConflictError) return sendProblem(reply, problem('conflict', error.message, instance));
+  if (error instanceof UnauthenticatedError) {
+    reply.header('www-authenticate', 'Bearer realm="healthcode"');
+    return sendProblem(reply, problem('unauthenticated', error.message, instance));
+  }
+  if (error instanceof TooManyRequestsError) {
+    reply.header('retry-after', String(Math.max(1, error.retryAfterSeconds)));
+    return sendProblem(reply, problem('too-many-requests', error.message, instance));
+  }
+  switch (error.code) {
+    case 'FST_ERR_CTP_BODY_TOO_LARGE':
+      return sendProblem(reply, problem('payload-too-large', 'the request body is larger than this server accepts', instance));
+    case 'FST_ERR_CTP_INVALID_MEDIA_TYPE':
+      return sendProblem(reply, problem('unsupported-media-type', `content type '${request.headers['content-type'] ?? ''}' is not accepted; send application/json`, instance));
+    case 'FST_ERR_CTP_EMPTY_JSON_BODY':
+      return sendProblem(reply, problem('malformed-request', 'the body is empty but the content type says JSON', instance, [{ field: '(body)', message: 'is empty' }]));
+  }
+  if (error instanceof SyntaxError || error.code === 'FST_ERR_CTP_INVALID_JSON_BODY') {
+    return sendProblem(reply, problem('malformed-request', 'the body is not valid JSON', instance, [{ field: '(body)', message: 'is not valid JSON' }]));
+  }
+  const status = error.statusCode ?? 500;
+  if (status >= 400 && status < 500) {
+    return sendProblem(reply, problem(status === 404 ? 'not-found' : 'malformed-request', error.message, instance));
+  }
+  request.log.error({ err: error }, 'request failed');
+  return sendProblem(reply, problem('internal', 'an internal error occurred', instance));
+}

@@ -1,0 +1,114 @@
+import { Type, type FastifyPluginAsyncTypebox } from '@fastify/type-provider-typebox';
+import type { Services } from '../../services/services.js';
+import { authorizeFor } from '../auth.js';
+import { DependentBody, DependentSummarySchema, problemResponses, RegistrationBody, ResidentIdParams, ResidentSummarySchema } from '../schemas.js';
+
+const bearer = [{ bearerAuth: [] }];
+
+/** Registration, the resident's own record, households, and the rights to export and erase. */
+export const residentRoutes: FastifyPluginAsyncTypebox<{ services: Services }> = async (app, { services }) => {
+  app.post(
+    '/api/v1/residents',
+    {
+      schema: {
+        tags: ['residents'],
+        summary: 'Register a resident',
+        description: 'ID number, name, phone and address are encrypted at rest. A second registration of the same identity document or phone gets 409 and learns nothing about the first.',
+        body: RegistrationBody,
+        response: { 201: ResidentSummarySchema, ...problemResponses(400, 409, 413, 415, 422) },
+      },
+    },
+    async (request, reply) => reply.code(201).send(await services.residents.register(request.body)),
+  );
+
+  app.get(
+    '/api/v1/residents/:id',
+    {
+      schema: {
+        tags: ['residents'],
+        summary: 'A resident, masked (yourself or a dependent)',
+        security: bearer,
+        params: ResidentIdParams,
+        response: { 200: ResidentSummarySchema, ...problemResponses(400, 401, 404) },
+      },
+    },
+    async (request) => {
+      await authorizeFor(services, request, request.params.id);
+      return services.residents.summary(request.params.id);
+    },
+  );
+
+  app.delete(
+    '/api/v1/residents/:id',
+    {
+      schema: {
+        tags: ['residents'],
+        summary: 'Delete an account and everything that depends on it',
+        description: 'Deletes the resident, their declarations, sessions and household links, and dependents that no other guardian looks after.',
+        security: bearer,
+        params: ResidentIdParams,
+        response: { 200: Type.Object({ deleted: Type.Array(Type.String(), { description: 'Ids of the residents deleted' }) }), ...problemResponses(400, 401, 404) },
+      },
+    },
+    async (request) => {
+      await authorizeFor(services, request, request.params.id);
+      return { deleted: await services.residents.deleteAccount(request.params.id) };
+    },
+  );
+
+  app.get(
+    '/api/v1/residents/:id/export',
+    {
+      schema: {
+        tags: ['residents'],
+        summary: 'Export all data held about a resident, as JSON',
+        security: bearer,
+        params: ResidentIdParams,
+        response: { 200: Type.Unsafe({ type: 'object', additionalProperties: true, description: 'healthcode-export/1 document' }), ...problemResponses(400, 401, 404) },
+      },
+    },
+    async (request, reply) => {
+      await authorizeFor(services, request, request.params.id);
+      const data = await services.residents.exportData(request.params.id);
+      reply.header('content-disposition', `attachment; filename="healthcode-export-${request.params.id}.json"`);
+      reply.header('cache-control', 'no-store');
+      return data;
+    },
+  );
+
+  app.post(
+    '/api/v1/residents/:id/dependents',
+    {
+      schema: {
+        tags: ['households'],
+        summary: 'Add a household member without a phone (elderly, child) to act for',
+        security: bearer,
+        params: ResidentIdParams,
+        body: DependentBody,
+        response: { 201: DependentSummarySchema, ...problemResponses(400, 401, 404, 409, 413, 415, 422) },
+      },
+    },
+    async (request, reply) => {
+      await authorizeFor(services, request, request.params.id);
+      // A guardian acting for a dependent is refused by the service: dependents do not have dependents.
+      return reply.code(201).send(await services.residents.addDependent(request.params.id, request.body));
+    },
+  );
+
+  app.get(
+    '/api/v1/residents/:id/dependents',
+    {
+      schema: {
+        tags: ['households'],
+        summary: 'The dependents a resident acts for',
+        security: bearer,
+        params: ResidentIdParams,
+        response: { 200: Type.Array(DependentSummarySchema), ...problemResponses(400, 401, 404) },
+      },
+    },
+    async (request) => {
+      await authorizeFor(services, request, request.params.id);
+      return services.residents.dependents(request.params.id);
+    },
+  );
+};

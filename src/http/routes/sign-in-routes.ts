@@ -1,0 +1,52 @@
+import { Type, type FastifyPluginAsyncTypebox } from '@fastify/type-provider-typebox';
+import type { Services } from '../../services/services.js';
+import { authenticate } from '../auth.js';
+import { problemResponses } from '../schemas.js';
+
+const Phone = Type.String({ minLength: 1, maxLength: 32, description: 'The phone the resident registered', examples: ['13800138001'] });
+
+/** Sign-in by phone and one-time code; sessions are signed tokens that expire and can be ended. */
+export const signInRoutes: FastifyPluginAsyncTypebox<{ services: Services }> = async (app, { services }) => {
+  app.post(
+    '/api/v1/sign-in/code',
+    {
+      schema: {
+        tags: ['sign-in'],
+        summary: 'Send a one-time sign-in code by SMS',
+        description: 'Answers the same whether or not the phone is registered; only a registered phone receives a code.',
+        body: Type.Object({ phone: Phone }, { additionalProperties: false }),
+        response: {
+          202: Type.Object({ expiresAt: Type.String({ format: 'date-time' }), resendAfterSeconds: Type.Integer() }),
+          ...problemResponses(400, 413, 415, 422, 429),
+        },
+      },
+    },
+    async (request, reply) => reply.code(202).send(await services.signIn.requestCode(request.body.phone)),
+  );
+
+  app.post(
+    '/api/v1/sign-in/session',
+    {
+      schema: {
+        tags: ['sign-in'],
+        summary: 'Exchange the code for a session token',
+        body: Type.Object({ phone: Phone, code: Type.String({ minLength: 1, maxLength: 12 }) }, { additionalProperties: false }),
+        response: {
+          201: Type.Object({ token: Type.String(), residentId: Type.String(), expiresAt: Type.String({ format: 'date-time' }) }),
+          ...problemResponses(400, 401, 413, 415, 422, 429),
+        },
+      },
+    },
+    async (request, reply) => reply.code(201).send(await services.signIn.verifyCode(request.body.phone, request.body.code)),
+  );
+
+  app.post(
+    '/api/v1/sign-out',
+    { schema: { tags: ['sign-in'], summary: 'End the current session', security: [{ bearerAuth: [] }], response: { 204: Type.Null(), ...problemResponses(401) } } },
+    async (request, reply) => {
+      const caller = await authenticate(services, request);
+      await services.signIn.signOut(caller.sessionId);
+      return reply.code(204).send(null);
+    },
+  );
+};

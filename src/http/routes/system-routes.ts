@@ -1,0 +1,58 @@
+import { Type, type FastifyPluginAsyncTypebox } from '@fastify/type-provider-typebox';
+import type { Registry } from 'prom-client';
+import type { Store } from '../../store/database.js';
+import { PROBLEM_TYPES, problem, sendProblem, type ProblemType } from '../problem.js';
+
+export interface SystemRoutesOptions {
+  store: Store;
+  metrics: Registry;
+}
+
+/** Liveness, readiness, metrics, and the descriptions behind problem types. */
+export const systemRoutes: FastifyPluginAsyncTypebox<SystemRoutesOptions> = async (app, { store, metrics }) => {
+  app.get('/', { schema: { hide: true } }, async (_request, reply) => reply.redirect('/docs'));
+
+  app.get(
+    '/healthz',
+    { schema: { tags: ['operations'], summary: 'Liveness: the process answers', response: { 200: Type.Object({ status: Type.Literal('ok') }) } } },
+    async () => ({ status: 'ok' as const }),
+  );
+
+  app.get(
+    '/readyz',
+    {
+      schema: {
+        tags: ['operations'],
+        summary: 'Readiness: the database answers',
+        response: { 200: Type.Object({ status: Type.Literal('ready'), database: Type.String() }), 503: Type.Ref('Problem') },
+      },
+    },
+    async (request, reply) => {
+      if (await store.ping()) return { status: 'ready' as const, database: store.engine };
+      return sendProblem(reply, problem('not-ready', `the ${store.engine} database does not answer`, request.url));
+    },
+  );
+
+  app.get('/metrics', { schema: { tags: ['operations'], summary: 'Prometheus metrics (text exposition format)' } }, async (_request, reply) => {
+    reply.type(metrics.contentType);
+    return metrics.metrics();
+  });
+
+  app.get(
+    '/problems/:type',
+    {
+      schema: {
+        tags: ['operations'],
+        summary: 'What a problem type means',
+        params: Type.Object({ type: Type.String({ maxLength: 64 }) }),
+        response: { 200: Type.Object({ type: Type.String(), title: Type.String(), status: Type.Integer(), description: Type.String() }), 404: Type.Ref('Problem') },
+      },
+    },
+    async (request, reply) => {
+      const known = Object.hasOwn(PROBLEM_TYPES, request.params.type);
+      if (!known) return sendProblem(reply, problem('not-found', `no problem type '${request.params.type}'`, request.url));
+      const { title, status, description } = PROBLEM_TYPES[request.params.type as ProblemType];
+      return { type: `/problems/${request.params.type}`, title, status, description };
+    },
+  );
+};

@@ -1,0 +1,54 @@
+import { DAY_MS, HOUR_MS } from '../domain/clock.js';
+import { mod11_2CheckCharacter } from '../domain/identity/check-digits.js';
+import type { VenueType } from '../domain/venue.js';
+import { VenuesStore } from '../store/venues-store.js';
+import type { Services } from './services.js';
+
+/** Yuhang district, Hangzhou: where the first health code ran. */
+export const DEMO_REGION = '330110';
+
+const residentId = (first17: string) => first17 + mod11_2CheckCharacter(first17);
+
+/** Fictional people with well-formed documents; their phones are in a range no carrier assigns to subscribers in tests. */
+export const DEMO_RESIDENTS = [
+  { name: '张晓明', idType: 'resident_id', idNumber: residentId('33011019850312001'), phone: '13800138001', address: { region: DEMO_REGION, detail: '五常街道文一西路 998 号 3 幢 1201 室' } },
+  { name: '李秀英', idType: 'resident_id', idNumber: residentId('33011019920704002'), phone: '13800138002', address: { region: DEMO_REGION, detail: '仓前街道良睦路 1399 号 6 幢 502 室' } },
+  { name: '王建国', idType: 'resident_id', idNumber: residentId('33010619780919003'), phone: '13800138003', address: { region: '330106', detail: '西湖区文三路 477 号 2 单元 301 室' } },
+  { name: 'Emma Schneider', idType: 'passport', idCountry: 'DE', idNumber: 'C01X00T47', phone: '+4915123456789', address: { region: DEMO_REGION, detail: '余杭街道梦想小镇人才公寓 8 幢 706 室' } },
+] as const;
+
+const DEMO_DEPENDENT = {
+  name: '张桂兰',
+  idType: 'resident_id',
+  idNumber: residentId('33011019460205002'),
+  address: { region: DEMO_REGION, detail: '五常街道文一西路 998 号 3 幢 1201 室' },
+  relationship: 'grandparent',
+} as const;
+
+const DEMO_VENUES: { name: string; type: VenueType; address: string; latitude: number; longitude: number; operator: string }[] = [
+  { name: '未来科技城地铁站', type: 'subway_station', address: '余杭区文一西路与高教路交叉口', latitude: 30.2867, longitude: 120.0036, operator: '杭州地铁' },
+  { name: '西溪印象城', type: 'mall', address: '余杭区五常大道 1 号', latitude: 30.2722, longitude: 120.0695, operator: '印象城商业管理' },
+  { name: '仓前中学', type: 'school', address: '余杭区仓前街道余杭塘路 2111 号', latitude: 30.2899, longitude: 119.9953, operator: '余杭区教育局' },
+  { name: '良睦路社区', type: 'residential_compound', address: '余杭区良睦路 1399 号', latitude: 30.2935, longitude: 120.0104, operator: '仓前街道良睦社区居委会' },
+];
+
+/** Loads the demo residents, a household, venues and a declaration; returns the phones to sign in with. */
+export async function loadDemoData(services: Services): Promise<string[]> {
+  const { ctx } = services;
+  const now = ctx.clock.now().getTime();
+  const ids: string[] = [];
+  for (const person of DEMO_RESIDENTS) ids.push((await services.residents.register({ ...person })).id);
+  await services.residents.addDependent(ids[0]!, { ...DEMO_DEPENDENT });
+  await services.declarations.declare(ids[1]!, {
+    stays: [
+      { region: '310104', arrival: new Date(now - 5 * DAY_MS).toISOString(), departure: new Date(now - 3 * DAY_MS).toISOString() },
+      { region: DEMO_REGION, arrival: new Date(now - 3 * DAY_MS + 4 * HOUR_MS).toISOString() },
+    ],
+    contacts: [],
+    symptoms: [],
+    temperature: 36.5,
+  });
+  const venues = new VenuesStore(ctx.store.db);
+  for (const venue of DEMO_VENUES) await venues.insert({ id: ctx.newId(), region: DEMO_REGION, ...venue }, now);
+  return DEMO_RESIDENTS.map((r) => r.phone);
+}

@@ -1,0 +1,188 @@
+import { checkRegistration, RELATIONSHIPS, type Registration, type RegistrationInput, type Relationship } from '../domain/resident.js';
+import { InvalidInputError } from '../domain/field-errors.js';
+import { maskIdNumber, maskName } from '../domain/masking.js';
+import { maskPhone } from '../domain/phone.js';
+import { regionName } from '../domain/regions.js';
+import { isUniqueViolation } from '../store/database.js';
+import { DeclarationsStore } from '../store/declarations-store.js';
+import { ResidentsStore, type Resident } from '../store/residents-store.js';
+import { SignInStore } from '../store/sign-in-store.js';
+import type { ServiceContext } from './context.js';
+import { declarationView, type DeclarationView } from './declarations-service.js';
+import { ConflictError, NotFoundError } from './service-errors.js';
+
+/** What the API shows of a resident: masked, enough to recognise oneself. */
+export interface ResidentSummary {
+  id: string;
+  maskedName: string;
+  idType: string;
+  maskedIdNumber: string;
+  maskedPhone: string | null;
+  region: string;
+  regionName: string;
+  phoneVerified: boolean;
+  registeredAt: string;
+}
+
+export interface DependentSummary extends ResidentSummary {
+  relationship: Relationship;
+}
+
+/** Refuses to say which of the two unique fields collided: either would tell a stranger who is registered. */
+const DUPLICATE = 'a resident with this identity document or phone number is already registered; sign in instead';
+
+export function summarize(resident: Resident): ResidentSummary {
+  return {
+    id: resident.id,
+    maskedName: maskName(resident.name),
+    idType: resident.identity.type,
+    maskedIdNumber: maskIdNumber(resident.identity.number),
+    maskedPhone: resident.phone === null ? null : maskPhone(resident.phone),
+    region: resident.address.region,
+    regionName: regionName(resident.address.region) ?? resident.address.region,
+    phoneVerified: resident.phoneVerifiedAt !== null,
+    registeredAt: new Date(resident.createdAt).toISOString(),
+  };
+}
+
+export class ResidentsService {
+  private readonly residents: ResidentsStore;
+
+  constructor(private readonly ctx: ServiceContext) {
+    this.residents = new ResidentsStore(ctx.store.db, ctx.cipher);
+  }
+
+  /** Registers a resident who signs in with their own phone. */
+  async register(input: RegistrationInput): Promise<ResidentSummary> {
+    const registration = checkRegistration(input, this.ctx.clock.now(), true);
+    const id = this.ctx.newId();
+    await this.insertOrConflict(() => this.residents.insert(id, registration, this.ctx.clock.now().getTime()));
+    return summarize(await this.get(id));
+  }
+
+  /** Registers a household member without a phone (elderly, child) whom `guardianId` acts for. */
+  async addDependent(guardianId: string, input: RegistrationInput & { relationship: string }): Promise<DependentSummary> {
+    const errors: { field: string; message: string }[] = [];
+    if (!(RELATIONSHIPS as readonly string[]).includes(input.relationship)) {
+      errors.push({ field: 'relationship', message: `must be one of ${RELATIONSHIPS.join(', ')}` });
+    }
+    if (input.phone !== undefined) errors.push({ field: 'phone', message: 'a dependent has no phone of their own; register them as a resident instead' });
+    let registration: Registration | undefined;
+    try {
+      registration = checkRegistration(input, this.ctx.clock.now(), false);
+    } catch (error) {
+      if (!(error instanceof InvalidInputError)) throw error;
+      errors.push(...error.errors);
+    }
+    if (errors.length > 0 || registration === undefined) throw new InvalidInputError(errors);
+    const guardian = await this.residents.findById(guardianId);
+    if (!guardian) throw new NotFoundError('resident');
+    if (guardian.phone === null) {
+      throw new InvalidInputError([{ field: 'guardian', message: 'a dependent cannot look after another dependent' }]);
+    }
+    const id = this.ctx.newId();
+    const now = this.ctx.clock.now().getTime();
+    const valid = registration;
+    await this.insertOrConflict(() =>
+      this.ctx.store.db.transaction().execute(async (trx) => {
+        const store = this.residents.withTransaction(trx);
+        await store.insert(id, valid, now);
+        await store.addGuardianship(guardianId, id, input.relationship as Relationship, now);
+      }),
+    );
+    return { ...summarize(await this.get(id)), relationship: input.relationship as Relationship };
+  }
+
+  async dependents(guardianId: string): Promise<DependentSummary[]> {
+    const list = await this.residents.dependentsOf(guardianId);
+    return list.map((d) => ({ ...summarize(d.resident), relationship: d.relationship }));
+  }
+
+  async summary(id: string): Promise<ResidentSummary> {
+    return summarize(await this.get(id));
+  }
+
+  async get(id: string): Promise<Resident> {
+    const resident = await this.residents.findById(id);
+    if (!resident) throw new NotFoundError('resident');
+    return resident;
+  }
+
+  /** Whether `actorId` may act for `residentId`: it is themself, or a dependent they look after. */
+  async mayActFor(actorId: string, residentId: string): Promise<boolean> {
+    return actorId === residentId || this.residents.isGuardianOf(actorId, residentId);
+  }
+
+  /** Everything stored about a resident and the dependents they look after, decrypted, as the resident's right of access. */
+  async exportData(id: string): Promise<ResidentExport> {
+    const resident = await this.get(id);
+    const declarations = new DeclarationsStore(this.ctx.store.db);
+    const sessions = new SignInStore(this.ctx.store.db);
+    const personal = async (r: Resident) => ({
+      id: r.id,
+      name: r.name,
+      identityDocument: r.identity,
+      phone: r.phone,
+      address: { ...r.address, regionName: regionName(r.address.region) ?? null },
+      registeredAt: new Date(r.createdAt).toISOString(),
+      phoneVerifiedAt: r.phoneVerifiedAt === null ? null : new Date(r.phoneVerifiedAt).toISOString(),
+      declarations: (await declarations.listForResident(r.id, 100_000)).map(declarationView),
+    });
+    const dependents = await this.residents.dependentsOf(id);
+    return {
+      format: 'healthcode-export/1',
+      exportedAt: this.ctx.clock.now().toISOString(),
+      resident: await personal(resident),
+      guardians: (await this.residents.guardiansOf(id)).map((g) => ({ residentId: g.guardianId, relationship: g.relationship, since: new Date(g.since).toISOString() })),
+      dependents: await Promise.all(dependents.map(async (d) => ({ relationship: d.relationship, ...(await personal(d.resident)) }))),
+      sessions: (await sessions.sessionsOf(id)).map((s) => ({
+        createdAt: new Date(s.createdAt).toISOString(),
+        expiresAt: new Date(s.expiresAt).toISOString(),
+        revokedAt: s.revokedAt === null ? null : new Date(s.revokedAt).toISOString(),
+      })),
+    };
+  }
+
+  /**
+   * Deletes a resident and everything that depends on them: declarations, sessions, household links,
+   * and the dependents nobody else looks after. Returns the ids deleted.
+   */
+  async deleteAccount(id: string): Promise<string[]> {
+    return this.ctx.store.db.transaction().execute(async (trx) => {
+      const store = this.residents.withTransaction(trx);
+      if (!(await store.findById(id))) throw new NotFoundError('resident');
+      const ids = [id, ...(await store.soleDependentsOf(id))];
+      await store.deleteMany(ids);
+      return ids;
+    });
+  }
+
+  private async insertOrConflict(insert: () => Promise<unknown>): Promise<void> {
+    try {
+      await insert();
+    } catch (error) {
+      if (isUniqueViolation(error)) throw new ConflictError(DUPLICATE);
+      throw error;
+    }
+  }
+}
+
+export interface ResidentExport {
+  format: string;
+  exportedAt: string;
+  resident: PersonalExport;
+  guardians: { residentId: string; relationship: Relationship; since: string }[];
+  dependents: (PersonalExport & { relationship: Relationship })[];
+  sessions: { createdAt: string; expiresAt: string; revokedAt: string | null }[];
+}
+
+interface PersonalExport {
+  id: string;
+  name: string;
+  identityDocument: Resident['identity'];
+  phone: string | null;
+  address: { region: string; detail: string; regionName: string | null };
+  registeredAt: string;
+  phoneVerifiedAt: string | null;
+  declarations: DeclarationView[];
+}

@@ -1,0 +1,20 @@
+import type { OutboxStore } from '../store/outbox-store.js';
+import type { Clock } from '../domain/clock.js';
+
+/** Sends a text message to a phone; a real SMS gateway implements this in production. */
+export interface SmsSender {
+  send(toE164: string, text: string): Promise<void>;
+}
+
+/** The default provider: writes messages to the outbox table, where the operator reads them (`healthcode outbox`). */
+export class OutboxSmsSender implements SmsSender {
+  constructor(
+    private readonly outbox: OutboxStore,
+    private readonly clock: Clock,
+    private readonly newId: () => string,
+  ) {}
+
+  async send(toE164: string, text: string): Promise<void> {
+    await this.outbox.insert({ id: this.newId(), channel: 'sms', recipient: toE164, body: text, createdAt: this.clock.now().getTime() });
+  }
+}

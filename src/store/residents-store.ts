@@ -1,0 +1,180 @@
+import type { Kysely, Transaction } from 'kysely';
+import type { Address, Registration, Relationship } from '../domain/resident.js';
+import type { IdType } from '../domain/identity/identity-document.js';
+import type { FieldCipher } from '../privacy/field-cipher.js';
+import type { Database, ResidentsTable } from './schema.js';
+
+/** A resident with personal fields decrypted; only services see this shape. */
+export interface Resident {
+  id: string;
+  name: string;
+  identity: { type: IdType; number: string; country?: string };
+  phone: string | null;
+  address: Address;
+  phoneVerifiedAt: number | null;
+  createdAt: number;
+  updatedAt: number;
+}
+
+export interface Dependent {
+  resident: Resident;
+  relationship: Relationship;
+  since: number;
+}
+
+type Db = Kysely<Database> | Transaction<Database>;
+
+/** Blind-index kinds; changing one orphans every stored index of that kind. */
+export const INDEX_ID = 'resident.identity';
+export const INDEX_PHONE = 'resident.phone';
+
+/** Residents table: encrypts on the way in, decrypts on the way out, finds by blind index. */
+export class ResidentsStore {
+  constructor(
+    private readonly db: Db,
+    private readonly cipher: FieldCipher,
+  ) {}
+
+  withTransaction(trx: Transaction<Database>): ResidentsStore {
+    return new ResidentsStore(trx, this.cipher);
+  }
+
+  phoneIndex(phoneE164: string): string {
+    return this.cipher.blindIndex(INDEX_PHONE, phoneE164);
+  }
+
+  /** Inserts a resident; a duplicate identity or phone surfaces as the engine's unique violation. */
+  async insert(id: string, registration: Registration, now: number): Promise<void> {
+    const c = (field: string) => `resident:${id}:${field}`;
+    const { identity } = registration;
+    const identityJson = JSON.stringify({ type: identity.type, number: identity.number, ...(identity.country ? { country: identity.country } : {}) });
+    await this.db
+      .insertInto('residents')
+      .values({
+        id,
+        id_index: this.cipher.blindIndex(INDEX_ID, identity.key),
+        identity_enc: this.cipher.encrypt(identityJson, c('identity')),
+        name_enc: this.cipher.encrypt(registration.name, c('name')),
+        phone_index: registration.phone === null ? null : this.phoneIndex(registration.phone),
+        phone_enc: registration.phone === null ? null : this.cipher.encrypt(registration.phone, c('phone')),
+        address_region: registration.address.region,
+        address_enc: this.cipher.encrypt(registration.address.detail, c('address')),
+        phone_verified_at: null,
+        created_at: now,
+        updated_at: now,
+      })
+      .execute();
+  }
+
+  async findById(id: string): Promise<Resident | undefined> {
+    const row = await this.db.selectFrom('residents').selectAll().where('id', '=', id).executeTakeFirst();
+    return row && this.decrypt(row);
+  }
+
+  async findIdByPhone(phoneE164: string): Promise<string | undefined> {
+    const row = await this.db.selectFrom('residents').select('id').where('phone_index', '=', this.phoneIndex(phoneE164)).executeTakeFirst();
+    return row?.id;
+  }
+
+  async findIdByIdentityKey(identityKey: string): Promise<string | undefined> {
+    const row = await this.db
+      .selectFrom('residents')
+      .select('id')
+      .where('id_index', '=', this.cipher.blindIndex(INDEX_ID, identityKey))
+      .executeTakeFirst();
+    return row?.id;
+  }
+
+  async markPhoneVerified(id: string, now: number): Promise<void> {
+    await this.db
+      .updateTable('residents')
+      .set({ phone_verified_at: now, updated_at: now })
+      .where('id', '=', id)
+      .where('phone_verified_at', 'is', null)
+      .execute();
+  }
+
+  async addGuardianship(guardianId: string, dependentId: string, relationship: Relationship, now: number): Promise<void> {
+    await this.db.insertInto('guardianships').values({ guardian_id: guardianId, dependent_id: dependentId, relationship, created_at: now }).execute();
+  }
+
+  async isGuardianOf(guardianId: string, dependentId: string): Promise<boolean> {
+    const row = await this.db
+      .selectFrom('guardianships')
+      .select('dependent_id')
+      .where('guardian_id', '=', guardianId)
+      .where('dependent_id', '=', dependentId)
+      .executeTakeFirst();
+    return row !== undefined;
+  }
+
+  async dependentsOf(guardianId: string): Promise<Dependent[]> {
+    const rows = await this.db
+      .selectFrom('guardianships')
+      .innerJoin('residents', 'residents.id', 'guardianships.dependent_id')
+      .selectAll('residents')
+      .select(['guardianships.relationship', 'guardianships.created_at as since'])
+      .where('guardianships.guardian_id', '=', guardianId)
+      .orderBy('guardianships.created_at')
+      .orderBy('residents.id')
+      .execute();
+    return rows.map((row) => ({ resident: this.decrypt(row), relationship: row.relationship as Relationship, since: row.since }));
+  }
+
+  async guardiansOf(dependentId: string): Promise<{ guardianId: string; relationship: Relationship; since: number }[]> {
+    const rows = await this.db
+      .selectFrom('guardianships')
+      .select(['guardian_id', 'relationship', 'created_at'])
+      .where('dependent_id', '=', dependentId)
+      .orderBy('created_at')
+      .execute();
+    return rows.map((r) => ({ guardianId: r.guardian_id, relationship: r.relationship as Relationship, since: r.created_at }));
+  }
+
+  /** Dependents of `guardianId` that no other guardian looks after. */
+  async soleDependentsOf(guardianId: string): Promise<string[]> {
+    const rows = await this.db
+      .selectFrom('guardianships as g')
+      .select('g.dependent_id')
+      .where('g.guardian_id', '=', guardianId)
+      .where(({ not, exists, selectFrom }) =>
+        not(
+          exists(
+            selectFrom('guardianships as other')
+              .select('other.guardian_id')
+              .whereRef('other.dependent_id', '=', 'g.dependent_id')
+              .where('other.guardian_id', '!=', guardianId),
+          ),
+        ),
+      )
+      .execute();
+    return rows.map((r) => r.dependent_id);
+  }
+
+  /** Deletes residents; declarations, stays, sessions and guardianships go with them (ON DELETE CASCADE). */
+  async deleteMany(ids: string[]): Promise<number> {
+    if (ids.length === 0) return 0;
+    const result = await this.db.deleteFrom('residents').where('id', 'in', ids).executeTakeFirst();
+    return Number(result.numDeletedRows);
+  }
+
+  async count(): Promise<number> {
+    const row = await this.db.selectFrom('residents').select((eb) => eb.fn.countAll<number>().as('n')).executeTakeFirstOrThrow();
+    return Number(row.n);
+  }
+
+  private decrypt(row: ResidentsTable): Resident {
+    const c = (field: string) => `resident:${row.id}:${field}`;
+    const identity = JSON.parse(this.cipher.decrypt(row.identity_enc, c('identity'))) as Resident['identity'];
+    return {
+      id: row.id,
+      name: this.cipher.decrypt(row.name_enc, c('name')),
+      identity,
+      phone: row.phone_enc === null ? null : this.cipher.decrypt(row.phone_enc, c('phone')),
+      address: { region: row.address_region, detail: this.cipher.decrypt(row.address_enc, c('address')) },
+      phoneVerifiedAt: row.phone_verified_at,
+      createdAt: row.created_at,
+      updatedAt: row.updated_at,
+    };
+  }
+}

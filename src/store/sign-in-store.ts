@@ -1,0 +1,71 @@
+import type { Kysely } from 'kysely';
+import type { Database, SignInCodesTable } from './schema.js';
+
+/** One-time sign-in codes (kept as keyed digests, never in clear) and the sessions they open. */
+export class SignInStore {
+  constructor(private readonly db: Kysely<Database>) {}
+
+  async insertCode(row: SignInCodesTable): Promise<void> {
+    await this.db.insertInto('sign_in_codes').values(row).execute();
+  }
+
+  /** Codes issued to a phone since `since`, newest first. */
+  async codesSince(phoneIndex: string, since: number): Promise<SignInCodesTable[]> {
+    return this.db
+      .selectFrom('sign_in_codes')
+      .selectAll()
+      .where('phone_index', '=', phoneIndex)
+      .where('created_at', '>=', since)
+      .orderBy('created_at', 'desc')
+      .execute();
+  }
+
+  /** Counts one attempt against a code, before it is compared, so parallel guesses all count. */
+  async countAttempt(id: string): Promise<void> {
+    await this.db
+      .updateTable('sign_in_codes')
+      .set((eb) => ({ attempts: eb('attempts', '+', 1) }))
+      .where('id', '=', id)
+      .execute();
+  }
+
+  /** Marks a code used; false if another request used it first. */
+  async consume(id: string, now: number): Promise<boolean> {
+    const result = await this.db
+      .updateTable('sign_in_codes')
+      .set({ consumed_at: now })
+      .where('id', '=', id)
+      .where('consumed_at', 'is', null)
+      .executeTakeFirst();
+    return Number(result.numUpdatedRows) === 1;
+  }
+
+  async deleteCodesBefore(cutoff: number): Promise<void> {
+    await this.db.deleteFrom('sign_in_codes').where('expires_at', '<', cutoff).execute();
+  }
+
+  async insertSession(id: string, residentId: string, createdAt: number, expiresAt: number): Promise<void> {
+    await this.db.insertInto('sessions').values({ id, resident_id: residentId, created_at: createdAt, expires_at: expiresAt, revoked_at: null }).execute();
+  }
+
+  /** The session's resident if the session exists, is not revoked and has not expired. */
+  async activeSession(id: string, now: number): Promise<string | undefined> {
+    const row = await this.db
+      .selectFrom('sessions')
+      .select('resident_id')
+      .where('id', '=', id)
+      .where('revoked_at', 'is', null)
+      .where('expires_at', '>', now)
+      .executeTakeFirst();
+    return row?.resident_id;
+  }
+
+  async revokeSession(id: string, now: number): Promise<void> {
+    await this.db.updateTable('sessions').set({ revoked_at: now }).where('id', '=', id).where('revoked_at', 'is', null).execute();
+  }
+
+  async sessionsOf(residentId: string): Promise<{ id: string; createdAt: number; expiresAt: number; revokedAt: number | null }[]> {
+    const rows = await this.db.selectFrom('sessions').selectAll().where('resident_id', '=', residentId).orderBy('created_at').execute();
+    return rows.map((r) => ({ id: r.id, createdAt: r.created_at, expiresAt: r.expires_at, revokedAt: r.revoked_at }));
+  }
+}
