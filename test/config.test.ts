@@ -1,0 +1,45 @@
+import assert from 'node:assert/strict';
+import { describe, it } from 'node:test';
+import { ConfigError, loadConfig } from '../src/config.js';
+
+function problemsOf(env: Record<string, string>): string[] {
+  try {
+    loadConfig(env, '/srv/healthcode');
+  } catch (error) {
+    assert.ok(error instanceof ConfigError);
+    return error.problems;
+  }
+  return [];
+}
+
+describe('configuration', () => {
+  it('defaults to an embedded SQLite database in ./data, listening on loopback', () => {
+    const config = loadConfig({}, '/srv/healthcode');
+    assert.deepEqual(config.database, { kind: 'sqlite', path: '/srv/healthcode/data/healthcode.db' });
+    assert.equal(config.host, '127.0.0.1');
+    assert.equal(config.port, 8080);
+    assert.equal(config.dataKeyFile, '/srv/healthcode/data/keys/data.key');
+  });
+  it('reads a PostgreSQL URL', () => {
+    assert.deepEqual(loadConfig({ HEALTHCODE_DATABASE_URL: 'postgres://hc@db:5432/hc' }).database, { kind: 'postgres', url: 'postgres://hc@db:5432/hc' });
+  });
+  it('names the variable and the value for a port that is not a number', () => {
+    assert.deepEqual(problemsOf({ HEALTHCODE_PORT: 'eighty' }), ["HEALTHCODE_PORT: must be a whole number from 0 to 65535, got 'eighty'"]);
+  });
+  it('reports every wrong variable at once', () => {
+    const problems = problemsOf({ HEALTHCODE_PORT: '70000', HEALTHCODE_MODE: 'staging', HEALTHCODE_DATABASE_URL: 'mysql://x', HEALTHCODE_TIME_ZONE: 'Mars/Olympus' });
+    assert.deepEqual(
+      problems.map((p) => p.split(':')[0]),
+      ['HEALTHCODE_MODE', 'HEALTHCODE_PORT', 'HEALTHCODE_DATABASE_URL', 'HEALTHCODE_TIME_ZONE'],
+    );
+  });
+  it('rejects a data key of the wrong length without echoing it', () => {
+    const secretish = Buffer.alloc(16, 7).toString('base64');
+    const problems = problemsOf({ HEALTHCODE_DATA_KEY: secretish });
+    assert.equal(problems.length, 1);
+    assert.ok(!problems[0]!.includes(secretish));
+  });
+  it('requires an explicit database in production', () => {
+    assert.deepEqual(problemsOf({ HEALTHCODE_MODE: 'production' }), ['HEALTHCODE_DATABASE_URL: must be set explicitly in production mode']);
+  });
+});

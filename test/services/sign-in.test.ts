@@ -1,0 +1,121 @@
+import assert from 'node:assert/strict';
+import { it } from 'node:test';
+import { OutboxStore } from '../../src/store/outbox-store.js';
+import { TooManyRequestsError, UnauthenticatedError } from '../../src/services/service-errors.js';
+import { describeOnEachEngine, type Harness } from '../support/harness.js';
+import { LIU_FANG, ZHANG_WEI } from '../support/people.js';
+
+async function lastCodeSentTo(h: Harness, phone: string): Promise<string> {
+  const [message] = await new OutboxStore(h.opened.store.db, h.services.ctx.cipher).list(1, phone);
+  const code = message?.body.match(/\b(\d{6})\b/)?.[1];
+  assert.ok(code, `no code in the outbox for ${phone}`);
+  return code;
+}
+
+describeOnEachEngine('sign-in by phone and one-time code', (h) => {
+  it('sends a six-digit code to a registered phone through the outbox', async () => {
+    await h().services.residents.register(ZHANG_WEI);
+    const result = await h().services.signIn.requestCode(ZHANG_WEI.phone!);
+    assert.equal(result.expiresAt, '2026-11-20T02:05:00.000Z');
+    assert.match(await lastCodeSentTo(h(), '+8613912345678'), /^\d{6}$/);
+  });
+
+  it('answers an unregistered phone the same way and sends it nothing', async () => {
+    const result = await h().services.signIn.requestCode('13700001111');
+    assert.equal(result.expiresAt, '2026-11-20T02:05:00.000Z');
+    assert.deepEqual(await new OutboxStore(h().opened.store.db, h().services.ctx.cipher).list(10), []);
+  });
+
+  it('opens a session for the right code and marks the phone verified', async () => {
+    const { id } = await h().services.residents.register(ZHANG_WEI);
+    await h().services.signIn.requestCode(ZHANG_WEI.phone!);
+    const session = await h().services.signIn.verifyCode(ZHANG_WEI.phone!, await lastCodeSentTo(h(), '+8613912345678'));
+    assert.equal(session.residentId, id);
+    assert.deepEqual(await h().services.signIn.authenticate(session.token).then((c) => c.residentId), id);
+    assert.equal((await h().services.residents.summary(id)).phoneVerified, true);
+  });
+
+  it('never logs the code in production mode', async () => {
+    await h().services.residents.register(ZHANG_WEI);
+    await h().services.signIn.requestCode(ZHANG_WEI.phone!);
+    const code = await lastCodeSentTo(h(), '+8613912345678');
+    const logs = h().logs.join('');
+    assert.match(logs, /sign-in code sent/);
+    assert.ok(!logs.includes(code));
+  });
+
+  it('refuses a code after it expires', async () => {
+    await h().services.residents.register(ZHANG_WEI);
+    await h().services.signIn.requestCode(ZHANG_WEI.phone!);
+    const code = await lastCodeSentTo(h(), '+8613912345678');
+    h().clock.advance(301_000);
+    await assert.rejects(h().services.signIn.verifyCode(ZHANG_WEI.phone!, code), UnauthenticatedError);
+  });
+
+  it('refuses a code used twice', async () => {
+    await h().services.residents.register(ZHANG_WEI);
+    await h().services.signIn.requestCode(ZHANG_WEI.phone!);
+    const code = await lastCodeSentTo(h(), '+8613912345678');
+    await h().services.signIn.verifyCode(ZHANG_WEI.phone!, code);
+    await assert.rejects(h().services.signIn.verifyCode(ZHANG_WEI.phone!, code), UnauthenticatedError);
+  });
+
+  it('locks a code after five wrong attempts, even if the sixth is right', async () => {
+    await h().services.residents.register(ZHANG_WEI);
+    await h().services.signIn.requestCode(ZHANG_WEI.phone!);
+    const code = await lastCodeSentTo(h(), '+8613912345678');
+    const wrong = code === '000000' ? '000001' : '000000';
+    for (let i = 0; i < 5; i++) await assert.rejects(h().services.signIn.verifyCode(ZHANG_WEI.phone!, wrong), UnauthenticatedError);
+    await assert.rejects(h().services.signIn.verifyCode(ZHANG_WEI.phone!, code), TooManyRequestsError);
+  });
+
+  it("does not accept one resident's code for another's phone", async () => {
+    await h().services.residents.register(ZHANG_WEI);
+    await h().services.residents.register(LIU_FANG);
+    await h().services.signIn.requestCode(ZHANG_WEI.phone!);
+    const code = await lastCodeSentTo(h(), '+8613912345678');
+    await assert.rejects(h().services.signIn.verifyCode(LIU_FANG.phone!, code), UnauthenticatedError);
+  });
+
+  it('makes the phone wait a minute between codes', async () => {
+    await h().services.residents.register(ZHANG_WEI);
+    await h().services.signIn.requestCode(ZHANG_WEI.phone!);
+    h().clock.advance(30_000);
+    await assert.rejects(h().services.signIn.requestCode(ZHANG_WEI.phone!), (e: unknown) => e instanceof TooManyRequestsError && e.retryAfterSeconds === 30);
+  });
+
+  it('sends at most five codes an hour', async () => {
+    await h().services.residents.register(ZHANG_WEI);
+    for (let i = 0; i < 5; i++) {
+      await h().services.signIn.requestCode(ZHANG_WEI.phone!);
+      h().clock.advance(61_000);
+    }
+    await assert.rejects(h().services.signIn.requestCode(ZHANG_WEI.phone!), TooManyRequestsError);
+  });
+
+  it('ends the session when it expires', async () => {
+    await h().services.residents.register(ZHANG_WEI);
+    await h().services.signIn.requestCode(ZHANG_WEI.phone!);
+    const session = await h().services.signIn.verifyCode(ZHANG_WEI.phone!, await lastCodeSentTo(h(), '+8613912345678'));
+    h().clock.advance(3_601_000);
+    await assert.rejects(h().services.signIn.authenticate(session.token), /expired/);
+  });
+
+  it('ends the session on sign-out', async () => {
+    await h().services.residents.register(ZHANG_WEI);
+    await h().services.signIn.requestCode(ZHANG_WEI.phone!);
+    const session = await h().services.signIn.verifyCode(ZHANG_WEI.phone!, await lastCodeSentTo(h(), '+8613912345678'));
+    const { sessionId } = await h().services.signIn.authenticate(session.token);
+    await h().services.signIn.signOut(sessionId);
+    await assert.rejects(h().services.signIn.authenticate(session.token), UnauthenticatedError);
+  });
+
+  it('rejects a token with a forged signature', async () => {
+    await h().services.residents.register(ZHANG_WEI);
+    await h().services.signIn.requestCode(ZHANG_WEI.phone!);
+    const session = await h().services.signIn.verifyCode(ZHANG_WEI.phone!, await lastCodeSentTo(h(), '+8613912345678'));
+    const [header, payload, signature] = session.token.split('.');
+    const forged = `${header}.${payload}.${signature!.slice(0, -2)}${signature!.endsWith('AA') ? 'BB' : 'AA'}`;
+    await assert.rejects(h().services.signIn.authenticate(forged), UnauthenticatedError);
+  });
+});

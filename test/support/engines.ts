@@ -1,0 +1,66 @@
+import { mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { randomBytes } from 'node:crypto';
+import pg from 'pg';
+import type { DatabaseConfig } from '../../src/config.js';
+import { openStore, type Engine, type Store } from '../../src/store/database.js';
+import { migrateToLatest } from '../../src/store/migrations/index.js';
+
+/** PostgreSQL for tests; every test file works in a schema of its own, dropped afterwards. */
+export const TEST_POSTGRES_URL = process.env.HEALTHCODE_TEST_POSTGRES_URL ?? 'postgres://postgres@127.0.0.1:5432/test';
+
+export interface OpenedStore {
+  store: Store;
+  /** Where the raw data lives: the SQLite file, or the PostgreSQL schema. */
+  location: { kind: 'sqlite'; path: string } | { kind: 'postgres'; url: string; schema: string };
+  config: DatabaseConfig;
+  dispose(): Promise<void>;
+}
+
+export const ENGINES: Engine[] = process.env.HEALTHCODE_TEST_ENGINES
+  ? (process.env.HEALTHCODE_TEST_ENGINES.split(',') as Engine[])
+  : ['sqlite', 'postgres'];
+
+/** A new, migrated, empty database on `engine`. */
+export async function openTestStore(engine: Engine): Promise<OpenedStore> {
+  if (engine === 'sqlite') {
+    const dir = mkdtempSync(join(tmpdir(), 'healthcode-test-'));
+    const path = join(dir, 'test.db');
+    const config: DatabaseConfig = { kind: 'sqlite', path };
+    const store = await openStore(config);
+    await migrateToLatest(store.db);
+    return {
+      store,
+      config,
+      location: { kind: 'sqlite', path },
+      dispose: async () => {
+        await store.close();
+        rmSync(dir, { recursive: true, force: true });
+      },
+    };
+  }
+  const schema = `hc_test_${randomBytes(6).toString('hex')}`;
+  const config: DatabaseConfig = { kind: 'postgres', url: TEST_POSTGRES_URL };
+  let store: Store;
+  try {
+    store = await openStore(config, { schema, poolSize: 4 });
+  } catch (error) {
+    throw new Error(
+      `PostgreSQL at ${TEST_POSTGRES_URL} does not answer (${(error as Error).message}). Start it, point HEALTHCODE_TEST_POSTGRES_URL at one, or set HEALTHCODE_TEST_ENGINES=sqlite.`,
+    );
+  }
+  await migrateToLatest(store.db);
+  return {
+    store,
+    config,
+    location: { kind: 'postgres', url: TEST_POSTGRES_URL, schema },
+    dispose: async () => {
+      await store.close();
+      const client = new pg.Client({ connectionString: TEST_POSTGRES_URL });
+      await client.connect();
+      await client.query(`drop schema if exists "${schema}" cascade`);
+      await client.end();
+    },
+  };
+}

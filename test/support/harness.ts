@@ -1,0 +1,88 @@
+import { randomBytes } from 'node:crypto';
+import { Writable } from 'node:stream';
+import type { FastifyInstance } from 'fastify';
+import { FixedClock } from '../../src/domain/clock.js';
+import { buildApp } from '../../src/http/app.js';
+import { createLogger } from '../../src/logging.js';
+import { createContext } from '../../src/services/context.js';
+import { createServices, type Services } from '../../src/services/services.js';
+import type { Engine } from '../../src/store/database.js';
+import { afterEach, beforeEach, describe } from 'node:test';
+import { ENGINES, openTestStore, type OpenedStore } from './engines.js';
+
+/** A fixed "now" for every test: Friday 20 November 2026, 10:00 in Hangzhou. */
+export const NOW = '2026-11-20T10:00:00+08:00';
+
+export interface Harness {
+  engine: Engine;
+  clock: FixedClock;
+  services: Services;
+  opened: OpenedStore;
+  dataKey: Buffer;
+  /** Every log line written so far, as text. */
+  logs: string[];
+  app(): Promise<FastifyInstance>;
+  dispose(): Promise<void>;
+}
+
+export async function createHarness(engine: Engine, options: { now?: string; mode?: 'development' | 'production' } = {}): Promise<Harness> {
+  const opened = await openTestStore(engine);
+  const clock = new FixedClock(options.now ?? NOW);
+  const logs: string[] = [];
+  const sink = new Writable({
+    write(chunk, _encoding, done) {
+      logs.push(String(chunk));
+      done();
+    },
+  });
+  const dataKey = randomBytes(32);
+  const services = createServices(
+    createContext({
+      store: opened.store,
+      clock,
+      dataKey,
+      logger: createLogger('info', sink),
+      settings: { mode: options.mode ?? 'production', timeZone: 'Asia/Shanghai', sessionTtlSeconds: 3600, signInCodeTtlSeconds: 300 },
+    }),
+  );
+  let app: FastifyInstance | undefined;
+  return {
+    engine,
+    clock,
+    services,
+    opened,
+    dataKey,
+    logs,
+    app: async () => {
+      app ??= await buildApp({ services, bodyLimitBytes: 64 * 1024 });
+      return app;
+    },
+    dispose: async () => {
+      await app?.close();
+      await opened.dispose();
+    },
+  };
+}
+
+/**
+ * Declares the same suite once per database engine, each with a fresh harness per test, so one
+ * test's data never leaks into another's.
+ */
+export function describeOnEachEngine(title: string, suite: (harness: () => Harness) => void, options: { now?: string; mode?: 'development' | 'production' } = {}): void {
+  for (const engine of ENGINES) {
+    describe(`${title} [${engine}]`, () => {
+      let current: Harness | undefined;
+      beforeEach(async () => {
+        current = await createHarness(engine, options);
+      });
+      afterEach(async () => {
+        await current?.dispose();
+        current = undefined;
+      });
+      suite(() => {
+        if (!current) throw new Error('harness used outside a test');
+        return current;
+      });
+    });
+  }
+}

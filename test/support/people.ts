@@ -1,0 +1,39 @@
+import { mod11_2CheckCharacter } from '../../src/domain/identity/check-digits.js';
+import type { RegistrationInput } from '../../src/domain/resident.js';
+
+/** Completes 17 digits with their GB 11643 check character. */
+export const withCheck = (first17: string) => first17 + mod11_2CheckCharacter(first17);
+
+/** Realistic, fictional residents of Yuhang district. */
+export const ZHANG_WEI: RegistrationInput = {
+  name: '张伟',
+  idType: 'resident_id',
+  idNumber: withCheck('33011019880214003'),
+  phone: '13912345678',
+  address: { region: '330110', detail: '五常街道联胜路 10 号 2 幢 302 室' },
+};
+
+export const LIU_FANG: RegistrationInput = {
+  name: '刘芳芳',
+  idType: 'resident_id',
+  idNumber: withCheck('33010619950630004'),
+  phone: '15067891234',
+  address: { region: '330106', detail: '文三路 90 号 5 单元 601 室' },
+};
+
+export const OLIVER_BROWN: RegistrationInput = {
+  name: 'Oliver Brown',
+  idType: 'passport',
+  idCountry: 'GBR',
+  idNumber: '533401372',
+  phone: '+447911123456',
+  address: { region: '330110', detail: '良渚街道古墩路 1888 号' },
+};
+
+export const GRANDMA_ZHANG = {
+  name: '张秀兰',
+  idType: 'resident_id',
+  idNumber: withCheck('33011019440917002'),
+  address: { region: '330110', detail: '五常街道联胜路 10 号 2 幢 302 室' },
+  relationship: 'grandparent',
+};
