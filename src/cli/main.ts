@@ -70,7 +70,7 @@ async function migrate(): Promise<void> {
   const cfg = config();
   const store = await openStore(cfg.database);
   try {
-    const applied = await migrateToLatest(store.db);
+    const applied = await migrateToLatest(store);
     process.stdout.write(applied.length ? `applied: ${applied.join(', ')}\n` : 'schema is up to date\n');
   } finally {
     await store.close();
@@ -91,7 +91,7 @@ async function outbox(args: string[]): Promise<void> {
   const key = cfg.dataKey ?? loadOrCreateDataKeyFile(cfg.dataKeyFile).key;
   const store = await openStore(cfg.database);
   try {
-    await migrateToLatest(store.db);
+    await migrateToLatest(store);
     const messages = await new OutboxStore(store.db, new FieldCipher(key)).list(limit, phone);
     if (messages.length === 0) process.stdout.write('the outbox is empty\n');
     for (const m of messages) process.stdout.write(`${new Date(m.createdAt).toISOString()}  ${m.channel}  ${m.recipient}  ${m.body}\n`);

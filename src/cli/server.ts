@@ -27,7 +27,7 @@ export async function startServer(config: Config, logger: Logger, clock: Clock =
   }
   const store = await openStore(config.database);
   try {
-    const applied = await migrateToLatest(store.db);
+    const applied = await migrateToLatest(store);
     if (applied.length > 0) logger.info({ applied, engine: store.engine }, 'database migrated');
     const services = createServices(
       createContext({

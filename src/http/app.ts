@@ -31,6 +31,8 @@ export async function buildApp({ services, bodyLimitBytes }: AppOptions): Promis
     routerOptions: { maxParamLength: 200 },
   }).withTypeProvider<TypeBoxTypeProvider>();
 
+  // The API speaks JSON only; a text/plain body is refused with 415 rather than read as a string.
+  app.removeContentTypeParser('text/plain');
   app.addSchema(ProblemSchema);
   app.setErrorHandler(handleError);
   app.setNotFoundHandler((request, reply) => sendProblem(reply, problem('not-found', `no route ${request.method} ${request.url.split('?')[0]}`, request.url.split('?')[0] ?? '/')));

@@ -59,9 +59,9 @@ export async function openStore(config: DatabaseConfig, options: OpenOptions = {
     };
   }
 
-  const schema = options.schema;
-  if (schema !== undefined && !/^[a-z_][a-z0-9_]{0,62}$/.test(schema)) throw new Error(`invalid schema name '${schema}'`);
-  if (schema) {
+  const schema = options.schema ?? 'public';
+  if (!/^[a-z_][a-z0-9_]{0,62}$/.test(schema)) throw new Error(`invalid schema name '${schema}'`);
+  if (options.schema !== undefined) {
     const client = new pg.Client({ connectionString: config.url });
     await client.connect();
     try {
@@ -74,7 +74,7 @@ export async function openStore(config: DatabaseConfig, options: OpenOptions = {
     connectionString: config.url,
     max: options.poolSize ?? 10,
     types: pgTypes,
-    ...(schema ? { options: `-c search_path=${schema}` } : {}),
+    ...(options.schema !== undefined ? { options: `-c search_path=${schema}` } : {}),
   });
   // An idle client losing its connection must not crash the process; the pool replaces it.
   pool.on('error', () => undefined);

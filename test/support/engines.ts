@@ -29,7 +29,7 @@ export async function openTestStore(engine: Engine): Promise<OpenedStore> {
     const path = join(dir, 'test.db');
     const config: DatabaseConfig = { kind: 'sqlite', path };
     const store = await openStore(config);
-    await migrateToLatest(store.db);
+    await migrateToLatest(store);
     return {
       store,
       config,
@@ -50,7 +50,7 @@ export async function openTestStore(engine: Engine): Promise<OpenedStore> {
       `PostgreSQL at ${TEST_POSTGRES_URL} does not answer (${(error as Error).message}). Start it, point HEALTHCODE_TEST_POSTGRES_URL at one, or set HEALTHCODE_TEST_ENGINES=sqlite.`,
     );
   }
-  await migrateToLatest(store.db);
+  await migrateToLatest(store);
   return {
     store,
     config,

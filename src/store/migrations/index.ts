@@ -1,21 +1,43 @@
-import { Migrator, type Kysely, type Migration, type MigrationProvider } from 'kysely';
+import { sql, type Kysely, type Migration } from 'kysely';
+import type { Store } from '../database.js';
 import * as foundation from './0001-foundation.js';
 
-/** Migrations are listed in code (not read from a folder) so the compiled and the tsx-run service see the same set. */
-const MIGRATIONS: Record<string, Migration> = {
-  '0001-foundation': foundation,
-};
+/** Migrations, in order. Listed in code so the compiled and the tsx-run service see the same set. */
+const MIGRATIONS: [string, Migration][] = [['0001-foundation', foundation]];
 
-const provider: MigrationProvider = { getMigrations: async () => MIGRATIONS };
-
-/** Brings the schema to the latest version; throws with the failing migration's name. */
-export async function migrateToLatest(db: Kysely<any>): Promise<string[]> {
-  const migrator = new Migrator({ db, provider });
-  const { error, results } = await migrator.migrateToLatest();
-  const failed = results?.find((r) => r.status === 'Error');
-  if (error) {
-    const reason = error instanceof Error ? error.message : String(error);
-    throw new Error(`migration ${failed?.migrationName ?? '(unknown)'} failed: ${reason}`, { cause: error });
+/**
+ * Brings the schema to the latest version, each pending migration and its bookkeeping row in one
+ * transaction. Kysely's own Migrator introspects every table of every schema in the database, which
+ * fails when another schema is dropped at the same moment (parallel test runs, tenant clean-up);
+ * this runner reads only its own table. Concurrent starters on PostgreSQL queue on an advisory lock.
+ */
+export async function migrateToLatest(store: Store): Promise<string[]> {
+  const db = store.db as unknown as Kysely<{ healthcode_migrations: { name: string; applied_at: number } }>;
+  try {
+    return await db.transaction().execute(async (trx) => {
+      if (store.engine === 'postgres') await sql`select pg_advisory_xact_lock(hashtext('healthcode migrations ' || current_schema()))`.execute(trx);
+      await trx.schema
+        .createTable('healthcode_migrations')
+        .ifNotExists()
+        .addColumn('name', 'text', (c) => c.primaryKey())
+        .addColumn('applied_at', 'bigint', (c) => c.notNull())
+        .execute();
+      const done = new Set((await trx.selectFrom('healthcode_migrations').select('name').execute()).map((r) => r.name));
+      const applied: string[] = [];
+      for (const [name, migration] of MIGRATIONS) {
+        if (done.has(name)) continue;
+        try {
+          await migration.up(trx);
+        } catch (error) {
+          throw new Error(`migration ${name} failed: ${error instanceof Error ? error.message : String(error)}`, { cause: error });
+        }
+        await trx.insertInto('healthcode_migrations').values({ name, applied_at: Date.now() }).execute();
+        applied.push(name);
+      }
+      return applied;
+    });
+  } catch (error) {
+    if (error instanceof Error && error.message.startsWith('migration ')) throw error;
+    throw new Error(`could not migrate the database: ${error instanceof Error ? error.message : String(error)}`, { cause: error });
   }
-  return (results ?? []).filter((r) => r.status === 'Success').map((r) => r.migrationName);
 }

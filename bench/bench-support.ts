@@ -1,0 +1,50 @@
+import { randomBytes } from 'node:crypto';
+import { pino } from 'pino';
+import { systemClock } from '../src/domain/clock.js';
+import { mod11_2CheckCharacter } from '../src/domain/identity/check-digits.js';
+import type { RegistrationInput } from '../src/domain/resident.js';
+import { createContext } from '../src/services/context.js';
+import { createServices, type Services } from '../src/services/services.js';
+import type { Engine } from '../src/store/database.js';
+import { openTestStore } from '../test/support/engines.js';
+
+/** A migrated scratch database and services on it, silent, with the real clock. */
+export async function benchServices(engine: Engine): Promise<{ services: Services; dispose: () => Promise<void> }> {
+  const opened = await openTestStore(engine);
+  const services = createServices(
+    createContext({
+      store: opened.store,
+      clock: systemClock,
+      dataKey: randomBytes(32),
+      logger: pino({ level: 'silent' }),
+      settings: { mode: 'production', timeZone: 'Asia/Shanghai', sessionTtlSeconds: 3600, signInCodeTtlSeconds: 300 },
+    }),
+  );
+  return { services, dispose: opened.dispose };
+}
+
+/** The n-th of many distinct, valid residents of Yuhang. */
+export function syntheticResident(n: number): RegistrationInput {
+  const born = new Date(Date.UTC(1950, 0, 1) + (n % 20_000) * 86_400_000).toISOString().slice(0, 10).replace(/-/g, '');
+  const first17 = `330110${born}${String(Math.floor(n / 20_000) % 1000).padStart(3, '0')}`;
+  return {
+    name: `居民${n}`,
+    idType: 'resident_id',
+    idNumber: first17 + mod11_2CheckCharacter(first17),
+    phone: `139${String(n).padStart(8, '0')}`,
+    address: { region: '330110', detail: `五常街道 ${n % 500} 号 ${n % 30} 幢` },
+  };
+}
+
+/** Runs `task` for `count` items with `concurrency` in flight; returns operations per second. */
+export async function throughput(count: number, concurrency: number, task: (i: number) => Promise<unknown>): Promise<number> {
+  let next = 0;
+  const started = process.hrtime.bigint();
+  await Promise.all(
+    Array.from({ length: concurrency }, async () => {
+      while (next < count) await task(next++);
+    }),
+  );
+  const seconds = Number(process.hrtime.bigint() - started) / 1e9;
+  return Math.round(count / seconds);
+}

@@ -1,0 +1,100 @@
+import assert from 'node:assert/strict';
+import { spawn, spawnSync, type ChildProcess } from 'node:child_process';
+import { mkdtempSync, rmSync, statSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { after, before, describe, it } from 'node:test';
+
+const CLI = ['--import', 'tsx', 'src/cli/main.ts'];
+
+interface Running {
+  child: ChildProcess;
+  url: string;
+  lines: string[];
+  exited: Promise<number | null>;
+}
+
+function env(dataDir: string, extra: Record<string, string> = {}): NodeJS.ProcessEnv {
+  return { PATH: process.env.PATH, HOME: process.env.HOME, HEALTHCODE_DATA_DIR: dataDir, HEALTHCODE_PORT: '0', ...extra };
+}
+
+/** Starts `healthcode serve` and waits for the line that says where it listens. */
+function serve(dataDir: string): Promise<Running> {
+  const child = spawn(process.execPath, [...CLI, 'serve'], { env: env(dataDir), stdio: ['ignore', 'pipe', 'pipe'] });
+  const lines: string[] = [];
+  const exited = new Promise<number | null>((resolve) => child.on('exit', (code) => resolve(code)));
+  return new Promise((resolve, reject) => {
+    const timer = setTimeout(() => reject(new Error(`no start within 20 s:\n${lines.join('\n')}`)), 20_000);
+    let buffer = '';
+    child.stdout!.on('data', (chunk: Buffer) => {
+      buffer += chunk.toString();
+      const parts = buffer.split('\n');
+      buffer = parts.pop() ?? '';
+      for (const line of parts) {
+        lines.push(line);
+        const url = /healthcode is running: open (\S+)\/docs/.exec(line)?.[1];
+        if (url) {
+          clearTimeout(timer);
+          resolve({ child, url, lines, exited });
+        }
+      }
+    });
+    child.stderr!.on('data', (chunk: Buffer) => lines.push(chunk.toString()));
+    child.on('exit', (code) => {
+      clearTimeout(timer);
+      reject(new Error(`exited with ${code}:\n${lines.join('\n')}`));
+    });
+  });
+}
+
+describe('healthcode serve', () => {
+  let dataDir: string;
+  before(() => {
+    dataDir = mkdtempSync(join(tmpdir(), 'healthcode-cli-'));
+  });
+  after(() => rmSync(dataDir, { recursive: true, force: true }));
+
+  it('refuses to start on a wrong variable, naming it', () => {
+    const result = spawnSync(process.execPath, [...CLI, 'serve'], { env: env(dataDir, { HEALTHCODE_PORT: 'http', HEALTHCODE_DEMO_DATA: 'maybe' }), encoding: 'utf8' });
+    assert.equal(result.status, 2);
+    assert.match(result.stderr, /HEALTHCODE_PORT: must be a whole number from 0 to 65535, got 'http'/);
+    assert.match(result.stderr, /HEALTHCODE_DEMO_DATA: must be one of auto, on, off, got 'maybe'/);
+  });
+
+  it('starts on the embedded database with demo data, then stops cleanly on SIGTERM', async () => {
+    const server = await serve(dataDir);
+    try {
+      assert.ok(server.lines.some((l) => l.includes('demo data loaded')));
+      assert.deepEqual(await (await fetch(`${server.url}/readyz`)).json(), { status: 'ready', database: 'sqlite' });
+      const code = await fetch(`${server.url}/api/v1/sign-in/code`, { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify({ phone: '13800138001' }) });
+      assert.equal(code.status, 202);
+    } finally {
+      server.child.kill('SIGTERM');
+    }
+    assert.equal(await server.exited, 0);
+    assert.ok(server.lines.some((l) => l.includes('"msg":"stopped"')));
+  });
+
+  it('keeps the data key readable by its owner only', () => {
+    assert.equal(statSync(join(dataDir, 'keys', 'data.key')).mode & 0o777, 0o600);
+  });
+
+  it('lets the operator read the sign-in code from the outbox', () => {
+    const result = spawnSync(process.execPath, [...CLI, 'outbox', '--phone', '13800138001'], { env: env(dataDir), encoding: 'utf8' });
+    assert.equal(result.status, 0, result.stderr);
+    assert.match(result.stdout, /\+8613800138001 {2}【健康码】登录验证码 \d{6}/);
+  });
+
+  it('does not load the demo data a second time', async () => {
+    const server = await serve(dataDir);
+    server.child.kill('SIGTERM');
+    assert.equal(await server.exited, 0);
+    assert.ok(!server.lines.some((l) => l.includes('demo data loaded')));
+  });
+
+  it('rejects a bad --phone for the outbox with the flag named', () => {
+    const result = spawnSync(process.execPath, [...CLI, 'outbox', '--phone', 'nobody'], { env: env(dataDir), encoding: 'utf8' });
+    assert.equal(result.status, 2);
+    assert.match(result.stderr, /--phone:/);
+  });
+});
