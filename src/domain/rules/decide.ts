@@ -1,0 +1,275 @@
+import jsonLogic from 'json-logic-js';
+import type { Colour, Mark } from '../colour.js';
+import { DAY_MS, MINUTE_MS } from '../clock.js';
+import { localDate } from '../declaration.js';
+import { evaluationData, FACT_HORIZON_DAYS, type EvaluationData, type EvaluationSources, type ResidentFacts, type RiskAreaFact, type Source } from '../facts.js';
+import { regionName } from '../regions.js';
+import { LIST_FACTS } from './fact-vocabulary.js';
+import { moreSevere, SEVERITY, type LocalizedText, type Rule, type RuleSet } from './rule-set.js';
+
+/** A fact a fired rule read, with where it came from and when. */
+export interface Evidence {
+  fact: string;
+  source: Source | null;
+  at: string | null;
+  detail: Record<string, unknown>;
+}
+
+export interface FiredRule {
+  id: string;
+  version: number;
+  colour: Colour;
+  mark: Mark | null;
+  /** active: the condition holds now; awaiting-check-ins: it no longer does, but the daily check-ins it asks for are not complete. */
+  status: 'active' | 'awaiting-check-ins';
+  quarantineDays: number;
+  checkIns: { required: number; streak: number } | null;
+  description: LocalizedText;
+  howToClear: LocalizedText;
+  evidence: Evidence[];
+}
+
+export interface Decision {
+  colour: Colour;
+  mark: Mark | null;
+  evaluatedAt: number;
+  ruleSet: { region: string; version: number };
+  rules: FiredRule[];
+  /** Earliest instant the code turns green if nothing new happens and daily check-ins go on clean; null if green now or not within the horizon. */
+  greenOn: number | null;
+  /** Why there is no greenOn although the code is not green: it needs an action, not time. */
+  greenOnNote: 'already-green' | 'needs-action' | null;
+}
+
+/** How far ahead greenOn is searched; past it the code does not turn green by waiting. */
+export const GREEN_ON_HORIZON_DAYS = 60;
+/** Projected daily check-ins are assumed at this local time. */
+const CHECK_IN_HOUR = 8;
+
+type Snapshot = { data: EvaluationData; sources: EvaluationSources };
+
+const truthy = (value: unknown) => jsonLogic.truthy(value);
+
+/** Evaluates a rule set for residents: pure, deterministic, given the facts, the risk areas and the instant. */
+export class RuleEvaluator {
+  constructor(
+    readonly ruleSet: RuleSet,
+    private readonly timeZone: string,
+  ) {}
+
+  decide(facts: ResidentFacts, areas: RiskAreaFact[], now: number): Decision {
+    const snapshots = new Map<number, Snapshot>();
+    const at = (t: number) => {
+      let s = snapshots.get(t);
+      if (!s) snapshots.set(t, (s = evaluationData(facts, areas, t, this.timeZone)));
+      return s;
+    };
+    const lastActive = this.lastActiveBefore(now, at);
+    const current = this.state(now, at, lastActive);
+    const fired = current.fired.map((f) => this.describe(f.rule, f.status, at(now), f.streak));
+    const decision: Decision = {
+      colour: current.colour,
+      mark: current.mark,
+      evaluatedAt: now,
+      ruleSet: { region: this.ruleSet.region, version: this.ruleSet.version },
+      rules: fired,
+      greenOn: null,
+      greenOnNote: current.colour === 'green' ? 'already-green' : null,
+    };
+    if (current.colour !== 'green') {
+      decision.greenOn = this.greenOn(facts, areas, now, lastActive);
+      if (decision.greenOn === null) decision.greenOnNote = 'needs-action';
+    }
+    return decision;
+  }
+
+  private rulesValidAt(t: number): Rule[] {
+    return this.ruleSet.rules.filter((r) => Date.parse(r.validFrom) <= t && (r.validTo === null || t < Date.parse(r.validTo)));
+  }
+
+  private holds(rule: Rule, snapshot: Snapshot): boolean {
+    return truthy(jsonLogic.apply(rule.condition as jsonLogic.RulesLogic, snapshot.data as unknown as Record<string, unknown>));
+  }
+
+  /** For rules that end with check-ins: the latest day-sampled instant in the fact horizon before `now` when they held. */
+  private lastActiveBefore(now: number, at: (t: number) => Snapshot): Map<string, number> {
+    const found = new Map<string, number>();
+    const candidates = this.ruleSet.rules.filter((r) => r.outcome.checkIns !== null);
+    for (let k = 1; k <= FACT_HORIZON_DAYS && found.size < candidates.length; k++) {
+      const t = now - k * DAY_MS;
+      const valid = new Set(this.rulesValidAt(t));
+      for (const rule of candidates) {
+        if (!found.has(rule.id) && valid.has(rule) && this.holds(rule, at(t))) found.set(rule.id, t);
+      }
+    }
+    return found;
+  }
+
+  private state(t: number, at: (t: number) => Snapshot, lastActive: Map<string, number>) {
+    const snapshot = at(t);
+    const fired: { rule: Rule; status: FiredRule['status']; streak: number }[] = [];
+    let colour: Colour = 'green';
+    let mark: Mark | null = null;
+    for (const rule of this.rulesValidAt(t)) {
+      const active = this.holds(rule, snapshot);
+      if (active && rule.outcome.checkIns) lastActive.set(rule.id, t);
+      const since = lastActive.get(rule.id);
+      const requirement = rule.outcome.checkIns;
+      const streak = snapshot.data.checkInStreak;
+      const awaiting = !active && requirement !== null && since !== undefined && t - since <= FACT_HORIZON_DAYS * DAY_MS && streak < requirement.required;
+      if (!active && !awaiting) continue;
+      fired.push({ rule, status: active ? 'active' : 'awaiting-check-ins', streak });
+      let outcome = rule.outcome.colour;
+      if (requirement?.onSymptoms === 'escalate' && snapshot.data.checkIns.some((c) => !c.clean && c.daysAgo < Math.max(rule.outcome.quarantineDays, 1))) outcome = 'red';
+      if (rule.outcome.mark) mark = rule.outcome.mark;
+      colour = moreSevere(colour, outcome);
+    }
+    fired.sort((a, b) => SEVERITY[b.rule.outcome.colour] - SEVERITY[a.rule.outcome.colour]);
+    return { colour, mark: colour === 'green' ? mark : null, fired };
+  }
+
+  /** Evaluates the same rules at future instants, with a clean check-in each day, for the first green. */
+  private greenOn(facts: ResidentFacts, areas: RiskAreaFact[], now: number, lastActiveNow: Map<string, number>): number | null {
+    const horizon = now + GREEN_ON_HORIZON_DAYS * DAY_MS;
+    const projected: ResidentFacts = { ...facts, checkIns: [...facts.checkIns, ...this.projectedCheckIns(facts, now, horizon)] };
+    const snapshots = new Map<number, Snapshot>();
+    const at = (t: number) => {
+      let s = snapshots.get(t);
+      if (!s) snapshots.set(t, (s = evaluationData(projected, areas, t, this.timeZone)));
+      return s;
+    };
+    const lastActive = new Map(lastActiveNow);
+    let previous = now;
+    for (let t = now + DAY_MS; t <= horizon; t += DAY_MS) {
+      const before = new Map(lastActive);
+      if (this.state(t, at, lastActive).colour === 'green') {
+        // Narrow down to the minute between the last non-green day and this one.
+        let lo = previous;
+        let hi = t;
+        while (hi - lo > MINUTE_MS) {
+          const mid = lo + Math.floor((hi - lo) / 2 / MINUTE_MS) * MINUTE_MS;
+          if (this.state(mid, at, new Map(before)).colour === 'green') hi = mid;
+          else lo = mid;
+        }
+        return hi;
+      }
+      previous = t;
+    }
+    return null;
+  }
+
+  private projectedCheckIns(facts: ResidentFacts, now: number, horizon: number): ResidentFacts['checkIns'] {
+    const done = new Set(facts.checkIns.map((c) => c.date));
+    const out: ResidentFacts['checkIns'] = [];
+    for (let t = now; t <= horizon + DAY_MS; t += DAY_MS) {
+      const date = localDate(new Date(t), this.timeZone);
+      if (done.has(date)) continue;
+      done.add(date);
+      out.push({ date, at: Math.max(now + MINUTE_MS, localInstant(date, CHECK_IN_HOUR, this.timeZone)), symptoms: [], temperature: null });
+    }
+    return out;
+  }
+
+  private describe(rule: Rule, status: FiredRule['status'], snapshot: Snapshot, streak: number): FiredRule {
+    return {
+      id: rule.id,
+      version: rule.version,
+      colour: rule.outcome.colour,
+      mark: rule.outcome.mark ?? null,
+      status,
+      quarantineDays: rule.outcome.quarantineDays,
+      checkIns: rule.outcome.checkIns ? { required: rule.outcome.checkIns.required, streak } : null,
+      description: rule.description,
+      howToClear: rule.howToClear,
+      evidence: evidenceFor(rule.condition, snapshot),
+    };
+  }
+}
+
+/** The instant of `hour`:00 local time on `date` in `timeZone`. */
+export function localInstant(date: string, hour: number, timeZone: string): number {
+  const guess = Date.parse(`${date}T${String(hour).padStart(2, '0')}:00:00Z`);
+  const parts = new Intl.DateTimeFormat('en-US', { timeZone, hourCycle: 'h23', year: 'numeric', month: '2-digit', day: '2-digit', hour: '2-digit', minute: '2-digit' }).formatToParts(guess);
+  const get = (type: string) => Number(parts.find((p) => p.type === type)?.value);
+  const shown = Date.UTC(get('year'), get('month') - 1, get('day'), get('hour'), get('minute'));
+  return guess - (shown - guess);
+}
+
+/** The facts a condition read: list items its predicates accepted, and scalar facts it named. */
+export function evidenceFor(condition: unknown, snapshot: Snapshot): Evidence[] {
+  const out: Evidence[] = [];
+  const seen = new Set<string>();
+  const add = (key: string, evidence: Evidence) => {
+    if (!seen.has(key)) {
+      seen.add(key);
+      out.push(evidence);
+    }
+  };
+  const walk = (node: unknown) => {
+    if (node === null || typeof node !== 'object') return;
+    if (Array.isArray(node)) return node.forEach(walk);
+    const [op, rawArgs] = Object.entries(node)[0] ?? [];
+    if (op === undefined) return;
+    const args = Array.isArray(rawArgs) ? rawArgs : [rawArgs];
+    if (op === 'var') {
+      const name = args[0];
+      if (typeof name === 'string' && !(name in LIST_FACTS)) {
+        const value = name.split('.').reduce<unknown>((v, k) => (v as Record<string, unknown> | undefined)?.[k], snapshot.data);
+        add(`scalar:${name}`, { fact: name, source: name.startsWith('resident.') ? 'registration' : name.startsWith('declaration.') ? 'declaration' : name === 'checkInStreak' ? 'check-in' : 'authority', at: null, detail: { value } });
+      }
+      return;
+    }
+    if (['some', 'all', 'none', 'filter'].includes(op)) {
+      const list = listName(args[0]);
+      if (list) {
+        const items = snapshot.data[list] as unknown[];
+        items.forEach((item, i) => {
+          if (truthy(jsonLogic.apply(args[1] as jsonLogic.RulesLogic, item as Record<string, unknown>))) add(`${list}:${i}`, describeItem(list, i, snapshot));
+        });
+        return;
+      }
+    }
+    args.forEach(walk);
+  };
+  walk(condition);
+  return out;
+}
+
+function listName(node: unknown): keyof EvaluationSources | undefined {
+  if (node === null || typeof node !== 'object' || Array.isArray(node)) return undefined;
+  const [op, args] = Object.entries(node)[0] ?? [];
+  const name = op === 'var' ? (Array.isArray(args) ? args[0] : args) : undefined;
+  return typeof name === 'string' && ['stays', 'contacts', 'cases', 'tests', 'checkIns'].includes(name) ? (name as keyof EvaluationSources) : undefined;
+}
+
+function describeItem(list: keyof EvaluationSources, i: number, snapshot: Snapshot): Evidence {
+  const iso = (ms: number | null) => (ms === null ? null : new Date(ms).toISOString());
+  switch (list) {
+    case 'stays': {
+      const s = snapshot.sources.stays[i]!;
+      const item = snapshot.data.stays[i]!;
+      return {
+        fact: 'stay',
+        source: s.source,
+        at: iso(s.arrival),
+        detail: { region: s.region, regionName: s.region ? (regionName(s.region) ?? null) : null, country: s.country, arrival: iso(s.arrival), departure: iso(s.departure), hours: item.hours, riskLevel: item.riskLevel },
+      };
+    }
+    case 'contacts': {
+      const c = snapshot.sources.contacts[i]!;
+      return { fact: 'contact', source: c.source, at: iso(c.at), detail: { kind: c.kind } };
+    }
+    case 'cases': {
+      const c = snapshot.sources.cases[i]!;
+      return { fact: 'case', source: c.source, at: iso(c.at), detail: { status: c.status } };
+    }
+    case 'tests': {
+      const t = snapshot.sources.tests[i]!;
+      return { fact: 'test', source: t.source, at: iso(t.at), detail: { result: t.result } };
+    }
+    case 'checkIns': {
+      const c = snapshot.sources.checkIns[i]!;
+      return { fact: 'check-in', source: 'check-in', at: iso(c.at), detail: { date: c.date, symptoms: c.symptoms, temperature: c.temperature } };
+    }
+  }
+}

@@ -1,0 +1,53 @@
+import type { Colour, Mark } from '../colour.js';
+
+/**
+ * Rules are data: JSON a health authority publishes and anyone can read. The condition is JsonLogic
+ * (jsonlogic.com), evaluated by the json-logic-js engine over the published fact vocabulary.
+ */
+
+export interface LocalizedText {
+  'zh-CN': string;
+  en: string;
+}
+
+export interface CheckInRequirement {
+  /** Consecutive clean daily check-ins that end the quarantine once the condition no longer holds. */
+  required: number;
+  /** A check-in with symptoms or fever resets the count, or raises the colour to red. */
+  onSymptoms: 'reset' | 'escalate';
+}
+
+export interface RuleOutcome {
+  colour: Colour;
+  /** Length of the quarantine, counted from the last exposure; the condition's window says the same. */
+  quarantineDays: number;
+  checkIns: CheckInRequirement | null;
+  mark?: Mark;
+}
+
+export type JsonLogic = unknown;
+
+export interface Rule {
+  id: string;
+  version: number;
+  region: string;
+  validFrom: string;
+  validTo: string | null;
+  outcome: RuleOutcome;
+  description: LocalizedText;
+  howToClear: LocalizedText;
+  condition: JsonLogic;
+}
+
+export interface RuleSet {
+  region: string;
+  version: number;
+  publishedAt: string;
+  rules: Rule[];
+}
+
+export const SEVERITY: Record<Colour, number> = { green: 0, gray: 1, yellow: 2, red: 3 };
+
+export function moreSevere(a: Colour, b: Colour): Colour {
+  return SEVERITY[a] >= SEVERITY[b] ? a : b;
+}

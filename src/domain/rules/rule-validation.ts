@@ -1,0 +1,169 @@
+import { Ajv } from 'ajv';
+import { COLOURS, MARKS } from '../colour.js';
+import { forbiddenCategory, LIST_FACTS, SCALAR_FACTS } from './fact-vocabulary.js';
+import type { Rule } from './rule-set.js';
+
+/** One reason a rule set cannot be published: which rule, where in it, and why. */
+export interface RuleProblem {
+  rule: string | null;
+  path: string;
+  message: string;
+}
+
+const text = { type: 'string', minLength: 1, maxLength: 2000 };
+const localized = { type: 'object', additionalProperties: false, required: ['zh-CN', 'en'], properties: { 'zh-CN': text, en: text } };
+const instant = { type: 'string', format: 'date-time' };
+
+const RULE_SCHEMA = {
+  type: 'object',
+  additionalProperties: false,
+  required: ['id', 'version', 'region', 'validFrom', 'validTo', 'outcome', 'description', 'howToClear', 'condition'],
+  properties: {
+    id: { type: 'string', pattern: '^[a-z0-9][a-z0-9-]{1,63}$' },
+    version: { type: 'integer', minimum: 1 },
+    region: { type: 'string', pattern: '^(CN|\\d{6})$' },
+    validFrom: instant,
+    validTo: { anyOf: [instant, { type: 'null' }] },
+    outcome: {
+      type: 'object',
+      additionalProperties: false,
+      required: ['colour', 'quarantineDays', 'checkIns'],
+      properties: {
+        colour: { enum: [...COLOURS] },
+        quarantineDays: { type: 'integer', minimum: 0, maximum: 28 },
+        checkIns: {
+          anyOf: [
+            { type: 'null' },
+            {
+              type: 'object',
+              additionalProperties: false,
+              required: ['required', 'onSymptoms'],
+              properties: { required: { type: 'integer', minimum: 1, maximum: 28 }, onSymptoms: { enum: ['reset', 'escalate'] } },
+            },
+          ],
+        },
+        mark: { enum: [...MARKS] },
+      },
+    },
+    description: localized,
+    howToClear: localized,
+    condition: {},
+  },
+};
+
+const RULE_SET_SCHEMA = {
+  type: 'object',
+  additionalProperties: false,
+  required: ['region', 'rules'],
+  properties: {
+    region: { type: 'string', pattern: '^(CN|\\d{6})$' },
+    rules: { type: 'array', minItems: 1, maxItems: 200, items: RULE_SCHEMA },
+  },
+};
+
+const ajv = new Ajv({ allErrors: true, strict: false });
+ajv.addFormat('date-time', { type: 'string', validate: (s: string) => /^\d{4}-\d{2}-\d{2}T\d{2}:\d{2}(:\d{2}(\.\d+)?)?(Z|[+-]\d{2}:\d{2})$/.test(s) && !Number.isNaN(Date.parse(s)) });
+const validateShape = ajv.compile(RULE_SET_SCHEMA);
+
+/** JsonLogic operators a rule may use: comparison, logic, arithmetic, list iteration. No `method`, no `log`. */
+const OPERATORS = new Set([
+  '==', '===', '!=', '!==', '>', '>=', '<', '<=', '!', '!!', 'and', 'or', 'if', '?:', 'in',
+  'var', 'missing', 'missing_some', 'some', 'all', 'none', 'filter', 'map', 'reduce',
+  '+', '-', '*', '/', '%', 'min', 'max', 'merge', 'cat', 'substr',
+]);
+const ITERATORS = new Set(['some', 'all', 'none', 'filter', 'map']);
+
+type Scope = { kind: 'top' } | { kind: 'item'; list: string } | { kind: 'reduce'; list: string };
+
+function pointer(path: string): string {
+  return path
+    .split('/')
+    .filter(Boolean)
+    .reduce((acc, part) => (/^\d+$/.test(part) ? `${acc}[${part}]` : acc ? `${acc}.${part}` : part), '');
+}
+
+/** Checks a rule set before publication; an empty list means it may be published. */
+export function validateRuleSet(input: unknown): RuleProblem[] {
+  if (!validateShape(input)) {
+    return (validateShape.errors ?? []).map((e) => {
+      const at = pointer(e.instancePath);
+      const index = /^rules\[(\d+)\]/.exec(at)?.[1];
+      const ruleId = index !== undefined ? ((input as { rules?: { id?: unknown }[] }).rules?.[Number(index)]?.id ?? null) : null;
+      const field = e.keyword === 'additionalProperties' ? `${at}.${String(e.params.additionalProperty)}` : e.keyword === 'required' ? `${at ? `${at}.` : ''}${String(e.params.missingProperty)}` : at;
+      const message = e.keyword === 'additionalProperties' ? 'is not a known field' : e.keyword === 'required' ? 'is required' : (e.message ?? 'is invalid');
+      return { rule: typeof ruleId === 'string' ? ruleId : null, path: field, message };
+    });
+  }
+  const ruleSet = input as { region: string; rules: Rule[] };
+  const problems: RuleProblem[] = [];
+  const seen = new Set<string>();
+  ruleSet.rules.forEach((rule, i) => {
+    const at = `rules[${i}]`;
+    if (seen.has(rule.id)) problems.push({ rule: rule.id, path: `${at}.id`, message: 'appears twice in the rule set' });
+    seen.add(rule.id);
+    if (rule.region !== ruleSet.region) problems.push({ rule: rule.id, path: `${at}.region`, message: `must be the rule set's region ${ruleSet.region}` });
+    if (rule.validTo !== null && Date.parse(rule.validTo) <= Date.parse(rule.validFrom)) problems.push({ rule: rule.id, path: `${at}.validTo`, message: 'must be after validFrom' });
+    if (rule.outcome.mark !== undefined && rule.outcome.colour !== 'green') problems.push({ rule: rule.id, path: `${at}.outcome.mark`, message: 'only a green outcome carries a mark' });
+    checkLogic(rule.condition, { kind: 'top' }, `${at}.condition`, (path, message) => problems.push({ rule: rule.id, path, message }));
+  });
+  return problems;
+}
+
+type Report = (path: string, message: string) => void;
+
+function checkVar(name: unknown, scope: Scope, path: string, report: Report): void {
+  if (typeof name !== 'string') return report(path, 'a var must name a fact as text');
+  const category = forbiddenCategory(name);
+  if (category) return report(path, `reads '${name}': rules may not use ${category} (no origin, household registration, ethnicity or nationality)`);
+  if (scope.kind === 'top') {
+    if (!(name in SCALAR_FACTS) && !(name in LIST_FACTS)) report(path, `reads '${name}', which is not in the published fact vocabulary`);
+  } else if (scope.kind === 'item') {
+    if (name !== '' && !(name in LIST_FACTS[scope.list]!.item)) report(path, `reads '${name}', which ${scope.list} items do not have`);
+  } else {
+    const field = name.startsWith('current.') ? name.slice('current.'.length) : undefined;
+    if (name !== 'accumulator' && name !== 'current' && !(field !== undefined && field in LIST_FACTS[scope.list]!.item)) {
+      report(path, `reads '${name}'; inside reduce use accumulator or current.<field of ${scope.list}>`);
+    }
+  }
+}
+
+/** The fact list an iteration walks over: a var naming a list, or a filter of one. */
+function listOf(node: unknown, scope: Scope): string | undefined {
+  if (scope.kind !== 'top' || node === null || typeof node !== 'object' || Array.isArray(node)) return undefined;
+  const [op, args] = Object.entries(node)[0] ?? [];
+  if (op === 'var') {
+    const name = Array.isArray(args) ? args[0] : args;
+    return typeof name === 'string' && name in LIST_FACTS ? name : undefined;
+  }
+  if (op === 'filter' && Array.isArray(args)) return listOf(args[0], scope);
+  return undefined;
+}
+
+function checkLogic(node: unknown, scope: Scope, path: string, report: Report): void {
+  if (node === null || typeof node !== 'object') return;
+  if (Array.isArray(node)) {
+    node.forEach((item, i) => checkLogic(item, scope, `${path}[${i}]`, report));
+    return;
+  }
+  const entries = Object.entries(node);
+  if (entries.length !== 1) return report(path, 'a JsonLogic operation has exactly one operator');
+  const [op, rawArgs] = entries[0]!;
+  if (!OPERATORS.has(op)) return report(path, `operator '${op}' is not allowed`);
+  const args = Array.isArray(rawArgs) ? rawArgs : [rawArgs];
+  const at = `${path}.${op}`;
+  if (op === 'var') return checkVar(args[0], scope, Array.isArray(rawArgs) ? `${at}[0]` : at, report);
+  if (op === 'missing' || op === 'missing_some') {
+    const names = op === 'missing_some' ? (Array.isArray(args[1]) ? args[1] : []) : args;
+    names.forEach((name: unknown, i: number) => checkVar(name, scope, `${at}[${i}]`, report));
+    return;
+  }
+  if (ITERATORS.has(op) || op === 'reduce') {
+    const list = listOf(args[0], scope);
+    if (list === undefined) return report(`${at}[0]`, `${op} must walk a fact list: ${Object.keys(LIST_FACTS).join(', ')}`);
+    checkLogic(args[0], scope, `${at}[0]`, report);
+    checkLogic(args[1], op === 'reduce' ? { kind: 'reduce', list } : { kind: 'item', list }, `${at}[1]`, report);
+    if (op === 'reduce') checkLogic(args[2], scope, `${at}[2]`, report);
+    return;
+  }
+  args.forEach((arg, i) => checkLogic(arg, scope, `${at}[${i}]`, report));
+}
