@@ -17,7 +17,7 @@ export async function benchServices(engine: Engine): Promise<{ services: Service
       clock: systemClock,
       dataKey: randomBytes(32),
       logger: pino({ level: 'silent' }),
-      settings: { mode: 'production', timeZone: 'Asia/Shanghai', sessionTtlSeconds: 3600, signInCodeTtlSeconds: 300 },
+      settings: { mode: 'production', timeZone: 'Asia/Shanghai', sessionTtlSeconds: 3600, signInCodeTtlSeconds: 300, tokenTtlSeconds: 300 },
     }),
   );
   return { services, dispose: opened.dispose };

@@ -20,6 +20,7 @@ export interface Config {
   bodyLimitBytes: number;
   sessionTtlSeconds: number;
   signInCodeTtlSeconds: number;
+  tokenTtlSeconds: number;
   timeZone: string;
   shutdownGraceSeconds: number;
 }
@@ -44,6 +45,7 @@ export const CONFIG_VARIABLES: Record<string, string> = {
   HEALTHCODE_BODY_LIMIT: 'largest request body in bytes (default 1048576)',
   HEALTHCODE_SESSION_TTL: 'resident session lifetime in seconds (default 43200)',
   HEALTHCODE_SIGN_IN_CODE_TTL: 'one-time sign-in code lifetime in seconds (default 300)',
+  HEALTHCODE_TOKEN_TTL: 'lifetime of a signed QR code in seconds (default 300)',
   HEALTHCODE_TIME_ZONE: 'IANA time zone for calendar dates (default Asia/Shanghai)',
   HEALTHCODE_SHUTDOWN_GRACE: 'seconds to let requests finish on SIGTERM (default 10)',
 };
@@ -126,6 +128,7 @@ export function loadConfig(env: Env, cwd = process.cwd()): Config {
     bodyLimitBytes: integer('HEALTHCODE_BODY_LIMIT', 1_048_576, 1024, 104_857_600),
     sessionTtlSeconds: integer('HEALTHCODE_SESSION_TTL', 43_200, 60, 2_592_000),
     signInCodeTtlSeconds: integer('HEALTHCODE_SIGN_IN_CODE_TTL', 300, 30, 3600),
+    tokenTtlSeconds: integer('HEALTHCODE_TOKEN_TTL', 300, 30, 3600),
     timeZone,
     shutdownGraceSeconds: integer('HEALTHCODE_SHUTDOWN_GRACE', 10, 0, 600),
   };

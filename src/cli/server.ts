@@ -40,6 +40,7 @@ export async function startServer(config: Config, logger: Logger, clock: Clock =
           timeZone: config.timeZone,
           sessionTtlSeconds: config.sessionTtlSeconds,
           signInCodeTtlSeconds: config.signInCodeTtlSeconds,
+          tokenTtlSeconds: config.tokenTtlSeconds,
         },
       }),
     );

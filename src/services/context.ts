@@ -12,6 +12,8 @@ export interface ServiceSettings {
   timeZone: string;
   sessionTtlSeconds: number;
   signInCodeTtlSeconds: number;
+  /** Lifetime of a signed QR token. */
+  tokenTtlSeconds: number;
 }
 
 /** Everything a use case needs from outside: storage, time, keys, senders, settings. */
@@ -20,6 +22,8 @@ export interface ServiceContext {
   clock: Clock;
   cipher: FieldCipher;
   sessionKey: Uint8Array;
+  /** Encrypts resident ids into token subjects, so a code names nobody to anyone but us. */
+  subjectKey: Buffer;
   sms: SmsSender;
   logger: Logger;
   settings: ServiceSettings;
@@ -44,6 +48,7 @@ export function createContext(options: ContextOptions): ServiceContext {
     clock: options.clock,
     cipher,
     sessionKey: deriveSubkey(options.dataKey, 'session signing'),
+    subjectKey: deriveSubkey(options.dataKey, 'token subject'),
     sms: options.sms ?? new OutboxSmsSender(new OutboxStore(options.store.db, cipher), options.clock, newId),
     logger: options.logger,
     settings: options.settings,

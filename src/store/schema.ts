@@ -88,7 +88,7 @@ export interface VenuesTable {
   created_at: number;
 }
 
-export interface Database {
+export interface Database extends RulesAndCodesTables {
   residents: ResidentsTable;
   guardianships: GuardianshipsTable;
   declarations: DeclarationsTable;
@@ -97,4 +97,110 @@ export interface Database {
   sessions: SessionsTable;
   outbox: OutboxTable;
   venues: VenuesTable;
+}
+
+export interface RuleSetsTable {
+  region: string;
+  version: number;
+  published_at: number;
+  /** The rule set as published, JSON. */
+  body: string;
+}
+
+export interface RiskAreasTable {
+  id: string;
+  region_code: string | null;
+  country_code: string | null;
+  level: string;
+  valid_from: number;
+  valid_to: number | null;
+  source: string;
+  updated_at: number;
+}
+
+export interface AuthorityFactsTable {
+  id: string;
+  resident_id: string;
+  kind: string;
+  value: string;
+  detail: string;
+  occurred_at: number;
+  source: string;
+  recorded_at: number;
+}
+
+export interface TravelRecordsTable {
+  id: string;
+  resident_id: string;
+  region_code: string | null;
+  country_code: string | null;
+  arrival: number;
+  departure: number;
+  source: string;
+  carrier_ref: string | null;
+  recorded_at: number;
+}
+
+export interface CheckInsTable {
+  id: string;
+  resident_id: string;
+  local_date: string;
+  at: number;
+  temperature: number | null;
+  symptoms: string;
+}
+
+export interface DecisionsTable {
+  id: string;
+  resident_id: string;
+  decided_at: number;
+  colour: string;
+  mark: string | null;
+  rule_set_region: string;
+  rule_set_version: number;
+  /** JSON: the fired rules with their evidence. */
+  fired: string;
+  green_on: number | null;
+  cause: string;
+}
+
+export interface ResidentStatusTable {
+  resident_id: string;
+  colour: string;
+  mark: string | null;
+  decided_at: number;
+  green_on: number | null;
+  rule_set_region: string;
+  rule_set_version: number;
+  fired_ids: string;
+}
+
+export interface SigningKeysTable {
+  kid: string;
+  region: string;
+  public_key: string;
+  private_key_enc: string;
+  created_at: number;
+  retired_at: number | null;
+}
+
+export interface StaffTokensTable {
+  id: string;
+  name: string;
+  role: string;
+  token_digest: string;
+  created_at: number;
+  revoked_at: number | null;
+}
+
+export interface RulesAndCodesTables {
+  rule_sets: RuleSetsTable;
+  risk_areas: RiskAreasTable;
+  authority_facts: AuthorityFactsTable;
+  travel_records: TravelRecordsTable;
+  check_ins: CheckInsTable;
+  decisions: DecisionsTable;
+  resident_status: ResidentStatusTable;
+  signing_keys: SigningKeysTable;
+  staff_tokens: StaffTokensTable;
 }

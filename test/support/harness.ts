@@ -42,7 +42,7 @@ export async function createHarness(engine: Engine, options: { now?: string; mod
       clock,
       dataKey,
       logger: createLogger('info', sink),
-      settings: { mode: options.mode ?? 'production', timeZone: 'Asia/Shanghai', sessionTtlSeconds: 3600, signInCodeTtlSeconds: 300 },
+      settings: { mode: options.mode ?? 'production', timeZone: 'Asia/Shanghai', sessionTtlSeconds: 3600, signInCodeTtlSeconds: 300, tokenTtlSeconds: 300 },
     }),
   );
   let app: FastifyInstance | undefined;

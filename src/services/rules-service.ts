@@ -1,0 +1,77 @@
+import { InvalidInputError } from '../domain/field-errors.js';
+import { regionAncestors } from '../domain/regions.js';
+import { DEFAULT_RULES } from '../domain/rules/default-rule-set.js';
+import { RuleEvaluator } from '../domain/rules/decide.js';
+import type { Rule, RuleSet } from '../domain/rules/rule-set.js';
+import { validateRuleSet } from '../domain/rules/rule-validation.js';
+import type { ServiceContext } from './context.js';
+import { NotFoundError } from './service-errors.js';
+
+export const NATIONAL_REGION = 'CN';
+
+/** Publishing and finding rule sets: versioned per region, a region without its own falls back to its city, province, then the national set. */
+export class RulesService {
+  readonly #evaluators = new Map<string, RuleEvaluator>();
+
+  constructor(private readonly ctx: ServiceContext) {}
+
+  /** Publishes the built-in national rules as version 1 if no national set exists yet. */
+  async ensureDefault(): Promise<void> {
+    const existing = await this.ctx.store.db.selectFrom('rule_sets').select('version').where('region', '=', NATIONAL_REGION).executeTakeFirst();
+    if (!existing) await this.store({ region: NATIONAL_REGION, rules: DEFAULT_RULES });
+  }
+
+  /** Validates and stores a new version; throws InvalidInputError naming each rule and path at fault. */
+  async publish(input: unknown): Promise<RuleSet> {
+    const problems = validateRuleSet(input);
+    if (problems.length > 0) {
+      throw new InvalidInputError(problems.map((p) => ({ field: p.path, message: p.rule ? `rule ${p.rule}: ${p.message}` : p.message })));
+    }
+    const published = await this.store(input as { region: string; rules: Rule[] });
+    this.#evaluators.clear();
+    return published;
+  }
+
+  private async store(input: { region: string; rules: Rule[] }): Promise<RuleSet> {
+    const now = this.ctx.clock.now();
+    return this.ctx.store.db.transaction().execute(async (trx) => {
+      const latest = await trx.selectFrom('rule_sets').select((eb) => eb.fn.max('version').as('v')).where('region', '=', input.region).executeTakeFirst();
+      const ruleSet: RuleSet = { region: input.region, version: Number(latest?.v ?? 0) + 1, publishedAt: now.toISOString(), rules: input.rules };
+      await trx.insertInto('rule_sets').values({ region: ruleSet.region, version: ruleSet.version, published_at: now.getTime(), body: JSON.stringify(ruleSet) }).execute();
+      return ruleSet;
+    });
+  }
+
+  /** The newest version of every region's rule set. */
+  async current(): Promise<RuleSet[]> {
+    const rows = await this.ctx.store.db
+      .selectFrom('rule_sets as r')
+      .select('r.body')
+      .where(({ eb, selectFrom }) => eb('r.version', '=', selectFrom('rule_sets as n').select((e) => e.fn.max('n.version').as('v')).whereRef('n.region', '=', 'r.region')))
+      .orderBy('r.region')
+      .execute();
+    return rows.map((r) => JSON.parse(r.body) as RuleSet);
+  }
+
+  /** Every published version of a region's rule set, newest first. */
+  async history(region: string): Promise<RuleSet[]> {
+    const rows = await this.ctx.store.db.selectFrom('rule_sets').select('body').where('region', '=', region).orderBy('version', 'desc').execute();
+    if (rows.length === 0) throw new NotFoundError(`rule set for region ${region}`);
+    return rows.map((r) => JSON.parse(r.body) as RuleSet);
+  }
+
+  /** The evaluator for a resident living in `region`. */
+  async evaluatorFor(region: string): Promise<RuleEvaluator> {
+    for (const candidate of [...regionAncestors(region), NATIONAL_REGION]) {
+      const cached = this.#evaluators.get(candidate);
+      if (cached) return cached;
+      const row = await this.ctx.store.db.selectFrom('rule_sets').select('body').where('region', '=', candidate).orderBy('version', 'desc').limit(1).executeTakeFirst();
+      if (row) {
+        const evaluator = new RuleEvaluator(JSON.parse(row.body) as RuleSet, this.ctx.settings.timeZone);
+        this.#evaluators.set(candidate, evaluator);
+        return evaluator;
+      }
+    }
+    throw new Error('no rule set is published, not even the national one');
+  }
+}

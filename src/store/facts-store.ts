@@ -1,0 +1,113 @@
+import type { Kysely } from 'kysely';
+import { DAY_MS } from '../domain/clock.js';
+import type { Contact } from '../domain/declaration.js';
+import { FACT_HORIZON_DAYS, type ResidentFacts, type RiskAreaFact, type RiskLevel, type Source } from '../domain/facts.js';
+import type { Database } from './schema.js';
+
+const CHUNK = 500;
+
+function chunks<T>(list: T[]): T[][] {
+  const out: T[][] = [];
+  for (let i = 0; i < list.length; i += CHUNK) out.push(list.slice(i, i + CHUNK));
+  return out;
+}
+
+/**
+ * Assembles residents' facts from every table that holds them, many residents per query: declarations
+ * and their stays, travel records, authority facts, check-ins.
+ */
+export class FactsStore {
+  constructor(private readonly db: Kysely<Database>) {}
+
+  async riskAreas(now: number): Promise<RiskAreaFact[]> {
+    const since = now - 2 * FACT_HORIZON_DAYS * DAY_MS;
+    const rows = await this.db
+      .selectFrom('risk_areas')
+      .selectAll()
+      .where((eb) => eb.or([eb('valid_to', 'is', null), eb('valid_to', '>=', since)]))
+      .execute();
+    return rows.map((r) => ({ region: r.region_code, country: r.country_code, level: r.level as RiskLevel, from: r.valid_from, to: r.valid_to }));
+  }
+
+  /** `contactDateToInstant` turns a declared contact's calendar date into an instant (local midnight). */
+  async load(ids: string[], now: number, contactDateToInstant: (date: string) => number): Promise<Map<string, ResidentFacts>> {
+    const out = new Map<string, ResidentFacts>();
+    const horizon = now - FACT_HORIZON_DAYS * DAY_MS;
+    for (const part of chunks([...new Set(ids)])) {
+      const residents = await this.db.selectFrom('residents').select(['id', 'address_region', 'created_at', 'phone_verified_at']).where('id', 'in', part).execute();
+      for (const r of residents) {
+        out.set(r.id, {
+          residentId: r.id,
+          region: r.address_region,
+          registeredAt: r.created_at,
+          phoneVerifiedAt: r.phone_verified_at,
+          declarations: [],
+          stays: [],
+          contacts: [],
+          cases: [],
+          tests: [],
+          vaccinations: [],
+          checkIns: [],
+        });
+      }
+      const declarations = await this.db.selectFrom('declarations').selectAll().where('resident_id', 'in', part).where('declared_at', '>=', horizon).execute();
+      for (const d of declarations) {
+        const facts = out.get(d.resident_id);
+        if (!facts) continue;
+        facts.declarations.push({ at: d.declared_at, symptoms: JSON.parse(d.symptoms) as string[], temperature: d.temperature });
+        for (const c of JSON.parse(d.contacts) as Contact[]) facts.contacts.push({ kind: c.kind, at: contactDateToInstant(c.date), source: 'declaration', recordedAt: d.declared_at });
+      }
+      const stays = await this.db
+        .selectFrom('declaration_stays')
+        .innerJoin('declarations', 'declarations.id', 'declaration_stays.declaration_id')
+        .select(['declaration_stays.resident_id', 'region_code', 'country_code', 'arrival', 'departure', 'declarations.declared_at'])
+        .where('declaration_stays.resident_id', 'in', part)
+        .where((eb) => eb.or([eb('departure', 'is', null), eb('departure', '>=', horizon)]))
+        .execute();
+      for (const s of stays) {
+        out.get(s.resident_id)?.stays.push({ region: s.region_code, country: s.country_code, arrival: s.arrival, departure: s.departure, source: 'declaration', recordedAt: s.declared_at });
+      }
+      const travel = await this.db.selectFrom('travel_records').selectAll().where('resident_id', 'in', part).where('departure', '>=', horizon).execute();
+      for (const t of travel) {
+        out.get(t.resident_id)?.stays.push({ region: t.region_code, country: t.country_code, arrival: t.arrival, departure: t.departure, source: t.source as Source, recordedAt: t.recorded_at });
+      }
+      const authority = await this.db.selectFrom('authority_facts').selectAll().where('resident_id', 'in', part).execute();
+      for (const f of authority) {
+        const facts = out.get(f.resident_id);
+        if (!facts) continue;
+        const base = { at: f.occurred_at, source: f.source as Source, recordedAt: f.recorded_at };
+        if (f.kind === 'case') facts.cases.push({ ...base, status: f.value as ResidentFacts['cases'][number]['status'] });
+        else if (f.kind === 'contact') facts.contacts.push({ ...base, kind: f.value as ResidentFacts['contacts'][number]['kind'] });
+        else if (f.kind === 'test') facts.tests.push({ ...base, result: f.value as 'positive' | 'negative' });
+        else if (f.kind === 'vaccination') {
+          const detail = JSON.parse(f.detail) as { dose: number; courseDoses: number };
+          facts.vaccinations.push({ ...base, dose: detail.dose, courseDoses: detail.courseDoses });
+        }
+      }
+      const checkIns = await this.db.selectFrom('check_ins').selectAll().where('resident_id', 'in', part).where('at', '>=', horizon).execute();
+      for (const c of checkIns) {
+        out.get(c.resident_id)?.checkIns.push({ date: c.local_date, at: c.at, symptoms: JSON.parse(c.symptoms) as string[], temperature: c.temperature });
+      }
+    }
+    return out;
+  }
+
+  /** Residents with a stay (declared or recorded) in the region or below it, or in the country, since `since`. */
+  async residentsWithStaysIn(place: { region: string | null; country: string | null }, since: number): Promise<string[]> {
+    const ids = new Set<string>();
+    for (const table of ['declaration_stays', 'travel_records'] as const) {
+      let query = this.db.selectFrom(table).select('resident_id').distinct();
+      if (place.region !== null) {
+        // 420100 covers 4201xx, 420000 covers 42xxxx: a range the index serves on both engines.
+        const prefix = place.region.endsWith('0000') ? place.region.slice(0, 2) : place.region.endsWith('00') ? place.region.slice(0, 4) : place.region;
+        const upper = prefix.slice(0, -1) + String.fromCharCode(prefix.charCodeAt(prefix.length - 1) + 1);
+        query = query.where('region_code', '>=', prefix).where('region_code', '<', upper);
+      } else {
+        query = query.where('country_code', '=', place.country);
+      }
+      query = query.where((eb) => eb.or([eb('departure', 'is', null), eb('departure', '>=', since)]));
+      for (const row of await query.execute()) ids.add(row.resident_id);
+    }
+    return [...ids];
+  }
+}
