@@ -20,6 +20,7 @@ export async function benchServices(engine: Engine): Promise<{ services: Service
       settings: { mode: 'production', timeZone: 'Asia/Shanghai', sessionTtlSeconds: 3600, signInCodeTtlSeconds: 300, tokenTtlSeconds: 300 },
     }),
   );
+  await services.rules.ensureDefault();
   return { services, dispose: opened.dispose };
 }
 

@@ -44,6 +44,7 @@ export async function startServer(config: Config, logger: Logger, clock: Clock =
         },
       }),
     );
+    await services.rules.ensureDefault();
     const fresh = applied.includes('0001-foundation');
     if (config.demoData === 'on' || (config.demoData === 'auto' && store.engine === 'sqlite' && fresh)) {
       const phones = await loadDemoData(services);

@@ -7,7 +7,10 @@ import Fastify, { type FastifyBaseLogger, type FastifyInstance } from 'fastify';
 import type { Services } from '../services/services.js';
 import { installMetrics } from './metrics.js';
 import { handleError, problem, sendProblem } from './problem.js';
+import { authorityRoutes } from './routes/authority-routes.js';
+import { codeRoutes } from './routes/code-routes.js';
 import { declarationRoutes } from './routes/declaration-routes.js';
+import { rulesRoutes } from './routes/rules-routes.js';
 import { regionRoutes } from './routes/region-routes.js';
 import { residentRoutes } from './routes/resident-routes.js';
 import { signInRoutes } from './routes/sign-in-routes.js';
@@ -53,6 +56,9 @@ export async function buildApp({ services, bodyLimitBytes }: AppOptions): Promis
         { name: 'households', description: 'Dependents without phones' },
         { name: 'sign-in', description: 'Phone and one-time code' },
         { name: 'declarations', description: 'Travel, contacts, symptoms' },
+        { name: 'rules', description: 'Public, versioned rule sets' },
+        { name: 'codes', description: 'Colours, reasons, signed QR codes, check-ins, trust list' },
+        { name: 'authority', description: 'Risk areas and bulk imports' },
         { name: 'reference', description: 'Public reference data' },
         { name: 'operations', description: 'Health, readiness, metrics' },
       ],
@@ -65,5 +71,8 @@ export async function buildApp({ services, bodyLimitBytes }: AppOptions): Promis
   await app.register(residentRoutes, { services });
   await app.register(signInRoutes, { services });
   await app.register(declarationRoutes, { services });
+  await app.register(rulesRoutes, { services });
+  await app.register(codeRoutes, { services });
+  await app.register(authorityRoutes, { services, importBodyLimit: Math.max(bodyLimitBytes, 64 * 1024 * 1024) });
   return app;
 }

@@ -1,6 +1,7 @@
 import type { FastifyRequest } from 'fastify';
 import type { Services } from '../services/services.js';
 import { NotFoundError, UnauthenticatedError } from '../services/service-errors.js';
+import type { StaffMember, StaffRole } from '../services/staff-service.js';
 
 export interface Caller {
   residentId: string;
@@ -9,10 +10,19 @@ export interface Caller {
 
 /** The signed-in resident behind the request's bearer token. */
 export async function authenticate(services: Services, request: FastifyRequest): Promise<Caller> {
+  return services.signIn.authenticate(bearerToken(request));
+}
+
+function bearerToken(request: FastifyRequest): string {
   const header = request.headers.authorization;
   const match = header === undefined ? null : /^Bearer\s+([A-Za-z0-9._~+/-]+=*)\s*$/.exec(header);
   if (!match) throw new UnauthenticatedError();
-  return services.signIn.authenticate(match[1]!);
+  return match[1]!;
+}
+
+/** A staff member with one of `roles`, from a staff bearer credential. */
+export async function authorizeStaff(services: Services, request: FastifyRequest, roles: readonly StaffRole[]): Promise<StaffMember> {
+  return services.staff.authenticate(bearerToken(request), roles);
 }
 
 /**

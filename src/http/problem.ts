@@ -1,6 +1,6 @@
 import type { FastifyError, FastifyReply, FastifyRequest } from 'fastify';
 import { InvalidInputError, type FieldError } from '../domain/field-errors.js';
-import { ConflictError, NotFoundError, TooManyRequestsError, UnauthenticatedError } from '../services/service-errors.js';
+import { ConflictError, ForbiddenError, NotFoundError, TooManyRequestsError, UnauthenticatedError } from '../services/service-errors.js';
 
 /**
  * Errors as RFC 9457 problem details. `type` is stable and resolves on this server to a description;
@@ -10,6 +10,7 @@ export const PROBLEM_TYPES = {
   'malformed-request': { status: 400, title: 'The request is malformed', description: 'The body is not valid JSON, or does not have the shape the endpoint documents (a missing, extra or mistyped field).' },
   'invalid-field': { status: 422, title: 'A field has an invalid value', description: 'The request is well-formed but a value breaks a rule: an ID number with a wrong check digit, a date in the future, an unknown region code.' },
   unauthenticated: { status: 401, title: 'Sign in first', description: 'The endpoint needs a valid session token (Authorization: Bearer …), or a sign-in code was wrong or expired.' },
+  forbidden: { status: 403, title: 'Not allowed for this role', description: 'The credential is valid but its role may not do this.' },
   'not-found': { status: 404, title: 'Not found', description: 'Nothing exists at this address that you may see.' },
   conflict: { status: 409, title: 'Already registered', description: 'The request collides with an existing record; which one is not disclosed.' },
   'payload-too-large': { status: 413, title: 'The request body is too large', description: 'Request bodies are limited in size; split the request.' },
@@ -95,6 +96,7 @@ export function handleError(error: FastifyError, request: FastifyRequest, reply:
   }
   if (error instanceof InvalidInputError) return sendProblem(reply, problem('invalid-field', error.message, instance, error.errors));
   if (error instanceof NotFoundError) return sendProblem(reply, problem('not-found', error.message, instance));
+  if (error instanceof ForbiddenError) return sendProblem(reply, problem('forbidden', error.message, instance));
   if (error instanceof ConflictError) return sendProblem(reply, problem('conflict', error.message, instance));
   if (error instanceof UnauthenticatedError) {
     reply.header('www-authenticate', 'Bearer realm="healthcode"');

@@ -30,25 +30,25 @@ export class DecisionsService {
 
   /** Decides a resident's colour now; records it if it differs from the last one. */
   async decide(residentId: string, cause: string): Promise<Decision> {
-    const [decision] = await this.decideMany([residentId], cause);
+    const decision = (await this.decideMany([residentId], cause)).get(residentId);
     if (!decision) throw new NotFoundError('resident');
     return decision;
   }
 
-  /** Re-decides many residents, loading their facts in batches; returns the decisions in the order given. */
-  async decideMany(ids: string[], cause: string, areas?: RiskAreaFact[]): Promise<Decision[]> {
+  /** Re-decides many residents, loading their facts in batches; residents that no longer exist are skipped. */
+  async decideMany(ids: string[], cause: string, areas?: RiskAreaFact[]): Promise<Map<string, Decision>> {
     const now = this.ctx.clock.now().getTime();
     const riskAreas = areas ?? (await this.facts.riskAreas(now));
     const factsById = await this.facts.load(ids, now, (date) => localInstant(date, 0, this.ctx.settings.timeZone));
     const previous = await this.statusOf(ids);
-    const out: Decision[] = [];
+    const out = new Map<string, Decision>();
     const changed: { facts: ResidentFacts; decision: Decision }[] = [];
     for (const id of ids) {
       const facts = factsById.get(id);
       if (!facts) continue;
       const evaluator = await this.rules.evaluatorFor(facts.region);
       const decision = evaluator.decide(facts, riskAreas, now);
-      out.push(decision);
+      out.set(id, decision);
       const before = previous.get(id);
       const firedIds = decision.rules.map((r) => `${r.id}@${r.version}:${r.status}`).join(',');
       if (!before || before.colour !== decision.colour || before.mark !== decision.mark || before.fired_ids !== firedIds || before.rule_set_version !== decision.ruleSet.version || before.rule_set_region !== decision.ruleSet.region) {

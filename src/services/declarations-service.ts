@@ -1,6 +1,7 @@
 import { checkDeclaration, type DeclarationInput } from '../domain/declaration.js';
 import { regionName } from '../domain/regions.js';
 import { DeclarationsStore, type StoredDeclaration } from '../store/declarations-store.js';
+import type { AuthorityService } from './authority-service.js';
 import type { ServiceContext } from './context.js';
 
 /** A declaration as the API returns it: instants as ISO 8601, regions with their names. */
@@ -22,7 +23,10 @@ export function declarationView(d: StoredDeclaration) {
 export type DeclarationView = ReturnType<typeof declarationView>;
 
 export class DeclarationsService {
-  constructor(private readonly ctx: ServiceContext) {}
+  constructor(
+    private readonly ctx: ServiceContext,
+    private readonly authority: AuthorityService,
+  ) {}
 
   /** Validates and stores a declaration with its stays, all or nothing. */
   async declare(residentId: string, input: DeclarationInput): Promise<DeclarationView> {
@@ -30,6 +34,7 @@ export class DeclarationsService {
     const declaration = checkDeclaration(input, now, this.ctx.settings.timeZone);
     const stored: StoredDeclaration = { ...declaration, id: this.ctx.newId(), residentId, declaredAt: now.getTime() };
     await this.ctx.store.db.transaction().execute((trx) => new DeclarationsStore(trx).insert(stored, this.ctx.newId));
+    await this.authority.redecide([residentId], 'declaration');
     return declarationView(stored);
   }
 

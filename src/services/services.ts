@@ -1,7 +1,14 @@
+import { AuthorityService } from './authority-service.js';
+import { CheckInsService } from './check-ins-service.js';
+import { CodesService } from './codes-service.js';
 import type { ServiceContext } from './context.js';
 import { DeclarationsService } from './declarations-service.js';
+import { DecisionsService } from './decisions-service.js';
+import { KeysService } from './keys-service.js';
 import { ResidentsService } from './residents-service.js';
+import { RulesService } from './rules-service.js';
 import { SignInService } from './sign-in-service.js';
+import { StaffService } from './staff-service.js';
 
 /** The use cases, wired to one context; what the HTTP layer and the CLI call. */
 export interface Services {
@@ -9,13 +16,32 @@ export interface Services {
   residents: ResidentsService;
   declarations: DeclarationsService;
   signIn: SignInService;
+  rules: RulesService;
+  decisions: DecisionsService;
+  authority: AuthorityService;
+  checkIns: CheckInsService;
+  keys: KeysService;
+  codes: CodesService;
+  staff: StaffService;
 }
 
 export function createServices(ctx: ServiceContext): Services {
+  const residents = new ResidentsService(ctx);
+  const rules = new RulesService(ctx);
+  const decisions = new DecisionsService(ctx, rules);
+  const keys = new KeysService(ctx);
+  const authority = new AuthorityService(ctx, decisions);
   return {
     ctx,
-    residents: new ResidentsService(ctx),
-    declarations: new DeclarationsService(ctx),
+    residents,
+    declarations: new DeclarationsService(ctx, authority),
     signIn: new SignInService(ctx),
+    rules,
+    decisions,
+    authority,
+    checkIns: new CheckInsService(ctx, decisions),
+    keys,
+    codes: new CodesService(ctx, residents, decisions, keys),
+    staff: new StaffService(ctx),
   };
 }

@@ -45,6 +45,7 @@ export async function createHarness(engine: Engine, options: { now?: string; mod
       settings: { mode: options.mode ?? 'production', timeZone: 'Asia/Shanghai', sessionTtlSeconds: 3600, signInCodeTtlSeconds: 300, tokenTtlSeconds: 300 },
     }),
   );
+  await services.rules.ensureDefault();
   let app: FastifyInstance | undefined;
   return {
     engine,

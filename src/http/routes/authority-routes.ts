@@ -1,0 +1,86 @@
+import { Readable } from 'node:stream';
+import { Type, type FastifyPluginAsyncTypebox } from '@fastify/type-provider-typebox';
+import { IMPORT_KINDS, type ImportKind } from '../../domain/authority-records.js';
+import { parseImport } from '../../services/import-parsing.js';
+import type { Services } from '../../services/services.js';
+import { authorizeStaff } from '../auth.js';
+import { problemResponses } from '../schemas.js';
+
+const RiskAreaSchema = Type.Object({
+  id: Type.String(),
+  region: Type.Union([Type.String(), Type.Null()]),
+  regionName: Type.Union([Type.String(), Type.Null()]),
+  country: Type.Union([Type.String(), Type.Null()]),
+  level: Type.String(),
+  from: Type.String(),
+  to: Type.Union([Type.String(), Type.Null()]),
+});
+
+const ImportReportSchema = Type.Object({
+  kind: Type.String(),
+  rows: Type.Integer(),
+  accepted: Type.Integer(),
+  unchanged: Type.Integer(),
+  invalid: Type.Array(Type.Object({ line: Type.Integer(), field: Type.String(), message: Type.String() })),
+  unmatched: Type.Array(Type.Object({ line: Type.Integer() })),
+  redecided: Type.Integer(),
+  colourChanges: Type.Integer(),
+});
+
+/** Risk areas (public to read) and the authority's bulk imports. */
+export const authorityRoutes: FastifyPluginAsyncTypebox<{ services: Services; importBodyLimit: number }> = async (app, { services, importBodyLimit }) => {
+  // Import bodies are read as text and parsed row by row, so one bad row does not sink the file.
+  app.addContentTypeParser(['application/x-ndjson', 'text/csv'], { parseAs: 'string', bodyLimit: importBodyLimit }, (_request, body, done) => done(null, body));
+
+  app.get(
+    '/api/v1/risk-areas',
+    { schema: { tags: ['authority'], summary: 'Listed risk areas and countries (no sign-in needed)', response: { 200: Type.Array(RiskAreaSchema) } } },
+    async () => services.authority.riskAreas(),
+  );
+
+  app.post(
+    '/api/v1/risk-areas',
+    {
+      schema: {
+        tags: ['authority'],
+        summary: 'List a risk area, or end one by giving its `to` (authority); affected residents are re-decided at once',
+        security: [{ bearerAuth: [] }],
+        body: Type.Object(
+          {
+            region: Type.Optional(Type.String({ maxLength: 12 })),
+            country: Type.Optional(Type.String({ maxLength: 3 })),
+            level: Type.Union([Type.Literal('high'), Type.Literal('medium'), Type.Literal('low')]),
+            from: Type.String({ maxLength: 40 }),
+            to: Type.Optional(Type.Union([Type.String({ maxLength: 40 }), Type.Null()])),
+          },
+          { additionalProperties: false },
+        ),
+        response: { 200: Type.Object({ area: RiskAreaSchema, redecided: Type.Integer(), colourChanges: Type.Integer() }), ...problemResponses(400, 401, 403, 413, 415, 422) },
+      },
+    },
+    async (request) => {
+      await authorizeStaff(services, request, ['authority']);
+      return services.authority.setRiskArea(request.body);
+    },
+  );
+
+  app.post(
+    '/api/v1/imports/:kind',
+    {
+      schema: {
+        tags: ['authority'],
+        summary: 'Bulk import (authority): NDJSON (application/x-ndjson) or CSV (text/csv) with a header row',
+        description: 'Rows are matched to residents by idType+idNumber (+idCountry) or phone. Invalid and unmatched rows are reported with their line numbers; valid rows are kept; importing the same file again changes nothing.',
+        security: [{ bearerAuth: [] }],
+        params: Type.Object({ kind: Type.Union(IMPORT_KINDS.map((k) => Type.Literal(k))) }),
+        response: { 200: ImportReportSchema, ...problemResponses(400, 401, 403, 413, 415) },
+      },
+    },
+    async (request) => {
+      await authorizeStaff(services, request, ['authority']);
+      const format = String(request.headers['content-type']).startsWith('text/csv') ? 'csv' : 'ndjson';
+      if (typeof request.body !== 'string') throw Object.assign(new Error('send the file as application/x-ndjson or text/csv'), { statusCode: 415, code: 'FST_ERR_CTP_INVALID_MEDIA_TYPE' });
+      return services.authority.import(request.params.kind as ImportKind, parseImport(format, Readable.from([request.body])));
+    },
+  );
+};

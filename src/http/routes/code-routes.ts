@@ -1,0 +1,158 @@
+import { Type, type FastifyPluginAsyncTypebox } from '@fastify/type-provider-typebox';
+import { SYMPTOMS } from '../../domain/declaration.js';
+import { renderQr } from '../../services/codes-service.js';
+import type { Services } from '../../services/services.js';
+import { authorizeFor } from '../auth.js';
+import { problemResponses, ResidentIdParams } from '../schemas.js';
+
+const Localized = Type.Object({ 'zh-CN': Type.String(), en: Type.String() });
+const FiredRuleSchema = Type.Object({
+  id: Type.String(),
+  version: Type.Integer(),
+  colour: Type.String(),
+  mark: Type.Union([Type.String(), Type.Null()]),
+  status: Type.String({ description: 'active, or awaiting-check-ins' }),
+  quarantineDays: Type.Integer(),
+  checkIns: Type.Union([Type.Object({ required: Type.Integer(), streak: Type.Integer() }), Type.Null()]),
+  description: Localized,
+  howToClear: Localized,
+  evidence: Type.Array(Type.Object({ fact: Type.String(), source: Type.Union([Type.String(), Type.Null()]), at: Type.Union([Type.String(), Type.Null()]), detail: Type.Record(Type.String(), Type.Unknown()) })),
+});
+const DecisionFields = {
+  colour: Type.String({ examples: ['green'] }),
+  mark: Type.Union([Type.String(), Type.Null()]),
+  rules: Type.Array(FiredRuleSchema),
+  greenOn: Type.Union([Type.String({ format: 'date-time' }), Type.Null()], { description: 'When the code turns green if nothing new happens and daily check-ins go on' }),
+  greenOnNote: Type.Union([Type.String(), Type.Null()], { description: 'already-green, or needs-action when waiting will not turn it green' }),
+  ruleSet: Type.Object({ region: Type.String(), version: Type.Integer() }),
+};
+const CodeSchema = Type.Object({
+  ...DecisionFields,
+  evaluatedAt: Type.String({ format: 'date-time' }),
+  token: Type.String({ description: 'The QR text: JKM1: + base45(COSE_Sign1)' }),
+  issuedAt: Type.String({ format: 'date-time' }),
+  expiresAt: Type.String({ format: 'date-time' }),
+});
+
+const iso = (ms: number | null) => (ms === null ? null : new Date(ms).toISOString());
+
+/** A resident's code: the colour with its reasons, the signed token, the QR image; history and daily check-ins. */
+export const codeRoutes: FastifyPluginAsyncTypebox<{ services: Services }> = async (app, { services }) => {
+  app.get(
+    '/api/v1/residents/:id/code',
+    {
+      schema: {
+        tags: ['codes'],
+        summary: 'The current colour, why, when it turns green, and a signed short-lived token',
+        security: [{ bearerAuth: [] }],
+        params: ResidentIdParams,
+        response: { 200: CodeSchema, ...problemResponses(400, 401, 404) },
+      },
+    },
+    async (request, reply) => {
+      await authorizeFor(services, request, request.params.id);
+      const issued = await services.codes.issue(request.params.id);
+      reply.header('cache-control', 'no-store');
+      const { decision } = issued;
+      return {
+        ...decision,
+        evaluatedAt: iso(decision.evaluatedAt)!,
+        greenOn: iso(decision.greenOn),
+        token: issued.token,
+        issuedAt: iso(issued.issuedAt)!,
+        expiresAt: iso(issued.expiresAt)!,
+      };
+    },
+  );
+
+  for (const format of ['svg', 'png'] as const) {
+    app.get(
+      `/api/v1/residents/:id/code.${format}`,
+      {
+        schema: {
+          tags: ['codes'],
+          summary: `The current code as a QR image (${format.toUpperCase()})`,
+          security: [{ bearerAuth: [] }],
+          params: ResidentIdParams,
+          response: { ...problemResponses(400, 401, 404) },
+        },
+      },
+      async (request, reply) => {
+        await authorizeFor(services, request, request.params.id);
+        const issued = await services.codes.issue(request.params.id);
+        reply.header('cache-control', 'no-store').header('x-code-expires-at', iso(issued.expiresAt)!);
+        reply.type(format === 'svg' ? 'image/svg+xml' : 'image/png');
+        return renderQr(issued.token, format);
+      },
+    );
+  }
+
+  app.get(
+    '/api/v1/residents/:id/decisions',
+    {
+      schema: {
+        tags: ['codes'],
+        summary: 'Colour changes, newest first, each with the rule set version and the cause',
+        security: [{ bearerAuth: [] }],
+        params: ResidentIdParams,
+        querystring: Type.Object({ limit: Type.Optional(Type.Integer({ minimum: 1, maximum: 500 })) }, { additionalProperties: false }),
+        response: {
+          200: Type.Array(Type.Object({ id: Type.String(), decidedAt: Type.String(), colour: Type.String(), mark: Type.Union([Type.String(), Type.Null()]), ruleSet: DecisionFields.ruleSet, rules: Type.Array(FiredRuleSchema), greenOn: Type.Union([Type.String(), Type.Null()]), cause: Type.String() })),
+          ...problemResponses(400, 401, 404),
+        },
+      },
+    },
+    async (request) => {
+      await authorizeFor(services, request, request.params.id);
+      return services.decisions.history(request.params.id, request.query.limit ?? 100);
+    },
+  );
+
+  app.post(
+    '/api/v1/residents/:id/check-ins',
+    {
+      schema: {
+        tags: ['codes'],
+        summary: 'Daily quarantine check-in (yellow or red codes), one a day',
+        security: [{ bearerAuth: [] }],
+        params: ResidentIdParams,
+        body: Type.Object(
+          { temperature: Type.Number({ description: '°C' }), symptoms: Type.Array(Type.Union(SYMPTOMS.map((s) => Type.Literal(s))), { maxItems: SYMPTOMS.length }) },
+          { additionalProperties: false },
+        ),
+        response: {
+          201: Type.Object({ date: Type.String(), colour: Type.String(), greenOn: Type.Union([Type.String(), Type.Null()]), rules: Type.Array(FiredRuleSchema) }),
+          ...problemResponses(400, 401, 404, 409, 413, 415, 422),
+        },
+      },
+    },
+    async (request, reply) => {
+      await authorizeFor(services, request, request.params.id);
+      const { date, decision } = await services.checkIns.checkIn(request.params.id, request.body);
+      return reply.code(201).send({ date, colour: decision.colour, greenOn: iso(decision.greenOn), rules: decision.rules });
+    },
+  );
+
+  app.get(
+    '/api/v1/trust-list',
+    {
+      schema: {
+        tags: ['codes'],
+        summary: "Issuers' public keys, for verifying codes offline (no sign-in needed)",
+        response: {
+          200: Type.Object({
+            version: Type.Integer(),
+            generatedAt: Type.Integer({ description: 'epoch seconds' }),
+            keys: Type.Array(
+              Type.Object({ kid: Type.String(), issuer: Type.String(), alg: Type.String(), crv: Type.String(), x: Type.String(), validFrom: Type.Integer(), validUntil: Type.Union([Type.Integer(), Type.Null()]) }),
+            ),
+          }),
+        },
+      },
+    },
+    async (_request, reply) => {
+      reply.header('cache-control', 'public, max-age=300');
+      return services.keys.trustList();
+    },
+  );
+};

@@ -1,0 +1,40 @@
+import { Type, type FastifyPluginAsyncTypebox } from '@fastify/type-provider-typebox';
+import type { Services } from '../../services/services.js';
+import { authorizeStaff } from '../auth.js';
+import { problemResponses } from '../schemas.js';
+
+const RuleSetSchema = Type.Unsafe<object>({ type: 'object', additionalProperties: true, description: 'A rule set: region, version, publishedAt, rules' });
+
+/** The rules are public: anyone may read every version. Only the health authority publishes. */
+export const rulesRoutes: FastifyPluginAsyncTypebox<{ services: Services }> = async (app, { services }) => {
+  app.get(
+    '/api/v1/rules',
+    {
+      schema: {
+        tags: ['rules'],
+        summary: 'The current rule set of every region (no sign-in needed)',
+        querystring: Type.Object({ region: Type.Optional(Type.String({ pattern: '^(CN|\\d{6})$', description: 'Every version of this region instead' })) }, { additionalProperties: false }),
+        response: { 200: Type.Object({ ruleSets: Type.Array(RuleSetSchema) }), ...problemResponses(400, 404) },
+      },
+    },
+    async (request) => ({ ruleSets: request.query.region ? await services.rules.history(request.query.region) : await services.rules.current() }),
+  );
+
+  app.post(
+    '/api/v1/rules',
+    {
+      schema: {
+        tags: ['rules'],
+        summary: 'Publish a new version of a region’s rule set (authority)',
+        description: 'Unknown fields, wrong types, operators outside the safe set, facts outside the published vocabulary, and any rule reading origin, household registration, ethnicity or nationality are refused with the rule and path named.',
+        security: [{ bearerAuth: [] }],
+        body: Type.Unsafe<unknown>({ type: 'object' }),
+        response: { 201: RuleSetSchema, ...problemResponses(400, 401, 403, 413, 415, 422) },
+      },
+    },
+    async (request, reply) => {
+      await authorizeStaff(services, request, ['authority']);
+      return reply.code(201).send(await services.rules.publish(request.body));
+    },
+  );
+};

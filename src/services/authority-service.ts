@@ -1,0 +1,182 @@
+import { createHash } from 'node:crypto';
+import { DAY_MS } from '../domain/clock.js';
+import { checkAuthorityRow, type AuthorityRecord, type ImportKind, type PersonMatch } from '../domain/authority-records.js';
+import { FACT_HORIZON_DAYS } from '../domain/facts.js';
+import { InvalidInputError } from '../domain/field-errors.js';
+import { checkIdentity } from '../domain/identity/identity-document.js';
+import { checkMobileNumber } from '../domain/phone.js';
+import { regionName } from '../domain/regions.js';
+import { FactsStore } from '../store/facts-store.js';
+import { ResidentsStore } from '../store/residents-store.js';
+import type { ServiceContext } from './context.js';
+import type { DecisionsService } from './decisions-service.js';
+import type { ParsedRow } from './import-parsing.js';
+
+export interface ImportReport {
+  kind: ImportKind;
+  rows: number;
+  accepted: number;
+  /** Rows already imported before: re-importing a file changes nothing. */
+  unchanged: number;
+  invalid: { line: number; field: string; message: string }[];
+  unmatched: { line: number }[];
+  redecided: number;
+  colourChanges: number;
+}
+
+export interface RiskArea {
+  id: string;
+  region: string | null;
+  regionName: string | null;
+  country: string | null;
+  level: string;
+  from: string;
+  to: string | null;
+}
+
+const digest = (value: unknown) => createHash('sha256').update(JSON.stringify(value)).digest('base64url');
+
+/** Authority data: risk areas and per-person records, imported idempotently; affected residents are re-decided at once. */
+export class AuthorityService {
+  private readonly residents: ResidentsStore;
+  private readonly facts: FactsStore;
+
+  constructor(
+    private readonly ctx: ServiceContext,
+    private readonly decisions: DecisionsService,
+  ) {
+    this.residents = new ResidentsStore(ctx.store.db, ctx.cipher);
+    this.facts = new FactsStore(ctx.store.db);
+  }
+
+  async riskAreas(): Promise<RiskArea[]> {
+    const rows = await this.ctx.store.db.selectFrom('risk_areas').selectAll().orderBy('valid_from', 'desc').orderBy('id').execute();
+    return rows.map((r) => ({
+      id: r.id,
+      region: r.region_code,
+      regionName: r.region_code ? (regionName(r.region_code) ?? null) : null,
+      country: r.country_code,
+      level: r.level,
+      from: new Date(r.valid_from).toISOString(),
+      to: r.valid_to === null ? null : new Date(r.valid_to).toISOString(),
+    }));
+  }
+
+  /** Lists or updates one risk area (ending it by setting `to`), then re-decides the residents who were there. */
+  async setRiskArea(row: Record<string, unknown>): Promise<{ area: RiskArea; redecided: number; colourChanges: number }> {
+    const record = checkAuthorityRow('risk-areas', row, this.ctx.clock.now().getTime());
+    const { id, affected } = await this.storeRecord(record, null);
+    const { redecided, colourChanges } = await this.redecide(affected, `risk area ${record.kind === 'risk-area' ? (record.region ?? record.country) : ''} ${record.kind === 'risk-area' ? record.level : ''}`.trim());
+    const area = (await this.riskAreas()).find((a) => a.id === id)!;
+    return { area, redecided, colourChanges };
+  }
+
+  /** Imports rows; bad rows are reported by line and the good ones kept. */
+  async import(kind: ImportKind, rows: AsyncIterable<ParsedRow>, onProgress?: (rows: number) => void): Promise<ImportReport> {
+    const report: ImportReport = { kind, rows: 0, accepted: 0, unchanged: 0, invalid: [], unmatched: [], redecided: 0, colourChanges: 0 };
+    const affected = new Set<string>();
+    for await (const row of rows) {
+      report.rows += 1;
+      onProgress?.(report.rows);
+      if ('error' in row) {
+        report.invalid.push({ line: row.line, field: '(row)', message: row.error });
+        continue;
+      }
+      let record: AuthorityRecord;
+      try {
+        record = checkAuthorityRow(kind, row.record, this.ctx.clock.now().getTime());
+      } catch (error) {
+        if (!(error instanceof InvalidInputError)) throw error;
+        for (const e of error.errors) report.invalid.push({ line: row.line, ...e });
+        continue;
+      }
+      let residentId: string | null = null;
+      if (record.kind !== 'risk-area') {
+        const match = await this.match(record.person);
+        if ('invalid' in match) {
+          report.invalid.push({ line: row.line, ...match.invalid });
+          continue;
+        }
+        if (match.residentId === undefined) {
+          report.unmatched.push({ line: row.line });
+          continue;
+        }
+        residentId = match.residentId;
+      }
+      const stored = await this.storeRecord(record, residentId);
+      if (stored.inserted) report.accepted += 1;
+      else report.unchanged += 1;
+      for (const id of stored.affected) affected.add(id);
+    }
+    const { redecided, colourChanges } = await this.redecide([...affected], `import of ${kind}`);
+    report.redecided = redecided;
+    report.colourChanges = colourChanges;
+    return report;
+  }
+
+  private async match(person: PersonMatch): Promise<{ residentId: string | undefined } | { invalid: { field: string; message: string } }> {
+    if ('phone' in person) {
+      const phone = checkMobileNumber(person.phone);
+      if (!phone.ok) return { invalid: { field: 'phone', message: phone.message } };
+      return { residentId: await this.residents.findIdByPhone(phone.value) };
+    }
+    const identity = checkIdentity(person, this.ctx.clock.now());
+    if (!identity.ok) return { invalid: { field: identity.field, message: identity.message } };
+    return { residentId: await this.residents.findIdByIdentityKey(identity.value.key) };
+  }
+
+  /** Stores a record under a digest of its content, so the same row imported twice is stored once. */
+  private async storeRecord(record: AuthorityRecord, residentId: string | null): Promise<{ id: string; inserted: boolean; affected: string[] }> {
+    const db = this.ctx.store.db;
+    const now = this.ctx.clock.now().getTime();
+    if (record.kind === 'risk-area') {
+      const id = digest(['risk-area', record.region, record.country, record.level, record.from]);
+      const before = await db.selectFrom('risk_areas').select('valid_to').where('id', '=', id).executeTakeFirst();
+      if (before && before.valid_to === record.to) return { id, inserted: false, affected: [] };
+      if (before) await db.updateTable('risk_areas').set({ valid_to: record.to, updated_at: now }).where('id', '=', id).execute();
+      else {
+        await db
+          .insertInto('risk_areas')
+          .values({ id, region_code: record.region, country_code: record.country, level: record.level, valid_from: record.from, valid_to: record.to, source: 'authority', updated_at: now })
+          .execute();
+      }
+      const affected = await this.facts.residentsWithStaysIn(record, Math.min(record.from, now - FACT_HORIZON_DAYS * DAY_MS));
+      return { id, inserted: true, affected };
+    }
+    const id = digest([record, residentId]);
+    const exists = await db.selectFrom(record.kind === 'travel' ? 'travel_records' : 'authority_facts').select('id').where('id', '=', id).executeTakeFirst();
+    if (exists) return { id, inserted: false, affected: [] };
+    if (record.kind === 'travel') {
+      await db
+        .insertInto('travel_records')
+        .values({ id, resident_id: residentId!, region_code: record.region, country_code: record.country, arrival: record.arrival, departure: record.departure, source: record.source, carrier_ref: record.carrierRef, recorded_at: now })
+        .execute();
+    } else {
+      const value = record.kind === 'case' ? record.status : record.kind === 'contact' ? record.contact : record.kind === 'test' ? record.result : String(record.dose);
+      const detail = record.kind === 'vaccination' ? { dose: record.dose, courseDoses: record.courseDoses, product: record.product } : {};
+      await db
+        .insertInto('authority_facts')
+        .values({ id, resident_id: residentId!, kind: record.kind, value, detail: JSON.stringify(detail), occurred_at: record.at, source: 'authority', recorded_at: now })
+        .execute();
+    }
+    return { id, inserted: true, affected: [residentId!] };
+  }
+
+  /** Re-decides the affected residents, and only them, in batches. */
+  async redecide(ids: string[], cause: string): Promise<{ redecided: number; colourChanges: number }> {
+    if (ids.length === 0) return { redecided: 0, colourChanges: 0 };
+    const before = new Map<string, string>();
+    for (let i = 0; i < ids.length; i += 500) {
+      const rows = await this.ctx.store.db.selectFrom('resident_status').select(['resident_id', 'colour']).where('resident_id', 'in', ids.slice(i, i + 500)).execute();
+      for (const r of rows) before.set(r.resident_id, r.colour);
+    }
+    const areas = await this.facts.riskAreas(this.ctx.clock.now().getTime());
+    let colourChanges = 0;
+    for (let i = 0; i < ids.length; i += 1000) {
+      const part = ids.slice(i, i + 1000);
+      const decisions = await this.decisions.decideMany(part, cause, areas);
+      for (const [id, d] of decisions) if (before.get(id) !== d.colour) colourChanges += 1;
+    }
+    return { redecided: ids.length, colourChanges };
+  }
+}
