@@ -8,7 +8,14 @@ import { FieldCipher } from '../privacy/field-cipher.js';
 import { openStore } from '../store/database.js';
 import { migrateToLatest } from '../store/migrations/index.js';
 import { OutboxStore } from '../store/outbox-store.js';
-import { startServer } from './server.js';
+import { createReadStream, existsSync } from 'node:fs';
+import { extname } from 'node:path';
+import cliProgress from 'cli-progress';
+import { IMPORT_KINDS, type ImportKind } from '../domain/authority-records.js';
+import { isRegionCode } from '../domain/regions.js';
+import { parseImport } from '../services/import-parsing.js';
+import { STAFF_ROLES, type StaffRole } from '../services/staff-service.js';
+import { openServices, startServer } from './server.js';
 
 const USAGE = `usage: healthcode <command>
 
@@ -17,6 +24,10 @@ commands:
   migrate                    bring the database schema up to date
   outbox [--phone P] [--limit N]
                              read the SMS outbox of the default provider (sign-in codes)
+  import KIND FILE           import authority data (${IMPORT_KINDS.join(', ')}) from .ndjson or .csv
+  keys rotate --region R     make a new signing key for region R; the old one stays trusted until its codes expire
+  staff add --name N --role R
+                             create a staff credential (${STAFF_ROLES.join(', ')}); the token is printed once
   help                       this text and the environment variables
 
 environment:
@@ -100,6 +111,57 @@ async function outbox(args: string[]): Promise<void> {
   }
 }
 
+async function importFile(args: string[]): Promise<void> {
+  const [kind, file] = args;
+  if (!kind || !(IMPORT_KINDS as readonly string[]).includes(kind)) fail(`import: KIND must be one of ${IMPORT_KINDS.join(', ')}`);
+  if (!file || !existsSync(file)) fail(`import: FILE '${file ?? ''}' does not exist`);
+  const format = extname(file).toLowerCase() === '.csv' ? 'csv' : 'ndjson';
+  const opened = await openServices(config(), createLogger('warn'));
+  const bar = new cliProgress.SingleBar({ format: `${kind} {bar} {value} rows | {duration}s`, stream: process.stderr }, cliProgress.Presets.shades_classic);
+  try {
+    bar.start(0, 0);
+    const report = await opened.services.authority.import(kind as ImportKind, parseImport(format, createReadStream(file)), (rows) => {
+      bar.setTotal(rows);
+      bar.update(rows);
+    });
+    bar.stop();
+    process.stdout.write(`${report.rows} rows: ${report.accepted} imported, ${report.unchanged} already there, ${report.invalid.length} invalid, ${report.unmatched.length} unmatched; ${report.redecided} residents re-decided, ${report.colourChanges} changed colour\n`);
+    for (const e of report.invalid) process.stdout.write(`  line ${e.line}: ${e.field}: ${e.message}\n`);
+    for (const u of report.unmatched) process.stdout.write(`  line ${u.line}: no registered resident matches\n`);
+  } finally {
+    bar.stop();
+    await opened.close();
+  }
+}
+
+async function keys(args: string[]): Promise<void> {
+  const { positionals, values } = parseArgs({ args, allowPositionals: true, options: { region: { type: 'string' } } });
+  if (positionals[0] !== 'rotate') fail('keys: the command is `keys rotate --region R`');
+  if (!values.region || !isRegionCode(values.region)) fail(`--region: must be a GB/T 2260 code, got '${values.region ?? ''}'`);
+  const opened = await openServices(config(), createLogger('warn'));
+  try {
+    const { kid, retired } = await opened.services.keys.rotate(values.region);
+    process.stdout.write(`new key ${kid} for ${values.region}; ${retired.length ? `${retired.join(', ')} stays in the trust list until its codes expire` : 'no earlier key'}\n`);
+  } finally {
+    await opened.close();
+  }
+}
+
+async function staff(args: string[]): Promise<void> {
+  const { positionals, values } = parseArgs({ args, allowPositionals: true, options: { name: { type: 'string' }, role: { type: 'string' } } });
+  if (positionals[0] !== 'add') fail('staff: the command is `staff add --name N --role R`');
+  if (!values.name || values.name.trim() === '' || values.name.length > 100) fail('--name: give the name of the person or office, up to 100 characters');
+  if (!values.role || !(STAFF_ROLES as readonly string[]).includes(values.role)) fail(`--role: must be one of ${STAFF_ROLES.join(', ')}`);
+  const opened = await openServices(config(), createLogger('warn'));
+  try {
+    const created = await opened.services.staff.create(values.name, values.role as StaffRole);
+    process.stdout.write(`${created.token}\n`);
+    process.stderr.write(`credential for ${created.name} (${created.role}); the token above is shown once: keep it safe\n`);
+  } finally {
+    await opened.close();
+  }
+}
+
 async function main(argv: string[]): Promise<void> {
   const [command, ...rest] = argv;
   switch (command) {
@@ -109,6 +171,12 @@ async function main(argv: string[]): Promise<void> {
       return migrate();
     case 'outbox':
       return outbox(rest);
+    case 'import':
+      return importFile(rest);
+    case 'keys':
+      return keys(rest);
+    case 'staff':
+      return staff(rest);
     case 'help':
     case '--help':
     case '-h':

@@ -6,7 +6,7 @@ import { buildApp } from '../http/app.js';
 import { loadOrCreateDataKeyFile } from '../privacy/data-key.js';
 import { createContext } from '../services/context.js';
 import { loadDemoData } from '../services/demo-data.js';
-import { createServices } from '../services/services.js';
+import { createServices, type Services } from '../services/services.js';
 import { openStore, type Store } from '../store/database.js';
 import { migrateToLatest } from '../store/migrations/index.js';
 
@@ -17,8 +17,8 @@ export interface RunningServer {
   close(): Promise<void>;
 }
 
-/** Opens the database, migrates it, loads demo data where due, and starts listening. */
-export async function startServer(config: Config, logger: Logger, clock: Clock = systemClock): Promise<RunningServer> {
+/** Opens the database, migrates it and wires the services: what every command needs. */
+export async function openServices(config: Config, logger: Logger, clock: Clock = systemClock): Promise<{ services: Services; store: Store; fresh: boolean; close(): Promise<void> }> {
   let dataKey = config.dataKey;
   if (!dataKey) {
     const file = loadOrCreateDataKeyFile(config.dataKeyFile);
@@ -45,7 +45,17 @@ export async function startServer(config: Config, logger: Logger, clock: Clock =
       }),
     );
     await services.rules.ensureDefault();
-    const fresh = applied.includes('0001-foundation');
+    return { services, store, fresh: applied.includes('0001-foundation'), close: () => store.close() };
+  } catch (error) {
+    await store.close();
+    throw error;
+  }
+}
+
+/** Opens everything, loads demo data where due, and starts listening. */
+export async function startServer(config: Config, logger: Logger, clock: Clock = systemClock): Promise<RunningServer> {
+  const { services, store, fresh } = await openServices(config, logger, clock);
+  try {
     if (config.demoData === 'on' || (config.demoData === 'auto' && store.engine === 'sqlite' && fresh)) {
       const phones = await loadDemoData(services);
       logger.info({ residents: phones.length }, 'demo data loaded (region 330110 Yuhang); the README lists the demo phones to sign in with');

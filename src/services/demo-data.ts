@@ -1,6 +1,7 @@
 import { DAY_MS, HOUR_MS } from '../domain/clock.js';
 import { mod11_2CheckCharacter } from '../domain/identity/check-digits.js';
 import type { VenueType } from '../domain/venue.js';
+import { ResidentsStore } from '../store/residents-store.js';
 import { VenuesStore } from '../store/venues-store.js';
 import type { Services } from './services.js';
 
@@ -38,7 +39,11 @@ export async function loadDemoData(services: Services): Promise<string[]> {
   const now = ctx.clock.now().getTime();
   const ids: string[] = [];
   for (const person of DEMO_RESIDENTS) ids.push((await services.residents.register({ ...person })).id);
-  await services.residents.addDependent(ids[0]!, { ...DEMO_DEPENDENT });
+  const grandma = await services.residents.addDependent(ids[0]!, { ...DEMO_DEPENDENT });
+  // Demo residents have "signed in" before and declared, so their codes show colours rather than gray.
+  const residents = new ResidentsStore(ctx.store.db, ctx.cipher);
+  for (const id of ids) await residents.markPhoneVerified(id, now);
+  for (const id of [ids[0]!, ids[2]!, ids[3]!, grandma.id]) await services.declarations.declare(id, { stays: [], contacts: [], symptoms: [], temperature: 36.5 });
   await services.declarations.declare(ids[1]!, {
     stays: [
       { region: '310104', arrival: new Date(now - 5 * DAY_MS).toISOString(), departure: new Date(now - 3 * DAY_MS).toISOString() },

@@ -1,6 +1,6 @@
 import assert from 'node:assert/strict';
 import { spawn, spawnSync, type ChildProcess } from 'node:child_process';
-import { mkdtempSync, rmSync, statSync } from 'node:fs';
+import { mkdtempSync, rmSync, statSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { after, before, describe, it } from 'node:test';
@@ -90,6 +90,20 @@ describe('healthcode serve', () => {
     server.child.kill('SIGTERM');
     assert.equal(await server.exited, 0);
     assert.ok(!server.lines.some((l) => l.includes('demo data loaded')));
+  });
+
+  it('creates a staff credential, rotates a key and imports a file with a line-numbered report', () => {
+    const staff = spawnSync(process.execPath, [...CLI, 'staff', 'add', '--name', '余杭区疾控中心', '--role', 'authority'], { env: env(dataDir), encoding: 'utf8' });
+    assert.equal(staff.status, 0, staff.stderr);
+    assert.match(staff.stdout, /^hcs_[A-Za-z0-9_-]{43}\n$/);
+    const rotated = spawnSync(process.execPath, [...CLI, 'keys', 'rotate', '--region', '330110'], { env: env(dataDir), encoding: 'utf8' });
+    assert.match(rotated.stdout, /^new key \S+ for 330110/);
+    const file = join(dataDir, 'cases.csv');
+    writeFileSync(file, 'phone,status,date\n13800138003,confirmed,2026-11-01T10:00:00+08:00\n13800138003,infected,2026-11-01T10:00:00+08:00\n');
+    const imported = spawnSync(process.execPath, [...CLI, 'import', 'cases', file], { env: env(dataDir), encoding: 'utf8' });
+    assert.equal(imported.status, 0, imported.stderr);
+    assert.match(imported.stdout, /^2 rows: 1 imported, 0 already there, 1 invalid, 0 unmatched; 1 residents re-decided, 1 changed colour/);
+    assert.match(imported.stdout, /line 3: status: must be one of confirmed, suspected, recovered, cleared/);
   });
 
   it('rejects a bad --phone for the outbox with the flag named', () => {
