@@ -1,6 +1,6 @@
 import { randomBytes } from 'node:crypto';
 import { pino } from 'pino';
-import { systemClock } from '../src/domain/clock.js';
+import { systemClock, type Clock } from '../src/domain/clock.js';
 import { mod11_2CheckCharacter } from '../src/domain/identity/check-digits.js';
 import type { RegistrationInput } from '../src/domain/resident.js';
 import { createContext } from '../src/services/context.js';
@@ -9,12 +9,12 @@ import type { Engine } from '../src/store/database.js';
 import { openTestStore } from '../test/support/engines.js';
 
 /** A migrated scratch database and services on it, silent, with the real clock. */
-export async function benchServices(engine: Engine): Promise<{ services: Services; dispose: () => Promise<void> }> {
+export async function benchServices(engine: Engine, clock: Clock = systemClock): Promise<{ services: Services; dispose: () => Promise<void> }> {
   const opened = await openTestStore(engine);
   const services = createServices(
     createContext({
       store: opened.store,
-      clock: systemClock,
+      clock,
       dataKey: randomBytes(32),
       logger: pino({ level: 'silent' }),
       settings: { mode: 'production', timeZone: 'Asia/Shanghai', sessionTtlSeconds: 3600, signInCodeTtlSeconds: 300, tokenTtlSeconds: 300 },

@@ -1,6 +1,8 @@
 import { cpus } from 'node:os';
 import { writeFileSync } from 'node:fs';
+import { decisionBench } from './decision-bench.js';
 import { registrationBench } from './registration-bench.js';
+import { tokenBench } from './token-bench.js';
 
 /** `npm run bench`: runs every benchmark and writes the figures to bench/results.json. */
 const RESULTS = new URL('./results.json', import.meta.url);
@@ -13,7 +15,12 @@ async function main(): Promise<void> {
       process.stdout.write(`${name.padEnd(56)} ${value}\n`);
     }
   };
-  for (const engine of ['sqlite', 'postgres'] as const) record(await registrationBench(engine, 3000));
+  const population = Number(process.env.HEALTHCODE_BENCH_POPULATION ?? 1_000_000);
+  record(await tokenBench());
+  for (const engine of ['sqlite', 'postgres'] as const) {
+    record(await registrationBench(engine, 3000));
+    record(await decisionBench(engine, population));
+  }
 
   const results = {
     generatedAt: new Date().toISOString(),

@@ -72,7 +72,7 @@ export function signToken(key: SigningKey, claims: Omit<HealthCodeClaims, 'issue
       [CLAIM_HEALTH_CODE, healthCode],
     ]),
   );
-  // cbor2 encodes only plain Uint8Arrays as byte strings, not Node Buffers.
+  // A plain Uint8Array, as in the browser, so both sides see the same byte-string type.
   const signature = new Uint8Array(sign(null, signatureInput(protectedBytes, payload), key.privateKey));
   return TOKEN_PREFIX + encodeBase45(encodeSign1({ protectedBytes, unprotected: new Map(), payload, signature }));
 }

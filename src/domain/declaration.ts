@@ -65,8 +65,13 @@ function isRealDate(text: string): boolean {
 
 /** The calendar date of `instant` in `timeZone`, as YYYY-MM-DD. */
 export function localDate(instant: Date, timeZone: string): string {
-  return new Intl.DateTimeFormat('en-CA', { timeZone, year: 'numeric', month: '2-digit', day: '2-digit' }).format(instant);
+  let format = dateFormats.get(timeZone);
+  if (!format) dateFormats.set(timeZone, (format = new Intl.DateTimeFormat('en-CA', { timeZone, year: 'numeric', month: '2-digit', day: '2-digit' })));
+  return format.format(instant);
 }
+
+/** Building an Intl formatter costs far more than using one; decisions format dates in hot loops. */
+const dateFormats = new Map<string, Intl.DateTimeFormat>();
 
 function addDays(date: string, days: number): string {
   const d = new Date(`${date}T00:00:00Z`);

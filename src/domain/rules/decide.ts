@@ -186,10 +186,17 @@ export class RuleEvaluator {
   }
 }
 
+const clockFormats = new Map<string, Intl.DateTimeFormat>();
+
 /** The instant of `hour`:00 local time on `date` in `timeZone`. */
 export function localInstant(date: string, hour: number, timeZone: string): number {
   const guess = Date.parse(`${date}T${String(hour).padStart(2, '0')}:00:00Z`);
-  const parts = new Intl.DateTimeFormat('en-US', { timeZone, hourCycle: 'h23', year: 'numeric', month: '2-digit', day: '2-digit', hour: '2-digit', minute: '2-digit' }).formatToParts(guess);
+  let format = clockFormats.get(timeZone);
+  if (!format) {
+    format = new Intl.DateTimeFormat('en-US', { timeZone, hourCycle: 'h23', year: 'numeric', month: '2-digit', day: '2-digit', hour: '2-digit', minute: '2-digit' });
+    clockFormats.set(timeZone, format);
+  }
+  const parts = format.formatToParts(guess);
   const get = (type: string) => Number(parts.find((p) => p.type === type)?.value);
   const shown = Date.UTC(get('year'), get('month') - 1, get('day'), get('hour'), get('minute'));
   return guess - (shown - guess);

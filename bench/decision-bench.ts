@@ -1,0 +1,75 @@
+import { randomUUID } from 'node:crypto';
+import { DAY_MS, FixedClock } from '../src/domain/clock.js';
+import type { Insertable } from 'kysely';
+import type { Engine } from '../src/store/database.js';
+import type { ResidentsTable } from '../src/store/schema.js';
+import { benchServices } from './bench-support.js';
+
+const NOW = '2026-11-20T10:00:00+08:00';
+
+/**
+ * One decision's latency, and re-deciding after one new high-risk area in a population of `population`
+ * residents of whom 1% declared a stay there: only they should be touched.
+ */
+export async function decisionBench(engine: Engine, population: number): Promise<Record<string, number>> {
+  const clock = new FixedClock(NOW);
+  const { services, dispose } = await benchServices(engine, clock);
+  try {
+    const db = services.ctx.store.db;
+    const now = clock.now().getTime();
+    const travellers: string[] = [];
+    const loadStarted = performance.now();
+    // Rows are written directly: the personal fields are placeholders, as decisions never read them.
+    const CHUNK = engine === 'sqlite' ? 2000 : 1000;
+    for (let i = 0; i < population; i += CHUNK) {
+      const rows: Insertable<ResidentsTable>[] = [];
+      for (let j = i; j < Math.min(i + CHUNK, population); j++) {
+        const id = randomUUID();
+        if (j % 100 === 0) travellers.push(id);
+        rows.push({ id, id_index: `bench-${j}`, identity_enc: 'x', name_enc: 'x', phone_index: null, phone_enc: null, address_region: '330110', address_enc: 'x', phone_verified_at: now - 30 * DAY_MS, created_at: now - 30 * DAY_MS, updated_at: now });
+      }
+      await db.transaction().execute(async (trx) => {
+        for (let k = 0; k < rows.length; k += 500) await trx.insertInto('residents').values(rows.slice(k, k + 500)).execute();
+      });
+    }
+    for (let i = 0; i < travellers.length; i += 500) {
+      const part = travellers.slice(i, i + 500);
+      await db.transaction().execute(async (trx) => {
+        await trx.insertInto('declarations').values(part.map((id) => ({ id: `d-${id}`, resident_id: id, declared_at: now - DAY_MS, symptoms: '[]', contacts: '[]', temperature: 36.5 }))).execute();
+        await trx
+          .insertInto('declaration_stays')
+          .values(part.map((id) => ({ id: `s-${id}`, declaration_id: `d-${id}`, resident_id: id, position: 0, region_code: '420106', country_code: null, arrival: now - 6 * DAY_MS, departure: now - 4 * DAY_MS })))
+          .execute();
+      });
+    }
+    const loadSeconds = (performance.now() - loadStarted) / 1000;
+
+    const single = travellers[0]!;
+    await services.decisions.decide(single, 'warm-up');
+    const latencies: number[] = [];
+    for (let i = 0; i < 200; i++) {
+      const id = travellers[i % travellers.length]!;
+      const t = performance.now();
+      await services.decisions.decide(id, 'bench');
+      latencies.push(performance.now() - t);
+    }
+    latencies.sort((a, b) => a - b);
+
+    const started = performance.now();
+    const result = await services.authority.setRiskArea({ region: '420100', level: 'high', from: '2026-11-10T00:00:00+08:00' });
+    const seconds = (performance.now() - started) / 1000;
+    if (result.redecided !== travellers.length) throw new Error(`re-decided ${result.redecided}, expected ${travellers.length}`);
+    const p = (q: number) => Math.round(latencies[Math.floor(q * (latencies.length - 1))]! * 100) / 100;
+    return {
+      [`decision.${engine}.latency_ms_p50`]: p(0.5),
+      [`decision.${engine}.latency_ms_p99`]: p(0.99),
+      [`redecide_high_risk_area.${engine}.population`]: population,
+      [`redecide_high_risk_area.${engine}.affected_residents`]: result.redecided,
+      [`redecide_high_risk_area.${engine}.colour_changes`]: result.colourChanges,
+      [`redecide_high_risk_area.${engine}.seconds`]: Math.round(seconds * 100) / 100,
+      [`redecide_high_risk_area.${engine}.setup_seconds`]: Math.round(loadSeconds * 10) / 10,
+    };
+  } finally {
+    await dispose();
+  }
+}
