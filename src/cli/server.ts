@@ -63,11 +63,20 @@ export async function startServer(config: Config, logger: Logger, clock: Clock =
     const app = await buildApp({ services, bodyLimitBytes: config.bodyLimitBytes });
     const address = await app.listen({ host: config.host, port: config.port });
     const url = address.replace('[::1]', 'localhost');
+    // Colours also change with time alone (a quarantine ends): re-decide those whose greenOn has passed.
+    const sweep = setInterval(() => {
+      void services.decisions
+        .dueForRedecision(5000)
+        .then((ids) => services.authority.redecide(ids, 'quarantine period over'))
+        .catch((error: unknown) => logger.error({ err: error }, 'scheduled re-decision failed'));
+    }, 60_000);
+    sweep.unref();
     return {
       app,
       store,
       url,
       close: async () => {
+        clearInterval(sweep);
         await app.close();
         await store.close();
       },
