@@ -85,6 +85,7 @@ describeOnEachEngine('rules, risk areas and imports', (h) => {
     const liu = await h().services.residents.register(LIU_FANG);
     await h().services.declarations.declare(zhang.id, { stays: [{ region: '420106', arrival: '2026-11-12T08:00:00+08:00', departure: '2026-11-15T18:30:00+08:00' }], contacts: [], symptoms: [] });
     await h().services.declarations.declare(liu.id, { stays: [{ region: '310104', arrival: '2026-11-12T08:00:00+08:00', departure: '2026-11-15T18:30:00+08:00' }], contacts: [], symptoms: [] });
+    h().clock.advance(60_000);
     const result = await h().services.authority.setRiskArea({ region: '420100', level: 'high', from: '2026-11-10T00:00:00+08:00' });
     assert.equal(result.redecided, 1);
     assert.equal((await h().services.decisions.history(zhang.id, 5))[0]?.cause, 'risk area 420100 high');
