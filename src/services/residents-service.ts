@@ -127,6 +127,7 @@ export class ResidentsService {
       registeredAt: new Date(r.createdAt).toISOString(),
       phoneVerifiedAt: r.phoneVerifiedAt === null ? null : new Date(r.phoneVerifiedAt).toISOString(),
       declarations: (await declarations.listForResident(r.id, 100_000)).map(declarationView),
+      ...(await this.heldAbout(r.id)),
     });
     const dependents = await this.residents.dependentsOf(id);
     return {
@@ -157,6 +158,22 @@ export class ResidentsService {
     });
   }
 
+  /** Check-ins, authority records, travel records and colour decisions held about a resident. */
+  private async heldAbout(id: string): Promise<Pick<PersonalExport, 'checkIns' | 'authorityRecords' | 'travelRecords' | 'decisions'>> {
+    const db = this.ctx.store.db;
+    const iso = (ms: number | null) => (ms === null ? null : new Date(ms).toISOString());
+    const checkIns = await db.selectFrom('check_ins').selectAll().where('resident_id', '=', id).orderBy('at').execute();
+    const facts = await db.selectFrom('authority_facts').selectAll().where('resident_id', '=', id).orderBy('occurred_at').execute();
+    const travel = await db.selectFrom('travel_records').selectAll().where('resident_id', '=', id).orderBy('arrival').execute();
+    const decisions = await db.selectFrom('decisions').selectAll().where('resident_id', '=', id).orderBy('decided_at').execute();
+    return {
+      checkIns: checkIns.map((c) => ({ date: c.local_date, at: iso(c.at)!, temperature: c.temperature, symptoms: JSON.parse(c.symptoms) as string[] })),
+      authorityRecords: facts.map((f) => ({ kind: f.kind, value: f.value, detail: JSON.parse(f.detail) as unknown, occurredAt: iso(f.occurred_at)!, source: f.source, recordedAt: iso(f.recorded_at)! })),
+      travelRecords: travel.map((t) => ({ source: t.source, region: t.region_code, country: t.country_code, arrival: iso(t.arrival)!, departure: iso(t.departure)!, carrierRef: t.carrier_ref })),
+      decisions: decisions.map((d) => ({ decidedAt: iso(d.decided_at)!, colour: d.colour, mark: d.mark, ruleSet: `${d.rule_set_region}@${d.rule_set_version}`, cause: d.cause, greenOn: iso(d.green_on) })),
+    };
+  }
+
   private async insertOrConflict(insert: () => Promise<unknown>): Promise<void> {
     try {
       await insert();
@@ -185,4 +202,8 @@ interface PersonalExport {
   registeredAt: string;
   phoneVerifiedAt: string | null;
   declarations: DeclarationView[];
+  checkIns: { date: string; at: string; temperature: number | null; symptoms: string[] }[];
+  authorityRecords: { kind: string; value: string; detail: unknown; occurredAt: string; source: string; recordedAt: string }[];
+  travelRecords: { source: string; region: string | null; country: string | null; arrival: string; departure: string; carrierRef: string | null }[];
+  decisions: { decidedAt: string; colour: string; mark: string | null; ruleSet: string; cause: string; greenOn: string | null }[];
 }

@@ -20,6 +20,17 @@ describeOnEachEngine("residents' rights", (h) => {
     assert.deepEqual(data.dependents[0]?.declarations.map((d) => d.symptoms), [['fatigue']]);
   });
 
+  it('exports the authority records and colour decisions held about the resident', async () => {
+    const zhang = await h().services.residents.register(ZHANG_WEI);
+    const rows = (async function* () {
+      yield { line: 1, record: { phone: ZHANG_WEI.phone, status: 'suspected', date: '2026-11-19T09:00:00+08:00' } };
+    })();
+    await h().services.authority.import('cases', rows);
+    const data = await h().services.residents.exportData(zhang.id);
+    assert.deepEqual(data.resident.authorityRecords.map((r) => [r.kind, r.value]), [['case', 'suspected']]);
+    assert.deepEqual(data.resident.decisions.map((d) => [d.colour, d.cause]), [['red', 'import of cases']]);
+  });
+
   it('deletes the account with its declarations and its sole dependents', async () => {
     const zhang = await h().services.residents.register(ZHANG_WEI);
     const liu = await h().services.residents.register(LIU_FANG);
