@@ -1,0 +1,21 @@
+import assert from 'node:assert/strict';
+import { describe, it } from 'node:test';
+import { fileURLToPath } from 'node:url';
+import { build } from 'esbuild';
+
+describe('the token verifier in the browser', () => {
+  it('bundles for the browser with no Node built-in', async () => {
+    const result = await build({
+      entryPoints: [fileURLToPath(new URL('../../src/codes/token-verifier.ts', import.meta.url))],
+      bundle: true,
+      platform: 'browser',
+      format: 'esm',
+      write: false,
+      logLevel: 'silent',
+    });
+    assert.deepEqual(result.errors, []);
+    const code = result.outputFiles[0]!.text;
+    assert.ok(!/from\s*["']node:|require\(["'](node:)?(crypto|fs|buffer)["']\)/.test(code), 'the bundle reaches for a Node module');
+    assert.match(code, /crypto\.subtle\.verify/);
+  });
+});
