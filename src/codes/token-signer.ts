@@ -90,3 +90,26 @@ export function nodeVerify(): Ed25519Verify {
     return verify(null, data, key, signature);
   };
 }
+
+/** Prefix of a venue's printed place code. */
+export const PLACE_CODE_PREFIX = 'JKP1:';
+
+/** A place code: a COSE_Sign1 over { iss, sub: venue id, pc: { n: name, t: type } }, signed by the region's key. No expiry: it is printed. */
+export function signPlaceCode(key: SigningKey, venue: { id: string; name: string; type: string }, issuedAt: number): string {
+  const protectedBytes = encodeCbor(
+    new Map<number, unknown>([
+      [COSE_HEADER_ALG, COSE_ALG_EDDSA],
+      [COSE_HEADER_KID, new Uint8Array(Buffer.from(key.kid, 'base64url'))],
+    ]),
+  );
+  const payload = encodeCbor(
+    new Map<number | string, unknown>([
+      [CWT_ISS, key.issuer],
+      [CWT_SUB, venue.id],
+      [CWT_IAT, issuedAt],
+      ['pc', new Map([['n', venue.name], ['t', venue.type]])],
+    ]),
+  );
+  const signature = new Uint8Array(sign(null, signatureInput(protectedBytes, payload), key.privateKey));
+  return PLACE_CODE_PREFIX + encodeBase45(encodeSign1({ protectedBytes, unprotected: new Map(), payload, signature }));
+}

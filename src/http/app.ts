@@ -8,7 +8,9 @@ import type { Services } from '../services/services.js';
 import { installMetrics } from './metrics.js';
 import { handleError, problem, sendProblem } from './problem.js';
 import { authorityRoutes } from './routes/authority-routes.js';
+import { checkpointRoutes } from './routes/checkpoint-routes.js';
 import { codeRoutes } from './routes/code-routes.js';
+import { tracingRoutes } from './routes/tracing-routes.js';
 import { declarationRoutes } from './routes/declaration-routes.js';
 import { rulesRoutes } from './routes/rules-routes.js';
 import { regionRoutes } from './routes/region-routes.js';
@@ -59,6 +61,8 @@ export async function buildApp({ services, bodyLimitBytes }: AppOptions): Promis
         { name: 'rules', description: 'Public, versioned rule sets' },
         { name: 'codes', description: 'Colours, reasons, signed QR codes, check-ins, trust list' },
         { name: 'authority', description: 'Risk areas and bulk imports' },
+        { name: 'checkpoints', description: 'Venues, devices, entry policies, scans, place-code visits' },
+        { name: 'tracing', description: 'Grants, contact tracing, audit log' },
         { name: 'reference', description: 'Public reference data' },
         { name: 'operations', description: 'Health, readiness, metrics' },
       ],
@@ -73,6 +77,8 @@ export async function buildApp({ services, bodyLimitBytes }: AppOptions): Promis
   await app.register(declarationRoutes, { services });
   await app.register(rulesRoutes, { services });
   await app.register(codeRoutes, { services });
+  await app.register(checkpointRoutes, { services });
+  await app.register(tracingRoutes, { services });
   await app.register(authorityRoutes, { services, importBodyLimit: Math.max(bodyLimitBytes, 64 * 1024 * 1024) });
   return app;
 }

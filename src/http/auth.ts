@@ -13,6 +13,11 @@ export async function authenticate(services: Services, request: FastifyRequest):
   return services.signIn.authenticate(bearerToken(request));
 }
 
+/** A checkpoint device, from its bearer credential. */
+export async function authorizeDevice(services: Services, request: FastifyRequest) {
+  return services.checkpoints.authenticateDevice(bearerToken(request));
+}
+
 function bearerToken(request: FastifyRequest): string {
   const header = request.headers.authorization;
   const match = header === undefined ? null : /^Bearer\s+([A-Za-z0-9._~+/-]+=*)\s*$/.exec(header);

@@ -8,6 +8,7 @@ import { checkMobileNumber } from '../domain/phone.js';
 import { regionName } from '../domain/regions.js';
 import { FactsStore } from '../store/facts-store.js';
 import { ResidentsStore } from '../store/residents-store.js';
+import type { Decision } from '../domain/rules/decide.js';
 import type { ServiceContext } from './context.js';
 import type { DecisionsService } from './decisions-service.js';
 import type { ParsedRow } from './import-parsing.js';
@@ -162,6 +163,14 @@ export class AuthorityService {
     return { id, inserted: true, affected: [residentId!] };
   }
 
+  /** Re-decides residents in batches and returns every decision. */
+  async redecideAll(ids: string[], cause: string): Promise<Map<string, Decision>> {
+    const areas = await this.facts.riskAreas(this.ctx.clock.now().getTime());
+    const out = new Map<string, Decision>();
+    for (let i = 0; i < ids.length; i += 1000) for (const [id, d] of await this.decisions.decideMany(ids.slice(i, i + 1000), cause, areas)) out.set(id, d);
+    return out;
+  }
+
   /** Re-decides the affected residents, and only them, in batches. */
   async redecide(ids: string[], cause: string): Promise<{ redecided: number; colourChanges: number }> {
     if (ids.length === 0) return { redecided: 0, colourChanges: 0 };
@@ -170,13 +179,8 @@ export class AuthorityService {
       const rows = await this.ctx.store.db.selectFrom('resident_status').select(['resident_id', 'colour']).where('resident_id', 'in', ids.slice(i, i + 500)).execute();
       for (const r of rows) before.set(r.resident_id, r.colour);
     }
-    const areas = await this.facts.riskAreas(this.ctx.clock.now().getTime());
     let colourChanges = 0;
-    for (let i = 0; i < ids.length; i += 1000) {
-      const part = ids.slice(i, i + 1000);
-      const decisions = await this.decisions.decideMany(part, cause, areas);
-      for (const [id, d] of decisions) if (before.get(id) !== d.colour) colourChanges += 1;
-    }
+    for (const [id, d] of await this.redecideAll(ids, cause)) if (before.get(id) !== d.colour) colourChanges += 1;
     return { redecided: ids.length, colourChanges };
   }
 }

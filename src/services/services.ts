@@ -1,4 +1,7 @@
+import { AuditService } from './audit-service.js';
 import { AuthorityService } from './authority-service.js';
+import { CheckpointsService } from './checkpoints-service.js';
+import { TracingService } from './tracing-service.js';
 import { CheckInsService } from './check-ins-service.js';
 import { CodesService } from './codes-service.js';
 import type { ServiceContext } from './context.js';
@@ -23,6 +26,9 @@ export interface Services {
   keys: KeysService;
   codes: CodesService;
   staff: StaffService;
+  audit: AuditService;
+  checkpoints: CheckpointsService;
+  tracing: TracingService;
 }
 
 export function createServices(ctx: ServiceContext): Services {
@@ -31,6 +37,9 @@ export function createServices(ctx: ServiceContext): Services {
   const decisions = new DecisionsService(ctx, rules);
   const keys = new KeysService(ctx);
   const authority = new AuthorityService(ctx, decisions);
+  const audit = new AuditService(ctx);
+  const codes = new CodesService(ctx, residents, decisions, keys);
+  const checkpoints = new CheckpointsService(ctx, keys, codes, decisions, audit);
   return {
     ctx,
     residents,
@@ -41,7 +50,10 @@ export function createServices(ctx: ServiceContext): Services {
     authority,
     checkIns: new CheckInsService(ctx, decisions),
     keys,
-    codes: new CodesService(ctx, residents, decisions, keys),
+    codes,
     staff: new StaffService(ctx),
+    audit,
+    checkpoints,
+    tracing: new TracingService(ctx, checkpoints, authority, audit),
   };
 }

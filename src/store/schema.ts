@@ -88,7 +88,7 @@ export interface VenuesTable {
   created_at: number;
 }
 
-export interface Database extends RulesAndCodesTables {
+export interface Database extends RulesAndCodesTables, CheckpointsAndTracingTables {
   residents: ResidentsTable;
   guardianships: GuardianshipsTable;
   declarations: DeclarationsTable;
@@ -203,4 +203,81 @@ export interface RulesAndCodesTables {
   resident_status: ResidentStatusTable;
   signing_keys: SigningKeysTable;
   staff_tokens: StaffTokensTable;
+}
+
+export interface CheckpointDevicesTable {
+  id: string;
+  venue_id: string;
+  name: string;
+  secret_digest: string;
+  created_at: number;
+  revoked_at: number | null;
+}
+
+export interface EntryPoliciesTable {
+  venue_type: string;
+  /** JSON array of colours admitted. */
+  allowed: string;
+  overlap_minutes: number;
+  updated_at: number;
+}
+
+export interface ScansTable {
+  id: string;
+  device_id: string;
+  scan_id: string;
+  venue_id: string;
+  resident_id: string | null;
+  scanned_at: number;
+  colour: string | null;
+  admitted: number;
+  reason: string;
+  method: string;
+  received_at: number;
+}
+
+export interface GrantsTable {
+  id: string;
+  staff_id: string;
+  scope: string;
+  purpose: string;
+  resident_id: string | null;
+  granted_by: string;
+  created_at: number;
+  expires_at: number;
+}
+
+export interface AuditLogTable {
+  seq: number;
+  at: number;
+  actor: string;
+  action: string;
+  purpose: string;
+  resident_id: string | null;
+  detail: string;
+  prev_hash: string;
+  hash: string;
+}
+
+export interface TracesTable {
+  id: string;
+  case_resident_id: string;
+  window_from: number;
+  window_to: number;
+  opened_by: string;
+  grant_id: string;
+  purpose: string;
+  status: string;
+  result: string;
+  created_at: number;
+  confirmed_at: number | null;
+}
+
+export interface CheckpointsAndTracingTables {
+  checkpoint_devices: CheckpointDevicesTable;
+  entry_policies: EntryPoliciesTable;
+  scans: ScansTable;
+  grants: GrantsTable;
+  audit_log: AuditLogTable;
+  traces: TracesTable;
 }

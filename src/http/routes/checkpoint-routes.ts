@@ -1,0 +1,195 @@
+import { Type, type FastifyPluginAsyncTypebox } from '@fastify/type-provider-typebox';
+import { COLOURS } from '../../domain/colour.js';
+import { InvalidInputError } from '../../domain/field-errors.js';
+import { VENUE_TYPES } from '../../domain/venue.js';
+import { venueOfPlaceCode } from '../../services/place-codes.js';
+import { MAX_BATCH } from '../../services/checkpoints-service.js';
+import { renderQr } from '../../services/codes-service.js';
+import type { Services } from '../../services/services.js';
+import { VenuesStore } from '../../store/venues-store.js';
+import { authorizeDevice, authorizeFor, authorizeStaff } from '../auth.js';
+import { problemResponses, ResidentIdParams } from '../schemas.js';
+
+const VenueSchema = Type.Object({
+  id: Type.String(),
+  name: Type.String(),
+  type: Type.String(),
+  region: Type.String(),
+  address: Type.String(),
+  latitude: Type.Number(),
+  longitude: Type.Number(),
+  operator: Type.String(),
+});
+const ScanOutcomeSchema = Type.Object({
+  scanId: Type.String(),
+  status: Type.String({ description: 'stored, duplicate (already stored: a retry), or rejected' }),
+  colour: Type.Union([Type.String(), Type.Null()]),
+  maskedName: Type.Union([Type.String(), Type.Null()]),
+  validUntil: Type.Union([Type.String(), Type.Null()]),
+  admitted: Type.Boolean(),
+  reason: Type.String(),
+  field: Type.Optional(Type.String()),
+});
+const ScanBody = Type.Object({ scanId: Type.String({ maxLength: 64 }), token: Type.String({ maxLength: 2000 }), scannedAt: Type.String({ maxLength: 40 }) }, { additionalProperties: false });
+const Colour = Type.Union([Type.Literal('green'), Type.Literal('yellow'), Type.Literal('red'), Type.Literal('gray')], { description: COLOURS.join(', ') });
+const Policy = Type.Object({ allowed: Type.Array(Colour, { maxItems: 4 }), overlapMinutes: Type.Integer() }, { additionalProperties: false });
+
+/** Venues, devices, entry policies, scanning at checkpoints, and residents' visits by place code. */
+export const checkpointRoutes: FastifyPluginAsyncTypebox<{ services: Services }> = async (app, { services }) => {
+  app.get('/api/v1/venues', { schema: { tags: ['checkpoints'], summary: 'Registered venues (public)', querystring: Type.Object({ region: Type.Optional(Type.String({ pattern: '^\\d{6}$' })) }, { additionalProperties: false }), response: { 200: Type.Array(VenueSchema) } } }, async (request) =>
+    new VenuesStore(services.ctx.store.db).list(request.query.region),
+  );
+
+  app.post(
+    '/api/v1/venues',
+    {
+      schema: {
+        tags: ['checkpoints'],
+        summary: 'Register a venue (venue operator or authority); returns its signed place code',
+        security: [{ bearerAuth: [] }],
+        body: Type.Object(
+          {
+            name: Type.String({ maxLength: 400 }),
+            type: Type.Union(VENUE_TYPES.map((t) => Type.Literal(t))),
+            region: Type.String({ maxLength: 12 }),
+            address: Type.String({ maxLength: 800 }),
+            latitude: Type.Number(),
+            longitude: Type.Number(),
+            operator: Type.String({ maxLength: 400 }),
+          },
+          { additionalProperties: false },
+        ),
+        response: { 201: Type.Object({ ...VenueSchema.properties, placeCode: Type.String() }), ...problemResponses(400, 401, 403, 413, 415, 422) },
+      },
+    },
+    async (request, reply) => {
+      await authorizeStaff(services, request, ['venue', 'authority']);
+      return reply.code(201).send(await services.checkpoints.registerVenue(request.body));
+    },
+  );
+
+  app.get(
+    '/api/v1/venues/:venueId/place-code.svg',
+    { schema: { tags: ['checkpoints'], summary: "A venue's place code as a printable QR image", params: Type.Object({ venueId: Type.String({ format: 'uuid' }) }), response: problemResponses(400, 404) } },
+    async (request, reply) => {
+      const venue = await services.checkpoints.venue(request.params.venueId);
+      reply.type('image/svg+xml');
+      return renderQr(await services.checkpoints.placeCode(venue), 'svg');
+    },
+  );
+
+  app.post(
+    '/api/v1/venues/:venueId/devices',
+    {
+      schema: {
+        tags: ['checkpoints'],
+        summary: 'Register a checkpoint device for a venue; its credential is shown once',
+        security: [{ bearerAuth: [] }],
+        params: Type.Object({ venueId: Type.String({ format: 'uuid' }) }),
+        body: Type.Object({ name: Type.String({ minLength: 1, maxLength: 100 }) }, { additionalProperties: false }),
+        response: { 201: Type.Object({ deviceId: Type.String(), token: Type.String() }), ...problemResponses(400, 401, 403, 404) },
+      },
+    },
+    async (request, reply) => {
+      await authorizeStaff(services, request, ['venue', 'authority']);
+      return reply.code(201).send(await services.checkpoints.registerDevice(request.params.venueId, request.body.name));
+    },
+  );
+
+  app.get('/api/v1/entry-policies', { schema: { tags: ['checkpoints'], summary: 'Which colours each venue type admits (public)', response: { 200: Type.Record(Type.String(), Policy) } } }, async () =>
+    Object.fromEntries(await Promise.all(VENUE_TYPES.map(async (t) => [t, await services.checkpoints.policy(t)]))),
+  );
+
+  app.put(
+    '/api/v1/entry-policies/:type',
+    {
+      schema: {
+        tags: ['checkpoints'],
+        summary: "Set a venue type's entry policy (authority)",
+        security: [{ bearerAuth: [] }],
+        params: Type.Object({ type: Type.Union(VENUE_TYPES.map((t) => Type.Literal(t))) }),
+        body: Policy,
+        response: { 200: Policy, ...problemResponses(400, 401, 403, 422) },
+      },
+    },
+    async (request) => {
+      await authorizeStaff(services, request, ['authority']);
+      return services.checkpoints.setPolicy(request.params.type, request.body);
+    },
+  );
+
+  app.post(
+    '/api/v1/checkpoint/verify',
+    {
+      schema: {
+        tags: ['checkpoints'],
+        summary: 'Verify a code online and record the scan (device)',
+        description: 'The checkpoint sees colour, validity and masked name, nothing else.',
+        security: [{ bearerAuth: [] }],
+        body: Type.Object({ scanId: Type.String({ maxLength: 64 }), token: Type.String({ maxLength: 2000 }) }, { additionalProperties: false }),
+        response: { 200: ScanOutcomeSchema, ...problemResponses(400, 401) },
+      },
+    },
+    async (request) => {
+      const device = await authorizeDevice(services, request);
+      const [outcome] = await services.checkpoints.recordScans(device, [{ ...request.body, scannedAt: services.ctx.clock.now().toISOString() }], 'online');
+      return outcome!;
+    },
+  );
+
+  app.post(
+    '/api/v1/checkpoint/scans',
+    {
+      schema: {
+        tags: ['checkpoints'],
+        summary: `Upload scans made offline (device), up to ${MAX_BATCH} a batch`,
+        description: 'Idempotent by scan id: a retry never loses or doubles a scan. A bad row is rejected by itself and the rest kept.',
+        security: [{ bearerAuth: [] }],
+        body: Type.Object({ scans: Type.Array(ScanBody, { maxItems: MAX_BATCH }) }, { additionalProperties: false }),
+        response: { 200: Type.Object({ results: Type.Array(ScanOutcomeSchema) }), ...problemResponses(400, 401, 413) },
+      },
+    },
+    async (request) => {
+      const device = await authorizeDevice(services, request);
+      return { results: await services.checkpoints.recordScans(device, request.body.scans, 'offline') };
+    },
+  );
+
+  app.post(
+    '/api/v1/checkpoint/lookup',
+    {
+      schema: {
+        tags: ['checkpoints'],
+        summary: 'Check a person without a phone by ID number (device): colour only, audited',
+        security: [{ bearerAuth: [] }],
+        body: Type.Object({ idType: Type.String({ maxLength: 40 }), idNumber: Type.String({ maxLength: 32 }), idCountry: Type.Optional(Type.String({ maxLength: 3 })) }, { additionalProperties: false }),
+        response: { 200: Type.Object({ colour: Type.String(), admitted: Type.Boolean() }), ...problemResponses(400, 401, 404, 422) },
+      },
+    },
+    async (request) => services.checkpoints.lookUpByIdNumber(await authorizeDevice(services, request), request.body),
+  );
+
+  app.post(
+    '/api/v1/residents/:id/visits',
+    {
+      schema: {
+        tags: ['checkpoints'],
+        summary: "Check in at a venue by scanning its place code; shows colour, venue and time for staff",
+        security: [{ bearerAuth: [] }],
+        params: ResidentIdParams,
+        body: Type.Object({ placeCode: Type.String({ maxLength: 1000 }), visitId: Type.String({ maxLength: 64, description: 'Made by the app; a retry with the same id is the same visit' }) }, { additionalProperties: false }),
+        response: {
+          201: Type.Object({ venue: Type.String(), venueType: Type.String(), at: Type.String(), colour: Type.String(), maskedName: Type.String(), status: Type.String(), admitted: Type.Boolean() }),
+          ...problemResponses(400, 401, 404, 422),
+        },
+      },
+    },
+    async (request, reply) => {
+      await authorizeFor(services, request, request.params.id);
+      const place = await venueOfPlaceCode(services.ctx.store.db, request.body.placeCode.trim());
+      if ('error' in place) throw new InvalidInputError([{ field: 'placeCode', message: place.error }]);
+      return reply.code(201).send(await services.checkpoints.visit(request.params.id, place.venueId, request.body.visitId));
+    },
+  );
+};
+

@@ -1,0 +1,134 @@
+import { Type, type FastifyPluginAsyncTypebox } from '@fastify/type-provider-typebox';
+import type { Services } from '../../services/services.js';
+import { authorizeFor, authorizeStaff } from '../auth.js';
+import { problemResponses, ResidentIdParams } from '../schemas.js';
+
+const AuditEntrySchema = Type.Object({
+  seq: Type.Integer(),
+  at: Type.String(),
+  actor: Type.String(),
+  action: Type.String(),
+  purpose: Type.String(),
+  residentId: Type.Union([Type.String(), Type.Null()]),
+  detail: Type.Record(Type.String(), Type.Unknown()),
+  hash: Type.String(),
+});
+const TraceSchema = Type.Unsafe<object>({ type: 'object', additionalProperties: true, description: 'Trace: case visits, contacts with evidence (masked names), status' });
+const TraceParams = Type.Object({ traceId: Type.String({ format: 'uuid' }) });
+
+/** Grants, contact tracing, and the audit log that records who read what and why. */
+export const tracingRoutes: FastifyPluginAsyncTypebox<{ services: Services }> = async (app, { services }) => {
+  app.post(
+    '/api/v1/grants',
+    {
+      schema: {
+        tags: ['tracing'],
+        summary: 'Give a staff member a purpose-bound, expiring grant (authority)',
+        security: [{ bearerAuth: [] }],
+        body: Type.Object(
+          {
+            staffId: Type.String({ format: 'uuid' }),
+            scope: Type.Union([Type.Literal('trace'), Type.Literal('read-personal')]),
+            purpose: Type.String({ minLength: 5, maxLength: 500 }),
+            residentId: Type.Optional(Type.String({ format: 'uuid' })),
+            hours: Type.Integer({ minimum: 1, maximum: 168 }),
+          },
+          { additionalProperties: false },
+        ),
+        response: { 201: Type.Object({ id: Type.String(), expiresAt: Type.String() }), ...problemResponses(400, 401, 403) },
+      },
+    },
+    async (request, reply) => {
+      const staff = await authorizeStaff(services, request, ['authority']);
+      return reply.code(201).send(await services.audit.grant(staff, { ...request.body, residentId: request.body.residentId ?? null }));
+    },
+  );
+
+  app.post(
+    '/api/v1/traces',
+    {
+      schema: {
+        tags: ['tracing'],
+        summary: 'Open a trace for a confirmed case (tracer or authority, with a trace grant)',
+        security: [{ bearerAuth: [] }],
+        body: Type.Object({ caseResidentId: Type.String({ format: 'uuid' }), from: Type.String({ maxLength: 40 }), to: Type.String({ maxLength: 40 }), grantId: Type.String({ format: 'uuid' }) }, { additionalProperties: false }),
+        response: { 201: TraceSchema, ...problemResponses(400, 401, 403, 404, 422) },
+      },
+    },
+    async (request, reply) => {
+      const staff = await authorizeStaff(services, request, ['tracer', 'authority']);
+      return reply.code(201).send(await services.tracing.open(staff, request.body));
+    },
+  );
+
+  app.get(
+    '/api/v1/traces/:traceId',
+    { schema: { tags: ['tracing'], summary: 'A trace (tracer or authority; the read is audited)', security: [{ bearerAuth: [] }], params: TraceParams, response: { 200: TraceSchema, ...problemResponses(401, 403, 404) } } },
+    async (request) => services.tracing.get(await authorizeStaff(services, request, ['tracer', 'authority']), request.params.traceId),
+  );
+
+  app.post(
+    '/api/v1/traces/:traceId/confirm',
+    {
+      schema: {
+        tags: ['tracing'],
+        summary: 'Confirm the contacts: close and secondary contact facts, re-decision, notifications (authority)',
+        security: [{ bearerAuth: [] }],
+        params: TraceParams,
+        response: { 200: Type.Object({ contacts: Type.Integer(), colourChanges: Type.Integer(), notified: Type.Integer() }), ...problemResponses(401, 403, 404, 409) },
+      },
+    },
+    async (request) => services.tracing.confirm(await authorizeStaff(services, request, ['authority']), request.params.traceId),
+  );
+
+  app.get(
+    '/api/v1/audit-log',
+    {
+      schema: {
+        tags: ['tracing'],
+        summary: 'The access log, newest first (auditor)',
+        security: [{ bearerAuth: [] }],
+        querystring: Type.Object({ limit: Type.Optional(Type.Integer({ minimum: 1, maximum: 1000 })) }, { additionalProperties: false }),
+        response: { 200: Type.Array(AuditEntrySchema), ...problemResponses(400, 401, 403) },
+      },
+    },
+    async (request) => {
+      await authorizeStaff(services, request, ['auditor']);
+      return services.audit.entries({ limit: request.query.limit ?? 100 });
+    },
+  );
+
+  app.get(
+    '/api/v1/audit-log/verify',
+    {
+      schema: {
+        tags: ['tracing'],
+        summary: 'Check the hash chain of the whole log (auditor)',
+        security: [{ bearerAuth: [] }],
+        response: { 200: Type.Object({ entries: Type.Integer(), firstBroken: Type.Union([Type.Integer(), Type.Null()]), problem: Type.Union([Type.String(), Type.Null()]) }), ...problemResponses(401, 403) },
+      },
+    },
+    async (request) => {
+      await authorizeStaff(services, request, ['auditor']);
+      return services.audit.verify();
+    },
+  );
+
+  app.get(
+    '/api/v1/residents/:id/access-log',
+    {
+      schema: {
+        tags: ['tracing'],
+        summary: 'Who accessed my data, and why',
+        security: [{ bearerAuth: [] }],
+        params: ResidentIdParams,
+        response: { 200: Type.Array(AuditEntrySchema), ...problemResponses(400, 401, 404) },
+      },
+    },
+    async (request) => {
+      await authorizeFor(services, request, request.params.id);
+      return services.audit.entries({ residentId: request.params.id, limit: 500 });
+    },
+  );
+};
+

@@ -1,0 +1,224 @@
+import { randomBytes } from 'node:crypto';
+import { nodeVerify, signPlaceCode } from '../codes/token-signer.js';
+import { TokenVerifier, CLOCK_SKEW_SECONDS, type RejectionReason } from '../codes/token-verifier.js';
+import type { Colour } from '../domain/colour.js';
+import { COLOURS } from '../domain/colour.js';
+import { DAY_MS } from '../domain/clock.js';
+import { DEFAULT_ENTRY_POLICIES, type EntryPolicy } from '../domain/entry-policy.js';
+import { FieldErrorCollector, InvalidInputError } from '../domain/field-errors.js';
+import { checkIdentity } from '../domain/identity/identity-document.js';
+import { maskName } from '../domain/masking.js';
+import { isRegionCode } from '../domain/regions.js';
+import { VENUE_TYPES, type Venue, type VenueType } from '../domain/venue.js';
+import { ResidentsStore } from '../store/residents-store.js';
+import { VenuesStore } from '../store/venues-store.js';
+import type { AuditService } from './audit-service.js';
+import type { CodesService } from './codes-service.js';
+import type { ServiceContext } from './context.js';
+import type { DecisionsService } from './decisions-service.js';
+import type { KeysService } from './keys-service.js';
+import { NotFoundError, UnauthenticatedError } from './service-errors.js';
+
+export interface Device {
+  id: string;
+  venueId: string;
+  venueType: VenueType;
+}
+
+export interface ScanInput {
+  scanId: string;
+  token: string;
+  scannedAt: string;
+}
+
+/** What a checkpoint sees of a scan: colour, validity, masked name, and whether to admit. Nothing else. */
+export interface ScanOutcome {
+  scanId: string;
+  status: 'stored' | 'duplicate' | 'rejected';
+  colour: Colour | null;
+  maskedName: string | null;
+  validUntil: string | null;
+  admitted: boolean;
+  reason: RejectionReason | 'allowed' | 'colour-not-admitted' | string;
+  field?: string;
+}
+
+/** Scans older than this are not accepted: they would be deleted by retention anyway. */
+export const MAX_SCAN_AGE_DAYS = 28;
+export const MAX_BATCH = 1000;
+
+/** Venues, checkpoint devices, entry policies, and every scan and visit, kept exactly once. */
+export class CheckpointsService {
+  constructor(
+    private readonly ctx: ServiceContext,
+    private readonly keys: KeysService,
+    private readonly codes: CodesService,
+    private readonly decisions: DecisionsService,
+    private readonly audit: AuditService,
+  ) {}
+
+  async registerVenue(input: Omit<Venue, 'id'>): Promise<Venue & { placeCode: string }> {
+    const errors = new FieldErrorCollector();
+    if (input.name.trim() === '' || input.name.length > 100) errors.add('name', 'must be 1 to 100 characters');
+    if (!(VENUE_TYPES as readonly string[]).includes(input.type)) errors.add('type', `must be one of ${VENUE_TYPES.join(', ')}`);
+    if (!isRegionCode(input.region)) errors.add('region', `'${input.region}' is not a GB/T 2260 code`);
+    if (input.address.trim() === '' || input.address.length > 200) errors.add('address', 'must be 1 to 200 characters');
+    if (!(input.latitude >= 3 && input.latitude <= 54)) errors.add('latitude', 'must lie within China (3 to 54)');
+    if (!(input.longitude >= 73 && input.longitude <= 136)) errors.add('longitude', 'must lie within China (73 to 136)');
+    if (input.operator.trim() === '' || input.operator.length > 100) errors.add('operator', 'must be 1 to 100 characters');
+    errors.throwIfAny();
+    const venue: Venue = { id: this.ctx.newId(), ...input };
+    await new VenuesStore(this.ctx.store.db).insert(venue, this.ctx.clock.now().getTime());
+    return { ...venue, placeCode: await this.placeCode(venue) };
+  }
+
+  async venue(id: string): Promise<Venue> {
+    const venue = (await new VenuesStore(this.ctx.store.db).list()).find((v) => v.id === id);
+    if (!venue) throw new NotFoundError('venue');
+    return venue;
+  }
+
+  async placeCode(venue: Venue): Promise<string> {
+    return signPlaceCode(await this.keys.activeKey(venue.region), venue, Math.floor(this.ctx.clock.now().getTime() / 1000));
+  }
+
+  /** A new device credential for a venue; the token is shown once. */
+  async registerDevice(venueId: string, name: string): Promise<{ deviceId: string; token: string }> {
+    await this.venue(venueId);
+    const id = this.ctx.newId();
+    const secret = randomBytes(32).toString('base64url');
+    await this.ctx.store.db
+      .insertInto('checkpoint_devices')
+      .values({ id, venue_id: venueId, name, secret_digest: this.ctx.cipher.secretDigest('device', secret), created_at: this.ctx.clock.now().getTime(), revoked_at: null })
+      .execute();
+    return { deviceId: id, token: `hcd_${id}.${secret}` };
+  }
+
+  async authenticateDevice(token: string): Promise<Device> {
+    const match = /^hcd_([0-9a-f-]{36})\.([A-Za-z0-9_-]{43})$/.exec(token);
+    if (!match) throw new UnauthenticatedError('the device credential is not valid');
+    const row = await this.ctx.store.db
+      .selectFrom('checkpoint_devices')
+      .innerJoin('venues', 'venues.id', 'checkpoint_devices.venue_id')
+      .select(['checkpoint_devices.id', 'checkpoint_devices.venue_id', 'checkpoint_devices.secret_digest', 'checkpoint_devices.revoked_at', 'venues.type'])
+      .where('checkpoint_devices.id', '=', match[1]!)
+      .executeTakeFirst();
+    if (!row || row.revoked_at !== null || row.secret_digest !== this.ctx.cipher.secretDigest('device', match[2]!)) throw new UnauthenticatedError('the device credential is not valid');
+    return { id: row.id, venueId: row.venue_id, venueType: row.type as VenueType };
+  }
+
+  async policy(type: VenueType): Promise<EntryPolicy> {
+    const row = await this.ctx.store.db.selectFrom('entry_policies').selectAll().where('venue_type', '=', type).executeTakeFirst();
+    return row ? { allowed: JSON.parse(row.allowed) as Colour[], overlapMinutes: row.overlap_minutes } : DEFAULT_ENTRY_POLICIES[type];
+  }
+
+  async setPolicy(type: string, policy: EntryPolicy): Promise<EntryPolicy> {
+    const errors = new FieldErrorCollector();
+    if (!(VENUE_TYPES as readonly string[]).includes(type)) errors.add('type', `must be one of ${VENUE_TYPES.join(', ')}`);
+    policy.allowed.forEach((c, i) => (COLOURS as readonly string[]).includes(c) || errors.add(`allowed[${i}]`, `must be one of ${COLOURS.join(', ')}`));
+    if (!Number.isInteger(policy.overlapMinutes) || policy.overlapMinutes < 1 || policy.overlapMinutes > 1440) errors.add('overlapMinutes', 'must be 1 to 1440');
+    errors.throwIfAny();
+    const values = { allowed: JSON.stringify([...new Set(policy.allowed)]), overlap_minutes: policy.overlapMinutes, updated_at: this.ctx.clock.now().getTime() };
+    await this.ctx.store.db.insertInto('entry_policies').values({ venue_type: type, ...values }).onConflict((oc) => oc.column('venue_type').doUpdateSet(values)).execute();
+    return this.policy(type as VenueType);
+  }
+
+  /**
+   * Records scans from a device (one online, or a batch uploaded after being offline). Each token is
+   * verified as of its scan time; a scan id already stored is reported as a duplicate, never stored twice;
+   * a bad row is rejected by itself.
+   */
+  async recordScans(device: Device, scans: ScanInput[], method: 'online' | 'offline'): Promise<ScanOutcome[]> {
+    if (scans.length > MAX_BATCH) throw new InvalidInputError([{ field: 'scans', message: `at most ${MAX_BATCH} scans a batch` }]);
+    const verifier = new TokenVerifier(await this.keys.trustList(), nodeVerify());
+    const policy = await this.policy(device.venueType);
+    const now = this.ctx.clock.now().getTime();
+    const outcomes: ScanOutcome[] = [];
+    for (const [i, scan] of scans.entries()) {
+      const rejected = (field: string, reason: string): ScanOutcome => ({ scanId: scan.scanId, status: 'rejected', colour: null, maskedName: null, validUntil: null, admitted: false, reason, field: `scans[${i}].${field}` });
+      if (!/^[A-Za-z0-9_-]{1,64}$/.test(scan.scanId)) {
+        outcomes.push(rejected('scanId', 'must be 1 to 64 letters, digits, - or _'));
+        continue;
+      }
+      const at = Date.parse(scan.scannedAt);
+      if (!/^\d{4}-\d{2}-\d{2}T/.test(scan.scannedAt) || Number.isNaN(at)) {
+        outcomes.push(rejected('scannedAt', 'must be an ISO 8601 date-time'));
+        continue;
+      }
+      if (at > now + CLOCK_SKEW_SECONDS * 1000 || at < now - MAX_SCAN_AGE_DAYS * DAY_MS) {
+        outcomes.push(rejected('scannedAt', `must lie between ${MAX_SCAN_AGE_DAYS} days ago and now`));
+        continue;
+      }
+      const result = await verifier.verify(scan.token, at);
+      const residentId = result.valid ? this.codes.openSubject(result.claims.subject) : undefined;
+      const colour = result.valid ? result.claims.colour : null;
+      const admitted = result.valid && policy.allowed.includes(result.claims.colour);
+      const reason = !result.valid ? result.reason : admitted ? 'allowed' : 'colour-not-admitted';
+      const stored = await this.store({ deviceId: device.id, scanId: scan.scanId, venueId: device.venueId, residentId: residentId ?? null, at, colour, admitted, reason, method });
+      outcomes.push({
+        scanId: scan.scanId,
+        status: stored ? 'stored' : 'duplicate',
+        colour,
+        maskedName: result.valid ? result.claims.maskedName : null,
+        validUntil: result.valid ? new Date(result.claims.expiresAt * 1000).toISOString() : null,
+        admitted,
+        reason,
+      });
+    }
+    return outcomes;
+  }
+
+  private async store(s: { deviceId: string; scanId: string; venueId: string; residentId: string | null; at: number; colour: string | null; admitted: boolean; reason: string; method: string }): Promise<boolean> {
+    const result = await this.ctx.store.db
+      .insertInto('scans')
+      .values({
+        id: `${s.deviceId}:${s.scanId}`,
+        device_id: s.deviceId,
+        scan_id: s.scanId,
+        venue_id: s.venueId,
+        resident_id: s.residentId,
+        scanned_at: s.at,
+        colour: s.colour,
+        admitted: s.admitted ? 1 : 0,
+        reason: s.reason,
+        method: s.method,
+        received_at: this.ctx.clock.now().getTime(),
+      })
+      .onConflict((oc) => oc.column('id').doNothing())
+      .executeTakeFirst();
+    return Number(result.numInsertedOrUpdatedRows ?? 0) === 1;
+  }
+
+  /** For a person without a phone: staff type the ID number and see the colour only; the look-up is audited. */
+  async lookUpByIdNumber(device: Device, input: { idType: string; idNumber: string; idCountry?: string }): Promise<{ colour: Colour; admitted: boolean }> {
+    const identity = checkIdentity(input, this.ctx.clock.now());
+    if (!identity.ok) throw new InvalidInputError([{ field: identity.field, message: identity.message }]);
+    const residentId = await new ResidentsStore(this.ctx.store.db, this.ctx.cipher).findIdByIdentityKey(identity.value.key);
+    if (!residentId) throw new NotFoundError('resident with this identity document');
+    const decision = await this.decisions.decide(residentId, 'checked at a checkpoint by ID number');
+    const admitted = (await this.policy(device.venueType)).allowed.includes(decision.colour);
+    await this.store({ deviceId: device.id, scanId: this.ctx.newId(), venueId: device.venueId, residentId, at: this.ctx.clock.now().getTime(), colour: decision.colour, admitted, reason: admitted ? 'allowed' : 'colour-not-admitted', method: 'id-number' });
+    await this.audit.append(`checkpoint device ${device.id}`, 'check-by-id-number', 'entry check for a person without a phone', residentId, { venueId: device.venueId, colour: decision.colour });
+    return { colour: decision.colour, admitted };
+  }
+
+  /** A resident's app scanned a venue's place code: the visit is recorded like a scan; the app shows colour, venue and time. */
+  async visit(residentId: string, venueId: string, visitId: string): Promise<{ venue: string; venueType: VenueType; at: string; colour: Colour; maskedName: string; status: 'stored' | 'duplicate'; admitted: boolean }> {
+    if (!/^[A-Za-z0-9_-]{1,64}$/.test(visitId)) throw new InvalidInputError([{ field: 'visitId', message: 'must be 1 to 64 letters, digits, - or _' }]);
+    const venue = await this.venue(venueId);
+    const issued = await this.codes.issue(residentId);
+    const now = this.ctx.clock.now().getTime();
+    const admitted = (await this.policy(venue.type)).allowed.includes(issued.decision.colour);
+    const stored = await this.store({ deviceId: `resident:${residentId}`, scanId: visitId, venueId, residentId, at: now, colour: issued.decision.colour, admitted, reason: admitted ? 'allowed' : 'colour-not-admitted', method: 'place-code' });
+    const resident = await new ResidentsStore(this.ctx.store.db, this.ctx.cipher).findById(residentId);
+    return { venue: venue.name, venueType: venue.type, at: new Date(now).toISOString(), colour: issued.decision.colour, maskedName: maskName(resident!.name), status: stored ? 'stored' : 'duplicate', admitted };
+  }
+
+  /** Retention: deletes scans and check-ins older than `days`; returns how many. */
+  async purge(days: number): Promise<{ scans: number; checkIns: number }> {
+    const cutoff = this.ctx.clock.now().getTime() - days * DAY_MS;
+    const scans = await this.ctx.store.db.deleteFrom('scans').where('scanned_at', '<', cutoff).executeTakeFirst();
+    const checkIns = await this.ctx.store.db.deleteFrom('check_ins').where('at', '<', cutoff).executeTakeFirst();
+    return { scans: Number(scans.numDeletedRows), checkIns: Number(checkIns.numDeletedRows) };
+  }
+}

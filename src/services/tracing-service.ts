@@ -1,0 +1,255 @@
+import { createHash } from 'node:crypto';
+import { DAY_MS, MINUTE_MS } from '../domain/clock.js';
+import { localDate } from '../domain/declaration.js';
+import { FieldErrorCollector } from '../domain/field-errors.js';
+import { maskName } from '../domain/masking.js';
+import type { VenueType } from '../domain/venue.js';
+import { ResidentsStore } from '../store/residents-store.js';
+import type { AuditService } from './audit-service.js';
+import type { AuthorityService } from './authority-service.js';
+import type { CheckpointsService } from './checkpoints-service.js';
+import type { ServiceContext } from './context.js';
+import { ConflictError, NotFoundError } from './service-errors.js';
+import type { StaffMember } from './staff-service.js';
+
+export interface ContactEvidence {
+  kind: 'same-venue' | 'same-carrier';
+  venueId?: string;
+  venue?: string;
+  caseAt?: string;
+  contactAt?: string;
+  minutesApart?: number;
+  overlapMinutes?: number;
+  carrierRef?: string;
+  date?: string;
+  via?: string;
+}
+
+export interface TraceContact {
+  residentId: string;
+  maskedName: string;
+  level: 'close' | 'secondary';
+  firstContactAt: string;
+  evidence: ContactEvidence[];
+}
+
+export interface Trace {
+  id: string;
+  caseResidentId: string;
+  from: string;
+  to: string;
+  purpose: string;
+  status: 'open' | 'confirmed';
+  caseVisits: { venueId: string; venue: string; at: string }[];
+  contacts: TraceContact[];
+}
+
+interface Visit {
+  residentId: string;
+  venueId: string;
+  at: number;
+}
+
+/**
+ * Contact tracing: who shared a place (within the venue type's overlap window) or a train or flight
+ * with a confirmed case, and who shared one with them after (one hop). Opening needs a trace grant;
+ * every step is written to the audit log.
+ */
+export class TracingService {
+  constructor(
+    private readonly ctx: ServiceContext,
+    private readonly checkpoints: CheckpointsService,
+    private readonly authority: AuthorityService,
+    private readonly audit: AuditService,
+  ) {}
+
+  async open(staff: StaffMember, input: { caseResidentId: string; from: string; to: string; grantId: string }): Promise<Trace> {
+    const errors = new FieldErrorCollector();
+    const from = Date.parse(input.from);
+    const to = Date.parse(input.to);
+    if (Number.isNaN(from)) errors.add('from', 'must be an ISO 8601 date-time');
+    if (Number.isNaN(to)) errors.add('to', 'must be an ISO 8601 date-time');
+    if (!Number.isNaN(from) && !Number.isNaN(to) && (to <= from || to - from > 28 * DAY_MS)) errors.add('to', 'must be after from, at most 28 days later');
+    errors.throwIfAny();
+    const { purpose } = await this.audit.requireGrant(staff, input.grantId, 'trace', input.caseResidentId);
+    const residents = new ResidentsStore(this.ctx.store.db, this.ctx.cipher);
+    if (!(await residents.findById(input.caseResidentId))) throw new NotFoundError('resident');
+
+    const caseVisits = await this.visitsOf([input.caseResidentId], from, to);
+    const direct = await this.overlapping(caseVisits, new Set([input.caseResidentId]));
+    for (const [id, evidence] of await this.coTravellers(input.caseResidentId, from, to)) {
+      const entry = direct.get(id) ?? { first: Number.POSITIVE_INFINITY, evidence: [] };
+      entry.evidence.push(...evidence.evidence);
+      entry.first = Math.min(entry.first, evidence.first);
+      direct.set(id, entry);
+    }
+    // One hop out: people who overlapped with a close contact after that contact's exposure.
+    const exclude = new Set([input.caseResidentId, ...direct.keys()]);
+    const secondary = new Map<string, { first: number; evidence: ContactEvidence[] }>();
+    for (const [id, contact] of direct) {
+      const visits = await this.visitsOf([id], contact.first, to);
+      for (const [other, found] of await this.overlapping(visits, exclude)) {
+        const entry = secondary.get(other) ?? { first: found.first, evidence: [] };
+        entry.evidence.push(...found.evidence.map((e) => ({ ...e, via: id })));
+        entry.first = Math.min(entry.first, found.first);
+        secondary.set(other, entry);
+      }
+    }
+    const venues = new Map<string, string>();
+    const venueName = async (id: string) => {
+      if (!venues.has(id)) venues.set(id, (await this.checkpoints.venue(id)).name);
+      return venues.get(id)!;
+    };
+    const describe = async (level: 'close' | 'secondary', map: Map<string, { first: number; evidence: ContactEvidence[] }>) => {
+      const out: TraceContact[] = [];
+      for (const [id, c] of map) {
+        const r = await residents.findById(id);
+        if (!r) continue;
+        for (const e of c.evidence) if (e.venueId) e.venue = await venueName(e.venueId);
+        out.push({ residentId: id, maskedName: maskName(r.name), level, firstContactAt: new Date(c.first).toISOString(), evidence: c.evidence });
+      }
+      return out.sort((a, b) => a.firstContactAt.localeCompare(b.firstContactAt));
+    };
+    const trace: Trace = {
+      id: this.ctx.newId(),
+      caseResidentId: input.caseResidentId,
+      from: new Date(from).toISOString(),
+      to: new Date(to).toISOString(),
+      purpose,
+      status: 'open',
+      caseVisits: await Promise.all(caseVisits.map(async (v) => ({ venueId: v.venueId, venue: await venueName(v.venueId), at: new Date(v.at).toISOString() }))),
+      contacts: [...(await describe('close', direct)), ...(await describe('secondary', secondary))],
+    };
+    await this.ctx.store.db
+      .insertInto('traces')
+      .values({ id: trace.id, case_resident_id: trace.caseResidentId, window_from: from, window_to: to, opened_by: staff.id, grant_id: input.grantId, purpose, status: 'open', result: JSON.stringify(trace), created_at: this.ctx.clock.now().getTime(), confirmed_at: null })
+      .execute();
+    await this.audit.append(`${staff.name} (${staff.role})`, 'open-trace', purpose, input.caseResidentId, { traceId: trace.id, grantId: input.grantId, contacts: trace.contacts.length });
+    return trace;
+  }
+
+  async get(staff: StaffMember, id: string): Promise<Trace> {
+    const row = await this.ctx.store.db.selectFrom('traces').selectAll().where('id', '=', id).executeTakeFirst();
+    if (!row) throw new NotFoundError('trace');
+    await this.audit.append(`${staff.name} (${staff.role})`, 'read-trace', row.purpose, row.case_resident_id, { traceId: id });
+    return { ...(JSON.parse(row.result) as Trace), status: row.status as Trace['status'] };
+  }
+
+  /** Confirms the contacts: they get close- or secondary-contact facts, are re-decided, and told if their colour changed. */
+  async confirm(staff: StaffMember, id: string): Promise<{ contacts: number; colourChanges: number; notified: number }> {
+    const row = await this.ctx.store.db.selectFrom('traces').selectAll().where('id', '=', id).executeTakeFirst();
+    if (!row) throw new NotFoundError('trace');
+    if (row.status === 'confirmed') throw new ConflictError('this trace is already confirmed');
+    const trace = JSON.parse(row.result) as Trace;
+    const now = this.ctx.clock.now().getTime();
+    const before = new Map<string, string>();
+    const ids = trace.contacts.map((c) => c.residentId);
+    for (const r of ids.length ? await this.ctx.store.db.selectFrom('resident_status').select(['resident_id', 'colour']).where('resident_id', 'in', ids).execute() : []) before.set(r.resident_id, r.colour);
+    for (const contact of trace.contacts) {
+      const factId = createHash('sha256').update(`trace:${id}:${contact.residentId}`).digest('base64url');
+      await this.ctx.store.db
+        .insertInto('authority_facts')
+        .values({ id: factId, resident_id: contact.residentId, kind: 'contact', value: contact.level, detail: JSON.stringify({ traceId: id }), occurred_at: Date.parse(contact.firstContactAt), source: 'trace', recorded_at: now })
+        .onConflict((oc) => oc.column('id').doNothing())
+        .execute();
+    }
+    await this.ctx.store.db.updateTable('traces').set({ status: 'confirmed', confirmed_at: now }).where('id', '=', id).execute();
+    const decisions = await this.authority.redecideAll(ids, `trace ${id}`);
+    const residents = new ResidentsStore(this.ctx.store.db, this.ctx.cipher);
+    let notified = 0;
+    let colourChanges = 0;
+    for (const [residentId, decision] of decisions) {
+      if (before.get(residentId) === decision.colour) continue;
+      colourChanges += 1;
+      const r = await residents.findById(residentId);
+      if (r?.phone) {
+        await this.ctx.sms.send(r.phone, `【健康码】您的健康码已变为${{ red: '红', yellow: '黄', gray: '灰', green: '绿' }[decision.colour]}码，原因和解除方式请在应用中查看。Your health code is now ${decision.colour}; open the app to see why and how it clears.`);
+        notified += 1;
+      }
+    }
+    await this.audit.append(`${staff.name} (${staff.role})`, 'confirm-trace', trace.purpose, trace.caseResidentId, { traceId: id, contacts: ids.length, colourChanges });
+    return { contacts: ids.length, colourChanges, notified };
+  }
+
+  private async visitsOf(residentIds: string[], from: number, to: number): Promise<Visit[]> {
+    const rows = await this.ctx.store.db
+      .selectFrom('scans')
+      .select(['resident_id', 'venue_id', 'scanned_at'])
+      .where('resident_id', 'in', residentIds)
+      .where('scanned_at', '>=', from)
+      .where('scanned_at', '<=', to)
+      .orderBy('scanned_at')
+      .execute();
+    return rows.map((r) => ({ residentId: r.resident_id!, venueId: r.venue_id, at: r.scanned_at }));
+  }
+
+  /** Everyone scanned at the same venue within its type's overlap window of one of `visits`. */
+  private async overlapping(visits: Visit[], exclude: Set<string>): Promise<Map<string, { first: number; evidence: ContactEvidence[] }>> {
+    const found = new Map<string, { first: number; evidence: ContactEvidence[] }>();
+    const windows = new Map<string, number>();
+    for (const visit of visits) {
+      let window = windows.get(visit.venueId);
+      if (window === undefined) {
+        const venue = await this.checkpoints.venue(visit.venueId);
+        window = (await this.checkpoints.policy(venue.type as VenueType)).overlapMinutes * MINUTE_MS;
+        windows.set(visit.venueId, window);
+      }
+      // The (venue, time) index makes this cost grow with the case's visits, not with the table.
+      const others = await this.ctx.store.db
+        .selectFrom('scans')
+        .select(['resident_id', 'scanned_at'])
+        .where('venue_id', '=', visit.venueId)
+        .where('scanned_at', '>=', visit.at - window)
+        .where('scanned_at', '<=', visit.at + window)
+        .where('resident_id', 'is not', null)
+        .execute();
+      for (const o of others) {
+        if (exclude.has(o.resident_id!)) continue;
+        const apart = Math.abs(o.scanned_at - visit.at);
+        const entry = found.get(o.resident_id!) ?? { first: Math.max(o.scanned_at, visit.at), evidence: [] };
+        entry.first = Math.min(entry.first, Math.max(o.scanned_at, visit.at));
+        entry.evidence.push({
+          kind: 'same-venue',
+          venueId: visit.venueId,
+          caseAt: new Date(visit.at).toISOString(),
+          contactAt: new Date(o.scanned_at).toISOString(),
+          minutesApart: Math.round(apart / MINUTE_MS),
+          overlapMinutes: Math.round((window - apart) / MINUTE_MS),
+        });
+        found.set(o.resident_id!, entry);
+      }
+    }
+    return found;
+  }
+
+  /** Residents on the same train or flight as the case, on the same day. */
+  private async coTravellers(caseId: string, from: number, to: number): Promise<Map<string, { first: number; evidence: ContactEvidence[] }>> {
+    const found = new Map<string, { first: number; evidence: ContactEvidence[] }>();
+    const trips = await this.ctx.store.db
+      .selectFrom('travel_records')
+      .selectAll()
+      .where('resident_id', '=', caseId)
+      .where('carrier_ref', 'is not', null)
+      .where('arrival', '<=', to)
+      .where('departure', '>=', from)
+      .execute();
+    for (const trip of trips) {
+      const day = localDate(new Date(trip.arrival), this.ctx.settings.timeZone);
+      const others = await this.ctx.store.db
+        .selectFrom('travel_records')
+        .select(['resident_id', 'arrival'])
+        .where('carrier_ref', '=', trip.carrier_ref)
+        .where('arrival', '>=', trip.arrival - DAY_MS)
+        .where('arrival', '<=', trip.arrival + DAY_MS)
+        .where('resident_id', '!=', caseId)
+        .execute();
+      for (const o of others) {
+        if (localDate(new Date(o.arrival), this.ctx.settings.timeZone) !== day) continue;
+        const entry = found.get(o.resident_id) ?? { first: trip.arrival, evidence: [] };
+        entry.evidence.push({ kind: 'same-carrier', carrierRef: trip.carrier_ref!, date: day });
+        found.set(o.resident_id, entry);
+      }
+    }
+    return found;
+  }
+}
