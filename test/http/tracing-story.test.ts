@@ -39,7 +39,7 @@ describeOnEachEngine('checkpoints, place codes and contact tracing', (h) => {
     const zhang = await signIn(h(), app, ZHANG_WEI);
     const liu = await signIn(h(), app, LIU_FANG);
     const oliver = await signIn(h(), app, OLIVER_BROWN);
-    const tokenOf = async (r: { id: string; auth: object }) => (await app.inject({ method: 'GET', url: `/api/v1/residents/${r.id}/code`, headers: r.auth })).json().token as string;
+    const tokenOf = async (r: { id: string; auth: { authorization: string } }) => (await app.inject({ method: 'GET', url: `/api/v1/residents/${r.id}/code`, headers: r.auth })).json().token as string;
 
     // 10:00 Zhang shows a green code at the mall's gate (online), and checks in with the place code.
     const scan = await app.inject({ method: 'POST', url: '/api/v1/checkpoint/verify', headers: bearer(device.token), payload: { scanId: 'gate1-0001', token: await tokenOf(zhang) } });
