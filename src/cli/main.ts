@@ -26,6 +26,8 @@ commands:
                              read the SMS outbox of the default provider (sign-in codes)
   import KIND FILE           import authority data (${IMPORT_KINDS.join(', ')}) from .ndjson or .csv
   keys rotate --region R     make a new signing key for region R; the old one stays trusted until its codes expire
+  purge                      delete scans and check-ins older than HEALTHCODE_RETENTION_DAYS (the server also does this daily)
+  audit verify               check the audit log's hash chain; exits 1 if an entry was edited or deleted
   staff add --name N --role R
                              create a staff credential (${STAFF_ROLES.join(', ')}); the token is printed once
   help                       this text and the environment variables
@@ -162,6 +164,31 @@ async function staff(args: string[]): Promise<void> {
   }
 }
 
+async function purge(): Promise<void> {
+  const cfg = config();
+  const opened = await openServices(cfg, createLogger('warn'));
+  try {
+    const deleted = await opened.services.checkpoints.purge(cfg.retentionDays);
+    process.stdout.write(`deleted ${deleted.scans} scans and ${deleted.checkIns} check-ins older than ${cfg.retentionDays} days\n`);
+  } finally {
+    await opened.close();
+  }
+}
+
+async function audit(args: string[]): Promise<void> {
+  if (args[0] !== 'verify') fail('audit: the command is `audit verify`');
+  const opened = await openServices(config(), createLogger('warn'));
+  try {
+    const result = await opened.services.audit.verify();
+    if (result.problem) {
+      process.stdout.write(`audit log BROKEN at entry ${result.firstBroken}: ${result.problem} (${result.entries} entries)\n`);
+      process.exitCode = 1;
+    } else process.stdout.write(`audit log intact: ${result.entries} entries\n`);
+  } finally {
+    await opened.close();
+  }
+}
+
 async function main(argv: string[]): Promise<void> {
   const [command, ...rest] = argv;
   switch (command) {
@@ -177,6 +204,10 @@ async function main(argv: string[]): Promise<void> {
       return keys(rest);
     case 'staff':
       return staff(rest);
+    case 'purge':
+      return purge();
+    case 'audit':
+      return audit(rest);
     case 'help':
     case '--help':
     case '-h':

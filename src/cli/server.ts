@@ -71,12 +71,21 @@ export async function startServer(config: Config, logger: Logger, clock: Clock =
         .catch((error: unknown) => logger.error({ err: error }, 'scheduled re-decision failed'));
     }, 60_000);
     sweep.unref();
+    // Retention is enforced here, not promised: scans and check-ins past the window are deleted daily.
+    const purge = async () => {
+      const deleted = await services.checkpoints.purge(config.retentionDays);
+      logger.info({ ...deleted, retentionDays: config.retentionDays }, 'retention purge');
+    };
+    void purge().catch((error: unknown) => logger.error({ err: error }, 'retention purge failed'));
+    const daily = setInterval(() => void purge().catch((error: unknown) => logger.error({ err: error }, 'retention purge failed')), 86_400_000);
+    daily.unref();
     return {
       app,
       store,
       url,
       close: async () => {
         clearInterval(sweep);
+        clearInterval(daily);
         await app.close();
         await store.close();
       },

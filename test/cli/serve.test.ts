@@ -106,6 +106,17 @@ describe('healthcode serve', () => {
     assert.match(imported.stdout, /line 3: status: must be one of confirmed, suspected, recovered, cleared/);
   });
 
+  it('verifies the audit log from the command line', () => {
+    const result = spawnSync(process.execPath, [...CLI, 'audit', 'verify'], { env: env(dataDir), encoding: 'utf8' });
+    assert.equal(result.status, 0, result.stderr);
+    assert.match(result.stdout, /^audit log intact: \d+ entries\n$/);
+  });
+
+  it('purges past the retention window on demand', () => {
+    const result = spawnSync(process.execPath, [...CLI, 'purge'], { env: env(dataDir), encoding: 'utf8' });
+    assert.match(result.stdout, /^deleted \d+ scans and \d+ check-ins older than 28 days\n$/);
+  });
+
   it('rejects a bad --phone for the outbox with the flag named', () => {
     const result = spawnSync(process.execPath, [...CLI, 'outbox', '--phone', 'nobody'], { env: env(dataDir), encoding: 'utf8' });
     assert.equal(result.status, 2);
