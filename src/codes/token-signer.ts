@@ -49,14 +49,21 @@ export function signingKeyFromPkcs8(issuer: string, pkcs8: Buffer): SigningKey {
   return { kid: keyIdFor(raw), issuer, privateKey, publicKey: raw };
 }
 
-/** Encodes and signs the claims; returns the QR text. */
-export function signToken(key: SigningKey, claims: Omit<HealthCodeClaims, 'issuer'>): string {
+/** A COSE_Sign1 over `payload` with the key's EdDSA header, as base45 text (without prefix). */
+function signSign1(key: SigningKey, payload: Uint8Array): string {
   const protectedBytes = encodeCbor(
     new Map<number, unknown>([
       [COSE_HEADER_ALG, COSE_ALG_EDDSA],
       [COSE_HEADER_KID, new Uint8Array(Buffer.from(key.kid, 'base64url'))],
     ]),
   );
+  // A plain Uint8Array, as in the browser, so both sides see the same byte-string type.
+  const signature = new Uint8Array(sign(null, signatureInput(protectedBytes, payload), key.privateKey));
+  return encodeBase45(encodeSign1({ protectedBytes, unprotected: new Map(), payload, signature }));
+}
+
+/** Encodes and signs the claims; returns the QR text. */
+export function signToken(key: SigningKey, claims: Omit<HealthCodeClaims, 'issuer'>): string {
   const healthCode = new Map<string, unknown>([
     ['c', claims.colour],
     ['n', claims.maskedName],
@@ -72,9 +79,7 @@ export function signToken(key: SigningKey, claims: Omit<HealthCodeClaims, 'issue
       [CLAIM_HEALTH_CODE, healthCode],
     ]),
   );
-  // A plain Uint8Array, as in the browser, so both sides see the same byte-string type.
-  const signature = new Uint8Array(sign(null, signatureInput(protectedBytes, payload), key.privateKey));
-  return TOKEN_PREFIX + encodeBase45(encodeSign1({ protectedBytes, unprotected: new Map(), payload, signature }));
+  return TOKEN_PREFIX + signSign1(key, payload);
 }
 
 /** node:crypto Ed25519 verification for the shared verifier: synchronous and faster than WebCrypto in Node. */
@@ -96,12 +101,6 @@ export const PLACE_CODE_PREFIX = 'JKP1:';
 
 /** A place code: a COSE_Sign1 over { iss, sub: venue id, pc: { n: name, t: type } }, signed by the region's key. No expiry: it is printed. */
 export function signPlaceCode(key: SigningKey, venue: { id: string; name: string; type: string }, issuedAt: number): string {
-  const protectedBytes = encodeCbor(
-    new Map<number, unknown>([
-      [COSE_HEADER_ALG, COSE_ALG_EDDSA],
-      [COSE_HEADER_KID, new Uint8Array(Buffer.from(key.kid, 'base64url'))],
-    ]),
-  );
   const payload = encodeCbor(
     new Map<number | string, unknown>([
       [CWT_ISS, key.issuer],
@@ -110,6 +109,5 @@ export function signPlaceCode(key: SigningKey, venue: { id: string; name: string
       ['pc', new Map([['n', venue.name], ['t', venue.type]])],
     ]),
   );
-  const signature = new Uint8Array(sign(null, signatureInput(protectedBytes, payload), key.privateKey));
-  return PLACE_CODE_PREFIX + encodeBase45(encodeSign1({ protectedBytes, unprotected: new Map(), payload, signature }));
+  return PLACE_CODE_PREFIX + signSign1(key, payload);
 }
