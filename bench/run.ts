@@ -1,7 +1,8 @@
 import { cpus } from 'node:os';
-import { writeFileSync } from 'node:fs';
+import { readFileSync, writeFileSync } from 'node:fs';
 import { decisionBench } from './decision-bench.js';
 import { registrationBench } from './registration-bench.js';
+import { scanIngestionBench, traceBench } from './scan-bench.js';
 import { tokenBench } from './token-bench.js';
 
 /** `npm run bench`: runs every benchmark and writes the figures to bench/results.json. */
@@ -16,16 +17,24 @@ async function main(): Promise<void> {
     }
   };
   const population = Number(process.env.HEALTHCODE_BENCH_POPULATION ?? 1_000_000);
-  record(await tokenBench());
+  const maxScans = Number(process.env.HEALTHCODE_BENCH_SCANS ?? 10_000_000);
+  const traceSizes = [1_000_000, 2_500_000, 5_000_000, 10_000_000].filter((n) => n < maxScans).concat(maxScans);
+  const only = process.env.HEALTHCODE_BENCH_ONLY?.split(',');
+  const wanted = (name: string) => only === undefined || only.includes(name);
+  if (wanted('tokens')) record(await tokenBench());
   for (const engine of ['sqlite', 'postgres'] as const) {
-    record(await registrationBench(engine, 3000));
-    record(await decisionBench(engine, population));
+    if (wanted('registration')) record(await registrationBench(engine, 3000));
+    if (wanted('decision')) record(await decisionBench(engine, population));
+    if (wanted('scans')) record(await scanIngestionBench(engine, 30));
+    if (wanted('trace')) record(await traceBench(engine, traceSizes, Math.min(population, 1_000_000), 100_000));
   }
 
+  // A partial run (HEALTHCODE_BENCH_ONLY) keeps the figures it did not measure.
+  const previous = only === undefined ? {} : ((JSON.parse(readFileSync(RESULTS, 'utf8')) as { figures?: Record<string, number> }).figures ?? {});
   const results = {
     generatedAt: new Date().toISOString(),
     machine: { cpus: cpus().length, cpuModel: cpus()[0]?.model ?? 'unknown', node: process.version },
-    figures,
+    figures: { ...previous, ...figures },
   };
   writeFileSync(RESULTS, `${JSON.stringify(results, null, 2)}\n`);
   process.stdout.write(`written to bench/results.json\n`);

@@ -6,6 +6,7 @@ import { buildApp } from '../http/app.js';
 import { loadOrCreateDataKeyFile } from '../privacy/data-key.js';
 import { createContext } from '../services/context.js';
 import { loadDemoData } from '../services/demo-data.js';
+import { ScheduledJobs } from '../services/scheduled-jobs.js';
 import { createServices, type Services } from '../services/services.js';
 import { openStore, type Store } from '../store/database.js';
 import { migrateToLatest } from '../store/migrations/index.js';
@@ -63,29 +64,14 @@ export async function startServer(config: Config, logger: Logger, clock: Clock =
     const app = await buildApp({ services, bodyLimitBytes: config.bodyLimitBytes });
     const address = await app.listen({ host: config.host, port: config.port });
     const url = address.replace('[::1]', 'localhost');
-    // Colours also change with time alone (a quarantine ends): re-decide those whose greenOn has passed.
-    const sweep = setInterval(() => {
-      void services.decisions
-        .dueForRedecision(5000)
-        .then((ids) => services.authority.redecide(ids, 'quarantine period over'))
-        .catch((error: unknown) => logger.error({ err: error }, 'scheduled re-decision failed'));
-    }, 60_000);
-    sweep.unref();
-    // Retention is enforced here, not promised: scans and check-ins past the window are deleted daily.
-    const purge = async () => {
-      const deleted = await services.checkpoints.purge(config.retentionDays);
-      logger.info({ ...deleted, retentionDays: config.retentionDays }, 'retention purge');
-    };
-    void purge().catch((error: unknown) => logger.error({ err: error }, 'retention purge failed'));
-    const daily = setInterval(() => void purge().catch((error: unknown) => logger.error({ err: error }, 'retention purge failed')), 86_400_000);
-    daily.unref();
+    const jobs = new ScheduledJobs(services, logger, config.retentionDays);
+    jobs.start();
     return {
       app,
       store,
       url,
       close: async () => {
-        clearInterval(sweep);
-        clearInterval(daily);
+        jobs.stop();
         await app.close();
         await store.close();
       },

@@ -11,6 +11,7 @@ import { maskName } from '../domain/masking.js';
 import { isRegionCode } from '../domain/regions.js';
 import { VENUE_TYPES, type Venue, type VenueType } from '../domain/venue.js';
 import { ResidentsStore } from '../store/residents-store.js';
+import { ScanPartitions, ScansStore, type ScanRow } from '../store/scans-store.js';
 import { VenuesStore } from '../store/venues-store.js';
 import type { AuditService } from './audit-service.js';
 import type { CodesService } from './codes-service.js';
@@ -73,7 +74,7 @@ export class CheckpointsService {
   }
 
   async venue(id: string): Promise<Venue> {
-    const venue = (await new VenuesStore(this.ctx.store.db).list()).find((v) => v.id === id);
+    const venue = await new VenuesStore(this.ctx.store.db).findById(id);
     if (!venue) throw new NotFoundError('venue');
     return venue;
   }
@@ -134,6 +135,7 @@ export class CheckpointsService {
     const policy = await this.policy(device.venueType);
     const now = this.ctx.clock.now().getTime();
     const outcomes: ScanOutcome[] = [];
+    const rows: ScanRow[] = [];
     for (const [i, scan] of scans.entries()) {
       const rejected = (field: string, reason: string): ScanOutcome => ({ scanId: scan.scanId, status: 'rejected', colour: null, maskedName: null, validUntil: null, admitted: false, reason, field: `scans[${i}].${field}` });
       if (!/^[A-Za-z0-9_-]{1,64}$/.test(scan.scanId)) {
@@ -154,10 +156,10 @@ export class CheckpointsService {
       const colour = result.valid ? result.claims.colour : null;
       const admitted = result.valid && policy.allowed.includes(result.claims.colour);
       const reason = !result.valid ? result.reason : admitted ? 'allowed' : 'colour-not-admitted';
-      const stored = await this.store({ deviceId: device.id, scanId: scan.scanId, venueId: device.venueId, residentId: residentId ?? null, at, colour, admitted, reason, method });
+      rows.push(this.row({ deviceId: device.id, scanId: scan.scanId, venueId: device.venueId, residentId: residentId ?? null, at, colour, admitted, reason, method }));
       outcomes.push({
         scanId: scan.scanId,
-        status: stored ? 'stored' : 'duplicate',
+        status: 'stored',
         colour,
         maskedName: result.valid ? result.claims.maskedName : null,
         validUntil: result.valid ? new Date(result.claims.expiresAt * 1000).toISOString() : null,
@@ -165,28 +167,40 @@ export class CheckpointsService {
         reason,
       });
     }
+    // One statement for the whole batch; whatever it did not store was there already.
+    const stored = await this.scans.insertNew(rows);
+    const counted = new Set<string>();
+    for (const outcome of outcomes) {
+      if (outcome.status !== 'stored') continue;
+      const id = `${device.id}:${outcome.scanId}`;
+      if (!stored.has(id) || counted.has(id)) outcome.status = 'duplicate';
+      counted.add(id);
+    }
     return outcomes;
   }
 
-  private async store(s: { deviceId: string; scanId: string; venueId: string; residentId: string | null; at: number; colour: string | null; admitted: boolean; reason: string; method: string }): Promise<boolean> {
-    const result = await this.ctx.store.db
-      .insertInto('scans')
-      .values({
-        id: `${s.deviceId}:${s.scanId}`,
-        device_id: s.deviceId,
-        scan_id: s.scanId,
-        venue_id: s.venueId,
-        resident_id: s.residentId,
-        scanned_at: s.at,
-        colour: s.colour,
-        admitted: s.admitted ? 1 : 0,
-        reason: s.reason,
-        method: s.method,
-        received_at: this.ctx.clock.now().getTime(),
-      })
-      .onConflict((oc) => oc.column('id').doNothing())
-      .executeTakeFirst();
-    return Number(result.numInsertedOrUpdatedRows ?? 0) === 1;
+  private get scans(): ScansStore {
+    return new ScansStore(this.ctx.store.db, this.ctx.store.engine);
+  }
+
+  private row(s: { deviceId: string; scanId: string; venueId: string; residentId: string | null; at: number; colour: string | null; admitted: boolean; reason: string; method: string }): ScanRow {
+    return {
+      id: `${s.deviceId}:${s.scanId}`,
+      device_id: s.deviceId,
+      scan_id: s.scanId,
+      venue_id: s.venueId,
+      resident_id: s.residentId,
+      scanned_at: s.at,
+      colour: s.colour,
+      admitted: s.admitted ? 1 : 0,
+      reason: s.reason,
+      method: s.method,
+      received_at: this.ctx.clock.now().getTime(),
+    };
+  }
+
+  private async store(s: Parameters<CheckpointsService['row']>[0]): Promise<boolean> {
+    return (await this.scans.insertNew([this.row(s)])).size === 1;
   }
 
   /** For a person without a phone: staff type the ID number and see the colour only; the look-up is audited. */
@@ -214,11 +228,16 @@ export class CheckpointsService {
     return { venue: venue.name, venueType: venue.type, at: new Date(now).toISOString(), colour: issued.decision.colour, maskedName: maskName(resident!.name), status: stored ? 'stored' : 'duplicate', admitted };
   }
 
-  /** Retention: deletes scans and check-ins older than `days`; returns how many. */
+  /**
+   * Retention: deletes scans and check-ins older than `days`; returns how many. On PostgreSQL it also
+   * gives the coming days their scan partitions, so the default partition stays empty.
+   */
   async purge(days: number): Promise<{ scans: number; checkIns: number }> {
-    const cutoff = this.ctx.clock.now().getTime() - days * DAY_MS;
-    const scans = await this.ctx.store.db.deleteFrom('scans').where('scanned_at', '<', cutoff).executeTakeFirst();
+    const now = this.ctx.clock.now().getTime();
+    const cutoff = now - days * DAY_MS;
+    const scans = await this.scans.deleteBefore(cutoff);
+    if (this.ctx.store.engine === 'postgres') await new ScanPartitions(this.ctx.store.db).ensure(cutoff, now + 3 * DAY_MS);
     const checkIns = await this.ctx.store.db.deleteFrom('check_ins').where('at', '<', cutoff).executeTakeFirst();
-    return { scans: Number(scans.numDeletedRows), checkIns: Number(checkIns.numDeletedRows) };
+    return { scans, checkIns: Number(checkIns.numDeletedRows) };
   }
 }

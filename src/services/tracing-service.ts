@@ -44,6 +44,20 @@ export interface Trace {
   contacts: TraceContact[];
 }
 
+/** Contacts found so far, by resident: the earliest exposure and every piece of evidence. */
+type Contacts = Map<string, { first: number; evidence: ContactEvidence[] }>;
+
+function addContact(found: Contacts, residentId: string, at: number, evidence: ContactEvidence[]): void {
+  const entry = found.get(residentId) ?? { first: at, evidence: [] };
+  entry.first = Math.min(entry.first, at);
+  entry.evidence.push(...evidence);
+  found.set(residentId, entry);
+}
+
+function mergeContacts(into: Contacts, from: Contacts): void {
+  for (const [id, c] of from) addContact(into, id, c.first, c.evidence);
+}
+
 interface Visit {
   residentId: string;
   venueId: string;
@@ -77,36 +91,25 @@ export class TracingService {
 
     const caseVisits = await this.visitsOf([input.caseResidentId], from, to);
     const direct = await this.overlapping(caseVisits, new Set([input.caseResidentId]));
-    for (const [id, evidence] of await this.coTravellers(input.caseResidentId, from, to)) {
-      const entry = direct.get(id) ?? { first: Number.POSITIVE_INFINITY, evidence: [] };
-      entry.evidence.push(...evidence.evidence);
-      entry.first = Math.min(entry.first, evidence.first);
-      direct.set(id, entry);
-    }
+    mergeContacts(direct, await this.coTravellers(input.caseResidentId, from, to));
     // One hop out: people who overlapped with a close contact after that contact's exposure.
     const exclude = new Set([input.caseResidentId, ...direct.keys()]);
-    const secondary = new Map<string, { first: number; evidence: ContactEvidence[] }>();
-    for (const [id, contact] of direct) {
-      const visits = await this.visitsOf([id], contact.first, to);
-      for (const [other, found] of await this.overlapping(visits, exclude)) {
-        const entry = secondary.get(other) ?? { first: found.first, evidence: [] };
-        entry.evidence.push(...found.evidence.map((e) => ({ ...e, via: id })));
-        entry.first = Math.min(entry.first, found.first);
-        secondary.set(other, entry);
-      }
-    }
+    const firstExposure = Math.min(...[...direct.values()].map((c) => c.first));
+    const contactVisits = direct.size === 0 ? [] : (await this.visitsOf([...direct.keys()], firstExposure, to)).filter((v) => v.at >= direct.get(v.residentId)!.first);
+    const secondary = await this.overlapping(contactVisits, exclude, true);
     const venues = new Map<string, string>();
     const venueName = async (id: string) => {
       if (!venues.has(id)) venues.set(id, (await this.checkpoints.venue(id)).name);
       return venues.get(id)!;
     };
-    const describe = async (level: 'close' | 'secondary', map: Map<string, { first: number; evidence: ContactEvidence[] }>) => {
+    const names = await residents.names([...direct.keys(), ...secondary.keys()]);
+    const describe = async (level: 'close' | 'secondary', map: Contacts) => {
       const out: TraceContact[] = [];
       for (const [id, c] of map) {
-        const r = await residents.findById(id);
-        if (!r) continue;
+        const name = names.get(id);
+        if (name === undefined) continue;
         for (const e of c.evidence) if (e.venueId) e.venue = await venueName(e.venueId);
-        out.push({ residentId: id, maskedName: maskName(r.name), level, firstContactAt: new Date(c.first).toISOString(), evidence: c.evidence });
+        out.push({ residentId: id, maskedName: maskName(name), level, firstContactAt: new Date(c.first).toISOString(), evidence: c.evidence });
       }
       return out.sort((a, b) => a.firstContactAt.localeCompare(b.firstContactAt));
     };
@@ -183,48 +186,49 @@ export class TracingService {
     return rows.map((r) => ({ residentId: r.resident_id!, venueId: r.venue_id, at: r.scanned_at }));
   }
 
-  /** Everyone scanned at the same venue within its type's overlap window of one of `visits`. */
-  private async overlapping(visits: Visit[], exclude: Set<string>): Promise<Map<string, { first: number; evidence: ContactEvidence[] }>> {
-    const found = new Map<string, { first: number; evidence: ContactEvidence[] }>();
-    const windows = new Map<string, number>();
-    for (const visit of visits) {
-      let window = windows.get(visit.venueId);
-      if (window === undefined) {
-        const venue = await this.checkpoints.venue(visit.venueId);
-        window = (await this.checkpoints.policy(venue.type as VenueType)).overlapMinutes * MINUTE_MS;
-        windows.set(visit.venueId, window);
-      }
-      // The (venue, time) index makes this cost grow with the case's visits, not with the table.
+  /**
+   * Everyone scanned at the same venue within its type's overlap window of one of `visits`; with `via`,
+   * each piece of evidence names whose visit it came from. One query per venue: the (venue, time)
+   * index makes the cost grow with the visits traced, not with the table.
+   */
+  private async overlapping(visits: Visit[], exclude: Set<string>, via = false): Promise<Contacts> {
+    const found: Contacts = new Map();
+    const byVenue = new Map<string, Visit[]>();
+    for (const v of visits) byVenue.set(v.venueId, [...(byVenue.get(v.venueId) ?? []), v]);
+    for (const [venueId, atVenue] of byVenue) {
+      const venue = await this.checkpoints.venue(venueId);
+      const window = (await this.checkpoints.policy(venue.type as VenueType)).overlapMinutes * MINUTE_MS;
       const others = await this.ctx.store.db
         .selectFrom('scans')
         .select(['resident_id', 'scanned_at'])
-        .where('venue_id', '=', visit.venueId)
-        .where('scanned_at', '>=', visit.at - window)
-        .where('scanned_at', '<=', visit.at + window)
+        .where('venue_id', '=', venueId)
+        .where('scanned_at', '>=', Math.min(...atVenue.map((v) => v.at)) - window)
+        .where('scanned_at', '<=', Math.max(...atVenue.map((v) => v.at)) + window)
         .where('resident_id', 'is not', null)
         .execute();
-      for (const o of others) {
-        if (exclude.has(o.resident_id!)) continue;
-        const apart = Math.abs(o.scanned_at - visit.at);
-        const entry = found.get(o.resident_id!) ?? { first: Math.max(o.scanned_at, visit.at), evidence: [] };
-        entry.first = Math.min(entry.first, Math.max(o.scanned_at, visit.at));
-        entry.evidence.push({
-          kind: 'same-venue',
-          venueId: visit.venueId,
-          caseAt: new Date(visit.at).toISOString(),
-          contactAt: new Date(o.scanned_at).toISOString(),
-          minutesApart: Math.round(apart / MINUTE_MS),
-          overlapMinutes: Math.round((window - apart) / MINUTE_MS),
-        });
-        found.set(o.resident_id!, entry);
+      for (const visit of atVenue) {
+        for (const o of others) {
+          const apart = Math.abs(o.scanned_at - visit.at);
+          if (apart > window || exclude.has(o.resident_id!)) continue;
+          const evidence: ContactEvidence = {
+            kind: 'same-venue',
+            venueId,
+            caseAt: new Date(visit.at).toISOString(),
+            contactAt: new Date(o.scanned_at).toISOString(),
+            minutesApart: Math.round(apart / MINUTE_MS),
+            overlapMinutes: Math.round((window - apart) / MINUTE_MS),
+            ...(via ? { via: visit.residentId } : {}),
+          };
+          addContact(found, o.resident_id!, Math.max(o.scanned_at, visit.at), [evidence]);
+        }
       }
     }
     return found;
   }
 
   /** Residents on the same train or flight as the case, on the same day. */
-  private async coTravellers(caseId: string, from: number, to: number): Promise<Map<string, { first: number; evidence: ContactEvidence[] }>> {
-    const found = new Map<string, { first: number; evidence: ContactEvidence[] }>();
+  private async coTravellers(caseId: string, from: number, to: number): Promise<Contacts> {
+    const found: Contacts = new Map();
     const trips = await this.ctx.store.db
       .selectFrom('travel_records')
       .selectAll()
@@ -245,9 +249,7 @@ export class TracingService {
         .execute();
       for (const o of others) {
         if (localDate(new Date(o.arrival), this.ctx.settings.timeZone) !== day) continue;
-        const entry = found.get(o.resident_id) ?? { first: trip.arrival, evidence: [] };
-        entry.evidence.push({ kind: 'same-carrier', carrierRef: trip.carrier_ref!, date: day });
-        found.set(o.resident_id, entry);
+        addContact(found, o.resident_id, trip.arrival, [{ kind: 'same-carrier', carrierRef: trip.carrier_ref!, date: day }]);
       }
     }
     return found;

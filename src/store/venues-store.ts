@@ -1,6 +1,6 @@
-import type { Kysely } from 'kysely';
+import type { Kysely, Selectable } from 'kysely';
 import type { Venue, VenueType } from '../domain/venue.js';
-import type { Database } from './schema.js';
+import type { Database, VenuesTable } from './schema.js';
 
 /** Venues are public places, not people: nothing here is encrypted. */
 export class VenuesStore {
@@ -23,19 +23,27 @@ export class VenuesStore {
       .execute();
   }
 
+  async findById(id: string): Promise<Venue | undefined> {
+    const row = await this.db.selectFrom('venues').selectAll().where('id', '=', id).executeTakeFirst();
+    return row && toVenue(row);
+  }
+
   async list(region?: string): Promise<Venue[]> {
     let query = this.db.selectFrom('venues').selectAll().orderBy('name');
     if (region !== undefined) query = query.where('region_code', '=', region);
-    const rows = await query.execute();
-    return rows.map((r) => ({
-      id: r.id,
-      name: r.name,
-      type: r.type as VenueType,
-      region: r.region_code,
-      address: r.address,
-      latitude: r.latitude,
-      longitude: r.longitude,
-      operator: r.operator,
-    }));
+    return (await query.execute()).map(toVenue);
   }
+}
+
+function toVenue(r: Selectable<VenuesTable>): Venue {
+  return {
+    id: r.id,
+    name: r.name,
+    type: r.type as VenueType,
+    region: r.region_code,
+    address: r.address,
+    latitude: r.latitude,
+    longitude: r.longitude,
+    operator: r.operator,
+  };
 }

@@ -1,51 +1,12 @@
 import assert from 'node:assert/strict';
-import { spawn, spawnSync, type ChildProcess } from 'node:child_process';
+import { spawnSync } from 'node:child_process';
 import { mkdtempSync, rmSync, statSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { after, before, describe, it } from 'node:test';
+import { CLI, serve, serverEnv } from '../support/spawned-server.js';
 
-const CLI = ['--import', 'tsx', 'src/cli/main.ts'];
-
-interface Running {
-  child: ChildProcess;
-  url: string;
-  lines: string[];
-  exited: Promise<number | null>;
-}
-
-function env(dataDir: string, extra: Record<string, string> = {}): NodeJS.ProcessEnv {
-  return { PATH: process.env.PATH, HOME: process.env.HOME, HEALTHCODE_DATA_DIR: dataDir, HEALTHCODE_PORT: '0', ...extra };
-}
-
-/** Starts `healthcode serve` and waits for the line that says where it listens. */
-function serve(dataDir: string): Promise<Running> {
-  const child = spawn(process.execPath, [...CLI, 'serve'], { env: env(dataDir), stdio: ['ignore', 'pipe', 'pipe'] });
-  const lines: string[] = [];
-  const exited = new Promise<number | null>((resolve) => child.on('exit', (code) => resolve(code)));
-  return new Promise((resolve, reject) => {
-    const timer = setTimeout(() => reject(new Error(`no start within 20 s:\n${lines.join('\n')}`)), 20_000);
-    let buffer = '';
-    child.stdout!.on('data', (chunk: Buffer) => {
-      buffer += chunk.toString();
-      const parts = buffer.split('\n');
-      buffer = parts.pop() ?? '';
-      for (const line of parts) {
-        lines.push(line);
-        const url = /healthcode is running: open (\S+)\/docs/.exec(line)?.[1];
-        if (url) {
-          clearTimeout(timer);
-          resolve({ child, url, lines, exited });
-        }
-      }
-    });
-    child.stderr!.on('data', (chunk: Buffer) => lines.push(chunk.toString()));
-    child.on('exit', (code) => {
-      clearTimeout(timer);
-      reject(new Error(`exited with ${code}:\n${lines.join('\n')}`));
-    });
-  });
-}
+const env = serverEnv;
 
 describe('healthcode serve', () => {
   let dataDir: string;

@@ -4,13 +4,7 @@ import { OutboxStore } from '../../src/store/outbox-store.js';
 import { TooManyRequestsError, UnauthenticatedError } from '../../src/services/service-errors.js';
 import { describeOnEachEngine, type Harness } from '../support/harness.js';
 import { LIU_FANG, ZHANG_WEI } from '../support/people.js';
-
-async function lastCodeSentTo(h: Harness, phone: string): Promise<string> {
-  const [message] = await new OutboxStore(h.opened.store.db, h.services.ctx.cipher).list(1, phone);
-  const code = message?.body.match(/\b(\d{6})\b/)?.[1];
-  assert.ok(code, `no code in the outbox for ${phone}`);
-  return code;
-}
+import { lastCodeSentTo } from '../support/sign-in.js';
 
 describeOnEachEngine('sign-in by phone and one-time code', (h) => {
   it('sends a six-digit code to a registered phone through the outbox', async () => {

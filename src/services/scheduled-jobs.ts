@@ -1,0 +1,47 @@
+import type { Logger } from 'pino';
+import { DAY_MS, MINUTE_MS } from '../domain/clock.js';
+import type { Services } from './services.js';
+
+/** At most this many residents are re-decided a minute, so a backlog never starves the API. */
+export const SWEEP_BATCH = 5000;
+
+/**
+ * What the server does by itself: colours that change with time alone (a quarantine ends) are
+ * re-decided every minute, and retention is enforced daily, not promised.
+ */
+export class ScheduledJobs {
+  #timers: NodeJS.Timeout[] = [];
+
+  constructor(
+    private readonly services: Services,
+    private readonly logger: Logger,
+    private readonly retentionDays: number,
+  ) {}
+
+  /** Re-decides residents whose green-on time has passed. */
+  async sweepDecisions(): Promise<{ redecided: number; colourChanges: number }> {
+    const due = await this.services.decisions.dueForRedecision(SWEEP_BATCH);
+    const result = await this.services.authority.redecide(due, 'quarantine period over');
+    if (result.redecided > 0) this.logger.info(result, 'scheduled re-decision');
+    return result;
+  }
+
+  async purge(): Promise<{ scans: number; checkIns: number }> {
+    const deleted = await this.services.checkpoints.purge(this.retentionDays);
+    this.logger.info({ ...deleted, retentionDays: this.retentionDays }, 'retention purge');
+    return deleted;
+  }
+
+  /** Purges once now, then runs both jobs on their schedules; a failed run is logged and retried next time. */
+  start(): void {
+    const run = (name: string, job: () => Promise<unknown>) => () => void job().catch((error: unknown) => this.logger.error({ err: error }, `${name} failed`));
+    run('retention purge', () => this.purge())();
+    this.#timers.push(setInterval(run('scheduled re-decision', () => this.sweepDecisions()), MINUTE_MS), setInterval(run('retention purge', () => this.purge()), DAY_MS));
+    for (const timer of this.#timers) timer.unref();
+  }
+
+  stop(): void {
+    for (const timer of this.#timers) clearInterval(timer);
+    this.#timers = [];
+  }
+}

@@ -1,0 +1,63 @@
+import assert from 'node:assert/strict';
+import { it } from 'node:test';
+import { DAY_MS } from '../../src/domain/clock.js';
+import { createLogger } from '../../src/logging.js';
+import { ScheduledJobs } from '../../src/services/scheduled-jobs.js';
+import { describeOnEachEngine, type Harness } from '../support/harness.js';
+import { LIU_FANG, ZHANG_WEI } from '../support/people.js';
+import { registerVerified } from '../support/sign-in.js';
+
+const wuhanTrip = {
+  stays: [{ region: '420106', arrival: '2026-11-12T08:00:00+08:00', departure: '2026-11-15T18:30:00+08:00' }],
+  contacts: [],
+  symptoms: [],
+  temperature: 36.5,
+};
+
+/** Zhang came back from Wuchang, which is then listed high-risk: red, green on 29 November 18:30. */
+async function quarantined(h: Harness): Promise<string> {
+  const id = await registerVerified(h, ZHANG_WEI);
+  await h.services.declarations.declare(id, wuhanTrip);
+  await h.services.authority.setRiskArea({ region: '420100', level: 'high', from: '2026-11-10T00:00:00+08:00' });
+  for (let day = 0; day < 10; day++) {
+    await h.services.checkIns.checkIn(id, { temperature: 36.6, symptoms: [] });
+    h.clock.advance(DAY_MS);
+  }
+  return id;
+}
+
+const statusOf = async (h: Harness, id: string) => h.opened.store.db.selectFrom('resident_status').select(['colour', 'green_on']).where('resident_id', '=', id).executeTakeFirstOrThrow();
+const jobsOf = (h: Harness) => new ScheduledJobs(h.services, createLogger('silent'), 28);
+
+describeOnEachEngine('scheduled jobs', (h) => {
+  it('leaves a quarantine alone until its green-on time has passed', async () => {
+    const id = await quarantined(h());
+    h().clock.set('2026-11-29T18:00:00+08:00');
+    assert.deepEqual(await jobsOf(h()).sweepDecisions(), { redecided: 0, colourChanges: 0 });
+    assert.equal((await statusOf(h(), id)).colour, 'red');
+  });
+
+  it('turns a finished quarantine green without the resident opening the app, and says why', async () => {
+    const id = await quarantined(h());
+    h().clock.set('2026-11-29T19:00:00+08:00');
+    assert.deepEqual(await jobsOf(h()).sweepDecisions(), { redecided: 1, colourChanges: 1 });
+    assert.equal((await statusOf(h(), id)).colour, 'green');
+    const [latest] = await h().services.decisions.history(id, 1);
+    assert.equal(latest?.cause, 'quarantine period over');
+  });
+
+  it('does not re-decide residents who are already green', async () => {
+    const id = await registerVerified(h(), LIU_FANG);
+    await h().services.declarations.declare(id, { stays: [], contacts: [], symptoms: [], temperature: 36.4 });
+    h().clock.advance(30 * DAY_MS);
+    assert.deepEqual(await jobsOf(h()).sweepDecisions(), { redecided: 0, colourChanges: 0 });
+  });
+
+  it('purges by the configured retention window', async () => {
+    const venue = await h().services.checkpoints.registerVenue({ name: '临平银泰城', type: 'mall', region: '330113', address: '迎宾路 2 号', latitude: 30.42, longitude: 120.3, operator: '银泰商业' });
+    const { id } = await h().services.residents.register(ZHANG_WEI);
+    await h().services.checkpoints.visit(id, venue.id, 'visit-1');
+    h().clock.advance(10 * DAY_MS);
+    assert.deepEqual(await new ScheduledJobs(h().services, createLogger('silent'), 7).purge(), { scans: 1, checkIns: 0 });
+  });
+});

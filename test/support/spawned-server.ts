@@ -1,0 +1,48 @@
+import { spawn, type ChildProcess } from 'node:child_process';
+
+/** `healthcode` run from source, as a newcomer's `npm start` would run it compiled. */
+export const CLI = ['--import', 'tsx', 'src/cli/main.ts'];
+
+export interface Running {
+  child: ChildProcess;
+  url: string;
+  lines: string[];
+  exited: Promise<number | null>;
+}
+
+/** A minimal environment: nothing of the developer's own leaks into the server under test. */
+export function serverEnv(dataDir: string, extra: Record<string, string> = {}): NodeJS.ProcessEnv {
+  return { PATH: process.env.PATH, HOME: process.env.HOME, HEALTHCODE_DATA_DIR: dataDir, HEALTHCODE_PORT: '0', ...extra };
+}
+
+/** Starts `healthcode serve` and waits (at most 20 s) for the line that says where it listens. */
+export function serve(dataDir: string, extra: Record<string, string> = {}): Promise<Running> {
+  const child = spawn(process.execPath, [...CLI, 'serve'], { env: serverEnv(dataDir, extra), stdio: ['ignore', 'pipe', 'pipe'] });
+  const lines: string[] = [];
+  const exited = new Promise<number | null>((resolve) => child.on('exit', (code) => resolve(code)));
+  return new Promise((resolve, reject) => {
+    const timer = setTimeout(() => {
+      child.kill('SIGKILL');
+      reject(new Error(`no start within 20 s:\n${lines.join('\n')}`));
+    }, 20_000);
+    let buffer = '';
+    child.stdout!.on('data', (chunk: Buffer) => {
+      buffer += chunk.toString();
+      const parts = buffer.split('\n');
+      buffer = parts.pop() ?? '';
+      for (const line of parts) {
+        lines.push(line);
+        const url = /healthcode is running: open (\S+)\/docs/.exec(line)?.[1];
+        if (url) {
+          clearTimeout(timer);
+          resolve({ child, url, lines, exited });
+        }
+      }
+    });
+    child.stderr!.on('data', (chunk: Buffer) => lines.push(chunk.toString()));
+    child.on('exit', (code) => {
+      clearTimeout(timer);
+      reject(new Error(`exited with ${code}:\n${lines.join('\n')}`));
+    });
+  });
+}
