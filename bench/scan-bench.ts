@@ -77,7 +77,7 @@ export async function traceBench(engine: Engine, sizes: number[], residents: num
     if (engine === 'postgres') {
       await sql`insert into venues select 'v' || n, '场所 ' || n, 'supermarket', '330110', '地址 ' || n, 30.3, 120.1, '经营者', ${now} from generate_series(1, ${venues - 1}::int) n`.execute(db);
     } else {
-      await sql`with recursive s(n) as (select 1 union all select n + 1 from s where n < ${venues - 1}) insert into venues select 'v' || n, '场所 ' || n, 'supermarket', '330110', '地址 ' || n, 30.3, 120.1, '经营者', ${now} from s`.execute(db);
+      await sql`with recursive s(n) as (select 1 union all select n + 1 from s where n < ${sql.lit(venues - 1)}) insert into venues select 'v' || n, '场所 ' || n, 'supermarket', '330110', '地址 ' || n, 30.3, 120.1, '经营者', ${now} from s`.execute(db);
     }
     // Names are encrypted as registration would, since the contact list shows them masked.
     const cipher = services.ctx.cipher;
@@ -95,7 +95,7 @@ export async function traceBench(engine: Engine, sizes: number[], residents: num
     // The case, at the mall v0 and 19 other venues, one visit a day or so.
     await db
       .insertInto('scans')
-      .values(Array.from({ length: 20 }, (_, i) => ({ id: `case:${i}`, device_id: 'd', scan_id: `${i}`, venue_id: i === 0 ? 'v0' : `v${i * 997}`, resident_id: caseId, scanned_at: from + i * 16 * 3_600_000 + 11 * 3_600_000, colour: 'green', admitted: 1, reason: 'allowed', method: 'online', received_at: now })))
+      .values(Array.from({ length: 20 }, (_, i) => ({ id: `case:${i}`, device_id: 'd', scan_id: `${i}`, venue_id: i === 0 ? 'v0' : `v${1 + ((i * 997) % (venues - 1))}`, resident_id: caseId, scanned_at: from + i * 16 * 3_600_000 + 11 * 3_600_000, colour: 'green', admitted: 1, reason: 'allowed', method: 'online', received_at: now })))
       .execute();
     const tracer = await services.staff.create('bench tracer', 'tracer');
     const authority = await services.staff.create('bench authority', 'authority');
@@ -110,7 +110,8 @@ export async function traceBench(engine: Engine, sizes: number[], residents: num
         if (engine === 'postgres') {
           await sql`insert into scans select 'bench:' || n, 'd', n::text, 'v' || (random() * ${venues - 1})::int, 'r' || (1 + (random() * ${residents - 2})::int), ${from} + (random() * ${span})::bigint, 'green', 1, 'allowed', 'online', ${now} from generate_series(${loaded + 1}::int, ${loaded + count}::int) n`.execute(db);
         } else {
-          await sql`with recursive s(n) as (select ${loaded + 1} union all select n + 1 from s where n < ${loaded + count}) insert into scans select 'bench:' || n, 'd', n, 'v' || (abs(random()) % ${venues}), 'r' || (1 + abs(random()) % ${residents - 1}), ${from} + abs(random()) % ${span}, 'green', 1, 'allowed', 'online', ${now} from s`.execute(db);
+          // Literals, not parameters: better-sqlite3 binds a JS number as REAL, and 'v' || 15.0 is not v15.
+          await sql`with recursive s(n) as (select ${sql.lit(loaded + 1)} union all select n + 1 from s where n < ${sql.lit(loaded + count)}) insert into scans select 'bench:' || n, 'd', n, 'v' || (abs(random()) % ${sql.lit(venues)}), 'r' || (1 + abs(random()) % ${sql.lit(residents - 1)}), ${sql.lit(from)} + abs(random()) % ${sql.lit(span)}, 'green', 1, 'allowed', 'online', ${sql.lit(now)} from s`.execute(db);
         }
       }
       if (engine === 'postgres') await sql`analyze scans`.execute(db);

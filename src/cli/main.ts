@@ -56,7 +56,7 @@ async function serve(): Promise<void> {
   const cfg = config();
   const logger = createLogger(cfg.logLevel);
   const server = await startServer(cfg, logger);
-  logger.info({ url: server.url, docs: `${server.url}/docs`, engine: server.store.engine, mode: cfg.mode }, `healthcode is running: open ${server.url}/docs`);
+  logger.info({ url: server.url, docs: `${server.url}/docs`, engine: server.store.engine, mode: cfg.mode }, `healthcode is running: open ${server.url}/ (API docs at ${server.url}/docs)`);
 
   let stopping = false;
   const stop = async (signal: string) => {

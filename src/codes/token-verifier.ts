@@ -52,10 +52,11 @@ export function webCryptoVerify(): Ed25519Verify {
     const id = bytesToBase64Url(publicKey);
     let key = keys.get(id);
     if (!key) {
-      key = crypto.subtle.importKey('raw', publicKey, { name: 'Ed25519' }, false, ['verify']);
+      // Copies: the DOM typings want ArrayBuffer-backed views, and the bytes are few.
+      key = crypto.subtle.importKey('raw', new Uint8Array(publicKey), { name: 'Ed25519' }, false, ['verify']);
       keys.set(id, key);
     }
-    return crypto.subtle.verify({ name: 'Ed25519' }, await key, signature, data);
+    return crypto.subtle.verify({ name: 'Ed25519' }, await key, new Uint8Array(signature), new Uint8Array(data));
   };
 }
 

@@ -57,3 +57,23 @@ export function regionAncestors(code: string): string[] {
   const list = [code, `${code.slice(0, 4)}00`, `${code.slice(0, 2)}0000`];
   return [...new Set(list)].filter((c) => names.has(c));
 }
+
+/**
+ * Divisions whose full name contains every word of `query` (or whose code starts with it), most
+ * specific first: what a picker offers as someone types 武昌 or 杭州 余杭.
+ */
+export function searchRegions(query: string, limit = 20): { code: string; name: string }[] {
+  const words = query.trim().split(/\s+/).filter((w) => w !== '');
+  if (words.length === 0) return [];
+  const out: { code: string; name: string }[] = [];
+  for (const code of names.keys()) {
+    const name = regionName(code);
+    if (name === undefined) continue;
+    if (words.every((w) => name.includes(w) || code.startsWith(w))) out.push({ code, name });
+  }
+  // A division whose own name matches comes before those that only lie inside a match (武汉市
+  // before its districts); then the most specific first.
+  const own = (r: { name: string }) => (words.some((w) => r.name.split(' ').at(-1)!.includes(w)) ? 0 : 1);
+  const depth = (code: string) => (code.endsWith('0000') ? 0 : code.endsWith('00') ? 1 : 2);
+  return out.sort((a, b) => own(a) - own(b) || depth(b.code) - depth(a.code) || a.code.localeCompare(b.code)).slice(0, limit);
+}

@@ -1,4 +1,8 @@
 import { randomUUID } from 'node:crypto';
+import { existsSync } from 'node:fs';
+import { join, sep } from 'node:path';
+import { fileURLToPath } from 'node:url';
+import fastifyStatic from '@fastify/static';
 import swagger from '@fastify/swagger';
 import swaggerUi from '@fastify/swagger-ui';
 import type { TypeBoxTypeProvider } from '@fastify/type-provider-typebox';
@@ -7,6 +11,7 @@ import Fastify, { type FastifyBaseLogger, type FastifyInstance } from 'fastify';
 import type { Services } from '../services/services.js';
 import { installMetrics } from './metrics.js';
 import { handleError, problem, sendProblem } from './problem.js';
+import { appealsRoutes } from './routes/appeals-routes.js';
 import { authorityRoutes } from './routes/authority-routes.js';
 import { checkpointRoutes } from './routes/checkpoint-routes.js';
 import { codeRoutes } from './routes/code-routes.js';
@@ -22,12 +27,17 @@ import { ProblemSchema } from './schemas.js';
 export interface AppOptions {
   services: Services;
   bodyLimitBytes: number;
+  /** Where the built browser apps are (`npm run build:web`); without them `/` leads to the API docs. */
+  webRoot?: string;
 }
+
+/** dist/web, from both src/http (tsx) and dist/http (compiled). */
+export const DEFAULT_WEB_ROOT = fileURLToPath(new URL('../../dist/web', import.meta.url));
 
 export const API_VERSION = '0.1.0';
 
 /** The HTTP API: Fastify with validated schemas, problem+json errors, OpenAPI at /docs and Prometheus metrics. */
-export async function buildApp({ services, bodyLimitBytes }: AppOptions): Promise<FastifyInstance> {
+export async function buildApp({ services, bodyLimitBytes, webRoot = DEFAULT_WEB_ROOT }: AppOptions): Promise<FastifyInstance> {
   const app = Fastify({
     // pino's Logger is Fastify's logger; only the declared types differ.
     loggerInstance: services.ctx.logger as unknown as FastifyBaseLogger,
@@ -69,6 +79,18 @@ export async function buildApp({ services, bodyLimitBytes }: AppOptions): Promis
     },
   });
   await app.register(swaggerUi, { routePrefix: '/docs' });
+  if (existsSync(join(webRoot, 'index.html'))) {
+    // Everything the pages load comes from here: no CDN. Hashed assets may be cached for good.
+    await app.register(fastifyStatic, {
+      root: webRoot,
+      prefix: '/',
+      wildcard: true,
+      index: ['index.html'],
+      setHeaders: (res, path) => res.header('cache-control', path.includes(`${sep}assets${sep}`) ? 'public, max-age=31536000, immutable' : 'no-cache'),
+    });
+  } else {
+    app.get('/', { schema: { hide: true } }, async (_request, reply) => reply.redirect('/docs'));
+  }
 
   await app.register(systemRoutes, { store: services.ctx.store, metrics });
   await app.register(regionRoutes);
@@ -79,6 +101,7 @@ export async function buildApp({ services, bodyLimitBytes }: AppOptions): Promis
   await app.register(codeRoutes, { services });
   await app.register(checkpointRoutes, { services });
   await app.register(tracingRoutes, { services });
+  await app.register(appealsRoutes, { services });
   await app.register(authorityRoutes, { services, importBodyLimit: Math.max(bodyLimitBytes, 64 * 1024 * 1024) });
   return app;
 }

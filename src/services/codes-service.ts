@@ -11,6 +11,7 @@ import type { ResidentsService } from './residents-service.js';
 export interface IssuedCode {
   decision: Decision;
   token: string;
+  maskedName: string;
   issuedAt: number;
   expiresAt: number;
 }
@@ -30,6 +31,7 @@ export class CodesService {
     const key = await this.keys.activeKey(resident.address.region);
     const issuedAt = Math.floor(this.ctx.clock.now().getTime() / 1000);
     const expiresAt = issuedAt + this.ctx.settings.tokenTtlSeconds;
+    const maskedName = maskName(resident.name);
     const token = signToken(key, {
       subject: this.sealSubject(residentId),
       issuedAt,
@@ -37,9 +39,9 @@ export class CodesService {
       expiresAt,
       colour: decision.colour,
       mark: decision.mark,
-      maskedName: maskName(resident.name),
+      maskedName,
     });
-    return { decision, token, issuedAt: issuedAt * 1000, expiresAt: expiresAt * 1000 };
+    return { decision, token, maskedName, issuedAt: issuedAt * 1000, expiresAt: expiresAt * 1000 };
   }
 
   /**

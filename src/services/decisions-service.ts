@@ -1,10 +1,22 @@
 import type { Decision } from '../domain/rules/decide.js';
-import { localInstant } from '../domain/rules/decide.js';
+import { localInstant, RuleEvaluator } from '../domain/rules/decide.js';
+import { regionAncestors } from '../domain/regions.js';
+import type { RuleSet } from '../domain/rules/rule-set.js';
 import type { ResidentFacts, RiskAreaFact } from '../domain/facts.js';
 import { FactsStore } from '../store/facts-store.js';
 import type { ServiceContext } from './context.js';
-import type { RulesService } from './rules-service.js';
+import { NATIONAL_REGION, type RulesService } from './rules-service.js';
 import { NotFoundError } from './service-errors.js';
+
+export interface RulePreview {
+  region: string;
+  /** Residents the candidate would govern that were evaluated. */
+  evaluated: number;
+  /** False when there were more residents than the limit: the counts are a lower bound. */
+  complete: boolean;
+  wouldChange: number;
+  transitions: { from: string; to: string; residents: number }[];
+}
 
 export interface StoredDecision {
   id: string;
@@ -57,6 +69,48 @@ export class DecisionsService {
     }
     if (changed.length > 0) await this.record(changed, cause);
     return out;
+  }
+
+  /**
+   * What publishing `candidate` would do, before it is published: every resident it would govern is
+   * decided under it (nothing is recorded) and compared with their colour now. At most `limit`
+   * residents are evaluated; the answer says how many that was.
+   */
+  async preview(candidate: RuleSet, limit = 50_000): Promise<RulePreview> {
+    const now = this.ctx.clock.now().getTime();
+    const evaluator = new RuleEvaluator(candidate, this.ctx.settings.timeZone);
+    const prefix = candidate.region === NATIONAL_REGION ? '' : candidate.region.replace(/(00)+$/, '');
+    const rows = await this.ctx.store.db.selectFrom('residents').select(['id', 'address_region']).where('address_region', 'like', `${prefix}%`).orderBy('id').limit(limit + 1).execute();
+    const governed: string[] = [];
+    for (const r of rows.slice(0, limit)) {
+      const chain = [...regionAncestors(r.address_region), NATIONAL_REGION];
+      const currentRegion = (await this.rules.evaluatorFor(r.address_region)).ruleSet.region;
+      if (chain.indexOf(candidate.region) !== -1 && chain.indexOf(candidate.region) <= chain.indexOf(currentRegion)) governed.push(r.id);
+    }
+    const riskAreas = await this.facts.riskAreas(now);
+    const transitions = new Map<string, number>();
+    let wouldChange = 0;
+    for (let i = 0; i < governed.length; i += 500) {
+      const part = governed.slice(i, i + 500);
+      const facts = await this.facts.load(part, now, (date) => localInstant(date, 0, this.ctx.settings.timeZone));
+      const status = await this.statusOf(part);
+      for (const id of part) {
+        const f = facts.get(id);
+        if (!f) continue;
+        const from = status.get(id)?.colour ?? 'none';
+        const to = evaluator.decide(f, riskAreas, now).colour;
+        if (from === to) continue;
+        wouldChange += 1;
+        transitions.set(`${from}>${to}`, (transitions.get(`${from}>${to}`) ?? 0) + 1);
+      }
+    }
+    return {
+      region: candidate.region,
+      evaluated: governed.length,
+      complete: rows.length <= limit,
+      wouldChange,
+      transitions: [...transitions].map(([k, residents]) => ({ from: k.split('>')[0]!, to: k.split('>')[1]!, residents })).sort((a, b) => b.residents - a.residents),
+    };
   }
 
   private async statusOf(ids: string[]) {

@@ -23,13 +23,25 @@ export class RulesService {
 
   /** Validates and stores a new version; throws InvalidInputError naming each rule and path at fault. */
   async publish(input: unknown): Promise<RuleSet> {
+    this.check(input);
+    const published = await this.store(input as { region: string; rules: Rule[] });
+    this.#evaluators.clear();
+    return published;
+  }
+
+  /** The rule set `input` would become if published now: checked, numbered, not stored. */
+  async candidate(input: unknown): Promise<RuleSet> {
+    this.check(input);
+    const { region, rules } = input as { region: string; rules: Rule[] };
+    const latest = await this.ctx.store.db.selectFrom('rule_sets').select((eb) => eb.fn.max('version').as('v')).where('region', '=', region).executeTakeFirst();
+    return { region, version: Number(latest?.v ?? 0) + 1, publishedAt: this.ctx.clock.now().toISOString(), rules };
+  }
+
+  private check(input: unknown): void {
     const problems = validateRuleSet(input);
     if (problems.length > 0) {
       throw new InvalidInputError(problems.map((p) => ({ field: p.path, message: p.rule ? `rule ${p.rule}: ${p.message}` : p.message })));
     }
-    const published = await this.store(input as { region: string; rules: Rule[] });
-    this.#evaluators.clear();
-    return published;
   }
 
   private async store(input: { region: string; rules: Rule[] }): Promise<RuleSet> {

@@ -1,3 +1,4 @@
+import { AppealsService } from './appeals-service.js';
 import { AuditService } from './audit-service.js';
 import { AuthorityService } from './authority-service.js';
 import { CheckpointsService } from './checkpoints-service.js';
@@ -12,6 +13,7 @@ import { ResidentsService } from './residents-service.js';
 import { RulesService } from './rules-service.js';
 import { SignInService } from './sign-in-service.js';
 import { StaffService } from './staff-service.js';
+import { StatsService } from './stats-service.js';
 
 /** The use cases, wired to one context; what the HTTP layer and the CLI call. */
 export interface Services {
@@ -29,6 +31,8 @@ export interface Services {
   audit: AuditService;
   checkpoints: CheckpointsService;
   tracing: TracingService;
+  appeals: AppealsService;
+  stats: StatsService;
 }
 
 export function createServices(ctx: ServiceContext): Services {
@@ -55,5 +59,7 @@ export function createServices(ctx: ServiceContext): Services {
     audit,
     checkpoints,
     tracing: new TracingService(ctx, checkpoints, authority, audit),
+    appeals: new AppealsService(ctx, codes, audit),
+    stats: new StatsService(ctx),
   };
 }

@@ -1,7 +1,9 @@
 import { createHash } from 'node:crypto';
 import { DAY_MS, MINUTE_MS } from '../domain/clock.js';
 import { localDate } from '../domain/declaration.js';
-import { FieldErrorCollector } from '../domain/field-errors.js';
+import { FieldErrorCollector, InvalidInputError } from '../domain/field-errors.js';
+import { checkIdentity } from '../domain/identity/identity-document.js';
+import { checkMobileNumber } from '../domain/phone.js';
 import { maskName } from '../domain/masking.js';
 import type { VenueType } from '../domain/venue.js';
 import { ResidentsStore } from '../store/residents-store.js';
@@ -129,6 +131,30 @@ export class TracingService {
       .execute();
     await this.audit.append(`${staff.name} (${staff.role})`, 'open-trace', purpose, input.caseResidentId, { traceId: trace.id, grantId: input.grantId, contacts: trace.contacts.length });
     return trace;
+  }
+
+  /**
+   * Finds a case by phone or identity document, for a tracer who knows the person but not their id.
+   * Needs a read-personal grant; the look-up is audited under the grant's purpose.
+   */
+  async findResident(staff: StaffMember, input: { grantId: string; phone?: string; idType?: string; idNumber?: string; idCountry?: string }): Promise<{ residentId: string; maskedName: string; colour: string | null }> {
+    const residents = new ResidentsStore(this.ctx.store.db, this.ctx.cipher);
+    let residentId: string | undefined;
+    if (input.phone !== undefined) {
+      const phone = checkMobileNumber(input.phone);
+      if (!phone.ok) throw new InvalidInputError([{ field: 'phone', message: phone.message }]);
+      residentId = await residents.findIdByPhone(phone.value);
+    } else {
+      const identity = checkIdentity({ idType: input.idType ?? '', idNumber: input.idNumber ?? '', ...(input.idCountry ? { idCountry: input.idCountry } : {}) }, this.ctx.clock.now());
+      if (!identity.ok) throw new InvalidInputError([{ field: identity.field, message: identity.message }]);
+      residentId = await residents.findIdByIdentityKey(identity.value.key);
+    }
+    if (!residentId) throw new NotFoundError('resident');
+    const { purpose } = await this.audit.requireGrant(staff, input.grantId, 'read-personal', residentId);
+    await this.audit.append(`${staff.name} (${staff.role})`, 'find-resident', purpose, residentId, { grantId: input.grantId, by: input.phone !== undefined ? 'phone' : 'identity document' });
+    const names = await residents.names([residentId]);
+    const status = await this.ctx.store.db.selectFrom('resident_status').select('colour').where('resident_id', '=', residentId).executeTakeFirst();
+    return { residentId, maskedName: maskName(names.get(residentId) ?? ''), colour: status?.colour ?? null };
   }
 
   async get(staff: StaffMember, id: string): Promise<Trace> {

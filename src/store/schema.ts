@@ -236,6 +236,20 @@ export interface ScansTable {
   received_at: number;
 }
 
+export interface AppealsTable {
+  id: string;
+  resident_id: string;
+  /** The colour appealed against, and the rules that fired (JSON), as the resident saw them. */
+  colour: string;
+  fired: string;
+  message: string;
+  status: string;
+  response: string | null;
+  created_at: number;
+  resolved_at: number | null;
+  resolved_by: string | null;
+}
+
 export interface GrantsTable {
   id: string;
   staff_id: string;
@@ -278,6 +292,7 @@ export interface CheckpointsAndTracingTables {
   entry_policies: EntryPoliciesTable;
   scans: ScansTable;
   grants: GrantsTable;
+  appeals: AppealsTable;
   audit_log: AuditLogTable;
   traces: TracesTable;
 }

@@ -32,7 +32,7 @@ export function serve(dataDir: string, extra: Record<string, string> = {}): Prom
       buffer = parts.pop() ?? '';
       for (const line of parts) {
         lines.push(line);
-        const url = /healthcode is running: open (\S+)\/docs/.exec(line)?.[1];
+        const url = /healthcode is running: open (\S+?)\/ /.exec(line)?.[1];
         if (url) {
           clearTimeout(timer);
           resolve({ child, url, lines, exited });

@@ -118,6 +118,23 @@ export const checkpointRoutes: FastifyPluginAsyncTypebox<{ services: Services }>
     },
   );
 
+  app.get(
+    '/api/v1/checkpoint/me',
+    {
+      schema: {
+        tags: ['checkpoints'],
+        summary: 'The device’s venue and its entry policy, for a scanner to work offline (device)',
+        security: [{ bearerAuth: [] }],
+        response: { 200: Type.Object({ deviceId: Type.String(), venue: Type.Object({ id: Type.String(), name: Type.String(), type: Type.String() }), policy: Type.Object({ allowed: Type.Array(Type.String()), overlapMinutes: Type.Integer() }) }), ...problemResponses(401) },
+      },
+    },
+    async (request) => {
+      const device = await authorizeDevice(services, request);
+      const venue = await services.checkpoints.venue(device.venueId);
+      return { deviceId: device.id, venue: { id: venue.id, name: venue.name, type: venue.type }, policy: await services.checkpoints.policy(venue.type) };
+    },
+  );
+
   app.post(
     '/api/v1/checkpoint/verify',
     {

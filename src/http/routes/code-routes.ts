@@ -30,6 +30,7 @@ const CodeSchema = Type.Object({
   ...DecisionFields,
   evaluatedAt: Type.String({ format: 'date-time' }),
   token: Type.String({ description: 'The QR text: JKM1: + base45(COSE_Sign1)' }),
+  maskedName: Type.String({ description: 'The name as the code shows it, e.g. 张*' }),
   issuedAt: Type.String({ format: 'date-time' }),
   expiresAt: Type.String({ format: 'date-time' }),
 });
@@ -59,6 +60,7 @@ export const codeRoutes: FastifyPluginAsyncTypebox<{ services: Services }> = asy
         evaluatedAt: iso(decision.evaluatedAt)!,
         greenOn: iso(decision.greenOn),
         token: issued.token,
+        maskedName: issued.maskedName,
         issuedAt: iso(issued.issuedAt)!,
         expiresAt: iso(issued.expiresAt)!,
       };

@@ -1,10 +1,23 @@
 import { Type, type FastifyPluginAsyncTypebox } from '@fastify/type-provider-typebox';
-import { regionName } from '../../domain/regions.js';
+import { regionName, searchRegions } from '../../domain/regions.js';
 import { problem, sendProblem } from '../problem.js';
 import { problemResponses } from '../schemas.js';
 
 /** Public lookup of GB/T 2260 codes, so clients show names rather than numbers. */
 export const regionRoutes: FastifyPluginAsyncTypebox = async (app) => {
+  app.get(
+    '/api/v1/regions',
+    {
+      schema: {
+        tags: ['reference'],
+        summary: 'Search administrative divisions by name or code, for pickers',
+        querystring: Type.Object({ q: Type.String({ minLength: 1, maxLength: 40 }), limit: Type.Optional(Type.Integer({ minimum: 1, maximum: 50 })) }, { additionalProperties: false }),
+        response: { 200: Type.Array(Type.Object({ code: Type.String(), name: Type.String() })), ...problemResponses(400) },
+      },
+    },
+    async (request) => searchRegions(request.query.q, request.query.limit ?? 20),
+  );
+
   app.get(
     '/api/v1/regions/:code',
     {

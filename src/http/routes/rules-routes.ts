@@ -37,4 +37,33 @@ export const rulesRoutes: FastifyPluginAsyncTypebox<{ services: Services }> = as
       return reply.code(201).send(await services.rules.publish(request.body));
     },
   );
+
+  app.post(
+    '/api/v1/rules/preview',
+    {
+      schema: {
+        tags: ['rules'],
+        summary: 'What publishing a rule set would change, without publishing it (authority)',
+        description: 'Checked exactly as publishing is; then every resident it would govern is decided under it and compared with their colour now.',
+        security: [{ bearerAuth: [] }],
+        body: Type.Unsafe<unknown>({ type: 'object' }),
+        response: {
+          200: Type.Object({
+            region: Type.String(),
+            evaluated: Type.Integer(),
+            complete: Type.Boolean(),
+            wouldChange: Type.Integer(),
+            transitions: Type.Array(Type.Object({ from: Type.String(), to: Type.String(), residents: Type.Integer() })),
+            candidate: RuleSetSchema,
+          }),
+          ...problemResponses(400, 401, 403, 413, 415, 422),
+        },
+      },
+    },
+    async (request) => {
+      await authorizeStaff(services, request, ['authority']);
+      const candidate = await services.rules.candidate(request.body);
+      return { ...(await services.decisions.preview(candidate)), candidate };
+    },
+  );
 };

@@ -10,8 +10,6 @@ export interface SystemRoutesOptions {
 
 /** Liveness, readiness, metrics, and the descriptions behind problem types. */
 export const systemRoutes: FastifyPluginAsyncTypebox<SystemRoutesOptions> = async (app, { store, metrics }) => {
-  app.get('/', { schema: { hide: true } }, async (_request, reply) => reply.redirect('/docs'));
-
   app.get(
     '/healthz',
     { schema: { tags: ['operations'], summary: 'Liveness: the process answers', response: { 200: Type.Object({ status: Type.Literal('ok') }) } } },

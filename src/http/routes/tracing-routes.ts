@@ -44,6 +44,32 @@ export const tracingRoutes: FastifyPluginAsyncTypebox<{ services: Services }> = 
     },
   );
 
+  app.get(
+    '/api/v1/staff/me',
+    { schema: { tags: ['tracing'], summary: 'Who this staff credential is, and its role', security: [{ bearerAuth: [] }], response: { 200: Type.Object({ id: Type.String(), name: Type.String(), role: Type.String() }), ...problemResponses(401) } } },
+    async (request) => {
+      const staff = await authorizeStaff(services, request, ['authority', 'tracer', 'checkpoint', 'venue', 'auditor']);
+      return { id: staff.id, name: staff.name, role: staff.role };
+    },
+  );
+
+  app.post(
+    '/api/v1/residents/find',
+    {
+      schema: {
+        tags: ['tracing'],
+        summary: 'Find a case by phone or identity document (tracer or authority, with a read-personal grant; audited)',
+        security: [{ bearerAuth: [] }],
+        body: Type.Object(
+          { grantId: Type.String({ format: 'uuid' }), phone: Type.Optional(Type.String({ maxLength: 40 })), idType: Type.Optional(Type.String({ maxLength: 40 })), idNumber: Type.Optional(Type.String({ maxLength: 32 })), idCountry: Type.Optional(Type.String({ maxLength: 3 })) },
+          { additionalProperties: false },
+        ),
+        response: { 200: Type.Object({ residentId: Type.String(), maskedName: Type.String(), colour: Type.Union([Type.String(), Type.Null()]) }), ...problemResponses(400, 401, 403, 404, 422) },
+      },
+    },
+    async (request) => services.tracing.findResident(await authorizeStaff(services, request, ['tracer', 'authority']), request.body),
+  );
+
   app.post(
     '/api/v1/traces',
     {

@@ -4,6 +4,7 @@ import * as foundation from './0001-foundation.js';
 import * as rulesAndCodes from './0002-rules-and-codes.js';
 import * as checkpointsAndTracing from './0003-checkpoints-and-tracing.js';
 import * as scansPartitionedByDay from './0004-scans-partitioned-by-day.js';
+import * as appeals from './0005-appeals.js';
 
 /** Migrations, in order. Listed in code so the compiled and the tsx-run service see the same set. */
 const MIGRATIONS: [string, Migration][] = [
@@ -11,6 +12,7 @@ const MIGRATIONS: [string, Migration][] = [
   ['0002-rules-and-codes', rulesAndCodes],
   ['0003-checkpoints-and-tracing', checkpointsAndTracing],
   ['0004-scans-partitioned-by-day', scansPartitionedByDay],
+  ['0005-appeals', appeals],
 ];
 
 /**

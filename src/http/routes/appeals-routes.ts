@@ -1,0 +1,97 @@
+import { Type, type FastifyPluginAsyncTypebox } from '@fastify/type-provider-typebox';
+import { APPEAL_OUTCOMES } from '../../services/appeals-service.js';
+import type { Services } from '../../services/services.js';
+import { authorizeFor, authorizeStaff } from '../auth.js';
+import { problemResponses, ResidentIdParams } from '../schemas.js';
+
+const AppealSchema = Type.Object({
+  id: Type.String(),
+  residentId: Type.String(),
+  colour: Type.String(),
+  rules: Type.Array(Type.Unsafe<object>({ type: 'object', additionalProperties: true })),
+  message: Type.String(),
+  status: Type.String(),
+  response: Type.Union([Type.String(), Type.Null()]),
+  createdAt: Type.String(),
+  resolvedAt: Type.Union([Type.String(), Type.Null()]),
+  maskedName: Type.Optional(Type.String()),
+});
+
+/** Appeals against a decision: filed by the resident (or for a dependent), answered by the authority. */
+export const appealsRoutes: FastifyPluginAsyncTypebox<{ services: Services }> = async (app, { services }) => {
+  app.post(
+    '/api/v1/residents/:id/appeals',
+    {
+      schema: {
+        tags: ['appeals'],
+        summary: 'Appeal against the current colour, saying why',
+        security: [{ bearerAuth: [] }],
+        params: ResidentIdParams,
+        body: Type.Object({ message: Type.String({ maxLength: 4000 }) }, { additionalProperties: false }),
+        response: { 201: AppealSchema, ...problemResponses(400, 401, 404, 409, 422) },
+      },
+    },
+    async (request, reply) => {
+      await authorizeFor(services, request, request.params.id);
+      return reply.code(201).send(await services.appeals.file(request.params.id, request.body.message));
+    },
+  );
+
+  app.get(
+    '/api/v1/residents/:id/appeals',
+    {
+      schema: { tags: ['appeals'], summary: 'A resident’s appeals and their answers, newest first', security: [{ bearerAuth: [] }], params: ResidentIdParams, response: { 200: Type.Array(AppealSchema), ...problemResponses(400, 401, 404) } },
+    },
+    async (request) => {
+      await authorizeFor(services, request, request.params.id);
+      return services.appeals.ofResident(request.params.id);
+    },
+  );
+
+  app.get(
+    '/api/v1/appeals',
+    {
+      schema: {
+        tags: ['appeals'],
+        summary: 'The appeals queue, oldest first (authority); reading it is audited',
+        security: [{ bearerAuth: [] }],
+        querystring: Type.Object({ status: Type.Optional(Type.Union([Type.Literal('open'), Type.Literal('resolved')])) }, { additionalProperties: false }),
+        response: { 200: Type.Array(AppealSchema), ...problemResponses(400, 401, 403) },
+      },
+    },
+    async (request) => services.appeals.queue(await authorizeStaff(services, request, ['authority']), request.query.status ?? 'open'),
+  );
+
+  app.post(
+    '/api/v1/appeals/:appealId/answer',
+    {
+      schema: {
+        tags: ['appeals'],
+        summary: 'Answer an appeal (authority); the resident is told by SMS',
+        description: 'Correcting the underlying record (a case, a risk area) is done where that record lives; the answer says what was done.',
+        security: [{ bearerAuth: [] }],
+        params: Type.Object({ appealId: Type.String({ format: 'uuid' }) }),
+        body: Type.Object({ outcome: Type.Union(APPEAL_OUTCOMES.map((o) => Type.Literal(o))), response: Type.String({ maxLength: 4000 }) }, { additionalProperties: false }),
+        response: { 200: AppealSchema, ...problemResponses(400, 401, 403, 404, 409, 422) },
+      },
+    },
+    async (request) => services.appeals.resolve(await authorizeStaff(services, request, ['authority']), request.params.appealId, request.body),
+  );
+
+  app.get(
+    '/api/v1/dashboard',
+    {
+      schema: {
+        tags: ['authority'],
+        summary: 'Counts for the authority dashboard: colours by region and over time, scans per hour, quarantines ending (authority, auditor)',
+        security: [{ bearerAuth: [] }],
+        querystring: Type.Object({ region: Type.Optional(Type.String({ pattern: '^\\d{2,6}$' })), days: Type.Optional(Type.Integer({ minimum: 1, maximum: 60 })) }, { additionalProperties: false }),
+        response: { 200: Type.Unsafe<object>({ type: 'object', additionalProperties: true }), ...problemResponses(400, 401, 403) },
+      },
+    },
+    async (request) => {
+      await authorizeStaff(services, request, ['authority', 'auditor']);
+      return services.stats.dashboard({ ...(request.query.region ? { region: request.query.region } : {}), ...(request.query.days ? { days: request.query.days } : {}) });
+    },
+  );
+};

@@ -1,0 +1,107 @@
+import { sql } from 'kysely';
+import { COLOURS, type Colour } from '../domain/colour.js';
+import { DAY_MS, HOUR_MS } from '../domain/clock.js';
+import { localDate } from '../domain/declaration.js';
+import { localInstant } from '../domain/rules/decide.js';
+import { regionName } from '../domain/regions.js';
+import type { ServiceContext } from './context.js';
+
+type Counts = Record<Colour, number>;
+
+export interface Dashboard {
+  generatedAt: string;
+  /** Residents by their current colour, per county-level region of their home address. */
+  coloursByRegion: { region: string; regionName: string; counts: Counts }[];
+  /** Residents by colour at the end of each of the last days, for `region` (a code or prefix) or everyone. */
+  colourHistory: { date: string; counts: Counts }[];
+  /** Scans and place-code visits in each of the last 24 hours, and how many were admitted. */
+  scansPerHour: { hour: string; scans: number; admitted: number }[];
+  /** Quarantines that end on each of the coming days if check-ins go on clean. */
+  quarantinesEnding: { date: string; residents: number }[];
+}
+
+const zero = (): Counts => Object.fromEntries(COLOURS.map((c) => [c, 0])) as Counts;
+
+/** Aggregates for the authority's dashboard: counts only, never a person. */
+export class StatsService {
+  constructor(private readonly ctx: ServiceContext) {}
+
+  async dashboard(options: { region?: string; days?: number } = {}): Promise<Dashboard> {
+    const now = this.ctx.clock.now();
+    const tz = this.ctx.settings.timeZone;
+    const db = this.ctx.store.db;
+    const days = options.days ?? 14;
+    const regionPrefix = (options.region ?? '').replace(/0+$/, '');
+
+    const current = await db
+      .selectFrom('resident_status')
+      .innerJoin('residents', 'residents.id', 'resident_status.resident_id')
+      .select(['residents.address_region as region', 'resident_status.colour as colour', (eb) => eb.fn.countAll<number>().as('n')])
+      .groupBy(['residents.address_region', 'resident_status.colour'])
+      .execute();
+    const byRegion = new Map<string, Counts>();
+    for (const row of current) {
+      const counts = byRegion.get(row.region) ?? zero();
+      counts[row.colour as Colour] += Number(row.n);
+      byRegion.set(row.region, counts);
+    }
+
+    // A resident's colour at a day's end is that of their last decision before it.
+    const colourHistory: Dashboard['colourHistory'] = [];
+    for (let back = days - 1; back >= 0; back--) {
+      const date = localDate(new Date(now.getTime() - back * DAY_MS), tz);
+      const end = back === 0 ? now.getTime() : localInstant(localDate(new Date(now.getTime() - (back - 1) * DAY_MS), tz), 0, tz);
+      const rows = await db
+        .selectFrom('decisions as d')
+        .innerJoin('residents as r', 'r.id', 'd.resident_id')
+        .select(['d.colour', (eb) => eb.fn.countAll<number>().as('n')])
+        .where('r.address_region', 'like', `${regionPrefix}%`)
+        .where('d.decided_at', '=', (eb) => eb.selectFrom('decisions as d2').select((e) => e.fn.max('d2.decided_at').as('m')).whereRef('d2.resident_id', '=', 'd.resident_id').where('d2.decided_at', '<=', end))
+        .groupBy('d.colour')
+        .execute();
+      const counts = zero();
+      for (const r of rows) counts[r.colour as Colour] += Number(r.n);
+      colourHistory.push({ date, counts });
+    }
+
+    const hourStart = Math.floor(now.getTime() / HOUR_MS) * HOUR_MS;
+    const scanRows = await db
+      .selectFrom('scans')
+      .select([sql<number>`(scanned_at / ${sql.lit(HOUR_MS)})`.as('h'), (eb) => eb.fn.countAll<number>().as('n'), (eb) => eb.fn.sum<number>('admitted').as('a')])
+      .where('scanned_at', '>=', hourStart - 23 * HOUR_MS)
+      .where('scanned_at', '<=', now.getTime())
+      .groupBy(sql`(scanned_at / ${sql.lit(HOUR_MS)})`)
+      .execute();
+    const perHour = new Map(scanRows.map((r) => [Math.floor(Number(r.h)), r]));
+    const scansPerHour = Array.from({ length: 24 }, (_, i) => {
+      const start = hourStart - (23 - i) * HOUR_MS;
+      const row = perHour.get(start / HOUR_MS);
+      return { hour: new Date(start).toISOString(), scans: Number(row?.n ?? 0), admitted: Number(row?.a ?? 0) };
+    });
+
+    const ending = await db
+      .selectFrom('resident_status')
+      .select('green_on')
+      .where('colour', '!=', 'green')
+      .where('green_on', '>', now.getTime())
+      .where('green_on', '<=', now.getTime() + days * DAY_MS)
+      .execute();
+    const endingByDate = new Map<string, number>();
+    for (const r of ending) {
+      const date = localDate(new Date(r.green_on!), tz);
+      endingByDate.set(date, (endingByDate.get(date) ?? 0) + 1);
+    }
+    const quarantinesEnding = Array.from({ length: days }, (_, i) => {
+      const date = localDate(new Date(now.getTime() + i * DAY_MS), tz);
+      return { date, residents: endingByDate.get(date) ?? 0 };
+    });
+
+    return {
+      generatedAt: now.toISOString(),
+      coloursByRegion: [...byRegion].sort(([a], [b]) => a.localeCompare(b)).map(([region, counts]) => ({ region, regionName: regionName(region) ?? region, counts })),
+      colourHistory,
+      scansPerHour,
+      quarantinesEnding,
+    };
+  }
+}

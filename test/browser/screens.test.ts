@@ -1,0 +1,228 @@
+import assert from 'node:assert/strict';
+import { mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { after, before, describe, it } from 'node:test';
+import type { Browser, BrowserContext, Page } from 'playwright-core';
+import { DAY_MS, HOUR_MS } from '../../src/domain/clock.js';
+import { DEFAULT_RULES } from '../../src/domain/rules/default-rule-set.js';
+import { OutboxStore } from '../../src/store/outbox-store.js';
+import { GRANDMA_ZHANG, LIU_FANG, OLIVER_BROWN, withCheck, ZHANG_WEI } from '../support/people.js';
+import { launchChromium, startWebServer, type WebServer } from '../support/web-server.js';
+
+const SCREENS = join(process.cwd(), 'test-results', 'screens');
+const PHONE = { viewport: { width: 390, height: 844 }, deviceScaleFactor: 1, timezoneId: 'Asia/Shanghai' };
+const LANGS = ['zh-CN', 'en'] as const;
+/** One resident per language signs in on screen: a phone gets one code a minute. */
+const SIGNING_IN = {
+  'zh-CN': { name: '王建国', idType: 'resident_id' as const, idNumber: withCheck('33011019700301001'), phone: '13800138009', address: { region: '330110', detail: '仓前街道文一西路 1500 号' } },
+  en: OLIVER_BROWN,
+};
+type Lang = (typeof LANGS)[number];
+
+/** Message-key prefixes: a key shown as text means a message is missing. */
+const RAW_KEY = /\b(app|nav|colour|field|code|why|fact|declare|signIn|register|scanner|venue|venueType|console|dashboard|risk|imports|trace|rules|appeals?|audit|access|data|household|checkIn|staff|role|reason|symptom|relationship|idType|cause|source|portal|common|error|contact|region)\.[a-zA-Z-]+(\.[a-zA-Z-]+)?\b/;
+
+/** Every screen is finished text: no unfilled {parameter}, no bare message key. */
+async function assertFinished(page: Page, screen: string): Promise<void> {
+  const text = await page.locator('body').innerText();
+  assert.doesNotMatch(text, /\{[a-zA-Z]+\}/, `${screen} shows an unfilled parameter`);
+  const raw = RAW_KEY.exec(text);
+  assert.equal(raw, null, `${screen} shows the message key ${raw?.[0]}`);
+}
+
+async function shoot(page: Page, screen: string, lang: Lang): Promise<void> {
+  await assertFinished(page, screen);
+  await page.evaluate('window.scrollTo(0, 0)');
+  await page.screenshot({ path: join(SCREENS, `${screen}.${lang}.png`), fullPage: true });
+}
+
+/** A resident signed in through the real sign-in service, as the app stores the session. */
+async function signedIn(server: WebServer, phone: string, e164: string) {
+  await server.services.signIn.requestCode(phone);
+  const [sms] = await new OutboxStore(server.opened.store.db, server.services.ctx.cipher).list(1, e164);
+  return server.services.signIn.verifyCode(phone, /\b(\d{6})\b/.exec(sms!.body)![1]!);
+}
+
+describe('every screen, at phone size, in both languages', () => {
+  let server: WebServer;
+  let browser: Browser;
+  let work: string;
+  const staff: Record<string, { token: string; id: string; name: string; role: string }> = {};
+  let session: { token: string; residentId: string; expiresAt: string };
+  let deviceToken: string;
+  let venueId: string;
+
+  before(async () => {
+    mkdirSync(SCREENS, { recursive: true });
+    work = mkdtempSync(join(tmpdir(), 'healthcode-screens-'));
+    server = await startWebServer();
+    // Chromium's own fake camera (a moving test pattern) stands in for a phone camera.
+    browser = await launchChromium(['--use-fake-device-for-media-stream', '--use-fake-ui-for-media-stream']);
+    const s = server.services;
+    for (const [name, role] of [['杭州市疾控中心 王主任', 'authority'], ['流调员 陈静', 'tracer'], ['审计员 李明', 'auditor'], ['西溪印象城 物业', 'venue']] as const) {
+      const created = await s.staff.create(name, role);
+      staff[role] = { token: created.token, id: created.id, name, role };
+    }
+    // Zhang came back from Wuchang, now listed high-risk; his mother is in his household.
+    const zhang = await s.residents.register(ZHANG_WEI);
+    session = await signedIn(server, ZHANG_WEI.phone!, '+8613912345678');
+    await s.residents.addDependent(zhang.id, { ...GRANDMA_ZHANG, relationship: 'parent' });
+    const now = Date.now();
+    await s.declarations.declare(zhang.id, { stays: [{ region: '420106', arrival: new Date(now - 6 * DAY_MS).toISOString(), departure: new Date(now - 3 * DAY_MS).toISOString() }], contacts: [], symptoms: [], temperature: 36.6 });
+    await s.authority.setRiskArea({ region: '420100', level: 'high', from: new Date(now - 10 * DAY_MS).toISOString() });
+    await s.checkIns.checkIn(zhang.id, { temperature: 36.5, symptoms: [] });
+    await s.appeals.file(zhang.id, '我 11 月 17 日离开武昌，当时武汉尚未列为高风险地区，请核实。');
+    // Liu was at the same mall as Zhang; a trace will find her.
+    const liu = await s.residents.register(LIU_FANG);
+    await signedIn(server, LIU_FANG.phone!, '+8615067891234');
+    const venue = await s.checkpoints.registerVenue({ name: '西溪印象城', type: 'mall', region: '330110', address: '余杭区五常大道 1 号', latitude: 30.27, longitude: 120.07, operator: '印象城商业管理' });
+    venueId = venue.id;
+    await s.checkpoints.visit(zhang.id, venue.id, 'visit-zhang');
+    await s.checkpoints.visit(liu.id, venue.id, 'visit-liu');
+    deviceToken = (await s.checkpoints.registerDevice(venue.id, '北门 1 号闸机')).token;
+    const authority = { ...staff.authority!, role: 'authority' as const };
+    const tracer = { ...staff.tracer!, role: 'tracer' as const };
+    const grant = await s.audit.grant(authority, { staffId: tracer.id, scope: 'trace', purpose: '确诊病例 2026-0412 流调', residentId: zhang.id, hours: 24 });
+    await s.tracing.open(tracer, { caseResidentId: zhang.id, from: new Date(now - 2 * HOUR_MS).toISOString(), to: new Date(now + HOUR_MS).toISOString(), grantId: grant.id });
+    // A second version of the national rules, for the diff.
+    for (const person of Object.values(SIGNING_IN)) await s.residents.register(person);
+    await s.rules.publish({ region: 'CN', rules: DEFAULT_RULES.map((r) => (r.id === 'yellow-symptoms' ? { ...r, outcome: { ...r.outcome, quarantineDays: 5 } } : r)) });
+  });
+  after(async () => {
+    await browser?.close();
+    await server?.close();
+    rmSync(work, { recursive: true, force: true });
+  });
+
+  async function contextFor(lang: Lang, saved: Record<string, unknown> = {}): Promise<BrowserContext> {
+    const context = await browser.newContext({ ...PHONE, locale: lang, permissions: ['camera'] });
+    // Runs in the page before the app: the language, and sessions as the apps save them.
+    const entries = Object.entries({ 'healthcode.lang': lang, ...saved }).map(([key, value]) => [key, typeof value === 'string' ? value : JSON.stringify(value)]);
+    await context.addInitScript({ content: `for (const [k, v] of ${JSON.stringify(entries)}) localStorage.setItem(k, v);` });
+    return context;
+  }
+
+  for (const lang of LANGS) {
+    it(`shows the portal, registration and sign-in in ${lang}`, { timeout: 60_000 }, async () => {
+      const page = await (await contextFor(lang)).newPage();
+      await page.goto(`${server.url}/`);
+      await shoot(page, 'portal', lang);
+      await page.goto(`${server.url}/resident/#/register`);
+      await page.waitForSelector('input[name=idNumber]');
+      await shoot(page, 'resident-register', lang);
+      await page.goto(`${server.url}/resident/#/sign-in`);
+      await page.fill('input[name=phone]', SIGNING_IN[lang].phone!);
+      await page.click('button[type=submit]');
+      await page.waitForSelector('[data-testid=demo-sms]');
+      await shoot(page, 'resident-sign-in', lang);
+    });
+
+    it(`shows every resident screen in ${lang}`, { timeout: 60_000 }, async () => {
+      const page = await (await contextFor(lang, { 'healthcode.resident.session': session })).newPage();
+      await page.goto(`${server.url}/resident/#/code`);
+      await page.waitForSelector('[data-testid=code-card][data-colour=red]');
+      await shoot(page, 'resident-code', lang);
+      await page.click('.code-card button.primary');
+      await page.waitForSelector('article.rule');
+      await page.waitForSelector('.history li');
+      await shoot(page, 'resident-why', lang);
+      for (const [route, ready] of [
+        ['declare', 'input[name=temperature]'],
+        ['check-in', 'input[name=temperature]'],
+        ['household', '.list li'],
+        ['data', '.facts'],
+        ['access', '.card'],
+        ['appeal', '[data-appeal=open]'],
+      ] as const) {
+        await page.goto(`${server.url}/resident/#/${route}`);
+        await page.waitForSelector(ready);
+        await shoot(page, `resident-${route}`, lang);
+      }
+      await page.goto(`${server.url}/resident/#/household`);
+      await page.click('.list li button');
+      await page.waitForSelector('.acting-for');
+      await shoot(page, 'resident-code-for-dependent', lang);
+    });
+
+    it(`shows the scanner's setup, camera, manual check and result in ${lang}`, { timeout: 60_000 }, async () => {
+      const page = await (await contextFor(lang)).newPage();
+      await page.goto(`${server.url}/scanner/`);
+      await shoot(page, 'scanner-setup', lang);
+      await page.fill('input[name=credential]', deviceToken);
+      await page.click('button[type=submit]');
+      await page.waitForSelector('.camera video');
+      await page.waitForFunction("document.querySelector('.camera video')?.readyState === 4");
+      await shoot(page, 'scanner-camera', lang);
+      await page.click('button.secondary.wide');
+      await page.fill('input[name=idNumber]', GRANDMA_ZHANG.idNumber);
+      await shoot(page, 'scanner-manual', lang);
+      await page.click('button[type=submit]');
+      await page.waitForSelector('[data-testid=scan-result]');
+      await shoot(page, 'scanner-result', lang);
+    });
+
+    it(`shows the venue page with a printable place code in ${lang}`, { timeout: 60_000 }, async () => {
+      const page = await (await contextFor(lang, { 'healthcode.venue.staff': staff.venue })).newPage();
+      await page.goto(`${server.url}/venue/`);
+      await page.waitForSelector('.list li');
+      await shoot(page, 'venue-list', lang);
+      await page.click('.list li button');
+      await page.waitForSelector('.poster img');
+      await page.waitForFunction("document.querySelector('.poster img')?.complete === true");
+      await page.fill('input[name=deviceName]', '南门 2 号闸机');
+      await page.click('form.row button[type=submit]');
+      await page.waitForSelector('[data-testid=device-credential]');
+      await shoot(page, 'venue-place-code', lang);
+      assert.match(await page.locator('.poster img').getAttribute('src') ?? '', new RegExp(`/api/v1/venues/${venueId}/place-code.svg`));
+    });
+
+    it(`shows every console section in ${lang}`, { timeout: 90_000 }, async () => {
+      const page = await (await contextFor(lang, { 'healthcode.console.staff': staff.authority })).newPage();
+      await page.goto(`${server.url}/console/#/dashboard`);
+      await page.waitForSelector('[data-testid=colours-by-region] tbody tr');
+      await page.waitForSelector('.chart canvas');
+      await shoot(page, 'console-dashboard', lang);
+      await page.goto(`${server.url}/console/#/risk-areas`);
+      await page.waitForSelector('.table tbody tr');
+      await shoot(page, 'console-risk-areas', lang);
+      await page.goto(`${server.url}/console/#/imports`);
+      const csv = join(work, 'cases.csv');
+      writeFileSync(csv, `phone,status,date\n${LIU_FANG.phone},confirmed,${new Date(Date.now() - DAY_MS).toISOString()}\n13700000000,confirmed,${new Date().toISOString()}\nnot-a-phone,confirmed,2026-11-01T10:00:00+08:00\n`);
+      await page.setInputFiles('input[name=file]', csv);
+      await page.click('button[type=submit]');
+      await page.waitForSelector('[data-testid=import-report]');
+      await shoot(page, 'console-imports', lang);
+      await page.goto(`${server.url}/console/#/rules`);
+      await page.waitForSelector('[data-testid=rule-diff]');
+      await page.click('button.secondary:below(textarea)');
+      await page.waitForSelector('[data-testid=rule-preview]');
+      await shoot(page, 'console-rules', lang);
+      await page.goto(`${server.url}/console/#/appeals`);
+      await page.waitForSelector('[data-appeal]');
+      await shoot(page, 'console-appeals', lang);
+      await page.goto(`${server.url}/console/#/traces`);
+      await page.waitForSelector('#open-trace');
+      await shoot(page, 'console-traces', lang);
+
+      const tracerPage = await (await contextFor(lang, { 'healthcode.console.staff': staff.tracer })).newPage();
+      const grant = await server.services.audit.grant({ ...staff.authority!, role: 'authority' }, { staffId: staff.tracer!.id, scope: 'trace', purpose: '确诊病例 2026-0412 流调', residentId: null, hours: 24 });
+      await tracerPage.goto(`${server.url}/console/#/traces`);
+      await tracerPage.fill('#open-trace input[name=caseResidentId]', session.residentId);
+      await tracerPage.fill('#open-trace input[name=from]', new Date(Date.now() + 8 * HOUR_MS - 2 * HOUR_MS).toISOString().slice(0, 16));
+      await tracerPage.fill('#open-trace input[name=grantId]', grant.id);
+      await tracerPage.click('#open-trace button[type=submit]');
+      await tracerPage.waitForSelector('.timeline li, #open-trace .notice-error');
+      assert.equal(await tracerPage.locator('#open-trace .notice-error').count(), 0, await tracerPage.locator('#open-trace').innerText());
+      await shoot(tracerPage, 'console-trace-result', lang);
+
+      const auditor = await (await contextFor(lang, { 'healthcode.console.staff': staff.auditor })).newPage();
+      await auditor.goto(`${server.url}/console/#/audit`);
+      await auditor.waitForSelector('.table tbody tr');
+      await auditor.click('button.primary');
+      await auditor.waitForSelector('[data-testid=audit-check]');
+      assert.match(await auditor.locator('[data-testid=audit-check]').innerText(), lang === 'en' ? /intact/ : /完整/);
+      await shoot(auditor, 'console-audit', lang);
+    });
+  }
+});

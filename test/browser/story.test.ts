@@ -1,0 +1,148 @@
+import assert from 'node:assert/strict';
+import { mkdirSync, mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { after, before, describe, it } from 'node:test';
+import type { Browser, BrowserContext, Page } from 'playwright-core';
+import { DAY_MS, HOUR_MS } from '../../src/domain/clock.js';
+import { writeQrVideo } from '../support/fake-camera.js';
+import { LIU_FANG } from '../support/people.js';
+import { launchChromium, startWebServer, type WebServer } from '../support/web-server.js';
+
+/** Screenshots of every screen, at phone size, for a person to look at. */
+export const SCREENS = join(process.cwd(), 'test-results', 'screens');
+const PHONE = { viewport: { width: 390, height: 844 }, deviceScaleFactor: 1, timezoneId: 'Asia/Shanghai', locale: 'zh-CN' };
+
+/** `datetime-local` text in Beijing time, `days` days before now at the given hour. */
+function beijingInput(daysAgo: number, hour: number): string {
+  const day = new Date(Date.now() + 8 * HOUR_MS - daysAgo * DAY_MS).toISOString().slice(0, 10);
+  return `${day}T${String(hour).padStart(2, '0')}:00`;
+}
+
+async function inLanguage(context: BrowserContext, lang: 'zh-CN' | 'en'): Promise<void> {
+  await context.addInitScript({ content: `localStorage.setItem('healthcode.lang', ${JSON.stringify(lang)});` });
+}
+
+async function shot(page: Page, name: string): Promise<void> {
+  await page.screenshot({ path: join(SCREENS, `${name}.png`), fullPage: true });
+}
+
+describe('the whole story in a real browser', () => {
+  let server: WebServer;
+  let browser: Browser;
+  let work: string;
+
+  before(async () => {
+    mkdirSync(SCREENS, { recursive: true });
+    work = mkdtempSync(join(tmpdir(), 'healthcode-browser-'));
+    server = await startWebServer();
+    browser = await launchChromium();
+  });
+  after(async () => {
+    await browser?.close();
+    await server?.close();
+    rmSync(work, { recursive: true, force: true });
+  });
+
+  it('registers and declares a trip, turns red when the authority lists the region, and the scanner reads red from the camera', { timeout: 120_000 }, async () => {
+    // A resident registers on their phone, signs in with the SMS code, and declares a trip to Wuchang.
+    const residentContext = await browser.newContext(PHONE);
+    await inLanguage(residentContext, 'zh-CN');
+    const resident = await residentContext.newPage();
+    await resident.goto(`${server.url}/resident/#/register`);
+    await resident.fill('input[name=name]', LIU_FANG.name);
+    await resident.fill('input[name=idNumber]', LIU_FANG.idNumber);
+    await resident.fill('.region-picker input', '西湖');
+    await resident.click('.region-options button:has-text("330106")');
+    await resident.fill('input[name=addressDetail]', LIU_FANG.address.detail);
+    await resident.fill('input[name=phone]', LIU_FANG.phone!);
+    await resident.check('input[name=consent]');
+    await shot(resident, 'resident-register.zh-CN');
+    await resident.click('button[type=submit]');
+
+    const sms = await resident.locator('[data-testid=demo-sms]').textContent();
+    const code = /\b(\d{6})\b/.exec(sms ?? '')?.[1];
+    assert.ok(code, `the demo SMS shows a code: ${sms}`);
+    await resident.fill('input[name=code]', code);
+    await shot(resident, 'resident-sign-in.zh-CN');
+    await resident.click('button[type=submit]');
+    await resident.waitForSelector('[data-testid=code-card]');
+
+    await resident.click('a[data-tab=declare]');
+    await resident.click('button:has-text("添加地点")');
+    await resident.fill('.stay .region-picker input', '武昌');
+    await resident.click('.region-options button:has-text("420106")');
+    await resident.fill('input[name=stay-0-arrival]', beijingInput(6, 8));
+    await resident.fill('input[name=stay-0-departure]', beijingInput(3, 18));
+    await shot(resident, 'resident-declare.zh-CN');
+    await resident.click('button:has-text("提交申报")');
+    const card = resident.locator('[data-testid=code-card]');
+    await card.waitFor();
+    assert.equal(await card.getAttribute('data-colour'), 'green');
+    assert.match((await card.textContent()) ?? '', /绿码/);
+    assert.match((await card.textContent()) ?? '', /刘\*芳/);
+    assert.match((await resident.locator('[data-testid=countdown]').textContent()) ?? '', /\d:\d\d 后刷新/);
+    await shot(resident, 'resident-code-green.zh-CN');
+
+    // The authority lists Wuhan as high-risk in the console.
+    const staff = await server.services.staff.create('杭州市疾控中心 王主任', 'authority');
+    const consoleContext = await browser.newContext(PHONE);
+    await inLanguage(consoleContext, 'zh-CN');
+    const authority = await consoleContext.newPage();
+    await authority.goto(`${server.url}/console/`);
+    await authority.fill('input[name=credential]', staff.token);
+    await authority.click('button[type=submit]');
+    await authority.click('a[data-section=risk-areas]');
+    await authority.fill('#risk-region', '武汉市');
+    await authority.click('.region-options button:has-text("420100")');
+    await authority.fill('input[name=from]', beijingInput(10, 0));
+    await authority.click('button:has-text("保存并重新判定")');
+    const outcome = await authority.locator('[data-testid=risk-outcome]').textContent();
+    assert.match(outcome ?? '', /已重新判定 1 人，1 人颜色改变/);
+    await shot(authority, 'console-risk-areas.zh-CN');
+
+    // The resident's code turns red, with the reason and the date it turns green.
+    await resident.reload();
+    await card.waitFor();
+    assert.equal(await card.getAttribute('data-colour'), 'red');
+    assert.match((await resident.locator('[data-testid=green-on]').textContent()) ?? '', /将于 .+ 转为绿码/);
+    await shot(resident, 'resident-code-red.zh-CN');
+    const token = await resident.locator('canvas[data-token]').getAttribute('data-token');
+    assert.ok(token?.startsWith('JKM1:'));
+    await resident.click('button:has-text("为什么是这个颜色")');
+    const why = resident.locator('article.rule[data-rule=red-high-risk-area]');
+    await why.waitFor();
+    assert.match((await why.textContent()) ?? '', /高风险地区停留 4 小时以上/);
+    assert.match((await why.textContent()) ?? '', /湖北省 武汉市 武昌区/);
+    await shot(resident, 'resident-why.zh-CN');
+
+    // A subway gate's scanner reads the resident's QR from the camera and shows red.
+    const venue = await server.services.checkpoints.registerVenue({ name: '龙翔桥地铁站', type: 'subway_station', region: '330102', address: '延安路与平海路交叉口', latitude: 30.26, longitude: 120.17, operator: '杭州地铁' });
+    const device = await server.services.checkpoints.registerDevice(venue.id, 'C 口 2 号闸机');
+    const video = join(work, 'resident-code.y4m');
+    writeQrVideo(token!, video);
+    const cameraBrowser = await launchChromium(['--use-fake-device-for-media-stream', '--use-fake-ui-for-media-stream', `--use-file-for-fake-video-capture=${video}`]);
+    try {
+      const scannerContext = await cameraBrowser.newContext({ ...PHONE, permissions: ['camera'] });
+      await inLanguage(scannerContext, 'zh-CN');
+      const scanner = await scannerContext.newPage();
+      await scanner.goto(`${server.url}/scanner/`);
+      await scanner.fill('input[name=credential]', device.token);
+      await scanner.click('button[type=submit]');
+      const result = scanner.locator('[data-testid=scan-result]');
+      await result.waitFor({ timeout: 30_000 });
+      assert.equal(await result.getAttribute('data-colour'), 'red');
+      assert.equal(await result.getAttribute('data-admitted'), 'false');
+      assert.match((await result.textContent()) ?? '', /不予通行.*红码.*刘\*芳/s);
+      await shot(scanner, 'scanner-result-red.zh-CN');
+
+      // The scan made offline-first reaches the server once the queue is flushed.
+      await scanner.click('[data-testid=scan-result]');
+      await scanner.waitForFunction("document.querySelector('[data-testid=scanner-status]')?.textContent?.includes('0 条待上传')");
+      const stored = await server.opened.store.db.selectFrom('scans').select(['colour', 'admitted', 'venue_id']).execute();
+      assert.ok(stored.some((s) => s.colour === 'red' && s.admitted === 0 && s.venue_id === venue.id), JSON.stringify(stored));
+    } finally {
+      await cameraBrowser.close();
+    }
+  });
+});

@@ -1,0 +1,97 @@
+import type { JSX } from 'preact';
+import { useEffect, useState } from 'preact/hooks';
+import { api } from '../shared/api.js';
+import { ColourBadge } from '../shared/colour.js';
+import { formatDateTime } from '../shared/format.js';
+import { useLang, useT } from '../shared/i18n.js';
+import type { StaffSession } from '../shared/staff-session.js';
+import { Card, ErrorNotice, useAction } from '../shared/ui.js';
+
+interface QueuedAppeal {
+  id: string;
+  maskedName: string;
+  colour: string;
+  rules: { id: string; description: { 'zh-CN': string; en: string } }[];
+  message: string;
+  status: string;
+  response: string | null;
+  createdAt: string;
+}
+
+function AnswerForm({ session, appeal, onAnswered }: { session: StaffSession; appeal: QueuedAppeal; onAnswered: () => void }): JSX.Element {
+  const t = useT();
+  const [outcome, setOutcome] = useState('upheld');
+  const [response, setResponse] = useState('');
+  const answer = useAction(async () => {
+    await api('POST', `/api/v1/appeals/${appeal.id}/answer`, { token: session.token, body: { outcome, response } });
+    onAnswered();
+  });
+  return (
+    <form
+      onSubmit={(e) => {
+        e.preventDefault();
+        void answer.run();
+      }}
+    >
+      <div class="segmented">
+        {['upheld', 'corrected'].map((o) => (
+          <button type="button" class={outcome === o ? 'active' : ''} onClick={() => setOutcome(o)}>
+            {t(`appeal.status.${o}` as 'appeal.status.upheld')}
+          </button>
+        ))}
+      </div>
+      <textarea rows={3} required minLength={5} placeholder={t('appeals.responsePlaceholder')} value={response} onInput={(e) => setResponse(e.currentTarget.value)} />
+      <ErrorNotice error={answer.error} />
+      <button type="submit" class="primary" disabled={answer.busy}>
+        {t('appeals.answer')}
+      </button>
+    </form>
+  );
+}
+
+export function AppealsView({ session }: { session: StaffSession }): JSX.Element {
+  const t = useT();
+  const lang = useLang();
+  const [status, setStatus] = useState<'open' | 'resolved'>('open');
+  const [appeals, setAppeals] = useState<QueuedAppeal[] | null>(null);
+  const [error, setError] = useState<unknown>(null);
+  const load = () => api<QueuedAppeal[]>('GET', `/api/v1/appeals?status=${status}`, { token: session.token }).then(setAppeals, setError);
+  useEffect(() => void load(), [status]);
+  return (
+    <Card title={t('console.appeals')}>
+      <div class="segmented">
+        <button type="button" class={status === 'open' ? 'active' : ''} onClick={() => setStatus('open')}>
+          {t('appeals.open')}
+        </button>
+        <button type="button" class={status === 'resolved' ? 'active' : ''} onClick={() => setStatus('resolved')}>
+          {t('appeals.resolved')}
+        </button>
+      </div>
+      <p class="muted small">{t('appeals.audited')}</p>
+      <ErrorNotice error={error} />
+      {appeals?.length === 0 && <p>{t('appeals.none')}</p>}
+      <ul class="list">
+        {appeals?.map((a) => (
+          <li class="stacked" data-appeal={a.id}>
+            <div>
+              <strong>{a.maskedName}</strong> <ColourBadge colour={a.colour} /> <span class="muted">{formatDateTime(a.createdAt, lang)}</span>
+            </div>
+            <ul class="muted small">
+              {a.rules.map((r) => (
+                <li>{r.description[lang]}</li>
+              ))}
+            </ul>
+            <blockquote>{a.message}</blockquote>
+            {a.status === 'open' ? (
+              <AnswerForm session={session} appeal={a} onAnswered={() => void load()} />
+            ) : (
+              <p>
+                <strong>{t(`appeal.status.${a.status}` as 'appeal.status.upheld')}</strong> {a.response}
+              </p>
+            )}
+          </li>
+        ))}
+      </ul>
+    </Card>
+  );
+}

@@ -1,0 +1,64 @@
+import type { JSX } from 'preact';
+import { useEffect, useState } from 'preact/hooks';
+import { api } from '../shared/api.js';
+import { formatShort } from '../shared/format.js';
+import { useLang, useT } from '../shared/i18n.js';
+import type { StaffSession } from '../shared/staff-session.js';
+import { Card, ErrorNotice, useAction } from '../shared/ui.js';
+
+interface Entry {
+  seq: number;
+  at: string;
+  actor: string;
+  action: string;
+  purpose: string;
+  residentId: string | null;
+  detail: Record<string, unknown>;
+  hash: string;
+}
+
+export function AuditView({ session }: { session: StaffSession }): JSX.Element {
+  const t = useT();
+  const lang = useLang();
+  const [entries, setEntries] = useState<Entry[]>([]);
+  const [error, setError] = useState<unknown>(null);
+  const [check, setCheck] = useState<{ entries: number; firstBroken: number | null; problem: string | null } | null>(null);
+  useEffect(() => void api<Entry[]>('GET', '/api/v1/audit-log?limit=200', { token: session.token }).then(setEntries, setError), []);
+  const verify = useAction(async () => setCheck(await api('GET', '/api/v1/audit-log/verify', { token: session.token })));
+  return (
+    <Card title={t('console.audit')}>
+      <p class="muted">{t('audit.intro')}</p>
+      <button type="button" class="primary" onClick={() => void verify.run()} disabled={verify.busy}>
+        {t('audit.verify')}
+      </button>
+      <ErrorNotice error={verify.error ?? error} />
+      {check && (
+        <div class={`notice ${check.problem ? 'notice-error' : 'notice-ok'}`} role="status" data-testid="audit-check">
+          {check.problem ? t('audit.broken', { seq: check.firstBroken ?? '?', problem: check.problem }) : t('audit.intact', { n: check.entries })}
+        </div>
+      )}
+      <table class="table">
+        <thead>
+          <tr>
+            <th>#</th>
+            <th>{t('audit.when')}</th>
+            <th>{t('audit.who')}</th>
+            <th>{t('audit.what')}</th>
+            <th>{t('access.purpose')}</th>
+          </tr>
+        </thead>
+        <tbody>
+          {entries.map((e) => (
+            <tr>
+              <td class="num">{e.seq}</td>
+              <td>{formatShort(e.at, lang)}</td>
+              <td>{e.actor}</td>
+              <td>{t(`action.${e.action}` as 'action.open-trace')}</td>
+              <td>{e.purpose}</td>
+            </tr>
+          ))}
+        </tbody>
+      </table>
+    </Card>
+  );
+}

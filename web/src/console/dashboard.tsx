@@ -1,0 +1,123 @@
+import type { JSX } from 'preact';
+import { useEffect, useRef, useState } from 'preact/hooks';
+import { BarController, BarElement, CategoryScale, Chart, Legend, LinearScale, LineController, LineElement, PointElement, Tooltip, type ChartConfiguration } from 'chart.js';
+import { api } from '../shared/api.js';
+import { ColourIcon } from '../shared/colour.js';
+import { useLang, useT } from '../shared/i18n.js';
+import type { StaffSession } from '../shared/staff-session.js';
+import { Card, ErrorNotice } from '../shared/ui.js';
+
+Chart.register(LineController, BarController, LineElement, BarElement, PointElement, CategoryScale, LinearScale, Legend, Tooltip);
+
+type Counts = Record<'green' | 'yellow' | 'red' | 'gray', number>;
+interface Dashboard {
+  generatedAt: string;
+  coloursByRegion: { region: string; regionName: string; counts: Counts }[];
+  colourHistory: { date: string; counts: Counts }[];
+  scansPerHour: { hour: string; scans: number; admitted: number }[];
+  quarantinesEnding: { date: string; residents: number }[];
+}
+
+const COLOURS = ['green', 'yellow', 'red', 'gray'] as const;
+const HUES: Record<string, string> = { green: '#1b8a3c', yellow: '#d9a400', red: '#c62828', gray: '#6b7280' };
+// Each series also differs in dash and point shape, so the chart reads without telling hues apart.
+const DASH: Record<string, number[]> = { green: [], yellow: [8, 4], red: [2, 3], gray: [12, 4, 2, 4] };
+const POINT: Record<string, 'circle' | 'triangle' | 'rectRot' | 'rect'> = { green: 'circle', yellow: 'triangle', red: 'rectRot', gray: 'rect' };
+
+function ChartCanvas({ config, label }: { config: ChartConfiguration; label: string }): JSX.Element {
+  const canvas = useRef<HTMLCanvasElement>(null);
+  useEffect(() => {
+    const chart = new Chart(canvas.current!, config);
+    return () => chart.destroy();
+  }, [JSON.stringify(config.data)]);
+  return (
+    <div class="chart">
+      <canvas ref={canvas} role="img" aria-label={label} />
+    </div>
+  );
+}
+
+export function DashboardView({ session }: { session: StaffSession }): JSX.Element {
+  const t = useT();
+  const lang = useLang();
+  const [data, setData] = useState<Dashboard | null>(null);
+  const [region, setRegion] = useState('');
+  const [error, setError] = useState<unknown>(null);
+  useEffect(() => {
+    api<Dashboard>('GET', `/api/v1/dashboard${region ? `?region=${region}` : ''}`, { token: session.token }).then(setData, setError);
+  }, [region]);
+  if (!data) return <Card title={t('console.dashboard')}>{error ? <ErrorNotice error={error} /> : <p class="muted">{t('common.loading')}</p>}</Card>;
+  const day = (d: string) => new Intl.DateTimeFormat(lang, { month: 'numeric', day: 'numeric', timeZone: 'Asia/Shanghai' }).format(new Date(`${d}T12:00:00+08:00`));
+  const hour = (h: string) => new Intl.DateTimeFormat(lang, { hour: '2-digit', minute: '2-digit', timeZone: 'Asia/Shanghai' }).format(new Date(h));
+  return (
+    <>
+      <Card title={t('dashboard.byRegion')}>
+        <table class="table" data-testid="colours-by-region">
+          <thead>
+            <tr>
+              <th>{t('dashboard.region')}</th>
+              {COLOURS.map((c) => (
+                <th class="num" title={t(`colour.${c}`)}>
+                  <ColourIcon colour={c} size={20} />
+                  <span class="sr-only">{t(`colour.${c}`)}</span>
+                </th>
+              ))}
+            </tr>
+          </thead>
+          <tbody>
+            {data.coloursByRegion.map((r) => (
+              <tr class={region === r.region ? 'selected' : ''} onClick={() => setRegion(region === r.region ? '' : r.region)}>
+                <td>
+                  {r.regionName} <code>{r.region}</code>
+                </td>
+                {COLOURS.map((c) => (
+                  <td class="num">{r.counts[c]}</td>
+                ))}
+              </tr>
+            ))}
+          </tbody>
+        </table>
+        <p class="muted small">{t('dashboard.pickRegion')}</p>
+      </Card>
+      <Card title={`${t('dashboard.overTime')}${region ? ` · ${data.coloursByRegion.find((r) => r.region === region)?.regionName ?? region}` : ''}`}>
+        <ChartCanvas
+          label={t('dashboard.overTime')}
+          config={{
+            type: 'line',
+            data: {
+              labels: data.colourHistory.map((h) => day(h.date)),
+              datasets: COLOURS.map((c) => ({ label: t(`colour.${c}`), data: data.colourHistory.map((h) => h.counts[c]), borderColor: HUES[c], backgroundColor: HUES[c], borderDash: DASH[c], pointStyle: POINT[c], pointRadius: 4 })),
+            },
+            options: { responsive: true, maintainAspectRatio: false, animation: false, scales: { y: { beginAtZero: true, ticks: { precision: 0 } } } },
+          }}
+        />
+      </Card>
+      <Card title={t('dashboard.scansPerHour')}>
+        <ChartCanvas
+          label={t('dashboard.scansPerHour')}
+          config={{
+            type: 'bar',
+            data: {
+              labels: data.scansPerHour.map((h) => hour(h.hour)),
+              datasets: [
+                { label: t('dashboard.scans'), data: data.scansPerHour.map((h) => h.scans), backgroundColor: '#2563eb' },
+                { label: t('dashboard.admitted'), data: data.scansPerHour.map((h) => h.admitted), backgroundColor: '#93c5fd' },
+              ],
+            },
+            options: { responsive: true, maintainAspectRatio: false, animation: false, scales: { y: { beginAtZero: true, ticks: { precision: 0 } } } },
+          }}
+        />
+      </Card>
+      <Card title={t('dashboard.quarantinesEnding')}>
+        <ChartCanvas
+          label={t('dashboard.quarantinesEnding')}
+          config={{
+            type: 'bar',
+            data: { labels: data.quarantinesEnding.map((q) => day(q.date)), datasets: [{ label: t('dashboard.residents'), data: data.quarantinesEnding.map((q) => q.residents), backgroundColor: '#1b8a3c' }] },
+            options: { responsive: true, maintainAspectRatio: false, animation: false, scales: { y: { beginAtZero: true, ticks: { precision: 0 } } } },
+          }}
+        />
+      </Card>
+    </>
+  );
+}

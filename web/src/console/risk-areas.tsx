@@ -1,0 +1,124 @@
+import type { JSX } from 'preact';
+import { useEffect, useState } from 'preact/hooks';
+import { api } from '../shared/api.js';
+import { formatDateTime, isoToLocalInput, localInputToIso } from '../shared/format.js';
+import { useLang, useT } from '../shared/i18n.js';
+import { RegionPicker } from '../shared/region-picker.js';
+import type { StaffSession } from '../shared/staff-session.js';
+import { Card, ErrorNotice, Field, fieldError, useAction } from '../shared/ui.js';
+
+interface RiskArea {
+  id: string;
+  region: string | null;
+  regionName: string | null;
+  country: string | null;
+  level: string;
+  from: string;
+  to: string | null;
+}
+
+export function RiskAreasView({ session }: { session: StaffSession }): JSX.Element {
+  const t = useT();
+  const lang = useLang();
+  const [areas, setAreas] = useState<RiskArea[]>([]);
+  const [form, setForm] = useState({ where: 'region', region: '', country: '', level: 'high', from: isoToLocalInput(Date.now()), to: '' });
+  const [outcome, setOutcome] = useState<{ redecided: number; colourChanges: number } | null>(null);
+  const load = () => api<RiskArea[]>('GET', '/api/v1/risk-areas').then(setAreas, () => undefined);
+  useEffect(() => void load(), []);
+  const submit = useAction(async () => {
+    const body = { ...(form.where === 'region' ? { region: form.region } : { country: form.country }), level: form.level, from: localInputToIso(form.from), ...(form.to ? { to: localInputToIso(form.to) } : {}) };
+    setOutcome(await api('POST', '/api/v1/risk-areas', { token: session.token, body }));
+    await load();
+  });
+  const end = useAction(async (a: RiskArea) => {
+    setOutcome(await api('POST', '/api/v1/risk-areas', { token: session.token, body: { ...(a.region ? { region: a.region } : { country: a.country }), level: a.level, from: a.from, to: new Date().toISOString() } }));
+    await load();
+  });
+  return (
+    <>
+      <Card title={t('risk.add')}>
+        <form
+          onSubmit={(e) => {
+            e.preventDefault();
+            void submit.run();
+          }}
+        >
+          <div class="segmented">
+            <button type="button" class={form.where === 'region' ? 'active' : ''} onClick={() => setForm({ ...form, where: 'region' })}>
+              {t('declare.inChina')}
+            </button>
+            <button type="button" class={form.where === 'country' ? 'active' : ''} onClick={() => setForm({ ...form, where: 'country' })}>
+              {t('declare.abroad')}
+            </button>
+          </div>
+          {form.where === 'region' ? (
+            <Field label={t('risk.region')} error={fieldError(submit.error, 'region')}>
+              <RegionPicker id="risk-region" value={form.region} onChange={(region) => setForm({ ...form, region })} />
+            </Field>
+          ) : (
+            <Field label={t('declare.country')} error={fieldError(submit.error, 'country')}>
+              <input maxLength={3} value={form.country} onInput={(e) => setForm({ ...form, country: e.currentTarget.value.toUpperCase() })} />
+            </Field>
+          )}
+          <Field label={t('risk.level')}>
+            <select name="level" value={form.level} onChange={(e) => setForm({ ...form, level: e.currentTarget.value })}>
+              {['high', 'medium', 'low'].map((l) => (
+                <option value={l}>{t(`risk.${l}` as 'risk.high')}</option>
+              ))}
+            </select>
+          </Field>
+          <div class="row">
+            <Field label={t('risk.from')} error={fieldError(submit.error, 'from')}>
+              <input type="datetime-local" name="from" required value={form.from} onInput={(e) => setForm({ ...form, from: e.currentTarget.value })} />
+            </Field>
+            <Field label={t('risk.to')} hint={t('risk.toHint')} error={fieldError(submit.error, 'to')}>
+              <input type="datetime-local" name="to" value={form.to} onInput={(e) => setForm({ ...form, to: e.currentTarget.value })} />
+            </Field>
+          </div>
+          <ErrorNotice error={submit.error} />
+          <button class="primary" type="submit" disabled={submit.busy}>
+            {t('risk.submit')}
+          </button>
+        </form>
+        {outcome && (
+          <div class="notice notice-ok" role="status" data-testid="risk-outcome">
+            {t('risk.outcome', { redecided: outcome.redecided, changes: outcome.colourChanges })}
+          </div>
+        )}
+      </Card>
+      <Card title={t('risk.listed')}>
+        <ErrorNotice error={end.error} />
+        <table class="table">
+          <thead>
+            <tr>
+              <th>{t('risk.region')}</th>
+              <th>{t('risk.level')}</th>
+              <th>{t('risk.from')}</th>
+              <th>{t('risk.to')}</th>
+              <th />
+            </tr>
+          </thead>
+          <tbody>
+            {areas.map((a) => (
+              <tr>
+                <td>{a.regionName ?? a.country ?? a.region}</td>
+                <td>
+                  <span class={`level level-${a.level}`}>{t(`risk.${a.level}` as 'risk.high')}</span>
+                </td>
+                <td>{formatDateTime(a.from, lang)}</td>
+                <td>{a.to ? formatDateTime(a.to, lang) : t('risk.ongoing')}</td>
+                <td>
+                  {!a.to && (
+                    <button type="button" class="link" onClick={() => void end.run(a)}>
+                      {t('risk.end')}
+                    </button>
+                  )}
+                </td>
+              </tr>
+            ))}
+          </tbody>
+        </table>
+      </Card>
+    </>
+  );
+}

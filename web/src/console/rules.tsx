@@ -1,0 +1,163 @@
+import type { JSX } from 'preact';
+import { useEffect, useState } from 'preact/hooks';
+import { api } from '../shared/api.js';
+import { ColourBadge } from '../shared/colour.js';
+import { formatDateTime } from '../shared/format.js';
+import { useLang, useT } from '../shared/i18n.js';
+import type { StaffSession } from '../shared/staff-session.js';
+import { Card, ErrorNotice, useAction } from '../shared/ui.js';
+import { diffRules, type RuleLike } from './rule-diff.js';
+
+interface RuleSet {
+  region: string;
+  version: number;
+  publishedAt: string;
+  rules: (RuleLike & { outcome: { colour: string }; description: { 'zh-CN': string; en: string } })[];
+}
+
+interface Preview {
+  evaluated: number;
+  complete: boolean;
+  wouldChange: number;
+  transitions: { from: string; to: string; residents: number }[];
+}
+
+function Diff({ before, after }: { before: RuleSet; after: RuleSet }): JSX.Element {
+  const t = useT();
+  const changes = diffRules(before.rules, after.rules);
+  if (changes.length === 0) return <p>{t('rules.noChanges')}</p>;
+  return (
+    <ul class="diff" data-testid="rule-diff">
+      {changes.map((c) => (
+        <li class={`diff-${c.change}`}>
+          <strong>
+            {c.change === 'added' ? '+' : c.change === 'removed' ? '−' : '~'} {c.id}
+          </strong>{' '}
+          <span class="muted">{t(`rules.change.${c.change}`)}</span>
+          {c.fields.map((f) => (
+            <div class="diff-field">
+              <code>{f.field}</code>
+              <pre class="before">{f.before}</pre>
+              <pre class="after">{f.after}</pre>
+            </div>
+          ))}
+        </li>
+      ))}
+    </ul>
+  );
+}
+
+export function RulesView({ session }: { session: StaffSession }): JSX.Element {
+  const t = useT();
+  const lang = useLang();
+  const [region, setRegion] = useState('CN');
+  const [history, setHistory] = useState<RuleSet[]>([]);
+  const [pair, setPair] = useState<[number, number] | null>(null);
+  const [draft, setDraft] = useState('');
+  const [preview, setPreview] = useState<Preview | null>(null);
+  const [published, setPublished] = useState<RuleSet | null>(null);
+  const [error, setError] = useState<unknown>(null);
+  const load = (r: string) =>
+    api<{ ruleSets: RuleSet[] }>('GET', `/api/v1/rules?region=${r}`).then(
+      ({ ruleSets }) => {
+        setHistory(ruleSets);
+        setError(null);
+        if (ruleSets.length > 1) setPair([ruleSets[1]!.version, ruleSets[0]!.version]);
+        else setPair(null);
+        if (ruleSets[0]) setDraft(JSON.stringify({ region: ruleSets[0].region, rules: ruleSets[0].rules }, null, 2));
+      },
+      (e: unknown) => {
+        setHistory([]);
+        setError(e);
+      },
+    );
+  useEffect(() => void load(region), []);
+  const parseDraft = () => JSON.parse(draft) as unknown;
+  const runPreview = useAction(async () => {
+    setPublished(null);
+    setPreview(await api<Preview>('POST', '/api/v1/rules/preview', { token: session.token, body: parseDraft() }));
+  });
+  const publish = useAction(async () => {
+    setPublished(await api<RuleSet>('POST', '/api/v1/rules', { token: session.token, body: parseDraft() }));
+    setPreview(null);
+    await load(region);
+  });
+  const byVersion = (v: number) => history.find((h) => h.version === v);
+  const current = history[0];
+  return (
+    <>
+      <Card title={t('rules.title')}>
+        <form
+          class="row"
+          onSubmit={(e) => {
+            e.preventDefault();
+            void load(region);
+          }}
+        >
+          <input value={region} onInput={(e) => setRegion(e.currentTarget.value.trim())} placeholder="CN / 330000 / 330100" />
+          <button type="submit" class="secondary">
+            {t('rules.load')}
+          </button>
+        </form>
+        <ErrorNotice error={error} />
+        {current && (
+          <>
+            <p class="muted">{t('rules.current', { region: current.region, version: current.version, date: formatDateTime(current.publishedAt, lang) })}</p>
+            <ul class="list">
+              {current.rules.map((r) => (
+                <li>
+                  <ColourBadge colour={r.outcome.colour} /> <span>{r.description[lang]}</span> <code class="muted">{r.id}</code>
+                </li>
+              ))}
+            </ul>
+          </>
+        )}
+      </Card>
+      {history.length > 1 && pair && (
+        <Card title={t('rules.diff')}>
+          <div class="row">
+            {[0, 1].map((side) => (
+              <select value={pair[side]} onChange={(e) => setPair(side === 0 ? [Number(e.currentTarget.value), pair[1]] : [pair[0], Number(e.currentTarget.value)])}>
+                {history.map((h) => (
+                  <option value={h.version}>{t('rules.version', { version: h.version, date: formatDateTime(h.publishedAt, lang) })}</option>
+                ))}
+              </select>
+            ))}
+          </div>
+          {byVersion(pair[0]) && byVersion(pair[1]) && <Diff before={byVersion(pair[0])!} after={byVersion(pair[1])!} />}
+        </Card>
+      )}
+      {session.role === 'authority' && (
+        <Card title={t('rules.edit')}>
+          <p class="muted">{t('rules.editIntro')}</p>
+          <textarea class="code-editor" rows={16} spellcheck={false} value={draft} onInput={(e) => (setDraft(e.currentTarget.value), setPreview(null))} />
+          <div class="row">
+            <button type="button" class="secondary" onClick={() => void runPreview.run()} disabled={runPreview.busy}>
+              {t('rules.preview')}
+            </button>
+            <button type="button" class="primary" onClick={() => void publish.run()} disabled={!preview || publish.busy}>
+              {t('rules.publish')}
+            </button>
+          </div>
+          <ErrorNotice error={runPreview.error ?? publish.error} />
+          {preview && (
+            <div class="notice notice-info" data-testid="rule-preview">
+              <p>
+                <strong>{t('rules.impact', { n: preview.wouldChange, evaluated: preview.evaluated })}</strong>
+                {!preview.complete && <span> {t('rules.impactPartial')}</span>}
+              </p>
+              <ul>
+                {preview.transitions.map((tr) => (
+                  <li>
+                    <ColourBadge colour={tr.from} /> → <ColourBadge colour={tr.to} /> {t('rules.residents', { n: tr.residents })}
+                  </li>
+                ))}
+              </ul>
+            </div>
+          )}
+          {published && <div class="notice notice-ok">{t('rules.published', { version: published.version })}</div>}
+        </Card>
+      )}
+    </>
+  );
+}

@@ -1,0 +1,212 @@
+import type { JSX } from 'preact';
+import { useEffect, useState } from 'preact/hooks';
+import { api } from '../shared/api.js';
+import { ColourBadge } from '../shared/colour.js';
+import { formatDateTime } from '../shared/format.js';
+import { useLang, useT } from '../shared/i18n.js';
+import { Card, ErrorNotice, Field, fieldError, useAction } from '../shared/ui.js';
+import type { Session } from './session.js';
+import { emptyIdentity, IdentityFields, identityBody } from './sign-in-screens.js';
+import { RELATIONSHIPS, type Appeal, type AuditEntry, type ResidentSummary } from './types.js';
+
+/** Household members without a phone, whose codes this phone shows. */
+export function HouseholdScreen({ session, onShow }: { session: Session; onShow: (d: ResidentSummary) => void }): JSX.Element {
+  const t = useT();
+  const [dependents, setDependents] = useState<ResidentSummary[]>([]);
+  const [adding, setAdding] = useState(false);
+  const [identity, setIdentity] = useState(emptyIdentity);
+  const [relationship, setRelationship] = useState('grandparent');
+  const load = () => api<ResidentSummary[]>('GET', `/api/v1/residents/${session.residentId}/dependents`, { token: session.token }).then(setDependents, () => undefined);
+  useEffect(() => void load(), []);
+  const add = useAction(async () => {
+    await api('POST', `/api/v1/residents/${session.residentId}/dependents`, { token: session.token, body: { ...identityBody(identity), relationship } });
+    setAdding(false);
+    setIdentity(emptyIdentity());
+    await load();
+  });
+  return (
+    <Card title={t('household.title')}>
+      <p class="muted">{t('household.intro')}</p>
+      {dependents.length === 0 && <p>{t('household.none')}</p>}
+      <ul class="list">
+        {dependents.map((d) => (
+          <li>
+            <div>
+              <strong>{d.maskedName}</strong> <span class="muted">{t(`relationship.${d.relationship ?? 'other'}` as 'relationship.other')}</span>
+              <div class="muted small">{d.maskedIdNumber}</div>
+            </div>
+            <button type="button" class="secondary" onClick={() => onShow(d)}>
+              {t('household.showCode')}
+            </button>
+          </li>
+        ))}
+      </ul>
+      {adding ? (
+        <form
+          onSubmit={(e) => {
+            e.preventDefault();
+            void add.run();
+          }}
+        >
+          <IdentityFields value={identity} onChange={setIdentity} error={add.error} />
+          <Field label={t('field.relationship')} error={fieldError(add.error, 'relationship')}>
+            <select value={relationship} onChange={(e) => setRelationship(e.currentTarget.value)}>
+              {RELATIONSHIPS.map((r) => (
+                <option value={r}>{t(`relationship.${r}`)}</option>
+              ))}
+            </select>
+          </Field>
+          <ErrorNotice error={add.error} />
+          <button class="primary wide" type="submit" disabled={add.busy}>
+            {t('household.add')}
+          </button>
+        </form>
+      ) : (
+        <button type="button" class="secondary" onClick={() => setAdding(true)}>
+          + {t('household.add')}
+        </button>
+      )}
+    </Card>
+  );
+}
+
+/** My data: take a copy of everything held about me, or delete it all. */
+export function MyDataScreen({ session, onDeleted }: { session: Session; onDeleted: () => void }): JSX.Element {
+  const t = useT();
+  const [me, setMe] = useState<ResidentSummary | null>(null);
+  const [confirming, setConfirming] = useState(false);
+  useEffect(() => void api<ResidentSummary>('GET', `/api/v1/residents/${session.residentId}`, { token: session.token }).then(setMe, () => undefined), []);
+  const exportData = useAction(async () => {
+    const data = await api<unknown>('GET', `/api/v1/residents/${session.residentId}/export`, { token: session.token });
+    const url = URL.createObjectURL(new Blob([JSON.stringify(data, null, 2)], { type: 'application/json' }));
+    const a = document.createElement('a');
+    a.href = url;
+    a.download = `healthcode-my-data-${new Date().toISOString().slice(0, 10)}.json`;
+    a.click();
+    URL.revokeObjectURL(url);
+  });
+  const remove = useAction(async () => {
+    await api('DELETE', `/api/v1/residents/${session.residentId}`, { token: session.token });
+    onDeleted();
+  });
+  return (
+    <Card title={t('data.title')}>
+      {me && (
+        <dl class="facts">
+          <dt>{t('field.name')}</dt>
+          <dd>{me.maskedName}</dd>
+          <dt>{t('field.idNumber')}</dt>
+          <dd>{me.maskedIdNumber}</dd>
+          <dt>{t('field.phone')}</dt>
+          <dd>{me.maskedPhone ?? '—'}</dd>
+          <dt>{t('field.addressRegion')}</dt>
+          <dd>{me.regionName}</dd>
+        </dl>
+      )}
+      <p class="muted">{t('data.exportIntro')}</p>
+      <button type="button" class="secondary" onClick={() => void exportData.run()} disabled={exportData.busy}>
+        {t('data.export')}
+      </button>
+      <ErrorNotice error={exportData.error} />
+      <hr />
+      <p class="muted">{t('data.deleteIntro')}</p>
+      {confirming ? (
+        <div class="confirm">
+          <p>
+            <strong>{t('data.deleteConfirm')}</strong>
+          </p>
+          <button type="button" class="danger" onClick={() => void remove.run()} disabled={remove.busy}>
+            {t('data.deleteYes')}
+          </button>
+          <button type="button" class="link" onClick={() => setConfirming(false)}>
+            {t('common.cancel')}
+          </button>
+        </div>
+      ) : (
+        <button type="button" class="danger-outline" onClick={() => setConfirming(true)}>
+          {t('data.delete')}
+        </button>
+      )}
+      <ErrorNotice error={remove.error} />
+    </Card>
+  );
+}
+
+/** Who read my data, when, and for what purpose: every entry of the audit log that concerns me. */
+export function AccessLogScreen({ session }: { session: Session }): JSX.Element {
+  const t = useT();
+  const lang = useLang();
+  const [entries, setEntries] = useState<AuditEntry[] | null>(null);
+  const [error, setError] = useState<unknown>(null);
+  useEffect(() => void api<AuditEntry[]>('GET', `/api/v1/residents/${session.residentId}/access-log`, { token: session.token }).then(setEntries, setError), []);
+  return (
+    <Card title={t('access.title')}>
+      <p class="muted">{t('access.intro')}</p>
+      <ErrorNotice error={error} />
+      {entries?.length === 0 && <p>{t('access.none')}</p>}
+      <ul class="list">
+        {entries?.map((e) => (
+          <li class="stacked">
+            <strong>{t(`action.${e.action}` as 'action.open-trace')}</strong>
+            <span>{e.actor}</span>
+            <span class="muted">
+              {formatDateTime(e.at, lang)} · {t('access.purpose')}: {e.purpose}
+            </span>
+          </li>
+        ))}
+      </ul>
+    </Card>
+  );
+}
+
+/** Appeal against the current colour; answers come back here and by SMS. */
+export function AppealScreen({ session, subjectId }: { session: Session; subjectId: string }): JSX.Element {
+  const t = useT();
+  const lang = useLang();
+  const [appeals, setAppeals] = useState<Appeal[]>([]);
+  const [message, setMessage] = useState('');
+  const load = () => api<Appeal[]>('GET', `/api/v1/residents/${subjectId}/appeals`, { token: session.token }).then(setAppeals, () => undefined);
+  useEffect(() => void load(), [subjectId]);
+  const submit = useAction(async () => {
+    await api('POST', `/api/v1/residents/${subjectId}/appeals`, { token: session.token, body: { message } });
+    setMessage('');
+    await load();
+  });
+  const open = appeals.some((a) => a.status === 'open');
+  return (
+    <Card title={t('appeal.title')}>
+      <p class="muted">{t('appeal.intro')}</p>
+      {!open && (
+        <form
+          onSubmit={(e) => {
+            e.preventDefault();
+            void submit.run();
+          }}
+        >
+          <Field label={t('appeal.message')} error={fieldError(submit.error, 'message')}>
+            <textarea name="message" rows={5} required minLength={5} maxLength={2000} value={message} onInput={(e) => setMessage(e.currentTarget.value)} />
+          </Field>
+          <ErrorNotice error={submit.error} />
+          <button class="primary wide" type="submit" disabled={submit.busy}>
+            {t('appeal.submit')}
+          </button>
+        </form>
+      )}
+      <ul class="list">
+        {appeals.map((a) => (
+          <li class="stacked" data-appeal={a.status}>
+            <div>
+              <ColourBadge colour={a.colour} /> <span class="muted">{formatDateTime(a.createdAt, lang)}</span> · <strong>{t(`appeal.status.${a.status}` as 'appeal.status.open')}</strong>
+            </div>
+            <p>{a.message}</p>
+            {a.response && (
+              <p class="answer">
+                <strong>{t('appeal.answer')}</strong> {a.response}
+              </p>
+            )}
+          </li>
+        ))}
+      </ul>
+    </Card>
+  );
+}

@@ -1,0 +1,79 @@
+import type { JSX } from 'preact';
+import { useEffect, useRef, useState } from 'preact/hooks';
+import QRCode from 'qrcode';
+import { api } from '../shared/api.js';
+import { ColourBadge } from '../shared/colour.js';
+import { formatDate, formatTime } from '../shared/format.js';
+import { useLang, useT } from '../shared/i18n.js';
+import { ErrorNotice } from '../shared/ui.js';
+import type { Session } from './session.js';
+import type { CodeView } from './types.js';
+
+/** Refresh this long before the code expires, so a guard never scans a stale one. */
+const REFRESH_BEFORE_MS = 30_000;
+
+export function CodeScreen({ session, subjectId, subjectLabel, onWhy }: { session: Session; subjectId: string; subjectLabel: string | null; onWhy: (code: CodeView) => void }): JSX.Element {
+  const t = useT();
+  const lang = useLang();
+  const [code, setCode] = useState<CodeView | null>(null);
+  const [error, setError] = useState<unknown>(null);
+  const [now, setNow] = useState(Date.now());
+  const canvas = useRef<HTMLCanvasElement>(null);
+
+  const load = async () => {
+    try {
+      setCode(await api<CodeView>('GET', `/api/v1/residents/${subjectId}/code`, { token: session.token }));
+      setError(null);
+    } catch (e) {
+      setError(e);
+    }
+  };
+
+  useEffect(() => {
+    setCode(null);
+    void load();
+  }, [subjectId]);
+
+  useEffect(() => {
+    const timer = setInterval(() => setNow(Date.now()), 1000);
+    return () => clearInterval(timer);
+  }, []);
+
+  useEffect(() => {
+    if (code && Date.parse(code.expiresAt) - now < REFRESH_BEFORE_MS) void load();
+  }, [now, code]);
+
+  useEffect(() => {
+    if (code && canvas.current) void QRCode.toCanvas(canvas.current, code.token, { errorCorrectionLevel: 'M', margin: 2, width: 300, color: { dark: '#111111', light: '#ffffff' } });
+  }, [code?.token]);
+
+  if (!code) return <div class="card">{error ? <ErrorNotice error={error} /> : <p class="muted">{t('common.loading')}</p>}</div>;
+  const left = Math.max(0, Math.round((Date.parse(code.expiresAt) - now) / 1000));
+  return (
+    <div class={`code-card code-${code.colour}`} data-testid="code-card" data-colour={code.colour}>
+      {subjectLabel && <p class="acting-for">{t('code.actingFor', { name: subjectLabel })}</p>}
+      <div class="code-head">
+        <ColourBadge colour={code.colour} size="large" />
+        <div class="code-name">{code.maskedName}</div>
+      </div>
+      <div class="qr-frame">
+        <canvas ref={canvas} aria-label={t('code.qrLabel')} data-token={code.token} />
+      </div>
+      <div class="code-clock" aria-live="off">
+        <span class="live-time">{formatTime(new Date(now).toISOString(), lang)}</span>
+        <span class="countdown" data-testid="countdown">
+          {t('code.refreshIn', { time: `${Math.floor(left / 60)}:${String(left % 60).padStart(2, '0')}` })}
+        </span>
+      </div>
+      {code.colour !== 'green' && (
+        <p class="green-on" data-testid="green-on">
+          {code.greenOn ? t('code.greenOn', { date: formatDate(code.greenOn, lang) }) : code.greenOnNote === 'needs-action' ? t('code.needsAction') : t('code.noGreenOn')}
+        </p>
+      )}
+      <button type="button" class="primary wide" onClick={() => onWhy(code)}>
+        {t('code.why')}
+      </button>
+      <ErrorNotice error={error} />
+    </div>
+  );
+}

@@ -1,0 +1,148 @@
+import { render, type JSX } from 'preact';
+import { useEffect, useState } from 'preact/hooks';
+import '../shared/styles.css';
+import { I18n, useT, type MessageKey } from '../shared/i18n.js';
+import { Shell } from '../shared/ui.js';
+import { AccessLogScreen, AppealScreen, HouseholdScreen, MyDataScreen } from './account-screens.js';
+import { CodeScreen } from './code-screen.js';
+import { CheckInScreen, DeclareScreen } from './health-forms.js';
+import { savedSession, saveSession, type Session } from './session.js';
+import { RegisterScreen, SignInScreen } from './sign-in-screens.js';
+import type { CodeView, ResidentSummary } from './types.js';
+import { WhyScreen } from './why-screen.js';
+
+type Route = 'code' | 'why' | 'declare' | 'check-in' | 'household' | 'data' | 'access' | 'appeal' | 'register' | 'sign-in';
+const ROUTES: Route[] = ['code', 'why', 'declare', 'check-in', 'household', 'data', 'access', 'appeal', 'register', 'sign-in'];
+
+function currentRoute(): Route {
+  const r = location.hash.replace(/^#\/?/, '').split('?')[0] as Route;
+  return ROUTES.includes(r) ? r : 'code';
+}
+
+const TABS: { route: Route; label: MessageKey; icon: string }[] = [
+  { route: 'code', label: 'nav.code', icon: '▦' },
+  { route: 'declare', label: 'nav.declare', icon: '✎' },
+  { route: 'check-in', label: 'nav.checkIn', icon: '✓' },
+  { route: 'household', label: 'nav.household', icon: '⌂' },
+  { route: 'data', label: 'nav.me', icon: '☰' },
+];
+
+function ResidentApp(): JSX.Element {
+  const t = useT();
+  const [route, setRoute] = useState<Route>(currentRoute);
+  const [session, setSession] = useState<Session | null>(() => savedSession());
+  const [subject, setSubject] = useState<{ id: string; label: string } | null>(null);
+  const [why, setWhy] = useState<CodeView | null>(null);
+  const [phone, setPhone] = useState('');
+
+  useEffect(() => {
+    const onHash = () => setRoute(currentRoute());
+    addEventListener('hashchange', onHash);
+    return () => removeEventListener('hashchange', onHash);
+  }, []);
+  const go = (r: Route) => {
+    location.hash = `#/${r}`;
+  };
+  const signOut = () => {
+    saveSession(null);
+    setSession(null);
+    setSubject(null);
+    go('sign-in');
+  };
+
+  if (!session || route === 'register' || route === 'sign-in') {
+    return (
+      <Shell title={t('app.resident')}>
+        {route === 'register' ? (
+          <RegisterScreen
+            onRegistered={(p) => {
+              setPhone(p);
+              go('sign-in');
+            }}
+          />
+        ) : (
+          <SignInScreen
+            key={phone}
+            initialPhone={phone}
+            onSignedIn={(s) => {
+              saveSession(s);
+              setSession(s);
+              go('code');
+            }}
+          />
+        )}
+      </Shell>
+    );
+  }
+
+  const subjectId = subject?.id ?? session.residentId;
+  let screen: JSX.Element;
+  switch (route) {
+    case 'why':
+      screen = why ? <WhyScreen session={session} subjectId={subjectId} code={why} /> : <CodeScreen session={session} subjectId={subjectId} subjectLabel={subject?.label ?? null} onWhy={(c) => (setWhy(c), go('why'))} />;
+      break;
+    case 'declare':
+      screen = <DeclareScreen session={session} subjectId={subjectId} onDone={() => go('code')} />;
+      break;
+    case 'check-in':
+      screen = <CheckInScreen session={session} subjectId={subjectId} />;
+      break;
+    case 'household':
+      screen = <HouseholdScreen session={session} onShow={(d) => (setSubject({ id: d.id, label: d.maskedName }), go('code'))} />;
+      break;
+    case 'data':
+      screen = (
+        <>
+          <nav class="menu">
+            <a href="#/access">{t('access.title')}</a>
+            <a href="#/appeal">{t('appeal.title')}</a>
+            <button type="button" class="link" onClick={signOut}>
+              {t('common.signOut')}
+            </button>
+          </nav>
+          <MyDataScreen session={session} onDeleted={signOut} />
+        </>
+      );
+      break;
+    case 'access':
+      screen = <AccessLogScreen session={session} />;
+      break;
+    case 'appeal':
+      screen = <AppealScreen session={session} subjectId={subjectId} />;
+      break;
+    default:
+      screen = <CodeScreen session={session} subjectId={subjectId} subjectLabel={subject?.label ?? null} onWhy={(c) => (setWhy(c), go('why'))} />;
+  }
+  return (
+    <Shell
+      title={t('app.resident')}
+      actions={
+        subject && (
+          <button type="button" class="chip" onClick={() => setSubject(null)} title={t('code.backToMe')}>
+            {subject.label} ✕
+          </button>
+        )
+      }
+    >
+      {screen}
+      <nav class="tabbar">
+        {TABS.map((tab) => (
+          <a href={`#/${tab.route}`} class={route === tab.route || (tab.route === 'data' && (route === 'access' || route === 'appeal')) ? 'active' : ''} data-tab={tab.route}>
+            <span aria-hidden="true">{tab.icon}</span>
+            {t(tab.label)}
+          </a>
+        ))}
+      </nav>
+    </Shell>
+  );
+}
+
+render(
+  <I18n>
+    <ResidentApp />
+  </I18n>,
+  document.getElementById('app')!,
+);
+
+// Installable and usable on a flaky network: the app shell is cached by the service worker.
+if ('serviceWorker' in navigator && location.protocol !== 'file:') void navigator.serviceWorker.register('/resident/sw.js', { scope: '/resident/' }).catch(() => undefined);

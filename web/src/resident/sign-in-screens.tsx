@@ -1,0 +1,156 @@
+import type { JSX } from 'preact';
+import { useEffect, useState } from 'preact/hooks';
+import { api } from '../shared/api.js';
+import { useT } from '../shared/i18n.js';
+import { RegionPicker } from '../shared/region-picker.js';
+import { Card, ErrorNotice, Field, fieldError, useAction } from '../shared/ui.js';
+import type { Session } from './session.js';
+import { ID_TYPES } from './types.js';
+
+/** Development mode only: the SMS the demo would have sent; production has no such endpoint. */
+async function demoInbox(phone: string): Promise<string | null> {
+  try {
+    return (await api<{ body: string | null }>('GET', `/api/v1/dev/outbox?phone=${encodeURIComponent(phone)}`)).body;
+  } catch {
+    return null;
+  }
+}
+
+export function SignInScreen({ onSignedIn, initialPhone = '' }: { onSignedIn: (s: Session) => void; initialPhone?: string }): JSX.Element {
+  const t = useT();
+  const [phone, setPhone] = useState(initialPhone);
+  const [code, setCode] = useState('');
+  const [sent, setSent] = useState(false);
+  const [demoSms, setDemoSms] = useState<string | null>(null);
+  const request = useAction(async () => {
+    await api('POST', '/api/v1/sign-in/code', { body: { phone } });
+    setSent(true);
+    setDemoSms(await demoInbox(phone));
+  });
+  useEffect(() => {
+    if (initialPhone) void demoInbox(initialPhone).then((sms) => sms && (setSent(true), setDemoSms(sms)));
+  }, [initialPhone]);
+  const verify = useAction(async () => onSignedIn(await api<Session>('POST', '/api/v1/sign-in/session', { body: { phone, code } })));
+  return (
+    <Card title={t('signIn.title')}>
+      <form
+        onSubmit={(e) => {
+          e.preventDefault();
+          void (sent ? verify.run() : request.run());
+        }}
+      >
+        <Field label={t('field.phone')} error={fieldError(request.error, 'phone')}>
+          <input name="phone" type="tel" inputMode="tel" autocomplete="tel" required value={phone} onInput={(e) => setPhone(e.currentTarget.value)} />
+        </Field>
+        {sent && (
+          <Field label={t('signIn.code')} hint={t('signIn.codeHint')} error={fieldError(verify.error, 'code')}>
+            <input name="code" inputMode="numeric" autocomplete="one-time-code" pattern="\d{6}" maxLength={6} required value={code} onInput={(e) => setCode(e.currentTarget.value)} />
+          </Field>
+        )}
+        {demoSms && (
+          <div class="notice notice-info" data-testid="demo-sms">
+            {t('signIn.demoSms')} <q>{demoSms}</q>
+          </div>
+        )}
+        <ErrorNotice error={sent ? verify.error : request.error} />
+        <button class="primary wide" type="submit" disabled={request.busy || verify.busy}>
+          {sent ? t('signIn.submit') : t('signIn.sendCode')}
+        </button>
+        {sent && (
+          <button type="button" class="link" onClick={() => void request.run()}>
+            {t('signIn.resend')}
+          </button>
+        )}
+      </form>
+      <p class="muted">
+        {t('signIn.noAccount')} <a href="#/register">{t('register.title')}</a>
+      </p>
+    </Card>
+  );
+}
+
+export interface IdentityInput {
+  name: string;
+  idType: string;
+  idNumber: string;
+  idCountry: string;
+  address: { region: string; detail: string };
+}
+
+export const emptyIdentity = (): IdentityInput => ({ name: '', idType: 'resident_id', idNumber: '', idCountry: '', address: { region: '', detail: '' } });
+
+/** The identity fields shared by registration and adding a household member. */
+export function IdentityFields({ value, onChange, error }: { value: IdentityInput; onChange: (v: IdentityInput) => void; error: unknown }): JSX.Element {
+  const t = useT();
+  return (
+    <>
+      <Field label={t('field.name')} error={fieldError(error, 'name')}>
+        <input name="name" required autocomplete="name" value={value.name} onInput={(e) => onChange({ ...value, name: e.currentTarget.value })} />
+      </Field>
+      <Field label={t('field.idType')} error={fieldError(error, 'idType')}>
+        <select name="idType" value={value.idType} onChange={(e) => onChange({ ...value, idType: e.currentTarget.value })}>
+          {ID_TYPES.map((type) => (
+            <option value={type}>{t(`idType.${type}`)}</option>
+          ))}
+        </select>
+      </Field>
+      <Field label={t('field.idNumber')} error={fieldError(error, 'idNumber')}>
+        <input name="idNumber" required autocomplete="off" value={value.idNumber} onInput={(e) => onChange({ ...value, idNumber: e.currentTarget.value })} />
+      </Field>
+      {value.idType === 'passport' && (
+        <Field label={t('field.idCountry')} hint={t('field.idCountryHint')} error={fieldError(error, 'idCountry')}>
+          <input name="idCountry" maxLength={3} value={value.idCountry} onInput={(e) => onChange({ ...value, idCountry: e.currentTarget.value.toUpperCase() })} />
+        </Field>
+      )}
+      <Field label={t('field.addressRegion')} error={fieldError(error, 'address.region')}>
+        <RegionPicker value={value.address.region} onChange={(region) => onChange({ ...value, address: { ...value.address, region } })} />
+      </Field>
+      <Field label={t('field.addressDetail')} error={fieldError(error, 'address.detail')}>
+        <input name="addressDetail" required autocomplete="street-address" value={value.address.detail} onInput={(e) => onChange({ ...value, address: { ...value.address, detail: e.currentTarget.value } })} />
+      </Field>
+    </>
+  );
+}
+
+export function identityBody(v: IdentityInput): Record<string, unknown> {
+  return { name: v.name, idType: v.idType, idNumber: v.idNumber.trim(), ...(v.idType === 'passport' && v.idCountry ? { idCountry: v.idCountry } : {}), address: v.address };
+}
+
+export function RegisterScreen({ onRegistered }: { onRegistered: (phone: string) => void }): JSX.Element {
+  const t = useT();
+  const [identity, setIdentity] = useState(emptyIdentity);
+  const [phone, setPhone] = useState('');
+  const [consent, setConsent] = useState(false);
+  const submit = useAction(async () => {
+    await api('POST', '/api/v1/residents', { body: { ...identityBody(identity), phone } });
+    await api('POST', '/api/v1/sign-in/code', { body: { phone } });
+    onRegistered(phone);
+  });
+  return (
+    <Card title={t('register.title')}>
+      <p class="muted">{t('register.why')}</p>
+      <form
+        onSubmit={(e) => {
+          e.preventDefault();
+          void submit.run();
+        }}
+      >
+        <IdentityFields value={identity} onChange={setIdentity} error={submit.error} />
+        <Field label={t('field.phone')} error={fieldError(submit.error, 'phone')}>
+          <input name="phone" type="tel" inputMode="tel" autocomplete="tel" required value={phone} onInput={(e) => setPhone(e.currentTarget.value)} />
+        </Field>
+        <label class="check">
+          <input type="checkbox" name="consent" checked={consent} onChange={(e) => setConsent(e.currentTarget.checked)} required />
+          <span>{t('register.consent')}</span>
+        </label>
+        <ErrorNotice error={submit.error} />
+        <button class="primary wide" type="submit" disabled={submit.busy || !consent}>
+          {t('register.submit')}
+        </button>
+      </form>
+      <p class="muted">
+        {t('register.haveAccount')} <a href="#/sign-in">{t('signIn.title')}</a>
+      </p>
+    </Card>
+  );
+}

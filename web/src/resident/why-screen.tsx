@@ -1,0 +1,99 @@
+import type { JSX } from 'preact';
+import { useEffect, useState } from 'preact/hooks';
+import { api } from '../shared/api.js';
+import { causeText, sourceText } from '../shared/causes.js';
+import { ColourBadge } from '../shared/colour.js';
+import { formatDate, formatDateTime } from '../shared/format.js';
+import { useLang, useT, type Lang, type Translate } from '../shared/i18n.js';
+import { Card } from '../shared/ui.js';
+import type { Session } from './session.js';
+import type { CodeView, FiredRule } from './types.js';
+
+interface HistoryEntry {
+  decidedAt: string;
+  colour: string;
+  cause: string;
+  ruleSet: { region: string; version: number };
+}
+
+/** One piece of evidence in words: which fact, where, from which source, when. */
+function evidenceText(e: FiredRule['evidence'][number], t: Translate, lang: Lang): string {
+  const d = e.detail as { regionName?: string | null; region?: string | null; country?: string | null; hours?: number; riskLevel?: string; kind?: string; status?: string; result?: string; date?: string; value?: unknown };
+  switch (e.fact) {
+    case 'stay':
+      return t('fact.stay', { place: d.regionName ?? d.country ?? d.region ?? '', hours: Math.round(d.hours ?? 0), level: d.riskLevel ? t(`risk.${d.riskLevel}` as 'risk.high') : '' });
+    case 'contact':
+      return t('fact.contact', { kind: d.kind ?? '' });
+    case 'case':
+      return t('fact.case', { status: d.status ?? '' });
+    case 'test':
+      return t('fact.test', { result: d.result ?? '' });
+    case 'check-in':
+      return t('fact.checkIn', { date: d.date ? formatDate(d.date, lang) : '' });
+    case 'resident.phoneVerified':
+      return t('fact.phoneNotVerified');
+    default:
+      return `${e.fact}: ${JSON.stringify(d.value)}`;
+  }
+}
+
+function Evidence({ rule }: { rule: FiredRule }): JSX.Element {
+  const t = useT();
+  const lang = useLang();
+  return (
+    <ul class="evidence">
+      {rule.evidence.map((e) => (
+        <li>
+          {evidenceText(e, t, lang)}
+          {e.source && e.source !== 'check-in' && <span class="muted"> · {t('why.source', { source: sourceText(e.source, t) })}</span>}
+          {e.at && <span class="muted"> · {formatDateTime(e.at, lang)}</span>}
+        </li>
+      ))}
+    </ul>
+  );
+}
+
+export function WhyScreen({ session, subjectId, code }: { session: Session; subjectId: string; code: CodeView }): JSX.Element {
+  const t = useT();
+  const lang = useLang();
+  const [history, setHistory] = useState<HistoryEntry[]>([]);
+  useEffect(() => {
+    api<HistoryEntry[]>('GET', `/api/v1/residents/${subjectId}/decisions`, { token: session.token }).then(setHistory, () => setHistory([]));
+  }, [subjectId]);
+  return (
+    <>
+      <Card title={t('why.title')}>
+        <div class="why-head">
+          <ColourBadge colour={code.colour} />
+          {code.colour !== 'green' && <p data-testid="why-green-on">{code.greenOn ? t('code.greenOn', { date: formatDate(code.greenOn, lang) }) : t('code.needsAction')}</p>}
+        </div>
+        {code.rules.length === 0 && <p>{t('why.noRules')}</p>}
+        {code.rules.map((rule) => (
+          <article class="rule" data-rule={rule.id}>
+            <h3>
+              <ColourBadge colour={rule.colour} /> {rule.description[lang]}
+            </h3>
+            <p>
+              <strong>{t('why.howToClear')}</strong> {rule.howToClear[lang]}
+            </p>
+            {rule.checkIns && <p class="streak">{t('why.streak', { streak: rule.checkIns.streak, required: rule.checkIns.required })}</p>}
+            <Evidence rule={rule} />
+            <p class="muted small">{t('why.ruleRef', { id: rule.id, version: rule.version })}</p>
+          </article>
+        ))}
+        <p class="muted small">
+          {t('why.public', { region: code.ruleSet.region, version: code.ruleSet.version })} <a href={`/api/v1/rules?region=${code.ruleSet.region}`}>{t('why.readRules')}</a>
+        </p>
+      </Card>
+      <Card title={t('why.history')}>
+        <ol class="history">
+          {history.map((h) => (
+            <li>
+              <ColourBadge colour={h.colour} /> <span>{formatDateTime(h.decidedAt, lang)}</span> <span class="muted">{causeText(h.cause, t)}</span>
+            </li>
+          ))}
+        </ol>
+      </Card>
+    </>
+  );
+}

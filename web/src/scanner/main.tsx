@@ -1,0 +1,289 @@
+import { render, type JSX } from 'preact';
+import { useEffect, useRef, useState } from 'preact/hooks';
+import { TokenVerifier, webCryptoVerify } from '../../../src/codes/token-verifier.js';
+import type { TrustList } from '../../../src/codes/trust-list.js';
+import '../shared/styles.css';
+import { api, loadSaved, NetworkError, save } from '../shared/api.js';
+import { ColourIcon } from '../shared/colour.js';
+import { formatDateTime } from '../shared/format.js';
+import { I18n, useLang, useT } from '../shared/i18n.js';
+import { Card, ErrorNotice, Field, fieldError, Shell, useAction } from '../shared/ui.js';
+import { readQr } from './qr-reader.js';
+import { newScanId, ScanQueue } from './scan-queue.js';
+
+interface DeviceSetup {
+  credential: string;
+  deviceId: string;
+  venue: { id: string; name: string; type: string };
+  policy: { allowed: string[] };
+}
+
+/** What the guard sees: colour, validity and masked name, or why the code was refused. Nothing else. */
+interface Result {
+  colour: string | null;
+  maskedName: string | null;
+  validUntil: string | null;
+  admitted: boolean;
+  reason: string;
+  method: 'qr' | 'id-number';
+}
+
+const SETUP_KEY = 'healthcode.scanner.device';
+const TRUST_KEY = 'healthcode.scanner.trust-list';
+const RESULT_SHOWN_MS = 5000;
+const SAME_CODE_IGNORED_MS = 4000;
+
+function SetupScreen({ onReady }: { onReady: (d: DeviceSetup) => void }): JSX.Element {
+  const t = useT();
+  const [credential, setCredential] = useState('');
+  const connect = useAction(async () => {
+    const me = await api<Omit<DeviceSetup, 'credential'>>('GET', '/api/v1/checkpoint/me', { token: credential.trim() });
+    const setup = { credential: credential.trim(), ...me };
+    save(TRUST_KEY, await api<TrustList>('GET', '/api/v1/trust-list'));
+    save(SETUP_KEY, setup);
+    onReady(setup);
+  });
+  return (
+    <Card title={t('scanner.setup')}>
+      <p class="muted">{t('scanner.setupIntro')}</p>
+      <form
+        onSubmit={(e) => {
+          e.preventDefault();
+          void connect.run();
+        }}
+      >
+        <Field label={t('scanner.credential')} hint={t('scanner.credentialHint')}>
+          <input name="credential" required autocomplete="off" value={credential} onInput={(e) => setCredential(e.currentTarget.value)} />
+        </Field>
+        <ErrorNotice error={connect.error} />
+        <button class="primary wide" type="submit" disabled={connect.busy}>
+          {t('scanner.connect')}
+        </button>
+      </form>
+    </Card>
+  );
+}
+
+function ResultOverlay({ result, onClose }: { result: Result; onClose: () => void }): JSX.Element {
+  const t = useT();
+  const lang = useLang();
+  const colour = result.colour ?? 'rejected';
+  return (
+    <div class={`result result-${result.admitted ? colour : result.colour ? colour : 'rejected'}`} role="alertdialog" aria-live="assertive" data-testid="scan-result" data-colour={result.colour ?? ''} data-admitted={String(result.admitted)} onClick={onClose}>
+      <div class="result-body">
+        {result.colour ? <ColourIcon colour={result.colour} size={120} /> : <div class="result-refused-icon">✕</div>}
+        <div class="result-verdict">{result.admitted ? t('scanner.admit') : t('scanner.refuse')}</div>
+        {result.colour && <div class="result-colour">{t(`colour.${result.colour}` as 'colour.green')}</div>}
+        {result.maskedName && <div class="result-name">{result.maskedName}</div>}
+        {result.validUntil && <div class="result-valid">{t('scanner.validUntil', { time: formatDateTime(result.validUntil, lang) })}</div>}
+        {!result.colour && <div class="result-reason">{t(`reason.${result.reason}` as 'reason.expired')}</div>}
+        {result.colour && !result.admitted && <div class="result-reason">{t('reason.colour-not-admitted')}</div>}
+        <div class="result-hint">{t('scanner.tapToContinue')}</div>
+      </div>
+    </div>
+  );
+}
+
+function ManualEntry({ setup, onResult, onCancel }: { setup: DeviceSetup; onResult: (r: Result) => void; onCancel: () => void }): JSX.Element {
+  const t = useT();
+  const [idType, setIdType] = useState('resident_id');
+  const [idNumber, setIdNumber] = useState('');
+  const lookup = useAction(async () => {
+    const r = await api<{ colour: string; admitted: boolean }>('POST', '/api/v1/checkpoint/lookup', { token: setup.credential, body: { idType, idNumber: idNumber.trim() } });
+    onResult({ colour: r.colour, admitted: r.admitted, maskedName: null, validUntil: null, reason: r.admitted ? 'allowed' : 'colour-not-admitted', method: 'id-number' });
+  });
+  return (
+    <Card title={t('scanner.manual')}>
+      <p class="muted">{t('scanner.manualIntro')}</p>
+      <form
+        onSubmit={(e) => {
+          e.preventDefault();
+          void lookup.run();
+        }}
+      >
+        <Field label={t('field.idType')}>
+          <select value={idType} onChange={(e) => setIdType(e.currentTarget.value)}>
+            {(['resident_id', 'hmt_residence_permit', 'foreign_permanent_residence', 'passport'] as const).map((type) => (
+              <option value={type}>{t(`idType.${type}`)}</option>
+            ))}
+          </select>
+        </Field>
+        <Field label={t('field.idNumber')} error={fieldError(lookup.error, 'idNumber')}>
+          <input name="idNumber" required autocomplete="off" value={idNumber} onInput={(e) => setIdNumber(e.currentTarget.value)} />
+        </Field>
+        {lookup.error instanceof NetworkError ? <div class="notice notice-error">{t('scanner.manualNeedsNetwork')}</div> : <ErrorNotice error={lookup.error} />}
+        <button class="primary wide" type="submit" disabled={lookup.busy}>
+          {t('scanner.check')}
+        </button>
+        <button type="button" class="link" onClick={onCancel}>
+          {t('common.cancel')}
+        </button>
+      </form>
+    </Card>
+  );
+}
+
+/** The camera: reads frames a few times a second and hands each QR text over once. */
+function Camera({ onText, paused }: { onText: (text: string) => void; paused: boolean }): JSX.Element {
+  const t = useT();
+  const video = useRef<HTMLVideoElement>(null);
+  const [error, setError] = useState<string | null>(null);
+  const pausedRef = useRef(paused);
+  pausedRef.current = paused;
+  useEffect(() => {
+    let stream: MediaStream | null = null;
+    let stopped = false;
+    const canvas = document.createElement('canvas');
+    const context = canvas.getContext('2d', { willReadFrequently: true })!;
+    const tick = async () => {
+      while (!stopped) {
+        const v = video.current;
+        if (!pausedRef.current && v && v.readyState >= 2 && v.videoWidth > 0) {
+          canvas.width = v.videoWidth;
+          canvas.height = v.videoHeight;
+          context.drawImage(v, 0, 0);
+          const text = await readQr(context.getImageData(0, 0, canvas.width, canvas.height)).catch(() => null);
+          if (text && !stopped) onText(text);
+        }
+        await new Promise((r) => setTimeout(r, 200));
+      }
+    };
+    navigator.mediaDevices
+      .getUserMedia({ video: { facingMode: 'environment' }, audio: false })
+      .then((s) => {
+        stream = s;
+        if (video.current) {
+          video.current.srcObject = s;
+          void video.current.play();
+        }
+        void tick();
+      })
+      .catch((e: unknown) => setError(e instanceof Error ? e.message : String(e)));
+    return () => {
+      stopped = true;
+      stream?.getTracks().forEach((track) => track.stop());
+    };
+  }, []);
+  return (
+    <div class="camera">
+      <video ref={video} playsInline muted />
+      <div class="camera-frame" aria-hidden="true" />
+      {error ? <div class="notice notice-error">{t('scanner.noCamera', { error })}</div> : <p class="camera-hint">{t('scanner.aim')}</p>}
+    </div>
+  );
+}
+
+function ScannerApp(): JSX.Element {
+  const t = useT();
+  const lang = useLang();
+  const [setup, setSetup] = useState<DeviceSetup | null>(() => loadSaved<DeviceSetup | null>(SETUP_KEY, null));
+  const [result, setResult] = useState<Result | null>(null);
+  const [manual, setManual] = useState(false);
+  const [online, setOnline] = useState(navigator.onLine);
+  const [queued, setQueued] = useState(0);
+  const [trustList, setTrustList] = useState<TrustList | null>(() => loadSaved<TrustList | null>(TRUST_KEY, null));
+  const queue = useRef(new ScanQueue(setQueued)).current;
+  const last = useRef<{ text: string; at: number } | null>(null);
+
+  const sync = async () => {
+    if (!setup) return;
+    const ok = await queue.flush(setup.credential).catch(() => false);
+    setOnline(ok && navigator.onLine);
+    if (ok) {
+      const fresh = await api<TrustList>('GET', '/api/v1/trust-list').catch(() => null);
+      if (fresh) {
+        save(TRUST_KEY, fresh);
+        setTrustList(fresh);
+      }
+    }
+  };
+
+  useEffect(() => {
+    setQueued(queue.size);
+    void sync();
+    const timer = setInterval(() => void sync(), 15_000);
+    const onOnline = () => void sync();
+    const onOffline = () => setOnline(false);
+    addEventListener('online', onOnline);
+    addEventListener('offline', onOffline);
+    return () => {
+      clearInterval(timer);
+      removeEventListener('online', onOnline);
+      removeEventListener('offline', onOffline);
+    };
+  }, [setup?.credential]);
+
+  useEffect(() => {
+    if (!result) return;
+    const timer = setTimeout(() => setResult(null), RESULT_SHOWN_MS);
+    return () => clearTimeout(timer);
+  }, [result]);
+
+  const onText = async (text: string) => {
+    const now = Date.now();
+    if (last.current && last.current.text === text && now - last.current.at < SAME_CODE_IGNORED_MS) return;
+    last.current = { text, at: now };
+    if (!setup || !trustList) return;
+    // Verified here, offline, against the cached trust list; the server checks again on upload.
+    const verified = await new TokenVerifier(trustList, webCryptoVerify()).verify(text.trim(), now);
+    const admitted = verified.valid && setup.policy.allowed.includes(verified.claims.colour);
+    setResult(
+      verified.valid
+        ? { colour: verified.claims.colour, maskedName: verified.claims.maskedName, validUntil: new Date(verified.claims.expiresAt * 1000).toISOString(), admitted, reason: admitted ? 'allowed' : 'colour-not-admitted', method: 'qr' }
+        : { colour: null, maskedName: null, validUntil: null, admitted: false, reason: verified.reason, method: 'qr' },
+    );
+    if (text.startsWith('JKM1:')) {
+      queue.add({ scanId: newScanId(), token: text.trim(), scannedAt: new Date(now).toISOString() });
+      void sync();
+    }
+  };
+
+  if (!setup) {
+    return (
+      <Shell title={t('app.scanner')}>
+        <SetupScreen
+          onReady={(s) => {
+            setSetup(s);
+            setTrustList(loadSaved<TrustList | null>(TRUST_KEY, null));
+          }}
+        />
+      </Shell>
+    );
+  }
+  return (
+    <Shell title={setup.venue.name}>
+      <div class="status-bar" data-testid="scanner-status">
+        <span class={`dot ${online ? 'dot-on' : 'dot-off'}`} /> {online ? t('scanner.online') : t('scanner.offline')}
+        <span>· {t('scanner.queued', { n: queued })}</span>
+        {trustList && <span>· {t('scanner.trustListAge', { time: formatDateTime(new Date(trustList.generatedAt * 1000).toISOString(), lang) })}</span>}
+      </div>
+      <p class="policy">
+        {t('scanner.policy')}: {setup.policy.allowed.map((c) => t(`colour.${c}` as 'colour.green')).join(' / ')}
+      </p>
+      {manual ? <ManualEntry setup={setup} onResult={(r) => (setResult(r), setManual(false))} onCancel={() => setManual(false)} /> : <Camera onText={(text) => void onText(text)} paused={result !== null} />}
+      {!manual && (
+        <button type="button" class="secondary wide" onClick={() => setManual(true)}>
+          {t('scanner.manual')}
+        </button>
+      )}
+      <button
+        type="button"
+        class="link"
+        onClick={() => {
+          save(SETUP_KEY, null);
+          setSetup(null);
+        }}
+      >
+        {t('scanner.disconnect')}
+      </button>
+      {result && <ResultOverlay result={result} onClose={() => setResult(null)} />}
+    </Shell>
+  );
+}
+
+render(
+  <I18n>
+    <ScannerApp />
+  </I18n>,
+  document.getElementById('app')!,
+);

@@ -1,0 +1,61 @@
+/** A problem+json answer from the API, with the field it names when there is one. */
+export class ApiError extends Error {
+  constructor(
+    readonly status: number,
+    readonly title: string,
+    readonly detail: string,
+    readonly field: string | undefined,
+    readonly errors: { field: string; message: string }[] = [],
+  ) {
+    super(detail || title);
+  }
+}
+
+/** The network itself failed (offline, server down): distinct from an answer saying no. */
+export class NetworkError extends Error {}
+
+export interface RequestOptions {
+  token?: string | null;
+  body?: unknown;
+  /** Send `body` as it is with this content type instead of JSON. */
+  contentType?: string;
+  signal?: AbortSignal;
+}
+
+export async function api<T>(method: string, path: string, options: RequestOptions = {}): Promise<T> {
+  const headers: Record<string, string> = { accept: 'application/json, application/problem+json' };
+  if (options.token) headers.authorization = `Bearer ${options.token}`;
+  let body: BodyInit | undefined;
+  if (options.body !== undefined) {
+    headers['content-type'] = options.contentType ?? 'application/json';
+    body = options.contentType ? (options.body as BodyInit) : JSON.stringify(options.body);
+  }
+  let response: Response;
+  try {
+    response = await fetch(path, { method, headers, ...(body !== undefined ? { body } : {}), ...(options.signal ? { signal: options.signal } : {}) });
+  } catch (error) {
+    throw new NetworkError(error instanceof Error ? error.message : String(error));
+  }
+  const text = await response.text();
+  const json = text ? (JSON.parse(text) as unknown) : undefined;
+  if (!response.ok) {
+    const p = (json ?? {}) as { title?: string; detail?: string; field?: string; errors?: { field: string; message: string }[] };
+    throw new ApiError(response.status, p.title ?? response.statusText, p.detail ?? '', p.field, p.errors ?? []);
+  }
+  return json as T;
+}
+
+/** Reads a value saved in localStorage as JSON; a missing or unreadable one is `fallback`. */
+export function loadSaved<T>(key: string, fallback: T): T {
+  try {
+    const text = localStorage.getItem(key);
+    return text === null ? fallback : (JSON.parse(text) as T);
+  } catch {
+    return fallback;
+  }
+}
+
+export function save(key: string, value: unknown): void {
+  if (value === null || value === undefined) localStorage.removeItem(key);
+  else localStorage.setItem(key, JSON.stringify(value));
+}

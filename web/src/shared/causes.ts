@@ -1,0 +1,35 @@
+import type { Translate } from './i18n.js';
+
+/**
+ * Why a colour was decided again, in words: the server records causes as short stable phrases
+ * ("declaration", "risk area 420100 high", "trace <id>"); unknown ones show as they are.
+ */
+export function causeText(cause: string, t: Translate): string {
+  const risk = /^risk area (\S+) (high|medium|low)$/.exec(cause);
+  if (risk) return t('cause.riskArea', { area: risk[1]!, level: t(`risk.${risk[2]}` as 'risk.high') });
+  const imported = /^import of (\S+)$/.exec(cause);
+  if (imported) return t('cause.import', { kind: t(`imports.kind.${imported[1]}` as 'imports.kind.cases') });
+  if (cause.startsWith('trace ')) return t('cause.trace');
+  const known: Record<string, Parameters<Translate>[0]> = {
+    declaration: 'cause.declaration',
+    'code shown': 'cause.codeShown',
+    'check-in requested': 'cause.checkIn',
+    'quarantine period over': 'cause.quarantineOver',
+    'checked at a checkpoint by ID number': 'cause.idCheck',
+  };
+  return known[cause] ? t(known[cause]) : cause;
+}
+
+/** Where a fact came from. */
+export function sourceText(source: string, t: Translate): string {
+  const known: Record<string, Parameters<Translate>[0]> = {
+    declaration: 'source.declaration',
+    authority: 'source.authority',
+    rail: 'source.rail',
+    air: 'source.air',
+    telecom: 'source.telecom',
+    trace: 'source.trace',
+    registration: 'source.registration',
+  };
+  return known[source] ? t(known[source]) : source;
+}

@@ -1,0 +1,191 @@
+import { render, type JSX } from 'preact';
+import { useEffect, useState } from 'preact/hooks';
+import '../shared/styles.css';
+import { api } from '../shared/api.js';
+import { I18n, useT } from '../shared/i18n.js';
+import { RegionPicker } from '../shared/region-picker.js';
+import { StaffSignIn, useStaffSession, type StaffSession } from '../shared/staff-session.js';
+import { Card, ErrorNotice, Field, fieldError, Shell, useAction } from '../shared/ui.js';
+
+const VENUE_TYPES = ['subway_station', 'mall', 'school', 'supermarket', 'residential_compound', 'hospital', 'office'] as const;
+
+interface Venue {
+  id: string;
+  name: string;
+  type: string;
+  region: string;
+  address: string;
+  operator: string;
+}
+
+function RegisterVenue({ session, onRegistered }: { session: StaffSession; onRegistered: (v: Venue) => void }): JSX.Element {
+  const t = useT();
+  const [form, setForm] = useState({ name: '', type: 'mall', region: '', address: '', latitude: '', longitude: '', operator: '' });
+  const set = (patch: Partial<typeof form>) => setForm({ ...form, ...patch });
+  const submit = useAction(async () => {
+    onRegistered(await api<Venue>('POST', '/api/v1/venues', { token: session.token, body: { ...form, latitude: Number(form.latitude), longitude: Number(form.longitude) } }));
+    setForm({ name: '', type: 'mall', region: '', address: '', latitude: '', longitude: '', operator: '' });
+  });
+  const locate = () => navigator.geolocation?.getCurrentPosition((p) => set({ latitude: p.coords.latitude.toFixed(5), longitude: p.coords.longitude.toFixed(5) }));
+  return (
+    <Card title={t('venue.register')}>
+      <form
+        onSubmit={(e) => {
+          e.preventDefault();
+          void submit.run();
+        }}
+      >
+        <Field label={t('venue.name')} error={fieldError(submit.error, 'name')}>
+          <input name="name" required value={form.name} onInput={(e) => set({ name: e.currentTarget.value })} />
+        </Field>
+        <Field label={t('venue.type')} error={fieldError(submit.error, 'type')}>
+          <select name="type" value={form.type} onChange={(e) => set({ type: e.currentTarget.value })}>
+            {VENUE_TYPES.map((v) => (
+              <option value={v}>{t(`venueType.${v}`)}</option>
+            ))}
+          </select>
+        </Field>
+        <Field label={t('field.addressRegion')} error={fieldError(submit.error, 'region')}>
+          <RegionPicker value={form.region} onChange={(region) => set({ region })} />
+        </Field>
+        <Field label={t('venue.address')} error={fieldError(submit.error, 'address')}>
+          <input name="address" required value={form.address} onInput={(e) => set({ address: e.currentTarget.value })} />
+        </Field>
+        <div class="row">
+          <Field label={t('venue.latitude')} error={fieldError(submit.error, 'latitude')}>
+            <input name="latitude" required inputMode="decimal" value={form.latitude} onInput={(e) => set({ latitude: e.currentTarget.value })} />
+          </Field>
+          <Field label={t('venue.longitude')} error={fieldError(submit.error, 'longitude')}>
+            <input name="longitude" required inputMode="decimal" value={form.longitude} onInput={(e) => set({ longitude: e.currentTarget.value })} />
+          </Field>
+        </div>
+        <button type="button" class="link" onClick={locate}>
+          {t('venue.useLocation')}
+        </button>
+        <Field label={t('venue.operator')} error={fieldError(submit.error, 'operator')}>
+          <input name="operator" required value={form.operator} onInput={(e) => set({ operator: e.currentTarget.value })} />
+        </Field>
+        <ErrorNotice error={submit.error} />
+        <button class="primary wide" type="submit" disabled={submit.busy}>
+          {t('venue.registerSubmit')}
+        </button>
+      </form>
+    </Card>
+  );
+}
+
+/** A venue's printable place code, and its checkpoint devices. */
+function VenueDetail({ session, venue }: { session: StaffSession; venue: Venue }): JSX.Element {
+  const t = useT();
+  const [deviceName, setDeviceName] = useState('');
+  const [device, setDevice] = useState<{ deviceId: string; token: string } | null>(null);
+  const addDevice = useAction(async () => setDevice(await api('POST', `/api/v1/venues/${venue.id}/devices`, { token: session.token, body: { name: deviceName } })));
+  return (
+    <Card title={venue.name} id="place-code">
+      <div class="poster">
+        <p class="poster-title">{t('venue.posterTitle')}</p>
+        <img src={`/api/v1/venues/${venue.id}/place-code.svg`} alt={t('venue.placeCodeAlt', { name: venue.name })} width={280} height={280} />
+        <p class="poster-name">{venue.name}</p>
+        <p class="poster-hint">{t('venue.posterHint')}</p>
+        <p class="muted small">
+          {venue.address} · {t(`venueType.${venue.type}` as 'venueType.mall')}
+        </p>
+      </div>
+      <button type="button" class="primary no-print" onClick={() => print()}>
+        {t('venue.print')}
+      </button>
+      <div class="no-print">
+        <h3>{t('venue.devices')}</h3>
+        <p class="muted">{t('venue.devicesIntro')}</p>
+        <form
+          class="row"
+          onSubmit={(e) => {
+            e.preventDefault();
+            void addDevice.run();
+          }}
+        >
+          <input name="deviceName" required placeholder={t('venue.deviceName')} value={deviceName} onInput={(e) => setDeviceName(e.currentTarget.value)} />
+          <button type="submit" class="secondary" disabled={addDevice.busy}>
+            {t('venue.addDevice')}
+          </button>
+        </form>
+        <ErrorNotice error={addDevice.error} />
+        {device && (
+          <div class="notice notice-ok" data-testid="device-credential">
+            <p>{t('venue.credentialOnce')}</p>
+            <code class="secret">{device.token}</code>
+          </div>
+        )}
+      </div>
+    </Card>
+  );
+}
+
+function VenueApp(): JSX.Element {
+  const t = useT();
+  const [session, setSession] = useStaffSession('venue');
+  const [venues, setVenues] = useState<Venue[]>([]);
+  const [selected, setSelected] = useState<Venue | null>(null);
+  const load = () => api<Venue[]>('GET', '/api/v1/venues', { token: session?.token ?? null }).then(setVenues, () => undefined);
+  useEffect(() => void load(), [session?.token]);
+  if (!session)
+    return (
+      <Shell title={t('app.venue')}>
+        <StaffSignIn roles={['venue', 'authority']} onSignedIn={setSession} />
+      </Shell>
+    );
+  return (
+    <Shell
+      title={t('app.venue')}
+      actions={
+        <button type="button" class="link no-print" onClick={() => setSession(null)}>
+          {t('common.signOut')}
+        </button>
+      }
+    >
+      {selected ? (
+        <>
+          <button type="button" class="link no-print" onClick={() => setSelected(null)}>
+            ← {t('venue.all')}
+          </button>
+          <VenueDetail session={session} venue={selected} />
+        </>
+      ) : (
+        <>
+          <RegisterVenue
+            session={session}
+            onRegistered={(v) => {
+              setSelected(v);
+              void load();
+            }}
+          />
+          <Card title={t('venue.all')}>
+            {venues.length === 0 && <p>{t('venue.none')}</p>}
+            <ul class="list">
+              {venues.map((v) => (
+                <li>
+                  <div>
+                    <strong>{v.name}</strong>
+                    <div class="muted small">
+                      {t(`venueType.${v.type}` as 'venueType.mall')} · {v.address}
+                    </div>
+                  </div>
+                  <button type="button" class="secondary" onClick={() => setSelected(v)}>
+                    {t('venue.placeCode')}
+                  </button>
+                </li>
+              ))}
+            </ul>
+          </Card>
+        </>
+      )}
+    </Shell>
+  );
+}
+
+render(
+  <I18n>
+    <VenueApp />
+  </I18n>,
+  document.getElementById('app')!,
+);
