@@ -144,5 +144,28 @@ describe('the whole story in a real browser', () => {
     } finally {
       await cameraBrowser.close();
     }
+
+    // At the station's entrance the resident scans its place code; the app shows staff the venue,
+    // the time and the colour, and the visit is kept like a scan.
+    const savedSession = (await resident.evaluate("localStorage.getItem('healthcode.resident.session')")) as string;
+    const placeVideo = join(work, 'place-code.y4m');
+    writeQrVideo(venue.placeCode, placeVideo);
+    const phoneCamera = await launchChromium(['--use-fake-device-for-media-stream', '--use-fake-ui-for-media-stream', `--use-file-for-fake-video-capture=${placeVideo}`]);
+    try {
+      const context = await phoneCamera.newContext({ ...PHONE, permissions: ['camera'] });
+      await context.addInitScript({ content: `localStorage.setItem('healthcode.lang', 'zh-CN'); localStorage.setItem('healthcode.resident.session', ${JSON.stringify(savedSession)});` });
+      const app = await context.newPage();
+      await app.goto(`${server.url}/resident/#/code`);
+      await app.click('a[href="#/visit"]');
+      const visit = app.locator('[data-testid=visit-card]');
+      await visit.waitFor({ timeout: 30_000 });
+      assert.equal(await visit.getAttribute('data-colour'), 'red');
+      assert.match((await visit.textContent()) ?? '', /龙翔桥地铁站.*红码.*刘\*芳.*不允许进入/s);
+      await shot(app, 'resident-venue-visit.zh-CN');
+      const visits = await server.opened.store.db.selectFrom('scans').select(['method', 'venue_id']).where('method', '=', 'place-code').execute();
+      assert.deepEqual(visits, [{ method: 'place-code', venue_id: venue.id }]);
+    } finally {
+      await phoneCamera.close();
+    }
   });
 });

@@ -1,22 +1,12 @@
 import type { JSX } from 'preact';
 import { useEffect, useState } from 'preact/hooks';
+import type { QueuedAppeal } from '../../../src/services/appeals-service.js';
 import { api } from '../shared/api.js';
 import { ColourBadge } from '../shared/colour.js';
 import { formatDateTime } from '../shared/format.js';
 import { useLang, useT } from '../shared/i18n.js';
 import type { StaffSession } from '../shared/staff-session.js';
 import { Card, ErrorNotice, useAction } from '../shared/ui.js';
-
-interface QueuedAppeal {
-  id: string;
-  maskedName: string;
-  colour: string;
-  rules: { id: string; description: { 'zh-CN': string; en: string } }[];
-  message: string;
-  status: string;
-  response: string | null;
-  createdAt: string;
-}
 
 function AnswerForm({ session, appeal, onAnswered }: { session: StaffSession; appeal: QueuedAppeal; onAnswered: () => void }): JSX.Element {
   const t = useT();

@@ -1,21 +1,13 @@
 import type { JSX } from 'preact';
 import { useEffect, useState } from 'preact/hooks';
+import type { AuditEntry } from '../../../src/services/audit-service.js';
 import { api } from '../shared/api.js';
 import { formatShort } from '../shared/format.js';
 import { useLang, useT } from '../shared/i18n.js';
 import type { StaffSession } from '../shared/staff-session.js';
 import { Card, ErrorNotice, useAction } from '../shared/ui.js';
 
-interface Entry {
-  seq: number;
-  at: string;
-  actor: string;
-  action: string;
-  purpose: string;
-  residentId: string | null;
-  detail: Record<string, unknown>;
-  hash: string;
-}
+type Entry = AuditEntry;
 
 export function AuditView({ session }: { session: StaffSession }): JSX.Element {
   const t = useT();

@@ -1,6 +1,7 @@
 import type { JSX } from 'preact';
 import { useEffect, useRef, useState } from 'preact/hooks';
 import { BarController, BarElement, CategoryScale, Chart, Legend, LinearScale, LineController, LineElement, PointElement, Tooltip, type ChartConfiguration } from 'chart.js';
+import type { Dashboard } from '../../../src/services/stats-service.js';
 import { api } from '../shared/api.js';
 import { ColourIcon } from '../shared/colour.js';
 import { useLang, useT } from '../shared/i18n.js';
@@ -8,15 +9,6 @@ import type { StaffSession } from '../shared/staff-session.js';
 import { Card, ErrorNotice } from '../shared/ui.js';
 
 Chart.register(LineController, BarController, LineElement, BarElement, PointElement, CategoryScale, LinearScale, Legend, Tooltip);
-
-type Counts = Record<'green' | 'yellow' | 'red' | 'gray', number>;
-interface Dashboard {
-  generatedAt: string;
-  coloursByRegion: { region: string; regionName: string; counts: Counts }[];
-  colourHistory: { date: string; counts: Counts }[];
-  scansPerHour: { hour: string; scans: number; admitted: number }[];
-  quarantinesEnding: { date: string; residents: number }[];
-}
 
 const COLOURS = ['green', 'yellow', 'red', 'gray'] as const;
 const HUES: Record<string, string> = { green: '#1b8a3c', yellow: '#d9a400', red: '#c62828', gray: '#6b7280' };

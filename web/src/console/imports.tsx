@@ -1,5 +1,6 @@
 import type { JSX } from 'preact';
 import { useState } from 'preact/hooks';
+import type { ImportReport } from '../../../src/services/authority-service.js';
 import { ApiError } from '../shared/api.js';
 import { useT } from '../shared/i18n.js';
 import type { StaffSession } from '../shared/staff-session.js';
@@ -7,16 +8,7 @@ import { Card, ErrorNotice, Field } from '../shared/ui.js';
 
 const KINDS = ['cases', 'tests', 'contacts', 'vaccinations', 'travel-records', 'risk-areas'] as const;
 
-interface Report {
-  kind: string;
-  rows: number;
-  accepted: number;
-  unchanged: number;
-  invalid: { line: number; field: string; message: string }[];
-  unmatched: { line: number }[];
-  redecided: number;
-  colourChanges: number;
-}
+type Report = ImportReport;
 
 /** Uploads with XMLHttpRequest, the one browser API that reports upload progress. */
 function upload(url: string, token: string, file: File, onProgress: (fraction: number) => void): Promise<Report> {

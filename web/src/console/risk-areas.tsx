@@ -1,21 +1,12 @@
 import type { JSX } from 'preact';
 import { useEffect, useState } from 'preact/hooks';
+import type { RiskArea } from '../../../src/services/authority-service.js';
 import { api } from '../shared/api.js';
 import { formatDateTime, isoToLocalInput, localInputToIso } from '../shared/format.js';
 import { useLang, useT } from '../shared/i18n.js';
 import { RegionPicker } from '../shared/region-picker.js';
 import type { StaffSession } from '../shared/staff-session.js';
 import { Card, ErrorNotice, Field, fieldError, useAction } from '../shared/ui.js';
-
-interface RiskArea {
-  id: string;
-  region: string | null;
-  regionName: string | null;
-  country: string | null;
-  level: string;
-  from: string;
-  to: string | null;
-}
 
 export function RiskAreasView({ session }: { session: StaffSession }): JSX.Element {
   const t = useT();

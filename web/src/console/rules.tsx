@@ -1,5 +1,6 @@
 import type { JSX } from 'preact';
 import { useEffect, useState } from 'preact/hooks';
+import type { RulePreview } from '../../../src/services/decisions-service.js';
 import { api } from '../shared/api.js';
 import { ColourBadge } from '../shared/colour.js';
 import { formatDateTime } from '../shared/format.js';
@@ -15,12 +16,7 @@ interface RuleSet {
   rules: (RuleLike & { outcome: { colour: string }; description: { 'zh-CN': string; en: string } })[];
 }
 
-interface Preview {
-  evaluated: number;
-  complete: boolean;
-  wouldChange: number;
-  transitions: { from: string; to: string; residents: number }[];
-}
+type Preview = RulePreview;
 
 function Diff({ before, after }: { before: RuleSet; after: RuleSet }): JSX.Element {
   const t = useT();

@@ -1,33 +1,13 @@
 import type { JSX } from 'preact';
 import { useState } from 'preact/hooks';
+import type { ContactEvidence, Trace } from '../../../src/services/tracing-service.js';
 import { api } from '../shared/api.js';
 import { formatDateTime, formatShort, isoToLocalInput, localInputToIso } from '../shared/format.js';
 import { useLang, useT } from '../shared/i18n.js';
 import type { StaffSession } from '../shared/staff-session.js';
 import { Card, ErrorNotice, Field, fieldError, useAction } from '../shared/ui.js';
 
-interface Evidence {
-  kind: 'same-venue' | 'same-carrier';
-  venue?: string;
-  caseAt?: string;
-  contactAt?: string;
-  minutesApart?: number;
-  overlapMinutes?: number;
-  carrierRef?: string;
-  date?: string;
-  via?: string;
-}
-
-interface Trace {
-  id: string;
-  caseResidentId: string;
-  from: string;
-  to: string;
-  purpose: string;
-  status: 'open' | 'confirmed';
-  caseVisits: { venueId: string; venue: string; at: string }[];
-  contacts: { residentId: string; maskedName: string; level: 'close' | 'secondary'; firstContactAt: string; evidence: Evidence[] }[];
-}
+type Evidence = ContactEvidence;
 
 /** The authority gives a staff member a purpose-bound, expiring grant. */
 function GrantForm({ session }: { session: StaffSession }): JSX.Element {

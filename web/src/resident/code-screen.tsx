@@ -73,6 +73,9 @@ export function CodeScreen({ session, subjectId, subjectLabel, onWhy }: { sessio
       <button type="button" class="primary wide" onClick={() => onWhy(code)}>
         {t('code.why')}
       </button>
+      <a class="button secondary wide" href="#/visit">
+        {t('visit.scan')}
+      </a>
       <ErrorNotice error={error} />
     </div>
   );

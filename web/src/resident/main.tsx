@@ -9,10 +9,11 @@ import { CheckInScreen, DeclareScreen } from './health-forms.js';
 import { savedSession, saveSession, type Session } from './session.js';
 import { RegisterScreen, SignInScreen } from './sign-in-screens.js';
 import type { CodeView, ResidentSummary } from './types.js';
+import { VenueVisitScreen } from './venue-visit.js';
 import { WhyScreen } from './why-screen.js';
 
-type Route = 'code' | 'why' | 'declare' | 'check-in' | 'household' | 'data' | 'access' | 'appeal' | 'register' | 'sign-in';
-const ROUTES: Route[] = ['code', 'why', 'declare', 'check-in', 'household', 'data', 'access', 'appeal', 'register', 'sign-in'];
+type Route = 'code' | 'why' | 'visit' | 'declare' | 'check-in' | 'household' | 'data' | 'access' | 'appeal' | 'register' | 'sign-in';
+const ROUTES: Route[] = ['code', 'why', 'visit', 'declare', 'check-in', 'household', 'data', 'access', 'appeal', 'register', 'sign-in'];
 
 function currentRoute(): Route {
   const r = location.hash.replace(/^#\/?/, '').split('?')[0] as Route;
@@ -80,6 +81,9 @@ function ResidentApp(): JSX.Element {
   switch (route) {
     case 'why':
       screen = why ? <WhyScreen session={session} subjectId={subjectId} code={why} /> : <CodeScreen session={session} subjectId={subjectId} subjectLabel={subject?.label ?? null} onWhy={(c) => (setWhy(c), go('why'))} />;
+      break;
+    case 'visit':
+      screen = <VenueVisitScreen session={session} subjectId={subjectId} />;
       break;
     case 'declare':
       screen = <DeclareScreen session={session} subjectId={subjectId} onDone={() => go('code')} />;

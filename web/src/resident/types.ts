@@ -1,3 +1,7 @@
+import type { Appeal } from '../../../src/services/appeals-service.js';
+import type { AuditEntry } from '../../../src/services/audit-service.js';
+import type { ResidentSummary as ServerResidentSummary } from '../../../src/services/residents-service.js';
+
 export interface Localized {
   'zh-CN': string;
   en: string;
@@ -29,37 +33,11 @@ export interface CodeView {
   expiresAt: string;
 }
 
-export interface ResidentSummary {
-  id: string;
-  maskedName: string;
-  idType: string;
-  maskedIdNumber: string;
-  maskedPhone: string | null;
-  region: string;
-  regionName: string;
-  phoneVerified: boolean;
-  registeredAt: string;
-  relationship?: string;
-}
+/** A resident as the API shows them (masked), with the relationship when a dependent. */
+export type ResidentSummary = ServerResidentSummary & { relationship?: string };
 
-export interface Appeal {
-  id: string;
-  colour: string;
-  message: string;
-  status: string;
-  response: string | null;
-  createdAt: string;
-  resolvedAt: string | null;
-}
-
-export interface AuditEntry {
-  seq: number;
-  at: string;
-  actor: string;
-  action: string;
-  purpose: string;
-  detail: Record<string, unknown>;
-}
+export type { Appeal };
+export type { AuditEntry };
 
 export const SYMPTOMS = ['fever', 'fatigue', 'dry_cough', 'stuffy_nose', 'runny_nose', 'sore_throat', 'diarrhoea'] as const;
 export const ID_TYPES = ['resident_id', 'hmt_residence_permit', 'foreign_permanent_residence', 'passport'] as const;

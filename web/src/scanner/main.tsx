@@ -7,9 +7,10 @@ import { api, loadSaved, NetworkError, save } from '../shared/api.js';
 import { ColourIcon } from '../shared/colour.js';
 import { formatDateTime } from '../shared/format.js';
 import { I18n, useLang, useT } from '../shared/i18n.js';
+import { Camera } from '../shared/camera.js';
 import { Card, ErrorNotice, Field, fieldError, Shell, useAction } from '../shared/ui.js';
-import { readQr } from './qr-reader.js';
-import { newScanId, ScanQueue } from './scan-queue.js';
+import { ScanQueue } from './scan-queue.js';
+import { newClientId } from '../shared/client-id.js';
 
 interface DeviceSetup {
   credential: string;
@@ -123,56 +124,6 @@ function ManualEntry({ setup, onResult, onCancel }: { setup: DeviceSetup; onResu
   );
 }
 
-/** The camera: reads frames a few times a second and hands each QR text over once. */
-function Camera({ onText, paused }: { onText: (text: string) => void; paused: boolean }): JSX.Element {
-  const t = useT();
-  const video = useRef<HTMLVideoElement>(null);
-  const [error, setError] = useState<string | null>(null);
-  const pausedRef = useRef(paused);
-  pausedRef.current = paused;
-  useEffect(() => {
-    let stream: MediaStream | null = null;
-    let stopped = false;
-    const canvas = document.createElement('canvas');
-    const context = canvas.getContext('2d', { willReadFrequently: true })!;
-    const tick = async () => {
-      while (!stopped) {
-        const v = video.current;
-        if (!pausedRef.current && v && v.readyState >= 2 && v.videoWidth > 0) {
-          canvas.width = v.videoWidth;
-          canvas.height = v.videoHeight;
-          context.drawImage(v, 0, 0);
-          const text = await readQr(context.getImageData(0, 0, canvas.width, canvas.height)).catch(() => null);
-          if (text && !stopped) onText(text);
-        }
-        await new Promise((r) => setTimeout(r, 200));
-      }
-    };
-    navigator.mediaDevices
-      .getUserMedia({ video: { facingMode: 'environment' }, audio: false })
-      .then((s) => {
-        stream = s;
-        if (video.current) {
-          video.current.srcObject = s;
-          void video.current.play();
-        }
-        void tick();
-      })
-      .catch((e: unknown) => setError(e instanceof Error ? e.message : String(e)));
-    return () => {
-      stopped = true;
-      stream?.getTracks().forEach((track) => track.stop());
-    };
-  }, []);
-  return (
-    <div class="camera">
-      <video ref={video} playsInline muted />
-      <div class="camera-frame" aria-hidden="true" />
-      {error ? <div class="notice notice-error">{t('scanner.noCamera', { error })}</div> : <p class="camera-hint">{t('scanner.aim')}</p>}
-    </div>
-  );
-}
-
 function ScannerApp(): JSX.Element {
   const t = useT();
   const lang = useLang();
@@ -233,7 +184,7 @@ function ScannerApp(): JSX.Element {
         : { colour: null, maskedName: null, validUntil: null, admitted: false, reason: verified.reason, method: 'qr' },
     );
     if (text.startsWith('JKM1:')) {
-      queue.add({ scanId: newScanId(), token: text.trim(), scannedAt: new Date(now).toISOString() });
+      queue.add({ scanId: newClientId(), token: text.trim(), scannedAt: new Date(now).toISOString() });
       void sync();
     }
   };

@@ -57,9 +57,3 @@ export class ScanQueue {
     return loadSaved<QueuedScan[]>(KEY, []);
   }
 }
-
-/** A scan id unique on this device: time, then randomness. */
-export function newScanId(): string {
-  const random = crypto.getRandomValues(new Uint8Array(6));
-  return `${Date.now().toString(36)}-${Array.from(random, (b) => b.toString(16).padStart(2, '0')).join('')}`;
-}
