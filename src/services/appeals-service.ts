@@ -29,6 +29,9 @@ export interface QueuedAppeal extends Appeal {
 
 const MAX_MESSAGE = 2000;
 
+/** The encryption context of an appeal's message: it decrypts only as that appeal's message. */
+export const appealMessageContext = (appealId: string) => `appeal:${appealId}:message`;
+
 /**
  * A resident who thinks a colour is wrong says why; the appeal lands in the authority's queue with
  * the colour and the rules as the resident saw them, and the answer comes back by SMS and in the app.
@@ -53,7 +56,7 @@ export class AppealsService {
     const now = this.ctx.clock.now().getTime();
     await this.ctx.store.db
       .insertInto('appeals')
-      .values({ id, resident_id: residentId, colour: decision.colour, fired: JSON.stringify(decision.rules), message: this.ctx.cipher.encrypt(text, `appeal:${id}:message`), status: 'open', response: null, created_at: now, resolved_at: null, resolved_by: null })
+      .values({ id, resident_id: residentId, colour: decision.colour, fired: JSON.stringify(decision.rules), message: this.ctx.cipher.encrypt(text, appealMessageContext(id)), status: 'open', response: null, created_at: now, resolved_at: null, resolved_by: null })
       .execute();
     return this.get(id);
   }
@@ -104,7 +107,7 @@ export class AppealsService {
       residentId: r.resident_id,
       colour: r.colour,
       rules: JSON.parse(r.fired) as FiredRule[],
-      message: this.ctx.cipher.decrypt(r.message, `appeal:${r.id}:message`),
+      message: this.ctx.cipher.decrypt(r.message, appealMessageContext(r.id)),
       status: r.status as Appeal['status'],
       response: r.response,
       createdAt: new Date(r.created_at).toISOString(),

@@ -1,3 +1,4 @@
+import { appealMessageContext } from './appeals-service.js';
 import { checkRegistration, RELATIONSHIPS, type Registration, type RegistrationInput, type Relationship } from '../domain/resident.js';
 import { InvalidInputError } from '../domain/field-errors.js';
 import { maskIdNumber, maskName } from '../domain/masking.js';
@@ -146,31 +147,38 @@ export class ResidentsService {
 
   /**
    * Deletes a resident and everything that depends on them: declarations, sessions, household links,
-   * and the dependents nobody else looks after. Returns the ids deleted.
+   * scans and visits, appeals, and the dependents nobody else looks after. Returns the ids deleted.
    */
   async deleteAccount(id: string): Promise<string[]> {
     return this.ctx.store.db.transaction().execute(async (trx) => {
       const store = this.residents.withTransaction(trx);
       if (!(await store.findById(id))) throw new NotFoundError('resident');
       const ids = [id, ...(await store.soleDependentsOf(id))];
+      // Scans carry no foreign key (the table is partitioned by day), so where someone went goes
+      // explicitly. The audit log stays: it records staff, and its chain must not break.
+      await trx.deleteFrom('scans').where('resident_id', 'in', ids).execute();
       await store.deleteMany(ids);
       return ids;
     });
   }
 
   /** Check-ins, authority records, travel records and colour decisions held about a resident. */
-  private async heldAbout(id: string): Promise<Pick<PersonalExport, 'checkIns' | 'authorityRecords' | 'travelRecords' | 'decisions'>> {
+  private async heldAbout(id: string): Promise<Pick<PersonalExport, 'checkIns' | 'authorityRecords' | 'travelRecords' | 'decisions' | 'appeals' | 'scans'>> {
     const db = this.ctx.store.db;
     const iso = (ms: number | null) => (ms === null ? null : new Date(ms).toISOString());
     const checkIns = await db.selectFrom('check_ins').selectAll().where('resident_id', '=', id).orderBy('at').execute();
     const facts = await db.selectFrom('authority_facts').selectAll().where('resident_id', '=', id).orderBy('occurred_at').execute();
     const travel = await db.selectFrom('travel_records').selectAll().where('resident_id', '=', id).orderBy('arrival').execute();
     const decisions = await db.selectFrom('decisions').selectAll().where('resident_id', '=', id).orderBy('decided_at').execute();
+    const appeals = await db.selectFrom('appeals').selectAll().where('resident_id', '=', id).orderBy('created_at').execute();
+    const scans = await db.selectFrom('scans').select(['scanned_at', 'venue_id', 'method', 'colour', 'admitted']).where('resident_id', '=', id).orderBy('scanned_at').execute();
     return {
       checkIns: checkIns.map((c) => ({ date: c.local_date, at: iso(c.at)!, temperature: c.temperature, symptoms: JSON.parse(c.symptoms) as string[] })),
       authorityRecords: facts.map((f) => ({ kind: f.kind, value: f.value, detail: JSON.parse(f.detail) as unknown, occurredAt: iso(f.occurred_at)!, source: f.source, recordedAt: iso(f.recorded_at)! })),
       travelRecords: travel.map((t) => ({ source: t.source, region: t.region_code, country: t.country_code, arrival: iso(t.arrival)!, departure: iso(t.departure)!, carrierRef: t.carrier_ref })),
       decisions: decisions.map((d) => ({ decidedAt: iso(d.decided_at)!, colour: d.colour, mark: d.mark, ruleSet: `${d.rule_set_region}@${d.rule_set_version}`, cause: d.cause, greenOn: iso(d.green_on) })),
+      appeals: appeals.map((a) => ({ createdAt: iso(a.created_at)!, colour: a.colour, message: this.ctx.cipher.decrypt(a.message, appealMessageContext(a.id)), status: a.status, response: a.response, resolvedAt: iso(a.resolved_at) })),
+      scans: scans.map((c) => ({ at: iso(c.scanned_at)!, venueId: c.venue_id, method: c.method, colour: c.colour, admitted: c.admitted === 1 })),
     };
   }
 
@@ -206,4 +214,6 @@ interface PersonalExport {
   authorityRecords: { kind: string; value: string; detail: unknown; occurredAt: string; source: string; recordedAt: string }[];
   travelRecords: { source: string; region: string | null; country: string | null; arrival: string; departure: string; carrierRef: string | null }[];
   decisions: { decidedAt: string; colour: string; mark: string | null; ruleSet: string; cause: string; greenOn: string | null }[];
+  appeals: { createdAt: string; colour: string; message: string; status: string; response: string | null; resolvedAt: string | null }[];
+  scans: { at: string; venueId: string; method: string; colour: string | null; admitted: boolean }[];
 }

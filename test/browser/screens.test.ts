@@ -123,6 +123,9 @@ describe('every screen, at phone size, in both languages', () => {
       await page.goto(`${server.url}/resident/#/code`);
       await page.waitForSelector('[data-testid=code-card][data-colour=red]');
       await shoot(page, 'resident-code', lang);
+      // Installable: a manifest, and a service worker that keeps the app shell for offline use.
+      assert.equal(await page.locator('link[rel=manifest]').getAttribute('href'), '/resident/manifest.webmanifest');
+      assert.equal(await page.evaluate('navigator.serviceWorker.ready.then((r) => r.scope)'), `${server.url}/`);
       await page.click('.code-card button.primary');
       await page.waitForSelector('article.rule');
       await page.waitForSelector('.history li');

@@ -129,6 +129,9 @@ describe('the whole story in a real browser', () => {
       await scanner.goto(`${server.url}/scanner/`);
       await scanner.fill('input[name=credential]', device.token);
       await scanner.click('button[type=submit]');
+      // The gate loses its network: the code is still verified, against the cached trust list.
+      await scanner.locator('[data-testid=scanner-status]').waitFor();
+      await scannerContext.setOffline(true);
       const result = scanner.locator('[data-testid=scan-result]');
       await result.waitFor({ timeout: 30_000 });
       assert.equal(await result.getAttribute('data-colour'), 'red');
@@ -136,11 +139,14 @@ describe('the whole story in a real browser', () => {
       assert.match((await result.textContent()) ?? '', /不予通行.*红码.*刘\*芳/s);
       await shot(scanner, 'scanner-result-red.zh-CN');
 
-      // The scan made offline-first reaches the server once the queue is flushed.
+      // The scan waits in the queue until the network returns, then reaches the server once.
       await scanner.click('[data-testid=scan-result]');
-      await scanner.waitForFunction("document.querySelector('[data-testid=scanner-status]')?.textContent?.includes('0 条待上传')");
-      const stored = await server.opened.store.db.selectFrom('scans').select(['colour', 'admitted', 'venue_id']).execute();
-      assert.ok(stored.some((s) => s.colour === 'red' && s.admitted === 0 && s.venue_id === venue.id), JSON.stringify(stored));
+      await scanner.waitForFunction("document.querySelector('[data-testid=scanner-status]')?.textContent?.includes('1 条待上传')");
+      assert.equal((await server.opened.store.db.selectFrom('scans').select('id').where('method', '=', 'offline').execute()).length, 0);
+      await scannerContext.setOffline(false);
+      await scanner.waitForFunction("document.querySelector('[data-testid=scanner-status]')?.textContent?.includes('0 条待上传')", undefined, { timeout: 30_000 });
+      const stored = await server.opened.store.db.selectFrom('scans').select(['colour', 'admitted', 'venue_id']).where('method', '=', 'offline').execute();
+      assert.deepEqual(stored, [{ colour: 'red', admitted: 0, venue_id: venue.id }]);
     } finally {
       await cameraBrowser.close();
     }

@@ -2,6 +2,7 @@ import { render, type JSX } from 'preact';
 import { useEffect, useState } from 'preact/hooks';
 import '../shared/styles.css';
 import { I18n, useT, type MessageKey } from '../shared/i18n.js';
+import { registerOfflineSupport } from '../shared/offline.js';
 import { Shell } from '../shared/ui.js';
 import { AccessLogScreen, AppealScreen, HouseholdScreen, MyDataScreen } from './account-screens.js';
 import { CodeScreen } from './code-screen.js';
@@ -149,4 +150,4 @@ render(
 );
 
 // Installable and usable on a flaky network: the app shell is cached by the service worker.
-if ('serviceWorker' in navigator && location.protocol !== 'file:') void navigator.serviceWorker.register('/resident/sw.js', { scope: '/resident/' }).catch(() => undefined);
+registerOfflineSupport();

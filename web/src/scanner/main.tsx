@@ -8,6 +8,7 @@ import { ColourIcon } from '../shared/colour.js';
 import { formatDateTime } from '../shared/format.js';
 import { I18n, useLang, useT } from '../shared/i18n.js';
 import { Camera } from '../shared/camera.js';
+import { registerOfflineSupport } from '../shared/offline.js';
 import { Card, ErrorNotice, Field, fieldError, Shell, useAction } from '../shared/ui.js';
 import { ScanQueue } from './scan-queue.js';
 import { newClientId } from '../shared/client-id.js';
@@ -238,3 +239,5 @@ render(
   </I18n>,
   document.getElementById('app')!,
 );
+
+registerOfflineSupport();

@@ -1,9 +1,10 @@
-// The resident app's service worker: the app shell is served from cache when the network is gone,
-// so the app opens on a dead subway platform. API answers are never cached: a code shown must be fresh.
-const CACHE = 'healthcode-resident-v1';
+// The apps' service worker: pages and assets are served from cache when the network is gone, so the
+// resident app opens on a dead subway platform and a gate's scanner reloads without a network. API
+// answers are never cached: a code shown must be fresh, and scans queue in the scanner instead.
+const CACHE = 'healthcode-v1';
 
 self.addEventListener('install', (event) => {
-  event.waitUntil(caches.open(CACHE).then((cache) => cache.addAll(['/resident/', '/resident/manifest.webmanifest', '/icons/icon.svg'])).then(() => self.skipWaiting()));
+  event.waitUntil(caches.open(CACHE).then((cache) => cache.addAll(['/resident/', '/scanner/', '/resident/manifest.webmanifest', '/icons/icon.svg'])).then(() => self.skipWaiting()));
 });
 
 self.addEventListener('activate', (event) => {
@@ -28,6 +29,6 @@ self.addEventListener('fetch', (event) => {
         }
         return response;
       })
-      .catch(() => caches.match(event.request).then((hit) => hit ?? caches.match('/resident/'))),
+      .catch(() => caches.match(event.request).then((hit) => hit ?? Response.error())),
   );
 });
