@@ -11,7 +11,7 @@ import { maskName } from '../domain/masking.js';
 import { isRegionCode } from '../domain/regions.js';
 import { VENUE_TYPES, type Venue, type VenueType } from '../domain/venue.js';
 import { ResidentsStore } from '../store/residents-store.js';
-import { ScanPartitions, ScansStore, type ScanRow } from '../store/scans-store.js';
+import { ScanPartitions, scanKey, ScansStore, type ScanRow } from '../store/scans-store.js';
 import { VenuesStore } from '../store/venues-store.js';
 import type { AuditService } from './audit-service.js';
 import type { CodesService } from './codes-service.js';
@@ -136,19 +136,24 @@ export class CheckpointsService {
     const now = this.ctx.clock.now().getTime();
     const outcomes: ScanOutcome[] = [];
     const rows: ScanRow[] = [];
+    // For each outcome, the key of its row, or null for a row rejected before storing.
+    const keys: (string | null)[] = [];
     for (const [i, scan] of scans.entries()) {
       const rejected = (field: string, reason: string): ScanOutcome => ({ scanId: scan.scanId, status: 'rejected', colour: null, maskedName: null, validUntil: null, admitted: false, reason, field: `scans[${i}].${field}` });
       if (!/^[A-Za-z0-9_-]{1,64}$/.test(scan.scanId)) {
         outcomes.push(rejected('scanId', 'must be 1 to 64 letters, digits, - or _'));
+        keys.push(null);
         continue;
       }
       const at = Date.parse(scan.scannedAt);
       if (!/^\d{4}-\d{2}-\d{2}T/.test(scan.scannedAt) || Number.isNaN(at)) {
         outcomes.push(rejected('scannedAt', 'must be an ISO 8601 date-time'));
+        keys.push(null);
         continue;
       }
       if (at > now + CLOCK_SKEW_SECONDS * 1000 || at < now - MAX_SCAN_AGE_DAYS * DAY_MS) {
         outcomes.push(rejected('scannedAt', `must lie between ${MAX_SCAN_AGE_DAYS} days ago and now`));
+        keys.push(null);
         continue;
       }
       const result = await verifier.verify(scan.token, at);
@@ -156,7 +161,9 @@ export class CheckpointsService {
       const colour = result.valid ? result.claims.colour : null;
       const admitted = result.valid && policy.allowed.includes(result.claims.colour);
       const reason = !result.valid ? result.reason : admitted ? 'allowed' : 'colour-not-admitted';
-      rows.push(this.row({ deviceId: device.id, scanId: scan.scanId, venueId: device.venueId, residentId: residentId ?? null, at, colour, admitted, reason, method }));
+      const row = this.row({ deviceId: device.id, scanId: scan.scanId, venueId: device.venueId, residentId: residentId ?? null, at, colour, admitted, reason, method });
+      rows.push(row);
+      keys.push(scanKey(row));
       outcomes.push({
         scanId: scan.scanId,
         status: 'stored',
@@ -170,11 +177,11 @@ export class CheckpointsService {
     // One statement for the whole batch; whatever it did not store was there already.
     const stored = await this.scans.insertNew(rows);
     const counted = new Set<string>();
-    for (const outcome of outcomes) {
-      if (outcome.status !== 'stored') continue;
-      const id = `${device.id}:${outcome.scanId}`;
-      if (!stored.has(id) || counted.has(id)) outcome.status = 'duplicate';
-      counted.add(id);
+    for (const [i, outcome] of outcomes.entries()) {
+      const key = keys[i];
+      if (key === undefined || key === null) continue;
+      if (!stored.has(key) || counted.has(key)) outcome.status = 'duplicate';
+      counted.add(key);
     }
     return outcomes;
   }
@@ -199,8 +206,9 @@ export class CheckpointsService {
     };
   }
 
+  /** Stores one scan timed by the server: an ID-number check, or a place-code visit whose retry has a new time. */
   private async store(s: Parameters<CheckpointsService['row']>[0]): Promise<boolean> {
-    return (await this.scans.insertNew([this.row(s)])).size === 1;
+    return (await this.scans.insertNew([this.row(s)], { timedByServer: true })).size === 1;
   }
 
   /** For a person without a phone: staff type the ID number and see the colour only; the look-up is audited. */

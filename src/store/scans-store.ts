@@ -5,8 +5,11 @@ import type { Database, ScansTable } from './schema.js';
 
 export type ScanRow = ScansTable;
 
-/** A retry of a scan id within this long of the stored one is the same scan. */
-const SAME_SCAN_WITHIN_MS = DAY_MS;
+/** A server-timed retry (a place-code visit sent again) within this long of the first is the same visit. */
+const SAME_VISIT_WITHIN_MS = DAY_MS;
+
+/** A scan's identity: the device's scan id and the time the device recorded, which a retry repeats. */
+export const scanKey = (row: Pick<ScanRow, 'id' | 'scanned_at'>) => `${row.id}@${row.scanned_at}`;
 
 /** Every scan and place-code visit, stored exactly once. */
 export class ScansStore {
@@ -16,60 +19,49 @@ export class ScansStore {
   ) {}
 
   /**
-   * Inserts the rows whose id is not yet stored, in one statement, and returns the ids it stored.
-   * A batch's own repeats count once. The probe by id makes a retry a duplicate even when its time
-   * differs (a place-code visit is timed by the server), and `on conflict do nothing` settles a race
-   * between two retries arriving at once.
+   * Inserts in one statement the rows not stored yet and returns the keys (`scanKey`) of those it
+   * stored; a batch's own repeats count once. A device's scan is unique by its scan id and the time
+   * the device recorded, and a retry repeats both, so the unique key settles it (also between two
+   * retries arriving at once). A row timed by the server (a place-code visit) has a new time on every
+   * retry: `timedByServer` first looks for the same id within a day.
    */
-  async insertNew(rows: ScanRow[]): Promise<Set<string>> {
-    const unique = [...new Map(rows.map((r) => [r.id, r] as const)).values()];
-    if (unique.length === 0) return new Set();
-    if (this.engine === 'postgres') return this.insertNewPostgres(unique);
-    const times = unique.map((r) => r.scanned_at);
-    const existing = await this.db
-      .selectFrom('scans')
-      .select('id')
-      .where(
-        'id',
-        'in',
-        unique.map((r) => r.id),
-      )
-      .where('scanned_at', '>=', Math.min(...times) - SAME_SCAN_WITHIN_MS)
-      .where('scanned_at', '<=', Math.max(...times) + SAME_SCAN_WITHIN_MS)
-      .execute();
-    const known = new Set(existing.map((r) => r.id));
-    const fresh = unique.filter((r) => !known.has(r.id));
+  async insertNew(rows: ScanRow[], options: { timedByServer?: boolean } = {}): Promise<Set<string>> {
+    let fresh = [...new Map(rows.map((r) => [scanKey(r), r] as const)).values()];
+    if (fresh.length > 0 && options.timedByServer) {
+      const times = fresh.map((r) => r.scanned_at);
+      const existing = await this.db
+        .selectFrom('scans')
+        .select('id')
+        .where(
+          'id',
+          'in',
+          fresh.map((r) => r.id),
+        )
+        .where('scanned_at', '>=', Math.min(...times) - SAME_VISIT_WITHIN_MS)
+        .where('scanned_at', '<=', Math.max(...times) + SAME_VISIT_WITHIN_MS)
+        .execute();
+      const known = new Set(existing.map((r) => r.id));
+      fresh = fresh.filter((r) => !known.has(r.id));
+    }
     if (fresh.length === 0) return new Set();
-    const inserted = await this.db
-      .insertInto('scans')
-      .values(fresh)
-      .onConflict((oc) => oc.doNothing())
-      .returning('id')
-      .execute();
-    return new Set(inserted.map((r) => r.id));
+    if (this.engine === 'postgres') return this.insertPostgres(fresh);
+    const inserted = await this.db.insertInto('scans').values(fresh).onConflict((oc) => oc.doNothing()).returning(['id', 'scanned_at']).execute();
+    return new Set(inserted.map(scanKey));
   }
 
-  /**
-   * The same on PostgreSQL in one round trip: the batch goes as eleven arrays (unnest) instead of
-   * eleven thousand parameters, and each row's probe reaches only the day partitions within a day
-   * of its own time.
-   */
-  private async insertNewPostgres(rows: ScanRow[]): Promise<Set<string>> {
+  /** PostgreSQL takes the batch as eleven arrays (unnest) rather than eleven thousand parameters. */
+  private async insertPostgres(rows: ScanRow[]): Promise<Set<string>> {
     const column = <K extends keyof ScanRow>(key: K) => rows.map((r) => r[key]);
-    const result = await sql<{ id: string }>`
+    const result = await sql<{ id: string; scanned_at: number }>`
       insert into scans (id, device_id, scan_id, venue_id, resident_id, scanned_at, colour, admitted, reason, method, received_at)
-      select u.* from unnest(
+      select * from unnest(
         ${column('id')}::text[], ${column('device_id')}::text[], ${column('scan_id')}::text[], ${column('venue_id')}::text[],
         ${column('resident_id')}::text[], ${column('scanned_at')}::bigint[], ${column('colour')}::text[], ${column('admitted')}::int[],
         ${column('reason')}::text[], ${column('method')}::text[], ${column('received_at')}::bigint[]
-      ) as u(id, device_id, scan_id, venue_id, resident_id, scanned_at, colour, admitted, reason, method, received_at)
-      where not exists (
-        select 1 from scans s
-        where s.id = u.id and s.scanned_at between u.scanned_at - ${SAME_SCAN_WITHIN_MS}::bigint and u.scanned_at + ${SAME_SCAN_WITHIN_MS}::bigint
       )
       on conflict do nothing
-      returning id`.execute(this.db);
-    return new Set(result.rows.map((r) => r.id));
+      returning id, scanned_at`.execute(this.db);
+    return new Set(result.rows.map(scanKey));
   }
 
   /** Deletes what is older than `cutoff`; on PostgreSQL whole past days go by dropping their partition. */

@@ -25,6 +25,17 @@ describeOnEachEngine('scan storage', (h) => {
     assert.deepEqual(await storedScans(h()), ['east3-000117']);
   });
 
+  it('keeps a scan id that the device used again for another moment as a second scan', async () => {
+    const { device } = await gate(h());
+    const zhang = await h().services.residents.register(ZHANG_WEI);
+    const token = (await h().services.codes.issue(zhang.id)).token;
+    const first = { scanId: 'east3-000118', token, scannedAt: '2026-11-20T09:58:00+08:00' };
+    await h().services.checkpoints.recordScans(device, [first], 'offline');
+    const outcomes = await h().services.checkpoints.recordScans(device, [{ ...first, scannedAt: '2026-11-20T09:59:00+08:00' }], 'offline');
+    assert.deepEqual(outcomes.map((o) => o.status), ['stored']);
+    assert.equal((await storedScans(h())).length, 2);
+  });
+
   it('treats a retry of a place-code visit later in the day as the same visit', async () => {
     const { venue } = await gate(h());
     const zhang = await h().services.residents.register(ZHANG_WEI);

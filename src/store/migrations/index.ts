@@ -5,6 +5,7 @@ import * as rulesAndCodes from './0002-rules-and-codes.js';
 import * as checkpointsAndTracing from './0003-checkpoints-and-tracing.js';
 import * as scansPartitionedByDay from './0004-scans-partitioned-by-day.js';
 import * as appeals from './0005-appeals.js';
+import * as scanKeyWithTime from './0006-scan-key-with-time.js';
 
 /** Migrations, in order. Listed in code so the compiled and the tsx-run service see the same set. */
 const MIGRATIONS: [string, Migration][] = [
@@ -13,6 +14,7 @@ const MIGRATIONS: [string, Migration][] = [
   ['0003-checkpoints-and-tracing', checkpointsAndTracing],
   ['0004-scans-partitioned-by-day', scansPartitionedByDay],
   ['0005-appeals', appeals],
+  ['0006-scan-key-with-time', scanKeyWithTime],
 ];
 
 /**
