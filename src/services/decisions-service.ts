@@ -165,7 +165,7 @@ export class DecisionsService {
 
   /** A resident's colour changes, newest first. */
   async history(residentId: string, limit: number): Promise<StoredDecision[]> {
-    const rows = await this.ctx.store.db.selectFrom('decisions').selectAll().where('resident_id', '=', residentId).orderBy('decided_at', 'desc').orderBy('id').limit(limit).execute();
+    const rows = await this.ctx.store.db.selectFrom('decisions').selectAll().where('resident_id', '=', residentId).orderBy('seq', 'desc').limit(limit).execute();
     return rows.map((r) => ({
       id: r.id,
       decidedAt: new Date(r.decided_at).toISOString(),

@@ -31,7 +31,8 @@ export class StatsService {
     const tz = this.ctx.settings.timeZone;
     const db = this.ctx.store.db;
     const days = options.days ?? 14;
-    const regionPrefix = (options.region ?? '').replace(/0+$/, '');
+    // A city or province code stands for everything under it: 330100 → 3301, 330000 → 33.
+    const regionPrefix = (options.region ?? '').replace(/(00)+$/, '');
 
     const current = await db
       .selectFrom('resident_status')
@@ -46,7 +47,7 @@ export class StatsService {
       byRegion.set(row.region, counts);
     }
 
-    // A resident's colour at a day's end is that of their last decision before it.
+    // A resident's colour at a day's end is that of their last decision recorded before it.
     const colourHistory: Dashboard['colourHistory'] = [];
     for (let back = days - 1; back >= 0; back--) {
       const date = localDate(new Date(now.getTime() - back * DAY_MS), tz);
@@ -56,7 +57,7 @@ export class StatsService {
         .innerJoin('residents as r', 'r.id', 'd.resident_id')
         .select(['d.colour', (eb) => eb.fn.countAll<number>().as('n')])
         .where('r.address_region', 'like', `${regionPrefix}%`)
-        .where('d.decided_at', '=', (eb) => eb.selectFrom('decisions as d2').select((e) => e.fn.max('d2.decided_at').as('m')).whereRef('d2.resident_id', '=', 'd.resident_id').where('d2.decided_at', '<=', end))
+        .where('d.seq', '=', (eb) => eb.selectFrom('decisions as d2').select((e) => e.fn.max('d2.seq').as('m')).whereRef('d2.resident_id', '=', 'd.resident_id').where('d2.decided_at', '<=', end))
         .groupBy('d.colour')
         .execute();
       const counts = zero();

@@ -1,3 +1,5 @@
+import type { Generated } from 'kysely';
+
 /**
  * The tables, as Kysely sees them. Times are epoch milliseconds (bigint), the same on both engines;
  * columns ending in `_enc` hold AES-GCM ciphertext and `_index` columns hold blind indexes.
@@ -162,6 +164,8 @@ export interface DecisionsTable {
   fired: string;
   green_on: number | null;
   cause: string;
+  /** Recording order, filled by the database: breaks ties between decisions of the same millisecond. */
+  seq: Generated<number>;
 }
 
 export interface ResidentStatusTable {

@@ -113,6 +113,15 @@ describeOnEachEngine('authority dashboard', (h) => {
     assert.equal(counts['330106'].green, 1);
   });
 
+  it('follows one district, or a whole city, over time', async () => {
+    await redResident(h());
+    const liu = await residentWithSession(h(), LIU_FANG);
+    await h().services.declarations.declare(liu.id, { stays: [], contacts: [], symptoms: [], temperature: 36.4 });
+    const today = (region: string) => h().services.stats.dashboard({ region }).then((d) => d.colourHistory.at(-1)!.counts);
+    assert.deepEqual(await today('330110'), { green: 0, yellow: 0, red: 1, gray: 0 });
+    assert.deepEqual(await today('330100'), { green: 1, yellow: 0, red: 1, gray: 0 });
+  });
+
   it('puts a quarantine on the day it ends', async () => {
     await redResident(h());
     const dashboard = await h().services.stats.dashboard();
