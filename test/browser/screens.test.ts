@@ -118,6 +118,14 @@ describe('every screen, at phone size, in both languages', () => {
       await shoot(page, 'resident-sign-in', lang);
     });
 
+    it(`returns to sign-in when the saved session is refused, in ${lang}`, { timeout: 60_000 }, async () => {
+      const revoked = { token: 'eyJhbGciOiJIUzI1NiJ9.eyJzdWIiOiJ4In0.c2lnbmF0dXJl', residentId: session.residentId, expiresAt: new Date(Date.now() + HOUR_MS).toISOString() };
+      const page = await (await contextFor(lang, { 'healthcode.resident.session': revoked })).newPage();
+      await page.goto(`${server.url}/resident/#/code`);
+      await page.waitForSelector('input[name=phone]');
+      assert.equal(await page.evaluate("localStorage.getItem('healthcode.resident.session')"), null);
+    });
+
     it(`shows every resident screen in ${lang}`, { timeout: 60_000 }, async () => {
       const page = await (await contextFor(lang, { 'healthcode.resident.session': session })).newPage();
       await page.goto(`${server.url}/resident/#/code`);

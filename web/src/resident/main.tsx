@@ -1,6 +1,7 @@
 import { render, type JSX } from 'preact';
 import { useEffect, useState } from 'preact/hooks';
 import '../shared/styles.css';
+import { UNAUTHORIZED_EVENT } from '../shared/api.js';
 import { I18n, useT, type MessageKey } from '../shared/i18n.js';
 import { registerOfflineSupport } from '../shared/offline.js';
 import { Shell } from '../shared/ui.js';
@@ -39,8 +40,13 @@ function ResidentApp(): JSX.Element {
 
   useEffect(() => {
     const onHash = () => setRoute(currentRoute());
+    const onExpired = () => signOut();
     addEventListener('hashchange', onHash);
-    return () => removeEventListener('hashchange', onHash);
+    addEventListener(UNAUTHORIZED_EVENT, onExpired);
+    return () => {
+      removeEventListener('hashchange', onHash);
+      removeEventListener(UNAUTHORIZED_EVENT, onExpired);
+    };
   }, []);
   const go = (r: Route) => {
     location.hash = `#/${r}`;

@@ -14,6 +14,9 @@ export class ApiError extends Error {
 /** The network itself failed (offline, server down): distinct from an answer saying no. */
 export class NetworkError extends Error {}
 
+/** Fired when the server refuses the credential a request carried. */
+export const UNAUTHORIZED_EVENT = 'healthcode:unauthorized';
+
 export interface RequestOptions {
   token?: string | null;
   body?: unknown;
@@ -39,6 +42,8 @@ export async function api<T>(method: string, path: string, options: RequestOptio
   const text = await response.text();
   const json = text ? (JSON.parse(text) as unknown) : undefined;
   if (!response.ok) {
+    // A credential that has expired or been revoked: the app returns to its sign-in screen.
+    if (response.status === 401 && options.token) dispatchEvent(new Event(UNAUTHORIZED_EVENT));
     const p = (json ?? {}) as { title?: string; detail?: string; field?: string; errors?: { field: string; message: string }[] };
     throw new ApiError(response.status, p.title ?? response.statusText, p.detail ?? '', p.field, p.errors ?? []);
   }

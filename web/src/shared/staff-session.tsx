@@ -1,6 +1,6 @@
 import type { JSX } from 'preact';
-import { useState } from 'preact/hooks';
-import { api, loadSaved, save } from './api.js';
+import { useEffect, useState } from 'preact/hooks';
+import { api, loadSaved, save, UNAUTHORIZED_EVENT } from './api.js';
 import { useT } from './i18n.js';
 import { Card, ErrorNotice, Field, useAction } from './ui.js';
 
@@ -15,13 +15,16 @@ export interface StaffSession {
 export function useStaffSession(app: string): [StaffSession | null, (s: StaffSession | null) => void] {
   const key = `healthcode.${app}.staff`;
   const [session, setSession] = useState<StaffSession | null>(() => loadSaved<StaffSession | null>(key, null));
-  return [
-    session,
-    (s) => {
-      save(key, s);
-      setSession(s);
-    },
-  ];
+  const update = (s: StaffSession | null) => {
+    save(key, s);
+    setSession(s);
+  };
+  useEffect(() => {
+    const onRevoked = () => update(null);
+    addEventListener(UNAUTHORIZED_EVENT, onRevoked);
+    return () => removeEventListener(UNAUTHORIZED_EVENT, onRevoked);
+  }, []);
+  return [session, update];
 }
 
 export function StaffSignIn({ roles, onSignedIn }: { roles: string[]; onSignedIn: (s: StaffSession) => void }): JSX.Element {
