@@ -60,6 +60,8 @@ function mergeContacts(into: Contacts, from: Contacts): void {
   for (const [id, c] of from) addContact(into, id, c.first, c.evidence);
 }
 
+type VenueLookup = (venueId: string) => Promise<{ name: string; window: number }>;
+
 interface Visit {
   residentId: string;
   venueId: string;
@@ -91,19 +93,16 @@ export class TracingService {
     const residents = new ResidentsStore(this.ctx.store.db, this.ctx.cipher);
     if (!(await residents.findById(input.caseResidentId))) throw new NotFoundError('resident');
 
+    const venues = this.venueLookup();
     const caseVisits = await this.visitsOf([input.caseResidentId], from, to);
-    const direct = await this.overlapping(caseVisits, new Set([input.caseResidentId]));
+    const direct = await this.overlapping(venues, caseVisits, new Set([input.caseResidentId]));
     mergeContacts(direct, await this.coTravellers(input.caseResidentId, from, to));
     // One hop out: people who overlapped with a close contact after that contact's exposure.
     const exclude = new Set([input.caseResidentId, ...direct.keys()]);
     const firstExposure = Math.min(...[...direct.values()].map((c) => c.first));
     const contactVisits = direct.size === 0 ? [] : (await this.visitsOf([...direct.keys()], firstExposure, to)).filter((v) => v.at >= direct.get(v.residentId)!.first);
-    const secondary = await this.overlapping(contactVisits, exclude, true);
-    const venues = new Map<string, string>();
-    const venueName = async (id: string) => {
-      if (!venues.has(id)) venues.set(id, (await this.checkpoints.venue(id)).name);
-      return venues.get(id)!;
-    };
+    const secondary = await this.overlapping(venues, contactVisits, exclude, true);
+    const venueName = async (id: string) => (await venues(id)).name;
     const names = await residents.names([...direct.keys(), ...secondary.keys()]);
     const describe = async (level: 'close' | 'secondary', map: Contacts) => {
       const out: TraceContact[] = [];
@@ -217,13 +216,12 @@ export class TracingService {
    * each piece of evidence names whose visit it came from. One query per venue: the (venue, time)
    * index makes the cost grow with the visits traced, not with the table.
    */
-  private async overlapping(visits: Visit[], exclude: Set<string>, via = false): Promise<Contacts> {
+  private async overlapping(venues: VenueLookup, visits: Visit[], exclude: Set<string>, via = false): Promise<Contacts> {
     const found: Contacts = new Map();
     const byVenue = new Map<string, Visit[]>();
     for (const v of visits) byVenue.set(v.venueId, [...(byVenue.get(v.venueId) ?? []), v]);
     for (const [venueId, atVenue] of byVenue) {
-      const venue = await this.checkpoints.venue(venueId);
-      const window = (await this.checkpoints.policy(venue.type as VenueType)).overlapMinutes * MINUTE_MS;
+      const { window } = await venues(venueId);
       const others = await this.ctx.store.db
         .selectFrom('scans')
         .select(['resident_id', 'scanned_at'])
@@ -250,6 +248,23 @@ export class TracingService {
       }
     }
     return found;
+  }
+
+  /**
+   * Each venue's name and overlap window, read once per trace however many visits, contacts and
+   * pieces of evidence name it; each venue type's policy likewise.
+   */
+  private venueLookup(): VenueLookup {
+    const venues = new Map<string, Promise<{ name: string; window: number }>>();
+    const windows = new Map<VenueType, Promise<number>>();
+    const windowOf = (type: VenueType) => {
+      if (!windows.has(type)) windows.set(type, this.checkpoints.policy(type).then((p) => p.overlapMinutes * MINUTE_MS));
+      return windows.get(type)!;
+    };
+    return (id) => {
+      if (!venues.has(id)) venues.set(id, this.checkpoints.venue(id).then(async (v) => ({ name: v.name, window: await windowOf(v.type) })));
+      return venues.get(id)!;
+    };
   }
 
   /** Residents on the same train or flight as the case, on the same day. */
