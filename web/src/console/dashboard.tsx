@@ -1,6 +1,7 @@
 import type { JSX } from 'preact';
 import { useEffect, useRef, useState } from 'preact/hooks';
 import { BarController, BarElement, CategoryScale, Chart, Legend, LinearScale, LineController, LineElement, PointElement, Tooltip, type ChartConfiguration } from 'chart.js';
+import { COLOURS } from '../../../src/domain/colour.js';
 import type { Dashboard } from '../../../src/services/stats-service.js';
 import { api } from '../shared/api.js';
 import { ColourIcon } from '../shared/colour.js';
@@ -10,7 +11,6 @@ import { Card, ErrorNotice } from '../shared/ui.js';
 
 Chart.register(LineController, BarController, LineElement, BarElement, PointElement, CategoryScale, LinearScale, Legend, Tooltip);
 
-const COLOURS = ['green', 'yellow', 'red', 'gray'] as const;
 const HUES: Record<string, string> = { green: '#1b8a3c', yellow: '#d9a400', red: '#c62828', gray: '#6b7280' };
 // Each series also differs in dash and point shape, so the chart reads without telling hues apart.
 const DASH: Record<string, number[]> = { green: [], yellow: [8, 4], red: [2, 3], gray: [12, 4, 2, 4] };

@@ -7,7 +7,8 @@ import { useLang, useT } from '../shared/i18n.js';
 import { Card, ErrorNotice, Field, fieldError, useAction } from '../shared/ui.js';
 import type { Session } from './session.js';
 import { emptyIdentity, IdentityFields, identityBody } from './sign-in-screens.js';
-import { RELATIONSHIPS, type Appeal, type AuditEntry, type ResidentSummary } from './types.js';
+import { RELATIONSHIPS } from '../shared/choices.js';
+import type { Appeal, AuditEntry, ResidentSummary } from './types.js';
 
 /** Household members without a phone, whose codes this phone shows. */
 export function HouseholdScreen({ session, onShow }: { session: Session; onShow: (d: ResidentSummary) => void }): JSX.Element {

@@ -7,7 +7,7 @@ import { useLang, useT } from '../shared/i18n.js';
 import { RegionPicker } from '../shared/region-picker.js';
 import { Card, ErrorNotice, Field, fieldError, useAction } from '../shared/ui.js';
 import type { Session } from './session.js';
-import { SYMPTOMS } from './types.js';
+import { SYMPTOMS } from '../shared/choices.js';
 
 interface StayInput {
   where: 'region' | 'country';

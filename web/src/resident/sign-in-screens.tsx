@@ -5,7 +5,7 @@ import { useT } from '../shared/i18n.js';
 import { RegionPicker } from '../shared/region-picker.js';
 import { Card, ErrorNotice, Field, fieldError, useAction } from '../shared/ui.js';
 import type { Session } from './session.js';
-import { ID_TYPES } from './types.js';
+import { ID_TYPES } from '../shared/choices.js';
 
 /** Development mode only: the SMS the demo would have sent; production has no such endpoint. */
 async function demoInbox(phone: string): Promise<string | null> {

@@ -38,7 +38,3 @@ export type ResidentSummary = ServerResidentSummary & { relationship?: string };
 
 export type { Appeal };
 export type { AuditEntry };
-
-export const SYMPTOMS = ['fever', 'fatigue', 'dry_cough', 'stuffy_nose', 'runny_nose', 'sore_throat', 'diarrhoea'] as const;
-export const ID_TYPES = ['resident_id', 'hmt_residence_permit', 'foreign_permanent_residence', 'passport'] as const;
-export const RELATIONSHIPS = ['parent', 'grandparent', 'child', 'grandchild', 'spouse', 'sibling', 'other'] as const;

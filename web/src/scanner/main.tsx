@@ -8,6 +8,7 @@ import { ColourIcon } from '../shared/colour.js';
 import { formatDateTime } from '../shared/format.js';
 import { I18n, useLang, useT } from '../shared/i18n.js';
 import { Camera } from '../shared/camera.js';
+import { ID_TYPES } from '../shared/choices.js';
 import { registerOfflineSupport } from '../shared/offline.js';
 import { Card, ErrorNotice, Field, fieldError, Shell, useAction } from '../shared/ui.js';
 import { ScanQueue } from './scan-queue.js';
@@ -105,7 +106,7 @@ function ManualEntry({ setup, onResult, onCancel }: { setup: DeviceSetup; onResu
       >
         <Field label={t('field.idType')}>
           <select value={idType} onChange={(e) => setIdType(e.currentTarget.value)}>
-            {(['resident_id', 'hmt_residence_permit', 'foreign_permanent_residence', 'passport'] as const).map((type) => (
+            {ID_TYPES.map((type) => (
               <option value={type}>{t(`idType.${type}`)}</option>
             ))}
           </select>

@@ -1,5 +1,6 @@
 import { render, type JSX } from 'preact';
 import { useEffect, useState } from 'preact/hooks';
+import { VENUE_TYPES } from '../../../src/domain/venue.js';
 import '../shared/styles.css';
 import { api } from '../shared/api.js';
 import { I18n, useT } from '../shared/i18n.js';
@@ -7,7 +8,6 @@ import { RegionPicker } from '../shared/region-picker.js';
 import { StaffSignIn, useStaffSession, type StaffSession } from '../shared/staff-session.js';
 import { Card, ErrorNotice, Field, fieldError, Shell, useAction } from '../shared/ui.js';
 
-const VENUE_TYPES = ['subway_station', 'mall', 'school', 'supermarket', 'residential_compound', 'hospital', 'office'] as const;
 
 interface Venue {
   id: string;
