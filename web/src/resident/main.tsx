@@ -84,10 +84,12 @@ function ResidentApp(): JSX.Element {
   }
 
   const subjectId = subject?.id ?? session.residentId;
+  // "Why" explains the code last shown; opened directly, it shows the code first.
+  const codeScreen = <CodeScreen session={session} subjectId={subjectId} subjectLabel={subject?.label ?? null} onWhy={(c) => (setWhy(c), go('why'))} />;
   let screen: JSX.Element;
   switch (route) {
     case 'why':
-      screen = why ? <WhyScreen session={session} subjectId={subjectId} code={why} /> : <CodeScreen session={session} subjectId={subjectId} subjectLabel={subject?.label ?? null} onWhy={(c) => (setWhy(c), go('why'))} />;
+      screen = why ? <WhyScreen session={session} subjectId={subjectId} code={why} /> : codeScreen;
       break;
     case 'visit':
       screen = <VenueVisitScreen session={session} subjectId={subjectId} />;
@@ -122,7 +124,7 @@ function ResidentApp(): JSX.Element {
       screen = <AppealScreen session={session} subjectId={subjectId} />;
       break;
     default:
-      screen = <CodeScreen session={session} subjectId={subjectId} subjectLabel={subject?.label ?? null} onWhy={(c) => (setWhy(c), go('why'))} />;
+      screen = codeScreen;
   }
   return (
     <Shell
