@@ -1,5 +1,7 @@
 import { resolve } from 'node:path';
+import { isIP } from 'node:net';
 import { decodeDataKey } from './privacy/data-key.js';
+import type { DatabaseTimeouts } from './store/database.js';
 
 /** Service configuration, read from environment variables and validated before anything starts. */
 
@@ -11,6 +13,7 @@ export interface Config {
   host: string;
   port: number;
   database: DatabaseConfig;
+  databaseTimeouts: DatabaseTimeouts;
   dataDir: string;
   /** From HEALTHCODE_DATA_KEY; when absent the key lives in `<dataDir>/keys/data.key`. */
   dataKey: Buffer | undefined;
@@ -36,9 +39,11 @@ export class ConfigError extends Error {
 /** Every variable the service reads, with its meaning; `healthcode help` prints this. */
 export const CONFIG_VARIABLES: Record<string, string> = {
   HEALTHCODE_MODE: 'development (default) or production; production never logs sign-in codes and requires explicit settings',
-  HEALTHCODE_HOST: 'address to listen on (default 127.0.0.1)',
+  HEALTHCODE_HOST: 'address to listen on (default 127.0.0.1); development mode listens on loopback only',
   HEALTHCODE_PORT: 'TCP port, 0-65535 (default 8080; 0 picks a free one)',
   HEALTHCODE_DATABASE_URL: 'sqlite:<path> (default sqlite:<data dir>/healthcode.db) or postgres://user@host:port/db',
+  HEALTHCODE_DB_CONNECT_TIMEOUT: 'milliseconds to wait for a database connection before answering 503 (default 3000)',
+  HEALTHCODE_DB_STATEMENT_TIMEOUT: 'milliseconds one database statement may take before it is cancelled and the request answered 503 (default 10000)',
   HEALTHCODE_DATA_DIR: 'directory for the embedded database and the data key (default ./data)',
   HEALTHCODE_DATA_KEY: 'base64 of 32 random bytes encrypting personal data; default: generated into <data dir>/keys/data.key',
   HEALTHCODE_DEMO_DATA: 'auto (default: on for a new embedded database), on or off',
@@ -122,6 +127,11 @@ export function loadConfig(env: Env, cwd = process.cwd()): Config {
     host,
     port,
     database,
+    databaseTimeouts: {
+      connectMs: integer('HEALTHCODE_DB_CONNECT_TIMEOUT', 3000, 100, 120_000),
+      statementMs: integer('HEALTHCODE_DB_STATEMENT_TIMEOUT', 10_000, 100, 3_600_000),
+      pingMs: 800,
+    },
     dataDir,
     dataKey,
     dataKeyFile: resolve(dataDir, 'keys', 'data.key'),
@@ -135,6 +145,11 @@ export function loadConfig(env: Env, cwd = process.cwd()): Config {
     timeZone,
     shutdownGraceSeconds: integer('HEALTHCODE_SHUTDOWN_GRACE', 10, 0, 600),
   };
+  // Development mode shows anyone who can reach it every phone's sign-in code (/api/v1/dev/outbox):
+  // it must not be reachable from anywhere but this machine.
+  if (mode === 'development' && !isLoopback(host)) {
+    problems.push(`HEALTHCODE_HOST: development mode listens on loopback only (127.0.0.1, ::1 or localhost), got '${host}'; set HEALTHCODE_MODE=production to serve other machines`);
+  }
   if (mode === 'production' && database.kind === 'sqlite' && url === undefined) {
     problems.push('HEALTHCODE_DATABASE_URL: must be set explicitly in production mode');
   }
@@ -143,4 +158,13 @@ export function loadConfig(env: Env, cwd = process.cwd()): Config {
   }
   if (problems.length > 0) throw new ConfigError(problems);
   return config;
+}
+
+/** 127.0.0.0/8, ::1 and localhost: addresses no other machine can reach. */
+export function isLoopback(host: string): boolean {
+  const bare = host.replace(/^\[|\]$/g, '').toLowerCase();
+  if (bare === 'localhost') return true;
+  if (isIP(bare) === 4) return bare.startsWith('127.');
+  if (isIP(bare) === 6) return bare === '::1' || /^::ffff:127\./.test(bare);
+  return false;
 }

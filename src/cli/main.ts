@@ -55,6 +55,12 @@ function config(): Config {
 async function serve(): Promise<void> {
   const cfg = config();
   const logger = createLogger(cfg.logLevel);
+  if (cfg.mode === 'development') {
+    logger.warn(
+      { host: cfg.host },
+      'development mode: anyone who reaches this server can read sign-in codes at /api/v1/dev/outbox, so it listens on loopback only; set HEALTHCODE_MODE=production to serve other machines',
+    );
+  }
   const server = await startServer(cfg, logger);
   logger.info({ url: server.url, docs: `${server.url}/docs`, engine: server.store.engine, mode: cfg.mode }, `healthcode is running: open ${server.url}/ (API docs at ${server.url}/docs)`);
 

@@ -26,7 +26,10 @@ export async function openServices(config: Config, logger: Logger, clock: Clock 
     if (file.created) logger.warn({ path: config.dataKeyFile }, 'generated a new data key; back it up: without it the personal data cannot be read');
     dataKey = file.key;
   }
-  const store = await openStore(config.database);
+  const store = await openStore(config.database, {
+    timeouts: config.databaseTimeouts,
+    onConnectionError: (error) => logger.warn({ err: { message: error.message } }, 'a database connection failed; the pool reconnects'),
+  });
   try {
     const applied = await migrateToLatest(store);
     if (applied.length > 0) logger.info({ applied, engine: store.engine }, 'database migrated');

@@ -1,5 +1,6 @@
 import type { FastifyError, FastifyReply, FastifyRequest } from 'fastify';
 import { InvalidInputError, type FieldError } from '../domain/field-errors.js';
+import { isDatabaseUnavailable } from '../store/database.js';
 import { ConflictError, ForbiddenError, NotFoundError, TooManyRequestsError, UnauthenticatedError } from '../services/service-errors.js';
 
 /**
@@ -17,10 +18,14 @@ export const PROBLEM_TYPES = {
   'unsupported-media-type': { status: 415, title: 'Unsupported content type', description: 'Send request bodies as application/json.' },
   'too-many-requests': { status: 429, title: 'Too many requests', description: 'Wait for the number of seconds in Retry-After.' },
   'not-ready': { status: 503, title: 'Not ready', description: 'A dependency (the database) does not answer.' },
+  unavailable: { status: 503, title: 'Temporarily unavailable', description: 'The database is down, unreachable or too slow to answer in time. Nothing was changed by the request unless it said so; retry after the seconds in Retry-After.' },
   internal: { status: 500, title: 'Internal error', description: 'Something failed on our side; the request id in the logs identifies it.' },
 } as const;
 
 export type ProblemType = keyof typeof PROBLEM_TYPES;
+
+/** What a client is told to wait when the database is out: long enough for a pool to reconnect. */
+export const DATABASE_RETRY_AFTER_SECONDS = 5;
 
 export interface Problem {
   type: string;
@@ -116,6 +121,11 @@ export function handleError(error: FastifyError, request: FastifyRequest, reply:
   }
   if (error instanceof SyntaxError || error.code === 'FST_ERR_CTP_INVALID_JSON_BODY') {
     return sendProblem(reply, problem('malformed-request', 'the body is not valid JSON', instance, [{ field: '(body)', message: 'is not valid JSON' }]));
+  }
+  if (isDatabaseUnavailable(error)) {
+    request.log.warn({ err: { message: error.message, code: error.code } }, 'database unavailable');
+    reply.header('retry-after', String(DATABASE_RETRY_AFTER_SECONDS));
+    return sendProblem(reply, problem('unavailable', 'the database does not answer just now; try again shortly', instance));
   }
   const status = error.statusCode ?? 500;
   if (status >= 400 && status < 500) {

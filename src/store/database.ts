@@ -20,7 +20,25 @@ export interface OpenOptions {
   /** PostgreSQL schema to work in (created if missing); tests use one per run. */
   schema?: string;
   poolSize?: number;
+  timeouts?: Partial<DatabaseTimeouts>;
+  /** Told of connection errors that no query was waiting for (a dropped idle or busy client). */
+  onConnectionError?: (error: Error) => void;
 }
+
+/**
+ * How long to wait on the database before giving up. Without bounds a database that accepts
+ * connections but never answers holds every request open; with them each fails fast with 503.
+ */
+export interface DatabaseTimeouts {
+  /** Connecting, and waiting for a pooled connection. */
+  connectMs: number;
+  /** One statement, enforced by the server and, should the server not answer at all, by the client. */
+  statementMs: number;
+  /** The readiness probe: /readyz answers within this, whatever the database does. */
+  pingMs: number;
+}
+
+export const DEFAULT_DATABASE_TIMEOUTS: DatabaseTimeouts = { connectMs: 3000, statementMs: 10_000, pingMs: 800 };
 
 const INT8_OID = 20;
 
@@ -32,16 +50,25 @@ const pgTypes = {
   },
 } as pg.CustomTypesConfig;
 
-async function ping(db: Kysely<Database>): Promise<boolean> {
+/** Whether the database answers `select 1` within `withinMs`; never waits longer, never throws. */
+async function ping(db: Kysely<Database>, withinMs: number): Promise<boolean> {
+  let timer: NodeJS.Timeout | undefined;
+  const timeout = new Promise<boolean>((resolve) => {
+    timer = setTimeout(() => resolve(false), withinMs);
+  });
+  const query = sql`select 1`.execute(db).then(
+    () => true,
+    () => false,
+  );
   try {
-    await sql`select 1`.execute(db);
-    return true;
-  } catch {
-    return false;
+    return await Promise.race([query, timeout]);
+  } finally {
+    clearTimeout(timer);
   }
 }
 
 export async function openStore(config: DatabaseConfig, options: OpenOptions = {}): Promise<Store> {
+  const timeouts = { ...DEFAULT_DATABASE_TIMEOUTS, ...options.timeouts };
   if (config.kind === 'sqlite') {
     if (config.path !== ':memory:') mkdirSync(dirname(config.path), { recursive: true });
     const raw = new BetterSqlite3(config.path);
@@ -49,12 +76,12 @@ export async function openStore(config: DatabaseConfig, options: OpenOptions = {
     raw.pragma('journal_mode = WAL');
     raw.pragma('synchronous = NORMAL');
     raw.pragma('foreign_keys = ON');
-    raw.pragma('busy_timeout = 5000');
+    raw.pragma(`busy_timeout = ${Math.min(timeouts.statementMs, 5000)}`);
     const db = new Kysely<Database>({ dialect: new SqliteDialect({ database: raw }) });
     return {
       db,
       engine: 'sqlite',
-      ping: () => ping(db),
+      ping: () => ping(db, timeouts.pingMs),
       close: () => db.destroy(),
     };
   }
@@ -62,7 +89,7 @@ export async function openStore(config: DatabaseConfig, options: OpenOptions = {
   const schema = options.schema ?? 'public';
   if (!/^[a-z_][a-z0-9_]{0,62}$/.test(schema)) throw new Error(`invalid schema name '${schema}'`);
   if (options.schema !== undefined) {
-    const client = new pg.Client({ connectionString: config.url });
+    const client = new pg.Client({ connectionString: config.url, connectionTimeoutMillis: timeouts.connectMs, query_timeout: timeouts.statementMs });
     await client.connect();
     try {
       await client.query(`create schema if not exists "${schema}"`);
@@ -74,15 +101,23 @@ export async function openStore(config: DatabaseConfig, options: OpenOptions = {
     connectionString: config.url,
     max: options.poolSize ?? 10,
     types: pgTypes,
+    connectionTimeoutMillis: timeouts.connectMs,
+    statement_timeout: timeouts.statementMs,
+    // The client-side bound, for a server that stopped answering and so cannot time itself out.
+    query_timeout: timeouts.statementMs + 1000,
     ...(options.schema !== undefined ? { options: `-c search_path=${schema}` } : {}),
   });
-  // An idle client losing its connection must not crash the process; the pool replaces it.
-  pool.on('error', () => undefined);
+  // A client losing its connection emits 'error'; unheard, that event ends the process. The pool
+  // hears it for idle clients; a client checked out for a query needs its own listener, or a dropped
+  // connection under load kills the server. The query itself fails and is answered with 503.
+  const heard = (error: Error) => options.onConnectionError?.(error);
+  pool.on('error', heard);
+  pool.on('connect', (client) => client.on('error', heard));
   const db = new Kysely<Database>({ dialect: new PostgresDialect({ pool }) });
   return {
     db,
     engine: 'postgres',
-    ping: () => ping(db),
+    ping: () => ping(db, timeouts.pingMs),
     close: () => db.destroy(),
   };
 }
@@ -91,4 +126,22 @@ export async function openStore(config: DatabaseConfig, options: OpenOptions = {
 export function isUniqueViolation(error: unknown): boolean {
   const e = error as { code?: string } | undefined;
   return e?.code === '23505' || e?.code === 'SQLITE_CONSTRAINT_UNIQUE' || e?.code === 'SQLITE_CONSTRAINT_PRIMARYKEY';
+}
+
+/** SQLSTATE classes and codes that mean "the database cannot serve now", not "the request is wrong". */
+const UNAVAILABLE_SQLSTATE = /^(08...|57P0[1-5]|53...|57014|40001|40P01)$/;
+const UNAVAILABLE_NODE_CODES = new Set(['ECONNREFUSED', 'ECONNRESET', 'ETIMEDOUT', 'EPIPE', 'EHOSTUNREACH', 'ENETUNREACH', 'SQLITE_BUSY', 'SQLITE_LOCKED', 'SQLITE_IOERR', 'SQLITE_FULL']);
+const UNAVAILABLE_MESSAGES = [/connection terminated/i, /timeout exceeded when trying to connect/i, /query read timeout/i, /not queryable/i, /connection timeout/i, /database is locked/i];
+
+/**
+ * Whether an error says the database is down, unreachable, overloaded or too slow: the caller should
+ * retry later (503), and nothing is wrong with the request. Unique violations and the like are not.
+ */
+export function isDatabaseUnavailable(error: unknown): boolean {
+  const e = error as { code?: unknown; message?: unknown } | undefined;
+  if (e === undefined || e === null || typeof e !== 'object') return false;
+  const code = typeof e.code === 'string' ? e.code : '';
+  if (UNAVAILABLE_SQLSTATE.test(code) || UNAVAILABLE_NODE_CODES.has(code)) return true;
+  const message = typeof e.message === 'string' ? e.message : '';
+  return UNAVAILABLE_MESSAGES.some((pattern) => pattern.test(message));
 }

@@ -1,7 +1,7 @@
 import { Type, type FastifyPluginAsyncTypebox } from '@fastify/type-provider-typebox';
 import type { Registry } from 'prom-client';
 import type { Store } from '../../store/database.js';
-import { PROBLEM_TYPES, problem, sendProblem, type ProblemType } from '../problem.js';
+import { DATABASE_RETRY_AFTER_SECONDS, PROBLEM_TYPES, problem, sendProblem, type ProblemType } from '../problem.js';
 
 export interface SystemRoutesOptions {
   store: Store;
@@ -21,12 +21,13 @@ export const systemRoutes: FastifyPluginAsyncTypebox<SystemRoutesOptions> = asyn
     {
       schema: {
         tags: ['operations'],
-        summary: 'Readiness: the database answers',
+        summary: 'Readiness: the database answers (within a second, whatever the database does)',
         response: { 200: Type.Object({ status: Type.Literal('ready'), database: Type.String() }), 503: Type.Ref('Problem') },
       },
     },
     async (request, reply) => {
       if (await store.ping()) return { status: 'ready' as const, database: store.engine };
+      reply.header('retry-after', String(DATABASE_RETRY_AFTER_SECONDS));
       return sendProblem(reply, problem('not-ready', `the ${store.engine} database does not answer`, request.url));
     },
   );

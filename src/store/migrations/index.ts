@@ -29,7 +29,11 @@ export async function migrateToLatest(store: Store): Promise<string[]> {
   const db = store.db as unknown as Kysely<{ healthcode_migrations: { name: string; applied_at: number } }>;
   try {
     return await db.transaction().execute(async (trx) => {
-      if (store.engine === 'postgres') await sql`select pg_advisory_xact_lock(hashtext('healthcode migrations ' || current_schema()))`.execute(trx);
+      if (store.engine === 'postgres') {
+        await sql`select pg_advisory_xact_lock(hashtext('healthcode migrations ' || current_schema()))`.execute(trx);
+        // A migration over a large table may take long; the statement bound is for requests.
+        await sql`set local statement_timeout = 0`.execute(trx);
+      }
       await trx.schema
         .createTable('healthcode_migrations')
         .ifNotExists()
