@@ -42,4 +42,17 @@ describe('configuration', () => {
   it('requires an explicit database in production', () => {
     assert.deepEqual(problemsOf({ HEALTHCODE_MODE: 'production' }), ['HEALTHCODE_DATABASE_URL: must be set explicitly in production mode']);
   });
+  it('refuses development mode on an address other machines can reach, naming the variable', () => {
+    for (const host of ['0.0.0.0', '::', '192.168.1.20', 'healthcode.example']) {
+      const problems = problemsOf({ HEALTHCODE_HOST: host });
+      assert.equal(problems.length, 1, host);
+      assert.match(problems[0]!, /^HEALTHCODE_HOST: development mode listens on loopback only/);
+    }
+  });
+  it('lets development mode listen on any loopback address', () => {
+    for (const host of ['127.0.0.1', '127.0.0.2', '::1', '[::1]', 'localhost']) assert.deepEqual(problemsOf({ HEALTHCODE_HOST: host }), [], host);
+  });
+  it('lets production mode listen on every interface', () => {
+    assert.equal(loadConfig({ HEALTHCODE_MODE: 'production', HEALTHCODE_HOST: '0.0.0.0', HEALTHCODE_DATABASE_URL: 'postgres://hc@db/hc' }).host, '0.0.0.0');
+  });
 });

@@ -3,7 +3,6 @@ import { parseArgs } from 'node:util';
 import { CONFIG_VARIABLES, ConfigError, loadConfig, type Config } from '../config.js';
 import { checkMobileNumber } from '../domain/phone.js';
 import { createLogger } from '../logging.js';
-import { loadOrCreateDataKeyFile } from '../privacy/data-key.js';
 import { FieldCipher } from '../privacy/field-cipher.js';
 import { openStore } from '../store/database.js';
 import { migrateToLatest } from '../store/migrations/index.js';
@@ -15,6 +14,7 @@ import { IMPORT_KINDS, type ImportKind } from '../domain/authority-records.js';
 import { isRegionCode } from '../domain/regions.js';
 import { parseImport } from '../services/import-parsing.js';
 import { STAFF_ROLES, type StaffRole } from '../services/staff-service.js';
+import { dataKeyFor } from './data-key-guard.js';
 import { openServices, startServer } from './server.js';
 
 const USAGE = `usage: healthcode <command>
@@ -107,10 +107,10 @@ async function outbox(args: string[]): Promise<void> {
     phone = checked.value;
   }
   const cfg = config();
-  const key = cfg.dataKey ?? loadOrCreateDataKeyFile(cfg.dataKeyFile).key;
   const store = await openStore(cfg.database);
   try {
     await migrateToLatest(store);
+    const key = await dataKeyFor(cfg, store, createLogger('warn'), Date.now());
     const messages = await new OutboxStore(store.db, new FieldCipher(key)).list(limit, phone);
     if (messages.length === 0) process.stdout.write('the outbox is empty\n');
     for (const m of messages) process.stdout.write(`${new Date(m.createdAt).toISOString()}  ${m.channel}  ${m.recipient}  ${m.body}\n`);

@@ -3,7 +3,7 @@ import type { Logger } from 'pino';
 import type { Config } from '../config.js';
 import { systemClock, type Clock } from '../domain/clock.js';
 import { buildApp } from '../http/app.js';
-import { loadOrCreateDataKeyFile } from '../privacy/data-key.js';
+import { dataKeyFor } from './data-key-guard.js';
 import { createContext } from '../services/context.js';
 import { loadDemoData } from '../services/demo-data.js';
 import { ScheduledJobs } from '../services/scheduled-jobs.js';
@@ -20,12 +20,6 @@ export interface RunningServer {
 
 /** Opens the database, migrates it and wires the services: what every command needs. */
 export async function openServices(config: Config, logger: Logger, clock: Clock = systemClock): Promise<{ services: Services; store: Store; fresh: boolean; close(): Promise<void> }> {
-  let dataKey = config.dataKey;
-  if (!dataKey) {
-    const file = loadOrCreateDataKeyFile(config.dataKeyFile);
-    if (file.created) logger.warn({ path: config.dataKeyFile }, 'generated a new data key; back it up: without it the personal data cannot be read');
-    dataKey = file.key;
-  }
   const store = await openStore(config.database, {
     timeouts: config.databaseTimeouts,
     onConnectionError: (error) => logger.warn({ err: { message: error.message } }, 'a database connection failed; the pool reconnects'),
@@ -33,6 +27,7 @@ export async function openServices(config: Config, logger: Logger, clock: Clock 
   try {
     const applied = await migrateToLatest(store);
     if (applied.length > 0) logger.info({ applied, engine: store.engine }, 'database migrated');
+    const dataKey = await dataKeyFor(config, store, logger, clock.now().getTime());
     const services = createServices(
       createContext({
         store,

@@ -70,6 +70,13 @@ export interface ResidentFacts {
   region: string;
   registeredAt: number;
   phoneVerifiedAt: number | null;
+  /**
+   * When someone other than the resident vouched for who they are: the signed-in guardian who added
+   * a household member without a phone, or staff who checked the document at a gate. None if absent.
+   */
+  identityVouchedAt?: number | null;
+  /** When a reclaim by the document's real holder took the document from this account. */
+  identityRevokedAt?: number | null;
   declarations: DeclarationFact[];
   stays: StayFact[];
   contacts: ContactFact[];
@@ -115,7 +122,7 @@ export interface StayItem {
   source: Source;
 }
 export interface EvaluationData {
-  resident: { phoneVerified: boolean; daysSinceRegistration: number };
+  resident: { phoneVerified: boolean; identityVerified: boolean; daysSinceRegistration: number };
   declaration: { present: boolean; daysSinceLatest: number | null; symptoms: string[]; temperature: number | null; fever: boolean };
   stays: StayItem[];
   contacts: { kind: ContactFact['kind']; daysAgo: number; source: Source }[];
@@ -169,10 +176,18 @@ export function evaluationData(facts: ResidentFacts, areas: RiskAreaFact[], now:
     cursor.setUTCDate(cursor.getUTCDate() - 1);
   }
 
+  const phoneVerified = facts.phoneVerifiedAt !== null && facts.phoneVerifiedAt <= now;
+  const vouchedAt = facts.identityVouchedAt ?? null;
+  const revokedAt = facts.identityRevokedAt ?? null;
+
   return {
     sources: { stays, contacts, cases, tests, checkIns },
     data: {
-      resident: { phoneVerified: facts.phoneVerifiedAt !== null && facts.phoneVerifiedAt <= now, daysSinceRegistration: days(now - facts.registeredAt) },
+      resident: {
+        phoneVerified,
+        identityVerified: !(revokedAt !== null && revokedAt <= now) && (phoneVerified || (vouchedAt !== null && vouchedAt <= now)),
+        daysSinceRegistration: days(now - facts.registeredAt),
+      },
       declaration: latest
         ? { present: true, daysSinceLatest: days(now - latest.at), symptoms: latest.symptoms, temperature: latest.temperature, fever: latest.temperature !== null && latest.temperature >= FEVER_C }
         : { present: false, daysSinceLatest: null, symptoms: [], temperature: null, fever: false },

@@ -18,6 +18,7 @@ import { codeRoutes } from './routes/code-routes.js';
 import { tracingRoutes } from './routes/tracing-routes.js';
 import { declarationRoutes } from './routes/declaration-routes.js';
 import { rulesRoutes } from './routes/rules-routes.js';
+import { reclaimRoutes } from './routes/reclaim-routes.js';
 import { regionRoutes } from './routes/region-routes.js';
 import { residentRoutes } from './routes/resident-routes.js';
 import { signInRoutes } from './routes/sign-in-routes.js';
@@ -102,6 +103,7 @@ export async function buildApp({ services, bodyLimitBytes, webRoot = DEFAULT_WEB
   await app.register(checkpointRoutes, { services });
   await app.register(tracingRoutes, { services });
   await app.register(appealsRoutes, { services });
+  await app.register(reclaimRoutes, { services });
   await app.register(authorityRoutes, { services, importBodyLimit: Math.max(bodyLimitBytes, 64 * 1024 * 1024) });
   return app;
 }

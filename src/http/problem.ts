@@ -1,7 +1,7 @@
 import type { FastifyError, FastifyReply, FastifyRequest } from 'fastify';
 import { InvalidInputError, type FieldError } from '../domain/field-errors.js';
 import { isDatabaseUnavailable } from '../store/database.js';
-import { ConflictError, ForbiddenError, NotFoundError, TooManyRequestsError, UnauthenticatedError } from '../services/service-errors.js';
+import { ConflictError, ForbiddenError, IdentityTakenError, NotFoundError, TooManyRequestsError, UnauthenticatedError } from '../services/service-errors.js';
 
 /**
  * Errors as RFC 9457 problem details. `type` is stable and resolves on this server to a description;
@@ -14,6 +14,11 @@ export const PROBLEM_TYPES = {
   forbidden: { status: 403, title: 'Not allowed for this role', description: 'The credential is valid but its role may not do this.' },
   'not-found': { status: 404, title: 'Not found', description: 'Nothing exists at this address that you may see.' },
   conflict: { status: 409, title: 'Already registered', description: 'The request collides with an existing record; which one is not disclosed.' },
+  'identity-taken': {
+    status: 409,
+    title: 'The identity document is held by another account',
+    description: 'Nothing about that account is disclosed. A reclaim has been opened for the caller (its id is in the detail): the health authority checks its identity records or the document in person, and the account holding it loses it.',
+  },
   'payload-too-large': { status: 413, title: 'The request body is too large', description: 'Request bodies are limited in size; split the request.' },
   'unsupported-media-type': { status: 415, title: 'Unsupported content type', description: 'Send request bodies as application/json.' },
   'too-many-requests': { status: 429, title: 'Too many requests', description: 'Wait for the number of seconds in Retry-After.' },
@@ -102,7 +107,11 @@ export function handleError(error: FastifyError, request: FastifyRequest, reply:
   if (error instanceof InvalidInputError) return sendProblem(reply, problem('invalid-field', error.message, instance, error.errors));
   if (error instanceof NotFoundError) return sendProblem(reply, problem('not-found', error.message, instance));
   if (error instanceof ForbiddenError) return sendProblem(reply, problem('forbidden', error.message, instance));
-  if (error instanceof ConflictError) return sendProblem(reply, problem('conflict', error.message, instance));
+  if (error instanceof IdentityTakenError) return sendProblem(reply, problem('identity-taken', error.message, instance, [{ field: 'idNumber', message: 'is registered to another account' }]));
+  if (error instanceof ConflictError) {
+    const field = (error as ConflictError).field;
+    return sendProblem(reply, problem('conflict', error.message, instance, field === undefined ? undefined : [{ field, message: 'collides with an existing record' }]));
+  }
   if (error instanceof UnauthenticatedError) {
     reply.header('www-authenticate', 'Bearer realm="healthcode"');
     return sendProblem(reply, problem('unauthenticated', error.message, instance));

@@ -43,9 +43,15 @@ const identityFields = {
 };
 
 export const RegistrationBody = Type.Object(
-  { ...identityFields, phone: Type.String({ minLength: 1, maxLength: 32, description: 'Mainland mobile number or E.164', examples: ['13800138001'] }) },
+  {
+    ...identityFields,
+    phone: Type.String({ minLength: 1, maxLength: 32, description: 'Mainland mobile number or E.164', examples: ['13800138001'] }),
+    code: Type.String({ minLength: 1, maxLength: 12, description: 'The one-time code sent to the phone by POST /api/v1/sign-in/code: registration starts with proof of the phone' }),
+  },
   { additionalProperties: false },
 );
+
+export const SessionSchema = Type.Object({ token: Type.String(), residentId: Type.String(), expiresAt: Type.String({ format: 'date-time' }) });
 
 export const DependentBody = Type.Object(
   { ...identityFields, relationship: Type.Union(RELATIONSHIPS.map((r) => Type.Literal(r)), { description: "The dependent's relation to you" }) },
@@ -61,6 +67,7 @@ export const ResidentSummarySchema = Type.Object({
   region: Type.String(),
   regionName: Type.String(),
   phoneVerified: Type.Boolean(),
+  identityRevoked: Type.Boolean({ description: "The document was reclaimed by its real holder and no longer belongs to this account" }),
   registeredAt: Type.String({ format: 'date-time' }),
 });
 

@@ -1,4 +1,4 @@
-import { randomBytes } from 'node:crypto';
+import { createHash, createHmac, hkdfSync, randomBytes } from 'node:crypto';
 import { chmodSync, existsSync, mkdirSync, readFileSync, statSync, writeFileSync } from 'node:fs';
 import { dirname } from 'node:path';
 
@@ -27,4 +27,25 @@ export function loadOrCreateDataKeyFile(path: string): { key: Buffer; created: b
   writeFileSync(path, `${key.toString('base64')}\n`, { mode: 0o600, flag: 'wx' });
   chmodSync(path, 0o600);
   return { key, created: true };
+}
+
+/**
+ * A value that shows which data key a database was set up with, without revealing the key: an HMAC
+ * of a constant under a key derived for this purpose alone, and a short id of it to name in messages.
+ */
+export function dataKeyCheck(key: Buffer): { keyId: string; checkValue: string } {
+  const checkValue = createHmac('sha256', hkdfBytes(key)).update('healthcode data key check v1').digest('base64url');
+  return { keyId: createHash('sha256').update(checkValue).digest('base64url').slice(0, 11), checkValue };
+}
+
+function hkdfBytes(key: Buffer): Buffer {
+  return Buffer.from(hkdfSync('sha256', key, Buffer.alloc(0), 'healthcode data key check', 32));
+}
+
+/** Thrown when the data key at hand is not the one the database was set up with. */
+export class DataKeyMismatchError extends Error {
+  constructor(message: string) {
+    super(message);
+    this.name = 'DataKeyMismatchError';
+  }
 }

@@ -5,6 +5,7 @@ import { ResidentsStore } from '../store/residents-store.js';
 import type { AuditService } from './audit-service.js';
 import type { CodesService } from './codes-service.js';
 import type { ServiceContext } from './context.js';
+import { SMS_TEXTS } from './sms-texts.js';
 import { ConflictError, NotFoundError } from './service-errors.js';
 import type { StaffMember } from './staff-service.js';
 
@@ -72,7 +73,7 @@ export class AppealsService {
     query = status === 'open' ? query.where('status', '=', 'open') : query.where('status', '!=', 'open');
     const rows = await query.execute();
     const names = await new ResidentsStore(this.ctx.store.db, this.ctx.cipher).names(rows.map((r) => r.resident_id));
-    await this.audit.append(`${staff.name} (${staff.role})`, 'read-appeals', 'answer appeals against decisions', null, { status, count: rows.length });
+    await this.audit.appendBy(staff, 'read-appeals', 'answer appeals against decisions', null, { status, count: rows.length });
     return rows.map((r) => ({ ...this.view(r), maskedName: maskName(names.get(r.resident_id) ?? '') }));
   }
 
@@ -90,9 +91,9 @@ export class AppealsService {
       .where('id', '=', id)
       .where('status', '=', 'open')
       .execute();
-    await this.audit.append(`${staff.name} (${staff.role})`, 'answer-appeal', 'answer appeals against decisions', row.resident_id, { appealId: id, outcome: input.outcome });
+    await this.audit.appendBy(staff, 'answer-appeal', 'answer appeals against decisions', row.resident_id, { appealId: id, outcome: input.outcome });
     const resident = await new ResidentsStore(this.ctx.store.db, this.ctx.cipher).findById(row.resident_id);
-    if (resident?.phone) await this.ctx.sms.send(resident.phone, '【健康码】您的申诉已有答复，请在应用中查看。Your appeal has been answered; open the app to read it.');
+    if (resident?.phone) await this.ctx.sms.send(resident.phone, SMS_TEXTS.appealAnswered());
     return this.get(id);
   }
 

@@ -1,6 +1,7 @@
 import { createHash } from 'node:crypto';
 import { sql } from 'kysely';
 import type { ServiceContext } from './context.js';
+import { InvalidInputError } from '../domain/field-errors.js';
 import { ForbiddenError } from './service-errors.js';
 import type { StaffMember } from './staff-service.js';
 
@@ -16,6 +17,9 @@ export interface AuditEntry {
 }
 
 const GENESIS = '0'.repeat(64);
+
+/** How the log names a staff member: by name and role, as residents read it in their access log. */
+export const staffActor = (staff: StaffMember) => `${staff.name} (${staff.role})`;
 
 function entryHash(prev: string, e: { seq: number; at: number; actor: string; action: string; purpose: string; resident_id: string | null; detail: string }): string {
   return createHash('sha256').update(prev).update(JSON.stringify([e.seq, e.at, e.actor, e.action, e.purpose, e.resident_id, e.detail])).digest('hex');
@@ -39,6 +43,23 @@ export class AuditService {
       await trx.insertInto('audit_log').values({ ...row, prev_hash: prev, hash }).execute();
       return { seq: row.seq, at: new Date(row.at).toISOString(), actor, action, purpose, residentId, detail, hash };
     });
+  }
+
+  /** Appends an entry whose actor is a staff member, named the one way the log names staff. */
+  async appendBy(staff: StaffMember, action: string, purpose: string, residentId: string | null, detail: Record<string, unknown>): Promise<AuditEntry> {
+    return this.append(staffActor(staff), action, purpose, residentId, detail);
+  }
+
+  /** How many entries `actor` has made with one of `actions` since `since`. */
+  async countBy(actor: string, actions: string[], since: number): Promise<number> {
+    const row = await this.ctx.store.db
+      .selectFrom('audit_log')
+      .select((eb) => eb.fn.countAll<number>().as('n'))
+      .where('actor', '=', actor)
+      .where('action', 'in', actions)
+      .where('at', '>=', since)
+      .executeTakeFirstOrThrow();
+    return Number(row.n);
   }
 
   /** Walks the chain; returns the first entry that does not match, or null when the log is intact. */
@@ -66,6 +87,8 @@ export class AuditService {
   /** Gives `staffId` a purpose-bound, expiring grant; only the authority grants. */
   async grant(by: StaffMember, input: { staffId: string; scope: 'trace' | 'read-personal'; purpose: string; residentId: string | null; hours: number }): Promise<{ id: string; expiresAt: string }> {
     if (by.role !== 'authority') throw new ForbiddenError('only the authority gives grants');
+    const holder = await this.ctx.store.db.selectFrom('staff_tokens').select('id').where('id', '=', input.staffId).where('revoked_at', 'is', null).executeTakeFirst();
+    if (!holder) throw new InvalidInputError([{ field: 'staffId', message: 'no active staff credential has this id' }]);
     const now = this.ctx.clock.now().getTime();
     const id = this.ctx.newId();
     const expiresAt = now + input.hours * 3_600_000;
@@ -73,17 +96,42 @@ export class AuditService {
       .insertInto('grants')
       .values({ id, staff_id: input.staffId, scope: input.scope, purpose: input.purpose, resident_id: input.residentId, granted_by: by.id, created_at: now, expires_at: expiresAt })
       .execute();
-    await this.append(`${by.name} (${by.role})`, 'grant', input.purpose, input.residentId, { grantId: id, to: input.staffId, scope: input.scope, expiresAt: new Date(expiresAt).toISOString() });
+    await this.appendBy(by, 'grant', input.purpose, input.residentId, { grantId: id, to: input.staffId, scope: input.scope, expiresAt: new Date(expiresAt).toISOString() });
     return { id, expiresAt: new Date(expiresAt).toISOString() };
   }
 
-  /** The grant `staff` holds for `scope` (and this resident, if the grant names one); throws if none is valid. */
-  async requireGrant(staff: StaffMember, grantId: string, scope: 'trace' | 'read-personal', residentId: string): Promise<{ purpose: string }> {
+  /** A live grant `staff` holds for `scope`, whoever it names; throws if there is none by that id. */
+  async liveGrant(staff: StaffMember, grantId: string, scope: GrantScope): Promise<{ id: string; purpose: string; residentId: string | null }> {
     const row = await this.ctx.store.db.selectFrom('grants').selectAll().where('id', '=', grantId).executeTakeFirst();
     const now = this.ctx.clock.now().getTime();
     if (!row || row.staff_id !== staff.id || row.scope !== scope) throw new ForbiddenError(`no ${scope} grant ${grantId} for this credential`);
     if (row.expires_at <= now) throw new ForbiddenError(`grant ${grantId} expired at ${new Date(row.expires_at).toISOString()}`);
-    if (row.resident_id !== null && row.resident_id !== residentId) throw new ForbiddenError(`grant ${grantId} is for another resident`);
-    return { purpose: row.purpose };
+    return { id: row.id, purpose: row.purpose, residentId: row.resident_id };
+  }
+
+  /** The grant `staff` holds for `scope` (and this resident, if the grant names one); throws if none is valid. */
+  async requireGrant(staff: StaffMember, grantId: string, scope: GrantScope, residentId: string): Promise<{ purpose: string }> {
+    const grant = await this.liveGrant(staff, grantId, scope);
+    if (grant.residentId !== null && grant.residentId !== residentId) throw new ForbiddenError(`grant ${grantId} is for another resident`);
+    return { purpose: grant.purpose };
+  }
+
+  /** A live grant of `staff` for `scope` that covers `residentId`: the one named, or else any. */
+  async coveringGrant(staff: StaffMember, scope: GrantScope, residentId: string, grantId?: string): Promise<{ id: string; purpose: string }> {
+    if (grantId !== undefined) return { id: grantId, ...(await this.requireGrant(staff, grantId, scope, residentId)) };
+    const row = await this.ctx.store.db
+      .selectFrom('grants')
+      .select(['id', 'purpose'])
+      .where('staff_id', '=', staff.id)
+      .where('scope', '=', scope)
+      .where('expires_at', '>', this.ctx.clock.now().getTime())
+      .where((eb) => eb.or([eb('resident_id', 'is', null), eb('resident_id', '=', residentId)]))
+      .orderBy('expires_at', 'desc')
+      .limit(1)
+      .executeTakeFirst();
+    if (!row) throw new ForbiddenError(`this credential holds no live ${scope} grant that covers this case`);
+    return row;
   }
 }
+
+export type GrantScope = 'trace' | 'read-personal';

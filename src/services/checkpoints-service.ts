@@ -3,7 +3,7 @@ import { nodeVerify, signPlaceCode } from '../codes/token-signer.js';
 import { TokenVerifier, CLOCK_SKEW_SECONDS, type RejectionReason } from '../codes/token-verifier.js';
 import type { Colour } from '../domain/colour.js';
 import { COLOURS } from '../domain/colour.js';
-import { DAY_MS } from '../domain/clock.js';
+import { DAY_MS, HOUR_MS } from '../domain/clock.js';
 import { DEFAULT_ENTRY_POLICIES, type EntryPolicy } from '../domain/entry-policy.js';
 import { FieldErrorCollector, InvalidInputError } from '../domain/field-errors.js';
 import { checkIdentity } from '../domain/identity/identity-document.js';
@@ -18,7 +18,7 @@ import type { CodesService } from './codes-service.js';
 import type { ServiceContext } from './context.js';
 import type { DecisionsService } from './decisions-service.js';
 import type { KeysService } from './keys-service.js';
-import { NotFoundError, UnauthenticatedError } from './service-errors.js';
+import { NotFoundError, TooManyRequestsError, UnauthenticatedError } from './service-errors.js';
 
 export interface Device {
   id: string;
@@ -47,6 +47,9 @@ export interface ScanOutcome {
 /** Scans older than this are not accepted: they would be deleted by retention anyway. */
 export const MAX_SCAN_AGE_DAYS = 28;
 export const MAX_BATCH = 1000;
+/** A gate checks a few people without phones an hour, not a list of ID numbers. */
+export const ID_LOOKUPS_PER_HOUR = 60;
+const ID_LOOKUP_ACTIONS = ['check-by-id-number', 'check-by-id-number-miss'];
 
 /** Venues, checkpoint devices, entry policies, and every scan and visit, kept exactly once. */
 export class CheckpointsService {
@@ -211,16 +214,31 @@ export class CheckpointsService {
     return (await this.scans.insertNew([this.row(s)], { timedByServer: true })).size === 1;
   }
 
-  /** For a person without a phone: staff type the ID number and see the colour only; the look-up is audited. */
+  /**
+   * For a person without a phone: staff type the ID number from the document in their hand and see
+   * the colour only. Seeing the document counts as checking the identity. Every look-up is audited,
+   * misses too, and a device may make only so many an hour: a gate is no oracle for who is registered.
+   */
   async lookUpByIdNumber(device: Device, input: { idType: string; idNumber: string; idCountry?: string }): Promise<{ colour: Colour; admitted: boolean }> {
+    const now = this.ctx.clock.now().getTime();
+    const actor = `checkpoint device ${device.id}`;
+    const recent = await this.audit.countBy(actor, ID_LOOKUP_ACTIONS, now - HOUR_MS);
+    if (recent >= ID_LOOKUPS_PER_HOUR) {
+      throw new TooManyRequestsError(`at most ${ID_LOOKUPS_PER_HOUR} ID-number checks an hour from one device`, Math.ceil(HOUR_MS / 1000 / ID_LOOKUPS_PER_HOUR));
+    }
     const identity = checkIdentity(input, this.ctx.clock.now());
     if (!identity.ok) throw new InvalidInputError([{ field: identity.field, message: identity.message }]);
-    const residentId = await new ResidentsStore(this.ctx.store.db, this.ctx.cipher).findIdByIdentityKey(identity.value.key);
-    if (!residentId) throw new NotFoundError('resident with this identity document');
+    const residents = new ResidentsStore(this.ctx.store.db, this.ctx.cipher);
+    const residentId = await residents.findIdByIdentityKey(identity.value.key);
+    if (!residentId) {
+      await this.audit.append(actor, 'check-by-id-number-miss', 'entry check for a person without a phone', null, { venueId: device.venueId, idType: identity.value.type });
+      throw new NotFoundError('resident with this identity document');
+    }
+    await residents.markIdentityChecked(residentId, now);
     const decision = await this.decisions.decide(residentId, 'checked at a checkpoint by ID number');
     const admitted = (await this.policy(device.venueType)).allowed.includes(decision.colour);
-    await this.store({ deviceId: device.id, scanId: this.ctx.newId(), venueId: device.venueId, residentId, at: this.ctx.clock.now().getTime(), colour: decision.colour, admitted, reason: admitted ? 'allowed' : 'colour-not-admitted', method: 'id-number' });
-    await this.audit.append(`checkpoint device ${device.id}`, 'check-by-id-number', 'entry check for a person without a phone', residentId, { venueId: device.venueId, colour: decision.colour });
+    await this.store({ deviceId: device.id, scanId: this.ctx.newId(), venueId: device.venueId, residentId, at: now, colour: decision.colour, admitted, reason: admitted ? 'allowed' : 'colour-not-admitted', method: 'id-number' });
+    await this.audit.append(actor, 'check-by-id-number', 'entry check for a person without a phone', residentId, { venueId: device.venueId, colour: decision.colour });
     return { colour: decision.colour, admitted };
   }
 

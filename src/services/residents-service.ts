@@ -10,7 +10,7 @@ import { ResidentsStore, type Resident } from '../store/residents-store.js';
 import { SignInStore } from '../store/sign-in-store.js';
 import type { ServiceContext } from './context.js';
 import { declarationView, type DeclarationView } from './declarations-service.js';
-import { ConflictError, NotFoundError } from './service-errors.js';
+import { ConflictError, IdentityTakenError, NotFoundError } from './service-errors.js';
 
 /** What the API shows of a resident: masked, enough to recognise oneself. */
 export interface ResidentSummary {
@@ -22,6 +22,8 @@ export interface ResidentSummary {
   region: string;
   regionName: string;
   phoneVerified: boolean;
+  /** The identity document was reclaimed by its real holder and no longer belongs to this account. */
+  identityRevoked: boolean;
   registeredAt: string;
 }
 
@@ -29,8 +31,7 @@ export interface DependentSummary extends ResidentSummary {
   relationship: Relationship;
 }
 
-/** Refuses to say which of the two unique fields collided: either would tell a stranger who is registered. */
-const DUPLICATE = 'a resident with this identity document or phone number is already registered; sign in instead';
+const PHONE_TAKEN = 'this phone already has an account: sign in with it instead';
 
 export function summarize(resident: Resident): ResidentSummary {
   return {
@@ -42,6 +43,7 @@ export function summarize(resident: Resident): ResidentSummary {
     region: resident.address.region,
     regionName: regionName(resident.address.region) ?? resident.address.region,
     phoneVerified: resident.phoneVerifiedAt !== null,
+    identityRevoked: resident.identityRevokedAt !== null,
     registeredAt: new Date(resident.createdAt).toISOString(),
   };
 }
@@ -53,11 +55,14 @@ export class ResidentsService {
     this.residents = new ResidentsStore(ctx.store.db, ctx.cipher);
   }
 
-  /** Registers a resident who signs in with their own phone. */
-  async register(input: RegistrationInput): Promise<ResidentSummary> {
+  /**
+   * Registers a resident who signs in with their own phone. Over the API registration first proves
+   * the phone (RegistrationService), and passes when it did as `phoneVerifiedAt`.
+   */
+  async register(input: RegistrationInput, options: { phoneVerifiedAt?: number } = {}): Promise<ResidentSummary> {
     const registration = checkRegistration(input, this.ctx.clock.now(), true);
     const id = this.ctx.newId();
-    await this.insertOrConflict(() => this.residents.insert(id, registration, this.ctx.clock.now().getTime()));
+    await this.insertOrConflict(registration, () => this.residents.insert(id, registration, this.ctx.clock.now().getTime(), options.phoneVerifiedAt ?? null));
     return summarize(await this.get(id));
   }
 
@@ -84,7 +89,7 @@ export class ResidentsService {
     const id = this.ctx.newId();
     const now = this.ctx.clock.now().getTime();
     const valid = registration;
-    await this.insertOrConflict(() =>
+    await this.insertOrConflict(valid, () =>
       this.ctx.store.db.transaction().execute(async (trx) => {
         const store = this.residents.withTransaction(trx);
         await store.insert(id, valid, now);
@@ -182,12 +187,14 @@ export class ResidentsService {
     };
   }
 
-  private async insertOrConflict(insert: () => Promise<unknown>): Promise<void> {
+  /** Inserts; a collision says which field, to a caller who has proven the phone (or is its guardian). */
+  private async insertOrConflict(registration: Registration, insert: () => Promise<unknown>): Promise<void> {
     try {
       await insert();
     } catch (error) {
-      if (isUniqueViolation(error)) throw new ConflictError(DUPLICATE);
-      throw error;
+      if (!isUniqueViolation(error)) throw error;
+      if ((await this.residents.findIdByIdentityKey(registration.identity.key)) !== undefined) throw new IdentityTakenError();
+      throw new ConflictError(PHONE_TAKEN, 'phone');
     }
   }
 }

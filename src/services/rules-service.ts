@@ -1,6 +1,7 @@
 import { InvalidInputError } from '../domain/field-errors.js';
 import { regionAncestors } from '../domain/regions.js';
-import { DEFAULT_RULES } from '../domain/rules/default-rule-set.js';
+import { isDeepStrictEqual } from 'node:util';
+import { DEFAULT_RULES, SUPERSEDED_DEFAULT_RULES } from '../domain/rules/default-rule-set.js';
 import { RuleEvaluator } from '../domain/rules/decide.js';
 import type { Rule, RuleSet } from '../domain/rules/rule-set.js';
 import { validateRuleSet } from '../domain/rules/rule-validation.js';
@@ -15,10 +16,29 @@ export class RulesService {
 
   constructor(private readonly ctx: ServiceContext) {}
 
-  /** Publishes the built-in national rules as version 1 if no national set exists yet. */
+  /**
+   * Publishes the built-in national rules as version 1 if no national set exists yet. Where the
+   * current national set still holds a built-in rule that has since been replaced, exactly as it was
+   * shipped, publishes a new version with the replacement: in the open, in the set's history.
+   */
   async ensureDefault(): Promise<void> {
-    const existing = await this.ctx.store.db.selectFrom('rule_sets').select('version').where('region', '=', NATIONAL_REGION).executeTakeFirst();
-    if (!existing) await this.store({ region: NATIONAL_REGION, rules: DEFAULT_RULES });
+    const row = await this.ctx.store.db.selectFrom('rule_sets').select('body').where('region', '=', NATIONAL_REGION).orderBy('version', 'desc').limit(1).executeTakeFirst();
+    if (!row) {
+      await this.store({ region: NATIONAL_REGION, rules: DEFAULT_RULES });
+      return;
+    }
+    const current = JSON.parse(row.body) as RuleSet;
+    let changed = false;
+    const rules = current.rules.map((rule) => {
+      const upgrade = SUPERSEDED_DEFAULT_RULES.find((u) => isDeepStrictEqual(u.replaced, rule));
+      if (!upgrade) return rule;
+      changed = true;
+      return upgrade.by;
+    });
+    if (changed) {
+      await this.store({ region: NATIONAL_REGION, rules });
+      this.#evaluators.clear();
+    }
   }
 
   /** Validates and stores a new version; throws InvalidInputError naming each rule and path at fault. */

@@ -18,6 +18,22 @@ export class ConflictError extends Error {
   }
 }
 
+/**
+ * The identity document is held by another account. Says nothing of that account; where a reclaim
+ * was opened for the caller, names it.
+ */
+export class IdentityTakenError extends ConflictError {
+  constructor(readonly reclaimId?: string) {
+    super(
+      reclaimId === undefined
+        ? 'this identity document is registered to another account'
+        : `this identity document is registered to another account. If it is yours, reclaim ${reclaimId} is open: the health authority checks its identity records, or checks the document in person at a service point, and the account holding it loses it; an SMS tells you when it is done`,
+      'idNumber',
+    );
+    this.name = 'IdentityTakenError';
+  }
+}
+
 export class UnauthenticatedError extends Error {
   constructor(message = 'sign in first: send the session token as Authorization: Bearer <token>') {
     super(message);

@@ -9,6 +9,8 @@ import type { ServiceContext } from './context.js';
 import { DeclarationsService } from './declarations-service.js';
 import { DecisionsService } from './decisions-service.js';
 import { KeysService } from './keys-service.js';
+import { IdentityReclaimsService } from './identity-reclaims-service.js';
+import { RegistrationService } from './registration-service.js';
 import { ResidentsService } from './residents-service.js';
 import { RulesService } from './rules-service.js';
 import { SignInService } from './sign-in-service.js';
@@ -19,6 +21,8 @@ import { StatsService } from './stats-service.js';
 export interface Services {
   ctx: ServiceContext;
   residents: ResidentsService;
+  registration: RegistrationService;
+  reclaims: IdentityReclaimsService;
   declarations: DeclarationsService;
   signIn: SignInService;
   rules: RulesService;
@@ -44,11 +48,15 @@ export function createServices(ctx: ServiceContext): Services {
   const audit = new AuditService(ctx);
   const codes = new CodesService(ctx, residents, decisions, keys);
   const checkpoints = new CheckpointsService(ctx, keys, codes, decisions, audit);
+  const signIn = new SignInService(ctx);
+  const reclaims = new IdentityReclaimsService(ctx, audit);
   return {
     ctx,
     residents,
+    registration: new RegistrationService(ctx, residents, signIn, reclaims),
+    reclaims,
     declarations: new DeclarationsService(ctx, authority),
-    signIn: new SignInService(ctx),
+    signIn,
     rules,
     decisions,
     authority,

@@ -5,6 +5,7 @@ import { checkMobileNumber } from '../domain/phone.js';
 import { ResidentsStore } from '../store/residents-store.js';
 import { SignInStore } from '../store/sign-in-store.js';
 import type { ServiceContext } from './context.js';
+import { SMS_TEXTS } from './sms-texts.js';
 import { TooManyRequestsError, UnauthenticatedError } from './service-errors.js';
 
 /** Limits on one-time codes; they make guessing a 6-digit code hopeless (5 tries of 10^6 per code). */
@@ -39,8 +40,9 @@ export class SignInService {
   }
 
   /**
-   * Sends a one-time code to a registered phone. An unregistered phone gets the same answer and no SMS,
-   * so the endpoint cannot be used to learn who is registered.
+   * Sends a one-time code to any mobile phone: a sign-in code where an account uses it, a
+   * registration code where none does. Both paths do the same work (a look-up, a stored code, one
+   * SMS) and give the same answer, so neither the answer nor its timing tells who is registered.
    */
   async requestCode(phoneText: string): Promise<CodeRequestResult> {
     const phone = this.phone(phoneText);
@@ -59,6 +61,7 @@ export class SignInService {
     const code = String(randomInt(0, 10 ** SIGN_IN_LIMITS.codeDigits)).padStart(SIGN_IN_LIMITS.codeDigits, '0');
     const id = this.ctx.newId();
     const ttl = this.ctx.settings.signInCodeTtlSeconds;
+    const registered = (await this.residents.findIdByPhone(phone)) !== undefined;
     await this.codes.insertCode({
       id,
       phone_index: phoneIndex,
@@ -68,20 +71,34 @@ export class SignInService {
       attempts: 0,
       consumed_at: null,
     });
-    const residentId = await this.residents.findIdByPhone(phone);
-    if (residentId !== undefined) {
-      const minutes = Math.round(ttl / 60);
-      await this.ctx.sms.send(phone, `【健康码】登录验证码 ${code}，${minutes} 分钟内有效，请勿告诉他人。Your healthcode sign-in code is ${code}, valid for ${minutes} minutes. Never share it.`);
-      // Development convenience: the code in the log saves reading the outbox. Never in production.
-      if (this.ctx.settings.mode === 'development') this.ctx.logger.info({ signInCode: code, codeId: id }, 'sign-in code sent (shown in development mode only)');
-      else this.ctx.logger.info({ codeId: id }, 'sign-in code sent');
-    }
+    const minutes = Math.round(ttl / 60);
+    await this.ctx.sms.send(phone, (registered ? SMS_TEXTS.signInCode : SMS_TEXTS.registrationCode)(code, minutes));
+    // Development convenience: the code in the log saves reading the outbox. Never in production.
+    if (this.ctx.settings.mode === 'development') this.ctx.logger.info({ signInCode: code, codeId: id }, 'one-time code sent (shown in development mode only)');
+    else this.ctx.logger.info({ codeId: id }, 'one-time code sent');
     return { expiresAt: new Date(now + ttl * 1000).toISOString(), resendAfterSeconds: SIGN_IN_LIMITS.resendAfterSeconds };
   }
 
   /** Exchanges a phone's newest unexpired code for a signed session. */
   async verifyCode(phoneText: string, code: string): Promise<Session> {
     const phone = this.phone(phoneText);
+    const proof = await this.prove(phone, code);
+    const residentId = await this.residents.findIdByPhone(phone);
+    // The caller has just shown they hold the phone, so they may learn it has no account; the code
+    // stays valid for the registration form.
+    if (residentId === undefined) throw new UnauthenticatedError('no account uses this phone yet: register with it, using this code');
+    await this.consume(proof);
+    await this.residents.markPhoneVerified(residentId, proof.at);
+    return this.openSession(residentId, proof.at);
+  }
+
+  /** Uses up a proven code, so it cannot prove the phone a second time. */
+  async consume(proof: { codeId: string; at: number }): Promise<void> {
+    if (!(await this.codes.consume(proof.codeId, proof.at))) throw new UnauthenticatedError('this code was already used: request a new one');
+  }
+
+  /** Checks a code without using it up; each check takes one of the code's attempts, atomically. */
+  async prove(phone: string, code: string): Promise<{ codeId: string; at: number }> {
     if (!new RegExp(`^\\d{${SIGN_IN_LIMITS.codeDigits}}$`).test(code)) {
       throw new InvalidInputError([{ field: 'code', message: `must be the ${SIGN_IN_LIMITS.codeDigits} digits sent by SMS` }]);
     }
@@ -91,20 +108,20 @@ export class SignInService {
     if (!latest || latest.consumed_at !== null || latest.expires_at <= now) {
       throw new UnauthenticatedError('no valid code for this phone: request a new one');
     }
-    if (latest.attempts >= SIGN_IN_LIMITS.attemptsPerCode) {
-      throw new TooManyRequestsError('too many wrong codes: request a new one', SIGN_IN_LIMITS.resendAfterSeconds);
-    }
-    await this.codes.countAttempt(latest.id);
+    const used = await this.codes.claimAttempt(latest.id, SIGN_IN_LIMITS.attemptsPerCode, now);
+    if (used === undefined) throw new TooManyRequestsError('too many wrong codes: request a new one', SIGN_IN_LIMITS.resendAfterSeconds);
     const expected = Buffer.from(latest.code_digest);
     const given = Buffer.from(this.digest(latest.id, code));
-    const residentId = await this.residents.findIdByPhone(phone);
-    if (expected.length !== given.length || !timingSafeEqual(expected, given) || residentId === undefined) {
-      const left = SIGN_IN_LIMITS.attemptsPerCode - latest.attempts - 1;
+    if (expected.length !== given.length || !timingSafeEqual(expected, given)) {
+      const left = SIGN_IN_LIMITS.attemptsPerCode - used;
       throw new UnauthenticatedError(left > 0 ? `wrong code; ${left} attempts left` : 'wrong code; request a new one');
     }
-    if (!(await this.codes.consume(latest.id, now))) throw new UnauthenticatedError('this code was already used: request a new one');
-    await this.residents.markPhoneVerified(residentId, now);
-    return this.openSession(residentId, now);
+    return { codeId: latest.id, at: now };
+  }
+
+  /** A session for a resident who has just proven their phone another way (registration). */
+  async sessionFor(residentId: string, at: number): Promise<Session> {
+    return this.openSession(residentId, at);
   }
 
   /** The resident a bearer token speaks for; throws if it is forged, expired or revoked. */
@@ -150,7 +167,8 @@ export class SignInService {
     return { token, residentId, expiresAt: new Date(expiresAt).toISOString() };
   }
 
-  private phone(text: string): string {
+  /** A phone as typed, checked and in E.164; the field is named when it is not a mobile number. */
+  phone(text: string): string {
     const checked = checkMobileNumber(text);
     if (!checked.ok) throw new InvalidInputError([{ field: 'phone', message: checked.message }]);
     return checked.value;

@@ -11,6 +11,7 @@ import type { AuditService } from './audit-service.js';
 import type { AuthorityService } from './authority-service.js';
 import type { CheckpointsService } from './checkpoints-service.js';
 import type { ServiceContext } from './context.js';
+import { SMS_TEXTS } from './sms-texts.js';
 import { ConflictError, NotFoundError } from './service-errors.js';
 import type { StaffMember } from './staff-service.js';
 
@@ -128,7 +129,7 @@ export class TracingService {
       .insertInto('traces')
       .values({ id: trace.id, case_resident_id: trace.caseResidentId, window_from: from, window_to: to, opened_by: staff.id, grant_id: input.grantId, purpose, status: 'open', result: JSON.stringify(trace), created_at: this.ctx.clock.now().getTime(), confirmed_at: null })
       .execute();
-    await this.audit.append(`${staff.name} (${staff.role})`, 'open-trace', purpose, input.caseResidentId, { traceId: trace.id, grantId: input.grantId, contacts: trace.contacts.length });
+    await this.audit.appendBy(staff, 'open-trace', purpose, input.caseResidentId, { traceId: trace.id, grantId: input.grantId, contacts: trace.contacts.length });
     return trace;
   }
 
@@ -137,29 +138,54 @@ export class TracingService {
    * Needs a read-personal grant; the look-up is audited under the grant's purpose.
    */
   async findResident(staff: StaffMember, input: { grantId: string; phone?: string; idType?: string; idNumber?: string; idCountry?: string }): Promise<{ residentId: string; maskedName: string; colour: string | null }> {
+    const by = input.phone !== undefined ? 'phone' : 'identity document';
+    // The grant first: without one, whether anyone is registered under this phone is nobody's business.
+    let grant: { purpose: string; residentId: string | null };
+    try {
+      grant = await this.audit.liveGrant(staff, input.grantId, 'read-personal');
+    } catch (error) {
+      await this.audit.appendBy(staff, 'find-resident-refused', 'look-up without a valid read-personal grant', null, { grantId: input.grantId, by });
+      throw error;
+    }
     const residents = new ResidentsStore(this.ctx.store.db, this.ctx.cipher);
     let residentId: string | undefined;
-    if (input.phone !== undefined) {
-      const phone = checkMobileNumber(input.phone);
-      if (!phone.ok) throw new InvalidInputError([{ field: 'phone', message: phone.message }]);
-      residentId = await residents.findIdByPhone(phone.value);
-    } else {
-      const identity = checkIdentity({ idType: input.idType ?? '', idNumber: input.idNumber ?? '', ...(input.idCountry ? { idCountry: input.idCountry } : {}) }, this.ctx.clock.now());
-      if (!identity.ok) throw new InvalidInputError([{ field: identity.field, message: identity.message }]);
-      residentId = await residents.findIdByIdentityKey(identity.value.key);
+    try {
+      if (input.phone !== undefined) {
+        const phone = checkMobileNumber(input.phone);
+        if (!phone.ok) throw new InvalidInputError([{ field: 'phone', message: phone.message }]);
+        residentId = await residents.findIdByPhone(phone.value);
+      } else {
+        const identity = checkIdentity({ idType: input.idType ?? '', idNumber: input.idNumber ?? '', ...(input.idCountry ? { idCountry: input.idCountry } : {}) }, this.ctx.clock.now());
+        if (!identity.ok) throw new InvalidInputError([{ field: identity.field, message: identity.message }]);
+        residentId = await residents.findIdByIdentityKey(identity.value.key);
+      }
+    } catch (error) {
+      await this.audit.appendBy(staff, 'find-resident', grant.purpose, null, { grantId: input.grantId, by, outcome: 'invalid' });
+      throw error;
     }
-    if (!residentId) throw new NotFoundError('resident');
-    const { purpose } = await this.audit.requireGrant(staff, input.grantId, 'read-personal', residentId);
-    await this.audit.append(`${staff.name} (${staff.role})`, 'find-resident', purpose, residentId, { grantId: input.grantId, by: input.phone !== undefined ? 'phone' : 'identity document' });
+    // A grant for one resident finds that resident or no one: it cannot tell whether others exist.
+    if (!residentId || (grant.residentId !== null && grant.residentId !== residentId)) {
+      await this.audit.appendBy(staff, 'find-resident', grant.purpose, null, { grantId: input.grantId, by, outcome: 'no-match' });
+      throw new NotFoundError('resident');
+    }
+    await this.audit.appendBy(staff, 'find-resident', grant.purpose, residentId, { grantId: input.grantId, by, outcome: 'found' });
     const names = await residents.names([residentId]);
     const status = await this.ctx.store.db.selectFrom('resident_status').select('colour').where('resident_id', '=', residentId).executeTakeFirst();
     return { residentId, maskedName: maskName(names.get(residentId) ?? ''), colour: status?.colour ?? null };
   }
 
-  async get(staff: StaffMember, id: string): Promise<Trace> {
+  /** A trace, to a reader holding a live trace grant that covers its case; every read is audited under that grant. */
+  async get(staff: StaffMember, id: string, grantId?: string): Promise<Trace> {
     const row = await this.ctx.store.db.selectFrom('traces').selectAll().where('id', '=', id).executeTakeFirst();
     if (!row) throw new NotFoundError('trace');
-    await this.audit.append(`${staff.name} (${staff.role})`, 'read-trace', row.purpose, row.case_resident_id, { traceId: id });
+    let grant: { id: string; purpose: string };
+    try {
+      grant = await this.audit.coveringGrant(staff, 'trace', row.case_resident_id, grantId);
+    } catch (error) {
+      await this.audit.appendBy(staff, 'read-trace-refused', 'read of a trace without a live grant that covers it', null, { traceId: id });
+      throw error;
+    }
+    await this.audit.appendBy(staff, 'read-trace', grant.purpose, row.case_resident_id, { traceId: id, grantId: grant.id });
     return { ...(JSON.parse(row.result) as Trace), status: row.status as Trace['status'] };
   }
 
@@ -191,11 +217,11 @@ export class TracingService {
       colourChanges += 1;
       const r = await residents.findById(residentId);
       if (r?.phone) {
-        await this.ctx.sms.send(r.phone, `【健康码】您的健康码已变为${{ red: '红', yellow: '黄', gray: '灰', green: '绿' }[decision.colour]}码，原因和解除方式请在应用中查看。Your health code is now ${decision.colour}; open the app to see why and how it clears.`);
+        await this.ctx.sms.send(r.phone, SMS_TEXTS.colourChanged(decision.colour));
         notified += 1;
       }
     }
-    await this.audit.append(`${staff.name} (${staff.role})`, 'confirm-trace', trace.purpose, trace.caseResidentId, { traceId: id, contacts: ids.length, colourChanges });
+    await this.audit.appendBy(staff, 'confirm-trace', trace.purpose, trace.caseResidentId, { traceId: id, contacts: ids.length, colourChanges });
     return { contacts: ids.length, colourChanges, notified };
   }
 

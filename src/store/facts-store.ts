@@ -29,18 +29,47 @@ export class FactsStore {
     return rows.map((r) => ({ region: r.region_code, country: r.country_code, level: r.level as RiskLevel, from: r.valid_from, to: r.valid_to }));
   }
 
+  /**
+   * For household members: since when a guardian who has proven their own phone stands behind them
+   * (the later of adding them and the guardian's sign-in), the earliest over their guardians.
+   */
+  private async vouchedByGuardians(ids: string[]): Promise<Map<string, number>> {
+    const rows = await this.db
+      .selectFrom('guardianships')
+      .innerJoin('residents as guardian', 'guardian.id', 'guardianships.guardian_id')
+      .select(['guardianships.dependent_id', 'guardianships.created_at', 'guardian.phone_verified_at'])
+      .where('guardianships.dependent_id', 'in', ids)
+      .where('guardian.phone_verified_at', 'is not', null)
+      .where('guardian.identity_revoked_at', 'is', null)
+      .execute();
+    const out = new Map<string, number>();
+    for (const r of rows) {
+      const since = Math.max(r.created_at, r.phone_verified_at!);
+      out.set(r.dependent_id, Math.min(out.get(r.dependent_id) ?? since, since));
+    }
+    return out;
+  }
+
   /** `contactDateToInstant` turns a declared contact's calendar date into an instant (local midnight). */
   async load(ids: string[], now: number, contactDateToInstant: (date: string) => number): Promise<Map<string, ResidentFacts>> {
     const out = new Map<string, ResidentFacts>();
     const horizon = now - FACT_HORIZON_DAYS * DAY_MS;
     for (const part of chunks([...new Set(ids)])) {
-      const residents = await this.db.selectFrom('residents').select(['id', 'address_region', 'created_at', 'phone_verified_at']).where('id', 'in', part).execute();
+      const residents = await this.db
+        .selectFrom('residents')
+        .select(['id', 'address_region', 'created_at', 'phone_verified_at', 'identity_checked_at', 'identity_revoked_at'])
+        .where('id', 'in', part)
+        .execute();
+      const vouched = await this.vouchedByGuardians(part);
       for (const r of residents) {
+        const vouches = [r.identity_checked_at, vouched.get(r.id) ?? null].filter((t): t is number => t !== null);
         out.set(r.id, {
           residentId: r.id,
           region: r.address_region,
           registeredAt: r.created_at,
           phoneVerifiedAt: r.phone_verified_at,
+          identityVouchedAt: vouches.length > 0 ? Math.min(...vouches) : null,
+          identityRevokedAt: r.identity_revoked_at,
           declarations: [],
           stays: [],
           contacts: [],

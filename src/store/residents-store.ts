@@ -12,6 +12,8 @@ export interface Resident {
   phone: string | null;
   address: Address;
   phoneVerifiedAt: number | null;
+  /** The document was reclaimed by its real holder; the account no longer holds it. */
+  identityRevokedAt: number | null;
   createdAt: number;
   updatedAt: number;
 }
@@ -27,6 +29,8 @@ type Db = Kysely<Database> | Transaction<Database>;
 /** Blind-index kinds; changing one orphans every stored index of that kind. */
 export const INDEX_ID = 'resident.identity';
 export const INDEX_PHONE = 'resident.phone';
+/** Where a revoked document's index goes: keyed by the account, so it collides with nothing. */
+const INDEX_REVOKED_ID = 'resident.identity.revoked';
 
 /** Residents table: encrypts on the way in, decrypts on the way out, finds by blind index. */
 export class ResidentsStore {
@@ -39,12 +43,19 @@ export class ResidentsStore {
     return new ResidentsStore(trx, this.cipher);
   }
 
+  identityIndex(identityKey: string): string {
+    return this.cipher.blindIndex(INDEX_ID, identityKey);
+  }
+
   phoneIndex(phoneE164: string): string {
     return this.cipher.blindIndex(INDEX_PHONE, phoneE164);
   }
 
-  /** Inserts a resident; a duplicate identity or phone surfaces as the engine's unique violation. */
-  async insert(id: string, registration: Registration, now: number): Promise<void> {
+  /**
+   * Inserts a resident; a duplicate identity or phone surfaces as the engine's unique violation.
+   * `phoneVerifiedAt` is set when the registration itself proved the phone.
+   */
+  async insert(id: string, registration: Registration, now: number, phoneVerifiedAt: number | null = null): Promise<void> {
     const c = (field: string) => `resident:${id}:${field}`;
     const { identity } = registration;
     const identityJson = JSON.stringify({ type: identity.type, number: identity.number, ...(identity.country ? { country: identity.country } : {}) });
@@ -52,14 +63,14 @@ export class ResidentsStore {
       .insertInto('residents')
       .values({
         id,
-        id_index: this.cipher.blindIndex(INDEX_ID, identity.key),
+        id_index: this.identityIndex(identity.key),
         identity_enc: this.cipher.encrypt(identityJson, c('identity')),
         name_enc: this.cipher.encrypt(registration.name, c('name')),
         phone_index: registration.phone === null ? null : this.phoneIndex(registration.phone),
         phone_enc: registration.phone === null ? null : this.cipher.encrypt(registration.phone, c('phone')),
         address_region: registration.address.region,
         address_enc: this.cipher.encrypt(registration.address.detail, c('address')),
-        phone_verified_at: null,
+        phone_verified_at: phoneVerifiedAt,
         created_at: now,
         updated_at: now,
       })
@@ -93,7 +104,7 @@ export class ResidentsStore {
     const row = await this.db
       .selectFrom('residents')
       .select('id')
-      .where('id_index', '=', this.cipher.blindIndex(INDEX_ID, identityKey))
+      .where('id_index', '=', this.identityIndex(identityKey))
       .executeTakeFirst();
     return row?.id;
   }
@@ -104,6 +115,23 @@ export class ResidentsStore {
       .set({ phone_verified_at: now, updated_at: now })
       .where('id', '=', id)
       .where('phone_verified_at', 'is', null)
+      .execute();
+  }
+
+  /** Staff saw the document in person; the first time counts. */
+  async markIdentityChecked(id: string, now: number): Promise<void> {
+    await this.db.updateTable('residents').set({ identity_checked_at: now, updated_at: now }).where('id', '=', id).where('identity_checked_at', 'is', null).execute();
+  }
+
+  /**
+   * Takes the identity document from an account, for its real holder: the blind index moves to a
+   * value nothing can look up (the column stays unique and not null), and the account is marked.
+   */
+  async revokeIdentity(id: string, now: number): Promise<void> {
+    await this.db
+      .updateTable('residents')
+      .set({ id_index: this.cipher.blindIndex(INDEX_REVOKED_ID, id), identity_revoked_at: now, updated_at: now })
+      .where('id', '=', id)
       .execute();
   }
 
@@ -171,6 +199,11 @@ export class ResidentsStore {
     return Number(result.numDeletedRows);
   }
 
+  /** Some resident's id, if there is any resident at all. */
+  async anyId(): Promise<string | undefined> {
+    return (await this.db.selectFrom('residents').select('id').limit(1).executeTakeFirst())?.id;
+  }
+
   async count(): Promise<number> {
     const row = await this.db.selectFrom('residents').select((eb) => eb.fn.countAll<number>().as('n')).executeTakeFirstOrThrow();
     return Number(row.n);
@@ -186,6 +219,7 @@ export class ResidentsStore {
       phone: row.phone_enc === null ? null : this.cipher.decrypt(row.phone_enc, c('phone')),
       address: { region: row.address_region, detail: this.cipher.decrypt(row.address_enc, c('address')) },
       phoneVerifiedAt: row.phone_verified_at,
+      identityRevokedAt: row.identity_revoked_at,
       createdAt: row.created_at,
       updatedAt: row.updated_at,
     };

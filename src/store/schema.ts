@@ -18,6 +18,10 @@ export interface ResidentsTable {
   address_region: string;
   address_enc: string;
   phone_verified_at: number | null;
+  /** Staff saw the identity document in person (a gate's ID check). */
+  identity_checked_at: number | null;
+  /** A reclaim by the document's real holder took it from this account. */
+  identity_revoked_at: number | null;
   created_at: number;
   updated_at: number;
 }
@@ -87,10 +91,12 @@ export interface VenuesTable {
   latitude: number;
   longitude: number;
   operator: string;
+  /** The venue-role credential that registered the venue and alone (with the authority) manages it. */
+  operator_staff_id: string | null;
   created_at: number;
 }
 
-export interface Database extends RulesAndCodesTables, CheckpointsAndTracingTables {
+export interface Database extends RulesAndCodesTables, CheckpointsAndTracingTables, HardeningTables {
   residents: ResidentsTable;
   guardianships: GuardianshipsTable;
   declarations: DeclarationsTable;
@@ -216,6 +222,8 @@ export interface CheckpointDevicesTable {
   secret_digest: string;
   created_at: number;
   revoked_at: number | null;
+  /** When the device last reached the server; scans it claims from before then are flagged. */
+  last_contact_at: number | null;
 }
 
 export interface EntryPoliciesTable {
@@ -238,6 +246,8 @@ export interface ScansTable {
   reason: string;
   method: string;
   received_at: number;
+  /** Why the scan time the device claimed is doubtful, if it is: it is checked as of a bounded time. */
+  time_flag: string | null;
 }
 
 export interface AppealsTable {
@@ -289,6 +299,46 @@ export interface TracesTable {
   result: string;
   created_at: number;
   confirmed_at: number | null;
+}
+
+export interface DataKeyCheckTable {
+  id: string;
+  /** base64url of the first 8 bytes of SHA-256 over an HMAC of a constant: names the key, reveals nothing. */
+  key_id: string;
+  /** HMAC-SHA-256 of a constant under a key derived from the data key. */
+  check_value: string;
+  created_at: number;
+}
+
+export interface IdentityReclaimsTable {
+  id: string;
+  /** Blind index of the identity document claimed. */
+  id_index: string;
+  /** Encrypted JSON: the claimant's registration (name, document, phone, address). */
+  claim_enc: string;
+  /** For a household member: the resident who claims for them. */
+  guardian_id: string | null;
+  relationship: string | null;
+  status: string;
+  created_at: number;
+  resolved_at: number | null;
+  resolved_by: string | null;
+  /** authority-record or in-person: how the authority checked who holds the document. */
+  method: string | null;
+  /** The account created for the claimant on approval. */
+  resident_id: string | null;
+}
+
+export interface RedecisionQueueTable {
+  resident_id: string;
+  cause: string;
+  queued_at: number;
+}
+
+export interface HardeningTables {
+  data_key_check: DataKeyCheckTable;
+  identity_reclaims: IdentityReclaimsTable;
+  redecision_queue: RedecisionQueueTable;
 }
 
 export interface CheckpointsAndTracingTables {

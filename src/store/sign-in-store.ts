@@ -20,13 +20,22 @@ export class SignInStore {
       .execute();
   }
 
-  /** Counts one attempt against a code, before it is compared, so parallel guesses all count. */
-  async countAttempt(id: string): Promise<void> {
-    await this.db
+  /**
+   * Claims one of a code's attempts before it is compared: one conditional UPDATE, so guesses sent
+   * in parallel each take an attempt and no more than `max` are ever compared. Returns the attempts
+   * used including this one, or undefined when none is left (or the code is used or expired).
+   */
+  async claimAttempt(id: string, max: number, now: number): Promise<number | undefined> {
+    const row = await this.db
       .updateTable('sign_in_codes')
       .set((eb) => ({ attempts: eb('attempts', '+', 1) }))
       .where('id', '=', id)
-      .execute();
+      .where('attempts', '<', max)
+      .where('consumed_at', 'is', null)
+      .where('expires_at', '>', now)
+      .returning('attempts')
+      .executeTakeFirst();
+    return row?.attempts;
   }
 
   /** Marks a code used; false if another request used it first. */

@@ -5,7 +5,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { after, afterEach, before, describe, it } from 'node:test';
 import pg from 'pg';
-import { ENGINES, TEST_POSTGRES_URL } from '../support/engines.js';
+import { ENGINES, postgresUrlInSchema, TEST_POSTGRES_URL } from '../support/engines.js';
 import { serve, type Running } from '../support/spawned-server.js';
 import { TcpProxy } from '../support/tcp-proxy.js';
 
@@ -64,11 +64,8 @@ describe('the server when PostgreSQL fails', { skip: !ENGINES.includes('postgres
 
   async function start(): Promise<Running> {
     dataDir = mkdtempSync(join(tmpdir(), 'healthcode-faults-'));
-    const url = new URL(TEST_POSTGRES_URL);
-    url.port = String(proxy.port);
-    url.searchParams.set('options', `-c search_path=${schema}`);
     server = await serve(dataDir, {
-      HEALTHCODE_DATABASE_URL: url.toString(),
+      HEALTHCODE_DATABASE_URL: postgresUrlInSchema(schema, proxy.port),
       HEALTHCODE_DEMO_DATA: 'off',
       HEALTHCODE_DB_CONNECT_TIMEOUT: '1000',
       HEALTHCODE_DB_STATEMENT_TIMEOUT: '2000',

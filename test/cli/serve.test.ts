@@ -36,6 +36,19 @@ describe('healthcode serve', () => {
     assert.ok(server.lines.some((l) => l.includes('"msg":"stopped"')));
   });
 
+  it('says at start-up that development mode shows sign-in codes and listens on loopback only', async () => {
+    const server = await serve(dataDir);
+    server.child.kill('SIGTERM');
+    assert.equal(await server.exited, 0);
+    assert.ok(server.lines.some((l) => l.includes('development mode: anyone who reaches this server can read sign-in codes') && l.includes('loopback only')));
+  });
+
+  it('refuses development mode on every interface, naming the variable', () => {
+    const result = spawnSync(process.execPath, [...CLI, 'serve'], { env: env(dataDir, { HEALTHCODE_HOST: '0.0.0.0' }), encoding: 'utf8' });
+    assert.equal(result.status, 2);
+    assert.match(result.stderr, /HEALTHCODE_HOST: development mode listens on loopback only/);
+  });
+
   it('keeps the data key readable by its owner only', () => {
     assert.equal(statSync(join(dataDir, 'keys', 'data.key')).mode & 0o777, 0o600);
   });

@@ -1,47 +1,41 @@
 import assert from 'node:assert/strict';
 import { it } from 'node:test';
-import type { FastifyInstance } from 'fastify';
-import { OutboxStore } from '../../src/store/outbox-store.js';
+import type { RegistrationInput } from '../../src/domain/resident.js';
 import { describeOnEachEngine, type Harness } from '../support/harness.js';
 import { GRANDMA_ZHANG, LIU_FANG, ZHANG_WEI } from '../support/people.js';
+import { registerThroughApi, signedUpThroughApi } from '../support/sign-in.js';
 
-async function register(app: FastifyInstance, body: unknown) {
-  return app.inject({ method: 'POST', url: '/api/v1/residents', payload: body as object });
+/** Registers as the app does: the code to the phone, then the form with it. */
+async function register(h: Harness, body: unknown) {
+  return registerThroughApi(h, body as RegistrationInput);
 }
 
-/** Registers ZHANG_WEI and signs him in through the API; returns his id and bearer header. */
+/** Registers ZHANG_WEI through the API, which signs him in; returns his id and bearer header. */
 async function signedIn(h: Harness, person = ZHANG_WEI): Promise<{ id: string; auth: { authorization: string } }> {
-  const app = await h.app();
-  const { id } = (await register(app, person)).json();
-  assert.equal((await app.inject({ method: 'POST', url: '/api/v1/sign-in/code', payload: { phone: person.phone } })).statusCode, 202);
-  const [sms] = await new OutboxStore(h.opened.store.db, h.services.ctx.cipher).list(1);
-  const code = /\b(\d{6})\b/.exec(sms!.body)![1];
-  const session = await app.inject({ method: 'POST', url: '/api/v1/sign-in/session', payload: { phone: person.phone, code } });
-  assert.equal(session.statusCode, 201);
-  return { id, auth: { authorization: `Bearer ${session.json().token}` } };
+  return signedUpThroughApi(h, person);
 }
 
 describeOnEachEngine('HTTP API', (h) => {
   it('registers a resident with 201 and a masked summary', async () => {
-    const response = await register(await h().app(), ZHANG_WEI);
+    const response = await register(h(), ZHANG_WEI);
     assert.equal(response.statusCode, 201);
     assert.equal(response.json().maskedName, '张*');
     assert.ok(!response.body.includes(ZHANG_WEI.idNumber));
   });
 
-  it('answers a duplicate ID number with 409 problem+json that reveals nothing', async () => {
-    const app = await h().app();
-    await register(app, ZHANG_WEI);
-    const response = await register(app, { ...ZHANG_WEI, name: '冒名者', phone: '13700001111' });
+  it('answers a taken ID number with 409 identity-taken that reveals nothing of the account holding it', async () => {
+    await register(h(), ZHANG_WEI);
+    const response = await register(h(), { ...ZHANG_WEI, name: '冒名者', phone: '13700001111' });
     assert.equal(response.statusCode, 409);
     assert.match(response.headers['content-type'] as string, /^application\/problem\+json/);
     const body = response.json();
-    assert.equal(body.type, '/problems/conflict');
-    assert.ok(!response.body.includes('张') && !response.body.includes('2026-11-20'));
+    assert.equal(body.type, '/problems/identity-taken');
+    assert.equal(body.field, 'idNumber');
+    assert.ok(!response.body.includes('张') && !response.body.includes('2026-11-20') && !response.body.includes('139'));
   });
 
   it('names the field of a domain error with 422', async () => {
-    const response = await register(await h().app(), { ...ZHANG_WEI, address: { region: '330199', detail: '某路 1 号' } });
+    const response = await register(h(), { ...ZHANG_WEI, address: { region: '330199', detail: '某路 1 号' } });
     assert.equal(response.statusCode, 422);
     assert.deepEqual(
       { type: response.json().type, field: response.json().field },
@@ -51,20 +45,20 @@ describeOnEachEngine('HTTP API', (h) => {
 
   it('names a missing field with 400', async () => {
     const { name: _omitted, ...withoutName } = ZHANG_WEI;
-    const response = await register(await h().app(), withoutName);
+    const response = await register(h(), withoutName);
     assert.equal(response.statusCode, 400);
     assert.equal(response.json().field, 'name');
     assert.equal(response.json().type, '/problems/malformed-request');
   });
 
   it('refuses unknown fields instead of dropping them', async () => {
-    const response = await register(await h().app(), { ...ZHANG_WEI, ethnicity: '汉' });
+    const response = await register(h(), { ...ZHANG_WEI, ethnicity: '汉' });
     assert.equal(response.statusCode, 400);
     assert.equal(response.json().field, 'ethnicity');
   });
 
   it('does not coerce a number into a name', async () => {
-    const response = await register(await h().app(), { ...ZHANG_WEI, name: 12345 });
+    const response = await register(h(), { ...ZHANG_WEI, name: 12345 });
     assert.equal(response.statusCode, 400);
     assert.equal(response.json().field, 'name');
   });
@@ -82,7 +76,7 @@ describeOnEachEngine('HTTP API', (h) => {
   });
 
   it('answers an oversized body with 413', async () => {
-    const response = await register(await h().app(), { ...ZHANG_WEI, name: '张'.repeat(70_000) });
+    const response = await register(h(), { ...ZHANG_WEI, name: '张'.repeat(70_000) });
     assert.equal(response.statusCode, 413);
   });
 
@@ -99,7 +93,7 @@ describeOnEachEngine('HTTP API', (h) => {
 
   it('requires a session for resident data, with 401 and WWW-Authenticate', async () => {
     const app = await h().app();
-    const { id } = (await register(app, ZHANG_WEI)).json();
+    const { id } = (await register(h(), ZHANG_WEI)).json();
     const response = await app.inject({ method: 'GET', url: `/api/v1/residents/${id}` });
     assert.equal(response.statusCode, 401);
     assert.match(response.headers['www-authenticate'] as string, /^Bearer/);
@@ -107,7 +101,7 @@ describeOnEachEngine('HTTP API', (h) => {
 
   it("answers 404 for another resident's data, as if it did not exist", async () => {
     const app = await h().app();
-    const liu = (await register(app, LIU_FANG)).json();
+    const liu = (await register(h(), LIU_FANG)).json();
     const { auth } = await signedIn(h());
     const response = await app.inject({ method: 'GET', url: `/api/v1/residents/${liu.id}`, headers: auth });
     assert.equal(response.statusCode, 404);
@@ -168,7 +162,7 @@ describeOnEachEngine('HTTP API', (h) => {
 
   it('sets Retry-After when codes are asked for too often', async () => {
     const app = await h().app();
-    await register(app, ZHANG_WEI);
+    await register(h(), ZHANG_WEI);
     await app.inject({ method: 'POST', url: '/api/v1/sign-in/code', payload: { phone: ZHANG_WEI.phone } });
     const again = await app.inject({ method: 'POST', url: '/api/v1/sign-in/code', payload: { phone: ZHANG_WEI.phone } });
     assert.equal(again.statusCode, 429);
@@ -233,7 +227,7 @@ describeOnEachEngine('HTTP API', (h) => {
     const app = await h().app();
     const { id, auth } = await signedIn(h());
     await app.inject({ method: 'POST', url: `/api/v1/residents/${id}/dependents`, headers: auth, payload: GRANDMA_ZHANG });
-    await register(app, { ...LIU_FANG, idNumber: 'bad' });
+    await register(h(), { ...LIU_FANG, idNumber: 'bad' });
     await app.inject({ method: 'GET', url: `/api/v1/residents/${id}/export`, headers: auth });
     const logs = h().logs.join('');
     assert.match(logs, /request completed/);

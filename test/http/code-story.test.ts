@@ -4,17 +4,12 @@ import type { FastifyInstance } from 'fastify';
 import { TokenVerifier } from '../../src/codes/token-verifier.js';
 import { nodeVerify } from '../../src/codes/token-signer.js';
 import { DAY_MS } from '../../src/domain/clock.js';
-import { OutboxStore } from '../../src/store/outbox-store.js';
 import { describeOnEachEngine, type Harness } from '../support/harness.js';
 import { ZHANG_WEI } from '../support/people.js';
+import { signedUpThroughApi } from '../support/sign-in.js';
 
 async function signedIn(h: Harness, app: FastifyInstance) {
-  const { id } = (await app.inject({ method: 'POST', url: '/api/v1/residents', payload: ZHANG_WEI })).json();
-  await app.inject({ method: 'POST', url: '/api/v1/sign-in/code', payload: { phone: ZHANG_WEI.phone } });
-  const [sms] = await new OutboxStore(h.opened.store.db, h.services.ctx.cipher).list(1);
-  const code = /\b(\d{6})\b/.exec(sms!.body)![1];
-  const { token } = (await app.inject({ method: 'POST', url: '/api/v1/sign-in/session', payload: { phone: ZHANG_WEI.phone, code } })).json();
-  return { id: id as string, auth: { authorization: `Bearer ${token}` } };
+  return signedUpThroughApi(h, ZHANG_WEI, app);
 }
 
 const wuhanTrip = {

@@ -205,7 +205,9 @@ describeOnEachEngine('finding a case by phone', (h) => {
   it('names the phone field when the number is not one', async () => {
     const app = await h().app();
     const tracer = await h().services.staff.create('流调员 陈静', 'tracer');
-    const response = await app.inject({ method: 'POST', url: '/api/v1/residents/find', headers: bearer(tracer.token), payload: { grantId: '6f1c2a4e-8a7b-4c1d-9e2f-3a4b5c6d7e8f', phone: 'twelve' } });
+    const authority = await h().services.staff.create('疾控中心', 'authority');
+    const grant = await h().services.audit.grant(authority, { staffId: tracer.id, scope: 'read-personal', purpose: '确诊病例 2026-0412 流调', residentId: null, hours: 4 });
+    const response = await app.inject({ method: 'POST', url: '/api/v1/residents/find', headers: bearer(tracer.token), payload: { grantId: grant.id, phone: 'twelve' } });
     assert.deepEqual([response.statusCode, response.json().field], [422, 'phone']);
   });
 });

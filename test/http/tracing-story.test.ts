@@ -1,20 +1,16 @@
 import assert from 'node:assert/strict';
 import { it } from 'node:test';
 import type { FastifyInstance } from 'fastify';
-import { OutboxStore } from '../../src/store/outbox-store.js';
 import { describeOnEachEngine, type Harness } from '../support/harness.js';
 import { LIU_FANG, OLIVER_BROWN, ZHANG_WEI } from '../support/people.js';
 import type { RegistrationInput } from '../../src/domain/resident.js';
+import { OutboxStore } from '../../src/store/outbox-store.js';
+import { signedUpThroughApi } from '../support/sign-in.js';
 
 async function signIn(h: Harness, app: FastifyInstance, person: RegistrationInput) {
-  const { id } = (await app.inject({ method: 'POST', url: '/api/v1/residents', payload: person })).json();
-  await app.inject({ method: 'POST', url: '/api/v1/sign-in/code', payload: { phone: person.phone } });
-  const [sms] = await new OutboxStore(h.opened.store.db, h.services.ctx.cipher).list(1, (await h.services.residents.get(id)).phone!);
-  const code = /\b(\d{6})\b/.exec(sms!.body)![1];
-  const { token } = (await app.inject({ method: 'POST', url: '/api/v1/sign-in/session', payload: { phone: person.phone, code } })).json();
-  const auth = { authorization: `Bearer ${token}` };
+  const { id, auth } = await signedUpThroughApi(h, person, app);
   await app.inject({ method: 'POST', url: `/api/v1/residents/${id}/declarations`, headers: auth, payload: { stays: [], contacts: [], symptoms: [], temperature: 36.5 } });
-  return { id: id as string, auth };
+  return { id, auth };
 }
 
 const bearer = (token: string) => ({ authorization: `Bearer ${token}` });

@@ -14,10 +14,11 @@ describeOnEachEngine('sign-in by phone and one-time code', (h) => {
     assert.match(await lastCodeSentTo(h(), '+8613912345678'), /^\d{6}$/);
   });
 
-  it('answers an unregistered phone the same way and sends it nothing', async () => {
+  it('answers an unregistered phone the same way, with a registration code', async () => {
     const result = await h().services.signIn.requestCode('13700001111');
     assert.equal(result.expiresAt, '2026-11-20T02:05:00.000Z');
-    assert.deepEqual(await new OutboxStore(h().opened.store.db, h().services.ctx.cipher).list(10), []);
+    const [sms] = await new OutboxStore(h().opened.store.db, h().services.ctx.cipher).list(10);
+    assert.match(sms!.body, /^【健康码】注册验证码 \d{6}，5 分钟内有效/);
   });
 
   it('opens a session for the right code and marks the phone verified', async () => {
@@ -34,7 +35,7 @@ describeOnEachEngine('sign-in by phone and one-time code', (h) => {
     await h().services.signIn.requestCode(ZHANG_WEI.phone!);
     const code = await lastCodeSentTo(h(), '+8613912345678');
     const logs = h().logs.join('');
-    assert.match(logs, /sign-in code sent/);
+    assert.match(logs, /one-time code sent/);
     assert.ok(!logs.includes(code));
   });
 

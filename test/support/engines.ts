@@ -22,6 +22,14 @@ export const ENGINES: Engine[] = process.env.HEALTHCODE_TEST_ENGINES
   ? (process.env.HEALTHCODE_TEST_ENGINES.split(',') as Engine[])
   : ['sqlite', 'postgres'];
 
+/** A connection URL that works in `schema`, for a server process or `openServices` to be pointed at. */
+export function postgresUrlInSchema(schema: string, port?: number): string {
+  const url = new URL(TEST_POSTGRES_URL);
+  if (port !== undefined) url.port = String(port);
+  url.searchParams.set('options', `-c search_path=${schema}`);
+  return url.toString();
+}
+
 /** A new, migrated, empty database on `engine`. */
 export async function openTestStore(engine: Engine): Promise<OpenedStore> {
   if (engine === 'sqlite') {

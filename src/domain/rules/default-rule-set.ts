@@ -8,6 +8,38 @@ const base = { version: 1, region: 'CN', validFrom: '2026-01-01T00:00:00+08:00',
 const redCheckIns = { required: 3, onSymptoms: 'reset' as const };
 const yellowCheckIns = { required: 2, onSymptoms: 'escalate' as const };
 
+/**
+ * Version 1 read only the phone, so a household member without one stayed gray for good. Version 2
+ * reads whether anyone stands behind the identity: the phone, the guardian who added them, or staff.
+ */
+const GRAY_UNVERIFIED: Rule = {
+  ...base,
+  version: 2,
+  id: 'gray-unverified',
+  outcome: { colour: 'gray', quarantineDays: 0, checkIns: null },
+  description: { 'zh-CN': '您的身份尚未核实。', en: 'Your identity is not verified yet.' },
+  howToClear: {
+    'zh-CN': '用注册的手机号和验证码登录一次。没有手机的家庭成员，由添加他们的家人担保，或在查验点出示证件核验。',
+    en: 'Sign in once with the phone you registered. A family member without a phone is vouched for by the relative who added them, or has their document checked at a gate.',
+  },
+  condition: { '!': [{ var: 'resident.identityVerified' }] },
+};
+
+/** Built-in rules replaced since an earlier version; a stored national set still holding one verbatim is upgraded. */
+export const SUPERSEDED_DEFAULT_RULES: { replaced: Rule; by: Rule }[] = [
+  {
+    replaced: {
+      ...base,
+      id: 'gray-unverified',
+      outcome: { colour: 'gray', quarantineDays: 0, checkIns: null },
+      description: { 'zh-CN': '您的手机号尚未验证。', en: 'Your phone number is not verified yet.' },
+      howToClear: { 'zh-CN': '用手机号和验证码登录一次。', en: 'Sign in once with your phone and the code we send.' },
+      condition: { '!': [{ var: 'resident.phoneVerified' }] },
+    },
+    by: GRAY_UNVERIFIED,
+  },
+];
+
 export const DEFAULT_RULES: Rule[] = [
   {
     ...base,
@@ -82,14 +114,7 @@ export const DEFAULT_RULES: Rule[] = [
     howToClear: { 'zh-CN': '接触后满 7 天，且最后连续 2 天每日打卡无症状。', en: '7 days after the contact, with clean daily check-ins on the last 2 days.' },
     condition: { some: [{ var: 'contacts' }, { and: [{ in: [{ var: 'kind' }, ['secondary', 'suspected']] }, { '<': [{ var: 'daysAgo' }, 7] }] }] },
   },
-  {
-    ...base,
-    id: 'gray-unverified',
-    outcome: { colour: 'gray', quarantineDays: 0, checkIns: null },
-    description: { 'zh-CN': '您的手机号尚未验证。', en: 'Your phone number is not verified yet.' },
-    howToClear: { 'zh-CN': '用手机号和验证码登录一次。', en: 'Sign in once with your phone and the code we send.' },
-    condition: { '!': [{ var: 'resident.phoneVerified' }] },
-  },
+  GRAY_UNVERIFIED,
   {
     ...base,
     id: 'gray-no-recent-declaration',

@@ -12,6 +12,10 @@ export interface ListVocabulary {
 
 export const SCALAR_FACTS: Record<string, { type: FactType; description: string }> = {
   'resident.phoneVerified': { type: 'boolean', description: 'The resident has signed in with the phone they registered' },
+  'resident.identityVerified': {
+    type: 'boolean',
+    description: "Someone stands behind the resident's identity: they signed in with the phone they registered, or the signed-in resident who added them to a household vouches for them, or staff checked their document at a gate; false once the document was reclaimed by its real holder",
+  },
   'resident.daysSinceRegistration': { type: 'number', description: 'Whole days since registration' },
   'declaration.present': { type: 'boolean', description: 'The resident has made a declaration' },
   'declaration.daysSinceLatest': { type: 'number-or-null', description: 'Whole days since the latest declaration' },

@@ -1,7 +1,7 @@
 import { Type, type FastifyPluginAsyncTypebox } from '@fastify/type-provider-typebox';
 import type { Services } from '../../services/services.js';
 import { authorizeFor } from '../auth.js';
-import { DependentBody, DependentSummarySchema, problemResponses, RegistrationBody, ResidentIdParams, ResidentSummarySchema } from '../schemas.js';
+import { DependentBody, DependentSummarySchema, problemResponses, RegistrationBody, ResidentIdParams, ResidentSummarySchema, SessionSchema } from '../schemas.js';
 
 const bearer = [{ bearerAuth: [] }];
 
@@ -12,13 +12,17 @@ export const residentRoutes: FastifyPluginAsyncTypebox<{ services: Services }> =
     {
       schema: {
         tags: ['residents'],
-        summary: 'Register a resident',
-        description: 'ID number, name, phone and address are encrypted at rest. A second registration of the same identity document or phone gets 409 and learns nothing about the first.',
+        summary: 'Register a resident, with the code sent to their phone; answers with a session',
+        description:
+          'First POST /api/v1/sign-in/code with the phone, then send the form with the code. ID number, name, phone and address are encrypted at rest. A phone that already has an account gets 409 (its holder may sign in). An identity document another account holds gets 409 identity-taken, which reveals nothing about that account and opens a reclaim for the caller.',
         body: RegistrationBody,
-        response: { 201: ResidentSummarySchema, ...problemResponses(400, 409, 413, 415, 422) },
+        response: { 201: Type.Object({ ...ResidentSummarySchema.properties, session: SessionSchema }), ...problemResponses(400, 401, 409, 413, 415, 422, 429) },
       },
     },
-    async (request, reply) => reply.code(201).send(await services.residents.register(request.body)),
+    async (request, reply) => {
+      const { resident, session } = await services.registration.register(request.body);
+      return reply.code(201).send({ ...resident, session });
+    },
   );
 
   app.get(
@@ -91,7 +95,7 @@ export const residentRoutes: FastifyPluginAsyncTypebox<{ services: Services }> =
     async (request, reply) => {
       await authorizeFor(services, request, request.params.id);
       // A guardian acting for a dependent is refused by the service: dependents do not have dependents.
-      return reply.code(201).send(await services.residents.addDependent(request.params.id, request.body));
+      return reply.code(201).send(await services.registration.addDependent(request.params.id, request.body));
     },
   );
 

@@ -35,7 +35,7 @@ export const tracingRoutes: FastifyPluginAsyncTypebox<{ services: Services }> = 
           },
           { additionalProperties: false },
         ),
-        response: { 201: Type.Object({ id: Type.String(), expiresAt: Type.String() }), ...problemResponses(400, 401, 403) },
+        response: { 201: Type.Object({ id: Type.String(), expiresAt: Type.String() }), ...problemResponses(400, 401, 403, 422) },
       },
     },
     async (request, reply) => {
@@ -89,8 +89,18 @@ export const tracingRoutes: FastifyPluginAsyncTypebox<{ services: Services }> = 
 
   app.get(
     '/api/v1/traces/:traceId',
-    { schema: { tags: ['tracing'], summary: 'A trace (tracer or authority; the read is audited)', security: [{ bearerAuth: [] }], params: TraceParams, response: { 200: TraceSchema, ...problemResponses(401, 403, 404) } } },
-    async (request) => services.tracing.get(await authorizeStaff(services, request, ['tracer', 'authority']), request.params.traceId),
+    {
+      schema: {
+        tags: ['tracing'],
+        summary: 'A trace (tracer or authority, with a live trace grant that covers its case; the read is audited)',
+        description: 'Without grantId, any live trace grant of the caller that covers the case is used.',
+        security: [{ bearerAuth: [] }],
+        params: TraceParams,
+        querystring: Type.Object({ grantId: Type.Optional(Type.String({ format: 'uuid' })) }, { additionalProperties: false }),
+        response: { 200: TraceSchema, ...problemResponses(400, 401, 403, 404) },
+      },
+    },
+    async (request) => services.tracing.get(await authorizeStaff(services, request, ['tracer', 'authority']), request.params.traceId, request.query.grantId),
   );
 
   app.post(

@@ -7,6 +7,7 @@ import * as scansPartitionedByDay from './0004-scans-partitioned-by-day.js';
 import * as appeals from './0005-appeals.js';
 import * as scanKeyWithTime from './0006-scan-key-with-time.js';
 import * as decisionSequence from './0007-decision-sequence.js';
+import * as hardening from './0008-hardening.js';
 
 /** Migrations, in order. Listed in code so the compiled and the tsx-run service see the same set. */
 const MIGRATIONS: [string, Migration][] = [
@@ -17,6 +18,7 @@ const MIGRATIONS: [string, Migration][] = [
   ['0005-appeals', appeals],
   ['0006-scan-key-with-time', scanKeyWithTime],
   ['0007-decision-sequence', decisionSequence],
+  ['0008-hardening', hardening],
 ];
 
 /**

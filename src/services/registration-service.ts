@@ -1,0 +1,58 @@
+import { InvalidInputError } from '../domain/field-errors.js';
+import { checkRegistration, RELATIONSHIPS, type RegistrationInput, type Relationship } from '../domain/resident.js';
+import { ResidentsStore } from '../store/residents-store.js';
+import type { ServiceContext } from './context.js';
+import type { IdentityReclaimsService } from './identity-reclaims-service.js';
+import type { DependentSummary, ResidentSummary, ResidentsService } from './residents-service.js';
+import { ConflictError, IdentityTakenError } from './service-errors.js';
+import type { Session, SignInService } from './sign-in-service.js';
+
+/**
+ * Registration as the API offers it. It starts with proof of the phone (the one-time code sent to
+ * it), so a stranger cannot probe which ID numbers are registered without holding a phone and using
+ * up its codes; a document another account holds opens a reclaim for the caller and reveals nothing
+ * about that account.
+ */
+export class RegistrationService {
+  private readonly store: ResidentsStore;
+
+  constructor(
+    private readonly ctx: ServiceContext,
+    private readonly residents: ResidentsService,
+    private readonly signIn: SignInService,
+    private readonly reclaims: IdentityReclaimsService,
+  ) {
+    this.store = new ResidentsStore(ctx.store.db, ctx.cipher);
+  }
+
+  /** Registers with the code sent to the phone; the resident is signed in at once. */
+  async register(input: RegistrationInput & { code: string }): Promise<{ resident: ResidentSummary; session: Session }> {
+    // The form is checked before the code, so a typo costs none of the code's attempts.
+    const registration = checkRegistration(input, this.ctx.clock.now(), true);
+    const phone = registration.phone!;
+    const proof = await this.signIn.prove(phone, input.code);
+    // The caller holds this phone: they may learn it has an account, and sign in with the same code.
+    if ((await this.store.findIdByPhone(phone)) !== undefined) throw new ConflictError('this phone already has an account: sign in with it instead', 'phone');
+    await this.signIn.consume(proof);
+    let resident: ResidentSummary;
+    try {
+      resident = await this.residents.register(input, { phoneVerifiedAt: proof.at });
+    } catch (error) {
+      if (!(error instanceof IdentityTakenError)) throw error;
+      throw new IdentityTakenError(await this.reclaims.open({ registration, phoneProvenAt: proof.at }));
+    }
+    return { resident, session: await this.signIn.sessionFor(resident.id, proof.at) };
+  }
+
+  /** Adds a household member; a document another account holds opens a reclaim for them under this guardian. */
+  async addDependent(guardianId: string, input: RegistrationInput & { relationship: string }): Promise<DependentSummary> {
+    try {
+      return await this.residents.addDependent(guardianId, input);
+    } catch (error) {
+      if (!(error instanceof IdentityTakenError)) throw error;
+      const registration = checkRegistration(input, this.ctx.clock.now(), false);
+      if (!(RELATIONSHIPS as readonly string[]).includes(input.relationship)) throw new InvalidInputError([{ field: 'relationship', message: `must be one of ${RELATIONSHIPS.join(', ')}` }]);
+      throw new IdentityTakenError(await this.reclaims.open({ registration, phoneProvenAt: null, guardianId, relationship: input.relationship as Relationship }));
+    }
+  }
+}

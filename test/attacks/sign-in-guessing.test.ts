@@ -1,0 +1,53 @@
+import assert from 'node:assert/strict';
+import { it } from 'node:test';
+import { SIGN_IN_LIMITS } from '../../src/services/sign-in-service.js';
+import { OutboxStore } from '../../src/store/outbox-store.js';
+import { describeOnEachEngine } from '../support/harness.js';
+import { ZHANG_WEI } from '../support/people.js';
+import { lastCodeSentTo } from '../support/sign-in.js';
+
+describeOnEachEngine('guessing a sign-in code', (h) => {
+  it('checks at most five of a hundred guesses sent at once, then refuses even the right code', async () => {
+    const app = await h().app();
+    await h().services.residents.register(ZHANG_WEI);
+    assert.equal((await app.inject({ method: 'POST', url: '/api/v1/sign-in/code', payload: { phone: ZHANG_WEI.phone } })).statusCode, 202);
+    const code = await lastCodeSentTo(h(), '+8613912345678');
+    const wrong = Array.from({ length: 100 }, (_, i) => String((Number(code) + 1 + i) % 1_000_000).padStart(6, '0'));
+    const answers = await Promise.all(wrong.map((guess) => app.inject({ method: 'POST', url: '/api/v1/sign-in/session', payload: { phone: ZHANG_WEI.phone, code: guess } })));
+    const checked = answers.filter((a) => a.statusCode === 401);
+    assert.ok(checked.length <= SIGN_IN_LIMITS.attemptsPerCode, `${checked.length} guesses were compared with the code`);
+    assert.equal(answers.filter((a) => a.statusCode === 429).length, 100 - checked.length, 'every other guess was refused unchecked');
+    const right = await app.inject({ method: 'POST', url: '/api/v1/sign-in/session', payload: { phone: ZHANG_WEI.phone, code } });
+    assert.equal(right.statusCode, 429);
+  });
+});
+
+describeOnEachEngine('asking for a code, registered or not', (h) => {
+  /** What asking for a code does: the answer, the codes stored, the messages sent and the log line. */
+  async function ask(phone: string) {
+    const app = await h().app();
+    const codesBefore = (await h().opened.store.db.selectFrom('sign_in_codes').select('id').execute()).length;
+    const sentBefore = (await new OutboxStore(h().opened.store.db, h().services.ctx.cipher).list(1000)).length;
+    const logsBefore = h().logs.length;
+    const response = await app.inject({ method: 'POST', url: '/api/v1/sign-in/code', payload: { phone } });
+    return {
+      status: response.statusCode,
+      body: response.body,
+      codesStored: (await h().opened.store.db.selectFrom('sign_in_codes').select('id').execute()).length - codesBefore,
+      messagesSent: (await new OutboxStore(h().opened.store.db, h().services.ctx.cipher).list(1000)).length - sentBefore,
+      logged: h()
+        .logs.slice(logsBefore)
+        .map((l) => (JSON.parse(l) as { msg: string }).msg)
+        .filter((m) => m !== 'incoming request' && m !== 'request completed'),
+    };
+  }
+
+  it('does the same work and answers the same for a registered and an unregistered phone', async () => {
+    await h().services.residents.register(ZHANG_WEI);
+    const registered = await ask(ZHANG_WEI.phone!);
+    const stranger = await ask('13700001111');
+    assert.deepEqual(registered, { ...stranger, body: registered.body });
+    assert.equal(registered.body, stranger.body);
+    assert.deepEqual([registered.codesStored, registered.messagesSent], [1, 1]);
+  });
+});
