@@ -1,4 +1,4 @@
-import jsonLogic from 'json-logic-js';
+import { applyLogic, truthy } from './json-logic.js';
 import type { Colour, Mark } from '../colour.js';
 import { DAY_MS, MINUTE_MS } from '../clock.js';
 import { localDate } from '../declaration.js';
@@ -48,7 +48,6 @@ const CHECK_IN_HOUR = 8;
 
 type Snapshot = { data: EvaluationData; sources: EvaluationSources };
 
-const truthy = (value: unknown) => jsonLogic.truthy(value);
 
 /** Evaluates a rule set for residents: pure, deterministic, given the facts, the risk areas and the instant. */
 export class RuleEvaluator {
@@ -88,7 +87,7 @@ export class RuleEvaluator {
   }
 
   private holds(rule: Rule, snapshot: Snapshot): boolean {
-    return truthy(jsonLogic.apply(rule.condition as jsonLogic.RulesLogic, snapshot.data as unknown as Record<string, unknown>));
+    return truthy(applyLogic(rule.condition, snapshot.data));
   }
 
   /** For rules that end with check-ins: the latest day-sampled instant in the fact horizon before `now` when they held. */
@@ -231,7 +230,7 @@ export function evidenceFor(condition: unknown, snapshot: Snapshot): Evidence[] 
       if (list) {
         const items = snapshot.data[list] as unknown[];
         items.forEach((item, i) => {
-          if (truthy(jsonLogic.apply(args[1] as jsonLogic.RulesLogic, item as Record<string, unknown>))) add(`${list}:${i}`, describeItem(list, i, snapshot));
+          if (truthy(applyLogic(args[1], item))) add(`${list}:${i}`, describeItem(list, i, snapshot));
         });
         return;
       }

@@ -73,6 +73,9 @@ const OPERATORS = new Set([
 ]);
 const ITERATORS = new Set(['some', 'all', 'none', 'filter', 'map']);
 
+/** How deep a condition may nest, in levels of JSON (an operator and its argument list are two); the default rules need 9. Deeper is refused before it is walked. */
+export const MAX_CONDITION_DEPTH = 32;
+
 type Scope = { kind: 'top' } | { kind: 'item'; list: string } | { kind: 'reduce'; list: string };
 
 function pointer(path: string): string {
@@ -104,24 +107,43 @@ export function validateRuleSet(input: unknown): RuleProblem[] {
     if (rule.region !== ruleSet.region) problems.push({ rule: rule.id, path: `${at}.region`, message: `must be the rule set's region ${ruleSet.region}` });
     if (rule.validTo !== null && Date.parse(rule.validTo) <= Date.parse(rule.validFrom)) problems.push({ rule: rule.id, path: `${at}.validTo`, message: 'must be after validFrom' });
     if (rule.outcome.mark !== undefined && rule.outcome.colour !== 'green') problems.push({ rule: rule.id, path: `${at}.outcome.mark`, message: 'only a green outcome carries a mark' });
-    checkLogic(rule.condition, { kind: 'top' }, `${at}.condition`, (path, message) => problems.push({ rule: rule.id, path, message }));
+    const report = (path: string, message: string) => problems.push({ rule: rule.id, path, message });
+    if (depthOf(rule.condition, MAX_CONDITION_DEPTH) > MAX_CONDITION_DEPTH) report(`${at}.condition`, `nests deeper than ${MAX_CONDITION_DEPTH} levels`);
+    else checkLogic(rule.condition, { kind: 'top' }, `${at}.condition`, report);
   });
   return problems;
 }
 
 type Report = (path: string, message: string) => void;
 
+/** Nesting depth of a JSON value, counted without recursion so a hostile one cannot exhaust the stack; stops past `limit`. */
+function depthOf(value: unknown, limit: number): number {
+  let deepest = 0;
+  const stack: [unknown, number][] = [[value, 1]];
+  while (stack.length > 0) {
+    const [node, depth] = stack.pop()!;
+    if (node === null || typeof node !== 'object') continue;
+    deepest = Math.max(deepest, depth);
+    if (deepest > limit) return deepest;
+    for (const child of Object.values(node)) stack.push([child, depth + 1]);
+  }
+  return deepest;
+}
+
+/** Own keys only: `constructor`, `__proto__` and `toString` are in every object, and in no vocabulary. */
+const has = (record: object, key: string) => Object.hasOwn(record, key);
+
 function checkVar(name: unknown, scope: Scope, path: string, report: Report): void {
   if (typeof name !== 'string') return report(path, 'a var must name a fact as text');
   const category = forbiddenCategory(name);
   if (category) return report(path, `reads '${name}': rules may not use ${category} (no origin, household registration, ethnicity or nationality)`);
   if (scope.kind === 'top') {
-    if (!(name in SCALAR_FACTS) && !(name in LIST_FACTS)) report(path, `reads '${name}', which is not in the published fact vocabulary`);
+    if (!has(SCALAR_FACTS, name) && !has(LIST_FACTS, name)) report(path, `reads '${name}', which is not in the published fact vocabulary`);
   } else if (scope.kind === 'item') {
-    if (name !== '' && !(name in LIST_FACTS[scope.list]!.item)) report(path, `reads '${name}', which ${scope.list} items do not have`);
+    if (name !== '' && !has(LIST_FACTS[scope.list]!.item, name)) report(path, `reads '${name}', which ${scope.list} items do not have`);
   } else {
     const field = name.startsWith('current.') ? name.slice('current.'.length) : undefined;
-    if (name !== 'accumulator' && name !== 'current' && !(field !== undefined && field in LIST_FACTS[scope.list]!.item)) {
+    if (name !== 'accumulator' && name !== 'current' && !(field !== undefined && has(LIST_FACTS[scope.list]!.item, field))) {
       report(path, `reads '${name}'; inside reduce use accumulator or current.<field of ${scope.list}>`);
     }
   }
@@ -133,7 +155,7 @@ function listOf(node: unknown, scope: Scope): string | undefined {
   const [op, args] = Object.entries(node)[0] ?? [];
   if (op === 'var') {
     const name = Array.isArray(args) ? args[0] : args;
-    return typeof name === 'string' && name in LIST_FACTS ? name : undefined;
+    return typeof name === 'string' && has(LIST_FACTS, name) ? name : undefined;
   }
   if (op === 'filter' && Array.isArray(args)) return listOf(args[0], scope);
   return undefined;
@@ -148,13 +170,25 @@ function checkLogic(node: unknown, scope: Scope, path: string, report: Report): 
   const entries = Object.entries(node);
   if (entries.length !== 1) return report(path, 'a JsonLogic operation has exactly one operator');
   const [op, rawArgs] = entries[0]!;
-  if (!OPERATORS.has(op)) return report(path, `operator '${op}' is not allowed`);
+  if (!OPERATORS.has(op)) return report(path, `operator '${op}' is not allowed; the allowed operators are ${[...OPERATORS].join(' ')}`);
   const args = Array.isArray(rawArgs) ? rawArgs : [rawArgs];
   const at = `${path}.${op}`;
-  if (op === 'var') return checkVar(args[0], scope, Array.isArray(rawArgs) ? `${at}[0]` : at, report);
-  if (op === 'missing' || op === 'missing_some') {
-    const names = op === 'missing_some' ? (Array.isArray(args[1]) ? args[1] : []) : args;
-    names.forEach((name: unknown, i: number) => checkVar(name, scope, `${at}[${i}]`, report));
+  // Every argument of every operator is walked: a default value, a count, a name list can all hide
+  // an operator or a forbidden name.
+  if (op === 'var') {
+    checkVar(args[0], scope, Array.isArray(rawArgs) ? `${at}[0]` : at, report);
+    args.slice(1).forEach((arg, i) => checkLogic(arg, scope, `${at}[${i + 1}]`, report));
+    if (args.length > 2) report(at, 'var takes a fact name and at most a default value');
+    return;
+  }
+  if (op === 'missing') {
+    args.forEach((name: unknown, i: number) => checkVar(name, scope, `${at}[${i}]`, report));
+    return;
+  }
+  if (op === 'missing_some') {
+    if (typeof args[0] !== 'number') report(`${at}[0]`, 'missing_some needs a number of facts first');
+    if (!Array.isArray(args[1]) || args.length !== 2) return report(at, 'missing_some takes a number and a list of fact names');
+    args[1].forEach((name: unknown, i: number) => checkVar(name, scope, `${at}[1][${i}]`, report));
     return;
   }
   if (ITERATORS.has(op) || op === 'reduce') {
@@ -163,6 +197,8 @@ function checkLogic(node: unknown, scope: Scope, path: string, report: Report): 
     checkLogic(args[0], scope, `${at}[0]`, report);
     checkLogic(args[1], op === 'reduce' ? { kind: 'reduce', list } : { kind: 'item', list }, `${at}[1]`, report);
     if (op === 'reduce') checkLogic(args[2], scope, `${at}[2]`, report);
+    const expected = op === 'reduce' ? 3 : 2;
+    if (args.length > expected) report(at, `${op} takes ${expected} arguments`);
     return;
   }
   args.forEach((arg, i) => checkLogic(arg, scope, `${at}[${i}]`, report));
