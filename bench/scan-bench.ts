@@ -45,7 +45,7 @@ export async function scanIngestionBench(engine: Engine, batches: number): Promi
     const store = new ScansStore(services.ctx.store.db, engine);
     const now = clock.now().getTime();
     const rowsOf = (b: number): ScanRow[] =>
-      Array.from({ length: BATCH }, (_, i) => ({ id: `raw:${b}-${i}`, device_id: device.id, scan_id: `${b}-${i}`, venue_id: device.venueId, resident_id: `r${i}`, scanned_at: now - i, colour: 'green', admitted: 1, reason: 'allowed', method: 'offline', received_at: now }));
+      Array.from({ length: BATCH }, (_, i) => ({ id: `raw:${b}-${i}`, device_id: device.id, scan_id: `${b}-${i}`, venue_id: device.venueId, resident_id: `r${i}`, scanned_at: now - i, colour: 'green', admitted: 1, reason: 'allowed', method: 'offline', received_at: now, time_flag: null }));
     const storedSequential = await scansPerSecond(batches, 1, (b) => store.insertNew(rowsOf(b)));
     const storedParallel = await scansPerSecond(batches, 4, (b) => store.insertNew(rowsOf(batches + b)));
     return {

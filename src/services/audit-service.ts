@@ -1,5 +1,4 @@
 import { createHash } from 'node:crypto';
-import { sql } from 'kysely';
 import type { ServiceContext } from './context.js';
 import { InvalidInputError } from '../domain/field-errors.js';
 import { ForbiddenError } from './service-errors.js';
@@ -35,7 +34,7 @@ export class AuditService {
   async append(actor: string, action: string, purpose: string, residentId: string | null, detail: Record<string, unknown>): Promise<AuditEntry> {
     return this.ctx.store.db.transaction().execute(async (trx) => {
       // One writer at a time extends the chain.
-      if (this.ctx.store.engine === 'postgres') await sql`select pg_advisory_xact_lock(hashtext('healthcode audit ' || current_schema()))`.execute(trx);
+      await this.ctx.store.lock(trx, 'audit');
       const last = await trx.selectFrom('audit_log').select(['seq', 'hash']).orderBy('seq', 'desc').limit(1).executeTakeFirst();
       const row = { seq: (last?.seq ?? 0) + 1, at: this.ctx.clock.now().getTime(), actor, action, purpose, resident_id: residentId, detail: JSON.stringify(detail) };
       const prev = last?.hash ?? GENESIS;

@@ -4,6 +4,7 @@ import { TokenVerifier, CLOCK_SKEW_SECONDS, type RejectionReason } from '../code
 import type { Colour } from '../domain/colour.js';
 import { COLOURS } from '../domain/colour.js';
 import { DAY_MS, HOUR_MS } from '../domain/clock.js';
+import { contactAt, type DeviceContact } from '../domain/device-contact.js';
 import { DEFAULT_ENTRY_POLICIES, type EntryPolicy } from '../domain/entry-policy.js';
 import { FieldErrorCollector, InvalidInputError } from '../domain/field-errors.js';
 import { checkIdentity } from '../domain/identity/identity-document.js';
@@ -18,12 +19,15 @@ import type { CodesService } from './codes-service.js';
 import type { ServiceContext } from './context.js';
 import type { DecisionsService } from './decisions-service.js';
 import type { KeysService } from './keys-service.js';
-import { NotFoundError, TooManyRequestsError, UnauthenticatedError } from './service-errors.js';
+import { ForbiddenError, NotFoundError, TooManyRequestsError, UnauthenticatedError } from './service-errors.js';
+import type { StaffMember } from './staff-service.js';
 
 export interface Device {
   id: string;
   venueId: string;
   venueType: VenueType;
+  /** When it was last heard from, before this request. */
+  contact: DeviceContact;
 }
 
 export interface ScanInput {
@@ -42,6 +46,8 @@ export interface ScanOutcome {
   admitted: boolean;
   reason: RejectionReason | 'allowed' | 'colour-not-admitted' | string;
   field?: string;
+  /** Why the claimed scan time is doubted; the code was judged as of the device's last contact instead. */
+  timeFlag?: string;
 }
 
 /** Scans older than this are not accepted: they would be deleted by retention anyway. */
@@ -61,7 +67,8 @@ export class CheckpointsService {
     private readonly audit: AuditService,
   ) {}
 
-  async registerVenue(input: Omit<Venue, 'id'>): Promise<Venue & { placeCode: string }> {
+  /** A venue registered by a venue-role credential is operated by it alone (and the authority). */
+  async registerVenue(input: Omit<Venue, 'id'>, by?: StaffMember): Promise<Venue & { placeCode: string }> {
     const errors = new FieldErrorCollector();
     if (input.name.trim() === '' || input.name.length > 100) errors.add('name', 'must be 1 to 100 characters');
     if (!(VENUE_TYPES as readonly string[]).includes(input.type)) errors.add('type', `must be one of ${VENUE_TYPES.join(', ')}`);
@@ -72,7 +79,7 @@ export class CheckpointsService {
     if (input.operator.trim() === '' || input.operator.length > 100) errors.add('operator', 'must be 1 to 100 characters');
     errors.throwIfAny();
     const venue: Venue = { id: this.ctx.newId(), ...input };
-    await new VenuesStore(this.ctx.store.db).insert(venue, this.ctx.clock.now().getTime());
+    await new VenuesStore(this.ctx.store.db).insert(venue, this.ctx.clock.now().getTime(), by?.role === 'venue' ? by.id : null);
     return { ...venue, placeCode: await this.placeCode(venue) };
   }
 
@@ -86,29 +93,33 @@ export class CheckpointsService {
     return signPlaceCode(await this.keys.activeKey(venue.region), venue, Math.floor(this.ctx.clock.now().getTime() / 1000));
   }
 
-  /** A new device credential for a venue; the token is shown once. */
-  async registerDevice(venueId: string, name: string): Promise<{ deviceId: string; token: string }> {
+  /**
+   * A new device credential for a venue; the token is shown once. Venue staff act only on the venues
+   * they operate: a credential of another operator's venue would let them scan, and see, its visitors.
+   */
+  async registerDevice(venueId: string, name: string, by?: StaffMember): Promise<{ deviceId: string; token: string }> {
     await this.venue(venueId);
+    if (by !== undefined) await this.requireOperator(by, venueId);
     const id = this.ctx.newId();
     const secret = randomBytes(32).toString('base64url');
-    await this.ctx.store.db
-      .insertInto('checkpoint_devices')
-      .values({ id, venue_id: venueId, name, secret_digest: this.ctx.cipher.secretDigest('device', secret), created_at: this.ctx.clock.now().getTime(), revoked_at: null })
-      .execute();
+    await this.venues.insertDevice({ id, venueId, name, secretDigest: this.ctx.cipher.secretDigest('device', secret), now: this.ctx.clock.now().getTime() });
     return { deviceId: id, token: `hcd_${id}.${secret}` };
+  }
+
+  /** The authority manages every venue; a venue-role credential only those it registered. */
+  async requireOperator(staff: StaffMember, venueId: string): Promise<void> {
+    if (staff.role === 'authority') return;
+    const operator = await new VenuesStore(this.ctx.store.db).operatorOf(venueId);
+    if (operator === undefined) throw new NotFoundError('venue');
+    if (staff.role !== 'venue' || operator !== staff.id) throw new ForbiddenError('this venue is operated by another credential');
   }
 
   async authenticateDevice(token: string): Promise<Device> {
     const match = /^hcd_([0-9a-f-]{36})\.([A-Za-z0-9_-]{43})$/.exec(token);
     if (!match) throw new UnauthenticatedError('the device credential is not valid');
-    const row = await this.ctx.store.db
-      .selectFrom('checkpoint_devices')
-      .innerJoin('venues', 'venues.id', 'checkpoint_devices.venue_id')
-      .select(['checkpoint_devices.id', 'checkpoint_devices.venue_id', 'checkpoint_devices.secret_digest', 'checkpoint_devices.revoked_at', 'venues.type'])
-      .where('checkpoint_devices.id', '=', match[1]!)
-      .executeTakeFirst();
-    if (!row || row.revoked_at !== null || row.secret_digest !== this.ctx.cipher.secretDigest('device', match[2]!)) throw new UnauthenticatedError('the device credential is not valid');
-    return { id: row.id, venueId: row.venue_id, venueType: row.type as VenueType };
+    const row = await this.venues.device(match[1]!);
+    if (!row || row.revoked || row.secretDigest !== this.ctx.cipher.secretDigest('device', match[2]!)) throw new UnauthenticatedError('the device credential is not valid');
+    return { id: row.id, venueId: row.venueId, venueType: row.venueType, contact: row.contact };
   }
 
   async policy(type: VenueType): Promise<EntryPolicy> {
@@ -137,6 +148,11 @@ export class CheckpointsService {
     const verifier = new TokenVerifier(await this.keys.trustList(), nodeVerify());
     const policy = await this.policy(device.venueType);
     const now = this.ctx.clock.now().getTime();
+    // A scan claimed from before the device last reached the server would have been uploaded then:
+    // it is flagged, and its code judged as of that contact, so back-dating cannot revive an expired code.
+    const { contact, earliestScan } = contactAt(device.contact, now);
+    await this.venues.recordContact(device.id, contact);
+    const bound = earliestScan - CLOCK_SKEW_SECONDS * 1000;
     const outcomes: ScanOutcome[] = [];
     const rows: ScanRow[] = [];
     // For each outcome, the key of its row, or null for a row rejected before storing.
@@ -159,12 +175,13 @@ export class CheckpointsService {
         keys.push(null);
         continue;
       }
-      const result = await verifier.verify(scan.token, at);
+      const timeFlag = at < bound ? 'before-last-contact' : null;
+      const result = await verifier.verify(scan.token, timeFlag === null ? at : bound);
       const residentId = result.valid ? this.codes.openSubject(result.claims.subject) : undefined;
       const colour = result.valid ? result.claims.colour : null;
       const admitted = result.valid && policy.allowed.includes(result.claims.colour);
       const reason = !result.valid ? result.reason : admitted ? 'allowed' : 'colour-not-admitted';
-      const row = this.row({ deviceId: device.id, scanId: scan.scanId, venueId: device.venueId, residentId: residentId ?? null, at, colour, admitted, reason, method });
+      const row = this.row({ deviceId: device.id, scanId: scan.scanId, venueId: device.venueId, residentId: residentId ?? null, at, colour, admitted, reason, method, timeFlag });
       rows.push(row);
       keys.push(scanKey(row));
       outcomes.push({
@@ -175,10 +192,12 @@ export class CheckpointsService {
         validUntil: result.valid ? new Date(result.claims.expiresAt * 1000).toISOString() : null,
         admitted,
         reason,
+        ...(timeFlag === null ? {} : { timeFlag }),
       });
     }
-    // One statement for the whole batch; whatever it did not store was there already.
-    const stored = await this.scans.insertNew(rows);
+    // One statement for the whole batch; whatever it did not store was there already. An online
+    // verification is timed by the server, so its retry has a new time: it is looked for by id.
+    const stored = await this.scans.insertNew(rows, { timedByServer: method === 'online' });
     const counted = new Set<string>();
     for (const [i, outcome] of outcomes.entries()) {
       const key = keys[i];
@@ -189,11 +208,15 @@ export class CheckpointsService {
     return outcomes;
   }
 
+  private get venues(): VenuesStore {
+    return new VenuesStore(this.ctx.store.db);
+  }
+
   private get scans(): ScansStore {
     return new ScansStore(this.ctx.store.db, this.ctx.store.engine);
   }
 
-  private row(s: { deviceId: string; scanId: string; venueId: string; residentId: string | null; at: number; colour: string | null; admitted: boolean; reason: string; method: string }): ScanRow {
+  private row(s: { deviceId: string; scanId: string; venueId: string; residentId: string | null; at: number; colour: string | null; admitted: boolean; reason: string; method: string; timeFlag?: string | null }): ScanRow {
     return {
       id: `${s.deviceId}:${s.scanId}`,
       device_id: s.deviceId,
@@ -206,6 +229,7 @@ export class CheckpointsService {
       reason: s.reason,
       method: s.method,
       received_at: this.ctx.clock.now().getTime(),
+      time_flag: s.timeFlag ?? null,
     };
   }
 

@@ -1,7 +1,7 @@
 import { mkdirSync } from 'node:fs';
 import { dirname } from 'node:path';
 import BetterSqlite3 from 'better-sqlite3';
-import { Kysely, PostgresDialect, SqliteDialect, sql } from 'kysely';
+import { Kysely, PostgresDialect, SqliteDialect, sql, type Transaction } from 'kysely';
 import pg from 'pg';
 import type { DatabaseConfig } from '../config.js';
 import type { Database } from './schema.js';
@@ -11,6 +11,12 @@ export type Engine = 'sqlite' | 'postgres';
 export interface Store {
   db: Kysely<Database>;
   engine: Engine;
+  /**
+   * Holds `name` until `trx` ends, so one writer at a time does what follows. PostgreSQL takes a
+   * transaction-scoped advisory lock (per schema); SQLite has one writer anyway, and Kysely runs a
+   * transaction on its single connection alone.
+   */
+  lock(trx: Transaction<Database>, name: string): Promise<void>;
   /** Is the database answering? For /readyz. */
   ping(): Promise<boolean>;
   close(): Promise<void>;
@@ -81,6 +87,7 @@ export async function openStore(config: DatabaseConfig, options: OpenOptions = {
     return {
       db,
       engine: 'sqlite',
+      lock: (trx, name) => lockIn('sqlite', trx, name),
       ping: () => ping(db, timeouts.pingMs),
       close: () => db.destroy(),
     };
@@ -117,9 +124,16 @@ export async function openStore(config: DatabaseConfig, options: OpenOptions = {
   return {
     db,
     engine: 'postgres',
+    lock: (trx, name) => lockIn('postgres', trx, name),
     ping: () => ping(db, timeouts.pingMs),
     close: () => db.destroy(),
   };
+}
+
+/** `Store.lock` for code that has an engine and a transaction but no store (migrations, the scans store). */
+// eslint-disable-next-line @typescript-eslint/no-explicit-any -- any schema: the lock reads no table
+export async function lockIn(engine: Engine, trx: Transaction<any>, name: string): Promise<void> {
+  if (engine === 'postgres') await sql`select pg_advisory_xact_lock(hashtext(${`healthcode ${name} `} || current_schema()))`.execute(trx);
 }
 
 /** Whether an error is a unique-constraint violation, on either engine. */

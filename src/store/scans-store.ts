@@ -1,11 +1,11 @@
 import { sql, type Kysely } from 'kysely';
 import { DAY_MS } from '../domain/clock.js';
-import type { Engine } from './database.js';
+import { lockIn, type Engine } from './database.js';
 import type { Database, ScansTable } from './schema.js';
 
 export type ScanRow = ScansTable;
 
-/** A server-timed retry (a place-code visit sent again) within this long of the first is the same visit. */
+/** A server-timed retry (an online verification or a place-code visit sent again) within this long of the first is the same scan. */
 const SAME_VISIT_WITHIN_MS = DAY_MS;
 
 /** A scan's identity: the device's scan id and the time the device recorded, which a retry repeats. */
@@ -23,13 +23,18 @@ export class ScansStore {
    * stored; a batch's own repeats count once. A device's scan is unique by its scan id and the time
    * the device recorded, and a retry repeats both, so the unique key settles it (also between two
    * retries arriving at once). A row timed by the server (a place-code visit) has a new time on every
-   * retry: `timedByServer` first looks for the same id within a day.
+   * retry (an online verification, a place-code visit): `timedByServer` first looks for the same id
+   * within a day, holding the id so that retries arriving together store one row.
    */
   async insertNew(rows: ScanRow[], options: { timedByServer?: boolean } = {}): Promise<Set<string>> {
-    let fresh = [...new Map(rows.map((r) => [scanKey(r), r] as const)).values()];
-    if (fresh.length > 0 && options.timedByServer) {
+    const fresh = [...new Map(rows.map((r) => [scanKey(r), r] as const)).values()];
+    if (fresh.length === 0) return new Set();
+    if (!options.timedByServer) return this.insert(this.db, fresh);
+    // Look, then insert, holding each scan id: two retries arriving at once must not both find nothing.
+    return this.db.transaction().execute(async (trx) => {
+      for (const id of [...new Set(fresh.map((r) => r.id))].sort()) await lockIn(this.engine, trx, `scan ${id}`);
       const times = fresh.map((r) => r.scanned_at);
-      const existing = await this.db
+      const existing = await trx
         .selectFrom('scans')
         .select('id')
         .where(
@@ -41,26 +46,29 @@ export class ScansStore {
         .where('scanned_at', '<=', Math.max(...times) + SAME_VISIT_WITHIN_MS)
         .execute();
       const known = new Set(existing.map((r) => r.id));
-      fresh = fresh.filter((r) => !known.has(r.id));
-    }
-    if (fresh.length === 0) return new Set();
-    if (this.engine === 'postgres') return this.insertPostgres(fresh);
-    const inserted = await this.db.insertInto('scans').values(fresh).onConflict((oc) => oc.doNothing()).returning(['id', 'scanned_at']).execute();
+      const unseen = fresh.filter((r) => !known.has(r.id));
+      return unseen.length === 0 ? new Set<string>() : this.insert(trx, unseen);
+    });
+  }
+
+  private async insert(db: Kysely<Database>, rows: ScanRow[]): Promise<Set<string>> {
+    if (this.engine === 'postgres') return this.insertPostgres(db, rows);
+    const inserted = await db.insertInto('scans').values(rows).onConflict((oc) => oc.doNothing()).returning(['id', 'scanned_at']).execute();
     return new Set(inserted.map(scanKey));
   }
 
-  /** PostgreSQL takes the batch as eleven arrays (unnest) rather than eleven thousand parameters. */
-  private async insertPostgres(rows: ScanRow[]): Promise<Set<string>> {
+  /** PostgreSQL takes the batch as twelve arrays (unnest) rather than twelve thousand parameters. */
+  private async insertPostgres(db: Kysely<Database>, rows: ScanRow[]): Promise<Set<string>> {
     const column = <K extends keyof ScanRow>(key: K) => rows.map((r) => r[key]);
     const result = await sql<{ id: string; scanned_at: number }>`
-      insert into scans (id, device_id, scan_id, venue_id, resident_id, scanned_at, colour, admitted, reason, method, received_at)
+      insert into scans (id, device_id, scan_id, venue_id, resident_id, scanned_at, colour, admitted, reason, method, received_at, time_flag)
       select * from unnest(
         ${column('id')}::text[], ${column('device_id')}::text[], ${column('scan_id')}::text[], ${column('venue_id')}::text[],
         ${column('resident_id')}::text[], ${column('scanned_at')}::bigint[], ${column('colour')}::text[], ${column('admitted')}::int[],
-        ${column('reason')}::text[], ${column('method')}::text[], ${column('received_at')}::bigint[]
+        ${column('reason')}::text[], ${column('method')}::text[], ${column('received_at')}::bigint[], ${column('time_flag')}::text[]
       )
       on conflict do nothing
-      returning id, scanned_at`.execute(this.db);
+      returning id, scanned_at`.execute(db);
     return new Set(result.rows.map(scanKey));
   }
 
@@ -103,7 +111,7 @@ export class ScanPartitions {
       if (have.has(day)) continue;
       const name = partitionName(day);
       await this.db.transaction().execute(async (trx) => {
-        await sql`select pg_advisory_xact_lock(hashtext('healthcode scan partitions ' || current_schema()))`.execute(trx);
+        await lockIn('postgres', trx, 'scan partitions');
         if (await sql`select to_regclass(${name}) as r`.execute(trx).then((r) => (r.rows[0] as { r: string | null }).r !== null)) return;
         await sql`create table ${sql.id(name)} (like scans including defaults)`.execute(trx);
         await sql`with moved as (delete from scans_default where scanned_at >= ${day} and scanned_at < ${day + DAY_MS} returning *) insert into ${sql.id(name)} select * from moved`.execute(trx);

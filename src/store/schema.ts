@@ -222,8 +222,10 @@ export interface CheckpointDevicesTable {
   secret_digest: string;
   created_at: number;
   revoked_at: number | null;
-  /** When the device last reached the server; scans it claims from before then are flagged. */
+  /** When the device last reached the server, and the run of requests that was part of (domain/device-contact.ts). */
   last_contact_at: number | null;
+  contact_run_started_at: number | null;
+  contact_before_run_at: number | null;
 }
 
 export interface EntryPoliciesTable {

@@ -1,4 +1,5 @@
 import type { Kysely, Selectable } from 'kysely';
+import type { DeviceContact } from '../domain/device-contact.js';
 import type { Venue, VenueType } from '../domain/venue.js';
 import type { Database, VenuesTable } from './schema.js';
 
@@ -6,7 +7,8 @@ import type { Database, VenuesTable } from './schema.js';
 export class VenuesStore {
   constructor(private readonly db: Kysely<Database>) {}
 
-  async insert(venue: Venue, now: number): Promise<void> {
+  /** `operatorStaffId`: the venue-role credential that registered it, and alone (with the authority) manages it. */
+  async insert(venue: Venue, now: number, operatorStaffId: string | null = null): Promise<void> {
     await this.db
       .insertInto('venues')
       .values({
@@ -18,6 +20,7 @@ export class VenuesStore {
         latitude: venue.latitude,
         longitude: venue.longitude,
         operator: venue.operator,
+        operator_staff_id: operatorStaffId,
         created_at: now,
       })
       .execute();
@@ -26,6 +29,46 @@ export class VenuesStore {
   async findById(id: string): Promise<Venue | undefined> {
     const row = await this.db.selectFrom('venues').selectAll().where('id', '=', id).executeTakeFirst();
     return row && toVenue(row);
+  }
+
+  async insertDevice(d: { id: string; venueId: string; name: string; secretDigest: string; now: number }): Promise<void> {
+    await this.db
+      .insertInto('checkpoint_devices')
+      .values({ id: d.id, venue_id: d.venueId, name: d.name, secret_digest: d.secretDigest, created_at: d.now, revoked_at: null, last_contact_at: d.now, contact_run_started_at: d.now, contact_before_run_at: d.now })
+      .execute();
+  }
+
+  /** A device with its venue's type, its secret's digest and when it was last heard from. */
+  async device(id: string): Promise<{ id: string; venueId: string; venueType: VenueType; secretDigest: string; revoked: boolean; contact: DeviceContact } | undefined> {
+    const row = await this.db
+      .selectFrom('checkpoint_devices')
+      .innerJoin('venues', 'venues.id', 'checkpoint_devices.venue_id')
+      .select(['checkpoint_devices.id', 'checkpoint_devices.venue_id', 'checkpoint_devices.secret_digest', 'checkpoint_devices.revoked_at', 'checkpoint_devices.created_at', 'checkpoint_devices.last_contact_at', 'checkpoint_devices.contact_run_started_at', 'checkpoint_devices.contact_before_run_at', 'venues.type'])
+      .where('checkpoint_devices.id', '=', id)
+      .executeTakeFirst();
+    if (!row) return undefined;
+    return {
+      id: row.id,
+      venueId: row.venue_id,
+      venueType: row.type as VenueType,
+      secretDigest: row.secret_digest,
+      revoked: row.revoked_at !== null,
+      contact: { last: row.last_contact_at ?? row.created_at, runStart: row.contact_run_started_at ?? row.created_at, beforeRun: row.contact_before_run_at ?? row.created_at },
+    };
+  }
+
+  async recordContact(deviceId: string, contact: DeviceContact): Promise<void> {
+    await this.db
+      .updateTable('checkpoint_devices')
+      .set({ last_contact_at: contact.last, contact_run_started_at: contact.runStart, contact_before_run_at: contact.beforeRun })
+      .where('id', '=', deviceId)
+      .execute();
+  }
+
+  /** The staff credential that operates a venue, or null where only the authority does. */
+  async operatorOf(id: string): Promise<string | null | undefined> {
+    const row = await this.db.selectFrom('venues').select('operator_staff_id').where('id', '=', id).executeTakeFirst();
+    return row === undefined ? undefined : row.operator_staff_id;
   }
 
   async list(region?: string): Promise<Venue[]> {

@@ -29,6 +29,7 @@ const ScanOutcomeSchema = Type.Object({
   admitted: Type.Boolean(),
   reason: Type.String(),
   field: Type.Optional(Type.String()),
+  timeFlag: Type.Optional(Type.String({ description: 'before-last-contact: the scan claims a time before the device last reached the server; its code was judged as of that contact' })),
 });
 const ScanBody = Type.Object({ scanId: Type.String({ maxLength: 64 }), token: Type.String({ maxLength: 2000 }), scannedAt: Type.String({ maxLength: 40 }) }, { additionalProperties: false });
 const Colour = Type.Union([Type.Literal('green'), Type.Literal('yellow'), Type.Literal('red'), Type.Literal('gray')], { description: COLOURS.join(', ') });
@@ -63,8 +64,8 @@ export const checkpointRoutes: FastifyPluginAsyncTypebox<{ services: Services }>
       },
     },
     async (request, reply) => {
-      await authorizeStaff(services, request, ['venue', 'authority']);
-      return reply.code(201).send(await services.checkpoints.registerVenue(request.body));
+      const staff = await authorizeStaff(services, request, ['venue', 'authority']);
+      return reply.code(201).send(await services.checkpoints.registerVenue(request.body, staff));
     },
   );
 
@@ -83,7 +84,7 @@ export const checkpointRoutes: FastifyPluginAsyncTypebox<{ services: Services }>
     {
       schema: {
         tags: ['checkpoints'],
-        summary: 'Register a checkpoint device for a venue; its credential is shown once',
+        summary: 'Register a checkpoint device for a venue you operate (the venue credential that registered it, or the authority); its credential is shown once',
         security: [{ bearerAuth: [] }],
         params: Type.Object({ venueId: Type.String({ format: 'uuid' }) }),
         body: Type.Object({ name: Type.String({ minLength: 1, maxLength: 100 }) }, { additionalProperties: false }),
@@ -91,8 +92,8 @@ export const checkpointRoutes: FastifyPluginAsyncTypebox<{ services: Services }>
       },
     },
     async (request, reply) => {
-      await authorizeStaff(services, request, ['venue', 'authority']);
-      return reply.code(201).send(await services.checkpoints.registerDevice(request.params.venueId, request.body.name));
+      const staff = await authorizeStaff(services, request, ['venue', 'authority']);
+      return reply.code(201).send(await services.checkpoints.registerDevice(request.params.venueId, request.body.name, staff));
     },
   );
 

@@ -42,6 +42,9 @@ export async function up(db: Kysely<unknown>): Promise<void> {
 
   await db.schema.alterTable('venues').addColumn('operator_staff_id', 'text').execute();
   await db.schema.alterTable('checkpoint_devices').addColumn('last_contact_at', 'bigint').execute();
+  await db.schema.alterTable('checkpoint_devices').addColumn('contact_run_started_at', 'bigint').execute();
+  await db.schema.alterTable('checkpoint_devices').addColumn('contact_before_run_at', 'bigint').execute();
+  await sql`update checkpoint_devices set last_contact_at = created_at, contact_run_started_at = created_at, contact_before_run_at = created_at`.execute(db);
   await sql`alter table scans add column time_flag text`.execute(db);
 
   await db.schema
@@ -55,6 +58,8 @@ export async function up(db: Kysely<unknown>): Promise<void> {
 export async function down(db: Kysely<unknown>): Promise<void> {
   await db.schema.dropTable('redecision_queue').execute();
   await sql`alter table scans drop column time_flag`.execute(db);
+  await db.schema.alterTable('checkpoint_devices').dropColumn('contact_before_run_at').execute();
+  await db.schema.alterTable('checkpoint_devices').dropColumn('contact_run_started_at').execute();
   await db.schema.alterTable('checkpoint_devices').dropColumn('last_contact_at').execute();
   await db.schema.alterTable('venues').dropColumn('operator_staff_id').execute();
   await db.schema.dropIndex('audit_log_actor_time').execute();

@@ -1,5 +1,5 @@
 import { sql, type Kysely, type Migration } from 'kysely';
-import type { Store } from '../database.js';
+import { lockIn, type Store } from '../database.js';
 import * as foundation from './0001-foundation.js';
 import * as rulesAndCodes from './0002-rules-and-codes.js';
 import * as checkpointsAndTracing from './0003-checkpoints-and-tracing.js';
@@ -32,7 +32,7 @@ export async function migrateToLatest(store: Store): Promise<string[]> {
   try {
     return await db.transaction().execute(async (trx) => {
       if (store.engine === 'postgres') {
-        await sql`select pg_advisory_xact_lock(hashtext('healthcode migrations ' || current_schema()))`.execute(trx);
+        await lockIn(store.engine, trx, 'migrations');
         // A migration over a large table may take long; the statement bound is for requests.
         await sql`set local statement_timeout = 0`.execute(trx);
       }

@@ -1,0 +1,141 @@
+import assert from 'node:assert/strict';
+import { describe, it } from 'node:test';
+import { contactAt, DRAIN_GAP_MS, firstContact, MAX_DRAIN_MS } from '../../src/domain/device-contact.js';
+import { ID_LOOKUPS_PER_HOUR } from '../../src/services/checkpoints-service.js';
+import { describeOnEachEngine, type Harness } from '../support/harness.js';
+import { LIU_FANG, ZHANG_WEI } from '../support/people.js';
+import { registerVerified } from '../support/sign-in.js';
+
+const bearer = (token: string) => ({ authorization: `Bearer ${token}` });
+const MINUTE = 60_000;
+
+async function gate(h: Harness) {
+  const venue = await h.services.checkpoints.registerVenue({ name: '武林广场地铁站', type: 'subway_station', region: '330105', address: '武林广场', latitude: 30.27, longitude: 120.16, operator: '杭州地铁' });
+  return (await h.services.checkpoints.registerDevice(venue.id, '1 号闸机')).token;
+}
+
+async function greenResident(h: Harness, person = ZHANG_WEI): Promise<string> {
+  const id = await registerVerified(h, person);
+  await h.services.declarations.declare(id, { stays: [], contacts: [], symptoms: [], temperature: 36.5 });
+  return id;
+}
+
+describeOnEachEngine('verifying a code online, again', (h) => {
+  it('stores a retried verification once and answers the retry as a duplicate', async () => {
+    const app = await h().app();
+    const device = await gate(h());
+    const token = (await h().services.codes.issue(await greenResident(h()))).token;
+    const first = await app.inject({ method: 'POST', url: '/api/v1/checkpoint/verify', headers: bearer(device), payload: { scanId: 'gate1-0001', token } });
+    h().clock.advance(2000);
+    const retry = await app.inject({ method: 'POST', url: '/api/v1/checkpoint/verify', headers: bearer(device), payload: { scanId: 'gate1-0001', token } });
+    assert.deepEqual([first.json().status, retry.json().status], ['stored', 'duplicate']);
+    assert.equal((await h().opened.store.db.selectFrom('scans').selectAll().execute()).length, 1);
+  });
+
+  it('stores one row when retries of a verification arrive together', async () => {
+    const app = await h().app();
+    const device = await gate(h());
+    const token = (await h().services.codes.issue(await greenResident(h()))).token;
+    // Each retry is timed by the server a moment apart: the scan key alone would not tell them apart.
+    const clock = h().clock;
+    const read = clock.now.bind(clock);
+    clock.now = () => {
+      clock.advance(1);
+      return read();
+    };
+    const answers = await Promise.all(Array.from({ length: 5 }, () => app.inject({ method: 'POST', url: '/api/v1/checkpoint/verify', headers: bearer(device), payload: { scanId: 'gate1-0002', token } })));
+    assert.deepEqual(answers.map((a) => a.json().status).sort(), ['duplicate', 'duplicate', 'duplicate', 'duplicate', 'stored']);
+    assert.equal((await h().opened.store.db.selectFrom('scans').selectAll().execute()).length, 1);
+  });
+});
+
+describeOnEachEngine('a device back-dating the scan of an expired code', (h) => {
+  it('flags a scan claimed from before the device last reached the server, and judges the code as of then', async () => {
+    const app = await h().app();
+    const device = await gate(h());
+    const zhang = await greenResident(h());
+    // 10:00 a code is shown; it expires at 10:05.
+    const token = (await h().services.codes.issue(zhang)).token;
+    // 10:30 the device is online and uploads what it has.
+    h().clock.advance(30 * MINUTE);
+    const liuToken = (await h().services.codes.issue(await greenResident(h(), LIU_FANG))).token;
+    await app.inject({ method: 'POST', url: '/api/v1/checkpoint/scans', headers: bearer(device), payload: { scans: [{ scanId: 'g-1', token: liuToken, scannedAt: h().clock.now().toISOString() }] } });
+    // 14:00 it uploads the 10:00 code as if scanned at 10:02.
+    h().clock.advance(210 * MINUTE);
+    const upload = await app.inject({ method: 'POST', url: '/api/v1/checkpoint/scans', headers: bearer(device), payload: { scans: [{ scanId: 'g-2', token, scannedAt: '2026-11-20T10:02:00+08:00' }] } });
+    const [outcome] = upload.json().results;
+    assert.deepEqual([outcome.status, outcome.admitted, outcome.reason, outcome.timeFlag], ['stored', false, 'expired', 'before-last-contact']);
+    const row = await h().opened.store.db.selectFrom('scans').select(['time_flag', 'admitted']).where('scan_id', '=', 'g-2').executeTakeFirstOrThrow();
+    assert.deepEqual(row, { time_flag: 'before-last-contact', admitted: 0 });
+  });
+
+  it('accepts a whole offline morning uploaded in small batches once the device is back', async () => {
+    const app = await h().app();
+    const device = await gate(h());
+    const ids = [await greenResident(h()), await greenResident(h(), LIU_FANG)];
+    const scans: { scanId: string; token: string; scannedAt: string }[] = [];
+    // Offline from 10:00: a scan an hour until 13:00, each of a code valid then.
+    for (let hour = 0; hour < 4; hour += 1) {
+      scans.push({ scanId: `off-${hour}`, token: (await h().services.codes.issue(ids[hour % 2]!)).token, scannedAt: h().clock.now().toISOString() });
+      h().clock.advance(60 * MINUTE);
+    }
+    const outcomes = [];
+    for (const scan of scans) {
+      h().clock.advance(1000);
+      outcomes.push(...(await app.inject({ method: 'POST', url: '/api/v1/checkpoint/scans', headers: bearer(device), payload: { scans: [scan] } })).json().results);
+    }
+    assert.deepEqual(
+      outcomes.map((o: { status: string; admitted: boolean; timeFlag?: string }) => [o.status, o.admitted, o.timeFlag ?? null]),
+      scans.map(() => ['stored', true, null]),
+    );
+  });
+});
+
+describe('the earliest scan time a device can honestly claim', () => {
+  const created = Date.parse('2026-11-20T08:00:00+08:00');
+  it('is its registration while it has never reached the server', () => {
+    assert.equal(contactAt(firstContact(created), created + 300 * MINUTE).earliestScan, created);
+  });
+  it('stays at the contact before a drain while the drain goes on', () => {
+    let contact = contactAt(firstContact(created), created + 300 * MINUTE).contact;
+    for (let i = 1; i <= 5; i += 1) {
+      const next = contactAt(contact, created + 300 * MINUTE + i * 1000);
+      assert.equal(next.earliestScan, created);
+      contact = next.contact;
+    }
+  });
+  it('moves to the start of a run that lasted longer than any queue takes to upload', () => {
+    let contact = contactAt(firstContact(created), created + 300 * MINUTE).contact;
+    for (let t = 1; t * (DRAIN_GAP_MS / 2) <= MAX_DRAIN_MS + DRAIN_GAP_MS; t += 1) contact = contactAt(contact, created + 300 * MINUTE + t * (DRAIN_GAP_MS / 2)).contact;
+    assert.equal(contactAt(contact, contact.last + 1000).earliestScan, created + 300 * MINUTE);
+  });
+  it('moves to the last contact once the device comes back after a gap', () => {
+    const back = contactAt(contactAt(firstContact(created), created + 60 * MINUTE).contact, created + 180 * MINUTE);
+    assert.equal(back.earliestScan, created + 60 * MINUTE);
+  });
+});
+
+describeOnEachEngine('a device checking ID numbers', (h) => {
+  it(`answers at most ${ID_LOOKUPS_PER_HOUR} an hour, then 429 with Retry-After`, async () => {
+    const app = await h().app();
+    const device = await gate(h());
+    await greenResident(h());
+    const lookup = () => app.inject({ method: 'POST', url: '/api/v1/checkpoint/lookup', headers: bearer(device), payload: { idType: 'resident_id', idNumber: ZHANG_WEI.idNumber } });
+    for (let i = 0; i < ID_LOOKUPS_PER_HOUR; i += 1) assert.equal((await lookup()).statusCode, 200);
+    const refused = await lookup();
+    assert.equal(refused.statusCode, 429);
+    assert.ok(Number(refused.headers['retry-after']) > 0);
+    h().clock.advance(61 * MINUTE);
+    assert.equal((await lookup()).statusCode, 200);
+  });
+
+  it('audits a miss, without the number looked up', async () => {
+    const app = await h().app();
+    const device = await gate(h());
+    const miss = await app.inject({ method: 'POST', url: '/api/v1/checkpoint/lookup', headers: bearer(device), payload: { idType: 'resident_id', idNumber: LIU_FANG.idNumber } });
+    assert.equal(miss.statusCode, 404);
+    const [entry] = await h().services.audit.entries({ limit: 1 });
+    assert.equal(entry?.action, 'check-by-id-number-miss');
+    assert.ok(!JSON.stringify(entry).includes(LIU_FANG.idNumber));
+  });
+});
