@@ -26,6 +26,8 @@ import { base64UrlToBytes, bytesToBase64Url, type TrustList, type TrustedKey } f
 
 /** Clocks of phones and checkpoints drift; a token this close to its window is still accepted. */
 export const CLOCK_SKEW_SECONDS = 60;
+/** No issuer lets a code live longer (HEALTHCODE_TOKEN_TTL is at most this): a key's codes end within this of its retirement. */
+export const MAX_TOKEN_LIFETIME_SECONDS = 3600;
 
 export type RejectionReason =
   | 'wrong-prefix'
@@ -111,6 +113,9 @@ export class TokenVerifier {
     const seconds = now / 1000;
     if (claims.issuedAt < trusted.key.validFrom - CLOCK_SKEW_SECONDS || (trusted.key.validUntil !== null && claims.issuedAt > trusted.key.validUntil)) {
       return reject('unknown-key', `key ${kid} was not in use when the token was issued`);
+    }
+    if (claims.expiresAt - claims.issuedAt > MAX_TOKEN_LIFETIME_SECONDS) {
+      return reject('malformed-claims', `the code would live longer than ${MAX_TOKEN_LIFETIME_SECONDS} s`);
     }
     if (seconds + CLOCK_SKEW_SECONDS < claims.notBefore) {
       return reject('not-yet-valid', `valid from ${new Date(claims.notBefore * 1000).toISOString()} (allowing ${CLOCK_SKEW_SECONDS} s of clock skew)`);

@@ -1,25 +1,45 @@
 import { signingKeyFromPkcs8, generateSigningKey, type SigningKey } from '../codes/token-signer.js';
-import { CLOCK_SKEW_SECONDS } from '../codes/token-verifier.js';
+import { CLOCK_SKEW_SECONDS, MAX_TOKEN_LIFETIME_SECONDS } from '../codes/token-verifier.js';
+import { DAY_MS } from '../domain/clock.js';
 import { issuerFor } from '../codes/token-format.js';
 import { bytesToBase64Url, type TrustList } from '../codes/trust-list.js';
 import type { ServiceContext } from './context.js';
 
 /**
+ * How often a server asks which key is active. A rotation made elsewhere (the CLI, another server)
+ * reaches this one within this long; until then it may still sign with the retired key, so the trust
+ * list accepts that key's codes issued up to this long after its retirement.
+ */
+export const KEY_RECHECK_MS = 10_000;
+
+/**
+ * Offline scans of a code may be uploaded this long after it was shown (checkpoints-service's
+ * MAX_SCAN_AGE_DAYS): a retired key stays trusted for them.
+ */
+const OFFLINE_UPLOAD_WINDOW_MS = 28 * DAY_MS;
+
+/**
  * Signing keys, one active key per issuing region. Rotation retires the old key for signing but keeps
- * it in the trust list until every token it signed has expired.
+ * it in the trust list as long as codes it signed may still be shown or uploaded.
  */
 export class KeysService {
-  readonly #active = new Map<string, SigningKey>();
+  readonly #active = new Map<string, { key: SigningKey; checkedAt: number }>();
 
   constructor(private readonly ctx: ServiceContext) {}
 
-  /** The region's active key, created on first use. */
+  /** The region's active key, created on first use; rechecked every KEY_RECHECK_MS for rotations made elsewhere. */
   async activeKey(region: string): Promise<SigningKey> {
+    const now = this.ctx.clock.now().getTime();
     const cached = this.#active.get(region);
-    if (cached) return cached;
-    const row = await this.ctx.store.db.selectFrom('signing_keys').selectAll().where('region', '=', region).where('retired_at', 'is', null).orderBy('created_at', 'desc').executeTakeFirst();
+    if (cached && now - cached.checkedAt < KEY_RECHECK_MS) return cached.key;
+    const current = await this.ctx.store.db.selectFrom('signing_keys').select('kid').where('region', '=', region).where('retired_at', 'is', null).orderBy('created_at', 'desc').executeTakeFirst();
+    if (cached && current?.kid === cached.key.kid) {
+      cached.checkedAt = now;
+      return cached.key;
+    }
+    const row = current && (await this.ctx.store.db.selectFrom('signing_keys').selectAll().where('kid', '=', current.kid).executeTakeFirstOrThrow());
     const key = row ? signingKeyFromPkcs8(issuerFor(region), Buffer.from(this.ctx.cipher.decrypt(row.private_key_enc, `signing-key:${row.kid}`), 'base64')) : await this.create(region);
-    this.#active.set(region, key);
+    this.#active.set(region, { key, checkedAt: now });
     return key;
   }
 
@@ -30,7 +50,7 @@ export class KeysService {
     await this.ctx.store.db.updateTable('signing_keys').set({ retired_at: now }).where('region', '=', region).where('retired_at', 'is', null).execute();
     this.#active.delete(region);
     const key = await this.create(region);
-    this.#active.set(region, key);
+    this.#active.set(region, { key, checkedAt: now });
     return { kid: key.kid, retired: retired.map((r) => r.kid) };
   }
 
@@ -50,10 +70,15 @@ export class KeysService {
     return key;
   }
 
-  /** Every key a checkpoint should accept now: active ones, and retired ones whose tokens may still be alive. */
+  /**
+   * Every key a checkpoint should accept now: active ones, and retired ones whose codes may still be
+   * shown or, scanned offline, still be uploaded. A retired key is valid for codes issued up to
+   * KEY_RECHECK_MS after its retirement, for servers that had not yet noticed; no code lives longer
+   * than MAX_TOKEN_LIFETIME_SECONDS, so a retired key cannot make codes that outlive that.
+   */
   async trustList(): Promise<TrustList> {
     const now = this.ctx.clock.now().getTime();
-    const stillAlive = now - (this.ctx.settings.tokenTtlSeconds + CLOCK_SKEW_SECONDS) * 1000;
+    const stillAlive = now - KEY_RECHECK_MS - (MAX_TOKEN_LIFETIME_SECONDS + CLOCK_SKEW_SECONDS) * 1000 - OFFLINE_UPLOAD_WINDOW_MS;
     const rows = await this.ctx.store.db
       .selectFrom('signing_keys')
       .selectAll()
@@ -71,7 +96,7 @@ export class KeysService {
         crv: 'Ed25519',
         x: r.public_key,
         validFrom: Math.floor(r.created_at / 1000),
-        validUntil: r.retired_at === null ? null : Math.floor(r.retired_at / 1000),
+        validUntil: r.retired_at === null ? null : Math.floor((r.retired_at + KEY_RECHECK_MS) / 1000),
       })),
     };
   }
