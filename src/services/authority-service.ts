@@ -7,6 +7,7 @@ import { checkIdentity } from '../domain/identity/identity-document.js';
 import { checkMobileNumber } from '../domain/phone.js';
 import { regionName } from '../domain/regions.js';
 import { FactsStore } from '../store/facts-store.js';
+import { RedecisionQueueStore } from '../store/redecision-queue-store.js';
 import { ResidentsStore } from '../store/residents-store.js';
 import type { Decision } from '../domain/rules/decide.js';
 import type { ServiceContext } from './context.js';
@@ -41,6 +42,7 @@ const digest = (value: unknown) => createHash('sha256').update(JSON.stringify(va
 export class AuthorityService {
   private readonly residents: ResidentsStore;
   private readonly facts: FactsStore;
+  private readonly queue: RedecisionQueueStore;
 
   constructor(
     private readonly ctx: ServiceContext,
@@ -48,6 +50,7 @@ export class AuthorityService {
   ) {
     this.residents = new ResidentsStore(ctx.store.db, ctx.cipher);
     this.facts = new FactsStore(ctx.store.db);
+    this.queue = new RedecisionQueueStore(ctx.store.db);
   }
 
   async riskAreas(): Promise<RiskArea[]> {
@@ -66,8 +69,9 @@ export class AuthorityService {
   /** Lists or updates one risk area (ending it by setting `to`), then re-decides the residents who were there. */
   async setRiskArea(row: Record<string, unknown>): Promise<{ area: RiskArea; redecided: number; colourChanges: number }> {
     const record = checkAuthorityRow('risk-areas', row, this.ctx.clock.now().getTime());
-    const { id, affected } = await this.storeRecord(record, null);
-    const { redecided, colourChanges } = await this.redecide(affected, `risk area ${record.kind === 'risk-area' ? (record.region ?? record.country) : ''} ${record.kind === 'risk-area' ? record.level : ''}`.trim());
+    const cause = `risk area ${record.kind === 'risk-area' ? (record.region ?? record.country) : ''} ${record.kind === 'risk-area' ? record.level : ''}`.trim();
+    const { id, affected } = await this.storeRecord(record, null, cause);
+    const { redecided, colourChanges } = await this.redecideQueued(affected);
     const area = (await this.riskAreas()).find((a) => a.id === id)!;
     return { area, redecided, colourChanges };
   }
@@ -104,12 +108,12 @@ export class AuthorityService {
         }
         residentId = match.residentId;
       }
-      const stored = await this.storeRecord(record, residentId);
+      const stored = await this.storeRecord(record, residentId, `import of ${kind}`);
       if (stored.inserted) report.accepted += 1;
       else report.unchanged += 1;
       for (const id of stored.affected) affected.add(id);
     }
-    const { redecided, colourChanges } = await this.redecide([...affected], `import of ${kind}`);
+    const { redecided, colourChanges } = await this.redecideQueued([...affected]);
     report.redecided = redecided;
     report.colourChanges = colourChanges;
     return report;
@@ -126,41 +130,79 @@ export class AuthorityService {
     return { residentId: await this.residents.findIdByIdentityKey(identity.value.key) };
   }
 
-  /** Stores a record under a digest of its content, so the same row imported twice is stored once. */
-  private async storeRecord(record: AuthorityRecord, residentId: string | null): Promise<{ id: string; inserted: boolean; affected: string[] }> {
-    const db = this.ctx.store.db;
+  /**
+   * Stores a record under a digest of its content, so the same row imported twice is stored once.
+   * The residents it affects are queued for re-decision in the same transaction: a crash before
+   * their decision is recorded leaves them queued, never without a colour.
+   */
+  private async storeRecord(record: AuthorityRecord, residentId: string | null, cause: string): Promise<{ id: string; inserted: boolean; affected: string[] }> {
     const now = this.ctx.clock.now().getTime();
-    if (record.kind === 'risk-area') {
-      const id = digest(['risk-area', record.region, record.country, record.level, record.from]);
-      const before = await db.selectFrom('risk_areas').select('valid_to').where('id', '=', id).executeTakeFirst();
-      if (before && before.valid_to === record.to) return { id, inserted: false, affected: [] };
-      if (before) await db.updateTable('risk_areas').set({ valid_to: record.to, updated_at: now }).where('id', '=', id).execute();
-      else {
+    const stored = await this.ctx.store.db.transaction().execute(async (db) => {
+      if (record.kind === 'risk-area') {
+        const id = digest(['risk-area', record.region, record.country, record.level, record.from]);
+        // One writer per area: two saves at once must not both insert it.
+        await this.ctx.store.lock(db, `risk area ${id}`);
+        const before = await db.selectFrom('risk_areas').select('valid_to').where('id', '=', id).executeTakeFirst();
+        if (before && before.valid_to === record.to) return { id, inserted: false, affected: [] };
+        if (before) await db.updateTable('risk_areas').set({ valid_to: record.to, updated_at: now }).where('id', '=', id).execute();
+        else {
+          await db
+            .insertInto('risk_areas')
+            .values({ id, region_code: record.region, country_code: record.country, level: record.level, valid_from: record.from, valid_to: record.to, source: 'authority', updated_at: now })
+            .execute();
+        }
+        const affected = await new FactsStore(db).residentsWithStaysIn(record, Math.min(record.from, now - FACT_HORIZON_DAYS * DAY_MS));
+        await this.queue.withTransaction(db).enqueue(affected, cause, now);
+        return { id, inserted: true, affected };
+      }
+      const id = digest([record, residentId]);
+      const table = record.kind === 'travel' ? 'travel_records' : 'authority_facts';
+      // The same file imported twice at once: the second waits for the first row, then finds it there.
+      await this.ctx.store.lock(db, `${table} ${id}`);
+      const exists = await db.selectFrom(table).select('id').where('id', '=', id).executeTakeFirst();
+      if (exists) return { id, inserted: false, affected: [] };
+      if (record.kind === 'travel') {
         await db
-          .insertInto('risk_areas')
-          .values({ id, region_code: record.region, country_code: record.country, level: record.level, valid_from: record.from, valid_to: record.to, source: 'authority', updated_at: now })
+          .insertInto('travel_records')
+          .values({ id, resident_id: residentId!, region_code: record.region, country_code: record.country, arrival: record.arrival, departure: record.departure, source: record.source, carrier_ref: record.carrierRef, recorded_at: now })
+          .execute();
+      } else {
+        const value = record.kind === 'case' ? record.status : record.kind === 'contact' ? record.contact : record.kind === 'test' ? record.result : String(record.dose);
+        const detail = record.kind === 'vaccination' ? { dose: record.dose, courseDoses: record.courseDoses, product: record.product } : {};
+        await db
+          .insertInto('authority_facts')
+          .values({ id, resident_id: residentId!, kind: record.kind, value, detail: JSON.stringify(detail), occurred_at: record.at, source: 'authority', recorded_at: now })
           .execute();
       }
-      const affected = await this.facts.residentsWithStaysIn(record, Math.min(record.from, now - FACT_HORIZON_DAYS * DAY_MS));
-      return { id, inserted: true, affected };
+      await this.queue.withTransaction(db).enqueue([residentId!], cause, now);
+      return { id, inserted: true, affected: [residentId!] };
+    });
+    return stored;
+  }
+
+  /**
+   * Decides the queued residents among `ids` (all queued ones when absent, oldest first, up to
+   * `limit`), each under the cause it was queued with, and takes them off the queue.
+   */
+  async redecideQueued(ids?: string[], limit = 100_000): Promise<{ redecided: number; colourChanges: number }> {
+    const total = { redecided: 0, colourChanges: 0 };
+    const chunks = ids === undefined ? undefined : Array.from({ length: Math.ceil(ids.length / 1000) }, (_, i) => ids.slice(i * 1000, i * 1000 + 1000));
+    for (let i = 0; total.redecided < limit; i += 1) {
+      const entries = chunks === undefined ? await this.queue.take(Math.min(1000, limit - total.redecided)) : chunks[i] === undefined ? [] : await this.queue.take(1000, chunks[i]);
+      if (entries.length === 0) {
+        if (chunks === undefined || i >= chunks.length) break;
+        continue;
+      }
+      const byCause = new Map<string, string[]>();
+      for (const e of entries) byCause.set(e.cause, [...(byCause.get(e.cause) ?? []), e.residentId]);
+      for (const [cause, residents] of byCause) {
+        const result = await this.redecide(residents, cause);
+        total.redecided += result.redecided;
+        total.colourChanges += result.colourChanges;
+      }
+      await this.queue.remove(entries);
     }
-    const id = digest([record, residentId]);
-    const exists = await db.selectFrom(record.kind === 'travel' ? 'travel_records' : 'authority_facts').select('id').where('id', '=', id).executeTakeFirst();
-    if (exists) return { id, inserted: false, affected: [] };
-    if (record.kind === 'travel') {
-      await db
-        .insertInto('travel_records')
-        .values({ id, resident_id: residentId!, region_code: record.region, country_code: record.country, arrival: record.arrival, departure: record.departure, source: record.source, carrier_ref: record.carrierRef, recorded_at: now })
-        .execute();
-    } else {
-      const value = record.kind === 'case' ? record.status : record.kind === 'contact' ? record.contact : record.kind === 'test' ? record.result : String(record.dose);
-      const detail = record.kind === 'vaccination' ? { dose: record.dose, courseDoses: record.courseDoses, product: record.product } : {};
-      await db
-        .insertInto('authority_facts')
-        .values({ id, resident_id: residentId!, kind: record.kind, value, detail: JSON.stringify(detail), occurred_at: record.at, source: 'authority', recorded_at: now })
-        .execute();
-    }
-    return { id, inserted: true, affected: [residentId!] };
+    return total;
   }
 
   /** Re-decides residents in batches and returns every decision. */

@@ -18,11 +18,16 @@ export class ScheduledJobs {
     private readonly retentionDays: number,
   ) {}
 
-  /** Re-decides residents whose green-on time has passed. */
+  /**
+   * Re-decides residents still queued after a change (a crash can leave them so) and those whose
+   * green-on time has passed.
+   */
   async sweepDecisions(): Promise<{ redecided: number; colourChanges: number }> {
+    const queued = await this.services.authority.redecideQueued(undefined, SWEEP_BATCH);
     const due = await this.services.decisions.dueForRedecision(SWEEP_BATCH);
-    const result = await this.services.authority.redecide(due, 'quarantine period over');
-    if (result.redecided > 0) this.logger.info(result, 'scheduled re-decision');
+    const timed = await this.services.authority.redecide(due, 'quarantine period over');
+    const result = { redecided: queued.redecided + timed.redecided, colourChanges: queued.colourChanges + timed.colourChanges };
+    if (result.redecided > 0) this.logger.info({ ...result, queued: queued.redecided }, 'scheduled re-decision');
     return result;
   }
 
@@ -32,10 +37,11 @@ export class ScheduledJobs {
     return deleted;
   }
 
-  /** Purges once now, then runs both jobs on their schedules; a failed run is logged and retried next time. */
+  /** Runs both jobs once now, then on their schedules; a failed run is logged and retried next time. */
   start(): void {
     const run = (name: string, job: () => Promise<unknown>) => () => void job().catch((error: unknown) => this.logger.error({ err: error }, `${name} failed`));
     run('retention purge', () => this.purge())();
+    run('scheduled re-decision', () => this.sweepDecisions())();
     this.#timers.push(setInterval(run('scheduled re-decision', () => this.sweepDecisions()), MINUTE_MS), setInterval(run('retention purge', () => this.purge()), DAY_MS));
     for (const timer of this.#timers) timer.unref();
   }

@@ -30,6 +30,8 @@ async function ask(url: string, init: RequestInit = {}): Promise<Answer> {
 /** PostgreSQL behind a proxy that can cut, refuse or swallow connections; the server under test is a real process. */
 describe('the server when PostgreSQL fails', { skip: !ENGINES.includes('postgres') && 'PostgreSQL is not among the test engines' }, () => {
   const schema = `hc_fault_${randomBytes(5).toString('hex')}`;
+  // Both tests' servers share the schema, so they share its data key.
+  const dataKey = randomBytes(32).toString('base64');
   let proxy: TcpProxy;
   let dataDir: string;
   let server: Running | undefined;
@@ -67,6 +69,7 @@ describe('the server when PostgreSQL fails', { skip: !ENGINES.includes('postgres
     server = await serve(dataDir, {
       HEALTHCODE_DATABASE_URL: postgresUrlInSchema(schema, proxy.port),
       HEALTHCODE_DEMO_DATA: 'off',
+      HEALTHCODE_DATA_KEY: dataKey,
       HEALTHCODE_DB_CONNECT_TIMEOUT: '1000',
       HEALTHCODE_DB_STATEMENT_TIMEOUT: '2000',
     });
