@@ -56,8 +56,9 @@ export async function startServer(config: Config, logger: Logger, clock: Clock =
   const { services, store, fresh } = await openServices(config, logger, clock);
   try {
     if (config.demoData === 'on' || (config.demoData === 'auto' && store.engine === 'sqlite' && fresh)) {
-      const phones = await loadDemoData(services);
-      logger.info({ residents: phones.length }, 'demo data loaded (region 330110 Yuhang); the README lists the demo phones to sign in with');
+      const demo = await loadDemoData(services);
+      if (demo.loaded) logger.info({ residents: demo.phones.length }, 'demo data loaded (region 330110 Yuhang); the README lists the demo phones to sign in with');
+      else logger.info('demo data is there from an earlier start; not loaded again');
     }
     const app = await buildApp({ services, bodyLimitBytes: config.bodyLimitBytes });
     const address = await app.listen({ host: config.host, port: config.port });

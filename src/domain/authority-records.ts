@@ -1,6 +1,7 @@
 import { toAlpha2 } from './countries.js';
 import { FieldErrorCollector, InvalidInputError, type FieldError } from './field-errors.js';
 import { isRegionCode } from './regions.js';
+import { EARLIEST_PLAUSIBLE_MS } from './declaration.js';
 
 /**
  * Rows the health authority imports (cases, contacts, vaccinations, tests, travel records, risk
@@ -38,12 +39,17 @@ function str(row: Row, field: string, errors: FieldErrorCollector, required = tr
   return String(v).trim();
 }
 
+/** A risk area's end is set at most this far ahead; a later one is a typo, not a plan. */
+const LATEST_END_AHEAD_MS = 366 * 24 * 3_600_000;
+
 function instant(row: Row, field: string, errors: FieldErrorCollector, now: number, required = true): number | undefined {
   const text = str(row, field, errors, required);
   if (text === undefined) return undefined;
   const ms = INSTANT.test(text) ? Date.parse(text) : Number.NaN;
   if (Number.isNaN(ms)) errors.add(field, 'must be an ISO 8601 date-time with a time zone');
   else if (ms > now + 5 * 60_000 && field !== 'to') errors.add(field, 'is in the future');
+  else if (ms > now + LATEST_END_AHEAD_MS) errors.add(field, 'is more than a year ahead');
+  else if (ms < EARLIEST_PLAUSIBLE_MS) errors.add(field, `must be after ${new Date(EARLIEST_PLAUSIBLE_MS).toISOString().slice(0, 10)}`);
   else return ms;
   return undefined;
 }

@@ -50,6 +50,9 @@ export interface Declaration {
 const ISO_INSTANT = /^\d{4}-\d{2}-\d{2}T\d{2}:\d{2}(:\d{2}(\.\d{1,3})?)?(Z|[+-]\d{2}:\d{2})$/;
 const ISO_DATE = /^\d{4}-\d{2}-\d{2}$/;
 
+/** No one alive arrived anywhere before this: an earlier date is a typo or an attack (year 0000). */
+export const EARLIEST_PLAUSIBLE_MS = Date.UTC(1900, 0, 1);
+
 function parseInstant(text: string): number | undefined {
   // Date.parse rolls 2026-02-30 over into March; the calendar date must exist as written.
   if (!ISO_INSTANT.test(text) || !isRealDate(text.slice(0, 10))) return undefined;
@@ -102,6 +105,7 @@ export function checkDeclaration(input: DeclarationInput, now: Date, timeZone: s
     const arrival = parseInstant(stay.arrival);
     if (arrival === undefined) errors.add(`${at}.arrival`, 'must be an ISO 8601 date-time with a time zone, e.g. 2026-11-20T09:30:00+08:00');
     else if (arrival > nowMs + FUTURE_ALLOWANCE_MS) errors.add(`${at}.arrival`, 'is in the future');
+    else if (arrival < EARLIEST_PLAUSIBLE_MS) errors.add(`${at}.arrival`, `must be after ${new Date(EARLIEST_PLAUSIBLE_MS).toISOString().slice(0, 10)}`);
     let departure: number | null = null;
     if (stay.departure !== undefined && stay.departure !== null) {
       const parsed = parseInstant(stay.departure);

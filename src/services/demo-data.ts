@@ -1,5 +1,6 @@
 import { DAY_MS, HOUR_MS } from '../domain/clock.js';
 import { mod11_2CheckCharacter } from '../domain/identity/check-digits.js';
+import { checkMobileNumber } from '../domain/phone.js';
 import type { VenueType } from '../domain/venue.js';
 import { ResidentsStore } from '../store/residents-store.js';
 import { VenuesStore } from '../store/venues-store.js';
@@ -33,10 +34,16 @@ const DEMO_VENUES: { name: string; type: VenueType; address: string; latitude: n
   { name: '良睦路社区', type: 'residential_compound', address: '余杭区良睦路 1399 号', latitude: 30.2935, longitude: 120.0104, operator: '仓前街道良睦社区居委会' },
 ];
 
-/** Loads the demo residents, a household, venues and a declaration; returns the phones to sign in with. */
-export async function loadDemoData(services: Services): Promise<string[]> {
+/**
+ * Loads the demo residents, a household, venues and a declaration; returns the phones to sign in
+ * with, and whether it loaded them now (false when they were there already, from an earlier start).
+ */
+export async function loadDemoData(services: Services): Promise<{ phones: string[]; loaded: boolean }> {
   const { ctx } = services;
   const now = ctx.clock.now().getTime();
+  const phones = DEMO_RESIDENTS.map((r) => r.phone);
+  const first = checkMobileNumber(DEMO_RESIDENTS[0].phone);
+  if (first.ok && (await new ResidentsStore(ctx.store.db, ctx.cipher).findIdByPhone(first.value)) !== undefined) return { phones, loaded: false };
   const ids: string[] = [];
   for (const person of DEMO_RESIDENTS) ids.push((await services.residents.register({ ...person })).id);
   const grandma = await services.residents.addDependent(ids[0]!, { ...DEMO_DEPENDENT });
@@ -55,5 +62,5 @@ export async function loadDemoData(services: Services): Promise<string[]> {
   });
   const venues = new VenuesStore(ctx.store.db);
   for (const venue of DEMO_VENUES) await venues.insert({ id: ctx.newId(), region: DEMO_REGION, ...venue }, now);
-  return DEMO_RESIDENTS.map((r) => r.phone);
+  return { phones, loaded: true };
 }

@@ -1,6 +1,6 @@
 import { createInterface } from 'node:readline';
 import type { Readable } from 'node:stream';
-import { parse } from 'csv-parse';
+import { parse as parseCsvText } from 'csv-parse/sync';
 
 /** One row of an import file: its line number, and the record or why it could not be read. */
 export type ParsedRow = { line: number; record: Record<string, unknown> } | { line: number; error: string };
@@ -24,15 +24,39 @@ export async function* parseNdjson(input: Readable): AsyncGenerator<ParsedRow> {
   }
 }
 
-/** CSV with a header row naming the fields. */
+/**
+ * CSV with a header row naming the fields. Each line is read by itself, so one broken line (a stray
+ * quote) is reported by its number and the rest of the file still imports. Authority records have
+ * no field that spans lines.
+ */
 export async function* parseCsv(input: Readable): AsyncGenerator<ParsedRow> {
-  const parser = input.pipe(parse({ columns: true, info: true, skip_empty_lines: true, trim: true, relax_column_count: true, bom: true }));
-  try {
-    for await (const item of parser as AsyncIterable<{ record: Record<string, string>; info: { lines: number } }>) {
-      yield { line: item.info.lines, record: item.record };
+  let header: string[] | undefined;
+  let line = 0;
+  for await (const text of createInterface({ input, crlfDelay: Infinity })) {
+    line += 1;
+    const raw = line === 1 ? text.replace(/^\uFEFF/, '') : text;
+    if (raw.trim() === '') continue;
+    let cells: string[];
+    try {
+      cells = (parseCsvText(raw, { relax_column_count: true, trim: true }) as string[][])[0] ?? [];
+    } catch (error) {
+      const reason = (error as Error).message.replace(/^CSV_[A-Z_]+:\s*/, '').replace(/ at line \d+$/, '');
+      if (header === undefined) {
+        yield { line, error: `the header row is not valid CSV (${reason}); nothing can be imported` };
+        return;
+      }
+      yield { line, error: `is not a valid CSV row: ${reason}` };
+      continue;
     }
-  } catch (error) {
-    yield { line: -1, error: `the CSV cannot be read further: ${(error as Error).message}` };
+    if (header === undefined) {
+      header = cells;
+      continue;
+    }
+    const record: Record<string, unknown> = {};
+    header.forEach((name, i) => {
+      if (i < cells.length) record[name] = cells[i];
+    });
+    yield { line, record };
   }
 }
 

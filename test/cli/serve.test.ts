@@ -49,6 +49,13 @@ describe('healthcode serve', () => {
     assert.match(result.stderr, /HEALTHCODE_HOST: development mode listens on loopback only/);
   });
 
+  it('starts again with HEALTHCODE_DEMO_DATA=on on a database that has the demo data, loading nothing twice', async () => {
+    const server = await serve(dataDir, { HEALTHCODE_DEMO_DATA: 'on' });
+    server.child.kill('SIGTERM');
+    assert.equal(await server.exited, 0);
+    assert.ok(server.lines.some((l) => l.includes('demo data is there from an earlier start')));
+  });
+
   it('keeps the data key readable by its owner only', () => {
     assert.equal(statSync(join(dataDir, 'keys', 'data.key')).mode & 0o777, 0o600);
   });

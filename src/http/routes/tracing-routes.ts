@@ -1,4 +1,5 @@
 import { Type, type FastifyPluginAsyncTypebox } from '@fastify/type-provider-typebox';
+import { toCsv } from '../../domain/csv.js';
 import type { Services } from '../../services/services.js';
 import { authorizeFor, authorizeStaff } from '../auth.js';
 import { problemResponses, ResidentIdParams } from '../schemas.js';
@@ -131,6 +132,28 @@ export const tracingRoutes: FastifyPluginAsyncTypebox<{ services: Services }> = 
     async (request) => {
       await authorizeStaff(services, request, ['auditor']);
       return services.audit.entries({ limit: request.query.limit ?? 100 });
+    },
+  );
+
+  app.get(
+    '/api/v1/audit-log.csv',
+    {
+      schema: {
+        tags: ['tracing'],
+        summary: 'The access log as CSV for a spreadsheet, newest first (auditor); cells that a spreadsheet would run as formulas are written as text',
+        security: [{ bearerAuth: [] }],
+        querystring: Type.Object({ limit: Type.Optional(Type.Integer({ minimum: 1, maximum: 100_000 })) }, { additionalProperties: false }),
+        response: { ...problemResponses(400, 401, 403) },
+      },
+    },
+    async (request, reply) => {
+      await authorizeStaff(services, request, ['auditor']);
+      const entries = await services.audit.entries({ limit: request.query.limit ?? 10_000 });
+      reply.type('text/csv; charset=utf-8').header('content-disposition', 'attachment; filename="audit-log.csv"');
+      return toCsv(
+        ['seq', 'at', 'actor', 'action', 'purpose', 'residentId', 'detail', 'hash'],
+        entries.map((e) => [e.seq, e.at, e.actor, e.action, e.purpose, e.residentId, JSON.stringify(e.detail), e.hash]),
+      );
     },
   );
 

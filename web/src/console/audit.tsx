@@ -17,13 +17,25 @@ export function AuditView({ session }: { session: StaffSession }): JSX.Element {
   const [check, setCheck] = useState<{ entries: number; firstBroken: number | null; problem: string | null } | null>(null);
   useEffect(() => void api<Entry[]>('GET', '/api/v1/audit-log?limit=200', { token: session.token }).then(setEntries, setError), []);
   const verify = useAction(async () => setCheck(await api('GET', '/api/v1/audit-log/verify', { token: session.token })));
+  // The credential travels in a header, so the file is fetched and handed to the browser as a blob.
+  const download = useAction(async () => {
+    const response = await fetch('/api/v1/audit-log.csv', { headers: { authorization: `Bearer ${session.token}` } });
+    if (!response.ok) throw new Error(`${response.status} ${response.statusText}`);
+    const url = URL.createObjectURL(await response.blob());
+    const link = Object.assign(document.createElement('a'), { href: url, download: 'audit-log.csv' });
+    link.click();
+    URL.revokeObjectURL(url);
+  });
   return (
     <Card title={t('console.audit')}>
       <p class="muted">{t('audit.intro')}</p>
       <button type="button" class="primary" onClick={() => void verify.run()} disabled={verify.busy}>
         {t('audit.verify')}
+      </button>{' '}
+      <button type="button" onClick={() => void download.run()} disabled={download.busy}>
+        {t('audit.download')}
       </button>
-      <ErrorNotice error={verify.error ?? error} />
+      <ErrorNotice error={verify.error ?? download.error ?? error} />
       {check && (
         <div class={`notice ${check.problem ? 'notice-error' : 'notice-ok'}`} role="status" data-testid="audit-check">
           {check.problem ? t('audit.broken', { seq: check.firstBroken ?? '?', problem: check.problem }) : t('audit.intact', { n: check.entries })}
