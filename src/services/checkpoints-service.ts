@@ -106,6 +106,11 @@ export class CheckpointsService {
     return { deviceId: id, token: `hcd_${id}.${secret}` };
   }
 
+  /** The venues `staff` may manage: every venue for the authority, its own for a venue credential. */
+  async venuesOperatedBy(staff: StaffMember): Promise<Venue[]> {
+    return staff.role === 'authority' ? this.venues.list() : this.venues.operatedBy(staff.id);
+  }
+
   /** The authority manages every venue; a venue-role credential only those it registered. */
   async requireOperator(staff: StaffMember, venueId: string): Promise<void> {
     if (staff.role === 'authority') return;

@@ -71,6 +71,11 @@ export class VenuesStore {
     return row === undefined ? undefined : row.operator_staff_id;
   }
 
+  /** The venues a staff credential registered and operates. */
+  async operatedBy(staffId: string): Promise<Venue[]> {
+    return (await this.db.selectFrom('venues').selectAll().where('operator_staff_id', '=', staffId).orderBy('name').execute()).map(toVenue);
+  }
+
   async list(region?: string): Promise<Venue[]> {
     let query = this.db.selectFrom('venues').selectAll().orderBy('name');
     if (region !== undefined) query = query.where('region_code', '=', region);

@@ -43,3 +43,17 @@ describeOnEachEngine('venue staff and the venues they operate', (h) => {
     assert.equal((await app.inject({ method: 'POST', url: `/api/v1/venues/${station.id}/devices`, headers: bearer(venueStaff.token), payload: { name: 'x' } })).statusCode, 403);
   });
 });
+
+describeOnEachEngine('the venues a credential manages', (h) => {
+  it('lists to venue staff only the venues they registered, and to the authority every venue', async () => {
+    const app = await h().app();
+    const mallStaff = await h().services.staff.create('印象城 物业', 'venue');
+    const schoolStaff = await h().services.staff.create('仓前中学 门卫室', 'venue');
+    const authority = await h().services.staff.create('余杭区疾控中心', 'authority');
+    await app.inject({ method: 'POST', url: '/api/v1/venues', headers: bearer(mallStaff.token), payload: MALL });
+    await app.inject({ method: 'POST', url: '/api/v1/venues', headers: bearer(schoolStaff.token), payload: SCHOOL });
+    const names = async (token: string) => (await app.inject({ method: 'GET', url: '/api/v1/venues/operated', headers: bearer(token) })).json().map((v: { name: string }) => v.name);
+    assert.deepEqual(await names(mallStaff.token), ['西溪印象城']);
+    assert.deepEqual((await names(authority.token)).sort(), ['仓前中学', '西溪印象城'].sort());
+  });
+});

@@ -6,6 +6,7 @@ import { after, before, describe, it } from 'node:test';
 import type { Browser, BrowserContext, Page } from 'playwright-core';
 import { DAY_MS, HOUR_MS } from '../../src/domain/clock.js';
 import { DEFAULT_RULES } from '../../src/domain/rules/default-rule-set.js';
+import { checkRegistration } from '../../src/domain/resident.js';
 import { OutboxStore } from '../../src/store/outbox-store.js';
 import { GRANDMA_ZHANG, LIU_FANG, OLIVER_BROWN, withCheck, ZHANG_WEI } from '../support/people.js';
 import { launchChromium, startWebServer, type WebServer } from '../support/web-server.js';
@@ -76,7 +77,7 @@ describe('every screen, at phone size, in both languages', () => {
     // Liu was at the same mall as Zhang; a trace will find her.
     const liu = await s.residents.register(LIU_FANG);
     await signedIn(server, LIU_FANG.phone!, '+8615067891234');
-    const venue = await s.checkpoints.registerVenue({ name: '西溪印象城', type: 'mall', region: '330110', address: '余杭区五常大道 1 号', latitude: 30.27, longitude: 120.07, operator: '印象城商业管理' });
+    const venue = await s.checkpoints.registerVenue({ name: '西溪印象城', type: 'mall', region: '330110', address: '余杭区五常大道 1 号', latitude: 30.27, longitude: 120.07, operator: '印象城商业管理' }, { ...staff.venue!, role: 'venue' });
     venueId = venue.id;
     await s.checkpoints.visit(zhang.id, venue.id, 'visit-zhang');
     await s.checkpoints.visit(liu.id, venue.id, 'visit-liu');
@@ -85,6 +86,10 @@ describe('every screen, at phone size, in both languages', () => {
     const tracer = { ...staff.tracer!, role: 'tracer' as const };
     const grant = await s.audit.grant(authority, { staffId: tracer.id, scope: 'trace', purpose: '确诊病例 2026-0412 流调', residentId: zhang.id, hours: 24 });
     await s.tracing.open(tracer, { caseResidentId: zhang.id, from: new Date(now - 2 * HOUR_MS).toISOString(), to: new Date(now + HOUR_MS).toISOString(), grantId: grant.id });
+    // Someone registered Chen's ID number first; Chen's registration opened a reclaim.
+    const chen = { name: '陈建华', idType: 'resident_id', idNumber: withCheck('33010619800520001'), phone: '13700003333', address: { region: '330106', detail: '文三路 90 号 1 单元 101 室' } };
+    await s.residents.register({ ...chen, name: '冒名者', phone: '13700002222' });
+    await s.reclaims.open({ registration: checkRegistration(chen, new Date(), true), phoneProvenAt: now });
     // A second version of the national rules, for the diff.
     for (const person of Object.values(SIGNING_IN)) await s.residents.register(person);
     await s.rules.publish({ region: 'CN', rules: DEFAULT_RULES.map((r) => (r.id === 'yellow-symptoms' ? { ...r, outcome: { ...r.outcome, quarantineDays: 5 } } : r)) });
@@ -212,6 +217,9 @@ describe('every screen, at phone size, in both languages', () => {
       await page.goto(`${server.url}/console/#/appeals`);
       await page.waitForSelector('[data-appeal]');
       await shoot(page, 'console-appeals', lang);
+      await page.goto(`${server.url}/console/#/reclaims`);
+      await page.waitForSelector('[data-reclaim]');
+      await shoot(page, 'console-reclaims', lang);
       await page.goto(`${server.url}/console/#/traces`);
       await page.waitForSelector('#open-trace');
       await shoot(page, 'console-traces', lang);

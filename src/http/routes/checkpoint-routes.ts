@@ -41,6 +41,19 @@ export const checkpointRoutes: FastifyPluginAsyncTypebox<{ services: Services }>
     new VenuesStore(services.ctx.store.db).list(request.query.region),
   );
 
+  app.get(
+    '/api/v1/venues/operated',
+    {
+      schema: {
+        tags: ['checkpoints'],
+        summary: 'The venues this credential manages: those it registered (venue), or every venue (authority)',
+        security: [{ bearerAuth: [] }],
+        response: { 200: Type.Array(VenueSchema), ...problemResponses(401, 403) },
+      },
+    },
+    async (request) => services.checkpoints.venuesOperatedBy(await authorizeStaff(services, request, ['venue', 'authority'])),
+  );
+
   app.post(
     '/api/v1/venues',
     {

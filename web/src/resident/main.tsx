@@ -36,7 +36,6 @@ function ResidentApp(): JSX.Element {
   const [session, setSession] = useState<Session | null>(() => savedSession());
   const [subject, setSubject] = useState<{ id: string; label: string } | null>(null);
   const [why, setWhy] = useState<CodeView | null>(null);
-  const [phone, setPhone] = useState('');
 
   useEffect(() => {
     const onHash = () => setRoute(currentRoute());
@@ -63,15 +62,14 @@ function ResidentApp(): JSX.Element {
       <Shell title={t('app.resident')}>
         {route === 'register' ? (
           <RegisterScreen
-            onRegistered={(p) => {
-              setPhone(p);
-              go('sign-in');
+            onRegistered={(s) => {
+              saveSession(s);
+              setSession(s);
+              go('code');
             }}
           />
         ) : (
           <SignInScreen
-            key={phone}
-            initialPhone={phone}
             onSignedIn={(s) => {
               saveSession(s);
               setSession(s);

@@ -1,5 +1,5 @@
 import type { JSX } from 'preact';
-import { useEffect, useState } from 'preact/hooks';
+import { useState } from 'preact/hooks';
 import { api } from '../shared/api.js';
 import { useT } from '../shared/i18n.js';
 import { RegionPicker } from '../shared/region-picker.js';
@@ -16,9 +16,9 @@ async function demoInbox(phone: string): Promise<string | null> {
   }
 }
 
-export function SignInScreen({ onSignedIn, initialPhone = '' }: { onSignedIn: (s: Session) => void; initialPhone?: string }): JSX.Element {
+export function SignInScreen({ onSignedIn }: { onSignedIn: (s: Session) => void }): JSX.Element {
   const t = useT();
-  const [phone, setPhone] = useState(initialPhone);
+  const [phone, setPhone] = useState('');
   const [code, setCode] = useState('');
   const [sent, setSent] = useState(false);
   const [demoSms, setDemoSms] = useState<string | null>(null);
@@ -27,9 +27,6 @@ export function SignInScreen({ onSignedIn, initialPhone = '' }: { onSignedIn: (s
     setSent(true);
     setDemoSms(await demoInbox(phone));
   });
-  useEffect(() => {
-    if (initialPhone) void demoInbox(initialPhone).then((sms) => sms && (setSent(true), setDemoSms(sms)));
-  }, [initialPhone]);
   const verify = useAction(async () => onSignedIn(await api<Session>('POST', '/api/v1/sign-in/session', { body: { phone, code } })));
   return (
     <Card title={t('signIn.title')}>
@@ -116,15 +113,26 @@ export function identityBody(v: IdentityInput): Record<string, unknown> {
   return { name: v.name, idType: v.idType, idNumber: v.idNumber.trim(), ...(v.idType === 'passport' && v.idCountry ? { idCountry: v.idCountry } : {}), address: v.address };
 }
 
-export function RegisterScreen({ onRegistered }: { onRegistered: (phone: string) => void }): JSX.Element {
+/**
+ * Registration starts with proof of the phone: a code is sent to it, and the form goes with the code.
+ * The answer signs the new resident in.
+ */
+export function RegisterScreen({ onRegistered }: { onRegistered: (s: Session) => void }): JSX.Element {
   const t = useT();
   const [identity, setIdentity] = useState(emptyIdentity);
   const [phone, setPhone] = useState('');
+  const [code, setCode] = useState('');
+  const [sent, setSent] = useState(false);
+  const [demoSms, setDemoSms] = useState<string | null>(null);
   const [consent, setConsent] = useState(false);
-  const submit = useAction(async () => {
-    await api('POST', '/api/v1/residents', { body: { ...identityBody(identity), phone } });
+  const sendCode = useAction(async () => {
     await api('POST', '/api/v1/sign-in/code', { body: { phone } });
-    onRegistered(phone);
+    setSent(true);
+    setDemoSms(await demoInbox(phone));
+  });
+  const submit = useAction(async () => {
+    const registered = await api<{ session: Session }>('POST', '/api/v1/residents', { body: { ...identityBody(identity), phone, code } });
+    onRegistered(registered.session);
   });
   return (
     <Card title={t('register.title')}>
@@ -136,15 +144,29 @@ export function RegisterScreen({ onRegistered }: { onRegistered: (phone: string)
         }}
       >
         <IdentityFields value={identity} onChange={setIdentity} error={submit.error} />
-        <Field label={t('field.phone')} error={fieldError(submit.error, 'phone')}>
+        <Field label={t('field.phone')} hint={t('register.codeFirst')} error={fieldError(sendCode.error, 'phone') ?? fieldError(submit.error, 'phone')}>
           <input name="phone" type="tel" inputMode="tel" autocomplete="tel" required value={phone} onInput={(e) => setPhone(e.currentTarget.value)} />
         </Field>
+        <button type="button" data-testid="send-code" onClick={() => void sendCode.run()} disabled={sendCode.busy || phone.trim() === ''}>
+          {sent ? t('signIn.resend') : t('signIn.sendCode')}
+        </button>
+        <ErrorNotice error={sendCode.error} />
+        {sent && (
+          <Field label={t('signIn.code')} hint={t('signIn.codeHint')} error={fieldError(submit.error, 'code')}>
+            <input name="code" inputMode="numeric" autocomplete="one-time-code" pattern="\d{6}" maxLength={6} required value={code} onInput={(e) => setCode(e.currentTarget.value)} />
+          </Field>
+        )}
+        {demoSms && (
+          <div class="notice notice-info" data-testid="demo-sms">
+            {t('signIn.demoSms')} <q>{demoSms}</q>
+          </div>
+        )}
         <label class="check">
           <input type="checkbox" name="consent" checked={consent} onChange={(e) => setConsent(e.currentTarget.checked)} required />
           <span>{t('register.consent')}</span>
         </label>
         <ErrorNotice error={submit.error} />
-        <button class="primary wide" type="submit" disabled={submit.busy || !consent}>
+        <button class="primary wide" type="submit" disabled={submit.busy || !consent || !sent}>
           {t('register.submit')}
         </button>
       </form>

@@ -126,7 +126,8 @@ function VenueApp(): JSX.Element {
   const [session, setSession] = useStaffSession('venue');
   const [venues, setVenues] = useState<Venue[]>([]);
   const [selected, setSelected] = useState<Venue | null>(null);
-  const load = () => api<Venue[]>('GET', '/api/v1/venues', { token: session?.token ?? null }).then(setVenues, () => undefined);
+  // Only the venues this credential operates: devices can be added to those alone.
+  const load = () => (session ? api<Venue[]>('GET', '/api/v1/venues/operated', { token: session.token }).then(setVenues, () => undefined) : Promise.resolve());
   useEffect(() => void load(), [session?.token]);
   if (!session)
     return (
