@@ -3,25 +3,24 @@ import { pino } from 'pino';
 import { systemClock, type Clock } from '../src/domain/clock.js';
 import { mod11_2CheckCharacter } from '../src/domain/identity/check-digits.js';
 import type { RegistrationInput } from '../src/domain/resident.js';
-import { createContext } from '../src/services/context.js';
+import { createContext, type ServiceContext } from '../src/services/context.js';
 import { createServices, type Services } from '../src/services/services.js';
 import type { Engine } from '../src/store/database.js';
 import { openTestStore } from '../test/support/engines.js';
 
 /** A migrated scratch database and services on it, silent, with the real clock. */
-export async function benchServices(engine: Engine, clock: Clock = systemClock): Promise<{ services: Services; dispose: () => Promise<void> }> {
+export async function benchServices(engine: Engine, clock: Clock = systemClock): Promise<{ services: Services; ctx: ServiceContext; dispose: () => Promise<void> }> {
   const opened = await openTestStore(engine);
-  const services = createServices(
-    createContext({
-      store: opened.store,
-      clock,
-      dataKey: randomBytes(32),
-      logger: pino({ level: 'silent' }),
-      settings: { mode: 'production', timeZone: 'Asia/Shanghai', sessionTtlSeconds: 3600, signInCodeTtlSeconds: 300, tokenTtlSeconds: 300 },
-    }),
-  );
+  const ctx = createContext({
+    store: opened.store,
+    clock,
+    dataKey: randomBytes(32),
+    logger: pino({ level: 'silent' }),
+    settings: { mode: 'production', timeZone: 'Asia/Shanghai', sessionTtlSeconds: 3600, signInCodeTtlSeconds: 300, tokenTtlSeconds: 300 },
+  });
+  const services = createServices(ctx);
   await services.rules.ensureDefault();
-  return { services, dispose: opened.dispose };
+  return { services, ctx, dispose: opened.dispose };
 }
 
 /** The n-th of many distinct, valid residents of Yuhang. */

@@ -13,9 +13,9 @@ const NOW = '2026-11-20T10:00:00+08:00';
  */
 export async function decisionBench(engine: Engine, population: number): Promise<Record<string, number>> {
   const clock = new FixedClock(NOW);
-  const { services, dispose } = await benchServices(engine, clock);
+  const { services, ctx, dispose } = await benchServices(engine, clock);
   try {
-    const db = services.ctx.store.db;
+    const db = ctx.store.db;
     const now = clock.now().getTime();
     const travellers: string[] = [];
     const loadStarted = performance.now();

@@ -19,9 +19,9 @@ async function scansPerSecond(batches: number, concurrency: number, upload: (b: 
 }
 
 async function gate(services: Services) {
-  const venue = await services.checkpoints.registerVenue({ name: '武林门码头', type: 'subway_station', region: '330105', address: '环城北路', latitude: 30.28, longitude: 120.16, operator: '杭州地铁' });
-  const { token } = await services.checkpoints.registerDevice(venue.id, 'bench gate');
-  return services.checkpoints.authenticateDevice(token);
+  const venue = await services.venues.registerVenue({ name: '武林门码头', type: 'subway_station', region: '330105', address: '环城北路', latitude: 30.28, longitude: 120.16, operator: '杭州地铁' });
+  const { token } = await services.venues.registerDevice(venue.id, 'bench gate');
+  return services.venues.authenticateDevice(token);
 }
 
 /**
@@ -30,19 +30,19 @@ async function gate(services: Services) {
  */
 export async function scanIngestionBench(engine: Engine, batches: number): Promise<Record<string, number>> {
   const clock = new FixedClock(NOW);
-  const { services, dispose } = await benchServices(engine, clock);
+  const { services, ctx, dispose } = await benchServices(engine, clock);
   try {
-    await services.checkpoints.purge(28); // PostgreSQL: today's partition exists, as in a running server
+    await services.scans.purge(28); // PostgreSQL: today's partition exists, as in a running server
     const device = await gate(services);
     const tokens: string[] = [];
     for (let i = 0; i < 200; i++) tokens.push((await services.codes.issue((await services.residents.register(syntheticResident(i))).id)).token);
     const scannedAt = new Date(clock.now().getTime() + 30_000).toISOString();
     const batchOf = (b: number) => Array.from({ length: BATCH }, (_, i) => ({ scanId: `b${b}-${i}`, token: tokens[(b * BATCH + i) % tokens.length]!, scannedAt }));
-    await services.checkpoints.recordScans(device, batchOf(10 * batches), 'offline');
-    const verifiedSequential = await scansPerSecond(batches, 1, (b) => services.checkpoints.recordScans(device, batchOf(b), 'offline'));
-    const verifiedParallel = await scansPerSecond(batches, 4, (b) => services.checkpoints.recordScans(device, batchOf(batches + b), 'offline'));
+    await services.scans.recordScans(device, batchOf(10 * batches), 'offline');
+    const verifiedSequential = await scansPerSecond(batches, 1, (b) => services.scans.recordScans(device, batchOf(b), 'offline'));
+    const verifiedParallel = await scansPerSecond(batches, 4, (b) => services.scans.recordScans(device, batchOf(batches + b), 'offline'));
 
-    const store = new ScansStore(services.ctx.store.db, engine);
+    const store = new ScansStore(ctx.store.db, engine);
     const now = clock.now().getTime();
     const rowsOf = (b: number): ScanRow[] =>
       Array.from({ length: BATCH }, (_, i) => ({ id: `raw:${b}-${i}`, device_id: device.id, scan_id: `${b}-${i}`, venue_id: device.venueId, resident_id: `r${i}`, scanned_at: now - i, colour: 'green', admitted: 1, reason: 'allowed', method: 'offline', received_at: now, time_flag: null }));
@@ -66,12 +66,12 @@ export async function scanIngestionBench(engine: Engine, batches: number): Promi
  */
 export async function traceBench(engine: Engine, sizes: number[], residents: number, venues: number): Promise<Record<string, number>> {
   const clock = new FixedClock(NOW);
-  const { services, dispose } = await benchServices(engine, clock);
+  const { services, ctx, dispose } = await benchServices(engine, clock);
   try {
-    const db = services.ctx.store.db;
+    const db = ctx.store.db;
     const now = clock.now().getTime();
     const from = now - 14 * DAY_MS;
-    await services.checkpoints.purge(28);
+    await services.scans.purge(28);
     const loadStarted = performance.now();
     await db.insertInto('venues').values({ id: 'v0', name: '湖滨银泰 in77', type: 'mall', region_code: '330102', address: '延安路 258 号', latitude: 30.26, longitude: 120.16, operator: '银泰商业', created_at: now }).execute();
     if (engine === 'postgres') {
@@ -80,7 +80,7 @@ export async function traceBench(engine: Engine, sizes: number[], residents: num
       await sql`with recursive s(n) as (select 1 union all select n + 1 from s where n < ${sql.lit(venues - 1)}) insert into venues select 'v' || n, '场所 ' || n, 'supermarket', '330110', '地址 ' || n, 30.3, 120.1, '经营者', ${now} from s`.execute(db);
     }
     // Names are encrypted as registration would, since the contact list shows them masked.
-    const cipher = services.ctx.cipher;
+    const cipher = ctx.cipher;
     for (let i = 0; i < residents; i += 1000) {
       const rows: Insertable<ResidentsTable>[] = [];
       for (let n = i; n < Math.min(i + 1000, residents); n++) {
@@ -132,7 +132,7 @@ export async function traceBench(engine: Engine, sizes: number[], residents: num
     figures[`trace.${engine}.case_visits`] = 20;
     figures[`trace.${engine}.venues`] = venues;
     figures[`trace.${engine}.residents`] = residents;
-    figures[`trace.${engine}.overlap_window_minutes_mall`] = (await services.checkpoints.policy('mall')).overlapMinutes;
+    figures[`trace.${engine}.overlap_window_minutes_mall`] = (await services.venues.policy('mall')).overlapMinutes;
     figures[`trace.${engine}.setup_seconds`] = round((performance.now() - loadStarted) / 1000, 1);
     return figures;
   } finally {

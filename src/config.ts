@@ -1,12 +1,24 @@
 import { resolve } from 'node:path';
 import { isIP } from 'node:net';
 import { decodeDataKey } from './privacy/data-key.js';
-import type { DatabaseTimeouts } from './store/database.js';
 
 /** Service configuration, read from environment variables and validated before anything starts. */
 
 export type Mode = 'development' | 'production';
 export type DatabaseConfig = { kind: 'sqlite'; path: string } | { kind: 'postgres'; url: string };
+
+/**
+ * How long to wait on the database before giving up. Without bounds a database that accepts
+ * connections but never answers holds every request open; with them each fails fast with 503.
+ */
+export interface DatabaseTimeouts {
+  /** Connecting, and waiting for a pooled connection. */
+  connectMs: number;
+  /** One statement, enforced by the server and, should the server not answer at all, by the client. */
+  statementMs: number;
+  /** The readiness probe: /readyz answers within this, whatever the database does. */
+  pingMs: number;
+}
 
 export interface Config {
   mode: Mode;

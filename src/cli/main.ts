@@ -174,7 +174,7 @@ async function purge(): Promise<void> {
   const cfg = config();
   const opened = await openServices(cfg, createLogger('warn'));
   try {
-    const deleted = await opened.services.checkpoints.purge(cfg.retentionDays);
+    const deleted = await opened.services.scans.purge(cfg.retentionDays);
     process.stdout.write(`deleted ${deleted.scans} scans and ${deleted.checkIns} check-ins older than ${cfg.retentionDays} days\n`);
   } finally {
     await opened.close();

@@ -50,7 +50,7 @@ export function signingKeyFromPkcs8(issuer: string, pkcs8: Buffer): SigningKey {
 }
 
 /** A COSE_Sign1 over `payload` with the key's EdDSA header, as base45 text (without prefix). */
-function signSign1(key: SigningKey, payload: Uint8Array): string {
+export function signSign1(key: SigningKey, payload: Uint8Array): string {
   const protectedBytes = encodeCbor(
     new Map<number, unknown>([
       [COSE_HEADER_ALG, COSE_ALG_EDDSA],
@@ -97,17 +97,3 @@ export function nodeVerify(): Ed25519Verify {
 }
 
 /** Prefix of a venue's printed place code. */
-export const PLACE_CODE_PREFIX = 'JKP1:';
-
-/** A place code: a COSE_Sign1 over { iss, sub: venue id, pc: { n: name, t: type } }, signed by the region's key. No expiry: it is printed. */
-export function signPlaceCode(key: SigningKey, venue: { id: string; name: string; type: string }, issuedAt: number): string {
-  const payload = encodeCbor(
-    new Map<number | string, unknown>([
-      [CWT_ISS, key.issuer],
-      [CWT_SUB, venue.id],
-      [CWT_IAT, issuedAt],
-      ['pc', new Map([['n', venue.name], ['t', venue.type]])],
-    ]),
-  );
-  return PLACE_CODE_PREFIX + signSign1(key, payload);
-}

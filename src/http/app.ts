@@ -41,7 +41,7 @@ export const API_VERSION = '0.1.0';
 export async function buildApp({ services, bodyLimitBytes, webRoot = DEFAULT_WEB_ROOT }: AppOptions): Promise<FastifyInstance> {
   const app = Fastify({
     // pino's Logger is Fastify's logger; only the declared types differ.
-    loggerInstance: services.ctx.logger as unknown as FastifyBaseLogger,
+    loggerInstance: services.logger as unknown as FastifyBaseLogger,
     bodyLimit: bodyLimitBytes,
     genReqId: () => randomUUID(),
     routerOptions: { maxParamLength: 200 },
@@ -93,7 +93,7 @@ export async function buildApp({ services, bodyLimitBytes, webRoot = DEFAULT_WEB
     app.get('/', { schema: { hide: true } }, async (_request, reply) => reply.redirect('/docs'));
   }
 
-  await app.register(systemRoutes, { store: services.ctx.store, metrics });
+  await app.register(systemRoutes, { system: services.system, metrics });
   await app.register(regionRoutes);
   await app.register(residentRoutes, { services });
   await app.register(signInRoutes, { services });

@@ -15,7 +15,7 @@ export async function authenticate(services: Services, request: FastifyRequest):
 
 /** A checkpoint device, from its bearer credential. */
 export async function authorizeDevice(services: Services, request: FastifyRequest) {
-  return services.checkpoints.authenticateDevice(bearerToken(request));
+  return services.venues.authenticateDevice(bearerToken(request));
 }
 
 function bearerToken(request: FastifyRequest): string {

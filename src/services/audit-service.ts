@@ -32,16 +32,12 @@ export class AuditService {
   constructor(private readonly ctx: ServiceContext) {}
 
   async append(actor: string, action: string, purpose: string, residentId: string | null, detail: Record<string, unknown>): Promise<AuditEntry> {
-    return this.ctx.store.db.transaction().execute(async (trx) => {
-      // One writer at a time extends the chain.
-      await this.ctx.store.lock(trx, 'audit');
-      const last = await trx.selectFrom('audit_log').select(['seq', 'hash']).orderBy('seq', 'desc').limit(1).executeTakeFirst();
+    const stored = await this.ctx.stores.audit.append((last) => {
       const row = { seq: (last?.seq ?? 0) + 1, at: this.ctx.clock.now().getTime(), actor, action, purpose, resident_id: residentId, detail: JSON.stringify(detail) };
       const prev = last?.hash ?? GENESIS;
-      const hash = entryHash(prev, row);
-      await trx.insertInto('audit_log').values({ ...row, prev_hash: prev, hash }).execute();
-      return { seq: row.seq, at: new Date(row.at).toISOString(), actor, action, purpose, residentId, detail, hash };
+      return { ...row, prev_hash: prev, hash: entryHash(prev, row) };
     });
+    return { seq: stored.seq, at: new Date(stored.at).toISOString(), actor, action, purpose, residentId, detail, hash: stored.hash };
   }
 
   /** Appends an entry whose actor is a staff member, named the one way the log names staff. */
@@ -51,19 +47,12 @@ export class AuditService {
 
   /** How many entries `actor` has made with one of `actions` since `since`. */
   async countBy(actor: string, actions: string[], since: number): Promise<number> {
-    const row = await this.ctx.store.db
-      .selectFrom('audit_log')
-      .select((eb) => eb.fn.countAll<number>().as('n'))
-      .where('actor', '=', actor)
-      .where('action', 'in', actions)
-      .where('at', '>=', since)
-      .executeTakeFirstOrThrow();
-    return Number(row.n);
+    return this.ctx.stores.audit.countBy(actor, actions, since);
   }
 
   /** Walks the chain; returns the first entry that does not match, or null when the log is intact. */
   async verify(): Promise<{ entries: number; firstBroken: number | null; problem: string | null }> {
-    const rows = await this.ctx.store.db.selectFrom('audit_log').selectAll().orderBy('seq').execute();
+    const rows = await this.ctx.stores.audit.all();
     let prev = GENESIS;
     let expectedSeq = 1;
     for (const row of rows) {
@@ -77,31 +66,25 @@ export class AuditService {
   }
 
   async entries(filter: { residentId?: string; limit: number }): Promise<AuditEntry[]> {
-    let query = this.ctx.store.db.selectFrom('audit_log').selectAll().orderBy('seq', 'desc').limit(filter.limit);
-    if (filter.residentId !== undefined) query = query.where('resident_id', '=', filter.residentId);
-    const rows = await query.execute();
+    const rows = await this.ctx.stores.audit.entries(filter);
     return rows.map((r) => ({ seq: r.seq, at: new Date(r.at).toISOString(), actor: r.actor, action: r.action, purpose: r.purpose, residentId: r.resident_id, detail: JSON.parse(r.detail) as Record<string, unknown>, hash: r.hash }));
   }
 
   /** Gives `staffId` a purpose-bound, expiring grant; only the authority grants. */
   async grant(by: StaffMember, input: { staffId: string; scope: 'trace' | 'read-personal'; purpose: string; residentId: string | null; hours: number }): Promise<{ id: string; expiresAt: string }> {
     if (by.role !== 'authority') throw new ForbiddenError('only the authority gives grants');
-    const holder = await this.ctx.store.db.selectFrom('staff_tokens').select('id').where('id', '=', input.staffId).where('revoked_at', 'is', null).executeTakeFirst();
-    if (!holder) throw new InvalidInputError([{ field: 'staffId', message: 'no active staff credential has this id' }]);
+    if (!(await this.ctx.stores.staff.isActive(input.staffId))) throw new InvalidInputError([{ field: 'staffId', message: 'no active staff credential has this id' }]);
     const now = this.ctx.clock.now().getTime();
     const id = this.ctx.newId();
     const expiresAt = now + input.hours * 3_600_000;
-    await this.ctx.store.db
-      .insertInto('grants')
-      .values({ id, staff_id: input.staffId, scope: input.scope, purpose: input.purpose, resident_id: input.residentId, granted_by: by.id, created_at: now, expires_at: expiresAt })
-      .execute();
+    await this.ctx.stores.audit.insertGrant({ id, staff_id: input.staffId, scope: input.scope, purpose: input.purpose, resident_id: input.residentId, granted_by: by.id, created_at: now, expires_at: expiresAt });
     await this.appendBy(by, 'grant', input.purpose, input.residentId, { grantId: id, to: input.staffId, scope: input.scope, expiresAt: new Date(expiresAt).toISOString() });
     return { id, expiresAt: new Date(expiresAt).toISOString() };
   }
 
   /** A live grant `staff` holds for `scope`, whoever it names; throws if there is none by that id. */
   async liveGrant(staff: StaffMember, grantId: string, scope: GrantScope): Promise<{ id: string; purpose: string; residentId: string | null }> {
-    const row = await this.ctx.store.db.selectFrom('grants').selectAll().where('id', '=', grantId).executeTakeFirst();
+    const row = await this.ctx.stores.audit.grant(grantId);
     const now = this.ctx.clock.now().getTime();
     if (!row || row.staff_id !== staff.id || row.scope !== scope) throw new ForbiddenError(`no ${scope} grant ${grantId} for this credential`);
     if (row.expires_at <= now) throw new ForbiddenError(`grant ${grantId} expired at ${new Date(row.expires_at).toISOString()}`);
@@ -118,16 +101,7 @@ export class AuditService {
   /** A live grant of `staff` for `scope` that covers `residentId`: the one named, or else any. */
   async coveringGrant(staff: StaffMember, scope: GrantScope, residentId: string, grantId?: string): Promise<{ id: string; purpose: string }> {
     if (grantId !== undefined) return { id: grantId, ...(await this.requireGrant(staff, grantId, scope, residentId)) };
-    const row = await this.ctx.store.db
-      .selectFrom('grants')
-      .select(['id', 'purpose'])
-      .where('staff_id', '=', staff.id)
-      .where('scope', '=', scope)
-      .where('expires_at', '>', this.ctx.clock.now().getTime())
-      .where((eb) => eb.or([eb('resident_id', 'is', null), eb('resident_id', '=', residentId)]))
-      .orderBy('expires_at', 'desc')
-      .limit(1)
-      .executeTakeFirst();
+    const row = await this.ctx.stores.audit.coveringGrant(staff.id, scope, residentId, this.ctx.clock.now().getTime());
     if (!row) throw new ForbiddenError(`this credential holds no live ${scope} grant that covers this case`);
     return row;
   }

@@ -6,9 +6,6 @@ import { InvalidInputError } from '../domain/field-errors.js';
 import { checkIdentity } from '../domain/identity/identity-document.js';
 import { checkMobileNumber } from '../domain/phone.js';
 import { regionName } from '../domain/regions.js';
-import { FactsStore } from '../store/facts-store.js';
-import { RedecisionQueueStore } from '../store/redecision-queue-store.js';
-import { ResidentsStore } from '../store/residents-store.js';
 import type { Decision } from '../domain/rules/decide.js';
 import type { ServiceContext } from './context.js';
 import type { DecisionsService } from './decisions-service.js';
@@ -40,21 +37,17 @@ const digest = (value: unknown) => createHash('sha256').update(JSON.stringify(va
 
 /** Authority data: risk areas and per-person records, imported idempotently; affected residents are re-decided at once. */
 export class AuthorityService {
-  private readonly residents: ResidentsStore;
-  private readonly facts: FactsStore;
-  private readonly queue: RedecisionQueueStore;
-
   constructor(
     private readonly ctx: ServiceContext,
     private readonly decisions: DecisionsService,
-  ) {
-    this.residents = new ResidentsStore(ctx.store.db, ctx.cipher);
-    this.facts = new FactsStore(ctx.store.db);
-    this.queue = new RedecisionQueueStore(ctx.store.db);
+  ) {}
+
+  private get queue() {
+    return this.ctx.stores.redecisions;
   }
 
   async riskAreas(): Promise<RiskArea[]> {
-    const rows = await this.ctx.store.db.selectFrom('risk_areas').selectAll().orderBy('valid_from', 'desc').orderBy('id').execute();
+    const rows = await this.ctx.stores.authorityRecords.riskAreas();
     return rows.map((r) => ({
       id: r.id,
       region: r.region_code,
@@ -123,11 +116,11 @@ export class AuthorityService {
     if ('phone' in person) {
       const phone = checkMobileNumber(person.phone);
       if (!phone.ok) return { invalid: { field: 'phone', message: phone.message } };
-      return { residentId: await this.residents.findIdByPhone(phone.value) };
+      return { residentId: await this.ctx.stores.residents.findIdByPhone(phone.value) };
     }
     const identity = checkIdentity(person, this.ctx.clock.now());
     if (!identity.ok) return { invalid: { field: identity.field, message: identity.message } };
-    return { residentId: await this.residents.findIdByIdentityKey(identity.value.key) };
+    return { residentId: await this.ctx.stores.residents.findIdByIdentityKey(identity.value.key) };
   }
 
   /**
@@ -137,44 +130,34 @@ export class AuthorityService {
    */
   private async storeRecord(record: AuthorityRecord, residentId: string | null, cause: string): Promise<{ id: string; inserted: boolean; affected: string[] }> {
     const now = this.ctx.clock.now().getTime();
-    const stored = await this.ctx.store.db.transaction().execute(async (db) => {
+    const stored = await this.ctx.store.transaction(async (trx) => {
+      const records = this.ctx.stores.authorityRecords.withTransaction(trx);
+      const queue = this.queue.withTransaction(trx);
       if (record.kind === 'risk-area') {
         const id = digest(['risk-area', record.region, record.country, record.level, record.from]);
         // One writer per area: two saves at once must not both insert it.
-        await this.ctx.store.lock(db, `risk area ${id}`);
-        const before = await db.selectFrom('risk_areas').select('valid_to').where('id', '=', id).executeTakeFirst();
+        await this.ctx.store.lock(trx, `risk area ${id}`);
+        const before = await records.riskArea(id);
         if (before && before.valid_to === record.to) return { id, inserted: false, affected: [] };
-        if (before) await db.updateTable('risk_areas').set({ valid_to: record.to, updated_at: now }).where('id', '=', id).execute();
-        else {
-          await db
-            .insertInto('risk_areas')
-            .values({ id, region_code: record.region, country_code: record.country, level: record.level, valid_from: record.from, valid_to: record.to, source: 'authority', updated_at: now })
-            .execute();
-        }
-        const affected = await new FactsStore(db).residentsWithStaysIn(record, Math.min(record.from, now - FACT_HORIZON_DAYS * DAY_MS));
-        await this.queue.withTransaction(db).enqueue(affected, cause, now);
+        if (before) await records.endRiskArea(id, record.to, now);
+        else await records.insertRiskArea({ id, region_code: record.region, country_code: record.country, level: record.level, valid_from: record.from, valid_to: record.to, source: 'authority', updated_at: now });
+        const affected = await this.ctx.stores.facts.withTransaction(trx).residentsWithStaysIn(record, Math.min(record.from, now - FACT_HORIZON_DAYS * DAY_MS));
+        await queue.enqueue(affected, cause, now);
         return { id, inserted: true, affected };
       }
       const id = digest([record, residentId]);
       const table = record.kind === 'travel' ? 'travel_records' : 'authority_facts';
       // The same file imported twice at once: the second waits for the first row, then finds it there.
-      await this.ctx.store.lock(db, `${table} ${id}`);
-      const exists = await db.selectFrom(table).select('id').where('id', '=', id).executeTakeFirst();
-      if (exists) return { id, inserted: false, affected: [] };
+      await this.ctx.store.lock(trx, `${table} ${id}`);
+      if (await records.hasRecord(table, id)) return { id, inserted: false, affected: [] };
       if (record.kind === 'travel') {
-        await db
-          .insertInto('travel_records')
-          .values({ id, resident_id: residentId!, region_code: record.region, country_code: record.country, arrival: record.arrival, departure: record.departure, source: record.source, carrier_ref: record.carrierRef, recorded_at: now })
-          .execute();
+        await records.insertTravel({ id, resident_id: residentId!, region_code: record.region, country_code: record.country, arrival: record.arrival, departure: record.departure, source: record.source, carrier_ref: record.carrierRef, recorded_at: now });
       } else {
         const value = record.kind === 'case' ? record.status : record.kind === 'contact' ? record.contact : record.kind === 'test' ? record.result : String(record.dose);
         const detail = record.kind === 'vaccination' ? { dose: record.dose, courseDoses: record.courseDoses, product: record.product } : {};
-        await db
-          .insertInto('authority_facts')
-          .values({ id, resident_id: residentId!, kind: record.kind, value, detail: JSON.stringify(detail), occurred_at: record.at, source: 'authority', recorded_at: now })
-          .execute();
+        await records.insertFact({ id, resident_id: residentId!, kind: record.kind, value, detail: JSON.stringify(detail), occurred_at: record.at, source: 'authority', recorded_at: now });
       }
-      await this.queue.withTransaction(db).enqueue([residentId!], cause, now);
+      await queue.enqueue([residentId!], cause, now);
       return { id, inserted: true, affected: [residentId!] };
     });
     return stored;
@@ -207,7 +190,7 @@ export class AuthorityService {
 
   /** Re-decides residents in batches and returns every decision. */
   async redecideAll(ids: string[], cause: string): Promise<Map<string, Decision>> {
-    const areas = await this.facts.riskAreas(this.ctx.clock.now().getTime());
+    const areas = await this.ctx.stores.facts.riskAreas(this.ctx.clock.now().getTime());
     const out = new Map<string, Decision>();
     for (let i = 0; i < ids.length; i += 1000) for (const [id, d] of await this.decisions.decideMany(ids.slice(i, i + 1000), cause, areas)) out.set(id, d);
     return out;
@@ -216,13 +199,9 @@ export class AuthorityService {
   /** Re-decides the affected residents, and only them, in batches. */
   async redecide(ids: string[], cause: string): Promise<{ redecided: number; colourChanges: number }> {
     if (ids.length === 0) return { redecided: 0, colourChanges: 0 };
-    const before = new Map<string, string>();
-    for (let i = 0; i < ids.length; i += 500) {
-      const rows = await this.ctx.store.db.selectFrom('resident_status').select(['resident_id', 'colour']).where('resident_id', 'in', ids.slice(i, i + 500)).execute();
-      for (const r of rows) before.set(r.resident_id, r.colour);
-    }
+    const before = await this.ctx.stores.decisions.statusOf(ids);
     let colourChanges = 0;
-    for (const [id, d] of await this.redecideAll(ids, cause)) if (before.get(id) !== d.colour) colourChanges += 1;
+    for (const [id, d] of await this.redecideAll(ids, cause)) if (before.get(id)?.colour !== d.colour) colourChanges += 1;
     return { redecided: ids.length, colourChanges };
   }
 }

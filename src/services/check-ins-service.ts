@@ -34,10 +34,7 @@ export class CheckInsService {
     const now = this.ctx.clock.now();
     const date = localDate(now, this.ctx.settings.timeZone);
     try {
-      await this.ctx.store.db
-        .insertInto('check_ins')
-        .values({ id: this.ctx.newId(), resident_id: residentId, local_date: date, at: now.getTime(), temperature: Math.round(input.temperature * 10) / 10, symptoms: JSON.stringify([...new Set(input.symptoms)]) })
-        .execute();
+      await this.ctx.stores.checkIns.insert({ id: this.ctx.newId(), residentId, date, at: now.getTime(), temperature: Math.round(input.temperature * 10) / 10, symptoms: [...new Set(input.symptoms)] });
     } catch (error) {
       if (isUniqueViolation(error)) throw new ConflictError(`already checked in on ${date}; the next check-in is due tomorrow`);
       throw error;

@@ -1,4 +1,3 @@
-import { createCipheriv, createDecipheriv, randomBytes } from 'node:crypto';
 import QRCode from 'qrcode';
 import { signToken } from '../codes/token-signer.js';
 import { maskName } from '../domain/masking.js';
@@ -33,7 +32,7 @@ export class CodesService {
     const expiresAt = issuedAt + this.ctx.settings.tokenTtlSeconds;
     const maskedName = maskName(resident.name);
     const token = signToken(key, {
-      subject: this.sealSubject(residentId),
+      subject: this.ctx.subjects.seal(residentId),
       issuedAt,
       notBefore: issuedAt,
       expiresAt,
@@ -42,30 +41,6 @@ export class CodesService {
       maskedName,
     });
     return { decision, token, maskedName, issuedAt: issuedAt * 1000, expiresAt: expiresAt * 1000 };
-  }
-
-  /**
-   * The token's subject: the resident id sealed with AES-GCM under a fresh nonce, so two tokens of the
-   * same person look unrelated to anyone but this service.
-   */
-  sealSubject(residentId: string): string {
-    const iv = randomBytes(12);
-    const cipher = createCipheriv('aes-256-gcm', this.ctx.subjectKey, iv);
-    const body = Buffer.concat([cipher.update(Buffer.from(residentId.replace(/-/g, ''), 'hex')), cipher.final()]);
-    return Buffer.concat([iv, body, cipher.getAuthTag()]).toString('base64url');
-  }
-
-  /** The resident a token subject stands for, or undefined if it was not sealed by this service. */
-  openSubject(subject: string): string | undefined {
-    try {
-      const raw = Buffer.from(subject, 'base64url');
-      const decipher = createDecipheriv('aes-256-gcm', this.ctx.subjectKey, raw.subarray(0, 12));
-      decipher.setAuthTag(raw.subarray(raw.length - 16));
-      const hex = Buffer.concat([decipher.update(raw.subarray(12, raw.length - 16)), decipher.final()]).toString('hex');
-      return `${hex.slice(0, 8)}-${hex.slice(8, 12)}-${hex.slice(12, 16)}-${hex.slice(16, 20)}-${hex.slice(20)}`;
-    } catch {
-      return undefined;
-    }
   }
 }
 

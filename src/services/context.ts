@@ -1,10 +1,11 @@
 import { randomUUID } from 'node:crypto';
 import type { Logger } from 'pino';
+import { SubjectSeal } from '../codes/subject-seal.js';
 import type { Clock } from '../domain/clock.js';
 import type { Mode } from '../config.js';
 import { deriveSubkey, FieldCipher } from '../privacy/field-cipher.js';
 import type { Store } from '../store/database.js';
-import { OutboxStore } from '../store/outbox-store.js';
+import { createStores, type Stores } from '../store/stores.js';
 import { OutboxSmsSender, type SmsSender } from './sms-sender.js';
 
 export interface ServiceSettings {
@@ -19,11 +20,13 @@ export interface ServiceSettings {
 /** Everything a use case needs from outside: storage, time, keys, senders, settings. */
 export interface ServiceContext {
   store: Store;
+  /** Every table group's store, built once: services reach the database only through these. */
+  stores: Stores;
   clock: Clock;
   cipher: FieldCipher;
   sessionKey: Uint8Array;
-  /** Encrypts resident ids into token subjects, so a code names nobody to anyone but us. */
-  subjectKey: Buffer;
+  /** Seals resident ids into token subjects, so a code names nobody to anyone but us. */
+  subjects: SubjectSeal;
   sms: SmsSender;
   logger: Logger;
   settings: ServiceSettings;
@@ -43,13 +46,15 @@ export interface ContextOptions {
 export function createContext(options: ContextOptions): ServiceContext {
   const cipher = new FieldCipher(options.dataKey);
   const newId = options.newId ?? randomUUID;
+  const stores = createStores(options.store, cipher);
   return {
     store: options.store,
+    stores,
     clock: options.clock,
     cipher,
     sessionKey: deriveSubkey(options.dataKey, 'session signing'),
-    subjectKey: deriveSubkey(options.dataKey, 'token subject'),
-    sms: options.sms ?? new OutboxSmsSender(new OutboxStore(options.store.db, cipher), options.clock, newId),
+    subjects: new SubjectSeal(deriveSubkey(options.dataKey, 'token subject')),
+    sms: options.sms ?? new OutboxSmsSender(stores.outbox, options.clock, newId),
     logger: options.logger,
     settings: options.settings,
     newId,

@@ -3,7 +3,7 @@ import { localInstant, RuleEvaluator } from '../domain/rules/decide.js';
 import { regionAncestors } from '../domain/regions.js';
 import type { RuleSet } from '../domain/rules/rule-set.js';
 import type { ResidentFacts, RiskAreaFact } from '../domain/facts.js';
-import { FactsStore } from '../store/facts-store.js';
+import { firedIds } from '../store/decisions-store.js';
 import type { ServiceContext } from './context.js';
 import { NATIONAL_REGION, type RulesService } from './rules-service.js';
 import { NotFoundError } from './service-errors.js';
@@ -31,13 +31,13 @@ export interface StoredDecision {
 
 /** Turns facts into colours, keeps every change of colour with the rule set version and the cause. */
 export class DecisionsService {
-  private readonly facts: FactsStore;
-
   constructor(
     private readonly ctx: ServiceContext,
     private readonly rules: RulesService,
-  ) {
-    this.facts = new FactsStore(ctx.store.db);
+  ) {}
+
+  private get facts() {
+    return this.ctx.stores.facts;
   }
 
   /** Decides a resident's colour now; records it if it differs from the last one. */
@@ -52,7 +52,7 @@ export class DecisionsService {
     const now = this.ctx.clock.now().getTime();
     const riskAreas = areas ?? (await this.facts.riskAreas(now));
     const factsById = await this.facts.load(ids, now, (date) => localInstant(date, 0, this.ctx.settings.timeZone));
-    const previous = await this.statusOf(ids);
+    const previous = await this.ctx.stores.decisions.statusOf(ids);
     const out = new Map<string, Decision>();
     const changed: { facts: ResidentFacts; decision: Decision }[] = [];
     for (const id of ids) {
@@ -62,12 +62,11 @@ export class DecisionsService {
       const decision = evaluator.decide(facts, riskAreas, now);
       out.set(id, decision);
       const before = previous.get(id);
-      const firedIds = decision.rules.map((r) => `${r.id}@${r.version}:${r.status}`).join(',');
-      if (!before || before.colour !== decision.colour || before.mark !== decision.mark || before.fired_ids !== firedIds || before.rule_set_version !== decision.ruleSet.version || before.rule_set_region !== decision.ruleSet.region) {
+      if (!before || before.colour !== decision.colour || before.mark !== decision.mark || before.fired_ids !== firedIds(decision) || before.rule_set_version !== decision.ruleSet.version || before.rule_set_region !== decision.ruleSet.region) {
         changed.push({ facts, decision });
       }
     }
-    if (changed.length > 0) await this.record(changed, cause);
+    if (changed.length > 0) await this.ctx.stores.decisions.record(changed.map(({ facts, decision }) => ({ residentId: facts.residentId, decision, id: this.ctx.newId() })), cause);
     return out;
   }
 
@@ -80,7 +79,7 @@ export class DecisionsService {
     const now = this.ctx.clock.now().getTime();
     const evaluator = new RuleEvaluator(candidate, this.ctx.settings.timeZone);
     const prefix = candidate.region === NATIONAL_REGION ? '' : candidate.region.replace(/(00)+$/, '');
-    const rows = await this.ctx.store.db.selectFrom('residents').select(['id', 'address_region']).where('address_region', 'like', `${prefix}%`).orderBy('id').limit(limit + 1).execute();
+    const rows = await this.ctx.stores.residents.regionsUnder(prefix, limit + 1);
     const governed: string[] = [];
     for (const r of rows.slice(0, limit)) {
       const chain = [...regionAncestors(r.address_region), NATIONAL_REGION];
@@ -93,7 +92,7 @@ export class DecisionsService {
     for (let i = 0; i < governed.length; i += 500) {
       const part = governed.slice(i, i + 500);
       const facts = await this.facts.load(part, now, (date) => localInstant(date, 0, this.ctx.settings.timeZone));
-      const status = await this.statusOf(part);
+      const status = await this.ctx.stores.decisions.statusOf(part);
       for (const id of part) {
         const f = facts.get(id);
         if (!f) continue;
@@ -113,59 +112,9 @@ export class DecisionsService {
     };
   }
 
-  private async statusOf(ids: string[]) {
-    const map = new Map<string, { colour: string; mark: string | null; fired_ids: string; rule_set_version: number; rule_set_region: string }>();
-    for (let i = 0; i < ids.length; i += 500) {
-      const rows = await this.ctx.store.db.selectFrom('resident_status').selectAll().where('resident_id', 'in', ids.slice(i, i + 500)).execute();
-      for (const r of rows) map.set(r.resident_id, r);
-    }
-    return map;
-  }
-
-  private async record(changed: { facts: ResidentFacts; decision: Decision }[], cause: string): Promise<void> {
-    await this.ctx.store.db.transaction().execute(async (trx) => {
-      for (let i = 0; i < changed.length; i += 200) {
-        const part = changed.slice(i, i + 200);
-        await trx
-          .insertInto('decisions')
-          .values(
-            part.map(({ facts, decision }) => ({
-              id: this.ctx.newId(),
-              resident_id: facts.residentId,
-              decided_at: decision.evaluatedAt,
-              colour: decision.colour,
-              mark: decision.mark,
-              rule_set_region: decision.ruleSet.region,
-              rule_set_version: decision.ruleSet.version,
-              fired: JSON.stringify(decision.rules),
-              green_on: decision.greenOn,
-              cause,
-            })),
-          )
-          .execute();
-        for (const { facts, decision } of part) {
-          const status = {
-            colour: decision.colour,
-            mark: decision.mark,
-            decided_at: decision.evaluatedAt,
-            green_on: decision.greenOn,
-            rule_set_region: decision.ruleSet.region,
-            rule_set_version: decision.ruleSet.version,
-            fired_ids: decision.rules.map((r) => `${r.id}@${r.version}:${r.status}`).join(','),
-          };
-          await trx
-            .insertInto('resident_status')
-            .values({ resident_id: facts.residentId, ...status })
-            .onConflict((oc) => oc.column('resident_id').doUpdateSet(status))
-            .execute();
-        }
-      }
-    });
-  }
-
   /** A resident's colour changes, newest first. */
   async history(residentId: string, limit: number): Promise<StoredDecision[]> {
-    const rows = await this.ctx.store.db.selectFrom('decisions').selectAll().where('resident_id', '=', residentId).orderBy('seq', 'desc').limit(limit).execute();
+    const rows = await this.ctx.stores.decisions.history(residentId, limit);
     return rows.map((r) => ({
       id: r.id,
       decidedAt: new Date(r.decided_at).toISOString(),
@@ -180,13 +129,6 @@ export class DecisionsService {
 
   /** Residents whose stored colour should have turned by now (their greenOn has passed). */
   async dueForRedecision(limit: number): Promise<string[]> {
-    const rows = await this.ctx.store.db
-      .selectFrom('resident_status')
-      .select('resident_id')
-      .where('green_on', '<=', this.ctx.clock.now().getTime())
-      .where('colour', '!=', 'green')
-      .limit(limit)
-      .execute();
-    return rows.map((r) => r.resident_id);
+    return this.ctx.stores.decisions.dueBy(this.ctx.clock.now().getTime(), limit);
   }
 }

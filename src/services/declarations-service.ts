@@ -1,6 +1,6 @@
 import { checkDeclaration, type DeclarationInput } from '../domain/declaration.js';
 import { regionName } from '../domain/regions.js';
-import { DeclarationsStore, type StoredDeclaration } from '../store/declarations-store.js';
+import type { StoredDeclaration } from '../store/declarations-store.js';
 import type { AuthorityService } from './authority-service.js';
 import type { ServiceContext } from './context.js';
 
@@ -33,13 +33,13 @@ export class DeclarationsService {
     const now = this.ctx.clock.now();
     const declaration = checkDeclaration(input, now, this.ctx.settings.timeZone);
     const stored: StoredDeclaration = { ...declaration, id: this.ctx.newId(), residentId, declaredAt: now.getTime() };
-    await this.ctx.store.db.transaction().execute((trx) => new DeclarationsStore(trx).insert(stored, this.ctx.newId));
+    await this.ctx.store.transaction((trx) => this.ctx.stores.declarations.withTransaction(trx).insert(stored, this.ctx.newId));
     await this.authority.redecide([residentId], 'declaration');
     return declarationView(stored);
   }
 
   async history(residentId: string, limit: number): Promise<DeclarationView[]> {
-    const list = await new DeclarationsStore(this.ctx.store.db).listForResident(residentId, limit);
+    const list = await this.ctx.stores.declarations.listForResident(residentId, limit);
     return list.map(declarationView);
   }
 }

@@ -1,9 +1,6 @@
 import { DAY_MS, HOUR_MS } from '../domain/clock.js';
 import { mod11_2CheckCharacter } from '../domain/identity/check-digits.js';
-import { checkMobileNumber } from '../domain/phone.js';
 import type { VenueType } from '../domain/venue.js';
-import { ResidentsStore } from '../store/residents-store.js';
-import { VenuesStore } from '../store/venues-store.js';
 import type { Services } from './services.js';
 
 /** Yuhang district, Hangzhou: where the first health code ran. */
@@ -39,17 +36,13 @@ const DEMO_VENUES: { name: string; type: VenueType; address: string; latitude: n
  * with, and whether it loaded them now (false when they were there already, from an earlier start).
  */
 export async function loadDemoData(services: Services): Promise<{ phones: string[]; loaded: boolean }> {
-  const { ctx } = services;
-  const now = ctx.clock.now().getTime();
+  const now = services.clock.now().getTime();
   const phones = DEMO_RESIDENTS.map((r) => r.phone);
-  const first = checkMobileNumber(DEMO_RESIDENTS[0].phone);
-  if (first.ok && (await new ResidentsStore(ctx.store.db, ctx.cipher).findIdByPhone(first.value)) !== undefined) return { phones, loaded: false };
+  if (await services.residents.hasPhone(DEMO_RESIDENTS[0].phone)) return { phones, loaded: false };
   const ids: string[] = [];
-  for (const person of DEMO_RESIDENTS) ids.push((await services.residents.register({ ...person })).id);
-  const grandma = await services.residents.addDependent(ids[0]!, { ...DEMO_DEPENDENT });
   // Demo residents have "signed in" before and declared, so their codes show colours rather than gray.
-  const residents = new ResidentsStore(ctx.store.db, ctx.cipher);
-  for (const id of ids) await residents.markPhoneVerified(id, now);
+  for (const person of DEMO_RESIDENTS) ids.push((await services.residents.register({ ...person }, { phoneVerifiedAt: now })).id);
+  const grandma = await services.residents.addDependent(ids[0]!, { ...DEMO_DEPENDENT });
   for (const id of [ids[0]!, ids[2]!, ids[3]!, grandma.id]) await services.declarations.declare(id, { stays: [], contacts: [], symptoms: [], temperature: 36.5 });
   await services.declarations.declare(ids[1]!, {
     stays: [
@@ -60,7 +53,6 @@ export async function loadDemoData(services: Services): Promise<{ phones: string
     symptoms: [],
     temperature: 36.5,
   });
-  const venues = new VenuesStore(ctx.store.db);
-  for (const venue of DEMO_VENUES) await venues.insert({ id: ctx.newId(), region: DEMO_REGION, ...venue }, now);
+  for (const venue of DEMO_VENUES) await services.venues.registerVenue({ region: DEMO_REGION, ...venue });
   return { phones, loaded: true };
 }

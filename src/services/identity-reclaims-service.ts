@@ -49,8 +49,8 @@ export class IdentityReclaimsService {
     private readonly ctx: ServiceContext,
     private readonly audit: AuditService,
   ) {
-    this.reclaims = new IdentityReclaimsStore(ctx.store.db, ctx.cipher);
-    this.residents = new ResidentsStore(ctx.store.db, ctx.cipher);
+    this.reclaims = ctx.stores.reclaims;
+    this.residents = ctx.stores.residents;
   }
 
   /** Opens a reclaim for a registration whose document another account holds; returns its id. */
@@ -83,7 +83,7 @@ export class IdentityReclaimsService {
    */
   async approve(staff: StaffMember, id: string, input: { method: ReclaimMethod; note: string }): Promise<ReclaimView & { residentId: string }> {
     const now = this.ctx.clock.now().getTime();
-    const { reclaim, holderId, residentId } = await this.ctx.store.db.transaction().execute(async (trx) => {
+    const { reclaim, holderId, residentId } = await this.ctx.store.transaction(async (trx) => {
       const reclaims = this.reclaims.withTransaction(trx);
       const residents = this.residents.withTransaction(trx);
       const found = await reclaims.findById(id);

@@ -32,13 +32,12 @@ export class KeysService {
     const now = this.ctx.clock.now().getTime();
     const cached = this.#active.get(region);
     if (cached && now - cached.checkedAt < KEY_RECHECK_MS) return cached.key;
-    const current = await this.ctx.store.db.selectFrom('signing_keys').select('kid').where('region', '=', region).where('retired_at', 'is', null).orderBy('created_at', 'desc').executeTakeFirst();
-    if (cached && current?.kid === cached.key.kid) {
+    const kid = await this.ctx.stores.keys.activeKid(region);
+    if (cached && kid === cached.key.kid) {
       cached.checkedAt = now;
       return cached.key;
     }
-    const row = current && (await this.ctx.store.db.selectFrom('signing_keys').selectAll().where('kid', '=', current.kid).executeTakeFirstOrThrow());
-    const key = row ? signingKeyFromPkcs8(issuerFor(region), Buffer.from(this.ctx.cipher.decrypt(row.private_key_enc, `signing-key:${row.kid}`), 'base64')) : await this.create(region);
+    const key = kid !== undefined ? signingKeyFromPkcs8(issuerFor(region), await this.ctx.stores.keys.privateKey(kid)) : await this.create(region);
     this.#active.set(region, { key, checkedAt: now });
     return key;
   }
@@ -46,27 +45,16 @@ export class KeysService {
   /** Makes a new key the region's active one; returns the new and the retired key ids. */
   async rotate(region: string): Promise<{ kid: string; retired: string[] }> {
     const now = this.ctx.clock.now().getTime();
-    const retired = await this.ctx.store.db.selectFrom('signing_keys').select('kid').where('region', '=', region).where('retired_at', 'is', null).execute();
-    await this.ctx.store.db.updateTable('signing_keys').set({ retired_at: now }).where('region', '=', region).where('retired_at', 'is', null).execute();
+    const retired = await this.ctx.stores.keys.retireActive(region, now);
     this.#active.delete(region);
     const key = await this.create(region);
     this.#active.set(region, { key, checkedAt: now });
-    return { kid: key.kid, retired: retired.map((r) => r.kid) };
+    return { kid: key.kid, retired };
   }
 
   private async create(region: string): Promise<SigningKey> {
     const key = generateSigningKey(issuerFor(region));
-    await this.ctx.store.db
-      .insertInto('signing_keys')
-      .values({
-        kid: key.kid,
-        region,
-        public_key: bytesToBase64Url(key.publicKey),
-        private_key_enc: this.ctx.cipher.encrypt(key.privatePkcs8.toString('base64'), `signing-key:${key.kid}`),
-        created_at: this.ctx.clock.now().getTime(),
-        retired_at: null,
-      })
-      .execute();
+    await this.ctx.stores.keys.insert({ kid: key.kid, region, publicKey: bytesToBase64Url(key.publicKey), privatePkcs8: key.privatePkcs8, now: this.ctx.clock.now().getTime() });
     return key;
   }
 
@@ -79,13 +67,7 @@ export class KeysService {
   async trustList(): Promise<TrustList> {
     const now = this.ctx.clock.now().getTime();
     const stillAlive = now - KEY_RECHECK_MS - (MAX_TOKEN_LIFETIME_SECONDS + CLOCK_SKEW_SECONDS) * 1000 - OFFLINE_UPLOAD_WINDOW_MS;
-    const rows = await this.ctx.store.db
-      .selectFrom('signing_keys')
-      .selectAll()
-      .where((eb) => eb.or([eb('retired_at', 'is', null), eb('retired_at', '>', stillAlive)]))
-      .orderBy('region')
-      .orderBy('created_at')
-      .execute();
+    const rows = await this.ctx.stores.keys.trusted(stillAlive);
     return {
       version: 1,
       generatedAt: Math.floor(now / 1000),

@@ -22,7 +22,7 @@ export class RegistrationService {
     private readonly signIn: SignInService,
     private readonly reclaims: IdentityReclaimsService,
   ) {
-    this.store = new ResidentsStore(ctx.store.db, ctx.cipher);
+    this.store = ctx.stores.residents;
   }
 
   /** Registers with the code sent to the phone; the resident is signed in at once. */

@@ -1,13 +1,10 @@
-import { appealMessageContext } from './appeals-service.js';
 import { checkRegistration, RELATIONSHIPS, type Registration, type RegistrationInput, type Relationship } from '../domain/resident.js';
 import { InvalidInputError } from '../domain/field-errors.js';
 import { maskIdNumber, maskName } from '../domain/masking.js';
-import { maskPhone } from '../domain/phone.js';
+import { checkMobileNumber, maskPhone } from '../domain/phone.js';
 import { regionName } from '../domain/regions.js';
 import { isUniqueViolation } from '../store/database.js';
-import { DeclarationsStore } from '../store/declarations-store.js';
-import { ResidentsStore, type Resident } from '../store/residents-store.js';
-import { SignInStore } from '../store/sign-in-store.js';
+import type { Resident } from '../store/residents-store.js';
 import type { ServiceContext } from './context.js';
 import { declarationView, type DeclarationView } from './declarations-service.js';
 import { ConflictError, IdentityTakenError, NotFoundError } from './service-errors.js';
@@ -49,10 +46,10 @@ export function summarize(resident: Resident): ResidentSummary {
 }
 
 export class ResidentsService {
-  private readonly residents: ResidentsStore;
+  constructor(private readonly ctx: ServiceContext) {}
 
-  constructor(private readonly ctx: ServiceContext) {
-    this.residents = new ResidentsStore(ctx.store.db, ctx.cipher);
+  private get residents() {
+    return this.ctx.stores.residents;
   }
 
   /**
@@ -90,13 +87,19 @@ export class ResidentsService {
     const now = this.ctx.clock.now().getTime();
     const valid = registration;
     await this.insertOrConflict(valid, () =>
-      this.ctx.store.db.transaction().execute(async (trx) => {
+      this.ctx.store.transaction(async (trx) => {
         const store = this.residents.withTransaction(trx);
         await store.insert(id, valid, now);
         await store.addGuardianship(guardianId, id, input.relationship as Relationship, now);
       }),
     );
     return { ...summarize(await this.get(id)), relationship: input.relationship as Relationship };
+  }
+
+  /** Whether an account uses this phone (as typed); for loaders, never for answers to strangers. */
+  async hasPhone(phoneText: string): Promise<boolean> {
+    const phone = checkMobileNumber(phoneText);
+    return phone.ok && (await this.residents.findIdByPhone(phone.value)) !== undefined;
   }
 
   async dependents(guardianId: string): Promise<DependentSummary[]> {
@@ -122,8 +125,7 @@ export class ResidentsService {
   /** Everything stored about a resident and the dependents they look after, decrypted, as the resident's right of access. */
   async exportData(id: string): Promise<ResidentExport> {
     const resident = await this.get(id);
-    const declarations = new DeclarationsStore(this.ctx.store.db);
-    const sessions = new SignInStore(this.ctx.store.db);
+    const { declarations, signIn: sessions } = this.ctx.stores;
     const personal = async (r: Resident) => ({
       id: r.id,
       name: r.name,
@@ -155,13 +157,12 @@ export class ResidentsService {
    * scans and visits, appeals, and the dependents nobody else looks after. Returns the ids deleted.
    */
   async deleteAccount(id: string): Promise<string[]> {
-    return this.ctx.store.db.transaction().execute(async (trx) => {
+    return this.ctx.store.transaction(async (trx) => {
       const store = this.residents.withTransaction(trx);
       if (!(await store.findById(id))) throw new NotFoundError('resident');
       const ids = [id, ...(await store.soleDependentsOf(id))];
-      // Scans carry no foreign key (the table is partitioned by day), so where someone went goes
-      // explicitly. The audit log stays: it records staff, and its chain must not break.
-      await trx.deleteFrom('scans').where('resident_id', 'in', ids).execute();
+      // The audit log stays: it records staff, and its chain must not break.
+      await this.ctx.stores.scans.withTransaction(trx).deleteOfResidents(ids);
       await store.deleteMany(ids);
       return ids;
     });
@@ -169,20 +170,20 @@ export class ResidentsService {
 
   /** Check-ins, authority records, travel records and colour decisions held about a resident. */
   private async heldAbout(id: string): Promise<Pick<PersonalExport, 'checkIns' | 'authorityRecords' | 'travelRecords' | 'decisions' | 'appeals' | 'scans'>> {
-    const db = this.ctx.store.db;
+    const { checkIns: checkInsStore, authorityRecords, decisions: decisionsStore, appeals: appealsStore, scans: scansStore } = this.ctx.stores;
     const iso = (ms: number | null) => (ms === null ? null : new Date(ms).toISOString());
-    const checkIns = await db.selectFrom('check_ins').selectAll().where('resident_id', '=', id).orderBy('at').execute();
-    const facts = await db.selectFrom('authority_facts').selectAll().where('resident_id', '=', id).orderBy('occurred_at').execute();
-    const travel = await db.selectFrom('travel_records').selectAll().where('resident_id', '=', id).orderBy('arrival').execute();
-    const decisions = await db.selectFrom('decisions').selectAll().where('resident_id', '=', id).orderBy('decided_at').execute();
-    const appeals = await db.selectFrom('appeals').selectAll().where('resident_id', '=', id).orderBy('created_at').execute();
-    const scans = await db.selectFrom('scans').select(['scanned_at', 'venue_id', 'method', 'colour', 'admitted']).where('resident_id', '=', id).orderBy('scanned_at').execute();
+    const checkIns = await checkInsStore.ofResident(id);
+    const facts = await authorityRecords.factsOf(id);
+    const travel = await authorityRecords.travelOf(id);
+    const decisions = (await decisionsStore.history(id)).reverse();
+    const appeals = await appealsStore.ofResident(id, 'asc');
+    const scans = await scansStore.ofResident(id);
     return {
-      checkIns: checkIns.map((c) => ({ date: c.local_date, at: iso(c.at)!, temperature: c.temperature, symptoms: JSON.parse(c.symptoms) as string[] })),
+      checkIns: checkIns.map((c) => ({ date: c.date, at: iso(c.at)!, temperature: c.temperature, symptoms: c.symptoms })),
       authorityRecords: facts.map((f) => ({ kind: f.kind, value: f.value, detail: JSON.parse(f.detail) as unknown, occurredAt: iso(f.occurred_at)!, source: f.source, recordedAt: iso(f.recorded_at)! })),
       travelRecords: travel.map((t) => ({ source: t.source, region: t.region_code, country: t.country_code, arrival: iso(t.arrival)!, departure: iso(t.departure)!, carrierRef: t.carrier_ref })),
       decisions: decisions.map((d) => ({ decidedAt: iso(d.decided_at)!, colour: d.colour, mark: d.mark, ruleSet: `${d.rule_set_region}@${d.rule_set_version}`, cause: d.cause, greenOn: iso(d.green_on) })),
-      appeals: appeals.map((a) => ({ createdAt: iso(a.created_at)!, colour: a.colour, message: this.ctx.cipher.decrypt(a.message, appealMessageContext(a.id)), status: a.status, response: a.response, resolvedAt: iso(a.resolved_at) })),
+      appeals: appeals.map((a) => ({ createdAt: iso(a.created_at)!, colour: a.colour, message: a.message, status: a.status, response: a.response, resolvedAt: iso(a.resolved_at) })),
       scans: scans.map((c) => ({ at: iso(c.scanned_at)!, venueId: c.venue_id, method: c.method, colour: c.colour, admitted: c.admitted === 1 })),
     };
   }

@@ -22,12 +22,11 @@ export class RulesService {
    * shipped, publishes a new version with the replacement: in the open, in the set's history.
    */
   async ensureDefault(): Promise<void> {
-    const row = await this.ctx.store.db.selectFrom('rule_sets').select('body').where('region', '=', NATIONAL_REGION).orderBy('version', 'desc').limit(1).executeTakeFirst();
-    if (!row) {
+    const current = await this.ctx.stores.rules.latest(NATIONAL_REGION);
+    if (!current) {
       await this.store({ region: NATIONAL_REGION, rules: DEFAULT_RULES });
       return;
     }
-    const current = JSON.parse(row.body) as RuleSet;
     let changed = false;
     const rules = current.rules.map((rule) => {
       const upgrade = SUPERSEDED_DEFAULT_RULES.find((u) => isDeepStrictEqual(u.replaced, rule));
@@ -53,8 +52,7 @@ export class RulesService {
   async candidate(input: unknown): Promise<RuleSet> {
     this.check(input);
     const { region, rules } = input as { region: string; rules: Rule[] };
-    const latest = await this.ctx.store.db.selectFrom('rule_sets').select((eb) => eb.fn.max('version').as('v')).where('region', '=', region).executeTakeFirst();
-    return { region, version: Number(latest?.v ?? 0) + 1, publishedAt: this.ctx.clock.now().toISOString(), rules };
+    return { region, version: (await this.ctx.stores.rules.latestVersion(region)) + 1, publishedAt: this.ctx.clock.now().toISOString(), rules };
   }
 
   private check(input: unknown): void {
@@ -65,31 +63,19 @@ export class RulesService {
   }
 
   private async store(input: { region: string; rules: Rule[] }): Promise<RuleSet> {
-    const now = this.ctx.clock.now();
-    return this.ctx.store.db.transaction().execute(async (trx) => {
-      const latest = await trx.selectFrom('rule_sets').select((eb) => eb.fn.max('version').as('v')).where('region', '=', input.region).executeTakeFirst();
-      const ruleSet: RuleSet = { region: input.region, version: Number(latest?.v ?? 0) + 1, publishedAt: now.toISOString(), rules: input.rules };
-      await trx.insertInto('rule_sets').values({ region: ruleSet.region, version: ruleSet.version, published_at: now.getTime(), body: JSON.stringify(ruleSet) }).execute();
-      return ruleSet;
-    });
+    return this.ctx.stores.rules.publish(input, this.ctx.clock.now());
   }
 
   /** The newest version of every region's rule set. */
   async current(): Promise<RuleSet[]> {
-    const rows = await this.ctx.store.db
-      .selectFrom('rule_sets as r')
-      .select('r.body')
-      .where(({ eb, selectFrom }) => eb('r.version', '=', selectFrom('rule_sets as n').select((e) => e.fn.max('n.version').as('v')).whereRef('n.region', '=', 'r.region')))
-      .orderBy('r.region')
-      .execute();
-    return rows.map((r) => JSON.parse(r.body) as RuleSet);
+    return this.ctx.stores.rules.current();
   }
 
   /** Every published version of a region's rule set, newest first. */
   async history(region: string): Promise<RuleSet[]> {
-    const rows = await this.ctx.store.db.selectFrom('rule_sets').select('body').where('region', '=', region).orderBy('version', 'desc').execute();
-    if (rows.length === 0) throw new NotFoundError(`rule set for region ${region}`);
-    return rows.map((r) => JSON.parse(r.body) as RuleSet);
+    const versions = await this.ctx.stores.rules.history(region);
+    if (versions.length === 0) throw new NotFoundError(`rule set for region ${region}`);
+    return versions;
   }
 
   /** The evaluator for a resident living in `region`. */
@@ -97,9 +83,9 @@ export class RulesService {
     for (const candidate of [...regionAncestors(region), NATIONAL_REGION]) {
       const cached = this.#evaluators.get(candidate);
       if (cached) return cached;
-      const row = await this.ctx.store.db.selectFrom('rule_sets').select('body').where('region', '=', candidate).orderBy('version', 'desc').limit(1).executeTakeFirst();
-      if (row) {
-        const evaluator = new RuleEvaluator(JSON.parse(row.body) as RuleSet, this.ctx.settings.timeZone);
+      const ruleSet = await this.ctx.stores.rules.latest(candidate);
+      if (ruleSet) {
+        const evaluator = new RuleEvaluator(ruleSet, this.ctx.settings.timeZone);
         this.#evaluators.set(candidate, evaluator);
         return evaluator;
       }

@@ -32,7 +32,7 @@ export class ScheduledJobs {
   }
 
   async purge(): Promise<{ scans: number; checkIns: number }> {
-    const deleted = await this.services.checkpoints.purge(this.retentionDays);
+    const deleted = await this.services.scans.purge(this.retentionDays);
     this.logger.info({ ...deleted, retentionDays: this.retentionDays }, 'retention purge');
     return deleted;
   }

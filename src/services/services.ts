@@ -1,25 +1,28 @@
+import type { Logger } from 'pino';
+import type { Clock } from '../domain/clock.js';
+import type { Engine } from '../store/database.js';
 import { AppealsService } from './appeals-service.js';
 import { AuditService } from './audit-service.js';
 import { AuthorityService } from './authority-service.js';
-import { CheckpointsService } from './checkpoints-service.js';
-import { TracingService } from './tracing-service.js';
 import { CheckInsService } from './check-ins-service.js';
 import { CodesService } from './codes-service.js';
-import type { ServiceContext } from './context.js';
+import type { ServiceContext, ServiceSettings } from './context.js';
 import { DeclarationsService } from './declarations-service.js';
 import { DecisionsService } from './decisions-service.js';
-import { KeysService } from './keys-service.js';
 import { IdentityReclaimsService } from './identity-reclaims-service.js';
+import { KeysService } from './keys-service.js';
 import { RegistrationService } from './registration-service.js';
 import { ResidentsService } from './residents-service.js';
 import { RulesService } from './rules-service.js';
+import { ScansService } from './scans-service.js';
 import { SignInService } from './sign-in-service.js';
 import { StaffService } from './staff-service.js';
 import { StatsService } from './stats-service.js';
+import { TracingService } from './tracing-service.js';
+import { VenuesService } from './venues-service.js';
 
-/** The use cases, wired to one context; what the HTTP layer and the CLI call. */
+/** The use cases, wired once to one context; what the HTTP layer and the CLI call. */
 export interface Services {
-  ctx: ServiceContext;
   residents: ResidentsService;
   registration: RegistrationService;
   reclaims: IdentityReclaimsService;
@@ -33,25 +36,29 @@ export interface Services {
   codes: CodesService;
   staff: StaffService;
   audit: AuditService;
-  checkpoints: CheckpointsService;
+  venues: VenuesService;
+  scans: ScansService;
   tracing: TracingService;
   appeals: AppealsService;
   stats: StatsService;
+  /** Whether the database answers, and which engine it is: for readiness, not for data. */
+  system: { engine: Engine; ping(): Promise<boolean> };
+  settings: Readonly<ServiceSettings>;
+  clock: Clock;
+  logger: Logger;
 }
 
 export function createServices(ctx: ServiceContext): Services {
-  const residents = new ResidentsService(ctx);
   const rules = new RulesService(ctx);
   const decisions = new DecisionsService(ctx, rules);
   const keys = new KeysService(ctx);
-  const authority = new AuthorityService(ctx, decisions);
   const audit = new AuditService(ctx);
-  const codes = new CodesService(ctx, residents, decisions, keys);
-  const checkpoints = new CheckpointsService(ctx, keys, codes, decisions, audit);
+  const residents = new ResidentsService(ctx);
+  const authority = new AuthorityService(ctx, decisions);
+  const venues = new VenuesService(ctx, keys);
   const signIn = new SignInService(ctx);
   const reclaims = new IdentityReclaimsService(ctx, audit);
   return {
-    ctx,
     residents,
     registration: new RegistrationService(ctx, residents, signIn, reclaims),
     reclaims,
@@ -62,12 +69,17 @@ export function createServices(ctx: ServiceContext): Services {
     authority,
     checkIns: new CheckInsService(ctx, decisions),
     keys,
-    codes,
+    codes: new CodesService(ctx, residents, decisions, keys),
     staff: new StaffService(ctx),
     audit,
-    checkpoints,
-    tracing: new TracingService(ctx, checkpoints, authority, audit),
-    appeals: new AppealsService(ctx, codes, audit),
+    venues,
+    scans: new ScansService(ctx, venues, keys, decisions, audit),
+    tracing: new TracingService(ctx, venues, authority, audit),
+    appeals: new AppealsService(ctx, decisions, audit),
     stats: new StatsService(ctx),
+    system: { engine: ctx.store.engine, ping: () => ctx.store.ping() },
+    settings: ctx.settings,
+    clock: ctx.clock,
+    logger: ctx.logger,
   };
 }

@@ -2,8 +2,6 @@ import { randomInt, timingSafeEqual } from 'node:crypto';
 import { jwtVerify, SignJWT, errors as joseErrors } from 'jose';
 import { InvalidInputError } from '../domain/field-errors.js';
 import { checkMobileNumber } from '../domain/phone.js';
-import { ResidentsStore } from '../store/residents-store.js';
-import { SignInStore } from '../store/sign-in-store.js';
 import type { ServiceContext } from './context.js';
 import { SMS_TEXTS } from './sms-texts.js';
 import { TooManyRequestsError, UnauthenticatedError } from './service-errors.js';
@@ -31,12 +29,15 @@ export interface Session {
 }
 
 export class SignInService {
-  private readonly codes: SignInStore;
-  private readonly residents: ResidentsStore;
 
-  constructor(private readonly ctx: ServiceContext) {
-    this.codes = new SignInStore(ctx.store.db);
-    this.residents = new ResidentsStore(ctx.store.db, ctx.cipher);
+  constructor(private readonly ctx: ServiceContext) {}
+
+  private get codes() {
+    return this.ctx.stores.signIn;
+  }
+
+  private get residents() {
+    return this.ctx.stores.residents;
   }
 
   /**
@@ -165,6 +166,15 @@ export class SignInService {
       .setExpirationTime(Math.floor(expiresAt / 1000))
       .sign(this.ctx.sessionKey);
     return { token, residentId, expiresAt: new Date(expiresAt).toISOString() };
+  }
+
+  /**
+   * The last message sent to a phone. Development mode only: the demo has no SMS gateway, and the
+   * app shows what would have arrived; the route that calls this does not exist in production.
+   */
+  async lastMessageTo(phoneText: string): Promise<string | null> {
+    const [message] = await this.ctx.stores.outbox.list(1, this.phone(phoneText));
+    return message?.body ?? null;
   }
 
   /** A phone as typed, checked and in E.164; the field is named when it is not a mobile number. */

@@ -19,20 +19,12 @@ export class StaffService {
   async create(name: string, role: StaffRole): Promise<StaffMember & { token: string }> {
     const id = this.ctx.newId();
     const token = `hcs_${randomBytes(32).toString('base64url')}`;
-    await this.ctx.store.db
-      .insertInto('staff_tokens')
-      .values({ id, name, role, token_digest: this.ctx.cipher.secretDigest('staff-token', token), created_at: this.ctx.clock.now().getTime(), revoked_at: null })
-      .execute();
+    await this.ctx.stores.staff.insert({ id, name, role, tokenDigest: this.ctx.cipher.secretDigest('staff-token', token), now: this.ctx.clock.now().getTime() });
     return { id, name, role, token };
   }
 
   async authenticate(token: string, roles: readonly StaffRole[]): Promise<StaffMember> {
-    const row = await this.ctx.store.db
-      .selectFrom('staff_tokens')
-      .select(['id', 'name', 'role'])
-      .where('token_digest', '=', this.ctx.cipher.secretDigest('staff-token', token))
-      .where('revoked_at', 'is', null)
-      .executeTakeFirst();
+    const row = await this.ctx.stores.staff.byTokenDigest(this.ctx.cipher.secretDigest('staff-token', token));
     if (!row) throw new UnauthenticatedError('the staff credential is not valid');
     if (!(roles as readonly string[]).includes(row.role)) throw new ForbiddenError(`this needs the ${roles.join(' or ')} role; the credential has ${row.role}`);
     return { id: row.id, name: row.name, role: row.role as StaffRole };

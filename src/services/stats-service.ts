@@ -1,4 +1,3 @@
-import { sql } from 'kysely';
 import { COLOURS, type Colour } from '../domain/colour.js';
 import { DAY_MS, HOUR_MS } from '../domain/clock.js';
 import { localDate } from '../domain/declaration.js';
@@ -29,21 +28,15 @@ export class StatsService {
   async dashboard(options: { region?: string; days?: number } = {}): Promise<Dashboard> {
     const now = this.ctx.clock.now();
     const tz = this.ctx.settings.timeZone;
-    const db = this.ctx.store.db;
+    const stats = this.ctx.stores.stats;
     const days = options.days ?? 14;
     // A city or province code stands for everything under it: 330100 → 3301, 330000 → 33.
     const regionPrefix = (options.region ?? '').replace(/(00)+$/, '');
 
-    const current = await db
-      .selectFrom('resident_status')
-      .innerJoin('residents', 'residents.id', 'resident_status.resident_id')
-      .select(['residents.address_region as region', 'resident_status.colour as colour', (eb) => eb.fn.countAll<number>().as('n')])
-      .groupBy(['residents.address_region', 'resident_status.colour'])
-      .execute();
     const byRegion = new Map<string, Counts>();
-    for (const row of current) {
+    for (const row of await stats.coloursByRegion()) {
       const counts = byRegion.get(row.region) ?? zero();
-      counts[row.colour as Colour] += Number(row.n);
+      counts[row.colour as Colour] += row.n;
       byRegion.set(row.region, counts);
     }
 
@@ -52,44 +45,22 @@ export class StatsService {
     for (let back = days - 1; back >= 0; back--) {
       const date = localDate(new Date(now.getTime() - back * DAY_MS), tz);
       const end = back === 0 ? now.getTime() : localInstant(localDate(new Date(now.getTime() - (back - 1) * DAY_MS), tz), 0, tz);
-      const rows = await db
-        .selectFrom('decisions as d')
-        .innerJoin('residents as r', 'r.id', 'd.resident_id')
-        .select(['d.colour', (eb) => eb.fn.countAll<number>().as('n')])
-        .where('r.address_region', 'like', `${regionPrefix}%`)
-        .where('d.seq', '=', (eb) => eb.selectFrom('decisions as d2').select((e) => e.fn.max('d2.seq').as('m')).whereRef('d2.resident_id', '=', 'd.resident_id').where('d2.decided_at', '<=', end))
-        .groupBy('d.colour')
-        .execute();
       const counts = zero();
-      for (const r of rows) counts[r.colour as Colour] += Number(r.n);
+      for (const r of await stats.coloursAt(end, regionPrefix)) counts[r.colour as Colour] += r.n;
       colourHistory.push({ date, counts });
     }
 
     const hourStart = Math.floor(now.getTime() / HOUR_MS) * HOUR_MS;
-    const scanRows = await db
-      .selectFrom('scans')
-      .select([sql<number>`(scanned_at / ${sql.lit(HOUR_MS)})`.as('h'), (eb) => eb.fn.countAll<number>().as('n'), (eb) => eb.fn.sum<number>('admitted').as('a')])
-      .where('scanned_at', '>=', hourStart - 23 * HOUR_MS)
-      .where('scanned_at', '<=', now.getTime())
-      .groupBy(sql`(scanned_at / ${sql.lit(HOUR_MS)})`)
-      .execute();
-    const perHour = new Map(scanRows.map((r) => [Math.floor(Number(r.h)), r]));
+    const perHour = await stats.scansPerHour(hourStart - 23 * HOUR_MS, now.getTime());
     const scansPerHour = Array.from({ length: 24 }, (_, i) => {
       const start = hourStart - (23 - i) * HOUR_MS;
       const row = perHour.get(start / HOUR_MS);
-      return { hour: new Date(start).toISOString(), scans: Number(row?.n ?? 0), admitted: Number(row?.a ?? 0) };
+      return { hour: new Date(start).toISOString(), scans: row?.scans ?? 0, admitted: row?.admitted ?? 0 };
     });
 
-    const ending = await db
-      .selectFrom('resident_status')
-      .select('green_on')
-      .where('colour', '!=', 'green')
-      .where('green_on', '>', now.getTime())
-      .where('green_on', '<=', now.getTime() + days * DAY_MS)
-      .execute();
     const endingByDate = new Map<string, number>();
-    for (const r of ending) {
-      const date = localDate(new Date(r.green_on!), tz);
+    for (const greenOn of await stats.quarantineEnds(now.getTime(), now.getTime() + days * DAY_MS)) {
+      const date = localDate(new Date(greenOn), tz);
       endingByDate.set(date, (endingByDate.get(date) ?? 0) + 1);
     }
     const quarantinesEnding = Array.from({ length: days }, (_, i) => {

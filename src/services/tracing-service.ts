@@ -1,15 +1,15 @@
 import { createHash } from 'node:crypto';
 import { DAY_MS, MINUTE_MS } from '../domain/clock.js';
+import type { Colour } from '../domain/colour.js';
 import { localDate } from '../domain/declaration.js';
 import { FieldErrorCollector, InvalidInputError } from '../domain/field-errors.js';
 import { checkIdentity } from '../domain/identity/identity-document.js';
 import { checkMobileNumber } from '../domain/phone.js';
 import { maskName } from '../domain/masking.js';
 import type { VenueType } from '../domain/venue.js';
-import { ResidentsStore } from '../store/residents-store.js';
 import type { AuditService } from './audit-service.js';
 import type { AuthorityService } from './authority-service.js';
-import type { CheckpointsService } from './checkpoints-service.js';
+import type { VenuesService } from './venues-service.js';
 import type { ServiceContext } from './context.js';
 import { SMS_TEXTS } from './sms-texts.js';
 import { ConflictError, NotFoundError } from './service-errors.js';
@@ -77,7 +77,7 @@ interface Visit {
 export class TracingService {
   constructor(
     private readonly ctx: ServiceContext,
-    private readonly checkpoints: CheckpointsService,
+    private readonly venues: VenuesService,
     private readonly authority: AuthorityService,
     private readonly audit: AuditService,
   ) {}
@@ -91,7 +91,7 @@ export class TracingService {
     if (!Number.isNaN(from) && !Number.isNaN(to) && (to <= from || to - from > 28 * DAY_MS)) errors.add('to', 'must be after from, at most 28 days later');
     errors.throwIfAny();
     const { purpose } = await this.audit.requireGrant(staff, input.grantId, 'trace', input.caseResidentId);
-    const residents = new ResidentsStore(this.ctx.store.db, this.ctx.cipher);
+    const residents = this.ctx.stores.residents;
     if (!(await residents.findById(input.caseResidentId))) throw new NotFoundError('resident');
 
     const venues = this.venueLookup();
@@ -125,10 +125,7 @@ export class TracingService {
       caseVisits: await Promise.all(caseVisits.map(async (v) => ({ venueId: v.venueId, venue: await venueName(v.venueId), at: new Date(v.at).toISOString() }))),
       contacts: [...(await describe('close', direct)), ...(await describe('secondary', secondary))],
     };
-    await this.ctx.store.db
-      .insertInto('traces')
-      .values({ id: trace.id, case_resident_id: trace.caseResidentId, window_from: from, window_to: to, opened_by: staff.id, grant_id: input.grantId, purpose, status: 'open', result: JSON.stringify(trace), created_at: this.ctx.clock.now().getTime(), confirmed_at: null })
-      .execute();
+    await this.ctx.stores.traces.insert({ id: trace.id, case_resident_id: trace.caseResidentId, window_from: from, window_to: to, opened_by: staff.id, grant_id: input.grantId, purpose, status: 'open', result: JSON.stringify(trace), created_at: this.ctx.clock.now().getTime(), confirmed_at: null });
     await this.audit.appendBy(staff, 'open-trace', purpose, input.caseResidentId, { traceId: trace.id, grantId: input.grantId, contacts: trace.contacts.length });
     return trace;
   }
@@ -147,7 +144,7 @@ export class TracingService {
       await this.audit.appendBy(staff, 'find-resident-refused', 'look-up without a valid read-personal grant', null, { grantId: input.grantId, by });
       throw error;
     }
-    const residents = new ResidentsStore(this.ctx.store.db, this.ctx.cipher);
+    const residents = this.ctx.stores.residents;
     let residentId: string | undefined;
     try {
       if (input.phone !== undefined) {
@@ -170,13 +167,12 @@ export class TracingService {
     }
     await this.audit.appendBy(staff, 'find-resident', grant.purpose, residentId, { grantId: input.grantId, by, outcome: 'found' });
     const names = await residents.names([residentId]);
-    const status = await this.ctx.store.db.selectFrom('resident_status').select('colour').where('resident_id', '=', residentId).executeTakeFirst();
-    return { residentId, maskedName: maskName(names.get(residentId) ?? ''), colour: status?.colour ?? null };
+    return { residentId, maskedName: maskName(names.get(residentId) ?? ''), colour: await this.ctx.stores.decisions.colourOf(residentId) };
   }
 
   /** A trace, to a reader holding a live trace grant that covers its case; every read is audited under that grant. */
   async get(staff: StaffMember, id: string, grantId?: string): Promise<Trace> {
-    const row = await this.ctx.store.db.selectFrom('traces').selectAll().where('id', '=', id).executeTakeFirst();
+    const row = await this.ctx.stores.traces.findById(id);
     if (!row) throw new NotFoundError('trace');
     let grant: { id: string; purpose: string };
     try {
@@ -191,33 +187,35 @@ export class TracingService {
 
   /** Confirms the contacts: they get close- or secondary-contact facts, are re-decided, and told if their colour changed. */
   async confirm(staff: StaffMember, id: string): Promise<{ contacts: number; colourChanges: number; notified: number }> {
-    const row = await this.ctx.store.db.selectFrom('traces').selectAll().where('id', '=', id).executeTakeFirst();
+    const row = await this.ctx.stores.traces.findById(id);
     if (!row) throw new NotFoundError('trace');
     if (row.status === 'confirmed') throw new ConflictError('this trace is already confirmed');
     const trace = JSON.parse(row.result) as Trace;
     const now = this.ctx.clock.now().getTime();
-    const before = new Map<string, string>();
     const ids = trace.contacts.map((c) => c.residentId);
-    for (const r of ids.length ? await this.ctx.store.db.selectFrom('resident_status').select(['resident_id', 'colour']).where('resident_id', 'in', ids).execute() : []) before.set(r.resident_id, r.colour);
-    for (const contact of trace.contacts) {
-      const factId = createHash('sha256').update(`trace:${id}:${contact.residentId}`).digest('base64url');
-      await this.ctx.store.db
-        .insertInto('authority_facts')
-        .values({ id: factId, resident_id: contact.residentId, kind: 'contact', value: contact.level, detail: JSON.stringify({ traceId: id }), occurred_at: Date.parse(contact.firstContactAt), source: 'trace', recorded_at: now })
-        .onConflict((oc) => oc.column('id').doNothing())
-        .execute();
-    }
-    await this.ctx.store.db.updateTable('traces').set({ status: 'confirmed', confirmed_at: now }).where('id', '=', id).execute();
-    const decisions = await this.authority.redecideAll(ids, `trace ${id}`);
-    const residents = new ResidentsStore(this.ctx.store.db, this.ctx.cipher);
+    const before = await this.ctx.stores.decisions.statusOf(ids);
+    const cause = `trace ${id}`;
+    // The contact facts, the trace's confirmation and the queue for re-decision: one unit of work.
+    await this.ctx.store.transaction(async (trx) => {
+      const records = this.ctx.stores.authorityRecords.withTransaction(trx);
+      for (const contact of trace.contacts) {
+        const factId = createHash('sha256').update(`trace:${id}:${contact.residentId}`).digest('base64url');
+        await records.insertFact({ id: factId, resident_id: contact.residentId, kind: 'contact', value: contact.level, detail: JSON.stringify({ traceId: id }), occurred_at: Date.parse(contact.firstContactAt), source: 'trace', recorded_at: now }, { ifAbsent: true });
+      }
+      if (!(await this.ctx.stores.traces.withTransaction(trx).confirm(id, now))) throw new ConflictError('this trace was confirmed a moment ago');
+      await this.ctx.stores.redecisions.withTransaction(trx).enqueue(ids, cause, now);
+    });
+    await this.authority.redecideQueued(ids);
+    const after = await this.ctx.stores.decisions.statusOf(ids);
+    const residents = this.ctx.stores.residents;
     let notified = 0;
     let colourChanges = 0;
-    for (const [residentId, decision] of decisions) {
-      if (before.get(residentId) === decision.colour) continue;
+    for (const [residentId, decision] of after) {
+      if (before.get(residentId)?.colour === decision.colour) continue;
       colourChanges += 1;
       const r = await residents.findById(residentId);
       if (r?.phone) {
-        await this.ctx.sms.send(r.phone, SMS_TEXTS.colourChanged(decision.colour));
+        await this.ctx.sms.send(r.phone, SMS_TEXTS.colourChanged(decision.colour as Colour));
         notified += 1;
       }
     }
@@ -226,15 +224,7 @@ export class TracingService {
   }
 
   private async visitsOf(residentIds: string[], from: number, to: number): Promise<Visit[]> {
-    const rows = await this.ctx.store.db
-      .selectFrom('scans')
-      .select(['resident_id', 'venue_id', 'scanned_at'])
-      .where('resident_id', 'in', residentIds)
-      .where('scanned_at', '>=', from)
-      .where('scanned_at', '<=', to)
-      .orderBy('scanned_at')
-      .execute();
-    return rows.map((r) => ({ residentId: r.resident_id!, venueId: r.venue_id, at: r.scanned_at }));
+    return this.ctx.stores.scans.visitsOf(residentIds, from, to);
   }
 
   /**
@@ -248,28 +238,21 @@ export class TracingService {
     for (const v of visits) byVenue.set(v.venueId, [...(byVenue.get(v.venueId) ?? []), v]);
     for (const [venueId, atVenue] of byVenue) {
       const { window } = await venues(venueId);
-      const others = await this.ctx.store.db
-        .selectFrom('scans')
-        .select(['resident_id', 'scanned_at'])
-        .where('venue_id', '=', venueId)
-        .where('scanned_at', '>=', Math.min(...atVenue.map((v) => v.at)) - window)
-        .where('scanned_at', '<=', Math.max(...atVenue.map((v) => v.at)) + window)
-        .where('resident_id', 'is not', null)
-        .execute();
+      const others = await this.ctx.stores.scans.atVenue(venueId, Math.min(...atVenue.map((v) => v.at)) - window, Math.max(...atVenue.map((v) => v.at)) + window);
       for (const visit of atVenue) {
         for (const o of others) {
-          const apart = Math.abs(o.scanned_at - visit.at);
-          if (apart > window || exclude.has(o.resident_id!)) continue;
+          const apart = Math.abs(o.at - visit.at);
+          if (apart > window || exclude.has(o.residentId)) continue;
           const evidence: ContactEvidence = {
             kind: 'same-venue',
             venueId,
             caseAt: new Date(visit.at).toISOString(),
-            contactAt: new Date(o.scanned_at).toISOString(),
+            contactAt: new Date(o.at).toISOString(),
             minutesApart: Math.round(apart / MINUTE_MS),
             overlapMinutes: Math.round((window - apart) / MINUTE_MS),
             ...(via ? { via: visit.residentId } : {}),
           };
-          addContact(found, o.resident_id!, Math.max(o.scanned_at, visit.at), [evidence]);
+          addContact(found, o.residentId, Math.max(o.at, visit.at), [evidence]);
         }
       }
     }
@@ -284,11 +267,11 @@ export class TracingService {
     const venues = new Map<string, Promise<{ name: string; window: number }>>();
     const windows = new Map<VenueType, Promise<number>>();
     const windowOf = (type: VenueType) => {
-      if (!windows.has(type)) windows.set(type, this.checkpoints.policy(type).then((p) => p.overlapMinutes * MINUTE_MS));
+      if (!windows.has(type)) windows.set(type, this.venues.policy(type).then((p) => p.overlapMinutes * MINUTE_MS));
       return windows.get(type)!;
     };
     return (id) => {
-      if (!venues.has(id)) venues.set(id, this.checkpoints.venue(id).then(async (v) => ({ name: v.name, window: await windowOf(v.type) })));
+      if (!venues.has(id)) venues.set(id, this.venues.venue(id).then(async (v) => ({ name: v.name, window: await windowOf(v.type) })));
       return venues.get(id)!;
     };
   }
@@ -296,24 +279,10 @@ export class TracingService {
   /** Residents on the same train or flight as the case, on the same day. */
   private async coTravellers(caseId: string, from: number, to: number): Promise<Contacts> {
     const found: Contacts = new Map();
-    const trips = await this.ctx.store.db
-      .selectFrom('travel_records')
-      .selectAll()
-      .where('resident_id', '=', caseId)
-      .where('carrier_ref', 'is not', null)
-      .where('arrival', '<=', to)
-      .where('departure', '>=', from)
-      .execute();
+    const trips = await this.ctx.stores.authorityRecords.tripsOf(caseId, from, to);
     for (const trip of trips) {
       const day = localDate(new Date(trip.arrival), this.ctx.settings.timeZone);
-      const others = await this.ctx.store.db
-        .selectFrom('travel_records')
-        .select(['resident_id', 'arrival'])
-        .where('carrier_ref', '=', trip.carrier_ref)
-        .where('arrival', '>=', trip.arrival - DAY_MS)
-        .where('arrival', '<=', trip.arrival + DAY_MS)
-        .where('resident_id', '!=', caseId)
-        .execute();
+      const others = await this.ctx.stores.authorityRecords.fellowTravellers(trip.carrier_ref!, trip.arrival - DAY_MS, trip.arrival + DAY_MS, caseId);
       for (const o of others) {
         if (localDate(new Date(o.arrival), this.ctx.settings.timeZone) !== day) continue;
         addContact(found, o.resident_id, trip.arrival, [{ kind: 'same-carrier', carrierRef: trip.carrier_ref!, date: day }]);

@@ -3,7 +3,7 @@ import { dirname } from 'node:path';
 import BetterSqlite3 from 'better-sqlite3';
 import { Kysely, PostgresDialect, SqliteDialect, sql, type Transaction } from 'kysely';
 import pg from 'pg';
-import type { DatabaseConfig } from '../config.js';
+import type { DatabaseConfig, DatabaseTimeouts } from '../config.js';
 import type { Database } from './schema.js';
 
 export type Engine = 'sqlite' | 'postgres';
@@ -17,6 +17,8 @@ export interface Store {
    * transaction on its single connection alone.
    */
   lock(trx: Transaction<Database>, name: string): Promise<void>;
+  /** Runs `work` in one transaction: all of it is stored, or none. */
+  transaction<T>(work: (trx: Transaction<Database>) => Promise<T>): Promise<T>;
   /** Is the database answering? For /readyz. */
   ping(): Promise<boolean>;
   close(): Promise<void>;
@@ -29,19 +31,6 @@ export interface OpenOptions {
   timeouts?: Partial<DatabaseTimeouts>;
   /** Told of connection errors that no query was waiting for (a dropped idle or busy client). */
   onConnectionError?: (error: Error) => void;
-}
-
-/**
- * How long to wait on the database before giving up. Without bounds a database that accepts
- * connections but never answers holds every request open; with them each fails fast with 503.
- */
-export interface DatabaseTimeouts {
-  /** Connecting, and waiting for a pooled connection. */
-  connectMs: number;
-  /** One statement, enforced by the server and, should the server not answer at all, by the client. */
-  statementMs: number;
-  /** The readiness probe: /readyz answers within this, whatever the database does. */
-  pingMs: number;
 }
 
 export const DEFAULT_DATABASE_TIMEOUTS: DatabaseTimeouts = { connectMs: 3000, statementMs: 10_000, pingMs: 800 };
@@ -88,6 +77,7 @@ export async function openStore(config: DatabaseConfig, options: OpenOptions = {
       db,
       engine: 'sqlite',
       lock: (trx, name) => lockIn('sqlite', trx, name),
+      transaction: (work) => db.transaction().execute(work),
       ping: () => ping(db, timeouts.pingMs),
       close: () => db.destroy(),
     };
@@ -125,6 +115,7 @@ export async function openStore(config: DatabaseConfig, options: OpenOptions = {
     db,
     engine: 'postgres',
     lock: (trx, name) => lockIn('postgres', trx, name),
+    transaction: (work) => db.transaction().execute(work),
     ping: () => ping(db, timeouts.pingMs),
     close: () => db.destroy(),
   };

@@ -14,6 +14,10 @@ type Db = Kysely<Database> | Transaction<Database>;
 export class DeclarationsStore {
   constructor(private readonly db: Db) {}
 
+  withTransaction(trx: Transaction<Database>): DeclarationsStore {
+    return new DeclarationsStore(trx);
+  }
+
   /** Writes the declaration and its stays; call inside a transaction so a failure leaves neither. */
   async insert(declaration: StoredDeclaration, newId: () => string): Promise<void> {
     await this.db

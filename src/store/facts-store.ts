@@ -1,4 +1,4 @@
-import type { Kysely } from 'kysely';
+import type { Kysely, Transaction } from 'kysely';
 import { DAY_MS } from '../domain/clock.js';
 import type { Contact } from '../domain/declaration.js';
 import { FACT_HORIZON_DAYS, type ResidentFacts, type RiskAreaFact, type RiskLevel, type Source } from '../domain/facts.js';
@@ -18,6 +18,10 @@ function chunks<T>(list: T[]): T[][] {
  */
 export class FactsStore {
   constructor(private readonly db: Kysely<Database>) {}
+
+  withTransaction(trx: Transaction<Database>): FactsStore {
+    return new FactsStore(trx);
+  }
 
   async riskAreas(now: number): Promise<RiskAreaFact[]> {
     const since = now - 2 * FACT_HORIZON_DAYS * DAY_MS;

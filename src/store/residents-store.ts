@@ -199,6 +199,11 @@ export class ResidentsStore {
     return Number(result.numDeletedRows);
   }
 
+  /** Residents whose home region starts with `prefix`, by id: who a regional rule set governs. */
+  async regionsUnder(prefix: string, limit: number): Promise<{ id: string; address_region: string }[]> {
+    return this.db.selectFrom('residents').select(['id', 'address_region']).where('address_region', 'like', `${prefix}%`).orderBy('id').limit(limit).execute();
+  }
+
   /** Some resident's id, if there is any resident at all. */
   async anyId(): Promise<string | undefined> {
     return (await this.db.selectFrom('residents').select('id').limit(1).executeTakeFirst())?.id;

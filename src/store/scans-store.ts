@@ -1,4 +1,4 @@
-import { sql, type Kysely } from 'kysely';
+import { sql, type Kysely, type Transaction } from 'kysely';
 import { DAY_MS } from '../domain/clock.js';
 import { lockIn, type Engine } from './database.js';
 import type { Database, ScansTable } from './schema.js';
@@ -70,6 +70,40 @@ export class ScansStore {
       on conflict do nothing
       returning id, scanned_at`.execute(db);
     return new Set(result.rows.map(scanKey));
+  }
+
+  withTransaction(trx: Transaction<Database>): ScansStore {
+    return new ScansStore(trx, this.engine);
+  }
+
+  /** A resident's scans and visits, oldest first: what their data export shows. */
+  async ofResident(residentId: string): Promise<Pick<ScanRow, 'scanned_at' | 'venue_id' | 'method' | 'colour' | 'admitted'>[]> {
+    return this.db.selectFrom('scans').select(['scanned_at', 'venue_id', 'method', 'colour', 'admitted']).where('resident_id', '=', residentId).orderBy('scanned_at').execute();
+  }
+
+  /**
+   * Where residents went: scans carry no foreign key (the table is partitioned by day), so deleting
+   * an account deletes these explicitly.
+   */
+  async deleteOfResidents(ids: string[]): Promise<void> {
+    if (ids.length > 0) await this.db.deleteFrom('scans').where('resident_id', 'in', ids).execute();
+  }
+
+  /** Residents' scans within [from, to], in time order. */
+  async visitsOf(residentIds: string[], from: number, to: number): Promise<{ residentId: string; venueId: string; at: number }[]> {
+    const rows = await this.db.selectFrom('scans').select(['resident_id', 'venue_id', 'scanned_at']).where('resident_id', 'in', residentIds).where('scanned_at', '>=', from).where('scanned_at', '<=', to).orderBy('scanned_at').execute();
+    return rows.map((r) => ({ residentId: r.resident_id!, venueId: r.venue_id, at: r.scanned_at }));
+  }
+
+  /** Everyone scanned at a venue within [from, to]: the (venue, time) index serves it. */
+  async atVenue(venueId: string, from: number, to: number): Promise<{ residentId: string; at: number }[]> {
+    const rows = await this.db.selectFrom('scans').select(['resident_id', 'scanned_at']).where('venue_id', '=', venueId).where('scanned_at', '>=', from).where('scanned_at', '<=', to).where('resident_id', 'is not', null).execute();
+    return rows.map((r) => ({ residentId: r.resident_id!, at: r.scanned_at }));
+  }
+
+  /** On PostgreSQL, gives the days from `from` to `to` their partitions; nothing to do on SQLite. */
+  async prepareDays(from: number, to: number): Promise<void> {
+    if (this.engine === 'postgres') await new ScanPartitions(this.db).ensure(from, to);
   }
 
   /** Deletes what is older than `cutoff`; on PostgreSQL whole past days go by dropping their partition. */

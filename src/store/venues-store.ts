@@ -1,5 +1,7 @@
 import type { Kysely, Selectable } from 'kysely';
+import type { Colour } from '../domain/colour.js';
 import type { DeviceContact } from '../domain/device-contact.js';
+import type { EntryPolicy } from '../domain/entry-policy.js';
 import type { Venue, VenueType } from '../domain/venue.js';
 import type { Database, VenuesTable } from './schema.js';
 
@@ -63,6 +65,17 @@ export class VenuesStore {
       .set({ last_contact_at: contact.last, contact_run_started_at: contact.runStart, contact_before_run_at: contact.beforeRun })
       .where('id', '=', deviceId)
       .execute();
+  }
+
+  /** A venue type's entry policy, if the authority has set one. */
+  async policy(type: VenueType): Promise<EntryPolicy | undefined> {
+    const row = await this.db.selectFrom('entry_policies').selectAll().where('venue_type', '=', type).executeTakeFirst();
+    return row && { allowed: JSON.parse(row.allowed) as Colour[], overlapMinutes: row.overlap_minutes };
+  }
+
+  async setPolicy(type: string, policy: EntryPolicy, now: number): Promise<void> {
+    const values = { allowed: JSON.stringify(policy.allowed), overlap_minutes: policy.overlapMinutes, updated_at: now };
+    await this.db.insertInto('entry_policies').values({ venue_type: type, ...values }).onConflict((oc) => oc.column('venue_type').doUpdateSet(values)).execute();
   }
 
   /** The staff credential that operates a venue, or null where only the authority does. */

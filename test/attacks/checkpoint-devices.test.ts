@@ -1,7 +1,7 @@
 import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
 import { contactAt, DRAIN_GAP_MS, firstContact, MAX_DRAIN_MS } from '../../src/domain/device-contact.js';
-import { ID_LOOKUPS_PER_HOUR } from '../../src/services/checkpoints-service.js';
+import { ID_LOOKUPS_PER_HOUR } from '../../src/services/scans-service.js';
 import { describeOnEachEngine, type Harness } from '../support/harness.js';
 import { LIU_FANG, ZHANG_WEI } from '../support/people.js';
 import { registerVerified } from '../support/sign-in.js';
@@ -10,8 +10,8 @@ const bearer = (token: string) => ({ authorization: `Bearer ${token}` });
 const MINUTE = 60_000;
 
 async function gate(h: Harness) {
-  const venue = await h.services.checkpoints.registerVenue({ name: '武林广场地铁站', type: 'subway_station', region: '330105', address: '武林广场', latitude: 30.27, longitude: 120.16, operator: '杭州地铁' });
-  return (await h.services.checkpoints.registerDevice(venue.id, '1 号闸机')).token;
+  const venue = await h.services.venues.registerVenue({ name: '武林广场地铁站', type: 'subway_station', region: '330105', address: '武林广场', latitude: 30.27, longitude: 120.16, operator: '杭州地铁' });
+  return (await h.services.venues.registerDevice(venue.id, '1 号闸机')).token;
 }
 
 async function greenResident(h: Harness, person = ZHANG_WEI): Promise<string> {

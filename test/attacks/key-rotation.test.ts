@@ -14,7 +14,7 @@ const MINUTE = 60_000;
 
 /** A second process on the same database and data key: what `healthcode keys rotate` is to the server. */
 function cli(h: Harness) {
-  return createServices(createContext({ store: h.opened.store, clock: h.clock, dataKey: h.dataKey, logger: createLogger('silent'), settings: h.services.ctx.settings }));
+  return createServices(createContext({ store: h.opened.store, clock: h.clock, dataKey: h.dataKey, logger: createLogger('silent'), settings: h.ctx.settings }));
 }
 
 async function verifies(h: Harness, token: string, at = h.clock.now().getTime()) {
@@ -51,13 +51,13 @@ describeOnEachEngine('rotating a key while the server runs', (h) => {
 
   it('accepts an offline scan of a code signed before the rotation, uploaded hours later', async () => {
     const id = await zhang();
-    const venue = await h().services.checkpoints.registerVenue({ name: '武林广场地铁站', type: 'subway_station', region: '330105', address: '武林广场', latitude: 30.27, longitude: 120.16, operator: '杭州地铁' });
-    const device = await h().services.checkpoints.authenticateDevice((await h().services.checkpoints.registerDevice(venue.id, '1 号闸机')).token);
+    const venue = await h().services.venues.registerVenue({ name: '武林广场地铁站', type: 'subway_station', region: '330105', address: '武林广场', latitude: 30.27, longitude: 120.16, operator: '杭州地铁' });
+    const device = await h().services.venues.authenticateDevice((await h().services.venues.registerDevice(venue.id, '1 号闸机')).token);
     const shown = await h().services.codes.issue(id);
     const scannedAt = h().clock.now().toISOString();
     await cli(h()).keys.rotate('330110');
     h().clock.advance(6 * 60 * MINUTE);
-    const [outcome] = await h().services.checkpoints.recordScans(device, [{ scanId: 'offline-1', token: shown.token, scannedAt }], 'offline');
+    const [outcome] = await h().services.scans.recordScans(device, [{ scanId: 'offline-1', token: shown.token, scannedAt }], 'offline');
     assert.deepEqual([outcome?.status, outcome?.reason], ['stored', 'allowed']);
   });
 });

@@ -1,7 +1,6 @@
 import assert from 'node:assert/strict';
 import { it } from 'node:test';
 import { SIGN_IN_LIMITS } from '../../src/services/sign-in-service.js';
-import { OutboxStore } from '../../src/store/outbox-store.js';
 import { describeOnEachEngine } from '../support/harness.js';
 import { ZHANG_WEI } from '../support/people.js';
 import { lastCodeSentTo } from '../support/sign-in.js';
@@ -27,14 +26,14 @@ describeOnEachEngine('asking for a code, registered or not', (h) => {
   async function ask(phone: string) {
     const app = await h().app();
     const codesBefore = (await h().opened.store.db.selectFrom('sign_in_codes').select('id').execute()).length;
-    const sentBefore = (await new OutboxStore(h().opened.store.db, h().services.ctx.cipher).list(1000)).length;
+    const sentBefore = (await h().ctx.stores.outbox.list(1000)).length;
     const logsBefore = h().logs.length;
     const response = await app.inject({ method: 'POST', url: '/api/v1/sign-in/code', payload: { phone } });
     return {
       status: response.statusCode,
       body: response.body,
       codesStored: (await h().opened.store.db.selectFrom('sign_in_codes').select('id').execute()).length - codesBefore,
-      messagesSent: (await new OutboxStore(h().opened.store.db, h().services.ctx.cipher).list(1000)).length - sentBefore,
+      messagesSent: (await h().ctx.stores.outbox.list(1000)).length - sentBefore,
       logged: h()
         .logs.slice(logsBefore)
         .map((l) => (JSON.parse(l) as { msg: string }).msg)

@@ -7,7 +7,6 @@ import type { Browser, BrowserContext, Page } from 'playwright-core';
 import { DAY_MS, HOUR_MS } from '../../src/domain/clock.js';
 import { DEFAULT_RULES } from '../../src/domain/rules/default-rule-set.js';
 import { checkRegistration } from '../../src/domain/resident.js';
-import { OutboxStore } from '../../src/store/outbox-store.js';
 import { GRANDMA_ZHANG, LIU_FANG, OLIVER_BROWN, withCheck, ZHANG_WEI } from '../support/people.js';
 import { launchChromium, startWebServer, type WebServer } from '../support/web-server.js';
 
@@ -41,7 +40,7 @@ async function shoot(page: Page, screen: string, lang: Lang): Promise<void> {
 /** A resident signed in through the real sign-in service, as the app stores the session. */
 async function signedIn(server: WebServer, phone: string, e164: string) {
   await server.services.signIn.requestCode(phone);
-  const [sms] = await new OutboxStore(server.opened.store.db, server.services.ctx.cipher).list(1, e164);
+  const [sms] = await server.ctx.stores.outbox.list(1, e164);
   return server.services.signIn.verifyCode(phone, /\b(\d{6})\b/.exec(sms!.body)![1]!);
 }
 
@@ -77,11 +76,11 @@ describe('every screen, at phone size, in both languages', () => {
     // Liu was at the same mall as Zhang; a trace will find her.
     const liu = await s.residents.register(LIU_FANG);
     await signedIn(server, LIU_FANG.phone!, '+8615067891234');
-    const venue = await s.checkpoints.registerVenue({ name: '西溪印象城', type: 'mall', region: '330110', address: '余杭区五常大道 1 号', latitude: 30.27, longitude: 120.07, operator: '印象城商业管理' }, { ...staff.venue!, role: 'venue' });
+    const venue = await s.venues.registerVenue({ name: '西溪印象城', type: 'mall', region: '330110', address: '余杭区五常大道 1 号', latitude: 30.27, longitude: 120.07, operator: '印象城商业管理' }, { ...staff.venue!, role: 'venue' });
     venueId = venue.id;
-    await s.checkpoints.visit(zhang.id, venue.id, 'visit-zhang');
-    await s.checkpoints.visit(liu.id, venue.id, 'visit-liu');
-    deviceToken = (await s.checkpoints.registerDevice(venue.id, '北门 1 号闸机')).token;
+    await s.scans.visit(zhang.id, venue.id, 'visit-zhang');
+    await s.scans.visit(liu.id, venue.id, 'visit-liu');
+    deviceToken = (await s.venues.registerDevice(venue.id, '北门 1 号闸机')).token;
     const authority = { ...staff.authority!, role: 'authority' as const };
     const tracer = { ...staff.tracer!, role: 'tracer' as const };
     const grant = await s.audit.grant(authority, { staffId: tracer.id, scope: 'trace', purpose: '确诊病例 2026-0412 流调', residentId: zhang.id, hours: 24 });

@@ -3,7 +3,7 @@ import { it } from 'node:test';
 import fc from 'fast-check';
 import type { FastifyInstance } from 'fastify';
 import { MINUTE_MS } from '../../src/domain/clock.js';
-import { MAX_BATCH } from '../../src/services/checkpoints-service.js';
+import { MAX_BATCH } from '../../src/services/scans-service.js';
 import { describeOnEachEngine, type Harness } from '../support/harness.js';
 import { ZHANG_WEI } from '../support/people.js';
 import { lastCodeSentTo } from '../support/sign-in.js';
@@ -12,8 +12,8 @@ const bearer = (token: string) => ({ authorization: `Bearer ${token}` });
 
 async function checkpoint(h: Harness) {
   const app = await h.app();
-  const venue = await h.services.checkpoints.registerVenue({ name: '龙翔桥地铁站', type: 'subway_station', region: '330102', address: '延安路', latitude: 30.26, longitude: 120.17, operator: '杭州地铁' });
-  const { token: device } = await h.services.checkpoints.registerDevice(venue.id, 'C 口 2 号闸机');
+  const venue = await h.services.venues.registerVenue({ name: '龙翔桥地铁站', type: 'subway_station', region: '330102', address: '延安路', latitude: 30.26, longitude: 120.17, operator: '杭州地铁' });
+  const { token: device } = await h.services.venues.registerDevice(venue.id, 'C 口 2 号闸机');
   const zhang = await h.services.residents.register(ZHANG_WEI);
   const code = (await h.services.codes.issue(zhang.id)).token;
   return { app, venue, device, zhang, code };

@@ -1,7 +1,6 @@
 import assert from 'node:assert/strict';
 import { it } from 'node:test';
 import { DEFAULT_RULES } from '../../src/domain/rules/default-rule-set.js';
-import { OutboxStore } from '../../src/store/outbox-store.js';
 import { describeOnEachEngine, type Harness } from '../support/harness.js';
 import { LIU_FANG, ZHANG_WEI } from '../support/people.js';
 import { lastCodeSentTo, registerVerified } from '../support/sign-in.js';
@@ -67,7 +66,7 @@ describeOnEachEngine('appeals', (h) => {
     h().clock.advance(1000);
     const answered = await app.inject({ method: 'POST', url: `/api/v1/appeals/${appeal.id}/answer`, headers: bearer(authority.token), payload: { outcome: 'upheld', response: '停留期间已在风险期内，维持红码，请继续打卡。' } });
     assert.equal(answered.statusCode, 200, answered.body);
-    const [sms] = await new OutboxStore(h().opened.store.db, h().services.ctx.cipher).list(1, '+8613912345678');
+    const [sms] = await h().ctx.stores.outbox.list(1, '+8613912345678');
     assert.match(sms!.body, /申诉已有答复/);
     const mine = (await app.inject({ method: 'GET', url: `/api/v1/residents/${zhang.id}/appeals`, headers: zhang.auth })).json();
     assert.deepEqual([mine[0].status, mine[0].response], ['upheld', '停留期间已在风险期内，维持红码，请继续打卡。']);
@@ -131,8 +130,8 @@ describeOnEachEngine('authority dashboard', (h) => {
 
   it('counts scans in the hour they were made', async () => {
     const zhang = await redResident(h());
-    const venue = await h().services.checkpoints.registerVenue({ name: '未来科技城地铁站', type: 'subway_station', region: '330110', address: '文一西路', latitude: 30.28, longitude: 120.0, operator: '杭州地铁' });
-    await h().services.checkpoints.visit(zhang.id, venue.id, 'v1');
+    const venue = await h().services.venues.registerVenue({ name: '未来科技城地铁站', type: 'subway_station', region: '330110', address: '文一西路', latitude: 30.28, longitude: 120.0, operator: '杭州地铁' });
+    await h().services.scans.visit(zhang.id, venue.id, 'v1');
     const { scansPerHour } = await h().services.stats.dashboard();
     assert.deepEqual(scansPerHour.at(-1), { hour: '2026-11-20T02:00:00.000Z', scans: 1, admitted: 0 });
     assert.equal(scansPerHour.length, 24);
@@ -233,10 +232,10 @@ describeOnEachEngine('reference and device look-ups', (h) => {
 
   it("tells a device its venue and that venue type's entry policy", async () => {
     const app = await h().app();
-    const venue = await h().services.checkpoints.registerVenue({ name: '杭州东站', type: 'subway_station', region: '330102', address: '天城路 1 号', latitude: 30.29, longitude: 120.21, operator: '杭州地铁' });
-    const { token } = await h().services.checkpoints.registerDevice(venue.id, '东广场 3 号闸机');
+    const venue = await h().services.venues.registerVenue({ name: '杭州东站', type: 'subway_station', region: '330102', address: '天城路 1 号', latitude: 30.29, longitude: 120.21, operator: '杭州地铁' });
+    const { token } = await h().services.venues.registerDevice(venue.id, '东广场 3 号闸机');
     const me = (await app.inject({ method: 'GET', url: '/api/v1/checkpoint/me', headers: bearer(token) })).json();
-    assert.deepEqual([me.venue.name, me.venue.type, me.policy.allowed], ['杭州东站', 'subway_station', (await h().services.checkpoints.policy('subway_station')).allowed]);
+    assert.deepEqual([me.venue.name, me.venue.type, me.policy.allowed], ['杭州东站', 'subway_station', (await h().services.venues.policy('subway_station')).allowed]);
   });
 
   it('has no demo SMS inbox in production', async () => {

@@ -4,7 +4,6 @@ import type { FastifyInstance } from 'fastify';
 import { describeOnEachEngine, type Harness } from '../support/harness.js';
 import { LIU_FANG, OLIVER_BROWN, ZHANG_WEI } from '../support/people.js';
 import type { RegistrationInput } from '../../src/domain/resident.js';
-import { OutboxStore } from '../../src/store/outbox-store.js';
 import { signedUpThroughApi } from '../support/sign-in.js';
 
 async function signIn(h: Harness, app: FastifyInstance, person: RegistrationInput) {
@@ -99,7 +98,7 @@ describeOnEachEngine('checkpoints, place codes and contact tracing', (h) => {
     assert.equal(liuNow.rules[0]?.id, 'red-close-contact');
     assert.equal(liuNow.rules[0]?.evidence[0]?.source, 'trace');
     assert.equal((await h().services.decisions.history(liu.id, 1))[0]?.cause, `trace ${trace.id}`);
-    const [notice] = await new OutboxStore(h().opened.store.db, h().services.ctx.cipher).list(1, '+8615067891234');
+    const [notice] = await h().ctx.stores.outbox.list(1, '+8615067891234');
     assert.match(notice!.body, /红码/);
     assert.equal((await h().services.decisions.decide(oliver.id, 'test')).colour, 'green');
 
@@ -139,8 +138,8 @@ describeOnEachEngine('checkpoints, place codes and contact tracing', (h) => {
   it("rejects a forged code, another region's key and a wrong device credential", async () => {
     const app = await h().app();
     const authority = await h().services.staff.create('王主任', 'authority');
-    const venue = await h().services.checkpoints.registerVenue({ name: '未来科技城地铁站', type: 'subway_station', region: '330110', address: '文一西路', latitude: 30.28, longitude: 120.0, operator: '杭州地铁' });
-    const device = await h().services.checkpoints.registerDevice(venue.id, '闸机');
+    const venue = await h().services.venues.registerVenue({ name: '未来科技城地铁站', type: 'subway_station', region: '330110', address: '文一西路', latitude: 30.28, longitude: 120.0, operator: '杭州地铁' });
+    const device = await h().services.venues.registerDevice(venue.id, '闸机');
     const { generateSigningKey, signToken } = await import('../../src/codes/token-signer.js');
     const stranger = signToken(generateSigningKey('CN-420106'), { subject: 'x', issuedAt: 1795140000, notBefore: 1795140000, expiresAt: 1795140300, colour: 'green', mark: null, maskedName: '某*' });
     const result = (await app.inject({ method: 'POST', url: '/api/v1/checkpoint/verify', headers: bearer(device.token), payload: { scanId: 's1', token: stranger } })).json();
@@ -152,22 +151,22 @@ describeOnEachEngine('checkpoints, place codes and contact tracing', (h) => {
   });
 
   it('checks a person without a phone by ID number, colour only, and audits it', async () => {
-    const venue = await h().services.checkpoints.registerVenue({ name: '良睦路社区', type: 'residential_compound', region: '330110', address: '良睦路 1399 号', latitude: 30.29, longitude: 120.01, operator: '居委会' });
-    const { token } = await h().services.checkpoints.registerDevice(venue.id, '小区门岗');
+    const venue = await h().services.venues.registerVenue({ name: '良睦路社区', type: 'residential_compound', region: '330110', address: '良睦路 1399 号', latitude: 30.29, longitude: 120.01, operator: '居委会' });
+    const { token } = await h().services.venues.registerDevice(venue.id, '小区门岗');
     const zhang = await h().services.residents.register(ZHANG_WEI);
-    const device = await h().services.checkpoints.authenticateDevice(token);
-    const result = await h().services.checkpoints.lookUpByIdNumber(device, { idType: 'resident_id', idNumber: ZHANG_WEI.idNumber });
+    const device = await h().services.venues.authenticateDevice(token);
+    const result = await h().services.scans.lookUpByIdNumber(device, { idType: 'resident_id', idNumber: ZHANG_WEI.idNumber });
     assert.deepEqual(result, { colour: 'gray', admitted: true });
     assert.equal((await h().services.audit.entries({ residentId: zhang.id, limit: 5 }))[0]?.action, 'check-by-id-number');
   });
 
   it('deletes scans and check-ins past the retention window', async () => {
-    const venue = await h().services.checkpoints.registerVenue({ name: '仓前中学', type: 'school', region: '330110', address: '余杭塘路 2111 号', latitude: 30.29, longitude: 119.99, operator: '教育局' });
+    const venue = await h().services.venues.registerVenue({ name: '仓前中学', type: 'school', region: '330110', address: '余杭塘路 2111 号', latitude: 30.29, longitude: 119.99, operator: '教育局' });
     const zhang = await h().services.residents.register(ZHANG_WEI);
-    await h().services.checkpoints.visit(zhang.id, venue.id, 'v-old');
+    await h().services.scans.visit(zhang.id, venue.id, 'v-old');
     h().clock.advance(29 * 86_400_000);
-    await h().services.checkpoints.visit(zhang.id, venue.id, 'v-new');
-    assert.deepEqual(await h().services.checkpoints.purge(28), { scans: 1, checkIns: 0 });
+    await h().services.scans.visit(zhang.id, venue.id, 'v-new');
+    assert.deepEqual(await h().services.scans.purge(28), { scans: 1, checkIns: 0 });
     assert.deepEqual((await h().opened.store.db.selectFrom('scans').select('scan_id').execute()).map((r) => r.scan_id), ['v-new']);
   });
 });

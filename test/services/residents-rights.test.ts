@@ -33,8 +33,8 @@ describeOnEachEngine("residents' rights", (h) => {
 
   it('exports the places the resident was scanned at and their appeals', async () => {
     const zhang = await h().services.residents.register(ZHANG_WEI);
-    const venue = await h().services.checkpoints.registerVenue({ name: '西溪印象城', type: 'mall', region: '330110', address: '五常大道 1 号', latitude: 30.27, longitude: 120.07, operator: '印象城' });
-    await h().services.checkpoints.visit(zhang.id, venue.id, 'visit-1');
+    const venue = await h().services.venues.registerVenue({ name: '西溪印象城', type: 'mall', region: '330110', address: '五常大道 1 号', latitude: 30.27, longitude: 120.07, operator: '印象城' });
+    await h().services.scans.visit(zhang.id, venue.id, 'visit-1');
     await h().services.appeals.file(zhang.id, '我已经完成了手机验证，请核实。');
     const data = await h().services.residents.exportData(zhang.id);
     assert.deepEqual(data.resident.scans.map((s) => [s.venueId, s.method]), [[venue.id, 'place-code']]);
@@ -43,8 +43,8 @@ describeOnEachEngine("residents' rights", (h) => {
 
   it('deletes where the resident went and what they appealed, with the account', async () => {
     const zhang = await h().services.residents.register(ZHANG_WEI);
-    const venue = await h().services.checkpoints.registerVenue({ name: '西溪印象城', type: 'mall', region: '330110', address: '五常大道 1 号', latitude: 30.27, longitude: 120.07, operator: '印象城' });
-    await h().services.checkpoints.visit(zhang.id, venue.id, 'visit-1');
+    const venue = await h().services.venues.registerVenue({ name: '西溪印象城', type: 'mall', region: '330110', address: '五常大道 1 号', latitude: 30.27, longitude: 120.07, operator: '印象城' });
+    await h().services.scans.visit(zhang.id, venue.id, 'visit-1');
     await h().services.appeals.file(zhang.id, '我已经完成了手机验证，请核实。');
     await h().services.residents.deleteAccount(zhang.id);
     const db = h().opened.store.db;

@@ -7,9 +7,9 @@ import { describeOnEachEngine, type Harness } from '../support/harness.js';
 import { LIU_FANG, ZHANG_WEI } from '../support/people.js';
 
 async function gate(h: Harness) {
-  const venue = await h.services.checkpoints.registerVenue({ name: '杭州东站', type: 'subway_station', region: '330102', address: '天城路 1 号', latitude: 30.29, longitude: 120.21, operator: '杭州地铁' });
-  const { token } = await h.services.checkpoints.registerDevice(venue.id, '东广场 3 号闸机');
-  return { venue, device: await h.services.checkpoints.authenticateDevice(token) };
+  const venue = await h.services.venues.registerVenue({ name: '杭州东站', type: 'subway_station', region: '330102', address: '天城路 1 号', latitude: 30.29, longitude: 120.21, operator: '杭州地铁' });
+  const { token } = await h.services.venues.registerDevice(venue.id, '东广场 3 号闸机');
+  return { venue, device: await h.services.venues.authenticateDevice(token) };
 }
 
 const storedScans = async (h: Harness) => (await h.opened.store.db.selectFrom('scans').select(['scan_id', 'scanned_at']).orderBy('scan_id').execute()).map((r) => r.scan_id);
@@ -20,7 +20,7 @@ describeOnEachEngine('scan storage', (h) => {
     const zhang = await h().services.residents.register(ZHANG_WEI);
     const token = (await h().services.codes.issue(zhang.id)).token;
     const scan = { scanId: 'east3-000117', token, scannedAt: '2026-11-20T09:58:00+08:00' };
-    const outcomes = await h().services.checkpoints.recordScans(device, [scan, scan], 'offline');
+    const outcomes = await h().services.scans.recordScans(device, [scan, scan], 'offline');
     assert.deepEqual(outcomes.map((o) => o.status), ['stored', 'duplicate']);
     assert.deepEqual(await storedScans(h()), ['east3-000117']);
   });
@@ -30,8 +30,8 @@ describeOnEachEngine('scan storage', (h) => {
     const zhang = await h().services.residents.register(ZHANG_WEI);
     const token = (await h().services.codes.issue(zhang.id)).token;
     const first = { scanId: 'east3-000118', token, scannedAt: '2026-11-20T09:58:00+08:00' };
-    await h().services.checkpoints.recordScans(device, [first], 'offline');
-    const outcomes = await h().services.checkpoints.recordScans(device, [{ ...first, scannedAt: '2026-11-20T09:59:00+08:00' }], 'offline');
+    await h().services.scans.recordScans(device, [first], 'offline');
+    const outcomes = await h().services.scans.recordScans(device, [{ ...first, scannedAt: '2026-11-20T09:59:00+08:00' }], 'offline');
     assert.deepEqual(outcomes.map((o) => o.status), ['stored']);
     assert.equal((await storedScans(h())).length, 2);
   });
@@ -39,9 +39,9 @@ describeOnEachEngine('scan storage', (h) => {
   it('treats a retry of a place-code visit later in the day as the same visit', async () => {
     const { venue } = await gate(h());
     const zhang = await h().services.residents.register(ZHANG_WEI);
-    assert.equal((await h().services.checkpoints.visit(zhang.id, venue.id, 'app-7f3a')).status, 'stored');
+    assert.equal((await h().services.scans.visit(zhang.id, venue.id, 'app-7f3a')).status, 'stored');
     h().clock.advance(90 * MINUTE_MS);
-    assert.equal((await h().services.checkpoints.visit(zhang.id, venue.id, 'app-7f3a')).status, 'duplicate');
+    assert.equal((await h().services.scans.visit(zhang.id, venue.id, 'app-7f3a')).status, 'duplicate');
     assert.deepEqual(await storedScans(h()), ['app-7f3a']);
   });
 
@@ -51,8 +51,8 @@ describeOnEachEngine('scan storage', (h) => {
     const liu = await h().services.residents.register(LIU_FANG);
     const token = (await h().services.codes.issue(liu.id)).token;
     const scan = { scanId: '000001', token, scannedAt: '2026-11-20T09:59:00+08:00' };
-    await h().services.checkpoints.recordScans(first.device, [scan], 'offline');
-    const outcomes = await h().services.checkpoints.recordScans(second.device, [scan], 'offline');
+    await h().services.scans.recordScans(first.device, [scan], 'offline');
+    const outcomes = await h().services.scans.recordScans(second.device, [scan], 'offline');
     assert.deepEqual(outcomes.map((o) => o.status), ['stored']);
     assert.equal((await storedScans(h())).length, 2);
   });
@@ -66,9 +66,9 @@ describeOnEachEngine('scan partitions by day', (h) => {
     if (h().engine !== 'postgres') return t.skip('partitions are a PostgreSQL feature');
     const { venue } = await gate(h());
     const zhang = await h().services.residents.register(ZHANG_WEI);
-    await h().services.checkpoints.visit(zhang.id, venue.id, 'before-partitions');
+    await h().services.scans.visit(zhang.id, venue.id, 'before-partitions');
     assert.equal(await inDefault(h()), 1);
-    await h().services.checkpoints.purge(28);
+    await h().services.scans.purge(28);
     const days = await partitionsOf(h());
     const today = Math.floor(h().clock.now().getTime() / DAY_MS) * DAY_MS;
     assert.equal(days[0], today - 28 * DAY_MS);
@@ -81,13 +81,13 @@ describeOnEachEngine('scan partitions by day', (h) => {
     if (h().engine !== 'postgres') return t.skip('partitions are a PostgreSQL feature');
     const { venue } = await gate(h());
     const zhang = await h().services.residents.register(ZHANG_WEI);
-    await h().services.checkpoints.purge(28);
-    await h().services.checkpoints.visit(zhang.id, venue.id, 'day-1');
+    await h().services.scans.purge(28);
+    await h().services.scans.visit(zhang.id, venue.id, 'day-1');
     h().clock.advance(2 * DAY_MS);
-    await h().services.checkpoints.visit(zhang.id, venue.id, 'day-3');
+    await h().services.scans.visit(zhang.id, venue.id, 'day-3');
     h().clock.advance(27 * DAY_MS);
     const before = (await partitionsOf(h()))[0]!;
-    assert.deepEqual(await h().services.checkpoints.purge(28), { scans: 1, checkIns: 0 });
+    assert.deepEqual(await h().services.scans.purge(28), { scans: 1, checkIns: 0 });
     assert.ok((await partitionsOf(h()))[0]! > before);
     assert.deepEqual(await storedScans(h()), ['day-3']);
   });

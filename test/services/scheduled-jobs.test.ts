@@ -54,9 +54,9 @@ describeOnEachEngine('scheduled jobs', (h) => {
   });
 
   it('purges by the configured retention window', async () => {
-    const venue = await h().services.checkpoints.registerVenue({ name: '临平银泰城', type: 'mall', region: '330113', address: '迎宾路 2 号', latitude: 30.42, longitude: 120.3, operator: '银泰商业' });
+    const venue = await h().services.venues.registerVenue({ name: '临平银泰城', type: 'mall', region: '330113', address: '迎宾路 2 号', latitude: 30.42, longitude: 120.3, operator: '银泰商业' });
     const { id } = await h().services.residents.register(ZHANG_WEI);
-    await h().services.checkpoints.visit(id, venue.id, 'visit-1');
+    await h().services.scans.visit(id, venue.id, 'visit-1');
     h().clock.advance(10 * DAY_MS);
     assert.deepEqual(await new ScheduledJobs(h().services, createLogger('silent'), 7).purge(), { scans: 1, checkIns: 0 });
   });

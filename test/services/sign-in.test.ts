@@ -1,6 +1,5 @@
 import assert from 'node:assert/strict';
 import { it } from 'node:test';
-import { OutboxStore } from '../../src/store/outbox-store.js';
 import { TooManyRequestsError, UnauthenticatedError } from '../../src/services/service-errors.js';
 import { describeOnEachEngine, type Harness } from '../support/harness.js';
 import { LIU_FANG, ZHANG_WEI } from '../support/people.js';
@@ -17,7 +16,7 @@ describeOnEachEngine('sign-in by phone and one-time code', (h) => {
   it('answers an unregistered phone the same way, with a registration code', async () => {
     const result = await h().services.signIn.requestCode('13700001111');
     assert.equal(result.expiresAt, '2026-11-20T02:05:00.000Z');
-    const [sms] = await new OutboxStore(h().opened.store.db, h().services.ctx.cipher).list(10);
+    const [sms] = await h().ctx.stores.outbox.list(10);
     assert.match(sms!.body, /^【健康码】注册验证码 \d{6}，5 分钟内有效/);
   });
 

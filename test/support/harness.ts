@@ -4,7 +4,7 @@ import type { FastifyInstance } from 'fastify';
 import { FixedClock } from '../../src/domain/clock.js';
 import { buildApp } from '../../src/http/app.js';
 import { createLogger } from '../../src/logging.js';
-import { createContext } from '../../src/services/context.js';
+import { createContext, type ServiceContext } from '../../src/services/context.js';
 import { createServices, type Services } from '../../src/services/services.js';
 import type { Engine } from '../../src/store/database.js';
 import { afterEach, beforeEach, describe } from 'node:test';
@@ -17,6 +17,8 @@ export interface Harness {
   engine: Engine;
   clock: FixedClock;
   services: Services;
+  /** What the services are wired to: for tests that read what a service stored (the SMS outbox). */
+  ctx: ServiceContext;
   opened: OpenedStore;
   dataKey: Buffer;
   /** Every log line written so far, as text. */
@@ -36,21 +38,21 @@ export async function createHarness(engine: Engine, options: { now?: string; mod
     },
   });
   const dataKey = randomBytes(32);
-  const services = createServices(
-    createContext({
-      store: opened.store,
-      clock,
-      dataKey,
-      logger: createLogger('info', sink),
-      settings: { mode: options.mode ?? 'production', timeZone: 'Asia/Shanghai', sessionTtlSeconds: 3600, signInCodeTtlSeconds: 300, tokenTtlSeconds: 300 },
-    }),
-  );
+  const ctx = createContext({
+    store: opened.store,
+    clock,
+    dataKey,
+    logger: createLogger('info', sink),
+    settings: { mode: options.mode ?? 'production', timeZone: 'Asia/Shanghai', sessionTtlSeconds: 3600, signInCodeTtlSeconds: 300, tokenTtlSeconds: 300 },
+  });
+  const services = createServices(ctx);
   await services.rules.ensureDefault();
   let app: FastifyInstance | undefined;
   return {
     engine,
     clock,
     services,
+    ctx,
     opened,
     dataKey,
     logs,

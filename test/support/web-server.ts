@@ -6,7 +6,7 @@ import { chromium, type Browser, type LaunchOptions } from 'playwright-core';
 import { systemClock } from '../../src/domain/clock.js';
 import { buildApp, DEFAULT_WEB_ROOT } from '../../src/http/app.js';
 import { createLogger } from '../../src/logging.js';
-import { createContext } from '../../src/services/context.js';
+import { createContext, type ServiceContext } from '../../src/services/context.js';
 import { createServices, type Services } from '../../src/services/services.js';
 import { openTestStore, type OpenedStore } from './engines.js';
 
@@ -18,6 +18,7 @@ export const CHROMIUM_ARGS = ['--no-sandbox', '--disable-gpu', '--disable-backgr
 export interface WebServer {
   url: string;
   services: Services;
+  ctx: ServiceContext;
   opened: OpenedStore;
   close(): Promise<void>;
 }
@@ -29,21 +30,21 @@ export interface WebServer {
 export async function startWebServer(): Promise<WebServer> {
   if (!existsSync(join(DEFAULT_WEB_ROOT, 'index.html'))) throw new Error('the browser apps are not built: run `npm run build:web` (npm test does)');
   const opened = await openTestStore('sqlite');
-  const services = createServices(
-    createContext({
-      store: opened.store,
-      clock: systemClock,
-      dataKey: randomBytes(32),
-      logger: createLogger('silent'),
-      settings: { mode: 'development', timeZone: 'Asia/Shanghai', sessionTtlSeconds: 3600, signInCodeTtlSeconds: 300, tokenTtlSeconds: 300 },
-    }),
-  );
+  const ctx = createContext({
+    store: opened.store,
+    clock: systemClock,
+    dataKey: randomBytes(32),
+    logger: createLogger('silent'),
+    settings: { mode: 'development', timeZone: 'Asia/Shanghai', sessionTtlSeconds: 3600, signInCodeTtlSeconds: 300, tokenTtlSeconds: 300 },
+  });
+  const services = createServices(ctx);
   await services.rules.ensureDefault();
   const app: FastifyInstance = await buildApp({ services, bodyLimitBytes: 1024 * 1024 });
   const address = await app.listen({ host: '127.0.0.1', port: 0 });
   return {
     url: address,
     services,
+    ctx,
     opened,
     close: async () => {
       await app.close();

@@ -2,20 +2,10 @@ import { Type, type FastifyPluginAsyncTypebox } from '@fastify/type-provider-typ
 import { APPEAL_OUTCOMES } from '../../services/appeals-service.js';
 import type { Services } from '../../services/services.js';
 import { authorizeFor, authorizeStaff } from '../auth.js';
+import { AppealSchema, DashboardSchema } from '../response-schemas.js';
 import { problemResponses, ResidentIdParams } from '../schemas.js';
 
-const AppealSchema = Type.Object({
-  id: Type.String(),
-  residentId: Type.String(),
-  colour: Type.String(),
-  rules: Type.Array(Type.Unsafe<object>({ type: 'object', additionalProperties: true })),
-  message: Type.String(),
-  status: Type.String(),
-  response: Type.Union([Type.String(), Type.Null()]),
-  createdAt: Type.String(),
-  resolvedAt: Type.Union([Type.String(), Type.Null()]),
-  maskedName: Type.Optional(Type.String()),
-});
+
 
 /** Appeals against a decision: filed by the resident (or for a dependent), answered by the authority. */
 export const appealsRoutes: FastifyPluginAsyncTypebox<{ services: Services }> = async (app, { services }) => {
@@ -86,7 +76,7 @@ export const appealsRoutes: FastifyPluginAsyncTypebox<{ services: Services }> = 
         summary: 'Counts for the authority dashboard: colours by region and over time, scans per hour, quarantines ending (authority, auditor)',
         security: [{ bearerAuth: [] }],
         querystring: Type.Object({ region: Type.Optional(Type.String({ pattern: '^\\d{2,6}$' })), days: Type.Optional(Type.Integer({ minimum: 1, maximum: 60 })) }, { additionalProperties: false }),
-        response: { 200: Type.Unsafe<object>({ type: 'object', additionalProperties: true }), ...problemResponses(400, 401, 403) },
+        response: { 200: DashboardSchema, ...problemResponses(400, 401, 403) },
       },
     },
     async (request) => {

@@ -4,28 +4,12 @@ import { IMPORT_KINDS, type ImportKind } from '../../domain/authority-records.js
 import { parseImport } from '../../services/import-parsing.js';
 import type { Services } from '../../services/services.js';
 import { authorizeStaff } from '../auth.js';
+import { ImportReportSchema, RiskAreaSchema } from '../response-schemas.js';
 import { problemResponses } from '../schemas.js';
 
-const RiskAreaSchema = Type.Object({
-  id: Type.String(),
-  region: Type.Union([Type.String(), Type.Null()]),
-  regionName: Type.Union([Type.String(), Type.Null()]),
-  country: Type.Union([Type.String(), Type.Null()]),
-  level: Type.String(),
-  from: Type.String(),
-  to: Type.Union([Type.String(), Type.Null()]),
-});
 
-const ImportReportSchema = Type.Object({
-  kind: Type.String(),
-  rows: Type.Integer(),
-  accepted: Type.Integer(),
-  unchanged: Type.Integer(),
-  invalid: Type.Array(Type.Object({ line: Type.Integer(), field: Type.String(), message: Type.String() })),
-  unmatched: Type.Array(Type.Object({ line: Type.Integer() })),
-  redecided: Type.Integer(),
-  colourChanges: Type.Integer(),
-});
+
+
 
 /** Risk areas (public to read) and the authority's bulk imports. */
 export const authorityRoutes: FastifyPluginAsyncTypebox<{ services: Services; importBodyLimit: number }> = async (app, { services, importBodyLimit }) => {

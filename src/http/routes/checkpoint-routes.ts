@@ -2,35 +2,15 @@ import { Type, type FastifyPluginAsyncTypebox } from '@fastify/type-provider-typ
 import { COLOURS } from '../../domain/colour.js';
 import { InvalidInputError } from '../../domain/field-errors.js';
 import { VENUE_TYPES } from '../../domain/venue.js';
-import { venueOfPlaceCode } from '../../services/place-codes.js';
-import { MAX_BATCH } from '../../services/checkpoints-service.js';
+import { MAX_BATCH } from '../../services/scans-service.js';
 import { renderQr } from '../../services/codes-service.js';
 import type { Services } from '../../services/services.js';
-import { VenuesStore } from '../../store/venues-store.js';
 import { authorizeDevice, authorizeFor, authorizeStaff } from '../auth.js';
+import { ScanOutcomeSchema, VenueSchema, VisitSchema } from '../response-schemas.js';
 import { problemResponses, ResidentIdParams } from '../schemas.js';
 
-const VenueSchema = Type.Object({
-  id: Type.String(),
-  name: Type.String(),
-  type: Type.String(),
-  region: Type.String(),
-  address: Type.String(),
-  latitude: Type.Number(),
-  longitude: Type.Number(),
-  operator: Type.String(),
-});
-const ScanOutcomeSchema = Type.Object({
-  scanId: Type.String(),
-  status: Type.String({ description: 'stored, duplicate (already stored: a retry), or rejected' }),
-  colour: Type.Union([Type.String(), Type.Null()]),
-  maskedName: Type.Union([Type.String(), Type.Null()]),
-  validUntil: Type.Union([Type.String(), Type.Null()]),
-  admitted: Type.Boolean(),
-  reason: Type.String(),
-  field: Type.Optional(Type.String()),
-  timeFlag: Type.Optional(Type.String({ description: 'before-last-contact: the scan claims a time before the device last reached the server; its code was judged as of that contact' })),
-});
+
+
 const ScanBody = Type.Object({ scanId: Type.String({ maxLength: 64 }), token: Type.String({ maxLength: 2000 }), scannedAt: Type.String({ maxLength: 40 }) }, { additionalProperties: false });
 const Colour = Type.Union([Type.Literal('green'), Type.Literal('yellow'), Type.Literal('red'), Type.Literal('gray')], { description: COLOURS.join(', ') });
 const Policy = Type.Object({ allowed: Type.Array(Colour, { maxItems: 4 }), overlapMinutes: Type.Integer() }, { additionalProperties: false });
@@ -38,7 +18,7 @@ const Policy = Type.Object({ allowed: Type.Array(Colour, { maxItems: 4 }), overl
 /** Venues, devices, entry policies, scanning at checkpoints, and residents' visits by place code. */
 export const checkpointRoutes: FastifyPluginAsyncTypebox<{ services: Services }> = async (app, { services }) => {
   app.get('/api/v1/venues', { schema: { tags: ['checkpoints'], summary: 'Registered venues (public)', querystring: Type.Object({ region: Type.Optional(Type.String({ pattern: '^\\d{6}$' })) }, { additionalProperties: false }), response: { 200: Type.Array(VenueSchema) } } }, async (request) =>
-    new VenuesStore(services.ctx.store.db).list(request.query.region),
+    services.venues.list(request.query.region),
   );
 
   app.get(
@@ -51,7 +31,7 @@ export const checkpointRoutes: FastifyPluginAsyncTypebox<{ services: Services }>
         response: { 200: Type.Array(VenueSchema), ...problemResponses(401, 403) },
       },
     },
-    async (request) => services.checkpoints.venuesOperatedBy(await authorizeStaff(services, request, ['venue', 'authority'])),
+    async (request) => services.venues.venuesOperatedBy(await authorizeStaff(services, request, ['venue', 'authority'])),
   );
 
   app.post(
@@ -78,7 +58,7 @@ export const checkpointRoutes: FastifyPluginAsyncTypebox<{ services: Services }>
     },
     async (request, reply) => {
       const staff = await authorizeStaff(services, request, ['venue', 'authority']);
-      return reply.code(201).send(await services.checkpoints.registerVenue(request.body, staff));
+      return reply.code(201).send(await services.venues.registerVenue(request.body, staff));
     },
   );
 
@@ -86,9 +66,9 @@ export const checkpointRoutes: FastifyPluginAsyncTypebox<{ services: Services }>
     '/api/v1/venues/:venueId/place-code.svg',
     { schema: { tags: ['checkpoints'], summary: "A venue's place code as a printable QR image", params: Type.Object({ venueId: Type.String({ format: 'uuid' }) }), response: problemResponses(400, 404) } },
     async (request, reply) => {
-      const venue = await services.checkpoints.venue(request.params.venueId);
+      const venue = await services.venues.venue(request.params.venueId);
       reply.type('image/svg+xml');
-      return renderQr(await services.checkpoints.placeCode(venue), 'svg');
+      return renderQr(await services.venues.placeCode(venue), 'svg');
     },
   );
 
@@ -106,12 +86,12 @@ export const checkpointRoutes: FastifyPluginAsyncTypebox<{ services: Services }>
     },
     async (request, reply) => {
       const staff = await authorizeStaff(services, request, ['venue', 'authority']);
-      return reply.code(201).send(await services.checkpoints.registerDevice(request.params.venueId, request.body.name, staff));
+      return reply.code(201).send(await services.venues.registerDevice(request.params.venueId, request.body.name, staff));
     },
   );
 
   app.get('/api/v1/entry-policies', { schema: { tags: ['checkpoints'], summary: 'Which colours each venue type admits (public)', response: { 200: Type.Record(Type.String(), Policy) } } }, async () =>
-    Object.fromEntries(await Promise.all(VENUE_TYPES.map(async (t) => [t, await services.checkpoints.policy(t)]))),
+    Object.fromEntries(await Promise.all(VENUE_TYPES.map(async (t) => [t, await services.venues.policy(t)]))),
   );
 
   app.put(
@@ -128,7 +108,7 @@ export const checkpointRoutes: FastifyPluginAsyncTypebox<{ services: Services }>
     },
     async (request) => {
       await authorizeStaff(services, request, ['authority']);
-      return services.checkpoints.setPolicy(request.params.type, request.body);
+      return services.venues.setPolicy(request.params.type, request.body);
     },
   );
 
@@ -144,8 +124,8 @@ export const checkpointRoutes: FastifyPluginAsyncTypebox<{ services: Services }>
     },
     async (request) => {
       const device = await authorizeDevice(services, request);
-      const venue = await services.checkpoints.venue(device.venueId);
-      return { deviceId: device.id, venue: { id: venue.id, name: venue.name, type: venue.type }, policy: await services.checkpoints.policy(venue.type) };
+      const venue = await services.venues.venue(device.venueId);
+      return { deviceId: device.id, venue: { id: venue.id, name: venue.name, type: venue.type }, policy: await services.venues.policy(venue.type) };
     },
   );
 
@@ -163,8 +143,7 @@ export const checkpointRoutes: FastifyPluginAsyncTypebox<{ services: Services }>
     },
     async (request) => {
       const device = await authorizeDevice(services, request);
-      const [outcome] = await services.checkpoints.recordScans(device, [{ ...request.body, scannedAt: services.ctx.clock.now().toISOString() }], 'online');
-      return outcome!;
+      return services.scans.verifyOnline(device, request.body);
     },
   );
 
@@ -182,7 +161,7 @@ export const checkpointRoutes: FastifyPluginAsyncTypebox<{ services: Services }>
     },
     async (request) => {
       const device = await authorizeDevice(services, request);
-      return { results: await services.checkpoints.recordScans(device, request.body.scans, 'offline') };
+      return { results: await services.scans.recordScans(device, request.body.scans, 'offline') };
     },
   );
 
@@ -197,7 +176,7 @@ export const checkpointRoutes: FastifyPluginAsyncTypebox<{ services: Services }>
         response: { 200: Type.Object({ colour: Type.String(), admitted: Type.Boolean() }), ...problemResponses(400, 401, 404, 422, 429) },
       },
     },
-    async (request) => services.checkpoints.lookUpByIdNumber(await authorizeDevice(services, request), request.body),
+    async (request) => services.scans.lookUpByIdNumber(await authorizeDevice(services, request), request.body),
   );
 
   app.post(
@@ -210,16 +189,16 @@ export const checkpointRoutes: FastifyPluginAsyncTypebox<{ services: Services }>
         params: ResidentIdParams,
         body: Type.Object({ placeCode: Type.String({ maxLength: 1000 }), visitId: Type.String({ maxLength: 64, description: 'Made by the app; a retry with the same id is the same visit' }) }, { additionalProperties: false }),
         response: {
-          201: Type.Object({ venue: Type.String(), venueType: Type.String(), at: Type.String(), colour: Type.String(), maskedName: Type.String(), status: Type.String(), admitted: Type.Boolean() }),
+          201: VisitSchema,
           ...problemResponses(400, 401, 404, 422),
         },
       },
     },
     async (request, reply) => {
       await authorizeFor(services, request, request.params.id);
-      const place = await venueOfPlaceCode(services.ctx.store.db, request.body.placeCode.trim());
+      const place = await services.venues.venueOfPlaceCode(request.body.placeCode.trim());
       if ('error' in place) throw new InvalidInputError([{ field: 'placeCode', message: place.error }]);
-      return reply.code(201).send(await services.checkpoints.visit(request.params.id, place.venueId, request.body.visitId));
+      return reply.code(201).send(await services.scans.visit(request.params.id, place.venueId, request.body.visitId));
     },
   );
 };

@@ -3,37 +3,8 @@ import { SYMPTOMS } from '../../domain/declaration.js';
 import { renderQr } from '../../services/codes-service.js';
 import type { Services } from '../../services/services.js';
 import { authorizeFor } from '../auth.js';
+import { CodeSchema, DecisionFields, DecisionHistorySchema, FiredRuleSchema } from '../response-schemas.js';
 import { problemResponses, ResidentIdParams } from '../schemas.js';
-
-const Localized = Type.Object({ 'zh-CN': Type.String(), en: Type.String() });
-const FiredRuleSchema = Type.Object({
-  id: Type.String(),
-  version: Type.Integer(),
-  colour: Type.String(),
-  mark: Type.Union([Type.String(), Type.Null()]),
-  status: Type.String({ description: 'active, or awaiting-check-ins' }),
-  quarantineDays: Type.Integer(),
-  checkIns: Type.Union([Type.Object({ required: Type.Integer(), streak: Type.Integer() }), Type.Null()]),
-  description: Localized,
-  howToClear: Localized,
-  evidence: Type.Array(Type.Object({ fact: Type.String(), source: Type.Union([Type.String(), Type.Null()]), at: Type.Union([Type.String(), Type.Null()]), detail: Type.Record(Type.String(), Type.Unknown()) })),
-});
-const DecisionFields = {
-  colour: Type.String({ examples: ['green'] }),
-  mark: Type.Union([Type.String(), Type.Null()]),
-  rules: Type.Array(FiredRuleSchema),
-  greenOn: Type.Union([Type.String({ format: 'date-time' }), Type.Null()], { description: 'When the code turns green if nothing new happens and daily check-ins go on' }),
-  greenOnNote: Type.Union([Type.String(), Type.Null()], { description: 'already-green, or needs-action when waiting will not turn it green' }),
-  ruleSet: Type.Object({ region: Type.String(), version: Type.Integer() }),
-};
-const CodeSchema = Type.Object({
-  ...DecisionFields,
-  evaluatedAt: Type.String({ format: 'date-time' }),
-  token: Type.String({ description: 'The QR text: JKM1: + base45(COSE_Sign1)' }),
-  maskedName: Type.String({ description: 'The name as the code shows it, e.g. 张*' }),
-  issuedAt: Type.String({ format: 'date-time' }),
-  expiresAt: Type.String({ format: 'date-time' }),
-});
 
 const iso = (ms: number | null) => (ms === null ? null : new Date(ms).toISOString());
 
@@ -99,7 +70,7 @@ export const codeRoutes: FastifyPluginAsyncTypebox<{ services: Services }> = asy
         params: ResidentIdParams,
         querystring: Type.Object({ limit: Type.Optional(Type.Integer({ minimum: 1, maximum: 500 })) }, { additionalProperties: false }),
         response: {
-          200: Type.Array(Type.Object({ id: Type.String(), decidedAt: Type.String(), colour: Type.String(), mark: Type.Union([Type.String(), Type.Null()]), ruleSet: DecisionFields.ruleSet, rules: Type.Array(FiredRuleSchema), greenOn: Type.Union([Type.String(), Type.Null()]), cause: Type.String() })),
+          200: DecisionHistorySchema,
           ...problemResponses(400, 401, 404),
         },
       },

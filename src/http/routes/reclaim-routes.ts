@@ -2,19 +2,10 @@ import { Type, type FastifyPluginAsyncTypebox } from '@fastify/type-provider-typ
 import { RECLAIM_METHODS } from '../../services/identity-reclaims-service.js';
 import type { Services } from '../../services/services.js';
 import { authorizeStaff } from '../auth.js';
+import { ReclaimSchema } from '../response-schemas.js';
 import { problemResponses } from '../schemas.js';
 
-const ReclaimSchema = Type.Object({
-  id: Type.String(),
-  maskedName: Type.String(),
-  idType: Type.String(),
-  maskedIdNumber: Type.String(),
-  forHouseholdMember: Type.Boolean(),
-  status: Type.String({ description: 'pending, approved or rejected' }),
-  createdAt: Type.String({ format: 'date-time' }),
-  resolvedAt: Type.Union([Type.String({ format: 'date-time' }), Type.Null()]),
-  method: Type.Union([Type.String(), Type.Null()]),
-});
+
 const Params = Type.Object({ reclaimId: Type.String({ format: 'uuid' }) });
 const Note = Type.String({ minLength: 5, maxLength: 500, description: 'What was checked, for the audit log' });
 

@@ -1,9 +1,9 @@
 import { Type, type FastifyPluginAsyncTypebox } from '@fastify/type-provider-typebox';
 import type { Services } from '../../services/services.js';
 import { authorizeStaff } from '../auth.js';
+import { RulePreviewSchema, RuleSetSchema } from '../response-schemas.js';
 import { problemResponses } from '../schemas.js';
 
-const RuleSetSchema = Type.Unsafe<object>({ type: 'object', additionalProperties: true, description: 'A rule set: region, version, publishedAt, rules' });
 
 /** The rules are public: anyone may read every version. Only the health authority publishes. */
 export const rulesRoutes: FastifyPluginAsyncTypebox<{ services: Services }> = async (app, { services }) => {
@@ -48,14 +48,7 @@ export const rulesRoutes: FastifyPluginAsyncTypebox<{ services: Services }> = as
         security: [{ bearerAuth: [] }],
         body: Type.Unsafe<unknown>({ type: 'object' }),
         response: {
-          200: Type.Object({
-            region: Type.String(),
-            evaluated: Type.Integer(),
-            complete: Type.Boolean(),
-            wouldChange: Type.Integer(),
-            transitions: Type.Array(Type.Object({ from: Type.String(), to: Type.String(), residents: Type.Integer() })),
-            candidate: RuleSetSchema,
-          }),
+          200: RulePreviewSchema,
           ...problemResponses(400, 401, 403, 413, 415, 422),
         },
       },

@@ -1,8 +1,5 @@
 import { Type, type FastifyPluginAsyncTypebox } from '@fastify/type-provider-typebox';
-import { InvalidInputError } from '../../domain/field-errors.js';
-import { checkMobileNumber } from '../../domain/phone.js';
 import type { Services } from '../../services/services.js';
-import { OutboxStore } from '../../store/outbox-store.js';
 import { authenticate } from '../auth.js';
 import { problemResponses } from '../schemas.js';
 
@@ -11,7 +8,7 @@ const Phone = Type.String({ minLength: 1, maxLength: 32, description: 'The phone
 /** Sign-in by phone and one-time code; sessions are signed tokens that expire and can be ended. */
 export const signInRoutes: FastifyPluginAsyncTypebox<{ services: Services }> = async (app, { services }) => {
   // The demo has no SMS gateway: in development mode only, the app may show what the SMS would say.
-  if (services.ctx.settings.mode === 'development') {
+  if (services.settings.mode === 'development') {
     app.get(
       '/api/v1/dev/outbox',
       {
@@ -22,12 +19,7 @@ export const signInRoutes: FastifyPluginAsyncTypebox<{ services: Services }> = a
           response: { 200: Type.Object({ body: Type.Union([Type.String(), Type.Null()]) }), ...problemResponses(400, 422) },
         },
       },
-      async (request) => {
-        const phone = checkMobileNumber(request.query.phone);
-        if (!phone.ok) throw new InvalidInputError([{ field: 'phone', message: phone.message }]);
-        const [message] = await new OutboxStore(services.ctx.store.db, services.ctx.cipher).list(1, phone.value);
-        return { body: message?.body ?? null };
-      },
+      async (request) => ({ body: await services.signIn.lastMessageTo(request.query.phone) }),
     );
   }
 

@@ -1,15 +1,15 @@
 import { Type, type FastifyPluginAsyncTypebox } from '@fastify/type-provider-typebox';
 import type { Registry } from 'prom-client';
-import type { Store } from '../../store/database.js';
+import type { Services } from '../../services/services.js';
 import { DATABASE_RETRY_AFTER_SECONDS, PROBLEM_TYPES, problem, sendProblem, type ProblemType } from '../problem.js';
 
 export interface SystemRoutesOptions {
-  store: Store;
+  system: Services['system'];
   metrics: Registry;
 }
 
 /** Liveness, readiness, metrics, and the descriptions behind problem types. */
-export const systemRoutes: FastifyPluginAsyncTypebox<SystemRoutesOptions> = async (app, { store, metrics }) => {
+export const systemRoutes: FastifyPluginAsyncTypebox<SystemRoutesOptions> = async (app, { system, metrics }) => {
   app.get(
     '/healthz',
     { schema: { tags: ['operations'], summary: 'Liveness: the process answers', response: { 200: Type.Object({ status: Type.Literal('ok') }) } } },
@@ -26,9 +26,9 @@ export const systemRoutes: FastifyPluginAsyncTypebox<SystemRoutesOptions> = asyn
       },
     },
     async (request, reply) => {
-      if (await store.ping()) return { status: 'ready' as const, database: store.engine };
+      if (await system.ping()) return { status: 'ready' as const, database: system.engine };
       reply.header('retry-after', String(DATABASE_RETRY_AFTER_SECONDS));
-      return sendProblem(reply, problem('not-ready', `the ${store.engine} database does not answer`, request.url));
+      return sendProblem(reply, problem('not-ready', `the ${system.engine} database does not answer`, request.url));
     },
   );
 

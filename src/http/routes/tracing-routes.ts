@@ -2,19 +2,10 @@ import { Type, type FastifyPluginAsyncTypebox } from '@fastify/type-provider-typ
 import { toCsv } from '../../domain/csv.js';
 import type { Services } from '../../services/services.js';
 import { authorizeFor, authorizeStaff } from '../auth.js';
+import { AuditEntrySchema, TraceSchema } from '../response-schemas.js';
 import { problemResponses, ResidentIdParams } from '../schemas.js';
 
-const AuditEntrySchema = Type.Object({
-  seq: Type.Integer(),
-  at: Type.String(),
-  actor: Type.String(),
-  action: Type.String(),
-  purpose: Type.String(),
-  residentId: Type.Union([Type.String(), Type.Null()]),
-  detail: Type.Record(Type.String(), Type.Unknown()),
-  hash: Type.String(),
-});
-const TraceSchema = Type.Unsafe<object>({ type: 'object', additionalProperties: true, description: 'Trace: case visits, contacts with evidence (masked names), status' });
+
 const TraceParams = Type.Object({ traceId: Type.String({ format: 'uuid' }) });
 
 /** Grants, contact tracing, and the audit log that records who read what and why. */

@@ -1,6 +1,6 @@
 import type { JSX } from 'preact';
 import { useEffect, useState } from 'preact/hooks';
-import type { QueuedAppeal } from '../../../src/services/appeals-service.js';
+import type { QueuedAppeal } from '../../../src/http/api-types.js';
 import { api } from '../shared/api.js';
 import { ColourBadge } from '../shared/colour.js';
 import { formatDateTime } from '../shared/format.js';

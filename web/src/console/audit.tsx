@@ -1,6 +1,6 @@
 import type { JSX } from 'preact';
 import { useEffect, useState } from 'preact/hooks';
-import type { AuditEntry } from '../../../src/services/audit-service.js';
+import type { AuditEntry } from '../../../src/http/api-types.js';
 import { api } from '../shared/api.js';
 import { formatShort } from '../shared/format.js';
 import { useLang, useT } from '../shared/i18n.js';

@@ -2,7 +2,7 @@ import type { JSX } from 'preact';
 import { useEffect, useRef, useState } from 'preact/hooks';
 import { BarController, BarElement, CategoryScale, Chart, Legend, LinearScale, LineController, LineElement, PointElement, Tooltip, type ChartConfiguration } from 'chart.js';
 import { COLOURS } from '../../../src/domain/colour.js';
-import type { Dashboard } from '../../../src/services/stats-service.js';
+import type { Dashboard } from '../../../src/http/api-types.js';
 import { api } from '../shared/api.js';
 import { ColourIcon } from '../shared/colour.js';
 import { useLang, useT } from '../shared/i18n.js';

@@ -1,6 +1,6 @@
 import type { JSX } from 'preact';
 import { useState } from 'preact/hooks';
-import type { ImportReport } from '../../../src/services/authority-service.js';
+import type { ImportReport } from '../../../src/http/api-types.js';
 import { ApiError } from '../shared/api.js';
 import { useT } from '../shared/i18n.js';
 import type { StaffSession } from '../shared/staff-session.js';

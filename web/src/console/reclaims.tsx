@@ -1,6 +1,6 @@
 import type { JSX } from 'preact';
 import { useEffect, useState } from 'preact/hooks';
-import type { ReclaimView } from '../../../src/services/identity-reclaims-service.js';
+import type { Reclaim as ReclaimView } from '../../../src/http/api-types.js';
 import { api } from '../shared/api.js';
 import { formatDateTime } from '../shared/format.js';
 import { useLang, useT } from '../shared/i18n.js';

@@ -1,6 +1,6 @@
 import type { JSX } from 'preact';
 import { useEffect, useState } from 'preact/hooks';
-import type { RiskArea } from '../../../src/services/authority-service.js';
+import type { RiskArea } from '../../../src/http/api-types.js';
 import { api } from '../shared/api.js';
 import { formatDateTime, isoToLocalInput, localInputToIso } from '../shared/format.js';
 import { useLang, useT } from '../shared/i18n.js';

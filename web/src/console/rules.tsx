@@ -1,6 +1,6 @@
 import type { JSX } from 'preact';
 import { useEffect, useState } from 'preact/hooks';
-import type { RulePreview } from '../../../src/services/decisions-service.js';
+import type { RulePreview } from '../../../src/http/api-types.js';
 import { api } from '../shared/api.js';
 import { ColourBadge } from '../shared/colour.js';
 import { formatDateTime } from '../shared/format.js';

@@ -1,6 +1,6 @@
 import type { JSX } from 'preact';
 import { useState } from 'preact/hooks';
-import type { ContactEvidence, Trace } from '../../../src/services/tracing-service.js';
+import type { ContactEvidence, Trace } from '../../../src/http/api-types.js';
 import { api } from '../shared/api.js';
 import { formatDateTime, formatShort, isoToLocalInput, localInputToIso } from '../shared/format.js';
 import { useLang, useT } from '../shared/i18n.js';

@@ -1,10 +1,8 @@
 import { loadSaved, save } from '../shared/api.js';
 
-export interface Session {
-  token: string;
-  residentId: string;
-  expiresAt: string;
-}
+import type { Session } from '../../../src/http/api-types.js';
+
+export type { Session };
 
 const KEY = 'healthcode.resident.session';
 

@@ -9,14 +9,7 @@ import { useLang, useT } from '../shared/i18n.js';
 import { Card, ErrorNotice } from '../shared/ui.js';
 import type { Session } from './session.js';
 
-interface Visit {
-  venue: string;
-  venueType: string;
-  at: string;
-  colour: string;
-  maskedName: string;
-  admitted: boolean;
-}
+import type { Visit } from '../../../src/http/api-types.js';
 
 /**
  * Checking in at a venue: the resident scans the venue's printed place code; the visit is recorded

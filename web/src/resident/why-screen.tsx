@@ -7,14 +7,10 @@ import { formatDate, formatDateTime } from '../shared/format.js';
 import { useLang, useT, type Lang, type Translate } from '../shared/i18n.js';
 import { Card } from '../shared/ui.js';
 import type { Session } from './session.js';
+import type { DecisionHistory } from '../../../src/http/api-types.js';
 import type { CodeView, FiredRule } from './types.js';
 
-interface HistoryEntry {
-  decidedAt: string;
-  colour: string;
-  cause: string;
-  ruleSet: { region: string; version: number };
-}
+type HistoryEntry = DecisionHistory[number];
 
 /** One piece of evidence in words: which fact, where, from which source, when. */
 function evidenceText(e: FiredRule['evidence'][number], t: Translate, lang: Lang): string {

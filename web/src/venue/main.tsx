@@ -1,6 +1,7 @@
 import { render, type JSX } from 'preact';
 import { useEffect, useState } from 'preact/hooks';
 import { VENUE_TYPES } from '../../../src/domain/venue.js';
+import type { Venue } from '../../../src/http/api-types.js';
 import '../shared/styles.css';
 import { api } from '../shared/api.js';
 import { I18n, useT } from '../shared/i18n.js';
@@ -9,14 +10,6 @@ import { StaffSignIn, useStaffSession, type StaffSession } from '../shared/staff
 import { Card, ErrorNotice, Field, fieldError, Shell, useAction } from '../shared/ui.js';
 
 
-interface Venue {
-  id: string;
-  name: string;
-  type: string;
-  region: string;
-  address: string;
-  operator: string;
-}
 
 function RegisterVenue({ session, onRegistered }: { session: StaffSession; onRegistered: (v: Venue) => void }): JSX.Element {
   const t = useT();

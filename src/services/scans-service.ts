@@ -1,34 +1,19 @@
-import { randomBytes } from 'node:crypto';
-import { nodeVerify, signPlaceCode } from '../codes/token-signer.js';
 import { TokenVerifier, CLOCK_SKEW_SECONDS, type RejectionReason } from '../codes/token-verifier.js';
+import { nodeVerify } from '../codes/token-signer.js';
 import type { Colour } from '../domain/colour.js';
-import { COLOURS } from '../domain/colour.js';
 import { DAY_MS, HOUR_MS } from '../domain/clock.js';
-import { contactAt, type DeviceContact } from '../domain/device-contact.js';
-import { DEFAULT_ENTRY_POLICIES, type EntryPolicy } from '../domain/entry-policy.js';
-import { FieldErrorCollector, InvalidInputError } from '../domain/field-errors.js';
+import { contactAt } from '../domain/device-contact.js';
+import { InvalidInputError } from '../domain/field-errors.js';
 import { checkIdentity } from '../domain/identity/identity-document.js';
 import { maskName } from '../domain/masking.js';
-import { isRegionCode } from '../domain/regions.js';
-import { VENUE_TYPES, type Venue, type VenueType } from '../domain/venue.js';
-import { ResidentsStore } from '../store/residents-store.js';
-import { ScanPartitions, scanKey, ScansStore, type ScanRow } from '../store/scans-store.js';
-import { VenuesStore } from '../store/venues-store.js';
+import type { VenueType } from '../domain/venue.js';
+import { scanKey, type ScanRow } from '../store/scans-store.js';
 import type { AuditService } from './audit-service.js';
-import type { CodesService } from './codes-service.js';
 import type { ServiceContext } from './context.js';
 import type { DecisionsService } from './decisions-service.js';
 import type { KeysService } from './keys-service.js';
-import { ForbiddenError, NotFoundError, TooManyRequestsError, UnauthenticatedError } from './service-errors.js';
-import type { StaffMember } from './staff-service.js';
-
-export interface Device {
-  id: string;
-  venueId: string;
-  venueType: VenueType;
-  /** When it was last heard from, before this request. */
-  contact: DeviceContact;
-}
+import { NotFoundError, TooManyRequestsError } from './service-errors.js';
+import type { Device, VenuesService } from './venues-service.js';
 
 export interface ScanInput {
   scanId: string;
@@ -57,91 +42,15 @@ export const MAX_BATCH = 1000;
 export const ID_LOOKUPS_PER_HOUR = 60;
 const ID_LOOKUP_ACTIONS = ['check-by-id-number', 'check-by-id-number-miss'];
 
-/** Venues, checkpoint devices, entry policies, and every scan and visit, kept exactly once. */
-export class CheckpointsService {
+/** Every scan at a checkpoint and every place-code visit, kept exactly once; ID-number checks; retention. */
+export class ScansService {
   constructor(
     private readonly ctx: ServiceContext,
+    private readonly venues: VenuesService,
     private readonly keys: KeysService,
-    private readonly codes: CodesService,
     private readonly decisions: DecisionsService,
     private readonly audit: AuditService,
   ) {}
-
-  /** A venue registered by a venue-role credential is operated by it alone (and the authority). */
-  async registerVenue(input: Omit<Venue, 'id'>, by?: StaffMember): Promise<Venue & { placeCode: string }> {
-    const errors = new FieldErrorCollector();
-    if (input.name.trim() === '' || input.name.length > 100) errors.add('name', 'must be 1 to 100 characters');
-    if (!(VENUE_TYPES as readonly string[]).includes(input.type)) errors.add('type', `must be one of ${VENUE_TYPES.join(', ')}`);
-    if (!isRegionCode(input.region)) errors.add('region', `'${input.region}' is not a GB/T 2260 code`);
-    if (input.address.trim() === '' || input.address.length > 200) errors.add('address', 'must be 1 to 200 characters');
-    if (!(input.latitude >= 3 && input.latitude <= 54)) errors.add('latitude', 'must lie within China (3 to 54)');
-    if (!(input.longitude >= 73 && input.longitude <= 136)) errors.add('longitude', 'must lie within China (73 to 136)');
-    if (input.operator.trim() === '' || input.operator.length > 100) errors.add('operator', 'must be 1 to 100 characters');
-    errors.throwIfAny();
-    const venue: Venue = { id: this.ctx.newId(), ...input };
-    await new VenuesStore(this.ctx.store.db).insert(venue, this.ctx.clock.now().getTime(), by?.role === 'venue' ? by.id : null);
-    return { ...venue, placeCode: await this.placeCode(venue) };
-  }
-
-  async venue(id: string): Promise<Venue> {
-    const venue = await new VenuesStore(this.ctx.store.db).findById(id);
-    if (!venue) throw new NotFoundError('venue');
-    return venue;
-  }
-
-  async placeCode(venue: Venue): Promise<string> {
-    return signPlaceCode(await this.keys.activeKey(venue.region), venue, Math.floor(this.ctx.clock.now().getTime() / 1000));
-  }
-
-  /**
-   * A new device credential for a venue; the token is shown once. Venue staff act only on the venues
-   * they operate: a credential of another operator's venue would let them scan, and see, its visitors.
-   */
-  async registerDevice(venueId: string, name: string, by?: StaffMember): Promise<{ deviceId: string; token: string }> {
-    await this.venue(venueId);
-    if (by !== undefined) await this.requireOperator(by, venueId);
-    const id = this.ctx.newId();
-    const secret = randomBytes(32).toString('base64url');
-    await this.venues.insertDevice({ id, venueId, name, secretDigest: this.ctx.cipher.secretDigest('device', secret), now: this.ctx.clock.now().getTime() });
-    return { deviceId: id, token: `hcd_${id}.${secret}` };
-  }
-
-  /** The venues `staff` may manage: every venue for the authority, its own for a venue credential. */
-  async venuesOperatedBy(staff: StaffMember): Promise<Venue[]> {
-    return staff.role === 'authority' ? this.venues.list() : this.venues.operatedBy(staff.id);
-  }
-
-  /** The authority manages every venue; a venue-role credential only those it registered. */
-  async requireOperator(staff: StaffMember, venueId: string): Promise<void> {
-    if (staff.role === 'authority') return;
-    const operator = await new VenuesStore(this.ctx.store.db).operatorOf(venueId);
-    if (operator === undefined) throw new NotFoundError('venue');
-    if (staff.role !== 'venue' || operator !== staff.id) throw new ForbiddenError('this venue is operated by another credential');
-  }
-
-  async authenticateDevice(token: string): Promise<Device> {
-    const match = /^hcd_([0-9a-f-]{36})\.([A-Za-z0-9_-]{43})$/.exec(token);
-    if (!match) throw new UnauthenticatedError('the device credential is not valid');
-    const row = await this.venues.device(match[1]!);
-    if (!row || row.revoked || row.secretDigest !== this.ctx.cipher.secretDigest('device', match[2]!)) throw new UnauthenticatedError('the device credential is not valid');
-    return { id: row.id, venueId: row.venueId, venueType: row.venueType, contact: row.contact };
-  }
-
-  async policy(type: VenueType): Promise<EntryPolicy> {
-    const row = await this.ctx.store.db.selectFrom('entry_policies').selectAll().where('venue_type', '=', type).executeTakeFirst();
-    return row ? { allowed: JSON.parse(row.allowed) as Colour[], overlapMinutes: row.overlap_minutes } : DEFAULT_ENTRY_POLICIES[type];
-  }
-
-  async setPolicy(type: string, policy: EntryPolicy): Promise<EntryPolicy> {
-    const errors = new FieldErrorCollector();
-    if (!(VENUE_TYPES as readonly string[]).includes(type)) errors.add('type', `must be one of ${VENUE_TYPES.join(', ')}`);
-    policy.allowed.forEach((c, i) => (COLOURS as readonly string[]).includes(c) || errors.add(`allowed[${i}]`, `must be one of ${COLOURS.join(', ')}`));
-    if (!Number.isInteger(policy.overlapMinutes) || policy.overlapMinutes < 1 || policy.overlapMinutes > 1440) errors.add('overlapMinutes', 'must be 1 to 1440');
-    errors.throwIfAny();
-    const values = { allowed: JSON.stringify([...new Set(policy.allowed)]), overlap_minutes: policy.overlapMinutes, updated_at: this.ctx.clock.now().getTime() };
-    await this.ctx.store.db.insertInto('entry_policies').values({ venue_type: type, ...values }).onConflict((oc) => oc.column('venue_type').doUpdateSet(values)).execute();
-    return this.policy(type as VenueType);
-  }
 
   /**
    * Records scans from a device (one online, or a batch uploaded after being offline). Each token is
@@ -151,12 +60,12 @@ export class CheckpointsService {
   async recordScans(device: Device, scans: ScanInput[], method: 'online' | 'offline'): Promise<ScanOutcome[]> {
     if (scans.length > MAX_BATCH) throw new InvalidInputError([{ field: 'scans', message: `at most ${MAX_BATCH} scans a batch` }]);
     const verifier = new TokenVerifier(await this.keys.trustList(), nodeVerify());
-    const policy = await this.policy(device.venueType);
+    const policy = await this.venues.policy(device.venueType);
     const now = this.ctx.clock.now().getTime();
     // A scan claimed from before the device last reached the server would have been uploaded then:
     // it is flagged, and its code judged as of that contact, so back-dating cannot revive an expired code.
     const { contact, earliestScan } = contactAt(device.contact, now);
-    await this.venues.recordContact(device.id, contact);
+    await this.ctx.stores.venues.recordContact(device.id, contact);
     const bound = earliestScan - CLOCK_SKEW_SECONDS * 1000;
     const outcomes: ScanOutcome[] = [];
     const rows: ScanRow[] = [];
@@ -182,7 +91,7 @@ export class CheckpointsService {
       }
       const timeFlag = at < bound ? 'before-last-contact' : null;
       const result = await verifier.verify(scan.token, timeFlag === null ? at : bound);
-      const residentId = result.valid ? this.codes.openSubject(result.claims.subject) : undefined;
+      const residentId = result.valid ? this.ctx.subjects.open(result.claims.subject) : undefined;
       const colour = result.valid ? result.claims.colour : null;
       const admitted = result.valid && policy.allowed.includes(result.claims.colour);
       const reason = !result.valid ? result.reason : admitted ? 'allowed' : 'colour-not-admitted';
@@ -202,7 +111,7 @@ export class CheckpointsService {
     }
     // One statement for the whole batch; whatever it did not store was there already. An online
     // verification is timed by the server, so its retry has a new time: it is looked for by id.
-    const stored = await this.scans.insertNew(rows, { timedByServer: method === 'online' });
+    const stored = await this.ctx.stores.scans.insertNew(rows, { timedByServer: method === 'online' });
     const counted = new Set<string>();
     for (const [i, outcome] of outcomes.entries()) {
       const key = keys[i];
@@ -211,14 +120,6 @@ export class CheckpointsService {
       counted.add(key);
     }
     return outcomes;
-  }
-
-  private get venues(): VenuesStore {
-    return new VenuesStore(this.ctx.store.db);
-  }
-
-  private get scans(): ScansStore {
-    return new ScansStore(this.ctx.store.db, this.ctx.store.engine);
   }
 
   private row(s: { deviceId: string; scanId: string; venueId: string; residentId: string | null; at: number; colour: string | null; admitted: boolean; reason: string; method: string; timeFlag?: string | null }): ScanRow {
@@ -239,8 +140,14 @@ export class CheckpointsService {
   }
 
   /** Stores one scan timed by the server: an ID-number check, or a place-code visit whose retry has a new time. */
-  private async store(s: Parameters<CheckpointsService['row']>[0]): Promise<boolean> {
-    return (await this.scans.insertNew([this.row(s)], { timedByServer: true })).size === 1;
+  private async store(s: Parameters<ScansService['row']>[0]): Promise<boolean> {
+    return (await this.ctx.stores.scans.insertNew([this.row(s)], { timedByServer: true })).size === 1;
+  }
+
+  /** A code verified online: the scan is timed by the server, and a retry is the same scan. */
+  async verifyOnline(device: Device, input: { scanId: string; token: string }): Promise<ScanOutcome> {
+    const [outcome] = await this.recordScans(device, [{ ...input, scannedAt: this.ctx.clock.now().toISOString() }], 'online');
+    return outcome!;
   }
 
   /**
@@ -257,7 +164,7 @@ export class CheckpointsService {
     }
     const identity = checkIdentity(input, this.ctx.clock.now());
     if (!identity.ok) throw new InvalidInputError([{ field: identity.field, message: identity.message }]);
-    const residents = new ResidentsStore(this.ctx.store.db, this.ctx.cipher);
+    const residents = this.ctx.stores.residents;
     const residentId = await residents.findIdByIdentityKey(identity.value.key);
     if (!residentId) {
       await this.audit.append(actor, 'check-by-id-number-miss', 'entry check for a person without a phone', null, { venueId: device.venueId, idType: identity.value.type });
@@ -265,7 +172,7 @@ export class CheckpointsService {
     }
     await residents.markIdentityChecked(residentId, now);
     const decision = await this.decisions.decide(residentId, 'checked at a checkpoint by ID number');
-    const admitted = (await this.policy(device.venueType)).allowed.includes(decision.colour);
+    const admitted = (await this.venues.policy(device.venueType)).allowed.includes(decision.colour);
     await this.store({ deviceId: device.id, scanId: this.ctx.newId(), venueId: device.venueId, residentId, at: now, colour: decision.colour, admitted, reason: admitted ? 'allowed' : 'colour-not-admitted', method: 'id-number' });
     await this.audit.append(actor, 'check-by-id-number', 'entry check for a person without a phone', residentId, { venueId: device.venueId, colour: decision.colour });
     return { colour: decision.colour, admitted };
@@ -274,13 +181,14 @@ export class CheckpointsService {
   /** A resident's app scanned a venue's place code: the visit is recorded like a scan; the app shows colour, venue and time. */
   async visit(residentId: string, venueId: string, visitId: string): Promise<{ venue: string; venueType: VenueType; at: string; colour: Colour; maskedName: string; status: 'stored' | 'duplicate'; admitted: boolean }> {
     if (!/^[A-Za-z0-9_-]{1,64}$/.test(visitId)) throw new InvalidInputError([{ field: 'visitId', message: 'must be 1 to 64 letters, digits, - or _' }]);
-    const venue = await this.venue(venueId);
-    const issued = await this.codes.issue(residentId);
+    const venue = await this.venues.venue(venueId);
+    // The colour staff at the door are shown: a decision, not a code nobody would scan.
+    const decision = await this.decisions.decide(residentId, 'place-code visit');
     const now = this.ctx.clock.now().getTime();
-    const admitted = (await this.policy(venue.type)).allowed.includes(issued.decision.colour);
-    const stored = await this.store({ deviceId: `resident:${residentId}`, scanId: visitId, venueId, residentId, at: now, colour: issued.decision.colour, admitted, reason: admitted ? 'allowed' : 'colour-not-admitted', method: 'place-code' });
-    const resident = await new ResidentsStore(this.ctx.store.db, this.ctx.cipher).findById(residentId);
-    return { venue: venue.name, venueType: venue.type, at: new Date(now).toISOString(), colour: issued.decision.colour, maskedName: maskName(resident!.name), status: stored ? 'stored' : 'duplicate', admitted };
+    const admitted = (await this.venues.policy(venue.type)).allowed.includes(decision.colour);
+    const stored = await this.store({ deviceId: `resident:${residentId}`, scanId: visitId, venueId, residentId, at: now, colour: decision.colour, admitted, reason: admitted ? 'allowed' : 'colour-not-admitted', method: 'place-code' });
+    const names = await this.ctx.stores.residents.names([residentId]);
+    return { venue: venue.name, venueType: venue.type, at: new Date(now).toISOString(), colour: decision.colour, maskedName: maskName(names.get(residentId) ?? ''), status: stored ? 'stored' : 'duplicate', admitted };
   }
 
   /**
@@ -290,9 +198,8 @@ export class CheckpointsService {
   async purge(days: number): Promise<{ scans: number; checkIns: number }> {
     const now = this.ctx.clock.now().getTime();
     const cutoff = now - days * DAY_MS;
-    const scans = await this.scans.deleteBefore(cutoff);
-    if (this.ctx.store.engine === 'postgres') await new ScanPartitions(this.ctx.store.db).ensure(cutoff, now + 3 * DAY_MS);
-    const checkIns = await this.ctx.store.db.deleteFrom('check_ins').where('at', '<', cutoff).executeTakeFirst();
-    return { scans, checkIns: Number(checkIns.numDeletedRows) };
+    const scans = await this.ctx.stores.scans.deleteBefore(cutoff);
+    await this.ctx.stores.scans.prepareDays(cutoff, now + 3 * DAY_MS);
+    return { scans, checkIns: await this.ctx.stores.checkIns.deleteBefore(cutoff) };
   }
 }

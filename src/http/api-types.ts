@@ -1,0 +1,43 @@
+import type { Static } from '@fastify/type-provider-typebox';
+import type {
+  AppealSchema,
+  AuditEntrySchema,
+  CodeSchema,
+  ContactEvidenceSchema,
+  DashboardSchema,
+  DecisionHistorySchema,
+  FiredRuleSchema,
+  ImportReportSchema,
+  ReclaimSchema,
+  RiskAreaSchema,
+  RulePreviewSchema,
+  ScanOutcomeSchema,
+  TraceSchema,
+  VenueSchema,
+  VisitSchema,
+} from './response-schemas.js';
+import type { DependentSummarySchema, ResidentSummarySchema, SessionSchema } from './schemas.js';
+
+/**
+ * The API contract for the browser apps: the types of what the API answers, taken from the very
+ * schemas the server serialises with. The apps import these (type-only), never service types.
+ */
+export type FiredRule = Static<typeof FiredRuleSchema>;
+export type CodeView = Static<typeof CodeSchema>;
+export type Appeal = Static<typeof AppealSchema>;
+export type QueuedAppeal = Appeal & { maskedName: string };
+export type RiskArea = Static<typeof RiskAreaSchema>;
+export type ImportReport = Static<typeof ImportReportSchema>;
+export type Venue = Static<typeof VenueSchema>;
+export type ScanOutcome = Static<typeof ScanOutcomeSchema>;
+export type Reclaim = Static<typeof ReclaimSchema>;
+export type AuditEntry = Static<typeof AuditEntrySchema>;
+export type ContactEvidence = Static<typeof ContactEvidenceSchema>;
+export type Trace = Static<typeof TraceSchema>;
+export type Dashboard = Static<typeof DashboardSchema>;
+export type RulePreview = Static<typeof RulePreviewSchema>;
+export type ResidentSummary = Static<typeof ResidentSummarySchema>;
+export type DependentSummary = Static<typeof DependentSummarySchema>;
+export type Session = Static<typeof SessionSchema>;
+export type Visit = Static<typeof VisitSchema>;
+export type DecisionHistory = Static<typeof DecisionHistorySchema>;

@@ -1,0 +1,187 @@
+import { Type } from '@fastify/type-provider-typebox';
+import { COLOURS } from '../domain/colour.js';
+import type { RuleSet } from '../domain/rules/rule-set.js';
+
+/**
+ * What the API answers, as schemas: Fastify serialises responses by them, the OpenAPI document
+ * shows them, and the browser apps take their types from them (api-types.ts), so the three agree.
+ */
+
+const Nullable = <T extends Parameters<typeof Type.Union>[0][number]>(schema: T) => Type.Union([schema, Type.Null()]);
+const Instant = Type.String({ format: 'date-time' });
+const Localized = Type.Object({ 'zh-CN': Type.String(), en: Type.String() });
+
+export const FiredRuleSchema = Type.Object({
+  id: Type.String(),
+  version: Type.Integer(),
+  colour: Type.String(),
+  mark: Nullable(Type.String()),
+  status: Type.String({ description: 'active, or awaiting-check-ins' }),
+  quarantineDays: Type.Integer(),
+  checkIns: Nullable(Type.Object({ required: Type.Integer(), streak: Type.Integer() })),
+  description: Localized,
+  howToClear: Localized,
+  evidence: Type.Array(Type.Object({ fact: Type.String(), source: Nullable(Type.String()), at: Nullable(Type.String()), detail: Type.Record(Type.String(), Type.Unknown()) })),
+});
+
+export const DecisionFields = {
+  colour: Type.String({ examples: ['green'] }),
+  mark: Nullable(Type.String()),
+  rules: Type.Array(FiredRuleSchema),
+  greenOn: Type.Union([Instant, Type.Null()], { description: 'When the code turns green if nothing new happens and daily check-ins go on' }),
+  greenOnNote: Type.Union([Type.String(), Type.Null()], { description: 'already-green, or needs-action when waiting will not turn it green' }),
+  ruleSet: Type.Object({ region: Type.String(), version: Type.Integer() }),
+};
+
+export const CodeSchema = Type.Object({
+  ...DecisionFields,
+  evaluatedAt: Instant,
+  token: Type.String({ description: 'The QR text: JKM1: + base45(COSE_Sign1)' }),
+  maskedName: Type.String({ description: 'The name as the code shows it, e.g. 张*' }),
+  issuedAt: Instant,
+  expiresAt: Instant,
+});
+
+export const AppealSchema = Type.Object({
+  id: Type.String(),
+  residentId: Type.String(),
+  colour: Type.String(),
+  rules: Type.Array(FiredRuleSchema),
+  message: Type.String(),
+  status: Type.String(),
+  response: Nullable(Type.String()),
+  createdAt: Type.String(),
+  resolvedAt: Nullable(Type.String()),
+  maskedName: Type.Optional(Type.String()),
+});
+
+export const RiskAreaSchema = Type.Object({
+  id: Type.String(),
+  region: Nullable(Type.String()),
+  regionName: Nullable(Type.String()),
+  country: Nullable(Type.String()),
+  level: Type.String(),
+  from: Type.String(),
+  to: Nullable(Type.String()),
+});
+
+export const ImportReportSchema = Type.Object({
+  kind: Type.String(),
+  rows: Type.Integer(),
+  accepted: Type.Integer(),
+  unchanged: Type.Integer(),
+  invalid: Type.Array(Type.Object({ line: Type.Integer(), field: Type.String(), message: Type.String() })),
+  unmatched: Type.Array(Type.Object({ line: Type.Integer() })),
+  redecided: Type.Integer(),
+  colourChanges: Type.Integer(),
+});
+
+export const VenueSchema = Type.Object({
+  id: Type.String(),
+  name: Type.String(),
+  type: Type.String(),
+  region: Type.String(),
+  address: Type.String(),
+  latitude: Type.Number(),
+  longitude: Type.Number(),
+  operator: Type.String(),
+});
+
+export const ScanOutcomeSchema = Type.Object({
+  scanId: Type.String(),
+  status: Type.String({ description: 'stored, duplicate (already stored: a retry), or rejected' }),
+  colour: Nullable(Type.String()),
+  maskedName: Nullable(Type.String()),
+  validUntil: Nullable(Type.String()),
+  admitted: Type.Boolean(),
+  reason: Type.String(),
+  field: Type.Optional(Type.String()),
+  timeFlag: Type.Optional(Type.String({ description: 'before-last-contact: the scan claims a time before the device last reached the server; its code was judged as of that contact' })),
+});
+
+export const ReclaimSchema = Type.Object({
+  id: Type.String(),
+  maskedName: Type.String(),
+  idType: Type.String(),
+  maskedIdNumber: Type.String(),
+  forHouseholdMember: Type.Boolean(),
+  status: Type.String({ description: 'pending, approved or rejected' }),
+  createdAt: Instant,
+  resolvedAt: Type.Union([Instant, Type.Null()]),
+  method: Nullable(Type.String()),
+});
+
+export const AuditEntrySchema = Type.Object({
+  seq: Type.Integer(),
+  at: Type.String(),
+  actor: Type.String(),
+  action: Type.String(),
+  purpose: Type.String(),
+  residentId: Nullable(Type.String()),
+  detail: Type.Record(Type.String(), Type.Unknown()),
+  hash: Type.String(),
+});
+
+export const ContactEvidenceSchema = Type.Object({
+  kind: Type.String({ description: 'same-venue or same-carrier' }),
+  venueId: Type.Optional(Type.String()),
+  venue: Type.Optional(Type.String()),
+  caseAt: Type.Optional(Type.String()),
+  contactAt: Type.Optional(Type.String()),
+  minutesApart: Type.Optional(Type.Integer()),
+  overlapMinutes: Type.Optional(Type.Integer()),
+  carrierRef: Type.Optional(Type.String()),
+  date: Type.Optional(Type.String()),
+  via: Type.Optional(Type.String({ description: 'For a secondary contact: whose visit the evidence came from' })),
+});
+
+export const TraceSchema = Type.Object(
+  {
+    id: Type.String(),
+    caseResidentId: Type.String(),
+    from: Type.String(),
+    to: Type.String(),
+    purpose: Type.String(),
+    status: Type.Union([Type.Literal('open'), Type.Literal('confirmed')]),
+    caseVisits: Type.Array(Type.Object({ venueId: Type.String(), venue: Type.String(), at: Type.String() })),
+    contacts: Type.Array(
+      Type.Object({ residentId: Type.String(), maskedName: Type.String(), level: Type.Union([Type.Literal('close'), Type.Literal('secondary')]), firstContactAt: Type.String(), evidence: Type.Array(ContactEvidenceSchema) }),
+    ),
+  },
+  { description: 'A trace: the case visits, and contacts with their evidence (masked names)' },
+);
+
+const ColourCounts = Type.Object(Object.fromEntries(COLOURS.map((c) => [c, Type.Integer()])) as Record<(typeof COLOURS)[number], ReturnType<typeof Type.Integer>>);
+
+export const DashboardSchema = Type.Object({
+  generatedAt: Instant,
+  coloursByRegion: Type.Array(Type.Object({ region: Type.String(), regionName: Type.String(), counts: ColourCounts })),
+  colourHistory: Type.Array(Type.Object({ date: Type.String(), counts: ColourCounts })),
+  scansPerHour: Type.Array(Type.Object({ hour: Type.String(), scans: Type.Integer(), admitted: Type.Integer() })),
+  quarantinesEnding: Type.Array(Type.Object({ date: Type.String(), residents: Type.Integer() })),
+});
+
+export const RuleSetSchema = Type.Unsafe<RuleSet>({ type: 'object', additionalProperties: true, description: 'A rule set: region, version, publishedAt, rules' });
+
+export const RulePreviewSchema = Type.Object({
+  region: Type.String(),
+  evaluated: Type.Integer(),
+  complete: Type.Boolean(),
+  wouldChange: Type.Integer(),
+  transitions: Type.Array(Type.Object({ from: Type.String(), to: Type.String(), residents: Type.Integer() })),
+  candidate: RuleSetSchema,
+});
+
+export const VisitSchema = Type.Object({
+  venue: Type.String(),
+  venueType: Type.String(),
+  at: Type.String(),
+  colour: Type.String(),
+  maskedName: Type.String(),
+  status: Type.String({ description: 'stored, or duplicate for a retry' }),
+  admitted: Type.Boolean(),
+});
+
+export const DecisionHistorySchema = Type.Array(
+  Type.Object({ id: Type.String(), decidedAt: Type.String(), colour: Type.String(), mark: Nullable(Type.String()), ruleSet: DecisionFields.ruleSet, rules: Type.Array(FiredRuleSchema), greenOn: Nullable(Type.String()), cause: Type.String() }),
+);

@@ -1,0 +1,112 @@
+import { randomBytes } from 'node:crypto';
+import { readPlaceCode, signPlaceCode } from '../codes/place-code.js';
+import { COLOURS } from '../domain/colour.js';
+import type { DeviceContact } from '../domain/device-contact.js';
+import { DEFAULT_ENTRY_POLICIES, type EntryPolicy } from '../domain/entry-policy.js';
+import { FieldErrorCollector } from '../domain/field-errors.js';
+import { isRegionCode } from '../domain/regions.js';
+import { VENUE_TYPES, type Venue, type VenueType } from '../domain/venue.js';
+import type { ServiceContext } from './context.js';
+import type { KeysService } from './keys-service.js';
+import { ForbiddenError, NotFoundError, UnauthenticatedError } from './service-errors.js';
+import type { StaffMember } from './staff-service.js';
+
+export interface Device {
+  id: string;
+  venueId: string;
+  venueType: VenueType;
+  /** When it was last heard from, before this request. */
+  contact: DeviceContact;
+}
+
+/** Venues, their checkpoint devices, the entry policy of each venue type, and place codes. */
+export class VenuesService {
+  constructor(
+    private readonly ctx: ServiceContext,
+    private readonly keys: KeysService,
+  ) {}
+
+  /** A venue registered by a venue-role credential is operated by it alone (and the authority). */
+  async registerVenue(input: Omit<Venue, 'id'>, by?: StaffMember): Promise<Venue & { placeCode: string }> {
+    const errors = new FieldErrorCollector();
+    if (input.name.trim() === '' || input.name.length > 100) errors.add('name', 'must be 1 to 100 characters');
+    if (!(VENUE_TYPES as readonly string[]).includes(input.type)) errors.add('type', `must be one of ${VENUE_TYPES.join(', ')}`);
+    if (!isRegionCode(input.region)) errors.add('region', `'${input.region}' is not a GB/T 2260 code`);
+    if (input.address.trim() === '' || input.address.length > 200) errors.add('address', 'must be 1 to 200 characters');
+    if (!(input.latitude >= 3 && input.latitude <= 54)) errors.add('latitude', 'must lie within China (3 to 54)');
+    if (!(input.longitude >= 73 && input.longitude <= 136)) errors.add('longitude', 'must lie within China (73 to 136)');
+    if (input.operator.trim() === '' || input.operator.length > 100) errors.add('operator', 'must be 1 to 100 characters');
+    errors.throwIfAny();
+    const venue: Venue = { id: this.ctx.newId(), ...input };
+    await this.ctx.stores.venues.insert(venue, this.ctx.clock.now().getTime(), by?.role === 'venue' ? by.id : null);
+    return { ...venue, placeCode: await this.placeCode(venue) };
+  }
+
+  async venue(id: string): Promise<Venue> {
+    const venue = await this.ctx.stores.venues.findById(id);
+    if (!venue) throw new NotFoundError('venue');
+    return venue;
+  }
+
+  async placeCode(venue: Venue): Promise<string> {
+    return signPlaceCode(await this.keys.activeKey(venue.region), venue, Math.floor(this.ctx.clock.now().getTime() / 1000));
+  }
+
+  /**
+   * A new device credential for a venue; the token is shown once. Venue staff act only on the venues
+   * they operate: a credential of another operator's venue would let them scan, and see, its visitors.
+   */
+  async registerDevice(venueId: string, name: string, by?: StaffMember): Promise<{ deviceId: string; token: string }> {
+    await this.venue(venueId);
+    if (by !== undefined) await this.requireOperator(by, venueId);
+    const id = this.ctx.newId();
+    const secret = randomBytes(32).toString('base64url');
+    await this.ctx.stores.venues.insertDevice({ id, venueId, name, secretDigest: this.ctx.cipher.secretDigest('device', secret), now: this.ctx.clock.now().getTime() });
+    return { deviceId: id, token: `hcd_${id}.${secret}` };
+  }
+
+  /** The venues `staff` may manage: every venue for the authority, its own for a venue credential. */
+  async venuesOperatedBy(staff: StaffMember): Promise<Venue[]> {
+    return staff.role === 'authority' ? this.ctx.stores.venues.list() : this.ctx.stores.venues.operatedBy(staff.id);
+  }
+
+  /** The authority manages every venue; a venue-role credential only those it registered. */
+  async requireOperator(staff: StaffMember, venueId: string): Promise<void> {
+    if (staff.role === 'authority') return;
+    const operator = await this.ctx.stores.venues.operatorOf(venueId);
+    if (operator === undefined) throw new NotFoundError('venue');
+    if (staff.role !== 'venue' || operator !== staff.id) throw new ForbiddenError('this venue is operated by another credential');
+  }
+
+  async authenticateDevice(token: string): Promise<Device> {
+    const match = /^hcd_([0-9a-f-]{36})\.([A-Za-z0-9_-]{43})$/.exec(token);
+    if (!match) throw new UnauthenticatedError('the device credential is not valid');
+    const row = await this.ctx.stores.venues.device(match[1]!);
+    if (!row || row.revoked || row.secretDigest !== this.ctx.cipher.secretDigest('device', match[2]!)) throw new UnauthenticatedError('the device credential is not valid');
+    return { id: row.id, venueId: row.venueId, venueType: row.venueType, contact: row.contact };
+  }
+
+  async policy(type: VenueType): Promise<EntryPolicy> {
+    return (await this.ctx.stores.venues.policy(type)) ?? DEFAULT_ENTRY_POLICIES[type];
+  }
+
+  async setPolicy(type: string, policy: EntryPolicy): Promise<EntryPolicy> {
+    const errors = new FieldErrorCollector();
+    if (!(VENUE_TYPES as readonly string[]).includes(type)) errors.add('type', `must be one of ${VENUE_TYPES.join(', ')}`);
+    policy.allowed.forEach((c, i) => (COLOURS as readonly string[]).includes(c) || errors.add(`allowed[${i}]`, `must be one of ${COLOURS.join(', ')}`));
+    if (!Number.isInteger(policy.overlapMinutes) || policy.overlapMinutes < 1 || policy.overlapMinutes > 1440) errors.add('overlapMinutes', 'must be 1 to 1440');
+    errors.throwIfAny();
+    await this.ctx.stores.venues.setPolicy(type, { allowed: [...new Set(policy.allowed)], overlapMinutes: policy.overlapMinutes }, this.ctx.clock.now().getTime());
+    return this.policy(type as VenueType);
+  }
+
+  /** The venue a scanned place code names, if one of our keys signed it (retired keys too: place codes stay on walls). */
+  async venueOfPlaceCode(text: string): Promise<{ venueId: string } | { error: string }> {
+    return readPlaceCode(text, (kid) => this.ctx.stores.keys.publicKey(kid));
+  }
+
+  /** Registered venues, public: places, not people. */
+  async list(region?: string): Promise<Venue[]> {
+    return this.ctx.stores.venues.list(region);
+  }
+}

@@ -1,0 +1,55 @@
+import type { Kysely, Selectable } from 'kysely';
+import type { FieldCipher } from '../privacy/field-cipher.js';
+import type { AppealsTable, Database } from './schema.js';
+
+/** The encryption context of an appeal's message: it decrypts only as that appeal's message. */
+export const appealMessageContext = (appealId: string) => `appeal:${appealId}:message`;
+
+/** An appeal with its message decrypted. */
+export type AppealRow = Omit<Selectable<AppealsTable>, 'message'> & { message: string };
+
+/** Appeals; the resident's message is encrypted like every other personal field. */
+export class AppealsStore {
+  constructor(
+    private readonly db: Kysely<Database>,
+    private readonly cipher: FieldCipher,
+  ) {}
+
+  async insert(a: { id: string; residentId: string; colour: string; fired: string; message: string; now: number }): Promise<void> {
+    await this.db
+      .insertInto('appeals')
+      .values({ id: a.id, resident_id: a.residentId, colour: a.colour, fired: a.fired, message: this.cipher.encrypt(a.message, appealMessageContext(a.id)), status: 'open', response: null, created_at: a.now, resolved_at: null, resolved_by: null })
+      .execute();
+  }
+
+  async hasOpen(residentId: string): Promise<boolean> {
+    return (await this.db.selectFrom('appeals').select('id').where('resident_id', '=', residentId).where('status', '=', 'open').executeTakeFirst()) !== undefined;
+  }
+
+  async findById(id: string): Promise<AppealRow | undefined> {
+    const row = await this.db.selectFrom('appeals').selectAll().where('id', '=', id).executeTakeFirst();
+    return row && this.decrypt(row);
+  }
+
+  /** A resident's appeals, newest first (or oldest first, as `order` says). */
+  async ofResident(residentId: string, order: 'asc' | 'desc' = 'desc'): Promise<AppealRow[]> {
+    return (await this.db.selectFrom('appeals').selectAll().where('resident_id', '=', residentId).orderBy('created_at', order).execute()).map((r) => this.decrypt(r));
+  }
+
+  /** The queue, oldest first: open appeals, or answered ones. */
+  async queue(status: 'open' | 'resolved', limit: number): Promise<AppealRow[]> {
+    let query = this.db.selectFrom('appeals').selectAll().orderBy('created_at').limit(limit);
+    query = status === 'open' ? query.where('status', '=', 'open') : query.where('status', '!=', 'open');
+    return (await query.execute()).map((r) => this.decrypt(r));
+  }
+
+  /** Answers an open appeal; false if it was answered first by someone else. */
+  async resolve(id: string, r: { status: string; response: string; at: number; by: string }): Promise<boolean> {
+    const result = await this.db.updateTable('appeals').set({ status: r.status, response: r.response, resolved_at: r.at, resolved_by: r.by }).where('id', '=', id).where('status', '=', 'open').executeTakeFirst();
+    return Number(result.numUpdatedRows) === 1;
+  }
+
+  private decrypt(row: Selectable<AppealsTable>): AppealRow {
+    return { ...row, message: this.cipher.decrypt(row.message, appealMessageContext(row.id)) };
+  }
+}

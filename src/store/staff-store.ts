@@ -1,0 +1,19 @@
+import type { Kysely } from 'kysely';
+import type { Database } from './schema.js';
+
+/** Staff credentials, kept only as keyed digests of their tokens. */
+export class StaffStore {
+  constructor(private readonly db: Kysely<Database>) {}
+
+  async insert(s: { id: string; name: string; role: string; tokenDigest: string; now: number }): Promise<void> {
+    await this.db.insertInto('staff_tokens').values({ id: s.id, name: s.name, role: s.role, token_digest: s.tokenDigest, created_at: s.now, revoked_at: null }).execute();
+  }
+
+  async byTokenDigest(digest: string): Promise<{ id: string; name: string; role: string } | undefined> {
+    return this.db.selectFrom('staff_tokens').select(['id', 'name', 'role']).where('token_digest', '=', digest).where('revoked_at', 'is', null).executeTakeFirst();
+  }
+
+  async isActive(id: string): Promise<boolean> {
+    return (await this.db.selectFrom('staff_tokens').select('id').where('id', '=', id).where('revoked_at', 'is', null).executeTakeFirst()) !== undefined;
+  }
+}

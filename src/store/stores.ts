@@ -1,0 +1,76 @@
+import type { FieldCipher } from '../privacy/field-cipher.js';
+import { AppealsStore } from './appeals-store.js';
+import { AuditStore } from './audit-store.js';
+import { AuthorityRecordsStore } from './authority-records-store.js';
+import { CheckInsStore } from './check-ins-store.js';
+import type { Store } from './database.js';
+import { DataKeyCheckStore } from './data-key-check-store.js';
+import { DecisionsStore } from './decisions-store.js';
+import { DeclarationsStore } from './declarations-store.js';
+import { FactsStore } from './facts-store.js';
+import { IdentityReclaimsStore } from './identity-reclaims-store.js';
+import { OutboxStore } from './outbox-store.js';
+import { RedecisionQueueStore } from './redecision-queue-store.js';
+import { ResidentsStore } from './residents-store.js';
+import { RuleSetsStore } from './rule-sets-store.js';
+import { ScansStore } from './scans-store.js';
+import { SigningKeysStore } from './signing-keys-store.js';
+import { SignInStore } from './sign-in-store.js';
+import { StaffStore } from './staff-store.js';
+import { StatsStore } from './stats-store.js';
+import { TracesStore } from './traces-store.js';
+import { VenuesStore } from './venues-store.js';
+
+/**
+ * Every table group's store, built once for a database and a data key. Services reach the database
+ * only through these; each store owns the encryption contexts of its own fields, and keeps the
+ * differences between the engines to itself.
+ */
+export interface Stores {
+  residents: ResidentsStore;
+  reclaims: IdentityReclaimsStore;
+  declarations: DeclarationsStore;
+  facts: FactsStore;
+  authorityRecords: AuthorityRecordsStore;
+  checkIns: CheckInsStore;
+  decisions: DecisionsStore;
+  redecisions: RedecisionQueueStore;
+  rules: RuleSetsStore;
+  appeals: AppealsStore;
+  traces: TracesStore;
+  venues: VenuesStore;
+  scans: ScansStore;
+  audit: AuditStore;
+  keys: SigningKeysStore;
+  signIn: SignInStore;
+  outbox: OutboxStore;
+  staff: StaffStore;
+  stats: StatsStore;
+  dataKeyCheck: DataKeyCheckStore;
+}
+
+export function createStores(store: Store, cipher: FieldCipher): Stores {
+  const { db } = store;
+  return {
+    residents: new ResidentsStore(db, cipher),
+    reclaims: new IdentityReclaimsStore(db, cipher),
+    declarations: new DeclarationsStore(db),
+    facts: new FactsStore(db),
+    authorityRecords: new AuthorityRecordsStore(db),
+    checkIns: new CheckInsStore(db),
+    decisions: new DecisionsStore(db),
+    redecisions: new RedecisionQueueStore(db),
+    rules: new RuleSetsStore(db, store.lock),
+    appeals: new AppealsStore(db, cipher),
+    traces: new TracesStore(db),
+    venues: new VenuesStore(db),
+    scans: new ScansStore(db, store.engine),
+    audit: new AuditStore(db, store.lock),
+    keys: new SigningKeysStore(db, cipher),
+    signIn: new SignInStore(db),
+    outbox: new OutboxStore(db, cipher),
+    staff: new StaffStore(db),
+    stats: new StatsStore(db),
+    dataKeyCheck: new DataKeyCheckStore(db),
+  };
+}
