@@ -16,6 +16,25 @@ async function demoInbox(phone: string): Promise<string | null> {
   }
 }
 
+/** The one-time code, once one was sent, and in development mode the SMS the demo would have sent. */
+function CodeField({ sent, code, onCode, error, demoSms }: { sent: boolean; code: string; onCode: (code: string) => void; error: unknown; demoSms: string | null }): JSX.Element {
+  const t = useT();
+  return (
+    <>
+      {sent && (
+        <Field label={t('signIn.code')} hint={t('signIn.codeHint')} error={fieldError(error, 'code')}>
+          <input name="code" inputMode="numeric" autocomplete="one-time-code" pattern="\d{6}" maxLength={6} required value={code} onInput={(e) => onCode(e.currentTarget.value)} />
+        </Field>
+      )}
+      {demoSms && (
+        <div class="notice notice-info" data-testid="demo-sms">
+          {t('signIn.demoSms')} <q>{demoSms}</q>
+        </div>
+      )}
+    </>
+  );
+}
+
 export function SignInScreen({ onSignedIn }: { onSignedIn: (s: Session) => void }): JSX.Element {
   const t = useT();
   const [phone, setPhone] = useState('');
@@ -39,16 +58,7 @@ export function SignInScreen({ onSignedIn }: { onSignedIn: (s: Session) => void 
         <Field label={t('field.phone')} error={fieldError(request.error, 'phone')}>
           <input name="phone" type="tel" inputMode="tel" autocomplete="tel" required value={phone} onInput={(e) => setPhone(e.currentTarget.value)} />
         </Field>
-        {sent && (
-          <Field label={t('signIn.code')} hint={t('signIn.codeHint')} error={fieldError(verify.error, 'code')}>
-            <input name="code" inputMode="numeric" autocomplete="one-time-code" pattern="\d{6}" maxLength={6} required value={code} onInput={(e) => setCode(e.currentTarget.value)} />
-          </Field>
-        )}
-        {demoSms && (
-          <div class="notice notice-info" data-testid="demo-sms">
-            {t('signIn.demoSms')} <q>{demoSms}</q>
-          </div>
-        )}
+        <CodeField sent={sent} code={code} onCode={setCode} error={verify.error} demoSms={demoSms} />
         <ErrorNotice error={sent ? verify.error : request.error} />
         <button class="primary wide" type="submit" disabled={request.busy || verify.busy}>
           {sent ? t('signIn.submit') : t('signIn.sendCode')}
@@ -151,16 +161,7 @@ export function RegisterScreen({ onRegistered }: { onRegistered: (s: Session) =>
           {sent ? t('signIn.resend') : t('signIn.sendCode')}
         </button>
         <ErrorNotice error={sendCode.error} />
-        {sent && (
-          <Field label={t('signIn.code')} hint={t('signIn.codeHint')} error={fieldError(submit.error, 'code')}>
-            <input name="code" inputMode="numeric" autocomplete="one-time-code" pattern="\d{6}" maxLength={6} required value={code} onInput={(e) => setCode(e.currentTarget.value)} />
-          </Field>
-        )}
-        {demoSms && (
-          <div class="notice notice-info" data-testid="demo-sms">
-            {t('signIn.demoSms')} <q>{demoSms}</q>
-          </div>
-        )}
+        <CodeField sent={sent} code={code} onCode={setCode} error={submit.error} demoSms={demoSms} />
         <label class="check">
           <input type="checkbox" name="consent" checked={consent} onChange={(e) => setConsent(e.currentTarget.checked)} required />
           <span>{t('register.consent')}</span>
