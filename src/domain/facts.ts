@@ -145,11 +145,13 @@ export interface EvaluationSources {
 
 /**
  * The facts as rules see them at instant `now`: ages in days and hours, risk levels of places as
- * listed now. Facts recorded after `now` do not exist yet; facts older than the horizon are gone.
+ * listed now. Facts recorded after `knownAt` (by default `now`) do not exist yet; facts older than
+ * the horizon are gone. Asking about a past instant with what is known now (`knownAt` later than
+ * `now`) is how a quarantine learned of late (a travel record imported today) keeps its history.
  */
-export function evaluationData(facts: ResidentFacts, areas: RiskAreaFact[], now: number, timeZone: string): { data: EvaluationData; sources: EvaluationSources } {
+export function evaluationData(facts: ResidentFacts, areas: RiskAreaFact[], now: number, timeZone: string, knownAt = now): { data: EvaluationData; sources: EvaluationSources } {
   const horizon = now - FACT_HORIZON_DAYS * DAY_MS;
-  const known = <T extends { recordedAt: number }>(list: T[]) => list.filter((f) => f.recordedAt <= now);
+  const known = <T extends { recordedAt: number }>(list: T[]) => list.filter((f) => f.recordedAt <= knownAt);
 
   const stays = known(facts.stays).filter((s) => s.arrival <= now && (s.departure === null || s.departure >= horizon) && ((s.departure ?? now) - s.arrival) / HOUR_MS >= MIN_STAY_HOURS);
   const contacts = known(facts.contacts).filter((c) => c.at <= now && c.at >= horizon);

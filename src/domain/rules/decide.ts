@@ -1,6 +1,6 @@
 import { applyLogic, truthy } from './json-logic.js';
 import type { Colour, Mark } from '../colour.js';
-import { DAY_MS, MINUTE_MS } from '../clock.js';
+import { DAY_MS, HOUR_MS, MINUTE_MS } from '../clock.js';
 import { localDate } from '../declaration.js';
 import { evaluationData, FACT_HORIZON_DAYS, type EvaluationData, type EvaluationSources, type ResidentFacts, type RiskAreaFact, type Source } from '../facts.js';
 import { regionName } from '../regions.js';
@@ -63,7 +63,15 @@ export class RuleEvaluator {
       if (!s) snapshots.set(t, (s = evaluationData(facts, areas, t, this.timeZone)));
       return s;
     };
-    const lastActive = this.lastActiveBefore(now, at);
+    // Whether a rule held in the past is judged with everything known now: an exposure learned of
+    // today still started its quarantine back then.
+    const pastSnapshots = new Map<number, Snapshot>();
+    const pastAt = (t: number) => {
+      let s = pastSnapshots.get(t);
+      if (!s) pastSnapshots.set(t, (s = evaluationData(facts, areas, t, this.timeZone, now)));
+      return s;
+    };
+    const lastActive = this.lastActiveBefore(now, pastAt);
     const current = this.state(now, at, lastActive);
     const fired = current.fired.map((f) => this.describe(f.rule, f.status, at(now), f.streak));
     const decision: Decision = {
@@ -142,15 +150,18 @@ export class RuleEvaluator {
     for (let t = now + DAY_MS; t <= horizon; t += DAY_MS) {
       const before = new Map(lastActive);
       if (this.state(t, at, lastActive).colour === 'green') {
-        // Narrow down to the minute between the last non-green day and this one.
-        let lo = previous;
-        let hi = t;
-        while (hi - lo > MINUTE_MS) {
-          const mid = lo + Math.floor((hi - lo) / 2 / MINUTE_MS) * MINUTE_MS;
-          if (this.state(mid, at, new Map(before)).colour === 'green') hi = mid;
-          else lo = mid;
+        // The first instant it is green lies between the last non-green day and this one, at one of
+        // the instants where a fact or a window changes: found by binary search over them, so the
+        // answer is the same instant whenever it is asked.
+        const instants = changeInstants(projected, areas, this.ruleSet.rules, previous, t, this.timeZone);
+        let lo = 0;
+        let hi = instants.length - 1;
+        while (lo < hi) {
+          const mid = (lo + hi) >> 1;
+          if (this.state(instants[mid]!, at, new Map(before)).colour === 'green') hi = mid;
+          else lo = mid + 1;
         }
-        return hi;
+        return instants[lo]!;
       }
       previous = t;
     }
@@ -184,6 +195,37 @@ export class RuleEvaluator {
     };
   }
 }
+
+/**
+ * Every instant in (after, upTo] at which a resident's evaluation can change, and `upTo` itself: a
+ * whole number of days after any fact, registration or verification (the ages rules read), an hour
+ * after the arrival of an ongoing stay (its length), local midnight (today's check-in), and where a
+ * risk area or a rule begins or ends. Sorted, without repeats.
+ */
+export function changeInstants(facts: ResidentFacts, areas: RiskAreaFact[], rules: Rule[], after: number, upTo: number, timeZone: string): number[] {
+  const out = new Set<number>([upTo]);
+  const within = (t: number) => t > after && t <= upTo && out.add(t);
+  const daily = (x: number | null | undefined) => {
+    if (x === null || x === undefined) return;
+    for (let t = x + Math.max(0, Math.ceil((after - x) / DAY_MS)) * DAY_MS; t <= upTo; t += DAY_MS) within(t);
+  };
+  for (const x of [facts.registeredAt, facts.phoneVerifiedAt, facts.identityVouchedAt, facts.identityRevokedAt]) daily(x);
+  for (const d of facts.declarations) daily(d.at);
+  for (const list of [facts.contacts, facts.cases, facts.tests, facts.vaccinations]) for (const f of list) (daily(f.at), within(f.recordedAt));
+  for (const c of facts.checkIns) daily(c.at);
+  for (const s of facts.stays) {
+    daily(s.arrival);
+    daily(s.departure);
+    within(s.recordedAt);
+    if (s.departure === null) for (let t = s.arrival + Math.max(1, Math.ceil((after - s.arrival) / HOUR_MS)) * HOUR_MS; t <= upTo; t += HOUR_MS) within(t);
+  }
+  for (const a of areas) (within(a.from), a.to !== null && within(a.to));
+  for (const r of rules) (within(Date.parse(r.validFrom)), r.validTo !== null && within(Date.parse(r.validTo)));
+  for (let day = localDate(new Date(after), timeZone), i = 0; i < 3; i += 1, day = nextDate(day)) within(localInstant(day, 0, timeZone));
+  return [...out].sort((a, b) => a - b);
+}
+
+const nextDate = (date: string) => new Date(Date.parse(`${date}T00:00:00Z`) + DAY_MS).toISOString().slice(0, 10);
 
 const clockFormats = new Map<string, Intl.DateTimeFormat>();
 
