@@ -1,6 +1,7 @@
 import { cpus } from 'node:os';
 import { readFileSync, writeFileSync } from 'node:fs';
 import { decisionBench } from './decision-bench.js';
+import { httpBench } from './http-bench.js';
 import { registrationBench } from './registration-bench.js';
 import { scanIngestionBench, traceBench } from './scan-bench.js';
 import { tokenBench } from './token-bench.js';
@@ -25,6 +26,7 @@ async function main(): Promise<void> {
   for (const engine of ['sqlite', 'postgres'] as const) {
     if (wanted('registration')) record(await registrationBench(engine, 3000));
     if (wanted('decision')) record(await decisionBench(engine, population));
+    if (wanted('http')) record(await httpBench(engine, Number(process.env.HEALTHCODE_BENCH_HTTP_RESIDENTS ?? 2000)));
     if (wanted('scans')) record(await scanIngestionBench(engine, 30));
     if (wanted('trace')) record(await traceBench(engine, traceSizes, Math.min(population, 1_000_000), 100_000));
   }

@@ -1,11 +1,9 @@
 import QRCode from 'qrcode';
 import { signToken } from '../codes/token-signer.js';
-import { maskName } from '../domain/masking.js';
 import type { Decision } from '../domain/rules/decide.js';
 import type { ServiceContext } from './context.js';
 import type { DecisionsService } from './decisions-service.js';
 import type { KeysService } from './keys-service.js';
-import type { ResidentsService } from './residents-service.js';
 
 export interface IssuedCode {
   decision: Decision;
@@ -19,18 +17,16 @@ export interface IssuedCode {
 export class CodesService {
   constructor(
     private readonly ctx: ServiceContext,
-    private readonly residents: ResidentsService,
     private readonly decisions: DecisionsService,
     private readonly keys: KeysService,
   ) {}
 
+  /** The resident's current decision (stored on write, read as one row) signed into a short-lived token. */
   async issue(residentId: string): Promise<IssuedCode> {
-    const resident = await this.residents.get(residentId);
-    const decision = await this.decisions.decide(residentId, 'code shown');
-    const key = await this.keys.activeKey(resident.address.region);
+    const { decision, maskedName, region } = await this.decisions.current(residentId);
+    const key = await this.keys.activeKey(region);
     const issuedAt = Math.floor(this.ctx.clock.now().getTime() / 1000);
     const expiresAt = issuedAt + this.ctx.settings.tokenTtlSeconds;
-    const maskedName = maskName(resident.name);
     const token = signToken(key, {
       subject: this.ctx.subjects.seal(residentId),
       issuedAt,

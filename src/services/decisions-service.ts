@@ -3,7 +3,8 @@ import { localInstant, RuleEvaluator } from '../domain/rules/decide.js';
 import { regionAncestors } from '../domain/regions.js';
 import type { RuleSet } from '../domain/rules/rule-set.js';
 import type { ResidentFacts, RiskAreaFact } from '../domain/facts.js';
-import { firedIds } from '../store/decisions-store.js';
+import { maskName } from '../domain/masking.js';
+import { firedIds, type CurrentDecision } from '../store/decisions-store.js';
 import type { ServiceContext } from './context.js';
 import { NATIONAL_REGION, type RulesService } from './rules-service.js';
 import { NotFoundError } from './service-errors.js';
@@ -47,26 +48,60 @@ export class DecisionsService {
     return decision;
   }
 
-  /** Re-decides many residents, loading their facts in batches; residents that no longer exist are skipped. */
+  /**
+   * Re-decides many residents, loading their facts in batches, and keeps each decision as their
+   * current one until the next instant time alone could change it; residents that no longer exist
+   * are skipped.
+   */
   async decideMany(ids: string[], cause: string, areas?: RiskAreaFact[]): Promise<Map<string, Decision>> {
+    return new Map([...(await this.decideAndKeep(ids, cause, areas))].map(([id, kept]) => [id, kept.decision]));
+  }
+
+  /**
+   * The decision a code view serves: the stored one while it holds (one indexed read), otherwise
+   * decided now and stored. It holds until its `valid_until`, and while the rule set it was made
+   * under is still the one that governs the resident; every change of a fact re-decides or
+   * invalidates the residents it touches.
+   */
+  async current(residentId: string): Promise<{ decision: Decision; maskedName: string; region: string }> {
+    const now = this.ctx.clock.now().getTime();
+    const row = await this.ctx.stores.decisions.current(residentId);
+    if (row && row.decision !== null && row.masked_name !== null && row.region !== null && row.valid_until !== null && row.valid_until > now) {
+      const governing = (await this.rules.evaluatorFor(row.region)).ruleSet;
+      if (governing.region === row.rule_set_region && governing.version === row.rule_set_version) {
+        return { decision: JSON.parse(row.decision) as Decision, maskedName: row.masked_name, region: row.region };
+      }
+    }
+    const kept = (await this.decideAndKeep([residentId], 'code shown')).get(residentId);
+    if (!kept) throw new NotFoundError('resident');
+    return kept;
+  }
+
+  private async decideAndKeep(ids: string[], cause: string, areas?: RiskAreaFact[]): Promise<Map<string, CurrentDecision>> {
     const now = this.ctx.clock.now().getTime();
     const riskAreas = areas ?? (await this.facts.riskAreas(now));
     const factsById = await this.facts.load(ids, now, (date) => localInstant(date, 0, this.ctx.settings.timeZone));
     const previous = await this.ctx.stores.decisions.statusOf(ids);
-    const out = new Map<string, Decision>();
-    const changed: { facts: ResidentFacts; decision: Decision }[] = [];
+    const names = await this.ctx.stores.residents.names([...factsById.keys()]);
+    const out = new Map<string, CurrentDecision>();
     for (const id of ids) {
       const facts = factsById.get(id);
       if (!facts) continue;
       const evaluator = await this.rules.evaluatorFor(facts.region);
       const decision = evaluator.decide(facts, riskAreas, now);
-      out.set(id, decision);
       const before = previous.get(id);
-      if (!before || before.colour !== decision.colour || before.mark !== decision.mark || before.fired_ids !== firedIds(decision) || before.rule_set_version !== decision.ruleSet.version || before.rule_set_region !== decision.ruleSet.region) {
-        changed.push({ facts, decision });
-      }
+      const changed = !before || before.colour !== decision.colour || before.mark !== decision.mark || before.fired_ids !== firedIds(decision) || before.rule_set_version !== decision.ruleSet.version || before.rule_set_region !== decision.ruleSet.region;
+      out.set(id, {
+        id: this.ctx.newId(),
+        residentId: id,
+        decision,
+        validUntil: evaluator.nextChange(facts, riskAreas, now),
+        maskedName: maskName(names.get(id) ?? ''),
+        region: facts.region,
+        changed,
+      });
     }
-    if (changed.length > 0) await this.ctx.stores.decisions.record(changed.map(({ facts, decision }) => ({ residentId: facts.residentId, decision, id: this.ctx.newId() })), cause);
+    if (out.size > 0) await this.ctx.stores.decisions.save([...out.values()], cause);
     return out;
   }
 
@@ -127,7 +162,7 @@ export class DecisionsService {
     }));
   }
 
-  /** Residents whose stored colour should have turned by now (their greenOn has passed). */
+  /** Residents whose stored decision time alone may have changed by now. */
   async dueForRedecision(limit: number): Promise<string[]> {
     return this.ctx.stores.decisions.dueBy(this.ctx.clock.now().getTime(), limit);
   }

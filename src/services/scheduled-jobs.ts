@@ -20,12 +20,12 @@ export class ScheduledJobs {
 
   /**
    * Re-decides residents still queued after a change (a crash can leave them so) and those whose
-   * green-on time has passed.
+   * stored decision time alone may have changed (a window closed, a quarantine or a day ended).
    */
   async sweepDecisions(): Promise<{ redecided: number; colourChanges: number }> {
     const queued = await this.services.authority.redecideQueued(undefined, SWEEP_BATCH);
     const due = await this.services.decisions.dueForRedecision(SWEEP_BATCH);
-    const timed = await this.services.authority.redecide(due, 'quarantine period over');
+    const timed = await this.services.authority.redecide(due, 'time passed');
     const result = { redecided: queued.redecided + timed.redecided, colourChanges: queued.colourChanges + timed.colourChanges };
     if (result.redecided > 0) this.logger.info({ ...result, queued: queued.redecided }, 'scheduled re-decision');
     return result;

@@ -69,7 +69,7 @@ export function createServices(ctx: ServiceContext): Services {
     authority,
     checkIns: new CheckInsService(ctx, decisions),
     keys,
-    codes: new CodesService(ctx, residents, decisions, keys),
+    codes: new CodesService(ctx, decisions, keys),
     staff: new StaffService(ctx),
     audit,
     venues,

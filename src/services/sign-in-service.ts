@@ -90,6 +90,8 @@ export class SignInService {
     if (residentId === undefined) throw new UnauthenticatedError('no account uses this phone yet: register with it, using this code');
     await this.consume(proof);
     await this.residents.markPhoneVerified(residentId, proof.at);
+    // A proven phone stands behind this resident and the household members they added.
+    await this.ctx.stores.decisions.invalidate([residentId, ...(await this.residents.dependentsOf(residentId)).map((d) => d.resident.id)]);
     return this.openSession(residentId, proof.at);
   }
 

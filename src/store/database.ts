@@ -72,7 +72,7 @@ export async function openStore(config: DatabaseConfig, options: OpenOptions = {
     raw.pragma('synchronous = NORMAL');
     raw.pragma('foreign_keys = ON');
     raw.pragma(`busy_timeout = ${Math.min(timeouts.statementMs, 5000)}`);
-    const db = new Kysely<Database>({ dialect: new SqliteDialect({ database: raw }) });
+    const db = new Kysely<Database>({ dialect: new SqliteDialect({ database: withStatementCache(raw) }) });
     return {
       db,
       engine: 'sqlite',
@@ -118,6 +118,30 @@ export async function openStore(config: DatabaseConfig, options: OpenOptions = {
     transaction: (work) => db.transaction().execute(work),
     ping: () => ping(db, timeouts.pingMs),
     close: () => db.destroy(),
+  };
+}
+
+/** How many prepared SQLite statements are kept; the service issues a few hundred distinct ones. */
+const STATEMENT_CACHE_SIZE = 1000;
+
+/**
+ * better-sqlite3 behind Kysely prepares every statement anew; preparing costs as much as running a
+ * simple one. The same SQL text gets the same prepared statement back (a statement is reusable
+ * once it has run, and Kysely runs each to completion at once). Oldest first out past the bound.
+ */
+function withStatementCache(raw: BetterSqlite3.Database): { prepare(sql: string): BetterSqlite3.Statement; close(): void } {
+  const cache = new Map<string, BetterSqlite3.Statement>();
+  return {
+    prepare(sql: string) {
+      let statement = cache.get(sql);
+      if (!statement) {
+        statement = raw.prepare(sql);
+        if (cache.size >= STATEMENT_CACHE_SIZE) cache.delete(cache.keys().next().value!);
+        cache.set(sql, statement);
+      }
+      return statement;
+    },
+    close: () => raw.close(),
   };
 }
 

@@ -7,6 +7,18 @@ export const firedIds = (decision: Decision) => decision.rules.map((r) => `${r.i
 
 export type ResidentStatus = Selectable<ResidentStatusTable>;
 
+/** A decision as kept for a resident: what a code view serves until `validUntil`. */
+export interface CurrentDecision {
+  id: string;
+  residentId: string;
+  decision: Decision;
+  validUntil: number;
+  maskedName: string;
+  region: string;
+  /** It differs from the previous one in what the history records. */
+  changed: boolean;
+}
+
 /**
  * Colour decisions: every change of a resident's colour (`decisions`, numbered in recording order),
  * and each resident's current one (`resident_status`), written together.
@@ -27,15 +39,20 @@ export class DecisionsStore {
     return (await this.db.selectFrom('resident_status').select('colour').where('resident_id', '=', residentId).executeTakeFirst())?.colour ?? null;
   }
 
-  /** Records changed decisions and makes them the residents' current ones, in one transaction. */
-  async record(changed: { residentId: string; decision: Decision; id: string }[], cause: string): Promise<void> {
+  /**
+   * Makes decisions the residents' current ones (with what a code view needs), and records in the
+   * history those that changed the colour, mark, rules or rule set; in one transaction.
+   */
+  async save(decided: CurrentDecision[], cause: string): Promise<void> {
     await this.db.transaction().execute(async (trx) => {
-      for (let i = 0; i < changed.length; i += 200) {
-        const part = changed.slice(i, i + 200);
-        await trx
+      for (let i = 0; i < decided.length; i += 200) {
+        const part = decided.slice(i, i + 200);
+        const changed = part.filter((d) => d.changed);
+        if (changed.length > 0) {
+          await trx
           .insertInto('decisions')
           .values(
-            part.map(({ residentId, decision, id }) => ({
+            changed.map(({ residentId, decision, id }) => ({
               id,
               resident_id: residentId,
               decided_at: decision.evaluatedAt,
@@ -49,7 +66,8 @@ export class DecisionsStore {
             })),
           )
           .execute();
-        for (const { residentId, decision } of part) {
+        }
+        for (const { residentId, decision, validUntil, maskedName, region } of part) {
           const status = {
             colour: decision.colour,
             mark: decision.mark,
@@ -58,6 +76,10 @@ export class DecisionsStore {
             rule_set_region: decision.ruleSet.region,
             rule_set_version: decision.ruleSet.version,
             fired_ids: firedIds(decision),
+            valid_until: validUntil,
+            decision: JSON.stringify(decision),
+            masked_name: maskedName,
+            region,
           };
           await trx
             .insertInto('resident_status')
@@ -76,9 +98,28 @@ export class DecisionsStore {
     return query.execute();
   }
 
-  /** Residents whose stored colour should have turned by now (their greenOn has passed). */
+  /** Residents whose stored decision time alone may have changed by now (or that predate `valid_until`). */
   async dueBy(now: number, limit: number): Promise<string[]> {
-    const rows = await this.db.selectFrom('resident_status').select('resident_id').where('green_on', '<=', now).where('colour', '!=', 'green').limit(limit).execute();
+    const rows = await this.db
+      .selectFrom('resident_status')
+      .select('resident_id')
+      .where((eb) => eb.or([eb('valid_until', '<=', now), eb('valid_until', 'is', null)]))
+      .orderBy('valid_until')
+      .limit(limit)
+      .execute();
     return rows.map((r) => r.resident_id);
+  }
+
+  /** A resident's current decision as stored, if any: one indexed read. */
+  async current(residentId: string): Promise<ResidentStatus | undefined> {
+    return this.db.selectFrom('resident_status').selectAll().where('resident_id', '=', residentId).executeTakeFirst();
+  }
+
+  /** Something a decision reads changed outside the facts (a phone proven, a document revoked): decide again on next use. */
+  async invalidate(residentIds: string[]): Promise<void> {
+    for (let i = 0; i < residentIds.length; i += 500) {
+      const part = residentIds.slice(i, i + 500);
+      if (part.length > 0) await this.db.updateTable('resident_status').set({ valid_until: 0 }).where('resident_id', 'in', part).execute();
+    }
   }
 }

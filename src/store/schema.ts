@@ -183,6 +183,13 @@ export interface ResidentStatusTable {
   rule_set_region: string;
   rule_set_version: number;
   fired_ids: string;
+  /** The next instant at which time alone could change the decision; null or past: decide again. */
+  valid_until: number | null;
+  /** The whole decision, JSON, as a code view serves it. */
+  decision: string | null;
+  masked_name: string | null;
+  /** The resident's home region when decided: which region's key signs their code. */
+  region: string | null;
 }
 
 export interface SigningKeysTable {

@@ -43,14 +43,22 @@ describeOnEachEngine('scheduled jobs', (h) => {
     assert.deepEqual(await jobsOf(h()).sweepDecisions(), { redecided: 1, colourChanges: 1 });
     assert.equal((await statusOf(h(), id)).colour, 'green');
     const [latest] = await h().services.decisions.history(id, 1);
-    assert.equal(latest?.cause, 'quarantine period over');
+    assert.equal(latest?.cause, 'time passed');
   });
 
-  it('does not re-decide residents who are already green', async () => {
+  it('leaves alone a green resident whose decision still holds', async () => {
     const id = await registerVerified(h(), LIU_FANG);
     await h().services.declarations.declare(id, { stays: [], contacts: [], symptoms: [], temperature: 36.4 });
-    h().clock.advance(30 * DAY_MS);
+    h().clock.advance(60_000);
     assert.deepEqual(await jobsOf(h()).sweepDecisions(), { redecided: 0, colourChanges: 0 });
+  });
+
+  it('turns a green resident gray once their declaration is stale, without them opening the app', async () => {
+    const id = await registerVerified(h(), LIU_FANG);
+    await h().services.declarations.declare(id, { stays: [], contacts: [], symptoms: [], temperature: 36.4 });
+    h().clock.advance(14 * DAY_MS + 60_000);
+    assert.deepEqual(await jobsOf(h()).sweepDecisions(), { redecided: 1, colourChanges: 1 });
+    assert.equal((await statusOf(h(), id)).colour, 'gray');
   });
 
   it('purges by the configured retention window', async () => {

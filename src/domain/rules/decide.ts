@@ -90,6 +90,14 @@ export class RuleEvaluator {
     return decision;
   }
 
+  /**
+   * The next instant after `now` at which time alone could change anything a decision made now
+   * says (its colour, rules, evidence or greenOn): until then it may be served as it is. Within a day.
+   */
+  nextChange(facts: ResidentFacts, areas: RiskAreaFact[], now: number): number {
+    return changeInstants(facts, areas, this.ruleSet.rules, now, now + DAY_MS, this.timeZone)[0]!;
+  }
+
   private rulesValidAt(t: number): Rule[] {
     return this.ruleSet.rules.filter((r) => Date.parse(r.validFrom) <= t && (r.validTo === null || t < Date.parse(r.validTo)));
   }
@@ -175,7 +183,10 @@ export class RuleEvaluator {
       const date = localDate(new Date(t), this.timeZone);
       if (done.has(date)) continue;
       done.add(date);
-      out.push({ date, at: Math.max(now + MINUTE_MS, localInstant(date, CHECK_IN_HOUR, this.timeZone)), symptoms: [], temperature: null });
+      // Today's check-in, if still to come, is assumed at the usual hour or, past it, by the day's
+      // end: an instant that does not move with the moment the question is asked.
+      const usual = localInstant(date, CHECK_IN_HOUR, this.timeZone);
+      out.push({ date, at: usual > now ? usual : localInstant(nextDate(date), 0, this.timeZone) - MINUTE_MS, symptoms: [], temperature: null });
     }
     return out;
   }
@@ -199,7 +210,8 @@ export class RuleEvaluator {
 /**
  * Every instant in (after, upTo] at which a resident's evaluation can change, and `upTo` itself: a
  * whole number of days after any fact, registration or verification (the ages rules read), an hour
- * after the arrival of an ongoing stay (its length), local midnight (today's check-in), and where a
+ * after the arrival of an ongoing stay (its length), local midnight and the usual check-in hour
+ * (today's check-in), and where a
  * risk area or a rule begins or ends. Sorted, without repeats.
  */
 export function changeInstants(facts: ResidentFacts, areas: RiskAreaFact[], rules: Rule[], after: number, upTo: number, timeZone: string): number[] {
@@ -221,7 +233,11 @@ export function changeInstants(facts: ResidentFacts, areas: RiskAreaFact[], rule
   }
   for (const a of areas) (within(a.from), a.to !== null && within(a.to));
   for (const r of rules) (within(Date.parse(r.validFrom)), r.validTo !== null && within(Date.parse(r.validTo)));
-  for (let day = localDate(new Date(after), timeZone), i = 0; i < 3; i += 1, day = nextDate(day)) within(localInstant(day, 0, timeZone));
+  for (let day = localDate(new Date(after), timeZone), i = 0; i < 3; i += 1, day = nextDate(day)) {
+    within(localInstant(day, 0, timeZone));
+    // Past the usual check-in hour, today's projected check-in moves to the day's end (greenOn).
+    within(localInstant(day, CHECK_IN_HOUR, timeZone));
+  }
   return [...out].sort((a, b) => a - b);
 }
 

@@ -8,6 +8,7 @@ import * as appeals from './0005-appeals.js';
 import * as scanKeyWithTime from './0006-scan-key-with-time.js';
 import * as decisionSequence from './0007-decision-sequence.js';
 import * as hardening from './0008-hardening.js';
+import * as currentDecision from './0009-current-decision.js';
 
 /** Migrations, in order. Listed in code so the compiled and the tsx-run service see the same set. */
 const MIGRATIONS: [string, Migration][] = [
@@ -19,6 +20,7 @@ const MIGRATIONS: [string, Migration][] = [
   ['0006-scan-key-with-time', scanKeyWithTime],
   ['0007-decision-sequence', decisionSequence],
   ['0008-hardening', hardening],
+  ['0009-current-decision', currentDecision],
 ];
 
 /**

@@ -1,0 +1,146 @@
+import { spawn, type ChildProcess } from 'node:child_process';
+import { generateKeyPairSync, randomBytes, sign } from 'node:crypto';
+import { mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import autocannon from 'autocannon';
+import pg from 'pg';
+import { openServices } from '../src/cli/server.js';
+import { loadConfig } from '../src/config.js';
+import { createLogger } from '../src/logging.js';
+import type { Engine } from '../src/store/database.js';
+import { postgresUrlInSchema, TEST_POSTGRES_URL } from '../test/support/engines.js';
+import { serve } from '../test/support/spawned-server.js';
+import { syntheticResident } from './bench-support.js';
+
+const CONNECTIONS = [10, 50, 100];
+const SECONDS = 5;
+
+interface Run {
+  perSecond: number;
+  p50: number;
+  p99: number;
+  connections: number;
+  errors: number;
+}
+
+/** autocannon at each concurrency; the run where requests/s peaked. */
+async function peak(url: string, paths: { path: string; headers: Record<string, string> }[]): Promise<Run> {
+  let best: Run | undefined;
+  for (const connections of CONNECTIONS) {
+    let next = 0;
+    const result = await autocannon({
+      url,
+      connections,
+      duration: SECONDS,
+      requests: [
+        {
+          setupRequest: (request) => {
+            const target = paths[next++ % paths.length]!;
+            return { ...request, path: target.path, headers: { ...request.headers, ...target.headers } };
+          },
+        },
+      ],
+    });
+    const run = { perSecond: Math.round(result.requests.average), p50: result.latency.p50, p99: result.latency.p99, connections, errors: result.errors + result.non2xx };
+    if (!best || run.perSecond > best.perSecond) best = run;
+  }
+  return best!;
+}
+
+/** Bare node:crypto Ed25519 signatures per second on one core, over a payload the size of a code's claims. */
+function bareEd25519SignsPerSecond(): number {
+  const { privateKey } = generateKeyPairSync('ed25519');
+  const payload = randomBytes(180);
+  let n = 0;
+  const started = performance.now();
+  while (performance.now() - started < 2000) {
+    sign(null, payload, privateKey);
+    n += 1;
+  }
+  return Math.round(n / ((performance.now() - started) / 1000));
+}
+
+function startBare(bytes: number): Promise<{ child: ChildProcess; url: string }> {
+  const child = spawn(process.execPath, ['--import', 'tsx', 'bench/bare-fastify.ts', String(bytes)], { stdio: ['ignore', 'pipe', 'inherit'] });
+  return new Promise((resolve, reject) => {
+    child.stdout!.on('data', (chunk: Buffer) => {
+      const url = /listening (\S+)/.exec(chunk.toString())?.[1];
+      if (url) resolve({ child, url });
+    });
+    child.on('exit', (code) => reject(new Error(`bare server exited ${code}`)));
+  });
+}
+
+/**
+ * Code views over HTTP against the real server (its own process), beside a bare Fastify route
+ * returning the same number of bytes and bare Ed25519 signing, measured in the same run.
+ */
+export async function httpBench(engine: Engine, residents: number): Promise<Record<string, number>> {
+  const dataDir = mkdtempSync(join(tmpdir(), 'healthcode-http-bench-'));
+  const schema = `hc_bench_${randomBytes(5).toString('hex')}`;
+  const databaseUrl = engine === 'sqlite' ? `sqlite:${join(dataDir, 'healthcode.db')}` : postgresUrlInSchema(schema);
+  const env = { HEALTHCODE_DEMO_DATA: 'off', HEALTHCODE_DATABASE_URL: databaseUrl, HEALTHCODE_DATA_KEY: randomBytes(32).toString('base64') };
+  if (engine === 'postgres') {
+    const client = new pg.Client({ connectionString: TEST_POSTGRES_URL });
+    await client.connect();
+    await client.query(`create schema "${schema}"`);
+    await client.end();
+  }
+  try {
+    const targets: { path: string; headers: Record<string, string> }[] = [];
+    const opened = await openServices(loadConfig({ HEALTHCODE_DATA_DIR: dataDir, ...env }), createLogger('silent'));
+    try {
+      const { services } = opened;
+      const now = services.clock.now().getTime();
+      for (let i = 0; i < residents; i += 1) {
+        const { id } = await services.residents.register(syntheticResident(i), { phoneVerifiedAt: now });
+        await services.declarations.declare(id, { stays: [], contacts: [], symptoms: [], temperature: 36.5 });
+        const session = await services.signIn.sessionFor(id, now);
+        targets.push({ path: `/api/v1/residents/${id}/code`, headers: { authorization: `Bearer ${session.token}` } });
+      }
+    } finally {
+      await opened.close();
+    }
+    const server = await serve(dataDir, env);
+    const bare = await startBare(0);
+    try {
+      const sample = await fetch(`${server.url}${targets[0]!.path}`, { headers: targets[0]!.headers });
+      const bytes = (await sample.text()).length;
+      bare.child.kill();
+      const sized = await startBare(bytes);
+      try {
+        const codes = await peak(server.url, targets);
+        const baseline = await peak(sized.url, [{ path: '/code', headers: {} }]);
+        const signs = bareEd25519SignsPerSecond();
+        return {
+          [`http_code_view.${engine}.residents`]: residents,
+          [`http_code_view.${engine}.response_bytes`]: bytes,
+          [`http_code_view.${engine}.per_second`]: codes.perSecond,
+          [`http_code_view.${engine}.p50_ms`]: codes.p50,
+          [`http_code_view.${engine}.p99_ms`]: codes.p99,
+          [`http_code_view.${engine}.peak_connections`]: codes.connections,
+          [`http_code_view.${engine}.errors`]: codes.errors,
+          [`http_code_view.${engine}.bare_fastify_per_second`]: baseline.perSecond,
+          [`http_code_view.${engine}.bare_fastify_p99_ms`]: baseline.p99,
+          [`http_code_view.${engine}.ratio_to_bare_fastify`]: Math.round((codes.perSecond / baseline.perSecond) * 1000) / 1000,
+          [`http_code_view.${engine}.bare_ed25519_signs_per_second`]: signs,
+        };
+      } finally {
+        sized.child.kill();
+      }
+    } finally {
+      bare.child.kill();
+      server.child.kill('SIGTERM');
+      await server.exited;
+    }
+  } finally {
+    rmSync(dataDir, { recursive: true, force: true });
+    if (engine === 'postgres') {
+      const client = new pg.Client({ connectionString: TEST_POSTGRES_URL });
+      await client.connect();
+      await client.query(`drop schema if exists "${schema}" cascade`);
+      await client.end();
+    }
+  }
+}
