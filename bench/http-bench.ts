@@ -1,4 +1,4 @@
-import { spawn, type ChildProcess } from 'node:child_process';
+import { execFileSync, spawn, type ChildProcess } from 'node:child_process';
 import { generateKeyPairSync, randomBytes, sign } from 'node:crypto';
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
@@ -102,7 +102,9 @@ export async function httpBench(engine: Engine, residents: number): Promise<Reco
     } finally {
       await opened.close();
     }
-    const server = await serve(dataDir, env);
+    // The server as `npm start` runs it: compiled, not through the TypeScript loader.
+    execFileSync(process.execPath, ['node_modules/typescript/bin/tsc', '-p', 'tsconfig.build.json'], { stdio: 'inherit' });
+    const server = await serve(dataDir, env, ['dist/cli/main.js']);
     const bare = await startBare(0);
     try {
       const sample = await fetch(`${server.url}${targets[0]!.path}`, { headers: targets[0]!.headers });

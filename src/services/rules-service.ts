@@ -10,9 +10,13 @@ import { NotFoundError } from './service-errors.js';
 
 export const NATIONAL_REGION = 'CN';
 
+/** How often a server looks again for a rule set published by another process. */
+export const RULES_RECHECK_MS = 10_000;
+
 /** Publishing and finding rule sets: versioned per region, a region without its own falls back to its city, province, then the national set. */
 export class RulesService {
-  readonly #evaluators = new Map<string, RuleEvaluator>();
+  /** The governing evaluator per home region, and when it was looked up. */
+  readonly #evaluators = new Map<string, { evaluator: RuleEvaluator; checkedAt: number }>();
 
   constructor(private readonly ctx: ServiceContext) {}
 
@@ -78,17 +82,22 @@ export class RulesService {
     return versions;
   }
 
-  /** The evaluator for a resident living in `region`. */
+  /**
+   * The evaluator for a resident living in `region`: the rule set of the region, else of its city,
+   * province, then the national one. Kept in memory, per region; a publication here takes effect at
+   * once, one by another server process within RULES_RECHECK_MS.
+   */
   async evaluatorFor(region: string): Promise<RuleEvaluator> {
+    const now = this.ctx.clock.now().getTime();
+    const cached = this.#evaluators.get(region);
+    if (cached && now - cached.checkedAt < RULES_RECHECK_MS && now >= cached.checkedAt) return cached.evaluator;
     for (const candidate of [...regionAncestors(region), NATIONAL_REGION]) {
-      const cached = this.#evaluators.get(candidate);
-      if (cached) return cached;
       const ruleSet = await this.ctx.stores.rules.latest(candidate);
-      if (ruleSet) {
-        const evaluator = new RuleEvaluator(ruleSet, this.ctx.settings.timeZone);
-        this.#evaluators.set(candidate, evaluator);
-        return evaluator;
-      }
+      if (!ruleSet) continue;
+      // The same version keeps its evaluator (and what it compiled).
+      const evaluator = cached && cached.evaluator.ruleSet.region === ruleSet.region && cached.evaluator.ruleSet.version === ruleSet.version ? cached.evaluator : new RuleEvaluator(ruleSet, this.ctx.settings.timeZone);
+      this.#evaluators.set(region, { evaluator, checkedAt: now });
+      return evaluator;
     }
     throw new Error('no rule set is published, not even the national one');
   }

@@ -1,5 +1,7 @@
 import assert from 'node:assert/strict';
+import { createHmac } from 'node:crypto';
 import { it } from 'node:test';
+import { UnauthenticatedError } from '../../src/services/service-errors.js';
 import { SIGN_IN_LIMITS } from '../../src/services/sign-in-service.js';
 import { describeOnEachEngine } from '../support/harness.js';
 import { ZHANG_WEI } from '../support/people.js';
@@ -48,5 +50,48 @@ describeOnEachEngine('asking for a code, registered or not', (h) => {
     assert.deepEqual(registered, { ...stranger, body: registered.body });
     assert.equal(registered.body, stranger.body);
     assert.deepEqual([registered.codesStored, registered.messagesSent], [1, 1]);
+  });
+});
+
+describeOnEachEngine('forging a session token', (h) => {
+  /** A real session's claims, re-encoded: what an attacker who saw one token can build. */
+  async function claims() {
+    const { id } = await h().services.residents.register(ZHANG_WEI);
+    const session = await h().services.signIn.sessionFor(id, h().clock.now().getTime());
+    const [, payload] = session.token.split('.');
+    return { session, payload: payload!, b64: (value: unknown) => Buffer.from(JSON.stringify(value)).toString('base64url') };
+  }
+
+  it('refuses alg none', async () => {
+    const { payload, b64 } = await claims();
+    await assert.rejects(h().services.signIn.authenticate(`${b64({ alg: 'none', typ: 'JWT' })}.${payload}.`), UnauthenticatedError);
+  });
+
+  it('refuses a token signed with another key', async () => {
+    const { payload, b64 } = await claims();
+    const header = b64({ alg: 'HS256', typ: 'JWT' });
+    const signature = createHmac('sha256', 'a guessed key').update(`${header}.${payload}`).digest('base64url');
+    await assert.rejects(h().services.signIn.authenticate(`${header}.${payload}.${signature}`), UnauthenticatedError);
+  });
+
+  it('refuses a token whose claims were changed to another resident', async () => {
+    const { session, b64 } = await claims();
+    const [header, payload, signature] = session.token.split('.');
+    const other = { ...JSON.parse(Buffer.from(payload!, 'base64url').toString()), sub: '6f1c2a4e-8a7b-4c1d-9e2f-3a4b5c6d7e8f' };
+    await assert.rejects(h().services.signIn.authenticate(`${header}.${b64(other)}.${signature}`), UnauthenticatedError);
+  });
+
+  it('refuses a session once it has expired, though the token was checked before', async () => {
+    const { session } = await claims();
+    await h().services.signIn.authenticate(session.token);
+    h().clock.advance(3600 * 1000 + 1000);
+    await assert.rejects(h().services.signIn.authenticate(session.token), /expired/);
+  });
+
+  it('refuses a session once it is signed out, though the token was checked before', async () => {
+    const { session } = await claims();
+    const { sessionId } = await h().services.signIn.authenticate(session.token);
+    await h().services.signIn.signOut(sessionId);
+    await assert.rejects(h().services.signIn.authenticate(session.token), /ended/);
   });
 });

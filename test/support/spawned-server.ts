@@ -15,9 +15,9 @@ export function serverEnv(dataDir: string, extra: Record<string, string> = {}): 
   return { PATH: process.env.PATH, HOME: process.env.HOME, HEALTHCODE_DATA_DIR: dataDir, HEALTHCODE_PORT: '0', ...extra };
 }
 
-/** Starts `healthcode serve` and waits (at most 20 s) for the line that says where it listens. */
-export function serve(dataDir: string, extra: Record<string, string> = {}): Promise<Running> {
-  const child = spawn(process.execPath, [...CLI, 'serve'], { env: serverEnv(dataDir, extra), stdio: ['ignore', 'pipe', 'pipe'] });
+/** Starts `healthcode serve` (from source, or `cli` given) and waits (at most 20 s) for the line that says where it listens. */
+export function serve(dataDir: string, extra: Record<string, string> = {}, cli: string[] = CLI): Promise<Running> {
+  const child = spawn(process.execPath, [...cli, 'serve'], { env: serverEnv(dataDir, extra), stdio: ['ignore', 'pipe', 'pipe'] });
   const lines: string[] = [];
   const exited = new Promise<number | null>((resolve) => child.on('exit', (code) => resolve(code)));
   return new Promise((resolve, reject) => {
