@@ -19,14 +19,15 @@ export async function decisionBench(engine: Engine, population: number): Promise
     const now = clock.now().getTime();
     const travellers: string[] = [];
     const loadStarted = performance.now();
-    // Rows are written directly: the personal fields are placeholders, as decisions never read them.
+    // Rows are written directly: the personal fields are placeholders but the name, which a decision
+    // decrypts for the masked name a code shows.
     const CHUNK = engine === 'sqlite' ? 2000 : 1000;
     for (let i = 0; i < population; i += CHUNK) {
       const rows: Insertable<ResidentsTable>[] = [];
       for (let j = i; j < Math.min(i + CHUNK, population); j++) {
         const id = randomUUID();
         if (j % 100 === 0) travellers.push(id);
-        rows.push({ id, id_index: `bench-${j}`, identity_enc: 'x', name_enc: 'x', phone_index: null, phone_enc: null, address_region: '330110', address_enc: 'x', phone_verified_at: now - 30 * DAY_MS, created_at: now - 30 * DAY_MS, updated_at: now });
+        rows.push({ id, id_index: `bench-${j}`, identity_enc: 'x', name_enc: ctx.cipher.encrypt(`居民${j}`, `resident:${id}:name`), phone_index: null, phone_enc: null, address_region: '330110', address_enc: 'x', phone_verified_at: now - 30 * DAY_MS, created_at: now - 30 * DAY_MS, updated_at: now });
       }
       await db.transaction().execute(async (trx) => {
         for (let k = 0; k < rows.length; k += 500) await trx.insertInto('residents').values(rows.slice(k, k + 500)).execute();
