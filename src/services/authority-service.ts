@@ -6,7 +6,6 @@ import { InvalidInputError } from '../domain/field-errors.js';
 import { checkIdentity } from '../domain/identity/identity-document.js';
 import { checkMobileNumber } from '../domain/phone.js';
 import { regionName } from '../domain/regions.js';
-import type { Decision } from '../domain/rules/decide.js';
 import type { ServiceContext } from './context.js';
 import type { DecisionsService } from './decisions-service.js';
 import type { ParsedRow } from './import-parsing.js';
@@ -169,39 +168,20 @@ export class AuthorityService {
    */
   async redecideQueued(ids?: string[], limit = 100_000): Promise<{ redecided: number; colourChanges: number }> {
     const total = { redecided: 0, colourChanges: 0 };
-    const chunks = ids === undefined ? undefined : Array.from({ length: Math.ceil(ids.length / 1000) }, (_, i) => ids.slice(i * 1000, i * 1000 + 1000));
-    for (let i = 0; total.redecided < limit; i += 1) {
-      const entries = chunks === undefined ? await this.queue.take(Math.min(1000, limit - total.redecided)) : chunks[i] === undefined ? [] : await this.queue.take(1000, chunks[i]);
-      if (entries.length === 0) {
-        if (chunks === undefined || i >= chunks.length) break;
-        continue;
-      }
+    // Given residents, their queued entries a thousand at a time; else the oldest entries, up to `limit`.
+    const batches = ids === undefined ? undefined : Array.from({ length: Math.ceil(ids.length / 1000) }, (_, i) => ids.slice(i * 1000, i * 1000 + 1000));
+    while (total.redecided < limit && (batches === undefined || batches.length > 0)) {
+      const entries = batches === undefined ? await this.queue.take(Math.min(1000, limit - total.redecided)) : await this.queue.take(1000, batches.shift()!);
+      if (entries.length === 0 && batches === undefined) break;
       const byCause = new Map<string, string[]>();
       for (const e of entries) byCause.set(e.cause, [...(byCause.get(e.cause) ?? []), e.residentId]);
       for (const [cause, residents] of byCause) {
-        const result = await this.redecide(residents, cause);
+        const result = await this.decisions.redecide(residents, cause);
         total.redecided += result.redecided;
         total.colourChanges += result.colourChanges;
       }
       await this.queue.remove(entries);
     }
     return total;
-  }
-
-  /** Re-decides residents in batches and returns every decision. */
-  async redecideAll(ids: string[], cause: string): Promise<Map<string, Decision>> {
-    const areas = await this.ctx.stores.facts.riskAreas(this.ctx.clock.now().getTime());
-    const out = new Map<string, Decision>();
-    for (let i = 0; i < ids.length; i += 1000) for (const [id, d] of await this.decisions.decideMany(ids.slice(i, i + 1000), cause, areas)) out.set(id, d);
-    return out;
-  }
-
-  /** Re-decides the affected residents, and only them, in batches. */
-  async redecide(ids: string[], cause: string): Promise<{ redecided: number; colourChanges: number }> {
-    if (ids.length === 0) return { redecided: 0, colourChanges: 0 };
-    const before = await this.ctx.stores.decisions.statusOf(ids);
-    let colourChanges = 0;
-    for (const [id, d] of await this.redecideAll(ids, cause)) if (before.get(id)?.colour !== d.colour) colourChanges += 1;
-    return { redecided: ids.length, colourChanges };
   }
 }

@@ -2,7 +2,7 @@ import type { Decision } from '../domain/rules/decide.js';
 import { localInstant, RuleEvaluator } from '../domain/rules/decide.js';
 import { regionAncestors } from '../domain/regions.js';
 import type { RuleSet } from '../domain/rules/rule-set.js';
-import type { ResidentFacts, RiskAreaFact } from '../domain/facts.js';
+import type { RiskAreaFact } from '../domain/facts.js';
 import { maskName } from '../domain/masking.js';
 import { firedIds, type CurrentDecision } from '../store/decisions-store.js';
 import type { ServiceContext } from './context.js';
@@ -29,6 +29,12 @@ export interface StoredDecision {
   greenOn: string | null;
   cause: string;
 }
+
+/** A decision kept as a resident's current one, and whether it changed their colour. */
+type Kept = CurrentDecision & { colourChanged: boolean };
+
+/** Residents decided per batch when many are: facts are loaded and statuses saved a batch at a time. */
+const REDECIDE_BATCH = 1000;
 
 /** Turns facts into colours, keeps every change of colour with the rule set version and the cause. */
 export class DecisionsService {
@@ -77,13 +83,24 @@ export class DecisionsService {
     return kept;
   }
 
-  private async decideAndKeep(ids: string[], cause: string, areas?: RiskAreaFact[]): Promise<Map<string, CurrentDecision>> {
+  /** Re-decides residents in batches, the risk areas read once; how many were decided and changed colour. */
+  async redecide(ids: string[], cause: string): Promise<{ redecided: number; colourChanges: number }> {
+    if (ids.length === 0) return { redecided: 0, colourChanges: 0 };
+    const areas = await this.facts.riskAreas(this.ctx.clock.now().getTime());
+    let colourChanges = 0;
+    for (let i = 0; i < ids.length; i += REDECIDE_BATCH) {
+      for (const kept of (await this.decideAndKeep(ids.slice(i, i + REDECIDE_BATCH), cause, areas)).values()) if (kept.colourChanged) colourChanges += 1;
+    }
+    return { redecided: ids.length, colourChanges };
+  }
+
+  private async decideAndKeep(ids: string[], cause: string, areas?: RiskAreaFact[]): Promise<Map<string, Kept>> {
     const now = this.ctx.clock.now().getTime();
     const riskAreas = areas ?? (await this.facts.riskAreas(now));
     const factsById = await this.facts.load(ids, now, (date) => localInstant(date, 0, this.ctx.settings.timeZone));
     const previous = await this.ctx.stores.decisions.statusOf(ids);
     const names = await this.ctx.stores.residents.names([...factsById.keys()]);
-    const out = new Map<string, CurrentDecision>();
+    const out = new Map<string, Kept>();
     for (const id of ids) {
       const facts = factsById.get(id);
       if (!facts) continue;
@@ -99,6 +116,7 @@ export class DecisionsService {
         maskedName: maskName(names.get(id) ?? ''),
         region: facts.region,
         changed,
+        colourChanged: before?.colour !== decision.colour,
       });
     }
     if (out.size > 0) await this.ctx.stores.decisions.save([...out.values()], cause);

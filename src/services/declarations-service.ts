@@ -1,7 +1,7 @@
 import { checkDeclaration, type DeclarationInput } from '../domain/declaration.js';
 import { regionName } from '../domain/regions.js';
 import type { StoredDeclaration } from '../store/declarations-store.js';
-import type { AuthorityService } from './authority-service.js';
+import type { DecisionsService } from './decisions-service.js';
 import type { ServiceContext } from './context.js';
 
 /** A declaration as the API returns it: instants as ISO 8601, regions with their names. */
@@ -25,7 +25,7 @@ export type DeclarationView = ReturnType<typeof declarationView>;
 export class DeclarationsService {
   constructor(
     private readonly ctx: ServiceContext,
-    private readonly authority: AuthorityService,
+    private readonly decisions: DecisionsService,
   ) {}
 
   /** Validates and stores a declaration with its stays, all or nothing. */
@@ -34,7 +34,7 @@ export class DeclarationsService {
     const declaration = checkDeclaration(input, now, this.ctx.settings.timeZone);
     const stored: StoredDeclaration = { ...declaration, id: this.ctx.newId(), residentId, declaredAt: now.getTime() };
     await this.ctx.store.transaction((trx) => this.ctx.stores.declarations.withTransaction(trx).insert(stored, this.ctx.newId));
-    await this.authority.redecide([residentId], 'declaration');
+    await this.decisions.redecide([residentId], 'declaration');
     return declarationView(stored);
   }
 

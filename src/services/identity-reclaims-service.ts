@@ -106,7 +106,7 @@ export class IdentityReclaimsService {
     await this.audit.appendBy(staff, 'approve-identity-reclaim', purpose, residentId, { reclaimId: id, method: input.method });
     if (holderId !== undefined) {
       // No identity stands behind the holder's account now, nor behind those it vouched for.
-      await this.ctx.stores.decisions.invalidate([holderId, ...(await this.residents.dependentsOf(holderId)).map((d) => d.resident.id)]);
+      await this.ctx.stores.decisions.invalidate(await this.residents.householdIds(holderId));
       await this.audit.appendBy(staff, 'revoke-identity', purpose, holderId, { reclaimId: id, method: input.method });
       const holder = await this.residents.findById(holderId);
       if (holder?.phone) await this.ctx.sms.send(holder.phone, SMS_TEXTS.identityRevoked());

@@ -1,5 +1,4 @@
-import { InvalidInputError } from '../domain/field-errors.js';
-import { checkRegistration, RELATIONSHIPS, type RegistrationInput, type Relationship } from '../domain/resident.js';
+import { checkRegistration, type RegistrationInput, type Relationship } from '../domain/resident.js';
 import { ResidentsStore } from '../store/residents-store.js';
 import type { ServiceContext } from './context.js';
 import type { IdentityReclaimsService } from './identity-reclaims-service.js';
@@ -36,7 +35,7 @@ export class RegistrationService {
     await this.signIn.consume(proof);
     let resident: ResidentSummary;
     try {
-      resident = await this.residents.register(input, { phoneVerifiedAt: proof.at });
+      resident = await this.residents.registerChecked(registration, { phoneVerifiedAt: proof.at });
     } catch (error) {
       if (!(error instanceof IdentityTakenError)) throw error;
       throw new IdentityTakenError(await this.reclaims.open({ registration, phoneProvenAt: proof.at }));
@@ -50,8 +49,8 @@ export class RegistrationService {
       return await this.residents.addDependent(guardianId, input);
     } catch (error) {
       if (!(error instanceof IdentityTakenError)) throw error;
+      // addDependent checked the form and the relationship before the document was found taken.
       const registration = checkRegistration(input, this.ctx.clock.now(), false);
-      if (!(RELATIONSHIPS as readonly string[]).includes(input.relationship)) throw new InvalidInputError([{ field: 'relationship', message: `must be one of ${RELATIONSHIPS.join(', ')}` }]);
       throw new IdentityTakenError(await this.reclaims.open({ registration, phoneProvenAt: null, guardianId, relationship: input.relationship as Relationship }));
     }
   }

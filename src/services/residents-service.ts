@@ -57,7 +57,11 @@ export class ResidentsService {
    * the phone (RegistrationService), and passes when it did as `phoneVerifiedAt`.
    */
   async register(input: RegistrationInput, options: { phoneVerifiedAt?: number } = {}): Promise<ResidentSummary> {
-    const registration = checkRegistration(input, this.ctx.clock.now(), true);
+    return this.registerChecked(checkRegistration(input, this.ctx.clock.now(), true), options);
+  }
+
+  /** Registers a registration already checked (`checkRegistration`). */
+  async registerChecked(registration: Registration, options: { phoneVerifiedAt?: number } = {}): Promise<ResidentSummary> {
     const id = this.ctx.newId();
     await this.insertOrConflict(registration, () => this.residents.insert(id, registration, this.ctx.clock.now().getTime(), options.phoneVerifiedAt ?? null));
     return summarize(await this.get(id));

@@ -25,7 +25,7 @@ export class ScheduledJobs {
   async sweepDecisions(): Promise<{ redecided: number; colourChanges: number }> {
     const queued = await this.services.authority.redecideQueued(undefined, SWEEP_BATCH);
     const due = await this.services.decisions.dueForRedecision(SWEEP_BATCH);
-    const timed = await this.services.authority.redecide(due, 'time passed');
+    const timed = await this.services.decisions.redecide(due, 'time passed');
     const result = { redecided: queued.redecided + timed.redecided, colourChanges: queued.colourChanges + timed.colourChanges };
     if (result.redecided > 0) this.logger.info({ ...result, queued: queued.redecided }, 'scheduled re-decision');
     return result;

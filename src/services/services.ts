@@ -62,7 +62,7 @@ export function createServices(ctx: ServiceContext): Services {
     residents,
     registration: new RegistrationService(ctx, residents, signIn, reclaims),
     reclaims,
-    declarations: new DeclarationsService(ctx, authority),
+    declarations: new DeclarationsService(ctx, decisions),
     signIn,
     rules,
     decisions,

@@ -29,7 +29,6 @@ export interface Session {
 }
 
 export class SignInService {
-
   /**
    * Session tokens are HS256 JWTs, made and checked synchronously with fast-jwt; checking one on
    * every request through WebCrypto (jose) cost more than the rest of a code view. A checked token's
@@ -104,7 +103,7 @@ export class SignInService {
     await this.consume(proof);
     await this.residents.markPhoneVerified(residentId, proof.at);
     // A proven phone stands behind this resident and the household members they added.
-    await this.ctx.stores.decisions.invalidate([residentId, ...(await this.residents.dependentsOf(residentId)).map((d) => d.resident.id)]);
+    await this.ctx.stores.decisions.invalidate(await this.residents.householdIds(residentId));
     return this.openSession(residentId, proof.at);
   }
 
@@ -180,7 +179,7 @@ export class SignInService {
   }
 
   /** A phone as typed, checked and in E.164; the field is named when it is not a mobile number. */
-  phone(text: string): string {
+  private phone(text: string): string {
     const checked = checkMobileNumber(text);
     if (!checked.ok) throw new InvalidInputError([{ field: 'phone', message: checked.message }]);
     return checked.value;

@@ -162,6 +162,12 @@ export class ResidentsStore {
     return rows.map((row) => ({ resident: this.decrypt(row), relationship: row.relationship as Relationship, since: row.since }));
   }
 
+  /** A resident and the household members they added: those whose identity their own stands behind. */
+  async householdIds(guardianId: string): Promise<string[]> {
+    const rows = await this.db.selectFrom('guardianships').select('dependent_id').where('guardian_id', '=', guardianId).execute();
+    return [guardianId, ...rows.map((r) => r.dependent_id)];
+  }
+
   async guardiansOf(dependentId: string): Promise<{ guardianId: string; relationship: Relationship; since: number }[]> {
     const rows = await this.db
       .selectFrom('guardianships')

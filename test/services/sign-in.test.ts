@@ -1,7 +1,7 @@
 import assert from 'node:assert/strict';
 import { it } from 'node:test';
 import { TooManyRequestsError, UnauthenticatedError } from '../../src/services/service-errors.js';
-import { describeOnEachEngine, type Harness } from '../support/harness.js';
+import { describeOnEachEngine } from '../support/harness.js';
 import { LIU_FANG, ZHANG_WEI } from '../support/people.js';
 import { lastCodeSentTo } from '../support/sign-in.js';
 

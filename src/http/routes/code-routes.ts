@@ -3,7 +3,7 @@ import { SYMPTOMS } from '../../domain/declaration.js';
 import { renderQr } from '../../services/codes-service.js';
 import type { Services } from '../../services/services.js';
 import { authorizeFor } from '../auth.js';
-import { CodeSchema, DecisionFields, DecisionHistorySchema, FiredRuleSchema } from '../response-schemas.js';
+import { CodeSchema, DecisionHistorySchema, FiredRuleSchema } from '../response-schemas.js';
 import { problemResponses, ResidentIdParams } from '../schemas.js';
 
 const iso = (ms: number | null) => (ms === null ? null : new Date(ms).toISOString());
