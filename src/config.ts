@@ -36,6 +36,7 @@ export interface Config {
   sessionTtlSeconds: number;
   signInCodeTtlSeconds: number;
   tokenTtlSeconds: number;
+  cacheEntries: number;
   retentionDays: number;
   timeZone: string;
   shutdownGraceSeconds: number;
@@ -64,6 +65,7 @@ export const CONFIG_VARIABLES: Record<string, string> = {
   HEALTHCODE_SESSION_TTL: 'resident session lifetime in seconds (default 43200)',
   HEALTHCODE_SIGN_IN_CODE_TTL: 'one-time sign-in code lifetime in seconds (default 300)',
   HEALTHCODE_TOKEN_TTL: 'lifetime of a signed QR code in seconds (default 300)',
+  HEALTHCODE_CACHE_ENTRIES: 'sessions and shown codes each process keeps in memory, kept true across processes by the database (default 100000; 0 turns the caches off)',
   HEALTHCODE_RETENTION_DAYS: 'days scans and check-ins are kept before the daily purge deletes them (default 28)',
   HEALTHCODE_TIME_ZONE: 'IANA time zone for calendar dates (default Asia/Shanghai)',
   HEALTHCODE_SHUTDOWN_GRACE: 'seconds to let requests finish on SIGTERM (default 10)',
@@ -153,6 +155,7 @@ export function loadConfig(env: Env, cwd = process.cwd()): Config {
     sessionTtlSeconds: integer('HEALTHCODE_SESSION_TTL', 43_200, 60, 2_592_000),
     signInCodeTtlSeconds: integer('HEALTHCODE_SIGN_IN_CODE_TTL', 300, 30, 3600),
     tokenTtlSeconds: integer('HEALTHCODE_TOKEN_TTL', 300, 30, 3600),
+    cacheEntries: integer('HEALTHCODE_CACHE_ENTRIES', 100_000, 0, 10_000_000),
     retentionDays: integer('HEALTHCODE_RETENTION_DAYS', 28, 1, 365),
     timeZone,
     shutdownGraceSeconds: integer('HEALTHCODE_SHUTDOWN_GRACE', 10, 0, 600),

@@ -15,12 +15,14 @@ import { isRegionCode } from '../domain/regions.js';
 import { parseImport } from '../services/import-parsing.js';
 import { STAFF_ROLES, type StaffRole } from '../services/staff-service.js';
 import { dataKeyFor } from './data-key-guard.js';
+import { runPrimary, workerIndex } from './cluster.js';
 import { openServices, startServer } from './server.js';
+import { systemClock } from '../domain/clock.js';
 
 const USAGE = `usage: healthcode <command>
 
 commands:
-  serve                      start the HTTP service (what npm start runs)
+  serve [--workers N]        start the HTTP service (what npm start runs); with PostgreSQL, N processes share the port
   migrate                    bring the database schema up to date
   outbox [--phone P] [--limit N]
                              read the SMS outbox of the default provider (sign-in codes)
@@ -52,21 +54,36 @@ function config(): Config {
   }
 }
 
-async function serve(): Promise<void> {
+/** Most workers `serve` forks: more processes than that only queue for the same cores. */
+const MAX_WORKERS = 64;
+
+async function serve(args: string[]): Promise<void> {
+  const { values } = parseArgs({ args, options: { workers: { type: 'string' } } });
+  const workers = values.workers === undefined ? 1 : Number(values.workers);
+  if (!/^\d+$/.test(values.workers ?? '1') || workers < 1 || workers > MAX_WORKERS) fail(`--workers: must be a whole number from 1 to ${MAX_WORKERS}, got '${values.workers}'`);
   const cfg = config();
+  if (workers > 1 && cfg.database.kind === 'sqlite') {
+    fail('--workers: SQLite is served by one process (its caches are kept true within it); set HEALTHCODE_DATABASE_URL to a PostgreSQL database to serve from several');
+  }
   const logger = createLogger(cfg.logLevel);
-  if (cfg.mode === 'development') {
+  const index = workerIndex();
+  if (workers > 1 && index === undefined) return runPrimary(cfg, logger, workers);
+  if (cfg.mode === 'development' && index === undefined) {
     logger.warn(
       { host: cfg.host },
       'development mode: anyone who reaches this server can read sign-in codes at /api/v1/dev/outbox, so it listens on loopback only; set HEALTHCODE_MODE=production to serve other machines',
     );
   }
-  const server = await startServer(cfg, logger);
-  logger.info({ url: server.url, docs: `${server.url}/docs`, engine: server.store.engine, mode: cfg.mode }, `healthcode is running: open ${server.url}/ (API docs at ${server.url}/docs)`);
+  const server = await startServer(cfg, logger, systemClock, index === undefined ? {} : { demoData: false, scheduledJobs: index === 0 });
+  if (index === undefined) {
+    logger.info({ url: server.url, docs: `${server.url}/docs`, engine: server.store.engine, mode: cfg.mode }, `healthcode is running: open ${server.url}/ (API docs at ${server.url}/docs)`);
+  } else logger.info({ worker: index, pid: process.pid }, 'worker listening');
 
   let stopping = false;
   const stop = async (signal: string) => {
     if (stopping) {
+      // The primary's word after a signal of one's own (a process group signalled) is not a second signal.
+      if (signal === 'shutdown') return;
       logger.warn({ signal }, 'second signal: exiting now');
       process.exit(1);
     }
@@ -82,7 +99,14 @@ async function serve(): Promise<void> {
     process.exit(0);
   };
   process.once('SIGTERM', () => void stop('SIGTERM'));
-  process.once('SIGINT', () => void stop('SIGINT'));
+  if (index === undefined) process.once('SIGINT', () => void stop('SIGINT'));
+  else {
+    // A cluster's primary tells its workers when to stop; a terminal's Ctrl-C reaches them too, and is left to it.
+    process.on('SIGINT', () => undefined);
+    process.on('message', (message) => {
+      if (message === 'shutdown') void stop('shutdown');
+    });
+  }
 }
 
 async function migrate(): Promise<void> {
@@ -199,7 +223,7 @@ async function main(argv: string[]): Promise<void> {
   const [command, ...rest] = argv;
   switch (command) {
     case 'serve':
-      return serve();
+      return serve(rest);
     case 'migrate':
       return migrate();
     case 'outbox':

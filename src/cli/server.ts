@@ -22,6 +22,7 @@ export interface RunningServer {
 export async function openServices(config: Config, logger: Logger, clock: Clock = systemClock): Promise<{ services: Services; store: Store; fresh: boolean; close(): Promise<void> }> {
   const store = await openStore(config.database, {
     timeouts: config.databaseTimeouts,
+    listen: true,
     onConnectionError: (error) => logger.warn({ err: { message: error.message } }, 'a database connection failed; the pool reconnects'),
   });
   try {
@@ -40,6 +41,7 @@ export async function openServices(config: Config, logger: Logger, clock: Clock 
           sessionTtlSeconds: config.sessionTtlSeconds,
           signInCodeTtlSeconds: config.signInCodeTtlSeconds,
           tokenTtlSeconds: config.tokenTtlSeconds,
+          cacheEntries: config.cacheEntries,
         },
       }),
     );
@@ -51,20 +53,32 @@ export async function openServices(config: Config, logger: Logger, clock: Clock 
   }
 }
 
+/** Loads the demo residents where the configuration asks for them and they are not there yet. */
+export async function loadDemoDataIfDue(config: Config, logger: Logger, services: Services, store: Store, fresh: boolean): Promise<void> {
+  if (config.demoData === 'on' || (config.demoData === 'auto' && store.engine === 'sqlite' && fresh)) {
+    const demo = await loadDemoData(services);
+    if (demo.loaded) logger.info({ residents: demo.phones.length }, 'demo data loaded (region 330110 Yuhang); the README lists the demo phones to sign in with');
+    else logger.info('demo data is there from an earlier start; not loaded again');
+  }
+}
+
+export interface ServerRole {
+  /** Load demo data where due (a cluster's primary did it already for its workers). Default true. */
+  demoData?: boolean;
+  /** Run the scheduled jobs (one worker of a cluster does). Default true. */
+  scheduledJobs?: boolean;
+}
+
 /** Opens everything, loads demo data where due, and starts listening. */
-export async function startServer(config: Config, logger: Logger, clock: Clock = systemClock): Promise<RunningServer> {
+export async function startServer(config: Config, logger: Logger, clock: Clock = systemClock, role: ServerRole = {}): Promise<RunningServer> {
   const { services, store, fresh } = await openServices(config, logger, clock);
   try {
-    if (config.demoData === 'on' || (config.demoData === 'auto' && store.engine === 'sqlite' && fresh)) {
-      const demo = await loadDemoData(services);
-      if (demo.loaded) logger.info({ residents: demo.phones.length }, 'demo data loaded (region 330110 Yuhang); the README lists the demo phones to sign in with');
-      else logger.info('demo data is there from an earlier start; not loaded again');
-    }
+    if (role.demoData ?? true) await loadDemoDataIfDue(config, logger, services, store, fresh);
     const app = await buildApp({ services, bodyLimitBytes: config.bodyLimitBytes });
     const address = await app.listen({ host: config.host, port: config.port });
     const url = address.replace('[::1]', 'localhost');
     const jobs = new ScheduledJobs(services, logger, config.retentionDays);
-    jobs.start();
+    if (role.scheduledJobs ?? true) jobs.start();
     return {
       app,
       store,

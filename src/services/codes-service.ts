@@ -1,8 +1,9 @@
 import QRCode from 'qrcode';
 import { signToken } from '../codes/token-signer.js';
 import type { Decision } from '../domain/rules/decide.js';
-import type { ServiceContext } from './context.js';
+import { DEFAULT_CACHE_ENTRIES, type ServiceContext } from './context.js';
 import type { DecisionsService } from './decisions-service.js';
+import { InvalidatedCache } from './invalidated-cache.js';
 import type { KeysService } from './keys-service.js';
 
 export interface IssuedCode {
@@ -13,19 +14,45 @@ export interface IssuedCode {
   expiresAt: number;
 }
 
-/** Issues a resident's current code: decide, then sign a short-lived token; and renders it as a QR image. */
+/** A code shown, kept to be shown again while it may be. */
+interface ShownCode {
+  issued: IssuedCode;
+  /** Shown again until this instant: past it, less than half the token's lifetime would remain. */
+  reuseUntil: number;
+  /** The decision's own end (`valid_until`): time alone may change it then. */
+  decisionValidUntil: number;
+}
+
+/**
+ * Issues a resident's current code: the decision kept for them, signed into a short-lived token; and
+ * renders it as a QR image. A token is shown again, unchanged, while more than half its lifetime
+ * remains and nothing it says may have changed: a new decision, rule set or signing key anywhere
+ * drops it (the change feed). So every code shown has at least half its lifetime left, and a
+ * refresh costs no signature.
+ */
 export class CodesService {
+  readonly #shown: InvalidatedCache<ShownCode>;
+
   constructor(
     private readonly ctx: ServiceContext,
     private readonly decisions: DecisionsService,
     private readonly keys: KeysService,
-  ) {}
+  ) {
+    this.#shown = new InvalidatedCache(ctx.store.changes, ctx.settings.cacheEntries ?? DEFAULT_CACHE_ENTRIES, (change) => {
+      if (change.kind === 'decisions') return change.residentIds;
+      return change.kind === 'rules' || change.kind === 'keys' ? 'all' : undefined;
+    });
+  }
 
-  /** The resident's current decision (stored on write, read as one row) signed into a short-lived token. */
+  /** The resident's current code: the one shown last while it may be shown again, else newly signed. */
   async issue(residentId: string): Promise<IssuedCode> {
-    const { decision, maskedName, region } = await this.decisions.current(residentId);
+    const now = this.ctx.clock.now().getTime();
+    const shown = this.#shown.get(residentId);
+    if (shown && now >= shown.issued.issuedAt && now < shown.reuseUntil && now < shown.decisionValidUntil) return shown.issued;
+    const mark = this.#shown.mark();
+    const { decision, maskedName, region, validUntil } = await this.decisions.current(residentId);
     const key = await this.keys.activeKey(region);
-    const issuedAt = Math.floor(this.ctx.clock.now().getTime() / 1000);
+    const issuedAt = Math.floor(now / 1000);
     const expiresAt = issuedAt + this.ctx.settings.tokenTtlSeconds;
     const token = signToken(key, {
       subject: this.ctx.subjects.seal(residentId),
@@ -36,7 +63,10 @@ export class CodesService {
       mark: decision.mark,
       maskedName,
     });
-    return { decision, token, maskedName, issuedAt: issuedAt * 1000, expiresAt: expiresAt * 1000 };
+    const issued = { decision, token, maskedName, issuedAt: issuedAt * 1000, expiresAt: expiresAt * 1000 };
+    const reuseUntil = (issuedAt + this.ctx.settings.tokenTtlSeconds / 2) * 1000;
+    this.#shown.set(residentId, { issued, reuseUntil, decisionValidUntil: validUntil }, mark);
+    return issued;
   }
 }
 

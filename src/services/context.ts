@@ -15,7 +15,11 @@ export interface ServiceSettings {
   signInCodeTtlSeconds: number;
   /** Lifetime of a signed QR token. */
   tokenTtlSeconds: number;
+  /** Entries each in-memory cache (sessions, issued codes) may hold; 0 turns them off. Default 100,000. */
+  cacheEntries?: number;
 }
+
+export const DEFAULT_CACHE_ENTRIES = 100_000;
 
 /** Everything a use case needs from outside: storage, time, keys, senders, settings. */
 export interface ServiceContext {

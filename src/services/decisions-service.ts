@@ -69,13 +69,13 @@ export class DecisionsService {
    * under is still the one that governs the resident; every change of a fact re-decides or
    * invalidates the residents it touches.
    */
-  async current(residentId: string): Promise<{ decision: Decision; maskedName: string; region: string }> {
+  async current(residentId: string): Promise<{ decision: Decision; maskedName: string; region: string; validUntil: number }> {
     const now = this.ctx.clock.now().getTime();
     const row = await this.ctx.stores.decisions.current(residentId);
     if (row && row.decision !== null && row.masked_name !== null && row.region !== null && row.valid_until !== null && row.valid_until > now) {
       const governing = (await this.rules.evaluatorFor(row.region)).ruleSet;
       if (governing.region === row.rule_set_region && governing.version === row.rule_set_version) {
-        return { decision: JSON.parse(row.decision) as Decision, maskedName: row.masked_name, region: row.region };
+        return { decision: JSON.parse(row.decision) as Decision, maskedName: row.masked_name, region: row.region, validUntil: row.valid_until };
       }
     }
     const kept = (await this.decideAndKeep([residentId], 'code shown')).get(residentId);

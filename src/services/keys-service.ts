@@ -6,9 +6,10 @@ import { bytesToBase64Url, type TrustList } from '../codes/trust-list.js';
 import type { ServiceContext } from './context.js';
 
 /**
- * How often a server asks which key is active. A rotation made elsewhere (the CLI, another server)
- * reaches this one within this long; until then it may still sign with the retired key, so the trust
- * list accepts that key's codes issued up to this long after its retirement.
+ * How often a server asks which key is active when its change feed cannot tell it of a rotation
+ * made elsewhere (the CLI, another server): within this long, always. Until then it may still sign
+ * with the retired key, so the trust list accepts that key's codes issued up to this long after its
+ * retirement.
  */
 export const KEY_RECHECK_MS = 10_000;
 
@@ -24,21 +25,27 @@ const OFFLINE_UPLOAD_WINDOW_MS = 28 * DAY_MS;
  */
 export class KeysService {
   readonly #active = new Map<string, { key: SigningKey; checkedAt: number }>();
+  /** Counts rotations heard: a key read while one was heard is not kept. */
+  #generation = 0;
 
-  constructor(private readonly ctx: ServiceContext) {}
+  constructor(private readonly ctx: ServiceContext) {
+    ctx.store.changes.subscribe((change) => {
+      if (change.kind !== 'keys' && change.kind !== 'everything') return;
+      this.#generation += 1;
+      this.#active.clear();
+    });
+  }
 
-  /** The region's active key, created on first use; rechecked every KEY_RECHECK_MS for rotations made elsewhere. */
+  /** The region's active key, created on first use; asked again after a rotation anywhere (or every KEY_RECHECK_MS). */
   async activeKey(region: string): Promise<SigningKey> {
     const now = this.ctx.clock.now().getTime();
+    const heard = this.ctx.store.changes.upToDate();
     const cached = this.#active.get(region);
-    if (cached && now - cached.checkedAt < KEY_RECHECK_MS) return cached.key;
+    if (cached && (heard || now - cached.checkedAt < KEY_RECHECK_MS)) return cached.key;
+    const generation = this.#generation;
     const kid = await this.ctx.stores.keys.activeKid(region);
-    if (cached && kid === cached.key.kid) {
-      cached.checkedAt = now;
-      return cached.key;
-    }
-    const key = kid !== undefined ? signingKeyFromPkcs8(issuerFor(region), await this.ctx.stores.keys.privateKey(kid)) : await this.create(region);
-    this.#active.set(region, { key, checkedAt: now });
+    const key = kid === undefined ? await this.create(region) : cached?.key.kid === kid ? cached.key : signingKeyFromPkcs8(issuerFor(region), await this.ctx.stores.keys.privateKey(kid));
+    if (generation === this.#generation || kid === undefined) this.#active.set(region, { key, checkedAt: now });
     return key;
   }
 

@@ -161,6 +161,7 @@ export class ResidentsService {
    * scans and visits, appeals, and the dependents nobody else looks after. Returns the ids deleted.
    */
   async deleteAccount(id: string): Promise<string[]> {
+    // Every process forgets what it keeps in memory (sessions, codes): the deleted are named nowhere.
     return this.ctx.store.transaction(async (trx) => {
       const store = this.residents.withTransaction(trx);
       if (!(await store.findById(id))) throw new NotFoundError('resident');
@@ -169,7 +170,7 @@ export class ResidentsService {
       await this.ctx.stores.scans.withTransaction(trx).deleteOfResidents(ids);
       await store.deleteMany(ids);
       return ids;
-    });
+    }, { kind: 'everything' });
   }
 
   /** Check-ins, authority records, travel records and colour decisions held about a resident. */

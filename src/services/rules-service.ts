@@ -10,15 +10,26 @@ import { NotFoundError } from './service-errors.js';
 
 export const NATIONAL_REGION = 'CN';
 
-/** How often a server looks again for a rule set published by another process. */
+/**
+ * How often a server looks again for a rule set published by another process while its change feed
+ * cannot tell it (PostgreSQL's listener reconnecting); otherwise a publication anywhere is heard at once.
+ */
 export const RULES_RECHECK_MS = 10_000;
 
 /** Publishing and finding rule sets: versioned per region, a region without its own falls back to its city, province, then the national set. */
 export class RulesService {
   /** The governing evaluator per home region, and when it was looked up. */
   readonly #evaluators = new Map<string, { evaluator: RuleEvaluator; checkedAt: number }>();
+  /** Counts publications heard: an evaluator read while one was heard is not kept. */
+  #generation = 0;
 
-  constructor(private readonly ctx: ServiceContext) {}
+  constructor(private readonly ctx: ServiceContext) {
+    ctx.store.changes.subscribe((change) => {
+      if (change.kind !== 'rules' && change.kind !== 'everything') return;
+      this.#generation += 1;
+      this.#evaluators.clear();
+    });
+  }
 
   /**
    * Publishes the built-in national rules as version 1 if no national set exists yet. Where the
@@ -38,18 +49,14 @@ export class RulesService {
       changed = true;
       return upgrade.by;
     });
-    if (changed) {
-      await this.store({ region: NATIONAL_REGION, rules });
-      this.#evaluators.clear();
-    }
+    // Publishing is heard as a change: every cached evaluator is dropped.
+    if (changed) await this.store({ region: NATIONAL_REGION, rules });
   }
 
   /** Validates and stores a new version; throws InvalidInputError naming each rule and path at fault. */
   async publish(input: unknown): Promise<RuleSet> {
     this.check(input);
-    const published = await this.store(input as { region: string; rules: Rule[] });
-    this.#evaluators.clear();
-    return published;
+    return this.store(input as { region: string; rules: Rule[] });
   }
 
   /** The rule set `input` would become if published now: checked, numbered, not stored. */
@@ -84,19 +91,21 @@ export class RulesService {
 
   /**
    * The evaluator for a resident living in `region`: the rule set of the region, else of its city,
-   * province, then the national one. Kept in memory, per region; a publication here takes effect at
-   * once, one by another server process within RULES_RECHECK_MS.
+   * province, then the national one. Kept in memory, per region, until the change feed tells of a
+   * publication (or, while it cannot, for RULES_RECHECK_MS).
    */
   async evaluatorFor(region: string): Promise<RuleEvaluator> {
     const now = this.ctx.clock.now().getTime();
+    const heard = this.ctx.store.changes.upToDate();
     const cached = this.#evaluators.get(region);
-    if (cached && now - cached.checkedAt < RULES_RECHECK_MS && now >= cached.checkedAt) return cached.evaluator;
+    if (cached && (heard || (now - cached.checkedAt < RULES_RECHECK_MS && now >= cached.checkedAt))) return cached.evaluator;
+    const generation = this.#generation;
     for (const candidate of [...regionAncestors(region), NATIONAL_REGION]) {
       const ruleSet = await this.ctx.stores.rules.latest(candidate);
       if (!ruleSet) continue;
       // The same version keeps its evaluator (and what it compiled).
       const evaluator = cached && cached.evaluator.ruleSet.region === ruleSet.region && cached.evaluator.ruleSet.version === ruleSet.version ? cached.evaluator : new RuleEvaluator(ruleSet, this.ctx.settings.timeZone);
-      this.#evaluators.set(region, { evaluator, checkedAt: now });
+      if (generation === this.#generation) this.#evaluators.set(region, { evaluator, checkedAt: now });
       return evaluator;
     }
     throw new Error('no rule set is published, not even the national one');

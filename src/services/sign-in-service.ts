@@ -2,7 +2,8 @@ import { randomInt, timingSafeEqual } from 'node:crypto';
 import { createSigner, createVerifier } from 'fast-jwt';
 import { InvalidInputError } from '../domain/field-errors.js';
 import { checkMobileNumber } from '../domain/phone.js';
-import type { ServiceContext } from './context.js';
+import { DEFAULT_CACHE_ENTRIES, type ServiceContext } from './context.js';
+import { InvalidatedCache } from './invalidated-cache.js';
 import { SMS_TEXTS } from './sms-texts.js';
 import { TooManyRequestsError, UnauthenticatedError } from './service-errors.js';
 
@@ -33,12 +34,17 @@ export class SignInService {
    * Session tokens are HS256 JWTs, made and checked synchronously with fast-jwt; checking one on
    * every request through WebCrypto (jose) cost more than the rest of a code view. A checked token's
    * result is cached (by the token, which cannot be forged); expiry is checked against the
-   * injected clock every time, and revocation in the database every time.
+   * injected clock every time.
    */
   private readonly signToken: (payload: Record<string, unknown>) => string;
   private readonly verifyToken: (token: string) => { sub?: unknown; jti?: unknown; exp?: unknown };
+  /** Sessions found active, by id; a sign-out anywhere removes one (the change feed). */
+  readonly #sessions: InvalidatedCache<{ residentId: string; expiresAt: number }>;
 
   constructor(private readonly ctx: ServiceContext) {
+    this.#sessions = new InvalidatedCache(ctx.store.changes, ctx.settings.cacheEntries ?? DEFAULT_CACHE_ENTRIES, (change) =>
+      change.kind === 'session-ended' ? [change.sessionId] : undefined,
+    );
     const key = Buffer.from(ctx.sessionKey);
     this.signToken = createSigner({ key, algorithm: 'HS256', iss: ISSUER, aud: AUDIENCE, noTimestamp: true });
     this.verifyToken = createVerifier({ key, algorithms: ['HS256'], allowedIss: ISSUER, allowedAud: AUDIENCE, requiredClaims: ['sub', 'jti', 'exp'], ignoreExpiration: true, ignoreNotBefore: true, cache: 10_000 });
@@ -150,11 +156,21 @@ export class SignInService {
     }
     if (typeof payload.exp !== 'number' || payload.exp * 1000 <= now.getTime()) throw new UnauthenticatedError('the session has expired: sign in again');
     const sessionId = typeof payload.jti === 'string' ? payload.jti : undefined;
-    const residentId = sessionId === undefined ? undefined : await this.codes.activeSession(sessionId, now.getTime());
+    const residentId = sessionId === undefined ? undefined : await this.activeSession(sessionId, now.getTime());
     if (sessionId === undefined || residentId === undefined || residentId !== payload.sub) {
       throw new UnauthenticatedError('the session has ended: sign in again');
     }
     return { residentId, sessionId };
+  }
+
+  /** The session's resident while it is active: from memory once seen, else from the database. */
+  private async activeSession(sessionId: string, now: number): Promise<string | undefined> {
+    const cached = this.#sessions.get(sessionId);
+    if (cached) return cached.expiresAt > now ? cached.residentId : undefined;
+    const mark = this.#sessions.mark();
+    const session = await this.codes.activeSession(sessionId, now);
+    if (session) this.#sessions.set(sessionId, session, mark);
+    return session?.residentId;
   }
 
   async signOut(sessionId: string): Promise<void> {

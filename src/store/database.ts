@@ -4,6 +4,7 @@ import BetterSqlite3 from 'better-sqlite3';
 import { Kysely, PostgresDialect, SqliteDialect, sql, type Transaction } from 'kysely';
 import pg from 'pg';
 import type { DatabaseConfig, DatabaseTimeouts } from '../config.js';
+import { LocalChangeFeed, PostgresChangeFeed, type Change, type ChangeFeed } from './change-feed.js';
 import type { Database } from './schema.js';
 
 export type Engine = 'sqlite' | 'postgres';
@@ -17,10 +18,15 @@ export interface Store {
    * transaction on its single connection alone.
    */
   lock(trx: Transaction<Database>, name: string): Promise<void>;
-  /** Runs `work` in one transaction: all of it is stored, or none. */
-  transaction<T>(work: (trx: Transaction<Database>) => Promise<T>): Promise<T>;
+  /**
+   * Runs `work` in one transaction: all of it is stored, or none. With `announce`, every process
+   * hears of that change when it commits (see ChangeFeed.commit).
+   */
+  transaction<T>(work: (trx: Transaction<Database>) => Promise<T>, announce?: Change): Promise<T>;
   /** Is the database answering? For /readyz. */
   ping(): Promise<boolean>;
+  /** Changes other processes on this database must hear of, to keep their caches true. */
+  changes: ChangeFeed;
   close(): Promise<void>;
 }
 
@@ -31,6 +37,11 @@ export interface OpenOptions {
   timeouts?: Partial<DatabaseTimeouts>;
   /** Told of connection errors that no query was waiting for (a dropped idle or busy client). */
   onConnectionError?: (error: Error) => void;
+  /**
+   * Hear changes made by other processes (PostgreSQL LISTEN, one more connection). A server does; a
+   * process alone or only writing (a CLI command, a test) need not: it still announces its changes.
+   */
+  listen?: boolean;
 }
 
 export const DEFAULT_DATABASE_TIMEOUTS: DatabaseTimeouts = { connectMs: 3000, statementMs: 10_000, pingMs: 800 };
@@ -73,12 +84,14 @@ export async function openStore(config: DatabaseConfig, options: OpenOptions = {
     raw.pragma('foreign_keys = ON');
     raw.pragma(`busy_timeout = ${Math.min(timeouts.statementMs, 5000)}`);
     const db = new Kysely<Database>({ dialect: new SqliteDialect({ database: withStatementCache(raw) }) });
+    const changes = new LocalChangeFeed(dataVersionOf(raw));
     return {
       db,
       engine: 'sqlite',
       lock: (trx, name) => lockIn('sqlite', trx, name),
-      transaction: (work) => db.transaction().execute(work),
+      transaction: (work, announce) => (announce ? changes.commit(db, announce, work) : db.transaction().execute(work)),
       ping: () => ping(db, timeouts.pingMs),
+      changes,
       close: () => db.destroy(),
     };
   }
@@ -111,14 +124,44 @@ export async function openStore(config: DatabaseConfig, options: OpenOptions = {
   pool.on('error', heard);
   pool.on('connect', (client) => client.on('error', heard));
   const db = new Kysely<Database>({ dialect: new PostgresDialect({ pool }) });
+  let changes: ChangeFeed;
+  try {
+    const inSchema = options.schema ?? (await pool.query<{ schema: string }>('select current_schema() as schema')).rows[0]!.schema;
+    changes = await PostgresChangeFeed.open({
+      schema: inSchema,
+      listen: options.listen ?? false,
+      onError: heard,
+      client: () => {
+        const client = new pg.Client({
+          connectionString: config.url,
+          connectionTimeoutMillis: timeouts.connectMs,
+          ...(options.schema !== undefined ? { options: `-c search_path=${schema}` } : {}),
+        });
+        return client;
+      },
+    });
+  } catch (error) {
+    await db.destroy();
+    throw error;
+  }
   return {
     db,
     engine: 'postgres',
     lock: (trx, name) => lockIn('postgres', trx, name),
-    transaction: (work) => db.transaction().execute(work),
+    transaction: (work, announce) => (announce ? changes.commit(db, announce, work) : db.transaction().execute(work)),
     ping: () => ping(db, timeouts.pingMs),
-    close: () => db.destroy(),
+    changes,
+    close: async () => {
+      await changes.close();
+      await db.destroy();
+    },
   };
+}
+
+/** SQLite's count of commits by other connections to the file: unchanged, nobody else wrote. */
+function dataVersionOf(raw: BetterSqlite3.Database): () => number {
+  const statement = raw.prepare('pragma data_version').pluck();
+  return () => statement.get() as number;
 }
 
 /** How many prepared SQLite statements are kept; the service issues a few hundred distinct ones. */

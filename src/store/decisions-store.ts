@@ -1,5 +1,6 @@
 import type { Kysely, Selectable } from 'kysely';
 import type { Decision } from '../domain/rules/decide.js';
+import type { ChangeFeed } from './change-feed.js';
 import type { Database, DecisionsTable, ResidentStatusTable } from './schema.js';
 
 /** What tells two decisions apart for the record: colour, mark, the rules that fired and the rule set. */
@@ -24,7 +25,10 @@ export interface CurrentDecision {
  * and each resident's current one (`resident_status`), written together.
  */
 export class DecisionsStore {
-  constructor(private readonly db: Kysely<Database>) {}
+  constructor(
+    private readonly db: Kysely<Database>,
+    private readonly changes: ChangeFeed,
+  ) {}
 
   async statusOf(ids: string[]): Promise<Map<string, ResidentStatus>> {
     const map = new Map<string, ResidentStatus>();
@@ -41,10 +45,11 @@ export class DecisionsStore {
 
   /**
    * Makes decisions the residents' current ones (with what a code view needs), and records in the
-   * history those that changed the colour, mark, rules or rule set; in one transaction.
+   * history those that changed the colour, mark, rules or rule set; in one transaction, which tells
+   * every process the residents' codes changed.
    */
   async save(decided: CurrentDecision[], cause: string): Promise<void> {
-    await this.db.transaction().execute(async (trx) => {
+    await this.changes.commit(this.db, { kind: 'decisions', residentIds: decided.map((d) => d.residentId) }, async (trx) => {
       for (let i = 0; i < decided.length; i += 200) {
         const part = decided.slice(i, i + 200);
         const changed = part.filter((d) => d.changed);
@@ -117,9 +122,11 @@ export class DecisionsStore {
 
   /** Something a decision reads changed outside the facts (a phone proven, a document revoked): decide again on next use. */
   async invalidate(residentIds: string[]): Promise<void> {
-    for (let i = 0; i < residentIds.length; i += 500) {
-      const part = residentIds.slice(i, i + 500);
-      if (part.length > 0) await this.db.updateTable('resident_status').set({ valid_until: 0 }).where('resident_id', 'in', part).execute();
-    }
+    if (residentIds.length === 0) return;
+    await this.changes.commit(this.db, { kind: 'decisions', residentIds }, async (trx) => {
+      for (let i = 0; i < residentIds.length; i += 500) {
+        await trx.updateTable('resident_status').set({ valid_until: 0 }).where('resident_id', 'in', residentIds.slice(i, i + 500)).execute();
+      }
+    });
   }
 }

@@ -1,5 +1,6 @@
 import type { Kysely } from 'kysely';
 import type { RuleSet } from '../domain/rules/rule-set.js';
+import type { ChangeFeed } from './change-feed.js';
 import type { Store } from './database.js';
 import type { Database } from './schema.js';
 
@@ -8,6 +9,7 @@ export class RuleSetsStore {
   constructor(
     private readonly db: Kysely<Database>,
     private readonly lock: Store['lock'],
+    private readonly changes: ChangeFeed,
   ) {}
 
   async latest(region: string): Promise<RuleSet | undefined> {
@@ -22,7 +24,7 @@ export class RuleSetsStore {
 
   /** Stores the next version of a region's set; concurrent publishers queue on the region. */
   async publish(input: { region: string; rules: RuleSet['rules'] }, now: Date): Promise<RuleSet> {
-    return this.db.transaction().execute(async (trx) => {
+    return this.changes.commit(this.db, { kind: 'rules' }, async (trx) => {
       await this.lock(trx, `rule set ${input.region}`);
       const latest = await trx.selectFrom('rule_sets').select((eb) => eb.fn.max('version').as('v')).where('region', '=', input.region).executeTakeFirst();
       const ruleSet: RuleSet = { region: input.region, version: Number(latest?.v ?? 0) + 1, publishedAt: now.toISOString(), rules: input.rules };

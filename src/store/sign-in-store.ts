@@ -1,9 +1,13 @@
 import type { Kysely } from 'kysely';
+import type { ChangeFeed } from './change-feed.js';
 import type { Database, SignInCodesTable } from './schema.js';
 
 /** One-time sign-in codes (kept as keyed digests, never in clear) and the sessions they open. */
 export class SignInStore {
-  constructor(private readonly db: Kysely<Database>) {}
+  constructor(
+    private readonly db: Kysely<Database>,
+    private readonly changes: ChangeFeed,
+  ) {}
 
   async insertCode(row: SignInCodesTable): Promise<void> {
     await this.db.insertInto('sign_in_codes').values(row).execute();
@@ -57,20 +61,23 @@ export class SignInStore {
     await this.db.insertInto('sessions').values({ id, resident_id: residentId, created_at: createdAt, expires_at: expiresAt, revoked_at: null }).execute();
   }
 
-  /** The session's resident if the session exists, is not revoked and has not expired. */
-  async activeSession(id: string, now: number): Promise<string | undefined> {
+  /** The session's resident and end if the session exists, is not revoked and has not expired. */
+  async activeSession(id: string, now: number): Promise<{ residentId: string; expiresAt: number } | undefined> {
     const row = await this.db
       .selectFrom('sessions')
-      .select('resident_id')
+      .select(['resident_id', 'expires_at'])
       .where('id', '=', id)
       .where('revoked_at', 'is', null)
       .where('expires_at', '>', now)
       .executeTakeFirst();
-    return row?.resident_id;
+    return row && { residentId: row.resident_id, expiresAt: row.expires_at };
   }
 
+  /** Ends a session, and tells every process that may hold it in memory. */
   async revokeSession(id: string, now: number): Promise<void> {
-    await this.db.updateTable('sessions').set({ revoked_at: now }).where('id', '=', id).where('revoked_at', 'is', null).execute();
+    await this.changes.commit(this.db, { kind: 'session-ended', sessionId: id }, async (trx) => {
+      await trx.updateTable('sessions').set({ revoked_at: now }).where('id', '=', id).where('revoked_at', 'is', null).execute();
+    });
   }
 
   async sessionsOf(residentId: string): Promise<{ id: string; createdAt: number; expiresAt: number; revokedAt: number | null }[]> {

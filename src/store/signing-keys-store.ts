@@ -1,5 +1,6 @@
 import type { Kysely, Selectable } from 'kysely';
 import type { FieldCipher } from '../privacy/field-cipher.js';
+import type { ChangeFeed } from './change-feed.js';
 import type { Database, SigningKeysTable } from './schema.js';
 
 const context = (kid: string) => `signing-key:${kid}`;
@@ -9,6 +10,7 @@ export class SigningKeysStore {
   constructor(
     private readonly db: Kysely<Database>,
     private readonly cipher: FieldCipher,
+    private readonly changes: ChangeFeed,
   ) {}
 
   async activeKid(region: string): Promise<string | undefined> {
@@ -22,17 +24,20 @@ export class SigningKeysStore {
   }
 
   async insert(k: { kid: string; region: string; publicKey: string; privatePkcs8: Buffer; now: number }): Promise<void> {
-    await this.db
+    await this.changes.commit(this.db, { kind: 'keys' }, (trx) =>
+      trx
       .insertInto('signing_keys')
       .values({ kid: k.kid, region: k.region, public_key: k.publicKey, private_key_enc: this.cipher.encrypt(k.privatePkcs8.toString('base64'), context(k.kid)), created_at: k.now, retired_at: null })
-      .execute();
+      .execute(),
+    );
   }
 
   /** Retires the region's active keys; returns their ids. */
   async retireActive(region: string, now: number): Promise<string[]> {
-    const retired = await this.db.selectFrom('signing_keys').select('kid').where('region', '=', region).where('retired_at', 'is', null).execute();
-    await this.db.updateTable('signing_keys').set({ retired_at: now }).where('region', '=', region).where('retired_at', 'is', null).execute();
-    return retired.map((r) => r.kid);
+    return this.changes.commit(this.db, { kind: 'keys' }, async (trx) => {
+      const retired = await trx.updateTable('signing_keys').set({ retired_at: now }).where('region', '=', region).where('retired_at', 'is', null).returning('kid').execute();
+      return retired.map((r) => r.kid);
+    });
   }
 
   /** Active keys, and keys retired after `retiredAfter`, by region and age. */

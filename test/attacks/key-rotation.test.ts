@@ -6,6 +6,7 @@ import { createLogger } from '../../src/logging.js';
 import { createContext } from '../../src/services/context.js';
 import { KEY_RECHECK_MS } from '../../src/services/keys-service.js';
 import { createServices } from '../../src/services/services.js';
+import type { ChangeFeed } from '../../src/store/change-feed.js';
 import { describeOnEachEngine, type Harness } from '../support/harness.js';
 import { ZHANG_WEI } from '../support/people.js';
 import { registerVerified } from '../support/sign-in.js';
@@ -15,6 +16,13 @@ const MINUTE = 60_000;
 /** A second process on the same database and data key: what `healthcode keys rotate` is to the server. */
 function cli(h: Harness) {
   return createServices(createContext({ store: h.opened.store, clock: h.clock, dataKey: h.dataKey, logger: createLogger('silent'), settings: h.ctx.settings }));
+}
+
+/** A server whose change feed cannot tell it anything (its PostgreSQL listener is reconnecting). */
+function deafServer(h: Harness) {
+  const feed = h.opened.store.changes;
+  const deaf: ChangeFeed = { upToDate: () => false, subscribe: () => () => undefined, commit: (db, change, work) => feed.commit(db, change, work), close: async () => undefined };
+  return createServices(createContext({ store: { ...h.opened.store, changes: deaf }, clock: h.clock, dataKey: h.dataKey, logger: createLogger('silent'), settings: h.ctx.settings }));
 }
 
 async function verifies(h: Harness, token: string, at = h.clock.now().getTime()) {
@@ -28,23 +36,34 @@ describeOnEachEngine('rotating a key while the server runs', (h) => {
     return id;
   }
 
-  it('keeps the codes a server signs valid while it has not yet noticed the rotation', async () => {
+  it('signs with the new key as soon as the rotation is heard, even a code shown a moment ago', async () => {
     const id = await zhang();
     await h().services.codes.issue(id);
+    const { kid } = await cli(h()).keys.rotate('330110');
+    const fresh = await h().services.codes.issue(id);
+    const result = await verifies(h(), fresh.token);
+    assert.ok(result.valid && result.kid === kid, JSON.stringify(result));
+  });
+
+  it('keeps the codes a server signs valid while it cannot hear of the rotation', async () => {
+    const id = await zhang();
+    const server = deafServer(h());
+    await server.codes.issue(id);
     const { retired } = await cli(h()).keys.rotate('330110');
     h().clock.advance(KEY_RECHECK_MS - 1000);
-    const stale = await h().services.codes.issue(id);
+    const stale = await server.codes.issue(id);
     const result = await verifies(h(), stale.token);
     assert.ok(result.valid, JSON.stringify(result));
     assert.equal(result.valid && result.kid, retired[0]);
   });
 
-  it('signs with the new key once the recheck interval has passed', async () => {
+  it('signs with the new key once the recheck interval has passed, even unable to hear', async () => {
     const id = await zhang();
-    await h().services.codes.issue(id);
+    const server = deafServer(h());
+    await server.codes.issue(id);
     const { kid } = await cli(h()).keys.rotate('330110');
     h().clock.advance(KEY_RECHECK_MS + 1000);
-    const fresh = await h().services.codes.issue(id);
+    const fresh = await server.codes.issue(id);
     const result = await verifies(h(), fresh.token);
     assert.ok(result.valid && result.kid === kid, JSON.stringify(result));
   });

@@ -1,0 +1,80 @@
+import cluster, { type Worker } from 'node:cluster';
+import type { Logger } from 'pino';
+import type { Config } from '../config.js';
+import { loadDemoDataIfDue, openServices } from './server.js';
+
+/** The environment variable telling a forked worker its place; worker 0 runs the scheduled jobs. */
+export const WORKER_INDEX_VARIABLE = 'HEALTHCODE_WORKER_INDEX';
+
+/** A worker that dies sooner than this after it started is restarted after a pause, not at once. */
+const QUICK_DEATH_MS = 10_000;
+const RESTART_PAUSE_MS = 1000;
+
+export function workerIndex(): number | undefined {
+  if (!cluster.isWorker) return undefined;
+  const index = Number(process.env[WORKER_INDEX_VARIABLE]);
+  return Number.isInteger(index) && index >= 0 ? index : undefined;
+}
+
+/**
+ * `serve --workers N`: node:cluster's primary prepares the database once (migrations, data key,
+ * default rules, demo data), then forks N workers that share one port; connections are handed out
+ * round robin. Workers learn of each other's changes through PostgreSQL LISTEN/NOTIFY. A worker
+ * that dies is replaced; SIGTERM or SIGINT stops every worker gracefully, then the primary.
+ */
+export async function runPrimary(config: Config, logger: Logger, workers: number): Promise<void> {
+  const opened = await openServices(config, logger);
+  try {
+    await loadDemoDataIfDue(config, logger, opened.services, opened.store, opened.fresh);
+  } finally {
+    await opened.close();
+  }
+
+  const indexes = new Map<number, { index: number; startedAt: number }>();
+  const listening = new Set<number>();
+  let announced = false;
+  let stopping = false;
+  const fork = (index: number) => {
+    const worker = cluster.fork({ [WORKER_INDEX_VARIABLE]: String(index) });
+    indexes.set(worker.id, { index, startedAt: Date.now() });
+  };
+
+  cluster.on('listening', (worker: Worker, address) => {
+    listening.add(indexes.get(worker.id)?.index ?? -1);
+    if (announced || listening.size < workers) return;
+    announced = true;
+    const host = address.address === '::1' || address.address === undefined ? 'localhost' : address.address;
+    const url = `http://${host}:${address.port}`;
+    logger.info({ url, docs: `${url}/docs`, engine: config.database.kind, mode: config.mode, workers }, `healthcode is running: open ${url}/ (API docs at ${url}/docs)`);
+  });
+  cluster.on('exit', (worker: Worker, code: number | null, signal: string | null) => {
+    const started = indexes.get(worker.id);
+    indexes.delete(worker.id);
+    if (stopping || started === undefined) return;
+    const quick = Date.now() - started.startedAt < QUICK_DEATH_MS;
+    logger.error({ worker: started.index, pid: worker.process.pid, code, signal }, 'a worker died; starting another in its place');
+    setTimeout(() => fork(started.index), quick ? RESTART_PAUSE_MS : 0);
+  });
+
+  const stop = (signal: string) => {
+    if (stopping) return;
+    stopping = true;
+    logger.info({ signal }, 'shutting down: every worker finishes its requests in flight');
+    for (const worker of Object.values(cluster.workers ?? {})) worker?.send('shutdown');
+    const grace = setTimeout(() => {
+      logger.error({ graceSeconds: config.shutdownGraceSeconds }, 'workers did not stop in time; exiting');
+      process.exit(1);
+    }, (config.shutdownGraceSeconds + 2) * 1000);
+    grace.unref();
+    const check = setInterval(() => {
+      if (Object.keys(cluster.workers ?? {}).length > 0) return;
+      clearInterval(check);
+      logger.info('stopped');
+      process.exit(0);
+    }, 50);
+  };
+  process.on('SIGTERM', () => stop('SIGTERM'));
+  process.on('SIGINT', () => stop('SIGINT'));
+
+  for (let index = 0; index < workers; index += 1) fork(index);
+}
