@@ -18,8 +18,7 @@ export function workerIndex(): number | undefined {
 
 /**
  * `serve --workers N`: node:cluster's primary prepares the database once (migrations, data key,
- * default rules, demo data), then forks N workers that share one port; connections are handed out
- * round robin. Workers learn of each other's changes through PostgreSQL LISTEN/NOTIFY. A worker
+ * default rules, demo data), then forks N workers that share one port and accept from it themselves. Workers learn of each other's changes through PostgreSQL LISTEN/NOTIFY. A worker
  * that dies is replaced; SIGTERM or SIGINT stops every worker gracefully, then the primary.
  */
 export async function runPrimary(config: Config, logger: Logger, workers: number): Promise<void> {
@@ -30,6 +29,10 @@ export async function runPrimary(config: Config, logger: Logger, workers: number
     await opened.close();
   }
 
+  // Workers accept connections themselves from the shared socket. With round robin the primary
+  // accepts and hands each connection over; one handed to a worker as it dies is never answered nor
+  // closed (the client hangs until its own timeout), and the primary becomes one more hop per connection.
+  cluster.schedulingPolicy = cluster.SCHED_NONE;
   const indexes = new Map<number, { index: number; startedAt: number }>();
   const listening = new Set<number>();
   let announced = false;
@@ -39,12 +42,13 @@ export async function runPrimary(config: Config, logger: Logger, workers: number
     indexes.set(worker.id, { index, startedAt: Date.now() });
   };
 
-  cluster.on('listening', (worker: Worker, address) => {
+  // A worker says it is ready once it listens and has started what it runs (see main.ts).
+  cluster.on('message', (worker: Worker, message: unknown) => {
+    const url = (message as { ready?: string } | null)?.ready;
+    if (typeof url !== 'string') return;
     listening.add(indexes.get(worker.id)?.index ?? -1);
     if (announced || listening.size < workers) return;
     announced = true;
-    const host = address.address === '::1' || address.address === undefined ? 'localhost' : address.address;
-    const url = `http://${host}:${address.port}`;
     logger.info({ url, docs: `${url}/docs`, engine: config.database.kind, mode: config.mode, workers }, `healthcode is running: open ${url}/ (API docs at ${url}/docs)`);
   });
   cluster.on('exit', (worker: Worker, code: number | null, signal: string | null) => {

@@ -77,7 +77,10 @@ async function serve(args: string[]): Promise<void> {
   const server = await startServer(cfg, logger, systemClock, index === undefined ? {} : { demoData: false, scheduledJobs: index === 0 });
   if (index === undefined) {
     logger.info({ url: server.url, docs: `${server.url}/docs`, engine: server.store.engine, mode: cfg.mode }, `healthcode is running: open ${server.url}/ (API docs at ${server.url}/docs)`);
-  } else logger.info({ worker: index, pid: process.pid }, 'worker listening');
+  } else {
+    logger.info({ worker: index, pid: process.pid }, 'worker listening');
+    process.send?.({ ready: server.url });
+  }
 
   let stopping = false;
   const stop = async (signal: string) => {

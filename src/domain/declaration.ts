@@ -2,6 +2,9 @@ import { DAY_MS, MINUTE_MS } from './clock.js';
 import { toAlpha2 } from './countries.js';
 import { FieldErrorCollector } from './field-errors.js';
 import { isRegionCode } from './regions.js';
+import { localDate } from './local-time.js';
+
+export { localDate };
 
 /** What a resident declares about the last 14 days. */
 
@@ -66,15 +69,6 @@ function isRealDate(text: string): boolean {
   return !Number.isNaN(date.getTime()) && date.toISOString().slice(0, 10) === text;
 }
 
-/** The calendar date of `instant` in `timeZone`, as YYYY-MM-DD. */
-export function localDate(instant: Date, timeZone: string): string {
-  let format = dateFormats.get(timeZone);
-  if (!format) dateFormats.set(timeZone, (format = new Intl.DateTimeFormat('en-CA', { timeZone, year: 'numeric', month: '2-digit', day: '2-digit' })));
-  return format.format(instant);
-}
-
-/** Building an Intl formatter costs far more than using one; decisions format dates in hot loops. */
-const dateFormats = new Map<string, Intl.DateTimeFormat>();
 
 function addDays(date: string, days: number): string {
   const d = new Date(`${date}T00:00:00Z`);

@@ -7,7 +7,7 @@ import swagger from '@fastify/swagger';
 import swaggerUi from '@fastify/swagger-ui';
 import type { TypeBoxTypeProvider } from '@fastify/type-provider-typebox';
 import { validatorCompiler } from './validation.js';
-import Fastify, { type FastifyBaseLogger, type FastifyInstance } from 'fastify';
+import Fastify, { LogController, type FastifyBaseLogger, type FastifyInstance } from 'fastify';
 import type { Services } from '../services/services.js';
 import { installMetrics } from './metrics.js';
 import { handleError, problem, sendProblem } from './problem.js';
@@ -45,7 +45,7 @@ export async function buildApp({ services, bodyLimitBytes, webRoot = DEFAULT_WEB
     bodyLimit: bodyLimitBytes,
     genReqId: () => randomUUID(),
     // One line a request, when it completes (below), rather than Fastify's two.
-    disableRequestLogging: true,
+    logController: new LogController({ disableRequestLogging: true }),
     routerOptions: { maxParamLength: 200 },
   }).withTypeProvider<TypeBoxTypeProvider>();
 

@@ -49,8 +49,11 @@ export class CodesService {
     const now = this.ctx.clock.now().getTime();
     const shown = this.#shown.get(residentId);
     if (shown && now >= shown.issued.issuedAt && now < shown.reuseUntil && now < shown.decisionValidUntil) return shown.issued;
-    const mark = this.#shown.mark();
-    const { decision, maskedName, region, validUntil } = await this.decisions.current(residentId);
+    const before = this.#shown.mark();
+    const { decision, maskedName, region, validUntil, decidedNow } = await this.decisions.current(residentId);
+    // A decision made and stored just now is the newest there is: the change its own storing announced
+    // does not make it stale. (Nothing else runs between that commit and this line.)
+    const mark = decidedNow ? this.#shown.mark() : before;
     const key = await this.keys.activeKey(region);
     const issuedAt = Math.floor(now / 1000);
     const expiresAt = issuedAt + this.ctx.settings.tokenTtlSeconds;

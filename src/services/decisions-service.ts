@@ -69,18 +69,18 @@ export class DecisionsService {
    * under is still the one that governs the resident; every change of a fact re-decides or
    * invalidates the residents it touches.
    */
-  async current(residentId: string): Promise<{ decision: Decision; maskedName: string; region: string; validUntil: number }> {
+  async current(residentId: string): Promise<{ decision: Decision; maskedName: string; region: string; validUntil: number; decidedNow: boolean }> {
     const now = this.ctx.clock.now().getTime();
     const row = await this.ctx.stores.decisions.current(residentId);
     if (row && row.decision !== null && row.masked_name !== null && row.region !== null && row.valid_until !== null && row.valid_until > now) {
       const governing = (await this.rules.evaluatorFor(row.region)).ruleSet;
       if (governing.region === row.rule_set_region && governing.version === row.rule_set_version) {
-        return { decision: JSON.parse(row.decision) as Decision, maskedName: row.masked_name, region: row.region, validUntil: row.valid_until };
+        return { decision: JSON.parse(row.decision) as Decision, maskedName: row.masked_name, region: row.region, validUntil: row.valid_until, decidedNow: false };
       }
     }
     const kept = (await this.decideAndKeep([residentId], 'code shown')).get(residentId);
     if (!kept) throw new NotFoundError('resident');
-    return kept;
+    return { ...kept, decidedNow: true };
   }
 
   /** Re-decides residents in batches, the risk areas read once; how many were decided and changed colour. */

@@ -72,26 +72,41 @@ export class DecisionsStore {
           )
           .execute();
         }
-        for (const { residentId, decision, validUntil, maskedName, region } of part) {
-          const status = {
-            colour: decision.colour,
-            mark: decision.mark,
-            decided_at: decision.evaluatedAt,
-            green_on: decision.greenOn,
-            rule_set_region: decision.ruleSet.region,
-            rule_set_version: decision.ruleSet.version,
-            fired_ids: firedIds(decision),
-            valid_until: validUntil,
-            decision: JSON.stringify(decision),
-            masked_name: maskedName,
-            region,
-          };
-          await trx
-            .insertInto('resident_status')
-            .values({ resident_id: residentId, ...status })
-            .onConflict((oc) => oc.column('resident_id').doUpdateSet(status))
-            .execute();
-        }
+        // One statement for the part: a row per resident, replacing what was there.
+        await trx
+          .insertInto('resident_status')
+          .values(
+            part.map(({ residentId, decision, validUntil, maskedName, region }) => ({
+              resident_id: residentId,
+              colour: decision.colour,
+              mark: decision.mark,
+              decided_at: decision.evaluatedAt,
+              green_on: decision.greenOn,
+              rule_set_region: decision.ruleSet.region,
+              rule_set_version: decision.ruleSet.version,
+              fired_ids: firedIds(decision),
+              valid_until: validUntil,
+              decision: JSON.stringify(decision),
+              masked_name: maskedName,
+              region,
+            })),
+          )
+          .onConflict((oc) =>
+            oc.column('resident_id').doUpdateSet((eb) => ({
+              colour: eb.ref('excluded.colour'),
+              mark: eb.ref('excluded.mark'),
+              decided_at: eb.ref('excluded.decided_at'),
+              green_on: eb.ref('excluded.green_on'),
+              rule_set_region: eb.ref('excluded.rule_set_region'),
+              rule_set_version: eb.ref('excluded.rule_set_version'),
+              fired_ids: eb.ref('excluded.fired_ids'),
+              valid_until: eb.ref('excluded.valid_until'),
+              decision: eb.ref('excluded.decision'),
+              masked_name: eb.ref('excluded.masked_name'),
+              region: eb.ref('excluded.region'),
+            })),
+          )
+          .execute();
       }
     });
   }

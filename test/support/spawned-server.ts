@@ -16,8 +16,8 @@ export function serverEnv(dataDir: string, extra: Record<string, string> = {}): 
 }
 
 /** Starts `healthcode serve` (from source, or `cli` given) and waits (at most 20 s) for the line that says where it listens. */
-export function serve(dataDir: string, extra: Record<string, string> = {}, cli: string[] = CLI): Promise<Running> {
-  const child = spawn(process.execPath, [...cli, 'serve'], { env: serverEnv(dataDir, extra), stdio: ['ignore', 'pipe', 'pipe'] });
+export function serve(dataDir: string, extra: Record<string, string> = {}, cli: string[] = CLI, args: string[] = []): Promise<Running> {
+  const child = spawn(process.execPath, [...cli, 'serve', ...args], { env: serverEnv(dataDir, extra), stdio: ['ignore', 'pipe', 'pipe'] });
   const lines: string[] = [];
   const exited = new Promise<number | null>((resolve) => child.on('exit', (code) => resolve(code)));
   return new Promise((resolve, reject) => {

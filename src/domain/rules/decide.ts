@@ -1,7 +1,9 @@
 import { applyLogic, truthy } from './json-logic.js';
 import type { Colour, Mark } from '../colour.js';
 import { DAY_MS, HOUR_MS, MINUTE_MS } from '../clock.js';
-import { localDate } from '../declaration.js';
+import { localDate, localInstant } from '../local-time.js';
+
+export { localInstant };
 import { evaluationData, FACT_HORIZON_DAYS, type EvaluationData, type EvaluationSources, type ResidentFacts, type RiskAreaFact, type Source } from '../facts.js';
 import { regionName } from '../regions.js';
 import { LIST_FACTS } from './fact-vocabulary.js';
@@ -51,10 +53,15 @@ type Snapshot = { data: EvaluationData; sources: EvaluationSources };
 
 /** Evaluates a rule set for residents: pure, deterministic, given the facts, the risk areas and the instant. */
 export class RuleEvaluator {
+  /** Each rule's validity as instants, parsed once: decisions ask at dozens of instants. */
+  readonly #validity: { rule: Rule; from: number; to: number }[];
+
   constructor(
     readonly ruleSet: RuleSet,
     private readonly timeZone: string,
-  ) {}
+  ) {
+    this.#validity = ruleSet.rules.map((rule) => ({ rule, from: Date.parse(rule.validFrom), to: rule.validTo === null ? Infinity : Date.parse(rule.validTo) }));
+  }
 
   decide(facts: ResidentFacts, areas: RiskAreaFact[], now: number): Decision {
     const snapshots = new Map<number, Snapshot>();
@@ -99,7 +106,9 @@ export class RuleEvaluator {
   }
 
   private rulesValidAt(t: number): Rule[] {
-    return this.ruleSet.rules.filter((r) => Date.parse(r.validFrom) <= t && (r.validTo === null || t < Date.parse(r.validTo)));
+    const out: Rule[] = [];
+    for (const v of this.#validity) if (v.from <= t && t < v.to) out.push(v.rule);
+    return out;
   }
 
   private holds(rule: Rule, snapshot: Snapshot): boolean {
@@ -242,22 +251,6 @@ export function changeInstants(facts: ResidentFacts, areas: RiskAreaFact[], rule
 }
 
 const nextDate = (date: string) => new Date(Date.parse(`${date}T00:00:00Z`) + DAY_MS).toISOString().slice(0, 10);
-
-const clockFormats = new Map<string, Intl.DateTimeFormat>();
-
-/** The instant of `hour`:00 local time on `date` in `timeZone`. */
-export function localInstant(date: string, hour: number, timeZone: string): number {
-  const guess = Date.parse(`${date}T${String(hour).padStart(2, '0')}:00:00Z`);
-  let format = clockFormats.get(timeZone);
-  if (!format) {
-    format = new Intl.DateTimeFormat('en-US', { timeZone, hourCycle: 'h23', year: 'numeric', month: '2-digit', day: '2-digit', hour: '2-digit', minute: '2-digit' });
-    clockFormats.set(timeZone, format);
-  }
-  const parts = format.formatToParts(guess);
-  const get = (type: string) => Number(parts.find((p) => p.type === type)?.value);
-  const shown = Date.UTC(get('year'), get('month') - 1, get('day'), get('hour'), get('minute'));
-  return guess - (shown - guess);
-}
 
 /** The facts a condition read: list items its predicates accepted, and scalar facts it named. */
 export function evidenceFor(condition: unknown, snapshot: Snapshot): Evidence[] {
