@@ -1,3 +1,4 @@
+import { availableParallelism } from 'node:os';
 import { resolve } from 'node:path';
 import { isIP } from 'node:net';
 import { decodeDataKey } from './privacy/data-key.js';
@@ -37,6 +38,7 @@ export interface Config {
   signInCodeTtlSeconds: number;
   tokenTtlSeconds: number;
   cacheEntries: number;
+  verifyThreads: number;
   retentionDays: number;
   timeZone: string;
   shutdownGraceSeconds: number;
@@ -66,6 +68,7 @@ export const CONFIG_VARIABLES: Record<string, string> = {
   HEALTHCODE_SIGN_IN_CODE_TTL: 'one-time sign-in code lifetime in seconds (default 300)',
   HEALTHCODE_TOKEN_TTL: 'lifetime of a signed QR code in seconds (default 300)',
   HEALTHCODE_CACHE_ENTRIES: 'sessions and shown codes each process keeps in memory, kept true across processes by the database (default 100000; 0 turns the caches off)',
+  HEALTHCODE_VERIFY_THREADS: 'worker threads checking the signatures of uploaded scans (default: the cores, at most 4; 0 checks them on the main thread)',
   HEALTHCODE_RETENTION_DAYS: 'days scans and check-ins are kept before the daily purge deletes them (default 28)',
   HEALTHCODE_TIME_ZONE: 'IANA time zone for calendar dates (default Asia/Shanghai)',
   HEALTHCODE_SHUTDOWN_GRACE: 'seconds to let requests finish on SIGTERM (default 10)',
@@ -156,6 +159,7 @@ export function loadConfig(env: Env, cwd = process.cwd()): Config {
     signInCodeTtlSeconds: integer('HEALTHCODE_SIGN_IN_CODE_TTL', 300, 30, 3600),
     tokenTtlSeconds: integer('HEALTHCODE_TOKEN_TTL', 300, 30, 3600),
     cacheEntries: integer('HEALTHCODE_CACHE_ENTRIES', 100_000, 0, 10_000_000),
+    verifyThreads: integer('HEALTHCODE_VERIFY_THREADS', Math.min(4, availableParallelism()), 0, 64),
     retentionDays: integer('HEALTHCODE_RETENTION_DAYS', 28, 1, 365),
     timeZone,
     shutdownGraceSeconds: integer('HEALTHCODE_SHUTDOWN_GRACE', 10, 0, 600),

@@ -19,7 +19,12 @@ export interface RunningServer {
 }
 
 /** Opens the database, migrates it and wires the services: what every command needs. */
-export async function openServices(config: Config, logger: Logger, clock: Clock = systemClock): Promise<{ services: Services; store: Store; fresh: boolean; close(): Promise<void> }> {
+export async function openServices(
+  config: Config,
+  logger: Logger,
+  clock: Clock = systemClock,
+  options: { signatureThreads?: number } = {},
+): Promise<{ services: Services; store: Store; fresh: boolean; close(): Promise<void> }> {
   const store = await openStore(config.database, {
     timeouts: config.databaseTimeouts,
     listen: true,
@@ -29,12 +34,12 @@ export async function openServices(config: Config, logger: Logger, clock: Clock 
     const applied = await migrateToLatest(store);
     if (applied.length > 0) logger.info({ applied, engine: store.engine }, 'database migrated');
     const dataKey = await dataKeyFor(config, store, logger, clock.now().getTime());
-    const services = createServices(
-      createContext({
+    const ctx = createContext({
         store,
         clock,
         dataKey,
         logger,
+        signatureThreads: options.signatureThreads,
         settings: {
           mode: config.mode,
           timeZone: config.timeZone,
@@ -43,10 +48,14 @@ export async function openServices(config: Config, logger: Logger, clock: Clock 
           tokenTtlSeconds: config.tokenTtlSeconds,
           cacheEntries: config.cacheEntries,
         },
-      }),
-    );
+      });
+    const services = createServices(ctx);
     await services.rules.ensureDefault();
-    return { services, store, fresh: applied.includes('0001-foundation'), close: () => store.close() };
+    const close = async () => {
+      await ctx.signatures.close();
+      await store.close();
+    };
+    return { services, store, fresh: applied.includes('0001-foundation'), close };
   } catch (error) {
     await store.close();
     throw error;
@@ -71,7 +80,8 @@ export interface ServerRole {
 
 /** Opens everything, loads demo data where due, and starts listening. */
 export async function startServer(config: Config, logger: Logger, clock: Clock = systemClock, role: ServerRole = {}): Promise<RunningServer> {
-  const { services, store, fresh } = await openServices(config, logger, clock);
+  const opened = await openServices(config, logger, clock, { signatureThreads: config.verifyThreads });
+  const { services, store, fresh } = opened;
   try {
     if (role.demoData ?? true) await loadDemoDataIfDue(config, logger, services, store, fresh);
     const app = await buildApp({ services, bodyLimitBytes: config.bodyLimitBytes });
@@ -86,11 +96,11 @@ export async function startServer(config: Config, logger: Logger, clock: Clock =
       close: async () => {
         jobs.stop();
         await app.close();
-        await store.close();
+        await opened.close();
       },
     };
   } catch (error) {
-    await store.close();
+    await opened.close();
     throw error;
   }
 }

@@ -1,6 +1,9 @@
 import { randomUUID } from 'node:crypto';
 import type { Logger } from 'pino';
+import { SignaturePool } from '../codes/signature-pool.js';
 import { SubjectSeal } from '../codes/subject-seal.js';
+import { nodeVerify } from '../codes/token-signer.js';
+import type { Ed25519Verify } from '../codes/token-verifier.js';
 import type { Clock } from '../domain/clock.js';
 import type { Mode } from '../config.js';
 import { deriveSubkey, FieldCipher } from '../privacy/field-cipher.js';
@@ -35,6 +38,8 @@ export interface ServiceContext {
   logger: Logger;
   settings: ServiceSettings;
   newId: () => string;
+  /** Checks scanned codes' signatures: on worker threads where there are some, else here. */
+  signatures: { verify: Ed25519Verify; close(): Promise<void> };
 }
 
 export interface ContextOptions {
@@ -45,6 +50,8 @@ export interface ContextOptions {
   settings: ServiceSettings;
   sms?: SmsSender;
   newId?: () => string;
+  /** Worker threads checking scanned codes' signatures; 0 (the default) checks them on this thread. */
+  signatureThreads?: number;
 }
 
 export function createContext(options: ContextOptions): ServiceContext {
@@ -62,5 +69,6 @@ export function createContext(options: ContextOptions): ServiceContext {
     logger: options.logger,
     settings: options.settings,
     newId,
+    signatures: options.signatureThreads ? new SignaturePool(options.signatureThreads) : { verify: nodeVerify(), close: async () => undefined },
   };
 }

@@ -1,5 +1,4 @@
 import { TokenVerifier, CLOCK_SKEW_SECONDS, type RejectionReason } from '../codes/token-verifier.js';
-import { nodeVerify } from '../codes/token-signer.js';
 import type { Colour } from '../domain/colour.js';
 import { DAY_MS, HOUR_MS } from '../domain/clock.js';
 import { contactAt } from '../domain/device-contact.js';
@@ -59,7 +58,7 @@ export class ScansService {
    */
   async recordScans(device: Device, scans: ScanInput[], method: 'online' | 'offline'): Promise<ScanOutcome[]> {
     if (scans.length > MAX_BATCH) throw new InvalidInputError([{ field: 'scans', message: `at most ${MAX_BATCH} scans a batch` }]);
-    const verifier = new TokenVerifier(await this.keys.trustList(), nodeVerify());
+    const verifier = new TokenVerifier(await this.keys.trustList(), this.ctx.signatures.verify);
     const policy = await this.venues.policy(device.venueType);
     const now = this.ctx.clock.now().getTime();
     // A scan claimed from before the device last reached the server would have been uploaded then:
@@ -67,30 +66,30 @@ export class ScansService {
     const { contact, earliestScan } = contactAt(device.contact, now);
     await this.ctx.stores.venues.recordContact(device.id, contact);
     const bound = earliestScan - CLOCK_SKEW_SECONDS * 1000;
+    // Each row is checked, and every well-formed one's token verified, all at once: the signature
+    // checks of a batch go to the worker threads together.
+    const checked = scans.map((scan, i) => {
+      const rejected = (field: string, reason: string): ScanOutcome => ({ scanId: scan.scanId, status: 'rejected', colour: null, maskedName: null, validUntil: null, admitted: false, reason, field: `scans[${i}].${field}` });
+      if (!/^[A-Za-z0-9_-]{1,64}$/.test(scan.scanId)) return { rejected: rejected('scanId', 'must be 1 to 64 letters, digits, - or _') };
+      const at = Date.parse(scan.scannedAt);
+      if (!/^\d{4}-\d{2}-\d{2}T/.test(scan.scannedAt) || Number.isNaN(at)) return { rejected: rejected('scannedAt', 'must be an ISO 8601 date-time') };
+      if (at > now + CLOCK_SKEW_SECONDS * 1000 || at < now - MAX_SCAN_AGE_DAYS * DAY_MS) return { rejected: rejected('scannedAt', `must lie between ${MAX_SCAN_AGE_DAYS} days ago and now`) };
+      const timeFlag = at < bound ? ('before-last-contact' as const) : null;
+      return { scan, at, timeFlag, result: verifier.verify(scan.token, timeFlag === null ? at : bound) };
+    });
+    const results = await Promise.all(checked.map((entry) => entry.result));
     const outcomes: ScanOutcome[] = [];
     const rows: ScanRow[] = [];
     // For each outcome, the key of its row, or null for a row rejected before storing.
     const keys: (string | null)[] = [];
-    for (const [i, scan] of scans.entries()) {
-      const rejected = (field: string, reason: string): ScanOutcome => ({ scanId: scan.scanId, status: 'rejected', colour: null, maskedName: null, validUntil: null, admitted: false, reason, field: `scans[${i}].${field}` });
-      if (!/^[A-Za-z0-9_-]{1,64}$/.test(scan.scanId)) {
-        outcomes.push(rejected('scanId', 'must be 1 to 64 letters, digits, - or _'));
+    for (const [i, entry] of checked.entries()) {
+      const result = results[i];
+      if (entry.rejected || result === undefined) {
+        outcomes.push(entry.rejected!);
         keys.push(null);
         continue;
       }
-      const at = Date.parse(scan.scannedAt);
-      if (!/^\d{4}-\d{2}-\d{2}T/.test(scan.scannedAt) || Number.isNaN(at)) {
-        outcomes.push(rejected('scannedAt', 'must be an ISO 8601 date-time'));
-        keys.push(null);
-        continue;
-      }
-      if (at > now + CLOCK_SKEW_SECONDS * 1000 || at < now - MAX_SCAN_AGE_DAYS * DAY_MS) {
-        outcomes.push(rejected('scannedAt', `must lie between ${MAX_SCAN_AGE_DAYS} days ago and now`));
-        keys.push(null);
-        continue;
-      }
-      const timeFlag = at < bound ? 'before-last-contact' : null;
-      const result = await verifier.verify(scan.token, timeFlag === null ? at : bound);
+      const { scan, at, timeFlag } = entry;
       const residentId = result.valid ? this.ctx.subjects.open(result.claims.subject) : undefined;
       const colour = result.valid ? result.claims.colour : null;
       const admitted = result.valid && policy.allowed.includes(result.claims.colour);
