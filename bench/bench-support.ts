@@ -9,18 +9,28 @@ import type { Engine } from '../src/store/database.js';
 import { openTestStore } from '../test/support/engines.js';
 
 /** A migrated scratch database and services on it, silent, with the real clock. */
-export async function benchServices(engine: Engine, clock: Clock = systemClock): Promise<{ services: Services; ctx: ServiceContext; dispose: () => Promise<void> }> {
+export async function benchServices(engine: Engine, clock: Clock = systemClock, signatureThreads = 0): Promise<{ services: Services; ctx: ServiceContext; dataKey: Buffer; dispose: () => Promise<void> }> {
   const opened = await openTestStore(engine);
+  const dataKey = randomBytes(32);
   const ctx = createContext({
     store: opened.store,
     clock,
-    dataKey: randomBytes(32),
+    dataKey,
     logger: pino({ level: 'silent' }),
+    signatureThreads,
     settings: { mode: 'production', timeZone: 'Asia/Shanghai', sessionTtlSeconds: 3600, signInCodeTtlSeconds: 300, tokenTtlSeconds: 300 },
   });
   const services = createServices(ctx);
   await services.rules.ensureDefault();
-  return { services, ctx, dispose: opened.dispose };
+  return {
+    services,
+    ctx,
+    dataKey,
+    dispose: async () => {
+      await ctx.signatures.close();
+      await opened.dispose();
+    },
+  };
 }
 
 /** The n-th of many distinct, valid residents of Yuhang. */

@@ -1,4 +1,8 @@
+import { availableParallelism } from 'node:os';
+import { Worker } from 'node:worker_threads';
 import { sql, type Insertable } from 'kysely';
+import { createContext } from '../src/services/context.js';
+import { createServices } from '../src/services/services.js';
 import { DAY_MS, FixedClock } from '../src/domain/clock.js';
 import type { Services } from '../src/services/services.js';
 import type { Engine } from '../src/store/database.js';
@@ -7,6 +11,25 @@ import type { ResidentsTable } from '../src/store/schema.js';
 import { benchServices, syntheticResident, throughput } from './bench-support.js';
 
 const NOW = '2026-11-20T10:00:00+08:00';
+
+/** Bare node:crypto Ed25519 verification on `threads` worker threads at once for 2 s, summed: what all cores can check. */
+async function bareVerificationsPerSecond(threads: number): Promise<number> {
+  const source = `
+    const { parentPort } = require('node:worker_threads');
+    const { generateKeyPairSync, sign, verify, randomBytes } = require('node:crypto');
+    const { privateKey, publicKey } = generateKeyPairSync('ed25519');
+    const data = randomBytes(180);
+    const signature = sign(null, data, privateKey);
+    let n = 0;
+    const started = performance.now();
+    while (performance.now() - started < 2000) { verify(null, data, publicKey, signature); n += 1; }
+    parentPort.postMessage(n / ((performance.now() - started) / 1000));
+  `;
+  const rates = await Promise.all(
+    Array.from({ length: threads }, () => new Promise<number>((resolve, reject) => new Worker(source, { eval: true }).once('message', resolve).once('error', reject))),
+  );
+  return Math.round(rates.reduce((a, b) => a + b, 0));
+}
 const BATCH = 1000;
 
 const round = (n: number, places = 0) => Math.round(n * 10 ** places) / 10 ** places;
@@ -30,7 +53,11 @@ async function gate(services: Services) {
  */
 export async function scanIngestionBench(engine: Engine, batches: number): Promise<Record<string, number>> {
   const clock = new FixedClock(NOW);
-  const { services, ctx, dispose } = await benchServices(engine, clock);
+  const threads = availableParallelism();
+  const { services, ctx, dataKey, dispose } = await benchServices(engine, clock);
+  // The same database and key, its signature checks on `threads` worker threads.
+  const threadedCtx = createContext({ store: ctx.store, clock, dataKey, logger: ctx.logger, settings: ctx.settings, signatureThreads: threads });
+  const threaded = createServices(threadedCtx);
   try {
     await services.scans.purge(28); // PostgreSQL: today's partition exists, as in a running server
     const device = await gate(services);
@@ -41,6 +68,10 @@ export async function scanIngestionBench(engine: Engine, batches: number): Promi
     await services.scans.recordScans(device, batchOf(10 * batches), 'offline');
     const verifiedSequential = await scansPerSecond(batches, 1, (b) => services.scans.recordScans(device, batchOf(b), 'offline'));
     const verifiedParallel = await scansPerSecond(batches, 4, (b) => services.scans.recordScans(device, batchOf(batches + b), 'offline'));
+    await threaded.scans.recordScans(device, batchOf(11 * batches), 'offline');
+    const threadedSequential = await scansPerSecond(batches, 1, (b) => threaded.scans.recordScans(device, batchOf(2 * batches + b), 'offline'));
+    const threadedParallel = await scansPerSecond(batches, 4, (b) => threaded.scans.recordScans(device, batchOf(3 * batches + b), 'offline'));
+    const bare = await bareVerificationsPerSecond(threads);
 
     const store = new ScansStore(ctx.store.db, engine);
     const now = clock.now().getTime();
@@ -53,8 +84,14 @@ export async function scanIngestionBench(engine: Engine, batches: number): Promi
       [`scan_ingestion.${engine}.verified_scans_per_s_4_uploads_at_once`]: verifiedParallel,
       [`scan_ingestion.${engine}.stored_scans_per_s`]: storedSequential,
       [`scan_ingestion.${engine}.stored_scans_per_s_4_uploads_at_once`]: storedParallel,
+      [`scan_ingestion.${engine}.verify_threads`]: threads,
+      [`scan_ingestion.${engine}.threaded_verified_scans_per_s`]: threadedSequential,
+      [`scan_ingestion.${engine}.threaded_verified_scans_per_s_4_uploads_at_once`]: threadedParallel,
+      [`scan_ingestion.${engine}.bare_ed25519_verifies_per_s_all_cores`]: bare,
+      [`scan_ingestion.${engine}.threaded_ratio_to_bare_all_cores`]: round(Math.max(threadedSequential, threadedParallel) / bare, 2),
     };
   } finally {
+    await threadedCtx.signatures.close();
     await dispose();
   }
 }

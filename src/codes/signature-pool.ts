@@ -1,5 +1,4 @@
 import { Worker } from 'node:worker_threads';
-import type { Ed25519Verify } from './token-verifier.js';
 
 interface Pending {
   item: [Uint8Array, Uint8Array, Uint8Array];
@@ -41,7 +40,7 @@ export class SignaturePool {
   }
 
   /** The check, in the shape TokenVerifier takes. */
-  readonly verify: Ed25519Verify = (publicKey, data, signature) =>
+  readonly verify = (publicKey: Uint8Array, data: Uint8Array, signature: Uint8Array): Promise<boolean> =>
     new Promise<boolean>((resolve, reject) => {
       if (this.#closed) return reject(new Error('the signature pool is closed'));
       // Copies of exactly these bytes: a view into a larger buffer would send all of it.
