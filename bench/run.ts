@@ -1,6 +1,8 @@
 import { cpus } from 'node:os';
 import { readFileSync, writeFileSync } from 'node:fs';
 import { decisionBench } from './decision-bench.js';
+import { engineBench } from './engine-bench.js';
+import { hangzhouReplay } from './hangzhou-replay.js';
 import { httpBench } from './http-bench.js';
 import { registrationBench } from './registration-bench.js';
 import { scanIngestionBench, traceBench } from './scan-bench.js';
@@ -23,11 +25,13 @@ async function main(): Promise<void> {
   const only = process.env.HEALTHCODE_BENCH_ONLY?.split(',');
   const wanted = (name: string) => only === undefined || only.includes(name);
   if (wanted('tokens')) record(await tokenBench());
+  if (wanted('engine')) record(engineBench());
   for (const engine of ['sqlite', 'postgres'] as const) {
     if (wanted('registration')) record(await registrationBench(engine, 3000));
     if (wanted('decision')) record(await decisionBench(engine, population));
     if (wanted('http')) record(await httpBench(engine, Number(process.env.HEALTHCODE_BENCH_HTTP_RESIDENTS ?? 2000)));
     if (wanted('scans')) record(await scanIngestionBench(engine, 30));
+    if (wanted('replay')) record(await hangzhouReplay(engine, Number(process.env.HEALTHCODE_BENCH_REPLAY_SCALE ?? 100)));
     if (wanted('trace')) record(await traceBench(engine, traceSizes, Math.min(population, 1_000_000), 100_000));
   }
 
