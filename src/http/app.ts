@@ -22,6 +22,7 @@ import { reclaimRoutes } from './routes/reclaim-routes.js';
 import { regionRoutes } from './routes/region-routes.js';
 import { residentRoutes } from './routes/resident-routes.js';
 import { signInRoutes } from './routes/sign-in-routes.js';
+import { deviceRoutes } from './routes/device-routes.js';
 import { systemRoutes } from './routes/system-routes.js';
 import { ProblemSchema } from './schemas.js';
 
@@ -102,6 +103,7 @@ export async function buildApp({ services, bodyLimitBytes, webRoot = DEFAULT_WEB
   await app.register(regionRoutes);
   await app.register(residentRoutes, { services });
   await app.register(signInRoutes, { services });
+  await app.register(deviceRoutes, { services });
   await app.register(declarationRoutes, { services });
   await app.register(rulesRoutes, { services });
   await app.register(codeRoutes, { services });

@@ -32,6 +32,15 @@ export interface RiskArea {
   to: string | null;
 }
 
+export interface RiskAreaPreview {
+  /** Residents with a stay there in the period (or the fact horizon): each would be decided again. */
+  residents: number;
+  /** False when there were too many to evaluate all: the counts are a lower bound. */
+  complete: boolean;
+  wouldChange: number;
+  transitions: { from: string; to: string; residents: number }[];
+}
+
 const digest = (value: unknown) => createHash('sha256').update(JSON.stringify(value)).digest('base64url');
 
 /** Authority data: risk areas and per-person records, imported idempotently; affected residents are re-decided at once. */
@@ -66,6 +75,21 @@ export class AuthorityService {
     const { redecided, colourChanges } = await this.redecideQueued(affected);
     const area = (await this.riskAreas()).find((a) => a.id === id)!;
     return { area, redecided, colourChanges };
+  }
+
+  /**
+   * What listing `row` would do, before it is saved: the residents who stayed there and would be
+   * decided again, and how many of them would change colour, from what to what. Nothing is stored.
+   */
+  async previewRiskArea(row: Record<string, unknown>): Promise<RiskAreaPreview> {
+    const now = this.ctx.clock.now().getTime();
+    const record = checkAuthorityRow('risk-areas', row, now);
+    if (record.kind !== 'risk-area') throw new Error('a risk-area row checks as a risk area');
+    const affected = await this.ctx.stores.facts.residentsWithStaysIn(record, Math.min(record.from, now - FACT_HORIZON_DAYS * DAY_MS));
+    const listed = (await this.ctx.stores.authorityRecords.riskAreasOf(record, record.level)).find((a) => a.valid_from <= (record.to ?? Infinity) && record.from <= (a.valid_to ?? Infinity));
+    const areas = (await this.ctx.stores.facts.riskAreas(now)).filter((a) => !(listed && a.from === listed.valid_from && a.to === listed.valid_to && a.level === listed.level && a.region === listed.region_code && a.country === listed.country_code));
+    areas.push({ region: record.region, country: record.country, level: record.level, from: record.from, to: record.to });
+    return { residents: affected.length, ...(await this.decisions.previewWithAreas(affected, areas)) };
   }
 
   /** Imports rows; bad rows are reported by line and the good ones kept. */
@@ -133,14 +157,17 @@ export class AuthorityService {
       const records = this.ctx.stores.authorityRecords.withTransaction(trx);
       const queue = this.queue.withTransaction(trx);
       if (record.kind === 'risk-area') {
-        const id = digest(['risk-area', record.region, record.country, record.level, record.from]);
-        // One writer per area: two saves at once must not both insert it.
-        await this.ctx.store.lock(trx, `risk area ${id}`);
-        const before = await records.riskArea(id);
-        if (before && before.valid_to === record.to) return { id, inserted: false, affected: [] };
-        if (before) await records.endRiskArea(id, record.to, now);
+        // One writer per place and level: two saves at once must not both list it.
+        await this.ctx.store.lock(trx, `risk area ${record.region ?? record.country} ${record.level}`);
+        // The same place at the same level listed again over a period that meets one already listed
+        // is that listing changed (its start moved, its end set), not a second one.
+        const same = (await records.riskAreasOf(record, record.level)).find((a) => a.valid_from <= (record.to ?? Infinity) && record.from <= (a.valid_to ?? Infinity));
+        if (same && same.valid_from === record.from && same.valid_to === record.to) return { id: same.id, inserted: false, affected: [] };
+        const id = same?.id ?? digest(['risk-area', record.region, record.country, record.level, record.from]);
+        if (same) await records.setRiskAreaPeriod(id, record.from, record.to, now);
         else await records.insertRiskArea({ id, region_code: record.region, country_code: record.country, level: record.level, valid_from: record.from, valid_to: record.to, source: 'authority', updated_at: now });
-        const affected = await this.ctx.stores.facts.withTransaction(trx).residentsWithStaysIn(record, Math.min(record.from, now - FACT_HORIZON_DAYS * DAY_MS));
+        const since = Math.min(record.from, same?.valid_from ?? Infinity, now - FACT_HORIZON_DAYS * DAY_MS);
+        const affected = await this.ctx.stores.facts.withTransaction(trx).residentsWithStaysIn(record, since);
         await queue.enqueue(affected, cause, now);
         return { id, inserted: true, affected };
       }

@@ -139,27 +139,36 @@ export class DecisionsService {
       const currentRegion = (await this.rules.evaluatorFor(r.address_region)).ruleSet.region;
       if (chain.indexOf(candidate.region) !== -1 && chain.indexOf(candidate.region) <= chain.indexOf(currentRegion)) governed.push(r.id);
     }
-    const riskAreas = await this.facts.riskAreas(now);
+    const changes = await this.colourChanges(governed, await this.facts.riskAreas(now), async () => evaluator);
+    return { region: candidate.region, evaluated: governed.length, complete: rows.length <= limit, ...changes };
+  }
+
+  /** How residents' colours would change if the risk areas were `areas`; nothing is recorded. At most `limit` are evaluated. */
+  async previewWithAreas(ids: string[], areas: RiskAreaFact[], limit = 50_000): Promise<{ complete: boolean; wouldChange: number; transitions: RulePreview['transitions'] }> {
+    const changes = await this.colourChanges(ids.slice(0, limit), areas, (region) => this.rules.evaluatorFor(region));
+    return { complete: ids.length <= limit, ...changes };
+  }
+
+  /** Residents' colours now against their colours decided with `areas` under `evaluatorFor`, counted by transition. */
+  private async colourChanges(ids: string[], areas: RiskAreaFact[], evaluatorFor: (region: string) => Promise<RuleEvaluator>): Promise<Pick<RulePreview, 'wouldChange' | 'transitions'>> {
+    const now = this.ctx.clock.now().getTime();
     const transitions = new Map<string, number>();
     let wouldChange = 0;
-    for (let i = 0; i < governed.length; i += 500) {
-      const part = governed.slice(i, i + 500);
+    for (let i = 0; i < ids.length; i += 500) {
+      const part = ids.slice(i, i + 500);
       const facts = await this.facts.load(part, now, (date) => localInstant(date, 0, this.ctx.settings.timeZone));
       const status = await this.ctx.stores.decisions.statusOf(part);
       for (const id of part) {
         const f = facts.get(id);
         if (!f) continue;
         const from = status.get(id)?.colour ?? 'none';
-        const to = evaluator.decide(f, riskAreas, now).colour;
+        const to = (await evaluatorFor(f.region)).decide(f, areas, now).colour;
         if (from === to) continue;
         wouldChange += 1;
         transitions.set(`${from}>${to}`, (transitions.get(`${from}>${to}`) ?? 0) + 1);
       }
     }
     return {
-      region: candidate.region,
-      evaluated: governed.length,
-      complete: rows.length <= limit,
       wouldChange,
       transitions: [...transitions].map(([k, residents]) => ({ from: k.split('>')[0]!, to: k.split('>')[1]!, residents })).sort((a, b) => b.residents - a.residents),
     };

@@ -16,6 +16,7 @@ import { ResidentsService } from './residents-service.js';
 import { RulesService } from './rules-service.js';
 import { ScansService } from './scans-service.js';
 import { SignInService } from './sign-in-service.js';
+import { DevicesService } from './devices-service.js';
 import { StaffService } from './staff-service.js';
 import { StatsService } from './stats-service.js';
 import { TracingService } from './tracing-service.js';
@@ -28,6 +29,7 @@ export interface Services {
   reclaims: IdentityReclaimsService;
   declarations: DeclarationsService;
   signIn: SignInService;
+  devices: DevicesService;
   rules: RulesService;
   decisions: DecisionsService;
   authority: AuthorityService;
@@ -64,6 +66,7 @@ export function createServices(ctx: ServiceContext): Services {
     reclaims,
     declarations: new DeclarationsService(ctx, decisions),
     signIn,
+    devices: new DevicesService(ctx, signIn),
     rules,
     decisions,
     authority,

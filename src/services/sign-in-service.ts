@@ -140,9 +140,12 @@ export class SignInService {
     return { codeId: latest.id, at: now };
   }
 
-  /** A session for a resident who has just proven their phone another way (registration). */
-  async sessionFor(residentId: string, at: number): Promise<Session> {
-    return this.openSession(residentId, at);
+  /**
+   * A session for a resident who has just proven their phone another way (registration), or whose
+   * remembered device has just proven itself (`deviceId`).
+   */
+  async sessionFor(residentId: string, at: number, deviceId: string | null = null): Promise<Session> {
+    return this.openSession(residentId, at, deviceId);
   }
 
   /** The resident a bearer token speaks for; throws if it is forged, expired or revoked. */
@@ -177,10 +180,10 @@ export class SignInService {
     await this.codes.revokeSession(sessionId, this.ctx.clock.now().getTime());
   }
 
-  private async openSession(residentId: string, now: number): Promise<Session> {
+  private async openSession(residentId: string, now: number, deviceId: string | null = null): Promise<Session> {
     const sessionId = this.ctx.newId();
     const expiresAt = now + this.ctx.settings.sessionTtlSeconds * 1000;
-    await this.codes.insertSession(sessionId, residentId, now, expiresAt);
+    await this.codes.insertSession(sessionId, residentId, now, expiresAt, deviceId);
     const token = this.signToken({ sub: residentId, jti: sessionId, iat: Math.floor(now / 1000), exp: Math.floor(expiresAt / 1000) });
     return { token, residentId, expiresAt: new Date(expiresAt).toISOString() };
   }

@@ -27,8 +27,15 @@ export class AuthorityRecordsStore {
     await this.db.insertInto('risk_areas').values(row).execute();
   }
 
-  async endRiskArea(id: string, validTo: number | null, now: number): Promise<void> {
-    await this.db.updateTable('risk_areas').set({ valid_to: validTo, updated_at: now }).where('id', '=', id).execute();
+  /** Listed areas of one place (a region, or a country) at one level. */
+  async riskAreasOf(place: { region: string | null; country: string | null }, level: string): Promise<Selectable<RiskAreasTable>[]> {
+    let query = this.db.selectFrom('risk_areas').selectAll().where('level', '=', level);
+    query = place.region !== null ? query.where('region_code', '=', place.region) : query.where('country_code', '=', place.country);
+    return query.orderBy('valid_from').execute();
+  }
+
+  async setRiskAreaPeriod(id: string, validFrom: number, validTo: number | null, now: number): Promise<void> {
+    await this.db.updateTable('risk_areas').set({ valid_from: validFrom, valid_to: validTo, updated_at: now }).where('id', '=', id).execute();
   }
 
   async hasRecord(table: 'authority_facts' | 'travel_records', id: string): Promise<boolean> {

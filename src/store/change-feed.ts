@@ -125,7 +125,8 @@ export class PostgresChangeFeed implements ChangeFeed {
   #retry: NodeJS.Timeout | undefined;
 
   private constructor(private readonly options: PostgresFeedOptions) {
-    this.#channel = `healthcode_changes_${options.schema}`.slice(0, 63);
+    // An identifier of at most 63 bytes; a schema named oddly (by search_path) cannot break out of the quotes.
+    this.#channel = `healthcode_changes_${options.schema.toLowerCase().replace(/[^a-z0-9_]/g, '_')}`.slice(0, 63);
     this.#live = !options.listen;
   }
 

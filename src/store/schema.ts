@@ -1,4 +1,4 @@
-import type { Generated } from 'kysely';
+import type { ColumnType, Generated } from 'kysely';
 
 /**
  * The tables, as Kysely sees them. Times are epoch milliseconds (bigint), the same on both engines;
@@ -71,6 +71,20 @@ export interface SessionsTable {
   created_at: number;
   expires_at: number;
   revoked_at: number | null;
+  /** The device the session was opened through, if any (migration 0010). */
+  device_id: ColumnType<string | null, string | null | undefined, string | null>;
+}
+
+export interface DevicesTable {
+  id: string;
+  resident_id: string;
+  label: string;
+  refresh_digest: string;
+  previous_digest: string | null;
+  rotated_at: number;
+  created_at: number;
+  last_used_at: number;
+  revoked_at: number | null;
 }
 
 export interface OutboxTable {
@@ -103,6 +117,7 @@ export interface Database extends RulesAndCodesTables, CheckpointsAndTracingTabl
   declaration_stays: DeclarationStaysTable;
   sign_in_codes: SignInCodesTable;
   sessions: SessionsTable;
+  devices: DevicesTable;
   outbox: OutboxTable;
   venues: VenuesTable;
 }

@@ -57,8 +57,8 @@ export class SignInStore {
     await this.db.deleteFrom('sign_in_codes').where('expires_at', '<', cutoff).execute();
   }
 
-  async insertSession(id: string, residentId: string, createdAt: number, expiresAt: number): Promise<void> {
-    await this.db.insertInto('sessions').values({ id, resident_id: residentId, created_at: createdAt, expires_at: expiresAt, revoked_at: null }).execute();
+  async insertSession(id: string, residentId: string, createdAt: number, expiresAt: number, deviceId: string | null = null): Promise<void> {
+    await this.db.insertInto('sessions').values({ id, resident_id: residentId, created_at: createdAt, expires_at: expiresAt, revoked_at: null, device_id: deviceId }).execute();
   }
 
   /** The session's resident and end if the session exists, is not revoked and has not expired. */

@@ -6,6 +6,7 @@ import { CheckInsStore } from './check-ins-store.js';
 import type { Store } from './database.js';
 import { DataKeyCheckStore } from './data-key-check-store.js';
 import { DecisionsStore } from './decisions-store.js';
+import { DevicesStore } from './devices-store.js';
 import { DeclarationsStore } from './declarations-store.js';
 import { FactsStore } from './facts-store.js';
 import { IdentityReclaimsStore } from './identity-reclaims-store.js';
@@ -43,6 +44,7 @@ export interface Stores {
   audit: AuditStore;
   keys: SigningKeysStore;
   signIn: SignInStore;
+  devices: DevicesStore;
   outbox: OutboxStore;
   staff: StaffStore;
   stats: StatsStore;
@@ -68,6 +70,7 @@ export function createStores(store: Store, cipher: FieldCipher): Stores {
     audit: new AuditStore(db, store.lock),
     keys: new SigningKeysStore(db, cipher, store.changes),
     signIn: new SignInStore(db, store.changes),
+    devices: new DevicesStore(db, store.changes),
     outbox: new OutboxStore(db, cipher),
     staff: new StaffStore(db),
     stats: new StatsStore(db),

@@ -1,5 +1,6 @@
 import assert from 'node:assert/strict';
-import { mkdirSync, mkdtempSync, rmSync } from 'node:fs';
+import { spawnSync } from 'node:child_process';
+import { mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { after, before, describe, it } from 'node:test';
@@ -17,6 +18,15 @@ const PHONE = { viewport: { width: 390, height: 844 }, deviceScaleFactor: 1, tim
 function beijingInput(daysAgo: number, hour: number): string {
   const day = new Date(Date.now() + 8 * HOUR_MS - daysAgo * DAY_MS).toISOString().slice(0, 10);
   return `${day}T${String(hour).padStart(2, '0')}:00`;
+}
+
+/** The QR the resident app drew, as a screenshot of its canvas read by zbarimg: what a gate's camera sees. */
+async function decodeShownQr(page: Page, dir: string, name: string): Promise<string> {
+  const file = join(dir, `${name}.png`);
+  writeFileSync(file, await page.locator('canvas[data-token]').screenshot());
+  const result = spawnSync('zbarimg', ['--quiet', '--raw', '-Sdisable', '-Sqrcode.enable', file], { encoding: 'utf8' });
+  assert.equal(result.status, 0, `${name}: ${result.stderr}`);
+  return result.stdout.trim();
 }
 
 async function inLanguage(context: BrowserContext, lang: 'zh-CN' | 'en'): Promise<void> {
@@ -64,9 +74,8 @@ describe('the whole story in a real browser', () => {
     await resident.check('input[name=consent]');
     await shot(resident, 'resident-register.zh-CN');
     await resident.click('button[type=submit]');
-    await resident.waitForSelector('[data-testid=code-card]');
-
-    await resident.click('a[data-tab=declare]');
+    // Registered, the new resident is led straight to the declaration their colour waits for.
+    await resident.waitForSelector('[data-testid=welcome-declare]');
     await resident.click('button:has-text("添加地点")');
     await resident.fill('.stay .region-picker input', '武昌');
     await resident.click('.region-options button:has-text("420106")');
@@ -81,6 +90,8 @@ describe('the whole story in a real browser', () => {
     assert.match((await card.textContent()) ?? '', /刘\*芳/);
     assert.match((await resident.locator('[data-testid=countdown]').textContent()) ?? '', /\d:\d\d 后刷新/);
     await shot(resident, 'resident-code-green.zh-CN');
+    // Drawn in green ink, the QR still reads back to the token.
+    assert.equal(await decodeShownQr(resident, work, 'green-qr'), await resident.locator('canvas[data-token]').getAttribute('data-token'));
 
     // The authority lists Wuhan as high-risk in the console.
     const staff = await server.services.staff.create('杭州市疾控中心 王主任', 'authority');
@@ -93,6 +104,10 @@ describe('the whole story in a real browser', () => {
     await authority.click('a[data-section=risk-areas]');
     await authority.fill('#risk-region', '武汉市');
     await authority.click('.region-options button:has-text("420100")');
+    // The form starts 14 days back; before saving, it says whom the listing would touch.
+    const preview = authority.locator('[data-testid=risk-preview]');
+    await preview.waitFor();
+    assert.match((await preview.textContent()) ?? '', /保存后将重新判定到过该地区的 1 人，其中 1 人颜色会改变/);
     await authority.fill('input[name=from]', beijingInput(10, 0));
     await authority.click('button:has-text("保存并重新判定")');
     const outcome = await authority.locator('[data-testid=risk-outcome]').textContent();
@@ -107,6 +122,7 @@ describe('the whole story in a real browser', () => {
     await shot(resident, 'resident-code-red.zh-CN');
     const token = await resident.locator('canvas[data-token]').getAttribute('data-token');
     assert.ok(token?.startsWith('JKM1:'));
+    assert.equal(await decodeShownQr(resident, work, 'red-qr'), token);
     await resident.click('button:has-text("为什么是这个颜色")');
     const why = resident.locator('article.rule[data-rule=red-high-risk-area]');
     await why.waitFor();

@@ -12,6 +12,17 @@ import { problemResponses } from '../schemas.js';
 
 
 /** Risk areas (public to read) and the authority's bulk imports. */
+const RiskAreaBody = Type.Object(
+  {
+    region: Type.Optional(Type.String({ maxLength: 12 })),
+    country: Type.Optional(Type.String({ maxLength: 3 })),
+    level: Type.Union([Type.Literal('high'), Type.Literal('medium'), Type.Literal('low')]),
+    from: Type.String({ maxLength: 40 }),
+    to: Type.Optional(Type.Union([Type.String({ maxLength: 40 }), Type.Null()])),
+  },
+  { additionalProperties: false },
+);
+
 export const authorityRoutes: FastifyPluginAsyncTypebox<{ services: Services; importBodyLimit: number }> = async (app, { services, importBodyLimit }) => {
   // Import bodies are read as text and parsed row by row, so one bad row does not sink the file.
   app.addContentTypeParser(['application/x-ndjson', 'text/csv'], { parseAs: 'string', bodyLimit: importBodyLimit }, (_request, body, done) => done(null, body));
@@ -27,24 +38,40 @@ export const authorityRoutes: FastifyPluginAsyncTypebox<{ services: Services; im
     {
       schema: {
         tags: ['authority'],
-        summary: 'List a risk area, or end one by giving its `to` (authority); affected residents are re-decided at once',
+        summary: 'List a risk area, or change one (the same place and level over a period that meets it: its start moved, its end set); affected residents are re-decided at once',
         security: [{ bearerAuth: [] }],
-        body: Type.Object(
-          {
-            region: Type.Optional(Type.String({ maxLength: 12 })),
-            country: Type.Optional(Type.String({ maxLength: 3 })),
-            level: Type.Union([Type.Literal('high'), Type.Literal('medium'), Type.Literal('low')]),
-            from: Type.String({ maxLength: 40 }),
-            to: Type.Optional(Type.Union([Type.String({ maxLength: 40 }), Type.Null()])),
-          },
-          { additionalProperties: false },
-        ),
+        body: RiskAreaBody,
         response: { 200: Type.Object({ area: RiskAreaSchema, redecided: Type.Integer(), colourChanges: Type.Integer() }), ...problemResponses(400, 401, 403, 413, 415, 422) },
       },
     },
     async (request) => {
       await authorizeStaff(services, request, ['authority']);
       return services.authority.setRiskArea(request.body);
+    },
+  );
+
+  app.post(
+    '/api/v1/risk-areas/preview',
+    {
+      schema: {
+        tags: ['authority'],
+        summary: 'What listing a risk area would do, before it is saved (authority): residents decided again, and colour changes',
+        security: [{ bearerAuth: [] }],
+        body: RiskAreaBody,
+        response: {
+          200: Type.Object({
+            residents: Type.Integer(),
+            complete: Type.Boolean(),
+            wouldChange: Type.Integer(),
+            transitions: Type.Array(Type.Object({ from: Type.String(), to: Type.String(), residents: Type.Integer() })),
+          }),
+          ...problemResponses(400, 401, 403, 413, 415, 422),
+        },
+      },
+    },
+    async (request) => {
+      await authorizeStaff(services, request, ['authority']);
+      return services.authority.previewRiskArea(request.body);
     },
   );
 

@@ -9,6 +9,7 @@ import * as scanKeyWithTime from './0006-scan-key-with-time.js';
 import * as decisionSequence from './0007-decision-sequence.js';
 import * as hardening from './0008-hardening.js';
 import * as currentDecision from './0009-current-decision.js';
+import * as devices from './0010-devices.js';
 
 /** Migrations, in order. Listed in code so the compiled and the tsx-run service see the same set. */
 const MIGRATIONS: [string, Migration][] = [
@@ -21,6 +22,7 @@ const MIGRATIONS: [string, Migration][] = [
   ['0007-decision-sequence', decisionSequence],
   ['0008-hardening', hardening],
   ['0009-current-decision', currentDecision],
+  ['0010-devices', devices],
 ];
 
 /**

@@ -6,19 +6,45 @@ import { formatDateTime, isoToLocalInput, localInputToIso } from '../shared/form
 import { useLang, useT } from '../shared/i18n.js';
 import { RegionPicker } from '../shared/region-picker.js';
 import type { StaffSession } from '../shared/staff-session.js';
+import { ColourTransitions } from '../shared/colour.js';
 import { Card, ErrorNotice, Field, fieldError, useAction } from '../shared/ui.js';
+
+/** A new listing starts this far back by default: whoever was there in the days before is exposed too. */
+const DEFAULT_LOOKBACK_MS = 14 * 86_400_000;
+
+interface Preview {
+  residents: number;
+  complete: boolean;
+  wouldChange: number;
+  transitions: { from: string; to: string; residents: number }[];
+}
 
 export function RiskAreasView({ session }: { session: StaffSession }): JSX.Element {
   const t = useT();
   const lang = useLang();
   const [areas, setAreas] = useState<RiskArea[]>([]);
-  const [form, setForm] = useState({ where: 'region', region: '', country: '', level: 'high', from: isoToLocalInput(Date.now()), to: '' });
+  const [form, setForm] = useState({ where: 'region', region: '', country: '', level: 'high', from: isoToLocalInput(Date.now() - DEFAULT_LOOKBACK_MS), to: '' });
   const [outcome, setOutcome] = useState<{ redecided: number; colourChanges: number } | null>(null);
+  const [preview, setPreview] = useState<Preview | null>(null);
+  const bodyOf = () => ({ ...(form.where === 'region' ? { region: form.region } : { country: form.country }), level: form.level, from: localInputToIso(form.from), ...(form.to ? { to: localInputToIso(form.to) } : {}) });
+  // What saving would do, shown as soon as the form says where and when (and again on each change).
+  useEffect(() => {
+    setPreview(null);
+    const placed = form.where === 'region' ? /^\d{6}$/.test(form.region) : /^[A-Z]{2,3}$/.test(form.country);
+    if (!placed || !form.from) return;
+    const controller = new AbortController();
+    const timer = setTimeout(() => {
+      api<Preview>('POST', '/api/v1/risk-areas/preview', { token: session.token, body: bodyOf(), signal: controller.signal }).then(setPreview, () => undefined);
+    }, 300);
+    return () => {
+      clearTimeout(timer);
+      controller.abort();
+    };
+  }, [form.where, form.region, form.country, form.level, form.from, form.to]);
   const load = () => api<RiskArea[]>('GET', '/api/v1/risk-areas').then(setAreas, () => undefined);
   useEffect(() => void load(), []);
   const submit = useAction(async () => {
-    const body = { ...(form.where === 'region' ? { region: form.region } : { country: form.country }), level: form.level, from: localInputToIso(form.from), ...(form.to ? { to: localInputToIso(form.to) } : {}) };
-    setOutcome(await api('POST', '/api/v1/risk-areas', { token: session.token, body }));
+    setOutcome(await api('POST', '/api/v1/risk-areas', { token: session.token, body: bodyOf() }));
     await load();
   });
   const end = useAction(async (a: RiskArea) => {
@@ -66,6 +92,16 @@ export function RiskAreasView({ session }: { session: StaffSession }): JSX.Eleme
               <input type="datetime-local" name="to" value={form.to} onInput={(e) => setForm({ ...form, to: e.currentTarget.value })} />
             </Field>
           </div>
+          {preview && (
+            <div class="notice notice-info" role="status" data-testid="risk-preview">
+              <p>
+                <strong>{t('risk.preview', { residents: preview.residents, changes: preview.wouldChange })}</strong>
+                {!preview.complete && <span> {t('rules.impactPartial')}</span>}
+              </p>
+              {preview.residents > 0 && preview.wouldChange === 0 && <p>{t('risk.previewNone')}</p>}
+              <ColourTransitions transitions={preview.transitions} />
+            </div>
+          )}
           <ErrorNotice error={submit.error} />
           <button class="primary" type="submit" disabled={submit.busy}>
             {t('risk.submit')}

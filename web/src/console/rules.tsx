@@ -2,7 +2,7 @@ import type { JSX } from 'preact';
 import { useEffect, useState } from 'preact/hooks';
 import type { RulePreview } from '../../../src/http/api-types.js';
 import { api } from '../shared/api.js';
-import { ColourBadge } from '../shared/colour.js';
+import { ColourBadge, ColourTransitions } from '../shared/colour.js';
 import { formatDateTime } from '../shared/format.js';
 import { useLang, useT } from '../shared/i18n.js';
 import type { StaffSession } from '../shared/staff-session.js';
@@ -142,13 +142,7 @@ export function RulesView({ session }: { session: StaffSession }): JSX.Element {
                 <strong>{t('rules.impact', { n: preview.wouldChange, evaluated: preview.evaluated })}</strong>
                 {!preview.complete && <span> {t('rules.impactPartial')}</span>}
               </p>
-              <ul>
-                {preview.transitions.map((tr) => (
-                  <li>
-                    <ColourBadge colour={tr.from} /> → <ColourBadge colour={tr.to} /> {t('rules.residents', { n: tr.residents })}
-                  </li>
-                ))}
-              </ul>
+              <ColourTransitions transitions={preview.transitions} />
             </div>
           )}
           {published && <div class="notice notice-ok">{t('rules.published', { version: published.version })}</div>}

@@ -1,6 +1,7 @@
 import type { JSX } from 'preact';
 import { useEffect, useRef, useState } from 'preact/hooks';
 import QRCode from 'qrcode';
+import { QR_INK, type Colour } from '../../../src/domain/colour.js';
 import { api } from '../shared/api.js';
 import { ColourBadge } from '../shared/colour.js';
 import { formatDate, formatTime } from '../shared/format.js';
@@ -44,8 +45,9 @@ export function CodeScreen({ session, subjectId, subjectLabel, onWhy }: { sessio
   }, [now, code]);
 
   useEffect(() => {
-    if (code && canvas.current) void QRCode.toCanvas(canvas.current, code.token, { errorCorrectionLevel: 'M', margin: 2, width: 300, color: { dark: '#111111', light: '#ffffff' } });
-  }, [code?.token]);
+    // Drawn in the colour's own ink, as the 2020 codes were: told apart at arm's length.
+    if (code && canvas.current) void QRCode.toCanvas(canvas.current, code.token, { errorCorrectionLevel: 'M', margin: 2, width: 300, color: { dark: QR_INK[code.colour as Colour] ?? QR_INK.gray, light: '#ffffff' } });
+  }, [code?.token, code?.colour]);
 
   if (!code) return <div class="card">{error ? <ErrorNotice error={error} /> : <p class="muted">{t('common.loading')}</p>}</div>;
   const left = Math.max(0, Math.round((Date.parse(code.expiresAt) - now) / 1000));
@@ -57,10 +59,12 @@ export function CodeScreen({ session, subjectId, subjectLabel, onWhy }: { sessio
         <div class="code-name">{code.maskedName}</div>
       </div>
       <div class="qr-frame">
-        <canvas ref={canvas} aria-label={t('code.qrLabel')} data-token={code.token} />
+        <canvas ref={canvas} role="img" aria-label={t('code.qrLabel', { colour: t(`colour.${code.colour}` as 'colour.green') })} data-token={code.token} data-colour={code.colour} />
       </div>
       <div class="code-clock" aria-live="off">
-        <span class="live-time">{formatTime(new Date(now).toISOString(), lang)}</span>
+        <span class="live-time">
+          <span class="live-date">{formatDate(new Date(now).toISOString(), lang)}</span> {formatTime(new Date(now).toISOString(), lang)}
+        </span>
         <span class="countdown" data-testid="countdown">
           {t('code.refreshIn', { time: `${Math.floor(left / 60)}:${String(left % 60).padStart(2, '0')}` })}
         </span>
@@ -69,6 +73,11 @@ export function CodeScreen({ session, subjectId, subjectLabel, onWhy }: { sessio
         <p class="green-on" data-testid="green-on">
           {code.greenOn ? t('code.greenOn', { date: formatDate(code.greenOn, lang) }) : code.greenOnNote === 'needs-action' ? t('code.needsAction') : t('code.noGreenOn')}
         </p>
+      )}
+      {code.rules.some((r) => r.id === 'gray-no-recent-declaration') && (
+        <a class="button primary wide" href="#/declare" data-testid="declare-now">
+          {t('code.declareNow')}
+        </a>
       )}
       <button type="button" class="primary wide" onClick={() => onWhy(code)}>
         {t('code.why')}

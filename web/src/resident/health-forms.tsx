@@ -35,7 +35,7 @@ function SymptomChecks({ value, onChange }: { value: string[]; onChange: (v: str
 }
 
 /** The 14-day declaration: where I stayed, contact with cases, symptoms, temperature. */
-export function DeclareScreen({ session, subjectId, onDone }: { session: Session; subjectId: string; onDone: () => void }): JSX.Element {
+export function DeclareScreen({ session, subjectId, onDone, welcome = false }: { session: Session; subjectId: string; onDone: () => void; welcome?: boolean }): JSX.Element {
   const t = useT();
   const [stays, setStays] = useState<StayInput[]>([]);
   const [contacts, setContacts] = useState<{ kind: string; date: string }[]>([]);
@@ -56,6 +56,11 @@ export function DeclareScreen({ session, subjectId, onDone }: { session: Session
   const setStay = (i: number, patch: Partial<StayInput>) => setStays(stays.map((s, j) => (j === i ? { ...s, ...patch } : s)));
   return (
     <Card title={t('declare.title')}>
+      {welcome && (
+        <div class="notice notice-info" role="status" data-testid="welcome-declare">
+          {t('declare.welcome')}
+        </div>
+      )}
       <p class="muted">{t('declare.intro')}</p>
       <form
         onSubmit={(e) => {

@@ -6,9 +6,10 @@ import { I18n, useT, type MessageKey } from '../shared/i18n.js';
 import { registerOfflineSupport } from '../shared/offline.js';
 import { Shell } from '../shared/ui.js';
 import { AccessLogScreen, AppealScreen, HouseholdScreen, MyDataScreen } from './account-screens.js';
+import { DevicesCard } from './devices-card.js';
 import { CodeScreen } from './code-screen.js';
 import { CheckInScreen, DeclareScreen } from './health-forms.js';
-import { savedSession, saveSession, type Session } from './session.js';
+import { forgetThisDevice, refreshSession, rememberThisDevice, savedDevice, savedSession, saveSession, type Session } from './session.js';
 import { RegisterScreen, SignInScreen } from './sign-in-screens.js';
 import type { CodeView, ResidentSummary } from './types.js';
 import { VenueVisitScreen } from './venue-visit.js';
@@ -34,12 +35,27 @@ function ResidentApp(): JSX.Element {
   const t = useT();
   const [route, setRoute] = useState<Route>(currentRoute);
   const [session, setSession] = useState<Session | null>(() => savedSession());
+  // A remembered phone whose session has ended opens a new one first: no SMS code at the gate.
+  const [reopening, setReopening] = useState(() => session === null && savedDevice() !== null);
   const [subject, setSubject] = useState<{ id: string; label: string } | null>(null);
   const [why, setWhy] = useState<CodeView | null>(null);
 
   useEffect(() => {
+    if (!reopening) return;
+    void refreshSession().then((s) => {
+      setSession(s);
+      setReopening(false);
+    });
+  }, []);
+
+  useEffect(() => {
     const onHash = () => setRoute(currentRoute());
-    const onExpired = () => signOut();
+    // An ended session is reopened through the remembered device when there is one.
+    const onExpired = () =>
+      void refreshSession().then((s) => {
+        if (s) setSession(s);
+        else signOut();
+      });
     addEventListener('hashchange', onHash);
     addEventListener(UNAUTHORIZED_EVENT, onExpired);
     return () => {
@@ -51,31 +67,28 @@ function ResidentApp(): JSX.Element {
     location.hash = `#/${r}`;
   };
   const signOut = () => {
-    saveSession(null);
+    void forgetThisDevice(session);
     setSession(null);
     setSubject(null);
     go('sign-in');
   };
+  const signedIn = async (s: Session, next: string) => {
+    saveSession(s);
+    await rememberThisDevice(s);
+    setSession(s);
+    location.hash = next;
+  };
+
+  if (reopening) return <Shell title={t('app.resident')}>{<p class="muted">{t('common.loading')}</p>}</Shell>;
 
   if (!session || route === 'register' || route === 'sign-in') {
     return (
       <Shell title={t('app.resident')}>
         {route === 'register' ? (
-          <RegisterScreen
-            onRegistered={(s) => {
-              saveSession(s);
-              setSession(s);
-              go('code');
-            }}
-          />
+          // A new resident's code is gray until they declare: straight to the form, not to the gray code.
+          <RegisterScreen onRegistered={(s) => void signedIn(s, '#/declare?welcome')} />
         ) : (
-          <SignInScreen
-            onSignedIn={(s) => {
-              saveSession(s);
-              setSession(s);
-              go('code');
-            }}
-          />
+          <SignInScreen onSignedIn={(s) => void signedIn(s, '#/code')} />
         )}
       </Shell>
     );
@@ -93,7 +106,7 @@ function ResidentApp(): JSX.Element {
       screen = <VenueVisitScreen session={session} subjectId={subjectId} />;
       break;
     case 'declare':
-      screen = <DeclareScreen session={session} subjectId={subjectId} onDone={() => go('code')} />;
+      screen = <DeclareScreen session={session} subjectId={subjectId} onDone={() => go('code')} welcome={location.hash.endsWith('?welcome')} />;
       break;
     case 'check-in':
       screen = <CheckInScreen session={session} subjectId={subjectId} />;
@@ -111,6 +124,7 @@ function ResidentApp(): JSX.Element {
               {t('common.signOut')}
             </button>
           </nav>
+          <DevicesCard session={session} onThisDeviceSignedOut={signOut} />
           <MyDataScreen session={session} onDeleted={signOut} />
         </>
       );

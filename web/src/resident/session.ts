@@ -1,10 +1,17 @@
-import { loadSaved, save } from '../shared/api.js';
+import { api, ApiError, loadSaved, save } from '../shared/api.js';
 
 import type { Session } from '../../../src/http/api-types.js';
 
 export type { Session };
 
 const KEY = 'healthcode.resident.session';
+const DEVICE_KEY = 'healthcode.resident.device';
+
+/** This phone, remembered: the credential that opens a new session when the last one has ended. */
+export interface RememberedDevice {
+  id: string;
+  refreshToken: string;
+}
 
 /** The signed-in session, if it has not expired. */
 export function savedSession(now = Date.now()): Session | null {
@@ -14,4 +21,55 @@ export function savedSession(now = Date.now()): Session | null {
 
 export function saveSession(session: Session | null): void {
   save(KEY, session);
+}
+
+export function savedDevice(): RememberedDevice | null {
+  return loadSaved<RememberedDevice | null>(DEVICE_KEY, null);
+}
+
+function saveDevice(device: RememberedDevice | null): void {
+  save(DEVICE_KEY, device);
+}
+
+/** What the resident will recognise this device by in "Me": the browser and the system. */
+export function deviceLabel(userAgent = navigator.userAgent): string {
+  const browser = /Edg\//.test(userAgent) ? 'Edge' : /MicroMessenger/.test(userAgent) ? 'WeChat' : /Chrome\//.test(userAgent) ? 'Chrome' : /Firefox\//.test(userAgent) ? 'Firefox' : /Safari\//.test(userAgent) ? 'Safari' : 'Browser';
+  const system = /iPhone|iPad/.test(userAgent) ? 'iOS' : /Android/.test(userAgent) ? 'Android' : /Windows/.test(userAgent) ? 'Windows' : /Mac OS X/.test(userAgent) ? 'macOS' : /Linux/.test(userAgent) ? 'Linux' : '';
+  return system ? `${browser} · ${system}` : browser;
+}
+
+/** Remembers this device for a session just opened with an SMS code; failing that, the session still stands. */
+export async function rememberThisDevice(session: Session): Promise<void> {
+  try {
+    const device = await api<RememberedDevice>('POST', '/api/v1/devices', { token: session.token, body: { label: deviceLabel() } });
+    saveDevice({ id: device.id, refreshToken: device.refreshToken });
+  } catch {
+    saveDevice(null);
+  }
+}
+
+/**
+ * A new session through the remembered device, or null: refused (signed out elsewhere, or too long
+ * unused) forgets the device; a network failure keeps it for the next try.
+ */
+export async function refreshSession(): Promise<Session | null> {
+  const device = savedDevice();
+  if (!device) return null;
+  try {
+    const answer = await api<{ session: Session; device: RememberedDevice }>('POST', '/api/v1/sign-in/refresh', { body: { refreshToken: device.refreshToken } });
+    saveDevice({ id: answer.device.id, refreshToken: answer.device.refreshToken });
+    saveSession(answer.session);
+    return answer.session;
+  } catch (error) {
+    if (error instanceof ApiError) saveDevice(null);
+    return null;
+  }
+}
+
+/** Signing out on this device signs the device out too: it opens nothing more. */
+export async function forgetThisDevice(session: Session | null): Promise<void> {
+  const device = savedDevice();
+  saveDevice(null);
+  saveSession(null);
+  if (device && session) await api('DELETE', `/api/v1/devices/${device.id}`, { token: session.token }).catch(() => undefined);
 }

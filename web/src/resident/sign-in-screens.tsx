@@ -1,6 +1,6 @@
 import type { JSX } from 'preact';
-import { useState } from 'preact/hooks';
-import { api } from '../shared/api.js';
+import { useEffect, useState } from 'preact/hooks';
+import { api, ApiError } from '../shared/api.js';
 import { useT } from '../shared/i18n.js';
 import { RegionPicker } from '../shared/region-picker.js';
 import { Card, ErrorNotice, Field, fieldError, useAction } from '../shared/ui.js';
@@ -35,17 +35,56 @@ function CodeField({ sent, code, onCode, error, demoSms }: { sent: boolean; code
   );
 }
 
+/** Seconds before another code may be asked for, when the server does not say (SIGN_IN_LIMITS.resendAfterSeconds). */
+const RESEND_AFTER_SECONDS = 60;
+
+/**
+ * Asking for a one-time code, with the lock between two asks shown as a countdown: the server
+ * refuses a resend within a minute, so the button says how long is left instead of failing.
+ */
+function useCodeRequest(phone: string) {
+  const [sent, setSent] = useState(false);
+  const [demoSms, setDemoSms] = useState<string | null>(null);
+  const [resendAt, setResendAt] = useState(0);
+  const [now, setNow] = useState(Date.now());
+  useEffect(() => {
+    if (resendAt <= now) return;
+    const timer = setTimeout(() => setNow(Date.now()), 1000);
+    return () => clearTimeout(timer);
+  }, [resendAt, now]);
+  const request = useAction(async () => {
+    try {
+      const answer = await api<{ resendAfterSeconds?: number }>('POST', '/api/v1/sign-in/code', { body: { phone } });
+      setResendAt(Date.now() + (answer?.resendAfterSeconds ?? RESEND_AFTER_SECONDS) * 1000);
+      setNow(Date.now());
+    } catch (error) {
+      // Refused as too soon: a code was sent a moment ago and still counts, so its field stays (or
+      // appears); the lock is shown again.
+      if (error instanceof ApiError && error.status === 429) {
+        setSent(true);
+        setResendAt(Date.now() + RESEND_AFTER_SECONDS * 1000);
+        setNow(Date.now());
+      }
+      throw error;
+    }
+    setSent(true);
+    setDemoSms(await demoInbox(phone));
+  });
+  const waitSeconds = Math.max(0, Math.ceil((resendAt - now) / 1000));
+  return { sent, demoSms, request, waitSeconds };
+}
+
+/** "Send a new code", or how long until one may be sent. */
+function resendLabel(t: ReturnType<typeof useT>, sent: boolean, waitSeconds: number): string {
+  if (waitSeconds > 0) return t('signIn.resendIn', { seconds: waitSeconds });
+  return sent ? t('signIn.resend') : t('signIn.sendCode');
+}
+
 export function SignInScreen({ onSignedIn }: { onSignedIn: (s: Session) => void }): JSX.Element {
   const t = useT();
   const [phone, setPhone] = useState('');
   const [code, setCode] = useState('');
-  const [sent, setSent] = useState(false);
-  const [demoSms, setDemoSms] = useState<string | null>(null);
-  const request = useAction(async () => {
-    await api('POST', '/api/v1/sign-in/code', { body: { phone } });
-    setSent(true);
-    setDemoSms(await demoInbox(phone));
-  });
+  const { sent, demoSms, request, waitSeconds } = useCodeRequest(phone);
   const verify = useAction(async () => onSignedIn(await api<Session>('POST', '/api/v1/sign-in/session', { body: { phone, code } })));
   return (
     <Card title={t('signIn.title')}>
@@ -59,13 +98,14 @@ export function SignInScreen({ onSignedIn }: { onSignedIn: (s: Session) => void 
           <input name="phone" type="tel" inputMode="tel" autocomplete="tel" required value={phone} onInput={(e) => setPhone(e.currentTarget.value)} />
         </Field>
         <CodeField sent={sent} code={code} onCode={setCode} error={verify.error} demoSms={demoSms} />
-        <ErrorNotice error={sent ? verify.error : request.error} />
-        <button class="primary wide" type="submit" disabled={request.busy || verify.busy}>
-          {sent ? t('signIn.submit') : t('signIn.sendCode')}
+        <ErrorNotice error={request.error} />
+        {sent && <ErrorNotice error={verify.error} />}
+        <button class="primary wide" type="submit" disabled={request.busy || verify.busy || (!sent && waitSeconds > 0)}>
+          {sent ? t('signIn.submit') : resendLabel(t, false, waitSeconds)}
         </button>
         {sent && (
-          <button type="button" class="link" onClick={() => void request.run()}>
-            {t('signIn.resend')}
+          <button type="button" class="link" data-testid="resend" onClick={() => void request.run()} disabled={waitSeconds > 0 || request.busy}>
+            {resendLabel(t, true, waitSeconds)}
           </button>
         )}
       </form>
@@ -132,14 +172,8 @@ export function RegisterScreen({ onRegistered }: { onRegistered: (s: Session) =>
   const [identity, setIdentity] = useState(emptyIdentity);
   const [phone, setPhone] = useState('');
   const [code, setCode] = useState('');
-  const [sent, setSent] = useState(false);
-  const [demoSms, setDemoSms] = useState<string | null>(null);
   const [consent, setConsent] = useState(false);
-  const sendCode = useAction(async () => {
-    await api('POST', '/api/v1/sign-in/code', { body: { phone } });
-    setSent(true);
-    setDemoSms(await demoInbox(phone));
-  });
+  const { sent, demoSms, request: sendCode, waitSeconds } = useCodeRequest(phone);
   const submit = useAction(async () => {
     const registered = await api<{ session: Session }>('POST', '/api/v1/residents', { body: { ...identityBody(identity), phone, code } });
     onRegistered(registered.session);
@@ -157,8 +191,8 @@ export function RegisterScreen({ onRegistered }: { onRegistered: (s: Session) =>
         <Field label={t('field.phone')} hint={t('register.codeFirst')} error={fieldError(sendCode.error, 'phone') ?? fieldError(submit.error, 'phone')}>
           <input name="phone" type="tel" inputMode="tel" autocomplete="tel" required value={phone} onInput={(e) => setPhone(e.currentTarget.value)} />
         </Field>
-        <button type="button" data-testid="send-code" onClick={() => void sendCode.run()} disabled={sendCode.busy || phone.trim() === ''}>
-          {sent ? t('signIn.resend') : t('signIn.sendCode')}
+        <button type="button" data-testid="send-code" onClick={() => void sendCode.run()} disabled={sendCode.busy || phone.trim() === '' || waitSeconds > 0}>
+          {resendLabel(t, sent, waitSeconds)}
         </button>
         <ErrorNotice error={sendCode.error} />
         <CodeField sent={sent} code={code} onCode={setCode} error={submit.error} demoSms={demoSms} />

@@ -51,3 +51,17 @@ export function ColourBadge({ colour, size = 'normal' }: { colour: string; size?
     </span>
   );
 }
+
+/** Colour changes a change would make, from → to with how many residents each, as the console previews them. */
+export function ColourTransitions({ transitions }: { transitions: { from: string; to: string; residents: number }[] }): JSX.Element {
+  const t = useT();
+  return (
+    <ul>
+      {transitions.map((tr) => (
+        <li>
+          <ColourBadge colour={tr.from} /> → <ColourBadge colour={tr.to} /> {t('rules.residents', { n: tr.residents })}
+        </li>
+      ))}
+    </ul>
+  );
+}

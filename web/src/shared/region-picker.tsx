@@ -1,16 +1,22 @@
 import type { JSX } from 'preact';
 import { useEffect, useState } from 'preact/hooks';
 import { api } from './api.js';
-import { useT } from './i18n.js';
+import { useLang, useT } from './i18n.js';
 
 interface Region {
   code: string;
   name: string;
+  englishName: string;
 }
 
-/** Type a place name (武昌, 杭州 余杭) or a code; pick from what the server's division list offers. */
+/**
+ * Type a place name (武昌, 杭州 余杭, Yuhang, wuchang) or a code; pick from what the server's division
+ * list offers, named in the language of the app (the Chinese name beside the English one, as signs show it).
+ */
 export function RegionPicker({ value, onChange, id }: { value: string; onChange: (code: string) => void; id?: string }): JSX.Element {
   const t = useT();
+  const lang = useLang();
+  const label = (r: Region) => (lang === 'en' ? `${r.englishName} · ${r.name.split(' ').at(-1)}` : r.name);
   const [query, setQuery] = useState('');
   const [options, setOptions] = useState<Region[]>([]);
   const [chosen, setChosen] = useState<Region | null>(null);
@@ -37,7 +43,7 @@ export function RegionPicker({ value, onChange, id }: { value: string; onChange:
     <div class="region-picker">
       {chosen && value === chosen.code ? (
         <div class="region-chosen">
-          <span>{chosen.name}</span> <code>{chosen.code}</code>
+          <span>{label(chosen)}</span> <code>{chosen.code}</code>
           <button type="button" class="link" onClick={() => (onChange(''), setChosen(null))}>
             {t('region.change')}
           </button>
@@ -50,7 +56,7 @@ export function RegionPicker({ value, onChange, id }: { value: string; onChange:
               {options.map((o) => (
                 <li key={o.code}>
                   <button type="button" role="option" onClick={() => (setChosen(o), onChange(o.code), setQuery(''), setOptions([]))}>
-                    {o.name} <code>{o.code}</code>
+                    {label(o)} <code>{o.code}</code>
                   </button>
                 </li>
               ))}

@@ -1,0 +1,76 @@
+import { Type, type FastifyPluginAsyncTypebox } from '@fastify/type-provider-typebox';
+import type { Services } from '../../services/services.js';
+import { authenticate } from '../auth.js';
+import { problemResponses } from '../schemas.js';
+
+const SessionBody = Type.Object({ token: Type.String(), residentId: Type.String(), expiresAt: Type.String({ format: 'date-time' }) });
+const RememberedDeviceSchema = Type.Object({
+  id: Type.String(),
+  refreshToken: Type.String({ description: 'Shown once; each use replaces it. One used after it was replaced signs the device out.' }),
+  expiresAt: Type.String({ format: 'date-time' }),
+});
+
+/** Staying signed in on one's own device: remember it, refresh a session through it, list and sign out devices. */
+export const deviceRoutes: FastifyPluginAsyncTypebox<{ services: Services }> = async (app, { services }) => {
+  app.post(
+    '/api/v1/devices',
+    {
+      schema: {
+        tags: ['sign-in'],
+        summary: 'Remember this device (right after signing in with an SMS code): it may open new sessions without one',
+        security: [{ bearerAuth: [] }],
+        body: Type.Object({ label: Type.String({ maxLength: 200, description: 'What the resident will recognise it by, e.g. "Chrome on Android"' }) }, { additionalProperties: false }),
+        response: { 201: RememberedDeviceSchema, ...problemResponses(400, 401, 413, 415, 422) },
+      },
+    },
+    async (request, reply) => reply.code(201).send(await services.devices.remember(await authenticate(services, request), request.body.label)),
+  );
+
+  app.post(
+    '/api/v1/sign-in/refresh',
+    {
+      schema: {
+        tags: ['sign-in'],
+        summary: "A new session from a remembered device's refresh credential, and the credential that replaces it",
+        body: Type.Object({ refreshToken: Type.String({ maxLength: 200 }) }, { additionalProperties: false }),
+        response: { 201: Type.Object({ session: SessionBody, device: RememberedDeviceSchema }), ...problemResponses(400, 401, 413, 415) },
+      },
+    },
+    async (request, reply) => reply.code(201).send(await services.devices.refresh(request.body.refreshToken)),
+  );
+
+  app.get(
+    '/api/v1/devices',
+    {
+      schema: {
+        tags: ['sign-in'],
+        summary: 'The devices you stay signed in on; `current` is this one',
+        security: [{ bearerAuth: [] }],
+        response: {
+          200: Type.Array(
+            Type.Object({ id: Type.String(), label: Type.String(), createdAt: Type.String(), lastUsedAt: Type.String(), expiresAt: Type.String(), current: Type.Boolean() }),
+          ),
+          ...problemResponses(401),
+        },
+      },
+    },
+    async (request) => services.devices.list(await authenticate(services, request)),
+  );
+
+  app.delete(
+    '/api/v1/devices/:deviceId',
+    {
+      schema: {
+        tags: ['sign-in'],
+        summary: 'Sign a device out, with every session opened on it',
+        security: [{ bearerAuth: [] }],
+        params: Type.Object({ deviceId: Type.String({ maxLength: 64 }) }),
+        response: { 204: Type.Null(), ...problemResponses(401, 404) },
+      },
+    },
+    async (request, reply) => {
+      await services.devices.signOut(await authenticate(services, request), request.params.deviceId);
+      return reply.code(204).send(null);
+    },
+  );
+};

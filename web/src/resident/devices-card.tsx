@@ -1,0 +1,63 @@
+import type { JSX } from 'preact';
+import { useEffect, useState } from 'preact/hooks';
+import { api } from '../shared/api.js';
+import { formatDateTime } from '../shared/format.js';
+import { useLang, useT } from '../shared/i18n.js';
+import { Card, ErrorNotice, useAction } from '../shared/ui.js';
+import type { Session } from './session.js';
+
+interface Device {
+  id: string;
+  label: string;
+  createdAt: string;
+  lastUsedAt: string;
+  expiresAt: string;
+  current: boolean;
+}
+
+/** "Me": the phones and browsers that stay signed in, each signed out with one confirmed tap. */
+export function DevicesCard({ session, onThisDeviceSignedOut }: { session: Session; onThisDeviceSignedOut: () => void }): JSX.Element {
+  const t = useT();
+  const lang = useLang();
+  const [devices, setDevices] = useState<Device[] | null>(null);
+  const [confirming, setConfirming] = useState<string | null>(null);
+  const load = () => api<Device[]>('GET', '/api/v1/devices', { token: session.token }).then(setDevices, () => setDevices([]));
+  useEffect(() => void load(), [session.token]);
+  const signOut = useAction(async (device: Device) => {
+    await api('DELETE', `/api/v1/devices/${device.id}`, { token: session.token });
+    setConfirming(null);
+    if (device.current) onThisDeviceSignedOut();
+    else await load();
+  });
+  return (
+    <Card title={t('devices.title')}>
+      <p class="muted">{t('devices.intro')}</p>
+      {devices?.length === 0 && <p class="muted">{t('devices.none')}</p>}
+      <ul class="device-list" data-testid="devices">
+        {devices?.map((d) => (
+          <li data-current={d.current}>
+            <div>
+              <strong>{d.label}</strong> {d.current && <span class="chip">{t('devices.this')}</span>}
+              <div class="small muted">{t('devices.lastUsed', { when: formatDateTime(d.lastUsedAt, lang), until: formatDateTime(d.expiresAt, lang) })}</div>
+            </div>
+            {confirming === d.id ? (
+              <div class="confirm">
+                <button type="button" class="danger" onClick={() => void signOut.run(d)} disabled={signOut.busy}>
+                  {t('devices.signOutYes')}
+                </button>
+                <button type="button" class="link" onClick={() => setConfirming(null)}>
+                  {t('common.cancel')}
+                </button>
+              </div>
+            ) : (
+              <button type="button" class="danger-outline" onClick={() => setConfirming(d.id)}>
+                {t('devices.signOut')}
+              </button>
+            )}
+          </li>
+        ))}
+      </ul>
+      <ErrorNotice error={signOut.error} />
+    </Card>
+  );
+}
