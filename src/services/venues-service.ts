@@ -11,6 +11,16 @@ import type { KeysService } from './keys-service.js';
 import { ForbiddenError, NotFoundError, UnauthenticatedError } from './service-errors.js';
 import type { StaffMember } from './staff-service.js';
 
+/** How long a pairing code shown in the venue app may be scanned. */
+export const PAIRING_MINUTES = 10;
+
+/** A one-time pairing code, as its QR carries it (upper-case hex, which the QR's alphanumeric mode holds compactly). */
+export interface Pairing {
+  code: string;
+  expiresAt: string;
+}
+
+
 export interface Device {
   id: string;
   venueId: string;
@@ -56,13 +66,43 @@ export class VenuesService {
    * A new device credential for a venue; the token is shown once. Venue staff act only on the venues
    * they operate: a credential of another operator's venue would let them scan, and see, its visitors.
    */
-  async registerDevice(venueId: string, name: string, by?: StaffMember): Promise<{ deviceId: string; token: string }> {
+  /**
+   * Registers a checkpoint device. Its credential is shown once, to copy; and a one-time pairing code
+   * is put out for the scanner app to read with its camera instead, which gives the device a fresh
+   * credential (the copied one then no longer works).
+   */
+  async registerDevice(venueId: string, name: string, by?: StaffMember): Promise<{ deviceId: string; token: string; pairing: Pairing }> {
     await this.venue(venueId);
     if (by !== undefined) await this.requireOperator(by, venueId);
     const id = this.ctx.newId();
     const secret = randomBytes(32).toString('base64url');
     await this.ctx.stores.venues.insertDevice({ id, venueId, name, secretDigest: this.ctx.cipher.secretDigest('device', secret), now: this.ctx.clock.now().getTime() });
-    return { deviceId: id, token: `hcd_${id}.${secret}` };
+    return { deviceId: id, token: `hcd_${id}.${secret}`, pairing: await this.putOutPairing(id) };
+  }
+
+  /** A new one-time pairing code for a device of a venue `by` operates (the last one stops working). */
+  async newPairing(venueId: string, deviceId: string, by: StaffMember): Promise<Pairing> {
+    await this.requireOperator(by, venueId);
+    const device = await this.ctx.stores.venues.device(deviceId);
+    if (!device || device.venueId !== venueId || device.revoked) throw new NotFoundError('device');
+    return this.putOutPairing(deviceId);
+  }
+
+  /** Exchanges a scanned pairing code for the device's credential; a code works once, for 10 minutes. */
+  async pair(text: string): Promise<{ deviceId: string; token: string }> {
+    const code = text.trim().replace(/^HCPAIR1:/, '');
+    if (!/^[0-9A-F]{40}$/.test(code)) throw new UnauthenticatedError('this is not a pairing code: show a new one in the venue app');
+    const secret = randomBytes(32).toString('base64url');
+    const claimed = await this.ctx.stores.venues.claimPairing(this.ctx.cipher.secretDigest('pairing', code), this.ctx.cipher.secretDigest('device', secret), this.ctx.clock.now().getTime());
+    if (!claimed) throw new UnauthenticatedError('this pairing code was used or has expired: show a new one in the venue app');
+    return { deviceId: claimed.deviceId, token: `hcd_${claimed.deviceId}.${secret}` };
+  }
+
+  private async putOutPairing(deviceId: string): Promise<Pairing> {
+    const code = randomBytes(20).toString('hex').toUpperCase();
+    const expiresAt = this.ctx.clock.now().getTime() + PAIRING_MINUTES * 60_000;
+    await this.ctx.stores.venues.setPairing(deviceId, this.ctx.cipher.secretDigest('pairing', code), expiresAt);
+    return { code: `HCPAIR1:${code}`, expiresAt: new Date(expiresAt).toISOString() };
   }
 
   /** The venues `staff` may manage: every venue for the authority, its own for a venue credential. */

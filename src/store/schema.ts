@@ -248,6 +248,9 @@ export interface CheckpointDevicesTable {
   last_contact_at: number | null;
   contact_run_started_at: number | null;
   contact_before_run_at: number | null;
+  /** A one-time pairing code's digest and end, while one is out (migration 0010). */
+  pairing_digest: ColumnType<string | null, string | null | undefined, string | null>;
+  pairing_expires_at: ColumnType<number | null, number | null | undefined, number | null>;
 }
 
 export interface EntryPoliciesTable {

@@ -33,6 +33,31 @@ export class VenuesStore {
     return row && toVenue(row);
   }
 
+  /** Puts out a one-time pairing code for a device (its digest), replacing any before it. */
+  async setPairing(deviceId: string, digest: string, expiresAt: number): Promise<void> {
+    await this.db.updateTable('checkpoint_devices').set({ pairing_digest: digest, pairing_expires_at: expiresAt }).where('id', '=', deviceId).execute();
+  }
+
+  /**
+   * Uses up a pairing code and gives the device its new credential, in one statement: of two
+   * scanners presenting the same code, one is paired. Undefined for a code unknown, used or expired.
+   */
+  async claimPairing(digest: string, secretDigest: string, now: number): Promise<{ deviceId: string; venueId: string } | undefined> {
+    return this.db.transaction().execute(async (trx) => {
+      const row = await trx
+        .updateTable('checkpoint_devices')
+        .set({ pairing_digest: null, pairing_expires_at: null })
+        .where('pairing_digest', '=', digest)
+        .where('pairing_expires_at', '>', now)
+        .where('revoked_at', 'is', null)
+        .returning(['id', 'venue_id'])
+        .executeTakeFirst();
+      if (!row) return undefined;
+      await trx.updateTable('checkpoint_devices').set({ secret_digest: secretDigest }).where('id', '=', row.id).execute();
+      return { deviceId: row.id, venueId: row.venue_id };
+    });
+  }
+
   async insertDevice(d: { id: string; venueId: string; name: string; secretDigest: string; now: number }): Promise<void> {
     await this.db
       .insertInto('checkpoint_devices')

@@ -16,6 +16,8 @@ const Colour = Type.Union([Type.Literal('green'), Type.Literal('yellow'), Type.L
 const Policy = Type.Object({ allowed: Type.Array(Colour, { maxItems: 4 }), overlapMinutes: Type.Integer() }, { additionalProperties: false });
 
 /** Venues, devices, entry policies, scanning at checkpoints, and residents' visits by place code. */
+const PairingSchema = Type.Object({ code: Type.String({ description: 'HCPAIR1: and 40 hex digits, for a QR' }), expiresAt: Type.String({ format: 'date-time' }) });
+
 export const checkpointRoutes: FastifyPluginAsyncTypebox<{ services: Services }> = async (app, { services }) => {
   app.get('/api/v1/venues', { schema: { tags: ['checkpoints'], summary: 'Registered venues (public)', querystring: Type.Object({ region: Type.Optional(Type.String({ pattern: '^\\d{6}$' })) }, { additionalProperties: false }), response: { 200: Type.Array(VenueSchema) } } }, async (request) =>
     services.venues.list(request.query.region),
@@ -81,13 +83,43 @@ export const checkpointRoutes: FastifyPluginAsyncTypebox<{ services: Services }>
         security: [{ bearerAuth: [] }],
         params: Type.Object({ venueId: Type.String({ format: 'uuid' }) }),
         body: Type.Object({ name: Type.String({ minLength: 1, maxLength: 100 }) }, { additionalProperties: false }),
-        response: { 201: Type.Object({ deviceId: Type.String(), token: Type.String() }), ...problemResponses(400, 401, 403, 404) },
+        response: { 201: Type.Object({ deviceId: Type.String(), token: Type.String(), pairing: PairingSchema }), ...problemResponses(400, 401, 403, 404) },
       },
     },
     async (request, reply) => {
       const staff = await authorizeStaff(services, request, ['venue', 'authority']);
       return reply.code(201).send(await services.venues.registerDevice(request.params.venueId, request.body.name, staff));
     },
+  );
+
+  app.post(
+    '/api/v1/venues/:venueId/devices/:deviceId/pairing',
+    {
+      schema: {
+        tags: ['checkpoints'],
+        summary: 'A new one-time pairing code for a device (its QR is scanned by the scanner app); the one before stops working',
+        security: [{ bearerAuth: [] }],
+        params: Type.Object({ venueId: Type.String({ format: 'uuid' }), deviceId: Type.String({ format: 'uuid' }) }),
+        response: { 201: PairingSchema, ...problemResponses(400, 401, 403, 404) },
+      },
+    },
+    async (request, reply) => {
+      const staff = await authorizeStaff(services, request, ['venue', 'authority']);
+      return reply.code(201).send(await services.venues.newPairing(request.params.venueId, request.params.deviceId, staff));
+    },
+  );
+
+  app.post(
+    '/api/v1/checkpoint/pair',
+    {
+      schema: {
+        tags: ['checkpoints'],
+        summary: "Pair a scanner: a scanned one-time pairing code for the device's credential (works once, for 10 minutes)",
+        body: Type.Object({ code: Type.String({ maxLength: 100 }) }, { additionalProperties: false }),
+        response: { 201: Type.Object({ deviceId: Type.String(), token: Type.String() }), ...problemResponses(400, 401) },
+      },
+    },
+    async (request, reply) => reply.code(201).send(await services.venues.pair(request.body.code)),
   );
 
   app.get('/api/v1/entry-policies', { schema: { tags: ['checkpoints'], summary: 'Which colours each venue type admits (public)', response: { 200: Type.Record(Type.String(), Policy) } } }, async () =>

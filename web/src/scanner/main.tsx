@@ -36,18 +36,38 @@ const TRUST_KEY = 'healthcode.scanner.trust-list';
 const RESULT_SHOWN_MS = 5000;
 const SAME_CODE_IGNORED_MS = 4000;
 
+/** What a venue app's pairing QR carries. */
+const PAIRING_PREFIX = 'HCPAIR1:';
+
 function SetupScreen({ onReady }: { onReady: (d: DeviceSetup) => void }): JSX.Element {
   const t = useT();
   const [credential, setCredential] = useState('');
-  const connect = useAction(async () => {
-    const me = await api<Omit<DeviceSetup, 'credential'>>('GET', '/api/v1/checkpoint/me', { token: credential.trim() });
-    const setup = { credential: credential.trim(), ...me };
+  const [pairing, setPairing] = useState(false);
+  const connectWith = async (token: string) => {
+    const me = await api<Omit<DeviceSetup, 'credential'>>('GET', '/api/v1/checkpoint/me', { token });
+    const setup = { credential: token, ...me };
     save(TRUST_KEY, await api<TrustList>('GET', '/api/v1/trust-list'));
     save(SETUP_KEY, setup);
     onReady(setup);
+  };
+  const connect = useAction(() => connectWith(credential.trim()));
+  // The camera reads the venue app's one-time code; the server gives this device its credential for it.
+  const pair = useAction(async (code: string) => {
+    const paired = await api<{ token: string }>('POST', '/api/v1/checkpoint/pair', { body: { code } });
+    await connectWith(paired.token);
   });
+  const onText = (text: string) => {
+    if (!text.startsWith(PAIRING_PREFIX) || pair.busy) return;
+    setPairing(false);
+    void pair.run(text);
+  };
   return (
     <Card title={t('scanner.setup')}>
+      <button type="button" class="primary wide" data-testid="pair-camera" onClick={() => setPairing(!pairing)}>
+        {pairing ? t('common.cancel') : t('scanner.pairCamera')}
+      </button>
+      {pairing && <Camera onText={onText} paused={pair.busy} hint={t('scanner.pairHint')} />}
+      <ErrorNotice error={pair.error} />
       <p class="muted">{t('scanner.setupIntro')}</p>
       <form
         onSubmit={(e) => {
@@ -132,6 +152,7 @@ function ScannerApp(): JSX.Element {
   const [setup, setSetup] = useState<DeviceSetup | null>(() => loadSaved<DeviceSetup | null>(SETUP_KEY, null));
   const [result, setResult] = useState<Result | null>(null);
   const [manual, setManual] = useState(false);
+  const [confirmDisconnect, setConfirmDisconnect] = useState(false);
   const [online, setOnline] = useState(navigator.onLine);
   const [queued, setQueued] = useState(0);
   const [trustList, setTrustList] = useState<TrustList | null>(() => loadSaved<TrustList | null>(TRUST_KEY, null));
@@ -219,16 +240,29 @@ function ScannerApp(): JSX.Element {
           {t('scanner.manual')}
         </button>
       )}
-      <button
-        type="button"
-        class="link"
-        onClick={() => {
-          save(SETUP_KEY, null);
-          setSetup(null);
-        }}
-      >
-        {t('scanner.disconnect')}
-      </button>
+      {confirmDisconnect ? (
+        <div class="confirm" role="group" aria-label={t('scanner.disconnect')}>
+          <p>{t('scanner.disconnectConfirm')}</p>
+          <button
+            type="button"
+            class="danger"
+            onClick={() => {
+              save(SETUP_KEY, null);
+              setSetup(null);
+              setConfirmDisconnect(false);
+            }}
+          >
+            {t('scanner.disconnectYes')}
+          </button>
+          <button type="button" class="link" onClick={() => setConfirmDisconnect(false)}>
+            {t('common.cancel')}
+          </button>
+        </div>
+      ) : (
+        <button type="button" class="link" onClick={() => setConfirmDisconnect(true)}>
+          {t('scanner.disconnect')}
+        </button>
+      )}
       {result && <ResultOverlay result={result} onClose={() => setResult(null)} />}
     </Shell>
   );

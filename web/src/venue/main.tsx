@@ -1,5 +1,6 @@
 import { render, type JSX } from 'preact';
-import { useEffect, useState } from 'preact/hooks';
+import { useEffect, useRef, useState } from 'preact/hooks';
+import QRCode from 'qrcode';
 import { VENUE_TYPES } from '../../../src/domain/venue.js';
 import type { Venue } from '../../../src/http/api-types.js';
 import '../shared/styles.css';
@@ -67,11 +68,66 @@ function RegisterVenue({ session, onRegistered }: { session: StaffSession; onReg
   );
 }
 
+interface Pairing {
+  code: string;
+  expiresAt: string;
+}
+
+/**
+ * A new device is paired by pointing the scanner app's camera at a one-time QR (it works once, for
+ * ten minutes); the credential can still be copied for a scanner without a camera.
+ */
+function PairDevice({ session, venueId, device }: { session: StaffSession; venueId: string; device: { deviceId: string; token: string; pairing: Pairing } }): JSX.Element {
+  const t = useT();
+  const [pairing, setPairing] = useState(device.pairing);
+  const [now, setNow] = useState(Date.now());
+  const [copied, setCopied] = useState(false);
+  const canvas = useRef<HTMLCanvasElement>(null);
+  useEffect(() => {
+    const timer = setInterval(() => setNow(Date.now()), 1000);
+    return () => clearInterval(timer);
+  }, []);
+  useEffect(() => {
+    if (canvas.current) void QRCode.toCanvas(canvas.current, pairing.code, { errorCorrectionLevel: 'M', margin: 2, width: 220 });
+  }, [pairing.code]);
+  const renew = useAction(async () => setPairing(await api<Pairing>('POST', `/api/v1/venues/${venueId}/devices/${device.deviceId}/pairing`, { token: session.token })));
+  const left = Math.max(0, Math.round((Date.parse(pairing.expiresAt) - now) / 1000));
+  return (
+    <div class="notice notice-ok pairing" data-testid="device-credential">
+      <p>
+        <strong>{t('venue.pairScan')}</strong>
+      </p>
+      {left > 0 ? (
+        <canvas ref={canvas} role="img" aria-label={t('venue.pairQrLabel')} data-pairing={pairing.code} />
+      ) : (
+        <p class="muted">{t('venue.pairExpired')}</p>
+      )}
+      <p class="small">{left > 0 ? t('venue.pairValid', { time: `${Math.floor(left / 60)}:${String(left % 60).padStart(2, '0')}` }) : ''}</p>
+      <button type="button" class="secondary" onClick={() => void renew.run()} disabled={renew.busy}>
+        {t('venue.pairNew')}
+      </button>
+      <ErrorNotice error={renew.error} />
+      <details>
+        <summary>{t('venue.pairNoCamera')}</summary>
+        <p class="small">{t('venue.credentialOnce')}</p>
+        <code class="secret">{device.token}</code>
+        <button
+          type="button"
+          class="link"
+          onClick={() => void navigator.clipboard?.writeText(device.token).then(() => setCopied(true), () => setCopied(false))}
+        >
+          {copied ? t('venue.copied') : t('venue.copy')}
+        </button>
+      </details>
+    </div>
+  );
+}
+
 /** A venue's printable place code, and its checkpoint devices. */
 function VenueDetail({ session, venue }: { session: StaffSession; venue: Venue }): JSX.Element {
   const t = useT();
   const [deviceName, setDeviceName] = useState('');
-  const [device, setDevice] = useState<{ deviceId: string; token: string } | null>(null);
+  const [device, setDevice] = useState<{ deviceId: string; token: string; pairing: Pairing } | null>(null);
   const addDevice = useAction(async () => setDevice(await api('POST', `/api/v1/venues/${venue.id}/devices`, { token: session.token, body: { name: deviceName } })));
   return (
     <Card title={venue.name} id="place-code">
@@ -103,12 +159,7 @@ function VenueDetail({ session, venue }: { session: StaffSession; venue: Venue }
           </button>
         </form>
         <ErrorNotice error={addDevice.error} />
-        {device && (
-          <div class="notice notice-ok" data-testid="device-credential">
-            <p>{t('venue.credentialOnce')}</p>
-            <code class="secret">{device.token}</code>
-          </div>
-        )}
+        {device && <PairDevice session={session} venueId={venue.id} device={device} />}
       </div>
     </Card>
   );
