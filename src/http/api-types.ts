@@ -6,9 +6,11 @@ import type {
   ContactEvidenceSchema,
   DashboardSchema,
   DecisionHistorySchema,
+  DeviceSchema,
   FiredRuleSchema,
   ImportReportSchema,
   ReclaimSchema,
+  RiskAreaPreviewSchema,
   RiskAreaSchema,
   RulePreviewSchema,
   ScanOutcomeSchema,
@@ -27,6 +29,8 @@ export type CodeView = Static<typeof CodeSchema>;
 export type Appeal = Static<typeof AppealSchema>;
 export type QueuedAppeal = Appeal & { maskedName: string };
 export type RiskArea = Static<typeof RiskAreaSchema>;
+export type RiskAreaPreview = Static<typeof RiskAreaPreviewSchema>;
+export type Device = Static<typeof DeviceSchema>;
 export type ImportReport = Static<typeof ImportReportSchema>;
 export type Venue = Static<typeof VenueSchema>;
 export type ScanOutcome = Static<typeof ScanOutcomeSchema>;

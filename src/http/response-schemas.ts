@@ -185,3 +185,14 @@ export const VisitSchema = Type.Object({
 export const DecisionHistorySchema = Type.Array(
   Type.Object({ id: Type.String(), decidedAt: Type.String(), colour: Type.String(), mark: Nullable(Type.String()), ruleSet: DecisionFields.ruleSet, rules: Type.Array(FiredRuleSchema), greenOn: Nullable(Type.String()), cause: Type.String() }),
 );
+
+/** A device a resident stays signed in on; `current` is the one asking. */
+export const DeviceSchema = Type.Object({ id: Type.String(), label: Type.String(), createdAt: Type.String(), lastUsedAt: Type.String(), expiresAt: Type.String(), current: Type.Boolean() });
+
+/** What listing a risk area would do: residents decided again, and colour changes. */
+export const RiskAreaPreviewSchema = Type.Object({
+  residents: Type.Integer(),
+  complete: Type.Boolean(),
+  wouldChange: Type.Integer(),
+  transitions: Type.Array(Type.Object({ from: Type.String(), to: Type.String(), residents: Type.Integer() })),
+});

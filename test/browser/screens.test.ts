@@ -142,6 +142,11 @@ describe('every screen, at phone size, in both languages', () => {
       await page.waitForSelector('article.rule');
       await page.waitForSelector('.history li');
       await shoot(page, 'resident-why', lang);
+      // The public rules read as a page, not as JSON; rule ids stay behind the details.
+      await page.click('a[href="#/rules"]');
+      await page.waitForSelector('article.rule[data-rule=red-high-risk-area]');
+      assert.doesNotMatch((await page.textContent('.card')) ?? '', /red-high-risk-area|"condition"/);
+      await shoot(page, 'resident-rules', lang);
       for (const [route, ready] of [
         ['declare', 'input[name=temperature]'],
         ['check-in', 'input[name=temperature]'],

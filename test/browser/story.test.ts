@@ -73,6 +73,15 @@ describe('the whole story in a real browser', () => {
     await resident.fill('input[name=code]', code);
     await resident.check('input[name=consent]');
     await shot(resident, 'resident-register.zh-CN');
+    // A typo in the last character is named in plain words, once, at the field; the code is not used up.
+    const typo = LIU_FANG.idNumber.slice(0, 17) + (LIU_FANG.idNumber.endsWith('1') ? '2' : '1');
+    await resident.fill('input[name=idNumber]', typo);
+    await resident.click('button[type=submit]');
+    await resident.locator('.field-message').waitFor();
+    const page = (await resident.textContent('body')) ?? '';
+    assert.equal(page.split('最后一位校验码不符，请核对号码。').length - 1, 1, page);
+    assert.match(page, /部分信息需要修改/);
+    await resident.fill('input[name=idNumber]', LIU_FANG.idNumber);
     await resident.click('button[type=submit]');
     // Registered, the new resident is led straight to the declaration their colour waits for.
     await resident.waitForSelector('[data-testid=welcome-declare]');

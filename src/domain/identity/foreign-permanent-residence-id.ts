@@ -33,7 +33,7 @@ function checkNewForm(number: string, today: Date): Checked<string> {
   if (!isNumericCountry(number.slice(3, 6))) return refuse('the nationality (digits 4-6) is not an ISO 3166 numeric code');
   if (parseBirthDate(number.slice(6, 14), today) === undefined) return refuse('the birth date (digits 7-14) is not a real date');
   if (mod11_2CheckCharacter(number.slice(0, 17)) !== number[17]) {
-    return refuse('the check character does not match (ISO 7064 MOD 11-2)');
+    return refuse('the last character does not match: check the number (ISO 7064 MOD 11-2 check character)');
   }
   return accept(number);
 }

@@ -18,7 +18,7 @@ export function checkEighteenDigitNumber(number: string, today: Date): Checked<s
     return refuse('the birth date (digits 7-14) is not a real date between 1900 and today');
   }
   if (mod11_2CheckCharacter(normalized.slice(0, 17)) !== normalized[17]) {
-    return refuse('the check character does not match (ISO 7064 MOD 11-2)');
+    return refuse("the last character does not match: check the number (ISO 7064 MOD 11-2 check character)");
   }
   return accept(normalized);
 }

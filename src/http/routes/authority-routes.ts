@@ -4,7 +4,7 @@ import { IMPORT_KINDS, type ImportKind } from '../../domain/authority-records.js
 import { parseImport } from '../../services/import-parsing.js';
 import type { Services } from '../../services/services.js';
 import { authorizeStaff } from '../auth.js';
-import { ImportReportSchema, RiskAreaSchema } from '../response-schemas.js';
+import { ImportReportSchema, RiskAreaPreviewSchema, RiskAreaSchema } from '../response-schemas.js';
 import { problemResponses } from '../schemas.js';
 
 
@@ -58,15 +58,7 @@ export const authorityRoutes: FastifyPluginAsyncTypebox<{ services: Services; im
         summary: 'What listing a risk area would do, before it is saved (authority): residents decided again, and colour changes',
         security: [{ bearerAuth: [] }],
         body: RiskAreaBody,
-        response: {
-          200: Type.Object({
-            residents: Type.Integer(),
-            complete: Type.Boolean(),
-            wouldChange: Type.Integer(),
-            transitions: Type.Array(Type.Object({ from: Type.String(), to: Type.String(), residents: Type.Integer() })),
-          }),
-          ...problemResponses(400, 401, 403, 413, 415, 422),
-        },
+        response: { 200: RiskAreaPreviewSchema, ...problemResponses(400, 401, 403, 413, 415, 422) },
       },
     },
     async (request) => {

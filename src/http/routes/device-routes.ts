@@ -1,6 +1,7 @@
 import { Type, type FastifyPluginAsyncTypebox } from '@fastify/type-provider-typebox';
 import type { Services } from '../../services/services.js';
 import { authenticate } from '../auth.js';
+import { DeviceSchema } from '../response-schemas.js';
 import { problemResponses } from '../schemas.js';
 
 const SessionBody = Type.Object({ token: Type.String(), residentId: Type.String(), expiresAt: Type.String({ format: 'date-time' }) });
@@ -47,9 +48,7 @@ export const deviceRoutes: FastifyPluginAsyncTypebox<{ services: Services }> = a
         summary: 'The devices you stay signed in on; `current` is this one',
         security: [{ bearerAuth: [] }],
         response: {
-          200: Type.Array(
-            Type.Object({ id: Type.String(), label: Type.String(), createdAt: Type.String(), lastUsedAt: Type.String(), expiresAt: Type.String(), current: Type.Boolean() }),
-          ),
+          200: Type.Array(DeviceSchema),
           ...problemResponses(401),
         },
       },

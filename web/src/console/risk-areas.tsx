@@ -1,6 +1,6 @@
 import type { JSX } from 'preact';
 import { useEffect, useState } from 'preact/hooks';
-import type { RiskArea } from '../../../src/http/api-types.js';
+import type { RiskArea, RiskAreaPreview } from '../../../src/http/api-types.js';
 import { api } from '../shared/api.js';
 import { formatDateTime, isoToLocalInput, localInputToIso } from '../shared/format.js';
 import { useLang, useT } from '../shared/i18n.js';
@@ -12,12 +12,7 @@ import { Card, ErrorNotice, Field, fieldError, useAction } from '../shared/ui.js
 /** A new listing starts this far back by default: whoever was there in the days before is exposed too. */
 const DEFAULT_LOOKBACK_MS = 14 * 86_400_000;
 
-interface Preview {
-  residents: number;
-  complete: boolean;
-  wouldChange: number;
-  transitions: { from: string; to: string; residents: number }[];
-}
+type Preview = RiskAreaPreview;
 
 export function RiskAreasView({ session }: { session: StaffSession }): JSX.Element {
   const t = useT();
@@ -26,6 +21,8 @@ export function RiskAreasView({ session }: { session: StaffSession }): JSX.Eleme
   const [form, setForm] = useState({ where: 'region', region: '', country: '', level: 'high', from: isoToLocalInput(Date.now() - DEFAULT_LOOKBACK_MS), to: '' });
   const [outcome, setOutcome] = useState<{ redecided: number; colourChanges: number } | null>(null);
   const [preview, setPreview] = useState<Preview | null>(null);
+  // Counts saves: what saving would do changes once it is saved.
+  const [saves, setSaves] = useState(0);
   const bodyOf = () => ({ ...(form.where === 'region' ? { region: form.region } : { country: form.country }), level: form.level, from: localInputToIso(form.from), ...(form.to ? { to: localInputToIso(form.to) } : {}) });
   // What saving would do, shown as soon as the form says where and when (and again on each change).
   useEffect(() => {
@@ -40,11 +37,12 @@ export function RiskAreasView({ session }: { session: StaffSession }): JSX.Eleme
       clearTimeout(timer);
       controller.abort();
     };
-  }, [form.where, form.region, form.country, form.level, form.from, form.to]);
+  }, [form.where, form.region, form.country, form.level, form.from, form.to, saves]);
   const load = () => api<RiskArea[]>('GET', '/api/v1/risk-areas').then(setAreas, () => undefined);
   useEffect(() => void load(), []);
   const submit = useAction(async () => {
     setOutcome(await api('POST', '/api/v1/risk-areas', { token: session.token, body: bodyOf() }));
+    setSaves(saves + 1);
     await load();
   });
   const end = useAction(async (a: RiskArea) => {

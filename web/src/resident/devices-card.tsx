@@ -4,16 +4,8 @@ import { api } from '../shared/api.js';
 import { formatDateTime } from '../shared/format.js';
 import { useLang, useT } from '../shared/i18n.js';
 import { Card, ErrorNotice, useAction } from '../shared/ui.js';
+import type { Device } from '../../../src/http/api-types.js';
 import type { Session } from './session.js';
-
-interface Device {
-  id: string;
-  label: string;
-  createdAt: string;
-  lastUsedAt: string;
-  expiresAt: string;
-  current: boolean;
-}
 
 /** "Me": the phones and browsers that stay signed in, each signed out with one confirmed tap. */
 export function DevicesCard({ session, onThisDeviceSignedOut }: { session: Session; onThisDeviceSignedOut: () => void }): JSX.Element {

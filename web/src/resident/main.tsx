@@ -13,10 +13,11 @@ import { forgetThisDevice, refreshSession, rememberThisDevice, savedDevice, save
 import { RegisterScreen, SignInScreen } from './sign-in-screens.js';
 import type { CodeView, ResidentSummary } from './types.js';
 import { VenueVisitScreen } from './venue-visit.js';
+import { RulesScreen } from './rules-screen.js';
 import { WhyScreen } from './why-screen.js';
 
-type Route = 'code' | 'why' | 'visit' | 'declare' | 'check-in' | 'household' | 'data' | 'access' | 'appeal' | 'register' | 'sign-in';
-const ROUTES: Route[] = ['code', 'why', 'visit', 'declare', 'check-in', 'household', 'data', 'access', 'appeal', 'register', 'sign-in'];
+type Route = 'code' | 'why' | 'rules' | 'visit' | 'declare' | 'check-in' | 'household' | 'data' | 'access' | 'appeal' | 'register' | 'sign-in';
+const ROUTES: Route[] = ['code', 'why', 'rules', 'visit', 'declare', 'check-in', 'household', 'data', 'access', 'appeal', 'register', 'sign-in'];
 
 function currentRoute(): Route {
   const r = location.hash.replace(/^#\/?/, '').split('?')[0] as Route;
@@ -101,6 +102,9 @@ function ResidentApp(): JSX.Element {
   switch (route) {
     case 'why':
       screen = why ? <WhyScreen session={session} subjectId={subjectId} code={why} /> : codeScreen;
+      break;
+    case 'rules':
+      screen = <RulesScreen region={why?.ruleSet.region ?? 'CN'} />;
       break;
     case 'visit':
       screen = <VenueVisitScreen session={session} subjectId={subjectId} />;

@@ -74,11 +74,14 @@ export function WhyScreen({ session, subjectId, code }: { session: Session; subj
             </p>
             {rule.checkIns && <p class="streak">{t('why.streak', { streak: rule.checkIns.streak, required: rule.checkIns.required })}</p>}
             <Evidence rule={rule} />
-            <p class="muted small">{t('why.ruleRef', { id: rule.id, version: rule.version })}</p>
+            <details class="rule-ref">
+              <summary class="muted small">{t('why.ruleDetails')}</summary>
+              <p class="muted small">{t('why.ruleRef', { id: rule.id, version: rule.version })}</p>
+            </details>
           </article>
         ))}
         <p class="muted small">
-          {t('why.public', { region: code.ruleSet.region, version: code.ruleSet.version })} <a href={`/api/v1/rules?region=${code.ruleSet.region}`}>{t('why.readRules')}</a>
+          {t('why.public', { region: code.ruleSet.region, version: code.ruleSet.version })} <a href="#/rules">{t('why.readRules')}</a>
         </p>
       </Card>
       <Card title={t('why.history')}>

@@ -194,6 +194,8 @@ function ScannerApp(): JSX.Element {
   }, [result]);
 
   const onText = async (text: string) => {
+    // A pairing code still in front of the camera just after pairing is not a person's code.
+    if (text.startsWith(PAIRING_PREFIX)) return;
     const now = Date.now();
     if (last.current && last.current.text === text && now - last.current.at < SAME_CODE_IGNORED_MS) return;
     last.current = { text, at: now };

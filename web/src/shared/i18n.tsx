@@ -23,6 +23,11 @@ export function translate(lang: Lang, key: MessageKey, params: Record<string, st
   return (text ?? key).replace(/\{(\w+)\}/g, (_, name: string) => String(params[name] ?? `{${name}}`));
 }
 
+/** Whether a key made at run time (a problem type, say) has a message. */
+export function hasMessage(key: string): key is MessageKey {
+  return Object.hasOwn(MESSAGES.en, key);
+}
+
 export function I18n({ children }: { children: ComponentChildren }): JSX.Element {
   const [lang, setLangState] = useState<Lang>(initialLang);
   useEffect(() => {

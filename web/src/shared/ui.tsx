@@ -1,7 +1,7 @@
 import type { ComponentChildren, JSX } from 'preact';
 import { useState } from 'preact/hooks';
 import { ApiError, NetworkError } from './api.js';
-import { LangSwitch, useT } from './i18n.js';
+import { hasMessage, LangSwitch, useLang, useT, type MessageKey } from './i18n.js';
 
 export function Shell({ title, children, actions }: { title: string; children: ComponentChildren; actions?: ComponentChildren }): JSX.Element {
   return (
@@ -27,25 +27,47 @@ export function Shell({ title, children, actions }: { title: string; children: C
 /** Shows what went wrong in words a person can act on, naming the field when the server did. */
 export function ErrorNotice({ error }: { error: unknown }): JSX.Element | null {
   const t = useT();
+  const lang = useLang();
   if (!error) return null;
-  let text: string;
-  if (error instanceof NetworkError) text = t('error.network');
-  else if (error instanceof ApiError) text = error.errors.length > 0 ? error.errors.map((e) => `${e.field}: ${e.message}`).join('；') : `${error.title}${error.detail ? `: ${error.detail}` : ''}`;
-  else text = error instanceof Error ? error.message : String(error);
+  if (error instanceof NetworkError) return <div class="notice notice-error" role="alert">{t('error.network')}</div>;
+  if (!(error instanceof ApiError)) return <div class="notice notice-error" role="alert">{error instanceof Error ? error.message : String(error)}</div>;
+  // In the app's own words, by the problem's type; field problems are shown once, at their fields.
+  const key = `problem.${error.errors.length > 0 ? 'invalid-field' : error.type}`;
+  const known = hasMessage(key);
+  const detail = error.errors.length > 0 ? '' : error.detail;
   return (
-    <div class="notice notice-error" role="alert">
-      {text}
+    <div class="notice notice-error" role="alert" data-problem={error.type}>
+      {known ? t(key as MessageKey) : error.title}
+      {detail && (lang === 'en' || !known ? <span> {detail}</span> : <details class="problem-detail"><summary>{t('problem.detail')}</summary>{detail}</details>)}
     </div>
   );
 }
 
+/**
+ * The server's words for the commonest field problems, in the app's language: an ID number typed
+ * wrong is what people meet most. Anything else is shown as the server says it.
+ */
+const FIELD_MESSAGES: [RegExp, MessageKey][] = [
+  [/check character does not match|last character does not match/, 'fieldProblem.idCheck'],
+  [/must be 17 digits followed by a digit or X/, 'fieldProblem.idShape'],
+  [/birth date \(digits 7-14\)/, 'fieldProblem.idBirth'],
+  [/is registered to another account/, 'fieldProblem.idTaken'],
+  [/must be the 6 digits sent by SMS/, 'fieldProblem.code'],
+];
+
+export function plainFieldMessage(message: string, t: ReturnType<typeof useT>): string {
+  const known = FIELD_MESSAGES.find(([pattern]) => pattern.test(message));
+  return known ? t(known[1]) : message;
+}
+
 export function Field({ label, hint, children, error }: { label: string; hint?: string; children: ComponentChildren; error?: string | undefined }): JSX.Element {
+  const t = useT();
   return (
     <label class={`field${error ? ' field-error' : ''}`}>
       <span class="field-label">{label}</span>
       {children}
       {hint && <span class="field-hint">{hint}</span>}
-      {error && <span class="field-message">{error}</span>}
+      {error && <span class="field-message">{plainFieldMessage(error, t)}</span>}
     </label>
   );
 }
