@@ -3,6 +3,7 @@ import { mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { after, before, describe, it } from 'node:test';
+import { AxeBuilder } from '@axe-core/playwright';
 import type { Browser, BrowserContext, Page } from 'playwright-core';
 import { DAY_MS, HOUR_MS } from '../../src/domain/clock.js';
 import { DEFAULT_RULES } from '../../src/domain/rules/default-rule-set.js';
@@ -31,8 +32,17 @@ async function assertFinished(page: Page, screen: string): Promise<void> {
   assert.equal(raw, null, `${screen} shows the message key ${raw?.[0]}`);
 }
 
+/** Serious and critical WCAG 2 A/AA problems axe-core finds on the screen as it is now. */
+async function accessibilityProblems(page: Page): Promise<string[]> {
+  const { violations } = await new AxeBuilder({ page }).withTags(['wcag2a', 'wcag2aa', 'wcag21a', 'wcag21aa']).analyze();
+  return violations.filter((v) => v.impact === 'serious' || v.impact === 'critical').map((v) => `${v.id} (${v.impact}): ${v.nodes.map((n) => n.target.join(' ')).slice(0, 4).join(', ')}`);
+}
+
 async function shoot(page: Page, screen: string, lang: Lang): Promise<void> {
   await assertFinished(page, screen);
+  const problems = await accessibilityProblems(page);
+  if (process.env.HEALTHCODE_AXE_REPORT) for (const p of problems) process.stderr.write(`AXE ${screen}.${lang}: ${p}\n`);
+  else assert.deepEqual(problems, [], `${screen}.${lang}`);
   await page.evaluate('window.scrollTo(0, 0)');
   await page.screenshot({ path: join(SCREENS, `${screen}.${lang}.png`), fullPage: true });
 }
@@ -159,6 +169,11 @@ describe('every screen, at phone size, in both languages', () => {
         await page.waitForSelector(ready);
         await shoot(page, `resident-${route}`, lang);
       }
+      // A screen reached from the tab bar takes the focus to its heading and names itself in the title.
+      await page.click('a[data-tab=check-in]');
+      await page.waitForFunction("document.activeElement?.tagName === 'H2'");
+      const heading = (await page.evaluate('document.activeElement.textContent')) as string;
+      assert.ok((await page.title()).startsWith(heading), `${await page.title()} / ${heading}`);
       await page.goto(`${server.url}/resident/#/household`);
       await page.click('.list li button');
       await page.waitForSelector('.acting-for');

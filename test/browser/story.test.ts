@@ -163,7 +163,9 @@ describe('the whole story in a real browser', () => {
       await shot(scanner, 'scanner-result-red.zh-CN');
 
       // The scan waits in the queue until the network returns, then reaches the server once.
-      await scanner.click('[data-testid=scan-result]');
+      // The verdict holds the focus, so a guard with a keyboard (or a switch) closes it with Escape.
+      assert.equal(await scanner.evaluate('document.activeElement?.className'), 'result-hint');
+      await scanner.keyboard.press('Escape');
       await scanner.waitForFunction("document.querySelector('[data-testid=scanner-status]')?.textContent?.includes('1 条待上传')");
       assert.equal((await server.opened.store.db.selectFrom('scans').select('id').where('method', '=', 'offline').execute()).length, 0);
       await scannerContext.setOffline(false);

@@ -41,6 +41,8 @@ export function AuditView({ session }: { session: StaffSession }): JSX.Element {
           {check.problem ? t('audit.broken', { seq: check.firstBroken ?? '?', problem: check.problem }) : t('audit.intact', { n: check.entries })}
         </div>
       )}
+      {/* Wide on a phone: a region the keyboard can scroll. */}
+      <div class="table-scroll" role="region" aria-label={t('console.audit')} tabIndex={0}>
       <table class="table">
         <thead>
           <tr>
@@ -63,6 +65,7 @@ export function AuditView({ session }: { session: StaffSession }): JSX.Element {
           ))}
         </tbody>
       </table>
+      </div>
     </Card>
   );
 }

@@ -5,6 +5,7 @@ import { COLOURS } from '../../../src/domain/colour.js';
 import type { Dashboard } from '../../../src/http/api-types.js';
 import { api } from '../shared/api.js';
 import { ColourIcon } from '../shared/colour.js';
+import { formatDateTime } from '../shared/format.js';
 import { useLang, useT } from '../shared/i18n.js';
 import type { StaffSession } from '../shared/staff-session.js';
 import { Card, ErrorNotice } from '../shared/ui.js';
@@ -41,8 +42,23 @@ export function DashboardView({ session }: { session: StaffSession }): JSX.Eleme
   if (!data) return <Card title={t('console.dashboard')}>{error ? <ErrorNotice error={error} /> : <p class="muted">{t('common.loading')}</p>}</Card>;
   const day = (d: string) => new Intl.DateTimeFormat(lang, { month: 'numeric', day: 'numeric', timeZone: 'Asia/Shanghai' }).format(new Date(`${d}T12:00:00+08:00`));
   const hour = (h: string) => new Intl.DateTimeFormat(lang, { hour: '2-digit', minute: '2-digit', timeZone: 'Asia/Shanghai' }).format(new Date(h));
+  const totals = Object.fromEntries(COLOURS.map((c) => [c, data.coloursByRegion.reduce((sum, r) => sum + r.counts[c], 0)])) as Record<(typeof COLOURS)[number], number>;
   return (
     <>
+      <Card title={t('dashboard.headline')}>
+        <ul class="headline" data-testid="headline">
+          {COLOURS.map((c) => (
+            <li class={`headline-${c}`}>
+              <ColourIcon colour={c} size={28} />
+              <span class="headline-count">{totals[c].toLocaleString(lang)}</span>
+              <span class="headline-label">{t(`colour.${c}`)}</span>
+            </li>
+          ))}
+        </ul>
+        <p class="muted small" data-testid="as-of">
+          {t('dashboard.asOf', { time: formatDateTime(new Date(data.generatedAt).toISOString(), lang) })}
+        </p>
+      </Card>
       <Card title={t('dashboard.byRegion')}>
         <table class="table" data-testid="colours-by-region">
           <thead>
@@ -60,7 +76,11 @@ export function DashboardView({ session }: { session: StaffSession }): JSX.Eleme
             {data.coloursByRegion.map((r) => (
               <tr class={region === r.region ? 'selected' : ''} onClick={() => setRegion(region === r.region ? '' : r.region)}>
                 <td>
-                  {r.regionName} <code>{r.region}</code>
+                  {/* A button, so a keyboard picks a district as a click does. */}
+                  <button type="button" class="link" aria-pressed={region === r.region} onClick={(e) => (e.stopPropagation(), setRegion(region === r.region ? '' : r.region))}>
+                    {r.regionName}
+                  </button>{' '}
+                  <code>{r.region}</code>
                 </td>
                 {COLOURS.map((c) => (
                   <td class="num">{r.counts[c]}</td>

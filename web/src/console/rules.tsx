@@ -8,6 +8,7 @@ import { useLang, useT } from '../shared/i18n.js';
 import type { StaffSession } from '../shared/staff-session.js';
 import { Card, ErrorNotice, useAction } from '../shared/ui.js';
 import { diffRules, type RuleLike } from './rule-diff.js';
+import { JsonDraftError, parseJsonDraft } from './json-draft.js';
 
 interface RuleSet {
   region: string;
@@ -68,7 +69,14 @@ export function RulesView({ session }: { session: StaffSession }): JSX.Element {
       },
     );
   useEffect(() => void load(region), []);
-  const parseDraft = () => JSON.parse(draft) as unknown;
+  const parseDraft = () => {
+    try {
+      return parseJsonDraft(draft);
+    } catch (error) {
+      if (error instanceof JsonDraftError) throw new Error(t('rules.jsonError', { line: error.line, column: error.column, reason: error.reason }));
+      throw error;
+    }
+  };
   const runPreview = useAction(async () => {
     setPublished(null);
     setPreview(await api<Preview>('POST', '/api/v1/rules/preview', { token: session.token, body: parseDraft() }));
@@ -113,7 +121,7 @@ export function RulesView({ session }: { session: StaffSession }): JSX.Element {
         <Card title={t('rules.diff')}>
           <div class="row">
             {[0, 1].map((side) => (
-              <select value={pair[side]} onChange={(e) => setPair(side === 0 ? [Number(e.currentTarget.value), pair[1]] : [pair[0], Number(e.currentTarget.value)])}>
+              <select aria-label={t(side === 0 ? 'rules.diffFrom' : 'rules.diffTo')} value={pair[side]} onChange={(e) => setPair(side === 0 ? [Number(e.currentTarget.value), pair[1]] : [pair[0], Number(e.currentTarget.value)])}>
                 {history.map((h) => (
                   <option value={h.version}>{t('rules.version', { version: h.version, date: formatDateTime(h.publishedAt, lang) })}</option>
                 ))}
@@ -126,7 +134,7 @@ export function RulesView({ session }: { session: StaffSession }): JSX.Element {
       {session.role === 'authority' && (
         <Card title={t('rules.edit')}>
           <p class="muted">{t('rules.editIntro')}</p>
-          <textarea class="code-editor" rows={16} spellcheck={false} value={draft} onInput={(e) => (setDraft(e.currentTarget.value), setPreview(null))} />
+          <textarea class="code-editor" aria-label={t('rules.edit')} rows={16} spellcheck={false} value={draft} onInput={(e) => (setDraft(e.currentTarget.value), setPreview(null))} />
           <div class="row">
             <button type="button" class="secondary" onClick={() => void runPreview.run()} disabled={runPreview.busy}>
               {t('rules.preview')}

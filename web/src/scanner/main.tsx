@@ -91,17 +91,39 @@ function ResultOverlay({ result, onClose }: { result: Result; onClose: () => voi
   const t = useT();
   const lang = useLang();
   const colour = result.colour ?? 'rejected';
+  const close = useRef<HTMLButtonElement>(null);
+  // The verdict takes the focus, so Enter, Space or Escape close it as a tap does.
+  useEffect(() => {
+    close.current?.focus();
+    const onKey = (e: KeyboardEvent) => e.key === 'Escape' && onClose();
+    addEventListener('keydown', onKey);
+    return () => removeEventListener('keydown', onKey);
+  }, []);
   return (
-    <div class={`result result-${result.admitted ? colour : result.colour ? colour : 'rejected'}`} role="alertdialog" aria-live="assertive" data-testid="scan-result" data-colour={result.colour ?? ''} data-admitted={String(result.admitted)} onClick={onClose}>
+    <div
+      class={`result result-${result.admitted ? colour : result.colour ? colour : 'rejected'}`}
+      role="alertdialog"
+      aria-modal="true"
+      aria-labelledby="verdict"
+      aria-live="assertive"
+      data-testid="scan-result"
+      data-colour={result.colour ?? ''}
+      data-admitted={String(result.admitted)}
+      onClick={onClose}
+    >
       <div class="result-body">
         {result.colour ? <ColourIcon colour={result.colour} size={120} /> : <div class="result-refused-icon">✕</div>}
-        <div class="result-verdict">{result.admitted ? t('scanner.admit') : t('scanner.refuse')}</div>
+        <div class="result-verdict" id="verdict">
+          {result.admitted ? t('scanner.admit') : t('scanner.refuse')}
+        </div>
         {result.colour && <div class="result-colour">{t(`colour.${result.colour}` as 'colour.green')}</div>}
         {result.maskedName && <div class="result-name">{result.maskedName}</div>}
         {result.validUntil && <div class="result-valid">{t('scanner.validUntil', { time: formatDateTime(result.validUntil, lang) })}</div>}
         {!result.colour && <div class="result-reason">{t(`reason.${result.reason}` as 'reason.expired')}</div>}
         {result.colour && !result.admitted && <div class="result-reason">{t('reason.colour-not-admitted')}</div>}
-        <div class="result-hint">{t('scanner.tapToContinue')}</div>
+        <button type="button" ref={close} class="result-hint" onClick={onClose}>
+          {t('scanner.tapToContinue')}
+        </button>
       </div>
     </div>
   );

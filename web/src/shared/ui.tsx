@@ -1,9 +1,33 @@
 import type { ComponentChildren, JSX } from 'preact';
-import { useState } from 'preact/hooks';
+import { useEffect, useState } from 'preact/hooks';
 import { ApiError, NetworkError } from './api.js';
 import { hasMessage, LangSwitch, useLang, useT, type MessageKey } from './i18n.js';
 
+/**
+ * A new screen (the address after # changed) moves the focus to its heading, so a screen reader
+ * says where it is, and names itself in the page title, so the tab and history do too.
+ */
+function useScreenHeading(app: string): void {
+  const [hash, setHash] = useState(location.hash);
+  useEffect(() => {
+    const onHash = () => setHash(location.hash);
+    addEventListener('hashchange', onHash);
+    return () => removeEventListener('hashchange', onHash);
+  }, []);
+  useEffect(() => {
+    const timer = setTimeout(() => {
+      const heading = document.querySelector<HTMLElement>('main h2');
+      document.title = heading?.textContent ? `${heading.textContent} · ${app}` : app;
+      if (!heading || !hash) return;
+      heading.tabIndex = -1;
+      heading.focus({ preventScroll: true });
+    });
+    return () => clearTimeout(timer);
+  }, [hash, app]);
+}
+
 export function Shell({ title, children, actions }: { title: string; children: ComponentChildren; actions?: ComponentChildren }): JSX.Element {
+  useScreenHeading(title);
   return (
     <div class="shell">
       <header class="topbar">

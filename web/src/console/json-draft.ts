@@ -1,0 +1,30 @@
+/** A rule set typed as JSON that does not parse: where, as an editor counts it. */
+export class JsonDraftError extends Error {
+  constructor(
+    readonly line: number,
+    readonly column: number,
+    readonly reason: string,
+  ) {
+    super(`line ${line}, column ${column}: ${reason}`);
+  }
+}
+
+/** Line and column (from 1) of a character offset in `text`. */
+export function lineAndColumn(text: string, offset: number): { line: number; column: number } {
+  const before = text.slice(0, Math.max(0, Math.min(offset, text.length)));
+  const lines = before.split('\n');
+  return { line: lines.length, column: lines.at(-1)!.length + 1 };
+}
+
+/** JSON.parse, with a failure placed by line and column instead of V8's character position. */
+export function parseJsonDraft(text: string): unknown {
+  try {
+    return JSON.parse(text) as unknown;
+  } catch (error) {
+    const message = error instanceof Error ? error.message : String(error);
+    const position = /at position (\d+)/.exec(message);
+    const offset = position ? Number(position[1]) : /Unexpected end of JSON input/.test(message) ? text.length : 0;
+    const { line, column } = lineAndColumn(text, offset);
+    throw new JsonDraftError(line, column, message.replace(/ in JSON at position \d+.*$/, '').replace(/^JSON\.parse: /, ''));
+  }
+}
