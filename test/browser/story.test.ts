@@ -86,8 +86,13 @@ describe('the whole story in a real browser', () => {
     // Registered, the new resident is led straight to the declaration their colour waits for.
     await resident.waitForSelector('[data-testid=welcome-declare]');
     await resident.click('button:has-text("添加地点")');
+    // The place search is a combobox: the arrow keys reach the option, Enter picks it.
     await resident.fill('.stay .region-picker input', '武昌');
-    await resident.click('.region-options button:has-text("420106")');
+    await resident.locator('.region-options button:has-text("420106")').waitFor();
+    await resident.press('.stay .region-picker input', 'ArrowDown');
+    assert.match((await resident.getAttribute('.stay .region-picker input', 'aria-activedescendant')) ?? '', /-0$/);
+    await resident.press('.stay .region-picker input', 'Enter');
+    await resident.locator('.stay .region-chosen:has-text("420106")').waitFor();
     await resident.fill('input[name=stay-0-arrival]', beijingInput(6, 8));
     await resident.fill('input[name=stay-0-departure]', beijingInput(3, 18));
     await shot(resident, 'resident-declare.zh-CN');

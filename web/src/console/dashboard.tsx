@@ -6,6 +6,7 @@ import type { Dashboard } from '../../../src/http/api-types.js';
 import { api } from '../shared/api.js';
 import { ColourIcon } from '../shared/colour.js';
 import { formatDateTime } from '../shared/format.js';
+import { PlaceName } from '../shared/region-picker.js';
 import { useLang, useT } from '../shared/i18n.js';
 import type { StaffSession } from '../shared/staff-session.js';
 import { Card, ErrorNotice } from '../shared/ui.js';
@@ -17,16 +18,47 @@ const HUES: Record<string, string> = { green: '#1b8a3c', yellow: '#d9a400', red:
 const DASH: Record<string, number[]> = { green: [], yellow: [8, 4], red: [2, 3], gray: [12, 4, 2, 4] };
 const POINT: Record<string, 'circle' | 'triangle' | 'rectRot' | 'rect'> = { green: 'circle', yellow: 'triangle', red: 'rectRot', gray: 'rect' };
 
+/** A chart, and the same figures as a table for screen readers and for reading exact numbers. */
 function ChartCanvas({ config, label }: { config: ChartConfiguration; label: string }): JSX.Element {
+  const t = useT();
   const canvas = useRef<HTMLCanvasElement>(null);
   useEffect(() => {
     const chart = new Chart(canvas.current!, config);
     return () => chart.destroy();
   }, [JSON.stringify(config.data)]);
+  const labels = (config.data.labels ?? []) as string[];
   return (
-    <div class="chart">
-      <canvas ref={canvas} role="img" aria-label={label} />
-    </div>
+    <>
+      <div class="chart">
+        <canvas ref={canvas} role="img" aria-label={label} />
+      </div>
+      <details class="chart-table">
+        <summary>{t('dashboard.asTable')}</summary>
+        <div class="table-scroll" role="region" aria-label={label} tabIndex={0}>
+          <table class="table">
+            <caption class="sr-only">{label}</caption>
+            <thead>
+              <tr>
+                <th />
+                {config.data.datasets.map((d) => (
+                  <th class="num">{d.label}</th>
+                ))}
+              </tr>
+            </thead>
+            <tbody>
+              {labels.map((row, i) => (
+                <tr>
+                  <th scope="row">{row}</th>
+                  {config.data.datasets.map((d) => (
+                    <td class="num">{String(d.data[i] ?? '')}</td>
+                  ))}
+                </tr>
+              ))}
+            </tbody>
+          </table>
+        </div>
+      </details>
+    </>
   );
 }
 
@@ -78,7 +110,7 @@ export function DashboardView({ session }: { session: StaffSession }): JSX.Eleme
                 <td>
                   {/* A button, so a keyboard picks a district as a click does. */}
                   <button type="button" class="link" aria-pressed={region === r.region} onClick={(e) => (e.stopPropagation(), setRegion(region === r.region ? '' : r.region))}>
-                    {r.regionName}
+                    <PlaceName code={r.region} name={r.regionName} />
                   </button>{' '}
                   <code>{r.region}</code>
                 </td>

@@ -4,7 +4,7 @@ import type { RiskArea, RiskAreaPreview } from '../../../src/http/api-types.js';
 import { api } from '../shared/api.js';
 import { formatDateTime, isoToLocalInput, localInputToIso } from '../shared/format.js';
 import { useLang, useT } from '../shared/i18n.js';
-import { RegionPicker } from '../shared/region-picker.js';
+import { PlaceName, RegionPicker } from '../shared/region-picker.js';
 import type { StaffSession } from '../shared/staff-session.js';
 import { ColourTransitions } from '../shared/colour.js';
 import { Card, ErrorNotice, Field, fieldError, useAction } from '../shared/ui.js';
@@ -126,7 +126,7 @@ export function RiskAreasView({ session }: { session: StaffSession }): JSX.Eleme
           <tbody>
             {areas.map((a) => (
               <tr>
-                <td>{a.regionName ?? a.country ?? a.region}</td>
+                <td>{a.region ? <PlaceName code={a.region} name={a.regionName} /> : a.country}</td>
                 <td>
                   <span class={`level level-${a.level}`}>{t(`risk.${a.level}` as 'risk.high')}</span>
                 </td>

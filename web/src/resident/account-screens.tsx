@@ -5,6 +5,7 @@ import { ColourBadge } from '../shared/colour.js';
 import { formatDateTime } from '../shared/format.js';
 import { useLang, useT } from '../shared/i18n.js';
 import { Card, ErrorNotice, Field, fieldError, useAction } from '../shared/ui.js';
+import { PlaceName } from '../shared/region-picker.js';
 import type { Session } from './session.js';
 import { emptyIdentity, IdentityFields, identityBody } from './sign-in-screens.js';
 import { RELATIONSHIPS } from '../shared/choices.js';
@@ -101,7 +102,9 @@ export function MyDataScreen({ session, onDeleted }: { session: Session; onDelet
           <dt>{t('field.phone')}</dt>
           <dd>{me.maskedPhone ?? '—'}</dd>
           <dt>{t('field.addressRegion')}</dt>
-          <dd>{me.regionName}</dd>
+          <dd>
+            <PlaceName code={me.region} name={me.regionName} />
+          </dd>
         </dl>
       )}
       <p class="muted">{t('data.exportIntro')}</p>

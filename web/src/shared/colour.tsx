@@ -20,7 +20,7 @@ export function ColourIcon({ colour, size = 48 }: { colour: string; size?: numbe
     case 'yellow':
       return (
         <svg {...common}>
-          <path d="M24 3L46 43H2z" fill="var(--yellow)" />
+          <path d="M24 3L46 43H2z" fill="var(--yellow-icon)" />
           <path d="M24 17v12" stroke="#222" stroke-width="5" stroke-linecap="round" />
           <circle cx="24" cy="36" r="3" fill="#222" />
         </svg>

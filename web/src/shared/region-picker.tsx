@@ -1,5 +1,5 @@
 import type { JSX } from 'preact';
-import { useEffect, useState } from 'preact/hooks';
+import { useEffect, useId, useState } from 'preact/hooks';
 import { api } from './api.js';
 import { useLang, useT } from './i18n.js';
 
@@ -20,6 +20,24 @@ export function RegionPicker({ value, onChange, id }: { value: string; onChange:
   const [query, setQuery] = useState('');
   const [options, setOptions] = useState<Region[]>([]);
   const [chosen, setChosen] = useState<Region | null>(null);
+  // The option the arrow keys are on, announced through aria-activedescendant (the ARIA combobox pattern).
+  const [active, setActive] = useState(-1);
+  const listId = useId();
+  const pick = (o: Region) => {
+    setChosen(o);
+    onChange(o.code);
+    setQuery('');
+    setOptions([]);
+    setActive(-1);
+  };
+  const onKeyDown = (e: KeyboardEvent) => {
+    if (e.key === 'ArrowDown' && options.length > 0) setActive((active + 1) % options.length);
+    else if (e.key === 'ArrowUp' && options.length > 0) setActive(active <= 0 ? options.length - 1 : active - 1);
+    else if (e.key === 'Enter' && active >= 0 && options[active]) pick(options[active]!);
+    else if (e.key === 'Escape') (setOptions([]), setActive(-1));
+    else return;
+    e.preventDefault();
+  };
 
   useEffect(() => {
     if (!/^\d{6}$/.test(value) || chosen?.code === value) return;
@@ -28,6 +46,7 @@ export function RegionPicker({ value, onChange, id }: { value: string; onChange:
 
   useEffect(() => {
     const q = query.trim();
+    setActive(-1);
     if (q === '') return setOptions([]);
     const controller = new AbortController();
     const timer = setTimeout(() => {
@@ -50,20 +69,62 @@ export function RegionPicker({ value, onChange, id }: { value: string; onChange:
         </div>
       ) : (
         <>
-          <input id={id} type="search" value={query} placeholder={t('region.placeholder')} onInput={(e) => setQuery(e.currentTarget.value)} autocomplete="off" />
-          {options.length > 0 && (
-            <ul class="region-options" role="listbox">
-              {options.map((o) => (
-                <li key={o.code}>
-                  <button type="button" role="option" onClick={() => (setChosen(o), onChange(o.code), setQuery(''), setOptions([]))}>
-                    {label(o)} <code>{o.code}</code>
-                  </button>
-                </li>
-              ))}
-            </ul>
-          )}
+          <input
+            id={id}
+            type="text"
+            role="combobox"
+            aria-expanded={options.length > 0}
+            aria-controls={listId}
+            aria-autocomplete="list"
+            aria-activedescendant={active >= 0 ? `${listId}-${active}` : undefined}
+            value={query}
+            placeholder={t('region.placeholder')}
+            onInput={(e) => setQuery(e.currentTarget.value)}
+            onKeyDown={onKeyDown}
+            autocomplete="off"
+          />
+          <ul class="region-options" role="listbox" id={listId} hidden={options.length === 0}>
+            {options.map((o, i) => (
+              <li key={o.code} role="presentation">
+                <button type="button" role="option" id={`${listId}-${i}`} aria-selected={i === active} class={i === active ? 'active' : ''} tabIndex={-1} onClick={() => pick(o)}>
+                  {label(o)} <code>{o.code}</code>
+                </button>
+              </li>
+            ))}
+          </ul>
         </>
       )}
     </div>
   );
+}
+
+/** English names already fetched, by code: a page lists the same districts many times. */
+const englishNames = new Map<string, Promise<string | null>>();
+
+function englishNameOf(code: string): Promise<string | null> {
+  let name = englishNames.get(code);
+  if (!name) {
+    name = api<Region>('GET', `/api/v1/regions/${code}`).then(
+      (r) => r.englishName,
+      () => null,
+    );
+    englishNames.set(code, name);
+  }
+  return name;
+}
+
+/** A division's name in the app's language: the Chinese name, or in English its English name once known. */
+export function PlaceName({ code, name }: { code: string | null | undefined; name: string | null | undefined }): JSX.Element {
+  const lang = useLang();
+  const [english, setEnglish] = useState<string | null>(null);
+  useEffect(() => {
+    setEnglish(null);
+    if (lang !== 'en' || !code || !/^\d{6}$/.test(code)) return;
+    let live = true;
+    void englishNameOf(code).then((n) => live && setEnglish(n));
+    return () => {
+      live = false;
+    };
+  }, [code, lang]);
+  return <span lang={english ? 'en' : 'zh-CN'}>{english ?? name ?? code ?? ''}</span>;
 }
