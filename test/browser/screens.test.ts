@@ -151,6 +151,8 @@ describe('every screen, at phone size, in both languages', () => {
       await page.click('.code-card button.primary');
       await page.waitForSelector('article.rule');
       await page.waitForSelector('.history li');
+      // The places in the evidence are named in the language of the app.
+      if (lang === 'en') await page.waitForFunction("document.querySelector('.evidence')?.textContent?.includes('Wuchang District')");
       await shoot(page, 'resident-why', lang);
       // The public rules read as a page, not as JSON; rule ids stay behind the details.
       await page.click('a[href="#/rules"]');

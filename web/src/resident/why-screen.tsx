@@ -9,15 +9,16 @@ import { Card } from '../shared/ui.js';
 import type { Session } from './session.js';
 import type { DecisionHistory } from '../../../src/http/api-types.js';
 import type { CodeView, FiredRule } from './types.js';
+import { useEnglishPlaceNames } from '../shared/region-picker.js';
 
 type HistoryEntry = DecisionHistory[number];
 
 /** One piece of evidence in words: which fact, where, from which source, when. */
-function evidenceText(e: FiredRule['evidence'][number], t: Translate, lang: Lang): string {
+function evidenceText(e: FiredRule['evidence'][number], t: Translate, lang: Lang, english: Map<string, string>): string {
   const d = e.detail as { regionName?: string | null; region?: string | null; country?: string | null; hours?: number; riskLevel?: string; kind?: string; status?: string; result?: string; date?: string; value?: unknown };
   switch (e.fact) {
     case 'stay':
-      return t('fact.stay', { place: d.regionName ?? d.country ?? d.region ?? '', hours: Math.round(d.hours ?? 0), level: d.riskLevel ? t(`risk.${d.riskLevel}` as 'risk.high') : '' });
+      return t('fact.stay', { place: (d.region ? english.get(d.region) : undefined) ?? d.regionName ?? d.country ?? d.region ?? '', hours: Math.round(d.hours ?? 0), level: d.riskLevel ? t(`risk.${d.riskLevel}` as 'risk.high') : '' });
     case 'contact':
       return t('fact.contact', { kind: d.kind ?? '' });
     case 'case':
@@ -36,11 +37,12 @@ function evidenceText(e: FiredRule['evidence'][number], t: Translate, lang: Lang
 function Evidence({ rule }: { rule: FiredRule }): JSX.Element {
   const t = useT();
   const lang = useLang();
+  const english = useEnglishPlaceNames(rule.evidence.map((e) => (e.detail as { region?: string | null }).region));
   return (
     <ul class="evidence">
       {rule.evidence.map((e) => (
         <li>
-          {evidenceText(e, t, lang)}
+          {evidenceText(e, t, lang, english)}
           {e.source && e.source !== 'check-in' && <span class="muted"> · {t('why.source', { source: sourceText(e.source, t) })}</span>}
           {e.at && <span class="muted"> · {formatDateTime(e.at, lang)}</span>}
         </li>

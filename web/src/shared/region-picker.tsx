@@ -101,7 +101,7 @@ export function RegionPicker({ value, onChange, id }: { value: string; onChange:
 /** English names already fetched, by code: a page lists the same districts many times. */
 const englishNames = new Map<string, Promise<string | null>>();
 
-function englishNameOf(code: string): Promise<string | null> {
+export function englishNameOf(code: string): Promise<string | null> {
   let name = englishNames.get(code);
   if (!name) {
     name = api<Region>('GET', `/api/v1/regions/${code}`).then(
@@ -111,6 +111,24 @@ function englishNameOf(code: string): Promise<string | null> {
     englishNames.set(code, name);
   }
   return name;
+}
+
+/** English names of `codes` as they arrive, in the English UI (an empty map in Chinese). */
+export function useEnglishPlaceNames(codes: (string | null | undefined)[]): Map<string, string> {
+  const lang = useLang();
+  const [names, setNames] = useState(new Map<string, string>());
+  const wanted = [...new Set(codes.filter((c): c is string => !!c && /^\d{6}$/.test(c)))].sort();
+  useEffect(() => {
+    if (lang !== 'en' || wanted.length === 0) return setNames(new Map());
+    let live = true;
+    void Promise.all(wanted.map(async (c) => [c, await englishNameOf(c)] as const)).then((pairs) => {
+      if (live) setNames(new Map(pairs.filter((p): p is readonly [string, string] => p[1] !== null)));
+    });
+    return () => {
+      live = false;
+    };
+  }, [lang, wanted.join(',')]);
+  return names;
 }
 
 /** A division's name in the app's language: the Chinese name, or in English its English name once known. */
