@@ -232,9 +232,18 @@ describe('every screen, at phone size, in both languages', () => {
       await shoot(page, 'console-imports', lang);
       await page.goto(`${server.url}/console/#/rules`);
       await page.waitForSelector('[data-testid=rule-diff]');
-      await page.click('button.secondary:below(textarea)');
+      // A new rule made in the form over the fact vocabulary, previewed, and seen in the JSON view.
+      await page.waitForSelector('[data-testid=rule-form]');
+      await page.click('[data-testid=add-rule]');
+      const added = page.locator('details.rule-form[open]');
+      for (const [field, text] of [['description-zh-CN', '申报发热。'], ['description-en', 'You declared a fever.'], ['howToClear-zh-CN', '连续 2 天打卡无异常。'], ['howToClear-en', 'Two clean check-ins.']] as const) {
+        await added.locator(`input[name=${field}]`).fill(text);
+      }
+      await page.click('[data-testid=run-preview]');
       await page.waitForSelector('[data-testid=rule-preview]');
       await shoot(page, 'console-rules', lang);
+      await page.click('.segmented button:nth-child(2)');
+      assert.match(await page.locator('textarea.code-editor').inputValue(), /"id": "new-rule-\d+"[\s\S]*"declaration.fever"/);
       await page.goto(`${server.url}/console/#/appeals`);
       await page.waitForSelector('[data-appeal]');
       await shoot(page, 'console-appeals', lang);

@@ -9,6 +9,8 @@ import type { StaffSession } from '../shared/staff-session.js';
 import { Card, ErrorNotice, useAction } from '../shared/ui.js';
 import { diffRules, type RuleLike } from './rule-diff.js';
 import { JsonDraftError, parseJsonDraft } from './json-draft.js';
+import { RuleFormView } from './rule-form-view.js';
+import type { Rule } from '../../../src/domain/rules/rule-set.js';
 
 interface RuleSet {
   region: string;
@@ -51,6 +53,8 @@ export function RulesView({ session }: { session: StaffSession }): JSX.Element {
   const [history, setHistory] = useState<RuleSet[]>([]);
   const [pair, setPair] = useState<[number, number] | null>(null);
   const [draft, setDraft] = useState('');
+  // The draft's JSON is the one source; the form shows and edits it while it parses.
+  const [view, setView] = useState<'form' | 'json'>('form');
   const [preview, setPreview] = useState<Preview | null>(null);
   const [published, setPublished] = useState<RuleSet | null>(null);
   const [error, setError] = useState<unknown>(null);
@@ -77,6 +81,16 @@ export function RulesView({ session }: { session: StaffSession }): JSX.Element {
       throw error;
     }
   };
+  // The draft as the form shows it, or why it cannot (it does not parse, or is not a rule set).
+  let formDraft: { region: string; rules: Rule[] } | null = null;
+  let draftProblem: unknown = null;
+  try {
+    const parsed = parseDraft() as { region?: unknown; rules?: unknown };
+    const rulesShaped = Array.isArray(parsed?.rules) && parsed.rules.every((r: Partial<Rule> | null) => !!r && typeof r === 'object' && !!r.outcome && !!r.description && !!r.howToClear);
+    if (typeof parsed?.region === 'string' && rulesShaped) formDraft = parsed as { region: string; rules: Rule[] };
+  } catch (error) {
+    draftProblem = error;
+  }
   const runPreview = useAction(async () => {
     setPublished(null);
     setPreview(await api<Preview>('POST', '/api/v1/rules/preview', { token: session.token, body: parseDraft() }));
@@ -134,9 +148,24 @@ export function RulesView({ session }: { session: StaffSession }): JSX.Element {
       {session.role === 'authority' && (
         <Card title={t('rules.edit')}>
           <p class="muted">{t('rules.editIntro')}</p>
-          <textarea class="code-editor" aria-label={t('rules.edit')} rows={16} spellcheck={false} value={draft} onInput={(e) => (setDraft(e.currentTarget.value), setPreview(null))} />
+          <div class="segmented" role="group" aria-label={t('rules.edit')}>
+            <button type="button" class={view === 'form' ? 'active' : ''} aria-pressed={view === 'form'} onClick={() => setView('form')}>
+              {t('rules.formView')}
+            </button>
+            <button type="button" class={view === 'json' ? 'active' : ''} aria-pressed={view === 'json'} onClick={() => setView('json')}>
+              {t('rules.jsonView')}
+            </button>
+          </div>
+          {view === 'form' && formDraft ? (
+            <RuleFormView draft={formDraft} onDraft={(d) => (setDraft(JSON.stringify(d, null, 2)), setPreview(null))} />
+          ) : (
+            <>
+              {view === 'form' && <ErrorNotice error={draftProblem} />}
+              <textarea class="code-editor" aria-label={t('rules.edit')} rows={16} spellcheck={false} value={draft} onInput={(e) => (setDraft(e.currentTarget.value), setPreview(null))} />
+            </>
+          )}
           <div class="row">
-            <button type="button" class="secondary" onClick={() => void runPreview.run()} disabled={runPreview.busy}>
+            <button type="button" class="secondary" data-testid="run-preview" onClick={() => void runPreview.run()} disabled={runPreview.busy}>
               {t('rules.preview')}
             </button>
             <button type="button" class="primary" onClick={() => void publish.run()} disabled={!preview || publish.busy}>
