@@ -3,23 +3,15 @@ import { mkdirSync, mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { after, before, describe, it } from 'node:test';
-import { spawnSync } from 'node:child_process';
-import { writeFileSync } from 'node:fs';
-import type { Browser, Page } from 'playwright-core';
+import type { Browser } from 'playwright-core';
 import { GRANDMA_ZHANG, withCheck, ZHANG_WEI } from '../support/people.js';
 import { writeQrVideo } from '../support/fake-camera.js';
+import { decodeShownQr } from '../support/qr-image.js';
 import { launchChromium, startWebServer, type WebServer } from '../support/web-server.js';
 
 const SCREENS = join(process.cwd(), 'test-results', 'screens');
 const PHONE = { viewport: { width: 390, height: 844 }, deviceScaleFactor: 1, timezoneId: 'Asia/Shanghai', locale: 'zh-CN' };
 
-/** The QR the resident app drew, as a screenshot of its canvas read by zbarimg: what a gate's camera sees. */
-async function decodeShownQr(page: Page, file: string): Promise<string> {
-  writeFileSync(file, await page.locator('canvas[data-token]').screenshot());
-  const result = spawnSync('zbarimg', ['--quiet', '--raw', '-Sdisable', '-Sqrcode.enable', file], { encoding: 'utf8' });
-  assert.equal(result.status, 0, result.stderr);
-  return result.stdout.trim();
-}
 
 describe('at the gate, in a real browser: pairing, a dependent, every colour', () => {
   let server: WebServer;

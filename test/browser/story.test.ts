@@ -1,12 +1,12 @@
 import assert from 'node:assert/strict';
-import { spawnSync } from 'node:child_process';
-import { mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { mkdirSync, mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { after, before, describe, it } from 'node:test';
 import type { Browser, BrowserContext, Page } from 'playwright-core';
 import { DAY_MS, HOUR_MS } from '../../src/domain/clock.js';
 import { writeQrVideo } from '../support/fake-camera.js';
+import { decodeShownQr } from '../support/qr-image.js';
 import { LIU_FANG } from '../support/people.js';
 import { launchChromium, startWebServer, type WebServer } from '../support/web-server.js';
 
@@ -20,14 +20,6 @@ function beijingInput(daysAgo: number, hour: number): string {
   return `${day}T${String(hour).padStart(2, '0')}:00`;
 }
 
-/** The QR the resident app drew, as a screenshot of its canvas read by zbarimg: what a gate's camera sees. */
-async function decodeShownQr(page: Page, dir: string, name: string): Promise<string> {
-  const file = join(dir, `${name}.png`);
-  writeFileSync(file, await page.locator('canvas[data-token]').screenshot());
-  const result = spawnSync('zbarimg', ['--quiet', '--raw', '-Sdisable', '-Sqrcode.enable', file], { encoding: 'utf8' });
-  assert.equal(result.status, 0, `${name}: ${result.stderr}`);
-  return result.stdout.trim();
-}
 
 async function inLanguage(context: BrowserContext, lang: 'zh-CN' | 'en'): Promise<void> {
   await context.addInitScript({ content: `localStorage.setItem('healthcode.lang', ${JSON.stringify(lang)});` });
@@ -105,7 +97,7 @@ describe('the whole story in a real browser', () => {
     assert.match((await resident.locator('[data-testid=countdown]').textContent()) ?? '', /\d:\d\d 后刷新/);
     await shot(resident, 'resident-code-green.zh-CN');
     // Drawn in green ink, the QR still reads back to the token.
-    assert.equal(await decodeShownQr(resident, work, 'green-qr'), await resident.locator('canvas[data-token]').getAttribute('data-token'));
+    assert.equal(await decodeShownQr(resident, join(work, 'green-qr.png')), await resident.locator('canvas[data-token]').getAttribute('data-token'));
 
     // The authority lists Wuhan as high-risk in the console.
     const staff = await server.services.staff.create('杭州市疾控中心 王主任', 'authority');
@@ -136,7 +128,7 @@ describe('the whole story in a real browser', () => {
     await shot(resident, 'resident-code-red.zh-CN');
     const token = await resident.locator('canvas[data-token]').getAttribute('data-token');
     assert.ok(token?.startsWith('JKM1:'));
-    assert.equal(await decodeShownQr(resident, work, 'red-qr'), token);
+    assert.equal(await decodeShownQr(resident, join(work, 'red-qr.png')), token);
     await resident.click('button:has-text("为什么是这个颜色")');
     const why = resident.locator('article.rule[data-rule=red-high-risk-area]');
     await why.waitFor();
