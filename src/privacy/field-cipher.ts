@@ -1,4 +1,4 @@
-import { createCipheriv, createDecipheriv, createHmac, hkdfSync, randomBytes } from 'node:crypto';
+import { createCipheriv, createDecipheriv, createHmac, hkdfSync, randomBytes, timingSafeEqual } from 'node:crypto';
 
 /**
  * Encryption of personal fields at rest (AES-256-GCM) and keyed hashes to find them (blind indexes).
@@ -56,4 +56,11 @@ export class FieldCipher {
   secretDigest(kind: string, value: string): string {
     return this.blindIndex(`secret:${kind}`, value);
   }
+}
+
+/** Whether two secret digests are the same, in time that does not depend on where they differ. */
+export function sameDigest(a: string, b: string): boolean {
+  const x = Buffer.from(a);
+  const y = Buffer.from(b);
+  return x.length === y.length && timingSafeEqual(x, y);
 }

@@ -86,7 +86,7 @@ export class AuthorityService {
     const record = checkAuthorityRow('risk-areas', row, now);
     if (record.kind !== 'risk-area') throw new Error('a risk-area row checks as a risk area');
     const affected = await this.ctx.stores.facts.residentsWithStaysIn(record, Math.min(record.from, now - FACT_HORIZON_DAYS * DAY_MS));
-    const listed = (await this.ctx.stores.authorityRecords.riskAreasOf(record, record.level)).find((a) => a.valid_from <= (record.to ?? Infinity) && record.from <= (a.valid_to ?? Infinity));
+    const listed = await this.ctx.stores.authorityRecords.riskAreaMeeting(record);
     const areas = (await this.ctx.stores.facts.riskAreas(now)).filter((a) => !(listed && a.from === listed.valid_from && a.to === listed.valid_to && a.level === listed.level && a.region === listed.region_code && a.country === listed.country_code));
     areas.push({ region: record.region, country: record.country, level: record.level, from: record.from, to: record.to });
     return { residents: affected.length, ...(await this.decisions.previewWithAreas(affected, areas)) };
@@ -161,7 +161,7 @@ export class AuthorityService {
         await this.ctx.store.lock(trx, `risk area ${record.region ?? record.country} ${record.level}`);
         // The same place at the same level listed again over a period that meets one already listed
         // is that listing changed (its start moved, its end set), not a second one.
-        const same = (await records.riskAreasOf(record, record.level)).find((a) => a.valid_from <= (record.to ?? Infinity) && record.from <= (a.valid_to ?? Infinity));
+        const same = await records.riskAreaMeeting(record);
         if (same && same.valid_from === record.from && same.valid_to === record.to) return { id: same.id, inserted: false, affected: [] };
         const id = same?.id ?? digest(['risk-area', record.region, record.country, record.level, record.from]);
         if (same) await records.setRiskAreaPeriod(id, record.from, record.to, now);

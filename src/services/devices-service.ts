@@ -1,6 +1,7 @@
-import { randomBytes, timingSafeEqual } from 'node:crypto';
+import { randomBytes } from 'node:crypto';
 import { DAY_MS, MINUTE_MS } from '../domain/clock.js';
 import { InvalidInputError } from '../domain/field-errors.js';
+import { sameDigest } from '../privacy/field-cipher.js';
 import type { ServiceContext } from './context.js';
 import { NotFoundError, UnauthenticatedError } from './service-errors.js';
 import type { Session, SignInService } from './sign-in-service.js';
@@ -76,10 +77,10 @@ export class DevicesService {
     const device = await this.store.find(id);
     if (!device || device.revoked_at !== null || now >= this.expiry(device)) throw refused;
     const given = this.digest(id, secret);
-    if (!same(given, device.refresh_digest)) {
+    if (!sameDigest(given, device.refresh_digest)) {
       // A credential already replaced, shown again: a copy is in someone else's hands, unless the
       // app itself raced two refreshes a moment ago.
-      if (device.previous_digest !== null && same(given, device.previous_digest) && now - device.rotated_at > DEVICE_LIMITS.raceMs) await this.store.revoke(id, now);
+      if (device.previous_digest !== null && sameDigest(given, device.previous_digest) && now - device.rotated_at > DEVICE_LIMITS.raceMs) await this.store.revoke(id, now);
       throw refused;
     }
     const nextSecret = randomBytes(32).toString('base64url');
@@ -118,10 +119,4 @@ export class DevicesService {
   private digest(id: string, secret: string): string {
     return this.ctx.cipher.secretDigest('device-refresh', `${id}:${secret}`);
   }
-}
-
-function same(a: string, b: string): boolean {
-  const x = Buffer.from(a);
-  const y = Buffer.from(b);
-  return x.length === y.length && timingSafeEqual(x, y);
 }

@@ -1,7 +1,8 @@
-import { randomInt, timingSafeEqual } from 'node:crypto';
+import { randomInt } from 'node:crypto';
 import { createSigner, createVerifier } from 'fast-jwt';
 import { InvalidInputError } from '../domain/field-errors.js';
 import { checkMobileNumber } from '../domain/phone.js';
+import { sameDigest } from '../privacy/field-cipher.js';
 import { DEFAULT_CACHE_ENTRIES, type ServiceContext } from './context.js';
 import { InvalidatedCache } from './invalidated-cache.js';
 import { SMS_TEXTS } from './sms-texts.js';
@@ -131,9 +132,7 @@ export class SignInService {
     }
     const used = await this.codes.claimAttempt(latest.id, SIGN_IN_LIMITS.attemptsPerCode, now);
     if (used === undefined) throw new TooManyRequestsError('too many wrong codes: request a new one', SIGN_IN_LIMITS.resendAfterSeconds);
-    const expected = Buffer.from(latest.code_digest);
-    const given = Buffer.from(this.digest(latest.id, code));
-    if (expected.length !== given.length || !timingSafeEqual(expected, given)) {
+    if (!sameDigest(latest.code_digest, this.digest(latest.id, code))) {
       const left = SIGN_IN_LIMITS.attemptsPerCode - used;
       throw new UnauthenticatedError(left > 0 ? `wrong code; ${left} attempts left` : 'wrong code; request a new one');
     }

@@ -5,11 +5,15 @@ import type { DeviceContact } from '../domain/device-contact.js';
 import { DEFAULT_ENTRY_POLICIES, type EntryPolicy } from '../domain/entry-policy.js';
 import { FieldErrorCollector } from '../domain/field-errors.js';
 import { isRegionCode } from '../domain/regions.js';
-import { VENUE_TYPES, type Venue, type VenueType } from '../domain/venue.js';
+import { PAIRING_PREFIX, VENUE_TYPES, type Venue, type VenueType } from '../domain/venue.js';
 import type { ServiceContext } from './context.js';
 import type { KeysService } from './keys-service.js';
 import { ForbiddenError, NotFoundError, UnauthenticatedError } from './service-errors.js';
 import type { StaffMember } from './staff-service.js';
+
+/** A checkpoint device's credential: its id and its secret, behind a prefix that says what it is. */
+const DEVICE_CREDENTIAL = /^hcd_([0-9a-f-]{36})\.([A-Za-z0-9_-]{43})$/;
+const deviceCredential = (id: string, secret: string) => `hcd_${id}.${secret}`;
 
 /** How long a pairing code shown in the venue app may be scanned. */
 export const PAIRING_MINUTES = 10;
@@ -75,9 +79,9 @@ export class VenuesService {
     await this.venue(venueId);
     if (by !== undefined) await this.requireOperator(by, venueId);
     const id = this.ctx.newId();
-    const secret = randomBytes(32).toString('base64url');
-    await this.ctx.stores.venues.insertDevice({ id, venueId, name, secretDigest: this.ctx.cipher.secretDigest('device', secret), now: this.ctx.clock.now().getTime() });
-    return { deviceId: id, token: `hcd_${id}.${secret}`, pairing: await this.putOutPairing(id) };
+    const { secret, digest } = this.newDeviceSecret();
+    await this.ctx.stores.venues.insertDevice({ id, venueId, name, secretDigest: digest, now: this.ctx.clock.now().getTime() });
+    return { deviceId: id, token: deviceCredential(id, secret), pairing: await this.putOutPairing(id) };
   }
 
   /** A new one-time pairing code for a device of a venue `by` operates (the last one stops working). */
@@ -90,19 +94,26 @@ export class VenuesService {
 
   /** Exchanges a scanned pairing code for the device's credential; a code works once, for 10 minutes. */
   async pair(text: string): Promise<{ deviceId: string; token: string }> {
-    const code = text.trim().replace(/^HCPAIR1:/, '');
+    const trimmed = text.trim();
+    const code = trimmed.startsWith(PAIRING_PREFIX) ? trimmed.slice(PAIRING_PREFIX.length) : trimmed;
     if (!/^[0-9A-F]{40}$/.test(code)) throw new UnauthenticatedError('this is not a pairing code: show a new one in the venue app');
-    const secret = randomBytes(32).toString('base64url');
-    const claimed = await this.ctx.stores.venues.claimPairing(this.ctx.cipher.secretDigest('pairing', code), this.ctx.cipher.secretDigest('device', secret), this.ctx.clock.now().getTime());
+    const { secret, digest } = this.newDeviceSecret();
+    const claimed = await this.ctx.stores.venues.claimPairing(this.ctx.cipher.secretDigest('pairing', code), digest, this.ctx.clock.now().getTime());
     if (!claimed) throw new UnauthenticatedError('this pairing code was used or has expired: show a new one in the venue app');
-    return { deviceId: claimed.deviceId, token: `hcd_${claimed.deviceId}.${secret}` };
+    return { deviceId: claimed.deviceId, token: deviceCredential(claimed.deviceId, secret) };
+  }
+
+  /** A new device secret, and the digest of it that is stored. */
+  private newDeviceSecret(): { secret: string; digest: string } {
+    const secret = randomBytes(32).toString('base64url');
+    return { secret, digest: this.ctx.cipher.secretDigest('device', secret) };
   }
 
   private async putOutPairing(deviceId: string): Promise<Pairing> {
     const code = randomBytes(20).toString('hex').toUpperCase();
     const expiresAt = this.ctx.clock.now().getTime() + PAIRING_MINUTES * 60_000;
     await this.ctx.stores.venues.setPairing(deviceId, this.ctx.cipher.secretDigest('pairing', code), expiresAt);
-    return { code: `HCPAIR1:${code}`, expiresAt: new Date(expiresAt).toISOString() };
+    return { code: `${PAIRING_PREFIX}${code}`, expiresAt: new Date(expiresAt).toISOString() };
   }
 
   /** The venues `staff` may manage: every venue for the authority, its own for a venue credential. */
@@ -119,7 +130,7 @@ export class VenuesService {
   }
 
   async authenticateDevice(token: string): Promise<Device> {
-    const match = /^hcd_([0-9a-f-]{36})\.([A-Za-z0-9_-]{43})$/.exec(token);
+    const match = DEVICE_CREDENTIAL.exec(token);
     if (!match) throw new UnauthenticatedError('the device credential is not valid');
     const row = await this.ctx.stores.venues.device(match[1]!);
     if (!row || row.revoked || row.secretDigest !== this.ctx.cipher.secretDigest('device', match[2]!)) throw new UnauthenticatedError('the device credential is not valid');

@@ -27,11 +27,16 @@ export class AuthorityRecordsStore {
     await this.db.insertInto('risk_areas').values(row).execute();
   }
 
-  /** Listed areas of one place (a region, or a country) at one level. */
-  async riskAreasOf(place: { region: string | null; country: string | null }, level: string): Promise<Selectable<RiskAreasTable>[]> {
-    let query = this.db.selectFrom('risk_areas').selectAll().where('level', '=', level);
-    query = place.region !== null ? query.where('region_code', '=', place.region) : query.where('country_code', '=', place.country);
-    return query.orderBy('valid_from').execute();
+  /**
+   * The listing of the same place (a region, or a country) at the same level whose period meets
+   * [from, to] (an open end meets everything after it): saving such an area again changes that listing.
+   */
+  async riskAreaMeeting(area: { region: string | null; country: string | null; level: string; from: number; to: number | null }): Promise<Selectable<RiskAreasTable> | undefined> {
+    let query = this.db.selectFrom('risk_areas').selectAll().where('level', '=', area.level);
+    query = area.region !== null ? query.where('region_code', '=', area.region) : query.where('country_code', '=', area.country);
+    if (area.to !== null) query = query.where('valid_from', '<=', area.to);
+    query = query.where((eb) => eb.or([eb('valid_to', 'is', null), eb('valid_to', '>=', area.from)]));
+    return query.orderBy('valid_from').limit(1).executeTakeFirst();
   }
 
   async setRiskAreaPeriod(id: string, validFrom: number, validTo: number | null, now: number): Promise<void> {

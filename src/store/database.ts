@@ -89,7 +89,7 @@ export async function openStore(config: DatabaseConfig, options: OpenOptions = {
       db,
       engine: 'sqlite',
       lock: (trx, name) => lockIn('sqlite', trx, name),
-      transaction: (work, announce) => (announce ? changes.commit(db, announce, work) : db.transaction().execute(work)),
+      transaction: transactionOn(db, changes),
       ping: () => ping(db, timeouts.pingMs),
       changes,
       close: () => db.destroy(),
@@ -148,7 +148,7 @@ export async function openStore(config: DatabaseConfig, options: OpenOptions = {
     db,
     engine: 'postgres',
     lock: (trx, name) => lockIn('postgres', trx, name),
-    transaction: (work, announce) => (announce ? changes.commit(db, announce, work) : db.transaction().execute(work)),
+    transaction: transactionOn(db, changes),
     ping: () => ping(db, timeouts.pingMs),
     changes,
     close: async () => {
@@ -156,6 +156,11 @@ export async function openStore(config: DatabaseConfig, options: OpenOptions = {
       await db.destroy();
     },
   };
+}
+
+/** `Store.transaction`, on either engine: announced through the change feed when there is a change to tell. */
+function transactionOn(db: Kysely<Database>, changes: ChangeFeed): Store['transaction'] {
+  return (work, announce) => (announce ? changes.commit(db, announce, work) : db.transaction().execute(work));
 }
 
 /** SQLite's count of commits by other connections to the file: unchanged, nobody else wrote. */

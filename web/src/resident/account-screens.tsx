@@ -4,7 +4,7 @@ import { api } from '../shared/api.js';
 import { ColourBadge } from '../shared/colour.js';
 import { formatDateTime } from '../shared/format.js';
 import { useLang, useT } from '../shared/i18n.js';
-import { Card, ErrorNotice, Field, fieldError, useAction } from '../shared/ui.js';
+import { Card, ConfirmedAction, ErrorNotice, Field, fieldError, useAction } from '../shared/ui.js';
 import { PlaceName } from '../shared/region-picker.js';
 import type { Session } from './session.js';
 import { emptyIdentity, IdentityFields, identityBody } from './sign-in-screens.js';
@@ -76,7 +76,6 @@ export function HouseholdScreen({ session, onShow }: { session: Session; onShow:
 export function MyDataScreen({ session, onDeleted }: { session: Session; onDeleted: () => void }): JSX.Element {
   const t = useT();
   const [me, setMe] = useState<ResidentSummary | null>(null);
-  const [confirming, setConfirming] = useState(false);
   useEffect(() => void api<ResidentSummary>('GET', `/api/v1/residents/${session.residentId}`, { token: session.token }).then(setMe, () => undefined), []);
   const exportData = useAction(async () => {
     const data = await api<unknown>('GET', `/api/v1/residents/${session.residentId}/export`, { token: session.token });
@@ -114,23 +113,7 @@ export function MyDataScreen({ session, onDeleted }: { session: Session; onDelet
       <ErrorNotice error={exportData.error} />
       <hr />
       <p class="muted">{t('data.deleteIntro')}</p>
-      {confirming ? (
-        <div class="confirm">
-          <p>
-            <strong>{t('data.deleteConfirm')}</strong>
-          </p>
-          <button type="button" class="danger" onClick={() => void remove.run()} disabled={remove.busy}>
-            {t('data.deleteYes')}
-          </button>
-          <button type="button" class="link" onClick={() => setConfirming(false)}>
-            {t('common.cancel')}
-          </button>
-        </div>
-      ) : (
-        <button type="button" class="danger-outline" onClick={() => setConfirming(true)}>
-          {t('data.delete')}
-        </button>
-      )}
+      <ConfirmedAction label={t('data.delete')} question={t('data.deleteConfirm')} yes={t('data.deleteYes')} onConfirm={() => void remove.run()} busy={remove.busy} />
       <ErrorNotice error={remove.error} />
     </Card>
   );

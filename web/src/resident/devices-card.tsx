@@ -3,7 +3,7 @@ import { useEffect, useState } from 'preact/hooks';
 import { api } from '../shared/api.js';
 import { formatDateTime } from '../shared/format.js';
 import { useLang, useT } from '../shared/i18n.js';
-import { Card, ErrorNotice, useAction } from '../shared/ui.js';
+import { Card, ConfirmedAction, ErrorNotice, useAction } from '../shared/ui.js';
 import type { Device } from '../../../src/http/api-types.js';
 import type { Session } from './session.js';
 
@@ -12,12 +12,10 @@ export function DevicesCard({ session, onThisDeviceSignedOut }: { session: Sessi
   const t = useT();
   const lang = useLang();
   const [devices, setDevices] = useState<Device[] | null>(null);
-  const [confirming, setConfirming] = useState<string | null>(null);
   const load = () => api<Device[]>('GET', '/api/v1/devices', { token: session.token }).then(setDevices, () => setDevices([]));
   useEffect(() => void load(), [session.token]);
   const signOut = useAction(async (device: Device) => {
     await api('DELETE', `/api/v1/devices/${device.id}`, { token: session.token });
-    setConfirming(null);
     if (device.current) onThisDeviceSignedOut();
     else await load();
   });
@@ -32,20 +30,7 @@ export function DevicesCard({ session, onThisDeviceSignedOut }: { session: Sessi
               <strong>{d.label}</strong> {d.current && <span class="chip">{t('devices.this')}</span>}
               <div class="small muted">{t('devices.lastUsed', { when: formatDateTime(d.lastUsedAt, lang), until: formatDateTime(d.expiresAt, lang) })}</div>
             </div>
-            {confirming === d.id ? (
-              <div class="confirm">
-                <button type="button" class="danger" onClick={() => void signOut.run(d)} disabled={signOut.busy}>
-                  {t('devices.signOutYes')}
-                </button>
-                <button type="button" class="link" onClick={() => setConfirming(null)}>
-                  {t('common.cancel')}
-                </button>
-              </div>
-            ) : (
-              <button type="button" class="danger-outline" onClick={() => setConfirming(d.id)}>
-                {t('devices.signOut')}
-              </button>
-            )}
+            <ConfirmedAction label={t('devices.signOut')} yes={t('devices.signOutYes')} onConfirm={() => void signOut.run(d)} busy={signOut.busy} />
           </li>
         ))}
       </ul>

@@ -10,9 +10,10 @@ import { I18n, useLang, useT } from '../shared/i18n.js';
 import { Camera } from '../shared/camera.js';
 import { ID_TYPES } from '../shared/choices.js';
 import { registerOfflineSupport } from '../shared/offline.js';
-import { Card, ErrorNotice, Field, fieldError, Shell, useAction } from '../shared/ui.js';
+import { Card, ConfirmedAction, ErrorNotice, Field, fieldError, Shell, useAction } from '../shared/ui.js';
 import { ScanQueue } from './scan-queue.js';
 import { newClientId } from '../shared/client-id.js';
+import { PAIRING_PREFIX } from '../../../src/domain/venue.js';
 
 interface DeviceSetup {
   credential: string;
@@ -35,9 +36,6 @@ const SETUP_KEY = 'healthcode.scanner.device';
 const TRUST_KEY = 'healthcode.scanner.trust-list';
 const RESULT_SHOWN_MS = 5000;
 const SAME_CODE_IGNORED_MS = 4000;
-
-/** What a venue app's pairing QR carries. */
-const PAIRING_PREFIX = 'HCPAIR1:';
 
 function SetupScreen({ onReady }: { onReady: (d: DeviceSetup) => void }): JSX.Element {
   const t = useT();
@@ -174,7 +172,6 @@ function ScannerApp(): JSX.Element {
   const [setup, setSetup] = useState<DeviceSetup | null>(() => loadSaved<DeviceSetup | null>(SETUP_KEY, null));
   const [result, setResult] = useState<Result | null>(null);
   const [manual, setManual] = useState(false);
-  const [confirmDisconnect, setConfirmDisconnect] = useState(false);
   const [online, setOnline] = useState(navigator.onLine);
   const [queued, setQueued] = useState(0);
   const [trustList, setTrustList] = useState<TrustList | null>(() => loadSaved<TrustList | null>(TRUST_KEY, null));
@@ -264,29 +261,16 @@ function ScannerApp(): JSX.Element {
           {t('scanner.manual')}
         </button>
       )}
-      {confirmDisconnect ? (
-        <div class="confirm" role="group" aria-label={t('scanner.disconnect')}>
-          <p>{t('scanner.disconnectConfirm')}</p>
-          <button
-            type="button"
-            class="danger"
-            onClick={() => {
-              save(SETUP_KEY, null);
-              setSetup(null);
-              setConfirmDisconnect(false);
-            }}
-          >
-            {t('scanner.disconnectYes')}
-          </button>
-          <button type="button" class="link" onClick={() => setConfirmDisconnect(false)}>
-            {t('common.cancel')}
-          </button>
-        </div>
-      ) : (
-        <button type="button" class="link" onClick={() => setConfirmDisconnect(true)}>
-          {t('scanner.disconnect')}
-        </button>
-      )}
+      <ConfirmedAction
+        label={t('scanner.disconnect')}
+        question={t('scanner.disconnectConfirm')}
+        yes={t('scanner.disconnectYes')}
+        triggerClass="link"
+        onConfirm={() => {
+          save(SETUP_KEY, null);
+          setSetup(null);
+        }}
+      />
       {result && <ResultOverlay result={result} onClose={() => setResult(null)} />}
     </Shell>
   );

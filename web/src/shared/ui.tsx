@@ -128,3 +128,48 @@ export function Card({ title, children, id }: { title?: string; children: Compon
     </section>
   );
 }
+
+/**
+ * An action that cannot be undone, behind one confirmation: the button first, then the question
+ * with "yes" and "cancel".
+ */
+export function ConfirmedAction({
+  label,
+  question,
+  yes,
+  onConfirm,
+  busy = false,
+  triggerClass = 'danger-outline',
+}: {
+  label: string;
+  question?: string;
+  yes: string;
+  onConfirm: () => void;
+  busy?: boolean;
+  triggerClass?: string;
+}): JSX.Element {
+  const t = useT();
+  const [confirming, setConfirming] = useState(false);
+  if (!confirming) {
+    return (
+      <button type="button" class={triggerClass} onClick={() => setConfirming(true)}>
+        {label}
+      </button>
+    );
+  }
+  return (
+    <div class="confirm" role="group" aria-label={label}>
+      {question && (
+        <p>
+          <strong>{question}</strong>
+        </p>
+      )}
+      <button type="button" class="danger" onClick={onConfirm} disabled={busy}>
+        {yes}
+      </button>
+      <button type="button" class="link" onClick={() => setConfirming(false)}>
+        {t('common.cancel')}
+      </button>
+    </div>
+  );
+}
