@@ -1,5 +1,7 @@
 import assert from 'node:assert/strict';
 import { it } from 'node:test';
+import { decodeBase45, encodeBase45 } from '../../src/codes/base45.js';
+import { TOKEN_PREFIX } from '../../src/codes/token-format.js';
 import { createLogger } from '../../src/logging.js';
 import { createContext } from '../../src/services/context.js';
 import { createServices } from '../../src/services/services.js';
@@ -20,7 +22,10 @@ describeOnEachEngine('scans verified on worker threads', (h) => {
       const liu = await h().services.residents.register(LIU_FANG);
       const valid = (await h().services.codes.issue(zhang.id)).token;
       const other = (await h().services.codes.issue(liu.id)).token;
-      const tampered = valid.slice(0, -6) + (valid.endsWith('A') ? 'B' : 'A') + valid.slice(-5);
+      // One bit of the signature (the last bytes of the COSE structure) flipped, still well-formed base45.
+      const bytes = decodeBase45(valid.slice(TOKEN_PREFIX.length));
+      bytes[bytes.length - 3] = bytes[bytes.length - 3]! ^ 0x01;
+      const tampered = TOKEN_PREFIX + encodeBase45(bytes);
       const spliced = valid.slice(0, 60) + other.slice(60);
       const at = h().clock.now().toISOString();
       const batch = (prefix: string) => [
