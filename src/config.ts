@@ -2,6 +2,8 @@ import { availableParallelism } from 'node:os';
 import { resolve } from 'node:path';
 import { isIP } from 'node:net';
 import { decodeDataKey } from './privacy/data-key.js';
+import { isRegionCode, provinceCodes } from './domain/regions.js';
+import { OPERATOR_ID } from './codes/national-trust-list.js';
 
 /** Service configuration, read from environment variables and validated before anything starts. */
 
@@ -42,6 +44,31 @@ export interface Config {
   retentionDays: number;
   timeZone: string;
   shutdownGraceSeconds: number;
+  operator: OperatorConfig;
+  federation: FederationConfig;
+}
+
+/** This deployment as one operator of the national system (ARCHITECTURE: Federation). */
+export interface OperatorConfig {
+  /** Short, stable operator id, e.g. hubei or zhejiang; the issuer id other operators know it by. */
+  id: string;
+  name: string;
+  /** GB/T 2260 codes of the regions it serves; each has its own signing key from the first start. */
+  regions: string[];
+  /** The address other operators and the hub reach this one at. */
+  publicUrl: string | undefined;
+}
+
+export interface FederationConfig {
+  /** Act as the national hub: register members, fetch their trust lists, publish the signed national one. */
+  hub: boolean;
+  /** Members a hub registers at start (development bootstrap): id=url pairs. */
+  hubMembers: { id: string; url: string }[];
+  /** The hub this operator is a member of, and its pinned public key (raw Ed25519, base64url). */
+  hubUrl: string | undefined;
+  hubKey: string | undefined;
+  /** How often the hub fetches members' lists and members fetch the national list. */
+  refreshSeconds: number;
 }
 
 export class ConfigError extends Error {
@@ -72,6 +99,15 @@ export const CONFIG_VARIABLES: Record<string, string> = {
   HEALTHCODE_RETENTION_DAYS: 'days scans and check-ins are kept before the daily purge deletes them (default 28)',
   HEALTHCODE_TIME_ZONE: 'IANA time zone for calendar dates (default Asia/Shanghai)',
   HEALTHCODE_SHUTDOWN_GRACE: 'seconds to let requests finish on SIGTERM (default 10)',
+  HEALTHCODE_OPERATOR_ID: 'this operator\'s id among the national system\'s operators, lower case, e.g. hubei (default local)',
+  HEALTHCODE_OPERATOR_NAME: 'the operator\'s name as scanners and other operators show it (default: the id)',
+  HEALTHCODE_REGIONS: 'comma-separated GB/T 2260 codes of the regions this operator serves, e.g. 420000 (default: every province)',
+  HEALTHCODE_PUBLIC_URL: 'the address other operators and the hub reach this operator at, e.g. https://jkm.zj.gov.cn (default: the listening address)',
+  HEALTHCODE_HUB: 'on to act as the national hub as well (default off)',
+  HEALTHCODE_HUB_MEMBERS: 'development: members a hub registers at start, as id=url pairs separated by commas',
+  HEALTHCODE_HUB_URL: 'the national hub this operator is a member of',
+  HEALTHCODE_HUB_KEY: "the hub's public key (base64url, printed by `healthcode federation identity` on the hub); required with HEALTHCODE_HUB_URL in production",
+  HEALTHCODE_FEDERATION_REFRESH: 'seconds between fetches of trust lists, by the hub and by members (default 300)',
 };
 
 type Env = Record<string, string | undefined>;
@@ -163,7 +199,15 @@ export function loadConfig(env: Env, cwd = process.cwd()): Config {
     retentionDays: integer('HEALTHCODE_RETENTION_DAYS', 28, 1, 365),
     timeZone,
     shutdownGraceSeconds: integer('HEALTHCODE_SHUTDOWN_GRACE', 10, 0, 600),
+    operator: readOperator(read, problems),
+    federation: readFederation(read, problems, integer('HEALTHCODE_FEDERATION_REFRESH', 300, 1, 86_400)),
   };
+  if (mode === 'production' && config.federation.hubUrl !== undefined && config.federation.hubKey === undefined) {
+    problems.push("HEALTHCODE_HUB_KEY: must be set with HEALTHCODE_HUB_URL in production mode: the hub's key is pinned, never learned from the hub itself");
+  }
+  if (mode === 'production' && config.federation.hubMembers.length > 0) {
+    problems.push('HEALTHCODE_HUB_MEMBERS: is for development; in production register members with their keys (`healthcode federation add-member`)');
+  }
   // Development mode shows anyone who can reach it every phone's sign-in code (/api/v1/dev/outbox):
   // it must not be reachable from anywhere but this machine.
   if (mode === 'development' && !isLoopback(host)) {
@@ -186,4 +230,44 @@ export function isLoopback(host: string): boolean {
   if (isIP(bare) === 4) return bare.startsWith('127.');
   if (isIP(bare) === 6) return bare === '::1' || /^::ffff:127\./.test(bare);
   return false;
+}
+
+const httpUrl = (value: string): boolean => {
+  try {
+    const url = new URL(value);
+    return url.protocol === 'http:' || url.protocol === 'https:';
+  } catch {
+    return false;
+  }
+};
+
+function readOperator(read: (name: string) => string | undefined, problems: string[]): OperatorConfig {
+  const id = read('HEALTHCODE_OPERATOR_ID') ?? 'local';
+  if (!OPERATOR_ID.test(id)) problems.push(`HEALTHCODE_OPERATOR_ID: must be 2-40 lower-case letters, digits or hyphens starting with a letter, got '${id}'`);
+  const regionsText = read('HEALTHCODE_REGIONS');
+  const regions = regionsText === undefined ? provinceCodes() : [...new Set(regionsText.split(',').map((r) => r.trim()).filter((r) => r !== ''))];
+  const unknown = regions.filter((r) => !isRegionCode(r));
+  if (unknown.length > 0) problems.push(`HEALTHCODE_REGIONS: ${unknown.join(', ')} ${unknown.length === 1 ? 'is not a' : 'are not'} GB/T 2260 region code${unknown.length === 1 ? '' : 's'}`);
+  if (regions.length === 0) problems.push('HEALTHCODE_REGIONS: names no region');
+  const publicUrl = read('HEALTHCODE_PUBLIC_URL')?.replace(/\/+$/, '');
+  if (publicUrl !== undefined && !httpUrl(publicUrl)) problems.push(`HEALTHCODE_PUBLIC_URL: must be an http(s) URL, got '${publicUrl}'`);
+  const name = read('HEALTHCODE_OPERATOR_NAME') ?? id;
+  if (name.length > 80) problems.push('HEALTHCODE_OPERATOR_NAME: at most 80 characters');
+  return { id, name, regions, publicUrl };
+}
+
+function readFederation(read: (name: string) => string | undefined, problems: string[], refreshSeconds: number): FederationConfig {
+  const hub = read('HEALTHCODE_HUB') ?? 'off';
+  if (hub !== 'on' && hub !== 'off') problems.push(`HEALTHCODE_HUB: must be on or off, got '${hub}'`);
+  const hubMembers: { id: string; url: string }[] = [];
+  for (const pair of (read('HEALTHCODE_HUB_MEMBERS') ?? '').split(',').filter((p) => p.trim() !== '')) {
+    const [id, url] = pair.trim().split(/=(.*)/s);
+    if (!OPERATOR_ID.test(id ?? '') || !httpUrl(url ?? '')) problems.push(`HEALTHCODE_HUB_MEMBERS: '${pair.trim()}' is not id=http(s)-url`);
+    else hubMembers.push({ id: id!, url: url!.replace(/\/+$/, '') });
+  }
+  const hubUrl = read('HEALTHCODE_HUB_URL')?.replace(/\/+$/, '');
+  if (hubUrl !== undefined && !httpUrl(hubUrl)) problems.push(`HEALTHCODE_HUB_URL: must be an http(s) URL, got '${hubUrl}'`);
+  const hubKey = read('HEALTHCODE_HUB_KEY');
+  if (hubKey !== undefined && !/^[A-Za-z0-9_-]{43}$/.test(hubKey)) problems.push('HEALTHCODE_HUB_KEY: must be a raw Ed25519 public key as 43 base64url characters');
+  return { hub: hub === 'on', hubMembers, hubUrl, hubKey, refreshSeconds };
 }

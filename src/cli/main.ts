@@ -28,6 +28,10 @@ commands:
                              read the SMS outbox of the default provider (sign-in codes)
   import KIND FILE           import authority data (${IMPORT_KINDS.join(', ')}) from .ndjson or .csv
   keys rotate --region R     make a new signing key for region R; the old one stays trusted until its codes expire
+  keys revoke --kid K        distrust a leaked code key at once, here and (through the trust lists) everywhere
+  federation identity        print this operator's id, regions and public keys (give the operator key to the hub)
+  federation add-member --id ID --name N --regions R,R --url U --contact C --key K
+                             on a hub: register a member operator with its pinned key
   purge                      delete scans and check-ins older than HEALTHCODE_RETENTION_DAYS (the server also does this daily)
   audit verify               check the audit log's hash chain; exits 1 if an entry was edited or deleted
   staff add --name N --role R
@@ -170,13 +174,55 @@ async function importFile(args: string[]): Promise<void> {
 }
 
 async function keys(args: string[]): Promise<void> {
-  const { positionals, values } = parseArgs({ args, allowPositionals: true, options: { region: { type: 'string' } } });
-  if (positionals[0] !== 'rotate') fail('keys: the command is `keys rotate --region R`');
+  const { positionals, values } = parseArgs({ args, allowPositionals: true, options: { region: { type: 'string' }, kid: { type: 'string' } } });
+  if (positionals[0] === 'revoke') {
+    if (!values.kid || !/^[A-Za-z0-9_-]{11}$/.test(values.kid)) fail(`--kid: must be a key id (11 base64url characters, as the trust list shows), got '${values.kid ?? ''}'`);
+    const opened = await openServices(config(), createLogger('warn'));
+    try {
+      const revoked = await opened.services.keys.revoke(values.kid);
+      process.stdout.write(`revoked ${revoked.kid} of ${revoked.region}${revoked.replacedBy ? `; ${revoked.replacedBy} signs from now on` : ''}\n`);
+    } finally {
+      await opened.close();
+    }
+    return;
+  }
+  if (positionals[0] !== 'rotate') fail('keys: the command is `keys rotate --region R` or `keys revoke --kid K`');
   if (!values.region || !isRegionCode(values.region)) fail(`--region: must be a GB/T 2260 code, got '${values.region ?? ''}'`);
   const opened = await openServices(config(), createLogger('warn'));
   try {
     const { kid, retired } = await opened.services.keys.rotate(values.region);
     process.stdout.write(`new key ${kid} for ${values.region}; ${retired.length ? `${retired.join(', ')} stays in the trust list until its codes expire` : 'no earlier key'}\n`);
+  } finally {
+    await opened.close();
+  }
+}
+
+async function federation(args: string[]): Promise<void> {
+  const { positionals, values } = parseArgs({
+    args,
+    allowPositionals: true,
+    options: { id: { type: 'string' }, name: { type: 'string' }, regions: { type: 'string' }, url: { type: 'string' }, contact: { type: 'string' }, key: { type: 'string' } },
+  });
+  const opened = await openServices(config(), createLogger('warn'));
+  try {
+    if (positionals[0] === 'identity') {
+      const { id, name, regions } = opened.services.settings.operator ?? { id: 'local', name: 'local', regions: [] };
+      const key = await opened.services.keys.operatorKey();
+      process.stdout.write(`operator ${id} (${name}) serving ${regions.join(',')}\noperator key ${Buffer.from(key.publicKey).toString('base64url')}\n`);
+      if (opened.services.hub.enabled) process.stdout.write(`hub key ${Buffer.from((await opened.services.keys.hubKey()).publicKey).toString('base64url')}\n`);
+    } else if (positionals[0] === 'add-member') {
+      const member = await opened.services.hub.addMember({
+        id: values.id ?? '',
+        name: values.name ?? '',
+        regions: (values.regions ?? '').split(',').filter((r) => r !== ''),
+        url: values.url ?? '',
+        contact: values.contact ?? '',
+        operatorKey: values.key,
+      });
+      process.stdout.write(`member ${member.id} registered for ${member.regions.join(',')}; its list is fetched at the next refresh\n`);
+    } else {
+      fail('federation: the command is `federation identity` or `federation add-member …`');
+    }
   } finally {
     await opened.close();
   }
@@ -237,6 +283,8 @@ async function main(argv: string[]): Promise<void> {
       return keys(rest);
     case 'staff':
       return staff(rest);
+    case 'federation':
+      return federation(rest);
     case 'purge':
       return purge();
     case 'audit':

@@ -5,7 +5,8 @@ import { systemClock, type Clock } from '../domain/clock.js';
 import { buildApp } from '../http/app.js';
 import { dataKeyFor } from './data-key-guard.js';
 import { createContext } from '../services/context.js';
-import { loadDemoData } from '../services/demo-data.js';
+import { DEMO_REGION, loadDemoData } from '../services/demo-data.js';
+import { servingRegion } from '../domain/regions.js';
 import { ScheduledJobs } from '../services/scheduled-jobs.js';
 import { createServices, type Services } from '../services/services.js';
 import { openStore, type Store } from '../store/database.js';
@@ -47,10 +48,16 @@ export async function openServices(
           signInCodeTtlSeconds: config.signInCodeTtlSeconds,
           tokenTtlSeconds: config.tokenTtlSeconds,
           cacheEntries: config.cacheEntries,
+          operator: { ...config.operator, regions: [...config.operator.regions] },
+          federation: { hub: config.federation.hub, hubUrl: config.federation.hubUrl, hubKey: config.federation.hubKey, refreshSeconds: config.federation.refreshSeconds },
         },
       });
     const services = createServices(ctx);
     await services.rules.ensureDefault();
+    // Keys for every served region from the first start: a scanner that caches the trust list before
+    // the first code is shown can still verify that code offline.
+    await services.keys.ensureKeys({ hub: config.federation.hub });
+    for (const member of config.federation.hubMembers) await services.hub.bootstrapMember(member.id, member.url);
     const close = async () => {
       await ctx.signatures.close();
       await store.close();
@@ -65,6 +72,10 @@ export async function openServices(
 /** Loads the demo residents where the configuration asks for them and they are not there yet. */
 export async function loadDemoDataIfDue(config: Config, logger: Logger, services: Services, store: Store, fresh: boolean): Promise<void> {
   if (config.demoData === 'on' || (config.demoData === 'auto' && store.engine === 'sqlite' && fresh)) {
+    if (servingRegion(DEMO_REGION, config.operator.regions) === undefined) {
+      logger.info({ operator: config.operator.id }, `no demo data: the demo residents live in ${DEMO_REGION}, which this operator does not serve`);
+      return;
+    }
     const demo = await loadDemoData(services);
     if (demo.loaded) logger.info({ residents: demo.phones.length }, 'demo data loaded (region 330110 Yuhang); the README lists the demo phones to sign in with');
     else logger.info('demo data is there from an earlier start; not loaded again');

@@ -16,6 +16,7 @@ import {
 } from './token-format.js';
 import { bytesToBase64Url } from './trust-list.js';
 import type { Ed25519Verify } from './token-verifier.js';
+import { COSE_HEADER_CONTENT_TYPE, COSE_HEADER_TYP, type DocumentType } from './signed-document.js';
 
 /** Server-side signing with node:crypto Ed25519. */
 
@@ -49,17 +50,31 @@ export function signingKeyFromPkcs8(issuer: string, pkcs8: Buffer): SigningKey {
   return { kid: keyIdFor(raw), issuer, privateKey, publicKey: raw };
 }
 
-/** A COSE_Sign1 over `payload` with the key's EdDSA header, as base45 text (without prefix). */
-export function signSign1(key: SigningKey, payload: Uint8Array): string {
+/** A COSE_Sign1 over `payload` with the key's EdDSA header (and any further protected headers), as bytes. */
+export function signSign1Bytes(key: SigningKey, payload: Uint8Array, extraHeaders: [number, unknown][] = []): Uint8Array {
   const protectedBytes = encodeCbor(
     new Map<number, unknown>([
       [COSE_HEADER_ALG, COSE_ALG_EDDSA],
       [COSE_HEADER_KID, new Uint8Array(Buffer.from(key.kid, 'base64url'))],
+      ...extraHeaders,
     ]),
   );
   // A plain Uint8Array, as in the browser, so both sides see the same byte-string type.
   const signature = new Uint8Array(sign(null, signatureInput(protectedBytes, payload), key.privateKey));
-  return encodeBase45(encodeSign1({ protectedBytes, unprotected: new Map(), payload, signature }));
+  return encodeSign1({ protectedBytes, unprotected: new Map(), payload, signature });
+}
+
+/** A COSE_Sign1 over `payload` with the key's EdDSA header, as base45 text (without prefix). */
+export function signSign1(key: SigningKey, payload: Uint8Array): string {
+  return encodeBase45(signSign1Bytes(key, payload));
+}
+
+/** A signed JSON document of the given type (signed-document.ts reads it back). */
+export function signDocument(key: SigningKey, type: DocumentType, payload: unknown): Uint8Array {
+  return signSign1Bytes(key, new TextEncoder().encode(JSON.stringify(payload)), [
+    [COSE_HEADER_CONTENT_TYPE, 'application/json'],
+    [COSE_HEADER_TYP, type],
+  ]);
 }
 
 /** Encodes and signs the claims; returns the QR text. */

@@ -12,10 +12,35 @@ export interface TrustedKey {
   validUntil: number | null;
 }
 
+/** Who runs the keys: shown by a scanner beside a visitor's verdict. */
+export interface OperatorInfo {
+  id: string;
+  name: string;
+  regions: string[];
+}
+
+export interface RevokedKey {
+  kid: string;
+  /** Epoch seconds. */
+  revokedAt: number;
+}
+
 export interface TrustList {
   version: 1;
   generatedAt: number;
   keys: TrustedKey[];
+  /** The operator whose keys these are (absent in lists made before federation). */
+  operator?: OperatorInfo;
+  /** Keys distrusted before their time: a checkpoint drops them at once. */
+  revoked?: RevokedKey[];
+}
+
+/** A member's trust list as it publishes it to the hub, signed with its operator key. */
+export interface MemberTrustList extends TrustList {
+  operator: OperatorInfo;
+  revoked: RevokedKey[];
+  /** Epoch seconds: the hub stops trusting these keys after this unless it has fetched a newer list. */
+  expiresAt: number;
 }
 
 export function base64UrlToBytes(text: string): Uint8Array {

@@ -121,3 +121,14 @@ export function searchRegions(query: string, limit = 20): { code: string; name: 
     .slice(0, limit)
     .map(({ r }) => r);
 }
+
+/** Every province-level division: what a single operator serves unless told otherwise. */
+export function provinceCodes(): string[] {
+  return [...names.keys()].filter((code) => code.endsWith('0000')).sort();
+}
+
+/** The served region (from `served`) that contains `code`, most specific first; undefined if none does. */
+export function servingRegion(code: string, served: readonly string[]): string | undefined {
+  const ancestors = regionAncestors(code);
+  return ancestors.find((a) => served.includes(a));
+}

@@ -24,6 +24,9 @@ import { residentRoutes } from './routes/resident-routes.js';
 import { signInRoutes } from './routes/sign-in-routes.js';
 import { deviceRoutes } from './routes/device-routes.js';
 import { systemRoutes } from './routes/system-routes.js';
+import { federationRoutes } from './routes/federation-routes.js';
+import { travelCardRoutes } from './routes/travel-card-routes.js';
+import { movingRoutes } from './routes/moving-routes.js';
 import { ProblemSchema } from './schemas.js';
 
 export interface AppOptions {
@@ -80,6 +83,7 @@ export async function buildApp({ services, bodyLimitBytes, webRoot = DEFAULT_WEB
         { name: 'authority', description: 'Risk areas and bulk imports' },
         { name: 'checkpoints', description: 'Venues, devices, entry policies, scans, place-code visits' },
         { name: 'tracing', description: 'Grants, contact tracing, audit log' },
+        { name: 'federation', description: 'Operators, the national trust list, moving between regions, the travel card' },
         { name: 'reference', description: 'Public reference data' },
         { name: 'operations', description: 'Health, readiness, metrics' },
       ],
@@ -111,6 +115,9 @@ export async function buildApp({ services, bodyLimitBytes, webRoot = DEFAULT_WEB
   await app.register(tracingRoutes, { services });
   await app.register(appealsRoutes, { services });
   await app.register(reclaimRoutes, { services });
+  await app.register(federationRoutes, { services });
+  await app.register(travelCardRoutes, { services });
+  await app.register(movingRoutes, { services });
   await app.register(authorityRoutes, { services, importBodyLimit: Math.max(bodyLimitBytes, 64 * 1024 * 1024) });
   return app;
 }

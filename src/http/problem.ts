@@ -1,7 +1,7 @@
 import type { FastifyError, FastifyReply, FastifyRequest } from 'fastify';
 import { InvalidInputError, type FieldError } from '../domain/field-errors.js';
 import { isDatabaseUnavailable } from '../store/database.js';
-import { ConflictError, ForbiddenError, IdentityTakenError, NotFoundError, TooManyRequestsError, UnauthenticatedError } from '../services/service-errors.js';
+import { ConflictError, FederationRefusedError, ForbiddenError, IdentityTakenError, NotFoundError, RegionNotServedError, TooManyRequestsError, UnauthenticatedError } from '../services/service-errors.js';
 
 /**
  * Errors as RFC 9457 problem details. `type` is stable and resolves on this server to a description;
@@ -18,6 +18,17 @@ export const PROBLEM_TYPES = {
     status: 409,
     title: 'The identity document is held by another account',
     description: 'Nothing about that account is disclosed. A reclaim has been opened for the caller (its id is in the detail): the health authority checks its identity records or the document in person, and the account holding it loses it.',
+  },
+  'region-not-served': { status: 422, title: 'This operator does not serve that region', description: 'Each operator serves its own regions. Register with the operator of the region, then use that registration here (federation: moving between regions).' },
+  'federation-refused': {
+    status: 403,
+    title: 'Refused by the federation checks',
+    description: 'A grant, a signed document or another operator was refused; `reason` names why: grant-expired, grant-used, grant-not-for-you, grant-unknown, bad-signature, unknown-operator or not-federated.',
+  },
+  'operator-unavailable': {
+    status: 502,
+    title: 'Another operator did not answer properly',
+    description: 'The home operator or the hub was down, too slow or answered something that is not a valid signed document (`reason`: operator-unreachable or operator-answered-garbage). Nothing was stored; try again later.',
   },
   'payload-too-large': { status: 413, title: 'The request body is too large', description: 'Request bodies are limited in size; split the request.' },
   'unsupported-media-type': { status: 415, title: 'Unsupported content type', description: 'Send request bodies as application/json.' },
@@ -40,6 +51,8 @@ export interface Problem {
   instance: string;
   field?: string;
   errors?: FieldError[];
+  /** Why a federation check refused, stably named. */
+  reason?: string;
 }
 
 export function problem(type: ProblemType, detail: string, instance: string, errors?: FieldError[]): Problem {
@@ -105,6 +118,11 @@ export function handleError(error: FastifyError, request: FastifyRequest, reply:
     return sendProblem(reply, problem('malformed-request', errors.map((e) => `${e.field}: ${e.message}`).join('; '), instance, errors));
   }
   if (error instanceof InvalidInputError) return sendProblem(reply, problem('invalid-field', error.message, instance, error.errors));
+  if (error instanceof RegionNotServedError) return sendProblem(reply, problem('region-not-served', error.message, instance, [{ field: error.field, message: 'is not served by this operator' }]));
+  if (error instanceof FederationRefusedError) {
+    const unavailable = error.reason === 'operator-unreachable' || error.reason === 'operator-answered-garbage';
+    return sendProblem(reply, { ...problem(unavailable ? 'operator-unavailable' : 'federation-refused', error.message, instance), reason: error.reason });
+  }
   if (error instanceof NotFoundError) return sendProblem(reply, problem('not-found', error.message, instance));
   if (error instanceof ForbiddenError) return sendProblem(reply, problem('forbidden', error.message, instance));
   if (error instanceof IdentityTakenError) return sendProblem(reply, problem('identity-taken', error.message, instance, [{ field: 'idNumber', message: 'is registered to another account' }]));

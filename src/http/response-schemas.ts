@@ -40,6 +40,10 @@ export const CodeSchema = Type.Object({
   maskedName: Type.String({ description: 'The name as the code shows it, e.g. 张*' }),
   issuedAt: Instant,
   expiresAt: Instant,
+  factsFrom: Type.Union(
+    [Type.Object({ operator: Type.String(), operatorName: Type.String(), asOf: Instant }), Type.Null()],
+    { description: "A visitor's facts came from their home operator (as of then); the rules are this operator's (ruleSet). Null for residents registered here." },
+  ),
 });
 
 export const AppealSchema = Type.Object({
@@ -97,6 +101,9 @@ export const ScanOutcomeSchema = Type.Object({
   reason: Type.String(),
   field: Type.Optional(Type.String()),
   timeFlag: Type.Optional(Type.String({ description: 'before-last-contact: the scan claims a time before the device last reached the server; its code was judged as of that contact' })),
+  issuer: Type.Optional(
+    Type.Object({ operator: Type.String(), operatorName: Type.String(), region: Type.String() }, { description: 'The operator and region that issued a valid code (a visitor’s home operator)' }),
+  ),
 });
 
 export const ReclaimSchema = Type.Object({

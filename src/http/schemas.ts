@@ -17,6 +17,7 @@ export const ProblemSchema = Type.Object(
     instance: Type.String(),
     field: Type.Optional(Type.String({ description: 'The first offending field, as a path like stays[0].arrival' })),
     errors: Type.Optional(Type.Array(Type.Object({ field: Type.String(), message: Type.String() }))),
+    reason: Type.Optional(Type.String({ description: 'Why a federation check refused: grant-expired, grant-used, bad-signature, …' })),
   },
   { $id: 'Problem', description: 'RFC 9457 problem details' },
 );

@@ -6,6 +6,8 @@ import { nodeVerify } from '../codes/token-signer.js';
 import type { Ed25519Verify } from '../codes/token-verifier.js';
 import type { Clock } from '../domain/clock.js';
 import type { Mode } from '../config.js';
+import { provinceCodes, servingRegion } from '../domain/regions.js';
+import { RegionNotServedError } from './service-errors.js';
 import { deriveSubkey, FieldCipher } from '../privacy/field-cipher.js';
 import type { Store } from '../store/database.js';
 import { createStores, type Stores } from '../store/stores.js';
@@ -20,6 +22,39 @@ export interface ServiceSettings {
   tokenTtlSeconds: number;
   /** Entries each in-memory cache (sessions, issued codes) may hold; 0 turns them off. Default 100,000. */
   cacheEntries?: number;
+  /** This deployment as an operator; default: one operator, `local`, serving every province. */
+  operator?: OperatorSettings;
+  /** Whether this deployment is the hub, and which hub it is a member of; default: neither. */
+  federation?: FederationSettings;
+}
+
+export interface FederationSettings {
+  hub: boolean;
+  hubUrl?: string;
+  /** The hub's pinned public key; in development it may be learned on first contact instead. */
+  hubKey?: string;
+  refreshSeconds: number;
+}
+
+export interface OperatorSettings {
+  id: string;
+  name: string;
+  regions: string[];
+  publicUrl?: string;
+}
+
+let defaultOperator: OperatorSettings | undefined;
+/** The served region containing `region`; refuses one this operator does not serve. */
+export function servedRegionFor(ctx: { settings: ServiceSettings }, region: string, field = 'region'): string {
+  const operator = operatorOf(ctx);
+  const served = servingRegion(region, operator.regions);
+  if (served === undefined) throw new RegionNotServedError(region, operator, field);
+  return served;
+}
+
+/** The operator this context runs as. */
+export function operatorOf(ctx: { settings: ServiceSettings }): OperatorSettings {
+  return ctx.settings.operator ?? (defaultOperator ??= { id: 'local', name: 'local', regions: provinceCodes() });
 }
 
 export const DEFAULT_CACHE_ENTRIES = 100_000;

@@ -1,6 +1,7 @@
 import { checkRegistration, type RegistrationInput, type Relationship } from '../domain/resident.js';
 import { ResidentsStore } from '../store/residents-store.js';
-import type { ServiceContext } from './context.js';
+import { isRegionCode } from '../domain/regions.js';
+import { servedRegionFor, type ServiceContext } from './context.js';
 import type { IdentityReclaimsService } from './identity-reclaims-service.js';
 import type { DependentSummary, ResidentSummary, ResidentsService } from './residents-service.js';
 import { ConflictError, IdentityTakenError } from './service-errors.js';
@@ -28,6 +29,7 @@ export class RegistrationService {
   async register(input: RegistrationInput & { code: string }): Promise<{ resident: ResidentSummary; session: Session }> {
     // The form is checked before the code, so a typo costs none of the code's attempts.
     const registration = checkRegistration(input, this.ctx.clock.now(), true);
+    servedRegionFor(this.ctx, registration.address.region, 'address.region');
     const phone = registration.phone!;
     const proof = await this.signIn.prove(phone, input.code);
     // The caller holds this phone: they may learn it has an account, and sign in with the same code.
@@ -45,6 +47,7 @@ export class RegistrationService {
 
   /** Adds a household member; a document another account holds opens a reclaim for them under this guardian. */
   async addDependent(guardianId: string, input: RegistrationInput & { relationship: string }): Promise<DependentSummary> {
+    if (isRegionCode(input.address?.region ?? '')) servedRegionFor(this.ctx, input.address.region, 'address.region');
     try {
       return await this.residents.addDependent(guardianId, input);
     } catch (error) {

@@ -10,7 +10,7 @@ import { scanKey, type ScanRow } from '../store/scans-store.js';
 import type { AuditService } from './audit-service.js';
 import type { ServiceContext } from './context.js';
 import type { DecisionsService } from './decisions-service.js';
-import type { KeysService } from './keys-service.js';
+import type { NationalListService } from './national-list-service.js';
 import { NotFoundError, TooManyRequestsError } from './service-errors.js';
 import type { Device, VenuesService } from './venues-service.js';
 
@@ -32,6 +32,8 @@ export interface ScanOutcome {
   field?: string;
   /** Why the claimed scan time is doubted; the code was judged as of the device's last contact instead. */
   timeFlag?: string;
+  /** The operator and region that issued a valid code: a visitor's home. */
+  issuer?: { operator: string; operatorName: string; region: string };
 }
 
 /** Scans older than this are not accepted: they would be deleted by retention anyway. */
@@ -46,7 +48,7 @@ export class ScansService {
   constructor(
     private readonly ctx: ServiceContext,
     private readonly venues: VenuesService,
-    private readonly keys: KeysService,
+    private readonly trust: NationalListService,
     private readonly decisions: DecisionsService,
     private readonly audit: AuditService,
   ) {}
@@ -58,7 +60,9 @@ export class ScansService {
    */
   async recordScans(device: Device, scans: ScanInput[], method: 'online' | 'offline'): Promise<ScanOutcome[]> {
     if (scans.length > MAX_BATCH) throw new InvalidInputError([{ field: 'scans', message: `at most ${MAX_BATCH} scans a batch` }]);
-    const verifier = new TokenVerifier(await this.keys.trustList(), this.ctx.signatures.verify);
+    // Every member's keys, not only ours: visitors show codes their home operator signed.
+    const { trustList, origins } = await this.trust.combined();
+    const verifier = new TokenVerifier(trustList, this.ctx.signatures.verify);
     const policy = await this.venues.policy(device.venueType);
     const now = this.ctx.clock.now().getTime();
     // A scan claimed from before the device last reached the server would have been uploaded then:
@@ -94,7 +98,8 @@ export class ScansService {
       const colour = result.valid ? result.claims.colour : null;
       const admitted = result.valid && policy.allowed.includes(result.claims.colour);
       const reason = !result.valid ? result.reason : admitted ? 'allowed' : 'colour-not-admitted';
-      const row = this.row({ deviceId: device.id, scanId: scan.scanId, venueId: device.venueId, residentId: residentId ?? null, at, colour, admitted, reason, method, timeFlag });
+      const row = this.row({ deviceId: device.id, scanId: scan.scanId, venueId: device.venueId, residentId: residentId ?? null, at, colour, admitted, reason, method, timeFlag, issuer: result.valid ? result.claims.issuer : null });
+      const origin = result.valid ? origins.get(result.kid) : undefined;
       rows.push(row);
       keys.push(scanKey(row));
       outcomes.push({
@@ -106,6 +111,7 @@ export class ScansService {
         admitted,
         reason,
         ...(timeFlag === null ? {} : { timeFlag }),
+        ...(origin ? { issuer: { operator: origin.operator, operatorName: origin.operatorName, region: origin.region } } : {}),
       });
     }
     // One statement for the whole batch; whatever it did not store was there already. An online
@@ -121,7 +127,7 @@ export class ScansService {
     return outcomes;
   }
 
-  private row(s: { deviceId: string; scanId: string; venueId: string; residentId: string | null; at: number; colour: string | null; admitted: boolean; reason: string; method: string; timeFlag?: string | null }): ScanRow {
+  private row(s: { deviceId: string; scanId: string; venueId: string; residentId: string | null; at: number; colour: string | null; admitted: boolean; reason: string; method: string; timeFlag?: string | null; issuer?: string | null }): ScanRow {
     return {
       id: `${s.deviceId}:${s.scanId}`,
       device_id: s.deviceId,
@@ -135,6 +141,7 @@ export class ScansService {
       method: s.method,
       received_at: this.ctx.clock.now().getTime(),
       time_flag: s.timeFlag ?? null,
+      issuer: s.issuer ?? null,
     };
   }
 

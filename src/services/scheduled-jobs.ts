@@ -37,12 +37,24 @@ export class ScheduledJobs {
     return deleted;
   }
 
-  /** Runs both jobs once now, then on their schedules; a failed run is logged and retried next time. */
+  /** Federation: a hub fetches its members' trust lists and publishes; a member fetches the hub's national list. */
+  async refreshTrust(): Promise<void> {
+    if (this.services.hub.enabled) await this.services.hub.refreshAll();
+    if (this.services.settings.federation?.hubUrl !== undefined) await this.services.nationalList.refresh();
+  }
+
+  /** Runs the jobs once now, then on their schedules; a failed run is logged and retried next time. */
   start(): void {
     const run = (name: string, job: () => Promise<unknown>) => () => void job().catch((error: unknown) => this.logger.error({ err: error }, `${name} failed`));
     run('retention purge', () => this.purge())();
     run('scheduled re-decision', () => this.sweepDecisions())();
-    this.#timers.push(setInterval(run('scheduled re-decision', () => this.sweepDecisions()), MINUTE_MS), setInterval(run('retention purge', () => this.purge()), DAY_MS));
+    run('trust list refresh', () => this.refreshTrust())();
+    const refreshMs = (this.services.settings.federation?.refreshSeconds ?? 300) * 1000;
+    this.#timers.push(
+      setInterval(run('scheduled re-decision', () => this.sweepDecisions()), MINUTE_MS),
+      setInterval(run('retention purge', () => this.purge()), DAY_MS),
+      setInterval(run('trust list refresh', () => this.refreshTrust()), refreshMs),
+    );
     for (const timer of this.#timers) timer.unref();
   }
 

@@ -58,3 +58,37 @@ export class ForbiddenError extends Error {
     this.name = 'ForbiddenError';
   }
 }
+
+/** A place outside every region this operator serves: the resident's home operator serves it. */
+export class RegionNotServedError extends Error {
+  constructor(
+    readonly region: string,
+    operator: { id: string; regions: readonly string[] },
+    readonly field = 'region',
+  ) {
+    super(`region ${region} is not served by operator ${operator.id} (it serves ${operator.regions.slice(0, 5).join(', ')}${operator.regions.length > 5 ? ', …' : ''}); register with the operator of that region, then use that registration here`);
+    this.name = 'RegionNotServedError';
+  }
+}
+
+/** Another operator, the hub, or a document from one of them was refused; `reason` names why, stably. */
+export class FederationRefusedError extends Error {
+  constructor(
+    readonly reason: FederationRefusal,
+    message: string,
+  ) {
+    super(message);
+    this.name = 'FederationRefusedError';
+  }
+}
+
+export type FederationRefusal =
+  | 'grant-expired'
+  | 'grant-used'
+  | 'grant-not-for-you'
+  | 'grant-unknown'
+  | 'bad-signature'
+  | 'unknown-operator'
+  | 'not-federated'
+  | 'operator-unreachable'
+  | 'operator-answered-garbage';

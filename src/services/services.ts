@@ -11,6 +11,10 @@ import { DeclarationsService } from './declarations-service.js';
 import { DecisionsService } from './decisions-service.js';
 import { IdentityReclaimsService } from './identity-reclaims-service.js';
 import { KeysService } from './keys-service.js';
+import { HubService } from './hub-service.js';
+import { TravelCardService } from './travel-card-service.js';
+import { MovingService } from './moving-service.js';
+import { NationalListService } from './national-list-service.js';
 import { RegistrationService } from './registration-service.js';
 import { ResidentsService } from './residents-service.js';
 import { RulesService } from './rules-service.js';
@@ -35,6 +39,10 @@ export interface Services {
   authority: AuthorityService;
   checkIns: CheckInsService;
   keys: KeysService;
+  hub: HubService;
+  travelCards: TravelCardService;
+  moving: MovingService;
+  nationalList: NationalListService;
   codes: CodesService;
   staff: StaffService;
   audit: AuditService;
@@ -54,6 +62,8 @@ export function createServices(ctx: ServiceContext): Services {
   const rules = new RulesService(ctx);
   const decisions = new DecisionsService(ctx, rules);
   const keys = new KeysService(ctx);
+  const hub = new HubService(ctx, keys);
+  const nationalList = new NationalListService(ctx, keys, hub);
   const audit = new AuditService(ctx);
   const residents = new ResidentsService(ctx);
   const authority = new AuthorityService(ctx, decisions);
@@ -72,11 +82,15 @@ export function createServices(ctx: ServiceContext): Services {
     authority,
     checkIns: new CheckInsService(ctx, decisions),
     keys,
+    hub,
+    nationalList,
+    travelCards: new TravelCardService(ctx, decisions, keys),
+    moving: new MovingService(ctx, keys, nationalList, decisions, audit, signIn),
     codes: new CodesService(ctx, decisions, keys),
     staff: new StaffService(ctx),
     audit,
     venues,
-    scans: new ScansService(ctx, venues, keys, decisions, audit),
+    scans: new ScansService(ctx, venues, nationalList, decisions, audit),
     tracing: new TracingService(ctx, venues, authority, audit),
     appeals: new AppealsService(ctx, decisions, audit),
     stats: new StatsService(ctx),

@@ -3,7 +3,7 @@ import { DAY_MS } from '../domain/clock.js';
 import { lockIn, type Engine } from './database.js';
 import type { Database, ScansTable } from './schema.js';
 
-export type ScanRow = ScansTable;
+export type ScanRow = Omit<ScansTable, 'issuer'> & { issuer?: string | null };
 
 /** A server-timed retry (an online verification or a place-code visit sent again) within this long of the first is the same scan. */
 const SAME_VISIT_WITHIN_MS = DAY_MS;
@@ -57,15 +57,16 @@ export class ScansStore {
     return new Set(inserted.map(scanKey));
   }
 
-  /** PostgreSQL takes the batch as twelve arrays (unnest) rather than twelve thousand parameters. */
+  /** PostgreSQL takes the batch as thirteen arrays (unnest) rather than twelve thousand parameters. */
   private async insertPostgres(db: Kysely<Database>, rows: ScanRow[]): Promise<Set<string>> {
     const column = <K extends keyof ScanRow>(key: K) => rows.map((r) => r[key]);
     const result = await sql<{ id: string; scanned_at: number }>`
-      insert into scans (id, device_id, scan_id, venue_id, resident_id, scanned_at, colour, admitted, reason, method, received_at, time_flag)
+      insert into scans (id, device_id, scan_id, venue_id, resident_id, scanned_at, colour, admitted, reason, method, received_at, time_flag, issuer)
       select * from unnest(
         ${column('id')}::text[], ${column('device_id')}::text[], ${column('scan_id')}::text[], ${column('venue_id')}::text[],
         ${column('resident_id')}::text[], ${column('scanned_at')}::bigint[], ${column('colour')}::text[], ${column('admitted')}::int[],
-        ${column('reason')}::text[], ${column('method')}::text[], ${column('received_at')}::bigint[], ${column('time_flag')}::text[]
+        ${column('reason')}::text[], ${column('method')}::text[], ${column('received_at')}::bigint[], ${column('time_flag')}::text[],
+        ${rows.map((r) => r.issuer ?? null)}::text[]
       )
       on conflict do nothing
       returning id, scanned_at`.execute(db);
@@ -169,6 +170,18 @@ export class ScanPartitions {
       });
     }
     return rows;
+  }
+
+  /** Scans of codes issued elsewhere (by issuing region), from `since`: visitors at this operator's gates. */
+  async visitorsByIssuer(ownIssuers: string[], since: number): Promise<{ issuer: string; scans: number; admitted: number }[]> {
+    let query = this.db
+      .selectFrom('scans')
+      .select((eb) => ['issuer', eb.fn.countAll<number>().as('scans'), eb.fn.sum<number>('admitted').as('admitted')])
+      .where('issuer', 'is not', null)
+      .where('scanned_at', '>=', since);
+    if (ownIssuers.length > 0) query = query.where('issuer', 'not in', ownIssuers);
+    const rows = await query.groupBy('issuer').orderBy('issuer').execute();
+    return rows.map((r) => ({ issuer: r.issuer!, scans: Number(r.scans), admitted: Number(r.admitted ?? 0) }));
   }
 }
 

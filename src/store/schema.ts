@@ -110,7 +110,7 @@ export interface VenuesTable {
   created_at: number;
 }
 
-export interface Database extends RulesAndCodesTables, CheckpointsAndTracingTables, HardeningTables {
+export interface Database extends RulesAndCodesTables, CheckpointsAndTracingTables, HardeningTables, FederationTables {
   residents: ResidentsTable;
   guardianships: GuardianshipsTable;
   declarations: DeclarationsTable;
@@ -214,6 +214,10 @@ export interface SigningKeysTable {
   private_key_enc: string;
   created_at: number;
   retired_at: number | null;
+  /** code (a region's codes), operator (this operator's identity) or hub (the national list); migration 0011. */
+  purpose: ColumnType<string, string | undefined, string>;
+  /** Revoked: distrusted at once, and announced through the trust lists. */
+  revoked_at: ColumnType<number | null, number | null | undefined, number | null>;
 }
 
 export interface StaffTokensTable {
@@ -223,6 +227,71 @@ export interface StaffTokensTable {
   token_digest: string;
   created_at: number;
   revoked_at: number | null;
+}
+
+export interface FederationMembersTable {
+  id: string;
+  name: string;
+  /** JSON array of region codes the member serves. */
+  regions: string;
+  url: string;
+  contact: string;
+  /** The member's operator key (raw Ed25519, base64url) its trust list must be signed with. */
+  operator_key: string | null;
+  added_at: number;
+  last_attempt_at: number | null;
+  last_success_at: number | null;
+  last_error: string | null;
+  list_generated_at: number | null;
+  list_expires_at: number | null;
+  /** JSON: the keys of the member's last trust list that verified. */
+  keys: ColumnType<string, string | undefined, string>;
+  /** JSON: key ids the member revoked, with when. */
+  revoked: ColumnType<string, string | undefined, string>;
+}
+
+export interface NationalListsTable {
+  sequence: number;
+  issued_at: number;
+  expires_at: number;
+  /** The signed list, base64url. */
+  document: string;
+}
+
+export interface NationalListCacheTable {
+  hub_url: string;
+  hub_key: string;
+  sequence: number | null;
+  expires_at: number | null;
+  document: string | null;
+  fetched_at: number | null;
+  last_attempt_at: number | null;
+  last_error: string | null;
+}
+
+export interface FactGrantsTable {
+  id: string;
+  resident_id: string;
+  audience: string;
+  created_at: number;
+  expires_at: number;
+  used_at: number | null;
+}
+
+export interface VisitorLinksTable {
+  resident_id: string;
+  home_operator: string;
+  home_subject: string;
+  linked_at: number;
+  bundle_issued_at: number;
+}
+
+export interface FederationTables {
+  federation_members: FederationMembersTable;
+  national_lists: NationalListsTable;
+  national_list_cache: NationalListCacheTable;
+  fact_grants: FactGrantsTable;
+  visitor_links: VisitorLinksTable;
 }
 
 export interface RulesAndCodesTables {
@@ -275,6 +344,8 @@ export interface ScansTable {
   received_at: number;
   /** Why the scan time the device claimed is doubtful, if it is: it is checked as of a bounded time. */
   time_flag: string | null;
+  /** Who issued the code (CN-420000): visitors' codes by issuing region (migration 0011). */
+  issuer: ColumnType<string | null, string | null | undefined, string | null>;
 }
 
 export interface AppealsTable {

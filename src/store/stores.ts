@@ -1,3 +1,4 @@
+import { FederationStore } from './federation-store.js';
 import type { FieldCipher } from '../privacy/field-cipher.js';
 import { AppealsStore } from './appeals-store.js';
 import { AuditStore } from './audit-store.js';
@@ -49,12 +50,14 @@ export interface Stores {
   staff: StaffStore;
   stats: StatsStore;
   dataKeyCheck: DataKeyCheckStore;
+  federation: FederationStore;
 }
 
 export function createStores(store: Store, cipher: FieldCipher): Stores {
   const { db } = store;
   return {
     residents: new ResidentsStore(db, cipher),
+    federation: new FederationStore(db),
     reclaims: new IdentityReclaimsStore(db, cipher),
     declarations: new DeclarationsStore(db),
     facts: new FactsStore(db),

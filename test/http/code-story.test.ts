@@ -34,7 +34,7 @@ describeOnEachEngine('a code through a high-risk listing and a quarantine', (h) 
     const trustList = (await app.inject({ method: 'GET', url: '/api/v1/trust-list' })).json();
     const verified = await new TokenVerifier(trustList, nodeVerify()).verify(green.token, h().clock.now().getTime());
     assert.ok(verified.valid);
-    assert.deepEqual([verified.claims.colour, verified.claims.maskedName, verified.claims.issuer], ['green', '张*', 'CN-330110']);
+    assert.deepEqual([verified.claims.colour, verified.claims.maskedName, verified.claims.issuer], ['green', '张*', 'CN-330000']);
 
     h().clock.advance(60_000);
     const listed = await app.inject({ method: 'POST', url: '/api/v1/risk-areas', headers: authority, payload: { region: '420100', level: 'high', from: '2026-11-10T00:00:00+08:00' } });

@@ -21,9 +21,15 @@ export interface IdentityInput {
   idCountry?: string | undefined;
 }
 
+/**
+ * A visitor admitted with their registration at another operator holds no document here: they are
+ * known by that operator and the subject it gave them (federation: moving between regions).
+ */
+export const HOME_REGISTRATION = 'home-registration';
+
 /** A validated, normalised identity document. `key` is unique per person and is what the blind index hashes. */
 export interface IdentityDocument {
-  type: IdType;
+  type: IdType | typeof HOME_REGISTRATION;
   number: string;
   country?: string;
   key: string;

@@ -24,10 +24,12 @@ export const codeRoutes: FastifyPluginAsyncTypebox<{ services: Services }> = asy
     async (request, reply) => {
       await authorizeFor(services, request, request.params.id);
       const issued = await services.codes.issue(request.params.id);
+      const factsFrom = await services.moving.factsFrom(request.params.id);
       reply.header('cache-control', 'no-store');
       const { decision } = issued;
       return {
         ...decision,
+        factsFrom: factsFrom && { operator: factsFrom.operator, operatorName: factsFrom.operatorName, asOf: iso(factsFrom.bundleIssuedAt)! },
         evaluatedAt: iso(decision.evaluatedAt)!,
         greenOn: iso(decision.greenOn),
         token: issued.token,
@@ -116,9 +118,11 @@ export const codeRoutes: FastifyPluginAsyncTypebox<{ services: Services }> = asy
           200: Type.Object({
             version: Type.Integer(),
             generatedAt: Type.Integer({ description: 'epoch seconds' }),
+            operator: Type.Object({ id: Type.String(), name: Type.String(), regions: Type.Array(Type.String()) }, { description: 'The operator whose keys these are' }),
             keys: Type.Array(
               Type.Object({ kid: Type.String(), issuer: Type.String(), alg: Type.String(), crv: Type.String(), x: Type.String(), validFrom: Type.Integer(), validUntil: Type.Union([Type.Integer(), Type.Null()]) }),
             ),
+            revoked: Type.Array(Type.Object({ kid: Type.String(), revokedAt: Type.Integer() }), { description: 'Keys distrusted before their time: drop them at once' }),
           }),
         },
       },

@@ -10,6 +10,7 @@ import * as decisionSequence from './0007-decision-sequence.js';
 import * as hardening from './0008-hardening.js';
 import * as currentDecision from './0009-current-decision.js';
 import * as devices from './0010-devices.js';
+import * as federation from './0011-federation.js';
 
 /** Migrations, in order. Listed in code so the compiled and the tsx-run service see the same set. */
 const MIGRATIONS: [string, Migration][] = [
@@ -23,6 +24,7 @@ const MIGRATIONS: [string, Migration][] = [
   ['0008-hardening', hardening],
   ['0009-current-decision', currentDecision],
   ['0010-devices', devices],
+  ['0011-federation', federation],
 ];
 
 /**

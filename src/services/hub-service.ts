@@ -1,0 +1,244 @@
+import { bytesToBase64Url, base64UrlToBytes } from '../codes/trust-list.js';
+import { DOCUMENT_TYPES, DocumentError, verifyDocument } from '../codes/signed-document.js';
+import { OPERATOR_ID, readMemberTrustList, withinRegions, type NationalMember, type NationalTrustList } from '../codes/national-trust-list.js';
+import { nodeVerify, signDocument } from '../codes/token-signer.js';
+import { HOUR_MS } from '../domain/clock.js';
+import { FieldErrorCollector } from '../domain/field-errors.js';
+import { isRegionCode } from '../domain/regions.js';
+import type { MemberRow } from '../store/federation-store.js';
+import { operatorOf, type ServiceContext } from './context.js';
+import type { KeysService } from './keys-service.js';
+import { fetchFromPeer, fetchJsonFromPeer, identityKey } from './operator-client.js';
+import { ConflictError, FederationRefusedError, NotFoundError } from './service-errors.js';
+
+/** A national list is good for a day: a checkpoint that cannot refresh keeps verifying that long with it. */
+export const NATIONAL_LIST_LIFETIME_MS = 24 * HOUR_MS;
+/** Members fetched at once. */
+const FETCH_CONCURRENCY = 8;
+
+export interface MemberInput {
+  id: string;
+  name: string;
+  regions: string[];
+  url: string;
+  contact: string;
+  /** The member's operator key (raw Ed25519, base64url), given out of band; development may learn it on first contact. */
+  operatorKey?: string;
+}
+
+export interface MemberStatus {
+  id: string;
+  name: string;
+  regions: string[];
+  url: string;
+  status: 'fresh' | 'stale';
+  keys: number;
+  lastSuccessAt: number | null;
+  lastAttemptAt: number | null;
+  lastError: string | null;
+  listExpiresAt: number | null;
+}
+
+/**
+ * The national hub: registers member operators, fetches each one's signed trust list on a schedule,
+ * and publishes one national list signed with the hub's key. A member it cannot reach, or whose list
+ * does not verify, keeps its last good keys until that list expires and is shown stale; nothing
+ * unverified is ever published.
+ */
+export class HubService {
+  readonly #verify = nodeVerify();
+
+  constructor(
+    private readonly ctx: ServiceContext,
+    private readonly keys: KeysService,
+  ) {}
+
+  get enabled(): boolean {
+    return this.ctx.settings.federation?.hub ?? false;
+  }
+
+  private requireHub(): void {
+    if (!this.enabled) throw new FederationRefusedError('not-federated', 'this operator is not the national hub');
+  }
+
+  async addMember(input: MemberInput): Promise<MemberStatus> {
+    this.requireHub();
+    const member = checkMember(input, this.ctx.settings.mode === 'production');
+    const clash = await this.regionClash(member.id, member.regions);
+    if (clash) throw new ConflictError(clash, 'regions');
+    await this.ctx.stores.federation.upsertMember({ ...member, operatorKey: member.operatorKey ?? null, now: this.ctx.clock.now().getTime() });
+    return this.statusOf((await this.ctx.stores.federation.member(member.id))!);
+  }
+
+  async removeMember(id: string): Promise<void> {
+    this.requireHub();
+    if (!(await this.ctx.stores.federation.removeMember(id))) throw new NotFoundError(`member ${id}`);
+    await this.publish();
+  }
+
+  async members(): Promise<MemberStatus[]> {
+    this.requireHub();
+    return (await this.ctx.stores.federation.members()).map((m) => this.statusOf(m));
+  }
+
+  /** Fetches every member's list (a few at a time), then publishes. Returns what each fetch came to. */
+  async refreshAll(): Promise<{ sequence: number; members: MemberStatus[] }> {
+    this.requireHub();
+    const members = await this.ctx.stores.federation.members();
+    let next = 0;
+    const worker = async () => {
+      while (next < members.length) await this.refreshMember(members[next++]!);
+    };
+    await Promise.all(Array.from({ length: Math.min(FETCH_CONCURRENCY, members.length) }, worker));
+    const sequence = await this.publish();
+    return { sequence, members: await this.members() };
+  }
+
+  /** One member: fetch, verify against its pinned key, check its keys' regions, keep. Failures are recorded, never thrown. */
+  async refreshMember(member: MemberRow): Promise<void> {
+    member = { ...member };
+    const now = this.ctx.clock.now().getTime();
+    try {
+      let operatorKey = member.operator_key;
+      if (operatorKey === null) {
+        if (this.ctx.settings.mode === 'production') throw new Error('no operator key is registered for this member');
+        // Development: trusted on first contact, then pinned.
+        const identity = await fetchJsonFromPeer(`${member.url}/api/v1/federation/identity`);
+        operatorKey = identityKey(identity, member.id, 'operatorKey', member.url);
+        const learned = member.regions === '[]' ? await this.learnedRegions(member.id, identity) : undefined;
+        await this.ctx.stores.federation.pinMemberKey(member.id, operatorKey, learned);
+        if (learned) member = { ...member, name: learned.name, regions: JSON.stringify(learned.regions) };
+        this.ctx.logger.warn({ member: member.id }, 'member key learned on first contact (development); register it explicitly in production');
+      }
+      const bytes = await fetchFromPeer(`${member.url}/api/v1/federation/trust-list`, { accept: 'application/cose' });
+      const pinned = base64UrlToBytes(operatorKey);
+      const { payload } = await verifyDocument(bytes, DOCUMENT_TYPES.memberTrustList, () => pinned, this.#verify);
+      const list = readMemberTrustList(payload, { id: member.id, regions: JSON.parse(member.regions) as string[] }, Math.floor(now / 1000));
+      const kept = await this.ctx.stores.federation.recordMemberList(member.id, list, now);
+      if (!kept) throw new Error('the list is older than one already verified (replayed)');
+    } catch (error) {
+      const message = error instanceof DocumentError || error instanceof FederationRefusedError || error instanceof Error ? error.message : String(error);
+      this.ctx.logger.warn({ member: member.id, error: message }, 'member trust list not refreshed; its last good keys stay until they expire');
+      await this.ctx.stores.federation.recordMemberFailure(member.id, message, now);
+    }
+  }
+
+  /** Development bootstrap (HEALTHCODE_HUB_MEMBERS): a member known by id and address only, its name, regions and key learned on first contact. */
+  async bootstrapMember(id: string, url: string): Promise<void> {
+    this.requireHub();
+    if (this.ctx.settings.mode === 'production') throw new FederationRefusedError('not-federated', 'members are registered with their keys in production');
+    if (await this.ctx.stores.federation.member(id)) return;
+    await this.ctx.stores.federation.upsertMember({ id, name: id, regions: [], url, contact: 'development bootstrap', operatorKey: null, now: this.ctx.clock.now().getTime() });
+  }
+
+  /** The regions a member's identity claims, if no other member serves any of them. */
+  private async learnedRegions(id: string, identity: unknown): Promise<{ name: string; regions: string[] }> {
+    const operator = (identity as { operator?: { name?: unknown; regions?: unknown } }).operator;
+    const regions = Array.isArray(operator?.regions) ? operator.regions.filter((r): r is string => typeof r === 'string' && isRegionCode(r)) : [];
+    if (regions.length === 0) throw new Error('the member names no regions it serves');
+    const name = typeof operator?.name === 'string' && operator.name.length <= 80 ? operator.name : id;
+    const clash = await this.regionClash(id, regions);
+    if (clash) throw new Error(clash);
+    return { name, regions };
+  }
+
+  /** Two members never serve the same place: which region of `regions` another member serves already, if any. */
+  private async regionClash(id: string, regions: string[]): Promise<string | undefined> {
+    for (const other of (await this.ctx.stores.federation.members()).filter((m) => m.id !== id)) {
+      const otherRegions = JSON.parse(other.regions) as string[];
+      const clash = regions.find((r) => withinRegions(r, otherRegions) || otherRegions.some((o) => withinRegions(o, [r])));
+      if (clash !== undefined) return `region ${clash} is served by member ${other.id} already`;
+    }
+    return undefined;
+  }
+
+  /** Signs and stores the national list from what is verified now; returns its sequence. */
+  async publish(): Promise<number> {
+    this.requireHub();
+    const now = this.ctx.clock.now().getTime();
+    // A member bootstrapped by address whose identity was never learned serves nothing yet.
+    const rows = (await this.ctx.stores.federation.members()).filter((m) => m.regions !== '[]');
+    const key = await this.keys.hubKey();
+    const members: NationalMember[] = rows.map((m) => {
+      const status = this.statusOf(m);
+      const live = m.list_expires_at !== null && m.list_expires_at * 1000 > now;
+      return {
+        id: m.id,
+        name: m.name,
+        regions: status.regions,
+        url: m.url,
+        operatorKey: m.operator_key,
+        status: status.status,
+        listGeneratedAt: m.list_generated_at,
+        listExpiresAt: m.list_expires_at,
+        keys: live ? (JSON.parse(m.keys) as NationalMember['keys']) : [],
+      };
+    });
+    const revoked = rows.flatMap((m) => (JSON.parse(m.revoked) as { kid: string; revokedAt: number }[]).map((r) => ({ ...r, operator: m.id })));
+    const revokedKids = new Set(revoked.map((r) => r.kid));
+    for (const m of members) m.keys = m.keys.filter((k) => !revokedKids.has(k.kid));
+    return this.ctx.stores.federation.publishNationalList((sequence) => {
+      const list: NationalTrustList = {
+        version: 1,
+        hub: operatorOf(this.ctx).id,
+        sequence,
+        issuedAt: Math.floor(now / 1000),
+        expiresAt: Math.floor((now + NATIONAL_LIST_LIFETIME_MS) / 1000),
+        members,
+        revoked,
+      };
+      return { issuedAt: now, expiresAt: now + NATIONAL_LIST_LIFETIME_MS, document: bytesToBase64Url(signDocument(key, DOCUMENT_TYPES.nationalTrustList, list)) };
+    });
+  }
+
+  /** The newest national list, signed; published now if there is none yet. */
+  async nationalList(): Promise<{ sequence: number; expiresAt: number; document: Uint8Array }> {
+    this.requireHub();
+    let latest = await this.ctx.stores.federation.latestNationalList();
+    if (!latest || latest.expires_at <= this.ctx.clock.now().getTime()) {
+      await this.publish();
+      latest = (await this.ctx.stores.federation.latestNationalList())!;
+    }
+    return { sequence: latest.sequence, expiresAt: latest.expires_at, document: base64UrlToBytes(latest.document) };
+  }
+
+  private statusOf(m: MemberRow): MemberStatus {
+    const now = this.ctx.clock.now().getTime();
+    const refreshMs = (this.ctx.settings.federation?.refreshSeconds ?? 300) * 1000;
+    const fresh = m.last_success_at !== null && m.last_error === null && now - m.last_success_at <= 2 * refreshMs;
+    return {
+      id: m.id,
+      name: m.name,
+      regions: JSON.parse(m.regions) as string[],
+      url: m.url,
+      status: fresh ? 'fresh' : 'stale',
+      keys: m.list_expires_at !== null && m.list_expires_at * 1000 > now ? (JSON.parse(m.keys) as unknown[]).length : 0,
+      lastSuccessAt: m.last_success_at,
+      lastAttemptAt: m.last_attempt_at,
+      lastError: m.last_error,
+      listExpiresAt: m.list_expires_at === null ? null : m.list_expires_at * 1000,
+    };
+  }
+}
+
+function checkMember(input: MemberInput, production: boolean): MemberInput {
+  const errors = new FieldErrorCollector();
+  if (!OPERATOR_ID.test(input.id)) errors.add('id', 'must be 2-40 lower-case letters, digits or hyphens starting with a letter');
+  if (input.name.trim() === '' || input.name.length > 80) errors.add('name', 'must be 1-80 characters');
+  if (input.regions.length === 0) errors.add('regions', 'must name at least one region');
+  input.regions.forEach((r, i) => {
+    if (!isRegionCode(r)) errors.add(`regions[${i}]`, `'${r}' is not a GB/T 2260 region code`);
+  });
+  try {
+    const url = new URL(input.url);
+    if (url.protocol !== 'https:' && url.protocol !== 'http:') errors.add('url', 'must be an http(s) URL');
+    else if (production && url.protocol !== 'https:') errors.add('url', 'must be https in production mode');
+  } catch {
+    errors.add('url', 'is not a URL');
+  }
+  if (input.contact.trim() === '' || input.contact.length > 200) errors.add('contact', 'must be 1-200 characters');
+  if (input.operatorKey !== undefined && !/^[A-Za-z0-9_-]{43}$/.test(input.operatorKey)) errors.add('operatorKey', 'must be a raw Ed25519 public key as 43 base64url characters');
+  if (input.operatorKey === undefined && production) errors.add('operatorKey', "is required in production mode: pin the key the member's `healthcode federation identity` prints");
+  errors.throwIfAny();
+  return { ...input, name: input.name.trim(), contact: input.contact.trim(), url: input.url.replace(/\/+$/, ''), regions: [...new Set(input.regions)] };
+}

@@ -1,0 +1,202 @@
+import type { Kysely, Selectable } from 'kysely';
+import type { BundleFacts } from '../codes/fact-bundle.js';
+import type { Database, FederationMembersTable, NationalListCacheTable } from './schema.js';
+
+export type MemberRow = Selectable<FederationMembersTable>;
+
+/**
+ * What federation keeps: on a hub, its members and the national lists it published; on a member,
+ * the last national list it verified; on a home operator, the grants its residents gave; on a
+ * destination, which visitors came with a registration from home.
+ */
+export class FederationStore {
+  constructor(private readonly db: Kysely<Database>) {}
+
+  async members(): Promise<MemberRow[]> {
+    return this.db.selectFrom('federation_members').selectAll().orderBy('id').execute();
+  }
+
+  async member(id: string): Promise<MemberRow | undefined> {
+    return this.db.selectFrom('federation_members').selectAll().where('id', '=', id).executeTakeFirst();
+  }
+
+  /** Registers a member, or updates where it is reached and who to contact; its pinned key changes only when given. */
+  async upsertMember(m: { id: string; name: string; regions: string[]; url: string; contact: string; operatorKey: string | null; now: number }): Promise<void> {
+    await this.db
+      .insertInto('federation_members')
+      .values({ id: m.id, name: m.name, regions: JSON.stringify(m.regions), url: m.url, contact: m.contact, operator_key: m.operatorKey, added_at: m.now })
+      .onConflict((oc) =>
+        oc.column('id').doUpdateSet((eb) => ({
+          name: m.name,
+          regions: JSON.stringify(m.regions),
+          url: m.url,
+          contact: m.contact,
+          operator_key: m.operatorKey ?? eb.ref('federation_members.operator_key'),
+        })),
+      )
+      .execute();
+  }
+
+  async removeMember(id: string): Promise<boolean> {
+    const result = await this.db.deleteFrom('federation_members').where('id', '=', id).executeTakeFirst();
+    return Number(result.numDeletedRows) > 0;
+  }
+
+  /** Pins a member's operator key learned on first contact (development only), unless one is pinned already; so too its name and regions if none were registered. */
+  async pinMemberKey(id: string, key: string, learned?: { name: string; regions: string[] }): Promise<void> {
+    await this.db.updateTable('federation_members').set({ operator_key: key }).where('id', '=', id).where('operator_key', 'is', null).execute();
+    if (learned) await this.db.updateTable('federation_members').set({ name: learned.name, regions: JSON.stringify(learned.regions) }).where('id', '=', id).where('regions', '=', '[]').execute();
+  }
+
+  /** A fetch that verified: its keys replace the last good ones, unless they are older than those (a replayed list). */
+  async recordMemberList(id: string, list: { generatedAt: number; expiresAt: number; keys: unknown[]; revoked: unknown[] }, now: number): Promise<boolean> {
+    const result = await this.db
+      .updateTable('federation_members')
+      .set({ last_attempt_at: now, last_success_at: now, last_error: null, list_generated_at: list.generatedAt, list_expires_at: list.expiresAt, keys: JSON.stringify(list.keys), revoked: JSON.stringify(list.revoked) })
+      .where('id', '=', id)
+      .where((eb) => eb.or([eb('list_generated_at', 'is', null), eb('list_generated_at', '<=', list.generatedAt)]))
+      .executeTakeFirst();
+    return Number(result.numUpdatedRows) > 0;
+  }
+
+  /** A fetch that failed: the last good keys stay, the error is shown. */
+  async recordMemberFailure(id: string, error: string, now: number): Promise<void> {
+    await this.db.updateTable('federation_members').set({ last_attempt_at: now, last_error: error.slice(0, 500) }).where('id', '=', id).execute();
+  }
+
+  async latestNationalList(): Promise<{ sequence: number; issued_at: number; expires_at: number; document: string } | undefined> {
+    const row = await this.db.selectFrom('national_lists').selectAll().orderBy('sequence', 'desc').limit(1).executeTakeFirst();
+    return row && { ...row, sequence: Number(row.sequence), issued_at: Number(row.issued_at), expires_at: Number(row.expires_at) };
+  }
+
+  /** Stores a published list under the next sequence number; `make` signs it once the number is known. */
+  async publishNationalList(make: (sequence: number) => { issuedAt: number; expiresAt: number; document: string }): Promise<number> {
+    return this.db.transaction().execute(async (trx) => {
+      const last = await trx.selectFrom('national_lists').select('sequence').orderBy('sequence', 'desc').limit(1).executeTakeFirst();
+      const sequence = Number(last?.sequence ?? 0) + 1;
+      const made = make(sequence);
+      await trx.insertInto('national_lists').values({ sequence, issued_at: made.issuedAt, expires_at: made.expiresAt, document: made.document }).execute();
+      // Only the newest is served; a few are kept to show what was published when.
+      await trx.deleteFrom('national_lists').where('sequence', '<=', sequence - 100).execute();
+      return sequence;
+    });
+  }
+
+  async cachedNationalList(hubUrl: string): Promise<Selectable<NationalListCacheTable> | undefined> {
+    const row = await this.db.selectFrom('national_list_cache').selectAll().where('hub_url', '=', hubUrl).executeTakeFirst();
+    return row && { ...row, sequence: row.sequence === null ? null : Number(row.sequence) };
+  }
+
+  /** Pins the hub's key (configured, or learned on first contact in development). */
+  async pinHub(hubUrl: string, hubKey: string): Promise<void> {
+    await this.db.insertInto('national_list_cache').values({ hub_url: hubUrl, hub_key: hubKey }).onConflict((oc) => oc.column('hub_url').doNothing()).execute();
+  }
+
+  /** Keeps a verified national list, unless one with a higher sequence is kept already. */
+  async recordNationalList(hubUrl: string, list: { sequence: number; expiresAt: number; document: string }, now: number): Promise<boolean> {
+    const result = await this.db
+      .updateTable('national_list_cache')
+      .set({ sequence: list.sequence, expires_at: list.expiresAt, document: list.document, fetched_at: now, last_attempt_at: now, last_error: null })
+      .where('hub_url', '=', hubUrl)
+      .where((eb) => eb.or([eb('sequence', 'is', null), eb('sequence', '<=', list.sequence)]))
+      .executeTakeFirst();
+    return Number(result.numUpdatedRows) > 0;
+  }
+
+  async recordNationalFailure(hubUrl: string, error: string, now: number): Promise<void> {
+    await this.db.updateTable('national_list_cache').set({ last_attempt_at: now, last_error: error.slice(0, 500) }).where('hub_url', '=', hubUrl).execute();
+  }
+
+  async createGrant(g: { id: string; residentId: string; audience: string; now: number; expiresAt: number }): Promise<void> {
+    await this.db.insertInto('fact_grants').values({ id: g.id, resident_id: g.residentId, audience: g.audience, created_at: g.now, expires_at: g.expiresAt, used_at: null }).execute();
+  }
+
+  /**
+   * Uses a grant once, atomically: of two requests with the same grant, one gets the resident and
+   * the other learns it was used. Says why a grant cannot be used.
+   */
+  async useGrant(id: string, audience: string, now: number): Promise<{ residentId: string } | { refused: 'grant-unknown' | 'grant-used' | 'grant-expired' | 'grant-not-for-you' }> {
+    const used = await this.db
+      .updateTable('fact_grants')
+      .set({ used_at: now })
+      .where('id', '=', id)
+      .where('audience', '=', audience)
+      .where('used_at', 'is', null)
+      .where('expires_at', '>', now)
+      .returning('resident_id')
+      .executeTakeFirst();
+    if (used) return { residentId: used.resident_id };
+    const row = await this.db.selectFrom('fact_grants').select(['audience', 'used_at', 'expires_at']).where('id', '=', id).executeTakeFirst();
+    if (!row) return { refused: 'grant-unknown' };
+    if (row.audience !== audience) return { refused: 'grant-not-for-you' };
+    return { refused: row.used_at !== null ? 'grant-used' : 'grant-expired' };
+  }
+
+  /** The grants a resident gave, newest first: what "Me" lists. */
+  async grantsOf(residentId: string): Promise<{ id: string; audience: string; created_at: number; expires_at: number; used_at: number | null }[]> {
+    return this.db.selectFrom('fact_grants').select(['id', 'audience', 'created_at', 'expires_at', 'used_at']).where('resident_id', '=', residentId).orderBy('created_at', 'desc').limit(50).execute();
+  }
+
+  async visitorByHome(homeOperator: string, homeSubject: string): Promise<string | undefined> {
+    return (await this.db.selectFrom('visitor_links').select('resident_id').where('home_operator', '=', homeOperator).where('home_subject', '=', homeSubject).executeTakeFirst())?.resident_id;
+  }
+
+  async visitorLink(residentId: string): Promise<{ home_operator: string; linked_at: number; bundle_issued_at: number } | undefined> {
+    return this.db.selectFrom('visitor_links').select(['home_operator', 'linked_at', 'bundle_issued_at']).where('resident_id', '=', residentId).executeTakeFirst();
+  }
+
+  /**
+   * Links a visitor to their home registration and replaces the facts that came from home with the
+   * bundle's: all in the caller's transaction, so a bundle is stored whole or not at all.
+   */
+  async storeHomeFacts(db: Kysely<Database>, v: { residentId: string; homeOperator: string; homeSubject: string; bundleIssuedAt: number; facts: BundleFacts; now: number; newId: () => string }): Promise<void> {
+    const mark = `home:${v.homeOperator}`;
+    await db
+      .insertInto('visitor_links')
+      .values({ resident_id: v.residentId, home_operator: v.homeOperator, home_subject: v.homeSubject, linked_at: v.now, bundle_issued_at: v.bundleIssuedAt })
+      .onConflict((oc) => oc.column('resident_id').doUpdateSet({ bundle_issued_at: v.bundleIssuedAt }))
+      .execute();
+    // What came from home before is replaced, never added to: the bundle is the home's whole view.
+    await db.deleteFrom('travel_records').where('resident_id', '=', v.residentId).where('carrier_ref', '=', mark).execute();
+    await db.deleteFrom('authority_facts').where('resident_id', '=', v.residentId).where('detail', 'like', `%"from":"${mark}"%`).execute();
+    await db.deleteFrom('declarations').where('resident_id', '=', v.residentId).where('id', 'like', `${mark}:%`).execute();
+    const f = v.facts;
+    if (f.stays.length > 0) {
+      await db
+        .insertInto('travel_records')
+        .values(
+          f.stays.map((s) => ({
+            id: v.newId(),
+            resident_id: v.residentId,
+            region_code: s.region,
+            country_code: s.country,
+            arrival: s.arrival,
+            // An ongoing stay at home ended when the resident left for here.
+            departure: s.departure ?? v.bundleIssuedAt,
+            source: s.source,
+            carrier_ref: mark,
+            recorded_at: s.recordedAt,
+          })),
+        )
+        .execute();
+    }
+    const facts = [
+      ...f.contacts.map((c) => ({ at: c.at, source: c.source, recordedAt: c.recordedAt, kind: 'contact', value: c.kind, detail: {} })),
+      ...f.cases.map((c) => ({ at: c.at, source: c.source, recordedAt: c.recordedAt, kind: 'case', value: c.status, detail: {} })),
+      ...f.tests.map((t) => ({ at: t.at, source: t.source, recordedAt: t.recordedAt, kind: 'test', value: t.result, detail: {} })),
+      ...f.vaccinations.map((x) => ({ at: x.at, source: x.source, recordedAt: x.recordedAt, kind: 'vaccination', value: String(x.dose), detail: { dose: x.dose, courseDoses: x.courseDoses } })),
+    ];
+    if (facts.length > 0) {
+      await db
+        .insertInto('authority_facts')
+        .values(facts.map((x) => ({ id: v.newId(), resident_id: v.residentId, kind: x.kind, value: x.value, detail: JSON.stringify({ ...x.detail, from: mark }), occurred_at: x.at, source: x.source, recorded_at: x.recordedAt })))
+        .execute();
+    }
+    if (f.declaration) {
+      await db
+        .insertInto('declarations')
+        .values({ id: `${mark}:${v.newId()}`, resident_id: v.residentId, declared_at: f.declaration.at, symptoms: JSON.stringify(f.declaration.symptoms), contacts: '[]', temperature: f.declaration.temperature })
+        .execute();
+    }
+  }
+}
