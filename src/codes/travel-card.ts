@@ -16,8 +16,11 @@ export interface TravelCardClaims {
   n: string;
   iat: number;
   exp: number;
-  /** Stays: city code or country, arrival and departure (seconds), hours, source, risk (the `*`). */
-  stays: { c: string | null; k: string | null; a: number; d: number; h: number; s: string; r: boolean }[];
+  /**
+   * Stays: city code (c) with its Chinese and English names (cn, en, so a gate offline can read them)
+   * or country (k), arrival and departure (a, d: seconds), hours (h), source (s), risk (r: the `*`).
+   */
+  stays: { c: string | null; cn?: string; en?: string; k: string | null; a: number; d: number; h: number; s: string; r: boolean }[];
 }
 
 export type TravelCardResult = { valid: true; claims: TravelCardClaims; kid: string } | { valid: false; reason: string; detail: string };
@@ -31,6 +34,7 @@ function readClaims(value: unknown): TravelCardClaims {
   }
   for (const s of c.stays) {
     if (typeof s !== 'object' || s === null || !isInt(s.a) || !isInt(s.d) || !isInt(s.h) || typeof s.s !== 'string' || typeof s.r !== 'boolean') throw new Error('a stay is malformed');
+    if ((s.cn !== undefined && (typeof s.cn !== 'string' || s.cn.length > 60)) || (s.en !== undefined && (typeof s.en !== 'string' || s.en.length > 120))) throw new Error('a stay has a malformed name');
     if ((s.c !== null && (typeof s.c !== 'string' || !/^\d{6}$/.test(s.c))) || (s.k !== null && (typeof s.k !== 'string' || !/^[A-Z]{2}$/.test(s.k)))) throw new Error('a stay names no place');
   }
   return c as TravelCardClaims;

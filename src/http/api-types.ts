@@ -17,6 +17,9 @@ import type {
   TraceSchema,
   VenueSchema,
   VisitSchema,
+  TravelCardSchema,
+  MemberStatusSchema,
+  GrantGivenSchema,
 } from './response-schemas.js';
 import type { DependentSummarySchema, ResidentSummarySchema, SessionSchema } from './schemas.js';
 
@@ -45,3 +48,7 @@ export type DependentSummary = Static<typeof DependentSummarySchema>;
 export type Session = Static<typeof SessionSchema>;
 export type Visit = Static<typeof VisitSchema>;
 export type DecisionHistory = Static<typeof DecisionHistorySchema>;
+
+export type TravelCardView = Static<typeof TravelCardSchema>;
+export type MemberStatus = Static<typeof MemberStatusSchema>;
+export type GrantGiven = Static<typeof GrantGivenSchema>;

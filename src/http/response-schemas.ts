@@ -203,3 +203,41 @@ export const RiskAreaPreviewSchema = Type.Object({
   wouldChange: Type.Integer(),
   transitions: Type.Array(Type.Object({ from: Type.String(), to: Type.String(), residents: Type.Integer() })),
 });
+
+/** The travel card as the resident app and host apps read it. */
+export const TravelCardSchema = Type.Object({
+  maskedName: Type.String(),
+  days: Type.Integer({ description: 'the card covers this many days back' }),
+  stays: Type.Array(
+    Type.Object({
+      city: Type.Union([Type.String(), Type.Null()], { description: 'prefecture-level GB/T 2260 code; null abroad' }),
+      cityName: Type.Union([Type.String(), Type.Null()]),
+      cityNameEn: Type.Union([Type.String(), Type.Null()]),
+      country: Type.Union([Type.String(), Type.Null()]),
+      arrival: Type.String(),
+      departure: Type.String(),
+      hours: Type.Integer(),
+      source: Type.String({ description: 'telecom, rail or air: where the stay is known from' }),
+      risk: Type.Boolean({ description: 'the `*`: the city was a listed risk area during the stay' }),
+    }),
+  ),
+  token: Type.String({ description: 'XCK1: and a COSE_Sign1, base45: verifiable offline with the trust list' }),
+  issuedAt: Type.String(),
+  expiresAt: Type.String(),
+});
+
+/** A member operator as the hub sees it. */
+export const MemberStatusSchema = Type.Object({
+  id: Type.String(),
+  name: Type.String(),
+  regions: Type.Array(Type.String()),
+  url: Type.String(),
+  status: Type.Union([Type.Literal('fresh'), Type.Literal('stale')]),
+  keys: Type.Integer({ description: 'code keys of the member in the national list now' }),
+  lastSuccessAt: Type.Union([Type.String(), Type.Null()]),
+  lastAttemptAt: Type.Union([Type.String(), Type.Null()]),
+  lastError: Type.Union([Type.String(), Type.Null()]),
+  listExpiresAt: Type.Union([Type.String(), Type.Null()]),
+});
+
+export const GrantGivenSchema = Type.Object({ grant: Type.String({ description: 'JKG1: text, to paste or show as QR at the destination' }), audience: Type.String(), audienceName: Type.String(), expiresAt: Type.String() });

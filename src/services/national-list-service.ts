@@ -1,8 +1,10 @@
-import { combineTrustLists, readNationalTrustList, type KeyOrigin, type NationalMember, type NationalTrustList } from '../codes/national-trust-list.js';
+import { combineTrustLists, readNationalTrustList, withinRegions, type KeyOrigin, type NationalMember, type NationalTrustList } from '../codes/national-trust-list.js';
 import { DOCUMENT_TYPES, verifyDocument } from '../codes/signed-document.js';
 import { nodeVerify } from '../codes/token-signer.js';
 import { base64UrlToBytes, bytesToBase64Url, type TrustList } from '../codes/trust-list.js';
-import type { ServiceContext } from './context.js';
+import { operatorOf, type ServiceContext } from './context.js';
+import { issuerFor } from '../codes/token-format.js';
+import { DAY_MS } from '../domain/clock.js';
 import type { HubService } from './hub-service.js';
 import type { KeysService } from './keys-service.js';
 import { fetchFromPeer, fetchJsonFromPeer, identityKey } from './operator-client.js';
@@ -106,6 +108,21 @@ export class NationalListService {
     const value = combineTrustLists(await this.keys.trustList(), (await this.current())?.list ?? null);
     this.#combined = { at: now, value };
     return value;
+  }
+
+  /**
+   * Codes of visitors scanned at this operator's checkpoints in the last `days`, by issuing region
+   * and the operator that region belongs to: counts only, no person.
+   */
+  async visitorScans(days: number): Promise<{ issuer: string; region: string; operator: string | null; operatorName: string | null; scans: number; admitted: number }[]> {
+    const now = this.ctx.clock.now().getTime();
+    const own = operatorOf(this.ctx).regions.map(issuerFor);
+    const members = (await this.current())?.list.members ?? [];
+    return (await this.ctx.stores.scans.visitorsByIssuer(own, now - days * DAY_MS)).map((row) => {
+      const region = row.issuer.replace(/^CN-/, '');
+      const member = members.find((m) => withinRegions(region, m.regions));
+      return { ...row, region, operator: member?.id ?? null, operatorName: member?.name ?? null };
+    });
   }
 
   /** A member of the national list, by id; refused where there is no list or no such member. */

@@ -3,6 +3,7 @@ import { DOCUMENT_TYPES } from '../codes/signed-document.js';
 import { signDocument } from '../codes/token-signer.js';
 import { TRAVEL_CARD_PREFIX, type TravelCardClaims } from '../codes/travel-card.js';
 import { issuerFor } from '../codes/token-format.js';
+import { regionName, regionNameEn } from '../domain/regions.js';
 import { TRAVEL_CARD_DAYS, travelCardStays, type TravelCardStay } from '../domain/travel-card.js';
 import type { ServiceContext } from './context.js';
 import type { DecisionsService } from './decisions-service.js';
@@ -45,7 +46,7 @@ export class TravelCardService {
       n: maskedName,
       iat: issuedAt,
       exp: expiresAt,
-      stays: stays.map((s) => ({ c: s.city, k: s.country, a: Math.floor(s.arrival / 1000), d: Math.floor(s.departure / 1000), h: s.hours, s: s.source, r: s.risk })),
+      stays: stays.map((s) => ({ c: s.city, ...(s.city ? { cn: regionName(s.city), en: regionNameEn(s.city) } : {}), k: s.country, a: Math.floor(s.arrival / 1000), d: Math.floor(s.departure / 1000), h: s.hours, s: s.source, r: s.risk })),
     };
     const token = TRAVEL_CARD_PREFIX + encodeBase45(signDocument(key, DOCUMENT_TYPES.travelCard, claims));
     return { maskedName, days: TRAVEL_CARD_DAYS, stays, token, issuedAt: issuedAt * 1000, expiresAt: expiresAt * 1000 };

@@ -114,6 +114,17 @@ export class ScansStore {
     const rest = await this.db.deleteFrom('scans').where('scanned_at', '<', cutoff).executeTakeFirst();
     return dropped + Number(rest.numDeletedRows);
   }
+  /** Scans of codes issued elsewhere (by issuing region), from `since`: visitors at this operator's gates. */
+  async visitorsByIssuer(ownIssuers: string[], since: number): Promise<{ issuer: string; scans: number; admitted: number }[]> {
+    let query = this.db
+      .selectFrom('scans')
+      .select((eb) => ['issuer', eb.fn.countAll<number>().as('scans'), eb.fn.sum<number>('admitted').as('admitted')])
+      .where('issuer', 'is not', null)
+      .where('scanned_at', '>=', since);
+    if (ownIssuers.length > 0) query = query.where('issuer', 'not in', ownIssuers);
+    const rows = await query.groupBy('issuer').orderBy('issuer').execute();
+    return rows.map((r) => ({ issuer: r.issuer!, scans: Number(r.scans), admitted: Number(r.admitted ?? 0) }));
+  }
 }
 
 const PARTITION_NAME = /^scans_d(\d{4})(\d{2})(\d{2})$/;
@@ -172,17 +183,6 @@ export class ScanPartitions {
     return rows;
   }
 
-  /** Scans of codes issued elsewhere (by issuing region), from `since`: visitors at this operator's gates. */
-  async visitorsByIssuer(ownIssuers: string[], since: number): Promise<{ issuer: string; scans: number; admitted: number }[]> {
-    let query = this.db
-      .selectFrom('scans')
-      .select((eb) => ['issuer', eb.fn.countAll<number>().as('scans'), eb.fn.sum<number>('admitted').as('admitted')])
-      .where('issuer', 'is not', null)
-      .where('scanned_at', '>=', since);
-    if (ownIssuers.length > 0) query = query.where('issuer', 'not in', ownIssuers);
-    const rows = await query.groupBy('issuer').orderBy('issuer').execute();
-    return rows.map((r) => ({ issuer: r.issuer!, scans: Number(r.scans), admitted: Number(r.admitted ?? 0) }));
-  }
 }
 
 function partitionName(day: number): string {

@@ -3,24 +3,13 @@ import { bytesToBase64Url } from '../../codes/trust-list.js';
 import { operatorOf } from '../../services/context.js';
 import type { Services } from '../../services/services.js';
 import { authorizeStaff } from '../auth.js';
+import { MemberStatusSchema } from '../response-schemas.js';
 import { problemResponses } from '../schemas.js';
 
 const RawKey = Type.Object({ kid: Type.String(), x: Type.String({ description: 'raw Ed25519 public key, base64url' }) });
 const OperatorSchema = Type.Object({ id: Type.String(), name: Type.String(), regions: Type.Array(Type.String()) });
 const iso = (ms: number | null) => (ms === null ? null : new Date(ms).toISOString());
 
-const MemberStatusSchema = Type.Object({
-  id: Type.String(),
-  name: Type.String(),
-  regions: Type.Array(Type.String()),
-  url: Type.String(),
-  status: Type.Union([Type.Literal('fresh'), Type.Literal('stale')]),
-  keys: Type.Integer({ description: 'code keys of the member in the national list now' }),
-  lastSuccessAt: Type.Union([Type.String(), Type.Null()]),
-  lastAttemptAt: Type.Union([Type.String(), Type.Null()]),
-  lastError: Type.Union([Type.String(), Type.Null()]),
-  listExpiresAt: Type.Union([Type.String(), Type.Null()]),
-});
 
 type MemberStatus = Awaited<ReturnType<Services['hub']['members']>>[number];
 const memberView = (m: MemberStatus) => ({ ...m, lastSuccessAt: iso(m.lastSuccessAt), lastAttemptAt: iso(m.lastAttemptAt), listExpiresAt: iso(m.listExpiresAt) });
@@ -182,6 +171,28 @@ export const federationRoutes: FastifyPluginAsyncTypebox<{ services: Services }>
       await authorizeStaff(services, request, ['authority']);
       await services.hub.removeMember(request.params.memberId);
       return reply.code(204).send();
+    },
+  );
+
+  app.get(
+    '/api/v1/federation/visitors',
+    {
+      schema: {
+        tags: ['federation'],
+        summary: "Visitors' codes scanned at this operator's checkpoints, by issuing region and operator: counts only (authority, auditor)",
+        security: [{ bearerAuth: [] }],
+        querystring: Type.Object({ days: Type.Optional(Type.Integer({ minimum: 1, maximum: 28, default: 14 })) }, { additionalProperties: false }),
+        response: {
+          200: Type.Array(
+            Type.Object({ issuer: Type.String(), region: Type.String(), operator: Type.Union([Type.String(), Type.Null()]), operatorName: Type.Union([Type.String(), Type.Null()]), scans: Type.Integer(), admitted: Type.Integer() }),
+          ),
+          ...problemResponses(400, 401, 403),
+        },
+      },
+    },
+    async (request) => {
+      await authorizeStaff(services, request, ['authority', 'auditor']);
+      return services.nationalList.visitorScans(request.query.days ?? 14);
     },
   );
 

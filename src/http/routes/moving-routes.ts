@@ -1,6 +1,7 @@
 import { Type, type FastifyPluginAsyncTypebox } from '@fastify/type-provider-typebox';
 import type { Services } from '../../services/services.js';
 import { authorizeFor } from '../auth.js';
+import { GrantGivenSchema } from '../response-schemas.js';
 import { AddressSchema, problemResponses, ResidentIdParams, SessionSchema } from '../schemas.js';
 
 const iso = (ms: number | null) => (ms === null ? null : new Date(ms).toISOString());
@@ -34,7 +35,7 @@ export const movingRoutes: FastifyPluginAsyncTypebox<{ services: Services }> = a
         params: ResidentIdParams,
         body: Type.Object({ audience: Type.String({ minLength: 2, maxLength: 40, description: 'the destination operator id' }) }, { additionalProperties: false }),
         response: {
-          201: Type.Object({ grant: Type.String({ description: 'JKG1: text, to paste or show as QR at the destination' }), audience: Type.String(), audienceName: Type.String(), expiresAt: Type.String() }),
+          201: GrantGivenSchema,
           ...problemResponses(400, 401, 403, 404, 422),
         },
       },

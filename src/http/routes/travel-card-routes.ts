@@ -2,30 +2,10 @@ import { Type, type FastifyPluginAsyncTypebox } from '@fastify/type-provider-typ
 import { regionName, regionNameEn } from '../../domain/regions.js';
 import type { Services } from '../../services/services.js';
 import { authorizeFor } from '../auth.js';
+import { TravelCardSchema } from '../response-schemas.js';
 import { problemResponses, ResidentIdParams } from '../schemas.js';
 
 const iso = (ms: number) => new Date(ms).toISOString();
-
-const TravelCardSchema = Type.Object({
-  maskedName: Type.String(),
-  days: Type.Integer({ description: 'the card covers this many days back' }),
-  stays: Type.Array(
-    Type.Object({
-      city: Type.Union([Type.String(), Type.Null()], { description: 'prefecture-level GB/T 2260 code; null abroad' }),
-      cityName: Type.Union([Type.String(), Type.Null()]),
-      cityNameEn: Type.Union([Type.String(), Type.Null()]),
-      country: Type.Union([Type.String(), Type.Null()]),
-      arrival: Type.String(),
-      departure: Type.String(),
-      hours: Type.Integer(),
-      source: Type.String({ description: 'telecom, rail or air: where the stay is known from' }),
-      risk: Type.Boolean({ description: 'the `*`: the city was a listed risk area during the stay' }),
-    }),
-  ),
-  token: Type.String({ description: 'XCK1: and a COSE_Sign1, base45: verifiable offline with the trust list' }),
-  issuedAt: Type.String(),
-  expiresAt: Type.String(),
-});
 
 /** The travel card: cities stayed 4 hours or more in 14 days, from imported telecom, rail and air records, signed. */
 export const travelCardRoutes: FastifyPluginAsyncTypebox<{ services: Services }> = async (app, { services }) => {

@@ -12,8 +12,9 @@ import { ImportsView } from './imports.js';
 import { RiskAreasView } from './risk-areas.js';
 import { RulesView } from './rules.js';
 import { TracesView } from './traces.js';
+import { FederationView } from './federation.js';
 
-type Section = 'dashboard' | 'risk-areas' | 'imports' | 'traces' | 'rules' | 'appeals' | 'reclaims' | 'audit';
+type Section = 'dashboard' | 'risk-areas' | 'imports' | 'traces' | 'rules' | 'appeals' | 'reclaims' | 'federation' | 'audit';
 
 /** Each role sees the sections its credential may use; the server enforces the same. */
 const SECTIONS: { id: Section; label: MessageKey; roles: string[] }[] = [
@@ -24,6 +25,7 @@ const SECTIONS: { id: Section; label: MessageKey; roles: string[] }[] = [
   { id: 'rules', label: 'console.rules', roles: ['authority', 'auditor', 'tracer'] },
   { id: 'appeals', label: 'console.appeals', roles: ['authority'] },
   { id: 'reclaims', label: 'console.reclaims', roles: ['authority'] },
+  { id: 'federation', label: 'console.federation', roles: ['authority'] },
   { id: 'audit', label: 'console.audit', roles: ['auditor'] },
 ];
 
@@ -66,6 +68,7 @@ function ConsoleApp(): JSX.Element {
       {active === 'rules' && <RulesView session={session} />}
       {active === 'appeals' && <AppealsView session={session} />}
       {active === 'reclaims' && <ReclaimsView session={session} />}
+      {active === 'federation' && <FederationView session={session} />}
       {active === 'audit' && <AuditView session={session} />}
     </Shell>
   );

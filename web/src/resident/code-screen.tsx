@@ -69,6 +69,11 @@ export function CodeScreen({ session, subjectId, subjectLabel, onWhy }: { sessio
           {t('code.refreshIn', { time: `${Math.floor(left / 60)}:${String(left % 60).padStart(2, '0')}` })}
         </span>
       </div>
+      {code.factsFrom && (
+        <p class="facts-from" data-testid="facts-from">
+          {t('code.factsFrom', { operator: code.factsFrom.operatorName, time: formatDate(code.factsFrom.asOf, lang) })}
+        </p>
+      )}
       {code.colour !== 'green' && (
         <p class="green-on" data-testid="green-on">
           {code.greenOn ? t('code.greenOn', { date: formatDate(code.greenOn, lang) }) : code.greenOnNote === 'needs-action' ? t('code.needsAction') : t('code.noGreenOn')}
@@ -84,6 +89,9 @@ export function CodeScreen({ session, subjectId, subjectLabel, onWhy }: { sessio
       </button>
       <a class="button secondary wide" href="#/visit">
         {t('visit.scan')}
+      </a>
+      <a class="button secondary wide" href="#/travel" data-testid="travel-card-link">
+        {t('travel.title')}
       </a>
       <ErrorNotice error={error} />
     </div>

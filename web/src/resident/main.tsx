@@ -13,11 +13,12 @@ import { forgetThisDevice, refreshSession, rememberThisDevice, savedDevice, save
 import { RegisterScreen, SignInScreen } from './sign-in-screens.js';
 import type { CodeView, ResidentSummary } from './types.js';
 import { VenueVisitScreen } from './venue-visit.js';
+import { MoveRegistrationCard, TravelCardScreen, VisitorScreen } from './moving-screens.js';
 import { RulesScreen } from './rules-screen.js';
 import { WhyScreen } from './why-screen.js';
 
-type Route = 'code' | 'why' | 'rules' | 'visit' | 'declare' | 'check-in' | 'household' | 'data' | 'access' | 'appeal' | 'register' | 'sign-in';
-const ROUTES: Route[] = ['code', 'why', 'rules', 'visit', 'declare', 'check-in', 'household', 'data', 'access', 'appeal', 'register', 'sign-in'];
+type Route = 'code' | 'why' | 'rules' | 'visit' | 'travel' | 'declare' | 'check-in' | 'household' | 'data' | 'access' | 'appeal' | 'register' | 'sign-in' | 'visitor';
+const ROUTES: Route[] = ['code', 'why', 'rules', 'visit', 'travel', 'declare', 'check-in', 'household', 'data', 'access', 'appeal', 'register', 'sign-in', 'visitor'];
 
 function currentRoute(): Route {
   const r = location.hash.replace(/^#\/?/, '').split('?')[0] as Route;
@@ -82,12 +83,15 @@ function ResidentApp(): JSX.Element {
 
   if (reopening) return <Shell title={t('app.resident')}>{<p class="muted">{t('common.loading')}</p>}</Shell>;
 
-  if (!session || route === 'register' || route === 'sign-in') {
+  if (!session || route === 'register' || route === 'sign-in' || route === 'visitor') {
     return (
       <Shell title={t('app.resident')}>
         {route === 'register' ? (
           // A new resident's code is gray until they declare: straight to the form, not to the gray code.
           <RegisterScreen onRegistered={(s) => void signedIn(s, '#/declare?welcome')} />
+        ) : route === 'visitor' ? (
+          // A visitor's facts came from home with the latest declaration: straight to the code.
+          <VisitorScreen onAdmitted={(s) => void signedIn(s, '#/code')} />
         ) : (
           <SignInScreen onSignedIn={(s) => void signedIn(s, '#/code')} />
         )}
@@ -109,6 +113,9 @@ function ResidentApp(): JSX.Element {
     case 'visit':
       screen = <VenueVisitScreen session={session} subjectId={subjectId} />;
       break;
+    case 'travel':
+      screen = <TravelCardScreen session={session} subjectId={subjectId} />;
+      break;
     case 'declare':
       screen = <DeclareScreen session={session} subjectId={subjectId} onDone={() => go('code')} welcome={location.hash.endsWith('?welcome')} />;
       break;
@@ -129,6 +136,7 @@ function ResidentApp(): JSX.Element {
             </button>
           </nav>
           <DevicesCard session={session} onThisDeviceSignedOut={signOut} />
+          <MoveRegistrationCard session={session} />
           <MyDataScreen session={session} onDeleted={signOut} />
         </>
       );

@@ -17,7 +17,7 @@ async function demoInbox(phone: string): Promise<string | null> {
 }
 
 /** The one-time code, once one was sent, and in development mode the SMS the demo would have sent. */
-function CodeField({ sent, code, onCode, error, demoSms }: { sent: boolean; code: string; onCode: (code: string) => void; error: unknown; demoSms: string | null }): JSX.Element {
+export function CodeField({ sent, code, onCode, error, demoSms }: { sent: boolean; code: string; onCode: (code: string) => void; error: unknown; demoSms: string | null }): JSX.Element {
   const t = useT();
   return (
     <>
@@ -42,7 +42,7 @@ const RESEND_AFTER_SECONDS = 60;
  * Asking for a one-time code, with the lock between two asks shown as a countdown: the server
  * refuses a resend within a minute, so the button says how long is left instead of failing.
  */
-function useCodeRequest(phone: string) {
+export function useCodeRequest(phone: string) {
   const [sent, setSent] = useState(false);
   const [demoSms, setDemoSms] = useState<string | null>(null);
   const [resendAt, setResendAt] = useState(0);
@@ -75,7 +75,7 @@ function useCodeRequest(phone: string) {
 }
 
 /** "Send a new code", or how long until one may be sent. */
-function resendLabel(t: ReturnType<typeof useT>, sent: boolean, waitSeconds: number): string {
+export function resendLabel(t: ReturnType<typeof useT>, sent: boolean, waitSeconds: number): string {
   if (waitSeconds > 0) return t('signIn.resendIn', { seconds: waitSeconds });
   return sent ? t('signIn.resend') : t('signIn.sendCode');
 }
@@ -111,6 +111,9 @@ export function SignInScreen({ onSignedIn }: { onSignedIn: (s: Session) => void 
       </form>
       <p class="muted">
         {t('signIn.noAccount')} <a href="#/register">{t('register.title')}</a>
+      </p>
+      <p class="muted">
+        {t('visitor.elsewhere')} <a href="#/visitor">{t('visitor.title')}</a>
       </p>
     </Card>
   );

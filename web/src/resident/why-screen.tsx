@@ -82,6 +82,11 @@ export function WhyScreen({ session, subjectId, code }: { session: Session; subj
             </details>
           </article>
         ))}
+        {code.factsFrom && (
+          <p class="facts-from" data-testid="why-facts-from">
+            {t('why.factsFrom', { operator: code.factsFrom.operatorName, time: formatDateTime(code.factsFrom.asOf, lang), region: code.ruleSet.region })}
+          </p>
+        )}
         <p class="muted small">
           {t('why.public', { region: code.ruleSet.region, version: code.ruleSet.version })} <a href="#/rules">{t('why.readRules')}</a>
         </p>

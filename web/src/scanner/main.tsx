@@ -1,7 +1,8 @@
 import { render, type JSX } from 'preact';
 import { useEffect, useRef, useState } from 'preact/hooks';
 import { TokenVerifier, webCryptoVerify } from '../../../src/codes/token-verifier.js';
-import type { TrustList } from '../../../src/codes/trust-list.js';
+import { TRAVEL_CARD_PREFIX, verifyTravelCard, type TravelCardClaims } from '../../../src/codes/travel-card.js';
+import { refreshTrust, trustedKeys, type ScannerTrust } from './trust.js';
 import '../shared/styles.css';
 import { api, loadSaved, NetworkError, save } from '../shared/api.js';
 import { ColourIcon } from '../shared/colour.js';
@@ -30,10 +31,12 @@ interface Result {
   admitted: boolean;
   reason: string;
   method: 'qr' | 'id-number';
+  /** A code from another operator: who issued it (a visitor's home). */
+  origin?: { operatorName: string; region: string };
 }
 
 const SETUP_KEY = 'healthcode.scanner.device';
-const TRUST_KEY = 'healthcode.scanner.trust-list';
+const TRUST_KEY = 'healthcode.scanner.trust';
 const RESULT_SHOWN_MS = 5000;
 const SAME_CODE_IGNORED_MS = 4000;
 
@@ -44,7 +47,7 @@ function SetupScreen({ onReady }: { onReady: (d: DeviceSetup) => void }): JSX.El
   const connectWith = async (token: string) => {
     const me = await api<Omit<DeviceSetup, 'credential'>>('GET', '/api/v1/checkpoint/me', { token });
     const setup = { credential: token, ...me };
-    save(TRUST_KEY, await api<TrustList>('GET', '/api/v1/trust-list'));
+    save(TRUST_KEY, await refreshTrust(loadSaved<ScannerTrust | null>(TRUST_KEY, null)));
     save(SETUP_KEY, setup);
     onReady(setup);
   };
@@ -117,8 +120,50 @@ function ResultOverlay({ result, onClose }: { result: Result; onClose: () => voi
         {result.colour && <div class="result-colour">{t(`colour.${result.colour}` as 'colour.green')}</div>}
         {result.maskedName && <div class="result-name">{result.maskedName}</div>}
         {result.validUntil && <div class="result-valid">{t('scanner.validUntil', { time: formatDateTime(result.validUntil, lang) })}</div>}
+        {result.origin && (
+          <div class="result-origin" data-testid="scan-origin">
+            {t('scanner.issuedBy', { operator: result.origin.operatorName, region: result.origin.region })}
+          </div>
+        )}
         {!result.colour && <div class="result-reason">{t(`reason.${result.reason}` as 'reason.expired')}</div>}
         {result.colour && !result.admitted && <div class="result-reason">{t('reason.colour-not-admitted')}</div>}
+        <button type="button" ref={close} class="result-hint" onClick={onClose}>
+          {t('scanner.tapToContinue')}
+        </button>
+      </div>
+    </div>
+  );
+}
+
+/** A travel card read at the gate: cities stayed 4 hours or more in 14 days, risk cities starred. Informational: it admits nobody. */
+function TravelCardOverlay({ card, onClose }: { card: TravelCardClaims | { refused: string }; onClose: () => void }): JSX.Element {
+  const t = useT();
+  const lang = useLang();
+  const close = useRef<HTMLButtonElement>(null);
+  useEffect(() => close.current?.focus(), []);
+  const valid = !('refused' in card);
+  const risky = valid && card.stays.some((s) => s.r);
+  return (
+    <div class={`result result-travel ${valid ? (risky ? 'result-travel-risk' : '') : 'result-rejected'}`} role="alertdialog" aria-modal="true" aria-labelledby="travel-title" data-testid="travel-card-result" onClick={onClose}>
+      <div class="result-body">
+        <div class="result-verdict" id="travel-title">
+          {t('scanner.travelCard')}
+        </div>
+        {!valid && <div class="result-reason">{t(`reason.${card.refused}` as 'reason.expired')}</div>}
+        {valid && <div class="result-name">{card.n}</div>}
+        {valid && (
+          <ul class="travel-stays">
+            {card.stays.length === 0 && <li>{t('travel.none')}</li>}
+            {card.stays.map((s) => (
+              <li data-risk={String(s.r)}>
+                {s.r ? '* ' : ''}
+                {(lang === 'en' ? s.en : s.cn) ?? s.c ?? s.k} · {t(`travel.source.${s.s}` as 'travel.source.telecom')} · {formatDateTime(new Date(s.a * 1000).toISOString(), lang)}
+              </li>
+            ))}
+          </ul>
+        )}
+        {risky && <div class="result-reason">{t('travel.riskNote')}</div>}
+        {valid && <div class="result-valid">{t('scanner.validUntil', { time: formatDateTime(new Date(card.exp * 1000).toISOString(), lang) })}</div>}
         <button type="button" ref={close} class="result-hint" onClick={onClose}>
           {t('scanner.tapToContinue')}
         </button>
@@ -174,7 +219,8 @@ function ScannerApp(): JSX.Element {
   const [manual, setManual] = useState(false);
   const [online, setOnline] = useState(navigator.onLine);
   const [queued, setQueued] = useState(0);
-  const [trustList, setTrustList] = useState<TrustList | null>(() => loadSaved<TrustList | null>(TRUST_KEY, null));
+  const [trust, setTrust] = useState<ScannerTrust | null>(() => loadSaved<ScannerTrust | null>(TRUST_KEY, null));
+  const [travelCard, setTravelCard] = useState<TravelCardClaims | { refused: string } | null>(null);
   const queue = useRef(new ScanQueue(setQueued)).current;
   const last = useRef<{ text: string; at: number } | null>(null);
 
@@ -183,10 +229,10 @@ function ScannerApp(): JSX.Element {
     const ok = await queue.flush(setup.credential).catch(() => false);
     setOnline(ok && navigator.onLine);
     if (ok) {
-      const fresh = await api<TrustList>('GET', '/api/v1/trust-list').catch(() => null);
+      const fresh = await refreshTrust(loadSaved<ScannerTrust | null>(TRUST_KEY, null)).catch(() => null);
       if (fresh) {
         save(TRUST_KEY, fresh);
-        setTrustList(fresh);
+        setTrust(fresh);
       }
     }
   };
@@ -218,13 +264,29 @@ function ScannerApp(): JSX.Element {
     const now = Date.now();
     if (last.current && last.current.text === text && now - last.current.at < SAME_CODE_IGNORED_MS) return;
     last.current = { text, at: now };
-    if (!setup || !trustList) return;
-    // Verified here, offline, against the cached trust list; the server checks again on upload.
+    if (!setup || !trust) return;
+    // Verified here, offline, against the cached trust lists (this operator's and the national one); the server checks again on upload.
+    const { trustList, origins } = trustedKeys(trust);
+    if (text.trim().startsWith(TRAVEL_CARD_PREFIX)) {
+      const card = await verifyTravelCard(text, trustList, webCryptoVerify(), now);
+      setTravelCard(card.valid ? card.claims : { refused: card.reason });
+      return;
+    }
     const verified = await new TokenVerifier(trustList, webCryptoVerify()).verify(text.trim(), now);
     const admitted = verified.valid && setup.policy.allowed.includes(verified.claims.colour);
+    const origin = verified.valid ? origins.get(verified.kid) : undefined;
+    const visitor = origin && origin.operator !== trust.own.operator?.id ? { operatorName: origin.operatorName, region: origin.region } : undefined;
     setResult(
       verified.valid
-        ? { colour: verified.claims.colour, maskedName: verified.claims.maskedName, validUntil: new Date(verified.claims.expiresAt * 1000).toISOString(), admitted, reason: admitted ? 'allowed' : 'colour-not-admitted', method: 'qr' }
+        ? {
+            colour: verified.claims.colour,
+            maskedName: verified.claims.maskedName,
+            validUntil: new Date(verified.claims.expiresAt * 1000).toISOString(),
+            admitted,
+            reason: admitted ? 'allowed' : 'colour-not-admitted',
+            method: 'qr',
+            ...(visitor ? { origin: visitor } : {}),
+          }
         : { colour: null, maskedName: null, validUntil: null, admitted: false, reason: verified.reason, method: 'qr' },
     );
     if (text.startsWith('JKM1:')) {
@@ -239,7 +301,7 @@ function ScannerApp(): JSX.Element {
         <SetupScreen
           onReady={(s) => {
             setSetup(s);
-            setTrustList(loadSaved<TrustList | null>(TRUST_KEY, null));
+            setTrust(loadSaved<ScannerTrust | null>(TRUST_KEY, null));
           }}
         />
       </Shell>
@@ -250,12 +312,13 @@ function ScannerApp(): JSX.Element {
       <div class="status-bar" data-testid="scanner-status">
         <span class={`dot ${online ? 'dot-on' : 'dot-off'}`} /> {online ? t('scanner.online') : t('scanner.offline')}
         <span>· {t('scanner.queued', { n: queued })}</span>
-        {trustList && <span>· {t('scanner.trustListAge', { time: formatDateTime(new Date(trustList.generatedAt * 1000).toISOString(), lang) })}</span>}
+        {trust && <span>· {t('scanner.trustListAge', { time: formatDateTime(new Date(trust.own.generatedAt * 1000).toISOString(), lang) })}</span>}
+        {trust?.national && <span data-testid="national-list">· {t('scanner.nationalList', { n: trust.national.members.length, sequence: trust.national.sequence })}</span>}
       </div>
       <p class="policy">
         {t('scanner.policy')}: {setup.policy.allowed.map((c) => t(`colour.${c}` as 'colour.green')).join(' / ')}
       </p>
-      {manual ? <ManualEntry setup={setup} onResult={(r) => (setResult(r), setManual(false))} onCancel={() => setManual(false)} /> : <Camera onText={(text) => void onText(text)} paused={result !== null} />}
+      {manual ? <ManualEntry setup={setup} onResult={(r) => (setResult(r), setManual(false))} onCancel={() => setManual(false)} /> : <Camera onText={(text) => void onText(text)} paused={result !== null || travelCard !== null} />}
       {!manual && (
         <button type="button" class="secondary wide" onClick={() => setManual(true)}>
           {t('scanner.manual')}
@@ -272,6 +335,7 @@ function ScannerApp(): JSX.Element {
         }}
       />
       {result && <ResultOverlay result={result} onClose={() => setResult(null)} />}
+      {travelCard && <TravelCardOverlay card={travelCard} onClose={() => setTravelCard(null)} />}
     </Shell>
   );
 }

@@ -8,6 +8,8 @@ export class ApiError extends Error {
     readonly errors: { field: string; message: string }[] = [],
     /** The problem's stable type (`unavailable`, `invalid-field`, …): what the apps translate. */
     readonly type: string = '',
+    /** Why a federation check refused (`grant-used`, …), where the problem says. */
+    readonly reason: string = '',
   ) {
     super(detail || title);
   }
@@ -46,8 +48,8 @@ export async function api<T>(method: string, path: string, options: RequestOptio
   if (!response.ok) {
     // A credential that has expired or been revoked: the app returns to its sign-in screen.
     if (response.status === 401 && options.token) dispatchEvent(new Event(UNAUTHORIZED_EVENT));
-    const p = (json ?? {}) as { type?: string; title?: string; detail?: string; field?: string; errors?: { field: string; message: string }[] };
-    throw new ApiError(response.status, p.title ?? response.statusText, p.detail ?? '', p.field, p.errors ?? [], (p.type ?? '').replace(/^\/problems\//, ''));
+    const p = (json ?? {}) as { type?: string; title?: string; detail?: string; field?: string; errors?: { field: string; message: string }[]; reason?: string };
+    throw new ApiError(response.status, p.title ?? response.statusText, p.detail ?? '', p.field, p.errors ?? [], (p.type ?? '').replace(/^\/problems\//, ''), p.reason ?? '');
   }
   return json as T;
 }

@@ -56,7 +56,8 @@ export function ErrorNotice({ error }: { error: unknown }): JSX.Element | null {
   if (error instanceof NetworkError) return <div class="notice notice-error" role="alert">{t('error.network')}</div>;
   if (!(error instanceof ApiError)) return <div class="notice notice-error" role="alert">{error instanceof Error ? error.message : String(error)}</div>;
   // In the app's own words, by the problem's type; field problems are shown once, at their fields.
-  const key = `problem.${error.errors.length > 0 ? 'invalid-field' : error.type}`;
+  const byReason = `problem.${error.type}.${error.reason}`;
+  const key = error.errors.length > 0 ? 'problem.invalid-field' : error.reason && hasMessage(byReason) ? byReason : `problem.${error.type}`;
   const known = hasMessage(key);
   const detail = error.errors.length > 0 ? '' : error.detail;
   return (
