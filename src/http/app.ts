@@ -27,6 +27,7 @@ import { systemRoutes } from './routes/system-routes.js';
 import { federationRoutes } from './routes/federation-routes.js';
 import { travelCardRoutes } from './routes/travel-card-routes.js';
 import { movingRoutes } from './routes/moving-routes.js';
+import { hostAppRoutes } from './routes/host-app-routes.js';
 import { ProblemSchema } from './schemas.js';
 
 export interface AppOptions {
@@ -83,6 +84,7 @@ export async function buildApp({ services, bodyLimitBytes, webRoot = DEFAULT_WEB
         { name: 'authority', description: 'Risk areas and bulk imports' },
         { name: 'checkpoints', description: 'Venues, devices, entry policies, scans, place-code visits' },
         { name: 'tracing', description: 'Grants, contact tracing, audit log' },
+        { name: 'host apps', description: 'OAuth 2.0 for host apps: consent, connected apps, and the host API' },
         { name: 'federation', description: 'Operators, the national trust list, moving between regions, the travel card' },
         { name: 'reference', description: 'Public reference data' },
         { name: 'operations', description: 'Health, readiness, metrics' },
@@ -118,6 +120,7 @@ export async function buildApp({ services, bodyLimitBytes, webRoot = DEFAULT_WEB
   await app.register(federationRoutes, { services });
   await app.register(travelCardRoutes, { services });
   await app.register(movingRoutes, { services });
+  await app.register(hostAppRoutes, { services });
   await app.register(authorityRoutes, { services, importBodyLimit: Math.max(bodyLimitBytes, 64 * 1024 * 1024) });
   return app;
 }

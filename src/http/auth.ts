@@ -18,7 +18,7 @@ export async function authorizeDevice(services: Services, request: FastifyReques
   return services.venues.authenticateDevice(bearerToken(request));
 }
 
-function bearerToken(request: FastifyRequest): string {
+export function bearerToken(request: FastifyRequest): string {
   const header = request.headers.authorization;
   const match = header === undefined ? null : /^Bearer\s+([A-Za-z0-9._~+/-]+=*)\s*$/.exec(header);
   if (!match) throw new UnauthenticatedError();

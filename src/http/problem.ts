@@ -1,6 +1,7 @@
 import type { FastifyError, FastifyReply, FastifyRequest } from 'fastify';
 import { InvalidInputError, type FieldError } from '../domain/field-errors.js';
 import { isDatabaseUnavailable } from '../store/database.js';
+import { HostAppsUnavailableError, InsufficientScopeError } from '../services/host-apps-service.js';
 import { ConflictError, FederationRefusedError, ForbiddenError, IdentityTakenError, NotFoundError, RegionNotServedError, TooManyRequestsError, UnauthenticatedError } from '../services/service-errors.js';
 
 /**
@@ -30,6 +31,7 @@ export const PROBLEM_TYPES = {
     title: 'Another operator did not answer properly',
     description: 'The home operator or the hub was down, too slow or answered something that is not a valid signed document (`reason`: operator-unreachable or operator-answered-garbage). Nothing was stored; try again later.',
   },
+  'insufficient-scope': { status: 403, title: 'The host app was not allowed this', description: 'The access token does not carry the scope this endpoint needs: the resident did not allow it, or the app was not registered for it.' },
   'payload-too-large': { status: 413, title: 'The request body is too large', description: 'Request bodies are limited in size; split the request.' },
   'unsupported-media-type': { status: 415, title: 'Unsupported content type', description: 'Send request bodies as application/json.' },
   'too-many-requests': { status: 429, title: 'Too many requests', description: 'Wait for the number of seconds in Retry-After.' },
@@ -123,6 +125,11 @@ export function handleError(error: FastifyError, request: FastifyRequest, reply:
     const unavailable = error.reason === 'operator-unreachable' || error.reason === 'operator-answered-garbage';
     return sendProblem(reply, { ...problem(unavailable ? 'operator-unavailable' : 'federation-refused', error.message, instance), reason: error.reason });
   }
+  if (error instanceof InsufficientScopeError) {
+    reply.header('www-authenticate', `Bearer error="insufficient_scope", scope="${error.scope}"`);
+    return sendProblem(reply, { ...problem('insufficient-scope', error.message, instance), reason: 'insufficient-scope' });
+  }
+  if (error instanceof HostAppsUnavailableError) return sendProblem(reply, problem('not-ready', error.message, instance));
   if (error instanceof NotFoundError) return sendProblem(reply, problem('not-found', error.message, instance));
   if (error instanceof ForbiddenError) return sendProblem(reply, problem('forbidden', error.message, instance));
   if (error instanceof IdentityTakenError) return sendProblem(reply, problem('identity-taken', error.message, instance, [{ field: 'idNumber', message: 'is registered to another account' }]));

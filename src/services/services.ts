@@ -14,6 +14,7 @@ import { KeysService } from './keys-service.js';
 import { HubService } from './hub-service.js';
 import { TravelCardService } from './travel-card-service.js';
 import { MovingService } from './moving-service.js';
+import { HostAppsService } from './host-apps-service.js';
 import { NationalListService } from './national-list-service.js';
 import { RegistrationService } from './registration-service.js';
 import { ResidentsService } from './residents-service.js';
@@ -42,6 +43,7 @@ export interface Services {
   hub: HubService;
   travelCards: TravelCardService;
   moving: MovingService;
+  hostApps: HostAppsService;
   nationalList: NationalListService;
   codes: CodesService;
   staff: StaffService;
@@ -86,6 +88,7 @@ export function createServices(ctx: ServiceContext): Services {
     nationalList,
     travelCards: new TravelCardService(ctx, decisions, keys),
     moving: new MovingService(ctx, keys, nationalList, decisions, audit, signIn),
+    hostApps: new HostAppsService(ctx, keys, audit),
     codes: new CodesService(ctx, decisions, keys),
     staff: new StaffService(ctx),
     audit,

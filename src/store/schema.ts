@@ -286,7 +286,33 @@ export interface VisitorLinksTable {
   bundle_issued_at: number;
 }
 
+export interface HostAppsTable {
+  client_id: string;
+  name: string;
+  /** JSON array of the redirect URIs registered. */
+  redirect_uris: string;
+  /** JSON array of the scopes the app may ask for. */
+  scopes: string;
+  created_at: number;
+  revoked_at: number | null;
+}
+
+export interface OAuthRecordsTable {
+  /** oidc-provider's model name: Session, Interaction, AuthorizationCode, AccessToken, Grant, … */
+  model: string;
+  id: string;
+  payload: string;
+  grant_id: string | null;
+  uid: string | null;
+  /** The resident a Grant is for: what "Me" lists. */
+  account_id: string | null;
+  expires_at: number | null;
+  consumed_at: number | null;
+}
+
 export interface FederationTables {
+  host_apps: HostAppsTable;
+  oauth_records: OAuthRecordsTable;
   federation_members: FederationMembersTable;
   national_lists: NationalListsTable;
   national_list_cache: NationalListCacheTable;

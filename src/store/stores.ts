@@ -1,4 +1,5 @@
 import { FederationStore } from './federation-store.js';
+import { OAuthStore } from './oauth-store.js';
 import type { FieldCipher } from '../privacy/field-cipher.js';
 import { AppealsStore } from './appeals-store.js';
 import { AuditStore } from './audit-store.js';
@@ -51,6 +52,7 @@ export interface Stores {
   stats: StatsStore;
   dataKeyCheck: DataKeyCheckStore;
   federation: FederationStore;
+  oauth: OAuthStore;
 }
 
 export function createStores(store: Store, cipher: FieldCipher): Stores {
@@ -58,6 +60,7 @@ export function createStores(store: Store, cipher: FieldCipher): Stores {
   return {
     residents: new ResidentsStore(db, cipher),
     federation: new FederationStore(db),
+    oauth: new OAuthStore(db),
     reclaims: new IdentityReclaimsStore(db, cipher),
     declarations: new DeclarationsStore(db),
     facts: new FactsStore(db),

@@ -5,6 +5,7 @@ import type { Services } from '../../services/services.js';
 import { authorizeFor } from '../auth.js';
 import { CodeSchema, DecisionHistorySchema, FiredRuleSchema } from '../response-schemas.js';
 import { problemResponses, ResidentIdParams } from '../schemas.js';
+import { codeView } from '../views.js';
 
 const iso = (ms: number | null) => (ms === null ? null : new Date(ms).toISOString());
 
@@ -23,20 +24,8 @@ export const codeRoutes: FastifyPluginAsyncTypebox<{ services: Services }> = asy
     },
     async (request, reply) => {
       await authorizeFor(services, request, request.params.id);
-      const issued = await services.codes.issue(request.params.id);
-      const factsFrom = await services.moving.factsFrom(request.params.id);
       reply.header('cache-control', 'no-store');
-      const { decision } = issued;
-      return {
-        ...decision,
-        factsFrom: factsFrom && { operator: factsFrom.operator, operatorName: factsFrom.operatorName, asOf: iso(factsFrom.bundleIssuedAt)! },
-        evaluatedAt: iso(decision.evaluatedAt)!,
-        greenOn: iso(decision.greenOn),
-        token: issued.token,
-        maskedName: issued.maskedName,
-        issuedAt: iso(issued.issuedAt)!,
-        expiresAt: iso(issued.expiresAt)!,
-      };
+      return codeView(services, request.params.id);
     },
   );
 

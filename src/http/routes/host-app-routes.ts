@@ -1,0 +1,177 @@
+import { Type, type FastifyPluginAsyncTypebox } from '@fastify/type-provider-typebox';
+import type { FastifyRequest } from 'fastify';
+import { HOST_SCOPES, OAUTH_PATH, type HostScope } from '../../services/host-apps-service.js';
+import type { Services } from '../../services/services.js';
+import { authenticate, authorizeFor, authorizeStaff, bearerToken } from '../auth.js';
+import { CodeSchema, TravelCardSchema } from '../response-schemas.js';
+import { DeclarationBody, DeclarationSchema, problemResponses, ResidentIdParams } from '../schemas.js';
+import { codeView, travelCardView } from '../views.js';
+
+const Uid = Type.Object({ uid: Type.String({ minLength: 1, maxLength: 100 }) });
+const Redirect = Type.Object({ redirectTo: Type.String({ description: 'Where the browser goes on, to finish the authorization' }) });
+const iso = (ms: number) => new Date(ms).toISOString();
+
+/**
+ * Host apps (the role Alipay and WeChat played): the OAuth 2.0 authorization server under /oauth,
+ * the consent screen's API for the resident app, connected apps in "Me", and the host API a host
+ * app calls with its access token.
+ */
+export const hostAppRoutes: FastifyPluginAsyncTypebox<{ services: Services }> = async (app, { services }) => {
+  // The authorization server reads (and bounds) form bodies itself: the stream is left to it unread.
+  app.addContentTypeParser('application/x-www-form-urlencoded', (_request, _payload, done) => done(null));
+  const toProvider = async (request: FastifyRequest, reply: { hijack(): void }) => {
+    reply.hijack();
+    await services.hostApps.handle(request.raw, (reply as unknown as { raw: import('node:http').ServerResponse }).raw);
+  };
+  for (const url of [OAUTH_PATH, `${OAUTH_PATH}/*`]) app.all(url, { schema: { hide: true } }, toProvider);
+
+  const hostCaller = (request: FastifyRequest, scope: HostScope) => services.hostApps.residentFor(bearerToken(request), scope);
+
+  app.get(
+    '/api/v1/oauth/interactions/:uid',
+    {
+      schema: {
+        tags: ['host apps'],
+        summary: 'What a host app asks for: the consent screen (resident)',
+        security: [{ bearerAuth: [] }],
+        params: Uid,
+        response: { 200: Type.Object({ uid: Type.String(), client: Type.Object({ id: Type.String(), name: Type.String() }), scopes: Type.Array(Type.String()), expiresAt: Type.String() }), ...problemResponses(401, 404) },
+      },
+    },
+    async (request) => {
+      await authenticate(services, request);
+      const consent = await services.hostApps.consentRequest(request.params.uid);
+      return { ...consent, expiresAt: iso(consent.expiresAt) };
+    },
+  );
+
+  for (const decision of ['approve', 'deny'] as const) {
+    app.post(
+      `/api/v1/oauth/interactions/:uid/${decision}`,
+      {
+        schema: {
+          tags: ['host apps'],
+          summary: decision === 'approve' ? 'Allow the host app what it asked for (resident; audited)' : 'Refuse the host app (resident)',
+          security: [{ bearerAuth: [] }],
+          params: Uid,
+          response: { 200: Redirect, ...problemResponses(401, 404) },
+        },
+      },
+      async (request) => {
+        const caller = await authenticate(services, request);
+        return decision === 'approve' ? services.hostApps.approve(request.params.uid, caller.residentId) : services.hostApps.deny(request.params.uid);
+      },
+    );
+  }
+
+  app.get(
+    '/api/v1/residents/:id/host-apps',
+    {
+      schema: {
+        tags: ['host apps'],
+        summary: 'The host apps you let in, with what each may do',
+        security: [{ bearerAuth: [] }],
+        params: ResidentIdParams,
+        response: { 200: Type.Array(Type.Object({ grantId: Type.String(), clientId: Type.String(), name: Type.String(), scopes: Type.Array(Type.String()), grantedAt: Type.String() })), ...problemResponses(401, 404) },
+      },
+    },
+    async (request) => {
+      await authorizeFor(services, request, request.params.id);
+      return (await services.hostApps.connectedApps(request.params.id)).map((a) => ({ ...a, grantedAt: iso(a.grantedAt) }));
+    },
+  );
+
+  app.delete(
+    '/api/v1/residents/:id/host-apps/:grantId',
+    {
+      schema: {
+        tags: ['host apps'],
+        summary: "Revoke a host app's access: its tokens stop working at once (audited)",
+        security: [{ bearerAuth: [] }],
+        params: Type.Object({ id: Type.String({ format: 'uuid' }), grantId: Type.String({ minLength: 1, maxLength: 100 }) }),
+        response: { ...problemResponses(401, 404) },
+      },
+    },
+    async (request, reply) => {
+      await authorizeFor(services, request, request.params.id);
+      await services.hostApps.revoke(request.params.id, request.params.grantId);
+      return reply.code(204).send();
+    },
+  );
+
+  app.post(
+    '/api/v1/host-apps',
+    {
+      schema: {
+        tags: ['host apps'],
+        summary: 'Register a host app: a public OAuth client using PKCE (authority)',
+        security: [{ bearerAuth: [] }],
+        body: Type.Object(
+          {
+            name: Type.String({ maxLength: 80 }),
+            redirectUris: Type.Array(Type.String({ maxLength: 500 }), { minItems: 1, maxItems: 10 }),
+            scopes: Type.Array(Type.Union(HOST_SCOPES.map((s) => Type.Literal(s))), { minItems: 1 }),
+          },
+          { additionalProperties: false },
+        ),
+        response: { 201: Type.Object({ clientId: Type.String() }), ...problemResponses(400, 401, 403, 422) },
+      },
+    },
+    async (request, reply) => {
+      await authorizeStaff(services, request, ['authority']);
+      return reply.code(201).send(await services.hostApps.register(request.body));
+    },
+  );
+
+  // The host API: what a host app does with an access token, each within its scope.
+  app.get(
+    '/api/v1/host/code',
+    {
+      schema: {
+        tags: ['host apps'],
+        summary: "The resident's code, for the host app to render its own QR (scope code:read)",
+        security: [{ bearerAuth: [] }],
+        response: { 200: CodeSchema, ...problemResponses(401, 403) },
+      },
+    },
+    async (request, reply) => {
+      const { residentId } = await hostCaller(request, 'code:read');
+      reply.header('cache-control', 'no-store');
+      return codeView(services, residentId);
+    },
+  );
+
+  app.get(
+    '/api/v1/host/travel-card',
+    {
+      schema: {
+        tags: ['host apps'],
+        summary: "The resident's signed travel card (scope travel-card:read)",
+        security: [{ bearerAuth: [] }],
+        response: { 200: TravelCardSchema, ...problemResponses(401, 403) },
+      },
+    },
+    async (request, reply) => {
+      const { residentId } = await hostCaller(request, 'travel-card:read');
+      reply.header('cache-control', 'no-store');
+      return travelCardView(services, residentId);
+    },
+  );
+
+  app.post(
+    '/api/v1/host/declarations',
+    {
+      schema: {
+        tags: ['host apps'],
+        summary: 'Declare for the resident, as they entered it in the host app (scope declarations:write)',
+        security: [{ bearerAuth: [] }],
+        body: DeclarationBody,
+        response: { 201: DeclarationSchema, ...problemResponses(400, 401, 403, 422) },
+      },
+    },
+    async (request, reply) => {
+      const { residentId } = await hostCaller(request, 'declarations:write');
+      return reply.code(201).send(await services.declarations.declare(residentId, request.body));
+    },
+  );
+};
