@@ -29,6 +29,8 @@ commands:
   import KIND FILE           import authority data (${IMPORT_KINDS.join(', ')}) from .ndjson or .csv
   keys rotate --region R     make a new signing key for region R; the old one stays trusted until its codes expire
   keys revoke --kid K        distrust a leaked code key at once, here and (through the trust lists) everywhere
+  host-apps add --name N --redirect-uri U [--redirect-uri U2] --scopes S,S
+                             register a host app (OAuth public client with PKCE); prints its client id
   federation identity        print this operator's id, regions and public keys (give the operator key to the hub)
   federation add-member --id ID --name N --regions R,R --url U --contact C --key K
                              on a hub: register a member operator with its pinned key
@@ -228,6 +230,19 @@ async function federation(args: string[]): Promise<void> {
   }
 }
 
+async function hostApps(args: string[]): Promise<void> {
+  const { positionals, values } = parseArgs({ args, allowPositionals: true, options: { name: { type: 'string' }, 'redirect-uri': { type: 'string', multiple: true }, scopes: { type: 'string' } } });
+  if (positionals[0] !== 'add') fail('host-apps: the command is `host-apps add --name N --redirect-uri U --scopes code:read,travel-card:read`');
+  const opened = await openServices(config(), createLogger('warn'));
+  try {
+    const { clientId } = await opened.services.hostApps.register({ name: values.name ?? '', redirectUris: values['redirect-uri'] ?? [], scopes: (values.scopes ?? '').split(',').filter((s) => s !== '') });
+    process.stdout.write(`${clientId}\n`);
+    process.stderr.write(`host app ${values.name} registered; it signs residents in at <public URL>/oauth with PKCE\n`);
+  } finally {
+    await opened.close();
+  }
+}
+
 async function staff(args: string[]): Promise<void> {
   const { positionals, values } = parseArgs({ args, allowPositionals: true, options: { name: { type: 'string' }, role: { type: 'string' } } });
   if (positionals[0] !== 'add') fail('staff: the command is `staff add --name N --role R`');
@@ -285,6 +300,8 @@ async function main(argv: string[]): Promise<void> {
       return staff(rest);
     case 'federation':
       return federation(rest);
+    case 'host-apps':
+      return hostApps(rest);
     case 'purge':
       return purge();
     case 'audit':

@@ -13,12 +13,13 @@ import { forgetThisDevice, refreshSession, rememberThisDevice, savedDevice, save
 import { RegisterScreen, SignInScreen } from './sign-in-screens.js';
 import type { CodeView, ResidentSummary } from './types.js';
 import { VenueVisitScreen } from './venue-visit.js';
+import { ConnectedAppsCard, ConsentScreen } from './host-app-screens.js';
 import { MoveRegistrationCard, TravelCardScreen, VisitorScreen } from './moving-screens.js';
 import { RulesScreen } from './rules-screen.js';
 import { WhyScreen } from './why-screen.js';
 
-type Route = 'code' | 'why' | 'rules' | 'visit' | 'travel' | 'declare' | 'check-in' | 'household' | 'data' | 'access' | 'appeal' | 'register' | 'sign-in' | 'visitor';
-const ROUTES: Route[] = ['code', 'why', 'rules', 'visit', 'travel', 'declare', 'check-in', 'household', 'data', 'access', 'appeal', 'register', 'sign-in', 'visitor'];
+type Route = 'code' | 'why' | 'rules' | 'visit' | 'travel' | 'declare' | 'check-in' | 'household' | 'data' | 'access' | 'appeal' | 'register' | 'sign-in' | 'visitor' | 'oauth';
+const ROUTES: Route[] = ['code', 'why', 'rules', 'visit', 'travel', 'declare', 'check-in', 'household', 'data', 'access', 'appeal', 'register', 'sign-in', 'visitor', 'oauth'];
 
 function currentRoute(): Route {
   const r = location.hash.replace(/^#\/?/, '').split('?')[0] as Route;
@@ -93,7 +94,8 @@ function ResidentApp(): JSX.Element {
           // A visitor's facts came from home with the latest declaration: straight to the code.
           <VisitorScreen onAdmitted={(s) => void signedIn(s, '#/code')} />
         ) : (
-          <SignInScreen onSignedIn={(s) => void signedIn(s, '#/code')} />
+          // A host app's consent request waits while the resident signs in, then is shown.
+          <SignInScreen onSignedIn={(s) => void signedIn(s, route === 'oauth' ? location.hash : '#/code')} />
         )}
       </Shell>
     );
@@ -112,6 +114,9 @@ function ResidentApp(): JSX.Element {
       break;
     case 'visit':
       screen = <VenueVisitScreen session={session} subjectId={subjectId} />;
+      break;
+    case 'oauth':
+      screen = <ConsentScreen session={session} uid={new URLSearchParams(location.hash.split('?')[1] ?? '').get('uid') ?? ''} />;
       break;
     case 'travel':
       screen = <TravelCardScreen session={session} subjectId={subjectId} />;
@@ -136,6 +141,7 @@ function ResidentApp(): JSX.Element {
             </button>
           </nav>
           <DevicesCard session={session} onThisDeviceSignedOut={signOut} />
+          <ConnectedAppsCard session={session} />
           <MoveRegistrationCard session={session} />
           <MyDataScreen session={session} onDeleted={signOut} />
         </>

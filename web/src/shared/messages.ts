@@ -531,6 +531,19 @@ const en = {
   'federation.issuer': "Issuing region",
   'federation.scans': "Scans",
   'federation.admitted': "Admitted",
+  'consent.title': "An app asks for access",
+  'consent.asks': "{app} asks to:",
+  'consent.revocable': "You can take this back at any time under Me. The app gets a short-lived key for these things alone: never your ID number, never your location.",
+  'consent.allow': "Allow {app}",
+  'consent.deny': "Do not allow",
+  'hostScope.code:read': "show your health code in the app",
+  'hostScope.declarations:write': "send declarations you make in the app",
+  'hostScope.travel-card:read': "show your travel card in the app",
+  'hostApps.title': "Apps with access",
+  'hostApps.since': "since {time}",
+  'hostApps.revoke': "Remove access",
+  'hostApps.revokeConfirm': "{app} will no longer show your code or act for you.",
+  'hostApps.revokeYes': "Remove access",
 };
 
 export type MessageKey = keyof typeof en;
@@ -1067,6 +1080,19 @@ const zhCN: Record<MessageKey, string> = {
   'federation.issuer': "签发地区",
   'federation.scans': "扫码次数",
   'federation.admitted': "放行次数",
+  'consent.title': "应用申请授权",
+  'consent.asks': "{app} 申请：",
+  'consent.revocable': "您可以随时在“我的”中撤销。应用只获得用于这些事项的短期密钥，不会获得您的证件号码或位置。",
+  'consent.allow': "允许 {app}",
+  'consent.deny': "不允许",
+  'hostScope.code:read': "在应用中出示您的健康码",
+  'hostScope.declarations:write': "提交您在应用中填写的申报",
+  'hostScope.travel-card:read': "在应用中出示您的行程卡",
+  'hostApps.title': "已授权的应用",
+  'hostApps.since': "授权于 {time}",
+  'hostApps.revoke': "撤销授权",
+  'hostApps.revokeConfirm': "{app} 将不能再出示您的健康码或代您操作。",
+  'hostApps.revokeYes': "确认撤销",
 };
 
 export const MESSAGES: Record<'zh-CN' | 'en', Record<MessageKey, string>> = { en, 'zh-CN': zhCN };

@@ -1,0 +1,88 @@
+import type { JSX } from 'preact';
+import { useEffect, useState } from 'preact/hooks';
+import { api } from '../shared/api.js';
+import { formatDateTime } from '../shared/format.js';
+import { useLang, useT, type MessageKey } from '../shared/i18n.js';
+import { Card, ConfirmedAction, ErrorNotice, useAction } from '../shared/ui.js';
+import type { Session } from './session.js';
+
+interface ConsentRequest {
+  uid: string;
+  client: { id: string; name: string };
+  scopes: string[];
+  expiresAt: string;
+}
+
+const scopeText = (scope: string) => `hostScope.${scope}` as MessageKey;
+
+/** The consent screen: which app asks to do what, in plain words; allowing or refusing sends the browser back to the app. */
+export function ConsentScreen({ session, uid }: { session: Session; uid: string }): JSX.Element {
+  const t = useT();
+  const [request, setRequest] = useState<ConsentRequest | null>(null);
+  const load = useAction(async () => setRequest(await api<ConsentRequest>('GET', `/api/v1/oauth/interactions/${encodeURIComponent(uid)}`, { token: session.token })));
+  useEffect(() => void load.run(), [uid]);
+  const decide = useAction(async (decision: 'approve' | 'deny') => {
+    const { redirectTo } = await api<{ redirectTo: string }>('POST', `/api/v1/oauth/interactions/${encodeURIComponent(uid)}/${decision}`, { token: session.token });
+    location.assign(redirectTo);
+  });
+  if (!request) return <Card title={t('consent.title')}>{load.error ? <ErrorNotice error={load.error} /> : <p class="muted">{t('common.loading')}</p>}</Card>;
+  return (
+    <Card title={t('consent.title')}>
+      <p class="consent-app" data-testid="consent-app">
+        {t('consent.asks', { app: request.client.name })}
+      </p>
+      <ul class="plain-list" data-testid="consent-scopes">
+        {request.scopes.map((s) => (
+          <li>{t(scopeText(s))}</li>
+        ))}
+      </ul>
+      <p class="muted">{t('consent.revocable')}</p>
+      <ErrorNotice error={decide.error} />
+      <button type="button" class="primary wide" onClick={() => void decide.run('approve')} disabled={decide.busy}>
+        {t('consent.allow', { app: request.client.name })}
+      </button>
+      <button type="button" class="secondary wide" onClick={() => void decide.run('deny')} disabled={decide.busy}>
+        {t('consent.deny')}
+      </button>
+    </Card>
+  );
+}
+
+/** In "Me": every app with access, what it may do, and a way to take it back. */
+export function ConnectedAppsCard({ session }: { session: Session }): JSX.Element | null {
+  const t = useT();
+  const lang = useLang();
+  const [apps, setApps] = useState<{ grantId: string; name: string; scopes: string[]; grantedAt: string }[] | null>(null);
+  const load = useAction(async () => setApps(await api('GET', `/api/v1/residents/${session.residentId}/host-apps`, { token: session.token })));
+  const revoke = useAction(async (grantId: string) => {
+    await api('DELETE', `/api/v1/residents/${session.residentId}/host-apps/${encodeURIComponent(grantId)}`, { token: session.token });
+    await load.run();
+  });
+  useEffect(() => void load.run(), []);
+  if (!apps || apps.length === 0) return null;
+  return (
+    <Card title={t('hostApps.title')}>
+      <ul class="list" data-testid="connected-apps">
+        {apps.map((app) => (
+          <li>
+            <div>
+              <strong>{app.name}</strong>
+              <div class="small muted">
+                {app.scopes.map((s) => t(scopeText(s))).join(' · ')} · {t('hostApps.since', { time: formatDateTime(app.grantedAt, lang) })}
+              </div>
+            </div>
+            <ConfirmedAction
+              label={t('hostApps.revoke')}
+              question={t('hostApps.revokeConfirm', { app: app.name })}
+              yes={t('hostApps.revokeYes')}
+              triggerClass="link"
+              onConfirm={() => void revoke.run(app.grantId)}
+              busy={revoke.busy}
+            />
+          </li>
+        ))}
+      </ul>
+      <ErrorNotice error={load.error ?? revoke.error} />
+    </Card>
+  );
+}
