@@ -2,6 +2,7 @@ import { cpus } from 'node:os';
 import { readFileSync, writeFileSync } from 'node:fs';
 import { decisionBench } from './decision-bench.js';
 import { engineBench } from './engine-bench.js';
+import { federationBench } from './federation-bench.js';
 import { hangzhouReplay } from './hangzhou-replay.js';
 import { httpBench } from './http-bench.js';
 import { registrationBench } from './registration-bench.js';
@@ -26,6 +27,7 @@ async function main(): Promise<void> {
   const wanted = (name: string) => only === undefined || only.includes(name);
   if (wanted('tokens')) record(await tokenBench());
   if (wanted('engine')) record(engineBench());
+  if (wanted('federation')) record(await federationBench());
   for (const engine of ['sqlite', 'postgres'] as const) {
     if (wanted('registration')) record(await registrationBench(engine, 3000));
     if (wanted('decision')) record(await decisionBench(engine, population));
