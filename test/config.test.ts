@@ -55,4 +55,19 @@ describe('configuration', () => {
   it('lets production mode listen on every interface', () => {
     assert.equal(loadConfig({ HEALTHCODE_MODE: 'production', HEALTHCODE_HOST: '0.0.0.0', HEALTHCODE_DATABASE_URL: 'postgres://hc@db/hc' }).host, '0.0.0.0');
   });
+  it('serves every province unless told which regions, and names a region code it does not know', () => {
+    assert.equal(loadConfig({}).operator.regions.length, 34);
+    assert.deepEqual(loadConfig({ HEALTHCODE_OPERATOR_ID: 'hubei', HEALTHCODE_REGIONS: '420000, 420100' }).operator, { id: 'hubei', name: 'hubei', regions: ['420000', '420100'], publicUrl: undefined });
+    assert.deepEqual(problemsOf({ HEALTHCODE_REGIONS: '420000,999999', HEALTHCODE_OPERATOR_ID: 'Hubei Province' }), [
+      "HEALTHCODE_OPERATOR_ID: must be 2-40 lower-case letters, digits or hyphens starting with a letter, got 'Hubei Province'",
+      'HEALTHCODE_REGIONS: 999999 is not a GB/T 2260 region code',
+    ]);
+  });
+  it("needs the hub's key pinned in production, never learned from the hub itself", () => {
+    const problems = problemsOf({ HEALTHCODE_MODE: 'production', HEALTHCODE_DATABASE_URL: 'postgres://hc@db/hc', HEALTHCODE_HUB_URL: 'https://hub.example' });
+    assert.deepEqual(problems.map((p) => p.split(':')[0]), ['HEALTHCODE_HUB_KEY']);
+  });
+  it('names a member bootstrap entry that is not id=url', () => {
+    assert.deepEqual(problemsOf({ HEALTHCODE_HUB: 'on', HEALTHCODE_HUB_MEMBERS: 'hubei=http://127.0.0.1:8091,zhejiang' }), ["HEALTHCODE_HUB_MEMBERS: 'zhejiang' is not id=http(s)-url"]);
+  });
 });

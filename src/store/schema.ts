@@ -1,4 +1,7 @@
 import type { ColumnType, Generated } from 'kysely';
+import type { FederationTables } from './schema-federation.js';
+
+export type * from './schema-federation.js';
 
 /**
  * The tables, as Kysely sees them. Times are epoch milliseconds (bigint), the same on both engines;
@@ -227,97 +230,6 @@ export interface StaffTokensTable {
   token_digest: string;
   created_at: number;
   revoked_at: number | null;
-}
-
-export interface FederationMembersTable {
-  id: string;
-  name: string;
-  /** JSON array of region codes the member serves. */
-  regions: string;
-  url: string;
-  contact: string;
-  /** The member's operator key (raw Ed25519, base64url) its trust list must be signed with. */
-  operator_key: string | null;
-  added_at: number;
-  last_attempt_at: number | null;
-  last_success_at: number | null;
-  last_error: string | null;
-  list_generated_at: number | null;
-  list_expires_at: number | null;
-  /** JSON: the keys of the member's last trust list that verified. */
-  keys: ColumnType<string, string | undefined, string>;
-  /** JSON: key ids the member revoked, with when. */
-  revoked: ColumnType<string, string | undefined, string>;
-}
-
-export interface NationalListsTable {
-  sequence: number;
-  issued_at: number;
-  expires_at: number;
-  /** The signed list, base64url. */
-  document: string;
-}
-
-export interface NationalListCacheTable {
-  hub_url: string;
-  hub_key: string;
-  sequence: number | null;
-  expires_at: number | null;
-  document: string | null;
-  fetched_at: number | null;
-  last_attempt_at: number | null;
-  last_error: string | null;
-}
-
-export interface FactGrantsTable {
-  id: string;
-  resident_id: string;
-  audience: string;
-  created_at: number;
-  expires_at: number;
-  used_at: number | null;
-}
-
-export interface VisitorLinksTable {
-  resident_id: string;
-  home_operator: string;
-  home_subject: string;
-  linked_at: number;
-  bundle_issued_at: number;
-}
-
-export interface HostAppsTable {
-  client_id: string;
-  name: string;
-  /** JSON array of the redirect URIs registered. */
-  redirect_uris: string;
-  /** JSON array of the scopes the app may ask for. */
-  scopes: string;
-  created_at: number;
-  revoked_at: number | null;
-}
-
-export interface OAuthRecordsTable {
-  /** oidc-provider's model name: Session, Interaction, AuthorizationCode, AccessToken, Grant, … */
-  model: string;
-  id: string;
-  payload: string;
-  grant_id: string | null;
-  uid: string | null;
-  /** The resident a Grant is for: what "Me" lists. */
-  account_id: string | null;
-  expires_at: number | null;
-  consumed_at: number | null;
-}
-
-export interface FederationTables {
-  host_apps: HostAppsTable;
-  oauth_records: OAuthRecordsTable;
-  federation_members: FederationMembersTable;
-  national_lists: NationalListsTable;
-  national_list_cache: NationalListCacheTable;
-  fact_grants: FactGrantsTable;
-  visitor_links: VisitorLinksTable;
 }
 
 export interface RulesAndCodesTables {

@@ -4,7 +4,7 @@ import type { FastifyInstance } from 'fastify';
 import { FixedClock } from '../../src/domain/clock.js';
 import { buildApp } from '../../src/http/app.js';
 import { createLogger } from '../../src/logging.js';
-import { createContext, type ServiceContext } from '../../src/services/context.js';
+import { createContext, type ServiceContext, type ServiceSettings } from '../../src/services/context.js';
 import { createServices, type Services } from '../../src/services/services.js';
 import type { Engine } from '../../src/store/database.js';
 import { afterEach, beforeEach, describe } from 'node:test';
@@ -27,7 +27,14 @@ export interface Harness {
   dispose(): Promise<void>;
 }
 
-export async function createHarness(engine: Engine, options: { now?: string; mode?: 'development' | 'production' } = {}): Promise<Harness> {
+export interface HarnessOptions {
+  now?: string;
+  mode?: 'development' | 'production';
+  /** Settings beyond the defaults: an operator's regions, federation. */
+  settings?: Partial<ServiceSettings>;
+}
+
+export async function createHarness(engine: Engine, options: HarnessOptions = {}): Promise<Harness> {
   const opened = await openTestStore(engine);
   const clock = new FixedClock(options.now ?? NOW);
   const logs: string[] = [];
@@ -43,7 +50,7 @@ export async function createHarness(engine: Engine, options: { now?: string; mod
     clock,
     dataKey,
     logger: createLogger('info', sink),
-    settings: { mode: options.mode ?? 'production', timeZone: 'Asia/Shanghai', sessionTtlSeconds: 3600, signInCodeTtlSeconds: 300, tokenTtlSeconds: 300 },
+    settings: { mode: options.mode ?? 'production', timeZone: 'Asia/Shanghai', sessionTtlSeconds: 3600, signInCodeTtlSeconds: 300, tokenTtlSeconds: 300, ...options.settings },
   });
   const services = createServices(ctx);
   await services.rules.ensureDefault();
@@ -71,7 +78,7 @@ export async function createHarness(engine: Engine, options: { now?: string; mod
  * Declares the same suite once per database engine, each with a fresh harness per test, so one
  * test's data never leaks into another's.
  */
-export function describeOnEachEngine(title: string, suite: (harness: () => Harness) => void, options: { now?: string; mode?: 'development' | 'production' } = {}): void {
+export function describeOnEachEngine(title: string, suite: (harness: () => Harness) => void, options: HarnessOptions = {}): void {
   for (const engine of ENGINES) {
     describe(`${title} [${engine}]`, () => {
       let current: Harness | undefined;

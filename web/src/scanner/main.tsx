@@ -5,7 +5,6 @@ import { TRAVEL_CARD_PREFIX, verifyTravelCard, type TravelCardClaims } from '../
 import { refreshTrust, trustedKeys, type ScannerTrust } from './trust.js';
 import '../shared/styles.css';
 import { api, loadSaved, NetworkError, save } from '../shared/api.js';
-import { ColourIcon } from '../shared/colour.js';
 import { formatDateTime } from '../shared/format.js';
 import { I18n, useLang, useT } from '../shared/i18n.js';
 import { Camera } from '../shared/camera.js';
@@ -13,6 +12,7 @@ import { ID_TYPES } from '../shared/choices.js';
 import { registerOfflineSupport } from '../shared/offline.js';
 import { Card, ConfirmedAction, ErrorNotice, Field, fieldError, Shell, useAction } from '../shared/ui.js';
 import { ScanQueue } from './scan-queue.js';
+import { ResultOverlay, TravelCardOverlay, type Result } from './verdicts.js';
 import { newClientId } from '../shared/client-id.js';
 import { PAIRING_PREFIX } from '../../../src/domain/venue.js';
 
@@ -23,17 +23,6 @@ interface DeviceSetup {
   policy: { allowed: string[] };
 }
 
-/** What the guard sees: colour, validity and masked name, or why the code was refused. Nothing else. */
-interface Result {
-  colour: string | null;
-  maskedName: string | null;
-  validUntil: string | null;
-  admitted: boolean;
-  reason: string;
-  method: 'qr' | 'id-number';
-  /** A code from another operator: who issued it (a visitor's home). */
-  origin?: { operatorName: string; region: string };
-}
 
 const SETUP_KEY = 'healthcode.scanner.device';
 const TRUST_KEY = 'healthcode.scanner.trust';
@@ -85,90 +74,6 @@ function SetupScreen({ onReady }: { onReady: (d: DeviceSetup) => void }): JSX.El
         </button>
       </form>
     </Card>
-  );
-}
-
-function ResultOverlay({ result, onClose }: { result: Result; onClose: () => void }): JSX.Element {
-  const t = useT();
-  const lang = useLang();
-  const colour = result.colour ?? 'rejected';
-  const close = useRef<HTMLButtonElement>(null);
-  // The verdict takes the focus, so Enter, Space or Escape close it as a tap does.
-  useEffect(() => {
-    close.current?.focus();
-    const onKey = (e: KeyboardEvent) => e.key === 'Escape' && onClose();
-    addEventListener('keydown', onKey);
-    return () => removeEventListener('keydown', onKey);
-  }, []);
-  return (
-    <div
-      class={`result result-${result.admitted ? colour : result.colour ? colour : 'rejected'}`}
-      role="alertdialog"
-      aria-modal="true"
-      aria-labelledby="verdict"
-      aria-live="assertive"
-      data-testid="scan-result"
-      data-colour={result.colour ?? ''}
-      data-admitted={String(result.admitted)}
-      onClick={onClose}
-    >
-      <div class="result-body">
-        {result.colour ? <ColourIcon colour={result.colour} size={120} /> : <div class="result-refused-icon">✕</div>}
-        <div class="result-verdict" id="verdict">
-          {result.admitted ? t('scanner.admit') : t('scanner.refuse')}
-        </div>
-        {result.colour && <div class="result-colour">{t(`colour.${result.colour}` as 'colour.green')}</div>}
-        {result.maskedName && <div class="result-name">{result.maskedName}</div>}
-        {result.validUntil && <div class="result-valid">{t('scanner.validUntil', { time: formatDateTime(result.validUntil, lang) })}</div>}
-        {result.origin && (
-          <div class="result-origin" data-testid="scan-origin">
-            {t('scanner.issuedBy', { operator: result.origin.operatorName, region: result.origin.region })}
-          </div>
-        )}
-        {!result.colour && <div class="result-reason">{t(`reason.${result.reason}` as 'reason.expired')}</div>}
-        {result.colour && !result.admitted && <div class="result-reason">{t('reason.colour-not-admitted')}</div>}
-        <button type="button" ref={close} class="result-hint" onClick={onClose}>
-          {t('scanner.tapToContinue')}
-        </button>
-      </div>
-    </div>
-  );
-}
-
-/** A travel card read at the gate: cities stayed 4 hours or more in 14 days, risk cities starred. Informational: it admits nobody. */
-function TravelCardOverlay({ card, onClose }: { card: TravelCardClaims | { refused: string }; onClose: () => void }): JSX.Element {
-  const t = useT();
-  const lang = useLang();
-  const close = useRef<HTMLButtonElement>(null);
-  useEffect(() => close.current?.focus(), []);
-  const valid = !('refused' in card);
-  const risky = valid && card.stays.some((s) => s.r);
-  return (
-    <div class={`result result-travel ${valid ? (risky ? 'result-travel-risk' : '') : 'result-rejected'}`} role="alertdialog" aria-modal="true" aria-labelledby="travel-title" data-testid="travel-card-result" onClick={onClose}>
-      <div class="result-body">
-        <div class="result-verdict" id="travel-title">
-          {t('scanner.travelCard')}
-        </div>
-        {!valid && <div class="result-reason">{t(`reason.${card.refused}` as 'reason.expired')}</div>}
-        {valid && <div class="result-name">{card.n}</div>}
-        {valid && (
-          <ul class="travel-stays">
-            {card.stays.length === 0 && <li>{t('travel.none')}</li>}
-            {card.stays.map((s) => (
-              <li data-risk={String(s.r)}>
-                {s.r ? '* ' : ''}
-                {(lang === 'en' ? s.en : s.cn) ?? s.c ?? s.k} · {t(`travel.source.${s.s}` as 'travel.source.telecom')} · {formatDateTime(new Date(s.a * 1000).toISOString(), lang)}
-              </li>
-            ))}
-          </ul>
-        )}
-        {risky && <div class="result-reason">{t('travel.riskNote')}</div>}
-        {valid && <div class="result-valid">{t('scanner.validUntil', { time: formatDateTime(new Date(card.exp * 1000).toISOString(), lang) })}</div>}
-        <button type="button" ref={close} class="result-hint" onClick={onClose}>
-          {t('scanner.tapToContinue')}
-        </button>
-      </div>
-    </div>
   );
 }
 
