@@ -5,7 +5,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { after, before, describe, it } from 'node:test';
 import type { Browser, BrowserContext, Page } from 'playwright-core';
-import { withCheck } from '../support/people.js';
+import { CHEN_JING } from '../support/people.js';
 import { writeQrVideo } from '../support/fake-camera.js';
 import { eventually, freePort, json, nationalListAt, smsCode, startOperator, type Operator } from '../support/federation.js';
 import { CLI, serverEnv } from '../support/spawned-server.js';
@@ -14,14 +14,6 @@ import { launchChromium } from '../support/web-server.js';
 const SCREENS = join(process.cwd(), 'test-results', 'screens');
 const PHONE = { viewport: { width: 390, height: 844 }, deviceScaleFactor: 1, timezoneId: 'Asia/Shanghai' };
 
-/** Chen Jing, registered in Jingmen (Hubei), going to her daughter's in Ningbo (Zhejiang). */
-const CHEN_JING = {
-  name: '陈静',
-  idType: 'resident_id',
-  idNumber: withCheck('42080219880315002'),
-  phone: '13972891234',
-  address: { region: '420802', detail: '东宝区象山大道 16 号 3 栋 502 室' },
-};
 
 async function inLanguage(context: BrowserContext, lang: 'zh-CN' | 'en', extra = ''): Promise<void> {
   await context.addInitScript({ content: `localStorage.setItem('healthcode.lang', '${lang}');${extra}` });
@@ -70,7 +62,7 @@ describe('Jingmen to Ningbo in the browser: a hub and two operators as separate 
 
   it('gives a grant in the Hubei app, uses it in the Zhejiang app, and a Zhejiang gate admits her Hubei code offline', { timeout: 180_000 }, async () => {
     // Registered and declared at home (the registration screens are tested on their own).
-    const code = await smsCode(hubei.url, CHEN_JING.phone);
+    const code = await smsCode(hubei.url, CHEN_JING.phone!);
     const registered = await json<{ id: string; session: unknown }>(`${hubei.url}/api/v1/residents`, { json: { ...CHEN_JING, code } });
     assert.equal(registered.status, 201);
     const auth = { authorization: `Bearer ${(registered.body.session as { token: string }).token}` };
@@ -99,7 +91,7 @@ describe('Jingmen to Ningbo in the browser: a hub and two operators as separate 
     await zhejiangApp.fill('[role=combobox]', '海曙');
     await zhejiangApp.click('[role=option]:has-text("330203")');
     await zhejiangApp.fill('input[name=addressDetail]', '海曙区中山西路 138 号 2 单元 1101 室');
-    await zhejiangApp.fill('input[name=phone]', CHEN_JING.phone);
+    await zhejiangApp.fill('input[name=phone]', CHEN_JING.phone!);
     await zhejiangApp.click('[data-testid=send-code]');
     const sms = (await zhejiangApp.locator('[data-testid=demo-sms]').textContent()) ?? '';
     await zhejiangApp.fill('input[name=code]', /\b(\d{6})\b/.exec(sms)![1]!);

@@ -10,7 +10,7 @@ import { generateSigningKey, signDocument } from '../../src/codes/token-signer.j
 import { TokenVerifier, webCryptoVerify } from '../../src/codes/token-verifier.js';
 import { verifyTravelCard } from '../../src/codes/travel-card.js';
 import { bytesToBase64Url, type TrustList } from '../../src/codes/trust-list.js';
-import { withCheck } from '../support/people.js';
+import { CHEN_JING } from '../support/people.js';
 import { CLI, serverEnv } from '../support/spawned-server.js';
 import { eventually, fakeOperator, freePort, json, nationalListAt, smsCode, startOperator, type Operator } from '../support/federation.js';
 
@@ -21,13 +21,6 @@ import { eventually, fakeOperator, freePort, json, nationalListAt, smsCode, star
  * her Hubei registration there instead of registering twice.
  */
 
-const JINGMEN_RESIDENT = {
-  name: '陈静',
-  idType: 'resident_id',
-  idNumber: withCheck('42080219880315002'),
-  phone: '13972891234',
-  address: { region: '420802', detail: '东宝区象山大道 16 号 3 栋 502 室' },
-};
 const NINGBO_STAY = { region: '330203', detail: '海曙区中山西路 138 号 2 单元 1101 室' };
 
 type Member = NationalTrustList['members'][number];
@@ -92,8 +85,8 @@ describe('federation: a hub and two operators as separate processes', () => {
     hubKey = (await json<{ hubKey: { x: string } }>(`${hub.url}/api/v1/federation/identity`)).body.hubKey.x;
 
     // Registered, declared and shown a code in Jingmen.
-    const code = await smsCode(hubei.url, JINGMEN_RESIDENT.phone);
-    const registered = await json<{ id: string; session: { token: string } }>(`${hubei.url}/api/v1/residents`, { json: { ...JINGMEN_RESIDENT, code } });
+    const code = await smsCode(hubei.url, CHEN_JING.phone!);
+    const registered = await json<{ id: string; session: { token: string } }>(`${hubei.url}/api/v1/residents`, { json: { ...CHEN_JING, code } });
     assert.equal(registered.status, 201, JSON.stringify(registered.body));
     resident = { id: registered.body.id, auth: { authorization: `Bearer ${registered.body.session.token}` } };
     const declared = await json(`${hubei.url}/api/v1/residents/${resident.id}/declarations`, { headers: resident.auth, json: { stays: [], contacts: [], symptoms: [], temperature: 36.5 } });
@@ -168,9 +161,9 @@ describe('federation: a hub and two operators as separate processes', () => {
     const given = await json<{ grant: string; audienceName: string }>(`${hubei.url}/api/v1/residents/${resident.id}/fact-grants`, { headers: resident.auth, json: { audience: 'zhejiang' } });
     assert.equal(given.status, 201, JSON.stringify(given.body));
     assert.equal(given.body.audienceName, 'Zhejiang');
-    const code = await smsCode(zhejiang.url, JINGMEN_RESIDENT.phone);
+    const code = await smsCode(zhejiang.url, CHEN_JING.phone!);
     const admitted = await json<{ residentId: string; homeOperatorName: string; session: { token: string } }>(`${zhejiang.url}/api/v1/visitors`, {
-      json: { grant: given.body.grant, phone: JINGMEN_RESIDENT.phone, code, address: NINGBO_STAY },
+      json: { grant: given.body.grant, phone: CHEN_JING.phone!, code, address: NINGBO_STAY },
     });
     assert.equal(admitted.status, 201, JSON.stringify(admitted.body));
     assert.equal(admitted.body.homeOperatorName, 'Hubei');

@@ -1,18 +1,17 @@
 import assert from 'node:assert/strict';
 import { it } from 'node:test';
 import { describeOnEachEngine } from '../support/harness.js';
-import { withCheck, ZHANG_WEI } from '../support/people.js';
+import { CHEN_JING, ZHANG_WEI } from '../support/people.js';
 import { registerThroughApi } from '../support/sign-in.js';
 
 const ZHEJIANG = { id: 'zhejiang', name: '浙江省', regions: ['330000'] };
-const JINGMEN_RESIDENT = { name: '陈静', idType: 'resident_id', idNumber: withCheck('42080219880315002'), phone: '13972891234', address: { region: '420802', detail: '象山大道 16 号' } };
 const MINUTE = 60_000;
 
 describeOnEachEngine(
   'one operator among many',
   (h) => {
     it('refuses to register a resident of a region it does not serve, naming the field', async () => {
-      const response = await registerThroughApi(h(), JINGMEN_RESIDENT);
+      const response = await registerThroughApi(h(), CHEN_JING);
       assert.equal(response.statusCode, 422);
       const body = response.json() as { type: string; field: string; detail: string };
       assert.equal(body.type, '/problems/region-not-served');

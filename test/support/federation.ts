@@ -24,7 +24,8 @@ export type Operator = Running & { dataDir: string };
 
 export async function startOperator(port: number, env: Record<string, string>): Promise<Operator> {
   const dataDir = mkdtempSync(join(tmpdir(), `healthcode-fed-${env.HEALTHCODE_OPERATOR_ID ?? 'op'}-`));
-  const running = await serve(dataDir, { HEALTHCODE_PORT: String(port), HEALTHCODE_FEDERATION_REFRESH: '1', HEALTHCODE_DEMO_DATA: 'off', ...env });
+  // No signature threads: three servers start at once, and scans are not what these tests upload.
+  const running = await serve(dataDir, { HEALTHCODE_PORT: String(port), HEALTHCODE_FEDERATION_REFRESH: '1', HEALTHCODE_DEMO_DATA: 'off', HEALTHCODE_VERIFY_THREADS: '0', ...env }, undefined, undefined, 90_000);
   return { ...running, dataDir };
 }
 

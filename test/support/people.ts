@@ -37,3 +37,12 @@ export const GRANDMA_ZHANG = {
   address: { region: '330110', detail: '五常街道联胜路 10 号 2 幢 302 室' },
   relationship: 'grandparent',
 };
+
+/** Registered in Jingmen (Hubei, 420802): the seeds' woman who went to Ningbo and needed a second code. */
+export const CHEN_JING: RegistrationInput = {
+  name: '陈静',
+  idType: 'resident_id',
+  idNumber: withCheck('42080219880315002'),
+  phone: '13972891234',
+  address: { region: '420802', detail: '东宝区象山大道 16 号 3 栋 502 室' },
+};

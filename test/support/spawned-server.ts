@@ -15,16 +15,20 @@ export function serverEnv(dataDir: string, extra: Record<string, string> = {}): 
   return { PATH: process.env.PATH, HOME: process.env.HOME, HEALTHCODE_DATA_DIR: dataDir, HEALTHCODE_PORT: '0', ...extra };
 }
 
-/** Starts `healthcode serve` (from source, or `cli` given) and waits (at most 20 s) for the line that says where it listens. */
-export function serve(dataDir: string, extra: Record<string, string> = {}, cli: string[] = CLI, args: string[] = []): Promise<Running> {
+/**
+ * Starts `healthcode serve` (from source, or `cli` given) and waits (at most `waitMs`, 45 s by
+ * default: several servers compiled by tsx at once on a busy two-core machine take long) for the line
+ * that says where it listens.
+ */
+export function serve(dataDir: string, extra: Record<string, string> = {}, cli: string[] = CLI, args: string[] = [], waitMs = 45_000): Promise<Running> {
   const child = spawn(process.execPath, [...cli, 'serve', ...args], { env: serverEnv(dataDir, extra), stdio: ['ignore', 'pipe', 'pipe'] });
   const lines: string[] = [];
   const exited = new Promise<number | null>((resolve) => child.on('exit', (code) => resolve(code)));
   return new Promise((resolve, reject) => {
     const timer = setTimeout(() => {
       child.kill('SIGKILL');
-      reject(new Error(`no start within 20 s:\n${lines.join('\n')}`));
-    }, 20_000);
+      reject(new Error(`no start within ${waitMs / 1000} s:\n${lines.join('\n')}`));
+    }, waitMs);
     let buffer = '';
     child.stdout!.on('data', (chunk: Buffer) => {
       buffer += chunk.toString();

@@ -9,7 +9,7 @@ import { useLang, useT } from '../shared/i18n.js';
 import { RegionPicker } from '../shared/region-picker.js';
 import { Card, ErrorNotice, Field, fieldError, useAction } from '../shared/ui.js';
 import type { Session } from './session.js';
-import { CodeField, resendLabel, useCodeRequest } from './sign-in-screens.js';
+import { PhoneProofFields, useCodeRequest } from './sign-in-screens.js';
 
 const GRANT_PREFIX = 'JKG1:';
 
@@ -141,7 +141,8 @@ export function VisitorScreen({ onAdmitted }: { onAdmitted: (s: Session) => void
   const [phone, setPhone] = useState('');
   const [code, setCode] = useState('');
   const [address, setAddress] = useState({ region: '', detail: '' });
-  const { sent, demoSms, request: sendCode, waitSeconds } = useCodeRequest(phone);
+  const codeRequest = useCodeRequest(phone);
+  const { sent } = codeRequest;
   const submit = useAction(async () => {
     const admitted = await api<{ session: Session }>('POST', '/api/v1/visitors', { body: { grant: grant.trim(), phone, code, address } });
     onAdmitted(admitted.session);
@@ -177,14 +178,7 @@ export function VisitorScreen({ onAdmitted }: { onAdmitted: (s: Session) => void
         <Field label={t('field.addressDetail')} error={fieldError(submit.error, 'address.detail')}>
           <input name="addressDetail" required autocomplete="street-address" value={address.detail} onInput={(e) => setAddress({ ...address, detail: e.currentTarget.value })} />
         </Field>
-        <Field label={t('field.phone')} hint={t('register.codeFirst')} error={fieldError(sendCode.error, 'phone') ?? fieldError(submit.error, 'phone')}>
-          <input name="phone" type="tel" inputMode="tel" autocomplete="tel" required value={phone} onInput={(e) => setPhone(e.currentTarget.value)} />
-        </Field>
-        <button type="button" data-testid="send-code" onClick={() => void sendCode.run()} disabled={sendCode.busy || phone.trim() === '' || waitSeconds > 0}>
-          {resendLabel(t, sent, waitSeconds)}
-        </button>
-        <ErrorNotice error={sendCode.error} />
-        <CodeField sent={sent} code={code} onCode={setCode} error={submit.error} demoSms={demoSms} />
+        <PhoneProofFields phone={phone} onPhone={setPhone} code={code} onCode={setCode} request={codeRequest} submitError={submit.error} />
         <ErrorNotice error={submit.error} />
         <button class="primary wide" type="submit" disabled={submit.busy || !sent}>
           {t('visitor.submit')}

@@ -17,7 +17,7 @@ async function demoInbox(phone: string): Promise<string | null> {
 }
 
 /** The one-time code, once one was sent, and in development mode the SMS the demo would have sent. */
-export function CodeField({ sent, code, onCode, error, demoSms }: { sent: boolean; code: string; onCode: (code: string) => void; error: unknown; demoSms: string | null }): JSX.Element {
+function CodeField({ sent, code, onCode, error, demoSms }: { sent: boolean; code: string; onCode: (code: string) => void; error: unknown; demoSms: string | null }): JSX.Element {
   const t = useT();
   return (
     <>
@@ -75,7 +75,7 @@ export function useCodeRequest(phone: string) {
 }
 
 /** "Send a new code", or how long until one may be sent. */
-export function resendLabel(t: ReturnType<typeof useT>, sent: boolean, waitSeconds: number): string {
+function resendLabel(t: ReturnType<typeof useT>, sent: boolean, waitSeconds: number): string {
   if (waitSeconds > 0) return t('signIn.resendIn', { seconds: waitSeconds });
   return sent ? t('signIn.resend') : t('signIn.sendCode');
 }
@@ -166,6 +166,38 @@ export function identityBody(v: IdentityInput): Record<string, unknown> {
   return { name: v.name, idType: v.idType, idNumber: v.idNumber.trim(), ...(v.idType === 'passport' && v.idCountry ? { idCountry: v.idCountry } : {}), address: v.address };
 }
 
+/** A phone proven by the code sent to it, as a form that then sends the code with everything else asks for. */
+export function PhoneProofFields({
+  phone,
+  onPhone,
+  code,
+  onCode,
+  request,
+  submitError,
+}: {
+  phone: string;
+  onPhone: (phone: string) => void;
+  code: string;
+  onCode: (code: string) => void;
+  request: ReturnType<typeof useCodeRequest>;
+  submitError: unknown;
+}): JSX.Element {
+  const t = useT();
+  const { sent, demoSms, request: sendCode, waitSeconds } = request;
+  return (
+    <>
+      <Field label={t('field.phone')} hint={t('register.codeFirst')} error={fieldError(sendCode.error, 'phone') ?? fieldError(submitError, 'phone')}>
+        <input name="phone" type="tel" inputMode="tel" autocomplete="tel" required value={phone} onInput={(e) => onPhone(e.currentTarget.value)} />
+      </Field>
+      <button type="button" data-testid="send-code" onClick={() => void sendCode.run()} disabled={sendCode.busy || phone.trim() === '' || waitSeconds > 0}>
+        {resendLabel(t, sent, waitSeconds)}
+      </button>
+      <ErrorNotice error={sendCode.error} />
+      <CodeField sent={sent} code={code} onCode={onCode} error={submitError} demoSms={demoSms} />
+    </>
+  );
+}
+
 /**
  * Registration starts with proof of the phone: a code is sent to it, and the form goes with the code.
  * The answer signs the new resident in.
@@ -176,7 +208,8 @@ export function RegisterScreen({ onRegistered }: { onRegistered: (s: Session) =>
   const [phone, setPhone] = useState('');
   const [code, setCode] = useState('');
   const [consent, setConsent] = useState(false);
-  const { sent, demoSms, request: sendCode, waitSeconds } = useCodeRequest(phone);
+  const codeRequest = useCodeRequest(phone);
+  const { sent } = codeRequest;
   const submit = useAction(async () => {
     const registered = await api<{ session: Session }>('POST', '/api/v1/residents', { body: { ...identityBody(identity), phone, code } });
     onRegistered(registered.session);
@@ -191,14 +224,7 @@ export function RegisterScreen({ onRegistered }: { onRegistered: (s: Session) =>
         }}
       >
         <IdentityFields value={identity} onChange={setIdentity} error={submit.error} />
-        <Field label={t('field.phone')} hint={t('register.codeFirst')} error={fieldError(sendCode.error, 'phone') ?? fieldError(submit.error, 'phone')}>
-          <input name="phone" type="tel" inputMode="tel" autocomplete="tel" required value={phone} onInput={(e) => setPhone(e.currentTarget.value)} />
-        </Field>
-        <button type="button" data-testid="send-code" onClick={() => void sendCode.run()} disabled={sendCode.busy || phone.trim() === '' || waitSeconds > 0}>
-          {resendLabel(t, sent, waitSeconds)}
-        </button>
-        <ErrorNotice error={sendCode.error} />
-        <CodeField sent={sent} code={code} onCode={setCode} error={submit.error} demoSms={demoSms} />
+        <PhoneProofFields phone={phone} onPhone={setPhone} code={code} onCode={setCode} request={codeRequest} submitError={submit.error} />
         <label class="check">
           <input type="checkbox" name="consent" checked={consent} onChange={(e) => setConsent(e.currentTarget.checked)} required />
           <span>{t('register.consent')}</span>
