@@ -205,6 +205,11 @@ export class HostAppsService {
     await this.audit.append(`resident:${residentId}`, 'revoke-host-app', 'host app access (own decision)', residentId, { app: app.name, clientId: app.clientId });
   }
 
+  /** Deletes expired sessions, codes and tokens of the authorization server: retention, enforced. */
+  async purgeExpired(): Promise<number> {
+    return this.ctx.stores.oauth.purgeExpired(Date.now());
+  }
+
   /** The resident a host app's access token acts for, if it carries `scope`; a named refusal otherwise. */
   async residentFor(token: string, scope: HostScope): Promise<{ residentId: string; clientId: string }> {
     const provider = await this.provider();

@@ -8,7 +8,7 @@ import { isRegionCode } from '../domain/regions.js';
 import type { MemberRow } from '../store/federation-store.js';
 import { operatorOf, type ServiceContext } from './context.js';
 import type { KeysService } from './keys-service.js';
-import { fetchFromPeer, fetchJsonFromPeer, identityKey } from './operator-client.js';
+import { fetchFromPeer, fetchJsonFromPeer, identityKey, PEER_TIMEOUT_MS } from './operator-client.js';
 import { ConflictError, FederationRefusedError, NotFoundError } from './service-errors.js';
 
 /** A national list is good for a day: a checkpoint that cannot refresh keeps verifying that long with it. */
@@ -204,8 +204,10 @@ export class HubService {
 
   private statusOf(m: MemberRow): MemberStatus {
     const now = this.ctx.clock.now().getTime();
+    // Fresh: the last fetch worked, and it was in the last round or the one before (a round may be
+    // held up by members that take their whole timeout).
     const refreshMs = (this.ctx.settings.federation?.refreshSeconds ?? 300) * 1000;
-    const fresh = m.last_success_at !== null && m.last_error === null && now - m.last_success_at <= 2 * refreshMs;
+    const fresh = m.last_success_at !== null && m.last_error === null && now - m.last_success_at <= 2 * (refreshMs + PEER_TIMEOUT_MS);
     return {
       id: m.id,
       name: m.name,

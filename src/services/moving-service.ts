@@ -6,6 +6,8 @@ import { DOCUMENT_TYPES, DocumentError, openDocument, verifyDocument } from '../
 import { keyIdFor, nodeVerify, signDocument } from '../codes/token-signer.js';
 import { base64UrlToBytes } from '../codes/trust-list.js';
 import { MINUTE_MS } from '../domain/clock.js';
+import { localInstant } from '../domain/local-time.js';
+import { isUniqueViolation } from '../store/database.js';
 import { InvalidInputError } from '../domain/field-errors.js';
 import { HOME_REGISTRATION } from '../domain/identity/identity-document.js';
 import { maskName } from '../domain/masking.js';
@@ -109,7 +111,7 @@ export class MovingService {
     if (grant.aud !== signer.id) throw new FederationRefusedError('grant-not-for-you', `the grant is for ${grant.aud}, not ${signer.id}`);
     const used = await this.ctx.stores.federation.useGrant(grant.jti, signer.id, now);
     if ('refused' in used) throw new FederationRefusedError(used.refused, refusalText[used.refused]);
-    const facts = await this.ctx.stores.facts.load([used.residentId], now, (date) => Date.parse(`${date}T00:00:00+08:00`));
+    const facts = await this.ctx.stores.facts.load([used.residentId], now, (date) => localInstant(date, 0, this.ctx.settings.timeZone));
     const resident = facts.get(used.residentId);
     const person = await this.ctx.stores.residents.findById(used.residentId);
     if (!resident || !person) throw new FederationRefusedError('grant-unknown', 'the resident who gave the grant has deleted their account');
@@ -202,25 +204,41 @@ export class MovingService {
     }
     if (bundle.iss !== home.id || bundle.aud !== self) throw new FederationRefusedError('bad-signature', `the bundle is from ${bundle.iss} for ${bundle.aud}`);
 
-    const now = this.ctx.clock.now().getTime();
     const known = await this.ctx.stores.federation.visitorByHome(home.id, bundle.sub);
     if (phoneOwner !== undefined && phoneOwner !== known) throw new ConflictError('this phone already has an account here: sign in with it, or use another phone', 'phone');
     const residentId = known ?? this.ctx.newId();
-    await this.ctx.store.transaction(async (trx) => {
-      if (known === undefined) {
-        await this.ctx.stores.residents.withTransaction(trx).insert(
-          residentId,
-          { name: bundle.maskedName, identity: { type: HOME_REGISTRATION, number: home.id, key: `home:${home.id}:${bundle.sub}` }, phone: e164, address },
-          now,
-          proof.at,
-        );
-      }
-      await this.ctx.stores.federation.storeHomeFacts(trx, { residentId, homeOperator: home.id, homeSubject: bundle.sub, bundleIssuedAt: bundle.issuedAt, facts: bundle.facts as BundleFacts, now, newId: this.ctx.newId });
-    });
+    try {
+      await this.storeVisitor(residentId, known === undefined, { home, bundle, phone: e164, address, phoneVerifiedAt: proof.at });
+    } catch (error) {
+      // Two admissions of the same person, or the same phone, at once: one account is made, the other told.
+      if (!isUniqueViolation(error)) throw error;
+      throw new ConflictError('this registration or phone was just used here: sign in with the phone instead', 'phone');
+    }
     await this.signIn.consume(proof);
     this.#factsFrom.delete(residentId);
     await this.decisions.redecide([residentId], `facts from ${home.id}`);
     return { residentId, session: await this.signIn.sessionFor(residentId, proof.at), homeOperator: home.id, homeOperatorName: home.name, created: known === undefined };
+  }
+
+  /** The visitor's account (when new) and the facts from home, in one transaction: stored whole or not at all. */
+  private async storeVisitor(
+    residentId: string,
+    create: boolean,
+    v: { home: { id: string }; bundle: FactBundle; phone: string; address: { region: string; detail: string }; phoneVerifiedAt: number },
+  ): Promise<void> {
+    const { home, bundle, phone, address } = v;
+    const now = this.ctx.clock.now().getTime();
+    await this.ctx.store.transaction(async (trx) => {
+      if (create) {
+        await this.ctx.stores.residents.withTransaction(trx).insert(
+          residentId,
+          { name: bundle.maskedName, identity: { type: HOME_REGISTRATION, number: home.id, key: `home:${home.id}:${bundle.sub}` }, phone, address },
+          now,
+          v.phoneVerifiedAt,
+        );
+      }
+      await this.ctx.stores.federation.storeHomeFacts(trx, { residentId, homeOperator: home.id, homeSubject: bundle.sub, bundleIssuedAt: bundle.issuedAt, facts: bundle.facts as BundleFacts, now, newId: this.ctx.newId });
+    });
   }
 
   /** Where a visitor's facts came from, if they came with a home registration. */

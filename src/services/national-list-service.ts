@@ -35,7 +35,12 @@ export class NationalListService {
     private readonly ctx: ServiceContext,
     private readonly keys: KeysService,
     private readonly hub: HubService,
-  ) {}
+  ) {
+    // A key rotated or revoked here must count at once, not after the combined list's few seconds.
+    ctx.store.changes.subscribe((change) => {
+      if (change.kind === 'keys' || change.kind === 'everything') this.#combined = undefined;
+    });
+  }
 
   private get hubUrl(): string | undefined {
     return this.ctx.settings.federation?.hubUrl;

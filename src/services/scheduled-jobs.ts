@@ -11,6 +11,7 @@ export const SWEEP_BATCH = 5000;
  */
 export class ScheduledJobs {
   #timers: NodeJS.Timeout[] = [];
+  #refreshing = false;
 
   constructor(
     private readonly services: Services,
@@ -31,16 +32,25 @@ export class ScheduledJobs {
     return result;
   }
 
-  async purge(): Promise<{ scans: number; checkIns: number }> {
-    const deleted = await this.services.scans.purge(this.retentionDays);
+  async purge(): Promise<{ scans: number; checkIns: number; oauthRecords: number }> {
+    const deleted = { ...(await this.services.scans.purge(this.retentionDays)), oauthRecords: await this.services.hostApps.purgeExpired() };
     this.logger.info({ ...deleted, retentionDays: this.retentionDays }, 'retention purge');
     return deleted;
   }
 
-  /** Federation: a hub fetches its members' trust lists and publishes; a member fetches the hub's national list. */
+  /**
+   * Federation: a hub fetches its members' trust lists and publishes; a member fetches the hub's
+   * national list. A slow member can make a round outlast the interval: the next waits its turn.
+   */
   async refreshTrust(): Promise<void> {
-    if (this.services.hub.enabled) await this.services.hub.refreshAll();
-    if (this.services.settings.federation?.hubUrl !== undefined) await this.services.nationalList.refresh();
+    if (this.#refreshing) return;
+    this.#refreshing = true;
+    try {
+      if (this.services.hub.enabled) await this.services.hub.refreshAll();
+      if (this.services.settings.federation?.hubUrl !== undefined) await this.services.nationalList.refresh();
+    } finally {
+      this.#refreshing = false;
+    }
   }
 
   /** Runs the jobs once now, then on their schedules; a failed run is logged and retried next time. */

@@ -1,6 +1,6 @@
 import assert from 'node:assert/strict';
 import { spawnSync } from 'node:child_process';
-import type { Server } from 'node:http';
+import { createServer, type Server } from 'node:http';
 import { after, before, describe, it } from 'node:test';
 import { encodeBase45 } from '../../src/codes/base45.js';
 import { GRANT_PREFIX } from '../../src/codes/fact-bundle.js';
@@ -31,16 +31,16 @@ describe('federation: a hub and two operators as separate processes', () => {
   let zhejiang: Operator;
   const fakes: Server[] = [];
   let hubKey: string;
-  let ports: Record<'hub' | 'hubei' | 'zhejiang' | 'down' | 'garbage' | 'forger' | 'trespasser', number>;
+  let ports: Record<'hub' | 'hubei' | 'zhejiang' | 'down' | 'slow' | 'garbage' | 'forger' | 'trespasser', number>;
   let resident: { id: string; auth: { authorization: string } };
   let hubeiCode: string;
 
   before(async () => {
-    ports = { hub: 0, hubei: 0, zhejiang: 0, down: 0, garbage: 0, forger: 0, trespasser: 0 };
+    ports = { hub: 0, hubei: 0, zhejiang: 0, down: 0, slow: 0, garbage: 0, forger: 0, trespasser: 0 };
     for (const name of Object.keys(ports) as (keyof typeof ports)[]) ports[name] = await freePort();
     const at = (port: number) => `http://127.0.0.1:${port}`;
 
-    // Four members that misbehave: one never answers, one answers garbage, one signs its list with a
+    // Five members that misbehave: one is down, one accepts and never answers, one answers garbage, one signs its list with a
     // key other than the one it showed, one publishes a key for a region it was not registered for.
     const identityOf = (id: string, regions: string[], key: ReturnType<typeof generateSigningKey>) =>
       JSON.stringify({ operator: { id, name: id, regions }, operatorKey: { kid: key.kid, x: bytesToBase64Url(key.publicKey) }, hubKey: null });
@@ -57,6 +57,9 @@ describe('federation: a hub and two operators as separate processes', () => {
       };
       return Buffer.from(signDocument(signer, DOCUMENT_TYPES.memberTrustList, list));
     };
+    const slow = createServer(() => undefined);
+    await new Promise<void>((resolve) => slow.listen(ports.slow, '127.0.0.1', resolve));
+    fakes.push(slow);
     fakes.push(await fakeOperator(ports.garbage, () => ({ status: 200, type: 'application/json', body: '{"operator":{"id":"garbage"},"operatorKey":{"x":"not a key"}}' })));
     const shown = generateSigningKey('forger');
     const other = generateSigningKey('forger');
@@ -76,7 +79,7 @@ describe('federation: a hub and two operators as separate processes', () => {
       ),
     );
 
-    const members = ['hubei', 'zhejiang', 'down', 'garbage', 'forger', 'trespasser'].map((id) => `${id}=${at(ports[id as keyof typeof ports])}`).join(',');
+    const members = ['hubei', 'zhejiang', 'down', 'slow', 'garbage', 'forger', 'trespasser'].map((id) => `${id}=${at(ports[id as keyof typeof ports])}`).join(',');
     [hub, hubei, zhejiang] = await Promise.all([
       startOperator(ports.hub, { HEALTHCODE_OPERATOR_ID: 'hub', HEALTHCODE_OPERATOR_NAME: 'National hub', HEALTHCODE_HUB: 'on', HEALTHCODE_HUB_MEMBERS: members }),
       startOperator(ports.hubei, { HEALTHCODE_OPERATOR_ID: 'hubei', HEALTHCODE_OPERATOR_NAME: 'Hubei', HEALTHCODE_REGIONS: '420000', HEALTHCODE_HUB_URL: at(ports.hub) }),
@@ -97,7 +100,10 @@ describe('federation: a hub and two operators as separate processes', () => {
   after(async () => {
     for (const server of [hub, hubei, zhejiang]) server?.child.kill('SIGTERM');
     await Promise.all([hub, hubei, zhejiang].map((s) => s?.exited));
-    for (const fake of fakes) fake.close();
+    for (const fake of fakes) {
+      fake.closeAllConnections();
+      fake.close();
+    }
   });
 
   const membersAt = async (url: string) => (await nationalListAt(url, hubKey))?.members ?? [];
@@ -126,16 +132,17 @@ describe('federation: a hub and two operators as separate processes', () => {
     const status = await eventually(
       'the hub has tried every member',
       async () => (await json<{ members: { id: string; status: string; lastError: string | null; keys: number }[] }>(`${hub.url}/api/v1/federation/status`)).body.members,
-      (members) => members.filter((m) => m.lastError !== null).length >= 4,
+      (members) => members.filter((m) => m.lastError !== null).length >= 5,
     );
     const byId = Object.fromEntries(status.map((m) => [m.id, m]));
     assert.equal(byId.hubei!.status, 'fresh');
     assert.equal(byId.zhejiang!.status, 'fresh');
     assert.match(byId.down!.lastError!, /could not be reached/);
+    assert.match(byId.slow!.lastError!, /did not answer within 3000 ms/);
     assert.match(byId.garbage!.lastError!, /names no operatorKey|does not answer|not JSON/);
     assert.match(byId.forger!.lastError!, /signature does not match/);
     assert.match(byId.trespasser!.lastError!, /CN-420000, outside the regions trespasser was registered for/);
-    for (const id of ['down', 'garbage', 'forger', 'trespasser']) {
+    for (const id of ['down', 'slow', 'garbage', 'forger', 'trespasser']) {
       assert.equal(byId[id]!.status, 'stale');
       assert.equal(byId[id]!.keys, 0);
     }
