@@ -2,8 +2,7 @@ import { availableParallelism } from 'node:os';
 import { resolve } from 'node:path';
 import { isIP } from 'node:net';
 import { decodeDataKey } from './privacy/data-key.js';
-import { isRegionCode, provinceCodes } from './domain/regions.js';
-import { OPERATOR_ID } from './codes/national-trust-list.js';
+import { readFederation, readOperator, type FederationConfig, type OperatorConfig } from './config-federation.js';
 
 /** Service configuration, read from environment variables and validated before anything starts. */
 
@@ -46,30 +45,37 @@ export interface Config {
   shutdownGraceSeconds: number;
   operator: OperatorConfig;
   federation: FederationConfig;
+  limits: RequestLimits;
+  /** Counts of request limits shared by every process (HEALTHCODE_REDIS_URL); absent: in memory. */
+  redisUrl: string | undefined;
+  tlsTerminated: boolean;
+  /** Proxies in front whose X-Forwarded-For is believed: request limits count the client, not the proxy. */
+  trustProxyHops: number;
 }
 
-/** This deployment as one operator of the national system (ARCHITECTURE: Federation). */
-export interface OperatorConfig {
-  /** Short, stable operator id, e.g. hubei or zhejiang; the issuer id other operators know it by. */
-  id: string;
-  name: string;
-  /** GB/T 2260 codes of the regions it serves; each has its own signing key from the first start. */
-  regions: string[];
-  /** The address other operators and the hub reach this one at. */
-  publicUrl: string | undefined;
+export type { FederationConfig, OperatorConfig };
+
+/** How many requests each caller may make; every one configurable (config.ts, HEALTHCODE_LIMIT_*). */
+export interface RequestLimits {
+  /** Sign-in and registration codes asked for from one address, a minute. */
+  signInCodesPerAddressPerMinute: number;
+  /** Codes asked for by everyone together, a minute: what the SMS gateway is allowed to be made to send. */
+  signInCodesPerMinute: number;
+  /** Registrations (and visitor admissions) from one address, an hour. */
+  registrationsPerAddressPerHour: number;
+  /** Verifications, scan uploads and ID checks by one checkpoint device, a minute. */
+  verificationsPerDevicePerMinute: number;
+  /** Imports by one staff member, an hour. */
+  importsPerStaffPerHour: number;
 }
 
-export interface FederationConfig {
-  /** Act as the national hub: register members, fetch their trust lists, publish the signed national one. */
-  hub: boolean;
-  /** Members a hub registers at start (development bootstrap): id=url pairs. */
-  hubMembers: { id: string; url: string }[];
-  /** The hub this operator is a member of, and its pinned public key (raw Ed25519, base64url). */
-  hubUrl: string | undefined;
-  hubKey: string | undefined;
-  /** How often the hub fetches members' lists and members fetch the national list. */
-  refreshSeconds: number;
-}
+export const DEFAULT_LIMITS: RequestLimits = {
+  signInCodesPerAddressPerMinute: 10,
+  signInCodesPerMinute: 600,
+  registrationsPerAddressPerHour: 20,
+  verificationsPerDevicePerMinute: 600,
+  importsPerStaffPerHour: 60,
+};
 
 export class ConfigError extends Error {
   constructor(readonly problems: string[]) {
@@ -107,6 +113,14 @@ export const CONFIG_VARIABLES: Record<string, string> = {
   HEALTHCODE_HUB_MEMBERS: 'development: members a hub registers at start, as id=url pairs separated by commas',
   HEALTHCODE_HUB_URL: 'the national hub this operator is a member of',
   HEALTHCODE_HUB_KEY: "the hub's public key (base64url, printed by `healthcode federation identity` on the hub); required with HEALTHCODE_HUB_URL in production",
+  HEALTHCODE_LIMIT_SIGN_IN_PER_ADDRESS: 'sign-in and registration codes one address may ask for a minute (default 10)',
+  HEALTHCODE_LIMIT_SIGN_IN_TOTAL: 'codes everyone together may ask for a minute: what the SMS gateway may be made to send (default 600)',
+  HEALTHCODE_LIMIT_REGISTRATIONS: 'registrations one address may make an hour (default 20)',
+  HEALTHCODE_LIMIT_DEVICE_CHECKS: 'verifications, scan uploads and ID checks one checkpoint device may make a minute (default 600)',
+  HEALTHCODE_LIMIT_IMPORTS: 'imports one staff credential may make an hour (default 60)',
+  HEALTHCODE_REDIS_URL: 'redis://host:port: request limits counted together by every process (default: each process counts its own)',
+  HEALTHCODE_TRUST_PROXY: 'how many proxies in front to believe X-Forwarded-For from (default 0): behind a proxy, without it every client counts as the proxy',
+  HEALTHCODE_TLS_TERMINATED: 'on when TLS ends in a proxy in front: responses then carry Strict-Transport-Security (default off)',
   HEALTHCODE_FEDERATION_REFRESH: 'seconds between fetches of trust lists, by the hub and by members (default 300)',
 };
 
@@ -201,6 +215,16 @@ export function loadConfig(env: Env, cwd = process.cwd()): Config {
     shutdownGraceSeconds: integer('HEALTHCODE_SHUTDOWN_GRACE', 10, 0, 600),
     operator: readOperator(read, problems),
     federation: readFederation(read, problems, integer('HEALTHCODE_FEDERATION_REFRESH', 300, 1, 86_400)),
+    limits: {
+      signInCodesPerAddressPerMinute: integer('HEALTHCODE_LIMIT_SIGN_IN_PER_ADDRESS', DEFAULT_LIMITS.signInCodesPerAddressPerMinute, 1, 100_000),
+      signInCodesPerMinute: integer('HEALTHCODE_LIMIT_SIGN_IN_TOTAL', DEFAULT_LIMITS.signInCodesPerMinute, 1, 10_000_000),
+      registrationsPerAddressPerHour: integer('HEALTHCODE_LIMIT_REGISTRATIONS', DEFAULT_LIMITS.registrationsPerAddressPerHour, 1, 100_000),
+      verificationsPerDevicePerMinute: integer('HEALTHCODE_LIMIT_DEVICE_CHECKS', DEFAULT_LIMITS.verificationsPerDevicePerMinute, 1, 1_000_000),
+      importsPerStaffPerHour: integer('HEALTHCODE_LIMIT_IMPORTS', DEFAULT_LIMITS.importsPerStaffPerHour, 1, 100_000),
+    },
+    redisUrl: readRedisUrl(read('HEALTHCODE_REDIS_URL'), problems),
+    tlsTerminated: oneOf('HEALTHCODE_TLS_TERMINATED', ['on', 'off'] as const, 'off') === 'on',
+    trustProxyHops: integer('HEALTHCODE_TRUST_PROXY', 0, 0, 10),
   };
   if (mode === 'production' && config.federation.hubUrl !== undefined && config.federation.hubKey === undefined) {
     problems.push("HEALTHCODE_HUB_KEY: must be set with HEALTHCODE_HUB_URL in production mode: the hub's key is pinned, never learned from the hub itself");
@@ -232,42 +256,14 @@ export function isLoopback(host: string): boolean {
   return false;
 }
 
-const httpUrl = (value: string): boolean => {
+
+function readRedisUrl(value: string | undefined, problems: string[]): string | undefined {
+  if (value === undefined) return undefined;
   try {
-    const url = new URL(value);
-    return url.protocol === 'http:' || url.protocol === 'https:';
+    if (/^rediss?:$/.test(new URL(value).protocol)) return value;
   } catch {
-    return false;
+    // named below
   }
-};
-
-function readOperator(read: (name: string) => string | undefined, problems: string[]): OperatorConfig {
-  const id = read('HEALTHCODE_OPERATOR_ID') ?? 'local';
-  if (!OPERATOR_ID.test(id)) problems.push(`HEALTHCODE_OPERATOR_ID: must be 2-40 lower-case letters, digits or hyphens starting with a letter, got '${id}'`);
-  const regionsText = read('HEALTHCODE_REGIONS');
-  const regions = regionsText === undefined ? provinceCodes() : [...new Set(regionsText.split(',').map((r) => r.trim()).filter((r) => r !== ''))];
-  const unknown = regions.filter((r) => !isRegionCode(r));
-  if (unknown.length > 0) problems.push(`HEALTHCODE_REGIONS: ${unknown.join(', ')} ${unknown.length === 1 ? 'is not a' : 'are not'} GB/T 2260 region code${unknown.length === 1 ? '' : 's'}`);
-  if (regions.length === 0) problems.push('HEALTHCODE_REGIONS: names no region');
-  const publicUrl = read('HEALTHCODE_PUBLIC_URL')?.replace(/\/+$/, '');
-  if (publicUrl !== undefined && !httpUrl(publicUrl)) problems.push(`HEALTHCODE_PUBLIC_URL: must be an http(s) URL, got '${publicUrl}'`);
-  const name = read('HEALTHCODE_OPERATOR_NAME') ?? id;
-  if (name.length > 80) problems.push('HEALTHCODE_OPERATOR_NAME: at most 80 characters');
-  return { id, name, regions, publicUrl };
-}
-
-function readFederation(read: (name: string) => string | undefined, problems: string[], refreshSeconds: number): FederationConfig {
-  const hub = read('HEALTHCODE_HUB') ?? 'off';
-  if (hub !== 'on' && hub !== 'off') problems.push(`HEALTHCODE_HUB: must be on or off, got '${hub}'`);
-  const hubMembers: { id: string; url: string }[] = [];
-  for (const pair of (read('HEALTHCODE_HUB_MEMBERS') ?? '').split(',').filter((p) => p.trim() !== '')) {
-    const [id, url] = pair.trim().split(/=(.*)/s);
-    if (!OPERATOR_ID.test(id ?? '') || !httpUrl(url ?? '')) problems.push(`HEALTHCODE_HUB_MEMBERS: '${pair.trim()}' is not id=http(s)-url`);
-    else hubMembers.push({ id: id!, url: url!.replace(/\/+$/, '') });
-  }
-  const hubUrl = read('HEALTHCODE_HUB_URL')?.replace(/\/+$/, '');
-  if (hubUrl !== undefined && !httpUrl(hubUrl)) problems.push(`HEALTHCODE_HUB_URL: must be an http(s) URL, got '${hubUrl}'`);
-  const hubKey = read('HEALTHCODE_HUB_KEY');
-  if (hubKey !== undefined && !/^[A-Za-z0-9_-]{43}$/.test(hubKey)) problems.push('HEALTHCODE_HUB_KEY: must be a raw Ed25519 public key as 43 base64url characters');
-  return { hub: hub === 'on', hubMembers, hubUrl, hubKey, refreshSeconds };
+  problems.push(`HEALTHCODE_REDIS_URL: must be a redis:// or rediss:// URL, got '${value.replace(/\/\/[^@]*@/, '//…@')}'`);
+  return undefined;
 }

@@ -2,6 +2,7 @@ import type { FastifyInstance } from 'fastify';
 import type { Logger } from 'pino';
 import type { Config } from '../config.js';
 import { systemClock, type Clock } from '../domain/clock.js';
+import { Redis } from 'ioredis';
 import { buildApp } from '../http/app.js';
 import { dataKeyFor } from './data-key-guard.js';
 import { createContext } from '../services/context.js';
@@ -95,7 +96,10 @@ export async function startServer(config: Config, logger: Logger, clock: Clock =
   const { services, store, fresh } = opened;
   try {
     if (role.demoData ?? true) await loadDemoDataIfDue(config, logger, services, store, fresh);
-    const app = await buildApp({ services, bodyLimitBytes: config.bodyLimitBytes });
+    // Several processes count request limits together through Redis; one process counts in memory.
+    const redis = config.redisUrl === undefined ? undefined : new Redis(config.redisUrl, { connectTimeout: 1000, maxRetriesPerRequest: 1 });
+    redis?.on('error', (error: Error) => logger.warn({ err: { message: error.message } }, 'Redis for request limits does not answer; limits are not counted until it does'));
+    const app = await buildApp({ services, bodyLimitBytes: config.bodyLimitBytes, protection: { limits: config.limits, redis, tlsTerminated: config.tlsTerminated }, trustProxyHops: config.trustProxyHops });
     const address = await app.listen({ host: config.host, port: config.port });
     const url = address.replace('[::1]', 'localhost');
     services.hostApps.setOrigin(config.operator.publicUrl ?? url);
@@ -108,6 +112,7 @@ export async function startServer(config: Config, logger: Logger, clock: Clock =
       close: async () => {
         jobs.stop();
         await app.close();
+        await redis?.quit().catch(() => undefined);
         await opened.close();
       },
     };

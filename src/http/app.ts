@@ -29,12 +29,17 @@ import { travelCardRoutes } from './routes/travel-card-routes.js';
 import { movingRoutes } from './routes/moving-routes.js';
 import { hostAppRoutes } from './routes/host-app-routes.js';
 import { ProblemSchema } from './schemas.js';
+import { registerProtection, type ProtectionOptions } from './protection.js';
 
 export interface AppOptions {
   services: Services;
   bodyLimitBytes: number;
   /** Where the built browser apps are (`npm run build:web`); without them `/` leads to the API docs. */
   webRoot?: string;
+  /** Security headers and request limits; default limits counted in memory. */
+  protection?: ProtectionOptions;
+  /** Proxies in front to believe X-Forwarded-For from (0: none). */
+  trustProxyHops?: number;
 }
 
 /** dist/web, from both src/http (tsx) and dist/http (compiled). */
@@ -43,7 +48,7 @@ export const DEFAULT_WEB_ROOT = fileURLToPath(new URL('../../dist/web', import.m
 export const API_VERSION = '0.1.0';
 
 /** The HTTP API: Fastify with validated schemas, problem+json errors, OpenAPI at /docs and Prometheus metrics. */
-export async function buildApp({ services, bodyLimitBytes, webRoot = DEFAULT_WEB_ROOT }: AppOptions): Promise<FastifyInstance> {
+export async function buildApp({ services, bodyLimitBytes, webRoot = DEFAULT_WEB_ROOT, protection, trustProxyHops = 0 }: AppOptions): Promise<FastifyInstance> {
   const app = Fastify({
     // pino's Logger is Fastify's logger; only the declared types differ.
     loggerInstance: services.logger as unknown as FastifyBaseLogger,
@@ -52,6 +57,8 @@ export async function buildApp({ services, bodyLimitBytes, webRoot = DEFAULT_WEB
     // One line a request, when it completes (below), rather than Fastify's two.
     logController: new LogController({ disableRequestLogging: true }),
     routerOptions: { maxParamLength: 200 },
+    // Believe X-Forwarded-For only as far back as the proxies the operator says are in front.
+    ...(trustProxyHops > 0 ? { trustProxy: (_address: string, hop: number) => hop < trustProxyHops } : {}),
   }).withTypeProvider<TypeBoxTypeProvider>();
 
   // The API speaks JSON only; a text/plain body is refused with 415 rather than read as a string.
@@ -61,6 +68,7 @@ export async function buildApp({ services, bodyLimitBytes, webRoot = DEFAULT_WEB
   app.setNotFoundHandler((request, reply) => sendProblem(reply, problem('not-found', `no route ${request.method} ${request.url.split('?')[0]}`, request.url.split('?')[0] ?? '/')));
   app.setValidatorCompiler(validatorCompiler);
   const metrics = installMetrics(app);
+  await registerProtection(app, protection);
   app.addHook('onResponse', async (request, reply) => {
     request.log.info({ req: request, res: reply, responseTime: Math.round(reply.elapsedTime * 10) / 10 }, 'request completed');
   });

@@ -3,12 +3,22 @@ import { Writable } from 'node:stream';
 import type { FastifyInstance } from 'fastify';
 import { FixedClock } from '../../src/domain/clock.js';
 import { buildApp } from '../../src/http/app.js';
+import type { RequestLimits } from '../../src/config.js';
 import { createLogger } from '../../src/logging.js';
 import { createContext, type ServiceContext, type ServiceSettings } from '../../src/services/context.js';
 import { createServices, type Services } from '../../src/services/services.js';
 import type { Engine } from '../../src/store/database.js';
 import { afterEach, beforeEach, describe } from 'node:test';
 import { ENGINES, openTestStore, type OpenedStore } from './engines.js';
+
+/** Request limits too high to reach: tests of other things send many requests from one address. */
+export const UNLIMITED: RequestLimits = {
+  signInCodesPerAddressPerMinute: 1e9,
+  signInCodesPerMinute: 1e9,
+  registrationsPerAddressPerHour: 1e9,
+  verificationsPerDevicePerMinute: 1e9,
+  importsPerStaffPerHour: 1e9,
+};
 
 /** A fixed "now" for every test: Friday 20 November 2026, 10:00 in Hangzhou. */
 export const NOW = '2026-11-20T10:00:00+08:00';
@@ -64,7 +74,8 @@ export async function createHarness(engine: Engine, options: HarnessOptions = {}
     dataKey,
     logs,
     app: async () => {
-      app ??= await buildApp({ services, bodyLimitBytes: 64 * 1024 });
+      // Limits are tested on their own (test/http/protection.test.ts); here they stay out of the way.
+      app ??= await buildApp({ services, bodyLimitBytes: 64 * 1024, protection: { limits: UNLIMITED } });
       return app;
     },
     dispose: async () => {

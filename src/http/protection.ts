@@ -1,0 +1,98 @@
+import { createHash } from 'node:crypto';
+import helmet from '@fastify/helmet';
+import rateLimit from '@fastify/rate-limit';
+import type { FastifyInstance, FastifyRequest } from 'fastify';
+import type { Redis } from 'ioredis';
+import { DEFAULT_LIMITS, type RequestLimits } from '../config.js';
+import { TooManyRequestsError } from '../services/service-errors.js';
+
+export interface ProtectionOptions {
+  limits?: RequestLimits;
+  /** Counts shared by every process serving (HEALTHCODE_REDIS_URL); absent: counted in this process's memory. */
+  redis?: Redis;
+  /** TLS ends in front of this server (HEALTHCODE_TLS_TERMINATED): browsers are told to come back only over HTTPS. */
+  tlsTerminated?: boolean;
+}
+
+const MINUTE_MS = 60_000;
+const HOUR_MS = 60 * MINUTE_MS;
+/** A credential is counted by a digest of it, never by itself: Redis holds no secrets. */
+const credentialKey = (request: FastifyRequest) => createHash('sha256').update(request.headers.authorization ?? 'none').digest('base64url').slice(0, 22);
+
+/**
+ * Security headers (@fastify/helmet) and request limits (@fastify/rate-limit), for the apps and API
+ * alike. The apps load nothing from elsewhere, so the CSP allows this origin only; the API docs' page
+ * needs its own inline script. Limits answer 429 problem+json with Retry-After, per address or per
+ * credential, so one abusive address is stopped while the rest of the city goes on.
+ */
+export async function registerProtection(app: FastifyInstance, options: ProtectionOptions = {}): Promise<void> {
+  const limits = options.limits ?? DEFAULT_LIMITS;
+  // Before helmet's own hook, so that the docs' routes carry their relaxed policy when helmet reads it.
+  app.addHook('onRoute', (route) => {
+    if (route.url.startsWith('/docs')) {
+      (route as { helmet?: unknown }).helmet = { contentSecurityPolicy: { directives: { ...APP_CSP, scriptSrc: ["'self'", "'unsafe-inline'"], styleSrc: ["'self'", "'unsafe-inline'"] } } };
+    }
+  });
+  await app.register(helmet, {
+    contentSecurityPolicy: { useDefaults: false, directives: APP_CSP },
+    frameguard: { action: 'deny' },
+    referrerPolicy: { policy: 'no-referrer' },
+    strictTransportSecurity: options.tlsTerminated ? { maxAge: 31_536_000, includeSubDomains: true } : false,
+    crossOriginEmbedderPolicy: false,
+  });
+  await app.register(rateLimit, { global: false, redis: options.redis, nameSpace: 'healthcode-limit-', skipOnError: true });
+
+  const limiter = (name: string, max: number, timeWindow: number, keyGenerator: (request: FastifyRequest) => string) => {
+    const check = app.createRateLimit({ max, timeWindow, keyGenerator: (request) => `${name}:${keyGenerator(request)}` });
+    return { name, check, max, timeWindow };
+  };
+  const byAddress = (request: FastifyRequest) => request.ip;
+  const signInAddress = limiter('sign-in-address', limits.signInCodesPerAddressPerMinute, MINUTE_MS, byAddress);
+  const signInAll = limiter('sign-in-all', limits.signInCodesPerMinute, MINUTE_MS, () => 'all');
+  const registrations = limiter('registrations', limits.registrationsPerAddressPerHour, HOUR_MS, byAddress);
+  const devices = limiter('device', limits.verificationsPerDevicePerMinute, MINUTE_MS, credentialKey);
+  const imports = limiter('imports', limits.importsPerStaffPerHour, HOUR_MS, credentialKey);
+  const byRoute: Record<string, (typeof signInAll)[]> = {
+    'POST /api/v1/sign-in/code': [signInAddress, signInAll],
+    'POST /api/v1/residents': [registrations],
+    'POST /api/v1/visitors': [registrations],
+    'POST /api/v1/checkpoint/verify': [devices],
+    'POST /api/v1/checkpoint/scans': [devices],
+    'POST /api/v1/checkpoint/lookup': [devices],
+    'POST /api/v1/imports/:kind': [imports],
+  };
+  const why: Record<string, string> = {
+    'sign-in-address': 'too many codes asked for from this address',
+    'sign-in-all': 'the service is sending as many codes as it may just now',
+    registrations: 'too many registrations from this address',
+    device: 'this device has sent too many checks',
+    imports: 'too many imports by this credential',
+  };
+  app.addHook('onRequest', async (request) => {
+    const checks = byRoute[`${request.method} ${request.routeOptions.url}`];
+    if (!checks) return;
+    for (const { name, check } of checks) {
+      const result = await check(request);
+      if (!result.isAllowed && result.isExceeded) {
+        request.log.warn({ limit: name }, 'request limit reached');
+        throw new TooManyRequestsError(`${why[name]}: try again in ${result.ttlInSeconds} s`, result.ttlInSeconds);
+      }
+    }
+  });
+}
+
+/** This origin only; WebAssembly for the QR decoder; workers for the offline shell; images drawn here (data:, blob:). */
+const APP_CSP = {
+  defaultSrc: ["'self'"],
+  scriptSrc: ["'self'", "'wasm-unsafe-eval'"],
+  styleSrc: ["'self'"],
+  imgSrc: ["'self'", 'data:', 'blob:'],
+  connectSrc: ["'self'"],
+  workerSrc: ["'self'", 'blob:'],
+  mediaSrc: ["'self'", 'blob:'],
+  fontSrc: ["'self'"],
+  objectSrc: ["'none'"],
+  baseUri: ["'self'"],
+  formAction: ["'self'"],
+  frameAncestors: ["'none'"],
+};

@@ -1,0 +1,118 @@
+import assert from 'node:assert/strict';
+import { randomInt } from 'node:crypto';
+import { after, it } from 'node:test';
+import { Redis } from 'ioredis';
+import type { FastifyInstance } from 'fastify';
+import type { RequestLimits } from '../../src/config.js';
+import { buildApp } from '../../src/http/app.js';
+import type { ProtectionOptions } from '../../src/http/protection.js';
+import { describeOnEachEngine, UNLIMITED, type Harness } from '../support/harness.js';
+
+const REDIS_URL = process.env.HEALTHCODE_TEST_REDIS_URL ?? 'redis://127.0.0.1:6379';
+/** An address no other test run uses, so counts kept in Redis between runs do not meet. */
+const someAddress = () => `10.${randomInt(256)}.${randomInt(256)}.${randomInt(1, 255)}`;
+const phone = (n: number) => `1391234${String(n).padStart(4, '0')}`;
+
+async function appWith(h: Harness, protection: ProtectionOptions): Promise<FastifyInstance> {
+  return buildApp({ services: h.services, bodyLimitBytes: 64 * 1024, protection });
+}
+const limits = (over: Partial<RequestLimits>): RequestLimits => ({ ...UNLIMITED, ...over });
+const askCode = (app: FastifyInstance, remoteAddress: string, n: number) => app.inject({ method: 'POST', url: '/api/v1/sign-in/code', remoteAddress, payload: { phone: phone(n) } });
+
+describeOnEachEngine('security headers and request limits', (h) => {
+  const apps: FastifyInstance[] = [];
+  const redisClients: Redis[] = [];
+  after(async () => {
+    for (const app of apps) await app.close();
+    for (const r of redisClients) r.disconnect();
+  });
+  const app = async (protection: ProtectionOptions) => {
+    const made = await appWith(h(), protection);
+    apps.push(made);
+    return made;
+  };
+
+  it('lets no other site frame or script the apps, sniff types or learn where people came from', async () => {
+    const response = await (await app({})).inject({ method: 'GET', url: '/healthz' });
+    const csp = response.headers['content-security-policy'] as string;
+    assert.match(csp, /default-src 'self'/);
+    assert.match(csp, /frame-ancestors 'none'/);
+    assert.match(csp, /script-src 'self' 'wasm-unsafe-eval'/);
+    assert.ok(!csp.includes('unsafe-inline'));
+    assert.equal(response.headers['x-content-type-options'], 'nosniff');
+    assert.equal(response.headers['x-frame-options'], 'DENY');
+    assert.equal(response.headers['referrer-policy'], 'no-referrer');
+    assert.equal(response.headers['strict-transport-security'], undefined);
+  });
+
+  it('asks browsers for HTTPS only when the operator says TLS ends in front', async () => {
+    const response = await (await app({ tlsTerminated: true })).inject({ method: 'GET', url: '/healthz' });
+    assert.match(response.headers['strict-transport-security'] as string, /max-age=31536000/);
+  });
+
+  it("limits one address asking for sign-in codes, while every other address goes on", async () => {
+    const server = await app({ limits: limits({ signInCodesPerAddressPerMinute: 10 }) });
+    const abuser = someAddress();
+    const answers = [];
+    for (let n = 0; n < 40; n++) answers.push((await askCode(server, abuser, n)).statusCode);
+    assert.deepEqual([answers.filter((s) => s === 202).length, answers.filter((s) => s === 429).length], [10, 30]);
+    const refused = await askCode(server, abuser, 41);
+    assert.equal(refused.headers['content-type'], 'application/problem+json; charset=utf-8');
+    assert.equal(refused.json().type, '/problems/too-many-requests');
+    assert.match(refused.json().detail, /too many codes asked for from this address/);
+    assert.ok(Number(refused.headers['retry-after']) >= 1 && Number(refused.headers['retry-after']) <= 60);
+    for (let n = 0; n < 5; n++) assert.equal((await askCode(server, someAddress(), 100 + n)).statusCode, 202);
+  });
+
+  it('bounds the codes everyone together may make the SMS gateway send in a minute', async () => {
+    const server = await app({ limits: limits({ signInCodesPerMinute: 5 }) });
+    const statuses = [];
+    for (let n = 0; n < 7; n++) statuses.push((await askCode(server, someAddress(), 200 + n)).statusCode);
+    assert.deepEqual(statuses, [202, 202, 202, 202, 202, 429, 429]);
+  });
+
+  it('limits registrations from one address', async () => {
+    const server = await app({ limits: limits({ registrationsPerAddressPerHour: 2 }) });
+    const address = someAddress();
+    const statuses = [];
+    for (let n = 0; n < 3; n++) statuses.push((await server.inject({ method: 'POST', url: '/api/v1/residents', remoteAddress: address, payload: {} })).statusCode);
+    // The first two are read (and refused as malformed); the third is not read at all.
+    assert.deepEqual(statuses, [400, 400, 429]);
+  });
+
+  it('counts a checkpoint device by its own credential: one device stopped, another goes on', async () => {
+    const server = await app({ limits: limits({ verificationsPerDevicePerMinute: 3 }) });
+    const verify = (credential: string) => server.inject({ method: 'POST', url: '/api/v1/checkpoint/verify', remoteAddress: '10.9.9.9', headers: { authorization: `Bearer ${credential}` }, payload: { token: 'JKM1:X' } });
+    const first = [];
+    for (let i = 0; i < 4; i++) first.push((await verify('device-one-credential')).statusCode);
+    assert.equal(first[3], 429);
+    assert.notEqual((await verify('device-two-credential')).statusCode, 429);
+  });
+
+  it('counts the client behind a trusted proxy, not the proxy', async () => {
+    const server = await buildApp({ services: h().services, bodyLimitBytes: 64 * 1024, protection: { limits: limits({ signInCodesPerAddressPerMinute: 2 }) }, trustProxyHops: 1 });
+    apps.push(server);
+    const proxy = someAddress();
+    const via = (client: string, n: number) => server.inject({ method: 'POST', url: '/api/v1/sign-in/code', remoteAddress: proxy, headers: { 'x-forwarded-for': client }, payload: { phone: phone(n) } });
+    const busy = someAddress();
+    const statuses = [(await via(busy, 400)).statusCode, (await via(busy, 401)).statusCode, (await via(busy, 402)).statusCode, (await via(someAddress(), 403)).statusCode];
+    assert.deepEqual(statuses, [202, 202, 429, 202]);
+  });
+
+  it('shares the counts through Redis when several processes serve', async (t) => {
+    const redis = new Redis(REDIS_URL, { connectTimeout: 1000, maxRetriesPerRequest: 1, lazyConnect: true });
+    redisClients.push(redis);
+    try {
+      await redis.connect();
+      await redis.ping();
+    } catch {
+      t.skip(`no Redis at ${REDIS_URL}`);
+      return;
+    }
+    const one = await app({ redis, limits: limits({ signInCodesPerAddressPerMinute: 3 }) });
+    const two = await app({ redis, limits: limits({ signInCodesPerAddressPerMinute: 3 }) });
+    const address = someAddress();
+    const statuses = [(await askCode(one, address, 300)).statusCode, (await askCode(two, address, 301)).statusCode, (await askCode(one, address, 302)).statusCode, (await askCode(two, address, 303)).statusCode];
+    assert.deepEqual(statuses, [202, 202, 202, 429]);
+  });
+});
