@@ -152,7 +152,7 @@ describe('every screen, at phone size, in both languages', () => {
       await page.waitForSelector('article.rule');
       await page.waitForSelector('.history li');
       // The places in the evidence are named in the language of the app.
-      if (lang === 'en') await page.waitForFunction("document.querySelector('.evidence')?.textContent?.includes('Wuchang District')");
+      if (lang === 'en') await page.locator('.evidence', { hasText: 'Wuchang District' }).first().waitFor();
       await shoot(page, 'resident-why', lang);
       // The public rules read as a page, not as JSON; rule ids stay behind the details.
       await page.click('a[href="#/rules"]');
@@ -173,7 +173,7 @@ describe('every screen, at phone size, in both languages', () => {
       }
       // A screen reached from the tab bar takes the focus to its heading and names itself in the title.
       await page.click('a[data-tab=check-in]');
-      await page.waitForFunction("document.activeElement?.tagName === 'H2'");
+      await page.locator('h2:focus').waitFor();
       const heading = (await page.evaluate('document.activeElement.textContent')) as string;
       assert.ok((await page.title()).startsWith(heading), `${await page.title()} / ${heading}`);
       await page.goto(`${server.url}/resident/#/household`);
@@ -189,7 +189,7 @@ describe('every screen, at phone size, in both languages', () => {
       await page.fill('input[name=credential]', deviceToken);
       await page.click('button[type=submit]');
       await page.waitForSelector('.camera video');
-      await page.waitForFunction("document.querySelector('.camera video')?.readyState === 4");
+      await page.waitForFunction((video) => (video as unknown as { readyState: number }).readyState === 4, await page.locator('.camera video').elementHandle());
       await shoot(page, 'scanner-camera', lang);
       await page.click('button.secondary.wide');
       await page.fill('input[name=idNumber]', GRANDMA_ZHANG.idNumber);
@@ -206,7 +206,7 @@ describe('every screen, at phone size, in both languages', () => {
       await shoot(page, 'venue-list', lang);
       await page.click('.list li button');
       await page.waitForSelector('.poster img');
-      await page.waitForFunction("document.querySelector('.poster img')?.complete === true");
+      await page.waitForFunction((img) => (img as unknown as { complete: boolean }).complete, await page.locator('.poster img').elementHandle());
       await page.fill('input[name=deviceName]', '南门 2 号闸机');
       await page.click('form.row button[type=submit]');
       await page.waitForSelector('[data-testid=device-credential]');

@@ -163,10 +163,10 @@ describe('the whole story in a real browser', () => {
       // The verdict holds the focus, so a guard with a keyboard (or a switch) closes it with Escape.
       assert.equal(await scanner.evaluate('document.activeElement?.className'), 'result-hint');
       await scanner.keyboard.press('Escape');
-      await scanner.waitForFunction("document.querySelector('[data-testid=scanner-status]')?.textContent?.includes('1 条待上传')");
+      await scanner.locator('[data-testid=scanner-status]', { hasText: '1 条待上传' }).waitFor();
       assert.equal((await server.opened.store.db.selectFrom('scans').select('id').where('method', '=', 'offline').execute()).length, 0);
       await scannerContext.setOffline(false);
-      await scanner.waitForFunction("document.querySelector('[data-testid=scanner-status]')?.textContent?.includes('0 条待上传')", undefined, { timeout: 30_000 });
+      await scanner.locator('[data-testid=scanner-status]', { hasText: '0 条待上传' }).waitFor({ timeout: 30_000 });
       const stored = await server.opened.store.db.selectFrom('scans').select(['colour', 'admitted', 'venue_id']).where('method', '=', 'offline').execute();
       assert.deepEqual(stored, [{ colour: 'red', admitted: 0, venue_id: venue.id }]);
     } finally {

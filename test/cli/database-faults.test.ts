@@ -6,7 +6,7 @@ import { join } from 'node:path';
 import { after, afterEach, before, describe, it } from 'node:test';
 import pg from 'pg';
 import { ENGINES, postgresUrlInSchema, TEST_POSTGRES_URL } from '../support/engines.js';
-import { serve, type Running } from '../support/spawned-server.js';
+import { serve, type Running, NO_LIMITS_ENV } from '../support/spawned-server.js';
 import { TcpProxy } from '../support/tcp-proxy.js';
 
 const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
@@ -72,6 +72,7 @@ describe('the server when PostgreSQL fails', { skip: !ENGINES.includes('postgres
       HEALTHCODE_DATA_KEY: dataKey,
       HEALTHCODE_DB_CONNECT_TIMEOUT: '1000',
       HEALTHCODE_DB_STATEMENT_TIMEOUT: '2000',
+      ...NO_LIMITS_ENV,
     });
     return server;
   }
