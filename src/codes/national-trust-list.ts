@@ -1,3 +1,5 @@
+import { DOCUMENT_TYPES, verifyDocument } from './signed-document.js';
+import type { Ed25519Verify } from './token-verifier.js';
 import type { MemberTrustList, OperatorInfo, RevokedKey, TrustList, TrustedKey } from './trust-list.js';
 
 /**
@@ -128,6 +130,12 @@ export function readNationalTrustList(payload: unknown): NationalTrustList {
     return { ...r, operator: typeof operator === 'string' ? operator : '' };
   });
   return { version: 1, hub, sequence, issuedAt, expiresAt, members, revoked };
+}
+
+/** A national list as it arrives: checked against the pinned hub key, then read. Throws naming what is wrong. */
+export async function verifyNationalTrustList(document: Uint8Array, hubKey: Uint8Array, verify: Ed25519Verify): Promise<NationalTrustList> {
+  const { payload } = await verifyDocument(document, DOCUMENT_TYPES.nationalTrustList, () => hubKey, verify);
+  return readNationalTrustList(payload);
 }
 
 /** The member whose keys include `kid`, and the region it signs for: what a scanner shows beside a visitor's verdict. */

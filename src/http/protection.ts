@@ -44,7 +44,7 @@ export async function registerProtection(app: FastifyInstance, options: Protecti
 
   const limiter = (name: string, max: number, timeWindow: number, keyGenerator: (request: FastifyRequest) => string) => {
     const check = app.createRateLimit({ max, timeWindow, keyGenerator: (request) => `${name}:${keyGenerator(request)}` });
-    return { name, check, max, timeWindow };
+    return { name, check };
   };
   const byAddress = (request: FastifyRequest) => request.ip;
   const signInAddress = limiter('sign-in-address', limits.signInCodesPerAddressPerMinute, MINUTE_MS, byAddress);

@@ -44,14 +44,9 @@ export class KeysService {
     });
   }
 
-  /** The served region whose key signs for a place in `region`; refuses a place this operator does not serve. */
-  servedRegionOf(region: string): string {
-    return servedRegionFor(this.ctx, region);
-  }
-
   /** The key signing codes and place codes for a place in `region`. */
   async activeKey(region: string): Promise<SigningKey> {
-    return this.active('code', this.servedRegionOf(region));
+    return this.active('code', servedRegionFor(this.ctx, region));
   }
 
   /** This operator's own key: its trust list, fact bundles and grants. */
@@ -89,7 +84,7 @@ export class KeysService {
 
   /** Makes a new key the served region's active one; returns the new and the retired key ids. */
   async rotate(region: string): Promise<{ kid: string; retired: string[] }> {
-    const served = this.servedRegionOf(region);
+    const served = servedRegionFor(this.ctx, region);
     const now = this.ctx.clock.now().getTime();
     const retired = await this.ctx.stores.keys.retireActive(served, now);
     this.#active.delete(`code:${served}`);

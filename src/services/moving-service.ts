@@ -163,9 +163,11 @@ export class MovingService {
     servedRegionFor(this.ctx, address.region, 'address.region');
     const self = operatorOf(this.ctx).id;
     // The grant is read (and its signature checked against the home's key) before anything is asked of the home.
+    let grantBytesIn: Uint8Array;
     let grantDoc;
     try {
-      grantDoc = openDocument(grantBytes(input.grant));
+      grantBytesIn = grantBytes(input.grant);
+      grantDoc = openDocument(grantBytesIn);
     } catch (error) {
       throw new InvalidInputError([{ field: 'grant', message: error instanceof Error ? error.message : 'is not a grant' }]);
     }
@@ -178,7 +180,7 @@ export class MovingService {
     const home = await this.national.member(claimed.iss);
     if (home.operatorKey === null) throw new FederationRefusedError('unknown-operator', `the national list holds no key for ${home.id}`);
     const homeKey = base64UrlToBytes(home.operatorKey);
-    const grant = readGrant((await this.verified(grantBytes(input.grant), DOCUMENT_TYPES.factGrant, () => homeKey)).payload);
+    const grant = readGrant((await this.verified(grantBytesIn, DOCUMENT_TYPES.factGrant, () => homeKey)).payload);
     if (grant.aud !== self) throw new FederationRefusedError('grant-not-for-you', `the grant is for ${grant.aud}: give one for ${self}`);
     if (grant.exp * 1000 <= this.ctx.clock.now().getTime()) throw new FederationRefusedError('grant-expired', 'the grant has expired: ask your home operator for a new one');
     const proof = await this.signIn.prove(e164, input.code);

@@ -1,5 +1,4 @@
-import { combineTrustLists, readNationalTrustList, withinRegions, type KeyOrigin, type NationalMember, type NationalTrustList } from '../codes/national-trust-list.js';
-import { DOCUMENT_TYPES, verifyDocument } from '../codes/signed-document.js';
+import { combineTrustLists, verifyNationalTrustList, withinRegions, type KeyOrigin, type NationalMember, type NationalTrustList } from '../codes/national-trust-list.js';
 import { nodeVerify } from '../codes/token-signer.js';
 import { base64UrlToBytes, bytesToBase64Url, type TrustList } from '../codes/trust-list.js';
 import { operatorOf, type ServiceContext } from './context.js';
@@ -81,9 +80,7 @@ export class NationalListService {
   }
 
   private async read(bytes: Uint8Array, hubKey: string): Promise<NationalTrustList> {
-    const pinned = base64UrlToBytes(hubKey);
-    const { payload } = await verifyDocument(bytes, DOCUMENT_TYPES.nationalTrustList, () => pinned, this.#verify);
-    return readNationalTrustList(payload);
+    return verifyNationalTrustList(bytes, base64UrlToBytes(hubKey), this.#verify);
   }
 
   /** The list this operator holds now, or null where it is in no federation (or has not fetched one yet). */

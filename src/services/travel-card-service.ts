@@ -2,7 +2,6 @@ import { encodeBase45 } from '../codes/base45.js';
 import { DOCUMENT_TYPES } from '../codes/signed-document.js';
 import { signDocument } from '../codes/token-signer.js';
 import { TRAVEL_CARD_PREFIX, type TravelCardClaims } from '../codes/travel-card.js';
-import { issuerFor } from '../codes/token-format.js';
 import { regionName, regionNameEn } from '../domain/regions.js';
 import { TRAVEL_CARD_DAYS, travelCardStays, type TravelCardStay } from '../domain/travel-card.js';
 import type { ServiceContext } from './context.js';
@@ -41,7 +40,7 @@ export class TravelCardService {
     const expiresAt = issuedAt + this.ctx.settings.tokenTtlSeconds;
     const claims: TravelCardClaims = {
       v: 1,
-      iss: issuerFor(this.keys.servedRegionOf(region)),
+      iss: key.issuer,
       sub: this.ctx.subjects.seal(residentId),
       n: maskedName,
       iat: issuedAt,

@@ -4,8 +4,7 @@ import { createServer as createTcpServer } from 'node:net';
 import { mkdtempSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { readNationalTrustList, type NationalTrustList } from '../../src/codes/national-trust-list.js';
-import { DOCUMENT_TYPES, verifyDocument } from '../../src/codes/signed-document.js';
+import { verifyNationalTrustList, type NationalTrustList } from '../../src/codes/national-trust-list.js';
 import { nodeVerify } from '../../src/codes/token-signer.js';
 import { base64UrlToBytes } from '../../src/codes/trust-list.js';
 import { serve, type Running } from './spawned-server.js';
@@ -56,9 +55,7 @@ export async function nationalListAt(operatorUrl: string, hubKey: string): Promi
   if (response.status === 204) return null;
   const body = (await response.json()) as { hubKey: string; document: string };
   assert.equal(body.hubKey, hubKey, 'the operator passes on the hub key the scanner pinned');
-  const pinned = base64UrlToBytes(hubKey);
-  const { payload } = await verifyDocument(base64UrlToBytes(body.document), DOCUMENT_TYPES.nationalTrustList, () => pinned, nodeVerify());
-  return readNationalTrustList(payload);
+  return verifyNationalTrustList(base64UrlToBytes(body.document), base64UrlToBytes(hubKey), nodeVerify());
 }
 
 /** Polls until `check` holds (at most `ms`), returning its last value. */

@@ -107,14 +107,15 @@ export const federationRoutes: FastifyPluginAsyncTypebox<{ services: Services }>
       },
     },
     async () => {
-      const list = await services.hub.nationalList();
-      const current = await services.nationalList.current();
+      // On a hub, the list it holds is its own newest (a non-hub is refused by the members read below).
+      const members = (await services.hub.members()).map(memberView);
+      const { list, expiresAt } = (await services.nationalList.current())!;
       return {
         hub: operatorOf(services).id,
         sequence: list.sequence,
-        issuedAt: new Date(current!.list.issuedAt * 1000).toISOString(),
-        expiresAt: new Date(list.expiresAt).toISOString(),
-        members: (await services.hub.members()).map(memberView),
+        issuedAt: new Date(list.issuedAt * 1000).toISOString(),
+        expiresAt: new Date(expiresAt).toISOString(),
+        members,
       };
     },
   );

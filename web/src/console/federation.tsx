@@ -1,7 +1,6 @@
 import type { JSX } from 'preact';
 import { useEffect, useState } from 'preact/hooks';
-import { readNationalTrustList, type NationalTrustList } from '../../../src/codes/national-trust-list.js';
-import { DOCUMENT_TYPES, verifyDocument } from '../../../src/codes/signed-document.js';
+import { verifyNationalTrustList, type NationalTrustList } from '../../../src/codes/national-trust-list.js';
 import { webCryptoVerify } from '../../../src/codes/token-verifier.js';
 import { base64UrlToBytes } from '../../../src/codes/trust-list.js';
 import type { MemberStatus } from '../../../src/http/api-types.js';
@@ -136,9 +135,7 @@ export function FederationView({ session }: { session: StaffSession }): JSX.Elem
     if (me.hubKey) setMembers(await api<MemberStatus[]>('GET', '/api/v1/federation/members', { token: session.token }));
     const held = await api<{ hubKey: string; document: string } | undefined>('GET', '/api/v1/national-trust-list');
     if (held) {
-      const key = base64UrlToBytes(held.hubKey);
-      const { payload } = await verifyDocument(base64UrlToBytes(held.document), DOCUMENT_TYPES.nationalTrustList, () => key, webCryptoVerify());
-      setNational(readNationalTrustList(payload));
+      setNational(await verifyNationalTrustList(base64UrlToBytes(held.document), base64UrlToBytes(held.hubKey), webCryptoVerify()));
     }
     setVisitors(await api<VisitorRow[]>('GET', '/api/v1/federation/visitors', { token: session.token }));
   });

@@ -1,5 +1,4 @@
-import { combineTrustLists, readNationalTrustList, type KeyOrigin, type NationalTrustList } from '../../../src/codes/national-trust-list.js';
-import { DOCUMENT_TYPES, verifyDocument } from '../../../src/codes/signed-document.js';
+import { combineTrustLists, verifyNationalTrustList, type KeyOrigin, type NationalTrustList } from '../../../src/codes/national-trust-list.js';
 import { webCryptoVerify } from '../../../src/codes/token-verifier.js';
 import { base64UrlToBytes, type TrustList } from '../../../src/codes/trust-list.js';
 import { api } from '../shared/api.js';
@@ -25,9 +24,7 @@ export async function refreshTrust(previous: ScannerTrust | null, now = Date.now
   const pinned = previous?.hubKey ?? offered.hubKey;
   if (offered.hubKey !== pinned) return { ...kept, refused: 'hub-key-changed' };
   try {
-    const key = base64UrlToBytes(pinned);
-    const { payload } = await verifyDocument(base64UrlToBytes(offered.document), DOCUMENT_TYPES.nationalTrustList, () => key, webCryptoVerify());
-    const national = readNationalTrustList(payload);
+    const national = await verifyNationalTrustList(base64UrlToBytes(offered.document), base64UrlToBytes(pinned), webCryptoVerify());
     if (national.expiresAt * 1000 <= now) return { ...kept, hubKey: pinned, refused: 'expired' };
     if (previous?.national && national.sequence < previous.national.sequence) return { ...kept, hubKey: pinned, refused: 'older' };
     return { own, hubKey: pinned, national, refused: null };
