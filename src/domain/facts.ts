@@ -108,6 +108,7 @@ export function riskLevelOf(stay: Pick<StayFact, 'region' | 'country' | 'arrival
 }
 
 const days = (ms: number) => Math.floor(ms / DAY_MS);
+const phoneVerifiedAt = (facts: ResidentFacts, now: number) => (facts.phoneVerifiedAt !== null && facts.phoneVerifiedAt <= now ? facts.phoneVerifiedAt : null);
 const isClean = (c: { symptoms: string[]; temperature: number | null }) => c.symptoms.length === 0 && (c.temperature === null || c.temperature < FEVER_C);
 
 /** Item shapes of the lists rules iterate over; their fields are the published vocabulary. */
@@ -141,6 +142,14 @@ export interface EvaluationSources {
   cases: CaseFact[];
   tests: TestFact[];
   checkIns: CheckInFact[];
+  /** The latest declaration, the last vaccine dose, the newest check-in: when the facts a rule reads by name were made. */
+  declaration: DeclarationFact | null;
+  lastDose: VaccinationFact | null;
+  lastCheckIn: CheckInFact | null;
+  /** When the identity got (or lost) what stands behind it; registration if nothing has yet. */
+  identityAt: number;
+  /** When the resident registered: what an absence (no declaration yet) is counted from. */
+  registeredAt: number;
 }
 
 /**
@@ -183,7 +192,18 @@ export function evaluationData(facts: ResidentFacts, areas: RiskAreaFact[], now:
   const revokedAt = facts.identityRevokedAt ?? null;
 
   return {
-    sources: { stays, contacts, cases, tests, checkIns },
+    sources: {
+      stays,
+      contacts,
+      cases,
+      tests,
+      checkIns,
+      declaration: latest ?? null,
+      lastDose: lastDose ?? null,
+      lastCheckIn: checkIns[0] ?? null,
+      registeredAt: facts.registeredAt,
+      identityAt: Math.max(facts.registeredAt, ...[phoneVerifiedAt(facts, now), vouchedAt, revokedAt].filter((t): t is number => t !== null && t <= now)),
+    },
     data: {
       resident: {
         phoneVerified,

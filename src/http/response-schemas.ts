@@ -18,9 +18,10 @@ export const FiredRuleSchema = Type.Object({
   mark: Nullable(Type.String()),
   status: Type.String({ description: 'active, or awaiting-check-ins' }),
   quarantineDays: Type.Integer(),
-  checkIns: Nullable(Type.Object({ required: Type.Integer(), streak: Type.Integer() })),
+  checkIns: Nullable(Type.Object({ required: Type.Integer(), onSymptoms: Type.Optional(Type.String({ description: 'reset, or escalate' })), streak: Type.Integer() })),
   description: Localized,
-  howToClear: Localized,
+  clears: Type.Optional(Type.Intersect([Localized], { description: "How it clears, as far as the rule's outcome says: generated from it, so it always agrees with greenOn. Absent in decisions made before it existed." })),
+  howToClear: Type.Intersect([Localized], { description: "The rule author's words on what else to do" }),
   evidence: Type.Array(Type.Object({ fact: Type.String(), source: Nullable(Type.String()), at: Nullable(Type.String()), detail: Type.Record(Type.String(), Type.Unknown()) })),
 });
 

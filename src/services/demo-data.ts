@@ -14,6 +14,10 @@ export const DEMO_RESIDENTS = [
   { name: '李秀英', idType: 'resident_id', idNumber: residentId('33011019920704002'), phone: '13800138002', address: { region: DEMO_REGION, detail: '仓前街道良睦路 1399 号 6 幢 502 室' } },
   { name: '王建国', idType: 'resident_id', idNumber: residentId('33010619780919003'), phone: '13800138003', address: { region: '330106', detail: '西湖区文三路 477 号 2 单元 301 室' } },
   { name: 'Emma Schneider', idType: 'passport', idCountry: 'DE', idNumber: 'C01X00T47', phone: '+4915123456789', address: { region: DEMO_REGION, detail: '余杭街道梦想小镇人才公寓 8 幢 706 室' } },
+  // Yellow: declares a fever and a cough.
+  { name: '赵丽华', idType: 'resident_id', idNumber: residentId('33011019880614004'), phone: '13800138004', address: { region: DEMO_REGION, detail: '闲林街道闲兴路 18 号 5 幢 903 室' } },
+  // Red: the health authority found him a close contact of a confirmed case.
+  { name: '陈志强', idType: 'resident_id', idNumber: residentId('33011019750228005'), phone: '13800138005', address: { region: DEMO_REGION, detail: '良渚街道古墩路 1888 号 2 幢 1104 室' } },
 ] as const;
 
 const DEMO_DEPENDENT = {
@@ -32,8 +36,10 @@ const DEMO_VENUES: { name: string; type: VenueType; address: string; latitude: n
 ];
 
 /**
- * Loads the demo residents, a household, venues and a declaration; returns the phones to sign in
- * with, and whether it loaded them now (false when they were there already, from an earlier start).
+ * Loads the demo residents, a household, venues and declarations, so a newcomer sees every colour
+ * with its reasons: green, yellow (a declared fever), red (a close contact the authority recorded),
+ * and gray for anyone new. Returns the phones to sign in with, and whether it loaded them now
+ * (false when they were there already, from an earlier start).
  */
 export async function loadDemoData(services: Services): Promise<{ phones: string[]; loaded: boolean }> {
   const now = services.clock.now().getTime();
@@ -53,6 +59,13 @@ export async function loadDemoData(services: Services): Promise<{ phones: string
     symptoms: [],
     temperature: 36.5,
   });
+  await services.declarations.declare(ids[4]!, { stays: [], contacts: [], symptoms: ['dry_cough'], temperature: 37.8 });
+  await services.declarations.declare(ids[5]!, { stays: [], contacts: [], symptoms: [], temperature: 36.4 });
+  await services.authority.import('contacts', oneRow({ phone: DEMO_RESIDENTS[5].phone, kind: 'close', date: new Date(now - 2 * DAY_MS).toISOString() }));
   for (const venue of DEMO_VENUES) await services.venues.registerVenue({ region: DEMO_REGION, ...venue });
   return { phones, loaded: true };
+}
+
+async function* oneRow(record: Record<string, unknown>): AsyncGenerator<{ line: number; record: Record<string, unknown> }> {
+  yield { line: 1, record };
 }

@@ -8,7 +8,8 @@ import { ZHANG_WEI } from '../support/people.js';
 import { signedUpThroughApi } from '../support/sign-in.js';
 
 const rule = DEFAULT_RULES.find((r) => r.id === 'yellow-symptoms')!;
-const withCondition = (condition: unknown) => ({ region: 'CN', rules: [{ ...rule, condition }] });
+// Conditions here have no time window: the rule states no quarantine days, so only the condition is judged.
+const withCondition = (condition: unknown) => ({ region: 'CN', rules: [{ ...rule, outcome: { ...rule.outcome, quarantineDays: 0 }, condition }] });
 const messages = (condition: unknown) => validateRuleSet(withCondition(condition)).map((p) => `${p.path}: ${p.message}`);
 const nested = (depth: number) => Array.from({ length: depth }).reduce<unknown>((inner) => ({ '!': [inner] }), { var: 'declaration.fever' });
 

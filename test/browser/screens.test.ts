@@ -1,3 +1,4 @@
+import { withQuarantine } from '../support/rules.js';
 import assert from 'node:assert/strict';
 import { mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
@@ -101,7 +102,7 @@ describe('every screen, at phone size, in both languages', () => {
     await s.reclaims.open({ registration: checkRegistration(chen, new Date(), true), phoneProvenAt: now });
     // A second version of the national rules, for the diff.
     for (const person of Object.values(SIGNING_IN)) await s.residents.register(person);
-    await s.rules.publish({ region: 'CN', rules: DEFAULT_RULES.map((r) => (r.id === 'yellow-symptoms' ? { ...r, outcome: { ...r.outcome, quarantineDays: 5 } } : r)) });
+    await s.rules.publish({ region: 'CN', rules: DEFAULT_RULES.map((r) => (r.id === 'yellow-symptoms' ? withQuarantine(r, 5) : r)) });
   });
   after(async () => {
     await browser?.close();
@@ -153,6 +154,9 @@ describe('every screen, at phone size, in both languages', () => {
       await page.waitForSelector('.history li');
       // The places in the evidence are named in the language of the app.
       if (lang === 'en') await page.locator('.evidence', { hasText: 'Wuchang District' }).first().waitFor();
+      // When it clears is said from the rule's outcome, in the app's language.
+      const clears = await page.locator('article.rule[data-rule=red-high-risk-area] .clears').innerText();
+      assert.match(clears, lang === 'en' ? /Clears 14 days after your last exposure listed below, once your daily check-ins on the last 3 days are clean/ : /满 14 天，且最后连续 3 天每日打卡无症状后解除/);
       await shoot(page, 'resident-why', lang);
       // The public rules read as a page, not as JSON; rule ids stay behind the details.
       await page.click('a[href="#/rules"]');

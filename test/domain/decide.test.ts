@@ -90,7 +90,7 @@ describe('colour decisions with the default rules', () => {
     const d = evaluator.decide(resident({ stays: [wuhanStay], declarations: [{ at: later - DAY_MS, symptoms: [], temperature: 36.4 }] }), [wuhanHighRisk], later);
     assert.equal(d.colour, 'red');
     assert.equal(d.rules[0]?.status, 'awaiting-check-ins');
-    assert.deepEqual(d.rules[0]?.checkIns, { required: 3, streak: 0 });
+    assert.deepEqual(d.rules[0]?.checkIns, { required: 3, onSymptoms: 'reset', streak: 0 });
   });
 
   it('clears once the last 3 days have clean check-ins', () => {

@@ -24,6 +24,8 @@ const clause: fc.Arbitrary<Clause> = fc.oneof(
 const ruleWith = (condition: unknown) => ({
   ...DEFAULT_RULES.find((r) => r.id === 'red-high-risk-area')!,
   id: 'red-form-built',
+  // The form's conditions may have no time window: a rule that states no quarantine days.
+  outcome: { colour: 'red', quarantineDays: 0, checkIns: null },
   condition,
 });
 

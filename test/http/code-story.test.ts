@@ -78,7 +78,7 @@ describeOnEachEngine('a code through a high-risk listing and a quarantine', (h) 
     // The session has long expired by now; the service answers what the resident would see.
     const code = await h().services.decisions.decide(id, 'code shown');
     assert.equal(code.colour, 'red');
-    assert.deepEqual([code.rules[0]?.status, code.rules[0]?.checkIns], ['awaiting-check-ins', { required: 3, streak: 0 }]);
+    assert.deepEqual([code.rules[0]?.status, code.rules[0]?.checkIns], ['awaiting-check-ins', { required: 3, onSymptoms: 'reset', streak: 0 }]);
   });
 
   it('refuses a second check-in on the same day, and check-ins for a green code', async () => {

@@ -8,6 +8,7 @@ import { localInstant, RuleEvaluator, type Decision } from '../../src/domain/rul
 import { parseImport } from '../../src/services/import-parsing.js';
 import { describeOnEachEngine, type Harness } from '../support/harness.js';
 import { withCheck, ZHANG_WEI } from '../support/people.js';
+import { withQuarantine } from '../support/rules.js';
 import { registerVerified } from '../support/sign-in.js';
 
 /** Places a resident might have been: two districts of Wuhan, Shanghai Xuhui, Yuhang, and Japan. */
@@ -74,8 +75,8 @@ async function apply(h: Harness, id: string, phone: string, e: Event): Promise<v
         rules: DEFAULT_RULES.filter((r) => r.id.startsWith('red-') || r.id.startsWith('gray-')).map((r) => ({
           ...r,
           region: '330100',
-          outcome: r.outcome.checkIns ? { ...r.outcome, quarantineDays: e.quarantineDays, checkIns: { ...r.outcome.checkIns, required: e.checkIns } } : r.outcome,
-        })),
+          outcome: r.outcome.checkIns ? { ...r.outcome, checkIns: { ...r.outcome.checkIns, required: e.checkIns } } : r.outcome,
+        })).map((r) => (r.outcome.checkIns ? withQuarantine(r, e.quarantineDays) : r)),
       });
   }
 }

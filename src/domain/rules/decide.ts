@@ -6,8 +6,9 @@ import { localDate, localInstant } from '../local-time.js';
 export { localInstant };
 import { evaluationData, FACT_HORIZON_DAYS, type EvaluationData, type EvaluationSources, type ResidentFacts, type RiskAreaFact, type Source } from '../facts.js';
 import { regionName } from '../regions.js';
+import { clearingOf, clearingText } from './clearing.js';
 import { LIST_FACTS } from './fact-vocabulary.js';
-import { moreSevere, SEVERITY, type LocalizedText, type Rule, type RuleSet } from './rule-set.js';
+import { moreSevere, SEVERITY, type CheckInRequirement, type LocalizedText, type Rule, type RuleSet } from './rule-set.js';
 
 /** A fact a fired rule read, with where it came from and when. */
 export interface Evidence {
@@ -25,8 +26,11 @@ export interface FiredRule {
   /** active: the condition holds now; awaiting-check-ins: it no longer does, but the daily check-ins it asks for are not complete. */
   status: 'active' | 'awaiting-check-ins';
   quarantineDays: number;
-  checkIns: { required: number; streak: number } | null;
+  checkIns: { required: number; onSymptoms: CheckInRequirement['onSymptoms']; streak: number } | null;
   description: LocalizedText;
+  /** How it clears as far as the outcome says, in words generated from it: cannot disagree with greenOn. */
+  clears: LocalizedText;
+  /** The author's words on what else to do. */
   howToClear: LocalizedText;
   evidence: Evidence[];
 }
@@ -208,8 +212,9 @@ export class RuleEvaluator {
       mark: rule.outcome.mark ?? null,
       status,
       quarantineDays: rule.outcome.quarantineDays,
-      checkIns: rule.outcome.checkIns ? { required: rule.outcome.checkIns.required, streak } : null,
+      checkIns: rule.outcome.checkIns ? { required: rule.outcome.checkIns.required, onSymptoms: rule.outcome.checkIns.onSymptoms, streak } : null,
       description: rule.description,
+      clears: clearingText(clearingOf(rule.outcome)),
       howToClear: rule.howToClear,
       evidence: evidenceFor(rule.condition, snapshot),
     };
@@ -262,6 +267,8 @@ export function evidenceFor(condition: unknown, snapshot: Snapshot): Evidence[] 
       out.push(evidence);
     }
   };
+  /** Facts read by name, with their values: cited together, one piece of evidence per thing they describe. */
+  const read = new Map<string, unknown>();
   const walk = (node: unknown) => {
     if (node === null || typeof node !== 'object') return;
     if (Array.isArray(node)) return node.forEach(walk);
@@ -270,10 +277,7 @@ export function evidenceFor(condition: unknown, snapshot: Snapshot): Evidence[] 
     const args = Array.isArray(rawArgs) ? rawArgs : [rawArgs];
     if (op === 'var') {
       const name = args[0];
-      if (typeof name === 'string' && !(name in LIST_FACTS)) {
-        const value = name.split('.').reduce<unknown>((v, k) => (v as Record<string, unknown> | undefined)?.[k], snapshot.data);
-        add(`scalar:${name}`, { fact: name, source: name.startsWith('resident.') ? 'registration' : name.startsWith('declaration.') ? 'declaration' : name === 'checkInStreak' ? 'check-in' : 'authority', at: null, detail: { value } });
-      }
+      if (typeof name === 'string' && !(name in LIST_FACTS)) read.set(name, name.split('.').reduce<unknown>((v, k) => (v as Record<string, unknown> | undefined)?.[k], snapshot.data));
       return;
     }
     if (['some', 'all', 'none', 'filter'].includes(op)) {
@@ -289,17 +293,51 @@ export function evidenceFor(condition: unknown, snapshot: Snapshot): Evidence[] 
     args.forEach(walk);
   };
   walk(condition);
+  return [...scalarEvidence(read, snapshot), ...out];
+}
+
+/**
+ * Facts a rule reads by name (declaration.fever, resident.identityVerified, ...), cited as what they
+ * describe, with its time: the latest declaration, the identity, the vaccinations, the check-ins.
+ * `detail.facts` keeps the names and values as the rule read them.
+ */
+function scalarEvidence(read: Map<string, unknown>, snapshot: Snapshot): Evidence[] {
+  const iso = (ms: number | null | undefined) => (ms === null || ms === undefined ? null : new Date(ms).toISOString());
+  const { data, sources } = snapshot;
+  const groups = new Map<string, Record<string, unknown>>();
+  for (const [name, value] of read) {
+    const group = name === 'checkInStreak' ? 'check-in-streak' : name.slice(0, name.indexOf('.'));
+    groups.set(group, { ...groups.get(group), [name]: value });
+  }
+  const out: Evidence[] = [];
+  for (const [group, facts] of groups) {
+    switch (group) {
+      case 'declaration':
+        out.push({ fact: 'declaration', source: 'declaration', at: iso(sources.declaration?.at ?? sources.registeredAt), detail: { present: data.declaration.present, symptoms: data.declaration.symptoms, temperature: data.declaration.temperature, fever: data.declaration.fever, facts } });
+        break;
+      case 'resident':
+        out.push({ fact: 'identity', source: 'registration', at: iso(sources.identityAt), detail: { phoneVerified: data.resident.phoneVerified, identityVerified: data.resident.identityVerified, facts } });
+        break;
+      case 'vaccination':
+        out.push({ fact: 'vaccination', source: sources.lastDose?.source ?? 'authority', at: iso(sources.lastDose?.at ?? sources.registeredAt), detail: { doses: data.vaccination.doses, fullCourse: data.vaccination.fullCourse, facts } });
+        break;
+      default:
+        out.push({ fact: 'check-in-streak', source: 'check-in', at: iso(sources.lastCheckIn?.at ?? sources.registeredAt), detail: { streak: data.checkInStreak, facts } });
+    }
+  }
   return out;
 }
 
-function listName(node: unknown): keyof EvaluationSources | undefined {
+type ListSource = 'stays' | 'contacts' | 'cases' | 'tests' | 'checkIns';
+
+function listName(node: unknown): ListSource | undefined {
   if (node === null || typeof node !== 'object' || Array.isArray(node)) return undefined;
   const [op, args] = Object.entries(node)[0] ?? [];
   const name = op === 'var' ? (Array.isArray(args) ? args[0] : args) : undefined;
-  return typeof name === 'string' && ['stays', 'contacts', 'cases', 'tests', 'checkIns'].includes(name) ? (name as keyof EvaluationSources) : undefined;
+  return typeof name === 'string' && ['stays', 'contacts', 'cases', 'tests', 'checkIns'].includes(name) ? (name as ListSource) : undefined;
 }
 
-function describeItem(list: keyof EvaluationSources, i: number, snapshot: Snapshot): Evidence {
+function describeItem(list: ListSource, i: number, snapshot: Snapshot): Evidence {
   const iso = (ms: number | null) => (ms === null ? null : new Date(ms).toISOString());
   switch (list) {
     case 'stays': {

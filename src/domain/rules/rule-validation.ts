@@ -109,9 +109,50 @@ export function validateRuleSet(input: unknown): RuleProblem[] {
     if (rule.outcome.mark !== undefined && rule.outcome.colour !== 'green') problems.push({ rule: rule.id, path: `${at}.outcome.mark`, message: 'only a green outcome carries a mark' });
     const report = (path: string, message: string) => problems.push({ rule: rule.id, path, message });
     if (depthOf(rule.condition, MAX_CONDITION_DEPTH) > MAX_CONDITION_DEPTH) report(`${at}.condition`, `nests deeper than ${MAX_CONDITION_DEPTH} levels`);
-    else checkLogic(rule.condition, { kind: 'top' }, `${at}.condition`, report);
+    else {
+      const before = problems.length;
+      checkLogic(rule.condition, { kind: 'top' }, `${at}.condition`, report);
+      // Only a condition that reads well can be asked for its window.
+      if (problems.length === before) checkWindow(rule, `${at}.outcome.quarantineDays`, report);
+    }
   });
   return problems;
+}
+
+/**
+ * The quarantine a rule states is what its explanation promises ("clears 7 days after ..."); the
+ * engine clears it when the condition's window ends. They must be the same number of days, or the
+ * screen would say one date and the code turn green on another.
+ */
+function checkWindow(rule: Rule, path: string, report: Report): void {
+  const days = rule.outcome.quarantineDays;
+  if (days === 0) return;
+  const windows = timeWindows(rule.condition);
+  if (windows.size === 0) report(path, `states a quarantine of ${days} days, but the condition reads no time window (such as daysAgo < ${days}), so waiting never clears it; state 0 days if an action clears it`);
+  else if (!windows.has(days)) report(path, `states a quarantine of ${days} days, but the condition's window is ${[...windows].join(' or ')} days; they must agree`);
+}
+
+/** Day counts a condition compares an age with: `days… < N` (and `days… <= N-1`) windows. */
+function timeWindows(node: unknown, out = new Set<number>()): Set<number> {
+  if (node === null || typeof node !== 'object') return out;
+  if (Array.isArray(node)) {
+    for (const item of node) timeWindows(item, out);
+    return out;
+  }
+  const [op, args] = Object.entries(node)[0] ?? [];
+  if ((op === '<' || op === '<=') && Array.isArray(args) && args.length === 2) {
+    const name = isVar(args[0]);
+    if (name !== undefined && /(^|\.)days/.test(name) && typeof args[1] === 'number') out.add(op === '<' ? args[1] : args[1] + 1);
+  }
+  return timeWindows(args, out);
+}
+
+function isVar(node: unknown): string | undefined {
+  if (node === null || typeof node !== 'object' || Array.isArray(node)) return undefined;
+  const entry = Object.entries(node)[0];
+  if (!entry || entry[0] !== 'var') return undefined;
+  const name = Array.isArray(entry[1]) ? entry[1][0] : entry[1];
+  return typeof name === 'string' ? name : undefined;
 }
 
 type Report = (path: string, message: string) => void;

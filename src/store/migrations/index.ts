@@ -12,6 +12,7 @@ import * as currentDecision from './0009-current-decision.js';
 import * as devices from './0010-devices.js';
 import * as federation from './0011-federation.js';
 import * as hostApps from './0012-host-apps.js';
+import * as explainedDecisions from './0013-explained-decisions.js';
 
 /** Migrations, in order. Listed in code so the compiled and the tsx-run service see the same set. */
 const MIGRATIONS: [string, Migration][] = [
@@ -27,6 +28,7 @@ const MIGRATIONS: [string, Migration][] = [
   ['0010-devices', devices],
   ['0011-federation', federation],
   ['0012-host-apps', hostApps],
+  ['0013-explained-decisions', explainedDecisions],
 ];
 
 /**

@@ -1,3 +1,4 @@
+import { clearingOf, clearingText } from '../../../src/domain/rules/clearing.js';
 import type { JSX } from 'preact';
 import { COLOURS } from '../../../src/domain/colour.js';
 import { LIST_FACTS, SCALAR_FACTS } from '../../../src/domain/rules/fact-vocabulary.js';
@@ -121,7 +122,7 @@ export function RuleFormView({ draft, onDraft }: { draft: Draft; onDraft: (d: Dr
           region: draft.region,
           validFrom: new Date().toISOString(),
           validTo: null,
-          outcome: { colour: 'yellow', quarantineDays: 7, checkIns: { required: 2, onSymptoms: 'reset' } },
+          outcome: { colour: 'yellow', quarantineDays: 0, checkIns: { required: 2, onSymptoms: 'reset' } },
           description: { 'zh-CN': '', en: '' },
           howToClear: { 'zh-CN': '', en: '' },
           condition: conditionOf([{ kind: 'fact', test: { fact: 'declaration.fever', op: 'is-true', value: null } }]),
@@ -165,12 +166,15 @@ export function RuleFormView({ draft, onDraft }: { draft: Draft; onDraft: (d: Dr
                 />
               </Field>
             </div>
+            <p class="muted small" data-testid="rule-clears">
+              {t('rules.formClears')} {clearingText(clearingOf(rule.outcome))[lang]}
+            </p>
             {(['zh-CN', 'en'] as const).map((l) => (
               <div class="row">
                 <Field label={`${t('rules.formDescription')} (${l})`}>
                   <input name={`description-${l}`} value={rule.description[l]} onInput={(e) => text('description', l, e.currentTarget.value)} />
                 </Field>
-                <Field label={`${t('why.howToClear')} (${l})`}>
+                <Field label={`${t('why.also')} (${l})`}>
                   <input name={`howToClear-${l}`} value={rule.howToClear[l]} onInput={(e) => text('howToClear', l, e.currentTarget.value)} />
                 </Field>
               </div>

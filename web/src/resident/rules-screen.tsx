@@ -1,3 +1,4 @@
+import { clearingOf, clearingText } from '../../../src/domain/rules/clearing.js';
 import type { JSX } from 'preact';
 import { useEffect, useState } from 'preact/hooks';
 import type { RuleSet } from '../../../src/domain/rules/rule-set.js';
@@ -28,10 +29,11 @@ export function RulesScreen({ region }: { region: string }): JSX.Element {
           <h3>
             <ColourBadge colour={rule.outcome.colour} /> {rule.description[lang]}
           </h3>
-          {rule.outcome.quarantineDays > 0 && <p>{t('rules.publicDays', { days: rule.outcome.quarantineDays })}</p>}
-          {rule.outcome.checkIns && <p>{t('rules.publicCheckIns', { n: rule.outcome.checkIns.required })}</p>}
+          <p class="clears">
+            <strong>{t('why.clears')}</strong> {clearingText(clearingOf(rule.outcome))[lang]}
+          </p>
           <p>
-            <strong>{t('why.howToClear')}</strong> {rule.howToClear[lang]}
+            <strong>{t('why.also')}</strong> {rule.howToClear[lang]}
           </p>
           {rule.validTo && <p class="muted small">{t('rules.publicUntil', { date: formatDate(rule.validTo, lang) })}</p>}
         </article>

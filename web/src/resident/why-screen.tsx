@@ -4,7 +4,8 @@ import { api } from '../shared/api.js';
 import { causeText, sourceText } from '../shared/causes.js';
 import { ColourBadge } from '../shared/colour.js';
 import { formatDate, formatDateTime } from '../shared/format.js';
-import { useLang, useT, type Lang, type Translate } from '../shared/i18n.js';
+import { useLang, useT } from '../shared/i18n.js';
+import { evidenceRaw, evidenceText } from './evidence-words.js';
 import { Card } from '../shared/ui.js';
 import type { Session } from './session.js';
 import type { DecisionHistory } from '../../../src/http/api-types.js';
@@ -12,27 +13,6 @@ import type { CodeView, FiredRule } from './types.js';
 import { useEnglishPlaceNames } from '../shared/region-picker.js';
 
 type HistoryEntry = DecisionHistory[number];
-
-/** One piece of evidence in words: which fact, where, from which source, when. */
-function evidenceText(e: FiredRule['evidence'][number], t: Translate, lang: Lang, english: Map<string, string>): string {
-  const d = e.detail as { regionName?: string | null; region?: string | null; country?: string | null; hours?: number; riskLevel?: string; kind?: string; status?: string; result?: string; date?: string; value?: unknown };
-  switch (e.fact) {
-    case 'stay':
-      return t('fact.stay', { place: (d.region ? english.get(d.region) : undefined) ?? d.regionName ?? d.country ?? d.region ?? '', hours: Math.round(d.hours ?? 0), level: d.riskLevel ? t(`risk.${d.riskLevel}` as 'risk.high') : '' });
-    case 'contact':
-      return t('fact.contact', { kind: d.kind ?? '' });
-    case 'case':
-      return t('fact.case', { status: d.status ?? '' });
-    case 'test':
-      return t('fact.test', { result: d.result ?? '' });
-    case 'check-in':
-      return t('fact.checkIn', { date: d.date ? formatDate(d.date, lang) : '' });
-    case 'resident.phoneVerified':
-      return t('fact.phoneNotVerified');
-    default:
-      return `${e.fact}: ${JSON.stringify(d.value)}`;
-  }
-}
 
 function Evidence({ rule }: { rule: FiredRule }): JSX.Element {
   const t = useT();
@@ -71,14 +51,34 @@ export function WhyScreen({ session, subjectId, code }: { session: Session; subj
             <h3>
               <ColourBadge colour={rule.colour} /> {rule.description[lang]}
             </h3>
-            <p>
-              <strong>{t('why.howToClear')}</strong> {rule.howToClear[lang]}
-            </p>
+            {rule.clears ? (
+              <>
+                <p class="clears">
+                  <strong>{t('why.clears')}</strong> {rule.clears[lang]}
+                </p>
+                <p>
+                  <strong>{t('why.also')}</strong> {rule.howToClear[lang]}
+                </p>
+              </>
+            ) : (
+              <p>
+                <strong>{t('why.howToClear')}</strong> {rule.howToClear[lang]}
+              </p>
+            )}
             {rule.checkIns && <p class="streak">{t('why.streak', { streak: rule.checkIns.streak, required: rule.checkIns.required })}</p>}
+            <h4 class="evidence-title">{t('why.evidence')}</h4>
             <Evidence rule={rule} />
             <details class="rule-ref">
               <summary class="muted small">{t('why.ruleDetails')}</summary>
               <p class="muted small">{t('why.ruleRef', { id: rule.id, version: rule.version })}</p>
+              <p class="muted small">{t('why.rawFacts')}</p>
+              <ul class="muted small raw-facts">
+                {rule.evidence.map((e) => (
+                  <li>
+                    <code>{evidenceRaw(e)}</code>
+                  </li>
+                ))}
+              </ul>
             </details>
           </article>
         ))}
