@@ -1,6 +1,7 @@
 import { Type } from '@fastify/type-provider-typebox';
 import { COLOURS } from '../domain/colour.js';
 import type { RuleSet } from '../domain/rules/rule-set.js';
+import type { EffectiveRuleSet } from '../domain/rules/rule-inheritance.js';
 
 /**
  * What the API answers, as schemas: Fastify serialises responses by them, the OpenAPI document
@@ -31,7 +32,7 @@ export const DecisionFields = {
   rules: Type.Array(FiredRuleSchema),
   greenOn: Type.Union([Instant, Type.Null()], { description: 'When the code turns green if nothing new happens and daily check-ins go on' }),
   greenOnNote: Type.Union([Type.String(), Type.Null()], { description: 'already-green, or needs-action when waiting will not turn it green' }),
-  ruleSet: Type.Object({ region: Type.String(), version: Type.Integer() }),
+  ruleSet: Type.Object({ region: Type.String(), version: Type.Integer(), inherits: Type.Optional(Type.Array(Type.Object({ region: Type.String(), version: Type.Integer() }), { description: 'The sets above it, national first' })) }),
 };
 
 export const CodeSchema = Type.Object({
@@ -178,6 +179,13 @@ export const RulePreviewSchema = Type.Object({
   wouldChange: Type.Integer(),
   transitions: Type.Array(Type.Object({ from: Type.String(), to: Type.String(), residents: Type.Integer() })),
   candidate: RuleSetSchema,
+  effective: Type.Unsafe<EffectiveRuleSet>({ type: 'object', additionalProperties: true, description: "The rules the candidate's region would be governed by: inherited and its own, with its overrides" }),
+});
+
+export const EffectiveRuleSetSchema = Type.Unsafe<EffectiveRuleSet>({
+  type: 'object',
+  additionalProperties: true,
+  description: 'Effective rules: region, version, publishedAt, rules (each naming the region that published it), inherits (the sets above, national first), overridden (id, by, reason, replaced, with)',
 });
 
 export const VisitSchema = Type.Object({

@@ -1,6 +1,6 @@
 import type { Decision } from '../domain/rules/decide.js';
 import { localInstant, RuleEvaluator } from '../domain/rules/decide.js';
-import { regionAncestors } from '../domain/regions.js';
+import { sameSets } from '../domain/rules/rule-inheritance.js';
 import type { RuleSet } from '../domain/rules/rule-set.js';
 import type { RiskAreaFact } from '../domain/facts.js';
 import { maskName } from '../domain/masking.js';
@@ -74,9 +74,8 @@ export class DecisionsService {
     const row = await this.ctx.stores.decisions.current(residentId);
     if (row && row.decision !== null && row.masked_name !== null && row.region !== null && row.valid_until !== null && row.valid_until > now) {
       const governing = (await this.rules.evaluatorFor(row.region)).ruleSet;
-      if (governing.region === row.rule_set_region && governing.version === row.rule_set_version) {
-        return { decision: JSON.parse(row.decision) as Decision, maskedName: row.masked_name, region: row.region, validUntil: row.valid_until, decidedNow: false };
-      }
+      const decision = JSON.parse(row.decision) as Decision;
+      if (sameSets(governing, decision.ruleSet)) return { decision, maskedName: row.masked_name, region: row.region, validUntil: row.valid_until, decidedNow: false };
     }
     const kept = (await this.decideAndKeep([residentId], 'code shown')).get(residentId);
     if (!kept) throw new NotFoundError('resident');
@@ -130,16 +129,18 @@ export class DecisionsService {
    */
   async preview(candidate: RuleSet, limit = 50_000): Promise<RulePreview> {
     const now = this.ctx.clock.now().getTime();
-    const evaluator = new RuleEvaluator(candidate, this.ctx.settings.timeZone);
+    // Every region below the candidate's inherits from it: each is decided under its own effective
+    // rules with the candidate in its place.
     const prefix = candidate.region === NATIONAL_REGION ? '' : candidate.region.replace(/(00)+$/, '');
     const rows = await this.ctx.stores.residents.regionsUnder(prefix, limit + 1);
-    const governed: string[] = [];
-    for (const r of rows.slice(0, limit)) {
-      const chain = [...regionAncestors(r.address_region), NATIONAL_REGION];
-      const currentRegion = (await this.rules.evaluatorFor(r.address_region)).ruleSet.region;
-      if (chain.indexOf(candidate.region) !== -1 && chain.indexOf(candidate.region) <= chain.indexOf(currentRegion)) governed.push(r.id);
-    }
-    const changes = await this.colourChanges(governed, await this.facts.riskAreas(now), async () => evaluator);
+    const governed = rows.slice(0, limit).map((r) => r.id);
+    const evaluators = new Map<string, Promise<RuleEvaluator>>();
+    const evaluatorFor = (region: string) => {
+      let e = evaluators.get(region);
+      if (!e) evaluators.set(region, (e = this.rules.effective(region, candidate).then((set) => new RuleEvaluator(set!, this.ctx.settings.timeZone))));
+      return e;
+    };
+    const changes = await this.colourChanges(governed, await this.facts.riskAreas(now), evaluatorFor);
     return { region: candidate.region, evaluated: governed.length, complete: rows.length <= limit, ...changes };
   }
 

@@ -23,11 +23,11 @@ export class RuleSetsStore {
   }
 
   /** Stores the next version of a region's set; concurrent publishers queue on the region. */
-  async publish(input: { region: string; rules: RuleSet['rules'] }, now: Date): Promise<RuleSet> {
+  async publish(input: Pick<RuleSet, 'region' | 'rules' | 'overrides'>, now: Date): Promise<RuleSet> {
     return this.changes.commit(this.db, { kind: 'rules' }, async (trx) => {
       await this.lock(trx, `rule set ${input.region}`);
       const latest = await trx.selectFrom('rule_sets').select((eb) => eb.fn.max('version').as('v')).where('region', '=', input.region).executeTakeFirst();
-      const ruleSet: RuleSet = { region: input.region, version: Number(latest?.v ?? 0) + 1, publishedAt: now.toISOString(), rules: input.rules };
+      const ruleSet: RuleSet = { region: input.region, version: Number(latest?.v ?? 0) + 1, publishedAt: now.toISOString(), rules: input.rules, ...(input.overrides && input.overrides.length > 0 && { overrides: input.overrides }) };
       await trx.insertInto('rule_sets').values({ region: ruleSet.region, version: ruleSet.version, published_at: now.getTime(), body: JSON.stringify(ruleSet) }).execute();
       return ruleSet;
     });

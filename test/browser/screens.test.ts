@@ -1,4 +1,4 @@
-import { withQuarantine } from '../support/rules.js';
+import { cityLowFeverRule, replacing, withQuarantine } from '../support/rules.js';
 import assert from 'node:assert/strict';
 import { mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
@@ -103,6 +103,11 @@ describe('every screen, at phone size, in both languages', () => {
     // A second version of the national rules, for the diff.
     for (const person of Object.values(SIGNING_IN)) await s.residents.register(person);
     await s.rules.publish({ region: 'CN', rules: DEFAULT_RULES.map((r) => (r.id === 'yellow-symptoms' ? withQuarantine(r, 5) : r)) });
+    // Hangzhou extends them: a rule of its own, and one national rule replaced, with the reason.
+    await s.rules.publish({
+      ...replacing('330100', [withQuarantine(DEFAULT_RULES.find((r) => r.id === 'red-close-contact')!, 10)], { 'zh-CN': '杭州市密接隔离 10 天（市防控指挥部 2026 年第 12 号通告）。', en: 'Hangzhou quarantines close contacts for 10 days (notice 12 of 2026).' }),
+      rules: [{ ...withQuarantine(DEFAULT_RULES.find((r) => r.id === 'red-close-contact')!, 10), region: '330100', description: { 'zh-CN': '您在 10 天内是确诊病例的密切接触者。', en: 'You were a close contact of a confirmed case in the last 10 days.' } }, cityLowFeverRule('330100')],
+    });
   });
   after(async () => {
     await browser?.close();
@@ -162,6 +167,9 @@ describe('every screen, at phone size, in both languages', () => {
       await page.click('a[href="#/rules"]');
       await page.waitForSelector('article.rule[data-rule=red-high-risk-area]');
       assert.doesNotMatch((await page.textContent('.card')) ?? '', /red-high-risk-area|"condition"/);
+      // Which region published each rule, and what Hangzhou replaced and why.
+      await page.locator('[data-testid=rule-overrides] li[data-rule=red-close-contact]', { hasText: lang === 'en' ? 'notice 12 of 2026' : '第 12 号通告' }).waitFor();
+      await page.locator('article.rule[data-rule=yellow-low-fever] .rule-origin', { hasText: lang === 'en' ? 'Hangzhou' : '杭州市' }).waitFor();
       await shoot(page, 'resident-rules', lang);
       for (const [route, ready] of [
         ['declare', 'input[name=temperature]'],
@@ -248,6 +256,12 @@ describe('every screen, at phone size, in both languages', () => {
       await shoot(page, 'console-rules', lang);
       await page.click('.segmented button:nth-child(2)');
       assert.match(await page.locator('textarea.code-editor').inputValue(), /"id": "new-rule-\d+"[\s\S]*"declaration.fever"/);
+      // A district with no set of its own shows what it inherits, and Hangzhou's replacement.
+      await page.fill('input[placeholder="CN / 330000 / 330100"]', '330110');
+      await page.click('form.row button[type=submit]');
+      await page.locator('[data-testid=inherited-rules] summary').click();
+      await page.locator('[data-testid=inherited-rules] li.overridden', { hasText: lang === 'en' ? 'notice 12 of 2026' : '第 12 号通告' }).waitFor();
+      await shoot(page, 'console-rules-district', lang);
       await page.goto(`${server.url}/console/#/appeals`);
       await page.waitForSelector('[data-appeal]');
       await shoot(page, 'console-appeals', lang);

@@ -73,6 +73,10 @@ describe('how a rule clears, said from its outcome', () => {
     });
   }
 
+  it('leaves the days to the outcome: no default rule names a number in its own words', () => {
+    for (const rule of DEFAULT_RULES) for (const text of Object.values(rule.howToClear)) assert.doesNotMatch(text, /\d/, `${rule.id}: ${text}`);
+  });
+
   it('names the days and the check-ins it needs, in both languages', () => {
     const text = clearingText({ kind: 'time', days: 14, checkIns: { required: 3, onSymptoms: 'reset' } });
     assert.equal(text.en, 'Clears 14 days after your last exposure listed below, once your daily check-ins on the last 3 days are clean. A check-in with symptoms or a fever starts the count again.');

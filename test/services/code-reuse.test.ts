@@ -1,3 +1,4 @@
+import { cityLowFeverRule } from '../support/rules.js';
 import assert from 'node:assert/strict';
 import { it } from 'node:test';
 import { describeOnEachEngine, type Harness } from '../support/harness.js';
@@ -58,9 +59,9 @@ describeOnEachEngine('a code shown again', (h) => {
     const id = await greenZhang(h());
     const before = await h().services.codes.issue(id);
     const national = await h().services.rules.evaluatorFor('330110');
-    await h().services.rules.publish({ region: '330100', rules: national.ruleSet.rules.map((rule) => ({ ...rule, region: '330100' })) });
+    await h().services.rules.publish({ region: '330100', rules: [cityLowFeverRule('330100')] });
     const after = await h().services.codes.issue(id);
-    assert.deepEqual(after.decision.ruleSet, { region: '330100', version: 1 });
+    assert.deepEqual(after.decision.ruleSet, { region: '330100', version: 1, inherits: [{ region: 'CN', version: national.ruleSet.version }] });
     assert.notEqual(after.token, before.token);
   });
 });

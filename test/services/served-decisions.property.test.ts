@@ -8,7 +8,7 @@ import { localInstant, RuleEvaluator, type Decision } from '../../src/domain/rul
 import { parseImport } from '../../src/services/import-parsing.js';
 import { describeOnEachEngine, type Harness } from '../support/harness.js';
 import { withCheck, ZHANG_WEI } from '../support/people.js';
-import { withQuarantine } from '../support/rules.js';
+import { replacing, withQuarantine } from '../support/rules.js';
 import { registerVerified } from '../support/sign-in.js';
 
 /** Places a resident might have been: two districts of Wuhan, Shanghai Xuhui, Yuhang, and Japan. */
@@ -70,14 +70,14 @@ async function apply(h: Harness, id: string, phone: string, e: Event): Promise<v
       return;
     }
     case 'rules':
-      await h.services.rules.publish({
-        region: '330100',
-        rules: DEFAULT_RULES.filter((r) => r.id.startsWith('red-') || r.id.startsWith('gray-')).map((r) => ({
-          ...r,
-          region: '330100',
-          outcome: r.outcome.checkIns ? { ...r.outcome, checkIns: { ...r.outcome.checkIns, required: e.checkIns } } : r.outcome,
-        })).map((r) => (r.outcome.checkIns ? withQuarantine(r, e.quarantineDays) : r)),
-      });
+      await h.services.rules.publish(
+        replacing(
+          '330100',
+          DEFAULT_RULES.filter((r) => r.id.startsWith('red-') || r.id.startsWith('gray-'))
+            .map((r) => ({ ...r, outcome: r.outcome.checkIns ? { ...r.outcome, checkIns: { ...r.outcome.checkIns, required: e.checkIns } } : r.outcome }))
+            .map((r) => (r.outcome.checkIns ? withQuarantine(r, e.quarantineDays) : r)),
+        ),
+      );
   }
 }
 

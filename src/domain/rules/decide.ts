@@ -7,6 +7,7 @@ export { localInstant };
 import { evaluationData, FACT_HORIZON_DAYS, type EvaluationData, type EvaluationSources, type ResidentFacts, type RiskAreaFact, type Source } from '../facts.js';
 import { regionName } from '../regions.js';
 import { clearingOf, clearingText } from './clearing.js';
+import type { SetRef } from './rule-inheritance.js';
 import { LIST_FACTS } from './fact-vocabulary.js';
 import { moreSevere, SEVERITY, type CheckInRequirement, type LocalizedText, type Rule, type RuleSet } from './rule-set.js';
 
@@ -39,7 +40,8 @@ export interface Decision {
   colour: Colour;
   mark: Mark | null;
   evaluatedAt: number;
-  ruleSet: { region: string; version: number };
+  /** The set that governs, and the ones it inherits from (national first) when there are any. */
+  ruleSet: { region: string; version: number; inherits?: SetRef[] };
   rules: FiredRule[];
   /** Earliest instant the code turns green if nothing new happens and daily check-ins go on clean; null if green now or not within the horizon. */
   greenOn: number | null;
@@ -61,7 +63,7 @@ export class RuleEvaluator {
   readonly #validity: { rule: Rule; from: number; to: number }[];
 
   constructor(
-    readonly ruleSet: RuleSet,
+    readonly ruleSet: RuleSet & { inherits?: SetRef[] },
     private readonly timeZone: string,
   ) {
     this.#validity = ruleSet.rules.map((rule) => ({ rule, from: Date.parse(rule.validFrom), to: rule.validTo === null ? Infinity : Date.parse(rule.validTo) }));
@@ -89,7 +91,7 @@ export class RuleEvaluator {
       colour: current.colour,
       mark: current.mark,
       evaluatedAt: now,
-      ruleSet: { region: this.ruleSet.region, version: this.ruleSet.version },
+      ruleSet: { region: this.ruleSet.region, version: this.ruleSet.version, ...(this.ruleSet.inherits?.length && { inherits: this.ruleSet.inherits }) },
       rules: fired,
       greenOn: null,
       greenOnNote: current.colour === 'green' ? 'already-green' : null,

@@ -84,7 +84,7 @@ export const DEFAULT_RULES: Rule[] = [
     id: 'yellow-medium-risk-area',
     outcome: { colour: 'yellow', quarantineDays: 7, checkIns: yellowCheckIns },
     description: { 'zh-CN': '您在 7 天内在中风险地区停留 4 小时以上。', en: 'You stayed 4 hours or more in a medium-risk area in the last 7 days.' },
-    howToClear: { 'zh-CN': '离开后满 7 天，且最后连续 2 天每日打卡无症状。', en: '7 days after leaving, with clean daily check-ins on the last 2 days.' },
+    howToClear: { 'zh-CN': '减少外出，每天在本应用打卡。', en: 'Go out as little as you can, and check in in this app every day.' },
     condition: {
       some: [{ var: 'stays' }, { and: [{ '!=': [{ var: 'region' }, null] }, { '==': [{ var: 'riskLevel' }, 'medium'] }, { '>=': [{ var: 'hours' }, 4] }, { '<': [{ var: 'daysSinceDeparture' }, 7] }] }],
     },
@@ -95,7 +95,7 @@ export const DEFAULT_RULES: Rule[] = [
     id: 'yellow-high-risk-country',
     outcome: { colour: 'yellow', quarantineDays: 7, checkIns: yellowCheckIns },
     description: { 'zh-CN': '您在 7 天内到过列入高风险名单的国家或地区。', en: 'You were in a country on the high-risk list in the last 7 days.' },
-    howToClear: { 'zh-CN': '离开后满 7 天，且最后连续 2 天每日打卡无症状。', en: '7 days after leaving, with clean daily check-ins on the last 2 days.' },
+    howToClear: { 'zh-CN': '减少外出，每天在本应用打卡。', en: 'Go out as little as you can, and check in in this app every day.' },
     condition: { some: [{ var: 'stays' }, { and: [{ '!=': [{ var: 'country' }, null] }, { '==': [{ var: 'riskLevel' }, 'high'] }, { '<': [{ var: 'daysSinceDeparture' }, 7] }] }] },
   },
   {

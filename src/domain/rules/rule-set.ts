@@ -39,11 +39,20 @@ export interface Rule {
   condition: JsonLogic;
 }
 
+/** An inherited rule a region's set replaces with its own rule of the same id, or withdraws. */
+export interface Override {
+  id: string;
+  /** Why, in both languages: shown on the public rules page beside the rule it replaces. */
+  reason: LocalizedText;
+}
+
 export interface RuleSet {
   region: string;
   version: number;
   publishedAt: string;
   rules: Rule[];
+  /** Inherited rules this set replaces or withdraws; every other inherited rule applies as it is. */
+  overrides?: Override[];
 }
 
 export const SEVERITY: Record<Colour, number> = { green: 0, gray: 1, yellow: 2, red: 3 };

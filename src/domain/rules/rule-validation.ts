@@ -57,7 +57,12 @@ const RULE_SET_SCHEMA = {
   required: ['region', 'rules'],
   properties: {
     region: { type: 'string', pattern: '^(CN|\\d{6})$' },
-    rules: { type: 'array', minItems: 1, maxItems: 200, items: RULE_SCHEMA },
+    rules: { type: 'array', minItems: 0, maxItems: 200, items: RULE_SCHEMA },
+    overrides: {
+      type: 'array',
+      maxItems: 200,
+      items: { type: 'object', additionalProperties: false, required: ['id', 'reason'], properties: { id: { type: 'string', pattern: '^[a-z0-9][a-z0-9-]{1,63}$' }, reason: localized } },
+    },
   },
 };
 

@@ -1,9 +1,10 @@
 import { Type, type FastifyPluginAsyncTypebox } from '@fastify/type-provider-typebox';
 import type { Services } from '../../services/services.js';
 import { authorizeStaff } from '../auth.js';
-import { RulePreviewSchema, RuleSetSchema } from '../response-schemas.js';
+import { isRegionCode } from '../../domain/regions.js';
+import { NotFoundError } from '../../services/service-errors.js';
+import { EffectiveRuleSetSchema, RulePreviewSchema, RuleSetSchema } from '../response-schemas.js';
 import { problemResponses } from '../schemas.js';
-
 
 /** The rules are public: anyone may read every version. Only the health authority publishes. */
 export const rulesRoutes: FastifyPluginAsyncTypebox<{ services: Services }> = async (app, { services }) => {
@@ -18,6 +19,25 @@ export const rulesRoutes: FastifyPluginAsyncTypebox<{ services: Services }> = as
       },
     },
     async (request) => ({ ruleSets: request.query.region ? await services.rules.history(request.query.region) : await services.rules.current() }),
+  );
+
+  app.get(
+    '/api/v1/rules/effective',
+    {
+      schema: {
+        tags: ['rules'],
+        summary: 'The rules that govern residents of a region (no sign-in needed)',
+        description: "The national set extended by each published set of the province, city and district on the way down: every rule with the region that published it, the versions it was folded from, and each inherited rule a region replaced or withdrew, with that region's reason.",
+        querystring: Type.Object({ region: Type.String({ pattern: '^(CN|\\d{6})$', description: 'CN, or a GB/T 2260 region code' }) }, { additionalProperties: false }),
+        response: { 200: EffectiveRuleSetSchema, ...problemResponses(400, 404) },
+      },
+    },
+    async (request) => {
+      if (request.query.region !== 'CN' && !isRegionCode(request.query.region)) throw new NotFoundError(`region ${request.query.region}`);
+      const effective = await services.rules.effective(request.query.region);
+      if (!effective) throw new NotFoundError('rule set');
+      return effective;
+    },
   );
 
   app.post(
@@ -56,7 +76,7 @@ export const rulesRoutes: FastifyPluginAsyncTypebox<{ services: Services }> = as
     async (request) => {
       await authorizeStaff(services, request, ['authority']);
       const candidate = await services.rules.candidate(request.body);
-      return { ...(await services.decisions.preview(candidate)), candidate };
+      return { ...(await services.decisions.preview(candidate)), candidate, effective: (await services.rules.effective(candidate.region, candidate))! };
     },
   );
 };

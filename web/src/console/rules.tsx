@@ -1,7 +1,7 @@
 import type { JSX } from 'preact';
 import { useEffect, useState } from 'preact/hooks';
 import type { RulePreview } from '../../../src/http/api-types.js';
-import { api } from '../shared/api.js';
+import { api, ApiError } from '../shared/api.js';
 import { ColourBadge, ColourTransitions } from '../shared/colour.js';
 import { formatDateTime } from '../shared/format.js';
 import { useLang, useT } from '../shared/i18n.js';
@@ -10,13 +10,16 @@ import { Card, ErrorNotice, useAction } from '../shared/ui.js';
 import { diffRules, type RuleLike } from './rule-diff.js';
 import { JsonDraftError, parseJsonDraft } from './json-draft.js';
 import { RuleFormView } from './rule-form-view.js';
-import type { Rule } from '../../../src/domain/rules/rule-set.js';
+import type { Override, Rule } from '../../../src/domain/rules/rule-set.js';
+import type { EffectiveRuleSet } from '../../../src/domain/rules/rule-inheritance.js';
+import { RegionLabel } from '../shared/region-picker.js';
 
 interface RuleSet {
   region: string;
   version: number;
   publishedAt: string;
   rules: (RuleLike & { outcome: { colour: string }; description: { 'zh-CN': string; en: string } })[];
+  overrides?: Override[];
 }
 
 type Preview = RulePreview;
@@ -46,6 +49,31 @@ function Diff({ before, after }: { before: RuleSet; after: RuleSet }): JSX.Eleme
   );
 }
 
+/** The rules a region inherits from the sets above it, and what its own set replaced or withdrew. */
+function Inherited({ effective, region }: { effective: EffectiveRuleSet; region: string }): JSX.Element | null {
+  const t = useT();
+  const lang = useLang();
+  const inherited = effective.rules.filter((r) => r.region !== region);
+  if (inherited.length === 0 && effective.overridden.length === 0) return null;
+  return (
+    <details class="inherited" data-testid="inherited-rules">
+      <summary>{t('rules.inherited', { n: inherited.length })}</summary>
+      <ul class="overrides">
+        {inherited.map((r) => (
+          <li>
+            <ColourBadge colour={r.outcome.colour} /> <span>{r.description[lang]}</span> <span class="muted">(<RegionLabel code={r.region} />)</span> <code class="muted">{r.id}</code>
+          </li>
+        ))}
+        {effective.overridden.map((o) => (
+          <li class="overridden">
+            <s>{o.replaced.description[lang]}</s> <code class="muted">{o.id}</code> — {o.with ? t('rules.replacedBy') : t('rules.withdrawnBy')} <RegionLabel code={o.by} />: {o.reason[lang]}
+          </li>
+        ))}
+      </ul>
+    </details>
+  );
+}
+
 export function RulesView({ session }: { session: StaffSession }): JSX.Element {
   const t = useT();
   const lang = useLang();
@@ -58,17 +86,24 @@ export function RulesView({ session }: { session: StaffSession }): JSX.Element {
   const [preview, setPreview] = useState<Preview | null>(null);
   const [published, setPublished] = useState<RuleSet | null>(null);
   const [error, setError] = useState<unknown>(null);
+  const [effective, setEffective] = useState<EffectiveRuleSet | null>(null);
+  // A region with no set of its own yet inherits everything: its history is empty, its draft starts empty.
   const load = (r: string) =>
-    api<{ ruleSets: RuleSet[] }>('GET', `/api/v1/rules?region=${r}`).then(
-      ({ ruleSets }) => {
+    Promise.all([api<{ ruleSets: RuleSet[] }>('GET', `/api/v1/rules?region=${r}`).catch((e: unknown) => (e instanceof ApiError && e.status === 404 ? { ruleSets: [] } : Promise.reject(e))), api<EffectiveRuleSet>('GET', `/api/v1/rules/effective?region=${r}`)]).then(
+      ([{ ruleSets }, inherited]) => {
+        setPreview(null);
+        setPublished(null);
         setHistory(ruleSets);
+        setEffective(inherited);
         setError(null);
         if (ruleSets.length > 1) setPair([ruleSets[1]!.version, ruleSets[0]!.version]);
         else setPair(null);
-        if (ruleSets[0]) setDraft(JSON.stringify({ region: ruleSets[0].region, rules: ruleSets[0].rules }, null, 2));
+        const own = ruleSets[0];
+        setDraft(JSON.stringify(own ? { region: own.region, rules: own.rules, ...(own.overrides && { overrides: own.overrides }) } : { region: r, rules: [], overrides: [] }, null, 2));
       },
       (e: unknown) => {
         setHistory([]);
+        setEffective(null);
         setError(e);
       },
     );
@@ -118,7 +153,7 @@ export function RulesView({ session }: { session: StaffSession }): JSX.Element {
           </button>
         </form>
         <ErrorNotice error={error} />
-        {current && (
+        {current ? (
           <>
             <p class="muted">{t('rules.current', { region: current.region, version: current.version, date: formatDateTime(current.publishedAt, lang) })}</p>
             <ul class="list">
@@ -129,7 +164,10 @@ export function RulesView({ session }: { session: StaffSession }): JSX.Element {
               ))}
             </ul>
           </>
+        ) : (
+          effective && <p class="muted">{t('rules.noOwnSet', { region })}</p>
         )}
+        {effective && <Inherited effective={effective} region={current?.region ?? region} />}
       </Card>
       {history.length > 1 && pair && (
         <Card title={t('rules.diff')}>
@@ -180,6 +218,13 @@ export function RulesView({ session }: { session: StaffSession }): JSX.Element {
                 {!preview.complete && <span> {t('rules.impactPartial')}</span>}
               </p>
               <ColourTransitions transitions={preview.transitions} />
+              <p class="small" data-testid="preview-inherits">
+                {t('rules.previewInherits', {
+                  inherited: preview.effective.rules.filter((r) => r.region !== preview.region).length,
+                  own: preview.effective.rules.filter((r) => r.region === preview.region).length,
+                  overridden: preview.effective.overridden.filter((o) => o.by === preview.region).length,
+                })}
+              </p>
             </div>
           )}
           {published && <div class="notice notice-ok">{t('rules.published', { version: published.version })}</div>}

@@ -98,19 +98,38 @@ export function RegionPicker({ value, onChange, id }: { value: string; onChange:
   );
 }
 
-/** English names already fetched, by code: a page lists the same districts many times. */
-const englishNames = new Map<string, Promise<string | null>>();
+/** Divisions already fetched, by code: a page lists the same districts many times. */
+const regions = new Map<string, Promise<Region | null>>();
+
+function regionOf(code: string): Promise<Region | null> {
+  let region = regions.get(code);
+  if (!region) {
+    region = api<Region>('GET', `/api/v1/regions/${code}`).catch(() => null);
+    regions.set(code, region);
+  }
+  return region;
+}
 
 export function englishNameOf(code: string): Promise<string | null> {
-  let name = englishNames.get(code);
-  if (!name) {
-    name = api<Region>('GET', `/api/v1/regions/${code}`).then(
-      (r) => r.englishName,
-      () => null,
-    );
-    englishNames.set(code, name);
-  }
-  return name;
+  return regionOf(code).then((r) => r?.englishName ?? null);
+}
+
+/** A division named by code alone, in the app's language; CN is the country. */
+export function RegionLabel({ code }: { code: string }): JSX.Element {
+  const t = useT();
+  const lang = useLang();
+  const [region, setRegion] = useState<Region | null>(null);
+  useEffect(() => {
+    setRegion(null);
+    if (!/^\d{6}$/.test(code)) return;
+    let live = true;
+    void regionOf(code).then((r) => live && setRegion(r));
+    return () => {
+      live = false;
+    };
+  }, [code]);
+  if (code === 'CN') return <span>{t('rules.national')}</span>;
+  return <span lang={lang === 'en' && region ? 'en' : 'zh-CN'}>{(lang === 'en' ? region?.englishName : region?.name) ?? code}</span>;
 }
 
 /** English names of `codes` as they arrive, in the English UI (an empty map in Chinese). */
