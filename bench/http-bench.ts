@@ -61,7 +61,32 @@ function bareEd25519SignsPerSecond(): number {
   return Math.round(n / ((performance.now() - started) / 1000));
 }
 
-function startBare(bytes: number): Promise<{ child: ChildProcess; url: string }> {
+/**
+ * Registers `residents` who declared and signed in, in the database of `env`, and builds the server
+ * as `npm start` runs it (compiled, not through the TypeScript loader): each resident's code view
+ * with their session.
+ */
+export async function codeViewTargets(dataDir: string, env: Record<string, string>, residents: number): Promise<{ path: string; headers: Record<string, string> }[]> {
+  const targets: { path: string; headers: Record<string, string> }[] = [];
+  const opened = await openServices(loadConfig({ HEALTHCODE_DATA_DIR: dataDir, ...env }), createLogger('silent'));
+  try {
+    const { services } = opened;
+    const now = services.clock.now().getTime();
+    for (let i = 0; i < residents; i += 1) {
+      const { id } = await services.residents.register(syntheticResident(i), { phoneVerifiedAt: now });
+      await services.declarations.declare(id, { stays: [], contacts: [], symptoms: [], temperature: 36.5 });
+      const session = await services.signIn.sessionFor(id, now);
+      targets.push({ path: `/api/v1/residents/${id}/code`, headers: { authorization: `Bearer ${session.token}` } });
+    }
+  } finally {
+    await opened.close();
+  }
+  execFileSync(process.execPath, ['node_modules/typescript/bin/tsc', '-p', 'tsconfig.build.json'], { stdio: 'inherit' });
+  return targets;
+}
+
+/** A bare Fastify route answering `bytes` of JSON, in its own process: the baseline. */
+export function startBare(bytes: number): Promise<{ child: ChildProcess; url: string }> {
   const child = spawn(process.execPath, ['--import', 'tsx', 'bench/bare-fastify.ts', String(bytes)], { stdio: ['ignore', 'pipe', 'inherit'] });
   return new Promise((resolve, reject) => {
     child.stdout!.on('data', (chunk: Buffer) => {
@@ -89,22 +114,7 @@ export async function httpBench(engine: Engine, residents: number): Promise<Reco
     await client.end();
   }
   try {
-    const targets: { path: string; headers: Record<string, string> }[] = [];
-    const opened = await openServices(loadConfig({ HEALTHCODE_DATA_DIR: dataDir, ...env }), createLogger('silent'));
-    try {
-      const { services } = opened;
-      const now = services.clock.now().getTime();
-      for (let i = 0; i < residents; i += 1) {
-        const { id } = await services.residents.register(syntheticResident(i), { phoneVerifiedAt: now });
-        await services.declarations.declare(id, { stays: [], contacts: [], symptoms: [], temperature: 36.5 });
-        const session = await services.signIn.sessionFor(id, now);
-        targets.push({ path: `/api/v1/residents/${id}/code`, headers: { authorization: `Bearer ${session.token}` } });
-      }
-    } finally {
-      await opened.close();
-    }
-    // The server as `npm start` runs it: compiled, not through the TypeScript loader.
-    execFileSync(process.execPath, ['node_modules/typescript/bin/tsc', '-p', 'tsconfig.build.json'], { stdio: 'inherit' });
+    const targets = await codeViewTargets(dataDir, env, residents);
     const prefix = `http_code_view.${engine}`;
     const figures: Record<string, number> = { [`${prefix}.residents`]: residents };
     let baseline: Run | undefined;

@@ -5,6 +5,7 @@ import { engineBench } from './engine-bench.js';
 import { federationBench } from './federation-bench.js';
 import { hangzhouReplay } from './hangzhou-replay.js';
 import { httpBench } from './http-bench.js';
+import { overloadBench } from './overload-bench.js';
 import { registrationBench } from './registration-bench.js';
 import { scanIngestionBench, traceBench } from './scan-bench.js';
 import { tokenBench } from './token-bench.js';
@@ -28,6 +29,7 @@ async function main(): Promise<void> {
   if (wanted('tokens')) record(await tokenBench());
   if (wanted('engine')) record(engineBench());
   if (wanted('federation')) record(await federationBench());
+  if (wanted('overload')) record(await overloadBench(Number(process.env.HEALTHCODE_BENCH_HTTP_RESIDENTS ?? 2000)));
   for (const engine of ['sqlite', 'postgres'] as const) {
     if (wanted('registration')) record(await registrationBench(engine, 3000));
     if (wanted('decision')) record(await decisionBench(engine, population));

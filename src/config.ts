@@ -1,3 +1,4 @@
+import { getHeapStatistics } from 'node:v8';
 import { availableParallelism } from 'node:os';
 import { resolve } from 'node:path';
 import { isIP } from 'node:net';
@@ -49,6 +50,8 @@ export interface Config {
   /** Counts of request limits shared by every process (HEALTHCODE_REDIS_URL); absent: in memory. */
   redisUrl: string | undefined;
   tlsTerminated: boolean;
+  /** When to shed load (503 with Retry-After) rather than slow down for everyone. */
+  shedding: SheddingLimits;
   /** Proxies in front whose X-Forwarded-For is believed: request limits count the client, not the proxy. */
   trustProxyHops: number;
 }
@@ -68,6 +71,30 @@ export interface RequestLimits {
   /** Imports by one staff member, an hour. */
   importsPerStaffPerHour: number;
 }
+
+/**
+ * Marks past which requests are refused at once with 503 and Retry-After, so the ones accepted stay
+ * fast (@fastify/under-pressure); 0 turns a mark off. Liveness, readiness and metrics are never shed.
+ */
+export interface SheddingLimits {
+  /** Mean event-loop delay over the last sample (a second), ms. */
+  eventLoopDelayMs: number;
+  /** V8 heap in use, bytes; by default 90% of the heap limit, so the process sheds before it dies. */
+  heapUsedBytes: number;
+  /** Resident set size, bytes. */
+  rssBytes: number;
+  /** What Retry-After tells a shed client, s. */
+  retryAfterSeconds: number;
+  /** How often load is measured, ms (default 1000). */
+  sampleIntervalMs?: number;
+}
+
+export const DEFAULT_SHEDDING: SheddingLimits = {
+  eventLoopDelayMs: 1000,
+  heapUsedBytes: Math.floor(0.9 * getHeapStatistics().heap_size_limit),
+  rssBytes: 0,
+  retryAfterSeconds: 2,
+};
 
 export const DEFAULT_LIMITS: RequestLimits = {
   signInCodesPerAddressPerMinute: 10,
@@ -118,6 +145,10 @@ export const CONFIG_VARIABLES: Record<string, string> = {
   HEALTHCODE_LIMIT_REGISTRATIONS: 'registrations one address may make an hour (default 20)',
   HEALTHCODE_LIMIT_DEVICE_CHECKS: 'verifications, scan uploads and ID checks one checkpoint device may make a minute (default 600)',
   HEALTHCODE_LIMIT_IMPORTS: 'imports one staff credential may make an hour (default 60)',
+  HEALTHCODE_SHED_EVENT_LOOP_DELAY: 'shed load (503 with Retry-After) when the mean event-loop delay passes this many ms (default 1000; 0: never)',
+  HEALTHCODE_SHED_HEAP_MB: 'shed load when the V8 heap in use passes this many MB (default 90% of the heap limit; 0: never)',
+  HEALTHCODE_SHED_RSS_MB: 'shed load when the resident set passes this many MB (default 0: never)',
+  HEALTHCODE_SHED_RETRY_AFTER: 'seconds a shed client is told to wait (default 2)',
   HEALTHCODE_REDIS_URL: 'redis://host:port: request limits counted together by every process (default: each process counts its own)',
   HEALTHCODE_TRUST_PROXY: 'how many proxies in front to believe X-Forwarded-For from (default 0): behind a proxy, without it every client counts as the proxy',
   HEALTHCODE_TLS_TERMINATED: 'on when TLS ends in a proxy in front: responses then carry Strict-Transport-Security (default off)',
@@ -224,6 +255,12 @@ export function loadConfig(env: Env, cwd = process.cwd()): Config {
     },
     redisUrl: readRedisUrl(read('HEALTHCODE_REDIS_URL'), problems),
     tlsTerminated: oneOf('HEALTHCODE_TLS_TERMINATED', ['on', 'off'] as const, 'off') === 'on',
+    shedding: {
+      eventLoopDelayMs: integer('HEALTHCODE_SHED_EVENT_LOOP_DELAY', DEFAULT_SHEDDING.eventLoopDelayMs, 0, 60_000),
+      heapUsedBytes: integer('HEALTHCODE_SHED_HEAP_MB', Math.round(DEFAULT_SHEDDING.heapUsedBytes / 2 ** 20), 0, 1_000_000) * 2 ** 20,
+      rssBytes: integer('HEALTHCODE_SHED_RSS_MB', 0, 0, 1_000_000) * 2 ** 20,
+      retryAfterSeconds: integer('HEALTHCODE_SHED_RETRY_AFTER', DEFAULT_SHEDDING.retryAfterSeconds, 1, 3600),
+    },
     trustProxyHops: integer('HEALTHCODE_TRUST_PROXY', 0, 0, 10),
   };
   if (mode === 'production' && config.federation.hubUrl !== undefined && config.federation.hubKey === undefined) {

@@ -99,7 +99,7 @@ export async function startServer(config: Config, logger: Logger, clock: Clock =
     // Several processes count request limits together through Redis; one process counts in memory.
     const redis = config.redisUrl === undefined ? undefined : new Redis(config.redisUrl, { connectTimeout: 1000, maxRetriesPerRequest: 1 });
     redis?.on('error', (error: Error) => logger.warn({ err: { message: error.message } }, 'Redis for request limits does not answer; limits are not counted until it does'));
-    const app = await buildApp({ services, bodyLimitBytes: config.bodyLimitBytes, protection: { limits: config.limits, redis, tlsTerminated: config.tlsTerminated }, trustProxyHops: config.trustProxyHops });
+    const app = await buildApp({ services, bodyLimitBytes: config.bodyLimitBytes, protection: { limits: config.limits, shedding: config.shedding, redis, tlsTerminated: config.tlsTerminated }, trustProxyHops: config.trustProxyHops });
     const address = await app.listen({ host: config.host, port: config.port });
     const url = address.replace('[::1]', 'localhost');
     services.hostApps.setOrigin(config.operator.publicUrl ?? url);

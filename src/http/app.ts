@@ -29,7 +29,7 @@ import { travelCardRoutes } from './routes/travel-card-routes.js';
 import { movingRoutes } from './routes/moving-routes.js';
 import { hostAppRoutes } from './routes/host-app-routes.js';
 import { ProblemSchema } from './schemas.js';
-import { registerProtection, type ProtectionOptions } from './protection.js';
+import { pressureOf, registerProtection, type ProtectionOptions } from './protection.js';
 
 export interface AppOptions {
   services: Services;
@@ -113,7 +113,7 @@ export async function buildApp({ services, bodyLimitBytes, webRoot = DEFAULT_WEB
     app.get('/', { schema: { hide: true } }, async (_request, reply) => reply.redirect('/docs'));
   }
 
-  await app.register(systemRoutes, { system: services.system, metrics });
+  await app.register(systemRoutes, { system: services.system, metrics, pressure: () => pressureOf(app, protection?.shedding) });
   await app.register(regionRoutes);
   await app.register(residentRoutes, { services });
   await app.register(signInRoutes, { services });

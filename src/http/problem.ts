@@ -35,7 +35,12 @@ export const PROBLEM_TYPES = {
   'payload-too-large': { status: 413, title: 'The request body is too large', description: 'Request bodies are limited in size; split the request.' },
   'unsupported-media-type': { status: 415, title: 'Unsupported content type', description: 'Send request bodies as application/json.' },
   'too-many-requests': { status: 429, title: 'Too many requests', description: 'Wait for the number of seconds in Retry-After.' },
-  'not-ready': { status: 503, title: 'Not ready', description: 'A dependency (the database) does not answer.' },
+  'not-ready': { status: 503, title: 'Not ready', description: 'A dependency (the database) does not answer, or the service is shedding load.' },
+  overloaded: {
+    status: 503,
+    title: 'Overloaded: try again shortly',
+    description: 'The service is busier than it can serve quickly, and refuses some requests at once so that the ones it accepts stay fast. Nothing was done; retry after the seconds in Retry-After.',
+  },
   unavailable: { status: 503, title: 'Temporarily unavailable', description: 'The database is down, unreachable or too slow to answer in time. Nothing was changed by the request unless it said so; retry after the seconds in Retry-After.' },
   internal: { status: 500, title: 'Internal error', description: 'Something failed on our side; the request id in the logs identifies it.' },
 } as const;
@@ -112,6 +117,17 @@ function schemaErrors(issues: AjvIssue[], context: string | undefined): FieldErr
   return out;
 }
 
+/** The service sheds this request: a mark of load (event-loop delay, memory) is passed. */
+export class OverloadedError extends Error {
+  constructor(
+    readonly measure: string,
+    readonly retryAfterSeconds: number,
+  ) {
+    super(`the service is overloaded (${measure}); try again in ${retryAfterSeconds} s`);
+    this.name = 'OverloadedError';
+  }
+}
+
 /** Maps any error thrown while handling a request to a problem response; never leaks internals. */
 export function handleError(error: FastifyError, request: FastifyRequest, reply: FastifyReply): FastifyReply {
   const instance = request.url.split('?')[0] ?? request.url;
@@ -140,6 +156,10 @@ export function handleError(error: FastifyError, request: FastifyRequest, reply:
   if (error instanceof UnauthenticatedError) {
     reply.header('www-authenticate', 'Bearer realm="healthcode"');
     return sendProblem(reply, problem('unauthenticated', error.message, instance));
+  }
+  if (error instanceof OverloadedError) {
+    reply.header('retry-after', String(error.retryAfterSeconds));
+    return sendProblem(reply, problem('overloaded', error.message, instance));
   }
   if (error instanceof TooManyRequestsError) {
     reply.header('retry-after', String(Math.max(1, error.retryAfterSeconds)));

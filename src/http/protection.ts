@@ -3,11 +3,15 @@ import helmet from '@fastify/helmet';
 import rateLimit from '@fastify/rate-limit';
 import type { FastifyInstance, FastifyRequest } from 'fastify';
 import type { Redis } from 'ioredis';
-import { DEFAULT_LIMITS, type RequestLimits } from '../config.js';
+import underPressure from '@fastify/under-pressure';
+import { DEFAULT_LIMITS, type RequestLimits, type SheddingLimits } from '../config.js';
+import { OverloadedError } from './problem.js';
 import { TooManyRequestsError } from '../services/service-errors.js';
 
 export interface ProtectionOptions {
   limits?: RequestLimits;
+  /** When to shed load; absent: never (the test harness, whose load is its own). */
+  shedding?: SheddingLimits;
   /** Counts shared by every process serving (HEALTHCODE_REDIS_URL); absent: counted in this process's memory. */
   redis?: Redis;
   /** TLS ends in front of this server (HEALTHCODE_TLS_TERMINATED): browsers are told to come back only over HTTPS. */
@@ -40,6 +44,8 @@ export async function registerProtection(app: FastifyInstance, options: Protecti
     strictTransportSecurity: options.tlsTerminated ? { maxAge: 31_536_000, includeSubDomains: true } : false,
     crossOriginEmbedderPolicy: false,
   });
+  // Shed before counting: a refused request must not use up anyone's limit.
+  if (options.shedding) await registerShedding(app, options.shedding);
   await app.register(rateLimit, { global: false, redis: options.redis, nameSpace: 'healthcode-limit-', skipOnError: true });
 
   const limiter = (name: string, max: number, timeWindow: number, keyGenerator: (request: FastifyRequest) => string) => {
@@ -79,6 +85,44 @@ export async function registerProtection(app: FastifyInstance, options: Protecti
       }
     }
   });
+}
+
+/** Routes never shed: a probe must see the pressure, not be refused by it. */
+export const NEVER_SHED = { pressureHandler: () => undefined };
+
+/**
+ * Past a mark of load, a request is refused at once with 503 problem+json and Retry-After rather
+ * than queued behind the others: the city's rush hour sees quick refusals and quick answers, not a
+ * service that answers everyone late. /readyz reports it (NEVER_SHED routes pass).
+ */
+async function registerShedding(app: FastifyInstance, shedding: SheddingLimits): Promise<void> {
+  let lastLogged = 0;
+  await app.register(underPressure, {
+    maxEventLoopDelay: shedding.eventLoopDelayMs,
+    maxHeapUsedBytes: shedding.heapUsedBytes,
+    maxRssBytes: shedding.rssBytes,
+    retryAfter: shedding.retryAfterSeconds,
+    ...(shedding.sampleIntervalMs !== undefined && { sampleInterval: shedding.sampleIntervalMs }),
+    pressureHandler: async (request, _reply, type) => {
+      const measure = pressureOf(app, shedding) ?? type;
+      // One line a second at most: a flood of refusals must not become a flood of logs.
+      if (Date.now() - lastLogged > 1000) {
+        lastLogged = Date.now();
+        request.log.warn({ measure }, 'shedding load');
+      }
+      throw new OverloadedError(measure, shedding.retryAfterSeconds);
+    },
+  });
+}
+
+/** Whether the service sheds load now, and why; undefined where it never does. */
+export function pressureOf(app: FastifyInstance, shedding: SheddingLimits | undefined): string | undefined {
+  if (!shedding || !app.isUnderPressure()) return undefined;
+  const usage = app.memoryUsage();
+  const mb = (bytes: number) => `${Math.round(bytes / 2 ** 20)} MB`;
+  if (shedding.eventLoopDelayMs > 0 && usage.eventLoopDelay > shedding.eventLoopDelayMs) return `event-loop delay ${Math.round(usage.eventLoopDelay)} ms, mark ${shedding.eventLoopDelayMs} ms`;
+  if (shedding.heapUsedBytes > 0 && usage.heapUsed > shedding.heapUsedBytes) return `heap ${mb(usage.heapUsed)}, mark ${mb(shedding.heapUsedBytes)}`;
+  return `resident memory ${mb(usage.rssBytes)}, mark ${mb(shedding.rssBytes)}`;
 }
 
 /** This origin only; WebAssembly for the QR decoder; workers for the offline shell; images drawn here (data:, blob:). */

@@ -1,38 +1,47 @@
 import { Type, type FastifyPluginAsyncTypebox } from '@fastify/type-provider-typebox';
 import type { Registry } from 'prom-client';
 import type { Services } from '../../services/services.js';
+import { NEVER_SHED } from '../protection.js';
 import { DATABASE_RETRY_AFTER_SECONDS, PROBLEM_TYPES, problem, sendProblem, type ProblemType } from '../problem.js';
 
 export interface SystemRoutesOptions {
   system: Services['system'];
   metrics: Registry;
+  /** Why the service sheds load now, if it does. */
+  pressure: () => string | undefined;
 }
 
 /** Liveness, readiness, metrics, and the descriptions behind problem types. */
-export const systemRoutes: FastifyPluginAsyncTypebox<SystemRoutesOptions> = async (app, { system, metrics }) => {
+export const systemRoutes: FastifyPluginAsyncTypebox<SystemRoutesOptions> = async (app, { system, metrics, pressure }) => {
   app.get(
     '/healthz',
-    { schema: { tags: ['operations'], summary: 'Liveness: the process answers', response: { 200: Type.Object({ status: Type.Literal('ok') }) } } },
+    { config: NEVER_SHED, schema: { tags: ['operations'], summary: 'Liveness: the process answers', response: { 200: Type.Object({ status: Type.Literal('ok') }) } } },
     async () => ({ status: 'ok' as const }),
   );
 
   app.get(
     '/readyz',
     {
+      config: NEVER_SHED,
       schema: {
         tags: ['operations'],
-        summary: 'Readiness: the database answers (within a second, whatever the database does)',
+        summary: 'Readiness: the database answers (within a second, whatever the database does) and the service is not shedding load',
         response: { 200: Type.Object({ status: Type.Literal('ready'), database: Type.String() }), 503: Type.Ref('Problem') },
       },
     },
     async (request, reply) => {
+      const shedding = pressure();
+      if (shedding !== undefined) {
+        reply.header('retry-after', String(DATABASE_RETRY_AFTER_SECONDS));
+        return sendProblem(reply, problem('not-ready', `shedding load: ${shedding}`, request.url));
+      }
       if (await system.ping()) return { status: 'ready' as const, database: system.engine };
       reply.header('retry-after', String(DATABASE_RETRY_AFTER_SECONDS));
       return sendProblem(reply, problem('not-ready', `the ${system.engine} database does not answer`, request.url));
     },
   );
 
-  app.get('/metrics', { schema: { tags: ['operations'], summary: 'Prometheus metrics (text exposition format)' } }, async (_request, reply) => {
+  app.get('/metrics', { config: NEVER_SHED, schema: { tags: ['operations'], summary: 'Prometheus metrics (text exposition format)' } }, async (_request, reply) => {
     reply.type(metrics.contentType);
     return metrics.metrics();
   });

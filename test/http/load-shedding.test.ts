@@ -1,0 +1,60 @@
+import assert from 'node:assert/strict';
+import { after, it } from 'node:test';
+import type { FastifyInstance } from 'fastify';
+import type { SheddingLimits } from '../../src/config.js';
+import { buildApp } from '../../src/http/app.js';
+import { describeOnEachEngine, UNLIMITED } from '../support/harness.js';
+
+const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
+/** Marks nothing reaches, measured every 20 ms. */
+const CALM: SheddingLimits = { eventLoopDelayMs: 60_000, heapUsedBytes: 0, rssBytes: 0, retryAfterSeconds: 3, sampleIntervalMs: 20 };
+/** A heap mark of 1 byte: past it from the first measurement on, as a process near its memory limit. */
+const SWAMPED: SheddingLimits = { ...CALM, heapUsedBytes: 1 };
+
+describeOnEachEngine('shedding load past the marks', (h) => {
+  const apps: FastifyInstance[] = [];
+  after(async () => {
+    for (const app of apps) await app.close();
+  });
+  async function appWith(shedding: SheddingLimits): Promise<FastifyInstance> {
+    const app = await buildApp({ services: h().services, bodyLimitBytes: 64 * 1024, protection: { limits: UNLIMITED, shedding } });
+    apps.push(app);
+    await app.ready();
+    // The first measurement is taken one interval after start.
+    await sleep(60);
+    return app;
+  }
+
+  it('refuses requests at once with 503 problem+json, Retry-After and the measure that was passed', async () => {
+    const app = await appWith(SWAMPED);
+    const response = await app.inject({ method: 'GET', url: '/api/v1/venues' });
+    assert.equal(response.statusCode, 503);
+    assert.equal(response.headers['content-type'], 'application/problem+json; charset=utf-8');
+    assert.equal(response.headers['retry-after'], '3');
+    assert.equal(response.json().type, '/problems/overloaded');
+    assert.match(response.json().detail, /^the service is overloaded \(heap \d+ MB, mark 0 MB\); try again in 3 s$/);
+  });
+
+  it('does nothing for a shed write: no code is sent', async () => {
+    const app = await appWith(SWAMPED);
+    const response = await app.inject({ method: 'POST', url: '/api/v1/sign-in/code', payload: { phone: '13912340001' } });
+    assert.equal(response.statusCode, 503);
+    assert.deepEqual(await h().ctx.stores.outbox.list(10, '+8613912340001'), []);
+  });
+
+  it('still answers liveness and metrics, and reports the shedding in readiness', async () => {
+    const app = await appWith(SWAMPED);
+    assert.equal((await app.inject({ method: 'GET', url: '/healthz' })).statusCode, 200);
+    assert.equal((await app.inject({ method: 'GET', url: '/metrics' })).statusCode, 200);
+    const ready = await app.inject({ method: 'GET', url: '/readyz' });
+    assert.equal(ready.statusCode, 503);
+    assert.equal(ready.json().type, '/problems/not-ready');
+    assert.match(ready.json().detail, /^shedding load: heap \d+ MB, mark 0 MB$/);
+  });
+
+  it('serves and reports ready while no mark is passed', async () => {
+    const app = await appWith(CALM);
+    assert.equal((await app.inject({ method: 'GET', url: '/api/v1/venues' })).statusCode, 200);
+    assert.equal((await app.inject({ method: 'GET', url: '/readyz' })).statusCode, 200);
+  });
+});
