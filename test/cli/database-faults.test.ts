@@ -7,6 +7,10 @@ import { after, afterEach, before, describe, it } from 'node:test';
 import pg from 'pg';
 import { ENGINES, postgresUrlInSchema, TEST_POSTGRES_URL } from '../support/engines.js';
 import { serve, type Running, NO_LIMITS_ENV } from '../support/spawned-server.js';
+import { openServices } from '../../src/cli/server.js';
+import { loadConfig } from '../../src/config.js';
+import { createLogger } from '../../src/logging.js';
+import { withCheck } from '../support/people.js';
 import { TcpProxy } from '../support/tcp-proxy.js';
 
 const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
@@ -155,5 +159,108 @@ describe('the server when PostgreSQL fails', { skip: !ENGINES.includes('postgres
       if (recovered !== 200) await sleep(250);
     }
     assert.equal(recovered, 200, 'serves again once the database answers');
+  });
+});
+
+/** Backends killed by the database itself (pg_terminate_backend, as an operator or a failover does) mid-request. */
+describe('the server when PostgreSQL terminates its connections', { skip: !ENGINES.includes('postgres') && 'PostgreSQL is not among the test engines' }, () => {
+  const schema = `hc_kill_${randomBytes(5).toString('hex')}`;
+  // Named, so that only this server's backends are terminated, not other tests'.
+  const url = `${postgresUrlInSchema(schema)}&application_name=${schema}`;
+  const dataKey = randomBytes(32).toString('base64');
+  let dataDir: string;
+  let server: Running | undefined;
+  const admin = new pg.Client({ connectionString: TEST_POSTGRES_URL });
+
+  before(async () => {
+    await admin.connect();
+    await admin.query(`create schema "${schema}"`);
+    dataDir = mkdtempSync(join(tmpdir(), 'healthcode-kill-'));
+  });
+
+  after(async () => {
+    if (server && server.child.exitCode === null) {
+      server.child.kill('SIGKILL');
+      await server.exited;
+    }
+    await admin.query(`drop schema if exists "${schema}" cascade`);
+    await admin.end();
+    rmSync(dataDir, { recursive: true, force: true });
+  });
+
+  const env = { HEALTHCODE_DATABASE_URL: url, HEALTHCODE_DEMO_DATA: 'off', HEALTHCODE_DATA_KEY: dataKey, HEALTHCODE_DB_CONNECT_TIMEOUT: '1000', HEALTHCODE_DB_STATEMENT_TIMEOUT: '2000', ...NO_LIMITS_ENV };
+
+  it('answers requests in flight with 503, reports it in readiness, recovers by itself and leaves no partial write', { timeout: 120_000 }, async () => {
+    // Ten residents who signed in, made beforehand through the services on the same database.
+    const opened = await openServices(loadConfig({ HEALTHCODE_DATA_DIR: dataDir, ...env }), createLogger('silent'));
+    const residents: { id: string; token: string }[] = [];
+    try {
+      const now = opened.services.clock.now().getTime();
+      for (let i = 0; i < 10; i += 1) {
+        const { id } = await opened.services.residents.register({ name: `居民${i}`, idType: 'resident_id', idNumber: withCheck(`33011019900101${String(100 + i)}`), phone: `1390000${String(1000 + i)}`, address: { region: '330110', detail: `五常街道 ${i} 号` } }, { phoneVerifiedAt: now });
+        residents.push({ id, token: (await opened.services.signIn.sessionFor(id, now)).token });
+      }
+    } finally {
+      await opened.close();
+    }
+    const running = (server = await serve(dataDir, env));
+    const day = (n: number) => new Date(Date.now() - n * 86_400_000).toISOString();
+    // A declaration with two stays: three rows written in one transaction, then a re-decision.
+    const declaration = { stays: [{ region: '310104', arrival: day(5), departure: day(4) }, { region: '330110', arrival: day(4) }], contacts: [], symptoms: [], temperature: 36.5 };
+    const acknowledged: string[] = [];
+    const answers: Answer[] = [];
+    let stop = false;
+    const loops = residents.map(async (r) => {
+      while (!stop) {
+        const response = await fetch(`${running.url}/api/v1/residents/${r.id}/declarations`, { method: 'POST', headers: { 'content-type': 'application/json', authorization: `Bearer ${r.token}` }, body: JSON.stringify(declaration), signal: AbortSignal.timeout(20_000) });
+        const body = (await response.json()) as { id?: string; type?: string };
+        if (response.status === 201) acknowledged.push(body.id!);
+        answers.push({ status: response.status, type: response.headers.get('content-type'), problemType: body.type, retryAfter: response.headers.get('retry-after'), ms: 0 });
+      }
+    });
+    await sleep(1000);
+    assert.ok(answers.length > 10, `the loops were running (${answers.length} answers)`);
+    // The storm: every backend of this server terminated, again and again, while readiness is asked.
+    const readiness: number[] = [];
+    const stormEnds = Date.now() + 1500;
+    const storm = (async () => {
+      while (Date.now() < stormEnds) {
+        await admin.query('select pg_terminate_backend(pid) from pg_stat_activity where application_name = $1', [schema]);
+        await sleep(10);
+      }
+    })();
+    while (Date.now() < stormEnds) {
+      readiness.push((await ask(`${running.url}/readyz`)).status);
+      await sleep(20);
+    }
+    await storm;
+    let ready = 0;
+    for (let i = 0; i < 40 && ready !== 200; i += 1) {
+      ready = (await ask(`${running.url}/readyz`)).status;
+      if (ready !== 200) await sleep(250);
+    }
+    const recoveredFrom = answers.length;
+    await sleep(1000);
+    stop = true;
+    await Promise.all(loops);
+
+    assert.equal(running.child.exitCode, null, 'the server is still running');
+    const statuses = new Set(answers.map((a) => a.status));
+    assert.ok(!statuses.has(500), `no 500: ${[...statuses].join(', ')}`);
+    const refused = answers.filter((a) => a.status === 503);
+    assert.ok(refused.length > 0, 'some requests met a terminated connection');
+    for (const a of refused) {
+      assert.equal(a.type, 'application/problem+json; charset=utf-8');
+      assert.equal(a.problemType, '/problems/unavailable');
+      assert.ok(Number(a.retryAfter) > 0);
+    }
+    assert.ok(readiness.includes(503), `readiness reported the outage: ${readiness.join(' ')}`);
+    assert.equal(ready, 200, 'readiness recovered without a restart');
+    assert.ok(answers.slice(recoveredFrom).every((a) => a.status === 201), 'serves again after recovery');
+    // Every acknowledged declaration is stored whole; no declaration is stored in part.
+    const rows = await admin.query<{ id: string; stays: string }>(`select d.id, count(s.id) as stays from "${schema}".declarations d left join "${schema}".declaration_stays s on s.declaration_id = d.id group by d.id`);
+    const stored = new Map(rows.rows.map((r) => [r.id, Number(r.stays)]));
+    for (const id of acknowledged) assert.equal(stored.get(id), 2, `acknowledged declaration ${id} is stored with its two stays`);
+    for (const [id, stays] of stored) assert.equal(stays, 2, `declaration ${id} is whole`);
   });
 });
