@@ -39,6 +39,8 @@ export interface Config {
   sessionTtlSeconds: number;
   signInCodeTtlSeconds: number;
   tokenTtlSeconds: number;
+  /** Hours the health authority has to answer an appeal before it is escalated. */
+  appealDeadlineHours: number;
   cacheEntries: number;
   verifyThreads: number;
   retentionDays: number;
@@ -145,6 +147,7 @@ export const CONFIG_VARIABLES: Record<string, string> = {
   HEALTHCODE_LIMIT_REGISTRATIONS: 'registrations one address may make an hour (default 20)',
   HEALTHCODE_LIMIT_DEVICE_CHECKS: 'verifications, scan uploads and ID checks one checkpoint device may make a minute (default 600)',
   HEALTHCODE_LIMIT_IMPORTS: 'imports one staff credential may make an hour (default 60)',
+  HEALTHCODE_APPEAL_DEADLINE_HOURS: 'hours the health authority has to answer an appeal; past it the appeal is escalated and shown overdue (default 24)',
   HEALTHCODE_SHED_EVENT_LOOP_DELAY: 'shed load (503 with Retry-After) when the mean event-loop delay passes this many ms (default 1000; 0: never)',
   HEALTHCODE_SHED_HEAP_MB: 'shed load when the V8 heap in use passes this many MB (default 90% of the heap limit; 0: never)',
   HEALTHCODE_SHED_RSS_MB: 'shed load when the resident set passes this many MB (default 0: never)',
@@ -239,6 +242,7 @@ export function loadConfig(env: Env, cwd = process.cwd()): Config {
     sessionTtlSeconds: integer('HEALTHCODE_SESSION_TTL', 43_200, 60, 2_592_000),
     signInCodeTtlSeconds: integer('HEALTHCODE_SIGN_IN_CODE_TTL', 300, 30, 3600),
     tokenTtlSeconds: integer('HEALTHCODE_TOKEN_TTL', 300, 30, 3600),
+    appealDeadlineHours: integer('HEALTHCODE_APPEAL_DEADLINE_HOURS', 24, 1, 720),
     cacheEntries: integer('HEALTHCODE_CACHE_ENTRIES', 100_000, 0, 10_000_000),
     verifyThreads: integer('HEALTHCODE_VERIFY_THREADS', Math.min(4, availableParallelism()), 0, 64),
     retentionDays: integer('HEALTHCODE_RETENTION_DAYS', 28, 1, 365),

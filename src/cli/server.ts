@@ -48,6 +48,7 @@ export async function openServices(
           sessionTtlSeconds: config.sessionTtlSeconds,
           signInCodeTtlSeconds: config.signInCodeTtlSeconds,
           tokenTtlSeconds: config.tokenTtlSeconds,
+          appealDeadlineHours: config.appealDeadlineHours,
           cacheEntries: config.cacheEntries,
           operator: { ...config.operator, regions: [...config.operator.regions] },
           federation: { hub: config.federation.hub, hubUrl: config.federation.hubUrl, hubKey: config.federation.hubKey, refreshSeconds: config.federation.refreshSeconds },

@@ -1,5 +1,6 @@
 import { DAY_MS, HOUR_MS } from './clock.js';
 import { localDate } from './declaration.js';
+import type { CorrectionFact } from './corrections.js';
 import { regionAncestors } from './regions.js';
 
 /**
@@ -84,6 +85,8 @@ export interface ResidentFacts {
   tests: TestFact[];
   vaccinations: VaccinationFact[];
   checkIns: CheckInFact[];
+  /** Colours set by the health authority, approved by a second member of it (corrections.ts). */
+  corrections?: CorrectionFact[];
 }
 
 export const FEVER_C = 37.3;

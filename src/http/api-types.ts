@@ -1,6 +1,7 @@
 import type { Static } from '@fastify/type-provider-typebox';
 import type {
   AppealSchema,
+  CorrectionSchema,
   AuditEntrySchema,
   CodeSchema,
   ContactEvidenceSchema,
@@ -30,6 +31,7 @@ import type { DependentSummarySchema, ResidentSummarySchema, SessionSchema } fro
 export type FiredRule = Static<typeof FiredRuleSchema>;
 export type CodeView = Static<typeof CodeSchema>;
 export type Appeal = Static<typeof AppealSchema>;
+export type Correction = Static<typeof CorrectionSchema>;
 export type QueuedAppeal = Appeal & { maskedName: string };
 export type RiskArea = Static<typeof RiskAreaSchema>;
 export type RiskAreaPreview = Static<typeof RiskAreaPreviewSchema>;

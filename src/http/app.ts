@@ -12,6 +12,7 @@ import type { Services } from '../services/services.js';
 import { installMetrics } from './metrics.js';
 import { handleError, problem, sendProblem } from './problem.js';
 import { appealsRoutes } from './routes/appeals-routes.js';
+import { correctionsRoutes } from './routes/corrections-routes.js';
 import { authorityRoutes } from './routes/authority-routes.js';
 import { checkpointRoutes } from './routes/checkpoint-routes.js';
 import { codeRoutes } from './routes/code-routes.js';
@@ -124,6 +125,7 @@ export async function buildApp({ services, bodyLimitBytes, webRoot = DEFAULT_WEB
   await app.register(checkpointRoutes, { services });
   await app.register(tracingRoutes, { services });
   await app.register(appealsRoutes, { services });
+  await app.register(correctionsRoutes, { services });
   await app.register(reclaimRoutes, { services });
   await app.register(federationRoutes, { services });
   await app.register(travelCardRoutes, { services });

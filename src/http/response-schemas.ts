@@ -58,6 +58,8 @@ export const AppealSchema = Type.Object({
   response: Nullable(Type.String()),
   createdAt: Type.String(),
   resolvedAt: Nullable(Type.String()),
+  dueAt: Type.String({ description: 'When the answer is due (HEALTHCODE_APPEAL_DEADLINE_HOURS after filing)' }),
+  escalatedAt: Nullable(Type.String({ description: 'When it went past its deadline unanswered and was escalated' })),
   maskedName: Type.Optional(Type.String()),
 });
 
@@ -168,6 +170,25 @@ export const DashboardSchema = Type.Object({
   colourHistory: Type.Array(Type.Object({ date: Type.String(), counts: ColourCounts })),
   scansPerHour: Type.Array(Type.Object({ hour: Type.String(), scans: Type.Integer(), admitted: Type.Integer() })),
   quarantinesEnding: Type.Array(Type.Object({ date: Type.String(), residents: Type.Integer() })),
+  appealsOverdue: Type.Integer({ description: 'Open appeals past their deadline' }),
+  correctionsByStaff: Type.Array(Type.Object({ staffId: Type.String(), name: Type.String(), proposed: Type.Integer(), approved: Type.Integer() }), { description: 'Corrections each staff member proposed and approved in the last 30 days' }),
+});
+
+export const CorrectionSchema = Type.Object({
+  id: Type.String(),
+  residentId: Type.String(),
+  maskedName: Type.String(),
+  colour: Type.String(),
+  reason: Type.String({ description: 'One of the published reasons (GET /api/v1/corrections/reasons)' }),
+  note: Type.String({ description: "The authority's words to the resident" }),
+  status: Type.String({ description: 'pending (awaiting a second authority), active, rejected or ended' }),
+  expiresAt: Instant,
+  proposedBy: Type.String(),
+  proposedAt: Instant,
+  decidedBy: Nullable(Type.String()),
+  decidedAt: Nullable(Instant),
+  endedBy: Nullable(Type.String()),
+  endedAt: Nullable(Instant),
 });
 
 export const RuleSetSchema = Type.Unsafe<RuleSet>({ type: 'object', additionalProperties: true, description: 'A rule set: region, version, publishedAt, rules' });

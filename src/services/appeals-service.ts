@@ -22,6 +22,9 @@ export interface Appeal {
   response: string | null;
   createdAt: string;
   resolvedAt: string | null;
+  /** When the answer is due; past it, unanswered, the appeal is escalated. */
+  dueAt: string;
+  escalatedAt: string | null;
 }
 
 export interface QueuedAppeal extends Appeal {
@@ -29,6 +32,7 @@ export interface QueuedAppeal extends Appeal {
 }
 
 const MAX_MESSAGE = 2000;
+export const DEFAULT_APPEAL_DEADLINE_HOURS = 24;
 
 /**
  * A resident who thinks a colour is wrong says why; the appeal lands in the authority's queue with
@@ -51,8 +55,31 @@ export class AppealsService {
     // The colour appealed against, as it stands: a decision, not a code nobody would show.
     const decision = await this.decisions.decide(residentId, 'appeal filed');
     const id = this.ctx.newId();
-    await this.ctx.stores.appeals.insert({ id, residentId, colour: decision.colour, fired: JSON.stringify(decision.rules), message: text, now: this.ctx.clock.now().getTime() });
+    const now = this.ctx.clock.now().getTime();
+    await this.ctx.stores.appeals.insert({ id, residentId, colour: decision.colour, fired: JSON.stringify(decision.rules), message: text, now, dueAt: now + this.deadlineMs() });
     return this.get(id);
+  }
+
+  /**
+   * Escalates every open appeal past its deadline, once: each goes to the audit log, and the
+   * dashboard and the queue show it overdue. Run by the scheduled jobs.
+   */
+  async escalateOverdue(): Promise<number> {
+    const escalated = await this.ctx.stores.appeals.escalateOverdue(this.ctx.clock.now().getTime(), this.deadlineMs());
+    for (const a of escalated) {
+      await this.audit.append('system', 'escalate-appeal', 'appeals answered within their deadline', a.resident_id, { appealId: a.id, dueAt: new Date(a.due).toISOString() });
+    }
+    if (escalated.length > 0) this.ctx.logger.warn({ appeals: escalated.length }, 'appeals past their deadline escalated');
+    return escalated.length;
+  }
+
+  /** Open appeals past their deadline now. */
+  async overdueCount(): Promise<number> {
+    return this.ctx.stores.appeals.countOverdue(this.ctx.clock.now().getTime(), this.deadlineMs());
+  }
+
+  private deadlineMs(): number {
+    return (this.ctx.settings.appealDeadlineHours ?? DEFAULT_APPEAL_DEADLINE_HOURS) * 3_600_000;
   }
 
   async ofResident(residentId: string): Promise<Appeal[]> {
@@ -101,6 +128,8 @@ export class AppealsService {
       response: r.response,
       createdAt: new Date(r.created_at).toISOString(),
       resolvedAt: r.resolved_at === null ? null : new Date(r.resolved_at).toISOString(),
+      dueAt: new Date(r.due_at ?? r.created_at + this.deadlineMs()).toISOString(),
+      escalatedAt: r.escalated_at === null ? null : new Date(r.escalated_at).toISOString(),
     };
   }
 }

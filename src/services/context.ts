@@ -20,6 +20,8 @@ export interface ServiceSettings {
   signInCodeTtlSeconds: number;
   /** Lifetime of a signed QR token. */
   tokenTtlSeconds: number;
+  /** Hours the health authority has to answer an appeal before it is escalated; default 24. */
+  appealDeadlineHours?: number;
   /** Entries each in-memory cache (sessions, issued codes) may hold; 0 turns them off. Default 100,000. */
   cacheEntries?: number;
   /** This deployment as an operator; default: one operator, `local`, serving every province. */

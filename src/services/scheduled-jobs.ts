@@ -7,7 +7,8 @@ export const SWEEP_BATCH = 5000;
 
 /**
  * What the server does by itself: colours that change with time alone (a quarantine ends) are
- * re-decided every minute, and retention is enforced daily, not promised.
+ * re-decided every minute, appeals past their deadline escalated, and retention is enforced daily,
+ * not promised.
  */
 export class ScheduledJobs {
   #timers: NodeJS.Timeout[] = [];
@@ -59,9 +60,11 @@ export class ScheduledJobs {
     run('retention purge', () => this.purge())();
     run('scheduled re-decision', () => this.sweepDecisions())();
     run('trust list refresh', () => this.refreshTrust())();
+    run('appeal escalation', () => this.services.appeals.escalateOverdue())();
     const refreshMs = (this.services.settings.federation?.refreshSeconds ?? 300) * 1000;
     this.#timers.push(
       setInterval(run('scheduled re-decision', () => this.sweepDecisions()), MINUTE_MS),
+      setInterval(run('appeal escalation', () => this.services.appeals.escalateOverdue()), MINUTE_MS),
       setInterval(run('retention purge', () => this.purge()), DAY_MS),
       setInterval(run('trust list refresh', () => this.refreshTrust()), refreshMs),
     );

@@ -2,6 +2,7 @@ import type { Logger } from 'pino';
 import type { Clock } from '../domain/clock.js';
 import type { Engine } from '../store/database.js';
 import { AppealsService } from './appeals-service.js';
+import { CorrectionsService } from './corrections-service.js';
 import { AuditService } from './audit-service.js';
 import { AuthorityService } from './authority-service.js';
 import { CheckInsService } from './check-ins-service.js';
@@ -52,6 +53,7 @@ export interface Services {
   scans: ScansService;
   tracing: TracingService;
   appeals: AppealsService;
+  corrections: CorrectionsService;
   stats: StatsService;
   /** Whether the database answers, and which engine it is: for readiness, not for data. */
   system: { engine: Engine; ping(): Promise<boolean> };
@@ -96,6 +98,7 @@ export function createServices(ctx: ServiceContext): Services {
     scans: new ScansService(ctx, venues, nationalList, decisions, audit),
     tracing: new TracingService(ctx, venues, authority, audit),
     appeals: new AppealsService(ctx, decisions, audit),
+    corrections: new CorrectionsService(ctx, decisions, audit),
     stats: new StatsService(ctx),
     system: { engine: ctx.store.engine, ping: () => ctx.store.ping() },
     settings: ctx.settings,

@@ -15,11 +15,42 @@ export class AppealsStore {
     private readonly cipher: FieldCipher,
   ) {}
 
-  async insert(a: { id: string; residentId: string; colour: string; fired: string; message: string; now: number }): Promise<void> {
+  async insert(a: { id: string; residentId: string; colour: string; fired: string; message: string; now: number; dueAt: number }): Promise<void> {
     await this.db
       .insertInto('appeals')
-      .values({ id: a.id, resident_id: a.residentId, colour: a.colour, fired: a.fired, message: this.cipher.encrypt(a.message, appealMessageContext(a.id)), status: 'open', response: null, created_at: a.now, resolved_at: null, resolved_by: null })
+      .values({ id: a.id, resident_id: a.residentId, colour: a.colour, fired: a.fired, message: this.cipher.encrypt(a.message, appealMessageContext(a.id)), status: 'open', response: null, created_at: a.now, resolved_at: null, resolved_by: null, due_at: a.dueAt, escalated_at: null })
       .execute();
+  }
+
+  /**
+   * Marks open appeals past their deadline as escalated, once each; returns them. Appeals filed
+   * before deadlines existed are due `deadlineMs` after they were filed.
+   */
+  async escalateOverdue(now: number, deadlineMs: number): Promise<{ id: string; resident_id: string; due: number }[]> {
+    const overdue = await this.db
+      .selectFrom('appeals')
+      .select(['id', 'resident_id', 'due_at', 'created_at'])
+      .where('status', '=', 'open')
+      .where('escalated_at', 'is', null)
+      .where((eb) => eb.or([eb('due_at', '<', now), eb.and([eb('due_at', 'is', null), eb('created_at', '<', now - deadlineMs)])]))
+      .execute();
+    const escalated: { id: string; resident_id: string; due: number }[] = [];
+    for (const row of overdue) {
+      const result = await this.db.updateTable('appeals').set({ escalated_at: now }).where('id', '=', row.id).where('escalated_at', 'is', null).where('status', '=', 'open').executeTakeFirst();
+      if (Number(result.numUpdatedRows) === 1) escalated.push({ id: row.id, resident_id: row.resident_id, due: row.due_at ?? row.created_at + deadlineMs });
+    }
+    return escalated;
+  }
+
+  /** Open appeals past their deadline now. */
+  async countOverdue(now: number, deadlineMs: number): Promise<number> {
+    const row = await this.db
+      .selectFrom('appeals')
+      .select((eb) => eb.fn.countAll<number>().as('n'))
+      .where('status', '=', 'open')
+      .where((eb) => eb.or([eb('due_at', '<', now), eb.and([eb('due_at', 'is', null), eb('created_at', '<', now - deadlineMs)])]))
+      .executeTakeFirst();
+    return Number(row?.n ?? 0);
   }
 
   async hasOpen(residentId: string): Promise<boolean> {

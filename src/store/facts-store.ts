@@ -1,5 +1,6 @@
 import type { Kysely, Transaction } from 'kysely';
 import { DAY_MS } from '../domain/clock.js';
+import type { CorrectionFact } from '../domain/corrections.js';
 import type { Contact } from '../domain/declaration.js';
 import { FACT_HORIZON_DAYS, type ResidentFacts, type RiskAreaFact, type RiskLevel, type Source } from '../domain/facts.js';
 import type { Database } from './schema.js';
@@ -17,10 +18,14 @@ function chunks<T>(list: T[]): T[][] {
  * and their stays, travel records, authority facts, check-ins.
  */
 export class FactsStore {
-  constructor(private readonly db: Kysely<Database>) {}
+  constructor(
+    private readonly db: Kysely<Database>,
+    /** Approved corrections, whose notes are encrypted: read by the store that holds the key. */
+    private readonly corrections: (ids: string[], since: number) => Promise<Map<string, CorrectionFact[]>>,
+  ) {}
 
   withTransaction(trx: Transaction<Database>): FactsStore {
-    return new FactsStore(trx);
+    return new FactsStore(trx, this.corrections);
   }
 
   async riskAreas(now: number): Promise<RiskAreaFact[]> {
@@ -120,6 +125,10 @@ export class FactsStore {
       const checkIns = await this.db.selectFrom('check_ins').selectAll().where('resident_id', 'in', part).where('at', '>=', horizon).execute();
       for (const c of checkIns) {
         out.get(c.resident_id)?.checkIns.push({ date: c.local_date, at: c.at, symptoms: JSON.parse(c.symptoms) as string[], temperature: c.temperature });
+      }
+      for (const [id, corrections] of await this.corrections(part, horizon)) {
+        const facts = out.get(id);
+        if (facts) facts.corrections = corrections;
       }
     }
     return out;

@@ -298,6 +298,29 @@ export interface AppealsTable {
   created_at: number;
   resolved_at: number | null;
   resolved_by: string | null;
+  /** When an answer is due; null for appeals filed before deadlines existed. */
+  due_at: number | null;
+  /** When it went past its deadline unanswered and was escalated. */
+  escalated_at: number | null;
+}
+
+export interface CorrectionsTable {
+  id: string;
+  resident_id: string;
+  colour: string;
+  reason: string;
+  /** Encrypted: the authority's words to the resident. */
+  note: string;
+  /** pending (awaiting a second authority), active, rejected, ended. */
+  status: string;
+  expires_at: number;
+  proposed_by: string;
+  proposed_at: number;
+  /** Who approved or rejected it, and when. */
+  decided_by: string | null;
+  decided_at: number | null;
+  ended_by: string | null;
+  ended_at: number | null;
 }
 
 export interface GrantsTable {
@@ -383,6 +406,7 @@ export interface CheckpointsAndTracingTables {
   scans: ScansTable;
   grants: GrantsTable;
   appeals: AppealsTable;
+  corrections: CorrectionsTable;
   audit_log: AuditLogTable;
   traces: TracesTable;
 }

@@ -16,4 +16,11 @@ export class StaffStore {
   async isActive(id: string): Promise<boolean> {
     return (await this.db.selectFrom('staff_tokens').select('id').where('id', '=', id).where('revoked_at', 'is', null).executeTakeFirst()) !== undefined;
   }
+
+  /** Staff names by id, for counts shown on the dashboard. */
+  async names(ids: string[]): Promise<Map<string, string>> {
+    if (ids.length === 0) return new Map();
+    const rows = await this.db.selectFrom('staff_tokens').select(['id', 'name']).where('id', 'in', ids).execute();
+    return new Map(rows.map((r) => [r.id, r.name]));
+  }
 }

@@ -2,6 +2,7 @@ import { FederationStore } from './federation-store.js';
 import { OAuthStore } from './oauth-store.js';
 import type { FieldCipher } from '../privacy/field-cipher.js';
 import { AppealsStore } from './appeals-store.js';
+import { CorrectionsStore } from './corrections-store.js';
 import { AuditStore } from './audit-store.js';
 import { AuthorityRecordsStore } from './authority-records-store.js';
 import { CheckInsStore } from './check-ins-store.js';
@@ -40,6 +41,7 @@ export interface Stores {
   redecisions: RedecisionQueueStore;
   rules: RuleSetsStore;
   appeals: AppealsStore;
+  corrections: CorrectionsStore;
   traces: TracesStore;
   venues: VenuesStore;
   scans: ScansStore;
@@ -57,13 +59,15 @@ export interface Stores {
 
 export function createStores(store: Store, cipher: FieldCipher): Stores {
   const { db } = store;
+  const corrections = new CorrectionsStore(db, cipher);
   return {
+    corrections,
     residents: new ResidentsStore(db, cipher),
     federation: new FederationStore(db),
     oauth: new OAuthStore(db),
     reclaims: new IdentityReclaimsStore(db, cipher),
     declarations: new DeclarationsStore(db),
-    facts: new FactsStore(db),
+    facts: new FactsStore(db, (ids, since) => corrections.factsFor(ids, since)),
     authorityRecords: new AuthorityRecordsStore(db),
     checkIns: new CheckInsStore(db),
     decisions: new DecisionsStore(db, store.changes),

@@ -95,6 +95,9 @@ describe('every screen, at phone size, in both languages', () => {
     const authority = { ...staff.authority!, role: 'authority' as const };
     const tracer = { ...staff.tracer!, role: 'tracer' as const };
     const grant = await s.audit.grant(authority, { staffId: tracer.id, scope: 'trace', purpose: '确诊病例 2026-0412 流调', residentId: zhang.id, hours: 24 });
+    // A correction another authority proposed, waiting for this one's approval.
+    const colleague = await s.staff.create('余杭区疾控中心 李医生', 'authority');
+    await s.corrections.propose({ id: colleague.id, name: '余杭区疾控中心 李医生', role: 'authority' }, zhang.id, { colour: 'yellow', reason: 'test-awaited', note: '请于 11 月 21 日前到五常街道社区卫生服务中心做核酸检测，结果出来前减少外出。', expiresAt: new Date(now + 3 * DAY_MS).toISOString() });
     await s.tracing.open(tracer, { caseResidentId: zhang.id, from: new Date(now - 2 * HOUR_MS).toISOString(), to: new Date(now + HOUR_MS).toISOString(), grantId: grant.id });
     // Someone registered Chen's ID number first; Chen's registration opened a reclaim.
     const chen = { name: '陈建华', idType: 'resident_id', idNumber: withCheck('33010619800520001'), phone: '13700003333', address: { region: '330106', detail: '文三路 90 号 1 单元 101 室' } };
@@ -265,6 +268,9 @@ describe('every screen, at phone size, in both languages', () => {
       await page.goto(`${server.url}/console/#/appeals`);
       await page.waitForSelector('[data-appeal]');
       await shoot(page, 'console-appeals', lang);
+      await page.goto(`${server.url}/console/#/corrections`);
+      await page.waitForSelector('[data-correction] button.primary');
+      await shoot(page, 'console-corrections', lang);
       await page.goto(`${server.url}/console/#/reclaims`);
       await page.waitForSelector('[data-reclaim]');
       await shoot(page, 'console-reclaims', lang);

@@ -1,23 +1,17 @@
 import { applyLogic, truthy } from './json-logic.js';
 import type { Colour, Mark } from '../colour.js';
 import { DAY_MS, HOUR_MS, MINUTE_MS } from '../clock.js';
+import { CORRECTION_REASONS, type CorrectionFact } from '../corrections.js';
 import { localDate, localInstant } from '../local-time.js';
-
-export { localInstant };
-import { evaluationData, FACT_HORIZON_DAYS, type EvaluationData, type EvaluationSources, type ResidentFacts, type RiskAreaFact, type Source } from '../facts.js';
-import { regionName } from '../regions.js';
+import { evaluationData, FACT_HORIZON_DAYS, type ResidentFacts, type RiskAreaFact } from '../facts.js';
+import { evidenceFor, type Evidence, type Snapshot } from './evidence.js';
 import { clearingOf, clearingText } from './clearing.js';
 import type { SetRef } from './rule-inheritance.js';
-import { LIST_FACTS } from './fact-vocabulary.js';
+
+export { localInstant };
+export type { Evidence };
 import { moreSevere, SEVERITY, type CheckInRequirement, type LocalizedText, type Rule, type RuleSet } from './rule-set.js';
 
-/** A fact a fired rule read, with where it came from and when. */
-export interface Evidence {
-  fact: string;
-  source: Source | null;
-  at: string | null;
-  detail: Record<string, unknown>;
-}
 
 export interface FiredRule {
   id: string;
@@ -54,7 +48,6 @@ export const GREEN_ON_HORIZON_DAYS = 60;
 /** Projected daily check-ins are assumed at this local time. */
 const CHECK_IN_HOUR = 8;
 
-type Snapshot = { data: EvaluationData; sources: EvaluationSources };
 
 
 /** Evaluates a rule set for residents: pure, deterministic, given the facts, the risk areas and the instant. */
@@ -100,7 +93,8 @@ export class RuleEvaluator {
       decision.greenOn = this.greenOn(facts, areas, now, lastActive);
       if (decision.greenOn === null) decision.greenOnNote = 'needs-action';
     }
-    return decision;
+    const correction = correctionAt(facts.corrections, now);
+    return correction ? corrected(decision, correction, this.timeZone) : decision;
   }
 
   /**
@@ -223,6 +217,44 @@ export class RuleEvaluator {
   }
 }
 
+/** The correction in force at `now`: the latest approved of those not yet ended. */
+function correctionAt(corrections: CorrectionFact[] | undefined, now: number): CorrectionFact | undefined {
+  let found: CorrectionFact | undefined;
+  for (const c of corrections ?? []) if (c.approvedAt <= now && now < c.endsAt && (!found || c.approvedAt > found.approvedAt)) found = c;
+  return found;
+}
+
+/**
+ * A decision under an authority's correction: the correction sets the colour and comes first, the
+ * rules that fired stay listed beside it, and green comes when the correction ends and the rules
+ * allow it, not before.
+ */
+function corrected(decision: Decision, c: CorrectionFact, timeZone: string): Decision {
+  const reason = CORRECTION_REASONS.find((r) => r.id === c.reason);
+  const ends = localDate(new Date(c.endsAt), timeZone);
+  const rule: FiredRule = {
+    id: 'correction',
+    version: 1,
+    colour: c.colour,
+    mark: null,
+    status: 'active',
+    quarantineDays: 0,
+    checkIns: null,
+    description: reason?.description ?? { 'zh-CN': '卫生部门更正了您的颜色。', en: 'The health authority corrected your colour.' },
+    clears: { 'zh-CN': `此更正于 ${ends} 结束，卫生部门也可提前结束。`, en: `This correction ends on ${ends}, or sooner if the health authority ends it.` },
+    howToClear: { 'zh-CN': '如认为有误，可以申诉。', en: 'If you think it is wrong, appeal it.' },
+    evidence: [{ fact: 'correction', source: 'authority', at: new Date(c.approvedAt).toISOString(), detail: { reason: c.reason, note: c.note, endsAt: new Date(c.endsAt).toISOString() } }],
+  };
+  const byRules = { colour: decision.colour, greenOn: decision.greenOn };
+  let greenOn: number | null = null;
+  let greenOnNote: Decision['greenOnNote'] = null;
+  if (c.colour === 'green') greenOnNote = 'already-green';
+  else if (byRules.colour === 'green') greenOn = c.endsAt;
+  else if (byRules.greenOn === null) greenOnNote = 'needs-action';
+  else greenOn = Math.max(byRules.greenOn, c.endsAt);
+  return { ...decision, colour: c.colour, mark: c.colour === 'green' ? decision.mark : null, rules: [rule, ...decision.rules], greenOn, greenOnNote };
+}
+
 /**
  * Every instant in (after, upTo] at which a resident's evaluation can change, and `upTo` itself: a
  * whole number of days after any fact, registration or verification (the ages rules read), an hour
@@ -248,6 +280,7 @@ export function changeInstants(facts: ResidentFacts, areas: RiskAreaFact[], rule
     if (s.departure === null) for (let t = s.arrival + Math.max(1, Math.ceil((after - s.arrival) / HOUR_MS)) * HOUR_MS; t <= upTo; t += HOUR_MS) within(t);
   }
   for (const a of areas) (within(a.from), a.to !== null && within(a.to));
+  for (const c of facts.corrections ?? []) (within(c.approvedAt), within(c.endsAt));
   for (const r of rules) (within(Date.parse(r.validFrom)), r.validTo !== null && within(Date.parse(r.validTo)));
   for (let day = localDate(new Date(after), timeZone), i = 0; i < 3; i += 1, day = nextDate(day)) {
     within(localInstant(day, 0, timeZone));
@@ -258,115 +291,3 @@ export function changeInstants(facts: ResidentFacts, areas: RiskAreaFact[], rule
 }
 
 const nextDate = (date: string) => new Date(Date.parse(`${date}T00:00:00Z`) + DAY_MS).toISOString().slice(0, 10);
-
-/** The facts a condition read: list items its predicates accepted, and scalar facts it named. */
-export function evidenceFor(condition: unknown, snapshot: Snapshot): Evidence[] {
-  const out: Evidence[] = [];
-  const seen = new Set<string>();
-  const add = (key: string, evidence: Evidence) => {
-    if (!seen.has(key)) {
-      seen.add(key);
-      out.push(evidence);
-    }
-  };
-  /** Facts read by name, with their values: cited together, one piece of evidence per thing they describe. */
-  const read = new Map<string, unknown>();
-  const walk = (node: unknown) => {
-    if (node === null || typeof node !== 'object') return;
-    if (Array.isArray(node)) return node.forEach(walk);
-    const [op, rawArgs] = Object.entries(node)[0] ?? [];
-    if (op === undefined) return;
-    const args = Array.isArray(rawArgs) ? rawArgs : [rawArgs];
-    if (op === 'var') {
-      const name = args[0];
-      if (typeof name === 'string' && !(name in LIST_FACTS)) read.set(name, name.split('.').reduce<unknown>((v, k) => (v as Record<string, unknown> | undefined)?.[k], snapshot.data));
-      return;
-    }
-    if (['some', 'all', 'none', 'filter'].includes(op)) {
-      const list = listName(args[0]);
-      if (list) {
-        const items = snapshot.data[list] as unknown[];
-        items.forEach((item, i) => {
-          if (truthy(applyLogic(args[1], item))) add(`${list}:${i}`, describeItem(list, i, snapshot));
-        });
-        return;
-      }
-    }
-    args.forEach(walk);
-  };
-  walk(condition);
-  return [...scalarEvidence(read, snapshot), ...out];
-}
-
-/**
- * Facts a rule reads by name (declaration.fever, resident.identityVerified, ...), cited as what they
- * describe, with its time: the latest declaration, the identity, the vaccinations, the check-ins.
- * `detail.facts` keeps the names and values as the rule read them.
- */
-function scalarEvidence(read: Map<string, unknown>, snapshot: Snapshot): Evidence[] {
-  const iso = (ms: number | null | undefined) => (ms === null || ms === undefined ? null : new Date(ms).toISOString());
-  const { data, sources } = snapshot;
-  const groups = new Map<string, Record<string, unknown>>();
-  for (const [name, value] of read) {
-    const group = name === 'checkInStreak' ? 'check-in-streak' : name.slice(0, name.indexOf('.'));
-    groups.set(group, { ...groups.get(group), [name]: value });
-  }
-  const out: Evidence[] = [];
-  for (const [group, facts] of groups) {
-    switch (group) {
-      case 'declaration':
-        out.push({ fact: 'declaration', source: 'declaration', at: iso(sources.declaration?.at ?? sources.registeredAt), detail: { present: data.declaration.present, symptoms: data.declaration.symptoms, temperature: data.declaration.temperature, fever: data.declaration.fever, facts } });
-        break;
-      case 'resident':
-        out.push({ fact: 'identity', source: 'registration', at: iso(sources.identityAt), detail: { phoneVerified: data.resident.phoneVerified, identityVerified: data.resident.identityVerified, facts } });
-        break;
-      case 'vaccination':
-        out.push({ fact: 'vaccination', source: sources.lastDose?.source ?? 'authority', at: iso(sources.lastDose?.at ?? sources.registeredAt), detail: { doses: data.vaccination.doses, fullCourse: data.vaccination.fullCourse, facts } });
-        break;
-      default:
-        out.push({ fact: 'check-in-streak', source: 'check-in', at: iso(sources.lastCheckIn?.at ?? sources.registeredAt), detail: { streak: data.checkInStreak, facts } });
-    }
-  }
-  return out;
-}
-
-type ListSource = 'stays' | 'contacts' | 'cases' | 'tests' | 'checkIns';
-
-function listName(node: unknown): ListSource | undefined {
-  if (node === null || typeof node !== 'object' || Array.isArray(node)) return undefined;
-  const [op, args] = Object.entries(node)[0] ?? [];
-  const name = op === 'var' ? (Array.isArray(args) ? args[0] : args) : undefined;
-  return typeof name === 'string' && ['stays', 'contacts', 'cases', 'tests', 'checkIns'].includes(name) ? (name as ListSource) : undefined;
-}
-
-function describeItem(list: ListSource, i: number, snapshot: Snapshot): Evidence {
-  const iso = (ms: number | null) => (ms === null ? null : new Date(ms).toISOString());
-  switch (list) {
-    case 'stays': {
-      const s = snapshot.sources.stays[i]!;
-      const item = snapshot.data.stays[i]!;
-      return {
-        fact: 'stay',
-        source: s.source,
-        at: iso(s.arrival),
-        detail: { region: s.region, regionName: s.region ? (regionName(s.region) ?? null) : null, country: s.country, arrival: iso(s.arrival), departure: iso(s.departure), hours: item.hours, riskLevel: item.riskLevel },
-      };
-    }
-    case 'contacts': {
-      const c = snapshot.sources.contacts[i]!;
-      return { fact: 'contact', source: c.source, at: iso(c.at), detail: { kind: c.kind } };
-    }
-    case 'cases': {
-      const c = snapshot.sources.cases[i]!;
-      return { fact: 'case', source: c.source, at: iso(c.at), detail: { status: c.status } };
-    }
-    case 'tests': {
-      const t = snapshot.sources.tests[i]!;
-      return { fact: 'test', source: t.source, at: iso(t.at), detail: { result: t.result } };
-    }
-    case 'checkIns': {
-      const c = snapshot.sources.checkIns[i]!;
-      return { fact: 'check-in', source: 'check-in', at: iso(c.at), detail: { date: c.date, symptoms: c.symptoms, temperature: c.temperature } };
-    }
-  }
-}

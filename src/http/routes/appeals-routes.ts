@@ -5,8 +5,6 @@ import { authorizeFor, authorizeStaff } from '../auth.js';
 import { AppealSchema, DashboardSchema } from '../response-schemas.js';
 import { problemResponses, ResidentIdParams } from '../schemas.js';
 
-
-
 /** Appeals against a decision: filed by the resident (or for a dependent), answered by the authority. */
 export const appealsRoutes: FastifyPluginAsyncTypebox<{ services: Services }> = async (app, { services }) => {
   app.post(
@@ -81,7 +79,8 @@ export const appealsRoutes: FastifyPluginAsyncTypebox<{ services: Services }> = 
     },
     async (request) => {
       await authorizeStaff(services, request, ['authority', 'auditor']);
-      return services.stats.dashboard({ ...(request.query.region ? { region: request.query.region } : {}), ...(request.query.days ? { days: request.query.days } : {}) });
+      const counts = await services.stats.dashboard({ ...(request.query.region ? { region: request.query.region } : {}), ...(request.query.days ? { days: request.query.days } : {}) });
+      return { ...counts, appealsOverdue: await services.appeals.overdueCount(), correctionsByStaff: await services.corrections.countsByStaff() };
     },
   );
 };

@@ -13,6 +13,7 @@ import * as devices from './0010-devices.js';
 import * as federation from './0011-federation.js';
 import * as hostApps from './0012-host-apps.js';
 import * as explainedDecisions from './0013-explained-decisions.js';
+import * as corrections from './0014-corrections.js';
 
 /** Migrations, in order. Listed in code so the compiled and the tsx-run service see the same set. */
 const MIGRATIONS: [string, Migration][] = [
@@ -29,6 +30,7 @@ const MIGRATIONS: [string, Migration][] = [
   ['0011-federation', federation],
   ['0012-host-apps', hostApps],
   ['0013-explained-decisions', explainedDecisions],
+  ['0014-corrections', corrections],
 ];
 
 /**

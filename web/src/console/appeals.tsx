@@ -66,6 +66,14 @@ export function AppealsView({ session }: { session: StaffSession }): JSX.Element
             <div>
               <strong>{a.maskedName}</strong> <ColourBadge colour={a.colour} /> <span class="muted">{formatDateTime(a.createdAt, lang)}</span>
             </div>
+            {a.status === 'open' &&
+              (a.escalatedAt ? (
+                <p class="overdue" data-testid="appeal-overdue">
+                  {t('appeals.overdue', { at: formatDateTime(a.escalatedAt, lang) })}
+                </p>
+              ) : (
+                <p class="muted small">{t('appeals.due', { due: formatDateTime(a.dueAt, lang) })}</p>
+              ))}
             <ul class="muted small">
               {a.rules.map((r) => (
                 <li>{r.description[lang]}</li>

@@ -162,6 +162,23 @@ export function DashboardView({ session }: { session: StaffSession }): JSX.Eleme
           }}
         />
       </Card>
+      <Card title={t('dashboard.oversight')}>
+        <p class={data.appealsOverdue > 0 ? 'overdue' : 'muted'} data-testid="appeals-overdue">
+          {t('dashboard.appealsOverdue', { n: data.appealsOverdue })}
+        </p>
+        <h3>{t('dashboard.corrections')}</h3>
+        {data.correctionsByStaff.length === 0 ? (
+          <p class="muted">{t('dashboard.noCorrections')}</p>
+        ) : (
+          <ul class="list" data-testid="corrections-by-staff">
+            {data.correctionsByStaff.map((c) => (
+              <li>
+                <span>{c.name}</span> <span class="muted">{t('dashboard.correctionsRow', { proposed: c.proposed, approved: c.approved })}</span>
+              </li>
+            ))}
+          </ul>
+        )}
+      </Card>
     </>
   );
 }

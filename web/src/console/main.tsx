@@ -5,6 +5,7 @@ import { I18n, useT, type MessageKey } from '../shared/i18n.js';
 import { StaffSignIn, useStaffSession } from '../shared/staff-session.js';
 import { Shell } from '../shared/ui.js';
 import { AppealsView } from './appeals.js';
+import { CorrectionsView } from './corrections.js';
 import { ReclaimsView } from './reclaims.js';
 import { AuditView } from './audit.js';
 import { DashboardView } from './dashboard.js';
@@ -14,7 +15,7 @@ import { RulesView } from './rules.js';
 import { TracesView } from './traces.js';
 import { FederationView } from './federation.js';
 
-type Section = 'dashboard' | 'risk-areas' | 'imports' | 'traces' | 'rules' | 'appeals' | 'reclaims' | 'federation' | 'audit';
+type Section = 'dashboard' | 'risk-areas' | 'imports' | 'traces' | 'rules' | 'appeals' | 'corrections' | 'reclaims' | 'federation' | 'audit';
 
 /** Each role sees the sections its credential may use; the server enforces the same. */
 const SECTIONS: { id: Section; label: MessageKey; roles: string[] }[] = [
@@ -24,6 +25,7 @@ const SECTIONS: { id: Section; label: MessageKey; roles: string[] }[] = [
   { id: 'traces', label: 'console.traces', roles: ['authority', 'tracer'] },
   { id: 'rules', label: 'console.rules', roles: ['authority', 'auditor', 'tracer'] },
   { id: 'appeals', label: 'console.appeals', roles: ['authority'] },
+  { id: 'corrections', label: 'console.corrections', roles: ['authority'] },
   { id: 'reclaims', label: 'console.reclaims', roles: ['authority'] },
   { id: 'federation', label: 'console.federation', roles: ['authority'] },
   { id: 'audit', label: 'console.audit', roles: ['auditor'] },
@@ -67,6 +69,7 @@ function ConsoleApp(): JSX.Element {
       {active === 'traces' && <TracesView session={session} />}
       {active === 'rules' && <RulesView session={session} />}
       {active === 'appeals' && <AppealsView session={session} />}
+      {active === 'corrections' && <CorrectionsView session={session} />}
       {active === 'reclaims' && <ReclaimsView session={session} />}
       {active === 'federation' && <FederationView session={session} />}
       {active === 'audit' && <AuditView session={session} />}

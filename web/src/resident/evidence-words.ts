@@ -23,6 +23,7 @@ interface Detail {
   doses?: number;
   fullCourse?: boolean;
   streak?: number;
+  note?: string;
   value?: unknown;
 }
 
@@ -64,6 +65,8 @@ export function evidenceText(e: Evidence, t: Translate, lang: Lang, english: Map
       return d.fullCourse ? t('fact.vaccinatedFull', { doses: d.doses ?? 0 }) : t('fact.vaccinatedPartly', { doses: d.doses ?? 0 });
     case 'check-in-streak':
       return t('fact.streak', { streak: d.streak ?? 0 });
+    case 'correction':
+      return t('fact.correction', { note: d.note ?? '' });
     // Decisions made before facts were cited in words name the fact as the rule read it.
     case 'resident.phoneVerified':
       return t('fact.phoneNotVerified');

@@ -1,0 +1,127 @@
+import { applyLogic, truthy } from './json-logic.js';
+import type { EvaluationData, EvaluationSources, Source } from '../facts.js';
+import { regionName } from '../regions.js';
+import { LIST_FACTS } from './fact-vocabulary.js';
+
+/** A fact a fired rule read, with where it came from and when. */
+export interface Evidence {
+  fact: string;
+  source: Source | null;
+  at: string | null;
+  detail: Record<string, unknown>;
+}
+
+/** The facts as rules see them at one instant, with the raw facts behind them. */
+export type Snapshot = { data: EvaluationData; sources: EvaluationSources };
+
+/** The facts a condition read: list items its predicates accepted, and scalar facts it named. */
+export function evidenceFor(condition: unknown, snapshot: Snapshot): Evidence[] {
+  const out: Evidence[] = [];
+  const seen = new Set<string>();
+  const add = (key: string, evidence: Evidence) => {
+    if (!seen.has(key)) {
+      seen.add(key);
+      out.push(evidence);
+    }
+  };
+  /** Facts read by name, with their values: cited together, one piece of evidence per thing they describe. */
+  const read = new Map<string, unknown>();
+  const walk = (node: unknown) => {
+    if (node === null || typeof node !== 'object') return;
+    if (Array.isArray(node)) return node.forEach(walk);
+    const [op, rawArgs] = Object.entries(node)[0] ?? [];
+    if (op === undefined) return;
+    const args = Array.isArray(rawArgs) ? rawArgs : [rawArgs];
+    if (op === 'var') {
+      const name = args[0];
+      if (typeof name === 'string' && !(name in LIST_FACTS)) read.set(name, name.split('.').reduce<unknown>((v, k) => (v as Record<string, unknown> | undefined)?.[k], snapshot.data));
+      return;
+    }
+    if (['some', 'all', 'none', 'filter'].includes(op)) {
+      const list = listName(args[0]);
+      if (list) {
+        const items = snapshot.data[list] as unknown[];
+        items.forEach((item, i) => {
+          if (truthy(applyLogic(args[1], item))) add(`${list}:${i}`, describeItem(list, i, snapshot));
+        });
+        return;
+      }
+    }
+    args.forEach(walk);
+  };
+  walk(condition);
+  return [...scalarEvidence(read, snapshot), ...out];
+}
+
+/**
+ * Facts a rule reads by name (declaration.fever, resident.identityVerified, ...), cited as what they
+ * describe, with its time: the latest declaration, the identity, the vaccinations, the check-ins.
+ * `detail.facts` keeps the names and values as the rule read them.
+ */
+function scalarEvidence(read: Map<string, unknown>, snapshot: Snapshot): Evidence[] {
+  const iso = (ms: number | null | undefined) => (ms === null || ms === undefined ? null : new Date(ms).toISOString());
+  const { data, sources } = snapshot;
+  const groups = new Map<string, Record<string, unknown>>();
+  for (const [name, value] of read) {
+    const group = name === 'checkInStreak' ? 'check-in-streak' : name.slice(0, name.indexOf('.'));
+    groups.set(group, { ...groups.get(group), [name]: value });
+  }
+  const out: Evidence[] = [];
+  for (const [group, facts] of groups) {
+    switch (group) {
+      case 'declaration':
+        out.push({ fact: 'declaration', source: 'declaration', at: iso(sources.declaration?.at ?? sources.registeredAt), detail: { present: data.declaration.present, symptoms: data.declaration.symptoms, temperature: data.declaration.temperature, fever: data.declaration.fever, facts } });
+        break;
+      case 'resident':
+        out.push({ fact: 'identity', source: 'registration', at: iso(sources.identityAt), detail: { phoneVerified: data.resident.phoneVerified, identityVerified: data.resident.identityVerified, facts } });
+        break;
+      case 'vaccination':
+        out.push({ fact: 'vaccination', source: sources.lastDose?.source ?? 'authority', at: iso(sources.lastDose?.at ?? sources.registeredAt), detail: { doses: data.vaccination.doses, fullCourse: data.vaccination.fullCourse, facts } });
+        break;
+      default:
+        out.push({ fact: 'check-in-streak', source: 'check-in', at: iso(sources.lastCheckIn?.at ?? sources.registeredAt), detail: { streak: data.checkInStreak, facts } });
+    }
+  }
+  return out;
+}
+
+type ListSource = 'stays' | 'contacts' | 'cases' | 'tests' | 'checkIns';
+
+function listName(node: unknown): ListSource | undefined {
+  if (node === null || typeof node !== 'object' || Array.isArray(node)) return undefined;
+  const [op, args] = Object.entries(node)[0] ?? [];
+  const name = op === 'var' ? (Array.isArray(args) ? args[0] : args) : undefined;
+  return typeof name === 'string' && ['stays', 'contacts', 'cases', 'tests', 'checkIns'].includes(name) ? (name as ListSource) : undefined;
+}
+
+function describeItem(list: ListSource, i: number, snapshot: Snapshot): Evidence {
+  const iso = (ms: number | null) => (ms === null ? null : new Date(ms).toISOString());
+  switch (list) {
+    case 'stays': {
+      const s = snapshot.sources.stays[i]!;
+      const item = snapshot.data.stays[i]!;
+      return {
+        fact: 'stay',
+        source: s.source,
+        at: iso(s.arrival),
+        detail: { region: s.region, regionName: s.region ? (regionName(s.region) ?? null) : null, country: s.country, arrival: iso(s.arrival), departure: iso(s.departure), hours: item.hours, riskLevel: item.riskLevel },
+      };
+    }
+    case 'contacts': {
+      const c = snapshot.sources.contacts[i]!;
+      return { fact: 'contact', source: c.source, at: iso(c.at), detail: { kind: c.kind } };
+    }
+    case 'cases': {
+      const c = snapshot.sources.cases[i]!;
+      return { fact: 'case', source: c.source, at: iso(c.at), detail: { status: c.status } };
+    }
+    case 'tests': {
+      const t = snapshot.sources.tests[i]!;
+      return { fact: 'test', source: t.source, at: iso(t.at), detail: { result: t.result } };
+    }
+    case 'checkIns': {
+      const c = snapshot.sources.checkIns[i]!;
+      return { fact: 'check-in', source: 'check-in', at: iso(c.at), detail: { date: c.date, symptoms: c.symptoms, temperature: c.temperature } };
+    }
+  }
+}

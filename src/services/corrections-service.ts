@@ -1,0 +1,130 @@
+import { checkCorrection, CORRECTION_REASONS, type CorrectionReason } from '../domain/corrections.js';
+import { maskName } from '../domain/masking.js';
+import type { CorrectionRow } from '../store/corrections-store.js';
+import type { AuditService } from './audit-service.js';
+import type { ServiceContext } from './context.js';
+import type { DecisionsService } from './decisions-service.js';
+import { ConflictError, ForbiddenError, NotFoundError } from './service-errors.js';
+import type { StaffMember } from './staff-service.js';
+
+export interface Correction {
+  id: string;
+  residentId: string;
+  maskedName: string;
+  colour: string;
+  reason: string;
+  note: string;
+  status: 'pending' | 'active' | 'rejected' | 'ended';
+  expiresAt: string;
+  proposedBy: string;
+  proposedAt: string;
+  decidedBy: string | null;
+  decidedAt: string | null;
+  endedBy: string | null;
+  endedAt: string | null;
+}
+
+const PURPOSE = "correct one resident's colour, in the open";
+
+/**
+ * Corrections of one resident's colour: proposed by one authority, in force only once a second
+ * approves, for a published reason and until an expiry; every step audited. The resident's "why"
+ * shows it with its reason, note and end, and they may appeal it like any colour.
+ */
+export class CorrectionsService {
+  constructor(
+    private readonly ctx: ServiceContext,
+    private readonly decisions: DecisionsService,
+    private readonly audit: AuditService,
+  ) {}
+
+  reasons(): CorrectionReason[] {
+    return CORRECTION_REASONS;
+  }
+
+  async propose(staff: StaffMember, residentId: string, input: Record<string, unknown>): Promise<Correction> {
+    const now = this.ctx.clock.now().getTime();
+    const checked = checkCorrection(input, now);
+    if (!(await this.ctx.stores.residents.findById(residentId))) throw new NotFoundError('resident');
+    const id = this.ctx.newId();
+    await this.ctx.stores.corrections.insert({ id, residentId, ...checked, proposedBy: staff.id, now });
+    await this.audit.appendBy(staff, 'propose-correction', PURPOSE, residentId, { correctionId: id, colour: checked.colour, reason: checked.reason, expiresAt: new Date(checked.expiresAt).toISOString() });
+    return this.get(id);
+  }
+
+  /** A second authority puts it in force; the one who proposed it may not. */
+  async approve(staff: StaffMember, id: string): Promise<Correction> {
+    const row = await this.pending(staff, id);
+    const now = this.ctx.clock.now().getTime();
+    if (!(await this.ctx.stores.corrections.decide(id, { status: 'active', by: staff.id, at: now }))) throw new ConflictError('this correction was approved, rejected or expired a moment ago');
+    await this.audit.appendBy(staff, 'approve-correction', PURPOSE, row.resident_id, { correctionId: id, proposedBy: row.proposed_by });
+    await this.decisions.redecide([row.resident_id], 'correction approved');
+    return this.get(id);
+  }
+
+  async reject(staff: StaffMember, id: string): Promise<Correction> {
+    const row = await this.pending(staff, id);
+    if (!(await this.ctx.stores.corrections.decide(id, { status: 'rejected', by: staff.id, at: this.ctx.clock.now().getTime() }))) throw new ConflictError('this correction was approved, rejected or expired a moment ago');
+    await this.audit.appendBy(staff, 'reject-correction', PURPOSE, row.resident_id, { correctionId: id, proposedBy: row.proposed_by });
+    return this.get(id);
+  }
+
+  /** Ends a correction in force before its expiry. */
+  async end(staff: StaffMember, id: string): Promise<Correction> {
+    const row = await this.ctx.stores.corrections.findById(id);
+    if (!row) throw new NotFoundError('correction');
+    if (!(await this.ctx.stores.corrections.end(id, staff.id, this.ctx.clock.now().getTime()))) throw new ConflictError('only a correction in force can be ended');
+    await this.audit.appendBy(staff, 'end-correction', PURPOSE, row.resident_id, { correctionId: id });
+    await this.decisions.redecide([row.resident_id], 'correction ended');
+    return this.get(id);
+  }
+
+  /** Corrections in a state, newest first; reading them is audited, as the notes concern people. */
+  async list(staff: StaffMember, status: Correction['status']): Promise<Correction[]> {
+    const rows = await this.ctx.stores.corrections.list(status, 200);
+    await this.audit.appendBy(staff, 'read-corrections', PURPOSE, null, { status, count: rows.length });
+    return this.views(rows);
+  }
+
+  /** How many corrections each staff member proposed and approved in the last 30 days, with names. */
+  async countsByStaff(): Promise<{ staffId: string; name: string; proposed: number; approved: number }[]> {
+    const counts = await this.ctx.stores.corrections.countsByStaff(this.ctx.clock.now().getTime() - 30 * 86_400_000);
+    const names = await this.ctx.stores.staff.names(counts.map((c) => c.staffId));
+    return counts.map((c) => ({ ...c, name: names.get(c.staffId) ?? c.staffId }));
+  }
+
+  private async pending(staff: StaffMember, id: string): Promise<CorrectionRow> {
+    const row = await this.ctx.stores.corrections.findById(id);
+    if (!row) throw new NotFoundError('correction');
+    if (row.status !== 'pending') throw new ConflictError(`this correction is ${row.status}, not waiting for approval`);
+    if (row.proposed_by === staff.id) throw new ForbiddenError('a correction needs a second authority: who proposed it may not approve or reject it');
+    return row;
+  }
+
+  private async get(id: string): Promise<Correction> {
+    const row = await this.ctx.stores.corrections.findById(id);
+    if (!row) throw new NotFoundError('correction');
+    return (await this.views([row]))[0]!;
+  }
+
+  private async views(rows: CorrectionRow[]): Promise<Correction[]> {
+    const names = await this.ctx.stores.residents.names(rows.map((r) => r.resident_id));
+    const iso = (t: number | null) => (t === null ? null : new Date(t).toISOString());
+    return rows.map((r) => ({
+      id: r.id,
+      residentId: r.resident_id,
+      maskedName: maskName(names.get(r.resident_id) ?? ''),
+      colour: r.colour,
+      reason: r.reason,
+      note: r.note,
+      status: r.status as Correction['status'],
+      expiresAt: iso(r.expires_at)!,
+      proposedBy: r.proposed_by,
+      proposedAt: iso(r.proposed_at)!,
+      decidedBy: r.decided_by,
+      decidedAt: iso(r.decided_at),
+      endedBy: r.ended_by,
+      endedAt: iso(r.ended_at),
+    }));
+  }
+}
