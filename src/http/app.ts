@@ -58,6 +58,13 @@ export async function buildApp({ services, bodyLimitBytes, webRoot = DEFAULT_WEB
     // One line a request, when it completes (below), rather than Fastify's two.
     logController: new LogController({ disableRequestLogging: true }),
     routerOptions: { maxParamLength: 200 },
+    // Errors the router meets before any route (a path segment too long, a broken escape) are
+    // problems like every other refusal.
+    frameworkErrors: (error, request, reply) => {
+      const instance = (request.url.split('?')[0] ?? '/').slice(0, 200);
+      if (error.code === 'FST_ERR_MAX_PARAM_LENGTH') return sendProblem(reply, problem('not-found', 'nothing here has an identifier that long', instance));
+      return sendProblem(reply, problem('malformed-request', 'the address is not a valid URL', instance));
+    },
     // Believe X-Forwarded-For only as far back as the proxies the operator says are in front.
     ...(trustProxyHops > 0 ? { trustProxy: (_address: string, hop: number) => hop < trustProxyHops } : {}),
   }).withTypeProvider<TypeBoxTypeProvider>();

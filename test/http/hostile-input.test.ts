@@ -37,6 +37,13 @@ describeOnEachEngine('registration endpoint under hostile input', (h) => {
     assert.equal(await snapshot(h()), before);
   });
 
+  it('answers an address segment too long for any identifier with a problem, not the framework’s own error', async () => {
+    const response = await (await h().app()).inject({ method: 'GET', url: `/api/v1/residents/${'x'.repeat(300)}/code` });
+    assert.equal(response.statusCode, 404);
+    assert.equal(response.headers['content-type'], 'application/problem+json; charset=utf-8');
+    assert.equal(response.json().detail, 'nothing here has an identifier that long');
+  });
+
   it('answers malformed bodies and odd content types with a problem', async () => {
     const app = await h().app();
     await fc.assert(
