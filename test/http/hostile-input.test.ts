@@ -38,10 +38,12 @@ describeOnEachEngine('registration endpoint under hostile input', (h) => {
   });
 
   it('answers an address segment too long for any identifier with a problem, not the framework’s own error', async () => {
-    const response = await (await h().app()).inject({ method: 'GET', url: `/api/v1/residents/${'x'.repeat(300)}/code` });
-    assert.equal(response.statusCode, 404);
-    assert.equal(response.headers['content-type'], 'application/problem+json; charset=utf-8');
-    assert.equal(response.json().detail, 'nothing here has an identifier that long');
+    const app = await h().app();
+    for (const method of ['GET', 'POST'] as const) {
+      const response = await app.inject({ method, url: `/api/v1/residents/${'x'.repeat(300)}/dependents`, payload: method === 'POST' ? {} : undefined });
+      assert.equal(response.statusCode, 404, method);
+      assert.equal(response.headers['content-type'], 'application/problem+json; charset=utf-8', method);
+    }
   });
 
   it('answers malformed bodies and odd content types with a problem', async () => {
