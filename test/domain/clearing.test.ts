@@ -1,3 +1,4 @@
+import { verifiedResident } from '../support/resident-facts.js';
 import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
 import { DAY_MS, HOUR_MS } from '../../src/domain/clock.js';
@@ -12,22 +13,7 @@ const NOW = Date.parse('2026-11-20T10:00:00+08:00');
 /** When each fixture's exposure ended: an hour ago. */
 const EXPOSED = NOW - HOUR_MS;
 
-function resident(extra: Partial<ResidentFacts> = {}): ResidentFacts {
-  return {
-    residentId: 'r1',
-    region: '330110',
-    registeredAt: NOW - 30 * DAY_MS,
-    phoneVerifiedAt: NOW - 30 * DAY_MS,
-    declarations: [{ at: NOW - 2 * DAY_MS, symptoms: [], temperature: 36.5 }],
-    stays: [],
-    contacts: [],
-    cases: [],
-    tests: [],
-    vaccinations: [],
-    checkIns: [],
-    ...extra,
-  };
-}
+const resident = (extra: Partial<ResidentFacts> = {}) => verifiedResident(NOW, extra, { declaredMsAgo: 2 * DAY_MS });
 
 const recorded = { source: 'authority' as const, recordedAt: EXPOSED };
 const wuhan: RiskAreaFact = { region: '420100', country: null, level: 'high', from: NOW - 10 * DAY_MS, to: null };

@@ -1,3 +1,4 @@
+import { verifiedResident } from '../support/resident-facts.js';
 import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
 import { DAY_MS, HOUR_MS } from '../../src/domain/clock.js';
@@ -8,20 +9,7 @@ import { DEFAULT_RULES } from '../../src/domain/rules/default-rule-set.js';
 
 const NOW = Date.parse('2026-11-20T10:00:00+08:00');
 const evaluator = new RuleEvaluator({ region: 'CN', version: 1, publishedAt: '2026-01-01T00:00:00Z', rules: DEFAULT_RULES }, 'Asia/Shanghai');
-const resident = (extra: Partial<ResidentFacts> = {}): ResidentFacts => ({
-  residentId: 'r1',
-  region: '330110',
-  registeredAt: NOW - 30 * DAY_MS,
-  phoneVerifiedAt: NOW - 30 * DAY_MS,
-  declarations: [{ at: NOW - DAY_MS, symptoms: [], temperature: 36.5 }],
-  stays: [],
-  contacts: [],
-  cases: [],
-  tests: [],
-  vaccinations: [],
-  checkIns: [],
-  ...extra,
-});
+const resident = (extra: Partial<ResidentFacts> = {}) => verifiedResident(NOW, extra);
 const correction = (extra: Partial<CorrectionFact> = {}): CorrectionFact => ({ id: 'c1', colour: 'red', reason: 'isolation-order', note: '居家隔离通知 2026-118 号', approvedAt: NOW - HOUR_MS, endsAt: NOW + 3 * DAY_MS, ...extra });
 const closeContact = { kind: 'close' as const, at: NOW - DAY_MS, source: 'trace' as const, recordedAt: NOW - DAY_MS };
 

@@ -1,3 +1,4 @@
+import { verifiedResident } from '../support/resident-facts.js';
 import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
 import { DAY_MS, HOUR_MS } from '../../src/domain/clock.js';
@@ -14,22 +15,7 @@ const iso = (ms: number | null) => (ms === null ? null : new Date(ms).toISOStrin
 const wuchangHighRisk: RiskAreaFact = { region: '420106', country: null, level: 'high', from: NOW - 20 * DAY_MS, to: null };
 
 /** A verified resident who declared this morning; whatever else is given. */
-function resident(extra: Partial<ResidentFacts> = {}): ResidentFacts {
-  return {
-    residentId: 'r1',
-    region: '330110',
-    registeredAt: NOW - 60 * DAY_MS,
-    phoneVerifiedAt: NOW - 60 * DAY_MS,
-    declarations: [{ at: NOW - 2 * HOUR_MS, symptoms: [], temperature: 36.5 }],
-    stays: [],
-    contacts: [],
-    cases: [],
-    tests: [],
-    vaccinations: [],
-    checkIns: [],
-    ...extra,
-  };
-}
+const resident = (extra: Partial<ResidentFacts> = {}) => verifiedResident(NOW, extra, { registeredDaysAgo: 60, declaredMsAgo: 2 * HOUR_MS });
 
 /** A day in Wuchang that ended 14 days minus 75 s ago, learned from the telecom travel card today. */
 const telecomStay = { region: '420106', country: null, arrival: NOW - 15 * DAY_MS + 75_000, departure: NOW - 14 * DAY_MS + 75_000, source: 'telecom' as const, recordedAt: NOW - HOUR_MS };

@@ -1,3 +1,4 @@
+import { verifiedResident } from '../support/resident-facts.js';
 import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
 import { DAY_MS, HOUR_MS } from '../../src/domain/clock.js';
@@ -9,22 +10,7 @@ const NOW = Date.parse('2026-11-20T10:00:00+08:00');
 const evaluator = new RuleEvaluator({ region: 'CN', version: 1, publishedAt: '2026-01-01T00:00:00Z', rules: DEFAULT_RULES }, 'Asia/Shanghai');
 
 /** A verified resident who declared yesterday, nothing else known. */
-function resident(extra: Partial<ResidentFacts> = {}): ResidentFacts {
-  return {
-    residentId: 'r1',
-    region: '330110',
-    registeredAt: NOW - 30 * DAY_MS,
-    phoneVerifiedAt: NOW - 30 * DAY_MS,
-    declarations: [{ at: NOW - DAY_MS, symptoms: [], temperature: 36.5 }],
-    stays: [],
-    contacts: [],
-    cases: [],
-    tests: [],
-    vaccinations: [],
-    checkIns: [],
-    ...extra,
-  };
-}
+const resident = (extra: Partial<ResidentFacts> = {}) => verifiedResident(NOW, extra);
 
 const wuhanStay = { region: '420106', country: null, arrival: NOW - 6 * DAY_MS, departure: NOW - 4 * DAY_MS, source: 'declaration' as const, recordedAt: NOW - 3 * DAY_MS };
 const wuhanHighRisk: RiskAreaFact = { region: '420100', country: null, level: 'high', from: NOW - 10 * DAY_MS, to: null };
