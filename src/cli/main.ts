@@ -17,6 +17,7 @@ import { STAFF_ROLES, type StaffRole } from '../services/staff-service.js';
 import { dataKeyFor } from './data-key-guard.js';
 import { runPrimary, workerIndex } from './cluster.js';
 import { openServices, startServer } from './server.js';
+import { sunsetCommand } from './sunset-command.js';
 import { systemClock } from '../domain/clock.js';
 
 const USAGE = `usage: healthcode <command>
@@ -36,6 +37,9 @@ commands:
                              on a hub: register a member operator with its pinned key
   purge                      delete scans and check-ins older than HEALTHCODE_RETENTION_DAYS (the server also does this daily)
   audit verify               check the audit log's hash chain; exits 1 if an entry was edited or deleted
+  sunset --region R          destroy a region's personal data at the end of the epidemic response: run once by
+                             one authority (asks) and once by another (approves, and it runs); each with
+                             their own credential in HEALTHCODE_STAFF_TOKEN
   staff add --name N --role R
                              create a staff credential (${STAFF_ROLES.join(', ')}); the token is printed once
   help                       this text and the environment variables
@@ -306,6 +310,8 @@ async function main(argv: string[]): Promise<void> {
       return purge();
     case 'audit':
       return audit(rest);
+    case 'sunset':
+      return sunsetCommand(rest, config(), fail);
     case 'help':
     case '--help':
     case '-h':

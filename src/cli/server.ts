@@ -1,3 +1,6 @@
+import { join } from 'node:path';
+import { FileRegionKeys, type RegionKeys } from '../privacy/region-keys.js';
+import type { ResidentsStore } from '../store/residents-store.js';
 import type { FastifyInstance } from 'fastify';
 import type { Logger } from 'pino';
 import type { Config } from '../config.js';
@@ -21,6 +24,21 @@ export interface RunningServer {
 }
 
 /** Opens the database, migrates it and wires the services: what every command needs. */
+/**
+ * Seals residents' fields still under the master key under their districts' keys (data from before
+ * districts had keys), then refuses to start if a district whose residents' data is sealed has no
+ * key: a database moved without its keys directory would otherwise fail on every read.
+ */
+async function checkRegionKeys(residents: ResidentsStore, keys: RegionKeys, dir: string, logger: Logger): Promise<void> {
+  let sealed = 0;
+  for (let n = await residents.sealUnderRegionKeys(500); n > 0; n = await residents.sealUnderRegionKeys(500)) sealed += n;
+  if (sealed > 0) logger.info({ residents: sealed }, "personal fields sealed under their districts' keys");
+  const missing = (await residents.sealedRegions()).filter((region) => keys.existing(region) === undefined);
+  if (missing.length > 0) {
+    throw new Error(`the data keys of ${missing.length} districts (${missing.slice(0, 5).join(', ')}${missing.length > 5 ? ', …' : ''}) are missing from ${dir}: restore that directory with the database it belongs to (a district's key is deleted only by its sunset)`);
+  }
+}
+
 export async function openServices(
   config: Config,
   logger: Logger,
@@ -36,12 +54,14 @@ export async function openServices(
     const applied = await migrateToLatest(store);
     if (applied.length > 0) logger.info({ applied, engine: store.engine }, 'database migrated');
     const dataKey = await dataKeyFor(config, store, logger, clock.now().getTime());
+    const regionKeyDir = join(config.dataDir, 'keys', 'regions');
     const ctx = createContext({
         store,
         clock,
         dataKey,
         logger,
         signatureThreads: options.signatureThreads,
+        regionKeys: new FileRegionKeys(regionKeyDir),
         settings: {
           mode: config.mode,
           timeZone: config.timeZone,
@@ -55,6 +75,7 @@ export async function openServices(
         },
       });
     const services = createServices(ctx);
+    await checkRegionKeys(ctx.stores.residents, ctx.regionKeys, regionKeyDir, logger);
     await services.rules.ensureDefault();
     // Keys for every served region from the first start: a scanner that caches the trust list before
     // the first code is shown can still verify that code offline.

@@ -21,6 +21,7 @@ export const DOCUMENT_TYPES = {
   factGrant: 'application/healthcode-fact-grant+json',
   factBundle: 'application/healthcode-fact-bundle+json',
   factRequest: 'application/healthcode-fact-request+json',
+  sunsetReport: 'application/healthcode-sunset-report+json',
 } as const;
 export type DocumentType = (typeof DOCUMENT_TYPES)[keyof typeof DOCUMENT_TYPES];
 

@@ -13,6 +13,7 @@ import { installMetrics } from './metrics.js';
 import { handleError, problem, sendProblem } from './problem.js';
 import { appealsRoutes } from './routes/appeals-routes.js';
 import { correctionsRoutes } from './routes/corrections-routes.js';
+import { sunsetRoutes } from './routes/sunset-routes.js';
 import { authorityRoutes } from './routes/authority-routes.js';
 import { checkpointRoutes } from './routes/checkpoint-routes.js';
 import { codeRoutes } from './routes/code-routes.js';
@@ -133,6 +134,7 @@ export async function buildApp({ services, bodyLimitBytes, webRoot = DEFAULT_WEB
   await app.register(tracingRoutes, { services });
   await app.register(appealsRoutes, { services });
   await app.register(correctionsRoutes, { services });
+  await app.register(sunsetRoutes, { services });
   await app.register(reclaimRoutes, { services });
   await app.register(federationRoutes, { services });
   await app.register(travelCardRoutes, { services });

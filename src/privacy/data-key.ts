@@ -3,8 +3,8 @@ import { chmodSync, existsSync, mkdirSync, readFileSync, statSync, writeFileSync
 import { dirname } from 'node:path';
 
 /**
- * The master key behind all encryption at rest. Destroying it destroys the personal data it protects,
- * which is how the end-of-epidemic sunset works, so it lives apart from the database.
+ * The master key behind all encryption at rest, kept apart from the database. Destroying it destroys
+ * everything at once; a single region's sunset destroys that region's own key instead (region-keys.ts).
  */
 export const DATA_KEY_BYTES = 32;
 

@@ -1,3 +1,4 @@
+import { RegionKeyShreddedError, type RegionKeys } from './region-keys.js';
 import { createCipheriv, createDecipheriv, createHmac, hkdfSync, randomBytes, timingSafeEqual } from 'node:crypto';
 
 /**
@@ -8,6 +9,8 @@ import { createCipheriv, createDecipheriv, createHmac, hkdfSync, randomBytes, ti
  * (GCM additional data), so a ciphertext copied to another row or column fails to decrypt.
  */
 const VERSION = 'v1';
+/** Sealed under a region's own key (region-keys.ts): `v2.<region>.<payload>`. */
+const REGION_VERSION = 'v2';
 const IV_BYTES = 12;
 const TAG_BYTES = 16;
 
@@ -20,7 +23,11 @@ export class FieldCipher {
   readonly #encryptionKey: Buffer;
   readonly #indexKey: Buffer;
 
-  constructor(masterKey: Buffer) {
+  constructor(
+    masterKey: Buffer,
+    /** Per-district keys for residents' personal fields; without them those are sealed under the master key. */
+    private readonly regionKeys?: RegionKeys,
+  ) {
     if (masterKey.length !== 32) throw new Error('the data key must be 32 bytes');
     this.#encryptionKey = deriveSubkey(masterKey, 'field encryption');
     this.#indexKey = deriveSubkey(masterKey, 'blind index');
@@ -28,23 +35,29 @@ export class FieldCipher {
 
   /** `context` names the record and field, e.g. `resident:<id>:name`. */
   encrypt(plaintext: string, context: string): string {
-    const iv = randomBytes(IV_BYTES);
-    const cipher = createCipheriv('aes-256-gcm', this.#encryptionKey, iv);
-    cipher.setAAD(Buffer.from(context, 'utf8'));
-    const body = Buffer.concat([cipher.update(plaintext, 'utf8'), cipher.final()]);
-    return `${VERSION}.${Buffer.concat([iv, body, cipher.getAuthTag()]).toString('base64')}`;
+    return `${VERSION}.${seal(this.#encryptionKey, plaintext, context)}`;
+  }
+
+  /** Seals under the region's own key, so that destroying it destroys the value (a sunset). */
+  encryptIn(region: string, plaintext: string, context: string): string {
+    if (!this.regionKeys) return this.encrypt(plaintext, context);
+    return `${REGION_VERSION}.${region}.${seal(this.regionKeys.keyFor(region).key, plaintext, `${context}\u0000${region}`)}`;
+  }
+
+  /** Whether a value is sealed under a region's key (not the master key). */
+  static inRegion(sealed: string): boolean {
+    return sealed.startsWith(`${REGION_VERSION}.`);
   }
 
   decrypt(sealed: string, context: string): string {
-    const [version, payload] = sealed.split('.', 2);
-    if (version !== VERSION || payload === undefined) throw new Error('unknown ciphertext format');
-    const raw = Buffer.from(payload, 'base64');
-    const iv = raw.subarray(0, IV_BYTES);
-    const tag = raw.subarray(raw.length - TAG_BYTES);
-    const decipher = createDecipheriv('aes-256-gcm', this.#encryptionKey, iv);
-    decipher.setAAD(Buffer.from(context, 'utf8'));
-    decipher.setAuthTag(tag);
-    return Buffer.concat([decipher.update(raw.subarray(IV_BYTES, raw.length - TAG_BYTES)), decipher.final()]).toString('utf8');
+    const [version, first, second] = sealed.split('.', 3);
+    if (version === VERSION && first !== undefined) return open(this.#encryptionKey, first, context);
+    if (version === REGION_VERSION && first !== undefined && second !== undefined && this.regionKeys) {
+      const key = this.regionKeys.existing(first);
+      if (!key) throw new RegionKeyShreddedError(first);
+      return open(key.key, second, `${context}\u0000${first}`);
+    }
+    throw new Error('unknown ciphertext format');
   }
 
   /** Deterministic keyed hash of a normalised value; `kind` keeps indexes of different fields apart. */
@@ -56,6 +69,22 @@ export class FieldCipher {
   secretDigest(kind: string, value: string): string {
     return this.blindIndex(`secret:${kind}`, value);
   }
+}
+
+function seal(key: Buffer, plaintext: string, context: string): string {
+  const iv = randomBytes(IV_BYTES);
+  const cipher = createCipheriv('aes-256-gcm', key, iv);
+  cipher.setAAD(Buffer.from(context, 'utf8'));
+  const body = Buffer.concat([cipher.update(plaintext, 'utf8'), cipher.final()]);
+  return Buffer.concat([iv, body, cipher.getAuthTag()]).toString('base64');
+}
+
+function open(key: Buffer, payload: string, context: string): string {
+  const raw = Buffer.from(payload, 'base64');
+  const decipher = createDecipheriv('aes-256-gcm', key, raw.subarray(0, IV_BYTES));
+  decipher.setAAD(Buffer.from(context, 'utf8'));
+  decipher.setAuthTag(raw.subarray(raw.length - TAG_BYTES));
+  return Buffer.concat([decipher.update(raw.subarray(IV_BYTES, raw.length - TAG_BYTES)), decipher.final()]).toString('utf8');
 }
 
 /** Whether two secret digests are the same, in time that does not depend on where they differ. */

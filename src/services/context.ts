@@ -1,3 +1,4 @@
+import { MemoryRegionKeys, RegionKeys, type RegionKeyBackend } from '../privacy/region-keys.js';
 import { randomUUID } from 'node:crypto';
 import type { Logger } from 'pino';
 import { SignaturePool } from '../codes/signature-pool.js';
@@ -64,6 +65,8 @@ export const DEFAULT_CACHE_ENTRIES = 100_000;
 /** Everything a use case needs from outside: storage, time, keys, senders, settings. */
 export interface ServiceContext {
   store: Store;
+  /** Districts' data keys: destroyed at a region's sunset. */
+  regionKeys: RegionKeys;
   /** Every table group's store, built once: services reach the database only through these. */
   stores: Stores;
   clock: Clock;
@@ -89,10 +92,13 @@ export interface ContextOptions {
   newId?: () => string;
   /** Worker threads checking scanned codes' signatures; 0 (the default) checks them on this thread. */
   signatureThreads?: number;
+  /** Where districts' data keys are kept, apart from the database; in memory by default (tests). */
+  regionKeys?: RegionKeyBackend;
 }
 
 export function createContext(options: ContextOptions): ServiceContext {
-  const cipher = new FieldCipher(options.dataKey);
+  const regionKeys = new RegionKeys(options.regionKeys ?? new MemoryRegionKeys(), deriveSubkey(options.dataKey, 'region key wrapping'));
+  const cipher = new FieldCipher(options.dataKey, regionKeys);
   const newId = options.newId ?? randomUUID;
   const stores = createStores(options.store, cipher);
   return {
@@ -100,6 +106,7 @@ export function createContext(options: ContextOptions): ServiceContext {
     stores,
     clock: options.clock,
     cipher,
+    regionKeys,
     sessionKey: deriveSubkey(options.dataKey, 'session signing'),
     subjects: new SubjectSeal(deriveSubkey(options.dataKey, 'token subject')),
     sms: options.sms ?? new OutboxSmsSender(stores.outbox, options.clock, newId),

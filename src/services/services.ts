@@ -3,6 +3,7 @@ import type { Clock } from '../domain/clock.js';
 import type { Engine } from '../store/database.js';
 import { AppealsService } from './appeals-service.js';
 import { CorrectionsService } from './corrections-service.js';
+import { SunsetService } from './sunset-service.js';
 import { AuditService } from './audit-service.js';
 import { AuthorityService } from './authority-service.js';
 import { CheckInsService } from './check-ins-service.js';
@@ -54,6 +55,7 @@ export interface Services {
   tracing: TracingService;
   appeals: AppealsService;
   corrections: CorrectionsService;
+  sunset: SunsetService;
   stats: StatsService;
   /** Whether the database answers, and which engine it is: for readiness, not for data. */
   system: { engine: Engine; ping(): Promise<boolean> };
@@ -99,6 +101,7 @@ export function createServices(ctx: ServiceContext): Services {
     tracing: new TracingService(ctx, venues, authority, audit),
     appeals: new AppealsService(ctx, decisions, audit),
     corrections: new CorrectionsService(ctx, decisions, audit),
+    sunset: new SunsetService(ctx, keys, audit),
     stats: new StatsService(ctx),
     system: { engine: ctx.store.engine, ping: () => ctx.store.ping() },
     settings: ctx.settings,

@@ -1,6 +1,7 @@
 import type { Kysely, Transaction } from 'kysely';
 import type { Address, Registration, Relationship } from '../domain/resident.js';
 import type { IdType } from '../domain/identity/identity-document.js';
+import { SHREDDED } from './sunset-store.js';
 import type { FieldCipher } from '../privacy/field-cipher.js';
 import type { Database, ResidentsTable } from './schema.js';
 
@@ -58,18 +59,20 @@ export class ResidentsStore {
   async insert(id: string, registration: Registration, now: number, phoneVerifiedAt: number | null = null): Promise<void> {
     const c = (field: string) => `resident:${id}:${field}`;
     const { identity } = registration;
+    // Under the district's own key: destroying it at the region's sunset destroys these.
+    const seal = (value: string, field: string) => this.cipher.encryptIn(registration.address.region, value, c(field));
     const identityJson = JSON.stringify({ type: identity.type, number: identity.number, ...(identity.country ? { country: identity.country } : {}) });
     await this.db
       .insertInto('residents')
       .values({
         id,
         id_index: this.identityIndex(identity.key),
-        identity_enc: this.cipher.encrypt(identityJson, c('identity')),
-        name_enc: this.cipher.encrypt(registration.name, c('name')),
+        identity_enc: seal(identityJson, 'identity'),
+        name_enc: seal(registration.name, 'name'),
         phone_index: registration.phone === null ? null : this.phoneIndex(registration.phone),
-        phone_enc: registration.phone === null ? null : this.cipher.encrypt(registration.phone, c('phone')),
+        phone_enc: registration.phone === null ? null : seal(registration.phone, 'phone'),
         address_region: registration.address.region,
-        address_enc: this.cipher.encrypt(registration.address.detail, c('address')),
+        address_enc: seal(registration.address.detail, 'address'),
         phone_verified_at: phoneVerifiedAt,
         created_at: now,
         updated_at: now,
@@ -77,8 +80,9 @@ export class ResidentsStore {
       .execute();
   }
 
+  /** A resident; none for one whose region's sunset destroyed them. */
   async findById(id: string): Promise<Resident | undefined> {
-    const row = await this.db.selectFrom('residents').selectAll().where('id', '=', id).executeTakeFirst();
+    const row = await this.db.selectFrom('residents').selectAll().where('id', '=', id).where('name_enc', '!=', SHREDDED).executeTakeFirst();
     return row && this.decrypt(row);
   }
 
@@ -89,7 +93,7 @@ export class ResidentsStore {
   async names(ids: string[]): Promise<Map<string, string>> {
     const names = new Map<string, string>();
     for (let i = 0; i < ids.length; i += 500) {
-      const rows = await this.db.selectFrom('residents').select(['id', 'name_enc']).where('id', 'in', ids.slice(i, i + 500)).execute();
+      const rows = await this.db.selectFrom('residents').select(['id', 'name_enc']).where('id', 'in', ids.slice(i, i + 500)).where('name_enc', '!=', SHREDDED).execute();
       for (const r of rows) names.set(r.id, this.cipher.decrypt(r.name_enc, `resident:${r.id}:name`));
     }
     return names;
@@ -156,6 +160,7 @@ export class ResidentsStore {
       .selectAll('residents')
       .select(['guardianships.relationship', 'guardianships.created_at as since'])
       .where('guardianships.guardian_id', '=', guardianId)
+      .where('residents.name_enc', '!=', SHREDDED)
       .orderBy('guardianships.created_at')
       .orderBy('residents.id')
       .execute();
@@ -218,6 +223,36 @@ export class ResidentsStore {
   async count(): Promise<number> {
     const row = await this.db.selectFrom('residents').select((eb) => eb.fn.countAll<number>().as('n')).executeTakeFirstOrThrow();
     return Number(row.n);
+  }
+
+  /**
+   * Seals residents' personal fields still under the master key (written before districts had keys
+   * of their own) under their district's key, `limit` at a time; returns how many it sealed.
+   */
+  async sealUnderRegionKeys(limit: number): Promise<number> {
+    const rows = await this.db.selectFrom('residents').selectAll().where('name_enc', 'like', 'v1.%').limit(limit).execute();
+    for (const row of rows) {
+      const c = (field: string) => `resident:${row.id}:${field}`;
+      const reseal = (sealed: string, field: string) => this.cipher.encryptIn(row.address_region, this.cipher.decrypt(sealed, c(field)), c(field));
+      await this.db
+        .updateTable('residents')
+        .set({
+          identity_enc: reseal(row.identity_enc, 'identity'),
+          name_enc: reseal(row.name_enc, 'name'),
+          phone_enc: row.phone_enc === null ? null : reseal(row.phone_enc, 'phone'),
+          address_enc: reseal(row.address_enc, 'address'),
+        })
+        .where('id', '=', row.id)
+        .where('name_enc', '=', row.name_enc)
+        .execute();
+    }
+    return rows.length;
+  }
+
+  /** Districts whose residents' fields are sealed under a district key. */
+  async sealedRegions(): Promise<string[]> {
+    const rows = await this.db.selectFrom('residents').select('address_region').distinct().where('name_enc', 'like', 'v2.%').execute();
+    return rows.map((r) => r.address_region);
   }
 
   private decrypt(row: ResidentsTable): Resident {

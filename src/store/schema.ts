@@ -304,6 +304,22 @@ export interface AppealsTable {
   escalated_at: number | null;
 }
 
+export interface SunsetsTable {
+  id: string;
+  /** The region whose personal data is destroyed: a district, city or province code. */
+  region: string;
+  /** requested, approved, done. */
+  status: string;
+  requested_by: string;
+  requested_at: number;
+  approved_by: string | null;
+  approved_at: number | null;
+  done_at: number | null;
+  /** JSON: the destruction report; and the same, signed (COSE_Sign1, base64). */
+  report: string | null;
+  signed_report: string | null;
+}
+
 export interface CorrectionsTable {
   id: string;
   resident_id: string;
@@ -407,6 +423,7 @@ export interface CheckpointsAndTracingTables {
   grants: GrantsTable;
   appeals: AppealsTable;
   corrections: CorrectionsTable;
+  sunsets: SunsetsTable;
   audit_log: AuditLogTable;
   traces: TracesTable;
 }

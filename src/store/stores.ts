@@ -3,6 +3,7 @@ import { OAuthStore } from './oauth-store.js';
 import type { FieldCipher } from '../privacy/field-cipher.js';
 import { AppealsStore } from './appeals-store.js';
 import { CorrectionsStore } from './corrections-store.js';
+import { SunsetStore } from './sunset-store.js';
 import { AuditStore } from './audit-store.js';
 import { AuthorityRecordsStore } from './authority-records-store.js';
 import { CheckInsStore } from './check-ins-store.js';
@@ -42,6 +43,7 @@ export interface Stores {
   rules: RuleSetsStore;
   appeals: AppealsStore;
   corrections: CorrectionsStore;
+  sunsets: SunsetStore;
   traces: TracesStore;
   venues: VenuesStore;
   scans: ScansStore;
@@ -62,6 +64,7 @@ export function createStores(store: Store, cipher: FieldCipher): Stores {
   const corrections = new CorrectionsStore(db, cipher);
   return {
     corrections,
+    sunsets: new SunsetStore(db),
     residents: new ResidentsStore(db, cipher),
     federation: new FederationStore(db),
     oauth: new OAuthStore(db),

@@ -103,7 +103,14 @@ for (const engine of ENGINES) {
           missing = await withoutRed();
         }
         assert.equal(missing, 0, 'every resident with a stored positive test is red');
-        assert.equal(await watch((s) => s.db.selectFrom('redecision_queue').select('resident_id').execute().then((r) => r.length)), 0, 'the queue is empty');
+        // The queue is emptied just after the colours are stored: wait for it as for them.
+        const queued = () => watch((s) => s.db.selectFrom('redecision_queue').select('resident_id').execute().then((r) => r.length));
+        let left = await queued();
+        for (let i = 0; i < 100 && left > 0; i += 1) {
+          await sleep(100);
+          left = await queued();
+        }
+        assert.equal(left, 0, 'the queue is empty');
       } finally {
         second.child.kill('SIGTERM');
         await second.exited;

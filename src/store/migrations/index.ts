@@ -14,6 +14,7 @@ import * as federation from './0011-federation.js';
 import * as hostApps from './0012-host-apps.js';
 import * as explainedDecisions from './0013-explained-decisions.js';
 import * as corrections from './0014-corrections.js';
+import * as sunset from './0015-sunset.js';
 
 /** Migrations, in order. Listed in code so the compiled and the tsx-run service see the same set. */
 const MIGRATIONS: [string, Migration][] = [
@@ -31,6 +32,7 @@ const MIGRATIONS: [string, Migration][] = [
   ['0012-host-apps', hostApps],
   ['0013-explained-decisions', explainedDecisions],
   ['0014-corrections', corrections],
+  ['0015-sunset', sunset],
 ];
 
 /**

@@ -1,0 +1,36 @@
+import { parseArgs } from 'node:util';
+import type { Config } from '../config.js';
+import { isRegionCode } from '../domain/regions.js';
+import { createLogger } from '../logging.js';
+import { openServices } from './server.js';
+
+/**
+ * `healthcode sunset --region R`, run by two members of the health authority, each with their own
+ * credential in HEALTHCODE_STAFF_TOKEN (never on the command line, where `ps` shows it): the first
+ * asks for the region's sunset, the second approves it, and it runs at once. Both are recorded.
+ */
+export async function sunsetCommand(args: string[], config: Config, fail: (message: string) => never): Promise<void> {
+  const { values } = parseArgs({ args, options: { region: { type: 'string' } } });
+  if (!values.region || !/^\d{6}$/.test(values.region) || !isRegionCode(values.region)) fail(`--region: must be a district, city or province code (GB/T 2260), got '${values.region ?? ''}'`);
+  const token = process.env.HEALTHCODE_STAFF_TOKEN;
+  if (!token) fail('HEALTHCODE_STAFF_TOKEN: set it to your own health-authority staff credential (healthcode staff add --role authority)');
+  const opened = await openServices(config, createLogger('warn'));
+  try {
+    const { services } = opened;
+    const staff = await services.staff.authenticate(token, ['authority']);
+    const waiting = (await services.sunset.pending()).find((s) => s.region === values.region);
+    if (!waiting) {
+      const asked = await services.sunset.request(staff, values.region);
+      process.stdout.write(`sunset ${asked.id} of ${values.region} asked for by ${staff.name}; it runs when another member of the health authority runs this command with their own credential\n`);
+      return;
+    }
+    if (waiting.status === 'requested') await services.sunset.approve(staff, waiting.id);
+    const report = await services.sunset.run(waiting.id);
+    const publicUrl = config.operator.publicUrl ?? `http://${config.host}:${config.port}`;
+    process.stdout.write(
+      `sunset of ${report.regionName} (${report.region}) done: ${report.residents} residents' personal data destroyed, ${report.keysDestroyed.length} district keys destroyed\nreport: ${publicUrl}/api/v1/sunset-reports/${report.id}\n`,
+    );
+  } finally {
+    await opened.close();
+  }
+}

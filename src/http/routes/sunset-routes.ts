@@ -1,0 +1,46 @@
+import { Type, type FastifyPluginAsyncTypebox } from '@fastify/type-provider-typebox';
+import type { Services } from '../../services/services.js';
+import { problemResponses } from '../schemas.js';
+
+const Report = Type.Object(
+  {
+    report: Type.Object({
+      id: Type.String(),
+      operator: Type.String(),
+      region: Type.String(),
+      regionName: Type.String(),
+      requestedBy: Type.String({ description: 'Staff id of the authority who asked' }),
+      requestedAt: Type.String(),
+      approvedBy: Type.String({ description: 'Staff id of the second authority, who approved' }),
+      approvedAt: Type.String(),
+      finishedAt: Type.String(),
+      residents: Type.Integer({ description: "Residents whose personal data was destroyed" }),
+      deleted: Type.Record(Type.String(), Type.Integer(), { description: 'Rows deleted, by table' }),
+      keysDestroyed: Type.Array(Type.Object({ region: Type.String(), kid: Type.String() }), { description: "Districts' data keys destroyed, by id" }),
+    }),
+    signed: Type.String({ description: "The same report signed with this operator's key: COSE_Sign1 (typ application/healthcode-sunset-report+json), base64; verify it against GET /api/v1/federation/identity" }),
+  },
+  { description: 'A destruction report' },
+);
+
+/** Sunset reports are public: anyone may check that a region's data was destroyed, and when. */
+export const sunsetRoutes: FastifyPluginAsyncTypebox<{ services: Services }> = async (app, { services }) => {
+  app.get(
+    '/api/v1/sunset-reports',
+    { schema: { tags: ['sunset'], summary: 'Every published destruction report, newest first (no sign-in needed)', response: { 200: Type.Array(Report) } } },
+    async () => services.sunset.reports(),
+  );
+
+  app.get(
+    '/api/v1/sunset-reports/:sunsetId',
+    {
+      schema: {
+        tags: ['sunset'],
+        summary: "A region's destruction report, signed (no sign-in needed)",
+        params: Type.Object({ sunsetId: Type.String({ format: 'uuid' }) }),
+        response: { 200: Report, ...problemResponses(400, 404) },
+      },
+    },
+    async (request) => services.sunset.report(request.params.sunsetId),
+  );
+};

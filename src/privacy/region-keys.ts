@@ -1,0 +1,148 @@
+import { createCipheriv, createDecipheriv, createHash, randomBytes } from 'node:crypto';
+import { existsSync, mkdirSync, openSync, readdirSync, readFileSync, rmSync, statSync, writeFileSync, writeSync, closeSync, fsyncSync } from 'node:fs';
+import { join } from 'node:path';
+
+/**
+ * One data key per district, wrapped by a key derived from the master key, kept apart from the
+ * database: a region's personal data is destroyed beyond recovery by destroying its wrapped key
+ * (crypto-shredding). A copy of the database taken before, with the master key, does not bring it
+ * back, because the key was never in the database.
+ */
+export interface RegionKeyBackend {
+  read(region: string): Buffer | undefined;
+  /** Writes a region's wrapped key unless one is there; returns what is there afterwards. */
+  create(region: string, wrapped: Buffer): Buffer;
+  /** Destroys the wrapped keys of the regions `matches` picks; returns their regions. */
+  destroy(matches: (region: string) => boolean): string[];
+}
+
+/** Wrapped keys as files (owner only) in a directory: `<data dir>/keys/regions` by default. */
+export class FileRegionKeys implements RegionKeyBackend {
+  constructor(private readonly dir: string) {
+    mkdirSync(dir, { recursive: true, mode: 0o700 });
+  }
+
+  read(region: string): Buffer | undefined {
+    const path = this.path(region);
+    return existsSync(path) ? Buffer.from(readFileSync(path, 'utf8').trim(), 'base64') : undefined;
+  }
+
+  create(region: string, wrapped: Buffer): Buffer {
+    try {
+      writeFileSync(this.path(region), `${wrapped.toString('base64')}\n`, { mode: 0o600, flag: 'wx' });
+    } catch (error) {
+      // Another process made it first: theirs stands.
+      if ((error as NodeJS.ErrnoException).code !== 'EEXIST') throw error;
+    }
+    return this.read(region)!;
+  }
+
+  destroy(matches: (region: string) => boolean): string[] {
+    const destroyed: string[] = [];
+    for (const name of readdirSync(this.dir)) {
+      const region = /^(\d{6})\.key$/.exec(name)?.[1];
+      if (!region || !matches(region)) continue;
+      const path = join(this.dir, name);
+      // Overwritten before it is unlinked, so the blocks do not keep it where the file system allows.
+      const fd = openSync(path, 'r+');
+      writeSync(fd, randomBytes(statSync(path).size));
+      fsyncSync(fd);
+      closeSync(fd);
+      rmSync(path);
+      destroyed.push(region);
+    }
+    return destroyed;
+  }
+
+  private path(region: string): string {
+    if (!/^\d{6}$/.test(region)) throw new Error(`not a region code: ${region}`);
+    return join(this.dir, `${region}.key`);
+  }
+}
+
+/** Wrapped keys in memory: tests and benchmarks, where nothing outlives the process. */
+export class MemoryRegionKeys implements RegionKeyBackend {
+  readonly #keys = new Map<string, Buffer>();
+  read(region: string): Buffer | undefined {
+    return this.#keys.get(region);
+  }
+  create(region: string, wrapped: Buffer): Buffer {
+    if (!this.#keys.has(region)) this.#keys.set(region, wrapped);
+    return this.#keys.get(region)!;
+  }
+  destroy(matches: (region: string) => boolean): string[] {
+    const destroyed = [...this.#keys.keys()].filter(matches);
+    for (const region of destroyed) this.#keys.delete(region);
+    return destroyed;
+  }
+}
+
+/** A region's data key with its id (a digest of the wrapped key: names it in reports, reveals nothing). */
+export interface RegionKey {
+  kid: string;
+  key: Buffer;
+}
+
+export class RegionKeyShreddedError extends Error {
+  constructor(readonly region: string) {
+    super(`the data key of region ${region} was destroyed: its personal data is gone`);
+    this.name = 'RegionKeyShreddedError';
+  }
+}
+
+const IV = 12;
+const TAG = 16;
+
+/** Wraps and unwraps region keys with the key-encryption key, and keeps unwrapped ones in memory. */
+export class RegionKeys {
+  readonly #cache = new Map<string, RegionKey>();
+
+  constructor(
+    readonly backend: RegionKeyBackend,
+    private readonly kek: Buffer,
+  ) {}
+
+  /** The region's key, made now if it has none. */
+  keyFor(region: string): RegionKey {
+    const known = this.existing(region);
+    if (known) return known;
+    const key = randomBytes(32);
+    const iv = randomBytes(IV);
+    const cipher = createCipheriv('aes-256-gcm', this.kek, iv).setAAD(Buffer.from(`region key ${region}`));
+    const wrapped = Buffer.concat([iv, cipher.update(key), cipher.final(), cipher.getAuthTag()]);
+    this.backend.create(region, wrapped);
+    return this.existing(region)!;
+  }
+
+  /** The region's key if it has one that was not destroyed. */
+  existing(region: string): RegionKey | undefined {
+    const cached = this.#cache.get(region);
+    if (cached) return cached;
+    const wrapped = this.backend.read(region);
+    if (!wrapped) return undefined;
+    const decipher = createDecipheriv('aes-256-gcm', this.kek, wrapped.subarray(0, IV)).setAAD(Buffer.from(`region key ${region}`));
+    decipher.setAuthTag(wrapped.subarray(wrapped.length - TAG));
+    const key = Buffer.concat([decipher.update(wrapped.subarray(IV, wrapped.length - TAG)), decipher.final()]);
+    const found = { kid: createHash('sha256').update(wrapped).digest('base64url').slice(0, 16), key };
+    this.#cache.set(region, found);
+    return found;
+  }
+
+  /** Destroys the keys of every district whose code starts with `prefix`; returns their ids. */
+  destroy(prefix: string): { region: string; kid: string }[] {
+    const kids = new Map<string, string>();
+    const matches = (region: string) => region.startsWith(prefix);
+    // Ids first, while the keys can still be read.
+    for (const region of this.backend.destroy((r) => {
+      if (matches(r)) {
+        const wrapped = this.backend.read(r);
+        if (wrapped) kids.set(r, createHash('sha256').update(wrapped).digest('base64url').slice(0, 16));
+      }
+      return matches(r);
+    })) {
+      this.#cache.delete(region);
+    }
+    for (const region of [...this.#cache.keys()]) if (matches(region)) this.#cache.delete(region);
+    return [...kids].map(([region, kid]) => ({ region, kid }));
+  }
+}

@@ -1,0 +1,82 @@
+import { sql, type Kysely, type Selectable } from 'kysely';
+import type { Database, SunsetsTable } from './schema.js';
+
+/** What a resident's personal fields hold once their region's sunset destroyed them. */
+export const SHREDDED = 'shredded';
+
+/** Tables of a region's residents destroyed at its sunset, by the column naming the resident. */
+const RESIDENT_TABLES = [
+  'scans',
+  'decisions',
+  'resident_status',
+  'sessions',
+  'devices',
+  'check_ins',
+  'declaration_stays',
+  'declarations',
+  'travel_records',
+  'authority_facts',
+  'appeals',
+  'corrections',
+  'redecision_queue',
+  'grants',
+  'identity_reclaims',
+] as const;
+
+export type SunsetRow = Selectable<SunsetsTable>;
+
+/** Sunsets: their approvals, and the destruction itself, in one transaction. */
+export class SunsetStore {
+  constructor(private readonly db: Kysely<Database>) {}
+
+  async insert(s: { id: string; region: string; requestedBy: string; now: number }): Promise<void> {
+    await this.db.insertInto('sunsets').values({ id: s.id, region: s.region, status: 'requested', requested_by: s.requestedBy, requested_at: s.now, approved_by: null, approved_at: null, done_at: null, report: null, signed_report: null }).execute();
+  }
+
+  async findById(id: string): Promise<SunsetRow | undefined> {
+    return this.db.selectFrom('sunsets').selectAll().where('id', '=', id).executeTakeFirst();
+  }
+
+  /** Sunsets requested for the region or one containing it, or inside it, not yet done. */
+  async open(): Promise<SunsetRow[]> {
+    return this.db.selectFrom('sunsets').selectAll().where('status', '!=', 'done').execute();
+  }
+
+  async done(): Promise<SunsetRow[]> {
+    return this.db.selectFrom('sunsets').selectAll().where('status', '=', 'done').orderBy('done_at', 'desc').execute();
+  }
+
+  /** The second approval, by someone other than who asked; false if it is not waiting for one. */
+  async approve(id: string, by: string, at: number): Promise<boolean> {
+    const result = await this.db.updateTable('sunsets').set({ status: 'approved', approved_by: by, approved_at: at }).where('id', '=', id).where('status', '=', 'requested').where('requested_by', '!=', by).executeTakeFirst();
+    return Number(result.numUpdatedRows) === 1;
+  }
+
+  /**
+   * Destroys in one transaction what the region's residents left: every row of theirs in the tables
+   * above, messages sent to their phones, and their personal fields (overwritten, their blind
+   * indexes with them), and marks the sunset done with its report. Returns the rows deleted per table.
+   */
+  async destroy(id: string, prefix: string, finish: (counts: Record<string, number>) => { report: string; signed: string; at: number }): Promise<Record<string, number> | undefined> {
+    return this.db.transaction().execute(async (trx) => {
+      const claimed = await trx.updateTable('sunsets').set({ status: 'running' }).where('id', '=', id).where('status', '=', 'approved').executeTakeFirst();
+      if (Number(claimed.numUpdatedRows) !== 1) return undefined;
+      const inRegion = trx.selectFrom('residents').select('id').where('address_region', 'like', `${prefix}%`);
+      const counts: Record<string, number> = {};
+      counts.residents = Number((await trx.selectFrom('residents').select((eb) => eb.fn.countAll<number>().as('n')).where('address_region', 'like', `${prefix}%`).where('name_enc', '!=', SHREDDED).executeTakeFirst())?.n ?? 0);
+      counts.outbox = Number((await trx.deleteFrom('outbox').where('recipient_index', 'in', trx.selectFrom('residents').select('phone_index').where('address_region', 'like', `${prefix}%`).where('phone_index', 'is not', null).$narrowType<{ phone_index: string }>()).executeTakeFirst()).numDeletedRows);
+      for (const table of RESIDENT_TABLES) {
+        const deleted = await trx.deleteFrom(table).where('resident_id', 'in', inRegion).executeTakeFirst();
+        counts[table] = Number(deleted.numDeletedRows);
+      }
+      await trx
+        .updateTable('residents')
+        .set({ name_enc: SHREDDED, identity_enc: SHREDDED, address_enc: SHREDDED, phone_enc: null, phone_index: null, id_index: sql<string>`${SHREDDED + ':'} || id` })
+        .where('address_region', 'like', `${prefix}%`)
+        .execute();
+      const { report, signed, at } = finish(counts);
+      await trx.updateTable('sunsets').set({ status: 'done', done_at: at, report, signed_report: signed }).where('id', '=', id).execute();
+      return counts;
+    });
+  }
+}
