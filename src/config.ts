@@ -33,6 +33,8 @@ export interface Config {
   /** From HEALTHCODE_DATA_KEY; when absent the key lives in `<dataDir>/keys/data.key`. */
   dataKey: Buffer | undefined;
   dataKeyFile: string;
+  /** Where districts' data keys are kept, wrapped, apart from the database (HEALTHCODE_REGION_KEYS). */
+  regionKeyDir: string;
   demoData: 'auto' | 'on' | 'off';
   logLevel: 'fatal' | 'error' | 'warn' | 'info' | 'debug' | 'trace' | 'silent';
   bodyLimitBytes: number;
@@ -147,6 +149,7 @@ export const CONFIG_VARIABLES: Record<string, string> = {
   HEALTHCODE_LIMIT_REGISTRATIONS: 'registrations one address may make an hour (default 20)',
   HEALTHCODE_LIMIT_DEVICE_CHECKS: 'verifications, scan uploads and ID checks one checkpoint device may make a minute (default 600)',
   HEALTHCODE_LIMIT_IMPORTS: 'imports one staff credential may make an hour (default 60)',
+  HEALTHCODE_REGION_KEYS: "directory of the districts' data keys, wrapped by the data key (default <data dir>/keys/regions); every process serving the database needs the same one, and a region's sunset deletes its keys from it",
   HEALTHCODE_APPEAL_DEADLINE_HOURS: 'hours the health authority has to answer an appeal; past it the appeal is escalated and shown overdue (default 24)',
   HEALTHCODE_SHED_EVENT_LOOP_DELAY: 'shed load (503 with Retry-After) when the mean event-loop delay passes this many ms (default 1000; 0: never)',
   HEALTHCODE_SHED_HEAP_MB: 'shed load when the V8 heap in use passes this many MB (default 90% of the heap limit; 0: never)',
@@ -236,6 +239,7 @@ export function loadConfig(env: Env, cwd = process.cwd()): Config {
     dataDir,
     dataKey,
     dataKeyFile: resolve(dataDir, 'keys', 'data.key'),
+    regionKeyDir: resolve(cwd, read('HEALTHCODE_REGION_KEYS') ?? resolve(dataDir, 'keys', 'regions')),
     demoData: oneOf('HEALTHCODE_DEMO_DATA', ['auto', 'on', 'off'] as const, 'auto'),
     logLevel: oneOf('HEALTHCODE_LOG_LEVEL', ['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent'] as const, 'info'),
     bodyLimitBytes: integer('HEALTHCODE_BODY_LIMIT', 1_048_576, 1024, 104_857_600),

@@ -2,7 +2,8 @@ import { existsSync } from 'node:fs';
 import type { Logger } from 'pino';
 import type { Config } from '../config.js';
 import { dataKeyCheck, DataKeyMismatchError, loadOrCreateDataKeyFile } from '../privacy/data-key.js';
-import { FieldCipher } from '../privacy/field-cipher.js';
+import { deriveSubkey, FieldCipher } from '../privacy/field-cipher.js';
+import { FileRegionKeys, RegionKeyShreddedError, RegionKeys } from '../privacy/region-keys.js';
 import type { Store } from '../store/database.js';
 import { DataKeyCheckStore } from '../store/data-key-check-store.js';
 import { ResidentsStore } from '../store/residents-store.js';
@@ -34,12 +35,15 @@ export async function dataKeyFor(config: Config, store: Store, logger: Logger, n
     }
     return key;
   }
-  const residents = new ResidentsStore(store.db, new FieldCipher(key));
+  // Residents' data is sealed under district keys wrapped by this key: a wrong key cannot unwrap them.
+  const residents = new ResidentsStore(store.db, new FieldCipher(key, new RegionKeys(new FileRegionKeys(config.regionKeyDir), deriveSubkey(key, 'region key wrapping'))));
   const someone = await residents.anyId();
   if (someone !== undefined) {
     try {
       await residents.findById(someone);
-    } catch {
+    } catch (error) {
+      // A district key missing is not a wrong data key: the start-up check names it.
+      if (error instanceof RegionKeyShreddedError) return key;
       throw new DataKeyMismatchError(`the data key given (id ${check.keyId}) cannot read the personal data already in the database; ${FIX}.`);
     }
   }

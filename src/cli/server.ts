@@ -1,4 +1,3 @@
-import { join } from 'node:path';
 import { FileRegionKeys, type RegionKeys } from '../privacy/region-keys.js';
 import type { ResidentsStore } from '../store/residents-store.js';
 import type { FastifyInstance } from 'fastify';
@@ -54,7 +53,7 @@ export async function openServices(
     const applied = await migrateToLatest(store);
     if (applied.length > 0) logger.info({ applied, engine: store.engine }, 'database migrated');
     const dataKey = await dataKeyFor(config, store, logger, clock.now().getTime());
-    const regionKeyDir = join(config.dataDir, 'keys', 'regions');
+    const regionKeyDir = config.regionKeyDir;
     const ctx = createContext({
         store,
         clock,

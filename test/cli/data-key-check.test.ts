@@ -19,6 +19,8 @@ for (const engine of ENGINES) {
     let dirs: string[];
     let databaseUrl: string;
     let schema: string | undefined;
+    // The districts' keys travel with the database, as an operator keeps them; the data key is what these tests vary.
+    let regionKeys: string;
 
     const dataDir = () => {
       const dir = mkdtempSync(join(tmpdir(), 'healthcode-key-'));
@@ -26,10 +28,11 @@ for (const engine of ENGINES) {
       return dir;
     };
     const open = (dir: string, extra: Record<string, string> = {}) =>
-      openServices(loadConfig({ HEALTHCODE_DATA_DIR: dir, HEALTHCODE_DATABASE_URL: databaseUrl, HEALTHCODE_MODE: 'production', ...extra }), silent);
+      openServices(loadConfig({ HEALTHCODE_DATA_DIR: dir, HEALTHCODE_DATABASE_URL: databaseUrl, HEALTHCODE_MODE: 'production', HEALTHCODE_REGION_KEYS: regionKeys, ...extra }), silent);
 
     beforeEach(async () => {
       dirs = [];
+      regionKeys = join(dataDir(), 'region-keys');
       if (engine === 'sqlite') databaseUrl = `sqlite:${join(dataDir(), 'shared.db')}`;
       else {
         schema = `hc_key_${randomBytes(5).toString('hex')}`;
