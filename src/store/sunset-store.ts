@@ -37,7 +37,7 @@ export class SunsetStore {
     return this.db.selectFrom('sunsets').selectAll().where('id', '=', id).executeTakeFirst();
   }
 
-  /** Sunsets requested for the region or one containing it, or inside it, not yet done. */
+  /** Sunsets asked for or approved, not yet done. */
   async open(): Promise<SunsetRow[]> {
     return this.db.selectFrom('sunsets').selectAll().where('status', '!=', 'done').execute();
   }
