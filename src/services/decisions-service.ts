@@ -1,12 +1,13 @@
 import type { Decision } from '../domain/rules/decide.js';
 import { localInstant, RuleEvaluator } from '../domain/rules/decide.js';
+import { regionPrefix } from '../domain/regions.js';
 import { sameSets } from '../domain/rules/rule-inheritance.js';
 import type { RuleSet } from '../domain/rules/rule-set.js';
 import type { RiskAreaFact } from '../domain/facts.js';
 import { maskName } from '../domain/masking.js';
 import { firedIds, type CurrentDecision } from '../store/decisions-store.js';
 import type { ServiceContext } from './context.js';
-import { NATIONAL_REGION, type RulesService } from './rules-service.js';
+import type { RulesService } from './rules-service.js';
 import { NotFoundError } from './service-errors.js';
 
 export interface RulePreview {
@@ -131,7 +132,7 @@ export class DecisionsService {
     const now = this.ctx.clock.now().getTime();
     // Every region below the candidate's inherits from it: each is decided under its own effective
     // rules with the candidate in its place.
-    const prefix = candidate.region === NATIONAL_REGION ? '' : candidate.region.replace(/(00)+$/, '');
+    const prefix = regionPrefix(candidate.region);
     const rows = await this.ctx.stores.residents.regionsUnder(prefix, limit + 1);
     const governed = rows.slice(0, limit).map((r) => r.id);
     const evaluators = new Map<string, Promise<RuleEvaluator>>();

@@ -1,9 +1,9 @@
 import { InvalidInputError } from '../domain/field-errors.js';
-import { isRegionCode, regionAncestors } from '../domain/regions.js';
+import { isRegionCode, regionAncestors, regionPrefix } from '../domain/regions.js';
 import { isDeepStrictEqual } from 'node:util';
 import { DEFAULT_RULES, SUPERSEDED_DEFAULT_RULES } from '../domain/rules/default-rule-set.js';
 import { RuleEvaluator } from '../domain/rules/decide.js';
-import type { Rule, RuleSet } from '../domain/rules/rule-set.js';
+import type { RuleSet } from '../domain/rules/rule-set.js';
 import { effectiveRuleSet, inheritanceProblems, sameSets, type EffectiveRuleSet } from '../domain/rules/rule-inheritance.js';
 import { validateRuleSet, type RuleProblem } from '../domain/rules/rule-validation.js';
 import type { ServiceContext } from './context.js';
@@ -23,11 +23,6 @@ function parentOf(region: string): string | undefined {
   if (region === NATIONAL_REGION) return undefined;
   const chain = chainOf(region);
   return chain[chain.length - 2] ?? NATIONAL_REGION;
-}
-
-/** Codes of the regions a set of `region` is above: 33 for Zhejiang, 3301 for Hangzhou. */
-function regionPrefix(region: string): string {
-  return region === NATIONAL_REGION ? '' : region.replace(/(00)+$/, '');
 }
 
 /**

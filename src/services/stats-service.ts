@@ -2,7 +2,7 @@ import { COLOURS, type Colour } from '../domain/colour.js';
 import { DAY_MS, HOUR_MS } from '../domain/clock.js';
 import { localDate } from '../domain/declaration.js';
 import { localInstant } from '../domain/rules/decide.js';
-import { regionName } from '../domain/regions.js';
+import { regionName, regionPrefix } from '../domain/regions.js';
 import type { ServiceContext } from './context.js';
 
 type Counts = Record<Colour, number>;
@@ -31,7 +31,7 @@ export class StatsService {
     const stats = this.ctx.stores.stats;
     const days = options.days ?? 14;
     // A city or province code stands for everything under it: 330100 → 3301, 330000 → 33.
-    const regionPrefix = (options.region ?? '').replace(/(00)+$/, '');
+    const prefix = regionPrefix(options.region ?? '');
 
     const byRegion = new Map<string, Counts>();
     for (const row of await stats.coloursByRegion()) {
@@ -46,7 +46,7 @@ export class StatsService {
       const date = localDate(new Date(now.getTime() - back * DAY_MS), tz);
       const end = back === 0 ? now.getTime() : localInstant(localDate(new Date(now.getTime() - (back - 1) * DAY_MS), tz), 0, tz);
       const counts = zero();
-      for (const r of await stats.coloursAt(end, regionPrefix)) counts[r.colour as Colour] += r.n;
+      for (const r of await stats.coloursAt(end, prefix)) counts[r.colour as Colour] += r.n;
       colourHistory.push({ date, counts });
     }
 

@@ -1,7 +1,7 @@
 import { DOCUMENT_TYPES } from '../codes/signed-document.js';
 import { signDocument } from '../codes/token-signer.js';
 import { FieldErrorCollector } from '../domain/field-errors.js';
-import { isRegionCode, regionName } from '../domain/regions.js';
+import { isRegionCode, regionName, regionPrefix } from '../domain/regions.js';
 import type { SunsetRow } from '../store/sunset-store.js';
 import type { AuditService } from './audit-service.js';
 import { operatorOf, type ServiceContext } from './context.js';
@@ -45,8 +45,8 @@ export class SunsetService {
     const errors = new FieldErrorCollector();
     if (!/^\d{6}$/.test(region) || !isRegionCode(region)) errors.add('region', 'must be a district, city or province code (GB/T 2260)');
     errors.throwIfAny();
-    const prefix = prefixOf(region);
-    const clash = (await this.ctx.stores.sunsets.open()).find((s) => prefix.startsWith(prefixOf(s.region)) || prefixOf(s.region).startsWith(prefix));
+    const prefix = regionPrefix(region);
+    const clash = (await this.ctx.stores.sunsets.open()).find((s) => prefix.startsWith(regionPrefix(s.region)) || regionPrefix(s.region).startsWith(prefix));
     if (clash) throw new ConflictError(`a sunset of ${clash.region} is already waiting (${clash.id})`);
     const id = this.ctx.newId();
     await this.ctx.stores.sunsets.insert({ id, region, requestedBy: staff.id, now: this.ctx.clock.now().getTime() });
@@ -72,9 +72,9 @@ export class SunsetService {
     const key = await this.keys.operatorKey();
     const iso = (t: number) => new Date(t).toISOString();
     let report: SunsetReport | undefined;
-    const counts = await this.ctx.stores.sunsets.destroy(id, prefixOf(row.region), (deleted) => {
+    const counts = await this.ctx.stores.sunsets.destroy(id, regionPrefix(row.region), (deleted) => {
       // Inside the transaction that overwrote the ciphertexts: the keys go before it commits.
-      const keysDestroyed = this.ctx.regionKeys.destroy(prefixOf(row.region));
+      const keysDestroyed = this.ctx.regionKeys.destroy(regionPrefix(row.region));
       const finishedAt = this.ctx.clock.now().getTime();
       const { residents, ...rest } = deleted;
       report = {
@@ -114,9 +114,4 @@ export class SunsetService {
     if (!row || row.status !== 'done') throw new NotFoundError('sunset report');
     return { report: JSON.parse(row.report!) as SunsetReport, signed: row.signed_report! };
   }
-}
-
-/** Codes a sunset of `region` covers: 33 for Zhejiang, 3301 for Hangzhou, 330110 for Yuhang. */
-function prefixOf(region: string): string {
-  return region.replace(/(00)+$/, '');
 }
