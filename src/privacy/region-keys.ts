@@ -12,8 +12,10 @@ export interface RegionKeyBackend {
   read(region: string): Buffer | undefined;
   /** Writes a region's wrapped key unless one is there; returns what is there afterwards. */
   create(region: string, wrapped: Buffer): Buffer;
-  /** Destroys the wrapped keys of the regions `matches` picks; returns their regions. */
-  destroy(matches: (region: string) => boolean): string[];
+  /** Regions that have a wrapped key. */
+  regions(): string[];
+  /** Destroys a region's wrapped key. */
+  destroy(region: string): void;
 }
 
 /** Wrapped keys as files (owner only) in a directory: `<data dir>/keys/regions` by default. */
@@ -37,21 +39,18 @@ export class FileRegionKeys implements RegionKeyBackend {
     return this.read(region)!;
   }
 
-  destroy(matches: (region: string) => boolean): string[] {
-    const destroyed: string[] = [];
-    for (const name of readdirSync(this.dir)) {
-      const region = /^(\d{6})\.key$/.exec(name)?.[1];
-      if (!region || !matches(region)) continue;
-      const path = join(this.dir, name);
-      // Overwritten before it is unlinked, so the blocks do not keep it where the file system allows.
-      const fd = openSync(path, 'r+');
-      writeSync(fd, randomBytes(statSync(path).size));
-      fsyncSync(fd);
-      closeSync(fd);
-      rmSync(path);
-      destroyed.push(region);
-    }
-    return destroyed;
+  regions(): string[] {
+    return readdirSync(this.dir).flatMap((name) => /^(\d{6})\.key$/.exec(name)?.[1] ?? []);
+  }
+
+  destroy(region: string): void {
+    const path = this.path(region);
+    // Overwritten before it is unlinked, so the blocks do not keep it where the file system allows.
+    const fd = openSync(path, 'r+');
+    writeSync(fd, randomBytes(statSync(path).size));
+    fsyncSync(fd);
+    closeSync(fd);
+    rmSync(path);
   }
 
   private path(region: string): string {
@@ -70,10 +69,11 @@ export class MemoryRegionKeys implements RegionKeyBackend {
     if (!this.#keys.has(region)) this.#keys.set(region, wrapped);
     return this.#keys.get(region)!;
   }
-  destroy(matches: (region: string) => boolean): string[] {
-    const destroyed = [...this.#keys.keys()].filter(matches);
-    for (const region of destroyed) this.#keys.delete(region);
-    return destroyed;
+  regions(): string[] {
+    return [...this.#keys.keys()];
+  }
+  destroy(region: string): void {
+    this.#keys.delete(region);
   }
 }
 
@@ -123,26 +123,26 @@ export class RegionKeys {
     const decipher = createDecipheriv('aes-256-gcm', this.kek, wrapped.subarray(0, IV)).setAAD(Buffer.from(`region key ${region}`));
     decipher.setAuthTag(wrapped.subarray(wrapped.length - TAG));
     const key = Buffer.concat([decipher.update(wrapped.subarray(IV, wrapped.length - TAG)), decipher.final()]);
-    const found = { kid: createHash('sha256').update(wrapped).digest('base64url').slice(0, 16), key };
+    const found = { kid: kidOf(wrapped), key };
     this.#cache.set(region, found);
     return found;
   }
 
   /** Destroys the keys of every district whose code starts with `prefix`; returns their ids. */
   destroy(prefix: string): { region: string; kid: string }[] {
-    const kids = new Map<string, string>();
-    const matches = (region: string) => region.startsWith(prefix);
-    // Ids first, while the keys can still be read.
-    for (const region of this.backend.destroy((r) => {
-      if (matches(r)) {
-        const wrapped = this.backend.read(r);
-        if (wrapped) kids.set(r, createHash('sha256').update(wrapped).digest('base64url').slice(0, 16));
-      }
-      return matches(r);
-    })) {
-      this.#cache.delete(region);
+    const destroyed: { region: string; kid: string }[] = [];
+    for (const region of this.backend.regions().filter((r) => r.startsWith(prefix))) {
+      const wrapped = this.backend.read(region);
+      if (wrapped) destroyed.push({ region, kid: kidOf(wrapped) });
+      this.backend.destroy(region);
     }
-    for (const region of [...this.#cache.keys()]) if (matches(region)) this.#cache.delete(region);
-    return [...kids].map(([region, kid]) => ({ region, kid }));
+    // Also keys another process destroyed first, whose copies this one may still hold.
+    for (const region of [...this.#cache.keys()]) if (region.startsWith(prefix)) this.#cache.delete(region);
+    return destroyed;
   }
+}
+
+/** A key's id: a digest of its wrapped form, which names it in reports and reveals nothing. */
+function kidOf(wrapped: Buffer): string {
+  return createHash('sha256').update(wrapped).digest('base64url').slice(0, 16);
 }
