@@ -21,6 +21,8 @@ interface Answer {
   problemType?: string;
   retryAfter: string | null;
   ms: number;
+  /** performance.now() when the request was sent. */
+  startedAt: number;
 }
 
 async function ask(url: string, init: RequestInit = {}): Promise<Answer> {
@@ -28,7 +30,7 @@ async function ask(url: string, init: RequestInit = {}): Promise<Answer> {
   const response = await fetch(url, { ...init, signal: AbortSignal.timeout(20_000) });
   const type = response.headers.get('content-type');
   const body = type?.includes('json') ? ((await response.json()) as { type?: string }) : (await response.text(), {});
-  return { status: response.status, type, problemType: body.type, retryAfter: response.headers.get('retry-after'), ms: performance.now() - started };
+  return { status: response.status, type, problemType: body.type, retryAfter: response.headers.get('retry-after'), ms: performance.now() - started, startedAt: started };
 }
 
 /** PostgreSQL behind a proxy that can cut, refuse or swallow connections; the server under test is a real process. */
@@ -113,7 +115,9 @@ describe('the server when PostgreSQL fails', { skip: !ENGINES.includes('postgres
       if (ready.status === 200) break;
       await sleep(250);
     }
-    const recoveredFrom = answers.length;
+    // A request already in flight when readiness came back may still have met a terminated connection;
+    // only those sent afterwards must all succeed.
+    const recoveredAt = performance.now();
     await sleep(1000);
     stop = true;
     await Promise.all(loops);
@@ -131,7 +135,7 @@ describe('the server when PostgreSQL fails', { skip: !ENGINES.includes('postgres
       assert.equal(a.problemType, '/problems/unavailable');
       assert.ok(Number(a.retryAfter) > 0, 'Retry-After says when to come back');
     }
-    const after = answers.slice(recoveredFrom);
+    const after = answers.filter((a) => a.startedAt >= recoveredAt);
     assert.ok(after.length > 0 && after.every((a) => a.status === 200 || a.status === 202 || a.status === 429), `served again after recovery: ${[...new Set(after.map((a) => a.status))].join(', ')}`);
   });
 
@@ -212,10 +216,11 @@ describe('the server when PostgreSQL terminates its connections', { skip: !ENGIN
     let stop = false;
     const loops = residents.map(async (r) => {
       while (!stop) {
+        const startedAt = performance.now();
         const response = await fetch(`${running.url}/api/v1/residents/${r.id}/declarations`, { method: 'POST', headers: { 'content-type': 'application/json', authorization: `Bearer ${r.token}` }, body: JSON.stringify(declaration), signal: AbortSignal.timeout(20_000) });
         const body = (await response.json()) as { id?: string; type?: string };
         if (response.status === 201) acknowledged.push(body.id!);
-        answers.push({ status: response.status, type: response.headers.get('content-type'), problemType: body.type, retryAfter: response.headers.get('retry-after'), ms: 0 });
+        answers.push({ status: response.status, type: response.headers.get('content-type'), problemType: body.type, retryAfter: response.headers.get('retry-after'), ms: performance.now() - startedAt, startedAt });
       }
     });
     for (let i = 0; i < 200 && answers.length <= 20; i += 1) await sleep(100);
@@ -239,7 +244,9 @@ describe('the server when PostgreSQL terminates its connections', { skip: !ENGIN
       ready = (await ask(`${running.url}/readyz`)).status;
       if (ready !== 200) await sleep(250);
     }
-    const recoveredFrom = answers.length;
+    // A request already in flight when readiness came back may still have met a terminated connection;
+    // only those sent afterwards must all succeed.
+    const recoveredAt = performance.now();
     await sleep(1000);
     stop = true;
     await Promise.all(loops);
@@ -256,7 +263,10 @@ describe('the server when PostgreSQL terminates its connections', { skip: !ENGIN
     }
     assert.ok(readiness.includes(503), `readiness reported the outage: ${readiness.join(' ')}`);
     assert.equal(ready, 200, 'readiness recovered without a restart');
-    assert.ok(answers.slice(recoveredFrom).every((a) => a.status === 201), 'serves again after recovery');
+    const after = answers.filter((a) => a.startedAt >= recoveredAt);
+    assert.ok(after.length > 0, 'requests were sent after recovery');
+    const failedAfter = after.filter((a) => a.status !== 201).map((a) => `${a.status} ${a.problemType ?? ''}`);
+    assert.deepEqual(failedAfter, [], 'serves every request sent after recovery');
     // Every acknowledged declaration is stored whole; no declaration is stored in part.
     const rows = await admin.query<{ id: string; stays: string }>(`select d.id, count(s.id) as stays from "${schema}".declarations d left join "${schema}".declaration_stays s on s.declaration_id = d.id group by d.id`);
     const stored = new Map(rows.rows.map((r) => [r.id, Number(r.stays)]));
