@@ -49,6 +49,12 @@ export class FieldCipher {
     return sealed.startsWith(`${REGION_VERSION}.`);
   }
 
+  /** The region a value is sealed under, read from its format without opening it; undefined under the master key. */
+  static regionOf(sealed: string): string | undefined {
+    const [version, region] = sealed.split('.', 2);
+    return version === REGION_VERSION ? region : undefined;
+  }
+
   decrypt(sealed: string, context: string): string {
     const [version, first, second] = sealed.split('.', 3);
     if (version === VERSION && first !== undefined) return open(this.#encryptionKey, first, context);

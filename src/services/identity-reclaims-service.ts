@@ -5,6 +5,7 @@ import { IdentityReclaimsStore, type IdentityReclaim, type ReclaimMethod } from 
 import { ResidentsStore } from '../store/residents-store.js';
 import type { AuditService } from './audit-service.js';
 import type { ServiceContext } from './context.js';
+import { regionEnded } from './ended-regions.js';
 import { ConflictError, NotFoundError } from './service-errors.js';
 import { SMS_TEXTS } from './sms-texts.js';
 import type { StaffMember } from './staff-service.js';
@@ -83,6 +84,10 @@ export class IdentityReclaimsService {
    */
   async approve(staff: StaffMember, id: string, input: { method: ReclaimMethod; note: string }): Promise<ReclaimView & { residentId: string }> {
     const now = this.ctx.clock.now().getTime();
+    // Outside the transaction: SQLite's one connection is the transaction's until it ends.
+    const claimed = await this.reclaims.findById(id);
+    const ended = claimed && (await regionEnded(this.ctx, claimed.registration.address.region));
+    if (ended) throw new ConflictError(`the claimant's address: ${ended}`);
     const { reclaim, holderId, residentId } = await this.ctx.store.transaction(async (trx) => {
       const reclaims = this.reclaims.withTransaction(trx);
       const residents = this.residents.withTransaction(trx);

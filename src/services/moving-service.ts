@@ -17,6 +17,7 @@ import { checkText, MAX_ADDRESS_LENGTH } from '../domain/resident.js';
 import { FieldErrorCollector } from '../domain/field-errors.js';
 import type { AuditService } from './audit-service.js';
 import { operatorOf, servedRegionFor, type ServiceContext } from './context.js';
+import { refuseEndedRegion } from './ended-regions.js';
 import type { DecisionsService } from './decisions-service.js';
 import type { KeysService } from './keys-service.js';
 import type { NationalListService } from './national-list-service.js';
@@ -161,6 +162,7 @@ export class MovingService {
     const address = { region: input.address.region, detail: input.address.detail };
     const e164 = (phone as { value: string }).value;
     servedRegionFor(this.ctx, address.region, 'address.region');
+    await refuseEndedRegion(this.ctx, address.region);
     const self = operatorOf(this.ctx).id;
     // The grant is read (and its signature checked against the home's key) before anything is asked of the home.
     let grantBytesIn: Uint8Array;

@@ -7,6 +7,7 @@ import { isUniqueViolation } from '../store/database.js';
 import type { Resident } from '../store/residents-store.js';
 import type { ServiceContext } from './context.js';
 import { declarationView, type DeclarationView } from './declarations-service.js';
+import { refuseEndedRegion } from './ended-regions.js';
 import { ConflictError, IdentityTakenError, NotFoundError } from './service-errors.js';
 
 /** What the API shows of a resident: masked, enough to recognise oneself. */
@@ -62,6 +63,7 @@ export class ResidentsService {
 
   /** Registers a registration already checked (`checkRegistration`). */
   async registerChecked(registration: Registration, options: { phoneVerifiedAt?: number } = {}): Promise<ResidentSummary> {
+    await refuseEndedRegion(this.ctx, registration.address.region);
     const id = this.ctx.newId();
     await this.insertOrConflict(registration, () => this.residents.insert(id, registration, this.ctx.clock.now().getTime(), options.phoneVerifiedAt ?? null));
     return summarize(await this.get(id));
@@ -84,6 +86,7 @@ export class ResidentsService {
     if (errors.length > 0 || registration === undefined) throw new InvalidInputError(errors);
     const guardian = await this.residents.findById(guardianId);
     if (!guardian) throw new NotFoundError('resident');
+    await refuseEndedRegion(this.ctx, registration.address.region);
     if (guardian.phone === null) {
       throw new InvalidInputError([{ field: 'guardian', message: 'a dependent cannot look after another dependent' }]);
     }

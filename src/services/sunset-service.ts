@@ -72,7 +72,10 @@ export class SunsetService {
     const key = await this.keys.operatorKey();
     const iso = (t: number) => new Date(t).toISOString();
     let report: SunsetReport | undefined;
-    const counts = await this.ctx.stores.sunsets.destroy(id, regionPrefix(row.region), (deleted) => {
+    // Read before the transaction: opening claims sealed under the master key needs no lock. New claims in
+    // the region are refused since the approval (ended-regions.ts), so none can arrive in between.
+    const reclaimIds = await this.ctx.stores.reclaims.idsOfClaimsIn(regionPrefix(row.region));
+    const counts = await this.ctx.stores.sunsets.destroy(id, regionPrefix(row.region), reclaimIds, (deleted) => {
       // Inside the transaction that overwrote the ciphertexts: the keys go before it commits.
       const keysDestroyed = this.ctx.regionKeys.destroy(regionPrefix(row.region));
       const finishedAt = this.ctx.clock.now().getTime();

@@ -1,6 +1,6 @@
 import type { Kysely, Transaction } from 'kysely';
 import type { Registration, Relationship } from '../domain/resident.js';
-import type { FieldCipher } from '../privacy/field-cipher.js';
+import { FieldCipher } from '../privacy/field-cipher.js';
 import type { Database } from './schema.js';
 
 type Db = Kysely<Database> | Transaction<Database>;
@@ -43,7 +43,8 @@ export class IdentityReclaimsStore {
       .values({
         id: r.id,
         id_index: r.idIndex,
-        claim_enc: this.cipher.encrypt(JSON.stringify({ registration: r.registration, phoneProvenAt: r.phoneProvenAt }), context(r.id)),
+        // Under the claimant's district key, so that the district's sunset destroys the claim with it.
+        claim_enc: this.cipher.encryptIn(r.registration.address.region, JSON.stringify({ registration: r.registration, phoneProvenAt: r.phoneProvenAt }), context(r.id)),
         guardian_id: r.guardianId,
         relationship: r.relationship,
         status: 'pending',
@@ -74,6 +75,17 @@ export class IdentityReclaimsStore {
       method: row.method as ReclaimMethod | null,
       residentId: row.resident_id,
     };
+  }
+
+  /**
+   * Claims that made no account (pending or rejected) whose claimant gave an address under `prefix`:
+   * what a sunset of that region deletes beside its residents' rows. Claims sealed before district
+   * keys are opened to read the address.
+   */
+  async idsOfClaimsIn(prefix: string): Promise<string[]> {
+    const rows = await this.db.selectFrom('identity_reclaims').select(['id', 'claim_enc']).where('resident_id', 'is', null).execute();
+    const regionOf = (row: { id: string; claim_enc: string }) => FieldCipher.regionOf(row.claim_enc) ?? (JSON.parse(this.cipher.decrypt(row.claim_enc, context(row.id))) as { registration: Registration }).registration.address.region;
+    return rows.filter((row) => regionOf(row).startsWith(prefix)).map((row) => row.id);
   }
 
   async idsWithStatus(status: ReclaimStatus, limit: number): Promise<string[]> {

@@ -42,6 +42,11 @@ export class SunsetStore {
     return this.db.selectFrom('sunsets').selectAll().where('status', '!=', 'done').execute();
   }
 
+  /** Sunsets approved, running or done: their regions collect nothing new. */
+  async ending(): Promise<SunsetRow[]> {
+    return this.db.selectFrom('sunsets').selectAll().where('status', '!=', 'requested').execute();
+  }
+
   async done(): Promise<SunsetRow[]> {
     return this.db.selectFrom('sunsets').selectAll().where('status', '=', 'done').orderBy('done_at', 'desc').execute();
   }
@@ -54,10 +59,11 @@ export class SunsetStore {
 
   /**
    * Destroys in one transaction what the region's residents left: every row of theirs in the tables
-   * above, messages sent to their phones, and their personal fields (overwritten, their blind
-   * indexes with them), and marks the sunset done with its report. Returns the rows deleted per table.
+   * above, the identity claims `reclaimIds` with an address in the region, messages sent to their
+   * phones, and their personal fields (overwritten, their blind indexes with them), and marks the
+   * sunset done with its report. Returns the rows deleted per table.
    */
-  async destroy(id: string, prefix: string, finish: (counts: Record<string, number>) => { report: string; signed: string; at: number }): Promise<Record<string, number> | undefined> {
+  async destroy(id: string, prefix: string, reclaimIds: string[], finish: (counts: Record<string, number>) => { report: string; signed: string; at: number }): Promise<Record<string, number> | undefined> {
     return this.db.transaction().execute(async (trx) => {
       const claimed = await trx.updateTable('sunsets').set({ status: 'running' }).where('id', '=', id).where('status', '=', 'approved').executeTakeFirst();
       if (Number(claimed.numUpdatedRows) !== 1) return undefined;
@@ -69,6 +75,10 @@ export class SunsetStore {
         const deleted = await trx.deleteFrom(table).where('resident_id', 'in', inRegion).executeTakeFirst();
         counts[table] = Number(deleted.numDeletedRows);
       }
+      // Claims that made no account here name no resident: those with an address in the region, and
+      // those a guardian of the region filed for a household member.
+      const claims = trx.deleteFrom('identity_reclaims').where('resident_id', 'is', null);
+      counts.identity_reclaims! += Number((await claims.where((eb) => eb.or([eb('guardian_id', 'in', inRegion), ...(reclaimIds.length > 0 ? [eb('id', 'in', reclaimIds)] : [])])).executeTakeFirst()).numDeletedRows);
       await trx
         .updateTable('residents')
         .set({ name_enc: SHREDDED, identity_enc: SHREDDED, address_enc: SHREDDED, phone_enc: null, phone_index: null, id_index: sql<string>`${SHREDDED + ':'} || id` })

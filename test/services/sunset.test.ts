@@ -5,10 +5,13 @@ import { nodeVerify } from '../../src/codes/token-signer.js';
 import { FieldCipher, deriveSubkey } from '../../src/privacy/field-cipher.js';
 import { RegionKeyShreddedError, RegionKeys } from '../../src/privacy/region-keys.js';
 import { describeOnEachEngine, type Harness } from '../support/harness.js';
-import { LIU_FANG, ZHANG_WEI } from '../support/people.js';
-import { registerVerified } from '../support/sign-in.js';
+import { GRANDMA_ZHANG, LIU_FANG, OLIVER_BROWN, withCheck, ZHANG_WEI } from '../support/people.js';
+import { lastCodeSentTo, registerThroughApi, registerVerified, signedUpThroughApi } from '../support/sign-in.js';
 
 const healthy = { stays: [], contacts: [], symptoms: [], temperature: 36.5 };
+/** A neighbour of Zhang's in Yuhang, and Liu's husband in Xihu. */
+const WANG_FANG = { ...ZHANG_WEI, name: '王芳', idNumber: withCheck('33011019920505006'), phone: '13800001111' };
+const LIU_YANG = { ...LIU_FANG, name: '刘洋', idNumber: withCheck('33010619900101005'), phone: '13800002222' };
 
 describeOnEachEngine("a region's sunset", (h) => {
   /** Zhang in Yuhang (330110), whose data the sunset destroys; Liu in Xihu (330106), whose stays. */
@@ -87,5 +90,74 @@ describeOnEachEngine("a region's sunset", (h) => {
     const { wang } = await twoDistricts(h());
     await h().services.sunset.request(wang, '330100');
     await assert.rejects(h().services.sunset.request(wang, '330110'), /a sunset of 330100 is already waiting/);
+  });
+
+  it('refuses a registration in the region after its sunset, naming the field, without using up the code', async () => {
+    const { wang, li } = await twoDistricts(h());
+    const report = await sunsetOfYuhang(h(), wang, li);
+    const refused = await registerThroughApi(h(), OLIVER_BROWN);
+    assert.equal(refused.statusCode, 422, refused.body);
+    const [error] = refused.json().errors;
+    assert.equal(error.field, 'address.region');
+    assert.match(error.message, new RegExp(`the health code in 浙江省 杭州市 余杭区 ended on \\d{4}-\\d{2}-\\d{2} \\(sunset ${report.id}\\)`));
+    assert.equal(await h().services.residents.hasPhone(OLIVER_BROWN.phone!), false);
+    // The code he was sent still works, for an address outside the region.
+    const code = await lastCodeSentTo(h(), '+447911123456');
+    const elsewhere = await (await h().app()).inject({ method: 'POST', url: '/api/v1/residents', payload: { ...OLIVER_BROWN, address: LIU_FANG.address, code } });
+    assert.equal(elsewhere.statusCode, 201, elsewhere.body);
+  });
+
+  it('refuses a registration in the region once the sunset is approved, before it has run', async () => {
+    const { wang, li } = await twoDistricts(h());
+    const asked = await h().services.sunset.request(wang, '330110');
+    assert.equal((await registerThroughApi(h(), WANG_FANG)).statusCode, 201, 'asked for, not yet approved: still open');
+    await h().services.sunset.approve(li, asked.id);
+    const refused = await registerThroughApi(h(), OLIVER_BROWN);
+    assert.equal(refused.statusCode, 422);
+    assert.match(refused.json().errors[0].message, /余杭区.* is ending/);
+  });
+
+  it('refuses a household member in the region after its sunset, for a guardian elsewhere', async () => {
+    const { wang, li } = await twoDistricts(h());
+    const liu = await signedUpThroughApi(h(), LIU_YANG);
+    await sunsetOfYuhang(h(), wang, li);
+    const { relationship, ...person } = GRANDMA_ZHANG;
+    const app = await h().app();
+    const refused = await app.inject({ method: 'POST', url: `/api/v1/residents/${liu.id}/dependents`, headers: liu.auth, payload: { ...person, relationship } });
+    assert.equal(refused.statusCode, 422, refused.body);
+    assert.equal(refused.json().errors[0].field, 'address.region');
+    const moved = await app.inject({ method: 'POST', url: `/api/v1/residents/${liu.id}/dependents`, headers: liu.auth, payload: { ...person, relationship, address: LIU_FANG.address } });
+    assert.equal(moved.statusCode, 201, moved.body);
+  });
+
+  it('deletes identity claims that made no account but gave an address in the region, even those sealed before district keys', async () => {
+    const { wang, li } = await twoDistricts(h());
+    // Someone holding Zhang's document claims it with an address in Yuhang; someone else claims Liu's with one in Xihu.
+    assert.equal((await registerThroughApi(h(), { ...ZHANG_WEI, phone: '13800003333' })).statusCode, 409);
+    assert.equal((await registerThroughApi(h(), { ...LIU_FANG, phone: '13800004444' })).statusCode, 409);
+    const db = h().opened.store.db;
+    const claims = await db.selectFrom('identity_reclaims').select(['id', 'claim_enc']).orderBy('created_at').execute();
+    assert.equal(claims.length, 2);
+    const [yuhang, xihu] = claims as [(typeof claims)[0], (typeof claims)[0]];
+    assert.ok(yuhang.claim_enc.startsWith('v2.330110.'), 'a new claim is sealed under its district key');
+    // One Yuhang claim as it was stored before district keys: under the master key.
+    const old = (await h().ctx.stores.reclaims.findById(yuhang.id))!;
+    await db.updateTable('identity_reclaims').set({ claim_enc: h().ctx.cipher.encrypt(JSON.stringify({ registration: old.registration, phoneProvenAt: old.phoneProvenAt }), `identity-reclaim:${yuhang.id}:claim`) }).where('id', '=', yuhang.id).execute();
+
+    const report = await sunsetOfYuhang(h(), wang, li);
+    const left = await db.selectFrom('identity_reclaims').select('id').execute();
+    assert.deepEqual(left.map((r) => r.id), [xihu.id], "Xihu's claim stays");
+    assert.equal(report.deleted.identity_reclaims, 1);
+    assert.equal((await h().ctx.stores.reclaims.findById(xihu.id))!.registration.name, LIU_FANG.name);
+  });
+
+  it("refuses to give a claimant an account in the region once its sunset is approved", async () => {
+    const { wang, li } = await twoDistricts(h());
+    assert.equal((await registerThroughApi(h(), { ...ZHANG_WEI, phone: '13800003333' })).statusCode, 409);
+    const [claim] = await h().services.reclaims.pending();
+    const asked = await h().services.sunset.request(wang, '330110');
+    await h().services.sunset.approve(li, asked.id);
+    await assert.rejects(h().services.reclaims.approve(wang, claim!.id, { method: 'in-person', note: '持身份证原件到五常街道办核验' }), /the claimant's address: the health code in .*余杭区 is ending/);
+    assert.equal((await h().services.reclaims.pending()).length, 1, 'the claim is left for the sunset to delete');
   });
 });
