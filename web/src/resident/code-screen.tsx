@@ -49,7 +49,16 @@ export function CodeScreen({ session, subjectId, subjectLabel, onWhy }: { sessio
     if (code && canvas.current) void QRCode.toCanvas(canvas.current, code.token, { errorCorrectionLevel: 'M', margin: 2, width: 300, color: { dark: QR_INK[code.colour as Colour] ?? QR_INK.gray, light: '#ffffff' } });
   }, [code?.token, code?.colour]);
 
-  if (!code) return <div class="card">{error ? <ErrorNotice error={error} /> : <p class="muted">{t('common.loading')}</p>}</div>;
+  if (!code) {
+    if (!error) return <div class="card"><p class="muted">{t('common.loading')}</p></div>;
+    // One tap to ask again: the app has already retried by itself where the server said it could.
+    return (
+      <div class="card">
+        <ErrorNotice error={error} />
+        <button class="primary" data-testid="code-retry" onClick={() => (setError(null), void load())}>{t('common.tryAgain')}</button>
+      </div>
+    );
+  }
   const left = Math.max(0, Math.round((Date.parse(code.expiresAt) - now) / 1000));
   return (
     <div class={`code-card code-${code.colour}`} data-testid="code-card" data-colour={code.colour}>

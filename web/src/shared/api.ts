@@ -1,3 +1,5 @@
+import { retryAfterSeconds, retryDelayMs } from './retry.js';
+
 /** A problem+json answer from the API, with the field it names when there is one. */
 export class ApiError extends Error {
   constructor(
@@ -10,6 +12,8 @@ export class ApiError extends Error {
     readonly type: string = '',
     /** Why a federation check refused (`grant-used`, …), where the problem says. */
     readonly reason: string = '',
+    /** When the server said to come back (Retry-After), if it did. */
+    readonly retryAfterSeconds: number | undefined = undefined,
   ) {
     super(detail || title);
   }
@@ -37,21 +41,35 @@ export async function api<T>(method: string, path: string, options: RequestOptio
     headers['content-type'] = options.contentType ?? 'application/json';
     body = options.contentType ? (options.body as BodyInit) : JSON.stringify(options.body);
   }
-  let response: Response;
-  try {
-    response = await fetch(path, { method, headers, ...(body !== undefined ? { body } : {}), ...(options.signal ? { signal: options.signal } : {}) });
-  } catch (error) {
-    throw new NetworkError(error instanceof Error ? error.message : String(error));
-  }
-  const text = await response.text();
-  const json = text ? (JSON.parse(text) as unknown) : undefined;
-  if (!response.ok) {
+  for (let retries = 0; ; retries += 1) {
+    let response: Response;
+    try {
+      response = await fetch(path, { method, headers, ...(body !== undefined ? { body } : {}), ...(options.signal ? { signal: options.signal } : {}) });
+    } catch (error) {
+      throw new NetworkError(error instanceof Error ? error.message : String(error));
+    }
+    const text = await response.text();
+    const json = text ? (JSON.parse(text) as unknown) : undefined;
+    if (response.ok) return json as T;
     // A credential that has expired or been revoked: the app returns to its sign-in screen.
     if (response.status === 401 && options.token) dispatchEvent(new Event(UNAUTHORIZED_EVENT));
     const p = (json ?? {}) as { type?: string; title?: string; detail?: string; field?: string; errors?: { field: string; message: string }[]; reason?: string };
-    throw new ApiError(response.status, p.title ?? response.statusText, p.detail ?? '', p.field, p.errors ?? [], (p.type ?? '').replace(/^\/problems\//, ''), p.reason ?? '');
+    const type = (p.type ?? '').replace(/^\/problems\//, '');
+    const retryAfter = response.headers.get('retry-after');
+    // A busy server says when to come back: the app does so by itself, a few times, before showing it.
+    const delay = retryDelayMs({ method, status: response.status, type, retryAfter }, retries, Math.random());
+    if (delay === undefined) throw new ApiError(response.status, p.title ?? response.statusText, p.detail ?? '', p.field, p.errors ?? [], type, p.reason ?? '', retryAfterSeconds(retryAfter));
+    await wait(delay, options.signal);
   }
-  return json as T;
+}
+
+/** Resolves after `ms`, or rejects as fetch does when `signal` aborts first. */
+function wait(ms: number, signal: AbortSignal | undefined): Promise<void> {
+  return new Promise((resolve, reject) => {
+    if (signal?.aborted) return reject(new NetworkError('aborted'));
+    const timer = setTimeout(resolve, ms);
+    signal?.addEventListener('abort', () => (clearTimeout(timer), reject(new NetworkError('aborted'))), { once: true });
+  });
 }
 
 /** Reads a value saved in localStorage as JSON; a missing or unreadable one is `fallback`. */

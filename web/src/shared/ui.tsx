@@ -48,6 +48,9 @@ export function Shell({ title, children, actions }: { title: string; children: C
   );
 }
 
+/** Problems whose detail speaks to the operator (event-loop delay, database codes): kept behind "Details". */
+const FOR_OPERATORS = new Set(['overloaded', 'unavailable', 'not-ready', 'internal']);
+
 /** Shows what went wrong in words a person can act on, naming the field when the server did. */
 export function ErrorNotice({ error }: { error: unknown }): JSX.Element | null {
   const t = useT();
@@ -63,7 +66,7 @@ export function ErrorNotice({ error }: { error: unknown }): JSX.Element | null {
   return (
     <div class="notice notice-error" role="alert" data-problem={error.type}>
       {known ? t(key as MessageKey) : error.title}
-      {detail && (lang === 'en' || !known ? <span> {detail}</span> : <details class="problem-detail"><summary>{t('problem.detail')}</summary>{detail}</details>)}
+      {detail && ((lang === 'en' && !FOR_OPERATORS.has(error.type)) || !known ? <span> {detail}</span> : <details class="problem-detail"><summary>{t('problem.detail')}</summary>{detail}</details>)}
     </div>
   );
 }
@@ -78,6 +81,7 @@ const FIELD_MESSAGES: [RegExp, MessageKey][] = [
   [/birth date \(digits 7-14\)/, 'fieldProblem.idBirth'],
   [/is registered to another account/, 'fieldProblem.idTaken'],
   [/must be the 6 digits sent by SMS/, 'fieldProblem.code'],
+  [/nothing is collected there any more/, 'fieldProblem.regionEnded'],
 ];
 
 export function plainFieldMessage(message: string, t: ReturnType<typeof useT>): string {
