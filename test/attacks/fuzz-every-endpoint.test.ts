@@ -1,4 +1,5 @@
 import assert from 'node:assert/strict';
+import { createHash } from 'node:crypto';
 import { it } from 'node:test';
 import fc from 'fast-check';
 import { sql } from 'kysely';
@@ -63,10 +64,25 @@ describeOnEachEngine('every endpoint, fuzzed by every caller', (h) => {
     // The audit log is apart: a refused look-up is recorded on purpose, as refused.
     const tables = (await tableNames()).filter((name) => name !== 'audit_log');
     const auditCount = async () => Number((await sql<{ n: number | string }>`select count(*) as n from audit_log`.execute(h().opened.store.db)).rows[0]!.n);
+    /** Every table's content, one digest each: a refusal that updated a row in place shows, not only one that added or removed rows. */
     async function stored(): Promise<string> {
-      const counts = await sql<{ n: number | string }>`${sql.join(tables.map((name) => sql`select count(*) as n from ${sql.table(name)}`), sql` union all `)}`.execute(h().opened.store.db);
-      return counts.rows.map((r, i) => `${tables[i]}=${r.n}`).join(' ');
+      const db = h().opened.store.db;
+      if (h().engine === 'postgres') {
+        const digests = await sql<{ d: string }>`${sql.join(tables.map((name) => sql`select md5(coalesce(string_agg(x::text, ',' order by x::text), '')) as d from ${sql.table(name)} x`), sql` union all `)}`.execute(db);
+        return digests.rows.map((r, i) => `${tables[i]}=${r.d}`).join(' ');
+      }
+      // Most requests write nothing: while SQLite counts no change on the connection, nothing changed.
+      const changes = Number((await sql<{ n: number }>`select total_changes() as n`.execute(db)).rows[0]!.n);
+      if (sqliteDigest?.changes === changes) return sqliteDigest.digest;
+      const out: string[] = [];
+      for (const name of tables) {
+        const rows = (await sql<Record<string, unknown>>`select * from ${sql.table(name)}`.execute(db)).rows.map((row) => JSON.stringify(row));
+        out.push(`${name}=${createHash('md5').update(rows.sort().join(',')).digest('hex')}`);
+      }
+      sqliteDigest = { changes, digest: out.join(' ') };
+      return sqliteDigest.digest;
     }
+    let sqliteDigest: { changes: number; digest: string } | undefined;
     async function tableNames(): Promise<string[]> {
       const db = h().opened.store.db;
       const rows =
