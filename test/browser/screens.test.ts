@@ -265,6 +265,16 @@ describe('every screen, at phone size, in both languages', () => {
       await page.locator('[data-testid=inherited-rules] summary').click();
       await page.locator('[data-testid=inherited-rules] li.overridden', { hasText: lang === 'en' ? 'notice 12 of 2026' : '第 12 号通告' }).waitFor();
       await shoot(page, 'console-rules-district', lang);
+      // Yuhang withdraws Hangzhou's low-fever rule in the form, saying why, and the preview counts it.
+      await page.click('.segmented button:nth-child(1)');
+      const lowFever = page.locator('[data-testid=inherited-editor] li[data-rule=yellow-low-fever]');
+      await lowFever.locator('button[data-action=withdraw]').click();
+      await lowFever.locator('input[name=reason-yellow-low-fever-zh-CN]').fill('余杭区发热门诊已全覆盖，低热者按全国规则处理。');
+      await lowFever.locator('input[name=reason-yellow-low-fever-en]').fill('Every Yuhang clinic now sees low fevers: the national rules apply.');
+      assert.equal(await lowFever.getAttribute('data-state'), 'withdrawn');
+      await page.click('[data-testid=run-preview]');
+      await page.locator('[data-testid=preview-inherits]', { hasText: lang === 'en' ? 'it replaces or withdraws 1 inherited rules' : '替换或撤销 1 条继承规则' }).waitFor();
+      await shoot(page, 'console-rules-overrides', lang);
       await page.goto(`${server.url}/console/#/appeals`);
       await page.waitForSelector('[data-appeal]');
       await shoot(page, 'console-appeals', lang);

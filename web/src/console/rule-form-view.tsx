@@ -6,12 +6,11 @@ import type { Rule } from '../../../src/domain/rules/rule-set.js';
 import { ColourBadge } from '../shared/colour.js';
 import { useLang, useT } from '../shared/i18n.js';
 import { Field } from '../shared/ui.js';
+import { InheritedRulesEditor } from './inherited-rules-editor.js';
 import { clausesOf, conditionOf, operatorsFor, typeOf, type Clause, type Comparison, type Operator } from './rule-form.js';
+import type { OverridingDraft } from './rule-overrides.js';
 
-interface Draft {
-  region: string;
-  rules: Rule[];
-}
+type Draft = OverridingDraft;
 
 const NO_VALUE: Operator[] = ['is-true', 'is-false', 'not-empty'];
 
@@ -104,10 +103,10 @@ function ConditionEditor({ clauses, onChange }: { clauses: Clause[]; onChange: (
 
 /**
  * The draft rule set as a form over the published fact vocabulary: each rule's outcome, texts and
- * condition. It edits the same JSON the expert view shows; a condition the form cannot show (nested
- * and/or) stays editable there.
+ * condition, and what the region does with the rules it inherits. It edits the same JSON the expert
+ * view shows; a condition the form cannot show (nested and/or) stays editable there.
  */
-export function RuleFormView({ draft, onDraft }: { draft: Draft; onDraft: (d: Draft) => void }): JSX.Element {
+export function RuleFormView({ draft, inherited, onDraft }: { draft: Draft; inherited: Rule[]; onDraft: (d: Draft) => void }): JSX.Element {
   const t = useT();
   const lang = useLang();
   const update = (i: number, rule: Rule) => onDraft({ ...draft, rules: draft.rules.map((r, j) => (j === i ? rule : r)) });
@@ -190,6 +189,7 @@ export function RuleFormView({ draft, onDraft }: { draft: Draft; onDraft: (d: Dr
       <button type="button" class="secondary" data-testid="add-rule" onClick={addRule}>
         {t('rules.formAddRule')}
       </button>
+      <InheritedRulesEditor inherited={inherited} draft={draft} onDraft={onDraft} />
     </div>
   );
 }

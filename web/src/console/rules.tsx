@@ -10,6 +10,7 @@ import { Card, ErrorNotice, useAction } from '../shared/ui.js';
 import { diffRules, type RuleLike } from './rule-diff.js';
 import { JsonDraftError, parseJsonDraft } from './json-draft.js';
 import { RuleFormView } from './rule-form-view.js';
+import { asFormDraft, type OverridingDraft } from './rule-overrides.js';
 import type { Override, Rule } from '../../../src/domain/rules/rule-set.js';
 import type { EffectiveRuleSet } from '../../../src/domain/rules/rule-inheritance.js';
 import { RegionLabel } from '../shared/region-picker.js';
@@ -74,6 +75,12 @@ function Inherited({ effective, region }: { effective: EffectiveRuleSet; region:
   );
 }
 
+/** The rules `region` inherits from above: those that govern it from higher up, and those it replaced or withdrew itself. */
+function inheritedBy(effective: EffectiveRuleSet | null, region: string): Rule[] {
+  if (!effective) return [];
+  return [...effective.rules.filter((r) => r.region !== region), ...effective.overridden.filter((o) => o.by === region).map((o) => o.replaced)];
+}
+
 export function RulesView({ session }: { session: StaffSession }): JSX.Element {
   const t = useT();
   const lang = useLang();
@@ -117,12 +124,10 @@ export function RulesView({ session }: { session: StaffSession }): JSX.Element {
     }
   };
   // The draft as the form shows it, or why it cannot (it does not parse, or is not a rule set).
-  let formDraft: { region: string; rules: Rule[] } | null = null;
+  let formDraft: OverridingDraft | null = null;
   let draftProblem: unknown = null;
   try {
-    const parsed = parseDraft() as { region?: unknown; rules?: unknown };
-    const rulesShaped = Array.isArray(parsed?.rules) && parsed.rules.every((r: Partial<Rule> | null) => !!r && typeof r === 'object' && !!r.outcome && !!r.description && !!r.howToClear);
-    if (typeof parsed?.region === 'string' && rulesShaped) formDraft = parsed as { region: string; rules: Rule[] };
+    formDraft = asFormDraft(parseDraft());
   } catch (error) {
     draftProblem = error;
   }
@@ -195,7 +200,7 @@ export function RulesView({ session }: { session: StaffSession }): JSX.Element {
             </button>
           </div>
           {view === 'form' && formDraft ? (
-            <RuleFormView draft={formDraft} onDraft={(d) => (setDraft(JSON.stringify(d, null, 2)), setPreview(null))} />
+            <RuleFormView draft={formDraft} inherited={inheritedBy(effective, formDraft.region)} onDraft={(d) => (setDraft(JSON.stringify(d, null, 2)), setPreview(null))} />
           ) : (
             <>
               {view === 'form' && <ErrorNotice error={draftProblem} />}
