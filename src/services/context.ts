@@ -1,4 +1,5 @@
 import { MemoryRegionKeys, RegionKeys, type RegionKeyBackend } from '../privacy/region-keys.js';
+import { EndedRegions } from './ended-regions.js';
 import { randomUUID } from 'node:crypto';
 import type { Logger } from 'pino';
 import { SignaturePool } from '../codes/signature-pool.js';
@@ -67,6 +68,8 @@ export interface ServiceContext {
   store: Store;
   /** Districts' data keys: destroyed at a region's sunset. */
   regionKeys: RegionKeys;
+  /** Regions whose sunset was approved, for refusing new personal data there early. */
+  endedRegions: EndedRegions;
   /** Every table group's store, built once: services reach the database only through these. */
   stores: Stores;
   clock: Clock;
@@ -102,6 +105,7 @@ export function createContext(options: ContextOptions): ServiceContext {
   const newId = options.newId ?? randomUUID;
   const stores = createStores(options.store, cipher);
   return {
+    endedRegions: new EndedRegions(stores.sunsets, options.clock),
     store: options.store,
     stores,
     clock: options.clock,

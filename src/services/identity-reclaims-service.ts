@@ -5,7 +5,7 @@ import { IdentityReclaimsStore, type IdentityReclaim, type ReclaimMethod } from 
 import { ResidentsStore } from '../store/residents-store.js';
 import type { AuditService } from './audit-service.js';
 import type { ServiceContext } from './context.js';
-import { regionEnded } from './ended-regions.js';
+import { regionEndedError } from './ended-regions.js';
 import { ConflictError, NotFoundError } from './service-errors.js';
 import { SMS_TEXTS } from './sms-texts.js';
 import type { StaffMember } from './staff-service.js';
@@ -84,10 +84,6 @@ export class IdentityReclaimsService {
    */
   async approve(staff: StaffMember, id: string, input: { method: ReclaimMethod; note: string }): Promise<ReclaimView & { residentId: string }> {
     const now = this.ctx.clock.now().getTime();
-    // Outside the transaction: SQLite's one connection is the transaction's until it ends.
-    const claimed = await this.reclaims.findById(id);
-    const ended = claimed && (await regionEnded(this.ctx, claimed.registration.address.region));
-    if (ended) throw new ConflictError(`the claimant's address: ${ended}`);
     const { reclaim, holderId, residentId } = await this.ctx.store.transaction(async (trx) => {
       const reclaims = this.reclaims.withTransaction(trx);
       const residents = this.residents.withTransaction(trx);
@@ -98,7 +94,9 @@ export class IdentityReclaimsService {
       if (holder !== undefined) await residents.revokeIdentity(holder, now);
       const newId = this.ctx.newId();
       try {
-        await residents.insert(newId, found.registration, now, found.guardianId === null ? found.phoneProvenAt : null);
+        if (!(await residents.insert(newId, found.registration, now, found.guardianId === null ? found.phoneProvenAt : null))) {
+          throw new ConflictError(`the claimant's address: ${regionEndedError(found.registration.address.region).errors[0]!.message}`);
+        }
       } catch (error) {
         if (isUniqueViolation(error)) throw new ConflictError("the claimant's phone now belongs to another account: ask them to register again");
         throw error;

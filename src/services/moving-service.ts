@@ -17,7 +17,7 @@ import { checkText, MAX_ADDRESS_LENGTH } from '../domain/resident.js';
 import { FieldErrorCollector } from '../domain/field-errors.js';
 import type { AuditService } from './audit-service.js';
 import { operatorOf, servedRegionFor, type ServiceContext } from './context.js';
-import { refuseEndedRegion } from './ended-regions.js';
+import { regionEndedError } from './ended-regions.js';
 import type { DecisionsService } from './decisions-service.js';
 import type { KeysService } from './keys-service.js';
 import type { NationalListService } from './national-list-service.js';
@@ -162,7 +162,8 @@ export class MovingService {
     const address = { region: input.address.region, detail: input.address.detail };
     const e164 = (phone as { value: string }).value;
     servedRegionFor(this.ctx, address.region, 'address.region');
-    await refuseEndedRegion(this.ctx, address.region);
+    // Before the grant is spent at home.
+    await this.ctx.endedRegions.refuse(address.region);
     const self = operatorOf(this.ctx).id;
     // The grant is read (and its signature checked against the home's key) before anything is asked of the home.
     let grantBytesIn: Uint8Array;
@@ -234,12 +235,13 @@ export class MovingService {
     const now = this.ctx.clock.now().getTime();
     await this.ctx.store.transaction(async (trx) => {
       if (create) {
-        await this.ctx.stores.residents.withTransaction(trx).insert(
+        const inserted = await this.ctx.stores.residents.withTransaction(trx).insert(
           residentId,
           { name: bundle.maskedName, identity: { type: HOME_REGISTRATION, number: home.id, key: `home:${home.id}:${bundle.sub}` }, phone, address },
           now,
           v.phoneVerifiedAt,
         );
+        if (!inserted) throw regionEndedError(address.region);
       }
       await this.ctx.stores.federation.storeHomeFacts(trx, { residentId, homeOperator: home.id, homeSubject: bundle.sub, bundleIssuedAt: bundle.issuedAt, facts: bundle.facts as BundleFacts, now, newId: this.ctx.newId });
     });

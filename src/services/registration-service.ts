@@ -4,7 +4,6 @@ import { isRegionCode } from '../domain/regions.js';
 import { servedRegionFor, type ServiceContext } from './context.js';
 import type { IdentityReclaimsService } from './identity-reclaims-service.js';
 import type { DependentSummary, ResidentSummary, ResidentsService } from './residents-service.js';
-import { refuseEndedRegion } from './ended-regions.js';
 import { ConflictError, IdentityTakenError } from './service-errors.js';
 import type { Session, SignInService } from './sign-in-service.js';
 
@@ -32,7 +31,7 @@ export class RegistrationService {
     const registration = checkRegistration(input, this.ctx.clock.now(), true);
     servedRegionFor(this.ctx, registration.address.region, 'address.region');
     // Before the code is tried, so that a refusal costs none of its attempts.
-    await refuseEndedRegion(this.ctx, registration.address.region);
+    await this.ctx.endedRegions.refuse(registration.address.region);
     const phone = registration.phone!;
     const proof = await this.signIn.prove(phone, input.code);
     // The caller holds this phone: they may learn it has an account, and sign in with the same code.

@@ -7,7 +7,7 @@ import { isUniqueViolation } from '../store/database.js';
 import type { Resident } from '../store/residents-store.js';
 import type { ServiceContext } from './context.js';
 import { declarationView, type DeclarationView } from './declarations-service.js';
-import { refuseEndedRegion } from './ended-regions.js';
+import { regionEndedError } from './ended-regions.js';
 import { ConflictError, IdentityTakenError, NotFoundError } from './service-errors.js';
 
 /** What the API shows of a resident: masked, enough to recognise oneself. */
@@ -63,9 +63,9 @@ export class ResidentsService {
 
   /** Registers a registration already checked (`checkRegistration`). */
   async registerChecked(registration: Registration, options: { phoneVerifiedAt?: number } = {}): Promise<ResidentSummary> {
-    await refuseEndedRegion(this.ctx, registration.address.region);
     const id = this.ctx.newId();
-    await this.insertOrConflict(registration, () => this.residents.insert(id, registration, this.ctx.clock.now().getTime(), options.phoneVerifiedAt ?? null));
+    const inserted = await this.insertOrConflict(registration, () => this.residents.insert(id, registration, this.ctx.clock.now().getTime(), options.phoneVerifiedAt ?? null));
+    if (!inserted) throw regionEndedError(registration.address.region);
     return summarize(await this.get(id));
   }
 
@@ -86,7 +86,7 @@ export class ResidentsService {
     if (errors.length > 0 || registration === undefined) throw new InvalidInputError(errors);
     const guardian = await this.residents.findById(guardianId);
     if (!guardian) throw new NotFoundError('resident');
-    await refuseEndedRegion(this.ctx, registration.address.region);
+    await this.ctx.endedRegions.refuse(registration.address.region);
     if (guardian.phone === null) {
       throw new InvalidInputError([{ field: 'guardian', message: 'a dependent cannot look after another dependent' }]);
     }
@@ -96,7 +96,7 @@ export class ResidentsService {
     await this.insertOrConflict(valid, () =>
       this.ctx.store.transaction(async (trx) => {
         const store = this.residents.withTransaction(trx);
-        await store.insert(id, valid, now);
+        if (!(await store.insert(id, valid, now))) throw regionEndedError(valid.address.region);
         await store.addGuardianship(guardianId, id, input.relationship as Relationship, now);
       }),
     );
@@ -197,9 +197,9 @@ export class ResidentsService {
   }
 
   /** Inserts; a collision says which field, to a caller who has proven the phone (or is its guardian). */
-  private async insertOrConflict(registration: Registration, insert: () => Promise<unknown>): Promise<void> {
+  private async insertOrConflict<T>(registration: Registration, insert: () => Promise<T>): Promise<T> {
     try {
-      await insert();
+      return await insert();
     } catch (error) {
       if (!isUniqueViolation(error)) throw error;
       if ((await this.residents.findIdByIdentityKey(registration.identity.key)) !== undefined) throw new IdentityTakenError();

@@ -1,7 +1,7 @@
-import type { Kysely, Transaction } from 'kysely';
+import { sql, type Kysely, type Transaction } from 'kysely';
 import type { Address, Registration, Relationship } from '../domain/resident.js';
 import type { IdType } from '../domain/identity/identity-document.js';
-import { SHREDDED } from './sunset-store.js';
+import { SHREDDED, SUNSET_PREFIX } from './sunset-store.js';
 import type { FieldCipher } from '../privacy/field-cipher.js';
 import type { Database, ResidentsTable } from './schema.js';
 
@@ -53,31 +53,38 @@ export class ResidentsStore {
   }
 
   /**
-   * Inserts a resident; a duplicate identity or phone surfaces as the engine's unique violation.
-   * `phoneVerifiedAt` is set when the registration itself proved the phone.
+   * Inserts a resident, unless a sunset of their region was approved: then nothing is written and it
+   * returns false. The check is part of the insert statement, so an approval committed before it
+   * is always seen, at no extra round trip. A duplicate identity or phone surfaces as the engine's
+   * unique violation. `phoneVerifiedAt` is set when the registration itself proved the phone.
    */
-  async insert(id: string, registration: Registration, now: number, phoneVerifiedAt: number | null = null): Promise<void> {
+  async insert(id: string, registration: Registration, now: number, phoneVerifiedAt: number | null = null): Promise<boolean> {
     const c = (field: string) => `resident:${id}:${field}`;
     const { identity } = registration;
+    const region = registration.address.region;
     // Under the district's own key: destroying it at the region's sunset destroys these.
-    const seal = (value: string, field: string) => this.cipher.encryptIn(registration.address.region, value, c(field));
+    const seal = (value: string, field: string) => this.cipher.encryptIn(region, value, c(field));
     const identityJson = JSON.stringify({ type: identity.type, number: identity.number, ...(identity.country ? { country: identity.country } : {}) });
-    await this.db
-      .insertInto('residents')
-      .values({
-        id,
-        id_index: this.identityIndex(identity.key),
-        identity_enc: seal(identityJson, 'identity'),
-        name_enc: seal(registration.name, 'name'),
-        phone_index: registration.phone === null ? null : this.phoneIndex(registration.phone),
-        phone_enc: registration.phone === null ? null : seal(registration.phone, 'phone'),
-        address_region: registration.address.region,
-        address_enc: seal(registration.address.detail, 'address'),
-        phone_verified_at: phoneVerifiedAt,
-        created_at: now,
-        updated_at: now,
-      })
-      .execute();
+    const text = (value: string | null) => sql`cast(${value} as text)`;
+    const integer = (value: number | null) => sql`cast(${value} as bigint)`;
+    const row = {
+      id: text(id),
+      id_index: text(this.identityIndex(identity.key)),
+      identity_enc: text(seal(identityJson, 'identity')),
+      name_enc: text(seal(registration.name, 'name')),
+      phone_index: text(registration.phone === null ? null : this.phoneIndex(registration.phone)),
+      phone_enc: text(registration.phone === null ? null : seal(registration.phone, 'phone')),
+      address_region: text(region),
+      address_enc: text(seal(registration.address.detail, 'address')),
+      phone_verified_at: integer(phoneVerifiedAt),
+      created_at: integer(now),
+      updated_at: integer(now),
+    };
+    const result = await sql`
+      insert into residents (${sql.join(Object.keys(row).map((column) => sql.ref(column)))})
+      select ${sql.join(Object.values(row))}
+      where not exists (select 1 from sunsets where status <> 'requested' and ${text(region)} like ${SUNSET_PREFIX} || '%')`.execute(this.db);
+    return Number(result.numAffectedRows ?? 0) === 1;
   }
 
   /** A resident; none for one whose region's sunset destroyed them. */

@@ -4,6 +4,12 @@ import type { Database, SunsetsTable } from './schema.js';
 /** What a resident's personal fields hold once their region's sunset destroyed them. */
 export const SHREDDED = 'shredded';
 
+/**
+ * The code prefix a sunset's region covers, in SQL on either engine: `regionPrefix` of the domain for
+ * the six-digit codes a sunset names (330000 → 33, 330100 → 3301, 330110 → 330110).
+ */
+export const SUNSET_PREFIX = sql<string>`(case when substr(sunsets.region, 3) = '0000' then substr(sunsets.region, 1, 2) when substr(sunsets.region, 5) = '00' then substr(sunsets.region, 1, 4) else sunsets.region end)`;
+
 /** Tables of a region's residents destroyed at its sunset, by the column naming the resident. */
 const RESIDENT_TABLES = [
   'scans',

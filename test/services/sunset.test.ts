@@ -1,5 +1,8 @@
 import assert from 'node:assert/strict';
 import { it } from 'node:test';
+import { sql } from 'kysely';
+import { regionPrefix } from '../../src/domain/regions.js';
+import { SUNSET_PREFIX } from '../../src/store/sunset-store.js';
 import { DOCUMENT_TYPES, verifyDocument } from '../../src/codes/signed-document.js';
 import { nodeVerify } from '../../src/codes/token-signer.js';
 import { FieldCipher, deriveSubkey } from '../../src/privacy/field-cipher.js';
@@ -99,7 +102,8 @@ describeOnEachEngine("a region's sunset", (h) => {
     assert.equal(refused.statusCode, 422, refused.body);
     const [error] = refused.json().errors;
     assert.equal(error.field, 'address.region');
-    assert.match(error.message, new RegExp(`the health code in 浙江省 杭州市 余杭区 ended on \\d{4}-\\d{2}-\\d{2} \\(sunset ${report.id}\\)`));
+    assert.equal(error.message, 'the health code in 浙江省 杭州市 余杭区 has ended (its sunset was approved): nothing is collected there any more');
+    assert.ok(report.id);
     assert.equal(await h().services.residents.hasPhone(OLIVER_BROWN.phone!), false);
     // The code he was sent still works, for an address outside the region.
     const code = await lastCodeSentTo(h(), '+447911123456');
@@ -114,7 +118,7 @@ describeOnEachEngine("a region's sunset", (h) => {
     await h().services.sunset.approve(li, asked.id);
     const refused = await registerThroughApi(h(), OLIVER_BROWN);
     assert.equal(refused.statusCode, 422);
-    assert.match(refused.json().errors[0].message, /余杭区.* is ending/);
+    assert.match(refused.json().errors[0].message, /余杭区 has ended/);
   });
 
   it('refuses a household member in the region after its sunset, for a guardian elsewhere', async () => {
@@ -157,7 +161,32 @@ describeOnEachEngine("a region's sunset", (h) => {
     const [claim] = await h().services.reclaims.pending();
     const asked = await h().services.sunset.request(wang, '330110');
     await h().services.sunset.approve(li, asked.id);
-    await assert.rejects(h().services.reclaims.approve(wang, claim!.id, { method: 'in-person', note: '持身份证原件到五常街道办核验' }), /the claimant's address: the health code in .*余杭区 is ending/);
+    await assert.rejects(h().services.reclaims.approve(wang, claim!.id, { method: 'in-person', note: '持身份证原件到五常街道办核验' }), /the claimant's address: the health code in .*余杭区 has ended/);
     assert.equal((await h().services.reclaims.pending()).length, 1, 'the claim is left for the sunset to delete');
+  });
+
+  it('refuses the insert itself when this process has not yet seen the approval another made', async () => {
+    const { wang, li } = await twoDistricts(h());
+    const asked = await h().services.sunset.request(wang, '330110');
+    // This process looked a moment ago: the region was open.
+    await h().ctx.endedRegions.refuse('330110');
+    // Another process approves: this one's view is now stale.
+    assert.ok(await h().ctx.stores.sunsets.approve(asked.id, li.id, Date.now()));
+    const refused = await registerThroughApi(h(), WANG_FANG);
+    assert.equal(refused.statusCode, 422, refused.body);
+    assert.equal(refused.json().errors[0].field, 'address.region');
+    assert.equal(await h().services.residents.hasPhone(WANG_FANG.phone), false, 'nothing was written');
+  });
+
+  it('covers in SQL exactly the codes the domain says a sunset covers', async () => {
+    const db = h().opened.store.db;
+    const codes = ['330000', '330100', '330110', '330106', '331000', '420802', '110000', '110101', '330101'];
+    for (const sunset of ['330000', '330100', '330110', '110000']) {
+      await db.insertInto('sunsets').values({ id: `s-${sunset}`, region: sunset, status: 'requested', requested_by: 'x', requested_at: 0, approved_by: null, approved_at: null, done_at: null, report: null, signed_report: null }).execute();
+      for (const code of codes) {
+        const covered = await sql<{ n: number }>`select count(*) as n from sunsets where id = ${`s-${sunset}`} and ${code} like ${SUNSET_PREFIX} || '%'`.execute(db);
+        assert.equal(Number(covered.rows[0]!.n) === 1, code.startsWith(regionPrefix(sunset)), `${sunset} covers ${code}`);
+      }
+    }
   });
 });
