@@ -66,4 +66,33 @@ describe('the resident app at rush hour, when the service sheds load', () => {
       assert.equal(asked(), 5);
     });
   }
+
+  it('keeps one request in flight when the code nears expiry while the service sheds load', { timeout: 60_000 }, async (t) => {
+    const context = await browser.newContext({ ...PHONE, locale: 'en' });
+    await context.addInitScript({ content: `localStorage.setItem('healthcode.lang', 'en'); localStorage.setItem('healthcode.resident.session', ${JSON.stringify(JSON.stringify(session))});` });
+    await context.clock.install();
+    let busy = false;
+    const started: number[] = [];
+    await context.route('**/api/v1/residents/*/code', async (route) => {
+      started.push(Date.now());
+      await (busy ? shed(route) : route.continue());
+    });
+    const page = await context.newPage();
+    await page.goto(`${server.url}/resident/#/code`);
+    await page.waitForSelector('[data-testid=code-card][data-colour=green]');
+    // The rush begins as the code (valid 300 s) comes within its 30 s of renewal; ten seconds pass.
+    busy = true;
+    await page.clock.runFor(271_000);
+    const before = started.length;
+    for (let second = 0; second < 10; second += 1) {
+      await page.clock.runFor(1000);
+      await new Promise((resolve) => setTimeout(resolve, 150));
+    }
+    const asked = started.length - before;
+    // The screen asks every second near expiry; each ask may retry three times. One at a time, ten
+    // seconds hold at most a request a second; without the guard, asks pile up: about four a second.
+    t.diagnostic(`${asked} requests in 10 s`);
+    assert.ok(asked >= 2 && asked <= 11, `${asked} requests in 10 s`);
+    assert.ok(await page.locator('[data-testid=code-card]').isVisible(), 'the code stays on screen');
+  });
 });

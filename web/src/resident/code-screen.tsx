@@ -21,12 +21,25 @@ export function CodeScreen({ session, subjectId, subjectLabel, onWhy }: { sessio
   const [now, setNow] = useState(Date.now());
   const canvas = useRef<HTMLCanvasElement>(null);
 
+  // One request per subject at a time: the refresh below asks every second near expiry, and a busy
+  // server's answer (with the retries it allows) can take longer than that. An answer for a subject
+  // no longer shown (the resident switched to a family member) is dropped.
+  const loading = useRef<string | null>(null);
+  const shown = useRef(subjectId);
+  shown.current = subjectId;
   const load = async () => {
+    if (loading.current === subjectId) return;
+    loading.current = subjectId;
     try {
-      setCode(await api<CodeView>('GET', `/api/v1/residents/${subjectId}/code`, { token: session.token }));
-      setError(null);
+      const next = await api<CodeView>('GET', `/api/v1/residents/${subjectId}/code`, { token: session.token });
+      if (shown.current === subjectId) {
+        setCode(next);
+        setError(null);
+      }
     } catch (e) {
-      setError(e);
+      if (shown.current === subjectId) setError(e);
+    } finally {
+      if (loading.current === subjectId) loading.current = null;
     }
   };
 
