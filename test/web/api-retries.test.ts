@@ -1,6 +1,6 @@
 import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
-import { MAX_RETRIES, MAX_WAIT_SECONDS, retryDelayMs, type Refusal } from '../../web/src/shared/retry.js';
+import { MAX_RETRIES, MAX_TOTAL_WAIT_MS, MAX_WAIT_SECONDS, retryDelayMs, type Refusal } from '../../web/src/shared/retry.js';
 
 const overloaded: Refusal = { method: 'POST', status: 503, type: 'overloaded', retryAfter: '2' };
 
@@ -23,6 +23,12 @@ describe('when the apps ask again by themselves', () => {
   it(`shows a wait over ${MAX_WAIT_SECONDS} s to the person instead of keeping them waiting`, () => {
     assert.equal(retryDelayMs({ ...overloaded, retryAfter: String(MAX_WAIT_SECONDS + 1) }, 0, 0), undefined);
     assert.equal(retryDelayMs({ ...overloaded, retryAfter: String(MAX_WAIT_SECONDS) }, 0, 0), MAX_WAIT_SECONDS * 1000);
+  });
+
+  it(`gives up rather than wait more than ${MAX_TOTAL_WAIT_MS / 1000} s in all`, () => {
+    const database: Refusal = { method: 'GET', status: 503, type: 'unavailable', retryAfter: '5' };
+    assert.equal(retryDelayMs(database, 2, 0, 10_000), 5000, 'a third wait of 5 s after 10 s');
+    assert.equal(retryDelayMs(database, 2, 0.5, 10_000), undefined, 'but not one of 6.25 s');
   });
 
   it(`gives up after ${MAX_RETRIES} retries`, () => {

@@ -41,6 +41,7 @@ export async function api<T>(method: string, path: string, options: RequestOptio
     headers['content-type'] = options.contentType ?? 'application/json';
     body = options.contentType ? (options.body as BodyInit) : JSON.stringify(options.body);
   }
+  let waited = 0;
   for (let retries = 0; ; retries += 1) {
     let response: Response;
     try {
@@ -57,9 +58,10 @@ export async function api<T>(method: string, path: string, options: RequestOptio
     const type = (p.type ?? '').replace(/^\/problems\//, '');
     const retryAfter = response.headers.get('retry-after');
     // A busy server says when to come back: the app does so by itself, a few times, before showing it.
-    const delay = retryDelayMs({ method, status: response.status, type, retryAfter }, retries, Math.random());
+    const delay = retryDelayMs({ method, status: response.status, type, retryAfter }, retries, Math.random(), waited);
     if (delay === undefined) throw new ApiError(response.status, p.title ?? response.statusText, p.detail ?? '', p.field, p.errors ?? [], type, p.reason ?? '', retryAfterSeconds(retryAfter));
     await wait(delay, options.signal);
+    waited += delay;
   }
 }
 
