@@ -179,8 +179,17 @@ async function importFile(args: string[]): Promise<void> {
   }
 }
 
+/**
+ * `--kid K` joined into `--kid=K`: a key id is base64url and one in 64 begins with '-', which the
+ * argument parser would otherwise take for an option, refusing a revocation when it is most urgent.
+ */
+function withKidJoined(args: string[]): string[] {
+  const i = args.indexOf('--kid');
+  return i >= 0 && i + 1 < args.length ? [...args.slice(0, i), `--kid=${args[i + 1]}`, ...args.slice(i + 2)] : args;
+}
+
 async function keys(args: string[]): Promise<void> {
-  const { positionals, values } = parseArgs({ args, allowPositionals: true, options: { region: { type: 'string' }, kid: { type: 'string' } } });
+  const { positionals, values } = parseArgs({ args: withKidJoined(args), allowPositionals: true, options: { region: { type: 'string' }, kid: { type: 'string' } } });
   if (positionals[0] === 'revoke') {
     if (!values.kid || !/^[A-Za-z0-9_-]{11}$/.test(values.kid)) fail(`--kid: must be a key id (11 base64url characters, as the trust list shows), got '${values.kid ?? ''}'`);
     const opened = await openServices(config(), createLogger('warn'));

@@ -30,9 +30,11 @@ describe('the resident app at rush hour, when the service sheds load', () => {
     await server?.close();
   });
 
-  async function codeScreen(lang: 'zh-CN' | 'en', refusing: () => boolean) {
+  /** The code screen, signed in, with the code requests refused while `refusing()` says so. */
+  async function codeScreen(lang: 'zh-CN' | 'en', refusing: () => boolean, options: { fakeClock?: boolean } = {}) {
     const context = await browser.newContext({ ...PHONE, locale: lang });
     await context.addInitScript({ content: `localStorage.setItem('healthcode.lang', '${lang}'); localStorage.setItem('healthcode.resident.session', ${JSON.stringify(JSON.stringify(session))});` });
+    if (options.fakeClock) await context.clock.install();
     let asked = 0;
     await context.route('**/api/v1/residents/*/code', async (route) => {
       asked += 1;
@@ -68,27 +70,18 @@ describe('the resident app at rush hour, when the service sheds load', () => {
   }
 
   it('keeps one request in flight when the code nears expiry while the service sheds load', { timeout: 60_000 }, async (t) => {
-    const context = await browser.newContext({ ...PHONE, locale: 'en' });
-    await context.addInitScript({ content: `localStorage.setItem('healthcode.lang', 'en'); localStorage.setItem('healthcode.resident.session', ${JSON.stringify(JSON.stringify(session))});` });
-    await context.clock.install();
     let busy = false;
-    const started: number[] = [];
-    await context.route('**/api/v1/residents/*/code', async (route) => {
-      started.push(Date.now());
-      await (busy ? shed(route) : route.continue());
-    });
-    const page = await context.newPage();
-    await page.goto(`${server.url}/resident/#/code`);
+    const { page, asked: requests } = await codeScreen('en', () => busy, { fakeClock: true });
     await page.waitForSelector('[data-testid=code-card][data-colour=green]');
     // The rush begins as the code (valid 300 s) comes within its 30 s of renewal; ten seconds pass.
     busy = true;
     await page.clock.runFor(271_000);
-    const before = started.length;
+    const before = requests();
     for (let second = 0; second < 10; second += 1) {
       await page.clock.runFor(1000);
       await new Promise((resolve) => setTimeout(resolve, 150));
     }
-    const asked = started.length - before;
+    const asked = requests() - before;
     // The screen asks every second near expiry; each ask may retry three times. One at a time, ten
     // seconds hold at most a request a second; without the guard, asks pile up: about four a second.
     t.diagnostic(`${asked} requests in 10 s`);
