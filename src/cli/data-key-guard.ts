@@ -2,7 +2,7 @@ import { existsSync } from 'node:fs';
 import type { Logger } from 'pino';
 import type { Config } from '../config.js';
 import { dataKeyCheck, DataKeyMismatchError, loadOrCreateDataKeyFile } from '../privacy/data-key.js';
-import { deriveSubkey, FieldCipher } from '../privacy/field-cipher.js';
+import { FieldCipher } from '../privacy/field-cipher.js';
 import { FileRegionKeys, RegionKeyShreddedError, RegionKeys } from '../privacy/region-keys.js';
 import type { Store } from '../store/database.js';
 import { DataKeyCheckStore } from '../store/data-key-check-store.js';
@@ -36,7 +36,7 @@ export async function dataKeyFor(config: Config, store: Store, logger: Logger, n
     return key;
   }
   // Residents' data is sealed under district keys wrapped by this key: a wrong key cannot unwrap them.
-  const residents = new ResidentsStore(store.db, new FieldCipher(key, new RegionKeys(new FileRegionKeys(config.regionKeyDir), deriveSubkey(key, 'region key wrapping'))));
+  const residents = new ResidentsStore(store.db, new FieldCipher(key, RegionKeys.underMasterKey(new FileRegionKeys(config.regionKeyDir), key)));
   const someone = await residents.anyId();
   if (someone !== undefined) {
     try {

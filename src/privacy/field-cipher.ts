@@ -1,5 +1,8 @@
 import { RegionKeyShreddedError, type RegionKeys } from './region-keys.js';
-import { createCipheriv, createDecipheriv, createHmac, hkdfSync, randomBytes, timingSafeEqual } from 'node:crypto';
+import { createHmac, timingSafeEqual } from 'node:crypto';
+import { deriveSubkey, open, seal } from './aead.js';
+
+export { deriveSubkey };
 
 /**
  * Encryption of personal fields at rest (AES-256-GCM) and keyed hashes to find them (blind indexes).
@@ -11,13 +14,6 @@ import { createCipheriv, createDecipheriv, createHmac, hkdfSync, randomBytes, ti
 const VERSION = 'v1';
 /** Sealed under a region's own key (region-keys.ts): `v2.<region>.<payload>`. */
 const REGION_VERSION = 'v2';
-const IV_BYTES = 12;
-const TAG_BYTES = 16;
-
-/** A 32-byte key for one purpose, derived from the master key. */
-export function deriveSubkey(master: Buffer, purpose: string): Buffer {
-  return Buffer.from(hkdfSync('sha256', master, Buffer.alloc(0), `healthcode ${purpose}`, 32));
-}
 
 export class FieldCipher {
   readonly #encryptionKey: Buffer;
@@ -35,13 +31,13 @@ export class FieldCipher {
 
   /** `context` names the record and field, e.g. `resident:<id>:name`. */
   encrypt(plaintext: string, context: string): string {
-    return `${VERSION}.${seal(this.#encryptionKey, plaintext, context)}`;
+    return `${VERSION}.${sealText(this.#encryptionKey, plaintext, context)}`;
   }
 
   /** Seals under the region's own key, so that destroying it destroys the value (a sunset). */
   encryptIn(region: string, plaintext: string, context: string): string {
     if (!this.regionKeys) return this.encrypt(plaintext, context);
-    return `${REGION_VERSION}.${region}.${seal(this.regionKeys.keyFor(region).key, plaintext, `${context}\u0000${region}`)}`;
+    return `${REGION_VERSION}.${region}.${sealText(this.regionKeys.keyFor(region).key, plaintext, `${context}\u0000${region}`)}`;
   }
 
   /** Whether a value is sealed under a region's key (not the master key). */
@@ -57,11 +53,11 @@ export class FieldCipher {
 
   decrypt(sealed: string, context: string): string {
     const [version, first, second] = sealed.split('.', 3);
-    if (version === VERSION && first !== undefined) return open(this.#encryptionKey, first, context);
+    if (version === VERSION && first !== undefined) return openText(this.#encryptionKey, first, context);
     if (version === REGION_VERSION && first !== undefined && second !== undefined && this.regionKeys) {
       const key = this.regionKeys.existing(first);
       if (!key) throw new RegionKeyShreddedError(first);
-      return open(key.key, second, `${context}\u0000${first}`);
+      return openText(key.key, second, `${context}\u0000${first}`);
     }
     throw new Error('unknown ciphertext format');
   }
@@ -77,21 +73,9 @@ export class FieldCipher {
   }
 }
 
-function seal(key: Buffer, plaintext: string, context: string): string {
-  const iv = randomBytes(IV_BYTES);
-  const cipher = createCipheriv('aes-256-gcm', key, iv);
-  cipher.setAAD(Buffer.from(context, 'utf8'));
-  const body = Buffer.concat([cipher.update(plaintext, 'utf8'), cipher.final()]);
-  return Buffer.concat([iv, body, cipher.getAuthTag()]).toString('base64');
-}
-
-function open(key: Buffer, payload: string, context: string): string {
-  const raw = Buffer.from(payload, 'base64');
-  const decipher = createDecipheriv('aes-256-gcm', key, raw.subarray(0, IV_BYTES));
-  decipher.setAAD(Buffer.from(context, 'utf8'));
-  decipher.setAuthTag(raw.subarray(raw.length - TAG_BYTES));
-  return Buffer.concat([decipher.update(raw.subarray(IV_BYTES, raw.length - TAG_BYTES)), decipher.final()]).toString('utf8');
-}
+/** A field's text sealed as base64, and opened back. */
+const sealText = (key: Buffer, plaintext: string, context: string) => seal(key, Buffer.from(plaintext, 'utf8'), context).toString('base64');
+const openText = (key: Buffer, payload: string, context: string) => open(key, Buffer.from(payload, 'base64'), context).toString('utf8');
 
 /** Whether two secret digests are the same, in time that does not depend on where they differ. */
 export function sameDigest(a: string, b: string): boolean {

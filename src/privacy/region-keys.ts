@@ -1,6 +1,7 @@
-import { createCipheriv, createDecipheriv, createHash, randomBytes } from 'node:crypto';
+import { createHash, randomBytes } from 'node:crypto';
 import { existsSync, mkdirSync, openSync, readdirSync, readFileSync, rmSync, statSync, writeFileSync, writeSync, closeSync, fsyncSync } from 'node:fs';
 import { join } from 'node:path';
+import { deriveSubkey, open, seal } from './aead.js';
 
 /**
  * One data key per district, wrapped by a key derived from the master key, kept apart from the
@@ -90,9 +91,6 @@ export class RegionKeyShreddedError extends Error {
   }
 }
 
-const IV = 12;
-const TAG = 16;
-
 /** Wraps and unwraps region keys with the key-encryption key, and keeps unwrapped ones in memory. */
 export class RegionKeys {
   readonly #cache = new Map<string, RegionKey>();
@@ -102,15 +100,16 @@ export class RegionKeys {
     private readonly kek: Buffer,
   ) {}
 
+  /** Region keys in `backend`, wrapped by the key this master key derives for them. */
+  static underMasterKey(backend: RegionKeyBackend, masterKey: Buffer): RegionKeys {
+    return new RegionKeys(backend, deriveSubkey(masterKey, 'region key wrapping'));
+  }
+
   /** The region's key, made now if it has none. */
   keyFor(region: string): RegionKey {
     const known = this.existing(region);
     if (known) return known;
-    const key = randomBytes(32);
-    const iv = randomBytes(IV);
-    const cipher = createCipheriv('aes-256-gcm', this.kek, iv).setAAD(Buffer.from(`region key ${region}`));
-    const wrapped = Buffer.concat([iv, cipher.update(key), cipher.final(), cipher.getAuthTag()]);
-    this.backend.create(region, wrapped);
+    this.backend.create(region, seal(this.kek, randomBytes(32), `region key ${region}`));
     return this.existing(region)!;
   }
 
@@ -120,10 +119,7 @@ export class RegionKeys {
     if (cached) return cached;
     const wrapped = this.backend.read(region);
     if (!wrapped) return undefined;
-    const decipher = createDecipheriv('aes-256-gcm', this.kek, wrapped.subarray(0, IV)).setAAD(Buffer.from(`region key ${region}`));
-    decipher.setAuthTag(wrapped.subarray(wrapped.length - TAG));
-    const key = Buffer.concat([decipher.update(wrapped.subarray(IV, wrapped.length - TAG)), decipher.final()]);
-    const found = { kid: kidOf(wrapped), key };
+    const found = { kid: kidOf(wrapped), key: open(this.kek, wrapped, `region key ${region}`) };
     this.#cache.set(region, found);
     return found;
   }

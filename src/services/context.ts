@@ -100,7 +100,7 @@ export interface ContextOptions {
 }
 
 export function createContext(options: ContextOptions): ServiceContext {
-  const regionKeys = new RegionKeys(options.regionKeys ?? new MemoryRegionKeys(), deriveSubkey(options.dataKey, 'region key wrapping'));
+  const regionKeys = RegionKeys.underMasterKey(options.regionKeys ?? new MemoryRegionKeys(), options.dataKey);
   const cipher = new FieldCipher(options.dataKey, regionKeys);
   const newId = options.newId ?? randomUUID;
   const stores = createStores(options.store, cipher);

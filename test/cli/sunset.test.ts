@@ -4,7 +4,7 @@ import { copyFileSync, existsSync, mkdtempSync, readdirSync, readFileSync, rmSyn
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { after, describe, it } from 'node:test';
-import { FieldCipher, deriveSubkey } from '../../src/privacy/field-cipher.js';
+import { FieldCipher } from '../../src/privacy/field-cipher.js';
 import { FileRegionKeys, RegionKeyShreddedError, RegionKeys } from '../../src/privacy/region-keys.js';
 import { openStore } from '../../src/store/database.js';
 import { CLI, serve, serverEnv } from '../support/spawned-server.js';
@@ -46,7 +46,7 @@ describe('healthcode sunset', () => {
 
     // The copy taken before, opened with the master key and the keys directory as it is now.
     const master = Buffer.from(readFileSync(join(dataDir, 'keys', 'data.key'), 'utf8').trim(), 'base64');
-    const cipher = new FieldCipher(master, new RegionKeys(new FileRegionKeys(join(dataDir, 'keys', 'regions')), deriveSubkey(master, 'region key wrapping')));
+    const cipher = new FieldCipher(master, RegionKeys.underMasterKey(new FileRegionKeys(join(dataDir, 'keys', 'regions')), master));
     const store = await openStore({ kind: 'sqlite', path: join(copyDir, 'healthcode.db') });
     try {
       const rows = await store.db.selectFrom('residents').selectAll().execute();

@@ -5,7 +5,7 @@ import { regionPrefix } from '../../src/domain/regions.js';
 import { SUNSET_PREFIX } from '../../src/store/sunset-store.js';
 import { DOCUMENT_TYPES, verifyDocument } from '../../src/codes/signed-document.js';
 import { nodeVerify } from '../../src/codes/token-signer.js';
-import { FieldCipher, deriveSubkey } from '../../src/privacy/field-cipher.js';
+import { FieldCipher } from '../../src/privacy/field-cipher.js';
 import { RegionKeyShreddedError, RegionKeys } from '../../src/privacy/region-keys.js';
 import { describeOnEachEngine, type Harness } from '../support/harness.js';
 import { GRANDMA_ZHANG, LIU_FANG, OLIVER_BROWN, withCheck, ZHANG_WEI } from '../support/people.js';
@@ -41,7 +41,7 @@ describeOnEachEngine("a region's sunset", (h) => {
 
     // The master key, and the districts' keys as they are now kept: Yuhang's is gone.
     const { backend } = h().ctx.regionKeys;
-    const cipher = new FieldCipher(h().dataKey, new RegionKeys(backend, deriveSubkey(h().dataKey, 'region key wrapping')));
+    const cipher = new FieldCipher(h().dataKey, RegionKeys.underMasterKey(backend, h().dataKey));
     const open = (id: string, field: 'name_enc' | 'identity_enc' | 'phone_enc') => {
       const row = copy.find((r) => r.id === id)!;
       return cipher.decrypt(row[field]!, `resident:${id}:${field.replace('_enc', '')}`);
