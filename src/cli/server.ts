@@ -22,7 +22,6 @@ export interface RunningServer {
   close(): Promise<void>;
 }
 
-/** Opens the database, migrates it and wires the services: what every command needs. */
 /**
  * Seals residents' fields still under the master key under their districts' keys (data from before
  * districts had keys), then refuses to start if a district whose residents' data is sealed has no
@@ -38,6 +37,7 @@ async function checkRegionKeys(residents: ResidentsStore, keys: RegionKeys, dir:
   }
 }
 
+/** Opens the database, migrates it and wires the services: what every command needs. */
 export async function openServices(
   config: Config,
   logger: Logger,

@@ -78,12 +78,12 @@ export function regionNameEn(code: string): string | undefined {
   return isRegionCode(code) ? englishIndex().get(code)?.name : undefined;
 }
 
-/** The region code of a city or province containing `code` (itself included). */
 /** The code prefix every division inside `code` shares: 33 for Zhejiang, 3301 for Hangzhou, '' for CN. */
 export function regionPrefix(code: string): string {
   return code === 'CN' ? '' : code.replace(/(00)+$/, '');
 }
 
+/** The region code of a city or province containing `code` (itself included). */
 export function regionAncestors(code: string): string[] {
   const list = [code, `${code.slice(0, 4)}00`, `${code.slice(0, 2)}0000`];
   return [...new Set(list)].filter((c) => names.has(c));

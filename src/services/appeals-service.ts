@@ -1,3 +1,4 @@
+import { HOUR_MS } from '../domain/clock.js';
 import { FieldErrorCollector } from '../domain/field-errors.js';
 import { maskName } from '../domain/masking.js';
 import type { FiredRule } from '../domain/rules/decide.js';
@@ -79,7 +80,7 @@ export class AppealsService {
   }
 
   private deadlineMs(): number {
-    return (this.ctx.settings.appealDeadlineHours ?? DEFAULT_APPEAL_DEADLINE_HOURS) * 3_600_000;
+    return (this.ctx.settings.appealDeadlineHours ?? DEFAULT_APPEAL_DEADLINE_HOURS) * HOUR_MS;
   }
 
   async ofResident(residentId: string): Promise<Appeal[]> {

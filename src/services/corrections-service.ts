@@ -1,3 +1,4 @@
+import { DAY_MS } from '../domain/clock.js';
 import { checkCorrection, CORRECTION_REASONS, type CorrectionReason } from '../domain/corrections.js';
 import { maskName } from '../domain/masking.js';
 import type { CorrectionRow } from '../store/corrections-store.js';
@@ -88,7 +89,7 @@ export class CorrectionsService {
 
   /** How many corrections each staff member proposed and approved in the last 30 days, with names. */
   async countsByStaff(): Promise<{ staffId: string; name: string; proposed: number; approved: number }[]> {
-    const counts = await this.ctx.stores.corrections.countsByStaff(this.ctx.clock.now().getTime() - 30 * 86_400_000);
+    const counts = await this.ctx.stores.corrections.countsByStaff(this.ctx.clock.now().getTime() - 30 * DAY_MS);
     const names = await this.ctx.stores.staff.names(counts.map((c) => c.staffId));
     return counts.map((c) => ({ ...c, name: names.get(c.staffId) ?? c.staffId }));
   }

@@ -1,4 +1,4 @@
-import type { Kysely, Selectable } from 'kysely';
+import type { ExpressionBuilder, Kysely, Selectable } from 'kysely';
 import type { FieldCipher } from '../privacy/field-cipher.js';
 import type { AppealsTable, Database } from './schema.js';
 
@@ -7,6 +7,10 @@ export const appealMessageContext = (appealId: string) => `appeal:${appealId}:me
 
 /** An appeal with its message decrypted. */
 export type AppealRow = Omit<Selectable<AppealsTable>, 'message'> & { message: string };
+
+/** Past its deadline at `now`: due before it, or, filed before deadlines existed, filed more than `deadlineMs` before. */
+const pastDeadline = (now: number, deadlineMs: number) => (eb: ExpressionBuilder<Database, 'appeals'>) =>
+  eb.or([eb('due_at', '<', now), eb.and([eb('due_at', 'is', null), eb('created_at', '<', now - deadlineMs)])]);
 
 /** Appeals; the resident's message is encrypted like every other personal field. */
 export class AppealsStore {
@@ -32,7 +36,7 @@ export class AppealsStore {
       .select(['id', 'resident_id', 'due_at', 'created_at'])
       .where('status', '=', 'open')
       .where('escalated_at', 'is', null)
-      .where((eb) => eb.or([eb('due_at', '<', now), eb.and([eb('due_at', 'is', null), eb('created_at', '<', now - deadlineMs)])]))
+      .where(pastDeadline(now, deadlineMs))
       .execute();
     const escalated: { id: string; resident_id: string; due: number }[] = [];
     for (const row of overdue) {
@@ -48,7 +52,7 @@ export class AppealsStore {
       .selectFrom('appeals')
       .select((eb) => eb.fn.countAll<number>().as('n'))
       .where('status', '=', 'open')
-      .where((eb) => eb.or([eb('due_at', '<', now), eb.and([eb('due_at', 'is', null), eb('created_at', '<', now - deadlineMs)])]))
+      .where(pastDeadline(now, deadlineMs))
       .executeTakeFirst();
     return Number(row?.n ?? 0);
   }

@@ -308,7 +308,7 @@ export interface SunsetsTable {
   id: string;
   /** The region whose personal data is destroyed: a district, city or province code. */
   region: string;
-  /** requested, approved, done. */
+  /** requested, approved, running (its transaction under way), done. */
   status: string;
   requested_by: string;
   requested_at: number;

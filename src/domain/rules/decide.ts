@@ -7,11 +7,10 @@ import { evaluationData, FACT_HORIZON_DAYS, type ResidentFacts, type RiskAreaFac
 import { evidenceFor, type Evidence, type Snapshot } from './evidence.js';
 import { clearingOf, clearingText } from './clearing.js';
 import type { SetRef } from './rule-inheritance.js';
+import { moreSevere, SEVERITY, type CheckInRequirement, type LocalizedText, type Rule, type RuleSet } from './rule-set.js';
 
 export { localInstant };
 export type { Evidence };
-import { moreSevere, SEVERITY, type CheckInRequirement, type LocalizedText, type Rule, type RuleSet } from './rule-set.js';
-
 
 export interface FiredRule {
   id: string;
@@ -47,8 +46,6 @@ export interface Decision {
 export const GREEN_ON_HORIZON_DAYS = 60;
 /** Projected daily check-ins are assumed at this local time. */
 const CHECK_IN_HOUR = 8;
-
-
 
 /** Evaluates a rule set for residents: pure, deterministic, given the facts, the risk areas and the instant. */
 export class RuleEvaluator {

@@ -1,5 +1,6 @@
 import type { JSX } from 'preact';
 import { useEffect, useState } from 'preact/hooks';
+import { DAY_MS } from '../../../src/domain/clock.js';
 import type { Correction } from '../../../src/http/api-types.js';
 import { api } from '../shared/api.js';
 import { ColourBadge } from '../shared/colour.js';
@@ -24,11 +25,13 @@ function ProposeForm({ session, reasons, onProposed }: { session: StaffSession; 
   const [reason, setReason] = useState(reasons[0]?.id ?? '');
   const allowed = reasons.find((r) => r.id === reason)?.colours ?? [];
   const [colour, setColour] = useState(allowed[0] ?? 'yellow');
+  // The colour chosen, or the reason's first when the reason changed to one that does not allow it.
+  const chosen = allowed.includes(colour) ? colour : allowed[0];
   const [note, setNote] = useState('');
   const [days, setDays] = useState(7);
   const propose = useAction(async () => {
-    const expiresAt = new Date(Date.now() + days * 86_400_000).toISOString();
-    await api('POST', `/api/v1/residents/${encodeURIComponent(residentId.trim())}/corrections`, { token: session.token, body: { colour: allowed.includes(colour) ? colour : allowed[0], reason, note, expiresAt } });
+    const expiresAt = new Date(Date.now() + days * DAY_MS).toISOString();
+    await api('POST', `/api/v1/residents/${encodeURIComponent(residentId.trim())}/corrections`, { token: session.token, body: { colour: chosen, reason, note, expiresAt } });
     setNote('');
     onProposed();
   });
@@ -52,7 +55,7 @@ function ProposeForm({ session, reasons, onProposed }: { session: StaffSession; 
       </Field>
       <div class="row">
         <Field label={t('corrections.colour')}>
-          <select name="colour" value={allowed.includes(colour) ? colour : allowed[0]} onChange={(e) => setColour(e.currentTarget.value)}>
+          <select name="colour" value={chosen} onChange={(e) => setColour(e.currentTarget.value)}>
             {allowed.map((c) => (
               <option value={c}>{t(`colour.${c}` as MessageKey)}</option>
             ))}
