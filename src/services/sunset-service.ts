@@ -73,12 +73,14 @@ export class SunsetService {
     const key = await this.keys.operatorKey();
     const iso = (t: number) => new Date(t).toISOString();
     let report: SunsetReport | undefined;
-    // Read before the transaction: opening claims sealed under the master key needs no lock. New claims in
-    // the region are refused since the approval (ended-regions.ts), so none can arrive in between.
-    const reclaimIds = await this.ctx.stores.reclaims.idsOfClaimsIn(regionPrefix(row.region));
-    const counts = await this.ctx.stores.sunsets.destroy(id, regionPrefix(row.region), reclaimIds, (deleted) => {
+    // Read before the transaction: opening claims sealed under the master key needs no lock. No claim
+    // in the region can arrive in between: a claim follows an insert refused as a duplicate, and since
+    // the approval the insert refuses the region first (ResidentsStore.insert).
+    const prefix = regionPrefix(row.region);
+    const reclaimIds = await this.ctx.stores.reclaims.idsOfClaimsIn(prefix);
+    const counts = await this.ctx.stores.sunsets.destroy(id, prefix, reclaimIds, (deleted) => {
       // Inside the transaction that overwrote the ciphertexts: the keys go before it commits.
-      const keysDestroyed = this.ctx.regionKeys.destroy(regionPrefix(row.region));
+      const keysDestroyed = this.ctx.regionKeys.destroy(prefix);
       const finishedAt = this.ctx.clock.now().getTime();
       const { residents, ...rest } = deleted;
       report = {
