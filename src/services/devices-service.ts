@@ -15,8 +15,6 @@ export const DEVICE_LIMITS = {
   mostDays: 180,
   /** A device is remembered only by a session this fresh: one just opened with an SMS code. */
   rememberWithinMinutes: 10,
-  /** Two refreshes with the same credential this close together are a race of the app's own, not a theft. */
-  raceMs: 10_000,
 } as const;
 
 export interface RememberedDevice {
@@ -60,10 +58,12 @@ export class DevicesService {
     if (!origin || now - origin.createdAt > DEVICE_LIMITS.rememberWithinMinutes * MINUTE_MS) {
       throw new UnauthenticatedError(`a device is remembered only right after signing in with an SMS code (within ${DEVICE_LIMITS.rememberWithinMinutes} minutes): sign in again`);
     }
-    if (origin.deviceId !== null) throw new InvalidInputError([{ field: 'label', message: 'this session already belongs to a remembered device' }]);
+    const taken = new InvalidInputError([{ field: 'label', message: 'this session already belongs to a remembered device: sign in with an SMS code on the other one' }]);
+    if (origin.deviceId !== null) throw taken;
     const id = this.ctx.newId();
     const secret = randomBytes(32).toString('base64url');
-    await this.store.insert({ id, resident_id: caller.residentId, label: cleaned, refresh_digest: this.digest(id, secret), previous_digest: null, rotated_at: now, created_at: now, last_used_at: now, revoked_at: null });
+    const row = { id, resident_id: caller.residentId, label: cleaned, refresh_digest: this.digest(id, secret), rotated_at: now, created_at: now, last_used_at: now, revoked_at: null };
+    if (!(await this.store.insertFor(caller.sessionId, row))) throw taken;
     return { id, refreshToken: `${id}.${secret}`, expiresAt: new Date(this.expiry({ created_at: now, last_used_at: now })).toISOString() };
   }
 
@@ -78,13 +78,18 @@ export class DevicesService {
     if (!device || device.revoked_at !== null || now >= this.expiry(device)) throw refused;
     const given = this.digest(id, secret);
     if (!sameDigest(given, device.refresh_digest)) {
-      // A credential already replaced, shown again: a copy is in someone else's hands, unless the
-      // app itself raced two refreshes a moment ago.
-      if (device.previous_digest !== null && sameDigest(given, device.previous_digest) && now - device.rotated_at > DEVICE_LIMITS.raceMs) await this.store.revoke(id, now);
+      // Any credential already replaced, shown again: a copy is in someone else's hands. Which of the
+      // two is the thief cannot be told, so the device ends for both (RFC 9700 §4.14.2). The app
+      // never shows one twice itself: it refreshes one at a time (web/src/resident/session.ts).
+      if (await this.store.wasSpent(id, given)) await this.store.revoke(id, now);
       throw refused;
     }
     const nextSecret = randomBytes(32).toString('base64url');
-    if (!(await this.store.rotate(id, device.refresh_digest, this.digest(id, nextSecret), now))) throw refused;
+    if (!(await this.store.rotate(id, device.refresh_digest, this.digest(id, nextSecret), now))) {
+      // Another refresh with this same credential won the race a moment ago: the same copy, twice.
+      await this.store.revoke(id, now);
+      throw refused;
+    }
     const session = await this.signIn.sessionFor(device.resident_id, now, id);
     return { session, device: { id, refreshToken: `${id}.${nextSecret}`, expiresAt: new Date(this.expiry({ created_at: device.created_at, last_used_at: now })).toISOString() } };
   }

@@ -175,8 +175,12 @@ export class SignInService {
     return session?.residentId;
   }
 
+  /** Ends the session; one opened on a remembered device signs that device out too, with its other sessions. */
   async signOut(sessionId: string): Promise<void> {
-    await this.codes.revokeSession(sessionId, this.ctx.clock.now().getTime());
+    const now = this.ctx.clock.now().getTime();
+    const deviceId = await this.ctx.stores.devices.ofSession(sessionId);
+    if (deviceId !== null) await this.ctx.stores.devices.revoke(deviceId, now);
+    else await this.codes.revokeSession(sessionId, now);
   }
 
   private async openSession(residentId: string, now: number, deviceId: string | null = null): Promise<Session> {

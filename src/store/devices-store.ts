@@ -11,8 +11,25 @@ export class DevicesStore {
     private readonly changes: ChangeFeed,
   ) {}
 
-  async insert(row: DeviceRow): Promise<void> {
-    await this.db.insertInto('devices').values(row).execute();
+  /**
+   * Remembers a device for the session that asks, and ties that session to it, in one statement
+   * pair: a session remembers one device, so one SMS sign-in cannot seed a row of them. False when
+   * the session already belongs to a device (or has ended).
+   */
+  async insertFor(sessionId: string, row: DeviceRow): Promise<boolean> {
+    return this.db.transaction().execute(async (trx) => {
+      await trx.insertInto('devices').values(row).execute();
+      const claimed = await trx
+        .updateTable('sessions')
+        .set({ device_id: row.id })
+        .where('id', '=', sessionId)
+        .where('device_id', 'is', null)
+        .where('revoked_at', 'is', null)
+        .executeTakeFirst();
+      if (Number(claimed.numUpdatedRows) === 1) return true;
+      await trx.deleteFrom('devices').where('id', '=', row.id).execute();
+      return false;
+    });
   }
 
   async find(id: string): Promise<DeviceRow | undefined> {
@@ -25,17 +42,33 @@ export class DevicesStore {
 
   /**
    * Replaces the refresh credential, if it is still `expected`: of two refreshes with the same one,
-   * one wins. The old digest is kept, to recognise it if it is shown again.
+   * one wins. Every replaced digest is kept, to recognise any of them if it is shown again.
    */
   async rotate(id: string, expected: string, next: string, now: number): Promise<boolean> {
-    const result = await this.db
-      .updateTable('devices')
-      .set({ refresh_digest: next, previous_digest: expected, rotated_at: now, last_used_at: now })
-      .where('id', '=', id)
-      .where('refresh_digest', '=', expected)
-      .where('revoked_at', 'is', null)
-      .executeTakeFirst();
-    return Number(result.numUpdatedRows) === 1;
+    return this.db.transaction().execute(async (trx) => {
+      const result = await trx
+        .updateTable('devices')
+        .set({ refresh_digest: next, rotated_at: now, last_used_at: now })
+        .where('id', '=', id)
+        .where('refresh_digest', '=', expected)
+        .where('revoked_at', 'is', null)
+        .executeTakeFirst();
+      if (Number(result.numUpdatedRows) !== 1) return false;
+      await trx.insertInto('device_spent_credentials').values({ digest: expected, device_id: id, spent_at: now }).execute();
+      return true;
+    });
+  }
+
+  /** Whether this digest is one the device has already used up. */
+  async wasSpent(id: string, digest: string): Promise<boolean> {
+    const row = await this.db.selectFrom('device_spent_credentials').select('device_id').where('digest', '=', digest).where('device_id', '=', id).executeTakeFirst();
+    return row !== undefined;
+  }
+
+  /** The device a session belongs to, if any: signing that session out forgets the device too. */
+  async ofSession(sessionId: string): Promise<string | null> {
+    const row = await this.db.selectFrom('sessions').select('device_id').where('id', '=', sessionId).executeTakeFirst();
+    return row?.device_id ?? null;
   }
 
   /** Ends a device and every session opened through it, telling every process that holds one. */

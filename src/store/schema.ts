@@ -83,11 +83,17 @@ export interface DevicesTable {
   resident_id: string;
   label: string;
   refresh_digest: string;
-  previous_digest: string | null;
   rotated_at: number;
   created_at: number;
   last_used_at: number;
   revoked_at: number | null;
+}
+
+/** Refresh credentials a device has used up: one shown again means it was copied. */
+export interface DeviceSpentCredentialsTable {
+  digest: string;
+  device_id: string;
+  spent_at: number;
 }
 
 export interface OutboxTable {
@@ -121,6 +127,7 @@ export interface Database extends RulesAndCodesTables, CheckpointsAndTracingTabl
   sign_in_codes: SignInCodesTable;
   sessions: SessionsTable;
   devices: DevicesTable;
+  device_spent_credentials: DeviceSpentCredentialsTable;
   outbox: OutboxTable;
   venues: VenuesTable;
 }

@@ -29,24 +29,73 @@ describeOnEachEngine('staying signed in on one’s own device', (h) => {
     const { device } = await rememberedPhone(h());
     const first = await h().services.devices.refresh(device.refreshToken);
     assert.notEqual(first.device.refreshToken, device.refreshToken);
+    const second = await h().services.devices.refresh(first.device.refreshToken);
+    assert.notEqual(second.device.refreshToken, first.device.refreshToken);
     await assert.rejects(h().services.devices.refresh(device.refreshToken), REFUSED);
-    await h().services.devices.refresh(first.device.refreshToken);
   });
 
-  it('signs the device out when a replaced credential is shown again later: someone copied it', async () => {
+  it('signs the device out when a replaced credential is shown again: someone copied it', async () => {
     const { device } = await rememberedPhone(h());
     const next = await h().services.devices.refresh(device.refreshToken);
-    h().clock.advance(DEVICE_LIMITS.raceMs + 1000);
     await assert.rejects(h().services.devices.refresh(device.refreshToken), REFUSED);
     await assert.rejects(h().services.devices.refresh(next.device.refreshToken), REFUSED);
     await assert.rejects(h().services.signIn.authenticate(next.session.token), /the session has ended/);
   });
 
-  it('keeps the device when the app itself raced two refreshes: only the late one is refused', async () => {
+  it('catches a thief who refreshed twice with a copied credential when the phone shows its own', async () => {
     const { device } = await rememberedPhone(h());
-    const next = await h().services.devices.refresh(device.refreshToken);
+    const thief1 = await h().services.devices.refresh(device.refreshToken);
+    h().clock.advance(60_000);
+    const thief2 = await h().services.devices.refresh(thief1.device.refreshToken);
+    h().clock.advance(120_000);
+    await assert.rejects(h().services.devices.refresh(device.refreshToken), REFUSED, 'the phone’s own credential, two replacements old');
+    await assert.rejects(h().services.devices.refresh(thief2.device.refreshToken), REFUSED, 'the thief’s newest credential');
+    await assert.rejects(h().services.signIn.authenticate(thief2.session.token), /the session has ended/);
+  });
+
+  it('catches a thief even when the phone comes back within seconds of the thief’s refresh', async () => {
+    const { device } = await rememberedPhone(h());
+    const thief = await h().services.devices.refresh(device.refreshToken);
+    h().clock.advance(2_000);
     await assert.rejects(h().services.devices.refresh(device.refreshToken), REFUSED);
-    await h().services.devices.refresh(next.device.refreshToken);
+    await assert.rejects(h().services.devices.refresh(thief.device.refreshToken), REFUSED);
+    await assert.rejects(h().services.signIn.authenticate(thief.session.token), /the session has ended/);
+  });
+
+  it('ends the device when two refreshes race with one credential: the same copy shown twice', async () => {
+    const { device } = await rememberedPhone(h());
+    const results = await Promise.allSettled([h().services.devices.refresh(device.refreshToken), h().services.devices.refresh(device.refreshToken)]);
+    const won = results.filter((r) => r.status === 'fulfilled');
+    assert.ok(won.length <= 1, 'at most one of two uses of one credential opens a session');
+    for (const r of won) await assert.rejects(h().services.devices.refresh(r.value.device.refreshToken), REFUSED);
+  });
+
+  it('remembers one device per SMS sign-in: a session cannot seed a row of devices', async () => {
+    const { caller } = await rememberedPhone(h());
+    await assert.rejects(h().services.devices.remember(caller, 'Chrome on Android'), (error: Error & { errors?: { field: string }[] }) => error.errors?.[0]?.field === 'label');
+    assert.equal((await h().services.devices.list(caller)).length, 1);
+  });
+
+  it('lets only one of twenty racing requests from one SMS session remember a device', async () => {
+    const id = await registerVerified(h(), ZHANG_WEI);
+    const caller = await h().services.signIn.authenticate((await h().services.signIn.sessionFor(id, h().clock.now().getTime())).token);
+    const results = await Promise.allSettled(Array.from({ length: 20 }, (_, i) => h().services.devices.remember(caller, `Phone ${i}`)));
+    assert.equal(results.filter((r) => r.status === 'fulfilled').length, 1);
+    assert.equal((await h().services.devices.list(caller)).length, 1);
+  });
+
+  it('signing out the SMS session signs its remembered device out too', async () => {
+    const { caller, device } = await rememberedPhone(h());
+    await h().services.signIn.signOut(caller.sessionId);
+    await assert.rejects(h().services.devices.refresh(device.refreshToken), REFUSED);
+  });
+
+  it('signing out a session the device opened signs the device out, not only that session', async () => {
+    const { device } = await rememberedPhone(h());
+    const opened = await h().services.devices.refresh(device.refreshToken);
+    const onDevice = await h().services.signIn.authenticate(opened.session.token);
+    await h().services.signIn.signOut(onDevice.sessionId);
+    await assert.rejects(h().services.devices.refresh(opened.device.refreshToken), REFUSED);
   });
 
   it('remembers a device only right after an SMS sign-in, not from a session hours old', async () => {
@@ -115,11 +164,11 @@ describeOnEachEngine('staying signed in on one’s own device', (h) => {
     const onDevice = { authorization: `Bearer ${refreshed.json().session.token}` };
     const listed = await app.inject({ method: 'GET', url: '/api/v1/devices', headers: onDevice });
     assert.deepEqual(listed.json().map((d: { label: string; current: boolean }) => [d.label, d.current]), [['Chrome on Android', true]]);
-    const again = await app.inject({ method: 'POST', url: '/api/v1/sign-in/refresh', payload: { refreshToken: remembered.json().refreshToken } });
-    assert.deepEqual([again.statusCode, again.headers['content-type']], [401, 'application/problem+json; charset=utf-8']);
-    const signedOut = await app.inject({ method: 'DELETE', url: `/api/v1/devices/${remembered.json().id}`, headers: auth });
+    const signedOut = await app.inject({ method: 'DELETE', url: `/api/v1/devices/${remembered.json().id}`, headers: onDevice });
     assert.equal(signedOut.statusCode, 204);
     assert.equal((await app.inject({ method: 'GET', url: '/api/v1/devices', headers: onDevice })).statusCode, 401);
+    const again = await app.inject({ method: 'POST', url: '/api/v1/sign-in/refresh', payload: { refreshToken: refreshed.json().device.refreshToken } });
+    assert.deepEqual([again.statusCode, again.headers['content-type']], [401, 'application/problem+json; charset=utf-8']);
     assert.equal((await app.inject({ method: 'POST', url: '/api/v1/devices', payload: { label: 'x' } })).statusCode, 401);
   });
 });

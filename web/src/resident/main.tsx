@@ -54,8 +54,8 @@ function ResidentApp(): JSX.Element {
   useEffect(() => {
     const onHash = () => setRoute(currentRoute());
     // An ended session is reopened through the remembered device when there is one.
-    const onExpired = () =>
-      void refreshSession().then((s) => {
+    const onExpired = (event: Event) =>
+      void refreshSession((event as CustomEvent<string>).detail).then((s) => {
         if (s) setSession(s);
         else signOut();
       });

@@ -50,9 +50,20 @@ export async function rememberThisDevice(session: Session): Promise<void> {
 
 /**
  * A new session through the remembered device, or null: refused (signed out elsewhere, or too long
- * unused) forgets the device; a network failure keeps it for the next try.
+ * unused) forgets the device; a network failure keeps it for the next try. `refused` is the session
+ * the server just turned away, never handed back.
  */
-export async function refreshSession(): Promise<Session | null> {
+export async function refreshSession(refused?: string): Promise<Session | null> {
+  // One refresh at a time, across this app's tabs too: the server signs the device out when one
+  // credential is shown twice, as it would be if two refreshes raced with it.
+  const run = () => refreshOnce(refused);
+  return typeof navigator !== 'undefined' && navigator.locks ? navigator.locks.request('healthcode.resident.refresh', run) : run();
+}
+
+async function refreshOnce(refused: string | undefined): Promise<Session | null> {
+  // A refresh that waited its turn finds the session the one before it opened.
+  const opened = savedSession();
+  if (opened && opened.token !== refused) return opened;
   const device = savedDevice();
   if (!device) return null;
   try {

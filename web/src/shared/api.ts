@@ -22,7 +22,7 @@ export class ApiError extends Error {
 /** The network itself failed (offline, server down): distinct from an answer saying no. */
 export class NetworkError extends Error {}
 
-/** Fired when the server refuses the credential a request carried. */
+/** Fired when the server refuses the credential a request carried; the event's detail is that credential. */
 export const UNAUTHORIZED_EVENT = 'healthcode:unauthorized';
 
 export interface RequestOptions {
@@ -53,7 +53,7 @@ export async function api<T>(method: string, path: string, options: RequestOptio
     const json = text ? (JSON.parse(text) as unknown) : undefined;
     if (response.ok) return json as T;
     // A credential that has expired or been revoked: the app returns to its sign-in screen.
-    if (response.status === 401 && options.token) dispatchEvent(new Event(UNAUTHORIZED_EVENT));
+    if (response.status === 401 && options.token) dispatchEvent(new CustomEvent(UNAUTHORIZED_EVENT, { detail: options.token }));
     const p = (json ?? {}) as { type?: string; title?: string; detail?: string; field?: string; errors?: { field: string; message: string }[]; reason?: string };
     const type = (p.type ?? '').replace(/^\/problems\//, '');
     const retryAfter = response.headers.get('retry-after');
