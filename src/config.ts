@@ -125,7 +125,7 @@ export const CONFIG_VARIABLES: Record<string, string> = {
   HEALTHCODE_DB_STATEMENT_TIMEOUT: 'milliseconds one database statement may take before it is cancelled and the request answered 503 (default 10000)',
   HEALTHCODE_DATA_DIR: 'directory for the embedded database and the data key (default ./data)',
   HEALTHCODE_DATA_KEY: 'base64 of 32 random bytes encrypting personal data; default: generated into <data dir>/keys/data.key',
-  HEALTHCODE_DEMO_DATA: 'auto (default: on for a new embedded database), on or off',
+  HEALTHCODE_DEMO_DATA: 'auto (default: on for a new embedded database in development mode, never in production), on or off',
   HEALTHCODE_LOG_LEVEL: 'fatal, error, warn, info (default), debug, trace or silent',
   HEALTHCODE_BODY_LIMIT: 'largest request body in bytes (default 1048576)',
   HEALTHCODE_SESSION_TTL: 'resident session lifetime in seconds (default 43200)',
@@ -240,7 +240,8 @@ export function loadConfig(env: Env, cwd = process.cwd()): Config {
     dataKey,
     dataKeyFile: resolve(dataDir, 'keys', 'data.key'),
     regionKeyDir: resolve(cwd, read('HEALTHCODE_REGION_KEYS') ?? resolve(dataDir, 'keys', 'regions')),
-    demoData: oneOf('HEALTHCODE_DEMO_DATA', ['auto', 'on', 'off'] as const, 'auto'),
+    // Demo residents carry real-format phones: production never loads them, whatever the database.
+    demoData: mode === 'production' ? offUnlessOn(oneOf('HEALTHCODE_DEMO_DATA', ['auto', 'on', 'off'] as const, 'auto')) : oneOf('HEALTHCODE_DEMO_DATA', ['auto', 'on', 'off'] as const, 'auto'),
     logLevel: oneOf('HEALTHCODE_LOG_LEVEL', ['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent'] as const, 'info'),
     bodyLimitBytes: integer('HEALTHCODE_BODY_LIMIT', 1_048_576, 1024, 104_857_600),
     sessionTtlSeconds: integer('HEALTHCODE_SESSION_TTL', 43_200, 60, 2_592_000),
@@ -290,6 +291,11 @@ export function loadConfig(env: Env, cwd = process.cwd()): Config {
   }
   if (problems.length > 0) throw new ConfigError(problems);
   return config;
+}
+
+/** `auto` means off; `on` is kept so that the check below can refuse it by name. */
+function offUnlessOn(value: 'auto' | 'on' | 'off'): 'on' | 'off' {
+  return value === 'on' ? 'on' : 'off';
 }
 
 /** 127.0.0.0/8, ::1 and localhost: addresses no other machine can reach. */

@@ -52,6 +52,12 @@ describe('configuration', () => {
   it('lets development mode listen on any loopback address', () => {
     for (const host of ['127.0.0.1', '127.0.0.2', '::1', '[::1]', 'localhost']) assert.deepEqual(problemsOf({ HEALTHCODE_HOST: host }), [], host);
   });
+  it('never loads demo residents in production, even on an embedded database with the default', () => {
+    assert.equal(loadConfig({ HEALTHCODE_MODE: 'production', HEALTHCODE_DATABASE_URL: 'sqlite:./data/hc.db' }).demoData, 'off');
+    assert.equal(loadConfig({ HEALTHCODE_MODE: 'production', HEALTHCODE_DATABASE_URL: 'sqlite:./data/hc.db', HEALTHCODE_DEMO_DATA: 'auto' }).demoData, 'off');
+    assert.deepEqual(problemsOf({ HEALTHCODE_MODE: 'production', HEALTHCODE_DATABASE_URL: 'sqlite:./data/hc.db', HEALTHCODE_DEMO_DATA: 'on' }), ['HEALTHCODE_DEMO_DATA: demo residents must not be loaded in production mode']);
+  });
+
   it('lets production mode listen on every interface', () => {
     assert.equal(loadConfig({ HEALTHCODE_MODE: 'production', HEALTHCODE_HOST: '0.0.0.0', HEALTHCODE_DATABASE_URL: 'postgres://hc@db/hc' }).host, '0.0.0.0');
   });

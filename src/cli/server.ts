@@ -93,6 +93,7 @@ export async function openServices(
 
 /** Loads the demo residents where the configuration asks for them and they are not there yet. */
 export async function loadDemoDataIfDue(config: Config, logger: Logger, services: Services, store: Store, fresh: boolean): Promise<void> {
+  if (config.mode === 'production') return;
   if (config.demoData === 'on' || (config.demoData === 'auto' && store.engine === 'sqlite' && fresh)) {
     if (servingRegion(DEMO_REGION, config.operator.regions) === undefined) {
       logger.info({ operator: config.operator.id }, `no demo data: the demo residents live in ${DEMO_REGION}, which this operator does not serve`);

@@ -4,6 +4,7 @@ import { mkdtempSync, rmSync, statSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { after, before, describe, it } from 'node:test';
+import Database from 'better-sqlite3';
 import { CLI, serve, serverEnv } from '../support/spawned-server.js';
 
 const env = serverEnv;
@@ -54,6 +55,24 @@ describe('healthcode serve', () => {
     server.child.kill('SIGTERM');
     assert.equal(await server.exited, 0);
     assert.ok(server.lines.some((l) => l.includes('demo data is there from an earlier start')));
+  });
+
+  it('loads no demo residents in production on a new embedded database left at the default', async () => {
+    const productionDir = mkdtempSync(join(tmpdir(), 'healthcode-production-'));
+    try {
+      const server = await serve(productionDir, { HEALTHCODE_MODE: 'production', HEALTHCODE_DATABASE_URL: `sqlite:${join(productionDir, 'hc.db')}` });
+      server.child.kill('SIGTERM');
+      assert.equal(await server.exited, 0);
+      assert.ok(!server.lines.some((l) => l.includes('demo data loaded')), server.lines.join('\n'));
+      const db = new Database(join(productionDir, 'hc.db'), { readonly: true });
+      try {
+        assert.deepEqual(db.prepare('select count(*) as n from residents').get(), { n: 0 });
+      } finally {
+        db.close();
+      }
+    } finally {
+      rmSync(productionDir, { recursive: true, force: true });
+    }
   });
 
   it('keeps the data key readable by its owner only', () => {
