@@ -40,8 +40,9 @@ commands:
   sunset --region R          destroy a region's personal data at the end of the epidemic response: run once by
                              one authority (asks) and once by another (approves, and it runs); each with
                              their own credential in HEALTHCODE_STAFF_TOKEN
-  staff add --name N --role R
-                             create a staff credential (${STAFF_ROLES.join(', ')}); the token is printed once
+  staff add --name N --role R [--region R]
+                             create a staff credential (${STAFF_ROLES.join(', ')}), for one district,
+                             city or province or all this operator serves; the token is printed once
   help                       this text and the environment variables
 
 environment:
@@ -257,15 +258,16 @@ async function hostApps(args: string[]): Promise<void> {
 }
 
 async function staff(args: string[]): Promise<void> {
-  const { positionals, values } = parseArgs({ args, allowPositionals: true, options: { name: { type: 'string' }, role: { type: 'string' } } });
-  if (positionals[0] !== 'add') fail('staff: the command is `staff add --name N --role R`');
+  const { positionals, values } = parseArgs({ args, allowPositionals: true, options: { name: { type: 'string' }, role: { type: 'string' }, region: { type: 'string' } } });
+  if (positionals[0] !== 'add') fail('staff: the command is `staff add --name N --role R [--region R]`');
+  if (values.region !== undefined && !/^\d{6}$/.test(values.region)) fail('--region: give the district, city or province this person answers for, as its six-digit code (330110)');
   if (!values.name || values.name.trim() === '' || values.name.length > 100) fail('--name: give the name of the person or office, up to 100 characters');
   if (!values.role || !(STAFF_ROLES as readonly string[]).includes(values.role)) fail(`--role: must be one of ${STAFF_ROLES.join(', ')}`);
   const opened = await openServices(config(), createLogger('warn'));
   try {
-    const created = await opened.services.staff.create(values.name, values.role as StaffRole);
+    const created = await opened.services.staff.create(values.name, values.role as StaffRole, values.region ?? null);
     process.stdout.write(`${created.token}\n`);
-    process.stderr.write(`credential for ${created.name} (${created.role}); the token above is shown once: keep it safe\n`);
+    process.stderr.write(`credential for ${created.name} (${created.role}, ${created.region ?? 'every region this operator serves'}); the token above is shown once: keep it safe\n`);
   } finally {
     await opened.close();
   }

@@ -1,6 +1,7 @@
 import { DAY_MS } from './clock.js';
 import type { Colour } from './colour.js';
 import { FieldErrorCollector } from './field-errors.js';
+import { checkText } from './resident.js';
 import type { LocalizedText } from './rules/rule-set.js';
 
 /**
@@ -53,7 +54,9 @@ export function checkCorrection(input: Record<string, unknown>, now: number): Co
   const colour = input.colour as Colour;
   if (reason && !reason.colours.includes(colour)) errors.add('colour', `the reason ${reason.id} may set ${reason.colours.join(' or ')}`);
   const note = typeof input.note === 'string' ? input.note.trim() : '';
-  if (note.length < NOTE_LENGTH.min || note.length > NOTE_LENGTH.max) errors.add('note', `must be ${NOTE_LENGTH.min} to ${NOTE_LENGTH.max} characters saying why, for the resident to read`);
+  if ([...note].length < NOTE_LENGTH.min) errors.add('note', `must be ${NOTE_LENGTH.min} to ${NOTE_LENGTH.max} characters saying why, for the resident to read`);
+  // The resident reads it as written: no NUL, no U+202E turning "not red" into something else.
+  else checkText(errors, 'note', note, NOTE_LENGTH.max, true);
   const expiresAt = typeof input.expiresAt === 'string' && /^\d{4}-\d{2}-\d{2}T/.test(input.expiresAt) ? Date.parse(input.expiresAt) : NaN;
   if (Number.isNaN(expiresAt)) errors.add('expiresAt', 'must be a date and time (ISO 8601)');
   else if (expiresAt <= now || expiresAt > now + MAX_CORRECTION_DAYS * DAY_MS) errors.add('expiresAt', `must be in the next ${MAX_CORRECTION_DAYS} days`);

@@ -42,12 +42,15 @@ const BIDI_CONTROL = /[\u061C\u200E\u200F\u202A-\u202E\u2066-\u2069]/u;
 /** Characters that take no space: a name of these alone shows nothing. */
 const INVISIBLE = /[\p{Cf}\p{Z}\s\u115F\u1160\u3164\uFFA0]/gu;
 
-/** Free text is stored exactly as given; it only has to be well-formed, visible, printable and not too long. */
-export function checkText(errors: FieldErrorCollector, field: string, text: string, max: number): void {
+/**
+ * Free text is stored exactly as given; it only has to be well-formed, visible, printable and not too
+ * long. A note written for a person to read (`lineBreaks`) may break lines, and nothing else invisible.
+ */
+export function checkText(errors: FieldErrorCollector, field: string, text: string, max: number, lineBreaks = false): void {
   if (text.trim().length === 0) errors.add(field, 'must not be empty');
   else if (LONE_SURROGATE.test(text)) errors.add(field, 'must be well-formed text: it holds half of a UTF-16 surrogate pair');
   else if ([...text].length > max) errors.add(field, `must be at most ${max} characters`);
-  else if (CONTROL.test(text)) errors.add(field, 'must not contain control characters');
+  else if (CONTROL.test(lineBreaks ? text.replace(/\r?\n/g, '') : text)) errors.add(field, lineBreaks ? 'must not contain control characters other than line breaks' : 'must not contain control characters');
   else if (BIDI_CONTROL.test(text)) errors.add(field, 'must not contain text-direction controls (such as U+202E)');
   else if (text.replace(INVISIBLE, '') === '') errors.add(field, 'must contain visible characters');
 }

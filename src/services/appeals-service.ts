@@ -1,6 +1,7 @@
 import { HOUR_MS } from '../domain/clock.js';
 import { FieldErrorCollector } from '../domain/field-errors.js';
 import { maskName } from '../domain/masking.js';
+import { checkText } from '../domain/resident.js';
 import type { FiredRule } from '../domain/rules/decide.js';
 import type { AppealRow } from '../store/appeals-store.js';
 import type { AuditService } from './audit-service.js';
@@ -50,7 +51,8 @@ export class AppealsService {
   async file(residentId: string, message: string): Promise<Appeal> {
     const text = message.trim();
     const errors = new FieldErrorCollector();
-    if (text.length < 5 || text.length > MAX_MESSAGE) errors.add('message', `must be 5 to ${MAX_MESSAGE} characters`);
+    if (text.length < 5) errors.add('message', `must be 5 to ${MAX_MESSAGE} characters`);
+    else checkText(errors, 'message', text, MAX_MESSAGE, true);
     errors.throwIfAny();
     if (await this.ctx.stores.appeals.hasOpen(residentId)) throw new ConflictError('an appeal of yours is already waiting for an answer');
     // The colour appealed against, as it stands: a decision, not a code nobody would show.
@@ -98,7 +100,8 @@ export class AppealsService {
   async resolve(staff: StaffMember, id: string, input: { outcome: string; response: string }): Promise<Appeal> {
     const errors = new FieldErrorCollector();
     if (!(APPEAL_OUTCOMES as readonly string[]).includes(input.outcome)) errors.add('outcome', `must be one of ${APPEAL_OUTCOMES.join(', ')}`);
-    if (input.response.trim().length < 5 || input.response.length > MAX_MESSAGE) errors.add('response', `must be 5 to ${MAX_MESSAGE} characters`);
+    if (input.response.trim().length < 5) errors.add('response', `must be 5 to ${MAX_MESSAGE} characters`);
+    else checkText(errors, 'response', input.response.trim(), MAX_MESSAGE, true);
     errors.throwIfAny();
     const row = await this.ctx.stores.appeals.findById(id);
     if (!row) throw new NotFoundError('appeal');

@@ -1,12 +1,13 @@
 import { DAY_MS } from '../domain/clock.js';
 import { checkCorrection, CORRECTION_REASONS, type CorrectionReason } from '../domain/corrections.js';
 import { maskName } from '../domain/masking.js';
+import { regionPrefix } from '../domain/regions.js';
 import type { CorrectionRow } from '../store/corrections-store.js';
 import type { AuditService } from './audit-service.js';
 import type { ServiceContext } from './context.js';
 import type { DecisionsService } from './decisions-service.js';
 import { ConflictError, ForbiddenError, NotFoundError } from './service-errors.js';
-import type { StaffMember } from './staff-service.js';
+import { requireJurisdiction, type StaffMember } from './staff-service.js';
 
 export interface Correction {
   id: string;
@@ -46,7 +47,9 @@ export class CorrectionsService {
   async propose(staff: StaffMember, residentId: string, input: Record<string, unknown>): Promise<Correction> {
     const now = this.ctx.clock.now().getTime();
     const checked = checkCorrection(input, now);
-    if (!(await this.ctx.stores.residents.findById(residentId))) throw new NotFoundError('resident');
+    const resident = await this.ctx.stores.residents.findById(residentId);
+    if (!resident) throw new NotFoundError('resident');
+    requireJurisdiction(staff, resident.address.region);
     const id = this.ctx.newId();
     await this.ctx.stores.corrections.insert({ id, residentId, ...checked, proposedBy: staff.id, now });
     await this.audit.appendBy(staff, 'propose-correction', PURPOSE, residentId, { correctionId: id, colour: checked.colour, reason: checked.reason, expiresAt: new Date(checked.expiresAt).toISOString() });
@@ -74,6 +77,7 @@ export class CorrectionsService {
   async end(staff: StaffMember, id: string): Promise<Correction> {
     const row = await this.ctx.stores.corrections.findById(id);
     if (!row) throw new NotFoundError('correction');
+    await this.requireJurisdictionOver(staff, row);
     if (!(await this.ctx.stores.corrections.end(id, staff.id, this.ctx.clock.now().getTime()))) throw new ConflictError('only a correction in force can be ended');
     await this.audit.appendBy(staff, 'end-correction', PURPOSE, row.resident_id, { correctionId: id });
     await this.decisions.redecide([row.resident_id], 'correction ended');
@@ -82,7 +86,7 @@ export class CorrectionsService {
 
   /** Corrections in a state, newest first; reading them is audited, as the notes concern people. */
   async list(staff: StaffMember, status: Correction['status']): Promise<Correction[]> {
-    const rows = await this.ctx.stores.corrections.list(status, 200);
+    const rows = await this.ctx.stores.corrections.list(status, 200, staff.region === null ? '' : regionPrefix(staff.region));
     await this.audit.appendBy(staff, 'read-corrections', PURPOSE, null, { status, count: rows.length });
     return this.views(rows);
   }
@@ -99,7 +103,15 @@ export class CorrectionsService {
     if (!row) throw new NotFoundError('correction');
     if (row.status !== 'pending') throw new ConflictError(`this correction is ${row.status}, not waiting for approval`);
     if (row.proposed_by === staff.id) throw new ForbiddenError('a correction needs a second authority: who proposed it may not approve or reject it');
+    await this.requireJurisdictionOver(staff, row);
     return row;
+  }
+
+  /** Both authorities answer for the resident's region: two officers elsewhere cannot correct them. */
+  private async requireJurisdictionOver(staff: StaffMember, row: CorrectionRow): Promise<void> {
+    const resident = await this.ctx.stores.residents.findById(row.resident_id);
+    if (!resident) throw new NotFoundError('resident');
+    requireJurisdiction(staff, resident.address.region);
   }
 
   private async get(id: string): Promise<Correction> {

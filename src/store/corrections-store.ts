@@ -66,8 +66,11 @@ export class CorrectionsStore {
   }
 
   /** Corrections in a state, newest first. */
-  async list(status: string, limit: number): Promise<CorrectionRow[]> {
-    return (await this.db.selectFrom('corrections').selectAll().where('status', '=', status).orderBy('proposed_at', 'desc').limit(limit).execute()).map((r) => this.decrypt(r));
+  /** Corrections in a state, newest first; with `regionPrefix`, only of residents living under it. */
+  async list(status: string, limit: number, regionPrefix = ''): Promise<CorrectionRow[]> {
+    let query = this.db.selectFrom('corrections').selectAll('corrections').where('corrections.status', '=', status);
+    if (regionPrefix !== '') query = query.innerJoin('residents', 'residents.id', 'corrections.resident_id').where('residents.address_region', 'like', `${regionPrefix}%`);
+    return (await query.orderBy('corrections.proposed_at', 'desc').limit(limit).execute()).map((r) => this.decrypt(r));
   }
 
   async ofResident(residentId: string): Promise<CorrectionRow[]> {

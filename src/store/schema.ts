@@ -235,6 +235,8 @@ export interface StaffTokensTable {
   name: string;
   role: string;
   token_digest: string;
+  /** The region (district, city or province) this person answers for; null: all the operator serves. */
+  region: string | null;
   created_at: number;
   revoked_at: number | null;
 }

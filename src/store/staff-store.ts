@@ -5,12 +5,12 @@ import type { Database } from './schema.js';
 export class StaffStore {
   constructor(private readonly db: Kysely<Database>) {}
 
-  async insert(s: { id: string; name: string; role: string; tokenDigest: string; now: number }): Promise<void> {
-    await this.db.insertInto('staff_tokens').values({ id: s.id, name: s.name, role: s.role, token_digest: s.tokenDigest, created_at: s.now, revoked_at: null }).execute();
+  async insert(s: { id: string; name: string; role: string; region: string | null; tokenDigest: string; now: number }): Promise<void> {
+    await this.db.insertInto('staff_tokens').values({ id: s.id, name: s.name, role: s.role, region: s.region, token_digest: s.tokenDigest, created_at: s.now, revoked_at: null }).execute();
   }
 
-  async byTokenDigest(digest: string): Promise<{ id: string; name: string; role: string } | undefined> {
-    return this.db.selectFrom('staff_tokens').select(['id', 'name', 'role']).where('token_digest', '=', digest).where('revoked_at', 'is', null).executeTakeFirst();
+  async byTokenDigest(digest: string): Promise<{ id: string; name: string; role: string; region: string | null } | undefined> {
+    return this.db.selectFrom('staff_tokens').select(['id', 'name', 'role', 'region']).where('token_digest', '=', digest).where('revoked_at', 'is', null).executeTakeFirst();
   }
 
   async isActive(id: string): Promise<boolean> {

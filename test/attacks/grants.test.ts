@@ -13,7 +13,7 @@ async function tracedCase(h: Harness) {
   const authority = await h.services.staff.create('杭州市疾控中心 王主任', 'authority');
   const tracer = await h.services.staff.create('流调员 陈静', 'tracer');
   const grant = await h.services.audit.grant(authority, { staffId: tracer.id, scope: 'trace', purpose: PURPOSE, residentId: zhang.id, hours: 2 });
-  const member = (s: typeof tracer): StaffMember => ({ id: s.id, name: s.name, role: s.role });
+  const member = (s: typeof tracer): StaffMember => ({ id: s.id, name: s.name, role: s.role, region: s.region });
   const trace = await h.services.tracing.open(member(tracer), { caseResidentId: zhang.id, from: '2026-11-18T00:00:00+08:00', to: '2026-11-20T09:00:00+08:00', grantId: grant.id });
   return { zhang, authority, tracer, grant, trace };
 }

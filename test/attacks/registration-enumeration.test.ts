@@ -116,7 +116,7 @@ describeOnEachEngine('reclaiming an identity document someone else registered', 
     assert.equal(refused.json().type, '/problems/identity-taken');
     const reclaimId = /reclaim ([0-9a-f-]{36})/.exec(refused.json().detail)![1]!;
     const authority = await h().services.staff.create('余杭区疾控中心 身份核验', 'authority');
-    await h().services.reclaims.approve({ id: authority.id, name: authority.name, role: 'authority' }, reclaimId, { method: 'in-person', note: '现场核验身份证原件' });
+    await h().services.reclaims.approve({ id: authority.id, name: authority.name, role: 'authority', region: null }, reclaimId, { method: 'in-person', note: '现场核验身份证原件' });
     const dependents = await app.inject({ method: 'GET', url: `/api/v1/residents/${guardian.id}/dependents`, headers: guardian.auth });
     assert.deepEqual(dependents.json().map((d: { maskedName: string; relationship: string }) => [d.maskedName, d.relationship]), [['张*兰', 'grandparent']]);
   });

@@ -59,7 +59,7 @@ describe('every screen, at phone size, in both languages', () => {
   let server: WebServer;
   let browser: Browser;
   let work: string;
-  const staff: Record<string, { token: string; id: string; name: string; role: string }> = {};
+  const staff: Record<string, { token: string; id: string; name: string; role: string; region: null }> = {};
   let session: { token: string; residentId: string; expiresAt: string };
   let deviceToken: string;
   let venueId: string;
@@ -73,7 +73,7 @@ describe('every screen, at phone size, in both languages', () => {
     const s = server.services;
     for (const [name, role] of [['杭州市疾控中心 王主任', 'authority'], ['流调员 陈静', 'tracer'], ['审计员 李明', 'auditor'], ['西溪印象城 物业', 'venue']] as const) {
       const created = await s.staff.create(name, role);
-      staff[role] = { token: created.token, id: created.id, name, role };
+      staff[role] = { token: created.token, id: created.id, name, role, region: null };
     }
     // Zhang came back from Wuchang, now listed high-risk; his mother is in his household.
     const zhang = await s.residents.register(ZHANG_WEI);
@@ -97,7 +97,7 @@ describe('every screen, at phone size, in both languages', () => {
     const grant = await s.audit.grant(authority, { staffId: tracer.id, scope: 'trace', purpose: '确诊病例 2026-0412 流调', residentId: zhang.id, hours: 24 });
     // A correction another authority proposed, waiting for this one's approval.
     const colleague = await s.staff.create('余杭区疾控中心 李医生', 'authority');
-    await s.corrections.propose({ id: colleague.id, name: '余杭区疾控中心 李医生', role: 'authority' }, zhang.id, { colour: 'yellow', reason: 'test-awaited', note: '请于 11 月 21 日前到五常街道社区卫生服务中心做核酸检测，结果出来前减少外出。', expiresAt: new Date(now + 3 * DAY_MS).toISOString() });
+    await s.corrections.propose({ id: colleague.id, name: '余杭区疾控中心 李医生', role: 'authority', region: null }, zhang.id, { colour: 'yellow', reason: 'test-awaited', note: '请于 11 月 21 日前到五常街道社区卫生服务中心做核酸检测，结果出来前减少外出。', expiresAt: new Date(now + 3 * DAY_MS).toISOString() });
     await s.tracing.open(tracer, { caseResidentId: zhang.id, from: new Date(now - 2 * HOUR_MS).toISOString(), to: new Date(now + HOUR_MS).toISOString(), grantId: grant.id });
     // Someone registered Chen's ID number first; Chen's registration opened a reclaim.
     const chen = { name: '陈建华', idType: 'resident_id', idNumber: withCheck('33010619800520001'), phone: '13700003333', address: { region: '330106', detail: '文三路 90 号 1 单元 101 室' } };

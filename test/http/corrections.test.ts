@@ -15,8 +15,8 @@ describeOnEachEngine("an authority correcting one resident's colour", (h) => {
     const app = await h().app();
     const zhang = await signedUpThroughApi(h(), ZHANG_WEI);
     await app.inject({ method: 'POST', url: `/api/v1/residents/${zhang.id}/declarations`, headers: zhang.auth, payload: healthy });
-    const staff = async (name: string, role: 'authority' | 'tracer' = 'authority') => {
-      const made = await h().services.staff.create(name, role);
+    const staff = async (name: string, role: 'authority' | 'tracer' = 'authority', region: string | null = null) => {
+      const made = await h().services.staff.create(name, role, region);
       return { id: made.id, auth: bearer(made.token) };
     };
     const [wang, li] = [await staff('余杭区疾控中心 王主任'), await staff('余杭区疾控中心 李医生')];
@@ -62,6 +62,18 @@ describeOnEachEngine("an authority correcting one resident's colour", (h) => {
     assert.deepEqual([appeal.json().colour, appeal.json().rules[0].id], ['red', 'correction']);
   });
 
+  it('refuses an appeal or its answer that hides a NUL or a U+202E, naming the field', async () => {
+    const { app, zhang, wang } = await setUp();
+    const hidden = await app.inject({ method: 'POST', url: `/api/v1/residents/${zhang.id}/appeals`, headers: zhang.auth, payload: { message: '我 11 月 19 日不在余杭\u0000，请核实。' } });
+    assert.equal(hidden.statusCode, 422, hidden.body);
+    assert.deepEqual(hidden.json().errors.map((e: { field: string }) => e.field), ['message']);
+    const appeal = await app.inject({ method: 'POST', url: `/api/v1/residents/${zhang.id}/appeals`, headers: zhang.auth, payload: { message: '我 11 月 19 日不在余杭，\n请核实。' } });
+    assert.equal(appeal.statusCode, 201, appeal.body);
+    const answer = await app.inject({ method: 'POST', url: `/api/v1/appeals/${appeal.json().id}/answer`, headers: wang.auth, payload: { outcome: 'upheld', response: '维持\u202E码红，请继续打卡。' } });
+    assert.equal(answer.statusCode, 422, answer.body);
+    assert.deepEqual(answer.json().errors.map((e: { field: string }) => e.field), ['response']);
+  });
+
   it('ends by itself at its expiry', async () => {
     const { zhang, propose, act, li } = await setUp();
     await act((await propose(isolation(inDays(2)))).json().id, 'approve', li);
@@ -86,6 +98,34 @@ describeOnEachEngine("an authority correcting one resident's colour", (h) => {
     assert.deepEqual(response.json().errors.map((e: { field: string }) => e.field).sort(), ['colour', 'expiresAt', 'note']);
     const unknown = await propose({ ...isolation(inDays(3)), reason: 'suspicious-travel' });
     assert.deepEqual(unknown.json().errors.map((e: { field: string }) => e.field), ['reason']);
+  });
+
+  it('refuses a note that hides a NUL or turns its words around with U+202E, naming the note', async () => {
+    const { propose } = await setUp();
+    for (const note of ['须居家隔离\u0000至通知结束。', '您的颜色为\u202E码绿 not red', '\u2066须居家隔离至通知结束\u2069']) {
+      const response = await propose({ ...isolation(inDays(3)), note });
+      assert.equal(response.statusCode, 422, JSON.stringify(note));
+      assert.deepEqual(response.json().errors.map((e: { field: string }) => e.field), ['note']);
+    }
+    const twoLines = await propose({ ...isolation(inDays(3)), note: '须居家隔离至通知结束。\n请保持电话畅通。' });
+    assert.equal(twoLines.statusCode, 201, 'a note may break lines');
+  });
+
+  it('is refused to two authorities of another district, who do not see it listed either', async () => {
+    const { propose, act, li, staff } = await setUp();
+    const [xihu1, xihu2] = [await staff('西湖区疾控中心 周主任', 'authority', '330106'), await staff('西湖区疾控中心 吴医生', 'authority', '330106')];
+    const refused = await propose(isolation(inDays(3)), xihu1);
+    assert.equal(refused.statusCode, 403, refused.body);
+    assert.match(refused.json().detail, /330106/);
+    const pending = (await propose(isolation(inDays(3)))).json().id;
+    assert.equal((await act(pending, 'approve', xihu2)).statusCode, 403);
+    assert.equal((await act(pending, 'reject', xihu2)).statusCode, 403);
+    const listed = await (await h().app()).inject({ method: 'GET', url: '/api/v1/corrections?status=pending', headers: xihu2.auth });
+    assert.deepEqual(listed.json(), [], listed.body);
+    const yuhang = await staff('余杭区疾控中心 孙科长', 'authority', '330110');
+    assert.equal((await act(pending, 'approve', yuhang)).statusCode, 200, 'an authority of the resident\'s own district approves');
+    assert.equal((await act(pending, 'end', xihu2)).statusCode, 403);
+    assert.equal((await act(pending, 'end', li)).statusCode, 200);
   });
 
   it('is refused to every role but the authority', async () => {
