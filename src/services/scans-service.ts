@@ -116,7 +116,7 @@ export class ScansService {
     }
     // One statement for the whole batch; whatever it did not store was there already. An online
     // verification is timed by the server, so its retry has a new time: it is looked for by id.
-    const stored = await this.ctx.stores.scans.insertNew(rows, { timedByServer: method === 'online' });
+    const stored = await this.ctx.stores.scans.insertNew(rows);
     const counted = new Set<string>();
     for (const [i, outcome] of outcomes.entries()) {
       const key = keys[i];
@@ -147,7 +147,7 @@ export class ScansService {
 
   /** Stores one scan timed by the server: an ID-number check, or a place-code visit whose retry has a new time. */
   private async store(s: Parameters<ScansService['row']>[0]): Promise<boolean> {
-    return (await this.ctx.stores.scans.insertNew([this.row(s)], { timedByServer: true })).size === 1;
+    return (await this.ctx.stores.scans.insertNew([this.row(s)])).size === 1;
   }
 
   /** A code verified online: the scan is timed by the server, and a retry is the same scan. */

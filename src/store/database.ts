@@ -199,6 +199,14 @@ export async function lockIn(engine: Engine, trx: Transaction<any>, name: string
   if (engine === 'postgres') await sql`select pg_advisory_xact_lock(hashtext(${`healthcode ${name} `} || current_schema()))`.execute(trx);
 }
 
+/** `lockIn` for many names in one round trip, taken in a fixed order so that two holders cannot deadlock. */
+// eslint-disable-next-line @typescript-eslint/no-explicit-any -- any schema: the lock reads no table
+export async function lockAllIn(engine: Engine, trx: Transaction<any>, names: string[]): Promise<void> {
+  if (engine !== 'postgres' || names.length === 0) return;
+  const keys = [...new Set(names)].sort().map((name) => `healthcode ${name} `);
+  await sql`select pg_advisory_xact_lock(hashtext(k || current_schema())) from (select unnest(${keys}::text[]) as k order by 1) ordered`.execute(trx);
+}
+
 /** Whether an error is a unique-constraint violation, on either engine. */
 export function isUniqueViolation(error: unknown): boolean {
   const e = error as { code?: string } | undefined;

@@ -1,15 +1,25 @@
 import { sql, type Kysely, type Transaction } from 'kysely';
 import { DAY_MS } from '../domain/clock.js';
-import { lockIn, type Engine } from './database.js';
+import { lockAllIn, lockIn, type Engine } from './database.js';
 import type { Database, ScansTable } from './schema.js';
 
 export type ScanRow = Omit<ScansTable, 'issuer'> & { issuer?: string | null };
 
-/** A server-timed retry (an online verification or a place-code visit sent again) within this long of the first is the same scan. */
-const SAME_VISIT_WITHIN_MS = DAY_MS;
+/** A scan id seen again within this long of a stored scan is that scan, sent again. */
+const SAME_SCAN_WITHIN_MS = DAY_MS;
 
 /** A scan's identity: the device's scan id and the time the device recorded, which a retry repeats. */
 export const scanKey = (row: Pick<ScanRow, 'id' | 'scanned_at'>) => `${row.id}@${row.scanned_at}`;
+
+/** Scans whose time the server gave on arrival, not the device when it scanned. */
+const SERVER_TIMED = new Set(['online', 'place-code']);
+
+/** Two copies of one scan: the same id and time, or the same id within a day where either was timed by the server. */
+export function sameScan(a: Pick<ScanRow, 'id' | 'scanned_at' | 'method'>, b: Pick<ScanRow, 'id' | 'scanned_at' | 'method'>): boolean {
+  if (a.id !== b.id) return false;
+  if (a.scanned_at === b.scanned_at) return true;
+  return (SERVER_TIMED.has(a.method) || SERVER_TIMED.has(b.method)) && Math.abs(a.scanned_at - b.scanned_at) <= SAME_SCAN_WITHIN_MS;
+}
 
 /** Every scan and place-code visit, stored exactly once. */
 export class ScansStore {
@@ -19,34 +29,37 @@ export class ScansStore {
   ) {}
 
   /**
-   * Inserts in one statement the rows not stored yet and returns the keys (`scanKey`) of those it
-   * stored; a batch's own repeats count once. A device's scan is unique by its scan id and the time
-   * the device recorded, and a retry repeats both, so the unique key settles it (also between two
-   * retries arriving at once). A row timed by the server (a place-code visit) has a new time on every
-   * retry (an online verification, a place-code visit): `timedByServer` first looks for the same id
-   * within a day, holding the id so that retries arriving together store one row.
+   * Inserts the rows not stored yet and returns the keys (`scanKey`) of those it stored; a batch's own
+   * repeats count once. A device's scan is its scan id and the time the device recorded, which a
+   * retry repeats. A scan timed by the server (an online verification, a place-code visit) gets a new
+   * time on every retry, and the same scan may come online first and again in an offline batch with
+   * the device's own time: where either copy was timed by the server, the same id within a day is the
+   * same scan. The ids are held while looking and inserting, so that copies arriving at once store one.
    */
-  async insertNew(rows: ScanRow[], options: { timedByServer?: boolean } = {}): Promise<Set<string>> {
+  async insertNew(rows: ScanRow[]): Promise<Set<string>> {
     const fresh = [...new Map(rows.map((r) => [scanKey(r), r] as const)).values()];
     if (fresh.length === 0) return new Set();
-    if (!options.timedByServer) return this.insert(this.db, fresh);
-    // Look, then insert, holding each scan id: two retries arriving at once must not both find nothing.
     return this.db.transaction().execute(async (trx) => {
-      for (const id of [...new Set(fresh.map((r) => r.id))].sort()) await lockIn(this.engine, trx, `scan ${id}`);
+      await lockAllIn(this.engine, trx, fresh.map((r) => `scan ${r.id}`));
       const times = fresh.map((r) => r.scanned_at);
       const existing = await trx
         .selectFrom('scans')
-        .select('id')
+        .select(['id', 'scanned_at', 'method'])
         .where(
           'id',
           'in',
           fresh.map((r) => r.id),
         )
-        .where('scanned_at', '>=', Math.min(...times) - SAME_VISIT_WITHIN_MS)
-        .where('scanned_at', '<=', Math.max(...times) + SAME_VISIT_WITHIN_MS)
+        .where('scanned_at', '>=', Math.min(...times) - SAME_SCAN_WITHIN_MS)
+        .where('scanned_at', '<=', Math.max(...times) + SAME_SCAN_WITHIN_MS)
         .execute();
-      const known = new Set(existing.map((r) => r.id));
-      const unseen = fresh.filter((r) => !known.has(r.id));
+      const kept: Pick<ScanRow, 'id' | 'scanned_at' | 'method'>[] = [...existing];
+      const unseen: ScanRow[] = [];
+      for (const row of fresh) {
+        if (kept.some((k) => sameScan(k, row))) continue;
+        kept.push(row);
+        unseen.push(row);
+      }
       return unseen.length === 0 ? new Set<string>() : this.insert(trx, unseen);
     });
   }

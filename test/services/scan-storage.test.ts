@@ -36,6 +36,33 @@ describeOnEachEngine('scan storage', (h) => {
     assert.equal((await storedScans(h())).length, 2);
   });
 
+  it('stores a scan verified online and then sent again in an offline batch, with the device\'s own time, once', async () => {
+    const { device } = await gate(h());
+    const zhang = await h().services.residents.register(ZHANG_WEI);
+    const token = (await h().services.codes.issue(zhang.id)).token;
+    const online = await h().services.scans.verifyOnline(device, { scanId: 'east3-000119', token });
+    assert.equal(online.status, 'stored');
+    h().clock.advance(40 * MINUTE_MS);
+    const scannedAt = new Date(h().clock.now().getTime() - 40 * MINUTE_MS - 3_000).toISOString();
+    const batch = await h().services.scans.recordScans(device, [{ scanId: 'east3-000119', token, scannedAt }], 'offline');
+    assert.deepEqual(batch.map((o) => o.status), ['duplicate']);
+    assert.deepEqual(await storedScans(h()), ['east3-000119']);
+  });
+
+  it('stores one row when the online verification and the offline batch of one scan arrive at once', async () => {
+    const { device } = await gate(h());
+    const zhang = await h().services.residents.register(ZHANG_WEI);
+    const token = (await h().services.codes.issue(zhang.id)).token;
+    const scannedAt = new Date(h().clock.now().getTime() - 2_000).toISOString();
+    const outcomes = await Promise.all([
+      h().services.scans.verifyOnline(device, { scanId: 'east3-000120', token }),
+      h().services.scans.recordScans(device, [{ scanId: 'east3-000120', token, scannedAt }], 'offline').then(([o]) => o!),
+      h().services.scans.verifyOnline(device, { scanId: 'east3-000120', token }),
+    ]);
+    assert.deepEqual(outcomes.map((o) => o.status).sort(), ['duplicate', 'duplicate', 'stored']);
+    assert.deepEqual(await storedScans(h()), ['east3-000120']);
+  });
+
   it('treats a retry of a place-code visit later in the day as the same visit', async () => {
     const { venue } = await gate(h());
     const zhang = await h().services.residents.register(ZHANG_WEI);
