@@ -142,7 +142,7 @@ export function CheckInScreen({ session, subjectId }: { session: Session; subjec
   const lang = useLang();
   const [symptoms, setSymptoms] = useState<string[]>([]);
   const [temperature, setTemperature] = useState('36.5');
-  const [result, setResult] = useState<{ date: string; decision: { colour: string; greenOn: string | null } } | null>(null);
+  const [result, setResult] = useState<{ date: string; colour: string; greenOn: string | null } | null>(null);
   const submit = useAction(async () => {
     setResult(await api('POST', `/api/v1/residents/${subjectId}/check-ins`, { token: session.token, body: { temperature: Number(temperature), symptoms } }));
   });
@@ -167,8 +167,8 @@ export function CheckInScreen({ session, subjectId }: { session: Session; subjec
       {result && (
         <div class="notice notice-ok" role="status">
           <p>{t('checkIn.done', { date: formatDate(result.date, lang) })}</p>
-          <ColourBadge colour={result.decision.colour} />
-          {result.decision.greenOn && <p>{t('code.greenOn', { date: formatDate(result.decision.greenOn, lang) })}</p>}
+          <ColourBadge colour={result.colour} />
+          {result.greenOn && <p>{t('code.greenOn', { date: formatDate(result.greenOn, lang) })}</p>}
         </div>
       )}
     </Card>
