@@ -231,21 +231,24 @@ export class MovingService {
 
     const known = await this.ctx.stores.federation.visitorByHome(home.id, bundle.sub);
     if (phoneOwner !== undefined && phoneOwner !== known) throw new ConflictError('this phone already has an account here: sign in with it, or use another phone', 'phone');
-    // A grant is a bearer string, not a sign-in: the phone proven here must be the one this account
-    // holds or, for a first admission, the one the home holds. One answer for every mismatch, so a
-    // copied grant tells nothing about whether its giver was here before.
+    // A grant is a bearer string, not a sign-in: the phone proven here must be the one the home holds
+    // or, for an account here already, the one it holds. One answer for every mismatch, so a copied
+    // grant tells nothing about whether its giver was here before. The home's phone takes back an
+    // account that holds another (one taken before phones were checked, or a phone changed at home).
     const homesPhone = bundle.phone !== null && bundle.phone === phoneCommitment(self, nonce, e164);
     const accountPhone = known === undefined ? undefined : (await this.ctx.stores.residents.findById(known))?.phone;
-    if (known === undefined ? !homesPhone : accountPhone !== e164) throw new FederationRefusedError('phone-mismatch', PHONE_MISMATCH);
+    if (!homesPhone && (known === undefined || accountPhone !== e164)) throw new FederationRefusedError('phone-mismatch', PHONE_MISMATCH);
+    const reclaim = known !== undefined && accountPhone !== e164;
     const residentId = known ?? this.ctx.newId();
     try {
-      await this.storeVisitor(residentId, known === undefined, { home, bundle, phone: e164, address, phoneVerifiedAt: proof.at });
+      await this.storeVisitor(residentId, known === undefined, { home, bundle, phone: e164, address, phoneVerifiedAt: proof.at, reclaim });
     } catch (error) {
       // Two admissions of the same person, or the same phone, at once: one account is made, the other told.
       if (!isUniqueViolation(error)) throw error;
       throw new ConflictError('this registration or phone was just used here: sign in with the phone instead', 'phone');
     }
     await this.signIn.consume(proof);
+    if (reclaim) await this.endEverySession(residentId, proof.at);
     this.#factsFrom.delete(residentId);
     await this.decisions.redecide([residentId], `facts from ${home.id}`);
     return { residentId, session: await this.signIn.sessionFor(residentId, proof.at), homeOperator: home.id, homeOperatorName: home.name, created: known === undefined };
@@ -255,7 +258,7 @@ export class MovingService {
   private async storeVisitor(
     residentId: string,
     create: boolean,
-    v: { home: { id: string }; bundle: FactBundle; phone: string; address: { region: string; detail: string }; phoneVerifiedAt: number },
+    v: { home: { id: string }; bundle: FactBundle; phone: string; address: { region: string; detail: string }; phoneVerifiedAt: number; reclaim?: boolean },
   ): Promise<void> {
     const { home, bundle, phone, address } = v;
     const now = this.ctx.clock.now().getTime();
@@ -269,9 +272,17 @@ export class MovingService {
         );
         if (!inserted) throw regionEndedError(address.region);
       }
+      if (v.reclaim) await this.ctx.stores.residents.withTransaction(trx).replacePhone(residentId, phone, v.phoneVerifiedAt);
       const stored = await this.ctx.stores.federation.storeHomeFacts(trx, { residentId, homeOperator: home.id, homeSubject: bundle.sub, bundleIssuedAt: bundle.issuedAt, facts: bundle.facts as BundleFacts, now, newId: this.ctx.newId });
       if (!stored) throw new FederationRefusedError('bundle-stale', `the bundle from ${home.id} is older than the facts held from it: they stay`);
     });
+  }
+
+  /** Whoever held the account before its phone was taken back is signed out of it everywhere, remembered devices too. */
+  private async endEverySession(residentId: string, now: number): Promise<void> {
+    for (const session of await this.ctx.stores.signIn.sessionsOf(residentId)) if (session.revokedAt === null) await this.ctx.stores.signIn.revokeSession(session.id, now);
+    for (const device of await this.ctx.stores.devices.ofResident(residentId)) await this.ctx.stores.devices.revoke(device.id, now);
+    await this.audit.append(`resident:${residentId}`, 'reclaim-visitor-account', 'moving between regions (the phone the home holds)', residentId, {});
   }
 
   /** Where a visitor's facts came from, if they came with a home registration. */

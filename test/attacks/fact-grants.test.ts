@@ -125,6 +125,21 @@ describeOnEachEngine(
       assert.equal(await h().ctx.stores.residents.findIdByPhone(`+86${ATTACKERS}`), undefined);
     });
 
+    it('gives her back an account that holds another phone once she proves the phone her home holds, and signs its holder out everywhere', async () => {
+      // An account holding his phone: taken before phones were checked; here, a home that held his number for her then.
+      let homePhone = `+86${ATTACKERS}`;
+      answer = (request, honest) => ({ ...honest, phone: phoneCommitment('zhejiang', request.nonce, homePhone) });
+      const taken = await admit(herGrant(), ATTACKERS);
+      assert.equal((await h().services.signIn.authenticate(taken.session.token)).residentId, taken.residentId);
+      h().clock.advance(2 * 60_000);
+      homePhone = HERS_E164;
+      const back = await admit(herGrant(), HERS);
+      assert.deepEqual([back.residentId, back.created], [taken.residentId, false]);
+      assert.equal((await h().services.residents.get(back.residentId)).phone, HERS_E164);
+      await assert.rejects(h().services.signIn.authenticate(taken.session.token), 'his session ended');
+      assert.equal(await h().ctx.stores.residents.findIdByPhone(`+86${ATTACKERS}`), undefined, 'his phone opens nothing here');
+    });
+
     it('refuses bundle #0 that a path in between sends back for grant #2, and keeps the facts held', async () => {
       let kept: Uint8Array | undefined;
       answer = (_request, honest) => {
