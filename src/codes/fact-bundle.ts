@@ -1,4 +1,4 @@
-import { createHash } from 'node:crypto';
+import { createHash, scrypt } from 'node:crypto';
 import { Base45Error, decodeBase45 } from './base45.js';
 
 /**
@@ -81,9 +81,15 @@ export const grantHash = (jti: string): string => digest(`healthcode grant v1\0$
 
 /**
  * A phone commitment bound to one destination and one request: equal only for the same phone, and
- * different in every bundle, so it links nothing across destinations or visits.
+ * different in every bundle, so it links nothing across destinations or visits. Phone numbers are
+ * few (about 10^9), so it is scrypt (RFC 7914), not a bare hash: trying every number for one bundle
+ * costs thousands of CPU hours, while the one comparison an admission needs costs milliseconds.
  */
-export const phoneCommitment = (aud: string, nonce: string, e164: string): string => digest(`healthcode phone v1\0${aud}\0${nonce}\0${e164}`);
+export function phoneCommitment(aud: string, nonce: string, e164: string): Promise<string> {
+  return new Promise((resolve, reject) =>
+    scrypt(e164, `healthcode phone v1\0${aud}\0${nonce}`, 32, { N: 2 ** 14, r: 8, p: 1 }, (error, key) => (error ? reject(error) : resolve(key.toString('base64url')))),
+  );
+}
 
 const HOUR_MS = 3_600_000;
 const floorHour = (t: number) => Math.floor(t / HOUR_MS) * HOUR_MS;

@@ -129,7 +129,7 @@ export class MovingService {
       issuedAt: now,
       nonce: body.nonce,
       grantHash: grantHash(grant.jti),
-      phone: person.phone === null ? null : phoneCommitment(signer.id, body.nonce, person.phone),
+      phone: person.phone === null ? null : await phoneCommitment(signer.id, body.nonce, person.phone),
       facts: coarsenFacts({
         declaration: latest ? { at: latest.at, symptoms: latest.symptoms, temperature: latest.temperature } : null,
         stays: resident.stays.map((s) => ({ region: s.region, country: s.country, arrival: s.arrival, departure: s.departure, source: s.source, recordedAt: s.recordedAt })),
@@ -235,7 +235,7 @@ export class MovingService {
     // or, for an account here already, the one it holds. One answer for every mismatch, so a copied
     // grant tells nothing about whether its giver was here before. The home's phone takes back an
     // account that holds another (one taken before phones were checked, or a phone changed at home).
-    const homesPhone = bundle.phone !== null && bundle.phone === phoneCommitment(self, nonce, e164);
+    const homesPhone = bundle.phone !== null && bundle.phone === (await phoneCommitment(self, nonce, e164));
     const accountPhone = known === undefined ? undefined : (await this.ctx.stores.residents.findById(known))?.phone;
     if (!homesPhone && (known === undefined || accountPhone !== e164)) throw new FederationRefusedError('phone-mismatch', PHONE_MISMATCH);
     const reclaim = known !== undefined && accountPhone !== e164;

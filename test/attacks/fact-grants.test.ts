@@ -25,7 +25,7 @@ const HERS = '13871234567';
 const HERS_E164 = '+8613871234567';
 const ATTACKERS = '13600001111';
 
-type Answer = (request: FactRequest, honest: FactBundle) => FactBundle | Uint8Array;
+type Answer = (request: FactRequest, honest: FactBundle) => FactBundle | Uint8Array | Promise<FactBundle>;
 
 describeOnEachEngine(
   'a visitor admitted with a grant from home',
@@ -43,7 +43,7 @@ describeOnEachEngine(
       home = createServer((request, response) => {
         const chunks: Buffer[] = [];
         request.on('data', (c: Buffer) => chunks.push(c));
-        request.on('end', () => {
+        request.on('end', async () => {
           const asked = JSON.parse(new TextDecoder().decode(openDocument(new Uint8Array(Buffer.concat(chunks))).payload)) as FactRequest;
           const jti = (JSON.parse(new TextDecoder().decode(openDocument(grantBytes(asked.grant)).payload)) as { jti: string }).jti;
           const at = h().clock.now().getTime();
@@ -57,10 +57,10 @@ describeOnEachEngine(
             issuedAt: at,
             nonce: asked.nonce,
             grantHash: grantHash(jti),
-            phone: phoneCommitment('zhejiang', asked.nonce, HERS_E164),
+            phone: await phoneCommitment('zhejiang', asked.nonce, HERS_E164),
             facts: factsAtHome,
           };
-          const given = answer(asked, honest);
+          const given = await answer(asked, honest);
           const bytes = given instanceof Uint8Array ? given : signDocument(hubeiKey, DOCUMENT_TYPES.factBundle, given);
           response.writeHead(200, { 'content-type': 'application/cose' }).end(Buffer.from(bytes));
         });
@@ -128,7 +128,7 @@ describeOnEachEngine(
     it('gives her back an account that holds another phone once she proves the phone her home holds, and signs its holder out everywhere', async () => {
       // An account holding his phone: taken before phones were checked; here, a home that held his number for her then.
       let homePhone = `+86${ATTACKERS}`;
-      answer = (request, honest) => ({ ...honest, phone: phoneCommitment('zhejiang', request.nonce, homePhone) });
+      answer = async (request, honest) => ({ ...honest, phone: await phoneCommitment('zhejiang', request.nonce, homePhone) });
       const taken = await admit(herGrant(), ATTACKERS);
       assert.equal((await h().services.signIn.authenticate(taken.session.token)).residentId, taken.residentId);
       h().clock.advance(2 * 60_000);

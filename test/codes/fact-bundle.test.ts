@@ -3,6 +3,7 @@ import { describe, it } from 'node:test';
 import { coarsenFacts, phoneCommitment, readFactBundle, type BundleFacts } from '../../src/codes/fact-bundle.js';
 
 const T = Date.parse('2026-11-18T08:00:00+08:00');
+const PHONE = await phoneCommitment('zhejiang', 'bm9uY2Utb2YtdGhlLXJlcXVlc3Q', '+8613972891234');
 const bundle = (facts: Record<string, unknown> = {}) => ({
   v: 1,
   iss: 'hubei',
@@ -13,7 +14,7 @@ const bundle = (facts: Record<string, unknown> = {}) => ({
   issuedAt: T,
   nonce: 'bm9uY2Utb2YtdGhlLXJlcXVlc3Q',
   grantHash: 'aGFzaC1vZi10aGUtZ3JhbnQ',
-  phone: phoneCommitment('zhejiang', 'bm9uY2Utb2YtdGhlLXJlcXVlc3Q', '+8613972891234'),
+  phone: PHONE,
   facts: { declaration: null, stays: [], contacts: [], cases: [], tests: [], vaccinations: [], ...facts },
 });
 const refusal = (payload: unknown) => {
@@ -82,13 +83,14 @@ describe('what a bundle gives away about the resident', () => {
     assert.ok(c.vaccinations[0]!.at >= atHome.vaccinations[0]!.at, 'the vaccination is no older');
     assert.ok(c.declaration!.at <= atHome.declaration!.at, 'the declaration is no newer');
   });
-  it('commits to the phone for one destination and one request: equal for the same phone alone, and different in every bundle', () => {
+  it('commits to the phone for one destination and one request: equal for the same phone alone, and different in every bundle', async () => {
     const phone = '+8613972891234';
-    assert.equal(phoneCommitment('zhejiang', 'n1', phone), phoneCommitment('zhejiang', 'n1', phone));
-    assert.notEqual(phoneCommitment('zhejiang', 'n1', phone), phoneCommitment('zhejiang', 'n1', '+8613600001111'));
-    assert.notEqual(phoneCommitment('zhejiang', 'n1', phone), phoneCommitment('guangdong', 'n1', phone));
-    assert.notEqual(phoneCommitment('zhejiang', 'n1', phone), phoneCommitment('zhejiang', 'n2', phone));
-    assert.ok(!phoneCommitment('zhejiang', 'n1', phone).includes('13972891234'));
+    const c = (aud: string, nonce: string, e164: string) => phoneCommitment(aud, nonce, e164);
+    assert.equal(await c('zhejiang', 'n1', phone), await c('zhejiang', 'n1', phone));
+    assert.notEqual(await c('zhejiang', 'n1', phone), await c('zhejiang', 'n1', '+8613600001111'));
+    assert.notEqual(await c('zhejiang', 'n1', phone), await c('guangdong', 'n1', phone));
+    assert.notEqual(await c('zhejiang', 'n1', phone), await c('zhejiang', 'n2', phone));
+    assert.ok(!(await c('zhejiang', 'n1', phone)).includes('13972891234'));
   });
   it('refuses a bundle that does not say which request and grant it answers', () => {
     assert.match(refusal({ ...bundle(), nonce: undefined }), /nonce/);
