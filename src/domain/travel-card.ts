@@ -23,8 +23,10 @@ export interface TravelCardStay {
   /** The city (prefecture-level code) or, abroad, the country. */
   city: string | null;
   country: string | null;
+  /** To the hour (floored): what the 4-hour rule needs, and no more of when the person moved. */
   arrival: number;
   departure: number;
+  /** Whole hours of the stay inside the 14 days. */
   hours: number;
   source: (typeof TRAVEL_CARD_SOURCES)[number];
   /** The `*` of the card: the city was a listed risk area at some time during the stay. */
@@ -37,17 +39,20 @@ export function cityOf(region: string): string {
   return ancestors.length >= 2 ? ancestors[1]! : ancestors[0] ?? region;
 }
 
-/** Stays of 4 hours or more that overlap the last 14 days, newest first. */
+const toHour = (t: number) => Math.floor(t / HOUR_MS) * HOUR_MS;
+
+/** Stays of 4 hours or more inside the last 14 days (clipped to them), newest first, times to the hour. */
 export function travelCardStays(records: TravelRecord[], areas: RiskAreaFact[], now: number): TravelCardStay[] {
   const since = now - TRAVEL_CARD_DAYS * DAY_MS;
   const stays: TravelCardStay[] = [];
   for (const r of records) {
     if (!(TRAVEL_CARD_SOURCES as readonly string[]).includes(r.source)) continue;
     if (r.departure < since || r.arrival > now) continue;
-    const hours = (Math.min(r.departure, now) - r.arrival) / HOUR_MS;
+    // Only the part inside the 14 days counts: a long stay that ended 1 hour into them is 1 hour.
+    const hours = (Math.min(r.departure, now) - Math.max(r.arrival, since)) / HOUR_MS;
     if (hours < MIN_STAY_HOURS) continue;
     const risk = riskLevelOf({ region: r.region, country: r.country, arrival: r.arrival, departure: r.departure }, areas, now) !== 'none';
-    stays.push({ city: r.region === null ? null : cityOf(r.region), country: r.country, arrival: r.arrival, departure: r.departure, hours: Math.floor(hours), source: r.source as TravelCardStay['source'], risk });
+    stays.push({ city: r.region === null ? null : cityOf(r.region), country: r.country, arrival: toHour(r.arrival), departure: toHour(r.departure), hours: Math.floor(hours), source: r.source as TravelCardStay['source'], risk });
   }
   return stays.sort((a, b) => b.arrival - a.arrival);
 }

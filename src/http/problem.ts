@@ -24,7 +24,7 @@ export const PROBLEM_TYPES = {
   'federation-refused': {
     status: 403,
     title: 'Refused by the federation checks',
-    description: 'A grant, a signed document or another operator was refused; `reason` names why: grant-expired, grant-used, grant-not-for-you, grant-unknown, bad-signature, unknown-operator or not-federated.',
+    description: 'A grant, a signed document or another operator was refused; `reason` names why: grant-expired, grant-used, grant-not-for-you, grant-unknown, bad-signature, unknown-operator, not-federated, bundle-mismatch, bundle-stale, region-not-home or phone-mismatch.',
   },
   'operator-unavailable': {
     status: 502,

@@ -1,7 +1,8 @@
 import { randomBytes } from 'node:crypto';
 import { LRUCache } from 'lru-cache';
 import { encodeBase45 } from '../codes/base45.js';
-import { GRANT_PREFIX, grantBytes, readFactBundle, readGrant, type BundleFacts, type FactBundle, type FactGrant, type FactRequest } from '../codes/fact-bundle.js';
+import { coarsenFacts, grantBytes, grantHash, GRANT_PREFIX, phoneCommitment, readFactBundle, readGrant, type BundleFacts, type FactBundle, type FactGrant, type FactRequest } from '../codes/fact-bundle.js';
+import { withinRegions } from '../codes/national-trust-list.js';
 import { DOCUMENT_TYPES, DocumentError, openDocument, verifyDocument } from '../codes/signed-document.js';
 import { keyIdFor, nodeVerify, signDocument } from '../codes/token-signer.js';
 import { base64UrlToBytes } from '../codes/trust-list.js';
@@ -97,7 +98,7 @@ export class MovingService {
     const request = await this.verified(requestBytes, DOCUMENT_TYPES.factRequest, (kid) => (membersByKid.has(kid) ? base64UrlToBytes(membersByKid.get(kid)!.operatorKey!) : undefined));
     const signer = membersByKid.get(request.kid)!;
     const body = request.payload as Partial<FactRequest>;
-    if (body.v !== 1 || body.iss !== signer.id || body.aud !== self || typeof body.grant !== 'string' || typeof body.iat !== 'number') {
+    if (body.v !== 1 || body.iss !== signer.id || body.aud !== self || typeof body.grant !== 'string' || typeof body.iat !== 'number' || typeof body.nonce !== 'string' || !/^[A-Za-z0-9_-]{22,86}$/.test(body.nonce)) {
       throw new FederationRefusedError('bad-signature', `the request is not a fact request from ${signer.id} to ${self}`);
     }
     if (Math.abs(body.iat * 1000 - now) > REQUEST_WINDOW_MS) throw new FederationRefusedError('grant-expired', 'the request is not recent: send a fresh one');
@@ -123,16 +124,20 @@ export class MovingService {
       aud: signer.id,
       sub: this.ctx.cipher.blindIndex(audienceSubjectIndex, `${signer.id}:${used.residentId}`),
       maskedName: maskName(person.name),
-      homeRegion: resident.region,
+      // This operator's region, not the district: the destination needs no more.
+      homeRegion: servedRegionFor(this.ctx, resident.region),
       issuedAt: now,
-      facts: {
+      nonce: body.nonce,
+      grantHash: grantHash(grant.jti),
+      phone: person.phone === null ? null : await phoneCommitment(signer.id, body.nonce, person.phone),
+      facts: coarsenFacts({
         declaration: latest ? { at: latest.at, symptoms: latest.symptoms, temperature: latest.temperature } : null,
         stays: resident.stays.map((s) => ({ region: s.region, country: s.country, arrival: s.arrival, departure: s.departure, source: s.source, recordedAt: s.recordedAt })),
         contacts: resident.contacts.map((c) => ({ kind: c.kind, at: c.at, source: c.source, recordedAt: c.recordedAt })),
         cases: resident.cases.map((c) => ({ status: c.status, at: c.at, source: c.source, recordedAt: c.recordedAt })),
         tests: resident.tests.map((t) => ({ result: t.result, at: t.at, source: t.source, recordedAt: t.recordedAt })),
         vaccinations: resident.vaccinations.map((v) => ({ dose: v.dose, courseDoses: v.courseDoses, at: v.at, source: v.source, recordedAt: v.recordedAt })),
-      },
+      }, now),
     };
     await this.audit.append(`operator:${signer.id}`, 'release-fact-bundle', 'moving between regions (resident consent by grant)', used.residentId, {
       destination: signer.id,
@@ -150,7 +155,8 @@ export class MovingService {
   /**
    * Admits a visitor with their home registration: a phone proven here (the SMS code), where they
    * stay here, and the grant from home. Creates their account here (or refreshes it, for the same
-   * person coming back with a new grant) and signs them in.
+   * person coming back with a new grant) and signs them in. The grant alone signs no one in: a new
+   * account needs the phone the home holds (its commitment in the bundle), a known one its own phone.
    */
   async admitVisitor(input: { grant: string; phone: string; code: string; address: { region: string; detail: string } }): Promise<{ residentId: string; session: Session; homeOperator: string; homeOperatorName: string; created: boolean }> {
     const errors = new FieldErrorCollector();
@@ -193,13 +199,22 @@ export class MovingService {
       throw new ConflictError('this phone already has an account here: sign in with it, or use another phone', 'phone');
     }
 
-    const request: FactRequest = { v: 1, iss: self, aud: home.id, grant: input.grant.trim(), iat: Math.floor(this.ctx.clock.now().getTime() / 1000) };
-    const answer = await fetchFromPeer(`${home.url}/api/v1/federation/fact-bundles`, {
-      method: 'POST',
-      body: signDocument(await this.keys.operatorKey(), DOCUMENT_TYPES.factRequest, request),
-      contentType: 'application/cose',
-      accept: 'application/cose',
-    });
+    const nonce = randomBytes(16).toString('base64url');
+    const request: FactRequest = { v: 1, iss: self, aud: home.id, grant: input.grant.trim(), iat: Math.floor(this.ctx.clock.now().getTime() / 1000), nonce };
+    const bundleUrl = `${home.url}/api/v1/federation/fact-bundles`;
+    let answer: Uint8Array;
+    try {
+      answer = await fetchFromPeer(bundleUrl, {
+        method: 'POST',
+        body: signDocument(await this.keys.operatorKey(), DOCUMENT_TYPES.factRequest, request),
+        contentType: 'application/cose',
+        accept: 'application/cose',
+      });
+    } catch (error) {
+      // The visitor is told which operator, never where its servers are.
+      if (error instanceof FederationRefusedError) throw new FederationRefusedError(error.reason, error.message.replaceAll(bundleUrl, `${home.name} (${home.id})`));
+      throw error;
+    }
     let bundle: FactBundle;
     try {
       bundle = readFactBundle((await this.verified(answer, DOCUMENT_TYPES.factBundle, () => homeKey)).payload);
@@ -208,18 +223,32 @@ export class MovingService {
       throw new FederationRefusedError('operator-answered-garbage', `${home.id} sent a bundle that does not read: ${error instanceof Error ? error.message : ''}`);
     }
     if (bundle.iss !== home.id || bundle.aud !== self) throw new FederationRefusedError('bad-signature', `the bundle is from ${bundle.iss} for ${bundle.aud}`);
+    // A bundle answers this request for this grant alone: an older one passed on by a path in between is not it.
+    if (bundle.nonce !== nonce || bundle.grantHash !== grantHash(grant.jti)) throw new FederationRefusedError('bundle-mismatch', `the bundle from ${home.name} does not answer this request for this grant`);
+    const now = this.ctx.clock.now().getTime();
+    if (Math.abs(bundle.issuedAt - now) > REQUEST_WINDOW_MS) throw new FederationRefusedError('bundle-stale', `the bundle from ${home.name} was not issued now`);
+    if (!withinRegions(bundle.homeRegion, home.regions)) throw new FederationRefusedError('region-not-home', `the bundle names home region ${bundle.homeRegion}, which ${home.name} does not serve`);
 
     const known = await this.ctx.stores.federation.visitorByHome(home.id, bundle.sub);
     if (phoneOwner !== undefined && phoneOwner !== known) throw new ConflictError('this phone already has an account here: sign in with it, or use another phone', 'phone');
+    // A grant is a bearer string, not a sign-in: the phone proven here must be the one the home holds
+    // or, for an account here already, the one it holds. One answer for every mismatch, so a copied
+    // grant tells nothing about whether its giver was here before. The home's phone takes back an
+    // account that holds another (one taken before phones were checked, or a phone changed at home).
+    const homesPhone = bundle.phone !== null && bundle.phone === (await phoneCommitment(self, nonce, e164));
+    const accountPhone = known === undefined ? undefined : (await this.ctx.stores.residents.findById(known))?.phone;
+    if (!homesPhone && (known === undefined || accountPhone !== e164)) throw new FederationRefusedError('phone-mismatch', PHONE_MISMATCH);
+    const reclaim = known !== undefined && accountPhone !== e164;
     const residentId = known ?? this.ctx.newId();
     try {
-      await this.storeVisitor(residentId, known === undefined, { home, bundle, phone: e164, address, phoneVerifiedAt: proof.at });
+      await this.storeVisitor(residentId, known === undefined, { home, bundle, phone: e164, address, phoneVerifiedAt: proof.at, reclaim });
     } catch (error) {
       // Two admissions of the same person, or the same phone, at once: one account is made, the other told.
       if (!isUniqueViolation(error)) throw error;
       throw new ConflictError('this registration or phone was just used here: sign in with the phone instead', 'phone');
     }
     await this.signIn.consume(proof);
+    if (reclaim) await this.endEverySession(residentId, proof.at);
     this.#factsFrom.delete(residentId);
     await this.decisions.redecide([residentId], `facts from ${home.id}`);
     return { residentId, session: await this.signIn.sessionFor(residentId, proof.at), homeOperator: home.id, homeOperatorName: home.name, created: known === undefined };
@@ -229,7 +258,7 @@ export class MovingService {
   private async storeVisitor(
     residentId: string,
     create: boolean,
-    v: { home: { id: string }; bundle: FactBundle; phone: string; address: { region: string; detail: string }; phoneVerifiedAt: number },
+    v: { home: { id: string }; bundle: FactBundle; phone: string; address: { region: string; detail: string }; phoneVerifiedAt: number; reclaim?: boolean },
   ): Promise<void> {
     const { home, bundle, phone, address } = v;
     const now = this.ctx.clock.now().getTime();
@@ -243,8 +272,17 @@ export class MovingService {
         );
         if (!inserted) throw regionEndedError(address.region);
       }
-      await this.ctx.stores.federation.storeHomeFacts(trx, { residentId, homeOperator: home.id, homeSubject: bundle.sub, bundleIssuedAt: bundle.issuedAt, facts: bundle.facts as BundleFacts, now, newId: this.ctx.newId });
+      if (v.reclaim) await this.ctx.stores.residents.withTransaction(trx).replacePhone(residentId, phone, v.phoneVerifiedAt);
+      const stored = await this.ctx.stores.federation.storeHomeFacts(trx, { residentId, homeOperator: home.id, homeSubject: bundle.sub, bundleIssuedAt: bundle.issuedAt, facts: bundle.facts as BundleFacts, now, newId: this.ctx.newId });
+      if (!stored) throw new FederationRefusedError('bundle-stale', `the bundle from ${home.id} is older than the facts held from it: they stay`);
     });
+  }
+
+  /** Whoever held the account before its phone was taken back is signed out of it everywhere, remembered devices too. */
+  private async endEverySession(residentId: string, now: number): Promise<void> {
+    for (const session of await this.ctx.stores.signIn.sessionsOf(residentId)) if (session.revokedAt === null) await this.ctx.stores.signIn.revokeSession(session.id, now);
+    for (const device of await this.ctx.stores.devices.ofResident(residentId)) await this.ctx.stores.devices.revoke(device.id, now);
+    await this.audit.append(`resident:${residentId}`, 'reclaim-visitor-account', 'moving between regions (the phone the home holds)', residentId, {});
   }
 
   /** Where a visitor's facts came from, if they came with a home registration. */
@@ -267,6 +305,8 @@ export class MovingService {
     }
   }
 }
+
+const PHONE_MISMATCH = 'prove the phone your home operator holds for you, or, if you came here before, the phone you used here before';
 
 const refusalText = {
   'grant-unknown': 'no such grant was given',

@@ -91,4 +91,8 @@ export type FederationRefusal =
   | 'unknown-operator'
   | 'not-federated'
   | 'operator-unreachable'
-  | 'operator-answered-garbage';
+  | 'operator-answered-garbage'
+  | 'bundle-mismatch'
+  | 'bundle-stale'
+  | 'region-not-home'
+  | 'phone-mismatch';

@@ -147,15 +147,17 @@ export class FederationStore {
 
   /**
    * Links a visitor to their home registration and replaces the facts that came from home with the
-   * bundle's: all in the caller's transaction, so a bundle is stored whole or not at all.
+   * bundle's: all in the caller's transaction, so a bundle is stored whole or not at all. A bundle
+   * issued before the one held changes nothing and returns false: facts never go back in time.
    */
-  async storeHomeFacts(db: Kysely<Database>, v: { residentId: string; homeOperator: string; homeSubject: string; bundleIssuedAt: number; facts: BundleFacts; now: number; newId: () => string }): Promise<void> {
+  async storeHomeFacts(db: Kysely<Database>, v: { residentId: string; homeOperator: string; homeSubject: string; bundleIssuedAt: number; facts: BundleFacts; now: number; newId: () => string }): Promise<boolean> {
     const mark = `home:${v.homeOperator}`;
-    await db
+    const linked = await db
       .insertInto('visitor_links')
       .values({ resident_id: v.residentId, home_operator: v.homeOperator, home_subject: v.homeSubject, linked_at: v.now, bundle_issued_at: v.bundleIssuedAt })
-      .onConflict((oc) => oc.column('resident_id').doUpdateSet({ bundle_issued_at: v.bundleIssuedAt }))
-      .execute();
+      .onConflict((oc) => oc.column('resident_id').doUpdateSet({ bundle_issued_at: v.bundleIssuedAt }).where('visitor_links.bundle_issued_at', '<=', v.bundleIssuedAt))
+      .executeTakeFirst();
+    if (Number(linked.numInsertedOrUpdatedRows ?? 0) === 0) return false;
     // What came from home before is replaced, never added to: the bundle is the home's whole view.
     await db.deleteFrom('travel_records').where('resident_id', '=', v.residentId).where('carrier_ref', '=', mark).execute();
     await db.deleteFrom('authority_facts').where('resident_id', '=', v.residentId).where('detail', 'like', `%"from":"${mark}"%`).execute();
@@ -198,5 +200,6 @@ export class FederationStore {
         .values({ id: `${mark}:${v.newId()}`, resident_id: v.residentId, declared_at: f.declaration.at, symptoms: JSON.stringify(f.declaration.symptoms), contacts: '[]', temperature: f.declaration.temperature })
         .execute();
     }
+    return true;
   }
 }

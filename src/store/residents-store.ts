@@ -129,6 +129,16 @@ export class ResidentsStore {
       .execute();
   }
 
+  /** The account's phone becomes `phoneE164`, proven at `verifiedAt`: a visitor whose home vouches for that phone taking their account back. */
+  async replacePhone(id: string, phoneE164: string, verifiedAt: number): Promise<void> {
+    const { address_region } = await this.db.selectFrom('residents').select('address_region').where('id', '=', id).executeTakeFirstOrThrow();
+    await this.db
+      .updateTable('residents')
+      .set({ phone_index: this.phoneIndex(phoneE164), phone_enc: this.cipher.encryptIn(address_region, phoneE164, `resident:${id}:phone`), phone_verified_at: verifiedAt, updated_at: verifiedAt })
+      .where('id', '=', id)
+      .execute();
+  }
+
   /** Staff saw the document in person; the first time counts. */
   async markIdentityChecked(id: string, now: number): Promise<void> {
     await this.db.updateTable('residents').set({ identity_checked_at: now, updated_at: now }).where('id', '=', id).where('identity_checked_at', 'is', null).execute();

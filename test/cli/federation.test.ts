@@ -10,9 +10,9 @@ import { generateSigningKey, signDocument } from '../../src/codes/token-signer.j
 import { TokenVerifier, webCryptoVerify } from '../../src/codes/token-verifier.js';
 import { verifyTravelCard } from '../../src/codes/travel-card.js';
 import { bytesToBase64Url, type TrustList } from '../../src/codes/trust-list.js';
-import { CHEN_JING } from '../support/people.js';
+import { CHEN_JING, withCheck } from '../support/people.js';
 import { CLI, serverEnv } from '../support/spawned-server.js';
-import { eventually, fakeOperator, freePort, json, nationalListAt, smsCode, startOperator, type Operator } from '../support/federation.js';
+import { BundleReplayer, eventually, fakeOperator, freePort, json, lastSmsCode, nationalListAt, smsCode, startOperator, type Operator } from '../support/federation.js';
 
 /**
  * One country, three processes: a national hub and two member operators (Hubei 420000, Zhejiang
@@ -22,6 +22,9 @@ import { eventually, fakeOperator, freePort, json, nationalListAt, smsCode, star
  */
 
 const NINGBO_STAY = { region: '330203', detail: '海曙区中山西路 138 号 2 单元 1101 室' };
+/** Registered in Wuhan; the grants she gives are copied by someone with another phone. */
+const WANG_LI = { name: '王丽', idType: 'resident_id', idNumber: withCheck('42010619910722004'), phone: '13871234567', address: { region: '420106', detail: '武昌区中北路 108 号 1 栋 1203 室' } };
+const ATTACKER_PHONE = '13600001111';
 
 type Member = NationalTrustList['members'][number];
 
@@ -31,12 +34,13 @@ describe('federation: a hub and two operators as separate processes', () => {
   let zhejiang: Operator;
   const fakes: Server[] = [];
   let hubKey: string;
-  let ports: Record<'hub' | 'hubei' | 'zhejiang' | 'down' | 'slow' | 'garbage' | 'forger' | 'trespasser', number>;
+  let path: BundleReplayer;
+  let ports: Record<'hub' | 'hubei' | 'hubeiPath' | 'zhejiang' | 'down' | 'slow' | 'garbage' | 'forger' | 'trespasser', number>;
   let resident: { id: string; auth: { authorization: string } };
   let hubeiCode: string;
 
   before(async () => {
-    ports = { hub: 0, hubei: 0, zhejiang: 0, down: 0, slow: 0, garbage: 0, forger: 0, trespasser: 0 };
+    ports = { hub: 0, hubei: 0, hubeiPath: 0, zhejiang: 0, down: 0, slow: 0, garbage: 0, forger: 0, trespasser: 0 };
     for (const name of Object.keys(ports) as (keyof typeof ports)[]) ports[name] = await freePort();
     const at = (port: number) => `http://127.0.0.1:${port}`;
 
@@ -79,7 +83,10 @@ describe('federation: a hub and two operators as separate processes', () => {
       ),
     );
 
-    const members = ['hubei', 'zhejiang', 'down', 'slow', 'garbage', 'forger', 'trespasser'].map((id) => `${id}=${at(ports[id as keyof typeof ports])}`).join(',');
+    // Hubei is reached through a path that a man in the middle holds.
+    path = new BundleReplayer(at(ports.hubei));
+    await path.start(ports.hubeiPath);
+    const members = ['hubei', 'zhejiang', 'down', 'slow', 'garbage', 'forger', 'trespasser'].map((id) => `${id}=${at(ports[id === 'hubei' ? 'hubeiPath' : (id as keyof typeof ports)])}`).join(',');
     [hub, hubei, zhejiang] = await Promise.all([
       startOperator(ports.hub, { HEALTHCODE_OPERATOR_ID: 'hub', HEALTHCODE_OPERATOR_NAME: 'National hub', HEALTHCODE_HUB: 'on', HEALTHCODE_HUB_MEMBERS: members }),
       startOperator(ports.hubei, { HEALTHCODE_OPERATOR_ID: 'hubei', HEALTHCODE_OPERATOR_NAME: 'Hubei', HEALTHCODE_REGIONS: '420000', HEALTHCODE_HUB_URL: at(ports.hub) }),
@@ -100,6 +107,7 @@ describe('federation: a hub and two operators as separate processes', () => {
   after(async () => {
     for (const server of [hub, hubei, zhejiang]) server?.child.kill('SIGTERM');
     await Promise.all([hub, hubei, zhejiang].map((s) => s?.exited));
+    await path?.stop();
     for (const fake of fakes) {
       fake.closeAllConnections();
       fake.close();
@@ -214,6 +222,64 @@ describe('federation: a hub and two operators as separate processes', () => {
     assert.equal(garbled.body.field, 'grant');
   });
 
+  describe('a grant is a bearer string, not a sign-in', () => {
+    let wang: { id: string; auth: { authorization: string } };
+    const grantFrom = async (who: { id: string; auth: { authorization: string } }) => {
+      const given = await json<{ grant: string }>(`${hubei.url}/api/v1/residents/${who.id}/fact-grants`, { headers: who.auth, json: { audience: 'zhejiang' } });
+      assert.equal(given.status, 201, JSON.stringify(given.body));
+      return given.body.grant;
+    };
+    const admit = async (grant: string, phone: string) =>
+      json<{ residentId?: string; created?: boolean; reason?: string; detail?: string; session?: { token: string } }>(`${zhejiang.url}/api/v1/visitors`, {
+        json: { grant, phone, code: await smsCode(zhejiang.url, phone), address: NINGBO_STAY },
+      });
+    /** What signing in at Zhejiang gets the holder of a phone whose code was refused a moment ago (so still unused). */
+    const signInAtZhejiang = async (phone: string) => json<{ residentId?: string }>(`${zhejiang.url}/api/v1/sign-in/session`, { json: { phone, code: await lastSmsCode(zhejiang.url, phone) } });
+
+    before(async () => {
+      const code = await smsCode(hubei.url, WANG_LI.phone);
+      const registered = await json<{ id: string; session: { token: string } }>(`${hubei.url}/api/v1/residents`, { json: { ...WANG_LI, code } });
+      assert.equal(registered.status, 201, JSON.stringify(registered.body));
+      wang = { id: registered.body.id, auth: { authorization: `Bearer ${registered.body.session.token}` } };
+    });
+
+    it('refuses the attacker who uses her copied grant first with his own phone, and then admits her into an account that is hers alone', async () => {
+      const first = await admit(await grantFrom(wang), ATTACKER_PHONE);
+      assert.equal(first.status, 403, JSON.stringify(first.body));
+      assert.equal(first.body.reason, 'phone-mismatch');
+      assert.equal(first.body.session, undefined);
+      // She gives a new grant and comes with her own phone: the account is made now, with her phone.
+      const hers = await admit(await grantFrom(wang), WANG_LI.phone);
+      assert.equal(hers.status, 201, JSON.stringify(hers.body));
+      assert.equal(hers.body.created, true);
+      // The attacker's phone opens nothing at Zhejiang.
+      const attacker = await signInAtZhejiang(ATTACKER_PHONE);
+      assert.equal(attacker.status, 401, JSON.stringify(attacker.body));
+    });
+
+    it('gives no session into her existing account, and none of her data, to a copied grant with another phone; the refusal names nothing of hers', async () => {
+      const copied = await admit(await grantFrom(wang), '13600002222');
+      assert.equal(copied.status, 403, JSON.stringify(copied.body));
+      assert.equal(copied.body.reason, 'phone-mismatch');
+      const text = JSON.stringify(copied.body);
+      for (const secret of [WANG_LI.phone, '王', 'residentId', 'session']) assert.ok(!text.includes(secret), `the refusal does not carry ${secret}: ${text}`);
+      assert.equal((await signInAtZhejiang('13600002222')).status, 401, 'his phone opens no account there');
+    });
+
+    it('refuses the bundle of an earlier grant that the man in the middle sends back for a new one (bundle-mismatch)', async () => {
+      assert.ok(path.kept, 'the path kept her last bundle');
+      const fresh = await grantFrom(wang);
+      path.replay = true;
+      try {
+        const replayed = await admit(fresh, '13600003333');
+        assert.equal(replayed.status, 403, JSON.stringify(replayed.body));
+        assert.equal(replayed.body.reason, 'bundle-mismatch');
+      } finally {
+        path.replay = false;
+      }
+    });
+  });
+
   it("carries a revoked Hubei key to Zhejiang's scanners through the hub, so her old code stops verifying", async () => {
     const before = (await json<TrustList>(`${hubei.url}/api/v1/trust-list`)).body.keys[0]!;
     const revoked = spawnSync(process.execPath, [...CLI, 'keys', 'revoke', '--kid', before.kid], { env: serverEnv(hubei.dataDir, { HEALTHCODE_OPERATOR_ID: 'hubei', HEALTHCODE_REGIONS: '420000' }), encoding: 'utf8' });
@@ -248,5 +314,9 @@ describe('federation: a hub and two operators as separate processes', () => {
     });
     assert.equal(unreachable.status, 502);
     assert.equal(unreachable.body.reason, 'operator-unreachable');
+    // The visitor is told the operator's name, never where its servers are.
+    const detail = (unreachable.body as { detail?: string }).detail ?? '';
+    assert.match(detail, /Hubei/);
+    assert.ok(!detail.includes('127.0.0.1') && !detail.includes('http'), detail);
   });
 });

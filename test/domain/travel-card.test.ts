@@ -24,6 +24,19 @@ describe('the travel card', () => {
   it('leaves out what the resident declared: the card is what the records say', () => {
     assert.deepEqual(travelCardStays([stay('330106', 2, 8, 'declaration')], [], NOW), []);
   });
+  it('counts only the hours inside the 14 days: a 6-day stay that ended 1 hour into them is not listed, one ending 5 hours in shows 5', () => {
+    const since = NOW - 14 * DAY_MS;
+    const long = (hoursIn: number) => ({ region: '420802', country: null, arrival: since - 144 * HOUR_MS, departure: since + hoursIn * HOUR_MS, source: 'telecom' });
+    assert.deepEqual(travelCardStays([long(1)], [], NOW), []);
+    assert.deepEqual(travelCardStays([long(5)], [], NOW).map((s) => s.hours), [5]);
+  });
+  it('shows arrival and departure to the hour, not to the second', () => {
+    const exact = { region: '330106', country: null, arrival: NOW - 2 * DAY_MS + 23 * 60_000 + 17_431, departure: NOW - DAY_MS + 41 * 60_000 + 5_012, source: 'rail' };
+    const [shown] = travelCardStays([exact], [], NOW);
+    assert.equal(shown!.arrival, NOW - 2 * DAY_MS);
+    assert.equal(shown!.departure, NOW - DAY_MS);
+    assert.equal(shown!.hours, 24);
+  });
   it("names a district's city, and keeps a municipality's district its own", () => {
     assert.equal(cityOf('330110'), '330100');
     assert.equal(cityOf('110105'), '110100');

@@ -1,0 +1,198 @@
+import assert from 'node:assert/strict';
+import { createServer, type Server } from 'node:http';
+import { afterEach, beforeEach, it } from 'node:test';
+import { encodeBase45 } from '../../src/codes/base45.js';
+import { grantBytes, grantHash, GRANT_PREFIX, phoneCommitment, type BundleFacts, type FactBundle, type FactRequest } from '../../src/codes/fact-bundle.js';
+import { DOCUMENT_TYPES, openDocument } from '../../src/codes/signed-document.js';
+import { generateSigningKey, signDocument } from '../../src/codes/token-signer.js';
+import { bytesToBase64Url } from '../../src/codes/trust-list.js';
+import { DAY_MS, HOUR_MS } from '../../src/domain/clock.js';
+import { describeOnEachEngine, type Harness } from '../support/harness.js';
+import { lastCodeSentTo } from '../support/sign-in.js';
+
+/**
+ * Zhejiang admitting visitors from Hubei, in process on each engine: Hubei is a stand-in that
+ * answers fact requests the way a test says (honestly, or as a hostile home or a path in between
+ * would), signed with the key the national list gives it.
+ */
+
+const ZHEJIANG = { id: 'zhejiang', name: 'Zhejiang', regions: ['330000'] };
+const HUB_URL = 'http://hub.test';
+const hubKey = generateSigningKey('hub');
+const hubeiKey = generateSigningKey('hubei');
+const NINGBO_STAY = { region: '330203', detail: '海曙区中山西路 138 号 2 单元 1101 室' };
+const HERS = '13871234567';
+const HERS_E164 = '+8613871234567';
+const ATTACKERS = '13600001111';
+
+type Answer = (request: FactRequest, honest: FactBundle) => FactBundle | Uint8Array | Promise<FactBundle>;
+
+describeOnEachEngine(
+  'a visitor admitted with a grant from home',
+  (h) => {
+    let home: Server;
+    let answer: Answer;
+    let nextGrant = 0;
+    /** What Hubei holds for her: a positive test yesterday (red at home). */
+    let factsAtHome: BundleFacts;
+
+    beforeEach(async () => {
+      answer = (_request, honest) => honest;
+      const now = h().clock.now().getTime();
+      factsAtHome = { declaration: null, stays: [], contacts: [], cases: [], tests: [{ result: 'positive', at: now - DAY_MS, source: 'authority', recordedAt: now - DAY_MS + HOUR_MS }], vaccinations: [] };
+      home = createServer((request, response) => {
+        const chunks: Buffer[] = [];
+        request.on('data', (c: Buffer) => chunks.push(c));
+        request.on('end', async () => {
+          const asked = JSON.parse(new TextDecoder().decode(openDocument(new Uint8Array(Buffer.concat(chunks))).payload)) as FactRequest;
+          const jti = (JSON.parse(new TextDecoder().decode(openDocument(grantBytes(asked.grant)).payload)) as { jti: string }).jti;
+          const at = h().clock.now().getTime();
+          const honest: FactBundle = {
+            v: 1,
+            iss: 'hubei',
+            aud: 'zhejiang',
+            sub: 'wang-li-for-zhejiang',
+            maskedName: '王*',
+            homeRegion: '420000',
+            issuedAt: at,
+            nonce: asked.nonce,
+            grantHash: grantHash(jti),
+            phone: await phoneCommitment('zhejiang', asked.nonce, HERS_E164),
+            facts: factsAtHome,
+          };
+          const given = await answer(asked, honest);
+          const bytes = given instanceof Uint8Array ? given : signDocument(hubeiKey, DOCUMENT_TYPES.factBundle, given);
+          response.writeHead(200, { 'content-type': 'application/cose' }).end(Buffer.from(bytes));
+        });
+      });
+      await new Promise<void>((resolve) => home.listen(0, '127.0.0.1', resolve));
+      const port = (home.address() as { port: number }).port;
+      const ownKey = await h().services.keys.operatorKey();
+      const seconds = Math.floor(h().clock.now().getTime() / 1000);
+      const member = (id: string, name: string, regions: string[], url: string, key: Uint8Array) => ({ id, name, regions, url, operatorKey: bytesToBase64Url(key), status: 'fresh', listGeneratedAt: seconds, listExpiresAt: seconds + 86_400, keys: [] });
+      const list = {
+        version: 1,
+        hub: 'hub',
+        sequence: 1,
+        issuedAt: seconds,
+        expiresAt: seconds + 86_400,
+        members: [member('hubei', 'Hubei', ['420000'], `http://127.0.0.1:${port}`, hubeiKey.publicKey), member('zhejiang', 'Zhejiang', ['330000'], 'http://127.0.0.1:1', ownKey.publicKey)],
+        revoked: [],
+      };
+      await h().ctx.stores.federation.pinHub(HUB_URL, bytesToBase64Url(hubKey.publicKey));
+      await h().ctx.stores.federation.recordNationalList(HUB_URL, { sequence: 1, expiresAt: (seconds + 86_400) * 1000, document: bytesToBase64Url(signDocument(hubKey, DOCUMENT_TYPES.nationalTrustList, list)) }, h().clock.now().getTime());
+    });
+
+    afterEach(async () => {
+      home.closeAllConnections();
+      await new Promise<void>((resolve) => home.close(() => resolve()));
+    });
+
+    /** A grant she gave at home: a bearer string anyone who sees it can copy. */
+    const herGrant = () => {
+      const now = Math.floor(h().clock.now().getTime() / 1000);
+      return GRANT_PREFIX + encodeBase45(signDocument(hubeiKey, DOCUMENT_TYPES.factGrant, { v: 1, iss: 'hubei', aud: 'zhejiang', jti: `grant-${++nextGrant}-${'x'.repeat(16)}`, iat: now, exp: now + 900 }));
+    };
+    const admit = async (grant: string, phone: string) => {
+      await h().services.signIn.requestCode(phone);
+      return h().services.moving.admitVisitor({ grant, phone, code: await lastCodeSentTo(h(), `+86${phone}`), address: NINGBO_STAY });
+    };
+    const refusedAs = (reason: string) => (error: Error & { reason?: string }) => {
+      assert.equal(error.reason, reason, error.message);
+      return true;
+    };
+    const positiveTests = async (residentId: string) =>
+      (await h().opened.store.db.selectFrom('authority_facts').select('value').where('resident_id', '=', residentId).where('kind', '=', 'test').execute()).map((r) => r.value);
+
+    it('gives a copied grant with another phone no session into her account, and says nothing of it', async () => {
+      const hers = await admit(herGrant(), HERS);
+      h().clock.advance(2 * 60_000);
+      await assert.rejects(admit(herGrant(), ATTACKERS), (error: Error & { reason?: string }) => {
+        assert.equal(error.reason, 'phone-mismatch');
+        assert.ok(!error.message.includes('13871234567') && !error.message.includes(hers.residentId), error.message);
+        return true;
+      });
+      assert.equal(await h().ctx.stores.residents.findIdByPhone(`+86${ATTACKERS}`), undefined);
+      assert.equal((await h().services.residents.get(hers.residentId)).phone, HERS_E164);
+    });
+
+    it('refuses the attacker who comes first with her grant and his phone, then makes the account hers alone', async () => {
+      await assert.rejects(admit(herGrant(), ATTACKERS), refusedAs('phone-mismatch'));
+      assert.equal(await h().ctx.stores.residents.count(), 0, 'no account was made for him');
+      const hers = await admit(herGrant(), HERS);
+      assert.equal(hers.created, true);
+      assert.equal((await h().services.residents.get(hers.residentId)).phone, HERS_E164);
+      assert.equal(await h().ctx.stores.residents.findIdByPhone(`+86${ATTACKERS}`), undefined);
+    });
+
+    it('gives her back an account that holds another phone once she proves the phone her home holds, and signs its holder out everywhere', async () => {
+      // An account holding his phone: taken before phones were checked; here, a home that held his number for her then.
+      let homePhone = `+86${ATTACKERS}`;
+      answer = async (request, honest) => ({ ...honest, phone: await phoneCommitment('zhejiang', request.nonce, homePhone) });
+      const taken = await admit(herGrant(), ATTACKERS);
+      assert.equal((await h().services.signIn.authenticate(taken.session.token)).residentId, taken.residentId);
+      h().clock.advance(2 * 60_000);
+      homePhone = HERS_E164;
+      const back = await admit(herGrant(), HERS);
+      assert.deepEqual([back.residentId, back.created], [taken.residentId, false]);
+      assert.equal((await h().services.residents.get(back.residentId)).phone, HERS_E164);
+      await assert.rejects(h().services.signIn.authenticate(taken.session.token), 'his session ended');
+      assert.equal(await h().ctx.stores.residents.findIdByPhone(`+86${ATTACKERS}`), undefined, 'his phone opens nothing here');
+    });
+
+    it('refuses bundle #0 that a path in between sends back for grant #2, and keeps the facts held', async () => {
+      let kept: Uint8Array | undefined;
+      answer = (_request, honest) => {
+        const bytes = signDocument(hubeiKey, DOCUMENT_TYPES.factBundle, honest);
+        kept ??= bytes;
+        return bytes;
+      };
+      const hers = await admit(herGrant(), HERS);
+      // At home she turned red since; the path answers the next request with the first bundle.
+      factsAtHome = { ...factsAtHome, tests: [] };
+      h().clock.advance(2 * 60_000);
+      answer = () => kept!;
+      await assert.rejects(admit(herGrant(), HERS), refusedAs('bundle-mismatch'));
+      assert.deepEqual(await positiveTests(hers.residentId), ['positive']);
+    });
+
+    it('does not let a bundle 30 days older than the facts held replace them', async () => {
+      const hers = await admit(herGrant(), HERS);
+      h().clock.advance(2 * 60_000);
+      answer = (_request, honest) => ({ ...honest, issuedAt: honest.issuedAt - 30 * DAY_MS, facts: { ...honest.facts, tests: [] } });
+      await assert.rejects(admit(herGrant(), HERS), refusedAs('bundle-stale'));
+      assert.deepEqual(await positiveTests(hers.residentId), ['positive']);
+    });
+
+    it('stores no bundle older than the one held, even one issued within the request window', async () => {
+      const hers = await admit(herGrant(), HERS);
+      const held = (await h().ctx.stores.federation.visitorLink(hers.residentId))!.bundle_issued_at;
+      const stored = await h().ctx.store.transaction((trx) =>
+        h().ctx.stores.federation.storeHomeFacts(trx, { residentId: hers.residentId, homeOperator: 'hubei', homeSubject: 'wang-li-for-zhejiang', bundleIssuedAt: held - 60_000, facts: { ...factsAtHome, tests: [] }, now: h().clock.now().getTime(), newId: h().ctx.newId }),
+      );
+      assert.equal(stored, false);
+      assert.deepEqual(await positiveTests(hers.residentId), ['positive']);
+      assert.equal((await h().ctx.stores.federation.visitorLink(hers.residentId))!.bundle_issued_at, held);
+    });
+
+    it("refuses a bundle naming a home region outside the home operator's regions", async () => {
+      answer = (_request, honest) => ({ ...honest, homeRegion: '440000' });
+      await assert.rejects(admit(herGrant(), HERS), refusedAs('region-not-home'));
+      assert.equal(await h().ctx.stores.residents.count(), 0);
+    });
+
+    it("names the home operator, never its address, when it cannot be reached", async () => {
+      const grant = herGrant();
+      // Hubei is down.
+      home.closeAllConnections();
+      await new Promise<void>((resolve) => home.close(() => resolve()));
+      await assert.rejects(admit(grant, HERS), (error: Error & { reason?: string }) => {
+        assert.equal(error.reason, 'operator-unreachable');
+        assert.match(error.message, /Hubei/);
+        assert.ok(!error.message.includes('127.0.0.1'), error.message);
+        return true;
+      });
+    });
+  },
+  { settings: { operator: ZHEJIANG, federation: { hub: false, hubUrl: HUB_URL, hubKey: bytesToBase64Url(hubKey.publicKey), refreshSeconds: 300 } } },
+);
