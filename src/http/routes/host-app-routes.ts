@@ -2,6 +2,7 @@ import { Type, type FastifyPluginAsyncTypebox } from '@fastify/type-provider-typ
 import type { FastifyReply, FastifyRequest } from 'fastify';
 import { HOST_SCOPE_FIELDS, onlyScopeFields } from '../../domain/host-scopes.js';
 import { HOST_SCOPES, OAUTH_PATH, type HostScope } from '../../services/host-apps-service.js';
+import { NotFoundError } from '../../services/service-errors.js';
 import type { Services } from '../../services/services.js';
 import { authenticate, authorizeFor, authorizeStaff, bearerToken } from '../auth.js';
 import { CodeSchema, TravelCardSchema } from '../response-schemas.js';
@@ -24,6 +25,8 @@ export const hostAppRoutes: FastifyPluginAsyncTypebox<{ services: Services }> = 
   // The authorization server reads (and bounds) form bodies itself: the stream is left to it unread.
   app.addContentTypeParser('application/x-www-form-urlencoded', (_request, _payload, done) => done(null));
   const toProvider = async (request: FastifyRequest, reply: { hijack(): void }) => {
+    // The consent API's own routes are below; whatever else is under its path (a malformed uid) is not the provider's.
+    if (request.url.startsWith(`${OAUTH_PATH}/interaction/`)) throw new NotFoundError('authorization request');
     reply.hijack();
     await services.hostApps.handle(request.raw, (reply as unknown as { raw: import('node:http').ServerResponse }).raw);
   };
