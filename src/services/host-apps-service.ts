@@ -3,11 +3,12 @@ import type { IncomingMessage, ServerResponse } from 'node:http';
 import Provider, { errors as oidcErrors, type Configuration } from 'oidc-provider';
 import { FieldErrorCollector } from '../domain/field-errors.js';
 import { HOST_SCOPES, isHostScope, type HostScope } from '../domain/host-scopes.js';
-import type { OAuthStore } from '../store/oauth-store.js';
+import { redirectUriRefusal } from '../domain/redirect-uris.js';
 import type { AuditService } from './audit-service.js';
 import type { ServiceContext } from './context.js';
 import { deriveSubkey } from '../privacy/field-cipher.js';
 import type { KeysService } from './keys-service.js';
+import { oauthAdapter } from './oauth-adapter.js';
 import { ForbiddenError, NotFoundError, UnauthenticatedError } from './service-errors.js';
 
 export { HOST_SCOPES, type HostScope };
@@ -297,79 +298,6 @@ export class OtherBrowserError extends ForbiddenError {
     );
     this.name = 'OtherBrowserError';
   }
-}
-
-const LOOPBACK = ['127.0.0.1', 'localhost', '[::1]'];
-
-/**
- * Why a redirect URI is refused, if it is: https, or http on loopback in development (a test host
- * app on this machine). Any other scheme (javascript:, data:, file:, a private-use scheme) is refused:
- * host apps here are web apps with https callbacks; native-app schemes (RFC 8252) are not supported.
- */
-export function redirectUriRefusal(uri: string, mode: 'development' | 'production'): string | undefined {
-  let url: URL;
-  try {
-    url = new URL(uri);
-  } catch {
-    return 'is not a URL';
-  }
-  if (url.hash !== '') return 'must not have a fragment';
-  if (url.username !== '' || url.password !== '') return 'must not carry a user name or password';
-  if (url.protocol === 'https:') return undefined;
-  if (url.protocol === 'http:' && LOOPBACK.includes(url.hostname) && mode === 'development') return undefined;
-  return mode === 'development' ? 'must be an https URL (or http on 127.0.0.1, localhost or [::1])' : 'must be an https URL';
-}
-
-/**
- * oidc-provider's adapter over the database. Its own clock (real time) decides expiry, so the adapter
- * uses real time too. Host apps are its `Client` model, read from their own table.
- */
-function oauthAdapter(store: OAuthStore) {
-  return class DatabaseAdapter {
-    constructor(private readonly model: string) {}
-
-    async upsert(id: string, payload: Record<string, unknown>, expiresIn?: number): Promise<void> {
-      await store.upsert(this.model, id, payload, expiresIn ? Date.now() + expiresIn * 1000 : null);
-    }
-
-    async find(id: string): Promise<Record<string, unknown> | undefined> {
-      if (this.model === 'Client') {
-        const app = await store.app(id);
-        return (
-          app && {
-            client_id: app.client_id,
-            client_name: app.name,
-            redirect_uris: JSON.parse(app.redirect_uris) as string[],
-            scope: (JSON.parse(app.scopes) as string[]).join(' '),
-            token_endpoint_auth_method: 'none',
-            grant_types: ['authorization_code'],
-            response_types: ['code'],
-          }
-        );
-      }
-      return store.find(this.model, id, Date.now());
-    }
-
-    async findByUid(uid: string): Promise<Record<string, unknown> | undefined> {
-      return store.findByUid(this.model, uid, Date.now());
-    }
-
-    async findByUserCode(): Promise<undefined> {
-      return undefined;
-    }
-
-    async consume(id: string): Promise<void> {
-      await store.consume(this.model, id, Date.now());
-    }
-
-    async destroy(id: string): Promise<void> {
-      await store.destroy(this.model, id);
-    }
-
-    async revokeByGrantId(grantId: string): Promise<void> {
-      await store.revokeByGrantId(grantId);
-    }
-  };
 }
 
 /** No address to make the issuer from: the server is not listening yet and HEALTHCODE_PUBLIC_URL is not set. */
