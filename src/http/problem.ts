@@ -1,7 +1,7 @@
 import type { FastifyError, FastifyReply, FastifyRequest } from 'fastify';
 import { InvalidInputError, type FieldError } from '../domain/field-errors.js';
 import { isDatabaseUnavailable } from '../store/database.js';
-import { HostAppsUnavailableError, InsufficientScopeError } from '../services/host-apps-service.js';
+import { HostAppsUnavailableError, InsufficientScopeError, InvalidTokenError, OtherBrowserError } from '../services/host-apps-service.js';
 import { ConflictError, FederationRefusedError, ForbiddenError, IdentityTakenError, NotFoundError, RegionNotServedError, TooManyRequestsError, UnauthenticatedError } from '../services/service-errors.js';
 
 /**
@@ -144,6 +144,12 @@ export function handleError(error: FastifyError, request: FastifyRequest, reply:
   if (error instanceof InsufficientScopeError) {
     reply.header('www-authenticate', `Bearer error="insufficient_scope", scope="${error.scope}"`);
     return sendProblem(reply, { ...problem('insufficient-scope', error.message, instance), reason: 'insufficient-scope' });
+  }
+  if (error instanceof OtherBrowserError) return sendProblem(reply, { ...problem('forbidden', error.message, instance), reason: 'other-browser' });
+  if (error instanceof InvalidTokenError) {
+    // RFC 6750 §3.1: the host app learns its token is no good (and asks the resident again).
+    reply.header('www-authenticate', `Bearer error="invalid_token", error_description="${error.message}"`);
+    return sendProblem(reply, problem('unauthenticated', error.message, instance));
   }
   if (error instanceof HostAppsUnavailableError) return sendProblem(reply, problem('not-ready', error.message, instance));
   if (error instanceof NotFoundError) return sendProblem(reply, problem('not-found', error.message, instance));

@@ -2,16 +2,16 @@ import { randomBytes } from 'node:crypto';
 import type { IncomingMessage, ServerResponse } from 'node:http';
 import Provider, { errors as oidcErrors, type Configuration } from 'oidc-provider';
 import { FieldErrorCollector } from '../domain/field-errors.js';
-import type { OAuthStore } from '../store/oauth-store.js';
+import { HOST_SCOPES, isHostScope, type HostScope } from '../domain/host-scopes.js';
+import { redirectUriRefusal } from '../domain/redirect-uris.js';
 import type { AuditService } from './audit-service.js';
 import type { ServiceContext } from './context.js';
 import { deriveSubkey } from '../privacy/field-cipher.js';
 import type { KeysService } from './keys-service.js';
+import { oauthAdapter } from './oauth-adapter.js';
 import { ForbiddenError, NotFoundError, UnauthenticatedError } from './service-errors.js';
 
-/** What a host app may be allowed: show the code, declare for the resident, read the travel card. */
-export const HOST_SCOPES = ['code:read', 'declarations:write', 'travel-card:read'] as const;
-export type HostScope = (typeof HOST_SCOPES)[number];
+export { HOST_SCOPES, type HostScope };
 
 /** Where the authorization server lives, under this server's origin. */
 export const OAUTH_PATH = '/oauth';
@@ -21,6 +21,12 @@ export const HOST_API_AUDIENCE = 'urn:healthcode:host-api';
 export const ACCESS_TOKEN_TTL_SECONDS = 600;
 const GRANT_TTL_SECONDS = 180 * 24 * 3600;
 
+/** The browser that is answering an authorization: its request (with its cookies) and response. */
+export interface Browser {
+  req: IncomingMessage;
+  res: ServerResponse;
+}
+
 export interface ConsentRequest {
   uid: string;
   client: { id: string; name: string };
@@ -29,7 +35,6 @@ export interface ConsentRequest {
 }
 
 export interface ConnectedApp {
-  grantId: string;
   clientId: string;
   name: string;
   scopes: string[];
@@ -59,17 +64,12 @@ export class HostAppsService {
     if (input.name.trim() === '' || input.name.length > 80) errors.add('name', 'must be 1-80 characters');
     if (input.redirectUris.length === 0) errors.add('redirectUris', 'must name at least one redirect URI');
     input.redirectUris.forEach((uri, i) => {
-      try {
-        const url = new URL(uri);
-        if (url.hash !== '') errors.add(`redirectUris[${i}]`, 'must not have a fragment');
-        if (url.protocol === 'http:' && !['127.0.0.1', 'localhost', '[::1]'].includes(url.hostname)) errors.add(`redirectUris[${i}]`, 'must be https (or http on loopback, for native apps)');
-      } catch {
-        errors.add(`redirectUris[${i}]`, 'is not a URL');
-      }
+      const refusal = redirectUriRefusal(uri, this.ctx.settings.mode);
+      if (refusal) errors.add(`redirectUris[${i}]`, refusal);
     });
     if (input.scopes.length === 0) errors.add('scopes', `must name at least one of ${HOST_SCOPES.join(', ')}`);
     input.scopes.forEach((s, i) => {
-      if (!(HOST_SCOPES as readonly string[]).includes(s)) errors.add(`scopes[${i}]`, `must be one of ${HOST_SCOPES.join(', ')}`);
+      if (!isHostScope(s)) errors.add(`scopes[${i}]`, `must be one of ${HOST_SCOPES.join(', ')}`);
     });
     errors.throwIfAny();
     const clientId = `app-${randomBytes(9).toString('base64url')}`;
@@ -111,8 +111,11 @@ export class HostAppsService {
       clientDefaults: { grant_types: ['authorization_code'], response_types: ['code'], token_endpoint_auth_method: 'none', id_token_signed_response_alg: 'EdDSA' },
       enabledJWA: { idTokenSigningAlgValues: ['EdDSA'] } as Configuration['enabledJWA'],
       jwks: { keys: [jwk as never] },
+      // Host apps are refused every other flow, so the metadata (RFC 8414) advertises none: the
+      // code flow alone, PKCE with S256 alone, no refresh tokens.
+      responseTypes: ['code'],
       cookies: { keys: [Buffer.from(deriveSubkey(Buffer.from(this.ctx.sessionKey), 'oauth cookies')).toString('base64url')] },
-      pkce: { required: () => true },
+      pkce: { required: () => true, methods: ['S256'] },
       features: {
         devInteractions: { enabled: false },
         revocation: { enabled: true },
@@ -126,8 +129,10 @@ export class HostAppsService {
           },
         },
       },
-      // Consent happens in the resident app, signed in as it always is.
-      interactions: { url: (_ctx, interaction) => `/resident/#/oauth?uid=${encodeURIComponent(interaction.uid)}` },
+      // Consent happens in the resident app, signed in as it always is. The provider sets its
+      // interaction cookie on this path; the consent API lives beneath it, so only the browser that
+      // started the authorization carries that cookie to it (RFC 9700 §4.2, consent bound to the user agent).
+      interactions: { url: (_ctx, interaction) => `${OAUTH_PATH}/interaction/${encodeURIComponent(interaction.uid)}` },
       ttl: { AccessToken: ACCESS_TOKEN_TTL_SECONDS, AuthorizationCode: 60, Interaction: 600, Session: 3600, Grant: GRANT_TTL_SECONDS, IdToken: 600 },
       renderError: async (koa, out) => {
         koa.type = 'application/problem+json';
@@ -147,27 +152,49 @@ export class HostAppsService {
     provider.callback()(req, res);
   }
 
-  /** What the consent screen shows: which app asks for what. Refused when the interaction has expired or is unknown. */
-  async consentRequest(uid: string): Promise<ConsentRequest> {
+  /**
+   * The interaction this browser started, found by its interaction cookie (oidc-provider's own
+   * check, `interactionDetails`). A consent link opened in any other browser has no such cookie:
+   * refused, so that nobody can have a resident approve a request someone else will finish.
+   */
+  private async ownInteraction(uid: string, browser: Browser) {
     const provider = await this.provider();
-    const interaction = await provider.Interaction.find(uid);
-    if (!interaction) throw new NotFoundError('authorization request (it may have expired: start again in the app)');
+    let interaction;
+    try {
+      interaction = await provider.interactionDetails(browser.req, browser.res);
+    } catch (error) {
+      if (error instanceof oidcErrors.SessionNotFound && /cookie not found/.test(String(error.error_description))) throw new OtherBrowserError();
+      if (error instanceof oidcErrors.SessionNotFound) throw new NotFoundError('authorization request (it may have expired: start again in the app)');
+      throw error;
+    }
+    if (interaction.uid !== uid) throw new OtherBrowserError();
+    return interaction;
+  }
+
+  /** What the consent screen shows: which app asks for what. Refused when the interaction has expired, is unknown, or was started in another browser. */
+  async consentRequest(uid: string, browser: Browser): Promise<ConsentRequest> {
+    const interaction = await this.ownInteraction(uid, browser);
     const clientId = String(interaction.params.client_id);
     const app = await this.ctx.stores.oauth.app(clientId);
     if (!app) throw new NotFoundError('host app');
     const allowed = JSON.parse(app.scopes) as string[];
     const scopes = String(interaction.params.scope ?? '')
       .split(' ')
-      .filter((s): s is HostScope => allowed.includes(s) && (HOST_SCOPES as readonly string[]).includes(s));
+      .filter((s): s is HostScope => allowed.includes(s) && isHostScope(s));
     return { uid, client: { id: clientId, name: app.name }, scopes, expiresAt: (interaction.exp ?? 0) * 1000 };
   }
 
-  /** The resident approves: a grant of the scopes shown, and where the browser goes on to finish. */
-  async approve(uid: string, residentId: string): Promise<{ redirectTo: string }> {
+  /**
+   * The resident approves, in the browser that asked: a grant of the scopes shown, and where the
+   * browser goes on to finish. One grant per resident and app: a new consent widens the one the app
+   * already has, so "Me" lists the app once and removing it ends everything it was given.
+   */
+  async approve(uid: string, residentId: string, browser: Browser): Promise<{ redirectTo: string }> {
     const provider = await this.provider();
-    const request = await this.consentRequest(uid);
-    const interaction = (await provider.Interaction.find(uid))!;
-    const grant = new provider.Grant({ accountId: residentId, clientId: request.client.id });
+    const request = await this.consentRequest(uid, browser);
+    const interaction = await this.ownInteraction(uid, browser);
+    const [existing] = await this.grantsFor(residentId, request.client.id);
+    const grant = (existing && (await provider.Grant.find(existing.id))) || new provider.Grant({ accountId: residentId, clientId: request.client.id });
     // The scopes are the API's (its resource) and, being listed with the provider too, its own.
     grant.addOIDCScope(request.scopes.join(' '));
     grant.addResourceScope(HOST_API_AUDIENCE, request.scopes.join(' '));
@@ -178,31 +205,56 @@ export class HostAppsService {
     return { redirectTo: interaction.returnTo };
   }
 
-  async deny(uid: string): Promise<{ redirectTo: string }> {
-    const provider = await this.provider();
-    const interaction = await provider.Interaction.find(uid);
-    if (!interaction) throw new NotFoundError('authorization request');
+  async deny(uid: string, browser: Browser): Promise<{ redirectTo: string }> {
+    const interaction = await this.ownInteraction(uid, browser);
     interaction.result = { error: 'access_denied', error_description: 'the resident did not allow it' };
     await interaction.persist();
     return { redirectTo: interaction.returnTo };
   }
 
-  /** The host apps a resident has let in, with what each may do. */
-  async connectedApps(residentId: string): Promise<ConnectedApp[]> {
+  /** A resident's live grants to one app, newest first (more than one only from before grants were reused). */
+  private async grantsFor(residentId: string, clientId: string) {
     const grants = await this.ctx.stores.oauth.grantsOf(residentId, Date.now());
-    const apps = new Map((await this.ctx.stores.oauth.apps()).map((a) => [a.client_id, a.name]));
-    return grants.map(({ id, payload }) => {
-      const resources = (payload.resources ?? {}) as Record<string, string>;
-      return { grantId: id, clientId: String(payload.clientId), name: apps.get(String(payload.clientId)) ?? String(payload.clientId), scopes: (resources[HOST_API_AUDIENCE] ?? '').split(' ').filter(Boolean), grantedAt: Number(payload.iat ?? 0) * 1000 };
-    });
+    return grants.filter((g) => g.payload.clientId === clientId).sort((a, b) => Number(b.payload.iat ?? 0) - Number(a.payload.iat ?? 0));
   }
 
-  /** Revokes an app's access: its grant, codes and tokens go at once. */
-  async revoke(residentId: string, grantId: string): Promise<void> {
-    const app = (await this.connectedApps(residentId)).find((a) => a.grantId === grantId);
+  /** The host apps a resident has let in, once each, with everything each may do. */
+  async connectedApps(residentId: string): Promise<ConnectedApp[]> {
+    const grants = await this.ctx.stores.oauth.grantsOf(residentId, Date.now());
+    const names = new Map((await this.ctx.stores.oauth.apps()).map((a) => [a.client_id, a.name]));
+    const byApp = new Map<string, ConnectedApp>();
+    for (const { payload } of grants) {
+      const clientId = String(payload.clientId);
+      const resources = (payload.resources ?? {}) as Record<string, string>;
+      const scopes = (resources[HOST_API_AUDIENCE] ?? '').split(' ').filter(Boolean);
+      const grantedAt = Number(payload.iat ?? 0) * 1000;
+      const seen = byApp.get(clientId);
+      byApp.set(clientId, {
+        clientId,
+        name: names.get(clientId) ?? clientId,
+        scopes: [...new Set([...(seen?.scopes ?? []), ...scopes])].sort(),
+        grantedAt: Math.min(seen?.grantedAt ?? grantedAt, grantedAt),
+      });
+    }
+    return [...byApp.values()].sort((a, b) => a.grantedAt - b.grantedAt);
+  }
+
+  /** Removes an app's access: every grant the resident gave it, with its codes and tokens, goes at once. */
+  async revoke(residentId: string, clientId: string): Promise<void> {
+    const app = (await this.connectedApps(residentId)).find((a) => a.clientId === clientId);
     if (!app) throw new NotFoundError('connected app');
-    await this.ctx.stores.oauth.revokeByGrantId(grantId);
+    for (const grant of await this.grantsFor(residentId, clientId)) await this.ctx.stores.oauth.revokeByGrantId(grant.id);
     await this.audit.append(`resident:${residentId}`, 'revoke-host-app', 'host app access (own decision)', residentId, { app: app.name, clientId: app.clientId });
+  }
+
+  /**
+   * The resident signed out: every host app's access token and code for them ends, and so does the
+   * authorization server's memory of them in any browser, so no app gets a new token without the
+   * resident approving again, signed in. What they allowed stays listed under Me (that is consent,
+   * removed there); the apps just have to ask them again.
+   */
+  async endTokensOf(residentId: string): Promise<void> {
+    await this.ctx.stores.oauth.endTokensOf(residentId);
   }
 
   /** Deletes expired sessions, codes and tokens of the authorization server: retention, enforced. */
@@ -214,10 +266,10 @@ export class HostAppsService {
   async residentFor(token: string, scope: HostScope): Promise<{ residentId: string; clientId: string }> {
     const provider = await this.provider();
     const found = await provider.AccessToken.find(token);
-    if (!found || found.isExpired) throw new UnauthenticatedError('the access token is unknown, expired or revoked: ask the resident again');
-    if (found.aud !== HOST_API_AUDIENCE) throw new UnauthenticatedError('the access token is not for this API');
+    if (!found || found.isExpired) throw new InvalidTokenError('the access token is unknown, expired or revoked: ask the resident again');
+    if (found.aud !== HOST_API_AUDIENCE) throw new InvalidTokenError('the access token is not for this API');
     if (!String(found.scope ?? '').split(' ').includes(scope)) throw new InsufficientScopeError(scope);
-    if (!(await this.ctx.stores.oauth.app(String(found.clientId)))) throw new UnauthenticatedError('the host app was removed');
+    if (!(await this.ctx.stores.oauth.app(String(found.clientId)))) throw new InvalidTokenError('the host app was removed');
     return { residentId: String(found.accountId), clientId: String(found.clientId) };
   }
 }
@@ -230,56 +282,22 @@ export class InsufficientScopeError extends ForbiddenError {
   }
 }
 
-/**
- * oidc-provider's adapter over the database. Its own clock (real time) decides expiry, so the adapter
- * uses real time too. Host apps are its `Client` model, read from their own table.
- */
-function oauthAdapter(store: OAuthStore) {
-  return class DatabaseAdapter {
-    constructor(private readonly model: string) {}
+/** A host app's access token that this server does not honour (RFC 6750 `invalid_token`). */
+export class InvalidTokenError extends UnauthenticatedError {
+  constructor(message: string) {
+    super(message);
+    this.name = 'InvalidTokenError';
+  }
+}
 
-    async upsert(id: string, payload: Record<string, unknown>, expiresIn?: number): Promise<void> {
-      await store.upsert(this.model, id, payload, expiresIn ? Date.now() + expiresIn * 1000 : null);
-    }
-
-    async find(id: string): Promise<Record<string, unknown> | undefined> {
-      if (this.model === 'Client') {
-        const app = await store.app(id);
-        return (
-          app && {
-            client_id: app.client_id,
-            client_name: app.name,
-            redirect_uris: JSON.parse(app.redirect_uris) as string[],
-            scope: (JSON.parse(app.scopes) as string[]).join(' '),
-            token_endpoint_auth_method: 'none',
-            grant_types: ['authorization_code'],
-            response_types: ['code'],
-          }
-        );
-      }
-      return store.find(this.model, id, Date.now());
-    }
-
-    async findByUid(uid: string): Promise<Record<string, unknown> | undefined> {
-      return store.findByUid(this.model, uid, Date.now());
-    }
-
-    async findByUserCode(): Promise<undefined> {
-      return undefined;
-    }
-
-    async consume(id: string): Promise<void> {
-      await store.consume(this.model, id, Date.now());
-    }
-
-    async destroy(id: string): Promise<void> {
-      await store.destroy(this.model, id);
-    }
-
-    async revokeByGrantId(grantId: string): Promise<void> {
-      await store.revokeByGrantId(grantId);
-    }
-  };
+/** A consent link opened in a browser other than the one that started the authorization. */
+export class OtherBrowserError extends ForbiddenError {
+  constructor() {
+    super(
+      'this authorization was started in another browser or app, not this one. Do not continue: someone may be trying to get access to your health code. If you were using an app, start again from that app.',
+    );
+    this.name = 'OtherBrowserError';
+  }
 }
 
 /** No address to make the issuer from: the server is not listening yet and HEALTHCODE_PUBLIC_URL is not set. */

@@ -31,7 +31,8 @@ export class OAuthStore {
       payload: JSON.stringify(payload),
       grant_id: typeof payload.grantId === 'string' ? payload.grantId : null,
       uid: typeof payload.uid === 'string' ? payload.uid : null,
-      account_id: model === 'Grant' && typeof payload.accountId === 'string' ? payload.accountId : null,
+      // Grants, sessions, codes and tokens all name their resident: how signing out finds them.
+      account_id: typeof payload.accountId === 'string' ? payload.accountId : null,
       expires_at: expiresAt,
     };
     await this.db
@@ -63,6 +64,18 @@ export class OAuthStore {
   async revokeByGrantId(grantId: string): Promise<void> {
     await this.db.deleteFrom('oauth_records').where('grant_id', '=', grantId).execute();
     await this.db.deleteFrom('oauth_records').where('model', '=', 'Grant').where('id', '=', grantId).execute();
+  }
+
+  /**
+   * Ends a resident's host-app codes and tokens and the authorization server's sessions for them;
+   * their grants stay. Tokens are found through their grant too (older rows did not name the resident).
+   */
+  async endTokensOf(accountId: string): Promise<void> {
+    const grants = this.db.selectFrom('oauth_records').select('id').where('model', '=', 'Grant').where('account_id', '=', accountId);
+    await this.db.transaction().execute(async (trx) => {
+      await trx.deleteFrom('oauth_records').where('model', '<>', 'Grant').where('grant_id', 'in', grants).execute();
+      await trx.deleteFrom('oauth_records').where('model', '<>', 'Grant').where('account_id', '=', accountId).execute();
+    });
   }
 
   /** A resident's live grants to host apps. */

@@ -68,7 +68,10 @@ export const deviceRoutes: FastifyPluginAsyncTypebox<{ services: Services }> = a
       },
     },
     async (request, reply) => {
-      await services.devices.signOut(await authenticate(services, request), request.params.deviceId);
+      const caller = await authenticate(services, request);
+      await services.devices.signOut(caller, request.params.deviceId);
+      // Host apps' tokens end with it: none acts for a resident who signed out until they approve again.
+      await services.hostApps.endTokensOf(caller.residentId);
       return reply.code(204).send(null);
     },
   );

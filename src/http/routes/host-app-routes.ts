@@ -1,6 +1,8 @@
 import { Type, type FastifyPluginAsyncTypebox } from '@fastify/type-provider-typebox';
-import type { FastifyRequest } from 'fastify';
+import type { FastifyReply, FastifyRequest } from 'fastify';
+import { HOST_SCOPE_FIELDS, onlyScopeFields } from '../../domain/host-scopes.js';
 import { HOST_SCOPES, OAUTH_PATH, type HostScope } from '../../services/host-apps-service.js';
+import { NotFoundError } from '../../services/service-errors.js';
 import type { Services } from '../../services/services.js';
 import { authenticate, authorizeFor, authorizeStaff, bearerToken } from '../auth.js';
 import { CodeSchema, TravelCardSchema } from '../response-schemas.js';
@@ -10,6 +12,9 @@ import { codeView, travelCardView } from '../views.js';
 const Uid = Type.Object({ uid: Type.String({ minLength: 1, maxLength: 100 }) });
 const Redirect = Type.Object({ redirectTo: Type.String({ description: 'Where the browser goes on, to finish the authorization' }) });
 const iso = (ms: number) => new Date(ms).toISOString();
+// What a host app is sent: the fields its scope names (domain/host-scopes.ts), the serializer drops any other.
+const HostCodeSchema = Type.Pick(CodeSchema, [...HOST_SCOPE_FIELDS['code:read']]);
+const HostTravelCardSchema = Type.Pick(TravelCardSchema, [...HOST_SCOPE_FIELDS['travel-card:read']]);
 
 /**
  * Host apps (the role Alipay and WeChat played): the OAuth 2.0 authorization server under /oauth,
@@ -20,46 +25,69 @@ export const hostAppRoutes: FastifyPluginAsyncTypebox<{ services: Services }> = 
   // The authorization server reads (and bounds) form bodies itself: the stream is left to it unread.
   app.addContentTypeParser('application/x-www-form-urlencoded', (_request, _payload, done) => done(null));
   const toProvider = async (request: FastifyRequest, reply: { hijack(): void }) => {
+    // The consent API's own routes are below; whatever else is under its path (a malformed uid) is not the provider's.
+    if (request.url.startsWith(`${OAUTH_PATH}/interaction/`)) throw new NotFoundError('authorization request');
     reply.hijack();
     await services.hostApps.handle(request.raw, (reply as unknown as { raw: import('node:http').ServerResponse }).raw);
   };
   for (const url of [OAUTH_PATH, `${OAUTH_PATH}/*`]) app.all(url, { schema: { hide: true } }, toProvider);
+  // RFC 8414 §3: an issuer with a path has its metadata at /.well-known/oauth-authorization-server
+  // followed by that path. The provider's own document (a superset of RFC 8414's) is served there.
+  app.get(`/.well-known/oauth-authorization-server${OAUTH_PATH}`, { schema: { hide: true } }, async (request, reply) => {
+    request.raw.url = `${OAUTH_PATH}/.well-known/openid-configuration`;
+    await toProvider(request, reply);
+  });
 
   const hostCaller = (request: FastifyRequest, scope: HostScope) => services.hostApps.residentFor(bearerToken(request), scope);
 
+  // The provider sends the browser here when the resident must answer, with its interaction cookie
+  // set for this path; the consent screen is in the resident app, and its API below sits under this
+  // path so that the same browser's cookie comes with every call.
+  app.get(`${OAUTH_PATH}/interaction/:uid`, { schema: { hide: true, params: Uid } }, async (request, reply) =>
+    reply.header('cache-control', 'no-store').redirect(`/resident/#/oauth?uid=${encodeURIComponent(request.params.uid)}`, 303),
+  );
+  const browser = (request: FastifyRequest, reply: FastifyReply) => ({ req: request.raw, res: reply.raw });
+  const otherBrowser = 'Forbidden (reason other-browser): the authorization was started in another browser; this one must not answer it';
+
   app.get(
-    '/api/v1/oauth/interactions/:uid',
+    `${OAUTH_PATH}/interaction/:uid/request`,
     {
       schema: {
         tags: ['host apps'],
-        summary: 'What a host app asks for: the consent screen (resident)',
+        summary: "What a host app asks for: the consent screen (resident, in the browser that started the authorization: its interaction cookie is checked)",
         security: [{ bearerAuth: [] }],
         params: Uid,
-        response: { 200: Type.Object({ uid: Type.String(), client: Type.Object({ id: Type.String(), name: Type.String() }), scopes: Type.Array(Type.String()), expiresAt: Type.String() }), ...problemResponses(401, 404) },
+        response: {
+          200: Type.Object({ uid: Type.String(), client: Type.Object({ id: Type.String(), name: Type.String() }), scopes: Type.Array(Type.String()), fields: Type.Record(Type.String(), Type.Array(Type.String()), { description: 'Per scope, exactly the fields the app will be sent' }), expiresAt: Type.String() }),
+          ...problemResponses(401, 403, 404),
+        },
+        description: otherBrowser,
       },
     },
-    async (request) => {
+    async (request, reply) => {
       await authenticate(services, request);
-      const consent = await services.hostApps.consentRequest(request.params.uid);
-      return { ...consent, expiresAt: iso(consent.expiresAt) };
+      const consent = await services.hostApps.consentRequest(request.params.uid, browser(request, reply));
+      reply.header('cache-control', 'no-store');
+      return { ...consent, fields: Object.fromEntries(consent.scopes.map((s) => [s, [...HOST_SCOPE_FIELDS[s]]])), expiresAt: iso(consent.expiresAt) };
     },
   );
 
   for (const decision of ['approve', 'deny'] as const) {
     app.post(
-      `/api/v1/oauth/interactions/:uid/${decision}`,
+      `${OAUTH_PATH}/interaction/:uid/${decision}`,
       {
         schema: {
           tags: ['host apps'],
-          summary: decision === 'approve' ? 'Allow the host app what it asked for (resident; audited)' : 'Refuse the host app (resident)',
+          summary: decision === 'approve' ? 'Allow the host app what it asked for (resident, in the browser that started the authorization; audited)' : 'Refuse the host app (resident, in the browser that started the authorization)',
           security: [{ bearerAuth: [] }],
           params: Uid,
-          response: { 200: Redirect, ...problemResponses(401, 404) },
+          response: { 200: Redirect, ...problemResponses(401, 403, 404) },
+          description: otherBrowser,
         },
       },
-      async (request) => {
+      async (request, reply) => {
         const caller = await authenticate(services, request);
-        return decision === 'approve' ? services.hostApps.approve(request.params.uid, caller.residentId) : services.hostApps.deny(request.params.uid);
+        return decision === 'approve' ? services.hostApps.approve(request.params.uid, caller.residentId, browser(request, reply)) : services.hostApps.deny(request.params.uid, browser(request, reply));
       },
     );
   }
@@ -72,7 +100,7 @@ export const hostAppRoutes: FastifyPluginAsyncTypebox<{ services: Services }> = 
         summary: 'The host apps you let in, with what each may do',
         security: [{ bearerAuth: [] }],
         params: ResidentIdParams,
-        response: { 200: Type.Array(Type.Object({ grantId: Type.String(), clientId: Type.String(), name: Type.String(), scopes: Type.Array(Type.String()), grantedAt: Type.String() })), ...problemResponses(401, 404) },
+        response: { 200: Type.Array(Type.Object({ clientId: Type.String(), name: Type.String(), scopes: Type.Array(Type.String()), grantedAt: Type.String() })), ...problemResponses(401, 404) },
       },
     },
     async (request) => {
@@ -82,19 +110,19 @@ export const hostAppRoutes: FastifyPluginAsyncTypebox<{ services: Services }> = 
   );
 
   app.delete(
-    '/api/v1/residents/:id/host-apps/:grantId',
+    '/api/v1/residents/:id/host-apps/:clientId',
     {
       schema: {
         tags: ['host apps'],
-        summary: "Revoke a host app's access: its tokens stop working at once (audited)",
+        summary: "Remove a host app's access: every grant, code and token it has for you ends at once (audited)",
         security: [{ bearerAuth: [] }],
-        params: Type.Object({ id: Type.String({ format: 'uuid' }), grantId: Type.String({ minLength: 1, maxLength: 100 }) }),
+        params: Type.Object({ id: Type.String({ format: 'uuid' }), clientId: Type.String({ minLength: 1, maxLength: 100 }) }),
         response: { ...problemResponses(401, 404) },
       },
     },
     async (request, reply) => {
       await authorizeFor(services, request, request.params.id);
-      await services.hostApps.revoke(request.params.id, request.params.grantId);
+      await services.hostApps.revoke(request.params.id, request.params.clientId);
       return reply.code(204).send();
     },
   );
@@ -131,13 +159,13 @@ export const hostAppRoutes: FastifyPluginAsyncTypebox<{ services: Services }> = 
         tags: ['host apps'],
         summary: "The resident's code, for the host app to render its own QR (scope code:read)",
         security: [{ bearerAuth: [] }],
-        response: { 200: CodeSchema, ...problemResponses(401, 403) },
+        response: { 200: HostCodeSchema, ...problemResponses(401, 403) },
       },
     },
     async (request, reply) => {
       const { residentId } = await hostCaller(request, 'code:read');
       reply.header('cache-control', 'no-store');
-      return codeView(services, residentId);
+      return onlyScopeFields('code:read', await codeView(services, residentId));
     },
   );
 
@@ -148,13 +176,13 @@ export const hostAppRoutes: FastifyPluginAsyncTypebox<{ services: Services }> = 
         tags: ['host apps'],
         summary: "The resident's signed travel card (scope travel-card:read)",
         security: [{ bearerAuth: [] }],
-        response: { 200: TravelCardSchema, ...problemResponses(401, 403) },
+        response: { 200: HostTravelCardSchema, ...problemResponses(401, 403) },
       },
     },
     async (request, reply) => {
       const { residentId } = await hostCaller(request, 'travel-card:read');
       reply.header('cache-control', 'no-store');
-      return travelCardView(services, residentId);
+      return onlyScopeFields('travel-card:read', await travelCardView(services, residentId));
     },
   );
 

@@ -62,6 +62,8 @@ export const signInRoutes: FastifyPluginAsyncTypebox<{ services: Services }> = a
     async (request, reply) => {
       const caller = await authenticate(services, request);
       await services.signIn.signOut(caller.sessionId);
+      // Host apps' tokens end with it: none acts for a resident who signed out until they approve again.
+      await services.hostApps.endTokensOf(caller.residentId);
       return reply.code(204).send(null);
     },
   );

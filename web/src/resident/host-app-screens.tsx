@@ -1,6 +1,7 @@
 import type { JSX } from 'preact';
 import { useEffect, useState } from 'preact/hooks';
-import { api } from '../shared/api.js';
+import { HOST_SCOPE_FIELDS, isHostScope } from '../../../src/domain/host-scopes.js';
+import { api, ApiError } from '../shared/api.js';
 import { formatDateTime } from '../shared/format.js';
 import { useLang, useT, type MessageKey } from '../shared/i18n.js';
 import { Card, ConfirmedAction, ErrorNotice, useAction } from '../shared/ui.js';
@@ -14,17 +15,32 @@ interface ConsentRequest {
 }
 
 const scopeText = (scope: string) => `hostScope.${scope}` as MessageKey;
+const fieldText = (field: string) => `hostField.${field}` as MessageKey;
+/** Under the consent API's path, so the interaction cookie of the browser that started the authorization comes along. */
+const interactionPath = (uid: string) => `/oauth/interaction/${encodeURIComponent(uid)}`;
 
 /** The consent screen: which app asks to do what, in plain words; allowing or refusing sends the browser back to the app. */
 export function ConsentScreen({ session, uid }: { session: Session; uid: string }): JSX.Element {
   const t = useT();
   const [request, setRequest] = useState<ConsentRequest | null>(null);
-  const load = useAction(async () => setRequest(await api<ConsentRequest>('GET', `/api/v1/oauth/interactions/${encodeURIComponent(uid)}`, { token: session.token })));
+  const load = useAction(async () => setRequest(await api<ConsentRequest>('GET', `${interactionPath(uid)}/request`, { token: session.token })));
   useEffect(() => void load.run(), [uid]);
   const decide = useAction(async (decision: 'approve' | 'deny') => {
-    const { redirectTo } = await api<{ redirectTo: string }>('POST', `/api/v1/oauth/interactions/${encodeURIComponent(uid)}/${decision}`, { token: session.token });
+    const { redirectTo } = await api<{ redirectTo: string }>('POST', `${interactionPath(uid)}/${decision}`, { token: session.token });
     location.assign(redirectTo);
   });
+  const refused = load.error ?? decide.error;
+  if (refused instanceof ApiError && refused.reason === 'other-browser') {
+    // Someone else's authorization, sent here to be approved: say plainly not to go on, and why.
+    return (
+      <Card title={t('consent.otherBrowser.title')}>
+        <div class="notice notice-error" role="alert" data-testid="consent-other-browser">
+          <p>{t('consent.otherBrowser.body')}</p>
+          <p>{t('consent.otherBrowser.next')}</p>
+        </div>
+      </Card>
+    );
+  }
   if (!request) return <Card title={t('consent.title')}>{load.error ? <ErrorNotice error={load.error} /> : <p class="muted">{t('common.loading')}</p>}</Card>;
   return (
     <Card title={t('consent.title')}>
@@ -33,7 +49,19 @@ export function ConsentScreen({ session, uid }: { session: Session; uid: string 
       </p>
       <ul class="plain-list" data-testid="consent-scopes">
         {request.scopes.map((s) => (
-          <li>{t(scopeText(s))}</li>
+          <li data-scope={s}>
+            {t(scopeText(s))}
+            {isHostScope(s) && HOST_SCOPE_FIELDS[s].length > 0 && (
+              <>
+                <div class="small muted">{t('consent.sent')}</div>
+                <ul class="small" data-testid="consent-fields">
+                  {HOST_SCOPE_FIELDS[s].map((f) => (
+                    <li data-field={f}>{t(fieldText(f))}</li>
+                  ))}
+                </ul>
+              </>
+            )}
+          </li>
         ))}
       </ul>
       <p class="muted">{t('consent.revocable')}</p>
@@ -52,14 +80,14 @@ export function ConsentScreen({ session, uid }: { session: Session; uid: string 
 export function ConnectedAppsCard({ session }: { session: Session }): JSX.Element | null {
   const t = useT();
   const lang = useLang();
-  const [apps, setApps] = useState<{ grantId: string; name: string; scopes: string[]; grantedAt: string }[] | null>(null);
+  const [apps, setApps] = useState<{ clientId: string; name: string; scopes: string[]; grantedAt: string }[] | null>(null);
   const load = useAction(async () => setApps(await api('GET', `/api/v1/residents/${session.residentId}/host-apps`, { token: session.token })));
-  const revoke = useAction(async (grantId: string) => {
-    await api('DELETE', `/api/v1/residents/${session.residentId}/host-apps/${encodeURIComponent(grantId)}`, { token: session.token });
+  const revoke = useAction(async (clientId: string) => {
+    await api('DELETE', `/api/v1/residents/${session.residentId}/host-apps/${encodeURIComponent(clientId)}`, { token: session.token });
     await load.run();
   });
   useEffect(() => void load.run(), []);
-  if (!apps || apps.length === 0) return null;
+  if (!apps || (apps.length === 0 && !revoke.error)) return null;
   return (
     <Card title={t('hostApps.title')}>
       <ul class="list" data-testid="connected-apps">
@@ -76,7 +104,7 @@ export function ConnectedAppsCard({ session }: { session: Session }): JSX.Elemen
               question={t('hostApps.revokeConfirm', { app: app.name })}
               yes={t('hostApps.revokeYes')}
               triggerClass="link"
-              onConfirm={() => void revoke.run(app.grantId)}
+              onConfirm={() => void revoke.run(app.clientId)}
               busy={revoke.busy}
             />
           </li>
