@@ -1,5 +1,5 @@
 import { RegionKeyShreddedError, type RegionKeys } from './region-keys.js';
-import { createHmac, timingSafeEqual } from 'node:crypto';
+import { createHmac, createSecretKey, timingSafeEqual, type KeyObject } from 'node:crypto';
 import { deriveSubkey, open, seal } from './aead.js';
 
 export { deriveSubkey };
@@ -100,12 +100,15 @@ export class FieldCipher {
     return `${UNPLACED_INDEX_PREFIX}${this.blindIndex(`unplaced:${kind}`, normalizedValue)}`;
   }
 
-  /** Index keys derived from district keys, by district and the key they came from (a recreated key gets its own). */
-  readonly #regionIndexKeys = new Map<string, { from: Buffer; key: Buffer }>();
-  #regionIndexKey(region: string, regionKey: Buffer): Buffer {
+  /**
+   * Index keys derived from district keys, by district and the key they came from (a recreated key
+   * gets its own); as KeyObjects, which HMAC in half the time of a Buffer (D of them per look-up).
+   */
+  readonly #regionIndexKeys = new Map<string, { from: Buffer; key: KeyObject }>();
+  #regionIndexKey(region: string, regionKey: Buffer): KeyObject {
     const known = this.#regionIndexKeys.get(region);
     if (known && known.from === regionKey) return known.key;
-    const key = deriveSubkey(regionKey, 'district blind index');
+    const key = createSecretKey(deriveSubkey(regionKey, 'district blind index'));
     this.#regionIndexKeys.set(region, { from: regionKey, key });
     return key;
   }
@@ -116,7 +119,7 @@ export class FieldCipher {
   }
 }
 
-const hmac = (key: Buffer, kind: string, value: string) => createHmac('sha256', key).update(`${kind}\u0000${value}`).digest('base64url');
+const hmac = (key: Buffer | KeyObject, kind: string, value: string) => createHmac('sha256', key).update(`${kind}\u0000${value}`).digest('base64url');
 
 /** A field's text sealed as base64, and opened back. */
 const sealText = (key: Buffer, plaintext: string, context: string) => seal(key, Buffer.from(plaintext, 'utf8'), context).toString('base64');
