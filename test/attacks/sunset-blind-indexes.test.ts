@@ -71,8 +71,11 @@ describeOnEachEngine("a district's blind indexes at its sunset", (h) => {
     const before = await dump(h());
     const asked = await h().services.sunset.request(asks as never, '330110');
     await h().services.sunset.approve(authority as never, asked.id);
-    await h().services.sunset.run(asked.id);
+    const sentToYuhang = (await h().opened.store.db.selectFrom('outbox').select('id').where('recipient_enc', 'like', 'v2.330110.%').execute()).length;
+    const report = await h().services.sunset.run(asked.id);
     const after = await dump(h());
+    assert.equal(sentToYuhang, 4, "Zhang's and Wang's registration codes, Zhang's sign-in code, the claimant's code");
+    assert.equal(report.deleted.outbox, sentToYuhang, "the messages to Yuhang's phones are deleted with the rest");
 
     // The attacker: the master key, and the keys directory as the sunset left it.
     const attacker = new FieldCipher(h().dataKey, RegionKeys.underMasterKey(h().ctx.regionKeys.backend, h().dataKey));
@@ -90,6 +93,7 @@ describeOnEachEngine("a district's blind indexes at its sunset", (h) => {
     const outbox = await h().opened.store.db.selectFrom('outbox').selectAll().execute();
     for (const row of outbox) assert.ok(!attacker.decrypt(row.recipient_enc, `outbox:${row.id}:recipient`).startsWith('+86138000011'), 'no message to Wang is left');
     for (const phone of YUHANG.flatMap((p) => ('phone' in p && p.phone ? [p.phone] : []))) assert.ok(!before.includes(phone) && !before.includes(e164(phone)), `${phone} in clear`);
+    for (const p of YUHANG) assert.ok(!before.includes(p.idNumber), `${p.idNumber} in clear`);
   });
 
   it('still finds the residents of another district by phone at sign-in and by ID number at import, after the sunset', async () => {
