@@ -130,9 +130,10 @@ export class ResidentsStore {
     if (this.engine !== 'postgres') return attempt(this.db);
     // PostgreSQL: two registrations of one document in two districts would each miss the other's
     // uncommitted row; a lock on the values (held to the end of the transaction, stored nowhere)
-    // makes the second wait for the first and then see it.
+    // makes the second wait for the first and then see it. The lock is named by 12 bits of a keyed
+    // hash: values that share it only wait for each other, and a lock seen in passing confirms none.
     const locked = async (trx: Transaction<Database>) => {
-      for (const name of [identity.key, registration.phone ?? ''].map((v) => this.cipher.unplacedIndex('insert lock', v).slice(3, 15)).sort()) await lockIn('postgres', trx, `resident ${name}`);
+      for (const name of [identity.key, registration.phone ?? ''].map((v) => this.cipher.unplacedIndex('insert lock', v).slice(3, 5)).sort()) await lockIn('postgres', trx, `resident ${name}`);
       return attempt(trx);
     };
     return this.db.isTransaction ? locked(this.db as Transaction<Database>) : (this.db as Kysely<Database>).transaction().execute(locked);
@@ -163,16 +164,12 @@ export class ResidentsStore {
 
   /** The resident using a phone, in whichever district, with that district. */
   async findByPhone(phoneE164: string): Promise<{ id: string; region: string } | undefined> {
-    const indexes = this.phoneIndexes(phoneE164);
-    if (indexes.length === 0) return undefined;
-    const row = await this.db.selectFrom('residents').select(['id', 'address_region']).where('phone_index', 'in', indexes).executeTakeFirst();
+    const row = await this.db.selectFrom('residents').select(['id', 'address_region']).where('phone_index', 'in', this.phoneIndexes(phoneE164)).executeTakeFirst();
     return row && { id: row.id, region: row.address_region };
   }
 
   async findIdByIdentityKey(identityKey: string): Promise<string | undefined> {
-    const indexes = this.identityIndexes(identityKey);
-    if (indexes.length === 0) return undefined;
-    const row = await this.db.selectFrom('residents').select('id').where('id_index', 'in', indexes).executeTakeFirst();
+    const row = await this.db.selectFrom('residents').select('id').where('id_index', 'in', this.identityIndexes(identityKey)).executeTakeFirst();
     return row?.id;
   }
 
