@@ -4,6 +4,7 @@ import { CONFIG_VARIABLES, ConfigError, loadConfig, type Config } from '../confi
 import { checkMobileNumber } from '../domain/phone.js';
 import { createLogger } from '../logging.js';
 import { FieldCipher } from '../privacy/field-cipher.js';
+import { FileRegionKeys, RegionKeys } from '../privacy/region-keys.js';
 import { openStore } from '../store/database.js';
 import { migrateToLatest } from '../store/migrations/index.js';
 import { OutboxStore } from '../store/outbox-store.js';
@@ -149,7 +150,7 @@ async function outbox(args: string[]): Promise<void> {
   try {
     await migrateToLatest(store);
     const key = await dataKeyFor(cfg, store, createLogger('warn'), Date.now());
-    const messages = await new OutboxStore(store.db, new FieldCipher(key)).list(limit, phone);
+    const messages = await new OutboxStore(store.db, new FieldCipher(key, RegionKeys.underMasterKey(new FileRegionKeys(cfg.regionKeyDir), key))).list(limit, phone);
     if (messages.length === 0) process.stdout.write('the outbox is empty\n');
     for (const m of messages) process.stdout.write(`${new Date(m.createdAt).toISOString()}  ${m.channel}  ${m.recipient}  ${m.body}\n`);
   } finally {

@@ -1,5 +1,6 @@
 import { FileRegionKeys, type RegionKeys } from '../privacy/region-keys.js';
-import type { ResidentsStore } from '../store/residents-store.js';
+import { REGION_INDEX_PREFIX, UNPLACED_INDEX_PREFIX } from '../privacy/field-cipher.js';
+import type { Stores } from '../store/stores.js';
 import type { FastifyInstance } from 'fastify';
 import type { Logger } from 'pino';
 import type { Config } from '../config.js';
@@ -25,9 +26,11 @@ export interface RunningServer {
 /**
  * Seals residents' fields still under the master key under their districts' keys (data from before
  * districts had keys), then refuses to start if a district whose residents' data is sealed has no
- * key: a database moved without its keys directory would otherwise fail on every read.
+ * key: a database moved without its keys directory would otherwise fail on every read. Then moves
+ * blind indexes under districts' keys (indexUnderRegionKeys).
  */
-async function checkRegionKeys(residents: ResidentsStore, keys: RegionKeys, dir: string, logger: Logger): Promise<void> {
+async function checkRegionKeys(stores: Stores, keys: RegionKeys, dir: string, logger: Logger): Promise<void> {
+  const { residents } = stores;
   let sealed = 0;
   for (let n = await residents.sealUnderRegionKeys(500); n > 0; n = await residents.sealUnderRegionKeys(500)) sealed += n;
   if (sealed > 0) logger.info({ residents: sealed }, "personal fields sealed under their districts' keys");
@@ -35,6 +38,22 @@ async function checkRegionKeys(residents: ResidentsStore, keys: RegionKeys, dir:
   if (missing.length > 0) {
     throw new Error(`the data keys of ${missing.length} districts (${missing.slice(0, 5).join(', ')}${missing.length > 5 ? ', …' : ''}) are missing from ${dir}: restore that directory with the database it belongs to (a district's key is deleted only by its sunset)`);
   }
+  await indexUnderRegionKeys(stores, logger);
+}
+
+/**
+ * Moves blind indexes from before districts had index keys (under the master key, which outlives a
+ * sunset) to their district's: residents', claims' and messages'; codes so indexed are deleted. Each
+ * step compares and sets row by row, so a start that crashes half-way is finished by the next.
+ */
+async function indexUnderRegionKeys(stores: Stores, logger: Logger): Promise<void> {
+  const moved = { residents: 0, reclaims: 0, outbox: 0, codes: 0 };
+  for (let n = await stores.residents.indexUnderRegionKeys(500); n > 0; n = await stores.residents.indexUnderRegionKeys(500)) moved.residents += n;
+  for (let n = await stores.reclaims.indexUnderRegionKeys(500); n > 0; n = await stores.reclaims.indexUnderRegionKeys(500)) moved.reclaims += n;
+  const regionOf = async (phone: string) => (await stores.residents.findByPhone(phone))?.region;
+  for (let n = await stores.outbox.indexUnderRegionKeys(500, regionOf); n > 0; n = await stores.outbox.indexUnderRegionKeys(500, regionOf)) moved.outbox += n;
+  moved.codes = await stores.signIn.deleteUnprefixedCodes([REGION_INDEX_PREFIX, UNPLACED_INDEX_PREFIX]);
+  if (Object.values(moved).some((n) => n > 0)) logger.info(moved, "blind indexes moved under their districts' keys");
 }
 
 /** Opens the database, migrates it and wires the services: what every command needs. */
@@ -74,7 +93,7 @@ export async function openServices(
         },
       });
     const services = createServices(ctx);
-    await checkRegionKeys(ctx.stores.residents, ctx.regionKeys, regionKeyDir, logger);
+    await checkRegionKeys(ctx.stores, ctx.regionKeys, regionKeyDir, logger);
     await services.rules.ensureDefault();
     // Keys for every served region from the first start: a scanner that caches the trust list before
     // the first code is shown can still verify that code offline.

@@ -1,5 +1,5 @@
 import { RegionKeyShreddedError, type RegionKeys } from './region-keys.js';
-import { createHmac, timingSafeEqual } from 'node:crypto';
+import { createHmac, createSecretKey, timingSafeEqual, type KeyObject } from 'node:crypto';
 import { deriveSubkey, open, seal } from './aead.js';
 
 export { deriveSubkey };
@@ -14,6 +14,13 @@ export { deriveSubkey };
 const VERSION = 'v1';
 /** Sealed under a region's own key (region-keys.ts): `v2.<region>.<payload>`. */
 const REGION_VERSION = 'v2';
+/**
+ * Blind indexes of residents' values are keyed by their district's data key, so the district's
+ * sunset makes them useless too: `i2.<hmac>`. Values about no district yet (a phone not registered)
+ * are keyed by the master key: `u2.<hmac>`. Indexes without a prefix are from before (moved at start).
+ */
+export const REGION_INDEX_PREFIX = 'i2.';
+export const UNPLACED_INDEX_PREFIX = 'u2.';
 
 export class FieldCipher {
   readonly #encryptionKey: Buffer;
@@ -64,7 +71,46 @@ export class FieldCipher {
 
   /** Deterministic keyed hash of a normalised value; `kind` keeps indexes of different fields apart. */
   blindIndex(kind: string, normalizedValue: string): string {
-    return createHmac('sha256', this.#indexKey).update(`${kind}\u0000${normalizedValue}`).digest('base64url');
+    return hmac(this.#indexKey, kind, normalizedValue);
+  }
+
+  /** A blind index under the district's own key (made now if it has none): the district's sunset destroys it. */
+  regionIndex(region: string, kind: string, normalizedValue: string): string {
+    // Without district keys, as everything was before them: under the master key, unprefixed.
+    if (!this.regionKeys) return this.blindIndex(kind, normalizedValue);
+    return `${REGION_INDEX_PREFIX}${hmac(this.#regionIndexKey(region, this.regionKeys.keyFor(region).key), kind, normalizedValue)}`;
+  }
+
+  /**
+   * The value's index under every district key this operator holds, by district: what a look-up
+   * across districts matches against (one HMAC per district). Destroyed keys are absent.
+   */
+  regionIndexes(kind: string, normalizedValue: string): Map<string, string> {
+    const found = new Map<string, string>();
+    if (!this.regionKeys) return new Map([['', this.regionIndex('', kind, normalizedValue)]]);
+    for (const region of this.regionKeys.regions()) {
+      const key = this.regionKeys.existing(region);
+      if (key) found.set(region, `${REGION_INDEX_PREFIX}${hmac(this.#regionIndexKey(region, key.key), kind, normalizedValue)}`);
+    }
+    return found;
+  }
+
+  /** A blind index of a value about no district yet, under the master key. */
+  unplacedIndex(kind: string, normalizedValue: string): string {
+    return `${UNPLACED_INDEX_PREFIX}${this.blindIndex(`unplaced:${kind}`, normalizedValue)}`;
+  }
+
+  /**
+   * Index keys derived from district keys, by district and the key they came from (a recreated key
+   * gets its own); as KeyObjects, which HMAC in half the time of a Buffer (D of them per look-up).
+   */
+  readonly #regionIndexKeys = new Map<string, { from: Buffer; key: KeyObject }>();
+  #regionIndexKey(region: string, regionKey: Buffer): KeyObject {
+    const known = this.#regionIndexKeys.get(region);
+    if (known && known.from === regionKey) return known.key;
+    const key = createSecretKey(deriveSubkey(regionKey, 'district blind index'));
+    this.#regionIndexKeys.set(region, { from: regionKey, key });
+    return key;
   }
 
   /** A MAC for short-lived secrets (one-time codes) that must be compared, never recovered. */
@@ -72,6 +118,8 @@ export class FieldCipher {
     return this.blindIndex(`secret:${kind}`, value);
   }
 }
+
+const hmac = (key: Buffer | KeyObject, kind: string, value: string) => createHmac('sha256', key).update(`${kind}\u0000${value}`).digest('base64url');
 
 /** A field's text sealed as base64, and opened back. */
 const sealText = (key: Buffer, plaintext: string, context: string) => seal(key, Buffer.from(plaintext, 'utf8'), context).toString('base64');

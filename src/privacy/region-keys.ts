@@ -124,6 +124,11 @@ export class RegionKeys {
     return found;
   }
 
+  /** Districts that have a key now (another process may have made or destroyed one since the last call). */
+  regions(): string[] {
+    return this.backend.regions();
+  }
+
   /** Destroys the keys of every district whose code starts with `prefix`; returns their ids. */
   destroy(prefix: string): { region: string; kid: string }[] {
     const destroyed: { region: string; kid: string }[] = [];

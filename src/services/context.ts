@@ -113,7 +113,7 @@ export function createContext(options: ContextOptions): ServiceContext {
     regionKeys,
     sessionKey: deriveSubkey(options.dataKey, 'session signing'),
     subjects: new SubjectSeal(deriveSubkey(options.dataKey, 'token subject')),
-    sms: options.sms ?? new OutboxSmsSender(stores.outbox, options.clock, newId),
+    sms: options.sms ?? new OutboxSmsSender(stores.outbox, options.clock, newId, stores.residents),
     logger: options.logger,
     settings: options.settings,
     newId,

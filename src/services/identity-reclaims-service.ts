@@ -6,6 +6,7 @@ import { ResidentsStore } from '../store/residents-store.js';
 import type { AuditService } from './audit-service.js';
 import type { ServiceContext } from './context.js';
 import { regionEndedError } from './ended-regions.js';
+import { placePhoneRecords } from './phone-records.js';
 import { ConflictError, NotFoundError } from './service-errors.js';
 import { SMS_TEXTS } from './sms-texts.js';
 import type { StaffMember } from './staff-service.js';
@@ -60,13 +61,15 @@ export class IdentityReclaimsService {
     const now = this.ctx.clock.now().getTime();
     await this.reclaims.insert({
       id,
-      idIndex: this.residents.identityIndex(claim.registration.identity.key),
+      idIndex: this.residents.identityIndex(claim.registration.address.region, claim.registration.identity.key),
       registration: claim.registration,
       phoneProvenAt: claim.phoneProvenAt,
       guardianId: claim.guardianId ?? null,
       relationship: claim.relationship ?? null,
       now,
     });
+    // The claimant's phone is now about the district of their claim, and goes with it at its sunset.
+    if (claim.registration.phone !== null && claim.guardianId === undefined) await placePhoneRecords(this.ctx, claim.registration.phone, claim.registration.address.region);
     await this.audit.append('identity reclaim', 'open-identity-reclaim', 'a registration found its identity document held by another account', claim.guardianId ?? null, { reclaimId: id });
     return id;
   }
@@ -115,6 +118,7 @@ export class IdentityReclaimsService {
       if (holder?.phone) await this.ctx.sms.send(holder.phone, SMS_TEXTS.identityRevoked());
     }
     const claimantPhone = reclaim.registration.phone;
+    if (claimantPhone) await placePhoneRecords(this.ctx, claimantPhone, reclaim.registration.address.region);
     if (claimantPhone) await this.ctx.sms.send(claimantPhone, SMS_TEXTS.reclaimApproved());
     return { ...view((await this.reclaims.findById(id))!), residentId };
   }

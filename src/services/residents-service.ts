@@ -8,6 +8,7 @@ import type { Resident } from '../store/residents-store.js';
 import type { ServiceContext } from './context.js';
 import { declarationView, type DeclarationView } from './declarations-service.js';
 import { regionEndedError } from './ended-regions.js';
+import { placePhoneRecords } from './phone-records.js';
 import { ConflictError, IdentityTakenError, NotFoundError } from './service-errors.js';
 
 /** What the API shows of a resident: masked, enough to recognise oneself. */
@@ -66,6 +67,7 @@ export class ResidentsService {
     const id = this.ctx.newId();
     const inserted = await this.insertOrConflict(registration, () => this.residents.insert(id, registration, this.ctx.clock.now().getTime(), options.phoneVerifiedAt ?? null));
     if (!inserted) throw regionEndedError(registration.address.region);
+    if (registration.phone !== null) await placePhoneRecords(this.ctx, registration.phone, registration.address.region);
     return summarize(await this.get(id));
   }
 

@@ -16,6 +16,9 @@ export const SIGN_IN_LIMITS = {
   codesPerHour: 5,
 } as const;
 
+/** The blind-index kind of the phone a one-time code was sent to. */
+export const SIGN_IN_CODE_INDEX = 'sign-in.phone';
+
 const ISSUER = 'healthcode';
 const AUDIENCE = 'healthcode-resident';
 
@@ -67,7 +70,7 @@ export class SignInService {
   async requestCode(phoneText: string): Promise<CodeRequestResult> {
     const phone = this.phone(phoneText);
     const now = this.ctx.clock.now().getTime();
-    const phoneIndex = this.residents.phoneIndex(phone);
+    const { phoneIndex, registered } = await this.codeIndex(phone);
     const recent = await this.codes.codesSince(phoneIndex, now - 3_600_000);
     const last = recent[0];
     if (last && now - last.created_at < SIGN_IN_LIMITS.resendAfterSeconds * 1000) {
@@ -81,7 +84,6 @@ export class SignInService {
     const code = String(randomInt(0, 10 ** SIGN_IN_LIMITS.codeDigits)).padStart(SIGN_IN_LIMITS.codeDigits, '0');
     const id = this.ctx.newId();
     const ttl = this.ctx.settings.signInCodeTtlSeconds;
-    const registered = (await this.residents.findIdByPhone(phone)) !== undefined;
     await this.codes.insertCode({
       id,
       phone_index: phoneIndex,
@@ -125,7 +127,7 @@ export class SignInService {
       throw new InvalidInputError([{ field: 'code', message: `must be the ${SIGN_IN_LIMITS.codeDigits} digits sent by SMS` }]);
     }
     const now = this.ctx.clock.now().getTime();
-    const phoneIndex = this.residents.phoneIndex(phone);
+    const { phoneIndex } = await this.codeIndex(phone);
     const latest = (await this.codes.codesSince(phoneIndex, now - this.ctx.settings.signInCodeTtlSeconds * 1000))[0];
     if (!latest || latest.consumed_at !== null || latest.expires_at <= now) {
       throw new UnauthenticatedError('no valid code for this phone: request a new one');
@@ -205,6 +207,18 @@ export class SignInService {
     const checked = checkMobileNumber(text);
     if (!checked.ok) throw new InvalidInputError([{ field: 'phone', message: checked.message }]);
     return checked.value;
+  }
+
+  /**
+   * What a phone's codes are found by: under its resident's district key, which that district's
+   * sunset destroys; under the master key for a phone no account uses (moved under the district's
+   * key when it registers: `placePhoneRecords`).
+   */
+  private async codeIndex(phone: string): Promise<{ phoneIndex: string; registered: boolean }> {
+    const holder = await this.residents.findByPhone(phone);
+    return holder === undefined
+      ? { phoneIndex: this.ctx.cipher.unplacedIndex(SIGN_IN_CODE_INDEX, phone), registered: false }
+      : { phoneIndex: this.ctx.cipher.regionIndex(holder.region, SIGN_IN_CODE_INDEX, phone), registered: true };
   }
 
   private digest(codeId: string, code: string): string {

@@ -1,4 +1,5 @@
 import type { OutboxStore } from '../store/outbox-store.js';
+import type { ResidentsStore } from '../store/residents-store.js';
 import type { Clock } from '../domain/clock.js';
 
 /** Sends a text message to a phone; a real SMS gateway implements this in production. */
@@ -12,9 +13,12 @@ export class OutboxSmsSender implements SmsSender {
     private readonly outbox: OutboxStore,
     private readonly clock: Clock,
     private readonly newId: () => string,
+    /** Finds the district of the recipient's resident, whose key the message is kept under. */
+    private readonly residents?: ResidentsStore,
   ) {}
 
   async send(toE164: string, text: string): Promise<void> {
-    await this.outbox.insert({ id: this.newId(), channel: 'sms', recipient: toE164, body: text, createdAt: this.clock.now().getTime() });
+    const region = (await this.residents?.findByPhone(toE164))?.region;
+    await this.outbox.insert({ id: this.newId(), channel: 'sms', recipient: toE164, body: text, createdAt: this.clock.now().getTime() }, region);
   }
 }

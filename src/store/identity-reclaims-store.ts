@@ -1,6 +1,7 @@
 import type { Kysely, Transaction } from 'kysely';
 import type { Registration, Relationship } from '../domain/resident.js';
-import { FieldCipher } from '../privacy/field-cipher.js';
+import { FieldCipher, REGION_INDEX_PREFIX } from '../privacy/field-cipher.js';
+import { INDEX_ID } from './residents-store.js';
 import type { Database } from './schema.js';
 
 type Db = Kysely<Database> | Transaction<Database>;
@@ -86,6 +87,27 @@ export class IdentityReclaimsStore {
     const rows = await this.db.selectFrom('identity_reclaims').select(['id', 'claim_enc']).where('resident_id', 'is', null).execute();
     const regionOf = (row: { id: string; claim_enc: string }) => FieldCipher.regionOf(row.claim_enc) ?? (JSON.parse(this.cipher.decrypt(row.claim_enc, context(row.id))) as { registration: Registration }).registration.address.region;
     return rows.filter((row) => regionOf(row).startsWith(prefix)).map((row) => row.id);
+  }
+
+  /**
+   * Moves claims' document indexes from before districts had index keys to their district's (and
+   * claims sealed under the master key under their district's key), `limit` at a time; returns how
+   * many it moved. Compared and set per row, so a run stopped half-way is taken up by the next.
+   */
+  async indexUnderRegionKeys(limit: number): Promise<number> {
+    const rows = await this.db.selectFrom('identity_reclaims').select(['id', 'id_index', 'claim_enc']).where('id_index', 'not like', `${REGION_INDEX_PREFIX}%`).limit(limit).execute();
+    for (const row of rows) {
+      const plain = this.cipher.decrypt(row.claim_enc, context(row.id));
+      const { registration } = JSON.parse(plain) as { registration: Registration };
+      const region = registration.address.region;
+      await this.db
+        .updateTable('identity_reclaims')
+        .set({ id_index: this.cipher.regionIndex(region, INDEX_ID, registration.identity.key), claim_enc: FieldCipher.inRegion(row.claim_enc) ? row.claim_enc : this.cipher.encryptIn(region, plain, context(row.id)) })
+        .where('id', '=', row.id)
+        .where('id_index', '=', row.id_index)
+        .execute();
+    }
+    return rows.length;
   }
 
   async idsWithStatus(status: ReclaimStatus, limit: number): Promise<string[]> {

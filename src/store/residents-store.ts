@@ -2,7 +2,8 @@ import { sql, type Kysely, type Transaction } from 'kysely';
 import type { Address, Registration, Relationship } from '../domain/resident.js';
 import type { IdType } from '../domain/identity/identity-document.js';
 import { SHREDDED, SUNSET_PREFIX } from './sunset-store.js';
-import type { FieldCipher } from '../privacy/field-cipher.js';
+import { REGION_INDEX_PREFIX, type FieldCipher } from '../privacy/field-cipher.js';
+import { lockIn, type Engine } from './database.js';
 import type { Database, ResidentsTable } from './schema.js';
 
 /** A resident with personal fields decrypted; only services see this shape. */
@@ -33,23 +34,54 @@ export const INDEX_PHONE = 'resident.phone';
 /** Where a revoked document's index goes: keyed by the account, so it collides with nothing. */
 const INDEX_REVOKED_ID = 'resident.identity.revoked';
 
-/** Residents table: encrypts on the way in, decrypts on the way out, finds by blind index. */
+/**
+ * An identity document or phone another district's resident holds: their indexes are under different
+ * keys, so the engine's unique index cannot see it. Carries the engine's unique-violation code, so
+ * callers treat it as the same-district duplicate the unique index reports.
+ */
+export class DuplicateAcrossDistrictsError extends Error {
+  readonly code = '23505';
+  constructor() {
+    super('another resident holds this identity document or phone');
+    this.name = 'DuplicateAcrossDistrictsError';
+  }
+}
+
+/**
+ * Residents table: encrypts on the way in, decrypts on the way out, finds by blind index. A
+ * resident's indexes are keyed by their district's key (destroyed at its sunset); a look-up matches
+ * the value's index under every district key held, in one query.
+ */
 export class ResidentsStore {
   constructor(
     private readonly db: Db,
     private readonly cipher: FieldCipher,
+    private readonly engine: Engine = 'sqlite',
   ) {}
 
   withTransaction(trx: Transaction<Database>): ResidentsStore {
-    return new ResidentsStore(trx, this.cipher);
+    return new ResidentsStore(trx, this.cipher, this.engine);
   }
 
-  identityIndex(identityKey: string): string {
-    return this.cipher.blindIndex(INDEX_ID, identityKey);
+  /** The document's index in a district: what a resident of it is stored under. */
+  identityIndex(region: string, identityKey: string): string {
+    return this.cipher.regionIndex(region, INDEX_ID, identityKey);
   }
 
-  phoneIndex(phoneE164: string): string {
-    return this.cipher.blindIndex(INDEX_PHONE, phoneE164);
+  phoneIndex(region: string, phoneE164: string): string {
+    return this.cipher.regionIndex(region, INDEX_PHONE, phoneE164);
+  }
+
+  /**
+   * The document's index under every district key held: what a look-up matches. Also its index from
+   * before districts had index keys, matched while a start moves those (`indexUnderRegionKeys`).
+   */
+  identityIndexes(identityKey: string): string[] {
+    return [...new Set([...this.cipher.regionIndexes(INDEX_ID, identityKey).values(), this.cipher.blindIndex(INDEX_ID, identityKey)])];
+  }
+
+  phoneIndexes(phoneE164: string): string[] {
+    return [...new Set([...this.cipher.regionIndexes(INDEX_PHONE, phoneE164).values(), this.cipher.blindIndex(INDEX_PHONE, phoneE164)])];
   }
 
   /**
@@ -69,10 +101,10 @@ export class ResidentsStore {
     const integer = (value: number | null) => sql`cast(${value} as bigint)`;
     const row = {
       id: text(id),
-      id_index: text(this.identityIndex(identity.key)),
+      id_index: text(this.identityIndex(region, identity.key)),
       identity_enc: text(seal(identityJson, 'identity')),
       name_enc: text(seal(registration.name, 'name')),
-      phone_index: text(registration.phone === null ? null : this.phoneIndex(registration.phone)),
+      phone_index: text(registration.phone === null ? null : this.phoneIndex(region, registration.phone)),
       phone_enc: text(registration.phone === null ? null : seal(registration.phone, 'phone')),
       address_region: text(region),
       address_enc: text(seal(registration.address.detail, 'address')),
@@ -80,11 +112,31 @@ export class ResidentsStore {
       created_at: integer(now),
       updated_at: integer(now),
     };
-    const result = await sql`
-      insert into residents (${sql.join(Object.keys(row).map((column) => sql.ref(column)))})
-      select ${sql.join(Object.values(row))}
-      where not exists (select 1 from sunsets where status <> 'requested' and ${text(region)} like ${SUNSET_PREFIX} || '%')`.execute(this.db);
-    return Number(result.numAffectedRows ?? 0) === 1;
+    // Another district's resident with the same document or phone has other indexes: the statement
+    // looks for them under every district key. One statement, so SQLite (one writer) needs no lock.
+    const ids = this.identityIndexes(identity.key);
+    const phones = registration.phone === null ? [] : this.phoneIndexes(registration.phone);
+    const taken = sql`select 1 from residents where id_index in (${sql.join(ids.map(text))})${phones.length > 0 ? sql` or phone_index in (${sql.join(phones.map(text))})` : sql``}`;
+    const attempt = async (db: Db) => {
+      const result = await sql`
+        insert into residents (${sql.join(Object.keys(row).map((column) => sql.ref(column)))})
+        select ${sql.join(Object.values(row))}
+        where not exists (select 1 from sunsets where status <> 'requested' and ${text(region)} like ${SUNSET_PREFIX} || '%')
+        and not exists (${taken})`.execute(db);
+      if (Number(result.numAffectedRows ?? 0) === 1) return true;
+      if ((await sql`${taken}`.execute(db)).rows.length > 0) throw new DuplicateAcrossDistrictsError();
+      return false;
+    };
+    if (this.engine !== 'postgres') return attempt(this.db);
+    // PostgreSQL: two registrations of one document in two districts would each miss the other's
+    // uncommitted row; a lock on the values (held to the end of the transaction, stored nowhere)
+    // makes the second wait for the first and then see it. The lock is named by 12 bits of a keyed
+    // hash: values that share it only wait for each other, and a lock seen in passing confirms none.
+    const locked = async (trx: Transaction<Database>) => {
+      for (const name of [identity.key, registration.phone ?? ''].map((v) => this.cipher.unplacedIndex('insert lock', v).slice(3, 5)).sort()) await lockIn('postgres', trx, `resident ${name}`);
+      return attempt(trx);
+    };
+    return this.db.isTransaction ? locked(this.db as Transaction<Database>) : (this.db as Kysely<Database>).transaction().execute(locked);
   }
 
   /** A resident; none for one whose region's sunset destroyed them. */
@@ -107,16 +159,17 @@ export class ResidentsStore {
   }
 
   async findIdByPhone(phoneE164: string): Promise<string | undefined> {
-    const row = await this.db.selectFrom('residents').select('id').where('phone_index', '=', this.phoneIndex(phoneE164)).executeTakeFirst();
-    return row?.id;
+    return (await this.findByPhone(phoneE164))?.id;
+  }
+
+  /** The resident using a phone, in whichever district, with that district. */
+  async findByPhone(phoneE164: string): Promise<{ id: string; region: string } | undefined> {
+    const row = await this.db.selectFrom('residents').select(['id', 'address_region']).where('phone_index', 'in', this.phoneIndexes(phoneE164)).executeTakeFirst();
+    return row && { id: row.id, region: row.address_region };
   }
 
   async findIdByIdentityKey(identityKey: string): Promise<string | undefined> {
-    const row = await this.db
-      .selectFrom('residents')
-      .select('id')
-      .where('id_index', '=', this.identityIndex(identityKey))
-      .executeTakeFirst();
+    const row = await this.db.selectFrom('residents').select('id').where('id_index', 'in', this.identityIndexes(identityKey)).executeTakeFirst();
     return row?.id;
   }
 
@@ -261,6 +314,38 @@ export class ResidentsStore {
         })
         .where('id', '=', row.id)
         .where('name_enc', '=', row.name_enc)
+        .execute();
+    }
+    return rows.length;
+  }
+
+  /**
+   * Moves residents' blind indexes from before they were keyed by district (under the master key)
+   * to their district's index key, `limit` at a time; returns how many it moved. Each row is
+   * compared and set, so a run stopped half-way (a crash) is taken up by the next start.
+   */
+  async indexUnderRegionKeys(limit: number): Promise<number> {
+    const prefixed = `${REGION_INDEX_PREFIX}%`;
+    const rows = await this.db
+      .selectFrom('residents')
+      .selectAll()
+      .where('name_enc', '!=', SHREDDED)
+      .where((eb) => eb.or([eb.and([eb('id_index', 'not like', prefixed), eb('identity_revoked_at', 'is', null)]), eb.and([eb('phone_index', 'is not', null), eb('phone_index', 'not like', prefixed)])]))
+      .limit(limit)
+      .execute();
+    for (const row of rows) {
+      const resident = this.decrypt(row);
+      const { type, number, country } = resident.identity;
+      // The identity key as the domain forms it (identity-document.ts).
+      const identityKey = country ? `${type}:${country}:${number}` : `${type}:${number}`;
+      await this.db
+        .updateTable('residents')
+        .set({
+          id_index: row.identity_revoked_at === null ? this.identityIndex(row.address_region, identityKey) : row.id_index,
+          phone_index: resident.phone === null ? null : this.phoneIndex(row.address_region, resident.phone),
+        })
+        .where('id', '=', row.id)
+        .where('id_index', '=', row.id_index)
         .execute();
     }
     return rows.length;

@@ -53,6 +53,21 @@ export class SignInStore {
     return Number(result.numUpdatedRows) === 1;
   }
 
+  /** A phone has registered: its codes go under the index its district's key makes. */
+  async moveCodes(fromIndex: string, toIndex: string): Promise<void> {
+    await this.db.updateTable('sign_in_codes').set({ phone_index: toIndex }).where('phone_index', '=', fromIndex).execute();
+  }
+
+  /**
+   * Deletes codes indexed as before districts had index keys (no prefix): they cannot be moved (the
+   * phone is not stored), and live minutes; a resident asks for another.
+   */
+  async deleteUnprefixedCodes(prefixes: string[]): Promise<number> {
+    let query = this.db.deleteFrom('sign_in_codes');
+    for (const prefix of prefixes) query = query.where('phone_index', 'not like', `${prefix}%`);
+    return Number((await query.executeTakeFirst()).numDeletedRows);
+  }
+
   async deleteCodesBefore(cutoff: number): Promise<void> {
     await this.db.deleteFrom('sign_in_codes').where('expires_at', '<', cutoff).execute();
   }

@@ -65,7 +65,7 @@ export function createStores(store: Store, cipher: FieldCipher): Stores {
   return {
     corrections,
     sunsets: new SunsetStore(db),
-    residents: new ResidentsStore(db, cipher),
+    residents: new ResidentsStore(db, cipher, store.engine),
     federation: new FederationStore(db),
     oauth: new OAuthStore(db),
     reclaims: new IdentityReclaimsStore(db, cipher),

@@ -76,7 +76,8 @@ export class SunsetStore {
       const inRegion = trx.selectFrom('residents').select('id').where('address_region', 'like', `${prefix}%`);
       const counts: Record<string, number> = {};
       counts.residents = Number((await trx.selectFrom('residents').select((eb) => eb.fn.countAll<number>().as('n')).where('address_region', 'like', `${prefix}%`).where('name_enc', '!=', SHREDDED).executeTakeFirst())?.n ?? 0);
-      counts.outbox = Number((await trx.deleteFrom('outbox').where('recipient_index', 'in', trx.selectFrom('residents').select('phone_index').where('address_region', 'like', `${prefix}%`).where('phone_index', 'is not', null).$narrowType<{ phone_index: string }>()).executeTakeFirst()).numDeletedRows);
+      // Messages to the region's residents are sealed under their district's key (OutboxStore).
+      counts.outbox = Number((await trx.deleteFrom('outbox').where('recipient_enc', 'like', `v2.${prefix}%`).executeTakeFirst()).numDeletedRows);
       for (const table of RESIDENT_TABLES) {
         const deleted = await trx.deleteFrom(table).where('resident_id', 'in', inRegion).executeTakeFirst();
         counts[table] = Number(deleted.numDeletedRows);
