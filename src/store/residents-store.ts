@@ -187,7 +187,7 @@ export class ResidentsStore {
     const { address_region } = await this.db.selectFrom('residents').select('address_region').where('id', '=', id).executeTakeFirstOrThrow();
     await this.db
       .updateTable('residents')
-      .set({ phone_index: this.phoneIndex(phoneE164), phone_enc: this.cipher.encryptIn(address_region, phoneE164, `resident:${id}:phone`), phone_verified_at: verifiedAt, updated_at: verifiedAt })
+      .set({ phone_index: this.phoneIndex(address_region, phoneE164), phone_enc: this.cipher.encryptIn(address_region, phoneE164, `resident:${id}:phone`), phone_verified_at: verifiedAt, updated_at: verifiedAt })
       .where('id', '=', id)
       .execute();
   }
