@@ -15,6 +15,8 @@ export interface Resident {
   phoneVerifiedAt: number | null;
   /** The document was reclaimed by its real holder; the account no longer holds it. */
   identityRevokedAt: number | null;
+  /** Staff saw the document (at a gate or service point), or an authority checked it: more than a relative's word. */
+  identityCheckedAt: number | null;
   createdAt: number;
   updatedAt: number;
 }
@@ -32,6 +34,8 @@ export const INDEX_ID = 'resident.identity';
 export const INDEX_PHONE = 'resident.phone';
 /** Where a revoked document's index goes: keyed by the account, so it collides with nothing. */
 const INDEX_REVOKED_ID = 'resident.identity.revoked';
+/** Where a household member's index waits while their claim to a document another account holds is open. */
+const INDEX_CLAIMING_ID = 'resident.identity.claiming';
 
 /** Residents table: encrypts on the way in, decrypts on the way out, finds by blind index. */
 export class ResidentsStore {
@@ -57,8 +61,10 @@ export class ResidentsStore {
    * returns false. The check is part of the insert statement, so an approval committed before it
    * is always seen, at no extra round trip. A duplicate identity or phone surfaces as the engine's
    * unique violation. `phoneVerifiedAt` is set when the registration itself proved the phone.
+   * `holdsIdentity` false: a household member whose document another account holds, added while
+   * the claim waits; the index goes where it collides with nothing, and approval moves it back.
    */
-  async insert(id: string, registration: Registration, now: number, phoneVerifiedAt: number | null = null): Promise<boolean> {
+  async insert(id: string, registration: Registration, now: number, phoneVerifiedAt: number | null = null, holdsIdentity = true): Promise<boolean> {
     const c = (field: string) => `resident:${id}:${field}`;
     const { identity } = registration;
     const region = registration.address.region;
@@ -69,7 +75,7 @@ export class ResidentsStore {
     const integer = (value: number | null) => sql`cast(${value} as bigint)`;
     const row = {
       id: text(id),
-      id_index: text(this.identityIndex(identity.key)),
+      id_index: text(holdsIdentity ? this.identityIndex(identity.key) : this.cipher.blindIndex(INDEX_CLAIMING_ID, id)),
       identity_enc: text(seal(identityJson, 'identity')),
       name_enc: text(seal(registration.name, 'name')),
       phone_index: text(registration.phone === null ? null : this.phoneIndex(registration.phone)),
@@ -144,6 +150,11 @@ export class ResidentsStore {
       .set({ id_index: this.cipher.blindIndex(INDEX_REVOKED_ID, id), identity_revoked_at: now, updated_at: now })
       .where('id', '=', id)
       .execute();
+  }
+
+  /** A claim was approved: the household member who waited now holds the document, checked by the authority. */
+  async takeIdentity(id: string, identityKey: string, now: number): Promise<void> {
+    await this.db.updateTable('residents').set({ id_index: this.identityIndex(identityKey), identity_checked_at: now, updated_at: now }).where('id', '=', id).execute();
   }
 
   async addGuardianship(guardianId: string, dependentId: string, relationship: Relationship, now: number): Promise<void> {
@@ -273,6 +284,7 @@ export class ResidentsStore {
       address: { region: row.address_region, detail: this.cipher.decrypt(row.address_enc, c('address')) },
       phoneVerifiedAt: row.phone_verified_at,
       identityRevokedAt: row.identity_revoked_at,
+      identityCheckedAt: row.identity_checked_at,
       createdAt: row.created_at,
       updatedAt: row.updated_at,
     };
