@@ -24,6 +24,11 @@ export async function codeView(services: Services, residentId: string) {
   };
 }
 
+/** A decision as the resident or their relative may read it (see codeView). */
+export async function shownDecision(services: Services, residentId: string, decision: Decision): Promise<Decision> {
+  return (await services.residents.recordsWithheld(residentId)) ? withholdAuthorityDetail(decision) : decision;
+}
+
 /** A resident's colour changes as they or their relative may read them (see codeView). */
 export async function decisionHistoryView(services: Services, residentId: string, limit: number) {
   const history = await services.decisions.history(residentId, limit);
@@ -35,8 +40,7 @@ export async function decisionHistoryView(services: Services, residentId: string
 }
 
 /** A resident's appeals as they or their relative may read them: the rules appealed against, withheld likewise. */
-export async function appealsView(services: Services, residentId: string) {
-  const appeals = await services.appeals.ofResident(residentId);
+export async function appealsView<A extends { colour: string; rules: Decision['rules'] }>(services: Services, residentId: string, appeals: A[]): Promise<A[]> {
   if (!(await services.residents.recordsWithheld(residentId))) return appeals;
   return appeals.map((a) => ({ ...a, rules: withholdAuthorityDetail({ colour: a.colour as Decision['colour'], mark: null, evaluatedAt: 0, ruleSet: { region: '', version: 0 }, rules: a.rules, greenOn: null, greenOnNote: null }).rules }));
 }

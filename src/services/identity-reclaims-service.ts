@@ -150,7 +150,11 @@ export class IdentityReclaimsService {
       const holder = await residents.findIdByIdentityKey(found.registration.identity.key);
       if (holder !== undefined) await residents.revokeIdentity(holder, now);
       let newId = found.dependentId;
-      if (newId !== null) await residents.takeIdentity(newId, found.registration.identity.key, now);
+      if (newId !== null) {
+        // Their relative may have deleted them (and their account) while the claim waited.
+        if (!(await residents.findById(newId))) throw new ConflictError('the household member this claim was for no longer exists: reject it');
+        await residents.takeIdentity(newId, found.registration.identity.key, now);
+      }
       else {
         newId = this.ctx.newId();
         try {

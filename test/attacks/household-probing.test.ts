@@ -147,9 +147,12 @@ describeOnEachEngine("a squatter giving a stranger's ID number as a household me
     const code = await app.inject({ method: 'GET', url: `/api/v1/residents/${dependentId}/code`, headers: squatter.auth });
     assert.equal(code.json().colour, 'red', 'a person at risk is never shown green');
     const history = await app.inject({ method: 'GET', url: `/api/v1/residents/${dependentId}/decisions`, headers: squatter.auth });
+    const checkIn = await app.inject({ method: 'POST', url: `/api/v1/residents/${dependentId}/check-ins`, headers: squatter.auth, payload: { temperature: 36.4, symptoms: [] } });
+    const appeal = await app.inject({ method: 'POST', url: `/api/v1/residents/${dependentId}/appeals`, headers: squatter.auth, payload: { message: '老人一直在家，没有做过检测，请核实。' } });
+    const appeals = await app.inject({ method: 'GET', url: `/api/v1/residents/${dependentId}/appeals`, headers: squatter.auth });
     const exported = await app.inject({ method: 'GET', url: `/api/v1/residents/${squatter.id}/export`, headers: squatter.auth });
-    for (const [what, response] of [['code', code], ['decisions', history], ['export', exported]] as const) {
-      assert.equal(response.statusCode, 200, response.body);
+    for (const [what, response] of [['code', code], ['decisions', history], ['check-in', checkIn], ['appeal', appeal], ['appeals', appeals], ['export', exported]] as const) {
+      assert.ok(response.statusCode === 200 || response.statusCode === 201, `${what}: ${response.body}`);
       for (const secret of ['positive', '"test"', 'tests', '2026-11-19', '"source":"authority"', 'import of', 'red-positive']) assert.ok(!response.body.includes(secret), `${what} reveals ${secret}: ${response.body.slice(0, 400)}`);
     }
     assert.deepEqual(code.json().rules.map((r: { id: string }) => r.id), ['records-await-identity-check']);
@@ -215,6 +218,17 @@ describeOnEachEngine('a relative adding a household member whose number another 
     assert.equal((await h().services.residents.get(dependentId)).identity.number, member(7).idNumber);
     assert.notEqual((await h().services.residents.get(holder.id)).identityRevokedAt, null);
     assert.equal(await h().services.residents.recordsWithheld(dependentId), false, 'checked by the authority');
+  });
+
+  it('drops the claim with the relative who deleted their account, leaving the holder their document', async () => {
+    const app = await h().app();
+    const holder = await h().services.residents.register({ ...member(7), phone: '13700001111' });
+    const relative = await signedUpThroughApi(h(), LIU_FANG);
+    await app.inject({ method: 'POST', url: `/api/v1/residents/${relative.id}/dependents`, headers: relative.auth, payload: member(7) });
+    assert.equal((await h().services.reclaims.pending()).length, 1);
+    await h().services.residents.deleteAccount(relative.id);
+    assert.deepEqual(await h().services.reclaims.pending(), []);
+    assert.equal((await h().services.residents.get(holder.id)).identityRevokedAt, null);
   });
 
   it('turns a household member red when the account holding their number is: a claim never keeps a person at risk green', async () => {

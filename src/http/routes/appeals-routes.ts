@@ -22,7 +22,8 @@ export const appealsRoutes: FastifyPluginAsyncTypebox<{ services: Services }> = 
     },
     async (request, reply) => {
       await authorizeFor(services, request, request.params.id);
-      return reply.code(201).send(await services.appeals.file(request.params.id, request.body.message));
+      const [filed] = await appealsView(services, request.params.id, [await services.appeals.file(request.params.id, request.body.message)]);
+      return reply.code(201).send(filed!);
     },
   );
 
@@ -33,7 +34,7 @@ export const appealsRoutes: FastifyPluginAsyncTypebox<{ services: Services }> = 
     },
     async (request) => {
       await authorizeFor(services, request, request.params.id);
-      return appealsView(services, request.params.id);
+      return appealsView(services, request.params.id, await services.appeals.ofResident(request.params.id));
     },
   );
 

@@ -5,7 +5,7 @@ import { api } from '../shared/api.js';
 import { formatDateTime } from '../shared/format.js';
 import { useLang, useT } from '../shared/i18n.js';
 import type { StaffSession } from '../shared/staff-session.js';
-import { Card, ErrorNotice, useAction } from '../shared/ui.js';
+import { Card, ErrorNotice, Field, fieldError, useAction } from '../shared/ui.js';
 
 const METHODS = ['authority-record', 'in-person'] as const;
 type Method = (typeof METHODS)[number];
@@ -44,14 +44,12 @@ function CheckForm({ session, reclaim, onDecided }: { session: StaffSession; rec
           </button>
         ))}
       </fieldset>
-      <label>
-        {t('reclaims.document')}
+      <Field label={t('reclaims.document')} error={fieldError(decide.error, 'evidence.document')}>
         <input name="document" required maxLength={100} placeholder={t('reclaims.documentPlaceholder')} value={document} onInput={(e) => setDocument(e.currentTarget.value)} />
-      </label>
-      <label>
-        {t('reclaims.reference')}
+      </Field>
+      <Field label={t('reclaims.reference')} error={fieldError(decide.error, 'evidence.reference')}>
         <input name="reference" required maxLength={100} placeholder={t('reclaims.referencePlaceholder')} value={reference} onInput={(e) => setReference(e.currentTarget.value)} />
-      </label>
+      </Field>
       <textarea name="note" rows={2} required minLength={5} aria-label={t('reclaims.note')} placeholder={t('reclaims.notePlaceholder')} value={note} onInput={(e) => setNote(e.currentTarget.value)} />
       <ErrorNotice error={decide.error ?? reject.error} />
       <button type="submit" class="primary" disabled={decide.busy || reject.busy}>
@@ -79,7 +77,7 @@ export function ReclaimsView({ session }: { session: StaffSession }): JSX.Elemen
       {reclaims?.length === 0 && <p>{t('reclaims.none')}</p>}
       <ul class="list">
         {reclaims?.map((r) => (
-          <li class="stacked" data-reclaim={r.id} data-status={r.status}>
+          <li key={r.id} class="stacked" data-reclaim={r.id} data-status={r.status}>
             <div>
               <strong>{r.maskedName}</strong> <span>{t(`idType.${r.idType}` as 'idType.passport')}</span> <code>{r.maskedIdNumber}</code>{' '}
               {r.forHouseholdMember && <span class="muted">{t('reclaims.household')}</span>} <span class="muted">{formatDateTime(r.createdAt, lang)}</span>
