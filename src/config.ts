@@ -74,6 +74,10 @@ export interface RequestLimits {
   verificationsPerDevicePerMinute: number;
   /** Imports by one staff member, an hour. */
   importsPerStaffPerHour: number;
+  /** Household members one resident may add, a day: adding one must not become a way to try ID numbers. */
+  dependentsPerResidentPerDay: number;
+  /** Household members added from one address, an hour, whoever is signed in. */
+  dependentsPerAddressPerHour: number;
 }
 
 /**
@@ -106,6 +110,8 @@ export const DEFAULT_LIMITS: RequestLimits = {
   registrationsPerAddressPerHour: 20,
   verificationsPerDevicePerMinute: 600,
   importsPerStaffPerHour: 60,
+  dependentsPerResidentPerDay: 10,
+  dependentsPerAddressPerHour: 30,
 };
 
 export class ConfigError extends Error {
@@ -261,6 +267,8 @@ export function loadConfig(env: Env, cwd = process.cwd()): Config {
       registrationsPerAddressPerHour: integer('HEALTHCODE_LIMIT_REGISTRATIONS', DEFAULT_LIMITS.registrationsPerAddressPerHour, 1, 100_000),
       verificationsPerDevicePerMinute: integer('HEALTHCODE_LIMIT_DEVICE_CHECKS', DEFAULT_LIMITS.verificationsPerDevicePerMinute, 1, 1_000_000),
       importsPerStaffPerHour: integer('HEALTHCODE_LIMIT_IMPORTS', DEFAULT_LIMITS.importsPerStaffPerHour, 1, 100_000),
+      dependentsPerResidentPerDay: integer('HEALTHCODE_LIMIT_DEPENDENTS', DEFAULT_LIMITS.dependentsPerResidentPerDay, 1, 100_000),
+      dependentsPerAddressPerHour: integer('HEALTHCODE_LIMIT_DEPENDENTS_PER_ADDRESS', DEFAULT_LIMITS.dependentsPerAddressPerHour, 1, 100_000),
     },
     redisUrl: readRedisUrl(read('HEALTHCODE_REDIS_URL'), problems),
     tlsTerminated: oneOf('HEALTHCODE_TLS_TERMINATED', ['on', 'off'] as const, 'off') === 'on',

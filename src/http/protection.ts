@@ -20,6 +20,17 @@ export interface ProtectionOptions {
 
 const MINUTE_MS = 60_000;
 const HOUR_MS = 60 * MINUTE_MS;
+const DAY_MS = 24 * HOUR_MS;
+
+declare module 'fastify' {
+  interface FastifyInstance {
+    /**
+     * Counts an action of a resident the route has authenticated against that resident's own limit
+     * (429 past it): counted after sign-in is checked, so a stranger cannot use up someone else's.
+     */
+    limitResident(request: FastifyRequest, limit: 'dependents', residentId: string): Promise<void>;
+  }
+}
 /** A credential is counted by a digest of it, never by itself: Redis holds no secrets. */
 const credentialKey = (request: FastifyRequest) => createHash('sha256').update(request.headers.authorization ?? 'none').digest('base64url').slice(0, 22);
 
@@ -58,6 +69,9 @@ export async function registerProtection(app: FastifyInstance, options: Protecti
   const registrations = limiter('registrations', limits.registrationsPerAddressPerHour, HOUR_MS, byAddress);
   const devices = limiter('device', limits.verificationsPerDevicePerMinute, MINUTE_MS, credentialKey);
   const imports = limiter('imports', limits.importsPerStaffPerHour, HOUR_MS, credentialKey);
+  const dependentsAddress = limiter('dependents-address', limits.dependentsPerAddressPerHour, HOUR_MS, byAddress);
+  const residentOf = new WeakMap<FastifyRequest, string>();
+  const dependentsResident = limiter('dependents-resident', limits.dependentsPerResidentPerDay, DAY_MS, (request) => residentOf.get(request) ?? 'none');
   const byRoute: Record<string, (typeof signInAll)[]> = {
     'POST /api/v1/sign-in/code': [signInAddress, signInAll],
     'POST /api/v1/residents': [registrations],
@@ -66,6 +80,7 @@ export async function registerProtection(app: FastifyInstance, options: Protecti
     'POST /api/v1/checkpoint/scans': [devices],
     'POST /api/v1/checkpoint/lookup': [devices],
     'POST /api/v1/imports/:kind': [imports],
+    'POST /api/v1/residents/:id/dependents': [dependentsAddress],
   };
   const why: Record<string, string> = {
     'sign-in-address': 'too many codes asked for from this address',
@@ -73,10 +88,10 @@ export async function registerProtection(app: FastifyInstance, options: Protecti
     registrations: 'too many registrations from this address',
     device: 'this device has sent too many checks',
     imports: 'too many imports by this credential',
+    'dependents-address': 'too many household members added from this address',
+    'dependents-resident': 'too many household members added by this resident today',
   };
-  app.addHook('onRequest', async (request) => {
-    const checks = byRoute[`${request.method} ${request.routeOptions.url}`];
-    if (!checks) return;
+  const enforce = async (request: FastifyRequest, checks: (typeof signInAll)[]) => {
     for (const { name, check } of checks) {
       const result = await check(request);
       if (!result.isAllowed && result.isExceeded) {
@@ -84,6 +99,14 @@ export async function registerProtection(app: FastifyInstance, options: Protecti
         throw new TooManyRequestsError(`${why[name]}: try again in ${result.ttlInSeconds} s`, result.ttlInSeconds);
       }
     }
+  };
+  app.addHook('onRequest', async (request) => {
+    const checks = byRoute[`${request.method} ${request.routeOptions.url}`];
+    if (checks) await enforce(request, checks);
+  });
+  app.decorate('limitResident', async (request: FastifyRequest, _limit: 'dependents', residentId: string) => {
+    residentOf.set(request, residentId);
+    await enforce(request, [dependentsResident]);
   });
 }
 

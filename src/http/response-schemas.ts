@@ -110,14 +110,21 @@ export const ScanOutcomeSchema = Type.Object({
   ),
 });
 
+const ReclaimEvidenceSchema = Type.Object({ method: Type.String(), document: Type.String(), reference: Type.String() }, { description: 'What an officer checked: where, which document, a reference' });
+
 export const ReclaimSchema = Type.Object({
   id: Type.String(),
   maskedName: Type.String(),
   idType: Type.String(),
   maskedIdNumber: Type.String(),
   forHouseholdMember: Type.Boolean(),
-  status: Type.String({ description: 'pending, approved or rejected' }),
+  status: Type.String({ description: 'pending, proposed (one authority checked; a second approves), approved or rejected' }),
   createdAt: Instant,
+  proposedBy: Nullable(Type.String({ description: 'The staff id of the authority who proposed it' })),
+  proposedAt: Nullable(Instant),
+  proposalEvidence: Nullable(ReclaimEvidenceSchema),
+  approvalEvidence: Nullable(ReclaimEvidenceSchema),
+  resolvedBy: Nullable(Type.String()),
   resolvedAt: Type.Union([Instant, Type.Null()]),
   method: Nullable(Type.String()),
 });

@@ -1,4 +1,7 @@
 import { regionName, regionNameEn } from '../domain/regions.js';
+import type { Decision } from '../domain/rules/decide.js';
+import { withheldCause, withholdAuthorityDetail } from '../domain/withheld-records.js';
+import { ConflictError } from '../services/service-errors.js';
 import type { Services } from '../services/services.js';
 
 const iso = (ms: number | null) => (ms === null ? null : new Date(ms).toISOString());
@@ -7,7 +10,8 @@ const iso = (ms: number | null) => (ms === null ? null : new Date(ms).toISOStrin
 export async function codeView(services: Services, residentId: string) {
   const issued = await services.codes.issue(residentId);
   const factsFrom = await services.moving.factsFrom(residentId);
-  const { decision } = issued;
+  // The colour stays; the authority's records behind it wait for the identity to be checked.
+  const decision = (await services.residents.recordsWithheld(residentId)) ? withholdAuthorityDetail(issued.decision) : issued.decision;
   return {
     ...decision,
     factsFrom: factsFrom && { operator: factsFrom.operator, operatorName: factsFrom.operatorName, asOf: iso(factsFrom.bundleIssuedAt)! },
@@ -20,8 +24,31 @@ export async function codeView(services: Services, residentId: string) {
   };
 }
 
+/** A decision as the resident or their relative may read it (see codeView). */
+export async function shownDecision(services: Services, residentId: string, decision: Decision): Promise<Decision> {
+  return (await services.residents.recordsWithheld(residentId)) ? withholdAuthorityDetail(decision) : decision;
+}
+
+/** A resident's colour changes as they or their relative may read them (see codeView). */
+export async function decisionHistoryView(services: Services, residentId: string, limit: number) {
+  const history = await services.decisions.history(residentId, limit);
+  if (!(await services.residents.recordsWithheld(residentId))) return history;
+  return history.map((d) => {
+    const shown = withholdAuthorityDetail({ colour: d.colour as Decision['colour'], mark: null, evaluatedAt: 0, ruleSet: d.ruleSet, rules: d.rules, greenOn: d.greenOn === null ? null : Date.parse(d.greenOn), greenOnNote: null });
+    return { ...d, rules: shown.rules, greenOn: iso(shown.greenOn), cause: withheldCause(d.cause) };
+  });
+}
+
+/** A resident's appeals as they or their relative may read them: the rules appealed against, withheld likewise. */
+export async function appealsView<A extends { colour: string; rules: Decision['rules'] }>(services: Services, residentId: string, appeals: A[]): Promise<A[]> {
+  if (!(await services.residents.recordsWithheld(residentId))) return appeals;
+  return appeals.map((a) => ({ ...a, rules: withholdAuthorityDetail({ colour: a.colour as Decision['colour'], mark: null, evaluatedAt: 0, ruleSet: { region: '', version: 0 }, rules: a.rules, greenOn: null, greenOnNote: null }).rules }));
+}
+
 /** A resident's travel card as the API shows it, with place names in both languages. */
 export async function travelCardView(services: Services, residentId: string) {
+  // Every stay on it comes from rail, air or telecom records about the number.
+  if (await services.residents.recordsWithheld(residentId)) throw new ConflictError('the travel card shows the authority records about this ID number: it is issued once the identity is checked at a gate or service point');
   const card = await services.travelCards.card(residentId);
   return {
     ...card,

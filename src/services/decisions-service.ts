@@ -89,7 +89,10 @@ export class DecisionsService {
     const areas = await this.facts.riskAreas(this.ctx.clock.now().getTime());
     let colourChanges = 0;
     for (let i = 0; i < ids.length; i += REDECIDE_BATCH) {
-      for (const kept of (await this.decideAndKeep(ids.slice(i, i + REDECIDE_BATCH), cause, areas)).values()) if (kept.colourChanged) colourChanges += 1;
+      const batch = ids.slice(i, i + REDECIDE_BATCH);
+      // Household members claiming a document these residents hold are decided on its records too.
+      const claimants = await this.ctx.stores.reclaims.claimantsOf(batch);
+      for (const kept of (await this.decideAndKeep([...new Set([...batch, ...claimants])], cause, areas)).values()) if (kept.colourChanged) colourChanges += 1;
     }
     return { redecided: ids.length, colourChanges };
   }

@@ -1,17 +1,21 @@
+import type { Transaction } from 'kysely';
+import { FieldErrorCollector } from '../domain/field-errors.js';
 import { maskIdNumber, maskName } from '../domain/masking.js';
-import type { Registration, Relationship } from '../domain/resident.js';
+import { checkText, type Registration, type Relationship } from '../domain/resident.js';
 import { isUniqueViolation } from '../store/database.js';
-import { IdentityReclaimsStore, type IdentityReclaim, type ReclaimMethod } from '../store/identity-reclaims-store.js';
+import { IdentityReclaimsStore, type IdentityReclaim, type ReclaimEvidence, type ReclaimMethod } from '../store/identity-reclaims-store.js';
 import { ResidentsStore } from '../store/residents-store.js';
+import type { Database } from '../store/schema.js';
 import type { AuditService } from './audit-service.js';
 import type { ServiceContext } from './context.js';
 import { regionEndedError } from './ended-regions.js';
 import { placePhoneRecords } from './phone-records.js';
-import { ConflictError, NotFoundError } from './service-errors.js';
+import { ConflictError, ForbiddenError, NotFoundError } from './service-errors.js';
 import { SMS_TEXTS } from './sms-texts.js';
 import type { StaffMember } from './staff-service.js';
 
 export const RECLAIM_METHODS: readonly ReclaimMethod[] = ['authority-record', 'in-person'];
+export const MAX_EVIDENCE_LENGTH = 100;
 
 /** What the authority's queue shows of a reclaim: enough to check the person, masked like everywhere else. */
 export interface ReclaimView {
@@ -22,10 +26,17 @@ export interface ReclaimView {
   forHouseholdMember: boolean;
   status: IdentityReclaim['status'];
   createdAt: string;
+  /** The authority who proposed approval, and what they checked; a different one approves. */
+  proposedBy: string | null;
+  proposedAt: string | null;
+  proposalEvidence: ReclaimEvidence | null;
+  approvalEvidence: ReclaimEvidence | null;
+  resolvedBy: string | null;
   resolvedAt: string | null;
   method: ReclaimMethod | null;
 }
 
+const iso = (ms: number | null) => (ms === null ? null : new Date(ms).toISOString());
 const view = (r: IdentityReclaim): ReclaimView => ({
   id: r.id,
   maskedName: maskName(r.registration.name),
@@ -34,14 +45,37 @@ const view = (r: IdentityReclaim): ReclaimView => ({
   forHouseholdMember: r.guardianId !== null,
   status: r.status,
   createdAt: new Date(r.createdAt).toISOString(),
-  resolvedAt: r.resolvedAt === null ? null : new Date(r.resolvedAt).toISOString(),
+  proposedBy: r.proposedBy,
+  proposedAt: iso(r.proposedAt),
+  proposalEvidence: r.proposalEvidence,
+  approvalEvidence: r.approvalEvidence,
+  resolvedBy: r.resolvedBy,
+  resolvedAt: iso(r.resolvedAt),
   method: r.method,
 });
 
+/** An officer's account of their check: where, which document, a reference; each named when missing. */
+export function checkEvidence(input: unknown): ReclaimEvidence {
+  const errors = new FieldErrorCollector();
+  const e = (typeof input === 'object' && input !== null ? input : {}) as Record<string, unknown>;
+  if (typeof input !== 'object' || input === null) errors.add('evidence', 'is required: which document was checked, where, and a reference');
+  else {
+    if (!(RECLAIM_METHODS as readonly unknown[]).includes(e.method)) errors.add('evidence.method', `must be one of ${RECLAIM_METHODS.join(', ')}`);
+    for (const field of ['document', 'reference'] as const) {
+      if (typeof e[field] !== 'string') errors.add(`evidence.${field}`, 'is required');
+      else checkText(errors, `evidence.${field}`, e[field], MAX_EVIDENCE_LENGTH);
+    }
+  }
+  errors.throwIfAny();
+  return { method: e.method as ReclaimMethod, document: e.document as string, reference: e.reference as string };
+}
+
 /**
- * Anyone could register a real person's ID number first. Its real holder gets it back: registering
- * with it opens a reclaim, the authority checks who holds the document (its identity records, or
- * the document in person) and approves; the account holding it loses it, and the holder gets one.
+ * Anyone could register a real person's ID number first, or give it for a household member. Its
+ * real holder gets it back: registering with it opens a reclaim (giving it for a household member
+ * opens one too, silently); one authority checks who holds the document (its identity records, or
+ * the document in person) and proposes, a second checks and approves; the account holding it loses
+ * it, and the claimant gets it.
  */
 export class IdentityReclaimsService {
   private readonly reclaims: IdentityReclaimsStore;
@@ -56,79 +90,135 @@ export class IdentityReclaimsService {
   }
 
   /** Opens a reclaim for a registration whose document another account holds; returns its id. */
-  async open(claim: { registration: Registration; phoneProvenAt: number | null; guardianId?: string; relationship?: Relationship }): Promise<string> {
+  async open(claim: { registration: Registration; phoneProvenAt: number | null }): Promise<string> {
     const id = this.ctx.newId();
     const now = this.ctx.clock.now().getTime();
-    await this.reclaims.insert({
-      id,
-      idIndex: this.residents.identityIndex(claim.registration.address.region, claim.registration.identity.key),
-      registration: claim.registration,
-      phoneProvenAt: claim.phoneProvenAt,
-      guardianId: claim.guardianId ?? null,
-      relationship: claim.relationship ?? null,
-      now,
-    });
+    const region = claim.registration.address.region;
+    await this.reclaims.insert({ id, idIndex: this.residents.identityIndex(region, claim.registration.identity.key), registration: claim.registration, phoneProvenAt: claim.phoneProvenAt, guardianId: null, relationship: null, now });
     // The claimant's phone is now about the district of their claim, and goes with it at its sunset.
-    if (claim.registration.phone !== null && claim.guardianId === undefined) await placePhoneRecords(this.ctx, claim.registration.phone, claim.registration.address.region);
-    await this.audit.append('identity reclaim', 'open-identity-reclaim', 'a registration found its identity document held by another account', claim.guardianId ?? null, { reclaimId: id });
+    if (claim.registration.phone !== null) await placePhoneRecords(this.ctx, claim.registration.phone, region);
+    await this.audit.append('identity reclaim', 'open-identity-reclaim', 'a registration found its identity document held by another account', null, { reclaimId: id });
     return id;
   }
 
-  async pending(limit = 200): Promise<ReclaimView[]> {
-    const ids = await this.reclaims.idsWithStatus('pending', limit);
-    const out: ReclaimView[] = [];
-    for (const id of ids) out.push(view((await this.reclaims.findById(id))!));
-    return out;
+  /** Records, in the transaction adding the household member, their claim to a document another account holds. */
+  async openForHousehold(trx: Transaction<Database>, claim: { registration: Registration; guardianId: string; relationship: Relationship; dependentId: string }): Promise<string> {
+    const id = this.ctx.newId();
+    await this.reclaims.withTransaction(trx).insert({ id, idIndex: this.residents.identityIndex(claim.registration.address.region, claim.registration.identity.key), registration: claim.registration, phoneProvenAt: null, guardianId: claim.guardianId, relationship: claim.relationship, dependentId: claim.dependentId, now: this.ctx.clock.now().getTime() });
+    return id;
   }
 
   /**
-   * The authority has checked who holds the document: the account holding it loses it, and the
-   * claimant gets an account (or, for a household member, one under the guardian who claimed).
+   * After a household claim is recorded: the holder's access log, and an SMS to whoever answers for
+   * the account holding the document (its phone, or its relatives'), out of band; the relative who
+   * gave the number is told nothing until an authority has decided.
    */
-  async approve(staff: StaffMember, id: string, input: { method: ReclaimMethod; note: string }): Promise<ReclaimView & { residentId: string }> {
+  async announceHouseholdClaim(reclaimId: string): Promise<void> {
+    const found = await this.reclaims.findById(reclaimId);
+    const holder = found && (await this.residents.findIdByIdentityKey(found.registration.identity.key));
+    await this.audit.append('identity reclaim', 'open-identity-reclaim', 'a household member was given the identity document this account holds', holder ?? null, { reclaimId });
+    if (holder) for (const phone of await this.phonesAnsweringFor(holder)) await this.ctx.sms.send(phone, SMS_TEXTS.identityClaimed());
+  }
+
+  async pending(limit = 200): Promise<ReclaimView[]> {
+    const out: ReclaimView[] = [];
+    for (const id of await this.reclaims.idsOpen(limit)) out.push(view((await this.reclaims.findById(id))!));
+    return out;
+  }
+
+  /** The first authority's check, with its evidence: the reclaim waits for a second authority. */
+  async propose(staff: StaffMember, id: string, input: { evidence?: unknown; note: string }): Promise<ReclaimView> {
+    const evidence = checkEvidence(input.evidence);
+    const found = await this.reclaims.findById(id);
+    if (!found) throw new NotFoundError('identity reclaim');
+    if (!(await this.reclaims.propose(id, { by: staff.id, at: this.ctx.clock.now().getTime(), evidence }))) throw new ConflictError(`this reclaim is already ${(await this.reclaims.findById(id))!.status}`);
+    await this.audit.appendBy(staff, 'propose-identity-reclaim', `identity reclaim ${id}: ${input.note}`, found.guardianId, { reclaimId: id, evidence });
+    return view((await this.reclaims.findById(id))!);
+  }
+
+  /**
+   * A second authority, having checked too, approves: the account holding the document loses it,
+   * and the claimant gets an account (or their household member, added while the claim waited,
+   * takes the document, checked).
+   */
+  async approve(staff: StaffMember, id: string, input: { evidence?: unknown; note: string }): Promise<ReclaimView & { residentId: string }> {
+    const evidence = checkEvidence(input.evidence);
     const now = this.ctx.clock.now().getTime();
     const { reclaim, holderId, residentId } = await this.ctx.store.transaction(async (trx) => {
       const reclaims = this.reclaims.withTransaction(trx);
       const residents = this.residents.withTransaction(trx);
       const found = await reclaims.findById(id);
       if (!found) throw new NotFoundError('identity reclaim');
-      if (found.status !== 'pending') throw new ConflictError(`this reclaim was already ${found.status}`);
+      if (found.status === 'pending') throw new ConflictError('one authority proposes a reclaim, with what they checked, before another approves it');
+      if (found.status !== 'proposed') throw new ConflictError(`this reclaim was already ${found.status}`);
+      if (found.proposedBy === staff.id) throw new ForbiddenError('the authority who proposed this reclaim may not approve it too: a second one must check');
       const holder = await residents.findIdByIdentityKey(found.registration.identity.key);
       if (holder !== undefined) await residents.revokeIdentity(holder, now);
-      const newId = this.ctx.newId();
-      try {
-        if (!(await residents.insert(newId, found.registration, now, found.guardianId === null ? found.phoneProvenAt : null))) {
-          throw new ConflictError(`the claimant's address: ${regionEndedError(found.registration.address.region).errors[0]!.message}`);
-        }
-      } catch (error) {
-        if (isUniqueViolation(error)) throw new ConflictError("the claimant's phone now belongs to another account: ask them to register again");
-        throw error;
+      let newId = found.dependentId;
+      if (newId !== null) {
+        // Their relative may have deleted them (and their account) while the claim waited.
+        if (!(await residents.findById(newId))) throw new ConflictError('the household member this claim was for no longer exists: reject it');
+        await residents.takeIdentity(newId, found.registration.identity.key, now);
       }
-      if (found.guardianId !== null) await residents.addGuardianship(found.guardianId, newId, found.relationship ?? 'other', now);
-      if (!(await reclaims.resolve(id, { status: 'approved', at: now, by: staff.id, method: input.method, residentId: newId }))) throw new ConflictError('this reclaim was resolved a moment ago');
+      else {
+        newId = this.ctx.newId();
+        try {
+          if (!(await residents.insert(newId, found.registration, now, found.guardianId === null ? found.phoneProvenAt : null))) {
+            throw new ConflictError(`the claimant's address: ${regionEndedError(found.registration.address.region).errors[0]!.message}`);
+          }
+        } catch (error) {
+          if (isUniqueViolation(error)) throw new ConflictError("the claimant's phone now belongs to another account: ask them to register again");
+          throw error;
+        }
+        if (found.guardianId !== null) await residents.addGuardianship(found.guardianId, newId, found.relationship ?? 'other', now);
+      }
+      if (!(await reclaims.resolve(id, { status: 'approved', at: now, by: staff.id, method: evidence.method, residentId: newId, evidence }))) throw new ConflictError('this reclaim was resolved a moment ago');
       return { reclaim: found, holderId: holder, residentId: newId };
     });
     const purpose = `identity reclaim ${id}: ${input.note}`;
-    await this.audit.appendBy(staff, 'approve-identity-reclaim', purpose, residentId, { reclaimId: id, method: input.method });
+    const detail = { reclaimId: id, proposedBy: reclaim.proposedBy, proposalEvidence: reclaim.proposalEvidence, evidence, method: evidence.method };
+    await this.audit.appendBy(staff, 'approve-identity-reclaim', purpose, residentId, detail);
+    await this.ctx.stores.decisions.invalidate([residentId]);
     if (holderId !== undefined) {
       // No identity stands behind the holder's account now, nor behind those it vouched for.
       await this.ctx.stores.decisions.invalidate(await this.residents.householdIds(holderId));
-      await this.audit.appendBy(staff, 'revoke-identity', purpose, holderId, { reclaimId: id, method: input.method });
-      const holder = await this.residents.findById(holderId);
-      if (holder?.phone) await this.ctx.sms.send(holder.phone, SMS_TEXTS.identityRevoked());
+      await this.audit.appendBy(staff, 'revoke-identity', purpose, holderId, detail);
+      for (const phone of await this.phonesAnsweringFor(holderId)) await this.ctx.sms.send(phone, SMS_TEXTS.identityRevoked());
     }
     const claimantPhone = reclaim.registration.phone;
     if (claimantPhone) await placePhoneRecords(this.ctx, claimantPhone, reclaim.registration.address.region);
     if (claimantPhone) await this.ctx.sms.send(claimantPhone, SMS_TEXTS.reclaimApproved());
+    const guardianPhone = reclaim.guardianId === null ? null : (await this.residents.findById(reclaim.guardianId))?.phone;
+    if (guardianPhone) await this.ctx.sms.send(guardianPhone, SMS_TEXTS.householdClaimApproved());
     return { ...view((await this.reclaims.findById(id))!), residentId };
   }
 
+  /** Refused: a household member added while the claim waited keeps no identity (gray), and their relative is told. */
   async reject(staff: StaffMember, id: string, note: string): Promise<ReclaimView> {
     const found = await this.reclaims.findById(id);
     if (!found) throw new NotFoundError('identity reclaim');
     const now = this.ctx.clock.now().getTime();
-    if (!(await this.reclaims.resolve(id, { status: 'rejected', at: now, by: staff.id, method: null, residentId: null }))) throw new ConflictError(`this reclaim was already ${found.status}`);
+    if (!(await this.reclaims.resolve(id, { status: 'rejected', at: now, by: staff.id, method: null, residentId: null }))) throw new ConflictError(`this reclaim was already ${(await this.reclaims.findById(id))!.status}`);
     await this.audit.appendBy(staff, 'reject-identity-reclaim', `identity reclaim ${id}: ${note}`, found.guardianId, { reclaimId: id });
+    if (found.dependentId !== null) {
+      await this.residents.revokeIdentity(found.dependentId, now);
+      await this.ctx.stores.decisions.invalidate([found.dependentId]);
+      const guardian = found.guardianId === null ? undefined : await this.residents.findById(found.guardianId);
+      if (guardian?.phone) await this.ctx.sms.send(guardian.phone, SMS_TEXTS.householdClaimRejected());
+    }
     return view((await this.reclaims.findById(id))!);
+  }
+
+  /** Who answers for an account: its own phone, or, for a household member, their relatives'. */
+  private async phonesAnsweringFor(residentId: string): Promise<string[]> {
+    const resident = await this.residents.findById(residentId);
+    if (!resident) return [];
+    if (resident.phone) return [resident.phone];
+    const phones: string[] = [];
+    for (const g of await this.residents.guardiansOf(residentId)) {
+      const phone = (await this.residents.findById(g.guardianId))?.phone;
+      if (phone) phones.push(phone);
+    }
+    return phones;
   }
 }

@@ -1,7 +1,8 @@
-import { checkRegistration, type RegistrationInput, type Relationship } from '../domain/resident.js';
+import { checkRegistration, type RegistrationInput } from '../domain/resident.js';
 import { ResidentsStore } from '../store/residents-store.js';
 import { isRegionCode } from '../domain/regions.js';
 import { servedRegionFor, type ServiceContext } from './context.js';
+import type { AuditService } from './audit-service.js';
 import type { IdentityReclaimsService } from './identity-reclaims-service.js';
 import type { DependentSummary, ResidentSummary, ResidentsService } from './residents-service.js';
 import { ConflictError, IdentityTakenError } from './service-errors.js';
@@ -11,7 +12,7 @@ import type { Session, SignInService } from './sign-in-service.js';
  * Registration as the API offers it. It starts with proof of the phone (the one-time code sent to
  * it), so a stranger cannot probe which ID numbers are registered without holding a phone and using
  * up its codes; a document another account holds opens a reclaim for the caller and reveals nothing
- * about that account.
+ * about that account. Adding a household member reveals not even that.
  */
 export class RegistrationService {
   private readonly store: ResidentsStore;
@@ -21,6 +22,7 @@ export class RegistrationService {
     private readonly residents: ResidentsService,
     private readonly signIn: SignInService,
     private readonly reclaims: IdentityReclaimsService,
+    private readonly audit: AuditService,
   ) {
     this.store = ctx.stores.residents;
   }
@@ -47,16 +49,20 @@ export class RegistrationService {
     return { resident, session: await this.signIn.sessionFor(resident.id, proof.at) };
   }
 
-  /** Adds a household member; a document another account holds opens a reclaim for them under this guardian. */
+  /**
+   * Adds a household member. The answer is the same whether their document is free or another
+   * account holds it: then the member is added holding no identity, and a claim opens for the
+   * authority to settle out of band, so that adding relatives cannot probe who is registered.
+   */
   async addDependent(guardianId: string, input: RegistrationInput & { relationship: string }): Promise<DependentSummary> {
     if (isRegionCode(input.address?.region ?? '')) servedRegionFor(this.ctx, input.address.region, 'address.region');
-    try {
-      return await this.residents.addDependent(guardianId, input);
-    } catch (error) {
-      if (!(error instanceof IdentityTakenError)) throw error;
-      // addDependent checked the form and the relationship before the document was found taken.
-      const registration = checkRegistration(input, this.ctx.clock.now(), false);
-      throw new IdentityTakenError(await this.reclaims.open({ registration, phoneProvenAt: null, guardianId, relationship: input.relationship as Relationship }));
-    }
+    let reclaimId: string | undefined;
+    const { claimed, ...dependent } = await this.residents.addDependent(guardianId, input, async (trx, claim) => {
+      reclaimId = await this.reclaims.openForHousehold(trx, claim);
+    });
+    // The relative's access log reads the same either way; the claim is logged on the holder's.
+    await this.audit.append('household', 'add-household-member', 'a relative added a household member and vouches for their identity', guardianId, { dependentId: dependent.id });
+    if (claimed) await this.reclaims.announceHouseholdClaim(reclaimId!);
+    return dependent;
   }
 }

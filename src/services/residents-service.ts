@@ -3,8 +3,12 @@ import { InvalidInputError } from '../domain/field-errors.js';
 import { maskIdNumber, maskName } from '../domain/masking.js';
 import { checkMobileNumber, maskPhone } from '../domain/phone.js';
 import { regionName } from '../domain/regions.js';
+import type { Decision } from '../domain/rules/decide.js';
+import { withheldCause, withholdAuthorityDetail } from '../domain/withheld-records.js';
 import { isUniqueViolation } from '../store/database.js';
+import type { Transaction } from 'kysely';
 import type { Resident } from '../store/residents-store.js';
+import type { Database } from '../store/schema.js';
 import type { ServiceContext } from './context.js';
 import { declarationView, type DeclarationView } from './declarations-service.js';
 import { regionEndedError } from './ended-regions.js';
@@ -29,6 +33,9 @@ export interface ResidentSummary {
 export interface DependentSummary extends ResidentSummary {
   relationship: Relationship;
 }
+
+/** Records a household member's claim to a document another account holds, in the transaction that adds them. */
+export type HouseholdClaim = (trx: Transaction<Database>, claim: { registration: Registration; guardianId: string; relationship: Relationship; dependentId: string }) => Promise<void>;
 
 const PHONE_TAKEN = 'this phone already has an account: sign in with it instead';
 
@@ -71,8 +78,13 @@ export class ResidentsService {
     return summarize(await this.get(id));
   }
 
-  /** Registers a household member without a phone (elderly, child) whom `guardianId` acts for. */
-  async addDependent(guardianId: string, input: RegistrationInput & { relationship: string }): Promise<DependentSummary> {
+  /**
+   * Registers a household member without a phone (elderly, child) whom `guardianId` acts for. A
+   * document another account holds is refused with IdentityTakenError, unless `claim` is given: then
+   * the member is added all the same, holding no identity, and `claim` records the claim in the same
+   * transaction (RegistrationService), so the answer is the same whether the number was free or not.
+   */
+  async addDependent(guardianId: string, input: RegistrationInput & { relationship: string }, claim?: HouseholdClaim): Promise<DependentSummary & { claimed?: boolean }> {
     const errors: { field: string; message: string }[] = [];
     if (!(RELATIONSHIPS as readonly string[]).includes(input.relationship)) {
       errors.push({ field: 'relationship', message: `must be one of ${RELATIONSHIPS.join(', ')}` });
@@ -95,14 +107,25 @@ export class ResidentsService {
     const id = this.ctx.newId();
     const now = this.ctx.clock.now().getTime();
     const valid = registration;
-    await this.insertOrConflict(valid, () =>
+    const relationship = input.relationship as Relationship;
+    const add = (holdsIdentity: boolean) =>
       this.ctx.store.transaction(async (trx) => {
         const store = this.residents.withTransaction(trx);
-        if (!(await store.insert(id, valid, now))) throw regionEndedError(valid.address.region);
-        await store.addGuardianship(guardianId, id, input.relationship as Relationship, now);
-      }),
-    );
-    return { ...summarize(await this.get(id)), relationship: input.relationship as Relationship };
+        if (!(await store.insert(id, valid, now, null, holdsIdentity))) throw regionEndedError(valid.address.region);
+        await store.addGuardianship(guardianId, id, relationship, now);
+        if (!holdsIdentity) await claim!(trx, { registration: valid, guardianId, relationship, dependentId: id });
+      });
+    // One indexed read either way; the insert then either holds the document or waits on a claim.
+    let claimed = claim !== undefined && (await this.residents.findIdByIdentityKey(valid.identity.key)) !== undefined;
+    try {
+      await this.insertOrConflict(valid, () => add(!claimed));
+    } catch (error) {
+      // Registered by someone else between the read and the insert.
+      if (!(error instanceof IdentityTakenError) || claim === undefined || claimed) throw error;
+      claimed = true;
+      await add(false);
+    }
+    return { ...summarize(await this.get(id)), relationship, ...(claim && { claimed }) };
   }
 
   /** Whether an account uses this phone (as typed); for loaders, never for answers to strangers. */
@@ -126,6 +149,17 @@ export class ResidentsService {
     return resident;
   }
 
+  /**
+   * Whether authority records about this resident's ID number are withheld in detail: a household
+   * member whose identity stands on nothing but their relative's word (no gate, service point or
+   * authority has checked it) may not be who the relative says.
+   */
+  async recordsWithheld(id: string): Promise<boolean> {
+    const resident = await this.get(id);
+    if (resident.phoneVerifiedAt !== null || resident.identityCheckedAt !== null) return false;
+    return (await this.residents.guardiansOf(id)).length > 0;
+  }
+
   /** Whether `actorId` may act for `residentId`: it is themself, or a dependent they look after. */
   async mayActFor(actorId: string, residentId: string): Promise<boolean> {
     return actorId === residentId || this.residents.isGuardianOf(actorId, residentId);
@@ -136,6 +170,7 @@ export class ResidentsService {
     const resident = await this.get(id);
     const { declarations, signIn: sessions } = this.ctx.stores;
     const personal = async (r: Resident) => ({
+      ...(await this.heldAbout(r.id, await this.recordsWithheld(r.id))),
       id: r.id,
       name: r.name,
       identityDocument: r.identity,
@@ -144,7 +179,6 @@ export class ResidentsService {
       registeredAt: new Date(r.createdAt).toISOString(),
       phoneVerifiedAt: r.phoneVerifiedAt === null ? null : new Date(r.phoneVerifiedAt).toISOString(),
       declarations: (await declarations.listForResident(r.id, 100_000)).map(declarationView),
-      ...(await this.heldAbout(r.id)),
     });
     const dependents = await this.residents.dependentsOf(id);
     return {
@@ -178,8 +212,12 @@ export class ResidentsService {
     }, { kind: 'everything' });
   }
 
-  /** Check-ins, authority records, travel records and colour decisions held about a resident. */
-  private async heldAbout(id: string): Promise<Pick<PersonalExport, 'checkIns' | 'authorityRecords' | 'travelRecords' | 'decisions' | 'appeals' | 'scans'>> {
+  /**
+   * Check-ins, authority records, travel records and colour decisions held about a resident. With
+   * `withheld` (recordsWithheld), the authority's records and travel records are left out, saying
+   * only that some exist, and decisions name neither the import that caused them nor when they end.
+   */
+  private async heldAbout(id: string, withheld: boolean): Promise<Pick<PersonalExport, 'checkIns' | 'authorityRecords' | 'travelRecords' | 'recordsAwaitingIdentityCheck' | 'decisions' | 'appeals' | 'scans'>> {
     const { checkIns: checkInsStore, authorityRecords, decisions: decisionsStore, appeals: appealsStore, scans: scansStore } = this.ctx.stores;
     const iso = (ms: number | null) => (ms === null ? null : new Date(ms).toISOString());
     const checkIns = await checkInsStore.ofResident(id);
@@ -188,11 +226,19 @@ export class ResidentsService {
     const decisions = (await decisionsStore.history(id)).reverse();
     const appeals = await appealsStore.ofResident(id, 'asc');
     const scans = await scansStore.ofResident(id);
+    const decisionView = (d: (typeof decisions)[number]) => {
+      const shown = { cause: d.cause, greenOn: iso(d.green_on) };
+      if (!withheld) return shown;
+      const fired = JSON.parse(d.fired) as Decision['rules'];
+      const redacted = withholdAuthorityDetail({ colour: d.colour as Decision['colour'], mark: null, evaluatedAt: d.decided_at, ruleSet: { region: d.rule_set_region, version: d.rule_set_version }, rules: fired, greenOn: d.green_on, greenOnNote: null });
+      return { cause: withheldCause(d.cause), greenOn: iso(redacted.greenOn) };
+    };
     return {
       checkIns: checkIns.map((c) => ({ date: c.date, at: iso(c.at)!, temperature: c.temperature, symptoms: c.symptoms })),
-      authorityRecords: facts.map((f) => ({ kind: f.kind, value: f.value, detail: JSON.parse(f.detail) as unknown, occurredAt: iso(f.occurred_at)!, source: f.source, recordedAt: iso(f.recorded_at)! })),
-      travelRecords: travel.map((t) => ({ source: t.source, region: t.region_code, country: t.country_code, arrival: iso(t.arrival)!, departure: iso(t.departure)!, carrierRef: t.carrier_ref })),
-      decisions: decisions.map((d) => ({ decidedAt: iso(d.decided_at)!, colour: d.colour, mark: d.mark, ruleSet: `${d.rule_set_region}@${d.rule_set_version}`, cause: d.cause, greenOn: iso(d.green_on) })),
+      authorityRecords: withheld ? [] : facts.map((f) => ({ kind: f.kind, value: f.value, detail: JSON.parse(f.detail) as unknown, occurredAt: iso(f.occurred_at)!, source: f.source, recordedAt: iso(f.recorded_at)! })),
+      travelRecords: withheld ? [] : travel.map((t) => ({ source: t.source, region: t.region_code, country: t.country_code, arrival: iso(t.arrival)!, departure: iso(t.departure)!, carrierRef: t.carrier_ref })),
+      ...(withheld && { recordsAwaitingIdentityCheck: facts.length + travel.length > 0 }),
+      decisions: decisions.map((d) => ({ decidedAt: iso(d.decided_at)!, colour: d.colour, mark: d.mark, ruleSet: `${d.rule_set_region}@${d.rule_set_version}`, ...decisionView(d) })),
       appeals: appeals.map((a) => ({ createdAt: iso(a.created_at)!, colour: a.colour, message: a.message, status: a.status, response: a.response, resolvedAt: iso(a.resolved_at) })),
       scans: scans.map((c) => ({ at: iso(c.scanned_at)!, venueId: c.venue_id, method: c.method, colour: c.colour, admitted: c.admitted === 1 })),
     };
@@ -231,6 +277,8 @@ interface PersonalExport {
   checkIns: { date: string; at: string; temperature: number | null; symptoms: string[] }[];
   authorityRecords: { kind: string; value: string; detail: unknown; occurredAt: string; source: string; recordedAt: string }[];
   travelRecords: { source: string; region: string | null; country: string | null; arrival: string; departure: string; carrierRef: string | null }[];
+  /** Present for a household member whose identity is not yet checked: whether the authority holds records about their number, withheld until it is. */
+  recordsAwaitingIdentityCheck?: boolean;
   decisions: { decidedAt: string; colour: string; mark: string | null; ruleSet: string; cause: string; greenOn: string | null }[];
   appeals: { createdAt: string; colour: string; message: string; status: string; response: string | null; resolvedAt: string | null }[];
   scans: { at: string; venueId: string; method: string; colour: string | null; admitted: boolean }[];

@@ -78,7 +78,7 @@ export function createServices(ctx: ServiceContext): Services {
   const reclaims = new IdentityReclaimsService(ctx, audit);
   return {
     residents,
-    registration: new RegistrationService(ctx, residents, signIn, reclaims),
+    registration: new RegistrationService(ctx, residents, signIn, reclaims, audit),
     reclaims,
     declarations: new DeclarationsService(ctx, decisions),
     signIn,

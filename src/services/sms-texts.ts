@@ -14,4 +14,9 @@ export const SMS_TEXTS = {
   colourChanged: (colour: Colour) => `【健康码】您的健康码已变为${COLOUR_ZH[colour]}码，原因和解除方式请在应用中查看。Your health code is now ${colour}; open the app to see why and how it clears.`,
   reclaimApproved: () => '【健康码】您的证件已找回，可用本手机号登录。Your identity document has been restored to you; sign in with this phone.',
   identityRevoked: () => '【健康码】您账户中的证件经核实属于他人，已被移除。如有异议请申诉。The identity document on your account was found to belong to someone else and has been removed. Appeal if you disagree.',
+  /** To the account holding a document someone gave for a household member: the authority, not the app, decides. */
+  identityClaimed: () => '【健康码】有人将您账户中的证件登记为其家庭成员。卫生健康部门将核实证件归属，如需可能与您联系；您无需操作。Someone gave the identity document on your account for a household member. The health authority will check who holds it and may contact you; you need do nothing.',
+  householdClaimApproved: () => '【健康码】您添加的家庭成员的证件已核实归其本人所有。The identity document of the household member you added has been checked and is theirs.',
+  /** To the relative whose household member's claim was refused: the member keeps no identity. */
+  householdClaimRejected: () => '【健康码】您添加的家庭成员的证件经核实属于他人，该成员的健康码为灰码。请携证件到服务点核验。The identity document of the household member you added was found to belong to someone else; their code is gray. Bring the document to a service point to have it checked.',
 } as const;

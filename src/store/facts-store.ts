@@ -59,6 +59,24 @@ export class FactsStore {
     return out;
   }
 
+  /**
+   * Household members added while their claim to a document another account holds is open, by the
+   * account holding it: the authority's records about the document decide their colour too, so a
+   * claim never turns a person at risk green.
+   */
+  private async claimantsByHolder(ids: string[]): Promise<Map<string, string[]>> {
+    const rows = await this.db
+      .selectFrom('identity_reclaims')
+      .innerJoin('residents as holder', 'holder.id_index', 'identity_reclaims.id_index')
+      .select(['identity_reclaims.dependent_id', 'holder.id as holder_id'])
+      .where('identity_reclaims.dependent_id', 'in', ids)
+      .where('identity_reclaims.status', 'in', ['pending', 'proposed'])
+      .execute();
+    const out = new Map<string, string[]>();
+    for (const r of rows) out.set(r.holder_id, [...(out.get(r.holder_id) ?? []), r.dependent_id!]);
+    return out;
+  }
+
   /** `contactDateToInstant` turns a declared contact's calendar date into an instant (local midnight). */
   async load(ids: string[], now: number, contactDateToInstant: (date: string) => number): Promise<Map<string, ResidentFacts>> {
     const out = new Map<string, ResidentFacts>();
@@ -70,6 +88,11 @@ export class FactsStore {
         .where('id', 'in', part)
         .execute();
       const vouched = await this.vouchedByGuardians(part);
+      const claimants = await this.claimantsByHolder(part);
+      /** Who a row about `residentId` counts for: them, and household members claiming their document. */
+      const inPart = new Set(part);
+      const about = (residentId: string) => [...(inPart.has(residentId) && out.has(residentId) ? [residentId] : []), ...(claimants.get(residentId) ?? [])].filter((id) => out.has(id));
+      const withHolders = [...new Set([...part, ...claimants.keys()])];
       for (const r of residents) {
         const vouches = [r.identity_checked_at, vouched.get(r.id) ?? null].filter((t): t is number => t !== null);
         out.set(r.id, {
@@ -105,12 +128,12 @@ export class FactsStore {
       for (const s of stays) {
         out.get(s.resident_id)?.stays.push({ region: s.region_code, country: s.country_code, arrival: s.arrival, departure: s.departure, source: 'declaration', recordedAt: s.declared_at });
       }
-      const travel = await this.db.selectFrom('travel_records').selectAll().where('resident_id', 'in', part).where('departure', '>=', horizon).execute();
+      const travel = await this.db.selectFrom('travel_records').selectAll().where('resident_id', 'in', withHolders).where('departure', '>=', horizon).execute();
       for (const t of travel) {
-        out.get(t.resident_id)?.stays.push({ region: t.region_code, country: t.country_code, arrival: t.arrival, departure: t.departure, source: t.source as Source, recordedAt: t.recorded_at });
+        for (const id of about(t.resident_id)) out.get(id)!.stays.push({ region: t.region_code, country: t.country_code, arrival: t.arrival, departure: t.departure, source: t.source as Source, recordedAt: t.recorded_at });
       }
-      const authority = await this.db.selectFrom('authority_facts').selectAll().where('resident_id', 'in', part).execute();
-      for (const f of authority) {
+      const authority = await this.db.selectFrom('authority_facts').selectAll().where('resident_id', 'in', withHolders).execute();
+      for (const f of authority.flatMap((row) => about(row.resident_id).map((id) => ({ ...row, resident_id: id })))) {
         const facts = out.get(f.resident_id);
         if (!facts) continue;
         const base = { at: f.occurred_at, source: f.source as Source, recordedAt: f.recorded_at };

@@ -6,8 +6,16 @@ import type { Database } from './schema.js';
 
 type Db = Kysely<Database> | Transaction<Database>;
 
-export type ReclaimStatus = 'pending' | 'approved' | 'rejected';
+/** pending → proposed (one authority checked) → approved (a second one did); rejected from either. */
+export type ReclaimStatus = 'pending' | 'proposed' | 'approved' | 'rejected';
 export type ReclaimMethod = 'authority-record' | 'in-person';
+/** What an officer checked: where (the public security records, or the document in person), which document, a reference. */
+export interface ReclaimEvidence {
+  method: ReclaimMethod;
+  document: string;
+  reference: string;
+}
+const OPEN: ReclaimStatus[] = ['pending', 'proposed'];
 
 /** A claim to an identity document that another account holds, with the claimant's registration decrypted. */
 export interface IdentityReclaim {
@@ -17,12 +25,18 @@ export interface IdentityReclaim {
   phoneProvenAt: number | null;
   guardianId: string | null;
   relationship: Relationship | null;
+  /** The household member added while the claim waits, holding no identity until approval. */
+  dependentId: string | null;
   status: ReclaimStatus;
   createdAt: number;
   resolvedAt: number | null;
   resolvedBy: string | null;
   method: ReclaimMethod | null;
   residentId: string | null;
+  proposedBy: string | null;
+  proposedAt: number | null;
+  proposalEvidence: ReclaimEvidence | null;
+  approvalEvidence: ReclaimEvidence | null;
 }
 
 const context = (id: string) => `identity-reclaim:${id}:claim`;
@@ -38,7 +52,7 @@ export class IdentityReclaimsStore {
     return new IdentityReclaimsStore(trx, this.cipher);
   }
 
-  async insert(r: { id: string; idIndex: string; registration: Registration; phoneProvenAt: number | null; guardianId: string | null; relationship: Relationship | null; now: number }): Promise<void> {
+  async insert(r: { id: string; idIndex: string; registration: Registration; phoneProvenAt: number | null; guardianId: string | null; relationship: Relationship | null; dependentId?: string | null; now: number }): Promise<void> {
     await this.db
       .insertInto('identity_reclaims')
       .values({
@@ -54,6 +68,7 @@ export class IdentityReclaimsStore {
         resolved_by: null,
         method: null,
         resident_id: null,
+        dependent_id: r.dependentId ?? null,
       })
       .execute();
   }
@@ -75,6 +90,11 @@ export class IdentityReclaimsStore {
       resolvedBy: row.resolved_by,
       method: row.method as ReclaimMethod | null,
       residentId: row.resident_id,
+      dependentId: row.dependent_id,
+      proposedBy: row.proposed_by,
+      proposedAt: row.proposed_at,
+      proposalEvidence: row.proposal_evidence === null ? null : (JSON.parse(row.proposal_evidence) as ReclaimEvidence),
+      approvalEvidence: row.approval_evidence === null ? null : (JSON.parse(row.approval_evidence) as ReclaimEvidence),
     };
   }
 
@@ -110,19 +130,60 @@ export class IdentityReclaimsStore {
     return rows.length;
   }
 
-  async idsWithStatus(status: ReclaimStatus, limit: number): Promise<string[]> {
-    const rows = await this.db.selectFrom('identity_reclaims').select('id').where('status', '=', status).orderBy('created_at').limit(limit).execute();
+  /** Reclaims not yet resolved (pending or proposed), oldest first. */
+  async idsOpen(limit: number): Promise<string[]> {
+    const rows = await this.db.selectFrom('identity_reclaims').select('id').where('status', 'in', OPEN).orderBy('created_at').orderBy('id').limit(limit).execute();
     return rows.map((r) => r.id);
   }
 
-  /** Marks a pending reclaim resolved; false if someone resolved it first. */
-  async resolve(id: string, r: { status: 'approved' | 'rejected'; at: number; by: string; method: ReclaimMethod | null; residentId: string | null }): Promise<boolean> {
+  /** One authority's check: a pending reclaim becomes proposed; false if it was not pending. */
+  async propose(id: string, r: { by: string; at: number; evidence: ReclaimEvidence }): Promise<boolean> {
     const result = await this.db
       .updateTable('identity_reclaims')
-      .set({ status: r.status, resolved_at: r.at, resolved_by: r.by, method: r.method, resident_id: r.residentId })
+      .set({ status: 'proposed', proposed_by: r.by, proposed_at: r.at, proposal_evidence: JSON.stringify(r.evidence) })
       .where('id', '=', id)
       .where('status', '=', 'pending')
       .executeTakeFirst();
     return Number(result.numUpdatedRows) === 1;
+  }
+
+  /**
+   * Resolves a reclaim: approval only from proposed, by someone other than who proposed it (checked
+   * in the statement, so a race cannot slip past it); rejection from either open state. False if it
+   * was not in that state.
+   */
+  async resolve(id: string, r: { status: 'approved' | 'rejected'; at: number; by: string; method: ReclaimMethod | null; residentId: string | null; evidence?: ReclaimEvidence }): Promise<boolean> {
+    let query = this.db
+      .updateTable('identity_reclaims')
+      .set({ status: r.status, resolved_at: r.at, resolved_by: r.by, method: r.method, resident_id: r.residentId, approval_evidence: r.evidence ? JSON.stringify(r.evidence) : null })
+      .where('id', '=', id);
+    query = r.status === 'approved' ? query.where('status', '=', 'proposed').where('proposed_by', '!=', r.by) : query.where('status', 'in', OPEN);
+    const result = await query.executeTakeFirst();
+    return Number(result.numUpdatedRows) === 1;
+  }
+
+  /**
+   * For household members added while their claim waits: the blind index of the document they
+   * claim. Authority records about that document (held by the account that has it) still decide
+   * their colour, so a claim never turns a person at risk green.
+   */
+  async claimedIndexes(dependentIds: string[]): Promise<Map<string, string>> {
+    if (dependentIds.length === 0) return new Map();
+    const rows = await this.db.selectFrom('identity_reclaims').select(['dependent_id', 'id_index']).where('dependent_id', 'in', dependentIds).where('status', 'in', OPEN).execute();
+    return new Map(rows.map((r) => [r.dependent_id!, r.id_index]));
+  }
+
+  /** Household members whose open claim is to a document one of these residents holds. */
+  async claimantsOf(residentIds: string[]): Promise<string[]> {
+    if (residentIds.length === 0) return [];
+    const rows = await this.db
+      .selectFrom('identity_reclaims')
+      .innerJoin('residents', 'residents.id_index', 'identity_reclaims.id_index')
+      .select('identity_reclaims.dependent_id')
+      .where('residents.id', 'in', residentIds)
+      .where('identity_reclaims.dependent_id', 'is not', null)
+      .where('identity_reclaims.status', 'in', OPEN)
+      .execute();
+    return rows.map((r) => r.dependent_id!);
   }
 }

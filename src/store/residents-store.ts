@@ -16,6 +16,8 @@ export interface Resident {
   phoneVerifiedAt: number | null;
   /** The document was reclaimed by its real holder; the account no longer holds it. */
   identityRevokedAt: number | null;
+  /** Staff saw the document (at a gate or service point), or an authority checked it: more than a relative's word. */
+  identityCheckedAt: number | null;
   createdAt: number;
   updatedAt: number;
 }
@@ -33,6 +35,8 @@ export const INDEX_ID = 'resident.identity';
 export const INDEX_PHONE = 'resident.phone';
 /** Where a revoked document's index goes: keyed by the account, so it collides with nothing. */
 const INDEX_REVOKED_ID = 'resident.identity.revoked';
+/** Where a household member's index waits while their claim to a document another account holds is open. */
+const INDEX_CLAIMING_ID = 'resident.identity.claiming';
 
 /**
  * An identity document or phone another district's resident holds: their indexes are under different
@@ -89,8 +93,10 @@ export class ResidentsStore {
    * returns false. The check is part of the insert statement, so an approval committed before it
    * is always seen, at no extra round trip. A duplicate identity or phone surfaces as the engine's
    * unique violation. `phoneVerifiedAt` is set when the registration itself proved the phone.
+   * `holdsIdentity` false: a household member whose document another account holds, added while
+   * the claim waits; the index goes where it collides with nothing, and approval moves it back.
    */
-  async insert(id: string, registration: Registration, now: number, phoneVerifiedAt: number | null = null): Promise<boolean> {
+  async insert(id: string, registration: Registration, now: number, phoneVerifiedAt: number | null = null, holdsIdentity = true): Promise<boolean> {
     const c = (field: string) => `resident:${id}:${field}`;
     const { identity } = registration;
     const region = registration.address.region;
@@ -101,7 +107,7 @@ export class ResidentsStore {
     const integer = (value: number | null) => sql`cast(${value} as bigint)`;
     const row = {
       id: text(id),
-      id_index: text(this.identityIndex(region, identity.key)),
+      id_index: text(holdsIdentity ? this.identityIndex(region, identity.key) : this.cipher.blindIndex(INDEX_CLAIMING_ID, id)),
       identity_enc: text(seal(identityJson, 'identity')),
       name_enc: text(seal(registration.name, 'name')),
       phone_index: text(registration.phone === null ? null : this.phoneIndex(region, registration.phone)),
@@ -114,17 +120,19 @@ export class ResidentsStore {
     };
     // Another district's resident with the same document or phone has other indexes: the statement
     // looks for them under every district key. One statement, so SQLite (one writer) needs no lock.
-    const ids = this.identityIndexes(identity.key);
+    // A household member waiting on a claim holds no document yet: only their phone (if any) is checked.
+    const ids = holdsIdentity ? this.identityIndexes(identity.key) : [];
     const phones = registration.phone === null ? [] : this.phoneIndexes(registration.phone);
-    const taken = sql`select 1 from residents where id_index in (${sql.join(ids.map(text))})${phones.length > 0 ? sql` or phone_index in (${sql.join(phones.map(text))})` : sql``}`;
+    const clashes = [...(ids.length > 0 ? [sql`id_index in (${sql.join(ids.map(text))})`] : []), ...(phones.length > 0 ? [sql`phone_index in (${sql.join(phones.map(text))})`] : [])];
+    const taken = clashes.length > 0 ? sql`select 1 from residents where ${sql.join(clashes, sql` or `)}` : undefined;
     const attempt = async (db: Db) => {
       const result = await sql`
         insert into residents (${sql.join(Object.keys(row).map((column) => sql.ref(column)))})
         select ${sql.join(Object.values(row))}
         where not exists (select 1 from sunsets where status <> 'requested' and ${text(region)} like ${SUNSET_PREFIX} || '%')
-        and not exists (${taken})`.execute(db);
+        ${taken ? sql`and not exists (${taken})` : sql``}`.execute(db);
       if (Number(result.numAffectedRows ?? 0) === 1) return true;
-      if ((await sql`${taken}`.execute(db)).rows.length > 0) throw new DuplicateAcrossDistrictsError();
+      if (taken && (await sql`${taken}`.execute(db)).rows.length > 0) throw new DuplicateAcrossDistrictsError();
       return false;
     };
     if (this.engine !== 'postgres') return attempt(this.db);
@@ -207,6 +215,12 @@ export class ResidentsStore {
       .set({ id_index: this.cipher.blindIndex(INDEX_REVOKED_ID, id), identity_revoked_at: now, updated_at: now })
       .where('id', '=', id)
       .execute();
+  }
+
+  /** A claim was approved: the household member who waited now holds the document, checked by the authority. */
+  async takeIdentity(id: string, identityKey: string, now: number): Promise<void> {
+    const { address_region } = await this.db.selectFrom('residents').select('address_region').where('id', '=', id).executeTakeFirstOrThrow();
+    await this.db.updateTable('residents').set({ id_index: this.identityIndex(address_region, identityKey), identity_checked_at: now, updated_at: now }).where('id', '=', id).execute();
   }
 
   async addGuardianship(guardianId: string, dependentId: string, relationship: Relationship, now: number): Promise<void> {
@@ -368,6 +382,7 @@ export class ResidentsStore {
       address: { region: row.address_region, detail: this.cipher.decrypt(row.address_enc, c('address')) },
       phoneVerifiedAt: row.phone_verified_at,
       identityRevokedAt: row.identity_revoked_at,
+      identityCheckedAt: row.identity_checked_at,
       createdAt: row.created_at,
       updatedAt: row.updated_at,
     };

@@ -411,6 +411,15 @@ export interface IdentityReclaimsTable {
   method: string | null;
   /** The account created for the claimant on approval. */
   resident_id: string | null;
+  /** A household member added while the claim waits, holding no identity until it is approved. */
+  dependent_id: string | null;
+  /** The authority who proposed approval; another must approve. */
+  proposed_by: string | null;
+  proposed_at: number | null;
+  /** JSON { method, document, reference }: what the proposing officer checked, and where. */
+  proposal_evidence: string | null;
+  /** JSON { method, document, reference }: what the approving officer checked. */
+  approval_evidence: string | null;
 }
 
 export interface RedecisionQueueTable {

@@ -1,5 +1,6 @@
 import assert from 'node:assert/strict';
 import { it } from 'node:test';
+import { InvalidInputError } from '../../src/domain/field-errors.js';
 import { describeOnEachEngine, type Harness } from '../support/harness.js';
 import { GRANDMA_ZHANG, LIU_FANG, ZHANG_WEI } from '../support/people.js';
 import { lastCodeSentTo, registerThroughApi, signedUpThroughApi } from '../support/sign-in.js';
@@ -52,21 +53,29 @@ describeOnEachEngine('registering as a stranger probing who is registered', (h) 
 });
 
 describeOnEachEngine('reclaiming an identity document someone else registered', (h) => {
+  const RECORDS = { method: 'authority-record', document: '居民身份证', reference: '公安人口库查询 2026-1120-0042' };
+  const IN_PERSON = { method: 'in-person', document: '居民身份证', reference: '五常街道服务点 2 号窗口' };
   /** The squatter registers the real holder's ID number first; the holder then registers and is refused. */
   async function squatted() {
     const squatter = await signedUpThroughApi(h(), { ...ZHANG_WEI, name: '冒名者', phone: SQUATTER_PHONE });
     const refused = await registerThroughApi(h(), ZHANG_WEI);
     const reclaimId = /reclaim ([0-9a-f-]{36})/.exec(refused.json().detail)![1]!;
     const authority = await h().services.staff.create('余杭区疾控中心 身份核验', 'authority');
-    return { squatter, reclaimId, authority };
+    const second = await h().services.staff.create('余杭区公安分局 户籍科', 'authority');
+    return { squatter, reclaimId, authority, second };
   }
 
-  it('takes the number from the squatting account and gives its holder an account, once the authority has checked', async () => {
+  it('takes the number from the squatting account and gives its holder an account, once two authorities have checked', async () => {
     const app = await h().app();
-    const { squatter, reclaimId, authority } = await squatted();
+    const { squatter, reclaimId, authority, second } = await squatted();
     const queue = await app.inject({ method: 'GET', url: '/api/v1/identity-reclaims', headers: bearer(authority.token) });
     assert.deepEqual(queue.json().map((r: { id: string; maskedName: string }) => [r.id, r.maskedName]), [[reclaimId, '张*']]);
-    const approved = await app.inject({ method: 'POST', url: `/api/v1/identity-reclaims/${reclaimId}/approve`, headers: bearer(authority.token), payload: { method: 'authority-record', note: '公安人口库核对一致' } });
+    const proposed = await app.inject({ method: 'POST', url: `/api/v1/identity-reclaims/${reclaimId}/propose`, headers: bearer(authority.token), payload: { evidence: RECORDS, note: '公安人口库核对一致' } });
+    assert.equal(proposed.statusCode, 200, proposed.body);
+    assert.equal(proposed.json().status, 'proposed');
+    // Nothing changed yet: the squatter still holds it.
+    assert.equal((await app.inject({ method: 'GET', url: `/api/v1/residents/${squatter.id}`, headers: squatter.auth })).json().identityRevoked, false);
+    const approved = await app.inject({ method: 'POST', url: `/api/v1/identity-reclaims/${reclaimId}/approve`, headers: bearer(second.token), payload: { evidence: IN_PERSON, note: '持证人到服务点核验原件' } });
     assert.equal(approved.statusCode, 200, approved.body);
     const holderId = approved.json().residentId as string;
 
@@ -81,20 +90,52 @@ describeOnEachEngine('reclaiming an identity document someone else registered', 
     await app.inject({ method: 'POST', url: '/api/v1/sign-in/code', payload: { phone: ZHANG_WEI.phone } });
     const session = await app.inject({ method: 'POST', url: '/api/v1/sign-in/session', payload: { phone: ZHANG_WEI.phone, code: await lastCodeSentTo(h(), '+8613912345678') } });
     assert.equal(session.json().residentId, holderId);
-    // Both accounts see who did it and why.
+    // Both accounts see who did it and why; the log names both officers and what each checked.
     const [onHolder] = await h().services.audit.entries({ residentId: holderId, limit: 1 });
     const [onSquatter] = await h().services.audit.entries({ residentId: squatter.id, limit: 1 });
     assert.deepEqual([onHolder?.action, onSquatter?.action], ['approve-identity-reclaim', 'revoke-identity']);
-    assert.match(onSquatter!.purpose, /公安人口库核对一致/);
+    assert.match(onSquatter!.purpose, /持证人到服务点核验原件/);
+    assert.deepEqual(onHolder!.detail, { reclaimId, proposedBy: authority.id, proposalEvidence: RECORDS, evidence: IN_PERSON, method: 'in-person' });
+    const proposal = (await h().services.audit.entries({ limit: 20 })).find((e) => e.action === 'propose-identity-reclaim');
+    assert.deepEqual(proposal?.detail, { reclaimId, evidence: RECORDS });
+  });
+
+  it('refuses to let the officer who proposed a reclaim approve it too', async () => {
+    const app = await h().app();
+    const { squatter, reclaimId, authority } = await squatted();
+    await app.inject({ method: 'POST', url: `/api/v1/identity-reclaims/${reclaimId}/propose`, headers: bearer(authority.token), payload: { evidence: RECORDS, note: '公安人口库核对一致' } });
+    const self = await app.inject({ method: 'POST', url: `/api/v1/identity-reclaims/${reclaimId}/approve`, headers: bearer(authority.token), payload: { evidence: RECORDS, note: '公安人口库核对一致' } });
+    assert.equal(self.statusCode, 403, self.body);
+    assert.equal((await h().services.residents.get(squatter.id)).identityRevokedAt, null);
+    assert.equal((await h().services.reclaims.pending())[0]?.status, 'proposed');
+  });
+
+  it('refuses an approval with no proposal before it, and either step without the evidence checked, naming the field', async () => {
+    const app = await h().app();
+    const { reclaimId, authority, second } = await squatted();
+    const early = await app.inject({ method: 'POST', url: `/api/v1/identity-reclaims/${reclaimId}/approve`, headers: bearer(second.token), payload: { evidence: RECORDS, note: '公安人口库核对一致' } });
+    assert.equal(early.statusCode, 409, early.body);
+    const bare = await app.inject({ method: 'POST', url: `/api/v1/identity-reclaims/${reclaimId}/propose`, headers: bearer(authority.token), payload: { note: '公安人口库核对一致' } });
+    assert.deepEqual([bare.statusCode, bare.json().field], [400, 'evidence']);
+    const noReference = await app.inject({ method: 'POST', url: `/api/v1/identity-reclaims/${reclaimId}/propose`, headers: bearer(authority.token), payload: { evidence: { method: 'in-person', document: '居民身份证' }, note: '现场核验' } });
+    assert.deepEqual([noReference.statusCode, noReference.json().field], [400, 'evidence.reference']);
+    await app.inject({ method: 'POST', url: `/api/v1/identity-reclaims/${reclaimId}/propose`, headers: bearer(authority.token), payload: { evidence: RECORDS, note: '公安人口库核对一致' } });
+    const unproven = await app.inject({ method: 'POST', url: `/api/v1/identity-reclaims/${reclaimId}/approve`, headers: bearer(second.token), payload: { note: '同意' } });
+    assert.deepEqual([unproven.statusCode, unproven.json().field], [400, 'evidence']);
+    // And in the service, for callers that skip the HTTP schema.
+    await assert.rejects(h().services.reclaims.approve({ id: second.id, name: second.name, role: 'authority', region: null }, reclaimId, { evidence: { method: 'in-person', document: ' ', reference: 'x' }, note: '同意' }), (e: unknown) => e instanceof InvalidInputError && e.errors[0]?.field === 'evidence.document');
+    assert.equal((await h().services.reclaims.pending())[0]?.status, 'proposed');
   });
 
   it('refuses to approve a reclaim twice', async () => {
     const app = await h().app();
-    const { reclaimId, authority } = await squatted();
-    const payload = { method: 'in-person', note: '现场核验身份证原件' };
-    const first = app.inject({ method: 'POST', url: `/api/v1/identity-reclaims/${reclaimId}/approve`, headers: bearer(authority.token), payload });
-    const second = app.inject({ method: 'POST', url: `/api/v1/identity-reclaims/${reclaimId}/approve`, headers: bearer(authority.token), payload });
-    const statuses = (await Promise.all([first, second])).map((r) => r.statusCode).sort();
+    const { reclaimId, authority, second } = await squatted();
+    const third = await h().services.staff.create('余杭区卫健局 审核', 'authority');
+    await app.inject({ method: 'POST', url: `/api/v1/identity-reclaims/${reclaimId}/propose`, headers: bearer(authority.token), payload: { evidence: IN_PERSON, note: '现场核验身份证原件' } });
+    const payload = { evidence: IN_PERSON, note: '现场核验身份证原件' };
+    const first = app.inject({ method: 'POST', url: `/api/v1/identity-reclaims/${reclaimId}/approve`, headers: bearer(second.token), payload });
+    const other = app.inject({ method: 'POST', url: `/api/v1/identity-reclaims/${reclaimId}/approve`, headers: bearer(third.token), payload });
+    const statuses = (await Promise.all([first, other])).map((r) => r.statusCode).sort();
     assert.deepEqual(statuses, [200, 409]);
     assert.equal((await h().opened.store.db.selectFrom('residents').select('id').execute()).length, 2);
   });
@@ -104,21 +145,9 @@ describeOnEachEngine('reclaiming an identity document someone else registered', 
     const { reclaimId } = await squatted();
     const tracer = await h().services.staff.create('流调员 陈静', 'tracer');
     assert.equal((await app.inject({ method: 'GET', url: '/api/v1/identity-reclaims', headers: bearer(tracer.token) })).statusCode, 403);
-    assert.equal((await app.inject({ method: 'POST', url: `/api/v1/identity-reclaims/${reclaimId}/approve`, headers: bearer(tracer.token), payload: { method: 'in-person', note: '现场核验身份证原件' } })).statusCode, 403);
-  });
-
-  it("opens a reclaim for a household member whose number is taken, under the guardian who added them", async () => {
-    const app = await h().app();
-    await h().services.residents.register({ ...GRANDMA_ZHANG, phone: SQUATTER_PHONE });
-    const guardian = await signedUpThroughApi(h(), LIU_FANG);
-    const refused = await app.inject({ method: 'POST', url: `/api/v1/residents/${guardian.id}/dependents`, headers: guardian.auth, payload: GRANDMA_ZHANG });
-    assert.equal(refused.statusCode, 409);
-    assert.equal(refused.json().type, '/problems/identity-taken');
-    const reclaimId = /reclaim ([0-9a-f-]{36})/.exec(refused.json().detail)![1]!;
-    const authority = await h().services.staff.create('余杭区疾控中心 身份核验', 'authority');
-    await h().services.reclaims.approve({ id: authority.id, name: authority.name, role: 'authority', region: null }, reclaimId, { method: 'in-person', note: '现场核验身份证原件' });
-    const dependents = await app.inject({ method: 'GET', url: `/api/v1/residents/${guardian.id}/dependents`, headers: guardian.auth });
-    assert.deepEqual(dependents.json().map((d: { maskedName: string; relationship: string }) => [d.maskedName, d.relationship]), [['张*兰', 'grandparent']]);
+    for (const step of ['propose', 'approve']) {
+      assert.equal((await app.inject({ method: 'POST', url: `/api/v1/identity-reclaims/${reclaimId}/${step}`, headers: bearer(tracer.token), payload: { evidence: IN_PERSON, note: '现场核验身份证原件' } })).statusCode, 403);
+    }
   });
 });
 

@@ -63,6 +63,7 @@ describe('every screen, at phone size, in both languages', () => {
   let session: { token: string; residentId: string; expiresAt: string };
   let deviceToken: string;
   let venueId: string;
+  let colleague: { id: string; name: string; role: 'authority', region: null };
 
   before(async () => {
     mkdirSync(SCREENS, { recursive: true });
@@ -96,8 +97,8 @@ describe('every screen, at phone size, in both languages', () => {
     const tracer = { ...staff.tracer!, role: 'tracer' as const };
     const grant = await s.audit.grant(authority, { staffId: tracer.id, scope: 'trace', purpose: '确诊病例 2026-0412 流调', residentId: zhang.id, hours: 24 });
     // A correction another authority proposed, waiting for this one's approval.
-    const colleague = await s.staff.create('余杭区疾控中心 李医生', 'authority');
-    await s.corrections.propose({ id: colleague.id, name: '余杭区疾控中心 李医生', role: 'authority', region: null }, zhang.id, { colour: 'yellow', reason: 'test-awaited', note: '请于 11 月 21 日前到五常街道社区卫生服务中心做核酸检测，结果出来前减少外出。', expiresAt: new Date(now + 3 * DAY_MS).toISOString() });
+    colleague = { id: (await s.staff.create('余杭区疾控中心 李医生', 'authority')).id, name: '余杭区疾控中心 李医生', role: 'authority', region: null };
+    await s.corrections.propose(colleague, zhang.id, { colour: 'yellow', reason: 'test-awaited', note: '请于 11 月 21 日前到五常街道社区卫生服务中心做核酸检测，结果出来前减少外出。', expiresAt: new Date(now + 3 * DAY_MS).toISOString() });
     await s.tracing.open(tracer, { caseResidentId: zhang.id, from: new Date(now - 2 * HOUR_MS).toISOString(), to: new Date(now + HOUR_MS).toISOString(), grantId: grant.id });
     // Someone registered Chen's ID number first; Chen's registration opened a reclaim.
     const chen = { name: '陈建华', idType: 'resident_id', idNumber: withCheck('33010619800520001'), phone: '13700003333', address: { region: '330106', detail: '文三路 90 号 1 单元 101 室' } };
@@ -281,15 +282,40 @@ describe('every screen, at phone size, in both languages', () => {
       await page.goto(`${server.url}/console/#/corrections`);
       await page.waitForSelector('[data-correction] button.primary');
       await shoot(page, 'console-corrections', lang);
+      // Two officers: a colleague checked one claim and proposed it; this officer checks again and approves it.
+      const n = lang === 'en' ? '2' : '1';
+      const claimant = (name: string, first16: string, phone: string) => checkRegistration({ name, idType: 'resident_id', idNumber: withCheck(first16), phone, address: { region: '330110', detail: '五常街道联胜路 12 号' } }, new Date(), true);
+      const proposedId = await server.services.reclaims.open({ registration: claimant('周桂芳', `3301101952030400${n}`, `1370000500${n}`), phoneProvenAt: Date.now() });
+      await server.services.reclaims.open({ registration: claimant('吴志强', `3301101975060700${n}`, `1370000600${n}`), phoneProvenAt: Date.now() });
+      await server.services.reclaims.propose(colleague, proposedId, { evidence: { method: 'authority-record', document: '居民身份证', reference: `公安人口库查询 2026-1120-004${n}` }, note: '公安人口库核对一致' });
       await page.goto(`${server.url}/console/#/reclaims`);
-      await page.waitForSelector('[data-reclaim]');
+      const proposed = page.locator(`[data-reclaim="${proposedId}"]`);
+      await proposed.waitFor();
+      assert.match(await proposed.innerText(), /2026-1120-004/);
       await shoot(page, 'console-reclaims', lang);
+      await proposed.locator('input[name=document]').fill('居民身份证');
+      await proposed.locator('input[name=reference]').fill('五常街道服务点 2 号窗口');
+      await proposed.locator('textarea[name=note]').fill('持证人到服务点核验原件，与人口库一致');
+      await proposed.locator('button[type=submit]').click();
+      await proposed.waitFor({ state: 'detached' });
+      assert.equal((await server.services.reclaims.pending()).some((r) => r.id === proposedId), false);
+      // And proposes Chen's claim (or the one the other language's run left): then it waits for someone else.
+      const pending = page.locator('[data-reclaim][data-status=pending]').first();
+      const pendingId = await pending.getAttribute('data-reclaim');
+      await pending.locator('button', { hasText: lang === 'en' ? 'Document in person' : '现场查验证件' }).click();
+      await pending.locator('input[name=document]').fill('居民身份证');
+      await pending.locator('input[name=reference]').fill('文三路服务点 1 号窗口');
+      await pending.locator('textarea[name=note]').fill('申请人持身份证原件到服务点核验');
+      await pending.locator('button[type=submit]').click();
+      await page.locator(`[data-reclaim="${pendingId}"][data-status=proposed]`).waitFor();
+      assert.match(await page.locator(`[data-reclaim="${pendingId}"]`).innerText(), lang === 'en' ? /another authority must check/ : /须由另一名人员/);
+      await shoot(page, 'console-reclaims-proposed', lang);
       await page.goto(`${server.url}/console/#/traces`);
       await page.waitForSelector('#open-trace');
       await shoot(page, 'console-traces', lang);
 
       const tracerPage = await (await contextFor(lang, { 'healthcode.console.staff': staff.tracer })).newPage();
-      const grant = await server.services.audit.grant({ ...staff.authority!, role: 'authority' }, { staffId: staff.tracer!.id, scope: 'trace', purpose: '确诊病例 2026-0412 流调', residentId: null, hours: 24 });
+      const grant = await server.services.audit.grant({ ...staff.authority!, role: 'authority', region: null }, { staffId: staff.tracer!.id, scope: 'trace', purpose: '确诊病例 2026-0412 流调', residentId: null, hours: 24 });
       await tracerPage.goto(`${server.url}/console/#/traces`);
       await tracerPage.fill('#open-trace input[name=caseResidentId]', session.residentId);
       await tracerPage.fill('#open-trace input[name=from]', new Date(Date.now() + 8 * HOUR_MS - 2 * HOUR_MS).toISOString().slice(0, 16));

@@ -52,8 +52,10 @@ describeOnEachEngine('look-ups across districts', (h) => {
     const taken = await registerThroughApi(h(), ZHANG_WEI);
     assert.equal(taken.statusCode, 409, taken.body);
     const [claim] = await h().services.reclaims.pending();
-    const staff = await h().services.staff.create('余杭区公安分局 户籍科', 'authority');
-    const approved = await h().services.reclaims.approve(staff, claim!.id, { method: 'in-person', note: '持身份证原件核验' });
+    const first = await h().services.staff.create('余杭区公安分局 户籍科', 'authority');
+    const second = await h().services.staff.create('余杭区疾控中心 身份核验', 'authority');
+    await h().services.reclaims.propose(first, claim!.id, { evidence: { method: 'in-person', document: '居民身份证', reference: '五常街道服务点 2 号窗口' }, note: '持身份证原件核验' });
+    const approved = await h().services.reclaims.approve(second, claim!.id, { evidence: { method: 'authority-record', document: '居民身份证', reference: '公安人口库查询 2026-1120-0042' }, note: '公安人口库核对一致' });
     assert.equal((await h().services.residents.get(impostor.id)).identityRevokedAt !== null, true, 'the Xihu account lost the document');
     assert.equal(await h().ctx.stores.residents.findIdByIdentityKey(`resident_id:${ZHANG_WEI.idNumber}`), approved.residentId);
   });

@@ -161,7 +161,9 @@ describeOnEachEngine("a region's sunset", (h) => {
     const [claim] = await h().services.reclaims.pending();
     const asked = await h().services.sunset.request(wang, '330110');
     await h().services.sunset.approve(li, asked.id);
-    await assert.rejects(h().services.reclaims.approve(wang, claim!.id, { method: 'in-person', note: '持身份证原件到五常街道办核验' }), /the claimant's address: the health code in .*余杭区 has ended/);
+    const evidence = { method: 'in-person', document: '居民身份证', reference: '五常街道办 2 号窗口' };
+    await h().services.reclaims.propose(li, claim!.id, { evidence, note: '持身份证原件到五常街道办核验' });
+    await assert.rejects(h().services.reclaims.approve(wang, claim!.id, { evidence, note: '持身份证原件到五常街道办核验' }), /the claimant's address: the health code in .*余杭区 has ended/);
     assert.equal((await h().services.reclaims.pending()).length, 1, 'the claim is left for the sunset to delete');
   });
 

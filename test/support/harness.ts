@@ -18,6 +18,8 @@ export const UNLIMITED: RequestLimits = {
   registrationsPerAddressPerHour: 1e9,
   verificationsPerDevicePerMinute: 1e9,
   importsPerStaffPerHour: 1e9,
+  dependentsPerResidentPerDay: 1e9,
+  dependentsPerAddressPerHour: 1e9,
 };
 
 /** A fixed "now" for every test: Friday 20 November 2026, 10:00 in Hangzhou. */

@@ -4,6 +4,7 @@ import type { Services } from '../../services/services.js';
 import { authorizeFor, authorizeStaff } from '../auth.js';
 import { AppealSchema, DashboardSchema } from '../response-schemas.js';
 import { problemResponses, ResidentIdParams } from '../schemas.js';
+import { appealsView } from '../views.js';
 
 /** Appeals against a decision: filed by the resident (or for a dependent), answered by the authority. */
 export const appealsRoutes: FastifyPluginAsyncTypebox<{ services: Services }> = async (app, { services }) => {
@@ -21,7 +22,8 @@ export const appealsRoutes: FastifyPluginAsyncTypebox<{ services: Services }> = 
     },
     async (request, reply) => {
       await authorizeFor(services, request, request.params.id);
-      return reply.code(201).send(await services.appeals.file(request.params.id, request.body.message));
+      const [filed] = await appealsView(services, request.params.id, [await services.appeals.file(request.params.id, request.body.message)]);
+      return reply.code(201).send(filed!);
     },
   );
 
@@ -32,7 +34,7 @@ export const appealsRoutes: FastifyPluginAsyncTypebox<{ services: Services }> = 
     },
     async (request) => {
       await authorizeFor(services, request, request.params.id);
-      return services.appeals.ofResident(request.params.id);
+      return appealsView(services, request.params.id, await services.appeals.ofResident(request.params.id));
     },
   );
 

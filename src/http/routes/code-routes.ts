@@ -5,7 +5,7 @@ import type { Services } from '../../services/services.js';
 import { authorizeFor } from '../auth.js';
 import { CodeSchema, DecisionHistorySchema, FiredRuleSchema } from '../response-schemas.js';
 import { problemResponses, ResidentIdParams } from '../schemas.js';
-import { codeView } from '../views.js';
+import { codeView, decisionHistoryView, shownDecision } from '../views.js';
 
 const iso = (ms: number | null) => (ms === null ? null : new Date(ms).toISOString());
 
@@ -68,7 +68,7 @@ export const codeRoutes: FastifyPluginAsyncTypebox<{ services: Services }> = asy
     },
     async (request) => {
       await authorizeFor(services, request, request.params.id);
-      return services.decisions.history(request.params.id, request.query.limit ?? 100);
+      return decisionHistoryView(services, request.params.id, request.query.limit ?? 100);
     },
   );
 
@@ -92,7 +92,8 @@ export const codeRoutes: FastifyPluginAsyncTypebox<{ services: Services }> = asy
     },
     async (request, reply) => {
       await authorizeFor(services, request, request.params.id);
-      const { date, decision } = await services.checkIns.checkIn(request.params.id, request.body);
+      const { date, decision: made } = await services.checkIns.checkIn(request.params.id, request.body);
+      const decision = await shownDecision(services, request.params.id, made);
       return reply.code(201).send({ date, colour: decision.colour, greenOn: iso(decision.greenOn), rules: decision.rules });
     },
   );

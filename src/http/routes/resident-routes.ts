@@ -86,14 +86,16 @@ export const residentRoutes: FastifyPluginAsyncTypebox<{ services: Services }> =
       schema: {
         tags: ['households'],
         summary: 'Add a household member without a phone (elderly, child) to act for',
+        description: "Answered alike (201) whether the ID number is free or another account holds it: then the member is added holding no identity and a reclaim opens for the health authority, out of band. Limited per resident and per address (429). Until the member's identity is checked at a gate, a service point or by the authority, the authority's records about the number set their colour but are not shown in detail.",
         security: bearer,
         params: ResidentIdParams,
         body: DependentBody,
-        response: { 201: DependentSummarySchema, ...problemResponses(400, 401, 404, 409, 413, 415, 422) },
+        response: { 201: DependentSummarySchema, ...problemResponses(400, 401, 404, 413, 415, 422, 429) },
       },
     },
     async (request, reply) => {
       await authorizeFor(services, request, request.params.id);
+      await app.limitResident(request, 'dependents', request.params.id);
       // A guardian acting for a dependent is refused by the service: dependents do not have dependents.
       return reply.code(201).send(await services.registration.addDependent(request.params.id, request.body));
     },

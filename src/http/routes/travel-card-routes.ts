@@ -15,7 +15,7 @@ export const travelCardRoutes: FastifyPluginAsyncTypebox<{ services: Services }>
         summary: 'The travel card: cities stayed 4 h or more in the last 14 days, risk cities marked, each with its source; signed for offline checks',
         security: [{ bearerAuth: [] }],
         params: ResidentIdParams,
-        response: { 200: TravelCardSchema, ...problemResponses(400, 401, 404) },
+        response: { 200: TravelCardSchema, ...problemResponses(400, 401, 404, 409) },
       },
     },
     async (request, reply) => {

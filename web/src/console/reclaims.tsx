@@ -5,16 +5,24 @@ import { api } from '../shared/api.js';
 import { formatDateTime } from '../shared/format.js';
 import { useLang, useT } from '../shared/i18n.js';
 import type { StaffSession } from '../shared/staff-session.js';
-import { Card, ErrorNotice, useAction } from '../shared/ui.js';
+import { Card, ErrorNotice, Field, fieldError, useAction } from '../shared/ui.js';
 
 const METHODS = ['authority-record', 'in-person'] as const;
+type Method = (typeof METHODS)[number];
 
-function DecideForm({ session, reclaim, onDecided }: { session: StaffSession; reclaim: ReclaimView; onDecided: () => void }): JSX.Element {
+/**
+ * One officer's check of a reclaim: where, which document, a reference, a note. The first proposes;
+ * a second, who may not be the first, records their own check and approves (or rejects).
+ */
+function CheckForm({ session, reclaim, onDecided }: { session: StaffSession; reclaim: ReclaimView; onDecided: () => void }): JSX.Element {
   const t = useT();
-  const [method, setMethod] = useState<(typeof METHODS)[number]>('authority-record');
+  const [method, setMethod] = useState<Method>('authority-record');
+  const [document, setDocument] = useState('');
+  const [reference, setReference] = useState('');
   const [note, setNote] = useState('');
-  const approve = useAction(async () => {
-    await api('POST', `/api/v1/identity-reclaims/${reclaim.id}/approve`, { token: session.token, body: { method, note } });
+  const step = reclaim.status === 'proposed' ? 'approve' : 'propose';
+  const decide = useAction(async () => {
+    await api('POST', `/api/v1/identity-reclaims/${reclaim.id}/${step}`, { token: session.token, body: { evidence: { method, document, reference }, note } });
     onDecided();
   });
   const reject = useAction(async () => {
@@ -25,7 +33,7 @@ function DecideForm({ session, reclaim, onDecided }: { session: StaffSession; re
     <form
       onSubmit={(e) => {
         e.preventDefault();
-        void approve.run();
+        void decide.run();
       }}
     >
       <fieldset class="segmented">
@@ -36,19 +44,25 @@ function DecideForm({ session, reclaim, onDecided }: { session: StaffSession; re
           </button>
         ))}
       </fieldset>
+      <Field label={t('reclaims.document')} error={fieldError(decide.error, 'evidence.document')}>
+        <input name="document" required maxLength={100} placeholder={t('reclaims.documentPlaceholder')} value={document} onInput={(e) => setDocument(e.currentTarget.value)} />
+      </Field>
+      <Field label={t('reclaims.reference')} error={fieldError(decide.error, 'evidence.reference')}>
+        <input name="reference" required maxLength={100} placeholder={t('reclaims.referencePlaceholder')} value={reference} onInput={(e) => setReference(e.currentTarget.value)} />
+      </Field>
       <textarea name="note" rows={2} required minLength={5} aria-label={t('reclaims.note')} placeholder={t('reclaims.notePlaceholder')} value={note} onInput={(e) => setNote(e.currentTarget.value)} />
-      <ErrorNotice error={approve.error ?? reject.error} />
-      <button type="submit" class="primary" disabled={approve.busy || reject.busy}>
-        {t('reclaims.approve')}
+      <ErrorNotice error={decide.error ?? reject.error} />
+      <button type="submit" class="primary" disabled={decide.busy || reject.busy}>
+        {t(step === 'approve' ? 'reclaims.approve' : 'reclaims.propose')}
       </button>{' '}
-      <button type="button" onClick={() => void reject.run()} disabled={approve.busy || reject.busy || note.trim().length < 5}>
+      <button type="button" onClick={() => void reject.run()} disabled={decide.busy || reject.busy || note.trim().length < 5}>
         {t('reclaims.reject')}
       </button>
     </form>
   );
 }
 
-/** Identity documents claimed by someone other than the account holding them, for the authority to check. */
+/** Identity documents claimed by someone other than the account holding them, for two authorities to check. */
 export function ReclaimsView({ session }: { session: StaffSession }): JSX.Element {
   const t = useT();
   const lang = useLang();
@@ -63,12 +77,17 @@ export function ReclaimsView({ session }: { session: StaffSession }): JSX.Elemen
       {reclaims?.length === 0 && <p>{t('reclaims.none')}</p>}
       <ul class="list">
         {reclaims?.map((r) => (
-          <li class="stacked" data-reclaim={r.id}>
+          <li key={r.id} class="stacked" data-reclaim={r.id} data-status={r.status}>
             <div>
               <strong>{r.maskedName}</strong> <span>{t(`idType.${r.idType}` as 'idType.passport')}</span> <code>{r.maskedIdNumber}</code>{' '}
               {r.forHouseholdMember && <span class="muted">{t('reclaims.household')}</span>} <span class="muted">{formatDateTime(r.createdAt, lang)}</span>
             </div>
-            <DecideForm session={session} reclaim={r} onDecided={() => void load()} />
+            {r.proposalEvidence && r.proposedBy !== session.id && (
+              <p class="small">
+                {t('reclaims.proposed', { document: r.proposalEvidence.document, method: t(`reclaims.method.${r.proposalEvidence.method}` as 'reclaims.method.in-person'), reference: r.proposalEvidence.reference })}
+              </p>
+            )}
+            {r.status === 'proposed' && r.proposedBy === session.id ? <p class="muted small">{t('reclaims.awaitingOther')}</p> : <CheckForm session={session} reclaim={r} onDecided={() => void load()} />}
           </li>
         ))}
       </ul>

@@ -67,6 +67,8 @@ export function evidenceText(e: Evidence, t: Translate, lang: Lang, english: Map
       return t('fact.streak', { streak: d.streak ?? 0 });
     case 'correction':
       return t('fact.correction', { note: d.note ?? '' });
+    case 'withheld':
+      return t('fact.withheld');
     // Decisions made before facts were cited in words name the fact as the rule read it.
     case 'resident.phoneVerified':
       return t('fact.phoneNotVerified');
