@@ -26,12 +26,14 @@ describeOnEachEngine('look-ups across districts', (h) => {
     await assert.rejects(h().services.residents.register({ ...ZHANG_WEI, phone: LIU_FANG.phone }), (e: unknown) => e instanceof ConflictError && e.field === 'phone');
   });
 
-  it('refuses a household member whose document a resident of another district holds', async () => {
+  it('opens a claim, not a second holder, for a household member whose document a resident of another district holds', async () => {
     const zhang = await h().services.residents.register(ZHANG_WEI);
-    await h().services.residents.addDependent(zhang.id, GRANDMA_ZHANG);
+    const grandma = await h().services.residents.addDependent(zhang.id, GRANDMA_ZHANG);
     const liu = await h().services.residents.register(LIU_FANG);
-    await assert.rejects(h().services.registration.addDependent(liu.id, { ...GRANDMA_ZHANG, address: XIHU }), (e: unknown) => e instanceof IdentityTakenError && e.reclaimId !== undefined);
-    assert.equal((await h().services.residents.dependents(liu.id)).length, 0);
+    await h().services.registration.addDependent(liu.id, { ...GRANDMA_ZHANG, address: XIHU });
+    const [claim] = await h().services.reclaims.pending();
+    assert.deepEqual([claim?.forHouseholdMember, claim?.status], [true, 'pending']);
+    assert.equal(await h().ctx.stores.residents.findIdByIdentityKey(`resident_id:${GRANDMA_ZHANG.idNumber}`), grandma.id, 'the Yuhang holder keeps the document while the claim waits');
   });
 
   it('lets one of two registrations of one document in two districts at once through, never both', async () => {
