@@ -74,6 +74,9 @@ describeOnEachEngine("a region's sunset", (h) => {
     const { wang, li } = await twoDistricts(h());
     const report = await sunsetOfYuhang(h(), wang, li);
     assert.deepEqual(report.keysDestroyed.map((k) => k.region), ['330110']);
+    // No key escrow here: the report says a copy of the keys made otherwise is beyond its reach, and until when copies are kept.
+    assert.match(report.backups.keyBackups, /^No key escrow is configured/);
+    assert.equal(report.backups.until, new Date(Date.parse(report.finishedAt) + 30 * 86_400_000).toISOString());
     const app = await h().app();
     const published = (await app.inject({ method: 'GET', url: `/api/v1/sunset-reports/${report.id}` })).json();
     assert.deepEqual(published.report, JSON.parse(JSON.stringify(report)));
