@@ -35,6 +35,9 @@ export interface Config {
   dataKeyFile: string;
   /** Where districts' data keys are kept, wrapped, apart from the database (HEALTHCODE_REGION_KEYS). */
   regionKeyDir: string;
+  /** The key escrow behind key backups (privacy/key-backup.ts); none unless configured. */
+  keyEscrowDir: string | undefined;
+  backupRetentionDays: number;
   demoData: 'auto' | 'on' | 'off';
   logLevel: 'fatal' | 'error' | 'warn' | 'info' | 'debug' | 'trace' | 'silent';
   bodyLimitBytes: number;
@@ -156,6 +159,8 @@ export const CONFIG_VARIABLES: Record<string, string> = {
   HEALTHCODE_LIMIT_DEVICE_CHECKS: 'verifications, scan uploads and ID checks one checkpoint device may make a minute (default 600)',
   HEALTHCODE_LIMIT_IMPORTS: 'imports one staff credential may make an hour (default 60)',
   HEALTHCODE_REGION_KEYS: "directory of the districts' data keys, wrapped by the data key (default <data dir>/keys/regions); every process serving the database needs the same one, and a region's sunset deletes its keys from it",
+  HEALTHCODE_KEY_ESCROW: "directory on storage apart from this machine (a second disk, a network share) holding the keys that open `healthcode keys backup` files; every process running a sunset needs it mounted, and a sunset destroys its districts' entries there (default: none, no key backups)",
+  HEALTHCODE_BACKUP_RETENTION_DAYS: 'days a key backup stays restorable, and the sunset report states database copies are kept (default 30)',
   HEALTHCODE_APPEAL_DEADLINE_HOURS: 'hours the health authority has to answer an appeal; past it the appeal is escalated and shown overdue (default 24)',
   HEALTHCODE_SHED_EVENT_LOOP_DELAY: 'shed load (503 with Retry-After) when the mean event-loop delay passes this many ms (default 1000; 0: never)',
   HEALTHCODE_SHED_HEAP_MB: 'shed load when the V8 heap in use passes this many MB (default 90% of the heap limit; 0: never)',
@@ -246,6 +251,8 @@ export function loadConfig(env: Env, cwd = process.cwd()): Config {
     dataKey,
     dataKeyFile: resolve(dataDir, 'keys', 'data.key'),
     regionKeyDir: resolve(cwd, read('HEALTHCODE_REGION_KEYS') ?? resolve(dataDir, 'keys', 'regions')),
+    keyEscrowDir: read('HEALTHCODE_KEY_ESCROW') === undefined ? undefined : resolve(cwd, read('HEALTHCODE_KEY_ESCROW')!),
+    backupRetentionDays: integer('HEALTHCODE_BACKUP_RETENTION_DAYS', 30, 1, 365),
     // Demo residents carry real-format phones: production never loads them, whatever the database.
     demoData: mode === 'production' ? offUnlessOn(oneOf('HEALTHCODE_DEMO_DATA', ['auto', 'on', 'off'] as const, 'auto')) : oneOf('HEALTHCODE_DEMO_DATA', ['auto', 'on', 'off'] as const, 'auto'),
     logLevel: oneOf('HEALTHCODE_LOG_LEVEL', ['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent'] as const, 'info'),
@@ -293,6 +300,9 @@ export function loadConfig(env: Env, cwd = process.cwd()): Config {
   }
   if (mode === 'production' && database.kind === 'sqlite' && url === undefined) {
     problems.push('HEALTHCODE_DATABASE_URL: must be set explicitly in production mode');
+  }
+  if (config.keyEscrowDir !== undefined && (config.keyEscrowDir === config.regionKeyDir || config.keyEscrowDir.startsWith(`${config.regionKeyDir}/`) || config.regionKeyDir.startsWith(`${config.keyEscrowDir}/`))) {
+    problems.push("HEALTHCODE_KEY_ESCROW: must be apart from the districts' keys directory (HEALTHCODE_REGION_KEYS), on storage that survives this machine");
   }
   if (mode === 'production' && config.demoData === 'on') {
     problems.push('HEALTHCODE_DEMO_DATA: demo residents must not be loaded in production mode');

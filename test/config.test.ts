@@ -39,6 +39,11 @@ describe('configuration', () => {
     assert.equal(problems.length, 1);
     assert.ok(!problems[0]!.includes(secretish));
   });
+  it("refuses a key escrow inside the districts' keys directory, where a copy of one is a copy of the other", () => {
+    assert.deepEqual(problemsOf({ HEALTHCODE_KEY_ESCROW: 'data/keys/regions/escrow' }).map((p) => p.split(':')[0]), ['HEALTHCODE_KEY_ESCROW']);
+    assert.deepEqual(problemsOf({ HEALTHCODE_KEY_ESCROW: '/mnt/escrow/healthcode', HEALTHCODE_BACKUP_RETENTION_DAYS: '0' }), ["HEALTHCODE_BACKUP_RETENTION_DAYS: must be a whole number from 1 to 365, got '0'"]);
+    assert.equal(loadConfig({ HEALTHCODE_KEY_ESCROW: '/mnt/escrow/healthcode' }, '/srv/healthcode').keyEscrowDir, '/mnt/escrow/healthcode');
+  });
   it('requires an explicit database in production', () => {
     assert.deepEqual(problemsOf({ HEALTHCODE_MODE: 'production' }), ['HEALTHCODE_DATABASE_URL: must be set explicitly in production mode']);
   });

@@ -18,6 +18,7 @@ import { STAFF_ROLES, type StaffRole } from '../services/staff-service.js';
 import { dataKeyFor } from './data-key-guard.js';
 import { runPrimary, workerIndex } from './cluster.js';
 import { openServices, startServer } from './server.js';
+import { keyBackupCommand } from './key-backup-command.js';
 import { sunsetCommand } from './sunset-command.js';
 import { systemClock } from '../domain/clock.js';
 
@@ -31,6 +32,9 @@ commands:
   import KIND FILE           import authority data (${IMPORT_KINDS.join(', ')}) from .ndjson or .csv
   keys rotate --region R     make a new signing key for region R; the old one stays trusted until its codes expire
   keys revoke --kid K        distrust a leaked code key at once, here and (through the trust lists) everywhere
+  keys backup --out FILE     back the districts' data keys up, each sealed under its entry in HEALTHCODE_KEY_ESCROW
+                             (a region's sunset destroys its entries: no backup opens its keys after it)
+  keys restore --from FILE   put the districts' keys of a backup back (not after its expiry, nor a sunset's)
   host-apps add --name N --redirect-uri U [--redirect-uri U2] --scopes S,S
                              register a host app (OAuth public client with PKCE); prints its client id
   federation identity        print this operator's id, regions and public keys (give the operator key to the hub)
@@ -191,6 +195,7 @@ function withKidJoined(args: string[]): string[] {
 }
 
 async function keys(args: string[]): Promise<void> {
+  if (args[0] === 'backup' || args[0] === 'restore') return keyBackupCommand(args[0], args.slice(1), config(), new Date(), fail);
   const { positionals, values } = parseArgs({ args: withKidJoined(args), allowPositionals: true, options: { region: { type: 'string' }, kid: { type: 'string' } } });
   if (positionals[0] === 'revoke') {
     if (!values.kid || !/^[A-Za-z0-9_-]{11}$/.test(values.kid)) fail(`--kid: must be a key id (11 base64url characters, as the trust list shows), got '${values.kid ?? ''}'`);
@@ -203,7 +208,7 @@ async function keys(args: string[]): Promise<void> {
     }
     return;
   }
-  if (positionals[0] !== 'rotate') fail('keys: the command is `keys rotate --region R` or `keys revoke --kid K`');
+  if (positionals[0] !== 'rotate') fail('keys: the command is `keys rotate --region R`, `keys revoke --kid K`, `keys backup --out FILE` or `keys restore --from FILE`');
   if (!values.region || !isRegionCode(values.region)) fail(`--region: must be a GB/T 2260 code, got '${values.region ?? ''}'`);
   const opened = await openServices(config(), createLogger('warn'));
   try {

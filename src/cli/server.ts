@@ -10,7 +10,7 @@ import { buildApp } from '../http/app.js';
 import { dataKeyFor } from './data-key-guard.js';
 import { createContext } from '../services/context.js';
 import { DEMO_REGION, loadDemoData } from '../services/demo-data.js';
-import { servingRegion } from '../domain/regions.js';
+import { regionPrefix, servingRegion } from '../domain/regions.js';
 import { ScheduledJobs } from '../services/scheduled-jobs.js';
 import { createServices, type Services } from '../services/services.js';
 import { openStore, type Store } from '../store/database.js';
@@ -26,15 +26,21 @@ export interface RunningServer {
 /**
  * Seals residents' fields still under the master key under their districts' keys (data from before
  * districts had keys), then refuses to start if a district whose residents' data is sealed has no
- * key: a database moved without its keys directory would otherwise fail on every read. Then moves
- * blind indexes under districts' keys (indexUnderRegionKeys).
+ * key: a database moved without its keys directory would otherwise fail on every read. A district
+ * whose sunset was approved may have lost its key to that sunset (a run cut short): its data is to
+ * be destroyed anyway, and `healthcode sunset` finishes the run, so that does not stop the start.
+ * Then moves blind indexes under districts' keys (indexUnderRegionKeys).
  */
 async function checkRegionKeys(stores: Stores, keys: RegionKeys, dir: string, logger: Logger): Promise<void> {
-  const { residents } = stores;
+  const { residents, sunsets } = stores;
   let sealed = 0;
   for (let n = await residents.sealUnderRegionKeys(500); n > 0; n = await residents.sealUnderRegionKeys(500)) sealed += n;
   if (sealed > 0) logger.info({ residents: sealed }, "personal fields sealed under their districts' keys");
-  const missing = (await residents.sealedRegions()).filter((region) => keys.existing(region) === undefined);
+  const ending = (await sunsets.ending()).map((s) => regionPrefix(s.region));
+  const keyless = (await residents.sealedRegions()).filter((region) => keys.existing(region) === undefined);
+  const shredded = keyless.filter((region) => ending.some((prefix) => region.startsWith(prefix)));
+  if (shredded.length > 0) logger.warn({ districts: shredded }, "districts whose sunset destroyed their keys before their data was erased: `healthcode sunset` finishes the erasure");
+  const missing = keyless.filter((region) => !shredded.includes(region));
   if (missing.length > 0) {
     throw new Error(`the data keys of ${missing.length} districts (${missing.slice(0, 5).join(', ')}${missing.length > 5 ? ', …' : ''}) are missing from ${dir}: restore that directory with the database it belongs to (a district's key is deleted only by its sunset)`);
   }
@@ -80,6 +86,8 @@ export async function openServices(
         logger,
         signatureThreads: options.signatureThreads,
         regionKeys: new FileRegionKeys(regionKeyDir),
+        // Not made if missing: an unmounted escrow must stop a sunset's key step, not be made here.
+        keyEscrow: config.keyEscrowDir === undefined ? undefined : new FileRegionKeys(config.keyEscrowDir, false),
         settings: {
           mode: config.mode,
           timeZone: config.timeZone,
@@ -90,6 +98,7 @@ export async function openServices(
           cacheEntries: config.cacheEntries,
           operator: { ...config.operator, regions: [...config.operator.regions] },
           federation: { hub: config.federation.hub, hubUrl: config.federation.hubUrl, hubKey: config.federation.hubKey, refreshSeconds: config.federation.refreshSeconds },
+          backupRetentionDays: config.backupRetentionDays,
         },
       });
     const services = createServices(ctx);
@@ -136,6 +145,12 @@ export async function startServer(config: Config, logger: Logger, clock: Clock =
   const opened = await openServices(config, logger, clock, { signatureThreads: config.verifyThreads });
   const { services, store, fresh } = opened;
   try {
+    // A run cut short is finished by the command, not here: it acts for two authorities and must
+    // not run again in every process of a cluster at each restart, nor crash-loop the service when
+    // a step fails (an unmounted key escrow). The service starts; the log names what finishes it.
+    for (const s of await services.sunset.unfinished()) {
+      logger.error({ sunsetId: s.id, region: s.region, step: s.status }, `the sunset of ${s.region} was approved and has not finished (it stopped at '${s.status}'): an authority finishes it with HEALTHCODE_STAFF_TOKEN=<their credential> healthcode sunset --region ${s.region}`);
+    }
     if (role.demoData ?? true) await loadDemoDataIfDue(config, logger, services, store, fresh);
     // Several processes count request limits together through Redis; one process counts in memory.
     const redis = config.redisUrl === undefined ? undefined : new Redis(config.redisUrl, { connectTimeout: 1000, maxRetriesPerRequest: 1 });

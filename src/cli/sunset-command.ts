@@ -7,7 +7,8 @@ import { openServices } from './server.js';
 /**
  * `healthcode sunset --region R`, run by two members of the health authority, each with their own
  * credential in HEALTHCODE_STAFF_TOKEN (never on the command line, where `ps` shows it): the first
- * asks for the region's sunset, the second approves it, and it runs at once. Both are recorded.
+ * asks for the region's sunset, the second approves it, and it runs at once. Both are recorded. A run
+ * cut short (a crash at any step) is finished by the command run again, by any member of the authority.
  */
 export async function sunsetCommand(args: string[], config: Config, fail: (message: string) => never): Promise<void> {
   const { values } = parseArgs({ args, options: { region: { type: 'string' } } });
@@ -25,6 +26,8 @@ export async function sunsetCommand(args: string[], config: Config, fail: (messa
       return;
     }
     if (waiting.status === 'requested') await services.sunset.approve(staff, waiting.id);
+    // Approved before and not finished: a run cut short (a crash, an unmounted escrow), resumed where it stopped.
+    else process.stdout.write(`resuming the sunset of ${values.region}, approved by ${waiting.approved_by}; it stopped at '${waiting.status}'\n`);
     const report = await services.sunset.run(waiting.id);
     const publicUrl = config.operator.publicUrl ?? `http://${config.host}:${config.port}`;
     process.stdout.write(

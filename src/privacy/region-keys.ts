@@ -21,8 +21,12 @@ export interface RegionKeyBackend {
 
 /** Wrapped keys as files (owner only) in a directory: `<data dir>/keys/regions` by default. */
 export class FileRegionKeys implements RegionKeyBackend {
-  constructor(private readonly dir: string) {
-    mkdirSync(dir, { recursive: true, mode: 0o700 });
+  /** `make`: create the directory if it is not there; a key escrow on other storage is not (an unmounted share must fail, not be made locally). */
+  constructor(
+    private readonly dir: string,
+    make = true,
+  ) {
+    if (make) mkdirSync(dir, { recursive: true, mode: 0o700 });
   }
 
   read(region: string): Buffer | undefined {
@@ -44,14 +48,20 @@ export class FileRegionKeys implements RegionKeyBackend {
     return readdirSync(this.dir).flatMap((name) => /^(\d{6})\.key$/.exec(name)?.[1] ?? []);
   }
 
+  /** Idempotent: a run resumed after a crash destroys again what may be half destroyed, or gone. */
   destroy(region: string): void {
     const path = this.path(region);
+    if (!existsSync(path)) return;
     // Overwritten before it is unlinked, so the blocks do not keep it where the file system allows.
     const fd = openSync(path, 'r+');
-    writeSync(fd, randomBytes(statSync(path).size));
+    writeSync(fd, randomBytes(Math.max(statSync(path).size, 64)), 0);
     fsyncSync(fd);
     closeSync(fd);
-    rmSync(path);
+    rmSync(path, { force: true });
+    // The unlink itself made durable: a power cut must not bring the name back.
+    const dir = openSync(this.dir, 'r');
+    fsyncSync(dir);
+    closeSync(dir);
   }
 
   private path(region: string): string {
@@ -129,21 +139,55 @@ export class RegionKeys {
     return this.backend.regions();
   }
 
+  /** The keys of every district whose code starts with `prefix`, by id, without opening them. */
+  list(prefix: string): { region: string; kid: string }[] {
+    return this.backend.regions().filter((r) => r.startsWith(prefix)).flatMap((region) => {
+      const wrapped = this.backend.read(region);
+      return wrapped ? [{ region, kid: kidOf(wrapped) }] : [];
+    });
+  }
+
   /** Destroys the keys of every district whose code starts with `prefix`; returns their ids. */
   destroy(prefix: string): { region: string; kid: string }[] {
-    const destroyed: { region: string; kid: string }[] = [];
-    for (const region of this.backend.regions().filter((r) => r.startsWith(prefix))) {
-      const wrapped = this.backend.read(region);
-      if (wrapped) destroyed.push({ region, kid: kidOf(wrapped) });
-      this.backend.destroy(region);
-    }
+    const destroyed = this.list(prefix);
+    for (const { region } of destroyed) this.destroyOne(region);
     // Also keys another process destroyed first, whose copies this one may still hold.
     for (const region of [...this.#cache.keys()]) if (region.startsWith(prefix)) this.#cache.delete(region);
     return destroyed;
   }
+
+  /** Destroys one district's key; nothing if it is gone already. */
+  destroyOne(region: string): void {
+    this.backend.destroy(region);
+    this.#cache.delete(region);
+  }
+
+  /** A district's key as kept (wrapped), for a backup. */
+  wrapped(region: string): Buffer | undefined {
+    return this.backend.read(region);
+  }
+
+  /**
+   * Puts back a district's wrapped key from a backup, once it is shown to open under this master key;
+   * keeps the one there if there is one. Returns whether the one kept now is the one given.
+   */
+  restore(region: string, wrapped: Buffer): boolean {
+    if (!this.opens(region, wrapped)) throw new Error(`the key of ${region} does not open under this master key`);
+    return this.backend.create(region, wrapped).equals(wrapped);
+  }
+
+  /** Whether a wrapped key is a district's key under this master key. */
+  opens(region: string, wrapped: Buffer): boolean {
+    try {
+      open(this.kek, wrapped, `region key ${region}`);
+      return true;
+    } catch {
+      return false;
+    }
+  }
 }
 
 /** A key's id: a digest of its wrapped form, which names it in reports and reveals nothing. */
-function kidOf(wrapped: Buffer): string {
+export function kidOf(wrapped: Buffer): string {
   return createHash('sha256').update(wrapped).digest('base64url').slice(0, 16);
 }

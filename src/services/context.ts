@@ -30,6 +30,8 @@ export interface ServiceSettings {
   operator?: OperatorSettings;
   /** Whether this deployment is the hub, and which hub it is a member of; default: neither. */
   federation?: FederationSettings;
+  /** Days a backup (of the keys, and of the database by the operator's policy) is kept; the sunset report states it. */
+  backupRetentionDays?: number;
 }
 
 export interface FederationSettings {
@@ -68,6 +70,8 @@ export interface ServiceContext {
   store: Store;
   /** Districts' data keys: destroyed at a region's sunset. */
   regionKeys: RegionKeys;
+  /** The key escrow behind the key backups (key-backup.ts), where one is configured: a sunset destroys its districts' entries. */
+  keyEscrow: RegionKeyBackend | undefined;
   /** Regions whose sunset was approved, for refusing new personal data there early. */
   endedRegions: EndedRegions;
   /** Every table group's store, built once: services reach the database only through these. */
@@ -97,6 +101,8 @@ export interface ContextOptions {
   signatureThreads?: number;
   /** Where districts' data keys are kept, apart from the database; in memory by default (tests). */
   regionKeys?: RegionKeyBackend;
+  /** The key escrow (HEALTHCODE_KEY_ESCROW); none by default. */
+  keyEscrow?: RegionKeyBackend;
 }
 
 export function createContext(options: ContextOptions): ServiceContext {
@@ -111,6 +117,7 @@ export function createContext(options: ContextOptions): ServiceContext {
     clock: options.clock,
     cipher,
     regionKeys,
+    keyEscrow: options.keyEscrow,
     sessionKey: deriveSubkey(options.dataKey, 'session signing'),
     subjects: new SubjectSeal(deriveSubkey(options.dataKey, 'token subject')),
     sms: options.sms ?? new OutboxSmsSender(stores.outbox, options.clock, newId, stores.residents),

@@ -1,5 +1,7 @@
+import { channel } from 'node:diagnostics_channel';
 import { DOCUMENT_TYPES } from '../codes/signed-document.js';
 import { signDocument } from '../codes/token-signer.js';
+import { DAY_MS } from '../domain/clock.js';
 import { FieldErrorCollector } from '../domain/field-errors.js';
 import { isRegionCode, regionName, regionPrefix } from '../domain/regions.js';
 import type { SunsetRow } from '../store/sunset-store.js';
@@ -23,6 +25,29 @@ export interface SunsetReport {
   residents: number;
   deleted: Record<string, number>;
   keysDestroyed: { region: string; kid: string }[];
+  /** What a backup taken before the sunset can still reveal, and until when. */
+  backups: { keyBackups: string; databaseCopies: string; until: string };
+}
+
+/** Days backups are kept unless configured (HEALTHCODE_BACKUP_RETENTION_DAYS). */
+export const DEFAULT_BACKUP_RETENTION_DAYS = 30;
+
+/**
+ * Each step of a run, told on a diagnostics channel: nothing listens in production (publishing to no
+ * one costs nothing); tests kill the process at a step (test/support/crash-at.ts) to show a run
+ * resumes from every one of them.
+ */
+const steps = channel('healthcode:sunset-step');
+const step = (sunsetId: string, name: string) => steps.publish({ sunsetId, step: name });
+
+function backupsStatement(escrow: boolean, until: string): SunsetReport['backups'] {
+  return {
+    keyBackups: escrow
+      ? "Key backups made with `healthcode keys backup` hold each district's key sealed under the district's entry in the key escrow; the entries of this region's districts were destroyed with the keys, so no such backup, whenever taken, opens them."
+      : "No key escrow is configured: this operator makes no key backups the sunset can reach. A copy of the keys directory made by other means and kept with the master key would open this region's data in a database copy taken before the sunset.",
+    databaseCopies: `A database copy taken before the sunset still holds, until it is deleted (${until} under this operator's backup retention), what of the region was not sealed under its district keys: rows that name residents only by a random id (scans, check-ins, decisions, declarations, with their times and places), and whatever was keyed by the master key alone. Names, ID numbers, phones and addresses were sealed under the district keys and are not readable from it.`,
+    until,
+  };
 }
 
 const PURPOSE = 'destroy personal data when the epidemic response ends (sunset)';
@@ -65,44 +90,103 @@ export class SunsetService {
     return (await this.ctx.stores.sunsets.findById(id))!;
   }
 
-  /** Runs an approved sunset; returns its report. */
+  /**
+   * Runs an approved sunset, or resumes one a crash cut short, from the step its row records:
+   * approved → erased (the data deleted and overwritten, committed) → keys-destroyed (the district
+   * keys and their escrow entries, only once the erasure is committed) → done (the signed report).
+   * Each step is idempotent, so a run killed at any point is finished by the next. Returns the report.
+   */
   async run(id: string): Promise<SunsetReport> {
-    const row = await this.ctx.stores.sunsets.findById(id);
+    let row = await this.ctx.stores.sunsets.findById(id);
     if (!row) throw new NotFoundError('sunset');
-    if (row.status !== 'approved') throw new ConflictError(`this sunset is ${row.status}: it runs once, after a second authority approved it`);
-    const key = await this.keys.operatorKey();
-    const iso = (t: number) => new Date(t).toISOString();
-    let report: SunsetReport | undefined;
+    if (row.status === 'requested' || row.status === 'done') throw new ConflictError(`this sunset is ${row.status}: it runs once, after a second authority approved it`);
+    if (row.status === 'approved') row = await this.erase(row);
+    if (row.status === 'erased') row = await this.destroyKeys(row);
+    if (row.status === 'keys-destroyed') row = await this.publish(row);
+    if (row.status !== 'done') throw new Error(`sunset ${id} is in an unknown state '${row.status}'`);
+    return JSON.parse(row.report!) as SunsetReport;
+  }
+
+  /** Step 1: the region's data deleted and overwritten, and the keys to destroy named, in one transaction. */
+  private async erase(row: SunsetRow): Promise<SunsetRow> {
     // Read before the transaction: opening claims sealed under the master key needs no lock. No claim
     // in the region can arrive in between: a claim follows an insert refused as a duplicate, and since
     // the approval the insert refuses the region first (ResidentsStore.insert).
     const prefix = regionPrefix(row.region);
     const reclaimIds = await this.ctx.stores.reclaims.idsOfClaimsIn(prefix);
-    const counts = await this.ctx.stores.sunsets.destroy(id, prefix, reclaimIds, (deleted) => {
-      // Inside the transaction that overwrote the ciphertexts: the keys go before it commits.
-      const keysDestroyed = this.ctx.regionKeys.destroy(prefix);
-      const finishedAt = this.ctx.clock.now().getTime();
-      const { residents, ...rest } = deleted;
-      report = {
-        id,
-        operator: operatorOf(this.ctx).id,
-        region: row.region,
-        regionName: regionName(row.region) ?? row.region,
-        requestedBy: row.requested_by,
-        requestedAt: iso(row.requested_at),
-        approvedBy: row.approved_by!,
-        approvedAt: iso(row.approved_at!),
-        finishedAt: iso(finishedAt),
-        residents: residents ?? 0,
-        deleted: rest,
-        keysDestroyed,
-      };
-      return { report: JSON.stringify(report), signed: Buffer.from(signDocument(key, DOCUMENT_TYPES.sunsetReport, report)).toString('base64'), at: finishedAt };
+    await this.ctx.stores.sunsets.destroy(row.id, prefix, reclaimIds, () => {
+      // The keys are named here and destroyed only after this commits: a crash before leaves them and
+      // the data together, one after leaves nothing their loss could strand.
+      const keys = JSON.stringify(this.ctx.regionKeys.list(prefix));
+      step(row.id, 'erase-before-commit');
+      return { keys, at: this.ctx.clock.now().getTime() };
     });
-    if (!counts || !report) throw new ConflictError('this sunset ran a moment ago');
-    await this.audit.append('system', 'sunset', PURPOSE, null, { sunsetId: id, region: row.region, residents: report.residents, keysDestroyed: report.keysDestroyed.length });
-    this.ctx.logger.warn({ sunsetId: id, region: row.region, residents: report.residents }, 'sunset: personal data of the region destroyed');
-    return report;
+    step(row.id, 'erased');
+    return this.reread(row.id);
+  }
+
+  /** Step 2: the district keys and their escrow entries destroyed; any made since step 1 named first. */
+  private async destroyKeys(row: SunsetRow): Promise<SunsetRow> {
+    const prefix = regionPrefix(row.region);
+    const escrow = this.ctx.keyEscrow;
+    let escrowed: string[] = [];
+    try {
+      escrowed = escrow ? escrow.regions().filter((r) => r.startsWith(prefix)) : [];
+    } catch (error) {
+      // Nothing destroyed yet: the run stops here and the next one, with the escrow mounted, finishes it.
+      throw new Error(`the key escrow (HEALTHCODE_KEY_ESCROW) cannot be read: ${(error as Error).message}; the region's data is erased and its keys are kept until the escrow is reachable: mount it and run \`healthcode sunset --region ${row.region}\` again`, { cause: error });
+    }
+    const named = JSON.parse(row.keys ?? '[]') as SunsetReport['keysDestroyed'];
+    const added = this.ctx.regionKeys.list(prefix).filter((k) => !named.some((n) => n.region === k.region && n.kid === k.kid));
+    if (added.length > 0) await this.ctx.stores.sunsets.recordKeys(row.id, JSON.stringify([...named, ...added]));
+    for (const region of new Set([...named, ...added].map((k) => k.region).concat(escrowed))) {
+      this.ctx.regionKeys.destroyOne(region);
+      escrow?.destroy(region);
+      step(row.id, 'key-destroyed');
+    }
+    await this.ctx.stores.sunsets.keysDestroyed(row.id, this.ctx.clock.now().getTime());
+    step(row.id, 'keys-destroyed');
+    return this.reread(row.id);
+  }
+
+  /** Step 3: the report, signed with the operator key, published; the audit log says so. */
+  private async publish(row: SunsetRow): Promise<SunsetRow> {
+    const key = await this.keys.operatorKey();
+    const iso = (t: number) => new Date(t).toISOString();
+    const finishedAt = this.ctx.clock.now().getTime();
+    const { residents, ...deleted } = JSON.parse(row.deleted ?? '{}') as Record<string, number>;
+    const keysDestroyed = JSON.parse(row.keys ?? '[]') as SunsetReport['keysDestroyed'];
+    const report: SunsetReport = {
+      id: row.id,
+      operator: operatorOf(this.ctx).id,
+      region: row.region,
+      regionName: regionName(row.region) ?? row.region,
+      requestedBy: row.requested_by,
+      requestedAt: iso(row.requested_at),
+      approvedBy: row.approved_by!,
+      approvedAt: iso(row.approved_at!),
+      finishedAt: iso(finishedAt),
+      residents: residents ?? 0,
+      deleted,
+      keysDestroyed,
+      backups: backupsStatement(this.ctx.keyEscrow !== undefined, iso(finishedAt + (this.ctx.settings.backupRetentionDays ?? DEFAULT_BACKUP_RETENTION_DAYS) * DAY_MS)),
+    };
+    const signed = Buffer.from(signDocument(key, DOCUMENT_TYPES.sunsetReport, report)).toString('base64');
+    if (await this.ctx.stores.sunsets.publish(row.id, JSON.stringify(report), signed, finishedAt)) {
+      await this.audit.append('system', 'sunset', PURPOSE, null, { sunsetId: row.id, region: row.region, residents: report.residents, keysDestroyed: report.keysDestroyed.length });
+      this.ctx.logger.warn({ sunsetId: row.id, region: row.region, residents: report.residents }, 'sunset: personal data of the region destroyed');
+    }
+    step(row.id, 'done');
+    return this.reread(row.id);
+  }
+
+  private async reread(id: string): Promise<SunsetRow> {
+    return (await this.ctx.stores.sunsets.findById(id))!;
+  }
+
+  /** Sunsets approved whose run has not finished (a crash cut it short): `healthcode sunset` resumes them. */
+  async unfinished(): Promise<SunsetRow[]> {
+    return (await this.ctx.stores.sunsets.open()).filter((s) => s.status !== 'requested');
   }
 
   /** Sunsets asked for or approved, not yet run. */

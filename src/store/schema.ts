@@ -317,7 +317,10 @@ export interface SunsetsTable {
   id: string;
   /** The region whose personal data is destroyed: a district, city or province code. */
   region: string;
-  /** requested, approved, running (its transaction under way), done. */
+  /**
+   * requested, approved, erased (its data deleted and overwritten, committed), keys-destroyed, done
+   * (report published): each step committed before the next begins (sunset-store.ts).
+   */
   status: string;
   requested_by: string;
   requested_at: number;
@@ -327,6 +330,12 @@ export interface SunsetsTable {
   /** JSON: the destruction report; and the same, signed (COSE_Sign1, base64). */
   report: string | null;
   signed_report: string | null;
+  /** JSON, from the erased step on: rows deleted per table, and the residents whose fields were overwritten. */
+  deleted: ColumnType<string | null, string | null | undefined, string | null>;
+  /** JSON, from the erased step on: the district keys to destroy, as { region, kid }. */
+  keys: ColumnType<string | null, string | null | undefined, string | null>;
+  erased_at: ColumnType<number | null, number | null | undefined, number | null>;
+  keys_destroyed_at: ColumnType<number | null, number | null | undefined, number | null>;
 }
 
 export interface CorrectionsTable {

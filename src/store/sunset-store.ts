@@ -31,7 +31,7 @@ const RESIDENT_TABLES = [
 
 export type SunsetRow = Selectable<SunsetsTable>;
 
-/** Sunsets: their approvals, and the destruction itself, in one transaction. */
+/** Sunsets: their approvals, and the destruction itself, as steps each committed before the next. */
 export class SunsetStore {
   constructor(private readonly db: Kysely<Database>) {}
 
@@ -48,7 +48,7 @@ export class SunsetStore {
     return this.db.selectFrom('sunsets').selectAll().where('status', '!=', 'done').execute();
   }
 
-  /** Sunsets approved, running or done: their regions collect nothing new. */
+  /** Sunsets approved, part-way through their run or done: their regions collect nothing new. */
   async ending(): Promise<SunsetRow[]> {
     return this.db.selectFrom('sunsets').selectAll().where('status', '!=', 'requested').execute();
   }
@@ -64,12 +64,14 @@ export class SunsetStore {
   }
 
   /**
-   * Destroys in one transaction what the region's residents left: every row of theirs in the tables
-   * above, the identity claims `reclaimIds` with an address in the region, messages sent to their
-   * phones, and their personal fields (overwritten, their blind indexes with them), and marks the
-   * sunset done with its report. Returns the rows deleted per table.
+   * The first step of a run: destroys in one transaction what the region's residents left: every row
+   * of theirs in the tables above, the identity claims `reclaimIds` with an address in the region,
+   * messages sent to their phones, and their personal fields (overwritten, their blind indexes with
+   * them), and marks the sunset erased with the counts and the district keys `finish` names (to be
+   * destroyed only once this has committed). Returns the rows deleted per table; undefined if the
+   * sunset was not approved and waiting (another run took it).
    */
-  async destroy(id: string, prefix: string, reclaimIds: string[], finish: (counts: Record<string, number>) => { report: string; signed: string; at: number }): Promise<Record<string, number> | undefined> {
+  async destroy(id: string, prefix: string, reclaimIds: string[], finish: (counts: Record<string, number>) => { keys: string; at: number }): Promise<Record<string, number> | undefined> {
     return this.db.transaction().execute(async (trx) => {
       const claimed = await trx.updateTable('sunsets').set({ status: 'running' }).where('id', '=', id).where('status', '=', 'approved').executeTakeFirst();
       if (Number(claimed.numUpdatedRows) !== 1) return undefined;
@@ -91,9 +93,25 @@ export class SunsetStore {
         .set({ name_enc: SHREDDED, identity_enc: SHREDDED, address_enc: SHREDDED, phone_enc: null, phone_index: null, id_index: sql<string>`${SHREDDED + ':'} || id` })
         .where('address_region', 'like', `${prefix}%`)
         .execute();
-      const { report, signed, at } = finish(counts);
-      await trx.updateTable('sunsets').set({ status: 'done', done_at: at, report, signed_report: signed }).where('id', '=', id).execute();
+      const { keys, at } = finish(counts);
+      await trx.updateTable('sunsets').set({ status: 'erased', erased_at: at, deleted: JSON.stringify(counts), keys }).where('id', '=', id).execute();
       return counts;
     });
+  }
+
+  /** The district keys to destroy, widened before any of them is (one made since the data step). */
+  async recordKeys(id: string, keys: string): Promise<void> {
+    await this.db.updateTable('sunsets').set({ keys }).where('id', '=', id).where('status', '=', 'erased').execute();
+  }
+
+  /** The second step: the district keys (and their backups' escrow entries) are destroyed. */
+  async keysDestroyed(id: string, at: number): Promise<void> {
+    await this.db.updateTable('sunsets').set({ status: 'keys-destroyed', keys_destroyed_at: at }).where('id', '=', id).where('status', '=', 'erased').execute();
+  }
+
+  /** The last step: the signed report published; false if another run published it first. */
+  async publish(id: string, report: string, signed: string, at: number): Promise<boolean> {
+    const result = await this.db.updateTable('sunsets').set({ status: 'done', done_at: at, report, signed_report: signed }).where('id', '=', id).where('status', '=', 'keys-destroyed').executeTakeFirst();
+    return Number(result.numUpdatedRows) === 1;
   }
 }

@@ -1,4 +1,7 @@
 import assert from 'node:assert/strict';
+import { mkdirSync, mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
 import { it } from 'node:test';
 import { sql } from 'kysely';
 import { regionPrefix } from '../../src/domain/regions.js';
@@ -6,7 +9,7 @@ import { SUNSET_PREFIX } from '../../src/store/sunset-store.js';
 import { DOCUMENT_TYPES, verifyDocument } from '../../src/codes/signed-document.js';
 import { nodeVerify } from '../../src/codes/token-signer.js';
 import { FieldCipher } from '../../src/privacy/field-cipher.js';
-import { RegionKeyShreddedError, RegionKeys } from '../../src/privacy/region-keys.js';
+import { FileRegionKeys, RegionKeyShreddedError, RegionKeys } from '../../src/privacy/region-keys.js';
 import { describeOnEachEngine, type Harness } from '../support/harness.js';
 import { GRANDMA_ZHANG, LIU_FANG, OLIVER_BROWN, withCheck, ZHANG_WEI } from '../support/people.js';
 import { lastCodeSentTo, registerThroughApi, registerVerified, signedUpThroughApi } from '../support/sign-in.js';
@@ -71,12 +74,40 @@ describeOnEachEngine("a region's sunset", (h) => {
     const { wang, li } = await twoDistricts(h());
     const report = await sunsetOfYuhang(h(), wang, li);
     assert.deepEqual(report.keysDestroyed.map((k) => k.region), ['330110']);
+    // No key escrow here: the report says a copy of the keys made otherwise is beyond its reach, and until when copies are kept.
+    assert.match(report.backups.keyBackups, /^No key escrow is configured/);
+    assert.equal(report.backups.until, new Date(Date.parse(report.finishedAt) + 30 * 86_400_000).toISOString());
     const app = await h().app();
     const published = (await app.inject({ method: 'GET', url: `/api/v1/sunset-reports/${report.id}` })).json();
     assert.deepEqual(published.report, JSON.parse(JSON.stringify(report)));
     const operator = await h().services.keys.operatorKey();
     const { payload } = await verifyDocument(Buffer.from(published.signed, 'base64'), DOCUMENT_TYPES.sunsetReport, (kid) => (kid === operator.kid ? operator.publicKey : undefined), nodeVerify());
     assert.deepEqual(payload, published.report);
+  });
+
+  it('destroys no key while the key escrow cannot be reached, and finishes the run once it can', async () => {
+    const { zhang, wang, li } = await twoDistricts(h());
+    const escrowDir = join(mkdtempSync(join(tmpdir(), 'healthcode-escrow-')), 'unmounted');
+    try {
+      // The escrow's share is not mounted when the sunset runs.
+      h().ctx.keyEscrow = new FileRegionKeys(escrowDir, false);
+      const asked = await h().services.sunset.request(wang, '330110');
+      await h().services.sunset.approve(li, asked.id);
+      await assert.rejects(h().services.sunset.run(asked.id), /the key escrow \(HEALTHCODE_KEY_ESCROW\) cannot be read: .*mount it and run `healthcode sunset --region 330110` again/);
+      assert.equal((await h().services.sunset.unfinished())[0]?.status, 'erased', 'the erasure stands');
+      assert.equal(await h().services.residents.hasPhone(ZHANG_WEI.phone!), false);
+      const kid = h().ctx.regionKeys.list('330110')[0]?.kid;
+      assert.ok(kid, 'the key is kept until its escrow entry can go with it');
+      mkdirSync(escrowDir);
+      const report = await h().services.sunset.run(asked.id);
+      assert.deepEqual(report.keysDestroyed, [{ region: '330110', kid }]);
+      assert.equal(report.residents, 1);
+      assert.equal(h().ctx.regionKeys.existing('330110'), undefined);
+      await assert.rejects(h().services.residents.get(zhang));
+    } finally {
+      h().ctx.keyEscrow = undefined;
+      rmSync(join(escrowDir, '..'), { recursive: true, force: true });
+    }
   });
 
   it('needs a second authority: who asked may not approve, and it runs once', async () => {

@@ -17,6 +17,16 @@ const Report = Type.Object(
       residents: Type.Integer({ description: "Residents whose personal data was destroyed" }),
       deleted: Type.Record(Type.String(), Type.Integer(), { description: 'Rows deleted, by table' }),
       keysDestroyed: Type.Array(Type.Object({ region: Type.String(), kid: Type.String() }), { description: "Districts' data keys destroyed, by id" }),
+      backups: Type.Optional(
+        Type.Object(
+          {
+            keyBackups: Type.String({ description: 'What key backups taken before the sunset can still open' }),
+            databaseCopies: Type.String({ description: 'What a database copy taken before the sunset still holds' }),
+            until: Type.String({ description: "When the last such copy is deleted under the operator's backup retention" }),
+          },
+          { description: 'What a backup taken before the sunset can still reveal, and until when (reports from before this was stated lack it)' },
+        ),
+      ),
     }),
     signed: Type.String({ description: "The same report signed with this operator's key: COSE_Sign1 (typ application/healthcode-sunset-report+json), base64; verify it against GET /api/v1/federation/identity" }),
   },

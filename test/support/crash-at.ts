@@ -1,0 +1,13 @@
+import { subscribe } from 'node:diagnostics_channel';
+
+/**
+ * Test only, loaded with `node --import ./test/support/crash-at.ts`: kills this process with SIGKILL
+ * (no finally, no flush, no commit: a real crash) the moment a sunset's run reaches the step named
+ * in HEALTHCODE_TEST_CRASH_AT. Production code only tells its steps on a diagnostics channel.
+ */
+const at = process.env.HEALTHCODE_TEST_CRASH_AT;
+if (at) {
+  subscribe('healthcode:sunset-step', (message) => {
+    if ((message as { step: string }).step === at) process.kill(process.pid, 'SIGKILL');
+  });
+}
