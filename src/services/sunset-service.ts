@@ -2,7 +2,7 @@ import { DOCUMENT_TYPES } from '../codes/signed-document.js';
 import { signDocument } from '../codes/token-signer.js';
 import { FieldErrorCollector } from '../domain/field-errors.js';
 import { isRegionCode, regionName, regionPrefix } from '../domain/regions.js';
-import type { SunsetRow } from '../store/sunset-store.js';
+import type { FilesCleaned, RegionReach, SunsetRow } from '../store/sunset-store.js';
 import type { AuditService } from './audit-service.js';
 import { operatorOf, type ServiceContext } from './context.js';
 import type { KeysService } from './keys-service.js';
@@ -23,6 +23,8 @@ export interface SunsetReport {
   residents: number;
   deleted: Record<string, number>;
   keysDestroyed: { region: string; kid: string }[];
+  /** How the database's files were cleaned after the deletion, and what the engine's logs and backups may still hold. */
+  files: FilesCleaned;
 }
 
 const PURPOSE = 'destroy personal data when the epidemic response ends (sunset)';
@@ -78,7 +80,7 @@ export class SunsetService {
     // the approval the insert refuses the region first (ResidentsStore.insert).
     const prefix = regionPrefix(row.region);
     const reclaimIds = await this.ctx.stores.reclaims.idsOfClaimsIn(prefix);
-    const counts = await this.ctx.stores.sunsets.destroy(id, prefix, reclaimIds, (deleted) => {
+    const counts = await this.ctx.stores.sunsets.destroy(id, prefix, await this.reach(prefix, reclaimIds), (deleted) => {
       // Inside the transaction that overwrote the ciphertexts: the keys go before it commits.
       const keysDestroyed = this.ctx.regionKeys.destroy(prefix);
       const finishedAt = this.ctx.clock.now().getTime();
@@ -96,6 +98,7 @@ export class SunsetService {
         residents: residents ?? 0,
         deleted: rest,
         keysDestroyed,
+        files: this.ctx.stores.sunsets.filesCleaned(),
       };
       return { report: JSON.stringify(report), signed: Buffer.from(signDocument(key, DOCUMENT_TYPES.sunsetReport, report)).toString('base64'), at: finishedAt };
     });
@@ -103,6 +106,20 @@ export class SunsetService {
     await this.audit.append('system', 'sunset', PURPOSE, null, { sunsetId: id, region: row.region, residents: report.residents, keysDestroyed: report.keysDestroyed.length });
     this.ctx.logger.warn({ sunsetId: id, region: row.region, residents: report.residents }, 'sunset: personal data of the region destroyed');
     return report;
+  }
+
+  /**
+   * The phones of the region's residents and claimants, opened while their keys exist, as the outbox
+   * and the sign-in codes index them: each store computes its own index, whatever its scheme.
+   */
+  private async reach(prefix: string, reclaimIds: string[]): Promise<RegionReach> {
+    const { residents, reclaims, outbox } = this.ctx.stores;
+    const phones = new Set(await residents.phonesIn(prefix));
+    for (const claimId of reclaimIds) {
+      const phone = (await reclaims.findById(claimId))?.registration.phone;
+      if (phone) phones.add(phone);
+    }
+    return { reclaimIds, outboxIndexes: [...phones].map((p) => outbox.recipientIndex(p)), signInIndexes: [...phones].map((p) => residents.phoneIndex(p)) };
   }
 
   /** Sunsets asked for or approved, not yet run. */

@@ -24,7 +24,7 @@ export class OutboxStore {
       .values({
         id: message.id,
         channel: message.channel,
-        recipient_index: this.cipher.blindIndex('outbox.recipient', message.recipient),
+        recipient_index: this.recipientIndex(message.recipient),
         recipient_enc: this.cipher.encrypt(message.recipient, c('recipient')),
         body_enc: this.cipher.encrypt(message.body, c('body')),
         created_at: message.createdAt,
@@ -32,10 +32,15 @@ export class OutboxStore {
       .execute();
   }
 
+  /** How messages to a phone (E.164) are found: what a sunset deletes by. */
+  recipientIndex(phoneE164: string): string {
+    return this.cipher.blindIndex('outbox.recipient', phoneE164);
+  }
+
   /** Newest first; `recipient` narrows to one phone number. */
   async list(limit: number, recipient?: string): Promise<OutboxMessage[]> {
     let query = this.db.selectFrom('outbox').selectAll().orderBy('created_at', 'desc').orderBy('id', 'desc').limit(limit);
-    if (recipient !== undefined) query = query.where('recipient_index', '=', this.cipher.blindIndex('outbox.recipient', recipient));
+    if (recipient !== undefined) query = query.where('recipient_index', '=', this.recipientIndex(recipient));
     const rows = await query.execute();
     return rows.map((row) => {
       const c = (field: string) => `outbox:${row.id}:${field}`;

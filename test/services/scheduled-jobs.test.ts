@@ -66,6 +66,6 @@ describeOnEachEngine('scheduled jobs', (h) => {
     const { id } = await h().services.residents.register(ZHANG_WEI);
     await h().services.scans.visit(id, venue.id, 'visit-1');
     h().clock.advance(10 * DAY_MS);
-    assert.deepEqual(await new ScheduledJobs(h().services, createLogger('silent'), 7).purge(), { scans: 1, checkIns: 0, oauthRecords: 0 });
+    assert.deepEqual(await new ScheduledJobs(h().services, createLogger('silent'), 7).purge(), { scans: 1, checkIns: 0, oauthRecords: 0, signInCodes: 0 });
   });
 });

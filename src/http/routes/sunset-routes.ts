@@ -17,6 +17,17 @@ const Report = Type.Object(
       residents: Type.Integer({ description: "Residents whose personal data was destroyed" }),
       deleted: Type.Record(Type.String(), Type.Integer(), { description: 'Rows deleted, by table' }),
       keysDestroyed: Type.Array(Type.Object({ region: Type.String(), kid: Type.String() }), { description: "Districts' data keys destroyed, by id" }),
+      files: Type.Optional(
+        Type.Object(
+          {
+            engine: Type.String(),
+            compacted: Type.String({ description: "What cleaned the database's files of the deleted rows after the deletion" }),
+            tables: Type.Array(Type.String()),
+            mayRemain: Type.String({ description: "What the engine's own logs (PostgreSQL's WAL), a WAL archive or a backup taken before may still hold" }),
+          },
+          { description: "The database's files after the deletion (absent in reports published before it was recorded)" },
+        ),
+      ),
     }),
     signed: Type.String({ description: "The same report signed with this operator's key: COSE_Sign1 (typ application/healthcode-sunset-report+json), base64; verify it against GET /api/v1/federation/identity" }),
   },
