@@ -61,6 +61,16 @@ describeOnEachEngine('scheduled jobs', (h) => {
     assert.equal((await statusOf(h(), id)).colour, 'gray');
   });
 
+  it("purges sign-in codes once they can neither be used nor count against the hour's limit: each keeps its phone's blind index", async () => {
+    await h().services.signIn.requestCode(ZHANG_WEI.phone!);
+    h().clock.advance(2 * 3_600_000);
+    await h().services.signIn.requestCode(LIU_FANG.phone!);
+    const codesOf = (e164: string) => h().ctx.stores.signIn.codesSince(h().ctx.stores.residents.phoneIndex(e164), 0);
+    assert.equal((await new ScheduledJobs(h().services, createLogger('silent'), 7).purge()).signInCodes, 1);
+    assert.deepEqual(await codesOf('+8613912345678'), [], "Zhang's code of two hours ago is gone");
+    assert.equal((await codesOf('+8615067891234')).length, 1, "Liu's, just sent, stays");
+  });
+
   it('purges by the configured retention window', async () => {
     const venue = await h().services.venues.registerVenue({ name: '临平银泰城', type: 'mall', region: '330113', address: '迎宾路 2 号', latitude: 30.42, longitude: 120.3, operator: '银泰商业' });
     const { id } = await h().services.residents.register(ZHANG_WEI);
