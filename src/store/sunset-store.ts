@@ -32,7 +32,7 @@ const RESIDENT_TABLES = [
 ] as const;
 
 /** Every table a sunset deletes from or overwrites: the files a sunset cleans. */
-const SHREDDED_TABLES = ['residents', 'outbox', 'sign_in_codes', 'traces', ...RESIDENT_TABLES] as const;
+const SHREDDED_TABLES = ['residents', 'guardianships', 'outbox', 'sign_in_codes', 'traces', ...RESIDENT_TABLES] as const;
 
 export type SunsetRow = Selectable<SunsetsTable>;
 
@@ -114,7 +114,7 @@ export class SunsetStore {
 
   /**
    * Destroys in one transaction what the region's residents left: every row of theirs in the tables
-   * above, the identity claims `reach.reclaimIds` with an address in the region, messages sent to
+   * above and their household links, the identity claims `reach.reclaimIds` with an address in the region, messages sent to
    * their phones and sign-in codes asked for them, the traces naming them, and their personal fields
    * (overwritten, their blind indexes with them), and marks the sunset done with its report. The
    * transaction announces the region's end to every serving process (their sessions and codes
@@ -136,6 +136,8 @@ export class SunsetStore {
         const deleted = await trx.deleteFrom(table).where('resident_id', 'in', inRegion).executeTakeFirst();
         counts[table] = Number(deleted.numDeletedRows);
       }
+      // Household links across the region's border too: who looked after whom, and how related.
+      counts.guardianships = Number((await trx.deleteFrom('guardianships').where((eb) => eb.or([eb('guardian_id', 'in', inRegion), eb('dependent_id', 'in', inRegion)])).executeTakeFirst()).numDeletedRows);
       // Claims that made no account here name no resident: those with an address in the region, and
       // those a guardian of the region filed for a household member.
       const claims = trx.deleteFrom('identity_reclaims').where('resident_id', 'is', null);

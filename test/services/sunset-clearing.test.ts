@@ -5,7 +5,7 @@ import pg from 'pg';
 import { sql } from 'kysely';
 import { TEST_POSTGRES_URL } from '../support/engines.js';
 import { describeOnEachEngine, type Harness } from '../support/harness.js';
-import { LIU_FANG, ZHANG_WEI } from '../support/people.js';
+import { GRANDMA_ZHANG, LIU_FANG, withCheck, ZHANG_WEI } from '../support/people.js';
 import { lastCodeSentTo, registerVerified } from '../support/sign-in.js';
 
 const healthy = { stays: [], contacts: [], symptoms: [], temperature: 36.5 };
@@ -78,6 +78,21 @@ describeOnEachEngine("what a region's sunset clears", (h) => {
     assert.equal(report.deleted.traces, 1);
   });
 
+  it('unlinks household members across the border: a guardian elsewhere keeps a working household without them', async () => {
+    const { zhang, liu, wang, li } = await residents(h());
+    // Liu in Xihu looks after Zhang's grandmother in Yuhang; Zhang in Yuhang looks after a cousin in Xihu.
+    await h().services.residents.addDependent(liu, GRANDMA_ZHANG);
+    const cousin = await h().services.residents.addDependent(zhang, { ...GRANDMA_ZHANG, name: '张小明', idNumber: withCheck('33010620150307001'), address: LIU_FANG.address, relationship: 'other' });
+    const report = await sunsetOfYuhang(h(), wang, li);
+    const app = await h().app();
+    const auth = { authorization: `Bearer ${(await h().services.signIn.sessionFor(liu, h().clock.now().getTime())).token}` };
+    const household = await app.inject({ method: 'GET', url: `/api/v1/residents/${liu}/dependents`, headers: auth });
+    assert.equal(household.statusCode, 200, household.body);
+    assert.deepEqual(household.json(), [], 'the grandmother, whose data is destroyed, is no longer listed');
+    assert.deepEqual(await h().ctx.stores.residents.guardiansOf(cousin.id), [], "the cousin's link to a shredded guardian is gone");
+    assert.equal(report.deleted.guardianships, 2);
+  });
+
   it('counts in its report every row it deleted, table by table, as they were before it ran', async () => {
     const { wang, li } = await residents(h());
     const db = h().opened.store.db;
@@ -87,9 +102,10 @@ describeOnEachEngine("what a region's sunset clears", (h) => {
     before.outbox = (await h().ctx.stores.outbox.list(1000, ZHANG_E164)).length;
     before.sign_in_codes = (await h().ctx.stores.signIn.codesSince(h().ctx.stores.residents.phoneIndex(ZHANG_E164), 0)).length;
     before.traces = 1;
+    before.guardianships = (await db.selectFrom('guardianships').select('guardian_id').where((eb) => eb.or([eb('guardian_id', 'in', yuhang), eb('dependent_id', 'in', yuhang)])).execute()).length;
     const totalBefore = async () => {
       const n: Record<string, number> = {};
-      for (const table of [...BY_RESIDENT, 'outbox', 'sign_in_codes', 'traces'] as const) n[table] = Number((await db.selectFrom(table).select((eb) => eb.fn.countAll<number>().as('n')).executeTakeFirstOrThrow()).n);
+      for (const table of [...BY_RESIDENT, 'outbox', 'sign_in_codes', 'traces', 'guardianships'] as const) n[table] = Number((await db.selectFrom(table).select((eb) => eb.fn.countAll<number>().as('n')).executeTakeFirstOrThrow()).n);
       return n;
     };
     const all = await totalBefore();
