@@ -31,6 +31,9 @@ const RESIDENT_TABLES = [
   'identity_reclaims',
 ] as const;
 
+/** How long cleaning waits for transactions begun before the deletion, whose snapshots keep its rows. */
+const HORIZON_WAIT_MS = 60_000;
+
 /** Every table a sunset deletes from or overwrites: the files a sunset cleans. */
 const SHREDDED_TABLES = ['residents', 'guardianships', 'outbox', 'sign_in_codes', 'traces', ...RESIDENT_TABLES] as const;
 
@@ -122,9 +125,12 @@ export class SunsetStore {
    * deleted rows left in them (`cleanFiles`). Returns the rows deleted per table.
    */
   async destroy(id: string, prefix: string, reach: RegionReach, finish: (counts: Record<string, number>) => { report: string; signed: string; at: number }): Promise<Record<string, number> | undefined> {
+    let deletedBy: string | undefined;
     const work = async (trx: Transaction<Database>) => {
       const claimed = await trx.updateTable('sunsets').set({ status: 'running' }).where('id', '=', id).where('status', '=', 'approved').executeTakeFirst();
       if (Number(claimed.numUpdatedRows) !== 1) return undefined;
+      // The deleting transaction's id (32 bits, as snapshots show it): the files are cleaned once no snapshot older is open.
+      if (this.engine === 'postgres') deletedBy = (await sql<{ x: string }>`select (pg_current_xact_id()::text::bigint % 4294967296)::text as x`.execute(trx)).rows[0]!.x;
       const inRegion = trx.selectFrom('residents').select('id').where('address_region', 'like', `${prefix}%`);
       const residentIds = new Set((await inRegion.execute()).map((r) => r.id));
       const counts: Record<string, number> = {};
@@ -157,7 +163,13 @@ export class SunsetStore {
     try {
       const change = { kind: 'region-ended', prefix } as const;
       const counts = this.changes ? await this.changes.commit(this.db, change, work) : await this.db.transaction().execute(work);
-      if (counts) await this.cleanFiles();
+      if (counts) {
+        await this.cleanFiles(deletedBy).catch((error: unknown) => {
+          // The deletion committed: say what is left to do rather than leave it unsaid.
+          const how = this.engine === 'sqlite' ? 'VACUUM and pragma wal_checkpoint(TRUNCATE)' : `VACUUM (FULL) of ${SHREDDED_TABLES.join(', ')}`;
+          throw new Error(`the sunset's deletion committed, but cleaning the database files failed (${error instanceof Error ? error.message : String(error)}): run ${how} by hand`, { cause: error });
+        });
+      }
       return counts;
     } finally {
       if (secureBefore !== undefined) await sql.raw(`pragma secure_delete = ${Number(secureBefore)}`).execute(this.db);
@@ -187,7 +199,7 @@ export class SunsetStore {
    * dead tuples). Outside any transaction: neither engine vacuums inside one. PostgreSQL's plain
    * VACUUM leaves a dead tuple's bytes in the page's free space; only a rewrite (FULL) drops them.
    */
-  async cleanFiles(): Promise<void> {
+  async cleanFiles(deletedBy?: string): Promise<void> {
     if (this.engine === 'sqlite') {
       await sql.raw('vacuum').execute(this.db);
       // Waits (busy_timeout) for readers of older frames; busy after that, the WAL was not emptied.
@@ -196,6 +208,13 @@ export class SunsetStore {
       return;
     }
     await this.db.connection().execute(async (conn) => {
+      // A rewrite keeps the rows a transaction begun before the deletion may still see ("recently
+      // dead"): wait, a bounded while, until no snapshot that old is open in this database.
+      for (let waited = 0; deletedBy !== undefined && waited < HORIZON_WAIT_MS; waited += 200) {
+        const { rows } = await sql<{ n: number }>`select count(*)::int as n from pg_stat_activity where datname = current_database() and pid <> pg_backend_pid() and backend_xmin is not null and age(backend_xmin) >= age(${deletedBy}::text::xid)`.execute(conn);
+        if (Number(rows[0]?.n ?? 0) === 0) break;
+        await new Promise((resolve) => setTimeout(resolve, 200));
+      }
       // A rewrite takes longer than a request may: no statement timeout for it.
       await sql.raw('set statement_timeout = 0').execute(conn);
       try {
