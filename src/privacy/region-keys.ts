@@ -152,8 +152,13 @@ export class RegionKeys {
     const destroyed = this.list(prefix);
     for (const { region } of destroyed) this.destroyOne(region);
     // Also keys another process destroyed first, whose copies this one may still hold.
-    for (const region of [...this.#cache.keys()]) if (region.startsWith(prefix)) this.#cache.delete(region);
+    this.forget(prefix);
     return destroyed;
+  }
+
+  /** Drops from memory the unwrapped keys of districts under `prefix` (all with ''): another process may have destroyed them. */
+  forget(prefix: string): void {
+    for (const region of [...this.#cache.keys()]) if (region.startsWith(prefix)) this.#cache.delete(region);
   }
 
   /** Destroys one district's key; nothing if it is gone already. */

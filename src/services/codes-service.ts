@@ -40,7 +40,7 @@ export class CodesService {
   ) {
     this.#shown = new InvalidatedCache(ctx.store.changes, ctx.settings.cacheEntries ?? DEFAULT_CACHE_ENTRIES, (change) => {
       if (change.kind === 'decisions') return change.residentIds;
-      return change.kind === 'rules' || change.kind === 'keys' ? 'all' : undefined;
+      return change.kind === 'rules' || change.kind === 'keys' || change.kind === 'region-ended' ? 'all' : undefined;
     });
   }
 

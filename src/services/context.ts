@@ -110,8 +110,16 @@ export function createContext(options: ContextOptions): ServiceContext {
   const cipher = new FieldCipher(options.dataKey, regionKeys);
   const newId = options.newId ?? randomUUID;
   const stores = createStores(options.store, cipher);
+  const endedRegions = new EndedRegions(stores.sunsets, options.clock);
+  // A sunset run by another process (the CLI): refuse its region at once, and drop its district keys
+  // from memory. On SQLite another process's sunset is heard as `everything`.
+  options.store.changes.subscribe((change) => {
+    if (change.kind !== 'region-ended' && change.kind !== 'everything') return;
+    endedRegions.forget();
+    regionKeys.forget(change.kind === 'region-ended' ? change.prefix : '');
+  });
   return {
-    endedRegions: new EndedRegions(stores.sunsets, options.clock),
+    endedRegions,
     store: options.store,
     stores,
     clock: options.clock,

@@ -76,11 +76,23 @@ export class DecisionsService {
     if (row && row.decision !== null && row.masked_name !== null && row.region !== null && row.valid_until !== null && row.valid_until > now) {
       const governing = (await this.rules.evaluatorFor(row.region)).ruleSet;
       const decision = JSON.parse(row.decision) as Decision;
-      if (sameSets(governing, decision.ruleSet)) return { decision, maskedName: row.masked_name, region: row.region, validUntil: row.valid_until, decidedNow: false };
+      if (sameSets(governing, decision.ruleSet)) return { decision: { ...decision, rules: await this.withNotes(decision.rules) }, maskedName: row.masked_name, region: row.region, validUntil: row.valid_until, decidedNow: false };
     }
     const kept = (await this.decideAndKeep([residentId], 'code shown')).get(residentId);
     if (!kept) throw new NotFoundError('resident');
-    return { ...kept, decidedNow: true };
+    return { ...kept, decision: { ...kept.decision, rules: await this.withNotes(kept.decision.rules) }, decidedNow: true };
+  }
+
+  /**
+   * A correction's evidence as the resident reads it: with the authority's note, opened from the
+   * correction itself. Decisions store only the correction's id, so the note is never kept in clear.
+   */
+  private async withNotes(rules: Decision['rules']): Promise<Decision['rules']> {
+    const idOf = (e: Decision['rules'][number]['evidence'][number]) => (e.fact === 'correction' && typeof e.detail.correctionId === 'string' ? e.detail.correctionId : undefined);
+    const ids = rules.flatMap((r) => r.evidence.map(idOf)).filter((id): id is string => id !== undefined);
+    if (ids.length === 0) return rules;
+    const notes = await this.ctx.stores.corrections.notes([...new Set(ids)]);
+    return rules.map((r) => ({ ...r, evidence: r.evidence.map((e) => (idOf(e) === undefined ? e : { ...e, detail: { ...e.detail, note: notes.get(idOf(e)!) ?? null } })) }));
   }
 
   /** Re-decides residents in batches, the risk areas read once; how many were decided and changed colour. */
@@ -182,16 +194,16 @@ export class DecisionsService {
   /** A resident's colour changes, newest first. */
   async history(residentId: string, limit: number): Promise<StoredDecision[]> {
     const rows = await this.ctx.stores.decisions.history(residentId, limit);
-    return rows.map((r) => ({
+    return Promise.all(rows.map(async (r) => ({
       id: r.id,
       decidedAt: new Date(r.decided_at).toISOString(),
       colour: r.colour,
       mark: r.mark,
       ruleSet: { region: r.rule_set_region, version: r.rule_set_version },
-      rules: JSON.parse(r.fired) as Decision['rules'],
+      rules: await this.withNotes(JSON.parse(r.fired) as Decision['rules']),
       greenOn: r.green_on === null ? null : new Date(r.green_on).toISOString(),
       cause: r.cause,
-    }));
+    })));
   }
 
   /** Residents whose stored decision time alone may have changed by now. */

@@ -10,3 +10,8 @@ export async function placePhoneRecords(ctx: ServiceContext, phone: string, regi
   await ctx.stores.signIn.moveCodes(ctx.cipher.unplacedIndex(SIGN_IN_CODE_INDEX, phone), ctx.cipher.regionIndex(region, SIGN_IN_CODE_INDEX, phone));
   await ctx.stores.outbox.place(phone, region);
 }
+
+/** Every index a phone's sign-in codes may stand under: each district key held, or none yet. */
+export function signInCodeIndexes(ctx: Pick<ServiceContext, 'cipher'>, phone: string): string[] {
+  return [...ctx.cipher.regionIndexes(SIGN_IN_CODE_INDEX, phone).values(), ctx.cipher.unplacedIndex(SIGN_IN_CODE_INDEX, phone)];
+}

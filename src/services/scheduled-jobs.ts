@@ -33,8 +33,8 @@ export class ScheduledJobs {
     return result;
   }
 
-  async purge(): Promise<{ scans: number; checkIns: number; oauthRecords: number }> {
-    const deleted = { ...(await this.services.scans.purge(this.retentionDays)), oauthRecords: await this.services.hostApps.purgeExpired() };
+  async purge(): Promise<{ scans: number; checkIns: number; oauthRecords: number; signInCodes: number }> {
+    const deleted = { ...(await this.services.scans.purge(this.retentionDays)), oauthRecords: await this.services.hostApps.purgeExpired(), signInCodes: await this.services.signIn.purgeExpiredCodes() };
     this.logger.info({ ...deleted, retentionDays: this.retentionDays }, 'retention purge');
     return deleted;
   }

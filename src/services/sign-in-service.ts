@@ -46,8 +46,9 @@ export class SignInService {
   readonly #sessions: InvalidatedCache<{ residentId: string; expiresAt: number }>;
 
   constructor(private readonly ctx: ServiceContext) {
+    // A sunset ends every session of its region; sessions are cached by id, not region, and a sunset is rare: forget them all.
     this.#sessions = new InvalidatedCache(ctx.store.changes, ctx.settings.cacheEntries ?? DEFAULT_CACHE_ENTRIES, (change) =>
-      change.kind === 'session-ended' ? [change.sessionId] : undefined,
+      change.kind === 'session-ended' ? [change.sessionId] : change.kind === 'region-ended' ? 'all' : undefined,
     );
     const key = Buffer.from(ctx.sessionKey);
     this.signToken = createSigner({ key, algorithm: 'HS256', iss: ISSUER, aud: AUDIENCE, noTimestamp: true });
@@ -114,6 +115,14 @@ export class SignInService {
     // A proven phone stands behind this resident and the household members they added.
     await this.ctx.stores.decisions.invalidate(await this.residents.householdIds(residentId));
     return this.openSession(residentId, proof.at);
+  }
+
+  /**
+   * Deletes codes that can no longer be used nor count against a phone's hourly limit: each keeps its
+   * phone's blind index, which should not outlive its use. How many.
+   */
+  async purgeExpiredCodes(): Promise<number> {
+    return this.codes.deleteCodesBefore(this.ctx.clock.now().getTime() - 3_600_000);
   }
 
   /** Uses up a proven code, so it cannot prove the phone a second time. */

@@ -4,9 +4,10 @@ import { signDocument } from '../codes/token-signer.js';
 import { DAY_MS } from '../domain/clock.js';
 import { FieldErrorCollector } from '../domain/field-errors.js';
 import { isRegionCode, regionName, regionPrefix } from '../domain/regions.js';
-import type { SunsetRow } from '../store/sunset-store.js';
+import type { FilesCleaned, RegionReach, SunsetRow } from '../store/sunset-store.js';
 import type { AuditService } from './audit-service.js';
 import { operatorOf, type ServiceContext } from './context.js';
+import { signInCodeIndexes } from './phone-records.js';
 import type { KeysService } from './keys-service.js';
 import { ConflictError, ForbiddenError, NotFoundError } from './service-errors.js';
 import type { StaffMember } from './staff-service.js';
@@ -27,6 +28,8 @@ export interface SunsetReport {
   keysDestroyed: { region: string; kid: string }[];
   /** What a backup taken before the sunset can still reveal, and until when. */
   backups: { keyBackups: string; databaseCopies: string; until: string };
+  /** How the database's files were cleaned after the deletion, and what the engine's logs and backups may still hold. */
+  files: FilesCleaned;
 }
 
 /** Days backups are kept unless configured (HEALTHCODE_BACKUP_RETENTION_DAYS). */
@@ -114,7 +117,7 @@ export class SunsetService {
     // the approval the insert refuses the region first (ResidentsStore.insert).
     const prefix = regionPrefix(row.region);
     const reclaimIds = await this.ctx.stores.reclaims.idsOfClaimsIn(prefix);
-    await this.ctx.stores.sunsets.destroy(row.id, prefix, reclaimIds, () => {
+    await this.ctx.stores.sunsets.destroy(row.id, prefix, await this.reach(prefix, reclaimIds), () => {
       // The keys are named here and destroyed only after this commits: a crash before leaves them and
       // the data together, one after leaves nothing their loss could strand.
       const keys = JSON.stringify(this.ctx.regionKeys.list(prefix));
@@ -128,6 +131,11 @@ export class SunsetService {
   /** Step 2: the district keys and their escrow entries destroyed; any made since step 1 named first. */
   private async destroyKeys(row: SunsetRow): Promise<SunsetRow> {
     const prefix = regionPrefix(row.region);
+    // The files first, so that a run resumed after a crash cleans them too (cleaning again is harmless).
+    await this.ctx.stores.sunsets.cleanFiles().catch((error: unknown) => {
+      throw new Error(`the sunset's deletion committed, but cleaning the database files failed (${error instanceof Error ? error.message : String(error)}): run \`healthcode sunset --region ${row.region}\` again, or ${this.ctx.stores.sunsets.filesCleaned().compacted} by hand`, { cause: error });
+    });
+    step(row.id, 'files-cleaned');
     const escrow = this.ctx.keyEscrow;
     let escrowed: string[] = [];
     try {
@@ -170,6 +178,7 @@ export class SunsetService {
       deleted,
       keysDestroyed,
       backups: backupsStatement(this.ctx.keyEscrow !== undefined, iso(finishedAt + (this.ctx.settings.backupRetentionDays ?? DEFAULT_BACKUP_RETENTION_DAYS) * DAY_MS)),
+      files: this.ctx.stores.sunsets.filesCleaned(),
     };
     const signed = Buffer.from(signDocument(key, DOCUMENT_TYPES.sunsetReport, report)).toString('base64');
     if (await this.ctx.stores.sunsets.publish(row.id, JSON.stringify(report), signed, finishedAt)) {
@@ -187,6 +196,20 @@ export class SunsetService {
   /** Sunsets approved whose run has not finished (a crash cut it short): `healthcode sunset` resumes them. */
   async unfinished(): Promise<SunsetRow[]> {
     return (await this.ctx.stores.sunsets.open()).filter((s) => s.status !== 'requested');
+  }
+
+  /**
+   * The phones of the region's residents and claimants, opened while their keys exist, as the
+   * sign-in codes index them (under every district key, and as a phone no account uses).
+   */
+  private async reach(prefix: string, reclaimIds: string[]): Promise<RegionReach> {
+    const { residents, reclaims } = this.ctx.stores;
+    const phones = new Set(await residents.phonesIn(prefix));
+    for (const claimId of reclaimIds) {
+      const phone = (await reclaims.findById(claimId))?.registration.phone;
+      if (phone) phones.add(phone);
+    }
+    return { reclaimIds, signInIndexes: [...phones].flatMap((p) => signInCodeIndexes(this.ctx, p)) };
   }
 
   /** Sunsets asked for or approved, not yet run. */

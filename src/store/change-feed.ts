@@ -12,6 +12,8 @@ export type Change =
   | { kind: 'session-ended'; sessionId: string }
   | { kind: 'rules' }
   | { kind: 'keys' }
+  /** A region's sunset ran: its residents' sessions, codes and district keys are gone (`prefix` of their codes). */
+  | { kind: 'region-ended'; prefix: string }
   | { kind: 'everything' };
 
 export type ChangeListener = (change: Change) => void;

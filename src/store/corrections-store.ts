@@ -92,6 +92,13 @@ export class CorrectionsStore {
     return out;
   }
 
+  /** The notes of these corrections, opened, by id: what a decision shown to its resident names. */
+  async notes(ids: string[]): Promise<Map<string, string>> {
+    if (ids.length === 0) return new Map();
+    const rows = await this.db.selectFrom('corrections').select(['id', 'note']).where('id', 'in', ids).execute();
+    return new Map(rows.map((r) => [r.id, this.cipher.decrypt(r.note, noteContext(r.id))]));
+  }
+
   /** How many corrections each staff member proposed, and approved, since `since`. */
   async countsByStaff(since: number): Promise<{ staffId: string; proposed: number; approved: number }[]> {
     const proposed = await this.db.selectFrom('corrections').select(['proposed_by as staff', (eb) => eb.fn.countAll<number>().as('n')]).where('proposed_at', '>=', since).groupBy('proposed_by').execute();

@@ -166,6 +166,12 @@ export class ResidentsStore {
     return names;
   }
 
+  /** The phones (E.164) of residents with an address under `prefix`, opened: what a sunset finds their messages by. */
+  async phonesIn(prefix: string): Promise<string[]> {
+    const rows = await this.db.selectFrom('residents').select(['id', 'phone_enc']).where('address_region', 'like', `${prefix}%`).where('phone_enc', 'is not', null).execute();
+    return rows.map((r) => this.cipher.decrypt(r.phone_enc!, `resident:${r.id}:phone`));
+  }
+
   async findIdByPhone(phoneE164: string): Promise<string | undefined> {
     return (await this.findByPhone(phoneE164))?.id;
   }

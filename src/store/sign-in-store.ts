@@ -68,8 +68,9 @@ export class SignInStore {
     return Number((await query.executeTakeFirst()).numDeletedRows);
   }
 
-  async deleteCodesBefore(cutoff: number): Promise<void> {
-    await this.db.deleteFrom('sign_in_codes').where('expires_at', '<', cutoff).execute();
+  /** Deletes codes that expired before `cutoff`; how many. */
+  async deleteCodesBefore(cutoff: number): Promise<number> {
+    return Number((await this.db.deleteFrom('sign_in_codes').where('expires_at', '<', cutoff).executeTakeFirst()).numDeletedRows);
   }
 
   async insertSession(id: string, residentId: string, createdAt: number, expiresAt: number, deviceId: string | null = null): Promise<void> {

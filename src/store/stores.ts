@@ -64,7 +64,7 @@ export function createStores(store: Store, cipher: FieldCipher): Stores {
   const corrections = new CorrectionsStore(db, cipher);
   return {
     corrections,
-    sunsets: new SunsetStore(db),
+    sunsets: new SunsetStore(db, store.engine, store.changes),
     residents: new ResidentsStore(db, cipher, store.engine),
     federation: new FederationStore(db),
     oauth: new OAuthStore(db),

@@ -5,7 +5,7 @@ import { createLogger } from '../../src/logging.js';
 import { ScheduledJobs } from '../../src/services/scheduled-jobs.js';
 import { describeOnEachEngine, type Harness } from '../support/harness.js';
 import { LIU_FANG, ZHANG_WEI } from '../support/people.js';
-import { registerVerified } from '../support/sign-in.js';
+import { registerVerified, signInCodesOf } from '../support/sign-in.js';
 
 const wuhanTrip = {
   stays: [{ region: '420106', arrival: '2026-11-12T08:00:00+08:00', departure: '2026-11-15T18:30:00+08:00' }],
@@ -61,11 +61,21 @@ describeOnEachEngine('scheduled jobs', (h) => {
     assert.equal((await statusOf(h(), id)).colour, 'gray');
   });
 
+  it("purges sign-in codes once they can neither be used nor count against the hour's limit: each keeps its phone's blind index", async () => {
+    await h().services.signIn.requestCode(ZHANG_WEI.phone!);
+    h().clock.advance(2 * 3_600_000);
+    await h().services.signIn.requestCode(LIU_FANG.phone!);
+    const codesOf = (e164: string) => signInCodesOf(h(), e164);
+    assert.equal((await new ScheduledJobs(h().services, createLogger('silent'), 7).purge()).signInCodes, 1);
+    assert.deepEqual(await codesOf('+8613912345678'), [], "Zhang's code of two hours ago is gone");
+    assert.equal((await codesOf('+8615067891234')).length, 1, "Liu's, just sent, stays");
+  });
+
   it('purges by the configured retention window', async () => {
     const venue = await h().services.venues.registerVenue({ name: '临平银泰城', type: 'mall', region: '330113', address: '迎宾路 2 号', latitude: 30.42, longitude: 120.3, operator: '银泰商业' });
     const { id } = await h().services.residents.register(ZHANG_WEI);
     await h().services.scans.visit(id, venue.id, 'visit-1');
     h().clock.advance(10 * DAY_MS);
-    assert.deepEqual(await new ScheduledJobs(h().services, createLogger('silent'), 7).purge(), { scans: 1, checkIns: 0, oauthRecords: 0 });
+    assert.deepEqual(await new ScheduledJobs(h().services, createLogger('silent'), 7).purge(), { scans: 1, checkIns: 0, oauthRecords: 0, signInCodes: 0 });
   });
 });

@@ -1,3 +1,4 @@
+import { signInCodeIndexes } from '../../src/services/phone-records.js';
 import assert from 'node:assert/strict';
 import type { FastifyInstance } from 'fastify';
 import { checkMobileNumber } from '../../src/domain/phone.js';
@@ -44,4 +45,9 @@ function checkedPhone(text: string): string {
   const checked = checkMobileNumber(text);
   assert.ok(checked.ok);
   return checked.value;
+}
+
+/** Every sign-in code asked for a phone, under whichever index it stands (a district's, or none yet). */
+export async function signInCodesOf(h: Harness, phoneE164: string): Promise<unknown[]> {
+  return (await Promise.all(signInCodeIndexes(h.ctx, phoneE164).map((index) => h.ctx.stores.signIn.codesSince(index, 0)))).flat();
 }

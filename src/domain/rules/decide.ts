@@ -224,7 +224,8 @@ function correctionAt(corrections: CorrectionFact[] | undefined, now: number): C
 /**
  * A decision under an authority's correction: the correction sets the colour and comes first, the
  * rules that fired stay listed beside it, and green comes when the correction ends and the rules
- * allow it, not before.
+ * allow it, not before. The evidence names the correction; its note stays sealed with it, and is put
+ * back only when the decision is shown (DecisionsService), never stored in clear with decisions.
  */
 function corrected(decision: Decision, c: CorrectionFact, timeZone: string): Decision {
   const reason = CORRECTION_REASONS.find((r) => r.id === c.reason);
@@ -240,7 +241,7 @@ function corrected(decision: Decision, c: CorrectionFact, timeZone: string): Dec
     description: reason?.description ?? { 'zh-CN': '卫生部门更正了您的颜色。', en: 'The health authority corrected your colour.' },
     clears: { 'zh-CN': `此更正于 ${ends} 结束，卫生部门也可提前结束。`, en: `This correction ends on ${ends}, or sooner if the health authority ends it.` },
     howToClear: { 'zh-CN': '如认为有误，可以申诉。', en: 'If you think it is wrong, appeal it.' },
-    evidence: [{ fact: 'correction', source: 'authority', at: new Date(c.approvedAt).toISOString(), detail: { reason: c.reason, note: c.note, endsAt: new Date(c.endsAt).toISOString() } }],
+    evidence: [{ fact: 'correction', source: 'authority', at: new Date(c.approvedAt).toISOString(), detail: { correctionId: c.id, reason: c.reason, endsAt: new Date(c.endsAt).toISOString() } }],
   };
   const byRules = { colour: decision.colour, greenOn: decision.greenOn };
   let greenOn: number | null = null;

@@ -25,6 +25,17 @@ const Report = Type.Object(
             until: Type.String({ description: "When the last such copy is deleted under the operator's backup retention" }),
           },
           { description: 'What a backup taken before the sunset can still reveal, and until when (reports from before this was stated lack it)' },
+          ),
+        ),
+      files: Type.Optional(
+        Type.Object(
+          {
+            engine: Type.String(),
+            compacted: Type.String({ description: "What cleaned the database's files of the deleted rows after the deletion" }),
+            tables: Type.Array(Type.String()),
+            mayRemain: Type.String({ description: "What the engine's own logs (PostgreSQL's WAL), a WAL archive or a backup taken before may still hold" }),
+          },
+          { description: "The database's files after the deletion (absent in reports published before it was recorded)" },
         ),
       ),
     }),

@@ -15,6 +15,7 @@ import * as hostApps from './0012-host-apps.js';
 import * as explainedDecisions from './0013-explained-decisions.js';
 import * as corrections from './0014-corrections.js';
 import * as sunset from './0015-sunset.js';
+import * as correctionNotesOutOfDecisions from './0017-correction-notes-out-of-decisions.js';
 import * as sunsetSteps from './0018-sunset-steps.js';
 import * as householdClaims from './0020-household-claims.js';
 import * as devicesAndStaffRegions from './0024-devices-and-staff-regions.js';
@@ -36,6 +37,7 @@ const MIGRATIONS: [string, Migration][] = [
   ['0013-explained-decisions', explainedDecisions],
   ['0014-corrections', corrections],
   ['0015-sunset', sunset],
+  ['0017-correction-notes-out-of-decisions', correctionNotesOutOfDecisions],
   ['0018-sunset-steps', sunsetSteps],
   ['0020-household-claims', householdClaims],
   ['0024-devices-and-staff-regions', devicesAndStaffRegions],
