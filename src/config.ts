@@ -66,14 +66,22 @@ export type { FederationConfig, OperatorConfig };
 export interface RequestLimits {
   /** Sign-in and registration codes asked for from one address, a minute. */
   signInCodesPerAddressPerMinute: number;
-  /** Codes asked for by everyone together, a minute: what the SMS gateway is allowed to be made to send. */
+  /** Codes sent to everyone together, a minute: what the SMS gateway may be made to send. Only a code really sent counts. */
   signInCodesPerMinute: number;
+  /** Codes tried for one phone from one address, an hour (each code also takes at most 5 tries). */
+  signInAttemptsPerAddressPerHour: number;
   /** Registrations (and visitor admissions) from one address, an hour. */
   registrationsPerAddressPerHour: number;
   /** Verifications, scan uploads and ID checks by one checkpoint device, a minute. */
   verificationsPerDevicePerMinute: number;
   /** Imports by one staff member, an hour. */
   importsPerStaffPerHour: number;
+  /** ID-number checks by one checkpoint device, an hour. */
+  idLookupsPerDevicePerHour: number;
+  /** ID-number checks by all the devices of one venue together, an hour. */
+  idLookupsPerVenuePerHour: number;
+  /** Checkpoint devices registered for one venue, a day. */
+  devicesPerVenuePerDay: number;
 }
 
 /**
@@ -106,6 +114,10 @@ export const DEFAULT_LIMITS: RequestLimits = {
   registrationsPerAddressPerHour: 20,
   verificationsPerDevicePerMinute: 600,
   importsPerStaffPerHour: 60,
+  signInAttemptsPerAddressPerHour: 10,
+  idLookupsPerDevicePerHour: 60,
+  idLookupsPerVenuePerHour: 120,
+  devicesPerVenuePerDay: 20,
 };
 
 export class ConfigError extends Error {
@@ -145,10 +157,14 @@ export const CONFIG_VARIABLES: Record<string, string> = {
   HEALTHCODE_HUB_URL: 'the national hub this operator is a member of',
   HEALTHCODE_HUB_KEY: "the hub's public key (base64url, printed by `healthcode federation identity` on the hub); required with HEALTHCODE_HUB_URL in production",
   HEALTHCODE_LIMIT_SIGN_IN_PER_ADDRESS: 'sign-in and registration codes one address may ask for a minute (default 10)',
-  HEALTHCODE_LIMIT_SIGN_IN_TOTAL: 'codes everyone together may ask for a minute: what the SMS gateway may be made to send (default 600)',
+  HEALTHCODE_LIMIT_SIGN_IN_TOTAL: 'codes sent to everyone together a minute: what the SMS gateway may be made to send; a request refused before sending does not count (default 600)',
+  HEALTHCODE_LIMIT_SIGN_IN_ATTEMPTS: 'codes one address may try for one phone an hour (default 10)',
   HEALTHCODE_LIMIT_REGISTRATIONS: 'registrations one address may make an hour (default 20)',
   HEALTHCODE_LIMIT_DEVICE_CHECKS: 'verifications, scan uploads and ID checks one checkpoint device may make a minute (default 600)',
   HEALTHCODE_LIMIT_IMPORTS: 'imports one staff credential may make an hour (default 60)',
+  HEALTHCODE_LIMIT_ID_LOOKUPS: 'ID-number checks one checkpoint device may make an hour (default 60)',
+  HEALTHCODE_LIMIT_ID_LOOKUPS_VENUE: 'ID-number checks all the devices of one venue together may make an hour (default 120)',
+  HEALTHCODE_LIMIT_DEVICES: 'checkpoint devices one venue may register a day (default 20)',
   HEALTHCODE_REGION_KEYS: "directory of the districts' data keys, wrapped by the data key (default <data dir>/keys/regions); every process serving the database needs the same one, and a region's sunset deletes its keys from it",
   HEALTHCODE_APPEAL_DEADLINE_HOURS: 'hours the health authority has to answer an appeal; past it the appeal is escalated and shown overdue (default 24)',
   HEALTHCODE_SHED_EVENT_LOOP_DELAY: 'shed load (503 with Retry-After) when the mean event-loop delay passes this many ms (default 1000; 0: never)',
@@ -260,6 +276,10 @@ export function loadConfig(env: Env, cwd = process.cwd()): Config {
       registrationsPerAddressPerHour: integer('HEALTHCODE_LIMIT_REGISTRATIONS', DEFAULT_LIMITS.registrationsPerAddressPerHour, 1, 100_000),
       verificationsPerDevicePerMinute: integer('HEALTHCODE_LIMIT_DEVICE_CHECKS', DEFAULT_LIMITS.verificationsPerDevicePerMinute, 1, 1_000_000),
       importsPerStaffPerHour: integer('HEALTHCODE_LIMIT_IMPORTS', DEFAULT_LIMITS.importsPerStaffPerHour, 1, 100_000),
+      signInAttemptsPerAddressPerHour: integer('HEALTHCODE_LIMIT_SIGN_IN_ATTEMPTS', DEFAULT_LIMITS.signInAttemptsPerAddressPerHour, 1, 100_000),
+      idLookupsPerDevicePerHour: integer('HEALTHCODE_LIMIT_ID_LOOKUPS', DEFAULT_LIMITS.idLookupsPerDevicePerHour, 1, 100_000),
+      idLookupsPerVenuePerHour: integer('HEALTHCODE_LIMIT_ID_LOOKUPS_VENUE', DEFAULT_LIMITS.idLookupsPerVenuePerHour, 1, 1_000_000),
+      devicesPerVenuePerDay: integer('HEALTHCODE_LIMIT_DEVICES', DEFAULT_LIMITS.devicesPerVenuePerDay, 1, 100_000),
     },
     redisUrl: readRedisUrl(read('HEALTHCODE_REDIS_URL'), problems),
     tlsTerminated: oneOf('HEALTHCODE_TLS_TERMINATED', ['on', 'off'] as const, 'off') === 'on',

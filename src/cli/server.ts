@@ -8,6 +8,7 @@ import { Redis } from 'ioredis';
 import { buildApp } from '../http/app.js';
 import { dataKeyFor } from './data-key-guard.js';
 import { createContext } from '../services/context.js';
+import { RedisRateLimiter } from '../services/rate-limiter.js';
 import { DEMO_REGION, loadDemoData } from '../services/demo-data.js';
 import { servingRegion } from '../domain/regions.js';
 import { ScheduledJobs } from '../services/scheduled-jobs.js';
@@ -42,7 +43,7 @@ export async function openServices(
   config: Config,
   logger: Logger,
   clock: Clock = systemClock,
-  options: { signatureThreads?: number } = {},
+  options: { signatureThreads?: number; redis?: Redis } = {},
 ): Promise<{ services: Services; store: Store; fresh: boolean; close(): Promise<void> }> {
   const store = await openStore(config.database, {
     timeouts: config.databaseTimeouts,
@@ -61,6 +62,7 @@ export async function openServices(
         logger,
         signatureThreads: options.signatureThreads,
         regionKeys: new FileRegionKeys(regionKeyDir),
+        ...(options.redis && { limiter: new RedisRateLimiter(options.redis, clock, logger) }),
         settings: {
           mode: config.mode,
           timeZone: config.timeZone,
@@ -69,6 +71,7 @@ export async function openServices(
           tokenTtlSeconds: config.tokenTtlSeconds,
           appealDeadlineHours: config.appealDeadlineHours,
           cacheEntries: config.cacheEntries,
+          limits: config.limits,
           operator: { ...config.operator, regions: [...config.operator.regions] },
           federation: { hub: config.federation.hub, hubUrl: config.federation.hubUrl, hubKey: config.federation.hubKey, refreshSeconds: config.federation.refreshSeconds },
         },
@@ -113,13 +116,19 @@ export interface ServerRole {
 
 /** Opens everything, loads demo data where due, and starts listening. */
 export async function startServer(config: Config, logger: Logger, clock: Clock = systemClock, role: ServerRole = {}): Promise<RunningServer> {
-  const opened = await openServices(config, logger, clock, { signatureThreads: config.verifyThreads });
+  // Several processes count request limits together through Redis; one process counts in memory.
+  const redis = config.redisUrl === undefined ? undefined : new Redis(config.redisUrl, { connectTimeout: 1000, maxRetriesPerRequest: 1 });
+  redis?.on('error', (error: Error) => logger.warn({ err: { message: error.message } }, 'Redis for request limits does not answer; limits are not counted until it does'));
+  let opened;
+  try {
+    opened = await openServices(config, logger, clock, { signatureThreads: config.verifyThreads, redis });
+  } catch (error) {
+    redis?.disconnect();
+    throw error;
+  }
   const { services, store, fresh } = opened;
   try {
     if (role.demoData ?? true) await loadDemoDataIfDue(config, logger, services, store, fresh);
-    // Several processes count request limits together through Redis; one process counts in memory.
-    const redis = config.redisUrl === undefined ? undefined : new Redis(config.redisUrl, { connectTimeout: 1000, maxRetriesPerRequest: 1 });
-    redis?.on('error', (error: Error) => logger.warn({ err: { message: error.message } }, 'Redis for request limits does not answer; limits are not counted until it does'));
     const app = await buildApp({ services, bodyLimitBytes: config.bodyLimitBytes, protection: { limits: config.limits, shedding: config.shedding, redis, tlsTerminated: config.tlsTerminated }, trustProxyHops: config.trustProxyHops });
     const address = await app.listen({ host: config.host, port: config.port });
     const url = address.replace('[::1]', 'localhost');
@@ -138,6 +147,7 @@ export async function startServer(config: Config, logger: Logger, clock: Clock =
       },
     };
   } catch (error) {
+    redis?.disconnect();
     await opened.close();
     throw error;
   }

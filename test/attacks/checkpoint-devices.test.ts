@@ -1,13 +1,14 @@
 import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
 import { contactAt, DRAIN_GAP_MS, firstContact, MAX_DRAIN_MS } from '../../src/domain/device-contact.js';
-import { ID_LOOKUPS_PER_HOUR } from '../../src/services/scans-service.js';
+import { DEFAULT_LIMITS } from '../../src/config.js';
 import { describeOnEachEngine, type Harness } from '../support/harness.js';
 import { LIU_FANG, ZHANG_WEI } from '../support/people.js';
 import { registerVerified } from '../support/sign-in.js';
 
 const bearer = (token: string) => ({ authorization: `Bearer ${token}` });
 const MINUTE = 60_000;
+const ID_LOOKUPS_PER_HOUR = DEFAULT_LIMITS.idLookupsPerDevicePerHour;
 
 async function gate(h: Harness) {
   const venue = await h.services.venues.registerVenue({ name: '武林广场地铁站', type: 'subway_station', region: '330105', address: '武林广场', latitude: 30.27, longitude: 120.16, operator: '杭州地铁' });
