@@ -126,7 +126,9 @@ async function registerShedding(app: FastifyInstance, shedding: SheddingLimits):
   // a moment. The delay counts only from the first measure taken wholly after the server is ready;
   // the memory marks count at once.
   const interval = Math.max(10, shedding.sampleIntervalMs ?? 1000);
-  const started = () => delayCountsFrom.set(app, performance.now() + 2 * interval);
+  const started = () => {
+    delayCountsFrom.set(app, performance.now() + 2 * interval);
+  };
   app.addHook('onReady', async () => started());
   app.addHook('onListen', async () => started());
   await app.register(underPressure, {
@@ -158,7 +160,7 @@ export function pressureOf(app: FastifyInstance, shedding: SheddingLimits | unde
   const usage = app.memoryUsage();
   const mb = (bytes: number) => `${Math.round(bytes / 2 ** 20)} MB`;
   const delayCounts = performance.now() >= (delayCountsFrom.get(app) ?? Number.POSITIVE_INFINITY);
-  if (delayCounts && shedding.eventLoopDelayMs > 0 && usage.eventLoopDelay > shedding.eventLoopDelayMs) return `event-loop delay ${Math.round(usage.eventLoopDelay)} ms, mark ${shedding.eventLoopDelayMs} ms`;
+  if (delayCounts && shedding.eventLoopDelayMs > 0 && usage.eventLoopDelay > shedding.eventLoopDelayMs) return `event-loop delay ${Number.isFinite(usage.eventLoopDelay) ? `${Math.round(usage.eventLoopDelay)} ms` : 'beyond measure (the loop was held throughout)'}, mark ${shedding.eventLoopDelayMs} ms`;
   if (shedding.heapUsedBytes > 0 && usage.heapUsed > shedding.heapUsedBytes) return `heap ${mb(usage.heapUsed)}, mark ${mb(shedding.heapUsedBytes)}`;
   if (shedding.rssBytes > 0 && usage.rssBytes > shedding.rssBytes) return `resident memory ${mb(usage.rssBytes)}, mark ${mb(shedding.rssBytes)}`;
   return undefined;
