@@ -60,6 +60,8 @@ export class MemoryRateLimiter implements RateLimiter {
  * HTTP limits do, rather than locking everyone out.
  */
 export class RedisRateLimiter implements RateLimiter {
+  #lastLogged = 0;
+
   constructor(
     private readonly redis: Redis,
     private readonly clock: Clock,
@@ -76,7 +78,11 @@ export class RedisRateLimiter implements RateLimiter {
       if (!Number.isFinite(count)) throw new Error('no count from Redis');
       return decide(count, max, endsAt, now);
     } catch (error) {
-      this.logger.warn({ err: { message: (error as Error).message }, limit: key.split(':')[0] }, 'Redis for request limits does not answer; this use is not counted');
+      // One line a second at most: every request failing must not become a flood of logs.
+      if (Date.now() - this.#lastLogged > 1000) {
+        this.#lastLogged = Date.now();
+        this.logger.warn({ err: { message: (error as Error).message }, limit: key.split(':')[0] }, 'Redis for request limits does not answer; this use is not counted');
+      }
       return { allowed: true, retryAfterSeconds: 0 };
     }
   }

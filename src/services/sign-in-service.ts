@@ -96,7 +96,7 @@ export class SignInService {
     return { expiresAt: new Date(now + ttl * 1000).toISOString(), resendAfterSeconds: Math.ceil((resendAt - now) / 1000) };
   }
 
-  /** Exchanges a phone's newest unexpired code for a signed session. */
+  /** Exchanges one of a phone's live codes for a signed session. */
   async verifyCode(phoneText: string, code: string): Promise<Session> {
     const phone = this.phone(phoneText);
     const proof = await this.prove(phone, code);
