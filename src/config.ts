@@ -69,8 +69,10 @@ export type { FederationConfig, OperatorConfig };
 export interface RequestLimits {
   /** Sign-in and registration codes asked for from one address, a minute. */
   signInCodesPerAddressPerMinute: number;
-  /** Codes asked for by everyone together, a minute: what the SMS gateway is allowed to be made to send. */
+  /** Codes sent to everyone together, a minute: what the SMS gateway may be made to send. Only a code really sent counts. */
   signInCodesPerMinute: number;
+  /** Codes tried for one phone from one address, an hour (each code also takes at most 5 tries). */
+  signInAttemptsPerAddressPerHour: number;
   /** Registrations (and visitor admissions) from one address, an hour. */
   registrationsPerAddressPerHour: number;
   /** Verifications, scan uploads and ID checks by one checkpoint device, a minute. */
@@ -81,6 +83,12 @@ export interface RequestLimits {
   dependentsPerResidentPerDay: number;
   /** Household members added from one address, an hour, whoever is signed in. */
   dependentsPerAddressPerHour: number;
+  /** ID-number checks by one checkpoint device, an hour. */
+  idLookupsPerDevicePerHour: number;
+  /** ID-number checks by all the devices of one venue together, an hour. */
+  idLookupsPerVenuePerHour: number;
+  /** Checkpoint devices registered for one venue, a day. */
+  devicesPerVenuePerDay: number;
 }
 
 /**
@@ -115,6 +123,10 @@ export const DEFAULT_LIMITS: RequestLimits = {
   importsPerStaffPerHour: 60,
   dependentsPerResidentPerDay: 10,
   dependentsPerAddressPerHour: 30,
+  signInAttemptsPerAddressPerHour: 10,
+  idLookupsPerDevicePerHour: 60,
+  idLookupsPerVenuePerHour: 120,
+  devicesPerVenuePerDay: 20,
 };
 
 export class ConfigError extends Error {
@@ -154,10 +166,14 @@ export const CONFIG_VARIABLES: Record<string, string> = {
   HEALTHCODE_HUB_URL: 'the national hub this operator is a member of',
   HEALTHCODE_HUB_KEY: "the hub's public key (base64url, printed by `healthcode federation identity` on the hub); required with HEALTHCODE_HUB_URL in production",
   HEALTHCODE_LIMIT_SIGN_IN_PER_ADDRESS: 'sign-in and registration codes one address may ask for a minute (default 10)',
-  HEALTHCODE_LIMIT_SIGN_IN_TOTAL: 'codes everyone together may ask for a minute: what the SMS gateway may be made to send (default 600)',
+  HEALTHCODE_LIMIT_SIGN_IN_TOTAL: 'codes sent to everyone together a minute: what the SMS gateway may be made to send; a request refused before sending does not count (default 600)',
+  HEALTHCODE_LIMIT_SIGN_IN_ATTEMPTS: 'codes one address may try for one phone an hour (default 10)',
   HEALTHCODE_LIMIT_REGISTRATIONS: 'registrations one address may make an hour (default 20)',
   HEALTHCODE_LIMIT_DEVICE_CHECKS: 'verifications, scan uploads and ID checks one checkpoint device may make a minute (default 600)',
   HEALTHCODE_LIMIT_IMPORTS: 'imports one staff credential may make an hour (default 60)',
+  HEALTHCODE_LIMIT_ID_LOOKUPS: 'ID-number checks one checkpoint device may make an hour (default 60)',
+  HEALTHCODE_LIMIT_ID_LOOKUPS_VENUE: 'ID-number checks all the devices of one venue together may make an hour (default 120)',
+  HEALTHCODE_LIMIT_DEVICES: 'checkpoint devices one venue may register a day (default 20)',
   HEALTHCODE_REGION_KEYS: "directory of the districts' data keys, wrapped by the data key (default <data dir>/keys/regions); every process serving the database needs the same one, and a region's sunset deletes its keys from it",
   HEALTHCODE_KEY_ESCROW: "directory on storage apart from this machine (a second disk, a network share) holding the keys that open `healthcode keys backup` files; every process running a sunset needs it mounted, and a sunset destroys its districts' entries there (default: none, no key backups)",
   HEALTHCODE_BACKUP_RETENTION_DAYS: 'days a key backup stays restorable, and the sunset report states database copies are kept (default 30)',
@@ -276,6 +292,10 @@ export function loadConfig(env: Env, cwd = process.cwd()): Config {
       importsPerStaffPerHour: integer('HEALTHCODE_LIMIT_IMPORTS', DEFAULT_LIMITS.importsPerStaffPerHour, 1, 100_000),
       dependentsPerResidentPerDay: integer('HEALTHCODE_LIMIT_DEPENDENTS', DEFAULT_LIMITS.dependentsPerResidentPerDay, 1, 100_000),
       dependentsPerAddressPerHour: integer('HEALTHCODE_LIMIT_DEPENDENTS_PER_ADDRESS', DEFAULT_LIMITS.dependentsPerAddressPerHour, 1, 100_000),
+      signInAttemptsPerAddressPerHour: integer('HEALTHCODE_LIMIT_SIGN_IN_ATTEMPTS', DEFAULT_LIMITS.signInAttemptsPerAddressPerHour, 1, 100_000),
+      idLookupsPerDevicePerHour: integer('HEALTHCODE_LIMIT_ID_LOOKUPS', DEFAULT_LIMITS.idLookupsPerDevicePerHour, 1, 100_000),
+      idLookupsPerVenuePerHour: integer('HEALTHCODE_LIMIT_ID_LOOKUPS_VENUE', DEFAULT_LIMITS.idLookupsPerVenuePerHour, 1, 1_000_000),
+      devicesPerVenuePerDay: integer('HEALTHCODE_LIMIT_DEVICES', DEFAULT_LIMITS.devicesPerVenuePerDay, 1, 100_000),
     },
     redisUrl: readRedisUrl(read('HEALTHCODE_REDIS_URL'), problems),
     tlsTerminated: oneOf('HEALTHCODE_TLS_TERMINATED', ['on', 'off'] as const, 'off') === 'on',

@@ -9,6 +9,7 @@ import { Redis } from 'ioredis';
 import { buildApp } from '../http/app.js';
 import { dataKeyFor } from './data-key-guard.js';
 import { createContext } from '../services/context.js';
+import { RedisRateLimiter } from '../services/rate-limiter.js';
 import { DEMO_REGION, loadDemoData } from '../services/demo-data.js';
 import { regionPrefix, servingRegion } from '../domain/regions.js';
 import { ScheduledJobs } from '../services/scheduled-jobs.js';
@@ -67,7 +68,7 @@ export async function openServices(
   config: Config,
   logger: Logger,
   clock: Clock = systemClock,
-  options: { signatureThreads?: number } = {},
+  options: { signatureThreads?: number; redis?: Redis } = {},
 ): Promise<{ services: Services; store: Store; fresh: boolean; close(): Promise<void> }> {
   const store = await openStore(config.database, {
     timeouts: config.databaseTimeouts,
@@ -88,6 +89,7 @@ export async function openServices(
         regionKeys: new FileRegionKeys(regionKeyDir),
         // Not made if missing: an unmounted escrow must stop a sunset's key step, not be made here.
         keyEscrow: config.keyEscrowDir === undefined ? undefined : new FileRegionKeys(config.keyEscrowDir, false),
+        ...(options.redis && { limiter: new RedisRateLimiter(options.redis, clock, logger) }),
         settings: {
           mode: config.mode,
           timeZone: config.timeZone,
@@ -96,6 +98,7 @@ export async function openServices(
           tokenTtlSeconds: config.tokenTtlSeconds,
           appealDeadlineHours: config.appealDeadlineHours,
           cacheEntries: config.cacheEntries,
+          limits: config.limits,
           operator: { ...config.operator, regions: [...config.operator.regions] },
           federation: { hub: config.federation.hub, hubUrl: config.federation.hubUrl, hubKey: config.federation.hubKey, refreshSeconds: config.federation.refreshSeconds },
           backupRetentionDays: config.backupRetentionDays,
@@ -142,7 +145,16 @@ export interface ServerRole {
 
 /** Opens everything, loads demo data where due, and starts listening. */
 export async function startServer(config: Config, logger: Logger, clock: Clock = systemClock, role: ServerRole = {}): Promise<RunningServer> {
-  const opened = await openServices(config, logger, clock, { signatureThreads: config.verifyThreads });
+  // Several processes count request limits together through Redis; one process counts in memory.
+  const redis = config.redisUrl === undefined ? undefined : new Redis(config.redisUrl, { connectTimeout: 1000, maxRetriesPerRequest: 1 });
+  redis?.on('error', (error: Error) => logger.warn({ err: { message: error.message } }, 'Redis for request limits does not answer; limits are not counted until it does'));
+  let opened;
+  try {
+    opened = await openServices(config, logger, clock, { signatureThreads: config.verifyThreads, redis });
+  } catch (error) {
+    redis?.disconnect();
+    throw error;
+  }
   const { services, store, fresh } = opened;
   try {
     // A run cut short is finished by the command, not here: it acts for two authorities and must
@@ -152,9 +164,6 @@ export async function startServer(config: Config, logger: Logger, clock: Clock =
       logger.error({ sunsetId: s.id, region: s.region, step: s.status }, `the sunset of ${s.region} was approved and has not finished (it stopped at '${s.status}'): an authority finishes it with HEALTHCODE_STAFF_TOKEN=<their credential> healthcode sunset --region ${s.region}`);
     }
     if (role.demoData ?? true) await loadDemoDataIfDue(config, logger, services, store, fresh);
-    // Several processes count request limits together through Redis; one process counts in memory.
-    const redis = config.redisUrl === undefined ? undefined : new Redis(config.redisUrl, { connectTimeout: 1000, maxRetriesPerRequest: 1 });
-    redis?.on('error', (error: Error) => logger.warn({ err: { message: error.message } }, 'Redis for request limits does not answer; limits are not counted until it does'));
     const app = await buildApp({ services, bodyLimitBytes: config.bodyLimitBytes, protection: { limits: config.limits, shedding: config.shedding, redis, tlsTerminated: config.tlsTerminated }, trustProxyHops: config.trustProxyHops });
     const address = await app.listen({ host: config.host, port: config.port });
     const url = address.replace('[::1]', 'localhost');
@@ -173,6 +182,7 @@ export async function startServer(config: Config, logger: Logger, clock: Clock =
       },
     };
   } catch (error) {
+    redis?.disconnect();
     await opened.close();
     throw error;
   }

@@ -19,10 +19,17 @@ export async function authorizeDevice(services: Services, request: FastifyReques
 }
 
 export function bearerToken(request: FastifyRequest): string {
-  const header = request.headers.authorization;
-  const match = header === undefined ? null : /^Bearer\s+([A-Za-z0-9._~+/-]+=*)\s*$/.exec(header);
-  if (!match) throw new UnauthenticatedError();
-  return match[1]!;
+  const credential = bearerCredential(request.headers.authorization);
+  if (credential === undefined) throw new UnauthenticatedError();
+  return credential;
+}
+
+/**
+ * The credential an Authorization header carries, however it is spaced; undefined if it carries none.
+ * Limits count a credential by this, so every spelling the API accepts counts as the same caller.
+ */
+export function bearerCredential(header: string | undefined): string | undefined {
+  return header === undefined ? undefined : /^Bearer\s+([A-Za-z0-9._~+/-]+=*)\s*$/.exec(header)?.[1];
 }
 
 /** A staff member with one of `roles`, from a staff bearer credential. */

@@ -5,6 +5,8 @@ import type { FastifyInstance, FastifyRequest } from 'fastify';
 import type { Redis } from 'ioredis';
 import underPressure from '@fastify/under-pressure';
 import { DEFAULT_LIMITS, type RequestLimits, type SheddingLimits } from '../config.js';
+import { checkMobileNumber } from '../domain/phone.js';
+import { bearerCredential } from './auth.js';
 import { OverloadedError } from './problem.js';
 import { TooManyRequestsError } from '../services/service-errors.js';
 
@@ -31,8 +33,19 @@ declare module 'fastify' {
     limitResident(request: FastifyRequest, limit: 'dependents', residentId: string): Promise<void>;
   }
 }
-/** A credential is counted by a digest of it, never by itself: Redis holds no secrets. */
-const credentialKey = (request: FastifyRequest) => createHash('sha256').update(request.headers.authorization ?? 'none').digest('base64url').slice(0, 22);
+const digest = (text: string) => createHash('sha256').update(text).digest('base64url').slice(0, 22);
+/**
+ * A credential is counted by a digest of it, never by itself (Redis holds no secrets), and by the
+ * credential the API reads from the header, not the header's bytes: `Bearer  x` and `Bearer\tx` are
+ * one caller. A header with no credential is refused 401 before any work; those share one count.
+ */
+const credentialKey = (request: FastifyRequest) => digest(bearerCredential(request.headers.authorization) ?? 'none');
+/** The phone a request proves with a code, as the service reads it; a digest, for the same reason. */
+const phoneKey = (request: FastifyRequest) => {
+  const text = (request.body as { phone?: unknown } | undefined)?.phone;
+  const checked = typeof text === 'string' ? checkMobileNumber(text) : undefined;
+  return digest(checked?.ok ? checked.value : String(text));
+};
 
 /**
  * Security headers (@fastify/helmet) and request limits (@fastify/rate-limit), for the apps and API
@@ -65,15 +78,16 @@ export async function registerProtection(app: FastifyInstance, options: Protecti
   };
   const byAddress = (request: FastifyRequest) => request.ip;
   const signInAddress = limiter('sign-in-address', limits.signInCodesPerAddressPerMinute, MINUTE_MS, byAddress);
-  const signInAll = limiter('sign-in-all', limits.signInCodesPerMinute, MINUTE_MS, () => 'all');
+  // Codes sent to everyone together are counted by the sign-in service, where a code is really sent.
   const registrations = limiter('registrations', limits.registrationsPerAddressPerHour, HOUR_MS, byAddress);
   const devices = limiter('device', limits.verificationsPerDevicePerMinute, MINUTE_MS, credentialKey);
   const imports = limiter('imports', limits.importsPerStaffPerHour, HOUR_MS, credentialKey);
+  const signInAttempts = limiter('sign-in-attempts', limits.signInAttemptsPerAddressPerHour, HOUR_MS, (request) => `${request.ip}:${phoneKey(request)}`);
   const dependentsAddress = limiter('dependents-address', limits.dependentsPerAddressPerHour, HOUR_MS, byAddress);
   const residentOf = new WeakMap<FastifyRequest, string>();
   const dependentsResident = limiter('dependents-resident', limits.dependentsPerResidentPerDay, DAY_MS, (request) => residentOf.get(request) ?? 'none');
-  const byRoute: Record<string, (typeof signInAll)[]> = {
-    'POST /api/v1/sign-in/code': [signInAddress, signInAll],
+  const byRoute: Record<string, (typeof signInAddress)[]> = {
+    'POST /api/v1/sign-in/code': [signInAddress],
     'POST /api/v1/residents': [registrations],
     'POST /api/v1/visitors': [registrations],
     'POST /api/v1/checkpoint/verify': [devices],
@@ -82,16 +96,23 @@ export async function registerProtection(app: FastifyInstance, options: Protecti
     'POST /api/v1/imports/:kind': [imports],
     'POST /api/v1/residents/:id/dependents': [dependentsAddress],
   };
+  // Tries of a code, by address and phone: one stranger cannot wear down every code a phone is sent
+  // (each takes 5 tries in all), and nobody else behind the same address is held up.
+  const afterValidation: Record<string, (typeof signInAddress)[]> = {
+    'POST /api/v1/sign-in/session': [signInAttempts],
+    'POST /api/v1/residents': [signInAttempts],
+    'POST /api/v1/visitors': [signInAttempts],
+  };
   const why: Record<string, string> = {
     'sign-in-address': 'too many codes asked for from this address',
-    'sign-in-all': 'the service is sending as many codes as it may just now',
+    'sign-in-attempts': 'too many codes tried for this phone from this address',
     registrations: 'too many registrations from this address',
     device: 'this device has sent too many checks',
     imports: 'too many imports by this credential',
     'dependents-address': 'too many household members added from this address',
     'dependents-resident': 'too many household members added by this resident today',
   };
-  const enforce = async (request: FastifyRequest, checks: (typeof signInAll)[]) => {
+  const applyLimits = async (request: FastifyRequest, checks: (typeof signInAddress)[]) => {
     for (const { name, check } of checks) {
       const result = await check(request);
       if (!result.isAllowed && result.isExceeded) {
@@ -100,13 +121,16 @@ export async function registerProtection(app: FastifyInstance, options: Protecti
       }
     }
   };
-  app.addHook('onRequest', async (request) => {
-    const checks = byRoute[`${request.method} ${request.routeOptions.url}`];
-    if (checks) await enforce(request, checks);
-  });
+  const enforce = (table: Record<string, (typeof signInAddress)[]>) => async (request: FastifyRequest) => {
+    const checks = table[`${request.method} ${request.routeOptions.url}`];
+    if (checks) await applyLimits(request, checks);
+  };
+  app.addHook('onRequest', enforce(byRoute));
+  // Once the body is read and valid, for limits keyed by what it names.
+  app.addHook('preHandler', enforce(afterValidation));
   app.decorate('limitResident', async (request: FastifyRequest, _limit: 'dependents', residentId: string) => {
     residentOf.set(request, residentId);
-    await enforce(request, [dependentsResident]);
+    await applyLimits(request, [dependentsResident]);
   });
 }
 
@@ -120,14 +144,26 @@ export const NEVER_SHED = { pressureHandler: () => undefined };
  */
 async function registerShedding(app: FastifyInstance, shedding: SheddingLimits): Promise<void> {
   let lastLogged = 0;
+  // The event loop's delay is measured from registration on, so the first measures hold start-up's
+  // own work (migrations, keys, compiling routes): a server just started would refuse everyone for
+  // a moment. The delay counts only from the first measure taken wholly after the server is ready;
+  // the memory marks count at once.
+  const interval = Math.max(10, shedding.sampleIntervalMs ?? 1000);
+  const started = () => {
+    delayCountsFrom.set(app, performance.now() + 2 * interval);
+  };
+  app.addHook('onReady', async () => started());
+  app.addHook('onListen', async () => started());
   await app.register(underPressure, {
     maxEventLoopDelay: shedding.eventLoopDelayMs,
     maxHeapUsedBytes: shedding.heapUsedBytes,
     maxRssBytes: shedding.rssBytes,
     retryAfter: shedding.retryAfterSeconds,
-    ...(shedding.sampleIntervalMs !== undefined && { sampleInterval: shedding.sampleIntervalMs }),
-    pressureHandler: async (request, _reply, type) => {
-      const measure = pressureOf(app, shedding) ?? type;
+    sampleInterval: interval,
+    pressureHandler: async (request, _reply) => {
+      const measure = pressureOf(app, shedding);
+      // Only a start-up delay, not counted: the request is served.
+      if (measure === undefined) return;
       // One line a second at most: a flood of refusals must not become a flood of logs.
       if (Date.now() - lastLogged > 1000) {
         lastLogged = Date.now();
@@ -138,14 +174,19 @@ async function registerShedding(app: FastifyInstance, shedding: SheddingLimits):
   });
 }
 
+/** When each app's event-loop delay starts to count (performance.now()); absent until it is ready. */
+const delayCountsFrom = new WeakMap<FastifyInstance, number>();
+
 /** Whether the service sheds load now, and why; undefined where it never does. */
 export function pressureOf(app: FastifyInstance, shedding: SheddingLimits | undefined): string | undefined {
-  if (!shedding || !app.isUnderPressure()) return undefined;
+  if (!shedding) return undefined;
   const usage = app.memoryUsage();
   const mb = (bytes: number) => `${Math.round(bytes / 2 ** 20)} MB`;
-  if (shedding.eventLoopDelayMs > 0 && usage.eventLoopDelay > shedding.eventLoopDelayMs) return `event-loop delay ${Math.round(usage.eventLoopDelay)} ms, mark ${shedding.eventLoopDelayMs} ms`;
+  const delayCounts = performance.now() >= (delayCountsFrom.get(app) ?? Number.POSITIVE_INFINITY);
+  if (delayCounts && shedding.eventLoopDelayMs > 0 && usage.eventLoopDelay > shedding.eventLoopDelayMs) return `event-loop delay ${Number.isFinite(usage.eventLoopDelay) ? `${Math.round(usage.eventLoopDelay)} ms` : 'beyond measure (the loop was held throughout)'}, mark ${shedding.eventLoopDelayMs} ms`;
   if (shedding.heapUsedBytes > 0 && usage.heapUsed > shedding.heapUsedBytes) return `heap ${mb(usage.heapUsed)}, mark ${mb(shedding.heapUsedBytes)}`;
-  return `resident memory ${mb(usage.rssBytes)}, mark ${mb(shedding.rssBytes)}`;
+  if (shedding.rssBytes > 0 && usage.rssBytes > shedding.rssBytes) return `resident memory ${mb(usage.rssBytes)}, mark ${mb(shedding.rssBytes)}`;
+  return undefined;
 }
 
 /** This origin only; WebAssembly for the QR decoder; workers for the offline shell; images drawn here (data:, blob:). */

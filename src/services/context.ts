@@ -7,13 +7,14 @@ import { SubjectSeal } from '../codes/subject-seal.js';
 import { nodeVerify } from '../codes/token-signer.js';
 import type { Ed25519Verify } from '../codes/token-verifier.js';
 import type { Clock } from '../domain/clock.js';
-import type { Mode } from '../config.js';
+import { DEFAULT_LIMITS, type Mode, type RequestLimits } from '../config.js';
 import { provinceCodes, servingRegion } from '../domain/regions.js';
 import { RegionNotServedError } from './service-errors.js';
 import { deriveSubkey, FieldCipher } from '../privacy/field-cipher.js';
 import type { Store } from '../store/database.js';
 import { createStores, type Stores } from '../store/stores.js';
 import { OutboxSmsSender, type SmsSender } from './sms-sender.js';
+import { MemoryRateLimiter, type RateLimiter } from './rate-limiter.js';
 
 export interface ServiceSettings {
   mode: Mode;
@@ -32,6 +33,8 @@ export interface ServiceSettings {
   federation?: FederationSettings;
   /** Days a backup (of the keys, and of the database by the operator's policy) is kept; the sunset report states it. */
   backupRetentionDays?: number;
+  /** The limits use cases count themselves (codes sent, ID checks, devices registered); default DEFAULT_LIMITS. */
+  limits?: RequestLimits;
 }
 
 export interface FederationSettings {
@@ -85,6 +88,8 @@ export interface ServiceContext {
   logger: Logger;
   settings: ServiceSettings;
   newId: () => string;
+  /** Counts the limits use cases decide (settings.limits): through Redis when several processes serve. */
+  limiter: RateLimiter;
   /** Checks scanned codes' signatures: on worker threads where there are some, else here. */
   signatures: { verify: Ed25519Verify; close(): Promise<void> };
 }
@@ -103,6 +108,8 @@ export interface ContextOptions {
   regionKeys?: RegionKeyBackend;
   /** The key escrow (HEALTHCODE_KEY_ESCROW); none by default. */
   keyEscrow?: RegionKeyBackend;
+  /** Counts shared by several processes (Redis); by default counted in this process's memory. */
+  limiter?: RateLimiter;
 }
 
 export function createContext(options: ContextOptions): ServiceContext {
@@ -132,6 +139,12 @@ export function createContext(options: ContextOptions): ServiceContext {
     logger: options.logger,
     settings: options.settings,
     newId,
+    limiter: options.limiter ?? new MemoryRateLimiter(options.clock),
     signatures: options.signatureThreads ? new SignaturePool(options.signatureThreads) : { verify: nodeVerify(), close: async () => undefined },
   };
+}
+
+/** The limits this context's use cases count. */
+export function limitsOf(ctx: { settings: ServiceSettings }): RequestLimits {
+  return ctx.settings.limits ?? DEFAULT_LIMITS;
 }

@@ -8,10 +8,11 @@ import { maskName } from '../domain/masking.js';
 import type { VenueType } from '../domain/venue.js';
 import { scanKey, type ScanRow } from '../store/scans-store.js';
 import type { AuditService } from './audit-service.js';
-import type { ServiceContext } from './context.js';
+import { limitsOf, type ServiceContext } from './context.js';
 import type { DecisionsService } from './decisions-service.js';
 import type { NationalListService } from './national-list-service.js';
-import { NotFoundError, TooManyRequestsError } from './service-errors.js';
+import { spend } from './rate-limiter.js';
+import { NotFoundError } from './service-errors.js';
 import type { Device, VenuesService } from './venues-service.js';
 
 export interface ScanInput {
@@ -39,9 +40,6 @@ export interface ScanOutcome {
 /** Scans older than this are not accepted: they would be deleted by retention anyway. */
 export const MAX_SCAN_AGE_DAYS = 28;
 export const MAX_BATCH = 1000;
-/** A gate checks a few people without phones an hour, not a list of ID numbers. */
-export const ID_LOOKUPS_PER_HOUR = 60;
-const ID_LOOKUP_ACTIONS = ['check-by-id-number', 'check-by-id-number-miss'];
 
 /** Every scan at a checkpoint and every place-code visit, kept exactly once; ID-number checks; retention. */
 export class ScansService {
@@ -159,17 +157,21 @@ export class ScansService {
   /**
    * For a person without a phone: staff type the ID number from the document in their hand and see
    * the colour only. Seeing the document counts as checking the identity. Every look-up is audited,
-   * misses too, and a device may make only so many an hour: a gate is no oracle for who is registered.
+   * misses too, and a device, and a venue's devices together, may make only so many an hour: a gate is
+   * no oracle for who is registered.
    */
   async lookUpByIdNumber(device: Device, input: { idType: string; idNumber: string; idCountry?: string }): Promise<{ colour: Colour; admitted: boolean }> {
     const now = this.ctx.clock.now().getTime();
     const actor = `checkpoint device ${device.id}`;
-    const recent = await this.audit.countBy(actor, ID_LOOKUP_ACTIONS, now - HOUR_MS);
-    if (recent >= ID_LOOKUPS_PER_HOUR) {
-      throw new TooManyRequestsError(`at most ${ID_LOOKUPS_PER_HOUR} ID-number checks an hour from one device`, Math.ceil(HOUR_MS / 1000 / ID_LOOKUPS_PER_HOUR));
-    }
+    // A typo costs none of the checks below.
     const identity = checkIdentity(input, this.ctx.clock.now());
     if (!identity.ok) throw new InvalidInputError([{ field: identity.field, message: identity.message }]);
+    // A gate checks a few people without phones an hour, not a list of ID numbers. Each check is
+    // counted before any work, atomically, per device and per venue: checks racing each other are
+    // refused past the limit, and a venue's many devices share one bound.
+    const limits = limitsOf(this.ctx);
+    await spend(this.ctx.limiter, `id-lookups-device:${device.id}`, limits.idLookupsPerDevicePerHour, HOUR_MS, `at most ${limits.idLookupsPerDevicePerHour} ID-number checks an hour from one device`);
+    await spend(this.ctx.limiter, `id-lookups-venue:${device.venueId}`, limits.idLookupsPerVenuePerHour, HOUR_MS, `at most ${limits.idLookupsPerVenuePerHour} ID-number checks an hour from the devices of one venue`);
     const residents = this.ctx.stores.residents;
     const residentId = await residents.findIdByIdentityKey(identity.value.key);
     if (!residentId) {

@@ -1,20 +1,17 @@
 import { randomInt } from 'node:crypto';
 import { createSigner, createVerifier } from 'fast-jwt';
 import { InvalidInputError } from '../domain/field-errors.js';
+import { MINUTE_MS } from '../domain/clock.js';
 import { checkMobileNumber } from '../domain/phone.js';
+import { nextCodeAt, SIGN_IN_LIMITS } from '../domain/sign-in-limits.js';
 import { sameDigest } from '../privacy/field-cipher.js';
-import { DEFAULT_CACHE_ENTRIES, type ServiceContext } from './context.js';
+import { DEFAULT_CACHE_ENTRIES, limitsOf, type ServiceContext } from './context.js';
 import { InvalidatedCache } from './invalidated-cache.js';
+import { spend } from './rate-limiter.js';
 import { SMS_TEXTS } from './sms-texts.js';
 import { TooManyRequestsError, UnauthenticatedError } from './service-errors.js';
 
-/** Limits on one-time codes; they make guessing a 6-digit code hopeless (5 tries of 10^6 per code). */
-export const SIGN_IN_LIMITS = {
-  codeDigits: 6,
-  attemptsPerCode: 5,
-  resendAfterSeconds: 60,
-  codesPerHour: 5,
-} as const;
+export { SIGN_IN_LIMITS };
 
 /** The blind-index kind of the phone a one-time code was sent to. */
 export const SIGN_IN_CODE_INDEX = 'sign-in.phone';
@@ -72,16 +69,15 @@ export class SignInService {
     const phone = this.phone(phoneText);
     const now = this.ctx.clock.now().getTime();
     const { phoneIndex, registered } = await this.codeIndex(phone);
-    const recent = await this.codes.codesSince(phoneIndex, now - 3_600_000);
-    const last = recent[0];
-    if (last && now - last.created_at < SIGN_IN_LIMITS.resendAfterSeconds * 1000) {
-      const wait = Math.ceil((last.created_at + SIGN_IN_LIMITS.resendAfterSeconds * 1000 - now) / 1000);
-      throw new TooManyRequestsError(`a code was sent less than ${SIGN_IN_LIMITS.resendAfterSeconds} seconds ago; wait before asking again`, wait);
+    const recent = await this.codes.codesSince(phoneIndex, now - SIGN_IN_LIMITS.backoffWindowMs);
+    const next = nextCodeAt(recent.map((c) => c.created_at));
+    if (now < next) {
+      const wait = Math.ceil((next - now) / 1000);
+      throw new TooManyRequestsError(`a code was sent to this phone a moment ago (it works until it expires); another may be sent in ${wait} s`, wait);
     }
-    if (recent.length >= SIGN_IN_LIMITS.codesPerHour) {
-      const oldest = recent[recent.length - 1]!;
-      throw new TooManyRequestsError(`at most ${SIGN_IN_LIMITS.codesPerHour} codes an hour`, Math.ceil((oldest.created_at + 3_600_000 - now) / 1000));
-    }
+    // Counted here, where a code will really be sent: requests refused above, or refused as malformed,
+    // use up nobody's share of what the SMS gateway may send.
+    await spend(this.ctx.limiter, 'sms:all', limitsOf(this.ctx).signInCodesPerMinute, MINUTE_MS, 'the service is sending as many codes as it may just now');
     const code = String(randomInt(0, 10 ** SIGN_IN_LIMITS.codeDigits)).padStart(SIGN_IN_LIMITS.codeDigits, '0');
     const id = this.ctx.newId();
     const ttl = this.ctx.settings.signInCodeTtlSeconds;
@@ -99,10 +95,11 @@ export class SignInService {
     // Development convenience: the code in the log saves reading the outbox. Never in production.
     if (this.ctx.settings.mode === 'development') this.ctx.logger.info({ signInCode: code, codeId: id }, 'one-time code sent (shown in development mode only)');
     else this.ctx.logger.info({ codeId: id }, 'one-time code sent');
-    return { expiresAt: new Date(now + ttl * 1000).toISOString(), resendAfterSeconds: SIGN_IN_LIMITS.resendAfterSeconds };
+    const resendAt = nextCodeAt([now, ...recent.map((c) => c.created_at)]);
+    return { expiresAt: new Date(now + ttl * 1000).toISOString(), resendAfterSeconds: Math.ceil((resendAt - now) / 1000) };
   }
 
-  /** Exchanges a phone's newest unexpired code for a signed session. */
+  /** Exchanges one of a phone's live codes for a signed session. */
   async verifyCode(phoneText: string, code: string): Promise<Session> {
     const phone = this.phone(phoneText);
     const proof = await this.prove(phone, code);
@@ -137,17 +134,28 @@ export class SignInService {
     }
     const now = this.ctx.clock.now().getTime();
     const { phoneIndex } = await this.codeIndex(phone);
-    const latest = (await this.codes.codesSince(phoneIndex, now - this.ctx.settings.signInCodeTtlSeconds * 1000))[0];
-    if (!latest || latest.consumed_at !== null || latest.expires_at <= now) {
-      throw new UnauthenticatedError('no valid code for this phone: request a new one');
+    const recent = await this.codes.codesSince(phoneIndex, now - SIGN_IN_LIMITS.backoffWindowMs);
+    // Every code still alive, not only the newest: a code someone else asked for must not make the
+    // one the holder has just received useless.
+    const live = recent.filter((c) => c.consumed_at === null && c.expires_at > now);
+    if (live.length === 0) throw new UnauthenticatedError('no valid code for this phone: request a new one');
+    // Each live code gives up one attempt before it is compared, atomically: however many guesses
+    // race, none of the phone's codes is compared more than attemptsPerCode times.
+    const tried: { id: string; digest: string; used: number }[] = [];
+    for (const c of live) {
+      const used = await this.codes.claimAttempt(c.id, SIGN_IN_LIMITS.attemptsPerCode, now);
+      if (used !== undefined) tried.push({ id: c.id, digest: c.code_digest, used });
     }
-    const used = await this.codes.claimAttempt(latest.id, SIGN_IN_LIMITS.attemptsPerCode, now);
-    if (used === undefined) throw new TooManyRequestsError('too many wrong codes: request a new one', SIGN_IN_LIMITS.resendAfterSeconds);
-    if (!sameDigest(latest.code_digest, this.digest(latest.id, code))) {
-      const left = SIGN_IN_LIMITS.attemptsPerCode - used;
+    if (tried.length === 0) {
+      const wait = Math.max(1, Math.ceil((nextCodeAt(recent.map((c) => c.created_at)) - now) / 1000));
+      throw new TooManyRequestsError('too many wrong codes: request a new one', wait);
+    }
+    const match = tried.find((c) => sameDigest(c.digest, this.digest(c.id, code)));
+    if (!match) {
+      const left = Math.max(...tried.map((c) => SIGN_IN_LIMITS.attemptsPerCode - c.used));
       throw new UnauthenticatedError(left > 0 ? `wrong code; ${left} attempts left` : 'wrong code; request a new one');
     }
-    return { codeId: latest.id, at: now };
+    return { codeId: match.id, at: now };
   }
 
   /**

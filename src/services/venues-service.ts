@@ -1,12 +1,14 @@
 import { randomBytes } from 'node:crypto';
 import { readPlaceCode, signPlaceCode } from '../codes/place-code.js';
+import { DAY_MS } from '../domain/clock.js';
 import { COLOURS } from '../domain/colour.js';
 import type { DeviceContact } from '../domain/device-contact.js';
 import { DEFAULT_ENTRY_POLICIES, type EntryPolicy } from '../domain/entry-policy.js';
 import { FieldErrorCollector } from '../domain/field-errors.js';
 import { isRegionCode } from '../domain/regions.js';
 import { PAIRING_PREFIX, VENUE_TYPES, type Venue, type VenueType } from '../domain/venue.js';
-import type { ServiceContext } from './context.js';
+import { limitsOf, type ServiceContext } from './context.js';
+import { spend } from './rate-limiter.js';
 import type { KeysService } from './keys-service.js';
 import { ForbiddenError, NotFoundError, UnauthenticatedError } from './service-errors.js';
 import type { StaffMember } from './staff-service.js';
@@ -78,6 +80,10 @@ export class VenuesService {
   async registerDevice(venueId: string, name: string, by?: StaffMember): Promise<{ deviceId: string; token: string; pairing: Pairing }> {
     await this.venue(venueId);
     if (by !== undefined) await this.requireOperator(by, venueId);
+    // Each device has its own limits (checks, ID look-ups): a venue free to make devices would be free
+    // of them. Counted before the device is made, so registrations racing each other are counted too.
+    const perDay = limitsOf(this.ctx).devicesPerVenuePerDay;
+    await spend(this.ctx.limiter, `devices-venue:${venueId}`, perDay, DAY_MS, `at most ${perDay} devices registered a day for one venue`);
     const id = this.ctx.newId();
     const { secret, digest } = this.newDeviceSecret();
     await this.ctx.stores.venues.insertDevice({ id, venueId, name, secretDigest: digest, now: this.ctx.clock.now().getTime() });

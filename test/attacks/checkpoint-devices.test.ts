@@ -1,13 +1,14 @@
 import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
 import { contactAt, DRAIN_GAP_MS, firstContact, MAX_DRAIN_MS } from '../../src/domain/device-contact.js';
-import { ID_LOOKUPS_PER_HOUR } from '../../src/services/scans-service.js';
+import { DEFAULT_LIMITS } from '../../src/config.js';
 import { describeOnEachEngine, type Harness } from '../support/harness.js';
 import { LIU_FANG, ZHANG_WEI } from '../support/people.js';
 import { registerVerified } from '../support/sign-in.js';
 
 const bearer = (token: string) => ({ authorization: `Bearer ${token}` });
 const MINUTE = 60_000;
+const ID_LOOKUPS_PER_HOUR = DEFAULT_LIMITS.idLookupsPerDevicePerHour;
 
 async function gate(h: Harness) {
   const venue = await h.services.venues.registerVenue({ name: '武林广场地铁站', type: 'subway_station', region: '330105', address: '武林广场', latitude: 30.27, longitude: 120.16, operator: '杭州地铁' });
@@ -137,5 +138,42 @@ describeOnEachEngine('a device checking ID numbers', (h) => {
     const [entry] = await h().services.audit.entries({ limit: 1 });
     assert.equal(entry?.action, 'check-by-id-number-miss');
     assert.ok(!JSON.stringify(entry).includes(LIU_FANG.idNumber));
+  });
+});
+
+describeOnEachEngine('ID look-ups raced, and spread over many devices', (h) => {
+  const idLookup = { idType: 'resident_id', idNumber: ZHANG_WEI.idNumber };
+
+  it(`evaluates at most ${ID_LOOKUPS_PER_HOUR} of 200 look-ups one device sends at once`, async () => {
+    const app = await h().app();
+    const device = await gate(h());
+    await greenResident(h());
+    const answers = await Promise.all(Array.from({ length: 200 }, () => app.inject({ method: 'POST', url: '/api/v1/checkpoint/lookup', headers: bearer(device), payload: idLookup })));
+    const evaluated = answers.filter((a) => a.statusCode === 200).length;
+    assert.equal(evaluated, ID_LOOKUPS_PER_HOUR, `${evaluated} look-ups were evaluated`);
+    assert.equal(answers.filter((a) => a.statusCode === 429).length, 200 - ID_LOOKUPS_PER_HOUR);
+    const audited = (await h().services.audit.entries({ limit: 1000 })).filter((e) => e.action.startsWith('check-by-id-number'));
+    assert.equal(audited.length, ID_LOOKUPS_PER_HOUR);
+  });
+
+  it("holds a venue's many devices to one bound, and stops a venue credential making devices without end", async () => {
+    const app = await h().app();
+    await greenResident(h());
+    const operator = await h().services.staff.create('武林广场站务', 'venue');
+    const venue = (await app.inject({ method: 'POST', url: '/api/v1/venues', headers: bearer(operator.token), payload: { name: '武林广场地铁站', type: 'subway_station', region: '330105', address: '武林广场', latitude: 30.27, longitude: 120.16, operator: '杭州地铁' } })).json();
+    const made = [];
+    for (let i = 1; i <= DEFAULT_LIMITS.devicesPerVenuePerDay + 5; i++) {
+      made.push(await app.inject({ method: 'POST', url: `/api/v1/venues/${venue.id}/devices`, headers: bearer(operator.token), payload: { name: `${i} 号闸机` } }));
+    }
+    assert.deepEqual([made.filter((r) => r.statusCode === 201).length, made.filter((r) => r.statusCode === 429).length], [DEFAULT_LIMITS.devicesPerVenuePerDay, 5]);
+    const devices = made.filter((r) => r.statusCode === 201).map((r) => r.json().token as string);
+    // Ten devices, each well within its own limit: together they get no further than the venue's.
+    const answers = await Promise.all(devices.slice(0, 10).flatMap((token) => Array.from({ length: 20 }, () => app.inject({ method: 'POST', url: '/api/v1/checkpoint/lookup', headers: bearer(token), payload: idLookup }))));
+    assert.equal(answers.filter((a) => a.statusCode === 200).length, DEFAULT_LIMITS.idLookupsPerVenuePerHour);
+    // Another venue's gate is not held up by this one.
+    assert.equal((await app.inject({ method: 'POST', url: '/api/v1/checkpoint/lookup', headers: bearer(await gate(h())), payload: idLookup })).statusCode, 200);
+    // The next day the venue may add devices again.
+    h().clock.advance(24 * 60 * MINUTE);
+    assert.equal((await app.inject({ method: 'POST', url: `/api/v1/venues/${venue.id}/devices`, headers: bearer(operator.token), payload: { name: '新闸机' } })).statusCode, 201);
   });
 });

@@ -2,6 +2,8 @@ import assert from 'node:assert/strict';
 import { createHmac } from 'node:crypto';
 import { it } from 'node:test';
 import { UnauthenticatedError } from '../../src/services/service-errors.js';
+import { DEFAULT_LIMITS } from '../../src/config.js';
+import { buildApp } from '../../src/http/app.js';
 import { SIGN_IN_LIMITS } from '../../src/services/sign-in-service.js';
 import { describeOnEachEngine } from '../support/harness.js';
 import { ZHANG_WEI } from '../support/people.js';
@@ -20,6 +22,61 @@ describeOnEachEngine('guessing a sign-in code', (h) => {
     assert.equal(answers.filter((a) => a.statusCode === 429).length, 100 - checked.length, 'every other guess was refused unchecked');
     const right = await app.inject({ method: 'POST', url: '/api/v1/sign-in/session', payload: { phone: ZHANG_WEI.phone, code } });
     assert.equal(right.statusCode, 429);
+  });
+});
+
+describeOnEachEngine("a stranger asking for someone else's codes and guessing them", (h) => {
+  const STRANGER = '10.66.0.1';
+  const VICTIM = '10.77.0.1';
+
+  it("cannot keep the phone's holder out for more than a few minutes: 5 codes with 5 wrong guesses each, then the holder signs in with their own code", async () => {
+    const app = await buildApp({ services: h().services, bodyLimitBytes: 64 * 1024, protection: { limits: DEFAULT_LIMITS } });
+    try {
+      await h().services.residents.register(ZHANG_WEI);
+      const ask = (from: string) => app.inject({ method: 'POST', url: '/api/v1/sign-in/code', remoteAddress: from, payload: { phone: ZHANG_WEI.phone } });
+      const guess = (from: string, code: string) => app.inject({ method: 'POST', url: '/api/v1/sign-in/session', remoteAddress: from, payload: { phone: ZHANG_WEI.phone, code } });
+      const guessed: number[] = [];
+      // The stranger asks as often as the service lets them, and spends every code's tries.
+      for (let round = 0; round < 5; round++) {
+        let asked = await ask(STRANGER);
+        if (asked.statusCode === 429) {
+          h().clock.advance(Number(asked.headers['retry-after']) * 1000);
+          asked = await ask(STRANGER);
+        }
+        assert.equal(asked.statusCode, 202, asked.body);
+        const code = await lastCodeSentTo(h(), '+8613912345678');
+        for (let i = 1; i <= 5; i++) guessed.push((await guess(STRANGER, String((Number(code) + i) % 1_000_000).padStart(6, '0'))).statusCode);
+        h().clock.advance(60_000);
+      }
+      assert.ok(guessed.filter((s) => s === 401).length <= DEFAULT_LIMITS.signInAttemptsPerAddressPerHour, 'one address tried more codes than it may');
+      // The holder asks for a code: at worst told to wait a few minutes, never an hour.
+      let waited = 0;
+      let asked = await ask(VICTIM);
+      if (asked.statusCode === 429) {
+        waited = Number(asked.headers['retry-after']);
+        assert.ok(waited <= SIGN_IN_LIMITS.longestWaitSeconds, `the holder was told to wait ${waited} s`);
+        h().clock.advance(waited * 1000);
+        asked = await ask(VICTIM);
+      }
+      assert.equal(asked.statusCode, 202, asked.body);
+      // The stranger, still trying, cannot wear down the holder's new code.
+      for (let i = 0; i < 5; i++) assert.equal((await guess(STRANGER, '000000')).statusCode, 429);
+      const signedIn = await guess(VICTIM, await lastCodeSentTo(h(), '+8613912345678'));
+      assert.equal(signedIn.statusCode, 201, signedIn.body);
+    } finally {
+      await app.close();
+    }
+  });
+
+  it("cannot spoil the code the holder has just received by asking for another", async () => {
+    const app = await h().app();
+    await h().services.residents.register(ZHANG_WEI);
+    await app.inject({ method: 'POST', url: '/api/v1/sign-in/code', remoteAddress: VICTIM, payload: { phone: ZHANG_WEI.phone } });
+    const received = await lastCodeSentTo(h(), '+8613912345678');
+    h().clock.advance(60_000);
+    assert.equal((await app.inject({ method: 'POST', url: '/api/v1/sign-in/code', remoteAddress: STRANGER, payload: { phone: ZHANG_WEI.phone } })).statusCode, 202);
+    const signedIn = await app.inject({ method: 'POST', url: '/api/v1/sign-in/session', remoteAddress: VICTIM, payload: { phone: ZHANG_WEI.phone, code: received } });
+    assert.equal(signedIn.statusCode, 201, signedIn.body);
   });
 });
 

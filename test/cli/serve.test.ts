@@ -37,6 +37,19 @@ describe('healthcode serve', () => {
     assert.ok(server.lines.some((l) => l.includes('"msg":"stopped"')));
   });
 
+  it('is ready and serving at once with load shedding on, its limits counted through Redis', async () => {
+    const server = await serve(dataDir, { HEALTHCODE_SHED_EVENT_LOOP_DELAY: '1000', HEALTHCODE_REDIS_URL: 'redis://127.0.0.1:6379' });
+    try {
+      // Start-up held the event loop; that delay is not load, and nobody is refused for it.
+      assert.equal((await fetch(`${server.url}/readyz`)).status, 200);
+      const code = await fetch(`${server.url}/api/v1/sign-in/code`, { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify({ phone: '13800138002' }) });
+      assert.equal(code.status, 202, await code.text());
+    } finally {
+      server.child.kill('SIGTERM');
+    }
+    assert.equal(await server.exited, 0);
+  });
+
   it('says at start-up that development mode shows sign-in codes and listens on loopback only', async () => {
     const server = await serve(dataDir);
     server.child.kill('SIGTERM');

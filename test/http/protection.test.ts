@@ -1,9 +1,9 @@
 import assert from 'node:assert/strict';
-import { randomInt } from 'node:crypto';
+import { randomInt, randomUUID } from 'node:crypto';
 import { after, it } from 'node:test';
 import { Redis } from 'ioredis';
 import type { FastifyInstance } from 'fastify';
-import type { RequestLimits } from '../../src/config.js';
+import { DEFAULT_LIMITS, type RequestLimits } from '../../src/config.js';
 import { buildApp } from '../../src/http/app.js';
 import type { ProtectionOptions } from '../../src/http/protection.js';
 import { describeOnEachEngine, UNLIMITED, type Harness } from '../support/harness.js';
@@ -64,12 +64,6 @@ describeOnEachEngine('security headers and request limits', (h) => {
     for (let n = 0; n < 5; n++) assert.equal((await askCode(server, someAddress(), 100 + n)).statusCode, 202);
   });
 
-  it('bounds the codes everyone together may make the SMS gateway send in a minute', async () => {
-    const server = await app({ limits: limits({ signInCodesPerMinute: 5 }) });
-    const statuses = [];
-    for (let n = 0; n < 7; n++) statuses.push((await askCode(server, someAddress(), 200 + n)).statusCode);
-    assert.deepEqual(statuses, [202, 202, 202, 202, 202, 429, 429]);
-  });
 
   it('limits registrations from one address', async () => {
     const server = await app({ limits: limits({ registrationsPerAddressPerHour: 2 }) });
@@ -78,6 +72,24 @@ describeOnEachEngine('security headers and request limits', (h) => {
     for (let n = 0; n < 3; n++) statuses.push((await server.inject({ method: 'POST', url: '/api/v1/residents', remoteAddress: address, payload: {} })).statusCode);
     // The first two are read (and refused as malformed); the third is not read at all.
     assert.deepEqual(statuses, [400, 400, 429]);
+  });
+
+  it('counts a credential however its header is spaced: every spelling shares one count', async () => {
+    const server = await app({ limits: limits({ verificationsPerDevicePerMinute: 20, importsPerStaffPerHour: 3 }) });
+    const credential = `hcd_${randomUUID()}.${'A'.repeat(43)}`;
+    const spellings = ['Bearer ', 'Bearer  ', 'Bearer\t', 'Bearer \t ', 'Bearer\t\t'].flatMap((lead) => [`${lead}${credential}`, `${lead}${credential} `, `${lead}${credential}\t`]);
+    const answers = [];
+    for (let i = 0; i < 100; i++) {
+      const authorization = spellings[i % spellings.length]!;
+      answers.push((await server.inject({ method: 'POST', url: '/api/v1/checkpoint/verify', remoteAddress: someAddress(), headers: { authorization }, payload: { token: 'JKM1:X' } })).statusCode);
+    }
+    assert.equal(answers.filter((s) => s !== 429).length, 20, 'the device got past its limit by spelling its header anew');
+    const staff = `hcs_${randomUUID()}`;
+    const imports = [];
+    for (const lead of ['Bearer ', 'Bearer  ', 'Bearer\t', 'Bearer \t', 'Bearer   ', 'Bearer\t\t', 'Bearer \t\t', 'Bearer    ']) {
+      imports.push((await server.inject({ method: 'POST', url: '/api/v1/imports/cases', remoteAddress: someAddress(), headers: { authorization: `${lead}${staff}`, 'content-type': 'application/json' }, payload: {} })).statusCode);
+    }
+    assert.equal(imports.filter((s) => s !== 429).length, 3, 'the staff credential got past its import limit by spelling its header anew');
   });
 
   it('counts a checkpoint device by its own credential: one device stopped, another goes on', async () => {
@@ -114,5 +126,52 @@ describeOnEachEngine('security headers and request limits', (h) => {
     const address = someAddress();
     const statuses = [(await askCode(one, address, 300)).statusCode, (await askCode(two, address, 301)).statusCode, (await askCode(one, address, 302)).statusCode, (await askCode(two, address, 303)).statusCode];
     assert.deepEqual(statuses, [202, 202, 202, 429]);
+  });
+});
+
+describeOnEachEngine('codes everyone together may make the SMS gateway send', (h) => {
+  const apps: FastifyInstance[] = [];
+  after(async () => {
+    for (const app of apps) await app.close();
+  });
+  const defaultApp = async () => {
+    const made = await appWith(h(), { limits: DEFAULT_LIMITS });
+    apps.push(made);
+    return made;
+  };
+
+  it('counts only codes really sent: 610 malformed requests from 61 addresses, then a resident still gets a code', async () => {
+    const server = await defaultApp();
+    for (let a = 1; a <= 61; a++) {
+      for (let n = 0; n < 10; n++) {
+        const refused = await server.inject({ method: 'POST', url: '/api/v1/sign-in/code', remoteAddress: `127.0.${a}.1`, payload: { phone: 'x' } });
+        assert.equal(refused.statusCode, 422);
+      }
+    }
+    assert.deepEqual(await h().ctx.stores.outbox.list(10), [], 'no SMS was sent for a malformed phone');
+    const resident = await askCode(server, '127.0.99.1', 1);
+    assert.equal(resident.statusCode, 202, resident.body);
+  });
+
+  it('counts neither a phone told to wait nor one refused: a flood of re-asks for one phone leaves the rest of the city its codes', async () => {
+    h().ctx.settings.limits = { ...DEFAULT_LIMITS, signInCodesPerMinute: 5 };
+    const server = await defaultApp();
+    const statuses = [];
+    for (let a = 1; a <= 50; a++) statuses.push((await askCode(server, `127.1.${a}.1`, 0)).statusCode);
+    assert.deepEqual([statuses.filter((s) => s === 202).length, statuses.filter((s) => s === 429).length], [1, 49]);
+    for (let n = 1; n <= 4; n++) assert.equal((await askCode(server, `127.2.${n}.1`, n)).statusCode, 202);
+  });
+
+  it('bounds the codes sent to everyone together in a minute, and sends again the next minute', async () => {
+    h().ctx.settings.limits = { ...DEFAULT_LIMITS, signInCodesPerMinute: 5 };
+    const server = await defaultApp();
+    const statuses = [];
+    for (let n = 0; n < 7; n++) statuses.push((await askCode(server, someAddress(), 200 + n)).statusCode);
+    assert.deepEqual(statuses, [202, 202, 202, 202, 202, 429, 429]);
+    const refused = await askCode(server, someAddress(), 210);
+    assert.match(refused.json().detail, /the service is sending as many codes as it may just now/);
+    assert.deepEqual(await h().ctx.stores.outbox.list(10, '+8613912340210'), [], 'no SMS past the bound');
+    h().clock.advance(60_000);
+    assert.equal((await askCode(server, someAddress(), 211)).statusCode, 202);
   });
 });

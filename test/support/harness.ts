@@ -20,6 +20,10 @@ export const UNLIMITED: RequestLimits = {
   importsPerStaffPerHour: 1e9,
   dependentsPerResidentPerDay: 1e9,
   dependentsPerAddressPerHour: 1e9,
+  signInAttemptsPerAddressPerHour: 1e9,
+  idLookupsPerDevicePerHour: 1e9,
+  idLookupsPerVenuePerHour: 1e9,
+  devicesPerVenuePerDay: 1e9,
 };
 
 /** A fixed "now" for every test: Friday 20 November 2026, 10:00 in Hangzhou. */

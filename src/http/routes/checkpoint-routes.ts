@@ -202,7 +202,7 @@ export const checkpointRoutes: FastifyPluginAsyncTypebox<{ services: Services }>
     {
       schema: {
         tags: ['checkpoints'],
-        summary: 'Check a person without a phone by ID number (device): colour only, audited, at most 60 an hour a device',
+        summary: 'Check a person without a phone by ID number (device): colour only, audited, limited per device and per venue (60 and 120 an hour by default)',
         security: [{ bearerAuth: [] }],
         body: Type.Object({ idType: Type.String({ maxLength: 40 }), idNumber: Type.String({ maxLength: 32 }), idCountry: Type.Optional(Type.String({ maxLength: 3 })) }, { additionalProperties: false }),
         response: { 200: Type.Object({ colour: Type.String(), admitted: Type.Boolean() }), ...problemResponses(400, 401, 404, 422, 429) },
