@@ -30,6 +30,7 @@ commands:
   import KIND FILE           import authority data (${IMPORT_KINDS.join(', ')}) from .ndjson or .csv
   keys rotate --region R     make a new signing key for region R; the old one stays trusted until its codes expire
   keys revoke --kid K        distrust a leaked code key at once, here and (through the trust lists) everywhere
+  keys rotate-hub            on a hub: a new key for the national list; prints it for members' HEALTHCODE_HUB_KEY
   host-apps add --name N --redirect-uri U [--redirect-uri U2] --scopes S,S
                              register a host app (OAuth public client with PKCE); prints its client id
   federation identity        print this operator's id, regions and public keys (give the operator key to the hub)
@@ -201,7 +202,24 @@ async function keys(args: string[]): Promise<void> {
     }
     return;
   }
-  if (positionals[0] !== 'rotate') fail('keys: the command is `keys rotate --region R` or `keys revoke --kid K`');
+  if (positionals[0] === 'rotate-hub') {
+    const opened = await openServices(config(), createLogger('warn'));
+    try {
+      if (!opened.services.hub.enabled) fail('keys rotate-hub: this operator is not the national hub (HEALTHCODE_HUB=on)');
+      const rotated = await opened.services.keys.rotateHub();
+      const sequence = await opened.services.hub.publish();
+      process.stdout.write(`hub key ${rotated.publicKey}\n`);
+      process.stderr.write(
+        `new hub key ${rotated.kid} signs national list ${sequence} on; ${rotated.retired.length ? `${rotated.retired.join(', ')} signs nothing more` : 'no earlier hub key'}.\n` +
+          'Every member: set HEALTHCODE_HUB_KEY to the key above and restart; its scanners take the new key from it at their next sync.\n' +
+          'Until then a member refuses the new lists and keeps its last good one until it expires (24 hours).\n',
+      );
+    } finally {
+      await opened.close();
+    }
+    return;
+  }
+  if (positionals[0] !== 'rotate') fail('keys: the command is `keys rotate --region R`, `keys revoke --kid K` or `keys rotate-hub`');
   if (!values.region || !isRegionCode(values.region)) fail(`--region: must be a GB/T 2260 code, got '${values.region ?? ''}'`);
   const opened = await openServices(config(), createLogger('warn'));
   try {

@@ -42,7 +42,7 @@ export async function openServices(
   config: Config,
   logger: Logger,
   clock: Clock = systemClock,
-  options: { signatureThreads?: number } = {},
+  options: { signatureThreads?: number; ensureKeys?: boolean } = {},
 ): Promise<{ services: Services; store: Store; fresh: boolean; close(): Promise<void> }> {
   const store = await openStore(config.database, {
     timeouts: config.databaseTimeouts,
@@ -76,9 +76,9 @@ export async function openServices(
     const services = createServices(ctx);
     await checkRegionKeys(ctx.stores.residents, ctx.regionKeys, regionKeyDir, logger);
     await services.rules.ensureDefault();
-    // Keys for every served region from the first start: a scanner that caches the trust list before
-    // the first code is shown can still verify that code offline.
-    await services.keys.ensureKeys({ hub: config.federation.hub });
+    // Keys for every served region from the first start of the server (not of any other command: one
+    // run without HEALTHCODE_REGIONS would make keys for every province, and the hub would refuse the list).
+    if (options.ensureKeys) await services.keys.ensureKeys({ hub: config.federation.hub });
     for (const member of config.federation.hubMembers) await services.hub.bootstrapMember(member.id, member.url);
     const close = async () => {
       await ctx.signatures.close();
@@ -113,7 +113,7 @@ export interface ServerRole {
 
 /** Opens everything, loads demo data where due, and starts listening. */
 export async function startServer(config: Config, logger: Logger, clock: Clock = systemClock, role: ServerRole = {}): Promise<RunningServer> {
-  const opened = await openServices(config, logger, clock, { signatureThreads: config.verifyThreads });
+  const opened = await openServices(config, logger, clock, { signatureThreads: config.verifyThreads, ensureKeys: true });
   const { services, store, fresh } = opened;
   try {
     if (role.demoData ?? true) await loadDemoDataIfDue(config, logger, services, store, fresh);

@@ -22,7 +22,7 @@ import type { DecisionsService } from './decisions-service.js';
 import type { KeysService } from './keys-service.js';
 import type { NationalListService } from './national-list-service.js';
 import { fetchFromPeer } from './operator-client.js';
-import { ConflictError, FederationRefusedError } from './service-errors.js';
+import { ConflictError, MalformedInputError, FederationRefusedError } from './service-errors.js';
 import type { Session, SignInService } from './sign-in-service.js';
 
 export interface FactsFrom {
@@ -96,6 +96,8 @@ export class MovingService {
     const membersByKid = new Map(current.list.members.filter((m) => m.operatorKey !== null).map((m) => [keyIdFor(base64UrlToBytes(m.operatorKey!)), m]));
     const request = await this.verified(requestBytes, DOCUMENT_TYPES.factRequest, (kid) => (membersByKid.has(kid) ? base64UrlToBytes(membersByKid.get(kid)!.operatorKey!) : undefined));
     const signer = membersByKid.get(request.kid)!;
+    // Signed but not an object (JSON null, a number): refused as malformed, naming what is wrong, rather than failing inside.
+    if (typeof request.payload !== 'object' || request.payload === null || Array.isArray(request.payload)) throw new MalformedInputError('payload', 'must be a JSON object (a fact request)');
     const body = request.payload as Partial<FactRequest>;
     if (body.v !== 1 || body.iss !== signer.id || body.aud !== self || typeof body.grant !== 'string' || typeof body.iat !== 'number') {
       throw new FederationRefusedError('bad-signature', `the request is not a fact request from ${signer.id} to ${self}`);

@@ -65,7 +65,7 @@ describe('the keys a checkpoint verifies with', () => {
   it("joins its own operator's keys and every member's, saying whose each is", () => {
     const own = { version: 1 as const, generatedAt: NOW, keys: [keyOf('CN-330000')], operator: { id: 'zhejiang', name: '浙江省', regions: ['330000'] } };
     const n = national();
-    const { trustList, origins } = combineTrustLists(own, n);
+    const { trustList, origins } = combineTrustLists(own, n, NOW * 1000);
     assert.equal(trustList.keys.length, 3);
     assert.deepEqual(origins.get(n.members[0]!.keys[1]!.kid), { operator: 'hubei', operatorName: '湖北省', region: '420000' });
     assert.equal(origins.get(own.keys[0]!.kid)?.operator, 'zhejiang');
@@ -73,7 +73,7 @@ describe('the keys a checkpoint verifies with', () => {
   it('drops a key revoked in either list', () => {
     const n = national();
     const gone = n.members[0]!.keys[0]!.kid;
-    const { trustList } = combineTrustLists({ version: 1, generatedAt: NOW, keys: [], revoked: [{ kid: gone, revokedAt: NOW }] }, n);
+    const { trustList } = combineTrustLists({ version: 1, generatedAt: NOW, keys: [], revoked: [{ kid: gone, revokedAt: NOW }] }, n, NOW * 1000);
     assert.ok(!trustList.keys.some((k) => k.kid === gone));
     assert.equal(trustList.keys.length, 1);
   });

@@ -15,6 +15,7 @@ import * as hostApps from './0012-host-apps.js';
 import * as explainedDecisions from './0013-explained-decisions.js';
 import * as corrections from './0014-corrections.js';
 import * as sunset from './0015-sunset.js';
+import * as federationTrust from './0021-federation-trust.js';
 
 /** Migrations, in order. Listed in code so the compiled and the tsx-run service see the same set. */
 const MIGRATIONS: [string, Migration][] = [
@@ -33,6 +34,7 @@ const MIGRATIONS: [string, Migration][] = [
   ['0013-explained-decisions', explainedDecisions],
   ['0014-corrections', corrections],
   ['0015-sunset', sunset],
+  ['0021-federation-trust', federationTrust],
 ];
 
 /**
