@@ -151,6 +151,20 @@ describeOnEachEngine(
       }
     });
 
+    it('answers a member-signed fact request whose payload is JSON null with 400 naming the field', async () => {
+      await setUp();
+      const response = await (await h().app()).inject({
+        method: 'POST',
+        url: '/api/v1/federation/fact-bundles',
+        headers: { 'content-type': 'application/cose' },
+        payload: Buffer.from(signDocument(hubei.operatorKey, DOCUMENT_TYPES.factRequest, null)),
+      });
+      assert.equal(response.statusCode, 400, response.body);
+      const problem = response.json() as { type: string; errors: { field: string }[] };
+      assert.equal(problem.type, '/problems/malformed-request');
+      assert.deepEqual(problem.errors.map((e) => e.field), ['payload']);
+    });
+
     it('signs the national list with a new hub key after a rotation, which the old key no longer verifies', async () => {
       await setUp();
       const old = (await h().services.keys.hubKey()).publicKey;
