@@ -97,7 +97,7 @@ export async function federationBench(): Promise<Record<string, number>> {
       list = await readList();
     }, 200);
     const own = await hub.services.keys.trustList();
-    const { trustList } = combineTrustLists(own, list);
+    const { trustList } = combineTrustLists(own, list, Date.now());
     const visitor = members[17]!;
     const now = Math.floor(Date.now() / 1000);
     const code = signToken(visitor.keys[0]!, { subject: 'q7Yv3xk2TmC9bR4sLw0pZgq7Yv3xk2TmC9bR4sLw0pZg', issuedAt: now, notBefore: now, expiresAt: now + 300, colour: 'green', mark: null, maskedName: '陈*' });

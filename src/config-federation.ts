@@ -1,4 +1,4 @@
-import { OPERATOR_ID } from './codes/national-trust-list.js';
+import { OPERATOR_ID, peerUrlProblem } from './codes/national-trust-list.js';
 import { isRegionCode, provinceCodes } from './domain/regions.js';
 
 /** The operator and federation part of the configuration (config.ts reads the rest). */
@@ -56,11 +56,12 @@ export function readFederation(read: (name: string) => string | undefined, probl
   const hubMembers: { id: string; url: string }[] = [];
   for (const pair of (read('HEALTHCODE_HUB_MEMBERS') ?? '').split(',').filter((p) => p.trim() !== '')) {
     const [id, url] = pair.trim().split(/=(.*)/s);
-    if (!OPERATOR_ID.test(id ?? '') || !httpUrl(url ?? '')) problems.push(`HEALTHCODE_HUB_MEMBERS: '${pair.trim()}' is not id=http(s)-url`);
+    if (!OPERATOR_ID.test(id ?? '') || peerUrlProblem(url ?? '') !== undefined) problems.push(`HEALTHCODE_HUB_MEMBERS: '${pair.trim()}' is not id=http(s)-url (no query, fragment or credentials)`);
     else hubMembers.push({ id: id!, url: url!.replace(/\/+$/, '') });
   }
   const hubUrl = read('HEALTHCODE_HUB_URL')?.replace(/\/+$/, '');
-  if (hubUrl !== undefined && !httpUrl(hubUrl)) problems.push(`HEALTHCODE_HUB_URL: must be an http(s) URL, got '${hubUrl}'`);
+  const hubUrlProblem = hubUrl === undefined ? undefined : peerUrlProblem(hubUrl);
+  if (hubUrlProblem !== undefined) problems.push(`HEALTHCODE_HUB_URL: ${hubUrlProblem}, got '${hubUrl}'`);
   const hubKey = read('HEALTHCODE_HUB_KEY');
   if (hubKey !== undefined && !/^[A-Za-z0-9_-]{43}$/.test(hubKey)) problems.push('HEALTHCODE_HUB_KEY: must be a raw Ed25519 public key as 43 base64url characters');
   return { hub: hub === 'on', hubMembers, hubUrl, hubKey, refreshSeconds };

@@ -84,6 +84,11 @@ describe('configuration', () => {
     assert.deepEqual(problems.map((p) => p.split(':')[0]), ['HEALTHCODE_HUB_KEY']);
   });
   it('names a member bootstrap entry that is not id=url', () => {
-    assert.deepEqual(problemsOf({ HEALTHCODE_HUB: 'on', HEALTHCODE_HUB_MEMBERS: 'hubei=http://127.0.0.1:8091,zhejiang' }), ["HEALTHCODE_HUB_MEMBERS: 'zhejiang' is not id=http(s)-url"]);
+    assert.deepEqual(problemsOf({ HEALTHCODE_HUB: 'on', HEALTHCODE_HUB_MEMBERS: 'hubei=http://127.0.0.1:8091,zhejiang' }), ["HEALTHCODE_HUB_MEMBERS: 'zhejiang' is not id=http(s)-url (no query, fragment or credentials)"]);
+  });
+
+  it("refuses a member or hub address whose query or fragment would swallow the path the hub fetches", () => {
+    assert.deepEqual(problemsOf({ HEALTHCODE_HUB: 'on', HEALTHCODE_HUB_MEMBERS: 'hubei=http://evil.example/x#' }), ["HEALTHCODE_HUB_MEMBERS: 'hubei=http://evil.example/x#' is not id=http(s)-url (no query, fragment or credentials)"]);
+    assert.deepEqual(problemsOf({ HEALTHCODE_HUB_URL: 'http://hub.example/?' }), ["HEALTHCODE_HUB_URL: must have no query (?) or fragment (#), got 'http://hub.example/?'"]);
   });
 });

@@ -22,7 +22,7 @@ export function workerIndex(): number | undefined {
  * that dies is replaced; SIGTERM or SIGINT stops every worker gracefully, then the primary.
  */
 export async function runPrimary(config: Config, logger: Logger, workers: number): Promise<void> {
-  const opened = await openServices(config, logger);
+  const opened = await openServices(config, logger, undefined, { ensureKeys: true });
   try {
     await loadDemoDataIfDue(config, logger, opened.services, opened.store, opened.fresh);
   } finally {

@@ -35,6 +35,7 @@ commands:
   keys backup --out FILE     back the districts' data keys up, each sealed under its entry in HEALTHCODE_KEY_ESCROW
                              (a region's sunset destroys its entries: no backup opens its keys after it)
   keys restore --from FILE   put the districts' keys of a backup back (not after its expiry, nor a sunset's)
+  keys rotate-hub            on a hub: a new key for the national list; prints it for members' HEALTHCODE_HUB_KEY
   host-apps add --name N --redirect-uri U [--redirect-uri U2] --scopes S,S
                              register a host app (OAuth public client with PKCE); prints its client id
   federation identity        print this operator's id, regions and public keys (give the operator key to the hub)
@@ -208,7 +209,24 @@ async function keys(args: string[]): Promise<void> {
     }
     return;
   }
-  if (positionals[0] !== 'rotate') fail('keys: the command is `keys rotate --region R`, `keys revoke --kid K`, `keys backup --out FILE` or `keys restore --from FILE`');
+  if (positionals[0] === 'rotate-hub') {
+    const opened = await openServices(config(), createLogger('warn'));
+    try {
+      if (!opened.services.hub.enabled) fail('keys rotate-hub: this operator is not the national hub (HEALTHCODE_HUB=on)');
+      const rotated = await opened.services.keys.rotateHub();
+      const sequence = await opened.services.hub.publish();
+      process.stdout.write(`hub key ${rotated.publicKey}\n`);
+      process.stderr.write(
+        `new hub key ${rotated.kid} signs national list ${sequence} on; ${rotated.retired.length ? `${rotated.retired.join(', ')} signs nothing more` : 'no earlier hub key'}.\n` +
+          'Every member: set HEALTHCODE_HUB_KEY to the key above and restart; its scanners take the new key from it at their next sync.\n' +
+          'Until then a member refuses the new lists and keeps its last good one until it expires (24 hours).\n',
+      );
+    } finally {
+      await opened.close();
+    }
+    return;
+  }
+  if (positionals[0] !== 'rotate') fail('keys: the command is `keys rotate --region R`, `keys revoke --kid K`, `keys rotate-hub`, `keys backup --out FILE` or `keys restore --from FILE`');
   if (!values.region || !isRegionCode(values.region)) fail(`--region: must be a GB/T 2260 code, got '${values.region ?? ''}'`);
   const opened = await openServices(config(), createLogger('warn'));
   try {

@@ -68,7 +68,7 @@ export async function openServices(
   config: Config,
   logger: Logger,
   clock: Clock = systemClock,
-  options: { signatureThreads?: number; redis?: Redis } = {},
+  options: { signatureThreads?: number; redis?: Redis; ensureKeys?: boolean } = {},
 ): Promise<{ services: Services; store: Store; fresh: boolean; close(): Promise<void> }> {
   const store = await openStore(config.database, {
     timeouts: config.databaseTimeouts,
@@ -107,9 +107,9 @@ export async function openServices(
     const services = createServices(ctx);
     await checkRegionKeys(ctx.stores, ctx.regionKeys, regionKeyDir, logger);
     await services.rules.ensureDefault();
-    // Keys for every served region from the first start: a scanner that caches the trust list before
-    // the first code is shown can still verify that code offline.
-    await services.keys.ensureKeys({ hub: config.federation.hub });
+    // Keys for every served region from the first start of the server (not of any other command: one
+    // run without HEALTHCODE_REGIONS would make keys for every province, and the hub would refuse the list).
+    if (options.ensureKeys) await services.keys.ensureKeys({ hub: config.federation.hub });
     for (const member of config.federation.hubMembers) await services.hub.bootstrapMember(member.id, member.url);
     const close = async () => {
       await ctx.signatures.close();
@@ -150,7 +150,7 @@ export async function startServer(config: Config, logger: Logger, clock: Clock =
   redis?.on('error', (error: Error) => logger.warn({ err: { message: error.message } }, 'Redis for request limits does not answer; limits are not counted until it does'));
   let opened;
   try {
-    opened = await openServices(config, logger, clock, { signatureThreads: config.verifyThreads, redis });
+    opened = await openServices(config, logger, clock, { signatureThreads: config.verifyThreads, redis, ensureKeys: true });
   } catch (error) {
     redis?.disconnect();
     throw error;

@@ -23,6 +23,46 @@ export const encodeCbor = (value: unknown): Uint8Array => encoder.encode(value);
 /** Decodes untrusted CBOR; maps stay Maps (integer keys). */
 export const decodeCbor = (bytes: Uint8Array): unknown => decoder.decode(bytes);
 
+/** RFC 9052 `crit`: header labels the recipient must understand. */
+export const COSE_HEADER_CRIT = 2;
+/** Labels every verifier here understands (alg, content type, kid, typ): the only ones `crit` may name. */
+const UNDERSTOOD_LABELS = new Set<unknown>([1, 3, 4, 16]);
+
+/** How many entries the CBOR map at the start of `bytes` declares (definite length only), or undefined. */
+function declaredMapSize(bytes: Uint8Array): number | undefined {
+  const first = bytes[0];
+  if (first === undefined || first >> 5 !== 5) return undefined;
+  const info = first & 0x1f;
+  if (info < 24) return info;
+  const width = info === 24 ? 1 : info === 25 ? 2 : info === 26 ? 4 : 0;
+  if (width === 0 || bytes.length < 1 + width) return undefined;
+  let size = 0;
+  for (let i = 1; i <= width; i += 1) size = size * 256 + bytes[i]!;
+  return size;
+}
+
+/**
+ * Reads a protected header as RFC 9052 §3 requires of a verifier: a map (empty bytes for none) with
+ * no label twice (cbor-x keeps the last of two silently, so a second `typ` could turn one document
+ * into another), and no `crit` naming a parameter this code does not understand. Every signed thing
+ * here (codes, trust lists, bundles, travel cards) reads its header through this. Throws naming why.
+ */
+export function decodeProtectedHeader(protectedBytes: Uint8Array): Map<unknown, unknown> {
+  if (protectedBytes.length === 0) return new Map();
+  const declared = declaredMapSize(protectedBytes);
+  if (declared === undefined) throw new Error('the protected header is not a map of definite length');
+  const header = decodeCbor(protectedBytes);
+  if (!(header instanceof Map)) throw new Error('the protected header is not a map');
+  if (header.size !== declared) throw new Error('the protected header names a label twice');
+  if (header.has(COSE_HEADER_CRIT)) {
+    const crit = header.get(COSE_HEADER_CRIT);
+    if (!Array.isArray(crit) || crit.length === 0) throw new Error('crit must be a non-empty list of labels');
+    const unknown = crit.find((label) => !UNDERSTOOD_LABELS.has(label) || !header.has(label));
+    if (unknown !== undefined) throw new Error(`crit names ${String(unknown)}, a header parameter this verifier does not understand`);
+  }
+  return header;
+}
+
 /** Sig_structure for a single signer with no external data. */
 export function signatureInput(protectedBytes: Uint8Array, payload: Uint8Array): Uint8Array {
   return encodeCbor(['Signature1', protectedBytes, new Uint8Array(0), payload]);

@@ -1,6 +1,6 @@
 import { DOCUMENT_TYPES, verifyDocument } from './signed-document.js';
 import type { Ed25519Verify } from './token-verifier.js';
-import type { MemberTrustList, OperatorInfo, RevokedKey, TrustList, TrustedKey } from './trust-list.js';
+import { base64UrlToBytes, bytesToBase64Url, type MemberTrustList, type OperatorInfo, type RevokedKey, type TrustList, type TrustedKey } from './trust-list.js';
 
 /**
  * The national trust list: every member operator's code keys, collected by the hub, checked, and
@@ -38,8 +38,43 @@ const RAW_KEY = /^[A-Za-z0-9_-]{43}$/;
 /** An operator id: short, lower case, stable (hubei, zhejiang). */
 export const OPERATOR_ID = /^[a-z][a-z0-9-]{1,39}$/;
 
+/**
+ * What one member may publish: enough for a city operator serving many districts, each with a key
+ * retired within the last weeks, and a few revocations; so that the hub's list of every member stays
+ * under what members accept (PEER_MAX_BYTES). A list over either bound is refused whole.
+ */
+export const MAX_MEMBER_KEYS = 200;
+export const MAX_MEMBER_REVOKED = 200;
+
 const isObject = (v: unknown): v is Record<string, unknown> => typeof v === 'object' && v !== null && !Array.isArray(v);
 const isSeconds = (v: unknown): v is number => typeof v === 'number' && Number.isInteger(v) && v >= 0 && v < 1e11;
+
+/**
+ * Why `text` cannot be where an operator or hub is reached, or undefined if it can: an http(s)
+ * address with no query, fragment or credentials, so that paths joined to it stay on it (a base
+ * ending in `#` or `?` would swallow the path and fetch whatever the member names).
+ */
+export function peerUrlProblem(text: string): string | undefined {
+  let url: URL;
+  try {
+    url = new URL(text);
+  } catch {
+    return 'is not a URL';
+  }
+  if (url.protocol !== 'https:' && url.protocol !== 'http:') return 'must be an http(s) URL';
+  if (text.includes('?') || text.includes('#')) return 'must have no query (?) or fragment (#)';
+  if (url.username !== '' || url.password !== '') return 'must carry no user name or password';
+  return undefined;
+}
+
+/** `path` under a peer's base address (checked by peerUrlProblem), built with the URL parser rather than by joining text. */
+export function peerUrl(base: string, path: string): string {
+  const problem = peerUrlProblem(base);
+  if (problem !== undefined) throw new Error(`the address ${base} ${problem}`);
+  const url = new URL(base);
+  url.pathname = url.pathname.replace(/\/*$/, '/');
+  return new URL(path.replace(/^\/+/, ''), url).toString();
+}
 
 /** Whether a region code is one of `regions` or lies within one (district in city in province). */
 export function withinRegions(region: string, regions: readonly string[]): boolean {
@@ -58,8 +93,9 @@ function readKey(value: unknown, where: string): TrustedKey {
   return { kid, issuer, alg, crv, x, validFrom, validUntil };
 }
 
-function readRevoked(value: unknown, where: string): RevokedKey[] {
+function readRevoked(value: unknown, where: string, max = Infinity): RevokedKey[] {
   if (!Array.isArray(value)) throw new Error(`${where} is not a list`);
+  if (value.length > max) throw new Error(`${where} names ${value.length} keys, more than the ${max} a member may publish`);
   return value.map((r, i) => {
     if (!isObject(r) || typeof r.kid !== 'string' || !KID.test(r.kid) || !isSeconds(r.revokedAt)) throw new Error(`${where}[${i}] is not a revoked key`);
     return { kid: r.kid, revokedAt: r.revokedAt };
@@ -90,13 +126,16 @@ export function readMemberTrustList(payload: unknown, member: { id: string; regi
   if (!isSeconds(generatedAt) || !isSeconds(expiresAt)) throw new Error('generatedAt and expiresAt must be times');
   if (generatedAt > nowSeconds + 300) throw new Error('the list is dated in the future');
   if (expiresAt <= nowSeconds) throw new Error('the list has expired');
-  if (!Array.isArray(payload.keys) || payload.keys.length > 1000) throw new Error('keys is not a list');
+  if (!Array.isArray(payload.keys)) throw new Error('keys is not a list');
+  if (payload.keys.length > MAX_MEMBER_KEYS) throw new Error(`keys has ${payload.keys.length} keys, more than the ${MAX_MEMBER_KEYS} a member may publish`);
   const keys = payload.keys.map((k, i) => readKey(k, `keys[${i}]`));
+  const twice = keys.find((k, i) => keys.findIndex((o) => o.kid === k.kid) !== i);
+  if (twice) throw new Error(`key ${twice.kid} is listed twice`);
   for (const key of keys) {
     const region = CODE_ISSUER.exec(key.issuer)![1]!;
     if (!withinRegions(region, member.regions)) throw new Error(`key ${key.kid} signs for ${key.issuer}, outside the regions ${member.id} was registered for`);
   }
-  return { version: 1, generatedAt, expiresAt, operator, keys, revoked: readRevoked(payload.revoked ?? [], 'revoked') };
+  return { version: 1, generatedAt, expiresAt, operator, keys, revoked: readRevoked(payload.revoked ?? [], 'revoked', MAX_MEMBER_REVOKED) };
 }
 
 /** Reads a national list whose signature checked; throws naming what is wrong. */
@@ -125,6 +164,13 @@ export function readNationalTrustList(payload: unknown): NationalTrustList {
       keys,
     };
   });
+  const seen = new Map<string, string>();
+  for (const m of members) {
+    for (const k of m.keys) {
+      if (seen.has(k.kid)) throw new Error(`key ${k.kid} is listed for both ${seen.get(k.kid)} and ${m.id}: a key id is one member's`);
+      seen.set(k.kid, m.id);
+    }
+  }
   const revoked = readRevoked(payload.revoked ?? [], 'revoked').map((r, i) => {
     const operator = (payload.revoked as Record<string, unknown>[])[i]!.operator;
     return { ...r, operator: typeof operator === 'string' ? operator : '' };
@@ -132,11 +178,29 @@ export function readNationalTrustList(payload: unknown): NationalTrustList {
   return { version: 1, hub, sequence, issuedAt, expiresAt, members, revoked };
 }
 
-/** A national list as it arrives: checked against the pinned hub key, then read. Throws naming what is wrong. */
+/** kid = base64url of the first 8 bytes of SHA-256 over the raw public key (as the EU DCC derives it from its key). WebCrypto: runs in the browser too. */
+export async function keyIdOf(x: string): Promise<string> {
+  const digest = new Uint8Array(await crypto.subtle.digest('SHA-256', new Uint8Array(base64UrlToBytes(x))));
+  return bytesToBase64Url(digest.subarray(0, 8));
+}
+
+/** Throws naming the first key whose kid is not derived from its own public key: a kid cannot be borrowed. */
+export async function checkKeyIds(keys: readonly TrustedKey[], where: string): Promise<void> {
+  for (const key of keys) {
+    if ((await keyIdOf(key.x)) !== key.kid) throw new Error(`${where}: key ${key.kid} is not the key id of its public key`);
+  }
+}
+
+/** A national list as it arrives: checked against the pinned hub key, then read, every kid checked against its key. Throws naming what is wrong. */
 export async function verifyNationalTrustList(document: Uint8Array, hubKey: Uint8Array, verify: Ed25519Verify): Promise<NationalTrustList> {
   const { payload } = await verifyDocument(document, DOCUMENT_TYPES.nationalTrustList, () => hubKey, verify);
-  return readNationalTrustList(payload);
+  const list = readNationalTrustList(payload);
+  for (const member of list.members) await checkKeyIds(member.keys, `member ${member.id}`);
+  return list;
 }
+
+/** Whether a national list may still be used at `now` (epoch ms): checked when it is used, not only when it was taken. */
+export const nationalListLive = (list: Pick<NationalTrustList, 'expiresAt'>, now: number): boolean => list.expiresAt * 1000 > now;
 
 /** The member whose keys include `kid`, and the region it signs for: what a scanner shows beside a visitor's verdict. */
 export interface KeyOrigin {
@@ -146,19 +210,32 @@ export interface KeyOrigin {
 }
 
 /**
- * One trust list a verifier can use: this operator's own keys (freshest for its own codes) and every
- * member's from the national list, without any key revoked in either. Also says whose each key is.
+ * One trust list a verifier can use at `now` (epoch ms): this operator's own keys (freshest for its
+ * own codes) and every member's from the national list, if that list has not expired. This
+ * operator's own revocations drop any key; a revocation in the national list drops only a key of the
+ * member that published it, and never one of this operator's own keys: an operator's keys are
+ * revoked by itself alone. Also says whose each key is.
  */
-export function combineTrustLists(own: TrustList, national: NationalTrustList | null): { trustList: TrustList; origins: Map<string, KeyOrigin> } {
-  const revoked = new Set([...(own.revoked ?? []), ...(national?.revoked ?? [])].map((r) => r.kid));
+export function combineTrustLists(own: TrustList, national: NationalTrustList | null, now: number): { trustList: TrustList; origins: Map<string, KeyOrigin> } {
+  const usable = national !== null && nationalListLive(national, now) ? national : null;
+  const ownRevoked = new Set((own.revoked ?? []).map((r) => r.kid));
+  const revokedBy = new Map<string, Set<string>>();
+  for (const r of usable?.revoked ?? []) revokedBy.set(r.operator, (revokedBy.get(r.operator) ?? new Set()).add(r.kid));
   const origins = new Map<string, KeyOrigin>();
   const keys: TrustedKey[] = [];
-  const add = (key: TrustedKey, operator: string, operatorName: string) => {
-    if (revoked.has(key.kid) || origins.has(key.kid)) return;
+  const add = (key: TrustedKey, operator: string, operatorName: string, revoked: ReadonlySet<string>) => {
+    if (ownRevoked.has(key.kid) || revoked.has(key.kid) || origins.has(key.kid)) return;
     origins.set(key.kid, { operator, operatorName, region: key.issuer.slice(3) });
     keys.push(key);
   };
-  for (const key of own.keys) add(key, own.operator?.id ?? '', own.operator?.name ?? '');
-  for (const member of national?.members ?? []) for (const key of member.keys) add(key, member.id, member.name);
-  return { trustList: { version: 1, generatedAt: Math.max(own.generatedAt, national?.issuedAt ?? 0), keys, operator: own.operator, revoked: [...revoked].map((kid) => ({ kid, revokedAt: 0 })) }, origins };
+  for (const key of own.keys) add(key, own.operator?.id ?? '', own.operator?.name ?? '', new Set());
+  for (const member of usable?.members ?? []) {
+    if (own.operator !== undefined && member.id === own.operator.id) continue;
+    for (const key of member.keys) add(key, member.id, member.name, revokedBy.get(member.id) ?? new Set());
+  }
+  const revoked = [...ownRevoked, ...[...revokedBy.values()].flatMap((kids) => [...kids])].filter((kid) => !keys.some((k) => k.kid === kid));
+  return {
+    trustList: { version: 1, generatedAt: Math.max(own.generatedAt, usable?.issuedAt ?? 0), keys, operator: own.operator, revoked: [...new Set(revoked)].map((kid) => ({ kid, revokedAt: 0 })) },
+    origins,
+  };
 }

@@ -1,6 +1,6 @@
 import { createPublicKey, verify } from 'node:crypto';
 import { decodeBase45 } from './base45.js';
-import { decodeCbor, decodeSign1, encodeCbor, signatureInput } from './cose-sign1.js';
+import { decodeCbor, decodeProtectedHeader, decodeSign1, encodeCbor, signatureInput } from './cose-sign1.js';
 import { signSign1, type SigningKey } from './token-signer.js';
 import { COSE_HEADER_KID, CWT_IAT, CWT_ISS, CWT_SUB } from './token-format.js';
 import { bytesToBase64Url } from './trust-list.js';
@@ -29,7 +29,7 @@ export async function readPlaceCode(text: string, publicKeyOf: (kid: string) => 
   if (!text.startsWith(PLACE_CODE_PREFIX)) return { error: `a place code starts with ${PLACE_CODE_PREFIX}` };
   try {
     const parts = decodeSign1(decodeBase45(text.slice(PLACE_CODE_PREFIX.length)));
-    const header = decodeCbor(parts.protectedBytes) as Map<number, unknown>;
+    const header = decodeProtectedHeader(parts.protectedBytes);
     const kid = header.get(COSE_HEADER_KID);
     if (!(kid instanceof Uint8Array)) return { error: 'the place code names no key' };
     const x = await publicKeyOf(bytesToBase64Url(kid));

@@ -1,4 +1,4 @@
-import { decodeCbor, decodeSign1, signatureInput } from './cose-sign1.js';
+import { decodeProtectedHeader, decodeSign1, signatureInput } from './cose-sign1.js';
 import { COSE_ALG_EDDSA, COSE_HEADER_ALG, COSE_HEADER_KID } from './token-format.js';
 import { bytesToBase64Url } from './trust-list.js';
 import type { Ed25519Verify } from './token-verifier.js';
@@ -38,14 +38,13 @@ export class DocumentError extends Error {
 /** The parts of a signed document before its signature is checked: who says they signed it, and the bytes. */
 export function openDocument(bytes: Uint8Array): { kid: string; type: string; protectedBytes: Uint8Array; payload: Uint8Array; signature: Uint8Array } {
   let parts;
-  let header: unknown;
+  let header: Map<unknown, unknown>;
   try {
     parts = decodeSign1(bytes);
-    header = decodeCbor(parts.protectedBytes);
+    header = decodeProtectedHeader(parts.protectedBytes);
   } catch (error) {
     throw new DocumentError('malformed', `not a COSE_Sign1 document: ${error instanceof Error ? error.message : 'unreadable'}`);
   }
-  if (!(header instanceof Map)) throw new DocumentError('malformed', 'the protected header is not a map');
   if (header.get(COSE_HEADER_ALG) !== COSE_ALG_EDDSA) throw new DocumentError('malformed', 'the document is not signed with EdDSA');
   const kid = header.get(COSE_HEADER_KID);
   if (!(kid instanceof Uint8Array)) throw new DocumentError('malformed', 'the document names no key id');

@@ -1,5 +1,5 @@
 import { Base45Error, decodeBase45 } from './base45.js';
-import { decodeCbor, decodeSign1, signatureInput } from './cose-sign1.js';
+import { decodeCbor, decodeProtectedHeader, decodeSign1, signatureInput } from './cose-sign1.js';
 import {
   CLAIM_HEALTH_CODE,
   COLOURS,
@@ -85,14 +85,13 @@ export class TokenVerifier {
       return reject('malformed-base45', error instanceof Base45Error ? error.message : 'not base45');
     }
     let parts;
-    let header: unknown;
+    let header: Map<unknown, unknown>;
     try {
       parts = decodeSign1(bytes);
-      header = parts.protectedBytes.length === 0 ? new Map() : decodeCbor(parts.protectedBytes);
+      header = decodeProtectedHeader(parts.protectedBytes);
     } catch (error) {
       return reject('malformed-cbor', error instanceof Error ? error.message : 'not CBOR');
     }
-    if (!(header instanceof Map)) return reject('malformed-cbor', 'the protected header is not a map');
     const alg = header.get(COSE_HEADER_ALG);
     if (alg !== COSE_ALG_EDDSA) return reject('wrong-algorithm', `algorithm ${String(alg)} is not EdDSA (-8)`);
     const kidBytes = header.get(COSE_HEADER_KID);

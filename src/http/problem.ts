@@ -2,7 +2,7 @@ import type { FastifyError, FastifyReply, FastifyRequest } from 'fastify';
 import { InvalidInputError, type FieldError } from '../domain/field-errors.js';
 import { isDatabaseUnavailable } from '../store/database.js';
 import { HostAppsUnavailableError, InsufficientScopeError, InvalidTokenError, OtherBrowserError } from '../services/host-apps-service.js';
-import { ConflictError, FederationRefusedError, ForbiddenError, IdentityTakenError, NotFoundError, RegionNotServedError, TooManyRequestsError, UnauthenticatedError } from '../services/service-errors.js';
+import { ConflictError, FederationRefusedError, ForbiddenError, IdentityTakenError, MalformedInputError, NotFoundError, RegionNotServedError, TooManyRequestsError, UnauthenticatedError } from '../services/service-errors.js';
 
 /**
  * Errors as RFC 9457 problem details. `type` is stable and resolves on this server to a description;
@@ -136,6 +136,7 @@ export function handleError(error: FastifyError, request: FastifyRequest, reply:
     return sendProblem(reply, problem('malformed-request', errors.map((e) => `${e.field}: ${e.message}`).join('; '), instance, errors));
   }
   if (error instanceof InvalidInputError) return sendProblem(reply, problem('invalid-field', error.message, instance, error.errors));
+  if (error instanceof MalformedInputError) return sendProblem(reply, problem('malformed-request', error.message, instance, [{ field: error.field, message: error.message.slice(error.field.length + 2) }]));
   if (error instanceof RegionNotServedError) return sendProblem(reply, problem('region-not-served', error.message, instance, [{ field: error.field, message: 'is not served by this operator' }]));
   if (error instanceof FederationRefusedError) {
     const unavailable = error.reason === 'operator-unreachable' || error.reason === 'operator-answered-garbage';

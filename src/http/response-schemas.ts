@@ -274,6 +274,7 @@ export const MemberStatusSchema = Type.Object({
   lastSuccessAt: Type.Union([Type.String(), Type.Null()]),
   lastAttemptAt: Type.Union([Type.String(), Type.Null()]),
   lastError: Type.Union([Type.String(), Type.Null()]),
+  notice: Type.Union([Type.String(), Type.Null()], { description: 'what the hub did not take from a list it took, e.g. revocations of keys not the member\'s own' }),
   listExpiresAt: Type.Union([Type.String(), Type.Null()]),
 });
 

@@ -1,6 +1,6 @@
 import { bytesToBase64Url, base64UrlToBytes } from '../codes/trust-list.js';
 import { DOCUMENT_TYPES, DocumentError, verifyDocument } from '../codes/signed-document.js';
-import { OPERATOR_ID, readMemberTrustList, withinRegions, type NationalMember, type NationalTrustList } from '../codes/national-trust-list.js';
+import { checkKeyIds, OPERATOR_ID, peerUrl, peerUrlProblem, readMemberTrustList, withinRegions, type NationalMember, type NationalTrustList } from '../codes/national-trust-list.js';
 import { nodeVerify, signDocument } from '../codes/token-signer.js';
 import { HOUR_MS } from '../domain/clock.js';
 import { FieldErrorCollector } from '../domain/field-errors.js';
@@ -8,11 +8,22 @@ import { isRegionCode } from '../domain/regions.js';
 import type { MemberRow } from '../store/federation-store.js';
 import { operatorOf, type ServiceContext } from './context.js';
 import type { KeysService } from './keys-service.js';
-import { fetchFromPeer, fetchJsonFromPeer, identityKey, PEER_TIMEOUT_MS } from './operator-client.js';
+import { fetchFromPeer, fetchJsonFromPeer, identityKey, PEER_MAX_BYTES, PEER_TIMEOUT_MS } from './operator-client.js';
 import { ConflictError, FederationRefusedError, NotFoundError } from './service-errors.js';
 
 /** A national list is good for a day: a checkpoint that cannot refresh keeps verifying that long with it. */
 export const NATIONAL_LIST_LIFETIME_MS = 24 * HOUR_MS;
+/** The most the hub signs: under what members take from it (PEER_MAX_BYTES), with room for HTTP framing. */
+export const NATIONAL_LIST_MAX_BYTES = PEER_MAX_BYTES - 16_384;
+
+/** Refused before signing: the last list published stays the one served, and the hub logs why. */
+export class NationalListTooLargeError extends Error {
+  constructor(readonly bytes: number) {
+    super(`the national list would be ${bytes} bytes, more than the ${NATIONAL_LIST_MAX_BYTES} members take; the last one published stays`);
+    this.name = 'NationalListTooLargeError';
+  }
+}
+
 /** Members fetched at once. */
 const FETCH_CONCURRENCY = 8;
 
@@ -36,6 +47,8 @@ export interface MemberStatus {
   lastSuccessAt: number | null;
   lastAttemptAt: number | null;
   lastError: string | null;
+  /** What the hub did not take from a list it took (revocations of keys not the member's own). */
+  notice: string | null;
   listExpiresAt: number | null;
 }
 
@@ -64,9 +77,11 @@ export class HubService {
   async addMember(input: MemberInput): Promise<MemberStatus> {
     this.requireHub();
     const member = checkMember(input, this.ctx.settings.mode === 'production');
-    const clash = await this.regionClash(member.id, member.regions);
-    if (clash) throw new ConflictError(clash, 'regions');
-    await this.ctx.stores.federation.upsertMember({ ...member, operatorKey: member.operatorKey ?? null, now: this.ctx.clock.now().getTime() });
+    // Checked and claimed in one transaction, each region under a unique key: two registrations racing for one region cannot both win.
+    const refused = await this.ctx.stores.federation.upsertMember({ ...member, operatorKey: member.operatorKey ?? null, now: this.ctx.clock.now().getTime() }, (others) =>
+      regionClash(member.regions, others),
+    );
+    if (refused) throw new ConflictError(refused.clash, 'regions');
     return this.statusOf((await this.ctx.stores.federation.member(member.id))!);
   }
 
@@ -103,19 +118,22 @@ export class HubService {
       if (operatorKey === null) {
         if (this.ctx.settings.mode === 'production') throw new Error('no operator key is registered for this member');
         // Development: trusted on first contact, then pinned.
-        const identity = await fetchJsonFromPeer(`${member.url}/api/v1/federation/identity`);
+        const identity = await fetchJsonFromPeer(peerUrl(member.url, '/api/v1/federation/identity'));
         operatorKey = identityKey(identity, member.id, 'operatorKey', member.url);
         const learned = member.regions === '[]' ? await this.learnedRegions(member.id, identity) : undefined;
         await this.ctx.stores.federation.pinMemberKey(member.id, operatorKey, learned);
         if (learned) member = { ...member, name: learned.name, regions: JSON.stringify(learned.regions) };
         this.ctx.logger.warn({ member: member.id }, 'member key learned on first contact (development); register it explicitly in production');
       }
-      const bytes = await fetchFromPeer(`${member.url}/api/v1/federation/trust-list`, { accept: 'application/cose' });
+      const bytes = await fetchFromPeer(peerUrl(member.url, '/api/v1/federation/trust-list'), { accept: 'application/cose' });
       const pinned = base64UrlToBytes(operatorKey);
       const { payload } = await verifyDocument(bytes, DOCUMENT_TYPES.memberTrustList, () => pinned, this.#verify);
       const list = readMemberTrustList(payload, { id: member.id, regions: JSON.parse(member.regions) as string[] }, Math.floor(now / 1000));
-      const kept = await this.ctx.stores.federation.recordMemberList(member.id, list, now);
-      if (!kept) throw new Error('the list is older than one already verified (replayed)');
+      await checkKeyIds(list.keys, `member ${member.id}`);
+      // Each kid is claimed for this member (refused if another published it); only its own keys' revocations are kept.
+      const recorded = await this.ctx.stores.federation.recordMemberList(member.id, list, now);
+      if (!recorded.kept) throw new Error(recorded.reason);
+      if (recorded.ignoredRevocations.length > 0) this.ctx.logger.warn({ member: member.id, kids: recorded.ignoredRevocations }, "member's revocations of keys not its own ignored");
     } catch (error) {
       const message = error instanceof DocumentError || error instanceof FederationRefusedError || error instanceof Error ? error.message : String(error);
       this.ctx.logger.warn({ member: member.id, error: message }, 'member trust list not refreshed; its last good keys stay until they expire');
@@ -137,19 +155,9 @@ export class HubService {
     const regions = Array.isArray(operator?.regions) ? operator.regions.filter((r): r is string => typeof r === 'string' && isRegionCode(r)) : [];
     if (regions.length === 0) throw new Error('the member names no regions it serves');
     const name = typeof operator?.name === 'string' && operator.name.length <= 80 ? operator.name : id;
-    const clash = await this.regionClash(id, regions);
+    const clash = regionClash(regions, (await this.ctx.stores.federation.members()).filter((m) => m.id !== id));
     if (clash) throw new Error(clash);
     return { name, regions };
-  }
-
-  /** Two members never serve the same place: which region of `regions` another member serves already, if any. */
-  private async regionClash(id: string, regions: string[]): Promise<string | undefined> {
-    for (const other of (await this.ctx.stores.federation.members()).filter((m) => m.id !== id)) {
-      const otherRegions = JSON.parse(other.regions) as string[];
-      const clash = regions.find((r) => withinRegions(r, otherRegions) || otherRegions.some((o) => withinRegions(o, [r])));
-      if (clash !== undefined) return `region ${clash} is served by member ${other.id} already`;
-    }
-    return undefined;
   }
 
   /** Signs and stores the national list from what is verified now; returns its sequence. */
@@ -174,10 +182,12 @@ export class HubService {
         keys: live ? (JSON.parse(m.keys) as NationalMember['keys']) : [],
       };
     });
-    const revoked = rows.flatMap((m) => (JSON.parse(m.revoked) as { kid: string; revokedAt: number }[]).map((r) => ({ ...r, operator: m.id })));
+    // A key, and a revocation, count only for the member that published the key first (rows kept from before 0021 included).
+    const owners = await this.ctx.stores.federation.kidOwners();
+    const revoked = rows.flatMap((m) => (JSON.parse(m.revoked) as { kid: string; revokedAt: number }[]).filter((r) => owners.get(r.kid) === m.id).map((r) => ({ ...r, operator: m.id })));
     const revokedKids = new Set(revoked.map((r) => r.kid));
-    for (const m of members) m.keys = m.keys.filter((k) => !revokedKids.has(k.kid));
-    return this.ctx.stores.federation.publishNationalList((sequence) => {
+    for (const m of members) m.keys = m.keys.filter((k) => !revokedKids.has(k.kid) && owners.get(k.kid) === m.id);
+    const published = await this.ctx.stores.federation.publishNationalList((sequence) => {
       const list: NationalTrustList = {
         version: 1,
         hub: operatorOf(this.ctx).id,
@@ -187,8 +197,12 @@ export class HubService {
         members,
         revoked,
       };
-      return { issuedAt: now, expiresAt: now + NATIONAL_LIST_LIFETIME_MS, document: bytesToBase64Url(signDocument(key, DOCUMENT_TYPES.nationalTrustList, list)) };
+      const document = signDocument(key, DOCUMENT_TYPES.nationalTrustList, list);
+      // Members take at most PEER_MAX_BYTES: a list they cannot take would stop every revocation travelling.
+      if (document.byteLength > NATIONAL_LIST_MAX_BYTES) throw new NationalListTooLargeError(document.byteLength);
+      return { issuedAt: now, expiresAt: now + NATIONAL_LIST_LIFETIME_MS, document: bytesToBase64Url(document) };
     });
+    return published;
   }
 
   /** The newest national list, signed; published now if there is none yet. */
@@ -218,6 +232,7 @@ export class HubService {
       lastSuccessAt: m.last_success_at,
       lastAttemptAt: m.last_attempt_at,
       lastError: m.last_error,
+      notice: m.notice,
       listExpiresAt: m.list_expires_at === null ? null : m.list_expires_at * 1000,
     };
   }
@@ -231,16 +246,22 @@ function checkMember(input: MemberInput, production: boolean): MemberInput {
   input.regions.forEach((r, i) => {
     if (!isRegionCode(r)) errors.add(`regions[${i}]`, `'${r}' is not a GB/T 2260 region code`);
   });
-  try {
-    const url = new URL(input.url);
-    if (url.protocol !== 'https:' && url.protocol !== 'http:') errors.add('url', 'must be an http(s) URL');
-    else if (production && url.protocol !== 'https:') errors.add('url', 'must be https in production mode');
-  } catch {
-    errors.add('url', 'is not a URL');
-  }
+  const urlProblem = peerUrlProblem(input.url);
+  if (urlProblem !== undefined) errors.add('url', urlProblem);
+  else if (production && new URL(input.url).protocol !== 'https:') errors.add('url', 'must be https in production mode');
   if (input.contact.trim() === '' || input.contact.length > 200) errors.add('contact', 'must be 1-200 characters');
   if (input.operatorKey !== undefined && !/^[A-Za-z0-9_-]{43}$/.test(input.operatorKey)) errors.add('operatorKey', 'must be a raw Ed25519 public key as 43 base64url characters');
   if (input.operatorKey === undefined && production) errors.add('operatorKey', "is required in production mode: pin the key the member's `healthcode federation identity` prints");
   errors.throwIfAny();
   return { ...input, name: input.name.trim(), contact: input.contact.trim(), url: input.url.replace(/\/+$/, ''), regions: [...new Set(input.regions)] };
+}
+
+/** Two members never serve the same place: which region of `regions` one of `others` serves already (or lies within, or contains), if any. */
+function regionClash(regions: readonly string[], others: readonly MemberRow[]): string | undefined {
+  for (const other of others) {
+    const otherRegions = JSON.parse(other.regions) as string[];
+    const clash = regions.find((r) => withinRegions(r, otherRegions) || otherRegions.some((o) => withinRegions(o, [r])));
+    if (clash !== undefined) return `region ${clash} is served by member ${other.id} already`;
+  }
+  return undefined;
 }

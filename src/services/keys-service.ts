@@ -2,6 +2,7 @@ import { signDocument, signingKeyFromPkcs8, generateSigningKey, type SigningKey 
 import { CLOCK_SKEW_SECONDS, MAX_TOKEN_LIFETIME_SECONDS } from '../codes/token-verifier.js';
 import { DOCUMENT_TYPES } from '../codes/signed-document.js';
 import { DAY_MS } from '../domain/clock.js';
+import { withinRegions } from '../codes/national-trust-list.js';
 import { issuerFor } from '../codes/token-format.js';
 import { bytesToBase64Url, type MemberTrustList, type TrustList } from '../codes/trust-list.js';
 import type { KeyPurpose } from '../store/signing-keys-store.js';
@@ -94,6 +95,22 @@ export class KeysService {
   }
 
   /**
+   * Makes a new hub key (the old one leaked, or is due): the next national list is signed with it,
+   * and the old one signs nothing more. Members set HEALTHCODE_HUB_KEY to the new public key (their
+   * configuration wins over what they pinned); their scanners take it from their operator at their
+   * next sync. Until a member does, it refuses the new lists and keeps its last good one until that
+   * expires (a day). Returns the new public key (raw, base64url) and the retired key ids.
+   */
+  async rotateHub(): Promise<{ kid: string; publicKey: string; retired: string[] }> {
+    const owner = operatorOf(this.ctx).id;
+    const retired = await this.ctx.stores.keys.retireActive(owner, this.ctx.clock.now().getTime(), 'hub');
+    this.#active.delete(`hub:${owner}`);
+    const key = await this.create('hub', owner);
+    this.#active.set(`hub:${owner}`, { key, checkedAt: this.ctx.clock.now().getTime() });
+    return { kid: key.kid, publicKey: bytesToBase64Url(key.publicKey), retired };
+  }
+
+  /**
    * Revokes a code key (it leaked): distrusted at once here and, through the trust lists, at every
    * checkpoint and operator. Its region gets a new active key if it was the active one.
    */
@@ -123,7 +140,10 @@ export class KeysService {
   async trustList(): Promise<TrustList & Pick<MemberTrustList, 'operator' | 'revoked'>> {
     const now = this.ctx.clock.now().getTime();
     const stillAlive = now - KEY_RECHECK_MS - (MAX_TOKEN_LIFETIME_SECONDS + CLOCK_SKEW_SECONDS) * 1000 - OFFLINE_UPLOAD_WINDOW_MS;
-    const rows = await this.ctx.stores.keys.trusted(stillAlive);
+    // Only keys of regions served now: keys made for regions this operator no longer serves (or never
+    // did: a command once run without HEALTHCODE_REGIONS) would make the hub refuse the whole list.
+    const served = operatorOf(this.ctx).regions;
+    const rows = (await this.ctx.stores.keys.trusted(stillAlive)).filter((r) => withinRegions(r.region, served));
     const revoked = await this.ctx.stores.keys.revoked(stillAlive);
     const { id, name, regions } = operatorOf(this.ctx);
     return {

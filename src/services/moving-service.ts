@@ -23,7 +23,7 @@ import type { DecisionsService } from './decisions-service.js';
 import type { KeysService } from './keys-service.js';
 import type { NationalListService } from './national-list-service.js';
 import { fetchFromPeer } from './operator-client.js';
-import { ConflictError, FederationRefusedError } from './service-errors.js';
+import { ConflictError, MalformedInputError, FederationRefusedError } from './service-errors.js';
 import type { Session, SignInService } from './sign-in-service.js';
 
 export interface FactsFrom {
@@ -97,6 +97,8 @@ export class MovingService {
     const membersByKid = new Map(current.list.members.filter((m) => m.operatorKey !== null).map((m) => [keyIdFor(base64UrlToBytes(m.operatorKey!)), m]));
     const request = await this.verified(requestBytes, DOCUMENT_TYPES.factRequest, (kid) => (membersByKid.has(kid) ? base64UrlToBytes(membersByKid.get(kid)!.operatorKey!) : undefined));
     const signer = membersByKid.get(request.kid)!;
+    // Signed but not an object (JSON null, a number): refused as malformed, naming what is wrong, rather than failing inside.
+    if (typeof request.payload !== 'object' || request.payload === null || Array.isArray(request.payload)) throw new MalformedInputError('payload', 'must be a JSON object (a fact request)');
     const body = request.payload as Partial<FactRequest>;
     if (body.v !== 1 || body.iss !== signer.id || body.aud !== self || typeof body.grant !== 'string' || typeof body.iat !== 'number' || typeof body.nonce !== 'string' || !/^[A-Za-z0-9_-]{22,86}$/.test(body.nonce)) {
       throw new FederationRefusedError('bad-signature', `the request is not a fact request from ${signer.id} to ${self}`);

@@ -1,4 +1,4 @@
-import { combineTrustLists, verifyNationalTrustList, withinRegions, type KeyOrigin, type NationalMember, type NationalTrustList } from '../codes/national-trust-list.js';
+import { combineTrustLists, nationalListLive, peerUrl, verifyNationalTrustList, withinRegions, type KeyOrigin, type NationalMember, type NationalTrustList } from '../codes/national-trust-list.js';
 import { nodeVerify } from '../codes/token-signer.js';
 import { base64UrlToBytes, bytesToBase64Url, type TrustList } from '../codes/trust-list.js';
 import { operatorOf, type ServiceContext } from './context.js';
@@ -28,7 +28,7 @@ export interface CurrentNationalList {
 export class NationalListService {
   readonly #verify = nodeVerify();
   #parsed: { sequence: number; current: CurrentNationalList } | undefined;
-  #combined: { at: number; value: { trustList: TrustList; origins: Map<string, KeyOrigin> } } | undefined;
+  #combined: { at: number; value: { trustList: TrustList; origins: Map<string, KeyOrigin> }; nationalExpiresAt: number | undefined } | undefined;
 
   constructor(
     private readonly ctx: ServiceContext,
@@ -56,15 +56,20 @@ export class NationalListService {
         let hubKey = this.ctx.settings.federation?.hubKey;
         if (hubKey === undefined) {
           // Development only (config refuses this in production): learned on first contact, then pinned.
-          hubKey = identityKey(await fetchJsonFromPeer(`${hubUrl}/api/v1/federation/identity`), undefined, 'hubKey', hubUrl);
+          hubKey = identityKey(await fetchJsonFromPeer(peerUrl(hubUrl, '/api/v1/federation/identity')), undefined, 'hubKey', hubUrl);
           this.ctx.logger.warn({ hubUrl }, "the hub's key was learned on first contact (development); set HEALTHCODE_HUB_KEY in production");
         }
         await this.ctx.stores.federation.pinHub(hubUrl, hubKey);
         cached = (await this.ctx.stores.federation.cachedNationalList(hubUrl))!;
       }
       const configured = this.ctx.settings.federation?.hubKey;
-      if (configured !== undefined && configured !== cached.hub_key) throw new Error('HEALTHCODE_HUB_KEY differs from the key pinned before; the hub key changed');
-      const bytes = await fetchFromPeer(`${hubUrl}/api/v1/federation/national-trust-list`, { accept: 'application/cose' });
+      if (configured !== undefined && configured !== cached.hub_key) {
+        // The operator set a new hub key (the hub rotated its key): configuration is what it controls, so it wins over the pin.
+        this.ctx.logger.warn({ hubUrl }, 'HEALTHCODE_HUB_KEY differs from the key pinned before: the new one is pinned; lists signed with the old one no longer count');
+        await this.ctx.stores.federation.repinHub(hubUrl, configured);
+        cached = { ...cached, hub_key: configured, document: null, expires_at: null };
+      }
+      const bytes = await fetchFromPeer(peerUrl(hubUrl, '/api/v1/federation/national-trust-list'), { accept: 'application/cose' });
       const list = await this.read(bytes, cached.hub_key);
       if (list.expiresAt * 1000 <= now) throw new Error(`the hub's list ${list.sequence} has expired`);
       if (cached.sequence !== null && list.sequence < cached.sequence) throw new Error(`the hub sent list ${list.sequence}, older than ${cached.sequence} (replayed)`);
@@ -81,6 +86,19 @@ export class NationalListService {
 
   private async read(bytes: Uint8Array, hubKey: string): Promise<NationalTrustList> {
     return verifyNationalTrustList(bytes, base64UrlToBytes(hubKey), this.#verify);
+  }
+
+  /**
+   * The hub key this operator's scanners verify the national list with, given to them over their
+   * authenticated channel (the device credential), never taken from the list's own unauthenticated
+   * answer: on a hub its own key; on a member the configured HEALTHCODE_HUB_KEY, or in development
+   * the key pinned on first contact.
+   */
+  async hubKeyForScanners(): Promise<string | null> {
+    if (this.hub.enabled) return bytesToBase64Url((await this.keys.hubKey()).publicKey);
+    const hubUrl = this.hubUrl;
+    if (hubUrl === undefined) return null;
+    return this.ctx.settings.federation?.hubKey ?? (await this.ctx.stores.federation.cachedNationalList(hubUrl))?.hub_key ?? null;
   }
 
   /** The list this operator holds now, or null where it is in no federation (or has not fetched one yet). */
@@ -106,9 +124,11 @@ export class NationalListService {
   /** Own keys and every member's: what uploaded scans are checked against, and whose each key is. */
   async combined(): Promise<{ trustList: TrustList; origins: Map<string, KeyOrigin> }> {
     const now = this.ctx.clock.now().getTime();
-    if (this.#combined && now - this.#combined.at < COMBINED_TTL_MS && now >= this.#combined.at) return this.#combined.value;
-    const value = combineTrustLists(await this.keys.trustList(), (await this.current())?.list ?? null);
-    this.#combined = { at: now, value };
+    const expiry = this.#combined?.nationalExpiresAt;
+    if (this.#combined && now - this.#combined.at < COMBINED_TTL_MS && now >= this.#combined.at && (expiry === undefined || now < expiry)) return this.#combined.value;
+    // An expired national list is left out here, at use: members' keys are trusted only while the list naming them lasts.
+    const value = combineTrustLists(await this.keys.trustList(), (await this.current())?.list ?? null, now);
+    this.#combined = { at: now, value, nationalExpiresAt: (await this.current())?.expiresAt };
     return value;
   }
 
@@ -131,6 +151,9 @@ export class NationalListService {
   async member(id: string): Promise<NationalMember> {
     const current = await this.current();
     if (!current) throw new FederationRefusedError('not-federated', 'this operator holds no national trust list: it is in no federation, or has not reached its hub yet');
+    if (!nationalListLive(current.list, this.ctx.clock.now().getTime())) {
+      throw new FederationRefusedError('not-federated', `the national trust list ${current.sequence} this operator holds expired at ${new Date(current.expiresAt).toISOString()}; it trusts no other operator until the hub is reached again`);
+    }
     const member = current.list.members.find((m) => m.id === id);
     if (!member) throw new FederationRefusedError('unknown-operator', `operator ${id} is not in the national trust list ${current.sequence}`);
     return member;

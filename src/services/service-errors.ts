@@ -72,6 +72,17 @@ export class RegionNotServedError extends Error {
 }
 
 /** Another operator, the hub, or a document from one of them was refused; `reason` names why, stably. */
+/** Input whose shape is wrong where no schema could say so (inside a signed document): HTTP 400 naming the field. */
+export class MalformedInputError extends Error {
+  constructor(
+    readonly field: string,
+    message: string,
+  ) {
+    super(`${field}: ${message}`);
+    this.name = 'MalformedInputError';
+  }
+}
+
 export class FederationRefusedError extends Error {
   constructor(
     readonly reason: FederationRefusal,

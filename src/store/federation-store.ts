@@ -1,5 +1,6 @@
 import type { Kysely, Selectable } from 'kysely';
 import type { BundleFacts } from '../codes/fact-bundle.js';
+import { isUniqueViolation } from './database.js';
 import type { Database, FederationMembersTable, NationalListCacheTable } from './schema.js';
 
 export type MemberRow = Selectable<FederationMembersTable>;
@@ -20,43 +21,115 @@ export class FederationStore {
     return this.db.selectFrom('federation_members').selectAll().where('id', '=', id).executeTakeFirst();
   }
 
-  /** Registers a member, or updates where it is reached and who to contact; its pinned key changes only when given. */
-  async upsertMember(m: { id: string; name: string; regions: string[]; url: string; contact: string; operatorKey: string | null; now: number }): Promise<void> {
-    await this.db
-      .insertInto('federation_members')
-      .values({ id: m.id, name: m.name, regions: JSON.stringify(m.regions), url: m.url, contact: m.contact, operator_key: m.operatorKey, added_at: m.now })
-      .onConflict((oc) =>
-        oc.column('id').doUpdateSet((eb) => ({
-          name: m.name,
-          regions: JSON.stringify(m.regions),
-          url: m.url,
-          contact: m.contact,
-          operator_key: m.operatorKey ?? eb.ref('federation_members.operator_key'),
-        })),
-      )
-      .execute();
+  /**
+   * Registers a member, or updates where it is reached and who to contact; its pinned key changes
+   * only when given. Atomic: each region is one row under a unique key, so of two registrations
+   * racing for one region one wins and the other gets the clash. `clashOf` sees the other members as
+   * they are inside the transaction (a region within another's region clashes too).
+   */
+  async upsertMember(
+    m: { id: string; name: string; regions: string[]; url: string; contact: string; operatorKey: string | null; now: number },
+    clashOf: (others: MemberRow[]) => string | undefined = () => undefined,
+  ): Promise<{ clash: string } | undefined> {
+    try {
+      return await this.db.transaction().execute(async (trx) => {
+        const clash = clashOf(await trx.selectFrom('federation_members').selectAll().where('id', '!=', m.id).execute());
+        if (clash !== undefined) return { clash };
+        await trx
+          .insertInto('federation_members')
+          .values({ id: m.id, name: m.name, regions: JSON.stringify(m.regions), url: m.url, contact: m.contact, operator_key: m.operatorKey, added_at: m.now })
+          .onConflict((oc) =>
+            oc.column('id').doUpdateSet((eb) => ({
+              name: m.name,
+              regions: JSON.stringify(m.regions),
+              url: m.url,
+              contact: m.contact,
+              operator_key: m.operatorKey ?? eb.ref('federation_members.operator_key'),
+            })),
+          )
+          .execute();
+        await this.claimRegions(trx, m.id, m.regions);
+        return undefined;
+      });
+    } catch (error) {
+      if (isUniqueViolation(error)) return { clash: `a region of ${m.regions.join(', ')} was registered for another member at the same moment` };
+      throw error;
+    }
+  }
+
+  /** The member's regions, each under the unique key: a region another member holds fails the transaction. */
+  private async claimRegions(trx: Kysely<Database>, id: string, regions: string[]): Promise<void> {
+    await trx.deleteFrom('federation_member_regions').where('member_id', '=', id).execute();
+    if (regions.length > 0) await trx.insertInto('federation_member_regions').values(regions.map((region) => ({ region, member_id: id }))).execute();
   }
 
   async removeMember(id: string): Promise<boolean> {
-    const result = await this.db.deleteFrom('federation_members').where('id', '=', id).executeTakeFirst();
-    return Number(result.numDeletedRows) > 0;
+    return this.db.transaction().execute(async (trx) => {
+      await trx.deleteFrom('federation_member_regions').where('member_id', '=', id).execute();
+      await trx.deleteFrom('federation_member_kids').where('member_id', '=', id).execute();
+      const result = await trx.deleteFrom('federation_members').where('id', '=', id).executeTakeFirst();
+      return Number(result.numDeletedRows) > 0;
+    });
   }
 
   /** Pins a member's operator key learned on first contact (development only), unless one is pinned already; so too its name and regions if none were registered. */
   async pinMemberKey(id: string, key: string, learned?: { name: string; regions: string[] }): Promise<void> {
     await this.db.updateTable('federation_members').set({ operator_key: key }).where('id', '=', id).where('operator_key', 'is', null).execute();
-    if (learned) await this.db.updateTable('federation_members').set({ name: learned.name, regions: JSON.stringify(learned.regions) }).where('id', '=', id).where('regions', '=', '[]').execute();
+    if (!learned) return;
+    await this.db.transaction().execute(async (trx) => {
+      const updated = await trx.updateTable('federation_members').set({ name: learned.name, regions: JSON.stringify(learned.regions) }).where('id', '=', id).where('regions', '=', '[]').executeTakeFirst();
+      if (Number(updated.numUpdatedRows) > 0) await this.claimRegions(trx, id, learned.regions);
+    });
   }
 
-  /** A fetch that verified: its keys replace the last good ones, unless they are older than those (a replayed list). */
-  async recordMemberList(id: string, list: { generatedAt: number; expiresAt: number; keys: unknown[]; revoked: unknown[] }, now: number): Promise<boolean> {
-    const result = await this.db
-      .updateTable('federation_members')
-      .set({ last_attempt_at: now, last_success_at: now, last_error: null, list_generated_at: list.generatedAt, list_expires_at: list.expiresAt, keys: JSON.stringify(list.keys), revoked: JSON.stringify(list.revoked) })
-      .where('id', '=', id)
-      .where((eb) => eb.or([eb('list_generated_at', 'is', null), eb('list_generated_at', '<=', list.generatedAt)]))
-      .executeTakeFirst();
-    return Number(result.numUpdatedRows) > 0;
+  /**
+   * A fetch that verified: its keys replace the last good ones, unless they are older than those (a
+   * replayed list). Each key id is claimed for the member under a unique key: a list naming a kid
+   * another member published is refused whole. Of its revocations only those of keys the member
+   * itself published are kept; the rest are dropped and named in the member's notice.
+   */
+  async recordMemberList(
+    id: string,
+    list: { generatedAt: number; expiresAt: number; keys: { kid: string }[]; revoked: { kid: string; revokedAt: number }[] },
+    now: number,
+  ): Promise<{ kept: true; ignoredRevocations: string[] } | { kept: false; reason: string }> {
+    return this.db.transaction().execute(async (trx) => {
+      const kids = list.keys.map((k) => k.kid);
+      if (kids.length > 0) {
+        await trx
+          .insertInto('federation_member_kids')
+          .values(kids.map((kid) => ({ kid, member_id: id, first_seen_at: now })))
+          .onConflict((oc) => oc.column('kid').doNothing())
+          .execute();
+      }
+      const named = [...kids, ...list.revoked.map((r) => r.kid)];
+      const owners = named.length === 0 ? [] : await trx.selectFrom('federation_member_kids').select(['kid', 'member_id']).where('kid', 'in', named).execute();
+      const ownerOf = new Map(owners.map((o) => [o.kid, o.member_id]));
+      const taken = kids.find((kid) => ownerOf.get(kid) !== id);
+      if (taken !== undefined) return { kept: false as const, reason: `key ${taken} was published by member ${ownerOf.get(taken)} first: a key id is one member's` };
+      const revoked = list.revoked.filter((r) => ownerOf.get(r.kid) === id);
+      const ignored = list.revoked.filter((r) => ownerOf.get(r.kid) !== id);
+      const notice =
+        ignored.length === 0
+          ? null
+          : `revocations ignored: ${ignored
+              .slice(0, 10)
+              .map((r) => `${r.kid} (${ownerOf.has(r.kid) ? `a key of ${ownerOf.get(r.kid)}` : 'never published by this member'})`)
+              .join(', ')}${ignored.length > 10 ? ` and ${ignored.length - 10} more` : ''}; a member revokes only its own keys`;
+      const result = await trx
+        .updateTable('federation_members')
+        .set({ last_attempt_at: now, last_success_at: now, last_error: null, notice, list_generated_at: list.generatedAt, list_expires_at: list.expiresAt, keys: JSON.stringify(list.keys), revoked: JSON.stringify(revoked) })
+        .where('id', '=', id)
+        .where((eb) => eb.or([eb('list_generated_at', 'is', null), eb('list_generated_at', '<=', list.generatedAt)]))
+        .executeTakeFirst();
+      if (Number(result.numUpdatedRows) === 0) return { kept: false as const, reason: 'the list is older than one already verified (replayed)' };
+      return { kept: true as const, ignoredRevocations: ignored.map((r) => r.kid) };
+    });
+  }
+
+  /** Which member published each key id the hub ever took. */
+  async kidOwners(): Promise<Map<string, string>> {
+    return new Map((await this.db.selectFrom('federation_member_kids').select(['kid', 'member_id']).execute()).map((r) => [r.kid, r.member_id]));
   }
 
   /** A fetch that failed: the last good keys stay, the error is shown. */
@@ -90,6 +163,14 @@ export class FederationStore {
   /** Pins the hub's key (configured, or learned on first contact in development). */
   async pinHub(hubUrl: string, hubKey: string): Promise<void> {
     await this.db.insertInto('national_list_cache').values({ hub_url: hubUrl, hub_key: hubKey }).onConflict((oc) => oc.column('hub_url').doNothing()).execute();
+  }
+
+  /**
+   * The operator configured a new hub key (the hub rotated its own): the list signed with the old
+   * one no longer counts. The sequence stays, so an older list is still refused.
+   */
+  async repinHub(hubUrl: string, hubKey: string): Promise<void> {
+    await this.db.updateTable('national_list_cache').set({ hub_key: hubKey, document: null, expires_at: null }).where('hub_url', '=', hubUrl).execute();
   }
 
   /** Keeps a verified national list, unless one with a higher sequence is kept already. */

@@ -19,8 +19,23 @@ export interface FederationMembersTable {
   list_expires_at: number | null;
   /** JSON: the keys of the member's last trust list that verified. */
   keys: ColumnType<string, string | undefined, string>;
-  /** JSON: key ids the member revoked, with when. */
+  /** JSON: key ids the member revoked, with when (only its own keys: the hub drops the rest). */
   revoked: ColumnType<string, string | undefined, string>;
+  /** What the hub did not take from the member's last list, though it took the list (0021). */
+  notice: string | null;
+}
+
+/** Which member serves a region: one, by the primary key (0021). */
+export interface FederationMemberRegionsTable {
+  region: string;
+  member_id: string;
+}
+
+/** Which member published a key id: one, by the primary key; only it may revoke that key (0021). */
+export interface FederationMemberKidsTable {
+  kid: string;
+  member_id: string;
+  first_seen_at: number;
 }
 
 export interface NationalListsTable {
@@ -87,6 +102,8 @@ export interface FederationTables {
   host_apps: HostAppsTable;
   oauth_records: OAuthRecordsTable;
   federation_members: FederationMembersTable;
+  federation_member_regions: FederationMemberRegionsTable;
+  federation_member_kids: FederationMemberKidsTable;
   national_lists: NationalListsTable;
   national_list_cache: NationalListCacheTable;
   fact_grants: FactGrantsTable;

@@ -83,10 +83,17 @@ export class SigningKeysStore {
     return rows.map((r) => ({ kid: r.kid, region: r.region, revoked_at: r.revoked_at! }));
   }
 
-  /** Retires the region's active keys; returns their ids. */
-  async retireActive(region: string, now: number): Promise<string[]> {
+  /** Retires the region's (or the operator's hub key's) active keys of one purpose; returns their ids. */
+  async retireActive(region: string, now: number, purpose: KeyPurpose = 'code'): Promise<string[]> {
     return this.changes.commit(this.db, { kind: 'keys' }, async (trx) => {
-      const retired = await trx.updateTable('signing_keys').set({ retired_at: now }).where('region', '=', region).where('retired_at', 'is', null).returning('kid').execute();
+      const retired = await trx
+        .updateTable('signing_keys')
+        .set({ retired_at: now })
+        .where('region', '=', region)
+        .where('purpose', '=', purpose)
+        .where('retired_at', 'is', null)
+        .returning('kid')
+        .execute();
       return retired.map((r) => r.kid);
     });
   }

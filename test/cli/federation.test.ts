@@ -128,7 +128,7 @@ describe('federation: a hub and two operators as separate processes', () => {
     // What a scanner caches: its operator's own list and the national one; then it goes offline.
     const own = (await json<TrustList>(`${zhejiang.url}/api/v1/trust-list`)).body;
     const national = (await nationalListAt(zhejiang.url, hubKey))!;
-    const { trustList, origins } = combineTrustLists(own, national);
+    const { trustList, origins } = combineTrustLists(own, national, Date.now());
     const result = await new TokenVerifier(trustList, webCryptoVerify()).verify(hubeiCode, Date.now());
     assert.ok(result.valid, JSON.stringify(result));
     assert.equal(result.claims.issuer, 'CN-420000');
@@ -163,7 +163,7 @@ describe('federation: a hub and two operators as separate processes', () => {
     const card = await json<{ token: string; stays: unknown[]; maskedName: string }>(`${hubei.url}/api/v1/residents/${resident.id}/travel-card`, { headers: resident.auth });
     assert.equal(card.status, 200);
     assert.deepEqual(card.body.stays, []);
-    const { trustList } = combineTrustLists((await json<TrustList>(`${zhejiang.url}/api/v1/trust-list`)).body, await nationalListAt(zhejiang.url, hubKey));
+    const { trustList } = combineTrustLists((await json<TrustList>(`${zhejiang.url}/api/v1/trust-list`)).body, await nationalListAt(zhejiang.url, hubKey), Date.now());
     const verified = await verifyTravelCard(card.body.token, trustList, webCryptoVerify(), Date.now());
     assert.ok(verified.valid, JSON.stringify(verified));
     assert.equal(verified.claims.iss, 'CN-420000');
@@ -289,7 +289,7 @@ describe('federation: a hub and two operators as separate processes', () => {
       () => nationalListAt(zhejiang.url, hubKey),
       (list) => list !== null && list.revoked.some((r) => r.kid === before.kid),
     );
-    const { trustList } = combineTrustLists((await json<TrustList>(`${zhejiang.url}/api/v1/trust-list`)).body, national);
+    const { trustList } = combineTrustLists((await json<TrustList>(`${zhejiang.url}/api/v1/trust-list`)).body, national, Date.now());
     const result = await new TokenVerifier(trustList, webCryptoVerify()).verify(hubeiCode, Date.now());
     assert.equal(result.valid ? 'valid' : result.reason, 'unknown-key');
     assert.ok(national!.members.find((m) => m.id === 'hubei')!.keys.every((k) => k.kid !== before.kid));

@@ -28,3 +28,39 @@ describe('healthcode keys revoke', () => {
     assert.match(revoked.stdout, new RegExp(`^revoked ${kid} of 330000; \\S+ signs from now on`));
   });
 });
+
+describe('keys made only by the server and the keys commands', () => {
+  const dataDir = mkdtempSync(join(tmpdir(), 'healthcode-nokeys-'));
+  after(() => rmSync(dataDir, { recursive: true, force: true }));
+
+  it('makes no code key when a command other than serve runs without HEALTHCODE_REGIONS (it would be a key for every province)', async () => {
+    // The operator serves Hubei; an administrator adds a staff member from a shell that lacks the server's HEALTHCODE_REGIONS.
+    const added = spawnSync(process.execPath, [...CLI, 'staff', 'add', '--name', '值班员', '--role', 'authority'], { env: serverEnv(dataDir, { HEALTHCODE_DEMO_DATA: 'off', HEALTHCODE_OPERATOR_ID: 'hubei' }), encoding: 'utf8' });
+    assert.equal(added.status, 0, added.stderr);
+    const opened = await openServices(loadConfig({ HEALTHCODE_DATA_DIR: dataDir, HEALTHCODE_DEMO_DATA: 'off', HEALTHCODE_OPERATOR_ID: 'hubei', HEALTHCODE_REGIONS: '420000' }), createLogger('silent'));
+    try {
+      assert.deepEqual((await opened.services.keys.trustList()).keys, [], 'no key for any province');
+    } finally {
+      await opened.close();
+    }
+  });
+
+  it('rotates the hub key on a hub, printing the new one for the members', async () => {
+    const hubDir = mkdtempSync(join(tmpdir(), 'healthcode-hubkey-'));
+    try {
+      const env = serverEnv(hubDir, { HEALTHCODE_DEMO_DATA: 'off', HEALTHCODE_OPERATOR_ID: 'hub', HEALTHCODE_HUB: 'on', HEALTHCODE_REGIONS: '110000' });
+      const before = spawnSync(process.execPath, [...CLI, 'federation', 'identity'], { env, encoding: 'utf8' });
+      const oldKey = /hub key (\S+)/.exec(before.stdout)?.[1];
+      assert.ok(oldKey, before.stdout + before.stderr);
+      const rotated = spawnSync(process.execPath, [...CLI, 'keys', 'rotate-hub'], { env, encoding: 'utf8' });
+      assert.equal(rotated.status, 0, rotated.stderr);
+      const newKey = /^hub key (\S+)$/m.exec(rotated.stdout)?.[1];
+      assert.ok(newKey && newKey !== oldKey, rotated.stdout);
+      assert.match(rotated.stderr, /set HEALTHCODE_HUB_KEY to the key above/);
+      const after = spawnSync(process.execPath, [...CLI, 'federation', 'identity'], { env, encoding: 'utf8' });
+      assert.match(after.stdout, new RegExp(`hub key ${newKey.replace(/[-]/g, '\\-')}`));
+    } finally {
+      rmSync(hubDir, { recursive: true, force: true });
+    }
+  });
+});

@@ -1,6 +1,8 @@
 import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
-import { combineTrustLists, readMemberTrustList, readNationalTrustList, withinRegions, type NationalTrustList } from '../../src/codes/national-trust-list.js';
+import { checkKeyIds, combineTrustLists, MAX_MEMBER_KEYS, MAX_MEMBER_REVOKED, peerUrl, readMemberTrustList, readNationalTrustList, verifyNationalTrustList, withinRegions, type NationalTrustList } from '../../src/codes/national-trust-list.js';
+import { DOCUMENT_TYPES } from '../../src/codes/signed-document.js';
+import { nodeVerify, signDocument } from '../../src/codes/token-signer.js';
 import { generateSigningKey } from '../../src/codes/token-signer.js';
 import { bytesToBase64Url, type TrustedKey } from '../../src/codes/trust-list.js';
 
@@ -65,7 +67,7 @@ describe('the keys a checkpoint verifies with', () => {
   it("joins its own operator's keys and every member's, saying whose each is", () => {
     const own = { version: 1 as const, generatedAt: NOW, keys: [keyOf('CN-330000')], operator: { id: 'zhejiang', name: '浙江省', regions: ['330000'] } };
     const n = national();
-    const { trustList, origins } = combineTrustLists(own, n);
+    const { trustList, origins } = combineTrustLists(own, n, NOW * 1000);
     assert.equal(trustList.keys.length, 3);
     assert.deepEqual(origins.get(n.members[0]!.keys[1]!.kid), { operator: 'hubei', operatorName: '湖北省', region: '420000' });
     assert.equal(origins.get(own.keys[0]!.kid)?.operator, 'zhejiang');
@@ -73,7 +75,7 @@ describe('the keys a checkpoint verifies with', () => {
   it('drops a key revoked in either list', () => {
     const n = national();
     const gone = n.members[0]!.keys[0]!.kid;
-    const { trustList } = combineTrustLists({ version: 1, generatedAt: NOW, keys: [], revoked: [{ kid: gone, revokedAt: NOW }] }, n);
+    const { trustList } = combineTrustLists({ version: 1, generatedAt: NOW, keys: [], revoked: [{ kid: gone, revokedAt: NOW }] }, n, NOW * 1000);
     assert.ok(!trustList.keys.some((k) => k.kid === gone));
     assert.equal(trustList.keys.length, 1);
   });
@@ -83,5 +85,63 @@ describe('the keys a checkpoint verifies with', () => {
         readNationalTrustList({ version: 1, hub: 'hub', sequence: 1, issuedAt: NOW, expiresAt: NOW + 1, members: [{ id: 'hubei', name: 'x', regions: ['420000'], url: 'u', operatorKey: null, status: 'fresh', keys: [keyOf('CN-110000')] }], revoked: [] }),
       /outside the member's regions/,
     );
+  });
+});
+
+describe('promises a hostile member cannot break', () => {
+  const member = (id: string, regions: string[], keys: TrustedKey[]) => ({ id, name: id, regions, url: `https://${id}.example.cn`, operatorKey: null, status: 'fresh', listGeneratedAt: NOW, listExpiresAt: NOW + 3600, keys });
+  const zhejiangKey = keyOf('CN-330000');
+  const own = { version: 1 as const, generatedAt: NOW, keys: [zhejiangKey], operator: { id: 'zhejiang', name: '浙江省', regions: ['330000'] }, revoked: [] };
+  const hubeiKey = keyOf('CN-420000');
+  const nationalWith = (revoked: { kid: string; revokedAt: number; operator: string }[], expiresAt = NOW + 86_400): NationalTrustList =>
+    readNationalTrustList({ version: 1, hub: 'hub', sequence: 3, issuedAt: NOW, expiresAt, members: [member('zhejiang', ['330000'], [zhejiangKey]), member('hubei', ['420000'], [hubeiKey]), member('guangdong', ['440000'], [keyOf('CN-440000')])], revoked });
+
+  it("keeps a key that another member's revocation names: only the member that published a key revokes it", () => {
+    const { trustList } = combineTrustLists(own, nationalWith([{ kid: hubeiKey.kid, revokedAt: NOW, operator: 'guangdong' }]), NOW * 1000);
+    assert.ok(trustList.keys.some((k) => k.kid === hubeiKey.kid));
+    const revokedByHubei = combineTrustLists(own, nationalWith([{ kid: hubeiKey.kid, revokedAt: NOW, operator: 'hubei' }]), NOW * 1000);
+    assert.ok(!revokedByHubei.trustList.keys.some((k) => k.kid === hubeiKey.kid));
+  });
+
+  it("never lets the national list revoke the operator's own keys, whoever it names as revoking", () => {
+    for (const operator of ['guangdong', 'zhejiang']) {
+      const { trustList } = combineTrustLists(own, nationalWith([{ kid: zhejiangKey.kid, revokedAt: NOW, operator }]), NOW * 1000);
+      assert.ok(trustList.keys.some((k) => k.kid === zhejiangKey.kid), operator);
+    }
+  });
+
+  it('trusts no member key from a national list that has expired by the time it is used', () => {
+    const list = nationalWith([], NOW + 86_400);
+    assert.ok(combineTrustLists(own, list, (NOW + 86_399) * 1000).trustList.keys.some((k) => k.kid === hubeiKey.kid));
+    const later = combineTrustLists(own, list, (NOW + 2 * 86_400) * 1000);
+    assert.deepEqual(later.trustList.keys.map((k) => k.kid), [zhejiangKey.kid], "only the operator's own keys");
+  });
+
+  it('refuses a key whose kid is not derived from its public key, in a member list and in a national list', async () => {
+    const borrowed = { ...keyOf('CN-440000'), kid: hubeiKey.kid };
+    await assert.rejects(checkKeyIds([borrowed], 'member guangdong'), /member guangdong: key .* is not the key id of its public key/);
+    await checkKeyIds([hubeiKey], 'member hubei');
+    const hub = generateSigningKey('hub');
+    const payload = { version: 1, hub: 'hub', sequence: 1, issuedAt: NOW, expiresAt: NOW + 86_400, members: [member('guangdong', ['440000'], [borrowed])], revoked: [] };
+    await assert.rejects(verifyNationalTrustList(signDocument(hub, DOCUMENT_TYPES.nationalTrustList, payload), hub.publicKey, nodeVerify()), /not the key id of its public key/);
+  });
+
+  it('refuses a national list that names one kid for two members', () => {
+    assert.throws(
+      () => readNationalTrustList({ version: 1, hub: 'hub', sequence: 1, issuedAt: NOW, expiresAt: NOW + 60, members: [member('hubei', ['420000'], [hubeiKey]), member('guangdong', ['440000'], [{ ...hubeiKey, issuer: 'CN-440000' }])], revoked: [] }),
+      /listed for both hubei and guangdong/,
+    );
+  });
+
+  it('refuses a member list with more keys or revocations than a member may publish', () => {
+    assert.match(refusal(list({ revoked: Array.from({ length: MAX_MEMBER_REVOKED + 1 }, (_, i) => ({ kid: `k${String(i).padStart(10, '0')}`, revokedAt: NOW })) })), /more than the 200 a member may publish/);
+    assert.match(refusal(list({ keys: Array.from({ length: MAX_MEMBER_KEYS + 1 }, () => keyOf('CN-420000')) })), /more than the 200 a member may publish/);
+    assert.match(refusal(list({ keys: [hubeiKey, hubeiKey] })), /listed twice/);
+  });
+
+  it('joins paths under a member address without letting the address swallow them', () => {
+    assert.equal(peerUrl('https://hb.example.cn/healthcode', '/api/v1/federation/trust-list'), 'https://hb.example.cn/healthcode/api/v1/federation/trust-list');
+    assert.equal(peerUrl('https://hb.example.cn/', '/api/v1/federation/trust-list'), 'https://hb.example.cn/api/v1/federation/trust-list');
+    for (const base of ['https://evil.example/x#', 'https://evil.example/x?', 'https://u:p@hb.example.cn', 'file:///etc/passwd']) assert.throws(() => peerUrl(base, '/api/v1/federation/trust-list'), base);
   });
 });

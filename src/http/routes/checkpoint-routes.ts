@@ -150,14 +150,24 @@ export const checkpointRoutes: FastifyPluginAsyncTypebox<{ services: Services }>
       schema: {
         tags: ['checkpoints'],
         summary: 'The device’s venue and its entry policy, for a scanner to work offline (device)',
+        description:
+          "hubKey is the national hub's key (raw Ed25519, base64url) this operator's scanners verify the national trust list with: given here, over the device's own credential, and never taken from the list's unauthenticated answer. A scanner takes a new one from here at its next sync after the hub key changed.",
         security: [{ bearerAuth: [] }],
-        response: { 200: Type.Object({ deviceId: Type.String(), venue: Type.Object({ id: Type.String(), name: Type.String(), type: Type.String() }), policy: Type.Object({ allowed: Type.Array(Type.String()), overlapMinutes: Type.Integer() }) }), ...problemResponses(401) },
+        response: {
+          200: Type.Object({
+            deviceId: Type.String(),
+            venue: Type.Object({ id: Type.String(), name: Type.String(), type: Type.String() }),
+            policy: Type.Object({ allowed: Type.Array(Type.String()), overlapMinutes: Type.Integer() }),
+            hubKey: Type.Union([Type.String(), Type.Null()]),
+          }),
+          ...problemResponses(401),
+        },
       },
     },
     async (request) => {
       const device = await authorizeDevice(services, request);
       const venue = await services.venues.venue(device.venueId);
-      return { deviceId: device.id, venue: { id: venue.id, name: venue.name, type: venue.type }, policy: await services.venues.policy(venue.type) };
+      return { deviceId: device.id, venue: { id: venue.id, name: venue.name, type: venue.type }, policy: await services.venues.policy(venue.type), hubKey: await services.nationalList.hubKeyForScanners() };
     },
   );
 

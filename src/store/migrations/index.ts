@@ -18,6 +18,7 @@ import * as sunset from './0015-sunset.js';
 import * as correctionNotesOutOfDecisions from './0017-correction-notes-out-of-decisions.js';
 import * as sunsetSteps from './0018-sunset-steps.js';
 import * as householdClaims from './0020-household-claims.js';
+import * as federationTrust from './0021-federation-trust.js';
 import * as devicesAndStaffRegions from './0024-devices-and-staff-regions.js';
 
 /** Migrations, in order. Listed in code so the compiled and the tsx-run service see the same set. */
@@ -40,6 +41,7 @@ const MIGRATIONS: [string, Migration][] = [
   ['0017-correction-notes-out-of-decisions', correctionNotesOutOfDecisions],
   ['0018-sunset-steps', sunsetSteps],
   ['0020-household-claims', householdClaims],
+  ['0021-federation-trust', federationTrust],
   ['0024-devices-and-staff-regions', devicesAndStaffRegions],
 ];
 

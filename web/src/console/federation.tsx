@@ -53,7 +53,7 @@ function IdentityCard({ identity }: { identity: Identity }): JSX.Element {
 }
 
 /** Each member and how fresh its keys are: what the hub fetched last, and what went wrong. */
-function MembersTable({ members }: { members: Pick<MemberStatus, 'id' | 'name' | 'regions' | 'status' | 'keys' | 'lastSuccessAt' | 'lastError'>[] }): JSX.Element {
+function MembersTable({ members }: { members: (Pick<MemberStatus, 'id' | 'name' | 'regions' | 'status' | 'keys' | 'lastSuccessAt' | 'lastError'> & { notice?: string | null })[] }): JSX.Element {
   const t = useT();
   const lang = useLang();
   return (
@@ -75,6 +75,7 @@ function MembersTable({ members }: { members: Pick<MemberStatus, 'id' | 'name' |
             <td>
               <span class={`status status-${m.status}`}>{t(`federation.status.${m.status}` as 'federation.status.fresh')}</span>
               {m.lastError && <div class="small muted">{m.lastError}</div>}
+              {m.notice && <div class="small muted" data-testid="member-notice">{m.notice}</div>}
             </td>
             <td>{m.keys}</td>
             <td>{m.lastSuccessAt ? formatDateTime(m.lastSuccessAt, lang) : '—'}</td>

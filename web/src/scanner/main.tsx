@@ -2,7 +2,8 @@ import { render, type JSX } from 'preact';
 import { useEffect, useRef, useState } from 'preact/hooks';
 import { TokenVerifier, webCryptoVerify } from '../../../src/codes/token-verifier.js';
 import { TRAVEL_CARD_PREFIX, verifyTravelCard, type TravelCardClaims } from '../../../src/codes/travel-card.js';
-import { refreshTrust, trustedKeys, type ScannerTrust } from './trust.js';
+import { nationalState, takeTrust, trustedKeys, type ScannerTrust } from './trust.js';
+import type { TrustList } from '../../../src/codes/trust-list.js';
 import '../shared/styles.css';
 import { api, loadSaved, NetworkError, save } from '../shared/api.js';
 import { formatDateTime } from '../shared/format.js';
@@ -29,14 +30,25 @@ const TRUST_KEY = 'healthcode.scanner.trust';
 const RESULT_SHOWN_MS = 5000;
 const SAME_CODE_IGNORED_MS = 4000;
 
+/**
+ * Fetches what the operator offers and takes it: the hub key comes from the device's own
+ * authenticated call (given as `hubKey` where the caller just made it), never from the list.
+ */
+async function refreshTrust(credential: string, hubKey?: string | null): Promise<ScannerTrust> {
+  const key = hubKey !== undefined ? hubKey : (await api<{ hubKey: string | null }>('GET', '/api/v1/checkpoint/me', { token: credential })).hubKey;
+  const own = await api<TrustList>('GET', '/api/v1/trust-list');
+  const national = await api<{ document: string } | null>('GET', '/api/v1/national-trust-list').catch(() => null);
+  return takeTrust(loadSaved<ScannerTrust | null>(TRUST_KEY, null), { own, hubKey: key, national }, Date.now());
+}
+
 function SetupScreen({ onReady }: { onReady: (d: DeviceSetup) => void }): JSX.Element {
   const t = useT();
   const [credential, setCredential] = useState('');
   const [pairing, setPairing] = useState(false);
   const connectWith = async (token: string) => {
-    const me = await api<Omit<DeviceSetup, 'credential'>>('GET', '/api/v1/checkpoint/me', { token });
+    const { hubKey, ...me } = await api<Omit<DeviceSetup, 'credential'> & { hubKey: string | null }>('GET', '/api/v1/checkpoint/me', { token });
     const setup = { credential: token, ...me };
-    save(TRUST_KEY, await refreshTrust(loadSaved<ScannerTrust | null>(TRUST_KEY, null)));
+    save(TRUST_KEY, await refreshTrust(token, hubKey));
     save(SETUP_KEY, setup);
     onReady(setup);
   };
@@ -116,6 +128,22 @@ function ManualEntry({ setup, onResult, onCancel }: { setup: DeviceSetup; onResu
   );
 }
 
+/** The national list's state, said plainly: an expired list no longer vouches for visitors' codes. */
+function NationalListState({ trust }: { trust: ScannerTrust | null }): JSX.Element | null {
+  const t = useT();
+  const lang = useLang();
+  const national = nationalState(trust, Date.now());
+  if (national.state === 'current') return <span data-testid="national-list">· {t('scanner.nationalList', { n: national.members, sequence: national.sequence })}</span>;
+  if (national.state === 'expired') {
+    return (
+      <span data-testid="national-list" data-state="expired" class="notice-error">
+        · {t('scanner.nationalExpired', { sequence: national.sequence, time: formatDateTime(new Date(national.expiresAt).toISOString(), lang) })}
+      </span>
+    );
+  }
+  return trust?.refused ? <span data-testid="national-list" data-state="refused">· {t('scanner.nationalRefused', { reason: trust.refused })}</span> : null;
+}
+
 function ScannerApp(): JSX.Element {
   const t = useT();
   const lang = useLang();
@@ -134,7 +162,7 @@ function ScannerApp(): JSX.Element {
     const ok = await queue.flush(setup.credential).catch(() => false);
     setOnline(ok && navigator.onLine);
     if (ok) {
-      const fresh = await refreshTrust(loadSaved<ScannerTrust | null>(TRUST_KEY, null)).catch(() => null);
+      const fresh = await refreshTrust(setup.credential).catch(() => null);
       if (fresh) {
         save(TRUST_KEY, fresh);
         setTrust(fresh);
@@ -171,7 +199,7 @@ function ScannerApp(): JSX.Element {
     last.current = { text, at: now };
     if (!setup || !trust) return;
     // Verified here, offline, against the cached trust lists (this operator's and the national one); the server checks again on upload.
-    const { trustList, origins } = trustedKeys(trust);
+    const { trustList, origins } = trustedKeys(trust, now);
     if (text.trim().startsWith(TRAVEL_CARD_PREFIX)) {
       const card = await verifyTravelCard(text, trustList, webCryptoVerify(), now);
       setTravelCard(card.valid ? card.claims : { refused: card.reason });
@@ -218,7 +246,7 @@ function ScannerApp(): JSX.Element {
         <span class={`dot ${online ? 'dot-on' : 'dot-off'}`} /> {online ? t('scanner.online') : t('scanner.offline')}
         <span>· {t('scanner.queued', { n: queued })}</span>
         {trust && <span>· {t('scanner.trustListAge', { time: formatDateTime(new Date(trust.own.generatedAt * 1000).toISOString(), lang) })}</span>}
-        {trust?.national && <span data-testid="national-list">· {t('scanner.nationalList', { n: trust.national.members.length, sequence: trust.national.sequence })}</span>}
+        <NationalListState trust={trust} />
       </div>
       <p class="policy">
         {t('scanner.policy')}: {setup.policy.allowed.map((c) => t(`colour.${c}` as 'colour.green')).join(' / ')}

@@ -1,0 +1,76 @@
+import assert from 'node:assert/strict';
+import { describe, it } from 'node:test';
+import { DOCUMENT_TYPES } from '../../src/codes/signed-document.js';
+import { generateSigningKey, nodeVerify, signDocument, signToken } from '../../src/codes/token-signer.js';
+import { TokenVerifier } from '../../src/codes/token-verifier.js';
+import { bytesToBase64Url, type TrustList } from '../../src/codes/trust-list.js';
+import { nationalState, takeTrust, trustedKeys, type ScannerTrust } from '../../web/src/scanner/trust.js';
+
+/**
+ * A checkpoint's trust (web/src/scanner/trust.ts) against a man in the middle of its unauthenticated
+ * national-list request, and against a list kept past its expiry. Fixed clock; lists signed here.
+ */
+
+const NOW = Date.parse('2026-11-20T10:00:00+08:00');
+const S = NOW / 1000;
+const hub = generateSigningKey('hub');
+const attacker = generateSigningKey('hub');
+const hubKey = bytesToBase64Url(hub.publicKey);
+const own: TrustList = { version: 1, generatedAt: S, keys: [], operator: { id: 'zhejiang', name: '浙江省', regions: ['330000'] }, revoked: [] };
+
+/** A national list naming one member (Hubei) with one code key, signed by `signer`. */
+function nationalDoc(signer: ReturnType<typeof generateSigningKey>, sequence: number, expiresAt: number, codeKey = generateSigningKey('CN-420000')) {
+  const list = {
+    version: 1,
+    hub: 'hub',
+    sequence,
+    issuedAt: S,
+    expiresAt,
+    members: [{ id: 'hubei', name: '湖北省', regions: ['420000'], url: 'https://hb.example.cn', operatorKey: null, status: 'fresh', listGeneratedAt: S, listExpiresAt: S + 86_400, keys: [{ kid: codeKey.kid, issuer: 'CN-420000', alg: 'EdDSA', crv: 'Ed25519', x: bytesToBase64Url(codeKey.publicKey), validFrom: S - 60, validUntil: null }] }],
+    revoked: [],
+  };
+  return { document: bytesToBase64Url(signDocument(signer, DOCUMENT_TYPES.nationalTrustList, list)), codeKey };
+}
+
+const greenCode = (key: ReturnType<typeof generateSigningKey>, at: number) => signToken(key, { subject: 's', issuedAt: at / 1000, notBefore: at / 1000, expiresAt: at / 1000 + 300, colour: 'green', mark: null, maskedName: '陈*' });
+
+describe("a scanner's national trust list", () => {
+  it('verifies the list with the hub key its operator gave it over the device credential, not with the key the list came with', async () => {
+    // The attacker answers the very first national-list request with its own list and its own key beside it.
+    const forged = nationalDoc(attacker, 99, S + 86_400);
+    const first = await takeTrust(null, { own, hubKey, national: { document: forged.document, hubKey: bytesToBase64Url(attacker.publicKey) } as { document: string } }, NOW, nodeVerify());
+    assert.equal(first.refused, 'bad-signature');
+    assert.equal(first.national, null);
+    assert.equal(first.hubKey, hubKey);
+    const forgedCode = greenCode(forged.codeKey, NOW);
+    const verdict = await new TokenVerifier(trustedKeys(first, NOW).trustList, nodeVerify()).verify(forgedCode, NOW);
+    assert.equal(verdict.valid ? 'valid' : verdict.reason, 'unknown-key');
+    // The real list is then taken, not refused as a changed hub key.
+    const real = nationalDoc(hub, 5, S + 86_400);
+    const second = await takeTrust(first, { own, hubKey, national: real }, NOW, nodeVerify());
+    assert.equal(second.refused, null);
+    assert.equal(second.national?.sequence, 5);
+  });
+
+  it('takes a new hub key from its operator and drops the list the old key signed', async () => {
+    const taken = await takeTrust(null, { own, hubKey, national: nationalDoc(hub, 5, S + 86_400) }, NOW, nodeVerify());
+    const rotated = generateSigningKey('hub');
+    const stale = await takeTrust(taken, { own, hubKey: bytesToBase64Url(rotated.publicKey), national: nationalDoc(hub, 6, S + 86_400) }, NOW, nodeVerify());
+    assert.equal(stale.national, null, 'the old key signs nothing the device trusts after the operator named a new one');
+    const renewed = await takeTrust(stale, { own, hubKey: bytesToBase64Url(rotated.publicKey), national: nationalDoc(rotated, 7, S + 86_400) }, NOW, nodeVerify());
+    assert.equal(renewed.national?.sequence, 7);
+  });
+
+  it('stops trusting the members of a list once it has expired, and says so, though no newer list came', async () => {
+    const real = nationalDoc(hub, 5, S + 86_400);
+    const trust: ScannerTrust = await takeTrust(null, { own, hubKey, national: real }, NOW, nodeVerify());
+    const twoDaysLater = NOW + 2 * 86_400_000;
+    // A code whose key is only in that list, shown two days later (its own times are fine).
+    const code = greenCode(real.codeKey, twoDaysLater);
+    assert.ok((await new TokenVerifier(trustedKeys(trust, NOW + 3_600_000).trustList, nodeVerify()).verify(greenCode(real.codeKey, NOW + 3_600_000), NOW + 3_600_000)).valid);
+    const verdict = await new TokenVerifier(trustedKeys(trust, twoDaysLater).trustList, nodeVerify()).verify(code, twoDaysLater);
+    assert.equal(verdict.valid ? 'valid' : verdict.reason, 'unknown-key');
+    assert.deepEqual(nationalState(trust, twoDaysLater), { state: 'expired', sequence: 5, members: 1, expiresAt: (S + 86_400) * 1000 });
+    assert.equal(nationalState(trust, NOW).state, 'current');
+  });
+});
