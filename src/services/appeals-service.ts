@@ -59,7 +59,9 @@ export class AppealsService {
     const decision = await this.decisions.decide(residentId, 'appeal filed');
     const id = this.ctx.newId();
     const now = this.ctx.clock.now().getTime();
-    await this.ctx.stores.appeals.insert({ id, residentId, colour: decision.colour, fired: JSON.stringify(decision.rules), message: text, now, dueAt: now + this.deadlineMs() });
+    const resident = await this.ctx.stores.residents.findById(residentId);
+    if (!resident) throw new NotFoundError('resident');
+    await this.ctx.stores.appeals.insert({ id, residentId, region: resident.address.region, colour: decision.colour, fired: JSON.stringify(decision.rules), message: text, now, dueAt: now + this.deadlineMs() });
     return this.get(id);
   }
 

@@ -51,7 +51,7 @@ export class CorrectionsService {
     if (!resident) throw new NotFoundError('resident');
     requireJurisdiction(staff, resident.address.region);
     const id = this.ctx.newId();
-    await this.ctx.stores.corrections.insert({ id, residentId, ...checked, proposedBy: staff.id, now });
+    await this.ctx.stores.corrections.insert({ id, residentId, region: resident.address.region, ...checked, proposedBy: staff.id, now });
     await this.audit.appendBy(staff, 'propose-correction', PURPOSE, residentId, { correctionId: id, colour: checked.colour, reason: checked.reason, expiresAt: new Date(checked.expiresAt).toISOString() });
     return this.get(id);
   }

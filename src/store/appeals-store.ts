@@ -19,10 +19,11 @@ export class AppealsStore {
     private readonly cipher: FieldCipher,
   ) {}
 
-  async insert(a: { id: string; residentId: string; colour: string; fired: string; message: string; now: number; dueAt: number }): Promise<void> {
+  /** `region`: the resident's district, whose key seals the message (destroyed at its sunset). */
+  async insert(a: { id: string; residentId: string; region: string; colour: string; fired: string; message: string; now: number; dueAt: number }): Promise<void> {
     await this.db
       .insertInto('appeals')
-      .values({ id: a.id, resident_id: a.residentId, colour: a.colour, fired: a.fired, message: this.cipher.encrypt(a.message, appealMessageContext(a.id)), status: 'open', response: null, created_at: a.now, resolved_at: null, resolved_by: null, due_at: a.dueAt, escalated_at: null })
+      .values({ id: a.id, resident_id: a.residentId, colour: a.colour, fired: a.fired, message: this.cipher.encryptIn(a.region, a.message, appealMessageContext(a.id)), status: 'open', response: null, created_at: a.now, resolved_at: null, resolved_by: null, due_at: a.dueAt, escalated_at: null })
       .execute();
   }
 

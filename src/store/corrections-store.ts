@@ -16,7 +16,8 @@ export class CorrectionsStore {
     private readonly cipher: FieldCipher,
   ) {}
 
-  async insert(c: { id: string; residentId: string; colour: string; reason: string; note: string; expiresAt: number; proposedBy: string; now: number }): Promise<void> {
+  /** `region`: the resident's district, whose key seals the note (destroyed at its sunset). */
+  async insert(c: { id: string; residentId: string; region: string; colour: string; reason: string; note: string; expiresAt: number; proposedBy: string; now: number }): Promise<void> {
     await this.db
       .insertInto('corrections')
       .values({
@@ -24,7 +25,7 @@ export class CorrectionsStore {
         resident_id: c.residentId,
         colour: c.colour,
         reason: c.reason,
-        note: this.cipher.encrypt(c.note, noteContext(c.id)),
+        note: this.cipher.encryptIn(c.region, c.note, noteContext(c.id)),
         status: 'pending',
         expires_at: c.expiresAt,
         proposed_by: c.proposedBy,

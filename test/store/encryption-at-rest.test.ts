@@ -2,6 +2,7 @@ import assert from 'node:assert/strict';
 import { existsSync, readFileSync } from 'node:fs';
 import { it } from 'node:test';
 import pg from 'pg';
+import { FieldCipher } from '../../src/privacy/field-cipher.js';
 import { describeOnEachEngine, type Harness } from '../support/harness.js';
 import { GRANDMA_ZHANG, LIU_FANG, OLIVER_BROWN, ZHANG_WEI } from '../support/people.js';
 
@@ -74,5 +75,15 @@ describeOnEachEngine('personal data at rest', (h) => {
     const source = await db.selectFrom('residents').select('name_enc').where('id', '=', a.id).executeTakeFirstOrThrow();
     await db.updateTable('residents').set({ name_enc: source.name_enc }).where('id', '=', b.id).execute();
     await assert.rejects(h().services.residents.get(b.id));
+  });
+  it("seals an appeal's message and a correction's note under the resident's district key: the master key alone opens neither", async () => {
+    const zhang = await h().services.residents.register(ZHANG_WEI);
+    await h().services.declarations.declare(zhang.id, { stays: [], contacts: [], symptoms: [], temperature: 36.6 });
+    await h().services.appeals.file(zhang.id, '我 11 月 17 日离开武昌，当时武汉尚未列为高风险地区，请核实。');
+    const officer = await h().services.staff.create('余杭区疾控中心 王主任', 'authority');
+    await h().services.corrections.propose(officer, zhang.id, { colour: 'yellow', reason: 'test-awaited', note: '请于 11 月 21 日前到五常街道社区卫生服务中心做核酸检测。', expiresAt: new Date(h().clock.now().getTime() + 86_400_000).toISOString() });
+    const db = h().opened.store.db;
+    const sealed = [(await db.selectFrom('appeals').select('message').executeTakeFirstOrThrow()).message, (await db.selectFrom('corrections').select('note').executeTakeFirstOrThrow()).note];
+    for (const value of sealed) assert.equal(FieldCipher.regionOf(value), '330110', `sealed under Yuhang's key, not the master key: ${value.slice(0, 12)}…`);
   });
 });
