@@ -54,6 +54,11 @@ export function decodeProtectedHeader(protectedBytes: Uint8Array): Map<unknown, 
   const header = decodeCbor(protectedBytes);
   if (!(header instanceof Map)) throw new Error('the protected header is not a map');
   if (header.size !== declared) throw new Error('the protected header names a label twice');
+  // A label sent as an 8-byte integer decodes to a BigInt, a key apart from the same label as a
+  // number: the size check above would not see it given twice. COSE labels are small integers or text.
+  for (const label of header.keys()) {
+    if (!((typeof label === 'number' && Number.isSafeInteger(label)) || typeof label === 'string')) throw new Error('the protected header has a label that is neither a small integer nor text (a label given twice in another encoding?)');
+  }
   if (header.has(COSE_HEADER_CRIT)) {
     const crit = header.get(COSE_HEADER_CRIT);
     if (!Array.isArray(crit) || crit.length === 0) throw new Error('crit must be a non-empty list of labels');

@@ -2,7 +2,7 @@ import { randomBytes } from 'node:crypto';
 import { LRUCache } from 'lru-cache';
 import { encodeBase45 } from '../codes/base45.js';
 import { coarsenFacts, grantBytes, grantHash, GRANT_PREFIX, phoneCommitment, readFactBundle, readGrant, type BundleFacts, type FactBundle, type FactGrant, type FactRequest } from '../codes/fact-bundle.js';
-import { withinRegions } from '../codes/national-trust-list.js';
+import { nationalListLive, withinRegions } from '../codes/national-trust-list.js';
 import { DOCUMENT_TYPES, DocumentError, openDocument, verifyDocument } from '../codes/signed-document.js';
 import { keyIdFor, nodeVerify, signDocument } from '../codes/token-signer.js';
 import { base64UrlToBytes } from '../codes/trust-list.js';
@@ -94,6 +94,8 @@ export class MovingService {
     const self = operatorOf(this.ctx).id;
     const current = await this.national.current();
     if (!current) throw new FederationRefusedError('not-federated', 'this operator holds no national trust list yet');
+    // An expired list vouches for no operator key: a request signed by one it named is not trusted.
+    if (!nationalListLive(current.list, now)) throw new FederationRefusedError('not-federated', `the national trust list ${current.sequence} this operator holds expired at ${new Date(current.expiresAt).toISOString()}; it releases nothing until the hub is reached again`);
     const membersByKid = new Map(current.list.members.filter((m) => m.operatorKey !== null).map((m) => [keyIdFor(base64UrlToBytes(m.operatorKey!)), m]));
     const request = await this.verified(requestBytes, DOCUMENT_TYPES.factRequest, (kid) => (membersByKid.has(kid) ? base64UrlToBytes(membersByKid.get(kid)!.operatorKey!) : undefined));
     const signer = membersByKid.get(request.kid)!;

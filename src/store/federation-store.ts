@@ -1,6 +1,6 @@
 import type { Kysely, Selectable } from 'kysely';
 import type { BundleFacts } from '../codes/fact-bundle.js';
-import { isUniqueViolation } from './database.js';
+import { isUniqueViolation, lockIn, type Engine } from './database.js';
 import type { Database, FederationMembersTable, NationalListCacheTable } from './schema.js';
 
 export type MemberRow = Selectable<FederationMembersTable>;
@@ -11,7 +11,10 @@ export type MemberRow = Selectable<FederationMembersTable>;
  * destination, which visitors came with a registration from home.
  */
 export class FederationStore {
-  constructor(private readonly db: Kysely<Database>) {}
+  constructor(
+    private readonly db: Kysely<Database>,
+    private readonly engine: Engine = 'sqlite',
+  ) {}
 
   async members(): Promise<MemberRow[]> {
     return this.db.selectFrom('federation_members').selectAll().orderBy('id').execute();
@@ -33,6 +36,10 @@ export class FederationStore {
   ): Promise<{ clash: string } | undefined> {
     try {
       return await this.db.transaction().execute(async (trx) => {
+        // One registration at a time: the unique key catches one region claimed twice, not a city
+        // claimed beside its province, which only the check below sees, and only if no other is
+        // between its read and its commit (PostgreSQL reads committed rows; SQLite has one writer).
+        await lockIn(this.engine, trx, 'federation members');
         const clash = clashOf(await trx.selectFrom('federation_members').selectAll().where('id', '!=', m.id).execute());
         if (clash !== undefined) return { clash };
         await trx

@@ -66,7 +66,7 @@ export function createStores(store: Store, cipher: FieldCipher): Stores {
     corrections,
     sunsets: new SunsetStore(db, store.engine, store.changes),
     residents: new ResidentsStore(db, cipher, store.engine),
-    federation: new FederationStore(db),
+    federation: new FederationStore(db, store.engine),
     oauth: new OAuthStore(db),
     reclaims: new IdentityReclaimsStore(db, cipher),
     declarations: new DeclarationsStore(db),

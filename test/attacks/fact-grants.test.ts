@@ -8,6 +8,7 @@ import { generateSigningKey, signDocument } from '../../src/codes/token-signer.j
 import { bytesToBase64Url } from '../../src/codes/trust-list.js';
 import { DAY_MS, HOUR_MS } from '../../src/domain/clock.js';
 import { describeOnEachEngine, type Harness } from '../support/harness.js';
+import { ZHANG_WEI } from '../support/people.js';
 import { lastCodeSentTo } from '../support/sign-in.js';
 
 /**
@@ -190,6 +191,20 @@ describeOnEachEngine(
         assert.equal(error.reason, 'operator-unreachable');
         assert.match(error.message, /Hubei/);
         assert.ok(!error.message.includes('127.0.0.1'), error.message);
+        return true;
+      });
+    });
+
+    it('releases nothing to a request signed with a key only a national list that has since expired vouched for', async () => {
+      // Zhejiang as the home: a resident gives Hubei a grant five minutes before the national list expires.
+      h().clock.advance(DAY_MS - 5 * 60_000);
+      const { id } = await h().services.residents.register(ZHANG_WEI);
+      const { grant } = await h().services.moving.giveGrant(id, 'hubei');
+      h().clock.advance(6 * 60_000);
+      const request = { v: 1, iss: 'hubei', aud: 'zhejiang', grant, iat: Math.floor(h().clock.now().getTime() / 1000), nonce: 'n'.repeat(22) };
+      await assert.rejects(h().services.moving.releaseBundle(signDocument(hubeiKey, DOCUMENT_TYPES.factRequest, request)), (error: Error & { reason?: string }) => {
+        assert.equal(error.reason, 'not-federated', error.message);
+        assert.match(error.message, /expired/);
         return true;
       });
     });

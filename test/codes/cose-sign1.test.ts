@@ -53,6 +53,13 @@ describe('a protected header as RFC 9052 asks a verifier to read it', () => {
     assert.match(await reasonOf(tokenWith([[1, -7], [4, kid], [1, -8]])), /^malformed-cbor: .*label twice/);
   });
 
+  it('refuses a code whose header gives the key id twice, once as an eight-byte integer label', async () => {
+    const eightByteFour = Buffer.from('1b0000000000000004', 'hex');
+    const header = new Uint8Array(Buffer.concat([Buffer.from([0xa3]), Buffer.from(cbor.encode(1)), Buffer.from(cbor.encode(-8)), Buffer.from(cbor.encode(4)), Buffer.from(cbor.encode(kid)), eightByteFour, Buffer.from(cbor.encode(kid))]));
+    const token = `JKM1:${encodeBase45(signedWith(header, tokenPayload))}`;
+    assert.match(await reasonOf(token), /^malformed-cbor: .*neither a small integer nor text/);
+  });
+
   it('refuses a code whose crit names a parameter the verifier does not understand', async () => {
     assert.match(await reasonOf(tokenWith([[1, -8], [2, [99]], [4, kid], [99, 'must be understood']])), /^malformed-cbor: crit names 99/);
   });

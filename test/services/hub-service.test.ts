@@ -141,6 +141,17 @@ describeOnEachEngine(
       }
     });
 
+    it('gives a province and a city inside it to one of two registrations racing for them', async () => {
+      for (let round = 0; round < 6; round += 1) {
+        const province = `${41 + round}0000`;
+        const results = await Promise.allSettled([
+          h().services.hub.addMember({ id: `province-${round}`, name: 'province', regions: [province], url: 'https://province.example.cn', contact: 'ops@example.cn' }),
+          h().services.hub.addMember({ id: `city-${round}`, name: 'city', regions: [`${41 + round}0100`], url: 'https://city.example.cn', contact: 'ops@example.cn' }),
+        ]);
+        assert.equal(results.filter((r) => r.status === 'fulfilled').length, 1, `round ${round}: ${JSON.stringify(results.map((r) => (r.status === 'rejected' ? String(r.reason) : 'ok')))}`);
+      }
+    });
+
     it('refuses a member address whose query or fragment would swallow the paths the hub fetches', async () => {
       for (const url of ['http://evil.example/steal#', 'http://evil.example/?', 'http://user:pw@hubei.example']) {
         await assert.rejects(
