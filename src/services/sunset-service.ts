@@ -3,6 +3,7 @@ import { DOCUMENT_TYPES } from '../codes/signed-document.js';
 import { signDocument } from '../codes/token-signer.js';
 import { DAY_MS } from '../domain/clock.js';
 import { FieldErrorCollector } from '../domain/field-errors.js';
+import { RegionKeyShreddedError } from '../privacy/region-keys.js';
 import { isRegionCode, regionName, regionPrefix } from '../domain/regions.js';
 import type { FilesCleaned, RegionReach, SunsetRow } from '../store/sunset-store.js';
 import type { AuditService } from './audit-service.js';
@@ -206,7 +207,14 @@ export class SunsetService {
     const { residents, reclaims } = this.ctx.stores;
     const phones = new Set(await residents.phonesIn(prefix));
     for (const claimId of reclaimIds) {
-      const phone = (await reclaims.findById(claimId))?.registration.phone;
+      // A claim sealed under a key a run cut short already destroyed names a phone nobody can read.
+      const phone = await reclaims.findById(claimId).then(
+        (claim) => claim?.registration.phone,
+        (error: unknown) => {
+          if (error instanceof RegionKeyShreddedError) return undefined;
+          throw error;
+        },
+      );
       if (phone) phones.add(phone);
     }
     return { reclaimIds, signInIndexes: [...phones].flatMap((p) => signInCodeIndexes(this.ctx, p)) };

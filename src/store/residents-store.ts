@@ -3,6 +3,7 @@ import type { Address, Registration, Relationship } from '../domain/resident.js'
 import type { IdType } from '../domain/identity/identity-document.js';
 import { SHREDDED, SUNSET_PREFIX } from './sunset-store.js';
 import { REGION_INDEX_PREFIX, type FieldCipher } from '../privacy/field-cipher.js';
+import { RegionKeyShreddedError } from '../privacy/region-keys.js';
 import { lockIn, type Engine } from './database.js';
 import type { Database, ResidentsTable } from './schema.js';
 
@@ -37,6 +38,11 @@ export const INDEX_PHONE = 'resident.phone';
 const INDEX_REVOKED_ID = 'resident.identity.revoked';
 /** Where a household member's index waits while their claim to a document another account holds is open. */
 const INDEX_CLAIMING_ID = 'resident.identity.claiming';
+/**
+ * Marks a waiting index as one: the start-up move of old indexes under district keys must leave it
+ * alone (recomputed from the document, it would collide with the holder's and stop every start).
+ */
+const CLAIMING_PREFIX = 'c2.';
 
 /**
  * An identity document or phone another district's resident holds: their indexes are under different
@@ -107,7 +113,7 @@ export class ResidentsStore {
     const integer = (value: number | null) => sql`cast(${value} as bigint)`;
     const row = {
       id: text(id),
-      id_index: text(holdsIdentity ? this.identityIndex(region, identity.key) : this.cipher.blindIndex(INDEX_CLAIMING_ID, id)),
+      id_index: text(holdsIdentity ? this.identityIndex(region, identity.key) : `${CLAIMING_PREFIX}${this.cipher.blindIndex(INDEX_CLAIMING_ID, id)}`),
       identity_enc: text(seal(identityJson, 'identity')),
       name_enc: text(seal(registration.name, 'name')),
       phone_index: text(registration.phone === null ? null : this.phoneIndex(region, registration.phone)),
@@ -169,7 +175,15 @@ export class ResidentsStore {
   /** The phones (E.164) of residents with an address under `prefix`, opened: what a sunset finds their messages by. */
   async phonesIn(prefix: string): Promise<string[]> {
     const rows = await this.db.selectFrom('residents').select(['id', 'phone_enc']).where('address_region', 'like', `${prefix}%`).where('phone_enc', 'is not', null).execute();
-    return rows.map((r) => this.cipher.decrypt(r.phone_enc!, `resident:${r.id}:phone`));
+    // A district whose key a sunset cut short already destroyed: its phones are beyond anyone's reading.
+    return rows.flatMap((r) => {
+      try {
+        return [this.cipher.decrypt(r.phone_enc!, `resident:${r.id}:phone`)];
+      } catch (error) {
+        if (error instanceof RegionKeyShreddedError) return [];
+        throw error;
+      }
+    });
   }
 
   async findIdByPhone(phoneE164: string): Promise<string | undefined> {
@@ -350,7 +364,7 @@ export class ResidentsStore {
       .selectFrom('residents')
       .selectAll()
       .where('name_enc', '!=', SHREDDED)
-      .where((eb) => eb.or([eb.and([eb('id_index', 'not like', prefixed), eb('identity_revoked_at', 'is', null)]), eb.and([eb('phone_index', 'is not', null), eb('phone_index', 'not like', prefixed)])]))
+      .where((eb) => eb.or([eb.and([eb('id_index', 'not like', prefixed), eb('id_index', 'not like', `${CLAIMING_PREFIX}%`), eb('identity_revoked_at', 'is', null)]), eb.and([eb('phone_index', 'is not', null), eb('phone_index', 'not like', prefixed)])]))
       .limit(limit)
       .execute();
     for (const row of rows) {
@@ -361,7 +375,7 @@ export class ResidentsStore {
       await this.db
         .updateTable('residents')
         .set({
-          id_index: row.identity_revoked_at === null ? this.identityIndex(row.address_region, identityKey) : row.id_index,
+          id_index: row.identity_revoked_at === null && !row.id_index.startsWith(CLAIMING_PREFIX) ? this.identityIndex(row.address_region, identityKey) : row.id_index,
           phone_index: resident.phone === null ? null : this.phoneIndex(row.address_region, resident.phone),
         })
         .where('id', '=', row.id)
