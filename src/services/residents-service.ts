@@ -104,6 +104,14 @@ export class ResidentsService {
     if (guardian.phone === null) {
       throw new InvalidInputError([{ field: 'guardian', message: 'a dependent cannot look after another dependent' }]);
     }
+    // The same person added twice is refused from what the household itself holds (a member who holds
+    // the document or waits on a claim to it alike): a second add must not open a claim against the
+    // relative's own household and tell them, by that SMS, that the first add took a free number.
+    const documentOf = (r: Resident) => (r.identity.country ? `${r.identity.type}:${r.identity.country}:${r.identity.number}` : `${r.identity.type}:${r.identity.number}`);
+    const household = [guardian, ...(await this.residents.dependentsOf(guardianId)).map((d) => d.resident)];
+    if (household.some((r) => documentOf(r) === registration!.identity.key)) {
+      throw new ConflictError('this person is already in your household', 'idNumber');
+    }
     const id = this.ctx.newId();
     const now = this.ctx.clock.now().getTime();
     const valid = registration;

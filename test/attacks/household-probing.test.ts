@@ -220,6 +220,34 @@ describeOnEachEngine('a relative adding a household member whose number another 
     assert.equal(await h().services.residents.recordsWithheld(dependentId), false, 'checked by the authority');
   });
 
+  it('refuses the same person added twice alike whether their number was free or held, opening no second claim and sending no SMS', async () => {
+    const app = await h().app();
+    await h().services.residents.register({ ...member(7), phone: '13700001111' });
+    const relative = await signedUpThroughApi(h(), LIU_FANG);
+    const add = (who: ReturnType<typeof member>) => app.inject({ method: 'POST', url: `/api/v1/residents/${relative.id}/dependents`, headers: relative.auth, payload: who });
+    const answers = [];
+    for (const who of [member(7), member(8)]) {
+      assert.equal((await add(who)).statusCode, 201);
+      const messages = (await h().ctx.stores.outbox.list(100)).length;
+      const again = await add(who);
+      answers.push([again.statusCode, again.json().field, again.json().detail]);
+      assert.equal((await h().ctx.stores.outbox.list(100)).length, messages, 'no SMS to anyone for the second add');
+    }
+    assert.deepEqual(answers[0], [409, 'idNumber', 'this person is already in your household']);
+    assert.deepEqual(answers[1], answers[0], 'the held number and the free one answer alike');
+    assert.equal((await h().services.reclaims.pending()).length, 1, 'only the first add of the held number opened a claim');
+  });
+
+  it('leaves every later start able to move old indexes: a member waiting on a claim is not taken for one', async () => {
+    const app = await h().app();
+    const holder = await h().services.residents.register({ ...member(7), phone: '13700001111' });
+    const relative = await signedUpThroughApi(h(), LIU_FANG);
+    await app.inject({ method: 'POST', url: `/api/v1/residents/${relative.id}/dependents`, headers: relative.auth, payload: member(7) });
+    // What every start runs (cli/server.ts): it must neither fail on nor move the waiting index.
+    for (let n = await h().ctx.stores.residents.indexUnderRegionKeys(500); n > 0; n = await h().ctx.stores.residents.indexUnderRegionKeys(500));
+    assert.equal(await h().ctx.stores.residents.findIdByIdentityKey(`resident_id:${member(7).idNumber}`), holder.id);
+  });
+
   it('drops the claim with the relative who deleted their account, leaving the holder their document', async () => {
     const app = await h().app();
     const holder = await h().services.residents.register({ ...member(7), phone: '13700001111' });
