@@ -12,7 +12,7 @@ import { regionEndedError } from './ended-regions.js';
 import { placePhoneRecords } from './phone-records.js';
 import { ConflictError, ForbiddenError, NotFoundError } from './service-errors.js';
 import { SMS_TEXTS } from './sms-texts.js';
-import type { StaffMember } from './staff-service.js';
+import { requireJurisdiction, type StaffMember } from './staff-service.js';
 
 export const RECLAIM_METHODS: readonly ReclaimMethod[] = ['authority-record', 'in-person'];
 export const MAX_EVIDENCE_LENGTH = 100;
@@ -126,11 +126,46 @@ export class IdentityReclaimsService {
     return out;
   }
 
+  /**
+   * The queue as one authority sees it: the reclaims they may settle (both the claimant's region and
+   * the holder's within theirs), the read audited, as masked names and ID numbers are personal data.
+   */
+  async queue(staff: StaffMember, limit = 200): Promise<ReclaimView[]> {
+    const out: ReclaimView[] = [];
+    for (const id of await this.reclaims.idsOpen(limit)) {
+      const found = (await this.reclaims.findById(id))!;
+      if (await this.answersFor(staff, found)) out.push(view(found));
+    }
+    await this.audit.appendBy(staff, 'read-identity-reclaims', 'settle identity reclaims', null, { count: out.length });
+    return out;
+  }
+
+  /** Whether the officer answers for every region the reclaim touches: the claimant's and the current holder's. */
+  private async answersFor(staff: StaffMember, reclaim: IdentityReclaim): Promise<boolean> {
+    const regions = [reclaim.registration.address.region];
+    const holderId = await this.residents.findIdByIdentityKey(reclaim.registration.identity.key);
+    const holder = holderId === undefined ? undefined : await this.residents.findById(holderId);
+    if (holder) regions.push(holder.address.region);
+    return regions.every((region) => {
+      try {
+        requireJurisdiction(staff, region);
+        return true;
+      } catch {
+        return false;
+      }
+    });
+  }
+
+  private async requireAnswersFor(staff: StaffMember, reclaim: IdentityReclaim): Promise<void> {
+    if (!(await this.answersFor(staff, reclaim))) throw new ForbiddenError(`${staff.name} does not answer for every region this reclaim touches (the claimant's and the holder's)`);
+  }
+
   /** The first authority's check, with its evidence: the reclaim waits for a second authority. */
   async propose(staff: StaffMember, id: string, input: { evidence?: unknown; note: string }): Promise<ReclaimView> {
     const evidence = checkEvidence(input.evidence);
     const found = await this.reclaims.findById(id);
     if (!found) throw new NotFoundError('identity reclaim');
+    await this.requireAnswersFor(staff, found);
     if (!(await this.reclaims.propose(id, { by: staff.id, at: this.ctx.clock.now().getTime(), evidence }))) throw new ConflictError(`this reclaim is already ${(await this.reclaims.findById(id))!.status}`);
     await this.audit.appendBy(staff, 'propose-identity-reclaim', `identity reclaim ${id}: ${input.note}`, found.guardianId, { reclaimId: id, evidence });
     return view((await this.reclaims.findById(id))!);
@@ -143,6 +178,9 @@ export class IdentityReclaimsService {
    */
   async approve(staff: StaffMember, id: string, input: { evidence?: unknown; note: string }): Promise<ReclaimView & { residentId: string }> {
     const evidence = checkEvidence(input.evidence);
+    const asked = await this.reclaims.findById(id);
+    if (!asked) throw new NotFoundError('identity reclaim');
+    await this.requireAnswersFor(staff, asked);
     const now = this.ctx.clock.now().getTime();
     const { reclaim, holderId, residentId } = await this.ctx.store.transaction(async (trx) => {
       const reclaims = this.reclaims.withTransaction(trx);
@@ -197,6 +235,7 @@ export class IdentityReclaimsService {
   async reject(staff: StaffMember, id: string, note: string): Promise<ReclaimView> {
     const found = await this.reclaims.findById(id);
     if (!found) throw new NotFoundError('identity reclaim');
+    await this.requireAnswersFor(staff, found);
     const now = this.ctx.clock.now().getTime();
     if (!(await this.reclaims.resolve(id, { status: 'rejected', at: now, by: staff.id, method: null, residentId: null }))) throw new ConflictError(`this reclaim was already ${(await this.reclaims.findById(id))!.status}`);
     await this.audit.appendBy(staff, 'reject-identity-reclaim', `identity reclaim ${id}: ${note}`, found.guardianId, { reclaimId: id });

@@ -65,6 +65,20 @@ describeOnEachEngine('reclaiming an identity document someone else registered', 
     return { squatter, reclaimId, authority, second };
   }
 
+  it('leaves a reclaim in Yuhang to officers who answer for Yuhang: two Xihu officers neither see nor settle it', async () => {
+    const app = await h().app();
+    const { reclaimId } = await squatted();
+    const [xihu1, xihu2] = [await h().services.staff.create('西湖区疾控中心 周主任', 'authority', '330106'), await h().services.staff.create('西湖区公安分局 吴警官', 'authority', '330106')];
+    const listed = await app.inject({ method: 'GET', url: '/api/v1/identity-reclaims', headers: bearer(xihu1.token) });
+    assert.deepEqual([listed.statusCode, listed.json()], [200, []]);
+    const proposed = await app.inject({ method: 'POST', url: `/api/v1/identity-reclaims/${reclaimId}/propose`, headers: bearer(xihu1.token), payload: { evidence: IN_PERSON, note: '现场核验身份证原件' } });
+    assert.equal(proposed.statusCode, 403, proposed.body);
+    const yuhang = await h().services.staff.create('余杭区疾控中心 孙科长', 'authority', '330110');
+    assert.equal((await app.inject({ method: 'POST', url: `/api/v1/identity-reclaims/${reclaimId}/propose`, headers: bearer(yuhang.token), payload: { evidence: IN_PERSON, note: '现场核验身份证原件' } })).statusCode, 200);
+    const approved = await app.inject({ method: 'POST', url: `/api/v1/identity-reclaims/${reclaimId}/approve`, headers: bearer(xihu2.token), payload: { evidence: RECORDS, note: '公安人口库核对一致' } });
+    assert.equal(approved.statusCode, 403, approved.body);
+  });
+
   it('takes the number from the squatting account and gives its holder an account, once two authorities have checked', async () => {
     const app = await h().app();
     const { squatter, reclaimId, authority, second } = await squatted();

@@ -24,8 +24,7 @@ export const reclaimRoutes: FastifyPluginAsyncTypebox<{ services: Services }> = 
     '/api/v1/identity-reclaims',
     { schema: { tags: ['residents'], summary: 'Pending identity reclaims, oldest first (authority)', security: [{ bearerAuth: [] }], response: { 200: Type.Array(ReclaimSchema), ...problemResponses(401, 403) } } },
     async (request) => {
-      await authorizeStaff(services, request, ['authority']);
-      return services.reclaims.pending();
+      return services.reclaims.queue(await authorizeStaff(services, request, ['authority']));
     },
   );
 
