@@ -172,6 +172,9 @@ export class ScansService {
     const limits = limitsOf(this.ctx);
     await spend(this.ctx.limiter, `id-lookups-device:${device.id}`, limits.idLookupsPerDevicePerHour, HOUR_MS, `at most ${limits.idLookupsPerDevicePerHour} ID-number checks an hour from one device`);
     await spend(this.ctx.limiter, `id-lookups-venue:${device.venueId}`, limits.idLookupsPerVenuePerHour, HOUR_MS, `at most ${limits.idLookupsPerVenuePerHour} ID-number checks an hour from the devices of one venue`);
+    // And per venue operator: a credential free to register venues would otherwise multiply the bound.
+    const operator = await this.ctx.stores.venues.operatorOf(device.venueId);
+    if (operator) await spend(this.ctx.limiter, `id-lookups-operator:${operator}`, limits.idLookupsPerVenuePerHour, HOUR_MS, `at most ${limits.idLookupsPerVenuePerHour} ID-number checks an hour from the venues of one operator`);
     const residents = this.ctx.stores.residents;
     const residentId = await residents.findIdByIdentityKey(identity.value.key);
     if (!residentId) {

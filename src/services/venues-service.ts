@@ -9,6 +9,9 @@ import { isRegionCode } from '../domain/regions.js';
 import { PAIRING_PREFIX, VENUE_TYPES, type Venue, type VenueType } from '../domain/venue.js';
 import { limitsOf, type ServiceContext } from './context.js';
 import { spend } from './rate-limiter.js';
+
+/** Venues one venue-operator credential registers a day: each brings its own devices and limits. */
+export const VENUES_PER_OPERATOR_PER_DAY = 20;
 import type { KeysService } from './keys-service.js';
 import { ForbiddenError, NotFoundError, UnauthenticatedError } from './service-errors.js';
 import type { StaffMember } from './staff-service.js';
@@ -53,6 +56,7 @@ export class VenuesService {
     if (!(input.longitude >= 73 && input.longitude <= 136)) errors.add('longitude', 'must lie within China (73 to 136)');
     if (input.operator.trim() === '' || input.operator.length > 100) errors.add('operator', 'must be 1 to 100 characters');
     errors.throwIfAny();
+    if (by?.role === 'venue') await spend(this.ctx.limiter, `venues-operator:${by.id}`, VENUES_PER_OPERATOR_PER_DAY, DAY_MS, `at most ${VENUES_PER_OPERATOR_PER_DAY} venues registered a day by one venue operator`);
     const venue: Venue = { id: this.ctx.newId(), ...input };
     await this.ctx.stores.venues.insert(venue, this.ctx.clock.now().getTime(), by?.role === 'venue' ? by.id : null);
     return { ...venue, placeCode: await this.placeCode(venue) };

@@ -2,6 +2,7 @@ import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
 import { contactAt, DRAIN_GAP_MS, firstContact, MAX_DRAIN_MS } from '../../src/domain/device-contact.js';
 import { DEFAULT_LIMITS } from '../../src/config.js';
+import { VENUES_PER_OPERATOR_PER_DAY } from '../../src/services/venues-service.js';
 import { describeOnEachEngine, type Harness } from '../support/harness.js';
 import { LIU_FANG, ZHANG_WEI } from '../support/people.js';
 import { registerVerified } from '../support/sign-in.js';
@@ -154,6 +155,23 @@ describeOnEachEngine('ID look-ups raced, and spread over many devices', (h) => {
     assert.equal(answers.filter((a) => a.statusCode === 429).length, 200 - ID_LOOKUPS_PER_HOUR);
     const audited = (await h().services.audit.entries({ limit: 1000 })).filter((e) => e.action.startsWith('check-by-id-number'));
     assert.equal(audited.length, ID_LOOKUPS_PER_HOUR);
+  });
+
+  it('holds the venues one operator credential registers to one bound of ID checks, and to a few new venues a day', async () => {
+    const app = await h().app();
+    await greenResident(h());
+    const operator = await h().services.staff.create('武林广场站务', 'venue');
+    const venues = [];
+    for (let i = 1; i <= VENUES_PER_OPERATOR_PER_DAY + 2; i++) {
+      venues.push(await app.inject({ method: 'POST', url: '/api/v1/venues', headers: bearer(operator.token), payload: { name: `${i} 号站`, type: 'subway_station', region: '330105', address: '武林广场', latitude: 30.27, longitude: 120.16, operator: '杭州地铁' } }));
+    }
+    assert.deepEqual([venues.filter((r) => r.statusCode === 201).length, venues.filter((r) => r.statusCode === 429).length], [VENUES_PER_OPERATOR_PER_DAY, 2]);
+    // One device in each of four venues, each well within its own venue's bound: together no further than one venue's.
+    const tokens = [];
+    for (const venue of venues.slice(0, 4)) tokens.push((await app.inject({ method: 'POST', url: `/api/v1/venues/${venue.json().id}/devices`, headers: bearer(operator.token), payload: { name: '北门闸机' } })).json().token as string);
+    const answers = [];
+    for (const token of tokens) for (let i = 0; i < DEFAULT_LIMITS.idLookupsPerDevicePerHour; i++) answers.push(await app.inject({ method: 'POST', url: '/api/v1/checkpoint/lookup', headers: bearer(token), payload: idLookup }));
+    assert.equal(answers.filter((a) => a.statusCode === 200).length, DEFAULT_LIMITS.idLookupsPerVenuePerHour);
   });
 
   it("holds a venue's many devices to one bound, and stops a venue credential making devices without end", async () => {
