@@ -7,7 +7,7 @@ import type { Browser, BrowserContext, Page } from 'playwright-core';
 import { DAY_MS, HOUR_MS } from '../../src/domain/clock.js';
 import { writeQrVideo } from '../support/fake-camera.js';
 import { decodeShownQr } from '../support/qr-image.js';
-import { LIU_FANG } from '../support/people.js';
+import { CHEN_JING, LIU_FANG } from '../support/people.js';
 import { launchChromium, startWebServer, type WebServer } from '../support/web-server.js';
 
 /** Screenshots of every screen, at phone size, for a person to look at. */
@@ -45,6 +45,34 @@ describe('the whole story in a real browser', () => {
     await server?.close();
     rmSync(work, { recursive: true, force: true });
   });
+
+  for (const lang of ['zh-CN', 'en'] as const) {
+    it(`tells the holder whose ID number another account took that a reclaim is open for them (${lang})`, { timeout: 60_000 }, async () => {
+      const holder = { ...CHEN_JING, phone: lang === 'en' ? '13700005555' : '13700004444' };
+      if (lang === 'zh-CN') await server.services.residents.register({ ...CHEN_JING, name: '冒名者', phone: '13700003333' });
+      const context = await browser.newContext({ ...PHONE, locale: lang });
+      await inLanguage(context, lang);
+      const page = await context.newPage();
+      await page.goto(`${server.url}/resident/#/register`);
+      await page.fill('input[name=name]', holder.name);
+      await page.fill('input[name=idNumber]', holder.idNumber);
+      await page.fill('.region-picker input', holder.address.region);
+      await page.click(`.region-options button:has-text("${holder.address.region}")`);
+      await page.fill('input[name=addressDetail]', holder.address.detail);
+      await page.fill('input[name=phone]', holder.phone);
+      await page.click('[data-testid=send-code]');
+      const code = /\b(\d{6})\b/.exec((await page.locator('[data-testid=demo-sms]').textContent()) ?? '')?.[1];
+      assert.ok(code);
+      await page.fill('input[name=code]', code);
+      await page.check('input[name=consent]');
+      await page.click('button[type=submit]');
+      const notice = page.locator('[data-problem=identity-taken]');
+      await notice.waitFor();
+      assert.match((await notice.textContent()) ?? '', lang === 'zh-CN' ? /我们已为您提出找回申请/ : /We have opened a request to give it back to you/);
+      await shot(page, `resident-register-identity-taken.${lang}`);
+      await context.close();
+    });
+  }
 
   it('registers and declares a trip, turns red when the authority lists the region, and the scanner reads red from the camera', { timeout: 120_000 }, async () => {
     // A resident registers on their phone, proving it with the SMS code, and declares a trip to Wuchang.

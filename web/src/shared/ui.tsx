@@ -59,8 +59,10 @@ export function ErrorNotice({ error }: { error: unknown }): JSX.Element | null {
   if (error instanceof NetworkError) return <div class="notice notice-error" role="alert">{t('error.network')}</div>;
   if (!(error instanceof ApiError)) return <div class="notice notice-error" role="alert">{error instanceof Error ? error.message : String(error)}</div>;
   // In the app's own words, by the problem's type; field problems are shown once, at their fields.
+  // A problem of another type that names a field (identity-taken: a reclaim was opened) says more
+  // than "see the fields", and says it here.
   const byReason = `problem.${error.type}.${error.reason}`;
-  const key = error.errors.length > 0 ? 'problem.invalid-field' : error.reason && hasMessage(byReason) ? byReason : `problem.${error.type}`;
+  const key = error.errors.length > 0 && (error.type === 'invalid-field' || !hasMessage(`problem.${error.type}`)) ? 'problem.invalid-field' : error.reason && hasMessage(byReason) ? byReason : `problem.${error.type}`;
   const known = hasMessage(key);
   const detail = error.errors.length > 0 ? '' : error.detail;
   return (
