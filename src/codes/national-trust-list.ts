@@ -208,6 +208,20 @@ export async function verifyNationalTrustList(document: Uint8Array, hubKey: Uint
   return list;
 }
 
+/**
+ * An operator's own signed trust list as its scanner takes it: checked against the operator key
+ * the scanner was given over its device credential, then read as the hub reads it (not expired,
+ * not dated ahead, keys within the regions it names), every kid and binding checked. Throws naming what is wrong.
+ */
+export async function verifyOwnTrustList(document: Uint8Array, operatorKey: Uint8Array, nowSeconds: number, verify: Ed25519Verify): Promise<MemberTrustList> {
+  const { payload } = await verifyDocument(document, DOCUMENT_TYPES.memberTrustList, () => operatorKey, verify);
+  const operator = readOperator(isObject(payload) ? payload.operator : undefined, 'operator');
+  const list = readMemberTrustList(payload, operator, nowSeconds);
+  await checkKeyIds(list.keys, `operator ${operator.id}`);
+  await checkKeyBindings(list.keys, operator.id, verify, `operator ${operator.id}`);
+  return list;
+}
+
 /** Whether a national list may still be used at `now` (epoch ms): checked when it is used, not only when it was taken. */
 export const nationalListLive = (list: Pick<NationalTrustList, 'expiresAt'>, now: number): boolean => list.expiresAt * 1000 > now;
 
