@@ -1,3 +1,4 @@
+import { BINDING, checkKeyBindings } from './key-binding.js';
 import { DOCUMENT_TYPES, verifyDocument } from './signed-document.js';
 import type { Ed25519Verify } from './token-verifier.js';
 import { base64UrlToBytes, bytesToBase64Url, type MemberTrustList, type OperatorInfo, type RevokedKey, type TrustList, type TrustedKey } from './trust-list.js';
@@ -83,14 +84,15 @@ export function withinRegions(region: string, regions: readonly string[]): boole
 
 function readKey(value: unknown, where: string): TrustedKey {
   if (!isObject(value)) throw new Error(`${where} is not an object`);
-  const { kid, issuer, alg, crv, x, validFrom, validUntil } = value;
+  const { kid, issuer, alg, crv, x, validFrom, validUntil, binding } = value;
   if (typeof kid !== 'string' || !KID.test(kid)) throw new Error(`${where}.kid is not a key id`);
   if (typeof issuer !== 'string' || !CODE_ISSUER.test(issuer)) throw new Error(`${where}.issuer is not CN- and a region code`);
   if (alg !== 'EdDSA' || crv !== 'Ed25519') throw new Error(`${where} is not an Ed25519 key`);
   if (typeof x !== 'string' || !RAW_KEY.test(x)) throw new Error(`${where}.x is not a raw Ed25519 key`);
   if (!isSeconds(validFrom)) throw new Error(`${where}.validFrom is not a time`);
   if (validUntil !== null && !isSeconds(validUntil)) throw new Error(`${where}.validUntil is not a time`);
-  return { kid, issuer, alg, crv, x, validFrom, validUntil };
+  if (binding !== undefined && (typeof binding !== 'string' || !BINDING.test(binding))) throw new Error(`${where}.binding is not an Ed25519 signature`);
+  return { kid, issuer, alg, crv, x, validFrom, validUntil, ...(binding === undefined ? {} : { binding }) };
 }
 
 function readRevoked(value: unknown, where: string, max = Infinity): RevokedKey[] {
@@ -191,11 +193,32 @@ export async function checkKeyIds(keys: readonly TrustedKey[], where: string): P
   }
 }
 
-/** A national list as it arrives: checked against the pinned hub key, then read, every kid checked against its key. Throws naming what is wrong. */
+/**
+ * A national list as it arrives: checked against the pinned hub key, then read, every kid checked
+ * against its key and every key's binding to the member it is listed under (the hub's word is not
+ * the only thing a reader relies on for whose a key is). Throws naming what is wrong.
+ */
 export async function verifyNationalTrustList(document: Uint8Array, hubKey: Uint8Array, verify: Ed25519Verify): Promise<NationalTrustList> {
   const { payload } = await verifyDocument(document, DOCUMENT_TYPES.nationalTrustList, () => hubKey, verify);
   const list = readNationalTrustList(payload);
-  for (const member of list.members) await checkKeyIds(member.keys, `member ${member.id}`);
+  for (const member of list.members) {
+    await checkKeyIds(member.keys, `member ${member.id}`);
+    await checkKeyBindings(member.keys, member.id, verify, `member ${member.id}`);
+  }
+  return list;
+}
+
+/**
+ * An operator's own signed trust list as its scanner takes it: checked against the operator key
+ * the scanner was given over its device credential, then read as the hub reads it (not expired,
+ * not dated ahead, keys within the regions it names), every kid and binding checked. Throws naming what is wrong.
+ */
+export async function verifyOwnTrustList(document: Uint8Array, operatorKey: Uint8Array, nowSeconds: number, verify: Ed25519Verify): Promise<MemberTrustList> {
+  const { payload } = await verifyDocument(document, DOCUMENT_TYPES.memberTrustList, () => operatorKey, verify);
+  const operator = readOperator(isObject(payload) ? payload.operator : undefined, 'operator');
+  const list = readMemberTrustList(payload, operator, nowSeconds);
+  await checkKeyIds(list.keys, `operator ${operator.id}`);
+  await checkKeyBindings(list.keys, operator.id, verify, `operator ${operator.id}`);
   return list;
 }
 
@@ -211,9 +234,9 @@ export interface KeyOrigin {
 
 /**
  * One trust list a verifier can use at `now` (epoch ms): this operator's own keys (freshest for its
- * own codes) and every member's from the national list, if that list has not expired. This
- * operator's own revocations drop any key; a revocation in the national list drops only a key of the
- * member that published it, and never one of this operator's own keys: an operator's keys are
+ * own codes) and every member's from the national list, if that list has not expired. A revocation
+ * drops only a key of the operator that published it: this operator's own list revokes only its own
+ * keys, and the national list's revocations never one of this operator's: an operator's keys are
  * revoked by itself alone. Also says whose each key is.
  */
 export function combineTrustLists(own: TrustList, national: NationalTrustList | null, now: number): { trustList: TrustList; origins: Map<string, KeyOrigin> } {
@@ -224,11 +247,11 @@ export function combineTrustLists(own: TrustList, national: NationalTrustList | 
   const origins = new Map<string, KeyOrigin>();
   const keys: TrustedKey[] = [];
   const add = (key: TrustedKey, operator: string, operatorName: string, revoked: ReadonlySet<string>) => {
-    if (ownRevoked.has(key.kid) || revoked.has(key.kid) || origins.has(key.kid)) return;
+    if (revoked.has(key.kid) || origins.has(key.kid)) return;
     origins.set(key.kid, { operator, operatorName, region: key.issuer.slice(3) });
     keys.push(key);
   };
-  for (const key of own.keys) add(key, own.operator?.id ?? '', own.operator?.name ?? '', new Set());
+  for (const key of own.keys) add(key, own.operator?.id ?? '', own.operator?.name ?? '', ownRevoked);
   for (const member of usable?.members ?? []) {
     if (own.operator !== undefined && member.id === own.operator.id) continue;
     for (const key of member.keys) add(key, member.id, member.name, revokedBy.get(member.id) ?? new Set());

@@ -17,6 +17,7 @@ import {
 import { bytesToBase64Url } from './trust-list.js';
 import type { Ed25519Verify } from './token-verifier.js';
 import { COSE_HEADER_CONTENT_TYPE, COSE_HEADER_TYP, type DocumentType } from './signed-document.js';
+import { keyBindingBytes } from './key-binding.js';
 
 /** Server-side signing with node:crypto Ed25519. */
 
@@ -48,6 +49,11 @@ export function signingKeyFromPkcs8(issuer: string, pkcs8: Buffer): SigningKey {
   const privateKey = createPrivateKey({ key: pkcs8, format: 'der', type: 'pkcs8' });
   const raw = rawPublicKey(createPublicKey(privateKey));
   return { kid: keyIdFor(raw), issuer, privateKey, publicKey: raw };
+}
+
+/** The key's proof of possession for `operatorId` (key-binding.ts): signed with the key itself. */
+export function signKeyBinding(key: SigningKey, operatorId: string, issuer: string): string {
+  return bytesToBase64Url(new Uint8Array(sign(null, keyBindingBytes(operatorId, { kid: key.kid, issuer }), key.privateKey)));
 }
 
 /** A COSE_Sign1 over `payload` with the key's EdDSA header (and any further protected headers), as bytes. */

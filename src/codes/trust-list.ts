@@ -10,6 +10,11 @@ export interface TrustedKey {
   /** Epoch seconds: tokens issued before or expiring after this window are not accepted under this key. */
   validFrom: number;
   validUntil: number | null;
+  /**
+   * Proof of possession (key-binding.ts): Ed25519 over (operator id, kid, issuer) made with this
+   * key's own private key, so that no other operator can publish it as its own.
+   */
+  binding?: string;
 }
 
 /** Who runs the keys: shown by a scanner beside a visitor's verdict. */

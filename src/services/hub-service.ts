@@ -1,6 +1,7 @@
-import { bytesToBase64Url, base64UrlToBytes } from '../codes/trust-list.js';
+import { bytesToBase64Url, base64UrlToBytes, type TrustedKey } from '../codes/trust-list.js';
 import { DOCUMENT_TYPES, DocumentError, verifyDocument } from '../codes/signed-document.js';
 import { checkKeyIds, OPERATOR_ID, peerUrl, peerUrlProblem, readMemberTrustList, withinRegions, type NationalMember, type NationalTrustList } from '../codes/national-trust-list.js';
+import { checkKeyBindings } from '../codes/key-binding.js';
 import { nodeVerify, signDocument } from '../codes/token-signer.js';
 import { HOUR_MS } from '../domain/clock.js';
 import { FieldErrorCollector } from '../domain/field-errors.js';
@@ -130,8 +131,10 @@ export class HubService {
       const { payload } = await verifyDocument(bytes, DOCUMENT_TYPES.memberTrustList, () => pinned, this.#verify);
       const list = readMemberTrustList(payload, { id: member.id, regions: JSON.parse(member.regions) as string[] }, Math.floor(now / 1000));
       await checkKeyIds(list.keys, `member ${member.id}`);
+      // Proof of possession: a key copied from another member's public list carries no binding naming this member.
+      await checkKeyBindings(list.keys, member.id, this.#verify, `member ${member.id}`);
       // Each kid is claimed for this member (refused if another published it); only its own keys' revocations are kept.
-      const recorded = await this.ctx.stores.federation.recordMemberList(member.id, list, now);
+      const recorded = await this.ctx.stores.federation.recordMemberList(member.id, list, now, await this.unprovenClaims(member.id, list.keys));
       if (!recorded.kept) throw new Error(recorded.reason);
       if (recorded.ignoredRevocations.length > 0) this.ctx.logger.warn({ member: member.id, kids: recorded.ignoredRevocations }, "member's revocations of keys not its own ignored");
     } catch (error) {
@@ -139,6 +142,26 @@ export class HubService {
       this.ctx.logger.warn({ member: member.id, error: message }, 'member trust list not refreshed; its last good keys stay until they expire');
       await this.ctx.stores.federation.recordMemberFailure(member.id, message, now);
     }
+  }
+
+  /**
+   * First come counts only among proven keys: a kid of `keys` (all bound to `id`) recorded for
+   * another member whose own entry for it carries no binding to that member (taken before bindings
+   * were required, or no longer listed) is that member's on no proof, and goes to the one proving it.
+   */
+  private async unprovenClaims(id: string, keys: readonly TrustedKey[]): Promise<Map<string, string>> {
+    const owners = await this.ctx.stores.federation.kidOwners();
+    const claimed = keys.filter((k) => owners.has(k.kid) && owners.get(k.kid) !== id);
+    const reclaim = new Map<string, string>();
+    if (claimed.length === 0) return reclaim;
+    const rows = new Map((await this.ctx.stores.federation.members()).map((m) => [m.id, m]));
+    for (const key of claimed) {
+      const owner = owners.get(key.kid)!;
+      const theirs = (JSON.parse(rows.get(owner)?.keys ?? '[]') as TrustedKey[]).find((k) => k.kid === key.kid);
+      const proven = theirs !== undefined && (await checkKeyBindings([theirs], owner, this.#verify, owner).then(() => true, () => false));
+      if (!proven) reclaim.set(key.kid, owner);
+    }
+    return reclaim;
   }
 
   /** Development bootstrap (HEALTHCODE_HUB_MEMBERS): a member known by id and address only, its name, regions and key learned on first contact. */

@@ -1,4 +1,4 @@
-import { signDocument, signingKeyFromPkcs8, generateSigningKey, type SigningKey } from '../codes/token-signer.js';
+import { signDocument, signingKeyFromPkcs8, generateSigningKey, signKeyBinding, type SigningKey } from '../codes/token-signer.js';
 import { CLOCK_SKEW_SECONDS, MAX_TOKEN_LIFETIME_SECONDS } from '../codes/token-verifier.js';
 import { DOCUMENT_TYPES } from '../codes/signed-document.js';
 import { DAY_MS } from '../domain/clock.js';
@@ -36,6 +36,7 @@ export class KeysService {
   readonly #active = new Map<string, { key: SigningKey; checkedAt: number }>();
   /** Counts rotations heard: a key read while one was heard is not kept. */
   #generation = 0;
+  readonly #bindings = new Map<string, string>();
 
   constructor(private readonly ctx: ServiceContext) {
     ctx.store.changes.subscribe((change) => {
@@ -150,17 +151,31 @@ export class KeysService {
       version: 1,
       generatedAt: Math.floor(now / 1000),
       operator: { id, name, regions },
-      keys: rows.map((r) => ({
-        kid: r.kid,
-        issuer: issuerFor(r.region),
-        alg: 'EdDSA',
-        crv: 'Ed25519',
-        x: r.public_key,
-        validFrom: Math.floor(r.created_at / 1000),
-        validUntil: r.retired_at === null ? null : Math.floor((r.retired_at + KEY_RECHECK_MS) / 1000),
-      })),
+      keys: await Promise.all(
+        rows.map(async (r) => ({
+          kid: r.kid,
+          issuer: issuerFor(r.region),
+          alg: 'EdDSA' as const,
+          crv: 'Ed25519' as const,
+          x: r.public_key,
+          validFrom: Math.floor(r.created_at / 1000),
+          validUntil: r.retired_at === null ? null : Math.floor((r.retired_at + KEY_RECHECK_MS) / 1000),
+          binding: await this.binding(r.kid, issuerFor(r.region), id),
+        })),
+      ),
       revoked: revoked.map((r) => ({ kid: r.kid, revokedAt: Math.floor(r.revoked_at / 1000) })),
     };
+  }
+
+  /** A key's proof of possession for this operator, signed once with the key itself and kept (it never changes). */
+  private async binding(kid: string, issuer: string, operatorId: string): Promise<string> {
+    const slot = `${operatorId}:${kid}:${issuer}`;
+    let binding = this.#bindings.get(slot);
+    if (binding === undefined) {
+      binding = signKeyBinding(signingKeyFromPkcs8(issuer, await this.ctx.stores.keys.privateKey(kid)), operatorId, issuer);
+      this.#bindings.set(slot, binding);
+    }
+    return binding;
   }
 
   /** The trust list as this operator publishes it to the hub: signed with its operator key, with an expiry. */

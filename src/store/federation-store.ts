@@ -99,9 +99,14 @@ export class FederationStore {
     id: string,
     list: { generatedAt: number; expiresAt: number; keys: { kid: string }[]; revoked: { kid: string; revokedAt: number }[] },
     now: number,
+    /** Kids recorded for another member on no proof of possession (before bindings), which this list proves: kid → the member recorded, taken over only if still recorded so. */
+    reclaim: ReadonlyMap<string, string> = new Map(),
   ): Promise<{ kept: true; ignoredRevocations: string[] } | { kept: false; reason: string }> {
     return this.db.transaction().execute(async (trx) => {
       const kids = list.keys.map((k) => k.kid);
+      for (const [kid, from] of reclaim) {
+        await trx.updateTable('federation_member_kids').set({ member_id: id, first_seen_at: now }).where('kid', '=', kid).where('member_id', '=', from).execute();
+      }
       if (kids.length > 0) {
         await trx
           .insertInto('federation_member_kids')

@@ -2,14 +2,15 @@ import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
 import { checkKeyIds, combineTrustLists, MAX_MEMBER_KEYS, MAX_MEMBER_REVOKED, peerUrl, readMemberTrustList, readNationalTrustList, verifyNationalTrustList, withinRegions, type NationalTrustList } from '../../src/codes/national-trust-list.js';
 import { DOCUMENT_TYPES } from '../../src/codes/signed-document.js';
-import { nodeVerify, signDocument } from '../../src/codes/token-signer.js';
+import { nodeVerify, signDocument, signKeyBinding } from '../../src/codes/token-signer.js';
 import { generateSigningKey } from '../../src/codes/token-signer.js';
 import { bytesToBase64Url, type TrustedKey } from '../../src/codes/trust-list.js';
 
 const NOW = Date.parse('2026-11-20T10:00:00+08:00') / 1000;
 const keyOf = (issuer: string, validUntil: number | null = null): TrustedKey => {
   const k = generateSigningKey(issuer);
-  return { kid: k.kid, issuer, alg: 'EdDSA', crv: 'Ed25519', x: bytesToBase64Url(k.publicKey), validFrom: NOW - 3600, validUntil };
+  const operator = { 'CN-420000': 'hubei', 'CN-330000': 'zhejiang', 'CN-440000': 'guangdong' }[issuer] ?? 'hubei';
+  return { kid: k.kid, issuer, alg: 'EdDSA', crv: 'Ed25519', x: bytesToBase64Url(k.publicKey), validFrom: NOW - 3600, validUntil, binding: signKeyBinding(k, operator, issuer) };
 };
 const HUBEI = { id: 'hubei', regions: ['420000'] };
 const list = (over: Record<string, unknown> = {}) => ({ version: 1, generatedAt: NOW, expiresAt: NOW + 86_400, operator: { id: 'hubei', name: '湖北省', regions: ['420000'] }, keys: [keyOf('CN-420000')], revoked: [], ...over });
@@ -72,12 +73,17 @@ describe('the keys a checkpoint verifies with', () => {
     assert.deepEqual(origins.get(n.members[0]!.keys[1]!.kid), { operator: 'hubei', operatorName: '湖北省', region: '420000' });
     assert.equal(origins.get(own.keys[0]!.kid)?.operator, 'zhejiang');
   });
-  it('drops a key revoked in either list', () => {
+  it("drops a key revoked by the operator that published it, and never another operator's key on its own list's word", () => {
     const n = national();
-    const gone = n.members[0]!.keys[0]!.kid;
-    const { trustList } = combineTrustLists({ version: 1, generatedAt: NOW, keys: [], revoked: [{ kid: gone, revokedAt: NOW }] }, n, NOW * 1000);
-    assert.ok(!trustList.keys.some((k) => k.kid === gone));
-    assert.equal(trustList.keys.length, 1);
+    const theirs = n.members[0]!.keys[0]!.kid;
+    const ownKey = keyOf('CN-330000');
+    const operator = { id: 'zhejiang', name: '浙江省', regions: ['330000'] };
+    const revoking = (kid: string) => combineTrustLists({ version: 1, generatedAt: NOW, keys: [ownKey], operator, revoked: [{ kid, revokedAt: NOW }] }, n, NOW * 1000).trustList;
+    assert.ok(!revoking(ownKey.kid).keys.some((k) => k.kid === ownKey.kid));
+    // An own list that names Hubei's key (altered on the way, or wrong) leaves it to Hubei.
+    assert.ok(revoking(theirs).keys.some((k) => k.kid === theirs));
+    const byHubei = combineTrustLists({ version: 1, generatedAt: NOW, keys: [], operator }, { ...n, revoked: [{ kid: theirs, revokedAt: NOW, operator: 'hubei' }] }, NOW * 1000).trustList;
+    assert.ok(!byHubei.keys.some((k) => k.kid === theirs));
   });
   it('refuses a national list whose member carries a key outside its regions', () => {
     assert.throws(

@@ -3,7 +3,7 @@ import { createServer, type Server } from 'node:http';
 import { after, before, it } from 'node:test';
 import { MAX_MEMBER_REVOKED, verifyNationalTrustList, type NationalTrustList } from '../../src/codes/national-trust-list.js';
 import { DOCUMENT_TYPES } from '../../src/codes/signed-document.js';
-import { generateSigningKey, nodeVerify, signDocument } from '../../src/codes/token-signer.js';
+import { generateSigningKey, nodeVerify, signDocument, signKeyBinding } from '../../src/codes/token-signer.js';
 import { base64UrlToBytes, bytesToBase64Url, type TrustedKey } from '../../src/codes/trust-list.js';
 import { InvalidInputError } from '../../src/domain/field-errors.js';
 import { describeOnEachEngine, type Harness } from '../support/harness.js';
@@ -41,9 +41,11 @@ async function fakeMember(id: string, regions: string[]): Promise<FakeMember> {
   return member;
 }
 
-const codeKey = (issuer: string, nowSeconds: number): { key: TrustedKey; signer: Signer } => {
+/** A code key as `operator` lists it, with its proof of possession (signed by the key itself). */
+const codeKey = (issuer: string, nowSeconds: number, operator = issuer === 'CN-420000' ? 'hubei' : 'guangdong'): { key: TrustedKey; signer: Signer } => {
   const signer = generateSigningKey(issuer);
-  return { signer, key: { kid: signer.kid, issuer, alg: 'EdDSA', crv: 'Ed25519', x: bytesToBase64Url(signer.publicKey), validFrom: nowSeconds - 60, validUntil: null } };
+  const key: TrustedKey = { kid: signer.kid, issuer, alg: 'EdDSA', crv: 'Ed25519', x: bytesToBase64Url(signer.publicKey), validFrom: nowSeconds - 60, validUntil: null };
+  return { signer, key: { ...key, binding: signKeyBinding(signer, operator, issuer) } };
 };
 
 function publish(member: FakeMember, h: Harness, keys: TrustedKey[], revoked: { kid: string; revokedAt: number }[] = [], generatedAt = Math.floor(h.clock.now().getTime() / 1000)): void {
@@ -114,10 +116,62 @@ describeOnEachEngine(
       publish(hostile, h(), [{ ...key, issuer: 'CN-440000' }], [], now + 2);
       await h().services.hub.refreshAll();
       status = await statusOf(h(), 'guangdong');
-      assert.match(status.lastError ?? '', /published by member hubei first/);
+      assert.match(status.lastError ?? '', /not bound to guangdong by its own private key/);
       const list = await national(h());
       assert.deepEqual(keysOf(list, 'hubei'), [key.kid]);
       assert.equal(list.members.flatMap((m) => m.keys).filter((k) => k.kid === key.kid).length, 1);
+    });
+
+    it("refuses a hostile member's copy of another's freshly rotated key, takes the victim's list, and lets the copier not revoke it", async () => {
+      await setUp();
+      const { key: own, signer: ownSigner } = codeKey('CN-440000', now);
+      // Hubei rotates; its new public key is in its public list, which Guangdong reads before the hub does.
+      const rotated = codeKey('CN-420000', now);
+      const copied = { ...rotated.key, issuer: 'CN-440000' };
+      const attempts: TrustedKey[] = [
+        { ...copied, binding: undefined },
+        // Hubei's binding, as published: names Hubei and CN-420000, not the copier.
+        copied,
+        // A binding naming Guangdong, signed with Guangdong's own key: not the copied key's.
+        { ...copied, binding: signKeyBinding({ ...ownSigner, kid: rotated.key.kid }, 'guangdong', 'CN-440000') },
+      ];
+      let at = now;
+      for (const attempt of attempts) {
+        publish(hostile, h(), [own, attempt], [], (at += 1));
+        await h().services.hub.refreshAll();
+        assert.match((await statusOf(h(), 'guangdong')).lastError ?? '', /carries no binding|not bound to guangdong/);
+      }
+      // The hub reads Hubei's list only now: it is taken.
+      publish(hubei, h(), [rotated.key], [], (at += 1));
+      await h().services.hub.refreshAll();
+      assert.equal((await statusOf(h(), 'hubei')).lastError, null);
+      // Guangdong, back to a good list of its own, revokes Hubei's key nationally: ignored.
+      publish(hostile, h(), [own], [{ kid: rotated.key.kid, revokedAt: at }], (at += 1));
+      await h().services.hub.refreshAll();
+      const list = await national(h());
+      assert.deepEqual(keysOf(list, 'hubei'), [rotated.key.kid]);
+      assert.ok(!list.revoked.some((r) => r.kid === rotated.key.kid));
+      assert.ok(!keysOf(list, 'guangdong').includes(rotated.key.kid));
+    });
+
+    it('gives a kid claimed on no proof (before bindings) to the member that proves it, and ignores the claimant\'s revocation of it', async () => {
+      await setUp();
+      const rotated = codeKey('CN-420000', now);
+      // Recorded for Guangdong before bindings were checked: its copy carried none.
+      const unbound: TrustedKey = { ...rotated.key, issuer: 'CN-440000', binding: undefined };
+      const recorded = await h().ctx.stores.federation.recordMemberList(
+        'guangdong',
+        { generatedAt: now + 1, expiresAt: now + 86_400, keys: [unbound], revoked: [] },
+        now * 1000,
+      );
+      assert.ok(recorded.kept);
+      publish(hubei, h(), [rotated.key], [], now + 2);
+      publish(hostile, h(), [codeKey('CN-440000', now).key], [{ kid: rotated.key.kid, revokedAt: now + 3 }], now + 3);
+      await h().services.hub.refreshAll();
+      assert.equal((await statusOf(h(), 'hubei')).lastError, null);
+      const list = await national(h());
+      assert.deepEqual(keysOf(list, 'hubei'), [rotated.key.kid]);
+      assert.ok(!list.revoked.some((r) => r.kid === rotated.key.kid));
     });
 
     it('refuses a member list inflated past the bound, keeping the member stale with the reason and the national list small', async () => {

@@ -2,7 +2,7 @@ import assert from 'node:assert/strict';
 import { createServer, type Server } from 'node:http';
 import { after, before, it } from 'node:test';
 import { DOCUMENT_TYPES } from '../../src/codes/signed-document.js';
-import { generateSigningKey, signDocument } from '../../src/codes/token-signer.js';
+import { generateSigningKey, signDocument, signKeyBinding } from '../../src/codes/token-signer.js';
 import { bytesToBase64Url } from '../../src/codes/trust-list.js';
 import { describeOnEachEngine, type Harness } from '../support/harness.js';
 
@@ -37,7 +37,7 @@ function nationalList(signer: ReturnType<typeof generateSigningKey>, sequence: n
     sequence,
     issuedAt: s,
     expiresAt: s + 86_400,
-    members: [{ id: 'hubei', name: '湖北省', regions: ['420000'], url: 'https://hb.example.cn', operatorKey: null, status: 'fresh', listGeneratedAt: s, listExpiresAt: s + 7 * 86_400, keys: [{ kid: hubeiCode.kid, issuer: 'CN-420000', alg: 'EdDSA', crv: 'Ed25519', x: bytesToBase64Url(hubeiCode.publicKey), validFrom: s - 60, validUntil: null }] }],
+    members: [{ id: 'hubei', name: '湖北省', regions: ['420000'], url: 'https://hb.example.cn', operatorKey: null, status: 'fresh', listGeneratedAt: s, listExpiresAt: s + 7 * 86_400, keys: [{ kid: hubeiCode.kid, issuer: 'CN-420000', alg: 'EdDSA', crv: 'Ed25519', x: bytesToBase64Url(hubeiCode.publicKey), validFrom: s - 60, validUntil: null, binding: signKeyBinding(hubeiCode, 'hubei', 'CN-420000') }] }],
     revoked: [],
   };
   return Buffer.from(signDocument(signer, DOCUMENT_TYPES.nationalTrustList, list));

@@ -1,4 +1,5 @@
 import { Type, type FastifyPluginAsyncTypebox } from '@fastify/type-provider-typebox';
+import { bytesToBase64Url } from '../../codes/trust-list.js';
 import { COLOURS } from '../../domain/colour.js';
 import { InvalidInputError } from '../../domain/field-errors.js';
 import { VENUE_TYPES } from '../../domain/venue.js';
@@ -151,7 +152,7 @@ export const checkpointRoutes: FastifyPluginAsyncTypebox<{ services: Services }>
         tags: ['checkpoints'],
         summary: 'The device’s venue and its entry policy, for a scanner to work offline (device)',
         description:
-          "hubKey is the national hub's key (raw Ed25519, base64url) this operator's scanners verify the national trust list with: given here, over the device's own credential, and never taken from the list's unauthenticated answer. A scanner takes a new one from here at its next sync after the hub key changed.",
+          "hubKey is the national hub's key (raw Ed25519, base64url) this operator's scanners verify the national trust list with: given here, over the device's own credential, and never taken from the list's unauthenticated answer. A scanner takes a new one from here at its next sync after the hub key changed. operatorKey is this operator's own key (raw Ed25519, base64url): the scanner takes only the operator's signed trust list (GET /api/v1/federation/trust-list) that it verifies.",
         security: [{ bearerAuth: [] }],
         response: {
           200: Type.Object({
@@ -159,6 +160,7 @@ export const checkpointRoutes: FastifyPluginAsyncTypebox<{ services: Services }>
             venue: Type.Object({ id: Type.String(), name: Type.String(), type: Type.String() }),
             policy: Type.Object({ allowed: Type.Array(Type.String()), overlapMinutes: Type.Integer() }),
             hubKey: Type.Union([Type.String(), Type.Null()]),
+            operatorKey: Type.String(),
           }),
           ...problemResponses(401),
         },
@@ -167,7 +169,7 @@ export const checkpointRoutes: FastifyPluginAsyncTypebox<{ services: Services }>
     async (request) => {
       const device = await authorizeDevice(services, request);
       const venue = await services.venues.venue(device.venueId);
-      return { deviceId: device.id, venue: { id: venue.id, name: venue.name, type: venue.type }, policy: await services.venues.policy(venue.type), hubKey: await services.nationalList.hubKeyForScanners() };
+      return { deviceId: device.id, venue: { id: venue.id, name: venue.name, type: venue.type }, policy: await services.venues.policy(venue.type), hubKey: await services.nationalList.hubKeyForScanners(), operatorKey: bytesToBase64Url((await services.keys.operatorKey()).publicKey) };
     },
   );
 

@@ -110,7 +110,7 @@ export const codeRoutes: FastifyPluginAsyncTypebox<{ services: Services }> = asy
             generatedAt: Type.Integer({ description: 'epoch seconds' }),
             operator: Type.Object({ id: Type.String(), name: Type.String(), regions: Type.Array(Type.String()) }, { description: 'The operator whose keys these are' }),
             keys: Type.Array(
-              Type.Object({ kid: Type.String(), issuer: Type.String(), alg: Type.String(), crv: Type.String(), x: Type.String(), validFrom: Type.Integer(), validUntil: Type.Union([Type.Integer(), Type.Null()]) }),
+              Type.Object({ kid: Type.String(), issuer: Type.String(), alg: Type.String(), crv: Type.String(), x: Type.String(), validFrom: Type.Integer(), validUntil: Type.Union([Type.Integer(), Type.Null()]), binding: Type.Optional(Type.String({ description: 'Proof of possession: Ed25519 by this key over (operator id, kid, issuer)' })) }),
             ),
             revoked: Type.Array(Type.Object({ kid: Type.String(), revokedAt: Type.Integer() }), { description: 'Keys distrusted before their time: drop them at once' }),
           }),

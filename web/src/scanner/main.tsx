@@ -3,7 +3,7 @@ import { useEffect, useRef, useState } from 'preact/hooks';
 import { TokenVerifier, webCryptoVerify } from '../../../src/codes/token-verifier.js';
 import { TRAVEL_CARD_PREFIX, verifyTravelCard, type TravelCardClaims } from '../../../src/codes/travel-card.js';
 import { nationalState, takeTrust, trustedKeys, type ScannerTrust } from './trust.js';
-import type { TrustList } from '../../../src/codes/trust-list.js';
+import { bytesToBase64Url } from '../../../src/codes/trust-list.js';
 import '../shared/styles.css';
 import { api, loadSaved, NetworkError, save } from '../shared/api.js';
 import { formatDateTime } from '../shared/format.js';
@@ -30,15 +30,25 @@ const TRUST_KEY = 'healthcode.scanner.trust';
 const RESULT_SHOWN_MS = 5000;
 const SAME_CODE_IGNORED_MS = 4000;
 
+/** The device's keys from its operator, over its own credential: what it verifies both lists with. */
+type OperatorKeys = { hubKey: string | null; operatorKey: string | null };
+
+/** The operator's signed trust list (COSE_Sign1) as base64url, or null if it cannot be had now. */
+async function signedOwnList(): Promise<{ document: string } | null> {
+  const response = await fetch('/api/v1/federation/trust-list', { headers: { accept: 'application/cose' } }).catch(() => null);
+  if (!response?.ok) return null;
+  return { document: bytesToBase64Url(new Uint8Array(await response.arrayBuffer())) };
+}
+
 /**
- * Fetches what the operator offers and takes it: the hub key comes from the device's own
- * authenticated call (given as `hubKey` where the caller just made it), never from the list.
+ * Fetches what the operator offers and takes it: the operator and hub keys come from the device's
+ * own authenticated call (given as `keys` where the caller just made it), never from the lists.
  */
-async function refreshTrust(credential: string, hubKey?: string | null): Promise<ScannerTrust> {
-  const key = hubKey !== undefined ? hubKey : (await api<{ hubKey: string | null }>('GET', '/api/v1/checkpoint/me', { token: credential })).hubKey;
-  const own = await api<TrustList>('GET', '/api/v1/trust-list');
+async function refreshTrust(credential: string, keys?: OperatorKeys): Promise<ScannerTrust> {
+  const { hubKey, operatorKey } = keys ?? (await api<OperatorKeys>('GET', '/api/v1/checkpoint/me', { token: credential }));
+  const own = await signedOwnList();
   const national = await api<{ document: string } | null>('GET', '/api/v1/national-trust-list').catch(() => null);
-  return takeTrust(loadSaved<ScannerTrust | null>(TRUST_KEY, null), { own, hubKey: key, national }, Date.now());
+  return takeTrust(loadSaved<ScannerTrust | null>(TRUST_KEY, null), { own, operatorKey, hubKey, national }, Date.now());
 }
 
 function SetupScreen({ onReady }: { onReady: (d: DeviceSetup) => void }): JSX.Element {
@@ -46,9 +56,9 @@ function SetupScreen({ onReady }: { onReady: (d: DeviceSetup) => void }): JSX.El
   const [credential, setCredential] = useState('');
   const [pairing, setPairing] = useState(false);
   const connectWith = async (token: string) => {
-    const { hubKey, ...me } = await api<Omit<DeviceSetup, 'credential'> & { hubKey: string | null }>('GET', '/api/v1/checkpoint/me', { token });
+    const { hubKey, operatorKey, ...me } = await api<Omit<DeviceSetup, 'credential'> & OperatorKeys>('GET', '/api/v1/checkpoint/me', { token });
     const setup = { credential: token, ...me };
-    save(TRUST_KEY, await refreshTrust(token, hubKey));
+    save(TRUST_KEY, await refreshTrust(token, { hubKey, operatorKey }));
     save(SETUP_KEY, setup);
     onReady(setup);
   };

@@ -1,37 +1,64 @@
-import { combineTrustLists, nationalListLive, verifyNationalTrustList, type KeyOrigin, type NationalTrustList } from '../../../src/codes/national-trust-list.js';
+import { combineTrustLists, nationalListLive, verifyNationalTrustList, verifyOwnTrustList, type KeyOrigin, type NationalTrustList } from '../../../src/codes/national-trust-list.js';
 import { webCryptoVerify, type Ed25519Verify } from '../../../src/codes/token-verifier.js';
 import { base64UrlToBytes, type TrustList } from '../../../src/codes/trust-list.js';
 
 /**
  * What a checkpoint trusts, kept for offline use: its operator's own keys and the national list of
- * every member's, verified here against the hub key its operator gives it over the device's own
- * credential (GET /api/v1/checkpoint/me), never the key that comes beside the list: whoever answers
- * the unauthenticated list first cannot make this device trust them. A list that does not verify,
- * has expired, or goes back in sequence is not taken: the last good one stays, and is used only
- * until it expires (checked at each scan, not only when it was taken).
+ * every member's. Both are signed, and verified here against keys its operator gives it over the
+ * device's own credential (GET /api/v1/checkpoint/me): the operator key for its own list, the hub
+ * key for the national one; never a key that comes beside a list. Whoever answers or caches the
+ * public list requests cannot make this device trust a key or drop one. A list that does not
+ * verify, has expired, or goes back is not taken: the last good one stays (a national list is used
+ * only until it expires, checked at each scan).
  */
 export interface ScannerTrust {
   own: TrustList;
+  /** The operator key the own list was verified with (absent in what older versions saved: that list is replaced at the next good one). */
+  operatorKey?: string | null;
   hubKey: string | null;
   national: NationalTrustList | null;
   /** Why the last national list offered was not taken, if it was not. */
   refused: string | null;
+  /** Why the last own list offered was not taken, if it was not. */
+  ownRefused?: string | null;
 }
 
-/** What the device holds: the operator's keys, the hub key from its operator, and the list it offered. */
+/** What the device holds: the keys from its operator, and the lists it offered. */
 export interface Offered {
-  own: TrustList;
+  /** The operator's signed trust list (GET /api/v1/federation/trust-list, COSE_Sign1), base64url. */
+  own: { document: string } | null;
+  /** From /api/v1/checkpoint/me, fetched with the device credential. */
+  operatorKey: string | null;
   /** From /api/v1/checkpoint/me, fetched with the device credential. */
   hubKey: string | null;
   /** From /api/v1/national-trust-list: only its document counts. */
   national: { document: string } | null;
 }
 
-/** Takes what the operator offered, keeping the last good national list where the new one is not good. Pure but for the signature check. */
+const NO_KEYS: TrustList = { version: 1, generatedAt: 0, keys: [], revoked: [] };
+
+/** The own list to keep: the offered one if it verifies against the operator key and is not older than the one held. */
+async function takeOwn(previous: ScannerTrust | null, offered: Offered, now: number, verify: Ed25519Verify): Promise<{ own: TrustList; ownRefused: string | null }> {
+  // Only a list verified with this same operator key is kept over a refusal (not one saved unverified by an older version).
+  const held = previous?.operatorKey != null && previous.operatorKey === offered.operatorKey ? previous.own : NO_KEYS;
+  if (offered.operatorKey === null) return { own: held, ownRefused: 'no-operator-key' };
+  if (!offered.own) return { own: held, ownRefused: null };
+  let own: TrustList;
+  try {
+    own = await verifyOwnTrustList(base64UrlToBytes(offered.own.document), base64UrlToBytes(offered.operatorKey), Math.floor(now / 1000), verify);
+  } catch {
+    return { own: held, ownRefused: 'bad-signature' };
+  }
+  if (own.generatedAt < held.generatedAt) return { own: held, ownRefused: 'older' };
+  return { own, ownRefused: null };
+}
+
+/** Takes what the operator offered, keeping the last good lists where the new ones are not good. Pure but for the signature checks. */
 export async function takeTrust(previous: ScannerTrust | null, offered: Offered, now: number, verify: Ed25519Verify = webCryptoVerify()): Promise<ScannerTrust> {
+  const { own, ownRefused } = await takeOwn(previous, offered, now, verify);
   // A new hub key from the operator (the hub rotated its key): the list signed with the old one no longer counts.
   const sameKey = previous?.hubKey === offered.hubKey;
-  const kept: ScannerTrust = { own: offered.own, hubKey: offered.hubKey, national: sameKey ? (previous?.national ?? null) : null, refused: null };
+  const kept: ScannerTrust = { own, operatorKey: offered.operatorKey, ownRefused, hubKey: offered.hubKey, national: sameKey ? (previous?.national ?? null) : null, refused: null };
   if (offered.hubKey === null) return { ...kept, national: null, refused: offered.national ? 'no-hub-key' : null };
   if (!offered.national) return kept;
   let national: NationalTrustList;
