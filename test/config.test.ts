@@ -25,6 +25,11 @@ describe('configuration', () => {
     assert.deepEqual([limits.signInAttemptsPerAddressPerHour, limits.idLookupsPerDevicePerHour, limits.idLookupsPerVenuePerHour, limits.devicesPerVenuePerDay], [6, 30, 90, 5]);
     assert.deepEqual(problemsOf({ HEALTHCODE_LIMIT_ID_LOOKUPS_VENUE: '0' }), ["HEALTHCODE_LIMIT_ID_LOOKUPS_VENUE: must be a whole number from 1 to 1000000, got '0'"]);
   });
+  it('refuses HEALTHCODE_TOKEN_TTL over an hour, naming the variable', () => {
+    assert.deepEqual(problemsOf({ HEALTHCODE_TOKEN_TTL: '3601' }).map((p) => p.split(':')[0]), ['HEALTHCODE_TOKEN_TTL']);
+    assert.deepEqual(problemsOf({ HEALTHCODE_TOKEN_TTL: '86400' }).map((p) => p.split(':')[0]), ['HEALTHCODE_TOKEN_TTL']);
+    assert.equal(loadConfig({ HEALTHCODE_TOKEN_TTL: '3600' }).tokenTtlSeconds, 3600);
+  });
   it('reads a PostgreSQL URL', () => {
     assert.deepEqual(loadConfig({ HEALTHCODE_DATABASE_URL: 'postgres://hc@db:5432/hc' }).database, { kind: 'postgres', url: 'postgres://hc@db:5432/hc' });
   });

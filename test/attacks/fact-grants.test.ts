@@ -7,6 +7,7 @@ import { DOCUMENT_TYPES, openDocument } from '../../src/codes/signed-document.js
 import { generateSigningKey, signDocument } from '../../src/codes/token-signer.js';
 import { bytesToBase64Url } from '../../src/codes/trust-list.js';
 import { DAY_MS, HOUR_MS } from '../../src/domain/clock.js';
+import { InvalidInputError } from '../../src/domain/field-errors.js';
 import { describeOnEachEngine, type Harness } from '../support/harness.js';
 import { ZHANG_WEI } from '../support/people.js';
 import { lastCodeSentTo } from '../support/sign-in.js';
@@ -179,6 +180,26 @@ describeOnEachEngine(
     it("refuses a bundle naming a home region outside the home operator's regions", async () => {
       answer = (_request, honest) => ({ ...honest, homeRegion: '440000' });
       await assert.rejects(admit(herGrant(), HERS), refusedAs('region-not-home'));
+      assert.equal(await h().ctx.stores.residents.count(), 0);
+    });
+
+    it("refuses a visitor staying in a region whose sunset is approved, naming address.region, before her grant is spent at home", async () => {
+      let asked = 0;
+      answer = (_request, honest) => {
+        asked += 1;
+        return honest;
+      };
+      const wang = await h().services.staff.create('海曙区卫健局 王局长', 'authority');
+      const li = await h().services.staff.create('海曙区疾控中心 李主任', 'authority');
+      const sunset = await h().services.sunset.request(wang, NINGBO_STAY.region);
+      await h().services.sunset.approve(li, sunset.id);
+      await assert.rejects(admit(herGrant(), HERS), (error: unknown) => {
+        assert.ok(error instanceof InvalidInputError, String(error));
+        assert.equal(error.errors[0]?.field, 'address.region');
+        assert.match(error.errors[0]!.message, /has ended/);
+        return true;
+      });
+      assert.equal(asked, 0, 'her home was never asked, so her grant is still hers to use');
       assert.equal(await h().ctx.stores.residents.count(), 0);
     });
 

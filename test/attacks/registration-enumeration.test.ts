@@ -1,6 +1,7 @@
 import assert from 'node:assert/strict';
 import { it } from 'node:test';
 import { InvalidInputError } from '../../src/domain/field-errors.js';
+import { SMS_TEXTS } from '../../src/services/sms-texts.js';
 import { describeOnEachEngine, type Harness } from '../support/harness.js';
 import { GRANDMA_ZHANG, LIU_FANG, ZHANG_WEI } from '../support/people.js';
 import { lastCodeSentTo, registerThroughApi, signedUpThroughApi } from '../support/sign-in.js';
@@ -112,6 +113,22 @@ describeOnEachEngine('reclaiming an identity document someone else registered', 
     assert.deepEqual(onHolder!.detail, { reclaimId, proposedBy: authority.id, proposalEvidence: RECORDS, evidence: IN_PERSON, method: 'in-person' });
     const proposal = (await h().services.audit.entries({ limit: 20 })).find((e) => e.action === 'propose-identity-reclaim');
     assert.deepEqual(proposal?.detail, { reclaimId, evidence: RECORDS });
+  });
+
+  it('tells both the squatting account and the holder by SMS when a reclaim is approved, and neither before', async () => {
+    const app = await h().app();
+    const { reclaimId, authority, second } = await squatted();
+    const texts = async (phone: string) => (await h().ctx.stores.outbox.list(50, phone)).map((m) => m.body);
+    const before = { squatter: await texts('+8613700001111'), holder: await texts('+8613912345678') };
+    await app.inject({ method: 'POST', url: `/api/v1/identity-reclaims/${reclaimId}/propose`, headers: bearer(authority.token), payload: { evidence: RECORDS, note: '公安人口库核对一致' } });
+    assert.deepEqual([await texts('+8613700001111'), await texts('+8613912345678')], [before.squatter, before.holder], 'a proposal alone tells nobody');
+    const approved = await app.inject({ method: 'POST', url: `/api/v1/identity-reclaims/${reclaimId}/approve`, headers: bearer(second.token), payload: { evidence: IN_PERSON, note: '持证人到服务点核验原件' } });
+    assert.equal(approved.statusCode, 200, approved.body);
+    // The clock stands still, so the outbox's order among same-time messages says nothing: compare as sets.
+    const squatterNew = (await texts('+8613700001111')).filter((t) => !before.squatter.includes(t));
+    const holderNew = (await texts('+8613912345678')).filter((t) => !before.holder.includes(t));
+    assert.deepEqual(squatterNew, [SMS_TEXTS.identityRevoked()]);
+    assert.deepEqual(holderNew, [SMS_TEXTS.reclaimApproved()]);
   });
 
   it('refuses to let the officer who proposed a reclaim approve it too', async () => {

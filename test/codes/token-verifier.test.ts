@@ -3,7 +3,7 @@ import { describe, it } from 'node:test';
 import { encodeBase45 } from '../../src/codes/base45.js';
 import { decodeSign1, encodeCbor, encodeSign1 } from '../../src/codes/cose-sign1.js';
 import { generateSigningKey, nodeVerify, signToken } from '../../src/codes/token-signer.js';
-import { TokenVerifier, webCryptoVerify, CLOCK_SKEW_SECONDS } from '../../src/codes/token-verifier.js';
+import { TokenVerifier, webCryptoVerify, CLOCK_SKEW_SECONDS, MAX_TOKEN_LIFETIME_SECONDS } from '../../src/codes/token-verifier.js';
 import { bytesToBase64Url, type TrustList } from '../../src/codes/trust-list.js';
 import { decodeBase45 } from '../../src/codes/base45.js';
 
@@ -77,6 +77,11 @@ describe('token verification', () => {
   });
   it('rejects a token from the future beyond the skew allowance', async () => {
     assert.equal(await reasonOf(token, NOW - (CLOCK_SKEW_SECONDS + 1) * 1000), 'not-yet-valid');
+  });
+  it('rejects a code its own trusted key signed to live longer than an hour, inside its window', async () => {
+    const longLived = signToken(key, { ...claims, expiresAt: iat + MAX_TOKEN_LIFETIME_SECONDS + 1 });
+    assert.equal(await reasonOf(longLived, NOW + 60_000), 'malformed-claims');
+    assert.equal(await reasonOf(signToken(key, { ...claims, expiresAt: iat + MAX_TOKEN_LIFETIME_SECONDS }), NOW + 60_000), 'valid');
   });
   it('rejects a token issued after its key was retired', async () => {
     const retired = new TokenVerifier({ ...trustList, keys: [{ ...trustList.keys[0]!, validUntil: iat - 10 }] }, nodeVerify());

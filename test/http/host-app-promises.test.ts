@@ -100,6 +100,18 @@ describeOnEachEngine('host apps: the promises an attacker tries', (harness) => {
     }
   });
 
+  it('refuses a host access token copied and replayed 10 minutes after it was given, as invalid_token', async (t) => {
+    const token = await approveAndExchange(f, await authorize(f, 'code:read'));
+    const given = Date.now();
+    // The token's lifetime is kept by the OAuth library on the wall clock: that clock is moved, not waited for.
+    t.mock.timers.enable({ apis: ['Date'], now: given + 9 * 60_000 });
+    assert.equal((await hostGet(f, '/api/v1/host/code', token)).status, 200, 'still live at 9 minutes');
+    t.mock.timers.setTime(given + 10 * 60_000 + 1_000);
+    const late = await hostGet(f, '/api/v1/host/code', token);
+    assert.equal(late.status, 401);
+    assert.match(late.headers.get('www-authenticate') ?? '', /^Bearer error="invalid_token"/);
+  });
+
   it('tells a host app with an unknown token that it is invalid (RFC 6750 invalid_token)', async () => {
     const response = await hostGet(f, '/api/v1/host/code', 'forged-or-expired-token');
     assert.equal(response.status, 401);

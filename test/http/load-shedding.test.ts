@@ -1,10 +1,13 @@
 import assert from 'node:assert/strict';
+import { randomInt } from 'node:crypto';
 import { after, it } from 'node:test';
+import { Redis } from 'ioredis';
 import type { FastifyInstance } from 'fastify';
 import type { SheddingLimits } from '../../src/config.js';
 import { buildApp } from '../../src/http/app.js';
 import { describeOnEachEngine, UNLIMITED } from '../support/harness.js';
 
+const REDIS_URL = process.env.HEALTHCODE_TEST_REDIS_URL ?? 'redis://127.0.0.1:6379';
 const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
 /** Memory marks nothing reaches, measured every 50 ms; the event-loop mark off, as a busy test machine would pass it. */
 const CALM: SheddingLimits = { eventLoopDelayMs: 0, heapUsedBytes: 2 ** 40, rssBytes: 0, retryAfterSeconds: 3, sampleIntervalMs: 50 };
@@ -40,6 +43,33 @@ describeOnEachEngine('shedding load past the marks', (h) => {
     const response = await app.inject({ method: 'POST', url: '/api/v1/sign-in/code', payload: { phone: '13912340001' } });
     assert.equal(response.statusCode, 503);
     assert.deepEqual(await h().ctx.stores.outbox.list(10, '+8613912340001'), []);
+  });
+
+  it("counts no shed request against the address's limit: 20 codes shed, then the address still gets its 10", async (t) => {
+    const redis = new Redis(REDIS_URL, { connectTimeout: 1000, maxRetriesPerRequest: 1, lazyConnect: true });
+    try {
+      await redis.connect();
+      await redis.ping();
+    } catch {
+      redis.disconnect();
+      t.skip(`no Redis at ${REDIS_URL}`);
+      return;
+    }
+    t.after(() => redis.disconnect());
+    // Two processes sharing their counts: one swamped, one calm, as behind a load balancer.
+    const limits = { ...UNLIMITED, signInCodesPerAddressPerMinute: 10 };
+    const swamped = await buildApp({ services: h().services, bodyLimitBytes: 64 * 1024, protection: { limits, shedding: SWAMPED, redis } });
+    apps.push(swamped);
+    const calm = await buildApp({ services: h().services, bodyLimitBytes: 64 * 1024, protection: { limits, redis } });
+    apps.push(calm);
+    await swamped.ready();
+    await sleep(120);
+    const address = `10.${randomInt(256)}.${randomInt(256)}.${randomInt(1, 255)}`;
+    const ask = (app: FastifyInstance, n: number) => app.inject({ method: 'POST', url: '/api/v1/sign-in/code', remoteAddress: address, payload: { phone: `1391235${String(n).padStart(4, '0')}` } });
+    for (let n = 0; n < 20; n++) assert.equal((await ask(swamped, n)).statusCode, 503);
+    const answers = [];
+    for (let n = 20; n < 31; n++) answers.push((await ask(calm, n)).statusCode);
+    assert.deepEqual(answers, [...Array(10).fill(202), 429]);
   });
 
   it('still answers liveness and metrics, and reports the shedding in readiness', async () => {

@@ -92,6 +92,23 @@ describeOnEachEngine('security headers and request limits', (h) => {
     assert.equal(imports.filter((s) => s !== 429).length, 3, 'the staff credential got past its import limit by spelling its header anew');
   });
 
+  it('stops a staff credential after 60 imports an hour from any number of addresses, with Retry-After, while another credential goes on', async () => {
+    const server = await app({ limits: DEFAULT_LIMITS });
+    const copied = await h().services.staff.create('余杭区疾控中心 数据导入', 'authority');
+    const colleague = await h().services.staff.create('西湖区疾控中心 数据导入', 'authority');
+    const importAs = (token: string) => server.inject({ method: 'POST', url: '/api/v1/imports/cases', remoteAddress: someAddress(), headers: { authorization: `Bearer ${token}`, 'content-type': 'application/json' }, payload: {} });
+    const answers = [];
+    for (let i = 0; i < DEFAULT_LIMITS.importsPerStaffPerHour; i++) answers.push((await importAs(copied.token)).statusCode);
+    assert.ok(!answers.includes(429), `refused within the limit: ${answers.join(',')}`);
+    const over = await importAs(copied.token);
+    assert.equal(over.statusCode, 429);
+    assert.equal(over.json().type, '/problems/too-many-requests');
+    assert.match(over.json().detail, /too many imports by this credential/);
+    const retryAfter = Number(over.headers['retry-after']);
+    assert.ok(retryAfter >= 1 && retryAfter <= 3600, `Retry-After: ${over.headers['retry-after']}`);
+    assert.notEqual((await importAs(colleague.token)).statusCode, 429);
+  });
+
   it('counts a checkpoint device by its own credential: one device stopped, another goes on', async () => {
     const server = await app({ limits: limits({ verificationsPerDevicePerMinute: 3 }) });
     const verify = (credential: string) => server.inject({ method: 'POST', url: '/api/v1/checkpoint/verify', remoteAddress: '10.9.9.9', headers: { authorization: `Bearer ${credential}` }, payload: { token: 'JKM1:X' } });

@@ -6,6 +6,7 @@ import { DOCUMENT_TYPES } from '../../src/codes/signed-document.js';
 import { generateSigningKey, nodeVerify, signDocument, signKeyBinding } from '../../src/codes/token-signer.js';
 import { base64UrlToBytes, bytesToBase64Url, type TrustedKey } from '../../src/codes/trust-list.js';
 import { InvalidInputError } from '../../src/domain/field-errors.js';
+import { PEER_MAX_BYTES } from '../../src/services/operator-client.js';
 import { describeOnEachEngine, type Harness } from '../support/harness.js';
 
 /**
@@ -184,6 +185,57 @@ describeOnEachEngine(
       assert.match(status.lastError ?? '', new RegExp(`names 21000 keys, more than the ${MAX_MEMBER_REVOKED}`));
       const { document } = await h().services.hub.nationalList();
       assert.ok(document.byteLength < 20_000, `${document.byteLength} bytes`);
+    });
+
+    it("refuses a member's older signed list replayed after a newer one, keeping the newer keys and showing the member stale", async () => {
+      const { key } = await setUp();
+      const older = hubei.document;
+      const added = codeKey('CN-420000', now + 60);
+      publish(hubei, h(), [key, added.key], [], now + 60);
+      h().clock.advance(120_000);
+      await h().services.hub.refreshAll();
+      assert.deepEqual(keysOf(await national(h()), 'hubei').sort(), [key.kid, added.key.kid].sort());
+      // A man in the middle (or Hubei rolled back) serves the list it signed before: valid, unexpired, older.
+      hubei.document = older;
+      h().clock.advance(120_000);
+      await h().services.hub.refreshAll();
+      assert.deepEqual(keysOf(await national(h()), 'hubei').sort(), [key.kid, added.key.kid].sort(), 'the newer keys stay');
+      const status = await statusOf(h(), 'hubei');
+      assert.equal(status.status, 'stale');
+      assert.match(status.lastError ?? '', /older/);
+    });
+
+    it('refuses a member list over 1 MB, whether it says its size or not, keeping the member stale and its last good keys', async () => {
+      const { key } = await setUp();
+      hubei.document = Buffer.alloc(PEER_MAX_BYTES + 1, 0x41);
+      h().clock.advance(60_000);
+      await h().services.hub.refreshAll();
+      let status = await statusOf(h(), 'hubei');
+      assert.equal(status.status, 'stale');
+      assert.match(status.lastError ?? '', new RegExp(`more than ${PEER_MAX_BYTES}`));
+      assert.deepEqual(keysOf(await national(h()), 'hubei'), [key.kid]);
+      // Sent in chunks with no length declared: cut off once past the bound.
+      const streaming = createServer((_request, response) => {
+        response.writeHead(200, { 'content-type': 'application/cose' });
+        const chunk = Buffer.alloc(64 * 1024, 0x41);
+        let sent = 0;
+        const more = () => {
+          while (sent < 4 * PEER_MAX_BYTES) {
+            sent += chunk.length;
+            if (!response.write(chunk)) return void response.once('drain', more);
+          }
+          response.end();
+        };
+        more();
+      });
+      await new Promise<void>((resolve) => streaming.listen(0, '127.0.0.1', resolve));
+      servers.push(streaming);
+      const swamping = await fakeMember('sichuan', ['510000']);
+      await register(h(), { ...swamping, url: `http://127.0.0.1:${(streaming.address() as { port: number }).port}` });
+      await h().services.hub.refreshAll();
+      status = await statusOf(h(), 'sichuan');
+      assert.equal(status.status, 'stale');
+      assert.match(status.lastError ?? '', new RegExp(`more than ${PEER_MAX_BYTES}`));
     });
 
     it('gives a region to one of two registrations racing for it', async () => {

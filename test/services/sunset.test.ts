@@ -120,6 +120,21 @@ describeOnEachEngine("a region's sunset", (h) => {
     await assert.rejects(h().services.sunset.run(asked.id), /is done/);
   });
 
+  it('records who asked and who approved in the audit log, each by name, with the chain intact after the run', async () => {
+    const { wang, li } = await twoDistricts(h());
+    const asked = await h().services.sunset.request(wang, '330110');
+    await h().services.sunset.approve(li, asked.id);
+    await h().services.sunset.run(asked.id);
+    const entries = (await h().services.audit.entries({ limit: 100 })).filter((e) => e.detail.sunsetId === asked.id);
+    const byAction = new Map(entries.map((e) => [e.action, e]));
+    assert.ok(byAction.get('request-sunset'), 'the request is in the log');
+    assert.ok(byAction.get('approve-sunset'), 'the approval is in the log');
+    assert.equal(byAction.get('request-sunset')!.actor, '余杭区卫健局 王局长 (authority)');
+    assert.equal(byAction.get('approve-sunset')!.actor, '余杭区疾控中心 李主任 (authority)');
+    assert.deepEqual(byAction.get('approve-sunset')!.detail, { sunsetId: asked.id, region: '330110', requestedBy: wang.id });
+    assert.deepEqual(await h().services.audit.verify().then((v) => v.firstBroken), null);
+  });
+
   it('refuses a second sunset over a region one is already waiting for', async () => {
     const { wang } = await twoDistricts(h());
     await h().services.sunset.request(wang, '330100');
