@@ -74,10 +74,10 @@ describe("a scanner's national trust list", () => {
   it('refuses an older, still unexpired list replayed after a newer one, so a key the newer list dropped stays untrusted', async () => {
     // Sequence 5 still names a Hubei key that leaked; sequence 7 no longer does.
     const withLeakedKey = nationalDoc(hub, 5, S + 86_400);
-    const taken = await takeTrust(null, { own, hubKey, national: nationalDoc(hub, 7, S + 86_400) }, NOW, nodeVerify());
+    const taken = await takeTrust(null, { own, operatorKey, hubKey, national: nationalDoc(hub, 7, S + 86_400) }, NOW, nodeVerify());
     assert.equal(taken.national?.sequence, 7);
     // A man in the middle of the next sync answers with the older list the hub really signed.
-    const replayed = await takeTrust(taken, { own, hubKey, national: withLeakedKey }, NOW + 60_000, nodeVerify());
+    const replayed = await takeTrust(taken, { own, operatorKey, hubKey, national: withLeakedKey }, NOW + 60_000, nodeVerify());
     assert.equal(replayed.refused, 'older');
     assert.equal(replayed.national?.sequence, 7);
     const leaked = greenCode(withLeakedKey.codeKey, NOW + 60_000);
