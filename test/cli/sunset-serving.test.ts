@@ -1,15 +1,13 @@
 import assert from 'node:assert/strict';
 import { spawn } from 'node:child_process';
-import { randomBytes } from 'node:crypto';
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { after, before, describe, it } from 'node:test';
-import pg from 'pg';
 import { openServices } from '../../src/cli/server.js';
 import { loadConfig } from '../../src/config.js';
 import { createLogger } from '../../src/logging.js';
-import { ENGINES, postgresUrlInSchema, TEST_POSTGRES_URL } from '../support/engines.js';
+import { createPostgresSchema, dropPostgresSchema, ENGINES, postgresUrlInSchema } from '../support/engines.js';
 import { LIU_FANG, ZHANG_WEI } from '../support/people.js';
 import { CLI, serve, serverEnv, type Running } from '../support/spawned-server.js';
 
@@ -41,11 +39,7 @@ for (const engine of ENGINES) {
       dataDir = mkdtempSync(join(tmpdir(), 'healthcode-sunset-serving-'));
       let databaseUrl: string;
       if (engine === 'postgres') {
-        schema = `hc_sunset_${randomBytes(5).toString('hex')}`;
-        const client = new pg.Client({ connectionString: TEST_POSTGRES_URL });
-        await client.connect();
-        await client.query(`create schema "${schema}"`);
-        await client.end();
+        schema = await createPostgresSchema('hc_sunset');
         databaseUrl = postgresUrlInSchema(schema);
       } else databaseUrl = `sqlite:${join(dataDir, 'healthcode.db')}`;
       env = { HEALTHCODE_DEMO_DATA: 'off', HEALTHCODE_DATABASE_URL: databaseUrl };
@@ -72,10 +66,7 @@ for (const engine of ENGINES) {
     after(async () => {
       rmSync(dataDir, { recursive: true, force: true });
       if (schema) {
-        const client = new pg.Client({ connectionString: TEST_POSTGRES_URL });
-        await client.connect();
-        await client.query(`drop schema if exists "${schema}" cascade`);
-        await client.end();
+        await dropPostgresSchema(schema);
       }
     });
 

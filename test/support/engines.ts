@@ -30,6 +30,30 @@ export function postgresUrlInSchema(schema: string, port?: number): string {
   return url.toString();
 }
 
+/** A new, empty schema on the test PostgreSQL, named `prefix` and a random tail, for a server process of a test. */
+export async function createPostgresSchema(prefix: string): Promise<string> {
+  const schema = `${prefix}_${randomBytes(5).toString('hex')}`;
+  const client = new pg.Client({ connectionString: TEST_POSTGRES_URL });
+  await client.connect();
+  try {
+    await client.query(`create schema "${schema}"`);
+  } finally {
+    await client.end();
+  }
+  return schema;
+}
+
+/** Drops a schema `createPostgresSchema` made, with everything in it. */
+export async function dropPostgresSchema(schema: string): Promise<void> {
+  const client = new pg.Client({ connectionString: TEST_POSTGRES_URL });
+  await client.connect();
+  try {
+    await client.query(`drop schema if exists "${schema}" cascade`);
+  } finally {
+    await client.end();
+  }
+}
+
 /** A new, migrated, empty database on `engine`. */
 export async function openTestStore(engine: Engine): Promise<OpenedStore> {
   if (engine === 'sqlite') {

@@ -1,14 +1,12 @@
 import { spawnSync } from 'node:child_process';
-import { randomBytes } from 'node:crypto';
 import { mkdirSync, mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import pg from 'pg';
 import { openServices } from '../../src/cli/server.js';
 import { loadConfig } from '../../src/config.js';
 import type { Engine } from '../../src/store/database.js';
 import { createLogger } from '../../src/logging.js';
-import { postgresUrlInSchema, TEST_POSTGRES_URL } from './engines.js';
+import { createPostgresSchema, dropPostgresSchema, postgresUrlInSchema } from './engines.js';
 import { LIU_FANG, OLIVER_BROWN, withCheck, ZHANG_WEI } from './people.js';
 import { CLI, serverEnv } from './spawned-server.js';
 
@@ -29,11 +27,7 @@ export async function sunsetOperator(engine: Engine) {
   let schema: string | undefined;
   let databaseUrl = `sqlite:${join(dataDir, 'healthcode.db')}`;
   if (engine === 'postgres') {
-    schema = `hc_sunset_${randomBytes(5).toString('hex')}`;
-    const client = new pg.Client({ connectionString: TEST_POSTGRES_URL });
-    await client.connect();
-    await client.query(`create schema "${schema}"`);
-    await client.end();
+    schema = await createPostgresSchema('hc_sunset');
     databaseUrl = postgresUrlInSchema(schema);
   }
   const env: Record<string, string> = { HEALTHCODE_DEMO_DATA: 'off', HEALTHCODE_DATABASE_URL: databaseUrl, HEALTHCODE_KEY_ESCROW: escrowDir, HEALTHCODE_VERIFY_THREADS: '0', HEALTHCODE_PORT: '0' };
@@ -75,10 +69,7 @@ export async function sunsetOperator(engine: Engine) {
       rmSync(dataDir, { recursive: true, force: true });
       rmSync(join(escrowDir, '..'), { recursive: true, force: true });
       if (schema) {
-        const client = new pg.Client({ connectionString: TEST_POSTGRES_URL });
-        await client.connect();
-        await client.query(`drop schema if exists "${schema}" cascade`);
-        await client.end();
+        await dropPostgresSchema(schema);
       }
     },
   };
