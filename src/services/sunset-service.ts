@@ -149,8 +149,10 @@ export class SunsetService {
     const added = this.ctx.regionKeys.list(prefix).filter((k) => !named.some((n) => n.region === k.region && n.kid === k.kid));
     if (added.length > 0) await this.ctx.stores.sunsets.recordKeys(row.id, JSON.stringify([...named, ...added]));
     for (const region of new Set([...named, ...added].map((k) => k.region).concat(escrowed))) {
-      this.ctx.regionKeys.destroyOne(region);
+      // The escrow entry first: a crash between the two leaves a live key the resumed run destroys,
+      // never a backup that `keys restore` could still open while the key itself is gone.
       escrow?.destroy(region);
+      this.ctx.regionKeys.destroyOne(region);
       step(row.id, 'key-destroyed');
     }
     await this.ctx.stores.sunsets.keysDestroyed(row.id, this.ctx.clock.now().getTime());
