@@ -39,6 +39,8 @@ const CONTROL = /\p{Cc}/u;
 const LONE_SURROGATE = /\p{Cs}/u;
 /** Marks and overrides of text direction: a U+202E in a name reverses what a checkpoint shows. */
 const BIDI_CONTROL = /[\u061C\u200E\u200F\u202A-\u202E\u2066-\u2069]/u;
+/** Format characters a reader cannot see, in a note meant to be read as written (the joiner emoji use is allowed). */
+const HIDDEN_FORMAT = /(?!\u200D)\p{Cf}/u;
 /** Characters that take no space: a name of these alone shows nothing. */
 const INVISIBLE = /[\p{Cf}\p{Z}\s\u115F\u1160\u3164\uFFA0]/gu;
 
@@ -52,6 +54,7 @@ export function checkText(errors: FieldErrorCollector, field: string, text: stri
   else if ([...text].length > max) errors.add(field, `must be at most ${max} characters`);
   else if (CONTROL.test(lineBreaks ? text.replace(/\r?\n/g, '') : text)) errors.add(field, lineBreaks ? 'must not contain control characters other than line breaks' : 'must not contain control characters');
   else if (BIDI_CONTROL.test(text)) errors.add(field, 'must not contain text-direction controls (such as U+202E)');
+  else if (lineBreaks && HIDDEN_FORMAT.test(text)) errors.add(field, 'must not contain invisible formatting characters (such as U+200B or U+FEFF)');
   else if (text.replace(INVISIBLE, '') === '') errors.add(field, 'must contain visible characters');
 }
 

@@ -100,9 +100,9 @@ describeOnEachEngine("an authority correcting one resident's colour", (h) => {
     assert.deepEqual(unknown.json().errors.map((e: { field: string }) => e.field), ['reason']);
   });
 
-  it('refuses a note that hides a NUL or turns its words around with U+202E, naming the note', async () => {
+  it('refuses a note that hides a NUL or invisible formatting, or turns its words around with U+202E, naming the note', async () => {
     const { propose } = await setUp();
-    for (const note of ['须居家隔离\u0000至通知结束。', '您的颜色为\u202E码绿 not red', '\u2066须居家隔离至通知结束\u2069']) {
+    for (const note of ['须居家隔离\u0000至通知结束。', '您的颜色为\u202E码绿 not red', '\u2066须居家隔离至通知结束\u2069', '须居家\u200B隔离至通知结束。', '须居家隔离\uFEFF至通知结束。', '须居家隔离\u{E0001}至通知结束。']) {
       const response = await propose({ ...isolation(inDays(3)), note });
       assert.equal(response.statusCode, 422, JSON.stringify(note));
       assert.deepEqual(response.json().errors.map((e: { field: string }) => e.field), ['note']);
