@@ -97,9 +97,11 @@ describeOnEachEngine("a stranger asking for someone else's codes and guessing th
     await h().services.residents.register(ZHANG_WEI);
     await app.inject({ method: 'POST', url: '/api/v1/sign-in/code', payload: { phone: ZHANG_WEI.phone } });
     const code = await lastCodeSentTo(h(), '+8613912345678');
-    const refused = await app.inject({ method: 'POST', url: '/api/v1/sign-in/session', payload: { phone: ZHANG_WEI.phone, code, ticket: 'not a ticket!' } });
-    assert.ok([400, 422].includes(refused.statusCode), refused.body);
-    assert.equal(refused.json<{ field: string }>().field, 'ticket');
+    for (const ticket of ['not a ticket!', 'A'.repeat(100), 42]) {
+      const refused = await app.inject({ method: 'POST', url: '/api/v1/sign-in/session', payload: { phone: ZHANG_WEI.phone, code, ticket } });
+      assert.ok([400, 422].includes(refused.statusCode), refused.body);
+      assert.equal(refused.json<{ field: string }>().field, 'ticket', refused.body);
+    }
     const row = await h().opened.store.db.selectFrom('sign_in_codes').select(['attempts', 'stranger_attempts']).executeTakeFirstOrThrow();
     assert.deepEqual(row, { attempts: 0, stranger_attempts: 0 });
   });
