@@ -1,13 +1,15 @@
 import { HOUR_MS } from './clock.js';
 
 /**
- * Limits on one-time codes. Guessing stays hopeless (5 tries of 10^6 per code, and one address may
- * try only so many codes a phone an hour), and SMS bombing stays bounded (at most 12 codes an hour to
- * a phone once the waits have grown), yet nobody who asks codes for someone else's phone can keep its
- * holder out for longer than one code lives: the wait between codes grows, but never past 5 minutes.
+ * Limits on one-time codes. Guessing stays hopeless (of 10^6, 5 tries per code for whoever asked for
+ * it, shown by its request ticket, and 5 for everyone else together; one address may try only so many
+ * codes a phone an hour), and SMS bombing stays bounded (at most 12 codes an hour to a phone once the
+ * waits have grown), yet strangers cannot use up the tries of a code its holder asked for, and the
+ * wait between codes grows, but never past 5 minutes.
  */
 export const SIGN_IN_LIMITS = {
   codeDigits: 6,
+  /** Per code: for its asker (with the ticket), and again for everyone else together. */
   attemptsPerCode: 5,
   /** The first waits between codes to one phone. */
   resendAfterSeconds: 60,

@@ -43,11 +43,19 @@ const identityFields = {
   address: AddressSchema,
 };
 
+/** The request ticket POST /api/v1/sign-in/code answered with, sent back with its code. */
+export const SignInTicket = Type.String({
+  maxLength: 64,
+  description:
+    'The ticket POST /api/v1/sign-in/code answered with. With it, a guess draws on the 5 attempts kept for whoever asked for the code; without it (or with another), on the 5 all others share, so strangers cannot use up yours.',
+});
+
 export const RegistrationBody = Type.Object(
   {
     ...identityFields,
     phone: Type.String({ minLength: 1, maxLength: 32, description: 'Mainland mobile number or E.164', examples: ['13800138001'] }),
     code: Type.String({ minLength: 1, maxLength: 12, description: 'The one-time code sent to the phone by POST /api/v1/sign-in/code: registration starts with proof of the phone' }),
+    ticket: Type.Optional(SignInTicket),
   },
   { additionalProperties: false },
 );

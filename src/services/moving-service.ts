@@ -162,7 +162,7 @@ export class MovingService {
    * person coming back with a new grant) and signs them in. The grant alone signs no one in: a new
    * account needs the phone the home holds (its commitment in the bundle), a known one its own phone.
    */
-  async admitVisitor(input: { grant: string; phone: string; code: string; address: { region: string; detail: string } }): Promise<{ residentId: string; session: Session; homeOperator: string; homeOperatorName: string; created: boolean }> {
+  async admitVisitor(input: { grant: string; phone: string; code: string; ticket?: string; address: { region: string; detail: string } }): Promise<{ residentId: string; session: Session; homeOperator: string; homeOperatorName: string; created: boolean }> {
     const errors = new FieldErrorCollector();
     const phone = checkMobileNumber(input.phone);
     if (!phone.ok) errors.add('phone', phone.message);
@@ -196,7 +196,7 @@ export class MovingService {
     const grant = readGrant((await this.verified(grantBytesIn, DOCUMENT_TYPES.factGrant, () => homeKey)).payload);
     if (grant.aud !== self) throw new FederationRefusedError('grant-not-for-you', `the grant is for ${grant.aud}: give one for ${self}`);
     if (grant.exp * 1000 <= this.ctx.clock.now().getTime()) throw new FederationRefusedError('grant-expired', 'the grant has expired: ask your home operator for a new one');
-    const proof = await this.signIn.prove(e164, input.code);
+    const proof = await this.signIn.prove(e164, input.code, input.ticket);
     // Refused before the grant is spent at home: a phone here that belongs to someone not from that home.
     const phoneOwner = await this.ctx.stores.residents.findIdByPhone(e164);
     if (phoneOwner !== undefined && (await this.ctx.stores.federation.visitorLink(phoneOwner))?.home_operator !== home.id) {

@@ -28,14 +28,14 @@ export class RegistrationService {
   }
 
   /** Registers with the code sent to the phone; the resident is signed in at once. */
-  async register(input: RegistrationInput & { code: string }): Promise<{ resident: ResidentSummary; session: Session }> {
+  async register(input: RegistrationInput & { code: string; ticket?: string }): Promise<{ resident: ResidentSummary; session: Session }> {
     // The form is checked before the code, so a typo costs none of the code's attempts.
     const registration = checkRegistration(input, this.ctx.clock.now(), true);
     servedRegionFor(this.ctx, registration.address.region, 'address.region');
     // Before the code is tried, so that a refusal costs none of its attempts.
     await this.ctx.endedRegions.refuse(registration.address.region);
     const phone = registration.phone!;
-    const proof = await this.signIn.prove(phone, input.code);
+    const proof = await this.signIn.prove(phone, input.code, input.ticket);
     // The caller holds this phone: they may learn it has an account, and sign in with the same code.
     if ((await this.store.findIdByPhone(phone)) !== undefined) throw new ConflictError('this phone already has an account: sign in with it instead', 'phone');
     await this.signIn.consume(proof);

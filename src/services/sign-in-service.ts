@@ -1,4 +1,4 @@
-import { randomInt } from 'node:crypto';
+import { randomBytes, randomInt } from 'node:crypto';
 import { createSigner, createVerifier } from 'fast-jwt';
 import { InvalidInputError } from '../domain/field-errors.js';
 import { MINUTE_MS } from '../domain/clock.js';
@@ -22,7 +22,12 @@ const AUDIENCE = 'healthcode-resident';
 export interface CodeRequestResult {
   expiresAt: string;
   resendAfterSeconds: number;
+  /** Shown with the code, it draws on the attempts kept for whoever asked for it. */
+  ticket: string;
 }
+
+/** A request ticket: 128 random bits, base64url. */
+const TICKET = /^[A-Za-z0-9_-]{22}$/;
 
 export interface Session {
   token: string;
@@ -64,6 +69,8 @@ export class SignInService {
    * Sends a one-time code to any mobile phone: a sign-in code where an account uses it, a
    * registration code where none does. Both paths do the same work (a look-up, a stored code, one
    * SMS) and give the same answer, so neither the answer nor its timing tells who is registered.
+   * The answer holds a request ticket, kept only as a keyed digest with the code: a guess that shows
+   * it draws on the code's own attempts, which strangers' guesses cannot use up.
    */
   async requestCode(phoneText: string): Promise<CodeRequestResult> {
     const phone = this.phone(phoneText);
@@ -80,6 +87,7 @@ export class SignInService {
     await spend(this.ctx.limiter, 'sms:all', limitsOf(this.ctx).signInCodesPerMinute, MINUTE_MS, 'the service is sending as many codes as it may just now');
     const code = String(randomInt(0, 10 ** SIGN_IN_LIMITS.codeDigits)).padStart(SIGN_IN_LIMITS.codeDigits, '0');
     const id = this.ctx.newId();
+    const ticket = randomBytes(16).toString('base64url');
     const ttl = this.ctx.settings.signInCodeTtlSeconds;
     await this.codes.insertCode({
       id,
@@ -89,6 +97,7 @@ export class SignInService {
       expires_at: now + ttl * 1000,
       attempts: 0,
       consumed_at: null,
+      ticket_digest: this.ticketDigest(id, ticket),
     });
     const minutes = Math.round(ttl / 60);
     await this.ctx.sms.send(phone, (registered ? SMS_TEXTS.signInCode : SMS_TEXTS.registrationCode)(code, minutes));
@@ -96,13 +105,13 @@ export class SignInService {
     if (this.ctx.settings.mode === 'development') this.ctx.logger.info({ signInCode: code, codeId: id }, 'one-time code sent (shown in development mode only)');
     else this.ctx.logger.info({ codeId: id }, 'one-time code sent');
     const resendAt = nextCodeAt([now, ...recent.map((c) => c.created_at)]);
-    return { expiresAt: new Date(now + ttl * 1000).toISOString(), resendAfterSeconds: Math.ceil((resendAt - now) / 1000) };
+    return { expiresAt: new Date(now + ttl * 1000).toISOString(), resendAfterSeconds: Math.ceil((resendAt - now) / 1000), ticket };
   }
 
   /** Exchanges one of a phone's live codes for a signed session. */
-  async verifyCode(phoneText: string, code: string): Promise<Session> {
+  async verifyCode(phoneText: string, code: string, ticket?: string): Promise<Session> {
     const phone = this.phone(phoneText);
-    const proof = await this.prove(phone, code);
+    const proof = await this.prove(phone, code, ticket);
     const residentId = await this.residents.findIdByPhone(phone);
     // The caller has just shown they hold the phone, so they may learn it has no account; the code
     // stays valid for the registration form.
@@ -127,10 +136,17 @@ export class SignInService {
     if (!(await this.codes.consume(proof.codeId, proof.at))) throw new UnauthenticatedError('this code was already used: request a new one');
   }
 
-  /** Checks a code without using it up; each check takes one of the code's attempts, atomically. */
-  async prove(phone: string, code: string): Promise<{ codeId: string; at: number }> {
+  /**
+   * Checks a code without using it up; each check takes one attempt of every live code, atomically:
+   * of its asker's attempts where `ticket` is the one it was sent with, else of the strangers' shared
+   * ones. Strangers, whoever they are and wherever from, can so use up only their own share.
+   */
+  async prove(phone: string, code: string, ticket?: string): Promise<{ codeId: string; at: number }> {
     if (!new RegExp(`^\\d{${SIGN_IN_LIMITS.codeDigits}}$`).test(code)) {
       throw new InvalidInputError([{ field: 'code', message: `must be the ${SIGN_IN_LIMITS.codeDigits} digits sent by SMS` }]);
+    }
+    if (ticket !== undefined && !TICKET.test(ticket)) {
+      throw new InvalidInputError([{ field: 'ticket', message: 'must be the ticket POST /api/v1/sign-in/code answered with' }]);
     }
     const now = this.ctx.clock.now().getTime();
     const { phoneIndex } = await this.codeIndex(phone);
@@ -143,7 +159,8 @@ export class SignInService {
     // race, none of the phone's codes is compared more than attemptsPerCode times.
     const tried: { id: string; digest: string; used: number }[] = [];
     for (const c of live) {
-      const used = await this.codes.claimAttempt(c.id, SIGN_IN_LIMITS.attemptsPerCode, now);
+      const owner = ticket !== undefined && c.ticket_digest !== null && sameDigest(c.ticket_digest, this.ticketDigest(c.id, ticket));
+      const used = await this.codes.claimAttempt(c.id, SIGN_IN_LIMITS.attemptsPerCode, now, owner ? 'owner' : 'stranger');
       if (used !== undefined) tried.push({ id: c.id, digest: c.code_digest, used });
     }
     if (tried.length === 0) {
@@ -240,5 +257,9 @@ export class SignInService {
 
   private digest(codeId: string, code: string): string {
     return this.ctx.cipher.secretDigest('sign-in-code', `${codeId}:${code}`);
+  }
+
+  private ticketDigest(codeId: string, ticket: string): string {
+    return this.ctx.cipher.secretDigest('sign-in-ticket', `${codeId}:${ticket}`);
   }
 }

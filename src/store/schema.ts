@@ -64,8 +64,13 @@ export interface SignInCodesTable {
   code_digest: string;
   created_at: number;
   expires_at: number;
+  /** Attempts taken by guesses that showed the code's request ticket: its asker's. */
   attempts: number;
   consumed_at: number | null;
+  /** Keyed digest of the request ticket the code was sent with; null for codes made before tickets. */
+  ticket_digest: string | null;
+  /** Attempts taken by every other guess, together. */
+  stranger_attempts: Generated<number>;
 }
 
 export interface SessionsTable {

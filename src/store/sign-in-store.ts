@@ -1,4 +1,4 @@
-import type { Kysely } from 'kysely';
+import type { Insertable, Kysely, Selectable } from 'kysely';
 import type { ChangeFeed } from './change-feed.js';
 import type { Database, SignInCodesTable } from './schema.js';
 
@@ -9,12 +9,12 @@ export class SignInStore {
     private readonly changes: ChangeFeed,
   ) {}
 
-  async insertCode(row: SignInCodesTable): Promise<void> {
+  async insertCode(row: Insertable<SignInCodesTable>): Promise<void> {
     await this.db.insertInto('sign_in_codes').values(row).execute();
   }
 
   /** Codes issued to a phone since `since`, newest first. */
-  async codesSince(phoneIndex: string, since: number): Promise<SignInCodesTable[]> {
+  async codesSince(phoneIndex: string, since: number): Promise<Selectable<SignInCodesTable>[]> {
     return this.db
       .selectFrom('sign_in_codes')
       .selectAll()
@@ -25,21 +25,23 @@ export class SignInStore {
   }
 
   /**
-   * Claims one of a code's attempts before it is compared: one conditional UPDATE, so guesses sent
-   * in parallel each take an attempt and no more than `max` are ever compared. Returns the attempts
-   * used including this one, or undefined when none is left (or the code is used or expired).
+   * Claims one of a code's attempts before it is compared, from its asker's (`owner`) or from the
+   * strangers' shared budget: one conditional UPDATE, so guesses sent in parallel each take an attempt
+   * and no more than `max` of either kind are ever compared. Returns the attempts of that kind used
+   * including this one, or undefined when none is left (or the code is used or expired).
    */
-  async claimAttempt(id: string, max: number, now: number): Promise<number | undefined> {
+  async claimAttempt(id: string, max: number, now: number, by: 'owner' | 'stranger'): Promise<number | undefined> {
+    const column = by === 'owner' ? 'attempts' : 'stranger_attempts';
     const row = await this.db
       .updateTable('sign_in_codes')
-      .set((eb) => ({ attempts: eb('attempts', '+', 1) }))
+      .set((eb) => ({ [column]: eb(column, '+', 1) }))
       .where('id', '=', id)
-      .where('attempts', '<', max)
+      .where(column, '<', max)
       .where('consumed_at', 'is', null)
       .where('expires_at', '>', now)
-      .returning('attempts')
+      .returning(column)
       .executeTakeFirst();
-    return row?.attempts;
+    return row === undefined ? undefined : Number((row as Record<string, unknown>)[column]);
   }
 
   /** Marks a code used; false if another request used it first. */

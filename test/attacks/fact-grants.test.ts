@@ -8,6 +8,7 @@ import { generateSigningKey, signDocument } from '../../src/codes/token-signer.j
 import { bytesToBase64Url } from '../../src/codes/trust-list.js';
 import { DAY_MS, HOUR_MS } from '../../src/domain/clock.js';
 import { InvalidInputError } from '../../src/domain/field-errors.js';
+import { TooManyRequestsError, UnauthenticatedError } from '../../src/services/service-errors.js';
 import { describeOnEachEngine, type Harness } from '../support/harness.js';
 import { ZHANG_WEI } from '../support/people.js';
 import { lastCodeSentTo } from '../support/sign-in.js';
@@ -105,6 +106,17 @@ describeOnEachEngine(
     };
     const positiveTests = async (residentId: string) =>
       (await h().opened.store.db.selectFrom('authority_facts').select('value').where('resident_id', '=', residentId).where('kind', '=', 'test').execute()).map((r) => r.value);
+
+    it('lets strangers spend only the tries they share of her code: she is admitted at once with her code and its ticket', async () => {
+      const { ticket } = await h().services.signIn.requestCode(HERS);
+      const code = await lastCodeSentTo(h(), HERS_E164);
+      for (let i = 1; i <= 6; i++) {
+        const wrong = String((Number(code) + i) % 1_000_000).padStart(6, '0');
+        await assert.rejects(h().services.moving.admitVisitor({ grant: herGrant(), phone: HERS, code: wrong, address: NINGBO_STAY }), i <= 5 ? UnauthenticatedError : TooManyRequestsError);
+      }
+      const admitted = await h().services.moving.admitVisitor({ grant: herGrant(), phone: HERS, code, ticket, address: NINGBO_STAY });
+      assert.equal((await h().services.residents.get(admitted.residentId)).phone, HERS_E164);
+    });
 
     it('gives a copied grant with another phone no session into her account, and says nothing of it', async () => {
       const hers = await admit(herGrant(), HERS);

@@ -1,7 +1,7 @@
 import assert from 'node:assert/strict';
 import { createHmac } from 'node:crypto';
 import { it } from 'node:test';
-import { UnauthenticatedError } from '../../src/services/service-errors.js';
+import { TooManyRequestsError, UnauthenticatedError } from '../../src/services/service-errors.js';
 import { DEFAULT_LIMITS } from '../../src/config.js';
 import { buildApp } from '../../src/http/app.js';
 import { SIGN_IN_LIMITS } from '../../src/services/sign-in-service.js';
@@ -29,43 +29,93 @@ describeOnEachEngine("a stranger asking for someone else's codes and guessing th
   const STRANGER = '10.66.0.1';
   const VICTIM = '10.77.0.1';
 
-  it("cannot keep the phone's holder out for more than a few minutes: 5 codes with 5 wrong guesses each, then the holder signs in with their own code", async () => {
+  it("cannot keep the holder out from any number of addresses: 5 codes, each guessed wrong 8 times by strangers without a ticket or with their own, and each time the holder signs in at once with her code and ticket", async () => {
     const app = await buildApp({ services: h().services, bodyLimitBytes: 64 * 1024, protection: { limits: DEFAULT_LIMITS } });
     try {
       await h().services.residents.register(ZHANG_WEI);
-      const ask = (from: string) => app.inject({ method: 'POST', url: '/api/v1/sign-in/code', remoteAddress: from, payload: { phone: ZHANG_WEI.phone } });
-      const guess = (from: string, code: string) => app.inject({ method: 'POST', url: '/api/v1/sign-in/session', remoteAddress: from, payload: { phone: ZHANG_WEI.phone, code } });
-      const guessed: number[] = [];
-      // The stranger asks as often as the service lets them, and spends every code's tries.
-      for (let round = 0; round < 5; round++) {
-        let asked = await ask(STRANGER);
+      // Each stranger's request comes from an address never seen before: no per-address limit bites.
+      let addresses = 0;
+      const fresh = () => `10.66.${Math.floor(++addresses / 250)}.${addresses % 250}`;
+      const ask = async (from: string) => {
+        let asked = await app.inject({ method: 'POST', url: '/api/v1/sign-in/code', remoteAddress: from, payload: { phone: ZHANG_WEI.phone } });
         if (asked.statusCode === 429) {
           h().clock.advance(Number(asked.headers['retry-after']) * 1000);
-          asked = await ask(STRANGER);
+          asked = await app.inject({ method: 'POST', url: '/api/v1/sign-in/code', remoteAddress: from, payload: { phone: ZHANG_WEI.phone } });
         }
         assert.equal(asked.statusCode, 202, asked.body);
-        const code = await lastCodeSentTo(h(), '+8613912345678');
-        for (let i = 1; i <= 5; i++) guessed.push((await guess(STRANGER, String((Number(code) + i) % 1_000_000).padStart(6, '0'))).statusCode);
+        return { ticket: asked.json<{ ticket: string }>().ticket, code: await lastCodeSentTo(h(), '+8613912345678') };
+      };
+      const guess = (from: string, code: string, ticket?: string) =>
+        app.inject({ method: 'POST', url: '/api/v1/sign-in/session', remoteAddress: from, payload: { phone: ZHANG_WEI.phone, code, ticket } });
+      for (let round = 0; round < 5; round++) {
+        // Every other round a stranger asks a code first, to guess with a ticket of their own.
+        const strangers = round % 2 === 1 ? (await ask(fresh())).ticket : undefined;
+        const hers = await ask(VICTIM);
+        const answers: number[] = [];
+        for (let i = 1; i <= 8; i++) answers.push((await guess(fresh(), String((Number(hers.code) + i) % 1_000_000).padStart(6, '0'), strangers)).statusCode);
+        assert.deepEqual(answers, [401, 401, 401, 401, 401, 429, 429, 429], 'strangers had their 5 tries, then none');
+        const row = await h().opened.store.db.selectFrom('sign_in_codes').select(['attempts', 'stranger_attempts']).where('consumed_at', 'is', null).orderBy('created_at', 'desc').executeTakeFirstOrThrow();
+        assert.deepEqual(row, { attempts: 0, stranger_attempts: 5 }, "strangers took none of the holder's own attempts");
+        const signedIn = await guess(VICTIM, hers.code, hers.ticket);
+        assert.equal(signedIn.statusCode, 201, signedIn.body);
         h().clock.advance(60_000);
       }
-      assert.ok(guessed.filter((s) => s === 401).length <= DEFAULT_LIMITS.signInAttemptsPerAddressPerHour, 'one address tried more codes than it may');
-      // The holder asks for a code: at worst told to wait a few minutes, never an hour.
-      let waited = 0;
-      let asked = await ask(VICTIM);
-      if (asked.statusCode === 429) {
-        waited = Number(asked.headers['retry-after']);
-        assert.ok(waited <= SIGN_IN_LIMITS.longestWaitSeconds, `the holder was told to wait ${waited} s`);
-        h().clock.advance(waited * 1000);
-        asked = await ask(VICTIM);
-      }
-      assert.equal(asked.statusCode, 202, asked.body);
-      // The stranger, still trying, cannot wear down the holder's new code.
-      for (let i = 0; i < 5; i++) assert.equal((await guess(STRANGER, '000000')).statusCode, 429);
-      const signedIn = await guess(VICTIM, await lastCodeSentTo(h(), '+8613912345678'));
-      assert.equal(signedIn.statusCode, 201, signedIn.body);
     } finally {
       await app.close();
     }
+  });
+
+  it("still bounds the holder's own guesses: 5 wrong with her ticket, then even the right code with it is refused", async () => {
+    await h().services.residents.register(ZHANG_WEI);
+    const { ticket } = await h().services.signIn.requestCode(ZHANG_WEI.phone!);
+    const code = await lastCodeSentTo(h(), '+8613912345678');
+    for (let i = 1; i <= SIGN_IN_LIMITS.attemptsPerCode; i++) {
+      await assert.rejects(h().services.signIn.verifyCode(ZHANG_WEI.phone!, String((Number(code) + i) % 1_000_000).padStart(6, '0'), ticket), UnauthenticatedError);
+    }
+    await assert.rejects(h().services.signIn.verifyCode(ZHANG_WEI.phone!, code, ticket), TooManyRequestsError);
+  });
+
+  it('compares at most 5 guesses with the ticket and 5 without of a hundred racing ones', async () => {
+    const app = await h().app();
+    await h().services.residents.register(ZHANG_WEI);
+    const asked = await app.inject({ method: 'POST', url: '/api/v1/sign-in/code', payload: { phone: ZHANG_WEI.phone } });
+    const { ticket } = asked.json<{ ticket: string }>();
+    const code = await lastCodeSentTo(h(), '+8613912345678');
+    const wrong = Array.from({ length: 100 }, (_, i) => String((Number(code) + 1 + i) % 1_000_000).padStart(6, '0'));
+    const answers = await Promise.all(
+      wrong.map((guess, i) => app.inject({ method: 'POST', url: '/api/v1/sign-in/session', payload: { phone: ZHANG_WEI.phone, code: guess, ...(i % 2 === 0 ? { ticket } : {}) } })),
+    );
+    const compared = (withTicket: boolean) => answers.filter((a, i) => a.statusCode === 401 && (i % 2 === 0) === withTicket).length;
+    assert.ok(compared(true) <= SIGN_IN_LIMITS.attemptsPerCode && compared(false) <= SIGN_IN_LIMITS.attemptsPerCode, `${compared(true)} with the ticket and ${compared(false)} without were compared`);
+    assert.equal(answers.filter((a) => a.statusCode === 429).length, 100 - compared(true) - compared(false), 'every other guess was refused unchecked');
+    const row = await h().opened.store.db.selectFrom('sign_in_codes').select(['attempts', 'stranger_attempts']).executeTakeFirstOrThrow();
+    assert.deepEqual(row, { attempts: SIGN_IN_LIMITS.attemptsPerCode, stranger_attempts: SIGN_IN_LIMITS.attemptsPerCode });
+  });
+
+  it('refuses a malformed ticket by name, before it costs any attempt', async () => {
+    const app = await h().app();
+    await h().services.residents.register(ZHANG_WEI);
+    await app.inject({ method: 'POST', url: '/api/v1/sign-in/code', payload: { phone: ZHANG_WEI.phone } });
+    const code = await lastCodeSentTo(h(), '+8613912345678');
+    for (const ticket of ['not a ticket!', 'A'.repeat(100), 42]) {
+      const refused = await app.inject({ method: 'POST', url: '/api/v1/sign-in/session', payload: { phone: ZHANG_WEI.phone, code, ticket } });
+      assert.ok([400, 422].includes(refused.statusCode), refused.body);
+      assert.equal(refused.json<{ field: string }>().field, 'ticket', refused.body);
+    }
+    const row = await h().opened.store.db.selectFrom('sign_in_codes').select(['attempts', 'stranger_attempts']).executeTakeFirstOrThrow();
+    assert.deepEqual(row, { attempts: 0, stranger_attempts: 0 });
+  });
+
+  it('lets strangers burn only their share of a registration code: the new resident registers with her code and ticket', async () => {
+    const app = await h().app();
+    const asked = await app.inject({ method: 'POST', url: '/api/v1/sign-in/code', payload: { phone: ZHANG_WEI.phone } });
+    const code = await lastCodeSentTo(h(), '+8613912345678');
+    for (let i = 1; i <= 6; i++) {
+      const wrong = String((Number(code) + i) % 1_000_000).padStart(6, '0');
+      assert.equal((await app.inject({ method: 'POST', url: '/api/v1/residents', payload: { ...ZHANG_WEI, code: wrong } })).statusCode, i <= 5 ? 401 : 429);
+    }
+    const registered = await app.inject({ method: 'POST', url: '/api/v1/residents', payload: { ...ZHANG_WEI, code, ticket: asked.json<{ ticket: string }>().ticket } });
+    assert.equal(registered.statusCode, 201, registered.body);
   });
 
   it("cannot spoil the code the holder has just received by asking for another", async () => {
@@ -88,9 +138,12 @@ describeOnEachEngine('asking for a code, registered or not', (h) => {
     const sentBefore = (await h().ctx.stores.outbox.list(1000)).length;
     const logsBefore = h().logs.length;
     const response = await app.inject({ method: 'POST', url: '/api/v1/sign-in/code', payload: { phone } });
+    // Every answer holds a fresh random ticket: its shape is what must not differ.
+    const { ticket, ...answer } = response.json<{ ticket: string }>();
+    assert.match(ticket, /^[A-Za-z0-9_-]{22}$/);
     return {
       status: response.statusCode,
-      body: response.body,
+      body: JSON.stringify(answer),
       codesStored: (await h().opened.store.db.selectFrom('sign_in_codes').select('id').execute()).length - codesBefore,
       messagesSent: (await h().ctx.stores.outbox.list(1000)).length - sentBefore,
       logged: h()

@@ -91,6 +91,12 @@ describe('the whole story in a real browser', () => {
     const code = /\b(\d{6})\b/.exec(sms ?? '')?.[1];
     assert.ok(code, `the demo SMS shows a code: ${sms}`);
     await resident.fill('input[name=code]', code);
+    // A stranger spends every try the code has for those without its ticket; the app holds hers.
+    for (let i = 1; i <= 6; i++) {
+      const wrong = String((Number(code) + i) % 1_000_000).padStart(6, '0');
+      const guessed = await fetch(`${server.url}/api/v1/residents`, { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify({ ...LIU_FANG, code: wrong }) });
+      assert.equal(guessed.status, i <= 5 ? 401 : 429, await guessed.text());
+    }
     await resident.check('input[name=consent]');
     await shot(resident, 'resident-register.zh-CN');
     // A typo in the last character is named in plain words, once, at the field; the code is not used up.

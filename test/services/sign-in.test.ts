@@ -63,6 +63,29 @@ describeOnEachEngine('sign-in by phone and one-time code', (h) => {
     await assert.rejects(h().services.signIn.verifyCode(ZHANG_WEI.phone!, code), TooManyRequestsError);
   });
 
+  it('answers each request with a fresh ticket, kept only as a keyed digest', async () => {
+    await h().services.residents.register(ZHANG_WEI);
+    const first = await h().services.signIn.requestCode(ZHANG_WEI.phone!);
+    h().clock.advance(60_000);
+    const second = await h().services.signIn.requestCode(ZHANG_WEI.phone!);
+    assert.match(first.ticket, /^[A-Za-z0-9_-]{22}$/);
+    assert.notEqual(first.ticket, second.ticket);
+    const stored = JSON.stringify(await h().opened.store.db.selectFrom('sign_in_codes').selectAll().execute());
+    assert.ok(!stored.includes(first.ticket) && !stored.includes(second.ticket), 'a ticket is stored in clear');
+  });
+
+  it("draws a guess with one code's ticket on the other live codes' shared attempts, not their own", async () => {
+    await h().services.residents.register(ZHANG_WEI);
+    const { ticket: first } = await h().services.signIn.requestCode(ZHANG_WEI.phone!);
+    h().clock.advance(60_000);
+    await h().services.signIn.requestCode(ZHANG_WEI.phone!);
+    const sent = (await h().ctx.stores.outbox.list(2, '+8613912345678')).map((m) => m.body);
+    const wrong = ['000000', '000001', '000002'].find((c) => !sent.some((body) => body.includes(c)))!;
+    await assert.rejects(h().services.signIn.verifyCode(ZHANG_WEI.phone!, wrong, first), UnauthenticatedError);
+    const rows = await h().opened.store.db.selectFrom('sign_in_codes').select(['attempts', 'stranger_attempts']).orderBy('created_at').execute();
+    assert.deepEqual(rows, [{ attempts: 1, stranger_attempts: 0 }, { attempts: 0, stranger_attempts: 1 }]);
+  });
+
   it("does not accept one resident's code for another's phone", async () => {
     await h().services.residents.register(ZHANG_WEI);
     await h().services.residents.register(LIU_FANG);

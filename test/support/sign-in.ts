@@ -30,7 +30,8 @@ export async function registerThroughApi(h: Harness, person: RegistrationInput, 
   const asked = await server.inject({ method: 'POST', url: '/api/v1/sign-in/code', payload: { phone: person.phone } });
   // A phone the service refuses gets no code; the form is still sent, to see how it is refused.
   const code = asked.statusCode === 202 ? await lastCodeSentTo(h, checkedPhone(person.phone!)) : '000000';
-  return server.inject({ method: 'POST', url: '/api/v1/residents', payload: { ...person, code } });
+  const ticket = asked.statusCode === 202 ? asked.json<{ ticket: string }>().ticket : undefined;
+  return server.inject({ method: 'POST', url: '/api/v1/residents', payload: { ...person, code, ticket } });
 }
 
 /** Registers through the API and returns the new resident's id and bearer header. */

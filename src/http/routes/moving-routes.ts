@@ -2,7 +2,7 @@ import { Type, type FastifyPluginAsyncTypebox } from '@fastify/type-provider-typ
 import type { Services } from '../../services/services.js';
 import { authorizeFor } from '../auth.js';
 import { GrantGivenSchema } from '../response-schemas.js';
-import { AddressSchema, problemResponses, ResidentIdParams, SessionSchema } from '../schemas.js';
+import { AddressSchema, problemResponses, ResidentIdParams, SessionSchema, SignInTicket } from '../schemas.js';
 
 const iso = (ms: number | null) => (ms === null ? null : new Date(ms).toISOString());
 
@@ -98,6 +98,7 @@ export const movingRoutes: FastifyPluginAsyncTypebox<{ services: Services }> = a
             grant: Type.String({ minLength: 5, maxLength: 2000 }),
             phone: Type.String({ minLength: 1, maxLength: 32 }),
             code: Type.String({ minLength: 1, maxLength: 12 }),
+            ticket: Type.Optional(SignInTicket),
             address: AddressSchema,
           },
           { additionalProperties: false },

@@ -1,7 +1,7 @@
 import { Type, type FastifyPluginAsyncTypebox } from '@fastify/type-provider-typebox';
 import type { Services } from '../../services/services.js';
 import { authenticate } from '../auth.js';
-import { problemResponses } from '../schemas.js';
+import { problemResponses, SignInTicket } from '../schemas.js';
 
 const Phone = Type.String({ minLength: 1, maxLength: 32, description: 'The phone the resident registered', examples: ['13800138001'] });
 
@@ -29,10 +29,14 @@ export const signInRoutes: FastifyPluginAsyncTypebox<{ services: Services }> = a
       schema: {
         tags: ['sign-in'],
         summary: 'Send a one-time sign-in code by SMS',
-        description: 'Answers the same whether or not the phone is registered; only a registered phone receives a code.',
+        description: 'Answers the same whether or not the phone is registered; the answer holds a request ticket to send back with the code.',
         body: Type.Object({ phone: Phone }, { additionalProperties: false }),
         response: {
-          202: Type.Object({ expiresAt: Type.String({ format: 'date-time' }), resendAfterSeconds: Type.Integer() }),
+          202: Type.Object({
+            expiresAt: Type.String({ format: 'date-time' }),
+            resendAfterSeconds: Type.Integer(),
+            ticket: Type.String({ description: 'Keep it with the phone and send it back with the code: guesses without it cannot use up the attempts kept for you' }),
+          }),
           ...problemResponses(400, 413, 415, 422, 429),
         },
       },
@@ -46,14 +50,14 @@ export const signInRoutes: FastifyPluginAsyncTypebox<{ services: Services }> = a
       schema: {
         tags: ['sign-in'],
         summary: 'Exchange the code for a session token',
-        body: Type.Object({ phone: Phone, code: Type.String({ minLength: 1, maxLength: 12 }) }, { additionalProperties: false }),
+        body: Type.Object({ phone: Phone, code: Type.String({ minLength: 1, maxLength: 12 }), ticket: Type.Optional(SignInTicket) }, { additionalProperties: false }),
         response: {
           201: Type.Object({ token: Type.String(), residentId: Type.String(), expiresAt: Type.String({ format: 'date-time' }) }),
           ...problemResponses(400, 401, 413, 415, 422, 429),
         },
       },
     },
-    async (request, reply) => reply.code(201).send(await services.signIn.verifyCode(request.body.phone, request.body.code)),
+    async (request, reply) => reply.code(201).send(await services.signIn.verifyCode(request.body.phone, request.body.code, request.body.ticket)),
   );
 
   app.post(

@@ -142,9 +142,9 @@ export function VisitorScreen({ onAdmitted }: { onAdmitted: (s: Session) => void
   const [code, setCode] = useState('');
   const [address, setAddress] = useState({ region: '', detail: '' });
   const codeRequest = useCodeRequest(phone);
-  const { sent } = codeRequest;
+  const { sent, ticket } = codeRequest;
   const submit = useAction(async () => {
-    const admitted = await api<{ session: Session }>('POST', '/api/v1/visitors', { body: { grant: grant.trim(), phone, code, address } });
+    const admitted = await api<{ session: Session }>('POST', '/api/v1/visitors', { body: { grant: grant.trim(), phone, code, ticket, address } });
     onAdmitted(admitted.session);
   });
   return (

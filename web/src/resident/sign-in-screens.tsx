@@ -40,10 +40,13 @@ const RESEND_AFTER_SECONDS = 60;
 
 /**
  * Asking for a one-time code, with the lock between two asks shown as a countdown: the server
- * refuses a resend within a minute, so the button says how long is left instead of failing.
+ * refuses a resend within a minute, so the button says how long is left instead of failing. The
+ * request ticket of the last code is kept in memory with its phone and sent back with the code: with
+ * it, strangers' wrong guesses cannot use up the code's attempts.
  */
 export function useCodeRequest(phone: string) {
   const [sent, setSent] = useState(false);
+  const [asked, setAsked] = useState<{ phone: string; ticket: string } | null>(null);
   const [demoSms, setDemoSms] = useState<string | null>(null);
   const [resendAt, setResendAt] = useState(0);
   const [now, setNow] = useState(Date.now());
@@ -54,7 +57,8 @@ export function useCodeRequest(phone: string) {
   }, [resendAt, now]);
   const request = useAction(async () => {
     try {
-      const answer = await api<{ resendAfterSeconds?: number }>('POST', '/api/v1/sign-in/code', { body: { phone } });
+      const answer = await api<{ resendAfterSeconds?: number; ticket?: string }>('POST', '/api/v1/sign-in/code', { body: { phone } });
+      if (answer?.ticket) setAsked({ phone, ticket: answer.ticket });
       setResendAt(Date.now() + (answer?.resendAfterSeconds ?? RESEND_AFTER_SECONDS) * 1000);
       setNow(Date.now());
     } catch (error) {
@@ -71,7 +75,9 @@ export function useCodeRequest(phone: string) {
     setDemoSms(await demoInbox(phone));
   });
   const waitSeconds = Math.max(0, Math.ceil((resendAt - now) / 1000));
-  return { sent, demoSms, request, waitSeconds };
+  /** The ticket to send with a code for this phone, if one was asked for it here. */
+  const ticket = asked?.phone === phone ? asked.ticket : undefined;
+  return { sent, demoSms, request, waitSeconds, ticket };
 }
 
 /** "Send a new code", or how long until one may be sent. */
@@ -84,8 +90,8 @@ export function SignInScreen({ onSignedIn }: { onSignedIn: (s: Session) => void 
   const t = useT();
   const [phone, setPhone] = useState('');
   const [code, setCode] = useState('');
-  const { sent, demoSms, request, waitSeconds } = useCodeRequest(phone);
-  const verify = useAction(async () => onSignedIn(await api<Session>('POST', '/api/v1/sign-in/session', { body: { phone, code } })));
+  const { sent, demoSms, request, waitSeconds, ticket } = useCodeRequest(phone);
+  const verify = useAction(async () => onSignedIn(await api<Session>('POST', '/api/v1/sign-in/session', { body: { phone, code, ticket } })));
   return (
     <Card title={t('signIn.title')}>
       <form
@@ -209,9 +215,9 @@ export function RegisterScreen({ onRegistered }: { onRegistered: (s: Session) =>
   const [code, setCode] = useState('');
   const [consent, setConsent] = useState(false);
   const codeRequest = useCodeRequest(phone);
-  const { sent } = codeRequest;
+  const { sent, ticket } = codeRequest;
   const submit = useAction(async () => {
-    const registered = await api<{ session: Session }>('POST', '/api/v1/residents', { body: { ...identityBody(identity), phone, code } });
+    const registered = await api<{ session: Session }>('POST', '/api/v1/residents', { body: { ...identityBody(identity), phone, code, ticket } });
     onRegistered(registered.session);
   });
   return (
