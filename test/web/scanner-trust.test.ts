@@ -127,6 +127,21 @@ describe("a scanner's own operator's trust list", () => {
     assert.equal(await verdictOf(first, greenCode(injected, NOW)), 'unknown-key');
   });
 
+  it('takes no older list after an answer that leaves the keys out: a dropped key resets nothing', async () => {
+    // The scanner holds the operator's newer list (which no longer names a key it revoked) and national list 9.
+    const revokedKey = generateSigningKey('CN-330000');
+    const olderOwn = ownDoc([listed(zhejiangKey, 'zhejiang', 'CN-330000'), listed(revokedKey, 'zhejiang', 'CN-330000')], S - 3600);
+    const olderNational = nationalDoc(hub, 5, S + 86_400);
+    const held = await takeTrust(null, { own: good, operatorKey, hubKey, national: nationalDoc(hub, 9, S + 86_400) }, NOW, nodeVerify());
+    // A path in the middle answers one /checkpoint/me without the keys, then the real ones with the old lists.
+    const dropped = await takeTrust(held, { own: null, operatorKey: null, hubKey: null, national: null }, NOW, nodeVerify());
+    assert.deepEqual([dropped.operatorKey, dropped.hubKey, dropped.national?.sequence], [operatorKey, hubKey, 9]);
+    const replayed = await takeTrust(dropped, { own: olderOwn, operatorKey, hubKey, national: olderNational }, NOW, nodeVerify());
+    assert.deepEqual([replayed.ownRefused, replayed.refused, replayed.national?.sequence], ['older', 'older', 9]);
+    assert.equal(await verdictOf(replayed, greenCode(revokedKey, NOW)), 'unknown-key');
+    assert.equal(await verdictOf(replayed, greenCode(olderNational.codeKey, NOW)), 'unknown-key');
+  });
+
   it("refuses an own list that goes back, and lets no own list revoke another operator's key", async () => {
     const held = await takeTrust(null, { own: good, operatorKey, hubKey, national: nationalDoc(hub, 5, S + 86_400) }, NOW, nodeVerify());
     const hubeiKid = held.national!.members[0]!.keys[0]!.kid;

@@ -21,6 +21,9 @@ export interface ScannerTrust {
   refused: string | null;
   /** Why the last own list offered was not taken, if it was not. */
   ownRefused?: string | null;
+  /** The newest own list ever taken (its generatedAt) and national list (its sequence): whatever keys come later, nothing older is taken. */
+  ownSince?: number;
+  nationalSince?: number;
 }
 
 /** What the device holds: the keys from its operator, and the lists it offered. */
@@ -38,38 +41,44 @@ export interface Offered {
 const NO_KEYS: TrustList = { version: 1, generatedAt: 0, keys: [], revoked: [] };
 
 /** The own list to keep: the offered one if it verifies against the operator key and is not older than the one held. */
-async function takeOwn(previous: ScannerTrust | null, offered: Offered, now: number, verify: Ed25519Verify): Promise<{ own: TrustList; ownRefused: string | null }> {
+async function takeOwn(previous: ScannerTrust | null, operatorKey: string | null, offered: Offered, now: number, verify: Ed25519Verify): Promise<{ own: TrustList; ownRefused: string | null; ownSince: number }> {
   // Only a list verified with this same operator key is kept over a refusal (not one saved unverified by an older version).
-  const held = previous?.operatorKey != null && previous.operatorKey === offered.operatorKey ? previous.own : NO_KEYS;
-  if (offered.operatorKey === null) return { own: held, ownRefused: 'no-operator-key' };
-  if (!offered.own) return { own: held, ownRefused: null };
+  const held = previous?.operatorKey != null && previous.operatorKey === operatorKey ? previous.own : NO_KEYS;
+  const since = Math.max(previous?.ownSince ?? 0, held.generatedAt);
+  if (operatorKey === null) return { own: held, ownRefused: 'no-operator-key', ownSince: since };
+  if (!offered.own) return { own: held, ownRefused: null, ownSince: since };
   let own: TrustList;
   try {
-    own = await verifyOwnTrustList(base64UrlToBytes(offered.own.document), base64UrlToBytes(offered.operatorKey), Math.floor(now / 1000), verify);
+    own = await verifyOwnTrustList(base64UrlToBytes(offered.own.document), base64UrlToBytes(operatorKey), Math.floor(now / 1000), verify);
   } catch {
-    return { own: held, ownRefused: 'bad-signature' };
+    return { own: held, ownRefused: 'bad-signature', ownSince: since };
   }
-  if (own.generatedAt < held.generatedAt) return { own: held, ownRefused: 'older' };
-  return { own, ownRefused: null };
+  if (own.generatedAt < since) return { own: held, ownRefused: 'older', ownSince: since };
+  return { own, ownRefused: null, ownSince: own.generatedAt };
 }
 
 /** Takes what the operator offered, keeping the last good lists where the new ones are not good. Pure but for the signature checks. */
 export async function takeTrust(previous: ScannerTrust | null, offered: Offered, now: number, verify: Ed25519Verify = webCryptoVerify()): Promise<ScannerTrust> {
-  const { own, ownRefused } = await takeOwn(previous, offered, now, verify);
+  // A key the operator leaves out (or an answer that drops it) changes nothing: only a new key replaces one.
+  const operatorKey = offered.operatorKey ?? previous?.operatorKey ?? null;
+  const hubKey = offered.hubKey ?? previous?.hubKey ?? null;
+  const { own, ownRefused, ownSince } = await takeOwn(previous, operatorKey, offered, now, verify);
   // A new hub key from the operator (the hub rotated its key): the list signed with the old one no longer counts.
-  const sameKey = previous?.hubKey === offered.hubKey;
-  const kept: ScannerTrust = { own, operatorKey: offered.operatorKey, ownRefused, hubKey: offered.hubKey, national: sameKey ? (previous?.national ?? null) : null, refused: null };
-  if (offered.hubKey === null) return { ...kept, national: null, refused: offered.national ? 'no-hub-key' : null };
+  const sameKey = previous?.hubKey === hubKey;
+  const nationalSince = Math.max(previous?.nationalSince ?? 0, previous?.national?.sequence ?? 0);
+  const kept: ScannerTrust = { own, operatorKey, ownRefused, ownSince, hubKey, national: sameKey ? (previous?.national ?? null) : null, refused: null, nationalSince };
+  if (hubKey === null) return { ...kept, national: null, refused: offered.national ? 'no-hub-key' : null };
   if (!offered.national) return kept;
   let national: NationalTrustList;
   try {
-    national = await verifyNationalTrustList(base64UrlToBytes(offered.national.document), base64UrlToBytes(offered.hubKey), verify);
+    national = await verifyNationalTrustList(base64UrlToBytes(offered.national.document), base64UrlToBytes(hubKey), verify);
   } catch {
     return { ...kept, refused: 'bad-signature' };
   }
   if (!nationalListLive(national, now)) return { ...kept, refused: 'expired' };
-  if (kept.national && national.sequence < kept.national.sequence) return { ...kept, refused: 'older' };
-  return { ...kept, national };
+  // Never back, whichever key signed it: a rotation continues the hub's sequence.
+  if (national.sequence < nationalSince) return { ...kept, refused: 'older' };
+  return { ...kept, national, nationalSince: national.sequence };
 }
 
 /** The state of the national list to show plainly: none held, current, or held but expired (visitors' codes are then not trusted). */
