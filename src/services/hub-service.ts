@@ -157,9 +157,6 @@ export class HubService {
     const rows = new Map((await this.ctx.stores.federation.members()).map((m) => [m.id, m]));
     for (const key of claimed) {
       const owner = owners.get(key.kid)!;
-      // A key its owner revoked stays the owner's: whoever holds it leaked cannot take it over and so
-      // erase the revocation from the national list.
-      if ((JSON.parse(rows.get(owner)?.revoked ?? '[]') as { kid: string }[]).some((r) => r.kid === key.kid)) continue;
       const theirs = (JSON.parse(rows.get(owner)?.keys ?? '[]') as TrustedKey[]).find((k) => k.kid === key.kid);
       const proven = theirs !== undefined && (await checkKeyBindings([theirs], owner, this.#verify, owner).then(() => true, () => false));
       if (!proven) reclaim.set(key.kid, owner);
