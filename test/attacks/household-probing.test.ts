@@ -2,7 +2,8 @@ import assert from 'node:assert/strict';
 import { randomInt } from 'node:crypto';
 import { after, it } from 'node:test';
 import type { FastifyInstance } from 'fastify';
-import { Redis } from 'ioredis';
+import type { Redis } from 'ioredis';
+import { testRedis, TEST_REDIS_URL } from '../support/redis.js';
 import type { RequestLimits } from '../../src/config.js';
 import { buildApp } from '../../src/http/app.js';
 import type { ProtectionOptions } from '../../src/http/protection.js';
@@ -12,7 +13,6 @@ import { registerThroughApi, signedUpThroughApi } from '../support/sign-in.js';
 
 const bearer = (token: string) => ({ authorization: `Bearer ${token}` });
 const healthy = { stays: [], contacts: [], symptoms: [], temperature: 36.5 };
-const REDIS_URL = process.env.HEALTHCODE_TEST_REDIS_URL ?? 'redis://127.0.0.1:6379';
 /** An address no other test run uses, so counts kept in Redis between runs do not meet. */
 const someAddress = () => `10.${randomInt(256)}.${randomInt(256)}.${randomInt(1, 255)}`;
 const limits = (over: Partial<RequestLimits>): RequestLimits => ({ ...UNLIMITED, ...over });
@@ -110,15 +110,9 @@ describeOnEachEngine('a resident adding household members to probe who is regist
   });
 
   it('is limited across processes, counted in Redis', async (t) => {
-    const redis = new Redis(REDIS_URL, { connectTimeout: 1000, maxRetriesPerRequest: 1, lazyConnect: true });
+    const redis = await testRedis();
+    if (!redis) return t.skip(`no Redis at ${TEST_REDIS_URL}`);
     redisClients.push(redis);
-    try {
-      await redis.connect();
-      await redis.ping();
-    } catch {
-      t.skip(`no Redis at ${REDIS_URL}`);
-      return;
-    }
     const one = await appWith({ redis, limits: limits({ dependentsPerResidentPerDay: 3 }) });
     const two = await appWith({ redis, limits: limits({ dependentsPerResidentPerDay: 3 }) });
     const prober = await signedUpThroughApi(h(), ZHANG_WEI);

@@ -5,6 +5,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { after, before, describe, it } from 'node:test';
 import Database from 'better-sqlite3';
+import { TEST_REDIS_URL } from '../support/redis.js';
 import { CLI, serve, serverEnv } from '../support/spawned-server.js';
 
 const env = serverEnv;
@@ -38,7 +39,7 @@ describe('healthcode serve', () => {
   });
 
   it('is ready and serving at once with load shedding on, its limits counted through Redis', async () => {
-    const server = await serve(dataDir, { HEALTHCODE_SHED_EVENT_LOOP_DELAY: '1000', HEALTHCODE_REDIS_URL: 'redis://127.0.0.1:6379' });
+    const server = await serve(dataDir, { HEALTHCODE_SHED_EVENT_LOOP_DELAY: '1000', HEALTHCODE_REDIS_URL: TEST_REDIS_URL });
     try {
       // Start-up held the event loop; that delay is not load, and nobody is refused for it.
       assert.equal((await fetch(`${server.url}/readyz`)).status, 200);

@@ -1,13 +1,12 @@
 import assert from 'node:assert/strict';
 import { randomInt } from 'node:crypto';
 import { after, it } from 'node:test';
-import { Redis } from 'ioredis';
+import { testRedis, TEST_REDIS_URL } from '../support/redis.js';
 import type { FastifyInstance } from 'fastify';
 import type { SheddingLimits } from '../../src/config.js';
 import { buildApp } from '../../src/http/app.js';
 import { describeOnEachEngine, UNLIMITED } from '../support/harness.js';
 
-const REDIS_URL = process.env.HEALTHCODE_TEST_REDIS_URL ?? 'redis://127.0.0.1:6379';
 const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
 /** Memory marks nothing reaches, measured every 50 ms; the event-loop mark off, as a busy test machine would pass it. */
 const CALM: SheddingLimits = { eventLoopDelayMs: 0, heapUsedBytes: 2 ** 40, rssBytes: 0, retryAfterSeconds: 3, sampleIntervalMs: 50 };
@@ -46,15 +45,8 @@ describeOnEachEngine('shedding load past the marks', (h) => {
   });
 
   it("counts no shed request against the address's limit: 20 codes shed, then the address still gets its 10", async (t) => {
-    const redis = new Redis(REDIS_URL, { connectTimeout: 1000, maxRetriesPerRequest: 1, lazyConnect: true });
-    try {
-      await redis.connect();
-      await redis.ping();
-    } catch {
-      redis.disconnect();
-      t.skip(`no Redis at ${REDIS_URL}`);
-      return;
-    }
+    const redis = await testRedis();
+    if (!redis) return t.skip(`no Redis at ${TEST_REDIS_URL}`);
     t.after(() => redis.disconnect());
     // Two processes sharing their counts: one swamped, one calm, as behind a load balancer.
     const limits = { ...UNLIMITED, signInCodesPerAddressPerMinute: 10 };

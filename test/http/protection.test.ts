@@ -1,14 +1,14 @@
 import assert from 'node:assert/strict';
 import { randomInt, randomUUID } from 'node:crypto';
 import { after, it } from 'node:test';
-import { Redis } from 'ioredis';
+import type { Redis } from 'ioredis';
+import { testRedis, TEST_REDIS_URL } from '../support/redis.js';
 import type { FastifyInstance } from 'fastify';
 import { DEFAULT_LIMITS, type RequestLimits } from '../../src/config.js';
 import { buildApp } from '../../src/http/app.js';
 import type { ProtectionOptions } from '../../src/http/protection.js';
 import { describeOnEachEngine, UNLIMITED, type Harness } from '../support/harness.js';
 
-const REDIS_URL = process.env.HEALTHCODE_TEST_REDIS_URL ?? 'redis://127.0.0.1:6379';
 /** An address no other test run uses, so counts kept in Redis between runs do not meet. */
 const someAddress = () => `10.${randomInt(256)}.${randomInt(256)}.${randomInt(1, 255)}`;
 const phone = (n: number) => `1391234${String(n).padStart(4, '0')}`;
@@ -129,15 +129,9 @@ describeOnEachEngine('security headers and request limits', (h) => {
   });
 
   it('shares the counts through Redis when several processes serve', async (t) => {
-    const redis = new Redis(REDIS_URL, { connectTimeout: 1000, maxRetriesPerRequest: 1, lazyConnect: true });
+    const redis = await testRedis();
+    if (!redis) return t.skip(`no Redis at ${TEST_REDIS_URL}`);
     redisClients.push(redis);
-    try {
-      await redis.connect();
-      await redis.ping();
-    } catch {
-      t.skip(`no Redis at ${REDIS_URL}`);
-      return;
-    }
     const one = await app({ redis, limits: limits({ signInCodesPerAddressPerMinute: 3 }) });
     const two = await app({ redis, limits: limits({ signInCodesPerAddressPerMinute: 3 }) });
     const address = someAddress();

@@ -2,12 +2,12 @@ import assert from 'node:assert/strict';
 import { randomUUID } from 'node:crypto';
 import { after, describe, it } from 'node:test';
 import { Redis } from 'ioredis';
+import { testRedis, TEST_REDIS_URL } from '../support/redis.js';
 import { FixedClock } from '../../src/domain/clock.js';
 import { createLogger } from '../../src/logging.js';
 import { MemoryRateLimiter, RedisRateLimiter, spend, type RateLimiter } from '../../src/services/rate-limiter.js';
 import { TooManyRequestsError } from '../../src/services/service-errors.js';
 
-const REDIS_URL = process.env.HEALTHCODE_TEST_REDIS_URL ?? 'redis://127.0.0.1:6379';
 const HOUR = 3_600_000;
 const silent = createLogger('silent');
 
@@ -16,7 +16,7 @@ function attacks(name: string, make: (clock: FixedClock) => Promise<RateLimiter 
   describe(`a rate limiter counting ${name}`, () => {
     it('lets exactly the limit through of 200 uses raced at once', async (t) => {
       const limiter = await make(new FixedClock('2026-11-20T10:00:00+08:00'));
-      if (!limiter) return t.skip(`no Redis at ${REDIS_URL}`);
+      if (!limiter) return t.skip(`no Redis at ${TEST_REDIS_URL}`);
       const key = `race:${randomUUID()}`;
       const decisions = await Promise.all(Array.from({ length: 200 }, () => limiter.take(key, 60, HOUR)));
       assert.equal(decisions.filter((d) => d.allowed).length, 60);
@@ -25,7 +25,7 @@ function attacks(name: string, make: (clock: FixedClock) => Promise<RateLimiter 
     it('says when the window ends, and counts anew in the next', async (t) => {
       const clock = new FixedClock('2026-11-20T10:45:00+08:00');
       const limiter = await make(clock);
-      if (!limiter) return t.skip(`no Redis at ${REDIS_URL}`);
+      if (!limiter) return t.skip(`no Redis at ${TEST_REDIS_URL}`);
       const key = `window:${randomUUID()}`;
       await limiter.take(key, 1, HOUR);
       const refused = await limiter.take(key, 1, HOUR);
@@ -37,7 +37,7 @@ function attacks(name: string, make: (clock: FixedClock) => Promise<RateLimiter 
 
     it('keeps one key from using up another', async (t) => {
       const limiter = await make(new FixedClock('2026-11-20T10:00:00+08:00'));
-      if (!limiter) return t.skip(`no Redis at ${REDIS_URL}`);
+      if (!limiter) return t.skip(`no Redis at ${TEST_REDIS_URL}`);
       const [one, two] = [`a:${randomUUID()}`, `b:${randomUUID()}`];
       for (let i = 0; i < 3; i++) await limiter.take(one, 2, HOUR);
       assert.equal((await limiter.take(two, 2, HOUR)).allowed, true);
@@ -50,15 +50,9 @@ after(() => {
   for (const c of clients) c.disconnect();
 });
 async function redis(): Promise<Redis | undefined> {
-  const client = new Redis(REDIS_URL, { connectTimeout: 1000, maxRetriesPerRequest: 1, lazyConnect: true });
-  clients.push(client);
-  try {
-    await client.connect();
-    await client.ping();
-    return client;
-  } catch {
-    return undefined;
-  }
+  const client = await testRedis();
+  if (client) clients.push(client);
+  return client;
 }
 
 attacks('in memory', async (clock) => new MemoryRateLimiter(clock));
@@ -70,7 +64,7 @@ attacks('through Redis', async (clock) => {
 describe('a rate limiter shared by several processes', () => {
   it('counts the uses of two processes together', async (t) => {
     const [a, b] = [await redis(), await redis()];
-    if (!a || !b) return t.skip(`no Redis at ${REDIS_URL}`);
+    if (!a || !b) return t.skip(`no Redis at ${TEST_REDIS_URL}`);
     const clock = new FixedClock('2026-11-20T10:00:00+08:00');
     const [one, two] = [new RedisRateLimiter(a, clock, silent), new RedisRateLimiter(b, clock, silent)];
     const key = `shared:${randomUUID()}`;
