@@ -95,6 +95,14 @@ export class FieldCipher {
     return found;
   }
 
+  /**
+   * Every index a value may stand under, for a look-up to match: under each district key held, as a
+   * value about no district yet, and as indexed before districts had keys (while a start moves those).
+   */
+  lookupIndexes(kind: string, normalizedValue: string): string[] {
+    return [...new Set([...this.regionIndexes(kind, normalizedValue).values(), this.unplacedIndex(kind, normalizedValue), this.blindIndex(kind, normalizedValue)])];
+  }
+
   /** A blind index of a value about no district yet, under the master key. */
   unplacedIndex(kind: string, normalizedValue: string): string {
     return `${UNPLACED_INDEX_PREFIX}${this.blindIndex(`unplaced:${kind}`, normalizedValue)}`;

@@ -13,5 +13,5 @@ export async function placePhoneRecords(ctx: ServiceContext, phone: string, regi
 
 /** Every index a phone's sign-in codes may stand under: each district key held, or none yet. */
 export function signInCodeIndexes(ctx: Pick<ServiceContext, 'cipher'>, phone: string): string[] {
-  return [...ctx.cipher.regionIndexes(SIGN_IN_CODE_INDEX, phone).values(), ctx.cipher.unplacedIndex(SIGN_IN_CODE_INDEX, phone)];
+  return ctx.cipher.lookupIndexes(SIGN_IN_CODE_INDEX, phone);
 }

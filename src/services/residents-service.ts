@@ -1,5 +1,6 @@
 import { checkRegistration, RELATIONSHIPS, type Registration, type RegistrationInput, type Relationship } from '../domain/resident.js';
 import { InvalidInputError } from '../domain/field-errors.js';
+import { identityKeyOf } from '../domain/identity/identity-document.js';
 import { maskIdNumber, maskName } from '../domain/masking.js';
 import { checkMobileNumber, maskPhone } from '../domain/phone.js';
 import { regionName } from '../domain/regions.js';
@@ -107,9 +108,8 @@ export class ResidentsService {
     // The same person added twice is refused from what the household itself holds (a member who holds
     // the document or waits on a claim to it alike): a second add must not open a claim against the
     // relative's own household and tell them, by that SMS, that the first add took a free number.
-    const documentOf = (r: Resident) => (r.identity.country ? `${r.identity.type}:${r.identity.country}:${r.identity.number}` : `${r.identity.type}:${r.identity.number}`);
     const household = [guardian, ...(await this.residents.dependentsOf(guardianId)).map((d) => d.resident)];
-    if (household.some((r) => documentOf(r) === registration!.identity.key)) {
+    if (household.some((r) => identityKeyOf(r.identity) === registration!.identity.key)) {
       throw new ConflictError('this person is already in your household', 'idNumber');
     }
     const id = this.ctx.newId();

@@ -75,7 +75,7 @@ export class OutboxStore {
 
   /** Where a phone's messages may be: under each district key held, or the master key (not yet placed, or from before). */
   private indexesOf(recipient: string): string[] {
-    return [...this.cipher.regionIndexes(INDEX_RECIPIENT, recipient).values(), this.cipher.unplacedIndex(INDEX_RECIPIENT, recipient), this.cipher.blindIndex(INDEX_RECIPIENT, recipient)];
+    return this.cipher.lookupIndexes(INDEX_RECIPIENT, recipient);
   }
 
   private sealed(id: string, recipient: string, body: string, region: string | undefined) {

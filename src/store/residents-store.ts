@@ -1,6 +1,6 @@
 import { sql, type Kysely, type Transaction } from 'kysely';
 import type { Address, Registration, Relationship } from '../domain/resident.js';
-import type { IdType } from '../domain/identity/identity-document.js';
+import { identityKeyOf, type IdType } from '../domain/identity/identity-document.js';
 import { SHREDDED, SUNSET_PREFIX } from './sunset-store.js';
 import { REGION_INDEX_PREFIX, type FieldCipher } from '../privacy/field-cipher.js';
 import { RegionKeyShreddedError } from '../privacy/region-keys.js';
@@ -82,16 +82,13 @@ export class ResidentsStore {
     return this.cipher.regionIndex(region, INDEX_PHONE, phoneE164);
   }
 
-  /**
-   * The document's index under every district key held: what a look-up matches. Also its index from
-   * before districts had index keys, matched while a start moves those (`indexUnderRegionKeys`).
-   */
+  /** The document's index under every district key held (and from before them): what a look-up matches. */
   identityIndexes(identityKey: string): string[] {
-    return [...new Set([...this.cipher.regionIndexes(INDEX_ID, identityKey).values(), this.cipher.blindIndex(INDEX_ID, identityKey)])];
+    return this.cipher.lookupIndexes(INDEX_ID, identityKey);
   }
 
   phoneIndexes(phoneE164: string): string[] {
-    return [...new Set([...this.cipher.regionIndexes(INDEX_PHONE, phoneE164).values(), this.cipher.blindIndex(INDEX_PHONE, phoneE164)])];
+    return this.cipher.lookupIndexes(INDEX_PHONE, phoneE164);
   }
 
   /**
@@ -369,9 +366,7 @@ export class ResidentsStore {
       .execute();
     for (const row of rows) {
       const resident = this.decrypt(row);
-      const { type, number, country } = resident.identity;
-      // The identity key as the domain forms it (identity-document.ts).
-      const identityKey = country ? `${type}:${country}:${number}` : `${type}:${number}`;
+      const identityKey = identityKeyOf(resident.identity);
       await this.db
         .updateTable('residents')
         .set({

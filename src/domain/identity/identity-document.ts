@@ -35,6 +35,11 @@ export interface IdentityDocument {
   key: string;
 }
 
+/** A document's key: unique per person, what the blind index hashes (a stored document's too, to find it again). */
+export function identityKeyOf(document: { type: string; number: string; country?: string }): string {
+  return document.country ? `${document.type}:${document.country}:${document.number}` : `${document.type}:${document.number}`;
+}
+
 export type IdentityCheck =
   | { ok: true; value: IdentityDocument }
   | { ok: false; field: 'idType' | 'idNumber' | 'idCountry'; message: string };
@@ -70,8 +75,7 @@ export function checkIdentity(input: IdentityInput, today: Date): IdentityCheck 
     }
   }
   if (!checked.ok) return { ok: false, field: 'idNumber', message: checked.message };
-  const key = country ? `${idType}:${country}:${checked.value}` : `${idType}:${checked.value}`;
-  const value: IdentityDocument = { type: idType, number: checked.value, key };
+  const value: IdentityDocument = { type: idType, number: checked.value, key: identityKeyOf({ type: idType, number: checked.value, country }) };
   if (country) value.country = country;
   return { ok: true, value };
 }
