@@ -198,7 +198,7 @@ export class MovingService {
     if (grant.exp * 1000 <= this.ctx.clock.now().getTime()) throw new FederationRefusedError('grant-expired', 'the grant has expired: ask your home operator for a new one');
     const proof = await this.signIn.prove(e164, input.code, input.ticket);
     // Refused before the grant is spent at home: a phone here that belongs to someone not from that home.
-    const phoneOwner = await this.ctx.stores.residents.findIdByPhone(e164);
+    const phoneOwner = proof.holderId;
     if (phoneOwner !== undefined && (await this.ctx.stores.federation.visitorLink(phoneOwner))?.home_operator !== home.id) {
       throw new ConflictError('this phone already has an account here: sign in with it, or use another phone', 'phone');
     }

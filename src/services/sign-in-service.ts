@@ -1,7 +1,7 @@
 import { randomBytes, randomInt } from 'node:crypto';
 import { createSigner, createVerifier } from 'fast-jwt';
 import { InvalidInputError } from '../domain/field-errors.js';
-import { MINUTE_MS } from '../domain/clock.js';
+import { HOUR_MS, MINUTE_MS } from '../domain/clock.js';
 import { checkMobileNumber } from '../domain/phone.js';
 import { nextCodeAt, SIGN_IN_LIMITS } from '../domain/sign-in-limits.js';
 import { sameDigest } from '../privacy/field-cipher.js';
@@ -75,7 +75,7 @@ export class SignInService {
   async requestCode(phoneText: string): Promise<CodeRequestResult> {
     const phone = this.phone(phoneText);
     const now = this.ctx.clock.now().getTime();
-    const { phoneIndex, registered } = await this.codeIndex(phone);
+    const { phoneIndex, holderId } = await this.codeIndex(phone);
     const recent = await this.codes.codesSince(phoneIndex, now - SIGN_IN_LIMITS.backoffWindowMs);
     const next = nextCodeAt(recent.map((c) => c.created_at));
     if (now < next) {
@@ -100,7 +100,7 @@ export class SignInService {
       ticket_digest: this.ticketDigest(id, ticket),
     });
     const minutes = Math.round(ttl / 60);
-    await this.ctx.sms.send(phone, (registered ? SMS_TEXTS.signInCode : SMS_TEXTS.registrationCode)(code, minutes));
+    await this.ctx.sms.send(phone, (holderId !== undefined ? SMS_TEXTS.signInCode : SMS_TEXTS.registrationCode)(code, minutes));
     // Development convenience: the code in the log saves reading the outbox. Never in production.
     if (this.ctx.settings.mode === 'development') this.ctx.logger.info({ signInCode: code, codeId: id }, 'one-time code sent (shown in development mode only)');
     else this.ctx.logger.info({ codeId: id }, 'one-time code sent');
@@ -112,7 +112,7 @@ export class SignInService {
   async verifyCode(phoneText: string, code: string, ticket?: string): Promise<Session> {
     const phone = this.phone(phoneText);
     const proof = await this.prove(phone, code, ticket);
-    const residentId = await this.residents.findIdByPhone(phone);
+    const residentId = proof.holderId;
     // The caller has just shown they hold the phone, so they may learn it has no account; the code
     // stays valid for the registration form.
     if (residentId === undefined) throw new UnauthenticatedError('no account uses this phone yet: register with it, using this code');
@@ -128,7 +128,7 @@ export class SignInService {
    * phone's blind index, which should not outlive its use. How many.
    */
   async purgeExpiredCodes(): Promise<number> {
-    return this.codes.deleteCodesBefore(this.ctx.clock.now().getTime() - 3_600_000);
+    return this.codes.deleteCodesBefore(this.ctx.clock.now().getTime() - HOUR_MS);
   }
 
   /** Uses up a proven code, so it cannot prove the phone a second time. */
@@ -141,7 +141,7 @@ export class SignInService {
    * of its asker's attempts where `ticket` is the one it was sent with, else of the strangers' shared
    * ones. Strangers, whoever they are and wherever from, can so use up only their own share.
    */
-  async prove(phone: string, code: string, ticket?: string): Promise<{ codeId: string; at: number }> {
+  async prove(phone: string, code: string, ticket?: string): Promise<{ codeId: string; at: number; holderId: string | undefined }> {
     if (!new RegExp(`^\\d{${SIGN_IN_LIMITS.codeDigits}}$`).test(code)) {
       throw new InvalidInputError([{ field: 'code', message: `must be the ${SIGN_IN_LIMITS.codeDigits} digits sent by SMS` }]);
     }
@@ -149,7 +149,7 @@ export class SignInService {
       throw new InvalidInputError([{ field: 'ticket', message: 'must be the ticket POST /api/v1/sign-in/code answered with' }]);
     }
     const now = this.ctx.clock.now().getTime();
-    const { phoneIndex } = await this.codeIndex(phone);
+    const { phoneIndex, holderId } = await this.codeIndex(phone);
     const recent = await this.codes.codesSince(phoneIndex, now - SIGN_IN_LIMITS.backoffWindowMs);
     // Every code still alive, not only the newest: a code someone else asked for must not make the
     // one the holder has just received useless.
@@ -172,7 +172,7 @@ export class SignInService {
       const left = Math.max(...tried.map((c) => SIGN_IN_LIMITS.attemptsPerCode - c.used));
       throw new UnauthenticatedError(left > 0 ? `wrong code; ${left} attempts left` : 'wrong code; request a new one');
     }
-    return { codeId: match.id, at: now };
+    return { codeId: match.id, at: now, holderId };
   }
 
   /**
@@ -248,11 +248,11 @@ export class SignInService {
    * sunset destroys; under the master key for a phone no account uses (moved under the district's
    * key when it registers: `placePhoneRecords`).
    */
-  private async codeIndex(phone: string): Promise<{ phoneIndex: string; registered: boolean }> {
+  private async codeIndex(phone: string): Promise<{ phoneIndex: string; holderId: string | undefined }> {
     const holder = await this.residents.findByPhone(phone);
     return holder === undefined
-      ? { phoneIndex: this.ctx.cipher.unplacedIndex(SIGN_IN_CODE_INDEX, phone), registered: false }
-      : { phoneIndex: this.ctx.cipher.regionIndex(holder.region, SIGN_IN_CODE_INDEX, phone), registered: true };
+      ? { phoneIndex: this.ctx.cipher.unplacedIndex(SIGN_IN_CODE_INDEX, phone), holderId: undefined }
+      : { phoneIndex: this.ctx.cipher.regionIndex(holder.region, SIGN_IN_CODE_INDEX, phone), holderId: holder.id };
   }
 
   private digest(codeId: string, code: string): string {
