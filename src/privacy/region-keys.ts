@@ -147,15 +147,6 @@ export class RegionKeys {
     });
   }
 
-  /** Destroys the keys of every district whose code starts with `prefix`; returns their ids. */
-  destroy(prefix: string): { region: string; kid: string }[] {
-    const destroyed = this.list(prefix);
-    for (const { region } of destroyed) this.destroyOne(region);
-    // Also keys another process destroyed first, whose copies this one may still hold.
-    this.forget(prefix);
-    return destroyed;
-  }
-
   /** Drops from memory the unwrapped keys of districts under `prefix` (all with ''): another process may have destroyed them. */
   forget(prefix: string): void {
     for (const region of [...this.#cache.keys()]) if (region.startsWith(prefix)) this.#cache.delete(region);

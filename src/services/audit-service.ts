@@ -45,11 +45,6 @@ export class AuditService {
     return this.append(staffActor(staff), action, purpose, residentId, detail);
   }
 
-  /** How many entries `actor` has made with one of `actions` since `since`. */
-  async countBy(actor: string, actions: string[], since: number): Promise<number> {
-    return this.ctx.stores.audit.countBy(actor, actions, since);
-  }
-
   /** Walks the chain; returns the first entry that does not match, or null when the log is intact. */
   async verify(): Promise<{ entries: number; firstBroken: number | null; problem: string | null }> {
     const rows = await this.ctx.stores.audit.all();

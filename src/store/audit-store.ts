@@ -36,17 +36,6 @@ export class AuditStore {
     return query.execute();
   }
 
-  async countBy(actor: string, actions: string[], since: number): Promise<number> {
-    const row = await this.db
-      .selectFrom('audit_log')
-      .select((eb) => eb.fn.countAll<number>().as('n'))
-      .where('actor', '=', actor)
-      .where('action', 'in', actions)
-      .where('at', '>=', since)
-      .executeTakeFirstOrThrow();
-    return Number(row.n);
-  }
-
   async insertGrant(row: Selectable<GrantsTable>): Promise<void> {
     await this.db.insertInto('grants').values(row).execute();
   }

@@ -28,11 +28,6 @@ export class OutboxStore {
     await this.db.insertInto('outbox').values({ id: message.id, channel: message.channel, ...this.sealed(message.id, message.recipient, message.body, region), created_at: message.createdAt }).execute();
   }
 
-  /** How messages to a phone (E.164) are found: what a sunset deletes by. */
-  recipientIndex(phoneE164: string): string {
-    return this.cipher.blindIndex('outbox.recipient', phoneE164);
-  }
-
   /** Newest first; `recipient` narrows to one phone number. */
   async list(limit: number, recipient?: string): Promise<OutboxMessage[]> {
     let query = this.db.selectFrom('outbox').selectAll().orderBy('created_at', 'desc').orderBy('id', 'desc').limit(limit);
