@@ -12,7 +12,7 @@ import { regionEndedError } from './ended-regions.js';
 import { placePhoneRecords } from './phone-records.js';
 import { ConflictError, ForbiddenError, NotFoundError } from './service-errors.js';
 import { SMS_TEXTS } from './sms-texts.js';
-import { requireJurisdiction, type StaffMember } from './staff-service.js';
+import { answersFor, type StaffMember } from './staff-service.js';
 
 export const RECLAIM_METHODS: readonly ReclaimMethod[] = ['authority-record', 'in-person'];
 export const MAX_EVIDENCE_LENGTH = 100;
@@ -134,30 +134,23 @@ export class IdentityReclaimsService {
     const out: ReclaimView[] = [];
     for (const id of await this.reclaims.idsOpen(limit)) {
       const found = (await this.reclaims.findById(id))!;
-      if (await this.answersFor(staff, found)) out.push(view(found));
+      if (await this.answersForAll(staff, found)) out.push(view(found));
     }
     await this.audit.appendBy(staff, 'read-identity-reclaims', 'settle identity reclaims', null, { count: out.length });
     return out;
   }
 
   /** Whether the officer answers for every region the reclaim touches: the claimant's and the current holder's. */
-  private async answersFor(staff: StaffMember, reclaim: IdentityReclaim): Promise<boolean> {
+  private async answersForAll(staff: StaffMember, reclaim: IdentityReclaim): Promise<boolean> {
     const regions = [reclaim.registration.address.region];
     const holderId = await this.residents.findIdByIdentityKey(reclaim.registration.identity.key);
     const holder = holderId === undefined ? undefined : await this.residents.findById(holderId);
     if (holder) regions.push(holder.address.region);
-    return regions.every((region) => {
-      try {
-        requireJurisdiction(staff, region);
-        return true;
-      } catch {
-        return false;
-      }
-    });
+    return regions.every((region) => answersFor(staff, region));
   }
 
   private async requireAnswersFor(staff: StaffMember, reclaim: IdentityReclaim): Promise<void> {
-    if (!(await this.answersFor(staff, reclaim))) throw new ForbiddenError(`${staff.name} does not answer for every region this reclaim touches (the claimant's and the holder's)`);
+    if (!(await this.answersForAll(staff, reclaim))) throw new ForbiddenError(`${staff.name} does not answer for every region this reclaim touches (the claimant's and the holder's)`);
   }
 
   /** The first authority's check, with its evidence: the reclaim waits for a second authority. */

@@ -15,9 +15,14 @@ export interface StaffMember {
   region: string | null;
 }
 
+/** Whether the staff member answers for a resident of `residentRegion`. */
+export function answersFor(staff: StaffMember, residentRegion: string): boolean {
+  return staff.region === null || servingRegion(residentRegion, [staff.region]) !== undefined;
+}
+
 /** Refuses staff acting on a resident outside the region they answer for. */
 export function requireJurisdiction(staff: StaffMember, residentRegion: string): void {
-  if (staff.region !== null && servingRegion(residentRegion, [staff.region]) === undefined) {
+  if (staff.region !== null && !answersFor(staff, residentRegion)) {
     throw new ForbiddenError(`${staff.name} answers for ${regionName(staff.region) ?? staff.region} (${staff.region}); this resident lives in ${regionName(residentRegion) ?? residentRegion}`);
   }
 }
