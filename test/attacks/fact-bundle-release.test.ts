@@ -5,6 +5,7 @@ import type { FactBundle, FactRequest } from '../../src/codes/fact-bundle.js';
 import { DOCUMENT_TYPES, openDocument } from '../../src/codes/signed-document.js';
 import { generateSigningKey, signDocument } from '../../src/codes/token-signer.js';
 import { bytesToBase64Url } from '../../src/codes/trust-list.js';
+import { holdNationalList } from '../support/national-list.js';
 import { describeOnEachEngine } from '../support/harness.js';
 import { CHEN_JING } from '../support/people.js';
 import { registerVerified } from '../support/sign-in.js';
@@ -24,23 +25,11 @@ describeOnEachEngine(
   'a fact bundle released from home, read by its destination',
   (h) => {
     beforeEach(async () => {
-      const seconds = Math.floor(h().clock.now().getTime() / 1000);
-      const member = (id: string, name: string, regions: string[], key: Uint8Array) => ({ id, name, regions, url: `https://${id}.example.cn`, operatorKey: bytesToBase64Url(key), status: 'fresh', listGeneratedAt: seconds, listExpiresAt: seconds + 86_400, keys: [] });
-      const list = {
-        version: 1,
-        hub: 'hub',
-        sequence: 1,
-        issuedAt: seconds,
-        expiresAt: seconds + 86_400,
-        members: [
-          member('hubei', '湖北省', ['420000'], (await h().services.keys.operatorKey()).publicKey),
-          member('zhejiang', '浙江省', ['330000'], destinations.zhejiang.publicKey),
-          member('guangdong', '广东省', ['440000'], destinations.guangdong.publicKey),
-        ],
-        revoked: [],
-      };
-      await h().ctx.stores.federation.pinHub(HUB_URL, bytesToBase64Url(hubKey.publicKey));
-      await h().ctx.stores.federation.recordNationalList(HUB_URL, { sequence: 1, expiresAt: (seconds + 86_400) * 1000, document: bytesToBase64Url(signDocument(hubKey, DOCUMENT_TYPES.nationalTrustList, list)) }, h().clock.now().getTime());
+      await holdNationalList(h(), HUB_URL, hubKey, [
+        { id: 'hubei', name: '湖北省', regions: ['420000'], url: 'https://hubei.example.cn', operatorKey: (await h().services.keys.operatorKey()).publicKey },
+        { id: 'zhejiang', name: '浙江省', regions: ['330000'], url: 'https://zhejiang.example.cn', operatorKey: destinations.zhejiang.publicKey },
+        { id: 'guangdong', name: '广东省', regions: ['440000'], url: 'https://guangdong.example.cn', operatorKey: destinations.guangdong.publicKey },
+      ]);
     });
 
     /** She gives a grant for `to`; that destination asks with it, signed with its key, and reads the bundle. */

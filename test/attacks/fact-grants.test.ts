@@ -9,6 +9,7 @@ import { bytesToBase64Url } from '../../src/codes/trust-list.js';
 import { DAY_MS, HOUR_MS } from '../../src/domain/clock.js';
 import { InvalidInputError } from '../../src/domain/field-errors.js';
 import { TooManyRequestsError, UnauthenticatedError } from '../../src/services/service-errors.js';
+import { holdNationalList } from '../support/national-list.js';
 import { describeOnEachEngine, type Harness } from '../support/harness.js';
 import { ZHANG_WEI } from '../support/people.js';
 import { lastCodeSentTo } from '../support/sign-in.js';
@@ -70,20 +71,10 @@ describeOnEachEngine(
       });
       await new Promise<void>((resolve) => home.listen(0, '127.0.0.1', resolve));
       const port = (home.address() as { port: number }).port;
-      const ownKey = await h().services.keys.operatorKey();
-      const seconds = Math.floor(h().clock.now().getTime() / 1000);
-      const member = (id: string, name: string, regions: string[], url: string, key: Uint8Array) => ({ id, name, regions, url, operatorKey: bytesToBase64Url(key), status: 'fresh', listGeneratedAt: seconds, listExpiresAt: seconds + 86_400, keys: [] });
-      const list = {
-        version: 1,
-        hub: 'hub',
-        sequence: 1,
-        issuedAt: seconds,
-        expiresAt: seconds + 86_400,
-        members: [member('hubei', 'Hubei', ['420000'], `http://127.0.0.1:${port}`, hubeiKey.publicKey), member('zhejiang', 'Zhejiang', ['330000'], 'http://127.0.0.1:1', ownKey.publicKey)],
-        revoked: [],
-      };
-      await h().ctx.stores.federation.pinHub(HUB_URL, bytesToBase64Url(hubKey.publicKey));
-      await h().ctx.stores.federation.recordNationalList(HUB_URL, { sequence: 1, expiresAt: (seconds + 86_400) * 1000, document: bytesToBase64Url(signDocument(hubKey, DOCUMENT_TYPES.nationalTrustList, list)) }, h().clock.now().getTime());
+      await holdNationalList(h(), HUB_URL, hubKey, [
+        { id: 'hubei', name: 'Hubei', regions: ['420000'], url: `http://127.0.0.1:${port}`, operatorKey: hubeiKey.publicKey },
+        { id: 'zhejiang', name: 'Zhejiang', regions: ['330000'], url: 'http://127.0.0.1:1', operatorKey: (await h().services.keys.operatorKey()).publicKey },
+      ]);
     });
 
     afterEach(async () => {
