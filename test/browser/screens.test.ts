@@ -4,12 +4,12 @@ import { mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { after, before, describe, it } from 'node:test';
-import { AxeBuilder } from '@axe-core/playwright';
 import type { Browser, BrowserContext, Page } from 'playwright-core';
 import { DAY_MS, HOUR_MS } from '../../src/domain/clock.js';
 import { DEFAULT_RULES } from '../../src/domain/rules/default-rule-set.js';
 import { checkRegistration } from '../../src/domain/resident.js';
 import { GRANDMA_ZHANG, LIU_FANG, OLIVER_BROWN, withCheck, ZHANG_WEI } from '../support/people.js';
+import { assertAccessible } from '../support/axe.js';
 import { launchChromium, startWebServer, type WebServer } from '../support/web-server.js';
 
 const SCREENS = join(process.cwd(), 'test-results', 'screens');
@@ -33,17 +33,9 @@ async function assertFinished(page: Page, screen: string): Promise<void> {
   assert.equal(raw, null, `${screen} shows the message key ${raw?.[0]}`);
 }
 
-/** Serious and critical WCAG 2 A/AA problems axe-core finds on the screen as it is now. */
-async function accessibilityProblems(page: Page): Promise<string[]> {
-  const { violations } = await new AxeBuilder({ page }).withTags(['wcag2a', 'wcag2aa', 'wcag21a', 'wcag21aa']).analyze();
-  return violations.filter((v) => v.impact === 'serious' || v.impact === 'critical').map((v) => `${v.id} (${v.impact}): ${v.nodes.map((n) => n.target.join(' ')).slice(0, 4).join(', ')}`);
-}
-
 async function shoot(page: Page, screen: string, lang: Lang): Promise<void> {
   await assertFinished(page, screen);
-  const problems = await accessibilityProblems(page);
-  if (process.env.HEALTHCODE_AXE_REPORT) for (const p of problems) process.stderr.write(`AXE ${screen}.${lang}: ${p}\n`);
-  else assert.deepEqual(problems, [], `${screen}.${lang}`);
+  await assertAccessible(page, `${screen}.${lang}`);
   await page.evaluate('window.scrollTo(0, 0)');
   await page.screenshot({ path: join(SCREENS, `${screen}.${lang}.png`), fullPage: true });
 }
