@@ -222,7 +222,7 @@ describe('every screen, at phone size, in both languages', () => {
       assert.match(await page.locator('.poster img').getAttribute('src') ?? '', new RegExp(`/api/v1/venues/${venueId}/place-code.svg`));
     });
 
-    it(`shows every console section in ${lang}`, { timeout: 90_000 }, async () => {
+    it(`shows every console section in ${lang}`, { timeout: 240_000 }, async () => {
       const page = await (await contextFor(lang, { 'healthcode.console.staff': staff.authority })).newPage();
       await page.goto(`${server.url}/console/#/dashboard`);
       await page.waitForSelector('[data-testid=colours-by-region] tbody tr');

@@ -39,7 +39,8 @@ function ChartCanvas({ config, label }: { config: ChartConfiguration; label: str
             <caption class="sr-only">{label}</caption>
             <thead>
               <tr>
-                <th />
+                {/* The corner heads nothing: a data cell, not an empty header. */}
+                <td />
                 {config.data.datasets.map((d) => (
                   <th class="num">{d.label}</th>
                 ))}

@@ -42,14 +42,14 @@ function ConsoleApp(): JSX.Element {
   }, []);
   if (!session)
     return (
-      <Shell title={t('app.console')}>
+      <Shell title={t('app.console')} screen="signed-out" skipLink>
         <StaffSignIn roles={['authority', 'tracer', 'auditor']} onSignedIn={setSession} />
       </Shell>
     );
   const visible = SECTIONS.filter((s) => s.roles.includes(session.role));
   const active = visible.find((s) => s.id === section)?.id ?? visible[0]!.id;
   return (
-    <Shell title={t('app.console')}>
+    <Shell title={t('app.console')} screen="signed-in" skipLink>
       <p class="who">
         {session.name} · {t(`role.${session.role}` as 'role.authority')}{' '}
         <button type="button" class="link" onClick={() => setSession(null)}>

@@ -120,7 +120,9 @@ export function RiskAreasView({ session }: { session: StaffSession }): JSX.Eleme
               <th>{t('risk.level')}</th>
               <th>{t('risk.from')}</th>
               <th>{t('risk.to')}</th>
-              <th />
+              <th>
+                <span class="sr-only">{t('risk.actions')}</span>
+              </th>
             </tr>
           </thead>
           <tbody>

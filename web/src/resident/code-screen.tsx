@@ -75,7 +75,8 @@ export function CodeScreen({ session, subjectId, subjectLabel, onWhy }: { sessio
   const left = Math.max(0, Math.round((Date.parse(code.expiresAt) - now) / 1000));
   return (
     <div class={`code-card code-${code.colour}`} data-testid="code-card" data-colour={code.colour}>
-      {subjectLabel && <p class="acting-for">{t('code.actingFor', { name: subjectLabel })}</p>}
+      {/* The screen's heading, where the focus goes when it is shown (after signing in, from the tab bar). */}
+      {subjectLabel ? <h2 class="acting-for">{t('code.actingFor', { name: subjectLabel })}</h2> : <h2 class="sr-only">{t('code.title')}</h2>}
       <div class="code-head">
         <ColourBadge colour={code.colour} size="large" />
         <div class="code-name">{code.maskedName}</div>

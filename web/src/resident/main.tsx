@@ -86,7 +86,7 @@ function ResidentApp(): JSX.Element {
 
   if (!session || route === 'register' || route === 'sign-in' || route === 'visitor') {
     return (
-      <Shell title={t('app.resident')}>
+      <Shell title={t('app.resident')} screen="signed-out">
         {route === 'register' ? (
           // A new resident's code is gray until they declare: straight to the form, not to the gray code.
           <RegisterScreen onRegistered={(s) => void signedIn(s, '#/declare?welcome')} />
@@ -133,7 +133,7 @@ function ResidentApp(): JSX.Element {
     case 'data':
       screen = (
         <>
-          <nav class="menu">
+          <nav class="menu" aria-label={t('nav.account')}>
             <a href="#/access">{t('access.title')}</a>
             <a href="#/appeal">{t('appeal.title')}</a>
             <button type="button" class="link" onClick={signOut}>
@@ -159,6 +159,7 @@ function ResidentApp(): JSX.Element {
   return (
     <Shell
       title={t('app.resident')}
+      screen="signed-in"
       actions={
         subject && (
           <button type="button" class="chip" onClick={() => setSubject(null)} title={t('code.backToMe')}>
@@ -168,7 +169,7 @@ function ResidentApp(): JSX.Element {
       }
     >
       {screen}
-      <nav class="tabbar">
+      <nav class="tabbar" aria-label={t('nav.tabs')}>
         {TABS.map((tab) => (
           <a href={`#/${tab.route}`} class={route === tab.route || (tab.route === 'data' && (route === 'access' || route === 'appeal')) ? 'active' : ''} data-tab={tab.route}>
             <span aria-hidden="true">{tab.icon}</span>

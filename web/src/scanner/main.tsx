@@ -240,7 +240,7 @@ function ScannerApp(): JSX.Element {
 
   if (!setup) {
     return (
-      <Shell title={t('app.scanner')}>
+      <Shell title={t('app.scanner')} screen="setup">
         <SetupScreen
           onReady={(s) => {
             setSetup(s);
@@ -251,7 +251,8 @@ function ScannerApp(): JSX.Element {
     );
   }
   return (
-    <Shell title={setup.venue.name}>
+    <Shell title={setup.venue.name} screen={manual ? 'manual' : 'scanning'}>
+      {!manual && <h2 class="sr-only">{t('scanner.scanning')}</h2>}
       <div class="status-bar" data-testid="scanner-status">
         <span class={`dot ${online ? 'dot-on' : 'dot-off'}`} /> {online ? t('scanner.online') : t('scanner.offline')}
         <span>· {t('scanner.queued', { n: queued })}</span>

@@ -1,35 +1,63 @@
 import type { ComponentChildren, JSX } from 'preact';
-import { useEffect, useState } from 'preact/hooks';
+import { useEffect, useRef, useState } from 'preact/hooks';
 import { ApiError, NetworkError } from './api.js';
+import { focusHeadingWhenShown } from './focus.js';
 import { hasMessage, LangSwitch, useLang, useT, type MessageKey } from './i18n.js';
 
 /**
- * A new screen (the address after # changed) moves the focus to its heading, so a screen reader
- * says where it is, and names itself in the page title, so the tab and history do too.
+ * A new screen (the address after # changed, or `screen` did: signed in, signed out) moves the
+ * focus to its heading once it is shown, so a screen reader says where it is and Tab goes on from
+ * there, and names itself in the page title, so the tab and history do too.
  */
-function useScreenHeading(app: string): void {
+function useScreenHeading(app: string, screen: string | undefined): void {
   const [hash, setHash] = useState(location.hash);
+  const shown = useRef<{ hash: string; screen: string | undefined } | null>(null);
   useEffect(() => {
     const onHash = () => setHash(location.hash);
     addEventListener('hashchange', onHash);
     return () => removeEventListener('hashchange', onHash);
   }, []);
   useEffect(() => {
+    const previous = shown.current;
+    shown.current = { hash, screen };
+    // Opened at the bare address, the page keeps the browser's own start; a language switch moves nothing.
+    const moved = previous ? previous.hash !== hash || previous.screen !== screen : hash !== '';
+    const name = (heading: HTMLElement | null) => (document.title = heading?.textContent ? `${heading.textContent} · ${app}` : app);
+    let stop = () => undefined as void;
     const timer = setTimeout(() => {
-      const heading = document.querySelector<HTMLElement>('main h2');
-      document.title = heading?.textContent ? `${heading.textContent} · ${app}` : app;
-      if (!heading || !hash) return;
-      heading.tabIndex = -1;
-      heading.focus({ preventScroll: true });
+      if (moved) stop = focusHeadingWhenShown(name);
+      else name(document.querySelector<HTMLElement>('main h2'));
     });
-    return () => clearTimeout(timer);
-  }, [hash, app]);
+    return () => (clearTimeout(timer), stop());
+  }, [hash, screen, app]);
 }
 
-export function Shell({ title, children, actions }: { title: string; children: ComponentChildren; actions?: ComponentChildren }): JSX.Element {
-  useScreenHeading(title);
+/** Skips the top bar (and the console's section list) to the screen itself: the first thing Tab reaches. */
+function SkipLink(): JSX.Element {
+  const t = useT();
+  return (
+    <a
+      class="skip-link"
+      href="#content"
+      onClick={(e) => {
+        // The address keeps its route: the hash carries the screen, so jump by focus, not by link.
+        e.preventDefault();
+        const target = document.querySelector<HTMLElement>('main h2') ?? document.getElementById('content');
+        if (!target) return;
+        target.tabIndex = -1;
+        target.focus();
+      }}
+    >
+      {t('common.skipToContent')}
+    </a>
+  );
+}
+
+export function Shell({ title, children, actions, screen, skipLink = false }: { title: string; children: ComponentChildren; actions?: ComponentChildren; screen?: string; skipLink?: boolean }): JSX.Element {
+  useScreenHeading(title, screen);
   return (
     <div class="shell">
+      {skipLink && <SkipLink />}
       <header class="topbar">
         <a class="brand" href="/" aria-label="healthcode">
           <svg width="28" height="28" viewBox="0 0 48 48" aria-hidden="true">
@@ -43,7 +71,9 @@ export function Shell({ title, children, actions }: { title: string; children: C
           <LangSwitch />
         </div>
       </header>
-      <main class="content">{children}</main>
+      <main class="content" id="content">
+        {children}
+      </main>
     </div>
   );
 }

@@ -175,13 +175,14 @@ function VenueApp(): JSX.Element {
   useEffect(() => void load(), [session?.token]);
   if (!session)
     return (
-      <Shell title={t('app.venue')}>
+      <Shell title={t('app.venue')} screen="signed-out">
         <StaffSignIn roles={['venue', 'authority']} onSignedIn={setSession} />
       </Shell>
     );
   return (
     <Shell
       title={t('app.venue')}
+      screen={selected ? `venue-${selected.id}` : 'venues'}
       actions={
         <button type="button" class="link no-print" onClick={() => setSession(null)}>
           {t('common.signOut')}
