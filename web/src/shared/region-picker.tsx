@@ -1,6 +1,7 @@
 import type { JSX } from 'preact';
-import { useEffect, useId, useState } from 'preact/hooks';
+import { useEffect, useId, useRef, useState } from 'preact/hooks';
 import { api } from './api.js';
+import { nextTabbable } from './focus.js';
 import { useLang, useT } from './i18n.js';
 
 interface Region {
@@ -23,17 +24,30 @@ export function RegionPicker({ value, onChange, id }: { value: string; onChange:
   // The option the arrow keys are on, announced through aria-activedescendant (the ARIA combobox pattern).
   const [active, setActive] = useState(-1);
   const listId = useId();
+  const container = useRef<HTMLDivElement>(null);
+  // Picked: the field it was typed in is gone. The focus goes on to the next field, as Tab would.
+  const [picked, setPicked] = useState(0);
+  useEffect(() => {
+    if (picked > 0 && container.current) nextTabbable(container.current)?.focus();
+  }, [picked]);
+  // "Change": the button is gone, the field to type in is back and takes the focus.
+  const field = useRef<HTMLInputElement>(null);
+  const [reopened, setReopened] = useState(0);
+  useEffect(() => {
+    if (reopened > 0) field.current?.focus();
+  }, [reopened]);
   const pick = (o: Region) => {
     setChosen(o);
     onChange(o.code);
     setQuery('');
     setOptions([]);
     setActive(-1);
+    setPicked((n) => n + 1);
   };
   const onKeyDown = (e: KeyboardEvent) => {
     if (e.key === 'ArrowDown' && options.length > 0) setActive((active + 1) % options.length);
     else if (e.key === 'ArrowUp' && options.length > 0) setActive(active <= 0 ? options.length - 1 : active - 1);
-    else if (e.key === 'Enter' && active >= 0 && options[active]) pick(options[active]!);
+    else if (e.key === 'Enter' && options.length > 0) pick(options[Math.max(active, 0)]!);
     else if (e.key === 'Escape') (setOptions([]), setActive(-1));
     else return;
     e.preventDefault();
@@ -59,17 +73,18 @@ export function RegionPicker({ value, onChange, id }: { value: string; onChange:
   }, [query]);
 
   return (
-    <div class="region-picker">
+    <div class="region-picker" ref={container}>
       {chosen && value === chosen.code ? (
-        <div class="region-chosen">
+        <div class="region-chosen" role="status">
           <span>{label(chosen)}</span> <code>{chosen.code}</code>
-          <button type="button" class="link" onClick={() => (onChange(''), setChosen(null))}>
+          <button type="button" class="link" onClick={() => (onChange(''), setChosen(null), setReopened((n) => n + 1))}>
             {t('region.change')}
           </button>
         </div>
       ) : (
         <>
           <input
+            ref={field}
             id={id}
             type="text"
             role="combobox"
