@@ -64,6 +64,7 @@ describe('the keyboard alone, with the focus followed', () => {
   let server: WebServer;
   let browser: Browser;
   let authorityToken: string;
+  let venueToken: string;
   let deviceToken: string;
 
   before(async () => {
@@ -74,6 +75,7 @@ describe('the keyboard alone, with the focus followed', () => {
     for (const { person } of Object.values(RESIDENTS)) await s.residents.register(person);
     authorityToken = (await s.staff.create('杭州市疾控中心 王主任', 'authority')).token;
     const venueStaff = await s.staff.create('西溪印象城 物业', 'venue');
+    venueToken = venueStaff.token;
     const venue = await s.venues.registerVenue(
       { name: '西溪印象城', type: 'mall', region: '330110', address: '余杭区五常大道 1 号', latitude: 30.27, longitude: 120.07, operator: '印象城商业管理' },
       { id: venueStaff.id, name: '西溪印象城 物业', role: 'venue', region: null },
@@ -190,6 +192,17 @@ describe('the keyboard alone, with the focus followed', () => {
       await page.keyboard.press('Enter');
       await page.locator('.region-chosen', { hasText: '420106' }).waitFor();
       assert.equal((await focused(page)).name, 'level', 'the focus went on to the level');
+      await context.close();
+    });
+
+    it(`signs a venue operator in and hands the focus to the first heading of the venue screen, in ${lang}`, { timeout: 60_000 }, async () => {
+      const context = await contextFor(lang, PHONE);
+      const page = await context.newPage();
+      await page.goto(`${server.url}/venue/`);
+      await tabTo(page, 'input[name=credential]');
+      await page.keyboard.type(venueToken);
+      await page.keyboard.press('Enter');
+      assert.equal((await headingFocused(page)).text, say(lang, '登记场所', 'Register a venue'));
       await context.close();
     });
 

@@ -2,6 +2,7 @@ import type { JSX } from 'preact';
 import { useEffect, useRef } from 'preact/hooks';
 import type { TravelCardClaims } from '../../../src/codes/travel-card.js';
 import { ColourIcon } from '../shared/colour.js';
+import { returnFocusFrom } from '../shared/focus.js';
 import { formatDateTime } from '../shared/format.js';
 import { useLang, useT } from '../shared/i18n.js';
 
@@ -22,15 +23,18 @@ export function ResultOverlay({ result, onClose }: { result: Result; onClose: ()
   const lang = useLang();
   const colour = result.colour ?? 'rejected';
   const close = useRef<HTMLButtonElement>(null);
-  // The verdict takes the focus, so Enter, Space or Escape close it as a tap does.
+  const dialog = useRef<HTMLDivElement>(null);
+  // The verdict takes the focus, so Enter, Space or Escape close it as a tap does; closed, it gives it back.
   useEffect(() => {
+    const overlay = dialog.current;
     close.current?.focus();
     const onKey = (e: KeyboardEvent) => e.key === 'Escape' && onClose();
     addEventListener('keydown', onKey);
-    return () => removeEventListener('keydown', onKey);
+    return () => (removeEventListener('keydown', onKey), returnFocusFrom(overlay));
   }, []);
   return (
     <div
+      ref={dialog}
       class={`result result-${result.admitted ? colour : result.colour ? colour : 'rejected'}`}
       role="alertdialog"
       aria-modal="true"
@@ -69,11 +73,16 @@ export function TravelCardOverlay({ card, onClose }: { card: TravelCardClaims | 
   const t = useT();
   const lang = useLang();
   const close = useRef<HTMLButtonElement>(null);
-  useEffect(() => close.current?.focus(), []);
+  const dialog = useRef<HTMLDivElement>(null);
+  useEffect(() => {
+    const overlay = dialog.current;
+    close.current?.focus();
+    return () => returnFocusFrom(overlay);
+  }, []);
   const valid = !('refused' in card);
   const risky = valid && card.stays.some((s) => s.r);
   return (
-    <div class={`result result-travel ${valid ? (risky ? 'result-travel-risk' : '') : 'result-rejected'}`} role="alertdialog" aria-modal="true" aria-labelledby="travel-title" data-testid="travel-card-result" onClick={onClose}>
+    <div ref={dialog} class={`result result-travel ${valid ? (risky ? 'result-travel-risk' : '') : 'result-rejected'}`} role="alertdialog" aria-modal="true" aria-labelledby="travel-title" data-testid="travel-card-result" onClick={onClose}>
       <div class="result-body">
         <div class="result-verdict" id="travel-title">
           {t('scanner.travelCard')}

@@ -23,6 +23,19 @@ export function nextTabbable(container: Element): HTMLElement | null {
 }
 
 /**
+ * A dialog closing gives the focus back to the screen's heading, when the focus was in the dialog
+ * (or nowhere): otherwise the next Tab starts again from the top of the page.
+ */
+export function returnFocusFrom(dialog: Element | null): void {
+  const active = document.activeElement;
+  if (active && active !== document.body && !dialog?.contains(active)) return;
+  const heading = document.querySelector<HTMLElement>('main h2');
+  if (!heading || dialog?.contains(heading)) return;
+  heading.tabIndex = -1;
+  heading.focus({ preventScroll: true });
+}
+
+/**
  * The focus is nowhere (its element was removed) or still where it was when the screen changed,
  * and not in a modal dialog (a verdict shown over the screen keeps it).
  */
