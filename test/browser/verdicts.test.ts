@@ -76,8 +76,16 @@ describe("the scanner's verdict in every colour", () => {
         await page.keyboard.press('Escape');
         await verdict.waitFor({ state: 'detached' });
         // Closed by the keyboard, it gives the focus back to the scanning screen, not to the top of the page.
-        await page.waitForFunction(() => document.activeElement !== null && document.activeElement === document.querySelector('main h2'), undefined, { timeout: 5_000 });
-        assert.equal(await page.evaluate(() => document.activeElement?.textContent), lang === 'en' ? 'Scan codes' : '扫码查验', `after the ${colour} verdict`);
+        await page.waitForFunction(
+          () => {
+            // Typed loosely: the tests are compiled without the DOM's types (and the apps' CSP forbids a string wait's eval).
+            const { document } = globalThis as unknown as { document: { activeElement: unknown; querySelector(selector: string): unknown } };
+            return document.activeElement !== null && document.activeElement === document.querySelector('main h2');
+          },
+          undefined,
+          { timeout: 5_000 },
+        );
+        assert.equal(await page.evaluate('document.activeElement.textContent'), lang === 'en' ? 'Scan codes' : '扫码查验', `after the ${colour} verdict`);
       }
       await context.close();
     });
