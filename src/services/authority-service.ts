@@ -7,7 +7,7 @@ import { checkIdentity } from '../domain/identity/identity-document.js';
 import { checkMobileNumber } from '../domain/phone.js';
 import { regionName } from '../domain/regions.js';
 import type { ServiceContext } from './context.js';
-import type { DecisionsService } from './decisions-service.js';
+import type { DecisionsService, Redecided } from './decisions-service.js';
 import type { ParsedRow } from './import-parsing.js';
 
 export interface ImportReport {
@@ -193,8 +193,8 @@ export class AuthorityService {
    * Decides the queued residents among `ids` (all queued ones when absent, oldest first, up to
    * `limit`), each under the cause it was queued with, and takes them off the queue.
    */
-  async redecideQueued(ids?: string[], limit = 100_000): Promise<{ redecided: number; colourChanges: number }> {
-    const total = { redecided: 0, colourChanges: 0 };
+  async redecideQueued(ids?: string[], limit = 100_000): Promise<Redecided> {
+    const total = { redecided: 0, colourChanges: 0, notified: 0 };
     // Given residents, their queued entries a thousand at a time; else the oldest entries, up to `limit`.
     const batches = ids === undefined ? undefined : Array.from({ length: Math.ceil(ids.length / 1000) }, (_, i) => ids.slice(i * 1000, i * 1000 + 1000));
     while (total.redecided < limit && (batches === undefined || batches.length > 0)) {
@@ -206,6 +206,7 @@ export class AuthorityService {
         const result = await this.decisions.redecide(residents, cause);
         total.redecided += result.redecided;
         total.colourChanges += result.colourChanges;
+        total.notified += result.notified;
       }
       await this.queue.remove(entries);
     }

@@ -11,6 +11,7 @@ import { CodesService } from './codes-service.js';
 import type { ServiceContext, ServiceSettings } from './context.js';
 import { DeclarationsService } from './declarations-service.js';
 import { DecisionsService } from './decisions-service.js';
+import { NoticesService } from './notices-service.js';
 import { IdentityReclaimsService } from './identity-reclaims-service.js';
 import { KeysService } from './keys-service.js';
 import { HubService } from './hub-service.js';
@@ -39,6 +40,8 @@ export interface Services {
   devices: DevicesService;
   rules: RulesService;
   decisions: DecisionsService;
+  /** Colour-change texts to whoever holds the phone for a resident. */
+  notices: NoticesService;
   authority: AuthorityService;
   checkIns: CheckInsService;
   keys: KeysService;
@@ -66,7 +69,8 @@ export interface Services {
 
 export function createServices(ctx: ServiceContext): Services {
   const rules = new RulesService(ctx);
-  const decisions = new DecisionsService(ctx, rules);
+  const notices = new NoticesService(ctx);
+  const decisions = new DecisionsService(ctx, rules, notices);
   const keys = new KeysService(ctx);
   const hub = new HubService(ctx, keys);
   const nationalList = new NationalListService(ctx, keys, hub);
@@ -85,6 +89,7 @@ export function createServices(ctx: ServiceContext): Services {
     devices: new DevicesService(ctx, signIn),
     rules,
     decisions,
+    notices,
     authority,
     checkIns: new CheckInsService(ctx, decisions),
     keys,
