@@ -80,6 +80,11 @@ export class NoticesService {
     return SMS_TEXTS.colourChanged(colourNotice(colour, shown.rules, shown.greenOn, this.ctx.settings.timeZone, r.member), this.link());
   }
 
+  /** The phones that answer for a resident now: their own, or their relatives'. Whoever is told of their appeals too. */
+  async phonesFor(residentId: string): Promise<string[]> {
+    return (await this.recipientsOf(residentId)).map((r) => r.phone);
+  }
+
   /** The phone holders for a resident as the records stand now; nobody for one deleted, or a member whose relatives have no phone. */
   private async recipientsOf(residentId: string): Promise<Recipient[]> {
     const residents = this.ctx.stores.residents;

@@ -80,6 +80,7 @@ export function createServices(ctx: ServiceContext): Services {
   const venues = new VenuesService(ctx, keys);
   const signIn = new SignInService(ctx);
   const reclaims = new IdentityReclaimsService(ctx, audit);
+  const corrections = new CorrectionsService(ctx, decisions, audit, notices);
   return {
     residents,
     registration: new RegistrationService(ctx, residents, signIn, reclaims, audit),
@@ -104,8 +105,8 @@ export function createServices(ctx: ServiceContext): Services {
     venues,
     scans: new ScansService(ctx, venues, nationalList, decisions, audit),
     tracing: new TracingService(ctx, venues, authority, audit),
-    appeals: new AppealsService(ctx, decisions, audit),
-    corrections: new CorrectionsService(ctx, decisions, audit),
+    appeals: new AppealsService(ctx, decisions, audit, corrections, notices),
+    corrections,
     sunset: new SunsetService(ctx, keys, audit),
     stats: new StatsService(ctx),
     system: { engine: ctx.store.engine, ping: () => ctx.store.ping() },

@@ -12,6 +12,9 @@ export const SMS_TEXTS = {
   /** Sent to a phone no account uses yet: the same work as a sign-in code, so timing tells nothing. */
   registrationCode: (code: string, minutes: number) => `【健康码】注册验证码 ${code}，${minutes} 分钟内有效，请勿告诉他人。Your healthcode registration code is ${code}, valid for ${minutes} minutes. Never share it.`,
   appealAnswered: () => '【健康码】您的申诉已有答复，请在应用中查看。Your appeal has been answered; open the app to read it.',
+  /** An appeal upheld: nothing has changed yet, and the text must not say it has. */
+  appealCorrectionProposed: () => '【健康码】您的申诉成立，更正已提出，须另一位工作人员批准后生效，生效时将另行短信通知。Your appeal was upheld; a correction awaits a second officer\'s approval, and you will be texted when it takes effect.',
+  appealCorrectionRejected: () => '【健康码】您申诉后提出的更正未获批准，健康码未改变，详情请在应用中查看。The correction proposed after your appeal was not approved; your code has not changed. Open the app for details.',
   /**
    * A change of colour, to whoever holds the phone for the resident: in Chinese only, to stay one
    * message. A household member is named masked, so the relative knows which; no ID number ever.

@@ -318,6 +318,8 @@ export interface AppealsTable {
   escalated_at: number | null;
   /** The correction proposed from it when an officer upheld it (0027). */
   correction_id: string | null;
+  /** The colour the resident says is right, if they said (0027). */
+  colour_asked: string | null;
 }
 
 export interface SunsetsTable {

@@ -7,7 +7,8 @@ import type { Kysely } from 'kysely';
  * It holds what the text says (the colour, the rules as decided, the date to green), never a phone:
  * whose phone it goes to is read when it is sent, so a phone replaced since is not texted.
  *
- * An appeal upheld leads to a correction a second officer approves or rejects: the appeal names it.
+ * An appeal upheld leads to a correction a second officer approves or rejects: the appeal names it,
+ * and the colour the resident asked for, which the officer's proposal starts from.
  */
 export async function up(db: Kysely<unknown>): Promise<void> {
   await db.schema
@@ -26,9 +27,11 @@ export async function up(db: Kysely<unknown>): Promise<void> {
   await db.schema.createIndex('colour_notices_unsent').on('colour_notices').columns(['sent_at', 'created_at']).execute();
   await db.schema.createIndex('colour_notices_resident').on('colour_notices').column('resident_id').execute();
   await db.schema.alterTable('appeals').addColumn('correction_id', 'text').execute();
+  await db.schema.alterTable('appeals').addColumn('colour_asked', 'text').execute();
 }
 
 export async function down(db: Kysely<unknown>): Promise<void> {
+  await db.schema.alterTable('appeals').dropColumn('colour_asked').execute();
   await db.schema.alterTable('appeals').dropColumn('correction_id').execute();
   await db.schema.dropTable('colour_notices').execute();
 }
