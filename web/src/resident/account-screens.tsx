@@ -161,7 +161,8 @@ export function AppealScreen({ session, subjectId }: { session: Session; subject
     await load();
   });
   const colourWord = (c: string) => t(`colour.${c}` as MessageKey);
-  const open = appeals.some((a) => a.status === 'open');
+  // One at a time: an appeal waiting for an answer, or for the correction it led to.
+  const open = appeals.some((a) => a.status === 'open' || a.status === 'correction-pending');
   return (
     <Card title={t('appeal.title')}>
       <p class="muted">{t('appeal.intro')}</p>
