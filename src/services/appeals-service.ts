@@ -76,7 +76,7 @@ export class AppealsService {
     else checkText(errors, 'message', text, MAX_MESSAGE, true);
     if (colourAsked !== undefined && !(COLOURS as readonly string[]).includes(colourAsked)) errors.add('colourAsked', `must be one of ${COLOURS.join(', ')}`);
     errors.throwIfAny();
-    if (await this.ctx.stores.appeals.hasOpen(residentId)) throw new ConflictError('an appeal of yours is already waiting for an answer');
+    if (await this.ctx.stores.appeals.hasOpen(residentId)) throw new ConflictError('an appeal of yours is already waiting for an answer, or for the correction it led to');
     // The colour appealed against, as it stands: a decision, not a code nobody would show.
     const decision = await this.decisions.decide(residentId, 'appeal filed');
     const id = this.ctx.newId();

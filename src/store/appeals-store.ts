@@ -62,8 +62,9 @@ export class AppealsStore {
     return Number(row?.n ?? 0);
   }
 
+  /** Whether an appeal of theirs waits: for an answer, or for the correction it led to. */
   async hasOpen(residentId: string): Promise<boolean> {
-    return (await this.db.selectFrom('appeals').select('id').where('resident_id', '=', residentId).where('status', '=', 'open').executeTakeFirst()) !== undefined;
+    return (await this.db.selectFrom('appeals').select('id').where('resident_id', '=', residentId).where('status', 'in', ['open', 'correction-pending']).executeTakeFirst()) !== undefined;
   }
 
   async findById(id: string): Promise<AppealRow | undefined> {

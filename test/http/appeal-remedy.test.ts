@@ -88,6 +88,14 @@ describeOnEachEngine('an appeal upheld leads to a real remedy', (h) => {
     assert.ok(!(await texts()).some((t) => t.includes('健康码已变为')), 'no change of colour was told: none happened');
   });
 
+  it('refuses a second appeal while the correction the first led to waits for approval', async () => {
+    const { app, zhang, upholdWithCorrection } = await appealed(h());
+    await upholdWithCorrection();
+    const again = await app.inject({ method: 'POST', url: `/api/v1/residents/${zhang.id}/appeals`, headers: zhang.auth, payload: { message: '请尽快批准我的更正。' } });
+    assert.equal(again.statusCode, 409);
+    assert.match(again.json().detail, /waiting for an answer, or for the correction it led to/);
+  });
+
   it('lets one officer answer an appeal once: a second proposal from it is refused and leaves no correction behind', async () => {
     const { upholdWithCorrection } = await appealed(h());
     const [first, second] = await Promise.all([upholdWithCorrection(), upholdWithCorrection()]);
