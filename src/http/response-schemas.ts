@@ -86,6 +86,7 @@ export const ImportReportSchema = Type.Object({
   unmatched: Type.Array(Type.Object({ line: Type.Integer() })),
   redecided: Type.Integer(),
   colourChanges: Type.Integer(),
+  notified: Type.Integer({ description: 'Phones texted about those changes of colour' }),
 });
 
 export const VenueSchema = Type.Object({

@@ -20,6 +20,8 @@ export interface ImportReport {
   unmatched: { line: number }[];
   redecided: number;
   colourChanges: number;
+  /** Phones texted about those changes (the residents' own, or their relatives'). */
+  notified: number;
 }
 
 export interface RiskArea {
@@ -68,13 +70,13 @@ export class AuthorityService {
   }
 
   /** Lists or updates one risk area (ending it by setting `to`), then re-decides the residents who were there. */
-  async setRiskArea(row: Record<string, unknown>): Promise<{ area: RiskArea; redecided: number; colourChanges: number }> {
+  async setRiskArea(row: Record<string, unknown>): Promise<{ area: RiskArea; redecided: number; colourChanges: number; notified: number }> {
     const record = checkAuthorityRow('risk-areas', row, this.ctx.clock.now().getTime());
     const cause = `risk area ${record.kind === 'risk-area' ? (record.region ?? record.country) : ''} ${record.kind === 'risk-area' ? record.level : ''}`.trim();
     const { id, affected } = await this.storeRecord(record, null, cause);
-    const { redecided, colourChanges } = await this.redecideQueued(affected);
+    const { redecided, colourChanges, notified } = await this.redecideQueued(affected);
     const area = (await this.riskAreas()).find((a) => a.id === id)!;
-    return { area, redecided, colourChanges };
+    return { area, redecided, colourChanges, notified };
   }
 
   /**
@@ -94,7 +96,7 @@ export class AuthorityService {
 
   /** Imports rows; bad rows are reported by line and the good ones kept. */
   async import(kind: ImportKind, rows: AsyncIterable<ParsedRow>, onProgress?: (rows: number) => void): Promise<ImportReport> {
-    const report: ImportReport = { kind, rows: 0, accepted: 0, unchanged: 0, invalid: [], unmatched: [], redecided: 0, colourChanges: 0 };
+    const report: ImportReport = { kind, rows: 0, accepted: 0, unchanged: 0, invalid: [], unmatched: [], redecided: 0, colourChanges: 0, notified: 0 };
     const affected = new Set<string>();
     for await (const row of rows) {
       report.rows += 1;
@@ -129,9 +131,10 @@ export class AuthorityService {
       else report.unchanged += 1;
       for (const id of stored.affected) affected.add(id);
     }
-    const { redecided, colourChanges } = await this.redecideQueued([...affected]);
+    const { redecided, colourChanges, notified } = await this.redecideQueued([...affected]);
     report.redecided = redecided;
     report.colourChanges = colourChanges;
+    report.notified = notified;
     return report;
   }
 

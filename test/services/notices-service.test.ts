@@ -118,6 +118,14 @@ describeOnEachEngine('colour notices: whoever holds the phone is told of every c
     assert.deepEqual((await notices(h())).map((m) => m.recipient), [ZHANG_PHONE]);
   });
 
+  it('reports the phones told when a risk area is listed: the console shows the real number', async () => {
+    const id = await greenZhang();
+    await h().services.declarations.declare(id, { ...healthy, stays: [{ region: '420106', arrival: '2026-11-12T08:00:00+08:00', departure: '2026-11-15T18:30:00+08:00' }] });
+    const listed = await h().services.authority.setRiskArea({ region: '420100', level: 'high', from: '2026-11-10T00:00:00+08:00' });
+    assert.deepEqual([listed.colourChanges, listed.notified], [1, 1]);
+    assert.deepEqual((await notices(h())).map((m) => m.recipient), [ZHANG_PHONE]);
+  });
+
   it('answers how many phones were told of the changes a re-decision made: the number the console shows', async () => {
     const zhang = await greenZhang();
     const grandma = await h().services.residents.addDependent(zhang, GRANDMA_ZHANG);

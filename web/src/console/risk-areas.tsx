@@ -19,7 +19,7 @@ export function RiskAreasView({ session }: { session: StaffSession }): JSX.Eleme
   const lang = useLang();
   const [areas, setAreas] = useState<RiskArea[]>([]);
   const [form, setForm] = useState({ where: 'region', region: '', country: '', level: 'high', from: isoToLocalInput(Date.now() - DEFAULT_LOOKBACK_MS), to: '' });
-  const [outcome, setOutcome] = useState<{ redecided: number; colourChanges: number } | null>(null);
+  const [outcome, setOutcome] = useState<{ redecided: number; colourChanges: number; notified: number } | null>(null);
   const [preview, setPreview] = useState<Preview | null>(null);
   // Counts saves: what saving would do changes once it is saved.
   const [saves, setSaves] = useState(0);
@@ -107,7 +107,7 @@ export function RiskAreasView({ session }: { session: StaffSession }): JSX.Eleme
         </form>
         {outcome && (
           <div class="notice notice-ok" role="status" data-testid="risk-outcome">
-            {t('risk.outcome', { redecided: outcome.redecided, changes: outcome.colourChanges })}
+            {t('risk.outcome', { redecided: outcome.redecided, changes: outcome.colourChanges, notified: outcome.notified })}
           </div>
         )}
       </Card>
