@@ -1,7 +1,8 @@
 import type { JSX } from 'preact';
 import { useEffect, useState } from 'preact/hooks';
-import type { QueuedAppeal } from '../../../src/http/api-types.js';
-import { api } from '../shared/api.js';
+import { bearer, client, ok, type Answer, type BodyOf } from '../shared/api.js';
+
+type QueuedAppeal = Answer<'/api/v1/appeals'>[number];
 import { ColourBadge } from '../shared/colour.js';
 import { formatDateTime } from '../shared/format.js';
 import { DAY_MS } from '../../../src/domain/clock.js';
@@ -9,11 +10,8 @@ import { useLang, useT, type MessageKey } from '../shared/i18n.js';
 import type { StaffSession } from '../shared/staff-session.js';
 import { Card, ErrorNotice, Field, fieldError, useAction } from '../shared/ui.js';
 
-interface Reason {
-  id: string;
-  colours: string[];
-  description: { 'zh-CN': string; en: string };
-}
+type Reason = Answer<'/api/v1/corrections/reasons'>[number];
+type Colour = BodyOf<'/api/v1/appeals/{appealId}/correction'>['colour'];
 
 type Mode = 'upheld' | 'propose' | 'fix';
 
@@ -28,7 +26,7 @@ function AnswerForm({ session, appeal, onAnswered }: { session: StaffSession; ap
   const [mode, setMode] = useState<Mode>('upheld');
   const [response, setResponse] = useState('');
   const [reasons, setReasons] = useState<Reason[]>([]);
-  useEffect(() => void api<Reason[]>('GET', '/api/v1/corrections/reasons').then(setReasons, () => undefined), []);
+  useEffect(() => void ok(client.GET('/api/v1/corrections/reasons')).then(setReasons, () => undefined), []);
   // The reason that allows the colour the resident asked for (a record error setting green, usually).
   const asked = appeal.colourAsked ?? 'green';
   const [reason, setReason] = useState('');
@@ -42,9 +40,10 @@ function AnswerForm({ session, appeal, onAnswered }: { session: StaffSession; ap
   const answer = useAction(async () => {
     if (mode === 'propose') {
       const expiresAt = new Date(Date.now() + days * DAY_MS).toISOString();
-      await api('POST', `/api/v1/appeals/${appeal.id}/correction`, { token: session.token, body: { colour: chosenColour, reason: chosenReason?.id, note, expiresAt, response } });
+      const path = { appealId: appeal.id };
+      await ok(client.POST('/api/v1/appeals/{appealId}/correction', { params: { path }, headers: bearer(session.token), body: { colour: chosenColour as Colour, reason: chosenReason?.id ?? '', note, expiresAt, response } }));
     } else {
-      await api('POST', `/api/v1/appeals/${appeal.id}/answer`, { token: session.token, body: { outcome: mode === 'fix' ? 'corrected' : 'upheld', response } });
+      await ok(client.POST('/api/v1/appeals/{appealId}/answer', { params: { path: { appealId: appeal.id } }, headers: bearer(session.token), body: { outcome: mode === 'fix' ? 'corrected' : 'upheld', response } }));
     }
     onAnswered();
   });
@@ -70,7 +69,7 @@ function AnswerForm({ session, appeal, onAnswered }: { session: StaffSession; ap
       </div>
       {mode === 'propose' && (
         <>
-          <p class="muted small">{t('appeals.proposeIntro', { name: appeal.maskedName })}</p>
+          <p class="muted small">{t('appeals.proposeIntro', { name: appeal.maskedName ?? '' })}</p>
           <div class="row">
             <Field label={t('corrections.reason')}>
               <select name="reason" value={chosenReason?.id ?? ''} onChange={(e) => setReason(e.currentTarget.value)}>
@@ -117,7 +116,7 @@ export function AppealsView({ session }: { session: StaffSession }): JSX.Element
   const [status, setStatus] = useState<'open' | 'resolved'>('open');
   const [appeals, setAppeals] = useState<QueuedAppeal[] | null>(null);
   const [error, setError] = useState<unknown>(null);
-  const load = () => api<QueuedAppeal[]>('GET', `/api/v1/appeals?status=${status}`, { token: session.token }).then(setAppeals, setError);
+  const load = () => ok(client.GET('/api/v1/appeals', { params: { query: { status } }, headers: bearer(session.token) })).then(setAppeals, setError);
   useEffect(() => void load(), [status]);
   return (
     <Card title={t('console.appeals')}>
