@@ -193,7 +193,6 @@ export class TracingService {
     const trace = JSON.parse(row.result) as Trace;
     const now = this.ctx.clock.now().getTime();
     const ids = trace.contacts.map((c) => c.residentId);
-    const before = await this.ctx.stores.decisions.statusOf(ids);
     const cause = `trace ${id}`;
     // The contact facts, the trace's confirmation and the queue for re-decision: one unit of work.
     await this.ctx.store.transaction(async (trx) => {
@@ -205,20 +204,8 @@ export class TracingService {
       if (!(await this.ctx.stores.traces.withTransaction(trx).confirm(id, now))) throw new ConflictError('this trace was confirmed a moment ago');
       await this.ctx.stores.redecisions.withTransaction(trx).enqueue(ids, cause, now);
     });
-    await this.authority.redecideQueued(ids);
-    const after = await this.ctx.stores.decisions.statusOf(ids);
-    const residents = this.ctx.stores.residents;
-    let notified = 0;
-    let colourChanges = 0;
-    for (const [residentId, decision] of after) {
-      if (before.get(residentId)?.colour === decision.colour) continue;
-      colourChanges += 1;
-      const r = await residents.findById(residentId);
-      if (r?.phone) {
-        await this.ctx.sms.send(r.phone, SMS_TEXTS.colourChanged(decision.colour as Colour));
-        notified += 1;
-      }
-    }
+    // Each contact whose colour changed is told by the decisions themselves (NoticesService), whoever holds their phone.
+    const { colourChanges, notified } = await this.authority.redecideQueued(ids);
     await this.audit.appendBy(staff, 'confirm-trace', trace.purpose, trace.caseResidentId, { traceId: id, contacts: ids.length, colourChanges });
     return { contacts: ids.length, colourChanges, notified };
   }
