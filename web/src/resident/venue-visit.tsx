@@ -54,6 +54,11 @@ export function VenueVisitScreen({ session, subjectId }: { session: Session; sub
         <p>{t('visit.checkedIn', { time: formatDateTime(visit.at, lang) })}</p>
         <p class="live-time big">{formatTime(new Date(now).toISOString(), lang)}</p>
         <p class={visit.admitted ? 'notice notice-ok' : 'notice notice-error'}>{visit.admitted ? t('visit.admitted') : t('reason.colour-not-admitted')}</p>
+        {visit.status === 'duplicate' && (
+          <p class="notice" data-testid="visit-duplicate">
+            {t('visit.duplicate')}
+          </p>
+        )}
         <button type="button" class="secondary wide" onClick={() => ((pending.current = null), setVisit(null))}>
           {t('visit.another')}
         </button>
