@@ -248,7 +248,7 @@ describe('at the gate, driven to the end: pairing, an offline gate, an untrusted
         await result.waitFor({ timeout: 30_000 });
         assert.deepEqual([await result.getAttribute('data-admitted'), await result.getAttribute('data-reason')], ['false', 'unknown-key']);
         const words = await result.innerText();
-        assert.match(words, lang === 'en' ? /not issued by any health-code office this scanner accepts.*What to do.*check them by ID number.*call the duty officer/s : /不是本设备认可的任何健康码管理部门签发的.*下一步.*按对方证件上的号码核验.*值班负责人/s);
+        assert.match(words, lang === 'en' ? /not issued by any health-code office this scanner accepts.*What to do.*Check them by the ID number.*call the duty officer/s : /不是本设备认可的任何健康码管理部门签发的.*下一步.*按对方证件上的号码核验.*值班负责人/s);
         assert.doesNotMatch(words, /key|signature|密钥|签名/i);
         assert.doesNotMatch(words, /陈\*明/, 'nothing the untrusted code claims is shown');
         await shot(page, `gate-story-untrusted-issuer.${lang}`);
