@@ -7,7 +7,7 @@ import { AxeBuilder } from '@axe-core/playwright';
 import type { Browser, BrowserContext, Page } from 'playwright-core';
 import { generateSigningKey, signToken } from '../../src/codes/token-signer.js';
 import type { RegistrationInput } from '../../src/domain/resident.js';
-import { writeQrSequence } from '../support/fake-camera.js';
+import { writeQrSequence, writeQrVideo } from '../support/fake-camera.js';
 import { meterTaps, startFlow } from '../support/flow-meter.js';
 import { LIU_FANG, OLIVER_BROWN, withCheck, ZHANG_WEI } from '../support/people.js';
 import { launchChromium, startWebServer, type WebServer } from '../support/web-server.js';
@@ -274,4 +274,41 @@ describe('at the gate, driven to the end: pairing, an offline gate, an untrusted
       }
     });
   }
+  it('checks a resident in at a venue once when the network loses the answer, and says the retry was counted once (both languages)', { timeout: 120_000 }, async () => {
+    const s = server.services;
+    const { venue } = await subwayStation('定安路地铁站');
+    const video = join(work, 'place-code.y4m');
+    writeQrVideo(venue.placeCode, video);
+    const camera = await launchChromium(CAMERA(video));
+    try {
+      for (const [i, lang] of LANGS.entries()) {
+        const resident = await s.residents.register({ ...ZHANG_WEI, name: '赵雨涵', idNumber: withCheck(`3301021999050500${i}`), phone: `1390000150${i}` }, { phoneVerifiedAt: Date.now() });
+        await s.declarations.declare(resident.id, { stays: [], contacts: [], symptoms: [], temperature: 36.5 });
+        const session = await s.signIn.sessionFor(resident.id, Date.now());
+        const context = await camera.newContext({ ...PHONE, locale: lang, permissions: ['camera'] });
+        await context.addInitScript({ content: `${inLang(lang)} localStorage.setItem('healthcode.resident.session', ${JSON.stringify(JSON.stringify(session))});` });
+        const app = await context.newPage();
+        // The first check-in reaches the server, and its answer is lost on the way back.
+        let lost = false;
+        await app.route('**/visits', async (route) => {
+          if (lost) return route.continue();
+          lost = true;
+          await route.fetch();
+          await route.abort('connectionreset');
+        });
+        await app.goto(`${server.url}/resident/#/visit`);
+        const card = app.locator('[data-testid=visit-card]');
+        await card.waitFor({ timeout: 30_000 });
+        assert.ok(lost);
+        assert.match(await app.locator('[data-testid=visit-duplicate]').innerText(), lang === 'en' ? /already recorded; it is counted once/ : /此前已记录，只计一次/);
+        assert.match(await card.innerText(), lang === 'en' ? /定安路地铁站.*Green.*赵\*涵/s : /定安路地铁站.*绿码.*赵\*涵/s);
+        const kept = await server.opened.store.db.selectFrom('scans').select('id').where('resident_id', '=', resident.id).where('method', '=', 'place-code').execute();
+        assert.equal(kept.length, 1, 'the visit is kept once');
+        await shot(app, `gate-story-visit-counted-once.${lang}`);
+        await context.close();
+      }
+    } finally {
+      await camera.close();
+    }
+  });
 });
