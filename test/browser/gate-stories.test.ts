@@ -311,4 +311,38 @@ describe('at the gate, driven to the end: pairing, an offline gate, an untrusted
       await camera.close();
     }
   });
+  it('tells the guard plainly when the scanner was paired again elsewhere, and when a document has no code (both languages)', { timeout: 120_000 }, async () => {
+    const { staff, venue } = await subwayStation('近江地铁站');
+    for (const lang of LANGS) {
+      const device = await server.services.venues.registerDevice(venue.id, lang === 'en' ? 'Exit A gate' : 'A 口闸机');
+      const context = await browser.newContext({ ...PHONE, locale: lang });
+      await context.addInitScript({ content: inLang(lang) });
+      const page = await context.newPage();
+      await page.goto(`${server.url}/scanner/`);
+      await page.fill('input[name=credential]', device.token);
+      await page.click('button[type=submit]');
+      await page.locator('[data-testid=scanner-status]').waitFor();
+
+      // A document nobody registered: the guard is told so, and what to do.
+      await page.click('button.secondary.wide');
+      await page.fill('input[name=idNumber]', withCheck('33010419760312001'));
+      await page.locator('form button[type=submit]').click();
+      const missing = page.locator('[data-testid=id-not-found]');
+      await missing.waitFor();
+      assert.match(await missing.innerText(), lang === 'en' ? /No health code is registered for this document.*call the duty officer/ : /此证件没有登记健康码.*值班负责人/);
+      await shot(page, `gate-story-id-not-found.${lang}`);
+
+      // The venue pairs another phone as this device: this one's credential stops working, and it says so at its next sync.
+      const pairing = await server.services.venues.newPairing(venue.id, device.deviceId, { ...staff, role: 'venue' });
+      await server.services.venues.pair(pairing.code);
+      await context.setOffline(true);
+      await context.setOffline(false);
+      const unpaired = page.locator('[data-testid=unpaired]');
+      await unpaired.waitFor({ timeout: 30_000 });
+      assert.match(await unpaired.innerText(), lang === 'en' ? /no longer paired.*Codes are not checked.*new pairing code/s : /不再配对.*不能核验健康码.*新的配对码/s);
+      assert.doesNotMatch(await page.locator('[data-testid=scanner-status]').innerText(), /Online|在线/);
+      await shot(page, `gate-story-unpaired.${lang}`);
+      await context.close();
+    }
+  });
 });

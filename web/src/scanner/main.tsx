@@ -150,7 +150,15 @@ function ManualEntry({ setup, onResult, onCancel }: { setup: DeviceSetup; onResu
         <Field label={t('field.idNumber')} error={fieldError(lookup.error, 'idNumber')}>
           <input name="idNumber" required autocomplete="off" value={idNumber} onInput={(e) => setIdNumber(e.currentTarget.value)} />
         </Field>
-        {lookup.error instanceof NetworkError ? <div class="notice notice-error">{t('scanner.manualNeedsNetwork')}</div> : <ErrorNotice error={lookup.error} />}
+        {lookup.error instanceof NetworkError ? (
+          <div class="notice notice-error">{t('scanner.manualNeedsNetwork')}</div>
+        ) : lookup.error instanceof ApiError && lookup.error.status === 404 ? (
+          <div class="notice notice-error" role="alert" data-testid="id-not-found">
+            {t('scanner.idNotFound')}
+          </div>
+        ) : (
+          <ErrorNotice error={lookup.error} />
+        )}
         <button class="primary wide" type="submit" disabled={lookup.busy}>
           {t('scanner.check')}
         </button>
@@ -197,18 +205,17 @@ function ScannerApp(): JSX.Element {
 
   const sync = async () => {
     if (!setup) return;
-    const ok = await queue.flush(setup.credential).then(
-      (done) => (setUnpaired(false), done),
-      (error: unknown) => {
-        // The server refuses this device's credential: it was paired again elsewhere or removed. Not "offline".
-        if (error instanceof ApiError && error.status === 401) setUnpaired(true);
-        return false;
-      },
-    );
+    // The server refusing this device's credential means it was paired again elsewhere or removed: not "offline".
+    const refused = (error: unknown) => {
+      if (error instanceof ApiError && error.status === 401) setUnpaired(true);
+      return null;
+    };
+    const ok = (await queue.flush(setup.credential).catch(refused)) ?? false;
     setOnline(ok && navigator.onLine);
     if (ok) {
-      const fresh = await refreshTrust(setup.credential).catch(() => null);
+      const fresh = await refreshTrust(setup.credential).catch(refused);
       if (fresh) {
+        setUnpaired(false);
         save(TRUST_KEY, fresh);
         setTrust(fresh);
       }
@@ -295,7 +302,7 @@ function ScannerApp(): JSX.Element {
   return (
     <Shell title={setup.venue.name}>
       <div class="status-bar" data-testid="scanner-status">
-        <span class={`dot ${online ? 'dot-on' : 'dot-off'}`} /> {online ? t('scanner.online') : t('scanner.offline')}
+        <span class={`dot ${online && !unpaired ? 'dot-on' : 'dot-off'}`} /> {unpaired ? t('scanner.unpaired') : online ? t('scanner.online') : t('scanner.offline')}
         <span>· {t('scanner.queued', { n: queued })}</span>
         {trust && <span>· {t('scanner.trustListAge', { time: formatDateTime(new Date(trust.own.generatedAt * 1000).toISOString(), lang) })}</span>}
         <NationalListState trust={trust} />
@@ -326,8 +333,8 @@ function ScannerApp(): JSX.Element {
       <p class="policy">
         {t('scanner.policy')}: {setup.policy.allowed.map((c) => t(`colour.${c}` as 'colour.green')).join(' / ')}
       </p>
-      {manual ? <ManualEntry setup={setup} onResult={(r) => (setResult(r), setManual(false))} onCancel={() => setManual(false)} /> : <Camera onText={(text) => void onText(text)} paused={result !== null || travelCard !== null} />}
-      {!manual && (
+      {unpaired ? null : manual ? <ManualEntry setup={setup} onResult={(r) => (setResult(r), setManual(false))} onCancel={() => setManual(false)} /> : <Camera onText={(text) => void onText(text)} paused={result !== null || travelCard !== null} />}
+      {!manual && !unpaired && (
         <button type="button" class="secondary wide" onClick={() => setManual(true)}>
           {t('scanner.manual')}
         </button>
