@@ -29,16 +29,9 @@ export const CLOCK_SKEW_SECONDS = 60;
 /** No issuer lets a code live longer (HEALTHCODE_TOKEN_TTL is at most this): a key's codes end within this of its retirement. */
 export const MAX_TOKEN_LIFETIME_SECONDS = 3600;
 
-export type RejectionReason =
-  | 'wrong-prefix'
-  | 'malformed-base45'
-  | 'malformed-cbor'
-  | 'wrong-algorithm'
-  | 'unknown-key'
-  | 'bad-signature'
-  | 'malformed-claims'
-  | 'expired'
-  | 'not-yet-valid';
+/** Every reason a code is refused, listed so that each screen showing one can be checked to have words for it. */
+export const REJECTION_REASONS = ['wrong-prefix', 'malformed-base45', 'malformed-cbor', 'wrong-algorithm', 'unknown-key', 'bad-signature', 'malformed-claims', 'expired', 'not-yet-valid'] as const;
+export type RejectionReason = (typeof REJECTION_REASONS)[number];
 
 export type VerificationResult =
   | { valid: true; claims: HealthCodeClaims; kid: string }

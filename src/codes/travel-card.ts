@@ -1,6 +1,6 @@
 import { Base45Error, decodeBase45 } from './base45.js';
 import { DocumentError, DOCUMENT_TYPES, verifyDocument } from './signed-document.js';
-import { CLOCK_SKEW_SECONDS, MAX_TOKEN_LIFETIME_SECONDS, type Ed25519Verify } from './token-verifier.js';
+import { CLOCK_SKEW_SECONDS, MAX_TOKEN_LIFETIME_SECONDS, type Ed25519Verify, type RejectionReason } from './token-verifier.js';
 import { base64UrlToBytes, type TrustList } from './trust-list.js';
 
 /** 行程卡 (xíngchéngkǎ), version 1: a travel card's QR text, distinct from a code's JKM1. */
@@ -23,7 +23,7 @@ export interface TravelCardClaims {
   stays: { c: string | null; cn?: string; en?: string; k: string | null; a: number; d: number; h: number; s: string; r: boolean }[];
 }
 
-export type TravelCardResult = { valid: true; claims: TravelCardClaims; kid: string } | { valid: false; reason: string; detail: string };
+export type TravelCardResult = { valid: true; claims: TravelCardClaims; kid: string } | { valid: false; reason: RejectionReason; detail: string };
 
 const isInt = (v: unknown) => typeof v === 'number' && Number.isInteger(v);
 
@@ -55,7 +55,7 @@ export async function verifyTravelCard(text: string, trustList: TrustList, verif
   try {
     verified = await verifyDocument(bytes, DOCUMENT_TYPES.travelCard, (kid) => (keys.has(kid) ? base64UrlToBytes(keys.get(kid)!.x) : undefined), verify);
   } catch (error) {
-    const reason = error instanceof DocumentError ? (error.reason === 'malformed' || error.reason === 'wrong-type' ? 'malformed-cbor' : error.reason) : 'malformed-cbor';
+    const reason: RejectionReason = error instanceof DocumentError ? (error.reason === 'malformed' || error.reason === 'wrong-type' ? 'malformed-cbor' : error.reason) : 'malformed-cbor';
     return { valid: false, reason, detail: error instanceof Error ? error.message : 'unreadable' };
   }
   let claims: TravelCardClaims;

@@ -1,10 +1,29 @@
+import { isLatinName, mrzNameParts } from './mrz-names.js';
+
 /**
  * What a checkpoint or a screen shows of a person: enough to match the holder and the code, no more.
  */
 const segmenter = new Intl.Segmenter('zh', { granularity: 'grapheme' });
 
-/** 张三 -> 张*, 张小三 -> 张*三, 欧阳小明 -> 欧**明, Anna Smith -> A********h. */
+/**
+ * 张三 -> 张*, 张小三 -> 张*三, 欧阳小明 -> 欧**明; Oliver Brown -> O***** B****, Anna-Lena Müller -> A*** L*** M******.
+ *
+ * A name in Latin script is masked part by part, as its passport's machine-readable zone writes it
+ * (ICAO 9303: Müller is MUELLER): each part's first letter, then one star for each further letter.
+ * A guard holding the passport finds each initial at the start of a surname or given name (MRZ:
+ * BROWN<<OLIVER, in whatever order the person wrote them) with as many letters as stars after it.
+ * Masked as one run of characters (O**********n), a name gave its first and last letters, which a
+ * passport does not line up, and hid where its parts began. This form shows as many letters as
+ * there are parts and no more: the rest of each part, and its national spelling, stay hidden.
+ * Chinese names keep the family name and the last character, as a guard reads them on the ID card.
+ */
 export function maskName(name: string): string {
+  if (isLatinName(name)) {
+    const parts = mrzNameParts(name);
+    // A name of one letter would be shown whole.
+    if (parts.join('').length === 1) return '*';
+    if (parts.length > 0) return parts.map((part) => `${part[0]}${'*'.repeat(part.length - 1)}`).join(' ');
+  }
   const chars = [...segmenter.segment(name.trim())].map((s) => s.segment);
   if (chars.length <= 1) return '*';
   if (chars.length === 2) return `${chars[0]}*`;

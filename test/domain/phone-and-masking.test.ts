@@ -34,8 +34,17 @@ describe('masking for display', () => {
   it('masks the middle of a compound surname name', () => {
     assert.equal(maskName('欧阳小明'), '欧**明');
   });
-  it('masks a Latin name by characters', () => {
-    assert.equal(maskName('Anna Li'), 'A*****i');
+  it('masks a Latin name part by part: each initial, then a star for each further letter', () => {
+    assert.equal(maskName('Anna Li'), 'A*** L*');
+  });
+  it('masks a Latin name in its passport spelling: Müller has the seven letters of MUELLER', () => {
+    assert.equal(maskName('Anna-Lena Müller'), 'A*** L*** M******');
+  });
+  it('shows nothing of a Latin name of one letter', () => {
+    assert.equal(maskName('Q'), '*');
+  });
+  it('masks a name mixing Chinese and Latin letters as a Chinese name', () => {
+    assert.equal(maskName('张Anna'), '张***a');
   });
   it('counts an emoji as one character', () => {
     assert.equal(maskName('小👍'), '小*');

@@ -11,6 +11,9 @@ import type { Session } from './session.js';
 
 type Visit = Answer<'/api/v1/residents/{id}/visits', 'post'>;
 
+/** A check-in that failed is tried again no sooner than this. */
+const RETRY_AFTER_MS = 3000;
+
 /**
  * Checking in at a venue: the resident scans the venue's printed place code; the visit is recorded
  * (a retry with the same visit id is the same visit) and the screen shows staff the venue, the time
@@ -22,26 +25,30 @@ export function VenueVisitScreen({ session, subjectId }: { session: Session; sub
   const [visit, setVisit] = useState<Visit | null>(null);
   const [error, setError] = useState<unknown>(null);
   const [now, setNow] = useState(Date.now());
-  const pending = useRef<{ code: string; id: string } | null>(null);
+  // The code being checked in with, its visit id, and when it may be tried again after a failure (null: in flight or done).
+  const pending = useRef<{ code: string; id: string; retryAt: number | null } | null>(null);
   useEffect(() => {
     const timer = setInterval(() => setNow(Date.now()), 1000);
     return () => clearInterval(timer);
   }, []);
 
   const onText = async (text: string) => {
-    if (visit || pending.current?.code === text) return;
+    const before = pending.current;
+    if (visit || (before?.code === text && (before.retryAt === null || Date.now() < before.retryAt))) return;
     if (!text.startsWith('JKP1:')) {
       setError(new Error(t('visit.notPlaceCode')));
       return;
     }
-    pending.current = { code: text, id: newClientId() };
+    // The camera reads the code again and again: a failed check-in is tried again after a pause,
+    // with the same visit id after a network failure (the server may have kept it: then it says so).
+    const current = { code: text, id: before?.code === text ? before.id : newClientId(), retryAt: null };
+    pending.current = current;
     try {
-      setVisit(await ok(client.POST('/api/v1/residents/{id}/visits', { params: { path: { id: subjectId } }, headers: bearer(session.token), body: { placeCode: text, visitId: pending.current.id } })));
+      setVisit(await ok(client.POST('/api/v1/residents/{id}/visits', { params: { path: { id: subjectId } }, headers: bearer(session.token), body: { placeCode: text, visitId: current.id } })));
       setError(null);
     } catch (e) {
       setError(e);
-      // A network failure keeps the visit id, so scanning again retries the same visit.
-      if (!(e instanceof NetworkError)) pending.current = null;
+      pending.current = { ...current, id: e instanceof NetworkError ? current.id : newClientId(), retryAt: Date.now() + RETRY_AFTER_MS };
     }
   };
 
@@ -54,6 +61,11 @@ export function VenueVisitScreen({ session, subjectId }: { session: Session; sub
         <p>{t('visit.checkedIn', { time: formatDateTime(visit.at, lang) })}</p>
         <p class="live-time big">{formatTime(new Date(now).toISOString(), lang)}</p>
         <p class={visit.admitted ? 'notice notice-ok' : 'notice notice-error'}>{visit.admitted ? t('visit.admitted') : t('reason.colour-not-admitted')}</p>
+        {visit.status === 'duplicate' && (
+          <p class="notice" data-testid="visit-duplicate">
+            {t('visit.duplicate')}
+          </p>
+        )}
         <button type="button" class="secondary wide" onClick={() => ((pending.current = null), setVisit(null))}>
           {t('visit.another')}
         </button>

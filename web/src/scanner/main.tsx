@@ -5,15 +5,16 @@ import { TRAVEL_CARD_PREFIX, verifyTravelCard, type TravelCardClaims } from '../
 import { nationalState, takeTrust, trustedKeys, type ScannerTrust } from './trust.js';
 import { bytesToBase64Url } from '../../../src/codes/trust-list.js';
 import '../shared/styles.css';
-import { bearer, client, loadSaved, NetworkError, ok, save, type Answer } from '../shared/api.js';
-import { formatDateTime } from '../shared/format.js';
+import { ApiError, bearer, client, loadSaved, NetworkError, ok, save, type Answer } from '../shared/api.js';
+import { formatDateTime, formatTime } from '../shared/format.js';
 import { I18n, useLang, useT } from '../shared/i18n.js';
 import { Camera } from '../shared/camera.js';
 import { ID_TYPES } from '../shared/choices.js';
 import { registerOfflineSupport } from '../shared/offline.js';
 import { Card, ConfirmedAction, ErrorNotice, Field, fieldError, Shell, useAction } from '../shared/ui.js';
-import { ScanQueue } from './scan-queue.js';
-import { ResultOverlay, TravelCardOverlay, type Result } from './verdicts.js';
+import { ScanQueue, type Uploaded } from './scan-queue.js';
+import { asVerdictReason, deviceAdvice, listAdvice, listsCurrent, verdictAdvice } from './refusals.js';
+import { NextSteps, ResultOverlay, TravelCardOverlay, type Result } from './verdicts.js';
 import { newClientId } from '../shared/client-id.js';
 import { PAIRING_PREFIX } from '../../../src/domain/venue.js';
 
@@ -24,7 +25,11 @@ type DeviceSetup = Omit<Answer<'/api/v1/checkpoint/me'>, 'hubKey' | 'operatorKey
 const SETUP_KEY = 'healthcode.scanner.device';
 const TRUST_KEY = 'healthcode.scanner.trust';
 const RESULT_SHOWN_MS = 5000;
+/** A refusal stays longer: the guard reads what to do next. */
+const REFUSAL_SHOWN_MS = 20_000;
 const SAME_CODE_IGNORED_MS = 4000;
+/** A code scanned again within this is shown as seen before (a code lives at most an hour). */
+const SEEN_BEFORE_MS = 3_600_000;
 
 /** The device's keys from its operator, over its own credential: what it verifies both lists with. */
 type OperatorKeys = Pick<Answer<'/api/v1/checkpoint/me'>, 'hubKey' | 'operatorKey'>;
@@ -63,8 +68,12 @@ function SetupScreen({ onReady }: { onReady: (d: DeviceSetup) => void }): JSX.El
     const paired = await ok(client.POST('/api/v1/checkpoint/pair', { body: { code } }));
     await connectWith(paired.token);
   });
+  const [notPairing, setNotPairing] = useState(false);
   const onText = (text: string) => {
-    if (!text.startsWith(PAIRING_PREFIX) || pair.busy) return;
+    if (pair.busy) return;
+    // Any other code in front of the camera (a health code, say) is not what pairs: said so, and the camera stays on.
+    if (!text.startsWith(PAIRING_PREFIX)) return setNotPairing(true);
+    setNotPairing(false);
     setPairing(false);
     void pair.run(text);
   };
@@ -74,7 +83,14 @@ function SetupScreen({ onReady }: { onReady: (d: DeviceSetup) => void }): JSX.El
         {pairing ? t('common.cancel') : t('scanner.pairCamera')}
       </button>
       {pairing && <Camera onText={onText} paused={pair.busy} hint={t('scanner.pairHint')} />}
-      <ErrorNotice error={pair.error} />
+      {pairing && notPairing && <div class="notice notice-error" role="alert">{t('scanner.pairNotCode')}</div>}
+      {pair.error instanceof ApiError && pair.error.status === 401 ? (
+        <div class="notice notice-error" role="alert" data-testid="pair-refused">
+          {t('scanner.pairUsed')}
+        </div>
+      ) : (
+        <ErrorNotice error={pair.error} />
+      )}
       <p class="muted">{t('scanner.setupIntro')}</p>
       <form
         onSubmit={(e) => {
@@ -100,7 +116,15 @@ function ManualEntry({ setup, onResult, onCancel }: { setup: DeviceSetup; onResu
   const [idNumber, setIdNumber] = useState('');
   const lookup = useAction(async () => {
     const r = await ok(client.POST('/api/v1/checkpoint/lookup', { headers: bearer(setup.credential), body: { idType, idNumber: idNumber.trim() } }));
-    onResult({ colour: r.colour, admitted: r.admitted, maskedName: null, validUntil: null, reason: r.admitted ? 'allowed' : 'colour-not-admitted', method: 'id-number' });
+    onResult({
+      colour: r.colour,
+      admitted: r.admitted,
+      maskedName: null,
+      validUntil: null,
+      reason: r.admitted ? 'allowed' : 'colour-not-admitted',
+      method: 'id-number',
+      ...(r.admitted ? {} : { advice: verdictAdvice('colour-not-admitted', { listsCurrent: true }) }),
+    });
   });
   return (
     <Card title={t('scanner.manual')}>
@@ -121,7 +145,15 @@ function ManualEntry({ setup, onResult, onCancel }: { setup: DeviceSetup; onResu
         <Field label={t('field.idNumber')} error={fieldError(lookup.error, 'idNumber')}>
           <input name="idNumber" required autocomplete="off" value={idNumber} onInput={(e) => setIdNumber(e.currentTarget.value)} />
         </Field>
-        {lookup.error instanceof NetworkError ? <div class="notice notice-error">{t('scanner.manualNeedsNetwork')}</div> : <ErrorNotice error={lookup.error} />}
+        {lookup.error instanceof NetworkError ? (
+          <div class="notice notice-error">{t('scanner.manualNeedsNetwork')}</div>
+        ) : lookup.error instanceof ApiError && lookup.error.status === 404 ? (
+          <div class="notice notice-error" role="alert" data-testid="id-not-found">
+            {t('scanner.idNotFound')}
+          </div>
+        ) : (
+          <ErrorNotice error={lookup.error} />
+        )}
         <button class="primary wide" type="submit" disabled={lookup.busy}>
           {t('scanner.check')}
         </button>
@@ -146,7 +178,7 @@ function NationalListState({ trust }: { trust: ScannerTrust | null }): JSX.Eleme
       </span>
     );
   }
-  return trust?.refused ? <span data-testid="national-list" data-state="refused">· {t('scanner.nationalRefused', { reason: trust.refused })}</span> : null;
+  return trust?.refused ? <span data-testid="national-list" data-state="refused">· {t('scanner.nationalRefused', { reason: t(listAdvice(trust.refused).words) })}</span> : null;
 }
 
 function ScannerApp(): JSX.Element {
@@ -159,16 +191,26 @@ function ScannerApp(): JSX.Element {
   const [queued, setQueued] = useState(0);
   const [trust, setTrust] = useState<ScannerTrust | null>(() => loadSaved<ScannerTrust | null>(TRUST_KEY, null));
   const [travelCard, setTravelCard] = useState<TravelCardClaims | { refused: string } | null>(null);
-  const queue = useRef(new ScanQueue(setQueued)).current;
+  const [uploaded, setUploaded] = useState<(Uploaded & { at: string }) | null>(null);
+  const [unpaired, setUnpaired] = useState(false);
+  const queue = useRef(new ScanQueue(setQueued, (u) => setUploaded({ ...u, at: new Date().toISOString() }))).current;
   const last = useRef<{ text: string; at: number } | null>(null);
+  // Codes scanned here lately and when: a second scan of one says so (the same person twice, or a code handed back).
+  const seen = useRef(new Map<string, number>()).current;
 
   const sync = async () => {
     if (!setup) return;
-    const ok = await queue.flush(setup.credential).catch(() => false);
+    // The server refusing this device's credential means it was paired again elsewhere or removed: not "offline".
+    const refused = (error: unknown) => {
+      if (error instanceof ApiError && error.status === 401) setUnpaired(true);
+      return null;
+    };
+    const ok = (await queue.flush(setup.credential).catch(refused)) ?? false;
     setOnline(ok && navigator.onLine);
     if (ok) {
-      const fresh = await refreshTrust(setup.credential).catch(() => null);
+      const fresh = await refreshTrust(setup.credential).catch(refused);
       if (fresh) {
+        setUnpaired(false);
         save(TRUST_KEY, fresh);
         setTrust(fresh);
       }
@@ -192,7 +234,7 @@ function ScannerApp(): JSX.Element {
 
   useEffect(() => {
     if (!result) return;
-    const timer = setTimeout(() => setResult(null), RESULT_SHOWN_MS);
+    const timer = setTimeout(() => setResult(null), result.advice ? REFUSAL_SHOWN_MS : RESULT_SHOWN_MS);
     return () => clearTimeout(timer);
   }, [result]);
 
@@ -205,6 +247,7 @@ function ScannerApp(): JSX.Element {
     if (!setup || !trust) return;
     // Verified here, offline, against the cached trust lists (this operator's and the national one); the server checks again on upload.
     const { trustList, origins } = trustedKeys(trust, now);
+    const state = { listsCurrent: listsCurrent(trust.own.generatedAt, nationalState(trust, now).state === 'expired', now) };
     if (text.trim().startsWith(TRAVEL_CARD_PREFIX)) {
       const card = await verifyTravelCard(text, trustList, webCryptoVerify(), now);
       setTravelCard(card.valid ? card.claims : { refused: card.reason });
@@ -214,6 +257,10 @@ function ScannerApp(): JSX.Element {
     const admitted = verified.valid && setup.policy.allowed.includes(verified.claims.colour);
     const origin = verified.valid ? origins.get(verified.kid) : undefined;
     const visitor = origin && origin.operator !== trust.own.operator?.id ? { operatorName: origin.operatorName, region: origin.region } : undefined;
+    for (const [code, at] of seen) if (now - at > SEEN_BEFORE_MS) seen.delete(code);
+    const seenAt = seen.get(text.trim());
+    seen.set(text.trim(), now);
+    const before = seenAt === undefined ? {} : { seenAt: new Date(seenAt).toISOString() };
     setResult(
       verified.valid
         ? {
@@ -224,8 +271,10 @@ function ScannerApp(): JSX.Element {
             reason: admitted ? 'allowed' : 'colour-not-admitted',
             method: 'qr',
             ...(visitor ? { origin: visitor } : {}),
+            ...(admitted ? {} : { advice: verdictAdvice('colour-not-admitted', state) }),
+            ...before,
           }
-        : { colour: null, maskedName: null, validUntil: null, admitted: false, reason: verified.reason, method: 'qr' },
+        : { colour: null, maskedName: null, validUntil: null, admitted: false, reason: verified.reason, method: 'qr', advice: verdictAdvice(verified.reason, state), ...before },
     );
     if (text.startsWith('JKM1:')) {
       queue.add({ scanId: newClientId(), token: text.trim(), scannedAt: new Date(now).toISOString() });
@@ -249,16 +298,39 @@ function ScannerApp(): JSX.Element {
     <Shell title={setup.venue.name} screen={manual ? 'manual' : 'scanning'}>
       {!manual && <h2 class="sr-only">{t('scanner.scanning')}</h2>}
       <div class="status-bar" data-testid="scanner-status">
-        <span class={`dot ${online ? 'dot-on' : 'dot-off'}`} /> {online ? t('scanner.online') : t('scanner.offline')}
+        <span class={`dot ${online && !unpaired ? 'dot-on' : 'dot-off'}`} /> {unpaired ? t('scanner.unpaired') : online ? t('scanner.online') : t('scanner.offline')}
         <span>· {t('scanner.queued', { n: queued })}</span>
         {trust && <span>· {t('scanner.trustListAge', { time: formatDateTime(new Date(trust.own.generatedAt * 1000).toISOString(), lang) })}</span>}
         <NationalListState trust={trust} />
       </div>
+      {uploaded && (
+        <p class="notice notice-ok" role="status" data-testid="uploaded">
+          {uploaded.duplicate > 0
+            ? t('scanner.uploadedRepeats', { n: uploaded.stored + uploaded.duplicate, d: uploaded.duplicate, time: formatTime(uploaded.at, lang) })
+            : t('scanner.uploaded', { n: uploaded.stored, time: formatTime(uploaded.at, lang) })}
+        </p>
+      )}
+      {unpaired && (
+        <div class="notice notice-error" role="alert" data-testid="unpaired">
+          <p>{t(deviceAdvice('device-unpaired').words)}</p>
+          <NextSteps advice={deviceAdvice('device-unpaired')} actions={{}} />
+          <button
+            type="button"
+            class="primary"
+            onClick={() => {
+              save(SETUP_KEY, null);
+              setSetup(null);
+            }}
+          >
+            {t('scanner.pairCamera')}
+          </button>
+        </div>
+      )}
       <p class="policy">
         {t('scanner.policy')}: {setup.policy.allowed.map((c) => t(`colour.${c}` as 'colour.green')).join(' / ')}
       </p>
-      {manual ? <ManualEntry setup={setup} onResult={(r) => (setResult(r), setManual(false))} onCancel={() => setManual(false)} /> : <Camera onText={(text) => void onText(text)} paused={result !== null || travelCard !== null} />}
-      {!manual && (
+      {unpaired ? null : manual ? <ManualEntry setup={setup} onResult={(r) => (setResult(r), setManual(false))} onCancel={() => setManual(false)} /> : <Camera onText={(text) => void onText(text)} paused={result !== null || travelCard !== null} />}
+      {!manual && !unpaired && (
         <button type="button" class="secondary wide" onClick={() => setManual(true)}>
           {t('scanner.manual')}
         </button>
@@ -273,8 +345,17 @@ function ScannerApp(): JSX.Element {
           setSetup(null);
         }}
       />
-      {result && <ResultOverlay result={result} onClose={() => setResult(null)} />}
-      {travelCard && <TravelCardOverlay card={travelCard} onClose={() => setTravelCard(null)} />}
+      {result && (
+        <ResultOverlay
+          result={result}
+          onClose={() => setResult(null)}
+          actions={{
+            'check-by-id': () => (setResult(null), setManual(true)),
+            'update-list': () => (setResult(null), void sync()),
+          }}
+        />
+      )}
+      {travelCard && <TravelCardOverlay card={travelCard} onClose={() => setTravelCard(null)} advice={'refused' in travelCard ? verdictAdvice(asVerdictReason(travelCard.refused), { listsCurrent: true }) : null} />}
     </Shell>
   );
 }

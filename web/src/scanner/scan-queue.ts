@@ -15,9 +15,18 @@ const BATCH = 200;
  * leaves the queue only once the server has answered for it (stored or duplicate); uploads are
  * idempotent by scan id, so sending one twice is harmless.
  */
+/** What one upload did: scans the server stored now, and scans it already held (uploaded before, counted once). */
+export interface Uploaded {
+  stored: number;
+  duplicate: number;
+}
+
 export class ScanQueue {
   #flushing = false;
-  constructor(private readonly onChange: (size: number) => void) {}
+  constructor(
+    private readonly onChange: (size: number) => void,
+    private readonly onUploaded: (uploaded: Uploaded) => void = () => undefined,
+  ) {}
 
   get size(): number {
     return this.all().length;
@@ -32,13 +41,18 @@ export class ScanQueue {
   async flush(credential: string): Promise<boolean> {
     if (this.#flushing) return true;
     this.#flushing = true;
+    const uploaded: Uploaded = { stored: 0, duplicate: 0 };
     try {
       for (;;) {
         const batch = this.all().slice(0, BATCH);
-        if (batch.length === 0) return true;
+        if (batch.length === 0) {
+          if (uploaded.stored + uploaded.duplicate > 0) this.onUploaded(uploaded);
+          return true;
+        }
         const { results } = await ok(client.POST('/api/v1/checkpoint/scans', { headers: bearer(credential), body: { scans: batch } }));
         // Rejected rows are answered too: keeping them would retry a bad row for ever.
         const answered = new Set(results.map((r) => r.scanId));
+        for (const r of results) if (r.status === 'stored' || r.status === 'duplicate') uploaded[r.status]++;
         save(
           KEY,
           this.all().filter((s) => !answered.has(s.scanId)),
@@ -46,6 +60,7 @@ export class ScanQueue {
         this.onChange(this.size);
       }
     } catch (error) {
+      if (uploaded.stored + uploaded.duplicate > 0) this.onUploaded(uploaded);
       if (error instanceof NetworkError) return false;
       throw error;
     } finally {

@@ -1,6 +1,7 @@
 import { combineTrustLists, nationalListLive, verifyNationalTrustList, verifyOwnTrustList, type KeyOrigin, type NationalTrustList } from '../../../src/codes/national-trust-list.js';
 import { webCryptoVerify, type Ed25519Verify } from '../../../src/codes/token-verifier.js';
 import { base64UrlToBytes, type TrustList } from '../../../src/codes/trust-list.js';
+import type { ListRefusal } from './refusals.js';
 
 /**
  * What a checkpoint trusts, kept for offline use: its operator's own keys and the national list of
@@ -18,9 +19,9 @@ export interface ScannerTrust {
   hubKey: string | null;
   national: NationalTrustList | null;
   /** Why the last national list offered was not taken, if it was not. */
-  refused: string | null;
+  refused: ListRefusal | null;
   /** Why the last own list offered was not taken, if it was not. */
-  ownRefused?: string | null;
+  ownRefused?: ListRefusal | null;
   /** The newest own list ever taken (its generatedAt) and national list (its sequence): whatever keys come later, nothing older is taken. */
   ownSince?: number;
   nationalSince?: number;
@@ -41,7 +42,7 @@ export interface Offered {
 const NO_KEYS: TrustList = { version: 1, generatedAt: 0, keys: [], revoked: [] };
 
 /** The own list to keep: the offered one if it verifies against the operator key and is not older than the one held. */
-async function takeOwn(previous: ScannerTrust | null, operatorKey: string | null, offered: Offered, now: number, verify: Ed25519Verify): Promise<{ own: TrustList; ownRefused: string | null; ownSince: number }> {
+async function takeOwn(previous: ScannerTrust | null, operatorKey: string | null, offered: Offered, now: number, verify: Ed25519Verify): Promise<{ own: TrustList; ownRefused: ListRefusal | null; ownSince: number }> {
   // Only a list verified with this same operator key is kept over a refusal (not one saved unverified by an older version).
   const held = previous?.operatorKey != null && previous.operatorKey === operatorKey ? previous.own : NO_KEYS;
   const since = Math.max(previous?.ownSince ?? 0, held.generatedAt);

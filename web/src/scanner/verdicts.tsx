@@ -3,10 +3,11 @@ import { useEffect, useRef } from 'preact/hooks';
 import type { TravelCardClaims } from '../../../src/codes/travel-card.js';
 import { ColourIcon } from '../shared/colour.js';
 import { returnFocusFrom } from '../shared/focus.js';
-import { formatDateTime } from '../shared/format.js';
+import { formatDateTime, formatTime } from '../shared/format.js';
 import { useLang, useT } from '../shared/i18n.js';
+import { stepKey, type Advice, type GuardStep } from './refusals.js';
 
-/** What the guard sees: colour, validity and masked name, or why the code was refused. Nothing else. */
+/** What the guard sees: colour, validity and masked name, or why the code was refused and what to do. Nothing else. */
 export interface Result {
   colour: string | null;
   maskedName: string | null;
@@ -16,9 +17,54 @@ export interface Result {
   method: 'qr' | 'id-number';
   /** A code from another operator: who issued it (a visitor's home). */
   origin?: { operatorName: string; region: string };
+  /** Not admitted: what happened and the guard's next steps. */
+  advice?: Advice;
+  /** The same code was scanned here before, at this time (a second scan, or a code passed back). */
+  seenAt?: string;
 }
 
-export function ResultOverlay({ result, onClose }: { result: Result; onClose: () => void }): JSX.Element {
+/** The steps a verdict can act on at once, as buttons beside their words. */
+export interface StepActions {
+  'check-by-id'?: () => void;
+  'update-list'?: () => void;
+}
+
+/** What to do next, in order; the steps the scanner can do itself are buttons too. */
+export function NextSteps({ advice, actions }: { advice: Advice; actions: StepActions }): JSX.Element {
+  const t = useT();
+  const button = (step: GuardStep) => {
+    const act = step === 'check-by-id' || step === 'update-list' ? actions[step] : undefined;
+    if (!act) return null;
+    return (
+      <button
+        type="button"
+        class="result-step-action"
+        data-step={step}
+        onClick={(e) => {
+          // The verdict closes on a tap anywhere; this tap does something else.
+          e.stopPropagation();
+          act();
+        }}
+      >
+        {t(step === 'check-by-id' ? 'step.checkById' : 'step.updateNow')}
+      </button>
+    );
+  };
+  return (
+    <div class="result-steps" data-testid="next-steps">
+      <p class="result-steps-title">{t('step.title')}</p>
+      <ol>
+        {advice.steps.map((step) => (
+          <li data-step={step}>
+            {t(stepKey(step))} {button(step)}
+          </li>
+        ))}
+      </ol>
+    </div>
+  );
+}
+
+export function ResultOverlay({ result, onClose, actions = {} }: { result: Result; onClose: () => void; actions?: StepActions }): JSX.Element {
   const t = useT();
   const lang = useLang();
   const colour = result.colour ?? 'rejected';
@@ -39,10 +85,12 @@ export function ResultOverlay({ result, onClose }: { result: Result; onClose: ()
       role="alertdialog"
       aria-modal="true"
       aria-labelledby="verdict"
+      aria-describedby="verdict-reason"
       aria-live="assertive"
       data-testid="scan-result"
       data-colour={result.colour ?? ''}
       data-admitted={String(result.admitted)}
+      data-reason={result.reason}
       onClick={onClose}
     >
       <div class="result-body">
@@ -58,8 +106,17 @@ export function ResultOverlay({ result, onClose }: { result: Result; onClose: ()
             {t('scanner.issuedBy', { operator: result.origin.operatorName, region: result.origin.region })}
           </div>
         )}
-        {!result.colour && <div class="result-reason">{t(`reason.${result.reason}` as 'reason.expired')}</div>}
-        {result.colour && !result.admitted && <div class="result-reason">{t('reason.colour-not-admitted')}</div>}
+        {result.seenAt && (
+          <div class="result-seen" data-testid="seen-before">
+            {t('scanner.seenBefore', { time: formatTime(result.seenAt, lang) })}
+          </div>
+        )}
+        {result.advice && (
+          <div class="result-reason" id="verdict-reason">
+            {t(result.advice.words)}
+          </div>
+        )}
+        {result.advice && <NextSteps advice={result.advice} actions={actions} />}
         <button type="button" ref={close} class="result-hint" onClick={onClose}>
           {t('scanner.tapToContinue')}
         </button>
@@ -69,7 +126,7 @@ export function ResultOverlay({ result, onClose }: { result: Result; onClose: ()
 }
 
 /** A travel card read at the gate: cities stayed 4 hours or more in 14 days, risk cities starred. Informational: it admits nobody. */
-export function TravelCardOverlay({ card, onClose }: { card: TravelCardClaims | { refused: string }; onClose: () => void }): JSX.Element {
+export function TravelCardOverlay({ card, onClose, advice }: { card: TravelCardClaims | { refused: string }; onClose: () => void; advice: Advice | null }): JSX.Element {
   const t = useT();
   const lang = useLang();
   const close = useRef<HTMLButtonElement>(null);
@@ -87,7 +144,8 @@ export function TravelCardOverlay({ card, onClose }: { card: TravelCardClaims | 
         <div class="result-verdict" id="travel-title">
           {t('scanner.travelCard')}
         </div>
-        {!valid && <div class="result-reason">{t(`reason.${card.refused}` as 'reason.expired')}</div>}
+        {advice && <div class="result-reason">{t(advice.words)}</div>}
+        {advice && <NextSteps advice={advice} actions={{}} />}
         {valid && <div class="result-name">{card.n}</div>}
         {valid && (
           <ul class="travel-stays">
