@@ -163,7 +163,8 @@ export function handleError(error: FastifyError, request: FastifyRequest, reply:
   if (error instanceof ConflictError) {
     const field = (error as ConflictError).field;
     const body = problem('conflict', error.message, instance, field === undefined ? undefined : [{ field, message: 'collides with an existing record' }]);
-    return sendProblem(reply, error.reason === undefined ? body : { ...body, reason: error.reason });
+    const reason = (error as ConflictError).reason;
+    return sendProblem(reply, reason === undefined ? body : { ...body, reason });
   }
   if (error instanceof UnauthenticatedError) {
     reply.header('www-authenticate', 'Bearer realm="healthcode"');

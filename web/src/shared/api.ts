@@ -14,6 +14,8 @@ export class ApiError extends Error {
     readonly reason: string = '',
     /** When the server said to come back (Retry-After), if it did. */
     readonly retryAfterSeconds: number | undefined = undefined,
+    /** What is left of a refused one-time code (SignInProblem): its tries, and when a new one may be asked for. */
+    readonly code: { attemptsLeft?: number; newCodeInSeconds?: number; newCodeAt?: number } = {},
   ) {
     super(detail || title);
   }
@@ -54,12 +56,15 @@ export async function api<T>(method: string, path: string, options: RequestOptio
     if (response.ok) return json as T;
     // A credential that has expired or been revoked: the app returns to its sign-in screen.
     if (response.status === 401 && options.token) dispatchEvent(new CustomEvent(UNAUTHORIZED_EVENT, { detail: options.token }));
-    const p = (json ?? {}) as { type?: string; title?: string; detail?: string; field?: string; errors?: { field: string; message: string }[]; reason?: string };
+    const p = (json ?? {}) as { type?: string; title?: string; detail?: string; field?: string; errors?: { field: string; message: string }[]; reason?: string; attemptsLeft?: number; newCodeInSeconds?: number };
     const type = (p.type ?? '').replace(/^\/problems\//, '');
     const retryAfter = response.headers.get('retry-after');
     // A busy server says when to come back: the app does so by itself, a few times, before showing it.
     const delay = retryDelayMs({ method, status: response.status, type, retryAfter }, retries, Math.random(), waited);
-    if (delay === undefined) throw new ApiError(response.status, p.title ?? response.statusText, p.detail ?? '', p.field, p.errors ?? [], type, p.reason ?? '', retryAfterSeconds(retryAfter));
+    if (delay === undefined) {
+      const code = { ...(typeof p.attemptsLeft === 'number' ? { attemptsLeft: p.attemptsLeft } : {}), ...(typeof p.newCodeInSeconds === 'number' ? { newCodeInSeconds: p.newCodeInSeconds, newCodeAt: Date.now() + p.newCodeInSeconds * 1000 } : {}) };
+      throw new ApiError(response.status, p.title ?? response.statusText, p.detail ?? '', p.field, p.errors ?? [], type, p.reason ?? '', retryAfterSeconds(retryAfter), code);
+    }
     await wait(delay, options.signal);
     waited += delay;
   }
