@@ -229,7 +229,7 @@ const en = {
   'temperature.missing': 'Measure your temperature and enter it here, in °C.',
   'temperature.missingOrNone': 'Enter your temperature in °C, or tick "I have not measured my temperature".',
   'temperature.range': 'Enter a body temperature between 34.0 and 43.0 °C.',
-  'problem.unauthenticated.wrong-code': 'That code is wrong: check the SMS and type it again. This code can be tried {attemptsLeft} more times.',
+  'problem.unauthenticated.wrong-code': 'That code is wrong: check the SMS and type it again. Tries left for this code: {attemptsLeft}.',
   'problem.unauthenticated.wrong-code-last': 'That code is wrong, and it cannot be tried again. {next}',
   'problem.too-many-requests.no-attempts-left': 'This code has been tried too often and cannot be used. {next}',
   'problem.unauthenticated.no-valid-code': 'This code has expired or is no longer valid. {next}',
