@@ -1,6 +1,6 @@
 import type { JSX } from 'preact';
 import { useEffect, useState } from 'preact/hooks';
-import { api, ApiError } from '../shared/api.js';
+import { ApiError, client, ok, type Answer, type BodyOf } from '../shared/api.js';
 import { useT } from '../shared/i18n.js';
 import { RegionPicker } from '../shared/region-picker.js';
 import { Card, ErrorNotice, Field, fieldError, useAction } from '../shared/ui.js';
@@ -10,7 +10,7 @@ import { ID_TYPES } from '../shared/choices.js';
 /** Development mode only: the SMS the demo would have sent; production has no such endpoint. */
 async function demoInbox(phone: string): Promise<string | null> {
   try {
-    return (await api<{ body: string | null }>('GET', `/api/v1/dev/outbox?phone=${encodeURIComponent(phone)}`)).body;
+    return (await ok(client.GET('/api/v1/dev/outbox', { params: { query: { phone } } }))).body;
   } catch {
     return null;
   }
@@ -57,7 +57,7 @@ export function useCodeRequest(phone: string) {
   }, [resendAt, now]);
   const request = useAction(async () => {
     try {
-      const answer = await api<{ resendAfterSeconds?: number; ticket?: string }>('POST', '/api/v1/sign-in/code', { body: { phone } });
+      const answer = await ok(client.POST('/api/v1/sign-in/code', { body: { phone } }));
       if (answer?.ticket) setAsked({ phone, ticket: answer.ticket });
       setResendAt(Date.now() + (answer?.resendAfterSeconds ?? RESEND_AFTER_SECONDS) * 1000);
       setNow(Date.now());
@@ -104,7 +104,7 @@ export function SignInScreen({ onSignedIn, ended = false }: { onSignedIn: (s: Se
   const { sent, demoSms, request, waitSeconds, ticket, followRefusal } = useCodeRequest(phone);
   const verify = useAction(async () => {
     try {
-      const session = await api<Session>('POST', '/api/v1/sign-in/session', { body: { phone, code, ticket } });
+      const session = await ok(client.POST('/api/v1/sign-in/session', { body: { phone, code, ticket } }));
       savePhone(phone);
       onSignedIn(session);
     } catch (error) {
@@ -152,7 +152,7 @@ export function SignInScreen({ onSignedIn, ended = false }: { onSignedIn: (s: Se
 
 export interface IdentityInput {
   name: string;
-  idType: string;
+  idType: (typeof ID_TYPES)[number];
   idNumber: string;
   idCountry: string;
   address: { region: string; detail: string };
@@ -169,7 +169,7 @@ export function IdentityFields({ value, onChange, error }: { value: IdentityInpu
         <input name="name" required autocomplete="name" value={value.name} onInput={(e) => onChange({ ...value, name: e.currentTarget.value })} />
       </Field>
       <Field label={t('field.idType')} error={fieldError(error, 'idType')}>
-        <select name="idType" value={value.idType} onChange={(e) => onChange({ ...value, idType: e.currentTarget.value })}>
+        <select name="idType" value={value.idType} onChange={(e) => onChange({ ...value, idType: e.currentTarget.value as IdentityInput['idType'] })}>
           {ID_TYPES.map((type) => (
             <option value={type}>{t(`idType.${type}`)}</option>
           ))}
@@ -193,7 +193,10 @@ export function IdentityFields({ value, onChange, error }: { value: IdentityInpu
   );
 }
 
-export function identityBody(v: IdentityInput): Record<string, unknown> {
+/** The identity as registration and adding a household member send it. */
+export type IdentityBody = Omit<BodyOf<'/api/v1/residents/{id}/dependents'>, 'relationship'>;
+
+export function identityBody(v: IdentityInput): IdentityBody {
   return { name: v.name, idType: v.idType, idNumber: v.idNumber.trim(), ...(v.idType === 'passport' && v.idCountry ? { idCountry: v.idCountry } : {}), address: v.address };
 }
 
@@ -242,9 +245,9 @@ export function RegisterScreen({ onRegistered }: { onRegistered: (s: Session) =>
   const codeRequest = useCodeRequest(phone);
   const { sent, ticket } = codeRequest;
   const submit = useAction(async () => {
-    let registered: { session: Session };
+    let registered: Answer<'/api/v1/residents', 'post'>;
     try {
-      registered = await api<{ session: Session }>('POST', '/api/v1/residents', { body: { ...identityBody(identity), phone, code, ticket } });
+      registered = await ok(client.POST('/api/v1/residents', { body: { ...identityBody(identity), phone, code, ticket } }));
     } catch (error) {
       codeRequest.followRefusal(error);
       throw error;
