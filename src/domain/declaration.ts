@@ -3,8 +3,9 @@ import { toAlpha2 } from './countries.js';
 import { FieldErrorCollector } from './field-errors.js';
 import { isRegionCode } from './regions.js';
 import { localDate } from './local-time.js';
+import { MAX_TEMPERATURE_C, MIN_TEMPERATURE_C } from './body-temperature.js';
 
-export { localDate };
+export { localDate, MAX_TEMPERATURE_C, MIN_TEMPERATURE_C };
 
 /** What a resident declares about the last 14 days. */
 
@@ -13,8 +14,6 @@ export const SYMPTOMS = ['fever', 'fatigue', 'dry_cough', 'stuffy_nose', 'runny_
 export type Symptom = (typeof SYMPTOMS)[number];
 export const CONTACT_KINDS = ['confirmed', 'suspected'] as const;
 export type ContactKind = (typeof CONTACT_KINDS)[number];
-export const MIN_TEMPERATURE_C = 34;
-export const MAX_TEMPERATURE_C = 43;
 /** Devices' clocks drift; a time this far ahead of ours is still "now". */
 const FUTURE_ALLOWANCE_MS = 5 * MINUTE_MS;
 

@@ -30,7 +30,7 @@ import { federationRoutes } from './routes/federation-routes.js';
 import { travelCardRoutes } from './routes/travel-card-routes.js';
 import { movingRoutes } from './routes/moving-routes.js';
 import { hostAppRoutes } from './routes/host-app-routes.js';
-import { ProblemSchema } from './schemas.js';
+import { ProblemSchema, SignInProblemSchema } from './schemas.js';
 import { pressureOf, registerProtection, type ProtectionOptions } from './protection.js';
 
 export interface AppOptions {
@@ -73,6 +73,7 @@ export async function buildApp({ services, bodyLimitBytes, webRoot = DEFAULT_WEB
   // The API speaks JSON only; a text/plain body is refused with 415 rather than read as a string.
   app.removeContentTypeParser('text/plain');
   app.addSchema(ProblemSchema);
+  app.addSchema(SignInProblemSchema);
   app.setErrorHandler(handleError);
   app.setNotFoundHandler((request, reply) => sendProblem(reply, problem('not-found', `no route ${request.method} ${request.url.split('?')[0]}`, request.url.split('?')[0] ?? '/')));
   app.setValidatorCompiler(validatorCompiler);

@@ -2,7 +2,7 @@ import type { FastifyError, FastifyReply, FastifyRequest } from 'fastify';
 import { InvalidInputError, type FieldError } from '../domain/field-errors.js';
 import { isDatabaseUnavailable } from '../store/database.js';
 import { HostAppsUnavailableError, InsufficientScopeError, InvalidTokenError, OtherBrowserError } from '../services/host-apps-service.js';
-import { ConflictError, FederationRefusedError, ForbiddenError, IdentityTakenError, MalformedInputError, NotFoundError, RegionNotServedError, TooManyRequestsError, UnauthenticatedError } from '../services/service-errors.js';
+import { CodeTriesUsedUpError, ConflictError, FederationRefusedError, SignInCodeError, ForbiddenError, IdentityTakenError, MalformedInputError, NotFoundError, RegionNotServedError, TooManyRequestsError, UnauthenticatedError } from '../services/service-errors.js';
 
 /**
  * Errors as RFC 9457 problem details. `type` is stable and resolves on this server to a description;
@@ -60,6 +60,10 @@ export interface Problem {
   errors?: FieldError[];
   /** Why a federation check refused, stably named. */
   reason?: string;
+  /** A one-time code's tries left (SignInProblem). */
+  attemptsLeft?: number;
+  /** Seconds before a new one-time code may be asked for (SignInProblem). */
+  newCodeInSeconds?: number;
 }
 
 export function problem(type: ProblemType, detail: string, instance: string, errors?: FieldError[]): Problem {
@@ -158,11 +162,14 @@ export function handleError(error: FastifyError, request: FastifyRequest, reply:
   if (error instanceof IdentityTakenError) return sendProblem(reply, problem('identity-taken', error.message, instance, [{ field: 'idNumber', message: 'is registered to another account' }]));
   if (error instanceof ConflictError) {
     const field = (error as ConflictError).field;
-    return sendProblem(reply, problem('conflict', error.message, instance, field === undefined ? undefined : [{ field, message: 'collides with an existing record' }]));
+    const body = problem('conflict', error.message, instance, field === undefined ? undefined : [{ field, message: 'collides with an existing record' }]);
+    const reason = (error as ConflictError).reason;
+    return sendProblem(reply, reason === undefined ? body : { ...body, reason });
   }
   if (error instanceof UnauthenticatedError) {
     reply.header('www-authenticate', 'Bearer realm="healthcode"');
-    return sendProblem(reply, problem('unauthenticated', error.message, instance));
+    const body = problem('unauthenticated', error.message, instance);
+    return sendProblem(reply, error instanceof SignInCodeError ? { ...body, ...error.standing } : body);
   }
   if (error instanceof OverloadedError) {
     reply.header('retry-after', String(error.retryAfterSeconds));
@@ -170,7 +177,8 @@ export function handleError(error: FastifyError, request: FastifyRequest, reply:
   }
   if (error instanceof TooManyRequestsError) {
     reply.header('retry-after', String(Math.max(1, error.retryAfterSeconds)));
-    return sendProblem(reply, problem('too-many-requests', error.message, instance));
+    const body = problem('too-many-requests', error.message, instance);
+    return sendProblem(reply, error instanceof CodeTriesUsedUpError ? { ...body, ...error.standing } : body);
   }
   switch (error.code) {
     case 'FST_ERR_CTP_BODY_TOO_LARGE':

@@ -17,13 +17,35 @@ export const ProblemSchema = Type.Object(
     instance: Type.String(),
     field: Type.Optional(Type.String({ description: 'The first offending field, as a path like stays[0].arrival' })),
     errors: Type.Optional(Type.Array(Type.Object({ field: Type.String(), message: Type.String() }))),
-    reason: Type.Optional(Type.String({ description: 'Why a federation check refused: grant-expired, grant-used, bad-signature, …' })),
+    reason: Type.Optional(Type.String({ description: 'Why a federation check refused (grant-expired, grant-used, bad-signature, …), or which conflict (already-checked-in, not-in-quarantine)' })),
   },
   { $id: 'Problem', description: 'RFC 9457 problem details' },
 );
 
 export const problemResponses = (...statuses: number[]) =>
   Object.fromEntries(statuses.map((s) => [s, Type.Ref('Problem')])) as Record<number, ReturnType<typeof Type.Ref>>;
+
+/**
+ * A problem with a one-time code: how many tries it has left and when a new one may be asked for,
+ * so the app can say so in a person's words rather than "sign in again".
+ */
+export const SignInProblemSchema = Type.Object(
+  {
+    ...ProblemSchema.properties,
+    reason: Type.Optional(
+      Type.Union([Type.Literal('wrong-code'), Type.Literal('no-attempts-left'), Type.Literal('no-valid-code'), Type.Literal('code-used'), Type.Literal('no-account')], {
+        description: 'wrong-code: try again (attemptsLeft says how often); no-attempts-left: this code can no longer be tried, ask for a new one (newCodeInSeconds says when); no-valid-code: no code sent to this phone is still valid; code-used: the code was used already; no-account: the code is right but no account uses the phone (register with it)',
+      }),
+    ),
+    attemptsLeft: Type.Optional(Type.Integer({ minimum: 0, description: 'Tries this code still has for the caller' })),
+    newCodeInSeconds: Type.Optional(Type.Integer({ minimum: 0, description: 'Seconds before a new code may be asked for (0: now)' })),
+  },
+  { $id: 'SignInProblem', description: 'RFC 9457 problem details of a one-time code' },
+);
+
+/** The problems of a request that carries a one-time code: 401 and 429 say what became of the code. */
+export const signInProblemResponses = (...statuses: number[]) =>
+  Object.fromEntries(statuses.map((s) => [s, Type.Ref(s === 401 || s === 429 ? 'SignInProblem' : 'Problem')])) as Record<number, ReturnType<typeof Type.Ref>>;
 
 const Text = (max: number, description: string) => Type.String({ minLength: 1, maxLength: max, description });
 

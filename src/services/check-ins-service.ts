@@ -29,14 +29,14 @@ export class CheckInsService {
     errors.throwIfAny();
     const current = await this.decisions.decide(residentId, 'check-in requested');
     if (current.colour !== 'yellow' && current.colour !== 'red') {
-      throw new ConflictError(`daily check-ins are for yellow and red codes; this code is ${current.colour}`);
+      throw new ConflictError(`daily check-ins are for yellow and red codes; this code is ${current.colour}`, undefined, 'not-in-quarantine');
     }
     const now = this.ctx.clock.now();
     const date = localDate(now, this.ctx.settings.timeZone);
     try {
       await this.ctx.stores.checkIns.insert({ id: this.ctx.newId(), residentId, date, at: now.getTime(), temperature: Math.round(input.temperature * 10) / 10, symptoms: [...new Set(input.symptoms)] });
     } catch (error) {
-      if (isUniqueViolation(error)) throw new ConflictError(`already checked in on ${date}; the next check-in is due tomorrow`);
+      if (isUniqueViolation(error)) throw new ConflictError(`already checked in on ${date}; the next check-in is due tomorrow`, undefined, 'already-checked-in');
       throw error;
     }
     return { date, decision: await this.decisions.decide(residentId, `check-in on ${date}`) };

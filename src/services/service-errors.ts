@@ -12,6 +12,8 @@ export class ConflictError extends Error {
   constructor(
     message: string,
     readonly field?: string,
+    /** Which collision, stably named where the apps say it in their own words (`already-checked-in`). */
+    readonly reason?: string,
   ) {
     super(message);
     this.name = 'ConflictError';
@@ -48,6 +50,37 @@ export class TooManyRequestsError extends Error {
   ) {
     super(message);
     this.name = 'TooManyRequestsError';
+  }
+}
+
+/** Why a one-time code was refused, stably named for the apps (SignInProblem's `reason`). */
+export type CodeRefusal = 'wrong-code' | 'no-attempts-left' | 'no-valid-code' | 'code-used' | 'no-account';
+
+/** What became of a refused code: the tries it has left and when a new one may be asked for, where known. */
+export interface CodeStanding {
+  reason: CodeRefusal;
+  attemptsLeft?: number;
+  newCodeInSeconds?: number;
+}
+
+/** A one-time code that does not sign in (401), saying why and what is left of it. */
+export class SignInCodeError extends UnauthenticatedError {
+  constructor(
+    message: string,
+    readonly standing: CodeStanding,
+  ) {
+    super(message);
+    this.name = 'SignInCodeError';
+  }
+}
+
+/** Every try of the phone's live codes is used up (429): a new code may be asked for in `retryAfterSeconds`. */
+export class CodeTriesUsedUpError extends TooManyRequestsError {
+  readonly standing: CodeStanding;
+  constructor(message: string, retryAfterSeconds: number) {
+    super(message, retryAfterSeconds);
+    this.name = 'CodeTriesUsedUpError';
+    this.standing = { reason: 'no-attempts-left', attemptsLeft: 0, newCodeInSeconds: retryAfterSeconds };
   }
 }
 

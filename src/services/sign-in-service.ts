@@ -9,7 +9,7 @@ import { DEFAULT_CACHE_ENTRIES, limitsOf, type ServiceContext } from './context.
 import { InvalidatedCache } from './invalidated-cache.js';
 import { spend } from './rate-limiter.js';
 import { SMS_TEXTS } from './sms-texts.js';
-import { TooManyRequestsError, UnauthenticatedError } from './service-errors.js';
+import { CodeTriesUsedUpError, SignInCodeError, TooManyRequestsError, UnauthenticatedError } from './service-errors.js';
 
 export { SIGN_IN_LIMITS };
 
@@ -115,7 +115,7 @@ export class SignInService {
     const residentId = proof.holderId;
     // The caller has just shown they hold the phone, so they may learn it has no account; the code
     // stays valid for the registration form.
-    if (residentId === undefined) throw new UnauthenticatedError('no account uses this phone yet: register with it, using this code');
+    if (residentId === undefined) throw new SignInCodeError('no account uses this phone yet: register with it, using this code', { reason: 'no-account' });
     await this.consume(proof);
     await this.residents.markPhoneVerified(residentId, proof.at);
     // A proven phone stands behind this resident and the household members they added.
@@ -133,7 +133,7 @@ export class SignInService {
 
   /** Uses up a proven code, so it cannot prove the phone a second time. */
   async consume(proof: { codeId: string; at: number }): Promise<void> {
-    if (!(await this.codes.consume(proof.codeId, proof.at))) throw new UnauthenticatedError('this code was already used: request a new one');
+    if (!(await this.codes.consume(proof.codeId, proof.at))) throw new SignInCodeError('this code was already used: request a new one', { reason: 'code-used' });
   }
 
   /**
@@ -154,7 +154,9 @@ export class SignInService {
     // Every code still alive, not only the newest: a code someone else asked for must not make the
     // one the holder has just received useless.
     const live = recent.filter((c) => c.consumed_at === null && c.expires_at > now);
-    if (live.length === 0) throw new UnauthenticatedError('no valid code for this phone: request a new one');
+    // When the phone may be sent a new code: what a person whose code failed needs to know next.
+    const newCodeInSeconds = Math.max(0, Math.ceil((nextCodeAt(recent.map((c) => c.created_at)) - now) / 1000));
+    if (live.length === 0) throw new SignInCodeError('no valid code for this phone: request a new one', { reason: 'no-valid-code', newCodeInSeconds });
     // Each live code gives up one attempt before it is compared, atomically: however many guesses
     // race, none of the phone's codes is compared more than attemptsPerCode times.
     const tried: { id: string; digest: string; used: number }[] = [];
@@ -163,14 +165,11 @@ export class SignInService {
       const used = await this.codes.claimAttempt(c.id, SIGN_IN_LIMITS.attemptsPerCode, now, owner ? 'owner' : 'stranger');
       if (used !== undefined) tried.push({ id: c.id, digest: c.code_digest, used });
     }
-    if (tried.length === 0) {
-      const wait = Math.max(1, Math.ceil((nextCodeAt(recent.map((c) => c.created_at)) - now) / 1000));
-      throw new TooManyRequestsError('too many wrong codes: request a new one', wait);
-    }
+    if (tried.length === 0) throw new CodeTriesUsedUpError('too many wrong codes: request a new one', Math.max(1, newCodeInSeconds));
     const match = tried.find((c) => sameDigest(c.digest, this.digest(c.id, code)));
     if (!match) {
       const left = Math.max(...tried.map((c) => SIGN_IN_LIMITS.attemptsPerCode - c.used));
-      throw new UnauthenticatedError(left > 0 ? `wrong code; ${left} attempts left` : 'wrong code; request a new one');
+      throw new SignInCodeError(left > 0 ? `wrong code; ${left} attempts left` : 'wrong code; request a new one', left > 0 ? { reason: 'wrong-code', attemptsLeft: left } : { reason: 'wrong-code', attemptsLeft: 0, newCodeInSeconds });
     }
     return { codeId: match.id, at: now, holderId };
   }

@@ -5,7 +5,9 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { after, before, describe, it } from 'node:test';
 import type { Browser, BrowserContext, Page } from 'playwright-core';
-import { CHEN_JING } from '../support/people.js';
+import { MESSAGES } from '../../web/src/shared/messages.js';
+import { meterTaps, startFlow } from '../support/flow-meter.js';
+import { CHEN_JING, withCheck } from '../support/people.js';
 import { writeQrVideo } from '../support/fake-camera.js';
 import { eventually, freePort, json, nationalListAt, smsCode, startOperator, type Operator } from '../support/federation.js';
 import { CLI, serverEnv } from '../support/spawned-server.js';
@@ -148,4 +150,72 @@ describe('Jingmen to Ningbo in the browser: a hub and two operators as separate 
     await hubConsole.locator('[data-testid=members] tr[data-member=hubei][data-status=fresh]').waitFor();
     await shot(hubConsole, 'federation-hub-console.en');
   });
+  for (const lang of ['zh-CN', 'en'] as const) {
+    it(`moves a Wuhan resident's registration to Hangzhou as she sees it: grant at home, her code in the Zhejiang app, and at home the grant marked used (${lang})`, { timeout: 180_000 }, async () => {
+      const m = MESSAGES[lang];
+      const person = lang === 'zh-CN'
+        ? { name: '黄晓燕', idType: 'resident_id' as const, idNumber: withCheck('42010619920816002'), phone: '13971001301', address: { region: '420106', detail: '武昌区中北路 108 号 1 栋 902 室' } }
+        : { name: '胡俊杰', idType: 'resident_id' as const, idNumber: withCheck('42010619850309005'), phone: '13971001302', address: { region: '420106', detail: '武昌区中北路 110 号 3 栋 401 室' } };
+      const code = await smsCode(hubei.url, person.phone);
+      const registered = await json<{ id: string; session: unknown }>(`${hubei.url}/api/v1/residents`, { json: { ...person, code } });
+      assert.equal(registered.status, 201, JSON.stringify(registered.body));
+      const auth = { authorization: `Bearer ${(registered.body.session as { token: string }).token}` };
+      await json(`${hubei.url}/api/v1/residents/${registered.body.id}/declarations`, { headers: auth, json: { stays: [], contacts: [], symptoms: [], temperature: 36.5 } });
+
+      const home = await browser.newContext({ ...PHONE, locale: lang });
+      await inLanguage(home, lang, `localStorage.setItem('healthcode.resident.session', ${JSON.stringify(JSON.stringify(registered.body.session))});`);
+      await meterTaps(home);
+      const away = await browser.newContext({ ...PHONE, locale: lang });
+      await inLanguage(away, lang);
+      await meterTaps(away);
+      const hubeiApp = await home.newPage();
+      const zhejiangApp = await away.newPage();
+      await hubeiApp.goto(`${hubei.url}/resident/#/data`);
+      await hubeiApp.locator('select[name=audience]').waitFor();
+      await zhejiangApp.goto(`${zhejiang.url}/resident/#/sign-in`);
+
+      // Measured from her home app's Me to her code on the Zhejiang app (the grant crosses by copy and paste).
+      const flow = await startFlow(`move-between-operators.${lang}`, [hubeiApp, zhejiangApp]);
+      await hubeiApp.selectOption('select[name=audience]', 'zhejiang');
+      await hubeiApp.click(`button:has-text("${m['move.give']}")`);
+      const given = hubeiApp.locator('[data-testid=grant-given]');
+      await given.waitFor();
+      assert.match((await given.textContent()) ?? '', /浙江省/);
+      const grant = await given.locator('textarea[name=grant]').inputValue();
+      await shot(hubeiApp, `move-grant-given.${lang}`);
+      await zhejiangApp.click('a[href="#/visitor"]');
+      await zhejiangApp.fill('textarea[name=grant]', grant);
+      await zhejiangApp.fill('[role=combobox]', '西湖');
+      await zhejiangApp.click('[role=option]:has-text("330106")');
+      await zhejiangApp.fill('input[name=addressDetail]', '西湖区文三路 259 号 7 幢 3 单元 502 室');
+      await zhejiangApp.fill('input[name=phone]', person.phone);
+      await zhejiangApp.click('[data-testid=send-code]');
+      const sms = (await zhejiangApp.locator('[data-testid=demo-sms]').textContent()) ?? '';
+      await zhejiangApp.fill('input[name=code]', /\b(\d{6})\b/.exec(sms)![1]!);
+      await shot(zhejiangApp, `move-visitor-form.${lang}`);
+      await zhejiangApp.click('button[type=submit]');
+      const card = zhejiangApp.locator('[data-testid=code-card]');
+      await card.waitFor();
+      const measured = await flow.end();
+      process.stdout.write(`# measured ${measured.flow}: ${measured.taps} taps, ${measured.seconds} s\n`);
+
+      // What she sees there: a green code, decided here on the facts her home operator sent.
+      assert.equal(await card.getAttribute('data-colour'), 'green');
+      assert.match((await card.textContent()) ?? '', new RegExp(m['colour.green']));
+      const factsFrom = (await zhejiangApp.textContent('[data-testid=facts-from]')) ?? '';
+      assert.ok(factsFrom.startsWith(m['code.factsFrom'].split('{operator}')[0]! + '湖北省'), factsFrom);
+      await shot(zhejiangApp, `move-visitor-code.${lang}`);
+
+      // Back in her home app, Me says Zhejiang fetched her facts with that grant, and when.
+      await hubeiApp.reload();
+      const history = hubeiApp.locator('.plain-list li', { hasText: '浙江省' });
+      await history.waitFor();
+      assert.ok(((await history.textContent()) ?? '').includes(m['move.used'].split('{time}')[0]!.trim()), (await history.textContent()) ?? '');
+      // The tab bar is fixed at the bottom: the entry is scrolled to the middle and the screen shot as seen.
+      await history.evaluate((li) => li.scrollIntoView({ block: 'center' }));
+      await hubeiApp.screenshot({ path: join(SCREENS, `move-grant-used.${lang}.png`) });
+      await home.close();
+      await away.close();
+    });
+  }
 });

@@ -96,7 +96,11 @@ describe('a host app asks for access, and the resident answers in the resident a
       await apps.locator('.confirm').waitFor();
       await page.screenshot({ path: join(SCREENS, `host-apps-remove-confirm.${lang}.png`), fullPage: true });
       await apps.locator(`.confirm button:has-text("${lang === 'en' ? 'Remove access' : '确认撤销'}")`).click();
-      await apps.waitFor({ state: 'detached' });
+      // Said on screen, naming the app, though no app is left to list.
+      const removed = page.locator('[data-testid=host-app-removed]');
+      await removed.waitFor();
+      assert.equal(await removed.textContent(), MESSAGES[lang]['hostApps.removed'].replace('{app}', lang === 'en' ? 'Alipay' : '支付宝'));
+      assert.equal(await apps.locator('li').count(), 0);
       assert.equal((await hostCode()).status, 401);
       await page.screenshot({ path: join(SCREENS, `host-apps-removed.${lang}.png`), fullPage: true });
       await context.close();

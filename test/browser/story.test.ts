@@ -121,6 +121,11 @@ describe('the whole story in a real browser', () => {
     await resident.locator('.stay .region-chosen:has-text("420106")').waitFor();
     await resident.fill('input[name=stay-0-arrival]', beijingInput(6, 8));
     await resident.fill('input[name=stay-0-departure]', beijingInput(3, 18));
+    // Nothing is filled in for her temperature: left empty, the field asks for it or the "not measured" tick.
+    assert.equal(await resident.inputValue('input[name=temperature]'), '');
+    await resident.click('button:has-text("提交申报")');
+    await resident.locator('.field-error .field-message', { hasText: '请填写体温（°C），或勾选“我没有测量体温”。' }).waitFor();
+    await resident.fill('input[name=temperature]', '36.6');
     await shot(resident, 'resident-declare.zh-CN');
     await resident.click('button:has-text("提交申报")');
     const card = resident.locator('[data-testid=code-card]');

@@ -87,10 +87,13 @@ describeOnEachEngine('a code through a high-risk listing and a quarantine', (h) 
     await app.inject({ method: 'POST', url: `/api/v1/residents/${id}/declarations`, headers: auth, payload: wuhanTrip });
     const green = await app.inject({ method: 'POST', url: `/api/v1/residents/${id}/check-ins`, headers: auth, payload: { temperature: 36.5, symptoms: [] } });
     assert.equal(green.statusCode, 409);
+    assert.equal(green.json().reason, 'not-in-quarantine');
     await h().services.authority.setRiskArea({ region: '420106', level: 'high', from: '2026-11-10T00:00:00+08:00' });
     assert.equal((await app.inject({ method: 'POST', url: `/api/v1/residents/${id}/check-ins`, headers: auth, payload: { temperature: 36.5, symptoms: [] } })).statusCode, 201);
     const twice = await app.inject({ method: 'POST', url: `/api/v1/residents/${id}/check-ins`, headers: auth, payload: { temperature: 36.5, symptoms: [] } });
     assert.equal(twice.statusCode, 409);
+    // Named, so the app can say "already checked in today" in the resident's language.
+    assert.equal(twice.json().reason, 'already-checked-in');
   });
 
   it('serves the QR code as SVG and PNG', async () => {

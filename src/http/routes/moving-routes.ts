@@ -2,7 +2,7 @@ import { Type, type FastifyPluginAsyncTypebox } from '@fastify/type-provider-typ
 import type { Services } from '../../services/services.js';
 import { authorizeFor } from '../auth.js';
 import { GrantGivenSchema } from '../response-schemas.js';
-import { AddressSchema, problemResponses, ResidentIdParams, SessionSchema, SignInTicket } from '../schemas.js';
+import { AddressSchema, problemResponses, ResidentIdParams, SessionSchema, SignInTicket, signInProblemResponses } from '../schemas.js';
 
 const iso = (ms: number | null) => (ms === null ? null : new Date(ms).toISOString());
 
@@ -105,7 +105,7 @@ export const movingRoutes: FastifyPluginAsyncTypebox<{ services: Services }> = a
         ),
         response: {
           201: Type.Object({ residentId: Type.String(), homeOperator: Type.String(), homeOperatorName: Type.String(), created: Type.Boolean(), session: SessionSchema }),
-          ...problemResponses(400, 401, 403, 409, 422, 429, 502),
+          ...signInProblemResponses(400, 401, 403, 409, 422, 429, 502),
         },
       },
     },

@@ -1,7 +1,7 @@
 import { Type, type FastifyPluginAsyncTypebox } from '@fastify/type-provider-typebox';
 import type { Services } from '../../services/services.js';
 import { authorizeFor } from '../auth.js';
-import { DependentBody, DependentSummarySchema, problemResponses, RegistrationBody, ResidentIdParams, ResidentSummarySchema, SessionSchema } from '../schemas.js';
+import { DependentBody, DependentSummarySchema, problemResponses, RegistrationBody, signInProblemResponses, ResidentIdParams, ResidentSummarySchema, SessionSchema } from '../schemas.js';
 
 const bearer = [{ bearerAuth: [] }];
 
@@ -16,7 +16,7 @@ export const residentRoutes: FastifyPluginAsyncTypebox<{ services: Services }> =
         description:
           'First POST /api/v1/sign-in/code with the phone, then send the form with the code. ID number, name, phone and address are encrypted at rest. A phone that already has an account gets 409 (its holder may sign in). An identity document another account holds gets 409 identity-taken, which reveals nothing about that account and opens a reclaim for the caller.',
         body: RegistrationBody,
-        response: { 201: Type.Object({ ...ResidentSummarySchema.properties, session: SessionSchema }), ...problemResponses(400, 401, 409, 413, 415, 422, 429) },
+        response: { 201: Type.Object({ ...ResidentSummarySchema.properties, session: SessionSchema }), ...signInProblemResponses(400, 401, 409, 413, 415, 422, 429) },
       },
     },
     async (request, reply) => {

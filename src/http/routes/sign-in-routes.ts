@@ -1,7 +1,7 @@
 import { Type, type FastifyPluginAsyncTypebox } from '@fastify/type-provider-typebox';
 import type { Services } from '../../services/services.js';
 import { authenticate } from '../auth.js';
-import { problemResponses, SignInTicket } from '../schemas.js';
+import { problemResponses, SignInTicket, signInProblemResponses } from '../schemas.js';
 
 const Phone = Type.String({ minLength: 1, maxLength: 32, description: 'The phone the resident registered', examples: ['13800138001'] });
 
@@ -53,7 +53,7 @@ export const signInRoutes: FastifyPluginAsyncTypebox<{ services: Services }> = a
         body: Type.Object({ phone: Phone, code: Type.String({ minLength: 1, maxLength: 12 }), ticket: Type.Optional(SignInTicket) }, { additionalProperties: false }),
         response: {
           201: Type.Object({ token: Type.String(), residentId: Type.String(), expiresAt: Type.String({ format: 'date-time' }) }),
-          ...problemResponses(400, 401, 413, 415, 422, 429),
+          ...signInProblemResponses(400, 401, 413, 415, 422, 429),
         },
       },
     },

@@ -11,11 +11,14 @@ import { Card, ErrorNotice, Field, fieldError, useAction } from '../shared/ui.js
 const METHODS = ['authority-record', 'in-person'] as const;
 type Method = (typeof METHODS)[number];
 
+/** What an officer's step did, said on screen once the reclaim has moved on (or left the list). */
+type Outcome = { step: 'proposed' | 'approved' | 'rejected'; name: string };
+
 /**
  * One officer's check of a reclaim: where, which document, a reference, a note. The first proposes;
  * a second, who may not be the first, records their own check and approves (or rejects).
  */
-function CheckForm({ session, reclaim, onDecided }: { session: StaffSession; reclaim: ReclaimView; onDecided: () => void }): JSX.Element {
+function CheckForm({ session, reclaim, onDecided }: { session: StaffSession; reclaim: ReclaimView; onDecided: (outcome: Outcome) => void }): JSX.Element {
   const t = useT();
   const [method, setMethod] = useState<Method>('authority-record');
   const [document, setDocument] = useState('');
@@ -25,11 +28,11 @@ function CheckForm({ session, reclaim, onDecided }: { session: StaffSession; rec
   const decide = useAction(async () => {
     const check = { params: { path: { reclaimId: reclaim.id } }, headers: bearer(session.token), body: { evidence: { method, document, reference }, note } };
     await ok(step === 'approve' ? client.POST('/api/v1/identity-reclaims/{reclaimId}/approve', check) : client.POST('/api/v1/identity-reclaims/{reclaimId}/propose', check));
-    onDecided();
+    onDecided({ step: step === 'approve' ? 'approved' : 'proposed', name: reclaim.maskedName });
   });
   const reject = useAction(async () => {
     await ok(client.POST('/api/v1/identity-reclaims/{reclaimId}/reject', { params: { path: { reclaimId: reclaim.id } }, headers: bearer(session.token), body: { note } }));
-    onDecided();
+    onDecided({ step: 'rejected', name: reclaim.maskedName });
   });
   return (
     <form
@@ -70,11 +73,21 @@ export function ReclaimsView({ session }: { session: StaffSession }): JSX.Elemen
   const lang = useLang();
   const [reclaims, setReclaims] = useState<ReclaimView[] | null>(null);
   const [error, setError] = useState<unknown>(null);
+  const [outcome, setOutcome] = useState<Outcome | null>(null);
   const load = () => ok(client.GET('/api/v1/identity-reclaims', { headers: bearer(session.token) })).then(setReclaims, setError);
   useEffect(() => void load(), []);
+  const decided = (done: Outcome) => {
+    setOutcome(done);
+    void load();
+  };
   return (
     <Card title={t('console.reclaims')}>
       <p class="muted">{t('reclaims.intro')}</p>
+      {outcome && (
+        <p class="notice notice-ok" role="status" data-testid="reclaim-outcome" data-step={outcome.step}>
+          {t(`reclaims.${outcome.step}Done` as 'reclaims.approvedDone', { name: outcome.name })}
+        </p>
+      )}
       <ErrorNotice error={error} />
       {reclaims?.length === 0 && <p>{t('reclaims.none')}</p>}
       <ul class="list">
@@ -89,7 +102,7 @@ export function ReclaimsView({ session }: { session: StaffSession }): JSX.Elemen
                 {t('reclaims.proposed', { document: r.proposalEvidence.document, method: t(`reclaims.method.${r.proposalEvidence.method}` as 'reclaims.method.in-person'), reference: r.proposalEvidence.reference })}
               </p>
             )}
-            {r.status === 'proposed' && r.proposedBy === session.id ? <p class="muted small">{t('reclaims.awaitingOther')}</p> : <CheckForm session={session} reclaim={r} onDecided={() => void load()} />}
+            {r.status === 'proposed' && r.proposedBy === session.id ? <p class="muted small">{t('reclaims.awaitingOther')}</p> : <CheckForm session={session} reclaim={r} onDecided={decided} />}
           </li>
         ))}
       </ul>

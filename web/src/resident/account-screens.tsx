@@ -101,7 +101,16 @@ export function MyDataScreen({ session, onDeleted }: { session: Session; onDelet
           <dt>{t('field.name')}</dt>
           <dd>{me.maskedName}</dd>
           <dt>{t('field.idNumber')}</dt>
-          <dd>{me.maskedIdNumber}</dd>
+          {/* Reclaimed by its holder: the number is no longer this account's, and the screen says so. */}
+          <dd data-testid="my-id-number" data-revoked={String(me.identityRevoked)}>
+            {me.identityRevoked ? (
+              <>
+                <s>{me.maskedIdNumber}</s> {t('data.idReturned')}
+              </>
+            ) : (
+              me.maskedIdNumber
+            )}
+          </dd>
           <dt>{t('field.phone')}</dt>
           <dd>{me.maskedPhone ?? '—'}</dd>
           <dt>{t('field.addressRegion')}</dt>
@@ -109,6 +118,11 @@ export function MyDataScreen({ session, onDeleted }: { session: Session; onDelet
             <PlaceName code={me.region} name={me.regionName} />
           </dd>
         </dl>
+      )}
+      {me?.identityRevoked && (
+        <p class="notice notice-info" data-testid="identity-returned">
+          {t('data.idReturnedNote')}
+        </p>
       )}
       <p class="muted">{t('data.exportIntro')}</p>
       <button type="button" class="secondary" onClick={() => void exportData.run()} disabled={exportData.busy}>

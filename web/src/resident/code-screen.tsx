@@ -45,10 +45,12 @@ export function CodeScreen({ session, subjectId, subjectLabel, onWhy }: { sessio
     }
   };
 
+  // A session reopened after the last one ended (the remembered device) loads the code again: the
+  // refusal of the ended one is not left on screen as "sign in again".
   useEffect(() => {
     setCode(null);
     void load();
-  }, [subjectId]);
+  }, [subjectId, session.token]);
 
   useEffect(() => {
     const timer = setInterval(() => setNow(Date.now()), 1000);

@@ -8,6 +8,48 @@ import { RegionPicker } from '../shared/region-picker.js';
 import { Card, ErrorNotice, Field, fieldError, useAction } from '../shared/ui.js';
 import type { Session } from './session.js';
 import { SYMPTOMS } from '../shared/choices.js';
+import { readTemperature, type TemperatureProblem } from '../shared/temperature.js';
+
+/** Stops a submit whose temperature cannot be sent; the field says why. */
+class TemperatureNotSent extends Error {}
+
+/**
+ * The body temperature, empty until the person types what they measured (never a number filled in
+ * for them). Where the form allows it, a tick says it was not measured, sent as no temperature.
+ */
+function TemperatureField({
+  value,
+  onChange,
+  problem,
+  serverError,
+  notMeasured,
+  onNotMeasured,
+}: {
+  value: string;
+  onChange: (v: string) => void;
+  problem: TemperatureProblem | null;
+  serverError: unknown;
+  notMeasured?: boolean;
+  onNotMeasured?: (v: boolean) => void;
+}): JSX.Element {
+  const t = useT();
+  return (
+    <>
+      <Field label={t('field.temperature')} error={problem ? t(problem) : fieldError(serverError, 'temperature')}>
+        <input name="temperature" type="text" inputMode="decimal" autocomplete="off" maxLength={5} disabled={notMeasured} value={notMeasured ? '' : value} onInput={(e) => onChange(e.currentTarget.value)} />
+      </Field>
+      {onNotMeasured && (
+        <label class="check">
+          <input type="checkbox" name="temperatureNotMeasured" checked={notMeasured} onChange={(e) => onNotMeasured(e.currentTarget.checked)} />
+          <span>{t('temperature.notMeasured')}</span>
+        </label>
+      )}
+    </>
+  );
+}
+
+/** Moves the focus to the temperature field, whose message then says what is missing. */
+const focusTemperature = () => setTimeout(() => document.querySelector<HTMLInputElement>('input[name=temperature]')?.focus());
 
 interface StayInput {
   where: 'region' | 'country';
@@ -42,8 +84,16 @@ export function DeclareScreen({ session, subjectId, onDone, welcome = false }: {
   const [stays, setStays] = useState<StayInput[]>([]);
   const [contacts, setContacts] = useState<{ kind: 'confirmed' | 'suspected'; date: string }[]>([]);
   const [symptoms, setSymptoms] = useState<Symptom[]>([]);
-  const [temperature, setTemperature] = useState('36.5');
+  const [temperature, setTemperature] = useState('');
+  const [notMeasured, setNotMeasured] = useState(false);
+  const [temperatureProblem, setTemperatureProblem] = useState<TemperatureProblem | null>(null);
   const submit = useAction(async () => {
+    const reading = readTemperature(temperature, { notMeasuredAllowed: true, notMeasured });
+    setTemperatureProblem(reading.ok ? null : reading.problem);
+    if (!reading.ok) {
+      focusTemperature();
+      throw new TemperatureNotSent();
+    }
     await ok(client.POST('/api/v1/residents/{id}/declarations', {
       params: { path: { id: subjectId } },
       headers: bearer(session.token),
@@ -51,7 +101,7 @@ export function DeclareScreen({ session, subjectId, onDone, welcome = false }: {
         stays: stays.map((s) => ({ ...(s.where === 'region' ? { region: s.region } : { country: s.country }), arrival: localInputToIso(s.arrival), departure: s.departure ? localInputToIso(s.departure) : null })),
         contacts,
         symptoms,
-        temperature: temperature === '' ? null : Number(temperature),
+        temperature: reading.value,
       },
     }));
     onDone();
@@ -126,11 +176,9 @@ export function DeclareScreen({ session, subjectId, onDone, welcome = false }: {
         </button>
 
         <SymptomChecks value={symptoms} onChange={setSymptoms} />
-        <Field label={t('field.temperature')} error={fieldError(submit.error, 'temperature')}>
-          <input name="temperature" type="number" step="0.1" min="34" max="43" value={temperature} onInput={(e) => setTemperature(e.currentTarget.value)} />
-        </Field>
+        <TemperatureField value={temperature} onChange={setTemperature} problem={temperatureProblem} serverError={submit.error} notMeasured={notMeasured} onNotMeasured={setNotMeasured} />
         <p class="muted small">{t('declare.truthful')}</p>
-        <ErrorNotice error={submit.error} />
+        {!(submit.error instanceof TemperatureNotSent) && <ErrorNotice error={submit.error} />}
         <button class="primary wide" type="submit" disabled={submit.busy}>
           {t('declare.submit')}
         </button>
@@ -144,11 +192,38 @@ export function CheckInScreen({ session, subjectId }: { session: Session; subjec
   const t = useT();
   const lang = useLang();
   const [symptoms, setSymptoms] = useState<Symptom[]>([]);
-  const [temperature, setTemperature] = useState('36.5');
+  const [temperature, setTemperature] = useState('');
+  const [temperatureProblem, setTemperatureProblem] = useState<TemperatureProblem | null>(null);
   const [result, setResult] = useState<Answer<'/api/v1/residents/{id}/check-ins', 'post'> | null>(null);
   const submit = useAction(async () => {
-    setResult(await ok(client.POST('/api/v1/residents/{id}/check-ins', { params: { path: { id: subjectId } }, headers: bearer(session.token), body: { temperature: Number(temperature), symptoms } })));
+    // A check-in is a measurement: there is no "not measured" here.
+    const reading = readTemperature(temperature, { notMeasuredAllowed: false });
+    setTemperatureProblem(reading.ok ? null : reading.problem);
+    if (!reading.ok) {
+      focusTemperature();
+      throw new TemperatureNotSent();
+    }
+    setResult(await ok(client.POST('/api/v1/residents/{id}/check-ins', { params: { path: { id: subjectId } }, headers: bearer(session.token), body: { temperature: reading.value!, symptoms } })));
   });
+  // Recorded: what the check-in did, not the form again (a second one today would be refused).
+  if (result) {
+    return (
+      <Card title={t('checkIn.title')}>
+        <div class="notice notice-ok" role="status" data-testid="check-in-result">
+          <p>
+            <strong>{t('checkIn.done', { date: formatDate(result.date, lang) })}</strong>
+          </p>
+          <p>
+            {t('checkIn.recorded')} <ColourBadge colour={result.colour} />
+          </p>
+          {result.greenOn && <p data-testid="check-in-green-on">{t('code.greenOn', { date: formatDate(result.greenOn, lang) })}</p>}
+        </div>
+        <a class="button secondary wide" href="#/code">
+          {t('checkIn.showCode')}
+        </a>
+      </Card>
+    );
+  }
   return (
     <Card title={t('checkIn.title')}>
       <p class="muted">{t('checkIn.intro')}</p>
@@ -158,22 +233,13 @@ export function CheckInScreen({ session, subjectId }: { session: Session; subjec
           void submit.run();
         }}
       >
-        <Field label={t('field.temperature')} error={fieldError(submit.error, 'temperature')}>
-          <input name="temperature" type="number" step="0.1" min="34" max="43" required value={temperature} onInput={(e) => setTemperature(e.currentTarget.value)} />
-        </Field>
+        <TemperatureField value={temperature} onChange={setTemperature} problem={temperatureProblem} serverError={submit.error} />
         <SymptomChecks value={symptoms} onChange={setSymptoms} />
-        <ErrorNotice error={submit.error} />
+        {!(submit.error instanceof TemperatureNotSent) && <ErrorNotice error={submit.error} />}
         <button class="primary wide" type="submit" disabled={submit.busy}>
           {t('checkIn.submit')}
         </button>
       </form>
-      {result && (
-        <div class="notice notice-ok" role="status">
-          <p>{t('checkIn.done', { date: formatDate(result.date, lang) })}</p>
-          <ColourBadge colour={result.colour} />
-          {result.greenOn && <p>{t('code.greenOn', { date: formatDate(result.greenOn, lang) })}</p>}
-        </div>
-      )}
     </Card>
   );
 }

@@ -77,15 +77,24 @@ export function ConnectedAppsCard({ session }: { session: Session }): JSX.Elemen
   const t = useT();
   const lang = useLang();
   const [apps, setApps] = useState<Answer<'/api/v1/residents/{id}/host-apps'> | null>(null);
+  // The app last removed, named on screen: the card stays to say so even when no app is left.
+  const [removed, setRemoved] = useState<string | null>(null);
   const load = useAction(async () => setApps(await ok(client.GET('/api/v1/residents/{id}/host-apps', { params: { path: { id: session.residentId } }, headers: bearer(session.token) }))));
-  const revoke = useAction(async (clientId: string) => {
+  const revoke = useAction(async (clientId: string, name: string) => {
+    setRemoved(null);
     await ok(client.DELETE('/api/v1/residents/{id}/host-apps/{clientId}', { params: { path: { id: session.residentId, clientId } }, headers: bearer(session.token) }));
+    setRemoved(name);
     await load.run();
   });
   useEffect(() => void load.run(), []);
-  if (!apps || (apps.length === 0 && !revoke.error)) return null;
+  if (!apps || (apps.length === 0 && !revoke.error && !removed)) return null;
   return (
     <Card title={t('hostApps.title')}>
+      {removed && (
+        <p class="notice notice-ok" role="status" data-testid="host-app-removed">
+          {t('hostApps.removed', { app: removed })}
+        </p>
+      )}
       <ul class="list" data-testid="connected-apps">
         {apps.map((app) => (
           <li>
@@ -100,7 +109,7 @@ export function ConnectedAppsCard({ session }: { session: Session }): JSX.Elemen
               question={t('hostApps.revokeConfirm', { app: app.name })}
               yes={t('hostApps.revokeYes')}
               triggerClass="link"
-              onConfirm={() => void revoke.run(app.clientId)}
+              onConfirm={() => void revoke.run(app.clientId, app.name)}
               busy={revoke.busy}
             />
           </li>

@@ -9,7 +9,7 @@ import { AccessLogScreen, AppealScreen, HouseholdScreen, MyDataScreen } from './
 import { DevicesCard } from './devices-card.js';
 import { CodeScreen } from './code-screen.js';
 import { CheckInScreen, DeclareScreen } from './health-forms.js';
-import { forgetThisDevice, refreshSession, rememberThisDevice, savedDevice, savedSession, saveSession, type Session } from './session.js';
+import { forgetThisDevice, refreshSession, rememberThisDevice, savedDevice, savedSession, saveSession, sessionExpiredHere, type Session } from './session.js';
 import { RegisterScreen, SignInScreen } from './sign-in-screens.js';
 import type { CodeView } from './code-screen.js';
 import { VenueVisitScreen } from './venue-visit.js';
@@ -40,6 +40,8 @@ function ResidentApp(): JSX.Element {
   const [session, setSession] = useState<Session | null>(() => savedSession());
   // A remembered phone whose session has ended opens a new one first: no SMS code at the gate.
   const [reopening, setReopening] = useState(() => session === null && savedDevice() !== null);
+  // The session ended without the resident signing out: the sign-in screen says so, phone filled in.
+  const [ended, setEnded] = useState(() => session === null && sessionExpiredHere());
   const [subject, setSubject] = useState<{ id: string; label: string } | null>(null);
   const [why, setWhy] = useState<CodeView | null>(null);
 
@@ -47,6 +49,7 @@ function ResidentApp(): JSX.Element {
     if (!reopening) return;
     void refreshSession().then((s) => {
       setSession(s);
+      if (!s) setEnded(true);
       setReopening(false);
     });
   }, []);
@@ -57,7 +60,7 @@ function ResidentApp(): JSX.Element {
     const onExpired = (event: Event) =>
       void refreshSession((event as CustomEvent<string>).detail).then((s) => {
         if (s) setSession(s);
-        else signOut();
+        else sessionEnded();
       });
     addEventListener('hashchange', onHash);
     addEventListener(UNAUTHORIZED_EVENT, onExpired);
@@ -73,9 +76,19 @@ function ResidentApp(): JSX.Element {
     void forgetThisDevice(session);
     setSession(null);
     setSubject(null);
+    setEnded(false);
+    go('sign-in');
+  };
+  // Not a sign-out: the phone stays remembered, so signing in again is one tap away.
+  const sessionEnded = () => {
+    saveSession(null);
+    setSession(null);
+    setSubject(null);
+    setEnded(true);
     go('sign-in');
   };
   const signedIn = async (s: Session, next: string) => {
+    setEnded(false);
     saveSession(s);
     await rememberThisDevice(s);
     setSession(s);
@@ -95,7 +108,7 @@ function ResidentApp(): JSX.Element {
           <VisitorScreen onAdmitted={(s) => void signedIn(s, '#/code')} />
         ) : (
           // A host app's consent request waits while the resident signs in, then is shown.
-          <SignInScreen onSignedIn={(s) => void signedIn(s, route === 'oauth' ? location.hash : '#/code')} />
+          <SignInScreen ended={ended} onSignedIn={(s) => void signedIn(s, route === 'oauth' ? location.hash : '#/code')} />
         )}
       </Shell>
     );

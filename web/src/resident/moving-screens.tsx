@@ -7,7 +7,7 @@ import { formatDate, formatDateTime } from '../shared/format.js';
 import { useLang, useT } from '../shared/i18n.js';
 import { RegionPicker } from '../shared/region-picker.js';
 import { Card, ErrorNotice, Field, fieldError, useAction } from '../shared/ui.js';
-import type { Session } from './session.js';
+import { savePhone, type Session } from './session.js';
 import { PhoneProofFields, useCodeRequest } from './sign-in-screens.js';
 
 const GRANT_PREFIX = 'JKG1:';
@@ -143,7 +143,14 @@ export function VisitorScreen({ onAdmitted }: { onAdmitted: (s: Session) => void
   const codeRequest = useCodeRequest(phone);
   const { sent, ticket } = codeRequest;
   const submit = useAction(async () => {
-    const admitted = await ok(client.POST('/api/v1/visitors', { body: { grant: grant.trim(), phone, code, ticket, address } }));
+    let admitted: Answer<'/api/v1/visitors', 'post'>;
+    try {
+      admitted = await ok(client.POST('/api/v1/visitors', { body: { grant: grant.trim(), phone, code, ticket, address } }));
+    } catch (error) {
+      codeRequest.followRefusal(error);
+      throw error;
+    }
+    savePhone(phone);
     onAdmitted(admitted.session);
   });
   return (

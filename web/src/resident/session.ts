@@ -5,6 +5,16 @@ export type Session = Answer<'/api/v1/sign-in/session', 'post'>;
 
 const KEY = 'healthcode.resident.session';
 const DEVICE_KEY = 'healthcode.resident.device';
+/** The phone last signed in with here: a session that ends asks for it again already filled in. */
+const PHONE_KEY = 'healthcode.resident.phone';
+
+export function savedPhone(): string {
+  return loadSaved<string>(PHONE_KEY, '');
+}
+
+export function savePhone(phone: string | null): void {
+  save(PHONE_KEY, phone);
+}
 
 /** This phone, remembered: the credential that opens a new session when the last one has ended. */
 export interface RememberedDevice {
@@ -16,6 +26,12 @@ export interface RememberedDevice {
 export function savedSession(now = Date.now()): Session | null {
   const s = loadSaved<Session | null>(KEY, null);
   return s && Date.parse(s.expiresAt) > now ? s : null;
+}
+
+/** A session was saved here and has since expired: the app says so on the sign-in screen. */
+export function sessionExpiredHere(now = Date.now()): boolean {
+  const s = loadSaved<Session | null>(KEY, null);
+  return s !== null && Date.parse(s.expiresAt) <= now;
 }
 
 export function saveSession(session: Session | null): void {
@@ -81,5 +97,7 @@ export async function forgetThisDevice(session: Session | null): Promise<void> {
   const device = savedDevice();
   saveDevice(null);
   saveSession(null);
+  // Signed out on purpose (a borrowed or shared phone, say): the next person types their own number.
+  savePhone(null);
   if (device && session) await ok(client.DELETE('/api/v1/devices/{deviceId}', { params: { path: { deviceId: device.id } }, headers: bearer(session.token) })).catch(() => undefined);
 }

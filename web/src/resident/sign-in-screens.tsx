@@ -1,10 +1,10 @@
 import type { JSX } from 'preact';
 import { useEffect, useState } from 'preact/hooks';
-import { ApiError, client, ok, type BodyOf } from '../shared/api.js';
+import { ApiError, client, ok, type Answer, type BodyOf } from '../shared/api.js';
 import { useT } from '../shared/i18n.js';
 import { RegionPicker } from '../shared/region-picker.js';
 import { Card, ErrorNotice, Field, fieldError, useAction } from '../shared/ui.js';
-import type { Session } from './session.js';
+import { savedPhone, savePhone, type Session } from './session.js';
 import { ID_TYPES } from '../shared/choices.js';
 
 /** Development mode only: the SMS the demo would have sent; production has no such endpoint. */
@@ -77,7 +77,14 @@ export function useCodeRequest(phone: string) {
   const waitSeconds = Math.max(0, Math.ceil((resendAt - now) / 1000));
   /** The ticket to send with a code for this phone, if one was asked for it here. */
   const ticket = asked?.phone === phone ? asked.ticket : undefined;
-  return { sent, demoSms, request, waitSeconds, ticket };
+  /** A code refused with the server's word on when a new one may be asked for: the button counts down to it. */
+  const followRefusal = (error: unknown) => {
+    const seconds = error instanceof ApiError ? error.code.newCodeInSeconds : undefined;
+    if (seconds === undefined) return;
+    setResendAt(Date.now() + seconds * 1000);
+    setNow(Date.now());
+  };
+  return { sent, demoSms, request, waitSeconds, ticket, followRefusal };
 }
 
 /** "Send a new code", or how long until one may be sent. */
@@ -86,14 +93,32 @@ function resendLabel(t: ReturnType<typeof useT>, sent: boolean, waitSeconds: num
   return sent ? t('signIn.resend') : t('signIn.sendCode');
 }
 
-export function SignInScreen({ onSignedIn }: { onSignedIn: (s: Session) => void }): JSX.Element {
+/**
+ * Sign-in by phone and SMS code. A session that ended (expired, or signed out from elsewhere) comes
+ * back here with the phone filled in and says why, so the next step is one tap: send the code.
+ */
+export function SignInScreen({ onSignedIn, ended = false }: { onSignedIn: (s: Session) => void; ended?: boolean }): JSX.Element {
   const t = useT();
-  const [phone, setPhone] = useState('');
+  const [phone, setPhone] = useState(savedPhone);
   const [code, setCode] = useState('');
-  const { sent, demoSms, request, waitSeconds, ticket } = useCodeRequest(phone);
-  const verify = useAction(async () => onSignedIn(await ok(client.POST('/api/v1/sign-in/session', { body: { phone, code, ticket } }))));
+  const { sent, demoSms, request, waitSeconds, ticket, followRefusal } = useCodeRequest(phone);
+  const verify = useAction(async () => {
+    try {
+      const session = await ok(client.POST('/api/v1/sign-in/session', { body: { phone, code, ticket } }));
+      savePhone(phone);
+      onSignedIn(session);
+    } catch (error) {
+      followRefusal(error);
+      throw error;
+    }
+  });
   return (
     <Card title={t('signIn.title')}>
+      {ended && (
+        <div class="notice notice-info" role="status" data-testid="session-ended">
+          {t('signIn.ended')}
+        </div>
+      )}
       <form
         onSubmit={(e) => {
           e.preventDefault();
@@ -220,7 +245,14 @@ export function RegisterScreen({ onRegistered }: { onRegistered: (s: Session) =>
   const codeRequest = useCodeRequest(phone);
   const { sent, ticket } = codeRequest;
   const submit = useAction(async () => {
-    const registered = await ok(client.POST('/api/v1/residents', { body: { ...identityBody(identity), phone, code, ticket } }));
+    let registered: Answer<'/api/v1/residents', 'post'>;
+    try {
+      registered = await ok(client.POST('/api/v1/residents', { body: { ...identityBody(identity), phone, code, ticket } }));
+    } catch (error) {
+      codeRequest.followRefusal(error);
+      throw error;
+    }
+    savePhone(phone);
     onRegistered(registered.session);
   });
   return (

@@ -3820,13 +3820,13 @@ export interface paths {
                         "application/json": components["schemas"]["def-0"];
                     };
                 };
-                /** @description RFC 9457 problem details */
+                /** @description RFC 9457 problem details of a one-time code */
                 401: {
                     headers: {
                         [name: string]: unknown;
                     };
                     content: {
-                        "application/json": components["schemas"]["def-0"];
+                        "application/json": components["schemas"]["def-1"];
                     };
                 };
                 /** @description RFC 9457 problem details */
@@ -3865,13 +3865,13 @@ export interface paths {
                         "application/json": components["schemas"]["def-0"];
                     };
                 };
-                /** @description RFC 9457 problem details */
+                /** @description RFC 9457 problem details of a one-time code */
                 429: {
                     headers: {
                         [name: string]: unknown;
                     };
                     content: {
-                        "application/json": components["schemas"]["def-0"];
+                        "application/json": components["schemas"]["def-1"];
                     };
                 };
             };
@@ -7208,13 +7208,13 @@ export interface paths {
                         "application/json": components["schemas"]["def-0"];
                     };
                 };
-                /** @description RFC 9457 problem details */
+                /** @description RFC 9457 problem details of a one-time code */
                 401: {
                     headers: {
                         [name: string]: unknown;
                     };
                     content: {
-                        "application/json": components["schemas"]["def-0"];
+                        "application/json": components["schemas"]["def-1"];
                     };
                 };
                 /** @description RFC 9457 problem details */
@@ -7244,13 +7244,13 @@ export interface paths {
                         "application/json": components["schemas"]["def-0"];
                     };
                 };
-                /** @description RFC 9457 problem details */
+                /** @description RFC 9457 problem details of a one-time code */
                 429: {
                     headers: {
                         [name: string]: unknown;
                     };
                     content: {
-                        "application/json": components["schemas"]["def-0"];
+                        "application/json": components["schemas"]["def-1"];
                     };
                 };
             };
@@ -8402,13 +8402,13 @@ export interface paths {
                         "application/json": components["schemas"]["def-0"];
                     };
                 };
-                /** @description RFC 9457 problem details */
+                /** @description RFC 9457 problem details of a one-time code */
                 401: {
                     headers: {
                         [name: string]: unknown;
                     };
                     content: {
-                        "application/json": components["schemas"]["def-0"];
+                        "application/json": components["schemas"]["def-1"];
                     };
                 };
                 /** @description RFC 9457 problem details */
@@ -8438,13 +8438,13 @@ export interface paths {
                         "application/json": components["schemas"]["def-0"];
                     };
                 };
-                /** @description RFC 9457 problem details */
+                /** @description RFC 9457 problem details of a one-time code */
                 429: {
                     headers: {
                         [name: string]: unknown;
                     };
                     content: {
-                        "application/json": components["schemas"]["def-0"];
+                        "application/json": components["schemas"]["def-1"];
                     };
                 };
                 /** @description RFC 9457 problem details */
@@ -8877,8 +8877,32 @@ export interface components {
             /** @description The first offending field, as a path like stays[0].arrival */
             field?: string;
             instance: string;
-            /** @description Why a federation check refused: grant-expired, grant-used, bad-signature, … */
+            /** @description Why a federation check refused (grant-expired, grant-used, bad-signature, …), or which conflict (already-checked-in, not-in-quarantine) */
             reason?: string;
+            status: number;
+            title: string;
+            /** @description Stable problem type; GET it for a description */
+            type: string;
+        };
+        /**
+         * SignInProblem
+         * @description RFC 9457 problem details of a one-time code
+         */
+        "def-1": {
+            /** @description Tries this code still has for the caller */
+            attemptsLeft?: number;
+            detail: string;
+            errors?: {
+                field: string;
+                message: string;
+            }[];
+            /** @description The first offending field, as a path like stays[0].arrival */
+            field?: string;
+            instance: string;
+            /** @description Seconds before a new code may be asked for (0: now) */
+            newCodeInSeconds?: number;
+            /** @description wrong-code: try again (attemptsLeft says how often); no-attempts-left: this code can no longer be tried, ask for a new one (newCodeInSeconds says when); no-valid-code: no code sent to this phone is still valid; code-used: the code was used already; no-account: the code is right but no account uses the phone (register with it) */
+            reason?: "wrong-code" | "no-attempts-left" | "no-valid-code" | "code-used" | "no-account";
             status: number;
             title: string;
             /** @description Stable problem type; GET it for a description */

@@ -16,6 +16,8 @@ export class ApiError extends Error {
     readonly reason: string = '',
     /** When the server said to come back (Retry-After), if it did. */
     readonly retryAfterSeconds: number | undefined = undefined,
+    /** What is left of a refused one-time code (SignInProblem): its tries, and when a new one may be asked for. */
+    readonly code: { attemptsLeft?: number; newCodeInSeconds?: number; newCodeAt?: number } = {},
   ) {
     super(detail || title);
   }
@@ -34,6 +36,8 @@ interface Problem {
   field?: string;
   errors?: { field: string; message: string }[];
   reason?: string;
+  attemptsLeft?: number;
+  newCodeInSeconds?: number;
 }
 
 /** The ApiError a refused answer's problem+json body (already read as text) describes. */
@@ -45,7 +49,12 @@ export function problemError(status: number, statusText: string, text: string, r
     // Not problem+json (a proxy's error page): the status line is all there is.
   }
   const type = (p.type ?? '').replace(/^\/problems\//, '');
-  return new ApiError(status, p.title ?? statusText, p.detail ?? '', p.field, p.errors ?? [], type, p.reason ?? '', retryAfterSeconds(retryAfter));
+  // A refused one-time code: when a new one may be asked for, kept as a time, so the words do not drift.
+  const code = {
+    ...(typeof p.attemptsLeft === 'number' ? { attemptsLeft: p.attemptsLeft } : {}),
+    ...(typeof p.newCodeInSeconds === 'number' ? { newCodeInSeconds: p.newCodeInSeconds, newCodeAt: Date.now() + p.newCodeInSeconds * 1000 } : {}),
+  };
+  return new ApiError(status, p.title ?? statusText, p.detail ?? '', p.field, p.errors ?? [], type, p.reason ?? '', retryAfterSeconds(retryAfter), code);
 }
 
 /**

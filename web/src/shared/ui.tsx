@@ -2,6 +2,7 @@ import type { ComponentChildren, JSX } from 'preact';
 import { useEffect, useRef, useState } from 'preact/hooks';
 import { ApiError, NetworkError } from './api.js';
 import { focusHeadingWhenShown } from './focus.js';
+import { formatTime } from './format.js';
 import { hasMessage, LangSwitch, useLang, useT, type MessageKey } from './i18n.js';
 
 /**
@@ -91,13 +92,19 @@ export function ErrorNotice({ error }: { error: unknown }): JSX.Element | null {
   // In the app's own words, by the problem's type; field problems are shown once, at their fields.
   // A problem of another type that names a field (identity-taken: a reclaim was opened) says more
   // than "see the fields", and says it here.
-  const byReason = `problem.${error.type}.${error.reason}`;
-  const key = error.errors.length > 0 && (error.type === 'invalid-field' || !hasMessage(`problem.${error.type}`)) ? 'problem.invalid-field' : error.reason && hasMessage(byReason) ? byReason : `problem.${error.type}`;
+  // A code's last try gone is said apart from a wrong code with tries left.
+  const lastTry = error.reason === 'wrong-code' && error.code.attemptsLeft === 0;
+  const byReason = `problem.${error.type}.${error.reason}${lastTry ? '-last' : ''}`;
+  const saysReason = error.errors.length === 0 && error.reason !== '' && hasMessage(byReason);
+  const key = error.errors.length > 0 && (error.type === 'invalid-field' || !hasMessage(`problem.${error.type}`)) ? 'problem.invalid-field' : saysReason ? byReason : `problem.${error.type}`;
   const known = hasMessage(key);
-  const detail = error.errors.length > 0 ? '' : error.detail;
+  // A problem the app says in its own words by its reason needs no server text after it.
+  const detail = error.errors.length > 0 || saysReason ? '' : error.detail;
+  const { attemptsLeft, newCodeAt } = error.code;
+  const next = newCodeAt !== undefined && newCodeAt > Date.now() ? t('signIn.newCodeAt', { time: formatTime(new Date(newCodeAt).toISOString(), lang) }) : t('signIn.newCodeNow');
   return (
-    <div class="notice notice-error" role="alert" data-problem={error.type}>
-      {known ? t(key as MessageKey) : error.title}
+    <div class="notice notice-error" role="alert" data-problem={error.type} data-reason={error.reason || undefined}>
+      {known ? t(key as MessageKey, { attemptsLeft: attemptsLeft ?? '', next }) : error.title}
       {detail && ((lang === 'en' && !FOR_OPERATORS.has(error.type)) || !known ? <span> {detail}</span> : <details class="problem-detail"><summary>{t('problem.detail')}</summary>{detail}</details>)}
     </div>
   );
@@ -114,6 +121,7 @@ const FIELD_MESSAGES: [RegExp, MessageKey][] = [
   [/is registered to another account/, 'fieldProblem.idTaken'],
   [/must be the 6 digits sent by SMS/, 'fieldProblem.code'],
   [/nothing is collected there any more/, 'fieldProblem.regionEnded'],
+  [/must be a body temperature between/, 'temperature.range'],
 ];
 
 export function plainFieldMessage(message: string, t: ReturnType<typeof useT>): string {

@@ -1,0 +1,282 @@
+import assert from 'node:assert/strict';
+import { mkdirSync } from 'node:fs';
+import { join } from 'node:path';
+import { after, before, describe, it } from 'node:test';
+import { AxeBuilder } from '@axe-core/playwright';
+import type { Browser, BrowserContext, Page } from 'playwright-core';
+import { DAY_MS, HOUR_MS } from '../../src/domain/clock.js';
+import type { RegistrationInput } from '../../src/domain/resident.js';
+import { MESSAGES } from '../../web/src/shared/messages.js';
+import { meterTaps, startFlow } from '../support/flow-meter.js';
+import { withCheck } from '../support/people.js';
+import { launchChromium, startWebServer, type WebServer } from '../support/web-server.js';
+
+/**
+ * A resident's daily flows driven in Chromium to what the person sees at the end: the quarantine
+ * check-in, a mistyped SMS code, a session that ended, and an ID number given back to its holder.
+ */
+
+const SCREENS = join(process.cwd(), 'test-results', 'screens');
+const PHONE = { viewport: { width: 390, height: 844 }, deviceScaleFactor: 1, timezoneId: 'Asia/Shanghai' };
+const DESK = { viewport: { width: 1280, height: 900 }, deviceScaleFactor: 1, timezoneId: 'Asia/Shanghai' };
+type Lang = 'zh-CN' | 'en';
+const LANGS: Lang[] = ['zh-CN', 'en'];
+
+/** Residents of Hangzhou, fictional, one per story and language (their ID numbers are all different). */
+function resident(name: string, first17: string, phone: string): RegistrationInput {
+  return { name, idType: 'resident_id', idNumber: withCheck(first17), phone, address: { region: '330106', detail: '文三路 90 号 5 单元 601 室' } };
+}
+
+const shot = (page: Page, name: string) => page.screenshot({ path: join(SCREENS, `${name}.png`), fullPage: true });
+
+/** Serious and critical WCAG 2 A/AA problems axe-core finds on the screen as it is. */
+async function assertAccessible(page: Page, screen: string): Promise<void> {
+  const { violations } = await new AxeBuilder({ page }).withTags(['wcag2a', 'wcag2aa', 'wcag21a', 'wcag21aa']).analyze();
+  const serious = violations.filter((v) => v.impact === 'serious' || v.impact === 'critical').map((v) => `${v.id}: ${v.nodes.map((n) => n.target.join(' ')).join(', ')}`);
+  assert.deepEqual(serious, [], screen);
+}
+
+/** Beijing's calendar date `daysAgo` days back, as YYYY-MM-DD. */
+const beijingDate = (daysAgo: number) => new Date(Date.now() + 8 * HOUR_MS - daysAgo * DAY_MS).toISOString().slice(0, 10);
+
+/** A date as the resident app writes it (web/src/shared/format.ts formatDate). */
+const shownDate = (iso: string, lang: Lang) =>
+  new Intl.DateTimeFormat(lang, { timeZone: 'Asia/Shanghai', year: 'numeric', month: 'long', day: 'numeric', weekday: 'short' }).format(new Date(iso.length === 10 ? `${iso}T12:00:00+08:00` : iso));
+
+describe("a resident's daily flows, in a real browser, to what the person sees", () => {
+  let server: WebServer;
+  let browser: Browser;
+
+  before(async () => {
+    mkdirSync(SCREENS, { recursive: true });
+    server = await startWebServer();
+    browser = await launchChromium();
+  });
+  after(async () => {
+    await browser?.close();
+    await server?.close();
+  });
+
+  async function phoneContext(lang: Lang, storage: Record<string, unknown> = {}): Promise<BrowserContext> {
+    const context = await browser.newContext({ ...PHONE, locale: lang });
+    const saved = Object.entries(storage).map(([k, v]) => `localStorage.setItem(${JSON.stringify(k)}, ${JSON.stringify(JSON.stringify(v))});`);
+    await context.addInitScript({ content: `if (!sessionStorage.getItem('seeded')) { sessionStorage.setItem('seeded', '1'); localStorage.setItem('healthcode.lang', '${lang}'); ${saved.join(' ')} }` });
+    return context;
+  }
+
+  /** The demo SMS's code, as the sign-in screen shows it in development mode. */
+  async function shownCode(page: Page): Promise<string> {
+    const sms = (await page.locator('[data-testid=demo-sms]').textContent()) ?? '';
+    const code = /\b(\d{6})\b/.exec(sms)?.[1];
+    assert.ok(code, sms);
+    return code;
+  }
+
+  for (const lang of LANGS) {
+    const m = MESSAGES[lang];
+
+    it(`checks in for today in yellow home quarantine, sees what was recorded, and is told plainly when checking in twice (${lang})`, { timeout: 90_000 }, async () => {
+      // Two days ago she was near a suspected case: yellow, home quarantine with daily check-ins.
+      const person = lang === 'zh-CN' ? resident('周丽华', '33010619860512002', '13858001201') : resident('沈国强', '33010619790923003', '13858001202');
+      const { id } = await server.services.residents.register(person, { phoneVerifiedAt: Date.now() });
+      await server.services.declarations.declare(id, { stays: [], contacts: [{ kind: 'suspected', date: beijingDate(2) }], symptoms: [], temperature: 36.6 });
+      const session = await server.services.signIn.sessionFor(id, Date.now());
+      const context = await phoneContext(lang, { 'healthcode.resident.session': session });
+      await meterTaps(context);
+      const page = await context.newPage();
+      await page.goto(`${server.url}/resident/#/code`);
+      await page.locator('[data-testid=code-card][data-colour=yellow]').waitFor();
+
+      // Measured from the code screen she opens every morning to the result on screen.
+      const flow = await startFlow(`check-in.${lang}`, [page]);
+      await page.click('a[data-tab=check-in]');
+      const temperature = page.locator('input[name=temperature]');
+      assert.equal(await temperature.inputValue(), '', 'nothing is filled in for her');
+      await temperature.fill('36.8');
+      await page.click(`button:has-text("${m['checkIn.submit']}")`);
+      const result = page.locator('[data-testid=check-in-result]');
+      await result.waitFor();
+      const measured = await flow.end();
+      process.stdout.write(`# measured ${measured.flow}: ${measured.taps} taps, ${measured.seconds} s\n`);
+      assert.ok(measured.taps <= 4, `${measured.taps} taps`);
+
+      const text = (await result.textContent()) ?? '';
+      assert.ok(text.includes(m['checkIn.done'].replace('{date}', shownDate(beijingDate(0), lang))), text);
+      assert.ok(text.includes(m['colour.yellow']), text);
+      const greenOn = await server.services.decisions.decide(id, 'test reads the date to green');
+      assert.ok(greenOn.greenOn, 'a yellow code with check-ins has a date to green');
+      assert.equal(await page.locator('[data-testid=check-in-green-on]').textContent(), m['code.greenOn'].replace('{date}', shownDate(new Date(greenOn.greenOn).toISOString(), lang)));
+      await assertAccessible(page, `check-in result ${lang}`);
+      await shot(page, `resident-check-in-done.${lang}`);
+
+      // Later that day she opens the check-in again: an empty temperature is named at its field...
+      await page.click('a[data-tab=code]');
+      await page.locator('[data-testid=code-card]').waitFor();
+      await page.click('a[data-tab=check-in]');
+      await page.click(`button:has-text("${m['checkIn.submit']}")`);
+      const fieldMessage = page.locator('.field-error .field-message');
+      await fieldMessage.waitFor();
+      assert.equal(await fieldMessage.textContent(), m['temperature.missing']);
+      assert.equal(await page.evaluate("document.activeElement?.getAttribute('name')"), 'temperature');
+      await shot(page, `resident-check-in-empty.${lang}`);
+      // ...one out of range too, with its unit...
+      await temperature.fill('98.6');
+      await page.click(`button:has-text("${m['checkIn.submit']}")`);
+      await page.locator('.field-error .field-message', { hasText: m['temperature.range'] }).waitFor();
+      // ...and a second check-in the same day is refused in words she understands.
+      await temperature.fill('36.7');
+      await page.click(`button:has-text("${m['checkIn.submit']}")`);
+      const refusal = page.locator('[data-reason=already-checked-in]');
+      await refusal.waitFor();
+      assert.equal(await refusal.textContent(), m['problem.conflict.already-checked-in']);
+      await assertAccessible(page, `check-in twice ${lang}`);
+      await shot(page, `resident-check-in-twice.${lang}`);
+      await context.close();
+    });
+
+    it(`says a mistyped SMS code is wrong with the tries left, and when a new code may be asked for once none are left (${lang})`, { timeout: 90_000 }, async () => {
+      const person = lang === 'zh-CN' ? resident('钱美玲', '33010619910217004', '13858001203') : resident('孙建平', '33010619680704005', '13858001204');
+      await server.services.residents.register(person, { phoneVerifiedAt: Date.now() });
+      const context = await phoneContext(lang);
+      const page = await context.newPage();
+      await page.goto(`${server.url}/resident/#/sign-in`);
+      await page.fill('input[name=phone]', person.phone!);
+      await page.click('button[type=submit]');
+      const code = await shownCode(page);
+      const wrong = code.slice(0, 5) + String((Number(code[5]) + 1) % 10);
+      await page.fill('input[name=code]', wrong);
+      await page.click('button[type=submit]');
+      const notice = page.locator('[data-reason=wrong-code]');
+      await notice.waitFor();
+      assert.equal(await notice.textContent(), m['problem.unauthenticated.wrong-code'].replace('{attemptsLeft}', '4'));
+      assert.doesNotMatch((await page.textContent('main')) ?? '', new RegExp(m['problem.unauthenticated']));
+      await assertAccessible(page, `wrong code ${lang}`);
+      await shot(page, `resident-sign-in-wrong-code.${lang}`);
+      for (let left = 3; left >= 0; left--) {
+        await page.click('button[type=submit]');
+        await page.locator('[data-reason=wrong-code]', { hasText: left > 0 ? m['problem.unauthenticated.wrong-code'].replace('{attemptsLeft}', String(left)) : m['problem.unauthenticated.wrong-code-last'].split('{next}')[0]!.trim() }).waitFor();
+      }
+      // No tries left: when a new code may be asked for, as a time of day, and the button counts down to it.
+      const last = (await notice.textContent()) ?? '';
+      const at = m['signIn.newCodeAt'].split('{time}')[0]!;
+      assert.ok(last.includes(at), last);
+      assert.match(last, /\d{2}:\d{2}:\d{2}/);
+      assert.match((await page.textContent('[data-testid=resend]')) ?? '', new RegExp(m['signIn.resendIn'].replace('{seconds}', '\\d+')));
+      await shot(page, `resident-sign-in-no-tries-left.${lang}`);
+      await context.close();
+    });
+
+    it(`goes straight back to sign-in with the phone filled in when the session has ended, and reopens it unseen while the phone is remembered (${lang})`, { timeout: 90_000 }, async () => {
+      const person = lang === 'zh-CN' ? resident('李桂英', '33010619550830006', '13858001205') : resident('赵志明', '33010619830111007', '13858001206');
+      const { id } = await server.services.residents.register(person, { phoneVerifiedAt: Date.now() });
+      await server.services.declarations.declare(id, { stays: [], contacts: [], symptoms: [], temperature: 36.5 });
+      const context = await phoneContext(lang);
+      const page = await context.newPage();
+      await page.goto(`${server.url}/resident/#/sign-in`);
+      await page.fill('input[name=phone]', person.phone!);
+      await page.click('button[type=submit]');
+      const firstCode = await shownCode(page);
+      await page.fill('input[name=code]', firstCode);
+      await page.click('button[type=submit]');
+      await page.locator('[data-testid=code-card]').waitFor();
+      await page.waitForFunction("localStorage.getItem('healthcode.resident.device') !== null");
+
+      // The session ends (its hour is over): the remembered phone opens a new one, and the code shows, no "sign in again".
+      const saved = JSON.parse((await page.evaluate("localStorage.getItem('healthcode.resident.session')")) as string) as { token: string };
+      const sessionId = (JSON.parse(Buffer.from(saved.token.split('.')[1]!, 'base64url').toString()) as { jti: string }).jti;
+      await server.ctx.stores.signIn.revokeSession(sessionId, Date.now());
+      await page.reload();
+      await page.locator('[data-testid=code-card]').waitFor();
+      assert.equal(await page.locator('[data-testid=code-retry]').count(), 0);
+
+      // Signed out from elsewhere too (the device itself): back at sign-in, told why, the phone filled in.
+      const device = JSON.parse((await page.evaluate("localStorage.getItem('healthcode.resident.device')")) as string) as { id: string };
+      await server.ctx.stores.devices.revoke(device.id, Date.now());
+      await page.reload();
+      const ended = page.locator('[data-testid=session-ended]');
+      await ended.waitFor();
+      assert.equal(await ended.textContent(), m['signIn.ended']);
+      assert.equal(await page.inputValue('input[name=phone]'), person.phone);
+      assert.equal(await page.locator('[data-testid=code-retry]').count(), 0);
+      await assertAccessible(page, `session ended ${lang}`);
+      await shot(page, `resident-session-ended.${lang}`);
+      // One tap asks for a new code. (Sessions end an hour or more after sign-in, when the daily
+      // purge has taken the first code and the minute between codes is long over: so here.)
+      await server.ctx.stores.signIn.deleteCodesBefore(Date.now() + HOUR_MS);
+      await page.click('button[type=submit]');
+      const secondCode = await shownCode(page);
+      assert.notEqual(secondCode, firstCode);
+      await page.fill('input[name=code]', secondCode);
+      await page.click('button[type=submit]');
+      await page.locator('[data-testid=code-card]').waitFor();
+      await context.close();
+    });
+
+    it(`confirms each step of an identity reclaim in the console, and the account that held the number sees it returned in Me (${lang})`, { timeout: 120_000 }, async () => {
+      const holder = lang === 'zh-CN' ? resident('吴静', '33010619930306008', '13858001207') : resident('郑海峰', '33010619870419009', '13858001208');
+      // Someone registered her ID number first, on his own phone.
+      const squatter = await server.services.residents.register({ ...holder, name: '冒用者', phone: lang === 'zh-CN' ? '13858001209' : '13858001210' }, { phoneVerifiedAt: Date.now() });
+      const squatterSession = await server.services.signIn.sessionFor(squatter.id, Date.now());
+      const asked = await fetch(`${server.url}/api/v1/sign-in/code`, { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify({ phone: holder.phone }) });
+      const { ticket } = (await asked.json()) as { ticket: string };
+      const [sms] = await server.ctx.stores.outbox.list(1, `+86${holder.phone}`);
+      const taken = await fetch(`${server.url}/api/v1/residents`, { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify({ ...holder, code: /\b(\d{6})\b/.exec(sms!.body)![1], ticket }) });
+      assert.equal(taken.status, 409);
+
+      // His Me screen, open before the reclaim is settled, shows the number as his.
+      const squatterContext = await phoneContext(lang, { 'healthcode.resident.session': squatterSession });
+      const squatterPage = await squatterContext.newPage();
+      await squatterPage.goto(`${server.url}/resident/#/data`);
+      const idNumber = squatterPage.locator('[data-testid=my-id-number]');
+      await idNumber.waitFor();
+      assert.equal(await idNumber.getAttribute('data-revoked'), 'false');
+
+      const first = await server.services.staff.create('西湖区卫健局 林科长', 'authority');
+      const second = await server.services.staff.create('西湖区卫健局 何主任', 'authority');
+      async function officer(token: string) {
+        const context = await browser.newContext({ ...DESK, locale: lang });
+        await context.addInitScript({ content: `localStorage.setItem('healthcode.lang', '${lang}');` });
+        const page = await context.newPage();
+        await page.goto(`${server.url}/console/`);
+        await page.fill('input[name=credential]', token);
+        await page.click('button[type=submit]');
+        await page.click('a[data-section=reclaims]');
+        return { context, page };
+      }
+      async function check(page: Page, action: string) {
+        const item = page.locator('li[data-reclaim]').first();
+        await item.locator('input[name=document]').fill(lang === 'en' ? 'Resident ID card' : '居民身份证');
+        await item.locator('input[name=reference]').fill(lang === 'en' ? 'Xihu service point, desk 3' : '西湖区政务服务中心 3 号窗口');
+        await item.locator('textarea[name=note]').fill(lang === 'en' ? 'Card and holder seen in person; photo matches' : '现场查验证件原件，人证一致');
+        await item.locator(`button:has-text("${action}")`).click();
+      }
+
+      const proposer = await officer(first.token);
+      await check(proposer.page, m['reclaims.propose']);
+      const proposed = proposer.page.locator('[data-testid=reclaim-outcome][data-step=proposed]');
+      await proposed.waitFor();
+      assert.equal(await proposed.textContent(), m['reclaims.proposedDone']);
+      await assertAccessible(proposer.page, `reclaim proposed ${lang}`);
+      await shot(proposer.page, `console-reclaim-proposed.${lang}`);
+
+      const approver = await officer(second.token);
+      await check(approver.page, m['reclaims.approve']);
+      const approved = approver.page.locator('[data-testid=reclaim-outcome][data-step=approved]');
+      await approved.waitFor();
+      const maskedHolder = lang === 'zh-CN' ? '吴*' : '郑*峰';
+      assert.equal(await approved.textContent(), m['reclaims.approvedDone'].replace('{name}', maskedHolder));
+      await shot(approver.page, `console-reclaim-approved.${lang}`);
+
+      // Back on his phone, Me shows what the server now says: the number was returned to its holder.
+      await squatterPage.click('a[data-tab=code]');
+      await squatterPage.locator('[data-testid=code-card][data-colour=gray]').waitFor();
+      await squatterPage.click('a[data-tab=data]');
+      await squatterPage.locator('[data-testid=my-id-number][data-revoked=true]').waitFor();
+      assert.ok(((await idNumber.textContent()) ?? '').includes(m['data.idReturned']));
+      assert.equal(await squatterPage.locator('[data-testid=identity-returned]').textContent(), m['data.idReturnedNote']);
+      await assertAccessible(squatterPage, `me after reclaim ${lang}`);
+      await shot(squatterPage, `resident-me-identity-returned.${lang}`);
+      for (const c of [squatterContext, proposer.context, approver.context]) await c.close();
+    });
+  }
+});
