@@ -147,8 +147,8 @@ describe('an appeal and the correction it leads to, in a real browser, measured'
       await shoot(li, 'console-correction-from-appeal', lang);
       await pending.locator(`button:has-text("${T[lang].approve}")`).click();
       await pending.waitFor({ state: 'detached' });
-      // The SMS tells her; she opens the app again, on her code.
-      await phone.reload();
+      // The SMS tells her; she turns back to the app, still open on her code, and it shows the new colour.
+      await phone.evaluate("document.dispatchEvent(new Event('visibilitychange'))");
       const card = phone.locator('[data-testid=code-card][data-colour=green]');
       await card.waitFor();
       const measured = await flow.end();

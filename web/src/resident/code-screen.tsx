@@ -52,6 +52,15 @@ export function CodeScreen({ session, subjectId, subjectLabel, onWhy }: { sessio
     void load();
   }, [subjectId, session.token]);
 
+  // A colour changed while the app lay in the background (a correction approved, a trace confirmed)
+  // shows as soon as the person looks again, not only when the code shown nears its expiry.
+  useEffect(() => {
+    const onLookedAt = () => document.visibilityState === 'visible' && void load();
+    document.addEventListener('visibilitychange', onLookedAt);
+    addEventListener('focus', onLookedAt);
+    return () => (document.removeEventListener('visibilitychange', onLookedAt), removeEventListener('focus', onLookedAt));
+  }, [subjectId, session.token]);
+
   useEffect(() => {
     const timer = setInterval(() => setNow(Date.now()), 1000);
     return () => clearInterval(timer);
