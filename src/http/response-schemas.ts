@@ -1,4 +1,5 @@
 import { Type } from '@fastify/type-provider-typebox';
+import { PURPOSE_CODES, STAFF_ROLE_NAMES, type PurposeCode } from '../domain/audit-wording.js';
 import { COLOURS } from '../domain/colour.js';
 import type { RuleSet } from '../domain/rules/rule-set.js';
 import type { EffectiveRuleSet } from '../domain/rules/rule-inheritance.js';
@@ -138,6 +139,26 @@ export const AuditEntrySchema = Type.Object({
   residentId: Nullable(Type.String()),
   detail: Type.Record(Type.String(), Type.Unknown()),
   hash: Type.String(),
+  described: Type.Object(
+    {
+      who: Type.Object({
+        kind: Type.Union([Type.Literal('staff'), Type.Literal('operator'), Type.Literal('gate'), Type.Literal('resident'), Type.Literal('system')]),
+        name: Nullable(Type.String({ description: "A staff member's name, the other operator's display name, the gate's venue" })),
+        role: Nullable(Type.Unsafe<(typeof STAFF_ROLE_NAMES)[number]>({ type: 'string', enum: [...STAFF_ROLE_NAMES] })),
+        region: Nullable(Type.String({ description: 'The district, city or province a staff member answers for; null: the whole operator' })),
+        regionName: Nullable(Type.String()),
+        regionNameEn: Nullable(Type.String()),
+      }),
+      why: Type.Union([
+        Type.Object({ kind: Type.Literal('fixed'), code: Type.Unsafe<PurposeCode>({ type: 'string', enum: [...PURPOSE_CODES], description: 'A purpose the server gives; the screens word it' }) }),
+        Type.Object({ kind: Type.Literal('typed'), text: Type.String({ description: 'The purpose as the officer typed it' }) }),
+      ]),
+      saw: Type.Array(Type.String({ description: 'A field word (what was seen or sent), one of SEEN_FIELDS' })),
+      about: Nullable(Type.String({ description: 'The host app or operator the action concerns, by display name' })),
+      refused: Type.Boolean(),
+    },
+    { description: 'The entry in words: who acted (never an id), why (a fixed purpose code or the text an officer typed), what they saw' },
+  ),
 });
 
 export const ContactEvidenceSchema = Type.Object({

@@ -1,3 +1,4 @@
+import { fixedPurpose } from '../domain/audit-wording.js';
 import { HOUR_MS } from '../domain/clock.js';
 import { FieldErrorCollector } from '../domain/field-errors.js';
 import { maskName } from '../domain/masking.js';
@@ -72,7 +73,7 @@ export class AppealsService {
   async escalateOverdue(): Promise<number> {
     const escalated = await this.ctx.stores.appeals.escalateOverdue(this.ctx.clock.now().getTime(), this.deadlineMs());
     for (const a of escalated) {
-      await this.audit.append('system', 'escalate-appeal', 'appeals answered within their deadline', a.resident_id, { appealId: a.id, dueAt: new Date(a.due).toISOString() });
+      await this.audit.append('system', 'escalate-appeal', fixedPurpose('appeal-deadlines'), a.resident_id, { appealId: a.id, dueAt: new Date(a.due).toISOString() });
     }
     if (escalated.length > 0) this.ctx.logger.warn({ appeals: escalated.length }, 'appeals past their deadline escalated');
     return escalated.length;
@@ -95,7 +96,7 @@ export class AppealsService {
   async queue(staff: StaffMember, status: 'open' | 'resolved'): Promise<QueuedAppeal[]> {
     const rows = await this.ctx.stores.appeals.queue(status, 200);
     const names = await this.ctx.stores.residents.names(rows.map((r) => r.resident_id));
-    await this.audit.appendBy(staff, 'read-appeals', 'answer appeals against decisions', null, { status, count: rows.length });
+    await this.audit.appendBy(staff, 'read-appeals', fixedPurpose('answer-appeals'), null, { status, count: rows.length });
     return rows.map((r) => ({ ...this.view(r), maskedName: maskName(names.get(r.resident_id) ?? '') }));
   }
 
@@ -111,7 +112,7 @@ export class AppealsService {
     if (!(await this.ctx.stores.appeals.resolve(id, { status: input.outcome, response: input.response.trim(), at: this.ctx.clock.now().getTime(), by: staff.id }))) {
       throw new ConflictError('this appeal was answered a moment ago');
     }
-    await this.audit.appendBy(staff, 'answer-appeal', 'answer appeals against decisions', row.resident_id, { appealId: id, outcome: input.outcome });
+    await this.audit.appendBy(staff, 'answer-appeal', fixedPurpose('answer-appeals'), row.resident_id, { appealId: id, outcome: input.outcome });
     const resident = await this.ctx.stores.residents.findById(row.resident_id);
     if (resident?.phone) await this.ctx.sms.send(resident.phone, SMS_TEXTS.appealAnswered());
     return this.get(id);

@@ -1,3 +1,4 @@
+import { fixedPurpose } from '../domain/audit-wording.js';
 import { DAY_MS } from '../domain/clock.js';
 import { checkCorrection, CORRECTION_REASONS, type CorrectionReason } from '../domain/corrections.js';
 import { maskName } from '../domain/masking.js';
@@ -26,7 +27,7 @@ export interface Correction {
   endedAt: string | null;
 }
 
-const PURPOSE = "correct one resident's colour, in the open";
+const PURPOSE = fixedPurpose('open-correction');
 
 /**
  * Corrections of one resident's colour: proposed by one authority, in force only once a second
