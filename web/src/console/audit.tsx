@@ -77,7 +77,7 @@ export function AuditView({ session }: { session: StaffSession }): JSX.Element {
               <td>
                 {actionText(e, t)}
                 <div class="small muted">
-                  {t('access.saw')}{colon(lang)}{sawText(e.described, t, lang)}
+                  {t('access.saw')}{colon(lang)}{sawText(e.described, t, lang, 'console')}
                 </div>
               </td>
               <td>{purposeCell(e, t)}</td>

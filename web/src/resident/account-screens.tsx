@@ -146,7 +146,7 @@ export function AccessLogScreen({ session }: { session: Session }): JSX.Element 
               </span>
               <span data-testid="access-saw">
                 <span class="muted">{t('access.saw')}{colon(lang)}</span>
-                {sawText(e.described, t, lang)}
+                {sawText(e.described, t, lang, 'resident')}
               </span>
             </li>
           );

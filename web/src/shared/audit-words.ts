@@ -1,5 +1,9 @@
 import type { AuditEntry } from '../../../src/http/api-types.js';
-import type { Lang, MessageKey, Translate } from './i18n.js';
+import type { MessageKey } from './messages.js';
+
+// Spelled here rather than taken from i18n.tsx, so that the server's tests can import these words too.
+type Lang = 'zh-CN' | 'en';
+type Translate = (key: MessageKey, params?: Record<string, string | number>) => string;
 
 type Described = AuditEntry['described'];
 
@@ -42,8 +46,8 @@ export function whyText(why: Described['why'], t: Translate): { label: string; t
 export const colon = (lang: Lang) => (lang === 'en' ? ': ' : '：');
 
 /** What they saw, as a list in the reader's language; "nothing" when nothing about the resident was read. */
-export function sawText(described: Described, t: Translate, lang: Lang): string {
+export function sawText(described: Described, t: Translate, lang: Lang, reader: 'resident' | 'console'): string {
   if (described.refused) return t('access.refused');
-  if (described.saw.length === 0) return t('access.sawNothing');
+  if (described.saw.length === 0) return t(reader === 'resident' ? 'access.sawNothing' : 'audit.sawNothing');
   return described.saw.map((f) => t(`seen.${f}` as MessageKey)).join(lang === 'en' ? ', ' : '、');
 }
