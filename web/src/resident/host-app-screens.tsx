@@ -1,6 +1,5 @@
 import type { JSX } from 'preact';
 import { useEffect, useState } from 'preact/hooks';
-import { HOST_SCOPE_FIELDS, isHostScope } from '../../../src/domain/host-scopes.js';
 import { api, ApiError } from '../shared/api.js';
 import { formatDateTime } from '../shared/format.js';
 import { useLang, useT, type MessageKey } from '../shared/i18n.js';
@@ -11,6 +10,8 @@ interface ConsentRequest {
   uid: string;
   client: { id: string; name: string };
   scopes: string[];
+  /** Per scope, exactly the fields the app will be sent: the server's own list, the one the host API sends by. */
+  fields: Record<string, string[]>;
   expiresAt: string;
 }
 
@@ -51,11 +52,11 @@ export function ConsentScreen({ session, uid }: { session: Session; uid: string 
         {request.scopes.map((s) => (
           <li data-scope={s}>
             {t(scopeText(s))}
-            {isHostScope(s) && HOST_SCOPE_FIELDS[s].length > 0 && (
+            {(request.fields[s] ?? []).length > 0 && (
               <>
                 <div class="small muted">{t('consent.sent')}</div>
                 <ul class="small" data-testid="consent-fields">
-                  {HOST_SCOPE_FIELDS[s].map((f) => (
+                  {request.fields[s]!.map((f) => (
                     <li data-field={f}>{t(fieldText(f))}</li>
                   ))}
                 </ul>
@@ -81,15 +82,24 @@ export function ConnectedAppsCard({ session }: { session: Session }): JSX.Elemen
   const t = useT();
   const lang = useLang();
   const [apps, setApps] = useState<{ clientId: string; name: string; scopes: string[]; grantedAt: string }[] | null>(null);
+  const [removed, setRemoved] = useState<string | null>(null);
   const load = useAction(async () => setApps(await api('GET', `/api/v1/residents/${session.residentId}/host-apps`, { token: session.token })));
-  const revoke = useAction(async (clientId: string) => {
-    await api('DELETE', `/api/v1/residents/${session.residentId}/host-apps/${encodeURIComponent(clientId)}`, { token: session.token });
+  const revoke = useAction(async (app: { clientId: string; name: string }) => {
+    await api('DELETE', `/api/v1/residents/${session.residentId}/host-apps/${encodeURIComponent(app.clientId)}`, { token: session.token });
+    setRemoved(app.name);
     await load.run();
   });
   useEffect(() => void load.run(), []);
-  if (!apps || (apps.length === 0 && !revoke.error)) return null;
+  if (!apps || (apps.length === 0 && !revoke.error && removed === null)) return null;
   return (
     <Card title={t('hostApps.title')}>
+      {removed !== null && (
+        // Said where the app was: the list alone getting shorter is easy to miss.
+        <div class="notice notice-ok" role="status" data-testid="host-app-removed">
+          {t('hostApps.removed', { app: removed })}
+        </div>
+      )}
+      {apps.length === 0 && <p class="muted">{t('hostApps.none')}</p>}
       <ul class="list" data-testid="connected-apps">
         {apps.map((app) => (
           <li>
@@ -104,7 +114,7 @@ export function ConnectedAppsCard({ session }: { session: Session }): JSX.Elemen
               question={t('hostApps.revokeConfirm', { app: app.name })}
               yes={t('hostApps.revokeYes')}
               triggerClass="link"
-              onConfirm={() => void revoke.run(app.clientId)}
+              onConfirm={() => void revoke.run(app)}
               busy={revoke.busy}
             />
           </li>
@@ -112,5 +122,27 @@ export function ConnectedAppsCard({ session }: { session: Session }): JSX.Elemen
       </ul>
       <ErrorNotice error={load.error ?? revoke.error} />
     </Card>
+  );
+}
+
+/**
+ * Above the sign-in form, when a host app sent the person: which app (its registered name, from the
+ * server, never the link's text) and what it asks for, so nobody signs in not knowing why.
+ */
+export function HostAppContext({ uid }: { uid: string }): JSX.Element | null {
+  const t = useT();
+  const [asking, setAsking] = useState<{ app: string; scopes: string[] } | null>(null);
+  useEffect(() => {
+    if (uid) void api<{ app: string; scopes: string[] }>('GET', `${interactionPath(uid)}/app`).then(setAsking, () => setAsking(null));
+  }, [uid]);
+  if (!asking) return null;
+  const what = asking.scopes.map((s) => t(scopeText(s))).join(t('signIn.fromAppAnd'));
+  return (
+    <div class="notice notice-info from-app" role="status" data-testid="sign-in-from-app">
+      <p>
+        <strong>{t('signIn.fromApp', { app: asking.app })}</strong>
+      </p>
+      <p>{t('signIn.fromAppWhy', { app: asking.app, what })}</p>
+    </div>
   );
 }

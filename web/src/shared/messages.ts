@@ -1,8 +1,10 @@
 import { auditEn, auditZh } from './messages-audit.js';
+import { contextEn, contextZh } from './messages-context.js';
 
 /** Every text of the four apps, in English and Chinese; the Chinese set must have every English key. */
 const en = {
   ...auditEn,
+  ...contextEn,
   'app.resident': 'Health code',
   'app.scanner': 'Checkpoint scanner',
   'app.venue': 'Venue place codes',
@@ -639,6 +641,7 @@ export type MessageKey = keyof typeof en;
 
 const zhCN: Record<MessageKey, string> = {
   ...auditZh,
+  ...contextZh,
   'app.resident': '健康码',
   'app.scanner': '查验扫码',
   'app.venue': '场所码',
