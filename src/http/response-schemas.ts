@@ -44,7 +44,18 @@ export const CodeSchema = Type.Object({
   issuedAt: Instant,
   expiresAt: Instant,
   factsFrom: Type.Union(
-    [Type.Object({ operator: Type.String(), operatorName: Type.String(), asOf: Instant }), Type.Null()],
+    [
+      Type.Object({
+        operator: Type.String(),
+        operatorName: Type.String(),
+        asOf: Instant,
+        facts: Type.Object(
+          { stays: Type.Integer(), contacts: Type.Integer(), cases: Type.Integer(), tests: Type.Integer(), vaccinations: Type.Integer(), declaration: Type.Boolean() },
+          { description: 'Which facts came from that operator, by kind (and whether the latest declaration did)' },
+        ),
+      }),
+      Type.Null(),
+    ],
     { description: "A visitor's facts came from their home operator (as of then); the rules are this operator's (ruleSet). Null for residents registered here." },
   ),
 });

@@ -31,6 +31,8 @@ export interface FactsFrom {
   operator: string;
   operatorName: string;
   bundleIssuedAt: number;
+  /** Which facts came from there, by kind: what the why screen lists. */
+  facts: { stays: number; contacts: number; cases: number; tests: number; vaccinations: number; declaration: boolean };
 }
 
 /** A grant is used within this long of being given, or not at all. */
@@ -301,7 +303,8 @@ export class MovingService {
     if (cached !== undefined) return cached === 'none' ? null : cached;
     const link = await this.ctx.stores.federation.visitorLink(residentId);
     const member = link ? await this.national.member(link.home_operator).catch(() => undefined) : undefined;
-    const value = link ? { operator: link.home_operator, operatorName: member?.name ?? link.home_operator, bundleIssuedAt: link.bundle_issued_at } : null;
+    const facts = link ? await this.ctx.stores.federation.homeFactCounts(residentId, link.home_operator) : undefined;
+    const value = link && facts ? { operator: link.home_operator, operatorName: member?.name ?? link.home_operator, bundleIssuedAt: link.bundle_issued_at, facts } : null;
     this.#factsFrom.set(residentId, value ?? 'none');
     return value;
   }

@@ -55,7 +55,7 @@ describe('a host app asks for access, and the resident answers in the resident a
       await context_.waitFor();
       assert.match((await context_.innerText()).replace(/\s+/g, ' '), lang === 'en' ? /Alipay sent you here\. It asks to show your health code in the app and show your travel card in the app\./ : /您从「支付宝」来到这里。 ?它请求在应用中出示您的健康码、在应用中出示您的行程卡。/);
       await page.screenshot({ path: join(SCREENS, `host-app-sign-in-context.${lang}.png`), fullPage: true });
-      await page.fill('input[name=phone]', person.phone);
+      await page.fill('input[name=phone]', person.phone!);
       await page.click('button.primary');
       const sms = page.locator('[data-testid=demo-sms]');
       await sms.waitFor();
@@ -67,7 +67,7 @@ describe('a host app asks for access, and the resident answers in the resident a
       // The same consent link, opened in the resident's other browser (the attacker sent it): refused, plainly.
       const other = await browser.newContext(PHONE);
       // Signed in there too (the same resident's session, as the app saved it here).
-      const session = await page.evaluate(() => localStorage.getItem('healthcode.resident.session'));
+      const session = await page.evaluate<string | null>("localStorage.getItem('healthcode.resident.session')");
       await other.addInitScript({ content: `localStorage.setItem('healthcode.lang', '${lang}'); localStorage.setItem('healthcode.resident.session', ${JSON.stringify(session)});` });
       const victim = await other.newPage();
       await victim.goto(`${server.url}/resident/#/oauth?uid=${encodeURIComponent(uid)}`);

@@ -19,8 +19,8 @@ describeOnEachEngine('the consent screen and what a host app is sent', (harness)
     const shown = (await (await consentCall(f, started.uid, 'request', started.cookies)).json()) as { fields: Record<string, string[]> };
     const token = await approveAndExchange(f, started);
     const sent = {
-      'code:read': Object.keys(await (await hostGet(f, '/api/v1/host/code', token)).json()),
-      'travel-card:read': Object.keys(await (await hostGet(f, '/api/v1/host/travel-card', token)).json()),
+      'code:read': Object.keys((await (await hostGet(f, '/api/v1/host/code', token)).json()) as object),
+      'travel-card:read': Object.keys((await (await hostGet(f, '/api/v1/host/travel-card', token)).json()) as object),
     };
     for (const scope of ['code:read', 'travel-card:read'] as const) assert.deepEqual([...sent[scope]].sort(), [...shown.fields[scope]!].sort(), scope);
   });

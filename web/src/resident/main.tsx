@@ -128,7 +128,7 @@ function ResidentApp(): JSX.Element {
       screen = <TravelCardScreen session={session} subjectId={subjectId} />;
       break;
     case 'declare':
-      screen = <DeclareScreen session={session} subjectId={subjectId} onDone={() => go('code')} welcome={location.hash.endsWith('?welcome')} />;
+      screen = <DeclareScreen session={session} subjectId={subjectId} subjectLabel={subject?.label ?? null} onDone={() => go('code')} welcome={location.hash.endsWith('?welcome')} />;
       break;
     case 'check-in':
       screen = <CheckInScreen session={session} subjectId={subjectId} />;
