@@ -22,6 +22,7 @@ export const contextEn = {
   'declare.titleFor': 'Declaration for {name}',
   'declare.forMember': 'You are declaring for {name}, not for yourself: answer for them.',
   'declare.submitFor': 'Submit the declaration for {name}',
+  'cause.factsFrom': 'facts arrived from your home operator',
 };
 
 export const contextZh: Record<keyof typeof contextEn, string> = {
@@ -43,4 +44,5 @@ export const contextZh: Record<keyof typeof contextEn, string> = {
   'declare.titleFor': '为{name}申报',
   'declare.forMember': '您正在为{name}申报，不是为您自己：请按{name}的情况填写。',
   'declare.submitFor': '提交{name}的申报',
+  'cause.factsFrom': '收到户籍地平台转来的信息',
 };
