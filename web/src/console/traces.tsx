@@ -1,21 +1,21 @@
 import type { JSX } from 'preact';
 import { useState } from 'preact/hooks';
-import type { ContactEvidence, Trace } from '../../../src/http/api-types.js';
-import { api } from '../shared/api.js';
+import { bearer, client, ok, type Answer, type BodyOf } from '../shared/api.js';
 import { formatDateTime, formatShort, isoToLocalInput, localInputToIso } from '../shared/format.js';
 import { useLang, useT } from '../shared/i18n.js';
 import type { StaffSession } from '../shared/staff-session.js';
 import { Card, ErrorNotice, Field, fieldError, useAction } from '../shared/ui.js';
 
-type Evidence = ContactEvidence;
+type Trace = Answer<'/api/v1/traces', 'post'>;
+type Evidence = Trace['contacts'][number]['evidence'][number];
 
 /** The authority gives a staff member a purpose-bound, expiring grant. */
 function GrantForm({ session }: { session: StaffSession }): JSX.Element {
   const t = useT();
   const [form, setForm] = useState({ staffId: '', scope: 'trace', purpose: '', residentId: '', hours: '24' });
-  const [grant, setGrant] = useState<{ id: string; expiresAt: string } | null>(null);
+  const [grant, setGrant] = useState<Answer<'/api/v1/grants', 'post'> | null>(null);
   const lang = useLang();
-  const give = useAction(async () => setGrant(await api('POST', '/api/v1/grants', { token: session.token, body: { staffId: form.staffId.trim(), scope: form.scope, purpose: form.purpose, ...(form.residentId.trim() ? { residentId: form.residentId.trim() } : {}), hours: Number(form.hours) } })));
+  const give = useAction(async () => setGrant(await ok(client.POST('/api/v1/grants', { headers: bearer(session.token), body: { staffId: form.staffId.trim(), scope: form.scope as BodyOf<'/api/v1/grants'>['scope'], purpose: form.purpose, ...(form.residentId.trim() ? { residentId: form.residentId.trim() } : {}), hours: Number(form.hours) } }))));
   return (
     <Card title={t('trace.grant')}>
       <form
@@ -64,9 +64,9 @@ function evidenceLine(e: Evidence, t: ReturnType<typeof useT>, lang: 'zh-CN' | '
 function TraceResult({ session, trace, onConfirmed }: { session: StaffSession; trace: Trace; onConfirmed: (t: Trace) => void }): JSX.Element {
   const t = useT();
   const lang = useLang();
-  const [result, setResult] = useState<{ contacts: number; colourChanges: number; notified: number } | null>(null);
+  const [result, setResult] = useState<Answer<'/api/v1/traces/{traceId}/confirm', 'post'> | null>(null);
   const confirm = useAction(async () => {
-    setResult(await api('POST', `/api/v1/traces/${trace.id}/confirm`, { token: session.token }));
+    setResult(await ok(client.POST('/api/v1/traces/{traceId}/confirm', { params: { path: { traceId: trace.id } }, headers: bearer(session.token) })));
     onConfirmed({ ...trace, status: 'confirmed' });
   });
   return (
@@ -126,15 +126,15 @@ function TraceResult({ session, trace, onConfirmed }: { session: StaffSession; t
 export function TracesView({ session }: { session: StaffSession }): JSX.Element {
   const t = useT();
   const [find, setFind] = useState({ grantId: '', phone: '' });
-  const [found, setFound] = useState<{ residentId: string; maskedName: string; colour: string | null } | null>(null);
+  const [found, setFound] = useState<Answer<'/api/v1/residents/find', 'post'> | null>(null);
   const [form, setForm] = useState({ caseResidentId: '', from: isoToLocalInput(Date.now() - 14 * 86_400_000), to: isoToLocalInput(Date.now() + 60_000), grantId: '' });
   const [trace, setTrace] = useState<Trace | null>(null);
   const lookup = useAction(async () => {
-    const r = await api<{ residentId: string; maskedName: string; colour: string | null }>('POST', '/api/v1/residents/find', { token: session.token, body: { grantId: find.grantId.trim(), phone: find.phone.trim() } });
+    const r = await ok(client.POST('/api/v1/residents/find', { headers: bearer(session.token), body: { grantId: find.grantId.trim(), phone: find.phone.trim() } }));
     setFound(r);
     setForm({ ...form, caseResidentId: r.residentId });
   });
-  const open = useAction(async () => setTrace(await api<Trace>('POST', '/api/v1/traces', { token: session.token, body: { caseResidentId: form.caseResidentId.trim(), from: localInputToIso(form.from), to: localInputToIso(form.to), grantId: form.grantId.trim() } })));
+  const open = useAction(async () => setTrace(await ok(client.POST('/api/v1/traces', { headers: bearer(session.token), body: { caseResidentId: form.caseResidentId.trim(), from: localInputToIso(form.from), to: localInputToIso(form.to), grantId: form.grantId.trim() } }))));
   return (
     <>
       <p class="muted">{t('trace.yourId', { id: session.id })}</p>

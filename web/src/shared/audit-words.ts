@@ -1,4 +1,7 @@
-import type { AuditEntry } from '../../../src/http/api-types.js';
+import type { paths } from './api-schema.js';
+
+// From the schema itself rather than api.ts's Answer, so that the server's tests (no DOM) can import these words too.
+type AuditEntry = paths['/api/v1/audit-log']['get']['responses'][200]['content']['application/json'][number];
 import type { MessageKey } from './messages.js';
 
 // Spelled here rather than taken from i18n.tsx, so that the server's tests can import these words too.
