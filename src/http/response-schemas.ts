@@ -1,4 +1,5 @@
 import { Type } from '@fastify/type-provider-typebox';
+import { PURPOSE_CODES, STAFF_ROLE_NAMES, type PurposeCode } from '../domain/audit-wording.js';
 import { COLOURS, MARKS } from '../domain/colour.js';
 
 /**
@@ -41,7 +42,18 @@ export const CodeSchema = Type.Object({
   issuedAt: Instant,
   expiresAt: Instant,
   factsFrom: Type.Union(
-    [Type.Object({ operator: Type.String(), operatorName: Type.String(), asOf: Instant }), Type.Null()],
+    [
+      Type.Object({
+        operator: Type.String(),
+        operatorName: Type.String(),
+        asOf: Instant,
+        facts: Type.Object(
+          { stays: Type.Integer(), contacts: Type.Integer(), cases: Type.Integer(), tests: Type.Integer(), vaccinations: Type.Integer(), declaration: Type.Boolean() },
+          { description: 'Which facts came from that operator, by kind (and whether the latest declaration did)' },
+        ),
+      }),
+      Type.Null(),
+    ],
     { description: "A visitor's facts came from their home operator (as of then); the rules are this operator's (ruleSet). Null for residents registered here." },
   ),
 });
@@ -141,6 +153,26 @@ export const AuditEntrySchema = Type.Object({
   residentId: Nullable(Type.String()),
   detail: Type.Record(Type.String(), Type.Unknown()),
   hash: Type.String(),
+  described: Type.Object(
+    {
+      who: Type.Object({
+        kind: Type.Union([Type.Literal('staff'), Type.Literal('operator'), Type.Literal('gate'), Type.Literal('resident'), Type.Literal('system')]),
+        name: Nullable(Type.String({ description: "A staff member's name, the other operator's display name, the gate's venue" })),
+        role: Nullable(Type.Unsafe<(typeof STAFF_ROLE_NAMES)[number]>({ type: 'string', enum: [...STAFF_ROLE_NAMES] })),
+        region: Nullable(Type.String({ description: 'The district, city or province a staff member answers for; null: the whole operator' })),
+        regionName: Nullable(Type.String()),
+        regionNameEn: Nullable(Type.String()),
+      }),
+      why: Type.Union([
+        Type.Object({ kind: Type.Literal('fixed'), code: Type.Unsafe<PurposeCode>({ type: 'string', enum: [...PURPOSE_CODES], description: 'A purpose the server gives; the screens word it' }) }),
+        Type.Object({ kind: Type.Literal('typed'), text: Type.String({ description: 'The purpose as the officer typed it' }) }),
+      ]),
+      saw: Type.Array(Type.String({ description: 'A field word (what was seen or sent), one of SEEN_FIELDS' })),
+      about: Nullable(Type.String({ description: 'The host app or operator the action concerns, by display name' })),
+      refused: Type.Boolean(),
+    },
+    { description: 'The entry in words: who acted (never an id), why (a fixed purpose code or the text an officer typed), what they saw' },
+  ),
 });
 
 export const ContactEvidenceSchema = Type.Object({

@@ -14,7 +14,7 @@ export async function codeView(services: Services, residentId: string) {
   const decision = (await services.residents.recordsWithheld(residentId)) ? withholdAuthorityDetail(issued.decision) : issued.decision;
   return {
     ...decision,
-    factsFrom: factsFrom && { operator: factsFrom.operator, operatorName: factsFrom.operatorName, asOf: iso(factsFrom.bundleIssuedAt)! },
+    factsFrom: factsFrom && { operator: factsFrom.operator, operatorName: factsFrom.operatorName, asOf: iso(factsFrom.bundleIssuedAt)!, facts: factsFrom.facts },
     evaluatedAt: iso(decision.evaluatedAt)!,
     greenOn: iso(decision.greenOn),
     token: issued.token,

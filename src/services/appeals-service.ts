@@ -1,3 +1,4 @@
+import { fixedPurpose } from '../domain/audit-wording.js';
 import { HOUR_MS } from '../domain/clock.js';
 import { COLOURS, type Colour } from '../domain/colour.js';
 import { FieldErrorCollector } from '../domain/field-errors.js';
@@ -94,7 +95,7 @@ export class AppealsService {
   async escalateOverdue(): Promise<number> {
     const escalated = await this.ctx.stores.appeals.escalateOverdue(this.ctx.clock.now().getTime(), this.deadlineMs());
     for (const a of escalated) {
-      await this.audit.append('system', 'escalate-appeal', 'appeals answered within their deadline', a.resident_id, { appealId: a.id, dueAt: new Date(a.due).toISOString() });
+      await this.audit.append('system', 'escalate-appeal', fixedPurpose('appeal-deadlines'), a.resident_id, { appealId: a.id, dueAt: new Date(a.due).toISOString() });
     }
     if (escalated.length > 0) this.ctx.logger.warn({ appeals: escalated.length }, 'appeals past their deadline escalated');
     return escalated.length;
@@ -117,7 +118,7 @@ export class AppealsService {
   async queue(staff: StaffMember, status: 'open' | 'resolved'): Promise<QueuedAppeal[]> {
     const rows = await this.ctx.stores.appeals.queue(status, 200);
     const names = await this.ctx.stores.residents.names(rows.map((r) => r.resident_id));
-    await this.audit.appendBy(staff, 'read-appeals', 'answer appeals against decisions', null, { status, count: rows.length });
+    await this.audit.appendBy(staff, 'read-appeals', fixedPurpose('answer-appeals'), null, { status, count: rows.length });
     return (await this.views(rows)).map((a) => ({ ...a, maskedName: maskName(names.get(a.residentId) ?? '') }));
   }
 
@@ -137,7 +138,7 @@ export class AppealsService {
     if (!(await this.ctx.stores.appeals.resolve(id, { status: input.outcome, response: input.response.trim(), at: this.ctx.clock.now().getTime(), by: staff.id }))) {
       throw new ConflictError('this appeal was answered a moment ago');
     }
-    await this.audit.appendBy(staff, 'answer-appeal', 'answer appeals against decisions', row.resident_id, { appealId: id, outcome: input.outcome });
+    await this.audit.appendBy(staff, 'answer-appeal', fixedPurpose('answer-appeals'), row.resident_id, { appealId: id, outcome: input.outcome });
     for (const phone of await this.notices.phonesFor(row.resident_id)) await this.ctx.sms.send(phone, SMS_TEXTS.appealAnswered());
     return this.get(id);
   }
@@ -160,7 +161,7 @@ export class AppealsService {
         throw new ConflictError('this appeal was answered a moment ago');
       }
     });
-    await this.audit.appendBy(staff, 'answer-appeal', 'answer appeals against decisions', row.resident_id, { appealId: id, outcome: 'correction-pending' });
+    await this.audit.appendBy(staff, 'answer-appeal', fixedPurpose('answer-appeals'), row.resident_id, { appealId: id, outcome: 'correction-pending' });
     for (const phone of await this.notices.phonesFor(row.resident_id)) await this.ctx.sms.send(phone, SMS_TEXTS.appealCorrectionProposed());
     return this.get(id);
   }

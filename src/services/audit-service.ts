@@ -2,6 +2,7 @@ import { createHash } from 'node:crypto';
 import type { ServiceContext } from './context.js';
 import { InvalidInputError } from '../domain/field-errors.js';
 import { ForbiddenError } from './service-errors.js';
+import { describeAuditEntry, storedPurpose, typedPurpose, type AuditAction, type AuditDescription, type AuditPurpose } from '../domain/audit-wording.js';
 import type { StaffMember } from './staff-service.js';
 
 export interface AuditEntry {
@@ -13,6 +14,8 @@ export interface AuditEntry {
   residentId: string | null;
   detail: Record<string, unknown>;
   hash: string;
+  /** The entry in words (who, why, what they saw), for the screens to say in the reader's language. */
+  described: AuditDescription;
 }
 
 const GENESIS = '0'.repeat(64);
@@ -31,18 +34,20 @@ function entryHash(prev: string, e: { seq: number; at: number; actor: string; ac
 export class AuditService {
   constructor(private readonly ctx: ServiceContext) {}
 
-  async append(actor: string, action: string, purpose: string, residentId: string | null, detail: Record<string, unknown>): Promise<AuditEntry> {
+  async append(actor: string, action: AuditAction, why: AuditPurpose, residentId: string | null, detail: Record<string, unknown>): Promise<AuditEntry> {
+    const purpose = storedPurpose(why);
     const stored = await this.ctx.stores.audit.append((last) => {
       const row = { seq: (last?.seq ?? 0) + 1, at: this.ctx.clock.now().getTime(), actor, action, purpose, resident_id: residentId, detail: JSON.stringify(detail) };
       const prev = last?.hash ?? GENESIS;
       return { ...row, prev_hash: prev, hash: entryHash(prev, row) };
     });
-    return { seq: stored.seq, at: new Date(stored.at).toISOString(), actor, action, purpose, residentId, detail, hash: stored.hash };
+    return { seq: stored.seq, at: new Date(stored.at).toISOString(), actor, action, purpose, residentId, detail, hash: stored.hash, described: describeAuditEntry({ actor, action, purpose, detail }) };
   }
 
   /** Appends an entry whose actor is a staff member, named the one way the log names staff. */
-  async appendBy(staff: StaffMember, action: string, purpose: string, residentId: string | null, detail: Record<string, unknown>): Promise<AuditEntry> {
-    return this.append(staffActor(staff), action, purpose, residentId, detail);
+  async appendBy(staff: StaffMember, action: AuditAction, why: AuditPurpose, residentId: string | null, detail: Record<string, unknown>): Promise<AuditEntry> {
+    // The region they answer for, so the log can say "an officer of Yuhang District" (null: the whole operator).
+    return this.append(staffActor(staff), action, why, residentId, staff.region === null ? detail : { ...detail, actorRegion: staff.region });
   }
 
   /** Walks the chain; returns the first entry that does not match, or null when the log is intact. */
@@ -62,7 +67,10 @@ export class AuditService {
 
   async entries(filter: { residentId?: string; limit: number }): Promise<AuditEntry[]> {
     const rows = await this.ctx.stores.audit.entries(filter);
-    return rows.map((r) => ({ seq: r.seq, at: new Date(r.at).toISOString(), actor: r.actor, action: r.action, purpose: r.purpose, residentId: r.resident_id, detail: JSON.parse(r.detail) as Record<string, unknown>, hash: r.hash }));
+    return rows.map((r) => {
+      const detail = JSON.parse(r.detail) as Record<string, unknown>;
+      return { seq: r.seq, at: new Date(r.at).toISOString(), actor: r.actor, action: r.action, purpose: r.purpose, residentId: r.resident_id, detail, hash: r.hash, described: describeAuditEntry({ actor: r.actor, action: r.action, purpose: r.purpose, detail }) };
+    });
   }
 
   /** Gives `staffId` a purpose-bound, expiring grant; only the authority grants. */
@@ -73,7 +81,7 @@ export class AuditService {
     const id = this.ctx.newId();
     const expiresAt = now + input.hours * 3_600_000;
     await this.ctx.stores.audit.insertGrant({ id, staff_id: input.staffId, scope: input.scope, purpose: input.purpose, resident_id: input.residentId, granted_by: by.id, created_at: now, expires_at: expiresAt });
-    await this.appendBy(by, 'grant', input.purpose, input.residentId, { grantId: id, to: input.staffId, scope: input.scope, expiresAt: new Date(expiresAt).toISOString() });
+    await this.appendBy(by, 'grant', typedPurpose(input.purpose), input.residentId, { grantId: id, to: input.staffId, scope: input.scope, expiresAt: new Date(expiresAt).toISOString() });
     return { id, expiresAt: new Date(expiresAt).toISOString() };
   }
 

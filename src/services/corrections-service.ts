@@ -1,4 +1,5 @@
 import type { Transaction } from 'kysely';
+import { fixedPurpose } from '../domain/audit-wording.js';
 import { DAY_MS } from '../domain/clock.js';
 import type { Database } from '../store/schema.js';
 import { checkCorrection, CORRECTION_REASONS, type CorrectionReason } from '../domain/corrections.js';
@@ -30,7 +31,7 @@ export interface Correction {
   endedAt: string | null;
 }
 
-const PURPOSE = "correct one resident's colour, in the open";
+const PURPOSE = fixedPurpose('open-correction');
 
 /**
  * Corrections of one resident's colour: proposed by one authority, in force only once a second

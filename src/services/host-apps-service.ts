@@ -1,3 +1,4 @@
+import { fixedPurpose } from '../domain/audit-wording.js';
 import { randomBytes } from 'node:crypto';
 import type { IncomingMessage, ServerResponse } from 'node:http';
 import Provider, { errors as oidcErrors, type Configuration } from 'oidc-provider';
@@ -201,7 +202,7 @@ export class HostAppsService {
     const grantId = await grant.save();
     interaction.result = { login: { accountId: residentId }, consent: { grantId } };
     await interaction.persist();
-    await this.audit.append(`resident:${residentId}`, 'grant-host-app', 'host app access (own consent)', residentId, { app: request.client.name, clientId: request.client.id, scopes: request.scopes });
+    await this.audit.append(`resident:${residentId}`, 'grant-host-app', fixedPurpose('host-app-consent'), residentId, { app: request.client.name, clientId: request.client.id, scopes: request.scopes });
     return { redirectTo: interaction.returnTo };
   }
 
@@ -244,7 +245,7 @@ export class HostAppsService {
     const app = (await this.connectedApps(residentId)).find((a) => a.clientId === clientId);
     if (!app) throw new NotFoundError('connected app');
     for (const grant of await this.grantsFor(residentId, clientId)) await this.ctx.stores.oauth.revokeByGrantId(grant.id);
-    await this.audit.append(`resident:${residentId}`, 'revoke-host-app', 'host app access (own decision)', residentId, { app: app.name, clientId: app.clientId });
+    await this.audit.append(`resident:${residentId}`, 'revoke-host-app', fixedPurpose('host-app-removed'), residentId, { app: app.name, clientId: app.clientId });
   }
 
   /**

@@ -1,3 +1,4 @@
+import { fixedPurpose, typedPurpose } from '../domain/audit-wording.js';
 import type { Transaction } from 'kysely';
 import { FieldErrorCollector } from '../domain/field-errors.js';
 import { maskIdNumber, maskName } from '../domain/masking.js';
@@ -97,7 +98,7 @@ export class IdentityReclaimsService {
     await this.reclaims.insert({ id, idIndex: this.residents.identityIndex(region, claim.registration.identity.key), registration: claim.registration, phoneProvenAt: claim.phoneProvenAt, guardianId: null, relationship: null, now });
     // The claimant's phone is now about the district of their claim, and goes with it at its sunset.
     if (claim.registration.phone !== null) await placePhoneRecords(this.ctx, claim.registration.phone, region);
-    await this.audit.append('identity reclaim', 'open-identity-reclaim', 'a registration found its identity document held by another account', null, { reclaimId: id });
+    await this.audit.append('identity reclaim', 'open-identity-reclaim', fixedPurpose('identity-taken-at-registration'), null, { reclaimId: id });
     return id;
   }
 
@@ -116,7 +117,7 @@ export class IdentityReclaimsService {
   async announceHouseholdClaim(reclaimId: string): Promise<void> {
     const found = await this.reclaims.findById(reclaimId);
     const holder = found && (await this.residents.findIdByIdentityKey(found.registration.identity.key));
-    await this.audit.append('identity reclaim', 'open-identity-reclaim', 'a household member was given the identity document this account holds', holder ?? null, { reclaimId });
+    await this.audit.append('identity reclaim', 'open-identity-reclaim', fixedPurpose('identity-taken-by-household-member'), holder ?? null, { reclaimId });
     if (holder) for (const phone of await this.phonesAnsweringFor(holder)) await this.ctx.sms.send(phone, SMS_TEXTS.identityClaimed());
   }
 
@@ -136,7 +137,7 @@ export class IdentityReclaimsService {
       const found = (await this.reclaims.findById(id))!;
       if (await this.answersForAll(staff, found)) out.push(view(found));
     }
-    await this.audit.appendBy(staff, 'read-identity-reclaims', 'settle identity reclaims', null, { count: out.length });
+    await this.audit.appendBy(staff, 'read-identity-reclaims', fixedPurpose('settle-identity-reclaims'), null, { count: out.length });
     return out;
   }
 
@@ -160,7 +161,7 @@ export class IdentityReclaimsService {
     if (!found) throw new NotFoundError('identity reclaim');
     await this.requireAnswersFor(staff, found);
     if (!(await this.reclaims.propose(id, { by: staff.id, at: this.ctx.clock.now().getTime(), evidence }))) throw new ConflictError(`this reclaim is already ${(await this.reclaims.findById(id))!.status}`);
-    await this.audit.appendBy(staff, 'propose-identity-reclaim', `identity reclaim ${id}: ${input.note}`, found.guardianId, { reclaimId: id, evidence });
+    await this.audit.appendBy(staff, 'propose-identity-reclaim', typedPurpose(input.note), found.guardianId, { reclaimId: id, evidence });
     return view((await this.reclaims.findById(id))!);
   }
 
@@ -206,7 +207,7 @@ export class IdentityReclaimsService {
       if (!(await reclaims.resolve(id, { status: 'approved', at: now, by: staff.id, method: evidence.method, residentId: newId, evidence }))) throw new ConflictError('this reclaim was resolved a moment ago');
       return { reclaim: found, holderId: holder, residentId: newId };
     });
-    const purpose = `identity reclaim ${id}: ${input.note}`;
+    const purpose = typedPurpose(input.note);
     const detail = { reclaimId: id, proposedBy: reclaim.proposedBy, proposalEvidence: reclaim.proposalEvidence, evidence, method: evidence.method };
     await this.audit.appendBy(staff, 'approve-identity-reclaim', purpose, residentId, detail);
     await this.ctx.stores.decisions.invalidate([residentId]);
@@ -231,7 +232,7 @@ export class IdentityReclaimsService {
     await this.requireAnswersFor(staff, found);
     const now = this.ctx.clock.now().getTime();
     if (!(await this.reclaims.resolve(id, { status: 'rejected', at: now, by: staff.id, method: null, residentId: null }))) throw new ConflictError(`this reclaim was already ${(await this.reclaims.findById(id))!.status}`);
-    await this.audit.appendBy(staff, 'reject-identity-reclaim', `identity reclaim ${id}: ${note}`, found.guardianId, { reclaimId: id });
+    await this.audit.appendBy(staff, 'reject-identity-reclaim', typedPurpose(note), found.guardianId, { reclaimId: id });
     if (found.dependentId !== null) {
       await this.residents.revokeIdentity(found.dependentId, now);
       await this.ctx.stores.decisions.invalidate([found.dependentId]);

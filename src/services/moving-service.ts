@@ -1,3 +1,4 @@
+import { fixedPurpose } from '../domain/audit-wording.js';
 import { randomBytes } from 'node:crypto';
 import { LRUCache } from 'lru-cache';
 import { encodeBase45 } from '../codes/base45.js';
@@ -30,6 +31,8 @@ export interface FactsFrom {
   operator: string;
   operatorName: string;
   bundleIssuedAt: number;
+  /** Which facts came from there, by kind: what the why screen lists. */
+  facts: { stays: number; contacts: number; cases: number; tests: number; vaccinations: number; declaration: boolean };
 }
 
 /** A grant is used within this long of being given, or not at all. */
@@ -74,7 +77,7 @@ export class MovingService {
     const jti = randomBytes(16).toString('base64url');
     await this.ctx.stores.federation.createGrant({ id: jti, residentId, audience, now, expiresAt: now + GRANT_LIFETIME_MS });
     const grant: FactGrant = { v: 1, iss: self, aud: audience, jti, iat: Math.floor(now / 1000), exp: Math.floor((now + GRANT_LIFETIME_MS) / 1000) };
-    await this.audit.append(`resident:${residentId}`, 'give-fact-grant', 'moving between regions (own consent)', residentId, { audience, expiresAt: new Date(now + GRANT_LIFETIME_MS).toISOString() });
+    await this.audit.append(`resident:${residentId}`, 'give-fact-grant', fixedPurpose('moving-own-consent'), residentId, { audience, audienceName: destination.name, expiresAt: new Date(now + GRANT_LIFETIME_MS).toISOString() });
     const text = GRANT_PREFIX + encodeBase45(signDocument(await this.keys.operatorKey(), DOCUMENT_TYPES.factGrant, grant));
     return { grant: text, audience, audienceName: destination.name, expiresAt: now + GRANT_LIFETIME_MS };
   }
@@ -143,8 +146,11 @@ export class MovingService {
         vaccinations: resident.vaccinations.map((v) => ({ dose: v.dose, courseDoses: v.courseDoses, at: v.at, source: v.source, recordedAt: v.recordedAt })),
       }, now),
     };
-    await this.audit.append(`operator:${signer.id}`, 'release-fact-bundle', 'moving between regions (resident consent by grant)', used.residentId, {
+    await this.audit.append(`operator:${signer.id}`, 'release-fact-bundle', fixedPurpose('moving-consent-by-grant'), used.residentId, {
       destination: signer.id,
+      // By name, as the resident's access log says it; and whether their latest declaration went too.
+      destinationName: signer.name,
+      declaration: bundle.facts.declaration !== null,
       stays: bundle.facts.stays.length,
       contacts: bundle.facts.contacts.length,
       cases: bundle.facts.cases.length,
@@ -288,7 +294,7 @@ export class MovingService {
     for (const device of await this.ctx.stores.devices.ofResident(residentId)) await this.ctx.stores.devices.revoke(device.id, now);
     // Host apps it allowed answer for the one who held it too.
     await this.ctx.stores.oauth.endTokensOf(residentId);
-    await this.audit.append(`resident:${residentId}`, 'reclaim-visitor-account', 'moving between regions (the phone the home holds)', residentId, {});
+    await this.audit.append(`resident:${residentId}`, 'reclaim-visitor-account', fixedPurpose('moving-phone-reclaimed'), residentId, {});
   }
 
   /** Where a visitor's facts came from, if they came with a home registration. */
@@ -297,7 +303,8 @@ export class MovingService {
     if (cached !== undefined) return cached === 'none' ? null : cached;
     const link = await this.ctx.stores.federation.visitorLink(residentId);
     const member = link ? await this.national.member(link.home_operator).catch(() => undefined) : undefined;
-    const value = link ? { operator: link.home_operator, operatorName: member?.name ?? link.home_operator, bundleIssuedAt: link.bundle_issued_at } : null;
+    const facts = link ? await this.ctx.stores.federation.homeFactCounts(residentId, link.home_operator) : undefined;
+    const value = link && facts ? { operator: link.home_operator, operatorName: member?.name ?? link.home_operator, bundleIssuedAt: link.bundle_issued_at, facts } : null;
     this.#factsFrom.set(residentId, value ?? 'none');
     return value;
   }

@@ -1,3 +1,4 @@
+import { fixedPurpose } from '../domain/audit-wording.js';
 import { checkRegistration, type RegistrationInput } from '../domain/resident.js';
 import { ResidentsStore } from '../store/residents-store.js';
 import { isRegionCode } from '../domain/regions.js';
@@ -61,7 +62,7 @@ export class RegistrationService {
       reclaimId = await this.reclaims.openForHousehold(trx, claim);
     });
     // The relative's access log reads the same either way; the claim is logged on the holder's.
-    await this.audit.append('household', 'add-household-member', 'a relative added a household member and vouches for their identity', guardianId, { dependentId: dependent.id });
+    await this.audit.append('household', 'add-household-member', fixedPurpose('household-member-added'), guardianId, { dependentId: dependent.id });
     if (claimed) await this.reclaims.announceHouseholdClaim(reclaimId!);
     return dependent;
   }

@@ -1,3 +1,4 @@
+import { fixedPurpose } from '../domain/audit-wording.js';
 import { TokenVerifier, CLOCK_SKEW_SECONDS, type RejectionReason } from '../codes/token-verifier.js';
 import type { Colour } from '../domain/colour.js';
 import { DAY_MS, HOUR_MS } from '../domain/clock.js';
@@ -177,15 +178,17 @@ export class ScansService {
     if (operator) await spend(this.ctx.limiter, `id-lookups-operator:${operator}`, limits.idLookupsPerVenuePerHour, HOUR_MS, `at most ${limits.idLookupsPerVenuePerHour} ID-number checks an hour from the venues of one operator`);
     const residents = this.ctx.stores.residents;
     const residentId = await residents.findIdByIdentityKey(identity.value.key);
+    // The gate by its venue's name, as the resident's access log says it.
+    const venue = (await this.ctx.stores.venues.findById(device.venueId))?.name ?? null;
     if (!residentId) {
-      await this.audit.append(actor, 'check-by-id-number-miss', 'entry check for a person without a phone', null, { venueId: device.venueId, idType: identity.value.type });
+      await this.audit.append(actor, 'check-by-id-number-miss', fixedPurpose('gate-check-without-phone'), null, { venueId: device.venueId, venue, idType: identity.value.type });
       throw new NotFoundError('resident with this identity document');
     }
     await residents.markIdentityChecked(residentId, now);
     const decision = await this.decisions.decide(residentId, 'checked at a checkpoint by ID number');
     const admitted = (await this.venues.policy(device.venueType)).allowed.includes(decision.colour);
     await this.store({ deviceId: device.id, scanId: this.ctx.newId(), venueId: device.venueId, residentId, at: now, colour: decision.colour, admitted, reason: admitted ? 'allowed' : 'colour-not-admitted', method: 'id-number' });
-    await this.audit.append(actor, 'check-by-id-number', 'entry check for a person without a phone', residentId, { venueId: device.venueId, colour: decision.colour });
+    await this.audit.append(actor, 'check-by-id-number', fixedPurpose('gate-check-without-phone'), residentId, { venueId: device.venueId, venue, colour: decision.colour });
     return { colour: decision.colour, admitted };
   }
 

@@ -1,3 +1,4 @@
+import { fixedPurpose } from '../domain/audit-wording.js';
 import { channel } from 'node:diagnostics_channel';
 import { DOCUMENT_TYPES } from '../codes/signed-document.js';
 import { signDocument } from '../codes/token-signer.js';
@@ -54,7 +55,7 @@ function backupsStatement(escrow: boolean, until: string): SunsetReport['backups
   };
 }
 
-const PURPOSE = 'destroy personal data when the epidemic response ends (sunset)';
+const PURPOSE = fixedPurpose('sunset');
 
 /**
  * The seeds' promise kept: "the data will be destroyed when efforts to control the epidemic end".

@@ -1,3 +1,4 @@
+import { fixedPurpose, typedPurpose } from '../domain/audit-wording.js';
 import { createHash } from 'node:crypto';
 import { DAY_MS, MINUTE_MS } from '../domain/clock.js';
 import type { Colour } from '../domain/colour.js';
@@ -126,7 +127,7 @@ export class TracingService {
       contacts: [...(await describe('close', direct)), ...(await describe('secondary', secondary))],
     };
     await this.ctx.stores.traces.insert({ id: trace.id, case_resident_id: trace.caseResidentId, window_from: from, window_to: to, opened_by: staff.id, grant_id: input.grantId, purpose, status: 'open', result: JSON.stringify(trace), created_at: this.ctx.clock.now().getTime(), confirmed_at: null });
-    await this.audit.appendBy(staff, 'open-trace', purpose, input.caseResidentId, { traceId: trace.id, grantId: input.grantId, contacts: trace.contacts.length });
+    await this.audit.appendBy(staff, 'open-trace', typedPurpose(purpose), input.caseResidentId, { traceId: trace.id, grantId: input.grantId, contacts: trace.contacts.length });
     return trace;
   }
 
@@ -141,7 +142,7 @@ export class TracingService {
     try {
       grant = await this.audit.liveGrant(staff, input.grantId, 'read-personal');
     } catch (error) {
-      await this.audit.appendBy(staff, 'find-resident-refused', 'look-up without a valid read-personal grant', null, { grantId: input.grantId, by });
+      await this.audit.appendBy(staff, 'find-resident-refused', fixedPurpose('lookup-without-grant'), null, { grantId: input.grantId, by });
       throw error;
     }
     const residents = this.ctx.stores.residents;
@@ -157,15 +158,15 @@ export class TracingService {
         residentId = await residents.findIdByIdentityKey(identity.value.key);
       }
     } catch (error) {
-      await this.audit.appendBy(staff, 'find-resident', grant.purpose, null, { grantId: input.grantId, by, outcome: 'invalid' });
+      await this.audit.appendBy(staff, 'find-resident', typedPurpose(grant.purpose), null, { grantId: input.grantId, by, outcome: 'invalid' });
       throw error;
     }
     // A grant for one resident finds that resident or no one: it cannot tell whether others exist.
     if (!residentId || (grant.residentId !== null && grant.residentId !== residentId)) {
-      await this.audit.appendBy(staff, 'find-resident', grant.purpose, null, { grantId: input.grantId, by, outcome: 'no-match' });
+      await this.audit.appendBy(staff, 'find-resident', typedPurpose(grant.purpose), null, { grantId: input.grantId, by, outcome: 'no-match' });
       throw new NotFoundError('resident');
     }
-    await this.audit.appendBy(staff, 'find-resident', grant.purpose, residentId, { grantId: input.grantId, by, outcome: 'found' });
+    await this.audit.appendBy(staff, 'find-resident', typedPurpose(grant.purpose), residentId, { grantId: input.grantId, by, outcome: 'found' });
     const names = await residents.names([residentId]);
     return { residentId, maskedName: maskName(names.get(residentId) ?? ''), colour: await this.ctx.stores.decisions.colourOf(residentId) };
   }
@@ -178,10 +179,10 @@ export class TracingService {
     try {
       grant = await this.audit.coveringGrant(staff, 'trace', row.case_resident_id, grantId);
     } catch (error) {
-      await this.audit.appendBy(staff, 'read-trace-refused', 'read of a trace without a live grant that covers it', null, { traceId: id });
+      await this.audit.appendBy(staff, 'read-trace-refused', fixedPurpose('trace-read-without-grant'), null, { traceId: id });
       throw error;
     }
-    await this.audit.appendBy(staff, 'read-trace', grant.purpose, row.case_resident_id, { traceId: id, grantId: grant.id });
+    await this.audit.appendBy(staff, 'read-trace', typedPurpose(grant.purpose), row.case_resident_id, { traceId: id, grantId: grant.id });
     return { ...(JSON.parse(row.result) as Trace), status: row.status as Trace['status'] };
   }
 
@@ -206,7 +207,7 @@ export class TracingService {
     });
     // Each contact whose colour changed is told by the decisions themselves (NoticesService), whoever holds their phone.
     const { colourChanges, notified } = await this.authority.redecideQueued(ids);
-    await this.audit.appendBy(staff, 'confirm-trace', trace.purpose, trace.caseResidentId, { traceId: id, contacts: ids.length, colourChanges });
+    await this.audit.appendBy(staff, 'confirm-trace', typedPurpose(trace.purpose), trace.caseResidentId, { traceId: id, contacts: ids.length, colourChanges });
     return { contacts: ids.length, colourChanges, notified };
   }
 

@@ -238,6 +238,22 @@ export class FederationStore {
     return this.db.selectFrom('visitor_links').select(['home_operator', 'linked_at', 'bundle_issued_at']).where('resident_id', '=', residentId).executeTakeFirst();
   }
 
+  /** How many facts of each kind came from `homeOperator` for this visitor (and whether a declaration did): what the why screen lists. */
+  async homeFactCounts(residentId: string, homeOperator: string): Promise<{ stays: number; contacts: number; cases: number; tests: number; vaccinations: number; declaration: boolean }> {
+    const mark = `home:${homeOperator}`;
+    const stays = await this.db.selectFrom('travel_records').select((eb) => eb.fn.countAll<number>().as('n')).where('resident_id', '=', residentId).where('carrier_ref', '=', mark).executeTakeFirst();
+    const kinds = await this.db
+      .selectFrom('authority_facts')
+      .select(['kind', (eb) => eb.fn.countAll<number>().as('n')])
+      .where('resident_id', '=', residentId)
+      .where('detail', 'like', `%"from":"${mark}"%`)
+      .groupBy('kind')
+      .execute();
+    const declared = await this.db.selectFrom('declarations').select('id').where('resident_id', '=', residentId).where('id', 'like', `${mark}:%`).limit(1).executeTakeFirst();
+    const count = (kind: string) => Number(kinds.find((k) => k.kind === kind)?.n ?? 0);
+    return { stays: Number(stays?.n ?? 0), contacts: count('contact'), cases: count('case'), tests: count('test'), vaccinations: count('vaccination'), declaration: declared !== undefined };
+  }
+
   /**
    * Links a visitor to their home registration and replaces the facts that came from home with the
    * bundle's: all in the caller's transaction, so a bundle is stored whole or not at all. A bundle

@@ -109,6 +109,30 @@ describe('Jingmen to Ningbo in the browser: a hub and two operators as separate 
     assert.match((await zhejiangApp.textContent('[data-testid=facts-from]')) ?? '', /Facts from 湖北省/);
     await shot(zhejiangApp, 'federation-visitor-code.en');
 
+    // "Why": which facts came over from Hubei, in words, in both languages; and a way to appeal.
+    for (const lang of ['en', 'zh-CN'] as const) {
+      if (lang === 'zh-CN') await zhejiangApp.click('.lang-switch button[data-lang=zh-CN]');
+      await zhejiangApp.goto(`${zhejiang.url}/resident/#/code`);
+      await zhejiangApp.locator('[data-testid=code-card]').waitFor();
+      await zhejiangApp.click(`button:has-text("${lang === 'en' ? 'Why this colour?' : '为什么是这个颜色？'}")`);
+      const came = zhejiangApp.locator('[data-testid=why-facts-came]');
+      await came.waitFor();
+      assert.match((await zhejiangApp.textContent('[data-testid=why-facts-from]')) ?? '', lang === 'en' ? /What came from 湖北省:/ : /从「湖北省」转来的信息：/);
+      assert.deepEqual(await came.locator('li').allInnerTexts(), [lang === 'en' ? 'your latest declaration (symptoms and temperature)' : '您最近一次申报（症状和体温）']);
+      assert.ok(await zhejiangApp.locator('[data-testid=why-appeal]').isVisible());
+      await shot(zhejiangApp, `federation-visitor-why.${lang}`);
+    }
+
+    // At home, her access log says who fetched her facts, by the operator's name, and what went.
+    await hubeiApp.goto(`${hubei.url}/resident/#/access`);
+    const released = hubeiApp.locator('.access-entry[data-action=release-fact-bundle]');
+    await released.waitFor();
+    const words = await released.innerText();
+    assert.match(words, /健康码平台「浙江省」/);
+    assert.match(words, /查看了：姓名（已打码）、最近一次申报/);
+    assert.doesNotMatch(words, /operator:|zhejiang|[A-Za-z]{3,}/);
+    await shot(hubeiApp, 'federation-home-access-log.zh-CN');
+
     // A Zhejiang gate, offline, reads the code Hubei signed and names where it comes from.
     const venueStaff = staffToken(zhejiang, ZHEJIANG, '宁波地铁 鼓楼站', 'venue');
     const venue = await json<{ id: string }>(`${zhejiang.url}/api/v1/venues`, {

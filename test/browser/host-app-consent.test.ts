@@ -6,6 +6,7 @@ import type { Browser } from 'playwright-core';
 import * as oauth from 'oauth4webapi';
 import { HOST_SCOPE_FIELDS } from '../../src/domain/host-scopes.js';
 import { MESSAGES } from '../../web/src/shared/messages.js';
+import { meterTaps, startFlow } from '../support/flow-meter.js';
 import { withCheck, ZHANG_WEI } from '../support/people.js';
 import { launchChromium, startWebServer, type WebServer } from '../support/web-server.js';
 
@@ -27,32 +28,47 @@ describe('a host app asks for access, and the resident answers in the resident a
   });
 
   for (const lang of ['zh-CN', 'en'] as const) {
-    it(`shows who asks for what and exactly which fields go, refuses a consent link opened in another browser, allowing sends the browser back with a code, and removing under Me ends the token (${lang})`, { timeout: 90_000 }, async () => {
+    it(`consent and revoke: the sign-in says which app sent the person and why, the consent lists exactly which fields go, a link opened in another browser is refused, allowing gives the app a code, removing under Me is confirmed and ends the token (${lang})`, { timeout: 90_000 }, async () => {
       const s = server.services;
       const person = { ...ZHANG_WEI, phone: lang === 'en' ? '13912345670' : ZHANG_WEI.phone, idNumber: lang === 'en' ? withCheck('33011019900307451') : ZHANG_WEI.idNumber };
-      const resident = await s.residents.register(person, { phoneVerifiedAt: Date.now() });
-      const session = await s.signIn.sessionFor(resident.id, Date.now());
-      const { clientId } = await s.hostApps.register({ name: lang === 'en' ? 'Alipay' : '支付宝', redirectUris: [REDIRECT], scopes: ['code:read', 'travel-card:read'] });
+      await s.residents.register(person, { phoneVerifiedAt: Date.now() });
+            const { clientId } = await s.hostApps.register({ name: lang === 'en' ? 'Alipay' : '支付宝', redirectUris: [REDIRECT], scopes: ['code:read', 'travel-card:read'] });
       const verifier = oauth.generateRandomCodeVerifier();
       const authorize = new URL(`${server.url}/oauth/auth`);
       for (const [k, v] of Object.entries({ client_id: clientId, redirect_uri: REDIRECT, response_type: 'code', scope: 'code:read travel-card:read', state: 'abc123', code_challenge: await oauth.calculatePKCECodeChallenge(verifier), code_challenge_method: 'S256' })) {
         authorize.searchParams.set(k, v);
       }
       const context = await browser.newContext(PHONE);
-      await context.addInitScript({ content: `localStorage.setItem('healthcode.lang', '${lang}'); localStorage.setItem('healthcode.resident.session', ${JSON.stringify(JSON.stringify(session))});` });
+      // Not signed in on this phone: the app's link leads to the sign-in first.
+      await context.addInitScript({ content: `localStorage.setItem('healthcode.lang', '${lang}');` });
+      await meterTaps(context);
       let callback: URL | undefined;
       await context.route('https://host.example/**', async (route) => {
         callback = new URL(route.request().url());
         await route.fulfill({ status: 200, contentType: 'text/html', body: '<p>back in the host app</p>' });
       });
       const page = await context.newPage();
+      const flow = await startFlow(`consent and revoke (${lang})`, [page]);
       await page.goto(authorize.href);
+      // The sign-in screen says which app sent the person, by the name it registered, and what it asks.
+      const context_ = page.locator('[data-testid=sign-in-from-app]');
+      await context_.waitFor();
+      assert.match((await context_.innerText()).replace(/\s+/g, ' '), lang === 'en' ? /Alipay sent you here\. It asks to show your health code in the app and show your travel card in the app\./ : /您从「支付宝」来到这里。 ?它请求在应用中出示您的健康码、在应用中出示您的行程卡。/);
+      await page.screenshot({ path: join(SCREENS, `host-app-sign-in-context.${lang}.png`), fullPage: true });
+      await page.fill('input[name=phone]', person.phone!);
+      await page.click('button.primary');
+      const sms = page.locator('[data-testid=demo-sms]');
+      await sms.waitFor();
+      await page.fill('input[name=code]', /\b(\d{6})\b/.exec((await sms.textContent()) ?? '')![1]!);
+      await page.click('button.primary');
       await page.locator('[data-testid=consent-app]').waitFor();
       const uid = new URLSearchParams(new URL(page.url()).hash.split('?')[1]).get('uid')!;
 
       // The same consent link, opened in the resident's other browser (the attacker sent it): refused, plainly.
       const other = await browser.newContext(PHONE);
-      await other.addInitScript({ content: `localStorage.setItem('healthcode.lang', '${lang}'); localStorage.setItem('healthcode.resident.session', ${JSON.stringify(JSON.stringify(session))});` });
+      // Signed in there too (the same resident's session, as the app saved it here).
+      const session = await page.evaluate<string | null>("localStorage.getItem('healthcode.resident.session')");
+      await other.addInitScript({ content: `localStorage.setItem('healthcode.lang', '${lang}'); localStorage.setItem('healthcode.resident.session', ${JSON.stringify(session)});` });
       const victim = await other.newPage();
       await victim.goto(`${server.url}/resident/#/oauth?uid=${encodeURIComponent(uid)}`);
       const refusal = victim.locator('[data-testid=consent-other-browser]');
@@ -96,12 +112,15 @@ describe('a host app asks for access, and the resident answers in the resident a
       await apps.locator('.confirm').waitFor();
       await page.screenshot({ path: join(SCREENS, `host-apps-remove-confirm.${lang}.png`), fullPage: true });
       await apps.locator(`.confirm button:has-text("${lang === 'en' ? 'Remove access' : '确认撤销'}")`).click();
-      // Said on screen, naming the app, though no app is left to list.
+      // Said where the app was, in words naming it; the app is gone from the list.
       const removed = page.locator('[data-testid=host-app-removed]');
       await removed.waitFor();
-      assert.equal(await removed.textContent(), MESSAGES[lang]['hostApps.removed'].replace('{app}', lang === 'en' ? 'Alipay' : '支付宝'));
-      assert.equal(await apps.locator('li').count(), 0);
+      assert.match(await removed.innerText(), lang === 'en' ? /Alipay no longer has access/ : /已撤销「支付宝」的访问权限/);
+      await apps.locator('li').first().waitFor({ state: 'detached' });
+      assert.match(await page.locator('main').innerText(), lang === 'en' ? /No app has access to your health code/ : /没有应用可以访问您的健康码/);
       assert.equal((await hostCode()).status, 401);
+      const measured = await flow.end();
+      assert.ok(measured.taps <= 8, `consent and revoke took ${measured.taps} taps`);
       await page.screenshot({ path: join(SCREENS, `host-apps-removed.${lang}.png`), fullPage: true });
       await context.close();
     });

@@ -72,6 +72,29 @@ export const hostAppRoutes: FastifyPluginAsyncTypebox<{ services: Services }> = 
     },
   );
 
+  // Before signing in: which app sent the person here, and for what, by the name it was registered
+  // under (never the URL's text), so the sign-in screen can say so. Not personal; the same browser's cookie still needed.
+  app.get(
+    `${OAUTH_PATH}/interaction/:uid/app`,
+    {
+      schema: {
+        tags: ['host apps'],
+        summary: 'Which host app started this authorization and what it asks for, for the sign-in screen (no sign-in; the browser that started it)',
+        params: Uid,
+        response: {
+          200: Type.Object({ app: Type.String({ description: "The app's registered display name" }), scopes: Type.Array(Type.String()) }),
+          ...problemResponses(403, 404),
+        },
+        description: otherBrowser,
+      },
+    },
+    async (request, reply) => {
+      const consent = await services.hostApps.consentRequest(request.params.uid, browser(request, reply));
+      reply.header('cache-control', 'no-store');
+      return { app: consent.client.name, scopes: consent.scopes };
+    },
+  );
+
   for (const decision of ['approve', 'deny'] as const) {
     app.post(
       `${OAUTH_PATH}/interaction/:uid/${decision}`,

@@ -5,8 +5,23 @@ import { formatShort } from '../shared/format.js';
 import { useLang, useT } from '../shared/i18n.js';
 import type { StaffSession } from '../shared/staff-session.js';
 import { Card, ErrorNotice, useAction } from '../shared/ui.js';
+import { actionText, colon, sawText, whoText, whyText } from '../shared/audit-words.js';
+import type { Translate } from '../shared/i18n.js';
 
 type Entry = Answer<'/api/v1/audit-log'>[number];
+
+/** A server's purpose as a sentence; an officer's as typed, labelled so. */
+function purposeCell(e: Entry, t: Translate): JSX.Element {
+  const why = whyText(e.described.why, t);
+  return why.typed ? (
+    <>
+      <div class="small muted">{why.label}</div>
+      <q class="typed">{why.text}</q>
+    </>
+  ) : (
+    <>{why.text}</>
+  );
+}
 
 export function AuditView({ session }: { session: StaffSession }): JSX.Element {
   const t = useT();
@@ -57,9 +72,14 @@ export function AuditView({ session }: { session: StaffSession }): JSX.Element {
             <tr>
               <td class="num">{e.seq}</td>
               <td>{formatShort(e.at, lang)}</td>
-              <td>{e.actor}</td>
-              <td>{t(`action.${e.action}` as 'action.open-trace')}</td>
-              <td>{e.purpose}</td>
+              <td>{whoText(e.described.who, t, lang, 'console')}</td>
+              <td>
+                {actionText(e, t)}
+                <div class="small muted">
+                  {t('access.saw')}{colon(lang)}{sawText(e.described, t, lang, 'console')}
+                </div>
+              </td>
+              <td>{purposeCell(e, t)}</td>
             </tr>
           ))}
         </tbody>

@@ -9,6 +9,7 @@ import { PlaceName } from '../shared/region-picker.js';
 import type { Session } from './session.js';
 import { emptyIdentity, IdentityFields, identityBody } from './sign-in-screens.js';
 import { RELATIONSHIPS } from '../shared/choices.js';
+import { actionText, colon, sawText, whoText, whyText } from '../shared/audit-words.js';
 
 /** A household member as the dependents list shows them (masked), with the relationship. */
 export type Dependent = Answer<'/api/v1/residents/{id}/dependents'>[number];
@@ -150,15 +151,24 @@ export function AccessLogScreen({ session }: { session: Session }): JSX.Element 
       <ErrorNotice error={error} />
       {entries?.length === 0 && <p>{t('access.none')}</p>}
       <ul class="list">
-        {entries?.map((e) => (
-          <li class="stacked">
-            <strong>{t(`action.${e.action}` as 'action.open-trace')}</strong>
-            <span>{e.actor}</span>
-            <span class="muted">
-              {formatDateTime(e.at, lang)} · {t('access.purpose')}: {e.purpose}
-            </span>
-          </li>
-        ))}
+        {entries?.map((e) => {
+          const why = whyText(e.described.why, t);
+          return (
+            <li class="stacked access-entry" data-action={e.action}>
+              <strong>{actionText(e, t)}</strong>
+              <span data-testid="access-who">{whoText(e.described.who, t, lang, 'resident')}</span>
+              <span class="muted small">{formatDateTime(e.at, lang)}</span>
+              <span data-testid="access-why">
+                <span class="muted">{why.label}{colon(lang)}</span>
+                {why.typed ? <q class="typed">{why.text}</q> : why.text}
+              </span>
+              <span data-testid="access-saw">
+                <span class="muted">{t('access.saw')}{colon(lang)}</span>
+                {sawText(e.described, t, lang, 'resident')}
+              </span>
+            </li>
+          );
+        })}
       </ul>
     </Card>
   );

@@ -79,7 +79,7 @@ function SymptomChecks({ value, onChange }: { value: Symptom[]; onChange: (v: Sy
 }
 
 /** The 14-day declaration: where I stayed, contact with cases, symptoms, temperature. */
-export function DeclareScreen({ session, subjectId, onDone, welcome = false }: { session: Session; subjectId: string; onDone: () => void; welcome?: boolean }): JSX.Element {
+export function DeclareScreen({ session, subjectId, subjectLabel = null, onDone, welcome = false }: { session: Session; subjectId: string; subjectLabel?: string | null; onDone: () => void; welcome?: boolean }): JSX.Element {
   const t = useT();
   const [stays, setStays] = useState<StayInput[]>([]);
   const [contacts, setContacts] = useState<{ kind: 'confirmed' | 'suspected'; date: string }[]>([]);
@@ -107,8 +107,14 @@ export function DeclareScreen({ session, subjectId, onDone, welcome = false }: {
     onDone();
   });
   const setStay = (i: number, patch: Partial<StayInput>) => setStays(stays.map((s, j) => (j === i ? { ...s, ...patch } : s)));
-  return (
-    <Card title={t('declare.title')}>
+  // For a household member: their name in the title, a band in its own colour, and the submit naming them.
+  const card = (
+    <Card title={subjectLabel ? t('declare.titleFor', { name: subjectLabel }) : t('declare.title')}>
+      {subjectLabel && (
+        <p class="member-band" data-testid="declare-for-member">
+          {t('declare.forMember', { name: subjectLabel })}
+        </p>
+      )}
       {welcome && (
         <div class="notice notice-info" role="status" data-testid="welcome-declare">
           {t('declare.welcome')}
@@ -180,11 +186,12 @@ export function DeclareScreen({ session, subjectId, onDone, welcome = false }: {
         <p class="muted small">{t('declare.truthful')}</p>
         {!(submit.error instanceof TemperatureNotSent) && <ErrorNotice error={submit.error} />}
         <button class="primary wide" type="submit" disabled={submit.busy}>
-          {t('declare.submit')}
+          {subjectLabel ? t('declare.submitFor', { name: subjectLabel }) : t('declare.submit')}
         </button>
       </form>
     </Card>
   );
+  return subjectLabel ? <div class="for-member">{card}</div> : card;
 }
 
 /** The daily check-in during a quarantine: each clean day brings the green-on date closer. */

@@ -1,6 +1,5 @@
 import type { JSX } from 'preact';
 import { useEffect, useState } from 'preact/hooks';
-import { HOST_SCOPE_FIELDS, isHostScope } from '../../../src/domain/host-scopes.js';
 import { ApiError, bearer, client, ok, type Answer } from '../shared/api.js';
 import { formatDateTime } from '../shared/format.js';
 import { useLang, useT, type MessageKey } from '../shared/i18n.js';
@@ -47,11 +46,11 @@ export function ConsentScreen({ session, uid }: { session: Session; uid: string 
         {request.scopes.map((s) => (
           <li data-scope={s}>
             {t(scopeText(s))}
-            {isHostScope(s) && HOST_SCOPE_FIELDS[s].length > 0 && (
+            {(request.fields[s] ?? []).length > 0 && (
               <>
                 <div class="small muted">{t('consent.sent')}</div>
                 <ul class="small" data-testid="consent-fields">
-                  {HOST_SCOPE_FIELDS[s].map((f) => (
+                  {request.fields[s]!.map((f) => (
                     <li data-field={f}>{t(fieldText(f))}</li>
                   ))}
                 </ul>
@@ -77,24 +76,24 @@ export function ConnectedAppsCard({ session }: { session: Session }): JSX.Elemen
   const t = useT();
   const lang = useLang();
   const [apps, setApps] = useState<Answer<'/api/v1/residents/{id}/host-apps'> | null>(null);
-  // The app last removed, named on screen: the card stays to say so even when no app is left.
   const [removed, setRemoved] = useState<string | null>(null);
   const load = useAction(async () => setApps(await ok(client.GET('/api/v1/residents/{id}/host-apps', { params: { path: { id: session.residentId } }, headers: bearer(session.token) }))));
-  const revoke = useAction(async (clientId: string, name: string) => {
-    setRemoved(null);
-    await ok(client.DELETE('/api/v1/residents/{id}/host-apps/{clientId}', { params: { path: { id: session.residentId, clientId } }, headers: bearer(session.token) }));
-    setRemoved(name);
+  const revoke = useAction(async (app: { clientId: string; name: string }) => {
+    await ok(client.DELETE('/api/v1/residents/{id}/host-apps/{clientId}', { params: { path: { id: session.residentId, clientId: app.clientId } }, headers: bearer(session.token) }));
+    setRemoved(app.name);
     await load.run();
   });
   useEffect(() => void load.run(), []);
-  if (!apps || (apps.length === 0 && !revoke.error && !removed)) return null;
+  if (!apps || (apps.length === 0 && !revoke.error && removed === null)) return null;
   return (
     <Card title={t('hostApps.title')}>
-      {removed && (
-        <p class="notice notice-ok" role="status" data-testid="host-app-removed">
+      {removed !== null && (
+        // Said where the app was: the list alone getting shorter is easy to miss.
+        <div class="notice notice-ok" role="status" data-testid="host-app-removed">
           {t('hostApps.removed', { app: removed })}
-        </p>
+        </div>
       )}
+      {apps.length === 0 && <p class="muted">{t('hostApps.none')}</p>}
       <ul class="list" data-testid="connected-apps">
         {apps.map((app) => (
           <li>
@@ -109,7 +108,7 @@ export function ConnectedAppsCard({ session }: { session: Session }): JSX.Elemen
               question={t('hostApps.revokeConfirm', { app: app.name })}
               yes={t('hostApps.revokeYes')}
               triggerClass="link"
-              onConfirm={() => void revoke.run(app.clientId, app.name)}
+              onConfirm={() => void revoke.run(app)}
               busy={revoke.busy}
             />
           </li>
@@ -117,5 +116,27 @@ export function ConnectedAppsCard({ session }: { session: Session }): JSX.Elemen
       </ul>
       <ErrorNotice error={load.error ?? revoke.error} />
     </Card>
+  );
+}
+
+/**
+ * Above the sign-in form, when a host app sent the person: which app (its registered name, from the
+ * server, never the link's text) and what it asks for, so nobody signs in not knowing why.
+ */
+export function HostAppContext({ uid }: { uid: string }): JSX.Element | null {
+  const t = useT();
+  const [asking, setAsking] = useState<{ app: string; scopes: string[] } | null>(null);
+  useEffect(() => {
+    if (uid) void ok(client.GET('/oauth/interaction/{uid}/app', { params: { path: { uid } } })).then(setAsking, () => setAsking(null));
+  }, [uid]);
+  if (!asking) return null;
+  const what = asking.scopes.map((s) => t(scopeText(s))).join(t('signIn.fromAppAnd'));
+  return (
+    <div class="notice notice-info from-app" role="status" data-testid="sign-in-from-app">
+      <p>
+        <strong>{t('signIn.fromApp', { app: asking.app })}</strong>
+      </p>
+      <p>{t('signIn.fromAppWhy', { app: asking.app, what })}</p>
+    </div>
   );
 }

@@ -13,7 +13,7 @@ import { forgetThisDevice, refreshSession, rememberThisDevice, savedDevice, save
 import { RegisterScreen, SignInScreen } from './sign-in-screens.js';
 import type { CodeView } from './code-screen.js';
 import { VenueVisitScreen } from './venue-visit.js';
-import { ConnectedAppsCard, ConsentScreen } from './host-app-screens.js';
+import { ConnectedAppsCard, ConsentScreen, HostAppContext } from './host-app-screens.js';
 import { MoveRegistrationCard, TravelCardScreen, VisitorScreen } from './moving-screens.js';
 import { RulesScreen } from './rules-screen.js';
 import { WhyScreen } from './why-screen.js';
@@ -25,6 +25,9 @@ function currentRoute(): Route {
   const r = location.hash.replace(/^#\/?/, '').split('?')[0] as Route;
   return ROUTES.includes(r) ? r : 'code';
 }
+
+/** The authorization a host app started, waiting in the address for the resident's answer. */
+const oauthUid = () => new URLSearchParams(location.hash.split('?')[1] ?? '').get('uid') ?? '';
 
 const TABS: { route: Route; label: MessageKey; icon: string }[] = [
   { route: 'code', label: 'nav.code', icon: '▦' },
@@ -108,7 +111,10 @@ function ResidentApp(): JSX.Element {
           <VisitorScreen onAdmitted={(s) => void signedIn(s, '#/code')} />
         ) : (
           // A host app's consent request waits while the resident signs in, then is shown.
-          <SignInScreen ended={ended} onSignedIn={(s) => void signedIn(s, route === 'oauth' ? location.hash : '#/code')} />
+          <>
+            {route === 'oauth' && <HostAppContext uid={oauthUid()} />}
+            <SignInScreen ended={ended} onSignedIn={(s) => void signedIn(s, route === 'oauth' ? location.hash : '#/code')} />
+          </>
         )}
       </Shell>
     );
@@ -129,13 +135,13 @@ function ResidentApp(): JSX.Element {
       screen = <VenueVisitScreen session={session} subjectId={subjectId} />;
       break;
     case 'oauth':
-      screen = <ConsentScreen session={session} uid={new URLSearchParams(location.hash.split('?')[1] ?? '').get('uid') ?? ''} />;
+      screen = <ConsentScreen session={session} uid={oauthUid()} />;
       break;
     case 'travel':
       screen = <TravelCardScreen session={session} subjectId={subjectId} />;
       break;
     case 'declare':
-      screen = <DeclareScreen session={session} subjectId={subjectId} onDone={() => go('code')} welcome={location.hash.endsWith('?welcome')} />;
+      screen = <DeclareScreen session={session} subjectId={subjectId} subjectLabel={subject?.label ?? null} onDone={() => go('code')} welcome={location.hash.endsWith('?welcome')} />;
       break;
     case 'check-in':
       screen = <CheckInScreen session={session} subjectId={subjectId} />;

@@ -31,6 +31,24 @@ function Evidence({ rule }: { rule: FiredRule }): JSX.Element {
   );
 }
 
+const CAME = ['stays', 'contacts', 'cases', 'tests', 'vaccinations'] as const;
+
+/** A visitor's facts from their home operator: from whom, as of when, and which facts, in words. */
+function FactsFrom({ from, region }: { from: NonNullable<CodeView['factsFrom']>; region: string }): JSX.Element {
+  const t = useT();
+  const lang = useLang();
+  const came = [...CAME.filter((k) => from.facts[k] > 0).map((k) => t(`why.came.${k}`, { n: from.facts[k] })), ...(from.facts.declaration ? [t('why.came.declaration')] : [])];
+  return (
+    <div class="facts-from" data-testid="why-facts-from">
+      <p>{t('why.factsFrom', { operator: from.operatorName, time: formatDateTime(from.asOf, lang), region })}</p>
+      <p>
+        <strong>{t('why.factsCame', { operator: from.operatorName })}</strong>
+      </p>
+      <ul data-testid="why-facts-came">{came.length > 0 ? came.map((c) => <li>{c}</li>) : <li>{t('why.cameNothing')}</li>}</ul>
+    </div>
+  );
+}
+
 export function WhyScreen({ session, subjectId, code }: { session: Session; subjectId: string; code: CodeView }): JSX.Element {
   const t = useT();
   const lang = useLang();
@@ -82,11 +100,7 @@ export function WhyScreen({ session, subjectId, code }: { session: Session; subj
             </details>
           </article>
         ))}
-        {code.factsFrom && (
-          <p class="facts-from" data-testid="why-facts-from">
-            {t('why.factsFrom', { operator: code.factsFrom.operatorName, time: formatDateTime(code.factsFrom.asOf, lang), region: code.ruleSet.region })}
-          </p>
-        )}
+        {code.factsFrom && <FactsFrom from={code.factsFrom} region={code.ruleSet.region} />}
         <p class="muted small">
           {t('why.public', { region: code.ruleSet.region, version: code.ruleSet.version })} <a href="#/rules">{t('why.readRules')}</a>
         </p>
@@ -95,6 +109,12 @@ export function WhyScreen({ session, subjectId, code }: { session: Session; subj
             {t('appeal.fromWhy')}
           </a>
         </p>
+      </Card>
+      <Card title={t('appeal.title')}>
+        <p class="muted">{t('why.appealHint')}</p>
+        <a class="button secondary wide" href="#/appeal" data-testid="why-appeal">
+          {t('why.appeal')}
+        </a>
       </Card>
       <Card title={t('why.history')}>
         <ol class="history">

@@ -483,6 +483,34 @@ export interface paths {
                             action: string;
                             actor: string;
                             at: string;
+                            /** @description The entry in words: who acted (never an id), why (a fixed purpose code or the text an officer typed), what they saw */
+                            described: {
+                                about: string | null;
+                                refused: boolean;
+                                saw: string[];
+                                who: {
+                                    kind: "staff" | "operator" | "gate" | "resident" | "system";
+                                    name: string | null;
+                                    region: string | null;
+                                    regionName: string | null;
+                                    regionNameEn: string | null;
+                                    role: ("authority" | "tracer" | "checkpoint" | "venue" | "auditor") | null;
+                                };
+                                why: {
+                                    /**
+                                     * @description A purpose the server gives; the screens word it
+                                     * @enum {string}
+                                     */
+                                    code: "identity-taken-at-registration" | "identity-taken-by-household-member" | "settle-identity-reclaims" | "household-member-added" | "open-correction" | "appeal-deadlines" | "answer-appeals" | "sunset" | "host-app-consent" | "host-app-removed" | "lookup-without-grant" | "trace-read-without-grant" | "moving-own-consent" | "moving-consent-by-grant" | "moving-phone-reclaimed" | "gate-check-without-phone";
+                                    /** @enum {string} */
+                                    kind: "fixed";
+                                } | {
+                                    /** @enum {string} */
+                                    kind: "typed";
+                                    /** @description The purpose as the officer typed it */
+                                    text: string;
+                                };
+                            };
                             detail: {
                                 [key: string]: unknown;
                             };
@@ -4050,6 +4078,34 @@ export interface paths {
                             action: string;
                             actor: string;
                             at: string;
+                            /** @description The entry in words: who acted (never an id), why (a fixed purpose code or the text an officer typed), what they saw */
+                            described: {
+                                about: string | null;
+                                refused: boolean;
+                                saw: string[];
+                                who: {
+                                    kind: "staff" | "operator" | "gate" | "resident" | "system";
+                                    name: string | null;
+                                    region: string | null;
+                                    regionName: string | null;
+                                    regionNameEn: string | null;
+                                    role: ("authority" | "tracer" | "checkpoint" | "venue" | "auditor") | null;
+                                };
+                                why: {
+                                    /**
+                                     * @description A purpose the server gives; the screens word it
+                                     * @enum {string}
+                                     */
+                                    code: "identity-taken-at-registration" | "identity-taken-by-household-member" | "settle-identity-reclaims" | "household-member-added" | "open-correction" | "appeal-deadlines" | "answer-appeals" | "sunset" | "host-app-consent" | "host-app-removed" | "lookup-without-grant" | "trace-read-without-grant" | "moving-own-consent" | "moving-consent-by-grant" | "moving-phone-reclaimed" | "gate-check-without-phone";
+                                    /** @enum {string} */
+                                    kind: "fixed";
+                                } | {
+                                    /** @enum {string} */
+                                    kind: "typed";
+                                    /** @description The purpose as the officer typed it */
+                                    text: string;
+                                };
+                            };
                             detail: {
                                 [key: string]: unknown;
                             };
@@ -4543,6 +4599,15 @@ export interface paths {
                             factsFrom: {
                                 /** Format: date-time */
                                 asOf: string;
+                                /** @description Which facts came from that operator, by kind (and whether the latest declaration did) */
+                                facts: {
+                                    cases: number;
+                                    contacts: number;
+                                    declaration: boolean;
+                                    stays: number;
+                                    tests: number;
+                                    vaccinations: number;
+                                };
                                 operator: string;
                                 operatorName: string;
                             } | null;
@@ -8526,6 +8591,69 @@ export interface paths {
                         [name: string]: unknown;
                     };
                     content?: never;
+                };
+            };
+        };
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/oauth/interaction/{uid}/app": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /**
+         * Which host app started this authorization and what it asks for, for the sign-in screen (no sign-in; the browser that started it)
+         * @description Forbidden (reason other-browser): the authorization was started in another browser; this one must not answer it
+         */
+        get: {
+            parameters: {
+                query?: never;
+                header?: never;
+                path: {
+                    uid: string;
+                };
+                cookie?: never;
+            };
+            requestBody?: never;
+            responses: {
+                /** @description Default Response */
+                200: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            /** @description The app's registered display name */
+                            app: string;
+                            scopes: string[];
+                        };
+                    };
+                };
+                /** @description RFC 9457 problem details */
+                403: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["def-0"];
+                    };
+                };
+                /** @description RFC 9457 problem details */
+                404: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["def-0"];
+                    };
                 };
             };
         };

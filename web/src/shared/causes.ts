@@ -10,6 +10,8 @@ export function causeText(cause: string, t: Translate): string {
   const imported = /^import of (\S+)$/.exec(cause);
   if (imported) return t('cause.import', { kind: t(`imports.kind.${imported[1]}` as 'imports.kind.cases') });
   if (cause.startsWith('trace ')) return t('cause.trace');
+  // "facts from <operator id>": the id is no word for a person; the why screen names the operator.
+  if (cause.startsWith('facts from ')) return t('cause.factsFrom');
   const known: Record<string, Parameters<Translate>[0]> = {
     declaration: 'cause.declaration',
     'code shown': 'cause.codeShown',
