@@ -23,6 +23,7 @@ import type {
   GrantGivenSchema,
 } from './response-schemas.js';
 import type { DependentSummarySchema, ResidentSummarySchema, SessionSchema } from './schemas.js';
+import type { CaseTimelineSchema, FoundResidentSchema, GranteeSchema, SearchResultSchema, StaffGrantSchema, TraceOutcomeSchema, TracePreviewSchema } from './case-finding-schemas.js';
 
 /**
  * The API contract for the browser apps: the types of what the API answers, taken from the very
@@ -54,3 +55,10 @@ export type DecisionHistory = Static<typeof DecisionHistorySchema>;
 export type TravelCardView = Static<typeof TravelCardSchema>;
 export type MemberStatus = Static<typeof MemberStatusSchema>;
 export type GrantGiven = Static<typeof GrantGivenSchema>;
+export type FoundResident = Static<typeof FoundResidentSchema>;
+export type SearchResult = Static<typeof SearchResultSchema>;
+export type CaseTimeline = Static<typeof CaseTimelineSchema>;
+export type StaffGrant = Static<typeof StaffGrantSchema>;
+export type Grantee = Static<typeof GranteeSchema>;
+export type TracePreview = Static<typeof TracePreviewSchema>;
+export type TraceOutcome = Static<typeof TraceOutcomeSchema>;
