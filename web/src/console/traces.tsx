@@ -18,7 +18,7 @@ function evidenceLine(e: Evidence, t: ReturnType<typeof useT>, lang: 'zh-CN' | '
 }
 
 /** What confirming will do, computed by the server, asked before it is done; then what it did. */
-function ConfirmTrace({ session, trace, onConfirmed }: { session: StaffSession; trace: Trace; onConfirmed: () => void }): JSX.Element {
+function ConfirmTrace({ session, trace, onConfirmed }: { session: StaffSession; trace: Trace; onConfirmed: () => void }): JSX.Element | null {
   const t = useT();
   const [preview, setPreview] = useState<TracePreview | null>(null);
   const [outcome, setOutcome] = useState<TraceOutcome | null>(null);
@@ -39,6 +39,7 @@ function ConfirmTrace({ session, trace, onConfirmed }: { session: StaffSession; 
       </div>
     );
   }
+  if (trace.status !== 'open') return null;
   if (preview) {
     return (
       <div class="confirm notice notice-info" role="group" aria-label={t('trace.confirm')} data-testid="trace-preview">
@@ -112,7 +113,8 @@ function TraceResult({ session, trace, onConfirmed }: { session: StaffSession; t
           ))}
         </tbody>
       </table>
-      {session.role === 'authority' && trace.status === 'open' && <ConfirmTrace session={session} trace={trace} onConfirmed={onConfirmed} />}
+      {/* Kept after the confirmation: it shows what the confirmation did. */}
+      {session.role === 'authority' && <ConfirmTrace key={trace.id} session={session} trace={trace} onConfirmed={onConfirmed} />}
       {session.role !== 'authority' && trace.status === 'open' && <p class="muted">{t('trace.confirmByAuthority')}</p>}
     </Card>
   );
