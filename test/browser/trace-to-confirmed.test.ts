@@ -34,6 +34,12 @@ async function accessibilityProblems(page: Page): Promise<string[]> {
 
 async function shoot(page: Page, name: string, lang: Lang): Promise<void> {
   assert.deepEqual(await accessibilityProblems(page), [], `${name}.${lang}`);
+  await picture(page, name, lang);
+}
+
+/** The whole page from its top: the console's bar stays put while it scrolls, and would cover a card. */
+async function picture(page: Page, name: string, lang: Lang): Promise<void> {
+  await page.evaluate('window.scrollTo(0, 0)');
   await page.screenshot({ path: join(SCREENS, `${name}.${lang}.png`), fullPage: true });
 }
 
@@ -103,12 +109,12 @@ describe('trace to confirmed, in the console, without copying an id', () => {
       assert.match(foundText, new RegExp(`${cast.case.name[0]}\\*`));
       assert.ok(!foundText.includes(cast.case.idNumber) && !foundText.includes(zhang.id), 'masked, and no id to copy');
       assert.match(foundText, lang === 'en' ? /Case/ : /病例/);
-      await page.screenshot({ path: join(SCREENS, `console-trace-found.${lang}.png`), fullPage: true });
+      await picture(page, 'console-trace-found', lang);
       // Opens the timeline: the mall visit is there.
       await found.locator('button').click();
       await page.locator('#case-timeline .timeline li').first().waitFor();
       assert.match(await page.locator('#case-timeline').innerText(), /西溪印象城/);
-      await page.screenshot({ path: join(SCREENS, `console-trace-timeline.${lang}.png`), fullPage: true });
+      await picture(page, 'console-trace-timeline', lang);
       // Traces over the last 14 days: both contacts, with the evidence.
       await page.click('#open-trace button[type=submit]');
       const contacts = page.locator('[data-testid=trace-contacts] tbody tr');

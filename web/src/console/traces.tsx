@@ -48,12 +48,14 @@ function ConfirmTrace({ session, trace, onConfirmed }: { session: StaffSession; 
         </p>
         <ColourTransitions transitions={preview.transitions} />
         <ErrorNotice error={confirm.error} />
-        <button type="button" class="danger" onClick={() => void confirm.run()} disabled={confirm.busy}>
-          {t('trace.confirmYes', { contacts: preview.contacts })}
-        </button>
-        <button type="button" class="link" onClick={() => setPreview(null)}>
-          {t('common.cancel')}
-        </button>
+        <div class="row">
+          <button type="button" class="danger" onClick={() => void confirm.run()} disabled={confirm.busy}>
+            {t('trace.confirmYes', { contacts: preview.contacts })}
+          </button>
+          <button type="button" class="link" onClick={() => setPreview(null)}>
+            {t('common.cancel')}
+          </button>
+        </div>
       </div>
     );
   }
