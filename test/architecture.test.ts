@@ -79,4 +79,10 @@ describe('the layers of src/', () => {
     const sending = filesUnder(SRC).filter((f) => !f.endsWith('sms-texts.ts') && /【健康码】/.test(readFileSync(f, 'utf8')));
     assert.deepEqual(sending.map((f) => relative(SRC, f)), []);
   });
+
+  it('gives the browser apps the API only through the contract generated from it: no web/ import of src/http, services or store', () => {
+    const webFiles = (dir: string): string[] => readdirSync(dir, { withFileTypes: true }).flatMap((e) => (e.isDirectory() ? webFiles(join(dir, e.name)) : /\.tsx?$/.test(e.name) ? [join(dir, e.name)] : []));
+    const reaching = webFiles(resolve('web/src')).filter((f) => [...readFileSync(f, 'utf8').matchAll(/from\s+'([^']+)'/g)].some((m) => /(^|\/)src\/(http|services|store)\//.test(resolve(dirname(f), m[1]!))));
+    assert.deepEqual(reaching.map((f) => relative(resolve('web/src'), f)), []);
+  });
 });

@@ -1,11 +1,9 @@
 import { Type } from '@fastify/type-provider-typebox';
-import { COLOURS } from '../domain/colour.js';
-import type { RuleSet } from '../domain/rules/rule-set.js';
-import type { EffectiveRuleSet } from '../domain/rules/rule-inheritance.js';
+import { COLOURS, MARKS } from '../domain/colour.js';
 
 /**
  * What the API answers, as schemas: Fastify serialises responses by them, the OpenAPI document
- * shows them, and the browser apps take their types from them (api-types.ts), so the three agree.
+ * shows them, and the browser apps take their types from them (web/src/shared/api-schema.d.ts, `npm run api:schema`), so the three agree.
  */
 
 const Nullable = <T extends Parameters<typeof Type.Union>[0][number]>(schema: T) => Type.Union([schema, Type.Null()]);
@@ -198,7 +196,43 @@ export const CorrectionSchema = Type.Object({
   endedAt: Nullable(Instant),
 });
 
-export const RuleSetSchema = Type.Unsafe<RuleSet>({ type: 'object', additionalProperties: true, description: 'A rule set: region, version, publishedAt, rules' });
+/** A published rule, as rule-set.ts has it; the condition is JsonLogic, any JSON. */
+const RuleSchema = Type.Object({
+  id: Type.String(),
+  version: Type.Integer(),
+  region: Type.String(),
+  validFrom: Type.String(),
+  validTo: Nullable(Type.String()),
+  outcome: Type.Object({
+    colour: Type.Union([Type.Literal('green'), Type.Literal('yellow'), Type.Literal('red'), Type.Literal('gray')], { description: COLOURS.join(', ') }),
+    quarantineDays: Type.Integer(),
+    checkIns: Nullable(Type.Object({ required: Type.Integer(), onSymptoms: Type.Union([Type.Literal('reset'), Type.Literal('escalate')]) })),
+    mark: Type.Optional(Type.Literal('gold', { description: MARKS.join(', ') })),
+  }),
+  description: Localized,
+  howToClear: Localized,
+  condition: Type.Unknown({ description: 'JsonLogic over the published fact vocabulary' }),
+});
+
+const RuleSetFields = {
+  region: Type.String(),
+  version: Type.Integer(),
+  publishedAt: Type.String(),
+  rules: Type.Array(RuleSchema),
+  overrides: Type.Optional(Type.Array(Type.Object({ id: Type.String(), reason: Localized }), { description: 'Inherited rules this set replaces or withdraws, each with why' })),
+};
+
+export const RuleSetSchema = Type.Object(RuleSetFields, { description: 'A rule set: region, version, publishedAt, rules' });
+
+const EffectiveRuleSetObject = (description: string) =>
+  Type.Object(
+    {
+      ...RuleSetFields,
+      inherits: Type.Array(Type.Object({ region: Type.String(), version: Type.Integer() }), { description: 'The sets above, national first' }),
+      overridden: Type.Array(Type.Object({ id: Type.String(), by: Type.String(), reason: Localized, replaced: RuleSchema, with: Nullable(RuleSchema) })),
+    },
+    { description },
+  );
 
 export const RulePreviewSchema = Type.Object({
   region: Type.String(),
@@ -207,14 +241,10 @@ export const RulePreviewSchema = Type.Object({
   wouldChange: Type.Integer(),
   transitions: Type.Array(Type.Object({ from: Type.String(), to: Type.String(), residents: Type.Integer() })),
   candidate: RuleSetSchema,
-  effective: Type.Unsafe<EffectiveRuleSet>({ type: 'object', additionalProperties: true, description: "The rules the candidate's region would be governed by: inherited and its own, with its overrides" }),
+  effective: EffectiveRuleSetObject("The rules the candidate's region would be governed by: inherited and its own, with its overrides"),
 });
 
-export const EffectiveRuleSetSchema = Type.Unsafe<EffectiveRuleSet>({
-  type: 'object',
-  additionalProperties: true,
-  description: 'Effective rules: region, version, publishedAt, rules (each naming the region that published it), inherits (the sets above, national first), overridden (id, by, reason, replaced, with)',
-});
+export const EffectiveRuleSetSchema = EffectiveRuleSetObject('Effective rules: region, version, publishedAt, rules (each naming the region that published it), inherits (the sets above, national first), overridden (id, by, reason, replaced, with)');
 
 export const VisitSchema = Type.Object({
   venue: Type.String(),

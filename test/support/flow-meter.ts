@@ -30,7 +30,7 @@ async function tapsSoFar(pages: Page[]): Promise<number> {
   let total = 0;
   for (const page of pages) {
     if (page.isClosed()) continue;
-    total += await page.evaluate(() => Number(sessionStorage.getItem('healthcode.flow-taps') ?? '0')).catch(() => 0);
+    total += Number(await page.evaluate("sessionStorage.getItem('healthcode.flow-taps') ?? '0'").catch(() => 0));
   }
   return total;
 }

@@ -48,7 +48,7 @@ export const rulesRoutes: FastifyPluginAsyncTypebox<{ services: Services }> = as
         summary: 'Publish a new version of a region’s rule set (authority)',
         description: 'Unknown fields, wrong types, operators outside the safe set, facts outside the published vocabulary, and any rule reading origin, household registration, ethnicity or nationality are refused with the rule and path named.',
         security: [{ bearerAuth: [] }],
-        body: Type.Unsafe<unknown>({ type: 'object' }),
+        body: Type.Unsafe<unknown>({ type: 'object', additionalProperties: true, description: 'A rule set draft: region, rules, overrides; checked by the rule validator, which names the rule and path of each problem' }),
         response: { 201: RuleSetSchema, ...problemResponses(400, 401, 403, 413, 415, 422) },
       },
     },
@@ -66,7 +66,7 @@ export const rulesRoutes: FastifyPluginAsyncTypebox<{ services: Services }> = as
         summary: 'What publishing a rule set would change, without publishing it (authority)',
         description: 'Checked exactly as publishing is; then every resident it would govern is decided under it and compared with their colour now.',
         security: [{ bearerAuth: [] }],
-        body: Type.Unsafe<unknown>({ type: 'object' }),
+        body: Type.Unsafe<unknown>({ type: 'object', additionalProperties: true, description: 'A rule set draft: region, rules, overrides; checked by the rule validator, which names the rule and path of each problem' }),
         response: {
           200: RulePreviewSchema,
           ...problemResponses(400, 401, 403, 413, 415, 422),

@@ -1,7 +1,9 @@
 import type { JSX } from 'preact';
 import { useEffect, useState } from 'preact/hooks';
-import type { QueuedAppeal } from '../../../src/http/api-types.js';
-import { api } from '../shared/api.js';
+import { bearer, client, ok, type Answer, type BodyOf } from '../shared/api.js';
+
+type QueuedAppeal = Answer<'/api/v1/appeals'>[number];
+type Outcome = BodyOf<'/api/v1/appeals/{appealId}/answer'>['outcome'];
 import { ColourBadge } from '../shared/colour.js';
 import { formatDateTime } from '../shared/format.js';
 import { useLang, useT } from '../shared/i18n.js';
@@ -10,10 +12,10 @@ import { Card, ErrorNotice, useAction } from '../shared/ui.js';
 
 function AnswerForm({ session, appeal, onAnswered }: { session: StaffSession; appeal: QueuedAppeal; onAnswered: () => void }): JSX.Element {
   const t = useT();
-  const [outcome, setOutcome] = useState('upheld');
+  const [outcome, setOutcome] = useState<Outcome>('upheld');
   const [response, setResponse] = useState('');
   const answer = useAction(async () => {
-    await api('POST', `/api/v1/appeals/${appeal.id}/answer`, { token: session.token, body: { outcome, response } });
+    await ok(client.POST('/api/v1/appeals/{appealId}/answer', { params: { path: { appealId: appeal.id } }, headers: bearer(session.token), body: { outcome, response } }));
     onAnswered();
   });
   return (
@@ -24,7 +26,7 @@ function AnswerForm({ session, appeal, onAnswered }: { session: StaffSession; ap
       }}
     >
       <div class="segmented">
-        {['upheld', 'corrected'].map((o) => (
+        {(['upheld', 'corrected'] as const).map((o) => (
           <button type="button" class={outcome === o ? 'active' : ''} onClick={() => setOutcome(o)}>
             {t(`appeal.status.${o}` as 'appeal.status.upheld')}
           </button>
@@ -45,7 +47,7 @@ export function AppealsView({ session }: { session: StaffSession }): JSX.Element
   const [status, setStatus] = useState<'open' | 'resolved'>('open');
   const [appeals, setAppeals] = useState<QueuedAppeal[] | null>(null);
   const [error, setError] = useState<unknown>(null);
-  const load = () => api<QueuedAppeal[]>('GET', `/api/v1/appeals?status=${status}`, { token: session.token }).then(setAppeals, setError);
+  const load = () => ok(client.GET('/api/v1/appeals', { params: { query: { status } }, headers: bearer(session.token) })).then(setAppeals, setError);
   useEffect(() => void load(), [status]);
   return (
     <Card title={t('console.appeals')}>

@@ -1,27 +1,26 @@
 import type { JSX } from 'preact';
 import { useEffect, useState } from 'preact/hooks';
-import type { AuditEntry } from '../../../src/http/api-types.js';
-import { api } from '../shared/api.js';
+import { bearer, client, ok, type Answer } from '../shared/api.js';
 import { formatShort } from '../shared/format.js';
 import { useLang, useT } from '../shared/i18n.js';
 import type { StaffSession } from '../shared/staff-session.js';
 import { Card, ErrorNotice, useAction } from '../shared/ui.js';
 
-type Entry = AuditEntry;
+type Entry = Answer<'/api/v1/audit-log'>[number];
 
 export function AuditView({ session }: { session: StaffSession }): JSX.Element {
   const t = useT();
   const lang = useLang();
   const [entries, setEntries] = useState<Entry[]>([]);
   const [error, setError] = useState<unknown>(null);
-  const [check, setCheck] = useState<{ entries: number; firstBroken: number | null; problem: string | null } | null>(null);
-  useEffect(() => void api<Entry[]>('GET', '/api/v1/audit-log?limit=200', { token: session.token }).then(setEntries, setError), []);
-  const verify = useAction(async () => setCheck(await api('GET', '/api/v1/audit-log/verify', { token: session.token })));
+  const [check, setCheck] = useState<Answer<'/api/v1/audit-log/verify'> | null>(null);
+  useEffect(() => void ok(client.GET('/api/v1/audit-log', { params: { query: { limit: 200 } }, headers: bearer(session.token) })).then(setEntries, setError), []);
+  const verify = useAction(async () => setCheck(await ok(client.GET('/api/v1/audit-log/verify', { headers: bearer(session.token) }))));
   // The credential travels in a header, so the file is fetched and handed to the browser as a blob.
   const download = useAction(async () => {
-    const response = await fetch('/api/v1/audit-log.csv', { headers: { authorization: `Bearer ${session.token}` } });
-    if (!response.ok) throw new Error(`${response.status} ${response.statusText}`);
-    const url = URL.createObjectURL(await response.blob());
+    // A refusal is an ApiError naming why (shown below the button), as every other call's is.
+    const csv = await ok(client.GET('/api/v1/audit-log.csv', { headers: { ...bearer(session.token), accept: 'text/csv' }, parseAs: 'blob' }));
+    const url = URL.createObjectURL(csv);
     const link = Object.assign(document.createElement('a'), { href: url, download: 'audit-log.csv' });
     link.click();
     URL.revokeObjectURL(url);

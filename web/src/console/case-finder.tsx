@@ -1,12 +1,15 @@
 import type { JSX } from 'preact';
 import { useState } from 'preact/hooks';
-import type { CaseTimeline, FoundResident, StaffGrant } from '../../../src/http/api-types.js';
-import { ApiError, api } from '../shared/api.js';
+import { ApiError, bearer, client, ok, type Answer } from '../shared/api.js';
 import { ColourBadge } from '../shared/colour.js';
 import { formatDateTime, formatShort, isoToLocalInput, localInputToIso } from '../shared/format.js';
 import { useLang, useT } from '../shared/i18n.js';
 import type { StaffSession } from '../shared/staff-session.js';
 import { Card, ErrorNotice, Field, fieldError, useAction } from '../shared/ui.js';
+
+export type StaffGrant = Answer<'/api/v1/grants/mine'>[number];
+export type FoundResident = Answer<'/api/v1/residents/search', 'post'>['results'][number];
+export type CaseTimeline = Answer<'/api/v1/residents/{id}/timeline'>;
 
 /** The grant the officer works under, picked from the live grants they hold: every search and trace is done and logged under it. */
 export function GrantPicker({ grants, grantId, onPick }: { grants: StaffGrant[]; grantId: string; onPick: (id: string) => void }): JSX.Element {
@@ -53,7 +56,7 @@ export function CaseSearch({ session, grantId, onTimeline }: { session: StaffSes
   const [found, setFound] = useState<FoundResident[] | null>(null);
   const search = useAction(async () => {
     setFound(null);
-    const result = await api<{ results: FoundResident[] }>('POST', '/api/v1/residents/search', { token: session.token, body: { grantId, query } });
+    const result = await ok(client.POST('/api/v1/residents/search', { headers: bearer(session.token), body: { grantId, query } }));
     setFound(result.results);
   });
   // A query the server could not read is shown at the box; finding no one, above the results.
@@ -167,5 +170,5 @@ export function TimelineCard({
 
 /** The case's timeline, read under the grant (the read is logged). */
 export async function loadTimeline(session: StaffSession, residentId: string, grantId: string): Promise<CaseTimeline> {
-  return api<CaseTimeline>('GET', `/api/v1/residents/${residentId}/timeline?grantId=${encodeURIComponent(grantId)}`, { token: session.token });
+  return ok(client.GET('/api/v1/residents/{id}/timeline', { params: { path: { id: residentId }, query: { grantId } }, headers: bearer(session.token) }));
 }

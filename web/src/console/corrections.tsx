@@ -1,19 +1,15 @@
 import type { JSX } from 'preact';
 import { useEffect, useState } from 'preact/hooks';
 import { DAY_MS } from '../../../src/domain/clock.js';
-import type { Correction } from '../../../src/http/api-types.js';
-import { api } from '../shared/api.js';
+import { bearer, client, ok, type Answer, type BodyOf } from '../shared/api.js';
 import { ColourBadge } from '../shared/colour.js';
 import { formatDateTime } from '../shared/format.js';
 import { useLang, useT, type MessageKey } from '../shared/i18n.js';
 import type { StaffSession } from '../shared/staff-session.js';
 import { Card, ErrorNotice, Field, useAction } from '../shared/ui.js';
 
-interface Reason {
-  id: string;
-  colours: string[];
-  description: { 'zh-CN': string; en: string };
-}
+type Reason = Answer<'/api/v1/corrections/reasons'>[number];
+type Correction = Answer<'/api/v1/corrections'>[number];
 
 const STATUSES = ['pending', 'active', 'ended', 'rejected'] as const;
 
@@ -31,7 +27,7 @@ function ProposeForm({ session, reasons, onProposed }: { session: StaffSession; 
   const [days, setDays] = useState(7);
   const propose = useAction(async () => {
     const expiresAt = new Date(Date.now() + days * DAY_MS).toISOString();
-    await api('POST', `/api/v1/residents/${encodeURIComponent(residentId.trim())}/corrections`, { token: session.token, body: { colour: chosen, reason, note, expiresAt } });
+    await ok(client.POST('/api/v1/residents/{id}/corrections', { params: { path: { id: residentId.trim() } }, headers: bearer(session.token), body: { colour: chosen as BodyOf<'/api/v1/residents/{id}/corrections'>['colour'], reason, note, expiresAt } }));
     setNote('');
     onProposed();
   });
@@ -87,11 +83,12 @@ export function CorrectionsView({ session }: { session: StaffSession }): JSX.Ele
   const [status, setStatus] = useState<(typeof STATUSES)[number]>('pending');
   const [list, setList] = useState<Correction[] | null>(null);
   const [error, setError] = useState<unknown>(null);
-  const load = () => api<Correction[]>('GET', `/api/v1/corrections?status=${status}`, { token: session.token }).then(setList, setError);
-  useEffect(() => void api<Reason[]>('GET', '/api/v1/corrections/reasons').then(setReasons, setError), []);
+  const load = () => ok(client.GET('/api/v1/corrections', { params: { query: { status } }, headers: bearer(session.token) })).then(setList, setError);
+  useEffect(() => void ok(client.GET('/api/v1/corrections/reasons')).then(setReasons, setError), []);
   useEffect(() => void load(), [status]);
   const act = useAction(async (id: string, action: 'approve' | 'reject' | 'end') => {
-    await api('POST', `/api/v1/corrections/${id}/${action}`, { token: session.token });
+    const path = { params: { path: { correctionId: id } }, headers: bearer(session.token) };
+    await ok(action === 'approve' ? client.POST('/api/v1/corrections/{correctionId}/approve', path) : action === 'reject' ? client.POST('/api/v1/corrections/{correctionId}/reject', path) : client.POST('/api/v1/corrections/{correctionId}/end', path));
     await load();
   });
   const reasonText = (id: string) => reasons.find((r) => r.id === id)?.description[lang] ?? id;

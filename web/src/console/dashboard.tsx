@@ -2,8 +2,7 @@ import type { JSX } from 'preact';
 import { useEffect, useRef, useState } from 'preact/hooks';
 import { BarController, BarElement, CategoryScale, Chart, Legend, LinearScale, LineController, LineElement, PointElement, Tooltip, type ChartConfiguration } from 'chart.js';
 import { COLOURS } from '../../../src/domain/colour.js';
-import type { Dashboard } from '../../../src/http/api-types.js';
-import { api } from '../shared/api.js';
+import { bearer, client, ok, type Answer } from '../shared/api.js';
 import { ColourIcon } from '../shared/colour.js';
 import { formatDateTime } from '../shared/format.js';
 import { PlaceName } from '../shared/region-picker.js';
@@ -65,11 +64,11 @@ function ChartCanvas({ config, label }: { config: ChartConfiguration; label: str
 export function DashboardView({ session }: { session: StaffSession }): JSX.Element {
   const t = useT();
   const lang = useLang();
-  const [data, setData] = useState<Dashboard | null>(null);
+  const [data, setData] = useState<Answer<'/api/v1/dashboard'> | null>(null);
   const [region, setRegion] = useState('');
   const [error, setError] = useState<unknown>(null);
   useEffect(() => {
-    api<Dashboard>('GET', `/api/v1/dashboard${region ? `?region=${region}` : ''}`, { token: session.token }).then(setData, setError);
+    ok(client.GET('/api/v1/dashboard', { params: { query: region ? { region } : {} }, headers: bearer(session.token) })).then(setData, setError);
   }, [region]);
   if (!data) return <Card title={t('console.dashboard')}>{error ? <ErrorNotice error={error} /> : <p class="muted">{t('common.loading')}</p>}</Card>;
   const day = (d: string) => new Intl.DateTimeFormat(lang, { month: 'numeric', day: 'numeric', timeZone: 'Asia/Shanghai' }).format(new Date(`${d}T12:00:00+08:00`));

@@ -3,25 +3,15 @@ import { useEffect, useState } from 'preact/hooks';
 import { verifyNationalTrustList, type NationalTrustList } from '../../../src/codes/national-trust-list.js';
 import { webCryptoVerify } from '../../../src/codes/token-verifier.js';
 import { base64UrlToBytes } from '../../../src/codes/trust-list.js';
-import type { MemberStatus } from '../../../src/http/api-types.js';
-import { api } from '../shared/api.js';
+import { bearer, client, ok, type Answer } from '../shared/api.js';
 import { formatDateTime } from '../shared/format.js';
 import { useLang, useT } from '../shared/i18n.js';
 import type { StaffSession } from '../shared/staff-session.js';
 import { Card, ErrorNotice, Field, fieldError, useAction } from '../shared/ui.js';
 
-interface Identity {
-  operator: { id: string; name: string; regions: string[] };
-  operatorKey: { kid: string; x: string };
-  hubKey: { kid: string; x: string } | null;
-}
-interface VisitorRow {
-  issuer: string;
-  region: string;
-  operatorName: string | null;
-  scans: number;
-  admitted: number;
-}
+type Identity = Answer<'/api/v1/federation/identity'>;
+type MemberStatus = Answer<'/api/v1/federation/members'>[number];
+type VisitorRow = Answer<'/api/v1/federation/visitors'>[number];
 
 /** Who this operator is, and the key the hub must pin for it. */
 function IdentityCard({ identity }: { identity: Identity }): JSX.Element {
@@ -91,7 +81,7 @@ function AddMemberForm({ session, onAdded }: { session: StaffSession; onAdded: (
   const [form, setForm] = useState({ id: '', name: '', regions: '', url: '', contact: '', operatorKey: '' });
   const add = useAction(async () => {
     const regions = form.regions.split(/[\s,]+/).filter((r) => r !== '');
-    await api('POST', '/api/v1/federation/members', { token: session.token, body: { ...form, regions, operatorKey: form.operatorKey.trim() || undefined } });
+    await ok(client.POST('/api/v1/federation/members', { headers: bearer(session.token), body: { ...form, regions, operatorKey: form.operatorKey.trim() || undefined } }));
     setForm({ id: '', name: '', regions: '', url: '', contact: '', operatorKey: '' });
     onAdded();
   });
@@ -131,17 +121,17 @@ export function FederationView({ session }: { session: StaffSession }): JSX.Elem
   const [national, setNational] = useState<NationalTrustList | null>(null);
   const [visitors, setVisitors] = useState<VisitorRow[]>([]);
   const load = useAction(async () => {
-    const me = await api<Identity>('GET', '/api/v1/federation/identity');
+    const me = await ok(client.GET('/api/v1/federation/identity'));
     setIdentity(me);
-    if (me.hubKey) setMembers(await api<MemberStatus[]>('GET', '/api/v1/federation/members', { token: session.token }));
-    const held = await api<{ hubKey: string; document: string } | undefined>('GET', '/api/v1/national-trust-list');
+    if (me.hubKey) setMembers(await ok(client.GET('/api/v1/federation/members', { headers: bearer(session.token) })));
+    const held = await ok(client.GET('/api/v1/national-trust-list'));
     if (held) {
       setNational(await verifyNationalTrustList(base64UrlToBytes(held.document), base64UrlToBytes(held.hubKey), webCryptoVerify()));
     }
-    setVisitors(await api<VisitorRow[]>('GET', '/api/v1/federation/visitors', { token: session.token }));
+    setVisitors(await ok(client.GET('/api/v1/federation/visitors', { headers: bearer(session.token) })));
   });
   const refresh = useAction(async () => {
-    await api('POST', '/api/v1/federation/refresh', { token: session.token });
+    await ok(client.POST('/api/v1/federation/refresh', { headers: bearer(session.token) }));
     await load.run();
   });
   useEffect(() => void load.run(), []);

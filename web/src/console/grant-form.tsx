@@ -1,11 +1,13 @@
 import type { JSX } from 'preact';
 import { useEffect, useState } from 'preact/hooks';
-import type { FoundResident, Grantee } from '../../../src/http/api-types.js';
-import { api } from '../shared/api.js';
+import { bearer, client, ok, type Answer, type BodyOf } from '../shared/api.js';
 import { formatDateTime } from '../shared/format.js';
 import { useLang, useT } from '../shared/i18n.js';
 import type { StaffSession } from '../shared/staff-session.js';
 import { Card, ErrorNotice, Field, fieldError, useAction } from '../shared/ui.js';
+import type { FoundResident } from './case-finder.js';
+
+type Grantee = Answer<'/api/v1/staff/grantees'>[number];
 
 /**
  * The authority gives a tracer (or itself) a purpose-bound, expiring grant: the person picked from
@@ -17,11 +19,11 @@ export function GrantForm({ session, person, onGiven }: { session: StaffSession;
   const [staff, setStaff] = useState<Grantee[]>([]);
   const [form, setForm] = useState({ staffId: session.id, scope: 'trace', purpose: '', onlyPerson: false, hours: '24' });
   const [given, setGiven] = useState<{ expiresAt: string; to: string } | null>(null);
-  const load = useAction(async () => setStaff(await api<Grantee[]>('GET', '/api/v1/staff/grantees', { token: session.token })));
+  const load = useAction(async () => setStaff(await ok(client.GET('/api/v1/staff/grantees', { headers: bearer(session.token) }))));
   useEffect(() => void load.run(), [session.token]);
   const give = useAction(async () => {
     const residentId = form.onlyPerson && person ? { residentId: person.residentId } : {};
-    const grant = await api<{ id: string; expiresAt: string }>('POST', '/api/v1/grants', { token: session.token, body: { staffId: form.staffId, scope: form.scope, purpose: form.purpose, ...residentId, hours: Number(form.hours) } });
+    const grant = await ok(client.POST('/api/v1/grants', { headers: bearer(session.token), body: { staffId: form.staffId, scope: form.scope as BodyOf<'/api/v1/grants'>['scope'], purpose: form.purpose, ...residentId, hours: Number(form.hours) } }));
     setGiven({ expiresAt: grant.expiresAt, to: staff.find((s) => s.id === form.staffId)?.name ?? '' });
     onGiven();
   });

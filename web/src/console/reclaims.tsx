@@ -1,7 +1,8 @@
 import type { JSX } from 'preact';
 import { useEffect, useState } from 'preact/hooks';
-import type { Reclaim as ReclaimView } from '../../../src/http/api-types.js';
-import { api } from '../shared/api.js';
+import { bearer, client, ok, type Answer } from '../shared/api.js';
+
+type ReclaimView = Answer<'/api/v1/identity-reclaims'>[number];
 import { formatDateTime } from '../shared/format.js';
 import { useLang, useT } from '../shared/i18n.js';
 import type { StaffSession } from '../shared/staff-session.js';
@@ -22,11 +23,12 @@ function CheckForm({ session, reclaim, onDecided }: { session: StaffSession; rec
   const [note, setNote] = useState('');
   const step = reclaim.status === 'proposed' ? 'approve' : 'propose';
   const decide = useAction(async () => {
-    await api('POST', `/api/v1/identity-reclaims/${reclaim.id}/${step}`, { token: session.token, body: { evidence: { method, document, reference }, note } });
+    const check = { params: { path: { reclaimId: reclaim.id } }, headers: bearer(session.token), body: { evidence: { method, document, reference }, note } };
+    await ok(step === 'approve' ? client.POST('/api/v1/identity-reclaims/{reclaimId}/approve', check) : client.POST('/api/v1/identity-reclaims/{reclaimId}/propose', check));
     onDecided();
   });
   const reject = useAction(async () => {
-    await api('POST', `/api/v1/identity-reclaims/${reclaim.id}/reject`, { token: session.token, body: { note } });
+    await ok(client.POST('/api/v1/identity-reclaims/{reclaimId}/reject', { params: { path: { reclaimId: reclaim.id } }, headers: bearer(session.token), body: { note } }));
     onDecided();
   });
   return (
@@ -68,7 +70,7 @@ export function ReclaimsView({ session }: { session: StaffSession }): JSX.Elemen
   const lang = useLang();
   const [reclaims, setReclaims] = useState<ReclaimView[] | null>(null);
   const [error, setError] = useState<unknown>(null);
-  const load = () => api<ReclaimView[]>('GET', '/api/v1/identity-reclaims', { token: session.token }).then(setReclaims, setError);
+  const load = () => ok(client.GET('/api/v1/identity-reclaims', { headers: bearer(session.token) })).then(setReclaims, setError);
   useEffect(() => void load(), []);
   return (
     <Card title={t('console.reclaims')}>

@@ -1,7 +1,6 @@
 import type { JSX } from 'preact';
 import { useEffect, useState } from 'preact/hooks';
-import type { RiskArea, RiskAreaPreview } from '../../../src/http/api-types.js';
-import { api } from '../shared/api.js';
+import { bearer, client, ok, type Answer, type BodyOf } from '../shared/api.js';
 import { formatDateTime, isoToLocalInput, localInputToIso } from '../shared/format.js';
 import { useLang, useT } from '../shared/i18n.js';
 import { PlaceName, RegionPicker } from '../shared/region-picker.js';
@@ -12,18 +11,20 @@ import { Card, ErrorNotice, Field, fieldError, useAction } from '../shared/ui.js
 /** A new listing starts this far back by default: whoever was there in the days before is exposed too. */
 const DEFAULT_LOOKBACK_MS = 14 * 86_400_000;
 
-type Preview = RiskAreaPreview;
+type Preview = Answer<'/api/v1/risk-areas/preview', 'post'>;
+type RiskArea = Answer<'/api/v1/risk-areas'>[number];
+type Level = BodyOf<'/api/v1/risk-areas'>['level'];
 
 export function RiskAreasView({ session }: { session: StaffSession }): JSX.Element {
   const t = useT();
   const lang = useLang();
   const [areas, setAreas] = useState<RiskArea[]>([]);
   const [form, setForm] = useState({ where: 'region', region: '', country: '', level: 'high', from: isoToLocalInput(Date.now() - DEFAULT_LOOKBACK_MS), to: '' });
-  const [outcome, setOutcome] = useState<{ redecided: number; colourChanges: number } | null>(null);
+  const [outcome, setOutcome] = useState<Answer<'/api/v1/risk-areas', 'post'> | null>(null);
   const [preview, setPreview] = useState<Preview | null>(null);
   // Counts saves: what saving would do changes once it is saved.
   const [saves, setSaves] = useState(0);
-  const bodyOf = () => ({ ...(form.where === 'region' ? { region: form.region } : { country: form.country }), level: form.level, from: localInputToIso(form.from), ...(form.to ? { to: localInputToIso(form.to) } : {}) });
+  const bodyOf = () => ({ ...(form.where === 'region' ? { region: form.region } : { country: form.country }), level: form.level as Level, from: localInputToIso(form.from), ...(form.to ? { to: localInputToIso(form.to) } : {}) });
   // What saving would do, shown as soon as the form says where and when (and again on each change).
   useEffect(() => {
     setPreview(null);
@@ -31,22 +32,22 @@ export function RiskAreasView({ session }: { session: StaffSession }): JSX.Eleme
     if (!placed || !form.from) return;
     const controller = new AbortController();
     const timer = setTimeout(() => {
-      api<Preview>('POST', '/api/v1/risk-areas/preview', { token: session.token, body: bodyOf(), signal: controller.signal }).then(setPreview, () => undefined);
+      ok(client.POST('/api/v1/risk-areas/preview', { headers: bearer(session.token), body: bodyOf(), signal: controller.signal })).then(setPreview, () => undefined);
     }, 300);
     return () => {
       clearTimeout(timer);
       controller.abort();
     };
   }, [form.where, form.region, form.country, form.level, form.from, form.to, saves]);
-  const load = () => api<RiskArea[]>('GET', '/api/v1/risk-areas').then(setAreas, () => undefined);
+  const load = () => ok(client.GET('/api/v1/risk-areas')).then(setAreas, () => undefined);
   useEffect(() => void load(), []);
   const submit = useAction(async () => {
-    setOutcome(await api('POST', '/api/v1/risk-areas', { token: session.token, body: bodyOf() }));
+    setOutcome(await ok(client.POST('/api/v1/risk-areas', { headers: bearer(session.token), body: bodyOf() })));
     setSaves(saves + 1);
     await load();
   });
   const end = useAction(async (a: RiskArea) => {
-    setOutcome(await api('POST', '/api/v1/risk-areas', { token: session.token, body: { ...(a.region ? { region: a.region } : { country: a.country }), level: a.level, from: a.from, to: new Date().toISOString() } }));
+    setOutcome(await ok(client.POST('/api/v1/risk-areas', { headers: bearer(session.token), body: { ...(a.region ? { region: a.region } : { country: a.country! }), level: a.level as Level, from: a.from, to: new Date().toISOString() } })));
     await load();
   });
   return (

@@ -1,7 +1,6 @@
 import type { JSX } from 'preact';
 import { useEffect, useState } from 'preact/hooks';
-import type { RulePreview } from '../../../src/http/api-types.js';
-import { api, ApiError } from '../shared/api.js';
+import { ApiError, bearer, client, ok, type Answer, type BodyOf } from '../shared/api.js';
 import { ColourBadge, ColourTransitions } from '../shared/colour.js';
 import { formatDateTime } from '../shared/format.js';
 import { useLang, useT } from '../shared/i18n.js';
@@ -11,19 +10,12 @@ import { diffRules, type RuleLike } from './rule-diff.js';
 import { JsonDraftError, parseJsonDraft } from './json-draft.js';
 import { RuleFormView } from './rule-form-view.js';
 import { asFormDraft, type OverridingDraft } from './rule-overrides.js';
-import type { Override, Rule } from '../../../src/domain/rules/rule-set.js';
-import type { EffectiveRuleSet } from '../../../src/domain/rules/rule-inheritance.js';
+import type { Rule } from '../../../src/domain/rules/rule-set.js';
 import { RegionLabel } from '../shared/region-picker.js';
 
-interface RuleSet {
-  region: string;
-  version: number;
-  publishedAt: string;
-  rules: (RuleLike & { outcome: { colour: string }; description: { 'zh-CN': string; en: string } })[];
-  overrides?: Override[];
-}
-
-type Preview = RulePreview;
+type RuleSet = Answer<'/api/v1/rules'>['ruleSets'][number];
+type EffectiveRuleSet = Answer<'/api/v1/rules/effective'>;
+type Preview = Answer<'/api/v1/rules/preview', 'post'>;
 
 function Diff({ before, after }: { before: RuleSet; after: RuleSet }): JSX.Element {
   const t = useT();
@@ -96,7 +88,7 @@ export function RulesView({ session }: { session: StaffSession }): JSX.Element {
   const [effective, setEffective] = useState<EffectiveRuleSet | null>(null);
   // A region with no set of its own yet inherits everything: its history is empty, its draft starts empty.
   const load = (r: string) =>
-    Promise.all([api<{ ruleSets: RuleSet[] }>('GET', `/api/v1/rules?region=${r}`).catch((e: unknown) => (e instanceof ApiError && e.status === 404 ? { ruleSets: [] } : Promise.reject(e))), api<EffectiveRuleSet>('GET', `/api/v1/rules/effective?region=${r}`)]).then(
+    Promise.all([ok(client.GET('/api/v1/rules', { params: { query: { region: r } } })).catch((e: unknown) => (e instanceof ApiError && e.status === 404 ? { ruleSets: [] as RuleSet[] } : Promise.reject(e))), ok(client.GET('/api/v1/rules/effective', { params: { query: { region: r } } }))]).then(
       ([{ ruleSets }, inherited]) => {
         setPreview(null);
         setPublished(null);
@@ -115,9 +107,10 @@ export function RulesView({ session }: { session: StaffSession }): JSX.Element {
       },
     );
   useEffect(() => void load(region), []);
-  const parseDraft = () => {
+  // The draft is the officer's JSON, whatever it holds: the server checks it, naming the rule and path.
+  const parseDraft = (): BodyOf<'/api/v1/rules'> => {
     try {
-      return parseJsonDraft(draft);
+      return parseJsonDraft(draft) as BodyOf<'/api/v1/rules'>;
     } catch (error) {
       if (error instanceof JsonDraftError) throw new Error(t('rules.jsonError', { line: error.line, column: error.column, reason: error.reason }));
       throw error;
@@ -133,10 +126,10 @@ export function RulesView({ session }: { session: StaffSession }): JSX.Element {
   }
   const runPreview = useAction(async () => {
     setPublished(null);
-    setPreview(await api<Preview>('POST', '/api/v1/rules/preview', { token: session.token, body: parseDraft() }));
+    setPreview(await ok(client.POST('/api/v1/rules/preview', { headers: bearer(session.token), body: parseDraft() })));
   });
   const publish = useAction(async () => {
-    setPublished(await api<RuleSet>('POST', '/api/v1/rules', { token: session.token, body: parseDraft() }));
+    setPublished(await ok(client.POST('/api/v1/rules', { headers: bearer(session.token), body: parseDraft() })));
     setPreview(null);
     await load(region);
   });

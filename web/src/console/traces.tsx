@@ -1,16 +1,18 @@
 import type { JSX } from 'preact';
 import { useEffect, useState } from 'preact/hooks';
-import type { CaseTimeline, ContactEvidence, FoundResident, StaffGrant, Trace, TraceOutcome, TracePreview } from '../../../src/http/api-types.js';
-import { api } from '../shared/api.js';
+import { bearer, client, ok, type Answer } from '../shared/api.js';
 import { ColourTransitions } from '../shared/colour.js';
 import { formatDateTime, formatShort } from '../shared/format.js';
 import { useLang, useT } from '../shared/i18n.js';
 import type { StaffSession } from '../shared/staff-session.js';
 import { Card, ErrorNotice, useAction } from '../shared/ui.js';
-import { CaseSearch, GrantPicker, loadTimeline, TimelineCard } from './case-finder.js';
+import { CaseSearch, GrantPicker, loadTimeline, TimelineCard, type CaseTimeline, type FoundResident, type StaffGrant } from './case-finder.js';
 import { GrantForm } from './grant-form.js';
 
-type Evidence = ContactEvidence;
+type Trace = Answer<'/api/v1/traces', 'post'>;
+type Evidence = Trace['contacts'][number]['evidence'][number];
+type TracePreview = Answer<'/api/v1/traces/{traceId}/preview'>;
+type TraceOutcome = Answer<'/api/v1/traces/{traceId}/confirm', 'post'>;
 
 function evidenceLine(e: Evidence, t: ReturnType<typeof useT>, lang: 'zh-CN' | 'en'): string {
   if (e.kind === 'same-carrier') return t('trace.evidence.carrier', { ref: e.carrierRef ?? '', date: e.date ?? '' });
@@ -22,9 +24,9 @@ function ConfirmTrace({ session, trace, onConfirmed }: { session: StaffSession; 
   const t = useT();
   const [preview, setPreview] = useState<TracePreview | null>(null);
   const [outcome, setOutcome] = useState<TraceOutcome | null>(null);
-  const ask = useAction(async () => setPreview(await api<TracePreview>('GET', `/api/v1/traces/${trace.id}/preview`, { token: session.token })));
+  const ask = useAction(async () => setPreview(await ok(client.GET('/api/v1/traces/{traceId}/preview', { params: { path: { traceId: trace.id } }, headers: bearer(session.token) }))));
   const confirm = useAction(async () => {
-    setOutcome(await api<TraceOutcome>('POST', `/api/v1/traces/${trace.id}/confirm`, { token: session.token }));
+    setOutcome(await ok(client.POST('/api/v1/traces/{traceId}/confirm', { params: { path: { traceId: trace.id } }, headers: bearer(session.token) })));
     setPreview(null);
     onConfirmed();
   });
@@ -134,7 +136,7 @@ export function TracesView({ session }: { session: StaffSession }): JSX.Element 
   const [timeline, setTimeline] = useState<CaseTimeline | null>(null);
   const [trace, setTrace] = useState<Trace | null>(null);
   const loadGrants = useAction(async () => {
-    const mine = await api<StaffGrant[]>('GET', '/api/v1/grants/mine', { token: session.token });
+    const mine = await ok(client.GET('/api/v1/grants/mine', { headers: bearer(session.token) }));
     setGrants(mine);
     // The grant already picked stays; otherwise a trace grant first, as tracing needs one.
     setGrantId((picked) => (mine.some((g) => g.id === picked) ? picked : (mine.find((g) => g.scope === 'trace') ?? mine[0])?.id ?? ''));
@@ -146,9 +148,9 @@ export function TracesView({ session }: { session: StaffSession }): JSX.Element 
     setTimeline(await loadTimeline(session, p.residentId, grantId));
   });
   const open = useAction(async (window: { from: string; to: string }) => {
-    setTrace(await api<Trace>('POST', '/api/v1/traces', { token: session.token, body: { caseResidentId: timeline!.resident.residentId, ...window, grantId } }));
+    setTrace(await ok(client.POST('/api/v1/traces', { headers: bearer(session.token), body: { caseResidentId: timeline!.resident.residentId, ...window, grantId } })));
   });
-  const show = useAction(async (traceId: string) => setTrace(await api<Trace>('GET', `/api/v1/traces/${traceId}?grantId=${encodeURIComponent(grantId)}`, { token: session.token })));
+  const show = useAction(async (traceId: string) => setTrace(await ok(client.GET('/api/v1/traces/{traceId}', { params: { path: { traceId }, query: { grantId } }, headers: bearer(session.token) }))));
   // A new result scrolls into view: the officer's eyes follow what the click did.
   useEffect(() => document.getElementById('trace-result')?.scrollIntoView({ block: 'start' }), [trace?.id]);
   useEffect(() => document.getElementById('case-timeline')?.scrollIntoView({ block: 'start' }), [timeline]);

@@ -1,6 +1,6 @@
 import type { JSX } from 'preact';
 import { useEffect, useState } from 'preact/hooks';
-import { api } from '../shared/api.js';
+import { bearer, client, ok, type Answer } from '../shared/api.js';
 import { ColourBadge } from '../shared/colour.js';
 import { formatDateTime } from '../shared/format.js';
 import { useLang, useT } from '../shared/i18n.js';
@@ -9,19 +9,23 @@ import { PlaceName } from '../shared/region-picker.js';
 import type { Session } from './session.js';
 import { emptyIdentity, IdentityFields, identityBody } from './sign-in-screens.js';
 import { RELATIONSHIPS } from '../shared/choices.js';
-import type { Appeal, AuditEntry, ResidentSummary } from './types.js';
+
+/** A household member as the dependents list shows them (masked), with the relationship. */
+export type Dependent = Answer<'/api/v1/residents/{id}/dependents'>[number];
+type AuditEntry = Answer<'/api/v1/residents/{id}/access-log'>[number];
+type Appeal = Answer<'/api/v1/residents/{id}/appeals'>[number];
 
 /** Household members without a phone, whose codes this phone shows. */
-export function HouseholdScreen({ session, onShow }: { session: Session; onShow: (d: ResidentSummary) => void }): JSX.Element {
+export function HouseholdScreen({ session, onShow }: { session: Session; onShow: (d: Dependent) => void }): JSX.Element {
   const t = useT();
-  const [dependents, setDependents] = useState<ResidentSummary[]>([]);
+  const [dependents, setDependents] = useState<Dependent[]>([]);
   const [adding, setAdding] = useState(false);
   const [identity, setIdentity] = useState(emptyIdentity);
-  const [relationship, setRelationship] = useState('grandparent');
-  const load = () => api<ResidentSummary[]>('GET', `/api/v1/residents/${session.residentId}/dependents`, { token: session.token }).then(setDependents, () => undefined);
+  const [relationship, setRelationship] = useState<(typeof RELATIONSHIPS)[number]>('grandparent');
+  const load = () => ok(client.GET('/api/v1/residents/{id}/dependents', { params: { path: { id: session.residentId } }, headers: bearer(session.token) })).then(setDependents, () => undefined);
   useEffect(() => void load(), []);
   const add = useAction(async () => {
-    await api('POST', `/api/v1/residents/${session.residentId}/dependents`, { token: session.token, body: { ...identityBody(identity), relationship } });
+    await ok(client.POST('/api/v1/residents/{id}/dependents', { params: { path: { id: session.residentId } }, headers: bearer(session.token), body: { ...identityBody(identity), relationship } }));
     setAdding(false);
     setIdentity(emptyIdentity());
     await load();
@@ -52,7 +56,7 @@ export function HouseholdScreen({ session, onShow }: { session: Session; onShow:
         >
           <IdentityFields value={identity} onChange={setIdentity} error={add.error} />
           <Field label={t('field.relationship')} error={fieldError(add.error, 'relationship')}>
-            <select value={relationship} onChange={(e) => setRelationship(e.currentTarget.value)}>
+            <select value={relationship} onChange={(e) => setRelationship(e.currentTarget.value as (typeof RELATIONSHIPS)[number])}>
               {RELATIONSHIPS.map((r) => (
                 <option value={r}>{t(`relationship.${r}`)}</option>
               ))}
@@ -75,10 +79,10 @@ export function HouseholdScreen({ session, onShow }: { session: Session; onShow:
 /** My data: take a copy of everything held about me, or delete it all. */
 export function MyDataScreen({ session, onDeleted }: { session: Session; onDeleted: () => void }): JSX.Element {
   const t = useT();
-  const [me, setMe] = useState<ResidentSummary | null>(null);
-  useEffect(() => void api<ResidentSummary>('GET', `/api/v1/residents/${session.residentId}`, { token: session.token }).then(setMe, () => undefined), []);
+  const [me, setMe] = useState<Answer<'/api/v1/residents/{id}'> | null>(null);
+  useEffect(() => void ok(client.GET('/api/v1/residents/{id}', { params: { path: { id: session.residentId } }, headers: bearer(session.token) })).then(setMe, () => undefined), []);
   const exportData = useAction(async () => {
-    const data = await api<unknown>('GET', `/api/v1/residents/${session.residentId}/export`, { token: session.token });
+    const data = await ok(client.GET('/api/v1/residents/{id}/export', { params: { path: { id: session.residentId } }, headers: bearer(session.token) }));
     const url = URL.createObjectURL(new Blob([JSON.stringify(data, null, 2)], { type: 'application/json' }));
     const a = document.createElement('a');
     a.href = url;
@@ -87,7 +91,7 @@ export function MyDataScreen({ session, onDeleted }: { session: Session; onDelet
     URL.revokeObjectURL(url);
   });
   const remove = useAction(async () => {
-    await api('DELETE', `/api/v1/residents/${session.residentId}`, { token: session.token });
+    await ok(client.DELETE('/api/v1/residents/{id}', { params: { path: { id: session.residentId } }, headers: bearer(session.token) }));
     onDeleted();
   });
   return (
@@ -125,7 +129,7 @@ export function AccessLogScreen({ session }: { session: Session }): JSX.Element 
   const lang = useLang();
   const [entries, setEntries] = useState<AuditEntry[] | null>(null);
   const [error, setError] = useState<unknown>(null);
-  useEffect(() => void api<AuditEntry[]>('GET', `/api/v1/residents/${session.residentId}/access-log`, { token: session.token }).then(setEntries, setError), []);
+  useEffect(() => void ok(client.GET('/api/v1/residents/{id}/access-log', { params: { path: { id: session.residentId } }, headers: bearer(session.token) })).then(setEntries, setError), []);
   return (
     <Card title={t('access.title')}>
       <p class="muted">{t('access.intro')}</p>
@@ -152,10 +156,10 @@ export function AppealScreen({ session, subjectId }: { session: Session; subject
   const lang = useLang();
   const [appeals, setAppeals] = useState<Appeal[]>([]);
   const [message, setMessage] = useState('');
-  const load = () => api<Appeal[]>('GET', `/api/v1/residents/${subjectId}/appeals`, { token: session.token }).then(setAppeals, () => undefined);
+  const load = () => ok(client.GET('/api/v1/residents/{id}/appeals', { params: { path: { id: subjectId } }, headers: bearer(session.token) })).then(setAppeals, () => undefined);
   useEffect(() => void load(), [subjectId]);
   const submit = useAction(async () => {
-    await api('POST', `/api/v1/residents/${subjectId}/appeals`, { token: session.token, body: { message } });
+    await ok(client.POST('/api/v1/residents/{id}/appeals', { params: { path: { id: subjectId } }, headers: bearer(session.token), body: { message } }));
     setMessage('');
     await load();
   });

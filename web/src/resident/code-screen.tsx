@@ -2,13 +2,15 @@ import type { JSX } from 'preact';
 import { useEffect, useRef, useState } from 'preact/hooks';
 import QRCode from 'qrcode';
 import { QR_INK, type Colour } from '../../../src/domain/colour.js';
-import { api } from '../shared/api.js';
+import { bearer, client, ok, type Answer } from '../shared/api.js';
 import { ColourBadge } from '../shared/colour.js';
 import { formatDate, formatTime } from '../shared/format.js';
 import { useLang, useT } from '../shared/i18n.js';
 import { ErrorNotice } from '../shared/ui.js';
 import type { Session } from './session.js';
-import type { CodeView } from './types.js';
+
+/** A resident's code as the server answers it: colour, reasons, signed token. */
+export type CodeView = Answer<'/api/v1/residents/{id}/code'>;
 
 /** Refresh this long before the code expires, so a guard never scans a stale one. */
 const REFRESH_BEFORE_MS = 30_000;
@@ -31,7 +33,7 @@ export function CodeScreen({ session, subjectId, subjectLabel, onWhy }: { sessio
     if (loading.current === subjectId) return;
     loading.current = subjectId;
     try {
-      const next = await api<CodeView>('GET', `/api/v1/residents/${subjectId}/code`, { token: session.token });
+      const next = await ok(client.GET('/api/v1/residents/{id}/code', { params: { path: { id: subjectId } }, headers: bearer(session.token) }));
       if (shown.current === subjectId) {
         setCode(next);
         setError(null);

@@ -1,21 +1,22 @@
 import type { JSX } from 'preact';
 import { useEffect, useState } from 'preact/hooks';
-import { api } from '../shared/api.js';
+import { bearer, client, ok, type Answer } from '../shared/api.js';
 import { formatDateTime } from '../shared/format.js';
 import { useLang, useT } from '../shared/i18n.js';
 import { Card, ConfirmedAction, ErrorNotice, useAction } from '../shared/ui.js';
-import type { Device } from '../../../src/http/api-types.js';
 import type { Session } from './session.js';
+
+type Device = Answer<'/api/v1/devices'>[number];
 
 /** "Me": the phones and browsers that stay signed in, each signed out with one confirmed tap. */
 export function DevicesCard({ session, onThisDeviceSignedOut }: { session: Session; onThisDeviceSignedOut: () => void }): JSX.Element {
   const t = useT();
   const lang = useLang();
   const [devices, setDevices] = useState<Device[] | null>(null);
-  const load = () => api<Device[]>('GET', '/api/v1/devices', { token: session.token }).then(setDevices, () => setDevices([]));
+  const load = () => ok(client.GET('/api/v1/devices', { headers: bearer(session.token) })).then(setDevices, () => setDevices([]));
   useEffect(() => void load(), [session.token]);
   const signOut = useAction(async (device: Device) => {
-    await api('DELETE', `/api/v1/devices/${device.id}`, { token: session.token });
+    await ok(client.DELETE('/api/v1/devices/{deviceId}', { params: { path: { deviceId: device.id } }, headers: bearer(session.token) }));
     if (device.current) onThisDeviceSignedOut();
     else await load();
   });

@@ -1,6 +1,8 @@
 import type { Lang, MessageKey, Translate } from '../shared/i18n.js';
 import { formatDate } from '../shared/format.js';
-import type { FiredRule } from './types.js';
+import type { CodeView } from './code-screen.js';
+
+type FiredRule = CodeView['rules'][number];
 
 type Evidence = FiredRule['evidence'][number];
 

@@ -1,6 +1,6 @@
 import type { JSX } from 'preact';
 import { useState } from 'preact/hooks';
-import { api } from '../shared/api.js';
+import { bearer, client, ok, type Answer } from '../shared/api.js';
 import { ColourBadge } from '../shared/colour.js';
 import { formatDate, localInputToIso } from '../shared/format.js';
 import { useLang, useT } from '../shared/i18n.js';
@@ -19,7 +19,9 @@ interface StayInput {
 
 const emptyStay = (): StayInput => ({ where: 'region', region: '', country: '', arrival: '', departure: '' });
 
-function SymptomChecks({ value, onChange }: { value: string[]; onChange: (v: string[]) => void }): JSX.Element {
+type Symptom = (typeof SYMPTOMS)[number];
+
+function SymptomChecks({ value, onChange }: { value: Symptom[]; onChange: (v: Symptom[]) => void }): JSX.Element {
   const t = useT();
   return (
     <fieldset class="checks">
@@ -38,19 +40,20 @@ function SymptomChecks({ value, onChange }: { value: string[]; onChange: (v: str
 export function DeclareScreen({ session, subjectId, onDone, welcome = false }: { session: Session; subjectId: string; onDone: () => void; welcome?: boolean }): JSX.Element {
   const t = useT();
   const [stays, setStays] = useState<StayInput[]>([]);
-  const [contacts, setContacts] = useState<{ kind: string; date: string }[]>([]);
-  const [symptoms, setSymptoms] = useState<string[]>([]);
+  const [contacts, setContacts] = useState<{ kind: 'confirmed' | 'suspected'; date: string }[]>([]);
+  const [symptoms, setSymptoms] = useState<Symptom[]>([]);
   const [temperature, setTemperature] = useState('36.5');
   const submit = useAction(async () => {
-    await api('POST', `/api/v1/residents/${subjectId}/declarations`, {
-      token: session.token,
+    await ok(client.POST('/api/v1/residents/{id}/declarations', {
+      params: { path: { id: subjectId } },
+      headers: bearer(session.token),
       body: {
         stays: stays.map((s) => ({ ...(s.where === 'region' ? { region: s.region } : { country: s.country }), arrival: localInputToIso(s.arrival), departure: s.departure ? localInputToIso(s.departure) : null })),
         contacts,
         symptoms,
         temperature: temperature === '' ? null : Number(temperature),
       },
-    });
+    }));
     onDone();
   });
   const setStay = (i: number, patch: Partial<StayInput>) => setStays(stays.map((s, j) => (j === i ? { ...s, ...patch } : s)));
@@ -108,7 +111,7 @@ export function DeclareScreen({ session, subjectId, onDone, welcome = false }: {
         <h3>{t('declare.contacts')}</h3>
         {contacts.map((c, i) => (
           <div class="row">
-            <select value={c.kind} onChange={(e) => setContacts(contacts.map((x, j) => (j === i ? { ...x, kind: e.currentTarget.value } : x)))}>
+            <select value={c.kind} onChange={(e) => setContacts(contacts.map((x, j) => (j === i ? { ...x, kind: e.currentTarget.value as 'confirmed' | 'suspected' } : x)))}>
               <option value="confirmed">{t('contact.confirmed')}</option>
               <option value="suspected">{t('contact.suspected')}</option>
             </select>
@@ -140,11 +143,11 @@ export function DeclareScreen({ session, subjectId, onDone, welcome = false }: {
 export function CheckInScreen({ session, subjectId }: { session: Session; subjectId: string }): JSX.Element {
   const t = useT();
   const lang = useLang();
-  const [symptoms, setSymptoms] = useState<string[]>([]);
+  const [symptoms, setSymptoms] = useState<Symptom[]>([]);
   const [temperature, setTemperature] = useState('36.5');
-  const [result, setResult] = useState<{ date: string; colour: string; greenOn: string | null } | null>(null);
+  const [result, setResult] = useState<Answer<'/api/v1/residents/{id}/check-ins', 'post'> | null>(null);
   const submit = useAction(async () => {
-    setResult(await api('POST', `/api/v1/residents/${subjectId}/check-ins`, { token: session.token, body: { temperature: Number(temperature), symptoms } }));
+    setResult(await ok(client.POST('/api/v1/residents/{id}/check-ins', { params: { path: { id: subjectId } }, headers: bearer(session.token), body: { temperature: Number(temperature), symptoms } })));
   });
   return (
     <Card title={t('checkIn.title')}>

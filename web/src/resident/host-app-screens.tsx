@@ -1,32 +1,28 @@
 import type { JSX } from 'preact';
 import { useEffect, useState } from 'preact/hooks';
 import { HOST_SCOPE_FIELDS, isHostScope } from '../../../src/domain/host-scopes.js';
-import { api, ApiError } from '../shared/api.js';
+import { ApiError, bearer, client, ok, type Answer } from '../shared/api.js';
 import { formatDateTime } from '../shared/format.js';
 import { useLang, useT, type MessageKey } from '../shared/i18n.js';
 import { Card, ConfirmedAction, ErrorNotice, useAction } from '../shared/ui.js';
 import type { Session } from './session.js';
 
-interface ConsentRequest {
-  uid: string;
-  client: { id: string; name: string };
-  scopes: string[];
-  expiresAt: string;
-}
+type ConsentRequest = Answer<'/oauth/interaction/{uid}/request'>;
 
 const scopeText = (scope: string) => `hostScope.${scope}` as MessageKey;
 const fieldText = (field: string) => `hostField.${field}` as MessageKey;
-/** Under the consent API's path, so the interaction cookie of the browser that started the authorization comes along. */
-const interactionPath = (uid: string) => `/oauth/interaction/${encodeURIComponent(uid)}`;
 
 /** The consent screen: which app asks to do what, in plain words; allowing or refusing sends the browser back to the app. */
 export function ConsentScreen({ session, uid }: { session: Session; uid: string }): JSX.Element {
   const t = useT();
   const [request, setRequest] = useState<ConsentRequest | null>(null);
-  const load = useAction(async () => setRequest(await api<ConsentRequest>('GET', `${interactionPath(uid)}/request`, { token: session.token })));
+  const load = useAction(async () => setRequest(await ok(client.GET('/oauth/interaction/{uid}/request', { params: { path: { uid } }, headers: bearer(session.token) }))));
   useEffect(() => void load.run(), [uid]);
   const decide = useAction(async (decision: 'approve' | 'deny') => {
-    const { redirectTo } = await api<{ redirectTo: string }>('POST', `${interactionPath(uid)}/${decision}`, { token: session.token });
+    const { redirectTo } = await ok(
+      // Under the consent API's path, so the interaction cookie of the browser that started the authorization comes along.
+      decision === 'approve' ? client.POST('/oauth/interaction/{uid}/approve', { params: { path: { uid } }, headers: bearer(session.token) }) : client.POST('/oauth/interaction/{uid}/deny', { params: { path: { uid } }, headers: bearer(session.token) }),
+    );
     location.assign(redirectTo);
   });
   const refused = load.error ?? decide.error;
@@ -80,10 +76,10 @@ export function ConsentScreen({ session, uid }: { session: Session; uid: string 
 export function ConnectedAppsCard({ session }: { session: Session }): JSX.Element | null {
   const t = useT();
   const lang = useLang();
-  const [apps, setApps] = useState<{ clientId: string; name: string; scopes: string[]; grantedAt: string }[] | null>(null);
-  const load = useAction(async () => setApps(await api('GET', `/api/v1/residents/${session.residentId}/host-apps`, { token: session.token })));
+  const [apps, setApps] = useState<Answer<'/api/v1/residents/{id}/host-apps'> | null>(null);
+  const load = useAction(async () => setApps(await ok(client.GET('/api/v1/residents/{id}/host-apps', { params: { path: { id: session.residentId } }, headers: bearer(session.token) }))));
   const revoke = useAction(async (clientId: string) => {
-    await api('DELETE', `/api/v1/residents/${session.residentId}/host-apps/${encodeURIComponent(clientId)}`, { token: session.token });
+    await ok(client.DELETE('/api/v1/residents/{id}/host-apps/{clientId}', { params: { path: { id: session.residentId, clientId } }, headers: bearer(session.token) }));
     await load.run();
   });
   useEffect(() => void load.run(), []);

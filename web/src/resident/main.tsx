@@ -11,7 +11,7 @@ import { CodeScreen } from './code-screen.js';
 import { CheckInScreen, DeclareScreen } from './health-forms.js';
 import { forgetThisDevice, refreshSession, rememberThisDevice, savedDevice, savedSession, saveSession, type Session } from './session.js';
 import { RegisterScreen, SignInScreen } from './sign-in-screens.js';
-import type { CodeView, ResidentSummary } from './types.js';
+import type { CodeView } from './code-screen.js';
 import { VenueVisitScreen } from './venue-visit.js';
 import { ConnectedAppsCard, ConsentScreen } from './host-app-screens.js';
 import { MoveRegistrationCard, TravelCardScreen, VisitorScreen } from './moving-screens.js';

@@ -1,8 +1,7 @@
 import type { JSX } from 'preact';
 import { useEffect, useRef, useState } from 'preact/hooks';
 import QRCode from 'qrcode';
-import type { GrantGiven, TravelCardView } from '../../../src/http/api-types.js';
-import { api } from '../shared/api.js';
+import { bearer, client, ok, type Answer } from '../shared/api.js';
 import { Camera } from '../shared/camera.js';
 import { formatDate, formatDateTime } from '../shared/format.js';
 import { useLang, useT } from '../shared/i18n.js';
@@ -30,8 +29,8 @@ function PlainQr({ text, label }: { text: string; label: string }): JSX.Element 
 export function TravelCardScreen({ session, subjectId }: { session: Session; subjectId: string }): JSX.Element {
   const t = useT();
   const lang = useLang();
-  const [card, setCard] = useState<TravelCardView | null>(null);
-  const load = useAction(async () => setCard(await api<TravelCardView>('GET', `/api/v1/residents/${subjectId}/travel-card`, { token: session.token })));
+  const [card, setCard] = useState<Answer<'/api/v1/residents/{id}/travel-card'> | null>(null);
+  const load = useAction(async () => setCard(await ok(client.GET('/api/v1/residents/{id}/travel-card', { params: { path: { id: subjectId } }, headers: bearer(session.token) }))));
   useEffect(() => void load.run(), [subjectId]);
   if (!card) return <Card title={t('travel.title')}>{load.error ? <ErrorNotice error={load.error} /> : <p class="muted">{t('common.loading')}</p>}</Card>;
   const risky = card.stays.some((s) => s.risk);
@@ -65,21 +64,21 @@ export function TravelCardScreen({ session, subjectId }: { session: Session; sub
 export function MoveRegistrationCard({ session }: { session: Session }): JSX.Element | null {
   const t = useT();
   const lang = useLang();
-  const [operators, setOperators] = useState<{ id: string; name: string }[] | null>(null);
+  const [operators, setOperators] = useState<Answer<'/api/v1/federation/operators'> | null>(null);
   const [audience, setAudience] = useState('');
-  const [given, setGiven] = useState<GrantGiven | null>(null);
-  const [grants, setGrants] = useState<{ audience: string; createdAt: string; usedAt: string | null }[]>([]);
-  const loadGrants = async () => setGrants(await api('GET', `/api/v1/residents/${session.residentId}/fact-grants`, { token: session.token }));
+  const [given, setGiven] = useState<Answer<'/api/v1/residents/{id}/fact-grants', 'post'> | null>(null);
+  const [grants, setGrants] = useState<Answer<'/api/v1/residents/{id}/fact-grants'>>([]);
+  const loadGrants = async () => setGrants(await ok(client.GET('/api/v1/residents/{id}/fact-grants', { params: { path: { id: session.residentId } }, headers: bearer(session.token) })));
   useEffect(() => {
     void (async () => {
-      const self = await api<{ operator: { id: string } }>('GET', '/api/v1/federation/identity');
-      const all = await api<{ id: string; name: string }[]>('GET', '/api/v1/federation/operators');
+      const self = await ok(client.GET('/api/v1/federation/identity'));
+      const all = await ok(client.GET('/api/v1/federation/operators'));
       setOperators(all.filter((o) => o.id !== self.operator.id));
       await loadGrants();
     })().catch(() => setOperators([]));
   }, []);
   const give = useAction(async () => {
-    setGiven(await api<GrantGiven>('POST', `/api/v1/residents/${session.residentId}/fact-grants`, { token: session.token, body: { audience } }));
+    setGiven(await ok(client.POST('/api/v1/residents/{id}/fact-grants', { params: { path: { id: session.residentId } }, headers: bearer(session.token), body: { audience } })));
     await loadGrants();
   });
   if (operators === null || operators.length === 0) return null;
@@ -144,7 +143,7 @@ export function VisitorScreen({ onAdmitted }: { onAdmitted: (s: Session) => void
   const codeRequest = useCodeRequest(phone);
   const { sent, ticket } = codeRequest;
   const submit = useAction(async () => {
-    const admitted = await api<{ session: Session }>('POST', '/api/v1/visitors', { body: { grant: grant.trim(), phone, code, ticket, address } });
+    const admitted = await ok(client.POST('/api/v1/visitors', { body: { grant: grant.trim(), phone, code, ticket, address } }));
     onAdmitted(admitted.session);
   });
   return (

@@ -1,8 +1,7 @@
 import { clearingOf, clearingText } from '../../../src/domain/rules/clearing.js';
 import type { JSX } from 'preact';
 import { useEffect, useState } from 'preact/hooks';
-import type { EffectiveRuleSet } from '../../../src/domain/rules/rule-inheritance.js';
-import { api } from '../shared/api.js';
+import { client, ok, type Answer } from '../shared/api.js';
 import { ColourBadge } from '../shared/colour.js';
 import { formatDate } from '../shared/format.js';
 import { useLang, useT } from '../shared/i18n.js';
@@ -18,10 +17,10 @@ import { Card, ErrorNotice } from '../shared/ui.js';
 export function RulesScreen({ region }: { region: string }): JSX.Element {
   const t = useT();
   const lang = useLang();
-  const [ruleSet, setRuleSet] = useState<EffectiveRuleSet | null>(null);
+  const [ruleSet, setRuleSet] = useState<Answer<'/api/v1/rules/effective'> | null>(null);
   const [error, setError] = useState<unknown>(null);
   useEffect(() => {
-    api<EffectiveRuleSet>('GET', `/api/v1/rules/effective?region=${encodeURIComponent(region)}`).then(setRuleSet, setError);
+    ok(client.GET('/api/v1/rules/effective', { params: { query: { region } } })).then(setRuleSet, setError);
   }, [region]);
   if (!ruleSet) return <Card title={t('rules.publicTitle')}>{error ? <ErrorNotice error={error} /> : <p class="muted">{t('common.loading')}</p>}</Card>;
   const links = [...ruleSet.inherits, { region: ruleSet.region, version: ruleSet.version }];

@@ -1,8 +1,7 @@
-import { api, ApiError, loadSaved, save } from '../shared/api.js';
+import { ApiError, bearer, client, loadSaved, ok, save, type Answer } from '../shared/api.js';
 
-import type { Session } from '../../../src/http/api-types.js';
-
-export type { Session };
+/** A signed-in resident's session, as the sign-in answers it. */
+export type Session = Answer<'/api/v1/sign-in/session', 'post'>;
 
 const KEY = 'healthcode.resident.session';
 const DEVICE_KEY = 'healthcode.resident.device';
@@ -41,7 +40,7 @@ export function deviceLabel(userAgent = navigator.userAgent): string {
 /** Remembers this device for a session just opened with an SMS code; failing that, the session still stands. */
 export async function rememberThisDevice(session: Session): Promise<void> {
   try {
-    const device = await api<RememberedDevice>('POST', '/api/v1/devices', { token: session.token, body: { label: deviceLabel() } });
+    const device = await ok(client.POST('/api/v1/devices', { headers: bearer(session.token), body: { label: deviceLabel() } }));
     saveDevice({ id: device.id, refreshToken: device.refreshToken });
   } catch {
     saveDevice(null);
@@ -67,7 +66,7 @@ async function refreshOnce(refused: string | undefined): Promise<Session | null>
   const device = savedDevice();
   if (!device) return null;
   try {
-    const answer = await api<{ session: Session; device: RememberedDevice }>('POST', '/api/v1/sign-in/refresh', { body: { refreshToken: device.refreshToken } });
+    const answer = await ok(client.POST('/api/v1/sign-in/refresh', { body: { refreshToken: device.refreshToken } }));
     saveDevice({ id: answer.device.id, refreshToken: answer.device.refreshToken });
     saveSession(answer.session);
     return answer.session;
@@ -82,5 +81,5 @@ export async function forgetThisDevice(session: Session | null): Promise<void> {
   const device = savedDevice();
   saveDevice(null);
   saveSession(null);
-  if (device && session) await api('DELETE', `/api/v1/devices/${device.id}`, { token: session.token }).catch(() => undefined);
+  if (device && session) await ok(client.DELETE('/api/v1/devices/{deviceId}', { params: { path: { deviceId: device.id } }, headers: bearer(session.token) })).catch(() => undefined);
 }

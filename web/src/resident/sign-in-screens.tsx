@@ -1,6 +1,6 @@
 import type { JSX } from 'preact';
 import { useEffect, useState } from 'preact/hooks';
-import { api, ApiError } from '../shared/api.js';
+import { ApiError, client, ok, type BodyOf } from '../shared/api.js';
 import { useT } from '../shared/i18n.js';
 import { RegionPicker } from '../shared/region-picker.js';
 import { Card, ErrorNotice, Field, fieldError, useAction } from '../shared/ui.js';
@@ -10,7 +10,7 @@ import { ID_TYPES } from '../shared/choices.js';
 /** Development mode only: the SMS the demo would have sent; production has no such endpoint. */
 async function demoInbox(phone: string): Promise<string | null> {
   try {
-    return (await api<{ body: string | null }>('GET', `/api/v1/dev/outbox?phone=${encodeURIComponent(phone)}`)).body;
+    return (await ok(client.GET('/api/v1/dev/outbox', { params: { query: { phone } } }))).body;
   } catch {
     return null;
   }
@@ -57,7 +57,7 @@ export function useCodeRequest(phone: string) {
   }, [resendAt, now]);
   const request = useAction(async () => {
     try {
-      const answer = await api<{ resendAfterSeconds?: number; ticket?: string }>('POST', '/api/v1/sign-in/code', { body: { phone } });
+      const answer = await ok(client.POST('/api/v1/sign-in/code', { body: { phone } }));
       if (answer?.ticket) setAsked({ phone, ticket: answer.ticket });
       setResendAt(Date.now() + (answer?.resendAfterSeconds ?? RESEND_AFTER_SECONDS) * 1000);
       setNow(Date.now());
@@ -91,7 +91,7 @@ export function SignInScreen({ onSignedIn }: { onSignedIn: (s: Session) => void 
   const [phone, setPhone] = useState('');
   const [code, setCode] = useState('');
   const { sent, demoSms, request, waitSeconds, ticket } = useCodeRequest(phone);
-  const verify = useAction(async () => onSignedIn(await api<Session>('POST', '/api/v1/sign-in/session', { body: { phone, code, ticket } })));
+  const verify = useAction(async () => onSignedIn(await ok(client.POST('/api/v1/sign-in/session', { body: { phone, code, ticket } }))));
   return (
     <Card title={t('signIn.title')}>
       <form
@@ -127,7 +127,7 @@ export function SignInScreen({ onSignedIn }: { onSignedIn: (s: Session) => void 
 
 export interface IdentityInput {
   name: string;
-  idType: string;
+  idType: (typeof ID_TYPES)[number];
   idNumber: string;
   idCountry: string;
   address: { region: string; detail: string };
@@ -144,7 +144,7 @@ export function IdentityFields({ value, onChange, error }: { value: IdentityInpu
         <input name="name" required autocomplete="name" value={value.name} onInput={(e) => onChange({ ...value, name: e.currentTarget.value })} />
       </Field>
       <Field label={t('field.idType')} error={fieldError(error, 'idType')}>
-        <select name="idType" value={value.idType} onChange={(e) => onChange({ ...value, idType: e.currentTarget.value })}>
+        <select name="idType" value={value.idType} onChange={(e) => onChange({ ...value, idType: e.currentTarget.value as IdentityInput['idType'] })}>
           {ID_TYPES.map((type) => (
             <option value={type}>{t(`idType.${type}`)}</option>
           ))}
@@ -168,7 +168,10 @@ export function IdentityFields({ value, onChange, error }: { value: IdentityInpu
   );
 }
 
-export function identityBody(v: IdentityInput): Record<string, unknown> {
+/** The identity as registration and adding a household member send it. */
+export type IdentityBody = Omit<BodyOf<'/api/v1/residents/{id}/dependents'>, 'relationship'>;
+
+export function identityBody(v: IdentityInput): IdentityBody {
   return { name: v.name, idType: v.idType, idNumber: v.idNumber.trim(), ...(v.idType === 'passport' && v.idCountry ? { idCountry: v.idCountry } : {}), address: v.address };
 }
 
@@ -217,7 +220,7 @@ export function RegisterScreen({ onRegistered }: { onRegistered: (s: Session) =>
   const codeRequest = useCodeRequest(phone);
   const { sent, ticket } = codeRequest;
   const submit = useAction(async () => {
-    const registered = await api<{ session: Session }>('POST', '/api/v1/residents', { body: { ...identityBody(identity), phone, code, ticket } });
+    const registered = await ok(client.POST('/api/v1/residents', { body: { ...identityBody(identity), phone, code, ticket } }));
     onRegistered(registered.session);
   });
   return (

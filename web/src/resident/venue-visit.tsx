@@ -1,6 +1,6 @@
 import type { JSX } from 'preact';
 import { useEffect, useRef, useState } from 'preact/hooks';
-import { api, NetworkError } from '../shared/api.js';
+import { bearer, client, NetworkError, ok, type Answer } from '../shared/api.js';
 import { newClientId } from '../shared/client-id.js';
 import { Camera } from '../shared/camera.js';
 import { ColourBadge } from '../shared/colour.js';
@@ -9,7 +9,7 @@ import { useLang, useT } from '../shared/i18n.js';
 import { Card, ErrorNotice } from '../shared/ui.js';
 import type { Session } from './session.js';
 
-import type { Visit } from '../../../src/http/api-types.js';
+type Visit = Answer<'/api/v1/residents/{id}/visits', 'post'>;
 
 /**
  * Checking in at a venue: the resident scans the venue's printed place code; the visit is recorded
@@ -36,7 +36,7 @@ export function VenueVisitScreen({ session, subjectId }: { session: Session; sub
     }
     pending.current = { code: text, id: newClientId() };
     try {
-      setVisit(await api<Visit>('POST', `/api/v1/residents/${subjectId}/visits`, { token: session.token, body: { placeCode: text, visitId: pending.current.id } }));
+      setVisit(await ok(client.POST('/api/v1/residents/{id}/visits', { params: { path: { id: subjectId } }, headers: bearer(session.token), body: { placeCode: text, visitId: pending.current.id } })));
       setError(null);
     } catch (e) {
       setError(e);

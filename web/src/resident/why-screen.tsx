@@ -1,6 +1,6 @@
 import type { JSX } from 'preact';
 import { useEffect, useState } from 'preact/hooks';
-import { api } from '../shared/api.js';
+import { bearer, client, ok, type Answer } from '../shared/api.js';
 import { causeText, sourceText } from '../shared/causes.js';
 import { ColourBadge } from '../shared/colour.js';
 import { formatDate, formatDateTime } from '../shared/format.js';
@@ -8,11 +8,11 @@ import { useLang, useT } from '../shared/i18n.js';
 import { evidenceRaw, evidenceText } from './evidence-words.js';
 import { Card } from '../shared/ui.js';
 import type { Session } from './session.js';
-import type { DecisionHistory } from '../../../src/http/api-types.js';
-import type { CodeView, FiredRule } from './types.js';
+import type { CodeView } from './code-screen.js';
 import { useEnglishPlaceNames } from '../shared/region-picker.js';
 
-type HistoryEntry = DecisionHistory[number];
+type HistoryEntry = Answer<'/api/v1/residents/{id}/decisions'>[number];
+type FiredRule = CodeView['rules'][number];
 
 function Evidence({ rule }: { rule: FiredRule }): JSX.Element {
   const t = useT();
@@ -36,7 +36,7 @@ export function WhyScreen({ session, subjectId, code }: { session: Session; subj
   const lang = useLang();
   const [history, setHistory] = useState<HistoryEntry[]>([]);
   useEffect(() => {
-    api<HistoryEntry[]>('GET', `/api/v1/residents/${subjectId}/decisions`, { token: session.token }).then(setHistory, () => setHistory([]));
+    ok(client.GET('/api/v1/residents/{id}/decisions', { params: { path: { id: subjectId } }, headers: bearer(session.token) })).then(setHistory, () => setHistory([]));
   }, [subjectId]);
   return (
     <>

@@ -5,7 +5,7 @@ import { TRAVEL_CARD_PREFIX, verifyTravelCard, type TravelCardClaims } from '../
 import { nationalState, takeTrust, trustedKeys, type ScannerTrust } from './trust.js';
 import { bytesToBase64Url } from '../../../src/codes/trust-list.js';
 import '../shared/styles.css';
-import { api, loadSaved, NetworkError, save } from '../shared/api.js';
+import { bearer, client, loadSaved, NetworkError, ok, save, type Answer } from '../shared/api.js';
 import { formatDateTime } from '../shared/format.js';
 import { I18n, useLang, useT } from '../shared/i18n.js';
 import { Camera } from '../shared/camera.js';
@@ -17,12 +17,8 @@ import { ResultOverlay, TravelCardOverlay, type Result } from './verdicts.js';
 import { newClientId } from '../shared/client-id.js';
 import { PAIRING_PREFIX } from '../../../src/domain/venue.js';
 
-interface DeviceSetup {
-  credential: string;
-  deviceId: string;
-  venue: { id: string; name: string; type: string };
-  policy: { allowed: string[] };
-}
+/** What /checkpoint/me says of this device, without the keys (kept in the trust), with its credential. */
+type DeviceSetup = Omit<Answer<'/api/v1/checkpoint/me'>, 'hubKey' | 'operatorKey'> & { credential: string };
 
 
 const SETUP_KEY = 'healthcode.scanner.device';
@@ -31,13 +27,12 @@ const RESULT_SHOWN_MS = 5000;
 const SAME_CODE_IGNORED_MS = 4000;
 
 /** The device's keys from its operator, over its own credential: what it verifies both lists with. */
-type OperatorKeys = { hubKey: string | null; operatorKey: string | null };
+type OperatorKeys = Pick<Answer<'/api/v1/checkpoint/me'>, 'hubKey' | 'operatorKey'>;
 
 /** The operator's signed trust list (COSE_Sign1) as base64url, or null if it cannot be had now. */
 async function signedOwnList(): Promise<{ document: string } | null> {
-  const response = await fetch('/api/v1/federation/trust-list', { headers: { accept: 'application/cose' } }).catch(() => null);
-  if (!response?.ok) return null;
-  return { document: bytesToBase64Url(new Uint8Array(await response.arrayBuffer())) };
+  const list = await ok(client.GET('/api/v1/federation/trust-list', { headers: { accept: 'application/cose' }, parseAs: 'arrayBuffer' })).catch(() => null);
+  return list ? { document: bytesToBase64Url(new Uint8Array(list)) } : null;
 }
 
 /**
@@ -45,9 +40,9 @@ async function signedOwnList(): Promise<{ document: string } | null> {
  * own authenticated call (given as `keys` where the caller just made it), never from the lists.
  */
 async function refreshTrust(credential: string, keys?: OperatorKeys): Promise<ScannerTrust> {
-  const { hubKey, operatorKey } = keys ?? (await api<OperatorKeys>('GET', '/api/v1/checkpoint/me', { token: credential }));
+  const { hubKey, operatorKey } = keys ?? (await ok(client.GET('/api/v1/checkpoint/me', { headers: bearer(credential) })));
   const own = await signedOwnList();
-  const national = await api<{ document: string } | null>('GET', '/api/v1/national-trust-list').catch(() => null);
+  const national = await ok(client.GET('/api/v1/national-trust-list')).catch(() => null);
   return takeTrust(loadSaved<ScannerTrust | null>(TRUST_KEY, null), { own, operatorKey, hubKey, national }, Date.now());
 }
 
@@ -56,7 +51,7 @@ function SetupScreen({ onReady }: { onReady: (d: DeviceSetup) => void }): JSX.El
   const [credential, setCredential] = useState('');
   const [pairing, setPairing] = useState(false);
   const connectWith = async (token: string) => {
-    const { hubKey, operatorKey, ...me } = await api<Omit<DeviceSetup, 'credential'> & OperatorKeys>('GET', '/api/v1/checkpoint/me', { token });
+    const { hubKey, operatorKey, ...me } = await ok(client.GET('/api/v1/checkpoint/me', { headers: bearer(token) }));
     const setup = { credential: token, ...me };
     save(TRUST_KEY, await refreshTrust(token, { hubKey, operatorKey }));
     save(SETUP_KEY, setup);
@@ -65,7 +60,7 @@ function SetupScreen({ onReady }: { onReady: (d: DeviceSetup) => void }): JSX.El
   const connect = useAction(() => connectWith(credential.trim()));
   // The camera reads the venue app's one-time code; the server gives this device its credential for it.
   const pair = useAction(async (code: string) => {
-    const paired = await api<{ token: string }>('POST', '/api/v1/checkpoint/pair', { body: { code } });
+    const paired = await ok(client.POST('/api/v1/checkpoint/pair', { body: { code } }));
     await connectWith(paired.token);
   });
   const onText = (text: string) => {
@@ -104,7 +99,7 @@ function ManualEntry({ setup, onResult, onCancel }: { setup: DeviceSetup; onResu
   const [idType, setIdType] = useState('resident_id');
   const [idNumber, setIdNumber] = useState('');
   const lookup = useAction(async () => {
-    const r = await api<{ colour: string; admitted: boolean }>('POST', '/api/v1/checkpoint/lookup', { token: setup.credential, body: { idType, idNumber: idNumber.trim() } });
+    const r = await ok(client.POST('/api/v1/checkpoint/lookup', { headers: bearer(setup.credential), body: { idType, idNumber: idNumber.trim() } }));
     onResult({ colour: r.colour, admitted: r.admitted, maskedName: null, validUntil: null, reason: r.admitted ? 'allowed' : 'colour-not-admitted', method: 'id-number' });
   });
   return (

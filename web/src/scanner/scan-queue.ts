@@ -1,4 +1,4 @@
-import { api, loadSaved, NetworkError, save } from '../shared/api.js';
+import { bearer, client, loadSaved, NetworkError, ok, save } from '../shared/api.js';
 
 export interface QueuedScan {
   scanId: string;
@@ -36,7 +36,7 @@ export class ScanQueue {
       for (;;) {
         const batch = this.all().slice(0, BATCH);
         if (batch.length === 0) return true;
-        const { results } = await api<{ results: { scanId: string; status: string }[] }>('POST', '/api/v1/checkpoint/scans', { token: credential, body: { scans: batch } });
+        const { results } = await ok(client.POST('/api/v1/checkpoint/scans', { headers: bearer(credential), body: { scans: batch } }));
         // Rejected rows are answered too: keeping them would retry a bad row for ever.
         const answered = new Set(results.map((r) => r.scanId));
         save(

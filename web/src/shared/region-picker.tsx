@@ -1,13 +1,9 @@
 import type { JSX } from 'preact';
 import { useEffect, useId, useState } from 'preact/hooks';
-import { api } from './api.js';
+import { client, ok, type Answer } from './api.js';
 import { useLang, useT } from './i18n.js';
 
-interface Region {
-  code: string;
-  name: string;
-  englishName: string;
-}
+type Region = Answer<'/api/v1/regions/{code}'>;
 
 /**
  * Type a place name (武昌, 杭州 余杭, Yuhang, wuchang) or a code; pick from what the server's division
@@ -41,7 +37,7 @@ export function RegionPicker({ value, onChange, id }: { value: string; onChange:
 
   useEffect(() => {
     if (!/^\d{6}$/.test(value) || chosen?.code === value) return;
-    api<Region>('GET', `/api/v1/regions/${value}`).then(setChosen, () => setChosen(null));
+    ok(client.GET('/api/v1/regions/{code}', { params: { path: { code: value } } })).then(setChosen, () => setChosen(null));
   }, [value]);
 
   useEffect(() => {
@@ -50,7 +46,7 @@ export function RegionPicker({ value, onChange, id }: { value: string; onChange:
     if (q === '') return setOptions([]);
     const controller = new AbortController();
     const timer = setTimeout(() => {
-      api<Region[]>('GET', `/api/v1/regions?q=${encodeURIComponent(q)}&limit=8`, { signal: controller.signal }).then(setOptions, () => undefined);
+      ok(client.GET('/api/v1/regions', { params: { query: { q, limit: 8 } }, signal: controller.signal })).then(setOptions, () => undefined);
     }, 200);
     return () => {
       clearTimeout(timer);
@@ -104,7 +100,7 @@ const regions = new Map<string, Promise<Region | null>>();
 function regionOf(code: string): Promise<Region | null> {
   let region = regions.get(code);
   if (!region) {
-    region = api<Region>('GET', `/api/v1/regions/${code}`).catch(() => null);
+    region = ok(client.GET('/api/v1/regions/{code}', { params: { path: { code } } })).catch(() => null);
     regions.set(code, region);
   }
   return region;

@@ -1,6 +1,6 @@
 import type { JSX } from 'preact';
 import { useEffect, useState } from 'preact/hooks';
-import { api, loadSaved, save, UNAUTHORIZED_EVENT } from './api.js';
+import { bearer, client, loadSaved, ok, save, UNAUTHORIZED_EVENT } from './api.js';
 import { useT } from './i18n.js';
 import { Card, ErrorNotice, Field, useAction } from './ui.js';
 
@@ -31,7 +31,7 @@ export function StaffSignIn({ roles, onSignedIn }: { roles: string[]; onSignedIn
   const t = useT();
   const [token, setToken] = useState('');
   const signIn = useAction(async () => {
-    const me = await api<{ id: string; name: string; role: string }>('GET', '/api/v1/staff/me', { token: token.trim() });
+    const me = await ok(client.GET('/api/v1/staff/me', { headers: bearer(token.trim()) }));
     if (!roles.includes(me.role)) throw new Error(t('staff.wrongRole', { role: me.role }));
     onSignedIn({ token: token.trim(), ...me });
   });

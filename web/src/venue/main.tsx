@@ -2,9 +2,8 @@ import { render, type JSX } from 'preact';
 import { useEffect, useRef, useState } from 'preact/hooks';
 import QRCode from 'qrcode';
 import { VENUE_TYPES } from '../../../src/domain/venue.js';
-import type { Venue } from '../../../src/http/api-types.js';
 import '../shared/styles.css';
-import { api } from '../shared/api.js';
+import { bearer, client, ok, type Answer, type BodyOf } from '../shared/api.js';
 import { I18n, useT } from '../shared/i18n.js';
 import { RegionPicker } from '../shared/region-picker.js';
 import { StaffSignIn, useStaffSession, type StaffSession } from '../shared/staff-session.js';
@@ -17,7 +16,7 @@ function RegisterVenue({ session, onRegistered }: { session: StaffSession; onReg
   const [form, setForm] = useState({ name: '', type: 'mall', region: '', address: '', latitude: '', longitude: '', operator: '' });
   const set = (patch: Partial<typeof form>) => setForm({ ...form, ...patch });
   const submit = useAction(async () => {
-    onRegistered(await api<Venue>('POST', '/api/v1/venues', { token: session.token, body: { ...form, latitude: Number(form.latitude), longitude: Number(form.longitude) } }));
+    onRegistered(await ok(client.POST('/api/v1/venues', { headers: bearer(session.token), body: { ...form, type: form.type as BodyOf<'/api/v1/venues'>['type'], latitude: Number(form.latitude), longitude: Number(form.longitude) } })));
     setForm({ name: '', type: 'mall', region: '', address: '', latitude: '', longitude: '', operator: '' });
   });
   const locate = () => navigator.geolocation?.getCurrentPosition((p) => set({ latitude: p.coords.latitude.toFixed(5), longitude: p.coords.longitude.toFixed(5) }));
@@ -68,16 +67,14 @@ function RegisterVenue({ session, onRegistered }: { session: StaffSession; onReg
   );
 }
 
-interface Pairing {
-  code: string;
-  expiresAt: string;
-}
+type Venue = Answer<'/api/v1/venues/operated'>[number];
+type NewDevice = Answer<'/api/v1/venues/{venueId}/devices', 'post'>;
 
 /**
  * A new device is paired by pointing the scanner app's camera at a one-time QR (it works once, for
  * ten minutes); the credential can still be copied for a scanner without a camera.
  */
-function PairDevice({ session, venueId, device }: { session: StaffSession; venueId: string; device: { deviceId: string; token: string; pairing: Pairing } }): JSX.Element {
+function PairDevice({ session, venueId, device }: { session: StaffSession; venueId: string; device: NewDevice }): JSX.Element {
   const t = useT();
   const [pairing, setPairing] = useState(device.pairing);
   const [now, setNow] = useState(Date.now());
@@ -90,7 +87,7 @@ function PairDevice({ session, venueId, device }: { session: StaffSession; venue
   useEffect(() => {
     if (canvas.current) void QRCode.toCanvas(canvas.current, pairing.code, { errorCorrectionLevel: 'M', margin: 2, width: 220 });
   }, [pairing.code]);
-  const renew = useAction(async () => setPairing(await api<Pairing>('POST', `/api/v1/venues/${venueId}/devices/${device.deviceId}/pairing`, { token: session.token })));
+  const renew = useAction(async () => setPairing(await ok(client.POST('/api/v1/venues/{venueId}/devices/{deviceId}/pairing', { params: { path: { venueId, deviceId: device.deviceId } }, headers: bearer(session.token) }))));
   const left = Math.max(0, Math.round((Date.parse(pairing.expiresAt) - now) / 1000));
   return (
     <div class="notice notice-ok pairing" data-testid="device-credential">
@@ -127,8 +124,8 @@ function PairDevice({ session, venueId, device }: { session: StaffSession; venue
 function VenueDetail({ session, venue }: { session: StaffSession; venue: Venue }): JSX.Element {
   const t = useT();
   const [deviceName, setDeviceName] = useState('');
-  const [device, setDevice] = useState<{ deviceId: string; token: string; pairing: Pairing } | null>(null);
-  const addDevice = useAction(async () => setDevice(await api('POST', `/api/v1/venues/${venue.id}/devices`, { token: session.token, body: { name: deviceName } })));
+  const [device, setDevice] = useState<NewDevice | null>(null);
+  const addDevice = useAction(async () => setDevice(await ok(client.POST('/api/v1/venues/{venueId}/devices', { params: { path: { venueId: venue.id } }, headers: bearer(session.token), body: { name: deviceName } }))));
   return (
     <Card title={venue.name} id="place-code">
       <div class="poster">
@@ -171,7 +168,7 @@ function VenueApp(): JSX.Element {
   const [venues, setVenues] = useState<Venue[]>([]);
   const [selected, setSelected] = useState<Venue | null>(null);
   // Only the venues this credential operates: devices can be added to those alone.
-  const load = () => (session ? api<Venue[]>('GET', '/api/v1/venues/operated', { token: session.token }).then(setVenues, () => undefined) : Promise.resolve());
+  const load = () => (session ? ok(client.GET('/api/v1/venues/operated', { headers: bearer(session.token) })).then(setVenues, () => undefined) : Promise.resolve());
   useEffect(() => void load(), [session?.token]);
   if (!session)
     return (
