@@ -230,7 +230,7 @@ describe('every screen, at phone size, in both languages', () => {
       assert.match(await page.locator('.poster img').getAttribute('src') ?? '', new RegExp(`/api/v1/venues/${venueId}/place-code.svg`));
     });
 
-    it(`shows every console section in ${lang}`, { timeout: 90_000 }, async () => {
+    it(`shows every console section in ${lang}`, { timeout: 150_000 }, async () => {
       const page = await (await contextFor(lang, { 'healthcode.console.staff': staff.authority })).newPage();
       await page.goto(`${server.url}/console/#/dashboard`);
       await page.waitForSelector('[data-testid=colours-by-region] tbody tr');
@@ -311,7 +311,7 @@ describe('every screen, at phone size, in both languages', () => {
       assert.match(await page.locator(`[data-reclaim="${pendingId}"]`).innerText(), lang === 'en' ? /another authority must check/ : /须由另一名人员/);
       await shoot(page, 'console-reclaims-proposed', lang);
       await page.goto(`${server.url}/console/#/traces`);
-      await page.waitForSelector('[data-testid=grant-form] select[name=staffId] option');
+      await page.locator('[data-testid=grant-form] select[name=staffId] option').first().waitFor({ state: 'attached' });
       await shoot(page, 'console-traces', lang);
 
       const tracerPage = await (await contextFor(lang, { 'healthcode.console.staff': staff.tracer })).newPage();
