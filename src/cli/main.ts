@@ -177,7 +177,7 @@ async function importFile(args: string[]): Promise<void> {
       bar.update(rows);
     });
     bar.stop();
-    process.stdout.write(`${report.rows} rows: ${report.accepted} imported, ${report.unchanged} already there, ${report.invalid.length} invalid, ${report.unmatched.length} unmatched; ${report.redecided} residents re-decided, ${report.colourChanges} changed colour\n`);
+    process.stdout.write(`${report.rows} rows: ${report.accepted} imported, ${report.unchanged} already there, ${report.invalid.length} invalid, ${report.unmatched.length} unmatched; ${report.redecided} residents re-decided, ${report.colourChanges} changed colour, ${report.notified} phones texted\n`);
     for (const e of report.invalid) process.stdout.write(`  line ${e.line}: ${e.field}: ${e.message}\n`);
     for (const u of report.unmatched) process.stdout.write(`  line ${u.line}: no registered resident matches\n`);
   } finally {

@@ -168,6 +168,7 @@ export async function startServer(config: Config, logger: Logger, clock: Clock =
     const address = await app.listen({ host: config.host, port: config.port });
     const url = address.replace('[::1]', 'localhost');
     services.hostApps.setOrigin(config.operator.publicUrl ?? url);
+    services.notices.setOrigin(config.operator.publicUrl ?? url);
     const jobs = new ScheduledJobs(services, logger, config.retentionDays);
     if (role.scheduledJobs ?? true) jobs.start();
     return {

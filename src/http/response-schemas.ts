@@ -52,7 +52,11 @@ export const AppealSchema = Type.Object({
   colour: Type.String(),
   rules: Type.Array(FiredRuleSchema),
   message: Type.String(),
-  status: Type.String(),
+  colourAsked: Nullable(Type.String({ description: 'The colour the resident says is right, if they said' })),
+  status: Type.Union([Type.Literal('open'), Type.Literal('upheld'), Type.Literal('corrected'), Type.Literal('correction-pending'), Type.Literal('correction-rejected')], {
+    description: 'open; upheld (the decision stands); corrected (the colour changed since); correction-pending (the appeal is right, and a correction awaits a second officer); correction-rejected (that correction was not approved: nothing changed)',
+  }),
+  correction: Nullable(Type.Object({ id: Type.String(), colour: Type.String(), status: Type.String({ description: 'pending, active, rejected or ended' }) }, { description: 'The correction proposed from this appeal, as it stands' })),
   response: Nullable(Type.String()),
   createdAt: Type.String(),
   resolvedAt: Nullable(Type.String()),
@@ -80,6 +84,7 @@ export const ImportReportSchema = Type.Object({
   unmatched: Type.Array(Type.Object({ line: Type.Integer() })),
   redecided: Type.Integer(),
   colourChanges: Type.Integer(),
+  notified: Type.Integer({ description: 'Phones texted about those changes of colour' }),
 });
 
 export const VenueSchema = Type.Object({

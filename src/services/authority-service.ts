@@ -7,7 +7,7 @@ import { checkIdentity } from '../domain/identity/identity-document.js';
 import { checkMobileNumber } from '../domain/phone.js';
 import { regionName } from '../domain/regions.js';
 import type { ServiceContext } from './context.js';
-import type { DecisionsService } from './decisions-service.js';
+import type { DecisionsService, Redecided } from './decisions-service.js';
 import type { ParsedRow } from './import-parsing.js';
 
 export interface ImportReport {
@@ -20,6 +20,8 @@ export interface ImportReport {
   unmatched: { line: number }[];
   redecided: number;
   colourChanges: number;
+  /** Phones texted about those changes (the residents' own, or their relatives'). */
+  notified: number;
 }
 
 export interface RiskArea {
@@ -68,13 +70,13 @@ export class AuthorityService {
   }
 
   /** Lists or updates one risk area (ending it by setting `to`), then re-decides the residents who were there. */
-  async setRiskArea(row: Record<string, unknown>): Promise<{ area: RiskArea; redecided: number; colourChanges: number }> {
+  async setRiskArea(row: Record<string, unknown>): Promise<{ area: RiskArea; redecided: number; colourChanges: number; notified: number }> {
     const record = checkAuthorityRow('risk-areas', row, this.ctx.clock.now().getTime());
     const cause = `risk area ${record.kind === 'risk-area' ? (record.region ?? record.country) : ''} ${record.kind === 'risk-area' ? record.level : ''}`.trim();
     const { id, affected } = await this.storeRecord(record, null, cause);
-    const { redecided, colourChanges } = await this.redecideQueued(affected);
+    const { redecided, colourChanges, notified } = await this.redecideQueued(affected);
     const area = (await this.riskAreas()).find((a) => a.id === id)!;
-    return { area, redecided, colourChanges };
+    return { area, redecided, colourChanges, notified };
   }
 
   /**
@@ -94,7 +96,7 @@ export class AuthorityService {
 
   /** Imports rows; bad rows are reported by line and the good ones kept. */
   async import(kind: ImportKind, rows: AsyncIterable<ParsedRow>, onProgress?: (rows: number) => void): Promise<ImportReport> {
-    const report: ImportReport = { kind, rows: 0, accepted: 0, unchanged: 0, invalid: [], unmatched: [], redecided: 0, colourChanges: 0 };
+    const report: ImportReport = { kind, rows: 0, accepted: 0, unchanged: 0, invalid: [], unmatched: [], redecided: 0, colourChanges: 0, notified: 0 };
     const affected = new Set<string>();
     for await (const row of rows) {
       report.rows += 1;
@@ -129,9 +131,10 @@ export class AuthorityService {
       else report.unchanged += 1;
       for (const id of stored.affected) affected.add(id);
     }
-    const { redecided, colourChanges } = await this.redecideQueued([...affected]);
+    const { redecided, colourChanges, notified } = await this.redecideQueued([...affected]);
     report.redecided = redecided;
     report.colourChanges = colourChanges;
+    report.notified = notified;
     return report;
   }
 
@@ -193,8 +196,8 @@ export class AuthorityService {
    * Decides the queued residents among `ids` (all queued ones when absent, oldest first, up to
    * `limit`), each under the cause it was queued with, and takes them off the queue.
    */
-  async redecideQueued(ids?: string[], limit = 100_000): Promise<{ redecided: number; colourChanges: number }> {
-    const total = { redecided: 0, colourChanges: 0 };
+  async redecideQueued(ids?: string[], limit = 100_000): Promise<Redecided> {
+    const total = { redecided: 0, colourChanges: 0, notified: 0 };
     // Given residents, their queued entries a thousand at a time; else the oldest entries, up to `limit`.
     const batches = ids === undefined ? undefined : Array.from({ length: Math.ceil(ids.length / 1000) }, (_, i) => ids.slice(i * 1000, i * 1000 + 1000));
     while (total.redecided < limit && (batches === undefined || batches.length > 0)) {
@@ -206,6 +209,7 @@ export class AuthorityService {
         const result = await this.decisions.redecide(residents, cause);
         total.redecided += result.redecided;
         total.colourChanges += result.colourChanges;
+        total.notified += result.notified;
       }
       await this.queue.remove(entries);
     }

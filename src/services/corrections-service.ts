@@ -1,4 +1,6 @@
+import type { Transaction } from 'kysely';
 import { DAY_MS } from '../domain/clock.js';
+import type { Database } from '../store/schema.js';
 import { checkCorrection, CORRECTION_REASONS, type CorrectionReason } from '../domain/corrections.js';
 import { maskName } from '../domain/masking.js';
 import { regionPrefix } from '../domain/regions.js';
@@ -6,6 +8,8 @@ import type { CorrectionRow } from '../store/corrections-store.js';
 import type { AuditService } from './audit-service.js';
 import type { ServiceContext } from './context.js';
 import type { DecisionsService } from './decisions-service.js';
+import type { NoticesService } from './notices-service.js';
+import { SMS_TEXTS } from './sms-texts.js';
 import { ConflictError, ForbiddenError, NotFoundError } from './service-errors.js';
 import { requireJurisdiction, type StaffMember } from './staff-service.js';
 
@@ -38,20 +42,28 @@ export class CorrectionsService {
     private readonly ctx: ServiceContext,
     private readonly decisions: DecisionsService,
     private readonly audit: AuditService,
+    private readonly notices: NoticesService,
   ) {}
 
   reasons(): CorrectionReason[] {
     return CORRECTION_REASONS;
   }
 
-  async propose(staff: StaffMember, residentId: string, input: Record<string, unknown>): Promise<Correction> {
+  /**
+   * Proposes; `alongside` runs in the same transaction as the insert (an appeal answered with it),
+   * so the proposal and what it answers are stored together or not at all.
+   */
+  async propose(staff: StaffMember, residentId: string, input: Record<string, unknown>, alongside?: (trx: Transaction<Database>, correctionId: string) => Promise<void>): Promise<Correction> {
     const now = this.ctx.clock.now().getTime();
     const checked = checkCorrection(input, now);
     const resident = await this.ctx.stores.residents.findById(residentId);
     if (!resident) throw new NotFoundError('resident');
     requireJurisdiction(staff, resident.address.region);
     const id = this.ctx.newId();
-    await this.ctx.stores.corrections.insert({ id, residentId, region: resident.address.region, ...checked, proposedBy: staff.id, now });
+    await this.ctx.store.transaction(async (trx) => {
+      await this.ctx.stores.corrections.withTransaction(trx).insert({ id, residentId, region: resident.address.region, ...checked, proposedBy: staff.id, now });
+      await alongside?.(trx, id);
+    });
     await this.audit.appendBy(staff, 'propose-correction', PURPOSE, residentId, { correctionId: id, colour: checked.colour, reason: checked.reason, expiresAt: new Date(checked.expiresAt).toISOString() });
     return this.get(id);
   }
@@ -60,17 +72,28 @@ export class CorrectionsService {
   async approve(staff: StaffMember, id: string): Promise<Correction> {
     const row = await this.pending(staff, id);
     const now = this.ctx.clock.now().getTime();
-    if (!(await this.ctx.stores.corrections.decide(id, { status: 'active', by: staff.id, at: now }))) throw new ConflictError('this correction was approved, rejected or expired a moment ago');
+    await this.settle(id, { status: 'active', by: staff.id, at: now });
     await this.audit.appendBy(staff, 'approve-correction', PURPOSE, row.resident_id, { correctionId: id, proposedBy: row.proposed_by });
+    // The colour changes here, and whoever holds the resident's phone is texted with it (NoticesService).
     await this.decisions.redecide([row.resident_id], 'correction approved');
     return this.get(id);
   }
 
   async reject(staff: StaffMember, id: string): Promise<Correction> {
     const row = await this.pending(staff, id);
-    if (!(await this.ctx.stores.corrections.decide(id, { status: 'rejected', by: staff.id, at: this.ctx.clock.now().getTime() }))) throw new ConflictError('this correction was approved, rejected or expired a moment ago');
+    const appellant = await this.settle(id, { status: 'rejected', by: staff.id, at: this.ctx.clock.now().getTime() });
     await this.audit.appendBy(staff, 'reject-correction', PURPOSE, row.resident_id, { correctionId: id, proposedBy: row.proposed_by });
+    // An appeal waited on it: its resident is told the truth, that nothing changed.
+    if (appellant !== undefined) for (const phone of await this.notices.phonesFor(appellant)) await this.ctx.sms.send(phone, SMS_TEXTS.appealCorrectionRejected());
     return this.get(id);
+  }
+
+  /** Approves or rejects, and settles the appeal that led to it (if one did), in one transaction; the appeal's resident, if any. */
+  private async settle(id: string, d: { status: 'active' | 'rejected'; by: string; at: number }): Promise<string | undefined> {
+    return this.ctx.store.transaction(async (trx) => {
+      if (!(await this.ctx.stores.corrections.withTransaction(trx).decide(id, d))) throw new ConflictError('this correction was approved, rejected or expired a moment ago');
+      return this.ctx.stores.appeals.withTransaction(trx).settleCorrection(id, d.status === 'active' ? 'corrected' : 'correction-rejected');
+    });
   }
 
   /** Ends a correction in force before its expiry. */

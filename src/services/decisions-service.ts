@@ -7,6 +7,7 @@ import type { ResidentFacts, RiskAreaFact } from '../domain/facts.js';
 import { maskName } from '../domain/masking.js';
 import { firedIds, type CurrentDecision } from '../store/decisions-store.js';
 import type { ServiceContext } from './context.js';
+import type { NoticesService } from './notices-service.js';
 import type { RulesService } from './rules-service.js';
 import { NotFoundError } from './service-errors.js';
 
@@ -31,6 +32,13 @@ export interface StoredDecision {
   cause: string;
 }
 
+/** What a re-decision did: residents decided, how many changed colour, and how many phones were told. */
+export interface Redecided {
+  redecided: number;
+  colourChanges: number;
+  notified: number;
+}
+
 /** A decision kept as a resident's current one, and whether it changed their colour. */
 type Kept = CurrentDecision & { colourChanged: boolean };
 
@@ -42,6 +50,7 @@ export class DecisionsService {
   constructor(
     private readonly ctx: ServiceContext,
     private readonly rules: RulesService,
+    private readonly notices: NoticesService,
   ) {}
 
   private get facts() {
@@ -61,7 +70,7 @@ export class DecisionsService {
    * are skipped.
    */
   async decideMany(ids: string[], cause: string, areas?: RiskAreaFact[]): Promise<Map<string, Decision>> {
-    return new Map([...(await this.decideAndKeep(ids, cause, areas))].map(([id, kept]) => [id, kept.decision]));
+    return new Map([...(await this.decideAndKeep(ids, cause, areas)).kept].map(([id, kept]) => [id, kept.decision]));
   }
 
   /**
@@ -78,7 +87,7 @@ export class DecisionsService {
       const decision = JSON.parse(row.decision) as Decision;
       if (sameSets(governing, decision.ruleSet)) return { decision: { ...decision, rules: await this.withNotes(decision.rules) }, maskedName: row.masked_name, region: row.region, validUntil: row.valid_until, decidedNow: false };
     }
-    const kept = (await this.decideAndKeep([residentId], 'code shown')).get(residentId);
+    const kept = (await this.decideAndKeep([residentId], 'code shown')).kept.get(residentId);
     if (!kept) throw new NotFoundError('resident');
     return { ...kept, decision: { ...kept.decision, rules: await this.withNotes(kept.decision.rules) }, decidedNow: true };
   }
@@ -95,21 +104,28 @@ export class DecisionsService {
     return rules.map((r) => ({ ...r, evidence: r.evidence.map((e) => (idOf(e) === undefined ? e : { ...e, detail: { ...e.detail, note: notes.get(idOf(e)!) ?? null } })) }));
   }
 
-  /** Re-decides residents in batches, the risk areas read once; how many were decided and changed colour. */
-  async redecide(ids: string[], cause: string): Promise<{ redecided: number; colourChanges: number }> {
-    if (ids.length === 0) return { redecided: 0, colourChanges: 0 };
+  /** Re-decides residents in batches, the risk areas read once; how many were decided, changed colour, and phones told of it. */
+  async redecide(ids: string[], cause: string): Promise<Redecided> {
+    if (ids.length === 0) return { redecided: 0, colourChanges: 0, notified: 0 };
     const areas = await this.facts.riskAreas(this.ctx.clock.now().getTime());
     let colourChanges = 0;
+    let notified = 0;
     for (let i = 0; i < ids.length; i += REDECIDE_BATCH) {
       const batch = ids.slice(i, i + REDECIDE_BATCH);
       // Household members claiming a document these residents hold are decided on its records too.
       const claimants = await this.ctx.stores.reclaims.claimantsOf(batch);
-      for (const kept of (await this.decideAndKeep([...new Set([...batch, ...claimants])], cause, areas)).values()) if (kept.colourChanged) colourChanges += 1;
+      const done = await this.decideAndKeep([...new Set([...batch, ...claimants])], cause, areas);
+      for (const kept of done.kept.values()) if (kept.colourChanged) colourChanges += 1;
+      notified += done.notified;
     }
-    return { redecided: ids.length, colourChanges };
+    return { redecided: ids.length, colourChanges, notified };
   }
 
-  private async decideAndKeep(ids: string[], cause: string, areas?: RiskAreaFact[]): Promise<Map<string, Kept>> {
+  /**
+   * Decides and stores; every change of colour queues a notice in the same transaction (so no
+   * crash loses it, and racing deciders queue it once), sent right after it commits.
+   */
+  private async decideAndKeep(ids: string[], cause: string, areas?: RiskAreaFact[]): Promise<{ kept: Map<string, Kept>; notified: number }> {
     const now = this.ctx.clock.now().getTime();
     const riskAreas = areas ?? (await this.facts.riskAreas(now));
     const factsById = await this.facts.load(ids, now, (date) => localInstant(date, 0, this.ctx.settings.timeZone));
@@ -134,8 +150,9 @@ export class DecisionsService {
         colourChanged: before?.colour !== decision.colour,
       });
     }
-    if (out.size > 0) await this.ctx.stores.decisions.save([...out.values()], cause);
-    return out;
+    if (out.size === 0) return { kept: out, notified: 0 };
+    const queued = await this.ctx.stores.decisions.save([...out.values()], cause, this.ctx.newId, now);
+    return { kept: out, notified: await this.notices.deliver(queued) };
   }
 
   /**

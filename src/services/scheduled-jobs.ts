@@ -24,12 +24,16 @@ export class ScheduledJobs {
    * Re-decides residents still queued after a change (a crash can leave them so) and those whose
    * stored decision time alone may have changed (a window closed, a quarantine or a day ended).
    */
-  async sweepDecisions(): Promise<{ redecided: number; colourChanges: number }> {
+  async sweepDecisions(): Promise<{ redecided: number; colourChanges: number; notified: number }> {
     const queued = await this.services.authority.redecideQueued(undefined, SWEEP_BATCH);
     const due = await this.services.decisions.dueForRedecision(SWEEP_BATCH);
+    // A quarantine ending at greenOn is one of these: its decision's valid_until is that instant, so
+    // the sweep re-decides it within the minute and the change is told like any other.
     const timed = await this.services.decisions.redecide(due, 'time passed');
-    const result = { redecided: queued.redecided + timed.redecided, colourChanges: queued.colourChanges + timed.colourChanges };
-    if (result.redecided > 0) this.logger.info({ ...result, queued: queued.redecided }, 'scheduled re-decision');
+    // Notices a crash or a failed gateway left unsent since they were queued.
+    const late = await this.services.notices.deliver();
+    const result = { redecided: queued.redecided + timed.redecided, colourChanges: queued.colourChanges + timed.colourChanges, notified: queued.notified + timed.notified + late };
+    if (result.redecided > 0 || late > 0) this.logger.info({ ...result, queued: queued.redecided, lateNotices: late }, 'scheduled re-decision');
     return result;
   }
 

@@ -11,6 +11,7 @@ import { CodesService } from './codes-service.js';
 import type { ServiceContext, ServiceSettings } from './context.js';
 import { DeclarationsService } from './declarations-service.js';
 import { DecisionsService } from './decisions-service.js';
+import { NoticesService } from './notices-service.js';
 import { IdentityReclaimsService } from './identity-reclaims-service.js';
 import { KeysService } from './keys-service.js';
 import { HubService } from './hub-service.js';
@@ -40,6 +41,8 @@ export interface Services {
   devices: DevicesService;
   rules: RulesService;
   decisions: DecisionsService;
+  /** Colour-change texts to whoever holds the phone for a resident. */
+  notices: NoticesService;
   authority: AuthorityService;
   checkIns: CheckInsService;
   keys: KeysService;
@@ -68,7 +71,8 @@ export interface Services {
 
 export function createServices(ctx: ServiceContext): Services {
   const rules = new RulesService(ctx);
-  const decisions = new DecisionsService(ctx, rules);
+  const notices = new NoticesService(ctx);
+  const decisions = new DecisionsService(ctx, rules, notices);
   const keys = new KeysService(ctx);
   const hub = new HubService(ctx, keys);
   const nationalList = new NationalListService(ctx, keys, hub);
@@ -78,6 +82,7 @@ export function createServices(ctx: ServiceContext): Services {
   const venues = new VenuesService(ctx, keys);
   const signIn = new SignInService(ctx);
   const reclaims = new IdentityReclaimsService(ctx, audit);
+  const corrections = new CorrectionsService(ctx, decisions, audit, notices);
   return {
     residents,
     registration: new RegistrationService(ctx, residents, signIn, reclaims, audit),
@@ -87,6 +92,7 @@ export function createServices(ctx: ServiceContext): Services {
     devices: new DevicesService(ctx, signIn),
     rules,
     decisions,
+    notices,
     authority,
     checkIns: new CheckInsService(ctx, decisions),
     keys,
@@ -102,8 +108,8 @@ export function createServices(ctx: ServiceContext): Services {
     scans: new ScansService(ctx, venues, nationalList, decisions, audit),
     tracing: new TracingService(ctx, venues, authority, audit, decisions),
     caseFinder: new CaseFinderService(ctx, audit, venues),
-    appeals: new AppealsService(ctx, decisions, audit),
-    corrections: new CorrectionsService(ctx, decisions, audit),
+    appeals: new AppealsService(ctx, decisions, audit, corrections, notices),
+    corrections,
     sunset: new SunsetService(ctx, keys, audit),
     stats: new StatsService(ctx),
     system: { engine: ctx.store.engine, ping: () => ctx.store.ping() },

@@ -1,4 +1,5 @@
 import type { Colour } from '../domain/colour.js';
+import type { ColourNotice } from '../domain/colour-notice.js';
 
 /**
  * Every text message the service sends, in Chinese and English, in one place: what a resident reads
@@ -11,7 +12,17 @@ export const SMS_TEXTS = {
   /** Sent to a phone no account uses yet: the same work as a sign-in code, so timing tells nothing. */
   registrationCode: (code: string, minutes: number) => `【健康码】注册验证码 ${code}，${minutes} 分钟内有效，请勿告诉他人。Your healthcode registration code is ${code}, valid for ${minutes} minutes. Never share it.`,
   appealAnswered: () => '【健康码】您的申诉已有答复，请在应用中查看。Your appeal has been answered; open the app to read it.',
-  colourChanged: (colour: Colour) => `【健康码】您的健康码已变为${COLOUR_ZH[colour]}码，原因和解除方式请在应用中查看。Your health code is now ${colour}; open the app to see why and how it clears.`,
+  /** An appeal upheld: nothing has changed yet, and the text must not say it has. */
+  appealCorrectionProposed: () => '【健康码】您的申诉成立，更正已提出，须另一位工作人员批准后生效，生效时将另行短信通知。Your appeal was upheld; a correction awaits a second officer\'s approval, and you will be texted when it takes effect.',
+  appealCorrectionRejected: () => '【健康码】您申诉后提出的更正未获批准，健康码未改变，详情请在应用中查看。The correction proposed after your appeal was not approved; your code has not changed. Open the app for details.',
+  /**
+   * A change of colour, to whoever holds the phone for the resident: in Chinese only, to stay one
+   * message. A household member is named masked, so the relative knows which; no ID number ever.
+   */
+  colourChanged: (n: ColourNotice, link: string) =>
+    `【健康码】${n.member === null ? '您' : `您的家人${n.member}`}的健康码已变为${COLOUR_ZH[n.colour]}码。原因：${n.why}。` +
+    (n.colour === 'green' ? '' : n.greenOn === null ? '需办理后方可转绿，方式请在应用中查看。' : `如无新情况，预计${n.greenOn}转为绿码。`) +
+    `详情：${link}`,
   reclaimApproved: () => '【健康码】您的证件已找回，可用本手机号登录。Your identity document has been restored to you; sign in with this phone.',
   identityRevoked: () => '【健康码】您账户中的证件经核实属于他人，已被移除。如有异议请申诉。The identity document on your account was found to belong to someone else and has been removed. Appeal if you disagree.',
   /** To the account holding a document someone gave for a household member: the authority, not the app, decides. */

@@ -1,6 +1,5 @@
 import { createHash } from 'node:crypto';
 import { DAY_MS, MINUTE_MS } from '../domain/clock.js';
-import type { Colour } from '../domain/colour.js';
 import { localDate } from '../domain/declaration.js';
 import { FieldErrorCollector } from '../domain/field-errors.js';
 import { maskName } from '../domain/masking.js';
@@ -10,7 +9,6 @@ import type { AuthorityService } from './authority-service.js';
 import type { DecisionsService } from './decisions-service.js';
 import type { VenuesService } from './venues-service.js';
 import type { ServiceContext } from './context.js';
-import { SMS_TEXTS } from './sms-texts.js';
 import { ConflictError, NotFoundError } from './service-errors.js';
 import { requireJurisdiction, type StaffMember } from './staff-service.js';
 
@@ -181,6 +179,7 @@ export class TracingService {
     const trace = JSON.parse(row.result) as Trace;
     const now = this.ctx.clock.now().getTime();
     const ids = trace.contacts.map((c) => c.residentId);
+    // Colours before, to say which turned which; who was told is counted by the notices themselves.
     const before = await this.ctx.stores.decisions.statusOf(ids);
     const cause = `trace ${id}`;
     // The contact facts, the trace's confirmation and the queue for re-decision: one unit of work.
@@ -193,22 +192,13 @@ export class TracingService {
       if (!(await this.ctx.stores.traces.withTransaction(trx).confirm(id, now))) throw new ConflictError('this trace was confirmed a moment ago');
       await this.ctx.stores.redecisions.withTransaction(trx).enqueue(ids, cause, now);
     });
-    await this.authority.redecideQueued(ids);
+    // Each contact whose colour changed is told by the decisions themselves (NoticesService), whoever holds their phone.
+    const { colourChanges, notified } = await this.authority.redecideQueued(ids);
     const after = await this.ctx.stores.decisions.statusOf(ids);
-    const residents = this.ctx.stores.residents;
-    let notified = 0;
-    let colourChanges = 0;
     const transitions = new Map<string, number>();
     for (const [residentId, decision] of after) {
       const was = before.get(residentId)?.colour ?? 'none';
-      if (was === decision.colour) continue;
-      transitions.set(`${was}>${decision.colour}`, (transitions.get(`${was}>${decision.colour}`) ?? 0) + 1);
-      colourChanges += 1;
-      const r = await residents.findById(residentId);
-      if (r?.phone) {
-        await this.ctx.sms.send(r.phone, SMS_TEXTS.colourChanged(decision.colour as Colour));
-        notified += 1;
-      }
+      if (was !== decision.colour) transitions.set(`${was}>${decision.colour}`, (transitions.get(`${was}>${decision.colour}`) ?? 0) + 1);
     }
     await this.audit.appendBy(staff, 'confirm-trace', trace.purpose, trace.caseResidentId, { traceId: id, contacts: ids.length, colourChanges });
     return { contacts: ids.length, colourChanges, notified, transitions: [...transitions].map(([k, residents]) => ({ from: k.split('>')[0]!, to: k.split('>')[1]!, residents })).sort((a, b) => b.residents - a.residents) };

@@ -1,4 +1,4 @@
-import type { ExpressionBuilder, Kysely, Selectable } from 'kysely';
+import type { ExpressionBuilder, Kysely, Selectable, Transaction } from 'kysely';
 import type { FieldCipher } from '../privacy/field-cipher.js';
 import type { AppealsTable, Database } from './schema.js';
 
@@ -19,11 +19,15 @@ export class AppealsStore {
     private readonly cipher: FieldCipher,
   ) {}
 
+  withTransaction(trx: Transaction<Database>): AppealsStore {
+    return new AppealsStore(trx, this.cipher);
+  }
+
   /** `region`: the resident's district, whose key seals the message (destroyed at its sunset). */
-  async insert(a: { id: string; residentId: string; region: string; colour: string; fired: string; message: string; now: number; dueAt: number }): Promise<void> {
+  async insert(a: { id: string; residentId: string; region: string; colour: string; colourAsked: string | null; fired: string; message: string; now: number; dueAt: number }): Promise<void> {
     await this.db
       .insertInto('appeals')
-      .values({ id: a.id, resident_id: a.residentId, colour: a.colour, fired: a.fired, message: this.cipher.encryptIn(a.region, a.message, appealMessageContext(a.id)), status: 'open', response: null, created_at: a.now, resolved_at: null, resolved_by: null, due_at: a.dueAt, escalated_at: null })
+      .values({ id: a.id, resident_id: a.residentId, colour: a.colour, colour_asked: a.colourAsked, fired: a.fired, message: this.cipher.encryptIn(a.region, a.message, appealMessageContext(a.id)), status: 'open', response: null, created_at: a.now, resolved_at: null, resolved_by: null, due_at: a.dueAt, escalated_at: null, correction_id: null })
       .execute();
   }
 
@@ -58,8 +62,9 @@ export class AppealsStore {
     return Number(row?.n ?? 0);
   }
 
+  /** Whether an appeal of theirs waits: for an answer, or for the correction it led to. */
   async hasOpen(residentId: string): Promise<boolean> {
-    return (await this.db.selectFrom('appeals').select('id').where('resident_id', '=', residentId).where('status', '=', 'open').executeTakeFirst()) !== undefined;
+    return (await this.db.selectFrom('appeals').select('id').where('resident_id', '=', residentId).where('status', 'in', ['open', 'correction-pending']).executeTakeFirst()) !== undefined;
   }
 
   async findById(id: string): Promise<AppealRow | undefined> {
@@ -80,9 +85,23 @@ export class AppealsStore {
   }
 
   /** Answers an open appeal; false if it was answered first by someone else. */
-  async resolve(id: string, r: { status: string; response: string; at: number; by: string }): Promise<boolean> {
-    const result = await this.db.updateTable('appeals').set({ status: r.status, response: r.response, resolved_at: r.at, resolved_by: r.by }).where('id', '=', id).where('status', '=', 'open').executeTakeFirst();
+  async resolve(id: string, r: { status: string; response: string; at: number; by: string; correctionId?: string }): Promise<boolean> {
+    const result = await this.db
+      .updateTable('appeals')
+      .set({ status: r.status, response: r.response, resolved_at: r.at, resolved_by: r.by, ...(r.correctionId !== undefined && { correction_id: r.correctionId }) })
+      .where('id', '=', id)
+      .where('status', '=', 'open')
+      .executeTakeFirst();
     return Number(result.numUpdatedRows) === 1;
+  }
+
+  /**
+   * The correction an appeal led to was approved or rejected: the appeal says so (it waited as
+   * `correction-pending`). Returns the appeal's resident, or undefined when no appeal waited on it.
+   */
+  async settleCorrection(correctionId: string, status: 'corrected' | 'correction-rejected'): Promise<string | undefined> {
+    const rows = await this.db.updateTable('appeals').set({ status }).where('correction_id', '=', correctionId).where('status', '=', 'correction-pending').returning('resident_id').execute();
+    return rows[0]?.resident_id;
   }
 
   private decrypt(row: Selectable<AppealsTable>): AppealRow {

@@ -1,4 +1,4 @@
-import type { Kysely, Selectable } from 'kysely';
+import type { Kysely, Selectable, Transaction } from 'kysely';
 import type { CorrectionFact } from '../domain/corrections.js';
 import type { Colour } from '../domain/colour.js';
 import type { FieldCipher } from '../privacy/field-cipher.js';
@@ -15,6 +15,10 @@ export class CorrectionsStore {
     private readonly db: Kysely<Database>,
     private readonly cipher: FieldCipher,
   ) {}
+
+  withTransaction(trx: Transaction<Database>): CorrectionsStore {
+    return new CorrectionsStore(trx, this.cipher);
+  }
 
   /** `region`: the resident's district, whose key seals the note (destroyed at its sunset). */
   async insert(c: { id: string; residentId: string; region: string; colour: string; reason: string; note: string; expiresAt: number; proposedBy: string; now: number }): Promise<void> {

@@ -1,4 +1,4 @@
-import type { Kysely, Selectable } from 'kysely';
+import type { Kysely, Selectable, Transaction } from 'kysely';
 import type { Decision } from '../domain/rules/decide.js';
 import type { ChangeFeed } from './change-feed.js';
 import type { Database, DecisionsTable, ResidentStatusTable } from './schema.js';
@@ -7,6 +7,41 @@ import type { Database, DecisionsTable, ResidentStatusTable } from './schema.js'
 export const firedIds = (decision: Decision) => decision.rules.map((r) => `${r.id}@${r.version}:${r.status}`).join(',');
 
 export type ResidentStatus = Selectable<ResidentStatusTable>;
+
+/**
+ * The residents of `part` whose stored colour this transaction changes, each with a notice queued.
+ * The colour is set where it differs, row by row, before the rows are replaced: of two transactions
+ * deciding the same change at once, the second waits for the first's row lock (PostgreSQL) or its
+ * turn (SQLite) and then finds the colour already set, so the change is told once. A resident's
+ * first decision is no change: they had no colour before.
+ */
+async function queueColourNotices(trx: Transaction<Database>, part: CurrentDecision[], newId: () => string, now: number): Promise<string[]> {
+  const byColour = new Map<string, CurrentDecision[]>();
+  for (const d of part) byColour.set(d.decision.colour, [...(byColour.get(d.decision.colour) ?? []), d]);
+  const queued: string[] = [];
+  for (const [colour, group] of byColour) {
+    const changed = await trx
+      .updateTable('resident_status')
+      .set({ colour })
+      .where('resident_id', 'in', group.map((d) => d.residentId))
+      .where('colour', '!=', colour)
+      .returning('resident_id')
+      .execute();
+    if (changed.length === 0) continue;
+    const ids = new Set(changed.map((r) => r.resident_id));
+    const rows = group.filter((d) => ids.has(d.residentId)).map(({ residentId, decision }) => ({
+      id: newId(),
+      resident_id: residentId,
+      colour: decision.colour,
+      fired: JSON.stringify(decision.rules),
+      green_on: decision.greenOn,
+      created_at: now,
+    }));
+    await trx.insertInto('colour_notices').values(rows).execute();
+    queued.push(...rows.map((r) => r.id));
+  }
+  return queued;
+}
 
 /** A decision as kept for a resident: what a code view serves until `validUntil`. */
 export interface CurrentDecision {
@@ -48,10 +83,12 @@ export class DecisionsStore {
    * history those that changed the colour, mark, rules or rule set; in one transaction, which tells
    * every process the residents' codes changed.
    */
-  async save(decided: CurrentDecision[], cause: string): Promise<void> {
-    await this.changes.commit(this.db, { kind: 'decisions', residentIds: decided.map((d) => d.residentId) }, async (trx) => {
+  async save(decided: CurrentDecision[], cause: string, newId: () => string, now: number): Promise<string[]> {
+    return this.changes.commit(this.db, { kind: 'decisions', residentIds: decided.map((d) => d.residentId) }, async (trx) => {
+      const notices: string[] = [];
       for (let i = 0; i < decided.length; i += 200) {
         const part = decided.slice(i, i + 200);
+        notices.push(...(await queueColourNotices(trx, part, newId, now)));
         const changed = part.filter((d) => d.changed);
         if (changed.length > 0) {
           await trx
@@ -108,6 +145,7 @@ export class DecisionsStore {
           )
           .execute();
       }
+      return notices;
     });
   }
 

@@ -316,6 +316,10 @@ export interface AppealsTable {
   due_at: number | null;
   /** When it went past its deadline unanswered and was escalated. */
   escalated_at: number | null;
+  /** The correction proposed from it when an officer upheld it (0027). */
+  correction_id: string | null;
+  /** The colour the resident says is right, if they said (0027). */
+  colour_asked: string | null;
 }
 
 export interface SunsetsTable {
@@ -446,6 +450,23 @@ export interface HardeningTables {
   data_key_check: DataKeyCheckTable;
   identity_reclaims: IdentityReclaimsTable;
   redecision_queue: RedecisionQueueTable;
+  colour_notices: ColourNoticesTable;
+}
+
+/** A change of a resident's colour to tell whoever holds the phone for them (0027). */
+export interface ColourNoticesTable {
+  id: string;
+  resident_id: string;
+  colour: string;
+  /** The rules that fired, JSON, as in `decisions.fired`. */
+  fired: string;
+  green_on: number | null;
+  created_at: number;
+  /** Until when a process sending it holds it; past it, another may. */
+  claimed_until: number | null;
+  sent_at: number | null;
+  /** How many phones it was sent to (0: nobody holds a phone for the resident now). */
+  recipients: number | null;
 }
 
 export interface CheckpointsAndTracingTables {

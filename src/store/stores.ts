@@ -15,6 +15,7 @@ import { DeclarationsStore } from './declarations-store.js';
 import { FactsStore } from './facts-store.js';
 import { IdentityReclaimsStore } from './identity-reclaims-store.js';
 import { OutboxStore } from './outbox-store.js';
+import { NoticesStore } from './notices-store.js';
 import { RedecisionQueueStore } from './redecision-queue-store.js';
 import { ResidentsStore } from './residents-store.js';
 import { RuleSetsStore } from './rule-sets-store.js';
@@ -52,6 +53,7 @@ export interface Stores {
   signIn: SignInStore;
   devices: DevicesStore;
   outbox: OutboxStore;
+  notices: NoticesStore;
   staff: StaffStore;
   stats: StatsStore;
   dataKeyCheck: DataKeyCheckStore;
@@ -85,6 +87,7 @@ export function createStores(store: Store, cipher: FieldCipher): Stores {
     signIn: new SignInStore(db, store.changes),
     devices: new DevicesStore(db, store.changes),
     outbox: new OutboxStore(db, cipher),
+    notices: new NoticesStore(db),
     staff: new StaffStore(db),
     stats: new StatsStore(db),
     dataKeyCheck: new DataKeyCheckStore(db),

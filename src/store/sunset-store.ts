@@ -27,6 +27,7 @@ const RESIDENT_TABLES = [
   'appeals',
   'corrections',
   'redecision_queue',
+  'colour_notices',
   'grants',
   'identity_reclaims',
 ] as const;

@@ -33,31 +33,33 @@ describeOnEachEngine('scheduled jobs', (h) => {
   it('leaves a quarantine alone until its green-on time has passed', async () => {
     const id = await quarantined(h());
     h().clock.set('2026-11-29T18:00:00+08:00');
-    assert.deepEqual(await jobsOf(h()).sweepDecisions(), { redecided: 0, colourChanges: 0 });
+    assert.deepEqual(await jobsOf(h()).sweepDecisions(), { redecided: 0, colourChanges: 0, notified: 0 });
     assert.equal((await statusOf(h(), id)).colour, 'red');
   });
 
   it('turns a finished quarantine green without the resident opening the app, and says why', async () => {
     const id = await quarantined(h());
     h().clock.set('2026-11-29T19:00:00+08:00');
-    assert.deepEqual(await jobsOf(h()).sweepDecisions(), { redecided: 1, colourChanges: 1 });
+    assert.deepEqual(await jobsOf(h()).sweepDecisions(), { redecided: 1, colourChanges: 1, notified: 1 });
     assert.equal((await statusOf(h(), id)).colour, 'green');
     const [latest] = await h().services.decisions.history(id, 1);
     assert.equal(latest?.cause, 'time passed');
+    const [told] = await h().ctx.stores.outbox.list(1, '+8613912345678');
+    assert.match(told?.body ?? '', /^【健康码】您的健康码已变为绿码。/, 'the quarantine ending is told like any change, within the minute');
   });
 
   it('leaves alone a green resident whose decision still holds', async () => {
     const id = await registerVerified(h(), LIU_FANG);
     await h().services.declarations.declare(id, { stays: [], contacts: [], symptoms: [], temperature: 36.4 });
     h().clock.advance(60_000);
-    assert.deepEqual(await jobsOf(h()).sweepDecisions(), { redecided: 0, colourChanges: 0 });
+    assert.deepEqual(await jobsOf(h()).sweepDecisions(), { redecided: 0, colourChanges: 0, notified: 0 });
   });
 
   it('turns a green resident gray once their declaration is stale, without them opening the app', async () => {
     const id = await registerVerified(h(), LIU_FANG);
     await h().services.declarations.declare(id, { stays: [], contacts: [], symptoms: [], temperature: 36.4 });
     h().clock.advance(14 * DAY_MS + 60_000);
-    assert.deepEqual(await jobsOf(h()).sweepDecisions(), { redecided: 1, colourChanges: 1 });
+    assert.deepEqual(await jobsOf(h()).sweepDecisions(), { redecided: 1, colourChanges: 1, notified: 1 });
     assert.equal((await statusOf(h(), id)).colour, 'gray');
   });
 

@@ -1,4 +1,5 @@
 import { Type, type FastifyPluginAsyncTypebox } from '@fastify/type-provider-typebox';
+import { COLOURS } from '../../domain/colour.js';
 import { APPEAL_OUTCOMES } from '../../services/appeals-service.js';
 import type { Services } from '../../services/services.js';
 import { authorizeFor, authorizeStaff } from '../auth.js';
@@ -16,13 +17,13 @@ export const appealsRoutes: FastifyPluginAsyncTypebox<{ services: Services }> = 
         summary: 'Appeal against the current colour, saying why',
         security: [{ bearerAuth: [] }],
         params: ResidentIdParams,
-        body: Type.Object({ message: Type.String({ maxLength: 4000 }) }, { additionalProperties: false }),
+        body: Type.Object({ message: Type.String({ maxLength: 4000 }), colourAsked: Type.Optional(Type.Union(COLOURS.map((c) => Type.Literal(c)), { description: 'The colour the resident says is right' })) }, { additionalProperties: false }),
         response: { 201: AppealSchema, ...problemResponses(400, 401, 404, 409, 422) },
       },
     },
     async (request, reply) => {
       await authorizeFor(services, request, request.params.id);
-      const [filed] = await appealsView(services, request.params.id, [await services.appeals.file(request.params.id, request.body.message)]);
+      const [filed] = await appealsView(services, request.params.id, [await services.appeals.file(request.params.id, request.body.message, request.body.colourAsked)]);
       return reply.code(201).send(filed!);
     },
   );
@@ -58,7 +59,8 @@ export const appealsRoutes: FastifyPluginAsyncTypebox<{ services: Services }> = 
       schema: {
         tags: ['appeals'],
         summary: 'Answer an appeal (authority); the resident is told by SMS',
-        description: 'Correcting the underlying record (a case, a risk area) is done where that record lives; the answer says what was done.',
+        description:
+          'upheld: the decision stands. corrected: the record it rested on (a case, a risk area, a trace) was fixed where that record lives and the colour has changed since; refused with 409 while the colour is still the one appealed. To set the colour by hand, propose a correction from the appeal (POST /api/v1/appeals/{appealId}/correction).',
         security: [{ bearerAuth: [] }],
         params: Type.Object({ appealId: Type.String({ format: 'uuid' }) }),
         body: Type.Object({ outcome: Type.Union(APPEAL_OUTCOMES.map((o) => Type.Literal(o))), response: Type.String({ maxLength: 4000 }) }, { additionalProperties: false }),
@@ -66,6 +68,31 @@ export const appealsRoutes: FastifyPluginAsyncTypebox<{ services: Services }> = 
       },
     },
     async (request) => services.appeals.resolve(await authorizeStaff(services, request, ['authority']), request.params.appealId, request.body),
+  );
+
+  app.post(
+    '/api/v1/appeals/:appealId/correction',
+    {
+      schema: {
+        tags: ['appeals'],
+        summary: "Uphold an appeal with a correction of the resident's colour (authority): proposed for a second authority's approval, the appeal answered with it",
+        description: 'The resident is told the appeal was upheld and the correction awaits approval; their colour changes (and they are texted) only once a second authority approves it.',
+        security: [{ bearerAuth: [] }],
+        params: Type.Object({ appealId: Type.String({ format: 'uuid' }) }),
+        body: Type.Object(
+          {
+            colour: Type.Union(COLOURS.map((c) => Type.Literal(c))),
+            reason: Type.String({ maxLength: 64 }),
+            note: Type.String({ maxLength: 1000, description: 'Why, in words the resident reads on their "why" screen' }),
+            expiresAt: Type.String({ maxLength: 40, description: 'When it ends, within 14 days' }),
+            response: Type.String({ maxLength: 4000, description: 'The answer to the appeal' }),
+          },
+          { additionalProperties: false },
+        ),
+        response: { 201: AppealSchema, ...problemResponses(400, 401, 403, 404, 409, 422) },
+      },
+    },
+    async (request, reply) => reply.code(201).send(await services.appeals.proposeCorrection(await authorizeStaff(services, request, ['authority']), request.params.appealId, request.body)),
   );
 
   app.get(

@@ -41,7 +41,7 @@ export const authorityRoutes: FastifyPluginAsyncTypebox<{ services: Services; im
         summary: 'List a risk area, or change one (the same place and level over a period that meets it: its start moved, its end set); affected residents are re-decided at once',
         security: [{ bearerAuth: [] }],
         body: RiskAreaBody,
-        response: { 200: Type.Object({ area: RiskAreaSchema, redecided: Type.Integer(), colourChanges: Type.Integer() }), ...problemResponses(400, 401, 403, 413, 415, 422) },
+        response: { 200: Type.Object({ area: RiskAreaSchema, redecided: Type.Integer(), colourChanges: Type.Integer(), notified: Type.Integer({ description: 'Phones texted about those changes of colour' }) }), ...problemResponses(400, 401, 403, 413, 415, 422) },
       },
     },
     async (request) => {

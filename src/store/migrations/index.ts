@@ -21,6 +21,7 @@ import * as householdClaims from './0020-household-claims.js';
 import * as federationTrust from './0021-federation-trust.js';
 import * as devicesAndStaffRegions from './0024-devices-and-staff-regions.js';
 import * as signInTickets from './0026-sign-in-tickets.js';
+import * as colourNotices from './0027-colour-notices.js';
 
 /** Migrations, in order. Listed in code so the compiled and the tsx-run service see the same set. */
 const MIGRATIONS: [string, Migration][] = [
@@ -45,6 +46,7 @@ const MIGRATIONS: [string, Migration][] = [
   ['0021-federation-trust', federationTrust],
   ['0024-devices-and-staff-regions', devicesAndStaffRegions],
   ['0026-sign-in-tickets', signInTickets],
+  ['0027-colour-notices', colourNotices],
 ];
 
 /**

@@ -3,39 +3,108 @@ import { useEffect, useState } from 'preact/hooks';
 import { bearer, client, ok, type Answer, type BodyOf } from '../shared/api.js';
 
 type QueuedAppeal = Answer<'/api/v1/appeals'>[number];
-type Outcome = BodyOf<'/api/v1/appeals/{appealId}/answer'>['outcome'];
 import { ColourBadge } from '../shared/colour.js';
 import { formatDateTime } from '../shared/format.js';
-import { useLang, useT } from '../shared/i18n.js';
+import { DAY_MS } from '../../../src/domain/clock.js';
+import { useLang, useT, type MessageKey } from '../shared/i18n.js';
 import type { StaffSession } from '../shared/staff-session.js';
-import { Card, ErrorNotice, useAction } from '../shared/ui.js';
+import { Card, ErrorNotice, Field, fieldError, useAction } from '../shared/ui.js';
 
+type Reason = Answer<'/api/v1/corrections/reasons'>[number];
+type Colour = BodyOf<'/api/v1/appeals/{appealId}/correction'>['colour'];
+
+type Mode = 'upheld' | 'propose' | 'fix';
+
+/**
+ * Answering an appeal leads to what the answer claims: the decision stands; or the appeal is right
+ * and a correction goes to a second officer (pre-filled with the resident, the colour appealed and
+ * the colour asked); or the record it rests on is fixed where it lives, and only then "corrected".
+ */
 function AnswerForm({ session, appeal, onAnswered }: { session: StaffSession; appeal: QueuedAppeal; onAnswered: () => void }): JSX.Element {
   const t = useT();
-  const [outcome, setOutcome] = useState<Outcome>('upheld');
+  const lang = useLang();
+  const [mode, setMode] = useState<Mode>('upheld');
   const [response, setResponse] = useState('');
+  const [reasons, setReasons] = useState<Reason[]>([]);
+  useEffect(() => void ok(client.GET('/api/v1/corrections/reasons')).then(setReasons, () => undefined), []);
+  // The reason that allows the colour the resident asked for (a record error setting green, usually).
+  const asked = appeal.colourAsked ?? 'green';
+  const [reason, setReason] = useState('');
+  const fitting = reasons.find((r) => r.colours.includes(asked) && r.colours.every((c) => c !== appeal.colour)) ?? reasons.find((r) => r.colours.includes(asked)) ?? reasons[0];
+  const chosenReason = reasons.find((r) => r.id === reason) ?? fitting;
+  const allowed = chosenReason?.colours ?? [];
+  const [colour, setColour] = useState('');
+  const chosenColour = allowed.includes(colour) ? colour : allowed.includes(asked) ? asked : allowed[0];
+  const [note, setNote] = useState('');
+  const [days, setDays] = useState(7);
   const answer = useAction(async () => {
-    await ok(client.POST('/api/v1/appeals/{appealId}/answer', { params: { path: { appealId: appeal.id } }, headers: bearer(session.token), body: { outcome, response } }));
+    if (mode === 'propose') {
+      const expiresAt = new Date(Date.now() + days * DAY_MS).toISOString();
+      const path = { appealId: appeal.id };
+      await ok(client.POST('/api/v1/appeals/{appealId}/correction', { params: { path }, headers: bearer(session.token), body: { colour: chosenColour as Colour, reason: chosenReason?.id ?? '', note, expiresAt, response } }));
+    } else {
+      await ok(client.POST('/api/v1/appeals/{appealId}/answer', { params: { path: { appealId: appeal.id } }, headers: bearer(session.token), body: { outcome: mode === 'fix' ? 'corrected' : 'upheld', response } }));
+    }
     onAnswered();
   });
+  const modes: [Mode, MessageKey][] = [
+    ['upheld', 'appeals.outcome.upheld'],
+    ['propose', 'appeals.outcome.propose'],
+    ['fix', 'appeals.outcome.fix'],
+  ];
   return (
     <form
+      data-testid="answer-appeal"
       onSubmit={(e) => {
         e.preventDefault();
         void answer.run();
       }}
     >
-      <div class="segmented">
-        {(['upheld', 'corrected'] as const).map((o) => (
-          <button type="button" class={outcome === o ? 'active' : ''} onClick={() => setOutcome(o)}>
-            {t(`appeal.status.${o}` as 'appeal.status.upheld')}
+      <div class="segmented" role="group" aria-label={t('appeals.answer')}>
+        {modes.map(([m, label]) => (
+          <button type="button" class={mode === m ? 'active' : ''} aria-pressed={mode === m} onClick={() => setMode(m)} data-mode={m}>
+            {t(label)}
           </button>
         ))}
       </div>
-      <textarea rows={3} required minLength={5} placeholder={t('appeals.responsePlaceholder')} value={response} onInput={(e) => setResponse(e.currentTarget.value)} />
+      {mode === 'propose' && (
+        <>
+          <p class="muted small">{t('appeals.proposeIntro', { name: appeal.maskedName ?? '' })}</p>
+          <div class="row">
+            <Field label={t('corrections.reason')}>
+              <select name="reason" value={chosenReason?.id ?? ''} onChange={(e) => setReason(e.currentTarget.value)}>
+                {reasons.map((r) => (
+                  <option value={r.id}>{r.description[lang]}</option>
+                ))}
+              </select>
+            </Field>
+            <Field label={t('corrections.colour')}>
+              <select name="colour" value={chosenColour} onChange={(e) => setColour(e.currentTarget.value)}>
+                {allowed.map((c) => (
+                  <option value={c}>{t(`colour.${c}` as MessageKey)}</option>
+                ))}
+              </select>
+            </Field>
+            <Field label={t('corrections.days')}>
+              <input name="days" type="number" min={1} max={14} value={days} onInput={(e) => setDays(Number(e.currentTarget.value))} />
+            </Field>
+          </div>
+          <Field label={t('corrections.note')} hint={t('corrections.noteHint')} error={fieldError(answer.error, 'note')}>
+            <textarea name="note" rows={2} required minLength={5} maxLength={500} value={note} onInput={(e) => setNote(e.currentTarget.value)} />
+          </Field>
+        </>
+      )}
+      {mode === 'fix' && (
+        <p class="muted small">
+          {t('appeals.fixIntro')} <a href="#/imports">{t('console.imports')}</a> · <a href="#/traces">{t('console.traces')}</a> · <a href="#/risk-areas">{t('console.riskAreas')}</a>
+        </p>
+      )}
+      <Field label={t('appeals.responsePlaceholder')} error={fieldError(answer.error, 'response')}>
+        <textarea name="response" rows={3} required minLength={5} value={response} onInput={(e) => setResponse(e.currentTarget.value)} />
+      </Field>
       <ErrorNotice error={answer.error} />
       <button type="submit" class="primary" disabled={answer.busy}>
-        {t('appeals.answer')}
+        {t(mode === 'propose' ? 'appeals.proposeSubmit' : mode === 'fix' ? 'appeals.fixSubmit' : 'appeals.answer')}
       </button>
     </form>
   );
@@ -82,11 +151,18 @@ export function AppealsView({ session }: { session: StaffSession }): JSX.Element
               ))}
             </ul>
             <blockquote>{a.message}</blockquote>
+            {a.colourAsked && <p class="muted small">{t('appeals.asked', { colour: t(`colour.${a.colourAsked}` as MessageKey) })}</p>}
             {a.status === 'open' ? (
               <AnswerForm session={session} appeal={a} onAnswered={() => void load()} />
             ) : (
               <p>
                 <strong>{t(`appeal.status.${a.status}` as 'appeal.status.upheld')}</strong> {a.response}
+                {a.correction && (
+                  <span class="muted small" data-testid="appeal-correction">
+                    {' '}
+                    · {t('appeals.correctionState', { colour: t(`colour.${a.correction.colour}` as MessageKey), status: t(`corrections.status.${a.correction.status}` as MessageKey) })} <a href="#/corrections">{t('console.corrections')}</a>
+                  </span>
+                )}
               </p>
             )}
           </li>

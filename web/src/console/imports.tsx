@@ -81,7 +81,7 @@ export function ImportsView({ session }: { session: StaffSession }): JSX.Element
       {report && (
         <div class="report" data-testid="import-report">
           <p>{t('imports.summary', { rows: report.rows, accepted: report.accepted, unchanged: report.unchanged, invalid: report.invalid.length, unmatched: report.unmatched.length })}</p>
-          <p>{t('imports.redecided', { redecided: report.redecided, changes: report.colourChanges })}</p>
+          <p>{t('imports.redecided', { redecided: report.redecided, changes: report.colourChanges, notified: report.notified })}</p>
           {report.invalid.length > 0 && (
             <ul class="problems">
               {report.invalid.slice(0, 100).map((p) => (

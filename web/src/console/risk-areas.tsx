@@ -108,7 +108,7 @@ export function RiskAreasView({ session }: { session: StaffSession }): JSX.Eleme
         </form>
         {outcome && (
           <div class="notice notice-ok" role="status" data-testid="risk-outcome">
-            {t('risk.outcome', { redecided: outcome.redecided, changes: outcome.colourChanges })}
+            {t('risk.outcome', { redecided: outcome.redecided, changes: outcome.colourChanges, notified: outcome.notified })}
           </div>
         )}
       </Card>

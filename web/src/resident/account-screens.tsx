@@ -3,7 +3,7 @@ import { useEffect, useState } from 'preact/hooks';
 import { bearer, client, ok, type Answer } from '../shared/api.js';
 import { ColourBadge } from '../shared/colour.js';
 import { formatDateTime } from '../shared/format.js';
-import { useLang, useT } from '../shared/i18n.js';
+import { useLang, useT, type MessageKey } from '../shared/i18n.js';
 import { Card, ConfirmedAction, ErrorNotice, Field, fieldError, useAction } from '../shared/ui.js';
 import { PlaceName } from '../shared/region-picker.js';
 import type { Session } from './session.js';
@@ -156,14 +156,17 @@ export function AppealScreen({ session, subjectId }: { session: Session; subject
   const lang = useLang();
   const [appeals, setAppeals] = useState<Appeal[]>([]);
   const [message, setMessage] = useState('');
+  const [colourAsked, setColourAsked] = useState<'' | 'green' | 'yellow' | 'gray'>('');
   const load = () => ok(client.GET('/api/v1/residents/{id}/appeals', { params: { path: { id: subjectId } }, headers: bearer(session.token) })).then(setAppeals, () => undefined);
   useEffect(() => void load(), [subjectId]);
   const submit = useAction(async () => {
-    await ok(client.POST('/api/v1/residents/{id}/appeals', { params: { path: { id: subjectId } }, headers: bearer(session.token), body: { message } }));
+    await ok(client.POST('/api/v1/residents/{id}/appeals', { params: { path: { id: subjectId } }, headers: bearer(session.token), body: { message, ...(colourAsked && { colourAsked }) } }));
     setMessage('');
     await load();
   });
-  const open = appeals.some((a) => a.status === 'open');
+  const colourWord = (c: string) => t(`colour.${c}` as MessageKey);
+  // One at a time: an appeal waiting for an answer, or for the correction it led to.
+  const open = appeals.some((a) => a.status === 'open' || a.status === 'correction-pending');
   return (
     <Card title={t('appeal.title')}>
       <p class="muted">{t('appeal.intro')}</p>
@@ -176,6 +179,14 @@ export function AppealScreen({ session, subjectId }: { session: Session; subject
         >
           <Field label={t('appeal.message')} error={fieldError(submit.error, 'message')}>
             <textarea name="message" rows={5} required minLength={5} maxLength={2000} value={message} onInput={(e) => setMessage(e.currentTarget.value)} />
+          </Field>
+          <Field label={t('appeal.colourAsked')} error={fieldError(submit.error, 'colourAsked')}>
+            <select name="colourAsked" value={colourAsked} onChange={(e) => setColourAsked(e.currentTarget.value as typeof colourAsked)}>
+              <option value="">{t('appeal.colourAskedNone')}</option>
+              {['green', 'yellow', 'gray'].map((c) => (
+                <option value={c}>{colourWord(c)}</option>
+              ))}
+            </select>
           </Field>
           <ErrorNotice error={submit.error} />
           <button class="primary wide" type="submit" disabled={submit.busy}>
@@ -190,9 +201,26 @@ export function AppealScreen({ session, subjectId }: { session: Session; subject
               <ColourBadge colour={a.colour} /> <span class="muted">{formatDateTime(a.createdAt, lang)}</span> · <strong>{t(`appeal.status.${a.status}` as 'appeal.status.open')}</strong>
             </div>
             <p>{a.message}</p>
+            {a.colourAsked && <p class="muted small">{t('appeal.asked', { colour: colourWord(a.colourAsked) })}</p>}
             {a.response && (
               <p class="answer">
                 <strong>{t('appeal.answer')}</strong> {a.response}
+              </p>
+            )}
+            {/* What happened to the colour, as it stands: never a change that did not happen. */}
+            {a.status === 'correction-pending' && a.correction && (
+              <p class="notice notice-info" data-testid="appeal-outcome">
+                {t('appeal.pendingExplain', { colour: colourWord(a.correction.colour) })}
+              </p>
+            )}
+            {a.status === 'corrected' && a.correction && (
+              <p class="notice notice-ok" data-testid="appeal-outcome">
+                {t('appeal.correctedExplain', { colour: colourWord(a.correction.colour) })}
+              </p>
+            )}
+            {a.status === 'correction-rejected' && (
+              <p class="notice notice-info" data-testid="appeal-outcome">
+                {t('appeal.rejectedExplain')}
               </p>
             )}
           </li>

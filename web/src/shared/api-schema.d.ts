@@ -32,6 +32,13 @@ export interface paths {
                     content: {
                         "application/json": {
                             colour: string;
+                            colourAsked: string | null;
+                            correction: {
+                                colour: string;
+                                id: string;
+                                /** @description pending, active, rejected or ended */
+                                status: string;
+                            } | null;
                             createdAt: string;
                             /** @description When the answer is due (HEALTHCODE_APPEAL_DEADLINE_HOURS after filing) */
                             dueAt: string;
@@ -79,7 +86,8 @@ export interface paths {
                                 status: string;
                                 version: number;
                             }[];
-                            status: string;
+                            /** @description open; upheld (the decision stands); corrected (the colour changed since); correction-pending (the appeal is right, and a correction awaits a second officer); correction-rejected (that correction was not approved: nothing changed) */
+                            status: "open" | "upheld" | "corrected" | "correction-pending" | "correction-rejected";
                         }[];
                     };
                 };
@@ -131,7 +139,7 @@ export interface paths {
         put?: never;
         /**
          * Answer an appeal (authority); the resident is told by SMS
-         * @description Correcting the underlying record (a case, a risk area) is done where that record lives; the answer says what was done.
+         * @description upheld: the decision stands. corrected: the record it rested on (a case, a risk area, a trace) was fixed where that record lives and the colour has changed since; refused with 409 while the colour is still the one appealed. To set the colour by hand, propose a correction from the appeal (POST /api/v1/appeals/{appealId}/correction).
          */
         post: {
             parameters: {
@@ -159,6 +167,13 @@ export interface paths {
                     content: {
                         "application/json": {
                             colour: string;
+                            colourAsked: string | null;
+                            correction: {
+                                colour: string;
+                                id: string;
+                                /** @description pending, active, rejected or ended */
+                                status: string;
+                            } | null;
                             createdAt: string;
                             /** @description When the answer is due (HEALTHCODE_APPEAL_DEADLINE_HOURS after filing) */
                             dueAt: string;
@@ -206,7 +221,174 @@ export interface paths {
                                 status: string;
                                 version: number;
                             }[];
-                            status: string;
+                            /** @description open; upheld (the decision stands); corrected (the colour changed since); correction-pending (the appeal is right, and a correction awaits a second officer); correction-rejected (that correction was not approved: nothing changed) */
+                            status: "open" | "upheld" | "corrected" | "correction-pending" | "correction-rejected";
+                        };
+                    };
+                };
+                /** @description RFC 9457 problem details */
+                400: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["def-0"];
+                    };
+                };
+                /** @description RFC 9457 problem details */
+                401: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["def-0"];
+                    };
+                };
+                /** @description RFC 9457 problem details */
+                403: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["def-0"];
+                    };
+                };
+                /** @description RFC 9457 problem details */
+                404: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["def-0"];
+                    };
+                };
+                /** @description RFC 9457 problem details */
+                409: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["def-0"];
+                    };
+                };
+                /** @description RFC 9457 problem details */
+                422: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["def-0"];
+                    };
+                };
+            };
+        };
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/appeals/{appealId}/correction": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /**
+         * Uphold an appeal with a correction of the resident's colour (authority): proposed for a second authority's approval, the appeal answered with it
+         * @description The resident is told the appeal was upheld and the correction awaits approval; their colour changes (and they are texted) only once a second authority approves it.
+         */
+        post: {
+            parameters: {
+                query?: never;
+                header?: never;
+                path: {
+                    appealId: string;
+                };
+                cookie?: never;
+            };
+            requestBody: {
+                content: {
+                    "application/json": {
+                        colour: "green" | "yellow" | "red" | "gray";
+                        /** @description When it ends, within 14 days */
+                        expiresAt: string;
+                        /** @description Why, in words the resident reads on their "why" screen */
+                        note: string;
+                        reason: string;
+                        /** @description The answer to the appeal */
+                        response: string;
+                    };
+                };
+            };
+            responses: {
+                /** @description Default Response */
+                201: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            colour: string;
+                            colourAsked: string | null;
+                            correction: {
+                                colour: string;
+                                id: string;
+                                /** @description pending, active, rejected or ended */
+                                status: string;
+                            } | null;
+                            createdAt: string;
+                            /** @description When the answer is due (HEALTHCODE_APPEAL_DEADLINE_HOURS after filing) */
+                            dueAt: string;
+                            escalatedAt: string | null;
+                            id: string;
+                            maskedName?: string;
+                            message: string;
+                            residentId: string;
+                            resolvedAt: string | null;
+                            response: string | null;
+                            rules: {
+                                checkIns: {
+                                    /** @description reset, or escalate */
+                                    onSymptoms?: string;
+                                    required: number;
+                                    streak: number;
+                                } | null;
+                                /** @description How it clears, as far as the rule's outcome says: generated from it, so it always agrees with greenOn. Absent in decisions made before it existed. */
+                                clears?: {
+                                    en: string;
+                                    "zh-CN": string;
+                                };
+                                colour: string;
+                                description: {
+                                    en: string;
+                                    "zh-CN": string;
+                                };
+                                evidence: {
+                                    at: string | null;
+                                    detail: {
+                                        [key: string]: unknown;
+                                    };
+                                    fact: string;
+                                    source: string | null;
+                                }[];
+                                /** @description The rule author's words on what else to do */
+                                howToClear: {
+                                    en: string;
+                                    "zh-CN": string;
+                                };
+                                id: string;
+                                mark: string | null;
+                                quarantineDays: number;
+                                /** @description active, or awaiting-check-ins */
+                                status: string;
+                                version: number;
+                            }[];
+                            /** @description open; upheld (the decision stands); corrected (the colour changed since); correction-pending (the appeal is right, and a correction awaits a second officer); correction-rejected (that correction was not approved: nothing changed) */
+                            status: "open" | "upheld" | "corrected" | "correction-pending" | "correction-rejected";
                         };
                     };
                 };
@@ -3378,6 +3560,8 @@ export interface paths {
                                 message: string;
                             }[];
                             kind: string;
+                            /** @description Phones texted about those changes of colour */
+                            notified: number;
                             redecided: number;
                             rows: number;
                             unchanged: number;
@@ -4002,6 +4186,13 @@ export interface paths {
                     content: {
                         "application/json": {
                             colour: string;
+                            colourAsked: string | null;
+                            correction: {
+                                colour: string;
+                                id: string;
+                                /** @description pending, active, rejected or ended */
+                                status: string;
+                            } | null;
                             createdAt: string;
                             /** @description When the answer is due (HEALTHCODE_APPEAL_DEADLINE_HOURS after filing) */
                             dueAt: string;
@@ -4049,7 +4240,8 @@ export interface paths {
                                 status: string;
                                 version: number;
                             }[];
-                            status: string;
+                            /** @description open; upheld (the decision stands); corrected (the colour changed since); correction-pending (the appeal is right, and a correction awaits a second officer); correction-rejected (that correction was not approved: nothing changed) */
+                            status: "open" | "upheld" | "corrected" | "correction-pending" | "correction-rejected";
                         }[];
                     };
                 };
@@ -4097,6 +4289,8 @@ export interface paths {
             requestBody: {
                 content: {
                     "application/json": {
+                        /** @description The colour the resident says is right */
+                        colourAsked?: "green" | "yellow" | "red" | "gray";
                         message: string;
                     };
                 };
@@ -4110,6 +4304,13 @@ export interface paths {
                     content: {
                         "application/json": {
                             colour: string;
+                            colourAsked: string | null;
+                            correction: {
+                                colour: string;
+                                id: string;
+                                /** @description pending, active, rejected or ended */
+                                status: string;
+                            } | null;
                             createdAt: string;
                             /** @description When the answer is due (HEALTHCODE_APPEAL_DEADLINE_HOURS after filing) */
                             dueAt: string;
@@ -4157,7 +4358,8 @@ export interface paths {
                                 status: string;
                                 version: number;
                             }[];
-                            status: string;
+                            /** @description open; upheld (the decision stands); corrected (the colour changed since); correction-pending (the appeal is right, and a correction awaits a second officer); correction-rejected (that correction was not approved: nothing changed) */
+                            status: "open" | "upheld" | "corrected" | "correction-pending" | "correction-rejected";
                         };
                     };
                 };
@@ -6182,6 +6384,8 @@ export interface paths {
                                 to: string | null;
                             };
                             colourChanges: number;
+                            /** @description Phones texted about those changes of colour */
+                            notified: number;
                             redecided: number;
                         };
                     };
