@@ -18,6 +18,7 @@ import { authorityRoutes } from './routes/authority-routes.js';
 import { checkpointRoutes } from './routes/checkpoint-routes.js';
 import { codeRoutes } from './routes/code-routes.js';
 import { tracingRoutes } from './routes/tracing-routes.js';
+import { caseFindingRoutes } from './routes/case-finding-routes.js';
 import { declarationRoutes } from './routes/declaration-routes.js';
 import { rulesRoutes } from './routes/rules-routes.js';
 import { reclaimRoutes } from './routes/reclaim-routes.js';
@@ -133,6 +134,7 @@ export async function buildApp({ services, bodyLimitBytes, webRoot = DEFAULT_WEB
   await app.register(codeRoutes, { services });
   await app.register(checkpointRoutes, { services });
   await app.register(tracingRoutes, { services });
+  await app.register(caseFindingRoutes, { services });
   await app.register(appealsRoutes, { services });
   await app.register(correctionsRoutes, { services });
   await app.register(sunsetRoutes, { services });

@@ -157,8 +157,11 @@ export function handleError(error: FastifyError, request: FastifyRequest, reply:
     return sendProblem(reply, problem('unauthenticated', error.message, instance));
   }
   if (error instanceof HostAppsUnavailableError) return sendProblem(reply, problem('not-ready', error.message, instance));
-  if (error instanceof NotFoundError) return sendProblem(reply, problem('not-found', error.message, instance));
-  if (error instanceof ForbiddenError) return sendProblem(reply, problem('forbidden', error.message, instance));
+  if (error instanceof NotFoundError || error instanceof ForbiddenError) {
+    const { field, reason } = error.options;
+    const body = problem(error instanceof NotFoundError ? 'not-found' : 'forbidden', error.message, instance, field === undefined ? undefined : [{ field, message: error.message }]);
+    return sendProblem(reply, reason === undefined ? body : { ...body, reason });
+  }
   if (error instanceof IdentityTakenError) return sendProblem(reply, problem('identity-taken', error.message, instance, [{ field: 'idNumber', message: 'is registered to another account' }]));
   if (error instanceof ConflictError) {
     const field = (error as ConflictError).field;

@@ -86,18 +86,19 @@ export class AuditService {
   }
 
   /** A live grant `staff` holds for `scope`, whoever it names; throws if there is none by that id. */
-  async liveGrant(staff: StaffMember, grantId: string, scope: GrantScope): Promise<{ id: string; purpose: string; residentId: string | null }> {
+  async liveGrant(staff: StaffMember, grantId: string, scope: GrantScope | readonly GrantScope[]): Promise<{ id: string; purpose: string; residentId: string | null }> {
     const row = await this.ctx.stores.audit.grant(grantId);
     const now = this.ctx.clock.now().getTime();
-    if (!row || row.staff_id !== staff.id || row.scope !== scope) throw new ForbiddenError(`no ${scope} grant ${grantId} for this credential`);
-    if (row.expires_at <= now) throw new ForbiddenError(`grant ${grantId} expired at ${new Date(row.expires_at).toISOString()}`);
+    const scopes: readonly string[] = Array.isArray(scope) ? scope : [scope];
+    if (!row || row.staff_id !== staff.id || !scopes.includes(row.scope)) throw new ForbiddenError(`no ${scopes.join(' or ')} grant ${grantId} for this credential`, { field: 'grantId', reason: 'no-grant' });
+    if (row.expires_at <= now) throw new ForbiddenError(`grant ${grantId} expired at ${new Date(row.expires_at).toISOString()}`, { field: 'grantId', reason: 'grant-expired' });
     return { id: row.id, purpose: row.purpose, residentId: row.resident_id };
   }
 
   /** The grant `staff` holds for `scope` (and this resident, if the grant names one); throws if none is valid. */
   async requireGrant(staff: StaffMember, grantId: string, scope: GrantScope, residentId: string): Promise<{ purpose: string }> {
     const grant = await this.liveGrant(staff, grantId, scope);
-    if (grant.residentId !== null && grant.residentId !== residentId) throw new ForbiddenError(`grant ${grantId} is for another resident`);
+    if (grant.residentId !== null && grant.residentId !== residentId) throw new ForbiddenError(`grant ${grantId} is for another resident`, { field: 'grantId', reason: 'grant-other-resident' });
     return { purpose: grant.purpose };
   }
 
@@ -105,8 +106,14 @@ export class AuditService {
   async coveringGrant(staff: StaffMember, scope: GrantScope, residentId: string, grantId?: string): Promise<{ id: string; purpose: string }> {
     if (grantId !== undefined) return { id: grantId, ...(await this.requireGrant(staff, grantId, scope, residentId)) };
     const row = await this.ctx.stores.audit.coveringGrant(staff.id, scope, residentId, this.ctx.clock.now().getTime());
-    if (!row) throw new ForbiddenError(`this credential holds no live ${scope} grant that covers this case`);
+    if (!row) throw new ForbiddenError(`this credential holds no live ${scope} grant that covers this case`, { field: 'grantId', reason: 'no-grant' });
     return row;
+  }
+
+  /** The live grants `staff` holds, longest-lived first. */
+  async liveGrantsOf(staff: StaffMember): Promise<{ id: string; scope: GrantScope; purpose: string; residentId: string | null; expiresAt: string }[]> {
+    const rows = await this.ctx.stores.audit.liveGrantsOf(staff.id, this.ctx.clock.now().getTime());
+    return rows.map((r) => ({ id: r.id, scope: r.scope as GrantScope, purpose: r.purpose, residentId: r.resident_id, expiresAt: new Date(r.expires_at).toISOString() }));
   }
 }
 

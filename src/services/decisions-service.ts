@@ -3,7 +3,7 @@ import { localInstant, RuleEvaluator } from '../domain/rules/decide.js';
 import { regionPrefix } from '../domain/regions.js';
 import { sameSets } from '../domain/rules/rule-inheritance.js';
 import type { RuleSet } from '../domain/rules/rule-set.js';
-import type { RiskAreaFact } from '../domain/facts.js';
+import type { ResidentFacts, RiskAreaFact } from '../domain/facts.js';
 import { maskName } from '../domain/masking.js';
 import { firedIds, type CurrentDecision } from '../store/decisions-store.js';
 import type { ServiceContext } from './context.js';
@@ -183,8 +183,22 @@ export class DecisionsService {
     return { complete: ids.length <= limit, ...changes };
   }
 
-  /** Residents' colours now against their colours decided with `areas` under `evaluatorFor`, counted by transition. */
-  private async colourChanges(ids: string[], areas: RiskAreaFact[], evaluatorFor: (region: string) => Promise<RuleEvaluator>): Promise<Pick<RulePreview, 'wouldChange' | 'transitions'>> {
+  /**
+   * How residents' colours would change if each were also a contact (close or secondary) from the
+   * instant given: what confirming a trace would do. Nothing is recorded.
+   */
+  async previewWithContacts(contacts: { residentId: string; kind: 'close' | 'secondary'; at: number }[]): Promise<Pick<RulePreview, 'wouldChange' | 'transitions'>> {
+    const now = this.ctx.clock.now().getTime();
+    const byResident = new Map(contacts.map((c) => [c.residentId, c]));
+    const areas = await this.facts.riskAreas(now);
+    return this.colourChanges([...byResident.keys()], areas, (region) => this.rules.evaluatorFor(region), (id, facts) => {
+      const c = byResident.get(id)!;
+      facts.contacts.push({ kind: c.kind, at: c.at, source: 'trace', recordedAt: now });
+    });
+  }
+
+  /** Residents' colours now against their colours decided with `areas` under `evaluatorFor` (and `amend`'s extra facts), counted by transition. */
+  private async colourChanges(ids: string[], areas: RiskAreaFact[], evaluatorFor: (region: string) => Promise<RuleEvaluator>, amend?: (id: string, facts: ResidentFacts) => void): Promise<Pick<RulePreview, 'wouldChange' | 'transitions'>> {
     const now = this.ctx.clock.now().getTime();
     const transitions = new Map<string, number>();
     let wouldChange = 0;
@@ -195,6 +209,7 @@ export class DecisionsService {
       for (const id of part) {
         const f = facts.get(id);
         if (!f) continue;
+        amend?.(id, f);
         const from = status.get(id)?.colour ?? 'none';
         const to = (await evaluatorFor(f.region)).decide(f, areas, now).colour;
         if (from === to) continue;

@@ -1,8 +1,16 @@
 /** Failures a use case reports to its caller; the HTTP layer maps each to a status and a problem type. */
 
 export class NotFoundError extends Error {
-  constructor(readonly what: string) {
-    super(`${what} not found`);
+  /**
+   * `field`: the input whose value found nothing (a wrong id), named so a screen can say which;
+   * `reason`: why, stably named, where a screen says more than "not found"; `message` overrides the
+   * default "<what> not found".
+   */
+  constructor(
+    readonly what: string,
+    readonly options: { field?: string; reason?: string; message?: string } = {},
+  ) {
+    super(options.message ?? `${what} not found`);
     this.name = 'NotFoundError';
   }
 }
@@ -86,7 +94,11 @@ export class CodeTriesUsedUpError extends TooManyRequestsError {
 
 /** Signed in, but this role may not do this. */
 export class ForbiddenError extends Error {
-  constructor(message: string) {
+  /** `field`: the input refused (a grant id); `reason`: why, stably named, for a screen to say in its own words. */
+  constructor(
+    message: string,
+    readonly options: { field?: string; reason?: string } = {},
+  ) {
     super(message);
     this.name = 'ForbiddenError';
   }

@@ -28,6 +28,7 @@ import { DevicesService } from './devices-service.js';
 import { StaffService } from './staff-service.js';
 import { StatsService } from './stats-service.js';
 import { TracingService } from './tracing-service.js';
+import { CaseFinderService } from './case-finder-service.js';
 import { VenuesService } from './venues-service.js';
 
 /** The use cases, wired once to one context; what the HTTP layer and the CLI call. */
@@ -56,6 +57,7 @@ export interface Services {
   venues: VenuesService;
   scans: ScansService;
   tracing: TracingService;
+  caseFinder: CaseFinderService;
   appeals: AppealsService;
   corrections: CorrectionsService;
   sunset: SunsetService;
@@ -104,7 +106,8 @@ export function createServices(ctx: ServiceContext): Services {
     audit,
     venues,
     scans: new ScansService(ctx, venues, nationalList, decisions, audit),
-    tracing: new TracingService(ctx, venues, authority, audit),
+    tracing: new TracingService(ctx, venues, authority, audit, decisions),
+    caseFinder: new CaseFinderService(ctx, audit, venues),
     appeals: new AppealsService(ctx, decisions, audit, corrections, notices),
     corrections,
     sunset: new SunsetService(ctx, keys, audit),

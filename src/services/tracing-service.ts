@@ -1,20 +1,17 @@
 import { fixedPurpose, typedPurpose } from '../domain/audit-wording.js';
 import { createHash } from 'node:crypto';
 import { DAY_MS, MINUTE_MS } from '../domain/clock.js';
-import type { Colour } from '../domain/colour.js';
 import { localDate } from '../domain/declaration.js';
-import { FieldErrorCollector, InvalidInputError } from '../domain/field-errors.js';
-import { checkIdentity } from '../domain/identity/identity-document.js';
-import { checkMobileNumber } from '../domain/phone.js';
+import { FieldErrorCollector } from '../domain/field-errors.js';
 import { maskName } from '../domain/masking.js';
 import type { VenueType } from '../domain/venue.js';
 import type { AuditService } from './audit-service.js';
 import type { AuthorityService } from './authority-service.js';
+import type { DecisionsService } from './decisions-service.js';
 import type { VenuesService } from './venues-service.js';
 import type { ServiceContext } from './context.js';
-import { SMS_TEXTS } from './sms-texts.js';
 import { ConflictError, NotFoundError } from './service-errors.js';
-import type { StaffMember } from './staff-service.js';
+import { requireJurisdiction, type StaffMember } from './staff-service.js';
 
 export interface ContactEvidence {
   kind: 'same-venue' | 'same-carrier';
@@ -46,6 +43,22 @@ export interface Trace {
   status: 'open' | 'confirmed';
   caseVisits: { venueId: string; venue: string; at: string }[];
   contacts: TraceContact[];
+}
+
+/** How many contacts would turn which colour (from > to), counted by transition. */
+export type ColourTransitions = { from: string; to: string; residents: number }[];
+
+export interface TracePreview {
+  contacts: number;
+  wouldChange: number;
+  transitions: ColourTransitions;
+}
+
+export interface TraceOutcome {
+  contacts: number;
+  colourChanges: number;
+  notified: number;
+  transitions: ColourTransitions;
 }
 
 /** Contacts found so far, by resident: the earliest exposure and every piece of evidence. */
@@ -81,6 +94,7 @@ export class TracingService {
     private readonly venues: VenuesService,
     private readonly authority: AuthorityService,
     private readonly audit: AuditService,
+    private readonly decisions: DecisionsService,
   ) {}
 
   async open(staff: StaffMember, input: { caseResidentId: string; from: string; to: string; grantId: string }): Promise<Trace> {
@@ -93,7 +107,9 @@ export class TracingService {
     errors.throwIfAny();
     const { purpose } = await this.audit.requireGrant(staff, input.grantId, 'trace', input.caseResidentId);
     const residents = this.ctx.stores.residents;
-    if (!(await residents.findById(input.caseResidentId))) throw new NotFoundError('resident');
+    const caseResident = await residents.findById(input.caseResidentId);
+    if (!caseResident) throw new NotFoundError('resident', { field: 'caseResidentId', reason: 'unknown-resident' });
+    requireJurisdiction(staff, caseResident.address.region);
 
     const venues = this.venueLookup();
     const caseVisits = await this.visitsOf([input.caseResidentId], from, to);
@@ -131,50 +147,10 @@ export class TracingService {
     return trace;
   }
 
-  /**
-   * Finds a case by phone or identity document, for a tracer who knows the person but not their id.
-   * Needs a read-personal grant; the look-up is audited under the grant's purpose.
-   */
-  async findResident(staff: StaffMember, input: { grantId: string; phone?: string; idType?: string; idNumber?: string; idCountry?: string }): Promise<{ residentId: string; maskedName: string; colour: string | null }> {
-    const by = input.phone !== undefined ? 'phone' : 'identity document';
-    // The grant first: without one, whether anyone is registered under this phone is nobody's business.
-    let grant: { purpose: string; residentId: string | null };
-    try {
-      grant = await this.audit.liveGrant(staff, input.grantId, 'read-personal');
-    } catch (error) {
-      await this.audit.appendBy(staff, 'find-resident-refused', fixedPurpose('lookup-without-grant'), null, { grantId: input.grantId, by });
-      throw error;
-    }
-    const residents = this.ctx.stores.residents;
-    let residentId: string | undefined;
-    try {
-      if (input.phone !== undefined) {
-        const phone = checkMobileNumber(input.phone);
-        if (!phone.ok) throw new InvalidInputError([{ field: 'phone', message: phone.message }]);
-        residentId = await residents.findIdByPhone(phone.value);
-      } else {
-        const identity = checkIdentity({ idType: input.idType ?? '', idNumber: input.idNumber ?? '', ...(input.idCountry ? { idCountry: input.idCountry } : {}) }, this.ctx.clock.now());
-        if (!identity.ok) throw new InvalidInputError([{ field: identity.field, message: identity.message }]);
-        residentId = await residents.findIdByIdentityKey(identity.value.key);
-      }
-    } catch (error) {
-      await this.audit.appendBy(staff, 'find-resident', typedPurpose(grant.purpose), null, { grantId: input.grantId, by, outcome: 'invalid' });
-      throw error;
-    }
-    // A grant for one resident finds that resident or no one: it cannot tell whether others exist.
-    if (!residentId || (grant.residentId !== null && grant.residentId !== residentId)) {
-      await this.audit.appendBy(staff, 'find-resident', typedPurpose(grant.purpose), null, { grantId: input.grantId, by, outcome: 'no-match' });
-      throw new NotFoundError('resident');
-    }
-    await this.audit.appendBy(staff, 'find-resident', typedPurpose(grant.purpose), residentId, { grantId: input.grantId, by, outcome: 'found' });
-    const names = await residents.names([residentId]);
-    return { residentId, maskedName: maskName(names.get(residentId) ?? ''), colour: await this.ctx.stores.decisions.colourOf(residentId) };
-  }
-
   /** A trace, to a reader holding a live trace grant that covers its case; every read is audited under that grant. */
   async get(staff: StaffMember, id: string, grantId?: string): Promise<Trace> {
     const row = await this.ctx.stores.traces.findById(id);
-    if (!row) throw new NotFoundError('trace');
+    if (!row) throw new NotFoundError('trace', { field: 'traceId', reason: 'unknown-trace' });
     let grant: { id: string; purpose: string };
     try {
       grant = await this.audit.coveringGrant(staff, 'trace', row.case_resident_id, grantId);
@@ -186,14 +162,26 @@ export class TracingService {
     return { ...(JSON.parse(row.result) as Trace), status: row.status as Trace['status'] };
   }
 
+  /**
+   * What confirming the trace would do, before it is done: each contact decided with the contact
+   * fact the confirmation would record, against their colour now. Nothing is recorded but the read.
+   */
+  async preview(staff: StaffMember, id: string): Promise<TracePreview> {
+    const trace = await this.get(staff, id);
+    const changes = await this.decisions.previewWithContacts(trace.contacts.map((c) => ({ residentId: c.residentId, kind: c.level, at: Date.parse(c.firstContactAt) })));
+    return { contacts: trace.contacts.length, ...changes };
+  }
+
   /** Confirms the contacts: they get close- or secondary-contact facts, are re-decided, and told if their colour changed. */
-  async confirm(staff: StaffMember, id: string): Promise<{ contacts: number; colourChanges: number; notified: number }> {
+  async confirm(staff: StaffMember, id: string): Promise<TraceOutcome> {
     const row = await this.ctx.stores.traces.findById(id);
-    if (!row) throw new NotFoundError('trace');
+    if (!row) throw new NotFoundError('trace', { field: 'traceId', reason: 'unknown-trace' });
     if (row.status === 'confirmed') throw new ConflictError('this trace is already confirmed');
     const trace = JSON.parse(row.result) as Trace;
     const now = this.ctx.clock.now().getTime();
     const ids = trace.contacts.map((c) => c.residentId);
+    // Colours before, to say which turned which; who was told is counted by the notices themselves.
+    const before = await this.ctx.stores.decisions.statusOf(ids);
     const cause = `trace ${id}`;
     // The contact facts, the trace's confirmation and the queue for re-decision: one unit of work.
     await this.ctx.store.transaction(async (trx) => {
@@ -207,8 +195,14 @@ export class TracingService {
     });
     // Each contact whose colour changed is told by the decisions themselves (NoticesService), whoever holds their phone.
     const { colourChanges, notified } = await this.authority.redecideQueued(ids);
+    const after = await this.ctx.stores.decisions.statusOf(ids);
+    const transitions = new Map<string, number>();
+    for (const [residentId, decision] of after) {
+      const was = before.get(residentId)?.colour ?? 'none';
+      if (was !== decision.colour) transitions.set(`${was}>${decision.colour}`, (transitions.get(`${was}>${decision.colour}`) ?? 0) + 1);
+    }
     await this.audit.appendBy(staff, 'confirm-trace', typedPurpose(trace.purpose), trace.caseResidentId, { traceId: id, contacts: ids.length, colourChanges });
-    return { contacts: ids.length, colourChanges, notified };
+    return { contacts: ids.length, colourChanges, notified, transitions: [...transitions].map(([k, residents]) => ({ from: k.split('>')[0]!, to: k.split('>')[1]!, residents })).sort((a, b) => b.residents - a.residents) };
   }
 
   private async visitsOf(residentIds: string[], from: number, to: number): Promise<Visit[]> {

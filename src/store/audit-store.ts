@@ -57,4 +57,9 @@ export class AuditStore {
       .limit(1)
       .executeTakeFirst();
   }
+
+  /** The live grants `staffId` holds, longest-lived first: what a console offers to pick from. */
+  async liveGrantsOf(staffId: string, now: number): Promise<Selectable<GrantsTable>[]> {
+    return this.db.selectFrom('grants').selectAll().where('staff_id', '=', staffId).where('expires_at', '>', now).orderBy('expires_at', 'desc').limit(100).execute();
+  }
 }

@@ -89,4 +89,22 @@ export class AuthorityRecordsStore {
       .where('resident_id', '!=', except)
       .execute();
   }
+
+  /**
+   * Residents recorded as confirmed or suspected cases since `since`, living under one of
+   * `regionPrefixes` (all regions when null), newest case first: whom a search by name looks through.
+   */
+  async recentCases(since: number, regionPrefixes: string[] | null, limit: number): Promise<string[]> {
+    let query = this.db
+      .selectFrom('authority_facts')
+      .innerJoin('residents', 'residents.id', 'authority_facts.resident_id')
+      .select(['authority_facts.resident_id as id'])
+      .select((eb) => eb.fn.max('authority_facts.occurred_at').as('latest'))
+      .where('authority_facts.kind', '=', 'case')
+      .where('authority_facts.value', 'in', ['confirmed', 'suspected'])
+      .where('authority_facts.occurred_at', '>=', since);
+    if (regionPrefixes !== null) query = query.where((eb) => eb.or(regionPrefixes.map((p) => eb('residents.address_region', 'like', `${p}%`))));
+    const rows = await query.groupBy('authority_facts.resident_id').orderBy('latest', 'desc').limit(limit).execute();
+    return rows.map((r) => r.id);
+  }
 }

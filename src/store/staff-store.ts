@@ -23,4 +23,9 @@ export class StaffStore {
     const rows = await this.db.selectFrom('staff_tokens').select(['id', 'name']).where('id', 'in', ids).execute();
     return new Map(rows.map((r) => [r.id, r.name]));
   }
+
+  /** Active credentials of these roles, by name: whom the authority may give a grant to. */
+  async active(roles: string[]): Promise<{ id: string; name: string; role: string; region: string | null }[]> {
+    return this.db.selectFrom('staff_tokens').select(['id', 'name', 'role', 'region']).where('revoked_at', 'is', null).where('role', 'in', roles).orderBy('name').limit(1000).execute();
+  }
 }

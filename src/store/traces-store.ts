@@ -22,4 +22,9 @@ export class TracesStore {
     const result = await this.db.updateTable('traces').set({ status: 'confirmed', confirmed_at: at }).where('id', '=', id).where('status', '=', 'open').executeTakeFirst();
     return Number(result.numUpdatedRows) === 1;
   }
+
+  /** The traces opened for a case, newest first, without their results: what its timeline lists. */
+  async ofCase(caseResidentId: string): Promise<{ id: string; window_from: number; window_to: number; status: string; created_at: number; purpose: string }[]> {
+    return this.db.selectFrom('traces').select(['id', 'window_from', 'window_to', 'status', 'created_at', 'purpose']).where('case_resident_id', '=', caseResidentId).orderBy('created_at', 'desc').limit(50).execute();
+  }
 }

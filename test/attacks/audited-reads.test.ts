@@ -40,6 +40,9 @@ async function everyKindOfRead(h: Harness): Promise<Read[]> {
   return [
     { route: 'POST /api/v1/residents/find', reader: tracer.name, send: (a) => a.inject({ method: 'POST', url: '/api/v1/residents/find', headers: bearer(tracer.token), payload: { grantId: readPersonal.id, phone: ZHANG_WEI.phone } }) },
     { route: 'POST /api/v1/traces', reader: tracer.name, send: (a) => a.inject({ method: 'POST', url: '/api/v1/traces', headers: bearer(tracer.token), payload: { caseResidentId: zhang.id, from: '2026-11-18T00:00:00+08:00', to: '2026-11-20T10:00:00+08:00', grantId: trace.id } }) },
+    { route: 'POST /api/v1/residents/search', reader: tracer.name, send: (a) => a.inject({ method: 'POST', url: '/api/v1/residents/search', headers: bearer(tracer.token), payload: { grantId: readPersonal.id, query: ZHANG_WEI.idNumber } }) },
+    { route: 'GET /api/v1/residents/{id}/timeline', reader: tracer.name, send: (a) => a.inject({ method: 'GET', url: `/api/v1/residents/${zhang.id}/timeline?grantId=${readPersonal.id}`, headers: bearer(tracer.token) }) },
+    { route: 'GET /api/v1/traces/{traceId}/preview', reader: tracer.name, send: (a) => a.inject({ method: 'GET', url: `/api/v1/traces/${traceId}/preview`, headers: bearer(tracer.token) }) },
     { route: 'GET /api/v1/traces/{traceId}', reader: tracer.name, send: (a) => a.inject({ method: 'GET', url: `/api/v1/traces/${traceId}?grantId=${trace.id}`, headers: bearer(tracer.token) }) },
     { route: 'GET /api/v1/appeals', reader: authority.name, send: (a) => a.inject({ method: 'GET', url: '/api/v1/appeals', headers: bearer(authority.token) }) },
     { route: 'GET /api/v1/corrections', reader: authority.name, send: (a) => a.inject({ method: 'GET', url: '/api/v1/corrections', headers: bearer(authority.token) }) },
@@ -52,6 +55,8 @@ async function everyKindOfRead(h: Harness): Promise<Read[]> {
 const NO_PERSONAL_DATA = [
   'GET /api/v1/dashboard',
   'GET /api/v1/staff/me',
+  'GET /api/v1/staff/grantees',
+  'GET /api/v1/grants/mine',
   'GET /api/v1/venues/operated',
   'GET /api/v1/federation/status',
   'GET /api/v1/federation/members',

@@ -42,7 +42,7 @@ describe('the access log in plain words, for the resident and in the console', (
     const authority = await s.staff.create('余杭区卫健局 王芳', 'authority', '330110');
     const tracer = await s.staff.create('流调员 陈静', 'tracer', '330110');
     const grant = await s.audit.grant(authority, { staffId: tracer.id, scope: 'read-personal', purpose: '确诊病例 2026-0412 密接排查', residentId: zhang.id, hours: 4 });
-    await s.tracing.findResident(tracer, { grantId: grant.id, phone: ZHANG_WEI.phone });
+    await s.caseFinder.findResident(tracer, { grantId: grant.id, phone: ZHANG_WEI.phone });
     // A gate checks him by ID number (he left his phone at home).
     const venue = await s.venues.registerVenue({ name: '西溪印象城', type: 'mall', region: '330110', address: '余杭区五常大道 1 号', latitude: 30.27, longitude: 120.07, operator: '印象城商业管理' });
     const { token } = await s.venues.registerDevice(venue.id, '北门 1 号闸机');

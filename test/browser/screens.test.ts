@@ -303,17 +303,20 @@ describe('every screen, at phone size, in both languages', () => {
       assert.match(await page.locator(`[data-reclaim="${pendingId}"]`).innerText(), lang === 'en' ? /another authority must check/ : /须由另一名人员/);
       await shoot(page, 'console-reclaims-proposed', lang);
       await page.goto(`${server.url}/console/#/traces`);
-      await page.waitForSelector('#open-trace');
+      await page.locator('[data-testid=grant-form] select[name=staffId] option').first().waitFor({ state: 'attached' });
       await shoot(page, 'console-traces', lang);
 
       const tracerPage = await (await contextFor(lang, { 'healthcode.console.staff': staff.tracer })).newPage();
-      const grant = await server.services.audit.grant({ ...staff.authority!, role: 'authority', region: null }, { staffId: staff.tracer!.id, scope: 'trace', purpose: '确诊病例 2026-0412 流调', residentId: null, hours: 24 });
+      await server.services.audit.grant({ ...staff.authority!, role: 'authority', region: null }, { staffId: staff.tracer!.id, scope: 'trace', purpose: '确诊病例 2026-0412 流调', residentId: null, hours: 24 });
       await tracerPage.goto(`${server.url}/console/#/traces`);
-      await tracerPage.fill('#open-trace input[name=caseResidentId]', session.residentId);
+      await tracerPage.locator('select[name=grant] option').first().waitFor({ state: 'attached' });
+      await tracerPage.fill('input[name=query]', ZHANG_WEI.phone!);
+      await tracerPage.click('form[role=search] button[type=submit]');
+      await tracerPage.click('li.found button');
+      await tracerPage.waitForSelector('#case-timeline');
       await tracerPage.fill('#open-trace input[name=from]', new Date(Date.now() + 8 * HOUR_MS - 2 * HOUR_MS).toISOString().slice(0, 16));
-      await tracerPage.fill('#open-trace input[name=grantId]', grant.id);
       await tracerPage.click('#open-trace button[type=submit]');
-      await tracerPage.waitForSelector('.timeline li, #open-trace .notice-error');
+      await tracerPage.waitForSelector('#trace-result .timeline li, #open-trace .notice-error');
       assert.equal(await tracerPage.locator('#open-trace .notice-error').count(), 0, await tracerPage.locator('#open-trace').innerText());
       await shoot(tracerPage, 'console-trace-result', lang);
 

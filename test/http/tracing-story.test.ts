@@ -92,7 +92,7 @@ describeOnEachEngine('checkpoints, place codes and contact tracing', (h) => {
     });
 
     const confirmed = (await app.inject({ method: 'POST', url: `/api/v1/traces/${trace.id}/confirm`, headers: bearer(authority.token) })).json();
-    assert.deepEqual(confirmed, { contacts: 1, colourChanges: 1, notified: 1 });
+    assert.deepEqual(confirmed, { contacts: 1, colourChanges: 1, notified: 1, transitions: [{ from: 'green', to: 'red', residents: 1 }] });
     const liuNow = await h().services.decisions.decide(liu.id, 'test');
     assert.equal(liuNow.colour, 'red');
     assert.equal(liuNow.rules[0]?.id, 'red-close-contact');

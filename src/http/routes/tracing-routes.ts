@@ -3,6 +3,7 @@ import { toCsv } from '../../domain/csv.js';
 import type { Services } from '../../services/services.js';
 import { authorizeFor, authorizeStaff } from '../auth.js';
 import { AuditEntrySchema, TraceSchema } from '../response-schemas.js';
+import { TraceOutcomeSchema, TracePreviewSchema } from '../case-finding-schemas.js';
 import { problemResponses, ResidentIdParams } from '../schemas.js';
 
 
@@ -59,7 +60,7 @@ export const tracingRoutes: FastifyPluginAsyncTypebox<{ services: Services }> = 
         response: { 200: Type.Object({ residentId: Type.String(), maskedName: Type.String(), colour: Type.Union([Type.String(), Type.Null()]) }), ...problemResponses(400, 401, 403, 404, 422) },
       },
     },
-    async (request) => services.tracing.findResident(await authorizeStaff(services, request, ['tracer', 'authority']), request.body),
+    async (request) => services.caseFinder.findResident(await authorizeStaff(services, request, ['tracer', 'authority']), request.body),
   );
 
   app.post(
@@ -95,6 +96,20 @@ export const tracingRoutes: FastifyPluginAsyncTypebox<{ services: Services }> = 
     async (request) => services.tracing.get(await authorizeStaff(services, request, ['tracer', 'authority']), request.params.traceId, request.query.grantId),
   );
 
+  app.get(
+    '/api/v1/traces/:traceId/preview',
+    {
+      schema: {
+        tags: ['tracing'],
+        summary: 'What confirming the trace would do: how many contacts would turn which colour (nothing is recorded but the read)',
+        security: [{ bearerAuth: [] }],
+        params: TraceParams,
+        response: { 200: TracePreviewSchema, ...problemResponses(400, 401, 403, 404) },
+      },
+    },
+    async (request) => services.tracing.preview(await authorizeStaff(services, request, ['tracer', 'authority']), request.params.traceId),
+  );
+
   app.post(
     '/api/v1/traces/:traceId/confirm',
     {
@@ -103,7 +118,7 @@ export const tracingRoutes: FastifyPluginAsyncTypebox<{ services: Services }> = 
         summary: 'Confirm the contacts: close and secondary contact facts, re-decision, notifications (authority)',
         security: [{ bearerAuth: [] }],
         params: TraceParams,
-        response: { 200: Type.Object({ contacts: Type.Integer(), colourChanges: Type.Integer(), notified: Type.Integer() }), ...problemResponses(401, 403, 404, 409) },
+        response: { 200: TraceOutcomeSchema, ...problemResponses(400, 401, 403, 404, 409) },
       },
     },
     async (request) => services.tracing.confirm(await authorizeStaff(services, request, ['authority']), request.params.traceId),

@@ -1,76 +1,81 @@
 import type { JSX } from 'preact';
-import { useState } from 'preact/hooks';
-import { bearer, client, ok, type Answer, type BodyOf } from '../shared/api.js';
-import { formatDateTime, formatShort, isoToLocalInput, localInputToIso } from '../shared/format.js';
+import { useEffect, useState } from 'preact/hooks';
+import { bearer, client, ok, type Answer } from '../shared/api.js';
+import { ColourTransitions } from '../shared/colour.js';
+import { formatDateTime, formatShort } from '../shared/format.js';
 import { useLang, useT } from '../shared/i18n.js';
 import type { StaffSession } from '../shared/staff-session.js';
-import { Card, ErrorNotice, Field, fieldError, useAction } from '../shared/ui.js';
+import { Card, ErrorNotice, useAction } from '../shared/ui.js';
+import { CaseSearch, GrantPicker, loadTimeline, TimelineCard, type CaseTimeline, type FoundResident, type StaffGrant } from './case-finder.js';
+import { GrantForm } from './grant-form.js';
 
 type Trace = Answer<'/api/v1/traces', 'post'>;
 type Evidence = Trace['contacts'][number]['evidence'][number];
-
-/** The authority gives a staff member a purpose-bound, expiring grant. */
-function GrantForm({ session }: { session: StaffSession }): JSX.Element {
-  const t = useT();
-  const [form, setForm] = useState({ staffId: '', scope: 'trace', purpose: '', residentId: '', hours: '24' });
-  const [grant, setGrant] = useState<Answer<'/api/v1/grants', 'post'> | null>(null);
-  const lang = useLang();
-  const give = useAction(async () => setGrant(await ok(client.POST('/api/v1/grants', { headers: bearer(session.token), body: { staffId: form.staffId.trim(), scope: form.scope as BodyOf<'/api/v1/grants'>['scope'], purpose: form.purpose, ...(form.residentId.trim() ? { residentId: form.residentId.trim() } : {}), hours: Number(form.hours) } }))));
-  return (
-    <Card title={t('trace.grant')}>
-      <form
-        onSubmit={(e) => {
-          e.preventDefault();
-          void give.run();
-        }}
-      >
-        <Field label={t('trace.staffId')} error={fieldError(give.error, 'staffId')}>
-          <input required value={form.staffId} onInput={(e) => setForm({ ...form, staffId: e.currentTarget.value })} />
-        </Field>
-        <Field label={t('trace.scope')}>
-          <select value={form.scope} onChange={(e) => setForm({ ...form, scope: e.currentTarget.value })}>
-            <option value="trace">{t('trace.scope.trace')}</option>
-            <option value="read-personal">{t('trace.scope.read-personal')}</option>
-          </select>
-        </Field>
-        <Field label={t('trace.purpose')} hint={t('trace.purposeHint')} error={fieldError(give.error, 'purpose')}>
-          <input required minLength={5} value={form.purpose} onInput={(e) => setForm({ ...form, purpose: e.currentTarget.value })} />
-        </Field>
-        <Field label={t('trace.caseId')} hint={t('trace.grantResidentHint')} error={fieldError(give.error, 'residentId')}>
-          <input value={form.residentId} onInput={(e) => setForm({ ...form, residentId: e.currentTarget.value })} />
-        </Field>
-        <Field label={t('trace.hours')} error={fieldError(give.error, 'hours')}>
-          <input type="number" min="1" max="168" value={form.hours} onInput={(e) => setForm({ ...form, hours: e.currentTarget.value })} />
-        </Field>
-        <ErrorNotice error={give.error} />
-        <button class="primary" type="submit" disabled={give.busy}>
-          {t('trace.giveGrant')}
-        </button>
-      </form>
-      {grant && (
-        <div class="notice notice-ok">
-          {t('trace.granted', { expires: formatDateTime(grant.expiresAt, lang) })} <code class="secret">{grant.id}</code>
-        </div>
-      )}
-    </Card>
-  );
-}
+type TracePreview = Answer<'/api/v1/traces/{traceId}/preview'>;
+type TraceOutcome = Answer<'/api/v1/traces/{traceId}/confirm', 'post'>;
 
 function evidenceLine(e: Evidence, t: ReturnType<typeof useT>, lang: 'zh-CN' | 'en'): string {
   if (e.kind === 'same-carrier') return t('trace.evidence.carrier', { ref: e.carrierRef ?? '', date: e.date ?? '' });
   return t('trace.evidence.venue', { venue: e.venue ?? '', caseAt: formatShort(e.caseAt, lang), contactAt: formatShort(e.contactAt, lang), apart: e.minutesApart ?? 0 });
 }
 
-function TraceResult({ session, trace, onConfirmed }: { session: StaffSession; trace: Trace; onConfirmed: (t: Trace) => void }): JSX.Element {
+/** What confirming will do, computed by the server, asked before it is done; then what it did. */
+function ConfirmTrace({ session, trace, onConfirmed }: { session: StaffSession; trace: Trace; onConfirmed: () => void }): JSX.Element | null {
+  const t = useT();
+  const [preview, setPreview] = useState<TracePreview | null>(null);
+  const [outcome, setOutcome] = useState<TraceOutcome | null>(null);
+  const ask = useAction(async () => setPreview(await ok(client.GET('/api/v1/traces/{traceId}/preview', { params: { path: { traceId: trace.id } }, headers: bearer(session.token) }))));
+  const confirm = useAction(async () => {
+    setOutcome(await ok(client.POST('/api/v1/traces/{traceId}/confirm', { params: { path: { traceId: trace.id } }, headers: bearer(session.token) })));
+    setPreview(null);
+    onConfirmed();
+  });
+  if (outcome) {
+    return (
+      <div class="notice notice-ok" role="status" data-testid="trace-outcome">
+        <p>
+          <strong>{t('trace.confirmed', { contacts: outcome.contacts, changes: outcome.colourChanges })}</strong>
+        </p>
+        {outcome.transitions.length > 0 && <ColourTransitions transitions={outcome.transitions} />}
+        <p data-testid="trace-notified">{t('trace.notified', { n: outcome.notified })}</p>
+      </div>
+    );
+  }
+  if (trace.status !== 'open') return null;
+  if (preview) {
+    return (
+      <div class="confirm notice notice-info" role="group" aria-label={t('trace.confirm')} data-testid="trace-preview">
+        <p>
+          <strong>{preview.wouldChange === 0 ? t('trace.previewNone', { contacts: preview.contacts }) : t('trace.preview', { contacts: preview.contacts, changes: preview.wouldChange })}</strong>
+        </p>
+        <ColourTransitions transitions={preview.transitions} />
+        <ErrorNotice error={confirm.error} />
+        <div class="row">
+          <button type="button" class="danger" onClick={() => void confirm.run()} disabled={confirm.busy}>
+            {t('trace.confirmYes', { contacts: preview.contacts })}
+          </button>
+          <button type="button" class="link" onClick={() => setPreview(null)}>
+            {t('common.cancel')}
+          </button>
+        </div>
+      </div>
+    );
+  }
+  return (
+    <>
+      <ErrorNotice error={ask.error} />
+      <button type="button" class="danger" onClick={() => void ask.run()} disabled={ask.busy || trace.contacts.length === 0}>
+        {t('trace.confirm')}
+      </button>
+    </>
+  );
+}
+
+function TraceResult({ session, trace, onConfirmed }: { session: StaffSession; trace: Trace; onConfirmed: () => void }): JSX.Element {
   const t = useT();
   const lang = useLang();
-  const [result, setResult] = useState<Answer<'/api/v1/traces/{traceId}/confirm', 'post'> | null>(null);
-  const confirm = useAction(async () => {
-    setResult(await ok(client.POST('/api/v1/traces/{traceId}/confirm', { params: { path: { traceId: trace.id } }, headers: bearer(session.token) })));
-    onConfirmed({ ...trace, status: 'confirmed' });
-  });
   return (
-    <Card title={t('trace.result', { from: formatDateTime(trace.from, lang), to: formatDateTime(trace.to, lang) })}>
+    <Card title={t('trace.result', { from: formatDateTime(trace.from, lang), to: formatDateTime(trace.to, lang) })} id="trace-result">
       <p class="muted">
         {t('trace.purpose')}: {trace.purpose} · {t(`trace.status.${trace.status}` as 'trace.status.open')}
       </p>
@@ -84,7 +89,7 @@ function TraceResult({ session, trace, onConfirmed }: { session: StaffSession; t
         ))}
       </ol>
       <h3>{t('trace.contacts', { n: trace.contacts.length })}</h3>
-      <table class="table">
+      <table class="table" data-testid="trace-contacts">
         <thead>
           <tr>
             <th>{t('field.name')}</th>
@@ -112,83 +117,54 @@ function TraceResult({ session, trace, onConfirmed }: { session: StaffSession; t
           ))}
         </tbody>
       </table>
-      {session.role === 'authority' && trace.status === 'open' && (
-        <button type="button" class="danger" onClick={() => void confirm.run()} disabled={confirm.busy}>
-          {t('trace.confirm')}
-        </button>
-      )}
-      <ErrorNotice error={confirm.error} />
-      {result && <div class="notice notice-ok">{t('trace.confirmed', { contacts: result.contacts, changes: result.colourChanges, notified: result.notified })}</div>}
+      {/* Kept after the confirmation: it shows what the confirmation did. */}
+      {session.role === 'authority' && <ConfirmTrace key={trace.id} session={session} trace={trace} onConfirmed={onConfirmed} />}
+      {session.role !== 'authority' && trace.status === 'open' && <p class="muted">{t('trace.confirmByAuthority')}</p>}
     </Card>
   );
 }
 
+/**
+ * Tracing without copying ids: pick the grant to work under, find the case by what is known of
+ * them, open their timeline, trace, review the contacts, confirm with the count asked first.
+ */
 export function TracesView({ session }: { session: StaffSession }): JSX.Element {
   const t = useT();
-  const [find, setFind] = useState({ grantId: '', phone: '' });
-  const [found, setFound] = useState<Answer<'/api/v1/residents/find', 'post'> | null>(null);
-  const [form, setForm] = useState({ caseResidentId: '', from: isoToLocalInput(Date.now() - 14 * 86_400_000), to: isoToLocalInput(Date.now() + 60_000), grantId: '' });
+  const [grants, setGrants] = useState<StaffGrant[]>([]);
+  const [grantId, setGrantId] = useState('');
+  const [person, setPerson] = useState<FoundResident | null>(null);
+  const [timeline, setTimeline] = useState<CaseTimeline | null>(null);
   const [trace, setTrace] = useState<Trace | null>(null);
-  const lookup = useAction(async () => {
-    const r = await ok(client.POST('/api/v1/residents/find', { headers: bearer(session.token), body: { grantId: find.grantId.trim(), phone: find.phone.trim() } }));
-    setFound(r);
-    setForm({ ...form, caseResidentId: r.residentId });
+  const loadGrants = useAction(async () => {
+    const mine = await ok(client.GET('/api/v1/grants/mine', { headers: bearer(session.token) }));
+    setGrants(mine);
+    // The grant already picked stays; otherwise a trace grant first, as tracing needs one.
+    setGrantId((picked) => (mine.some((g) => g.id === picked) ? picked : (mine.find((g) => g.scope === 'trace') ?? mine[0])?.id ?? ''));
   });
-  const open = useAction(async () => setTrace(await ok(client.POST('/api/v1/traces', { headers: bearer(session.token), body: { caseResidentId: form.caseResidentId.trim(), from: localInputToIso(form.from), to: localInputToIso(form.to), grantId: form.grantId.trim() } }))));
+  useEffect(() => void loadGrants.run(), [session.token]);
+  const openTimeline = useAction(async (p: FoundResident) => {
+    setPerson(p);
+    setTrace(null);
+    setTimeline(await loadTimeline(session, p.residentId, grantId));
+  });
+  const open = useAction(async (window: { from: string; to: string }) => {
+    setTrace(await ok(client.POST('/api/v1/traces', { headers: bearer(session.token), body: { caseResidentId: timeline!.resident.residentId, ...window, grantId } })));
+  });
+  const show = useAction(async (traceId: string) => setTrace(await ok(client.GET('/api/v1/traces/{traceId}', { params: { path: { traceId }, query: { grantId } }, headers: bearer(session.token) }))));
+  // A new result scrolls into view: the officer's eyes follow what the click did.
+  useEffect(() => document.getElementById('trace-result')?.scrollIntoView({ block: 'start' }), [trace?.id]);
+  useEffect(() => document.getElementById('case-timeline')?.scrollIntoView({ block: 'start' }), [timeline]);
   return (
     <>
-      <p class="muted">{t('trace.yourId', { id: session.id })}</p>
-      {session.role === 'authority' && <GrantForm session={session} />}
-      <Card title={t('trace.find')}>
-        <form
-          class="row"
-          onSubmit={(e) => {
-            e.preventDefault();
-            void lookup.run();
-          }}
-        >
-          <input name="findGrantId" required placeholder={t('trace.readGrantId')} value={find.grantId} onInput={(e) => setFind({ ...find, grantId: e.currentTarget.value })} />
-          <input name="findPhone" required type="tel" placeholder={t('field.phone')} value={find.phone} onInput={(e) => setFind({ ...find, phone: e.currentTarget.value })} />
-          <button type="submit" class="secondary" disabled={lookup.busy}>
-            {t('trace.findSubmit')}
-          </button>
-        </form>
-        <ErrorNotice error={lookup.error} />
-        {found && (
-          <p>
-            {found.maskedName} · <code>{found.residentId}</code>
-          </p>
-        )}
+      <Card title={t('trace.grantInUse')}>
+        <GrantPicker grants={grants} grantId={grantId} onPick={setGrantId} />
+        <ErrorNotice error={loadGrants.error} />
       </Card>
-      <Card title={t('trace.open')}>
-        <form
-          id="open-trace"
-          onSubmit={(e) => {
-            e.preventDefault();
-            void open.run();
-          }}
-        >
-          <Field label={t('trace.caseId')} error={fieldError(open.error, 'caseResidentId')}>
-            <input name="caseResidentId" required value={form.caseResidentId} onInput={(e) => setForm({ ...form, caseResidentId: e.currentTarget.value })} />
-          </Field>
-          <div class="row">
-            <Field label={t('risk.from')} error={fieldError(open.error, 'from')}>
-              <input type="datetime-local" name="from" required value={form.from} onInput={(e) => setForm({ ...form, from: e.currentTarget.value })} />
-            </Field>
-            <Field label={t('risk.to')} error={fieldError(open.error, 'to')}>
-              <input type="datetime-local" name="to" required value={form.to} onInput={(e) => setForm({ ...form, to: e.currentTarget.value })} />
-            </Field>
-          </div>
-          <Field label={t('trace.grantId')} error={fieldError(open.error, 'grantId')}>
-            <input name="grantId" required value={form.grantId} onInput={(e) => setForm({ ...form, grantId: e.currentTarget.value })} />
-          </Field>
-          <ErrorNotice error={open.error} />
-          <button class="primary" type="submit" disabled={open.busy}>
-            {t('trace.openSubmit')}
-          </button>
-        </form>
-      </Card>
-      {trace && <TraceResult session={session} trace={trace} onConfirmed={setTrace} />}
+      <CaseSearch session={session} grantId={grantId} onTimeline={(p) => void openTimeline.run(p)} />
+      <ErrorNotice error={openTimeline.error} />
+      {timeline && <TimelineCard session={session} grantId={grantId} timeline={timeline} onTrace={(w) => void open.run(w)} onShowTrace={(id) => void show.run(id)} busy={open.busy} error={open.error ?? show.error} />}
+      {trace && <TraceResult session={session} trace={trace} onConfirmed={() => setTrace({ ...trace, status: 'confirmed' })} />}
+      {session.role === 'authority' && <GrantForm session={session} person={person} onGiven={() => void loadGrants.run()} />}
     </>
   );
 }

@@ -122,6 +122,9 @@ const FIELD_MESSAGES: [RegExp, MessageKey][] = [
   [/must be the 6 digits sent by SMS/, 'fieldProblem.code'],
   [/nothing is collected there any more/, 'fieldProblem.regionEnded'],
   [/must be a body temperature between/, 'temperature.range'],
+  [/is neither an ID number/, 'fieldProblem.searchNeither'],
+  [/mixes digits and letters/, 'fieldProblem.searchMixed'],
+  [/^enter a name, an ID number or a mobile number$/, 'fieldProblem.searchEmpty'],
 ];
 
 export function plainFieldMessage(message: string, t: ReturnType<typeof useT>): string {
