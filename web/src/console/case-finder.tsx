@@ -31,7 +31,7 @@ export function GrantPicker({ grants, grantId, onPick }: { grants: StaffGrant[];
 }
 
 /** One person found, masked, with what the officer can do about them. */
-function FoundRow({ person, onTimeline }: { person: FoundResident; onTimeline: (p: FoundResident) => void }): JSX.Element {
+function FoundRow({ person, onTimeline, actionLabel }: { person: FoundResident; onTimeline: (p: FoundResident) => void; actionLabel: string }): JSX.Element {
   const t = useT();
   const lang = useLang();
   return (
@@ -43,14 +43,14 @@ function FoundRow({ person, onTimeline }: { person: FoundResident; onTimeline: (
         </p>
       </div>
       <button type="button" class="secondary" onClick={() => onTimeline(person)}>
-        {t('trace.openTimeline')}
+        {actionLabel}
       </button>
     </li>
   );
 }
 
 /** One box for a name, an ID number or a mobile number; what is found is shown masked, to act on by clicking. */
-export function CaseSearch({ session, grantId, onTimeline }: { session: StaffSession; grantId: string; onTimeline: (p: FoundResident) => void }): JSX.Element {
+export function CaseSearch({ session, grantId, onTimeline, actionLabel, title }: { session: StaffSession; grantId: string; onTimeline: (p: FoundResident) => void; actionLabel?: string; title?: string }): JSX.Element {
   const t = useT();
   const [query, setQuery] = useState('');
   const [found, setFound] = useState<FoundResident[] | null>(null);
@@ -62,7 +62,7 @@ export function CaseSearch({ session, grantId, onTimeline }: { session: StaffSes
   // A query the server could not read is shown at the box; finding no one, above the results.
   const queryError = search.error instanceof ApiError && search.error.type !== 'not-found' ? fieldError(search.error, 'query') : undefined;
   return (
-    <Card title={t('trace.find')}>
+    <Card title={title ?? t('trace.find')}>
       <form
         role="search"
         onSubmit={(e) => {
@@ -81,7 +81,7 @@ export function CaseSearch({ session, grantId, onTimeline }: { session: StaffSes
       {found && (
         <ul class="found-list" aria-label={t('trace.foundList', { n: found.length })}>
           {found.map((p) => (
-            <FoundRow person={p} onTimeline={onTimeline} />
+            <FoundRow person={p} onTimeline={onTimeline} actionLabel={actionLabel ?? t('trace.openTimeline')} />
           ))}
         </ul>
       )}

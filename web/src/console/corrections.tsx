@@ -7,17 +7,40 @@ import { formatDateTime } from '../shared/format.js';
 import { useLang, useT, type MessageKey } from '../shared/i18n.js';
 import type { StaffSession } from '../shared/staff-session.js';
 import { Card, ErrorNotice, Field, useAction } from '../shared/ui.js';
+import { CaseSearch, GrantPicker, type FoundResident, type StaffGrant } from './case-finder.js';
 
 type Reason = Answer<'/api/v1/corrections/reasons'>[number];
 type Correction = Answer<'/api/v1/corrections'>[number];
 
 const STATUSES = ['pending', 'active', 'ended', 'rejected'] as const;
 
-/** Proposing a correction: a published reason, the colour it allows, words for the resident, an end. */
-function ProposeForm({ session, reasons, onProposed }: { session: StaffSession; reasons: Reason[]; onProposed: () => void }): JSX.Element {
+/**
+ * Whose colour to correct: found by name, ID number or phone under one of the officer's grants (the
+ * look-up is audited under its purpose), never by an id pasted from elsewhere.
+ */
+function FindPerson({ session, onPick }: { session: StaffSession; onPick: (p: FoundResident) => void }): JSX.Element {
+  const t = useT();
+  const [grants, setGrants] = useState<StaffGrant[]>([]);
+  const [grantId, setGrantId] = useState('');
+  const loadGrants = useAction(async () => {
+    const mine = await ok(client.GET('/api/v1/grants/mine', { headers: bearer(session.token) }));
+    setGrants(mine);
+    setGrantId((picked) => (mine.some((g) => g.id === picked) ? picked : (mine.find((g) => g.scope === 'read-personal') ?? mine[0])?.id ?? ''));
+  });
+  useEffect(() => void loadGrants.run(), [session.token]);
+  return (
+    <div data-testid="correction-find">
+      <GrantPicker grants={grants} grantId={grantId} onPick={setGrantId} />
+      <ErrorNotice error={loadGrants.error} />
+      {grants.length > 0 && <CaseSearch session={session} grantId={grantId} onTimeline={onPick} title={t('corrections.findWhom')} actionLabel={t('corrections.pick')} />}
+    </div>
+  );
+}
+
+/** Proposing a correction for the person found: a published reason, the colour it allows, words for the resident, an end. */
+function ProposeForm({ session, person, reasons, onProposed, onChangePerson }: { session: StaffSession; person: FoundResident; reasons: Reason[]; onProposed: (p: FoundResident) => void; onChangePerson: () => void }): JSX.Element {
   const t = useT();
   const lang = useLang();
-  const [residentId, setResidentId] = useState(() => new URLSearchParams(location.hash.split('?')[1] ?? '').get('resident') ?? '');
   const [reason, setReason] = useState(reasons[0]?.id ?? '');
   const allowed = reasons.find((r) => r.id === reason)?.colours ?? [];
   const [colour, setColour] = useState(allowed[0] ?? 'yellow');
@@ -27,9 +50,9 @@ function ProposeForm({ session, reasons, onProposed }: { session: StaffSession; 
   const [days, setDays] = useState(7);
   const propose = useAction(async () => {
     const expiresAt = new Date(Date.now() + days * DAY_MS).toISOString();
-    await ok(client.POST('/api/v1/residents/{id}/corrections', { params: { path: { id: residentId.trim() } }, headers: bearer(session.token), body: { colour: chosen as BodyOf<'/api/v1/residents/{id}/corrections'>['colour'], reason, note, expiresAt } }));
+    await ok(client.POST('/api/v1/residents/{id}/corrections', { params: { path: { id: person.residentId } }, headers: bearer(session.token), body: { colour: chosen as BodyOf<'/api/v1/residents/{id}/corrections'>['colour'], reason, note, expiresAt } }));
     setNote('');
-    onProposed();
+    onProposed(person);
   });
   return (
     <form
@@ -39,9 +62,15 @@ function ProposeForm({ session, reasons, onProposed }: { session: StaffSession; 
         void propose.run();
       }}
     >
-      <Field label={t('corrections.resident')} hint={t('corrections.residentHint')}>
-        <input name="residentId" required value={residentId} onInput={(e) => setResidentId(e.currentTarget.value)} />
-      </Field>
+      <div class="row" data-testid="correction-for">
+        <p>
+          {t('corrections.for')} <strong>{person.maskedName}</strong> {person.colour && <ColourBadge colour={person.colour} />}
+          <span class="muted small"> {person.maskedIdNumber} · {person.regionName[lang]}</span>
+        </p>
+        <button type="button" class="link" onClick={onChangePerson}>
+          {t('corrections.changePerson')}
+        </button>
+      </div>
       <Field label={t('corrections.reason')}>
         <select name="reason" value={reason} onChange={(e) => setReason(e.currentTarget.value)}>
           {reasons.map((r) => (
@@ -86,9 +115,14 @@ export function CorrectionsView({ session }: { session: StaffSession }): JSX.Ele
   const load = () => ok(client.GET('/api/v1/corrections', { params: { query: { status } }, headers: bearer(session.token) })).then(setList, setError);
   useEffect(() => void ok(client.GET('/api/v1/corrections/reasons')).then(setReasons, setError), []);
   useEffect(() => void load(), [status]);
-  const act = useAction(async (id: string, action: 'approve' | 'reject' | 'end') => {
-    const path = { params: { path: { correctionId: id } }, headers: bearer(session.token) };
+  const [person, setPerson] = useState<FoundResident | null>(null);
+  // What the last action did, said in words: an approved item leaving the pending list is easy to miss.
+  const [done, setDone] = useState<{ action: 'proposed' | 'approve' | 'reject' | 'end'; name: string } | null>(null);
+  const act = useAction(async (c: Correction, action: 'approve' | 'reject' | 'end') => {
+    setDone(null);
+    const path = { params: { path: { correctionId: c.id } }, headers: bearer(session.token) };
     await ok(action === 'approve' ? client.POST('/api/v1/corrections/{correctionId}/approve', path) : action === 'reject' ? client.POST('/api/v1/corrections/{correctionId}/reject', path) : client.POST('/api/v1/corrections/{correctionId}/end', path));
+    setDone({ action, name: c.maskedName });
     await load();
   });
   const reasonText = (id: string) => reasons.find((r) => r.id === id)?.description[lang] ?? id;
@@ -96,7 +130,26 @@ export function CorrectionsView({ session }: { session: StaffSession }): JSX.Ele
     <>
       <Card title={t('corrections.title')}>
         <p class="muted">{t('corrections.intro')}</p>
-        {reasons.length > 0 && <ProposeForm session={session} reasons={reasons} onProposed={() => (status === 'pending' ? void load() : setStatus('pending'))} />}
+        {done?.action === 'proposed' && (
+          <p class="notice notice-ok" role="status" data-testid="correction-done">
+            {t('corrections.done.proposed', { name: done.name })}
+          </p>
+        )}
+        {!person && <FindPerson session={session} onPick={(p) => (setDone(null), setPerson(p))} />}
+        {person && reasons.length > 0 && (
+          <ProposeForm
+            session={session}
+            person={person}
+            reasons={reasons}
+            onChangePerson={() => setPerson(null)}
+            onProposed={(p) => {
+              setPerson(null);
+              setDone({ action: 'proposed', name: p.maskedName });
+              if (status === 'pending') void load();
+              else setStatus('pending');
+            }}
+          />
+        )}
       </Card>
       <Card title={t('corrections.list')}>
         <div class="segmented" role="group" aria-label={t('corrections.list')}>
@@ -108,6 +161,11 @@ export function CorrectionsView({ session }: { session: StaffSession }): JSX.Ele
         </div>
         <p class="muted small">{t('appeals.audited')}</p>
         <ErrorNotice error={error ?? act.error} />
+        {done && done.action !== 'proposed' && (
+          <p class="notice notice-ok" role="status" data-testid="correction-done">
+            {t(`corrections.done.${done.action}`, { name: done.name })}
+          </p>
+        )}
         {list?.length === 0 && <p>{t('corrections.none')}</p>}
         <ul class="list">
           {list?.map((c) => (
@@ -123,10 +181,10 @@ export function CorrectionsView({ session }: { session: StaffSession }): JSX.Ele
                     <p class="muted small">{t('corrections.awaitingOther')}</p>
                   ) : (
                     <>
-                      <button type="button" class="primary" disabled={act.busy} onClick={() => void act.run(c.id, 'approve')}>
+                      <button type="button" class="primary" disabled={act.busy} onClick={() => void act.run(c, 'approve')}>
                         {t('corrections.approve')}
                       </button>
-                      <button type="button" class="secondary" disabled={act.busy} onClick={() => void act.run(c.id, 'reject')}>
+                      <button type="button" class="secondary" disabled={act.busy} onClick={() => void act.run(c, 'reject')}>
                         {t('corrections.reject')}
                       </button>
                     </>
@@ -134,7 +192,7 @@ export function CorrectionsView({ session }: { session: StaffSession }): JSX.Ele
                 </div>
               )}
               {c.status === 'active' && (
-                <button type="button" class="secondary" disabled={act.busy} onClick={() => void act.run(c.id, 'end')}>
+                <button type="button" class="secondary" disabled={act.busy} onClick={() => void act.run(c, 'end')}>
                   {t('corrections.end')}
                 </button>
               )}
