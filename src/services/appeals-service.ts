@@ -154,6 +154,12 @@ export class AppealsService {
     checkResponse(errors, typeof input.response === 'string' ? input.response : '');
     errors.throwIfAny();
     const row = await this.open(id);
+    // A correction answers the decision appealed: if new facts have changed the colour since, the
+    // officer has not seen what it would override (a trace's red, say), so it is refused until they have.
+    const now = (await this.decisions.decide(row.resident_id, 'appeal answered')).colour;
+    if (now !== row.colour) {
+      throw new ConflictError(`the resident's colour has changed since the appeal was filed (${row.colour} then, ${now} now): read the current decision, then answer the appeal on it`);
+    }
     const { response: _response, ...correction } = input;
     const response = (input.response as string).trim();
     await this.corrections.propose(staff, row.resident_id, correction, async (trx, correctionId) => {

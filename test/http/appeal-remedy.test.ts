@@ -55,6 +55,23 @@ describeOnEachEngine('an appeal upheld leads to a real remedy', (h) => {
     assert.deepEqual(await texts(), [], 'the resident was told nothing');
   });
 
+  it('refuses to propose a correction from an appeal whose colour has changed since it was filed, so no officer corrects a colour they have not seen', async () => {
+    const { zhang, upholdWithCorrection, code, mine, texts } = await appealed(h());
+    // After the appeal, two other officers set Zhang yellow while a test result is awaited: his colour is no longer the red he appealed.
+    const s = h().services;
+    const [zhao, sun] = [await s.staff.create('余杭区疾控中心 赵医生', 'authority'), await s.staff.create('余杭区疾控中心 孙医生', 'authority')];
+    const awaited = await s.corrections.propose(zhao, zhang.id, { colour: 'yellow', reason: 'test-awaited', note: '请于 11 月 21 日前到五常街道社区卫生服务中心做核酸检测。', expiresAt: new Date(h().clock.now().getTime() + 3 * DAY_MS).toISOString() });
+    await s.corrections.approve(sun, awaited.id);
+    const now = await code();
+    assert.notEqual(now, 'red', 'the colour moved on since the appeal');
+    const textsBefore = await texts();
+    const proposed = await upholdWithCorrection();
+    assert.equal(proposed.statusCode, 409, proposed.body);
+    assert.match(proposed.json().detail, new RegExp(`changed since the appeal was filed \\(red then, ${now} now\\)`));
+    assert.equal((await mine()).status, 'open', 'the appeal waits for an answer on the current decision');
+    assert.deepEqual(await texts(), textsBefore, 'no text about a correction');
+  });
+
   it('answers an upheld appeal with a correction awaiting a second officer: the colour stays, and the resident is told just that', async () => {
     const { upholdWithCorrection, code, mine, texts } = await appealed(h());
     const upheld = await upholdWithCorrection();

@@ -18,6 +18,9 @@ export function causeText(cause: string, t: Translate): string {
     'check-in requested': 'cause.checkIn',
     'quarantine period over': 'cause.quarantineOver',
     'checked at a checkpoint by ID number': 'cause.idCheck',
+    'correction approved': 'cause.correctionApproved',
+    'correction ended': 'cause.correctionEnded',
+    'time passed': 'cause.timePassed',
   };
   return known[cause] ? t(known[cause]) : cause;
 }

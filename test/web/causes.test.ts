@@ -1,0 +1,19 @@
+import assert from 'node:assert/strict';
+import { describe, it } from 'node:test';
+import { causeText } from '../../web/src/shared/causes.js';
+import { translate, type Lang } from '../../web/src/shared/i18n.js';
+
+/** Every cause the server records when it decides a colour again (decisions-service callers). */
+const SERVER_CAUSES = ['declaration', 'code shown', 'check-in requested', 'quarantine period over', 'checked at a checkpoint by ID number', 'correction approved', 'correction ended', 'time passed', 'risk area 420100 high', 'import of cases', 'trace 0b6c1f0e-8a47-4c1e-9a52-3f1d7e2b9c10', 'facts from hubei'];
+
+describe('why a colour was decided again, in words', () => {
+  it('takes the words of every cause the server records from the message catalogue', () => {
+    const keysOnly = ((key: string) => `«${key}»`) as Parameters<typeof causeText>[1];
+    for (const cause of SERVER_CAUSES) assert.match(causeText(cause, keysOnly), /«cause\./, `"${cause}" has no words of its own`);
+  });
+
+  it('reads every cause in Chinese on the Chinese screen', () => {
+    const t = ((key: Parameters<typeof translate>[1], params?: Record<string, string | number>) => translate('zh-CN' as Lang, key, params)) as Parameters<typeof causeText>[1];
+    for (const cause of SERVER_CAUSES) assert.doesNotMatch(causeText(cause, t), /[a-z]{3,}/, `"${cause}" reads in English on the Chinese screen`);
+  });
+});
