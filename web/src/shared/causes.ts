@@ -1,4 +1,7 @@
-import type { Translate } from './i18n.js';
+import type { MessageKey } from './messages.js';
+
+/** The app's translate function (i18n.tsx), named here so the words can be tested without the UI. */
+type Translate = (key: MessageKey, params?: Record<string, string | number>) => string;
 
 /**
  * Why a colour was decided again, in words: the server records causes as short stable phrases
