@@ -1,5 +1,9 @@
 import assert from 'node:assert/strict';
 import { it } from 'node:test';
+import { checkIdentity } from '../../src/domain/identity/identity-document.js';
+import { FieldCipher } from '../../src/privacy/field-cipher.js';
+import { RegionKeys } from '../../src/privacy/region-keys.js';
+import { INDEX_ID } from '../../src/store/residents-store.js';
 import { describeOnEachEngine } from '../support/harness.js';
 import { LIU_FANG, withCheck } from '../support/people.js';
 import { signedUpThroughApi } from '../support/sign-in.js';
@@ -64,5 +68,24 @@ describeOnEachEngine('a relative in another district giving a red person’s ID 
     const rejected = await rejectedBy(yuhang2.token, 'reject');
     assert.equal(rejected.statusCode, 200, rejected.body);
     assert.equal(rejected.json().status, 'rejected');
+  });
+
+  it('leaves the Xihu claim pointing at nothing readable once Yuhang, the holder’s district, is sunset: its index confirms the number under no key left', async () => {
+    const { app } = await claimedAcrossDistricts(XIHU);
+    const [asks, approves] = [await h().services.staff.create('余杭区卫健局 王局长', 'authority'), await h().services.staff.create('余杭区疾控中心 主任', 'authority')];
+    const asked = await h().services.sunset.request(asks as never, '330110');
+    await h().services.sunset.approve(approves as never, asked.id);
+    await h().services.sunset.run(asked.id);
+    const claims = await h().opened.store.db.selectFrom('identity_reclaims').select(['id', 'id_index']).execute();
+    assert.equal(claims.length, 1, 'the claim of Xihu stays with Xihu');
+    // The attacker: the master key and the keys the sunset left (Xihu's), guessing the number.
+    const attacker = new FieldCipher(h().dataKey, RegionKeys.underMasterKey(h().ctx.regionKeys.backend, h().dataKey));
+    const identity = checkIdentity(CHEN_ZHIQIANG, new Date());
+    assert.ok(identity.ok);
+    const guesses = [...attacker.lookupIndexes(INDEX_ID, identity.value.key), ...attacker.regionIndexes(INDEX_ID, identity.value.key).values()];
+    assert.ok(!guesses.includes(claims[0]!.id_index), 'the claim’s index confirms the number');
+    // With no holder left, the claimant's district settles what remains of it.
+    const xihu = await h().services.staff.create('西湖区疾控中心 周主任', 'authority', '330106');
+    assert.deepEqual((await app.inject({ method: 'GET', url: '/api/v1/identity-reclaims', headers: bearer(xihu.token) })).json().map((c: { id: string }) => c.id), [claims[0]!.id]);
   });
 });
