@@ -88,4 +88,20 @@ describeOnEachEngine('a relative in another district giving a red person’s ID 
     const xihu = await h().services.staff.create('西湖区疾控中心 周主任', 'authority', '330106');
     assert.deepEqual((await app.inject({ method: 'GET', url: '/api/v1/identity-reclaims', headers: bearer(xihu.token) })).json().map((c: { id: string }) => c.id), [claims[0]!.id]);
   });
+
+  it('keeps the member red after a start moves a claim indexed before district keys: it goes under the holder’s district key, not the member’s', async () => {
+    const { app, relative, dependentId } = await claimedAcrossDistricts(XIHU);
+    const identity = checkIdentity(CHEN_ZHIQIANG, new Date());
+    assert.ok(identity.ok);
+    const db = h().opened.store.db;
+    // The claim as stored before districts had index keys: under the master key.
+    await db.updateTable('identity_reclaims').set({ id_index: h().ctx.cipher.blindIndex(INDEX_ID, identity.value.key) }).execute();
+    // What every start runs (cli/server.ts).
+    for (let n = await h().ctx.stores.reclaims.indexUnderRegionKeys(500); n > 0; n = await h().ctx.stores.reclaims.indexUnderRegionKeys(500));
+    const [claim] = await db.selectFrom('identity_reclaims').select('id_index').execute();
+    assert.equal(claim!.id_index, h().ctx.stores.residents.identityIndex('330110', identity.value.key));
+    await h().ctx.stores.decisions.invalidate([dependentId]);
+    const code = await app.inject({ method: 'GET', url: `/api/v1/residents/${dependentId}/code`, headers: relative.auth });
+    assert.equal(code.json().colour, 'red', code.body);
+  });
 });
