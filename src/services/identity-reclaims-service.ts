@@ -95,7 +95,7 @@ export class IdentityReclaimsService {
     const id = this.ctx.newId();
     const now = this.ctx.clock.now().getTime();
     const region = claim.registration.address.region;
-    await this.reclaims.insert({ id, idIndex: this.residents.identityIndex(region, claim.registration.identity.key), registration: claim.registration, phoneProvenAt: claim.phoneProvenAt, guardianId: null, relationship: null, now });
+    await this.reclaims.insert({ id, idIndex: await this.holderIndex(this.residents, claim.registration), registration: claim.registration, phoneProvenAt: claim.phoneProvenAt, guardianId: null, relationship: null, now });
     // The claimant's phone is now about the district of their claim, and goes with it at its sunset.
     if (claim.registration.phone !== null) await placePhoneRecords(this.ctx, claim.registration.phone, region);
     await this.audit.append('identity reclaim', 'open-identity-reclaim', fixedPurpose('identity-taken-at-registration'), null, { reclaimId: id });
@@ -105,8 +105,19 @@ export class IdentityReclaimsService {
   /** Records, in the transaction adding the household member, their claim to a document another account holds. */
   async openForHousehold(trx: Transaction<Database>, claim: { registration: Registration; guardianId: string; relationship: Relationship; dependentId: string }): Promise<string> {
     const id = this.ctx.newId();
-    await this.reclaims.withTransaction(trx).insert({ id, idIndex: this.residents.identityIndex(claim.registration.address.region, claim.registration.identity.key), registration: claim.registration, phoneProvenAt: null, guardianId: claim.guardianId, relationship: claim.relationship, dependentId: claim.dependentId, now: this.ctx.clock.now().getTime() });
+    await this.reclaims.withTransaction(trx).insert({ id, idIndex: await this.holderIndex(this.residents.withTransaction(trx), claim.registration), registration: claim.registration, phoneProvenAt: null, guardianId: claim.guardianId, relationship: claim.relationship, dependentId: claim.dependentId, now: this.ctx.clock.now().getTime() });
     return id;
+  }
+
+  /**
+   * The claimed document's index as the account holding it is indexed, under the holder's district
+   * key whichever district the claimant gave: a household member's colour joins the holder's facts
+   * by it. At the holder's district's sunset that key is destroyed, so the index left on a claim of
+   * another district confirms nothing. With no holder found (gone a moment ago), the claimant's.
+   */
+  private async holderIndex(residents: ResidentsStore, registration: Registration): Promise<string> {
+    const holder = await residents.findByIdentityKey(registration.identity.key);
+    return residents.identityIndex(holder?.region ?? registration.address.region, registration.identity.key);
   }
 
   /**
@@ -128,8 +139,9 @@ export class IdentityReclaimsService {
   }
 
   /**
-   * The queue as one authority sees it: the reclaims they may settle (both the claimant's region and
-   * the holder's within theirs), the read audited, as masked names and ID numbers are personal data.
+   * The queue as one authority sees it: the reclaims they may settle (the region of the account
+   * holding the document within theirs, or the claimant's when none holds it), the read audited, as
+   * masked names and ID numbers are personal data.
    */
   async queue(staff: StaffMember, limit = 200): Promise<ReclaimView[]> {
     const out: ReclaimView[] = [];
@@ -141,17 +153,19 @@ export class IdentityReclaimsService {
     return out;
   }
 
-  /** Whether the officer answers for every region the reclaim touches: the claimant's and the current holder's. */
+  /**
+   * Whether the officer answers for the reclaim: for the region of the account holding the document
+   * (its records are what is checked, and its resident loses it), or, with none holding it, the
+   * claimant's. A claim from another district is thus settled by the holder's district, not only by
+   * an officer over both.
+   */
   private async answersForAll(staff: StaffMember, reclaim: IdentityReclaim): Promise<boolean> {
-    const regions = [reclaim.registration.address.region];
-    const holderId = await this.residents.findIdByIdentityKey(reclaim.registration.identity.key);
-    const holder = holderId === undefined ? undefined : await this.residents.findById(holderId);
-    if (holder) regions.push(holder.address.region);
-    return regions.every((region) => answersFor(staff, region));
+    const holder = await this.residents.findByIdentityKey(reclaim.registration.identity.key);
+    return answersFor(staff, holder?.region ?? reclaim.registration.address.region);
   }
 
   private async requireAnswersFor(staff: StaffMember, reclaim: IdentityReclaim): Promise<void> {
-    if (!(await this.answersForAll(staff, reclaim))) throw new ForbiddenError(`${staff.name} does not answer for every region this reclaim touches (the claimant's and the holder's)`);
+    if (!(await this.answersForAll(staff, reclaim))) throw new ForbiddenError(`${staff.name} does not answer for the region of the account holding this document`);
   }
 
   /** The first authority's check, with its evidence: the reclaim waits for a second authority. */

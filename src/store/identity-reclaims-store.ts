@@ -110,7 +110,7 @@ export class IdentityReclaimsStore {
   }
 
   /**
-   * Moves claims' document indexes from before districts had index keys to their district's (and
+   * Moves claims' document indexes from before districts had index keys to the holder's district's (and
    * claims sealed under the master key under their district's key), `limit` at a time; returns how
    * many it moved. Compared and set per row, so a run stopped half-way is taken up by the next.
    */
@@ -120,9 +120,12 @@ export class IdentityReclaimsStore {
       const plain = this.cipher.decrypt(row.claim_enc, context(row.id));
       const { registration } = JSON.parse(plain) as { registration: Registration };
       const region = registration.address.region;
+      // The index as the account holding the document is indexed (its district's key), so that a
+      // claim from another district still joins the holder's facts; the claim stays sealed under its own.
+      const holder = await this.db.selectFrom('residents').select('address_region').where('id_index', 'in', this.cipher.lookupIndexes(INDEX_ID, registration.identity.key)).executeTakeFirst();
       await this.db
         .updateTable('identity_reclaims')
-        .set({ id_index: this.cipher.regionIndex(region, INDEX_ID, registration.identity.key), claim_enc: FieldCipher.inRegion(row.claim_enc) ? row.claim_enc : this.cipher.encryptIn(region, plain, context(row.id)) })
+        .set({ id_index: this.cipher.regionIndex(holder?.address_region ?? region, INDEX_ID, registration.identity.key), claim_enc: FieldCipher.inRegion(row.claim_enc) ? row.claim_enc : this.cipher.encryptIn(region, plain, context(row.id)) })
         .where('id', '=', row.id)
         .where('id_index', '=', row.id_index)
         .execute();

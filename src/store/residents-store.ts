@@ -193,6 +193,12 @@ export class ResidentsStore {
     return row && { id: row.id, region: row.address_region };
   }
 
+  /** The resident holding a document, in whichever district, with that district. */
+  async findByIdentityKey(identityKey: string): Promise<{ id: string; region: string } | undefined> {
+    const row = await this.db.selectFrom('residents').select(['id', 'address_region']).where('id_index', 'in', this.identityIndexes(identityKey)).executeTakeFirst();
+    return row && { id: row.id, region: row.address_region };
+  }
+
   async findIdByIdentityKey(identityKey: string): Promise<string | undefined> {
     const row = await this.db.selectFrom('residents').select('id').where('id_index', 'in', this.identityIndexes(identityKey)).executeTakeFirst();
     return row?.id;
