@@ -13,10 +13,11 @@ export const AUDIT_ACTIONS = {
   'confirm-trace': ['contacts', 'colour'],
   'find-resident': ['maskedName', 'colour'],
   'find-resident-refused': [],
-  // An officer's search: the masked matches listed, then each person opened from them.
-  'search-residents': ['maskedName', 'colour'],
+  // An officer's search: the matches listed as the console shows each (FoundResident), then one
+  // entry for each person listed.
+  'search-residents': ['maskedName', 'maskedIdNumber', 'maskedPhone', 'district', 'colour', 'isCase', 'householdMember'],
   'search-residents-refused': [],
-  'found-resident': ['maskedName', 'colour'],
+  'found-resident': ['maskedName', 'maskedIdNumber', 'maskedPhone', 'district', 'colour', 'isCase', 'householdMember'],
   'read-timeline': ['visits'],
   'read-timeline-refused': [],
   'read-trace-refused': [],
@@ -219,6 +220,7 @@ function sawOf(entry: AuditEntryLike): string[] {
   }
   // A look-up that matched no one, or a gate check of an unknown number, saw nothing of anyone.
   if (action === 'find-resident' && entry.detail.outcome !== 'found') return [];
+  if (action === 'search-residents' && !(typeof entry.detail.found === 'number' && entry.detail.found > 0)) return [];
   return [...fixed];
 }
 
