@@ -41,4 +41,15 @@ describeOnEachEngine('an officer typing a purpose that passes for the system’s
     assert.deepEqual(entries[0]!.described.why, { kind: 'typed', text: SYSTEM_SENTENCE });
     assert.deepEqual(await h().services.audit.verify().then((v) => v.firstBroken), null, 'the chain still verifies');
   });
+
+  it('is refused a reclaim note (the log entry’s purpose) that is one of the system’s sentences, naming note, before anything is looked up', async () => {
+    const app = await h().app();
+    const officer = await h().services.staff.create('余杭区疾控中心 身份核验', 'authority');
+    const reclaimId = '7a1d2c3e-4b5f-4a6b-8c7d-9e0f1a2b3c4d';
+    const evidence = { method: 'authority-record', document: '居民身份证', reference: '公安人口库查询 2026-1120-0042' };
+    for (const step of ['propose', 'approve', 'reject']) {
+      const response = await app.inject({ method: 'POST', url: `/api/v1/identity-reclaims/${reclaimId}/${step}`, headers: bearer(officer.token), payload: step === 'reject' ? { note: 'Settle identity reclaims' } : { evidence, note: 'Settle identity reclaims' } });
+      assert.deepEqual([step, response.statusCode, response.json().errors?.[0]?.field], [step, 422, 'note'], response.body);
+    }
+  });
 });
