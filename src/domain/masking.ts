@@ -1,4 +1,3 @@
-import type { IdType } from './identity/identity-document.js';
 import { isLatinName, mrzNameParts } from './mrz-names.js';
 
 /**
@@ -37,7 +36,7 @@ export function maskName(name: string): string {
  * such structure, so it shows at most its first character and last two, C01X00T47 -> C******47:
  * never more than three characters, and at least 60% masked for the short ones.
  */
-export function maskIdNumber(number: string, type: IdType): string {
+export function maskIdNumber(number: string, type: string): string {
   if (type === 'resident_id' && number.length === 18) return `${number.slice(0, 4)}${'*'.repeat(number.length - 8)}${number.slice(-4)}`;
   const chars = [...number];
   const shown = Math.min(3, Math.floor(chars.length * 0.4));
