@@ -13,10 +13,11 @@ export const AUDIT_ACTIONS = {
   'confirm-trace': ['contacts', 'colour'],
   'find-resident': ['maskedName', 'colour'],
   'find-resident-refused': [],
-  // An officer's search: the masked matches listed, then each person opened from them.
-  'search-residents': ['maskedName', 'colour'],
+  // An officer's search: the matches listed as the console shows each (FoundResident), then one
+  // entry for each person listed.
+  'search-residents': ['maskedName', 'maskedIdNumber', 'maskedPhone', 'district', 'colour', 'isCase', 'householdMember'],
   'search-residents-refused': [],
-  'found-resident': ['maskedName', 'colour'],
+  'found-resident': ['maskedName', 'maskedIdNumber', 'maskedPhone', 'district', 'colour', 'isCase', 'householdMember'],
   'read-timeline': ['visits'],
   'read-timeline-refused': [],
   'read-trace-refused': [],
@@ -101,18 +102,61 @@ export type AuditPurpose = { fixed: PurposeCode } | { typed: string };
 export const fixedPurpose = (code: PurposeCode): AuditPurpose => ({ fixed: code });
 export const typedPurpose = (text: string): AuditPurpose => ({ typed: text });
 
+/** A sentence as compared for sameness: trimmed, spaces collapsed, full-width folded (NFKC), any case. */
+const sameness = (text: string): string => text.normalize('NFKC').trim().replace(/\s+/g, ' ').toLowerCase();
+const FIXED_SENTENCES = new Set(PURPOSE_CODES.map((c) => sameness(AUDIT_PURPOSES[c])));
+
+/** Whether text an officer typed reads as one of the server's own purposes (so must be refused). */
+export function isFixedPurposeSentence(text: string): boolean {
+  return FIXED_SENTENCES.has(sameness(text));
+}
+
+/** Refuses, under `field`, a purpose or note an officer typed that would read as the server's own words. */
+export function checkTypedPurpose(field: string, text: string): { field: string; message: string } | null {
+  return isFixedPurposeSentence(text) ? { field, message: 'is one of the sentences the system itself writes in the access log; say in your own words why' } : null;
+}
+
+/**
+ * Typed text that collides with a fixed sentence (or starts with this mark) is stored behind it, so
+ * it reads back as typed whatever path wrote it; no fixed sentence starts with the mark. Entries
+ * already in the chain are not rewritten: their stored text, and so their hashes, stay as they are.
+ */
+export const TYPED_MARK = 'typed: ';
+
 /** The text stored for a purpose (and covered by the chain's hash). */
 export function storedPurpose(purpose: AuditPurpose): string {
-  return 'fixed' in purpose ? AUDIT_PURPOSES[purpose.fixed] : purpose.typed;
+  if ('fixed' in purpose) return AUDIT_PURPOSES[purpose.fixed];
+  const t = purpose.typed;
+  return isFixedPurposeSentence(t) || t.startsWith(TYPED_MARK) ? `${TYPED_MARK}${t}` : t;
 }
 
 const BY_SENTENCE = new Map<string, PurposeCode>(PURPOSE_CODES.map((c) => [AUDIT_PURPOSES[c], c]));
 
+/**
+ * Actions whose purpose is always an officer's words (a grant's, a trace's, a reclaim's note): read
+ * as typed even when they equal a fixed sentence, which also covers entries written before the mark.
+ */
+const TYPED_PURPOSE_ACTIONS: ReadonlySet<string> = new Set<AuditAction>([
+  'grant',
+  'open-trace',
+  'read-trace',
+  'confirm-trace',
+  'find-resident',
+  'search-residents',
+  'found-resident',
+  'read-timeline',
+  'propose-identity-reclaim',
+  'approve-identity-reclaim',
+  'reject-identity-reclaim',
+  'revoke-identity',
+]);
+
 export type AuditWhy = { kind: 'fixed'; code: PurposeCode } | { kind: 'typed'; text: string };
 
 /** Reads a stored purpose back: a fixed code to be worded on the screen, or free text to show as typed. */
-export function purposeOf(stored: string): AuditWhy {
-  const code = BY_SENTENCE.get(stored);
+export function purposeOf(stored: string, action?: string): AuditWhy {
+  if (stored.startsWith(TYPED_MARK)) return { kind: 'typed', text: stored.slice(TYPED_MARK.length) };
+  const code = action !== undefined && TYPED_PURPOSE_ACTIONS.has(action) ? undefined : BY_SENTENCE.get(stored);
   return code ? { kind: 'fixed', code } : { kind: 'typed', text: stored };
 }
 
@@ -176,11 +220,12 @@ function sawOf(entry: AuditEntryLike): string[] {
   }
   // A look-up that matched no one, or a gate check of an unknown number, saw nothing of anyone.
   if (action === 'find-resident' && entry.detail.outcome !== 'found') return [];
+  if (action === 'search-residents' && !(typeof entry.detail.found === 'number' && entry.detail.found > 0)) return [];
   return [...fixed];
 }
 
 /** An access-log entry in words: who acted, why, what they saw; for both the resident's log and the console's. */
 export function describeAuditEntry(entry: AuditEntryLike): AuditDescription {
   const about = entry.action === 'grant-host-app' || entry.action === 'revoke-host-app' ? text(entry.detail.app) : entry.action === 'give-fact-grant' ? text(entry.detail.audienceName) : null;
-  return { who: whoOf(entry), why: purposeOf(entry.purpose), saw: sawOf(entry), about, refused: entry.action.endsWith('-refused') };
+  return { who: whoOf(entry), why: purposeOf(entry.purpose, entry.action), saw: sawOf(entry), about, refused: entry.action.endsWith('-refused') };
 }

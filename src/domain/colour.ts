@@ -1,6 +1,17 @@
 /** The colours a code can show, and the one mark. Severity: red > yellow > gray > green. */
 export const COLOURS = ['green', 'yellow', 'red', 'gray'] as const;
 export type Colour = (typeof COLOURS)[number];
+/** How severe each colour is, mildest first (the order above). */
+const SEVERITY: Record<Colour, number> = { green: 0, gray: 1, yellow: 2, red: 3 };
+
+/**
+ * Whether a colour now answers an appeal against `appealed` as "corrected": it must be milder. Gray
+ * (nothing known of the person) is no correction of anything: the resident cannot go out on it.
+ */
+export function isCorrectionOf(appealed: Colour, now: Colour): boolean {
+  return now !== 'gray' && SEVERITY[now] < SEVERITY[appealed];
+}
+
 /** Gold: green and fully vaccinated. */
 export const MARKS = ['gold'] as const;
 export type Mark = (typeof MARKS)[number];

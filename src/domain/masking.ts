@@ -30,8 +30,17 @@ export function maskName(name: string): string {
   return `${chars[0]}${'*'.repeat(chars.length - 2)}${chars[chars.length - 1]}`;
 }
 
-/** 330110199001011234 -> 3301**********1234: issuing area and last four stay visible. */
-export function maskIdNumber(number: string): string {
-  if (number.length <= 8) return `${number.slice(0, 1)}${'*'.repeat(Math.max(number.length - 2, 1))}${number.slice(-1)}`;
-  return `${number.slice(0, 4)}${'*'.repeat(number.length - 8)}${number.slice(-4)}`;
+/**
+ * 330110199001011234 -> 3301**********1234: a mainland resident ID keeps its issuing area and last
+ * four, as the ID card's own privacy rules show it. Any other document (passport, permits) has no
+ * such structure, so it shows at most its first character and last two, C01X00T47 -> C******47:
+ * never more than three characters, and at least 60% masked for the short ones.
+ */
+export function maskIdNumber(number: string, type: string): string {
+  if (type === 'resident_id' && number.length === 18) return `${number.slice(0, 4)}${'*'.repeat(number.length - 8)}${number.slice(-4)}`;
+  const chars = [...number];
+  const shown = Math.min(3, Math.floor(chars.length * 0.4));
+  const head = shown >= 2 ? 1 : 0;
+  const tail = shown - head;
+  return `${chars.slice(0, head).join('')}${'*'.repeat(chars.length - shown)}${tail > 0 ? chars.slice(-tail).join('') : ''}`;
 }

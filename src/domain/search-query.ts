@@ -1,10 +1,11 @@
 import { checkIdentity } from './identity/identity-document.js';
+import { maskName } from './masking.js';
 import { checkMobileNumber } from './phone.js';
 
 /**
  * What an officer typed into the one search box, read as the one thing it can be: a mainland ID
- * number (found through its blind index), a mobile number (likewise), or a name (full, part, or
- * masked as a screen shows it, 张*芳).
+ * number (found through its blind index), a mobile number (likewise), or a name (whole, or masked
+ * as a screen shows it, 张*芳).
  */
 export type SearchQuery =
   | { by: 'idNumber'; identityKey: string }
@@ -34,15 +35,20 @@ export function parseSearchQuery(text: string, today: Date): ParsedSearch {
   return { ok: true, value: { by: 'name', name } };
 }
 
+/** A name as compared: full-width folded, spaces trimmed and collapsed, any case. */
+const normalName = (name: string): string => name.normalize('NFKC').trim().replace(/\s+/g, ' ').toLowerCase();
+
 /**
- * Whether a resident's full name answers a name query: the whole name, a part of it, or its masked
- * form with each * standing for one character (张*芳 matches 张芳芳 but not 张芳).
+ * Whether a resident's full name answers a name query: the whole name, or its masked form as the
+ * console shows it (张*芳 for 张芳芳, O***** B**** for Oliver Brown), each star one hidden character.
+ * A masked query may hide more than the console does, never show more: 张晓* does not find 张晓明,
+ * whose masked form hides the 晓. Never a part of a name: typed one guess at a time, parts (张晓,
+ * Schn, e) gave a full name away to anyone holding a grant.
  */
 export function nameMatches(query: string, fullName: string): boolean {
-  const q = query.trim().toLowerCase();
-  const name = fullName.trim().toLowerCase();
-  if (!q.includes('*')) return name.includes(q);
+  const q = normalName(query);
+  if (!q.includes('*')) return q === normalName(fullName);
   const wanted = [...q];
-  const chars = [...name];
-  return wanted.length === chars.length && wanted.every((c, i) => c === '*' || c === chars[i]);
+  const shown = [...normalName(maskName(fullName))];
+  return wanted.length === shown.length && wanted.every((c, i) => c === '*' || c === shown[i]);
 }

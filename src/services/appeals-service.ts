@@ -1,6 +1,6 @@
 import { fixedPurpose } from '../domain/audit-wording.js';
 import { HOUR_MS } from '../domain/clock.js';
-import { COLOURS, type Colour } from '../domain/colour.js';
+import { COLOURS, isCorrectionOf, type Colour } from '../domain/colour.js';
 import { FieldErrorCollector } from '../domain/field-errors.js';
 import { maskName } from '../domain/masking.js';
 import { checkText } from '../domain/resident.js';
@@ -129,10 +129,13 @@ export class AppealsService {
     errors.throwIfAny();
     const row = await this.open(id);
     if (input.outcome === 'corrected') {
-      // The resident reads "corrected": only true once their colour is no longer the one appealed.
+      // The resident reads "corrected": only true once their colour is milder than the one appealed.
       const now = (await this.decisions.decide(row.resident_id, 'appeal answered')).colour;
       if (now === row.colour) {
         throw new ConflictError(`the resident's colour is still ${now}: nothing has been corrected. Propose a correction from this appeal, or fix the record it rests on first`);
+      }
+      if (!isCorrectionOf(row.colour as Colour, now)) {
+        throw new ConflictError(`the resident's colour is now ${now}, no milder than the ${row.colour} appealed: that is no correction. Answer "upheld" or propose a correction from this appeal`);
       }
     }
     if (!(await this.ctx.stores.appeals.resolve(id, { status: input.outcome, response: input.response.trim(), at: this.ctx.clock.now().getTime(), by: staff.id }))) {

@@ -2,7 +2,7 @@ import { createHash } from 'node:crypto';
 import type { ServiceContext } from './context.js';
 import { InvalidInputError } from '../domain/field-errors.js';
 import { ForbiddenError } from './service-errors.js';
-import { describeAuditEntry, storedPurpose, typedPurpose, type AuditAction, type AuditDescription, type AuditPurpose } from '../domain/audit-wording.js';
+import { checkTypedPurpose, describeAuditEntry, storedPurpose, typedPurpose, type AuditAction, type AuditDescription, type AuditPurpose } from '../domain/audit-wording.js';
 import type { StaffMember } from './staff-service.js';
 
 export interface AuditEntry {
@@ -76,6 +76,8 @@ export class AuditService {
   /** Gives `staffId` a purpose-bound, expiring grant; only the authority grants. */
   async grant(by: StaffMember, input: { staffId: string; scope: 'trace' | 'read-personal'; purpose: string; residentId: string | null; hours: number }): Promise<{ id: string; expiresAt: string }> {
     if (by.role !== 'authority') throw new ForbiddenError('only the authority gives grants');
+    const typed = checkTypedPurpose('purpose', input.purpose);
+    if (typed) throw new InvalidInputError([typed]);
     if (!(await this.ctx.stores.staff.isActive(input.staffId))) throw new InvalidInputError([{ field: 'staffId', message: 'no active staff credential has this id' }]);
     const now = this.ctx.clock.now().getTime();
     const id = this.ctx.newId();

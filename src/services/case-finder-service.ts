@@ -192,7 +192,7 @@ export class CaseFinderService {
     return {
       residentId: r.id,
       maskedName: maskName(r.name),
-      maskedIdNumber: maskIdNumber(r.identity.number),
+      maskedIdNumber: maskIdNumber(r.identity.number, r.identity.type),
       maskedPhone: r.phone === null ? null : maskPhone(r.phone),
       region: r.address.region,
       regionName: { 'zh-CN': regionName(r.address.region) ?? r.address.region, en: regionNameEn(r.address.region) ?? r.address.region },

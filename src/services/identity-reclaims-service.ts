@@ -1,6 +1,6 @@
-import { fixedPurpose, typedPurpose } from '../domain/audit-wording.js';
+import { checkTypedPurpose, fixedPurpose, typedPurpose } from '../domain/audit-wording.js';
 import type { Transaction } from 'kysely';
-import { FieldErrorCollector } from '../domain/field-errors.js';
+import { FieldErrorCollector, InvalidInputError } from '../domain/field-errors.js';
 import { maskIdNumber, maskName } from '../domain/masking.js';
 import { checkText, type Registration, type Relationship } from '../domain/resident.js';
 import { isUniqueViolation } from '../store/database.js';
@@ -17,6 +17,12 @@ import { answersFor, type StaffMember } from './staff-service.js';
 
 export const RECLAIM_METHODS: readonly ReclaimMethod[] = ['authority-record', 'in-person'];
 export const MAX_EVIDENCE_LENGTH = 100;
+
+/** A note is the log entry's purpose: it may not pass for one the system writes. */
+function refuseFixedNote(note: string): void {
+  const typed = checkTypedPurpose('note', note);
+  if (typed) throw new InvalidInputError([typed]);
+}
 
 /** What the authority's queue shows of a reclaim: enough to check the person, masked like everywhere else. */
 export interface ReclaimView {
@@ -42,7 +48,7 @@ const view = (r: IdentityReclaim): ReclaimView => ({
   id: r.id,
   maskedName: maskName(r.registration.name),
   idType: r.registration.identity.type,
-  maskedIdNumber: maskIdNumber(r.registration.identity.number),
+  maskedIdNumber: maskIdNumber(r.registration.identity.number, r.registration.identity.type),
   forHouseholdMember: r.guardianId !== null,
   status: r.status,
   createdAt: new Date(r.createdAt).toISOString(),
@@ -170,6 +176,7 @@ export class IdentityReclaimsService {
 
   /** The first authority's check, with its evidence: the reclaim waits for a second authority. */
   async propose(staff: StaffMember, id: string, input: { evidence?: unknown; note: string }): Promise<ReclaimView> {
+    refuseFixedNote(input.note);
     const evidence = checkEvidence(input.evidence);
     const found = await this.reclaims.findById(id);
     if (!found) throw new NotFoundError('identity reclaim');
@@ -185,6 +192,7 @@ export class IdentityReclaimsService {
    * takes the document, checked).
    */
   async approve(staff: StaffMember, id: string, input: { evidence?: unknown; note: string }): Promise<ReclaimView & { residentId: string }> {
+    refuseFixedNote(input.note);
     const evidence = checkEvidence(input.evidence);
     const asked = await this.reclaims.findById(id);
     if (!asked) throw new NotFoundError('identity reclaim');
@@ -241,6 +249,7 @@ export class IdentityReclaimsService {
 
   /** Refused: a household member added while the claim waited keeps no identity (gray), and their relative is told. */
   async reject(staff: StaffMember, id: string, note: string): Promise<ReclaimView> {
+    refuseFixedNote(note);
     const found = await this.reclaims.findById(id);
     if (!found) throw new NotFoundError('identity reclaim');
     await this.requireAnswersFor(staff, found);

@@ -45,7 +45,7 @@ export function summarize(resident: Resident): ResidentSummary {
     id: resident.id,
     maskedName: maskName(resident.name),
     idType: resident.identity.type,
-    maskedIdNumber: maskIdNumber(resident.identity.number),
+    maskedIdNumber: maskIdNumber(resident.identity.number, resident.identity.type),
     maskedPhone: resident.phone === null ? null : maskPhone(resident.phone),
     region: resident.address.region,
     regionName: regionName(resident.address.region) ?? resident.address.region,

@@ -57,4 +57,18 @@ describeOnEachEngine('searching for residents as an officer who should find no o
     const response = await app.inject({ method: 'POST', url: '/api/v1/residents/search', headers: bearer(authority.token), payload: { grantId: grant.id, query: '刘*芳' } });
     assert.deepEqual([response.statusCode, response.json().reason], [404, 'no-match']);
   });
+
+  it('gives a grant holder probing by parts of a name no one: 张, 伟, a masked form showing what screens hide; only the whole name or the masked form finds the case', async () => {
+    const app = await h().app();
+    const { authority, zhang, grant } = await confirmedCaseAtTheMall(h());
+    const search = (query: string) => app.inject({ method: 'POST', url: '/api/v1/residents/search', headers: bearer(authority.token), payload: { grantId: grant.id, query } });
+    // Each probe that matched would confirm a character of the case's name, one guess at a time.
+    for (const probe of ['张', '伟', 'zhang', '张 ', '*伟']) {
+      const response = await search(probe);
+      assert.deepEqual([probe, response.statusCode, response.json().reason], [probe, 404, 'no-match']);
+    }
+    const ids = async (query: string) => (await search(query)).json<{ results: { residentId: string }[] }>().results.map((r) => r.residentId);
+    assert.deepEqual(await ids('张伟'), [zhang.id], 'the whole name finds the case');
+    assert.deepEqual(await ids('张*'), [zhang.id], 'the masked form the console shows finds it too');
+  });
 });

@@ -1,6 +1,6 @@
 import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
-import { describeAuditEntry, fixedPurpose, purposeOf, storedPurpose, typedPurpose } from '../../src/domain/audit-wording.js';
+import { checkTypedPurpose, describeAuditEntry, fixedPurpose, isFixedPurposeSentence, purposeOf, storedPurpose, typedPurpose } from '../../src/domain/audit-wording.js';
 
 /** Access-log entries read back as who, why and what was seen: never an id, a key or a stored English purpose. */
 describe('an access-log entry in words', () => {
@@ -35,5 +35,42 @@ describe('an access-log entry in words', () => {
   it('says a look-up that found no one saw nothing, and a refused one was refused', () => {
     assert.deepEqual(describeAuditEntry({ actor: '陈静 (tracer)', action: 'find-resident', purpose: 'p', detail: { outcome: 'no-match' } }).saw, []);
     assert.equal(describeAuditEntry({ actor: '陈静 (tracer)', action: 'find-resident-refused', purpose: 'p', detail: {} }).refused, true);
+  });
+
+  it('says a search listed each match as the console shows it: masked name, ID number and phone, district, colour, whether a case or a household member', () => {
+    const saw = ['maskedName', 'maskedIdNumber', 'maskedPhone', 'district', 'colour', 'isCase', 'householdMember'];
+    assert.deepEqual(describeAuditEntry({ actor: '陈静 (tracer)', action: 'search-residents', purpose: 'p', detail: { outcome: 'found', found: 2 } }).saw, saw);
+    assert.deepEqual(describeAuditEntry({ actor: '陈静 (tracer)', action: 'found-resident', purpose: 'p', detail: {} }).saw, saw);
+    assert.deepEqual(describeAuditEntry({ actor: '陈静 (tracer)', action: 'search-residents', purpose: 'p', detail: { outcome: 'no-match', found: 0 } }).saw, [], 'a search that listed no one saw nothing');
+  });
+});
+
+describe('a typed purpose that equals one of the system’s sentences', () => {
+  it('is told from a fixed one whatever its case, spacing or width', () => {
+    assert.equal(isFixedPurposeSentence('host app access (own consent)'), true);
+    assert.equal(isFixedPurposeSentence('  HOST  APP ACCESS (OWN CONSENT) '), true);
+    assert.equal(isFixedPurposeSentence('ｈｏｓｔ app access （own consent）'), true);
+    assert.equal(isFixedPurposeSentence('确诊病例 2026-0412 流调'), false);
+  });
+
+  it('is refused naming the field the officer typed it in', () => {
+    assert.equal(checkTypedPurpose('purpose', 'Host app access (own consent)')?.field, 'purpose');
+    assert.equal(checkTypedPurpose('purpose', '确诊病例 2026-0412 流调'), null);
+  });
+
+  it('is stored marked, and reads back as typed under any action', () => {
+    const stored = storedPurpose(typedPurpose('host app access (own consent)'));
+    assert.notEqual(stored, storedPurpose(fixedPurpose('host-app-consent')));
+    assert.deepEqual(purposeOf(stored, 'grant-host-app'), { kind: 'typed', text: 'host app access (own consent)' });
+  });
+
+  it('keeps typed text that happens to start with the mark apart from the marked form', () => {
+    const text = 'typed: 确诊病例 2026-0412';
+    assert.deepEqual(purposeOf(storedPurpose(typedPurpose(text))), { kind: 'typed', text });
+  });
+
+  it('reads as typed when an officer’s action carries it, even as written before the mark', () => {
+    assert.deepEqual(purposeOf('host app access (own consent)', 'found-resident'), { kind: 'typed', text: 'host app access (own consent)' });
+    assert.deepEqual(purposeOf('host app access (own consent)', 'grant-host-app'), { kind: 'fixed', code: 'host-app-consent' });
   });
 });

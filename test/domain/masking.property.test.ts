@@ -1,7 +1,8 @@
 import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
 import fc from 'fast-check';
-import { maskName } from '../../src/domain/masking.js';
+import { maskIdNumber, maskName } from '../../src/domain/masking.js';
+import { ID_TYPES } from '../../src/domain/identity/identity-document.js';
 
 /**
  * A guard matches the masked name on a visitor's code to the passport in their hand. Names as people
@@ -96,6 +97,39 @@ describe('Latin names masked so a guard can match them to a passport', () => {
     fc.assert(
       fc.property(person, ({ written }) => /^[A-Z* ]+$/.test(maskName(written))),
       { numRuns: 200 },
+    );
+  });
+});
+
+// An officer or a guard reads a masked document number on a screen: enough to match the document in
+// the holder's hand, never enough to write the number down (the tester saw C01X*0T47 of C01X00T47).
+describe('a document number other than a mainland ID, masked', () => {
+  const DOC_CHARS = fc.constantFrom(...'ABCDEFGHJKLMNPQRSTUVWXYZ0123456789');
+  const documentNumber = fc.array(DOC_CHARS, { minLength: 5, maxLength: 20 }).map((a) => a.join(''));
+  const otherType = fc.constantFrom(...ID_TYPES.filter((t) => t !== 'resident_id'));
+
+  it('never shows more than three characters, and masks at least 60% of them', () => {
+    fc.assert(
+      fc.property(documentNumber, otherType, (number, type) => {
+        const masked = maskIdNumber(number, type);
+        assert.equal(masked.length, number.length, 'one star for each hidden character');
+        const shown = [...masked].filter((c) => c !== '*').length;
+        assert.ok(shown <= 3, `${number} -> ${masked} shows ${shown}`);
+        assert.ok((masked.length - shown) / masked.length >= 0.6, `${number} -> ${masked} masks too little`);
+        // What is shown is the number's own characters in place: the start and the end, no more.
+        [...masked].forEach((c, i) => c === '*' || assert.equal(c, number[i]));
+      }),
+      { numRuns: 500 },
+    );
+  });
+
+  it('keeps the mainland ID masking: issuing area and last four', () => {
+    const digits = fc.array(fc.constantFrom(...'0123456789'), { minLength: 17, maxLength: 17 }).map((a) => a.join(''));
+    fc.assert(
+      fc.property(digits, fc.constantFrom('0', 'X'), (body, last) => {
+        const id = body + last;
+        assert.equal(maskIdNumber(id, 'resident_id'), `${id.slice(0, 4)}**********${id.slice(-4)}`);
+      }),
     );
   });
 });

@@ -50,6 +50,15 @@ describe('masking for display', () => {
     assert.equal(maskName('小👍'), '小*');
   });
   it('keeps the first and last four characters of an ID number', () => {
-    assert.equal(maskIdNumber('33011019880214003X'), '3301**********003X');
+    assert.equal(maskIdNumber('33011019880214003X', 'resident_id'), '3301**********003X');
+  });
+  it('shows a passport number only by its first character and last two', () => {
+    assert.equal(maskIdNumber('C01X00T47', 'passport'), 'C******47');
+  });
+  it('masks an 18-digit residence permit like any document that is not a mainland ID', () => {
+    assert.equal(maskIdNumber('810000199408230021', 'hmt_residence_permit'), '8***************21');
+  });
+  it('shows a five-character document number by its first and last characters only', () => {
+    assert.equal(maskIdNumber('E1234', 'passport'), 'E***4');
   });
 });

@@ -41,9 +41,16 @@ describe('reading the officer’s search box', () => {
 });
 
 describe('matching a name', () => {
-  it('matches the whole name or a part of it', () => {
-    assert.equal(nameMatches('芳芳', '刘芳芳'), true);
+  it('matches the whole name', () => {
+    assert.equal(nameMatches('刘芳芳', '刘芳芳'), true);
     assert.equal(nameMatches('张伟', '刘芳芳'), false);
+  });
+
+  it('never matches a part of a name, however it is probed', () => {
+    assert.equal(nameMatches('芳芳', '刘芳芳'), false);
+    assert.equal(nameMatches('张晓', '张晓明'), false);
+    assert.equal(nameMatches('Schn', 'Emma Schneider'), false);
+    assert.equal(nameMatches('e', 'Emma Schneider'), false);
   });
 
   it('matches a masked name with one character per star, as screens show names', () => {
@@ -52,7 +59,18 @@ describe('matching a name', () => {
     assert.equal(nameMatches('张*', '张伟'), true);
   });
 
-  it('matches Latin names whatever their case', () => {
-    assert.equal(nameMatches('oliver', 'Oliver Brown'), true);
+  it('does not match a masked query showing a character the screens hide', () => {
+    assert.equal(nameMatches('张晓*', '张晓明'), false);
+    assert.equal(nameMatches('张**', '张晓明'), true, 'hiding more than the screen does is allowed');
+  });
+
+  it('matches a Latin name masked part by part, as the console shows it', () => {
+    assert.equal(nameMatches('E*** S********', 'Emma Schneider'), true);
+    assert.equal(nameMatches('Em** S********', 'Emma Schneider'), false);
+  });
+
+  it('matches Latin names whatever their case and spacing', () => {
+    assert.equal(nameMatches('  oliver   BROWN ', 'Oliver Brown'), true);
+    assert.equal(nameMatches('oliver', 'Oliver Brown'), false);
   });
 });
