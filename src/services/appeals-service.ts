@@ -3,6 +3,7 @@ import { HOUR_MS } from '../domain/clock.js';
 import { COLOURS, isCorrectionOf, type Colour } from '../domain/colour.js';
 import { FieldErrorCollector } from '../domain/field-errors.js';
 import { maskName } from '../domain/masking.js';
+import { regionPrefix } from '../domain/regions.js';
 import { checkText } from '../domain/resident.js';
 import type { FiredRule } from '../domain/rules/decide.js';
 import type { AppealRow } from '../store/appeals-store.js';
@@ -13,7 +14,7 @@ import type { DecisionsService } from './decisions-service.js';
 import type { NoticesService } from './notices-service.js';
 import { SMS_TEXTS } from './sms-texts.js';
 import { ConflictError, NotFoundError } from './service-errors.js';
-import type { StaffMember } from './staff-service.js';
+import { requireJurisdiction, type StaffMember } from './staff-service.js';
 
 /**
  * How an officer answers an appeal directly: the decision stands (`upheld`), or the record it rested
@@ -114,9 +115,12 @@ export class AppealsService {
     return this.views(await this.ctx.stores.appeals.ofResident(residentId));
   }
 
-  /** The authority's queue, oldest first; reading it is audited, as it shows what residents wrote. */
+  /**
+   * The authority's queue, oldest first, of residents in the regions the officer answers for (all, for
+   * an officer of every region); reading it is audited, as it shows what residents wrote.
+   */
   async queue(staff: StaffMember, status: 'open' | 'resolved'): Promise<QueuedAppeal[]> {
-    const rows = await this.ctx.stores.appeals.queue(status, 200);
+    const rows = await this.ctx.stores.appeals.queue(status, 200, staff.region === null ? '' : regionPrefix(staff.region));
     const names = await this.ctx.stores.residents.names(rows.map((r) => r.resident_id));
     await this.audit.appendBy(staff, 'read-appeals', fixedPurpose('answer-appeals'), null, { status, count: rows.length });
     return (await this.views(rows)).map((a) => ({ ...a, maskedName: maskName(names.get(a.residentId) ?? '') }));
@@ -127,7 +131,7 @@ export class AppealsService {
     if (!(APPEAL_OUTCOMES as readonly string[]).includes(input.outcome)) errors.add('outcome', `must be one of ${APPEAL_OUTCOMES.join(', ')}`);
     checkResponse(errors, input.response);
     errors.throwIfAny();
-    const row = await this.open(id);
+    const row = await this.open(staff, id);
     if (input.outcome === 'corrected') {
       // The resident reads "corrected": only true once their colour is milder than the one appealed.
       const now = (await this.decisions.decide(row.resident_id, 'appeal answered')).colour;
@@ -156,7 +160,7 @@ export class AppealsService {
     const errors = new FieldErrorCollector();
     checkResponse(errors, typeof input.response === 'string' ? input.response : '');
     errors.throwIfAny();
-    const row = await this.open(id);
+    const row = await this.open(staff, id);
     // A correction answers the decision appealed: if new facts have changed the colour since, the
     // officer has not seen what it would override (a trace's red, say), so it is refused until they have.
     const now = (await this.decisions.decide(row.resident_id, 'appeal answered')).colour;
@@ -175,9 +179,18 @@ export class AppealsService {
     return this.get(id);
   }
 
-  private async open(id: string): Promise<AppealRow> {
+  /** An open appeal the officer may answer: its resident lives in a region they answer for (refused, audited, otherwise). */
+  private async open(staff: StaffMember, id: string): Promise<AppealRow> {
     const row = await this.ctx.stores.appeals.findById(id);
     if (!row) throw new NotFoundError('appeal');
+    const resident = await this.ctx.stores.residents.findById(row.resident_id);
+    if (!resident) throw new NotFoundError('resident');
+    try {
+      requireJurisdiction(staff, resident.address.region);
+    } catch (error) {
+      await this.audit.appendBy(staff, 'answer-appeal-refused', fixedPurpose('answer-appeals'), row.resident_id, { appealId: id, reason: 'outside-jurisdiction' });
+      throw error;
+    }
     if (row.status !== 'open') throw new ConflictError('this appeal is already answered');
     return row;
   }

@@ -12,6 +12,10 @@ import type { VenuesService } from './venues-service.js';
 import type { ServiceContext } from './context.js';
 import { ConflictError, NotFoundError } from './service-errors.js';
 import { requireJurisdiction, type StaffMember } from './staff-service.js';
+import type { Selectable } from 'kysely';
+import type { TracesTable } from '../store/schema.js';
+
+type TraceRow = Selectable<TracesTable>;
 
 export interface ContactEvidence {
   kind: 'same-venue' | 'same-carrier';
@@ -147,17 +151,12 @@ export class TracingService {
     return trace;
   }
 
-  /** A trace, to a reader holding a live trace grant that covers its case; every read is audited under that grant. */
+  /**
+   * A trace, to a reader who answers for its case's region and holds a live trace grant that covers
+   * the case; every read is audited under that grant, every refusal as refused.
+   */
   async get(staff: StaffMember, id: string, grantId?: string): Promise<Trace> {
-    const row = await this.ctx.stores.traces.findById(id);
-    if (!row) throw new NotFoundError('trace', { field: 'traceId', reason: 'unknown-trace' });
-    let grant: { id: string; purpose: string };
-    try {
-      grant = await this.audit.coveringGrant(staff, 'trace', row.case_resident_id, grantId);
-    } catch (error) {
-      await this.audit.appendBy(staff, 'read-trace-refused', fixedPurpose('trace-read-without-grant'), null, { traceId: id });
-      throw error;
-    }
+    const { row, grant } = await this.authorised(staff, id, grantId, 'read-trace-refused');
     await this.audit.appendBy(staff, 'read-trace', typedPurpose(grant.purpose), row.case_resident_id, { traceId: id, grantId: grant.id });
     return { ...(JSON.parse(row.result) as Trace), status: row.status as Trace['status'] };
   }
@@ -166,16 +165,39 @@ export class TracingService {
    * What confirming the trace would do, before it is done: each contact decided with the contact
    * fact the confirmation would record, against their colour now. Nothing is recorded but the read.
    */
-  async preview(staff: StaffMember, id: string): Promise<TracePreview> {
-    const trace = await this.get(staff, id);
+  async preview(staff: StaffMember, id: string, grantId?: string): Promise<TracePreview> {
+    const trace = await this.get(staff, id, grantId);
     const changes = await this.decisions.previewWithContacts(trace.contacts.map((c) => ({ residentId: c.residentId, kind: c.level, at: Date.parse(c.firstContactAt) })));
     return { contacts: trace.contacts.length, ...changes };
   }
 
-  /** Confirms the contacts: they get close- or secondary-contact facts, are re-decided, and told if their colour changed. */
-  async confirm(staff: StaffMember, id: string): Promise<TraceOutcome> {
+  /**
+   * The trace, if `staff` may act on it: the case's district (not the contacts', a trace crosses
+   * district lines) is one they answer for, and the grant they work under is a live trace grant
+   * covering the case. Refusals are audited under `refused` before they are thrown.
+   */
+  private async authorised(staff: StaffMember, id: string, grantId: string | undefined, refused: 'read-trace-refused' | 'confirm-trace-refused'): Promise<{ row: TraceRow; grant: { id: string; purpose: string } }> {
     const row = await this.ctx.stores.traces.findById(id);
     if (!row) throw new NotFoundError('trace', { field: 'traceId', reason: 'unknown-trace' });
+    const caseResident = await this.ctx.stores.residents.findById(row.case_resident_id);
+    if (!caseResident) throw new NotFoundError('resident', { field: 'traceId', reason: 'unknown-resident' });
+    try {
+      requireJurisdiction(staff, caseResident.address.region);
+    } catch (error) {
+      await this.audit.appendBy(staff, refused, fixedPurpose('trace-outside-jurisdiction'), null, { traceId: id });
+      throw error;
+    }
+    try {
+      return { row, grant: await this.audit.coveringGrant(staff, 'trace', row.case_resident_id, grantId) };
+    } catch (error) {
+      await this.audit.appendBy(staff, refused, fixedPurpose('trace-read-without-grant'), null, { traceId: id });
+      throw error;
+    }
+  }
+
+  /** Confirms the contacts: they get close- or secondary-contact facts, are re-decided, and told if their colour changed. */
+  async confirm(staff: StaffMember, id: string, grantId: string): Promise<TraceOutcome> {
+    const { row, grant } = await this.authorised(staff, id, grantId, 'confirm-trace-refused');
     if (row.status === 'confirmed') throw new ConflictError('this trace is already confirmed');
     const trace = JSON.parse(row.result) as Trace;
     const now = this.ctx.clock.now().getTime();
@@ -201,7 +223,7 @@ export class TracingService {
       const was = before.get(residentId)?.colour ?? 'none';
       if (was !== decision.colour) transitions.set(`${was}>${decision.colour}`, (transitions.get(`${was}>${decision.colour}`) ?? 0) + 1);
     }
-    await this.audit.appendBy(staff, 'confirm-trace', typedPurpose(trace.purpose), trace.caseResidentId, { traceId: id, contacts: ids.length, colourChanges });
+    await this.audit.appendBy(staff, 'confirm-trace', typedPurpose(trace.purpose), trace.caseResidentId, { traceId: id, grantId: grant.id, contacts: ids.length, colourChanges });
     return { contacts: ids.length, colourChanges, notified, transitions: [...transitions].map(([k, residents]) => ({ from: k.split('>')[0]!, to: k.split('>')[1]!, residents })).sort((a, b) => b.residents - a.residents) };
   }
 

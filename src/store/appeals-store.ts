@@ -77,10 +77,11 @@ export class AppealsStore {
     return (await this.db.selectFrom('appeals').selectAll().where('resident_id', '=', residentId).orderBy('created_at', order).execute()).map((r) => this.decrypt(r));
   }
 
-  /** The queue, oldest first: open appeals, or answered ones. */
-  async queue(status: 'open' | 'resolved', limit: number): Promise<AppealRow[]> {
-    let query = this.db.selectFrom('appeals').selectAll().orderBy('created_at').limit(limit);
-    query = status === 'open' ? query.where('status', '=', 'open') : query.where('status', '!=', 'open');
+  /** The queue, oldest first: open appeals, or answered ones; with `regionPrefix`, only of residents living there. */
+  async queue(status: 'open' | 'resolved', limit: number, regionPrefix = ''): Promise<AppealRow[]> {
+    let query = this.db.selectFrom('appeals').selectAll('appeals').orderBy('appeals.created_at').limit(limit);
+    query = status === 'open' ? query.where('appeals.status', '=', 'open') : query.where('appeals.status', '!=', 'open');
+    if (regionPrefix !== '') query = query.innerJoin('residents', 'residents.id', 'appeals.resident_id').where('residents.address_region', 'like', `${regionPrefix}%`);
     return (await query.execute()).map((r) => this.decrypt(r));
   }
 

@@ -93,7 +93,7 @@ describeOnEachEngine('finding a case and acting on it, without copying ids', (h)
     const preview = await app.inject({ method: 'GET', url: `/api/v1/traces/${trace.id}/preview`, headers: bearer(authority.token) });
     assert.deepEqual(preview.json(), { contacts: 2, wouldChange: 2, transitions: [{ from: 'green', to: 'red', residents: 2 }] });
     assert.equal(await h().ctx.stores.decisions.colourOf(liu.id), 'green', 'a preview changes nobody');
-    const confirmed = await app.inject({ method: 'POST', url: `/api/v1/traces/${trace.id}/confirm`, headers: bearer(authority.token) });
+    const confirmed = await app.inject({ method: 'POST', url: `/api/v1/traces/${trace.id}/confirm`, headers: bearer(authority.token), payload: { grantId: grant.id } });
     assert.deepEqual({ ...(confirmed.json() as object), notified: undefined }, { contacts: 2, colourChanges: 2, notified: undefined, transitions: [{ from: 'green', to: 'red', residents: 2 }] });
     assert.equal(await h().ctx.stores.decisions.colourOf(grandma.id), 'red');
   });
@@ -103,7 +103,7 @@ describeOnEachEngine('finding a case and acting on it, without copying ids', (h)
     const { authority } = await confirmedCaseAtTheMall(h());
     const unknown = await app.inject({ method: 'GET', url: '/api/v1/traces/6f1c2a4e-8a7b-4c1d-9e2f-3a4b5c6d7e8f/preview', headers: bearer(authority.token) });
     assert.deepEqual([unknown.statusCode, unknown.json().field, unknown.json().reason], [404, 'traceId', 'unknown-trace']);
-    const malformed = await app.inject({ method: 'POST', url: '/api/v1/traces/6f1c2a4e-8a7b-4c1d/confirm', headers: bearer(authority.token) });
+    const malformed = await app.inject({ method: 'POST', url: '/api/v1/traces/6f1c2a4e-8a7b-4c1d/confirm', headers: bearer(authority.token), payload: { grantId: '6f1c2a4e-8a7b-4c1d-9e2f-3a4b5c6d7e8f' } });
     assert.deepEqual([malformed.statusCode, malformed.json().field], [400, 'traceId']);
   });
 

@@ -91,7 +91,11 @@ describeOnEachEngine('checkpoints, place codes and contact tracing', (h) => {
       overlapMinutes: 30,
     });
 
-    const confirmed = (await app.inject({ method: 'POST', url: `/api/v1/traces/${trace.id}/confirm`, headers: bearer(authority.token) })).json();
+    // The authority confirms under a trace grant of its own, as confirming turns people's colours.
+    const own = (
+      await app.inject({ method: 'POST', url: '/api/v1/grants', headers: bearer(authority.token), payload: { staffId: authority.id, scope: 'trace', purpose: '确诊病例 2026-0412 流调确认', residentId: zhang.id, hours: 24 } })
+    ).json();
+    const confirmed = (await app.inject({ method: 'POST', url: `/api/v1/traces/${trace.id}/confirm`, headers: bearer(authority.token), payload: { grantId: own.id } })).json();
     assert.deepEqual(confirmed, { contacts: 1, colourChanges: 1, notified: 1, transitions: [{ from: 'green', to: 'red', residents: 1 }] });
     const liuNow = await h().services.decisions.decide(liu.id, 'test');
     assert.equal(liuNow.colour, 'red');

@@ -102,12 +102,14 @@ export const tracingRoutes: FastifyPluginAsyncTypebox<{ services: Services }> = 
       schema: {
         tags: ['tracing'],
         summary: 'What confirming the trace would do: how many contacts would turn which colour (nothing is recorded but the read)',
+        description: 'Without grantId, any live trace grant of the caller that covers the case is used. Refused outside the caller\'s region (the case\'s district decides).',
         security: [{ bearerAuth: [] }],
         params: TraceParams,
+        querystring: Type.Object({ grantId: Type.Optional(Type.String({ format: 'uuid' })) }, { additionalProperties: false }),
         response: { 200: TracePreviewSchema, ...problemResponses(400, 401, 403, 404) },
       },
     },
-    async (request) => services.tracing.preview(await authorizeStaff(services, request, ['tracer', 'authority']), request.params.traceId),
+    async (request) => services.tracing.preview(await authorizeStaff(services, request, ['tracer', 'authority']), request.params.traceId, request.query.grantId),
   );
 
   app.post(
@@ -115,13 +117,14 @@ export const tracingRoutes: FastifyPluginAsyncTypebox<{ services: Services }> = 
     {
       schema: {
         tags: ['tracing'],
-        summary: 'Confirm the contacts: close and secondary contact facts, re-decision, notifications (authority)',
+        summary: 'Confirm the contacts: close and secondary contact facts, re-decision, notifications (authority of the case\'s region, under a live trace grant that covers the case)',
         security: [{ bearerAuth: [] }],
         params: TraceParams,
+        body: Type.Object({ grantId: Type.String({ format: 'uuid' }) }, { additionalProperties: false }),
         response: { 200: TraceOutcomeSchema, ...problemResponses(400, 401, 403, 404, 409) },
       },
     },
-    async (request) => services.tracing.confirm(await authorizeStaff(services, request, ['authority']), request.params.traceId),
+    async (request) => services.tracing.confirm(await authorizeStaff(services, request, ['authority']), request.params.traceId, request.body.grantId),
   );
 
   app.get(

@@ -20,13 +20,13 @@ function evidenceLine(e: Evidence, t: ReturnType<typeof useT>, lang: 'zh-CN' | '
 }
 
 /** What confirming will do, computed by the server, asked before it is done; then what it did. */
-function ConfirmTrace({ session, trace, onConfirmed }: { session: StaffSession; trace: Trace; onConfirmed: () => void }): JSX.Element | null {
+function ConfirmTrace({ session, grantId, trace, onConfirmed }: { session: StaffSession; grantId: string; trace: Trace; onConfirmed: () => void }): JSX.Element | null {
   const t = useT();
   const [preview, setPreview] = useState<TracePreview | null>(null);
   const [outcome, setOutcome] = useState<TraceOutcome | null>(null);
-  const ask = useAction(async () => setPreview(await ok(client.GET('/api/v1/traces/{traceId}/preview', { params: { path: { traceId: trace.id } }, headers: bearer(session.token) }))));
+  const ask = useAction(async () => setPreview(await ok(client.GET('/api/v1/traces/{traceId}/preview', { params: { path: { traceId: trace.id }, query: { grantId } }, headers: bearer(session.token) }))));
   const confirm = useAction(async () => {
-    setOutcome(await ok(client.POST('/api/v1/traces/{traceId}/confirm', { params: { path: { traceId: trace.id } }, headers: bearer(session.token) })));
+    setOutcome(await ok(client.POST('/api/v1/traces/{traceId}/confirm', { params: { path: { traceId: trace.id } }, body: { grantId }, headers: bearer(session.token) })));
     setPreview(null);
     onConfirmed();
   });
@@ -71,7 +71,7 @@ function ConfirmTrace({ session, trace, onConfirmed }: { session: StaffSession; 
   );
 }
 
-function TraceResult({ session, trace, onConfirmed }: { session: StaffSession; trace: Trace; onConfirmed: () => void }): JSX.Element {
+function TraceResult({ session, grantId, trace, onConfirmed }: { session: StaffSession; grantId: string; trace: Trace; onConfirmed: () => void }): JSX.Element {
   const t = useT();
   const lang = useLang();
   return (
@@ -118,7 +118,7 @@ function TraceResult({ session, trace, onConfirmed }: { session: StaffSession; t
         </tbody>
       </table>
       {/* Kept after the confirmation: it shows what the confirmation did. */}
-      {session.role === 'authority' && <ConfirmTrace key={trace.id} session={session} trace={trace} onConfirmed={onConfirmed} />}
+      {session.role === 'authority' && <ConfirmTrace key={trace.id} session={session} grantId={grantId} trace={trace} onConfirmed={onConfirmed} />}
       {session.role !== 'authority' && trace.status === 'open' && <p class="muted">{t('trace.confirmByAuthority')}</p>}
     </Card>
   );
@@ -163,7 +163,7 @@ export function TracesView({ session }: { session: StaffSession }): JSX.Element 
       <CaseSearch session={session} grantId={grantId} onTimeline={(p) => void openTimeline.run(p)} />
       <ErrorNotice error={openTimeline.error} />
       {timeline && <TimelineCard session={session} grantId={grantId} timeline={timeline} onTrace={(w) => void open.run(w)} onShowTrace={(id) => void show.run(id)} busy={open.busy} error={open.error ?? show.error} />}
-      {trace && <TraceResult session={session} trace={trace} onConfirmed={() => setTrace({ ...trace, status: 'confirmed' })} />}
+      {trace && <TraceResult session={session} grantId={grantId} trace={trace} onConfirmed={() => setTrace({ ...trace, status: 'confirmed' })} />}
       {session.role === 'authority' && <GrantForm session={session} person={person} onGiven={() => void loadGrants.run()} />}
     </>
   );

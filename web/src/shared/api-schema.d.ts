@@ -501,7 +501,7 @@ export interface paths {
                                      * @description A purpose the server gives; the screens word it
                                      * @enum {string}
                                      */
-                                    code: "identity-taken-at-registration" | "identity-taken-by-household-member" | "settle-identity-reclaims" | "household-member-added" | "open-correction" | "appeal-deadlines" | "answer-appeals" | "sunset" | "host-app-consent" | "host-app-removed" | "lookup-without-grant" | "trace-read-without-grant" | "search-without-grant" | "timeline-without-grant" | "moving-own-consent" | "moving-consent-by-grant" | "moving-phone-reclaimed" | "gate-check-without-phone";
+                                    code: "identity-taken-at-registration" | "identity-taken-by-household-member" | "settle-identity-reclaims" | "household-member-added" | "open-correction" | "appeal-deadlines" | "answer-appeals" | "sunset" | "host-app-consent" | "host-app-removed" | "lookup-without-grant" | "trace-read-without-grant" | "trace-outside-jurisdiction" | "search-without-grant" | "timeline-without-grant" | "moving-own-consent" | "moving-consent-by-grant" | "moving-phone-reclaimed" | "gate-check-without-phone";
                                     /** @enum {string} */
                                     kind: "fixed";
                                 } | {
@@ -4157,7 +4157,7 @@ export interface paths {
                                      * @description A purpose the server gives; the screens word it
                                      * @enum {string}
                                      */
-                                    code: "identity-taken-at-registration" | "identity-taken-by-household-member" | "settle-identity-reclaims" | "household-member-added" | "open-correction" | "appeal-deadlines" | "answer-appeals" | "sunset" | "host-app-consent" | "host-app-removed" | "lookup-without-grant" | "trace-read-without-grant" | "search-without-grant" | "timeline-without-grant" | "moving-own-consent" | "moving-consent-by-grant" | "moving-phone-reclaimed" | "gate-check-without-phone";
+                                    code: "identity-taken-at-registration" | "identity-taken-by-household-member" | "settle-identity-reclaims" | "household-member-added" | "open-correction" | "appeal-deadlines" | "answer-appeals" | "sunset" | "host-app-consent" | "host-app-removed" | "lookup-without-grant" | "trace-read-without-grant" | "trace-outside-jurisdiction" | "search-without-grant" | "timeline-without-grant" | "moving-own-consent" | "moving-consent-by-grant" | "moving-phone-reclaimed" | "gate-check-without-phone";
                                     /** @enum {string} */
                                     kind: "fixed";
                                 } | {
@@ -8185,7 +8185,7 @@ export interface paths {
         };
         get?: never;
         put?: never;
-        /** Confirm the contacts: close and secondary contact facts, re-decision, notifications (authority) */
+        /** Confirm the contacts: close and secondary contact facts, re-decision, notifications (authority of the case's region, under a live trace grant that covers the case) */
         post: {
             parameters: {
                 query?: never;
@@ -8195,7 +8195,14 @@ export interface paths {
                 };
                 cookie?: never;
             };
-            requestBody?: never;
+            requestBody: {
+                content: {
+                    "application/json": {
+                        /** Format: uuid */
+                        grantId: string;
+                    };
+                };
+            };
             responses: {
                 /** @description Default Response */
                 200: {
@@ -8276,10 +8283,15 @@ export interface paths {
             path?: never;
             cookie?: never;
         };
-        /** What confirming the trace would do: how many contacts would turn which colour (nothing is recorded but the read) */
+        /**
+         * What confirming the trace would do: how many contacts would turn which colour (nothing is recorded but the read)
+         * @description Without grantId, any live trace grant of the caller that covers the case is used. Refused outside the caller's region (the case's district decides).
+         */
         get: {
             parameters: {
-                query?: never;
+                query?: {
+                    grantId?: string;
+                };
                 header?: never;
                 path: {
                     traceId: string;
