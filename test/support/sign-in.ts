@@ -5,10 +5,13 @@ import { checkMobileNumber } from '../../src/domain/phone.js';
 import type { RegistrationInput } from '../../src/domain/resident.js';
 import type { Harness } from './harness.js';
 
-/** The six-digit code last sent to `phone` (E.164), read from the outbox as the SMS gateway would. */
+/**
+ * The six-digit code last sent to `phone` (E.164), read from the outbox as the SMS gateway would.
+ * The newest text carrying a code: a colour-change notice may have gone to the phone after it.
+ */
 export async function lastCodeSentTo(h: Harness, phone: string): Promise<string> {
-  const [message] = await h.ctx.stores.outbox.list(1, phone);
-  const code = message?.body.match(/\b(\d{6})\b/)?.[1];
+  const messages = await h.ctx.stores.outbox.list(10, phone);
+  const code = messages.map((m) => m.body.match(/\b(\d{6})\b/)?.[1]).find((c) => c !== undefined);
   assert.ok(code, `no code in the outbox for ${phone}`);
   return code;
 }
