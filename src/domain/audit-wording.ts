@@ -11,6 +11,9 @@ export const AUDIT_ACTIONS = {
   'open-trace': ['visits', 'contacts'],
   'read-trace': ['visits', 'contacts'],
   'confirm-trace': ['contacts', 'colour'],
+  // The same trace as each contact sees it: where and when they overlapped with the case, and then their colour decided again.
+  'traced-as-contact': ['maskedName', 'visits'],
+  'confirmed-as-contact': ['colour'],
   'find-resident': ['maskedName', 'colour'],
   'find-resident-refused': [],
   // An officer's search: the matches listed as the console shows each (FoundResident), then one
@@ -144,6 +147,8 @@ const TYPED_PURPOSE_ACTIONS: ReadonlySet<string> = new Set<AuditAction>([
   'open-trace',
   'read-trace',
   'confirm-trace',
+  'traced-as-contact',
+  'confirmed-as-contact',
   'find-resident',
   'search-residents',
   'found-resident',

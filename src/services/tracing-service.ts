@@ -148,6 +148,8 @@ export class TracingService {
     };
     await this.ctx.stores.traces.insert({ id: trace.id, case_resident_id: trace.caseResidentId, window_from: from, window_to: to, opened_by: staff.id, grant_id: input.grantId, purpose, status: 'open', result: JSON.stringify(trace), created_at: this.ctx.clock.now().getTime(), confirmed_at: null });
     await this.audit.appendBy(staff, 'open-trace', typedPurpose(purpose), input.caseResidentId, { traceId: trace.id, grantId: input.grantId, contacts: trace.contacts.length });
+    // The trace read each contact's visits too: each of them sees that in their own access log.
+    for (const contact of trace.contacts) await this.audit.appendBy(staff, 'traced-as-contact', typedPurpose(purpose), contact.residentId, { traceId: trace.id, grantId: input.grantId, level: contact.level });
     return trace;
   }
 
@@ -224,6 +226,7 @@ export class TracingService {
       if (was !== decision.colour) transitions.set(`${was}>${decision.colour}`, (transitions.get(`${was}>${decision.colour}`) ?? 0) + 1);
     }
     await this.audit.appendBy(staff, 'confirm-trace', typedPurpose(trace.purpose), trace.caseResidentId, { traceId: id, grantId: grant.id, contacts: ids.length, colourChanges });
+    for (const contact of trace.contacts) await this.audit.appendBy(staff, 'confirmed-as-contact', typedPurpose(trace.purpose), contact.residentId, { traceId: id, grantId: grant.id, level: contact.level });
     return { contacts: ids.length, colourChanges, notified, transitions: [...transitions].map(([k, residents]) => ({ from: k.split('>')[0]!, to: k.split('>')[1]!, residents })).sort((a, b) => b.residents - a.residents) };
   }
 
