@@ -95,6 +95,12 @@ describe('trace to confirmed, in the console, without copying an id', () => {
       await fieldMessage.waitFor();
       assert.match(await fieldMessage.innerText(), lang === 'en' ? /last character doesn't match/ : /校验码不符/);
       await shoot(page, 'console-trace-search-typo', lang);
+      // A name that is no recent case finds no one, and the screen says what a name search covers (not "deleted").
+      await page.fill('input[name=query]', cast.contact.name);
+      await page.click('form[role=search] button[type=submit]');
+      const noMatch = page.locator('.notice-error[data-reason=no-match]');
+      await noMatch.waitFor();
+      assert.match(await noMatch.innerText(), lang === 'en' ? /by name, only cases of the last 28 days/ : /按姓名只查找近 28 天的病例/);
       await page.fill('input[name=query]', '');
 
       // Timed from here. Screenshots in the flow are plain ones; the axe check of each state runs

@@ -95,7 +95,8 @@ export function ErrorNotice({ error }: { error: unknown }): JSX.Element | null {
   // A code's last try gone is said apart from a wrong code with tries left.
   const lastTry = error.reason === 'wrong-code' && error.code.attemptsLeft === 0;
   const byReason = `problem.${error.type}.${error.reason}${lastTry ? '-last' : ''}`;
-  const saysReason = error.errors.length === 0 && error.reason !== '' && hasMessage(byReason);
+  // A refusal or a not-found names its field as well as its reason: the reason's words say more.
+  const saysReason = error.reason !== '' && hasMessage(byReason) && (error.errors.length === 0 || error.type !== 'invalid-field');
   const key = error.errors.length > 0 && (error.type === 'invalid-field' || !hasMessage(`problem.${error.type}`)) ? 'problem.invalid-field' : saysReason ? byReason : `problem.${error.type}`;
   const known = hasMessage(key);
   // A problem the app says in its own words by its reason needs no server text after it.
