@@ -124,7 +124,7 @@ describe('the whole story in a real browser', () => {
     // Nothing is filled in for her temperature: left empty, the field asks for it or the "not measured" tick.
     assert.equal(await resident.inputValue('input[name=temperature]'), '');
     await resident.click('button:has-text("提交申报")');
-    await resident.locator('.field-error .field-message', { hasText: '请填写体温（°C），或勾选“我没有测量体温”。' }).waitFor();
+    await resident.locator('.field-error .field-message', { hasText: '请填写体温（°C），或勾选“未测量体温”。' }).waitFor();
     await resident.fill('input[name=temperature]', '36.6');
     await shot(resident, 'resident-declare.zh-CN');
     await resident.click('button:has-text("提交申报")');
