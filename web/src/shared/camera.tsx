@@ -1,13 +1,14 @@
 import type { JSX } from 'preact';
 import { useEffect, useRef, useState } from 'preact/hooks';
 import { useT } from './i18n.js';
+import { cameraProblem, type CameraProblem } from './camera-problem.js';
 import { readQr } from './qr-reader.js';
 
 /** The camera: reads frames a few times a second and hands each QR text over once. */
 export function Camera({ onText, paused, hint }: { onText: (text: string) => void; paused: boolean; hint?: string }): JSX.Element {
   const t = useT();
   const video = useRef<HTMLVideoElement>(null);
-  const [error, setError] = useState<string | null>(null);
+  const [error, setError] = useState<CameraProblem | null>(null);
   // Read through refs: the frame loop outlives renders, and must use the latest handler and trust list.
   const pausedRef = useRef(paused);
   pausedRef.current = paused;
@@ -41,7 +42,7 @@ export function Camera({ onText, paused, hint }: { onText: (text: string) => voi
         }
         void tick();
       })
-      .catch((e: unknown) => setError(e instanceof Error ? e.message : String(e)));
+      .catch((e: unknown) => setError(cameraProblem(e)));
     return () => {
       stopped = true;
       stream?.getTracks().forEach((track) => track.stop());
@@ -51,8 +52,9 @@ export function Camera({ onText, paused, hint }: { onText: (text: string) => voi
     <div class="camera">
       <video ref={video} playsInline muted />
       <div class="camera-frame" aria-hidden="true" />
-      {error ? <div class="notice notice-error">{t('scanner.noCamera', { error })}</div> : <p class="camera-hint">{hint ?? t('scanner.aim')}</p>}
+      {error ? <div class="notice notice-error" data-camera-problem={error}>{t('scanner.noCamera', { error: t(error) })}</div> : <p class="camera-hint">{hint ?? t('scanner.aim')}</p>}
     </div>
   );
 }
+
 
