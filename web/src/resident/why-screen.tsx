@@ -104,11 +104,6 @@ export function WhyScreen({ session, subjectId, code }: { session: Session; subj
         <p class="muted small">
           {t('why.public', { region: code.ruleSet.region, version: code.ruleSet.version })} <a href="#/rules">{t('why.readRules')}</a>
         </p>
-        <p>
-          <a href="#/appeal" data-testid="why-appeal">
-            {t('appeal.fromWhy')}
-          </a>
-        </p>
       </Card>
       <Card title={t('appeal.title')}>
         <p class="muted">{t('why.appealHint')}</p>
