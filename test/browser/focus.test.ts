@@ -67,6 +67,24 @@ async function tabTo(page: Page, selector: string, most = 20): Promise<number> {
 }
 
 /** Waits until the new screen's heading has the focus, and returns what has it. */
+/**
+ * The focused element once it is the field named `name`, or whatever holds the focus after 10 s: an
+ * app moves the focus in an effect after it renders, so a check made at once may run before it.
+ */
+async function fieldFocused(page: Page, name: string): Promise<Focused> {
+  await page
+    .waitForFunction(
+      (wanted) => {
+        const { document } = globalThis as unknown as { document: { activeElement: { getAttribute(n: string): string | null } | null } };
+        return document.activeElement?.getAttribute('name') === wanted;
+      },
+      name,
+      { timeout: 10_000 },
+    )
+    .catch(() => undefined);
+  return focused(page);
+}
+
 async function headingFocused(page: Page): Promise<Focused> {
   // A function, not a string: the apps' content security policy forbids eval, which a string wait needs.
   await page.waitForFunction(
@@ -121,12 +139,12 @@ describe('the keyboard alone, with the focus followed', () => {
       await page.goto(`${server.url}/resident/#/sign-in`);
       assert.equal((await headingFocused(page)).text, say(lang, '登录', 'Sign in'));
       await page.keyboard.press('Tab');
-      assert.equal((await focused(page)).name, 'phone');
+      assert.equal((await fieldFocused(page, 'phone')).name, 'phone');
       await page.keyboard.type(person.phone!);
       await page.keyboard.press('Enter');
       await page.waitForSelector('input[name=code]');
       await page.keyboard.press('Tab');
-      assert.equal((await focused(page)).name, 'code', 'Tab goes from the phone to the code that was sent to it');
+      assert.equal((await fieldFocused(page, 'code')).name, 'code', 'Tab goes from the phone to the code that was sent to it');
       const [sms] = await server.ctx.stores.outbox.list(1, e164);
       await page.keyboard.type(/\b(\d{6})\b/.exec(sms!.body)![1]!);
       await page.keyboard.press('Enter');
@@ -156,7 +174,7 @@ describe('the keyboard alone, with the focus followed', () => {
       await page.waitForSelector('.region-options [role=option]');
       await page.keyboard.press('Enter');
       await page.locator('.region-chosen', { hasText: '330110' }).waitFor();
-      assert.equal((await focused(page)).name, 'addressDetail', 'the focus went on to the address');
+      assert.equal((await fieldFocused(page, 'addressDetail')).name, 'addressDetail', 'the focus went on to the address');
       await page.keyboard.type('五常街道联胜路 12 号');
       await page.screenshot({ path: join(SCREENS, `resident-register-region-picked.${lang}.png`), fullPage: true });
       // Changing it brings the field back, with the focus in it.
@@ -211,7 +229,7 @@ describe('the keyboard alone, with the focus followed', () => {
       for (let i = 0; i <= options.findIndex((o) => o.includes('420106')); i++) await page.keyboard.press('ArrowDown');
       await page.keyboard.press('Enter');
       await page.locator('.region-chosen', { hasText: '420106' }).waitFor();
-      assert.equal((await focused(page)).name, 'level', 'the focus went on to the level');
+      assert.equal((await fieldFocused(page, 'level')).name, 'level', 'the focus went on to the level');
       await context.close();
     });
 
