@@ -9,6 +9,7 @@ import { DAY_MS } from '../../../src/domain/clock.js';
 import { useLang, useT, type MessageKey } from '../shared/i18n.js';
 import type { StaffSession } from '../shared/staff-session.js';
 import { Card, ErrorNotice, Field, fieldError, useAction } from '../shared/ui.js';
+import { ColourAndDays } from './corrections.js';
 
 type Reason = Answer<'/api/v1/corrections/reasons'>[number];
 type Colour = BodyOf<'/api/v1/appeals/{appealId}/correction'>['colour'];
@@ -78,16 +79,7 @@ function AnswerForm({ session, appeal, onAnswered }: { session: StaffSession; ap
                 ))}
               </select>
             </Field>
-            <Field label={t('corrections.colour')}>
-              <select name="colour" value={chosenColour} onChange={(e) => setColour(e.currentTarget.value)}>
-                {allowed.map((c) => (
-                  <option value={c}>{t(`colour.${c}` as MessageKey)}</option>
-                ))}
-              </select>
-            </Field>
-            <Field label={t('corrections.days')}>
-              <input name="days" type="number" min={1} max={14} value={days} onInput={(e) => setDays(Number(e.currentTarget.value))} />
-            </Field>
+            <ColourAndDays allowed={allowed} colour={chosenColour} onColour={setColour} days={days} onDays={setDays} />
           </div>
           <Field label={t('corrections.note')} hint={t('corrections.noteHint')} error={fieldError(answer.error, 'note')}>
             <textarea name="note" rows={2} required minLength={5} maxLength={500} value={note} onInput={(e) => setNote(e.currentTarget.value)} />

@@ -1,5 +1,5 @@
 import type { JSX } from 'preact';
-import { useState } from 'preact/hooks';
+import { useEffect, useState } from 'preact/hooks';
 import { ApiError, bearer, client, ok, type Answer } from '../shared/api.js';
 import { ColourBadge } from '../shared/colour.js';
 import { formatDateTime, formatShort, isoToLocalInput, localInputToIso } from '../shared/format.js';
@@ -28,6 +28,22 @@ export function GrantPicker({ grants, grantId, onPick }: { grants: StaffGrant[];
       </select>
     </Field>
   );
+}
+
+/**
+ * The live grants the officer holds and the one picked to work under: the one already picked stays,
+ * otherwise the first of the scope the screen needs, otherwise the first held.
+ */
+export function useMyGrants(session: StaffSession, preferred: StaffGrant['scope']) {
+  const [grants, setGrants] = useState<StaffGrant[]>([]);
+  const [grantId, setGrantId] = useState('');
+  const load = useAction(async () => {
+    const mine = await ok(client.GET('/api/v1/grants/mine', { headers: bearer(session.token) }));
+    setGrants(mine);
+    setGrantId((picked) => (mine.some((g) => g.id === picked) ? picked : (mine.find((g) => g.scope === preferred) ?? mine[0])?.id ?? ''));
+  });
+  useEffect(() => void load.run(), [session.token]);
+  return { grants, grantId, setGrantId, load };
 }
 
 /** One person found, masked, with what the officer can do about them. */

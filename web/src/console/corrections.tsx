@@ -7,12 +7,31 @@ import { formatDateTime } from '../shared/format.js';
 import { useLang, useT, type MessageKey } from '../shared/i18n.js';
 import type { StaffSession } from '../shared/staff-session.js';
 import { Card, ErrorNotice, Field, useAction } from '../shared/ui.js';
-import { CaseSearch, GrantPicker, type FoundResident, type StaffGrant } from './case-finder.js';
+import { CaseSearch, GrantPicker, useMyGrants, type FoundResident } from './case-finder.js';
 
 type Reason = Answer<'/api/v1/corrections/reasons'>[number];
 type Correction = Answer<'/api/v1/corrections'>[number];
 
 const STATUSES = ['pending', 'active', 'ended', 'rejected'] as const;
+
+/** The colour a correction sets, from those its reason allows, and for how many days (at most 14). */
+export function ColourAndDays({ allowed, colour, onColour, days, onDays }: { allowed: readonly string[]; colour: string | undefined; onColour: (c: string) => void; days: number; onDays: (d: number) => void }): JSX.Element {
+  const t = useT();
+  return (
+    <>
+      <Field label={t('corrections.colour')}>
+        <select name="colour" value={colour} onChange={(e) => onColour(e.currentTarget.value)}>
+          {allowed.map((c) => (
+            <option value={c}>{t(`colour.${c}` as MessageKey)}</option>
+          ))}
+        </select>
+      </Field>
+      <Field label={t('corrections.days')}>
+        <input name="days" type="number" min={1} max={14} value={days} onInput={(e) => onDays(Number(e.currentTarget.value))} />
+      </Field>
+    </>
+  );
+}
 
 /**
  * Whose colour to correct: found by name, ID number or phone under one of the officer's grants (the
@@ -20,14 +39,7 @@ const STATUSES = ['pending', 'active', 'ended', 'rejected'] as const;
  */
 function FindPerson({ session, onPick }: { session: StaffSession; onPick: (p: FoundResident) => void }): JSX.Element {
   const t = useT();
-  const [grants, setGrants] = useState<StaffGrant[]>([]);
-  const [grantId, setGrantId] = useState('');
-  const loadGrants = useAction(async () => {
-    const mine = await ok(client.GET('/api/v1/grants/mine', { headers: bearer(session.token) }));
-    setGrants(mine);
-    setGrantId((picked) => (mine.some((g) => g.id === picked) ? picked : (mine.find((g) => g.scope === 'read-personal') ?? mine[0])?.id ?? ''));
-  });
-  useEffect(() => void loadGrants.run(), [session.token]);
+  const { grants, grantId, setGrantId, load: loadGrants } = useMyGrants(session, 'read-personal');
   return (
     <div data-testid="correction-find">
       <GrantPicker grants={grants} grantId={grantId} onPick={setGrantId} />
@@ -79,16 +91,7 @@ function ProposeForm({ session, person, reasons, onProposed, onChangePerson }: {
         </select>
       </Field>
       <div class="row">
-        <Field label={t('corrections.colour')}>
-          <select name="colour" value={chosen} onChange={(e) => setColour(e.currentTarget.value)}>
-            {allowed.map((c) => (
-              <option value={c}>{t(`colour.${c}` as MessageKey)}</option>
-            ))}
-          </select>
-        </Field>
-        <Field label={t('corrections.days')}>
-          <input name="days" type="number" min={1} max={14} value={days} onInput={(e) => setDays(Number(e.currentTarget.value))} />
-        </Field>
+        <ColourAndDays allowed={allowed} colour={chosen} onColour={setColour} days={days} onDays={setDays} />
       </div>
       <Field label={t('corrections.note')} hint={t('corrections.noteHint')}>
         <textarea name="note" rows={3} required minLength={5} maxLength={500} value={note} onInput={(e) => setNote(e.currentTarget.value)} />

@@ -6,7 +6,7 @@ import { formatDateTime, formatShort } from '../shared/format.js';
 import { useLang, useT } from '../shared/i18n.js';
 import type { StaffSession } from '../shared/staff-session.js';
 import { Card, ErrorNotice, useAction } from '../shared/ui.js';
-import { CaseSearch, GrantPicker, loadTimeline, TimelineCard, type CaseTimeline, type FoundResident, type StaffGrant } from './case-finder.js';
+import { CaseSearch, GrantPicker, loadTimeline, TimelineCard, useMyGrants, type CaseTimeline, type FoundResident } from './case-finder.js';
 import { GrantForm } from './grant-form.js';
 
 type Trace = Answer<'/api/v1/traces', 'post'>;
@@ -130,18 +130,10 @@ function TraceResult({ session, grantId, trace, onConfirmed }: { session: StaffS
  */
 export function TracesView({ session }: { session: StaffSession }): JSX.Element {
   const t = useT();
-  const [grants, setGrants] = useState<StaffGrant[]>([]);
-  const [grantId, setGrantId] = useState('');
+  const { grants, grantId, setGrantId, load: loadGrants } = useMyGrants(session, 'trace');
   const [person, setPerson] = useState<FoundResident | null>(null);
   const [timeline, setTimeline] = useState<CaseTimeline | null>(null);
   const [trace, setTrace] = useState<Trace | null>(null);
-  const loadGrants = useAction(async () => {
-    const mine = await ok(client.GET('/api/v1/grants/mine', { headers: bearer(session.token) }));
-    setGrants(mine);
-    // The grant already picked stays; otherwise a trace grant first, as tracing needs one.
-    setGrantId((picked) => (mine.some((g) => g.id === picked) ? picked : (mine.find((g) => g.scope === 'trace') ?? mine[0])?.id ?? ''));
-  });
-  useEffect(() => void loadGrants.run(), [session.token]);
   const openTimeline = useAction(async (p: FoundResident) => {
     setPerson(p);
     setTrace(null);
