@@ -1,6 +1,6 @@
 import type { ColumnType } from 'kysely';
 
-/** Federation and host apps (migrations 0011, 0012): members, national lists, grants, visitors, OAuth records. */
+/** The tables of federation: members and their keys, national lists, fact grants, visitors, host apps and their OAuth records. */
 
 export interface FederationMembersTable {
   id: string;
@@ -99,8 +99,6 @@ export interface OAuthRecordsTable {
 }
 
 export interface FederationTables {
-  host_apps: HostAppsTable;
-  oauth_records: OAuthRecordsTable;
   federation_members: FederationMembersTable;
   federation_member_regions: FederationMemberRegionsTable;
   federation_member_kids: FederationMemberKidsTable;
@@ -108,4 +106,6 @@ export interface FederationTables {
   national_list_cache: NationalListCacheTable;
   fact_grants: FactGrantsTable;
   visitor_links: VisitorLinksTable;
+  host_apps: HostAppsTable;
+  oauth_records: OAuthRecordsTable;
 }
