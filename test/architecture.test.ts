@@ -1,7 +1,8 @@
 import assert from 'node:assert/strict';
 import { readdirSync, readFileSync } from 'node:fs';
-import { dirname, join, relative, resolve } from 'node:path';
+import { basename, dirname, join, relative, resolve } from 'node:path';
 import { describe, it } from 'node:test';
+import ts from 'typescript';
 
 const SRC = resolve('src');
 
@@ -84,5 +85,122 @@ describe('the layers of src/', () => {
     const webFiles = (dir: string): string[] => readdirSync(dir, { withFileTypes: true }).flatMap((e) => (e.isDirectory() ? webFiles(join(dir, e.name)) : /\.tsx?$/.test(e.name) ? [join(dir, e.name)] : []));
     const reaching = webFiles(resolve('web/src')).filter((f) => [...readFileSync(f, 'utf8').matchAll(/from\s+'([^']+)'/g)].some((m) => /(^|\/)src\/(http|services|store)\//.test(resolve(dirname(f), m[1]!))));
     assert.deepEqual(reaching.map((f) => relative(resolve('web/src'), f)), []);
+  });
+});
+
+/** Whether a file holds code that runs, not only types: its JavaScript is empty once the types are erased. */
+function hasLogic(file: string): boolean {
+  const js = ts.transpileModule(readFileSync(file, 'utf8'), { compilerOptions: { module: ts.ModuleKind.ESNext, target: ts.ScriptTarget.ES2022, verbatimModuleSyntax: true, removeComments: true } }).outputText;
+  return js.replace(/^export \{\};$/m, '').trim() !== '';
+}
+
+/** The names `foo.ts` that a `foo.test.ts` somewhere under test/ is named after. */
+function namesWithTest(): Set<string> {
+  const tests = (dir: string): string[] => readdirSync(dir, { withFileTypes: true }).flatMap((e) => (e.isDirectory() ? tests(join(dir, e.name)) : e.name.endsWith('.test.ts') ? [e.name.replace(/\.test\.ts$/, '.ts')] : []));
+  return new Set(tests(resolve('test')));
+}
+
+/**
+ * Service and store files with logic but no test of the same name, as they stood when this list was made. It may only
+ * shrink: a file added without a test fails below, and so does a listed file that has since gained its test (strike it).
+ */
+const WITHOUT_SAME_NAMED_TEST = [
+  'services/appeals-service.ts',
+  'services/audit-service.ts',
+  'services/authority-service.ts',
+  'services/case-finder-service.ts',
+  'services/check-ins-service.ts',
+  'services/codes-service.ts',
+  'services/context.ts',
+  'services/corrections-service.ts',
+  'services/decisions-service.ts',
+  'services/declarations-service.ts',
+  'services/devices-service.ts',
+  'services/ended-regions.ts',
+  'services/host-apps-service.ts',
+  'services/identity-reclaims-service.ts',
+  'services/import-parsing.ts',
+  'services/keys-service.ts',
+  'services/moving-service.ts',
+  'services/oauth-adapter.ts',
+  'services/operator-client.ts',
+  'services/registration-service.ts',
+  'services/residents-service.ts',
+  'services/rules-service.ts',
+  'services/scans-service.ts',
+  'services/service-errors.ts',
+  'services/services.ts',
+  'services/sign-in-service.ts',
+  'services/sms-sender.ts',
+  'services/sms-texts.ts',
+  'services/stats-service.ts',
+  'services/sunset-service.ts',
+  'services/tracing-service.ts',
+  'services/travel-card-service.ts',
+  'services/venues-service.ts',
+  'store/appeals-store.ts',
+  'store/audit-store.ts',
+  'store/authority-records-store.ts',
+  'store/change-feed.ts',
+  'store/check-ins-store.ts',
+  'store/corrections-store.ts',
+  'store/data-key-check-store.ts',
+  'store/database.ts',
+  'store/decisions-store.ts',
+  'store/declarations-store.ts',
+  'store/devices-store.ts',
+  'store/facts-store.ts',
+  'store/federation-store.ts',
+  'store/identity-reclaims-store.ts',
+  'store/migrations/0001-foundation.ts',
+  'store/migrations/0002-rules-and-codes.ts',
+  'store/migrations/0003-checkpoints-and-tracing.ts',
+  'store/migrations/0004-scans-partitioned-by-day.ts',
+  'store/migrations/0005-appeals.ts',
+  'store/migrations/0006-scan-key-with-time.ts',
+  'store/migrations/0007-decision-sequence.ts',
+  'store/migrations/0008-hardening.ts',
+  'store/migrations/0009-current-decision.ts',
+  'store/migrations/0010-devices.ts',
+  'store/migrations/0011-federation.ts',
+  'store/migrations/0012-host-apps.ts',
+  'store/migrations/0013-explained-decisions.ts',
+  'store/migrations/0014-corrections.ts',
+  'store/migrations/0015-sunset.ts',
+  'store/migrations/0017-correction-notes-out-of-decisions.ts',
+  'store/migrations/0018-sunset-steps.ts',
+  'store/migrations/0020-household-claims.ts',
+  'store/migrations/0021-federation-trust.ts',
+  'store/migrations/0024-devices-and-staff-regions.ts',
+  'store/migrations/0026-sign-in-tickets.ts',
+  'store/migrations/0027-colour-notices.ts',
+  'store/migrations/index.ts',
+  'store/notices-store.ts',
+  'store/oauth-store.ts',
+  'store/outbox-store.ts',
+  'store/redecision-queue-store.ts',
+  'store/residents-store.ts',
+  'store/rule-sets-store.ts',
+  'store/scans-store.ts',
+  'store/sign-in-store.ts',
+  'store/signing-keys-store.ts',
+  'store/staff-store.ts',
+  'store/stats-store.ts',
+  'store/stores.ts',
+  'store/sunset-store.ts',
+  'store/traces-store.ts',
+  'store/venues-store.ts',
+];
+
+describe('tests named after what they test', () => {
+  const named = namesWithTest();
+  const lacking = ['services', 'store'].flatMap((layer) => filesUnder(join(SRC, layer))).filter((f) => hasLogic(f) && !named.has(basename(f))).map((f) => relative(SRC, f));
+
+  it('gives every service and store file with logic a test of the same name, but for those listed when the list was made', () => {
+    assert.deepEqual(lacking.filter((f) => !WITHOUT_SAME_NAMED_TEST.includes(f)), []);
+  });
+
+  it('strikes from that list every file that now has its test, or is gone', () => {
+    assert.deepEqual(WITHOUT_SAME_NAMED_TEST.filter((f) => !lacking.includes(f)), []);
   });
 });
