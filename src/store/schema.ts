@@ -1,22 +1,23 @@
 import type { ColumnType } from 'kysely';
-import type { ResidentsTables } from './residents/tables.js';
-import type { DecisionsTables } from './decisions/tables.js';
-import type { CheckpointsTables } from './checkpoints/tables.js';
-import type { TracingTables } from './tracing/tables.js';
-import type { OversightTables } from './oversight/tables.js';
-import type { FederationTables } from './federation/tables.js';
+import type { ResidentsTables } from './tables/residents.js';
+import type { DecisionsTables } from './tables/decisions.js';
+import type { CheckpointsTables } from './tables/checkpoints.js';
+import type { TracingTables } from './tables/tracing.js';
+import type { OversightTables } from './tables/oversight.js';
+import type { FederationTables } from './tables/federation.js';
 
-export type * from './residents/tables.js';
-export type * from './decisions/tables.js';
-export type * from './checkpoints/tables.js';
-export type * from './tracing/tables.js';
-export type * from './oversight/tables.js';
-export type * from './federation/tables.js';
+export type * from './tables/residents.js';
+export type * from './tables/decisions.js';
+export type * from './tables/checkpoints.js';
+export type * from './tables/tracing.js';
+export type * from './tables/oversight.js';
+export type * from './tables/federation.js';
 
 /**
- * The tables, as Kysely sees them: each area's tables in its own file, and here the ones every area shares.
- * Times are epoch milliseconds (bigint), the same on both engines; columns ending in `_enc` hold AES-GCM
- * ciphertext and `_index` columns hold blind indexes.
+ * The tables, as Kysely sees them: each area's in tables/<area>.ts, and here the ones every area shares. They stand
+ * apart from the areas' stores because every store reads this one type: inside the area folders, the folders and this
+ * file would import each other. Times are epoch milliseconds (bigint), the same on both engines; columns ending in
+ * `_enc` hold AES-GCM ciphertext and `_index` columns hold blind indexes.
  */
 export interface Database extends ResidentsTables, DecisionsTables, CheckpointsTables, TracingTables, OversightTables, FederationTables {
   signing_keys: SigningKeysTable;
