@@ -33,6 +33,7 @@ import { movingRoutes } from './routes/moving-routes.js';
 import { hostAppRoutes } from './routes/host-app-routes.js';
 import { ProblemSchema, SignInProblemSchema } from './schemas.js';
 import { pressureOf, registerProtection, type ProtectionOptions } from './protection.js';
+import { decorateRouteAccess, guardRoutes } from './route-access.js';
 
 export interface AppOptions {
   services: Services;
@@ -111,7 +112,8 @@ export async function buildApp({ services, bodyLimitBytes, webRoot = DEFAULT_WEB
     },
   });
   await app.register(swaggerUi, { routePrefix: '/docs' });
-  if (existsSync(join(webRoot, 'index.html'))) {
+  const hasWebApps = existsSync(join(webRoot, 'index.html'));
+  if (hasWebApps) {
     // Everything the pages load comes from here: no CDN. Hashed assets may be cached for good.
     await app.register(fastifyStatic, {
       root: webRoot,
@@ -120,11 +122,28 @@ export async function buildApp({ services, bodyLimitBytes, webRoot = DEFAULT_WEB
       index: ['index.html'],
       setHeaders: (res, path) => res.header('cache-control', path.includes(`${sep}assets${sep}`) ? 'public, max-age=31536000, immutable' : 'no-cache'),
     });
-  } else {
-    app.get('/', { schema: { hide: true } }, async (_request, reply) => reply.redirect('/docs'));
   }
 
-  await app.register(systemRoutes, { system: services.system, metrics, pressure: () => pressureOf(app, protection?.shedding) });
+  // The API's own routes, in one context whose hooks require each to declare who may call it and check that.
+  const routeAccess = decorateRouteAccess(app);
+  await app.register(async (api) => {
+    guardRoutes(api, services, routeAccess);
+    await registerRoutes(api, { services, bodyLimitBytes, hasWebApps, pressure: () => pressureOf(app, protection?.shedding), metrics });
+  });
+  return app;
+}
+
+interface RoutesOptions {
+  services: Services;
+  bodyLimitBytes: number;
+  hasWebApps: boolean;
+  pressure: () => string | undefined;
+  metrics: ReturnType<typeof installMetrics>;
+}
+
+async function registerRoutes(app: FastifyInstance, { services, bodyLimitBytes, hasWebApps, pressure, metrics }: RoutesOptions): Promise<void> {
+  if (!hasWebApps) app.get('/', { config: { access: { public: true } }, schema: { hide: true } }, async (_request, reply) => reply.redirect('/docs'));
+  await app.register(systemRoutes, { system: services.system, metrics, pressure });
   await app.register(regionRoutes);
   await app.register(residentRoutes, { services });
   await app.register(signInRoutes, { services });
@@ -144,5 +163,4 @@ export async function buildApp({ services, bodyLimitBytes, webRoot = DEFAULT_WEB
   await app.register(movingRoutes, { services });
   await app.register(hostAppRoutes, { services });
   await app.register(authorityRoutes, { services, importBodyLimit: Math.max(bodyLimitBytes, 64 * 1024 * 1024) });
-  return app;
 }

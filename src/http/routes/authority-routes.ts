@@ -3,7 +3,7 @@ import { Type, type FastifyPluginAsyncTypebox } from '@fastify/type-provider-typ
 import { IMPORT_KINDS, type ImportKind } from '../../domain/authority-records.js';
 import { parseImport } from '../../services/import-parsing.js';
 import type { Services } from '../../services/services.js';
-import { authorizeStaff } from '../auth.js';
+import { staffCaller } from '../route-access.js';
 import { ImportReportSchema, RiskAreaPreviewSchema, RiskAreaSchema } from '../response-schemas.js';
 import { problemResponses } from '../schemas.js';
 
@@ -29,23 +29,22 @@ export const authorityRoutes: FastifyPluginAsyncTypebox<{ services: Services; im
 
   app.get(
     '/api/v1/risk-areas',
-    { schema: { tags: ['authority'], summary: 'Listed risk areas and countries (no sign-in needed)', response: { 200: Type.Array(RiskAreaSchema) } } },
+    { config: { access: { public: true } }, schema: { tags: ['authority'], summary: 'Listed risk areas and countries (no sign-in needed)', response: { 200: Type.Array(RiskAreaSchema) } } },
     async () => services.authority.riskAreas(),
   );
 
   app.post(
     '/api/v1/risk-areas',
     {
+      config: { access: { staff: ['authority'] } },
       schema: {
         tags: ['authority'],
         summary: 'List a risk area, or change one (the same place and level over a period that meets it: its start moved, its end set); affected residents are re-decided at once',
-        security: [{ bearerAuth: [] }],
         body: RiskAreaBody,
         response: { 200: Type.Object({ area: RiskAreaSchema, redecided: Type.Integer(), colourChanges: Type.Integer(), notified: Type.Integer({ description: 'Phones texted about those changes of colour' }) }), ...problemResponses(400, 401, 403, 413, 415, 422) },
       },
     },
     async (request) => {
-      await authorizeStaff(services, request, ['authority']);
       return services.authority.setRiskArea(request.body);
     },
   );
@@ -53,16 +52,15 @@ export const authorityRoutes: FastifyPluginAsyncTypebox<{ services: Services; im
   app.post(
     '/api/v1/risk-areas/preview',
     {
+      config: { access: { staff: ['authority'] } },
       schema: {
         tags: ['authority'],
         summary: 'What listing a risk area would do, before it is saved (authority): residents decided again, and colour changes',
-        security: [{ bearerAuth: [] }],
         body: RiskAreaBody,
         response: { 200: RiskAreaPreviewSchema, ...problemResponses(400, 401, 403, 413, 415, 422) },
       },
     },
     async (request) => {
-      await authorizeStaff(services, request, ['authority']);
       return services.authority.previewRiskArea(request.body);
     },
   );
@@ -70,17 +68,16 @@ export const authorityRoutes: FastifyPluginAsyncTypebox<{ services: Services; im
   app.post(
     '/api/v1/imports/:kind',
     {
+      config: { access: { staff: ['authority'] } },
       schema: {
         tags: ['authority'],
         summary: 'Bulk import (authority): NDJSON (application/x-ndjson) or CSV (text/csv) with a header row',
         description: 'Rows are matched to residents by idType+idNumber (+idCountry) or phone. Invalid and unmatched rows are reported with their line numbers; valid rows are kept; importing the same file again changes nothing.',
-        security: [{ bearerAuth: [] }],
         params: Type.Object({ kind: Type.Union(IMPORT_KINDS.map((k) => Type.Literal(k))) }),
         response: { 200: ImportReportSchema, ...problemResponses(400, 401, 403, 413, 415) },
       },
     },
     async (request) => {
-      await authorizeStaff(services, request, ['authority']);
       const format = String(request.headers['content-type']).startsWith('text/csv') ? 'csv' : 'ndjson';
       if (typeof request.body !== 'string') throw Object.assign(new Error('send the file as application/x-ndjson or text/csv'), { statusCode: 415, code: 'FST_ERR_CTP_INVALID_MEDIA_TYPE' });
       return services.authority.import(request.params.kind as ImportKind, parseImport(format, Readable.from([request.body])));

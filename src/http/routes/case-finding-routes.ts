@@ -1,6 +1,6 @@
 import { Type, type FastifyPluginAsyncTypebox } from '@fastify/type-provider-typebox';
 import type { Services } from '../../services/services.js';
-import { authorizeStaff } from '../auth.js';
+import { staffCaller } from '../route-access.js';
 import { CaseTimelineSchema, GranteeSchema, SearchResultSchema, StaffGrantSchema } from '../case-finding-schemas.js';
 import { problemResponses, ResidentIdParams } from '../schemas.js';
 
@@ -11,55 +11,55 @@ export const caseFindingRoutes: FastifyPluginAsyncTypebox<{ services: Services }
   app.get(
     '/api/v1/grants/mine',
     {
+      config: { access: { staff: ['tracer', 'authority'] } },
       schema: {
         tags: ['tracing'],
         summary: "The caller's live grants, to pick from (tracer or authority)",
-        security: [{ bearerAuth: [] }],
         response: {
           200: Type.Array(StaffGrantSchema),
           ...problemResponses(401, 403),
         },
       },
     },
-    async (request) => services.caseFinder.myGrants(await authorizeStaff(services, request, ['tracer', 'authority'])),
+    async (request) => services.caseFinder.myGrants(staffCaller(request)),
   );
 
   app.get(
     '/api/v1/staff/grantees',
     {
+      config: { access: { staff: ['authority'] } },
       schema: {
         tags: ['tracing'],
         summary: 'Tracers and authorities the caller may give a grant to (authority)',
-        security: [{ bearerAuth: [] }],
         response: { 200: Type.Array(GranteeSchema), ...problemResponses(401, 403) },
       },
     },
-    async (request) => services.caseFinder.grantees(await authorizeStaff(services, request, ['authority'])),
+    async (request) => services.caseFinder.grantees(staffCaller(request)),
   );
 
   app.post(
     '/api/v1/residents/search',
     {
+      config: { access: { staff: ['tracer', 'authority'] } },
       schema: {
         tags: ['tracing'],
         summary: 'Find residents or cases by ID number, mobile number or name, masked (tracer or authority, under a grant; audited)',
         description:
           'An ID number or a phone is matched through its blind index; a name (whole, part or masked, 张*芳) among the confirmed and suspected cases of the last 28 days. Only residents of the regions the caller answers for are found, and only the one a grant names, if it names one. No match answers 404 with reason no-match.',
-        security: [{ bearerAuth: [] }],
         body: Type.Object({ grantId: Type.String({ format: 'uuid' }), query: Type.String({ minLength: 1, maxLength: 64 }) }, { additionalProperties: false }),
         response: { 200: SearchResultSchema, ...problemResponses(400, 401, 403, 404, 422) },
       },
     },
-    async (request) => services.caseFinder.search(await authorizeStaff(services, request, ['tracer', 'authority']), request.body),
+    async (request) => services.caseFinder.search(staffCaller(request), request.body),
   );
 
   app.get(
     '/api/v1/residents/:id/timeline',
     {
+      config: { access: { staff: ['tracer', 'authority'] } },
       schema: {
         tags: ['tracing'],
         summary: "A case's visits over the last 14 days and the traces opened for it (tracer or authority, under a grant; audited)",
-        security: [{ bearerAuth: [] }],
         params: ResidentIdParams,
         querystring: GrantIdQuery,
         response: {
@@ -68,6 +68,6 @@ export const caseFindingRoutes: FastifyPluginAsyncTypebox<{ services: Services }
         },
       },
     },
-    async (request) => services.caseFinder.timeline(await authorizeStaff(services, request, ['tracer', 'authority']), request.params.id, request.query.grantId),
+    async (request) => services.caseFinder.timeline(staffCaller(request), request.params.id, request.query.grantId),
   );
 };

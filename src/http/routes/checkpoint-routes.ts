@@ -6,7 +6,7 @@ import { VENUE_TYPES } from '../../domain/venue.js';
 import { MAX_BATCH } from '../../services/scans-service.js';
 import { renderQr } from '../../services/codes-service.js';
 import type { Services } from '../../services/services.js';
-import { authorizeDevice, authorizeFor, authorizeStaff } from '../auth.js';
+import { deviceCaller, staffCaller } from '../route-access.js';
 import { ScanOutcomeSchema, VenueSchema, VisitSchema } from '../response-schemas.js';
 import { problemResponses, ResidentIdParams } from '../schemas.js';
 
@@ -20,30 +20,30 @@ const Policy = Type.Object({ allowed: Type.Array(Colour, { maxItems: 4 }), overl
 const PairingSchema = Type.Object({ code: Type.String({ description: 'HCPAIR1: and 40 hex digits, for a QR' }), expiresAt: Type.String({ format: 'date-time' }) });
 
 export const checkpointRoutes: FastifyPluginAsyncTypebox<{ services: Services }> = async (app, { services }) => {
-  app.get('/api/v1/venues', { schema: { tags: ['checkpoints'], summary: 'Registered venues (public)', querystring: Type.Object({ region: Type.Optional(Type.String({ pattern: '^\\d{6}$' })) }, { additionalProperties: false }), response: { 200: Type.Array(VenueSchema) } } }, async (request) =>
+  app.get('/api/v1/venues', { config: { access: { public: true } }, schema: { tags: ['checkpoints'], summary: 'Registered venues (public)', querystring: Type.Object({ region: Type.Optional(Type.String({ pattern: '^\\d{6}$' })) }, { additionalProperties: false }), response: { 200: Type.Array(VenueSchema) } } }, async (request) =>
     services.venues.list(request.query.region),
   );
 
   app.get(
     '/api/v1/venues/operated',
     {
+      config: { access: { staff: ['venue', 'authority'] } },
       schema: {
         tags: ['checkpoints'],
         summary: 'The venues this credential manages: those it registered (venue), or every venue (authority)',
-        security: [{ bearerAuth: [] }],
         response: { 200: Type.Array(VenueSchema), ...problemResponses(401, 403) },
       },
     },
-    async (request) => services.venues.venuesOperatedBy(await authorizeStaff(services, request, ['venue', 'authority'])),
+    async (request) => services.venues.venuesOperatedBy(staffCaller(request)),
   );
 
   app.post(
     '/api/v1/venues',
     {
+      config: { access: { staff: ['venue', 'authority'] } },
       schema: {
         tags: ['checkpoints'],
         summary: 'Register a venue (venue operator or authority); returns its signed place code',
-        security: [{ bearerAuth: [] }],
         body: Type.Object(
           {
             name: Type.String({ maxLength: 400 }),
@@ -60,14 +60,14 @@ export const checkpointRoutes: FastifyPluginAsyncTypebox<{ services: Services }>
       },
     },
     async (request, reply) => {
-      const staff = await authorizeStaff(services, request, ['venue', 'authority']);
+      const staff = staffCaller(request);
       return reply.code(201).send(await services.venues.registerVenue(request.body, staff));
     },
   );
 
   app.get(
     '/api/v1/venues/:venueId/place-code.svg',
-    { schema: { tags: ['checkpoints'], summary: "A venue's place code as a printable QR image", params: Type.Object({ venueId: Type.String({ format: 'uuid' }) }), response: problemResponses(400, 404) } },
+    { config: { access: { public: true } }, schema: { tags: ['checkpoints'], summary: "A venue's place code as a printable QR image", params: Type.Object({ venueId: Type.String({ format: 'uuid' }) }), response: problemResponses(400, 404) } },
     async (request, reply) => {
       const venue = await services.venues.venue(request.params.venueId);
       reply.type('image/svg+xml');
@@ -78,17 +78,17 @@ export const checkpointRoutes: FastifyPluginAsyncTypebox<{ services: Services }>
   app.post(
     '/api/v1/venues/:venueId/devices',
     {
+      config: { access: { staff: ['venue', 'authority'] } },
       schema: {
         tags: ['checkpoints'],
         summary: 'Register a checkpoint device for a venue you operate (the venue credential that registered it, or the authority); its credential is shown once',
-        security: [{ bearerAuth: [] }],
         params: Type.Object({ venueId: Type.String({ format: 'uuid' }) }),
         body: Type.Object({ name: Type.String({ minLength: 1, maxLength: 100 }) }, { additionalProperties: false }),
         response: { 201: Type.Object({ deviceId: Type.String(), token: Type.String(), pairing: PairingSchema }), ...problemResponses(400, 401, 403, 404) },
       },
     },
     async (request, reply) => {
-      const staff = await authorizeStaff(services, request, ['venue', 'authority']);
+      const staff = staffCaller(request);
       return reply.code(201).send(await services.venues.registerDevice(request.params.venueId, request.body.name, staff));
     },
   );
@@ -96,16 +96,16 @@ export const checkpointRoutes: FastifyPluginAsyncTypebox<{ services: Services }>
   app.post(
     '/api/v1/venues/:venueId/devices/:deviceId/pairing',
     {
+      config: { access: { staff: ['venue', 'authority'] } },
       schema: {
         tags: ['checkpoints'],
         summary: 'A new one-time pairing code for a device (its QR is scanned by the scanner app); the one before stops working',
-        security: [{ bearerAuth: [] }],
         params: Type.Object({ venueId: Type.String({ format: 'uuid' }), deviceId: Type.String({ format: 'uuid' }) }),
         response: { 201: PairingSchema, ...problemResponses(400, 401, 403, 404) },
       },
     },
     async (request, reply) => {
-      const staff = await authorizeStaff(services, request, ['venue', 'authority']);
+      const staff = staffCaller(request);
       return reply.code(201).send(await services.venues.newPairing(request.params.venueId, request.params.deviceId, staff));
     },
   );
@@ -113,6 +113,7 @@ export const checkpointRoutes: FastifyPluginAsyncTypebox<{ services: Services }>
   app.post(
     '/api/v1/checkpoint/pair',
     {
+      config: { access: { public: true } },
       schema: {
         tags: ['checkpoints'],
         summary: "Pair a scanner: a scanned one-time pairing code for the device's credential (works once, for 10 minutes)",
@@ -123,24 +124,23 @@ export const checkpointRoutes: FastifyPluginAsyncTypebox<{ services: Services }>
     async (request, reply) => reply.code(201).send(await services.venues.pair(request.body.code)),
   );
 
-  app.get('/api/v1/entry-policies', { schema: { tags: ['checkpoints'], summary: 'Which colours each venue type admits (public)', response: { 200: Type.Record(Type.String(), Policy) } } }, async () =>
+  app.get('/api/v1/entry-policies', { config: { access: { public: true } }, schema: { tags: ['checkpoints'], summary: 'Which colours each venue type admits (public)', response: { 200: Type.Record(Type.String(), Policy) } } }, async () =>
     Object.fromEntries(await Promise.all(VENUE_TYPES.map(async (t) => [t, await services.venues.policy(t)]))),
   );
 
   app.put(
     '/api/v1/entry-policies/:type',
     {
+      config: { access: { staff: ['authority'] } },
       schema: {
         tags: ['checkpoints'],
         summary: "Set a venue type's entry policy (authority)",
-        security: [{ bearerAuth: [] }],
         params: Type.Object({ type: Type.Union(VENUE_TYPES.map((t) => Type.Literal(t))) }),
         body: Policy,
         response: { 200: Policy, ...problemResponses(400, 401, 403, 422) },
       },
     },
     async (request) => {
-      await authorizeStaff(services, request, ['authority']);
       return services.venues.setPolicy(request.params.type, request.body);
     },
   );
@@ -148,12 +148,12 @@ export const checkpointRoutes: FastifyPluginAsyncTypebox<{ services: Services }>
   app.get(
     '/api/v1/checkpoint/me',
     {
+      config: { access: { device: true } },
       schema: {
         tags: ['checkpoints'],
         summary: 'The device’s venue and its entry policy, for a scanner to work offline (device)',
         description:
           "hubKey is the national hub's key (raw Ed25519, base64url) this operator's scanners verify the national trust list with: given here, over the device's own credential, and never taken from the list's unauthenticated answer. A scanner takes a new one from here at its next sync after the hub key changed. operatorKey is this operator's own key (raw Ed25519, base64url): the scanner takes only the operator's signed trust list (GET /api/v1/federation/trust-list) that it verifies.",
-        security: [{ bearerAuth: [] }],
         response: {
           200: Type.Object({
             deviceId: Type.String(),
@@ -167,7 +167,7 @@ export const checkpointRoutes: FastifyPluginAsyncTypebox<{ services: Services }>
       },
     },
     async (request) => {
-      const device = await authorizeDevice(services, request);
+      const device = deviceCaller(request);
       const venue = await services.venues.venue(device.venueId);
       return { deviceId: device.id, venue: { id: venue.id, name: venue.name, type: venue.type }, policy: await services.venues.policy(venue.type), hubKey: await services.nationalList.hubKeyForScanners(), operatorKey: bytesToBase64Url((await services.keys.operatorKey()).publicKey) };
     },
@@ -176,17 +176,17 @@ export const checkpointRoutes: FastifyPluginAsyncTypebox<{ services: Services }>
   app.post(
     '/api/v1/checkpoint/verify',
     {
+      config: { access: { device: true } },
       schema: {
         tags: ['checkpoints'],
         summary: 'Verify a code online and record the scan (device)',
         description: 'The checkpoint sees colour, validity and masked name, nothing else.',
-        security: [{ bearerAuth: [] }],
         body: Type.Object({ scanId: Type.String({ maxLength: 64 }), token: Type.String({ maxLength: 2000 }) }, { additionalProperties: false }),
         response: { 200: ScanOutcomeSchema, ...problemResponses(400, 401) },
       },
     },
     async (request) => {
-      const device = await authorizeDevice(services, request);
+      const device = deviceCaller(request);
       return services.scans.verifyOnline(device, request.body);
     },
   );
@@ -194,17 +194,17 @@ export const checkpointRoutes: FastifyPluginAsyncTypebox<{ services: Services }>
   app.post(
     '/api/v1/checkpoint/scans',
     {
+      config: { access: { device: true } },
       schema: {
         tags: ['checkpoints'],
         summary: `Upload scans made offline (device), up to ${MAX_BATCH} a batch`,
         description: 'Idempotent by scan id: a retry never loses or doubles a scan. A bad row is rejected by itself and the rest kept.',
-        security: [{ bearerAuth: [] }],
         body: Type.Object({ scans: Type.Array(ScanBody, { maxItems: MAX_BATCH }) }, { additionalProperties: false }),
         response: { 200: Type.Object({ results: Type.Array(ScanOutcomeSchema) }), ...problemResponses(400, 401, 413) },
       },
     },
     async (request) => {
-      const device = await authorizeDevice(services, request);
+      const device = deviceCaller(request);
       return { results: await services.scans.recordScans(device, request.body.scans, 'offline') };
     },
   );
@@ -212,24 +212,24 @@ export const checkpointRoutes: FastifyPluginAsyncTypebox<{ services: Services }>
   app.post(
     '/api/v1/checkpoint/lookup',
     {
+      config: { access: { device: true } },
       schema: {
         tags: ['checkpoints'],
         summary: 'Check a person without a phone by ID number (device): colour only, audited, limited per device and per venue (60 and 120 an hour by default)',
-        security: [{ bearerAuth: [] }],
         body: Type.Object({ idType: Type.String({ maxLength: 40 }), idNumber: Type.String({ maxLength: 32 }), idCountry: Type.Optional(Type.String({ maxLength: 3 })) }, { additionalProperties: false }),
         response: { 200: Type.Object({ colour: Type.String(), admitted: Type.Boolean() }), ...problemResponses(400, 401, 404, 422, 429) },
       },
     },
-    async (request) => services.scans.lookUpByIdNumber(await authorizeDevice(services, request), request.body),
+    async (request) => services.scans.lookUpByIdNumber(deviceCaller(request), request.body),
   );
 
   app.post(
     '/api/v1/residents/:id/visits',
     {
+      config: { access: { resident: 'self' } },
       schema: {
         tags: ['checkpoints'],
         summary: "Check in at a venue by scanning its place code; shows colour, venue and time for staff",
-        security: [{ bearerAuth: [] }],
         params: ResidentIdParams,
         body: Type.Object({ placeCode: Type.String({ maxLength: 1000 }), visitId: Type.String({ maxLength: 64, description: 'Made by the app; a retry with the same id is the same visit' }) }, { additionalProperties: false }),
         response: {
@@ -239,7 +239,6 @@ export const checkpointRoutes: FastifyPluginAsyncTypebox<{ services: Services }>
       },
     },
     async (request, reply) => {
-      await authorizeFor(services, request, request.params.id);
       const place = await services.venues.venueOfPlaceCode(request.body.placeCode.trim());
       if ('error' in place) throw new InvalidInputError([{ field: 'placeCode', message: place.error }]);
       return reply.code(201).send(await services.scans.visit(request.params.id, place.venueId, request.body.visitId));

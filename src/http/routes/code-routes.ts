@@ -2,7 +2,6 @@ import { Type, type FastifyPluginAsyncTypebox } from '@fastify/type-provider-typ
 import { SYMPTOMS } from '../../domain/declaration.js';
 import { renderQr } from '../../services/codes-service.js';
 import type { Services } from '../../services/services.js';
-import { authorizeFor } from '../auth.js';
 import { CodeSchema, DecisionHistorySchema, FiredRuleSchema } from '../response-schemas.js';
 import { problemResponses, ResidentIdParams } from '../schemas.js';
 import { codeView, decisionHistoryView, shownDecision } from '../views.js';
@@ -14,16 +13,15 @@ export const codeRoutes: FastifyPluginAsyncTypebox<{ services: Services }> = asy
   app.get(
     '/api/v1/residents/:id/code',
     {
+      config: { access: { resident: 'self' } },
       schema: {
         tags: ['codes'],
         summary: 'The current colour, why, when it turns green, and a signed short-lived token',
-        security: [{ bearerAuth: [] }],
         params: ResidentIdParams,
         response: { 200: CodeSchema, ...problemResponses(400, 401, 404) },
       },
     },
     async (request, reply) => {
-      await authorizeFor(services, request, request.params.id);
       reply.header('cache-control', 'no-store');
       return codeView(services, request.params.id);
     },
@@ -33,16 +31,15 @@ export const codeRoutes: FastifyPluginAsyncTypebox<{ services: Services }> = asy
     app.get(
       `/api/v1/residents/:id/code.${format}`,
       {
+        config: { access: { resident: 'self' } },
         schema: {
           tags: ['codes'],
           summary: `The current code as a QR image (${format.toUpperCase()})`,
-          security: [{ bearerAuth: [] }],
           params: ResidentIdParams,
           response: { ...problemResponses(400, 401, 404) },
         },
       },
       async (request, reply) => {
-        await authorizeFor(services, request, request.params.id);
         const issued = await services.codes.issue(request.params.id);
         reply.header('cache-control', 'no-store').header('x-code-expires-at', iso(issued.expiresAt)!);
         reply.type(format === 'svg' ? 'image/svg+xml' : 'image/png');
@@ -54,10 +51,10 @@ export const codeRoutes: FastifyPluginAsyncTypebox<{ services: Services }> = asy
   app.get(
     '/api/v1/residents/:id/decisions',
     {
+      config: { access: { resident: 'self' } },
       schema: {
         tags: ['codes'],
         summary: 'Colour changes, newest first, each with the rule set version and the cause',
-        security: [{ bearerAuth: [] }],
         params: ResidentIdParams,
         querystring: Type.Object({ limit: Type.Optional(Type.Integer({ minimum: 1, maximum: 500 })) }, { additionalProperties: false }),
         response: {
@@ -67,7 +64,6 @@ export const codeRoutes: FastifyPluginAsyncTypebox<{ services: Services }> = asy
       },
     },
     async (request) => {
-      await authorizeFor(services, request, request.params.id);
       return decisionHistoryView(services, request.params.id, request.query.limit ?? 100);
     },
   );
@@ -75,10 +71,10 @@ export const codeRoutes: FastifyPluginAsyncTypebox<{ services: Services }> = asy
   app.post(
     '/api/v1/residents/:id/check-ins',
     {
+      config: { access: { resident: 'self' } },
       schema: {
         tags: ['codes'],
         summary: 'Daily quarantine check-in (yellow or red codes), one a day',
-        security: [{ bearerAuth: [] }],
         params: ResidentIdParams,
         body: Type.Object(
           { temperature: Type.Number({ description: '°C' }), symptoms: Type.Array(Type.Union(SYMPTOMS.map((s) => Type.Literal(s))), { maxItems: SYMPTOMS.length }) },
@@ -91,7 +87,6 @@ export const codeRoutes: FastifyPluginAsyncTypebox<{ services: Services }> = asy
       },
     },
     async (request, reply) => {
-      await authorizeFor(services, request, request.params.id);
       const { date, decision: made } = await services.checkIns.checkIn(request.params.id, request.body);
       const decision = await shownDecision(services, request.params.id, made);
       return reply.code(201).send({ date, colour: decision.colour, greenOn: iso(decision.greenOn), rules: decision.rules });
@@ -101,6 +96,7 @@ export const codeRoutes: FastifyPluginAsyncTypebox<{ services: Services }> = asy
   app.get(
     '/api/v1/trust-list',
     {
+      config: { access: { public: true } },
       schema: {
         tags: ['codes'],
         summary: "Issuers' public keys, for verifying codes offline (no sign-in needed)",

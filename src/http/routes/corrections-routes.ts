@@ -1,7 +1,7 @@
 import { Type, type FastifyPluginAsyncTypebox } from '@fastify/type-provider-typebox';
 import { COLOURS } from '../../domain/colour.js';
 import type { Services } from '../../services/services.js';
-import { authorizeStaff } from '../auth.js';
+import { staffCaller } from '../route-access.js';
 import { CorrectionSchema } from '../response-schemas.js';
 import { problemResponses, ResidentIdParams } from '../schemas.js';
 
@@ -16,6 +16,7 @@ export const correctionsRoutes: FastifyPluginAsyncTypebox<{ services: Services }
   app.get(
     '/api/v1/corrections/reasons',
     {
+      config: { access: { public: true } },
       schema: {
         tags: ['corrections'],
         summary: 'The published reasons an authority may correct a colour for, and the colours each may set (no sign-in needed)',
@@ -28,10 +29,10 @@ export const correctionsRoutes: FastifyPluginAsyncTypebox<{ services: Services }
   app.post(
     '/api/v1/residents/:id/corrections',
     {
+      config: { access: { staff: ['authority'] } },
       schema: {
         tags: ['corrections'],
         summary: "Propose a correction of one resident's colour (authority); in force once a second authority approves",
-        security: [{ bearerAuth: [] }],
         params: ResidentIdParams,
         body: Type.Object(
           {
@@ -45,21 +46,21 @@ export const correctionsRoutes: FastifyPluginAsyncTypebox<{ services: Services }
         response: { 201: CorrectionSchema, ...problemResponses(400, 401, 403, 404, 422) },
       },
     },
-    async (request, reply) => reply.code(201).send(await services.corrections.propose(await authorizeStaff(services, request, ['authority']), request.params.id, request.body)),
+    async (request, reply) => reply.code(201).send(await services.corrections.propose(staffCaller(request), request.params.id, request.body)),
   );
 
   app.get(
     '/api/v1/corrections',
     {
+      config: { access: { staff: ['authority'] } },
       schema: {
         tags: ['corrections'],
         summary: 'Corrections in a state, newest first (authority); reading them is audited',
-        security: [{ bearerAuth: [] }],
         querystring: Type.Object({ status: Type.Optional(Type.Union(['pending', 'active', 'rejected', 'ended'].map((s) => Type.Literal(s)))) }, { additionalProperties: false }),
         response: { 200: Type.Array(CorrectionSchema), ...problemResponses(400, 401, 403) },
       },
     },
-    async (request) => services.corrections.list(await authorizeStaff(services, request, ['authority']), (request.query.status ?? 'pending') as 'pending'),
+    async (request) => services.corrections.list(staffCaller(request), (request.query.status ?? 'pending') as 'pending'),
   );
 
   for (const [action, summary] of [
@@ -70,9 +71,10 @@ export const correctionsRoutes: FastifyPluginAsyncTypebox<{ services: Services }
     app.post(
       `/api/v1/corrections/:correctionId/${action}`,
       {
-        schema: { tags: ['corrections'], summary, security: [{ bearerAuth: [] }], params: CorrectionId, response: { 200: CorrectionSchema, ...problemResponses(400, 401, 403, 404, 409) } },
+        config: { access: { staff: ['authority'] } },
+        schema: { tags: ['corrections'], summary, params: CorrectionId, response: { 200: CorrectionSchema, ...problemResponses(400, 401, 403, 404, 409) } },
       },
-      async (request) => services.corrections[action](await authorizeStaff(services, request, ['authority']), request.params.correctionId),
+      async (request) => services.corrections[action](staffCaller(request), request.params.correctionId),
     );
   }
 };

@@ -1,6 +1,5 @@
 import { Type, type FastifyPluginAsyncTypebox } from '@fastify/type-provider-typebox';
 import type { Services } from '../../services/services.js';
-import { authorizeFor } from '../auth.js';
 import { DeclarationBody, DeclarationSchema, problemResponses, ResidentIdParams } from '../schemas.js';
 
 /** Health and travel declarations, made by the resident or a guardian for a dependent. */
@@ -8,17 +7,16 @@ export const declarationRoutes: FastifyPluginAsyncTypebox<{ services: Services }
   app.post(
     '/api/v1/residents/:id/declarations',
     {
+      config: { access: { resident: 'self' } },
       schema: {
         tags: ['declarations'],
         summary: 'Declare the last 14 days: stays, contacts with cases, symptoms, temperature',
-        security: [{ bearerAuth: [] }],
         params: ResidentIdParams,
         body: DeclarationBody,
         response: { 201: DeclarationSchema, ...problemResponses(400, 401, 404, 413, 415, 422) },
       },
     },
     async (request, reply) => {
-      await authorizeFor(services, request, request.params.id);
       return reply.code(201).send(await services.declarations.declare(request.params.id, request.body));
     },
   );
@@ -26,17 +24,16 @@ export const declarationRoutes: FastifyPluginAsyncTypebox<{ services: Services }
   app.get(
     '/api/v1/residents/:id/declarations',
     {
+      config: { access: { resident: 'self' } },
       schema: {
         tags: ['declarations'],
         summary: "A resident's declarations, newest first",
-        security: [{ bearerAuth: [] }],
         params: ResidentIdParams,
         querystring: Type.Object({ limit: Type.Optional(Type.Integer({ minimum: 1, maximum: 500, default: 100 })) }, { additionalProperties: false }),
         response: { 200: Type.Array(DeclarationSchema), ...problemResponses(400, 401, 404) },
       },
     },
     async (request) => {
-      await authorizeFor(services, request, request.params.id);
       return services.declarations.history(request.params.id, request.query.limit ?? 100);
     },
   );

@@ -1,6 +1,6 @@
 import { Type, type FastifyPluginAsyncTypebox } from '@fastify/type-provider-typebox';
 import type { Services } from '../../services/services.js';
-import { authenticate } from '../auth.js';
+import { residentCaller } from '../route-access.js';
 import { DeviceSchema } from '../response-schemas.js';
 import { problemResponses } from '../schemas.js';
 
@@ -16,20 +16,21 @@ export const deviceRoutes: FastifyPluginAsyncTypebox<{ services: Services }> = a
   app.post(
     '/api/v1/devices',
     {
+      config: { access: { resident: 'signed-in' } },
       schema: {
         tags: ['sign-in'],
         summary: 'Remember this device (right after signing in with an SMS code): it may open new sessions without one',
-        security: [{ bearerAuth: [] }],
         body: Type.Object({ label: Type.String({ maxLength: 200, description: 'What the resident will recognise it by, e.g. "Chrome on Android"' }) }, { additionalProperties: false }),
         response: { 201: RememberedDeviceSchema, ...problemResponses(400, 401, 413, 415, 422) },
       },
     },
-    async (request, reply) => reply.code(201).send(await services.devices.remember(await authenticate(services, request), request.body.label)),
+    async (request, reply) => reply.code(201).send(await services.devices.remember(residentCaller(request), request.body.label)),
   );
 
   app.post(
     '/api/v1/sign-in/refresh',
     {
+      config: { access: { public: true } },
       schema: {
         tags: ['sign-in'],
         summary: "A new session from a remembered device's refresh credential, and the credential that replaces it",
@@ -43,32 +44,32 @@ export const deviceRoutes: FastifyPluginAsyncTypebox<{ services: Services }> = a
   app.get(
     '/api/v1/devices',
     {
+      config: { access: { resident: 'signed-in' } },
       schema: {
         tags: ['sign-in'],
         summary: 'The devices you stay signed in on; `current` is this one',
-        security: [{ bearerAuth: [] }],
         response: {
           200: Type.Array(DeviceSchema),
           ...problemResponses(401),
         },
       },
     },
-    async (request) => services.devices.list(await authenticate(services, request)),
+    async (request) => services.devices.list(residentCaller(request)),
   );
 
   app.delete(
     '/api/v1/devices/:deviceId',
     {
+      config: { access: { resident: 'signed-in' } },
       schema: {
         tags: ['sign-in'],
         summary: 'Sign a device out, with every session opened on it',
-        security: [{ bearerAuth: [] }],
         params: Type.Object({ deviceId: Type.String({ maxLength: 64 }) }),
         response: { 204: Type.Null(), ...problemResponses(401, 404) },
       },
     },
     async (request, reply) => {
-      const caller = await authenticate(services, request);
+      const caller = residentCaller(request);
       await services.devices.signOut(caller, request.params.deviceId);
       // Host apps' tokens end with it: none acts for a resident who signed out until they approve again.
       await services.hostApps.endTokensOf(caller.residentId);

@@ -2,7 +2,7 @@ import { Type, type FastifyPluginAsyncTypebox } from '@fastify/type-provider-typ
 import { bytesToBase64Url } from '../../codes/trust-list.js';
 import { operatorOf } from '../../services/context.js';
 import type { Services } from '../../services/services.js';
-import { authorizeStaff } from '../auth.js';
+import { staffCaller } from '../route-access.js';
 import { MemberStatusSchema } from '../response-schemas.js';
 import { problemResponses } from '../schemas.js';
 
@@ -23,6 +23,7 @@ export const federationRoutes: FastifyPluginAsyncTypebox<{ services: Services }>
   app.get(
     '/api/v1/federation/identity',
     {
+      config: { access: { public: true } },
       schema: {
         tags: ['federation'],
         summary: 'Who this operator is: its id, regions and the public keys that sign its documents (and, on a hub, the national list)',
@@ -44,6 +45,7 @@ export const federationRoutes: FastifyPluginAsyncTypebox<{ services: Services }>
   app.get(
     '/api/v1/federation/trust-list',
     {
+      config: { access: { public: true } },
       schema: {
         tags: ['federation'],
         summary: "This operator's trust list as the hub fetches it: COSE_Sign1 (application/cose) signed with the operator key, with an expiry",
@@ -59,6 +61,7 @@ export const federationRoutes: FastifyPluginAsyncTypebox<{ services: Services }>
   app.get(
     '/api/v1/federation/national-trust-list',
     {
+      config: { access: { public: true } },
       schema: {
         tags: ['federation'],
         summary: 'The national trust list the hub publishes: COSE_Sign1 (application/cose) signed with the hub key, with a sequence number and an expiry (hub only)',
@@ -76,6 +79,7 @@ export const federationRoutes: FastifyPluginAsyncTypebox<{ services: Services }>
   app.get(
     '/api/v1/national-trust-list',
     {
+      config: { access: { public: true } },
       schema: {
         tags: ['federation'],
         summary: "The national trust list this operator holds, for its scanners: the hub's signed document as it came, and the hub key it verified against",
@@ -97,6 +101,7 @@ export const federationRoutes: FastifyPluginAsyncTypebox<{ services: Services }>
   app.get(
     '/api/v1/federation/status',
     {
+      config: { access: { public: true } },
       schema: {
         tags: ['federation'],
         summary: "The hub's status page: each member's freshness, the last successful fetch and the last error (hub only; public)",
@@ -123,11 +128,11 @@ export const federationRoutes: FastifyPluginAsyncTypebox<{ services: Services }>
   app.post(
     '/api/v1/federation/members',
     {
+      config: { access: { staff: ['authority'] } },
       schema: {
         tags: ['federation'],
         summary: 'Register or update a member operator (hub authority)',
         description: "operatorKey is the member's key as `healthcode federation identity` prints it there, given out of band; in development it may be left out and is then learned on first contact and pinned.",
-        security: [{ bearerAuth: [] }],
         body: Type.Object(
           {
             id: Type.String({ maxLength: 40 }),
@@ -143,16 +148,14 @@ export const federationRoutes: FastifyPluginAsyncTypebox<{ services: Services }>
       },
     },
     async (request, reply) => {
-      await authorizeStaff(services, request, ['authority']);
       return reply.code(201).send(memberView(await services.hub.addMember(request.body)));
     },
   );
 
   app.get(
     '/api/v1/federation/members',
-    { schema: { tags: ['federation'], summary: 'Member operators and their freshness (hub authority)', security: [{ bearerAuth: [] }], response: { 200: Type.Array(MemberStatusSchema), ...problemResponses(401, 403) } } },
+    { config: { access: { staff: ['authority'] } }, schema: { tags: ['federation'], summary: 'Member operators and their freshness (hub authority)', response: { 200: Type.Array(MemberStatusSchema), ...problemResponses(401, 403) } } },
     async (request) => {
-      await authorizeStaff(services, request, ['authority']);
       return (await services.hub.members()).map(memberView);
     },
   );
@@ -160,16 +163,15 @@ export const federationRoutes: FastifyPluginAsyncTypebox<{ services: Services }>
   app.delete(
     '/api/v1/federation/members/:memberId',
     {
+      config: { access: { staff: ['authority'] } },
       schema: {
         tags: ['federation'],
         summary: 'Remove a member: its keys leave the next national list (hub authority)',
-        security: [{ bearerAuth: [] }],
         params: Type.Object({ memberId: Type.String({ maxLength: 40 }) }),
         response: { ...problemResponses(401, 403, 404) },
       },
     },
     async (request, reply) => {
-      await authorizeStaff(services, request, ['authority']);
       await services.hub.removeMember(request.params.memberId);
       return reply.code(204).send();
     },
@@ -178,10 +180,10 @@ export const federationRoutes: FastifyPluginAsyncTypebox<{ services: Services }>
   app.get(
     '/api/v1/federation/visitors',
     {
+      config: { access: { staff: ['authority', 'auditor'] } },
       schema: {
         tags: ['federation'],
         summary: "Visitors' codes scanned at this operator's checkpoints, by issuing region and operator: counts only (authority, auditor)",
-        security: [{ bearerAuth: [] }],
         querystring: Type.Object({ days: Type.Optional(Type.Integer({ minimum: 1, maximum: 28, default: 14 })) }, { additionalProperties: false }),
         response: {
           200: Type.Array(
@@ -192,7 +194,6 @@ export const federationRoutes: FastifyPluginAsyncTypebox<{ services: Services }>
       },
     },
     async (request) => {
-      await authorizeStaff(services, request, ['authority', 'auditor']);
       return services.nationalList.visitorScans(request.query.days ?? 14);
     },
   );
@@ -200,15 +201,14 @@ export const federationRoutes: FastifyPluginAsyncTypebox<{ services: Services }>
   app.post(
     '/api/v1/federation/refresh',
     {
+      config: { access: { staff: ['authority'] } },
       schema: {
         tags: ['federation'],
         summary: "Fetch now: on a hub, every member's trust list, then publish; on a member, the hub's national list (authority)",
-        security: [{ bearerAuth: [] }],
         response: { 200: Type.Object({ sequence: Type.Union([Type.Integer(), Type.Null()]), error: Type.Union([Type.String(), Type.Null()]) }), ...problemResponses(401, 403) },
       },
     },
     async (request) => {
-      await authorizeStaff(services, request, ['authority']);
       if (services.hub.enabled) return { sequence: (await services.hub.refreshAll()).sequence, error: null };
       const result = await services.nationalList.refresh();
       return 'sequence' in result ? { sequence: result.sequence, error: null } : { sequence: null, error: result.error };

@@ -1,10 +1,10 @@
 import { Type, type FastifyPluginAsyncTypebox } from '@fastify/type-provider-typebox';
 import type { FastifyReply, FastifyRequest } from 'fastify';
 import { HOST_SCOPE_FIELDS, onlyScopeFields } from '../../domain/host-scopes.js';
-import { HOST_SCOPES, OAUTH_PATH, type HostScope } from '../../services/host-apps-service.js';
+import { HOST_SCOPES, OAUTH_PATH } from '../../services/host-apps-service.js';
 import { NotFoundError } from '../../services/service-errors.js';
 import type { Services } from '../../services/services.js';
-import { authenticate, authorizeFor, authorizeStaff, bearerToken } from '../auth.js';
+import { hostAppResident, residentCaller, staffCaller } from '../route-access.js';
 import { CodeSchema, TravelCardSchema } from '../response-schemas.js';
 import { DeclarationBody, DeclarationSchema, problemResponses, ResidentIdParams } from '../schemas.js';
 import { codeView, travelCardView } from '../views.js';
@@ -30,20 +30,18 @@ export const hostAppRoutes: FastifyPluginAsyncTypebox<{ services: Services }> = 
     reply.hijack();
     await services.hostApps.handle(request.raw, (reply as unknown as { raw: import('node:http').ServerResponse }).raw);
   };
-  for (const url of [OAUTH_PATH, `${OAUTH_PATH}/*`]) app.all(url, { schema: { hide: true } }, toProvider);
+  for (const url of [OAUTH_PATH, `${OAUTH_PATH}/*`]) app.all(url, { config: { access: { public: true } }, schema: { hide: true } }, toProvider);
   // RFC 8414 §3: an issuer with a path has its metadata at /.well-known/oauth-authorization-server
   // followed by that path. The provider's own document (a superset of RFC 8414's) is served there.
-  app.get(`/.well-known/oauth-authorization-server${OAUTH_PATH}`, { schema: { hide: true } }, async (request, reply) => {
+  app.get(`/.well-known/oauth-authorization-server${OAUTH_PATH}`, { config: { access: { public: true } }, schema: { hide: true } }, async (request, reply) => {
     request.raw.url = `${OAUTH_PATH}/.well-known/openid-configuration`;
     await toProvider(request, reply);
   });
 
-  const hostCaller = (request: FastifyRequest, scope: HostScope) => services.hostApps.residentFor(bearerToken(request), scope);
-
   // The provider sends the browser here when the resident must answer, with its interaction cookie
   // set for this path; the consent screen is in the resident app, and its API below sits under this
   // path so that the same browser's cookie comes with every call.
-  app.get(`${OAUTH_PATH}/interaction/:uid`, { schema: { hide: true, params: Uid } }, async (request, reply) =>
+  app.get(`${OAUTH_PATH}/interaction/:uid`, { config: { access: { public: true } }, schema: { hide: true, params: Uid } }, async (request, reply) =>
     reply.header('cache-control', 'no-store').redirect(`/resident/#/oauth?uid=${encodeURIComponent(request.params.uid)}`, 303),
   );
   const browser = (request: FastifyRequest, reply: FastifyReply) => ({ req: request.raw, res: reply.raw });
@@ -52,10 +50,10 @@ export const hostAppRoutes: FastifyPluginAsyncTypebox<{ services: Services }> = 
   app.get(
     `${OAUTH_PATH}/interaction/:uid/request`,
     {
+      config: { access: { resident: 'signed-in' } },
       schema: {
         tags: ['host apps'],
         summary: "What a host app asks for: the consent screen (resident, in the browser that started the authorization: its interaction cookie is checked)",
-        security: [{ bearerAuth: [] }],
         params: Uid,
         response: {
           200: Type.Object({ uid: Type.String(), client: Type.Object({ id: Type.String(), name: Type.String() }), scopes: Type.Array(Type.String()), fields: Type.Record(Type.String(), Type.Array(Type.String()), { description: 'Per scope, exactly the fields the app will be sent' }), expiresAt: Type.String() }),
@@ -65,7 +63,6 @@ export const hostAppRoutes: FastifyPluginAsyncTypebox<{ services: Services }> = 
       },
     },
     async (request, reply) => {
-      await authenticate(services, request);
       const consent = await services.hostApps.consentRequest(request.params.uid, browser(request, reply));
       reply.header('cache-control', 'no-store');
       return { ...consent, fields: Object.fromEntries(consent.scopes.map((s) => [s, [...HOST_SCOPE_FIELDS[s]]])), expiresAt: iso(consent.expiresAt) };
@@ -77,6 +74,7 @@ export const hostAppRoutes: FastifyPluginAsyncTypebox<{ services: Services }> = 
   app.get(
     `${OAUTH_PATH}/interaction/:uid/app`,
     {
+      config: { access: { public: true } },
       schema: {
         tags: ['host apps'],
         summary: 'Which host app started this authorization and what it asks for, for the sign-in screen (no sign-in; the browser that started it)',
@@ -99,17 +97,17 @@ export const hostAppRoutes: FastifyPluginAsyncTypebox<{ services: Services }> = 
     app.post(
       `${OAUTH_PATH}/interaction/:uid/${decision}`,
       {
+        config: { access: { resident: 'signed-in' } },
         schema: {
           tags: ['host apps'],
           summary: decision === 'approve' ? 'Allow the host app what it asked for (resident, in the browser that started the authorization; audited)' : 'Refuse the host app (resident, in the browser that started the authorization)',
-          security: [{ bearerAuth: [] }],
           params: Uid,
           response: { 200: Redirect, ...problemResponses(401, 403, 404) },
           description: otherBrowser,
         },
       },
       async (request, reply) => {
-        const caller = await authenticate(services, request);
+        const caller = residentCaller(request);
         return decision === 'approve' ? services.hostApps.approve(request.params.uid, caller.residentId, browser(request, reply)) : services.hostApps.deny(request.params.uid, browser(request, reply));
       },
     );
@@ -118,16 +116,15 @@ export const hostAppRoutes: FastifyPluginAsyncTypebox<{ services: Services }> = 
   app.get(
     '/api/v1/residents/:id/host-apps',
     {
+      config: { access: { resident: 'self' } },
       schema: {
         tags: ['host apps'],
         summary: 'The host apps you let in, with what each may do',
-        security: [{ bearerAuth: [] }],
         params: ResidentIdParams,
         response: { 200: Type.Array(Type.Object({ clientId: Type.String(), name: Type.String(), scopes: Type.Array(Type.String()), grantedAt: Type.String() })), ...problemResponses(401, 404) },
       },
     },
     async (request) => {
-      await authorizeFor(services, request, request.params.id);
       return (await services.hostApps.connectedApps(request.params.id)).map((a) => ({ ...a, grantedAt: iso(a.grantedAt) }));
     },
   );
@@ -135,16 +132,15 @@ export const hostAppRoutes: FastifyPluginAsyncTypebox<{ services: Services }> = 
   app.delete(
     '/api/v1/residents/:id/host-apps/:clientId',
     {
+      config: { access: { resident: 'self' } },
       schema: {
         tags: ['host apps'],
         summary: "Remove a host app's access: every grant, code and token it has for you ends at once (audited)",
-        security: [{ bearerAuth: [] }],
         params: Type.Object({ id: Type.String({ format: 'uuid' }), clientId: Type.String({ minLength: 1, maxLength: 100 }) }),
         response: { ...problemResponses(401, 404) },
       },
     },
     async (request, reply) => {
-      await authorizeFor(services, request, request.params.id);
       await services.hostApps.revoke(request.params.id, request.params.clientId);
       return reply.code(204).send();
     },
@@ -153,10 +149,10 @@ export const hostAppRoutes: FastifyPluginAsyncTypebox<{ services: Services }> = 
   app.post(
     '/api/v1/host-apps',
     {
+      config: { access: { staff: ['authority'] } },
       schema: {
         tags: ['host apps'],
         summary: 'Register a host app: a public OAuth client using PKCE (authority)',
-        security: [{ bearerAuth: [] }],
         body: Type.Object(
           {
             name: Type.String({ maxLength: 80 }),
@@ -169,7 +165,6 @@ export const hostAppRoutes: FastifyPluginAsyncTypebox<{ services: Services }> = 
       },
     },
     async (request, reply) => {
-      await authorizeStaff(services, request, ['authority']);
       return reply.code(201).send(await services.hostApps.register(request.body));
     },
   );
@@ -178,15 +173,15 @@ export const hostAppRoutes: FastifyPluginAsyncTypebox<{ services: Services }> = 
   app.get(
     '/api/v1/host/code',
     {
+      config: { access: { hostApp: 'code:read' } },
       schema: {
         tags: ['host apps'],
         summary: "The resident's code, for the host app to render its own QR (scope code:read)",
-        security: [{ bearerAuth: [] }],
         response: { 200: HostCodeSchema, ...problemResponses(401, 403) },
       },
     },
     async (request, reply) => {
-      const { residentId } = await hostCaller(request, 'code:read');
+      const residentId = hostAppResident(request);
       reply.header('cache-control', 'no-store');
       return onlyScopeFields('code:read', await codeView(services, residentId));
     },
@@ -195,15 +190,15 @@ export const hostAppRoutes: FastifyPluginAsyncTypebox<{ services: Services }> = 
   app.get(
     '/api/v1/host/travel-card',
     {
+      config: { access: { hostApp: 'travel-card:read' } },
       schema: {
         tags: ['host apps'],
         summary: "The resident's signed travel card (scope travel-card:read)",
-        security: [{ bearerAuth: [] }],
         response: { 200: HostTravelCardSchema, ...problemResponses(401, 403) },
       },
     },
     async (request, reply) => {
-      const { residentId } = await hostCaller(request, 'travel-card:read');
+      const residentId = hostAppResident(request);
       reply.header('cache-control', 'no-store');
       return onlyScopeFields('travel-card:read', await travelCardView(services, residentId));
     },
@@ -212,16 +207,16 @@ export const hostAppRoutes: FastifyPluginAsyncTypebox<{ services: Services }> = 
   app.post(
     '/api/v1/host/declarations',
     {
+      config: { access: { hostApp: 'declarations:write' } },
       schema: {
         tags: ['host apps'],
         summary: 'Declare for the resident, as they entered it in the host app (scope declarations:write)',
-        security: [{ bearerAuth: [] }],
         body: DeclarationBody,
         response: { 201: DeclarationSchema, ...problemResponses(400, 401, 403, 422) },
       },
     },
     async (request, reply) => {
-      const { residentId } = await hostCaller(request, 'declarations:write');
+      const residentId = hostAppResident(request);
       return reply.code(201).send(await services.declarations.declare(residentId, request.body));
     },
   );

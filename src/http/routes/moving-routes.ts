@@ -1,6 +1,5 @@
 import { Type, type FastifyPluginAsyncTypebox } from '@fastify/type-provider-typebox';
 import type { Services } from '../../services/services.js';
-import { authorizeFor } from '../auth.js';
 import { GrantGivenSchema } from '../response-schemas.js';
 import { AddressSchema, problemResponses, ResidentIdParams, SessionSchema, SignInTicket, signInProblemResponses } from '../schemas.js';
 
@@ -16,6 +15,7 @@ export const movingRoutes: FastifyPluginAsyncTypebox<{ services: Services }> = a
   app.get(
     '/api/v1/federation/operators',
     {
+      config: { access: { public: true } },
       schema: {
         tags: ['federation'],
         summary: 'The operators of the national trust list, with the regions each serves (public): where a resident can take their registration',
@@ -28,10 +28,10 @@ export const movingRoutes: FastifyPluginAsyncTypebox<{ services: Services }> = a
   app.post(
     '/api/v1/residents/:id/fact-grants',
     {
+      config: { access: { resident: 'self' } },
       schema: {
         tags: ['federation'],
         summary: 'Give a one-time grant for another operator to fetch your facts once, within 15 minutes (stays, contacts, cases, tests, vaccinations; no ID number, masked name only)',
-        security: [{ bearerAuth: [] }],
         params: ResidentIdParams,
         body: Type.Object({ audience: Type.String({ minLength: 2, maxLength: 40, description: 'the destination operator id' }) }, { additionalProperties: false }),
         response: {
@@ -41,7 +41,6 @@ export const movingRoutes: FastifyPluginAsyncTypebox<{ services: Services }> = a
       },
     },
     async (request, reply) => {
-      await authorizeFor(services, request, request.params.id);
       const grant = await services.moving.giveGrant(request.params.id, request.body.audience);
       return reply.code(201).send({ ...grant, expiresAt: iso(grant.expiresAt)! });
     },
@@ -50,16 +49,15 @@ export const movingRoutes: FastifyPluginAsyncTypebox<{ services: Services }> = a
   app.get(
     '/api/v1/residents/:id/fact-grants',
     {
+      config: { access: { resident: 'self' } },
       schema: {
         tags: ['federation'],
         summary: 'The grants you gave: to which operator, when, and whether it fetched your facts',
-        security: [{ bearerAuth: [] }],
         params: ResidentIdParams,
         response: { 200: Type.Array(Type.Object({ audience: Type.String(), createdAt: Type.String(), expiresAt: Type.String(), usedAt: Type.Union([Type.String(), Type.Null()]) })), ...problemResponses(400, 401, 404) },
       },
     },
     async (request) => {
-      await authorizeFor(services, request, request.params.id);
       return (await services.moving.grantsOf(request.params.id)).map((g) => ({ audience: g.audience, createdAt: iso(g.createdAt)!, expiresAt: iso(g.expiresAt)!, usedAt: iso(g.usedAt) }));
     },
   );
@@ -67,6 +65,7 @@ export const movingRoutes: FastifyPluginAsyncTypebox<{ services: Services }> = a
   app.post(
     '/api/v1/federation/fact-bundles',
     {
+      config: { access: { public: true } },
       schema: {
         tags: ['federation'],
         summary: "Release a resident's signed fact bundle to the operator their grant names (operator to operator)",
@@ -89,6 +88,7 @@ export const movingRoutes: FastifyPluginAsyncTypebox<{ services: Services }> = a
   app.post(
     '/api/v1/visitors',
     {
+      config: { access: { public: true } },
       schema: {
         tags: ['federation'],
         summary: 'Use your registration from another operator here: the grant from home, a phone proven here (its SMS code) and where you stay here',

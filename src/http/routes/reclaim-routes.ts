@@ -1,7 +1,7 @@
 import { Type, type FastifyPluginAsyncTypebox } from '@fastify/type-provider-typebox';
 import { MAX_EVIDENCE_LENGTH, RECLAIM_METHODS } from '../../services/identity-reclaims-service.js';
 import type { Services } from '../../services/services.js';
-import { authorizeStaff } from '../auth.js';
+import { staffCaller } from '../route-access.js';
 import { ReclaimSchema } from '../response-schemas.js';
 import { problemResponses } from '../schemas.js';
 
@@ -22,56 +22,56 @@ const Decision = Type.Object({ evidence: Evidence, note: Note }, { additionalPro
 export const reclaimRoutes: FastifyPluginAsyncTypebox<{ services: Services }> = async (app, { services }) => {
   app.get(
     '/api/v1/identity-reclaims',
-    { schema: { tags: ['residents'], summary: 'Pending identity reclaims, oldest first (authority)', security: [{ bearerAuth: [] }], response: { 200: Type.Array(ReclaimSchema), ...problemResponses(401, 403) } } },
+    { config: { access: { staff: ['authority'] } }, schema: { tags: ['residents'], summary: 'Pending identity reclaims, oldest first (authority)', response: { 200: Type.Array(ReclaimSchema), ...problemResponses(401, 403) } } },
     async (request) => {
-      return services.reclaims.queue(await authorizeStaff(services, request, ['authority']));
+      return services.reclaims.queue(staffCaller(request));
     },
   );
 
   app.post(
     '/api/v1/identity-reclaims/:reclaimId/propose',
     {
+      config: { access: { staff: ['authority'] } },
       schema: {
         tags: ['residents'],
         summary: "Propose approving a reclaim, having checked the authority's identity records or the document in person (authority; audited)",
         description: 'The first of two authorities: records what was checked, where, and a reference. Nothing changes until a second authority approves.',
-        security: [{ bearerAuth: [] }],
         params: Params,
         body: Decision,
         response: { 200: ReclaimSchema, ...problemResponses(400, 401, 403, 404, 409) },
       },
     },
-    async (request) => services.reclaims.propose(await authorizeStaff(services, request, ['authority']), request.params.reclaimId, request.body),
+    async (request) => services.reclaims.propose(staffCaller(request), request.params.reclaimId, request.body),
   );
 
   app.post(
     '/api/v1/identity-reclaims/:reclaimId/approve',
     {
+      config: { access: { staff: ['authority'] } },
       schema: {
         tags: ['residents'],
         summary: 'Approve a proposed reclaim, as a second authority who checked too (authority; audited)',
         description: 'Refused (403) to the authority who proposed it, and (409) before a proposal. The account holding the document loses it; the claimant gets an account with the phone they proved (or, for a household member, the member added while the claim waited holds it, checked). Both are told by SMS.',
-        security: [{ bearerAuth: [] }],
         params: Params,
         body: Decision,
         response: { 200: Type.Object({ ...ReclaimSchema.properties, residentId: Type.String() }), ...problemResponses(400, 401, 403, 404, 409) },
       },
     },
-    async (request) => services.reclaims.approve(await authorizeStaff(services, request, ['authority']), request.params.reclaimId, request.body),
+    async (request) => services.reclaims.approve(staffCaller(request), request.params.reclaimId, request.body),
   );
 
   app.post(
     '/api/v1/identity-reclaims/:reclaimId/reject',
     {
+      config: { access: { staff: ['authority'] } },
       schema: {
         tags: ['residents'],
         summary: 'Reject a reclaim (authority; audited)',
-        security: [{ bearerAuth: [] }],
         params: Params,
         body: Type.Object({ note: Note }, { additionalProperties: false }),
         response: { 200: ReclaimSchema, ...problemResponses(400, 401, 403, 404, 409) },
       },
     },
-    async (request) => services.reclaims.reject(await authorizeStaff(services, request, ['authority']), request.params.reclaimId, request.body.note),
+    async (request) => services.reclaims.reject(staffCaller(request), request.params.reclaimId, request.body.note),
   );
 };

@@ -1,6 +1,6 @@
 import { Type, type FastifyPluginAsyncTypebox } from '@fastify/type-provider-typebox';
 import type { Services } from '../../services/services.js';
-import { authorizeStaff } from '../auth.js';
+import { staffCaller } from '../route-access.js';
 import { isRegionCode } from '../../domain/regions.js';
 import { NotFoundError } from '../../services/service-errors.js';
 import { EffectiveRuleSetSchema, RulePreviewSchema, RuleSetSchema } from '../response-schemas.js';
@@ -11,6 +11,7 @@ export const rulesRoutes: FastifyPluginAsyncTypebox<{ services: Services }> = as
   app.get(
     '/api/v1/rules',
     {
+      config: { access: { public: true } },
       schema: {
         tags: ['rules'],
         summary: 'The current rule set of every region (no sign-in needed)',
@@ -24,6 +25,7 @@ export const rulesRoutes: FastifyPluginAsyncTypebox<{ services: Services }> = as
   app.get(
     '/api/v1/rules/effective',
     {
+      config: { access: { public: true } },
       schema: {
         tags: ['rules'],
         summary: 'The rules that govern residents of a region (no sign-in needed)',
@@ -43,17 +45,16 @@ export const rulesRoutes: FastifyPluginAsyncTypebox<{ services: Services }> = as
   app.post(
     '/api/v1/rules',
     {
+      config: { access: { staff: ['authority'] } },
       schema: {
         tags: ['rules'],
         summary: 'Publish a new version of a region’s rule set (authority)',
         description: 'Unknown fields, wrong types, operators outside the safe set, facts outside the published vocabulary, and any rule reading origin, household registration, ethnicity or nationality are refused with the rule and path named.',
-        security: [{ bearerAuth: [] }],
         body: Type.Unsafe<unknown>({ type: 'object', additionalProperties: true, description: 'A rule set draft: region, rules, overrides; checked by the rule validator, which names the rule and path of each problem' }),
         response: { 201: RuleSetSchema, ...problemResponses(400, 401, 403, 413, 415, 422) },
       },
     },
     async (request, reply) => {
-      await authorizeStaff(services, request, ['authority']);
       return reply.code(201).send(await services.rules.publish(request.body));
     },
   );
@@ -61,11 +62,11 @@ export const rulesRoutes: FastifyPluginAsyncTypebox<{ services: Services }> = as
   app.post(
     '/api/v1/rules/preview',
     {
+      config: { access: { staff: ['authority'] } },
       schema: {
         tags: ['rules'],
         summary: 'What publishing a rule set would change, without publishing it (authority)',
         description: 'Checked exactly as publishing is; then every resident it would govern is decided under it and compared with their colour now.',
-        security: [{ bearerAuth: [] }],
         body: Type.Unsafe<unknown>({ type: 'object', additionalProperties: true, description: 'A rule set draft: region, rules, overrides; checked by the rule validator, which names the rule and path of each problem' }),
         response: {
           200: RulePreviewSchema,
@@ -74,7 +75,6 @@ export const rulesRoutes: FastifyPluginAsyncTypebox<{ services: Services }> = as
       },
     },
     async (request) => {
-      await authorizeStaff(services, request, ['authority']);
       const candidate = await services.rules.candidate(request.body);
       return { ...(await services.decisions.preview(candidate)), candidate, effective: (await services.rules.effective(candidate.region, candidate))! };
     },

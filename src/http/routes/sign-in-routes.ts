@@ -1,6 +1,6 @@
 import { Type, type FastifyPluginAsyncTypebox } from '@fastify/type-provider-typebox';
 import type { Services } from '../../services/services.js';
-import { authenticate } from '../auth.js';
+import { residentCaller } from '../route-access.js';
 import { problemResponses, SignInTicket, signInProblemResponses } from '../schemas.js';
 
 const Phone = Type.String({ minLength: 1, maxLength: 32, description: 'The phone the resident registered', examples: ['13800138001'] });
@@ -12,6 +12,7 @@ export const signInRoutes: FastifyPluginAsyncTypebox<{ services: Services }> = a
     app.get(
       '/api/v1/dev/outbox',
       {
+        config: { access: { public: true } },
         schema: {
           tags: ['sign-in'],
           summary: 'Development mode only: the last SMS sent to a phone (absent in production)',
@@ -26,6 +27,7 @@ export const signInRoutes: FastifyPluginAsyncTypebox<{ services: Services }> = a
   app.post(
     '/api/v1/sign-in/code',
     {
+      config: { access: { public: true } },
       schema: {
         tags: ['sign-in'],
         summary: 'Send a one-time sign-in code by SMS',
@@ -47,6 +49,7 @@ export const signInRoutes: FastifyPluginAsyncTypebox<{ services: Services }> = a
   app.post(
     '/api/v1/sign-in/session',
     {
+      config: { access: { public: true } },
       schema: {
         tags: ['sign-in'],
         summary: 'Exchange the code for a session token',
@@ -62,9 +65,9 @@ export const signInRoutes: FastifyPluginAsyncTypebox<{ services: Services }> = a
 
   app.post(
     '/api/v1/sign-out',
-    { schema: { tags: ['sign-in'], summary: 'End the current session', security: [{ bearerAuth: [] }], response: { 204: Type.Null(), ...problemResponses(401) } } },
+    { config: { access: { resident: 'signed-in' } }, schema: { tags: ['sign-in'], summary: 'End the current session', response: { 204: Type.Null(), ...problemResponses(401) } } },
     async (request, reply) => {
-      const caller = await authenticate(services, request);
+      const caller = residentCaller(request);
       await services.signIn.signOut(caller.sessionId);
       // Host apps' tokens end with it: none acts for a resident who signed out until they approve again.
       await services.hostApps.endTokensOf(caller.residentId);

@@ -48,13 +48,14 @@ const Report = Type.Object(
 export const sunsetRoutes: FastifyPluginAsyncTypebox<{ services: Services }> = async (app, { services }) => {
   app.get(
     '/api/v1/sunset-reports',
-    { schema: { tags: ['sunset'], summary: 'Every published destruction report, newest first (no sign-in needed)', response: { 200: Type.Array(Report) } } },
+    { config: { access: { public: true } }, schema: { tags: ['sunset'], summary: 'Every published destruction report, newest first (no sign-in needed)', response: { 200: Type.Array(Report) } } },
     async () => services.sunset.reports(),
   );
 
   app.get(
     '/api/v1/sunset-reports/:sunsetId',
     {
+      config: { access: { public: true } },
       schema: {
         tags: ['sunset'],
         summary: "A region's destruction report, signed (no sign-in needed)",

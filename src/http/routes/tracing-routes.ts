@@ -1,7 +1,7 @@
 import { Type, type FastifyPluginAsyncTypebox } from '@fastify/type-provider-typebox';
 import { toCsv } from '../../domain/csv.js';
 import type { Services } from '../../services/services.js';
-import { authorizeFor, authorizeStaff } from '../auth.js';
+import { staffCaller } from '../route-access.js';
 import { AuditEntrySchema, TraceSchema } from '../response-schemas.js';
 import { TraceOutcomeSchema, TracePreviewSchema } from '../case-finding-schemas.js';
 import { problemResponses, ResidentIdParams } from '../schemas.js';
@@ -14,10 +14,10 @@ export const tracingRoutes: FastifyPluginAsyncTypebox<{ services: Services }> = 
   app.post(
     '/api/v1/grants',
     {
+      config: { access: { staff: ['authority'] } },
       schema: {
         tags: ['tracing'],
         summary: 'Give a staff member a purpose-bound, expiring grant (authority)',
-        security: [{ bearerAuth: [] }],
         body: Type.Object(
           {
             staffId: Type.String({ format: 'uuid' }),
@@ -32,16 +32,16 @@ export const tracingRoutes: FastifyPluginAsyncTypebox<{ services: Services }> = 
       },
     },
     async (request, reply) => {
-      const staff = await authorizeStaff(services, request, ['authority']);
+      const staff = staffCaller(request);
       return reply.code(201).send(await services.audit.grant(staff, { ...request.body, residentId: request.body.residentId ?? null }));
     },
   );
 
   app.get(
     '/api/v1/staff/me',
-    { schema: { tags: ['tracing'], summary: 'Who this staff credential is, and its role', security: [{ bearerAuth: [] }], response: { 200: Type.Object({ id: Type.String(), name: Type.String(), role: Type.String() }), ...problemResponses(401) } } },
+    { config: { access: { staff: ['authority', 'tracer', 'checkpoint', 'venue', 'auditor'] } }, schema: { tags: ['tracing'], summary: 'Who this staff credential is, and its role', response: { 200: Type.Object({ id: Type.String(), name: Type.String(), role: Type.String() }), ...problemResponses(401) } } },
     async (request) => {
-      const staff = await authorizeStaff(services, request, ['authority', 'tracer', 'checkpoint', 'venue', 'auditor']);
+      const staff = staffCaller(request);
       return { id: staff.id, name: staff.name, role: staff.role };
     },
   );
@@ -49,10 +49,10 @@ export const tracingRoutes: FastifyPluginAsyncTypebox<{ services: Services }> = 
   app.post(
     '/api/v1/residents/find',
     {
+      config: { access: { staff: ['tracer', 'authority'] } },
       schema: {
         tags: ['tracing'],
         summary: 'Find a case by phone or identity document (tracer or authority, with a read-personal grant; audited)',
-        security: [{ bearerAuth: [] }],
         body: Type.Object(
           { grantId: Type.String({ format: 'uuid' }), phone: Type.Optional(Type.String({ maxLength: 40 })), idType: Type.Optional(Type.String({ maxLength: 40 })), idNumber: Type.Optional(Type.String({ maxLength: 32 })), idCountry: Type.Optional(Type.String({ maxLength: 3 })) },
           { additionalProperties: false },
@@ -60,22 +60,22 @@ export const tracingRoutes: FastifyPluginAsyncTypebox<{ services: Services }> = 
         response: { 200: Type.Object({ residentId: Type.String(), maskedName: Type.String(), colour: Type.Union([Type.String(), Type.Null()]) }), ...problemResponses(400, 401, 403, 404, 422) },
       },
     },
-    async (request) => services.caseFinder.findResident(await authorizeStaff(services, request, ['tracer', 'authority']), request.body),
+    async (request) => services.caseFinder.findResident(staffCaller(request), request.body),
   );
 
   app.post(
     '/api/v1/traces',
     {
+      config: { access: { staff: ['tracer', 'authority'] } },
       schema: {
         tags: ['tracing'],
         summary: 'Open a trace for a confirmed case (tracer or authority, with a trace grant)',
-        security: [{ bearerAuth: [] }],
         body: Type.Object({ caseResidentId: Type.String({ format: 'uuid' }), from: Type.String({ maxLength: 40 }), to: Type.String({ maxLength: 40 }), grantId: Type.String({ format: 'uuid' }) }, { additionalProperties: false }),
         response: { 201: TraceSchema, ...problemResponses(400, 401, 403, 404, 422) },
       },
     },
     async (request, reply) => {
-      const staff = await authorizeStaff(services, request, ['tracer', 'authority']);
+      const staff = staffCaller(request);
       return reply.code(201).send(await services.tracing.open(staff, request.body));
     },
   );
@@ -83,63 +83,62 @@ export const tracingRoutes: FastifyPluginAsyncTypebox<{ services: Services }> = 
   app.get(
     '/api/v1/traces/:traceId',
     {
+      config: { access: { staff: ['tracer', 'authority'] } },
       schema: {
         tags: ['tracing'],
         summary: 'A trace (tracer or authority, with a live trace grant that covers its case; the read is audited)',
         description: 'Without grantId, any live trace grant of the caller that covers the case is used.',
-        security: [{ bearerAuth: [] }],
         params: TraceParams,
         querystring: Type.Object({ grantId: Type.Optional(Type.String({ format: 'uuid' })) }, { additionalProperties: false }),
         response: { 200: TraceSchema, ...problemResponses(400, 401, 403, 404) },
       },
     },
-    async (request) => services.tracing.get(await authorizeStaff(services, request, ['tracer', 'authority']), request.params.traceId, request.query.grantId),
+    async (request) => services.tracing.get(staffCaller(request), request.params.traceId, request.query.grantId),
   );
 
   app.get(
     '/api/v1/traces/:traceId/preview',
     {
+      config: { access: { staff: ['tracer', 'authority'] } },
       schema: {
         tags: ['tracing'],
         summary: 'What confirming the trace would do: how many contacts would turn which colour (nothing is recorded but the read)',
         description: 'Without grantId, any live trace grant of the caller that covers the case is used. Refused outside the caller\'s region (the case\'s district decides).',
-        security: [{ bearerAuth: [] }],
         params: TraceParams,
         querystring: Type.Object({ grantId: Type.Optional(Type.String({ format: 'uuid' })) }, { additionalProperties: false }),
         response: { 200: TracePreviewSchema, ...problemResponses(400, 401, 403, 404) },
       },
     },
-    async (request) => services.tracing.preview(await authorizeStaff(services, request, ['tracer', 'authority']), request.params.traceId, request.query.grantId),
+    async (request) => services.tracing.preview(staffCaller(request), request.params.traceId, request.query.grantId),
   );
 
   app.post(
     '/api/v1/traces/:traceId/confirm',
     {
+      config: { access: { staff: ['authority'] } },
       schema: {
         tags: ['tracing'],
         summary: 'Confirm the contacts: close and secondary contact facts, re-decision, notifications (authority of the case\'s region, under a live trace grant that covers the case)',
-        security: [{ bearerAuth: [] }],
         params: TraceParams,
         body: Type.Object({ grantId: Type.String({ format: 'uuid' }) }, { additionalProperties: false }),
         response: { 200: TraceOutcomeSchema, ...problemResponses(400, 401, 403, 404, 409) },
       },
     },
-    async (request) => services.tracing.confirm(await authorizeStaff(services, request, ['authority']), request.params.traceId, request.body.grantId),
+    async (request) => services.tracing.confirm(staffCaller(request), request.params.traceId, request.body.grantId),
   );
 
   app.get(
     '/api/v1/audit-log',
     {
+      config: { access: { staff: ['auditor'] } },
       schema: {
         tags: ['tracing'],
         summary: 'The access log, newest first (auditor)',
-        security: [{ bearerAuth: [] }],
         querystring: Type.Object({ limit: Type.Optional(Type.Integer({ minimum: 1, maximum: 1000 })) }, { additionalProperties: false }),
         response: { 200: Type.Array(AuditEntrySchema), ...problemResponses(400, 401, 403) },
       },
     },
     async (request) => {
-      await authorizeStaff(services, request, ['auditor']);
       return services.audit.entries({ limit: request.query.limit ?? 100 });
     },
   );
@@ -147,16 +146,15 @@ export const tracingRoutes: FastifyPluginAsyncTypebox<{ services: Services }> = 
   app.get(
     '/api/v1/audit-log.csv',
     {
+      config: { access: { staff: ['auditor'] } },
       schema: {
         tags: ['tracing'],
         summary: 'The access log as CSV for a spreadsheet, newest first (auditor); cells that a spreadsheet would run as formulas are written as text',
-        security: [{ bearerAuth: [] }],
         querystring: Type.Object({ limit: Type.Optional(Type.Integer({ minimum: 1, maximum: 100_000 })) }, { additionalProperties: false }),
         response: { ...problemResponses(400, 401, 403) },
       },
     },
     async (request, reply) => {
-      await authorizeStaff(services, request, ['auditor']);
       const entries = await services.audit.entries({ limit: request.query.limit ?? 10_000 });
       reply.type('text/csv; charset=utf-8').header('content-disposition', 'attachment; filename="audit-log.csv"');
       return toCsv(
@@ -169,15 +167,14 @@ export const tracingRoutes: FastifyPluginAsyncTypebox<{ services: Services }> = 
   app.get(
     '/api/v1/audit-log/verify',
     {
+      config: { access: { staff: ['auditor'] } },
       schema: {
         tags: ['tracing'],
         summary: 'Check the hash chain of the whole log (auditor)',
-        security: [{ bearerAuth: [] }],
         response: { 200: Type.Object({ entries: Type.Integer(), firstBroken: Type.Union([Type.Integer(), Type.Null()]), problem: Type.Union([Type.String(), Type.Null()]) }), ...problemResponses(401, 403) },
       },
     },
     async (request) => {
-      await authorizeStaff(services, request, ['auditor']);
       return services.audit.verify();
     },
   );
@@ -185,16 +182,15 @@ export const tracingRoutes: FastifyPluginAsyncTypebox<{ services: Services }> = 
   app.get(
     '/api/v1/residents/:id/access-log',
     {
+      config: { access: { resident: 'self' } },
       schema: {
         tags: ['tracing'],
         summary: 'Who accessed my data, and why',
-        security: [{ bearerAuth: [] }],
         params: ResidentIdParams,
         response: { 200: Type.Array(AuditEntrySchema), ...problemResponses(400, 401, 404) },
       },
     },
     async (request) => {
-      await authorizeFor(services, request, request.params.id);
       return services.audit.entries({ residentId: request.params.id, limit: 500 });
     },
   );

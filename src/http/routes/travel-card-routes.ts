@@ -1,6 +1,5 @@
 import type { FastifyPluginAsyncTypebox } from '@fastify/type-provider-typebox';
 import type { Services } from '../../services/services.js';
-import { authorizeFor } from '../auth.js';
 import { TravelCardSchema } from '../response-schemas.js';
 import { problemResponses, ResidentIdParams } from '../schemas.js';
 import { travelCardView } from '../views.js';
@@ -10,16 +9,15 @@ export const travelCardRoutes: FastifyPluginAsyncTypebox<{ services: Services }>
   app.get(
     '/api/v1/residents/:id/travel-card',
     {
+      config: { access: { resident: 'self' } },
       schema: {
         tags: ['federation'],
         summary: 'The travel card: cities stayed 4 h or more in the last 14 days, risk cities marked, each with its source; signed for offline checks',
-        security: [{ bearerAuth: [] }],
         params: ResidentIdParams,
         response: { 200: TravelCardSchema, ...problemResponses(400, 401, 404, 409) },
       },
     },
     async (request, reply) => {
-      await authorizeFor(services, request, request.params.id);
       reply.header('cache-control', 'no-store');
       return travelCardView(services, request.params.id);
     },
