@@ -3,8 +3,8 @@ import { existsSync, readFileSync } from 'node:fs';
 import { describe, it } from 'node:test';
 
 /**
- * docs/promises.md lists every promise the README makes about protection, privacy and destruction,
- * each with the test that attacks it. A promise whose test is renamed or deleted is a promise kept
+ * docs/promises.md lists every promise the documentation (docs/operating.md, api.md, federation.md,
+ * apps.md) makes about protection, privacy and destruction, each with the test that attacks it. A promise whose test is renamed or deleted is a promise kept
  * by nobody: this fails then.
  */
 interface PromiseLine {

@@ -19,7 +19,7 @@ const PERSONAL = ['name_enc', 'identity_enc', 'phone_enc', 'address_enc'] as con
 for (const engine of ENGINES) {
   /**
    * The operator backs up the database and (with `healthcode keys backup`) the districts' keys, as
-   * the README says; Yuhang's sunset runs. Whoever holds that database copy, the backup, the master
+   * docs/operating.md says; Yuhang's sunset runs. Whoever holds that database copy, the backup, the master
    * key and the escrow as the sunset left it reads nothing of Yuhang's residents; Xihu's restore.
    */
   describe(`a backup taken the day before a sunset [${engine}]`, () => {
