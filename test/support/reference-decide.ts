@@ -1,15 +1,15 @@
 import jsonLogic from 'json-logic-js';
-import type { Colour, Mark } from '../../../src/domain/colour.js';
-import { DAY_MS, HOUR_MS, MINUTE_MS } from '../../../src/domain/clock.js';
-import { CORRECTION_REASONS, type CorrectionFact } from '../../../src/domain/corrections.js';
-import { localDate as localDateOf, localInstant } from '../../../src/domain/local-time.js';
-import { localDate } from '../../../src/domain/declaration.js';
-import { FACT_HORIZON_DAYS, FEVER_C, MIN_STAY_HOURS, riskLevelOf, type EvaluationData, type EvaluationSources, type ResidentFacts, type RiskAreaFact, type VaccinationFact } from '../../../src/domain/facts.js';
-import { evidenceFor, type Evidence, type Snapshot } from '../../../src/domain/rules/evidence.js';
-import { clearingOf, clearingText } from '../../../src/domain/rules/clearing.js';
-import type { SetRef } from '../../../src/domain/rules/rule-inheritance.js';
-import { moreSevere, SEVERITY, type CheckInRequirement, type LocalizedText, type Rule, type RuleSet } from '../../../src/domain/rules/rule-set.js';
-import type { Decision, FiredRule } from '../../../src/domain/rules/decide.js';
+import type { Colour, Mark } from '../../src/domain/colour.js';
+import { DAY_MS, HOUR_MS, MINUTE_MS } from '../../src/domain/clock.js';
+import { CORRECTION_REASONS, type CorrectionFact } from '../../src/domain/corrections.js';
+import { localDate as localDateOf, localInstant } from '../../src/domain/local-time.js';
+import { localDate } from '../../src/domain/declaration.js';
+import { FACT_HORIZON_DAYS, FEVER_C, MIN_STAY_HOURS, riskLevelOf, type EvaluationData, type EvaluationSources, type ResidentFacts, type RiskAreaFact, type VaccinationFact } from '../../src/domain/facts.js';
+import { evidenceFor, type Evidence, type Snapshot } from '../../src/domain/rules/evidence.js';
+import { clearingOf, clearingText } from '../../src/domain/rules/clearing.js';
+import type { SetRef } from '../../src/domain/rules/rule-inheritance.js';
+import { moreSevere, SEVERITY, type CheckInRequirement, type LocalizedText, type Rule, type RuleSet } from '../../src/domain/rules/rule-set.js';
+import type { Decision, FiredRule } from '../../src/domain/rules/decide.js';
 
 /**
  * The decision engine as it was before it was made fast, kept as the oracle the fast one is
@@ -278,7 +278,7 @@ const isClean = (c: { symptoms: string[]; temperature: number | null }) => c.sym
  * the horizon are gone. Asking about a past instant with what is known now (`knownAt` later than
  * `now`) is how a quarantine learned of late (a travel record imported today) keeps its history.
  */
-function evaluationData(facts: ResidentFacts, areas: RiskAreaFact[], now: number, timeZone: string, knownAt = now): { data: EvaluationData; sources: EvaluationSources } {
+export function evaluationData(facts: ResidentFacts, areas: RiskAreaFact[], now: number, timeZone: string, knownAt = now): { data: EvaluationData; sources: EvaluationSources } {
   const horizon = now - FACT_HORIZON_DAYS * DAY_MS;
   const known = <T extends { recordedAt: number }>(list: T[]) => list.filter((f) => f.recordedAt <= knownAt);
 
