@@ -82,7 +82,7 @@ export class RuleEvaluator {
     const current = this.state(now, at, lastActive);
     // Evidence cites the raw facts behind the values: the full snapshot, only when a rule fired.
     const snapshot = current.fired.length > 0 ? evaluationData(facts, areas, now, this.timeZone) : undefined;
-    const fired = current.fired.map((f) => this.describe(f.rule, f.status, snapshot!, f.streak));
+    const fired = current.fired.map((f) => this.describe(f.rule, f.status, snapshot!, snapshot!.data.checkInStreak));
     const decision: Decision = {
       colour: current.colour,
       mark: current.mark,
@@ -145,7 +145,7 @@ export class RuleEvaluator {
 
   private state(t: number, at: (t: number) => EvaluationData, lastActive: Map<string, number>) {
     const data = at(t);
-    const fired: { rule: Rule; status: FiredRule['status']; streak: number }[] = [];
+    const fired: { rule: Rule; status: FiredRule['status'] }[] = [];
     let colour: Colour = 'green';
     let mark: Mark | null = null;
     for (const rule of this.rulesValidAt(t)) {
@@ -153,10 +153,10 @@ export class RuleEvaluator {
       if (active && rule.outcome.checkIns) lastActive.set(rule.id, t);
       const since = lastActive.get(rule.id);
       const requirement = rule.outcome.checkIns;
-      const streak = data.checkInStreak;
-      const awaiting = !active && requirement !== null && since !== undefined && t - since <= FACT_HORIZON_DAYS * DAY_MS && streak < requirement.required;
+      // The streak is read only where it matters (rules with check-ins): working it out is much of an instant's cost.
+      const awaiting = !active && requirement !== null && since !== undefined && t - since <= FACT_HORIZON_DAYS * DAY_MS && data.checkInStreak < requirement.required;
       if (!active && !awaiting) continue;
-      fired.push({ rule, status: active ? 'active' : 'awaiting-check-ins', streak });
+      fired.push({ rule, status: active ? 'active' : 'awaiting-check-ins' });
       let outcome = rule.outcome.colour;
       if (requirement?.onSymptoms === 'escalate' && data.checkIns.some((c) => !c.clean && c.daysAgo < Math.max(rule.outcome.quarantineDays, 1))) outcome = 'red';
       if (rule.outcome.mark) mark = rule.outcome.mark;
