@@ -24,7 +24,7 @@ jsonLogic.rm_operation = () => {
 };
 Object.freeze(jsonLogic);
 
-/** The operators a condition may use (publication checks the same list: rule-validation.ts). No `method`, no `log`. */
+/** The operators a condition may use; publication checks against this list (rule-validation.ts). No `method`, no `log`. */
 export const LOGIC_OPERATORS: ReadonlySet<string> = new Set([
   '==', '===', '!=', '!==', '>', '>=', '<', '<=', '!', '!!', 'and', 'or', 'if', '?:', 'in',
   'var', 'missing', 'missing_some', 'some', 'all', 'none', 'filter', 'map', 'reduce',
