@@ -1,9 +1,13 @@
 import { Type, type FastifyPluginAsyncTypebox } from '@fastify/type-provider-typebox';
 import { COLOURS } from '../../domain/colour.js';
+import type { Correction } from '../../services/corrections-service.js';
 import type { Services } from '../../services/services.js';
 import { authorizeStaff } from '../auth.js';
 import { CorrectionSchema } from '../response-schemas.js';
 import { problemResponses, ResidentIdParams } from '../schemas.js';
+import { wireTime } from '../wire.js';
+
+const correctionWire = (c: Correction) => ({ ...c, expiresAt: wireTime(c.expiresAt), proposedAt: wireTime(c.proposedAt), decidedAt: wireTime(c.decidedAt), endedAt: wireTime(c.endedAt) });
 
 const CorrectionId = Type.Object({ correctionId: Type.String({ format: 'uuid' }) });
 const Localized = Type.Object({ 'zh-CN': Type.String(), en: Type.String() });
@@ -45,7 +49,7 @@ export const correctionsRoutes: FastifyPluginAsyncTypebox<{ services: Services }
         response: { 201: CorrectionSchema, ...problemResponses(400, 401, 403, 404, 422) },
       },
     },
-    async (request, reply) => reply.code(201).send(await services.corrections.propose(await authorizeStaff(services, request, ['authority']), request.params.id, request.body)),
+    async (request, reply) => reply.code(201).send(correctionWire(await services.corrections.propose(await authorizeStaff(services, request, ['authority']), request.params.id, request.body))),
   );
 
   app.get(
@@ -59,7 +63,7 @@ export const correctionsRoutes: FastifyPluginAsyncTypebox<{ services: Services }
         response: { 200: Type.Array(CorrectionSchema), ...problemResponses(400, 401, 403) },
       },
     },
-    async (request) => services.corrections.list(await authorizeStaff(services, request, ['authority']), (request.query.status ?? 'pending') as 'pending'),
+    async (request) => (await services.corrections.list(await authorizeStaff(services, request, ['authority']), (request.query.status ?? 'pending') as 'pending')).map(correctionWire),
   );
 
   for (const [action, summary] of [
@@ -72,7 +76,7 @@ export const correctionsRoutes: FastifyPluginAsyncTypebox<{ services: Services }
       {
         schema: { tags: ['corrections'], summary, security: [{ bearerAuth: [] }], params: CorrectionId, response: { 200: CorrectionSchema, ...problemResponses(400, 401, 403, 404, 409) } },
       },
-      async (request) => services.corrections[action](await authorizeStaff(services, request, ['authority']), request.params.correctionId),
+      async (request) => correctionWire(await services.corrections[action](await authorizeStaff(services, request, ['authority']), request.params.correctionId)),
     );
   }
 };
