@@ -1,11 +1,14 @@
 import { Type, type FastifyPluginAsyncTypebox } from '@fastify/type-provider-typebox';
 import { COLOURS } from '../../domain/colour.js';
-import { APPEAL_OUTCOMES } from '../../services/appeals-service.js';
+import { APPEAL_OUTCOMES, type Appeal } from '../../services/appeals-service.js';
 import type { Services } from '../../services/services.js';
 import { authorizeFor, authorizeStaff } from '../auth.js';
 import { AppealSchema, DashboardSchema } from '../response-schemas.js';
 import { problemResponses, ResidentIdParams } from '../schemas.js';
 import { appealsView } from '../views.js';
+import { wireTime } from '../wire.js';
+
+const appealWire = (a: Appeal) => ({ ...a, createdAt: wireTime(a.createdAt), resolvedAt: wireTime(a.resolvedAt), dueAt: wireTime(a.dueAt), escalatedAt: wireTime(a.escalatedAt) });
 
 /** Appeals against a decision: filed by the resident (or for a dependent), answered by the authority. */
 export const appealsRoutes: FastifyPluginAsyncTypebox<{ services: Services }> = async (app, { services }) => {
@@ -24,7 +27,7 @@ export const appealsRoutes: FastifyPluginAsyncTypebox<{ services: Services }> = 
     async (request, reply) => {
       await authorizeFor(services, request, request.params.id);
       const [filed] = await appealsView(services, request.params.id, [await services.appeals.file(request.params.id, request.body.message, request.body.colourAsked)]);
-      return reply.code(201).send(filed!);
+      return reply.code(201).send(appealWire(filed!));
     },
   );
 
@@ -35,7 +38,7 @@ export const appealsRoutes: FastifyPluginAsyncTypebox<{ services: Services }> = 
     },
     async (request) => {
       await authorizeFor(services, request, request.params.id);
-      return appealsView(services, request.params.id, await services.appeals.ofResident(request.params.id));
+      return (await appealsView(services, request.params.id, await services.appeals.ofResident(request.params.id))).map(appealWire);
     },
   );
 
@@ -50,7 +53,7 @@ export const appealsRoutes: FastifyPluginAsyncTypebox<{ services: Services }> = 
         response: { 200: Type.Array(AppealSchema), ...problemResponses(400, 401, 403) },
       },
     },
-    async (request) => services.appeals.queue(await authorizeStaff(services, request, ['authority']), request.query.status ?? 'open'),
+    async (request) => (await services.appeals.queue(await authorizeStaff(services, request, ['authority']), request.query.status ?? 'open')).map(appealWire),
   );
 
   app.post(
@@ -67,7 +70,7 @@ export const appealsRoutes: FastifyPluginAsyncTypebox<{ services: Services }> = 
         response: { 200: AppealSchema, ...problemResponses(400, 401, 403, 404, 409, 422) },
       },
     },
-    async (request) => services.appeals.resolve(await authorizeStaff(services, request, ['authority']), request.params.appealId, request.body),
+    async (request) => appealWire(await services.appeals.resolve(await authorizeStaff(services, request, ['authority']), request.params.appealId, request.body)),
   );
 
   app.post(
@@ -92,7 +95,7 @@ export const appealsRoutes: FastifyPluginAsyncTypebox<{ services: Services }> = 
         response: { 201: AppealSchema, ...problemResponses(400, 401, 403, 404, 409, 422) },
       },
     },
-    async (request, reply) => reply.code(201).send(await services.appeals.proposeCorrection(await authorizeStaff(services, request, ['authority']), request.params.appealId, request.body)),
+    async (request, reply) => reply.code(201).send(appealWire(await services.appeals.proposeCorrection(await authorizeStaff(services, request, ['authority']), request.params.appealId, request.body))),
   );
 
   app.get(
