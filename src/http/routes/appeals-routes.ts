@@ -112,7 +112,7 @@ export const appealsRoutes: FastifyPluginAsyncTypebox<{ services: Services }> = 
     async (request) => {
       await authorizeStaff(services, request, ['authority', 'auditor']);
       const counts = await services.stats.dashboard({ ...(request.query.region ? { region: request.query.region } : {}), ...(request.query.days ? { days: request.query.days } : {}) });
-      return { ...counts, appealsOverdue: await services.appeals.overdueCount(), correctionsByStaff: await services.corrections.countsByStaff() };
+      return { ...counts, generatedAt: wireTime(counts.generatedAt), scansPerHour: counts.scansPerHour.map((h) => ({ ...h, hour: wireTime(h.hour) })), appealsOverdue: await services.appeals.overdueCount(), correctionsByStaff: await services.corrections.countsByStaff() };
     },
   );
 };
