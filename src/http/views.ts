@@ -32,10 +32,10 @@ export async function shownDecision(services: Services, residentId: string, deci
 /** A resident's colour changes as they or their relative may read them (see codeView). */
 export async function decisionHistoryView(services: Services, residentId: string, limit: number) {
   const history = await services.decisions.history(residentId, limit);
-  if (!(await services.residents.recordsWithheld(residentId))) return history;
+  const withheld = await services.residents.recordsWithheld(residentId);
   return history.map((d) => {
-    const shown = withholdAuthorityDetail({ colour: d.colour as Decision['colour'], mark: null, evaluatedAt: 0, ruleSet: d.ruleSet, rules: d.rules, greenOn: d.greenOn === null ? null : Date.parse(d.greenOn), greenOnNote: null });
-    return { ...d, rules: shown.rules, greenOn: wireTime(shown.greenOn), cause: withheldCause(d.cause) };
+    const shown = withheld ? { ...d, ...withholdAuthorityDetail({ colour: d.colour as Decision['colour'], mark: null, evaluatedAt: 0, ruleSet: d.ruleSet, rules: d.rules, greenOn: d.greenOn, greenOnNote: null }), cause: withheldCause(d.cause) } : d;
+    return { ...d, decidedAt: wireTime(d.decidedAt), rules: shown.rules, greenOn: wireTime(shown.greenOn), cause: shown.cause };
   });
 }
 
