@@ -86,6 +86,19 @@ describe('the layers of src/', () => {
     const reaching = webFiles(resolve('web/src')).filter((f) => [...readFileSync(f, 'utf8').matchAll(/from\s+'([^']+)'/g)].some((m) => /(^|\/)src\/(http|services|store)\//.test(resolve(dirname(f), m[1]!))));
     assert.deepEqual(reaching.map((f) => relative(resolve('web/src'), f)), []);
   });
+
+  it('lets the browser apps into src/ through two doors only: src/codes/index.ts and src/domain/index.ts', () => {
+    const doors = [resolve('src/codes/index.js'), resolve('src/domain/index.js')];
+    const webFiles = (dir: string): string[] => readdirSync(dir, { withFileTypes: true }).flatMap((e) => (e.isDirectory() ? webFiles(join(dir, e.name)) : /\.tsx?$/.test(e.name) ? [join(dir, e.name)] : []));
+    const files = [...webFiles(resolve('web/src')), ...readdirSync(resolve('web')).filter((n) => /\.tsx?$/.test(n)).map((n) => resolve('web', n))];
+    const reaching = files.flatMap((f) =>
+      [...readFileSync(f, 'utf8').matchAll(/(?:from|import)\s*\(?\s*'([^']+)'/g)]
+        .map((m) => resolve(dirname(f), m[1]!))
+        .filter((target) => target.startsWith(SRC + '/') && !doors.includes(target))
+        .map((target) => `${relative(resolve('web'), f)} -> ${relative(resolve('.'), target)}`),
+    );
+    assert.deepEqual(reaching, []);
+  });
 });
 
 /** Whether a file holds code that runs, not only types: its JavaScript is empty once the types are erased. */

@@ -38,11 +38,11 @@ export interface Appeal {
   /** The correction proposed from it, as it stands. */
   correction: { id: string; colour: string; status: string } | null;
   response: string | null;
-  createdAt: string;
-  resolvedAt: string | null;
+  createdAt: number;
+  resolvedAt: number | null;
   /** When the answer is due; past it, unanswered, the appeal is escalated. */
-  dueAt: string;
-  escalatedAt: string | null;
+  dueAt: number;
+  escalatedAt: number | null;
 }
 
 export interface QueuedAppeal extends Appeal {
@@ -222,10 +222,10 @@ export class AppealsService {
       correction,
       status: r.status as Appeal['status'],
       response: r.response,
-      createdAt: new Date(r.created_at).toISOString(),
-      resolvedAt: r.resolved_at === null ? null : new Date(r.resolved_at).toISOString(),
-      dueAt: new Date(r.due_at ?? r.created_at + this.deadlineMs()).toISOString(),
-      escalatedAt: r.escalated_at === null ? null : new Date(r.escalated_at).toISOString(),
+      createdAt: r.created_at,
+      resolvedAt: r.resolved_at,
+      dueAt: r.due_at ?? r.created_at + this.deadlineMs(),
+      escalatedAt: r.escalated_at,
     };
   }
 }

@@ -30,8 +30,8 @@ export interface RiskArea {
   regionName: string | null;
   country: string | null;
   level: string;
-  from: string;
-  to: string | null;
+  from: number;
+  to: number | null;
 }
 
 export interface RiskAreaPreview {
@@ -64,8 +64,8 @@ export class AuthorityService {
       regionName: r.region_code ? (regionName(r.region_code) ?? null) : null,
       country: r.country_code,
       level: r.level,
-      from: new Date(r.valid_from).toISOString(),
-      to: r.valid_to === null ? null : new Date(r.valid_to).toISOString(),
+      from: r.valid_from,
+      to: r.valid_to,
     }));
   }
 

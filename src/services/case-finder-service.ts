@@ -174,7 +174,7 @@ export class CaseFinderService {
   }
 
   /** The officer's live grants, to pick from; whom a narrow grant names is not shown: listing grants reads no one. */
-  async myGrants(staff: StaffMember): Promise<{ id: string; scope: GrantScope; purpose: string; expiresAt: string; forOneResident: boolean }[]> {
+  async myGrants(staff: StaffMember): Promise<{ id: string; scope: GrantScope; purpose: string; expiresAt: number; forOneResident: boolean }[]> {
     return (await this.audit.liveGrantsOf(staff)).map((g) => ({ id: g.id, scope: g.scope, purpose: g.purpose, expiresAt: g.expiresAt, forOneResident: g.residentId !== null }));
   }
 

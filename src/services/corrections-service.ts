@@ -22,13 +22,13 @@ export interface Correction {
   reason: string;
   note: string;
   status: 'pending' | 'active' | 'rejected' | 'ended';
-  expiresAt: string;
+  expiresAt: number;
   proposedBy: string;
-  proposedAt: string;
+  proposedAt: number;
   decidedBy: string | null;
-  decidedAt: string | null;
+  decidedAt: number | null;
   endedBy: string | null;
-  endedAt: string | null;
+  endedAt: number | null;
 }
 
 const PURPOSE = fixedPurpose('open-correction');
@@ -146,7 +146,6 @@ export class CorrectionsService {
 
   private async views(rows: CorrectionRow[]): Promise<Correction[]> {
     const names = await this.ctx.stores.residents.names(rows.map((r) => r.resident_id));
-    const iso = (t: number | null) => (t === null ? null : new Date(t).toISOString());
     return rows.map((r) => ({
       id: r.id,
       residentId: r.resident_id,
@@ -155,13 +154,13 @@ export class CorrectionsService {
       reason: r.reason,
       note: r.note,
       status: r.status as Correction['status'],
-      expiresAt: iso(r.expires_at)!,
+      expiresAt: r.expires_at,
       proposedBy: r.proposed_by,
-      proposedAt: iso(r.proposed_at)!,
+      proposedAt: r.proposed_at,
       decidedBy: r.decided_by,
-      decidedAt: iso(r.decided_at),
+      decidedAt: r.decided_at,
       endedBy: r.ended_by,
-      endedAt: iso(r.ended_at),
+      endedAt: r.ended_at,
     }));
   }
 }

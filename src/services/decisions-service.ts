@@ -23,12 +23,12 @@ export interface RulePreview {
 
 export interface StoredDecision {
   id: string;
-  decidedAt: string;
+  decidedAt: number;
   colour: string;
   mark: string | null;
   ruleSet: { region: string; version: number };
   rules: Decision['rules'];
-  greenOn: string | null;
+  greenOn: number | null;
   cause: string;
 }
 
@@ -228,12 +228,12 @@ export class DecisionsService {
     const rows = await this.ctx.stores.decisions.history(residentId, limit);
     return Promise.all(rows.map(async (r) => ({
       id: r.id,
-      decidedAt: new Date(r.decided_at).toISOString(),
+      decidedAt: r.decided_at,
       colour: r.colour,
       mark: r.mark,
       ruleSet: { region: r.rule_set_region, version: r.rule_set_version },
       rules: await this.withNotes(JSON.parse(r.fired) as Decision['rules']),
-      greenOn: r.green_on === null ? null : new Date(r.green_on).toISOString(),
+      greenOn: r.green_on,
       cause: r.cause,
     })));
   }

@@ -21,15 +21,15 @@ export interface RememberedDevice {
   id: string;
   /** Shown once: the app keeps it to open new sessions; each use replaces it. */
   refreshToken: string;
-  expiresAt: string;
+  expiresAt: number;
 }
 
 export interface DeviceView {
   id: string;
   label: string;
-  createdAt: string;
-  lastUsedAt: string;
-  expiresAt: string;
+  createdAt: number;
+  lastUsedAt: number;
+  expiresAt: number;
   current: boolean;
 }
 
@@ -64,7 +64,7 @@ export class DevicesService {
     const secret = randomBytes(32).toString('base64url');
     const row = { id, resident_id: caller.residentId, label: cleaned, refresh_digest: this.digest(id, secret), rotated_at: now, created_at: now, last_used_at: now, revoked_at: null };
     if (!(await this.store.insertFor(caller.sessionId, row))) throw taken;
-    return { id, refreshToken: `${id}.${secret}`, expiresAt: new Date(this.expiry({ created_at: now, last_used_at: now })).toISOString() };
+    return { id, refreshToken: `${id}.${secret}`, expiresAt: this.expiry({ created_at: now, last_used_at: now }) };
   }
 
   /** A new session from a device's refresh credential, and the credential that replaces it. */
@@ -91,7 +91,7 @@ export class DevicesService {
       throw refused;
     }
     const session = await this.signIn.sessionFor(device.resident_id, now, id);
-    return { session, device: { id, refreshToken: `${id}.${nextSecret}`, expiresAt: new Date(this.expiry({ created_at: device.created_at, last_used_at: now })).toISOString() } };
+    return { session, device: { id, refreshToken: `${id}.${nextSecret}`, expiresAt: this.expiry({ created_at: device.created_at, last_used_at: now }) } };
   }
 
   /** The resident's devices still signed in, the caller's own marked. */
@@ -103,9 +103,9 @@ export class DevicesService {
       .map((d) => ({
         id: d.id,
         label: d.label,
-        createdAt: new Date(d.created_at).toISOString(),
-        lastUsedAt: new Date(d.last_used_at).toISOString(),
-        expiresAt: new Date(this.expiry(d)).toISOString(),
+        createdAt: d.created_at,
+        lastUsedAt: d.last_used_at,
+        expiresAt: this.expiry(d),
         current: origin?.deviceId === d.id,
       }));
   }

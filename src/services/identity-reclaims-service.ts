@@ -32,18 +32,17 @@ export interface ReclaimView {
   maskedIdNumber: string;
   forHouseholdMember: boolean;
   status: IdentityReclaim['status'];
-  createdAt: string;
+  createdAt: number;
   /** The authority who proposed approval, and what they checked; a different one approves. */
   proposedBy: string | null;
-  proposedAt: string | null;
+  proposedAt: number | null;
   proposalEvidence: ReclaimEvidence | null;
   approvalEvidence: ReclaimEvidence | null;
   resolvedBy: string | null;
-  resolvedAt: string | null;
+  resolvedAt: number | null;
   method: ReclaimMethod | null;
 }
 
-const iso = (ms: number | null) => (ms === null ? null : new Date(ms).toISOString());
 const view = (r: IdentityReclaim): ReclaimView => ({
   id: r.id,
   maskedName: maskName(r.registration.name),
@@ -51,13 +50,13 @@ const view = (r: IdentityReclaim): ReclaimView => ({
   maskedIdNumber: maskIdNumber(r.registration.identity.number, r.registration.identity.type),
   forHouseholdMember: r.guardianId !== null,
   status: r.status,
-  createdAt: new Date(r.createdAt).toISOString(),
+  createdAt: r.createdAt,
   proposedBy: r.proposedBy,
-  proposedAt: iso(r.proposedAt),
+  proposedAt: r.proposedAt,
   proposalEvidence: r.proposalEvidence,
   approvalEvidence: r.approvalEvidence,
   resolvedBy: r.resolvedBy,
-  resolvedAt: iso(r.resolvedAt),
+  resolvedAt: r.resolvedAt,
   method: r.method,
 });
 

@@ -55,6 +55,16 @@ export function summarize(resident: Resident): ResidentSummary {
   };
 }
 
+/**
+ * The personal export's own format (healthcode-export/1), a document the resident keeps: instants as
+ * ISO 8601 in UTC, a missing one null. Not the API's wire: the document must read the same whoever serves it.
+ */
+function exportTime(ms: number): string;
+function exportTime(ms: number | null): string | null;
+function exportTime(ms: number | null): string | null {
+  return ms === null ? null : new Date(ms).toISOString();
+}
+
 export class ResidentsService {
   constructor(private readonly ctx: ServiceContext) {}
 
@@ -184,21 +194,21 @@ export class ResidentsService {
       identityDocument: r.identity,
       phone: r.phone,
       address: { ...r.address, regionName: regionName(r.address.region) ?? null },
-      registeredAt: new Date(r.createdAt).toISOString(),
-      phoneVerifiedAt: r.phoneVerifiedAt === null ? null : new Date(r.phoneVerifiedAt).toISOString(),
+      registeredAt: exportTime(r.createdAt),
+      phoneVerifiedAt: exportTime(r.phoneVerifiedAt),
       declarations: (await declarations.listForResident(r.id, 100_000)).map(declarationView),
     });
     const dependents = await this.residents.dependentsOf(id);
     return {
       format: 'healthcode-export/1',
-      exportedAt: this.ctx.clock.now().toISOString(),
+      exportedAt: exportTime(this.ctx.clock.now().getTime()),
       resident: await personal(resident),
-      guardians: (await this.residents.guardiansOf(id)).map((g) => ({ residentId: g.guardianId, relationship: g.relationship, since: new Date(g.since).toISOString() })),
+      guardians: (await this.residents.guardiansOf(id)).map((g) => ({ residentId: g.guardianId, relationship: g.relationship, since: exportTime(g.since) })),
       dependents: await Promise.all(dependents.map(async (d) => ({ relationship: d.relationship, ...(await personal(d.resident)) }))),
       sessions: (await sessions.sessionsOf(id)).map((s) => ({
-        createdAt: new Date(s.createdAt).toISOString(),
-        expiresAt: new Date(s.expiresAt).toISOString(),
-        revokedAt: s.revokedAt === null ? null : new Date(s.revokedAt).toISOString(),
+        createdAt: exportTime(s.createdAt),
+        expiresAt: exportTime(s.expiresAt),
+        revokedAt: exportTime(s.revokedAt),
       })),
     };
   }
@@ -227,7 +237,6 @@ export class ResidentsService {
    */
   private async heldAbout(id: string, withheld: boolean): Promise<Pick<PersonalExport, 'checkIns' | 'authorityRecords' | 'travelRecords' | 'recordsAwaitingIdentityCheck' | 'decisions' | 'appeals' | 'scans'>> {
     const { checkIns: checkInsStore, authorityRecords, decisions: decisionsStore, appeals: appealsStore, scans: scansStore } = this.ctx.stores;
-    const iso = (ms: number | null) => (ms === null ? null : new Date(ms).toISOString());
     const checkIns = await checkInsStore.ofResident(id);
     const facts = await authorityRecords.factsOf(id);
     const travel = await authorityRecords.travelOf(id);
@@ -235,20 +244,20 @@ export class ResidentsService {
     const appeals = await appealsStore.ofResident(id, 'asc');
     const scans = await scansStore.ofResident(id);
     const decisionView = (d: (typeof decisions)[number]) => {
-      const shown = { cause: d.cause, greenOn: iso(d.green_on) };
+      const shown = { cause: d.cause, greenOn: exportTime(d.green_on) };
       if (!withheld) return shown;
       const fired = JSON.parse(d.fired) as Decision['rules'];
       const redacted = withholdAuthorityDetail({ colour: d.colour as Decision['colour'], mark: null, evaluatedAt: d.decided_at, ruleSet: { region: d.rule_set_region, version: d.rule_set_version }, rules: fired, greenOn: d.green_on, greenOnNote: null });
-      return { cause: withheldCause(d.cause), greenOn: iso(redacted.greenOn) };
+      return { cause: withheldCause(d.cause), greenOn: exportTime(redacted.greenOn) };
     };
     return {
-      checkIns: checkIns.map((c) => ({ date: c.date, at: iso(c.at)!, temperature: c.temperature, symptoms: c.symptoms })),
-      authorityRecords: withheld ? [] : facts.map((f) => ({ kind: f.kind, value: f.value, detail: JSON.parse(f.detail) as unknown, occurredAt: iso(f.occurred_at)!, source: f.source, recordedAt: iso(f.recorded_at)! })),
-      travelRecords: withheld ? [] : travel.map((t) => ({ source: t.source, region: t.region_code, country: t.country_code, arrival: iso(t.arrival)!, departure: iso(t.departure)!, carrierRef: t.carrier_ref })),
+      checkIns: checkIns.map((c) => ({ date: c.date, at: exportTime(c.at), temperature: c.temperature, symptoms: c.symptoms })),
+      authorityRecords: withheld ? [] : facts.map((f) => ({ kind: f.kind, value: f.value, detail: JSON.parse(f.detail) as unknown, occurredAt: exportTime(f.occurred_at), source: f.source, recordedAt: exportTime(f.recorded_at) })),
+      travelRecords: withheld ? [] : travel.map((t) => ({ source: t.source, region: t.region_code, country: t.country_code, arrival: exportTime(t.arrival), departure: exportTime(t.departure), carrierRef: t.carrier_ref })),
       ...(withheld && { recordsAwaitingIdentityCheck: facts.length + travel.length > 0 }),
-      decisions: decisions.map((d) => ({ decidedAt: iso(d.decided_at)!, colour: d.colour, mark: d.mark, ruleSet: `${d.rule_set_region}@${d.rule_set_version}`, ...decisionView(d) })),
-      appeals: appeals.map((a) => ({ createdAt: iso(a.created_at)!, colour: a.colour, message: a.message, status: a.status, response: a.response, resolvedAt: iso(a.resolved_at) })),
-      scans: scans.map((c) => ({ at: iso(c.scanned_at)!, venueId: c.venue_id, method: c.method, colour: c.colour, admitted: c.admitted === 1 })),
+      decisions: decisions.map((d) => ({ decidedAt: exportTime(d.decided_at), colour: d.colour, mark: d.mark, ruleSet: `${d.rule_set_region}@${d.rule_set_version}`, ...decisionView(d) })),
+      appeals: appeals.map((a) => ({ createdAt: exportTime(a.created_at), colour: a.colour, message: a.message, status: a.status, response: a.response, resolvedAt: exportTime(a.resolved_at) })),
+      scans: scans.map((c) => ({ at: exportTime(c.scanned_at), venueId: c.venue_id, method: c.method, colour: c.colour, admitted: c.admitted === 1 })),
     };
   }
 

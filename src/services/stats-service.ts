@@ -8,13 +8,13 @@ import type { ServiceContext } from './context.js';
 type Counts = Record<Colour, number>;
 
 export interface Dashboard {
-  generatedAt: string;
+  generatedAt: number;
   /** Residents by their current colour, per county-level region of their home address. */
   coloursByRegion: { region: string; regionName: string; counts: Counts }[];
   /** Residents by colour at the end of each of the last days, for `region` (a code or prefix) or everyone. */
   colourHistory: { date: string; counts: Counts }[];
   /** Scans and place-code visits in each of the last 24 hours, and how many were admitted. */
-  scansPerHour: { hour: string; scans: number; admitted: number }[];
+  scansPerHour: { hour: number; scans: number; admitted: number }[];
   /** Quarantines that end on each of the coming days if check-ins go on clean. */
   quarantinesEnding: { date: string; residents: number }[];
 }
@@ -55,7 +55,7 @@ export class StatsService {
     const scansPerHour = Array.from({ length: 24 }, (_, i) => {
       const start = hourStart - (23 - i) * HOUR_MS;
       const row = perHour.get(start / HOUR_MS);
-      return { hour: new Date(start).toISOString(), scans: row?.scans ?? 0, admitted: row?.admitted ?? 0 };
+      return { hour: start, scans: row?.scans ?? 0, admitted: row?.admitted ?? 0 };
     });
 
     const endingByDate = new Map<string, number>();
@@ -69,7 +69,7 @@ export class StatsService {
     });
 
     return {
-      generatedAt: now.toISOString(),
+      generatedAt: now.getTime(),
       coloursByRegion: [...byRegion].sort(([a], [b]) => a.localeCompare(b)).map(([region, counts]) => ({ region, regionName: regionName(region) ?? region, counts })),
       colourHistory,
       scansPerHour,

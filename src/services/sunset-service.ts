@@ -45,6 +45,11 @@ export const DEFAULT_BACKUP_RETENTION_DAYS = 30;
 const steps = channel('healthcode:sunset-step');
 const step = (sunsetId: string, name: string) => steps.publish({ sunsetId, step: name });
 
+/** The signed report's own format, read by whoever checks a published report: instants as ISO 8601 in UTC. */
+function reportTime(ms: number): string {
+  return new Date(ms).toISOString();
+}
+
 function backupsStatement(escrow: boolean, until: string): SunsetReport['backups'] {
   return {
     keyBackups: escrow
@@ -164,7 +169,6 @@ export class SunsetService {
   /** Step 3: the report, signed with the operator key, published; the audit log says so. */
   private async publish(row: SunsetRow): Promise<SunsetRow> {
     const key = await this.keys.operatorKey();
-    const iso = (t: number) => new Date(t).toISOString();
     const finishedAt = this.ctx.clock.now().getTime();
     const { residents, ...deleted } = JSON.parse(row.deleted ?? '{}') as Record<string, number>;
     const keysDestroyed = JSON.parse(row.keys ?? '[]') as SunsetReport['keysDestroyed'];
@@ -174,14 +178,14 @@ export class SunsetService {
       region: row.region,
       regionName: regionName(row.region) ?? row.region,
       requestedBy: row.requested_by,
-      requestedAt: iso(row.requested_at),
+      requestedAt: reportTime(row.requested_at),
       approvedBy: row.approved_by!,
-      approvedAt: iso(row.approved_at!),
-      finishedAt: iso(finishedAt),
+      approvedAt: reportTime(row.approved_at!),
+      finishedAt: reportTime(finishedAt),
       residents: residents ?? 0,
       deleted,
       keysDestroyed,
-      backups: backupsStatement(this.ctx.keyEscrow !== undefined, iso(finishedAt + (this.ctx.settings.backupRetentionDays ?? DEFAULT_BACKUP_RETENTION_DAYS) * DAY_MS)),
+      backups: backupsStatement(this.ctx.keyEscrow !== undefined, reportTime(finishedAt + (this.ctx.settings.backupRetentionDays ?? DEFAULT_BACKUP_RETENTION_DAYS) * DAY_MS)),
       files: this.ctx.stores.sunsets.filesCleaned(),
     };
     const signed = Buffer.from(signDocument(key, DOCUMENT_TYPES.sunsetReport, report)).toString('base64');

@@ -1,7 +1,7 @@
 import { fixedPurpose, typedPurpose } from '../domain/audit-wording.js';
 import { createHash } from 'node:crypto';
-import { DAY_MS, MINUTE_MS } from '../domain/clock.js';
-import { localDate } from '../domain/declaration.js';
+import { MINUTE_MS } from '../domain/clock.js';
+import { colourTransitions, firstExposure, isTraceWindow, mergeContacts, overlapSpan, sameCarrierContacts, sameDaySpan, sameVenueContacts, visitsAfterExposure, visitsByVenue, type Contacts, type Exposure, type Visit } from '../domain/contact-tracing.js';
 import { FieldErrorCollector } from '../domain/field-errors.js';
 import { maskName } from '../domain/masking.js';
 import type { VenueType } from '../domain/venue.js';
@@ -65,26 +65,21 @@ export interface TraceOutcome {
   transitions: ColourTransitions;
 }
 
-/** Contacts found so far, by resident: the earliest exposure and every piece of evidence. */
-type Contacts = Map<string, { first: number; evidence: ContactEvidence[] }>;
-
-function addContact(found: Contacts, residentId: string, at: number, evidence: ContactEvidence[]): void {
-  const entry = found.get(residentId) ?? { first: at, evidence: [] };
-  entry.first = Math.min(entry.first, at);
-  entry.evidence.push(...evidence);
-  found.set(residentId, entry);
-}
-
-function mergeContacts(into: Contacts, from: Contacts): void {
-  for (const [id, c] of from) addContact(into, id, c.first, c.evidence);
-}
-
 type VenueLookup = (venueId: string) => Promise<{ name: string; window: number }>;
 
-interface Visit {
-  residentId: string;
-  venueId: string;
-  at: number;
+/** A piece of evidence as the trace record keeps it (times in ISO 8601, the venue named). */
+function evidenceRecord(e: Exposure, venueName: string | undefined): ContactEvidence {
+  if (e.kind === 'same-carrier') return { kind: e.kind, carrierRef: e.carrierRef, date: e.date };
+  return {
+    kind: e.kind,
+    venueId: e.venueId,
+    caseAt: new Date(e.caseAt).toISOString(),
+    contactAt: new Date(e.contactAt).toISOString(),
+    minutesApart: e.minutesApart,
+    overlapMinutes: e.overlapMinutes,
+    ...(e.via !== undefined ? { via: e.via } : {}),
+    venue: venueName!,
+  };
 }
 
 /**
@@ -107,7 +102,7 @@ export class TracingService {
     const to = Date.parse(input.to);
     if (Number.isNaN(from)) errors.add('from', 'must be an ISO 8601 date-time');
     if (Number.isNaN(to)) errors.add('to', 'must be an ISO 8601 date-time');
-    if (!Number.isNaN(from) && !Number.isNaN(to) && (to <= from || to - from > 28 * DAY_MS)) errors.add('to', 'must be after from, at most 28 days later');
+    if (!Number.isNaN(from) && !Number.isNaN(to) && !isTraceWindow(from, to)) errors.add('to', 'must be after from, at most 28 days later');
     errors.throwIfAny();
     const { purpose } = await this.audit.requireGrant(staff, input.grantId, 'trace', input.caseResidentId);
     const residents = this.ctx.stores.residents;
@@ -121,8 +116,7 @@ export class TracingService {
     mergeContacts(direct, await this.coTravellers(input.caseResidentId, from, to));
     // One hop out: people who overlapped with a close contact after that contact's exposure.
     const exclude = new Set([input.caseResidentId, ...direct.keys()]);
-    const firstExposure = Math.min(...[...direct.values()].map((c) => c.first));
-    const contactVisits = direct.size === 0 ? [] : (await this.visitsOf([...direct.keys()], firstExposure, to)).filter((v) => v.at >= direct.get(v.residentId)!.first);
+    const contactVisits = direct.size === 0 ? [] : visitsAfterExposure(direct, await this.visitsOf([...direct.keys()], firstExposure(direct), to));
     const secondary = await this.overlapping(venues, contactVisits, exclude, true);
     const venueName = async (id: string) => (await venues(id)).name;
     const names = await residents.names([...direct.keys(), ...secondary.keys()]);
@@ -131,8 +125,9 @@ export class TracingService {
       for (const [id, c] of map) {
         const name = names.get(id);
         if (name === undefined) continue;
-        for (const e of c.evidence) if (e.venueId) e.venue = await venueName(e.venueId);
-        out.push({ residentId: id, maskedName: maskName(name), level, firstContactAt: new Date(c.first).toISOString(), evidence: c.evidence });
+        const evidence: ContactEvidence[] = [];
+        for (const e of c.evidence) evidence.push(evidenceRecord(e, e.kind === 'same-venue' ? await venueName(e.venueId) : undefined));
+        out.push({ residentId: id, maskedName: maskName(name), level, firstContactAt: new Date(c.first).toISOString(), evidence });
       }
       return out.sort((a, b) => a.firstContactAt.localeCompare(b.firstContactAt));
     };
@@ -220,14 +215,11 @@ export class TracingService {
     // Each contact whose colour changed is told by the decisions themselves (NoticesService), whoever holds their phone.
     const { colourChanges, notified } = await this.authority.redecideQueued(ids);
     const after = await this.ctx.stores.decisions.statusOf(ids);
-    const transitions = new Map<string, number>();
-    for (const [residentId, decision] of after) {
-      const was = before.get(residentId)?.colour ?? 'none';
-      if (was !== decision.colour) transitions.set(`${was}>${decision.colour}`, (transitions.get(`${was}>${decision.colour}`) ?? 0) + 1);
-    }
+    const colourOf = (decisions: typeof after) => new Map([...decisions].map(([residentId, d]) => [residentId, d.colour as string]));
+    const transitions = colourTransitions(colourOf(before), colourOf(after));
     await this.audit.appendBy(staff, 'confirm-trace', typedPurpose(trace.purpose), trace.caseResidentId, { traceId: id, grantId: grant.id, contacts: ids.length, colourChanges });
     for (const contact of trace.contacts) await this.audit.appendBy(staff, 'confirmed-as-contact', typedPurpose(trace.purpose), contact.residentId, { traceId: id, grantId: grant.id, level: contact.level });
-    return { contacts: ids.length, colourChanges, notified, transitions: [...transitions].map(([k, residents]) => ({ from: k.split('>')[0]!, to: k.split('>')[1]!, residents })).sort((a, b) => b.residents - a.residents) };
+    return { contacts: ids.length, colourChanges, notified, transitions };
   }
 
   private async visitsOf(residentIds: string[], from: number, to: number): Promise<Visit[]> {
@@ -241,27 +233,10 @@ export class TracingService {
    */
   private async overlapping(venues: VenueLookup, visits: Visit[], exclude: Set<string>, via = false): Promise<Contacts> {
     const found: Contacts = new Map();
-    const byVenue = new Map<string, Visit[]>();
-    for (const v of visits) byVenue.set(v.venueId, [...(byVenue.get(v.venueId) ?? []), v]);
-    for (const [venueId, atVenue] of byVenue) {
+    for (const [venueId, atVenue] of visitsByVenue(visits)) {
       const { window } = await venues(venueId);
-      const others = await this.ctx.stores.scans.atVenue(venueId, Math.min(...atVenue.map((v) => v.at)) - window, Math.max(...atVenue.map((v) => v.at)) + window);
-      for (const visit of atVenue) {
-        for (const o of others) {
-          const apart = Math.abs(o.at - visit.at);
-          if (apart > window || exclude.has(o.residentId)) continue;
-          const evidence: ContactEvidence = {
-            kind: 'same-venue',
-            venueId,
-            caseAt: new Date(visit.at).toISOString(),
-            contactAt: new Date(o.at).toISOString(),
-            minutesApart: Math.round(apart / MINUTE_MS),
-            overlapMinutes: Math.round((window - apart) / MINUTE_MS),
-            ...(via ? { via: visit.residentId } : {}),
-          };
-          addContact(found, o.residentId, Math.max(o.at, visit.at), [evidence]);
-        }
-      }
+      const span = overlapSpan(atVenue, window);
+      mergeContacts(found, sameVenueContacts(venueId, window, atVenue, await this.ctx.stores.scans.atVenue(venueId, span.from, span.to), exclude, via));
     }
     return found;
   }
@@ -288,12 +263,9 @@ export class TracingService {
     const found: Contacts = new Map();
     const trips = await this.ctx.stores.authorityRecords.tripsOf(caseId, from, to);
     for (const trip of trips) {
-      const day = localDate(new Date(trip.arrival), this.ctx.settings.timeZone);
-      const others = await this.ctx.stores.authorityRecords.fellowTravellers(trip.carrier_ref!, trip.arrival - DAY_MS, trip.arrival + DAY_MS, caseId);
-      for (const o of others) {
-        if (localDate(new Date(o.arrival), this.ctx.settings.timeZone) !== day) continue;
-        addContact(found, o.resident_id, trip.arrival, [{ kind: 'same-carrier', carrierRef: trip.carrier_ref!, date: day }]);
-      }
+      const span = sameDaySpan(trip.arrival);
+      const fellows = await this.ctx.stores.authorityRecords.fellowTravellers(trip.carrier_ref!, span.from, span.to, caseId);
+      mergeContacts(found, sameCarrierContacts({ carrierRef: trip.carrier_ref!, arrival: trip.arrival }, fellows.map((o) => ({ residentId: o.resident_id, arrival: o.arrival })), this.ctx.settings.timeZone));
     }
     return found;
   }

@@ -26,7 +26,7 @@ export const PAIRING_MINUTES = 10;
 /** A one-time pairing code, as its QR carries it (upper-case hex, which the QR's alphanumeric mode holds compactly). */
 export interface Pairing {
   code: string;
-  expiresAt: string;
+  expiresAt: number;
 }
 
 
@@ -123,7 +123,7 @@ export class VenuesService {
     const code = randomBytes(20).toString('hex').toUpperCase();
     const expiresAt = this.ctx.clock.now().getTime() + PAIRING_MINUTES * 60_000;
     await this.ctx.stores.venues.setPairing(deviceId, this.ctx.cipher.secretDigest('pairing', code), expiresAt);
-    return { code: `${PAIRING_PREFIX}${code}`, expiresAt: new Date(expiresAt).toISOString() };
+    return { code: `${PAIRING_PREFIX}${code}`, expiresAt };
   }
 
   /** The venues `staff` may manage: every venue for the authority, its own for a venue credential. */

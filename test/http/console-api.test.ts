@@ -133,7 +133,7 @@ describeOnEachEngine('authority dashboard', (h) => {
     const venue = await h().services.venues.registerVenue({ name: '未来科技城地铁站', type: 'subway_station', region: '330110', address: '文一西路', latitude: 30.28, longitude: 120.0, operator: '杭州地铁' });
     await h().services.scans.visit(zhang.id, venue.id, 'v1');
     const { scansPerHour } = await h().services.stats.dashboard();
-    assert.deepEqual(scansPerHour.at(-1), { hour: '2026-11-20T02:00:00.000Z', scans: 1, admitted: 0 });
+    assert.deepEqual(scansPerHour.at(-1), { hour: Date.parse('2026-11-20T02:00:00.000Z'), scans: 1, admitted: 0 });
     assert.equal(scansPerHour.length, 24);
   });
 

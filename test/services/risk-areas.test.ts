@@ -23,14 +23,14 @@ describeOnEachEngine('risk areas listed by the authority', (h) => {
     const areas = await h().services.authority.riskAreas();
     assert.deepEqual(
       areas.map((a) => [a.region, a.level, a.from, a.to]),
-      [['420106', 'high', '2026-11-05T16:00:00.000Z', null]],
+      [['420106', 'high', Date.parse('2026-11-05T16:00:00.000Z'), null]],
     );
   });
 
   it('ends a listing when it is saved again with an end', async () => {
     await h().services.authority.setRiskArea({ region: '420106', level: 'high', from: '2026-11-06T00:00:00+08:00' });
     await h().services.authority.setRiskArea({ region: '420106', level: 'high', from: '2026-11-06T00:00:00+08:00', to: '2026-11-19T00:00:00+08:00' });
-    assert.deepEqual((await h().services.authority.riskAreas()).map((a) => a.to), ['2026-11-18T16:00:00.000Z']);
+    assert.deepEqual((await h().services.authority.riskAreas()).map((a) => a.to), [Date.parse('2026-11-18T16:00:00.000Z')]);
   });
 
   it('keeps a listing at another level, or of a later period that does not meet it, as a listing of its own', async () => {

@@ -1,11 +1,14 @@
 import { Type, type FastifyPluginAsyncTypebox } from '@fastify/type-provider-typebox';
 import { COLOURS } from '../../domain/colour.js';
-import { APPEAL_OUTCOMES } from '../../services/appeals-service.js';
+import { APPEAL_OUTCOMES, type Appeal } from '../../services/appeals-service.js';
 import type { Services } from '../../services/services.js';
 import { staffCaller } from '../route-access.js';
 import { AppealSchema, DashboardSchema } from '../response-schemas.js';
 import { problemResponses, ResidentIdParams } from '../schemas.js';
 import { appealsView } from '../views.js';
+import { wireTime } from '../wire.js';
+
+const appealWire = (a: Appeal) => ({ ...a, createdAt: wireTime(a.createdAt), resolvedAt: wireTime(a.resolvedAt), dueAt: wireTime(a.dueAt), escalatedAt: wireTime(a.escalatedAt) });
 
 /** Appeals against a decision: filed by the resident (or for a dependent), answered by the authority. */
 export const appealsRoutes: FastifyPluginAsyncTypebox<{ services: Services }> = async (app, { services }) => {
@@ -23,7 +26,7 @@ export const appealsRoutes: FastifyPluginAsyncTypebox<{ services: Services }> = 
     },
     async (request, reply) => {
       const [filed] = await appealsView(services, request.params.id, [await services.appeals.file(request.params.id, request.body.message, request.body.colourAsked)]);
-      return reply.code(201).send(filed!);
+      return reply.code(201).send(appealWire(filed!));
     },
   );
 
@@ -34,7 +37,7 @@ export const appealsRoutes: FastifyPluginAsyncTypebox<{ services: Services }> = 
       schema: { tags: ['appeals'], summary: 'A resident’s appeals and their answers, newest first', params: ResidentIdParams, response: { 200: Type.Array(AppealSchema), ...problemResponses(400, 401, 404) } },
     },
     async (request) => {
-      return appealsView(services, request.params.id, await services.appeals.ofResident(request.params.id));
+      return (await appealsView(services, request.params.id, await services.appeals.ofResident(request.params.id))).map(appealWire);
     },
   );
 
@@ -49,7 +52,7 @@ export const appealsRoutes: FastifyPluginAsyncTypebox<{ services: Services }> = 
         response: { 200: Type.Array(AppealSchema), ...problemResponses(400, 401, 403) },
       },
     },
-    async (request) => services.appeals.queue(staffCaller(request), request.query.status ?? 'open'),
+    async (request) => (await services.appeals.queue(staffCaller(request), request.query.status ?? 'open')).map(appealWire),
   );
 
   app.post(
@@ -66,7 +69,7 @@ export const appealsRoutes: FastifyPluginAsyncTypebox<{ services: Services }> = 
         response: { 200: AppealSchema, ...problemResponses(400, 401, 403, 404, 409, 422) },
       },
     },
-    async (request) => services.appeals.resolve(staffCaller(request), request.params.appealId, request.body),
+    async (request) => appealWire(await services.appeals.resolve(staffCaller(request), request.params.appealId, request.body)),
   );
 
   app.post(
@@ -91,7 +94,7 @@ export const appealsRoutes: FastifyPluginAsyncTypebox<{ services: Services }> = 
         response: { 201: AppealSchema, ...problemResponses(400, 401, 403, 404, 409, 422) },
       },
     },
-    async (request, reply) => reply.code(201).send(await services.appeals.proposeCorrection(staffCaller(request), request.params.appealId, request.body)),
+    async (request, reply) => reply.code(201).send(appealWire(await services.appeals.proposeCorrection(staffCaller(request), request.params.appealId, request.body))),
   );
 
   app.get(
@@ -107,7 +110,7 @@ export const appealsRoutes: FastifyPluginAsyncTypebox<{ services: Services }> = 
     },
     async (request) => {
       const counts = await services.stats.dashboard({ ...(request.query.region ? { region: request.query.region } : {}), ...(request.query.days ? { days: request.query.days } : {}) });
-      return { ...counts, appealsOverdue: await services.appeals.overdueCount(), correctionsByStaff: await services.corrections.countsByStaff() };
+      return { ...counts, generatedAt: wireTime(counts.generatedAt), scansPerHour: counts.scansPerHour.map((h) => ({ ...h, hour: wireTime(h.hour) })), appealsOverdue: await services.appeals.overdueCount(), correctionsByStaff: await services.corrections.countsByStaff() };
     },
   );
 };

@@ -2,10 +2,14 @@ import { Readable } from 'node:stream';
 import { Type, type FastifyPluginAsyncTypebox } from '@fastify/type-provider-typebox';
 import { IMPORT_KINDS, type ImportKind } from '../../domain/authority-records.js';
 import { parseImport } from '../../services/import-parsing.js';
+import type { RiskArea } from '../../services/authority-service.js';
 import type { Services } from '../../services/services.js';
 import { staffCaller } from '../route-access.js';
 import { ImportReportSchema, RiskAreaPreviewSchema, RiskAreaSchema } from '../response-schemas.js';
 import { problemResponses } from '../schemas.js';
+import { wireTime } from '../wire.js';
+
+const riskAreaWire = (a: RiskArea) => ({ ...a, from: wireTime(a.from), to: wireTime(a.to) });
 
 
 
@@ -30,7 +34,7 @@ export const authorityRoutes: FastifyPluginAsyncTypebox<{ services: Services; im
   app.get(
     '/api/v1/risk-areas',
     { config: { access: { public: true } }, schema: { tags: ['authority'], summary: 'Listed risk areas and countries (no sign-in needed)', response: { 200: Type.Array(RiskAreaSchema) } } },
-    async () => services.authority.riskAreas(),
+    async () => (await services.authority.riskAreas()).map(riskAreaWire),
   );
 
   app.post(
@@ -45,7 +49,8 @@ export const authorityRoutes: FastifyPluginAsyncTypebox<{ services: Services; im
       },
     },
     async (request) => {
-      return services.authority.setRiskArea(request.body);
+      const set = await services.authority.setRiskArea(request.body);
+      return { ...set, area: riskAreaWire(set.area) };
     },
   );
 

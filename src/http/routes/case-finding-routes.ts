@@ -3,6 +3,7 @@ import type { Services } from '../../services/services.js';
 import { staffCaller } from '../route-access.js';
 import { CaseTimelineSchema, GranteeSchema, SearchResultSchema, StaffGrantSchema } from '../case-finding-schemas.js';
 import { problemResponses, ResidentIdParams } from '../schemas.js';
+import { wireTime } from '../wire.js';
 
 const GrantIdQuery = Type.Object({ grantId: Type.String({ format: 'uuid' }) }, { additionalProperties: false });
 
@@ -21,7 +22,7 @@ export const caseFindingRoutes: FastifyPluginAsyncTypebox<{ services: Services }
         },
       },
     },
-    async (request) => services.caseFinder.myGrants(staffCaller(request)),
+    async (request) => (await services.caseFinder.myGrants(staffCaller(request))).map((g) => ({ ...g, expiresAt: wireTime(g.expiresAt) })),
   );
 
   app.get(

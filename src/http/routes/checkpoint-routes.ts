@@ -9,6 +9,7 @@ import type { Services } from '../../services/services.js';
 import { deviceCaller, staffCaller } from '../route-access.js';
 import { ScanOutcomeSchema, VenueSchema, VisitSchema } from '../response-schemas.js';
 import { problemResponses, ResidentIdParams } from '../schemas.js';
+import { wireTime } from '../wire.js';
 
 
 
@@ -89,7 +90,8 @@ export const checkpointRoutes: FastifyPluginAsyncTypebox<{ services: Services }>
     },
     async (request, reply) => {
       const staff = staffCaller(request);
-      return reply.code(201).send(await services.venues.registerDevice(request.params.venueId, request.body.name, staff));
+      const device = await services.venues.registerDevice(request.params.venueId, request.body.name, staff);
+      return reply.code(201).send({ ...device, pairing: { ...device.pairing, expiresAt: wireTime(device.pairing.expiresAt) } });
     },
   );
 
@@ -106,7 +108,8 @@ export const checkpointRoutes: FastifyPluginAsyncTypebox<{ services: Services }>
     },
     async (request, reply) => {
       const staff = staffCaller(request);
-      return reply.code(201).send(await services.venues.newPairing(request.params.venueId, request.params.deviceId, staff));
+      const pairing = await services.venues.newPairing(request.params.venueId, request.params.deviceId, staff);
+      return reply.code(201).send({ ...pairing, expiresAt: wireTime(pairing.expiresAt) });
     },
   );
 

@@ -5,8 +5,8 @@ import type { Services } from '../../services/services.js';
 import { CodeSchema, DecisionHistorySchema, FiredRuleSchema } from '../response-schemas.js';
 import { problemResponses, ResidentIdParams } from '../schemas.js';
 import { codeView, decisionHistoryView, shownDecision } from '../views.js';
+import { wireTime } from '../wire.js';
 
-const iso = (ms: number | null) => (ms === null ? null : new Date(ms).toISOString());
 
 /** A resident's code: the colour with its reasons, the signed token, the QR image; history and daily check-ins. */
 export const codeRoutes: FastifyPluginAsyncTypebox<{ services: Services }> = async (app, { services }) => {
@@ -41,7 +41,7 @@ export const codeRoutes: FastifyPluginAsyncTypebox<{ services: Services }> = asy
       },
       async (request, reply) => {
         const issued = await services.codes.issue(request.params.id);
-        reply.header('cache-control', 'no-store').header('x-code-expires-at', iso(issued.expiresAt)!);
+        reply.header('cache-control', 'no-store').header('x-code-expires-at', wireTime(issued.expiresAt));
         reply.type(format === 'svg' ? 'image/svg+xml' : 'image/png');
         return renderQr(issued.token, format);
       },
@@ -89,7 +89,7 @@ export const codeRoutes: FastifyPluginAsyncTypebox<{ services: Services }> = asy
     async (request, reply) => {
       const { date, decision: made } = await services.checkIns.checkIn(request.params.id, request.body);
       const decision = await shownDecision(services, request.params.id, made);
-      return reply.code(201).send({ date, colour: decision.colour, greenOn: iso(decision.greenOn), rules: decision.rules });
+      return reply.code(201).send({ date, colour: decision.colour, greenOn: wireTime(decision.greenOn), rules: decision.rules });
     },
   );
 

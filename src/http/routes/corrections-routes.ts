@@ -1,9 +1,13 @@
 import { Type, type FastifyPluginAsyncTypebox } from '@fastify/type-provider-typebox';
 import { COLOURS } from '../../domain/colour.js';
+import type { Correction } from '../../services/corrections-service.js';
 import type { Services } from '../../services/services.js';
 import { staffCaller } from '../route-access.js';
 import { CorrectionSchema } from '../response-schemas.js';
 import { problemResponses, ResidentIdParams } from '../schemas.js';
+import { wireTime } from '../wire.js';
+
+const correctionWire = (c: Correction) => ({ ...c, expiresAt: wireTime(c.expiresAt), proposedAt: wireTime(c.proposedAt), decidedAt: wireTime(c.decidedAt), endedAt: wireTime(c.endedAt) });
 
 const CorrectionId = Type.Object({ correctionId: Type.String({ format: 'uuid' }) });
 const Localized = Type.Object({ 'zh-CN': Type.String(), en: Type.String() });
@@ -46,7 +50,7 @@ export const correctionsRoutes: FastifyPluginAsyncTypebox<{ services: Services }
         response: { 201: CorrectionSchema, ...problemResponses(400, 401, 403, 404, 422) },
       },
     },
-    async (request, reply) => reply.code(201).send(await services.corrections.propose(staffCaller(request), request.params.id, request.body)),
+    async (request, reply) => reply.code(201).send(correctionWire(await services.corrections.propose(staffCaller(request), request.params.id, request.body))),
   );
 
   app.get(
@@ -60,7 +64,7 @@ export const correctionsRoutes: FastifyPluginAsyncTypebox<{ services: Services }
         response: { 200: Type.Array(CorrectionSchema), ...problemResponses(400, 401, 403) },
       },
     },
-    async (request) => services.corrections.list(staffCaller(request), (request.query.status ?? 'pending') as 'pending'),
+    async (request) => (await services.corrections.list(staffCaller(request), (request.query.status ?? 'pending') as 'pending')).map(correctionWire),
   );
 
   for (const [action, summary] of [
@@ -74,7 +78,7 @@ export const correctionsRoutes: FastifyPluginAsyncTypebox<{ services: Services }
         config: { access: { staff: ['authority'] } },
         schema: { tags: ['corrections'], summary, params: CorrectionId, response: { 200: CorrectionSchema, ...problemResponses(400, 401, 403, 404, 409) } },
       },
-      async (request) => services.corrections[action](staffCaller(request), request.params.correctionId),
+      async (request) => correctionWire(await services.corrections[action](staffCaller(request), request.params.correctionId)),
     );
   }
 };

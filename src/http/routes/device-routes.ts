@@ -1,8 +1,13 @@
 import { Type, type FastifyPluginAsyncTypebox } from '@fastify/type-provider-typebox';
+import type { DeviceView } from '../../services/devices-service.js';
 import type { Services } from '../../services/services.js';
 import { residentCaller } from '../route-access.js';
 import { DeviceSchema } from '../response-schemas.js';
 import { problemResponses } from '../schemas.js';
+import { wireTime } from '../wire.js';
+
+const deviceWire = <D extends { expiresAt: number }>(d: D) => ({ ...d, expiresAt: wireTime(d.expiresAt) });
+const listedWire = (d: DeviceView) => ({ ...deviceWire(d), createdAt: wireTime(d.createdAt), lastUsedAt: wireTime(d.lastUsedAt) });
 
 const SessionBody = Type.Object({ token: Type.String(), residentId: Type.String(), expiresAt: Type.String({ format: 'date-time' }) });
 const RememberedDeviceSchema = Type.Object({
@@ -24,7 +29,7 @@ export const deviceRoutes: FastifyPluginAsyncTypebox<{ services: Services }> = a
         response: { 201: RememberedDeviceSchema, ...problemResponses(400, 401, 413, 415, 422) },
       },
     },
-    async (request, reply) => reply.code(201).send(await services.devices.remember(residentCaller(request), request.body.label)),
+    async (request, reply) => reply.code(201).send(deviceWire(await services.devices.remember(residentCaller(request), request.body.label))),
   );
 
   app.post(
@@ -38,7 +43,10 @@ export const deviceRoutes: FastifyPluginAsyncTypebox<{ services: Services }> = a
         response: { 201: Type.Object({ session: SessionBody, device: RememberedDeviceSchema }), ...problemResponses(400, 401, 413, 415) },
       },
     },
-    async (request, reply) => reply.code(201).send(await services.devices.refresh(request.body.refreshToken)),
+    async (request, reply) => {
+      const { session, device } = await services.devices.refresh(request.body.refreshToken);
+      return reply.code(201).send({ session, device: deviceWire(device) });
+    },
   );
 
   app.get(
@@ -54,7 +62,7 @@ export const deviceRoutes: FastifyPluginAsyncTypebox<{ services: Services }> = a
         },
       },
     },
-    async (request) => services.devices.list(residentCaller(request)),
+    async (request) => (await services.devices.list(residentCaller(request))).map(listedWire),
   );
 
   app.delete(

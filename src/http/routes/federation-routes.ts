@@ -5,14 +5,14 @@ import type { Services } from '../../services/services.js';
 import { staffCaller } from '../route-access.js';
 import { MemberStatusSchema } from '../response-schemas.js';
 import { problemResponses } from '../schemas.js';
+import { wireTime } from '../wire.js';
 
 const RawKey = Type.Object({ kid: Type.String(), x: Type.String({ description: 'raw Ed25519 public key, base64url' }) });
 const OperatorSchema = Type.Object({ id: Type.String(), name: Type.String(), regions: Type.Array(Type.String()) });
-const iso = (ms: number | null) => (ms === null ? null : new Date(ms).toISOString());
 
 
 type MemberStatus = Awaited<ReturnType<Services['hub']['members']>>[number];
-const memberView = (m: MemberStatus) => ({ ...m, lastSuccessAt: iso(m.lastSuccessAt), lastAttemptAt: iso(m.lastAttemptAt), listExpiresAt: iso(m.listExpiresAt) });
+const memberView = (m: MemberStatus) => ({ ...m, lastSuccessAt: wireTime(m.lastSuccessAt), lastAttemptAt: wireTime(m.lastAttemptAt), listExpiresAt: wireTime(m.listExpiresAt) });
 
 /**
  * One country, many operators: this operator's identity and signed trust list (for the hub); on a
@@ -94,7 +94,7 @@ export const federationRoutes: FastifyPluginAsyncTypebox<{ services: Services }>
       const current = await services.nationalList.current();
       if (!current) return reply.code(204).send(null);
       reply.header('cache-control', 'no-cache');
-      return { hubKey: current.hubKey, sequence: current.sequence, expiresAt: new Date(current.expiresAt).toISOString(), document: bytesToBase64Url(current.document) };
+      return { hubKey: current.hubKey, sequence: current.sequence, expiresAt: wireTime(current.expiresAt), document: bytesToBase64Url(current.document) };
     },
   );
 
@@ -118,8 +118,8 @@ export const federationRoutes: FastifyPluginAsyncTypebox<{ services: Services }>
       return {
         hub: operatorOf(services).id,
         sequence: list.sequence,
-        issuedAt: new Date(list.issuedAt * 1000).toISOString(),
-        expiresAt: new Date(expiresAt).toISOString(),
+        issuedAt: wireTime(list.issuedAt * 1000),
+        expiresAt: wireTime(expiresAt),
         members,
       };
     },

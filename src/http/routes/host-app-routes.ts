@@ -8,10 +8,10 @@ import { hostAppResident, residentCaller, staffCaller } from '../route-access.js
 import { CodeSchema, TravelCardSchema } from '../response-schemas.js';
 import { DeclarationBody, DeclarationSchema, problemResponses, ResidentIdParams } from '../schemas.js';
 import { codeView, travelCardView } from '../views.js';
+import { wireTime } from '../wire.js';
 
 const Uid = Type.Object({ uid: Type.String({ minLength: 1, maxLength: 100 }) });
 const Redirect = Type.Object({ redirectTo: Type.String({ description: 'Where the browser goes on, to finish the authorization' }) });
-const iso = (ms: number) => new Date(ms).toISOString();
 // What a host app is sent: the fields its scope names (domain/host-scopes.ts), the serializer drops any other.
 const HostCodeSchema = Type.Pick(CodeSchema, [...HOST_SCOPE_FIELDS['code:read']]);
 const HostTravelCardSchema = Type.Pick(TravelCardSchema, [...HOST_SCOPE_FIELDS['travel-card:read']]);
@@ -65,7 +65,7 @@ export const hostAppRoutes: FastifyPluginAsyncTypebox<{ services: Services }> = 
     async (request, reply) => {
       const consent = await services.hostApps.consentRequest(request.params.uid, browser(request, reply));
       reply.header('cache-control', 'no-store');
-      return { ...consent, fields: Object.fromEntries(consent.scopes.map((s) => [s, [...HOST_SCOPE_FIELDS[s]]])), expiresAt: iso(consent.expiresAt) };
+      return { ...consent, fields: Object.fromEntries(consent.scopes.map((s) => [s, [...HOST_SCOPE_FIELDS[s]]])), expiresAt: wireTime(consent.expiresAt) };
     },
   );
 
@@ -125,7 +125,7 @@ export const hostAppRoutes: FastifyPluginAsyncTypebox<{ services: Services }> = 
       },
     },
     async (request) => {
-      return (await services.hostApps.connectedApps(request.params.id)).map((a) => ({ ...a, grantedAt: iso(a.grantedAt) }));
+      return (await services.hostApps.connectedApps(request.params.id)).map((a) => ({ ...a, grantedAt: wireTime(a.grantedAt) }));
     },
   );
 

@@ -2,8 +2,8 @@ import { Type, type FastifyPluginAsyncTypebox } from '@fastify/type-provider-typ
 import type { Services } from '../../services/services.js';
 import { GrantGivenSchema } from '../response-schemas.js';
 import { AddressSchema, problemResponses, ResidentIdParams, SessionSchema, SignInTicket, signInProblemResponses } from '../schemas.js';
+import { wireTime } from '../wire.js';
 
-const iso = (ms: number | null) => (ms === null ? null : new Date(ms).toISOString());
 
 /**
  * Moving between regions without registering twice (GB/T 38963 "query" between platforms): the
@@ -42,7 +42,7 @@ export const movingRoutes: FastifyPluginAsyncTypebox<{ services: Services }> = a
     },
     async (request, reply) => {
       const grant = await services.moving.giveGrant(request.params.id, request.body.audience);
-      return reply.code(201).send({ ...grant, expiresAt: iso(grant.expiresAt)! });
+      return reply.code(201).send({ ...grant, expiresAt: wireTime(grant.expiresAt) });
     },
   );
 
@@ -58,7 +58,7 @@ export const movingRoutes: FastifyPluginAsyncTypebox<{ services: Services }> = a
       },
     },
     async (request) => {
-      return (await services.moving.grantsOf(request.params.id)).map((g) => ({ audience: g.audience, createdAt: iso(g.createdAt)!, expiresAt: iso(g.expiresAt)!, usedAt: iso(g.usedAt) }));
+      return (await services.moving.grantsOf(request.params.id)).map((g) => ({ audience: g.audience, createdAt: wireTime(g.createdAt), expiresAt: wireTime(g.expiresAt), usedAt: wireTime(g.usedAt) }));
     },
   );
 

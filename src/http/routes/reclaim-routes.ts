@@ -1,9 +1,12 @@
 import { Type, type FastifyPluginAsyncTypebox } from '@fastify/type-provider-typebox';
-import { MAX_EVIDENCE_LENGTH, RECLAIM_METHODS } from '../../services/identity-reclaims-service.js';
+import { MAX_EVIDENCE_LENGTH, RECLAIM_METHODS, type ReclaimView } from '../../services/identity-reclaims-service.js';
 import type { Services } from '../../services/services.js';
 import { staffCaller } from '../route-access.js';
 import { ReclaimSchema } from '../response-schemas.js';
 import { problemResponses } from '../schemas.js';
+import { wireTime } from '../wire.js';
+
+const reclaimWire = <R extends ReclaimView>(r: R) => ({ ...r, createdAt: wireTime(r.createdAt), proposedAt: wireTime(r.proposedAt), resolvedAt: wireTime(r.resolvedAt) });
 
 
 const Params = Type.Object({ reclaimId: Type.String({ format: 'uuid' }) });
@@ -24,7 +27,7 @@ export const reclaimRoutes: FastifyPluginAsyncTypebox<{ services: Services }> = 
     '/api/v1/identity-reclaims',
     { config: { access: { staff: ['authority'] } }, schema: { tags: ['residents'], summary: 'Pending identity reclaims, oldest first (authority)', response: { 200: Type.Array(ReclaimSchema), ...problemResponses(401, 403) } } },
     async (request) => {
-      return services.reclaims.queue(staffCaller(request));
+      return (await services.reclaims.queue(staffCaller(request))).map(reclaimWire);
     },
   );
 
@@ -41,7 +44,7 @@ export const reclaimRoutes: FastifyPluginAsyncTypebox<{ services: Services }> = 
         response: { 200: ReclaimSchema, ...problemResponses(400, 401, 403, 404, 409) },
       },
     },
-    async (request) => services.reclaims.propose(staffCaller(request), request.params.reclaimId, request.body),
+    async (request) => reclaimWire(await services.reclaims.propose(staffCaller(request), request.params.reclaimId, request.body)),
   );
 
   app.post(
@@ -57,7 +60,7 @@ export const reclaimRoutes: FastifyPluginAsyncTypebox<{ services: Services }> = 
         response: { 200: Type.Object({ ...ReclaimSchema.properties, residentId: Type.String() }), ...problemResponses(400, 401, 403, 404, 409) },
       },
     },
-    async (request) => services.reclaims.approve(staffCaller(request), request.params.reclaimId, request.body),
+    async (request) => reclaimWire(await services.reclaims.approve(staffCaller(request), request.params.reclaimId, request.body)),
   );
 
   app.post(
@@ -72,6 +75,6 @@ export const reclaimRoutes: FastifyPluginAsyncTypebox<{ services: Services }> = 
         response: { 200: ReclaimSchema, ...problemResponses(400, 401, 403, 404, 409) },
       },
     },
-    async (request) => services.reclaims.reject(staffCaller(request), request.params.reclaimId, request.body.note),
+    async (request) => reclaimWire(await services.reclaims.reject(staffCaller(request), request.params.reclaimId, request.body.note)),
   );
 };

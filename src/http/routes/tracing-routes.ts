@@ -5,6 +5,7 @@ import { staffCaller } from '../route-access.js';
 import { AuditEntrySchema, TraceSchema } from '../response-schemas.js';
 import { TraceOutcomeSchema, TracePreviewSchema } from '../case-finding-schemas.js';
 import { problemResponses, ResidentIdParams } from '../schemas.js';
+import { wireTime } from '../wire.js';
 
 
 const TraceParams = Type.Object({ traceId: Type.String({ format: 'uuid' }) });
@@ -33,7 +34,8 @@ export const tracingRoutes: FastifyPluginAsyncTypebox<{ services: Services }> = 
     },
     async (request, reply) => {
       const staff = staffCaller(request);
-      return reply.code(201).send(await services.audit.grant(staff, { ...request.body, residentId: request.body.residentId ?? null }));
+      const grant = await services.audit.grant(staff, { ...request.body, residentId: request.body.residentId ?? null });
+      return reply.code(201).send({ ...grant, expiresAt: wireTime(grant.expiresAt) });
     },
   );
 

@@ -1,9 +1,7 @@
 import { render, type JSX } from 'preact';
 import { useEffect, useRef, useState } from 'preact/hooks';
-import { TokenVerifier, webCryptoVerify } from '../../../src/codes/token-verifier.js';
-import { TRAVEL_CARD_PREFIX, verifyTravelCard, type TravelCardClaims } from '../../../src/codes/travel-card.js';
+import { TokenVerifier, webCryptoVerify, TRAVEL_CARD_PREFIX, verifyTravelCard, type TravelCardClaims, bytesToBase64Url } from '../../../src/codes/index.js';
 import { nationalState, takeTrust, trustedKeys, type ScannerTrust } from './trust.js';
-import { bytesToBase64Url } from '../../../src/codes/trust-list.js';
 import '../shared/styles.css';
 import { ApiError, bearer, client, loadSaved, NetworkError, ok, save, type Answer } from '../shared/api.js';
 import { formatDateTime, formatTime } from '../shared/format.js';
@@ -16,7 +14,7 @@ import { ScanQueue, type Uploaded } from './scan-queue.js';
 import { asVerdictReason, deviceAdvice, listAdvice, listsCurrent, verdictAdvice } from './refusals.js';
 import { NextSteps, ResultOverlay, TravelCardOverlay, type Result } from './verdicts.js';
 import { newClientId } from '../shared/client-id.js';
-import { PAIRING_PREFIX } from '../../../src/domain/venue.js';
+import { PAIRING_PREFIX } from '../../../src/domain/index.js';
 
 /** What /checkpoint/me says of this device, without the keys (kept in the trust), with its credential. */
 type DeviceSetup = Omit<Answer<'/api/v1/checkpoint/me'>, 'hubKey' | 'operatorKey'> & { credential: string };

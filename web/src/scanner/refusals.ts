@@ -1,4 +1,4 @@
-import { REJECTION_REASONS } from '../../../src/codes/token-verifier.js';
+import { REJECTION_REASONS } from '../../../src/codes/index.js';
 import type { MessageKey } from '../shared/messages.js';
 
 /**

@@ -1,7 +1,7 @@
 import { render, type JSX } from 'preact';
 import { useEffect, useRef, useState } from 'preact/hooks';
 import QRCode from 'qrcode';
-import { VENUE_TYPES } from '../../../src/domain/venue.js';
+import { VENUE_TYPES } from '../../../src/domain/index.js';
 import '../shared/styles.css';
 import { bearer, client, ok, type Answer, type BodyOf } from '../shared/api.js';
 import { I18n, useT } from '../shared/i18n.js';
