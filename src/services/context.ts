@@ -135,7 +135,7 @@ export function createContext(options: ContextOptions): ServiceContext {
     keyEscrow: options.keyEscrow,
     sessionKey: deriveSubkey(options.dataKey, 'session signing'),
     subjects: new SubjectSeal(deriveSubkey(options.dataKey, 'token subject')),
-    sms: options.sms ?? new OutboxSmsSender(stores.outbox, options.clock, newId, stores.residents),
+    sms: options.sms ?? new OutboxSmsSender(stores.outbox, options.clock, newId, stores.residentLookups),
     logger: options.logger,
     settings: options.settings,
     newId,

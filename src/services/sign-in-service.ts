@@ -119,7 +119,7 @@ export class SignInService {
     await this.consume(proof);
     await this.residents.markPhoneVerified(residentId, proof.at);
     // A proven phone stands behind this resident and the household members they added.
-    await this.ctx.stores.decisions.invalidate(await this.residents.householdIds(residentId));
+    await this.ctx.stores.decisions.invalidate(await this.ctx.stores.households.householdIds(residentId));
     return this.openSession(residentId, proof.at);
   }
 
@@ -248,7 +248,7 @@ export class SignInService {
    * key when it registers: `placePhoneRecords`).
    */
   private async codeIndex(phone: string): Promise<{ phoneIndex: string; holderId: string | undefined }> {
-    const holder = await this.residents.findByPhone(phone);
+    const holder = await this.ctx.stores.residentLookups.findByPhone(phone);
     return holder === undefined
       ? { phoneIndex: this.ctx.cipher.unplacedIndex(SIGN_IN_CODE_INDEX, phone), holderId: undefined }
       : { phoneIndex: this.ctx.cipher.regionIndex(holder.region, SIGN_IN_CODE_INDEX, phone), holderId: holder.id };
