@@ -167,7 +167,7 @@ export async function startServer(config: Config, logger: Logger, clock: Clock =
     const app = await buildApp({ services, bodyLimitBytes: config.bodyLimitBytes, protection: { limits: config.limits, shedding: config.shedding, redis, tlsTerminated: config.tlsTerminated }, trustProxyHops: config.trustProxyHops });
     const address = await app.listen({ host: config.host, port: config.port });
     const url = address.replace('[::1]', 'localhost');
-    services.hostApps.setOrigin(config.operator.publicUrl ?? url);
+    services.oauthServer.setOrigin(config.operator.publicUrl ?? url);
     services.notices.setOrigin(config.operator.publicUrl ?? url);
     const jobs = new ScheduledJobs(services, logger, config.retentionDays);
     if (role.scheduledJobs ?? true) jobs.start();
