@@ -90,19 +90,8 @@ export async function openServices(
         // Not made if missing: an unmounted escrow must stop a sunset's key step, not be made here.
         keyEscrow: config.keyEscrowDir === undefined ? undefined : new FileRegionKeys(config.keyEscrowDir, false),
         ...(options.redis && { limiter: new RedisRateLimiter(options.redis, clock, logger) }),
-        settings: {
-          mode: config.mode,
-          timeZone: config.timeZone,
-          sessionTtlSeconds: config.sessionTtlSeconds,
-          signInCodeTtlSeconds: config.signInCodeTtlSeconds,
-          tokenTtlSeconds: config.tokenTtlSeconds,
-          appealDeadlineHours: config.appealDeadlineHours,
-          cacheEntries: config.cacheEntries,
-          limits: config.limits,
-          operator: { ...config.operator, regions: [...config.operator.regions] },
-          federation: { hub: config.federation.hub, hubUrl: config.federation.hubUrl, hubKey: config.federation.hubKey, refreshSeconds: config.federation.refreshSeconds },
-          backupRetentionDays: config.backupRetentionDays,
-        },
+        // The parsed configuration itself: ServiceSettings picks the fields use cases read, by type.
+        settings: config,
       });
     const services = createServices(ctx);
     await checkRegionKeys(ctx.stores, ctx.regionKeys, regionKeyDir, logger);
