@@ -115,6 +115,15 @@ export const DEFAULT_SHEDDING: SheddingLimits = {
   retryAfterSeconds: 2,
 };
 
+/**
+ * Defaults that use cases also fall back on when a test's settings leave them out (services/context.ts):
+ * named once here, so the server and the tests run with the same value.
+ */
+export const DEFAULT_CACHE_ENTRIES = 100_000;
+export const DEFAULT_APPEAL_DEADLINE_HOURS = 24;
+export const DEFAULT_BACKUP_RETENTION_DAYS = 30;
+export const DEFAULT_FEDERATION_REFRESH_SECONDS = 300;
+
 export const DEFAULT_LIMITS: RequestLimits = {
   signInCodesPerAddressPerMinute: 10,
   signInCodesPerMinute: 600,
@@ -268,7 +277,7 @@ export function loadConfig(env: Env, cwd = process.cwd()): Config {
     dataKeyFile: resolve(dataDir, 'keys', 'data.key'),
     regionKeyDir: resolve(cwd, read('HEALTHCODE_REGION_KEYS') ?? resolve(dataDir, 'keys', 'regions')),
     keyEscrowDir: read('HEALTHCODE_KEY_ESCROW') === undefined ? undefined : resolve(cwd, read('HEALTHCODE_KEY_ESCROW')!),
-    backupRetentionDays: integer('HEALTHCODE_BACKUP_RETENTION_DAYS', 30, 1, 365),
+    backupRetentionDays: integer('HEALTHCODE_BACKUP_RETENTION_DAYS', DEFAULT_BACKUP_RETENTION_DAYS, 1, 365),
     // Demo residents carry real-format phones: production never loads them, whatever the database.
     demoData: mode === 'production' ? offUnlessOn(oneOf('HEALTHCODE_DEMO_DATA', ['auto', 'on', 'off'] as const, 'auto')) : oneOf('HEALTHCODE_DEMO_DATA', ['auto', 'on', 'off'] as const, 'auto'),
     logLevel: oneOf('HEALTHCODE_LOG_LEVEL', ['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent'] as const, 'info'),
@@ -276,14 +285,14 @@ export function loadConfig(env: Env, cwd = process.cwd()): Config {
     sessionTtlSeconds: integer('HEALTHCODE_SESSION_TTL', 43_200, 60, 2_592_000),
     signInCodeTtlSeconds: integer('HEALTHCODE_SIGN_IN_CODE_TTL', 300, 30, 3600),
     tokenTtlSeconds: integer('HEALTHCODE_TOKEN_TTL', 300, 30, 3600),
-    appealDeadlineHours: integer('HEALTHCODE_APPEAL_DEADLINE_HOURS', 24, 1, 720),
-    cacheEntries: integer('HEALTHCODE_CACHE_ENTRIES', 100_000, 0, 10_000_000),
+    appealDeadlineHours: integer('HEALTHCODE_APPEAL_DEADLINE_HOURS', DEFAULT_APPEAL_DEADLINE_HOURS, 1, 720),
+    cacheEntries: integer('HEALTHCODE_CACHE_ENTRIES', DEFAULT_CACHE_ENTRIES, 0, 10_000_000),
     verifyThreads: integer('HEALTHCODE_VERIFY_THREADS', Math.min(4, availableParallelism()), 0, 64),
     retentionDays: integer('HEALTHCODE_RETENTION_DAYS', 28, 1, 365),
     timeZone,
     shutdownGraceSeconds: integer('HEALTHCODE_SHUTDOWN_GRACE', 10, 0, 600),
     operator: readOperator(read, problems),
-    federation: readFederation(read, problems, integer('HEALTHCODE_FEDERATION_REFRESH', 300, 1, 86_400)),
+    federation: readFederation(read, problems, integer('HEALTHCODE_FEDERATION_REFRESH', DEFAULT_FEDERATION_REFRESH_SECONDS, 1, 86_400)),
     limits: {
       signInCodesPerAddressPerMinute: integer('HEALTHCODE_LIMIT_SIGN_IN_PER_ADDRESS', DEFAULT_LIMITS.signInCodesPerAddressPerMinute, 1, 100_000),
       signInCodesPerMinute: integer('HEALTHCODE_LIMIT_SIGN_IN_TOTAL', DEFAULT_LIMITS.signInCodesPerMinute, 1, 10_000_000),

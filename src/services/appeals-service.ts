@@ -8,6 +8,7 @@ import { checkText } from '../domain/resident.js';
 import type { FiredRule } from '../domain/rules/decide.js';
 import type { AppealRow } from '../store/appeals-store.js';
 import type { AuditService } from './audit-service.js';
+import { DEFAULT_APPEAL_DEADLINE_HOURS } from '../config.js';
 import type { ServiceContext } from './context.js';
 import type { CorrectionsService } from './corrections-service.js';
 import type { DecisionsService } from './decisions-service.js';
@@ -55,7 +56,6 @@ function checkResponse(errors: FieldErrorCollector, response: string): void {
   if (response.trim().length < 5) errors.add('response', `must be 5 to ${MAX_MESSAGE} characters`);
   else checkText(errors, 'response', response.trim(), MAX_MESSAGE, true);
 }
-export const DEFAULT_APPEAL_DEADLINE_HOURS = 24;
 
 /**
  * A resident who thinks a colour is wrong says why; the appeal lands in the authority's queue with

@@ -142,11 +142,11 @@ export class AuthorityService {
     if ('phone' in person) {
       const phone = checkMobileNumber(person.phone);
       if (!phone.ok) return { invalid: { field: 'phone', message: phone.message } };
-      return { residentId: await this.ctx.stores.residents.findIdByPhone(phone.value) };
+      return { residentId: await this.ctx.stores.residentLookups.findIdByPhone(phone.value) };
     }
     const identity = checkIdentity(person, this.ctx.clock.now());
     if (!identity.ok) return { invalid: { field: identity.field, message: identity.message } };
-    return { residentId: await this.ctx.stores.residents.findIdByIdentityKey(identity.value.key) };
+    return { residentId: await this.ctx.stores.residentLookups.findIdByIdentityKey(identity.value.key) };
   }
 
   /**

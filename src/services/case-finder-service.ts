@@ -108,17 +108,17 @@ export class CaseFinderService {
       await this.audit.appendBy(staff, 'find-resident-refused', fixedPurpose('lookup-without-grant'), null, { grantId: input.grantId, by });
       throw error;
     }
-    const residents = this.ctx.stores.residents;
+    const { residents, residentLookups: lookups } = this.ctx.stores;
     let residentId: string | undefined;
     try {
       if (input.phone !== undefined) {
         const phone = checkMobileNumber(input.phone);
         if (!phone.ok) throw new InvalidInputError([{ field: 'phone', message: phone.message }]);
-        residentId = await residents.findIdByPhone(phone.value);
+        residentId = await lookups.findIdByPhone(phone.value);
       } else {
         const identity = checkIdentity({ idType: input.idType ?? '', idNumber: input.idNumber ?? '', ...(input.idCountry ? { idCountry: input.idCountry } : {}) }, this.ctx.clock.now());
         if (!identity.ok) throw new InvalidInputError([{ field: identity.field, message: identity.message }]);
-        residentId = await residents.findIdByIdentityKey(identity.value.key);
+        residentId = await lookups.findIdByIdentityKey(identity.value.key);
       }
     } catch (error) {
       await this.audit.appendBy(staff, 'find-resident', typedPurpose(grant.purpose), null, { grantId: input.grantId, by, outcome: 'invalid' });
@@ -179,9 +179,9 @@ export class CaseFinderService {
   }
 
   private async candidates(staff: StaffMember, query: SearchQuery): Promise<string[]> {
-    const residents = this.ctx.stores.residents;
-    if (query.by === 'idNumber') return [await residents.findIdByIdentityKey(query.identityKey)].filter((id): id is string => id !== undefined);
-    if (query.by === 'phone') return [await residents.findIdByPhone(query.phone)].filter((id): id is string => id !== undefined);
+    const lookups = this.ctx.stores.residentLookups;
+    if (query.by === 'idNumber') return [await lookups.findIdByIdentityKey(query.identityKey)].filter((id): id is string => id !== undefined);
+    if (query.by === 'phone') return [await lookups.findIdByPhone(query.phone)].filter((id): id is string => id !== undefined);
     const since = this.ctx.clock.now().getTime() - CASE_WINDOW_MS;
     return this.ctx.stores.authorityRecords.recentCases(since, staff.region === null ? null : [regionPrefix(staff.region)], NAME_SEARCH_LIMIT);
   }
@@ -198,7 +198,7 @@ export class CaseFinderService {
       regionName: { 'zh-CN': regionName(r.address.region) ?? r.address.region, en: regionNameEn(r.address.region) ?? r.address.region },
       colour: await this.ctx.stores.decisions.colourOf(r.id),
       isCase: facts.some((f) => f.kind === 'case' && (f.value === 'confirmed' || f.value === 'suspected') && f.occurred_at >= since),
-      dependent: r.phone === null && (await this.ctx.stores.residents.guardiansOf(r.id)).length > 0,
+      dependent: r.phone === null && (await this.ctx.stores.households.guardiansOf(r.id)).length > 0,
     };
   }
 }

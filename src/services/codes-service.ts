@@ -1,7 +1,8 @@
 import QRCode from 'qrcode';
 import { signToken } from '../codes/token-signer.js';
 import type { Decision } from '../domain/rules/decide.js';
-import { DEFAULT_CACHE_ENTRIES, type ServiceContext } from './context.js';
+import { DEFAULT_CACHE_ENTRIES } from '../config.js';
+import type { ServiceContext } from './context.js';
 import type { DecisionsService } from './decisions-service.js';
 import { InvalidatedCache } from './invalidated-cache.js';
 import type { KeysService } from './keys-service.js';

@@ -7,7 +7,7 @@ import { SubjectSeal } from '../codes/subject-seal.js';
 import { nodeVerify } from '../codes/token-signer.js';
 import type { Ed25519Verify } from '../codes/token-verifier.js';
 import type { Clock } from '../domain/clock.js';
-import { DEFAULT_LIMITS, type Mode, type RequestLimits } from '../config.js';
+import { DEFAULT_FEDERATION_REFRESH_SECONDS, DEFAULT_LIMITS, type Config, type FederationConfig, type OperatorConfig, type RequestLimits } from '../config.js';
 import { provinceCodes, servingRegion } from '../domain/regions.js';
 import { RegionNotServedError } from './service-errors.js';
 import { deriveSubkey, FieldCipher } from '../privacy/field-cipher.js';
@@ -16,43 +16,19 @@ import { createStores, type Stores } from '../store/stores.js';
 import { OutboxSmsSender, type SmsSender } from './sms-sender.js';
 import { MemoryRateLimiter, type RateLimiter } from './rate-limiter.js';
 
-export interface ServiceSettings {
-  mode: Mode;
-  timeZone: string;
-  sessionTtlSeconds: number;
-  signInCodeTtlSeconds: number;
-  /** Lifetime of a signed QR token. */
-  tokenTtlSeconds: number;
-  /** Hours the health authority has to answer an appeal before it is escalated; default 24. */
-  appealDeadlineHours?: number;
-  /** Entries each in-memory cache (sessions, issued codes) may hold; 0 turns them off. Default 100,000. */
-  cacheEntries?: number;
-  /** This deployment as an operator; default: one operator, `local`, serving every province. */
-  operator?: OperatorSettings;
-  /** Whether this deployment is the hub, and which hub it is a member of; default: neither. */
-  federation?: FederationSettings;
-  /** Days a backup (of the keys, and of the database by the operator's policy) is kept; the sunset report states it. */
-  backupRetentionDays?: number;
-  /** The limits use cases count themselves (codes sent, ID checks, devices registered); default DEFAULT_LIMITS. */
-  limits?: RequestLimits;
-}
+/**
+ * What use cases read of the configuration: the parsed Config's own fields and types, picked by name
+ * (the server passes its Config as it is; nothing is copied). The first five are required; the others
+ * fall back on the defaults below and in config.ts, so a test names only what it is about. Without
+ * `operator`: one operator, `local`, serving every province; without `federation`: neither a hub nor
+ * a member. The members a hub registers at start are the server's business (cli/server.ts), not a use case's.
+ */
+export type ServiceSettings = Pick<Config, 'mode' | 'timeZone' | 'sessionTtlSeconds' | 'signInCodeTtlSeconds' | 'tokenTtlSeconds'> &
+  Partial<Pick<Config, 'appealDeadlineHours' | 'cacheEntries' | 'operator' | 'backupRetentionDays' | 'limits'>> & {
+    federation?: Omit<FederationConfig, 'hubMembers'>;
+  };
 
-export interface FederationSettings {
-  hub: boolean;
-  hubUrl?: string;
-  /** The hub's pinned public key; in development it may be learned on first contact instead. */
-  hubKey?: string;
-  refreshSeconds: number;
-}
-
-export interface OperatorSettings {
-  id: string;
-  name: string;
-  regions: string[];
-  publicUrl?: string;
-}
-
-let defaultOperator: OperatorSettings | undefined;
+let defaultOperator: OperatorConfig | undefined;
 /** The served region containing `region`; refuses one this operator does not serve. */
 export function servedRegionFor(ctx: { settings: ServiceSettings }, region: string, field = 'region'): string {
   const operator = operatorOf(ctx);
@@ -62,11 +38,9 @@ export function servedRegionFor(ctx: { settings: ServiceSettings }, region: stri
 }
 
 /** The operator this context runs as. */
-export function operatorOf(ctx: { settings: ServiceSettings }): OperatorSettings {
+export function operatorOf(ctx: { settings: ServiceSettings }): OperatorConfig {
   return ctx.settings.operator ?? (defaultOperator ??= { id: 'local', name: 'local', regions: provinceCodes() });
 }
-
-export const DEFAULT_CACHE_ENTRIES = 100_000;
 
 /** Everything a use case needs from outside: storage, time, keys, senders, settings. */
 export interface ServiceContext {
@@ -135,13 +109,21 @@ export function createContext(options: ContextOptions): ServiceContext {
     keyEscrow: options.keyEscrow,
     sessionKey: deriveSubkey(options.dataKey, 'session signing'),
     subjects: new SubjectSeal(deriveSubkey(options.dataKey, 'token subject')),
-    sms: options.sms ?? new OutboxSmsSender(stores.outbox, options.clock, newId, stores.residents),
+    sms: options.sms ?? new OutboxSmsSender(stores.outbox, options.clock, newId, stores.residentLookups),
     logger: options.logger,
     settings: options.settings,
     newId,
     limiter: options.limiter ?? new MemoryRateLimiter(options.clock),
     signatures: options.signatureThreads ? new SignaturePool(options.signatureThreads) : { verify: nodeVerify(), close: async () => undefined },
   };
+}
+
+/**
+ * How often trust lists are fetched, in ms: the hub's status of its members and the scheduled refresh
+ * both time by it, so the default and the unit are decided here once.
+ */
+export function federationRefreshMs(settings: ServiceSettings): number {
+  return (settings.federation?.refreshSeconds ?? DEFAULT_FEDERATION_REFRESH_SECONDS) * 1000;
 }
 
 /** The limits this context's use cases count. */

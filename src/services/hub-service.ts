@@ -7,7 +7,7 @@ import { HOUR_MS } from '../domain/clock.js';
 import { FieldErrorCollector } from '../domain/field-errors.js';
 import { isRegionCode } from '../domain/regions.js';
 import type { MemberRow } from '../store/federation-store.js';
-import { operatorOf, type ServiceContext } from './context.js';
+import { federationRefreshMs, operatorOf, type ServiceContext } from './context.js';
 import type { KeysService } from './keys-service.js';
 import { fetchFromPeer, fetchJsonFromPeer, identityKey, PEER_MAX_BYTES, PEER_TIMEOUT_MS } from './operator-client.js';
 import { ConflictError, FederationRefusedError, NotFoundError } from './service-errors.js';
@@ -243,7 +243,7 @@ export class HubService {
     const now = this.ctx.clock.now().getTime();
     // Fresh: the last fetch worked, and it was in the last round or the one before (a round may be
     // held up by members that take their whole timeout).
-    const refreshMs = (this.ctx.settings.federation?.refreshSeconds ?? 300) * 1000;
+    const refreshMs = federationRefreshMs(this.ctx.settings);
     const fresh = m.last_success_at !== null && m.last_error === null && now - m.last_success_at <= 2 * (refreshMs + PEER_TIMEOUT_MS);
     return {
       id: m.id,

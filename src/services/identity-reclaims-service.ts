@@ -5,7 +5,9 @@ import { maskIdNumber, maskName } from '../domain/masking.js';
 import { checkText, type Registration, type Relationship } from '../domain/resident.js';
 import { isUniqueViolation } from '../store/database.js';
 import { IdentityReclaimsStore, type IdentityReclaim, type ReclaimEvidence, type ReclaimMethod } from '../store/identity-reclaims-store.js';
-import { ResidentsStore } from '../store/residents-store.js';
+import type { HouseholdsStore } from '../store/households-store.js';
+import type { ResidentLookupsStore } from '../store/resident-lookups-store.js';
+import type { ResidentsStore } from '../store/residents-store.js';
 import type { Database } from '../store/schema.js';
 import type { AuditService } from './audit-service.js';
 import type { ServiceContext } from './context.js';
@@ -86,6 +88,8 @@ export function checkEvidence(input: unknown): ReclaimEvidence {
 export class IdentityReclaimsService {
   private readonly reclaims: IdentityReclaimsStore;
   private readonly residents: ResidentsStore;
+  private readonly lookups: ResidentLookupsStore;
+  private readonly households: HouseholdsStore;
 
   constructor(
     private readonly ctx: ServiceContext,
@@ -93,6 +97,8 @@ export class IdentityReclaimsService {
   ) {
     this.reclaims = ctx.stores.reclaims;
     this.residents = ctx.stores.residents;
+    this.lookups = ctx.stores.residentLookups;
+    this.households = ctx.stores.households;
   }
 
   /** Opens a reclaim for a registration whose document another account holds; returns its id. */
@@ -100,7 +106,7 @@ export class IdentityReclaimsService {
     const id = this.ctx.newId();
     const now = this.ctx.clock.now().getTime();
     const region = claim.registration.address.region;
-    await this.reclaims.insert({ id, idIndex: await this.holderIndex(this.residents, claim.registration), registration: claim.registration, phoneProvenAt: claim.phoneProvenAt, guardianId: null, relationship: null, now });
+    await this.reclaims.insert({ id, idIndex: await this.holderIndex(this.lookups, claim.registration), registration: claim.registration, phoneProvenAt: claim.phoneProvenAt, guardianId: null, relationship: null, now });
     // The claimant's phone is now about the district of their claim, and goes with it at its sunset.
     if (claim.registration.phone !== null) await placePhoneRecords(this.ctx, claim.registration.phone, region);
     await this.audit.append('identity reclaim', 'open-identity-reclaim', fixedPurpose('identity-taken-at-registration'), null, { reclaimId: id });
@@ -110,7 +116,7 @@ export class IdentityReclaimsService {
   /** Records, in the transaction adding the household member, their claim to a document another account holds. */
   async openForHousehold(trx: Transaction<Database>, claim: { registration: Registration; guardianId: string; relationship: Relationship; dependentId: string }): Promise<string> {
     const id = this.ctx.newId();
-    await this.reclaims.withTransaction(trx).insert({ id, idIndex: await this.holderIndex(this.residents.withTransaction(trx), claim.registration), registration: claim.registration, phoneProvenAt: null, guardianId: claim.guardianId, relationship: claim.relationship, dependentId: claim.dependentId, now: this.ctx.clock.now().getTime() });
+    await this.reclaims.withTransaction(trx).insert({ id, idIndex: await this.holderIndex(this.lookups.withTransaction(trx), claim.registration), registration: claim.registration, phoneProvenAt: null, guardianId: claim.guardianId, relationship: claim.relationship, dependentId: claim.dependentId, now: this.ctx.clock.now().getTime() });
     return id;
   }
 
@@ -120,9 +126,9 @@ export class IdentityReclaimsService {
    * by it. At the holder's district's sunset that key is destroyed, so the index left on a claim of
    * another district confirms nothing. With no holder found (gone a moment ago), the claimant's.
    */
-  private async holderIndex(residents: ResidentsStore, registration: Registration): Promise<string> {
-    const holder = await residents.findByIdentityKey(registration.identity.key);
-    return residents.identityIndex(holder?.region ?? registration.address.region, registration.identity.key);
+  private async holderIndex(lookups: ResidentLookupsStore, registration: Registration): Promise<string> {
+    const holder = await lookups.findByIdentityKey(registration.identity.key);
+    return lookups.identityIndex(holder?.region ?? registration.address.region, registration.identity.key);
   }
 
   /**
@@ -132,7 +138,7 @@ export class IdentityReclaimsService {
    */
   async announceHouseholdClaim(reclaimId: string): Promise<void> {
     const found = await this.reclaims.findById(reclaimId);
-    const holder = found && (await this.residents.findIdByIdentityKey(found.registration.identity.key));
+    const holder = found && (await this.lookups.findIdByIdentityKey(found.registration.identity.key));
     await this.audit.append('identity reclaim', 'open-identity-reclaim', fixedPurpose('identity-taken-by-household-member'), holder ?? null, { reclaimId });
     if (holder) for (const phone of await this.phonesAnsweringFor(holder)) await this.ctx.sms.send(phone, SMS_TEXTS.identityClaimed());
   }
@@ -165,7 +171,7 @@ export class IdentityReclaimsService {
    * an officer over both.
    */
   private async answersForAll(staff: StaffMember, reclaim: IdentityReclaim): Promise<boolean> {
-    const holder = await this.residents.findByIdentityKey(reclaim.registration.identity.key);
+    const holder = await this.lookups.findByIdentityKey(reclaim.registration.identity.key);
     return answersFor(staff, holder?.region ?? reclaim.registration.address.region);
   }
 
@@ -200,12 +206,14 @@ export class IdentityReclaimsService {
     const { reclaim, holderId, residentId } = await this.ctx.store.transaction(async (trx) => {
       const reclaims = this.reclaims.withTransaction(trx);
       const residents = this.residents.withTransaction(trx);
+      const lookups = this.lookups.withTransaction(trx);
+      const households = this.households.withTransaction(trx);
       const found = await reclaims.findById(id);
       if (!found) throw new NotFoundError('identity reclaim');
       if (found.status === 'pending') throw new ConflictError('one authority proposes a reclaim, with what they checked, before another approves it');
       if (found.status !== 'proposed') throw new ConflictError(`this reclaim was already ${found.status}`);
       if (found.proposedBy === staff.id) throw new ForbiddenError('the authority who proposed this reclaim may not approve it too: a second one must check');
-      const holder = await residents.findIdByIdentityKey(found.registration.identity.key);
+      const holder = await lookups.findIdByIdentityKey(found.registration.identity.key);
       if (holder !== undefined) await residents.revokeIdentity(holder, now);
       let newId = found.dependentId;
       if (newId !== null) {
@@ -223,7 +231,7 @@ export class IdentityReclaimsService {
           if (isUniqueViolation(error)) throw new ConflictError("the claimant's phone now belongs to another account: ask them to register again");
           throw error;
         }
-        if (found.guardianId !== null) await residents.addGuardianship(found.guardianId, newId, found.relationship ?? 'other', now);
+        if (found.guardianId !== null) await households.addGuardianship(found.guardianId, newId, found.relationship ?? 'other', now);
       }
       if (!(await reclaims.resolve(id, { status: 'approved', at: now, by: staff.id, method: evidence.method, residentId: newId, evidence }))) throw new ConflictError('this reclaim was resolved a moment ago');
       return { reclaim: found, holderId: holder, residentId: newId };
@@ -234,7 +242,7 @@ export class IdentityReclaimsService {
     await this.ctx.stores.decisions.invalidate([residentId]);
     if (holderId !== undefined) {
       // No identity stands behind the holder's account now, nor behind those it vouched for.
-      await this.ctx.stores.decisions.invalidate(await this.residents.householdIds(holderId));
+      await this.ctx.stores.decisions.invalidate(await this.households.householdIds(holderId));
       await this.audit.appendBy(staff, 'revoke-identity', purpose, holderId, detail);
       for (const phone of await this.phonesAnsweringFor(holderId)) await this.ctx.sms.send(phone, SMS_TEXTS.identityRevoked());
     }
@@ -270,7 +278,7 @@ export class IdentityReclaimsService {
     if (!resident) return [];
     if (resident.phone) return [resident.phone];
     const phones: string[] = [];
-    for (const g of await this.residents.guardiansOf(residentId)) {
+    for (const g of await this.households.guardiansOf(residentId)) {
       const phone = (await this.residents.findById(g.guardianId))?.phone;
       if (phone) phones.push(phone);
     }

@@ -87,12 +87,12 @@ export class NoticesService {
 
   /** The phone holders for a resident as the records stand now; nobody for one deleted, or a member whose relatives have no phone. */
   private async recipientsOf(residentId: string): Promise<Recipient[]> {
-    const residents = this.ctx.stores.residents;
+    const { residents, households } = this.ctx.stores;
     const resident = await residents.findById(residentId);
     if (!resident) return [];
     if (resident.phone) return [{ phone: resident.phone, member: null, withheld: false }];
     const out: Recipient[] = [];
-    for (const g of await residents.guardiansOf(residentId)) {
+    for (const g of await households.guardiansOf(residentId)) {
       const phone = (await residents.findById(g.guardianId))?.phone;
       if (phone && !out.some((r) => r.phone === phone)) out.push({ phone, member: maskName(resident.name), withheld: resident.identityCheckedAt === null });
     }

@@ -1,6 +1,6 @@
 import { fixedPurpose } from '../domain/audit-wording.js';
 import { checkRegistration, type RegistrationInput } from '../domain/resident.js';
-import { ResidentsStore } from '../store/residents-store.js';
+import type { ResidentLookupsStore } from '../store/resident-lookups-store.js';
 import { isRegionCode } from '../domain/regions.js';
 import { servedRegionFor, type ServiceContext } from './context.js';
 import type { AuditService } from './audit-service.js';
@@ -16,7 +16,7 @@ import type { Session, SignInService } from './sign-in-service.js';
  * about that account. Adding a household member reveals not even that.
  */
 export class RegistrationService {
-  private readonly store: ResidentsStore;
+  private readonly lookups: ResidentLookupsStore;
 
   constructor(
     private readonly ctx: ServiceContext,
@@ -25,7 +25,7 @@ export class RegistrationService {
     private readonly reclaims: IdentityReclaimsService,
     private readonly audit: AuditService,
   ) {
-    this.store = ctx.stores.residents;
+    this.lookups = ctx.stores.residentLookups;
   }
 
   /** Registers with the code sent to the phone; the resident is signed in at once. */
@@ -38,7 +38,7 @@ export class RegistrationService {
     const phone = registration.phone!;
     const proof = await this.signIn.prove(phone, input.code, input.ticket);
     // The caller holds this phone: they may learn it has an account, and sign in with the same code.
-    if ((await this.store.findIdByPhone(phone)) !== undefined) throw new ConflictError('this phone already has an account: sign in with it instead', 'phone');
+    if ((await this.lookups.findIdByPhone(phone)) !== undefined) throw new ConflictError('this phone already has an account: sign in with it instead', 'phone');
     await this.signIn.consume(proof);
     let resident: ResidentSummary;
     try {

@@ -72,6 +72,14 @@ export class ResidentsService {
     return this.ctx.stores.residents;
   }
 
+  private get households() {
+    return this.ctx.stores.households;
+  }
+
+  private get lookups() {
+    return this.ctx.stores.residentLookups;
+  }
+
   /**
    * Registers a resident who signs in with their own phone. Over the API registration first proves
    * the phone (RegistrationService), and passes when it did as `phoneVerifiedAt`.
@@ -118,7 +126,7 @@ export class ResidentsService {
     // The same person added twice is refused from what the household itself holds (a member who holds
     // the document or waits on a claim to it alike): a second add must not open a claim against the
     // relative's own household and tell them, by that SMS, that the first add took a free number.
-    const household = [guardian, ...(await this.residents.dependentsOf(guardianId)).map((d) => d.resident)];
+    const household = [guardian, ...(await this.households.dependentsOf(guardianId)).map((d) => d.resident)];
     if (household.some((r) => identityKeyOf(r.identity) === registration!.identity.key)) {
       throw new ConflictError('this person is already in your household', 'idNumber');
     }
@@ -130,11 +138,11 @@ export class ResidentsService {
       this.ctx.store.transaction(async (trx) => {
         const store = this.residents.withTransaction(trx);
         if (!(await store.insert(id, valid, now, null, holdsIdentity))) throw regionEndedError(valid.address.region);
-        await store.addGuardianship(guardianId, id, relationship, now);
+        await this.households.withTransaction(trx).addGuardianship(guardianId, id, relationship, now);
         if (!holdsIdentity) await claim!(trx, { registration: valid, guardianId, relationship, dependentId: id });
       });
     // One indexed read either way; the insert then either holds the document or waits on a claim.
-    let claimed = claim !== undefined && (await this.residents.findIdByIdentityKey(valid.identity.key)) !== undefined;
+    let claimed = claim !== undefined && (await this.lookups.findIdByIdentityKey(valid.identity.key)) !== undefined;
     try {
       await this.insertOrConflict(valid, () => add(!claimed));
     } catch (error) {
@@ -149,11 +157,11 @@ export class ResidentsService {
   /** Whether an account uses this phone (as typed); for loaders, never for answers to strangers. */
   async hasPhone(phoneText: string): Promise<boolean> {
     const phone = checkMobileNumber(phoneText);
-    return phone.ok && (await this.residents.findIdByPhone(phone.value)) !== undefined;
+    return phone.ok && (await this.lookups.findIdByPhone(phone.value)) !== undefined;
   }
 
   async dependents(guardianId: string): Promise<DependentSummary[]> {
-    const list = await this.residents.dependentsOf(guardianId);
+    const list = await this.households.dependentsOf(guardianId);
     return list.map((d) => ({ ...summarize(d.resident), relationship: d.relationship }));
   }
 
@@ -175,12 +183,12 @@ export class ResidentsService {
   async recordsWithheld(id: string): Promise<boolean> {
     const resident = await this.get(id);
     if (resident.phoneVerifiedAt !== null || resident.identityCheckedAt !== null) return false;
-    return (await this.residents.guardiansOf(id)).length > 0;
+    return (await this.households.guardiansOf(id)).length > 0;
   }
 
   /** Whether `actorId` may act for `residentId`: it is themself, or a dependent they look after. */
   async mayActFor(actorId: string, residentId: string): Promise<boolean> {
-    return actorId === residentId || this.residents.isGuardianOf(actorId, residentId);
+    return actorId === residentId || this.households.isGuardianOf(actorId, residentId);
   }
 
   /** Everything stored about a resident and the dependents they look after, decrypted, as the resident's right of access. */
@@ -198,12 +206,12 @@ export class ResidentsService {
       phoneVerifiedAt: exportTime(r.phoneVerifiedAt),
       declarations: (await declarations.listForResident(r.id, 100_000)).map(declarationView),
     });
-    const dependents = await this.residents.dependentsOf(id);
+    const dependents = await this.households.dependentsOf(id);
     return {
       format: 'healthcode-export/1',
       exportedAt: exportTime(this.ctx.clock.now().getTime()),
       resident: await personal(resident),
-      guardians: (await this.residents.guardiansOf(id)).map((g) => ({ residentId: g.guardianId, relationship: g.relationship, since: exportTime(g.since) })),
+      guardians: (await this.households.guardiansOf(id)).map((g) => ({ residentId: g.guardianId, relationship: g.relationship, since: exportTime(g.since) })),
       dependents: await Promise.all(dependents.map(async (d) => ({ relationship: d.relationship, ...(await personal(d.resident)) }))),
       sessions: (await sessions.sessionsOf(id)).map((s) => ({
         createdAt: exportTime(s.createdAt),
@@ -222,7 +230,7 @@ export class ResidentsService {
     return this.ctx.store.transaction(async (trx) => {
       const store = this.residents.withTransaction(trx);
       if (!(await store.findById(id))) throw new NotFoundError('resident');
-      const ids = [id, ...(await store.soleDependentsOf(id))];
+      const ids = [id, ...(await this.households.withTransaction(trx).soleDependentsOf(id))];
       // The audit log stays: it records staff, and its chain must not break.
       await this.ctx.stores.scans.withTransaction(trx).deleteOfResidents(ids);
       await store.deleteMany(ids);
@@ -267,7 +275,7 @@ export class ResidentsService {
       return await insert();
     } catch (error) {
       if (!isUniqueViolation(error)) throw error;
-      if ((await this.residents.findIdByIdentityKey(registration.identity.key)) !== undefined) throw new IdentityTakenError();
+      if ((await this.lookups.findIdByIdentityKey(registration.identity.key)) !== undefined) throw new IdentityTakenError();
       throw new ConflictError(PHONE_TAKEN, 'phone');
     }
   }

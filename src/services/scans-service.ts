@@ -176,8 +176,8 @@ export class ScansService {
     // And per venue operator: a credential free to register venues would otherwise multiply the bound.
     const operator = await this.ctx.stores.venues.operatorOf(device.venueId);
     if (operator) await spend(this.ctx.limiter, `id-lookups-operator:${operator}`, limits.idLookupsPerVenuePerHour, HOUR_MS, `at most ${limits.idLookupsPerVenuePerHour} ID-number checks an hour from the venues of one operator`);
-    const residents = this.ctx.stores.residents;
-    const residentId = await residents.findIdByIdentityKey(identity.value.key);
+    const { residents, residentLookups } = this.ctx.stores;
+    const residentId = await residentLookups.findIdByIdentityKey(identity.value.key);
     // The gate by its venue's name, as the resident's access log says it.
     const venue = (await this.ctx.stores.venues.findById(device.venueId))?.name ?? null;
     if (!residentId) {

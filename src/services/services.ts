@@ -18,6 +18,7 @@ import { HubService } from './hub-service.js';
 import { TravelCardService } from './travel-card-service.js';
 import { MovingService } from './moving-service.js';
 import { HostAppsService } from './host-apps-service.js';
+import { OAuthServer } from './oauth-server.js';
 import { NationalListService } from './national-list-service.js';
 import { RegistrationService } from './registration-service.js';
 import { ResidentsService } from './residents-service.js';
@@ -50,6 +51,8 @@ export interface Services {
   travelCards: TravelCardService;
   moving: MovingService;
   hostApps: HostAppsService;
+  /** The authorization server host apps sign residents in through (oidc-provider), mounted under /oauth. */
+  oauthServer: OAuthServer;
   nationalList: NationalListService;
   codes: CodesService;
   staff: StaffService;
@@ -83,6 +86,7 @@ export function createServices(ctx: ServiceContext): Services {
   const signIn = new SignInService(ctx);
   const reclaims = new IdentityReclaimsService(ctx, audit);
   const corrections = new CorrectionsService(ctx, decisions, audit, notices);
+  const oauthServer = new OAuthServer(ctx, keys);
   return {
     residents,
     registration: new RegistrationService(ctx, residents, signIn, reclaims, audit),
@@ -100,7 +104,8 @@ export function createServices(ctx: ServiceContext): Services {
     nationalList,
     travelCards: new TravelCardService(ctx, decisions, keys),
     moving: new MovingService(ctx, keys, nationalList, decisions, audit, signIn),
-    hostApps: new HostAppsService(ctx, keys, audit),
+    hostApps: new HostAppsService(ctx, oauthServer, audit),
+    oauthServer,
     codes: new CodesService(ctx, decisions, keys),
     staff: new StaffService(ctx),
     audit,

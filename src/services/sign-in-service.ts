@@ -5,7 +5,8 @@ import { HOUR_MS, MINUTE_MS } from '../domain/clock.js';
 import { checkMobileNumber } from '../domain/phone.js';
 import { nextCodeAt, SIGN_IN_LIMITS } from '../domain/sign-in-limits.js';
 import { sameDigest } from '../privacy/field-cipher.js';
-import { DEFAULT_CACHE_ENTRIES, limitsOf, type ServiceContext } from './context.js';
+import { DEFAULT_CACHE_ENTRIES } from '../config.js';
+import { limitsOf, type ServiceContext } from './context.js';
 import { InvalidatedCache } from './invalidated-cache.js';
 import { spend } from './rate-limiter.js';
 import { SMS_TEXTS } from './sms-texts.js';
@@ -119,7 +120,7 @@ export class SignInService {
     await this.consume(proof);
     await this.residents.markPhoneVerified(residentId, proof.at);
     // A proven phone stands behind this resident and the household members they added.
-    await this.ctx.stores.decisions.invalidate(await this.residents.householdIds(residentId));
+    await this.ctx.stores.decisions.invalidate(await this.ctx.stores.households.householdIds(residentId));
     return this.openSession(residentId, proof.at);
   }
 
@@ -248,7 +249,7 @@ export class SignInService {
    * key when it registers: `placePhoneRecords`).
    */
   private async codeIndex(phone: string): Promise<{ phoneIndex: string; holderId: string | undefined }> {
-    const holder = await this.residents.findByPhone(phone);
+    const holder = await this.ctx.stores.residentLookups.findByPhone(phone);
     return holder === undefined
       ? { phoneIndex: this.ctx.cipher.unplacedIndex(SIGN_IN_CODE_INDEX, phone), holderId: undefined }
       : { phoneIndex: this.ctx.cipher.regionIndex(holder.region, SIGN_IN_CODE_INDEX, phone), holderId: holder.id };

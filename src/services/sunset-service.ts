@@ -8,6 +8,7 @@ import { RegionKeyShreddedError } from '../privacy/region-keys.js';
 import { isRegionCode, regionName, regionPrefix } from '../domain/regions.js';
 import type { FilesCleaned, RegionReach, SunsetRow } from '../store/sunset-store.js';
 import type { AuditService } from './audit-service.js';
+import { DEFAULT_BACKUP_RETENTION_DAYS } from '../config.js';
 import { operatorOf, type ServiceContext } from './context.js';
 import { signInCodeIndexes } from './phone-records.js';
 import type { KeysService } from './keys-service.js';
@@ -33,9 +34,6 @@ export interface SunsetReport {
   /** How the database's files were cleaned after the deletion, and what the engine's logs and backups may still hold. */
   files: FilesCleaned;
 }
-
-/** Days backups are kept unless configured (HEALTHCODE_BACKUP_RETENTION_DAYS). */
-export const DEFAULT_BACKUP_RETENTION_DAYS = 30;
 
 /**
  * Each step of a run, told on a diagnostics channel: nothing listens in production (publishing to no

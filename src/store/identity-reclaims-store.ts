@@ -1,7 +1,7 @@
 import type { Kysely, Transaction } from 'kysely';
 import type { Registration, Relationship } from '../domain/resident.js';
 import { FieldCipher, REGION_INDEX_PREFIX } from '../privacy/field-cipher.js';
-import { INDEX_ID } from './residents-store.js';
+import { INDEX_ID } from './resident-lookups-store.js';
 import type { Database } from './schema.js';
 
 type Db = Kysely<Database> | Transaction<Database>;

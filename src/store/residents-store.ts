@@ -1,10 +1,11 @@
 import { sql, type Kysely, type Transaction } from 'kysely';
-import type { Address, Registration, Relationship } from '../domain/resident.js';
-import { identityKeyOf, type IdType } from '../domain/identity/identity-document.js';
+import type { Address, Registration } from '../domain/resident.js';
+import type { IdType } from '../domain/identity/identity-document.js';
 import { SHREDDED, SUNSET_PREFIX } from './sunset-store.js';
-import { REGION_INDEX_PREFIX, type FieldCipher } from '../privacy/field-cipher.js';
+import type { FieldCipher } from '../privacy/field-cipher.js';
 import { RegionKeyShreddedError } from '../privacy/region-keys.js';
 import { lockIn, type Engine } from './database.js';
+import { ResidentLookupsStore } from './resident-lookups-store.js';
 import type { Database, ResidentsTable } from './schema.js';
 
 /** A resident with personal fields decrypted; only services see this shape. */
@@ -23,26 +24,7 @@ export interface Resident {
   updatedAt: number;
 }
 
-export interface Dependent {
-  resident: Resident;
-  relationship: Relationship;
-  since: number;
-}
-
 type Db = Kysely<Database> | Transaction<Database>;
-
-/** Blind-index kinds; changing one orphans every stored index of that kind. */
-export const INDEX_ID = 'resident.identity';
-export const INDEX_PHONE = 'resident.phone';
-/** Where a revoked document's index goes: keyed by the account, so it collides with nothing. */
-const INDEX_REVOKED_ID = 'resident.identity.revoked';
-/** Where a household member's index waits while their claim to a document another account holds is open. */
-const INDEX_CLAIMING_ID = 'resident.identity.claiming';
-/**
- * Marks a waiting index as one: the start-up move of old indexes under district keys must leave it
- * alone (recomputed from the document, it would collide with the holder's and stop every start).
- */
-const CLAIMING_PREFIX = 'c2.';
 
 /**
  * An identity document or phone another district's resident holds: their indexes are under different
@@ -58,37 +40,23 @@ export class DuplicateAcrossDistrictsError extends Error {
 }
 
 /**
- * Residents table: encrypts on the way in, decrypts on the way out, finds by blind index. A
- * resident's indexes are keyed by their district's key (destroyed at its sunset); a look-up matches
- * the value's index under every district key held, in one query.
+ * Residents table: encrypts on the way in, decrypts on the way out. A resident's fields are sealed,
+ * and their blind indexes keyed, under their district's key (destroyed at its sunset); finding a
+ * resident by document or phone is ResidentLookupsStore's.
  */
 export class ResidentsStore {
+  private readonly lookups: ResidentLookupsStore;
+
   constructor(
     private readonly db: Db,
     private readonly cipher: FieldCipher,
     private readonly engine: Engine = 'sqlite',
-  ) {}
+  ) {
+    this.lookups = new ResidentLookupsStore(db, cipher);
+  }
 
   withTransaction(trx: Transaction<Database>): ResidentsStore {
     return new ResidentsStore(trx, this.cipher, this.engine);
-  }
-
-  /** The document's index in a district: what a resident of it is stored under. */
-  identityIndex(region: string, identityKey: string): string {
-    return this.cipher.regionIndex(region, INDEX_ID, identityKey);
-  }
-
-  phoneIndex(region: string, phoneE164: string): string {
-    return this.cipher.regionIndex(region, INDEX_PHONE, phoneE164);
-  }
-
-  /** The document's index under every district key held (and from before them): what a look-up matches. */
-  identityIndexes(identityKey: string): string[] {
-    return this.cipher.lookupIndexes(INDEX_ID, identityKey);
-  }
-
-  phoneIndexes(phoneE164: string): string[] {
-    return this.cipher.lookupIndexes(INDEX_PHONE, phoneE164);
   }
 
   /**
@@ -110,10 +78,10 @@ export class ResidentsStore {
     const integer = (value: number | null) => sql`cast(${value} as bigint)`;
     const row = {
       id: text(id),
-      id_index: text(holdsIdentity ? this.identityIndex(region, identity.key) : `${CLAIMING_PREFIX}${this.cipher.blindIndex(INDEX_CLAIMING_ID, id)}`),
+      id_index: text(holdsIdentity ? this.lookups.identityIndex(region, identity.key) : this.lookups.claimingIndex(id)),
       identity_enc: text(seal(identityJson, 'identity')),
       name_enc: text(seal(registration.name, 'name')),
-      phone_index: text(registration.phone === null ? null : this.phoneIndex(region, registration.phone)),
+      phone_index: text(registration.phone === null ? null : this.lookups.phoneIndex(region, registration.phone)),
       phone_enc: text(registration.phone === null ? null : seal(registration.phone, 'phone')),
       address_region: text(region),
       address_enc: text(seal(registration.address.detail, 'address')),
@@ -124,8 +92,8 @@ export class ResidentsStore {
     // Another district's resident with the same document or phone has other indexes: the statement
     // looks for them under every district key. One statement, so SQLite (one writer) needs no lock.
     // A household member waiting on a claim holds no document yet: only their phone (if any) is checked.
-    const ids = holdsIdentity ? this.identityIndexes(identity.key) : [];
-    const phones = registration.phone === null ? [] : this.phoneIndexes(registration.phone);
+    const ids = holdsIdentity ? this.lookups.identityIndexes(identity.key) : [];
+    const phones = registration.phone === null ? [] : this.lookups.phoneIndexes(registration.phone);
     const clashes = [...(ids.length > 0 ? [sql`id_index in (${sql.join(ids.map(text))})`] : []), ...(phones.length > 0 ? [sql`phone_index in (${sql.join(phones.map(text))})`] : [])];
     const taken = clashes.length > 0 ? sql`select 1 from residents where ${sql.join(clashes, sql` or `)}` : undefined;
     const attempt = async (db: Db) => {
@@ -153,7 +121,7 @@ export class ResidentsStore {
   /** A resident; none for one whose region's sunset destroyed them. */
   async findById(id: string): Promise<Resident | undefined> {
     const row = await this.db.selectFrom('residents').selectAll().where('id', '=', id).where('name_enc', '!=', SHREDDED).executeTakeFirst();
-    return row && this.decrypt(row);
+    return row && openResident(this.cipher, row);
   }
 
   /**
@@ -183,27 +151,6 @@ export class ResidentsStore {
     });
   }
 
-  async findIdByPhone(phoneE164: string): Promise<string | undefined> {
-    return (await this.findByPhone(phoneE164))?.id;
-  }
-
-  /** The resident using a phone, in whichever district, with that district. */
-  async findByPhone(phoneE164: string): Promise<{ id: string; region: string } | undefined> {
-    const row = await this.db.selectFrom('residents').select(['id', 'address_region']).where('phone_index', 'in', this.phoneIndexes(phoneE164)).executeTakeFirst();
-    return row && { id: row.id, region: row.address_region };
-  }
-
-  /** The resident holding a document, in whichever district, with that district. */
-  async findByIdentityKey(identityKey: string): Promise<{ id: string; region: string } | undefined> {
-    const row = await this.db.selectFrom('residents').select(['id', 'address_region']).where('id_index', 'in', this.identityIndexes(identityKey)).executeTakeFirst();
-    return row && { id: row.id, region: row.address_region };
-  }
-
-  async findIdByIdentityKey(identityKey: string): Promise<string | undefined> {
-    const row = await this.db.selectFrom('residents').select('id').where('id_index', 'in', this.identityIndexes(identityKey)).executeTakeFirst();
-    return row?.id;
-  }
-
   async markPhoneVerified(id: string, now: number): Promise<void> {
     await this.db
       .updateTable('residents')
@@ -218,7 +165,7 @@ export class ResidentsStore {
     const { address_region } = await this.db.selectFrom('residents').select('address_region').where('id', '=', id).executeTakeFirstOrThrow();
     await this.db
       .updateTable('residents')
-      .set({ phone_index: this.phoneIndex(address_region, phoneE164), phone_enc: this.cipher.encryptIn(address_region, phoneE164, `resident:${id}:phone`), phone_verified_at: verifiedAt, updated_at: verifiedAt })
+      .set({ phone_index: this.lookups.phoneIndex(address_region, phoneE164), phone_enc: this.cipher.encryptIn(address_region, phoneE164, `resident:${id}:phone`), phone_verified_at: verifiedAt, updated_at: verifiedAt })
       .where('id', '=', id)
       .execute();
   }
@@ -235,7 +182,7 @@ export class ResidentsStore {
   async revokeIdentity(id: string, now: number): Promise<void> {
     await this.db
       .updateTable('residents')
-      .set({ id_index: this.cipher.blindIndex(INDEX_REVOKED_ID, id), identity_revoked_at: now, updated_at: now })
+      .set({ id_index: this.lookups.revokedIndex(id), identity_revoked_at: now, updated_at: now })
       .where('id', '=', id)
       .execute();
   }
@@ -243,71 +190,7 @@ export class ResidentsStore {
   /** A claim was approved: the household member who waited now holds the document, checked by the authority. */
   async takeIdentity(id: string, identityKey: string, now: number): Promise<void> {
     const { address_region } = await this.db.selectFrom('residents').select('address_region').where('id', '=', id).executeTakeFirstOrThrow();
-    await this.db.updateTable('residents').set({ id_index: this.identityIndex(address_region, identityKey), identity_checked_at: now, updated_at: now }).where('id', '=', id).execute();
-  }
-
-  async addGuardianship(guardianId: string, dependentId: string, relationship: Relationship, now: number): Promise<void> {
-    await this.db.insertInto('guardianships').values({ guardian_id: guardianId, dependent_id: dependentId, relationship, created_at: now }).execute();
-  }
-
-  async isGuardianOf(guardianId: string, dependentId: string): Promise<boolean> {
-    const row = await this.db
-      .selectFrom('guardianships')
-      .select('dependent_id')
-      .where('guardian_id', '=', guardianId)
-      .where('dependent_id', '=', dependentId)
-      .executeTakeFirst();
-    return row !== undefined;
-  }
-
-  async dependentsOf(guardianId: string): Promise<Dependent[]> {
-    const rows = await this.db
-      .selectFrom('guardianships')
-      .innerJoin('residents', 'residents.id', 'guardianships.dependent_id')
-      .selectAll('residents')
-      .select(['guardianships.relationship', 'guardianships.created_at as since'])
-      .where('guardianships.guardian_id', '=', guardianId)
-      .where('residents.name_enc', '!=', SHREDDED)
-      .orderBy('guardianships.created_at')
-      .orderBy('residents.id')
-      .execute();
-    return rows.map((row) => ({ resident: this.decrypt(row), relationship: row.relationship as Relationship, since: row.since }));
-  }
-
-  /** A resident and the household members they added: those whose identity their own stands behind. */
-  async householdIds(guardianId: string): Promise<string[]> {
-    const rows = await this.db.selectFrom('guardianships').select('dependent_id').where('guardian_id', '=', guardianId).execute();
-    return [guardianId, ...rows.map((r) => r.dependent_id)];
-  }
-
-  async guardiansOf(dependentId: string): Promise<{ guardianId: string; relationship: Relationship; since: number }[]> {
-    const rows = await this.db
-      .selectFrom('guardianships')
-      .select(['guardian_id', 'relationship', 'created_at'])
-      .where('dependent_id', '=', dependentId)
-      .orderBy('created_at')
-      .execute();
-    return rows.map((r) => ({ guardianId: r.guardian_id, relationship: r.relationship as Relationship, since: r.created_at }));
-  }
-
-  /** Dependents of `guardianId` that no other guardian looks after. */
-  async soleDependentsOf(guardianId: string): Promise<string[]> {
-    const rows = await this.db
-      .selectFrom('guardianships as g')
-      .select('g.dependent_id')
-      .where('g.guardian_id', '=', guardianId)
-      .where(({ not, exists, selectFrom }) =>
-        not(
-          exists(
-            selectFrom('guardianships as other')
-              .select('other.guardian_id')
-              .whereRef('other.dependent_id', '=', 'g.dependent_id')
-              .where('other.guardian_id', '!=', guardianId),
-          ),
-        ),
-      )
-      .execute();
-    return rows.map((r) => r.dependent_id);
+    await this.db.updateTable('residents').set({ id_index: this.lookups.identityIndex(address_region, identityKey), identity_checked_at: now, updated_at: now }).where('id', '=', id).execute();
   }
 
   /** Deletes residents; declarations, stays, sessions and guardianships go with them (ON DELETE CASCADE). */
@@ -331,81 +214,22 @@ export class ResidentsStore {
     const row = await this.db.selectFrom('residents').select((eb) => eb.fn.countAll<number>().as('n')).executeTakeFirstOrThrow();
     return Number(row.n);
   }
+}
 
-  /**
-   * Seals residents' personal fields still under the master key (written before districts had keys
-   * of their own) under their district's key, `limit` at a time; returns how many it sealed.
-   */
-  async sealUnderRegionKeys(limit: number): Promise<number> {
-    const rows = await this.db.selectFrom('residents').selectAll().where('name_enc', 'like', 'v1.%').limit(limit).execute();
-    for (const row of rows) {
-      const c = (field: string) => `resident:${row.id}:${field}`;
-      const reseal = (sealed: string, field: string) => this.cipher.encryptIn(row.address_region, this.cipher.decrypt(sealed, c(field)), c(field));
-      await this.db
-        .updateTable('residents')
-        .set({
-          identity_enc: reseal(row.identity_enc, 'identity'),
-          name_enc: reseal(row.name_enc, 'name'),
-          phone_enc: row.phone_enc === null ? null : reseal(row.phone_enc, 'phone'),
-          address_enc: reseal(row.address_enc, 'address'),
-        })
-        .where('id', '=', row.id)
-        .where('name_enc', '=', row.name_enc)
-        .execute();
-    }
-    return rows.length;
-  }
-
-  /**
-   * Moves residents' blind indexes from before they were keyed by district (under the master key)
-   * to their district's index key, `limit` at a time; returns how many it moved. Each row is
-   * compared and set, so a run stopped half-way (a crash) is taken up by the next start.
-   */
-  async indexUnderRegionKeys(limit: number): Promise<number> {
-    const prefixed = `${REGION_INDEX_PREFIX}%`;
-    const rows = await this.db
-      .selectFrom('residents')
-      .selectAll()
-      .where('name_enc', '!=', SHREDDED)
-      .where((eb) => eb.or([eb.and([eb('id_index', 'not like', prefixed), eb('id_index', 'not like', `${CLAIMING_PREFIX}%`), eb('identity_revoked_at', 'is', null)]), eb.and([eb('phone_index', 'is not', null), eb('phone_index', 'not like', prefixed)])]))
-      .limit(limit)
-      .execute();
-    for (const row of rows) {
-      const resident = this.decrypt(row);
-      const identityKey = identityKeyOf(resident.identity);
-      await this.db
-        .updateTable('residents')
-        .set({
-          id_index: row.identity_revoked_at === null && !row.id_index.startsWith(CLAIMING_PREFIX) ? this.identityIndex(row.address_region, identityKey) : row.id_index,
-          phone_index: resident.phone === null ? null : this.phoneIndex(row.address_region, resident.phone),
-        })
-        .where('id', '=', row.id)
-        .where('id_index', '=', row.id_index)
-        .execute();
-    }
-    return rows.length;
-  }
-
-  /** Districts whose residents' fields are sealed under a district key. */
-  async sealedRegions(): Promise<string[]> {
-    const rows = await this.db.selectFrom('residents').select('address_region').distinct().where('name_enc', 'like', 'v2.%').execute();
-    return rows.map((r) => r.address_region);
-  }
-
-  private decrypt(row: ResidentsTable): Resident {
-    const c = (field: string) => `resident:${row.id}:${field}`;
-    const identity = JSON.parse(this.cipher.decrypt(row.identity_enc, c('identity'))) as Resident['identity'];
-    return {
-      id: row.id,
-      name: this.cipher.decrypt(row.name_enc, c('name')),
-      identity,
-      phone: row.phone_enc === null ? null : this.cipher.decrypt(row.phone_enc, c('phone')),
-      address: { region: row.address_region, detail: this.cipher.decrypt(row.address_enc, c('address')) },
-      phoneVerifiedAt: row.phone_verified_at,
-      identityRevokedAt: row.identity_revoked_at,
-      identityCheckedAt: row.identity_checked_at,
-      createdAt: row.created_at,
-      updatedAt: row.updated_at,
-    };
-  }
+/** A residents row opened: every personal field decrypted under its own context. */
+export function openResident(cipher: FieldCipher, row: ResidentsTable): Resident {
+  const c = (field: string) => `resident:${row.id}:${field}`;
+  const identity = JSON.parse(cipher.decrypt(row.identity_enc, c('identity'))) as Resident['identity'];
+  return {
+    id: row.id,
+    name: cipher.decrypt(row.name_enc, c('name')),
+    identity,
+    phone: row.phone_enc === null ? null : cipher.decrypt(row.phone_enc, c('phone')),
+    address: { region: row.address_region, detail: cipher.decrypt(row.address_enc, c('address')) },
+    phoneVerifiedAt: row.phone_verified_at,
+    identityRevokedAt: row.identity_revoked_at,
+    identityCheckedAt: row.identity_checked_at,
+    createdAt: row.created_at,
+    updatedAt: row.updated_at,
+  };
 }

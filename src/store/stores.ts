@@ -17,6 +17,9 @@ import { IdentityReclaimsStore } from './identity-reclaims-store.js';
 import { OutboxStore } from './outbox-store.js';
 import { NoticesStore } from './notices-store.js';
 import { RedecisionQueueStore } from './redecision-queue-store.js';
+import { HouseholdsStore } from './households-store.js';
+import { ResidentLookupsStore } from './resident-lookups-store.js';
+import { ResidentResealingStore } from './resident-resealing-store.js';
 import { ResidentsStore } from './residents-store.js';
 import { RuleSetsStore } from './rule-sets-store.js';
 import { ScansStore } from './scans-store.js';
@@ -34,6 +37,9 @@ import { VenuesStore } from './venues-store.js';
  */
 export interface Stores {
   residents: ResidentsStore;
+  households: HouseholdsStore;
+  residentLookups: ResidentLookupsStore;
+  residentResealing: ResidentResealingStore;
   reclaims: IdentityReclaimsStore;
   declarations: DeclarationsStore;
   facts: FactsStore;
@@ -68,6 +74,9 @@ export function createStores(store: Store, cipher: FieldCipher): Stores {
     corrections,
     sunsets: new SunsetStore(db, store.engine, store.changes),
     residents: new ResidentsStore(db, cipher, store.engine),
+    households: new HouseholdsStore(db, cipher),
+    residentLookups: new ResidentLookupsStore(db, cipher),
+    residentResealing: new ResidentResealingStore(db, cipher),
     federation: new FederationStore(db, store.engine),
     oauth: new OAuthStore(db),
     reclaims: new IdentityReclaimsStore(db, cipher),

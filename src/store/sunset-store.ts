@@ -43,7 +43,7 @@ export type SunsetRow = Selectable<SunsetsTable>;
 /**
  * What of the region the store cannot find by itself, found before the keys that open it go: the
  * identity claims with an address in it, and the blind indexes under which its residents' and
- * claimants' phones asked for sign-in codes (`ResidentsStore.phoneIndexes`).
+ * claimants' phones asked for sign-in codes (`ResidentLookupsStore.phoneIndexes`).
  */
 export interface RegionReach {
   reclaimIds: string[];

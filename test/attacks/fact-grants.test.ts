@@ -117,7 +117,7 @@ describeOnEachEngine(
         assert.ok(!error.message.includes('13871234567') && !error.message.includes(hers.residentId), error.message);
         return true;
       });
-      assert.equal(await h().ctx.stores.residents.findIdByPhone(`+86${ATTACKERS}`), undefined);
+      assert.equal(await h().ctx.stores.residentLookups.findIdByPhone(`+86${ATTACKERS}`), undefined);
       assert.equal((await h().services.residents.get(hers.residentId)).phone, HERS_E164);
     });
 
@@ -127,7 +127,7 @@ describeOnEachEngine(
       const hers = await admit(herGrant(), HERS);
       assert.equal(hers.created, true);
       assert.equal((await h().services.residents.get(hers.residentId)).phone, HERS_E164);
-      assert.equal(await h().ctx.stores.residents.findIdByPhone(`+86${ATTACKERS}`), undefined);
+      assert.equal(await h().ctx.stores.residentLookups.findIdByPhone(`+86${ATTACKERS}`), undefined);
     });
 
     it('gives her back an account that holds another phone once she proves the phone her home holds, and signs its holder out everywhere', async () => {
@@ -142,7 +142,7 @@ describeOnEachEngine(
       assert.deepEqual([back.residentId, back.created], [taken.residentId, false]);
       assert.equal((await h().services.residents.get(back.residentId)).phone, HERS_E164);
       await assert.rejects(h().services.signIn.authenticate(taken.session.token), 'his session ended');
-      assert.equal(await h().ctx.stores.residents.findIdByPhone(`+86${ATTACKERS}`), undefined, 'his phone opens nothing here');
+      assert.equal(await h().ctx.stores.residentLookups.findIdByPhone(`+86${ATTACKERS}`), undefined, 'his phone opens nothing here');
     });
 
     it('refuses bundle #0 that a path in between sends back for grant #2, and keeps the facts held', async () => {

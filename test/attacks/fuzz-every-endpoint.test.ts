@@ -29,7 +29,7 @@ describeOnEachEngine('every endpoint, fuzzed by every caller', (h) => {
   it('holds for every operation, caller and input', { timeout: 600_000 }, async (t) => {
     const app = await h().app();
     // As a listening server knows its address: host-app sign-in is served, not "not ready".
-    h().services.hostApps.setOrigin('http://127.0.0.1:8080');
+    h().services.oauthServer.setOrigin('http://127.0.0.1:8080');
     const doc = (await app.inject({ method: 'GET', url: '/docs/json' })).json() as { paths: Record<string, Record<string, { parameters?: Operation['parameters']; requestBody?: { content?: Record<string, { schema: JsonSchema }> } }>>; components?: { schemas?: Record<string, JsonSchema> } };
     const resolve = (ref: string) => (doc.components?.schemas ?? {})[ref.split('/').pop()!] ?? {};
 

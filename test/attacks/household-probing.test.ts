@@ -238,8 +238,8 @@ describeOnEachEngine('a relative adding a household member whose number another 
     const relative = await signedUpThroughApi(h(), LIU_FANG);
     await app.inject({ method: 'POST', url: `/api/v1/residents/${relative.id}/dependents`, headers: relative.auth, payload: member(7) });
     // What every start runs (cli/server.ts): it must neither fail on nor move the waiting index.
-    for (let n = await h().ctx.stores.residents.indexUnderRegionKeys(500); n > 0; n = await h().ctx.stores.residents.indexUnderRegionKeys(500));
-    assert.equal(await h().ctx.stores.residents.findIdByIdentityKey(`resident_id:${member(7).idNumber}`), holder.id);
+    for (let n = await h().ctx.stores.residentResealing.indexUnderRegionKeys(500); n > 0; n = await h().ctx.stores.residentResealing.indexUnderRegionKeys(500));
+    assert.equal(await h().ctx.stores.residentLookups.findIdByIdentityKey(`resident_id:${member(7).idNumber}`), holder.id);
   });
 
   it('drops the claim with the relative who deleted their account, leaving the holder their document', async () => {

@@ -10,7 +10,9 @@ import { createLogger } from '../../src/logging.js';
 import { FieldCipher } from '../../src/privacy/field-cipher.js';
 import { FileRegionKeys, RegionKeys } from '../../src/privacy/region-keys.js';
 import { openStore } from '../../src/store/database.js';
-import { INDEX_ID, INDEX_PHONE, ResidentsStore } from '../../src/store/residents-store.js';
+import { INDEX_ID, INDEX_PHONE } from '../../src/store/resident-lookups-store.js';
+import { ResidentResealingStore } from '../../src/store/resident-resealing-store.js';
+import { ResidentsStore } from '../../src/store/residents-store.js';
 import { CHEN_JING, LIU_FANG, ZHANG_WEI } from '../support/people.js';
 
 /** Districts' data keys at start-up: data from before them is sealed under them, and a missing one stops the start. */
@@ -68,7 +70,7 @@ describe('blind indexes at start-up', () => {
     await store.db.insertInto('sign_in_codes').values({ id: 'c1', phone_index: oldPhoneIndex, code_digest: 'x', created_at: Date.now(), expires_at: Date.now() + 300_000, attempts: 0, consumed_at: null }).execute();
     // A start that moved one resident and crashed.
     const withKeys = new FieldCipher(master, RegionKeys.underMasterKey(new FileRegionKeys(join(dataDir, 'keys', 'regions')), master));
-    assert.equal(await new ResidentsStore(store.db, withKeys).indexUnderRegionKeys(1), 1);
+    assert.equal(await new ResidentResealingStore(store.db, withKeys).indexUnderRegionKeys(1), 1);
     await store.close();
 
     const opened = await open();

@@ -33,7 +33,7 @@ describeOnEachEngine('look-ups across districts', (h) => {
     await h().services.registration.addDependent(liu.id, { ...GRANDMA_ZHANG, address: XIHU });
     const [claim] = await h().services.reclaims.pending();
     assert.deepEqual([claim?.forHouseholdMember, claim?.status], [true, 'pending']);
-    assert.equal(await h().ctx.stores.residents.findIdByIdentityKey(`resident_id:${GRANDMA_ZHANG.idNumber}`), grandma.id, 'the Yuhang holder keeps the document while the claim waits');
+    assert.equal(await h().ctx.stores.residentLookups.findIdByIdentityKey(`resident_id:${GRANDMA_ZHANG.idNumber}`), grandma.id, 'the Yuhang holder keeps the document while the claim waits');
   });
 
   it('lets one of two registrations of one document in two districts at once through, never both', async () => {
@@ -59,7 +59,7 @@ describeOnEachEngine('look-ups across districts', (h) => {
     await h().services.reclaims.propose(first, claim!.id, { evidence: { method: 'in-person', document: '居民身份证', reference: '五常街道服务点 2 号窗口' }, note: '持身份证原件核验' });
     const approved = await h().services.reclaims.approve(second, claim!.id, { evidence: { method: 'authority-record', document: '居民身份证', reference: '公安人口库查询 2026-1120-0042' }, note: '公安人口库核对一致' });
     assert.equal((await h().services.residents.get(impostor.id)).identityRevokedAt !== null, true, 'the Xihu account lost the document');
-    assert.equal(await h().ctx.stores.residents.findIdByIdentityKey(`resident_id:${ZHANG_WEI.idNumber}`), approved.residentId);
+    assert.equal(await h().ctx.stores.residentLookups.findIdByIdentityKey(`resident_id:${ZHANG_WEI.idNumber}`), approved.residentId);
   });
 
   it('signs in and imports by residents of either district, and keeps their messages under their own district', async () => {

@@ -89,7 +89,7 @@ describeOnEachEngine("what a region's sunset clears", (h) => {
     const household = await app.inject({ method: 'GET', url: `/api/v1/residents/${liu}/dependents`, headers: auth });
     assert.equal(household.statusCode, 200, household.body);
     assert.deepEqual(household.json(), [], 'the grandmother, whose data is destroyed, is no longer listed');
-    assert.deepEqual(await h().ctx.stores.residents.guardiansOf(cousin.id), [], "the cousin's link to a shredded guardian is gone");
+    assert.deepEqual(await h().ctx.stores.households.guardiansOf(cousin.id), [], "the cousin's link to a shredded guardian is gone");
     assert.equal(report.deleted.guardianships, 2);
   });
 

@@ -41,7 +41,7 @@ export async function startWebServer(): Promise<WebServer> {
   await services.rules.ensureDefault();
   const app: FastifyInstance = await buildApp({ services, bodyLimitBytes: 1024 * 1024 });
   const address = await app.listen({ host: '127.0.0.1', port: 0 });
-  services.hostApps.setOrigin(address);
+  services.oauthServer.setOrigin(address);
   services.notices.setOrigin(address);
   return {
     url: address,

@@ -1,7 +1,8 @@
 import { Type, type FastifyPluginAsyncTypebox } from '@fastify/type-provider-typebox';
 import type { FastifyReply, FastifyRequest } from 'fastify';
 import { HOST_SCOPE_FIELDS, onlyScopeFields } from '../../domain/host-scopes.js';
-import { HOST_SCOPES, OAUTH_PATH } from '../../services/host-apps-service.js';
+import { HOST_SCOPES } from '../../services/host-apps-service.js';
+import { OAUTH_PATH } from '../../services/oauth-server.js';
 import { NotFoundError } from '../../services/service-errors.js';
 import type { Services } from '../../services/services.js';
 import { hostAppResident, residentCaller, staffCaller } from '../route-access.js';
@@ -28,7 +29,7 @@ export const hostAppRoutes: FastifyPluginAsyncTypebox<{ services: Services }> = 
     // The consent API's own routes are below; whatever else is under its path (a malformed uid) is not the provider's.
     if (request.url.startsWith(`${OAUTH_PATH}/interaction/`)) throw new NotFoundError('authorization request');
     reply.hijack();
-    await services.hostApps.handle(request.raw, (reply as unknown as { raw: import('node:http').ServerResponse }).raw);
+    await services.oauthServer.handle(request.raw, (reply as unknown as { raw: import('node:http').ServerResponse }).raw);
   };
   for (const url of [OAUTH_PATH, `${OAUTH_PATH}/*`]) app.all(url, { config: { access: { public: true } }, schema: { hide: true } }, toProvider);
   // RFC 8414 §3: an issuer with a path has its metadata at /.well-known/oauth-authorization-server
