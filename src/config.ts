@@ -76,7 +76,7 @@ export interface RequestLimits {
   /** Registrations (and visitor admissions) from one address, an hour. */
   registrationsPerAddressPerHour: number;
   /** Verifications, scan uploads and ID checks by one checkpoint device, a minute. */
-  verificationsPerDevicePerMinute: number;
+  verificationsPerCheckpointDevicePerMinute: number;
   /** Imports by one staff member, an hour. */
   importsPerStaffPerHour: number;
   /** Household members one resident may add, a day: adding one must not become a way to try ID numbers. */
@@ -84,16 +84,16 @@ export interface RequestLimits {
   /** Household members added from one address, an hour, whoever is signed in. */
   dependentsPerAddressPerHour: number;
   /** ID-number checks by one checkpoint device, an hour. */
-  idLookupsPerDevicePerHour: number;
+  idLookupsPerCheckpointDevicePerHour: number;
   /** ID-number checks by all the devices of one venue together, an hour. */
   idLookupsPerVenuePerHour: number;
   /** Checkpoint devices registered for one venue, a day. */
-  devicesPerVenuePerDay: number;
+  checkpointDevicesPerVenuePerDay: number;
 }
 
 /**
- * Marks past which requests are refused at once with 503 and Retry-After, so the ones accepted stay
- * fast (@fastify/under-pressure); 0 turns a mark off. Liveness, readiness and metrics are never shed.
+ * Thresholds past which requests are refused at once with 503 and Retry-After, so the ones accepted stay
+ * fast (@fastify/under-pressure); 0 turns a threshold off. Liveness, readiness and metrics are never shed.
  */
 export interface SheddingLimits {
   /** Mean event-loop delay over the last sample (a second), ms. */
@@ -128,14 +128,14 @@ export const DEFAULT_LIMITS: RequestLimits = {
   signInCodesPerAddressPerMinute: 10,
   signInCodesPerMinute: 600,
   registrationsPerAddressPerHour: 20,
-  verificationsPerDevicePerMinute: 600,
+  verificationsPerCheckpointDevicePerMinute: 600,
   importsPerStaffPerHour: 60,
   dependentsPerResidentPerDay: 10,
   dependentsPerAddressPerHour: 30,
   signInAttemptsPerAddressPerHour: 10,
-  idLookupsPerDevicePerHour: 60,
+  idLookupsPerCheckpointDevicePerHour: 60,
   idLookupsPerVenuePerHour: 120,
-  devicesPerVenuePerDay: 20,
+  checkpointDevicesPerVenuePerDay: 20,
 };
 
 export class ConfigError extends Error {
@@ -297,14 +297,14 @@ export function loadConfig(env: Env, cwd = process.cwd()): Config {
       signInCodesPerAddressPerMinute: integer('HEALTHCODE_LIMIT_SIGN_IN_PER_ADDRESS', DEFAULT_LIMITS.signInCodesPerAddressPerMinute, 1, 100_000),
       signInCodesPerMinute: integer('HEALTHCODE_LIMIT_SIGN_IN_TOTAL', DEFAULT_LIMITS.signInCodesPerMinute, 1, 10_000_000),
       registrationsPerAddressPerHour: integer('HEALTHCODE_LIMIT_REGISTRATIONS', DEFAULT_LIMITS.registrationsPerAddressPerHour, 1, 100_000),
-      verificationsPerDevicePerMinute: integer('HEALTHCODE_LIMIT_DEVICE_CHECKS', DEFAULT_LIMITS.verificationsPerDevicePerMinute, 1, 1_000_000),
+      verificationsPerCheckpointDevicePerMinute: integer('HEALTHCODE_LIMIT_DEVICE_CHECKS', DEFAULT_LIMITS.verificationsPerCheckpointDevicePerMinute, 1, 1_000_000),
       importsPerStaffPerHour: integer('HEALTHCODE_LIMIT_IMPORTS', DEFAULT_LIMITS.importsPerStaffPerHour, 1, 100_000),
       dependentsPerResidentPerDay: integer('HEALTHCODE_LIMIT_DEPENDENTS', DEFAULT_LIMITS.dependentsPerResidentPerDay, 1, 100_000),
       dependentsPerAddressPerHour: integer('HEALTHCODE_LIMIT_DEPENDENTS_PER_ADDRESS', DEFAULT_LIMITS.dependentsPerAddressPerHour, 1, 100_000),
       signInAttemptsPerAddressPerHour: integer('HEALTHCODE_LIMIT_SIGN_IN_ATTEMPTS', DEFAULT_LIMITS.signInAttemptsPerAddressPerHour, 1, 100_000),
-      idLookupsPerDevicePerHour: integer('HEALTHCODE_LIMIT_ID_LOOKUPS', DEFAULT_LIMITS.idLookupsPerDevicePerHour, 1, 100_000),
+      idLookupsPerCheckpointDevicePerHour: integer('HEALTHCODE_LIMIT_ID_LOOKUPS', DEFAULT_LIMITS.idLookupsPerCheckpointDevicePerHour, 1, 100_000),
       idLookupsPerVenuePerHour: integer('HEALTHCODE_LIMIT_ID_LOOKUPS_VENUE', DEFAULT_LIMITS.idLookupsPerVenuePerHour, 1, 1_000_000),
-      devicesPerVenuePerDay: integer('HEALTHCODE_LIMIT_DEVICES', DEFAULT_LIMITS.devicesPerVenuePerDay, 1, 100_000),
+      checkpointDevicesPerVenuePerDay: integer('HEALTHCODE_LIMIT_DEVICES', DEFAULT_LIMITS.checkpointDevicesPerVenuePerDay, 1, 100_000),
     },
     redisUrl: readRedisUrl(read('HEALTHCODE_REDIS_URL'), problems),
     tlsTerminated: oneOf('HEALTHCODE_TLS_TERMINATED', ['on', 'off'] as const, 'off') === 'on',

@@ -4,7 +4,7 @@ import { checkMobileNumber } from '../domain/phone.js';
 import { createLogger } from '../logging.js';
 import { FieldCipher } from '../privacy/field-cipher.js';
 import { FileRegionKeys, RegionKeys } from '../privacy/region-keys.js';
-import { openStore } from '../store/database.js';
+import { openDatabase } from '../store/database.js';
 import { migrateToLatest } from '../store/migrations/index.js';
 import { OutboxStore } from '../store/outbox-store.js';
 import { dataKeyFor } from './data-key-guard.js';
@@ -21,7 +21,7 @@ export async function outboxCommand(args: string[], config: () => Config, fail: 
     phone = checked.value;
   }
   const cfg = config();
-  const store = await openStore(cfg.database);
+  const store = await openDatabase(cfg.database);
   try {
     await migrateToLatest(store);
     const key = await dataKeyFor(cfg, store, createLogger('warn'), Date.now());

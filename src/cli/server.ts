@@ -14,12 +14,12 @@ import { DEMO_REGION, loadDemoData } from '../services/demo-data.js';
 import { regionPrefix, servingRegion } from '../domain/regions.js';
 import { ScheduledJobs } from '../services/scheduled-jobs.js';
 import { createServices, type Services } from '../services/services.js';
-import { openStore, type Store } from '../store/database.js';
+import { openDatabase, type DatabaseHandle } from '../store/database.js';
 import { migrateToLatest } from '../store/migrations/index.js';
 
 export interface RunningServer {
   app: FastifyInstance;
-  store: Store;
+  store: DatabaseHandle;
   url: string;
   close(): Promise<void>;
 }
@@ -59,7 +59,7 @@ async function indexUnderRegionKeys(stores: Stores, logger: Logger): Promise<voi
   for (let n = await stores.reclaims.indexUnderRegionKeys(500); n > 0; n = await stores.reclaims.indexUnderRegionKeys(500)) moved.reclaims += n;
   const regionOf = async (phone: string) => (await stores.residentLookups.findByPhone(phone))?.region;
   for (let n = await stores.outbox.indexUnderRegionKeys(500, regionOf); n > 0; n = await stores.outbox.indexUnderRegionKeys(500, regionOf)) moved.outbox += n;
-  moved.codes = await stores.signIn.deleteUnprefixedCodes([REGION_INDEX_PREFIX, UNPLACED_INDEX_PREFIX]);
+  moved.codes = await stores.signIn.deleteUnprefixedSignInCodes([REGION_INDEX_PREFIX, UNPLACED_INDEX_PREFIX]);
   if (Object.values(moved).some((n) => n > 0)) logger.info(moved, "blind indexes moved under their districts' keys");
 }
 
@@ -69,8 +69,8 @@ export async function openServices(
   logger: Logger,
   clock: Clock = systemClock,
   options: { signatureThreads?: number; redis?: Redis; ensureKeys?: boolean } = {},
-): Promise<{ services: Services; store: Store; fresh: boolean; close(): Promise<void> }> {
-  const store = await openStore(config.database, {
+): Promise<{ services: Services; store: DatabaseHandle; fresh: boolean; close(): Promise<void> }> {
+  const store = await openDatabase(config.database, {
     timeouts: config.databaseTimeouts,
     listen: true,
     onConnectionError: (error) => logger.warn({ err: { message: error.message } }, 'a database connection failed; the pool reconnects'),
@@ -81,7 +81,7 @@ export async function openServices(
     const dataKey = await dataKeyFor(config, store, logger, clock.now().getTime());
     const regionKeyDir = config.regionKeyDir;
     const ctx = createContext({
-        store,
+        database: store,
         clock,
         dataKey,
         logger,
@@ -112,7 +112,7 @@ export async function openServices(
 }
 
 /** Loads the demo residents where the configuration asks for them and they are not there yet. */
-export async function loadDemoDataIfDue(config: Config, logger: Logger, services: Services, store: Store, fresh: boolean): Promise<void> {
+export async function loadDemoDataIfDue(config: Config, logger: Logger, services: Services, store: DatabaseHandle, fresh: boolean): Promise<void> {
   if (config.mode === 'production') return;
   if (config.demoData === 'on' || (config.demoData === 'auto' && store.engine === 'sqlite' && fresh)) {
     if (servingRegion(DEMO_REGION, config.operator.regions) === undefined) {

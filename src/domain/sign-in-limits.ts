@@ -25,7 +25,7 @@ export const SIGN_IN_LIMITS = {
  * minutes), never longer than 5 minutes. A hard cap per hour would let a stranger who used it up keep
  * the holder out for the rest of the hour; a wait that grows bounds the SMS just as well.
  */
-export function nextCodeAt(sentNewestFirst: readonly number[]): number {
+export function nextSignInCodeAt(sentNewestFirst: readonly number[]): number {
   const newest = sentNewestFirst[0];
   if (newest === undefined) return Number.NEGATIVE_INFINITY;
   const doublings = Math.max(0, sentNewestFirst.length - 2);

@@ -16,7 +16,7 @@ import { correctionsRoutes } from './routes/corrections-routes.js';
 import { sunsetRoutes } from './routes/sunset-routes.js';
 import { authorityRoutes } from './routes/authority-routes.js';
 import { checkpointRoutes } from './routes/checkpoint-routes.js';
-import { codeRoutes } from './routes/code-routes.js';
+import { healthCodeRoutes } from './routes/code-routes.js';
 import { tracingRoutes } from './routes/tracing-routes.js';
 import { caseFindingRoutes } from './routes/case-finding-routes.js';
 import { declarationRoutes } from './routes/declaration-routes.js';
@@ -25,7 +25,7 @@ import { reclaimRoutes } from './routes/reclaim-routes.js';
 import { regionRoutes } from './routes/region-routes.js';
 import { residentRoutes } from './routes/resident-routes.js';
 import { signInRoutes } from './routes/sign-in-routes.js';
-import { deviceRoutes } from './routes/device-routes.js';
+import { rememberedDeviceRoutes } from './routes/device-routes.js';
 import { systemRoutes } from './routes/system-routes.js';
 import { federationRoutes } from './routes/federation-routes.js';
 import { travelCardRoutes } from './routes/travel-card-routes.js';
@@ -97,12 +97,12 @@ export async function buildApp({ services, bodyLimitBytes, webRoot = DEFAULT_WEB
       tags: [
         { name: 'residents', description: 'Registration, own data, export and deletion' },
         { name: 'households', description: 'Dependents without phones' },
-        { name: 'sign-in', description: 'Phone and one-time code' },
+        { name: 'sign-in', description: 'Phone and one-time sign-in code; remembered devices' },
         { name: 'declarations', description: 'Travel, contacts, symptoms' },
         { name: 'rules', description: 'Public, versioned rule sets' },
-        { name: 'codes', description: 'Colours, reasons, signed QR codes, check-ins, trust list' },
+        { name: 'health codes', description: 'Colours, reasons, signed QR codes, check-ins, trust list' },
         { name: 'authority', description: 'Risk areas and bulk imports' },
-        { name: 'checkpoints', description: 'Venues, devices, entry policies, scans, place-code visits' },
+        { name: 'checkpoints', description: 'Venues, checkpoint devices, entry policies, scans, place-code visits' },
         { name: 'tracing', description: 'Grants, contact tracing, audit log' },
         { name: 'host apps', description: 'OAuth 2.0 for host apps: consent, connected apps, and the host API' },
         { name: 'federation', description: 'Operators, the national trust list, moving between regions, the travel card' },
@@ -147,10 +147,10 @@ async function registerRoutes(app: FastifyInstance, { services, bodyLimitBytes, 
   await app.register(regionRoutes);
   await app.register(residentRoutes, { services });
   await app.register(signInRoutes, { services });
-  await app.register(deviceRoutes, { services });
+  await app.register(rememberedDeviceRoutes, { services });
   await app.register(declarationRoutes, { services });
   await app.register(rulesRoutes, { services });
-  await app.register(codeRoutes, { services });
+  await app.register(healthCodeRoutes, { services });
   await app.register(checkpointRoutes, { services });
   await app.register(tracingRoutes, { services });
   await app.register(caseFindingRoutes, { services });

@@ -122,7 +122,7 @@ function schemaErrors(issues: AjvIssue[], context: string | undefined): FieldErr
   return out;
 }
 
-/** The service sheds this request: a mark of load (event-loop delay, memory) is passed. */
+/** The service sheds this request: a threshold of load (event-loop delay, memory) is passed. */
 export class OverloadedError extends Error {
   constructor(
     readonly measure: string,

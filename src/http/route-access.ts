@@ -3,7 +3,7 @@ import type { HostScope } from '../services/host-apps-service.js';
 import { NotFoundError } from '../services/service-errors.js';
 import type { Services } from '../services/services.js';
 import type { StaffMember, StaffRole } from '../services/staff-service.js';
-import type { Device } from '../services/venues-service.js';
+import type { CheckpointDevice } from '../services/venues-service.js';
 import { bearerToken, type Caller } from './auth.js';
 
 /**
@@ -31,7 +31,7 @@ export type RouteAccess =
 export type Authenticated =
   | { as: 'resident'; caller: Caller }
   | { as: 'staff'; staff: StaffMember }
-  | { as: 'device'; device: Device }
+  | { as: 'device'; device: CheckpointDevice }
   | { as: 'hostApp'; residentId: string; clientId: string };
 
 declare module 'fastify' {
@@ -59,7 +59,7 @@ export function securityOf(access: RouteAccess): { bearerAuth: never[] }[] | und
 async function authenticateAs(access: RouteAccess, services: Services, request: FastifyRequest): Promise<Authenticated | null> {
   if ('public' in access) return null;
   if ('staff' in access) return { as: 'staff', staff: await services.staff.authenticate(bearerToken(request), access.staff) };
-  if ('device' in access) return { as: 'device', device: await services.venues.authenticateDevice(bearerToken(request)) };
+  if ('device' in access) return { as: 'device', device: await services.venues.authenticateCheckpointDevice(bearerToken(request)) };
   if ('hostApp' in access) return { as: 'hostApp', ...(await services.hostApps.residentFor(bearerToken(request), access.hostApp)) };
   const caller = await services.signIn.authenticate(bearerToken(request));
   if (access.resident === 'self' && !(await services.residents.mayActFor(caller.residentId, pathResident(request)))) throw new NotFoundError('resident');
@@ -125,7 +125,7 @@ export function staffCaller(request: FastifyRequest): StaffMember {
 }
 
 /** The checkpoint device of a route declaring `device` access. */
-export function deviceCaller(request: FastifyRequest): Device {
+export function deviceCaller(request: FastifyRequest): CheckpointDevice {
   const a = request.authenticated;
   if (a?.as !== 'device') throw misdeclared(request, 'device');
   return a.device;

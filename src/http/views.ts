@@ -7,8 +7,8 @@ import { wireTime } from './wire.js';
 
 
 /** A resident's code as the API shows it, to the resident's app and to a host app alike. */
-export async function codeView(services: Services, residentId: string) {
-  const issued = await services.codes.issue(residentId);
+export async function healthCodeView(services: Services, residentId: string) {
+  const issued = await services.healthCodes.issue(residentId);
   const factsFrom = await services.moving.factsFrom(residentId);
   // The colour stays; the authority's records behind it wait for the identity to be checked.
   const decision = (await services.residents.recordsWithheld(residentId)) ? withholdAuthorityDetail(issued.decision) : issued.decision;
@@ -24,12 +24,12 @@ export async function codeView(services: Services, residentId: string) {
   };
 }
 
-/** A decision as the resident or their relative may read it (see codeView). */
+/** A decision as the resident or their relative may read it (see healthCodeView). */
 export async function shownDecision(services: Services, residentId: string, decision: Decision): Promise<Decision> {
   return (await services.residents.recordsWithheld(residentId)) ? withholdAuthorityDetail(decision) : decision;
 }
 
-/** A resident's colour changes as they or their relative may read them (see codeView). */
+/** A resident's colour changes as they or their relative may read them (see healthCodeView). */
 export async function decisionHistoryView(services: Services, residentId: string, limit: number) {
   const history = await services.decisions.history(residentId, limit);
   const withheld = await services.residents.recordsWithheld(residentId);

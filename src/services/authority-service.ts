@@ -156,12 +156,12 @@ export class AuthorityService {
    */
   private async storeRecord(record: AuthorityRecord, residentId: string | null, cause: string): Promise<{ id: string; inserted: boolean; affected: string[] }> {
     const now = this.ctx.clock.now().getTime();
-    const stored = await this.ctx.store.transaction(async (trx) => {
+    const stored = await this.ctx.database.transaction(async (trx) => {
       const records = this.ctx.stores.authorityRecords.withTransaction(trx);
       const queue = this.queue.withTransaction(trx);
       if (record.kind === 'risk-area') {
         // One writer per place and level: two saves at once must not both list it.
-        await this.ctx.store.lock(trx, `risk area ${record.region ?? record.country} ${record.level}`);
+        await this.ctx.database.lock(trx, `risk area ${record.region ?? record.country} ${record.level}`);
         // The same place at the same level listed again over a period that meets one already listed
         // is that listing changed (its start moved, its end set), not a second one.
         const same = await records.riskAreaMeeting(record);
@@ -177,7 +177,7 @@ export class AuthorityService {
       const id = digest([record, residentId]);
       const table = record.kind === 'travel' ? 'travel_records' : 'authority_facts';
       // The same file imported twice at once: the second waits for the first row, then finds it there.
-      await this.ctx.store.lock(trx, `${table} ${id}`);
+      await this.ctx.database.lock(trx, `${table} ${id}`);
       if (await records.hasRecord(table, id)) return { id, inserted: false, affected: [] };
       if (record.kind === 'travel') {
         await records.insertTravel({ id, resident_id: residentId!, region_code: record.region, country_code: record.country, arrival: record.arrival, departure: record.departure, source: record.source, carrier_ref: record.carrierRef, recorded_at: now });

@@ -7,7 +7,7 @@ import type { DecisionsService } from './decisions-service.js';
 import { InvalidatedCache } from './invalidated-cache.js';
 import type { KeysService } from './keys-service.js';
 
-export interface IssuedCode {
+export interface IssuedHealthCode {
   decision: Decision;
   token: string;
   maskedName: string;
@@ -16,8 +16,8 @@ export interface IssuedCode {
 }
 
 /** A code shown, kept to be shown again while it may be. */
-interface ShownCode {
-  issued: IssuedCode;
+interface ShownHealthCode {
+  issued: IssuedHealthCode;
   /** Shown again until this instant: past it, less than half the token's lifetime would remain. */
   reuseUntil: number;
   /** The decision's own end (`valid_until`): time alone may change it then. */
@@ -31,30 +31,30 @@ interface ShownCode {
  * drops it (the change feed). So every code shown has at least half its lifetime left, and a
  * refresh costs no signature.
  */
-export class CodesService {
-  readonly #shown: InvalidatedCache<ShownCode>;
+export class HealthCodesService {
+  readonly #shown: InvalidatedCache<ShownHealthCode>;
 
   constructor(
     private readonly ctx: ServiceContext,
     private readonly decisions: DecisionsService,
     private readonly keys: KeysService,
   ) {
-    this.#shown = new InvalidatedCache(ctx.store.changes, ctx.settings.cacheEntries ?? DEFAULT_CACHE_ENTRIES, (change) => {
+    this.#shown = new InvalidatedCache(ctx.database.changes, ctx.settings.cacheEntries ?? DEFAULT_CACHE_ENTRIES, (change) => {
       if (change.kind === 'decisions') return change.residentIds;
       return change.kind === 'rules' || change.kind === 'keys' || change.kind === 'region-ended' ? 'all' : undefined;
     });
   }
 
   /** The resident's current code: the one shown last while it may be shown again, else newly signed. */
-  async issue(residentId: string): Promise<IssuedCode> {
+  async issue(residentId: string): Promise<IssuedHealthCode> {
     const now = this.ctx.clock.now().getTime();
     const shown = this.#shown.get(residentId);
     if (shown && now >= shown.issued.issuedAt && now < shown.reuseUntil && now < shown.decisionValidUntil) return shown.issued;
-    const before = this.#shown.mark();
+    const before = this.#shown.watermark();
     const { decision, maskedName, region, validUntil, decidedNow } = await this.decisions.current(residentId);
     // A decision made and stored just now is the newest there is: the change its own storing announced
     // does not make it stale. (Nothing else runs between that commit and this line.)
-    const mark = decidedNow ? this.#shown.mark() : before;
+    const watermark = decidedNow ? this.#shown.watermark() : before;
     const key = await this.keys.activeKey(region);
     const issuedAt = Math.floor(now / 1000);
     const expiresAt = issuedAt + this.ctx.settings.tokenTtlSeconds;
@@ -69,7 +69,7 @@ export class CodesService {
     });
     const issued = { decision, token, maskedName, issuedAt: issuedAt * 1000, expiresAt: expiresAt * 1000 };
     const reuseUntil = (issuedAt + this.ctx.settings.tokenTtlSeconds / 2) * 1000;
-    this.#shown.set(residentId, { issued, reuseUntil, decisionValidUntil: validUntil }, mark);
+    this.#shown.set(residentId, { issued, reuseUntil, decisionValidUntil: validUntil }, watermark);
     return issued;
   }
 }

@@ -11,7 +11,7 @@ import { DEFAULT_FEDERATION_REFRESH_SECONDS, DEFAULT_LIMITS, type Config, type F
 import { provinceCodes, servingRegion } from '../domain/regions.js';
 import { RegionNotServedError } from './service-errors.js';
 import { deriveSubkey, FieldCipher } from '../privacy/field-cipher.js';
-import type { Store } from '../store/database.js';
+import type { DatabaseHandle } from '../store/database.js';
 import { createStores, type Stores } from '../store/stores.js';
 import { OutboxSmsSender, type SmsSender } from './sms-sender.js';
 import { MemoryRateLimiter, type RateLimiter } from './rate-limiter.js';
@@ -42,16 +42,16 @@ export function operatorOf(ctx: { settings: ServiceSettings }): OperatorConfig {
   return ctx.settings.operator ?? (defaultOperator ??= { id: 'local', name: 'local', regions: provinceCodes() });
 }
 
-/** Everything a use case needs from outside: storage, time, keys, senders, settings. */
+/** Everything a use case needs from outside: the database and its stores, time, keys, senders, settings. */
 export interface ServiceContext {
-  store: Store;
+  database: DatabaseHandle;
   /** Districts' data keys: destroyed at a region's sunset. */
   regionKeys: RegionKeys;
   /** The key escrow behind the key backups (key-backup.ts), where one is configured: a sunset destroys its districts' entries. */
   keyEscrow: RegionKeyBackend | undefined;
   /** Regions whose sunset was approved, for refusing new personal data there early. */
   endedRegions: EndedRegions;
-  /** Every table group's store, built once: services reach the database only through these. */
+  /** Every table group's store, built once: services reach the tables only through these (the database itself serves transactions, locks and the change feed). */
   stores: Stores;
   clock: Clock;
   cipher: FieldCipher;
@@ -69,7 +69,7 @@ export interface ServiceContext {
 }
 
 export interface ContextOptions {
-  store: Store;
+  database: DatabaseHandle;
   clock: Clock;
   dataKey: Buffer;
   logger: Logger;
@@ -90,18 +90,18 @@ export function createContext(options: ContextOptions): ServiceContext {
   const regionKeys = RegionKeys.underMasterKey(options.regionKeys ?? new MemoryRegionKeys(), options.dataKey);
   const cipher = new FieldCipher(options.dataKey, regionKeys);
   const newId = options.newId ?? randomUUID;
-  const stores = createStores(options.store, cipher);
+  const stores = createStores(options.database, cipher);
   const endedRegions = new EndedRegions(stores.sunsets, options.clock);
   // A sunset run by another process (the CLI): refuse its region at once, and drop its district keys
   // from memory. On SQLite another process's sunset is heard as `everything`.
-  options.store.changes.subscribe((change) => {
+  options.database.changes.subscribe((change) => {
     if (change.kind !== 'region-ended' && change.kind !== 'everything') return;
     endedRegions.forget();
     regionKeys.forget(change.kind === 'region-ended' ? change.prefix : '');
   });
   return {
     endedRegions,
-    store: options.store,
+    database: options.database,
     stores,
     clock: options.clock,
     cipher,

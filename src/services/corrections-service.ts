@@ -61,7 +61,7 @@ export class CorrectionsService {
     if (!resident) throw new NotFoundError('resident');
     requireJurisdiction(staff, resident.address.region);
     const id = this.ctx.newId();
-    await this.ctx.store.transaction(async (trx) => {
+    await this.ctx.database.transaction(async (trx) => {
       await this.ctx.stores.corrections.withTransaction(trx).insert({ id, residentId, region: resident.address.region, ...checked, proposedBy: staff.id, now });
       await alongside?.(trx, id);
     });
@@ -91,7 +91,7 @@ export class CorrectionsService {
 
   /** Approves or rejects, and settles the appeal that led to it (if one did), in one transaction; the appeal's resident, if any. */
   private async settle(id: string, d: { status: 'active' | 'rejected'; by: string; at: number }): Promise<string | undefined> {
-    return this.ctx.store.transaction(async (trx) => {
+    return this.ctx.database.transaction(async (trx) => {
       if (!(await this.ctx.stores.corrections.withTransaction(trx).decide(id, d))) throw new ConflictError('this correction was approved, rejected or expired a moment ago');
       return this.ctx.stores.appeals.withTransaction(trx).settleCorrection(id, d.status === 'active' ? 'corrected' : 'correction-rejected');
     });

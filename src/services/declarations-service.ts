@@ -33,7 +33,7 @@ export class DeclarationsService {
     const now = this.ctx.clock.now();
     const declaration = checkDeclaration(input, now, this.ctx.settings.timeZone);
     const stored: StoredDeclaration = { ...declaration, id: this.ctx.newId(), residentId, declaredAt: now.getTime() };
-    await this.ctx.store.transaction((trx) => this.ctx.stores.declarations.withTransaction(trx).insert(stored, this.ctx.newId));
+    await this.ctx.database.transaction((trx) => this.ctx.stores.declarations.withTransaction(trx).insert(stored, this.ctx.newId));
     await this.decisions.redecide([residentId], 'declaration');
     return declarationView(stored);
   }

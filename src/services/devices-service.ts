@@ -10,7 +10,7 @@ import type { Session, SignInService } from './sign-in-service.js';
  * How long a resident stays signed in on their own device: a device unused this long is forgotten,
  * and none is kept longer than the most, however often it is used; then the phone is proven again.
  */
-export const DEVICE_LIMITS = {
+export const REMEMBERED_DEVICE_LIMITS = {
   idleDays: 30,
   mostDays: 180,
   /** A device is remembered only by a session this fresh: one just opened with an SMS code. */
@@ -24,7 +24,7 @@ export interface RememberedDevice {
   expiresAt: number;
 }
 
-export interface DeviceView {
+export interface RememberedDeviceView {
   id: string;
   label: string;
   createdAt: number;
@@ -34,19 +34,19 @@ export interface DeviceView {
 }
 
 /**
- * Staying signed in on one's own device. A device holds a refresh credential that opens a new
+ * Staying signed in on one's own device (a remembered device). A remembered device holds a refresh credential that opens a new
  * session when the last one has ended, and is replaced each time it is used; one shown again after
  * it was replaced means it was copied, and the device is signed out. Residents see their devices
  * and sign any of them out.
  */
-export class DevicesService {
+export class RememberedDevicesService {
   constructor(
     private readonly ctx: ServiceContext,
     private readonly signIn: SignInService,
   ) {}
 
   private get store() {
-    return this.ctx.stores.devices;
+    return this.ctx.stores.rememberedDevices;
   }
 
   /** Remembers the device a fresh session was opened on (just proven by SMS); its sessions are tied to it from now on. */
@@ -55,11 +55,11 @@ export class DevicesService {
     if (cleaned.length === 0 || cleaned.length > 80) throw new InvalidInputError([{ field: 'label', message: 'must name the device in 1 to 80 characters' }]);
     const now = this.ctx.clock.now().getTime();
     const origin = await this.store.sessionOrigin(caller.sessionId);
-    if (!origin || now - origin.createdAt > DEVICE_LIMITS.rememberWithinMinutes * MINUTE_MS) {
-      throw new UnauthenticatedError(`a device is remembered only right after signing in with an SMS code (within ${DEVICE_LIMITS.rememberWithinMinutes} minutes): sign in again`);
+    if (!origin || now - origin.createdAt > REMEMBERED_DEVICE_LIMITS.rememberWithinMinutes * MINUTE_MS) {
+      throw new UnauthenticatedError(`a device is remembered only right after signing in with an SMS code (within ${REMEMBERED_DEVICE_LIMITS.rememberWithinMinutes} minutes): sign in again`);
     }
     const taken = new InvalidInputError([{ field: 'label', message: 'this session already belongs to a remembered device: sign in with an SMS code on the other one' }]);
-    if (origin.deviceId !== null) throw taken;
+    if (origin.rememberedDeviceId !== null) throw taken;
     const id = this.ctx.newId();
     const secret = randomBytes(32).toString('base64url');
     const row = { id, resident_id: caller.residentId, label: cleaned, refresh_digest: this.digest(id, secret), rotated_at: now, created_at: now, last_used_at: now, revoked_at: null };
@@ -95,7 +95,7 @@ export class DevicesService {
   }
 
   /** The resident's devices still signed in, the caller's own marked. */
-  async list(caller: { residentId: string; sessionId: string }): Promise<DeviceView[]> {
+  async list(caller: { residentId: string; sessionId: string }): Promise<RememberedDeviceView[]> {
     const now = this.ctx.clock.now().getTime();
     const origin = await this.store.sessionOrigin(caller.sessionId);
     return (await this.store.ofResident(caller.residentId))
@@ -106,7 +106,7 @@ export class DevicesService {
         createdAt: d.created_at,
         lastUsedAt: d.last_used_at,
         expiresAt: this.expiry(d),
-        current: origin?.deviceId === d.id,
+        current: origin?.rememberedDeviceId === d.id,
       }));
   }
 
@@ -118,7 +118,7 @@ export class DevicesService {
   }
 
   private expiry(d: { created_at: number; last_used_at: number }): number {
-    return Math.min(d.last_used_at + DEVICE_LIMITS.idleDays * DAY_MS, d.created_at + DEVICE_LIMITS.mostDays * DAY_MS);
+    return Math.min(d.last_used_at + REMEMBERED_DEVICE_LIMITS.idleDays * DAY_MS, d.created_at + REMEMBERED_DEVICE_LIMITS.mostDays * DAY_MS);
   }
 
   private digest(id: string, secret: string): string {

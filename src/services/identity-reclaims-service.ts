@@ -203,7 +203,7 @@ export class IdentityReclaimsService {
     if (!asked) throw new NotFoundError('identity reclaim');
     await this.requireAnswersFor(staff, asked);
     const now = this.ctx.clock.now().getTime();
-    const { reclaim, holderId, residentId } = await this.ctx.store.transaction(async (trx) => {
+    const { reclaim, holderId, residentId } = await this.ctx.database.transaction(async (trx) => {
       const reclaims = this.reclaims.withTransaction(trx);
       const residents = this.residents.withTransaction(trx);
       const lookups = this.lookups.withTransaction(trx);

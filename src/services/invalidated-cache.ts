@@ -4,12 +4,13 @@ import type { Change, ChangeFeed } from '../store/change-feed.js';
 /**
  * A bounded in-memory map kept true by the change feed: it forgets the keys a change names (or all
  * of them), and never answers while the feed cannot vouch that no change was missed. A value read
- * before a change and stored after it would be stale, so `set` takes the mark `mark()` gave before the
+ * before a change and stored after it would be stale, so `set` takes the watermark `watermark()` gave before the
  * read began, and keeps nothing if any change was heard since.
  */
 export class InvalidatedCache<V extends object> {
   readonly #entries: LRUCache<string, V> | undefined;
-  #epoch = 0;
+  /** Changes heard that touched what is kept here: a value read at one watermark is stored only at the same one. */
+  #watermark = 0;
 
   constructor(
     private readonly feed: ChangeFeed,
@@ -21,7 +22,7 @@ export class InvalidatedCache<V extends object> {
     feed.subscribe((change) => {
       const keys = change.kind === 'everything' ? 'all' : affected(change);
       if (keys === undefined) return;
-      this.#epoch += 1;
+      this.#watermark += 1;
       if (keys === 'all') this.#entries?.clear();
       else for (const key of keys) this.#entries?.delete(key);
     });
@@ -33,17 +34,17 @@ export class InvalidatedCache<V extends object> {
   }
 
   /** Taken before reading what will be stored. */
-  mark(): number {
-    return this.#epoch;
+  watermark(): number {
+    return this.#watermark;
   }
 
-  set(key: string, value: V, mark: number): void {
-    if (this.#entries === undefined || !this.feed.upToDate() || mark !== this.#epoch) return;
+  set(key: string, value: V, watermark: number): void {
+    if (this.#entries === undefined || !this.feed.upToDate() || watermark !== this.#watermark) return;
     this.#entries.set(key, value);
   }
 
   delete(key: string): void {
-    this.#epoch += 1;
+    this.#watermark += 1;
     this.#entries?.delete(key);
   }
 }

@@ -272,7 +272,7 @@ export class MovingService {
   ): Promise<void> {
     const { home, bundle, phone, address } = v;
     const now = this.ctx.clock.now().getTime();
-    await this.ctx.store.transaction(async (trx) => {
+    await this.ctx.database.transaction(async (trx) => {
       if (create) {
         const inserted = await this.ctx.stores.residents.withTransaction(trx).insert(
           residentId,
@@ -291,7 +291,7 @@ export class MovingService {
   /** Whoever held the account before its phone was taken back is signed out of it everywhere: remembered devices and host apps' tokens too. */
   private async endEverySession(residentId: string, now: number): Promise<void> {
     for (const session of await this.ctx.stores.signIn.sessionsOf(residentId)) if (session.revokedAt === null) await this.ctx.stores.signIn.revokeSession(session.id, now);
-    for (const device of await this.ctx.stores.devices.ofResident(residentId)) await this.ctx.stores.devices.revoke(device.id, now);
+    for (const device of await this.ctx.stores.rememberedDevices.ofResident(residentId)) await this.ctx.stores.rememberedDevices.revoke(device.id, now);
     // Host apps it allowed answer for the one who held it too.
     await this.ctx.stores.oauth.endTokensOf(residentId);
     await this.audit.append(`resident:${residentId}`, 'reclaim-visitor-account', fixedPurpose('moving-phone-reclaimed'), residentId, {});

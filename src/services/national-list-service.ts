@@ -36,7 +36,7 @@ export class NationalListService {
     private readonly hub: HubService,
   ) {
     // A key rotated or revoked here must count at once, not after the combined list's few seconds.
-    ctx.store.changes.subscribe((change) => {
+    ctx.database.changes.subscribe((change) => {
       if (change.kind === 'keys' || change.kind === 'everything') this.#combined = undefined;
     });
   }

@@ -7,7 +7,7 @@ import { SIGN_IN_CODE_INDEX } from './sign-in-service.js';
  * sunset leaves nothing that confirms the phone.
  */
 export async function placePhoneRecords(ctx: ServiceContext, phone: string, region: string): Promise<void> {
-  await ctx.stores.signIn.moveCodes(ctx.cipher.unplacedIndex(SIGN_IN_CODE_INDEX, phone), ctx.cipher.regionIndex(region, SIGN_IN_CODE_INDEX, phone));
+  await ctx.stores.signIn.moveSignInCodes(ctx.cipher.unplacedIndex(SIGN_IN_CODE_INDEX, phone), ctx.cipher.regionIndex(region, SIGN_IN_CODE_INDEX, phone));
   await ctx.stores.outbox.place(phone, region);
 }
 

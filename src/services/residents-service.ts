@@ -135,7 +135,7 @@ export class ResidentsService {
     const valid = registration;
     const relationship = input.relationship as Relationship;
     const add = (holdsIdentity: boolean) =>
-      this.ctx.store.transaction(async (trx) => {
+      this.ctx.database.transaction(async (trx) => {
         const store = this.residents.withTransaction(trx);
         if (!(await store.insert(id, valid, now, null, holdsIdentity))) throw regionEndedError(valid.address.region);
         await this.households.withTransaction(trx).addGuardianship(guardianId, id, relationship, now);
@@ -227,7 +227,7 @@ export class ResidentsService {
    */
   async deleteAccount(id: string): Promise<string[]> {
     // Every process forgets what it keeps in memory (sessions, codes): the deleted are named nowhere.
-    return this.ctx.store.transaction(async (trx) => {
+    return this.ctx.database.transaction(async (trx) => {
       const store = this.residents.withTransaction(trx);
       if (!(await store.findById(id))) throw new NotFoundError('resident');
       const ids = [id, ...(await this.households.withTransaction(trx).soleDependentsOf(id))];

@@ -39,7 +39,7 @@ export class RulesService {
   #generation = 0;
 
   constructor(private readonly ctx: ServiceContext) {
-    ctx.store.changes.subscribe((change) => {
+    ctx.database.changes.subscribe((change) => {
       if (change.kind !== 'rules' && change.kind !== 'everything') return;
       this.#generation += 1;
       this.#evaluators.clear();
@@ -132,7 +132,7 @@ export class RulesService {
    */
   async evaluatorFor(region: string): Promise<RuleEvaluator> {
     const now = this.ctx.clock.now().getTime();
-    const heard = this.ctx.store.changes.upToDate();
+    const heard = this.ctx.database.changes.upToDate();
     const cached = this.#evaluators.get(region);
     if (cached && (heard || (now - cached.checkedAt < RULES_RECHECK_MS && now >= cached.checkedAt))) return cached.evaluator;
     const generation = this.#generation;

@@ -14,7 +14,7 @@ import type { DecisionsService } from './decisions-service.js';
 import type { NationalListService } from './national-list-service.js';
 import { spend } from './rate-limiter.js';
 import { NotFoundError } from './service-errors.js';
-import type { Device, VenuesService } from './venues-service.js';
+import type { CheckpointDevice, VenuesService } from './venues-service.js';
 
 export interface ScanInput {
   scanId: string;
@@ -57,7 +57,7 @@ export class ScansService {
    * verified as of its scan time; a scan id already stored is reported as a duplicate, never stored twice;
    * a bad row is rejected by itself.
    */
-  async recordScans(device: Device, scans: ScanInput[], method: 'online' | 'offline'): Promise<ScanOutcome[]> {
+  async recordScans(device: CheckpointDevice, scans: ScanInput[], method: 'online' | 'offline'): Promise<ScanOutcome[]> {
     if (scans.length > MAX_BATCH) throw new InvalidInputError([{ field: 'scans', message: `at most ${MAX_BATCH} scans a batch` }]);
     // Every member's keys, not only ours: visitors show codes their home operator signed.
     const { trustList, origins } = await this.trust.combined();
@@ -150,7 +150,7 @@ export class ScansService {
   }
 
   /** A code verified online: the scan is timed by the server, and a retry is the same scan. */
-  async verifyOnline(device: Device, input: { scanId: string; token: string }): Promise<ScanOutcome> {
+  async verifyOnline(device: CheckpointDevice, input: { scanId: string; token: string }): Promise<ScanOutcome> {
     const [outcome] = await this.recordScans(device, [{ ...input, scannedAt: this.ctx.clock.now().toISOString() }], 'online');
     return outcome!;
   }
@@ -161,7 +161,7 @@ export class ScansService {
    * misses too, and a device, and a venue's devices together, may make only so many an hour: a gate is
    * no oracle for who is registered.
    */
-  async lookUpByIdNumber(device: Device, input: { idType: string; idNumber: string; idCountry?: string }): Promise<{ colour: Colour; admitted: boolean }> {
+  async lookUpByIdNumber(device: CheckpointDevice, input: { idType: string; idNumber: string; idCountry?: string }): Promise<{ colour: Colour; admitted: boolean }> {
     const now = this.ctx.clock.now().getTime();
     const actor = `checkpoint device ${device.id}`;
     // A typo costs none of the checks below.
@@ -171,7 +171,7 @@ export class ScansService {
     // counted before any work, atomically, per device and per venue: checks racing each other are
     // refused past the limit, and a venue's many devices share one bound.
     const limits = limitsOf(this.ctx);
-    await spend(this.ctx.limiter, `id-lookups-device:${device.id}`, limits.idLookupsPerDevicePerHour, HOUR_MS, `at most ${limits.idLookupsPerDevicePerHour} ID-number checks an hour from one device`);
+    await spend(this.ctx.limiter, `id-lookups-device:${device.id}`, limits.idLookupsPerCheckpointDevicePerHour, HOUR_MS, `at most ${limits.idLookupsPerCheckpointDevicePerHour} ID-number checks an hour from one device`);
     await spend(this.ctx.limiter, `id-lookups-venue:${device.venueId}`, limits.idLookupsPerVenuePerHour, HOUR_MS, `at most ${limits.idLookupsPerVenuePerHour} ID-number checks an hour from the devices of one venue`);
     // And per venue operator: a credential free to register venues would otherwise multiply the bound.
     const operator = await this.ctx.stores.venues.operatorOf(device.venueId);

@@ -39,7 +39,7 @@ export class ScheduledJobs {
   }
 
   async purge(): Promise<{ scans: number; checkIns: number; oauthRecords: number; signInCodes: number }> {
-    const deleted = { ...(await this.services.scans.purge(this.retentionDays)), oauthRecords: await this.services.hostApps.purgeExpired(), signInCodes: await this.services.signIn.purgeExpiredCodes() };
+    const deleted = { ...(await this.services.scans.purge(this.retentionDays)), oauthRecords: await this.services.hostApps.purgeExpired(), signInCodes: await this.services.signIn.purgeExpiredSignInCodes() };
     this.logger.info({ ...deleted, retentionDays: this.retentionDays }, 'retention purge');
     return deleted;
   }

@@ -7,7 +7,7 @@ import { SunsetService } from './sunset-service.js';
 import { AuditService } from './audit-service.js';
 import { AuthorityService } from './authority-service.js';
 import { CheckInsService } from './check-ins-service.js';
-import { CodesService } from './codes-service.js';
+import { HealthCodesService } from './codes-service.js';
 import type { ServiceContext, ServiceSettings } from './context.js';
 import { DeclarationsService } from './declarations-service.js';
 import { DecisionsService } from './decisions-service.js';
@@ -25,7 +25,7 @@ import { ResidentsService } from './residents-service.js';
 import { RulesService } from './rules-service.js';
 import { ScansService } from './scans-service.js';
 import { SignInService } from './sign-in-service.js';
-import { DevicesService } from './devices-service.js';
+import { RememberedDevicesService } from './devices-service.js';
 import { StaffService } from './staff-service.js';
 import { StatsService } from './stats-service.js';
 import { TracingService } from './tracing-service.js';
@@ -39,7 +39,7 @@ export interface Services {
   reclaims: IdentityReclaimsService;
   declarations: DeclarationsService;
   signIn: SignInService;
-  devices: DevicesService;
+  rememberedDevices: RememberedDevicesService;
   rules: RulesService;
   decisions: DecisionsService;
   /** Colour-change texts to whoever holds the phone for a resident. */
@@ -54,7 +54,7 @@ export interface Services {
   /** The authorization server host apps sign residents in through (oidc-provider), mounted under /oauth. */
   oauthServer: OAuthServer;
   nationalList: NationalListService;
-  codes: CodesService;
+  healthCodes: HealthCodesService;
   staff: StaffService;
   audit: AuditService;
   venues: VenuesService;
@@ -93,7 +93,7 @@ export function createServices(ctx: ServiceContext): Services {
     reclaims,
     declarations: new DeclarationsService(ctx, decisions),
     signIn,
-    devices: new DevicesService(ctx, signIn),
+    rememberedDevices: new RememberedDevicesService(ctx, signIn),
     rules,
     decisions,
     notices,
@@ -106,7 +106,7 @@ export function createServices(ctx: ServiceContext): Services {
     moving: new MovingService(ctx, keys, nationalList, decisions, audit, signIn),
     hostApps: new HostAppsService(ctx, oauthServer, audit),
     oauthServer,
-    codes: new CodesService(ctx, decisions, keys),
+    healthCodes: new HealthCodesService(ctx, decisions, keys),
     staff: new StaffService(ctx),
     audit,
     venues,
@@ -117,7 +117,7 @@ export function createServices(ctx: ServiceContext): Services {
     corrections,
     sunset: new SunsetService(ctx, keys, audit),
     stats: new StatsService(ctx),
-    system: { engine: ctx.store.engine, ping: () => ctx.store.ping() },
+    system: { engine: ctx.database.engine, ping: () => ctx.database.ping() },
     settings: ctx.settings,
     clock: ctx.clock,
     logger: ctx.logger,

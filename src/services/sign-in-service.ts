@@ -3,7 +3,7 @@ import { createSigner, createVerifier } from 'fast-jwt';
 import { InvalidInputError } from '../domain/field-errors.js';
 import { HOUR_MS, MINUTE_MS } from '../domain/clock.js';
 import { checkMobileNumber } from '../domain/phone.js';
-import { nextCodeAt, SIGN_IN_LIMITS } from '../domain/sign-in-limits.js';
+import { nextSignInCodeAt, SIGN_IN_LIMITS } from '../domain/sign-in-limits.js';
 import { sameDigest } from '../privacy/field-cipher.js';
 import { DEFAULT_CACHE_ENTRIES } from '../config.js';
 import { limitsOf, type ServiceContext } from './context.js';
@@ -20,7 +20,7 @@ export const SIGN_IN_CODE_INDEX = 'sign-in.phone';
 const ISSUER = 'healthcode';
 const AUDIENCE = 'healthcode-resident';
 
-export interface CodeRequestResult {
+export interface SignInCodeRequestResult {
   expiresAt: string;
   resendAfterSeconds: number;
   /** Shown with the code, it draws on the attempts kept for whoever asked for it. */
@@ -50,7 +50,7 @@ export class SignInService {
 
   constructor(private readonly ctx: ServiceContext) {
     // A sunset ends every session of its region; sessions are cached by id, not region, and a sunset is rare: forget them all.
-    this.#sessions = new InvalidatedCache(ctx.store.changes, ctx.settings.cacheEntries ?? DEFAULT_CACHE_ENTRIES, (change) =>
+    this.#sessions = new InvalidatedCache(ctx.database.changes, ctx.settings.cacheEntries ?? DEFAULT_CACHE_ENTRIES, (change) =>
       change.kind === 'session-ended' ? [change.sessionId] : change.kind === 'region-ended' ? 'all' : undefined,
     );
     const key = Buffer.from(ctx.sessionKey);
@@ -58,7 +58,7 @@ export class SignInService {
     this.verifyToken = createVerifier({ key, algorithms: ['HS256'], allowedIss: ISSUER, allowedAud: AUDIENCE, requiredClaims: ['sub', 'jti', 'exp'], ignoreExpiration: true, ignoreNotBefore: true, cache: 10_000 });
   }
 
-  private get codes() {
+  private get signInStore() {
     return this.ctx.stores.signIn;
   }
 
@@ -73,12 +73,12 @@ export class SignInService {
    * The answer holds a request ticket, kept only as a keyed digest with the code: a guess that shows
    * it draws on the code's own attempts, which strangers' guesses cannot use up.
    */
-  async requestCode(phoneText: string): Promise<CodeRequestResult> {
+  async requestSignInCode(phoneText: string): Promise<SignInCodeRequestResult> {
     const phone = this.phone(phoneText);
     const now = this.ctx.clock.now().getTime();
-    const { phoneIndex, holderId } = await this.codeIndex(phone);
-    const recent = await this.codes.codesSince(phoneIndex, now - SIGN_IN_LIMITS.backoffWindowMs);
-    const next = nextCodeAt(recent.map((c) => c.created_at));
+    const { phoneIndex, holderId } = await this.signInCodeIndex(phone);
+    const recent = await this.signInStore.signInCodesSince(phoneIndex, now - SIGN_IN_LIMITS.backoffWindowMs);
+    const next = nextSignInCodeAt(recent.map((c) => c.created_at));
     if (now < next) {
       const wait = Math.ceil((next - now) / 1000);
       throw new TooManyRequestsError(`a code was sent to this phone a moment ago (it works until it expires); another may be sent in ${wait} s`, wait);
@@ -90,7 +90,7 @@ export class SignInService {
     const id = this.ctx.newId();
     const ticket = randomBytes(16).toString('base64url');
     const ttl = this.ctx.settings.signInCodeTtlSeconds;
-    await this.codes.insertCode({
+    await this.signInStore.insertSignInCode({
       id,
       phone_index: phoneIndex,
       code_digest: this.digest(id, code),
@@ -105,12 +105,12 @@ export class SignInService {
     // Development convenience: the code in the log saves reading the outbox. Never in production.
     if (this.ctx.settings.mode === 'development') this.ctx.logger.info({ signInCode: code, codeId: id }, 'one-time code sent (shown in development mode only)');
     else this.ctx.logger.info({ codeId: id }, 'one-time code sent');
-    const resendAt = nextCodeAt([now, ...recent.map((c) => c.created_at)]);
+    const resendAt = nextSignInCodeAt([now, ...recent.map((c) => c.created_at)]);
     return { expiresAt: new Date(now + ttl * 1000).toISOString(), resendAfterSeconds: Math.ceil((resendAt - now) / 1000), ticket };
   }
 
-  /** Exchanges one of a phone's live codes for a signed session. */
-  async verifyCode(phoneText: string, code: string, ticket?: string): Promise<Session> {
+  /** Exchanges one of a phone's live sign-in codes for a signed session. */
+  async verifySignInCode(phoneText: string, code: string, ticket?: string): Promise<Session> {
     const phone = this.phone(phoneText);
     const proof = await this.prove(phone, code, ticket);
     const residentId = proof.holderId;
@@ -128,13 +128,13 @@ export class SignInService {
    * Deletes codes that can no longer be used nor count against a phone's hourly limit: each keeps its
    * phone's blind index, which should not outlive its use. How many.
    */
-  async purgeExpiredCodes(): Promise<number> {
-    return this.codes.deleteCodesBefore(this.ctx.clock.now().getTime() - HOUR_MS);
+  async purgeExpiredSignInCodes(): Promise<number> {
+    return this.signInStore.deleteSignInCodesBefore(this.ctx.clock.now().getTime() - HOUR_MS);
   }
 
   /** Uses up a proven code, so it cannot prove the phone a second time. */
   async consume(proof: { codeId: string; at: number }): Promise<void> {
-    if (!(await this.codes.consume(proof.codeId, proof.at))) throw new SignInCodeError('this code was already used: request a new one', { reason: 'code-used' });
+    if (!(await this.signInStore.consume(proof.codeId, proof.at))) throw new SignInCodeError('this code was already used: request a new one', { reason: 'code-used' });
   }
 
   /**
@@ -150,20 +150,20 @@ export class SignInService {
       throw new InvalidInputError([{ field: 'ticket', message: 'must be the ticket POST /api/v1/sign-in/code answered with' }]);
     }
     const now = this.ctx.clock.now().getTime();
-    const { phoneIndex, holderId } = await this.codeIndex(phone);
-    const recent = await this.codes.codesSince(phoneIndex, now - SIGN_IN_LIMITS.backoffWindowMs);
+    const { phoneIndex, holderId } = await this.signInCodeIndex(phone);
+    const recent = await this.signInStore.signInCodesSince(phoneIndex, now - SIGN_IN_LIMITS.backoffWindowMs);
     // Every code still alive, not only the newest: a code someone else asked for must not make the
     // one the holder has just received useless.
     const live = recent.filter((c) => c.consumed_at === null && c.expires_at > now);
     // When the phone may be sent a new code: what a person whose code failed needs to know next.
-    const newCodeInSeconds = Math.max(0, Math.ceil((nextCodeAt(recent.map((c) => c.created_at)) - now) / 1000));
+    const newCodeInSeconds = Math.max(0, Math.ceil((nextSignInCodeAt(recent.map((c) => c.created_at)) - now) / 1000));
     if (live.length === 0) throw new SignInCodeError('no valid code for this phone: request a new one', { reason: 'no-valid-code', newCodeInSeconds });
     // Each live code gives up one attempt before it is compared, atomically: however many guesses
     // race, none of the phone's codes is compared more than attemptsPerCode times.
     const tried: { id: string; digest: string; used: number }[] = [];
     for (const c of live) {
       const owner = ticket !== undefined && c.ticket_digest !== null && sameDigest(c.ticket_digest, this.ticketDigest(c.id, ticket));
-      const used = await this.codes.claimAttempt(c.id, SIGN_IN_LIMITS.attemptsPerCode, now, owner ? 'owner' : 'stranger');
+      const used = await this.signInStore.claimAttempt(c.id, SIGN_IN_LIMITS.attemptsPerCode, now, owner ? 'owner' : 'stranger');
       if (used !== undefined) tried.push({ id: c.id, digest: c.code_digest, used });
     }
     if (tried.length === 0) throw new CodeTriesUsedUpError('too many wrong codes: request a new one', Math.max(1, newCodeInSeconds));
@@ -179,8 +179,8 @@ export class SignInService {
    * A session for a resident who has just proven their phone another way (registration), or whose
    * remembered device has just proven itself (`deviceId`).
    */
-  async sessionFor(residentId: string, at: number, deviceId: string | null = null): Promise<Session> {
-    return this.openSession(residentId, at, deviceId);
+  async sessionFor(residentId: string, at: number, rememberedDeviceId: string | null = null): Promise<Session> {
+    return this.openSession(residentId, at, rememberedDeviceId);
   }
 
   /** The resident a bearer token speaks for; throws if it is forged, expired or revoked. */
@@ -205,24 +205,24 @@ export class SignInService {
   private async activeSession(sessionId: string, now: number): Promise<string | undefined> {
     const cached = this.#sessions.get(sessionId);
     if (cached) return cached.expiresAt > now ? cached.residentId : undefined;
-    const mark = this.#sessions.mark();
-    const session = await this.codes.activeSession(sessionId, now);
-    if (session) this.#sessions.set(sessionId, session, mark);
+    const watermark = this.#sessions.watermark();
+    const session = await this.signInStore.activeSession(sessionId, now);
+    if (session) this.#sessions.set(sessionId, session, watermark);
     return session?.residentId;
   }
 
   /** Ends the session; one opened on a remembered device signs that device out too, with its other sessions. */
   async signOut(sessionId: string): Promise<void> {
     const now = this.ctx.clock.now().getTime();
-    const deviceId = await this.ctx.stores.devices.ofSession(sessionId);
-    if (deviceId !== null) await this.ctx.stores.devices.revoke(deviceId, now);
-    else await this.codes.revokeSession(sessionId, now);
+    const rememberedDeviceId = await this.ctx.stores.rememberedDevices.ofSession(sessionId);
+    if (rememberedDeviceId !== null) await this.ctx.stores.rememberedDevices.revoke(rememberedDeviceId, now);
+    else await this.signInStore.revokeSession(sessionId, now);
   }
 
-  private async openSession(residentId: string, now: number, deviceId: string | null = null): Promise<Session> {
+  private async openSession(residentId: string, now: number, rememberedDeviceId: string | null = null): Promise<Session> {
     const sessionId = this.ctx.newId();
     const expiresAt = now + this.ctx.settings.sessionTtlSeconds * 1000;
-    await this.codes.insertSession(sessionId, residentId, now, expiresAt, deviceId);
+    await this.signInStore.insertSession(sessionId, residentId, now, expiresAt, rememberedDeviceId);
     const token = this.signToken({ sub: residentId, jti: sessionId, iat: Math.floor(now / 1000), exp: Math.floor(expiresAt / 1000) });
     return { token, residentId, expiresAt: new Date(expiresAt).toISOString() };
   }
@@ -248,7 +248,7 @@ export class SignInService {
    * sunset destroys; under the master key for a phone no account uses (moved under the district's
    * key when it registers: `placePhoneRecords`).
    */
-  private async codeIndex(phone: string): Promise<{ phoneIndex: string; holderId: string | undefined }> {
+  private async signInCodeIndex(phone: string): Promise<{ phoneIndex: string; holderId: string | undefined }> {
     const holder = await this.ctx.stores.residentLookups.findByPhone(phone);
     return holder === undefined
       ? { phoneIndex: this.ctx.cipher.unplacedIndex(SIGN_IN_CODE_INDEX, phone), holderId: undefined }

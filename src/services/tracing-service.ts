@@ -203,7 +203,7 @@ export class TracingService {
     const before = await this.ctx.stores.decisions.statusOf(ids);
     const cause = `trace ${id}`;
     // The contact facts, the trace's confirmation and the queue for re-decision: one unit of work.
-    await this.ctx.store.transaction(async (trx) => {
+    await this.ctx.database.transaction(async (trx) => {
       const records = this.ctx.stores.authorityRecords.withTransaction(trx);
       for (const contact of trace.contacts) {
         const factId = createHash('sha256').update(`trace:${id}:${contact.residentId}`).digest('base64url');

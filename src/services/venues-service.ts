@@ -2,7 +2,7 @@ import { randomBytes } from 'node:crypto';
 import { readPlaceCode, signPlaceCode } from '../codes/place-code.js';
 import { DAY_MS } from '../domain/clock.js';
 import { COLOURS } from '../domain/colour.js';
-import type { DeviceContact } from '../domain/device-contact.js';
+import type { CheckpointDeviceContact } from '../domain/device-contact.js';
 import { DEFAULT_ENTRY_POLICIES, type EntryPolicy } from '../domain/entry-policy.js';
 import { FieldErrorCollector } from '../domain/field-errors.js';
 import { isRegionCode } from '../domain/regions.js';
@@ -17,8 +17,8 @@ import { ForbiddenError, NotFoundError, UnauthenticatedError } from './service-e
 import type { StaffMember } from './staff-service.js';
 
 /** A checkpoint device's credential: its id and its secret, behind a prefix that says what it is. */
-const DEVICE_CREDENTIAL = /^hcd_([0-9a-f-]{36})\.([A-Za-z0-9_-]{43})$/;
-const deviceCredential = (id: string, secret: string) => `hcd_${id}.${secret}`;
+const CHECKPOINT_DEVICE_CREDENTIAL = /^hcd_([0-9a-f-]{36})\.([A-Za-z0-9_-]{43})$/;
+const checkpointDeviceCredential = (id: string, secret: string) => `hcd_${id}.${secret}`;
 
 /** How long a pairing code shown in the venue app may be scanned. */
 export const PAIRING_MINUTES = 10;
@@ -30,12 +30,12 @@ export interface Pairing {
 }
 
 
-export interface Device {
+export interface CheckpointDevice {
   id: string;
   venueId: string;
   venueType: VenueType;
   /** When it was last heard from, before this request. */
-  contact: DeviceContact;
+  contact: CheckpointDeviceContact;
 }
 
 /** Venues, their checkpoint devices, the entry policy of each venue type, and place codes. */
@@ -81,23 +81,23 @@ export class VenuesService {
    * is put out for the scanner app to read with its camera instead, which gives the device a fresh
    * credential (the copied one then no longer works).
    */
-  async registerDevice(venueId: string, name: string, by?: StaffMember): Promise<{ deviceId: string; token: string; pairing: Pairing }> {
+  async registerCheckpointDevice(venueId: string, name: string, by?: StaffMember): Promise<{ deviceId: string; token: string; pairing: Pairing }> {
     await this.venue(venueId);
     if (by !== undefined) await this.requireOperator(by, venueId);
     // Each device has its own limits (checks, ID look-ups): a venue free to make devices would be free
     // of them. Counted before the device is made, so registrations racing each other are counted too.
-    const perDay = limitsOf(this.ctx).devicesPerVenuePerDay;
+    const perDay = limitsOf(this.ctx).checkpointDevicesPerVenuePerDay;
     await spend(this.ctx.limiter, `devices-venue:${venueId}`, perDay, DAY_MS, `at most ${perDay} devices registered a day for one venue`);
     const id = this.ctx.newId();
-    const { secret, digest } = this.newDeviceSecret();
-    await this.ctx.stores.venues.insertDevice({ id, venueId, name, secretDigest: digest, now: this.ctx.clock.now().getTime() });
-    return { deviceId: id, token: deviceCredential(id, secret), pairing: await this.putOutPairing(id) };
+    const { secret, digest } = this.newCheckpointDeviceSecret();
+    await this.ctx.stores.venues.insertCheckpointDevice({ id, venueId, name, secretDigest: digest, now: this.ctx.clock.now().getTime() });
+    return { deviceId: id, token: checkpointDeviceCredential(id, secret), pairing: await this.putOutPairing(id) };
   }
 
-  /** A new one-time pairing code for a device of a venue `by` operates (the last one stops working). */
+  /** A new one-time pairing code for a checkpoint device of a venue `by` operates (the last one stops working). */
   async newPairing(venueId: string, deviceId: string, by: StaffMember): Promise<Pairing> {
     await this.requireOperator(by, venueId);
-    const device = await this.ctx.stores.venues.device(deviceId);
+    const device = await this.ctx.stores.venues.checkpointDevice(deviceId);
     if (!device || device.venueId !== venueId || device.revoked) throw new NotFoundError('device');
     return this.putOutPairing(deviceId);
   }
@@ -107,23 +107,23 @@ export class VenuesService {
     const trimmed = text.trim();
     const code = trimmed.startsWith(PAIRING_PREFIX) ? trimmed.slice(PAIRING_PREFIX.length) : trimmed;
     if (!/^[0-9A-F]{40}$/.test(code)) throw new UnauthenticatedError('this is not a pairing code: show a new one in the venue app');
-    const { secret, digest } = this.newDeviceSecret();
+    const { secret, digest } = this.newCheckpointDeviceSecret();
     const claimed = await this.ctx.stores.venues.claimPairing(this.ctx.cipher.secretDigest('pairing', code), digest, this.ctx.clock.now().getTime());
     if (!claimed) throw new UnauthenticatedError('this pairing code was used or has expired: show a new one in the venue app');
-    return { deviceId: claimed.deviceId, token: deviceCredential(claimed.deviceId, secret) };
+    return { deviceId: claimed.deviceId, token: checkpointDeviceCredential(claimed.deviceId, secret) };
   }
 
   /** A new device secret, and the digest of it that is stored. */
-  private newDeviceSecret(): { secret: string; digest: string } {
+  private newCheckpointDeviceSecret(): { secret: string; digest: string } {
     const secret = randomBytes(32).toString('base64url');
     return { secret, digest: this.ctx.cipher.secretDigest('device', secret) };
   }
 
   private async putOutPairing(deviceId: string): Promise<Pairing> {
-    const code = randomBytes(20).toString('hex').toUpperCase();
+    const pairingCode = randomBytes(20).toString('hex').toUpperCase();
     const expiresAt = this.ctx.clock.now().getTime() + PAIRING_MINUTES * 60_000;
-    await this.ctx.stores.venues.setPairing(deviceId, this.ctx.cipher.secretDigest('pairing', code), expiresAt);
-    return { code: `${PAIRING_PREFIX}${code}`, expiresAt };
+    await this.ctx.stores.venues.setPairing(deviceId, this.ctx.cipher.secretDigest('pairing', pairingCode), expiresAt);
+    return { code: `${PAIRING_PREFIX}${pairingCode}`, expiresAt };
   }
 
   /** The venues `staff` may manage: every venue for the authority, its own for a venue credential. */
@@ -139,10 +139,10 @@ export class VenuesService {
     if (staff.role !== 'venue' || operator !== staff.id) throw new ForbiddenError('this venue is operated by another credential');
   }
 
-  async authenticateDevice(token: string): Promise<Device> {
-    const match = DEVICE_CREDENTIAL.exec(token);
+  async authenticateCheckpointDevice(token: string): Promise<CheckpointDevice> {
+    const match = CHECKPOINT_DEVICE_CREDENTIAL.exec(token);
     if (!match) throw new UnauthenticatedError('the device credential is not valid');
-    const row = await this.ctx.stores.venues.device(match[1]!);
+    const row = await this.ctx.stores.venues.checkpointDevice(match[1]!);
     if (!row || row.revoked || row.secretDigest !== this.ctx.cipher.secretDigest('device', match[2]!)) throw new UnauthenticatedError('the device credential is not valid');
     return { id: row.id, venueId: row.venueId, venueType: row.venueType, contact: row.contact };
   }

@@ -1,11 +1,11 @@
 import type { Kysely, Selectable } from 'kysely';
 import type { ChangeFeed } from './change-feed.js';
-import type { Database, DevicesTable } from './schema.js';
+import type { Database, RememberedDevicesTable } from './schema.js';
 
-export type DeviceRow = Selectable<DevicesTable>;
+export type RememberedDeviceRow = Selectable<RememberedDevicesTable>;
 
-/** Devices residents stay signed in on, and the sessions opened through them. */
-export class DevicesStore {
+/** Remembered devices: the phones residents stay signed in on, and the sessions opened through them. */
+export class RememberedDevicesStore {
   constructor(
     private readonly db: Kysely<Database>,
     private readonly changes: ChangeFeed,
@@ -16,7 +16,7 @@ export class DevicesStore {
    * pair: a session remembers one device, so one SMS sign-in cannot seed a row of them. False when
    * the session already belongs to a device (or has ended).
    */
-  async insertFor(sessionId: string, row: DeviceRow): Promise<boolean> {
+  async insertFor(sessionId: string, row: RememberedDeviceRow): Promise<boolean> {
     return this.db.transaction().execute(async (trx) => {
       await trx.insertInto('devices').values(row).execute();
       const claimed = await trx
@@ -32,11 +32,11 @@ export class DevicesStore {
     });
   }
 
-  async find(id: string): Promise<DeviceRow | undefined> {
+  async find(id: string): Promise<RememberedDeviceRow | undefined> {
     return this.db.selectFrom('devices').selectAll().where('id', '=', id).executeTakeFirst();
   }
 
-  async ofResident(residentId: string): Promise<DeviceRow[]> {
+  async ofResident(residentId: string): Promise<RememberedDeviceRow[]> {
     return this.db.selectFrom('devices').selectAll().where('resident_id', '=', residentId).where('revoked_at', 'is', null).orderBy('last_used_at', 'desc').execute();
   }
 
@@ -82,8 +82,8 @@ export class DevicesStore {
   }
 
   /** The device a session was opened through, and when the session was opened. */
-  async sessionOrigin(sessionId: string): Promise<{ deviceId: string | null; createdAt: number } | undefined> {
+  async sessionOrigin(sessionId: string): Promise<{ rememberedDeviceId: string | null; createdAt: number } | undefined> {
     const row = await this.db.selectFrom('sessions').select(['device_id', 'created_at']).where('id', '=', sessionId).executeTakeFirst();
-    return row && { deviceId: row.device_id, createdAt: row.created_at };
+    return row && { rememberedDeviceId: row.device_id, createdAt: row.created_at };
   }
 }

@@ -1,14 +1,14 @@
 import type { Kysely } from 'kysely';
 import type { RuleSet } from '../domain/rules/rule-set.js';
 import type { ChangeFeed } from './change-feed.js';
-import type { Store } from './database.js';
+import type { DatabaseHandle } from './database.js';
 import type { Database } from './schema.js';
 
 /** Published rule sets, every version kept, the body as published. */
 export class RuleSetsStore {
   constructor(
     private readonly db: Kysely<Database>,
-    private readonly lock: Store['lock'],
+    private readonly lock: DatabaseHandle['lock'],
     private readonly changes: ChangeFeed,
   ) {}
 

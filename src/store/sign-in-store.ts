@@ -9,12 +9,12 @@ export class SignInStore {
     private readonly changes: ChangeFeed,
   ) {}
 
-  async insertCode(row: Insertable<SignInCodesTable>): Promise<void> {
+  async insertSignInCode(row: Insertable<SignInCodesTable>): Promise<void> {
     await this.db.insertInto('sign_in_codes').values(row).execute();
   }
 
   /** Codes issued to a phone since `since`, newest first. */
-  async codesSince(phoneIndex: string, since: number): Promise<Selectable<SignInCodesTable>[]> {
+  async signInCodesSince(phoneIndex: string, since: number): Promise<Selectable<SignInCodesTable>[]> {
     return this.db
       .selectFrom('sign_in_codes')
       .selectAll()
@@ -56,7 +56,7 @@ export class SignInStore {
   }
 
   /** A phone has registered: its codes go under the index its district's key makes. */
-  async moveCodes(fromIndex: string, toIndex: string): Promise<void> {
+  async moveSignInCodes(fromIndex: string, toIndex: string): Promise<void> {
     await this.db.updateTable('sign_in_codes').set({ phone_index: toIndex }).where('phone_index', '=', fromIndex).execute();
   }
 
@@ -64,19 +64,19 @@ export class SignInStore {
    * Deletes codes indexed as before districts had index keys (no prefix): they cannot be moved (the
    * phone is not stored), and live minutes; a resident asks for another.
    */
-  async deleteUnprefixedCodes(prefixes: string[]): Promise<number> {
+  async deleteUnprefixedSignInCodes(prefixes: string[]): Promise<number> {
     let query = this.db.deleteFrom('sign_in_codes');
     for (const prefix of prefixes) query = query.where('phone_index', 'not like', `${prefix}%`);
     return Number((await query.executeTakeFirst()).numDeletedRows);
   }
 
   /** Deletes codes that expired before `cutoff`; how many. */
-  async deleteCodesBefore(cutoff: number): Promise<number> {
+  async deleteSignInCodesBefore(cutoff: number): Promise<number> {
     return Number((await this.db.deleteFrom('sign_in_codes').where('expires_at', '<', cutoff).executeTakeFirst()).numDeletedRows);
   }
 
-  async insertSession(id: string, residentId: string, createdAt: number, expiresAt: number, deviceId: string | null = null): Promise<void> {
-    await this.db.insertInto('sessions').values({ id, resident_id: residentId, created_at: createdAt, expires_at: expiresAt, revoked_at: null, device_id: deviceId }).execute();
+  async insertSession(id: string, residentId: string, createdAt: number, expiresAt: number, rememberedDeviceId: string | null = null): Promise<void> {
+    await this.db.insertInto('sessions').values({ id, resident_id: residentId, created_at: createdAt, expires_at: expiresAt, revoked_at: null, device_id: rememberedDeviceId }).execute();
   }
 
   /** The session's resident and end if the session exists, is not revoked and has not expired. */

@@ -1,6 +1,6 @@
 import type { Kysely, Selectable } from 'kysely';
 import type { Colour } from '../domain/colour.js';
-import type { DeviceContact } from '../domain/device-contact.js';
+import type { CheckpointDeviceContact } from '../domain/device-contact.js';
 import type { EntryPolicy } from '../domain/entry-policy.js';
 import type { Venue, VenueType } from '../domain/venue.js';
 import type { Database, VenuesTable } from './schema.js';
@@ -33,7 +33,7 @@ export class VenuesStore {
     return row && toVenue(row);
   }
 
-  /** Puts out a one-time pairing code for a device (its digest), replacing any before it. */
+  /** Puts out a one-time pairing code for a checkpoint device (its digest), replacing any before it. */
   async setPairing(deviceId: string, digest: string, expiresAt: number): Promise<void> {
     await this.db.updateTable('checkpoint_devices').set({ pairing_digest: digest, pairing_expires_at: expiresAt }).where('id', '=', deviceId).execute();
   }
@@ -58,15 +58,15 @@ export class VenuesStore {
     });
   }
 
-  async insertDevice(d: { id: string; venueId: string; name: string; secretDigest: string; now: number }): Promise<void> {
+  async insertCheckpointDevice(d: { id: string; venueId: string; name: string; secretDigest: string; now: number }): Promise<void> {
     await this.db
       .insertInto('checkpoint_devices')
       .values({ id: d.id, venue_id: d.venueId, name: d.name, secret_digest: d.secretDigest, created_at: d.now, revoked_at: null, last_contact_at: d.now, contact_run_started_at: d.now, contact_before_run_at: d.now })
       .execute();
   }
 
-  /** A device with its venue's type, its secret's digest and when it was last heard from. */
-  async device(id: string): Promise<{ id: string; venueId: string; venueType: VenueType; secretDigest: string; revoked: boolean; contact: DeviceContact } | undefined> {
+  /** A checkpoint device with its venue's type, its secret's digest and when it was last heard from. */
+  async checkpointDevice(id: string): Promise<{ id: string; venueId: string; venueType: VenueType; secretDigest: string; revoked: boolean; contact: CheckpointDeviceContact } | undefined> {
     const row = await this.db
       .selectFrom('checkpoint_devices')
       .innerJoin('venues', 'venues.id', 'checkpoint_devices.venue_id')
@@ -84,7 +84,7 @@ export class VenuesStore {
     };
   }
 
-  async recordContact(deviceId: string, contact: DeviceContact): Promise<void> {
+  async recordContact(deviceId: string, contact: CheckpointDeviceContact): Promise<void> {
     await this.db
       .updateTable('checkpoint_devices')
       .set({ last_contact_at: contact.last, contact_run_started_at: contact.runStart, contact_before_run_at: contact.beforeRun })

@@ -13,7 +13,7 @@ const bearer = (token: string) => ({ authorization: `Bearer ${token}` });
 describeOnEachEngine('a household member without a phone', (h) => {
   async function gate() {
     const venue = await h().services.venues.registerVenue({ name: '良睦路社区', type: 'residential_compound', region: DEMO_REGION, address: '余杭区良睦路 1399 号', latitude: 30.29, longitude: 120.01, operator: '良睦社区居委会' });
-    return (await h().services.venues.registerDevice(venue.id, '东门')).token;
+    return (await h().services.venues.registerCheckpointDevice(venue.id, '东门')).token;
   }
 
   it('goes from being added by a signed-in relative to a green code and an admitted gate check', async () => {

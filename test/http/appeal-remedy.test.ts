@@ -22,8 +22,8 @@ async function appealed(h: Harness) {
   const app = await h.app();
   const id = await registerVerified(h, ZHANG_WEI);
   h.clock.advance(61_000);
-  await h.services.signIn.requestCode(ZHANG_WEI.phone!);
-  const session = await h.services.signIn.verifyCode(ZHANG_WEI.phone!, await lastCodeSentTo(h, ZHANG_PHONE));
+  await h.services.signIn.requestSignInCode(ZHANG_WEI.phone!);
+  const session = await h.services.signIn.verifySignInCode(ZHANG_WEI.phone!, await lastCodeSentTo(h, ZHANG_PHONE));
   const zhang = { id, auth: bearer(session.token) };
   await h.services.declarations.declare(id, wuhanTrip);
   await h.services.authority.setRiskArea({ region: '420100', level: 'high', from: '2026-11-10T00:00:00+08:00' });

@@ -13,9 +13,9 @@ const bearer = (token: string) => ({ authorization: `Bearer ${token}` });
 async function checkpoint(h: Harness) {
   const app = await h.app();
   const venue = await h.services.venues.registerVenue({ name: '龙翔桥地铁站', type: 'subway_station', region: '330102', address: '延安路', latitude: 30.26, longitude: 120.17, operator: '杭州地铁' });
-  const { token: device } = await h.services.venues.registerDevice(venue.id, 'C 口 2 号闸机');
+  const { token: device } = await h.services.venues.registerCheckpointDevice(venue.id, 'C 口 2 号闸机');
   const zhang = await h.services.residents.register(ZHANG_WEI);
-  const code = (await h.services.codes.issue(zhang.id)).token;
+  const code = (await h.services.healthCodes.issue(zhang.id)).token;
   return { app, venue, device, zhang, code };
 }
 
@@ -90,8 +90,8 @@ describeOnEachEngine('checkpoint endpoints under hostile input', (h) => {
 
   it('refuses a forged place code, naming the field, and records no visit', async () => {
     const { app, venue, zhang } = await checkpoint(h());
-    await h().services.signIn.requestCode(ZHANG_WEI.phone!);
-    const session = (await h().services.signIn.verifyCode(ZHANG_WEI.phone!, await lastCodeSentTo(h(), '+8613912345678'))).token;
+    await h().services.signIn.requestSignInCode(ZHANG_WEI.phone!);
+    const session = (await h().services.signIn.verifySignInCode(ZHANG_WEI.phone!, await lastCodeSentTo(h(), '+8613912345678'))).token;
     const forged = venue.placeCode.slice(0, -4) + 'AAAA';
     const response = await app.inject({ method: 'POST', url: `/api/v1/residents/${zhang.id}/visits`, headers: bearer(session), payload: { placeCode: forged, visitId: 'v1' } });
     assert.equal(response.statusCode, 422);

@@ -79,7 +79,7 @@ describeOnEachEngine("an authority correcting one resident's colour", (h) => {
     await act((await propose(isolation(inDays(2)))).json().id, 'approve', li);
     h().clock.advance(2 * DAY_MS + HOUR_MS);
     // Two days on, the session has ended: the code as the service would serve it.
-    assert.equal((await h().services.codes.issue(zhang.id)).decision.colour, 'green');
+    assert.equal((await h().services.healthCodes.issue(zhang.id)).decision.colour, 'green');
   });
 
   it('ends at once when an authority ends it early', async () => {

@@ -27,15 +27,15 @@ const sessions = (feed: ChangeFeed, max = 10) =>
 describe('a cache kept true by the change feed', () => {
   it('answers with what was stored', () => {
     const cache = sessions(new DrivenFeed());
-    cache.set('s1', { residentId: 'r1' }, cache.mark());
+    cache.set('s1', { residentId: 'r1' }, cache.watermark());
     assert.deepEqual(cache.get('s1'), { residentId: 'r1' });
   });
 
   it('forgets exactly the key a change names', () => {
     const feed = new DrivenFeed();
     const cache = sessions(feed);
-    cache.set('s1', { residentId: 'r1' }, cache.mark());
-    cache.set('s2', { residentId: 'r2' }, cache.mark());
+    cache.set('s1', { residentId: 'r1' }, cache.watermark());
+    cache.set('s2', { residentId: 'r2' }, cache.watermark());
     feed.tell({ kind: 'session-ended', sessionId: 's1' });
     assert.equal(cache.get('s1'), undefined);
     assert.deepEqual(cache.get('s2'), { residentId: 'r2' });
@@ -44,7 +44,7 @@ describe('a cache kept true by the change feed', () => {
   it('forgets everything when told of changes it could not follow', () => {
     const feed = new DrivenFeed();
     const cache = sessions(feed);
-    cache.set('s1', { residentId: 'r1' }, cache.mark());
+    cache.set('s1', { residentId: 'r1' }, cache.watermark());
     feed.tell({ kind: 'everything' });
     assert.equal(cache.get('s1'), undefined);
   });
@@ -52,7 +52,7 @@ describe('a cache kept true by the change feed', () => {
   it('ignores changes to what it does not hold', () => {
     const feed = new DrivenFeed();
     const cache = sessions(feed);
-    cache.set('s1', { residentId: 'r1' }, cache.mark());
+    cache.set('s1', { residentId: 'r1' }, cache.watermark());
     feed.tell({ kind: 'rules' });
     assert.deepEqual(cache.get('s1'), { residentId: 'r1' });
   });
@@ -60,7 +60,7 @@ describe('a cache kept true by the change feed', () => {
   it('does not keep a value read before a change and stored after it (the race of a slow read)', () => {
     const feed = new DrivenFeed();
     const cache = sessions(feed);
-    const mark = cache.mark();
+    const mark = cache.watermark();
     // The read is in flight when the session ends elsewhere; its answer predates the sign-out.
     feed.tell({ kind: 'session-ended', sessionId: 's1' });
     cache.set('s1', { residentId: 'r1' }, mark);
@@ -70,26 +70,26 @@ describe('a cache kept true by the change feed', () => {
   it('answers nothing while the feed cannot vouch that no change was missed', () => {
     const feed = new DrivenFeed();
     const cache = sessions(feed);
-    cache.set('s1', { residentId: 'r1' }, cache.mark());
+    cache.set('s1', { residentId: 'r1' }, cache.watermark());
     feed.current = false;
     assert.equal(cache.get('s1'), undefined);
-    cache.set('s2', { residentId: 'r2' }, cache.mark());
+    cache.set('s2', { residentId: 'r2' }, cache.watermark());
     feed.current = true;
     assert.equal(cache.get('s2'), undefined);
   });
 
   it('holds at most its bound, the least recently used going first', () => {
     const cache = sessions(new DrivenFeed(), 2);
-    cache.set('s1', { residentId: 'r1' }, cache.mark());
-    cache.set('s2', { residentId: 'r2' }, cache.mark());
+    cache.set('s1', { residentId: 'r1' }, cache.watermark());
+    cache.set('s2', { residentId: 'r2' }, cache.watermark());
     cache.get('s1');
-    cache.set('s3', { residentId: 'r3' }, cache.mark());
+    cache.set('s3', { residentId: 'r3' }, cache.watermark());
     assert.deepEqual([cache.get('s1')?.residentId, cache.get('s2'), cache.get('s3')?.residentId], ['r1', undefined, 'r3']);
   });
 
   it('keeps nothing when its bound is 0', () => {
     const cache = sessions(new DrivenFeed(), 0);
-    cache.set('s1', { residentId: 'r1' }, cache.mark());
+    cache.set('s1', { residentId: 'r1' }, cache.watermark());
     assert.equal(cache.get('s1'), undefined);
   });
 });

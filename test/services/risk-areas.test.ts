@@ -53,7 +53,7 @@ describeOnEachEngine('risk areas listed by the authority', (h) => {
     const preview = await h().services.authority.previewRiskArea({ region: '420106', level: 'high', from: '2026-11-06T00:00:00+08:00' });
     assert.deepEqual(preview, { residents: 1, complete: true, wouldChange: 1, transitions: [{ from: 'green', to: 'red', residents: 1 }] });
     assert.deepEqual(await h().services.authority.riskAreas(), []);
-    assert.equal((await h().services.codes.issue(id)).decision.colour, 'green');
+    assert.equal((await h().services.healthCodes.issue(id)).decision.colour, 'green');
   });
 
   it('shows that a listing starting now changes nobody who was there in the days before', async () => {

@@ -8,8 +8,8 @@ import { LIU_FANG, ZHANG_WEI } from '../support/people.js';
 
 async function gate(h: Harness) {
   const venue = await h.services.venues.registerVenue({ name: '杭州东站', type: 'subway_station', region: '330102', address: '天城路 1 号', latitude: 30.29, longitude: 120.21, operator: '杭州地铁' });
-  const { token } = await h.services.venues.registerDevice(venue.id, '东广场 3 号闸机');
-  return { venue, device: await h.services.venues.authenticateDevice(token) };
+  const { token } = await h.services.venues.registerCheckpointDevice(venue.id, '东广场 3 号闸机');
+  return { venue, device: await h.services.venues.authenticateCheckpointDevice(token) };
 }
 
 const storedScans = async (h: Harness) => (await h.opened.store.db.selectFrom('scans').select(['scan_id', 'scanned_at']).orderBy('scan_id').execute()).map((r) => r.scan_id);
@@ -18,7 +18,7 @@ describeOnEachEngine('scan storage', (h) => {
   it('stores a scan id repeated within one batch once, and reports the repeat as a duplicate', async () => {
     const { device } = await gate(h());
     const zhang = await h().services.residents.register(ZHANG_WEI);
-    const token = (await h().services.codes.issue(zhang.id)).token;
+    const token = (await h().services.healthCodes.issue(zhang.id)).token;
     const scan = { scanId: 'east3-000117', token, scannedAt: '2026-11-20T09:58:00+08:00' };
     const outcomes = await h().services.scans.recordScans(device, [scan, scan], 'offline');
     assert.deepEqual(outcomes.map((o) => o.status), ['stored', 'duplicate']);
@@ -28,7 +28,7 @@ describeOnEachEngine('scan storage', (h) => {
   it('keeps a scan id that the device used again for another moment as a second scan', async () => {
     const { device } = await gate(h());
     const zhang = await h().services.residents.register(ZHANG_WEI);
-    const token = (await h().services.codes.issue(zhang.id)).token;
+    const token = (await h().services.healthCodes.issue(zhang.id)).token;
     const first = { scanId: 'east3-000118', token, scannedAt: '2026-11-20T09:58:00+08:00' };
     await h().services.scans.recordScans(device, [first], 'offline');
     const outcomes = await h().services.scans.recordScans(device, [{ ...first, scannedAt: '2026-11-20T09:59:00+08:00' }], 'offline');
@@ -39,7 +39,7 @@ describeOnEachEngine('scan storage', (h) => {
   it('stores a scan verified online and then sent again in an offline batch, with the device\'s own time, once', async () => {
     const { device } = await gate(h());
     const zhang = await h().services.residents.register(ZHANG_WEI);
-    const token = (await h().services.codes.issue(zhang.id)).token;
+    const token = (await h().services.healthCodes.issue(zhang.id)).token;
     const online = await h().services.scans.verifyOnline(device, { scanId: 'east3-000119', token });
     assert.equal(online.status, 'stored');
     h().clock.advance(40 * MINUTE_MS);
@@ -52,7 +52,7 @@ describeOnEachEngine('scan storage', (h) => {
   it('stores one row when the online verification and the offline batch of one scan arrive at once', async () => {
     const { device } = await gate(h());
     const zhang = await h().services.residents.register(ZHANG_WEI);
-    const token = (await h().services.codes.issue(zhang.id)).token;
+    const token = (await h().services.healthCodes.issue(zhang.id)).token;
     const scannedAt = new Date(h().clock.now().getTime() - 2_000).toISOString();
     const outcomes = await Promise.all([
       h().services.scans.verifyOnline(device, { scanId: 'east3-000120', token }),
@@ -76,7 +76,7 @@ describeOnEachEngine('scan storage', (h) => {
     const first = await gate(h());
     const second = await gate(h());
     const liu = await h().services.residents.register(LIU_FANG);
-    const token = (await h().services.codes.issue(liu.id)).token;
+    const token = (await h().services.healthCodes.issue(liu.id)).token;
     const scan = { scanId: '000001', token, scannedAt: '2026-11-20T09:59:00+08:00' };
     await h().services.scans.recordScans(first.device, [scan], 'offline');
     const outcomes = await h().services.scans.recordScans(second.device, [scan], 'offline');

@@ -10,18 +10,18 @@ import { LIU_FANG, ZHANG_WEI } from '../support/people.js';
 
 async function gate(h: Harness, name: string) {
   const venue = await h.services.venues.registerVenue({ name: '杭州东站', type: 'subway_station', region: '330102', address: '天城路 1 号', latitude: 30.29, longitude: 120.21, operator: '杭州地铁' });
-  return h.services.venues.authenticateDevice((await h.services.venues.registerDevice(venue.id, name)).token);
+  return h.services.venues.authenticateCheckpointDevice((await h.services.venues.registerCheckpointDevice(venue.id, name)).token);
 }
 
 describeOnEachEngine('scans verified on worker threads', (h) => {
   it('are judged exactly as on the main thread: valid, tampered, spliced and malformed codes alike', async () => {
-    const threaded = createContext({ store: h().opened.store, clock: h().clock, dataKey: h().dataKey, logger: createLogger('silent'), settings: h().ctx.settings, signatureThreads: 2 });
+    const threaded = createContext({ database: h().opened.store, clock: h().clock, dataKey: h().dataKey, logger: createLogger('silent'), settings: h().ctx.settings, signatureThreads: 2 });
     try {
       const pooled = createServices(threaded);
       const zhang = await h().services.residents.register(ZHANG_WEI);
       const liu = await h().services.residents.register(LIU_FANG);
-      const valid = (await h().services.codes.issue(zhang.id)).token;
-      const other = (await h().services.codes.issue(liu.id)).token;
+      const valid = (await h().services.healthCodes.issue(zhang.id)).token;
+      const other = (await h().services.healthCodes.issue(liu.id)).token;
       // One bit of the signature (the last bytes of the COSE structure) flipped, still well-formed base45.
       const bytes = decodeBase45(valid.slice(TOKEN_PREFIX.length));
       bytes[bytes.length - 3] = bytes[bytes.length - 3]! ^ 0x01;

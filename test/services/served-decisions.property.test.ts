@@ -92,7 +92,7 @@ describeOnEachEngine('the decision a code view serves', (h) => {
         const id = await registerVerified(h(), person);
         for (const e of events) {
           await apply(h(), id, person.phone, e);
-          const served = (await h().services.codes.issue(id)).decision;
+          const served = (await h().services.healthCodes.issue(id)).decision;
           assert.deepEqual(said(served), said(await fresh(h(), id)), `after ${JSON.stringify(e)} at ${h().clock.now().toISOString()}`);
         }
       }),

@@ -28,15 +28,15 @@ describeOnEachEngine("what a region's sunset clears", (h) => {
     const liu = await registerVerified(harness, LIU_FANG);
     for (const id of [zhang, liu]) await harness.services.declarations.declare(id, healthy);
     harness.clock.advance(61_000);
-    await harness.services.signIn.requestCode(ZHANG_WEI.phone!);
-    const session = await harness.services.signIn.verifyCode(ZHANG_WEI.phone!, await lastCodeSentTo(harness, ZHANG_E164));
-    await harness.services.devices.remember(await harness.services.signIn.authenticate(session.token), DEVICE_LABEL);
+    await harness.services.signIn.requestSignInCode(ZHANG_WEI.phone!);
+    const session = await harness.services.signIn.verifySignInCode(ZHANG_WEI.phone!, await lastCodeSentTo(harness, ZHANG_E164));
+    await harness.services.rememberedDevices.remember(await harness.services.signIn.authenticate(session.token), DEVICE_LABEL);
     await harness.services.appeals.file(zhang, '我一直居家，没有去过中高风险地区，请复核。');
     const authority = (name: string) => harness.services.staff.create(name, 'authority');
     const [wang, li] = [await authority('余杭区卫健局 王局长'), await authority('余杭区疾控中心 李主任')];
     const proposed = await harness.services.corrections.propose(wang, zhang, { colour: 'red', reason: 'isolation-order', note: NOTE, expiresAt: new Date(harness.clock.now().getTime() + 7 * 86_400_000).toISOString() });
     await harness.services.corrections.approve(li, proposed.id);
-    await harness.services.codes.issue(zhang);
+    await harness.services.healthCodes.issue(zhang);
     // A confirmed case in Xihu whose trace found Zhang: his masked name and where they met, in the result.
     const result = { contacts: [{ residentId: zhang, maskedName: '*伟', level: 'close', firstContactAt: '2026-11-19T02:00:00.000Z', evidence: [{ kind: 'same-venue', venue: '余杭区 五常街道 菜市场', minutesApart: 12 }] }], caseVisits: [] };
     await harness.ctx.stores.traces.insert({ id: 'trace-of-liu', case_resident_id: liu, window_from: 0, window_to: 1, opened_by: wang.id, grant_id: 'grant-1', purpose: '流调', status: 'confirmed', result: JSON.stringify(result), created_at: 0, confirmed_at: 1 });

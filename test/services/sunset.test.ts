@@ -25,7 +25,7 @@ describeOnEachEngine("a region's sunset", (h) => {
     const zhang = await registerVerified(harness, ZHANG_WEI);
     const liu = await registerVerified(harness, LIU_FANG);
     for (const id of [zhang, liu]) await harness.services.declarations.declare(id, healthy);
-    await harness.services.codes.issue(zhang);
+    await harness.services.healthCodes.issue(zhang);
     const authority = (name: string) => harness.services.staff.create(name, 'authority');
     return { zhang, liu, wang: await authority('余杭区卫健局 王局长'), li: await authority('余杭区疾控中心 李主任') };
   }

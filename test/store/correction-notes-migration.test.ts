@@ -13,7 +13,7 @@ describeOnEachEngine('migration 0017: correction notes out of decisions', (h) =>
     const [wang, li] = [await h().services.staff.create('余杭区卫健局 王局长', 'authority'), await h().services.staff.create('余杭区疾控中心 李主任', 'authority')];
     const proposed = await h().services.corrections.propose(wang, zhang, { colour: 'red', reason: 'isolation-order', note: NOTE, expiresAt: new Date(h().clock.now().getTime() + 7 * 86_400_000).toISOString() });
     await h().services.corrections.approve(li, proposed.id);
-    await h().services.codes.issue(zhang);
+    await h().services.healthCodes.issue(zhang);
     const db = h().opened.store.db;
     // The rows as the code before this change stored them: the note in clear, no id.
     const asBefore = (json: string) => json.replace(/"correctionId":"[^"]+"/, `"note":${JSON.stringify(NOTE)}`);

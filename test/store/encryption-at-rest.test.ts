@@ -38,7 +38,7 @@ describeOnEachEngine('personal data at rest', (h) => {
     await residents.register(LIU_FANG);
     await residents.register(OLIVER_BROWN);
     await residents.addDependent(zhang.id, GRANDMA_ZHANG);
-    await signIn.requestCode(ZHANG_WEI.phone!);
+    await signIn.requestSignInCode(ZHANG_WEI.phone!);
 
     const raw = await rawContents(h());
     // The dump does see stored rows: the region code is kept in clear on purpose.

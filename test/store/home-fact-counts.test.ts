@@ -28,7 +28,7 @@ describeOnEachEngine('the facts that came from a home operator', (harness) => {
     const residentId = await registerVerified(h, ZHANG_WEI);
     const store = h.ctx.stores.federation;
     let n = 0;
-    await h.ctx.store.transaction((trx) => store.storeHomeFacts(trx, { residentId, homeOperator: 'hubei', homeSubject: 'sub-1', bundleIssuedAt: at, facts, now: at, newId: () => `id-${(n += 1)}` }));
+    await h.ctx.database.transaction((trx) => store.storeHomeFacts(trx, { residentId, homeOperator: 'hubei', homeSubject: 'sub-1', bundleIssuedAt: at, facts, now: at, newId: () => `id-${(n += 1)}` }));
     assert.deepEqual(await store.homeFactCounts(residentId, 'hubei'), { stays: 2, contacts: 0, cases: 0, tests: 1, vaccinations: 2, declaration: true });
   });
 

@@ -31,7 +31,7 @@ export async function startWebServer(): Promise<WebServer> {
   if (!existsSync(join(DEFAULT_WEB_ROOT, 'index.html'))) throw new Error('the browser apps are not built: run `npm run build:web` (npm test does)');
   const opened = await openTestStore('sqlite');
   const ctx = createContext({
-    store: opened.store,
+    database: opened.store,
     clock: systemClock,
     dataKey: randomBytes(32),
     logger: createLogger('silent'),

@@ -17,7 +17,7 @@ const ScanBody = Type.Object({ scanId: Type.String({ maxLength: 64 }), token: Ty
 const Colour = Type.Union([Type.Literal('green'), Type.Literal('yellow'), Type.Literal('red'), Type.Literal('gray')], { description: COLOURS.join(', ') });
 const Policy = Type.Object({ allowed: Type.Array(Colour, { maxItems: 4 }), overlapMinutes: Type.Integer() }, { additionalProperties: false });
 
-/** Venues, devices, entry policies, scanning at checkpoints, and residents' visits by place code. */
+/** Venues, checkpoint devices, entry policies, scanning at checkpoints, and residents' visits by place code. */
 const PairingSchema = Type.Object({ code: Type.String({ description: 'HCPAIR1: and 40 hex digits, for a QR' }), expiresAt: Type.String({ format: 'date-time' }) });
 
 export const checkpointRoutes: FastifyPluginAsyncTypebox<{ services: Services }> = async (app, { services }) => {
@@ -90,7 +90,7 @@ export const checkpointRoutes: FastifyPluginAsyncTypebox<{ services: Services }>
     },
     async (request, reply) => {
       const staff = staffCaller(request);
-      const device = await services.venues.registerDevice(request.params.venueId, request.body.name, staff);
+      const device = await services.venues.registerCheckpointDevice(request.params.venueId, request.body.name, staff);
       return reply.code(201).send({ ...device, pairing: { ...device.pairing, expiresAt: wireTime(device.pairing.expiresAt) } });
     },
   );

@@ -2,28 +2,28 @@ import { Type, type FastifyPluginAsyncTypebox } from '@fastify/type-provider-typ
 import { SYMPTOMS } from '../../domain/declaration.js';
 import { renderQr } from '../../services/codes-service.js';
 import type { Services } from '../../services/services.js';
-import { CodeSchema, DecisionHistorySchema, FiredRuleSchema } from '../response-schemas.js';
+import { HealthCodeSchema, DecisionHistorySchema, FiredRuleSchema } from '../response-schemas.js';
 import { problemResponses, ResidentIdParams } from '../schemas.js';
-import { codeView, decisionHistoryView, shownDecision } from '../views.js';
+import { healthCodeView, decisionHistoryView, shownDecision } from '../views.js';
 import { wireTime } from '../wire.js';
 
 
 /** A resident's code: the colour with its reasons, the signed token, the QR image; history and daily check-ins. */
-export const codeRoutes: FastifyPluginAsyncTypebox<{ services: Services }> = async (app, { services }) => {
+export const healthCodeRoutes: FastifyPluginAsyncTypebox<{ services: Services }> = async (app, { services }) => {
   app.get(
     '/api/v1/residents/:id/code',
     {
       config: { access: { resident: 'self' } },
       schema: {
-        tags: ['codes'],
+        tags: ['health codes'],
         summary: 'The current colour, why, when it turns green, and a signed short-lived token',
         params: ResidentIdParams,
-        response: { 200: CodeSchema, ...problemResponses(400, 401, 404) },
+        response: { 200: HealthCodeSchema, ...problemResponses(400, 401, 404) },
       },
     },
     async (request, reply) => {
       reply.header('cache-control', 'no-store');
-      return codeView(services, request.params.id);
+      return healthCodeView(services, request.params.id);
     },
   );
 
@@ -33,14 +33,14 @@ export const codeRoutes: FastifyPluginAsyncTypebox<{ services: Services }> = asy
       {
         config: { access: { resident: 'self' } },
         schema: {
-          tags: ['codes'],
+          tags: ['health codes'],
           summary: `The current code as a QR image (${format.toUpperCase()})`,
           params: ResidentIdParams,
           response: { ...problemResponses(400, 401, 404) },
         },
       },
       async (request, reply) => {
-        const issued = await services.codes.issue(request.params.id);
+        const issued = await services.healthCodes.issue(request.params.id);
         reply.header('cache-control', 'no-store').header('x-code-expires-at', wireTime(issued.expiresAt));
         reply.type(format === 'svg' ? 'image/svg+xml' : 'image/png');
         return renderQr(issued.token, format);
@@ -53,7 +53,7 @@ export const codeRoutes: FastifyPluginAsyncTypebox<{ services: Services }> = asy
     {
       config: { access: { resident: 'self' } },
       schema: {
-        tags: ['codes'],
+        tags: ['health codes'],
         summary: 'Colour changes, newest first, each with the rule set version and the cause',
         params: ResidentIdParams,
         querystring: Type.Object({ limit: Type.Optional(Type.Integer({ minimum: 1, maximum: 500 })) }, { additionalProperties: false }),
@@ -73,7 +73,7 @@ export const codeRoutes: FastifyPluginAsyncTypebox<{ services: Services }> = asy
     {
       config: { access: { resident: 'self' } },
       schema: {
-        tags: ['codes'],
+        tags: ['health codes'],
         summary: 'Daily quarantine check-in (yellow or red codes), one a day',
         params: ResidentIdParams,
         body: Type.Object(
@@ -98,7 +98,7 @@ export const codeRoutes: FastifyPluginAsyncTypebox<{ services: Services }> = asy
     {
       config: { access: { public: true } },
       schema: {
-        tags: ['codes'],
+        tags: ['health codes'],
         summary: "Issuers' public keys, for verifying codes offline (no sign-in needed)",
         response: {
           200: Type.Object({

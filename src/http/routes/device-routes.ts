@@ -1,13 +1,13 @@
 import { Type, type FastifyPluginAsyncTypebox } from '@fastify/type-provider-typebox';
-import type { DeviceView } from '../../services/devices-service.js';
+import type { RememberedDeviceView } from '../../services/devices-service.js';
 import type { Services } from '../../services/services.js';
 import { residentCaller } from '../route-access.js';
-import { DeviceSchema } from '../response-schemas.js';
+import { RememberedDeviceViewSchema } from '../response-schemas.js';
 import { problemResponses } from '../schemas.js';
 import { wireTime } from '../wire.js';
 
 const deviceWire = <D extends { expiresAt: number }>(d: D) => ({ ...d, expiresAt: wireTime(d.expiresAt) });
-const listedWire = (d: DeviceView) => ({ ...deviceWire(d), createdAt: wireTime(d.createdAt), lastUsedAt: wireTime(d.lastUsedAt) });
+const listedWire = (d: RememberedDeviceView) => ({ ...deviceWire(d), createdAt: wireTime(d.createdAt), lastUsedAt: wireTime(d.lastUsedAt) });
 
 const SessionBody = Type.Object({ token: Type.String(), residentId: Type.String(), expiresAt: Type.String({ format: 'date-time' }) });
 const RememberedDeviceSchema = Type.Object({
@@ -16,8 +16,8 @@ const RememberedDeviceSchema = Type.Object({
   expiresAt: Type.String({ format: 'date-time' }),
 });
 
-/** Staying signed in on one's own device: remember it, refresh a session through it, list and sign out devices. */
-export const deviceRoutes: FastifyPluginAsyncTypebox<{ services: Services }> = async (app, { services }) => {
+/** Staying signed in on one's own device (a remembered device): remember it, refresh a session through it, list and sign out devices. */
+export const rememberedDeviceRoutes: FastifyPluginAsyncTypebox<{ services: Services }> = async (app, { services }) => {
   app.post(
     '/api/v1/devices',
     {
@@ -29,7 +29,7 @@ export const deviceRoutes: FastifyPluginAsyncTypebox<{ services: Services }> = a
         response: { 201: RememberedDeviceSchema, ...problemResponses(400, 401, 413, 415, 422) },
       },
     },
-    async (request, reply) => reply.code(201).send(deviceWire(await services.devices.remember(residentCaller(request), request.body.label))),
+    async (request, reply) => reply.code(201).send(deviceWire(await services.rememberedDevices.remember(residentCaller(request), request.body.label))),
   );
 
   app.post(
@@ -44,7 +44,7 @@ export const deviceRoutes: FastifyPluginAsyncTypebox<{ services: Services }> = a
       },
     },
     async (request, reply) => {
-      const { session, device } = await services.devices.refresh(request.body.refreshToken);
+      const { session, device } = await services.rememberedDevices.refresh(request.body.refreshToken);
       return reply.code(201).send({ session, device: deviceWire(device) });
     },
   );
@@ -57,12 +57,12 @@ export const deviceRoutes: FastifyPluginAsyncTypebox<{ services: Services }> = a
         tags: ['sign-in'],
         summary: 'The devices you stay signed in on; `current` is this one',
         response: {
-          200: Type.Array(DeviceSchema),
+          200: Type.Array(RememberedDeviceViewSchema),
           ...problemResponses(401),
         },
       },
     },
-    async (request) => (await services.devices.list(residentCaller(request))).map(listedWire),
+    async (request) => (await services.rememberedDevices.list(residentCaller(request))).map(listedWire),
   );
 
   app.delete(
@@ -78,7 +78,7 @@ export const deviceRoutes: FastifyPluginAsyncTypebox<{ services: Services }> = a
     },
     async (request, reply) => {
       const caller = residentCaller(request);
-      await services.devices.signOut(caller, request.params.deviceId);
+      await services.rememberedDevices.signOut(caller, request.params.deviceId);
       // Host apps' tokens end with it: none acts for a resident who signed out until they approve again.
       await services.hostApps.endTokensOf(caller.residentId);
       return reply.code(204).send(null);

@@ -6,15 +6,15 @@ import { OAUTH_PATH } from '../../services/oauth-server.js';
 import { NotFoundError } from '../../services/service-errors.js';
 import type { Services } from '../../services/services.js';
 import { hostAppResident, residentCaller, staffCaller } from '../route-access.js';
-import { CodeSchema, TravelCardSchema } from '../response-schemas.js';
+import { HealthCodeSchema, TravelCardSchema } from '../response-schemas.js';
 import { DeclarationBody, DeclarationSchema, problemResponses, ResidentIdParams } from '../schemas.js';
-import { codeView, travelCardView } from '../views.js';
+import { healthCodeView, travelCardView } from '../views.js';
 import { wireTime } from '../wire.js';
 
 const Uid = Type.Object({ uid: Type.String({ minLength: 1, maxLength: 100 }) });
 const Redirect = Type.Object({ redirectTo: Type.String({ description: 'Where the browser goes on, to finish the authorization' }) });
 // What a host app is sent: the fields its scope names (domain/host-scopes.ts), the serializer drops any other.
-const HostCodeSchema = Type.Pick(CodeSchema, [...HOST_SCOPE_FIELDS['code:read']]);
+const HostHealthCodeSchema = Type.Pick(HealthCodeSchema, [...HOST_SCOPE_FIELDS['code:read']]);
 const HostTravelCardSchema = Type.Pick(TravelCardSchema, [...HOST_SCOPE_FIELDS['travel-card:read']]);
 
 /**
@@ -178,13 +178,13 @@ export const hostAppRoutes: FastifyPluginAsyncTypebox<{ services: Services }> = 
       schema: {
         tags: ['host apps'],
         summary: "The resident's code, for the host app to render its own QR (scope code:read)",
-        response: { 200: HostCodeSchema, ...problemResponses(401, 403) },
+        response: { 200: HostHealthCodeSchema, ...problemResponses(401, 403) },
       },
     },
     async (request, reply) => {
       const residentId = hostAppResident(request);
       reply.header('cache-control', 'no-store');
-      return onlyScopeFields('code:read', await codeView(services, residentId));
+      return onlyScopeFields('code:read', await healthCodeView(services, residentId));
     },
   );
 

@@ -43,7 +43,7 @@ export const signInRoutes: FastifyPluginAsyncTypebox<{ services: Services }> = a
         },
       },
     },
-    async (request, reply) => reply.code(202).send(await services.signIn.requestCode(request.body.phone)),
+    async (request, reply) => reply.code(202).send(await services.signIn.requestSignInCode(request.body.phone)),
   );
 
   app.post(
@@ -60,7 +60,7 @@ export const signInRoutes: FastifyPluginAsyncTypebox<{ services: Services }> = a
         },
       },
     },
-    async (request, reply) => reply.code(201).send(await services.signIn.verifyCode(request.body.phone, request.body.code, request.body.ticket)),
+    async (request, reply) => reply.code(201).send(await services.signIn.verifySignInCode(request.body.phone, request.body.code, request.body.ticket)),
   );
 
   app.post(

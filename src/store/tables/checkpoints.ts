@@ -23,7 +23,7 @@ export interface CheckpointDevicesTable {
   secret_digest: string;
   created_at: number;
   revoked_at: number | null;
-  /** When the device last reached the server, and the run of requests that was part of (domain/device-contact.ts). */
+  /** When the checkpoint device last reached the server, and the run of requests that was part of (domain/device-contact.ts). */
   last_contact_at: number | null;
   contact_run_started_at: number | null;
   contact_before_run_at: number | null;
@@ -52,7 +52,7 @@ export interface ScansTable {
   reason: string;
   method: string;
   received_at: number;
-  /** Why the scan time the device claimed is doubtful, if it is: it is checked as of a bounded time. */
+  /** Why the scan time the checkpoint device claimed is doubtful, if it is: it is checked as of a bounded time. */
   time_flag: string | null;
   /** Who issued the code (CN-420000): visitors' codes by issuing region (migration 0011). */
   issuer: ColumnType<string | null, string | null | undefined, string | null>;

@@ -82,11 +82,11 @@ export interface SessionsTable {
   created_at: number;
   expires_at: number;
   revoked_at: number | null;
-  /** The device the session was opened through, if any (migration 0010). */
+  /** The remembered device the session was opened through, if any (migration 0010). */
   device_id: ColumnType<string | null, string | null | undefined, string | null>;
 }
 
-export interface DevicesTable {
+export interface RememberedDevicesTable {
   id: string;
   resident_id: string;
   label: string;
@@ -97,8 +97,8 @@ export interface DevicesTable {
   revoked_at: number | null;
 }
 
-/** Refresh credentials a device has used up: one shown again means it was copied. */
-export interface DeviceSpentCredentialsTable {
+/** Refresh credentials a remembered device has used up: one shown again means it was copied. */
+export interface RememberedDeviceSpentCredentialsTable {
   digest: string;
   device_id: string;
   spent_at: number;
@@ -137,8 +137,8 @@ export interface ResidentsTables {
   check_ins: CheckInsTable;
   sign_in_codes: SignInCodesTable;
   sessions: SessionsTable;
-  devices: DevicesTable;
-  device_spent_credentials: DeviceSpentCredentialsTable;
+  devices: RememberedDevicesTable;
+  device_spent_credentials: RememberedDeviceSpentCredentialsTable;
   outbox: OutboxTable;
   colour_notices: ColourNoticesTable;
 }
