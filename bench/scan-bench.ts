@@ -6,7 +6,7 @@ import { createServices } from '../src/services/services.js';
 import { DAY_MS, FixedClock } from '../src/domain/clock.js';
 import type { Services } from '../src/services/services.js';
 import type { Engine } from '../src/store/database.js';
-import { ScansStore, type ScanRow } from '../src/store/scans-store.js';
+import { ScansStore, type ScanRow } from '../src/store/checkpoints/scans-store.js';
 import type { ResidentsTable } from '../src/store/schema.js';
 import { benchServices, syntheticResident, throughput } from './bench-support.js';
 

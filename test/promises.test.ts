@@ -32,8 +32,8 @@ describe('the register of promises', () => {
   const lines = promiseLines(markdown);
 
   it('reads a row as the promise, the test file and the test name', () => {
-    assert.deepEqual(promiseLines('- A copied credential ends the device — `test/services/devices.test.ts` › signs the device out\n- not a row'), [
-      { line: 1, promise: 'A copied credential ends the device', file: 'test/services/devices.test.ts', test: 'signs the device out' },
+    assert.deepEqual(promiseLines('- A copied credential ends the device — `test/services/residents/remembered-devices-service.test.ts` › signs the device out\n- not a row'), [
+      { line: 1, promise: 'A copied credential ends the device', file: 'test/services/residents/remembered-devices-service.test.ts', test: 'signs the device out' },
     ]);
   });
 

@@ -6,7 +6,7 @@ import { FieldCipher } from '../privacy/field-cipher.js';
 import { FileRegionKeys, RegionKeyShreddedError, RegionKeys } from '../privacy/region-keys.js';
 import type { DatabaseHandle } from '../store/database.js';
 import { DataKeyCheckStore } from '../store/data-key-check-store.js';
-import { ResidentsStore } from '../store/residents-store.js';
+import { ResidentsStore } from '../store/residents/residents-store.js';
 
 const FIX = 'restore the key file from your backup, or set HEALTHCODE_DATA_KEY to the key the database was set up with';
 

@@ -2,9 +2,9 @@ import { createReadStream, existsSync } from 'node:fs';
 import { extname } from 'node:path';
 import cliProgress from 'cli-progress';
 import type { Config } from '../config.js';
-import { IMPORT_KINDS, type ImportKind } from '../domain/authority-records.js';
+import { IMPORT_KINDS, type ImportKind } from '../domain/decisions/authority-records.js';
 import { createLogger } from '../logging.js';
-import { parseImport } from '../services/import-parsing.js';
+import { parseImport } from '../services/decisions/import-parsing.js';
 import { openServices } from './server.js';
 
 /** `healthcode import KIND FILE`: authority data from .ndjson or .csv, with a progress bar and a report. */

@@ -1,6 +1,6 @@
 #!/usr/bin/env node
 import { CONFIG_VARIABLES, ConfigError, loadConfig, type Config } from '../config.js';
-import { IMPORT_KINDS } from '../domain/authority-records.js';
+import { IMPORT_KINDS } from '../domain/decisions/authority-records.js';
 import { STAFF_ROLES } from '../services/staff-service.js';
 import { auditCommand } from './audit-command.js';
 import { federationCommand } from './federation-command.js';

@@ -6,7 +6,7 @@ import { FieldCipher } from '../privacy/field-cipher.js';
 import { FileRegionKeys, RegionKeys } from '../privacy/region-keys.js';
 import { openDatabase } from '../store/database.js';
 import { migrateToLatest } from '../store/migrations/index.js';
-import { OutboxStore } from '../store/outbox-store.js';
+import { OutboxStore } from '../store/residents/outbox-store.js';
 import { dataKeyFor } from './data-key-guard.js';
 
 /** `healthcode outbox [--phone P] [--limit N]`: the SMS outbox of the default provider (sign-in codes). */

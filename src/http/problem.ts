@@ -1,8 +1,8 @@
 import type { FastifyError, FastifyReply, FastifyRequest } from 'fastify';
 import { InvalidInputError, type FieldError } from '../domain/field-errors.js';
 import { isDatabaseUnavailable } from '../store/database.js';
-import { InsufficientScopeError, InvalidTokenError } from '../services/host-apps-service.js';
-import { HostAppsUnavailableError, OtherBrowserError } from '../services/oauth-server.js';
+import { InsufficientScopeError, InvalidTokenError } from '../services/federation/host-apps-service.js';
+import { HostAppsUnavailableError, OtherBrowserError } from '../services/federation/oauth-server.js';
 import { CodeTriesUsedUpError, ConflictError, FederationRefusedError, SignInCodeError, ForbiddenError, IdentityTakenError, MalformedInputError, NotFoundError, RegionNotServedError, TooManyRequestsError, UnauthenticatedError } from '../services/service-errors.js';
 
 /**

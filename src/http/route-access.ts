@@ -1,9 +1,9 @@
 import type { FastifyInstance, FastifyRequest, RouteOptions } from 'fastify';
-import type { HostScope } from '../services/host-apps-service.js';
+import type { HostScope } from '../services/federation/host-apps-service.js';
 import { NotFoundError } from '../services/service-errors.js';
 import type { Services } from '../services/services.js';
 import type { StaffMember, StaffRole } from '../services/staff-service.js';
-import type { CheckpointDevice } from '../services/venues-service.js';
+import type { CheckpointDevice } from '../services/checkpoints/venues-service.js';
 import { bearerToken, type Caller } from './auth.js';
 
 /**

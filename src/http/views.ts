@@ -1,6 +1,6 @@
 import { regionName, regionNameEn } from '../domain/regions.js';
 import type { Decision } from '../domain/rules/decide.js';
-import { withheldCause, withholdAuthorityDetail } from '../domain/withheld-records.js';
+import { withheldCause, withholdAuthorityDetail } from '../domain/decisions/withheld-records.js';
 import { ConflictError } from '../services/service-errors.js';
 import type { Services } from '../services/services.js';
 import { wireTime } from './wire.js';

@@ -1,5 +1,5 @@
-import type { OutboxStore } from '../store/outbox-store.js';
-import type { ResidentLookupsStore } from '../store/resident-lookups-store.js';
+import type { OutboxStore } from '../store/residents/outbox-store.js';
+import type { ResidentLookupsStore } from '../store/residents/resident-lookups-store.js';
 import type { Clock } from '../domain/clock.js';
 
 /** Sends a text message to a phone; a real SMS gateway implements this in production. */

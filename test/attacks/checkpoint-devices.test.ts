@@ -1,8 +1,8 @@
 import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
-import { contactAt, DRAIN_GAP_MS, firstContact, MAX_DRAIN_MS } from '../../src/domain/device-contact.js';
+import { contactAt, DRAIN_GAP_MS, firstContact, MAX_DRAIN_MS } from '../../src/domain/checkpoints/checkpoint-device-contact.js';
 import { DEFAULT_LIMITS } from '../../src/config.js';
-import { VENUES_PER_OPERATOR_PER_DAY } from '../../src/services/venues-service.js';
+import { VENUES_PER_OPERATOR_PER_DAY } from '../../src/services/checkpoints/venues-service.js';
 import { describeOnEachEngine, type Harness } from '../support/harness.js';
 import { LIU_FANG, ZHANG_WEI } from '../support/people.js';
 import { registerVerified } from '../support/sign-in.js';

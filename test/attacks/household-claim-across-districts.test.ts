@@ -3,7 +3,7 @@ import { it } from 'node:test';
 import { checkIdentity } from '../../src/domain/identity/identity-document.js';
 import { FieldCipher } from '../../src/privacy/field-cipher.js';
 import { RegionKeys } from '../../src/privacy/region-keys.js';
-import { INDEX_ID } from '../../src/store/resident-lookups-store.js';
+import { INDEX_ID } from '../../src/store/residents/resident-lookups-store.js';
 import { describeOnEachEngine } from '../support/harness.js';
 import { LIU_FANG, withCheck } from '../support/people.js';
 import { signedUpThroughApi } from '../support/sign-in.js';

@@ -2,7 +2,7 @@ import assert from 'node:assert/strict';
 import { it } from 'node:test';
 import { DEFAULT_RULES, SUPERSEDED_DEFAULT_RULES } from '../../src/domain/rules/default-rule-set.js';
 import { DEMO_REGION, loadDemoData } from '../../src/services/demo-data.js';
-import { NATIONAL_REGION } from '../../src/services/rules-service.js';
+import { NATIONAL_REGION } from '../../src/services/decisions/rules-service.js';
 import { describeOnEachEngine } from '../support/harness.js';
 import { GRANDMA_ZHANG, withCheck, ZHANG_WEI } from '../support/people.js';
 import { signedUpThroughApi } from '../support/sign-in.js';

@@ -4,7 +4,7 @@ import { it } from 'node:test';
 import { TooManyRequestsError, UnauthenticatedError } from '../../src/services/service-errors.js';
 import { DEFAULT_LIMITS } from '../../src/config.js';
 import { buildApp } from '../../src/http/app.js';
-import { SIGN_IN_LIMITS } from '../../src/services/sign-in-service.js';
+import { SIGN_IN_LIMITS } from '../../src/services/residents/sign-in-service.js';
 import { describeOnEachEngine } from '../support/harness.js';
 import { ZHANG_WEI } from '../support/people.js';
 import { lastCodeSentTo } from '../support/sign-in.js';

@@ -10,9 +10,9 @@ import { createLogger } from '../../src/logging.js';
 import { FieldCipher } from '../../src/privacy/field-cipher.js';
 import { FileRegionKeys, RegionKeys } from '../../src/privacy/region-keys.js';
 import { openDatabase } from '../../src/store/database.js';
-import { INDEX_ID, INDEX_PHONE } from '../../src/store/resident-lookups-store.js';
-import { ResidentResealingStore } from '../../src/store/resident-resealing-store.js';
-import { ResidentsStore } from '../../src/store/residents-store.js';
+import { INDEX_ID, INDEX_PHONE } from '../../src/store/residents/resident-lookups-store.js';
+import { ResidentResealingStore } from '../../src/store/residents/resident-resealing-store.js';
+import { ResidentsStore } from '../../src/store/residents/residents-store.js';
 import { CHEN_JING, LIU_FANG, ZHANG_WEI } from '../support/people.js';
 
 /** Districts' data keys at start-up: data from before them is sealed under them, and a missing one stops the start. */

@@ -66,7 +66,7 @@ describe('who may call a route, declared with the route', () => {
 
   it('leaves no route handler checking a credential itself', () => {
     const checking = /\bauthorize\w*\(|\bauthenticate\(|bearerToken\(|authenticateDevice\(|residentFor\(|mayActFor\(|\bsecurity:/;
-    const offending = readdirSync(ROUTES).filter((f) => checking.test(readFileSync(join(ROUTES, f), 'utf8')));
+    const offending = (readdirSync(ROUTES, { recursive: true }) as string[]).filter((f) => f.endsWith('.ts') && checking.test(readFileSync(join(ROUTES, f), 'utf8')));
     assert.deepEqual(offending, []);
     assert.deepEqual(Object.keys(auth).filter((name) => name.startsWith('authorize') || name === 'authenticate'), []);
   });

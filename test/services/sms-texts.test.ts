@@ -1,6 +1,6 @@
 import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
-import type { ColourNotice } from '../../src/domain/colour-notice.js';
+import type { ColourNotice } from '../../src/domain/decisions/colour-notice.js';
 import { SMS_TEXTS } from '../../src/services/sms-texts.js';
 
 const LINK = 'https://hc.example.cn/resident/';

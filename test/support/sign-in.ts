@@ -1,4 +1,4 @@
-import { signInCodeIndexes } from '../../src/services/phone-records.js';
+import { signInCodeIndexes } from '../../src/services/residents/phone-records.js';
 import assert from 'node:assert/strict';
 import type { FastifyInstance } from 'fastify';
 import { checkMobileNumber } from '../../src/domain/phone.js';

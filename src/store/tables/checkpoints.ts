@@ -23,7 +23,7 @@ export interface CheckpointDevicesTable {
   secret_digest: string;
   created_at: number;
   revoked_at: number | null;
-  /** When the checkpoint device last reached the server, and the run of requests that was part of (domain/device-contact.ts). */
+  /** When the checkpoint device last reached the server, and the run of requests that was part of (domain/checkpoints/checkpoint-device-contact.ts). */
   last_contact_at: number | null;
   contact_run_started_at: number | null;
   contact_before_run_at: number | null;
