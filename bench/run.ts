@@ -1,5 +1,6 @@
 import { cpus } from 'node:os';
 import { readFileSync, writeFileSync } from 'node:fs';
+import { coldViewBench } from './cold-view-bench.js';
 import { decisionBench } from './decision-bench.js';
 import { engineBench } from './engine-bench.js';
 import { federationBench } from './federation-bench.js';
@@ -30,10 +31,12 @@ async function main(): Promise<void> {
   if (wanted('engine')) record(engineBench());
   if (wanted('federation')) record(await federationBench());
   if (wanted('overload')) record(await overloadBench(Number(process.env.HEALTHCODE_BENCH_HTTP_RESIDENTS ?? 2000)));
-  for (const engine of ['sqlite', 'postgres'] as const) {
+  const engines = (process.env.HEALTHCODE_BENCH_ENGINES?.split(',') ?? ['sqlite', 'postgres']) as ('sqlite' | 'postgres')[];
+  for (const engine of engines) {
     if (wanted('registration')) record(await registrationBench(engine, 3000));
     if (wanted('decision')) record(await decisionBench(engine, population));
     if (wanted('http')) record(await httpBench(engine, Number(process.env.HEALTHCODE_BENCH_HTTP_RESIDENTS ?? 2000)));
+    if (wanted('cold-view')) record(await coldViewBench(engine, Number(process.env.HEALTHCODE_BENCH_COLD_RESIDENTS ?? 12_000), Number(process.env.HEALTHCODE_BENCH_ROUNDS ?? 3)));
     if (wanted('scans')) record(await scanIngestionBench(engine, 30));
     if (wanted('replay')) record(await hangzhouReplay(engine, Number(process.env.HEALTHCODE_BENCH_REPLAY_SCALE ?? 100)));
     if (wanted('trace')) record(await traceBench(engine, traceSizes, Math.min(population, 1_000_000), 100_000));
