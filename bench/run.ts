@@ -1,5 +1,6 @@
 import { cpus } from 'node:os';
 import { readFileSync, writeFileSync } from 'node:fs';
+import { codeMemoryBench } from './code-memory-bench.js';
 import { coldViewBench } from './cold-view-bench.js';
 import { decisionBench } from './decision-bench.js';
 import { engineBench } from './engine-bench.js';
@@ -30,6 +31,7 @@ async function main(): Promise<void> {
   if (wanted('tokens')) record(await tokenBench());
   if (wanted('engine')) record(engineBench());
   if (wanted('federation')) record(await federationBench());
+  if (wanted('code-memory')) record(await codeMemoryBench(Number(process.env.HEALTHCODE_BENCH_MEMORY_RESIDENTS ?? 1_000_000)));
   if (wanted('overload')) record(await overloadBench(Number(process.env.HEALTHCODE_BENCH_HTTP_RESIDENTS ?? 2000)));
   const engines = (process.env.HEALTHCODE_BENCH_ENGINES?.split(',') ?? ['sqlite', 'postgres']) as ('sqlite' | 'postgres')[];
   for (const engine of engines) {
