@@ -10,12 +10,14 @@ const MB = 2 ** 20;
  * over HTTP, to keep the run's time bounded; SQLite on a file. Each resident is registered and
  * declares just before their view, so nothing of theirs is in memory before. RSS and heap (after a
  * collection, where `--expose-gc` allows) at each tenth of the way: past the caches' bound
- * (DEFAULT_CACHE_ENTRIES sessions and shown codes) they should stay level.
+ * (`cacheEntries` sessions and shown codes) they should stay level. A bound below the default lets a
+ * run of bounded time pass it; the heap each cached resident holds (`heap_kb_per_resident_below_bound`,
+ * from the tenths before the bound) then tells the plateau at the default bound.
  */
-export async function codeMemoryBench(residents: number): Promise<Record<string, number>> {
-  const { services, dispose } = await benchServices('sqlite');
+export async function codeMemoryBench(residents: number, cacheEntries = DEFAULT_CACHE_ENTRIES): Promise<Record<string, number>> {
+  const { services, dispose } = await benchServices('sqlite', undefined, 0, cacheEntries);
   const prefix = 'code_view_memory.sqlite';
-  const figures: Record<string, number> = { [`${prefix}.residents`]: residents, [`${prefix}.cache_entries`]: DEFAULT_CACHE_ENTRIES };
+  const figures: Record<string, number> = { [`${prefix}.residents`]: residents, [`${prefix}.cache_entries`]: cacheEntries, [`${prefix}.default_cache_entries`]: DEFAULT_CACHE_ENTRIES };
   const gc = (globalThis as { gc?: () => void }).gc;
   const measure = () => {
     gc?.();
@@ -26,7 +28,7 @@ export async function codeMemoryBench(residents: number): Promise<Record<string,
     const start = measure();
     figures[`${prefix}.rss_mb_at_start`] = start.rss;
     const step = Math.max(1, Math.floor(residents / 10));
-    const atSteps: { rss: number; heap: number }[] = [];
+    const atSteps: { viewed: number; rss: number; heap: number }[] = [];
     const started = performance.now();
     for (let i = 0; i < residents; i += 1) {
       const now = services.clock.now().getTime();
@@ -38,11 +40,14 @@ export async function codeMemoryBench(residents: number): Promise<Record<string,
       await codeView(services, id);
       if ((i + 1) % step === 0) {
         const m = measure();
-        atSteps.push(m);
+        atSteps.push({ viewed: i + 1, ...m });
         process.stdout.write(`  ${i + 1} residents viewed: rss ${m.rss} MB, heap ${m.heap} MB, ${Math.round((performance.now() - started) / 1000)} s\n`);
       }
     }
-    const last = atSteps.at(-1) ?? measure();
+    const last = atSteps.at(-1) ?? { viewed: 0, ...measure() };
+    const below = atSteps.filter((m) => m.viewed <= cacheEntries);
+    if (below.length >= 2) figures[`${prefix}.heap_kb_per_resident_below_bound`] = Math.round(((below.at(-1)!.heap - below[0]!.heap) * 1024) / (below.at(-1)!.viewed - below[0]!.viewed));
+    figures[`${prefix}.heap_mb_at_start`] = start.heap;
     // Level past the caches' bound: the most RSS grew over the last half of the run.
     const half = atSteps.slice(Math.floor(atSteps.length / 2));
     figures[`${prefix}.rss_mb_at_end`] = last.rss;
