@@ -17,16 +17,28 @@ const RESULTS = new URL('./results.json', import.meta.url);
 
 async function main(): Promise<void> {
   const figures: Record<string, number> = {};
+  const only = process.env.HEALTHCODE_BENCH_ONLY?.split(',');
+  // A partial run (HEALTHCODE_BENCH_ONLY) keeps the figures it did not measure.
+  const previous = only === undefined ? {} : ((JSON.parse(readFileSync(RESULTS, 'utf8')) as { figures?: Record<string, number> }).figures ?? {});
+  const write = () => {
+    const results = {
+      generatedAt: new Date().toISOString(),
+      machine: { cpus: cpus().length, cpuModel: cpus()[0]?.model ?? 'unknown', node: process.version },
+      figures: { ...previous, ...figures },
+    };
+    writeFileSync(RESULTS, `${JSON.stringify(results, null, 2)}\n`);
+  };
   const record = (entries: Record<string, number>) => {
     for (const [name, value] of Object.entries(entries)) {
       figures[name] = value;
       process.stdout.write(`${name.padEnd(56)} ${value}\n`);
     }
+    // Written after every benchmark: a run stopped part-way keeps what it measured.
+    write();
   };
   const population = Number(process.env.HEALTHCODE_BENCH_POPULATION ?? 1_000_000);
   const maxScans = Number(process.env.HEALTHCODE_BENCH_SCANS ?? 10_000_000);
   const traceSizes = [1_000_000, 2_500_000, 5_000_000, 10_000_000].filter((n) => n < maxScans).concat(maxScans);
-  const only = process.env.HEALTHCODE_BENCH_ONLY?.split(',');
   const wanted = (name: string) => only === undefined || only.includes(name);
   if (wanted('tokens')) record(await tokenBench());
   if (wanted('engine')) record(engineBench());
@@ -44,14 +56,7 @@ async function main(): Promise<void> {
     if (wanted('trace')) record(await traceBench(engine, traceSizes, Math.min(population, 1_000_000), 100_000));
   }
 
-  // A partial run (HEALTHCODE_BENCH_ONLY) keeps the figures it did not measure.
-  const previous = only === undefined ? {} : ((JSON.parse(readFileSync(RESULTS, 'utf8')) as { figures?: Record<string, number> }).figures ?? {});
-  const results = {
-    generatedAt: new Date().toISOString(),
-    machine: { cpus: cpus().length, cpuModel: cpus()[0]?.model ?? 'unknown', node: process.version },
-    figures: { ...previous, ...figures },
-  };
-  writeFileSync(RESULTS, `${JSON.stringify(results, null, 2)}\n`);
+  write();
   process.stdout.write(`written to bench/results.json\n`);
 }
 
