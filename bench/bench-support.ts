@@ -9,7 +9,7 @@ import type { Engine } from '../src/store/database.js';
 import { openTestStore } from '../test/support/engines.js';
 
 /** A migrated scratch database and services on it, silent, with the real clock. */
-export async function benchServices(engine: Engine, clock: Clock = systemClock, signatureThreads = 0): Promise<{ services: Services; ctx: ServiceContext; dataKey: Buffer; dispose: () => Promise<void> }> {
+export async function benchServices(engine: Engine, clock: Clock = systemClock, signatureThreads = 0, cacheEntries?: number): Promise<{ services: Services; ctx: ServiceContext; dataKey: Buffer; dispose: () => Promise<void> }> {
   const opened = await openTestStore(engine);
   const dataKey = randomBytes(32);
   const ctx = createContext({
@@ -18,7 +18,7 @@ export async function benchServices(engine: Engine, clock: Clock = systemClock, 
     dataKey,
     logger: pino({ level: 'silent' }),
     signatureThreads,
-    settings: { mode: 'production', timeZone: 'Asia/Shanghai', sessionTtlSeconds: 3600, signInCodeTtlSeconds: 300, tokenTtlSeconds: 300 },
+    settings: { mode: 'production', timeZone: 'Asia/Shanghai', sessionTtlSeconds: 3600, signInCodeTtlSeconds: 300, tokenTtlSeconds: 300, ...(cacheEntries !== undefined ? { cacheEntries } : {}) },
   });
   const services = createServices(ctx);
   await services.rules.ensureDefault();

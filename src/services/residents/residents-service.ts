@@ -181,9 +181,9 @@ export class ResidentsService {
    * authority has checked it) may not be who the relative says.
    */
   async recordsWithheld(id: string): Promise<boolean> {
-    const resident = await this.get(id);
-    if (resident.phoneVerifiedAt !== null || resident.identityCheckedAt !== null) return false;
-    return (await this.households.guardiansOf(id)).length > 0;
+    const standing = await this.residents.identityStanding(id);
+    if (!standing) throw new NotFoundError('resident');
+    return standing.phoneVerifiedAt === null && standing.identityCheckedAt === null && standing.hasGuardian;
   }
 
   /** Whether `actorId` may act for `residentId`: it is themself, or a dependent they look after. */

@@ -2,6 +2,7 @@ import type { Kysely, Selectable, Transaction } from 'kysely';
 import type { Decision } from '../../domain/rules/decide.js';
 import type { ChangeFeed } from '../change-feed.js';
 import type { Database, DecisionsTable, ResidentStatusTable } from '../schema.js';
+import { compiledOnce } from '../compiled-query.js';
 
 /** What tells two decisions apart for the record: colour, mark, the rules that fired and the rule set. */
 export const firedIds = (decision: Decision) => decision.rules.map((r) => `${r.id}@${r.version}:${r.status}`).join(',');
@@ -168,9 +169,13 @@ export class DecisionsStore {
     return rows.map((r) => r.resident_id);
   }
 
+  /** Read on every code view not in memory: compiled once. */
+  readonly #current = compiledOnce(() => this.db, 1, (residentId: string) => this.db.selectFrom('resident_status').selectAll().where('resident_id', '=', residentId));
+
   /** A resident's current decision as stored, if any: one indexed read. */
   async current(residentId: string): Promise<ResidentStatus | undefined> {
-    return this.db.selectFrom('resident_status').selectAll().where('resident_id', '=', residentId).executeTakeFirst();
+    const [row] = await this.#current(residentId);
+    return row;
   }
 
   /** Something a decision reads changed outside the facts (a phone proven, a document revoked): decide again on next use. */

@@ -2,6 +2,7 @@ import type { Kysely, Selectable } from 'kysely';
 import type { BundleFacts } from '../../codes/fact-bundle.js';
 import { isUniqueViolation, lockIn, type Engine } from '../database.js';
 import type { Database, FederationMembersTable, NationalListCacheTable } from '../schema.js';
+import { compiledOnce } from '../compiled-query.js';
 
 export type MemberRow = Selectable<FederationMembersTable>;
 
@@ -234,8 +235,12 @@ export class FederationStore {
     return (await this.db.selectFrom('visitor_links').select('resident_id').where('home_operator', '=', homeOperator).where('home_subject', '=', homeSubject).executeTakeFirst())?.resident_id;
   }
 
+  /** Read on every code view not in memory: compiled once. */
+  readonly #visitorLink = compiledOnce(() => this.db, 1, (residentId: string) => this.db.selectFrom('visitor_links').select(['home_operator', 'linked_at', 'bundle_issued_at']).where('resident_id', '=', residentId));
+
   async visitorLink(residentId: string): Promise<{ home_operator: string; linked_at: number; bundle_issued_at: number } | undefined> {
-    return this.db.selectFrom('visitor_links').select(['home_operator', 'linked_at', 'bundle_issued_at']).where('resident_id', '=', residentId).executeTakeFirst();
+    const [row] = await this.#visitorLink(residentId);
+    return row;
   }
 
   /** How many facts of each kind came from `homeOperator` for this visitor (and whether a declaration did): what the why screen lists. */

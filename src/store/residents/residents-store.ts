@@ -4,6 +4,7 @@ import type { IdType } from '../../domain/identity/identity-document.js';
 import { SHREDDED, SUNSET_PREFIX } from '../oversight/sunset-store.js';
 import type { FieldCipher } from '../../privacy/field-cipher.js';
 import { RegionKeyShreddedError } from '../../privacy/region-keys.js';
+import { compiledOnce } from '../compiled-query.js';
 import { lockIn, type Engine } from '../database.js';
 import { ResidentLookupsStore } from './resident-lookups-store.js';
 import type { Database, ResidentsTable } from '../schema.js';
@@ -117,6 +118,25 @@ export class ResidentsStore {
     };
     return this.db.isTransaction ? locked(this.db as Transaction<Database>) : (this.db as Kysely<Database>).transaction().execute(locked);
   }
+
+  /**
+   * What a resident's identity stands on: a proven phone, a checked document, a guardian's word; one
+   * read, nothing decrypted (every code view asks). None for a resident whose region's sunset
+   * destroyed them.
+   */
+  async identityStanding(id: string): Promise<{ phoneVerifiedAt: number | null; identityCheckedAt: number | null; hasGuardian: boolean } | undefined> {
+    const [row] = await this.#identityStanding(id);
+    return row && { phoneVerifiedAt: row.phone_verified_at, identityCheckedAt: row.identity_checked_at, hasGuardian: Boolean(row.has_guardian) };
+  }
+
+  readonly #identityStanding = compiledOnce(() => this.db, 1, (id: string) =>
+    this.db
+      .selectFrom('residents')
+      .select(['phone_verified_at', 'identity_checked_at'])
+      .select((eb) => eb.exists(eb.selectFrom('guardianships').select('dependent_id').whereRef('guardianships.dependent_id', '=', 'residents.id')).as('has_guardian'))
+      .where('id', '=', id)
+      .where('name_enc', '!=', SHREDDED),
+  );
 
   /** A resident; none for one whose region's sunset destroyed them. */
   async findById(id: string): Promise<Resident | undefined> {

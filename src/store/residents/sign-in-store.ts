@@ -1,6 +1,7 @@
 import type { Insertable, Kysely, Selectable } from 'kysely';
 import type { ChangeFeed } from '../change-feed.js';
 import type { Database, SignInCodesTable } from '../schema.js';
+import { compiledOnce } from '../compiled-query.js';
 
 /** One-time sign-in codes (kept as keyed digests, never in clear) and the sessions they open. */
 export class SignInStore {
@@ -8,6 +9,11 @@ export class SignInStore {
     private readonly db: Kysely<Database>,
     private readonly changes: ChangeFeed,
   ) {}
+
+  /** Asked on every signed-in request whose session is not in memory: compiled once. */
+  readonly #activeSession = compiledOnce(() => this.db, 2, (id: string, now: number) =>
+    this.db.selectFrom('sessions').select(['resident_id', 'expires_at']).where('id', '=', id).where('revoked_at', 'is', null).where('expires_at', '>', now),
+  );
 
   async insertSignInCode(row: Insertable<SignInCodesTable>): Promise<void> {
     await this.db.insertInto('sign_in_codes').values(row).execute();
@@ -81,13 +87,7 @@ export class SignInStore {
 
   /** The session's resident and end if the session exists, is not revoked and has not expired. */
   async activeSession(id: string, now: number): Promise<{ residentId: string; expiresAt: number } | undefined> {
-    const row = await this.db
-      .selectFrom('sessions')
-      .select(['resident_id', 'expires_at'])
-      .where('id', '=', id)
-      .where('revoked_at', 'is', null)
-      .where('expires_at', '>', now)
-      .executeTakeFirst();
+    const [row] = await this.#activeSession(id, now);
     return row && { residentId: row.resident_id, expiresAt: row.expires_at };
   }
 

@@ -1,0 +1,174 @@
+import { type ChildProcess, spawn } from 'node:child_process';
+import { createHmac, randomBytes } from 'node:crypto';
+import { mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import autocannon from 'autocannon';
+import pg from 'pg';
+import type { Engine } from '../src/store/database.js';
+import { postgresUrlInSchema, TEST_POSTGRES_URL } from '../test/support/engines.js';
+import { NO_LIMITS_ENV, serve } from '../test/support/spawned-server.js';
+import { codeViewTargets } from './http-bench.js';
+
+type Target = { path: string; headers: Record<string, string> };
+
+interface Run {
+  perSecond: number;
+  p99: number;
+  errors: number;
+}
+
+/** Headers a server answers with that vary by response or connection: not part of what is compared. */
+const VARYING = new Set(['date', 'connection', 'keep-alive', 'content-length', 'transfer-encoding', 'content-type']);
+
+const median = (values: number[]) => [...values].sort((a, b) => a - b)[Math.floor(values.length / 2)]!;
+const round3 = (n: number) => Math.round(n * 1000) / 1000;
+
+/**
+ * `count` requests (each of `targets` once when count is their number) at `connections` in flight,
+ * or for `seconds` when given; requests per second over the run, and the p99 latency.
+ */
+async function load(url: string, targets: Target[], connections: number, options: { count?: number; seconds?: number }): Promise<Run> {
+  let next = 0;
+  const result = await autocannon({
+    url,
+    connections,
+    ...(options.seconds !== undefined ? { duration: options.seconds } : { amount: options.count }),
+    requests: [
+      {
+        setupRequest: (request) => {
+          const target = targets[next++ % targets.length]!;
+          return { ...request, path: target.path, headers: { ...request.headers, ...target.headers } };
+        },
+      },
+    ],
+  });
+  const seconds = options.seconds ?? result.duration;
+  return { perSecond: Math.round(result.requests.total / seconds), p99: result.latency.p99, errors: result.errors + result.non2xx + result.timeouts };
+}
+
+/** A baseline of bench/bare-fastify.ts in its own process on `port`. */
+function startBaseline(port: number, args: string[], env: Record<string, string>): Promise<{ child: ChildProcess; url: string }> {
+  const child = spawn(process.execPath, ['--import', 'tsx', 'bench/bare-fastify.ts', ...args], { stdio: ['ignore', 'pipe', 'inherit'], env: { ...process.env, ...env, BENCH_PORT: String(port) } });
+  return new Promise((resolve, reject) => {
+    child.stdout!.on('data', (chunk: Buffer) => {
+      const url = /listening (\S+)/.exec(chunk.toString())?.[1];
+      if (url) resolve({ child, url });
+    });
+    child.on('exit', (code) => reject(new Error(`baseline exited ${code}`)));
+  });
+}
+
+async function stopped(child: ChildProcess): Promise<void> {
+  if (child.exitCode !== null) return;
+  const exited = new Promise((resolve) => child.once('exit', resolve));
+  child.kill('SIGTERM');
+  await exited;
+}
+
+/**
+ * The morning peak's code view over HTTP, one server process, beside baselines on the same machine
+ * in the same run, as interleaved pairs (the machine is shared: each pair's ratio, then the median):
+ * - cold: a server just started, `residents` signed-in residents each viewing their code once
+ *   (neither session nor code in memory), beside an ideal cold view: a bare Fastify route doing an
+ *   HMAC session check, one primary-key read on the same engine and database, one Ed25519
+ *   signature, answering the same bytes with the same headers;
+ * - warm: the same residents refreshing their codes for `seconds` (sessions and codes in memory),
+ *   beside a bare route answering the same bytes with the same headers.
+ * Ports: HEALTHCODE_BENCH_PORT and the next one (0: any).
+ */
+export async function coldViewBench(engine: Engine, residents: number, rounds = 3, connections = 50, seconds = 5): Promise<Record<string, number>> {
+  const dataDir = mkdtempSync(join(tmpdir(), 'healthcode-cold-view-'));
+  const schema = `hc_bench_${randomBytes(5).toString('hex')}`;
+  const databaseUrl = engine === 'sqlite' ? `sqlite:${join(dataDir, 'healthcode.db')}` : postgresUrlInSchema(schema);
+  const basePort = Number(process.env.HEALTHCODE_BENCH_PORT ?? 0);
+  const serverPort = String(basePort);
+  const baselinePort = basePort === 0 ? 0 : basePort + 1;
+  const env = { ...NO_LIMITS_ENV, HEALTHCODE_DEMO_DATA: 'off', HEALTHCODE_DATABASE_URL: databaseUrl, HEALTHCODE_DATA_KEY: randomBytes(32).toString('base64'), HEALTHCODE_PORT: serverPort };
+  if (engine === 'postgres') await onPostgres(`create schema "${schema}"`);
+  try {
+    const targets = await codeViewTargets(dataDir, env, residents);
+    const hmacKey = randomBytes(32);
+    const idealTargets = targets.map(({ path }) => {
+      const id = path.split('/')[4]!;
+      return { path, headers: { authorization: `Bearer ${id}.${createHmac('sha256', hmacKey).update(id).digest('base64url')}` } };
+    });
+    const prefix = `cold_view.${engine}`;
+    const runs: Record<'cold' | 'ideal' | 'warm' | 'bare', Run[]> = { cold: [], ideal: [], warm: [], bare: [] };
+    let bytes = 0;
+    let headers: Record<string, string> = {};
+    // HEALTHCODE_BENCH_CPU_PROF=<dir>: the cold runs' servers write a CPU profile there (bench/cpu-profile-top.ts reads it).
+    const profileDir = process.env.HEALTHCODE_BENCH_CPU_PROF;
+    const real = async (work: (url: string) => Promise<void>, profiled = false) => {
+      const server = await serve(dataDir, env, profiled && profileDir ? ['--cpu-prof', `--cpu-prof-dir=${profileDir}`, 'dist/cli/main.js'] : ['dist/cli/main.js']);
+      try {
+        await work(server.url);
+      } finally {
+        server.child.kill('SIGTERM');
+        await server.exited;
+      }
+    };
+    const baseline = async (args: string[], work: (url: string) => Promise<void>) => {
+      const started = await startBaseline(baselinePort, args, { BENCH_HEADERS: JSON.stringify(headers), BENCH_HMAC_KEY: hmacKey.toString('base64') });
+      try {
+        await work(started.url);
+      } finally {
+        await stopped(started.child);
+      }
+    };
+    // The bytes and headers the baselines answer with: the real server's, from a server then let go
+    // (its caches go with it).
+    await real(async (url) => {
+      const sample = await fetch(`${url}${targets[0]!.path}`, { headers: targets[0]!.headers });
+      bytes = Buffer.byteLength(await sample.text());
+      headers = Object.fromEntries([...sample.headers].filter(([name]) => !VARYING.has(name)));
+    });
+    const idealUrl = engine === 'sqlite' ? databaseUrl : postgresUrlInSchema(schema);
+    for (let i = 0; i < rounds; i += 1) {
+      // Alternate which goes first, so neither always meets the machine fresher.
+      const pair = [
+        () => real(async (url) => void runs.cold.push(await load(url, targets, connections, { count: targets.length })), true),
+        () => baseline([String(bytes), idealUrl], async (url) => void runs.ideal.push(await load(url, idealTargets, connections, { count: idealTargets.length }))),
+      ];
+      for (const run of i % 2 === 0 ? pair : pair.reverse()) await run();
+    }
+    for (let i = 0; i < rounds; i += 1) {
+      const pair = [
+        () =>
+          real(async (url) => {
+            await load(url, targets, connections, { count: targets.length });
+            runs.warm.push(await load(url, targets, connections, { seconds }));
+          }),
+        () => baseline([String(bytes)], async (url) => void runs.bare.push(await load(url, [{ path: '/code', headers: {} }], connections, { seconds }))),
+      ];
+      for (const run of i % 2 === 0 ? pair : pair.reverse()) await run();
+    }
+    const figures: Record<string, number> = { [`${prefix}.residents`]: residents, [`${prefix}.rounds`]: rounds, [`${prefix}.connections`]: connections, [`${prefix}.response_bytes`]: bytes };
+    for (const [name, base, baseName] of [
+      ['cold', 'ideal', 'ideal_cold'],
+      ['warm', 'bare', 'bare_fastify'],
+    ] as const) {
+      figures[`${prefix}.${name}.per_second`] = median(runs[name].map((r) => r.perSecond));
+      figures[`${prefix}.${name}.p99_ms`] = median(runs[name].map((r) => r.p99));
+      figures[`${prefix}.${name}.errors`] = runs[name].reduce((sum, r) => sum + r.errors, 0);
+      figures[`${prefix}.${name}.${baseName}_per_second`] = median(runs[base].map((r) => r.perSecond));
+      figures[`${prefix}.${name}.${baseName}_p99_ms`] = median(runs[base].map((r) => r.p99));
+      figures[`${prefix}.${name}.${baseName}_errors`] = runs[base].reduce((sum, r) => sum + r.errors, 0);
+      figures[`${prefix}.${name}.ratio_to_${baseName}_median`] = round3(median(runs[name].map((r, i) => r.perSecond / runs[base][i]!.perSecond)));
+    }
+    return figures;
+  } finally {
+    rmSync(dataDir, { recursive: true, force: true });
+    if (engine === 'postgres') await onPostgres(`drop schema if exists "${schema}" cascade`);
+  }
+}
+
+async function onPostgres(statement: string): Promise<void> {
+  const client = new pg.Client({ connectionString: TEST_POSTGRES_URL });
+  await client.connect();
+  try {
+    await client.query(statement);
+  } finally {
+    await client.end();
+  }
+}
