@@ -96,20 +96,23 @@ export async function createHarness(engine: Engine, options: HarnessOptions = {}
  * test's data never leaks into another's.
  */
 export function describeOnEachEngine(title: string, suite: (harness: () => Harness) => void, options: HarnessOptions = {}): void {
-  for (const engine of ENGINES) {
-    describe(`${title} [${engine}]`, () => {
-      let current: Harness | undefined;
-      beforeEach(async () => {
-        current = await createHarness(engine, options);
-      });
-      afterEach(async () => {
-        await current?.dispose();
-        current = undefined;
-      });
-      suite(() => {
-        if (!current) throw new Error('harness used outside a test');
-        return current;
-      });
+  for (const engine of ENGINES) describeOnEngine(engine, title, suite, options);
+}
+
+/** One engine's suite, for a file too long to hold both within one file's time (skipped where the engine is not tested). */
+export function describeOnEngine(engine: Engine, title: string, suite: (harness: () => Harness) => void, options: HarnessOptions = {}): void {
+  (ENGINES.includes(engine) ? describe : describe.skip)(`${title} [${engine}]`, () => {
+    let current: Harness | undefined;
+    beforeEach(async () => {
+      current = await createHarness(engine, options);
     });
-  }
+    afterEach(async () => {
+      await current?.dispose();
+      current = undefined;
+    });
+    suite(() => {
+      if (!current) throw new Error('harness used outside a test');
+      return current;
+    });
+  });
 }

@@ -1,0 +1,4 @@
+import { fuzzEveryEndpointOn } from '../support/fuzz-every-endpoint.js';
+
+// The SQLite half is fuzz-every-endpoint.test.ts.
+fuzzEveryEndpointOn('postgres');
