@@ -3,7 +3,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { randomBytes } from 'node:crypto';
 import pg from 'pg';
-import type { DatabaseConfig } from '../../src/config.js';
+import type { DatabaseConfig, DatabaseTimeouts } from '../../src/config.js';
 import { openDatabase, type Engine, type DatabaseHandle } from '../../src/store/database.js';
 import { migrateToLatest } from '../../src/store/migrations/index.js';
 
@@ -54,13 +54,13 @@ export async function dropPostgresSchema(schema: string): Promise<void> {
   }
 }
 
-/** A new, migrated, empty database on `engine`. */
-export async function openTestStore(engine: Engine): Promise<OpenedStore> {
+/** A new, migrated, empty database on `engine`; `timeouts` beyond the defaults, for a test that races many requests. */
+export async function openTestStore(engine: Engine, options: { timeouts?: Partial<DatabaseTimeouts> } = {}): Promise<OpenedStore> {
   if (engine === 'sqlite') {
     const dir = mkdtempSync(join(tmpdir(), 'healthcode-test-'));
     const path = join(dir, 'test.db');
     const config: DatabaseConfig = { kind: 'sqlite', path };
-    const store = await openDatabase(config);
+    const store = await openDatabase(config, { timeouts: options.timeouts });
     await migrateToLatest(store);
     return {
       store,
@@ -76,7 +76,7 @@ export async function openTestStore(engine: Engine): Promise<OpenedStore> {
   const config: DatabaseConfig = { kind: 'postgres', url: TEST_POSTGRES_URL };
   let store: DatabaseHandle;
   try {
-    store = await openDatabase(config, { schema, poolSize: 4 });
+    store = await openDatabase(config, { schema, poolSize: 4, timeouts: options.timeouts });
   } catch (error) {
     throw new Error(
       `PostgreSQL at ${TEST_POSTGRES_URL} does not answer (${(error as Error).message}). Start it, point HEALTHCODE_TEST_POSTGRES_URL at one, or set HEALTHCODE_TEST_ENGINES=sqlite.`,

@@ -3,7 +3,7 @@ import { Writable } from 'node:stream';
 import type { FastifyInstance } from 'fastify';
 import { FixedClock } from '../../src/domain/clock.js';
 import { buildApp } from '../../src/http/app.js';
-import type { RequestLimits } from '../../src/config.js';
+import type { DatabaseTimeouts, RequestLimits } from '../../src/config.js';
 import { createLogger } from '../../src/logging.js';
 import { createContext, type ServiceContext, type ServiceSettings } from '../../src/services/context.js';
 import { createServices, type Services } from '../../src/services/services.js';
@@ -48,10 +48,20 @@ export interface HarnessOptions {
   mode?: 'development' | 'production';
   /** Settings beyond the defaults: an operator's regions, federation. */
   settings?: Partial<ServiceSettings>;
+  /** Database timeouts beyond the defaults: see `RACING`. */
+  databaseTimeouts?: Partial<DatabaseTimeouts>;
 }
 
+/**
+ * For a suite that sends hundreds of requests at once. Each waits for one of the test's four pooled
+ * connections as long as it takes (pg's 0: no deadline), so a slow, shared machine makes the race take
+ * longer but never cuts it short: with the default 3 s wait, requests queued behind the others were
+ * answered 503 after their use had been counted, and a bound looked short of its limit.
+ */
+export const RACING: HarnessOptions = { databaseTimeouts: { connectMs: 0 } };
+
 export async function createHarness(engine: Engine, options: HarnessOptions = {}): Promise<Harness> {
-  const opened = await openTestStore(engine);
+  const opened = await openTestStore(engine, { timeouts: options.databaseTimeouts });
   const clock = new FixedClock(options.now ?? NOW);
   const logs: string[] = [];
   const sink = new Writable({
