@@ -200,18 +200,10 @@ export class RuleEvaluator {
   }
 
   private projectedCheckIns(facts: ResidentFacts, now: number, horizon: number): ResidentFacts['checkIns'] {
+    const daily = dailyCheckIns(now, horizon, this.timeZone);
+    if (facts.checkIns.length === 0) return daily;
     const done = new Set(facts.checkIns.map((c) => c.date));
-    const out: ResidentFacts['checkIns'] = [];
-    for (let t = now; t <= horizon + DAY_MS; t += DAY_MS) {
-      const date = localDate(new Date(t), this.timeZone);
-      if (done.has(date)) continue;
-      done.add(date);
-      // Today's check-in, if still to come, is assumed at the usual hour or, past it, by the day's
-      // end: an instant that does not move with the moment the question is asked.
-      const usual = localInstant(date, CHECK_IN_HOUR, this.timeZone);
-      out.push({ date, at: usual > now ? usual : localInstant(nextDate(date), 0, this.timeZone) - MINUTE_MS, symptoms: [], temperature: null });
-    }
-    return out;
+    return daily.filter((c) => !done.has(c.date));
   }
 
   private describe(rule: Rule, status: FiredRule['status'], snapshot: Snapshot, streak: number): FiredRule {
@@ -297,12 +289,55 @@ export function changeInstants(facts: ResidentFacts, areas: RiskAreaFact[], rule
   for (const a of areas) (within(a.from), a.to !== null && within(a.to));
   for (const c of facts.corrections ?? []) (within(c.approvedAt), within(c.endsAt));
   for (const r of rules) (within(Date.parse(r.validFrom)), r.validTo !== null && within(Date.parse(r.validTo)));
-  for (let day = localDate(new Date(after), timeZone), i = 0; i < 3; i += 1, day = nextDate(day)) {
-    within(localInstant(day, 0, timeZone));
-    // Past the usual check-in hour, today's projected check-in moves to the day's end (greenOn).
-    within(localInstant(day, CHECK_IN_HOUR, timeZone));
-  }
+  for (const t of localDayInstants(after, timeZone)) within(t);
   return [...out].sort((a, b) => a - b);
 }
 
-const nextDate = (date: string) => new Date(Date.parse(`${date}T00:00:00Z`) + DAY_MS).toISOString().slice(0, 10);
+/**
+ * Local midnight and the usual check-in hour (past which today's projected check-in moves to the
+ * day's end, greenOn) on the three days from `after`'s. Remembered per instant: a batch of decisions
+ * asks about one `now`.
+ */
+function localDayInstants(after: number, timeZone: string): number[] {
+  return remembered(dayInstantsMemo, `${after}|${timeZone}`, () => {
+    const out: number[] = [];
+    for (let day = localDate(new Date(after), timeZone), i = 0; i < 3; i += 1, day = nextDate(day)) out.push(localInstant(day, 0, timeZone), localInstant(day, CHECK_IN_HOUR, timeZone));
+    return out;
+  });
+}
+
+/**
+ * A clean check-in on every day from `now`'s to past `horizon`: today's, if still to come, at the usual
+ * hour or, past it, by the day's end (an instant that does not move with the moment the question is
+ * asked). Remembered per instant, and shared: nobody changes a fact once made.
+ */
+function dailyCheckIns(now: number, horizon: number, timeZone: string): ResidentFacts['checkIns'] {
+  return remembered(checkInsMemo, `${now}|${horizon}|${timeZone}`, () => {
+    const seen = new Set<string>();
+    const out: ResidentFacts['checkIns'] = [];
+    for (let t = now; t <= horizon + DAY_MS; t += DAY_MS) {
+      const date = localDate(new Date(t), timeZone);
+      if (seen.has(date)) continue;
+      seen.add(date);
+      const usual = localInstant(date, CHECK_IN_HOUR, timeZone);
+      out.push({ date, at: usual > now ? usual : localInstant(nextDate(date), 0, timeZone) - MINUTE_MS, symptoms: [], temperature: null });
+    }
+    return out;
+  });
+}
+
+const dayInstantsMemo = new Map<string, number[]>();
+const checkInsMemo = new Map<string, ResidentFacts['checkIns']>();
+const nextDates = new Map<string, string>();
+
+/** Pure answers kept while few: forgotten wholesale past a few thousand keys. */
+function remembered<V>(memo: Map<string, V>, key: string, make: () => V): V {
+  let value = memo.get(key);
+  if (value === undefined) {
+    if (memo.size >= 4096) memo.clear();
+    memo.set(key, (value = make()));
+  }
+  return value;
+}
+
+const nextDate = (date: string) => remembered(nextDates, date, () => new Date(Date.parse(`${date}T00:00:00Z`) + DAY_MS).toISOString().slice(0, 10));
