@@ -62,6 +62,8 @@ export class RuleEvaluator {
   readonly #conditions = new Map<Rule, CompiledLogic>();
   /** Rules that end with check-ins, whose past is searched for when they last held. */
   readonly #withCheckIns: { rule: Rule; from: number; to: number; condition: CompiledLogic }[];
+  /** Where a rule begins or ends, parsed once: instants at which a decision can change. */
+  readonly #ruleBounds: number[];
 
   constructor(
     readonly ruleSet: RuleSet & { inherits?: SetRef[] },
@@ -70,6 +72,7 @@ export class RuleEvaluator {
     this.#validity = ruleSet.rules.map((rule) => ({ rule, from: Date.parse(rule.validFrom), to: rule.validTo === null ? Infinity : Date.parse(rule.validTo), condition: compileLogic(rule.condition) }));
     for (const v of this.#validity) this.#conditions.set(v.rule, v.condition);
     this.#withCheckIns = this.#validity.filter((v) => v.rule.outcome.checkIns !== null);
+    this.#ruleBounds = this.#validity.flatMap((v) => (v.to === Infinity ? [v.from] : [v.from, v.to]));
   }
 
   decide(facts: ResidentFacts, areas: RiskAreaFact[], now: number): Decision {
@@ -105,7 +108,7 @@ export class RuleEvaluator {
    * says (its colour, rules, evidence or greenOn): until then it may be served as it is. Within a day.
    */
   nextChange(facts: ResidentFacts, areas: RiskAreaFact[], now: number): number {
-    return changeInstants(facts, areas, this.ruleSet.rules, now, now + DAY_MS, this.timeZone)[0]!;
+    return changeInstants(facts, areas, this.#ruleBounds, now, now + DAY_MS, this.timeZone)[0]!;
   }
 
   private rulesValidAt(t: number): Rule[] {
@@ -184,7 +187,7 @@ export class RuleEvaluator {
         // The first instant it is green lies between the last non-green day and this one, at one of
         // the instants where a fact or a window changes: found by binary search over them, so the
         // answer is the same instant whenever it is asked.
-        const instants = changeInstants(projected, areas, this.ruleSet.rules, previous, t, this.timeZone);
+        const instants = changeInstants(projected, areas, this.#ruleBounds, previous, t, this.timeZone);
         let lo = 0;
         let hi = instants.length - 1;
         while (lo < hi) {
@@ -267,9 +270,9 @@ function corrected(decision: Decision, c: CorrectionFact, timeZone: string): Dec
  * whole number of days after any fact, registration or verification (the ages rules read), an hour
  * after the arrival of an ongoing stay (its length), local midnight and the usual check-in hour
  * (today's check-in), and where a
- * risk area or a rule begins or ends. Sorted, without repeats.
+ * risk area or a rule begins or ends (`ruleBounds`). Sorted, without repeats.
  */
-export function changeInstants(facts: ResidentFacts, areas: RiskAreaFact[], rules: Rule[], after: number, upTo: number, timeZone: string): number[] {
+export function changeInstants(facts: ResidentFacts, areas: RiskAreaFact[], ruleBounds: readonly number[], after: number, upTo: number, timeZone: string): number[] {
   const out = new Set<number>([upTo]);
   const within = (t: number) => t > after && t <= upTo && out.add(t);
   const daily = (x: number | null | undefined) => {
@@ -288,7 +291,7 @@ export function changeInstants(facts: ResidentFacts, areas: RiskAreaFact[], rule
   }
   for (const a of areas) (within(a.from), a.to !== null && within(a.to));
   for (const c of facts.corrections ?? []) (within(c.approvedAt), within(c.endsAt));
-  for (const r of rules) (within(Date.parse(r.validFrom)), r.validTo !== null && within(Date.parse(r.validTo)));
+  for (const t of ruleBounds) within(t);
   for (const t of localDayInstants(after, timeZone)) within(t);
   return [...out].sort((a, b) => a - b);
 }
