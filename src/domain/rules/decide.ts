@@ -5,7 +5,7 @@ import { CORRECTION_REASONS, type CorrectionFact } from '../corrections.js';
 import { localDate, localInstant } from '../local-time.js';
 import { FACT_HORIZON_DAYS as HORIZON_DAYS, type EvaluationData, type ResidentFacts, type RiskAreaFact } from '../facts.js';
 import { evaluationData, FactsAt, unchangingParts } from '../facts-at.js';
-import { evidenceFor, type Evidence, type Snapshot } from './evidence.js';
+import { evidenceFor, evidenceTime, type Evidence, type Snapshot } from './evidence.js';
 import { clearingOf, clearingText } from './clearing.js';
 import type { SetRef } from './rule-inheritance.js';
 import { moreSevere, SEVERITY, type CheckInRequirement, type LocalizedText, type Rule, type RuleSet } from './rule-set.js';
@@ -253,7 +253,7 @@ function corrected(decision: Decision, c: CorrectionFact, timeZone: string): Dec
     description: reason?.description ?? { 'zh-CN': '卫生部门更正了您的颜色。', en: 'The health authority corrected your colour.' },
     clears: { 'zh-CN': `此更正于 ${ends} 结束，卫生部门也可提前结束。`, en: `This correction ends on ${ends}, or sooner if the health authority ends it.` },
     howToClear: { 'zh-CN': '如认为有误，可以申诉。', en: 'If you think it is wrong, appeal it.' },
-    evidence: [{ fact: 'correction', source: 'authority', at: new Date(c.approvedAt).toISOString(), detail: { correctionId: c.id, reason: c.reason, endsAt: new Date(c.endsAt).toISOString() } }],
+    evidence: [{ fact: 'correction', source: 'authority', at: evidenceTime(c.approvedAt), detail: { correctionId: c.id, reason: c.reason, endsAt: evidenceTime(c.endsAt) } }],
   };
   const byRules = { colour: decision.colour, greenOn: decision.greenOn };
   let greenOn: number | null = null;
