@@ -66,8 +66,7 @@ export async function decisionBench(engine: Engine, population: number, affected
     if (result.redecided !== travellers.length) throw new Error(`re-decided ${result.redecided}, expected ${travellers.length}`);
     const p = (q: number) => Math.round(latencies[Math.floor(q * (latencies.length - 1))]! * 100) / 100;
     return {
-      [`decision.${engine}.latency_ms_p50`]: p(0.5),
-      [`decision.${engine}.latency_ms_p99`]: p(0.99),
+      ...(phases.includes('latency') && { [`decision.${engine}.latency_ms_p50`]: p(0.5), [`decision.${engine}.latency_ms_p99`]: p(0.99) }),
       [`redecide_high_risk_area.${engine}.population`]: population,
       [`redecide_high_risk_area.${engine}.affected_residents`]: result.redecided,
       [`redecide_high_risk_area.${engine}.colour_changes`]: result.colourChanges,
