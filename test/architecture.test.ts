@@ -124,7 +124,6 @@ const WITHOUT_SAME_NAMED_TEST = [
   'services/residents/check-ins-service.ts',
   'services/context.ts',
   'services/oversight/corrections-service.ts',
-  'services/decisions/decisions-service.ts',
   'services/ended-regions.ts',
   'services/federation/host-apps-service.ts',
   'services/residents/identity-reclaims-service.ts',

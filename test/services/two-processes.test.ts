@@ -5,6 +5,7 @@ import { after, before, describe, it } from 'node:test';
 import pg from 'pg';
 import { FixedClock } from '../../src/domain/clock.js';
 import { createLogger } from '../../src/logging.js';
+import { MemoryRegionKeys, type RegionKeyBackend } from '../../src/privacy/region-keys.js';
 import { createContext } from '../../src/services/context.js';
 import { createServices, type Services } from '../../src/services/services.js';
 import { openDatabase, type DatabaseHandle } from '../../src/store/database.js';
@@ -20,10 +21,10 @@ interface Pair {
   clock: FixedClock;
 }
 
-async function peer(opened: OpenedStore, clock: FixedClock, dataKey: Buffer): Promise<{ services: Services; store: DatabaseHandle }> {
+async function peer(opened: OpenedStore, clock: FixedClock, dataKey: Buffer, regionKeys: RegionKeyBackend): Promise<{ services: Services; store: DatabaseHandle }> {
   const store = opened.location.kind === 'sqlite' ? await openDatabase(opened.config) : await openDatabase(opened.config, { schema: opened.location.schema, poolSize: 2, listen: true });
   const services = createServices(
-    createContext({ database: store, clock, dataKey, logger: createLogger('silent'), settings: { mode: 'production', timeZone: 'Asia/Shanghai', sessionTtlSeconds: 3600, signInCodeTtlSeconds: 300, tokenTtlSeconds: 300 } }),
+    createContext({ database: store, clock, dataKey, regionKeys, logger: createLogger('silent'), settings: { mode: 'production', timeZone: 'Asia/Shanghai', sessionTtlSeconds: 3600, signInCodeTtlSeconds: 300, tokenTtlSeconds: 300 } }),
   );
   return { services, store };
 }
@@ -52,8 +53,10 @@ for (const engine of ENGINES) {
       opened = await openTestStore(engine);
       const clock = new FixedClock(NOW);
       const dataKey = randomBytes(32);
-      const a = await peer(opened, clock, dataKey);
-      const b = await peer(opened, clock, dataKey);
+      // One deployment's processes share its district keys (a directory of wrapped keys) as they share the database.
+      const regionKeys = new MemoryRegionKeys();
+      const a = await peer(opened, clock, dataKey, regionKeys);
+      const b = await peer(opened, clock, dataKey, regionKeys);
       closing.push(a.store, b.store);
       await a.services.rules.ensureDefault();
       await a.services.keys.activeKey('330110');

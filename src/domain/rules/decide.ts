@@ -62,6 +62,8 @@ export class RuleEvaluator {
   readonly #conditions = new Map<Rule, CompiledLogic>();
   /** Rules that end with check-ins, whose past is searched for when they last held. */
   readonly #withCheckIns: { rule: Rule; from: number; to: number; condition: CompiledLogic }[];
+  /** Where a rule begins or ends, parsed once: instants at which a decision can change. */
+  readonly #ruleBounds: number[];
 
   constructor(
     readonly ruleSet: RuleSet & { inherits?: SetRef[] },
@@ -70,6 +72,7 @@ export class RuleEvaluator {
     this.#validity = ruleSet.rules.map((rule) => ({ rule, from: Date.parse(rule.validFrom), to: rule.validTo === null ? Infinity : Date.parse(rule.validTo), condition: compileLogic(rule.condition) }));
     for (const v of this.#validity) this.#conditions.set(v.rule, v.condition);
     this.#withCheckIns = this.#validity.filter((v) => v.rule.outcome.checkIns !== null);
+    this.#ruleBounds = this.#validity.flatMap((v) => (v.to === Infinity ? [v.from] : [v.from, v.to]));
   }
 
   decide(facts: ResidentFacts, areas: RiskAreaFact[], now: number): Decision {
@@ -105,7 +108,7 @@ export class RuleEvaluator {
    * says (its colour, rules, evidence or greenOn): until then it may be served as it is. Within a day.
    */
   nextChange(facts: ResidentFacts, areas: RiskAreaFact[], now: number): number {
-    return changeInstants(facts, areas, this.ruleSet.rules, now, now + DAY_MS, this.timeZone)[0]!;
+    return changeInstants(facts, areas, this.#ruleBounds, now, now + DAY_MS, this.timeZone)[0]!;
   }
 
   private rulesValidAt(t: number): Rule[] {
@@ -184,7 +187,7 @@ export class RuleEvaluator {
         // The first instant it is green lies between the last non-green day and this one, at one of
         // the instants where a fact or a window changes: found by binary search over them, so the
         // answer is the same instant whenever it is asked.
-        const instants = changeInstants(projected, areas, this.ruleSet.rules, previous, t, this.timeZone);
+        const instants = changeInstants(projected, areas, this.#ruleBounds, previous, t, this.timeZone);
         let lo = 0;
         let hi = instants.length - 1;
         while (lo < hi) {
@@ -200,18 +203,10 @@ export class RuleEvaluator {
   }
 
   private projectedCheckIns(facts: ResidentFacts, now: number, horizon: number): ResidentFacts['checkIns'] {
+    const daily = dailyCheckIns(now, horizon, this.timeZone);
+    if (facts.checkIns.length === 0) return daily;
     const done = new Set(facts.checkIns.map((c) => c.date));
-    const out: ResidentFacts['checkIns'] = [];
-    for (let t = now; t <= horizon + DAY_MS; t += DAY_MS) {
-      const date = localDate(new Date(t), this.timeZone);
-      if (done.has(date)) continue;
-      done.add(date);
-      // Today's check-in, if still to come, is assumed at the usual hour or, past it, by the day's
-      // end: an instant that does not move with the moment the question is asked.
-      const usual = localInstant(date, CHECK_IN_HOUR, this.timeZone);
-      out.push({ date, at: usual > now ? usual : localInstant(nextDate(date), 0, this.timeZone) - MINUTE_MS, symptoms: [], temperature: null });
-    }
-    return out;
+    return daily.filter((c) => !done.has(c.date));
   }
 
   private describe(rule: Rule, status: FiredRule['status'], snapshot: Snapshot, streak: number): FiredRule {
@@ -275,9 +270,9 @@ function corrected(decision: Decision, c: CorrectionFact, timeZone: string): Dec
  * whole number of days after any fact, registration or verification (the ages rules read), an hour
  * after the arrival of an ongoing stay (its length), local midnight and the usual check-in hour
  * (today's check-in), and where a
- * risk area or a rule begins or ends. Sorted, without repeats.
+ * risk area or a rule begins or ends (`ruleBounds`). Sorted, without repeats.
  */
-export function changeInstants(facts: ResidentFacts, areas: RiskAreaFact[], rules: Rule[], after: number, upTo: number, timeZone: string): number[] {
+export function changeInstants(facts: ResidentFacts, areas: RiskAreaFact[], ruleBounds: readonly number[], after: number, upTo: number, timeZone: string): number[] {
   const out = new Set<number>([upTo]);
   const within = (t: number) => t > after && t <= upTo && out.add(t);
   const daily = (x: number | null | undefined) => {
@@ -296,13 +291,56 @@ export function changeInstants(facts: ResidentFacts, areas: RiskAreaFact[], rule
   }
   for (const a of areas) (within(a.from), a.to !== null && within(a.to));
   for (const c of facts.corrections ?? []) (within(c.approvedAt), within(c.endsAt));
-  for (const r of rules) (within(Date.parse(r.validFrom)), r.validTo !== null && within(Date.parse(r.validTo)));
-  for (let day = localDate(new Date(after), timeZone), i = 0; i < 3; i += 1, day = nextDate(day)) {
-    within(localInstant(day, 0, timeZone));
-    // Past the usual check-in hour, today's projected check-in moves to the day's end (greenOn).
-    within(localInstant(day, CHECK_IN_HOUR, timeZone));
-  }
+  for (const t of ruleBounds) within(t);
+  for (const t of localDayInstants(after, timeZone)) within(t);
   return [...out].sort((a, b) => a - b);
 }
 
-const nextDate = (date: string) => new Date(Date.parse(`${date}T00:00:00Z`) + DAY_MS).toISOString().slice(0, 10);
+/**
+ * Local midnight and the usual check-in hour (past which today's projected check-in moves to the
+ * day's end, greenOn) on the three days from `after`'s. Remembered per instant: a batch of decisions
+ * asks about one `now`.
+ */
+function localDayInstants(after: number, timeZone: string): number[] {
+  return remembered(dayInstantsMemo, `${after}|${timeZone}`, () => {
+    const out: number[] = [];
+    for (let day = localDate(new Date(after), timeZone), i = 0; i < 3; i += 1, day = nextDate(day)) out.push(localInstant(day, 0, timeZone), localInstant(day, CHECK_IN_HOUR, timeZone));
+    return out;
+  });
+}
+
+/**
+ * A clean check-in on every day from `now`'s to past `horizon`: today's, if still to come, at the usual
+ * hour or, past it, by the day's end (an instant that does not move with the moment the question is
+ * asked). Remembered per instant, and shared: nobody changes a fact once made.
+ */
+function dailyCheckIns(now: number, horizon: number, timeZone: string): ResidentFacts['checkIns'] {
+  return remembered(checkInsMemo, `${now}|${horizon}|${timeZone}`, () => {
+    const seen = new Set<string>();
+    const out: ResidentFacts['checkIns'] = [];
+    for (let t = now; t <= horizon + DAY_MS; t += DAY_MS) {
+      const date = localDate(new Date(t), timeZone);
+      if (seen.has(date)) continue;
+      seen.add(date);
+      const usual = localInstant(date, CHECK_IN_HOUR, timeZone);
+      out.push({ date, at: usual > now ? usual : localInstant(nextDate(date), 0, timeZone) - MINUTE_MS, symptoms: [], temperature: null });
+    }
+    return out;
+  });
+}
+
+const dayInstantsMemo = new Map<string, number[]>();
+const checkInsMemo = new Map<string, ResidentFacts['checkIns']>();
+const nextDates = new Map<string, string>();
+
+/** Pure answers kept while few: forgotten wholesale past a few thousand keys. */
+function remembered<V>(memo: Map<string, V>, key: string, make: () => V): V {
+  let value = memo.get(key);
+  if (value === undefined) {
+    if (memo.size >= 4096) memo.clear();
+    memo.set(key, (value = make()));
+  }
+  return value;
+}
+
+const nextDate = (date: string) => remembered(nextDates, date, () => new Date(Date.parse(`${date}T00:00:00Z`) + DAY_MS).toISOString().slice(0, 10));

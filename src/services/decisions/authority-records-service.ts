@@ -9,6 +9,7 @@ import { regionName } from '../../domain/regions.js';
 import type { ServiceContext } from '../context.js';
 import type { DecisionsService, Redecided } from './decisions-service.js';
 import type { ParsedRow } from './import-parsing.js';
+import type { QueuedRedecision } from '../../store/decisions/redecision-queue-store.js';
 
 export interface ImportReport {
   kind: ImportKind;
@@ -203,15 +204,19 @@ export class AuthorityService {
     while (total.redecided < limit && (batches === undefined || batches.length > 0)) {
       const entries = batches === undefined ? await this.queue.take(Math.min(1000, limit - total.redecided)) : await this.queue.take(1000, batches.shift()!);
       if (entries.length === 0 && batches === undefined) break;
-      const byCause = new Map<string, string[]>();
-      for (const e of entries) byCause.set(e.cause, [...(byCause.get(e.cause) ?? []), e.residentId]);
-      for (const [cause, residents] of byCause) {
-        const result = await this.decisions.redecide(residents, cause);
+      const byCause = new Map<string, QueuedRedecision[]>();
+      for (const e of entries) {
+        const group = byCause.get(e.cause);
+        if (group) group.push(e);
+        else byCause.set(e.cause, [e]);
+      }
+      for (const [cause, taken] of byCause) {
+        // Off the queue in the transaction that records their decisions: one commit per batch.
+        const result = await this.decisions.redecide(taken.map((e) => e.residentId), cause, (trx) => this.queue.withTransaction(trx).remove(taken));
         total.redecided += result.redecided;
         total.colourChanges += result.colourChanges;
         total.notified += result.notified;
       }
-      await this.queue.remove(entries);
     }
     return total;
   }

@@ -6,6 +6,8 @@ import type { RuleSet } from '../../domain/rules/rule-set.js';
 import type { ResidentFacts, RiskAreaFact } from '../../domain/facts.js';
 import { maskName } from '../../domain/masking.js';
 import { firedIds, type CurrentDecision } from '../../store/decisions/decisions-store.js';
+import type { Transaction } from 'kysely';
+import type { Database } from '../../store/schema.js';
 import type { ServiceContext } from '../context.js';
 import type { NoticesService } from './colour-notices-service.js';
 import type { RulesService } from './rules-service.js';
@@ -82,14 +84,27 @@ export class DecisionsService {
   async current(residentId: string): Promise<{ decision: Decision; maskedName: string; region: string; validUntil: number; decidedNow: boolean }> {
     const now = this.ctx.clock.now().getTime();
     const row = await this.ctx.stores.decisions.current(residentId);
-    if (row && row.decision !== null && row.masked_name !== null && row.region !== null && row.valid_until !== null && row.valid_until > now) {
+    if (row && row.decision !== null && row.region !== null && row.valid_until !== null && row.valid_until > now) {
       const governing = (await this.rules.evaluatorFor(row.region)).ruleSet;
       const decision = JSON.parse(row.decision) as Decision;
-      if (sameSets(governing, decision.ruleSet)) return { decision: { ...decision, rules: await this.withNotes(decision.rules) }, maskedName: row.masked_name, region: row.region, validUntil: row.valid_until, decidedNow: false };
+      if (sameSets(governing, decision.ruleSet)) {
+        const maskedName = row.masked_name ?? (await this.nameOnCode(residentId));
+        return { decision: { ...decision, rules: await this.withNotes(decision.rules) }, maskedName, region: row.region, validUntil: row.valid_until, decidedNow: false };
+      }
     }
-    const kept = (await this.decideAndKeep([residentId], 'code shown')).kept.get(residentId);
+    const kept = (await this.decideAndKeep([residentId], 'code shown', undefined, undefined, true)).kept.get(residentId);
     if (!kept) throw new NotFoundError('resident');
-    return { ...kept, decision: { ...kept.decision, rules: await this.withNotes(kept.decision.rules) }, decidedNow: true };
+    return { ...kept, maskedName: kept.maskedName!, decision: { ...kept.decision, rules: await this.withNotes(kept.decision.rules) }, decidedNow: true };
+  }
+
+  /**
+   * The masked name a code shows, opened from the resident's record the first time a code is served
+   * after a re-decision that did not open it, and kept with their decision from then on.
+   */
+  private async nameOnCode(residentId: string): Promise<string> {
+    const maskedName = maskName((await this.ctx.stores.residents.names([residentId])).get(residentId) ?? '');
+    await this.ctx.stores.decisions.keepMaskedName(residentId, maskedName);
+    return maskedName;
   }
 
   /**
@@ -104,9 +119,15 @@ export class DecisionsService {
     return rules.map((r) => ({ ...r, evidence: r.evidence.map((e) => (idOf(e) === undefined ? e : { ...e, detail: { ...e.detail, note: notes.get(idOf(e)!) ?? null } })) }));
   }
 
-  /** Re-decides residents in batches, the risk areas read once; how many were decided, changed colour, and phones told of it. */
-  async redecide(ids: string[], cause: string): Promise<Redecided> {
-    if (ids.length === 0) return { redecided: 0, colourChanges: 0, notified: 0 };
+  /**
+   * Re-decides residents in batches, the risk areas read once; how many were decided, changed colour,
+   * and phones told of it. `alongside` runs in the transaction that saves the last batch.
+   */
+  async redecide(ids: string[], cause: string, alongside?: (trx: Transaction<Database>) => Promise<void>): Promise<Redecided> {
+    if (ids.length === 0) {
+      if (alongside) await this.ctx.database.transaction(alongside);
+      return { redecided: 0, colourChanges: 0, notified: 0 };
+    }
     const areas = await this.facts.riskAreas(this.ctx.clock.now().getTime());
     let colourChanges = 0;
     let notified = 0;
@@ -114,7 +135,8 @@ export class DecisionsService {
       const batch = ids.slice(i, i + REDECIDE_BATCH);
       // Household members claiming a document these residents hold are decided on its records too.
       const claimants = await this.ctx.stores.reclaims.claimantsOf(batch);
-      const done = await this.decideAndKeep([...new Set([...batch, ...claimants])], cause, areas);
+      const last = i + REDECIDE_BATCH >= ids.length;
+      const done = await this.decideAndKeep(claimants.length === 0 ? batch : [...new Set([...batch, ...claimants])], cause, areas, last ? alongside : undefined);
       for (const kept of done.kept.values()) if (kept.colourChanged) colourChanges += 1;
       notified += done.notified;
     }
@@ -125,17 +147,23 @@ export class DecisionsService {
    * Decides and stores; every change of colour queues a notice in the same transaction (so no
    * crash loses it, and racing deciders queue it once), sent right after it commits.
    */
-  private async decideAndKeep(ids: string[], cause: string, areas?: RiskAreaFact[]): Promise<{ kept: Map<string, Kept>; notified: number }> {
+  private async decideAndKeep(ids: string[], cause: string, areas?: RiskAreaFact[], alongside?: (trx: Transaction<Database>) => Promise<void>, named = false): Promise<{ kept: Map<string, Kept>; notified: number }> {
     const now = this.ctx.clock.now().getTime();
     const riskAreas = areas ?? (await this.facts.riskAreas(now));
     const factsById = await this.facts.load(ids, now, (date) => localInstant(date, 0, this.ctx.settings.timeZone));
-    const previous = await this.ctx.stores.decisions.statusOf(ids);
-    const names = await this.ctx.stores.residents.names([...factsById.keys()]);
+    const previous = await this.ctx.stores.decisions.keysOf(ids);
+    // A name never changes once registered (a sunset that shreds it deletes the stored decision too):
+    // the masked name stored with the last decision stands. Deciding needs no name, so it is opened
+    // only for a code about to be shown (`named`); otherwise when one is first served (current()).
+    const unnamed = named ? [...factsById.keys()].filter((id) => (previous.get(id)?.masked_name ?? null) === null) : [];
+    const names = unnamed.length === 0 ? new Map<string, string>() : await this.ctx.stores.residents.names(unnamed);
+    const evaluators = new Map<string, RuleEvaluator>();
     const out = new Map<string, Kept>();
     for (const id of ids) {
       const facts = factsById.get(id);
       if (!facts) continue;
-      const evaluator = await this.rules.evaluatorFor(facts.region);
+      let evaluator = evaluators.get(facts.region);
+      if (!evaluator) evaluators.set(facts.region, (evaluator = await this.rules.evaluatorFor(facts.region)));
       const decision = evaluator.decide(facts, riskAreas, now);
       const before = previous.get(id);
       const changed = !before || before.colour !== decision.colour || before.mark !== decision.mark || before.fired_ids !== firedIds(decision) || before.rule_set_version !== decision.ruleSet.version || before.rule_set_region !== decision.ruleSet.region;
@@ -144,14 +172,17 @@ export class DecisionsService {
         residentId: id,
         decision,
         validUntil: evaluator.nextChange(facts, riskAreas, now),
-        maskedName: maskName(names.get(id) ?? ''),
+        maskedName: before?.masked_name ?? (named ? maskName(names.get(id) ?? '') : null),
         region: facts.region,
         changed,
         colourChanged: before?.colour !== decision.colour,
       });
     }
-    if (out.size === 0) return { kept: out, notified: 0 };
-    const queued = await this.ctx.stores.decisions.save([...out.values()], cause, this.ctx.newId, now);
+    if (out.size === 0) {
+      if (alongside) await this.ctx.database.transaction(alongside);
+      return { kept: out, notified: 0 };
+    }
+    const queued = await this.ctx.stores.decisions.save([...out.values()], cause, this.ctx.newId, now, alongside);
     return { kept: out, notified: await this.notices.deliver(queued) };
   }
 

@@ -9,6 +9,12 @@ export const firedIds = (decision: Decision) => decision.rules.map((r) => `${r.i
 
 export type ResidentStatus = Selectable<ResidentStatusTable>;
 
+/** What tells a new decision from the stored one, and the masked name kept with it: a re-decision reads no more. */
+export type StatusKeys = Pick<ResidentStatus, 'resident_id' | 'colour' | 'mark' | 'fired_ids' | 'rule_set_region' | 'rule_set_version' | 'masked_name'>;
+
+/** Rows per statement when many are read or written: well under both engines' limits on bound values. */
+const ROWS_PER_STATEMENT = 500;
+
 /**
  * The residents of `part` whose stored colour this transaction changes, each with a notice queued.
  * The colour is set where it differs, row by row, before the rows are replaced: of two transactions
@@ -18,7 +24,11 @@ export type ResidentStatus = Selectable<ResidentStatusTable>;
  */
 async function queueColourNotices(trx: Transaction<Database>, part: CurrentDecision[], newId: () => string, now: number): Promise<string[]> {
   const byColour = new Map<string, CurrentDecision[]>();
-  for (const d of part) byColour.set(d.decision.colour, [...(byColour.get(d.decision.colour) ?? []), d]);
+  for (const d of part) {
+    const group = byColour.get(d.decision.colour);
+    if (group) group.push(d);
+    else byColour.set(d.decision.colour, [d]);
+  }
   const queued: string[] = [];
   for (const [colour, group] of byColour) {
     const changed = await trx
@@ -50,7 +60,8 @@ export interface CurrentDecision {
   residentId: string;
   decision: Decision;
   validUntil: number;
-  maskedName: string;
+  /** Null until a code is first served: deciding needs no name, and opening one costs a decryption. */
+  maskedName: string | null;
   region: string;
   /** It differs from the previous one in what the history records. */
   changed: boolean;
@@ -75,6 +86,20 @@ export class DecisionsStore {
     return map;
   }
 
+  /** The stored decisions' keys (not the decisions themselves, which are large): what a re-decision compares with. */
+  async keysOf(ids: string[]): Promise<Map<string, StatusKeys>> {
+    const map = new Map<string, StatusKeys>();
+    for (let i = 0; i < ids.length; i += ROWS_PER_STATEMENT) {
+      const rows = await this.db
+        .selectFrom('resident_status')
+        .select(['resident_id', 'colour', 'mark', 'fired_ids', 'rule_set_region', 'rule_set_version', 'masked_name'])
+        .where('resident_id', 'in', ids.slice(i, i + ROWS_PER_STATEMENT))
+        .execute();
+      for (const r of rows) map.set(r.resident_id, r);
+    }
+    return map;
+  }
+
   async colourOf(residentId: string): Promise<string | null> {
     return (await this.db.selectFrom('resident_status').select('colour').where('resident_id', '=', residentId).executeTakeFirst())?.colour ?? null;
   }
@@ -82,13 +107,14 @@ export class DecisionsStore {
   /**
    * Makes decisions the residents' current ones (with what a code view needs), and records in the
    * history those that changed the colour, mark, rules or rule set; in one transaction, which tells
-   * every process the residents' codes changed.
+   * every process the residents' codes changed. `alongside` runs in the same transaction (taking the
+   * residents off the re-decision queue, say).
    */
-  async save(decided: CurrentDecision[], cause: string, newId: () => string, now: number): Promise<string[]> {
+  async save(decided: CurrentDecision[], cause: string, newId: () => string, now: number, alongside?: (trx: Transaction<Database>) => Promise<void>): Promise<string[]> {
     return this.changes.commit(this.db, { kind: 'decisions', residentIds: decided.map((d) => d.residentId) }, async (trx) => {
       const notices: string[] = [];
-      for (let i = 0; i < decided.length; i += 200) {
-        const part = decided.slice(i, i + 200);
+      for (let i = 0; i < decided.length; i += ROWS_PER_STATEMENT) {
+        const part = decided.slice(i, i + ROWS_PER_STATEMENT);
         notices.push(...(await queueColourNotices(trx, part, newId, now)));
         const changed = part.filter((d) => d.changed);
         if (changed.length > 0) {
@@ -140,12 +166,14 @@ export class DecisionsStore {
               fired_ids: eb.ref('excluded.fired_ids'),
               valid_until: eb.ref('excluded.valid_until'),
               decision: eb.ref('excluded.decision'),
-              masked_name: eb.ref('excluded.masked_name'),
+              // A re-decision that opened no name keeps the one a served code stored.
+              masked_name: eb.fn.coalesce('excluded.masked_name', 'resident_status.masked_name'),
               region: eb.ref('excluded.region'),
             })),
           )
           .execute();
       }
+      await alongside?.(trx);
       return notices;
     });
   }
@@ -176,6 +204,11 @@ export class DecisionsStore {
   async current(residentId: string): Promise<ResidentStatus | undefined> {
     const [row] = await this.#current(residentId);
     return row;
+  }
+
+  /** Keeps the masked name a served code showed with the resident's current decision, where none is kept yet. */
+  async keepMaskedName(residentId: string, maskedName: string): Promise<void> {
+    await this.db.updateTable('resident_status').set({ masked_name: maskedName }).where('resident_id', '=', residentId).where('masked_name', 'is', null).execute();
   }
 
   /** Something a decision reads changed outside the facts (a phone proven, a document revoked): decide again on next use. */

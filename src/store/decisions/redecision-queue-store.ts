@@ -45,12 +45,17 @@ export class RedecisionQueueStore {
 
   /** Removes entries that were decided, unless queued again since they were taken. */
   async remove(entries: QueuedRedecision[]): Promise<void> {
-    for (let i = 0; i < entries.length; i += 200) {
-      const part = entries.slice(i, i + 200);
-      await this.db
-        .deleteFrom('redecision_queue')
-        .where((eb) => eb.or(part.map((e) => eb.and([eb('resident_id', '=', e.residentId), eb('queued_at', '=', e.queuedAt)]))))
-        .execute();
+    // Entries queued together share their instant: one IN list per instant, not a disjunction per entry.
+    const byInstant = new Map<number, string[]>();
+    for (const e of entries) {
+      const ids = byInstant.get(e.queuedAt);
+      if (ids) ids.push(e.residentId);
+      else byInstant.set(e.queuedAt, [e.residentId]);
+    }
+    for (const [queuedAt, ids] of byInstant) {
+      for (let i = 0; i < ids.length; i += 500) {
+        await this.db.deleteFrom('redecision_queue').where('queued_at', '=', queuedAt).where('resident_id', 'in', ids.slice(i, i + 500)).execute();
+      }
     }
   }
 
