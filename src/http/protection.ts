@@ -59,6 +59,11 @@ export async function registerProtection(app: FastifyInstance, options: Protecti
   app.addHook('onRoute', (route) => {
     if (route.url.startsWith('/docs')) {
       (route as { helmet?: unknown }).helmet = { contentSecurityPolicy: { directives: { ...APP_CSP, scriptSrc: ["'self'", "'unsafe-inline'"], styleSrc: ["'self'", "'unsafe-inline'"] } } };
+    } else if (route.url.startsWith('/api/')) {
+      // helmet writes its options into the route's config: a copy, lest a config object shared by
+      // several routes carry them elsewhere.
+      route.config = { ...(route.config as object | undefined) };
+      (route as { helmet?: unknown }).helmet = API_HEADERS;
     }
   });
   await app.register(helmet, {
@@ -188,6 +193,24 @@ export function pressureOf(app: FastifyInstance, shedding: SheddingLimits | unde
   if (shedding.rssBytes > 0 && usage.rssBytes > shedding.rssBytes) return `resident memory ${mb(usage.rssBytes)}, mark ${mb(shedding.rssBytes)}`;
   return undefined;
 }
+
+/**
+ * A JSON answer is never a page: it loads nothing and runs nothing, so its policy says just that,
+ * in 50 bytes rather than the apps' 300; headers that only a page reads (its agent cluster, its
+ * opener, DNS prefetching) or that only old browsers' page features read (IE's download prompt and
+ * XSS filter, Flash's cross-domain policies) are left off. Every code view is one such answer, so
+ * each byte counts millions of times a day. Framing, sniffing, referrer and cross-origin reads
+ * stay refused as for the apps.
+ */
+const API_HEADERS = {
+  contentSecurityPolicy: { useDefaults: false, directives: { defaultSrc: ["'none'"], frameAncestors: ["'none'"] } },
+  crossOriginOpenerPolicy: false,
+  originAgentCluster: false,
+  xDnsPrefetchControl: false,
+  xDownloadOptions: false,
+  xPermittedCrossDomainPolicies: false,
+  xXssProtection: false,
+} as const;
 
 /** This origin only; WebAssembly for the QR decoder; workers for the offline shell; images drawn here (data:, blob:). */
 const APP_CSP = {
