@@ -66,7 +66,7 @@ function filesNamedBy(page: string): string[] {
  */
 async function appOpen(origin: string, encodings: string | undefined): Promise<{ first: number; repeat: number; requests: number }> {
   const { get, close } = client(origin);
-  const asked = encodings ? { 'accept-encoding': encodings } : {};
+  const asked: Record<string, string> = encodings ? { 'accept-encoding': encodings } : {};
   try {
     const page = await get('/resident/', asked);
     if (page.status !== 200) throw new Error(`/resident/: ${page.status}`);
