@@ -13,7 +13,7 @@ export async function benchServices(engine: Engine, clock: Clock = systemClock, 
   const opened = await openTestStore(engine);
   const dataKey = randomBytes(32);
   const ctx = createContext({
-    store: opened.store,
+    database: opened.store,
     clock,
     dataKey,
     logger: pino({ level: 'silent' }),

@@ -16,7 +16,7 @@ export async function decisionBench(engine: Engine, population: number, affected
   const clock = new FixedClock(NOW);
   const { services, ctx, dispose } = await benchServices(engine, clock);
   try {
-    const db = ctx.store.db;
+    const db = ctx.database.db;
     const now = clock.now().getTime();
     const travellers: string[] = [];
     const loadStarted = performance.now();

@@ -63,7 +63,7 @@ export async function hangzhouReplay(engine: Engine, scale = 100): Promise<Recor
     const opened = await openServices(loadConfig({ HEALTHCODE_DATA_DIR: dataDir, ...env }), createLogger('silent'));
     try {
       const venue = await opened.services.venues.registerVenue({ name: '龙翔桥站', type: 'subway_station', region: '330102', address: '延安路', latitude: 30.26, longitude: 120.17, operator: '杭州地铁' });
-      for (let g = 0; g < 20; g += 1) devices.push((await opened.services.venues.registerDevice(venue.id, `${g + 1} 号闸机`)).token);
+      for (let g = 0; g < 20; g += 1) devices.push((await opened.services.venues.registerCheckpointDevice(venue.id, `${g + 1} 号闸机`)).token);
     } finally {
       await opened.close();
     }

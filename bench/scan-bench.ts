@@ -6,7 +6,7 @@ import { createServices } from '../src/services/services.js';
 import { DAY_MS, FixedClock } from '../src/domain/clock.js';
 import type { Services } from '../src/services/services.js';
 import type { Engine } from '../src/store/database.js';
-import { ScansStore, type ScanRow } from '../src/store/scans-store.js';
+import { ScansStore, type ScanRow } from '../src/store/checkpoints/scans-store.js';
 import type { ResidentsTable } from '../src/store/schema.js';
 import { benchServices, syntheticResident, throughput } from './bench-support.js';
 
@@ -43,8 +43,8 @@ async function scansPerSecond(batches: number, concurrency: number, upload: (b: 
 
 async function gate(services: Services) {
   const venue = await services.venues.registerVenue({ name: '武林门码头', type: 'subway_station', region: '330105', address: '环城北路', latitude: 30.28, longitude: 120.16, operator: '杭州地铁' });
-  const { token } = await services.venues.registerDevice(venue.id, 'bench gate');
-  return services.venues.authenticateDevice(token);
+  const { token } = await services.venues.registerCheckpointDevice(venue.id, 'bench gate');
+  return services.venues.authenticateCheckpointDevice(token);
 }
 
 /**
@@ -56,13 +56,13 @@ export async function scanIngestionBench(engine: Engine, batches: number): Promi
   const threads = availableParallelism();
   const { services, ctx, dataKey, dispose } = await benchServices(engine, clock);
   // The same database and key, its signature checks on `threads` worker threads.
-  const threadedCtx = createContext({ store: ctx.store, clock, dataKey, logger: ctx.logger, settings: ctx.settings, signatureThreads: threads });
+  const threadedCtx = createContext({ database: ctx.database, clock, dataKey, logger: ctx.logger, settings: ctx.settings, signatureThreads: threads });
   const threaded = createServices(threadedCtx);
   try {
     await services.scans.purge(28); // PostgreSQL: today's partition exists, as in a running server
     const device = await gate(services);
     const tokens: string[] = [];
-    for (let i = 0; i < 200; i++) tokens.push((await services.codes.issue((await services.residents.register(syntheticResident(i))).id)).token);
+    for (let i = 0; i < 200; i++) tokens.push((await services.healthCodes.issue((await services.residents.register(syntheticResident(i))).id)).token);
     const scannedAt = new Date(clock.now().getTime() + 30_000).toISOString();
     const batchOf = (b: number) => Array.from({ length: BATCH }, (_, i) => ({ scanId: `b${b}-${i}`, token: tokens[(b * BATCH + i) % tokens.length]!, scannedAt }));
     await services.scans.recordScans(device, batchOf(10 * batches), 'offline');
@@ -73,7 +73,7 @@ export async function scanIngestionBench(engine: Engine, batches: number): Promi
     const threadedParallel = await scansPerSecond(batches, 4, (b) => threaded.scans.recordScans(device, batchOf(3 * batches + b), 'offline'));
     const bare = await bareVerificationsPerSecond(threads);
 
-    const store = new ScansStore(ctx.store.db, engine);
+    const store = new ScansStore(ctx.database.db, engine);
     const now = clock.now().getTime();
     const rowsOf = (b: number): ScanRow[] =>
       Array.from({ length: BATCH }, (_, i) => ({ id: `raw:${b}-${i}`, device_id: device.id, scan_id: `${b}-${i}`, venue_id: device.venueId, resident_id: `r${i}`, scanned_at: now - i, colour: 'green', admitted: 1, reason: 'allowed', method: 'offline', received_at: now, time_flag: null }));
@@ -105,7 +105,7 @@ export async function traceBench(engine: Engine, sizes: number[], residents: num
   const clock = new FixedClock(NOW);
   const { services, ctx, dispose } = await benchServices(engine, clock);
   try {
-    const db = ctx.store.db;
+    const db = ctx.database.db;
     const now = clock.now().getTime();
     const from = now - 14 * DAY_MS;
     await services.scans.purge(28);

@@ -16,7 +16,7 @@ import { buildApp } from '../src/http/app.js';
 import { createLogger } from '../src/logging.js';
 import { createContext } from '../src/services/context.js';
 import { createServices } from '../src/services/services.js';
-import { openStore } from '../src/store/database.js';
+import { openDatabase } from '../src/store/database.js';
 
 export const API_SCHEMA_FILE = fileURLToPath(new URL('../web/src/shared/api-schema.d.ts', import.meta.url));
 export const API_SCHEMA_COMMAND = 'npm run api:schema';
@@ -32,9 +32,9 @@ const HEADER = `/**
 /** The OpenAPI document as the server builds it, in development mode so that every route is there. */
 export async function apiDocument(): Promise<OpenAPI3> {
   // No route reads the database while being declared: an empty in-memory one is enough.
-  const store = await openStore({ kind: 'sqlite', path: ':memory:' });
+  const store = await openDatabase({ kind: 'sqlite', path: ':memory:' });
   const ctx = createContext({
-    store,
+    database: store,
     clock: new FixedClock('2026-11-20T10:00:00+08:00'),
     dataKey: randomBytes(32),
     logger: createLogger('silent', new Writable({ write: (_chunk, _encoding, done) => done() })),

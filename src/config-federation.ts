@@ -10,8 +10,8 @@ export interface OperatorConfig {
   name: string;
   /** GB/T 2260 codes of the regions it serves; each has its own signing key from the first start. */
   regions: string[];
-  /** The address other operators and the hub reach this one at. */
-  publicUrl: string | undefined;
+  /** The address other operators and the hub reach this one at; none: the address it listens on. */
+  publicUrl?: string;
 }
 
 export interface FederationConfig {
@@ -20,8 +20,9 @@ export interface FederationConfig {
   /** Members a hub registers at start (development bootstrap): id=url pairs. */
   hubMembers: { id: string; url: string }[];
   /** The hub this operator is a member of, and its pinned public key (raw Ed25519, base64url). */
-  hubUrl: string | undefined;
-  hubKey: string | undefined;
+  hubUrl?: string;
+  /** In development it may be left out and learned on first contact instead. */
+  hubKey?: string;
   /** How often the hub fetches members' lists and members fetch the national list. */
   refreshSeconds: number;
 }

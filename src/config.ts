@@ -76,7 +76,7 @@ export interface RequestLimits {
   /** Registrations (and visitor admissions) from one address, an hour. */
   registrationsPerAddressPerHour: number;
   /** Verifications, scan uploads and ID checks by one checkpoint device, a minute. */
-  verificationsPerDevicePerMinute: number;
+  verificationsPerCheckpointDevicePerMinute: number;
   /** Imports by one staff member, an hour. */
   importsPerStaffPerHour: number;
   /** Household members one resident may add, a day: adding one must not become a way to try ID numbers. */
@@ -84,16 +84,16 @@ export interface RequestLimits {
   /** Household members added from one address, an hour, whoever is signed in. */
   dependentsPerAddressPerHour: number;
   /** ID-number checks by one checkpoint device, an hour. */
-  idLookupsPerDevicePerHour: number;
+  idLookupsPerCheckpointDevicePerHour: number;
   /** ID-number checks by all the devices of one venue together, an hour. */
   idLookupsPerVenuePerHour: number;
   /** Checkpoint devices registered for one venue, a day. */
-  devicesPerVenuePerDay: number;
+  checkpointDevicesPerVenuePerDay: number;
 }
 
 /**
- * Marks past which requests are refused at once with 503 and Retry-After, so the ones accepted stay
- * fast (@fastify/under-pressure); 0 turns a mark off. Liveness, readiness and metrics are never shed.
+ * Thresholds past which requests are refused at once with 503 and Retry-After, so the ones accepted stay
+ * fast (@fastify/under-pressure); 0 turns a threshold off. Liveness, readiness and metrics are never shed.
  */
 export interface SheddingLimits {
   /** Mean event-loop delay over the last sample (a second), ms. */
@@ -115,18 +115,27 @@ export const DEFAULT_SHEDDING: SheddingLimits = {
   retryAfterSeconds: 2,
 };
 
+/**
+ * Defaults that use cases also fall back on when a test's settings leave them out (services/context.ts):
+ * named once here, so the server and the tests run with the same value.
+ */
+export const DEFAULT_CACHE_ENTRIES = 100_000;
+export const DEFAULT_APPEAL_DEADLINE_HOURS = 24;
+export const DEFAULT_BACKUP_RETENTION_DAYS = 30;
+export const DEFAULT_FEDERATION_REFRESH_SECONDS = 300;
+
 export const DEFAULT_LIMITS: RequestLimits = {
   signInCodesPerAddressPerMinute: 10,
   signInCodesPerMinute: 600,
   registrationsPerAddressPerHour: 20,
-  verificationsPerDevicePerMinute: 600,
+  verificationsPerCheckpointDevicePerMinute: 600,
   importsPerStaffPerHour: 60,
   dependentsPerResidentPerDay: 10,
   dependentsPerAddressPerHour: 30,
   signInAttemptsPerAddressPerHour: 10,
-  idLookupsPerDevicePerHour: 60,
+  idLookupsPerCheckpointDevicePerHour: 60,
   idLookupsPerVenuePerHour: 120,
-  devicesPerVenuePerDay: 20,
+  checkpointDevicesPerVenuePerDay: 20,
 };
 
 export class ConfigError extends Error {
@@ -268,7 +277,7 @@ export function loadConfig(env: Env, cwd = process.cwd()): Config {
     dataKeyFile: resolve(dataDir, 'keys', 'data.key'),
     regionKeyDir: resolve(cwd, read('HEALTHCODE_REGION_KEYS') ?? resolve(dataDir, 'keys', 'regions')),
     keyEscrowDir: read('HEALTHCODE_KEY_ESCROW') === undefined ? undefined : resolve(cwd, read('HEALTHCODE_KEY_ESCROW')!),
-    backupRetentionDays: integer('HEALTHCODE_BACKUP_RETENTION_DAYS', 30, 1, 365),
+    backupRetentionDays: integer('HEALTHCODE_BACKUP_RETENTION_DAYS', DEFAULT_BACKUP_RETENTION_DAYS, 1, 365),
     // Demo residents carry real-format phones: production never loads them, whatever the database.
     demoData: mode === 'production' ? offUnlessOn(oneOf('HEALTHCODE_DEMO_DATA', ['auto', 'on', 'off'] as const, 'auto')) : oneOf('HEALTHCODE_DEMO_DATA', ['auto', 'on', 'off'] as const, 'auto'),
     logLevel: oneOf('HEALTHCODE_LOG_LEVEL', ['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent'] as const, 'info'),
@@ -276,26 +285,26 @@ export function loadConfig(env: Env, cwd = process.cwd()): Config {
     sessionTtlSeconds: integer('HEALTHCODE_SESSION_TTL', 43_200, 60, 2_592_000),
     signInCodeTtlSeconds: integer('HEALTHCODE_SIGN_IN_CODE_TTL', 300, 30, 3600),
     tokenTtlSeconds: integer('HEALTHCODE_TOKEN_TTL', 300, 30, 3600),
-    appealDeadlineHours: integer('HEALTHCODE_APPEAL_DEADLINE_HOURS', 24, 1, 720),
-    cacheEntries: integer('HEALTHCODE_CACHE_ENTRIES', 100_000, 0, 10_000_000),
+    appealDeadlineHours: integer('HEALTHCODE_APPEAL_DEADLINE_HOURS', DEFAULT_APPEAL_DEADLINE_HOURS, 1, 720),
+    cacheEntries: integer('HEALTHCODE_CACHE_ENTRIES', DEFAULT_CACHE_ENTRIES, 0, 10_000_000),
     verifyThreads: integer('HEALTHCODE_VERIFY_THREADS', Math.min(4, availableParallelism()), 0, 64),
     retentionDays: integer('HEALTHCODE_RETENTION_DAYS', 28, 1, 365),
     timeZone,
     shutdownGraceSeconds: integer('HEALTHCODE_SHUTDOWN_GRACE', 10, 0, 600),
     operator: readOperator(read, problems),
-    federation: readFederation(read, problems, integer('HEALTHCODE_FEDERATION_REFRESH', 300, 1, 86_400)),
+    federation: readFederation(read, problems, integer('HEALTHCODE_FEDERATION_REFRESH', DEFAULT_FEDERATION_REFRESH_SECONDS, 1, 86_400)),
     limits: {
       signInCodesPerAddressPerMinute: integer('HEALTHCODE_LIMIT_SIGN_IN_PER_ADDRESS', DEFAULT_LIMITS.signInCodesPerAddressPerMinute, 1, 100_000),
       signInCodesPerMinute: integer('HEALTHCODE_LIMIT_SIGN_IN_TOTAL', DEFAULT_LIMITS.signInCodesPerMinute, 1, 10_000_000),
       registrationsPerAddressPerHour: integer('HEALTHCODE_LIMIT_REGISTRATIONS', DEFAULT_LIMITS.registrationsPerAddressPerHour, 1, 100_000),
-      verificationsPerDevicePerMinute: integer('HEALTHCODE_LIMIT_DEVICE_CHECKS', DEFAULT_LIMITS.verificationsPerDevicePerMinute, 1, 1_000_000),
+      verificationsPerCheckpointDevicePerMinute: integer('HEALTHCODE_LIMIT_DEVICE_CHECKS', DEFAULT_LIMITS.verificationsPerCheckpointDevicePerMinute, 1, 1_000_000),
       importsPerStaffPerHour: integer('HEALTHCODE_LIMIT_IMPORTS', DEFAULT_LIMITS.importsPerStaffPerHour, 1, 100_000),
       dependentsPerResidentPerDay: integer('HEALTHCODE_LIMIT_DEPENDENTS', DEFAULT_LIMITS.dependentsPerResidentPerDay, 1, 100_000),
       dependentsPerAddressPerHour: integer('HEALTHCODE_LIMIT_DEPENDENTS_PER_ADDRESS', DEFAULT_LIMITS.dependentsPerAddressPerHour, 1, 100_000),
       signInAttemptsPerAddressPerHour: integer('HEALTHCODE_LIMIT_SIGN_IN_ATTEMPTS', DEFAULT_LIMITS.signInAttemptsPerAddressPerHour, 1, 100_000),
-      idLookupsPerDevicePerHour: integer('HEALTHCODE_LIMIT_ID_LOOKUPS', DEFAULT_LIMITS.idLookupsPerDevicePerHour, 1, 100_000),
+      idLookupsPerCheckpointDevicePerHour: integer('HEALTHCODE_LIMIT_ID_LOOKUPS', DEFAULT_LIMITS.idLookupsPerCheckpointDevicePerHour, 1, 100_000),
       idLookupsPerVenuePerHour: integer('HEALTHCODE_LIMIT_ID_LOOKUPS_VENUE', DEFAULT_LIMITS.idLookupsPerVenuePerHour, 1, 1_000_000),
-      devicesPerVenuePerDay: integer('HEALTHCODE_LIMIT_DEVICES', DEFAULT_LIMITS.devicesPerVenuePerDay, 1, 100_000),
+      checkpointDevicesPerVenuePerDay: integer('HEALTHCODE_LIMIT_DEVICES', DEFAULT_LIMITS.checkpointDevicesPerVenuePerDay, 1, 100_000),
     },
     redisUrl: readRedisUrl(read('HEALTHCODE_REDIS_URL'), problems),
     tlsTerminated: oneOf('HEALTHCODE_TLS_TERMINATED', ['on', 'off'] as const, 'off') === 'on',

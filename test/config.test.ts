@@ -22,7 +22,7 @@ describe('configuration', () => {
   });
   it('reads the limits on tries of a code, ID checks and device registrations, naming a bad one', () => {
     const { limits } = loadConfig({ HEALTHCODE_LIMIT_SIGN_IN_ATTEMPTS: '6', HEALTHCODE_LIMIT_ID_LOOKUPS: '30', HEALTHCODE_LIMIT_ID_LOOKUPS_VENUE: '90', HEALTHCODE_LIMIT_DEVICES: '5' });
-    assert.deepEqual([limits.signInAttemptsPerAddressPerHour, limits.idLookupsPerDevicePerHour, limits.idLookupsPerVenuePerHour, limits.devicesPerVenuePerDay], [6, 30, 90, 5]);
+    assert.deepEqual([limits.signInAttemptsPerAddressPerHour, limits.idLookupsPerCheckpointDevicePerHour, limits.idLookupsPerVenuePerHour, limits.checkpointDevicesPerVenuePerDay], [6, 30, 90, 5]);
     assert.deepEqual(problemsOf({ HEALTHCODE_LIMIT_ID_LOOKUPS_VENUE: '0' }), ["HEALTHCODE_LIMIT_ID_LOOKUPS_VENUE: must be a whole number from 1 to 1000000, got '0'"]);
   });
   it('refuses HEALTHCODE_TOKEN_TTL over an hour, naming the variable', () => {

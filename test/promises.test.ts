@@ -3,8 +3,8 @@ import { existsSync, readFileSync } from 'node:fs';
 import { describe, it } from 'node:test';
 
 /**
- * docs/promises.md lists every promise the README makes about protection, privacy and destruction,
- * each with the test that attacks it. A promise whose test is renamed or deleted is a promise kept
+ * docs/promises.md lists every promise the documentation (docs/operating.md, api.md, federation.md,
+ * apps.md) makes about protection, privacy and destruction, each with the test that attacks it. A promise whose test is renamed or deleted is a promise kept
  * by nobody: this fails then.
  */
 interface PromiseLine {
@@ -32,8 +32,8 @@ describe('the register of promises', () => {
   const lines = promiseLines(markdown);
 
   it('reads a row as the promise, the test file and the test name', () => {
-    assert.deepEqual(promiseLines('- A copied credential ends the device — `test/services/devices.test.ts` › signs the device out\n- not a row'), [
-      { line: 1, promise: 'A copied credential ends the device', file: 'test/services/devices.test.ts', test: 'signs the device out' },
+    assert.deepEqual(promiseLines('- A copied credential ends the device — `test/services/residents/remembered-devices-service.test.ts` › signs the device out\n- not a row'), [
+      { line: 1, promise: 'A copied credential ends the device', file: 'test/services/residents/remembered-devices-service.test.ts', test: 'signs the device out' },
     ]);
   });
 

@@ -4,9 +4,9 @@ import type { Config } from '../config.js';
 import { dataKeyCheck, DataKeyMismatchError, loadOrCreateDataKeyFile } from '../privacy/data-key.js';
 import { FieldCipher } from '../privacy/field-cipher.js';
 import { FileRegionKeys, RegionKeyShreddedError, RegionKeys } from '../privacy/region-keys.js';
-import type { Store } from '../store/database.js';
+import type { DatabaseHandle } from '../store/database.js';
 import { DataKeyCheckStore } from '../store/data-key-check-store.js';
-import { ResidentsStore } from '../store/residents-store.js';
+import { ResidentsStore } from '../store/residents/residents-store.js';
 
 const FIX = 'restore the key file from your backup, or set HEALTHCODE_DATA_KEY to the key the database was set up with';
 
@@ -16,7 +16,7 @@ const FIX = 'restore the key file from your backup, or set HEALTHCODE_DATA_KEY t
  * the same people registered twice. A database set up before the check existed is tested by
  * decrypting one resident's name.
  */
-export async function dataKeyFor(config: Config, store: Store, logger: Logger, now: number): Promise<Buffer> {
+export async function dataKeyFor(config: Config, store: DatabaseHandle, logger: Logger, now: number): Promise<Buffer> {
   const checks = new DataKeyCheckStore(store.db);
   const recorded = await checks.get();
   let key = config.dataKey;

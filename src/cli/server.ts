@@ -14,12 +14,12 @@ import { DEMO_REGION, loadDemoData } from '../services/demo-data.js';
 import { regionPrefix, servingRegion } from '../domain/regions.js';
 import { ScheduledJobs } from '../services/scheduled-jobs.js';
 import { createServices, type Services } from '../services/services.js';
-import { openStore, type Store } from '../store/database.js';
+import { openDatabase, type DatabaseHandle } from '../store/database.js';
 import { migrateToLatest } from '../store/migrations/index.js';
 
 export interface RunningServer {
   app: FastifyInstance;
-  store: Store;
+  store: DatabaseHandle;
   url: string;
   close(): Promise<void>;
 }
@@ -33,12 +33,12 @@ export interface RunningServer {
  * Then moves blind indexes under districts' keys (indexUnderRegionKeys).
  */
 async function checkRegionKeys(stores: Stores, keys: RegionKeys, dir: string, logger: Logger): Promise<void> {
-  const { residents, sunsets } = stores;
+  const { residentResealing: resealing, sunsets } = stores;
   let sealed = 0;
-  for (let n = await residents.sealUnderRegionKeys(500); n > 0; n = await residents.sealUnderRegionKeys(500)) sealed += n;
+  for (let n = await resealing.sealUnderRegionKeys(500); n > 0; n = await resealing.sealUnderRegionKeys(500)) sealed += n;
   if (sealed > 0) logger.info({ residents: sealed }, "personal fields sealed under their districts' keys");
   const ending = (await sunsets.ending()).map((s) => regionPrefix(s.region));
-  const keyless = (await residents.sealedRegions()).filter((region) => keys.existing(region) === undefined);
+  const keyless = (await resealing.sealedRegions()).filter((region) => keys.existing(region) === undefined);
   const shredded = keyless.filter((region) => ending.some((prefix) => region.startsWith(prefix)));
   if (shredded.length > 0) logger.warn({ districts: shredded }, "districts whose sunset destroyed their keys before their data was erased: `healthcode sunset` finishes the erasure");
   const missing = keyless.filter((region) => !shredded.includes(region));
@@ -55,11 +55,11 @@ async function checkRegionKeys(stores: Stores, keys: RegionKeys, dir: string, lo
  */
 async function indexUnderRegionKeys(stores: Stores, logger: Logger): Promise<void> {
   const moved = { residents: 0, reclaims: 0, outbox: 0, codes: 0 };
-  for (let n = await stores.residents.indexUnderRegionKeys(500); n > 0; n = await stores.residents.indexUnderRegionKeys(500)) moved.residents += n;
+  for (let n = await stores.residentResealing.indexUnderRegionKeys(500); n > 0; n = await stores.residentResealing.indexUnderRegionKeys(500)) moved.residents += n;
   for (let n = await stores.reclaims.indexUnderRegionKeys(500); n > 0; n = await stores.reclaims.indexUnderRegionKeys(500)) moved.reclaims += n;
-  const regionOf = async (phone: string) => (await stores.residents.findByPhone(phone))?.region;
+  const regionOf = async (phone: string) => (await stores.residentLookups.findByPhone(phone))?.region;
   for (let n = await stores.outbox.indexUnderRegionKeys(500, regionOf); n > 0; n = await stores.outbox.indexUnderRegionKeys(500, regionOf)) moved.outbox += n;
-  moved.codes = await stores.signIn.deleteUnprefixedCodes([REGION_INDEX_PREFIX, UNPLACED_INDEX_PREFIX]);
+  moved.codes = await stores.signIn.deleteUnprefixedSignInCodes([REGION_INDEX_PREFIX, UNPLACED_INDEX_PREFIX]);
   if (Object.values(moved).some((n) => n > 0)) logger.info(moved, "blind indexes moved under their districts' keys");
 }
 
@@ -69,8 +69,8 @@ export async function openServices(
   logger: Logger,
   clock: Clock = systemClock,
   options: { signatureThreads?: number; redis?: Redis; ensureKeys?: boolean } = {},
-): Promise<{ services: Services; store: Store; fresh: boolean; close(): Promise<void> }> {
-  const store = await openStore(config.database, {
+): Promise<{ services: Services; store: DatabaseHandle; fresh: boolean; close(): Promise<void> }> {
+  const store = await openDatabase(config.database, {
     timeouts: config.databaseTimeouts,
     listen: true,
     onConnectionError: (error) => logger.warn({ err: { message: error.message } }, 'a database connection failed; the pool reconnects'),
@@ -81,7 +81,7 @@ export async function openServices(
     const dataKey = await dataKeyFor(config, store, logger, clock.now().getTime());
     const regionKeyDir = config.regionKeyDir;
     const ctx = createContext({
-        store,
+        database: store,
         clock,
         dataKey,
         logger,
@@ -90,19 +90,8 @@ export async function openServices(
         // Not made if missing: an unmounted escrow must stop a sunset's key step, not be made here.
         keyEscrow: config.keyEscrowDir === undefined ? undefined : new FileRegionKeys(config.keyEscrowDir, false),
         ...(options.redis && { limiter: new RedisRateLimiter(options.redis, clock, logger) }),
-        settings: {
-          mode: config.mode,
-          timeZone: config.timeZone,
-          sessionTtlSeconds: config.sessionTtlSeconds,
-          signInCodeTtlSeconds: config.signInCodeTtlSeconds,
-          tokenTtlSeconds: config.tokenTtlSeconds,
-          appealDeadlineHours: config.appealDeadlineHours,
-          cacheEntries: config.cacheEntries,
-          limits: config.limits,
-          operator: { ...config.operator, regions: [...config.operator.regions] },
-          federation: { hub: config.federation.hub, hubUrl: config.federation.hubUrl, hubKey: config.federation.hubKey, refreshSeconds: config.federation.refreshSeconds },
-          backupRetentionDays: config.backupRetentionDays,
-        },
+        // The parsed configuration itself: ServiceSettings picks the fields use cases read, by type.
+        settings: config,
       });
     const services = createServices(ctx);
     await checkRegionKeys(ctx.stores, ctx.regionKeys, regionKeyDir, logger);
@@ -123,7 +112,7 @@ export async function openServices(
 }
 
 /** Loads the demo residents where the configuration asks for them and they are not there yet. */
-export async function loadDemoDataIfDue(config: Config, logger: Logger, services: Services, store: Store, fresh: boolean): Promise<void> {
+export async function loadDemoDataIfDue(config: Config, logger: Logger, services: Services, store: DatabaseHandle, fresh: boolean): Promise<void> {
   if (config.mode === 'production') return;
   if (config.demoData === 'on' || (config.demoData === 'auto' && store.engine === 'sqlite' && fresh)) {
     if (servingRegion(DEMO_REGION, config.operator.regions) === undefined) {
@@ -167,7 +156,7 @@ export async function startServer(config: Config, logger: Logger, clock: Clock =
     const app = await buildApp({ services, bodyLimitBytes: config.bodyLimitBytes, protection: { limits: config.limits, shedding: config.shedding, redis, tlsTerminated: config.tlsTerminated }, trustProxyHops: config.trustProxyHops });
     const address = await app.listen({ host: config.host, port: config.port });
     const url = address.replace('[::1]', 'localhost');
-    services.hostApps.setOrigin(config.operator.publicUrl ?? url);
+    services.oauthServer.setOrigin(config.operator.publicUrl ?? url);
     services.notices.setOrigin(config.operator.publicUrl ?? url);
     const jobs = new ScheduledJobs(services, logger, config.retentionDays);
     if (role.scheduledJobs ?? true) jobs.start();

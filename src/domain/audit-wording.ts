@@ -1,4 +1,4 @@
-import { HOST_SCOPE_FIELDS, isHostScope } from './host-scopes.js';
+import { HOST_SCOPE_FIELDS, isHostScope } from './federation/host-scopes.js';
 import { regionName, regionNameEn } from './regions.js';
 
 /**

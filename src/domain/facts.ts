@@ -1,5 +1,3 @@
-import { DAY_MS, HOUR_MS } from './clock.js';
-import { localDate } from './declaration.js';
 import type { CorrectionFact } from './corrections.js';
 import { regionAncestors } from './regions.js';
 
@@ -110,9 +108,6 @@ export function riskLevelOf(stay: Pick<StayFact, 'region' | 'country' | 'arrival
   return level;
 }
 
-const days = (ms: number) => Math.floor(ms / DAY_MS);
-const phoneVerifiedAt = (facts: ResidentFacts, now: number) => (facts.phoneVerifiedAt !== null && facts.phoneVerifiedAt <= now ? facts.phoneVerifiedAt : null);
-const isClean = (c: { symptoms: string[]; temperature: number | null }) => c.symptoms.length === 0 && (c.temperature === null || c.temperature < FEVER_C);
 
 /** Item shapes of the lists rules iterate over; their fields are the published vocabulary. */
 export interface StayItem {
@@ -153,89 +148,4 @@ export interface EvaluationSources {
   identityAt: number;
   /** When the resident registered: what an absence (no declaration yet) is counted from. */
   registeredAt: number;
-}
-
-/**
- * The facts as rules see them at instant `now`: ages in days and hours, risk levels of places as
- * listed now. Facts recorded after `knownAt` (by default `now`) do not exist yet; facts older than
- * the horizon are gone. Asking about a past instant with what is known now (`knownAt` later than
- * `now`) is how a quarantine learned of late (a travel record imported today) keeps its history.
- */
-export function evaluationData(facts: ResidentFacts, areas: RiskAreaFact[], now: number, timeZone: string, knownAt = now): { data: EvaluationData; sources: EvaluationSources } {
-  const horizon = now - FACT_HORIZON_DAYS * DAY_MS;
-  const known = <T extends { recordedAt: number }>(list: T[]) => list.filter((f) => f.recordedAt <= knownAt);
-
-  const stays = known(facts.stays).filter((s) => s.arrival <= now && (s.departure === null || s.departure >= horizon) && ((s.departure ?? now) - s.arrival) / HOUR_MS >= MIN_STAY_HOURS);
-  const contacts = known(facts.contacts).filter((c) => c.at <= now && c.at >= horizon);
-  // A later status (recovered, cleared) replaces an earlier one: rules see the current status only.
-  const cases = known(facts.cases)
-    .filter((c) => c.at <= now)
-    .sort((a, b) => b.at - a.at)
-    .slice(0, 1);
-  const tests = known(facts.tests).filter((t) => t.at <= now && t.at >= horizon);
-  const checkIns = facts.checkIns.filter((c) => c.at <= now && c.at >= horizon).sort((a, b) => b.at - a.at);
-  const declarations = facts.declarations.filter((d) => d.at <= now).sort((a, b) => b.at - a.at);
-  const latest = declarations[0];
-  const doses = known(facts.vaccinations).filter((v) => v.at <= now);
-  const lastDose = doses.reduce<VaccinationFact | undefined>((acc, v) => (!acc || v.at > acc.at ? v : acc), undefined);
-
-  const today = localDate(new Date(now), timeZone);
-  const byDate = new Map<string, boolean>();
-  for (const c of checkIns) byDate.set(c.date, (byDate.get(c.date) ?? true) && isClean(c));
-  let streak = 0;
-  const cursor = new Date(`${today}T00:00:00Z`);
-  if (!byDate.has(today)) cursor.setUTCDate(cursor.getUTCDate() - 1);
-  while (byDate.get(cursor.toISOString().slice(0, 10)) === true) {
-    streak += 1;
-    cursor.setUTCDate(cursor.getUTCDate() - 1);
-  }
-
-  const phoneVerified = facts.phoneVerifiedAt !== null && facts.phoneVerifiedAt <= now;
-  const vouchedAt = facts.identityVouchedAt ?? null;
-  const revokedAt = facts.identityRevokedAt ?? null;
-
-  return {
-    sources: {
-      stays,
-      contacts,
-      cases,
-      tests,
-      checkIns,
-      declaration: latest ?? null,
-      lastDose: lastDose ?? null,
-      lastCheckIn: checkIns[0] ?? null,
-      registeredAt: facts.registeredAt,
-      identityAt: Math.max(facts.registeredAt, ...[phoneVerifiedAt(facts, now), vouchedAt, revokedAt].filter((t): t is number => t !== null && t <= now)),
-    },
-    data: {
-      resident: {
-        phoneVerified,
-        identityVerified: !(revokedAt !== null && revokedAt <= now) && (phoneVerified || (vouchedAt !== null && vouchedAt <= now)),
-        daysSinceRegistration: days(now - facts.registeredAt),
-      },
-      declaration: latest
-        ? { present: true, daysSinceLatest: days(now - latest.at), symptoms: latest.symptoms, temperature: latest.temperature, fever: latest.temperature !== null && latest.temperature >= FEVER_C }
-        : { present: false, daysSinceLatest: null, symptoms: [], temperature: null, fever: false },
-      stays: stays.map((s) => ({
-        region: s.region,
-        country: s.country,
-        riskLevel: riskLevelOf(s, areas, now),
-        hours: Math.floor(((s.departure ?? now) - s.arrival) / HOUR_MS),
-        daysSinceArrival: days(now - s.arrival),
-        daysSinceDeparture: s.departure === null ? 0 : days(now - s.departure),
-        ongoing: s.departure === null,
-        source: s.source,
-      })),
-      contacts: contacts.map((c) => ({ kind: c.kind, daysAgo: days(now - c.at), source: c.source })),
-      cases: cases.map((c) => ({ status: c.status, daysAgo: days(now - c.at), source: c.source })),
-      tests: tests.map((t) => ({ result: t.result, daysAgo: days(now - t.at), source: t.source })),
-      checkIns: checkIns.map((c) => ({ daysAgo: days(now - c.at), clean: isClean(c), fever: c.temperature !== null && c.temperature >= FEVER_C, symptoms: c.symptoms, temperature: c.temperature })),
-      checkInStreak: streak,
-      vaccination: {
-        doses: doses.length,
-        fullCourse: lastDose !== undefined && doses.length >= lastDose.courseDoses,
-        daysSinceLastDose: lastDose ? days(now - lastDose.at) : null,
-      },
-    },
-  };
 }

@@ -11,28 +11,29 @@ import Fastify, { LogController, type FastifyBaseLogger, type FastifyInstance } 
 import type { Services } from '../services/services.js';
 import { installMetrics } from './metrics.js';
 import { handleError, problem, sendProblem } from './problem.js';
-import { appealsRoutes } from './routes/appeals-routes.js';
-import { correctionsRoutes } from './routes/corrections-routes.js';
-import { sunsetRoutes } from './routes/sunset-routes.js';
-import { authorityRoutes } from './routes/authority-routes.js';
-import { checkpointRoutes } from './routes/checkpoint-routes.js';
-import { codeRoutes } from './routes/code-routes.js';
-import { tracingRoutes } from './routes/tracing-routes.js';
-import { caseFindingRoutes } from './routes/case-finding-routes.js';
-import { declarationRoutes } from './routes/declaration-routes.js';
-import { rulesRoutes } from './routes/rules-routes.js';
-import { reclaimRoutes } from './routes/reclaim-routes.js';
+import { appealsRoutes } from './routes/oversight/appeals-routes.js';
+import { correctionsRoutes } from './routes/oversight/corrections-routes.js';
+import { sunsetRoutes } from './routes/oversight/sunset-routes.js';
+import { authorityRoutes } from './routes/decisions/authority-records-routes.js';
+import { checkpointRoutes } from './routes/checkpoints/checkpoint-routes.js';
+import { healthCodeRoutes } from './routes/decisions/health-code-routes.js';
+import { tracingRoutes } from './routes/tracing/tracing-routes.js';
+import { caseFindingRoutes } from './routes/tracing/case-finder-routes.js';
+import { declarationRoutes } from './routes/residents/declaration-routes.js';
+import { rulesRoutes } from './routes/decisions/rules-routes.js';
+import { reclaimRoutes } from './routes/residents/identity-reclaims-routes.js';
 import { regionRoutes } from './routes/region-routes.js';
-import { residentRoutes } from './routes/resident-routes.js';
-import { signInRoutes } from './routes/sign-in-routes.js';
-import { deviceRoutes } from './routes/device-routes.js';
+import { residentRoutes } from './routes/residents/resident-routes.js';
+import { signInRoutes } from './routes/residents/sign-in-routes.js';
+import { rememberedDeviceRoutes } from './routes/residents/remembered-device-routes.js';
 import { systemRoutes } from './routes/system-routes.js';
-import { federationRoutes } from './routes/federation-routes.js';
-import { travelCardRoutes } from './routes/travel-card-routes.js';
-import { movingRoutes } from './routes/moving-routes.js';
-import { hostAppRoutes } from './routes/host-app-routes.js';
+import { federationRoutes } from './routes/federation/federation-routes.js';
+import { travelCardRoutes } from './routes/federation/travel-card-routes.js';
+import { movingRoutes } from './routes/federation/moving-routes.js';
+import { hostAppRoutes } from './routes/federation/host-app-routes.js';
 import { ProblemSchema, SignInProblemSchema } from './schemas.js';
 import { pressureOf, registerProtection, type ProtectionOptions } from './protection.js';
+import { decorateRouteAccess, guardRoutes } from './route-access.js';
 
 export interface AppOptions {
   services: Services;
@@ -96,12 +97,12 @@ export async function buildApp({ services, bodyLimitBytes, webRoot = DEFAULT_WEB
       tags: [
         { name: 'residents', description: 'Registration, own data, export and deletion' },
         { name: 'households', description: 'Dependents without phones' },
-        { name: 'sign-in', description: 'Phone and one-time code' },
+        { name: 'sign-in', description: 'Phone and one-time sign-in code; remembered devices' },
         { name: 'declarations', description: 'Travel, contacts, symptoms' },
         { name: 'rules', description: 'Public, versioned rule sets' },
-        { name: 'codes', description: 'Colours, reasons, signed QR codes, check-ins, trust list' },
+        { name: 'health codes', description: 'Colours, reasons, signed QR codes, check-ins, trust list' },
         { name: 'authority', description: 'Risk areas and bulk imports' },
-        { name: 'checkpoints', description: 'Venues, devices, entry policies, scans, place-code visits' },
+        { name: 'checkpoints', description: 'Venues, checkpoint devices, entry policies, scans, place-code visits' },
         { name: 'tracing', description: 'Grants, contact tracing, audit log' },
         { name: 'host apps', description: 'OAuth 2.0 for host apps: consent, connected apps, and the host API' },
         { name: 'federation', description: 'Operators, the national trust list, moving between regions, the travel card' },
@@ -111,7 +112,8 @@ export async function buildApp({ services, bodyLimitBytes, webRoot = DEFAULT_WEB
     },
   });
   await app.register(swaggerUi, { routePrefix: '/docs' });
-  if (existsSync(join(webRoot, 'index.html'))) {
+  const hasWebApps = existsSync(join(webRoot, 'index.html'));
+  if (hasWebApps) {
     // Everything the pages load comes from here: no CDN. Hashed assets may be cached for good.
     // The build wrote each text file brotli- and gzip-compressed beside it (scripts/precompress-web.ts):
     // sent as they are to browsers that accept them, with Vary: Accept-Encoding, and never
@@ -124,18 +126,35 @@ export async function buildApp({ services, bodyLimitBytes, webRoot = DEFAULT_WEB
       preCompressed: true,
       setHeaders: (res, path) => res.header('cache-control', path.includes(`${sep}assets${sep}`) ? 'public, max-age=31536000, immutable' : 'no-cache'),
     });
-  } else {
-    app.get('/', { schema: { hide: true } }, async (_request, reply) => reply.redirect('/docs'));
   }
 
-  await app.register(systemRoutes, { system: services.system, metrics, pressure: () => pressureOf(app, protection?.shedding) });
+  // The API's own routes, in one context whose hooks require each to declare who may call it and check that.
+  const routeAccess = decorateRouteAccess(app);
+  await app.register(async (api) => {
+    guardRoutes(api, services, routeAccess);
+    await registerRoutes(api, { services, bodyLimitBytes, hasWebApps, pressure: () => pressureOf(app, protection?.shedding), metrics });
+  });
+  return app;
+}
+
+interface RoutesOptions {
+  services: Services;
+  bodyLimitBytes: number;
+  hasWebApps: boolean;
+  pressure: () => string | undefined;
+  metrics: ReturnType<typeof installMetrics>;
+}
+
+async function registerRoutes(app: FastifyInstance, { services, bodyLimitBytes, hasWebApps, pressure, metrics }: RoutesOptions): Promise<void> {
+  if (!hasWebApps) app.get('/', { config: { access: { public: true } }, schema: { hide: true } }, async (_request, reply) => reply.redirect('/docs'));
+  await app.register(systemRoutes, { system: services.system, metrics, pressure });
   await app.register(regionRoutes);
   await app.register(residentRoutes, { services });
   await app.register(signInRoutes, { services });
-  await app.register(deviceRoutes, { services });
+  await app.register(rememberedDeviceRoutes, { services });
   await app.register(declarationRoutes, { services });
   await app.register(rulesRoutes, { services });
-  await app.register(codeRoutes, { services });
+  await app.register(healthCodeRoutes, { services });
   await app.register(checkpointRoutes, { services });
   await app.register(tracingRoutes, { services });
   await app.register(caseFindingRoutes, { services });
@@ -148,5 +167,4 @@ export async function buildApp({ services, bodyLimitBytes, webRoot = DEFAULT_WEB
   await app.register(movingRoutes, { services });
   await app.register(hostAppRoutes, { services });
   await app.register(authorityRoutes, { services, importBodyLimit: Math.max(bodyLimitBytes, 64 * 1024 * 1024) });
-  return app;
 }

@@ -1,7 +1,8 @@
 import type { FastifyError, FastifyReply, FastifyRequest } from 'fastify';
 import { InvalidInputError, type FieldError } from '../domain/field-errors.js';
 import { isDatabaseUnavailable } from '../store/database.js';
-import { HostAppsUnavailableError, InsufficientScopeError, InvalidTokenError, OtherBrowserError } from '../services/host-apps-service.js';
+import { InsufficientScopeError, InvalidTokenError } from '../services/federation/host-apps-service.js';
+import { HostAppsUnavailableError, OtherBrowserError } from '../services/federation/oauth-server.js';
 import { CodeTriesUsedUpError, ConflictError, FederationRefusedError, SignInCodeError, ForbiddenError, IdentityTakenError, MalformedInputError, NotFoundError, RegionNotServedError, TooManyRequestsError, UnauthenticatedError } from '../services/service-errors.js';
 
 /**
@@ -121,7 +122,7 @@ function schemaErrors(issues: AjvIssue[], context: string | undefined): FieldErr
   return out;
 }
 
-/** The service sheds this request: a mark of load (event-loop delay, memory) is passed. */
+/** The service sheds this request: a threshold of load (event-loop delay, memory) is passed. */
 export class OverloadedError extends Error {
   constructor(
     readonly measure: string,

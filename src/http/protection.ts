@@ -85,7 +85,7 @@ export async function registerProtection(app: FastifyInstance, options: Protecti
   const signInAddress = limiter('sign-in-address', limits.signInCodesPerAddressPerMinute, MINUTE_MS, byAddress);
   // Codes sent to everyone together are counted by the sign-in service, where a code is really sent.
   const registrations = limiter('registrations', limits.registrationsPerAddressPerHour, HOUR_MS, byAddress);
-  const devices = limiter('device', limits.verificationsPerDevicePerMinute, MINUTE_MS, credentialKey);
+  const checkpointDevices = limiter('device', limits.verificationsPerCheckpointDevicePerMinute, MINUTE_MS, credentialKey);
   const imports = limiter('imports', limits.importsPerStaffPerHour, HOUR_MS, credentialKey);
   const signInAttempts = limiter('sign-in-attempts', limits.signInAttemptsPerAddressPerHour, HOUR_MS, (request) => `${request.ip}:${phoneKey(request)}`);
   const dependentsAddress = limiter('dependents-address', limits.dependentsPerAddressPerHour, HOUR_MS, byAddress);
@@ -95,9 +95,9 @@ export async function registerProtection(app: FastifyInstance, options: Protecti
     'POST /api/v1/sign-in/code': [signInAddress],
     'POST /api/v1/residents': [registrations],
     'POST /api/v1/visitors': [registrations],
-    'POST /api/v1/checkpoint/verify': [devices],
-    'POST /api/v1/checkpoint/scans': [devices],
-    'POST /api/v1/checkpoint/lookup': [devices],
+    'POST /api/v1/checkpoint/verify': [checkpointDevices],
+    'POST /api/v1/checkpoint/scans': [checkpointDevices],
+    'POST /api/v1/checkpoint/lookup': [checkpointDevices],
     'POST /api/v1/imports/:kind': [imports],
     'POST /api/v1/residents/:id/dependents': [dependentsAddress],
   };
@@ -143,7 +143,7 @@ export async function registerProtection(app: FastifyInstance, options: Protecti
 export const NEVER_SHED = { pressureHandler: () => undefined };
 
 /**
- * Past a mark of load, a request is refused at once with 503 problem+json and Retry-After rather
+ * Past a threshold of load, a request is refused at once with 503 problem+json and Retry-After rather
  * than queued behind the others: the city's rush hour sees quick refusals and quick answers, not a
  * service that answers everyone late. /readyz reports it (NEVER_SHED routes pass).
  */
@@ -152,7 +152,7 @@ async function registerShedding(app: FastifyInstance, shedding: SheddingLimits):
   // The event loop's delay is measured from registration on, so the first measures hold start-up's
   // own work (migrations, keys, compiling routes): a server just started would refuse everyone for
   // a moment. The delay counts only from the first measure taken wholly after the server is ready;
-  // the memory marks count at once.
+  // the memory thresholds count at once.
   const interval = Math.max(10, shedding.sampleIntervalMs ?? 1000);
   const started = () => {
     delayCountsFrom.set(app, performance.now() + 2 * interval);

@@ -34,7 +34,7 @@ export const DecisionFields = {
   ruleSet: Type.Object({ region: Type.String(), version: Type.Integer(), inherits: Type.Optional(Type.Array(Type.Object({ region: Type.String(), version: Type.Integer() }), { description: 'The sets above it, national first' })) }),
 };
 
-export const CodeSchema = Type.Object({
+export const HealthCodeSchema = Type.Object({
   ...DecisionFields,
   evaluatedAt: Instant,
   token: Type.String({ description: 'The QR text: JKM1: + base45(COSE_Sign1)' }),
@@ -298,7 +298,7 @@ export const DecisionHistorySchema = Type.Array(
 );
 
 /** A device a resident stays signed in on; `current` is the one asking. */
-export const DeviceSchema = Type.Object({ id: Type.String(), label: Type.String(), createdAt: Type.String(), lastUsedAt: Type.String(), expiresAt: Type.String(), current: Type.Boolean() });
+export const RememberedDeviceViewSchema = Type.Object({ id: Type.String(), label: Type.String(), createdAt: Type.String(), lastUsedAt: Type.String(), expiresAt: Type.String(), current: Type.Boolean() });
 
 /** What listing a risk area would do: residents decided again, and colour changes. */
 export const RiskAreaPreviewSchema = Type.Object({

@@ -1,41 +1,41 @@
 import { regionName, regionNameEn } from '../domain/regions.js';
 import type { Decision } from '../domain/rules/decide.js';
-import { withheldCause, withholdAuthorityDetail } from '../domain/withheld-records.js';
+import { withheldCause, withholdAuthorityDetail } from '../domain/decisions/withheld-records.js';
 import { ConflictError } from '../services/service-errors.js';
 import type { Services } from '../services/services.js';
+import { wireTime } from './wire.js';
 
-const iso = (ms: number | null) => (ms === null ? null : new Date(ms).toISOString());
 
 /** A resident's code as the API shows it, to the resident's app and to a host app alike. */
-export async function codeView(services: Services, residentId: string) {
-  const issued = await services.codes.issue(residentId);
+export async function healthCodeView(services: Services, residentId: string) {
+  const issued = await services.healthCodes.issue(residentId);
   const factsFrom = await services.moving.factsFrom(residentId);
   // The colour stays; the authority's records behind it wait for the identity to be checked.
   const decision = (await services.residents.recordsWithheld(residentId)) ? withholdAuthorityDetail(issued.decision) : issued.decision;
   return {
     ...decision,
-    factsFrom: factsFrom && { operator: factsFrom.operator, operatorName: factsFrom.operatorName, asOf: iso(factsFrom.bundleIssuedAt)!, facts: factsFrom.facts },
-    evaluatedAt: iso(decision.evaluatedAt)!,
-    greenOn: iso(decision.greenOn),
+    factsFrom: factsFrom && { operator: factsFrom.operator, operatorName: factsFrom.operatorName, asOf: wireTime(factsFrom.bundleIssuedAt), facts: factsFrom.facts },
+    evaluatedAt: wireTime(decision.evaluatedAt),
+    greenOn: wireTime(decision.greenOn),
     token: issued.token,
     maskedName: issued.maskedName,
-    issuedAt: iso(issued.issuedAt)!,
-    expiresAt: iso(issued.expiresAt)!,
+    issuedAt: wireTime(issued.issuedAt),
+    expiresAt: wireTime(issued.expiresAt),
   };
 }
 
-/** A decision as the resident or their relative may read it (see codeView). */
+/** A decision as the resident or their relative may read it (see healthCodeView). */
 export async function shownDecision(services: Services, residentId: string, decision: Decision): Promise<Decision> {
   return (await services.residents.recordsWithheld(residentId)) ? withholdAuthorityDetail(decision) : decision;
 }
 
-/** A resident's colour changes as they or their relative may read them (see codeView). */
+/** A resident's colour changes as they or their relative may read them (see healthCodeView). */
 export async function decisionHistoryView(services: Services, residentId: string, limit: number) {
   const history = await services.decisions.history(residentId, limit);
-  if (!(await services.residents.recordsWithheld(residentId))) return history;
+  const withheld = await services.residents.recordsWithheld(residentId);
   return history.map((d) => {
-    const shown = withholdAuthorityDetail({ colour: d.colour as Decision['colour'], mark: null, evaluatedAt: 0, ruleSet: d.ruleSet, rules: d.rules, greenOn: d.greenOn === null ? null : Date.parse(d.greenOn), greenOnNote: null });
-    return { ...d, rules: shown.rules, greenOn: iso(shown.greenOn), cause: withheldCause(d.cause) };
+    const shown = withheld ? { ...d, ...withholdAuthorityDetail({ colour: d.colour as Decision['colour'], mark: null, evaluatedAt: 0, ruleSet: d.ruleSet, rules: d.rules, greenOn: d.greenOn, greenOnNote: null }), cause: withheldCause(d.cause) } : d;
+    return { ...d, decidedAt: wireTime(d.decidedAt), rules: shown.rules, greenOn: wireTime(shown.greenOn), cause: shown.cause };
   });
 }
 
@@ -56,10 +56,10 @@ export async function travelCardView(services: Services, residentId: string) {
       ...s,
       cityName: s.city === null ? null : (regionName(s.city) ?? null),
       cityNameEn: s.city === null ? null : (regionNameEn(s.city) ?? null),
-      arrival: iso(s.arrival)!,
-      departure: iso(s.departure)!,
+      arrival: wireTime(s.arrival),
+      departure: wireTime(s.departure),
     })),
-    issuedAt: iso(card.issuedAt)!,
-    expiresAt: iso(card.expiresAt)!,
+    issuedAt: wireTime(card.issuedAt),
+    expiresAt: wireTime(card.expiresAt),
   };
 }

@@ -74,7 +74,7 @@ export class AuditService {
   }
 
   /** Gives `staffId` a purpose-bound, expiring grant; only the authority grants. */
-  async grant(by: StaffMember, input: { staffId: string; scope: 'trace' | 'read-personal'; purpose: string; residentId: string | null; hours: number }): Promise<{ id: string; expiresAt: string }> {
+  async grant(by: StaffMember, input: { staffId: string; scope: 'trace' | 'read-personal'; purpose: string; residentId: string | null; hours: number }): Promise<{ id: string; expiresAt: number }> {
     if (by.role !== 'authority') throw new ForbiddenError('only the authority gives grants');
     const typed = checkTypedPurpose('purpose', input.purpose);
     if (typed) throw new InvalidInputError([typed]);
@@ -84,7 +84,7 @@ export class AuditService {
     const expiresAt = now + input.hours * 3_600_000;
     await this.ctx.stores.audit.insertGrant({ id, staff_id: input.staffId, scope: input.scope, purpose: input.purpose, resident_id: input.residentId, granted_by: by.id, created_at: now, expires_at: expiresAt });
     await this.appendBy(by, 'grant', typedPurpose(input.purpose), input.residentId, { grantId: id, to: input.staffId, scope: input.scope, expiresAt: new Date(expiresAt).toISOString() });
-    return { id, expiresAt: new Date(expiresAt).toISOString() };
+    return { id, expiresAt };
   }
 
   /** A live grant `staff` holds for `scope`, whoever it names; throws if there is none by that id. */
@@ -113,9 +113,9 @@ export class AuditService {
   }
 
   /** The live grants `staff` holds, longest-lived first. */
-  async liveGrantsOf(staff: StaffMember): Promise<{ id: string; scope: GrantScope; purpose: string; residentId: string | null; expiresAt: string }[]> {
+  async liveGrantsOf(staff: StaffMember): Promise<{ id: string; scope: GrantScope; purpose: string; residentId: string | null; expiresAt: number }[]> {
     const rows = await this.ctx.stores.audit.liveGrantsOf(staff.id, this.ctx.clock.now().getTime());
-    return rows.map((r) => ({ id: r.id, scope: r.scope as GrantScope, purpose: r.purpose, residentId: r.resident_id, expiresAt: new Date(r.expires_at).toISOString() }));
+    return rows.map((r) => ({ id: r.id, scope: r.scope as GrantScope, purpose: r.purpose, residentId: r.resident_id, expiresAt: r.expires_at }));
   }
 }
 

@@ -7,52 +7,28 @@ import { SubjectSeal } from '../codes/subject-seal.js';
 import { nodeVerify } from '../codes/token-signer.js';
 import type { Ed25519Verify } from '../codes/token-verifier.js';
 import type { Clock } from '../domain/clock.js';
-import { DEFAULT_LIMITS, type Mode, type RequestLimits } from '../config.js';
+import { DEFAULT_FEDERATION_REFRESH_SECONDS, DEFAULT_LIMITS, type Config, type FederationConfig, type OperatorConfig, type RequestLimits } from '../config.js';
 import { provinceCodes, servingRegion } from '../domain/regions.js';
 import { RegionNotServedError } from './service-errors.js';
 import { deriveSubkey, FieldCipher } from '../privacy/field-cipher.js';
-import type { Store } from '../store/database.js';
+import type { DatabaseHandle } from '../store/database.js';
 import { createStores, type Stores } from '../store/stores.js';
 import { OutboxSmsSender, type SmsSender } from './sms-sender.js';
 import { MemoryRateLimiter, type RateLimiter } from './rate-limiter.js';
 
-export interface ServiceSettings {
-  mode: Mode;
-  timeZone: string;
-  sessionTtlSeconds: number;
-  signInCodeTtlSeconds: number;
-  /** Lifetime of a signed QR token. */
-  tokenTtlSeconds: number;
-  /** Hours the health authority has to answer an appeal before it is escalated; default 24. */
-  appealDeadlineHours?: number;
-  /** Entries each in-memory cache (sessions, issued codes) may hold; 0 turns them off. Default 100,000. */
-  cacheEntries?: number;
-  /** This deployment as an operator; default: one operator, `local`, serving every province. */
-  operator?: OperatorSettings;
-  /** Whether this deployment is the hub, and which hub it is a member of; default: neither. */
-  federation?: FederationSettings;
-  /** Days a backup (of the keys, and of the database by the operator's policy) is kept; the sunset report states it. */
-  backupRetentionDays?: number;
-  /** The limits use cases count themselves (codes sent, ID checks, devices registered); default DEFAULT_LIMITS. */
-  limits?: RequestLimits;
-}
+/**
+ * What use cases read of the configuration: the parsed Config's own fields and types, picked by name
+ * (the server passes its Config as it is; nothing is copied). The first five are required; the others
+ * fall back on the defaults below and in config.ts, so a test names only what it is about. Without
+ * `operator`: one operator, `local`, serving every province; without `federation`: neither a hub nor
+ * a member. The members a hub registers at start are the server's business (cli/server.ts), not a use case's.
+ */
+export type ServiceSettings = Pick<Config, 'mode' | 'timeZone' | 'sessionTtlSeconds' | 'signInCodeTtlSeconds' | 'tokenTtlSeconds'> &
+  Partial<Pick<Config, 'appealDeadlineHours' | 'cacheEntries' | 'operator' | 'backupRetentionDays' | 'limits'>> & {
+    federation?: Omit<FederationConfig, 'hubMembers'>;
+  };
 
-export interface FederationSettings {
-  hub: boolean;
-  hubUrl?: string;
-  /** The hub's pinned public key; in development it may be learned on first contact instead. */
-  hubKey?: string;
-  refreshSeconds: number;
-}
-
-export interface OperatorSettings {
-  id: string;
-  name: string;
-  regions: string[];
-  publicUrl?: string;
-}
-
-let defaultOperator: OperatorSettings | undefined;
+let defaultOperator: OperatorConfig | undefined;
 /** The served region containing `region`; refuses one this operator does not serve. */
 export function servedRegionFor(ctx: { settings: ServiceSettings }, region: string, field = 'region'): string {
   const operator = operatorOf(ctx);
@@ -62,22 +38,20 @@ export function servedRegionFor(ctx: { settings: ServiceSettings }, region: stri
 }
 
 /** The operator this context runs as. */
-export function operatorOf(ctx: { settings: ServiceSettings }): OperatorSettings {
+export function operatorOf(ctx: { settings: ServiceSettings }): OperatorConfig {
   return ctx.settings.operator ?? (defaultOperator ??= { id: 'local', name: 'local', regions: provinceCodes() });
 }
 
-export const DEFAULT_CACHE_ENTRIES = 100_000;
-
-/** Everything a use case needs from outside: storage, time, keys, senders, settings. */
+/** Everything a use case needs from outside: the database and its stores, time, keys, senders, settings. */
 export interface ServiceContext {
-  store: Store;
+  database: DatabaseHandle;
   /** Districts' data keys: destroyed at a region's sunset. */
   regionKeys: RegionKeys;
   /** The key escrow behind the key backups (key-backup.ts), where one is configured: a sunset destroys its districts' entries. */
   keyEscrow: RegionKeyBackend | undefined;
   /** Regions whose sunset was approved, for refusing new personal data there early. */
   endedRegions: EndedRegions;
-  /** Every table group's store, built once: services reach the database only through these. */
+  /** Every table group's store, built once: services reach the tables only through these (the database itself serves transactions, locks and the change feed). */
   stores: Stores;
   clock: Clock;
   cipher: FieldCipher;
@@ -95,7 +69,7 @@ export interface ServiceContext {
 }
 
 export interface ContextOptions {
-  store: Store;
+  database: DatabaseHandle;
   clock: Clock;
   dataKey: Buffer;
   logger: Logger;
@@ -116,18 +90,18 @@ export function createContext(options: ContextOptions): ServiceContext {
   const regionKeys = RegionKeys.underMasterKey(options.regionKeys ?? new MemoryRegionKeys(), options.dataKey);
   const cipher = new FieldCipher(options.dataKey, regionKeys);
   const newId = options.newId ?? randomUUID;
-  const stores = createStores(options.store, cipher);
+  const stores = createStores(options.database, cipher);
   const endedRegions = new EndedRegions(stores.sunsets, options.clock);
   // A sunset run by another process (the CLI): refuse its region at once, and drop its district keys
   // from memory. On SQLite another process's sunset is heard as `everything`.
-  options.store.changes.subscribe((change) => {
+  options.database.changes.subscribe((change) => {
     if (change.kind !== 'region-ended' && change.kind !== 'everything') return;
     endedRegions.forget();
     regionKeys.forget(change.kind === 'region-ended' ? change.prefix : '');
   });
   return {
     endedRegions,
-    store: options.store,
+    database: options.database,
     stores,
     clock: options.clock,
     cipher,
@@ -135,13 +109,21 @@ export function createContext(options: ContextOptions): ServiceContext {
     keyEscrow: options.keyEscrow,
     sessionKey: deriveSubkey(options.dataKey, 'session signing'),
     subjects: new SubjectSeal(deriveSubkey(options.dataKey, 'token subject')),
-    sms: options.sms ?? new OutboxSmsSender(stores.outbox, options.clock, newId, stores.residents),
+    sms: options.sms ?? new OutboxSmsSender(stores.outbox, options.clock, newId, stores.residentLookups),
     logger: options.logger,
     settings: options.settings,
     newId,
     limiter: options.limiter ?? new MemoryRateLimiter(options.clock),
     signatures: options.signatureThreads ? new SignaturePool(options.signatureThreads) : { verify: nodeVerify(), close: async () => undefined },
   };
+}
+
+/**
+ * How often trust lists are fetched, in ms: the hub's status of its members and the scheduled refresh
+ * both time by it, so the default and the unit are decided here once.
+ */
+export function federationRefreshMs(settings: ServiceSettings): number {
+  return (settings.federation?.refreshSeconds ?? DEFAULT_FEDERATION_REFRESH_SECONDS) * 1000;
 }
 
 /** The limits this context's use cases count. */

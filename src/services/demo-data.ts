@@ -1,6 +1,6 @@
 import { DAY_MS, HOUR_MS } from '../domain/clock.js';
 import { mod11_2CheckCharacter } from '../domain/identity/check-digits.js';
-import type { VenueType } from '../domain/venue.js';
+import type { VenueType } from '../domain/checkpoints/venue.js';
 import type { Services } from './services.js';
 
 /** Yuhang district, Hangzhou: where the first health code ran. */

@@ -1,7 +1,7 @@
 import type { Clock } from '../domain/clock.js';
 import { InvalidInputError } from '../domain/field-errors.js';
 import { regionName, regionPrefix } from '../domain/regions.js';
-import type { SunsetStore } from '../store/sunset-store.js';
+import type { SunsetStore } from '../store/oversight/sunset-store.js';
 
 /** How long a process trusts its view of the ended regions for an early refusal. */
 const VIEW_MS = 5000;

@@ -39,7 +39,7 @@ export class KeysService {
   readonly #bindings = new Map<string, string>();
 
   constructor(private readonly ctx: ServiceContext) {
-    ctx.store.changes.subscribe((change) => {
+    ctx.database.changes.subscribe((change) => {
       if (change.kind !== 'keys' && change.kind !== 'everything') return;
       this.#generation += 1;
       this.#active.clear();
@@ -72,7 +72,7 @@ export class KeysService {
   private async active(purpose: KeyPurpose, owner: string): Promise<SigningKey> {
     const slot = `${purpose}:${owner}`;
     const now = this.ctx.clock.now().getTime();
-    const heard = this.ctx.store.changes.upToDate();
+    const heard = this.ctx.database.changes.upToDate();
     const cached = this.#active.get(slot);
     if (cached && (heard || now - cached.checkedAt < KEY_RECHECK_MS)) return cached.key;
     const generation = this.#generation;

@@ -1,5 +1,6 @@
 import type { Logger } from 'pino';
 import { DAY_MS, MINUTE_MS } from '../domain/clock.js';
+import { federationRefreshMs } from './context.js';
 import type { Services } from './services.js';
 
 /** At most this many residents are re-decided a minute, so a backlog never starves the API. */
@@ -38,7 +39,7 @@ export class ScheduledJobs {
   }
 
   async purge(): Promise<{ scans: number; checkIns: number; oauthRecords: number; signInCodes: number }> {
-    const deleted = { ...(await this.services.scans.purge(this.retentionDays)), oauthRecords: await this.services.hostApps.purgeExpired(), signInCodes: await this.services.signIn.purgeExpiredCodes() };
+    const deleted = { ...(await this.services.scans.purge(this.retentionDays)), oauthRecords: await this.services.hostApps.purgeExpired(), signInCodes: await this.services.signIn.purgeExpiredSignInCodes() };
     this.logger.info({ ...deleted, retentionDays: this.retentionDays }, 'retention purge');
     return deleted;
   }
@@ -65,7 +66,7 @@ export class ScheduledJobs {
     run('scheduled re-decision', () => this.sweepDecisions())();
     run('trust list refresh', () => this.refreshTrust())();
     run('appeal escalation', () => this.services.appeals.escalateOverdue())();
-    const refreshMs = (this.services.settings.federation?.refreshSeconds ?? 300) * 1000;
+    const refreshMs = federationRefreshMs(this.services.settings);
     this.#timers.push(
       setInterval(run('scheduled re-decision', () => this.sweepDecisions()), MINUTE_MS),
       setInterval(run('appeal escalation', () => this.services.appeals.escalateOverdue()), MINUTE_MS),

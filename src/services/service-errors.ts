@@ -62,11 +62,11 @@ export class TooManyRequestsError extends Error {
 }
 
 /** Why a one-time code was refused, stably named for the apps (SignInProblem's `reason`). */
-export type CodeRefusal = 'wrong-code' | 'no-attempts-left' | 'no-valid-code' | 'code-used' | 'no-account';
+export type SignInCodeRefusal = 'wrong-code' | 'no-attempts-left' | 'no-valid-code' | 'code-used' | 'no-account';
 
 /** What became of a refused code: the tries it has left and when a new one may be asked for, where known. */
-export interface CodeStanding {
-  reason: CodeRefusal;
+export interface SignInCodeStanding {
+  reason: SignInCodeRefusal;
   attemptsLeft?: number;
   newCodeInSeconds?: number;
 }
@@ -75,7 +75,7 @@ export interface CodeStanding {
 export class SignInCodeError extends UnauthenticatedError {
   constructor(
     message: string,
-    readonly standing: CodeStanding,
+    readonly standing: SignInCodeStanding,
   ) {
     super(message);
     this.name = 'SignInCodeError';
@@ -84,7 +84,7 @@ export class SignInCodeError extends UnauthenticatedError {
 
 /** Every try of the phone's live codes is used up (429): a new code may be asked for in `retryAfterSeconds`. */
 export class CodeTriesUsedUpError extends TooManyRequestsError {
-  readonly standing: CodeStanding;
+  readonly standing: SignInCodeStanding;
   constructor(message: string, retryAfterSeconds: number) {
     super(message, retryAfterSeconds);
     this.name = 'CodeTriesUsedUpError';

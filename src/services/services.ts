@@ -1,35 +1,36 @@
 import type { Logger } from 'pino';
 import type { Clock } from '../domain/clock.js';
 import type { Engine } from '../store/database.js';
-import { AppealsService } from './appeals-service.js';
-import { CorrectionsService } from './corrections-service.js';
-import { SunsetService } from './sunset-service.js';
+import { AppealsService } from './oversight/appeals-service.js';
+import { CorrectionsService } from './oversight/corrections-service.js';
+import { SunsetService } from './oversight/sunset-service.js';
 import { AuditService } from './audit-service.js';
-import { AuthorityService } from './authority-service.js';
-import { CheckInsService } from './check-ins-service.js';
-import { CodesService } from './codes-service.js';
+import { AuthorityService } from './decisions/authority-records-service.js';
+import { CheckInsService } from './residents/check-ins-service.js';
+import { HealthCodesService } from './decisions/health-codes-service.js';
 import type { ServiceContext, ServiceSettings } from './context.js';
-import { DeclarationsService } from './declarations-service.js';
-import { DecisionsService } from './decisions-service.js';
-import { NoticesService } from './notices-service.js';
-import { IdentityReclaimsService } from './identity-reclaims-service.js';
+import { DeclarationsService } from './residents/declarations-service.js';
+import { DecisionsService } from './decisions/decisions-service.js';
+import { NoticesService } from './decisions/colour-notices-service.js';
+import { IdentityReclaimsService } from './residents/identity-reclaims-service.js';
 import { KeysService } from './keys-service.js';
-import { HubService } from './hub-service.js';
-import { TravelCardService } from './travel-card-service.js';
-import { MovingService } from './moving-service.js';
-import { HostAppsService } from './host-apps-service.js';
-import { NationalListService } from './national-list-service.js';
-import { RegistrationService } from './registration-service.js';
-import { ResidentsService } from './residents-service.js';
-import { RulesService } from './rules-service.js';
-import { ScansService } from './scans-service.js';
-import { SignInService } from './sign-in-service.js';
-import { DevicesService } from './devices-service.js';
+import { HubService } from './federation/hub-service.js';
+import { TravelCardService } from './federation/travel-card-service.js';
+import { MovingService } from './federation/moving-service.js';
+import { HostAppsService } from './federation/host-apps-service.js';
+import { OAuthServer } from './federation/oauth-server.js';
+import { NationalListService } from './federation/national-list-service.js';
+import { RegistrationService } from './residents/registration-service.js';
+import { ResidentsService } from './residents/residents-service.js';
+import { RulesService } from './decisions/rules-service.js';
+import { ScansService } from './checkpoints/scans-service.js';
+import { SignInService } from './residents/sign-in-service.js';
+import { RememberedDevicesService } from './residents/remembered-devices-service.js';
 import { StaffService } from './staff-service.js';
-import { StatsService } from './stats-service.js';
-import { TracingService } from './tracing-service.js';
-import { CaseFinderService } from './case-finder-service.js';
-import { VenuesService } from './venues-service.js';
+import { StatsService } from './oversight/stats-service.js';
+import { TracingService } from './tracing/tracing-service.js';
+import { CaseFinderService } from './tracing/case-finder-service.js';
+import { VenuesService } from './checkpoints/venues-service.js';
 
 /** The use cases, wired once to one context; what the HTTP layer and the CLI call. */
 export interface Services {
@@ -38,7 +39,7 @@ export interface Services {
   reclaims: IdentityReclaimsService;
   declarations: DeclarationsService;
   signIn: SignInService;
-  devices: DevicesService;
+  rememberedDevices: RememberedDevicesService;
   rules: RulesService;
   decisions: DecisionsService;
   /** Colour-change texts to whoever holds the phone for a resident. */
@@ -50,8 +51,10 @@ export interface Services {
   travelCards: TravelCardService;
   moving: MovingService;
   hostApps: HostAppsService;
+  /** The authorization server host apps sign residents in through (oidc-provider), mounted under /oauth. */
+  oauthServer: OAuthServer;
   nationalList: NationalListService;
-  codes: CodesService;
+  healthCodes: HealthCodesService;
   staff: StaffService;
   audit: AuditService;
   venues: VenuesService;
@@ -83,13 +86,14 @@ export function createServices(ctx: ServiceContext): Services {
   const signIn = new SignInService(ctx);
   const reclaims = new IdentityReclaimsService(ctx, audit);
   const corrections = new CorrectionsService(ctx, decisions, audit, notices);
+  const oauthServer = new OAuthServer(ctx, keys);
   return {
     residents,
     registration: new RegistrationService(ctx, residents, signIn, reclaims, audit),
     reclaims,
     declarations: new DeclarationsService(ctx, decisions),
     signIn,
-    devices: new DevicesService(ctx, signIn),
+    rememberedDevices: new RememberedDevicesService(ctx, signIn),
     rules,
     decisions,
     notices,
@@ -100,8 +104,9 @@ export function createServices(ctx: ServiceContext): Services {
     nationalList,
     travelCards: new TravelCardService(ctx, decisions, keys),
     moving: new MovingService(ctx, keys, nationalList, decisions, audit, signIn),
-    hostApps: new HostAppsService(ctx, keys, audit),
-    codes: new CodesService(ctx, decisions, keys),
+    hostApps: new HostAppsService(ctx, oauthServer, audit),
+    oauthServer,
+    healthCodes: new HealthCodesService(ctx, decisions, keys),
     staff: new StaffService(ctx),
     audit,
     venues,
@@ -112,7 +117,7 @@ export function createServices(ctx: ServiceContext): Services {
     corrections,
     sunset: new SunsetService(ctx, keys, audit),
     stats: new StatsService(ctx),
-    system: { engine: ctx.store.engine, ping: () => ctx.store.ping() },
+    system: { engine: ctx.database.engine, ping: () => ctx.database.ping() },
     settings: ctx.settings,
     clock: ctx.clock,
     logger: ctx.logger,

@@ -1,5 +1,5 @@
-import type { OutboxStore } from '../store/outbox-store.js';
-import type { ResidentsStore } from '../store/residents-store.js';
+import type { OutboxStore } from '../store/residents/outbox-store.js';
+import type { ResidentLookupsStore } from '../store/residents/resident-lookups-store.js';
 import type { Clock } from '../domain/clock.js';
 
 /** Sends a text message to a phone; a real SMS gateway implements this in production. */
@@ -14,7 +14,7 @@ export class OutboxSmsSender implements SmsSender {
     private readonly clock: Clock,
     private readonly newId: () => string,
     /** Finds the district of the recipient's resident, whose key the message is kept under. */
-    private readonly residents?: ResidentsStore,
+    private readonly residents?: ResidentLookupsStore,
   ) {}
 
   async send(toE164: string, text: string): Promise<void> {

@@ -1,5 +1,5 @@
 import type { Colour } from '../domain/colour.js';
-import type { ColourNotice } from '../domain/colour-notice.js';
+import type { ColourNotice } from '../domain/decisions/colour-notice.js';
 
 /**
  * Every text message the service sends, in Chinese and English, in one place: what a resident reads

@@ -1,5 +1,5 @@
 import type { Kysely, Selectable } from 'kysely';
-import type { Store } from './database.js';
+import type { DatabaseHandle } from './database.js';
 import type { AuditLogTable, Database, GrantsTable } from './schema.js';
 
 export type AuditRow = Selectable<AuditLogTable>;
@@ -11,7 +11,7 @@ export type AuditRow = Selectable<AuditLogTable>;
 export class AuditStore {
   constructor(
     private readonly db: Kysely<Database>,
-    private readonly lock: Store['lock'],
+    private readonly lock: DatabaseHandle['lock'],
   ) {}
 
   /** Appends the entry `make` builds from the last one (its seq and hash), holding the chain meanwhile. */

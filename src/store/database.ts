@@ -9,7 +9,7 @@ import type { Database } from './schema.js';
 
 export type Engine = 'sqlite' | 'postgres';
 
-export interface Store {
+export interface DatabaseHandle {
   db: Kysely<Database>;
   engine: Engine;
   /**
@@ -73,7 +73,7 @@ async function ping(db: Kysely<Database>, withinMs: number): Promise<boolean> {
   }
 }
 
-export async function openStore(config: DatabaseConfig, options: OpenOptions = {}): Promise<Store> {
+export async function openDatabase(config: DatabaseConfig, options: OpenOptions = {}): Promise<DatabaseHandle> {
   const timeouts = { ...DEFAULT_DATABASE_TIMEOUTS, ...options.timeouts };
   if (config.kind === 'sqlite') {
     if (config.path !== ':memory:') mkdirSync(dirname(config.path), { recursive: true });
@@ -158,8 +158,8 @@ export async function openStore(config: DatabaseConfig, options: OpenOptions = {
   };
 }
 
-/** `Store.transaction`, on either engine: announced through the change feed when there is a change to tell. */
-function transactionOn(db: Kysely<Database>, changes: ChangeFeed): Store['transaction'] {
+/** `DatabaseHandle.transaction`, on either engine: announced through the change feed when there is a change to tell. */
+function transactionOn(db: Kysely<Database>, changes: ChangeFeed): DatabaseHandle['transaction'] {
   return (work, announce) => (announce ? changes.commit(db, announce, work) : db.transaction().execute(work));
 }
 
@@ -193,7 +193,7 @@ function withStatementCache(raw: BetterSqlite3.Database): { prepare(sql: string)
   };
 }
 
-/** `Store.lock` for code that has an engine and a transaction but no store (migrations, the scans store). */
+/** `DatabaseHandle.lock` for code that has an engine and a transaction but no database handle (migrations, the scans store). */
 // eslint-disable-next-line @typescript-eslint/no-explicit-any -- any schema: the lock reads no table
 export async function lockIn(engine: Engine, trx: Transaction<any>, name: string): Promise<void> {
   if (engine === 'postgres') await sql`select pg_advisory_xact_lock(hashtext(${`healthcode ${name} `} || current_schema()))`.execute(trx);

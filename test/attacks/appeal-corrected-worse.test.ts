@@ -16,8 +16,8 @@ async function yellowAppealTurnedRed(h: Harness) {
   const app = await h.app();
   const id = await registerVerified(h, ZHANG_WEI);
   h.clock.advance(61_000);
-  await h.services.signIn.requestCode(ZHANG_WEI.phone!);
-  const zhang = bearer((await h.services.signIn.verifyCode(ZHANG_WEI.phone!, await lastCodeSentTo(h, ZHANG_PHONE))).token);
+  await h.services.signIn.requestSignInCode(ZHANG_WEI.phone!);
+  const zhang = bearer((await h.services.signIn.verifySignInCode(ZHANG_WEI.phone!, await lastCodeSentTo(h, ZHANG_PHONE))).token);
   const code = async () => (await app.inject({ method: 'GET', url: `/api/v1/residents/${id}/code`, headers: zhang })).json<{ colour: string }>().colour;
   await h.services.authority.setRiskArea({ region: '330106', level: 'medium', from: '2026-11-10T00:00:00+08:00' });
   await h.services.declarations.declare(id, { stays: [{ region: '330106', arrival: '2026-11-12T08:00:00+08:00', departure: '2026-11-13T18:30:00+08:00' }], contacts: [], symptoms: [], temperature: 36.5 });

@@ -17,8 +17,8 @@ async function yuhangAppeal(h: Harness) {
   const app = await h.app();
   const id = await registerVerified(h, ZHANG_WEI);
   h.clock.advance(61_000);
-  await h.services.signIn.requestCode(ZHANG_WEI.phone!);
-  const session = await h.services.signIn.verifyCode(ZHANG_WEI.phone!, await lastCodeSentTo(h, ZHANG_PHONE));
+  await h.services.signIn.requestSignInCode(ZHANG_WEI.phone!);
+  const session = await h.services.signIn.verifySignInCode(ZHANG_WEI.phone!, await lastCodeSentTo(h, ZHANG_PHONE));
   await h.services.declarations.declare(id, { stays: [{ region: '420106', arrival: '2026-11-12T08:00:00+08:00', departure: '2026-11-15T18:30:00+08:00' }], contacts: [], symptoms: [], temperature: 36.5 });
   await h.services.authority.setRiskArea({ region: '420100', level: 'high', from: '2026-11-10T00:00:00+08:00' });
   const filed = await app.inject({ method: 'POST', url: `/api/v1/residents/${id}/appeals`, headers: bearer(session.token), payload: { message: MESSAGE, colourAsked: 'green' } });

@@ -35,8 +35,8 @@ async function everyKindOfRead(h: Harness): Promise<Read[]> {
   assert.equal(opened.statusCode, 201, opened.body);
   const traceId = opened.json().id as string;
   const venue = await h.services.venues.registerVenue({ name: '良睦路社区', type: 'residential_compound', region: '330110', address: '良睦路 1399 号', latitude: 30.29, longitude: 120.01, operator: '居委会' });
-  const device = await h.services.venues.registerDevice(venue.id, '小区门岗');
-  const { id: deviceId } = await h.services.venues.authenticateDevice(device.token);
+  const device = await h.services.venues.registerCheckpointDevice(venue.id, '小区门岗');
+  const { id: deviceId } = await h.services.venues.authenticateCheckpointDevice(device.token);
   return [
     { route: 'POST /api/v1/residents/find', reader: tracer.name, send: (a) => a.inject({ method: 'POST', url: '/api/v1/residents/find', headers: bearer(tracer.token), payload: { grantId: readPersonal.id, phone: ZHANG_WEI.phone } }) },
     { route: 'POST /api/v1/traces', reader: tracer.name, send: (a) => a.inject({ method: 'POST', url: '/api/v1/traces', headers: bearer(tracer.token), payload: { caseResidentId: zhang.id, from: '2026-11-18T00:00:00+08:00', to: '2026-11-20T10:00:00+08:00', grantId: trace.id } }) },

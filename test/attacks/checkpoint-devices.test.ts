@@ -1,19 +1,19 @@
 import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
-import { contactAt, DRAIN_GAP_MS, firstContact, MAX_DRAIN_MS } from '../../src/domain/device-contact.js';
+import { contactAt, DRAIN_GAP_MS, firstContact, MAX_DRAIN_MS } from '../../src/domain/checkpoints/checkpoint-device-contact.js';
 import { DEFAULT_LIMITS } from '../../src/config.js';
-import { VENUES_PER_OPERATOR_PER_DAY } from '../../src/services/venues-service.js';
+import { VENUES_PER_OPERATOR_PER_DAY } from '../../src/services/checkpoints/venues-service.js';
 import { describeOnEachEngine, type Harness } from '../support/harness.js';
 import { LIU_FANG, ZHANG_WEI } from '../support/people.js';
 import { registerVerified } from '../support/sign-in.js';
 
 const bearer = (token: string) => ({ authorization: `Bearer ${token}` });
 const MINUTE = 60_000;
-const ID_LOOKUPS_PER_HOUR = DEFAULT_LIMITS.idLookupsPerDevicePerHour;
+const ID_LOOKUPS_PER_HOUR = DEFAULT_LIMITS.idLookupsPerCheckpointDevicePerHour;
 
 async function gate(h: Harness) {
   const venue = await h.services.venues.registerVenue({ name: '武林广场地铁站', type: 'subway_station', region: '330105', address: '武林广场', latitude: 30.27, longitude: 120.16, operator: '杭州地铁' });
-  return (await h.services.venues.registerDevice(venue.id, '1 号闸机')).token;
+  return (await h.services.venues.registerCheckpointDevice(venue.id, '1 号闸机')).token;
 }
 
 async function greenResident(h: Harness, person = ZHANG_WEI): Promise<string> {
@@ -26,7 +26,7 @@ describeOnEachEngine('verifying a code online, again', (h) => {
   it('stores a retried verification once and answers the retry as a duplicate', async () => {
     const app = await h().app();
     const device = await gate(h());
-    const token = (await h().services.codes.issue(await greenResident(h()))).token;
+    const token = (await h().services.healthCodes.issue(await greenResident(h()))).token;
     const first = await app.inject({ method: 'POST', url: '/api/v1/checkpoint/verify', headers: bearer(device), payload: { scanId: 'gate1-0001', token } });
     h().clock.advance(2000);
     const retry = await app.inject({ method: 'POST', url: '/api/v1/checkpoint/verify', headers: bearer(device), payload: { scanId: 'gate1-0001', token } });
@@ -37,7 +37,7 @@ describeOnEachEngine('verifying a code online, again', (h) => {
   it('stores one row when retries of a verification arrive together', async () => {
     const app = await h().app();
     const device = await gate(h());
-    const token = (await h().services.codes.issue(await greenResident(h()))).token;
+    const token = (await h().services.healthCodes.issue(await greenResident(h()))).token;
     // Each retry is timed by the server a moment apart: the scan key alone would not tell them apart.
     const clock = h().clock;
     const read = clock.now.bind(clock);
@@ -57,10 +57,10 @@ describeOnEachEngine('a device back-dating the scan of an expired code', (h) => 
     const device = await gate(h());
     const zhang = await greenResident(h());
     // 10:00 a code is shown; it expires at 10:05.
-    const token = (await h().services.codes.issue(zhang)).token;
+    const token = (await h().services.healthCodes.issue(zhang)).token;
     // 10:30 the device is online and uploads what it has.
     h().clock.advance(30 * MINUTE);
-    const liuToken = (await h().services.codes.issue(await greenResident(h(), LIU_FANG))).token;
+    const liuToken = (await h().services.healthCodes.issue(await greenResident(h(), LIU_FANG))).token;
     await app.inject({ method: 'POST', url: '/api/v1/checkpoint/scans', headers: bearer(device), payload: { scans: [{ scanId: 'g-1', token: liuToken, scannedAt: h().clock.now().toISOString() }] } });
     // 14:00 it uploads the 10:00 code as if scanned at 10:02.
     h().clock.advance(210 * MINUTE);
@@ -78,7 +78,7 @@ describeOnEachEngine('a device back-dating the scan of an expired code', (h) => 
     const scans: { scanId: string; token: string; scannedAt: string }[] = [];
     // Offline from 10:00: a scan an hour until 13:00, each of a code valid then.
     for (let hour = 0; hour < 4; hour += 1) {
-      scans.push({ scanId: `off-${hour}`, token: (await h().services.codes.issue(ids[hour % 2]!)).token, scannedAt: h().clock.now().toISOString() });
+      scans.push({ scanId: `off-${hour}`, token: (await h().services.healthCodes.issue(ids[hour % 2]!)).token, scannedAt: h().clock.now().toISOString() });
       h().clock.advance(60 * MINUTE);
     }
     const outcomes = [];
@@ -170,7 +170,7 @@ describeOnEachEngine('ID look-ups raced, and spread over many devices', (h) => {
     const tokens = [];
     for (const venue of venues.slice(0, 4)) tokens.push((await app.inject({ method: 'POST', url: `/api/v1/venues/${venue.json().id}/devices`, headers: bearer(operator.token), payload: { name: '北门闸机' } })).json().token as string);
     const answers = [];
-    for (const token of tokens) for (let i = 0; i < DEFAULT_LIMITS.idLookupsPerDevicePerHour; i++) answers.push(await app.inject({ method: 'POST', url: '/api/v1/checkpoint/lookup', headers: bearer(token), payload: idLookup }));
+    for (const token of tokens) for (let i = 0; i < DEFAULT_LIMITS.idLookupsPerCheckpointDevicePerHour; i++) answers.push(await app.inject({ method: 'POST', url: '/api/v1/checkpoint/lookup', headers: bearer(token), payload: idLookup }));
     assert.equal(answers.filter((a) => a.statusCode === 200).length, DEFAULT_LIMITS.idLookupsPerVenuePerHour);
   });
 
@@ -180,10 +180,10 @@ describeOnEachEngine('ID look-ups raced, and spread over many devices', (h) => {
     const operator = await h().services.staff.create('武林广场站务', 'venue');
     const venue = (await app.inject({ method: 'POST', url: '/api/v1/venues', headers: bearer(operator.token), payload: { name: '武林广场地铁站', type: 'subway_station', region: '330105', address: '武林广场', latitude: 30.27, longitude: 120.16, operator: '杭州地铁' } })).json();
     const made = [];
-    for (let i = 1; i <= DEFAULT_LIMITS.devicesPerVenuePerDay + 5; i++) {
+    for (let i = 1; i <= DEFAULT_LIMITS.checkpointDevicesPerVenuePerDay + 5; i++) {
       made.push(await app.inject({ method: 'POST', url: `/api/v1/venues/${venue.id}/devices`, headers: bearer(operator.token), payload: { name: `${i} 号闸机` } }));
     }
-    assert.deepEqual([made.filter((r) => r.statusCode === 201).length, made.filter((r) => r.statusCode === 429).length], [DEFAULT_LIMITS.devicesPerVenuePerDay, 5]);
+    assert.deepEqual([made.filter((r) => r.statusCode === 201).length, made.filter((r) => r.statusCode === 429).length], [DEFAULT_LIMITS.checkpointDevicesPerVenuePerDay, 5]);
     const devices = made.filter((r) => r.statusCode === 201).map((r) => r.json().token as string);
     // Ten devices, each well within its own limit: together they get no further than the venue's.
     const answers = await Promise.all(devices.slice(0, 10).flatMap((token) => Array.from({ length: 20 }, () => app.inject({ method: 'POST', url: '/api/v1/checkpoint/lookup', headers: bearer(token), payload: idLookup }))));

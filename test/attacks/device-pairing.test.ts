@@ -1,6 +1,6 @@
 import assert from 'node:assert/strict';
 import { it } from 'node:test';
-import { PAIRING_MINUTES } from '../../src/services/venues-service.js';
+import { PAIRING_MINUTES } from '../../src/services/checkpoints/venues-service.js';
 import { describeOnEachEngine, type Harness } from '../support/harness.js';
 
 const bearer = (token: string) => ({ authorization: `Bearer ${token}` });

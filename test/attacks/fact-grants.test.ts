@@ -88,7 +88,7 @@ describeOnEachEngine(
       return GRANT_PREFIX + encodeBase45(signDocument(hubeiKey, DOCUMENT_TYPES.factGrant, { v: 1, iss: 'hubei', aud: 'zhejiang', jti: `grant-${++nextGrant}-${'x'.repeat(16)}`, iat: now, exp: now + 900 }));
     };
     const admit = async (grant: string, phone: string) => {
-      await h().services.signIn.requestCode(phone);
+      await h().services.signIn.requestSignInCode(phone);
       return h().services.moving.admitVisitor({ grant, phone, code: await lastCodeSentTo(h(), `+86${phone}`), address: NINGBO_STAY });
     };
     const refusedAs = (reason: string) => (error: Error & { reason?: string }) => {
@@ -99,7 +99,7 @@ describeOnEachEngine(
       (await h().opened.store.db.selectFrom('authority_facts').select('value').where('resident_id', '=', residentId).where('kind', '=', 'test').execute()).map((r) => r.value);
 
     it('lets strangers spend only the tries they share of her code: she is admitted at once with her code and its ticket', async () => {
-      const { ticket } = await h().services.signIn.requestCode(HERS);
+      const { ticket } = await h().services.signIn.requestSignInCode(HERS);
       const code = await lastCodeSentTo(h(), HERS_E164);
       for (let i = 1; i <= 6; i++) {
         const wrong = String((Number(code) + i) % 1_000_000).padStart(6, '0');
@@ -117,7 +117,7 @@ describeOnEachEngine(
         assert.ok(!error.message.includes('13871234567') && !error.message.includes(hers.residentId), error.message);
         return true;
       });
-      assert.equal(await h().ctx.stores.residents.findIdByPhone(`+86${ATTACKERS}`), undefined);
+      assert.equal(await h().ctx.stores.residentLookups.findIdByPhone(`+86${ATTACKERS}`), undefined);
       assert.equal((await h().services.residents.get(hers.residentId)).phone, HERS_E164);
     });
 
@@ -127,7 +127,7 @@ describeOnEachEngine(
       const hers = await admit(herGrant(), HERS);
       assert.equal(hers.created, true);
       assert.equal((await h().services.residents.get(hers.residentId)).phone, HERS_E164);
-      assert.equal(await h().ctx.stores.residents.findIdByPhone(`+86${ATTACKERS}`), undefined);
+      assert.equal(await h().ctx.stores.residentLookups.findIdByPhone(`+86${ATTACKERS}`), undefined);
     });
 
     it('gives her back an account that holds another phone once she proves the phone her home holds, and signs its holder out everywhere', async () => {
@@ -142,7 +142,7 @@ describeOnEachEngine(
       assert.deepEqual([back.residentId, back.created], [taken.residentId, false]);
       assert.equal((await h().services.residents.get(back.residentId)).phone, HERS_E164);
       await assert.rejects(h().services.signIn.authenticate(taken.session.token), 'his session ended');
-      assert.equal(await h().ctx.stores.residents.findIdByPhone(`+86${ATTACKERS}`), undefined, 'his phone opens nothing here');
+      assert.equal(await h().ctx.stores.residentLookups.findIdByPhone(`+86${ATTACKERS}`), undefined, 'his phone opens nothing here');
     });
 
     it('refuses bundle #0 that a path in between sends back for grant #2, and keeps the facts held', async () => {
@@ -172,7 +172,7 @@ describeOnEachEngine(
     it('stores no bundle older than the one held, even one issued within the request window', async () => {
       const hers = await admit(herGrant(), HERS);
       const held = (await h().ctx.stores.federation.visitorLink(hers.residentId))!.bundle_issued_at;
-      const stored = await h().ctx.store.transaction((trx) =>
+      const stored = await h().ctx.database.transaction((trx) =>
         h().ctx.stores.federation.storeHomeFacts(trx, { residentId: hers.residentId, homeOperator: 'hubei', homeSubject: 'wang-li-for-zhejiang', bundleIssuedAt: held - 60_000, facts: { ...factsAtHome, tests: [] }, now: h().clock.now().getTime(), newId: h().ctx.newId }),
       );
       assert.equal(stored, false);

@@ -29,7 +29,7 @@ describeOnEachEngine('every endpoint, fuzzed by every caller', (h) => {
   it('holds for every operation, caller and input', { timeout: 600_000 }, async (t) => {
     const app = await h().app();
     // As a listening server knows its address: host-app sign-in is served, not "not ready".
-    h().services.hostApps.setOrigin('http://127.0.0.1:8080');
+    h().services.oauthServer.setOrigin('http://127.0.0.1:8080');
     const doc = (await app.inject({ method: 'GET', url: '/docs/json' })).json() as { paths: Record<string, Record<string, { parameters?: Operation['parameters']; requestBody?: { content?: Record<string, { schema: JsonSchema }> } }>>; components?: { schemas?: Record<string, JsonSchema> } };
     const resolve = (ref: string) => (doc.components?.schemas ?? {})[ref.split('/').pop()!] ?? {};
 
@@ -38,7 +38,7 @@ describeOnEachEngine('every endpoint, fuzzed by every caller', (h) => {
     for (const r of [zhang, liu]) await app.inject({ method: 'POST', url: `/api/v1/residents/${r.id}/declarations`, headers: r.auth, payload: healthy });
     const staff = async (role: 'authority' | 'tracer' | 'venue' | 'auditor') => ({ authorization: `Bearer ${(await h().services.staff.create(`${role} 值班员`, role)).token}` });
     const venue = await h().services.venues.registerVenue({ name: '良睦路社区', type: 'residential_compound', region: '330110', address: '余杭区良睦路 1399 号', latitude: 30.29, longitude: 120.01, operator: '良睦社区居委会' });
-    const device = { authorization: `Bearer ${(await h().services.venues.registerDevice(venue.id, '东门')).token}` };
+    const device = { authorization: `Bearer ${(await h().services.venues.registerCheckpointDevice(venue.id, '东门')).token}` };
     const callers: { name: string; headers: Record<string, string>; own: string | null }[] = [
       { name: 'nobody', headers: {}, own: null },
       { name: 'resident', headers: zhang.auth, own: zhang.id },

@@ -3,7 +3,7 @@ import { it } from 'node:test';
 import { checkIdentity } from '../../src/domain/identity/identity-document.js';
 import { FieldCipher } from '../../src/privacy/field-cipher.js';
 import { RegionKeys } from '../../src/privacy/region-keys.js';
-import { INDEX_ID } from '../../src/store/residents-store.js';
+import { INDEX_ID } from '../../src/store/residents/resident-lookups-store.js';
 import { describeOnEachEngine } from '../support/harness.js';
 import { LIU_FANG, withCheck } from '../support/people.js';
 import { signedUpThroughApi } from '../support/sign-in.js';
@@ -99,7 +99,7 @@ describeOnEachEngine('a relative in another district giving a red person’s ID 
     // What every start runs (cli/server.ts).
     for (let n = await h().ctx.stores.reclaims.indexUnderRegionKeys(500); n > 0; n = await h().ctx.stores.reclaims.indexUnderRegionKeys(500));
     const [claim] = await db.selectFrom('identity_reclaims').select('id_index').execute();
-    assert.equal(claim!.id_index, h().ctx.stores.residents.identityIndex('330110', identity.value.key));
+    assert.equal(claim!.id_index, h().ctx.stores.residentLookups.identityIndex('330110', identity.value.key));
     await h().ctx.stores.decisions.invalidate([dependentId]);
     const code = await app.inject({ method: 'GET', url: `/api/v1/residents/${dependentId}/code`, headers: relative.auth });
     assert.equal(code.json().colour, 'red', code.body);

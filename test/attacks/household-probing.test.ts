@@ -162,7 +162,7 @@ describeOnEachEngine("a squatter giving a stranger's ID number as a household me
     const dependentId = (await app.inject({ method: 'POST', url: `/api/v1/residents/${relative.id}/dependents`, headers: relative.auth, payload: STRANGER })).json().id as string;
     await importPositiveTest();
     const venue = await h().services.venues.registerVenue({ name: '良睦路社区', type: 'residential_compound', region: '330110', address: '余杭区良睦路 1399 号', latitude: 30.29, longitude: 120.01, operator: '良睦社区居委会' });
-    const device = (await h().services.venues.registerDevice(venue.id, '东门')).token;
+    const device = (await h().services.venues.registerCheckpointDevice(venue.id, '东门')).token;
     await app.inject({ method: 'POST', url: '/api/v1/checkpoint/lookup', headers: bearer(device), payload: { idType: STRANGER.idType, idNumber: STRANGER.idNumber } });
     const code = await app.inject({ method: 'GET', url: `/api/v1/residents/${dependentId}/code`, headers: relative.auth });
     assert.equal(code.json().colour, 'red');
@@ -238,8 +238,8 @@ describeOnEachEngine('a relative adding a household member whose number another 
     const relative = await signedUpThroughApi(h(), LIU_FANG);
     await app.inject({ method: 'POST', url: `/api/v1/residents/${relative.id}/dependents`, headers: relative.auth, payload: member(7) });
     // What every start runs (cli/server.ts): it must neither fail on nor move the waiting index.
-    for (let n = await h().ctx.stores.residents.indexUnderRegionKeys(500); n > 0; n = await h().ctx.stores.residents.indexUnderRegionKeys(500));
-    assert.equal(await h().ctx.stores.residents.findIdByIdentityKey(`resident_id:${member(7).idNumber}`), holder.id);
+    for (let n = await h().ctx.stores.residentResealing.indexUnderRegionKeys(500); n > 0; n = await h().ctx.stores.residentResealing.indexUnderRegionKeys(500));
+    assert.equal(await h().ctx.stores.residentLookups.findIdByIdentityKey(`resident_id:${member(7).idNumber}`), holder.id);
   });
 
   it('drops the claim with the relative who deleted their account, leaving the holder their document', async () => {

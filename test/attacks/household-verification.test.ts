@@ -2,7 +2,7 @@ import assert from 'node:assert/strict';
 import { it } from 'node:test';
 import { DEFAULT_RULES, SUPERSEDED_DEFAULT_RULES } from '../../src/domain/rules/default-rule-set.js';
 import { DEMO_REGION, loadDemoData } from '../../src/services/demo-data.js';
-import { NATIONAL_REGION } from '../../src/services/rules-service.js';
+import { NATIONAL_REGION } from '../../src/services/decisions/rules-service.js';
 import { describeOnEachEngine } from '../support/harness.js';
 import { GRANDMA_ZHANG, withCheck, ZHANG_WEI } from '../support/people.js';
 import { signedUpThroughApi } from '../support/sign-in.js';
@@ -13,7 +13,7 @@ const bearer = (token: string) => ({ authorization: `Bearer ${token}` });
 describeOnEachEngine('a household member without a phone', (h) => {
   async function gate() {
     const venue = await h().services.venues.registerVenue({ name: '良睦路社区', type: 'residential_compound', region: DEMO_REGION, address: '余杭区良睦路 1399 号', latitude: 30.29, longitude: 120.01, operator: '良睦社区居委会' });
-    return (await h().services.venues.registerDevice(venue.id, '东门')).token;
+    return (await h().services.venues.registerCheckpointDevice(venue.id, '东门')).token;
   }
 
   it('goes from being added by a signed-in relative to a green code and an admitted gate check', async () => {

@@ -15,14 +15,14 @@ const MINUTE = 60_000;
 
 /** A second process on the same database and data key: what `healthcode keys rotate` is to the server. */
 function cli(h: Harness) {
-  return createServices(createContext({ store: h.opened.store, clock: h.clock, dataKey: h.dataKey, logger: createLogger('silent'), settings: h.ctx.settings }));
+  return createServices(createContext({ database: h.opened.store, clock: h.clock, dataKey: h.dataKey, logger: createLogger('silent'), settings: h.ctx.settings }));
 }
 
 /** A server whose change feed cannot tell it anything (its PostgreSQL listener is reconnecting). */
 function deafServer(h: Harness) {
   const feed = h.opened.store.changes;
   const deaf: ChangeFeed = { upToDate: () => false, subscribe: () => () => undefined, commit: (db, change, work) => feed.commit(db, change, work), close: async () => undefined };
-  return createServices(createContext({ store: { ...h.opened.store, changes: deaf }, clock: h.clock, dataKey: h.dataKey, logger: createLogger('silent'), settings: h.ctx.settings }));
+  return createServices(createContext({ database: { ...h.opened.store, changes: deaf }, clock: h.clock, dataKey: h.dataKey, logger: createLogger('silent'), settings: h.ctx.settings }));
 }
 
 async function verifies(h: Harness, token: string, at = h.clock.now().getTime()) {
@@ -38,9 +38,9 @@ describeOnEachEngine('rotating a key while the server runs', (h) => {
 
   it('signs with the new key as soon as the rotation is heard, even a code shown a moment ago', async () => {
     const id = await zhang();
-    await h().services.codes.issue(id);
+    await h().services.healthCodes.issue(id);
     const { kid } = await cli(h()).keys.rotate('330110');
-    const fresh = await h().services.codes.issue(id);
+    const fresh = await h().services.healthCodes.issue(id);
     const result = await verifies(h(), fresh.token);
     assert.ok(result.valid && result.kid === kid, JSON.stringify(result));
   });
@@ -48,10 +48,10 @@ describeOnEachEngine('rotating a key while the server runs', (h) => {
   it('keeps the codes a server signs valid while it cannot hear of the rotation', async () => {
     const id = await zhang();
     const server = deafServer(h());
-    await server.codes.issue(id);
+    await server.healthCodes.issue(id);
     const { retired } = await cli(h()).keys.rotate('330110');
     h().clock.advance(KEY_RECHECK_MS - 1000);
-    const stale = await server.codes.issue(id);
+    const stale = await server.healthCodes.issue(id);
     const result = await verifies(h(), stale.token);
     assert.ok(result.valid, JSON.stringify(result));
     assert.equal(result.valid && result.kid, retired[0]);
@@ -60,10 +60,10 @@ describeOnEachEngine('rotating a key while the server runs', (h) => {
   it('signs with the new key once the recheck interval has passed, even unable to hear', async () => {
     const id = await zhang();
     const server = deafServer(h());
-    await server.codes.issue(id);
+    await server.healthCodes.issue(id);
     const { kid } = await cli(h()).keys.rotate('330110');
     h().clock.advance(KEY_RECHECK_MS + 1000);
-    const fresh = await server.codes.issue(id);
+    const fresh = await server.healthCodes.issue(id);
     const result = await verifies(h(), fresh.token);
     assert.ok(result.valid && result.kid === kid, JSON.stringify(result));
   });
@@ -71,8 +71,8 @@ describeOnEachEngine('rotating a key while the server runs', (h) => {
   it('accepts an offline scan of a code signed before the rotation, uploaded hours later', async () => {
     const id = await zhang();
     const venue = await h().services.venues.registerVenue({ name: '武林广场地铁站', type: 'subway_station', region: '330105', address: '武林广场', latitude: 30.27, longitude: 120.16, operator: '杭州地铁' });
-    const device = await h().services.venues.authenticateDevice((await h().services.venues.registerDevice(venue.id, '1 号闸机')).token);
-    const shown = await h().services.codes.issue(id);
+    const device = await h().services.venues.authenticateCheckpointDevice((await h().services.venues.registerCheckpointDevice(venue.id, '1 号闸机')).token);
+    const shown = await h().services.healthCodes.issue(id);
     const scannedAt = h().clock.now().toISOString();
     await cli(h()).keys.rotate('330110');
     h().clock.advance(6 * 60 * MINUTE);

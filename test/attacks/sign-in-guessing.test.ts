@@ -4,7 +4,7 @@ import { it } from 'node:test';
 import { TooManyRequestsError, UnauthenticatedError } from '../../src/services/service-errors.js';
 import { DEFAULT_LIMITS } from '../../src/config.js';
 import { buildApp } from '../../src/http/app.js';
-import { SIGN_IN_LIMITS } from '../../src/services/sign-in-service.js';
+import { SIGN_IN_LIMITS } from '../../src/services/residents/sign-in-service.js';
 import { describeOnEachEngine } from '../support/harness.js';
 import { ZHANG_WEI } from '../support/people.js';
 import { lastCodeSentTo } from '../support/sign-in.js';
@@ -67,12 +67,12 @@ describeOnEachEngine("a stranger asking for someone else's codes and guessing th
 
   it("still bounds the holder's own guesses: 5 wrong with her ticket, then even the right code with it is refused", async () => {
     await h().services.residents.register(ZHANG_WEI);
-    const { ticket } = await h().services.signIn.requestCode(ZHANG_WEI.phone!);
+    const { ticket } = await h().services.signIn.requestSignInCode(ZHANG_WEI.phone!);
     const code = await lastCodeSentTo(h(), '+8613912345678');
     for (let i = 1; i <= SIGN_IN_LIMITS.attemptsPerCode; i++) {
-      await assert.rejects(h().services.signIn.verifyCode(ZHANG_WEI.phone!, String((Number(code) + i) % 1_000_000).padStart(6, '0'), ticket), UnauthenticatedError);
+      await assert.rejects(h().services.signIn.verifySignInCode(ZHANG_WEI.phone!, String((Number(code) + i) % 1_000_000).padStart(6, '0'), ticket), UnauthenticatedError);
     }
-    await assert.rejects(h().services.signIn.verifyCode(ZHANG_WEI.phone!, code, ticket), TooManyRequestsError);
+    await assert.rejects(h().services.signIn.verifySignInCode(ZHANG_WEI.phone!, code, ticket), TooManyRequestsError);
   });
 
   it('compares at most 5 guesses with the ticket and 5 without of a hundred racing ones', async () => {

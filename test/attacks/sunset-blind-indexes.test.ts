@@ -51,7 +51,7 @@ describeOnEachEngine("a district's blind indexes at its sunset", (h) => {
     const added = await app.inject({ method: 'POST', url: `/api/v1/residents/${zhang.id}/dependents`, headers: zhang.auth, payload: GRANDMA_ZHANG });
     assert.equal(added.statusCode, 201, added.body);
     h().clock.advance(2 * 60_000);
-    await h().services.signIn.requestCode(ZHANG_WEI.phone!);
+    await h().services.signIn.requestSignInCode(ZHANG_WEI.phone!);
     const claimed = await registerThroughApi(h(), CLAIMANT, app);
     assert.equal(claimed.statusCode, 409, claimed.body);
     // Authority records matched by document and by phone.

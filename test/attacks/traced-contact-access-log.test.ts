@@ -12,8 +12,8 @@ describeOnEachEngine('a contact found by a trace, reading their own access log',
   /** Liu Fang signs in on her own phone and reads her log, as the app does. */
   async function liuReadsHerLog(liuId: string): Promise<Entry[]> {
     const app = await h().app();
-    await h().services.signIn.requestCode(LIU_FANG.phone!);
-    const session = await h().services.signIn.verifyCode(LIU_FANG.phone!, await lastCodeSentTo(h(), `+86${LIU_FANG.phone}`));
+    await h().services.signIn.requestSignInCode(LIU_FANG.phone!);
+    const session = await h().services.signIn.verifySignInCode(LIU_FANG.phone!, await lastCodeSentTo(h(), `+86${LIU_FANG.phone}`));
     const log = await app.inject({ method: 'GET', url: `/api/v1/residents/${liuId}/access-log`, headers: bearer(session.token) });
     assert.equal(log.statusCode, 200, log.body);
     return log.json<Entry[]>();

@@ -45,8 +45,8 @@ describe('the access log in plain words, for the resident and in the console', (
     await s.caseFinder.findResident(tracer, { grantId: grant.id, phone: ZHANG_WEI.phone });
     // A gate checks him by ID number (he left his phone at home).
     const venue = await s.venues.registerVenue({ name: '西溪印象城', type: 'mall', region: '330110', address: '余杭区五常大道 1 号', latitude: 30.27, longitude: 120.07, operator: '印象城商业管理' });
-    const { token } = await s.venues.registerDevice(venue.id, '北门 1 号闸机');
-    await s.scans.lookUpByIdNumber(await s.venues.authenticateDevice(token), { idType: ZHANG_WEI.idType, idNumber: ZHANG_WEI.idNumber });
+    const { token } = await s.venues.registerCheckpointDevice(venue.id, '北门 1 号闸机');
+    await s.scans.lookUpByIdNumber(await s.venues.authenticateCheckpointDevice(token), { idType: ZHANG_WEI.idType, idNumber: ZHANG_WEI.idNumber });
     // The entries two other flows write, as they write them (their own browser stories drive them):
     // an operator he moved to fetching his facts, and a host app he allowed.
     await s.audit.append('operator:shanghai', 'release-fact-bundle', fixedPurpose('moving-consent-by-grant'), zhang.id, { destination: 'shanghai', destinationName: '随申码', stays: 2, contacts: 0, cases: 0, tests: 1, vaccinations: 3, declaration: true });

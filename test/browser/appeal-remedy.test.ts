@@ -67,9 +67,9 @@ describe('an appeal and the correction it leads to, in a real browser, measured'
   /** A resident back from Wuchang, red once it was listed high-risk, signed in on her phone. */
   async function redResidentPhone(p: RegistrationInput, lang: Lang): Promise<{ id: string; page: Page }> {
     const { id } = await server.services.residents.register(p);
-    await server.services.signIn.requestCode(p.phone!);
+    await server.services.signIn.requestSignInCode(p.phone!);
     const [sms] = await server.ctx.stores.outbox.list(1, e164(p));
-    const session = await server.services.signIn.verifyCode(p.phone!, /\b(\d{6})\b/.exec(sms!.body)![1]!);
+    const session = await server.services.signIn.verifySignInCode(p.phone!, /\b(\d{6})\b/.exec(sms!.body)![1]!);
     const now = Date.now();
     await server.services.declarations.declare(id, { stays: [{ region: '420106', arrival: new Date(now - 6 * DAY_MS).toISOString(), departure: new Date(now - 3 * DAY_MS).toISOString() }], contacts: [], symptoms: [], temperature: 36.6 });
     await server.services.authority.setRiskArea({ region: '420100', level: 'high', from: new Date(now - 10 * DAY_MS).toISOString() });

@@ -118,7 +118,7 @@ describe('the keyboard alone, with the focus followed', () => {
       { name: '西溪印象城', type: 'mall', region: '330110', address: '余杭区五常大道 1 号', latitude: 30.27, longitude: 120.07, operator: '印象城商业管理' },
       { id: venueStaff.id, name: '西溪印象城 物业', role: 'venue', region: null },
     );
-    deviceToken = (await s.venues.registerDevice(venue.id, '北门 1 号闸机')).token;
+    deviceToken = (await s.venues.registerCheckpointDevice(venue.id, '北门 1 号闸机')).token;
   });
   after(async () => {
     await browser?.close();

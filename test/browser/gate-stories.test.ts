@@ -64,7 +64,7 @@ describe('at the gate, driven to the end: pairing, an offline gate, an untrusted
     const s = server.services;
     const resident = await s.residents.register(person, { phoneVerifiedAt: Date.now() });
     await s.declarations.declare(resident.id, { stays: [], contacts: [], symptoms: [], temperature: 36.6 });
-    return (await s.codes.issue(resident.id)).token;
+    return (await s.healthCodes.issue(resident.id)).token;
   }
 
   /** A subway gate's venue, and a staff credential that operates it. */
@@ -141,7 +141,7 @@ describe('at the gate, driven to the end: pairing, an offline gate, an untrusted
 
   it('says plainly, in the scanner, that a pairing code already used pairs nothing, and how to get a new one', { timeout: 90_000 }, async () => {
     const { venue } = await subwayStation('武林广场地铁站');
-    const device = await server.services.venues.registerDevice(venue.id, 'A 口闸机');
+    const device = await server.services.venues.registerCheckpointDevice(venue.id, 'A 口闸机');
     const code = device.pairing.code;
     await server.services.venues.pair(code);
     for (const lang of LANGS) {
@@ -162,14 +162,14 @@ describe('at the gate, driven to the end: pairing, an offline gate, an untrusted
   for (const lang of LANGS) {
     it(`keeps checking codes from its cached lists when the network goes, and uploads the queue when it returns (${lang})`, { timeout: 150_000 }, async () => {
       const { venue } = await subwayStation(lang === 'en' ? '西湖文化广场站 West Lake Culture Square' : '西湖文化广场站');
-      const device = await server.services.venues.registerDevice(venue.id, lang === 'en' ? 'Exit D gate' : 'D 口闸机');
+      const device = await server.services.venues.registerCheckpointDevice(venue.id, lang === 'en' ? 'Exit D gate' : 'D 口闸机');
       const s = server.services;
       const green = await greenCode({ ...LIU_FANG, name: lang === 'en' ? 'Zoë Ångström' : '刘芳芳', idNumber: withCheck(lang === 'en' ? '33010619950630011' : '33010619950630012'), phone: lang === 'en' ? '15067891201' : '15067891202' });
       const day = (d: number) => new Date(Date.now() - d * 86_400_000).toISOString();
       const sick = await s.residents.register({ ...ZHANG_WEI, name: '王建国', idNumber: withCheck(lang === 'en' ? '33010619800101013' : '33010619800101014'), phone: lang === 'en' ? '13600001301' : '13600001302' }, { phoneVerifiedAt: Date.now() });
       await s.declarations.declare(sick.id, { stays: [{ region: '420106', arrival: day(6), departure: day(3) }], contacts: [], symptoms: [], temperature: 36.5 });
       await s.authority.setRiskArea({ region: '420106', level: 'high', from: day(14) });
-      const red = (await s.codes.issue(sick.id)).token;
+      const red = (await s.healthCodes.issue(sick.id)).token;
 
       // Nothing in front of the camera for the first seconds: the gate is set up online, then the network goes.
       const { camera, context, page } = await cameraPhone([{ text: null, frames: 40 }, { text: green, frames: 15 }, { text: null, frames: 10 }, { text: red, frames: 15 }, { text: null, frames: 10 }], lang);
@@ -236,7 +236,7 @@ describe('at the gate, driven to the end: pairing, an offline gate, an untrusted
   for (const lang of LANGS) {
     it(`refuses a code from an issuer nobody trusts in plain words, and the guard checks the person by ID number instead (${lang})`, { timeout: 120_000 }, async () => {
       const { venue } = await subwayStation(lang === 'en' ? '城站 Hangzhou Railway Station' : '城站');
-      const device = await server.services.venues.registerDevice(venue.id, lang === 'en' ? 'North gate' : '北口闸机');
+      const device = await server.services.venues.registerCheckpointDevice(venue.id, lang === 'en' ? 'North gate' : '北口闸机');
       const person = { ...ZHANG_WEI, name: '陈志明', idNumber: withCheck(lang === 'en' ? '33010219870723015' : '33010219870723016'), phone: lang === 'en' ? '13700001401' : '13700001402' };
       await greenCode(person);
       // A code made with a key of someone's own, claiming a Shenzhen issuer: signed properly, trusted by nobody.
@@ -319,7 +319,7 @@ describe('at the gate, driven to the end: pairing, an offline gate, an untrusted
   it('tells the guard plainly when the scanner was paired again elsewhere, and when a document has no code (both languages)', { timeout: 120_000 }, async () => {
     const { staff, venue } = await subwayStation('近江地铁站');
     for (const lang of LANGS) {
-      const device = await server.services.venues.registerDevice(venue.id, lang === 'en' ? 'Exit A gate' : 'A 口闸机');
+      const device = await server.services.venues.registerCheckpointDevice(venue.id, lang === 'en' ? 'Exit A gate' : 'A 口闸机');
       const context = await browser.newContext({ ...PHONE, locale: lang });
       await context.addInitScript({ content: inLang(lang) });
       const page = await context.newPage();

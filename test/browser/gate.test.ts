@@ -94,7 +94,7 @@ describe('at the gate, in a real browser: pairing, a dependent, every colour', (
 
     const staff = await s.staff.create('五常街道社区 门岗', 'venue');
     const venue = await s.venues.registerVenue({ name: '五常街道社区卫生服务中心', type: 'hospital', region: '330110', address: '五常大道 166 号', latitude: 30.28, longitude: 120.05, operator: '余杭区卫健局' }, { ...staff, role: 'venue' });
-    const device = await s.venues.registerDevice(venue.id, '门诊入口');
+    const device = await s.venues.registerCheckpointDevice(venue.id, '门诊入口');
     const video = join(work, 'dependent.y4m');
     writeQrVideo(token!, video);
     const cameraBrowser = await launchChromium(['--use-fake-device-for-media-stream', '--use-fake-ui-for-media-stream', `--use-file-for-fake-video-capture=${video}`]);

@@ -4,7 +4,7 @@ import { join } from 'node:path';
 import { after, before, describe, it } from 'node:test';
 import type { Browser } from 'playwright-core';
 import * as oauth from 'oauth4webapi';
-import { HOST_SCOPE_FIELDS } from '../../src/domain/host-scopes.js';
+import { HOST_SCOPE_FIELDS } from '../../src/domain/federation/host-scopes.js';
 import { MESSAGES } from '../../web/src/shared/messages.js';
 import { meterTaps, startFlow } from '../support/flow-meter.js';
 import { withCheck, ZHANG_WEI } from '../support/people.js';

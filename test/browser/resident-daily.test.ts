@@ -191,7 +191,7 @@ describe("a resident's daily flows, in a real browser, to what the person sees",
 
       // Signed out from elsewhere too (the device itself): back at sign-in, told why, the phone filled in.
       const device = JSON.parse((await page.evaluate("localStorage.getItem('healthcode.resident.device')")) as string) as { id: string };
-      await server.ctx.stores.devices.revoke(device.id, Date.now());
+      await server.ctx.stores.rememberedDevices.revoke(device.id, Date.now());
       await page.reload();
       const ended = page.locator('[data-testid=session-ended]');
       await ended.waitFor();
@@ -202,7 +202,7 @@ describe("a resident's daily flows, in a real browser, to what the person sees",
       await shot(page, `resident-session-ended.${lang}`);
       // One tap asks for a new code. (Sessions end an hour or more after sign-in, when the daily
       // purge has taken the first code and the minute between codes is long over: so here.)
-      await server.ctx.stores.signIn.deleteCodesBefore(Date.now() + HOUR_MS);
+      await server.ctx.stores.signIn.deleteSignInCodesBefore(Date.now() + HOUR_MS);
       await page.click('button[type=submit]');
       const secondCode = await shownCode(page);
       assert.notEqual(secondCode, firstCode);

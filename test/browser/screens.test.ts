@@ -42,9 +42,9 @@ async function shoot(page: Page, screen: string, lang: Lang): Promise<void> {
 
 /** A resident signed in through the real sign-in service, as the app stores the session. */
 async function signedIn(server: WebServer, phone: string, e164: string) {
-  await server.services.signIn.requestCode(phone);
+  await server.services.signIn.requestSignInCode(phone);
   const [sms] = await server.ctx.stores.outbox.list(1, e164);
-  return server.services.signIn.verifyCode(phone, /\b(\d{6})\b/.exec(sms!.body)![1]!);
+  return server.services.signIn.verifySignInCode(phone, /\b(\d{6})\b/.exec(sms!.body)![1]!);
 }
 
 describe('every screen, at phone size, in both languages', () => {
@@ -84,7 +84,7 @@ describe('every screen, at phone size, in both languages', () => {
     venueId = venue.id;
     await s.scans.visit(zhang.id, venue.id, 'visit-zhang');
     await s.scans.visit(liu.id, venue.id, 'visit-liu');
-    deviceToken = (await s.venues.registerDevice(venue.id, '北门 1 号闸机')).token;
+    deviceToken = (await s.venues.registerCheckpointDevice(venue.id, '北门 1 号闸机')).token;
     const authority = { ...staff.authority!, role: 'authority' as const };
     const tracer = { ...staff.tracer!, role: 'tracer' as const };
     const grant = await s.audit.grant(authority, { staffId: tracer.id, scope: 'trace', purpose: '确诊病例 2026-0412 流调', residentId: zhang.id, hours: 24 });

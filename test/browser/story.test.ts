@@ -177,7 +177,7 @@ describe('the whole story in a real browser', () => {
 
     // A subway gate's scanner reads the resident's QR from the camera and shows red.
     const venue = await server.services.venues.registerVenue({ name: '龙翔桥地铁站', type: 'subway_station', region: '330102', address: '延安路与平海路交叉口', latitude: 30.26, longitude: 120.17, operator: '杭州地铁' });
-    const device = await server.services.venues.registerDevice(venue.id, 'C 口 2 号闸机');
+    const device = await server.services.venues.registerCheckpointDevice(venue.id, 'C 口 2 号闸机');
     const video = join(work, 'resident-code.y4m');
     writeQrVideo(token!, video);
     const cameraBrowser = await launchChromium(['--use-fake-device-for-media-stream', '--use-fake-ui-for-media-stream', `--use-file-for-fake-video-capture=${video}`]);

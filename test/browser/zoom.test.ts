@@ -47,9 +47,9 @@ describe('the code at 200% zoom on a phone', () => {
     browser = await launchChromium();
     for (const [lang, person, e164] of [['zh-CN', ZHANG_WEI, '+8613912345678'], ['en', OLIVER_BROWN, '+447911123456']] as const) {
       await server.services.residents.register(person);
-      await server.services.signIn.requestCode(person.phone!);
+      await server.services.signIn.requestSignInCode(person.phone!);
       const [sms] = await server.ctx.stores.outbox.list(1, e164);
-      sessions[lang] = await server.services.signIn.verifyCode(person.phone!, /\b(\d{6})\b/.exec(sms!.body)![1]!);
+      sessions[lang] = await server.services.signIn.verifySignInCode(person.phone!, /\b(\d{6})\b/.exec(sms!.body)![1]!);
     }
   });
   after(async () => {

@@ -72,10 +72,10 @@ describe('scan uploads across a crash', () => {
     try {
       const { services } = opened;
       const tokens: string[] = [];
-      for (const person of [ZHANG_WEI, LIU_FANG, OLIVER_BROWN]) tokens.push((await services.codes.issue((await services.residents.register(person)).id)).token);
+      for (const person of [ZHANG_WEI, LIU_FANG, OLIVER_BROWN]) tokens.push((await services.healthCodes.issue((await services.residents.register(person)).id)).token);
       const venue = await services.venues.registerVenue({ name: '武林广场地铁站', type: 'subway_station', region: '330105', address: '武林广场', latitude: 30.27, longitude: 120.16, operator: '杭州地铁' });
       devices = [];
-      for (const name of ['gateA', 'gateB']) devices.push(new Device(name, (await services.venues.registerDevice(venue.id, name)).token, tokens));
+      for (const name of ['gateA', 'gateB']) devices.push(new Device(name, (await services.venues.registerCheckpointDevice(venue.id, name)).token, tokens));
     } finally {
       await opened.close();
     }

@@ -8,7 +8,7 @@ import pg from 'pg';
 import { openServices } from '../../src/cli/server.js';
 import { loadConfig } from '../../src/config.js';
 import { createLogger } from '../../src/logging.js';
-import { openStore, type Store } from '../../src/store/database.js';
+import { openDatabase, type DatabaseHandle } from '../../src/store/database.js';
 import { ENGINES, postgresUrlInSchema, TEST_POSTGRES_URL } from '../support/engines.js';
 import { withCheck } from '../support/people.js';
 import { serve } from '../support/spawned-server.js';
@@ -66,8 +66,8 @@ for (const engine of ENGINES) {
       }
     });
 
-    async function watch<T>(look: (store: Store) => Promise<T>): Promise<T> {
-      const store = await openStore(engine === 'sqlite' ? { kind: 'sqlite', path: join(dataDir, 'healthcode.db') } : { kind: 'postgres', url: databaseUrl }, { poolSize: 1 });
+    async function watch<T>(look: (store: DatabaseHandle) => Promise<T>): Promise<T> {
+      const store = await openDatabase(engine === 'sqlite' ? { kind: 'sqlite', path: join(dataDir, 'healthcode.db') } : { kind: 'postgres', url: databaseUrl }, { poolSize: 1 });
       try {
         return await look(store);
       } finally {

@@ -10,7 +10,7 @@ import { deriveSubkey, open } from '../../src/privacy/aead.js';
 import { FieldCipher } from '../../src/privacy/field-cipher.js';
 import { parseBackup, restoreBackup } from '../../src/privacy/key-backup.js';
 import { FileRegionKeys, MemoryRegionKeys, RegionKeys } from '../../src/privacy/region-keys.js';
-import { openStore } from '../../src/store/database.js';
+import { openDatabase } from '../../src/store/database.js';
 import { ENGINES } from '../support/engines.js';
 import { sunsetOperator, XIHU, YUHANG, type SunsetOperator } from '../support/sunset-operator.js';
 
@@ -19,7 +19,7 @@ const PERSONAL = ['name_enc', 'identity_enc', 'phone_enc', 'address_enc'] as con
 for (const engine of ENGINES) {
   /**
    * The operator backs up the database and (with `healthcode keys backup`) the districts' keys, as
-   * the README says; Yuhang's sunset runs. Whoever holds that database copy, the backup, the master
+   * docs/operating.md says; Yuhang's sunset runs. Whoever holds that database copy, the backup, the master
    * key and the escrow as the sunset left it reads nothing of Yuhang's residents; Xihu's restore.
    */
   describe(`a backup taken the day before a sunset [${engine}]`, () => {
@@ -40,7 +40,7 @@ for (const engine of ENGINES) {
       assert.match(made.stdout, /^2 district keys backed up to .*; restorable until \d{4}-\d\d-\d\dT/);
       assert.equal(op.cli(['keys', 'backup', '--out', backupFile]).status, 2, 'never written over');
       // The database copy: every resident row as a dump holds it.
-      const store = await openStore(op.config().database, { poolSize: 1 });
+      const store = await openDatabase(op.config().database, { poolSize: 1 });
       copy = (await store.db.selectFrom('residents').selectAll().execute()) as Record<string, unknown>[];
       await store.close();
 

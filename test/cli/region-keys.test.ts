@@ -9,8 +9,10 @@ import { checkRegistration } from '../../src/domain/resident.js';
 import { createLogger } from '../../src/logging.js';
 import { FieldCipher } from '../../src/privacy/field-cipher.js';
 import { FileRegionKeys, RegionKeys } from '../../src/privacy/region-keys.js';
-import { openStore } from '../../src/store/database.js';
-import { INDEX_ID, INDEX_PHONE, ResidentsStore } from '../../src/store/residents-store.js';
+import { openDatabase } from '../../src/store/database.js';
+import { INDEX_ID, INDEX_PHONE } from '../../src/store/residents/resident-lookups-store.js';
+import { ResidentResealingStore } from '../../src/store/residents/resident-resealing-store.js';
+import { ResidentsStore } from '../../src/store/residents/residents-store.js';
 import { CHEN_JING, LIU_FANG, ZHANG_WEI } from '../support/people.js';
 
 /** Districts' data keys at start-up: data from before them is sealed under them, and a missing one stops the start. */
@@ -24,7 +26,7 @@ describe("districts' data keys at start-up", () => {
     await (await open()).close();
     // A resident as stored before districts had keys.
     const master = Buffer.from(readFileSync(join(dataDir, 'keys', 'data.key'), 'utf8').trim(), 'base64');
-    const store = await openStore(config().database);
+    const store = await openDatabase(config().database);
     await new ResidentsStore(store.db, new FieldCipher(master)).insert('0b7e7a52-7a2f-4c1e-9d1e-1a2b3c4d5e6f', checkRegistration(ZHANG_WEI, new Date(), true), Date.now());
     const before = await store.db.selectFrom('residents').select('name_enc').executeTakeFirstOrThrow();
     assert.match(before.name_enc, /^v1\./);
@@ -56,7 +58,7 @@ describe('blind indexes at start-up', () => {
   it("moves blind indexes from under the master key to their district's key at start, finishing a move a crash cut short", async () => {
     await (await open()).close();
     const master = Buffer.from(readFileSync(join(dataDir, 'keys', 'data.key'), 'utf8').trim(), 'base64');
-    const store = await openStore(config().database);
+    const store = await openDatabase(config().database);
     // Two residents, a message and a code as stored before districts had index keys.
     const before = new FieldCipher(master);
     const legacy = new ResidentsStore(store.db, before);
@@ -68,7 +70,7 @@ describe('blind indexes at start-up', () => {
     await store.db.insertInto('sign_in_codes').values({ id: 'c1', phone_index: oldPhoneIndex, code_digest: 'x', created_at: Date.now(), expires_at: Date.now() + 300_000, attempts: 0, consumed_at: null }).execute();
     // A start that moved one resident and crashed.
     const withKeys = new FieldCipher(master, RegionKeys.underMasterKey(new FileRegionKeys(join(dataDir, 'keys', 'regions')), master));
-    assert.equal(await new ResidentsStore(store.db, withKeys).indexUnderRegionKeys(1), 1);
+    assert.equal(await new ResidentResealingStore(store.db, withKeys).indexUnderRegionKeys(1), 1);
     await store.close();
 
     const opened = await open();

@@ -6,7 +6,7 @@ import { join } from 'node:path';
 import { after, describe, it } from 'node:test';
 import { FieldCipher } from '../../src/privacy/field-cipher.js';
 import { FileRegionKeys, RegionKeyShreddedError, RegionKeys } from '../../src/privacy/region-keys.js';
-import { openStore } from '../../src/store/database.js';
+import { openDatabase } from '../../src/store/database.js';
 import { CLI, serve, serverEnv } from '../support/spawned-server.js';
 
 /** `healthcode sunset` as two members of the health authority run it, on the demo's Yuhang district. */
@@ -47,7 +47,7 @@ describe('healthcode sunset', () => {
     // The copy taken before, opened with the master key and the keys directory as it is now.
     const master = Buffer.from(readFileSync(join(dataDir, 'keys', 'data.key'), 'utf8').trim(), 'base64');
     const cipher = new FieldCipher(master, RegionKeys.underMasterKey(new FileRegionKeys(join(dataDir, 'keys', 'regions')), master));
-    const store = await openStore({ kind: 'sqlite', path: join(copyDir, 'healthcode.db') });
+    const store = await openDatabase({ kind: 'sqlite', path: join(copyDir, 'healthcode.db') });
     try {
       const rows = await store.db.selectFrom('residents').selectAll().execute();
       const yuhang = rows.filter((r) => r.address_region === '330110');

@@ -18,4 +18,19 @@ describe('the token verifier in the browser', () => {
     assert.ok(!/from\s*["']node:|require\(["'](node:)?(crypto|fs|buffer)["']\)/.test(code), 'the bundle reaches for a Node module');
     assert.match(code, /crypto\.subtle\.verify/);
   });
+
+  it('bundles the browser apps\' one entry into src/codes with no Node built-in', async () => {
+    const result = await build({
+      entryPoints: [fileURLToPath(new URL('../../src/codes/index.ts', import.meta.url))],
+      bundle: true,
+      platform: 'browser',
+      format: 'esm',
+      write: false,
+      logLevel: 'silent',
+    });
+    assert.deepEqual(result.errors, []);
+    const code = result.outputFiles[0]!.text;
+    assert.ok(!/from\s*["']node:|require\(["'](node:)?(crypto|fs|buffer)["']\)/.test(code), 'the bundle reaches for a Node module');
+    assert.match(code, /crypto\.subtle\.verify/);
+  });
 });

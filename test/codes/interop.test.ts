@@ -7,7 +7,7 @@ import { describe, it } from 'node:test';
 import { fileURLToPath } from 'node:url';
 import { generateSigningKey, signToken } from '../../src/codes/token-signer.js';
 import { bytesToBase64Url } from '../../src/codes/trust-list.js';
-import { renderQr } from '../../src/services/codes-service.js';
+import { renderQr } from '../../src/services/decisions/health-codes-service.js';
 
 /** Debian's python3 (with python3-cbor2 and python3-cryptography), not a virtualenv's. */
 const PYTHON = '/usr/bin/python3';

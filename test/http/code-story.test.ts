@@ -64,7 +64,7 @@ describeOnEachEngine('a code through a high-risk listing and a quarantine', (h) 
       assert.equal((await h().services.checkIns.checkIn(id, { temperature: 36.6, symptoms: [] })).decision.colour, 'red');
     }
     h().clock.set('2026-11-29T19:00:00+08:00');
-    const after = await h().services.codes.issue(id);
+    const after = await h().services.healthCodes.issue(id);
     assert.equal(after.decision.colour, 'green');
   });
 

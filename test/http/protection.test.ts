@@ -88,7 +88,7 @@ describeOnEachEngine('security headers and request limits', (h) => {
   });
 
   it('counts a credential however its header is spaced: every spelling shares one count', async () => {
-    const server = await app({ limits: limits({ verificationsPerDevicePerMinute: 20, importsPerStaffPerHour: 3 }) });
+    const server = await app({ limits: limits({ verificationsPerCheckpointDevicePerMinute: 20, importsPerStaffPerHour: 3 }) });
     const credential = `hcd_${randomUUID()}.${'A'.repeat(43)}`;
     const spellings = ['Bearer ', 'Bearer  ', 'Bearer\t', 'Bearer \t ', 'Bearer\t\t'].flatMap((lead) => [`${lead}${credential}`, `${lead}${credential} `, `${lead}${credential}\t`]);
     const answers = [];
@@ -123,7 +123,7 @@ describeOnEachEngine('security headers and request limits', (h) => {
   });
 
   it('counts a checkpoint device by its own credential: one device stopped, another goes on', async () => {
-    const server = await app({ limits: limits({ verificationsPerDevicePerMinute: 3 }) });
+    const server = await app({ limits: limits({ verificationsPerCheckpointDevicePerMinute: 3 }) });
     const verify = (credential: string) => server.inject({ method: 'POST', url: '/api/v1/checkpoint/verify', remoteAddress: '10.9.9.9', headers: { authorization: `Bearer ${credential}` }, payload: { token: 'JKM1:X' } });
     const first = [];
     for (let i = 0; i < 4; i++) first.push((await verify('device-one-credential')).statusCode);

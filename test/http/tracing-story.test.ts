@@ -47,7 +47,7 @@ describeOnEachEngine('checkpoints, place codes and contact tracing', (h) => {
     const liuToken = await tokenOf(liu);
     h().clock.advance(4.5 * 3_600_000);
     // The residents' sessions have ended by 15:00; the code is what their app would show.
-    const oliverToken = (await h().services.codes.issue(oliver.id)).token;
+    const oliverToken = (await h().services.healthCodes.issue(oliver.id)).token;
     const batch = {
       scans: [
         { scanId: 'gate1-0002', token: liuToken, scannedAt: '2026-11-20T10:30:00+08:00' },
@@ -143,7 +143,7 @@ describeOnEachEngine('checkpoints, place codes and contact tracing', (h) => {
     const app = await h().app();
     const authority = await h().services.staff.create('王主任', 'authority');
     const venue = await h().services.venues.registerVenue({ name: '未来科技城地铁站', type: 'subway_station', region: '330110', address: '文一西路', latitude: 30.28, longitude: 120.0, operator: '杭州地铁' });
-    const device = await h().services.venues.registerDevice(venue.id, '闸机');
+    const device = await h().services.venues.registerCheckpointDevice(venue.id, '闸机');
     const { generateSigningKey, signToken } = await import('../../src/codes/token-signer.js');
     const stranger = signToken(generateSigningKey('CN-420106'), { subject: 'x', issuedAt: 1795140000, notBefore: 1795140000, expiresAt: 1795140300, colour: 'green', mark: null, maskedName: '某*' });
     const result = (await app.inject({ method: 'POST', url: '/api/v1/checkpoint/verify', headers: bearer(device.token), payload: { scanId: 's1', token: stranger } })).json();
@@ -156,9 +156,9 @@ describeOnEachEngine('checkpoints, place codes and contact tracing', (h) => {
 
   it('checks a person without a phone by ID number, colour only, and audits it', async () => {
     const venue = await h().services.venues.registerVenue({ name: '良睦路社区', type: 'residential_compound', region: '330110', address: '良睦路 1399 号', latitude: 30.29, longitude: 120.01, operator: '居委会' });
-    const { token } = await h().services.venues.registerDevice(venue.id, '小区门岗');
+    const { token } = await h().services.venues.registerCheckpointDevice(venue.id, '小区门岗');
     const zhang = await h().services.residents.register(ZHANG_WEI);
-    const device = await h().services.venues.authenticateDevice(token);
+    const device = await h().services.venues.authenticateCheckpointDevice(token);
     const result = await h().services.scans.lookUpByIdNumber(device, { idType: 'resident_id', idNumber: ZHANG_WEI.idNumber });
     assert.deepEqual(result, { colour: 'gray', admitted: true });
     assert.equal((await h().services.audit.entries({ residentId: zhang.id, limit: 5 }))[0]?.action, 'check-by-id-number');

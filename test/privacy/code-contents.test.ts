@@ -21,7 +21,7 @@ describeOnEachEngine('what a signed QR code tells whoever scans or photographs i
   it('carries no ID number, no part of one, no phone, no full name and no account id: only a pseudonymous subject', async () => {
     for (const person of [ZHANG_WEI, OLIVER_BROWN]) {
       const id = await registerVerified(h(), person);
-      const { token } = await h().services.codes.issue(id);
+      const { token } = await h().services.healthCodes.issue(id);
       assert.ok(token.startsWith('JKM1:'));
       const sign1 = decodeSign1(decodeBase45(token.slice(5)));
       const everything = [...stringsIn(decodeCbor(sign1.payload)), ...stringsIn(decodeCbor(sign1.protectedBytes))].join('\n');

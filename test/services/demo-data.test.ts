@@ -10,10 +10,10 @@ describeOnEachEngine('the demo data a newcomer starts with', (h) => {
   /** The code a demo phone's holder sees after signing in. */
   async function codeOf(phone: string) {
     if (!signedIn.has(phone)) {
-      await h().services.signIn.requestCode(phone);
-      signedIn.set(phone, (await h().services.signIn.verifyCode(phone, await lastCodeSentTo(h(), `+86${phone}`))).residentId);
+      await h().services.signIn.requestSignInCode(phone);
+      signedIn.set(phone, (await h().services.signIn.verifySignInCode(phone, await lastCodeSentTo(h(), `+86${phone}`))).residentId);
     }
-    return (await h().services.codes.issue(signedIn.get(phone)!)).decision;
+    return (await h().services.healthCodes.issue(signedIn.get(phone)!)).decision;
   }
 
   it('shows green, yellow and red codes, each with its reason and the day it turns green', async () => {

@@ -64,9 +64,9 @@ describeOnEachEngine('scheduled jobs', (h) => {
   });
 
   it("purges sign-in codes once they can neither be used nor count against the hour's limit: each keeps its phone's blind index", async () => {
-    await h().services.signIn.requestCode(ZHANG_WEI.phone!);
+    await h().services.signIn.requestSignInCode(ZHANG_WEI.phone!);
     h().clock.advance(2 * 3_600_000);
-    await h().services.signIn.requestCode(LIU_FANG.phone!);
+    await h().services.signIn.requestSignInCode(LIU_FANG.phone!);
     const codesOf = (e164: string) => signInCodesOf(h(), e164);
     assert.equal((await new ScheduledJobs(h().services, createLogger('silent'), 7).purge()).signInCodes, 1);
     assert.deepEqual(await codesOf('+8613912345678'), [], "Zhang's code of two hours ago is gone");

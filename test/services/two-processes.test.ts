@@ -7,7 +7,7 @@ import { FixedClock } from '../../src/domain/clock.js';
 import { createLogger } from '../../src/logging.js';
 import { createContext } from '../../src/services/context.js';
 import { createServices, type Services } from '../../src/services/services.js';
-import { openStore, type Store } from '../../src/store/database.js';
+import { openDatabase, type DatabaseHandle } from '../../src/store/database.js';
 import { ENGINES, openTestStore, TEST_POSTGRES_URL, type OpenedStore } from '../support/engines.js';
 import { NOW } from '../support/harness.js';
 import { LIU_FANG, OLIVER_BROWN, ZHANG_WEI } from '../support/people.js';
@@ -16,14 +16,14 @@ import { LIU_FANG, OLIVER_BROWN, ZHANG_WEI } from '../support/people.js';
 interface Pair {
   a: Services;
   b: Services;
-  storeB: Store;
+  storeB: DatabaseHandle;
   clock: FixedClock;
 }
 
-async function peer(opened: OpenedStore, clock: FixedClock, dataKey: Buffer): Promise<{ services: Services; store: Store }> {
-  const store = opened.location.kind === 'sqlite' ? await openStore(opened.config) : await openStore(opened.config, { schema: opened.location.schema, poolSize: 2, listen: true });
+async function peer(opened: OpenedStore, clock: FixedClock, dataKey: Buffer): Promise<{ services: Services; store: DatabaseHandle }> {
+  const store = opened.location.kind === 'sqlite' ? await openDatabase(opened.config) : await openDatabase(opened.config, { schema: opened.location.schema, poolSize: 2, listen: true });
   const services = createServices(
-    createContext({ store, clock, dataKey, logger: createLogger('silent'), settings: { mode: 'production', timeZone: 'Asia/Shanghai', sessionTtlSeconds: 3600, signInCodeTtlSeconds: 300, tokenTtlSeconds: 300 } }),
+    createContext({ database: store, clock, dataKey, logger: createLogger('silent'), settings: { mode: 'production', timeZone: 'Asia/Shanghai', sessionTtlSeconds: 3600, signInCodeTtlSeconds: 300, tokenTtlSeconds: 300 } }),
   );
   return { services, store };
 }
@@ -47,7 +47,7 @@ for (const engine of ENGINES) {
   describe(`two server processes on one database [${engine}]`, () => {
     let opened: OpenedStore;
     let pair: Pair;
-    const closing: Store[] = [];
+    const closing: DatabaseHandle[] = [];
     before(async () => {
       opened = await openTestStore(engine);
       const clock = new FixedClock(NOW);
@@ -77,10 +77,10 @@ for (const engine of ENGINES) {
 
     it('shows in one the colour the other just decided', async () => {
       const id = await registerGreen(pair.a, LIU_FANG, pair.clock);
-      assert.equal((await pair.b.codes.issue(id)).decision.colour, 'green');
+      assert.equal((await pair.b.healthCodes.issue(id)).decision.colour, 'green');
       pair.clock.advance(60_000);
       await pair.a.declarations.declare(id, { stays: [], contacts: [], symptoms: ['dry_cough'], temperature: 37.8 });
-      await eventually(async () => (await pair.b.codes.issue(id)).decision.colour === 'yellow', 'the new decision heard by the other process');
+      await eventually(async () => (await pair.b.healthCodes.issue(id)).decision.colour === 'yellow', 'the new decision heard by the other process');
     });
 
     it('decides in one under the rule set just published in the other', async () => {

@@ -38,7 +38,7 @@ describeOnEachEngine('personal data at rest', (h) => {
     await residents.register(LIU_FANG);
     await residents.register(OLIVER_BROWN);
     await residents.addDependent(zhang.id, GRANDMA_ZHANG);
-    await signIn.requestCode(ZHANG_WEI.phone!);
+    await signIn.requestSignInCode(ZHANG_WEI.phone!);
 
     const raw = await rawContents(h());
     // The dump does see stored rows: the region code is kept in clear on purpose.
@@ -63,7 +63,7 @@ describeOnEachEngine('personal data at rest', (h) => {
   it('cannot read the data with another key', async () => {
     const { id } = await h().services.residents.register(ZHANG_WEI);
     const { FieldCipher } = await import('../../src/privacy/field-cipher.js');
-    const { ResidentsStore } = await import('../../src/store/residents-store.js');
+    const { ResidentsStore } = await import('../../src/store/residents/residents-store.js');
     const stranger = new ResidentsStore(h().opened.store.db, new FieldCipher(Buffer.alloc(32, 1)));
     await assert.rejects(stranger.findById(id));
   });

@@ -4,14 +4,14 @@ import { join } from 'node:path';
 import { randomBytes } from 'node:crypto';
 import pg from 'pg';
 import type { DatabaseConfig } from '../../src/config.js';
-import { openStore, type Engine, type Store } from '../../src/store/database.js';
+import { openDatabase, type Engine, type DatabaseHandle } from '../../src/store/database.js';
 import { migrateToLatest } from '../../src/store/migrations/index.js';
 
 /** PostgreSQL for tests; every test file works in a schema of its own, dropped afterwards. */
 export const TEST_POSTGRES_URL = process.env.HEALTHCODE_TEST_POSTGRES_URL ?? 'postgres://postgres@127.0.0.1:5432/test';
 
 export interface OpenedStore {
-  store: Store;
+  store: DatabaseHandle;
   /** Where the raw data lives: the SQLite file, or the PostgreSQL schema. */
   location: { kind: 'sqlite'; path: string } | { kind: 'postgres'; url: string; schema: string };
   config: DatabaseConfig;
@@ -60,7 +60,7 @@ export async function openTestStore(engine: Engine): Promise<OpenedStore> {
     const dir = mkdtempSync(join(tmpdir(), 'healthcode-test-'));
     const path = join(dir, 'test.db');
     const config: DatabaseConfig = { kind: 'sqlite', path };
-    const store = await openStore(config);
+    const store = await openDatabase(config);
     await migrateToLatest(store);
     return {
       store,
@@ -74,9 +74,9 @@ export async function openTestStore(engine: Engine): Promise<OpenedStore> {
   }
   const schema = `hc_test_${randomBytes(6).toString('hex')}`;
   const config: DatabaseConfig = { kind: 'postgres', url: TEST_POSTGRES_URL };
-  let store: Store;
+  let store: DatabaseHandle;
   try {
-    store = await openStore(config, { schema, poolSize: 4 });
+    store = await openDatabase(config, { schema, poolSize: 4 });
   } catch (error) {
     throw new Error(
       `PostgreSQL at ${TEST_POSTGRES_URL} does not answer (${(error as Error).message}). Start it, point HEALTHCODE_TEST_POSTGRES_URL at one, or set HEALTHCODE_TEST_ENGINES=sqlite.`,

@@ -16,14 +16,14 @@ export const UNLIMITED: RequestLimits = {
   signInCodesPerAddressPerMinute: 1e9,
   signInCodesPerMinute: 1e9,
   registrationsPerAddressPerHour: 1e9,
-  verificationsPerDevicePerMinute: 1e9,
+  verificationsPerCheckpointDevicePerMinute: 1e9,
   importsPerStaffPerHour: 1e9,
   dependentsPerResidentPerDay: 1e9,
   dependentsPerAddressPerHour: 1e9,
   signInAttemptsPerAddressPerHour: 1e9,
-  idLookupsPerDevicePerHour: 1e9,
+  idLookupsPerCheckpointDevicePerHour: 1e9,
   idLookupsPerVenuePerHour: 1e9,
-  devicesPerVenuePerDay: 1e9,
+  checkpointDevicesPerVenuePerDay: 1e9,
 };
 
 /** A fixed "now" for every test: Friday 20 November 2026, 10:00 in Hangzhou. */
@@ -62,7 +62,7 @@ export async function createHarness(engine: Engine, options: HarnessOptions = {}
   });
   const dataKey = randomBytes(32);
   const ctx = createContext({
-    store: opened.store,
+    database: opened.store,
     clock,
     dataKey,
     logger: createLogger('info', sink),

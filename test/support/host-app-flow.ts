@@ -26,7 +26,7 @@ export type Jar = Map<string, string>;
 export async function setUp(h: Harness, scopes: string[]): Promise<Flow> {
   const app = await h.app();
   const address = await app.listen({ host: '127.0.0.1', port: 0 });
-  h.services.hostApps.setOrigin(address);
+  h.services.oauthServer.setOrigin(address);
   const residentId = await registerVerified(h, ZHANG_WEI);
   await h.services.declarations.declare(residentId, { stays: [], contacts: [], symptoms: [], temperature: 36.5 });
   const session = await h.services.signIn.sessionFor(residentId, h.clock.now().getTime());

@@ -1,4 +1,4 @@
-import { signInCodeIndexes } from '../../src/services/phone-records.js';
+import { signInCodeIndexes } from '../../src/services/residents/phone-records.js';
 import assert from 'node:assert/strict';
 import type { FastifyInstance } from 'fastify';
 import { checkMobileNumber } from '../../src/domain/phone.js';
@@ -19,8 +19,8 @@ export async function lastCodeSentTo(h: Harness, phone: string): Promise<string>
 /** Registers `person` and signs in once, which verifies the phone (unverified residents stay gray). */
 export async function registerVerified(h: Harness, person: RegistrationInput): Promise<string> {
   const { id } = await h.services.residents.register(person);
-  await h.services.signIn.requestCode(person.phone!);
-  await h.services.signIn.verifyCode(person.phone!, await lastCodeSentTo(h, (await h.services.residents.get(id)).phone!));
+  await h.services.signIn.requestSignInCode(person.phone!);
+  await h.services.signIn.verifySignInCode(person.phone!, await lastCodeSentTo(h, (await h.services.residents.get(id)).phone!));
   return id;
 }
 
@@ -53,5 +53,5 @@ function checkedPhone(text: string): string {
 
 /** Every sign-in code asked for a phone, under whichever index it stands (a district's, or none yet). */
 export async function signInCodesOf(h: Harness, phoneE164: string): Promise<unknown[]> {
-  return (await Promise.all(signInCodeIndexes(h.ctx, phoneE164).map((index) => h.ctx.stores.signIn.codesSince(index, 0)))).flat();
+  return (await Promise.all(signInCodeIndexes(h.ctx, phoneE164).map((index) => h.ctx.stores.signIn.signInCodesSince(index, 0)))).flat();
 }

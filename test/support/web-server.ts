@@ -31,7 +31,7 @@ export async function startWebServer(): Promise<WebServer> {
   if (!existsSync(join(DEFAULT_WEB_ROOT, 'index.html'))) throw new Error('the browser apps are not built: run `npm run build:web` (npm test does)');
   const opened = await openTestStore('sqlite');
   const ctx = createContext({
-    store: opened.store,
+    database: opened.store,
     clock: systemClock,
     dataKey: randomBytes(32),
     logger: createLogger('silent'),
@@ -41,7 +41,7 @@ export async function startWebServer(): Promise<WebServer> {
   await services.rules.ensureDefault();
   const app: FastifyInstance = await buildApp({ services, bodyLimitBytes: 1024 * 1024 });
   const address = await app.listen({ host: '127.0.0.1', port: 0 });
-  services.hostApps.setOrigin(address);
+  services.oauthServer.setOrigin(address);
   services.notices.setOrigin(address);
   return {
     url: address,

@@ -3,8 +3,8 @@ import { describe, it } from 'node:test';
 import { REJECTION_REASONS } from '../../src/codes/token-verifier.js';
 import { MESSAGES, type MessageKey } from '../../web/src/shared/messages.js';
 import {
-  DEVICE_PROBLEMS,
-  deviceAdvice,
+  CHECKPOINT_DEVICE_PROBLEMS,
+  checkpointDeviceAdvice,
   GUARD_STEPS,
   LIST_CURRENT_FOR_MS,
   LIST_REFUSALS,
@@ -32,7 +32,7 @@ const everyAdvice = (): [string, Advice][] => [
     [`${reason} (lists out of date)`, verdictAdvice(reason, { listsCurrent: false })] as [string, Advice],
   ]),
   ...LIST_REFUSALS.map((refused) => [`list refused: ${refused}`, listAdvice(refused)] as [string, Advice]),
-  ...DEVICE_PROBLEMS.map((problem) => [`device: ${problem}`, deviceAdvice(problem)] as [string, Advice]),
+  ...CHECKPOINT_DEVICE_PROBLEMS.map((problem) => [`device: ${problem}`, checkpointDeviceAdvice(problem)] as [string, Advice]),
 ];
 
 function words(key: MessageKey): Record<(typeof LANGS)[number], string | undefined> {

@@ -1,15 +1,20 @@
-import { applyLogic, truthy } from './json-logic.js';
+import { compileLogic, truthy, type CompiledLogic } from './json-logic.js';
 import type { Colour, Mark } from '../colour.js';
-import { DAY_MS, HOUR_MS, MINUTE_MS } from '../clock.js';
+import * as clock from '../clock.js';
 import { CORRECTION_REASONS, type CorrectionFact } from '../corrections.js';
 import { localDate, localInstant } from '../local-time.js';
-import { evaluationData, FACT_HORIZON_DAYS, type ResidentFacts, type RiskAreaFact } from '../facts.js';
-import { evidenceFor, type Evidence, type Snapshot } from './evidence.js';
+import { FACT_HORIZON_DAYS as HORIZON_DAYS, type EvaluationData, type ResidentFacts, type RiskAreaFact } from '../facts.js';
+import { evaluationData, FactsAt, unchangingParts } from '../facts-at.js';
+import { evidenceFor, evidenceTime, type Evidence, type Snapshot } from './evidence.js';
 import { clearingOf, clearingText } from './clearing.js';
 import type { SetRef } from './rule-inheritance.js';
 import { moreSevere, SEVERITY, type CheckInRequirement, type LocalizedText, type Rule, type RuleSet } from './rule-set.js';
 
 export { localInstant };
+
+// Read once: under some module loaders (tsx, which `npm run bench` uses) every read of an imported binding is a call.
+const { DAY_MS, HOUR_MS, MINUTE_MS } = clock;
+const FACT_HORIZON_DAYS = HORIZON_DAYS;
 export type { Evidence };
 
 export interface FiredRule {
@@ -49,34 +54,35 @@ const CHECK_IN_HOUR = 8;
 
 /** Evaluates a rule set for residents: pure, deterministic, given the facts, the risk areas and the instant. */
 export class RuleEvaluator {
-  /** Each rule's validity as instants, parsed once: decisions ask at dozens of instants. */
-  readonly #validity: { rule: Rule; from: number; to: number }[];
+  /**
+   * Each rule's validity as instants and its condition compiled, once per rule set: decisions ask
+   * at dozens of instants. (The services keep one evaluator per rule set version: rules-service.ts.)
+   */
+  readonly #validity: { rule: Rule; from: number; to: number; condition: CompiledLogic }[];
+  readonly #conditions = new Map<Rule, CompiledLogic>();
+  /** Rules that end with check-ins, whose past is searched for when they last held. */
+  readonly #withCheckIns: { rule: Rule; from: number; to: number; condition: CompiledLogic }[];
 
   constructor(
     readonly ruleSet: RuleSet & { inherits?: SetRef[] },
     private readonly timeZone: string,
   ) {
-    this.#validity = ruleSet.rules.map((rule) => ({ rule, from: Date.parse(rule.validFrom), to: rule.validTo === null ? Infinity : Date.parse(rule.validTo) }));
+    this.#validity = ruleSet.rules.map((rule) => ({ rule, from: Date.parse(rule.validFrom), to: rule.validTo === null ? Infinity : Date.parse(rule.validTo), condition: compileLogic(rule.condition) }));
+    for (const v of this.#validity) this.#conditions.set(v.rule, v.condition);
+    this.#withCheckIns = this.#validity.filter((v) => v.rule.outcome.checkIns !== null);
   }
 
   decide(facts: ResidentFacts, areas: RiskAreaFact[], now: number): Decision {
-    const snapshots = new Map<number, Snapshot>();
-    const at = (t: number) => {
-      let s = snapshots.get(t);
-      if (!s) snapshots.set(t, (s = evaluationData(facts, areas, t, this.timeZone)));
-      return s;
-    };
+    // The facts at an instant are worked out part by part as conditions read them (facts-at.ts).
+    const factsNow = new FactsAt(facts, areas, now, this.timeZone);
+    const at = (t: number) => (t === now ? factsNow : new FactsAt(facts, areas, t, this.timeZone));
     // Whether a rule held in the past is judged with everything known now: an exposure learned of
     // today still started its quarantine back then.
-    const pastSnapshots = new Map<number, Snapshot>();
-    const pastAt = (t: number) => {
-      let s = pastSnapshots.get(t);
-      if (!s) pastSnapshots.set(t, (s = evaluationData(facts, areas, t, this.timeZone, now)));
-      return s;
-    };
-    const lastActive = this.lastActiveBefore(now, pastAt);
+    const lastActive = this.lastActiveBefore(now, facts, (t) => new FactsAt(facts, areas, t, this.timeZone, now));
     const current = this.state(now, at, lastActive);
-    const fired = current.fired.map((f) => this.describe(f.rule, f.status, at(now), f.streak));
+    // Evidence cites the raw facts behind the values: the full snapshot, only when a rule fired.
+    const snapshot = current.fired.length > 0 ? evaluationData(facts, areas, now, this.timeZone) : undefined;
+    const fired = current.fired.map((f) => this.describe(f.rule, f.status, snapshot!, snapshot!.data.checkInStreak));
     const decision: Decision = {
       colour: current.colour,
       mark: current.mark,
@@ -108,40 +114,51 @@ export class RuleEvaluator {
     return out;
   }
 
-  private holds(rule: Rule, snapshot: Snapshot): boolean {
-    return truthy(applyLogic(rule.condition, snapshot.data));
+  private holds(rule: Rule, data: EvaluationData): boolean {
+    return truthy(this.#conditions.get(rule)!(data));
   }
 
-  /** For rules that end with check-ins: the latest day-sampled instant in the fact horizon before `now` when they held. */
-  private lastActiveBefore(now: number, at: (t: number) => Snapshot): Map<string, number> {
+  /**
+   * For rules that end with check-ins: the latest day-sampled instant in the fact horizon before
+   * `now` when they held. A rule found false having read only parts of the facts that are the same
+   * at every instant (it reads stays, and there are none) is false on every other day too: it is
+   * not asked again. For most residents that settles most rules on the first day.
+   */
+  private lastActiveBefore(now: number, facts: ResidentFacts, at: (t: number) => FactsAt): Map<string, number> {
     const found = new Map<string, number>();
-    const candidates = this.ruleSet.rules.filter((r) => r.outcome.checkIns !== null);
-    for (let k = 1; k <= FACT_HORIZON_DAYS && found.size < candidates.length; k++) {
+    const settled = new Set<Rule>();
+    const unchanging = unchangingParts(facts);
+    const candidates = this.#withCheckIns;
+    for (let k = 1; k <= FACT_HORIZON_DAYS && found.size + settled.size < candidates.length; k++) {
       const t = now - k * DAY_MS;
-      const valid = new Set(this.rulesValidAt(t));
-      for (const rule of candidates) {
-        if (!found.has(rule.id) && valid.has(rule) && this.holds(rule, at(t))) found.set(rule.id, t);
+      let data: FactsAt | undefined;
+      for (const { rule, from, to, condition } of candidates) {
+        if (found.has(rule.id) || settled.has(rule) || from > t || t >= to) continue;
+        data ??= at(t);
+        data.reads = 0;
+        if (truthy(condition(data))) found.set(rule.id, t);
+        else if ((data.reads & ~unchanging) === 0) settled.add(rule);
       }
     }
     return found;
   }
 
-  private state(t: number, at: (t: number) => Snapshot, lastActive: Map<string, number>) {
-    const snapshot = at(t);
-    const fired: { rule: Rule; status: FiredRule['status']; streak: number }[] = [];
+  private state(t: number, at: (t: number) => EvaluationData, lastActive: Map<string, number>) {
+    const data = at(t);
+    const fired: { rule: Rule; status: FiredRule['status'] }[] = [];
     let colour: Colour = 'green';
     let mark: Mark | null = null;
     for (const rule of this.rulesValidAt(t)) {
-      const active = this.holds(rule, snapshot);
+      const active = this.holds(rule, data);
       if (active && rule.outcome.checkIns) lastActive.set(rule.id, t);
       const since = lastActive.get(rule.id);
       const requirement = rule.outcome.checkIns;
-      const streak = snapshot.data.checkInStreak;
-      const awaiting = !active && requirement !== null && since !== undefined && t - since <= FACT_HORIZON_DAYS * DAY_MS && streak < requirement.required;
+      // The streak is read only where it matters (rules with check-ins): working it out is much of an instant's cost.
+      const awaiting = !active && requirement !== null && since !== undefined && t - since <= FACT_HORIZON_DAYS * DAY_MS && data.checkInStreak < requirement.required;
       if (!active && !awaiting) continue;
-      fired.push({ rule, status: active ? 'active' : 'awaiting-check-ins', streak });
+      fired.push({ rule, status: active ? 'active' : 'awaiting-check-ins' });
       let outcome = rule.outcome.colour;
-      if (requirement?.onSymptoms === 'escalate' && snapshot.data.checkIns.some((c) => !c.clean && c.daysAgo < Math.max(rule.outcome.quarantineDays, 1))) outcome = 'red';
+      if (requirement?.onSymptoms === 'escalate' && data.checkIns.some((c) => !c.clean && c.daysAgo < Math.max(rule.outcome.quarantineDays, 1))) outcome = 'red';
       if (rule.outcome.mark) mark = rule.outcome.mark;
       colour = moreSevere(colour, outcome);
     }
@@ -153,10 +170,10 @@ export class RuleEvaluator {
   private greenOn(facts: ResidentFacts, areas: RiskAreaFact[], now: number, lastActiveNow: Map<string, number>): number | null {
     const horizon = now + GREEN_ON_HORIZON_DAYS * DAY_MS;
     const projected: ResidentFacts = { ...facts, checkIns: [...facts.checkIns, ...this.projectedCheckIns(facts, now, horizon)] };
-    const snapshots = new Map<number, Snapshot>();
+    const snapshots = new Map<number, FactsAt>();
     const at = (t: number) => {
       let s = snapshots.get(t);
-      if (!s) snapshots.set(t, (s = evaluationData(projected, areas, t, this.timeZone)));
+      if (!s) snapshots.set(t, (s = new FactsAt(projected, areas, t, this.timeZone)));
       return s;
     };
     const lastActive = new Map(lastActiveNow);
@@ -241,7 +258,7 @@ function corrected(decision: Decision, c: CorrectionFact, timeZone: string): Dec
     description: reason?.description ?? { 'zh-CN': '卫生部门更正了您的颜色。', en: 'The health authority corrected your colour.' },
     clears: { 'zh-CN': `此更正于 ${ends} 结束，卫生部门也可提前结束。`, en: `This correction ends on ${ends}, or sooner if the health authority ends it.` },
     howToClear: { 'zh-CN': '如认为有误，可以申诉。', en: 'If you think it is wrong, appeal it.' },
-    evidence: [{ fact: 'correction', source: 'authority', at: new Date(c.approvedAt).toISOString(), detail: { correctionId: c.id, reason: c.reason, endsAt: new Date(c.endsAt).toISOString() } }],
+    evidence: [{ fact: 'correction', source: 'authority', at: evidenceTime(c.approvedAt), detail: { correctionId: c.id, reason: c.reason, endsAt: evidenceTime(c.endsAt) } }],
   };
   const byRules = { colour: decision.colour, greenOn: decision.greenOn };
   let greenOn: number | null = null;

@@ -54,12 +54,19 @@ export function evidenceFor(condition: unknown, snapshot: Snapshot): Evidence[] 
 }
 
 /**
+ * Evidence is kept with the decision it explains (stored, shown, exported as it was written): its
+ * instants are ISO 8601 text in UTC, as every decision on record holds them; none stays null.
+ */
+export function evidenceTime(ms: number | null | undefined): string | null {
+  return ms === null || ms === undefined ? null : new Date(ms).toISOString();
+}
+
+/**
  * Facts a rule reads by name (declaration.fever, resident.identityVerified, ...), cited as what they
  * describe, with its time: the latest declaration, the identity, the vaccinations, the check-ins.
  * `detail.facts` keeps the names and values as the rule read them.
  */
 function scalarEvidence(read: Map<string, unknown>, snapshot: Snapshot): Evidence[] {
-  const iso = (ms: number | null | undefined) => (ms === null || ms === undefined ? null : new Date(ms).toISOString());
   const { data, sources } = snapshot;
   const groups = new Map<string, Record<string, unknown>>();
   for (const [name, value] of read) {
@@ -70,16 +77,16 @@ function scalarEvidence(read: Map<string, unknown>, snapshot: Snapshot): Evidenc
   for (const [group, facts] of groups) {
     switch (group) {
       case 'declaration':
-        out.push({ fact: 'declaration', source: 'declaration', at: iso(sources.declaration?.at ?? sources.registeredAt), detail: { present: data.declaration.present, symptoms: data.declaration.symptoms, temperature: data.declaration.temperature, fever: data.declaration.fever, facts } });
+        out.push({ fact: 'declaration', source: 'declaration', at: evidenceTime(sources.declaration?.at ?? sources.registeredAt), detail: { present: data.declaration.present, symptoms: data.declaration.symptoms, temperature: data.declaration.temperature, fever: data.declaration.fever, facts } });
         break;
       case 'resident':
-        out.push({ fact: 'identity', source: 'registration', at: iso(sources.identityAt), detail: { phoneVerified: data.resident.phoneVerified, identityVerified: data.resident.identityVerified, facts } });
+        out.push({ fact: 'identity', source: 'registration', at: evidenceTime(sources.identityAt), detail: { phoneVerified: data.resident.phoneVerified, identityVerified: data.resident.identityVerified, facts } });
         break;
       case 'vaccination':
-        out.push({ fact: 'vaccination', source: sources.lastDose?.source ?? 'authority', at: iso(sources.lastDose?.at ?? sources.registeredAt), detail: { doses: data.vaccination.doses, fullCourse: data.vaccination.fullCourse, facts } });
+        out.push({ fact: 'vaccination', source: sources.lastDose?.source ?? 'authority', at: evidenceTime(sources.lastDose?.at ?? sources.registeredAt), detail: { doses: data.vaccination.doses, fullCourse: data.vaccination.fullCourse, facts } });
         break;
       default:
-        out.push({ fact: 'check-in-streak', source: 'check-in', at: iso(sources.lastCheckIn?.at ?? sources.registeredAt), detail: { streak: data.checkInStreak, facts } });
+        out.push({ fact: 'check-in-streak', source: 'check-in', at: evidenceTime(sources.lastCheckIn?.at ?? sources.registeredAt), detail: { streak: data.checkInStreak, facts } });
     }
   }
   return out;
@@ -95,7 +102,6 @@ function listName(node: unknown): ListSource | undefined {
 }
 
 function describeItem(list: ListSource, i: number, snapshot: Snapshot): Evidence {
-  const iso = (ms: number | null) => (ms === null ? null : new Date(ms).toISOString());
   switch (list) {
     case 'stays': {
       const s = snapshot.sources.stays[i]!;
@@ -103,25 +109,25 @@ function describeItem(list: ListSource, i: number, snapshot: Snapshot): Evidence
       return {
         fact: 'stay',
         source: s.source,
-        at: iso(s.arrival),
-        detail: { region: s.region, regionName: s.region ? (regionName(s.region) ?? null) : null, country: s.country, arrival: iso(s.arrival), departure: iso(s.departure), hours: item.hours, riskLevel: item.riskLevel },
+        at: evidenceTime(s.arrival),
+        detail: { region: s.region, regionName: s.region ? (regionName(s.region) ?? null) : null, country: s.country, arrival: evidenceTime(s.arrival), departure: evidenceTime(s.departure), hours: item.hours, riskLevel: item.riskLevel },
       };
     }
     case 'contacts': {
       const c = snapshot.sources.contacts[i]!;
-      return { fact: 'contact', source: c.source, at: iso(c.at), detail: { kind: c.kind } };
+      return { fact: 'contact', source: c.source, at: evidenceTime(c.at), detail: { kind: c.kind } };
     }
     case 'cases': {
       const c = snapshot.sources.cases[i]!;
-      return { fact: 'case', source: c.source, at: iso(c.at), detail: { status: c.status } };
+      return { fact: 'case', source: c.source, at: evidenceTime(c.at), detail: { status: c.status } };
     }
     case 'tests': {
       const t = snapshot.sources.tests[i]!;
-      return { fact: 'test', source: t.source, at: iso(t.at), detail: { result: t.result } };
+      return { fact: 'test', source: t.source, at: evidenceTime(t.at), detail: { result: t.result } };
     }
     case 'checkIns': {
       const c = snapshot.sources.checkIns[i]!;
-      return { fact: 'check-in', source: 'check-in', at: iso(c.at), detail: { date: c.date, symptoms: c.symptoms, temperature: c.temperature } };
+      return { fact: 'check-in', source: 'check-in', at: evidenceTime(c.at), detail: { date: c.date, symptoms: c.symptoms, temperature: c.temperature } };
     }
   }
 }

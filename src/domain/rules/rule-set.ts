@@ -2,7 +2,8 @@ import type { Colour, Mark } from '../colour.js';
 
 /**
  * Rules are data: JSON a health authority publishes and anyone can read. The condition is JsonLogic
- * (jsonlogic.com), evaluated by the json-logic-js engine over the published fact vocabulary.
+ * (jsonlogic.com), compiled once and evaluated over the published fact vocabulary (json-logic.ts),
+ * as the json-logic-js reference evaluates it.
  */
 
 export interface LocalizedText {

@@ -1,6 +1,7 @@
 import { Ajv } from 'ajv';
 import { COLOURS, MARKS } from '../colour.js';
 import { forbiddenCategory, LIST_FACTS, SCALAR_FACTS } from './fact-vocabulary.js';
+import { LOGIC_OPERATORS } from './json-logic.js';
 import type { Rule } from './rule-set.js';
 
 /** One reason a rule set cannot be published: which rule, where in it, and why. */
@@ -70,12 +71,8 @@ const ajv = new Ajv({ allErrors: true, strict: false });
 ajv.addFormat('date-time', { type: 'string', validate: (s: string) => /^\d{4}-\d{2}-\d{2}T\d{2}:\d{2}(:\d{2}(\.\d+)?)?(Z|[+-]\d{2}:\d{2})$/.test(s) && !Number.isNaN(Date.parse(s)) });
 const validateShape = ajv.compile(RULE_SET_SCHEMA);
 
-/** JsonLogic operators a rule may use: comparison, logic, arithmetic, list iteration. No `method`, no `log`. */
-const OPERATORS = new Set([
-  '==', '===', '!=', '!==', '>', '>=', '<', '<=', '!', '!!', 'and', 'or', 'if', '?:', 'in',
-  'var', 'missing', 'missing_some', 'some', 'all', 'none', 'filter', 'map', 'reduce',
-  '+', '-', '*', '/', '%', 'min', 'max', 'merge', 'cat', 'substr',
-]);
+/** JsonLogic operators a rule may use: comparison, logic, arithmetic, list iteration; the engine compiles no others. No `method`, no `log`. */
+const OPERATORS = LOGIC_OPERATORS;
 const ITERATORS = new Set(['some', 'all', 'none', 'filter', 'map']);
 
 /** How deep a condition may nest, in levels of JSON (an operator and its argument list are two); the default rules need 9. Deeper is refused before it is walked. */

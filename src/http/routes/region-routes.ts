@@ -8,6 +8,7 @@ export const regionRoutes: FastifyPluginAsyncTypebox = async (app) => {
   app.get(
     '/api/v1/regions',
     {
+      config: { access: { public: true } },
       schema: {
         tags: ['reference'],
         summary: 'Search administrative divisions by Chinese name, pinyin or English name (Yuhang, wuchang), or code, for pickers',
@@ -21,6 +22,7 @@ export const regionRoutes: FastifyPluginAsyncTypebox = async (app) => {
   app.get(
     '/api/v1/regions/:code',
     {
+      config: { access: { public: true } },
       schema: {
         tags: ['reference'],
         summary: 'Name of an administrative division',

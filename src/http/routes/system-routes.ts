@@ -15,14 +15,14 @@ export interface SystemRoutesOptions {
 export const systemRoutes: FastifyPluginAsyncTypebox<SystemRoutesOptions> = async (app, { system, metrics, pressure }) => {
   app.get(
     '/healthz',
-    { config: NEVER_SHED, schema: { tags: ['operations'], summary: 'Liveness: the process answers', response: { 200: Type.Object({ status: Type.Literal('ok') }) } } },
+    { config: { ...NEVER_SHED, access: { public: true } }, schema: { tags: ['operations'], summary: 'Liveness: the process answers', response: { 200: Type.Object({ status: Type.Literal('ok') }) } } },
     async () => ({ status: 'ok' as const }),
   );
 
   app.get(
     '/readyz',
     {
-      config: NEVER_SHED,
+      config: { ...NEVER_SHED, access: { public: true } },
       schema: {
         tags: ['operations'],
         summary: 'Readiness: the database answers (within a second, whatever the database does) and the service is not shedding load',
@@ -41,7 +41,7 @@ export const systemRoutes: FastifyPluginAsyncTypebox<SystemRoutesOptions> = asyn
     },
   );
 
-  app.get('/metrics', { config: NEVER_SHED, schema: { tags: ['operations'], summary: 'Prometheus metrics (text exposition format)' } }, async (_request, reply) => {
+  app.get('/metrics', { config: { ...NEVER_SHED, access: { public: true } }, schema: { tags: ['operations'], summary: 'Prometheus metrics (text exposition format)' } }, async (_request, reply) => {
     reply.type(metrics.contentType);
     return metrics.metrics();
   });
@@ -49,6 +49,7 @@ export const systemRoutes: FastifyPluginAsyncTypebox<SystemRoutesOptions> = asyn
   app.get(
     '/problems/:type',
     {
+      config: { access: { public: true } },
       schema: {
         tags: ['operations'],
         summary: 'What a problem type means',

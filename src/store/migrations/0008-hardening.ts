@@ -1,7 +1,7 @@
 import { sql, type Kysely } from 'kysely';
 
 /**
- * What closing the holes of issue 9 needs stored:
+ * What hardening the service needs stored, each item closing a way in or a way to lose data:
  * - the data key's check value, so a server given another key refuses to start;
  * - identity: when staff checked a document in person, when a reclaim took it from an account, and
  *   the reclaims themselves, the claimant's registration encrypted;

@@ -1,5 +1,5 @@
 import { sql, type Kysely, type Migration } from 'kysely';
-import { lockIn, type Store } from '../database.js';
+import { lockIn, type DatabaseHandle } from '../database.js';
 import * as foundation from './0001-foundation.js';
 import * as rulesAndCodes from './0002-rules-and-codes.js';
 import * as checkpointsAndTracing from './0003-checkpoints-and-tracing.js';
@@ -55,7 +55,7 @@ const MIGRATIONS: [string, Migration][] = [
  * fails when another schema is dropped at the same moment (parallel test runs, tenant clean-up);
  * this runner reads only its own table. Concurrent starters on PostgreSQL queue on an advisory lock.
  */
-export async function migrateToLatest(store: Store): Promise<string[]> {
+export async function migrateToLatest(store: DatabaseHandle): Promise<string[]> {
   const db = store.db as unknown as Kysely<{ healthcode_migrations: { name: string; applied_at: number } }>;
   try {
     return await db.transaction().execute(async (trx) => {

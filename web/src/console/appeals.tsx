@@ -5,7 +5,7 @@ import { bearer, client, ok, type Answer, type BodyOf } from '../shared/api.js';
 type QueuedAppeal = Answer<'/api/v1/appeals'>[number];
 import { ColourBadge } from '../shared/colour.js';
 import { formatDateTime } from '../shared/format.js';
-import { DAY_MS } from '../../../src/domain/clock.js';
+import { DAY_MS } from '../../../src/domain/index.js';
 import { useLang, useT, type MessageKey } from '../shared/i18n.js';
 import type { StaffSession } from '../shared/staff-session.js';
 import { Card, ErrorNotice, Field, fieldError, useAction } from '../shared/ui.js';

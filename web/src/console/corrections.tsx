@@ -1,6 +1,6 @@
 import type { JSX } from 'preact';
 import { useEffect, useState } from 'preact/hooks';
-import { DAY_MS } from '../../../src/domain/clock.js';
+import { DAY_MS } from '../../../src/domain/index.js';
 import { bearer, client, ok, type Answer, type BodyOf } from '../shared/api.js';
 import { ColourBadge } from '../shared/colour.js';
 import { formatDateTime } from '../shared/format.js';

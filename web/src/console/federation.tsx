@@ -1,8 +1,6 @@
 import type { JSX } from 'preact';
 import { useEffect, useState } from 'preact/hooks';
-import { verifyNationalTrustList, type NationalTrustList } from '../../../src/codes/national-trust-list.js';
-import { webCryptoVerify } from '../../../src/codes/token-verifier.js';
-import { base64UrlToBytes } from '../../../src/codes/trust-list.js';
+import { verifyNationalTrustList, type NationalTrustList, webCryptoVerify, base64UrlToBytes } from '../../../src/codes/index.js';
 import { bearer, client, ok, type Answer } from '../shared/api.js';
 import { formatDateTime } from '../shared/format.js';
 import { useLang, useT } from '../shared/i18n.js';

@@ -1,5 +1,5 @@
 import type { JSX } from 'preact';
-import type { Rule } from '../../../src/domain/rules/rule-set.js';
+import type { Rule } from '../../../src/domain/index.js';
 import { ColourBadge } from '../shared/colour.js';
 import { useLang, useT } from '../shared/i18n.js';
 import { RegionLabel } from '../shared/region-picker.js';

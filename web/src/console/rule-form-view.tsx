@@ -1,8 +1,5 @@
-import { clearingOf, clearingText } from '../../../src/domain/rules/clearing.js';
+import { clearingOf, clearingText, COLOURS, LIST_FACTS, SCALAR_FACTS, type Rule } from '../../../src/domain/index.js';
 import type { JSX } from 'preact';
-import { COLOURS } from '../../../src/domain/colour.js';
-import { LIST_FACTS, SCALAR_FACTS } from '../../../src/domain/rules/fact-vocabulary.js';
-import type { Rule } from '../../../src/domain/rules/rule-set.js';
 import { ColourBadge } from '../shared/colour.js';
 import { useLang, useT } from '../shared/i18n.js';
 import { Field } from '../shared/ui.js';

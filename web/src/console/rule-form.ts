@@ -1,4 +1,4 @@
-import { LIST_FACTS, SCALAR_FACTS, type FactType } from '../../../src/domain/rules/fact-vocabulary.js';
+import { LIST_FACTS, SCALAR_FACTS, type FactType } from '../../../src/domain/index.js';
 
 /**
  * The condition of a rule as a form over the published fact vocabulary: "any of" these clauses, each

@@ -1,4 +1,4 @@
-import type { Override, Rule } from '../../../src/domain/rules/rule-set.js';
+import type { Override, Rule } from '../../../src/domain/index.js';
 
 /** A region's draft set: its own rules, and what it does to the rules it inherits. */
 export interface OverridingDraft {

@@ -10,7 +10,7 @@ import { diffRules, type RuleLike } from './rule-diff.js';
 import { JsonDraftError, parseJsonDraft } from './json-draft.js';
 import { RuleFormView } from './rule-form-view.js';
 import { asFormDraft, type OverridingDraft } from './rule-overrides.js';
-import type { Rule } from '../../../src/domain/rules/rule-set.js';
+import type { Rule } from '../../../src/domain/index.js';
 import { RegionLabel } from '../shared/region-picker.js';
 
 type RuleSet = Answer<'/api/v1/rules'>['ruleSets'][number];

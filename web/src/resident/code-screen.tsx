@@ -1,7 +1,7 @@
 import type { JSX } from 'preact';
 import { useEffect, useRef, useState } from 'preact/hooks';
 import QRCode from 'qrcode';
-import { QR_INK, type Colour } from '../../../src/domain/colour.js';
+import { QR_INK, type Colour } from '../../../src/domain/index.js';
 import { bearer, client, ok, type Answer } from '../shared/api.js';
 import { ColourBadge } from '../shared/colour.js';
 import { formatDate, formatTime } from '../shared/format.js';

@@ -6,16 +6,16 @@ import { useLang, useT } from '../shared/i18n.js';
 import { Card, ConfirmedAction, ErrorNotice, useAction } from '../shared/ui.js';
 import type { Session } from './session.js';
 
-type Device = Answer<'/api/v1/devices'>[number];
+type RememberedDeviceView = Answer<'/api/v1/devices'>[number];
 
 /** "Me": the phones and browsers that stay signed in, each signed out with one confirmed tap. */
-export function DevicesCard({ session, onThisDeviceSignedOut }: { session: Session; onThisDeviceSignedOut: () => void }): JSX.Element {
+export function RememberedDevicesCard({ session, onThisDeviceSignedOut }: { session: Session; onThisDeviceSignedOut: () => void }): JSX.Element {
   const t = useT();
   const lang = useLang();
-  const [devices, setDevices] = useState<Device[] | null>(null);
+  const [devices, setDevices] = useState<RememberedDeviceView[] | null>(null);
   const load = () => ok(client.GET('/api/v1/devices', { headers: bearer(session.token) })).then(setDevices, () => setDevices([]));
   useEffect(() => void load(), [session.token]);
-  const signOut = useAction(async (device: Device) => {
+  const signOut = useAction(async (device: RememberedDeviceView) => {
     await ok(client.DELETE('/api/v1/devices/{deviceId}', { params: { path: { deviceId: device.id } }, headers: bearer(session.token) }));
     if (device.current) onThisDeviceSignedOut();
     else await load();

@@ -6,7 +6,7 @@ import { I18n, useT, type MessageKey } from '../shared/i18n.js';
 import { registerOfflineSupport } from '../shared/offline.js';
 import { Shell } from '../shared/ui.js';
 import { AccessLogScreen, AppealScreen, HouseholdScreen, MyDataScreen } from './account-screens.js';
-import { DevicesCard } from './devices-card.js';
+import { RememberedDevicesCard } from './devices-card.js';
 import { CodeScreen } from './code-screen.js';
 import { CheckInScreen, DeclareScreen } from './health-forms.js';
 import { forgetThisDevice, refreshSession, rememberThisDevice, savedDevice, savedSession, saveSession, sessionExpiredHere, type Session } from './session.js';
@@ -159,7 +159,7 @@ function ResidentApp(): JSX.Element {
               {t('common.signOut')}
             </button>
           </nav>
-          <DevicesCard session={session} onThisDeviceSignedOut={signOut} />
+          <RememberedDevicesCard session={session} onThisDeviceSignedOut={signOut} />
           <ConnectedAppsCard session={session} />
           <MoveRegistrationCard session={session} />
           <MyDataScreen session={session} onDeleted={signOut} />

@@ -1,4 +1,4 @@
-import { clearingOf, clearingText } from '../../../src/domain/rules/clearing.js';
+import { clearingOf, clearingText } from '../../../src/domain/index.js';
 import type { JSX } from 'preact';
 import { useEffect, useState } from 'preact/hooks';
 import { client, ok, type Answer } from '../shared/api.js';

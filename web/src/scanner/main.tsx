@@ -1,9 +1,7 @@
 import { render, type JSX } from 'preact';
 import { useEffect, useRef, useState } from 'preact/hooks';
-import { TokenVerifier, webCryptoVerify } from '../../../src/codes/token-verifier.js';
-import { TRAVEL_CARD_PREFIX, verifyTravelCard, type TravelCardClaims } from '../../../src/codes/travel-card.js';
+import { TokenVerifier, webCryptoVerify, TRAVEL_CARD_PREFIX, verifyTravelCard, type TravelCardClaims, bytesToBase64Url } from '../../../src/codes/index.js';
 import { nationalState, takeTrust, trustedKeys, type ScannerTrust } from './trust.js';
-import { bytesToBase64Url } from '../../../src/codes/trust-list.js';
 import '../shared/styles.css';
 import { ApiError, bearer, client, loadSaved, NetworkError, ok, save, type Answer } from '../shared/api.js';
 import { formatDateTime, formatTime } from '../shared/format.js';
@@ -13,13 +11,13 @@ import { ID_TYPES } from '../shared/choices.js';
 import { registerOfflineSupport } from '../shared/offline.js';
 import { Card, ConfirmedAction, ErrorNotice, Field, fieldError, Shell, useAction } from '../shared/ui.js';
 import { ScanQueue, type Uploaded } from './scan-queue.js';
-import { asVerdictReason, deviceAdvice, listAdvice, listsCurrent, verdictAdvice } from './refusals.js';
+import { asVerdictReason, checkpointDeviceAdvice, listAdvice, listsCurrent, verdictAdvice } from './refusals.js';
 import { NextSteps, ResultOverlay, TravelCardOverlay, type Result } from './verdicts.js';
 import { newClientId } from '../shared/client-id.js';
-import { PAIRING_PREFIX } from '../../../src/domain/venue.js';
+import { PAIRING_PREFIX } from '../../../src/domain/index.js';
 
 /** What /checkpoint/me says of this device, without the keys (kept in the trust), with its credential. */
-type DeviceSetup = Omit<Answer<'/api/v1/checkpoint/me'>, 'hubKey' | 'operatorKey'> & { credential: string };
+type CheckpointDeviceSetup = Omit<Answer<'/api/v1/checkpoint/me'>, 'hubKey' | 'operatorKey'> & { credential: string };
 
 
 const SETUP_KEY = 'healthcode.scanner.device';
@@ -51,7 +49,7 @@ async function refreshTrust(credential: string, keys?: OperatorKeys): Promise<Sc
   return takeTrust(loadSaved<ScannerTrust | null>(TRUST_KEY, null), { own, operatorKey, hubKey, national }, Date.now());
 }
 
-function SetupScreen({ onReady }: { onReady: (d: DeviceSetup) => void }): JSX.Element {
+function SetupScreen({ onReady }: { onReady: (d: CheckpointDeviceSetup) => void }): JSX.Element {
   const t = useT();
   const [credential, setCredential] = useState('');
   const [pairing, setPairing] = useState(false);
@@ -110,7 +108,7 @@ function SetupScreen({ onReady }: { onReady: (d: DeviceSetup) => void }): JSX.El
   );
 }
 
-function ManualEntry({ setup, onResult, onCancel }: { setup: DeviceSetup; onResult: (r: Result) => void; onCancel: () => void }): JSX.Element {
+function ManualEntry({ setup, onResult, onCancel }: { setup: CheckpointDeviceSetup; onResult: (r: Result) => void; onCancel: () => void }): JSX.Element {
   const t = useT();
   const [idType, setIdType] = useState('resident_id');
   const [idNumber, setIdNumber] = useState('');
@@ -184,7 +182,7 @@ function NationalListState({ trust }: { trust: ScannerTrust | null }): JSX.Eleme
 function ScannerApp(): JSX.Element {
   const t = useT();
   const lang = useLang();
-  const [setup, setSetup] = useState<DeviceSetup | null>(() => loadSaved<DeviceSetup | null>(SETUP_KEY, null));
+  const [setup, setSetup] = useState<CheckpointDeviceSetup | null>(() => loadSaved<CheckpointDeviceSetup | null>(SETUP_KEY, null));
   const [result, setResult] = useState<Result | null>(null);
   const [manual, setManual] = useState(false);
   const [online, setOnline] = useState(navigator.onLine);
@@ -312,8 +310,8 @@ function ScannerApp(): JSX.Element {
       )}
       {unpaired && (
         <div class="notice notice-error" role="alert" data-testid="unpaired">
-          <p>{t(deviceAdvice('device-unpaired').words)}</p>
-          <NextSteps advice={deviceAdvice('device-unpaired')} actions={{}} />
+          <p>{t(checkpointDeviceAdvice('device-unpaired').words)}</p>
+          <NextSteps advice={checkpointDeviceAdvice('device-unpaired')} actions={{}} />
           <button
             type="button"
             class="primary"

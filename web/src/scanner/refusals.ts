@@ -1,4 +1,4 @@
-import { REJECTION_REASONS } from '../../../src/codes/token-verifier.js';
+import { REJECTION_REASONS } from '../../../src/codes/index.js';
 import type { MessageKey } from '../shared/messages.js';
 
 /**
@@ -16,8 +16,8 @@ export const LIST_REFUSALS = ['no-hub-key', 'no-operator-key', 'bad-signature', 
 export type ListRefusal = (typeof LIST_REFUSALS)[number];
 
 /** What stops the scanner working at all: its pairing no longer holds. */
-export const DEVICE_PROBLEMS = ['device-unpaired'] as const;
-export type DeviceProblem = (typeof DEVICE_PROBLEMS)[number];
+export const CHECKPOINT_DEVICE_PROBLEMS = ['device-unpaired'] as const;
+export type CheckpointDeviceProblem = (typeof CHECKPOINT_DEVICE_PROBLEMS)[number];
 
 /**
  * The steps a guard can take. Two are also buttons on the verdict: checking the person by ID
@@ -83,7 +83,7 @@ export function listAdvice(refused: string): Advice {
   return LISTS[(LIST_REFUSALS as readonly string[]).includes(refused) ? (refused as ListRefusal) : 'bad-signature'];
 }
 
-export function deviceAdvice(problem: DeviceProblem): Advice {
+export function checkpointDeviceAdvice(problem: CheckpointDeviceProblem): Advice {
   return { words: `device.${problem}`, steps: ['pair-again'] };
 }
 

@@ -1,6 +1,4 @@
-import { combineTrustLists, nationalListLive, verifyNationalTrustList, verifyOwnTrustList, type KeyOrigin, type NationalTrustList } from '../../../src/codes/national-trust-list.js';
-import { webCryptoVerify, type Ed25519Verify } from '../../../src/codes/token-verifier.js';
-import { base64UrlToBytes, type TrustList } from '../../../src/codes/trust-list.js';
+import { combineTrustLists, nationalListLive, verifyNationalTrustList, verifyOwnTrustList, type KeyOrigin, type NationalTrustList, webCryptoVerify, type Ed25519Verify, base64UrlToBytes, type TrustList } from '../../../src/codes/index.js';
 import type { ListRefusal } from './refusals.js';
 
 /**

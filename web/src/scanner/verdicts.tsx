@@ -1,6 +1,6 @@
 import type { JSX } from 'preact';
 import { useEffect, useRef } from 'preact/hooks';
-import type { TravelCardClaims } from '../../../src/codes/travel-card.js';
+import type { TravelCardClaims } from '../../../src/codes/index.js';
 import { ColourIcon } from '../shared/colour.js';
 import { returnFocusFrom } from '../shared/focus.js';
 import { formatDateTime, formatTime } from '../shared/format.js';

@@ -1,4 +1,4 @@
-import { MAX_TEMPERATURE_C, MIN_TEMPERATURE_C } from '../../../src/domain/body-temperature.js';
+import { MAX_TEMPERATURE_C, MIN_TEMPERATURE_C } from '../../../src/domain/index.js';
 
 /** Why a typed temperature cannot be sent, as the message key the field shows. */
 export type TemperatureProblem = 'temperature.missing' | 'temperature.missingOrNone' | 'temperature.range';

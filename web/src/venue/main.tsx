@@ -1,7 +1,7 @@
 import { render, type JSX } from 'preact';
 import { useEffect, useRef, useState } from 'preact/hooks';
 import QRCode from 'qrcode';
-import { VENUE_TYPES } from '../../../src/domain/venue.js';
+import { VENUE_TYPES } from '../../../src/domain/index.js';
 import '../shared/styles.css';
 import { bearer, client, ok, type Answer, type BodyOf } from '../shared/api.js';
 import { I18n, useT } from '../shared/i18n.js';
@@ -68,13 +68,13 @@ function RegisterVenue({ session, onRegistered }: { session: StaffSession; onReg
 }
 
 type Venue = Answer<'/api/v1/venues/operated'>[number];
-type NewDevice = Answer<'/api/v1/venues/{venueId}/devices', 'post'>;
+type NewCheckpointDevice = Answer<'/api/v1/venues/{venueId}/devices', 'post'>;
 
 /**
  * A new device is paired by pointing the scanner app's camera at a one-time QR (it works once, for
  * ten minutes); the credential can still be copied for a scanner without a camera.
  */
-function PairDevice({ session, venueId, device }: { session: StaffSession; venueId: string; device: NewDevice }): JSX.Element {
+function PairCheckpointDevice({ session, venueId, device }: { session: StaffSession; venueId: string; device: NewCheckpointDevice }): JSX.Element {
   const t = useT();
   const [pairing, setPairing] = useState(device.pairing);
   const [now, setNow] = useState(Date.now());
@@ -124,8 +124,8 @@ function PairDevice({ session, venueId, device }: { session: StaffSession; venue
 function VenueDetail({ session, venue }: { session: StaffSession; venue: Venue }): JSX.Element {
   const t = useT();
   const [deviceName, setDeviceName] = useState('');
-  const [device, setDevice] = useState<NewDevice | null>(null);
-  const addDevice = useAction(async () => setDevice(await ok(client.POST('/api/v1/venues/{venueId}/devices', { params: { path: { venueId: venue.id } }, headers: bearer(session.token), body: { name: deviceName } }))));
+  const [device, setDevice] = useState<NewCheckpointDevice | null>(null);
+  const addCheckpointDevice = useAction(async () => setDevice(await ok(client.POST('/api/v1/venues/{venueId}/devices', { params: { path: { venueId: venue.id } }, headers: bearer(session.token), body: { name: deviceName } }))));
   return (
     <Card title={venue.name} id="place-code">
       <div class="poster">
@@ -147,16 +147,16 @@ function VenueDetail({ session, venue }: { session: StaffSession; venue: Venue }
           class="row"
           onSubmit={(e) => {
             e.preventDefault();
-            void addDevice.run();
+            void addCheckpointDevice.run();
           }}
         >
           <input name="deviceName" required placeholder={t('venue.deviceName')} value={deviceName} onInput={(e) => setDeviceName(e.currentTarget.value)} />
-          <button type="submit" class="secondary" disabled={addDevice.busy}>
+          <button type="submit" class="secondary" disabled={addCheckpointDevice.busy}>
             {t('venue.addDevice')}
           </button>
         </form>
-        <ErrorNotice error={addDevice.error} />
-        {device && <PairDevice session={session} venueId={venue.id} device={device} />}
+        <ErrorNotice error={addCheckpointDevice.error} />
+        {device && <PairCheckpointDevice session={session} venueId={venue.id} device={device} />}
       </div>
     </Card>
   );

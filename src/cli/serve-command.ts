@@ -1,0 +1,65 @@
+import { parseArgs } from 'node:util';
+import type { Config } from '../config.js';
+import { systemClock } from '../domain/clock.js';
+import { createLogger } from '../logging.js';
+import { runPrimary, workerIndex } from './cluster.js';
+import { startServer } from './server.js';
+
+/** Most workers `serve` forks: more processes than that only queue for the same cores. */
+const MAX_WORKERS = 64;
+
+/** `healthcode serve [--workers N]`: the HTTP service, in one process or, with PostgreSQL, N sharing the port. */
+export async function serveCommand(args: string[], config: () => Config, fail: (message: string) => never): Promise<void> {
+  const { values } = parseArgs({ args, options: { workers: { type: 'string' } } });
+  const workers = values.workers === undefined ? 1 : Number(values.workers);
+  if (!/^\d+$/.test(values.workers ?? '1') || workers < 1 || workers > MAX_WORKERS) fail(`--workers: must be a whole number from 1 to ${MAX_WORKERS}, got '${values.workers}'`);
+  const cfg = config();
+  if (workers > 1 && cfg.database.kind === 'sqlite') {
+    fail('--workers: SQLite is served by one process (its caches are kept true within it); set HEALTHCODE_DATABASE_URL to a PostgreSQL database to serve from several');
+  }
+  const logger = createLogger(cfg.logLevel);
+  const index = workerIndex();
+  if (workers > 1 && index === undefined) return runPrimary(cfg, logger, workers);
+  if (cfg.mode === 'development' && index === undefined) {
+    logger.warn(
+      { host: cfg.host },
+      'development mode: anyone who reaches this server can read sign-in codes at /api/v1/dev/outbox, so it listens on loopback only; set HEALTHCODE_MODE=production to serve other machines',
+    );
+  }
+  const server = await startServer(cfg, logger, systemClock, index === undefined ? {} : { demoData: false, scheduledJobs: index === 0 });
+  if (index === undefined) {
+    logger.info({ url: server.url, docs: `${server.url}/docs`, engine: server.store.engine, mode: cfg.mode }, `healthcode is running: open ${server.url}/ (API docs at ${server.url}/docs)`);
+  } else {
+    logger.info({ worker: index, pid: process.pid }, 'worker listening');
+    process.send?.({ ready: server.url });
+  }
+
+  let stopping = false;
+  const stop = async (signal: string) => {
+    if (stopping) {
+      // The primary's word after a signal of one's own (a process group signalled) is not a second signal.
+      if (signal === 'shutdown') return;
+      logger.warn({ signal }, 'second signal: exiting now');
+      process.exit(1);
+    }
+    stopping = true;
+    logger.info({ signal }, 'shutting down: finishing requests in flight');
+    const timer = setTimeout(() => {
+      logger.error({ graceSeconds: cfg.shutdownGraceSeconds }, 'requests did not finish in time; exiting');
+      process.exit(1);
+    }, cfg.shutdownGraceSeconds * 1000);
+    timer.unref();
+    await server.close();
+    logger.info('stopped');
+    process.exit(0);
+  };
+  process.once('SIGTERM', () => void stop('SIGTERM'));
+  if (index === undefined) process.once('SIGINT', () => void stop('SIGINT'));
+  else {
+    // A cluster's primary tells its workers when to stop; a terminal's Ctrl-C reaches them too, and is left to it.
+    process.on('SIGINT', () => undefined);
+    process.on('message', (message) => {
+      if (message === 'shutdown') void stop('shutdown');
+    });
+  }
+}

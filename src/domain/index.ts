@@ -1,0 +1,13 @@
+/**
+ * The domain vocabulary the browser apps share with the server: colours, the rule set's shape and
+ * what a rule's clearing says, the facts a rule may test, venue types, body-temperature bounds, a
+ * day in ms. The one door web/ uses into src/domain, beside src/codes/index.ts for the codes
+ * (test/architecture.test.ts holds it); the server's own modules import the files themselves.
+ */
+export { MAX_TEMPERATURE_C, MIN_TEMPERATURE_C } from './body-temperature.js';
+export { DAY_MS } from './clock.js';
+export { COLOURS, QR_INK, type Colour } from './colour.js';
+export { PAIRING_PREFIX, VENUE_TYPES } from './checkpoints/venue.js';
+export { clearingOf, clearingText } from './rules/clearing.js';
+export { LIST_FACTS, SCALAR_FACTS, type FactType } from './rules/fact-vocabulary.js';
+export type { Override, Rule } from './rules/rule-set.js';

@@ -1,0 +1,121 @@
+import { Type, type FastifyPluginAsyncTypebox } from '@fastify/type-provider-typebox';
+import { SYMPTOMS } from '../../../domain/declaration.js';
+import { renderQr } from '../../../services/decisions/health-codes-service.js';
+import type { Services } from '../../../services/services.js';
+import { HealthCodeSchema, DecisionHistorySchema, FiredRuleSchema } from '../../response-schemas.js';
+import { problemResponses, ResidentIdParams } from '../../schemas.js';
+import { healthCodeView, decisionHistoryView, shownDecision } from '../../views.js';
+import { wireTime } from '../../wire.js';
+
+
+/** A resident's code: the colour with its reasons, the signed token, the QR image; history and daily check-ins. */
+export const healthCodeRoutes: FastifyPluginAsyncTypebox<{ services: Services }> = async (app, { services }) => {
+  app.get(
+    '/api/v1/residents/:id/code',
+    {
+      config: { access: { resident: 'self' } },
+      schema: {
+        tags: ['health codes'],
+        summary: 'The current colour, why, when it turns green, and a signed short-lived token',
+        params: ResidentIdParams,
+        response: { 200: HealthCodeSchema, ...problemResponses(400, 401, 404) },
+      },
+    },
+    async (request, reply) => {
+      reply.header('cache-control', 'no-store');
+      return healthCodeView(services, request.params.id);
+    },
+  );
+
+  for (const format of ['svg', 'png'] as const) {
+    app.get(
+      `/api/v1/residents/:id/code.${format}`,
+      {
+        config: { access: { resident: 'self' } },
+        schema: {
+          tags: ['health codes'],
+          summary: `The current code as a QR image (${format.toUpperCase()})`,
+          params: ResidentIdParams,
+          response: { ...problemResponses(400, 401, 404) },
+        },
+      },
+      async (request, reply) => {
+        const issued = await services.healthCodes.issue(request.params.id);
+        reply.header('cache-control', 'no-store').header('x-code-expires-at', wireTime(issued.expiresAt));
+        reply.type(format === 'svg' ? 'image/svg+xml' : 'image/png');
+        return renderQr(issued.token, format);
+      },
+    );
+  }
+
+  app.get(
+    '/api/v1/residents/:id/decisions',
+    {
+      config: { access: { resident: 'self' } },
+      schema: {
+        tags: ['health codes'],
+        summary: 'Colour changes, newest first, each with the rule set version and the cause',
+        params: ResidentIdParams,
+        querystring: Type.Object({ limit: Type.Optional(Type.Integer({ minimum: 1, maximum: 500 })) }, { additionalProperties: false }),
+        response: {
+          200: DecisionHistorySchema,
+          ...problemResponses(400, 401, 404),
+        },
+      },
+    },
+    async (request) => {
+      return decisionHistoryView(services, request.params.id, request.query.limit ?? 100);
+    },
+  );
+
+  app.post(
+    '/api/v1/residents/:id/check-ins',
+    {
+      config: { access: { resident: 'self' } },
+      schema: {
+        tags: ['health codes'],
+        summary: 'Daily quarantine check-in (yellow or red codes), one a day',
+        params: ResidentIdParams,
+        body: Type.Object(
+          { temperature: Type.Number({ description: '°C' }), symptoms: Type.Array(Type.Union(SYMPTOMS.map((s) => Type.Literal(s))), { maxItems: SYMPTOMS.length }) },
+          { additionalProperties: false },
+        ),
+        response: {
+          201: Type.Object({ date: Type.String(), colour: Type.String(), greenOn: Type.Union([Type.String(), Type.Null()]), rules: Type.Array(FiredRuleSchema) }),
+          ...problemResponses(400, 401, 404, 409, 413, 415, 422),
+        },
+      },
+    },
+    async (request, reply) => {
+      const { date, decision: made } = await services.checkIns.checkIn(request.params.id, request.body);
+      const decision = await shownDecision(services, request.params.id, made);
+      return reply.code(201).send({ date, colour: decision.colour, greenOn: wireTime(decision.greenOn), rules: decision.rules });
+    },
+  );
+
+  app.get(
+    '/api/v1/trust-list',
+    {
+      config: { access: { public: true } },
+      schema: {
+        tags: ['health codes'],
+        summary: "Issuers' public keys, for verifying codes offline (no sign-in needed)",
+        response: {
+          200: Type.Object({
+            version: Type.Integer(),
+            generatedAt: Type.Integer({ description: 'epoch seconds' }),
+            operator: Type.Object({ id: Type.String(), name: Type.String(), regions: Type.Array(Type.String()) }, { description: 'The operator whose keys these are' }),
+            keys: Type.Array(
+              Type.Object({ kid: Type.String(), issuer: Type.String(), alg: Type.String(), crv: Type.String(), x: Type.String(), validFrom: Type.Integer(), validUntil: Type.Union([Type.Integer(), Type.Null()]), binding: Type.Optional(Type.String({ description: 'Proof of possession: Ed25519 by this key over (operator id, kid, issuer)' })) }),
+            ),
+            revoked: Type.Array(Type.Object({ kid: Type.String(), revokedAt: Type.Integer() }), { description: 'Keys distrusted before their time: drop them at once' }),
+          }),
+        },
+      },
+    },
+    async (_request, reply) => {
+      reply.header('cache-control', 'public, max-age=300');
+      return services.keys.trustList();
+    },
+  );
+};

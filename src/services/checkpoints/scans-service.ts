@@ -1,0 +1,219 @@
+import { fixedPurpose } from '../../domain/audit-wording.js';
+import { TokenVerifier, CLOCK_SKEW_SECONDS, type RejectionReason } from '../../codes/token-verifier.js';
+import type { Colour } from '../../domain/colour.js';
+import { DAY_MS, HOUR_MS } from '../../domain/clock.js';
+import { contactAt } from '../../domain/checkpoints/checkpoint-device-contact.js';
+import { InvalidInputError } from '../../domain/field-errors.js';
+import { checkIdentity } from '../../domain/identity/identity-document.js';
+import { maskName } from '../../domain/masking.js';
+import type { VenueType } from '../../domain/checkpoints/venue.js';
+import { scanKey, type ScanRow } from '../../store/checkpoints/scans-store.js';
+import type { AuditService } from '../audit-service.js';
+import { limitsOf, type ServiceContext } from '../context.js';
+import type { DecisionsService } from '../decisions/decisions-service.js';
+import type { NationalListService } from '../federation/national-list-service.js';
+import { spend } from '../rate-limiter.js';
+import { NotFoundError } from '../service-errors.js';
+import type { CheckpointDevice, VenuesService } from './venues-service.js';
+
+export interface ScanInput {
+  scanId: string;
+  token: string;
+  scannedAt: string;
+}
+
+/** What a checkpoint sees of a scan: colour, validity, masked name, and whether to admit. Nothing else. */
+export interface ScanOutcome {
+  scanId: string;
+  status: 'stored' | 'duplicate' | 'rejected';
+  colour: Colour | null;
+  maskedName: string | null;
+  validUntil: string | null;
+  admitted: boolean;
+  reason: RejectionReason | 'allowed' | 'colour-not-admitted' | string;
+  field?: string;
+  /** Why the claimed scan time is doubted; the code was judged as of the device's last contact instead. */
+  timeFlag?: string;
+  /** The operator and region that issued a valid code: a visitor's home. */
+  issuer?: { operator: string; operatorName: string; region: string };
+}
+
+/** Scans older than this are not accepted: they would be deleted by retention anyway. */
+export const MAX_SCAN_AGE_DAYS = 28;
+export const MAX_BATCH = 1000;
+
+/** Every scan at a checkpoint and every place-code visit, kept exactly once; ID-number checks; retention. */
+export class ScansService {
+  constructor(
+    private readonly ctx: ServiceContext,
+    private readonly venues: VenuesService,
+    private readonly trust: NationalListService,
+    private readonly decisions: DecisionsService,
+    private readonly audit: AuditService,
+  ) {}
+
+  /**
+   * Records scans from a device (one online, or a batch uploaded after being offline). Each token is
+   * verified as of its scan time; a scan id already stored is reported as a duplicate, never stored twice;
+   * a bad row is rejected by itself.
+   */
+  async recordScans(device: CheckpointDevice, scans: ScanInput[], method: 'online' | 'offline'): Promise<ScanOutcome[]> {
+    if (scans.length > MAX_BATCH) throw new InvalidInputError([{ field: 'scans', message: `at most ${MAX_BATCH} scans a batch` }]);
+    // Every member's keys, not only ours: visitors show codes their home operator signed.
+    const { trustList, origins } = await this.trust.combined();
+    const verifier = new TokenVerifier(trustList, this.ctx.signatures.verify);
+    const policy = await this.venues.policy(device.venueType);
+    const now = this.ctx.clock.now().getTime();
+    // A scan claimed from before the device last reached the server would have been uploaded then:
+    // it is flagged, and its code judged as of that contact, so back-dating cannot revive an expired code.
+    const { contact, earliestScan } = contactAt(device.contact, now);
+    await this.ctx.stores.venues.recordContact(device.id, contact);
+    const bound = earliestScan - CLOCK_SKEW_SECONDS * 1000;
+    // Each row is checked, and every well-formed one's token verified, all at once: the signature
+    // checks of a batch go to the worker threads together.
+    const checked = scans.map((scan, i) => {
+      const rejected = (field: string, reason: string): ScanOutcome => ({ scanId: scan.scanId, status: 'rejected', colour: null, maskedName: null, validUntil: null, admitted: false, reason, field: `scans[${i}].${field}` });
+      if (!/^[A-Za-z0-9_-]{1,64}$/.test(scan.scanId)) return { rejected: rejected('scanId', 'must be 1 to 64 letters, digits, - or _') };
+      const at = Date.parse(scan.scannedAt);
+      if (!/^\d{4}-\d{2}-\d{2}T/.test(scan.scannedAt) || Number.isNaN(at)) return { rejected: rejected('scannedAt', 'must be an ISO 8601 date-time') };
+      if (at > now + CLOCK_SKEW_SECONDS * 1000 || at < now - MAX_SCAN_AGE_DAYS * DAY_MS) return { rejected: rejected('scannedAt', `must lie between ${MAX_SCAN_AGE_DAYS} days ago and now`) };
+      const timeFlag = at < bound ? ('before-last-contact' as const) : null;
+      return { scan, at, timeFlag, result: verifier.verify(scan.token, timeFlag === null ? at : bound) };
+    });
+    const results = await Promise.all(checked.map((entry) => entry.result));
+    const outcomes: ScanOutcome[] = [];
+    const rows: ScanRow[] = [];
+    // For each outcome, the key of its row, or null for a row rejected before storing.
+    const keys: (string | null)[] = [];
+    for (const [i, entry] of checked.entries()) {
+      const result = results[i];
+      if (entry.rejected || result === undefined) {
+        outcomes.push(entry.rejected!);
+        keys.push(null);
+        continue;
+      }
+      const { scan, at, timeFlag } = entry;
+      const residentId = result.valid ? this.ctx.subjects.open(result.claims.subject) : undefined;
+      const colour = result.valid ? result.claims.colour : null;
+      const admitted = result.valid && policy.allowed.includes(result.claims.colour);
+      const reason = !result.valid ? result.reason : admitted ? 'allowed' : 'colour-not-admitted';
+      const row = this.row({ deviceId: device.id, scanId: scan.scanId, venueId: device.venueId, residentId: residentId ?? null, at, colour, admitted, reason, method, timeFlag, issuer: result.valid ? result.claims.issuer : null });
+      const origin = result.valid ? origins.get(result.kid) : undefined;
+      rows.push(row);
+      keys.push(scanKey(row));
+      outcomes.push({
+        scanId: scan.scanId,
+        status: 'stored',
+        colour,
+        maskedName: result.valid ? result.claims.maskedName : null,
+        validUntil: result.valid ? new Date(result.claims.expiresAt * 1000).toISOString() : null,
+        admitted,
+        reason,
+        ...(timeFlag === null ? {} : { timeFlag }),
+        ...(origin ? { issuer: { operator: origin.operator, operatorName: origin.operatorName, region: origin.region } } : {}),
+      });
+    }
+    // One statement for the whole batch; whatever it did not store was there already. An online
+    // verification is timed by the server, so its retry has a new time: it is looked for by id.
+    const stored = await this.ctx.stores.scans.insertNew(rows);
+    const counted = new Set<string>();
+    for (const [i, outcome] of outcomes.entries()) {
+      const key = keys[i];
+      if (key === undefined || key === null) continue;
+      if (!stored.has(key) || counted.has(key)) outcome.status = 'duplicate';
+      counted.add(key);
+    }
+    return outcomes;
+  }
+
+  private row(s: { deviceId: string; scanId: string; venueId: string; residentId: string | null; at: number; colour: string | null; admitted: boolean; reason: string; method: string; timeFlag?: string | null; issuer?: string | null }): ScanRow {
+    return {
+      id: `${s.deviceId}:${s.scanId}`,
+      device_id: s.deviceId,
+      scan_id: s.scanId,
+      venue_id: s.venueId,
+      resident_id: s.residentId,
+      scanned_at: s.at,
+      colour: s.colour,
+      admitted: s.admitted ? 1 : 0,
+      reason: s.reason,
+      method: s.method,
+      received_at: this.ctx.clock.now().getTime(),
+      time_flag: s.timeFlag ?? null,
+      issuer: s.issuer ?? null,
+    };
+  }
+
+  /** Stores one scan timed by the server: an ID-number check, or a place-code visit whose retry has a new time. */
+  private async store(s: Parameters<ScansService['row']>[0]): Promise<boolean> {
+    return (await this.ctx.stores.scans.insertNew([this.row(s)])).size === 1;
+  }
+
+  /** A code verified online: the scan is timed by the server, and a retry is the same scan. */
+  async verifyOnline(device: CheckpointDevice, input: { scanId: string; token: string }): Promise<ScanOutcome> {
+    const [outcome] = await this.recordScans(device, [{ ...input, scannedAt: this.ctx.clock.now().toISOString() }], 'online');
+    return outcome!;
+  }
+
+  /**
+   * For a person without a phone: staff type the ID number from the document in their hand and see
+   * the colour only. Seeing the document counts as checking the identity. Every look-up is audited,
+   * misses too, and a device, and a venue's devices together, may make only so many an hour: a gate is
+   * no oracle for who is registered.
+   */
+  async lookUpByIdNumber(device: CheckpointDevice, input: { idType: string; idNumber: string; idCountry?: string }): Promise<{ colour: Colour; admitted: boolean }> {
+    const now = this.ctx.clock.now().getTime();
+    const actor = `checkpoint device ${device.id}`;
+    // A typo costs none of the checks below.
+    const identity = checkIdentity(input, this.ctx.clock.now());
+    if (!identity.ok) throw new InvalidInputError([{ field: identity.field, message: identity.message }]);
+    // A gate checks a few people without phones an hour, not a list of ID numbers. Each check is
+    // counted before any work, atomically, per device and per venue: checks racing each other are
+    // refused past the limit, and a venue's many devices share one bound.
+    const limits = limitsOf(this.ctx);
+    await spend(this.ctx.limiter, `id-lookups-device:${device.id}`, limits.idLookupsPerCheckpointDevicePerHour, HOUR_MS, `at most ${limits.idLookupsPerCheckpointDevicePerHour} ID-number checks an hour from one device`);
+    await spend(this.ctx.limiter, `id-lookups-venue:${device.venueId}`, limits.idLookupsPerVenuePerHour, HOUR_MS, `at most ${limits.idLookupsPerVenuePerHour} ID-number checks an hour from the devices of one venue`);
+    // And per venue operator: a credential free to register venues would otherwise multiply the bound.
+    const operator = await this.ctx.stores.venues.operatorOf(device.venueId);
+    if (operator) await spend(this.ctx.limiter, `id-lookups-operator:${operator}`, limits.idLookupsPerVenuePerHour, HOUR_MS, `at most ${limits.idLookupsPerVenuePerHour} ID-number checks an hour from the venues of one operator`);
+    const { residents, residentLookups } = this.ctx.stores;
+    const residentId = await residentLookups.findIdByIdentityKey(identity.value.key);
+    // The gate by its venue's name, as the resident's access log says it.
+    const venue = (await this.ctx.stores.venues.findById(device.venueId))?.name ?? null;
+    if (!residentId) {
+      await this.audit.append(actor, 'check-by-id-number-miss', fixedPurpose('gate-check-without-phone'), null, { venueId: device.venueId, venue, idType: identity.value.type });
+      throw new NotFoundError('resident with this identity document');
+    }
+    await residents.markIdentityChecked(residentId, now);
+    const decision = await this.decisions.decide(residentId, 'checked at a checkpoint by ID number');
+    const admitted = (await this.venues.policy(device.venueType)).allowed.includes(decision.colour);
+    await this.store({ deviceId: device.id, scanId: this.ctx.newId(), venueId: device.venueId, residentId, at: now, colour: decision.colour, admitted, reason: admitted ? 'allowed' : 'colour-not-admitted', method: 'id-number' });
+    await this.audit.append(actor, 'check-by-id-number', fixedPurpose('gate-check-without-phone'), residentId, { venueId: device.venueId, venue, colour: decision.colour });
+    return { colour: decision.colour, admitted };
+  }
+
+  /** A resident's app scanned a venue's place code: the visit is recorded like a scan; the app shows colour, venue and time. */
+  async visit(residentId: string, venueId: string, visitId: string): Promise<{ venue: string; venueType: VenueType; at: string; colour: Colour; maskedName: string; status: 'stored' | 'duplicate'; admitted: boolean }> {
+    if (!/^[A-Za-z0-9_-]{1,64}$/.test(visitId)) throw new InvalidInputError([{ field: 'visitId', message: 'must be 1 to 64 letters, digits, - or _' }]);
+    const venue = await this.venues.venue(venueId);
+    // The colour staff at the door are shown: a decision, not a code nobody would scan.
+    const decision = await this.decisions.decide(residentId, 'place-code visit');
+    const now = this.ctx.clock.now().getTime();
+    const admitted = (await this.venues.policy(venue.type)).allowed.includes(decision.colour);
+    const stored = await this.store({ deviceId: `resident:${residentId}`, scanId: visitId, venueId, residentId, at: now, colour: decision.colour, admitted, reason: admitted ? 'allowed' : 'colour-not-admitted', method: 'place-code' });
+    const names = await this.ctx.stores.residents.names([residentId]);
+    return { venue: venue.name, venueType: venue.type, at: new Date(now).toISOString(), colour: decision.colour, maskedName: maskName(names.get(residentId) ?? ''), status: stored ? 'stored' : 'duplicate', admitted };
+  }
+
+  /**
+   * Retention: deletes scans and check-ins older than `days`; returns how many. On PostgreSQL it also
+   * gives the coming days their scan partitions, so the default partition stays empty.
+   */
+  async purge(days: number): Promise<{ scans: number; checkIns: number }> {
+    const now = this.ctx.clock.now().getTime();
+    const cutoff = now - days * DAY_MS;
+    const scans = await this.ctx.stores.scans.deleteBefore(cutoff);
+    await this.ctx.stores.scans.prepareDays(cutoff, now + 3 * DAY_MS);
+    return { scans, checkIns: await this.ctx.stores.checkIns.deleteBefore(cutoff) };
+  }
+}

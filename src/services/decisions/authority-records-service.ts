@@ -1,0 +1,218 @@
+import { createHash } from 'node:crypto';
+import { DAY_MS } from '../../domain/clock.js';
+import { checkAuthorityRow, type AuthorityRecord, type ImportKind, type PersonMatch } from '../../domain/decisions/authority-records.js';
+import { FACT_HORIZON_DAYS } from '../../domain/facts.js';
+import { InvalidInputError } from '../../domain/field-errors.js';
+import { checkIdentity } from '../../domain/identity/identity-document.js';
+import { checkMobileNumber } from '../../domain/phone.js';
+import { regionName } from '../../domain/regions.js';
+import type { ServiceContext } from '../context.js';
+import type { DecisionsService, Redecided } from './decisions-service.js';
+import type { ParsedRow } from './import-parsing.js';
+
+export interface ImportReport {
+  kind: ImportKind;
+  rows: number;
+  accepted: number;
+  /** Rows already imported before: re-importing a file changes nothing. */
+  unchanged: number;
+  invalid: { line: number; field: string; message: string }[];
+  unmatched: { line: number }[];
+  redecided: number;
+  colourChanges: number;
+  /** Phones texted about those changes (the residents' own, or their relatives'). */
+  notified: number;
+}
+
+export interface RiskArea {
+  id: string;
+  region: string | null;
+  regionName: string | null;
+  country: string | null;
+  level: string;
+  from: number;
+  to: number | null;
+}
+
+export interface RiskAreaPreview {
+  /** Residents with a stay there in the period (or the fact horizon): each would be decided again. */
+  residents: number;
+  /** False when there were too many to evaluate all: the counts are a lower bound. */
+  complete: boolean;
+  wouldChange: number;
+  transitions: { from: string; to: string; residents: number }[];
+}
+
+const digest = (value: unknown) => createHash('sha256').update(JSON.stringify(value)).digest('base64url');
+
+/** Authority data: risk areas and per-person records, imported idempotently; affected residents are re-decided at once. */
+export class AuthorityService {
+  constructor(
+    private readonly ctx: ServiceContext,
+    private readonly decisions: DecisionsService,
+  ) {}
+
+  private get queue() {
+    return this.ctx.stores.redecisions;
+  }
+
+  async riskAreas(): Promise<RiskArea[]> {
+    const rows = await this.ctx.stores.authorityRecords.riskAreas();
+    return rows.map((r) => ({
+      id: r.id,
+      region: r.region_code,
+      regionName: r.region_code ? (regionName(r.region_code) ?? null) : null,
+      country: r.country_code,
+      level: r.level,
+      from: r.valid_from,
+      to: r.valid_to,
+    }));
+  }
+
+  /** Lists or updates one risk area (ending it by setting `to`), then re-decides the residents who were there. */
+  async setRiskArea(row: Record<string, unknown>): Promise<{ area: RiskArea; redecided: number; colourChanges: number; notified: number }> {
+    const record = checkAuthorityRow('risk-areas', row, this.ctx.clock.now().getTime());
+    const cause = `risk area ${record.kind === 'risk-area' ? (record.region ?? record.country) : ''} ${record.kind === 'risk-area' ? record.level : ''}`.trim();
+    const { id, affected } = await this.storeRecord(record, null, cause);
+    const { redecided, colourChanges, notified } = await this.redecideQueued(affected);
+    const area = (await this.riskAreas()).find((a) => a.id === id)!;
+    return { area, redecided, colourChanges, notified };
+  }
+
+  /**
+   * What listing `row` would do, before it is saved: the residents who stayed there and would be
+   * decided again, and how many of them would change colour, from what to what. Nothing is stored.
+   */
+  async previewRiskArea(row: Record<string, unknown>): Promise<RiskAreaPreview> {
+    const now = this.ctx.clock.now().getTime();
+    const record = checkAuthorityRow('risk-areas', row, now);
+    if (record.kind !== 'risk-area') throw new Error('a risk-area row checks as a risk area');
+    const affected = await this.ctx.stores.facts.residentsWithStaysIn(record, Math.min(record.from, now - FACT_HORIZON_DAYS * DAY_MS));
+    const listed = await this.ctx.stores.authorityRecords.riskAreaMeeting(record);
+    const areas = (await this.ctx.stores.facts.riskAreas(now)).filter((a) => !(listed && a.from === listed.valid_from && a.to === listed.valid_to && a.level === listed.level && a.region === listed.region_code && a.country === listed.country_code));
+    areas.push({ region: record.region, country: record.country, level: record.level, from: record.from, to: record.to });
+    return { residents: affected.length, ...(await this.decisions.previewWithAreas(affected, areas)) };
+  }
+
+  /** Imports rows; bad rows are reported by line and the good ones kept. */
+  async import(kind: ImportKind, rows: AsyncIterable<ParsedRow>, onProgress?: (rows: number) => void): Promise<ImportReport> {
+    const report: ImportReport = { kind, rows: 0, accepted: 0, unchanged: 0, invalid: [], unmatched: [], redecided: 0, colourChanges: 0, notified: 0 };
+    const affected = new Set<string>();
+    for await (const row of rows) {
+      report.rows += 1;
+      onProgress?.(report.rows);
+      if ('error' in row) {
+        report.invalid.push({ line: row.line, field: '(row)', message: row.error });
+        continue;
+      }
+      let record: AuthorityRecord;
+      try {
+        record = checkAuthorityRow(kind, row.record, this.ctx.clock.now().getTime());
+      } catch (error) {
+        if (!(error instanceof InvalidInputError)) throw error;
+        for (const e of error.errors) report.invalid.push({ line: row.line, ...e });
+        continue;
+      }
+      let residentId: string | null = null;
+      if (record.kind !== 'risk-area') {
+        const match = await this.match(record.person);
+        if ('invalid' in match) {
+          report.invalid.push({ line: row.line, ...match.invalid });
+          continue;
+        }
+        if (match.residentId === undefined) {
+          report.unmatched.push({ line: row.line });
+          continue;
+        }
+        residentId = match.residentId;
+      }
+      const stored = await this.storeRecord(record, residentId, `import of ${kind}`);
+      if (stored.inserted) report.accepted += 1;
+      else report.unchanged += 1;
+      for (const id of stored.affected) affected.add(id);
+    }
+    const { redecided, colourChanges, notified } = await this.redecideQueued([...affected]);
+    report.redecided = redecided;
+    report.colourChanges = colourChanges;
+    report.notified = notified;
+    return report;
+  }
+
+  private async match(person: PersonMatch): Promise<{ residentId: string | undefined } | { invalid: { field: string; message: string } }> {
+    if ('phone' in person) {
+      const phone = checkMobileNumber(person.phone);
+      if (!phone.ok) return { invalid: { field: 'phone', message: phone.message } };
+      return { residentId: await this.ctx.stores.residentLookups.findIdByPhone(phone.value) };
+    }
+    const identity = checkIdentity(person, this.ctx.clock.now());
+    if (!identity.ok) return { invalid: { field: identity.field, message: identity.message } };
+    return { residentId: await this.ctx.stores.residentLookups.findIdByIdentityKey(identity.value.key) };
+  }
+
+  /**
+   * Stores a record under a digest of its content, so the same row imported twice is stored once.
+   * The residents it affects are queued for re-decision in the same transaction: a crash before
+   * their decision is recorded leaves them queued, never without a colour.
+   */
+  private async storeRecord(record: AuthorityRecord, residentId: string | null, cause: string): Promise<{ id: string; inserted: boolean; affected: string[] }> {
+    const now = this.ctx.clock.now().getTime();
+    const stored = await this.ctx.database.transaction(async (trx) => {
+      const records = this.ctx.stores.authorityRecords.withTransaction(trx);
+      const queue = this.queue.withTransaction(trx);
+      if (record.kind === 'risk-area') {
+        // One writer per place and level: two saves at once must not both list it.
+        await this.ctx.database.lock(trx, `risk area ${record.region ?? record.country} ${record.level}`);
+        // The same place at the same level listed again over a period that meets one already listed
+        // is that listing changed (its start moved, its end set), not a second one.
+        const same = await records.riskAreaMeeting(record);
+        if (same && same.valid_from === record.from && same.valid_to === record.to) return { id: same.id, inserted: false, affected: [] };
+        const id = same?.id ?? digest(['risk-area', record.region, record.country, record.level, record.from]);
+        if (same) await records.setRiskAreaPeriod(id, record.from, record.to, now);
+        else await records.insertRiskArea({ id, region_code: record.region, country_code: record.country, level: record.level, valid_from: record.from, valid_to: record.to, source: 'authority', updated_at: now });
+        const since = Math.min(record.from, same?.valid_from ?? Infinity, now - FACT_HORIZON_DAYS * DAY_MS);
+        const affected = await this.ctx.stores.facts.withTransaction(trx).residentsWithStaysIn(record, since);
+        await queue.enqueue(affected, cause, now);
+        return { id, inserted: true, affected };
+      }
+      const id = digest([record, residentId]);
+      const table = record.kind === 'travel' ? 'travel_records' : 'authority_facts';
+      // The same file imported twice at once: the second waits for the first row, then finds it there.
+      await this.ctx.database.lock(trx, `${table} ${id}`);
+      if (await records.hasRecord(table, id)) return { id, inserted: false, affected: [] };
+      if (record.kind === 'travel') {
+        await records.insertTravel({ id, resident_id: residentId!, region_code: record.region, country_code: record.country, arrival: record.arrival, departure: record.departure, source: record.source, carrier_ref: record.carrierRef, recorded_at: now });
+      } else {
+        const value = record.kind === 'case' ? record.status : record.kind === 'contact' ? record.contact : record.kind === 'test' ? record.result : String(record.dose);
+        const detail = record.kind === 'vaccination' ? { dose: record.dose, courseDoses: record.courseDoses, product: record.product } : {};
+        await records.insertFact({ id, resident_id: residentId!, kind: record.kind, value, detail: JSON.stringify(detail), occurred_at: record.at, source: 'authority', recorded_at: now });
+      }
+      await queue.enqueue([residentId!], cause, now);
+      return { id, inserted: true, affected: [residentId!] };
+    });
+    return stored;
+  }
+
+  /**
+   * Decides the queued residents among `ids` (all queued ones when absent, oldest first, up to
+   * `limit`), each under the cause it was queued with, and takes them off the queue.
+   */
+  async redecideQueued(ids?: string[], limit = 100_000): Promise<Redecided> {
+    const total = { redecided: 0, colourChanges: 0, notified: 0 };
+    // Given residents, their queued entries a thousand at a time; else the oldest entries, up to `limit`.
+    const batches = ids === undefined ? undefined : Array.from({ length: Math.ceil(ids.length / 1000) }, (_, i) => ids.slice(i * 1000, i * 1000 + 1000));
+    while (total.redecided < limit && (batches === undefined || batches.length > 0)) {
+      const entries = batches === undefined ? await this.queue.take(Math.min(1000, limit - total.redecided)) : await this.queue.take(1000, batches.shift()!);
+      if (entries.length === 0 && batches === undefined) break;
+      const byCause = new Map<string, string[]>();
+      for (const e of entries) byCause.set(e.cause, [...(byCause.get(e.cause) ?? []), e.residentId]);
+      for (const [cause, residents] of byCause) {
+        const result = await this.decisions.redecide(residents, cause);
+        total.redecided += result.redecided;
+        total.colourChanges += result.colourChanges;
+        total.notified += result.notified;
+      }
+      await this.queue.remove(entries);
+    }
+    return total;
+  }
+}

@@ -1,0 +1,245 @@
+import type { Decision } from '../../domain/rules/decide.js';
+import { localInstant, RuleEvaluator } from '../../domain/rules/decide.js';
+import { regionPrefix } from '../../domain/regions.js';
+import { sameSets } from '../../domain/rules/rule-inheritance.js';
+import type { RuleSet } from '../../domain/rules/rule-set.js';
+import type { ResidentFacts, RiskAreaFact } from '../../domain/facts.js';
+import { maskName } from '../../domain/masking.js';
+import { firedIds, type CurrentDecision } from '../../store/decisions/decisions-store.js';
+import type { ServiceContext } from '../context.js';
+import type { NoticesService } from './colour-notices-service.js';
+import type { RulesService } from './rules-service.js';
+import { NotFoundError } from '../service-errors.js';
+
+export interface RulePreview {
+  region: string;
+  /** Residents the candidate would govern that were evaluated. */
+  evaluated: number;
+  /** False when there were more residents than the limit: the counts are a lower bound. */
+  complete: boolean;
+  wouldChange: number;
+  transitions: { from: string; to: string; residents: number }[];
+}
+
+export interface StoredDecision {
+  id: string;
+  decidedAt: number;
+  colour: string;
+  mark: string | null;
+  ruleSet: { region: string; version: number };
+  rules: Decision['rules'];
+  greenOn: number | null;
+  cause: string;
+}
+
+/** What a re-decision did: residents decided, how many changed colour, and how many phones were told. */
+export interface Redecided {
+  redecided: number;
+  colourChanges: number;
+  notified: number;
+}
+
+/** A decision kept as a resident's current one, and whether it changed their colour. */
+type Kept = CurrentDecision & { colourChanged: boolean };
+
+/** Residents decided per batch when many are: facts are loaded and statuses saved a batch at a time. */
+const REDECIDE_BATCH = 1000;
+
+/** Turns facts into colours, keeps every change of colour with the rule set version and the cause. */
+export class DecisionsService {
+  constructor(
+    private readonly ctx: ServiceContext,
+    private readonly rules: RulesService,
+    private readonly notices: NoticesService,
+  ) {}
+
+  private get facts() {
+    return this.ctx.stores.facts;
+  }
+
+  /** Decides a resident's colour now; records it if it differs from the last one. */
+  async decide(residentId: string, cause: string): Promise<Decision> {
+    const decision = (await this.decideMany([residentId], cause)).get(residentId);
+    if (!decision) throw new NotFoundError('resident');
+    return decision;
+  }
+
+  /**
+   * Re-decides many residents, loading their facts in batches, and keeps each decision as their
+   * current one until the next instant time alone could change it; residents that no longer exist
+   * are skipped.
+   */
+  async decideMany(ids: string[], cause: string, areas?: RiskAreaFact[]): Promise<Map<string, Decision>> {
+    return new Map([...(await this.decideAndKeep(ids, cause, areas)).kept].map(([id, kept]) => [id, kept.decision]));
+  }
+
+  /**
+   * The decision a code view serves: the stored one while it holds (one indexed read), otherwise
+   * decided now and stored. It holds until its `valid_until`, and while the rule set it was made
+   * under is still the one that governs the resident; every change of a fact re-decides or
+   * invalidates the residents it touches.
+   */
+  async current(residentId: string): Promise<{ decision: Decision; maskedName: string; region: string; validUntil: number; decidedNow: boolean }> {
+    const now = this.ctx.clock.now().getTime();
+    const row = await this.ctx.stores.decisions.current(residentId);
+    if (row && row.decision !== null && row.masked_name !== null && row.region !== null && row.valid_until !== null && row.valid_until > now) {
+      const governing = (await this.rules.evaluatorFor(row.region)).ruleSet;
+      const decision = JSON.parse(row.decision) as Decision;
+      if (sameSets(governing, decision.ruleSet)) return { decision: { ...decision, rules: await this.withNotes(decision.rules) }, maskedName: row.masked_name, region: row.region, validUntil: row.valid_until, decidedNow: false };
+    }
+    const kept = (await this.decideAndKeep([residentId], 'code shown')).kept.get(residentId);
+    if (!kept) throw new NotFoundError('resident');
+    return { ...kept, decision: { ...kept.decision, rules: await this.withNotes(kept.decision.rules) }, decidedNow: true };
+  }
+
+  /**
+   * A correction's evidence as the resident reads it: with the authority's note, opened from the
+   * correction itself. Decisions store only the correction's id, so the note is never kept in clear.
+   */
+  private async withNotes(rules: Decision['rules']): Promise<Decision['rules']> {
+    const idOf = (e: Decision['rules'][number]['evidence'][number]) => (e.fact === 'correction' && typeof e.detail.correctionId === 'string' ? e.detail.correctionId : undefined);
+    const ids = rules.flatMap((r) => r.evidence.map(idOf)).filter((id): id is string => id !== undefined);
+    if (ids.length === 0) return rules;
+    const notes = await this.ctx.stores.corrections.notes([...new Set(ids)]);
+    return rules.map((r) => ({ ...r, evidence: r.evidence.map((e) => (idOf(e) === undefined ? e : { ...e, detail: { ...e.detail, note: notes.get(idOf(e)!) ?? null } })) }));
+  }
+
+  /** Re-decides residents in batches, the risk areas read once; how many were decided, changed colour, and phones told of it. */
+  async redecide(ids: string[], cause: string): Promise<Redecided> {
+    if (ids.length === 0) return { redecided: 0, colourChanges: 0, notified: 0 };
+    const areas = await this.facts.riskAreas(this.ctx.clock.now().getTime());
+    let colourChanges = 0;
+    let notified = 0;
+    for (let i = 0; i < ids.length; i += REDECIDE_BATCH) {
+      const batch = ids.slice(i, i + REDECIDE_BATCH);
+      // Household members claiming a document these residents hold are decided on its records too.
+      const claimants = await this.ctx.stores.reclaims.claimantsOf(batch);
+      const done = await this.decideAndKeep([...new Set([...batch, ...claimants])], cause, areas);
+      for (const kept of done.kept.values()) if (kept.colourChanged) colourChanges += 1;
+      notified += done.notified;
+    }
+    return { redecided: ids.length, colourChanges, notified };
+  }
+
+  /**
+   * Decides and stores; every change of colour queues a notice in the same transaction (so no
+   * crash loses it, and racing deciders queue it once), sent right after it commits.
+   */
+  private async decideAndKeep(ids: string[], cause: string, areas?: RiskAreaFact[]): Promise<{ kept: Map<string, Kept>; notified: number }> {
+    const now = this.ctx.clock.now().getTime();
+    const riskAreas = areas ?? (await this.facts.riskAreas(now));
+    const factsById = await this.facts.load(ids, now, (date) => localInstant(date, 0, this.ctx.settings.timeZone));
+    const previous = await this.ctx.stores.decisions.statusOf(ids);
+    const names = await this.ctx.stores.residents.names([...factsById.keys()]);
+    const out = new Map<string, Kept>();
+    for (const id of ids) {
+      const facts = factsById.get(id);
+      if (!facts) continue;
+      const evaluator = await this.rules.evaluatorFor(facts.region);
+      const decision = evaluator.decide(facts, riskAreas, now);
+      const before = previous.get(id);
+      const changed = !before || before.colour !== decision.colour || before.mark !== decision.mark || before.fired_ids !== firedIds(decision) || before.rule_set_version !== decision.ruleSet.version || before.rule_set_region !== decision.ruleSet.region;
+      out.set(id, {
+        id: this.ctx.newId(),
+        residentId: id,
+        decision,
+        validUntil: evaluator.nextChange(facts, riskAreas, now),
+        maskedName: maskName(names.get(id) ?? ''),
+        region: facts.region,
+        changed,
+        colourChanged: before?.colour !== decision.colour,
+      });
+    }
+    if (out.size === 0) return { kept: out, notified: 0 };
+    const queued = await this.ctx.stores.decisions.save([...out.values()], cause, this.ctx.newId, now);
+    return { kept: out, notified: await this.notices.deliver(queued) };
+  }
+
+  /**
+   * What publishing `candidate` would do, before it is published: every resident it would govern is
+   * decided under it (nothing is recorded) and compared with their colour now. At most `limit`
+   * residents are evaluated; the answer says how many that was.
+   */
+  async preview(candidate: RuleSet, limit = 50_000): Promise<RulePreview> {
+    const now = this.ctx.clock.now().getTime();
+    // Every region below the candidate's inherits from it: each is decided under its own effective
+    // rules with the candidate in its place.
+    const prefix = regionPrefix(candidate.region);
+    const rows = await this.ctx.stores.residents.regionsUnder(prefix, limit + 1);
+    const governed = rows.slice(0, limit).map((r) => r.id);
+    const evaluators = new Map<string, Promise<RuleEvaluator>>();
+    const evaluatorFor = (region: string) => {
+      let e = evaluators.get(region);
+      if (!e) evaluators.set(region, (e = this.rules.effective(region, candidate).then((set) => new RuleEvaluator(set!, this.ctx.settings.timeZone))));
+      return e;
+    };
+    const changes = await this.colourChanges(governed, await this.facts.riskAreas(now), evaluatorFor);
+    return { region: candidate.region, evaluated: governed.length, complete: rows.length <= limit, ...changes };
+  }
+
+  /** How residents' colours would change if the risk areas were `areas`; nothing is recorded. At most `limit` are evaluated. */
+  async previewWithAreas(ids: string[], areas: RiskAreaFact[], limit = 50_000): Promise<{ complete: boolean; wouldChange: number; transitions: RulePreview['transitions'] }> {
+    const changes = await this.colourChanges(ids.slice(0, limit), areas, (region) => this.rules.evaluatorFor(region));
+    return { complete: ids.length <= limit, ...changes };
+  }
+
+  /**
+   * How residents' colours would change if each were also a contact (close or secondary) from the
+   * instant given: what confirming a trace would do. Nothing is recorded.
+   */
+  async previewWithContacts(contacts: { residentId: string; kind: 'close' | 'secondary'; at: number }[]): Promise<Pick<RulePreview, 'wouldChange' | 'transitions'>> {
+    const now = this.ctx.clock.now().getTime();
+    const byResident = new Map(contacts.map((c) => [c.residentId, c]));
+    const areas = await this.facts.riskAreas(now);
+    return this.colourChanges([...byResident.keys()], areas, (region) => this.rules.evaluatorFor(region), (id, facts) => {
+      const c = byResident.get(id)!;
+      facts.contacts.push({ kind: c.kind, at: c.at, source: 'trace', recordedAt: now });
+    });
+  }
+
+  /** Residents' colours now against their colours decided with `areas` under `evaluatorFor` (and `amend`'s extra facts), counted by transition. */
+  private async colourChanges(ids: string[], areas: RiskAreaFact[], evaluatorFor: (region: string) => Promise<RuleEvaluator>, amend?: (id: string, facts: ResidentFacts) => void): Promise<Pick<RulePreview, 'wouldChange' | 'transitions'>> {
+    const now = this.ctx.clock.now().getTime();
+    const transitions = new Map<string, number>();
+    let wouldChange = 0;
+    for (let i = 0; i < ids.length; i += 500) {
+      const part = ids.slice(i, i + 500);
+      const facts = await this.facts.load(part, now, (date) => localInstant(date, 0, this.ctx.settings.timeZone));
+      const status = await this.ctx.stores.decisions.statusOf(part);
+      for (const id of part) {
+        const f = facts.get(id);
+        if (!f) continue;
+        amend?.(id, f);
+        const from = status.get(id)?.colour ?? 'none';
+        const to = (await evaluatorFor(f.region)).decide(f, areas, now).colour;
+        if (from === to) continue;
+        wouldChange += 1;
+        transitions.set(`${from}>${to}`, (transitions.get(`${from}>${to}`) ?? 0) + 1);
+      }
+    }
+    return {
+      wouldChange,
+      transitions: [...transitions].map(([k, residents]) => ({ from: k.split('>')[0]!, to: k.split('>')[1]!, residents })).sort((a, b) => b.residents - a.residents),
+    };
+  }
+
+  /** A resident's colour changes, newest first. */
+  async history(residentId: string, limit: number): Promise<StoredDecision[]> {
+    const rows = await this.ctx.stores.decisions.history(residentId, limit);
+    return Promise.all(rows.map(async (r) => ({
+      id: r.id,
+      decidedAt: r.decided_at,
+      colour: r.colour,
+      mark: r.mark,
+      ruleSet: { region: r.rule_set_region, version: r.rule_set_version },
+      rules: await this.withNotes(JSON.parse(r.fired) as Decision['rules']),
+      greenOn: r.green_on,
+      cause: r.cause,
+    })));
+  }
+
+  /** Residents whose stored decision time alone may have changed by now. */
+  async dueForRedecision(limit: number): Promise<string[]> {
+    return this.ctx.stores.decisions.dueBy(this.ctx.clock.now().getTime(), limit);
+  }
+}

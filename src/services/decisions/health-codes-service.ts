@@ -1,0 +1,81 @@
+import QRCode from 'qrcode';
+import { signToken } from '../../codes/token-signer.js';
+import type { Decision } from '../../domain/rules/decide.js';
+import { DEFAULT_CACHE_ENTRIES } from '../../config.js';
+import type { ServiceContext } from '../context.js';
+import type { DecisionsService } from './decisions-service.js';
+import { InvalidatedCache } from './invalidated-cache.js';
+import type { KeysService } from '../keys-service.js';
+
+export interface IssuedHealthCode {
+  decision: Decision;
+  token: string;
+  maskedName: string;
+  issuedAt: number;
+  expiresAt: number;
+}
+
+/** A code shown, kept to be shown again while it may be. */
+interface ShownHealthCode {
+  issued: IssuedHealthCode;
+  /** Shown again until this instant: past it, less than half the token's lifetime would remain. */
+  reuseUntil: number;
+  /** The decision's own end (`valid_until`): time alone may change it then. */
+  decisionValidUntil: number;
+}
+
+/**
+ * Issues a resident's current code: the decision kept for them, signed into a short-lived token; and
+ * renders it as a QR image. A token is shown again, unchanged, while more than half its lifetime
+ * remains and nothing it says may have changed: a new decision, rule set or signing key anywhere
+ * drops it (the change feed). So every code shown has at least half its lifetime left, and a
+ * refresh costs no signature.
+ */
+export class HealthCodesService {
+  readonly #shown: InvalidatedCache<ShownHealthCode>;
+
+  constructor(
+    private readonly ctx: ServiceContext,
+    private readonly decisions: DecisionsService,
+    private readonly keys: KeysService,
+  ) {
+    this.#shown = new InvalidatedCache(ctx.database.changes, ctx.settings.cacheEntries ?? DEFAULT_CACHE_ENTRIES, (change) => {
+      if (change.kind === 'decisions') return change.residentIds;
+      return change.kind === 'rules' || change.kind === 'keys' || change.kind === 'region-ended' ? 'all' : undefined;
+    });
+  }
+
+  /** The resident's current code: the one shown last while it may be shown again, else newly signed. */
+  async issue(residentId: string): Promise<IssuedHealthCode> {
+    const now = this.ctx.clock.now().getTime();
+    const shown = this.#shown.get(residentId);
+    if (shown && now >= shown.issued.issuedAt && now < shown.reuseUntil && now < shown.decisionValidUntil) return shown.issued;
+    const before = this.#shown.watermark();
+    const { decision, maskedName, region, validUntil, decidedNow } = await this.decisions.current(residentId);
+    // A decision made and stored just now is the newest there is: the change its own storing announced
+    // does not make it stale. (Nothing else runs between that commit and this line.)
+    const watermark = decidedNow ? this.#shown.watermark() : before;
+    const key = await this.keys.activeKey(region);
+    const issuedAt = Math.floor(now / 1000);
+    const expiresAt = issuedAt + this.ctx.settings.tokenTtlSeconds;
+    const token = signToken(key, {
+      subject: this.ctx.subjects.seal(residentId),
+      issuedAt,
+      notBefore: issuedAt,
+      expiresAt,
+      colour: decision.colour,
+      mark: decision.mark,
+      maskedName,
+    });
+    const issued = { decision, token, maskedName, issuedAt: issuedAt * 1000, expiresAt: expiresAt * 1000 };
+    const reuseUntil = (issuedAt + this.ctx.settings.tokenTtlSeconds / 2) * 1000;
+    this.#shown.set(residentId, { issued, reuseUntil, decisionValidUntil: validUntil }, watermark);
+    return issued;
+  }
+}
+
+/** QR images of a token; the text is all base45, so the QR library picks alphanumeric mode. */
+export async function renderQr(token: string, format: 'svg' | 'png'): Promise<string | Buffer> {
+  const options = { errorCorrectionLevel: 'M' as const, margin: 4 };
+  return format === 'svg' ? QRCode.toString(token, { ...options, type: 'svg' }) : QRCode.toBuffer(token, { ...options, type: 'png', scale: 8 });
+}

@@ -1,0 +1,17 @@
+import type { ServiceContext } from '../context.js';
+import { SIGN_IN_CODE_INDEX } from './sign-in-service.js';
+
+/**
+ * A phone has just registered in `region`: the one-time codes and messages sent to it while no
+ * account used it, indexed under the master key, go under the district's key, so that the district's
+ * sunset leaves nothing that confirms the phone.
+ */
+export async function placePhoneRecords(ctx: ServiceContext, phone: string, region: string): Promise<void> {
+  await ctx.stores.signIn.moveSignInCodes(ctx.cipher.unplacedIndex(SIGN_IN_CODE_INDEX, phone), ctx.cipher.regionIndex(region, SIGN_IN_CODE_INDEX, phone));
+  await ctx.stores.outbox.place(phone, region);
+}
+
+/** Every index a phone's sign-in codes may stand under: each district key held, or none yet. */
+export function signInCodeIndexes(ctx: Pick<ServiceContext, 'cipher'>, phone: string): string[] {
+  return ctx.cipher.lookupIndexes(SIGN_IN_CODE_INDEX, phone);
+}

@@ -1,0 +1,69 @@
+import { fixedPurpose } from '../../domain/audit-wording.js';
+import { checkRegistration, type RegistrationInput } from '../../domain/resident.js';
+import type { ResidentLookupsStore } from '../../store/residents/resident-lookups-store.js';
+import { isRegionCode } from '../../domain/regions.js';
+import { servedRegionFor, type ServiceContext } from '../context.js';
+import type { AuditService } from '../audit-service.js';
+import type { IdentityReclaimsService } from './identity-reclaims-service.js';
+import type { DependentSummary, ResidentSummary, ResidentsService } from './residents-service.js';
+import { ConflictError, IdentityTakenError } from '../service-errors.js';
+import type { Session, SignInService } from './sign-in-service.js';
+
+/**
+ * Registration as the API offers it. It starts with proof of the phone (the one-time code sent to
+ * it), so a stranger cannot probe which ID numbers are registered without holding a phone and using
+ * up its codes; a document another account holds opens a reclaim for the caller and reveals nothing
+ * about that account. Adding a household member reveals not even that.
+ */
+export class RegistrationService {
+  private readonly lookups: ResidentLookupsStore;
+
+  constructor(
+    private readonly ctx: ServiceContext,
+    private readonly residents: ResidentsService,
+    private readonly signIn: SignInService,
+    private readonly reclaims: IdentityReclaimsService,
+    private readonly audit: AuditService,
+  ) {
+    this.lookups = ctx.stores.residentLookups;
+  }
+
+  /** Registers with the code sent to the phone; the resident is signed in at once. */
+  async register(input: RegistrationInput & { code: string; ticket?: string }): Promise<{ resident: ResidentSummary; session: Session }> {
+    // The form is checked before the code, so a typo costs none of the code's attempts.
+    const registration = checkRegistration(input, this.ctx.clock.now(), true);
+    servedRegionFor(this.ctx, registration.address.region, 'address.region');
+    // Before the code is tried, so that a refusal costs none of its attempts.
+    await this.ctx.endedRegions.refuse(registration.address.region);
+    const phone = registration.phone!;
+    const proof = await this.signIn.prove(phone, input.code, input.ticket);
+    // The caller holds this phone: they may learn it has an account, and sign in with the same code.
+    if ((await this.lookups.findIdByPhone(phone)) !== undefined) throw new ConflictError('this phone already has an account: sign in with it instead', 'phone');
+    await this.signIn.consume(proof);
+    let resident: ResidentSummary;
+    try {
+      resident = await this.residents.registerChecked(registration, { phoneVerifiedAt: proof.at });
+    } catch (error) {
+      if (!(error instanceof IdentityTakenError)) throw error;
+      throw new IdentityTakenError(await this.reclaims.open({ registration, phoneProvenAt: proof.at }));
+    }
+    return { resident, session: await this.signIn.sessionFor(resident.id, proof.at) };
+  }
+
+  /**
+   * Adds a household member. The answer is the same whether their document is free or another
+   * account holds it: then the member is added holding no identity, and a claim opens for the
+   * authority to settle out of band, so that adding relatives cannot probe who is registered.
+   */
+  async addDependent(guardianId: string, input: RegistrationInput & { relationship: string }): Promise<DependentSummary> {
+    if (isRegionCode(input.address?.region ?? '')) servedRegionFor(this.ctx, input.address.region, 'address.region');
+    let reclaimId: string | undefined;
+    const { claimed, ...dependent } = await this.residents.addDependent(guardianId, input, async (trx, claim) => {
+      reclaimId = await this.reclaims.openForHousehold(trx, claim);
+    });
+    // The relative's access log reads the same either way; the claim is logged on the holder's.
+    await this.audit.append('household', 'add-household-member', fixedPurpose('household-member-added'), guardianId, { dependentId: dependent.id });
+    if (claimed) await this.reclaims.announceHouseholdClaim(reclaimId!);
+    return dependent;
+  }
+}

@@ -1,0 +1,265 @@
+import { randomBytes, randomInt } from 'node:crypto';
+import { createSigner, createVerifier } from 'fast-jwt';
+import { InvalidInputError } from '../../domain/field-errors.js';
+import { HOUR_MS, MINUTE_MS } from '../../domain/clock.js';
+import { checkMobileNumber } from '../../domain/phone.js';
+import { nextSignInCodeAt, SIGN_IN_LIMITS } from '../../domain/residents/sign-in-limits.js';
+import { sameDigest } from '../../privacy/field-cipher.js';
+import { DEFAULT_CACHE_ENTRIES } from '../../config.js';
+import { limitsOf, type ServiceContext } from '../context.js';
+import { InvalidatedCache } from '../decisions/invalidated-cache.js';
+import { spend } from '../rate-limiter.js';
+import { SMS_TEXTS } from '../sms-texts.js';
+import { CodeTriesUsedUpError, SignInCodeError, TooManyRequestsError, UnauthenticatedError } from '../service-errors.js';
+
+export { SIGN_IN_LIMITS };
+
+/** The blind-index kind of the phone a one-time code was sent to. */
+export const SIGN_IN_CODE_INDEX = 'sign-in.phone';
+
+const ISSUER = 'healthcode';
+const AUDIENCE = 'healthcode-resident';
+
+export interface SignInCodeRequestResult {
+  expiresAt: string;
+  resendAfterSeconds: number;
+  /** Shown with the code, it draws on the attempts kept for whoever asked for it. */
+  ticket: string;
+}
+
+/** A request ticket: 128 random bits, base64url. */
+const TICKET = /^[A-Za-z0-9_-]{22}$/;
+
+export interface Session {
+  token: string;
+  residentId: string;
+  expiresAt: string;
+}
+
+export class SignInService {
+  /**
+   * Session tokens are HS256 JWTs, made and checked synchronously with fast-jwt; checking one on
+   * every request through WebCrypto (jose) cost more than the rest of a code view. A checked token's
+   * result is cached (by the token, which cannot be forged); expiry is checked against the
+   * injected clock every time.
+   */
+  private readonly signToken: (payload: Record<string, unknown>) => string;
+  private readonly verifyToken: (token: string) => { sub?: unknown; jti?: unknown; exp?: unknown };
+  /** Sessions found active, by id; a sign-out anywhere removes one (the change feed). */
+  readonly #sessions: InvalidatedCache<{ residentId: string; expiresAt: number }>;
+
+  constructor(private readonly ctx: ServiceContext) {
+    // A sunset ends every session of its region; sessions are cached by id, not region, and a sunset is rare: forget them all.
+    this.#sessions = new InvalidatedCache(ctx.database.changes, ctx.settings.cacheEntries ?? DEFAULT_CACHE_ENTRIES, (change) =>
+      change.kind === 'session-ended' ? [change.sessionId] : change.kind === 'region-ended' ? 'all' : undefined,
+    );
+    const key = Buffer.from(ctx.sessionKey);
+    this.signToken = createSigner({ key, algorithm: 'HS256', iss: ISSUER, aud: AUDIENCE, noTimestamp: true });
+    this.verifyToken = createVerifier({ key, algorithms: ['HS256'], allowedIss: ISSUER, allowedAud: AUDIENCE, requiredClaims: ['sub', 'jti', 'exp'], ignoreExpiration: true, ignoreNotBefore: true, cache: 10_000 });
+  }
+
+  private get signInStore() {
+    return this.ctx.stores.signIn;
+  }
+
+  private get residents() {
+    return this.ctx.stores.residents;
+  }
+
+  /**
+   * Sends a one-time code to any mobile phone: a sign-in code where an account uses it, a
+   * registration code where none does. Both paths do the same work (a look-up, a stored code, one
+   * SMS) and give the same answer, so neither the answer nor its timing tells who is registered.
+   * The answer holds a request ticket, kept only as a keyed digest with the code: a guess that shows
+   * it draws on the code's own attempts, which strangers' guesses cannot use up.
+   */
+  async requestSignInCode(phoneText: string): Promise<SignInCodeRequestResult> {
+    const phone = this.phone(phoneText);
+    const now = this.ctx.clock.now().getTime();
+    const { phoneIndex, holderId } = await this.signInCodeIndex(phone);
+    const recent = await this.signInStore.signInCodesSince(phoneIndex, now - SIGN_IN_LIMITS.backoffWindowMs);
+    const next = nextSignInCodeAt(recent.map((c) => c.created_at));
+    if (now < next) {
+      const wait = Math.ceil((next - now) / 1000);
+      throw new TooManyRequestsError(`a code was sent to this phone a moment ago (it works until it expires); another may be sent in ${wait} s`, wait);
+    }
+    // Counted here, where a code will really be sent: requests refused above, or refused as malformed,
+    // use up nobody's share of what the SMS gateway may send.
+    await spend(this.ctx.limiter, 'sms:all', limitsOf(this.ctx).signInCodesPerMinute, MINUTE_MS, 'the service is sending as many codes as it may just now');
+    const code = String(randomInt(0, 10 ** SIGN_IN_LIMITS.codeDigits)).padStart(SIGN_IN_LIMITS.codeDigits, '0');
+    const id = this.ctx.newId();
+    const ticket = randomBytes(16).toString('base64url');
+    const ttl = this.ctx.settings.signInCodeTtlSeconds;
+    await this.signInStore.insertSignInCode({
+      id,
+      phone_index: phoneIndex,
+      code_digest: this.digest(id, code),
+      created_at: now,
+      expires_at: now + ttl * 1000,
+      attempts: 0,
+      consumed_at: null,
+      ticket_digest: this.ticketDigest(id, ticket),
+    });
+    const minutes = Math.round(ttl / 60);
+    await this.ctx.sms.send(phone, (holderId !== undefined ? SMS_TEXTS.signInCode : SMS_TEXTS.registrationCode)(code, minutes));
+    // Development convenience: the code in the log saves reading the outbox. Never in production.
+    if (this.ctx.settings.mode === 'development') this.ctx.logger.info({ signInCode: code, codeId: id }, 'one-time code sent (shown in development mode only)');
+    else this.ctx.logger.info({ codeId: id }, 'one-time code sent');
+    const resendAt = nextSignInCodeAt([now, ...recent.map((c) => c.created_at)]);
+    return { expiresAt: new Date(now + ttl * 1000).toISOString(), resendAfterSeconds: Math.ceil((resendAt - now) / 1000), ticket };
+  }
+
+  /** Exchanges one of a phone's live sign-in codes for a signed session. */
+  async verifySignInCode(phoneText: string, code: string, ticket?: string): Promise<Session> {
+    const phone = this.phone(phoneText);
+    const proof = await this.prove(phone, code, ticket);
+    const residentId = proof.holderId;
+    // The caller has just shown they hold the phone, so they may learn it has no account; the code
+    // stays valid for the registration form.
+    if (residentId === undefined) throw new SignInCodeError('no account uses this phone yet: register with it, using this code', { reason: 'no-account' });
+    await this.consume(proof);
+    await this.residents.markPhoneVerified(residentId, proof.at);
+    // A proven phone stands behind this resident and the household members they added.
+    await this.ctx.stores.decisions.invalidate(await this.ctx.stores.households.householdIds(residentId));
+    return this.openSession(residentId, proof.at);
+  }
+
+  /**
+   * Deletes codes that can no longer be used nor count against a phone's hourly limit: each keeps its
+   * phone's blind index, which should not outlive its use. How many.
+   */
+  async purgeExpiredSignInCodes(): Promise<number> {
+    return this.signInStore.deleteSignInCodesBefore(this.ctx.clock.now().getTime() - HOUR_MS);
+  }
+
+  /** Uses up a proven code, so it cannot prove the phone a second time. */
+  async consume(proof: { codeId: string; at: number }): Promise<void> {
+    if (!(await this.signInStore.consume(proof.codeId, proof.at))) throw new SignInCodeError('this code was already used: request a new one', { reason: 'code-used' });
+  }
+
+  /**
+   * Checks a code without using it up; each check takes one attempt of every live code, atomically:
+   * of its asker's attempts where `ticket` is the one it was sent with, else of the strangers' shared
+   * ones. Strangers, whoever they are and wherever from, can so use up only their own share.
+   */
+  async prove(phone: string, code: string, ticket?: string): Promise<{ codeId: string; at: number; holderId: string | undefined }> {
+    if (!new RegExp(`^\\d{${SIGN_IN_LIMITS.codeDigits}}$`).test(code)) {
+      throw new InvalidInputError([{ field: 'code', message: `must be the ${SIGN_IN_LIMITS.codeDigits} digits sent by SMS` }]);
+    }
+    if (ticket !== undefined && !TICKET.test(ticket)) {
+      throw new InvalidInputError([{ field: 'ticket', message: 'must be the ticket POST /api/v1/sign-in/code answered with' }]);
+    }
+    const now = this.ctx.clock.now().getTime();
+    const { phoneIndex, holderId } = await this.signInCodeIndex(phone);
+    const recent = await this.signInStore.signInCodesSince(phoneIndex, now - SIGN_IN_LIMITS.backoffWindowMs);
+    // Every code still alive, not only the newest: a code someone else asked for must not make the
+    // one the holder has just received useless.
+    const live = recent.filter((c) => c.consumed_at === null && c.expires_at > now);
+    // When the phone may be sent a new code: what a person whose code failed needs to know next.
+    const newCodeInSeconds = Math.max(0, Math.ceil((nextSignInCodeAt(recent.map((c) => c.created_at)) - now) / 1000));
+    if (live.length === 0) throw new SignInCodeError('no valid code for this phone: request a new one', { reason: 'no-valid-code', newCodeInSeconds });
+    // Each live code gives up one attempt before it is compared, atomically: however many guesses
+    // race, none of the phone's codes is compared more than attemptsPerCode times.
+    const tried: { id: string; digest: string; used: number }[] = [];
+    for (const c of live) {
+      const owner = ticket !== undefined && c.ticket_digest !== null && sameDigest(c.ticket_digest, this.ticketDigest(c.id, ticket));
+      const used = await this.signInStore.claimAttempt(c.id, SIGN_IN_LIMITS.attemptsPerCode, now, owner ? 'owner' : 'stranger');
+      if (used !== undefined) tried.push({ id: c.id, digest: c.code_digest, used });
+    }
+    if (tried.length === 0) throw new CodeTriesUsedUpError('too many wrong codes: request a new one', Math.max(1, newCodeInSeconds));
+    const match = tried.find((c) => sameDigest(c.digest, this.digest(c.id, code)));
+    if (!match) {
+      const left = Math.max(...tried.map((c) => SIGN_IN_LIMITS.attemptsPerCode - c.used));
+      throw new SignInCodeError(left > 0 ? `wrong code; ${left} attempts left` : 'wrong code; request a new one', left > 0 ? { reason: 'wrong-code', attemptsLeft: left } : { reason: 'wrong-code', attemptsLeft: 0, newCodeInSeconds });
+    }
+    return { codeId: match.id, at: now, holderId };
+  }
+
+  /**
+   * A session for a resident who has just proven their phone another way (registration), or whose
+   * remembered device has just proven itself (`deviceId`).
+   */
+  async sessionFor(residentId: string, at: number, rememberedDeviceId: string | null = null): Promise<Session> {
+    return this.openSession(residentId, at, rememberedDeviceId);
+  }
+
+  /** The resident a bearer token speaks for; throws if it is forged, expired or revoked. */
+  async authenticate(token: string): Promise<{ residentId: string; sessionId: string }> {
+    const now = this.ctx.clock.now();
+    let payload;
+    try {
+      payload = this.verifyToken(token);
+    } catch {
+      throw new UnauthenticatedError('the session token is not valid: sign in again');
+    }
+    if (typeof payload.exp !== 'number' || payload.exp * 1000 <= now.getTime()) throw new UnauthenticatedError('the session has expired: sign in again');
+    const sessionId = typeof payload.jti === 'string' ? payload.jti : undefined;
+    const residentId = sessionId === undefined ? undefined : await this.activeSession(sessionId, now.getTime());
+    if (sessionId === undefined || residentId === undefined || residentId !== payload.sub) {
+      throw new UnauthenticatedError('the session has ended: sign in again');
+    }
+    return { residentId, sessionId };
+  }
+
+  /** The session's resident while it is active: from memory once seen, else from the database. */
+  private async activeSession(sessionId: string, now: number): Promise<string | undefined> {
+    const cached = this.#sessions.get(sessionId);
+    if (cached) return cached.expiresAt > now ? cached.residentId : undefined;
+    const watermark = this.#sessions.watermark();
+    const session = await this.signInStore.activeSession(sessionId, now);
+    if (session) this.#sessions.set(sessionId, session, watermark);
+    return session?.residentId;
+  }
+
+  /** Ends the session; one opened on a remembered device signs that device out too, with its other sessions. */
+  async signOut(sessionId: string): Promise<void> {
+    const now = this.ctx.clock.now().getTime();
+    const rememberedDeviceId = await this.ctx.stores.rememberedDevices.ofSession(sessionId);
+    if (rememberedDeviceId !== null) await this.ctx.stores.rememberedDevices.revoke(rememberedDeviceId, now);
+    else await this.signInStore.revokeSession(sessionId, now);
+  }
+
+  private async openSession(residentId: string, now: number, rememberedDeviceId: string | null = null): Promise<Session> {
+    const sessionId = this.ctx.newId();
+    const expiresAt = now + this.ctx.settings.sessionTtlSeconds * 1000;
+    await this.signInStore.insertSession(sessionId, residentId, now, expiresAt, rememberedDeviceId);
+    const token = this.signToken({ sub: residentId, jti: sessionId, iat: Math.floor(now / 1000), exp: Math.floor(expiresAt / 1000) });
+    return { token, residentId, expiresAt: new Date(expiresAt).toISOString() };
+  }
+
+  /**
+   * The last message sent to a phone. Development mode only: the demo has no SMS gateway, and the
+   * app shows what would have arrived; the route that calls this does not exist in production.
+   */
+  async lastMessageTo(phoneText: string): Promise<string | null> {
+    const [message] = await this.ctx.stores.outbox.list(1, this.phone(phoneText));
+    return message?.body ?? null;
+  }
+
+  /** A phone as typed, checked and in E.164; the field is named when it is not a mobile number. */
+  private phone(text: string): string {
+    const checked = checkMobileNumber(text);
+    if (!checked.ok) throw new InvalidInputError([{ field: 'phone', message: checked.message }]);
+    return checked.value;
+  }
+
+  /**
+   * What a phone's codes are found by: under its resident's district key, which that district's
+   * sunset destroys; under the master key for a phone no account uses (moved under the district's
+   * key when it registers: `placePhoneRecords`).
+   */
+  private async signInCodeIndex(phone: string): Promise<{ phoneIndex: string; holderId: string | undefined }> {
+    const holder = await this.ctx.stores.residentLookups.findByPhone(phone);
+    return holder === undefined
+      ? { phoneIndex: this.ctx.cipher.unplacedIndex(SIGN_IN_CODE_INDEX, phone), holderId: undefined }
+      : { phoneIndex: this.ctx.cipher.regionIndex(holder.region, SIGN_IN_CODE_INDEX, phone), holderId: holder.id };
+  }
+
+  private digest(codeId: string, code: string): string {
+    return this.ctx.cipher.secretDigest('sign-in-code', `${codeId}:${code}`);
+  }
+
+  private ticketDigest(codeId: string, ticket: string): string {
+    return this.ctx.cipher.secretDigest('sign-in-ticket', `${codeId}:${ticket}`);
+  }
+}

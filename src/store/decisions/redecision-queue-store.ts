@@ -1,0 +1,61 @@
+import type { Kysely, Transaction } from 'kysely';
+import type { Database } from '../schema.js';
+
+type Db = Kysely<Database> | Transaction<Database>;
+
+export interface QueuedRedecision {
+  residentId: string;
+  cause: string;
+  queuedAt: number;
+}
+
+/**
+ * Residents whose facts changed and whose colour must be decided again: written in the same
+ * transaction as the change, removed once the decision is recorded. A crash between the two leaves
+ * the entry behind, and the next drain decides it; nobody is left without a colour.
+ */
+export class RedecisionQueueStore {
+  constructor(private readonly db: Db) {}
+
+  withTransaction(trx: Transaction<Database>): RedecisionQueueStore {
+    return new RedecisionQueueStore(trx);
+  }
+
+  async enqueue(residentIds: string[], cause: string, now: number): Promise<void> {
+    for (let i = 0; i < residentIds.length; i += 500) {
+      const part = [...new Set(residentIds.slice(i, i + 500))];
+      if (part.length === 0) continue;
+      await this.db
+        .insertInto('redecision_queue')
+        .values(part.map((id) => ({ resident_id: id, cause, queued_at: now })))
+        .onConflict((oc) => oc.column('resident_id').doUpdateSet({ cause, queued_at: now }))
+        .execute();
+    }
+  }
+
+  /** The oldest entries, or those of `residentIds`. */
+  async take(limit: number, residentIds?: string[]): Promise<QueuedRedecision[]> {
+    let query = this.db.selectFrom('redecision_queue').selectAll().orderBy('queued_at').limit(limit);
+    if (residentIds !== undefined) {
+      if (residentIds.length === 0) return [];
+      query = query.where('resident_id', 'in', residentIds);
+    }
+    return (await query.execute()).map((r) => ({ residentId: r.resident_id, cause: r.cause, queuedAt: r.queued_at }));
+  }
+
+  /** Removes entries that were decided, unless queued again since they were taken. */
+  async remove(entries: QueuedRedecision[]): Promise<void> {
+    for (let i = 0; i < entries.length; i += 200) {
+      const part = entries.slice(i, i + 200);
+      await this.db
+        .deleteFrom('redecision_queue')
+        .where((eb) => eb.or(part.map((e) => eb.and([eb('resident_id', '=', e.residentId), eb('queued_at', '=', e.queuedAt)]))))
+        .execute();
+    }
+  }
+
+  async size(): Promise<number> {
+    const row = await this.db.selectFrom('redecision_queue').select((eb) => eb.fn.countAll<number>().as('n')).executeTakeFirstOrThrow();
+    return Number(row.n);
+  }
+}

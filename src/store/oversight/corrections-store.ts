@@ -1,0 +1,121 @@
+import type { Kysely, Selectable, Transaction } from 'kysely';
+import type { CorrectionFact } from '../../domain/corrections.js';
+import type { Colour } from '../../domain/colour.js';
+import type { FieldCipher } from '../../privacy/field-cipher.js';
+import type { CorrectionsTable, Database } from '../schema.js';
+
+/** The encryption context of a correction's note: it decrypts only as that correction's note. */
+const noteContext = (id: string) => `correction:${id}:note`;
+
+export type CorrectionRow = Omit<Selectable<CorrectionsTable>, 'note'> & { note: string };
+
+/** Corrections of single residents' colours; every change of state is one conditional update. */
+export class CorrectionsStore {
+  constructor(
+    private readonly db: Kysely<Database>,
+    private readonly cipher: FieldCipher,
+  ) {}
+
+  withTransaction(trx: Transaction<Database>): CorrectionsStore {
+    return new CorrectionsStore(trx, this.cipher);
+  }
+
+  /** `region`: the resident's district, whose key seals the note (destroyed at its sunset). */
+  async insert(c: { id: string; residentId: string; region: string; colour: string; reason: string; note: string; expiresAt: number; proposedBy: string; now: number }): Promise<void> {
+    await this.db
+      .insertInto('corrections')
+      .values({
+        id: c.id,
+        resident_id: c.residentId,
+        colour: c.colour,
+        reason: c.reason,
+        note: this.cipher.encryptIn(c.region, c.note, noteContext(c.id)),
+        status: 'pending',
+        expires_at: c.expiresAt,
+        proposed_by: c.proposedBy,
+        proposed_at: c.now,
+        decided_by: null,
+        decided_at: null,
+        ended_by: null,
+        ended_at: null,
+      })
+      .execute();
+  }
+
+  async findById(id: string): Promise<CorrectionRow | undefined> {
+    const row = await this.db.selectFrom('corrections').selectAll().where('id', '=', id).executeTakeFirst();
+    return row && this.decrypt(row);
+  }
+
+  /**
+   * Approves or rejects a pending correction, by someone other than who proposed it; false if it is
+   * no longer pending, or the decider proposed it (checked in the same statement, so two
+   * approvals racing make one).
+   */
+  async decide(id: string, d: { status: 'active' | 'rejected'; by: string; at: number }): Promise<boolean> {
+    const result = await this.db
+      .updateTable('corrections')
+      .set({ status: d.status, decided_by: d.by, decided_at: d.at })
+      .where('id', '=', id)
+      .where('status', '=', 'pending')
+      .where('proposed_by', '!=', d.by)
+      .where('expires_at', '>', d.at)
+      .executeTakeFirst();
+    return Number(result.numUpdatedRows) === 1;
+  }
+
+  /** Ends an active correction before its expiry; false if it was not active. */
+  async end(id: string, by: string, at: number): Promise<boolean> {
+    const result = await this.db.updateTable('corrections').set({ status: 'ended', ended_by: by, ended_at: at }).where('id', '=', id).where('status', '=', 'active').executeTakeFirst();
+    return Number(result.numUpdatedRows) === 1;
+  }
+
+  /** Corrections in a state, newest first. */
+  /** Corrections in a state, newest first; with `regionPrefix`, only of residents living under it. */
+  async list(status: string, limit: number, regionPrefix = ''): Promise<CorrectionRow[]> {
+    let query = this.db.selectFrom('corrections').selectAll('corrections').where('corrections.status', '=', status);
+    if (regionPrefix !== '') query = query.innerJoin('residents', 'residents.id', 'corrections.resident_id').where('residents.address_region', 'like', `${regionPrefix}%`);
+    return (await query.orderBy('corrections.proposed_at', 'desc').limit(limit).execute()).map((r) => this.decrypt(r));
+  }
+
+  async ofResident(residentId: string): Promise<CorrectionRow[]> {
+    return (await this.db.selectFrom('corrections').selectAll().where('resident_id', '=', residentId).orderBy('proposed_at', 'desc').execute()).map((r) => this.decrypt(r));
+  }
+
+  /** For the engine: approved corrections of these residents that had not ended by `since`. */
+  async factsFor(ids: string[], since: number): Promise<Map<string, CorrectionFact[]>> {
+    const out = new Map<string, CorrectionFact[]>();
+    if (ids.length === 0) return out;
+    const rows = await this.db.selectFrom('corrections').selectAll().where('resident_id', 'in', ids).where('status', 'in', ['active', 'ended']).where('expires_at', '>', since).execute();
+    for (const r of rows) {
+      const endsAt = Math.min(r.expires_at, r.ended_at ?? Infinity);
+      if (endsAt <= since || r.decided_at === null) continue;
+      const list = out.get(r.resident_id) ?? [];
+      list.push({ id: r.id, colour: r.colour as Colour, reason: r.reason, note: this.cipher.decrypt(r.note, noteContext(r.id)), approvedAt: r.decided_at, endsAt });
+      out.set(r.resident_id, list);
+    }
+    return out;
+  }
+
+  /** The notes of these corrections, opened, by id: what a decision shown to its resident names. */
+  async notes(ids: string[]): Promise<Map<string, string>> {
+    if (ids.length === 0) return new Map();
+    const rows = await this.db.selectFrom('corrections').select(['id', 'note']).where('id', 'in', ids).execute();
+    return new Map(rows.map((r) => [r.id, this.cipher.decrypt(r.note, noteContext(r.id))]));
+  }
+
+  /** How many corrections each staff member proposed, and approved, since `since`. */
+  async countsByStaff(since: number): Promise<{ staffId: string; proposed: number; approved: number }[]> {
+    const proposed = await this.db.selectFrom('corrections').select(['proposed_by as staff', (eb) => eb.fn.countAll<number>().as('n')]).where('proposed_at', '>=', since).groupBy('proposed_by').execute();
+    const approved = await this.db.selectFrom('corrections').select(['decided_by as staff', (eb) => eb.fn.countAll<number>().as('n')]).where('status', 'in', ['active', 'ended']).where('decided_at', '>=', since).groupBy('decided_by').execute();
+    const out = new Map<string, { staffId: string; proposed: number; approved: number }>();
+    const entry = (id: string) => out.get(id) ?? out.set(id, { staffId: id, proposed: 0, approved: 0 }).get(id)!;
+    for (const r of proposed) entry(r.staff).proposed = Number(r.n);
+    for (const r of approved) if (r.staff !== null) entry(r.staff).approved = Number(r.n);
+    return [...out.values()].sort((a, b) => b.proposed + b.approved - (a.proposed + a.approved));
+  }
+
+  private decrypt(row: Selectable<CorrectionsTable>): CorrectionRow {
+    return { ...row, note: this.cipher.decrypt(row.note, noteContext(row.id)) };
+  }
+}

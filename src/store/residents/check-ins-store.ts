@@ -1,0 +1,31 @@
+import type { Kysely } from 'kysely';
+import type { Database } from '../schema.js';
+
+export interface CheckInRow {
+  date: string;
+  at: number;
+  temperature: number | null;
+  symptoms: string[];
+}
+
+/** Daily quarantine check-ins: one a resident a calendar day (a unique key holds it). */
+export class CheckInsStore {
+  constructor(private readonly db: Kysely<Database>) {}
+
+  /** A second check-in on the same day surfaces as the engine's unique violation. */
+  async insert(c: { id: string; residentId: string; date: string; at: number; temperature: number; symptoms: string[] }): Promise<void> {
+    await this.db
+      .insertInto('check_ins')
+      .values({ id: c.id, resident_id: c.residentId, local_date: c.date, at: c.at, temperature: c.temperature, symptoms: JSON.stringify(c.symptoms) })
+      .execute();
+  }
+
+  async ofResident(residentId: string): Promise<CheckInRow[]> {
+    const rows = await this.db.selectFrom('check_ins').selectAll().where('resident_id', '=', residentId).orderBy('at').execute();
+    return rows.map((c) => ({ date: c.local_date, at: c.at, temperature: c.temperature, symptoms: JSON.parse(c.symptoms) as string[] }));
+  }
+
+  async deleteBefore(cutoff: number): Promise<number> {
+    return Number((await this.db.deleteFrom('check_ins').where('at', '<', cutoff).executeTakeFirst()).numDeletedRows);
+  }
+}

@@ -1,0 +1,87 @@
+import type { Kysely } from 'kysely';
+import { REGION_INDEX_PREFIX, UNPLACED_INDEX_PREFIX, type FieldCipher } from '../../privacy/field-cipher.js';
+import type { Database } from '../schema.js';
+
+export interface OutboxMessage {
+  id: string;
+  channel: string;
+  recipient: string;
+  body: string;
+  createdAt: number;
+}
+
+const INDEX_RECIPIENT = 'outbox.recipient';
+
+/**
+ * Messages the default SMS provider "sends": kept encrypted for the operator to read with `healthcode
+ * outbox`. A message to a resident's phone is sealed and indexed under their district's key, which its
+ * sunset destroys; one to a phone no account uses, under the master key until the phone registers.
+ */
+export class OutboxStore {
+  constructor(
+    private readonly db: Kysely<Database>,
+    private readonly cipher: FieldCipher,
+  ) {}
+
+  /** `region`: the district of the resident using the recipient phone, if any. */
+  async insert(message: OutboxMessage, region?: string): Promise<void> {
+    await this.db.insertInto('outbox').values({ id: message.id, channel: message.channel, ...this.sealed(message.id, message.recipient, message.body, region), created_at: message.createdAt }).execute();
+  }
+
+  /** Newest first; `recipient` narrows to one phone number. */
+  async list(limit: number, recipient?: string): Promise<OutboxMessage[]> {
+    let query = this.db.selectFrom('outbox').selectAll().orderBy('created_at', 'desc').orderBy('id', 'desc').limit(limit);
+    if (recipient !== undefined) query = query.where('recipient_index', 'in', this.indexesOf(recipient));
+    const rows = await query.execute();
+    return rows.map((row) => ({ id: row.id, channel: row.channel, ...this.opened(row), createdAt: row.created_at }));
+  }
+
+  /** A phone has registered in `region`: what was sent to it before goes under that district's key. */
+  async place(recipient: string, region: string): Promise<void> {
+    const rows = await this.db
+      .selectFrom('outbox')
+      .selectAll()
+      .where('recipient_index', 'in', [this.cipher.unplacedIndex(INDEX_RECIPIENT, recipient), this.cipher.blindIndex(INDEX_RECIPIENT, recipient)])
+      .execute();
+    for (const row of rows) await this.reseal(row, region);
+  }
+
+  /**
+   * Moves messages indexed the way they were before districts had index keys, `limit` at a time;
+   * `regionOf` names the district of the phone's resident, if any. Each row is compared and set, so
+   * a run stopped half-way is taken up by the next. Returns how many it moved.
+   */
+  async indexUnderRegionKeys(limit: number, regionOf: (phone: string) => Promise<string | undefined>): Promise<number> {
+    const rows = await this.db
+      .selectFrom('outbox')
+      .selectAll()
+      .where('recipient_index', 'not like', `${REGION_INDEX_PREFIX}%`)
+      .where('recipient_index', 'not like', `${UNPLACED_INDEX_PREFIX}%`)
+      .limit(limit)
+      .execute();
+    for (const row of rows) await this.reseal(row, await regionOf(this.opened(row).recipient));
+    return rows.length;
+  }
+
+  private async reseal(row: { id: string; recipient_index: string; recipient_enc: string; body_enc: string }, region: string | undefined): Promise<void> {
+    const { recipient, body } = this.opened(row);
+    await this.db.updateTable('outbox').set(this.sealed(row.id, recipient, body, region)).where('id', '=', row.id).where('recipient_index', '=', row.recipient_index).execute();
+  }
+
+  /** Where a phone's messages may be: under each district key held, or the master key (not yet placed, or from before). */
+  private indexesOf(recipient: string): string[] {
+    return this.cipher.lookupIndexes(INDEX_RECIPIENT, recipient);
+  }
+
+  private sealed(id: string, recipient: string, body: string, region: string | undefined) {
+    const c = (field: string) => `outbox:${id}:${field}`;
+    return region === undefined
+      ? { recipient_index: this.cipher.unplacedIndex(INDEX_RECIPIENT, recipient), recipient_enc: this.cipher.encrypt(recipient, c('recipient')), body_enc: this.cipher.encrypt(body, c('body')) }
+      : { recipient_index: this.cipher.regionIndex(region, INDEX_RECIPIENT, recipient), recipient_enc: this.cipher.encryptIn(region, recipient, c('recipient')), body_enc: this.cipher.encryptIn(region, body, c('body')) };
+  }
+
+  private opened(row: { id: string; recipient_enc: string; body_enc: string }): { recipient: string; body: string } {
+    const c = (field: string) => `outbox:${row.id}:${field}`;
+    return { recipient: this.cipher.decrypt(row.recipient_enc, c('recipient')), body: this.cipher.decrypt(row.body_enc, c('body')) };
+  }
+}

@@ -1,0 +1,83 @@
+import type { Kysely, Transaction } from 'kysely';
+import type { FieldCipher } from '../../privacy/field-cipher.js';
+import type { Database } from '../schema.js';
+
+type Db = Kysely<Database> | Transaction<Database>;
+
+/** Blind-index kinds; changing one orphans every stored index of that kind. */
+export const INDEX_ID = 'resident.identity';
+export const INDEX_PHONE = 'resident.phone';
+/** Where a revoked document's index goes: keyed by the account, so it collides with nothing. */
+const INDEX_REVOKED_ID = 'resident.identity.revoked';
+/** Where a household member's index waits while their claim to a document another account holds is open. */
+const INDEX_CLAIMING_ID = 'resident.identity.claiming';
+/**
+ * Marks a waiting index as one: the start-up move of old indexes under district keys must leave it
+ * alone (recomputed from the document, it would collide with the holder's and stop every start).
+ */
+export const CLAIMING_PREFIX = 'c2.';
+
+/**
+ * Finding residents by their identity document or phone, through blind indexes: a resident's indexes
+ * are keyed by their district's key (destroyed at its sunset); a look-up matches the value's index
+ * under every district key held, in one query. Also what each index is, for the stores that write them.
+ */
+export class ResidentLookupsStore {
+  constructor(
+    private readonly db: Db,
+    private readonly cipher: FieldCipher,
+  ) {}
+
+  withTransaction(trx: Transaction<Database>): ResidentLookupsStore {
+    return new ResidentLookupsStore(trx, this.cipher);
+  }
+
+  /** The document's index in a district: what a resident of it is stored under. */
+  identityIndex(region: string, identityKey: string): string {
+    return this.cipher.regionIndex(region, INDEX_ID, identityKey);
+  }
+
+  phoneIndex(region: string, phoneE164: string): string {
+    return this.cipher.regionIndex(region, INDEX_PHONE, phoneE164);
+  }
+
+  /** The document's index under every district key held (and from before them): what a look-up matches. */
+  identityIndexes(identityKey: string): string[] {
+    return this.cipher.lookupIndexes(INDEX_ID, identityKey);
+  }
+
+  phoneIndexes(phoneE164: string): string[] {
+    return this.cipher.lookupIndexes(INDEX_PHONE, phoneE164);
+  }
+
+  /** The index of an account whose document was reclaimed by its real holder: nothing can look it up. */
+  revokedIndex(residentId: string): string {
+    return this.cipher.blindIndex(INDEX_REVOKED_ID, residentId);
+  }
+
+  /** The index of a household member waiting on a claim to a document another account holds. */
+  claimingIndex(residentId: string): string {
+    return `${CLAIMING_PREFIX}${this.cipher.blindIndex(INDEX_CLAIMING_ID, residentId)}`;
+  }
+
+  async findIdByPhone(phoneE164: string): Promise<string | undefined> {
+    return (await this.findByPhone(phoneE164))?.id;
+  }
+
+  /** The resident using a phone, in whichever district, with that district. */
+  async findByPhone(phoneE164: string): Promise<{ id: string; region: string } | undefined> {
+    const row = await this.db.selectFrom('residents').select(['id', 'address_region']).where('phone_index', 'in', this.phoneIndexes(phoneE164)).executeTakeFirst();
+    return row && { id: row.id, region: row.address_region };
+  }
+
+  /** The resident holding a document, in whichever district, with that district. */
+  async findByIdentityKey(identityKey: string): Promise<{ id: string; region: string } | undefined> {
+    const row = await this.db.selectFrom('residents').select(['id', 'address_region']).where('id_index', 'in', this.identityIndexes(identityKey)).executeTakeFirst();
+    return row && { id: row.id, region: row.address_region };
+  }
+
+  async findIdByIdentityKey(identityKey: string): Promise<string | undefined> {
+    const row = await this.db.selectFrom('residents').select('id').where('id_index', 'in', this.identityIndexes(identityKey)).executeTakeFirst();
+    return row?.id;
+  }
+}

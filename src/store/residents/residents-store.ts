@@ -1,0 +1,235 @@
+import { sql, type Kysely, type Transaction } from 'kysely';
+import type { Address, Registration } from '../../domain/resident.js';
+import type { IdType } from '../../domain/identity/identity-document.js';
+import { SHREDDED, SUNSET_PREFIX } from '../oversight/sunset-store.js';
+import type { FieldCipher } from '../../privacy/field-cipher.js';
+import { RegionKeyShreddedError } from '../../privacy/region-keys.js';
+import { lockIn, type Engine } from '../database.js';
+import { ResidentLookupsStore } from './resident-lookups-store.js';
+import type { Database, ResidentsTable } from '../schema.js';
+
+/** A resident with personal fields decrypted; only services see this shape. */
+export interface Resident {
+  id: string;
+  name: string;
+  identity: { type: IdType; number: string; country?: string };
+  phone: string | null;
+  address: Address;
+  phoneVerifiedAt: number | null;
+  /** The document was reclaimed by its real holder; the account no longer holds it. */
+  identityRevokedAt: number | null;
+  /** Staff saw the document (at a gate or service point), or an authority checked it: more than a relative's word. */
+  identityCheckedAt: number | null;
+  createdAt: number;
+  updatedAt: number;
+}
+
+type Db = Kysely<Database> | Transaction<Database>;
+
+/**
+ * An identity document or phone another district's resident holds: their indexes are under different
+ * keys, so the engine's unique index cannot see it. Carries the engine's unique-violation code, so
+ * callers treat it as the same-district duplicate the unique index reports.
+ */
+export class DuplicateAcrossDistrictsError extends Error {
+  readonly code = '23505';
+  constructor() {
+    super('another resident holds this identity document or phone');
+    this.name = 'DuplicateAcrossDistrictsError';
+  }
+}
+
+/**
+ * Residents table: encrypts on the way in, decrypts on the way out. A resident's fields are sealed,
+ * and their blind indexes keyed, under their district's key (destroyed at its sunset); finding a
+ * resident by document or phone is ResidentLookupsStore's.
+ */
+export class ResidentsStore {
+  private readonly lookups: ResidentLookupsStore;
+
+  constructor(
+    private readonly db: Db,
+    private readonly cipher: FieldCipher,
+    private readonly engine: Engine = 'sqlite',
+  ) {
+    this.lookups = new ResidentLookupsStore(db, cipher);
+  }
+
+  withTransaction(trx: Transaction<Database>): ResidentsStore {
+    return new ResidentsStore(trx, this.cipher, this.engine);
+  }
+
+  /**
+   * Inserts a resident, unless a sunset of their region was approved: then nothing is written and it
+   * returns false. The check is part of the insert statement, so an approval committed before it
+   * is always seen, at no extra round trip. A duplicate identity or phone surfaces as the engine's
+   * unique violation. `phoneVerifiedAt` is set when the registration itself proved the phone.
+   * `holdsIdentity` false: a household member whose document another account holds, added while
+   * the claim waits; the index goes where it collides with nothing, and approval moves it back.
+   */
+  async insert(id: string, registration: Registration, now: number, phoneVerifiedAt: number | null = null, holdsIdentity = true): Promise<boolean> {
+    const c = (field: string) => `resident:${id}:${field}`;
+    const { identity } = registration;
+    const region = registration.address.region;
+    // Under the district's own key: destroying it at the region's sunset destroys these.
+    const seal = (value: string, field: string) => this.cipher.encryptIn(region, value, c(field));
+    const identityJson = JSON.stringify({ type: identity.type, number: identity.number, ...(identity.country ? { country: identity.country } : {}) });
+    const text = (value: string | null) => sql`cast(${value} as text)`;
+    const integer = (value: number | null) => sql`cast(${value} as bigint)`;
+    const row = {
+      id: text(id),
+      id_index: text(holdsIdentity ? this.lookups.identityIndex(region, identity.key) : this.lookups.claimingIndex(id)),
+      identity_enc: text(seal(identityJson, 'identity')),
+      name_enc: text(seal(registration.name, 'name')),
+      phone_index: text(registration.phone === null ? null : this.lookups.phoneIndex(region, registration.phone)),
+      phone_enc: text(registration.phone === null ? null : seal(registration.phone, 'phone')),
+      address_region: text(region),
+      address_enc: text(seal(registration.address.detail, 'address')),
+      phone_verified_at: integer(phoneVerifiedAt),
+      created_at: integer(now),
+      updated_at: integer(now),
+    };
+    // Another district's resident with the same document or phone has other indexes: the statement
+    // looks for them under every district key. One statement, so SQLite (one writer) needs no lock.
+    // A household member waiting on a claim holds no document yet: only their phone (if any) is checked.
+    const ids = holdsIdentity ? this.lookups.identityIndexes(identity.key) : [];
+    const phones = registration.phone === null ? [] : this.lookups.phoneIndexes(registration.phone);
+    const clashes = [...(ids.length > 0 ? [sql`id_index in (${sql.join(ids.map(text))})`] : []), ...(phones.length > 0 ? [sql`phone_index in (${sql.join(phones.map(text))})`] : [])];
+    const taken = clashes.length > 0 ? sql`select 1 from residents where ${sql.join(clashes, sql` or `)}` : undefined;
+    const attempt = async (db: Db) => {
+      const result = await sql`
+        insert into residents (${sql.join(Object.keys(row).map((column) => sql.ref(column)))})
+        select ${sql.join(Object.values(row))}
+        where not exists (select 1 from sunsets where status <> 'requested' and ${text(region)} like ${SUNSET_PREFIX} || '%')
+        ${taken ? sql`and not exists (${taken})` : sql``}`.execute(db);
+      if (Number(result.numAffectedRows ?? 0) === 1) return true;
+      if (taken && (await sql`${taken}`.execute(db)).rows.length > 0) throw new DuplicateAcrossDistrictsError();
+      return false;
+    };
+    if (this.engine !== 'postgres') return attempt(this.db);
+    // PostgreSQL: two registrations of one document in two districts would each miss the other's
+    // uncommitted row; a lock on the values (held to the end of the transaction, stored nowhere)
+    // makes the second wait for the first and then see it. The lock is named by 12 bits of a keyed
+    // hash: values that share it only wait for each other, and a lock seen in passing confirms none.
+    const locked = async (trx: Transaction<Database>) => {
+      for (const name of [identity.key, registration.phone ?? ''].map((v) => this.cipher.unplacedIndex('insert lock', v).slice(3, 5)).sort()) await lockIn('postgres', trx, `resident ${name}`);
+      return attempt(trx);
+    };
+    return this.db.isTransaction ? locked(this.db as Transaction<Database>) : (this.db as Kysely<Database>).transaction().execute(locked);
+  }
+
+  /** A resident; none for one whose region's sunset destroyed them. */
+  async findById(id: string): Promise<Resident | undefined> {
+    const row = await this.db.selectFrom('residents').selectAll().where('id', '=', id).where('name_enc', '!=', SHREDDED).executeTakeFirst();
+    return row && openResident(this.cipher, row);
+  }
+
+  /**
+   * Names of many residents, decrypting nothing else: what a contact list needs, and all it may read.
+   * Residents who deleted their account are absent.
+   */
+  async names(ids: string[]): Promise<Map<string, string>> {
+    const names = new Map<string, string>();
+    for (let i = 0; i < ids.length; i += 500) {
+      const rows = await this.db.selectFrom('residents').select(['id', 'name_enc']).where('id', 'in', ids.slice(i, i + 500)).where('name_enc', '!=', SHREDDED).execute();
+      for (const r of rows) names.set(r.id, this.cipher.decrypt(r.name_enc, `resident:${r.id}:name`));
+    }
+    return names;
+  }
+
+  /** The phones (E.164) of residents with an address under `prefix`, opened: what a sunset finds their messages by. */
+  async phonesIn(prefix: string): Promise<string[]> {
+    const rows = await this.db.selectFrom('residents').select(['id', 'phone_enc']).where('address_region', 'like', `${prefix}%`).where('phone_enc', 'is not', null).execute();
+    // A district whose key a sunset cut short already destroyed: its phones are beyond anyone's reading.
+    return rows.flatMap((r) => {
+      try {
+        return [this.cipher.decrypt(r.phone_enc!, `resident:${r.id}:phone`)];
+      } catch (error) {
+        if (error instanceof RegionKeyShreddedError) return [];
+        throw error;
+      }
+    });
+  }
+
+  async markPhoneVerified(id: string, now: number): Promise<void> {
+    await this.db
+      .updateTable('residents')
+      .set({ phone_verified_at: now, updated_at: now })
+      .where('id', '=', id)
+      .where('phone_verified_at', 'is', null)
+      .execute();
+  }
+
+  /** The account's phone becomes `phoneE164`, proven at `verifiedAt`: a visitor whose home vouches for that phone taking their account back. */
+  async replacePhone(id: string, phoneE164: string, verifiedAt: number): Promise<void> {
+    const { address_region } = await this.db.selectFrom('residents').select('address_region').where('id', '=', id).executeTakeFirstOrThrow();
+    await this.db
+      .updateTable('residents')
+      .set({ phone_index: this.lookups.phoneIndex(address_region, phoneE164), phone_enc: this.cipher.encryptIn(address_region, phoneE164, `resident:${id}:phone`), phone_verified_at: verifiedAt, updated_at: verifiedAt })
+      .where('id', '=', id)
+      .execute();
+  }
+
+  /** Staff saw the document in person; the first time counts. */
+  async markIdentityChecked(id: string, now: number): Promise<void> {
+    await this.db.updateTable('residents').set({ identity_checked_at: now, updated_at: now }).where('id', '=', id).where('identity_checked_at', 'is', null).execute();
+  }
+
+  /**
+   * Takes the identity document from an account, for its real holder: the blind index moves to a
+   * value nothing can look up (the column stays unique and not null), and the account is marked.
+   */
+  async revokeIdentity(id: string, now: number): Promise<void> {
+    await this.db
+      .updateTable('residents')
+      .set({ id_index: this.lookups.revokedIndex(id), identity_revoked_at: now, updated_at: now })
+      .where('id', '=', id)
+      .execute();
+  }
+
+  /** A claim was approved: the household member who waited now holds the document, checked by the authority. */
+  async takeIdentity(id: string, identityKey: string, now: number): Promise<void> {
+    const { address_region } = await this.db.selectFrom('residents').select('address_region').where('id', '=', id).executeTakeFirstOrThrow();
+    await this.db.updateTable('residents').set({ id_index: this.lookups.identityIndex(address_region, identityKey), identity_checked_at: now, updated_at: now }).where('id', '=', id).execute();
+  }
+
+  /** Deletes residents; declarations, stays, sessions and guardianships go with them (ON DELETE CASCADE). */
+  async deleteMany(ids: string[]): Promise<number> {
+    if (ids.length === 0) return 0;
+    const result = await this.db.deleteFrom('residents').where('id', 'in', ids).executeTakeFirst();
+    return Number(result.numDeletedRows);
+  }
+
+  /** Residents whose home region starts with `prefix`, by id: who a regional rule set governs. */
+  async regionsUnder(prefix: string, limit: number): Promise<{ id: string; address_region: string }[]> {
+    return this.db.selectFrom('residents').select(['id', 'address_region']).where('address_region', 'like', `${prefix}%`).orderBy('id').limit(limit).execute();
+  }
+
+  /** Some resident's id, if there is any resident at all. */
+  async anyId(): Promise<string | undefined> {
+    return (await this.db.selectFrom('residents').select('id').limit(1).executeTakeFirst())?.id;
+  }
+
+  async count(): Promise<number> {
+    const row = await this.db.selectFrom('residents').select((eb) => eb.fn.countAll<number>().as('n')).executeTakeFirstOrThrow();
+    return Number(row.n);
+  }
+}
+
+/** A residents row opened: every personal field decrypted under its own context. */
+export function openResident(cipher: FieldCipher, row: ResidentsTable): Resident {
+  const c = (field: string) => `resident:${row.id}:${field}`;
+  const identity = JSON.parse(cipher.decrypt(row.identity_enc, c('identity'))) as Resident['identity'];
+  return {
+    id: row.id,
+    name: cipher.decrypt(row.name_enc, c('name')),
+    identity,
+    phone: row.phone_enc === null ? null : cipher.decrypt(row.phone_enc, c('phone')),
+    address: { region: row.address_region, detail: cipher.decrypt(row.address_enc, c('address')) },
+    phoneVerifiedAt: row.phone_verified_at,
+    identityRevokedAt: row.identity_revoked_at,
+    identityCheckedAt: row.identity_checked_at,
+    createdAt: row.created_at,
+    updatedAt: row.updated_at,
+  };
+}

@@ -1,0 +1,105 @@
+import type { Insertable, Kysely, Selectable } from 'kysely';
+import type { ChangeFeed } from '../change-feed.js';
+import type { Database, SignInCodesTable } from '../schema.js';
+
+/** One-time sign-in codes (kept as keyed digests, never in clear) and the sessions they open. */
+export class SignInStore {
+  constructor(
+    private readonly db: Kysely<Database>,
+    private readonly changes: ChangeFeed,
+  ) {}
+
+  async insertSignInCode(row: Insertable<SignInCodesTable>): Promise<void> {
+    await this.db.insertInto('sign_in_codes').values(row).execute();
+  }
+
+  /** Codes issued to a phone since `since`, newest first. */
+  async signInCodesSince(phoneIndex: string, since: number): Promise<Selectable<SignInCodesTable>[]> {
+    return this.db
+      .selectFrom('sign_in_codes')
+      .selectAll()
+      .where('phone_index', '=', phoneIndex)
+      .where('created_at', '>=', since)
+      .orderBy('created_at', 'desc')
+      .execute();
+  }
+
+  /**
+   * Claims one of a code's attempts before it is compared, from its asker's (`owner`) or from the
+   * strangers' shared budget: one conditional UPDATE, so guesses sent in parallel each take an attempt
+   * and no more than `max` of either kind are ever compared. Returns the attempts of that kind used
+   * including this one, or undefined when none is left (or the code is used or expired).
+   */
+  async claimAttempt(id: string, max: number, now: number, by: 'owner' | 'stranger'): Promise<number | undefined> {
+    const column = by === 'owner' ? 'attempts' : 'stranger_attempts';
+    const row = await this.db
+      .updateTable('sign_in_codes')
+      .set((eb) => ({ [column]: eb(column, '+', 1) }))
+      .where('id', '=', id)
+      .where(column, '<', max)
+      .where('consumed_at', 'is', null)
+      .where('expires_at', '>', now)
+      .returning(column)
+      .executeTakeFirst();
+    return row === undefined ? undefined : Number((row as Record<string, unknown>)[column]);
+  }
+
+  /** Marks a code used; false if another request used it first. */
+  async consume(id: string, now: number): Promise<boolean> {
+    const result = await this.db
+      .updateTable('sign_in_codes')
+      .set({ consumed_at: now })
+      .where('id', '=', id)
+      .where('consumed_at', 'is', null)
+      .executeTakeFirst();
+    return Number(result.numUpdatedRows) === 1;
+  }
+
+  /** A phone has registered: its codes go under the index its district's key makes. */
+  async moveSignInCodes(fromIndex: string, toIndex: string): Promise<void> {
+    await this.db.updateTable('sign_in_codes').set({ phone_index: toIndex }).where('phone_index', '=', fromIndex).execute();
+  }
+
+  /**
+   * Deletes codes indexed as before districts had index keys (no prefix): they cannot be moved (the
+   * phone is not stored), and live minutes; a resident asks for another.
+   */
+  async deleteUnprefixedSignInCodes(prefixes: string[]): Promise<number> {
+    let query = this.db.deleteFrom('sign_in_codes');
+    for (const prefix of prefixes) query = query.where('phone_index', 'not like', `${prefix}%`);
+    return Number((await query.executeTakeFirst()).numDeletedRows);
+  }
+
+  /** Deletes codes that expired before `cutoff`; how many. */
+  async deleteSignInCodesBefore(cutoff: number): Promise<number> {
+    return Number((await this.db.deleteFrom('sign_in_codes').where('expires_at', '<', cutoff).executeTakeFirst()).numDeletedRows);
+  }
+
+  async insertSession(id: string, residentId: string, createdAt: number, expiresAt: number, rememberedDeviceId: string | null = null): Promise<void> {
+    await this.db.insertInto('sessions').values({ id, resident_id: residentId, created_at: createdAt, expires_at: expiresAt, revoked_at: null, device_id: rememberedDeviceId }).execute();
+  }
+
+  /** The session's resident and end if the session exists, is not revoked and has not expired. */
+  async activeSession(id: string, now: number): Promise<{ residentId: string; expiresAt: number } | undefined> {
+    const row = await this.db
+      .selectFrom('sessions')
+      .select(['resident_id', 'expires_at'])
+      .where('id', '=', id)
+      .where('revoked_at', 'is', null)
+      .where('expires_at', '>', now)
+      .executeTakeFirst();
+    return row && { residentId: row.resident_id, expiresAt: row.expires_at };
+  }
+
+  /** Ends a session, and tells every process that may hold it in memory. */
+  async revokeSession(id: string, now: number): Promise<void> {
+    await this.changes.commit(this.db, { kind: 'session-ended', sessionId: id }, async (trx) => {
+      await trx.updateTable('sessions').set({ revoked_at: now }).where('id', '=', id).where('revoked_at', 'is', null).execute();
+    });
+  }
+
+  async sessionsOf(residentId: string): Promise<{ id: string; createdAt: number; expiresAt: number; revokedAt: number | null }[]> {
+    const rows = await this.db.selectFrom('sessions').selectAll().where('resident_id', '=', residentId).orderBy('created_at').execute();
+    return rows.map((r) => ({ id: r.id, createdAt: r.created_at, expiresAt: r.expires_at, revokedAt: r.revoked_at }));
+  }
+}

@@ -1,0 +1,40 @@
+import assert from 'node:assert/strict';
+import { describe, it } from 'node:test';
+import { DAY_MS, HOUR_MS } from '../../src/domain/clock.js';
+import { evaluationData, FactsAt, PART_BITS, unchangingParts } from '../../src/domain/facts-at.js';
+import type { RiskAreaFact } from '../../src/domain/facts.js';
+import { evaluationData as referenceEvaluationData } from '../support/reference-decide.js';
+import { verifiedResident } from '../support/resident-facts.js';
+
+const NOW = Date.parse('2026-11-20T10:00:00+08:00');
+const ZONE = 'Asia/Shanghai';
+const AREAS: RiskAreaFact[] = [{ region: '420100', country: null, level: 'high', from: NOW - 10 * DAY_MS, to: null }];
+
+/** Back from Wuchang a week ago (the record imported two days later), checking in, one dose, a negative test. */
+const traveller = verifiedResident(NOW, {
+  stays: [{ region: '420106', country: null, arrival: NOW - 9 * DAY_MS, departure: NOW - 7 * DAY_MS, source: 'rail', recordedAt: NOW - 5 * DAY_MS }],
+  tests: [{ at: NOW - 3 * DAY_MS, result: 'negative', source: 'authority', recordedAt: NOW - 3 * DAY_MS + HOUR_MS }],
+  vaccinations: [{ at: NOW - 100 * DAY_MS, dose: 1, courseDoses: 2, source: 'authority', recordedAt: NOW - 100 * DAY_MS }],
+  checkIns: [1, 2, 3].map((d) => ({ date: new Date(NOW - d * DAY_MS).toISOString().slice(0, 10), at: NOW - d * DAY_MS, symptoms: d === 3 ? ['dry_cough'] : [], temperature: 36.6 })),
+});
+
+describe('the facts at an instant', () => {
+  it('are what they were before they were worked out part by part, now and in the past with what is known now', () => {
+    for (const [at, knownAt] of [[NOW, NOW], [NOW - 6 * DAY_MS, NOW - 6 * DAY_MS], [NOW - 6 * DAY_MS, NOW]]) {
+      assert.deepStrictEqual(evaluationData(traveller, AREAS, at!, ZONE, knownAt), referenceEvaluationData(traveller, AREAS, at!, ZONE, knownAt));
+    }
+  });
+
+  it('work out only the parts read, and note which', () => {
+    const facts = new FactsAt(traveller, AREAS, NOW, ZONE);
+    assert.equal(facts.stays[0]!.riskLevel, 'high');
+    assert.equal(facts.checkInStreak, 2);
+    assert.equal(facts.reads, PART_BITS.stays | PART_BITS.checkInStreak);
+  });
+
+  it('name as unchanging the parts drawn from lists of facts the resident has none of', () => {
+    const bits = unchangingParts(traveller);
+    assert.equal(bits & (PART_BITS.contacts | PART_BITS.cases), PART_BITS.contacts | PART_BITS.cases);
+    assert.equal(bits & (PART_BITS.stays | PART_BITS.tests | PART_BITS.checkIns | PART_BITS.declaration | PART_BITS.resident), 0);
+  });
+});

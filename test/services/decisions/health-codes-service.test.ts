@@ -1,0 +1,93 @@
+import { cityLowFeverRule } from '../../support/rules.js';
+import assert from 'node:assert/strict';
+import { it } from 'node:test';
+import { describeOnEachEngine, type Harness } from '../../support/harness.js';
+import { ZHANG_WEI } from '../../support/people.js';
+import { registerVerified } from '../../support/sign-in.js';
+
+const TTL_MS = 300_000;
+
+async function greenZhang(h: Harness): Promise<string> {
+  // Yuhang's signing key exists already: the first code anyone there is shown makes it.
+  await h.services.keys.activeKey('330110');
+  const id = await registerVerified(h, ZHANG_WEI);
+  await h.services.declarations.declare(id, { stays: [], contacts: [], symptoms: [], temperature: 36.5 });
+  return id;
+}
+
+describeOnEachEngine('a code shown again', (h) => {
+  it('is the same signed token while more than half its lifetime remains', async () => {
+    const id = await greenZhang(h());
+    const first = await h().services.healthCodes.issue(id);
+    h().clock.advance(TTL_MS / 2 - 1000);
+    const again = await h().services.healthCodes.issue(id);
+    assert.equal(again.token, first.token);
+    assert.equal(again.expiresAt, first.expiresAt);
+  });
+
+  it('is signed anew once less than half its lifetime would remain', async () => {
+    const id = await greenZhang(h());
+    const first = await h().services.healthCodes.issue(id);
+    h().clock.advance(TTL_MS / 2);
+    const next = await h().services.healthCodes.issue(id);
+    assert.notEqual(next.token, first.token);
+    assert.equal(next.expiresAt, h().clock.now().getTime() + TTL_MS);
+  });
+
+  it('always has at least half its lifetime left when shown, however often it is refreshed', async () => {
+    const id = await greenZhang(h());
+    for (let step = 0; step < 60; step += 1) {
+      const shown = await h().services.healthCodes.issue(id);
+      const left = shown.expiresAt - h().clock.now().getTime();
+      assert.ok(left > TTL_MS / 2 && left <= TTL_MS, `${left} ms left at step ${step}`);
+      h().clock.advance(7_000 + (step % 5) * 3_000);
+    }
+  });
+
+  it('is signed anew the moment the colour changes, with the new colour', async () => {
+    const id = await greenZhang(h());
+    const green = await h().services.healthCodes.issue(id);
+    h().clock.advance(60_000);
+    await h().services.declarations.declare(id, { stays: [], contacts: [], symptoms: ['dry_cough'], temperature: 37.8 });
+    const after = await h().services.healthCodes.issue(id);
+    assert.equal(green.decision.colour, 'green');
+    assert.equal(after.decision.colour, 'yellow');
+    assert.notEqual(after.token, green.token);
+  });
+
+  it('is signed anew with the new rules the moment a rule set is published', async () => {
+    const id = await greenZhang(h());
+    const before = await h().services.healthCodes.issue(id);
+    const national = await h().services.rules.evaluatorFor('330110');
+    await h().services.rules.publish({ region: '330100', rules: [cityLowFeverRule('330100')] });
+    const after = await h().services.healthCodes.issue(id);
+    assert.deepEqual(after.decision.ruleSet, { region: '330100', version: 1, inherits: [{ region: 'CN', version: national.ruleSet.version }] });
+    assert.notEqual(after.token, before.token);
+  });
+});
+
+describeOnEachEngine('a session kept in memory', (h) => {
+  it('is refused at once after signing out, though it was used a moment before', async () => {
+    const id = await registerVerified(h(), ZHANG_WEI);
+    const session = await h().services.signIn.sessionFor(id, h().clock.now().getTime());
+    const { sessionId } = await h().services.signIn.authenticate(session.token);
+    await h().services.signIn.signOut(sessionId);
+    await assert.rejects(h().services.signIn.authenticate(session.token), /the session has ended/);
+  });
+
+  it('is refused once it expires, though it was used a moment before', async () => {
+    const id = await registerVerified(h(), ZHANG_WEI);
+    const session = await h().services.signIn.sessionFor(id, h().clock.now().getTime());
+    await h().services.signIn.authenticate(session.token);
+    h().clock.advance(3600_000);
+    await assert.rejects(h().services.signIn.authenticate(session.token), /expired|ended/);
+  });
+
+  it('is refused once the account is deleted', async () => {
+    const id = await registerVerified(h(), ZHANG_WEI);
+    const session = await h().services.signIn.sessionFor(id, h().clock.now().getTime());
+    await h().services.signIn.authenticate(session.token);
+    await h().services.residents.deleteAccount(id);
+    await assert.rejects(h().services.signIn.authenticate(session.token), /the session has ended/);
+  });
+});

@@ -1,0 +1,77 @@
+import assert from 'node:assert/strict';
+import { it } from 'node:test';
+import { InvalidInputError } from '../../../src/domain/field-errors.js';
+import { ConflictError } from '../../../src/services/service-errors.js';
+import { describeOnEachEngine } from '../../support/harness.js';
+import { LIU_FANG, OLIVER_BROWN, ZHANG_WEI } from '../../support/people.js';
+
+const wrongCheck = (id: string) => id.slice(0, 17) + (id[17] === '1' ? '2' : '1');
+
+describeOnEachEngine('registration', (h) => {
+  it('registers a resident and shows them masked', async () => {
+    const summary = await h().services.residents.register(ZHANG_WEI);
+    assert.equal(summary.maskedName, '张*');
+    assert.equal(summary.maskedIdNumber, `3301**********${ZHANG_WEI.idNumber.slice(-4)}`);
+    assert.equal(summary.maskedPhone, '+86139****5678');
+    assert.equal(summary.regionName, '浙江省 杭州市 余杭区');
+    assert.equal(summary.registeredAt, '2026-11-20T02:00:00.000Z');
+    assert.equal(summary.phoneVerified, false);
+  });
+
+  it('stores name and address verbatim and decrypts them back', async () => {
+    const name = "O'Brien-Zhāng 张 🙂";
+    const detail = "Room 5; DROP TABLE residents;-- 良睦路";
+    const { id } = await h().services.residents.register({ ...OLIVER_BROWN, name, address: { region: '330110', detail } });
+    const stored = await h().services.residents.get(id);
+    assert.equal(stored.name, name);
+    assert.equal(stored.address.detail, detail);
+    assert.deepEqual(stored.identity, { type: 'passport', number: '533401372', country: 'GB' });
+  });
+
+  it('answers a second registration of the same ID number with a conflict that reveals nothing', async () => {
+    await h().services.residents.register(ZHANG_WEI);
+    await assert.rejects(
+      h().services.residents.register({ ...ZHANG_WEI, name: '冒名者', phone: '13700001111' }),
+      (error: unknown) => error instanceof ConflictError && !error.message.includes('张') && !error.message.includes(ZHANG_WEI.idNumber),
+    );
+  });
+
+  it('treats a lower-case x as the same ID number', async () => {
+    await h().services.residents.register({ ...ZHANG_WEI, idNumber: '33011019900101008X' });
+    await assert.rejects(h().services.residents.register({ ...LIU_FANG, idNumber: '33011019900101008X'.toLowerCase() }), ConflictError);
+  });
+
+  it('refuses a second account on the same phone', async () => {
+    await h().services.residents.register(ZHANG_WEI);
+    await assert.rejects(h().services.residents.register({ ...LIU_FANG, phone: ZHANG_WEI.phone }), ConflictError);
+  });
+
+  it('keeps the first resident intact when a duplicate is refused', async () => {
+    const first = await h().services.residents.register(ZHANG_WEI);
+    await assert.rejects(h().services.residents.register({ ...ZHANG_WEI, name: '冒名者', phone: '13700001111' }));
+    const stored = await h().services.residents.get(first.id);
+    assert.equal(stored.name, ZHANG_WEI.name);
+    assert.equal(stored.phone, '+8613912345678');
+    assert.equal(await h().services.residents.get(first.id).then(() => 1), 1);
+  });
+
+  it('names every invalid field and stores nothing', async () => {
+    await assert.rejects(
+      h().services.residents.register({ ...ZHANG_WEI, name: ' ', idNumber: wrongCheck(ZHANG_WEI.idNumber), phone: '12345', address: { region: '000000', detail: 'x' } }),
+      (error: unknown) => {
+        assert.ok(error instanceof InvalidInputError);
+        assert.deepEqual(
+          error.errors.map((e) => e.field),
+          ['name', 'idNumber', 'phone', 'address.region'],
+        );
+        return true;
+      },
+    );
+    const count = await h().opened.store.db.selectFrom('residents').select((eb) => eb.fn.countAll().as('n')).executeTakeFirstOrThrow();
+    assert.equal(Number(count.n), 0);
+  });
+
+  it('rejects control characters in a name', async () => {
+    await assert.rejects(h().services.residents.register({ ...ZHANG_WEI, name: '张\u0000伟' }), (e: unknown) => e instanceof InvalidInputError && e.errors[0]?.field === 'name');
+  });
+});

@@ -1,0 +1,53 @@
+import assert from 'node:assert/strict';
+import { describe, it } from 'node:test';
+import type { ColourNotice } from '../../src/domain/decisions/colour-notice.js';
+import { SMS_TEXTS } from '../../src/services/sms-texts.js';
+
+const LINK = 'https://hc.example.cn/resident/';
+const notice = (n: Partial<ColourNotice>): ColourNotice => ({ colour: 'red', why: '确诊病例的密切接触者', greenOn: '2026-12-04', member: null, ...n });
+
+describe('the text telling a phone holder a code changed colour', () => {
+  it('tells the resident of their own code, its colour in words, why, the day it turns green and where to read more', () => {
+    assert.equal(
+      SMS_TEXTS.colourChanged(notice({}), LINK),
+      `【健康码】您的健康码已变为红码。原因：确诊病例的密切接触者。如无新情况，预计2026-12-04转为绿码。详情：${LINK}`,
+    );
+  });
+
+  it('names a household member by the masked name, so the relative knows whose code changed', () => {
+    const text = SMS_TEXTS.colourChanged(notice({ colour: 'yellow', member: '王*明' }), LINK);
+    assert.match(text, /^【健康码】您的家人王\*明的健康码已变为黄码。/);
+  });
+
+  it('says an action is needed, and names no date, when the code cannot turn green by waiting', () => {
+    const text = SMS_TEXTS.colourChanged(notice({ greenOn: null }), LINK);
+    assert.match(text, /需办理后方可转绿/);
+    assert.doesNotMatch(text, /预计/);
+  });
+
+  it('says nothing of turning green when the code is green', () => {
+    const text = SMS_TEXTS.colourChanged(notice({ colour: 'green', why: '此前使健康码变色的情况已解除', greenOn: null }), LINK);
+    assert.equal(text, `【健康码】您的健康码已变为绿码。原因：此前使健康码变色的情况已解除。详情：${LINK}`);
+  });
+});
+
+describe('the one-time code texts', () => {
+  it('carry the code and how many minutes it holds, in both languages, and warn never to share it', () => {
+    const text = SMS_TEXTS.signInCode('482913', 5);
+    assert.match(text, /登录验证码 482913，5 分钟内有效/);
+    assert.match(text, /sign-in code is 482913, valid for 5 minutes\. Never share it\./);
+  });
+
+  it('read the same for a phone no account uses yet but for the word registration, so the text tells nothing', () => {
+    const signIn = SMS_TEXTS.signInCode('482913', 5);
+    const registration = SMS_TEXTS.registrationCode('482913', 5);
+    assert.equal(registration.replace('注册', '登录').replace('registration', 'sign-in'), signIn);
+  });
+});
+
+describe('every text the service sends', () => {
+  it('begins with the service’s signature, as carriers require of a sender', () => {
+    const texts = Object.entries(SMS_TEXTS).map(([name, make]) => [name, (make as (...a: unknown[]) => string)(name === 'colourChanged' ? notice({}) : '000000', name === 'colourChanged' ? LINK : 5)] as const);
+    assert.deepEqual(texts.filter(([, text]) => !text.startsWith('【健康码】')).map(([name]) => name), []);
+  });
+});
