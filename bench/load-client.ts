@@ -7,8 +7,8 @@ export interface Reply {
 
 /**
  * The replay's load generator: node:http over kept-alive connections, one per request in flight,
- * bodies given already serialised. fetch() (undici behind the WHATWG API) spends several times the
- * CPU a request, on the same two cores as the server it measures.
+ * bodies given already serialised. fetch() (undici behind the WHATWG API) was the load generator's
+ * largest cost in its profile, on the same two cores as the server it measures.
  */
 export function loadClient(origin: string, connections: number) {
   const agent = new Agent({ keepAlive: true, maxSockets: connections, maxFreeSockets: connections });
