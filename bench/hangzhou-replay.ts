@@ -10,12 +10,31 @@ import { createLogger } from '../src/logging.js';
 import type { Engine } from '../src/store/database.js';
 import { postgresUrlInSchema, TEST_POSTGRES_URL } from '../test/support/engines.js';
 import { serve, NO_LIMITS_ENV } from '../test/support/spawned-server.js';
-import { syntheticResident, throughput } from './bench-support.js';
+import { syntheticResident } from './bench-support.js';
+import { startBare } from './http-bench.js';
+import { loadClient, type Reply } from './load-client.js';
 
 /** Hangzhou's first day (11 February 2020): 6.51 million codes issued, 10 million checks at gates. */
 const DAY_ONE = { registrations: 6_510_000, codeViews: 10_000_000, scans: 10_000_000 };
 const CONCURRENCY = 64;
 const SCAN_BATCH = 1000;
+/** Loopback ports of the replay's server and of the bare baseline. */
+const REPLAY_PORT = 18810;
+const BARE_PORT = 18811;
+const CEILING_REQUESTS = 30_000;
+
+/** Runs `task` for `count` items with `concurrency` in flight; its seconds and items per second. */
+async function timed(count: number, task: (i: number) => Promise<unknown>, concurrency = CONCURRENCY): Promise<{ seconds: number; perSecond: number }> {
+  let next = 0;
+  const started = process.hrtime.bigint();
+  await Promise.all(
+    Array.from({ length: concurrency }, async () => {
+      while (next < count) await task(next++);
+    }),
+  );
+  const seconds = Number(process.hrtime.bigint() - started) / 1e9;
+  return { seconds, perSecond: Math.round(count / seconds) };
+}
 
 const round = (n: number, places = 1) => Math.round(n * 10 ** places) / 10 ** places;
 
@@ -49,56 +68,89 @@ export async function hangzhouReplay(engine: Engine, scale = 100): Promise<Recor
       await opened.close();
     }
     execFileSync(process.execPath, ['node_modules/typescript/bin/tsc', '-p', 'tsconfig.build.json'], { stdio: 'inherit' });
-    const server = await serve(dataDir, env, ['dist/cli/main.js']);
-    const post = (path: string, body: unknown, token?: string) =>
-      fetch(`${server.url}${path}`, { method: 'POST', headers: { 'content-type': 'application/json', ...(token ? { authorization: `Bearer ${token}` } : {}) }, body: JSON.stringify(body) });
-    const expect = async (response: Response, status: number, what: string) => {
-      if (response.status !== status) throw new Error(`${what}: ${response.status} ${await response.text()}`);
-      return response.json() as Promise<Record<string, unknown>>;
+    // HEALTHCODE_BENCH_SERVER_NODE_ARGS (e.g. `--cpu-prof --cpu-prof-dir=/tmp/prof`) profiles the server.
+    const nodeArgs = process.env.HEALTHCODE_BENCH_SERVER_NODE_ARGS?.split(' ').filter(Boolean) ?? [];
+    const server = await serve(dataDir, { ...env, HEALTHCODE_PORT: String(REPLAY_PORT) }, [...nodeArgs, 'dist/cli/main.js']);
+    // Every request writes a log line; the harness drains them rather than keeping 300,000 lines.
+    server.child.stdout!.removeAllListeners('data');
+    server.child.stdout!.resume();
+    const client = loadClient(server.url, CONCURRENCY);
+    const expect = (reply: Reply, status: number, what: string) => {
+      if (reply.status !== status) throw new Error(`${what}: ${reply.status} ${reply.text}`);
+      return JSON.parse(reply.text) as Record<string, unknown>;
     };
     try {
-      const residents: { id: string; token: string }[] = [];
-      const registrationRate = await throughput(target.registrations, CONCURRENCY, async (i) => {
+      // Everything a request carries that does not depend on an earlier answer is made before the clock starts.
+      const people = Array.from({ length: target.registrations }, (_, i) => {
         const person = syntheticResident(i);
-        await expect(await post('/api/v1/sign-in/code', { phone: person.phone }), 202, 'code');
-        const sms = await expect(await fetch(`${server.url}/api/v1/dev/outbox?phone=${encodeURIComponent(person.phone!)}`), 200, 'outbox');
+        return { codeBody: JSON.stringify({ phone: person.phone }), outbox: `/api/v1/dev/outbox?phone=${encodeURIComponent(person.phone!)}`, registration: JSON.stringify(person).slice(1) };
+      });
+      const declaration = JSON.stringify({ stays: [], contacts: [], symptoms: [], temperature: 36.5 });
+      const residents: { path: string; headers: Record<string, string> }[] = [];
+      const registration = await timed(target.registrations, async (i) => {
+        const person = people[i]!;
+        expect(await client.post('/api/v1/sign-in/code', person.codeBody), 202, 'code');
+        // The development outbox stands in for the phone that receives the SMS: a request the real day does not have.
+        const sms = expect(await client.get(person.outbox), 200, 'outbox');
         const code = /\b(\d{6})\b/.exec(String(sms.body))?.[1];
-        const registered = (await expect(await post('/api/v1/residents', { ...person, code }, undefined), 201, 'register')) as { id: string; session: { token: string } };
-        await expect(await post(`/api/v1/residents/${registered.id}/declarations`, { stays: [], contacts: [], symptoms: [], temperature: 36.5 }, registered.session.token), 201, 'declare');
-        residents[i] = { id: registered.id, token: registered.session.token };
+        const registered = expect(await client.post('/api/v1/residents', `{"code":"${code}",${person.registration}`), 201, 'register') as { id: string; session: { token: string } };
+        const headers = { authorization: `Bearer ${registered.session.token}` };
+        expect(await client.post(`/api/v1/residents/${registered.id}/declarations`, declaration, headers), 201, 'declare');
+        residents[i] = { path: `/api/v1/residents/${registered.id}/code`, headers };
       });
       const tokens: string[] = [];
-      const viewRate = await throughput(target.codeViews, CONCURRENCY, async (i) => {
+      const views = await timed(target.codeViews, async (i) => {
         const resident = residents[i % residents.length]!;
-        const code = await expect(await fetch(`${server.url}/api/v1/residents/${resident.id}/code`, { headers: { authorization: `Bearer ${resident.token}` } }), 200, 'code view');
+        const code = expect(await client.get(resident.path, resident.headers), 200, 'code view');
         tokens[i % residents.length] = String(code.token);
       });
       const scannedAt = new Date().toISOString();
       const uploads = Math.ceil(target.scans / SCAN_BATCH);
-      const uploadRate = await throughput(uploads, 4, async (b) => {
-        const scans = Array.from({ length: SCAN_BATCH }, (_, k) => ({ scanId: `s${b}-${k}`, token: tokens[(b * SCAN_BATCH + k) % tokens.length]!, scannedAt }));
-        const result = (await expect(await post('/api/v1/checkpoint/scans', { scans }, devices[b % devices.length]), 200, 'upload')) as { results: { status: string }[] };
+      const batches = Array.from({ length: uploads }, (_, b) => JSON.stringify({ scans: Array.from({ length: SCAN_BATCH }, (_, k) => ({ scanId: `s${b}-${k}`, token: tokens[(b * SCAN_BATCH + k) % tokens.length]!, scannedAt })) }));
+      const scanning = await timed(uploads, async (b) => {
+        const result = expect(await client.post('/api/v1/checkpoint/scans', batches[b]!, { authorization: `Bearer ${devices[b % devices.length]}` }), 200, 'upload') as { results: { status: string }[] };
         const stored = result.results.filter((r) => r.status === 'stored').length;
         if (stored !== SCAN_BATCH) throw new Error(`upload ${b}: ${stored} of ${SCAN_BATCH} stored`);
-      });
-      const scanRate = uploadRate * SCAN_BATCH;
-      const seconds = {
-        registrations: target.registrations / registrationRate,
-        codeViews: target.codeViews / viewRate,
-        scans: target.scans / scanRate,
-      };
-      const total = seconds.registrations + seconds.codeViews + seconds.scans;
+      }, 4);
+      client.close();
+      // The load generator's own ceiling on this machine now: the same client against a bare Fastify
+      // route; a phase near it measures the client, not the server.
+      const bare = await startBare(600, BARE_PORT);
+      let ceiling: number;
+      let fetchCeiling: number;
+      try {
+        const bareClient = loadClient(bare.url, CONCURRENCY);
+        ceiling = (await timed(CEILING_REQUESTS, async () => void (await bareClient.get('/code')))).perSecond;
+        bareClient.close();
+        // What this harness sent requests with before: fetch(), for the ratio.
+        fetchCeiling = (await timed(CEILING_REQUESTS, async () => void (await (await fetch(`${bare.url}/code`)).text()))).perSecond;
+      } finally {
+        bare.child.kill();
+      }
+      const total = registration.seconds + views.seconds + scanning.seconds;
       const prefix = `hangzhou_day_one.${engine}`;
+      const requestRate = (phase: { perSecond: number }, requestsEach: number) => Math.round(phase.perSecond * requestsEach);
       return {
         [`${prefix}.scale`]: 1 / scale,
         [`${prefix}.registrations_with_declarations`]: target.registrations,
-        [`${prefix}.registrations_per_second`]: registrationRate,
+        [`${prefix}.registrations_per_second`]: registration.perSecond,
+        [`${prefix}.registrations_seconds`]: round(registration.seconds),
+        [`${prefix}.registration_requests_per_second`]: requestRate(registration, 4),
         [`${prefix}.code_views`]: target.codeViews,
-        [`${prefix}.code_views_per_second`]: viewRate,
+        [`${prefix}.code_views_per_second`]: views.perSecond,
+        [`${prefix}.code_views_seconds`]: round(views.seconds),
         [`${prefix}.scans`]: target.scans,
-        [`${prefix}.scans_per_second`]: scanRate,
+        [`${prefix}.scans_per_second`]: scanning.perSecond * SCAN_BATCH,
+        [`${prefix}.scans_seconds`]: round(scanning.seconds),
         [`${prefix}.seconds`]: round(total),
+        [`${prefix}.ratio_to_60_seconds`]: round(total / 60, 2),
+        [`${prefix}.full_scale_projected_seconds_one_box`]: Math.round(total * scale),
         [`${prefix}.full_scale_projected_hours_one_box`]: round((total * scale) / 3600, 2),
+        [`${prefix}.load_generator_ceiling_requests_per_second`]: ceiling,
+        [`${prefix}.fetch_ceiling_requests_per_second`]: fetchCeiling,
+        [`${prefix}.load_generator_ceiling_ratio_to_fetch`]: round(ceiling / fetchCeiling, 2),
+        [`${prefix}.code_views_ratio_to_load_generator_ceiling`]: round(views.perSecond / ceiling, 3),
+        [`${prefix}.registration_requests_ratio_to_load_generator_ceiling`]: round(requestRate(registration, 4) / ceiling, 3),
       };
     } finally {
       server.child.kill('SIGTERM');

@@ -87,8 +87,8 @@ export async function codeViewTargets(dataDir: string, env: Record<string, strin
 }
 
 /** A bare Fastify route answering `bytes` of JSON, in its own process: the baseline. */
-export function startBare(bytes: number): Promise<{ child: ChildProcess; url: string }> {
-  const child = spawn(process.execPath, ['--import', 'tsx', 'bench/bare-fastify.ts', String(bytes)], { stdio: ['ignore', 'pipe', 'inherit'] });
+export function startBare(bytes: number, port = 0): Promise<{ child: ChildProcess; url: string }> {
+  const child = spawn(process.execPath, ['--import', 'tsx', 'bench/bare-fastify.ts', String(bytes), String(port)], { stdio: ['ignore', 'pipe', 'inherit'] });
   return new Promise((resolve, reject) => {
     child.stdout!.on('data', (chunk: Buffer) => {
       const url = /listening (\S+)/.exec(chunk.toString())?.[1];

@@ -11,6 +11,7 @@ import { overloadBench } from './overload-bench.js';
 import { registrationBench } from './registration-bench.js';
 import { scanIngestionBench, traceBench } from './scan-bench.js';
 import { tokenBench } from './token-bench.js';
+import { wireBench } from './wire-bench.js';
 
 /** `npm run bench`: runs every benchmark and writes the figures to bench/results.json. */
 const RESULTS = new URL('./results.json', import.meta.url);
@@ -42,6 +43,7 @@ async function main(): Promise<void> {
   const wanted = (name: string) => only === undefined || only.includes(name);
   if (wanted('tokens')) record(await tokenBench());
   if (wanted('engine')) record(engineBench());
+  if (wanted('wire')) record(await wireBench());
   if (wanted('federation')) record(await federationBench());
   if (wanted('code-memory')) record(await codeMemoryBench(Number(process.env.HEALTHCODE_BENCH_MEMORY_RESIDENTS ?? 1_000_000), Number(process.env.HEALTHCODE_BENCH_MEMORY_CACHE_ENTRIES ?? 100_000)));
   if (wanted('overload')) record(await overloadBench(Number(process.env.HEALTHCODE_BENCH_HTTP_RESIDENTS ?? 2000)));

@@ -115,11 +115,15 @@ export async function buildApp({ services, bodyLimitBytes, webRoot = DEFAULT_WEB
   const hasWebApps = existsSync(join(webRoot, 'index.html'));
   if (hasWebApps) {
     // Everything the pages load comes from here: no CDN. Hashed assets may be cached for good.
+    // The build wrote each text file brotli- and gzip-compressed beside it (scripts/precompress-web.ts):
+    // sent as they are to browsers that accept them, with Vary: Accept-Encoding, and never
+    // compressed per request (an app open in a city's rush hour costs a file read, not a compression).
     await app.register(fastifyStatic, {
       root: webRoot,
       prefix: '/',
       wildcard: true,
       index: ['index.html'],
+      preCompressed: true,
       setHeaders: (res, path) => res.header('cache-control', path.includes(`${sep}assets${sep}`) ? 'public, max-age=31536000, immutable' : 'no-cache'),
     });
   }

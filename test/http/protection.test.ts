@@ -45,6 +45,19 @@ describeOnEachEngine('security headers and request limits', (h) => {
     assert.equal(response.headers['strict-transport-security'], undefined);
   });
 
+  it('answers the API with the protections a JSON answer needs and none of the headers only a page reads', async () => {
+    const response = await (await app({})).inject({ method: 'GET', url: '/api/v1/regions?q=yuhang' });
+    assert.equal(response.statusCode, 200);
+    assert.equal(response.headers['content-security-policy'], "default-src 'none';frame-ancestors 'none'");
+    assert.equal(response.headers['x-content-type-options'], 'nosniff');
+    assert.equal(response.headers['x-frame-options'], 'DENY');
+    assert.equal(response.headers['referrer-policy'], 'no-referrer');
+    assert.equal(response.headers['cross-origin-resource-policy'], 'same-origin');
+    for (const pageOnly of ['cross-origin-opener-policy', 'origin-agent-cluster', 'x-dns-prefetch-control', 'x-download-options', 'x-permitted-cross-domain-policies', 'x-xss-protection']) {
+      assert.equal(response.headers[pageOnly], undefined, pageOnly);
+    }
+  });
+
   it('asks browsers for HTTPS only when the operator says TLS ends in front', async () => {
     const response = await (await app({ tlsTerminated: true })).inject({ method: 'GET', url: '/healthz' });
     assert.match(response.headers['strict-transport-security'] as string, /max-age=31536000/);
