@@ -152,6 +152,7 @@ export class DecisionsService {
     }
     if (out.size === 0) return { kept: out, notified: 0 };
     const queued = await this.ctx.stores.decisions.save([...out.values()], cause, this.ctx.newId, now);
+    this.ctx.meter.decisionsMade(out.size);
     return { kept: out, notified: await this.notices.deliver(queued) };
   }
 
