@@ -2,7 +2,8 @@
 # What `npm test` needs besides node_modules, checked before any test runs: PostgreSQL answering
 # (the second engine), Debian's Python cbor2 + cryptography and zbarimg (independent checks of the
 # token format), Chromium (browser tests; never a downloaded browser) and a CJK font (half the
-# screenshots are Chinese). Missing Debian packages are installed when this runs as root; otherwise
+# screenshots are Chinese) and promtool (Debian's prometheus package: the alerting rules are checked
+# and unit-tested). Missing Debian packages are installed when this runs as root; otherwise
 # it prints the exact command and stops. PostgreSQL is started when it is installed but down.
 set -euo pipefail
 
@@ -14,6 +15,7 @@ need=()
 command -v zbarimg >/dev/null || need+=(zbar-tools)
 [ -x /usr/bin/chromium ] || need+=(chromium)
 fc-list :lang=zh 2>/dev/null | grep -q . || need+=(fonts-noto-cjk)
+[ -x /usr/bin/promtool ] || need+=(prometheus)
 if [[ "$ENGINES" == *postgres* ]] && ! command -v pg_ctlcluster >/dev/null; then need+=(postgresql); fi
 
 if [ ${#need[@]} -gt 0 ]; then
@@ -21,6 +23,8 @@ if [ ${#need[@]} -gt 0 ]; then
     echo "test prerequisites: installing ${need[*]}"
     apt-get update -qq
     DEBIAN_FRONTEND=noninteractive apt-get install -y -qq "${need[@]}"
+    # Only promtool is wanted: the package's own Prometheus server is not left running.
+    if [[ " ${need[*]} " == *" prometheus "* ]]; then service prometheus stop >/dev/null 2>&1 || true; update-rc.d prometheus disable >/dev/null 2>&1 || true; fi
   else
     echo "test prerequisites: missing Debian packages: ${need[*]}" >&2
     echo "  install them with:  sudo apt-get install -y ${need[*]}" >&2

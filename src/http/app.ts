@@ -79,7 +79,7 @@ export async function buildApp({ services, bodyLimitBytes, webRoot = DEFAULT_WEB
   app.setErrorHandler(handleError);
   app.setNotFoundHandler((request, reply) => sendProblem(reply, problem('not-found', `no route ${request.method} ${request.url.split('?')[0]}`, request.url.split('?')[0] ?? '/')));
   app.setValidatorCompiler(validatorCompiler);
-  const metrics = installMetrics(app);
+  const metrics = installMetrics(app, services);
   await registerProtection(app, protection);
   app.addHook('onResponse', async (request, reply) => {
     request.log.info({ req: request, res: reply, responseTime: Math.round(reply.elapsedTime * 10) / 10 }, 'request completed');

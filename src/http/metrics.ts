@@ -1,8 +1,25 @@
-import type { FastifyInstance } from 'fastify';
+import type { FastifyInstance, FastifyRequest } from 'fastify';
 import { collectDefaultMetrics, Counter, Histogram, Registry } from 'prom-client';
+import { COLOURS } from '../domain/colour.js';
+import { REJECTION_REASONS } from '../codes/token-verifier.js';
+import type { Meter, ScanOutcome, ServedFrom, SmsLimit, SmsPurpose } from '../services/meter.js';
+import type { Services } from '../services/services.js';
+import { TooManyRequestsError } from '../services/service-errors.js';
+import { OverloadedError } from './problem.js';
+import { installOperationsGauges } from './operations-metrics.js';
 
-/** Prometheus metrics for one app instance; routes are labelled by template, never by the ids in them. */
-export function installMetrics(app: FastifyInstance): Registry {
+const SERVED_FROM: readonly ServedFrom[] = ['memory', 'database'];
+/** Every reason a scan is counted under: a fixed set, whatever a device sends. */
+export const SCAN_REASONS = ['allowed', 'colour-not-admitted', 'malformed-row', ...REJECTION_REASONS] as const;
+const SMS_PURPOSES: readonly SmsPurpose[] = ['sign-in-code', 'notice'];
+const SMS_LIMITS: readonly SmsLimit[] = ['per-phone', 'total'];
+
+/**
+ * Prometheus metrics for one app instance (text at /metrics). Every label comes from a small fixed
+ * set (a colour, a reason, a route's pattern, a member operator's public id), never from a request's
+ * data: no resident, phone, name or token can reach a label.
+ */
+export function installMetrics(app: FastifyInstance, services: Services): Registry {
   const registry = new Registry();
   collectDefaultMetrics({ register: registry, prefix: 'healthcode_' });
   const duration = new Histogram({
@@ -18,10 +35,47 @@ export function installMetrics(app: FastifyInstance): Registry {
     labelNames: ['method', 'route', 'status'] as const,
     registers: [registry],
   });
+  const shed = new Counter({ name: 'healthcode_http_requests_shed_total', help: 'Requests refused at once (503 overloaded) by load shedding, by route template', labelNames: ['route'] as const, registers: [registry] });
+  const limited = new Counter({ name: 'healthcode_http_requests_limited_total', help: 'Requests refused (429) by a request limit, by route template', labelNames: ['route'] as const, registers: [registry] });
+  const routeOf = (request: FastifyRequest) => request.routeOptions.url ?? 'unmatched';
   app.addHook('onResponse', async (request, reply) => {
-    const labels = { method: request.method, route: request.routeOptions.url ?? 'unmatched', status: String(reply.statusCode) };
+    const labels = { method: request.method, route: routeOf(request), status: String(reply.statusCode) };
     duration.observe(labels, reply.elapsedTime / 1000);
     total.inc(labels);
   });
+  app.addHook('onError', async (request, _reply, error) => {
+    if (error instanceof OverloadedError) shed.inc({ route: routeOf(request) });
+    else if (error instanceof TooManyRequestsError) limited.inc({ route: routeOf(request) });
+  });
+
+  const detach = services.meter.attach(domainMeter(registry));
+  app.addHook('onClose', async () => detach());
+  installOperationsGauges(registry, services, (error) => app.log.warn({ err: { message: error.message } }, 'operations figures could not be read for /metrics'));
   return registry;
+}
+
+/** The use cases' events as counters; every label combination starts at 0, so rates exist from the first scrape. */
+function domainMeter(registry: Registry): Meter {
+  const codes = new Counter({ name: 'healthcode_codes_shown_total', help: 'Health codes shown to residents, by colour and by where the code came from (memory: shown again unchanged; database: read or decided, then signed)', labelNames: ['colour', 'served_from'] as const, registers: [registry] });
+  const hits = new Counter({ name: 'healthcode_code_cache_hits_total', help: 'Code views answered from the code kept in memory', registers: [registry] });
+  const misses = new Counter({ name: 'healthcode_code_cache_misses_total', help: 'Code views that had to read the database and sign a new code', registers: [registry] });
+  const decisions = new Counter({ name: 'healthcode_decisions_made_total', help: 'Colours decided and recorded (on a code view, a change of facts, or a re-decision)', registers: [registry] });
+  const scans = new Counter({ name: 'healthcode_scans_total', help: 'Scans at checkpoints by outcome (accepted: admitted) and reason', labelNames: ['outcome', 'reason'] as const, registers: [registry] });
+  const smsSent = new Counter({ name: 'healthcode_sms_sent_total', help: 'Text messages handed to the SMS gateway, by purpose', labelNames: ['purpose'] as const, registers: [registry] });
+  const smsRefused = new Counter({ name: 'healthcode_sms_refused_total', help: 'Sign-in codes not sent because a limit was reached, by limit (per-phone back-off, or the total the gateway may send)', labelNames: ['limit'] as const, registers: [registry] });
+  for (const colour of COLOURS) for (const from of SERVED_FROM) codes.inc({ colour, served_from: from }, 0);
+  for (const reason of SCAN_REASONS) scans.inc({ outcome: reason === 'allowed' ? 'accepted' : 'refused', reason }, 0);
+  for (const purpose of SMS_PURPOSES) smsSent.inc({ purpose }, 0);
+  for (const limit of SMS_LIMITS) smsRefused.inc({ limit }, 0);
+  const known = new Set<string>(SCAN_REASONS);
+  return {
+    codeShown: (colour, servedFrom) => {
+      codes.inc({ colour, served_from: servedFrom });
+      (servedFrom === 'memory' ? hits : misses).inc();
+    },
+    decisionsMade: (count) => decisions.inc(count),
+    scanChecked: (outcome: ScanOutcome, reason) => scans.inc({ outcome, reason: known.has(reason) ? reason : 'other' }),
+    smsSent: (purpose) => smsSent.inc({ purpose }),
+    smsRefused: (limit) => smsRefused.inc({ limit }),
+  };
 }

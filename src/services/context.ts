@@ -13,7 +13,8 @@ import { RegionNotServedError } from './service-errors.js';
 import { deriveSubkey, FieldCipher } from '../privacy/field-cipher.js';
 import type { DatabaseHandle } from '../store/database.js';
 import { createStores, type Stores } from '../store/stores.js';
-import { OutboxSmsSender, type SmsSender } from './sms-sender.js';
+import { meteredSmsSender, OutboxSmsSender, type SmsSender } from './sms-sender.js';
+import { MeterRelay } from './meter.js';
 import { MemoryRateLimiter, type RateLimiter } from './rate-limiter.js';
 
 /**
@@ -59,6 +60,8 @@ export interface ServiceContext {
   /** Seals resident ids into token subjects, so a code names nobody to anyone but us. */
   subjects: SubjectSeal;
   sms: SmsSender;
+  /** What use cases count for operators (codes shown, scans, texts); the HTTP layer attaches the metrics. */
+  meter: MeterRelay;
   logger: Logger;
   settings: ServiceSettings;
   newId: () => string;
@@ -92,6 +95,7 @@ export function createContext(options: ContextOptions): ServiceContext {
   const newId = options.newId ?? randomUUID;
   const stores = createStores(options.database, cipher);
   const endedRegions = new EndedRegions(stores.sunsets, options.clock);
+  const meter = new MeterRelay();
   // A sunset run by another process (the CLI): refuse its region at once, and drop its district keys
   // from memory. On SQLite another process's sunset is heard as `everything`.
   options.database.changes.subscribe((change) => {
@@ -109,7 +113,8 @@ export function createContext(options: ContextOptions): ServiceContext {
     keyEscrow: options.keyEscrow,
     sessionKey: deriveSubkey(options.dataKey, 'session signing'),
     subjects: new SubjectSeal(deriveSubkey(options.dataKey, 'token subject')),
-    sms: options.sms ?? new OutboxSmsSender(stores.outbox, options.clock, newId, stores.residentLookups),
+    sms: meteredSmsSender(options.sms ?? new OutboxSmsSender(stores.outbox, options.clock, newId, stores.residentLookups), meter),
+    meter,
     logger: options.logger,
     settings: options.settings,
     newId,

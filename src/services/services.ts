@@ -31,6 +31,8 @@ import { StatsService } from './oversight/stats-service.js';
 import { TracingService } from './tracing/tracing-service.js';
 import { CaseFinderService } from './tracing/case-finder-service.js';
 import { VenuesService } from './checkpoints/venues-service.js';
+import { OperationsService } from './operations-service.js';
+import type { MeterRelay } from './meter.js';
 
 /** The use cases, wired once to one context; what the HTTP layer and the CLI call. */
 export interface Services {
@@ -65,6 +67,10 @@ export interface Services {
   corrections: CorrectionsService;
   sunset: SunsetService;
   stats: StatsService;
+  /** The figures operators watch, read at a metrics scrape. */
+  operations: OperationsService;
+  /** What use cases count as it happens; the HTTP layer attaches its metrics here. */
+  meter: MeterRelay;
   /** Whether the database answers, and which engine it is: for readiness, not for data. */
   system: { engine: Engine; ping(): Promise<boolean> };
   settings: Readonly<ServiceSettings>;
@@ -117,6 +123,8 @@ export function createServices(ctx: ServiceContext): Services {
     corrections,
     sunset: new SunsetService(ctx, keys, audit),
     stats: new StatsService(ctx),
+    operations: new OperationsService(ctx, hub, nationalList),
+    meter: ctx.meter,
     system: { engine: ctx.database.engine, ping: () => ctx.database.ping() },
     settings: ctx.settings,
     clock: ctx.clock,

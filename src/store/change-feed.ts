@@ -33,6 +33,8 @@ export interface ChangeFeed {
    * missing a change.
    */
   upToDate(): boolean;
+  /** How often the listener has connected again after losing its connection (PostgreSQL); absent where there is none. */
+  reconnects?(): number;
   subscribe(listener: ChangeListener): () => void;
   /**
    * Runs `work` in one transaction that announces `change` to other processes when it commits (a
@@ -125,6 +127,7 @@ export class PostgresChangeFeed implements ChangeFeed {
   #live: boolean;
   #closed = false;
   #retry: NodeJS.Timeout | undefined;
+  #connections = 0;
 
   private constructor(private readonly options: PostgresFeedOptions) {
     // An identifier of at most 63 bytes; a schema named oddly (by search_path) cannot break out of the quotes.
@@ -140,6 +143,10 @@ export class PostgresChangeFeed implements ChangeFeed {
 
   upToDate(): boolean {
     return this.#live;
+  }
+
+  reconnects(): number {
+    return Math.max(0, this.#connections - 1);
   }
 
   subscribe(listener: ChangeListener): () => void {
@@ -182,6 +189,7 @@ export class PostgresChangeFeed implements ChangeFeed {
     }
     this.#client = client;
     this.#live = true;
+    this.#connections += 1;
     // Whatever changed while nobody listened is unknown: forget it all.
     this.#listeners.tell({ kind: 'everything' });
   }

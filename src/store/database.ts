@@ -27,6 +27,11 @@ export interface DatabaseHandle {
   ping(): Promise<boolean>;
   /** Changes other processes on this database must hear of, to keep their caches true. */
   changes: ChangeFeed;
+  /**
+   * The connection pool's figures now (PostgreSQL): connections open, checked out for a query, and
+   * queries waiting for one. Absent on SQLite, which has one synchronous connection and no pool.
+   */
+  pool?(): { size: number; inUse: number; waiting: number };
   close(): Promise<void>;
 }
 
@@ -151,6 +156,7 @@ export async function openDatabase(config: DatabaseConfig, options: OpenOptions 
     transaction: transactionOn(db, changes),
     ping: () => ping(db, timeouts.pingMs),
     changes,
+    pool: () => ({ size: pool.totalCount, inUse: pool.totalCount - pool.idleCount, waiting: pool.waitingCount }),
     close: async () => {
       await changes.close();
       await db.destroy();

@@ -123,6 +123,11 @@ export class ScansService {
       if (!stored.has(key) || counted.has(key)) outcome.status = 'duplicate';
       counted.add(key);
     }
+    // Counted once each: a duplicate was counted when it was first stored.
+    for (const o of outcomes) {
+      if (o.status === 'duplicate') continue;
+      this.ctx.meter.scanChecked(o.admitted ? 'accepted' : 'refused', o.status === 'rejected' ? 'malformed-row' : o.reason);
+    }
     return outcomes;
   }
 

@@ -183,6 +183,7 @@ export class DecisionsService {
       return { kept: out, notified: 0 };
     }
     const queued = await this.ctx.stores.decisions.save([...out.values()], cause, this.ctx.newId, now, alongside);
+    this.ctx.meter.decisionsMade(out.size);
     return { kept: out, notified: await this.notices.deliver(queued) };
   }
 

@@ -49,7 +49,10 @@ export class HealthCodesService {
   async issue(residentId: string): Promise<IssuedHealthCode> {
     const now = this.ctx.clock.now().getTime();
     const shown = this.#shown.get(residentId);
-    if (shown && now >= shown.issued.issuedAt && now < shown.reuseUntil && now < shown.decisionValidUntil) return shown.issued;
+    if (shown && now >= shown.issued.issuedAt && now < shown.reuseUntil && now < shown.decisionValidUntil) {
+      this.ctx.meter.codeShown(shown.issued.decision.colour, 'memory');
+      return shown.issued;
+    }
     const before = this.#shown.watermark();
     const { decision, maskedName, region, validUntil, decidedNow } = await this.decisions.current(residentId);
     // A decision made and stored just now is the newest there is: the change its own storing announced
@@ -70,6 +73,7 @@ export class HealthCodesService {
     const issued = { decision, token, maskedName, issuedAt: issuedAt * 1000, expiresAt: expiresAt * 1000 };
     const reuseUntil = (issuedAt + this.ctx.settings.tokenTtlSeconds / 2) * 1000;
     this.#shown.set(residentId, { issued, reuseUntil, decisionValidUntil: validUntil }, watermark);
+    this.ctx.meter.codeShown(decision.colour, 'database');
     return issued;
   }
 }

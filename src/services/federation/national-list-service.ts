@@ -101,6 +101,21 @@ export class NationalListService {
     return this.ctx.settings.federation?.hubKey ?? (await this.ctx.stores.federation.cachedNationalList(hubUrl))?.hub_key ?? null;
   }
 
+  /**
+   * The sequence and expiry of the list held now, read as stored (never published nor parsed here):
+   * for operators' metrics, read at every scrape. Null where it is in no federation or holds none yet.
+   */
+  async held(): Promise<{ sequence: number; expiresAt: number } | null> {
+    if (this.hub.enabled) {
+      const own = await this.ctx.stores.federation.latestNationalList();
+      return own ? { sequence: own.sequence, expiresAt: own.expires_at } : null;
+    }
+    const hubUrl = this.hubUrl;
+    if (hubUrl === undefined) return null;
+    const cached = await this.ctx.stores.federation.cachedNationalList(hubUrl);
+    return cached?.sequence === null || cached?.sequence === undefined || cached.expires_at === null ? null : { sequence: Number(cached.sequence), expiresAt: Number(cached.expires_at) };
+  }
+
   /** The list this operator holds now, or null where it is in no federation (or has not fetched one yet). */
   async current(): Promise<CurrentNationalList | null> {
     if (this.hub.enabled) {

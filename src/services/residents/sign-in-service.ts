@@ -81,11 +81,15 @@ export class SignInService {
     const next = nextSignInCodeAt(recent.map((c) => c.created_at));
     if (now < next) {
       const wait = Math.ceil((next - now) / 1000);
+      this.ctx.meter.smsRefused('per-phone');
       throw new TooManyRequestsError(`a code was sent to this phone a moment ago (it works until it expires); another may be sent in ${wait} s`, wait);
     }
     // Counted here, where a code will really be sent: requests refused above, or refused as malformed,
     // use up nobody's share of what the SMS gateway may send.
-    await spend(this.ctx.limiter, 'sms:all', limitsOf(this.ctx).signInCodesPerMinute, MINUTE_MS, 'the service is sending as many codes as it may just now');
+    await spend(this.ctx.limiter, 'sms:all', limitsOf(this.ctx).signInCodesPerMinute, MINUTE_MS, 'the service is sending as many codes as it may just now').catch((error: unknown) => {
+      if (error instanceof TooManyRequestsError) this.ctx.meter.smsRefused('total');
+      throw error;
+    });
     const code = String(randomInt(0, 10 ** SIGN_IN_LIMITS.codeDigits)).padStart(SIGN_IN_LIMITS.codeDigits, '0');
     const id = this.ctx.newId();
     const ticket = randomBytes(16).toString('base64url');
@@ -101,7 +105,7 @@ export class SignInService {
       ticket_digest: this.ticketDigest(id, ticket),
     });
     const minutes = Math.round(ttl / 60);
-    await this.ctx.sms.send(phone, (holderId !== undefined ? SMS_TEXTS.signInCode : SMS_TEXTS.registrationCode)(code, minutes));
+    await this.ctx.sms.send(phone, (holderId !== undefined ? SMS_TEXTS.signInCode : SMS_TEXTS.registrationCode)(code, minutes), 'sign-in-code');
     // Development convenience: the code in the log saves reading the outbox. Never in production.
     if (this.ctx.settings.mode === 'development') this.ctx.logger.info({ signInCode: code, codeId: id }, 'one-time code sent (shown in development mode only)');
     else this.ctx.logger.info({ codeId: id }, 'one-time code sent');

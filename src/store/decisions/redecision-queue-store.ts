@@ -59,6 +59,12 @@ export class RedecisionQueueStore {
     }
   }
 
+  /** When the entry waiting longest was queued; null when the queue is empty. */
+  async oldestQueuedAt(): Promise<number | null> {
+    const row = await this.db.selectFrom('redecision_queue').select((eb) => eb.fn.min('queued_at').as('oldest')).executeTakeFirst();
+    return row?.oldest === null || row?.oldest === undefined ? null : Number(row.oldest);
+  }
+
   async size(): Promise<number> {
     const row = await this.db.selectFrom('redecision_queue').select((eb) => eb.fn.countAll<number>().as('n')).executeTakeFirstOrThrow();
     return Number(row.n);

@@ -133,6 +133,12 @@ export class IdentityReclaimsStore {
     return rows.length;
   }
 
+  /** How many reclaims are not yet resolved (pending or proposed). */
+  async countOpen(): Promise<number> {
+    const row = await this.db.selectFrom('identity_reclaims').select((eb) => eb.fn.countAll<number>().as('n')).where('status', 'in', OPEN).executeTakeFirstOrThrow();
+    return Number(row.n);
+  }
+
   /** Reclaims not yet resolved (pending or proposed), oldest first. */
   async idsOpen(limit: number): Promise<string[]> {
     const rows = await this.db.selectFrom('identity_reclaims').select('id').where('status', 'in', OPEN).orderBy('created_at').orderBy('id').limit(limit).execute();
