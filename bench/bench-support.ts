@@ -6,10 +6,10 @@ import type { RegistrationInput } from '../src/domain/resident.js';
 import { createContext, type ServiceContext } from '../src/services/context.js';
 import { createServices, type Services } from '../src/services/services.js';
 import type { Engine } from '../src/store/database.js';
-import { openTestStore } from '../test/support/engines.js';
+import { openTestStore, type OpenedStore } from '../test/support/engines.js';
 
 /** A migrated scratch database and services on it, silent, with the real clock. */
-export async function benchServices(engine: Engine, clock: Clock = systemClock, signatureThreads = 0, cacheEntries?: number): Promise<{ services: Services; ctx: ServiceContext; dataKey: Buffer; dispose: () => Promise<void> }> {
+export async function benchServices(engine: Engine, clock: Clock = systemClock, signatureThreads = 0, cacheEntries?: number): Promise<{ services: Services; ctx: ServiceContext; dataKey: Buffer; location: OpenedStore['location']; dispose: () => Promise<void> }> {
   const opened = await openTestStore(engine);
   const dataKey = randomBytes(32);
   const ctx = createContext({
@@ -26,6 +26,7 @@ export async function benchServices(engine: Engine, clock: Clock = systemClock, 
     services,
     ctx,
     dataKey,
+    location: opened.location,
     dispose: async () => {
       await ctx.signatures.close();
       await opened.dispose();

@@ -179,7 +179,6 @@ const WITHOUT_SAME_NAMED_TEST = [
   'store/federation/oauth-store.ts',
   'store/residents/outbox-store.ts',
   'store/decisions/redecision-queue-store.ts',
-  'store/residents/residents-store.ts',
   'store/decisions/rule-sets-store.ts',
   'store/checkpoints/scans-store.ts',
   'store/residents/sign-in-store.ts',

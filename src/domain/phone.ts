@@ -10,8 +10,11 @@ export function checkMobileNumber(text: string): Checked<string> {
   const compact = text.replace(/[\s-]/g, '');
   if (!/^\+?\d{5,16}$/.test(compact)) return refuse('must be a mainland mobile number or an E.164 number such as +447700900123');
   const parsed = parsePhoneNumberFromString(compact, compact.startsWith('+') ? undefined : 'CN');
-  if (!parsed || !parsed.isValid()) return refuse('is not a valid phone number');
+  if (!parsed) return refuse('is not a valid phone number');
+  // With the full metadata, isValid() is "getType() found a type": asked only when no type was found
+  // (a country whose metadata has none), so the number's ranges are matched once, not twice.
   const type = parsed.getType();
+  if (type === undefined && !parsed.isValid()) return refuse('is not a valid phone number');
   const mobile = type === 'MOBILE' || type === 'FIXED_LINE_OR_MOBILE' || (type === undefined && parsed.country !== 'CN');
   if (!mobile) return refuse('must be a mobile number that can receive SMS');
   return accept(parsed.number);

@@ -1,6 +1,7 @@
 import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
 import { maskIdNumber, maskName } from '../../src/domain/masking.js';
+import { parsePhoneNumberFromString } from 'libphonenumber-js/max';
 import { checkMobileNumber, maskPhone } from '../../src/domain/phone.js';
 
 describe('mobile numbers', () => {
@@ -60,5 +61,27 @@ describe('masking for display', () => {
   });
   it('shows a five-character document number by its first and last characters only', () => {
     assert.equal(maskIdNumber('E1234', 'passport'), 'E***4');
+  });
+});
+
+describe('mobile numbers, checked once', () => {
+  /** The obvious check, as it read before asking for the type alone: valid first, then the type. */
+  function checkedTwice(text: string): ReturnType<typeof checkMobileNumber> {
+    const compact = text.replace(/[\s-]/g, '');
+    if (!/^\+?\d{5,16}$/.test(compact)) return checkMobileNumber(text);
+    const parsed = parsePhoneNumberFromString(compact, compact.startsWith('+') ? undefined : 'CN');
+    if (!parsed || !parsed.isValid()) return { ok: false, message: 'is not a valid phone number' };
+    const type = parsed.getType();
+    const mobile = type === 'MOBILE' || type === 'FIXED_LINE_OR_MOBILE' || (type === undefined && parsed.country !== 'CN');
+    return mobile ? { ok: true, value: parsed.number } : { ok: false, message: 'must be a mobile number that can receive SMS' };
+  }
+  const numbers = [
+    '13912345678', '139 1234 5678', '1391234567', '057188888888', '02012345678', '+8613800138000', '+8657188888888',
+    '+447911123456', '+442079460000', '+12015550123', '+85291234567', '+85321234567', '+886912345678', '+4915112345678',
+    '+33612345678', '+81901234567', '+97312345678', '+37312345678', '+999123456', '+80012345678', '+88234567890', '12345',
+    '+8617012345678', '+8619912345678', '+8610012345678', '+4930123456', '+61412345678', '+6421234567',
+  ];
+  it('gives the same answer as checking validity and type apart, for mainland, foreign and invalid numbers', () => {
+    for (const text of numbers) assert.deepEqual(checkMobileNumber(text), checkedTwice(text), text);
   });
 });
