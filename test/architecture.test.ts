@@ -76,6 +76,26 @@ describe('the layers of src/', () => {
     assert.deepEqual(handBuilt.map((f) => relative(SRC, f)), []);
   });
 
+  it('lets services write an instant as text only through the named formatters of formats of their own: the API\'s wire is the routes\' (wireTime)', () => {
+    // File (under src/services) → the one function in it that may call toISOString, and why it keeps its own format.
+    const formatters: Record<string, string> = {
+      'residents/residents-service.ts': 'exportTime', // the personal export, healthcode-export/1
+      'oversight/sunset-service.ts': 'reportTime', // the signed sunset report
+      'tracing/tracing-service.ts': 'traceTime', // the trace record stored in traces.result
+      'audit-service.ts': 'auditTime', // instants inside hash-chained audit details
+      'service-errors.ts': 'messageTime', // instants in messages for people
+      'demo-data.ts': 'inputTime', // demo inputs written as the API's clients write them
+    };
+    const outside = filesUnder(join(SRC, 'services')).flatMap((f) => {
+      const name = formatters[relative(join(SRC, 'services'), f)];
+      const text = readFileSync(f, 'utf8');
+      if (name !== undefined) assert.match(text, new RegExp(`function ${name}\\(`), `${relative(SRC, f)} still holds ${name}`);
+      const rest = name === undefined ? text : text.replace(new RegExp(`function ${name}\\([^)]*\\)[^{]*\\{[^}]*\\}`, 'g'), '');
+      return rest.includes('.toISOString(') ? [relative(SRC, f)] : [];
+    });
+    assert.deepEqual(outside, []);
+  });
+
   it('keeps every text message in one module', () => {
     const sending = filesUnder(SRC).filter((f) => !f.endsWith('sms-texts.ts') && /【健康码】/.test(readFileSync(f, 'utf8')));
     assert.deepEqual(sending.map((f) => relative(SRC, f)), []);

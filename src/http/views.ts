@@ -3,7 +3,19 @@ import type { Decision } from '../domain/rules/decide.js';
 import { withheldCause, withholdAuthorityDetail } from '../domain/decisions/withheld-records.js';
 import { ConflictError } from '../services/service-errors.js';
 import type { Services } from '../services/services.js';
+import { declarationWritten, type DeclarationView } from '../services/residents/declarations-service.js';
+import type { ResidentSummary } from '../services/residents/residents-service.js';
+import type { Session } from '../services/residents/sign-in-service.js';
 import { wireTime } from './wire.js';
+
+/** A session as the API hands it over. */
+export const sessionWire = (s: Session) => ({ ...s, expiresAt: wireTime(s.expiresAt) });
+
+/** A resident (or dependent) summary as the API shows it. */
+export const residentWire = <R extends ResidentSummary>(r: R) => ({ ...r, registeredAt: wireTime(r.registeredAt) });
+
+/** A declaration as the API shows it. */
+export const declarationWire = (d: DeclarationView) => declarationWritten(d, wireTime);
 
 
 /** A resident's code as the API shows it, to the resident's app and to a host app alike. */

@@ -1,13 +1,14 @@
 import { createHash } from 'node:crypto';
 import type { ServiceContext } from './context.js';
 import { InvalidInputError } from '../domain/field-errors.js';
-import { ForbiddenError } from './service-errors.js';
+import { ForbiddenError, messageTime } from './service-errors.js';
 import { checkTypedPurpose, describeAuditEntry, storedPurpose, typedPurpose, type AuditAction, type AuditDescription, type AuditPurpose } from '../domain/audit-wording.js';
 import type { StaffMember } from './staff-service.js';
 
 export interface AuditEntry {
   seq: number;
-  at: string;
+  /** Epoch ms. */
+  at: number;
   actor: string;
   action: string;
   purpose: string;
@@ -22,6 +23,14 @@ const GENESIS = '0'.repeat(64);
 
 /** How the log names a staff member: by name and role, as residents read it in their access log. */
 export const staffActor = (staff: StaffMember) => `${staff.name} (${staff.role})`;
+
+/**
+ * Instants inside an audit entry's detail: ISO 8601 in UTC. The detail is hashed into the chain as
+ * written, so this form is the log's own and does not follow the API's wire.
+ */
+export function auditTime(ms: number): string {
+  return new Date(ms).toISOString();
+}
 
 function entryHash(prev: string, e: { seq: number; at: number; actor: string; action: string; purpose: string; resident_id: string | null; detail: string }): string {
   return createHash('sha256').update(prev).update(JSON.stringify([e.seq, e.at, e.actor, e.action, e.purpose, e.resident_id, e.detail])).digest('hex');
@@ -41,7 +50,7 @@ export class AuditService {
       const prev = last?.hash ?? GENESIS;
       return { ...row, prev_hash: prev, hash: entryHash(prev, row) };
     });
-    return { seq: stored.seq, at: new Date(stored.at).toISOString(), actor, action, purpose, residentId, detail, hash: stored.hash, described: describeAuditEntry({ actor, action, purpose, detail }) };
+    return { seq: stored.seq, at: stored.at, actor, action, purpose, residentId, detail, hash: stored.hash, described: describeAuditEntry({ actor, action, purpose, detail }) };
   }
 
   /** Appends an entry whose actor is a staff member, named the one way the log names staff. */
@@ -69,7 +78,7 @@ export class AuditService {
     const rows = await this.ctx.stores.audit.entries(filter);
     return rows.map((r) => {
       const detail = JSON.parse(r.detail) as Record<string, unknown>;
-      return { seq: r.seq, at: new Date(r.at).toISOString(), actor: r.actor, action: r.action, purpose: r.purpose, residentId: r.resident_id, detail, hash: r.hash, described: describeAuditEntry({ actor: r.actor, action: r.action, purpose: r.purpose, detail }) };
+      return { seq: r.seq, at: r.at, actor: r.actor, action: r.action, purpose: r.purpose, residentId: r.resident_id, detail, hash: r.hash, described: describeAuditEntry({ actor: r.actor, action: r.action, purpose: r.purpose, detail }) };
     });
   }
 
@@ -83,7 +92,7 @@ export class AuditService {
     const id = this.ctx.newId();
     const expiresAt = now + input.hours * 3_600_000;
     await this.ctx.stores.audit.insertGrant({ id, staff_id: input.staffId, scope: input.scope, purpose: input.purpose, resident_id: input.residentId, granted_by: by.id, created_at: now, expires_at: expiresAt });
-    await this.appendBy(by, 'grant', typedPurpose(input.purpose), input.residentId, { grantId: id, to: input.staffId, scope: input.scope, expiresAt: new Date(expiresAt).toISOString() });
+    await this.appendBy(by, 'grant', typedPurpose(input.purpose), input.residentId, { grantId: id, to: input.staffId, scope: input.scope, expiresAt: auditTime(expiresAt) });
     return { id, expiresAt };
   }
 
@@ -93,7 +102,7 @@ export class AuditService {
     const now = this.ctx.clock.now().getTime();
     const scopes: readonly string[] = Array.isArray(scope) ? scope : [scope];
     if (!row || row.staff_id !== staff.id || !scopes.includes(row.scope)) throw new ForbiddenError(`no ${scopes.join(' or ')} grant ${grantId} for this credential`, { field: 'grantId', reason: 'no-grant' });
-    if (row.expires_at <= now) throw new ForbiddenError(`grant ${grantId} expired at ${new Date(row.expires_at).toISOString()}`, { field: 'grantId', reason: 'grant-expired' });
+    if (row.expires_at <= now) throw new ForbiddenError(`grant ${grantId} expired at ${messageTime(row.expires_at)}`, { field: 'grantId', reason: 'grant-expired' });
     return { id: row.id, purpose: row.purpose, residentId: row.resident_id };
   }
 

@@ -52,8 +52,8 @@ export async function loadDemoData(services: Services): Promise<{ phones: string
   for (const id of [ids[0]!, ids[2]!, ids[3]!, grandma.id]) await services.declarations.declare(id, { stays: [], contacts: [], symptoms: [], temperature: 36.5 });
   await services.declarations.declare(ids[1]!, {
     stays: [
-      { region: '310104', arrival: new Date(now - 5 * DAY_MS).toISOString(), departure: new Date(now - 3 * DAY_MS).toISOString() },
-      { region: DEMO_REGION, arrival: new Date(now - 3 * DAY_MS + 4 * HOUR_MS).toISOString() },
+      { region: '310104', arrival: inputTime(now - 5 * DAY_MS), departure: inputTime(now - 3 * DAY_MS) },
+      { region: DEMO_REGION, arrival: inputTime(now - 3 * DAY_MS + 4 * HOUR_MS) },
     ],
     contacts: [],
     symptoms: [],
@@ -61,9 +61,14 @@ export async function loadDemoData(services: Services): Promise<{ phones: string
   });
   await services.declarations.declare(ids[4]!, { stays: [], contacts: [], symptoms: ['dry_cough'], temperature: 37.8 });
   await services.declarations.declare(ids[5]!, { stays: [], contacts: [], symptoms: [], temperature: 36.4 });
-  await services.authority.import('contacts', oneRow({ phone: DEMO_RESIDENTS[5].phone, kind: 'close', date: new Date(now - 2 * DAY_MS).toISOString() }));
+  await services.authority.import('contacts', oneRow({ phone: DEMO_RESIDENTS[5].phone, kind: 'close', date: inputTime(now - 2 * DAY_MS) }));
   for (const venue of DEMO_VENUES) await services.venues.registerVenue({ region: DEMO_REGION, ...venue });
   return { phones, loaded: true };
+}
+
+/** Declarations and the authority's imports take instants as text, as their clients send them. */
+function inputTime(ms: number): string {
+  return new Date(ms).toISOString();
 }
 
 async function* oneRow(record: Record<string, unknown>): AsyncGenerator<{ line: number; record: Record<string, unknown> }> {

@@ -1,5 +1,10 @@
 /** Failures a use case reports to its caller; the HTTP layer maps each to a status and a problem type. */
 
+/** An instant in a message for people ("expired at …"): ISO 8601 in UTC, unambiguous in any time zone. */
+export function messageTime(ms: number): string {
+  return new Date(ms).toISOString();
+}
+
 export class NotFoundError extends Error {
   /**
    * `field`: the input whose value found nothing (a wrong id), named so a screen can say which;

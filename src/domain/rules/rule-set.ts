@@ -50,10 +50,19 @@ export interface Override {
 export interface RuleSet {
   region: string;
   version: number;
+  /** As the stored document keeps it (rulesPublishedAt). */
   publishedAt: string;
   rules: Rule[];
   /** Inherited rules this set replaces or withdraws; every other inherited rule applies as it is. */
   overrides?: Override[];
+}
+
+/**
+ * A rule set's publishedAt as its document keeps it: ISO 8601 in UTC. The document is stored and
+ * served as JSON as it is, so this is its own format, not the API's wire.
+ */
+export function rulesPublishedAt(at: Date): string {
+  return at.toISOString();
 }
 
 export const SEVERITY: Record<Colour, number> = { green: 0, gray: 1, yellow: 2, red: 3 };

@@ -22,13 +22,17 @@ export interface ScanInput {
   scannedAt: string;
 }
 
+/** A scan the server timed itself (epoch ms), not from a device's text. */
+type ServerTimedScan = Omit<ScanInput, 'scannedAt'> & { scannedAt: number };
+
 /** What a checkpoint sees of a scan: colour, validity, masked name, and whether to admit. Nothing else. */
 export interface ScanOutcome {
   scanId: string;
   status: 'stored' | 'duplicate' | 'rejected';
   colour: Colour | null;
   maskedName: string | null;
-  validUntil: string | null;
+  /** Epoch ms. */
+  validUntil: number | null;
   admitted: boolean;
   reason: RejectionReason | 'allowed' | 'colour-not-admitted' | string;
   field?: string;
@@ -57,7 +61,7 @@ export class ScansService {
    * verified as of its scan time; a scan id already stored is reported as a duplicate, never stored twice;
    * a bad row is rejected by itself.
    */
-  async recordScans(device: CheckpointDevice, scans: ScanInput[], method: 'online' | 'offline'): Promise<ScanOutcome[]> {
+  async recordScans(device: CheckpointDevice, scans: (ScanInput | ServerTimedScan)[], method: 'online' | 'offline'): Promise<ScanOutcome[]> {
     if (scans.length > MAX_BATCH) throw new InvalidInputError([{ field: 'scans', message: `at most ${MAX_BATCH} scans a batch` }]);
     // Every member's keys, not only ours: visitors show codes their home operator signed.
     const { trustList, origins } = await this.trust.combined();
@@ -74,8 +78,8 @@ export class ScansService {
     const checked = scans.map((scan, i) => {
       const rejected = (field: string, reason: string): ScanOutcome => ({ scanId: scan.scanId, status: 'rejected', colour: null, maskedName: null, validUntil: null, admitted: false, reason, field: `scans[${i}].${field}` });
       if (!/^[A-Za-z0-9_-]{1,64}$/.test(scan.scanId)) return { rejected: rejected('scanId', 'must be 1 to 64 letters, digits, - or _') };
-      const at = Date.parse(scan.scannedAt);
-      if (!/^\d{4}-\d{2}-\d{2}T/.test(scan.scannedAt) || Number.isNaN(at)) return { rejected: rejected('scannedAt', 'must be an ISO 8601 date-time') };
+      const at = typeof scan.scannedAt === 'number' ? scan.scannedAt : Date.parse(scan.scannedAt);
+      if ((typeof scan.scannedAt === 'string' && !/^\d{4}-\d{2}-\d{2}T/.test(scan.scannedAt)) || Number.isNaN(at)) return { rejected: rejected('scannedAt', 'must be an ISO 8601 date-time') };
       if (at > now + CLOCK_SKEW_SECONDS * 1000 || at < now - MAX_SCAN_AGE_DAYS * DAY_MS) return { rejected: rejected('scannedAt', `must lie between ${MAX_SCAN_AGE_DAYS} days ago and now`) };
       const timeFlag = at < bound ? ('before-last-contact' as const) : null;
       return { scan, at, timeFlag, result: verifier.verify(scan.token, timeFlag === null ? at : bound) };
@@ -106,7 +110,7 @@ export class ScansService {
         status: 'stored',
         colour,
         maskedName: result.valid ? result.claims.maskedName : null,
-        validUntil: result.valid ? new Date(result.claims.expiresAt * 1000).toISOString() : null,
+        validUntil: result.valid ? result.claims.expiresAt * 1000 : null,
         admitted,
         reason,
         ...(timeFlag === null ? {} : { timeFlag }),
@@ -156,7 +160,7 @@ export class ScansService {
 
   /** A code verified online: the scan is timed by the server, and a retry is the same scan. */
   async verifyOnline(device: CheckpointDevice, input: { scanId: string; token: string }): Promise<ScanOutcome> {
-    const [outcome] = await this.recordScans(device, [{ ...input, scannedAt: this.ctx.clock.now().toISOString() }], 'online');
+    const [outcome] = await this.recordScans(device, [{ ...input, scannedAt: this.ctx.clock.now().getTime() }], 'online');
     return outcome!;
   }
 
@@ -198,7 +202,7 @@ export class ScansService {
   }
 
   /** A resident's app scanned a venue's place code: the visit is recorded like a scan; the app shows colour, venue and time. */
-  async visit(residentId: string, venueId: string, visitId: string): Promise<{ venue: string; venueType: VenueType; at: string; colour: Colour; maskedName: string; status: 'stored' | 'duplicate'; admitted: boolean }> {
+  async visit(residentId: string, venueId: string, visitId: string): Promise<{ venue: string; venueType: VenueType; at: number; colour: Colour; maskedName: string; status: 'stored' | 'duplicate'; admitted: boolean }> {
     if (!/^[A-Za-z0-9_-]{1,64}$/.test(visitId)) throw new InvalidInputError([{ field: 'visitId', message: 'must be 1 to 64 letters, digits, - or _' }]);
     const venue = await this.venues.venue(venueId);
     // The colour staff at the door are shown: a decision, not a code nobody would scan.
@@ -207,7 +211,7 @@ export class ScansService {
     const admitted = (await this.venues.policy(venue.type)).allowed.includes(decision.colour);
     const stored = await this.store({ deviceId: `resident:${residentId}`, scanId: visitId, venueId, residentId, at: now, colour: decision.colour, admitted, reason: admitted ? 'allowed' : 'colour-not-admitted', method: 'place-code' });
     const names = await this.ctx.stores.residents.names([residentId]);
-    return { venue: venue.name, venueType: venue.type, at: new Date(now).toISOString(), colour: decision.colour, maskedName: maskName(names.get(residentId) ?? ''), status: stored ? 'stored' : 'duplicate', admitted };
+    return { venue: venue.name, venueType: venue.type, at: now, colour: decision.colour, maskedName: maskName(names.get(residentId) ?? ''), status: stored ? 'stored' : 'duplicate', admitted };
   }
 
   /**

@@ -1,6 +1,7 @@
 import type { Decision } from '../../domain/rules/decide.js';
 import { localInstant, RuleEvaluator } from '../../domain/rules/decide.js';
 import { regionPrefix } from '../../domain/regions.js';
+import { colourTransitions } from '../../domain/tracing/contact-tracing.js';
 import { sameSets } from '../../domain/rules/rule-inheritance.js';
 import type { RuleSet } from '../../domain/rules/rule-set.js';
 import type { ResidentFacts, RiskAreaFact } from '../../domain/facts.js';
@@ -232,8 +233,8 @@ export class DecisionsService {
   /** Residents' colours now against their colours decided with `areas` under `evaluatorFor` (and `amend`'s extra facts), counted by transition. */
   private async colourChanges(ids: string[], areas: RiskAreaFact[], evaluatorFor: (region: string) => Promise<RuleEvaluator>, amend?: (id: string, facts: ResidentFacts) => void): Promise<Pick<RulePreview, 'wouldChange' | 'transitions'>> {
     const now = this.ctx.clock.now().getTime();
-    const transitions = new Map<string, number>();
-    let wouldChange = 0;
+    const before = new Map<string, string>();
+    const after = new Map<string, string>();
     for (let i = 0; i < ids.length; i += 500) {
       const part = ids.slice(i, i + 500);
       const facts = await this.facts.load(part, now, (date) => localInstant(date, 0, this.ctx.settings.timeZone));
@@ -242,17 +243,13 @@ export class DecisionsService {
         const f = facts.get(id);
         if (!f) continue;
         amend?.(id, f);
-        const from = status.get(id)?.colour ?? 'none';
-        const to = (await evaluatorFor(f.region)).decide(f, areas, now).colour;
-        if (from === to) continue;
-        wouldChange += 1;
-        transitions.set(`${from}>${to}`, (transitions.get(`${from}>${to}`) ?? 0) + 1);
+        const colour = status.get(id)?.colour;
+        if (colour !== undefined) before.set(id, colour);
+        after.set(id, (await evaluatorFor(f.region)).decide(f, areas, now).colour);
       }
     }
-    return {
-      wouldChange,
-      transitions: [...transitions].map(([k, residents]) => ({ from: k.split('>')[0]!, to: k.split('>')[1]!, residents })).sort((a, b) => b.residents - a.residents),
-    };
+    const transitions = colourTransitions(before, after);
+    return { wouldChange: transitions.reduce((sum, t) => sum + t.residents, 0), transitions };
   }
 
   /** A resident's colour changes, newest first. */

@@ -3,7 +3,7 @@ import { isRegionCode, regionAncestors, regionPrefix } from '../../domain/region
 import { isDeepStrictEqual } from 'node:util';
 import { DEFAULT_RULES, SUPERSEDED_DEFAULT_RULES } from '../../domain/rules/default-rule-set.js';
 import { RuleEvaluator } from '../../domain/rules/decide.js';
-import type { RuleSet } from '../../domain/rules/rule-set.js';
+import { rulesPublishedAt, type RuleSet } from '../../domain/rules/rule-set.js';
 import { effectiveRuleSet, inheritanceProblems, sameSets, type EffectiveRuleSet } from '../../domain/rules/rule-inheritance.js';
 import { validateRuleSet, type RuleProblem } from '../../domain/rules/rule-validation.js';
 import type { ServiceContext } from '../context.js';
@@ -76,7 +76,7 @@ export class RulesService {
   /** The rule set `input` would become if published now: checked, numbered, not stored. */
   async candidate(input: unknown): Promise<RuleSet> {
     const { region, rules, overrides } = await this.check(input);
-    return { region, version: (await this.ctx.stores.rules.latestVersion(region)) + 1, publishedAt: this.ctx.clock.now().toISOString(), rules, ...(overrides && { overrides }) };
+    return { region, version: (await this.ctx.stores.rules.latestVersion(region)) + 1, publishedAt: rulesPublishedAt(this.ctx.clock.now()), rules, ...(overrides && { overrides }) };
   }
 
   /** Checks a set on its own, then against what it inherits and the sets of the regions below it. */

@@ -17,14 +17,14 @@ import { checkMobileNumber } from '../../domain/phone.js';
 import { isRegionCode } from '../../domain/regions.js';
 import { checkText, MAX_ADDRESS_LENGTH } from '../../domain/resident.js';
 import { FieldErrorCollector } from '../../domain/field-errors.js';
-import type { AuditService } from '../audit-service.js';
+import { auditTime, type AuditService } from '../audit-service.js';
 import { operatorOf, servedRegionFor, type ServiceContext } from '../context.js';
 import { regionEndedError } from '../ended-regions.js';
 import type { DecisionsService } from '../decisions/decisions-service.js';
 import type { KeysService } from '../keys-service.js';
 import type { NationalListService } from './national-list-service.js';
 import { fetchFromPeer } from './operator-client.js';
-import { ConflictError, MalformedInputError, FederationRefusedError } from '../service-errors.js';
+import { ConflictError, MalformedInputError, FederationRefusedError, messageTime } from '../service-errors.js';
 import type { Session, SignInService } from '../residents/sign-in-service.js';
 
 export interface FactsFrom {
@@ -77,7 +77,7 @@ export class MovingService {
     const jti = randomBytes(16).toString('base64url');
     await this.ctx.stores.federation.createGrant({ id: jti, residentId, audience, now, expiresAt: now + GRANT_LIFETIME_MS });
     const grant: FactGrant = { v: 1, iss: self, aud: audience, jti, iat: Math.floor(now / 1000), exp: Math.floor((now + GRANT_LIFETIME_MS) / 1000) };
-    await this.audit.append(`resident:${residentId}`, 'give-fact-grant', fixedPurpose('moving-own-consent'), residentId, { audience, audienceName: destination.name, expiresAt: new Date(now + GRANT_LIFETIME_MS).toISOString() });
+    await this.audit.append(`resident:${residentId}`, 'give-fact-grant', fixedPurpose('moving-own-consent'), residentId, { audience, audienceName: destination.name, expiresAt: auditTime(now + GRANT_LIFETIME_MS) });
     const text = GRANT_PREFIX + encodeBase45(signDocument(await this.keys.operatorKey(), DOCUMENT_TYPES.factGrant, grant));
     return { grant: text, audience, audienceName: destination.name, expiresAt: now + GRANT_LIFETIME_MS };
   }
@@ -98,7 +98,7 @@ export class MovingService {
     const current = await this.national.current();
     if (!current) throw new FederationRefusedError('not-federated', 'this operator holds no national trust list yet');
     // An expired list vouches for no operator key: a request signed by one it named is not trusted.
-    if (!nationalListLive(current.list, now)) throw new FederationRefusedError('not-federated', `the national trust list ${current.sequence} this operator holds expired at ${new Date(current.expiresAt).toISOString()}; it releases nothing until the hub is reached again`);
+    if (!nationalListLive(current.list, now)) throw new FederationRefusedError('not-federated', `the national trust list ${current.sequence} this operator holds expired at ${messageTime(current.expiresAt)}; it releases nothing until the hub is reached again`);
     const membersByKid = new Map(current.list.members.filter((m) => m.operatorKey !== null).map((m) => [keyIdFor(base64UrlToBytes(m.operatorKey!)), m]));
     const request = await this.verified(requestBytes, DOCUMENT_TYPES.factRequest, (kid) => (membersByKid.has(kid) ? base64UrlToBytes(membersByKid.get(kid)!.operatorKey!) : undefined));
     const signer = membersByKid.get(request.kid)!;

@@ -7,7 +7,7 @@ import { DAY_MS } from '../../domain/clock.js';
 import type { HubService } from './hub-service.js';
 import type { KeysService } from '../keys-service.js';
 import { fetchFromPeer, fetchJsonFromPeer, identityKey } from './operator-client.js';
-import { FederationRefusedError } from '../service-errors.js';
+import { FederationRefusedError, messageTime } from '../service-errors.js';
 
 /** How long a combined trust list is reused before this operator's own keys are read again. */
 const COMBINED_TTL_MS = 5000;
@@ -167,7 +167,7 @@ export class NationalListService {
     const current = await this.current();
     if (!current) throw new FederationRefusedError('not-federated', 'this operator holds no national trust list: it is in no federation, or has not reached its hub yet');
     if (!nationalListLive(current.list, this.ctx.clock.now().getTime())) {
-      throw new FederationRefusedError('not-federated', `the national trust list ${current.sequence} this operator holds expired at ${new Date(current.expiresAt).toISOString()}; it trusts no other operator until the hub is reached again`);
+      throw new FederationRefusedError('not-federated', `the national trust list ${current.sequence} this operator holds expired at ${messageTime(current.expiresAt)}; it trusts no other operator until the hub is reached again`);
     }
     const member = current.list.members.find((m) => m.id === id);
     if (!member) throw new FederationRefusedError('unknown-operator', `operator ${id} is not in the national trust list ${current.sequence}`);

@@ -7,7 +7,7 @@ import { regionPrefix } from '../../domain/regions.js';
 import { checkText } from '../../domain/resident.js';
 import type { FiredRule } from '../../domain/rules/decide.js';
 import type { AppealRow } from '../../store/oversight/appeals-store.js';
-import type { AuditService } from '../audit-service.js';
+import { auditTime, type AuditService } from '../audit-service.js';
 import { DEFAULT_APPEAL_DEADLINE_HOURS } from '../../config.js';
 import type { ServiceContext } from '../context.js';
 import type { CorrectionsService } from './corrections-service.js';
@@ -96,7 +96,7 @@ export class AppealsService {
   async escalateOverdue(): Promise<number> {
     const escalated = await this.ctx.stores.appeals.escalateOverdue(this.ctx.clock.now().getTime(), this.deadlineMs());
     for (const a of escalated) {
-      await this.audit.append('system', 'escalate-appeal', fixedPurpose('appeal-deadlines'), a.resident_id, { appealId: a.id, dueAt: new Date(a.due).toISOString() });
+      await this.audit.append('system', 'escalate-appeal', fixedPurpose('appeal-deadlines'), a.resident_id, { appealId: a.id, dueAt: auditTime(a.due) });
     }
     if (escalated.length > 0) this.ctx.logger.warn({ appeals: escalated.length }, 'appeals past their deadline escalated');
     return escalated.length;

@@ -6,7 +6,7 @@ import { checkCorrection, CORRECTION_REASONS, type CorrectionReason } from '../.
 import { maskName } from '../../domain/masking.js';
 import { regionPrefix } from '../../domain/regions.js';
 import type { CorrectionRow } from '../../store/oversight/corrections-store.js';
-import type { AuditService } from '../audit-service.js';
+import { auditTime, type AuditService } from '../audit-service.js';
 import type { ServiceContext } from '../context.js';
 import type { DecisionsService } from '../decisions/decisions-service.js';
 import type { NoticesService } from '../decisions/colour-notices-service.js';
@@ -65,7 +65,7 @@ export class CorrectionsService {
       await this.ctx.stores.corrections.withTransaction(trx).insert({ id, residentId, region: resident.address.region, ...checked, proposedBy: staff.id, now });
       await alongside?.(trx, id);
     });
-    await this.audit.appendBy(staff, 'propose-correction', PURPOSE, residentId, { correctionId: id, colour: checked.colour, reason: checked.reason, expiresAt: new Date(checked.expiresAt).toISOString() });
+    await this.audit.appendBy(staff, 'propose-correction', PURPOSE, residentId, { correctionId: id, colour: checked.colour, reason: checked.reason, expiresAt: auditTime(checked.expiresAt) });
     return this.get(id);
   }
 

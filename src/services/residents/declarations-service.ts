@@ -4,15 +4,15 @@ import type { StoredDeclaration } from '../../store/residents/declarations-store
 import type { DecisionsService } from '../decisions/decisions-service.js';
 import type { ServiceContext } from '../context.js';
 
-/** A declaration as the API returns it: instants as ISO 8601, regions with their names. */
+/** A declaration as a reader sees it: instants as epoch ms, regions with their names. */
 export function declarationView(d: StoredDeclaration) {
   return {
     id: d.id,
-    declaredAt: new Date(d.declaredAt).toISOString(),
+    declaredAt: d.declaredAt,
     stays: d.stays.map((s) => ({
       ...('region' in s ? { region: s.region, regionName: regionName(s.region) ?? s.region } : { country: s.country }),
-      arrival: new Date(s.arrival).toISOString(),
-      departure: s.departure === null ? null : new Date(s.departure).toISOString(),
+      arrival: s.arrival,
+      departure: s.departure,
     })),
     contacts: d.contacts,
     symptoms: d.symptoms,
@@ -21,6 +21,16 @@ export function declarationView(d: StoredDeclaration) {
 }
 
 export type DeclarationView = ReturnType<typeof declarationView>;
+
+/**
+ * A declaration with its instants written as text by `write`: the API's wireTime at the routes, the
+ * personal export's exportTime in the export. One shape, two documented formats.
+ */
+export function declarationWritten(d: DeclarationView, write: (ms: number) => string) {
+  return { ...d, declaredAt: write(d.declaredAt), stays: d.stays.map((s) => ({ ...s, arrival: write(s.arrival), departure: s.departure === null ? null : write(s.departure) })) };
+}
+
+export type WrittenDeclaration = ReturnType<typeof declarationWritten>;
 
 export class DeclarationsService {
   constructor(

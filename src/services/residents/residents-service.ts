@@ -11,7 +11,7 @@ import type { Transaction } from 'kysely';
 import { writtenResident, type Resident } from '../../store/residents/residents-store.js';
 import type { Database } from '../../store/schema.js';
 import type { ServiceContext } from '../context.js';
-import { declarationView, type DeclarationView } from './declarations-service.js';
+import { declarationView, declarationWritten, type WrittenDeclaration } from './declarations-service.js';
 import { regionEndedError } from '../ended-regions.js';
 import { placePhoneRecords } from './phone-records.js';
 import { ConflictError, IdentityTakenError, NotFoundError } from '../service-errors.js';
@@ -28,7 +28,8 @@ export interface ResidentSummary {
   phoneVerified: boolean;
   /** The identity document was reclaimed by its real holder and no longer belongs to this account. */
   identityRevoked: boolean;
-  registeredAt: string;
+  /** Epoch ms. */
+  registeredAt: number;
 }
 
 export interface DependentSummary extends ResidentSummary {
@@ -51,7 +52,7 @@ export function summarize(resident: Resident): ResidentSummary {
     regionName: regionName(resident.address.region) ?? resident.address.region,
     phoneVerified: resident.phoneVerifiedAt !== null,
     identityRevoked: resident.identityRevokedAt !== null,
-    registeredAt: new Date(resident.createdAt).toISOString(),
+    registeredAt: resident.createdAt,
   };
 }
 
@@ -207,7 +208,7 @@ export class ResidentsService {
       address: { ...r.address, regionName: regionName(r.address.region) ?? null },
       registeredAt: exportTime(r.createdAt),
       phoneVerifiedAt: exportTime(r.phoneVerifiedAt),
-      declarations: (await declarations.listForResident(r.id, 100_000)).map(declarationView),
+      declarations: (await declarations.listForResident(r.id, 100_000)).map((d) => declarationWritten(declarationView(d), exportTime)),
     });
     const dependents = await this.households.dependentsOf(id);
     return {
@@ -301,7 +302,7 @@ interface PersonalExport {
   address: { region: string; detail: string; regionName: string | null };
   registeredAt: string;
   phoneVerifiedAt: string | null;
-  declarations: DeclarationView[];
+  declarations: WrittenDeclaration[];
   checkIns: { date: string; at: string; temperature: number | null; symptoms: string[] }[];
   authorityRecords: { kind: string; value: string; detail: unknown; occurredAt: string; source: string; recordedAt: string }[];
   travelRecords: { source: string; region: string | null; country: string | null; arrival: string; departure: string; carrierRef: string | null }[];

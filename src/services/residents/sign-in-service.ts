@@ -21,7 +21,8 @@ const ISSUER = 'healthcode';
 const AUDIENCE = 'healthcode-resident';
 
 export interface SignInCodeRequestResult {
-  expiresAt: string;
+  /** Epoch ms. */
+  expiresAt: number;
   resendAfterSeconds: number;
   /** Shown with the code, it draws on the attempts kept for whoever asked for it. */
   ticket: string;
@@ -33,7 +34,8 @@ const TICKET = /^[A-Za-z0-9_-]{22}$/;
 export interface Session {
   token: string;
   residentId: string;
-  expiresAt: string;
+  /** Epoch ms. */
+  expiresAt: number;
 }
 
 export class SignInService {
@@ -110,7 +112,7 @@ export class SignInService {
     if (this.ctx.settings.mode === 'development') this.ctx.logger.info({ signInCode: code, codeId: id }, 'one-time code sent (shown in development mode only)');
     else this.ctx.logger.info({ codeId: id }, 'one-time code sent');
     const resendAt = nextSignInCodeAt([now, ...recent.map((c) => c.created_at)]);
-    return { expiresAt: new Date(now + ttl * 1000).toISOString(), resendAfterSeconds: Math.ceil((resendAt - now) / 1000), ticket };
+    return { expiresAt: now + ttl * 1000, resendAfterSeconds: Math.ceil((resendAt - now) / 1000), ticket };
   }
 
   /** Exchanges one of a phone's live sign-in codes for a signed session. */
@@ -228,7 +230,7 @@ export class SignInService {
     const expiresAt = now + this.ctx.settings.sessionTtlSeconds * 1000;
     await this.signInStore.insertSession(sessionId, residentId, now, expiresAt, rememberedDeviceId);
     const token = this.signToken({ sub: residentId, jti: sessionId, iat: Math.floor(now / 1000), exp: Math.floor(expiresAt / 1000) });
-    return { token, residentId, expiresAt: new Date(expiresAt).toISOString() };
+    return { token, residentId, expiresAt };
   }
 
   /**

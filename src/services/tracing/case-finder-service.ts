@@ -29,12 +29,13 @@ export interface FoundResident {
   dependent: boolean;
 }
 
+/** A case's timeline; instants as epoch ms. */
 export interface CaseTimeline {
   resident: FoundResident;
-  from: string;
-  to: string;
-  visits: { venueId: string; venue: string; at: string }[];
-  traces: { id: string; from: string; to: string; status: string; openedAt: string; purpose: string }[];
+  from: number;
+  to: number;
+  visits: { venueId: string; venue: string; at: number }[];
+  traces: { id: string; from: number; to: number; status: string; openedAt: number; purpose: string }[];
 }
 
 /** How far back a search by name looks for cases, and at most how many names it opens. */
@@ -160,10 +161,10 @@ export class CaseFinderService {
     await this.audit.appendBy(staff, 'read-timeline', typedPurpose(grant.purpose), residentId, { grantId: grant.id });
     return {
       resident: await this.describe(resident),
-      from: new Date(from).toISOString(),
-      to: new Date(to).toISOString(),
-      visits: await Promise.all(visits.map(async (v) => ({ venueId: v.venueId, venue: await venueName(v.venueId), at: new Date(v.at).toISOString() }))),
-      traces: traces.map((t) => ({ id: t.id, from: new Date(t.window_from).toISOString(), to: new Date(t.window_to).toISOString(), status: t.status, openedAt: new Date(t.created_at).toISOString(), purpose: t.purpose })),
+      from,
+      to,
+      visits: await Promise.all(visits.map(async (v) => ({ venueId: v.venueId, venue: await venueName(v.venueId), at: v.at }))),
+      traces: traces.map((t) => ({ id: t.id, from: t.window_from, to: t.window_to, status: t.status, openedAt: t.created_at, purpose: t.purpose })),
     };
   }
 

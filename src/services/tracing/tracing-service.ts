@@ -67,14 +67,19 @@ export interface TraceOutcome {
 
 type VenueLookup = (venueId: string) => Promise<{ name: string; window: number }>;
 
+/** The trace record's own format (stored JSON in traces.result, read back as it was written): instants as ISO 8601 in UTC. */
+function traceTime(ms: number): string {
+  return new Date(ms).toISOString();
+}
+
 /** A piece of evidence as the trace record keeps it (times in ISO 8601, the venue named). */
 function evidenceRecord(e: Exposure, venueName: string | undefined): ContactEvidence {
   if (e.kind === 'same-carrier') return { kind: e.kind, carrierRef: e.carrierRef, date: e.date };
   return {
     kind: e.kind,
     venueId: e.venueId,
-    caseAt: new Date(e.caseAt).toISOString(),
-    contactAt: new Date(e.contactAt).toISOString(),
+    caseAt: traceTime(e.caseAt),
+    contactAt: traceTime(e.contactAt),
     minutesApart: e.minutesApart,
     overlapMinutes: e.overlapMinutes,
     ...(e.via !== undefined ? { via: e.via } : {}),
@@ -127,18 +132,18 @@ export class TracingService {
         if (name === undefined) continue;
         const evidence: ContactEvidence[] = [];
         for (const e of c.evidence) evidence.push(evidenceRecord(e, e.kind === 'same-venue' ? await venueName(e.venueId) : undefined));
-        out.push({ residentId: id, maskedName: maskName(name), level, firstContactAt: new Date(c.first).toISOString(), evidence });
+        out.push({ residentId: id, maskedName: maskName(name), level, firstContactAt: traceTime(c.first), evidence });
       }
       return out.sort((a, b) => a.firstContactAt.localeCompare(b.firstContactAt));
     };
     const trace: Trace = {
       id: this.ctx.newId(),
       caseResidentId: input.caseResidentId,
-      from: new Date(from).toISOString(),
-      to: new Date(to).toISOString(),
+      from: traceTime(from),
+      to: traceTime(to),
       purpose,
       status: 'open',
-      caseVisits: await Promise.all(caseVisits.map(async (v) => ({ venueId: v.venueId, venue: await venueName(v.venueId), at: new Date(v.at).toISOString() }))),
+      caseVisits: await Promise.all(caseVisits.map(async (v) => ({ venueId: v.venueId, venue: await venueName(v.venueId), at: traceTime(v.at) }))),
       contacts: [...(await describe('close', direct)), ...(await describe('secondary', secondary))],
     };
     await this.ctx.stores.traces.insert({ id: trace.id, case_resident_id: trace.caseResidentId, window_from: from, window_to: to, opened_by: staff.id, grant_id: input.grantId, purpose, status: 'open', result: JSON.stringify(trace), created_at: this.ctx.clock.now().getTime(), confirmed_at: null });

@@ -1,5 +1,5 @@
 import type { Kysely } from 'kysely';
-import type { RuleSet } from '../../domain/rules/rule-set.js';
+import { rulesPublishedAt, type RuleSet } from '../../domain/rules/rule-set.js';
 import type { ChangeFeed } from '../change-feed.js';
 import type { DatabaseHandle } from '../database.js';
 import type { Database } from '../schema.js';
@@ -27,7 +27,7 @@ export class RuleSetsStore {
     return this.changes.commit(this.db, { kind: 'rules' }, async (trx) => {
       await this.lock(trx, `rule set ${input.region}`);
       const latest = await trx.selectFrom('rule_sets').select((eb) => eb.fn.max('version').as('v')).where('region', '=', input.region).executeTakeFirst();
-      const ruleSet: RuleSet = { region: input.region, version: Number(latest?.v ?? 0) + 1, publishedAt: now.toISOString(), rules: input.rules, ...(input.overrides && input.overrides.length > 0 && { overrides: input.overrides }) };
+      const ruleSet: RuleSet = { region: input.region, version: Number(latest?.v ?? 0) + 1, publishedAt: rulesPublishedAt(now), rules: input.rules, ...(input.overrides && input.overrides.length > 0 && { overrides: input.overrides }) };
       await trx.insertInto('rule_sets').values({ region: ruleSet.region, version: ruleSet.version, published_at: now.getTime(), body: JSON.stringify(ruleSet) }).execute();
       return ruleSet;
     });

@@ -20,10 +20,10 @@ describeOnEachEngine('declarations', (h) => {
     await h().services.declarations.declare(id, wuhanTrip);
     const [latest] = await h().services.declarations.history(id, 10);
     assert.deepEqual(latest?.stays, [
-      { region: '420106', regionName: '湖北省 武汉市 武昌区', arrival: '2026-11-12T00:00:00.000Z', departure: '2026-11-15T10:30:00.000Z' },
-      { region: '330110', regionName: '浙江省 杭州市 余杭区', arrival: '2026-11-15T13:40:00.000Z', departure: null },
+      { region: '420106', regionName: '湖北省 武汉市 武昌区', arrival: Date.parse('2026-11-12T00:00:00.000Z'), departure: Date.parse('2026-11-15T10:30:00.000Z') },
+      { region: '330110', regionName: '浙江省 杭州市 余杭区', arrival: Date.parse('2026-11-15T13:40:00.000Z'), departure: null },
     ]);
-    assert.equal(latest?.declaredAt, '2026-11-20T02:00:00.000Z');
+    assert.equal(latest?.declaredAt, Date.parse('2026-11-20T02:00:00.000Z'));
     assert.equal(latest?.temperature, 36.6);
   });
 

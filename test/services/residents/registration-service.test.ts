@@ -14,7 +14,7 @@ describeOnEachEngine('registration', (h) => {
     assert.equal(summary.maskedIdNumber, `3301**********${ZHANG_WEI.idNumber.slice(-4)}`);
     assert.equal(summary.maskedPhone, '+86139****5678');
     assert.equal(summary.regionName, '浙江省 杭州市 余杭区');
-    assert.equal(summary.registeredAt, '2026-11-20T02:00:00.000Z');
+    assert.equal(summary.registeredAt, Date.parse('2026-11-20T02:00:00.000Z'));
     assert.equal(summary.phoneVerified, false);
   });
 

@@ -9,13 +9,13 @@ describeOnEachEngine('sign-in by phone and one-time code', (h) => {
   it('sends a six-digit code to a registered phone through the outbox', async () => {
     await h().services.residents.register(ZHANG_WEI);
     const result = await h().services.signIn.requestSignInCode(ZHANG_WEI.phone!);
-    assert.equal(result.expiresAt, '2026-11-20T02:05:00.000Z');
+    assert.equal(result.expiresAt, Date.parse('2026-11-20T02:05:00.000Z'));
     assert.match(await lastCodeSentTo(h(), '+8613912345678'), /^\d{6}$/);
   });
 
   it('answers an unregistered phone the same way, with a registration code', async () => {
     const result = await h().services.signIn.requestSignInCode('13700001111');
-    assert.equal(result.expiresAt, '2026-11-20T02:05:00.000Z');
+    assert.equal(result.expiresAt, Date.parse('2026-11-20T02:05:00.000Z'));
     const [sms] = await h().ctx.stores.outbox.list(10);
     assert.match(sms!.body, /^【健康码】注册验证码 \d{6}，5 分钟内有效/);
   });

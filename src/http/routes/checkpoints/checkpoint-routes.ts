@@ -3,7 +3,7 @@ import { bytesToBase64Url } from '../../../codes/trust-list.js';
 import { COLOURS } from '../../../domain/colour.js';
 import { InvalidInputError } from '../../../domain/field-errors.js';
 import { VENUE_TYPES } from '../../../domain/checkpoints/venue.js';
-import { MAX_BATCH } from '../../../services/checkpoints/scans-service.js';
+import { MAX_BATCH, type ScanOutcome } from '../../../services/checkpoints/scans-service.js';
 import { renderQr } from '../../../services/decisions/health-codes-service.js';
 import type { Services } from '../../../services/services.js';
 import { deviceCaller, staffCaller } from '../../route-access.js';
@@ -13,6 +13,7 @@ import { wireTime } from '../../wire.js';
 
 
 
+const scanOutcomeWire = (o: ScanOutcome) => ({ ...o, validUntil: wireTime(o.validUntil) });
 const ScanBody = Type.Object({ scanId: Type.String({ maxLength: 64 }), token: Type.String({ maxLength: 2000 }), scannedAt: Type.String({ maxLength: 40 }) }, { additionalProperties: false });
 const Colour = Type.Union([Type.Literal('green'), Type.Literal('yellow'), Type.Literal('red'), Type.Literal('gray')], { description: COLOURS.join(', ') });
 const Policy = Type.Object({ allowed: Type.Array(Colour, { maxItems: 4 }), overlapMinutes: Type.Integer() }, { additionalProperties: false });
@@ -190,7 +191,7 @@ export const checkpointRoutes: FastifyPluginAsyncTypebox<{ services: Services }>
     },
     async (request) => {
       const device = deviceCaller(request);
-      return services.scans.verifyOnline(device, request.body);
+      return scanOutcomeWire(await services.scans.verifyOnline(device, request.body));
     },
   );
 
@@ -208,7 +209,7 @@ export const checkpointRoutes: FastifyPluginAsyncTypebox<{ services: Services }>
     },
     async (request) => {
       const device = deviceCaller(request);
-      return { results: await services.scans.recordScans(device, request.body.scans, 'offline') };
+      return { results: (await services.scans.recordScans(device, request.body.scans, 'offline')).map(scanOutcomeWire) };
     },
   );
 
@@ -244,7 +245,8 @@ export const checkpointRoutes: FastifyPluginAsyncTypebox<{ services: Services }>
     async (request, reply) => {
       const place = await services.venues.venueOfPlaceCode(request.body.placeCode.trim());
       if ('error' in place) throw new InvalidInputError([{ field: 'placeCode', message: place.error }]);
-      return reply.code(201).send(await services.scans.visit(request.params.id, place.venueId, request.body.visitId));
+      const visit = await services.scans.visit(request.params.id, place.venueId, request.body.visitId);
+      return reply.code(201).send({ ...visit, at: wireTime(visit.at) });
     },
   );
 };

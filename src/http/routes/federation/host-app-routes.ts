@@ -8,7 +8,7 @@ import type { Services } from '../../../services/services.js';
 import { hostAppResident, residentCaller, staffCaller } from '../../route-access.js';
 import { HealthCodeSchema, TravelCardSchema } from '../../response-schemas.js';
 import { DeclarationBody, DeclarationSchema, problemResponses, ResidentIdParams } from '../../schemas.js';
-import { healthCodeView, travelCardView } from '../../views.js';
+import { declarationWire, healthCodeView, travelCardView } from '../../views.js';
 import { wireTime } from '../../wire.js';
 
 const Uid = Type.Object({ uid: Type.String({ minLength: 1, maxLength: 100 }) });
@@ -218,7 +218,7 @@ export const hostAppRoutes: FastifyPluginAsyncTypebox<{ services: Services }> = 
     },
     async (request, reply) => {
       const residentId = hostAppResident(request);
-      return reply.code(201).send(await services.declarations.declare(residentId, request.body));
+      return reply.code(201).send(declarationWire(await services.declarations.declare(residentId, request.body)));
     },
   );
 };

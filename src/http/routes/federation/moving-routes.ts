@@ -2,6 +2,7 @@ import { Type, type FastifyPluginAsyncTypebox } from '@fastify/type-provider-typ
 import type { Services } from '../../../services/services.js';
 import { GrantGivenSchema } from '../../response-schemas.js';
 import { AddressSchema, problemResponses, ResidentIdParams, SessionSchema, SignInTicket, signInProblemResponses } from '../../schemas.js';
+import { sessionWire } from '../../views.js';
 import { wireTime } from '../../wire.js';
 
 
@@ -109,6 +110,9 @@ export const movingRoutes: FastifyPluginAsyncTypebox<{ services: Services }> = a
         },
       },
     },
-    async (request, reply) => reply.code(201).send(await services.moving.admitVisitor(request.body)),
+    async (request, reply) => {
+      const admitted = await services.moving.admitVisitor(request.body);
+      return reply.code(201).send({ ...admitted, session: sessionWire(admitted.session) });
+    },
   );
 };

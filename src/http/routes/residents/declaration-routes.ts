@@ -1,5 +1,6 @@
 import { Type, type FastifyPluginAsyncTypebox } from '@fastify/type-provider-typebox';
 import type { Services } from '../../../services/services.js';
+import { declarationWire } from '../../views.js';
 import { DeclarationBody, DeclarationSchema, problemResponses, ResidentIdParams } from '../../schemas.js';
 
 /** Health and travel declarations, made by the resident or a guardian for a dependent. */
@@ -17,7 +18,7 @@ export const declarationRoutes: FastifyPluginAsyncTypebox<{ services: Services }
       },
     },
     async (request, reply) => {
-      return reply.code(201).send(await services.declarations.declare(request.params.id, request.body));
+      return reply.code(201).send(declarationWire(await services.declarations.declare(request.params.id, request.body)));
     },
   );
 
@@ -34,7 +35,7 @@ export const declarationRoutes: FastifyPluginAsyncTypebox<{ services: Services }
       },
     },
     async (request) => {
-      return services.declarations.history(request.params.id, request.query.limit ?? 100);
+      return (await services.declarations.history(request.params.id, request.query.limit ?? 100)).map(declarationWire);
     },
   );
 };

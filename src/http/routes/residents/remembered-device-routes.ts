@@ -4,6 +4,7 @@ import type { Services } from '../../../services/services.js';
 import { residentCaller } from '../../route-access.js';
 import { RememberedDeviceViewSchema } from '../../response-schemas.js';
 import { problemResponses } from '../../schemas.js';
+import { sessionWire } from '../../views.js';
 import { wireTime } from '../../wire.js';
 
 const deviceWire = <D extends { expiresAt: number }>(d: D) => ({ ...d, expiresAt: wireTime(d.expiresAt) });
@@ -45,7 +46,7 @@ export const rememberedDeviceRoutes: FastifyPluginAsyncTypebox<{ services: Servi
     },
     async (request, reply) => {
       const { session, device } = await services.rememberedDevices.refresh(request.body.refreshToken);
-      return reply.code(201).send({ session, device: deviceWire(device) });
+      return reply.code(201).send({ session: sessionWire(session), device: deviceWire(device) });
     },
   );
 

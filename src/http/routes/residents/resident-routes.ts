@@ -1,5 +1,6 @@
 import { Type, type FastifyPluginAsyncTypebox } from '@fastify/type-provider-typebox';
 import type { Services } from '../../../services/services.js';
+import { residentWire, sessionWire } from '../../views.js';
 import { DependentBody, DependentSummarySchema, problemResponses, RegistrationBody, signInProblemResponses, ResidentIdParams, ResidentSummarySchema, SessionSchema } from '../../schemas.js';
 
 /** Registration, the resident's own record, households, and the rights to export and erase. */
@@ -19,7 +20,7 @@ export const residentRoutes: FastifyPluginAsyncTypebox<{ services: Services }> =
     },
     async (request, reply) => {
       const { resident, session } = await services.registration.register(request.body);
-      return reply.code(201).send({ ...resident, session });
+      return reply.code(201).send({ ...residentWire(resident), session: sessionWire(session) });
     },
   );
 
@@ -35,7 +36,7 @@ export const residentRoutes: FastifyPluginAsyncTypebox<{ services: Services }> =
       },
     },
     async (request) => {
-      return services.residents.summary(request.params.id);
+      return residentWire(await services.residents.summary(request.params.id));
     },
   );
 
@@ -91,7 +92,7 @@ export const residentRoutes: FastifyPluginAsyncTypebox<{ services: Services }> =
     async (request, reply) => {
       await app.limitResident(request, 'dependents', request.params.id);
       // A guardian acting for a dependent is refused by the service: dependents do not have dependents.
-      return reply.code(201).send(await services.registration.addDependent(request.params.id, request.body));
+      return reply.code(201).send(residentWire(await services.registration.addDependent(request.params.id, request.body)));
     },
   );
 
@@ -107,7 +108,7 @@ export const residentRoutes: FastifyPluginAsyncTypebox<{ services: Services }> =
       },
     },
     async (request) => {
-      return services.residents.dependents(request.params.id);
+      return (await services.residents.dependents(request.params.id)).map(residentWire);
     },
   );
 };

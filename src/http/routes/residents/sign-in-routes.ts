@@ -2,6 +2,8 @@ import { Type, type FastifyPluginAsyncTypebox } from '@fastify/type-provider-typ
 import type { Services } from '../../../services/services.js';
 import { residentCaller } from '../../route-access.js';
 import { problemResponses, SignInTicket, signInProblemResponses } from '../../schemas.js';
+import { sessionWire } from '../../views.js';
+import { wireTime } from '../../wire.js';
 
 const Phone = Type.String({ minLength: 1, maxLength: 32, description: 'The phone the resident registered', examples: ['13800138001'] });
 
@@ -43,7 +45,10 @@ export const signInRoutes: FastifyPluginAsyncTypebox<{ services: Services }> = a
         },
       },
     },
-    async (request, reply) => reply.code(202).send(await services.signIn.requestSignInCode(request.body.phone)),
+    async (request, reply) => {
+      const requested = await services.signIn.requestSignInCode(request.body.phone);
+      return reply.code(202).send({ ...requested, expiresAt: wireTime(requested.expiresAt) });
+    },
   );
 
   app.post(
@@ -60,7 +65,7 @@ export const signInRoutes: FastifyPluginAsyncTypebox<{ services: Services }> = a
         },
       },
     },
-    async (request, reply) => reply.code(201).send(await services.signIn.verifySignInCode(request.body.phone, request.body.code, request.body.ticket)),
+    async (request, reply) => reply.code(201).send(sessionWire(await services.signIn.verifySignInCode(request.body.phone, request.body.code, request.body.ticket))),
   );
 
   app.post(

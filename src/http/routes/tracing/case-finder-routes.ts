@@ -1,9 +1,18 @@
 import { Type, type FastifyPluginAsyncTypebox } from '@fastify/type-provider-typebox';
 import type { Services } from '../../../services/services.js';
+import type { CaseTimeline } from '../../../services/tracing/case-finder-service.js';
 import { staffCaller } from '../../route-access.js';
 import { CaseTimelineSchema, GranteeSchema, SearchResultSchema, StaffGrantSchema } from './case-finder-schemas.js';
 import { problemResponses, ResidentIdParams } from '../../schemas.js';
 import { wireTime } from '../../wire.js';
+
+const caseTimelineWire = (t: CaseTimeline) => ({
+  ...t,
+  from: wireTime(t.from),
+  to: wireTime(t.to),
+  visits: t.visits.map((v) => ({ ...v, at: wireTime(v.at) })),
+  traces: t.traces.map((r) => ({ ...r, from: wireTime(r.from), to: wireTime(r.to), openedAt: wireTime(r.openedAt) })),
+});
 
 const GrantIdQuery = Type.Object({ grantId: Type.String({ format: 'uuid' }) }, { additionalProperties: false });
 
@@ -69,6 +78,6 @@ export const caseFindingRoutes: FastifyPluginAsyncTypebox<{ services: Services }
         },
       },
     },
-    async (request) => services.caseFinder.timeline(staffCaller(request), request.params.id, request.query.grantId),
+    async (request) => caseTimelineWire(await services.caseFinder.timeline(staffCaller(request), request.params.id, request.query.grantId)),
   );
 };

@@ -1,5 +1,6 @@
 import { Type, type FastifyPluginAsyncTypebox } from '@fastify/type-provider-typebox';
 import { toCsv } from '../../../domain/csv.js';
+import type { AuditEntry } from '../../../services/audit-service.js';
 import type { Services } from '../../../services/services.js';
 import { staffCaller } from '../../route-access.js';
 import { AuditEntrySchema, TraceSchema } from '../../response-schemas.js';
@@ -8,6 +9,7 @@ import { problemResponses, ResidentIdParams } from '../../schemas.js';
 import { wireTime } from '../../wire.js';
 
 
+const auditEntryWire = (e: AuditEntry) => ({ ...e, at: wireTime(e.at) });
 const TraceParams = Type.Object({ traceId: Type.String({ format: 'uuid' }) });
 
 /** Grants, contact tracing, and the audit log that records who read what and why. */
@@ -141,7 +143,7 @@ export const tracingRoutes: FastifyPluginAsyncTypebox<{ services: Services }> = 
       },
     },
     async (request) => {
-      return services.audit.entries({ limit: request.query.limit ?? 100 });
+      return (await services.audit.entries({ limit: request.query.limit ?? 100 })).map(auditEntryWire);
     },
   );
 
@@ -161,7 +163,7 @@ export const tracingRoutes: FastifyPluginAsyncTypebox<{ services: Services }> = 
       reply.type('text/csv; charset=utf-8').header('content-disposition', 'attachment; filename="audit-log.csv"');
       return toCsv(
         ['seq', 'at', 'actor', 'action', 'purpose', 'residentId', 'detail', 'hash'],
-        entries.map((e) => [e.seq, e.at, e.actor, e.action, e.purpose, e.residentId, JSON.stringify(e.detail), e.hash]),
+        entries.map((e) => [e.seq, wireTime(e.at), e.actor, e.action, e.purpose, e.residentId, JSON.stringify(e.detail), e.hash]),
       );
     },
   );
@@ -193,7 +195,7 @@ export const tracingRoutes: FastifyPluginAsyncTypebox<{ services: Services }> = 
       },
     },
     async (request) => {
-      return services.audit.entries({ residentId: request.params.id, limit: 500 });
+      return (await services.audit.entries({ residentId: request.params.id, limit: 500 })).map(auditEntryWire);
     },
   );
 };
