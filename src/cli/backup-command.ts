@@ -20,7 +20,7 @@ import { escrow, masterKey } from './key-backup-command.js';
  * reaches this backup too. A manifest names the time, engine, schema, data key, districts, each
  * file's sha256 and the expiry.
  */
-export async function backupCommand(args: string[], config: Config, now: Date, fail: (message: string) => never): Promise<void> {
+export async function backupCommand(args: string[], config: Config, now: Date, fail: (message: string) => never, print: (text: string) => void = (text) => process.stdout.write(text)): Promise<void> {
   const { values } = parseArgs({ args, options: { out: { type: 'string' } } });
   if (!values.out) fail('--out: give the directory to write the backup into (it must not exist, or be empty)');
   const out = values.out;
@@ -72,7 +72,7 @@ export async function backupCommand(args: string[], config: Config, now: Date, f
   };
   for (const file of [databaseFile, keysFile]) manifest.files.push({ name: file.slice(out.length + 1), bytes: fileSize(file), sha256: await sha256Of(file) });
   writeFileSync(join(out, MANIFEST_FILE), `${JSON.stringify(manifest, null, 2)}\n`, { mode: 0o600, flag: 'wx' });
-  process.stdout.write(
+  print(
     `backed up the ${config.database.kind} database (schema ${schema}) and ${manifest.regions.length} district keys to ${out}; restorable until ${manifest.expiresAt}, only with the data key ${manifest.dataKeyId} and the key escrow at ${config.keyEscrowDir}\n`,
   );
 }

@@ -81,16 +81,26 @@ export async function tablesIn(url: string, schema: string): Promise<string[]> {
   return (await query<{ name: string }>(url, "select table_name as name from information_schema.tables where table_schema = $1 order by 1", [schema])).map((r) => r.name);
 }
 
+/**
+ * The URL for pg_dump and pg_restore: without node-postgres's `options` (libpq reads its `+` as a
+ * character, not a space); both tools are told the schema themselves.
+ */
+function toolUrl(url: string): string {
+  const parsed = new URL(url);
+  parsed.searchParams.delete('options');
+  return parsed.toString();
+}
+
 export async function dumpPostgres(url: string, schema: string, to: string): Promise<void> {
   await checkTool('pg_dump', url);
-  run('pg_dump', ['--format=custom', '--no-owner', '--no-privileges', `--schema=${schema}`, `--file=${to}`, `--dbname=${url}`]);
+  run('pg_dump', ['--format=custom', '--no-owner', '--no-privileges', `--schema=${schema}`, `--file=${to}`, `--dbname=${toolUrl(url)}`]);
 }
 
 /** Restores into `schema`, dropping it first (empty, or replaced as the operator asked). */
 export async function restorePostgres(url: string, schema: string, from: string): Promise<void> {
   await checkTool('pg_restore', url);
   if (schema !== 'public') await query(url, `drop schema if exists "${schema}" cascade`);
-  run('pg_restore', ['--exit-on-error', '--single-transaction', '--no-owner', '--no-privileges', `--dbname=${url}`, from]);
+  run('pg_restore', ['--exit-on-error', '--single-transaction', '--no-owner', '--no-privileges', `--dbname=${toolUrl(url)}`, from]);
 }
 
 export function databaseLabel(config: DatabaseConfig): string {

@@ -21,7 +21,7 @@ const MAX_SMALL_FILE_BYTES = 4 * 2 ** 20;
  * has, and a database that never heard of the sunset would serve them as a district with a lost
  * key. Only into an empty target, unless `--replace`, which says what it replaces.
  */
-export async function restoreCommand(args: string[], config: Config, now: Date, fail: (message: string) => never): Promise<void> {
+export async function restoreCommand(args: string[], config: Config, now: Date, fail: (message: string) => never, print: (text: string) => void = (text) => process.stdout.write(text)): Promise<void> {
   const { values } = parseArgs({ args, options: { from: { type: 'string' }, replace: { type: 'boolean', default: false } } });
   if (!values.from) fail('--from: give the backup directory to restore');
   const from = values.from;
@@ -88,7 +88,7 @@ export async function restoreCommand(args: string[], config: Config, now: Date, 
     fail(`the target is not empty (${[...replaced.slice(0, 3), ...(replaced.length > 3 ? [`${replaced.length - 3} more`] : []), ...(heldKeys.length ? [`${heldKeys.length} district keys in ${config.regionKeyDir}`] : [])].join(', ')}): restore into a fresh data directory and an empty database, or give --replace to replace them`);
   }
   if (replaced.length > 0 || heldKeys.length > 0) {
-    process.stdout.write(`replacing ${config.database.kind === 'sqlite' ? replaced.join(', ') : `${replaced.length} tables of schema ${manifest.postgresSchema}`}${heldKeys.length ? ` and the district keys of ${heldKeys.join(', ')}` : ''}\n`);
+    print(`replacing ${config.database.kind === 'sqlite' ? replaced.join(', ') : `${replaced.length} tables of schema ${manifest.postgresSchema}`}${heldKeys.length ? ` and the district keys of ${heldKeys.join(', ')}` : ''}\n`);
   }
 
   const databaseFile = join(from, DATABASE_FILES[manifest.engine]);
@@ -101,7 +101,7 @@ export async function restoreCommand(args: string[], config: Config, now: Date, 
   const files = new FileRegionKeys(config.regionKeyDir);
   for (const region of heldKeys) files.destroy(region);
   for (const { region, wrapped } of opened.opened) keys.restore(region, wrapped);
-  process.stdout.write(
+  print(
     `restored the ${manifest.engine} database of ${manifest.createdAt} (schema ${manifest.schema}) and ${opened.opened.length} district keys; \`healthcode serve\` starts on it (and migrates it if it is older)\n`,
   );
 }

@@ -24,19 +24,12 @@ function refused(message: string): never {
   throw new Error(message);
 }
 
-/** Runs a command in this process, returning what it wrote to stdout. */
-async function printed(command: () => Promise<void>): Promise<string> {
-  const write = process.stdout.write.bind(process.stdout);
+/** Runs a command in this process, returning what it printed. */
+async function printed(command: (print: (text: string) => void) => Promise<void>): Promise<string> {
   let out = '';
-  process.stdout.write = ((chunk: string | Uint8Array) => {
-    out += chunk.toString();
-    return true;
-  }) as typeof process.stdout.write;
-  try {
-    await command();
-  } finally {
-    process.stdout.write = write;
-  }
+  await command((text) => {
+    out += text;
+  });
   return out;
 }
 
@@ -92,8 +85,8 @@ for (const engine of ENGINES) {
     }
     const restore = (machine: { env: Record<string, string> }, from = backupDir, extra: string[] = []) => op.cli(['restore', '--from', from, ...extra], machine.env);
     /** The command run in this process (a spawned one takes half a minute on this machine): what it printed, or its refusal thrown. */
-    const restoreHere = (env: Record<string, string>, from = backupDir, extra: string[] = []) => printed(() => restoreCommand(['--from', from, ...extra], loadConfig(env), new Date(), refused));
-    const backupHere = (out: string, now = new Date()) => printed(() => backupCommand(['--out', out], loadConfig({ HEALTHCODE_DATA_DIR: op.dataDir, ...op.env }), now, refused));
+    const restoreHere = (env: Record<string, string>, from = backupDir, extra: string[] = []) => printed((print) => restoreCommand(['--from', from, ...extra], loadConfig(env), new Date(), refused, print));
+    const backupHere = (out: string, now = new Date()) => printed((print) => backupCommand(['--out', out], loadConfig({ HEALTHCODE_DATA_DIR: op.dataDir, ...op.env }), now, refused, print));
 
     before(async () => {
       op = await sunsetOperator(engine);
