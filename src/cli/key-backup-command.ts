@@ -9,13 +9,13 @@ import { FileRegionKeys, RegionKeys } from '../privacy/region-keys.js';
 const MAX_BACKUP_BYTES = 4 * 2 ** 20;
 
 /** The master key, never made here: a restore onto a machine without it must say so, not make another. */
-function masterKey(config: Config, fail: (message: string) => never): Buffer {
+export function masterKey(config: Config, fail: (message: string) => never): Buffer {
   if (config.dataKey) return config.dataKey;
   if (!existsSync(config.dataKeyFile)) fail(`${config.dataKeyFile} does not exist: restore the data key (or set HEALTHCODE_DATA_KEY) first; the districts' keys are wrapped by it`);
   return loadOrCreateDataKeyFile(config.dataKeyFile).key;
 }
 
-function escrow(config: Config, fail: (message: string) => never): FileRegionKeys {
+export function escrow(config: Config, fail: (message: string) => never): FileRegionKeys {
   if (config.keyEscrowDir === undefined) fail("HEALTHCODE_KEY_ESCROW: set it to a directory on storage apart from this machine that every process running a sunset mounts; it holds the keys that open the backups, and a sunset destroys its districts' entries there");
   if (!existsSync(config.keyEscrowDir) || !statSync(config.keyEscrowDir).isDirectory()) fail(`HEALTHCODE_KEY_ESCROW: ${config.keyEscrowDir} is not a directory: mount the escrow's storage (it is not made here, so that an unmounted share is noticed)`);
   return new FileRegionKeys(config.keyEscrowDir, false);

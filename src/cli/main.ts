@@ -3,6 +3,7 @@ import { CONFIG_VARIABLES, ConfigError, loadConfig, type Config } from '../confi
 import { IMPORT_KINDS } from '../domain/decisions/authority-records.js';
 import { STAFF_ROLES } from '../services/staff-service.js';
 import { auditCommand } from './audit-command.js';
+import { backupCommand } from './backup-command.js';
 import { federationCommand } from './federation-command.js';
 import { hostAppsCommand } from './host-apps-command.js';
 import { importCommand } from './import-command.js';
@@ -10,6 +11,7 @@ import { keysCommand } from './keys-command.js';
 import { migrateCommand } from './migrate-command.js';
 import { outboxCommand } from './outbox-command.js';
 import { purgeCommand } from './purge-command.js';
+import { restoreCommand } from './restore-command.js';
 import { serveCommand } from './serve-command.js';
 import { staffCommand } from './staff-command.js';
 import { sunsetCommand } from './sunset-command.js';
@@ -34,6 +36,10 @@ commands:
   federation add-member --id ID --name N --regions R,R --url U --contact C --key K
                              on a hub: register a member operator with its pinned key
   purge                      delete scans and check-ins older than HEALTHCODE_RETENTION_DAYS (the server also does this daily)
+  backup --out DIR           copy the database and the districts' keys together, with a manifest (sha256, schema, expiry)
+  restore --from DIR [--replace]
+                             restore such a backup into an empty data directory and database (not altered, expired,
+                             newer, of another data key, or holding a region whose sunset ran since)
   audit verify               check the audit log's hash chain; exits 1 if an entry was edited or deleted
   sunset --region R          destroy a region's personal data at the end of the epidemic response: run once by
                              one authority (asks) and once by another (approves, and it runs); each with
@@ -86,6 +92,10 @@ async function main(argv: string[]): Promise<void> {
       return purgeCommand(rest, config, fail);
     case 'audit':
       return auditCommand(rest, config, fail);
+    case 'backup':
+      return backupCommand(rest, config(), new Date(), fail);
+    case 'restore':
+      return restoreCommand(rest, config(), new Date(), fail);
     case 'sunset':
       return sunsetCommand(rest, config(), fail);
     case 'help':

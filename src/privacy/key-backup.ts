@@ -84,11 +84,17 @@ export interface RestoreOutcome {
   conflicting: string[];
 }
 
+/** A backup's keys opened and checked, nothing written yet; and the districts whose escrow entry a sunset destroyed. */
+export interface OpenedBackup {
+  opened: { region: string; wrapped: Buffer }[];
+  shredded: string[];
+}
+
 /**
- * Puts the backup's district keys back, each opened with its escrow entry and checked against its id
- * and the master key before anything is written. Refused whole once the backup has expired.
+ * Opens each of the backup's district keys with its escrow entry and checks it against its id and the
+ * master key, writing nothing. Refused whole once the backup has expired.
  */
-export function restoreBackup(backup: KeyBackup, escrow: RegionKeyBackend, keys: RegionKeys, now: Date): RestoreOutcome {
+export function openBackup(backup: KeyBackup, escrow: RegionKeyBackend, keys: RegionKeys, now: Date): OpenedBackup {
   if (now.getTime() >= Date.parse(backup.expiresAt)) throw new KeyBackupError('expiresAt', `the backup expired at ${backup.expiresAt}: it may not be restored`);
   const opened: { region: string; wrapped: Buffer }[] = [];
   const shredded: string[] = [];
@@ -107,9 +113,18 @@ export function restoreBackup(backup: KeyBackup, escrow: RegionKeyBackend, keys:
     if (kidOf(wrapped) !== kid) throw new KeyBackupError(`keys[${i}].kid`, `is not the id of the key sealed for ${region}`);
     opened.push({ region, wrapped });
   }
-  // Every key checked before any is written: a restore is whole or nothing.
   const foreign = opened.find(({ region, wrapped }) => !keys.opens(region, wrapped));
   if (foreign) throw new KeyBackupError('keys', `the key of ${foreign.region} does not open under this data key: restore the data key the backup was made with first`);
+  return { opened, shredded };
+}
+
+/**
+ * Puts the backup's district keys back, each opened with its escrow entry and checked against its id
+ * and the master key before anything is written. Refused whole once the backup has expired.
+ */
+export function restoreBackup(backup: KeyBackup, escrow: RegionKeyBackend, keys: RegionKeys, now: Date): RestoreOutcome {
+  // Every key checked before any is written: a restore is whole or nothing.
+  const { opened, shredded } = openBackup(backup, escrow, keys, now);
   const outcome: RestoreOutcome = { restored: [], shredded, conflicting: [] };
   for (const { region, wrapped } of opened) (keys.restore(region, wrapped) ? outcome.restored : outcome.conflicting).push(region);
   return outcome;

@@ -49,6 +49,9 @@ const MIGRATIONS: [string, Migration][] = [
   ['0027-colour-notices', colourNotices],
 ];
 
+/** The migrations' names in order: the last is the schema version this code knows newest. */
+export const MIGRATION_NAMES: readonly string[] = MIGRATIONS.map(([name]) => name);
+
 /**
  * Brings the schema to the latest version, each pending migration and its bookkeeping row in one
  * transaction. Kysely's own Migrator introspects every table of every schema in the database, which

@@ -1,0 +1,114 @@
+import { spawnSync } from 'node:child_process';
+import { copyFileSync, existsSync, renameSync, rmSync, statSync } from 'node:fs';
+import BetterSqlite3 from 'better-sqlite3';
+import pg from 'pg';
+import type { DatabaseConfig } from '../config.js';
+
+/**
+ * The database copied out and back in, per engine. SQLite: the online backup API (a consistent copy
+ * while the server goes on writing). PostgreSQL: `pg_dump --format=custom` of the schema in use (one
+ * snapshot of every table) and `pg_restore` in one transaction; both must be of the server's major
+ * version or newer, as pg_dump refuses to dump a newer server.
+ */
+export async function copySqlite(path: string, to: string): Promise<void> {
+  if (!existsSync(path)) throw new Error(`HEALTHCODE_DATABASE_URL: ${path} does not exist: nothing to back up`);
+  const raw = new BetterSqlite3(path, { readonly: true, fileMustExist: true });
+  try {
+    await raw.backup(to);
+  } finally {
+    raw.close();
+  }
+}
+
+/** The SQLite database files a restore writes over: the file and its WAL and shared-memory files. */
+export function sqliteFiles(path: string): string[] {
+  return [path, `${path}-wal`, `${path}-shm`].filter((f) => existsSync(f));
+}
+
+/** Puts a copy in place: written beside the target first, then renamed, so a crash leaves no half file. */
+export function putSqlite(copy: string, path: string): void {
+  for (const f of sqliteFiles(path)) rmSync(f);
+  const partial = `${path}.restoring`;
+  copyFileSync(copy, partial);
+  renameSync(partial, path);
+}
+
+function run(command: string, args: string[]): string {
+  const done = spawnSync(command, args, { encoding: 'utf8', env: { PATH: process.env.PATH, HOME: process.env.HOME, PGCONNECT_TIMEOUT: '10' } });
+  if (done.error) throw new Error(`${command}: ${(done.error as NodeJS.ErrnoException).code === 'ENOENT' ? 'not found on PATH: install the PostgreSQL client tools' : done.error.message}`);
+  if (done.status !== 0) throw new Error(`${command} failed (exit ${done.status}): ${done.stderr.trim().split('\n').slice(-3).join(' ')}`);
+  return done.stdout;
+}
+
+/** The major version of a PostgreSQL client tool (`pg_dump (PostgreSQL) 15.20` → 15). */
+export function toolMajor(versionLine: string): number {
+  const match = /\(PostgreSQL\)\s+(\d+)/.exec(versionLine);
+  if (!match) throw new Error(`cannot read the version of '${versionLine.trim()}'`);
+  return Number(match[1]);
+}
+
+async function query<T extends pg.QueryResultRow>(url: string, text: string, values: unknown[] = []): Promise<T[]> {
+  const client = new pg.Client({ connectionString: url, connectionTimeoutMillis: 10_000 });
+  await client.connect();
+  try {
+    return (await client.query<T>(text, values)).rows;
+  } finally {
+    await client.end();
+  }
+}
+
+async function checkTool(tool: 'pg_dump' | 'pg_restore', url: string): Promise<void> {
+  const major = toolMajor(run(tool, ['--version']));
+  const [row] = await query<{ v: string }>(url, 'show server_version_num');
+  const server = Math.floor(Number(row!.v) / 10_000);
+  if (major < server) throw new Error(`${tool} is of PostgreSQL ${major}, the server of ${server}: install the client tools of ${server} or newer`);
+}
+
+/** The schema the connection works in (the URL's search_path), or undefined if it does not exist yet. */
+export async function postgresSchemaOf(url: string): Promise<string | undefined> {
+  const [row] = await query<{ schema: string | null }>(url, 'select current_schema() as schema');
+  return row!.schema ?? undefined;
+}
+
+/** Whether `schema` is in the connection's search_path, so that a server on this URL reads what is restored there. */
+export async function searchesIn(url: string, schema: string): Promise<boolean> {
+  const [row] = await query<{ search_path: string }>(url, 'show search_path');
+  return row!.search_path.split(',').some((s) => s.trim().replace(/^"|"$/g, '') === schema);
+}
+
+/** The tables in `schema` (none if it does not exist): what a restore would replace. */
+export async function tablesIn(url: string, schema: string): Promise<string[]> {
+  return (await query<{ name: string }>(url, "select table_name as name from information_schema.tables where table_schema = $1 order by 1", [schema])).map((r) => r.name);
+}
+
+/**
+ * The URL for pg_dump and pg_restore: without node-postgres's `options` (libpq reads its `+` as a
+ * character, not a space); both tools are told the schema themselves.
+ */
+function toolUrl(url: string): string {
+  const parsed = new URL(url);
+  parsed.searchParams.delete('options');
+  return parsed.toString();
+}
+
+export async function dumpPostgres(url: string, schema: string, to: string): Promise<void> {
+  await checkTool('pg_dump', url);
+  run('pg_dump', ['--format=custom', '--no-owner', '--no-privileges', `--schema=${schema}`, `--file=${to}`, `--dbname=${toolUrl(url)}`]);
+}
+
+/** Restores into `schema`, dropping it first (empty, or replaced as the operator asked). */
+export async function restorePostgres(url: string, schema: string, from: string): Promise<void> {
+  await checkTool('pg_restore', url);
+  if (schema !== 'public') await query(url, `drop schema if exists "${schema}" cascade`);
+  run('pg_restore', ['--exit-on-error', '--single-transaction', '--no-owner', '--no-privileges', `--dbname=${toolUrl(url)}`, from]);
+}
+
+export function databaseLabel(config: DatabaseConfig): string {
+  if (config.kind === 'sqlite') return config.path;
+  const url = new URL(config.url);
+  return `${url.host}${url.pathname}`;
+}
+
+export function fileSize(path: string): number {
+  return statSync(path).size;
+}
