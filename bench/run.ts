@@ -45,7 +45,7 @@ async function main(): Promise<void> {
   if (wanted('engine')) record(engineBench());
   if (wanted('wire')) record(await wireBench());
   if (wanted('federation')) record(await federationBench());
-  if (wanted('code-memory')) record(await codeMemoryBench(Number(process.env.HEALTHCODE_BENCH_MEMORY_RESIDENTS ?? 1_000_000), Number(process.env.HEALTHCODE_BENCH_MEMORY_CACHE_ENTRIES ?? 100_000)));
+  if (wanted('code-memory')) record(await codeMemoryBench(Number(process.env.HEALTHCODE_BENCH_MEMORY_RESIDENTS ?? 20_000), Number(process.env.HEALTHCODE_BENCH_MEMORY_CACHE_ENTRIES ?? 5_000)));
   if (wanted('overload')) record(await overloadBench(Number(process.env.HEALTHCODE_BENCH_HTTP_RESIDENTS ?? 2000)));
   const engines = (process.env.HEALTHCODE_BENCH_ENGINES?.split(',') ?? ['sqlite', 'postgres']) as ('sqlite' | 'postgres')[];
   for (const engine of engines) {
