@@ -13,16 +13,16 @@ import { registerVerified } from '../support/sign-in.js';
 
 const MINUTE = 60_000;
 
-/** A second process on the same database and data key: what `healthcode keys rotate` is to the server. */
+/** A second process on the same database, data key and key directory: what `healthcode keys rotate` is to the server. */
 function cli(h: Harness) {
-  return createServices(createContext({ database: h.opened.store, clock: h.clock, dataKey: h.dataKey, logger: createLogger('silent'), settings: h.ctx.settings }));
+  return createServices(createContext({ database: h.opened.store, clock: h.clock, dataKey: h.dataKey, regionKeys: h.ctx.regionKeys.backend, logger: createLogger('silent'), settings: h.ctx.settings }));
 }
 
 /** A server whose change feed cannot tell it anything (its PostgreSQL listener is reconnecting). */
 function deafServer(h: Harness) {
   const feed = h.opened.store.changes;
   const deaf: ChangeFeed = { upToDate: () => false, subscribe: () => () => undefined, commit: (db, change, work) => feed.commit(db, change, work), close: async () => undefined };
-  return createServices(createContext({ database: { ...h.opened.store, changes: deaf }, clock: h.clock, dataKey: h.dataKey, logger: createLogger('silent'), settings: h.ctx.settings }));
+  return createServices(createContext({ database: { ...h.opened.store, changes: deaf }, clock: h.clock, dataKey: h.dataKey, regionKeys: h.ctx.regionKeys.backend, logger: createLogger('silent'), settings: h.ctx.settings }));
 }
 
 async function verifies(h: Harness, token: string, at = h.clock.now().getTime()) {

@@ -7,6 +7,7 @@ import type { Browser, Page } from 'playwright-core';
 import { AUDIT_PURPOSES, fixedPurpose } from '../../src/domain/audit-wording.js';
 import { ZHANG_WEI } from '../support/people.js';
 import { launchChromium, startWebServer, type WebServer } from '../support/web-server.js';
+import { asTheAppKeepsIt } from '../support/app-session.js';
 
 const SCREENS = join(process.cwd(), 'test-results', 'screens');
 const PHONE = { viewport: { width: 390, height: 844 }, deviceScaleFactor: 1, timezoneId: 'Asia/Shanghai' };
@@ -36,7 +37,7 @@ describe('the access log in plain words, for the resident and in the console', (
     browser = await launchChromium();
     const s = server.services;
     const zhang = await s.residents.register(ZHANG_WEI, { phoneVerifiedAt: Date.now() });
-    session = await s.signIn.sessionFor(zhang.id, Date.now());
+    session = asTheAppKeepsIt(await s.signIn.sessionFor(zhang.id, Date.now()));
     auditor = await s.staff.create('审计员 李明', 'auditor');
     // An officer of Yuhang looks Zhang up under a grant whose purpose was typed by the authority.
     const authority = await s.staff.create('余杭区卫健局 王芳', 'authority', '330110');

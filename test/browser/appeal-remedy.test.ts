@@ -9,6 +9,7 @@ import type { RegistrationInput } from '../../src/domain/resident.js';
 import { meterTaps, startFlow } from '../support/flow-meter.js';
 import { withCheck } from '../support/people.js';
 import { launchChromium, startWebServer, type WebServer } from '../support/web-server.js';
+import { asTheAppKeepsIt } from '../support/app-session.js';
 
 const SCREENS = join(process.cwd(), 'test-results', 'screens');
 const PHONE = { viewport: { width: 390, height: 844 }, deviceScaleFactor: 1, timezoneId: 'Asia/Shanghai' };
@@ -69,7 +70,7 @@ describe('an appeal and the correction it leads to, in a real browser, measured'
     const { id } = await server.services.residents.register(p);
     await server.services.signIn.requestSignInCode(p.phone!);
     const [sms] = await server.ctx.stores.outbox.list(1, e164(p));
-    const session = await server.services.signIn.verifySignInCode(p.phone!, /\b(\d{6})\b/.exec(sms!.body)![1]!);
+    const session = asTheAppKeepsIt(await server.services.signIn.verifySignInCode(p.phone!, /\b(\d{6})\b/.exec(sms!.body)![1]!));
     const now = Date.now();
     await server.services.declarations.declare(id, { stays: [{ region: '420106', arrival: new Date(now - 6 * DAY_MS).toISOString(), departure: new Date(now - 3 * DAY_MS).toISOString() }], contacts: [], symptoms: [], temperature: 36.6 });
     await server.services.authority.setRiskArea({ region: '420100', level: 'high', from: new Date(now - 10 * DAY_MS).toISOString() });

@@ -5,6 +5,7 @@ import { after, before, describe, it } from 'node:test';
 import type { Browser, Route } from 'playwright-core';
 import { ZHANG_WEI } from '../support/people.js';
 import { launchChromium, startWebServer, type WebServer } from '../support/web-server.js';
+import { asTheAppKeepsIt } from '../support/app-session.js';
 
 const SCREENS = join(process.cwd(), 'test-results', 'screens');
 const PHONE = { viewport: { width: 390, height: 844 }, deviceScaleFactor: 1, timezoneId: 'Asia/Shanghai' };
@@ -23,7 +24,7 @@ describe('the resident app at rush hour, when the service sheds load', () => {
     browser = await launchChromium();
     const resident = await server.services.residents.register(ZHANG_WEI, { phoneVerifiedAt: Date.now() });
     await server.services.declarations.declare(resident.id, { stays: [], contacts: [], symptoms: [], temperature: 36.5 });
-    session = await server.services.signIn.sessionFor(resident.id, Date.now());
+    session = asTheAppKeepsIt(await server.services.signIn.sessionFor(resident.id, Date.now()));
   });
   after(async () => {
     await browser?.close();

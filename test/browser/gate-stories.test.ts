@@ -11,6 +11,7 @@ import { writeQrSequence, writeQrVideo } from '../support/fake-camera.js';
 import { meterTaps, startFlow } from '../support/flow-meter.js';
 import { LIU_FANG, OLIVER_BROWN, withCheck, ZHANG_WEI } from '../support/people.js';
 import { launchChromium, startWebServer, type WebServer } from '../support/web-server.js';
+import { asTheAppKeepsIt } from '../support/app-session.js';
 
 /**
  * The gate, driven to its end in Chromium with a fake camera: a scanner paired from the venue app's
@@ -289,7 +290,7 @@ describe('at the gate, driven to the end: pairing, an offline gate, an untrusted
       for (const [i, lang] of LANGS.entries()) {
         const resident = await s.residents.register({ ...ZHANG_WEI, name: '赵雨涵', idNumber: withCheck(`3301021999050500${i}`), phone: `1390000150${i}` }, { phoneVerifiedAt: Date.now() });
         await s.declarations.declare(resident.id, { stays: [], contacts: [], symptoms: [], temperature: 36.5 });
-        const session = await s.signIn.sessionFor(resident.id, Date.now());
+        const session = asTheAppKeepsIt(await s.signIn.sessionFor(resident.id, Date.now()));
         const context = await camera.newContext({ ...PHONE, locale: lang, permissions: ['camera'] });
         await context.addInitScript({ content: `${inLang(lang)} localStorage.setItem('healthcode.resident.session', ${JSON.stringify(JSON.stringify(session))});` });
         const app = await context.newPage();

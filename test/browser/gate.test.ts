@@ -8,6 +8,7 @@ import { GRANDMA_ZHANG, withCheck, ZHANG_WEI } from '../support/people.js';
 import { writeQrVideo } from '../support/fake-camera.js';
 import { decodeShownQr } from '../support/qr-image.js';
 import { launchChromium, startWebServer, type WebServer } from '../support/web-server.js';
+import { asTheAppKeepsIt } from '../support/app-session.js';
 
 const SCREENS = join(process.cwd(), 'test-results', 'screens');
 const PHONE = { viewport: { width: 390, height: 844 }, deviceScaleFactor: 1, timezoneId: 'Asia/Shanghai', locale: 'zh-CN' };
@@ -79,7 +80,7 @@ describe('at the gate, in a real browser: pairing, a dependent, every colour', (
     const guardian = await s.residents.register(ZHANG_WEI, { phoneVerifiedAt: now });
     const grandma = await s.residents.addDependent(guardian.id, { ...GRANDMA_ZHANG, relationship: 'parent' });
     await s.declarations.declare(grandma.id, { stays: [], contacts: [], symptoms: [], temperature: 36.4 });
-    const session = await s.signIn.sessionFor(guardian.id, now);
+    const session = asTheAppKeepsIt(await s.signIn.sessionFor(guardian.id, now));
     const context = await browser.newContext(PHONE);
     await context.addInitScript({ content: `localStorage.setItem('healthcode.lang', 'zh-CN'); localStorage.setItem('healthcode.resident.session', ${JSON.stringify(JSON.stringify(session))});` });
     const phone = await context.newPage();
@@ -134,7 +135,7 @@ describe('at the gate, in a real browser: pairing, a dependent, every colour', (
     const gray = await person(104, false);
     for (const [colour, resident] of [['green', green], ['yellow', yellow], ['red', red], ['gray', gray]] as const) {
       const context = await browser.newContext(PHONE);
-      const session = await s.signIn.sessionFor(resident.id, now);
+      const session = asTheAppKeepsIt(await s.signIn.sessionFor(resident.id, now));
       await context.addInitScript({ content: `localStorage.setItem('healthcode.resident.session', ${JSON.stringify(JSON.stringify(session))});` });
       const page = await context.newPage();
       await page.goto(`${server.url}/resident/#/code`);

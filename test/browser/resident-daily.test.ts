@@ -10,6 +10,7 @@ import { MESSAGES } from '../../web/src/shared/messages.js';
 import { meterTaps, startFlow } from '../support/flow-meter.js';
 import { withCheck } from '../support/people.js';
 import { launchChromium, startWebServer, type WebServer } from '../support/web-server.js';
+import { asTheAppKeepsIt } from '../support/app-session.js';
 
 /**
  * A resident's daily flows driven in Chromium to what the person sees at the end: the quarantine
@@ -80,7 +81,7 @@ describe("a resident's daily flows, in a real browser, to what the person sees",
       const person = lang === 'zh-CN' ? resident('周丽华', '33010619860512002', '13858001201') : resident('沈国强', '33010619790923003', '13858001202');
       const { id } = await server.services.residents.register(person, { phoneVerifiedAt: Date.now() });
       await server.services.declarations.declare(id, { stays: [], contacts: [{ kind: 'suspected', date: beijingDate(2) }], symptoms: [], temperature: 36.6 });
-      const session = await server.services.signIn.sessionFor(id, Date.now());
+      const session = asTheAppKeepsIt(await server.services.signIn.sessionFor(id, Date.now()));
       const context = await phoneContext(lang, { 'healthcode.resident.session': session });
       await meterTaps(context);
       const page = await context.newPage();
@@ -216,7 +217,7 @@ describe("a resident's daily flows, in a real browser, to what the person sees",
       const holder = lang === 'zh-CN' ? resident('吴静', '33010619930306008', '13858001207') : resident('郑海峰', '33010619870419009', '13858001208');
       // Someone registered her ID number first, on his own phone.
       const squatter = await server.services.residents.register({ ...holder, name: '冒用者', phone: lang === 'zh-CN' ? '13858001209' : '13858001210' }, { phoneVerifiedAt: Date.now() });
-      const squatterSession = await server.services.signIn.sessionFor(squatter.id, Date.now());
+      const squatterSession = asTheAppKeepsIt(await server.services.signIn.sessionFor(squatter.id, Date.now()));
       const asked = await fetch(`${server.url}/api/v1/sign-in/code`, { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify({ phone: holder.phone }) });
       const { ticket } = (await asked.json()) as { ticket: string };
       const [sms] = await server.ctx.stores.outbox.list(1, `+86${holder.phone}`);

@@ -11,6 +11,7 @@ import { checkRegistration } from '../../src/domain/resident.js';
 import { GRANDMA_ZHANG, LIU_FANG, OLIVER_BROWN, withCheck, ZHANG_WEI } from '../support/people.js';
 import { assertAccessible } from '../support/axe.js';
 import { launchChromium, startWebServer, type WebServer } from '../support/web-server.js';
+import { asTheAppKeepsIt } from '../support/app-session.js';
 
 const SCREENS = join(process.cwd(), 'test-results', 'screens');
 const PHONE = { viewport: { width: 390, height: 844 }, deviceScaleFactor: 1, timezoneId: 'Asia/Shanghai' };
@@ -44,9 +45,7 @@ async function shoot(page: Page, screen: string, lang: Lang): Promise<void> {
 async function signedIn(server: WebServer, phone: string, e164: string) {
   await server.services.signIn.requestSignInCode(phone);
   const [sms] = await server.ctx.stores.outbox.list(1, e164);
-  const session = await server.services.signIn.verifySignInCode(phone, /\b(\d{6})\b/.exec(sms!.body)![1]!);
-  // The app keeps the session as the API sent it: its expiry as the wire's text.
-  return { ...session, expiresAt: new Date(session.expiresAt).toISOString() };
+  return asTheAppKeepsIt(await server.services.signIn.verifySignInCode(phone, /\b(\d{6})\b/.exec(sms!.body)![1]!));
 }
 
 describe('every screen, at phone size, in both languages', () => {

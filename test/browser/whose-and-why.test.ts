@@ -7,6 +7,7 @@ import type { Browser, Page } from 'playwright-core';
 import { meterTaps, startFlow } from '../support/flow-meter.js';
 import { GRANDMA_ZHANG, withCheck, ZHANG_WEI } from '../support/people.js';
 import { launchChromium, startWebServer, type WebServer } from '../support/web-server.js';
+import { asTheAppKeepsIt } from '../support/app-session.js';
 
 const SCREENS = join(process.cwd(), 'test-results', 'screens');
 const PHONE = { viewport: { width: 390, height: 844 }, deviceScaleFactor: 1, timezoneId: 'Asia/Shanghai' };
@@ -34,7 +35,7 @@ describe('whose declaration it is, and appealing from "why"', () => {
       // Zhang (one per language: one person's household and appeal each) looks after his grandmother.
       const zhang = await s.residents.register(lang === 'en' ? { ...ZHANG_WEI, phone: '13912345671', idNumber: withCheck('33011019880214011') } : ZHANG_WEI, { phoneVerifiedAt: Date.now() });
       await s.registration.addDependent(zhang.id, lang === 'en' ? { ...GRANDMA_ZHANG, idNumber: withCheck('33011019440917011') } : GRANDMA_ZHANG);
-      sessions[lang] = await s.signIn.sessionFor(zhang.id, Date.now());
+      sessions[lang] = asTheAppKeepsIt(await s.signIn.sessionFor(zhang.id, Date.now()));
     }
   });
   after(async () => {

@@ -15,7 +15,7 @@ async function gate(h: Harness, name: string) {
 
 describeOnEachEngine('scans verified on worker threads', (h) => {
   it('are judged exactly as on the main thread: valid, tampered, spliced and malformed codes alike', async () => {
-    const threaded = createContext({ database: h().opened.store, clock: h().clock, dataKey: h().dataKey, logger: createLogger('silent'), settings: h().ctx.settings, signatureThreads: 2 });
+    const threaded = createContext({ database: h().opened.store, clock: h().clock, dataKey: h().dataKey, regionKeys: h().ctx.regionKeys.backend, logger: createLogger('silent'), settings: h().ctx.settings, signatureThreads: 2 });
     try {
       const pooled = createServices(threaded);
       const zhang = await h().services.residents.register(ZHANG_WEI);
