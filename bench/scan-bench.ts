@@ -56,7 +56,7 @@ export async function scanIngestionBench(engine: Engine, batches: number): Promi
   const threads = availableParallelism();
   const { services, ctx, dataKey, dispose } = await benchServices(engine, clock);
   // The same database and key, its signature checks on `threads` worker threads.
-  const threadedCtx = createContext({ database: ctx.database, clock, dataKey, logger: ctx.logger, settings: ctx.settings, signatureThreads: threads });
+  const threadedCtx = createContext({ database: ctx.database, clock, dataKey, regionKeys: ctx.regionKeys.backend, logger: ctx.logger, settings: ctx.settings, signatureThreads: threads });
   const threaded = createServices(threadedCtx);
   try {
     await services.scans.purge(28); // PostgreSQL: today's partition exists, as in a running server
