@@ -209,6 +209,8 @@ describe('the keyboard alone, with the focus followed', () => {
       // Opened again at the console's address: Tab, Enter on the skip link, and the focus is past the sections.
       await page.goto(`${server.url}/console/`);
       await page.waitForSelector('nav.sections');
+      // The dashboard's figures arrive after the sections: skipping before they land raced their render.
+      await page.waitForLoadState('networkidle');
       await page.keyboard.press('Tab');
       assert.equal((await focused(page)).text, say(lang, '跳到正文', 'Skip to content'));
       await page.keyboard.press('Enter');
