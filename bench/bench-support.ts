@@ -47,8 +47,8 @@ export function syntheticResident(n: number): RegistrationInput {
   };
 }
 
-/** Runs `task` for `count` items with `concurrency` in flight; returns operations per second. */
-export async function throughput(count: number, concurrency: number, task: (i: number) => Promise<unknown>): Promise<number> {
+/** Runs `task` for `count` items with `concurrency` in flight; its seconds and items per second. */
+export async function timed(count: number, concurrency: number, task: (i: number) => Promise<unknown>): Promise<{ seconds: number; perSecond: number }> {
   let next = 0;
   const started = process.hrtime.bigint();
   await Promise.all(
@@ -57,5 +57,10 @@ export async function throughput(count: number, concurrency: number, task: (i: n
     }),
   );
   const seconds = Number(process.hrtime.bigint() - started) / 1e9;
-  return Math.round(count / seconds);
+  return { seconds, perSecond: Math.round(count / seconds) };
+}
+
+/** Runs `task` for `count` items with `concurrency` in flight; returns operations per second. */
+export async function throughput(count: number, concurrency: number, task: (i: number) => Promise<unknown>): Promise<number> {
+  return (await timed(count, concurrency, task)).perSecond;
 }

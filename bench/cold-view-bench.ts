@@ -4,9 +4,8 @@ import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import autocannon from 'autocannon';
-import pg from 'pg';
 import type { Engine } from '../src/store/database.js';
-import { postgresUrlInSchema, TEST_POSTGRES_URL } from '../test/support/engines.js';
+import { createPostgresSchema, dropPostgresSchema, postgresUrlInSchema } from '../test/support/engines.js';
 import { NO_LIMITS_ENV, serve } from '../test/support/spawned-server.js';
 import { codeViewTargets } from './http-bench.js';
 
@@ -79,13 +78,12 @@ async function stopped(child: ChildProcess): Promise<void> {
  */
 export async function coldViewBench(engine: Engine, residents: number, rounds = 3, connections = 50, seconds = 5): Promise<Record<string, number>> {
   const dataDir = mkdtempSync(join(tmpdir(), 'healthcode-cold-view-'));
-  const schema = `hc_bench_${randomBytes(5).toString('hex')}`;
-  const databaseUrl = engine === 'sqlite' ? `sqlite:${join(dataDir, 'healthcode.db')}` : postgresUrlInSchema(schema);
+  const schema = engine === 'postgres' ? await createPostgresSchema('hc_bench') : undefined;
+  const databaseUrl = schema === undefined ? `sqlite:${join(dataDir, 'healthcode.db')}` : postgresUrlInSchema(schema);
   const basePort = Number(process.env.HEALTHCODE_BENCH_PORT ?? 0);
   const serverPort = String(basePort);
   const baselinePort = basePort === 0 ? 0 : basePort + 1;
   const env = { ...NO_LIMITS_ENV, HEALTHCODE_DEMO_DATA: 'off', HEALTHCODE_DATABASE_URL: databaseUrl, HEALTHCODE_DATA_KEY: randomBytes(32).toString('base64'), HEALTHCODE_PORT: serverPort };
-  if (engine === 'postgres') await onPostgres(`create schema "${schema}"`);
   try {
     const targets = await codeViewTargets(dataDir, env, residents);
     const hmacKey = randomBytes(32);
@@ -123,12 +121,11 @@ export async function coldViewBench(engine: Engine, residents: number, rounds = 
       bytes = Buffer.byteLength(await sample.text());
       headers = Object.fromEntries([...sample.headers].filter(([name]) => !VARYING.has(name)));
     });
-    const idealUrl = engine === 'sqlite' ? databaseUrl : postgresUrlInSchema(schema);
     for (let i = 0; i < rounds; i += 1) {
       // Alternate which goes first, so neither always meets the machine fresher.
       const pair = [
         () => real(async (url) => void runs.cold.push(await load(url, targets, connections, { count: targets.length })), true),
-        () => baseline([String(bytes), idealUrl], async (url) => void runs.ideal.push(await load(url, idealTargets, connections, { count: idealTargets.length }))),
+        () => baseline([String(bytes), databaseUrl], async (url) => void runs.ideal.push(await load(url, idealTargets, connections, { count: idealTargets.length }))),
       ];
       for (const run of i % 2 === 0 ? pair : pair.reverse()) await run();
     }
@@ -159,16 +156,6 @@ export async function coldViewBench(engine: Engine, residents: number, rounds = 
     return figures;
   } finally {
     rmSync(dataDir, { recursive: true, force: true });
-    if (engine === 'postgres') await onPostgres(`drop schema if exists "${schema}" cascade`);
-  }
-}
-
-async function onPostgres(statement: string): Promise<void> {
-  const client = new pg.Client({ connectionString: TEST_POSTGRES_URL });
-  await client.connect();
-  try {
-    await client.query(statement);
-  } finally {
-    await client.end();
+    if (schema !== undefined) await dropPostgresSchema(schema);
   }
 }

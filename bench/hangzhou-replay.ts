@@ -10,7 +10,7 @@ import { createLogger } from '../src/logging.js';
 import type { Engine } from '../src/store/database.js';
 import { postgresUrlInSchema, TEST_POSTGRES_URL } from '../test/support/engines.js';
 import { serve, NO_LIMITS_ENV } from '../test/support/spawned-server.js';
-import { syntheticResident } from './bench-support.js';
+import { syntheticResident, timed } from './bench-support.js';
 import { startBare } from './http-bench.js';
 import { loadClient, type Reply } from './load-client.js';
 
@@ -23,18 +23,6 @@ const REPLAY_PORT = 18810;
 const BARE_PORT = 18811;
 const CEILING_REQUESTS = 30_000;
 
-/** Runs `task` for `count` items with `concurrency` in flight; its seconds and items per second. */
-async function timed(count: number, task: (i: number) => Promise<unknown>, concurrency = CONCURRENCY): Promise<{ seconds: number; perSecond: number }> {
-  let next = 0;
-  const started = process.hrtime.bigint();
-  await Promise.all(
-    Array.from({ length: concurrency }, async () => {
-      while (next < count) await task(next++);
-    }),
-  );
-  const seconds = Number(process.hrtime.bigint() - started) / 1e9;
-  return { seconds, perSecond: Math.round(count / seconds) };
-}
 
 const round = (n: number, places = 1) => Math.round(n * 10 ** places) / 10 ** places;
 
@@ -87,7 +75,7 @@ export async function hangzhouReplay(engine: Engine, scale = 100): Promise<Recor
       });
       const declaration = JSON.stringify({ stays: [], contacts: [], symptoms: [], temperature: 36.5 });
       const residents: { path: string; headers: Record<string, string> }[] = [];
-      const registration = await timed(target.registrations, async (i) => {
+      const registration = await timed(target.registrations, CONCURRENCY, async (i) => {
         const person = people[i]!;
         expect(await client.post('/api/v1/sign-in/code', person.codeBody), 202, 'code');
         // The development outbox stands in for the phone that receives the SMS: a request the real day does not have.
@@ -99,7 +87,7 @@ export async function hangzhouReplay(engine: Engine, scale = 100): Promise<Recor
         residents[i] = { path: `/api/v1/residents/${registered.id}/code`, headers };
       });
       const tokens: string[] = [];
-      const views = await timed(target.codeViews, async (i) => {
+      const views = await timed(target.codeViews, CONCURRENCY, async (i) => {
         const resident = residents[i % residents.length]!;
         const code = expect(await client.get(resident.path, resident.headers), 200, 'code view');
         tokens[i % residents.length] = String(code.token);
@@ -107,11 +95,11 @@ export async function hangzhouReplay(engine: Engine, scale = 100): Promise<Recor
       const scannedAt = new Date().toISOString();
       const uploads = Math.ceil(target.scans / SCAN_BATCH);
       const batches = Array.from({ length: uploads }, (_, b) => JSON.stringify({ scans: Array.from({ length: SCAN_BATCH }, (_, k) => ({ scanId: `s${b}-${k}`, token: tokens[(b * SCAN_BATCH + k) % tokens.length]!, scannedAt })) }));
-      const scanning = await timed(uploads, async (b) => {
+      const scanning = await timed(uploads, 4, async (b) => {
         const result = expect(await client.post('/api/v1/checkpoint/scans', batches[b]!, { authorization: `Bearer ${devices[b % devices.length]}` }), 200, 'upload') as { results: { status: string }[] };
         const stored = result.results.filter((r) => r.status === 'stored').length;
         if (stored !== SCAN_BATCH) throw new Error(`upload ${b}: ${stored} of ${SCAN_BATCH} stored`);
-      }, 4);
+      });
       client.close();
       // The load generator's own ceiling on this machine now: the same client against a bare Fastify
       // route; a phase near it measures the client, not the server.
@@ -120,10 +108,10 @@ export async function hangzhouReplay(engine: Engine, scale = 100): Promise<Recor
       let fetchCeiling: number;
       try {
         const bareClient = loadClient(bare.url, CONCURRENCY);
-        ceiling = (await timed(CEILING_REQUESTS, async () => void (await bareClient.get('/code')))).perSecond;
+        ceiling = (await timed(CEILING_REQUESTS, CONCURRENCY, async () => void (await bareClient.get('/code')))).perSecond;
         bareClient.close();
         // What this harness sent requests with before: fetch(), for the ratio.
-        fetchCeiling = (await timed(CEILING_REQUESTS, async () => void (await (await fetch(`${bare.url}/code`)).text()))).perSecond;
+        fetchCeiling = (await timed(CEILING_REQUESTS, CONCURRENCY, async () => void (await (await fetch(`${bare.url}/code`)).text()))).perSecond;
       } finally {
         bare.child.kill();
       }

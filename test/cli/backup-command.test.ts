@@ -4,7 +4,6 @@ import { copyFileSync, cpSync, existsSync, mkdirSync, mkdtempSync, readdirSync, 
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { after, before, describe, it } from 'node:test';
-import pg from 'pg';
 import { backupCommand } from '../../src/cli/backup-command.js';
 import { restoreCommand } from '../../src/cli/restore-command.js';
 import { openServices } from '../../src/cli/server.js';
@@ -15,7 +14,7 @@ import { loadConfig } from '../../src/config.js';
 import { createLogger } from '../../src/logging.js';
 import { openBackup, parseBackup } from '../../src/privacy/key-backup.js';
 import { FileRegionKeys, MemoryRegionKeys, RegionKeys } from '../../src/privacy/region-keys.js';
-import { ENGINES, TEST_POSTGRES_URL } from '../support/engines.js';
+import { ENGINES, onTestPostgres } from '../support/engines.js';
 import { serve } from '../support/spawned-server.js';
 import { sunsetOperator, XIHU, YUHANG, type SunsetOperator } from '../support/sunset-operator.js';
 
@@ -36,16 +35,6 @@ async function printed(command: (print: (text: string) => void) => Promise<void>
 /** Ports of this file's servers, one per engine, in the range given to these tests. */
 const PORTS = { sqlite: '19401', postgres: '19402' };
 
-async function admin(statement: string): Promise<void> {
-  const client = new pg.Client({ connectionString: TEST_POSTGRES_URL });
-  await client.connect();
-  try {
-    await client.query(statement);
-  } finally {
-    await client.end();
-  }
-}
-
 for (const engine of ENGINES) {
   /**
    * The operator of sunset-operator (Yuhang's three residents, Xihu's one, their declarations and
@@ -64,7 +53,7 @@ for (const engine of ENGINES) {
     after(async () => {
       rmSync(work, { recursive: true, force: true });
       await op?.dispose();
-      for (const name of databases) await admin(`drop database if exists "${name}" with (force)`);
+      for (const name of databases) await onTestPostgres(`drop database if exists "${name}" with (force)`);
     });
 
     /** A new machine: a data directory with only the data key, and (PostgreSQL) a database of its own, empty. */
@@ -75,7 +64,7 @@ for (const engine of ENGINES) {
       let url = `sqlite:${join(dataDir, 'healthcode.db')}`;
       if (engine === 'postgres') {
         const database = `hc_restore_${randomBytes(5).toString('hex')}`;
-        await admin(`create database "${database}"`);
+        await onTestPostgres(`create database "${database}"`);
         databases.push(database);
         const target = new URL(op.databaseUrl);
         target.pathname = `/${database}`;

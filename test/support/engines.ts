@@ -30,28 +30,27 @@ export function postgresUrlInSchema(schema: string, port?: number): string {
   return url.toString();
 }
 
-/** A new, empty schema on the test PostgreSQL, named `prefix` and a random tail, for a server process of a test. */
-export async function createPostgresSchema(prefix: string): Promise<string> {
-  const schema = `${prefix}_${randomBytes(5).toString('hex')}`;
+/** Runs one administrative statement on the test PostgreSQL, on a connection of its own. */
+export async function onTestPostgres(statement: string): Promise<void> {
   const client = new pg.Client({ connectionString: TEST_POSTGRES_URL });
   await client.connect();
   try {
-    await client.query(`create schema "${schema}"`);
+    await client.query(statement);
   } finally {
     await client.end();
   }
+}
+
+/** A new, empty schema on the test PostgreSQL, named `prefix` and a random tail, for a server process of a test. */
+export async function createPostgresSchema(prefix: string): Promise<string> {
+  const schema = `${prefix}_${randomBytes(5).toString('hex')}`;
+  await onTestPostgres(`create schema "${schema}"`);
   return schema;
 }
 
 /** Drops a schema `createPostgresSchema` made, with everything in it. */
 export async function dropPostgresSchema(schema: string): Promise<void> {
-  const client = new pg.Client({ connectionString: TEST_POSTGRES_URL });
-  await client.connect();
-  try {
-    await client.query(`drop schema if exists "${schema}" cascade`);
-  } finally {
-    await client.end();
-  }
+  await onTestPostgres(`drop schema if exists "${schema}" cascade`);
 }
 
 /** A new, migrated, empty database on `engine`; `timeouts` beyond the defaults, for a test that races many requests. */
