@@ -73,6 +73,8 @@ export async function pipelined<C, L, D>(chunks: AsyncIterable<C>, load: (chunk:
       const decided = await decide(current.loaded);
       await saving;
       saving = save(decided);
+      // Likewise a failed write, met at the next chunk's turn to write or at the end.
+      saving.catch(() => undefined);
     }
   } finally {
     await Promise.allSettled([loading, saving]);

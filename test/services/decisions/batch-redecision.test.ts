@@ -52,6 +52,17 @@ describe('running chunks through read, decide and write', () => {
     assert.deepEqual(written, [1]);
   });
 
+  it('meets a write that fails while the next chunk is decided as the run failing, not as a crash of the process', async () => {
+    const turns = async (n: number) => {
+      for (let i = 0; i < n; i += 1) await new Promise((resolve) => setImmediate(resolve));
+    };
+    const failing = pipelined(chunks([1, 2]), async (n) => n, async (n) => (await turns(n === 2 ? 20 : 0), n), async () => {
+      await turns(1);
+      throw new Error('disk full');
+    });
+    await assert.rejects(failing, /disk full/);
+  });
+
   it('stops at a failed read, having written the chunks read before it', async () => {
     const written: number[] = [];
     const failing = pipelined(chunks([1, 2, 3]), async (n) => {
