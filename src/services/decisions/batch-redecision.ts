@@ -56,9 +56,9 @@ export function keptDecision(facts: ResidentFacts, before: StatusKeys | undefine
  * chunk i is decided, chunk i+1 is read and chunk i-1 written. Writes stay in order, one at a time.
  * A stage that fails stops the run once what is in flight has settled: nothing is left unawaited.
  */
-export async function pipelined<C, L, D>(chunks: AsyncIterable<C>, load: (chunk: C) => Promise<L | undefined>, decide: (loaded: L) => Promise<D>, save: (decided: D) => Promise<void>): Promise<void> {
+export async function pipelined<C, L, D>(chunks: AsyncIterable<C>, load: (chunk: C) => Promise<L>, decide: (loaded: L) => Promise<D>, save: (decided: D) => Promise<void>): Promise<void> {
   const source = chunks[Symbol.asyncIterator]();
-  const next = async (): Promise<{ loaded: L | undefined } | undefined> => {
+  const next = async (): Promise<{ loaded: L } | undefined> => {
     const item = await source.next();
     return item.done ? undefined : { loaded: await load(item.value) };
   };
@@ -69,7 +69,6 @@ export async function pipelined<C, L, D>(chunks: AsyncIterable<C>, load: (chunk:
       loading = next();
       // A rejection of the read ahead is met when it is awaited; meanwhile it must not count as unhandled.
       loading.catch(() => undefined);
-      if (current.loaded === undefined) continue;
       const decided = await decide(current.loaded);
       await saving;
       saving = save(decided);
@@ -109,7 +108,7 @@ export class BatchRedecision {
     // chunk of its holder, and again in a later chunk only if queued there too (then skipped).
     const scheduled = new Set<string>();
     const deliveries: Promise<number>[] = [];
-    const load = async (chunk: RedecisionChunk): Promise<Loaded | undefined> => {
+    const load = async (chunk: RedecisionChunk): Promise<Loaded> => {
       total.redecided += chunk.ids.length;
       const now = this.ctx.clock.now().getTime();
       areas ??= await this.ctx.stores.facts.riskAreas(now);
