@@ -38,7 +38,7 @@ export function HouseholdScreen({ session, onShow }: { session: Session; onShow:
       <p class="muted">{t('household.intro')}</p>
       {dependents.length === 0 && <p>{t('household.none')}</p>}
       <ul class="list">
-        {dependents.map((d) => (
+        {dependents.flatMap((d) => [
           <li>
             <div>
               <strong>{d.maskedName}</strong> <span class="muted">{t(`relationship.${d.relationship ?? 'other'}` as 'relationship.other')}</span>
@@ -50,9 +50,14 @@ export function HouseholdScreen({ session, onShow }: { session: Session; onShow:
             <button type="button" class="secondary" aria-expanded={carding === d.id} data-testid="open-paper-card" onClick={() => setCarding(carding === d.id ? null : d.id)}>
               {t('paperCard.open')}
             </button>
-            {carding === d.id && <PaperCardPanel session={session} residentId={d.id} name={d.maskedName} />}
-          </li>
-        ))}
+          </li>,
+          // The card's panel opens beneath its member, across the list's width.
+          carding === d.id ? (
+            <li class="stacked">
+              <PaperCardPanel session={session} residentId={d.id} name={d.maskedName} />
+            </li>
+          ) : null,
+        ])}
       </ul>
       {adding ? (
         <form

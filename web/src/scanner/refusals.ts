@@ -56,7 +56,7 @@ const VERDICTS: Record<Exclude<VerdictReason, 'unknown-key'>, Advice> = {
   'card-unrecognised': { words: 'reason.card-unrecognised', steps: ['check-by-id', 'duty-officer'] },
   'card-revoked': { words: 'reason.card-revoked', steps: ['check-by-id', 'duty-officer'] },
   'card-expired': { words: 'reason.card-expired', steps: ['check-by-id'] },
-  'card-needs-network': { words: 'reason.card-needs-network', steps: ['rescan', 'duty-officer'] },
+  'card-needs-network': { words: 'reason.card-needs-network', steps: ['duty-officer'] },
 };
 
 /**
