@@ -73,7 +73,7 @@ describe('paper cards, in a real browser: printed at home and at a service point
         await gate.click('button[type=submit]');
         await gate.locator('[data-testid=scanner-status]').waitFor();
         await context.setOffline(true);
-        await gate.evaluate(() => dispatchEvent(new Event('offline')));
+        await gate.evaluate("dispatchEvent(new Event('offline'))");
       } else {
         await gate.click('button[type=submit]');
       }

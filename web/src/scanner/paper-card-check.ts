@@ -16,7 +16,8 @@ export async function checkPaperCard(credential: string, card: string, scanId: s
     return {
       colour: r.colour,
       maskedName: r.maskedName,
-      validUntil: r.validUntil,
+      // The colour is as decided now, not until the card lapses: no "valid until" beside it.
+      validUntil: null,
       admitted: r.admitted,
       reason: r.reason,
       method: 'paper-card',
