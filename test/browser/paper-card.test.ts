@@ -5,6 +5,7 @@ import { join } from 'node:path';
 import { after, before, describe, it } from 'node:test';
 import type { Browser, BrowserContext, Page } from 'playwright-core';
 import { asTheAppKeepsIt } from '../support/app-session.js';
+import { assertAccessible } from '../support/axe.js';
 import { writeQrVideo } from '../support/fake-camera.js';
 import { readCardQr, renderCardPage } from '../support/paper-card-pdf.js';
 import { GRANDMA_ZHANG, ZHANG_WEI } from '../support/people.js';
@@ -13,6 +14,15 @@ import { launchChromium, startWebServer, type WebServer } from '../support/web-s
 const SCREENS = process.env.HEALTHCODE_SHOTS ?? join(process.cwd(), 'test-results', 'screens', 'paper-card');
 const PHONE = { viewport: { width: 390, height: 844 }, deviceScaleFactor: 1, timezoneId: 'Asia/Shanghai', acceptDownloads: true };
 const LANGS = ['en', 'zh-CN'] as const;
+
+/** A message key shown instead of its words (the paper card's own, and the scanner's reasons). */
+const RAW_KEY = /\b(paperCard|reason|step|console|action|purpose)\.[a-zA-Z-]+\b/;
+
+/** The screen read as a person would, and checked by axe: words, not keys, and no accessibility problem. */
+async function looked(page: Page, screen: string): Promise<void> {
+  assert.doesNotMatch((await page.textContent('body')) ?? '', RAW_KEY, screen);
+  await assertAccessible(page, screen);
+}
 
 /** Clicks what starts a download and returns the file's bytes: the PDF the person prints. */
 async function downloaded(page: Page, click: () => Promise<void>): Promise<Buffer> {
@@ -80,6 +90,7 @@ describe('paper cards, in a real browser: printed at home and at a service point
       const result = gate.locator('[data-testid=scan-result]');
       await result.waitFor({ timeout: 30_000 });
       await gate.screenshot({ path: join(SCREENS, `scanner-${name}.${lang}.png`), fullPage: true });
+      await looked(gate, `scanner ${name} ${lang}`);
       return { reason: await result.getAttribute('data-reason'), text: (await result.textContent()) ?? '' };
     } finally {
       await camera.close();
@@ -99,6 +110,7 @@ describe('paper cards, in a real browser: printed at home and at a service point
       assert.ok(!card.includes(GRANDMA_ZHANG.idNumber));
       assert.match((await page.locator('[data-testid=card-status]').textContent()) ?? '', lang === 'en' ? /valid until/ : /有效至/);
       await page.screenshot({ path: join(SCREENS, `household-card.${lang}.png`), fullPage: true });
+      await looked(page, `household paper card ${lang}`);
       if (lang === 'en') copyFileSync(renderCardPage(pdf, 110), join(SCREENS, 'card.png'));
       await context.close();
     }
@@ -146,6 +158,7 @@ describe('paper cards, in a real browser: printed at home and at a service point
       card = readCardQr(pdf);
       assert.match(card, /^HCCARD1:/);
       await page.screenshot({ path: join(SCREENS, `console-card.${lang}.png`), fullPage: true });
+      await looked(page, `console paper cards ${lang}`);
       await context.close();
     }
     const { reason, text } = await scanCard('card-from-service-point', false, 'en');
