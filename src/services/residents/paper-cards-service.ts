@@ -9,7 +9,7 @@ import { staffActor, type AuditService } from '../audit-service.js';
 import type { ServiceContext } from '../context.js';
 import { NotFoundError } from '../service-errors.js';
 import { requireJurisdiction, type StaffMember } from '../staff-service.js';
-import { renderPaperCard } from './paper-card-pdf.js';
+import { printCard } from './paper-card-printer.js';
 
 /** A card just printed: the PDF to hand over, and what it says. */
 export interface PrintedCard {
@@ -102,7 +102,7 @@ export class PaperCardsService {
     const card = { id: newCardId(), resident_id: residentId, issued_at: issuedAt, expires_at: cardExpiry(issuedAt), issued_by: actor };
     const maskedName = maskName(resident.name);
     // Rendered before storing: a card that cannot be printed (no font) revokes nobody's card.
-    const pdf = await renderPaperCard({ maskedName, reference: cardReference(card.id, this.#key), issuedAt, expiresAt: card.expires_at, timeZone: this.ctx.settings.timeZone });
+    const pdf = await printCard({ maskedName, reference: cardReference(card.id, this.#key), issuedAt, expiresAt: card.expires_at, timeZone: this.ctx.settings.timeZone });
     const replaced = await this.ctx.stores.paperCards.issue(card);
     return { pdf, maskedName, issuedAt, expiresAt: card.expires_at, replacedEarlier: replaced > 0 };
   }
