@@ -24,6 +24,7 @@ import { rulesRoutes } from './routes/decisions/rules-routes.js';
 import { reclaimRoutes } from './routes/residents/identity-reclaims-routes.js';
 import { regionRoutes } from './routes/region-routes.js';
 import { residentRoutes } from './routes/residents/resident-routes.js';
+import { paperCardRoutes } from './routes/residents/paper-card-routes.js';
 import { signInRoutes } from './routes/residents/sign-in-routes.js';
 import { rememberedDeviceRoutes } from './routes/residents/remembered-device-routes.js';
 import { systemRoutes } from './routes/system-routes.js';
@@ -153,6 +154,7 @@ async function registerRoutes(app: FastifyInstance, { services, bodyLimitBytes, 
   await app.register(signInRoutes, { services });
   await app.register(rememberedDeviceRoutes, { services });
   await app.register(declarationRoutes, { services });
+  await app.register(paperCardRoutes, { services });
   await app.register(rulesRoutes, { services });
   await app.register(healthCodeRoutes, { services });
   await app.register(checkpointRoutes, { services });
