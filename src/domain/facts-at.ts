@@ -63,20 +63,33 @@ export function evaluationData(facts: ResidentFacts, areas: RiskAreaFact[], now:
 export const PART_BITS: Record<keyof EvaluationData, number> = { resident: 1, declaration: 2, stays: 4, contacts: 8, cases: 16, tests: 32, checkIns: 64, checkInStreak: 128, vaccination: 256 };
 
 /**
- * The parts that are the same at every instant for these facts, whatever the instant: those drawn
- * from a list of facts that is empty (no stays: `stays` is always []). A condition that read only
- * such parts gives the same answer at every instant.
+ * The parts that read as they would with no facts at all at every instant up to and including `t`:
+ * those drawn from facts that all happened after `t` (a list holds no fact before it happened, so
+ * such a part is empty, and stays empty further back). Going back day by day, a condition found
+ * false having read only these parts is false on every earlier day too. Facts recorded late count as
+ * happening when they happened: the least they can be is later, which only names fewer parts.
  */
-export function unchangingParts(facts: ResidentFacts): number {
-  let bits = 0;
-  if (facts.stays.length === 0) bits |= PART_BITS.stays;
-  if (facts.contacts.length === 0) bits |= PART_BITS.contacts;
-  if (facts.cases.length === 0) bits |= PART_BITS.cases;
-  if (facts.tests.length === 0) bits |= PART_BITS.tests;
-  if (facts.checkIns.length === 0) bits |= PART_BITS.checkIns | PART_BITS.checkInStreak;
-  if (facts.declarations.length === 0) bits |= PART_BITS.declaration;
-  if (facts.vaccinations.length === 0) bits |= PART_BITS.vaccination;
-  return bits;
+export function emptyPartsThrough(facts: ResidentFacts): (t: number) => number {
+  const firsts: [bits: number, first: number][] = [
+    [PART_BITS.stays, earliest(facts.stays, (s) => s.arrival)],
+    [PART_BITS.contacts, earliest(facts.contacts, (c) => c.at)],
+    [PART_BITS.cases, earliest(facts.cases, (c) => c.at)],
+    [PART_BITS.tests, earliest(facts.tests, (x) => x.at)],
+    [PART_BITS.checkIns | PART_BITS.checkInStreak, earliest(facts.checkIns, (c) => c.at)],
+    [PART_BITS.declaration, earliest(facts.declarations, (d) => d.at)],
+    [PART_BITS.vaccination, earliest(facts.vaccinations, (v) => v.at)],
+  ];
+  return (t) => {
+    let bits = 0;
+    for (const [part, first] of firsts) if (t < first) bits |= part;
+    return bits;
+  };
+}
+
+function earliest<T>(list: readonly T[], at: (fact: T) => number): number {
+  let first = Infinity;
+  for (const fact of list) first = Math.min(first, at(fact));
+  return first;
 }
 
 type SourceLists = Pick<EvaluationSources, 'stays' | 'contacts' | 'cases' | 'tests' | 'checkIns'>;

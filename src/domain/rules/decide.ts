@@ -4,7 +4,9 @@ import * as clock from '../clock.js';
 import { CORRECTION_REASONS, type CorrectionFact } from '../corrections.js';
 import { localDate, localInstant } from '../local-time.js';
 import { FACT_HORIZON_DAYS as HORIZON_DAYS, type EvaluationData, type ResidentFacts, type RiskAreaFact } from '../facts.js';
-import { evaluationData, FactsAt, unchangingParts } from '../facts-at.js';
+import { emptyPartsThrough, evaluationData, FactsAt } from '../facts-at.js';
+import { partsChangeWithin } from '../fact-changes.js';
+import { timeShapeOf, type TimeShape } from './time-shape.js';
 import { evidenceFor, evidenceTime, type Evidence, type Snapshot } from './evidence.js';
 import { clearingOf, clearingText } from './clearing.js';
 import type { SetRef } from './rule-inheritance.js';
@@ -64,6 +66,8 @@ export class RuleEvaluator {
   readonly #withCheckIns: { rule: Rule; from: number; to: number; condition: CompiledLogic }[];
   /** Where a rule begins or ends, parsed once: instants at which a decision can change. */
   readonly #ruleBounds: number[];
+  /** How each rule's condition can move with time alone (time-shape.ts), and until when the rule is valid. */
+  readonly #shapes = new Map<Rule, TimeShape & { to: number }>();
 
   constructor(
     readonly ruleSet: RuleSet & { inherits?: SetRef[] },
@@ -73,6 +77,7 @@ export class RuleEvaluator {
     for (const v of this.#validity) this.#conditions.set(v.rule, v.condition);
     this.#withCheckIns = this.#validity.filter((v) => v.rule.outcome.checkIns !== null);
     this.#ruleBounds = this.#validity.flatMap((v) => (v.to === Infinity ? [v.from] : [v.from, v.to]));
+    for (const v of this.#validity) this.#shapes.set(v.rule, { ...timeShapeOf(v.rule.condition), to: v.to });
   }
 
   decide(facts: ResidentFacts, areas: RiskAreaFact[], now: number): Decision {
@@ -123,14 +128,15 @@ export class RuleEvaluator {
 
   /**
    * For rules that end with check-ins: the latest day-sampled instant in the fact horizon before
-   * `now` when they held. A rule found false having read only parts of the facts that are the same
-   * at every instant (it reads stays, and there are none) is false on every other day too: it is
-   * not asked again. For most residents that settles most rules on the first day.
+   * `now` when they held. A rule found false having read only parts of the facts that are empty at
+   * that instant and at every one before it (it reads stays, and the resident had not yet arrived
+   * anywhere) is false on every earlier day too: it is not asked again. For most residents that
+   * settles most rules on the first day, and the rest by the day before their first declaration.
    */
   private lastActiveBefore(now: number, facts: ResidentFacts, at: (t: number) => FactsAt): Map<string, number> {
     const found = new Map<string, number>();
     const settled = new Set<Rule>();
-    const unchanging = unchangingParts(facts);
+    const emptyThrough = emptyPartsThrough(facts);
     const candidates = this.#withCheckIns;
     for (let k = 1; k <= FACT_HORIZON_DAYS && found.size + settled.size < candidates.length; k++) {
       const t = now - k * DAY_MS;
@@ -140,7 +146,7 @@ export class RuleEvaluator {
         data ??= at(t);
         data.reads = 0;
         if (truthy(condition(data))) found.set(rule.id, t);
-        else if ((data.reads & ~unchanging) === 0) settled.add(rule);
+        else if ((data.reads & ~emptyThrough(t)) === 0) settled.add(rule);
       }
     }
     return found;
@@ -183,23 +189,41 @@ export class RuleEvaluator {
     let previous = now;
     for (let t = now + DAY_MS; t <= horizon; t += DAY_MS) {
       const before = new Map(lastActive);
-      if (this.state(t, at, lastActive).colour === 'green') {
-        // The first instant it is green lies between the last non-green day and this one, at one of
-        // the instants where a fact or a window changes: found by binary search over them, so the
-        // answer is the same instant whenever it is asked.
-        const instants = changeInstants(projected, areas, this.#ruleBounds, previous, t, this.timeZone);
-        let lo = 0;
-        let hi = instants.length - 1;
-        while (lo < hi) {
-          const mid = (lo + hi) >> 1;
-          if (this.state(instants[mid]!, at, new Map(before)).colour === 'green') hi = mid;
-          else lo = mid + 1;
-        }
-        return instants[lo]!;
+      const state = this.state(t, at, lastActive);
+      if (state.colour !== 'green') {
+        if (this.holdsToHorizon(state.fired, projected, areas, t, horizon)) return null;
+        previous = t;
+        continue;
       }
-      previous = t;
+      // The first instant it is green lies between the last non-green day and this one, at one of
+      // the instants where a fact or a window changes: found by binary search over them, so the
+      // answer is the same instant whenever it is asked.
+      const instants = changeInstants(projected, areas, this.#ruleBounds, previous, t, this.timeZone);
+      let lo = 0;
+      let hi = instants.length - 1;
+      while (lo < hi) {
+        const mid = (lo + hi) >> 1;
+        if (this.state(instants[mid]!, at, new Map(before)).colour === 'green') hi = mid;
+        else lo = mid + 1;
+      }
+      return instants[lo]!;
     }
     return null;
+  }
+
+  /**
+   * Whether a rule that keeps the code from green holds at `t` and so at every instant up to the
+   * horizon: its condition can only go from false to true with time (or not move at all), no fact
+   * it reads comes, goes or changes by then, and it is valid throughout. Then the code does not turn
+   * green by waiting, and the days ahead need not be asked.
+   */
+  private holdsToHorizon(fired: { rule: Rule; status: FiredRule['status'] }[], facts: ResidentFacts, areas: RiskAreaFact[], t: number, horizon: number): boolean {
+    for (const { rule, status } of fired) {
+      if (status !== 'active' || rule.outcome.colour === 'green') continue;
+      const shape = this.#shapes.get(rule)!;
+      if ((shape.shape === 'rising' || shape.shape === 'fixed') && shape.to > horizon && !partsChangeWithin(facts, areas, shape.parts, t, horizon)) return true;
+    }
+    return false;
   }
 
   private projectedCheckIns(facts: ResidentFacts, now: number, horizon: number): ResidentFacts['checkIns'] {
