@@ -113,7 +113,12 @@ export class RuleEvaluator {
    * says (its colour, rules, evidence or greenOn): until then it may be served as it is. Within a day.
    */
   nextChange(facts: ResidentFacts, areas: RiskAreaFact[], now: number): number {
-    return changeInstants(facts, areas, this.#ruleBounds, now, now + DAY_MS, this.timeZone)[0]!;
+    // The first of changeInstants, without gathering and sorting the others: one is asked for every decision.
+    let first = now + DAY_MS;
+    eachChangeInstant(facts, areas, this.#ruleBounds, now, first, this.timeZone, (t) => {
+      if (t < first) first = t;
+    });
+    return first;
   }
 
   private rulesValidAt(t: number): Rule[] {
@@ -298,26 +303,43 @@ function corrected(decision: Decision, c: CorrectionFact, timeZone: string): Dec
  */
 export function changeInstants(facts: ResidentFacts, areas: RiskAreaFact[], ruleBounds: readonly number[], after: number, upTo: number, timeZone: string): number[] {
   const out = new Set<number>([upTo]);
-  const within = (t: number) => t > after && t <= upTo && out.add(t);
-  const daily = (x: number | null | undefined) => {
-    if (x === null || x === undefined) return;
-    for (let t = x + Math.max(0, Math.ceil((after - x) / DAY_MS)) * DAY_MS; t <= upTo; t += DAY_MS) within(t);
-  };
-  for (const x of [facts.registeredAt, facts.phoneVerifiedAt, facts.identityVouchedAt, facts.identityRevokedAt]) daily(x);
-  for (const d of facts.declarations) daily(d.at);
-  for (const list of [facts.contacts, facts.cases, facts.tests, facts.vaccinations]) for (const f of list) (daily(f.at), within(f.recordedAt));
-  for (const c of facts.checkIns) daily(c.at);
-  for (const s of facts.stays) {
-    daily(s.arrival);
-    daily(s.departure);
-    within(s.recordedAt);
-    if (s.departure === null) for (let t = s.arrival + Math.max(1, Math.ceil((after - s.arrival) / HOUR_MS)) * HOUR_MS; t <= upTo; t += HOUR_MS) within(t);
-  }
-  for (const a of areas) (within(a.from), a.to !== null && within(a.to));
-  for (const c of facts.corrections ?? []) (within(c.approvedAt), within(c.endsAt));
-  for (const t of ruleBounds) within(t);
-  for (const t of localDayInstants(after, timeZone)) within(t);
+  eachChangeInstant(facts, areas, ruleBounds, after, upTo, timeZone, (t) => out.add(t));
   return [...out].sort((a, b) => a - b);
+}
+
+/** Hands each of changeInstants' instants in (after, upTo] to `add`, in no order, some more than once. */
+function eachChangeInstant(facts: ResidentFacts, areas: RiskAreaFact[], ruleBounds: readonly number[], after: number, upTo: number, timeZone: string, add: (t: number) => void): void {
+  // Loops written out, without local helper functions: this runs for every decision.
+  for (const x of [facts.registeredAt, facts.phoneVerifiedAt, facts.identityVouchedAt, facts.identityRevokedAt]) if (x !== null && x !== undefined) daily(x, after, upTo, add);
+  for (const d of facts.declarations) daily(d.at, after, upTo, add);
+  for (const list of [facts.contacts, facts.cases, facts.tests, facts.vaccinations]) {
+    for (const f of list) {
+      daily(f.at, after, upTo, add);
+      if (f.recordedAt > after && f.recordedAt <= upTo) add(f.recordedAt);
+    }
+  }
+  for (const c of facts.checkIns) daily(c.at, after, upTo, add);
+  for (const s of facts.stays) {
+    daily(s.arrival, after, upTo, add);
+    if (s.departure !== null) daily(s.departure, after, upTo, add);
+    if (s.recordedAt > after && s.recordedAt <= upTo) add(s.recordedAt);
+    if (s.departure === null) for (let t = s.arrival + Math.max(1, Math.ceil((after - s.arrival) / HOUR_MS)) * HOUR_MS; t <= upTo; t += HOUR_MS) if (t > after) add(t);
+  }
+  for (const a of areas) {
+    if (a.from > after && a.from <= upTo) add(a.from);
+    if (a.to !== null && a.to > after && a.to <= upTo) add(a.to);
+  }
+  for (const c of facts.corrections ?? []) {
+    if (c.approvedAt > after && c.approvedAt <= upTo) add(c.approvedAt);
+    if (c.endsAt > after && c.endsAt <= upTo) add(c.endsAt);
+  }
+  for (const t of ruleBounds) if (t > after && t <= upTo) add(t);
+  for (const t of localDayInstants(after, timeZone)) if (t > after && t <= upTo) add(t);
+}
+
+/** The whole numbers of days after `x` in (after, upTo]: where an age in days read from `x` turns. */
+function daily(x: number, after: number, upTo: number, add: (t: number) => void): void {
+  for (let t = x + Math.max(0, Math.ceil((after - x) / DAY_MS)) * DAY_MS; t <= upTo; t += DAY_MS) if (t > after) add(t);
 }
 
 /**
@@ -326,7 +348,10 @@ export function changeInstants(facts: ResidentFacts, areas: RiskAreaFact[], rule
  * asks about one `now`.
  */
 function localDayInstants(after: number, timeZone: string): number[] {
-  return remembered(dayInstantsMemo, `${after}|${timeZone}`, () => {
+  let memo = dayInstantsMemo.get(timeZone);
+  if (memo === undefined) dayInstantsMemo.set(timeZone, (memo = new Map()));
+  // Keyed by the instant as a number, per zone: building a text key cost more than the lookup.
+  return remembered(memo, after, () => {
     const out: number[] = [];
     for (let day = localDate(new Date(after), timeZone), i = 0; i < 3; i += 1, day = nextDate(day)) out.push(localInstant(day, 0, timeZone), localInstant(day, CHECK_IN_HOUR, timeZone));
     return out;
@@ -353,12 +378,12 @@ function dailyCheckIns(now: number, horizon: number, timeZone: string): Resident
   });
 }
 
-const dayInstantsMemo = new Map<string, number[]>();
+const dayInstantsMemo = new Map<string, Map<number, number[]>>();
 const checkInsMemo = new Map<string, ResidentFacts['checkIns']>();
 const nextDates = new Map<string, string>();
 
 /** Pure answers kept while few: forgotten wholesale past a few thousand keys. */
-function remembered<V>(memo: Map<string, V>, key: string, make: () => V): V {
+function remembered<K, V>(memo: Map<K, V>, key: K, make: () => V): V {
   let value = memo.get(key);
   if (value === undefined) {
     if (memo.size >= 4096) memo.clear();
