@@ -146,6 +146,12 @@ export class FactsAt implements EvaluationData {
     }
   }
 
+  /** A part already worked out, noted as read: the getters ask this first, so that a read makes no closure. */
+  #cached<K extends keyof EvaluationData>(key: K): EvaluationData[K] | undefined {
+    this.reads |= PART_BITS[key];
+    return this.#parts[key];
+  }
+
   #part<K extends keyof EvaluationData>(key: K, make: () => EvaluationData[K]): EvaluationData[K] {
     this.reads |= PART_BITS[key];
     let part = this.#parts[key];
@@ -167,7 +173,7 @@ export class FactsAt implements EvaluationData {
   }
 
   get resident(): EvaluationData['resident'] {
-    return this.#part('resident', () => {
+    return this.#cached('resident') ?? this.#part('resident', () => {
       const { facts, now } = this;
       const phoneVerified = facts.phoneVerifiedAt !== null && facts.phoneVerifiedAt <= now;
       const vouchedAt = facts.identityVouchedAt ?? null;
@@ -181,7 +187,7 @@ export class FactsAt implements EvaluationData {
   }
 
   get declaration(): EvaluationData['declaration'] {
-    return this.#part('declaration', () => {
+    return this.#cached('declaration') ?? this.#part('declaration', () => {
       const latest = this.latestDeclaration;
       return latest
         ? { present: true, daysSinceLatest: days(this.now - latest.at), symptoms: latest.symptoms, temperature: latest.temperature, fever: latest.temperature !== null && latest.temperature >= FEVER_C }
@@ -191,7 +197,7 @@ export class FactsAt implements EvaluationData {
 
   get stays(): EvaluationData['stays'] {
     const { now, areas } = this;
-    return this.#part('stays', () =>
+    return this.#cached('stays') ?? this.#part('stays', () =>
       this.#list('stays').map((s) => ({
         region: s.region,
         country: s.country,
@@ -206,26 +212,26 @@ export class FactsAt implements EvaluationData {
   }
 
   get contacts(): EvaluationData['contacts'] {
-    return this.#part('contacts', () => this.#list('contacts').map((c) => ({ kind: c.kind, daysAgo: days(this.now - c.at), source: c.source })));
+    return this.#cached('contacts') ?? this.#part('contacts', () => this.#list('contacts').map((c) => ({ kind: c.kind, daysAgo: days(this.now - c.at), source: c.source })));
   }
 
   get cases(): EvaluationData['cases'] {
-    return this.#part('cases', () => this.#list('cases').map((c) => ({ status: c.status, daysAgo: days(this.now - c.at), source: c.source })));
+    return this.#cached('cases') ?? this.#part('cases', () => this.#list('cases').map((c) => ({ status: c.status, daysAgo: days(this.now - c.at), source: c.source })));
   }
 
   get tests(): EvaluationData['tests'] {
-    return this.#part('tests', () => this.#list('tests').map((t) => ({ result: t.result, daysAgo: days(this.now - t.at), source: t.source })));
+    return this.#cached('tests') ?? this.#part('tests', () => this.#list('tests').map((t) => ({ result: t.result, daysAgo: days(this.now - t.at), source: t.source })));
   }
 
   get checkIns(): EvaluationData['checkIns'] {
-    return this.#part('checkIns', () =>
+    return this.#cached('checkIns') ?? this.#part('checkIns', () =>
       this.#list('checkIns').map((c) => ({ daysAgo: days(this.now - c.at), clean: isClean(c), fever: c.temperature !== null && c.temperature >= FEVER_C, symptoms: c.symptoms, temperature: c.temperature })),
     );
   }
 
   /** Consecutive days, ending today (or yesterday while today's is not in yet), with a clean check-in. */
   get checkInStreak(): number {
-    return this.#part('checkInStreak', () => {
+    return this.#cached('checkInStreak') ?? this.#part('checkInStreak', () => {
       const checkIns = this.#list('checkIns');
       if (checkIns.length === 0) return 0;
       const today = localDate(new Date(this.now), this.timeZone);
@@ -242,7 +248,7 @@ export class FactsAt implements EvaluationData {
   }
 
   get vaccination(): EvaluationData['vaccination'] {
-    return this.#part('vaccination', () => {
+    return this.#cached('vaccination') ?? this.#part('vaccination', () => {
       const { count, lastDose } = this.doses;
       return { doses: count, fullCourse: lastDose !== null && count >= lastDose.courseDoses, daysSinceLastDose: lastDose ? days(this.now - lastDose.at) : null };
     });

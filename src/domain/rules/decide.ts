@@ -61,7 +61,6 @@ export class RuleEvaluator {
    * at dozens of instants. (The services keep one evaluator per rule set version: rules-service.ts.)
    */
   readonly #validity: { rule: Rule; from: number; to: number; condition: CompiledLogic }[];
-  readonly #conditions = new Map<Rule, CompiledLogic>();
   /** Rules that end with check-ins, whose past is searched for when they last held. */
   readonly #withCheckIns: { rule: Rule; from: number; to: number; condition: CompiledLogic }[];
   /** Where a rule begins or ends, parsed once: instants at which a decision can change. */
@@ -74,7 +73,6 @@ export class RuleEvaluator {
     private readonly timeZone: string,
   ) {
     this.#validity = ruleSet.rules.map((rule) => ({ rule, from: Date.parse(rule.validFrom), to: rule.validTo === null ? Infinity : Date.parse(rule.validTo), condition: compileLogic(rule.condition) }));
-    for (const v of this.#validity) this.#conditions.set(v.rule, v.condition);
     this.#withCheckIns = this.#validity.filter((v) => v.rule.outcome.checkIns !== null);
     this.#ruleBounds = this.#validity.flatMap((v) => (v.to === Infinity ? [v.from] : [v.from, v.to]));
     for (const v of this.#validity) this.#shapes.set(v.rule, { ...timeShapeOf(v.rule.condition), to: v.to });
@@ -121,16 +119,6 @@ export class RuleEvaluator {
     return first;
   }
 
-  private rulesValidAt(t: number): Rule[] {
-    const out: Rule[] = [];
-    for (const v of this.#validity) if (v.from <= t && t < v.to) out.push(v.rule);
-    return out;
-  }
-
-  private holds(rule: Rule, data: EvaluationData): boolean {
-    return truthy(this.#conditions.get(rule)!(data));
-  }
-
   /**
    * For rules that end with check-ins: the latest day-sampled instant in the fact horizon before
    * `now` when they held. A rule found false having read only parts of the facts that are empty at
@@ -162,8 +150,9 @@ export class RuleEvaluator {
     const fired: { rule: Rule; status: FiredRule['status'] }[] = [];
     let colour: Colour = 'green';
     let mark: Mark | null = null;
-    for (const rule of this.rulesValidAt(t)) {
-      const active = this.holds(rule, data);
+    for (const { rule, from, to, condition } of this.#validity) {
+      if (from > t || t >= to) continue;
+      const active = truthy(condition(data));
       if (active && rule.outcome.checkIns) lastActive.set(rule.id, t);
       const since = lastActive.get(rule.id);
       const requirement = rule.outcome.checkIns;
