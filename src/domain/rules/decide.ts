@@ -63,6 +63,8 @@ export class RuleEvaluator {
   readonly #validity: { rule: Rule; from: number; to: number; condition: CompiledLogic }[];
   /** Rules that end with check-ins, whose past is searched for when they last held. */
   readonly #withCheckIns: { rule: Rule; from: number; to: number; condition: CompiledLogic }[];
+  /** The rules with check-ins first, then the others: the order in which greenOn asks them. */
+  readonly #checkInsFirst: { rule: Rule; from: number; to: number; condition: CompiledLogic }[];
   /** Where a rule begins or ends, parsed once: instants at which a decision can change. */
   readonly #ruleBounds: number[];
   /** How each rule's condition can move with time alone (time-shape.ts), and until when the rule is valid. */
@@ -74,6 +76,7 @@ export class RuleEvaluator {
   ) {
     this.#validity = ruleSet.rules.map((rule) => ({ rule, from: Date.parse(rule.validFrom), to: rule.validTo === null ? Infinity : Date.parse(rule.validTo), condition: compileLogic(rule.condition) }));
     this.#withCheckIns = this.#validity.filter((v) => v.rule.outcome.checkIns !== null);
+    this.#checkInsFirst = [...this.#withCheckIns, ...this.#validity.filter((v) => v.rule.outcome.checkIns === null)];
     this.#ruleBounds = this.#validity.flatMap((v) => (v.to === Infinity ? [v.from] : [v.from, v.to]));
     for (const v of this.#validity) this.#shapes.set(v.rule, { ...timeShapeOf(v.rule.condition), to: v.to });
   }
@@ -169,6 +172,34 @@ export class RuleEvaluator {
     return { colour, mark: colour === 'green' ? mark : null, fired };
   }
 
+  /**
+   * Whether the code is green at `t`, as `state` would say, noting in `lastActive` when rules with
+   * check-ins held, as it does; and the rules found holding. Less is asked than `state` asks: once
+   * the code is not green, a rule without check-ins can change nothing this answer says, and is not
+   * asked; nor is whether a rule with check-ins is awaiting them, nor how it escalates.
+   */
+  private greenAt(t: number, at: (t: number) => EvaluationData, lastActive: Map<string, number>): { green: boolean; active: Rule[] } {
+    const data = at(t);
+    const active: Rule[] = [];
+    let green = true;
+    for (const { rule, from, to, condition } of this.#checkInsFirst) {
+      if (from > t || t >= to) continue;
+      const requirement = rule.outcome.checkIns;
+      if (requirement === null && !green) break;
+      const holds = truthy(condition(data));
+      if (holds && requirement) lastActive.set(rule.id, t);
+      if (!green && !holds) continue;
+      if (holds) active.push(rule);
+      else {
+        const since = lastActive.get(rule.id);
+        const awaiting = requirement !== null && since !== undefined && t - since <= FACT_HORIZON_DAYS * DAY_MS && data.checkInStreak < requirement.required;
+        if (!awaiting) continue;
+      }
+      if (rule.outcome.colour !== 'green' || (requirement?.onSymptoms === 'escalate' && data.checkIns.some((c) => !c.clean && c.daysAgo < Math.max(rule.outcome.quarantineDays, 1)))) green = false;
+    }
+    return { green, active };
+  }
+
   /** Evaluates the same rules at future instants, with a clean check-in each day, for the first green. */
   private greenOn(facts: ResidentFacts, areas: RiskAreaFact[], now: number, lastActiveNow: Map<string, number>): number | null {
     const horizon = now + GREEN_ON_HORIZON_DAYS * DAY_MS;
@@ -183,9 +214,9 @@ export class RuleEvaluator {
     let previous = now;
     for (let t = now + DAY_MS; t <= horizon; t += DAY_MS) {
       const before = new Map(lastActive);
-      const state = this.state(t, at, lastActive);
-      if (state.colour !== 'green') {
-        if (this.holdsToHorizon(state.fired, projected, areas, t, horizon)) return null;
+      const state = this.greenAt(t, at, lastActive);
+      if (!state.green) {
+        if (this.holdsToHorizon(state.active, projected, areas, t, horizon)) return null;
         previous = t;
         continue;
       }
@@ -197,7 +228,7 @@ export class RuleEvaluator {
       let hi = instants.length - 1;
       while (lo < hi) {
         const mid = (lo + hi) >> 1;
-        if (this.state(instants[mid]!, at, new Map(before)).colour === 'green') hi = mid;
+        if (this.greenAt(instants[mid]!, at, new Map(before)).green) hi = mid;
         else lo = mid + 1;
       }
       return instants[lo]!;
@@ -211,9 +242,9 @@ export class RuleEvaluator {
    * it reads comes, goes or changes by then, and it is valid throughout. Then the code does not turn
    * green by waiting, and the days ahead need not be asked.
    */
-  private holdsToHorizon(fired: { rule: Rule; status: FiredRule['status'] }[], facts: ResidentFacts, areas: RiskAreaFact[], t: number, horizon: number): boolean {
-    for (const { rule, status } of fired) {
-      if (status !== 'active' || rule.outcome.colour === 'green') continue;
+  private holdsToHorizon(active: Rule[], facts: ResidentFacts, areas: RiskAreaFact[], t: number, horizon: number): boolean {
+    for (const rule of active) {
+      if (rule.outcome.colour === 'green') continue;
       const shape = this.#shapes.get(rule)!;
       if ((shape.shape === 'rising' || shape.shape === 'fixed') && shape.to > horizon && !partsChangeWithin(facts, areas, shape.parts, t, horizon)) return true;
     }
