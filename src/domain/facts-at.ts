@@ -30,7 +30,12 @@ const isClean = (c: { symptoms: string[]; temperature: number | null }) => c.sym
  * `now`) is how a quarantine learned of late (a travel record imported today) keeps its history.
  */
 export function evaluationData(facts: ResidentFacts, areas: RiskAreaFact[], now: number, timeZone: string, knownAt = now): { data: EvaluationData; sources: EvaluationSources } {
-  const view = new FactsAt(facts, areas, now, timeZone, knownAt);
+  return snapshotOf(new FactsAt(facts, areas, now, timeZone, knownAt));
+}
+
+/** The whole of the facts at an instant, with the raw facts behind them, from a view whose parts may be worked out already. */
+export function snapshotOf(view: FactsAt): { data: EvaluationData; sources: EvaluationSources } {
+  const { facts, now } = view;
   const { stays, contacts, cases, tests, checkIns } = view.sourceLists;
   return {
     sources: {
@@ -107,9 +112,9 @@ export class FactsAt implements EvaluationData {
   #doses: { count: number; lastDose: VaccinationFact | null } | undefined;
 
   constructor(
-    private readonly facts: ResidentFacts,
+    readonly facts: ResidentFacts,
     private readonly areas: RiskAreaFact[],
-    private readonly now: number,
+    readonly now: number,
     private readonly timeZone: string,
     private readonly knownAt = now,
   ) {}

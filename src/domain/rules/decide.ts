@@ -4,7 +4,7 @@ import * as clock from '../clock.js';
 import { CORRECTION_REASONS, type CorrectionFact } from '../corrections.js';
 import { localDate, localInstant } from '../local-time.js';
 import { FACT_HORIZON_DAYS as HORIZON_DAYS, type EvaluationData, type ResidentFacts, type RiskAreaFact } from '../facts.js';
-import { emptyPartsThrough, evaluationData, FactsAt } from '../facts-at.js';
+import { emptyPartsThrough, FactsAt, snapshotOf } from '../facts-at.js';
 import { partsChangeWithin } from '../fact-changes.js';
 import { timeShapeOf, type TimeShape } from './time-shape.js';
 import { evidenceFor, evidenceTime, type Evidence, type Snapshot } from './evidence.js';
@@ -90,7 +90,7 @@ export class RuleEvaluator {
     const lastActive = this.lastActiveBefore(now, facts, (t) => new FactsAt(facts, areas, t, this.timeZone, now));
     const current = this.state(now, at, lastActive);
     // Evidence cites the raw facts behind the values: the full snapshot, only when a rule fired.
-    const snapshot = current.fired.length > 0 ? evaluationData(facts, areas, now, this.timeZone) : undefined;
+    const snapshot = current.fired.length > 0 ? snapshotOf(factsNow) : undefined;
     const fired = current.fired.map((f) => this.describe(f.rule, f.status, snapshot!, snapshot!.data.checkInStreak));
     const decision: Decision = {
       colour: current.colour,
