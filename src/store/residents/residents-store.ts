@@ -4,7 +4,7 @@ import type { IdType } from '../../domain/identity/identity-document.js';
 import { SHREDDED, SUNSET_PREFIX } from '../oversight/sunset-store.js';
 import type { FieldCipher } from '../../privacy/field-cipher.js';
 import { RegionKeyShreddedError } from '../../privacy/region-keys.js';
-import { compiledOnce } from '../compiled-query.js';
+import { compiledOnce, CompiledShapes } from '../compiled-query.js';
 import { lockAllIn, type Engine } from '../database.js';
 import { ResidentLookupsStore } from './resident-lookups-store.js';
 import type { Database, ResidentsTable } from '../schema.js';
@@ -43,6 +43,44 @@ export class DuplicateAcrossDistrictsError extends Error {
   }
 }
 
+/** The columns `insert` writes, in its arguments' order; the last three are integers. */
+const INSERTED_COLUMNS = ['id', 'id_index', 'identity_enc', 'name_enc', 'phone_index', 'phone_enc', 'address_region', 'address_enc', 'phone_verified_at', 'created_at', 'updated_at'] as const satisfies readonly (keyof SealedResidentRow)[];
+const INTEGER_COLUMNS: ReadonlySet<string> = new Set(['phone_verified_at', 'created_at', 'updated_at']);
+
+/** Typed as the columns', so that both engines compare and store them alike (a bare parameter has no type in `select ... where`). */
+const asText = (value: unknown) => sql`cast(${value} as text)`;
+
+/** A row of another district's resident holding one of the document's or the phone's indexes; none when there is nothing to look for. */
+function clashesOf(ids: unknown[], phones: unknown[]) {
+  const clashes = [...(ids.length > 0 ? [sql`id_index in (${sql.join(ids.map(asText))})`] : []), ...(phones.length > 0 ? [sql`phone_index in (${sql.join(phones.map(asText))})`] : [])];
+  return clashes.length > 0 ? sql`select 1 from residents where ${sql.join(clashes, sql` or `)}` : undefined;
+}
+
+/**
+ * The insert of a new resident, compiled once per shape (`<identity indexes>.<phone indexes>`: how
+ * many districts' keys the look-up covers): the row's values, its region (for the sunset check),
+ * then the indexes it must not clash with. Built by Kysely at each registration, it cost more than
+ * the statement's run on SQLite.
+ */
+function compiledInsert() {
+  const counts = (shape: string) => shape.split('.').map(Number) as [number, number];
+  return new CompiledShapes<string, never>(
+    (shape) => INSERTED_COLUMNS.length + 1 + counts(shape)[0] + counts(shape)[1],
+    (shape, slots, db) => {
+      const [idCount] = counts(shape);
+      const values = INSERTED_COLUMNS.map((column, i) => (INTEGER_COLUMNS.has(column) ? sql`cast(${slots[i]} as bigint)` : asText(slots[i])));
+      const region = slots[INSERTED_COLUMNS.length];
+      const indexes = slots.slice(INSERTED_COLUMNS.length + 1);
+      const taken = clashesOf(indexes.slice(0, idCount), indexes.slice(idCount));
+      return sql`
+        insert into residents (${sql.join(INSERTED_COLUMNS.map((column) => sql.ref(column)))})
+        select ${sql.join(values)}
+        where not exists (select 1 from sunsets where status <> 'requested' and ${asText(region)} like ${SUNSET_PREFIX} || '%')
+        ${taken ? sql`and not exists (${taken})` : sql``}`.compile(db);
+    },
+  );
+}
+
 /**
  * Residents table: encrypts on the way in, decrypts on the way out. A resident's fields are sealed,
  * and their blind indexes keyed, under their district's key (destroyed at its sunset); finding a
@@ -55,12 +93,14 @@ export class ResidentsStore {
     private readonly db: Db,
     private readonly cipher: FieldCipher,
     private readonly engine: Engine = 'sqlite',
+    /** Compiled once for the store and every store made from it for a transaction. */
+    private readonly compiled = { insert: compiledInsert() },
   ) {
     this.lookups = new ResidentLookupsStore(db, cipher);
   }
 
   withTransaction(trx: Transaction<Database>): ResidentsStore {
-    return new ResidentsStore(trx, this.cipher, this.engine);
+    return new ResidentsStore(trx, this.cipher, this.engine, this.compiled);
   }
 
   /**
@@ -74,36 +114,17 @@ export class ResidentsStore {
   async insert(id: string, registration: Registration, now: number, phoneVerifiedAt: number | null = null, holdsIdentity = true): Promise<boolean> {
     const { identity } = registration;
     const region = registration.address.region;
-    const text = (value: string | null) => sql`cast(${value} as text)`;
-    const integer = (value: number | null) => sql`cast(${value} as bigint)`;
     const sealed = this.sealedRow(id, registration, now, phoneVerifiedAt, holdsIdentity);
-    const row = {
-      id: text(sealed.id),
-      id_index: text(sealed.id_index),
-      identity_enc: text(sealed.identity_enc),
-      name_enc: text(sealed.name_enc),
-      phone_index: text(sealed.phone_index),
-      phone_enc: text(sealed.phone_enc),
-      address_region: text(sealed.address_region),
-      address_enc: text(sealed.address_enc),
-      phone_verified_at: integer(sealed.phone_verified_at),
-      created_at: integer(sealed.created_at),
-      updated_at: integer(sealed.updated_at),
-    };
     // Another district's resident with the same document or phone has other indexes: the statement
     // looks for them under every district key. One statement, so SQLite (one writer) needs no lock.
     // A household member waiting on a claim holds no document yet: only their phone (if any) is checked.
-    const ids = holdsIdentity ? this.lookups.identityIndexes(identity.key) : [];
-    const phones = registration.phone === null ? [] : this.lookups.phoneIndexes(registration.phone);
-    const clashes = [...(ids.length > 0 ? [sql`id_index in (${sql.join(ids.map(text))})`] : []), ...(phones.length > 0 ? [sql`phone_index in (${sql.join(phones.map(text))})`] : [])];
-    const taken = clashes.length > 0 ? sql`select 1 from residents where ${sql.join(clashes, sql` or `)}` : undefined;
+    // The indexes in the resident's own district are the row's, made once.
+    const ids = holdsIdentity ? this.lookups.identityIndexes(identity.key, { region, index: sealed.id_index }) : [];
+    const phones = registration.phone === null ? [] : this.lookups.phoneIndexes(registration.phone, { region, index: sealed.phone_index! });
     const attempt = async (db: Db) => {
-      const result = await sql`
-        insert into residents (${sql.join(Object.keys(row).map((column) => sql.ref(column)))})
-        select ${sql.join(Object.values(row))}
-        where not exists (select 1 from sunsets where status <> 'requested' and ${text(region)} like ${SUNSET_PREFIX} || '%')
-        ${taken ? sql`and not exists (${taken})` : sql``}`.execute(db);
+      const result = await this.compiled.insert.run(db, `${ids.length}.${phones.length}`, [...INSERTED_COLUMNS.map((column) => sealed[column]), region, ...ids, ...phones]);
       if (Number(result.numAffectedRows ?? 0) === 1) return true;
+      const taken = clashesOf(ids, phones);
       if (taken && (await sql`${taken}`.execute(db)).rows.length > 0) throw new DuplicateAcrossDistrictsError();
       return false;
     };
