@@ -1,10 +1,11 @@
 import { sql, type Kysely, type Transaction } from 'kysely';
 import type { Address, Registration } from '../../domain/resident.js';
 import type { IdType } from '../../domain/identity/identity-document.js';
-import { SHREDDED, SUNSET_PREFIX } from '../oversight/sunset-store.js';
+import { SHREDDED } from '../oversight/sunset-store.js';
 import type { FieldCipher } from '../../privacy/field-cipher.js';
 import { RegionKeyShreddedError } from '../../privacy/region-keys.js';
-import { compiledOnce, CompiledShapes } from '../compiled-query.js';
+import { compiledOnce } from '../compiled-query.js';
+import { clashesOf, compiledInsert, insertArguments, insertShape } from './resident-insert.js';
 import { lockAllIn, type Engine } from '../database.js';
 import { ResidentLookupsStore } from './resident-lookups-store.js';
 import type { Database, ResidentsTable } from '../schema.js';
@@ -41,44 +42,6 @@ export class DuplicateAcrossDistrictsError extends Error {
     super('another resident holds this identity document or phone');
     this.name = 'DuplicateAcrossDistrictsError';
   }
-}
-
-/** The columns `insert` writes, in its arguments' order; the last three are integers. */
-const INSERTED_COLUMNS = ['id', 'id_index', 'identity_enc', 'name_enc', 'phone_index', 'phone_enc', 'address_region', 'address_enc', 'phone_verified_at', 'created_at', 'updated_at'] as const satisfies readonly (keyof SealedResidentRow)[];
-const INTEGER_COLUMNS: ReadonlySet<string> = new Set(['phone_verified_at', 'created_at', 'updated_at']);
-
-/** Typed as the columns', so that both engines compare and store them alike (a bare parameter has no type in `select ... where`). */
-const asText = (value: unknown) => sql`cast(${value} as text)`;
-
-/** A row of another district's resident holding one of the document's or the phone's indexes; none when there is nothing to look for. */
-function clashesOf(ids: unknown[], phones: unknown[]) {
-  const clashes = [...(ids.length > 0 ? [sql`id_index in (${sql.join(ids.map(asText))})`] : []), ...(phones.length > 0 ? [sql`phone_index in (${sql.join(phones.map(asText))})`] : [])];
-  return clashes.length > 0 ? sql`select 1 from residents where ${sql.join(clashes, sql` or `)}` : undefined;
-}
-
-/**
- * The insert of a new resident, compiled once per shape (`<identity indexes>.<phone indexes>`: how
- * many districts' keys the look-up covers): the row's values, its region (for the sunset check),
- * then the indexes it must not clash with. Built by Kysely at each registration, it cost more than
- * the statement's run on SQLite.
- */
-function compiledInsert() {
-  const counts = (shape: string) => shape.split('.').map(Number) as [number, number];
-  return new CompiledShapes<string, never>(
-    (shape) => INSERTED_COLUMNS.length + 1 + counts(shape)[0] + counts(shape)[1],
-    (shape, slots, db) => {
-      const [idCount] = counts(shape);
-      const values = INSERTED_COLUMNS.map((column, i) => (INTEGER_COLUMNS.has(column) ? sql`cast(${slots[i]} as bigint)` : asText(slots[i])));
-      const region = slots[INSERTED_COLUMNS.length];
-      const indexes = slots.slice(INSERTED_COLUMNS.length + 1);
-      const taken = clashesOf(indexes.slice(0, idCount), indexes.slice(idCount));
-      return sql`
-        insert into residents (${sql.join(INSERTED_COLUMNS.map((column) => sql.ref(column)))})
-        select ${sql.join(values)}
-        where not exists (select 1 from sunsets where status <> 'requested' and ${asText(region)} like ${SUNSET_PREFIX} || '%')
-        ${taken ? sql`and not exists (${taken})` : sql``}`.compile(db);
-    },
-  );
 }
 
 /**
@@ -122,7 +85,7 @@ export class ResidentsStore {
     const ids = holdsIdentity ? this.lookups.identityIndexes(identity.key, { region, index: sealed.id_index }) : [];
     const phones = registration.phone === null ? [] : this.lookups.phoneIndexes(registration.phone, { region, index: sealed.phone_index! });
     const attempt = async (db: Db) => {
-      const result = await this.compiled.insert.run(db, `${ids.length}.${phones.length}`, [...INSERTED_COLUMNS.map((column) => sealed[column]), region, ...ids, ...phones]);
+      const result = await this.compiled.insert.run(db, insertShape(ids, phones), insertArguments(sealed, ids, phones));
       if (Number(result.numAffectedRows ?? 0) === 1) return true;
       const taken = clashesOf(ids, phones);
       if (taken && (await sql`${taken}`.execute(db)).rows.length > 0) throw new DuplicateAcrossDistrictsError();
