@@ -1,8 +1,10 @@
 import { sql, type Kysely } from 'kysely';
 import { CompiledShapes } from '../compiled-query.js';
 import { SUNSET_PREFIX } from '../oversight/sunset-store.js';
-import type { Database } from '../schema.js';
-import type { SealedResidentRow } from './residents-store.js';
+import type { Database, ResidentsTable } from '../schema.js';
+
+/** The columns a new resident's row is written with, in the order `insert` writes them. */
+export type SealedResidentRow = Pick<ResidentsTable, 'id' | 'id_index' | 'identity_enc' | 'name_enc' | 'phone_index' | 'phone_enc' | 'address_region' | 'address_enc' | 'phone_verified_at' | 'created_at' | 'updated_at'>;
 
 /** The columns the insert writes, in its arguments' order; the last three are integers. */
 const INSERTED_COLUMNS = ['id', 'id_index', 'identity_enc', 'name_enc', 'phone_index', 'phone_enc', 'address_region', 'address_enc', 'phone_verified_at', 'created_at', 'updated_at'] as const satisfies readonly (keyof SealedResidentRow)[];

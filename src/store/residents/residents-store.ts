@@ -5,7 +5,9 @@ import { SHREDDED } from '../oversight/sunset-store.js';
 import type { FieldCipher } from '../../privacy/field-cipher.js';
 import { RegionKeyShreddedError } from '../../privacy/region-keys.js';
 import { compiledOnce } from '../compiled-query.js';
-import { clashesOf, compiledInsert, insertArguments, insertShape } from './resident-insert.js';
+import { clashesOf, compiledInsert, insertArguments, insertShape, type SealedResidentRow } from './resident-insert.js';
+
+export type { SealedResidentRow };
 import { lockAllIn, type Engine } from '../database.js';
 import { ResidentLookupsStore } from './resident-lookups-store.js';
 import type { Database, ResidentsTable } from '../schema.js';
@@ -28,8 +30,6 @@ export interface Resident {
 
 type Db = Kysely<Database> | Transaction<Database>;
 
-/** The columns a new resident's row is written with, in the order `insert` writes them. */
-export type SealedResidentRow = Pick<ResidentsTable, 'id' | 'id_index' | 'identity_enc' | 'name_enc' | 'phone_index' | 'phone_enc' | 'address_region' | 'address_enc' | 'phone_verified_at' | 'created_at' | 'updated_at'>;
 
 /**
  * An identity document or phone another district's resident holds: their indexes are under different
