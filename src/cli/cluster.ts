@@ -1,6 +1,7 @@
 import cluster, { type Worker } from 'node:cluster';
 import type { Logger } from 'pino';
 import type { Config } from '../config.js';
+import { ClusterMetrics, METRICS_MESSAGES } from './cluster-metrics.js';
 import { loadDemoDataIfDue, openServices } from './server.js';
 
 /** The environment variable telling a forked worker its place; worker 0 runs the scheduled jobs. */
@@ -42,11 +43,30 @@ export async function runPrimary(config: Config, logger: Logger, workers: number
     indexes.set(worker.id, { index, startedAt: Date.now() });
   };
 
+  // /metrics, whichever worker a scrape reaches, answers the whole service's figures: that worker
+  // asks here, and the primary gathers every listening worker's.
+  const metrics = new ClusterMetrics();
+  cluster.on('message', (worker: Worker, message: unknown) => {
+    const index = indexes.get(worker.id)?.index;
+    if (index === undefined) return;
+    metrics.received(index, message);
+    const ask = message as { type?: unknown; id?: unknown } | null;
+    if (ask?.type === METRICS_MESSAGES.ask && typeof ask.id === 'number') {
+      const id = ask.id;
+      metrics.gather().then(
+        (text) => worker.isConnected() && worker.send({ type: METRICS_MESSAGES.answer, id, text }),
+        (error: Error) => worker.isConnected() && worker.send({ type: METRICS_MESSAGES.answer, id, error: error.message }),
+      );
+    }
+  });
+
   // A worker says it is ready once it listens and has started what it runs (see main.ts).
   cluster.on('message', (worker: Worker, message: unknown) => {
     const url = (message as { ready?: string } | null)?.ready;
     if (typeof url !== 'string') return;
-    listening.add(indexes.get(worker.id)?.index ?? -1);
+    const index = indexes.get(worker.id)?.index ?? -1;
+    metrics.joined({ index, send: (m) => worker.isConnected() && worker.send(m as object) });
+    listening.add(index);
     if (announced || listening.size < workers) return;
     announced = true;
     logger.info({ url, docs: `${url}/docs`, engine: config.database.kind, mode: config.mode, workers }, `healthcode is running: open ${url}/ (API docs at ${url}/docs)`);
@@ -54,6 +74,7 @@ export async function runPrimary(config: Config, logger: Logger, workers: number
   cluster.on('exit', (worker: Worker, code: number | null, signal: string | null) => {
     const started = indexes.get(worker.id);
     indexes.delete(worker.id);
+    if (started !== undefined) metrics.left(started.index);
     if (stopping || started === undefined) return;
     const quick = Date.now() - started.startedAt < QUICK_DEATH_MS;
     logger.error({ worker: started.index, pid: worker.process.pid, code, signal }, 'a worker died; starting another in its place');
