@@ -34,6 +34,9 @@ export async function runPrimary(config: Config, logger: Logger, workers: number
   // accepts and hands each connection over; one handed to a worker as it dies is never answered nor
   // closed (the client hangs until its own timeout), and the primary becomes one more hop per connection.
   cluster.schedulingPolicy = cluster.SCHED_NONE;
+  if (config.redisUrl === undefined) {
+    logger.warn({ workers }, `request limits are counted by each worker on its own (no HEALTHCODE_REDIS_URL): the service as a whole allows up to ${workers} times each limit, sign-in codes sent included`);
+  }
   const indexes = new Map<number, { index: number; startedAt: number }>();
   const listening = new Set<number>();
   let announced = false;

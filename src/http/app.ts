@@ -82,7 +82,7 @@ export async function buildApp({ services, bodyLimitBytes, webRoot = DEFAULT_WEB
   app.setErrorHandler(handleError);
   app.setNotFoundHandler((request, reply) => sendProblem(reply, problem('not-found', `no route ${request.method} ${request.url.split('?')[0]}`, request.url.split('?')[0] ?? '/')));
   app.setValidatorCompiler(validatorCompiler);
-  const registry = installMetrics(app, services, { worker: cluster?.worker });
+  const registry = installMetrics(app, services, { worker: cluster?.worker, limitsShared: protection?.redis !== undefined });
   const metrics = cluster ? cluster.exposition(registry) : registry;
   await registerProtection(app, protection);
   app.addHook('onResponse', async (request, reply) => {

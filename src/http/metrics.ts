@@ -27,6 +27,8 @@ export interface MetricsOptions {
    * together each still shows apart. Counters of requests and events carry no such label: summed.
    */
   worker?: number;
+  /** Request limits are counted together by every process (Redis), not by each on its own. */
+  limitsShared?: boolean;
 }
 
 /**
@@ -34,7 +36,7 @@ export interface MetricsOptions {
  * set (a colour, a reason, a route's pattern, a member operator's public id, a worker's index), never
  * from a request's data: no resident, phone, name or token can reach a label.
  */
-export function installMetrics(app: FastifyInstance, services: Services, { worker }: MetricsOptions = {}): Registry {
+export function installMetrics(app: FastifyInstance, services: Services, { worker, limitsShared = false }: MetricsOptions = {}): Registry {
   const registry = new Registry();
   const processLabels: Record<string, string> = worker === undefined ? {} : { worker: String(worker) };
   collectDefaultMetrics({ register: registry, prefix: 'healthcode_', labels: processLabels });
@@ -66,7 +68,7 @@ export function installMetrics(app: FastifyInstance, services: Services, { worke
 
   const detach = services.meter.attach(domainMeter(registry));
   app.addHook('onClose', async () => detach());
-  installOperationsGauges(registry, services, processLabels, (error) => app.log.warn({ err: { message: error.message } }, 'operations figures could not be read for /metrics'));
+  installOperationsGauges(registry, services, { processLabels, limitsShared }, (error) => app.log.warn({ err: { message: error.message } }, 'operations figures could not be read for /metrics'));
   return registry;
 }
 

@@ -10,9 +10,10 @@ import { limitsOf } from '../services/context.js';
  *
  * With several workers each reads the same database: the figures of the database are taken once
  * (`max`, not added up), and those of the process itself (its change-feed listener, its pool) carry
- * `processLabels` (the worker's index) so each worker's stays apart.
+ * `processLabels` (the worker's index) so each worker's stays apart. `limitsShared`: request limits
+ * are counted together (Redis), rather than by each process on its own.
  */
-export function installOperationsGauges(registry: Registry, services: Services, processLabels: Record<string, string>, onError: (error: Error) => void): void {
+export function installOperationsGauges(registry: Registry, services: Services, { processLabels, limitsShared }: { processLabels: Record<string, string>; limitsShared: boolean }, onError: (error: Error) => void): void {
   let pending: Promise<OperationsFigures | undefined> | undefined;
   const figures = () =>
     (pending ??= services.operations
@@ -21,7 +22,11 @@ export function installOperationsGauges(registry: Registry, services: Services, 
         onError(error);
         return undefined;
       })
-      .finally(() => setImmediate(() => (pending = undefined))));
+      // Cleared as soon as it is read: every collect() of a scrape has taken it by then (prom-client
+      // calls them in one synchronous loop), and a later scrape must read afresh. Cleared on the
+      // next macrotask instead, two scrapes with only promises between them (SQLite's synchronous
+      // queries) shared the first one's figures.
+      .finally(() => (pending = undefined)));
   let reconnectsSeen = 0;
   const processLabelNames = Object.keys(processLabels);
   /** A gauge set from the figures; left without a value when they cannot be read (the database is down). */
@@ -78,5 +83,11 @@ export function installOperationsGauges(registry: Registry, services: Services, 
   gauge('healthcode_national_list_expiry_timestamp_seconds', 'When the national trust list held expires: past it, visitors\' codes cannot be checked', (f, g) => {
     if (f.nationalList) g.set(f.nationalList.expiresAt / 1000);
   });
-  new Gauge({ name: 'healthcode_sms_sign_in_codes_limit_per_minute', help: 'Sign-in codes the service may send in all each minute (HEALTHCODE_LIMIT_SIGN_IN_TOTAL)', aggregator: 'max', registers: [registry] }).set(limitsOf(services).signInCodesPerMinute);
+  // Workers counting in memory each send up to the limit: added up, that is what the service may send.
+  new Gauge({
+    name: 'healthcode_sms_sign_in_codes_limit_per_minute',
+    help: 'Sign-in codes the service may send in all each minute (HEALTHCODE_LIMIT_SIGN_IN_TOTAL; with several workers and no Redis, each counts its own)',
+    aggregator: limitsShared ? 'max' : 'sum',
+    registers: [registry],
+  }).set(limitsOf(services).signInCodesPerMinute);
 }

@@ -147,7 +147,9 @@ describe('two workers on PostgreSQL', { skip: !ENGINES.includes('postgres') && '
       assert.equal(healthzCount(scraped.body), made);
       // Each worker's own figures stay apart; the database's are taken once.
       for (const worker of ['0', '1']) assert.match(scraped.body, new RegExp(`^healthcode_change_feed_up\\{worker="${worker}"\\} 1$`, 'm'));
-      assert.match(scraped.body, /^healthcode_sms_sign_in_codes_limit_per_minute 600$/m);
+      // Without Redis each worker sends up to its own 600 a minute: the service, 1200.
+      assert.match(scraped.body, /^healthcode_sms_sign_in_codes_limit_per_minute 1200$/m);
+      assert.match(scraped.body, /^healthcode_redecision_queue_depth 0$/m);
     }
   });
 
