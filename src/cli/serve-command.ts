@@ -43,7 +43,7 @@ export async function serveCommand(args: string[], config: () => Config, fail: (
   if (index === undefined) {
     logger.info({ url: server.url, docs: `${server.url}/docs`, engine: server.store.engine, mode: cfg.mode }, `healthcode is running: open ${server.url}/ (API docs at ${server.url}/docs)`);
   } else {
-    logger.info({ worker: index, pid: process.pid }, 'worker listening');
+    logger.info({ pid: process.pid }, 'worker listening');
     process.send?.({ ready: server.url });
   }
 
