@@ -8,7 +8,7 @@ import { makeBackup } from '../privacy/key-backup.js';
 import { FileRegionKeys, RegionKeys } from '../privacy/region-keys.js';
 import { openDatabase } from '../store/database.js';
 import { DataKeyCheckStore } from '../store/data-key-check-store.js';
-import { DATABASE_FILES, KEYS_FILE, MANIFEST_FILE, MANIFEST_FORMAT, sha256Of, type BackupManifest } from './backup-manifest.js';
+import { DATABASE_FILES, KEYS_FILE, MANIFEST_FILE, MANIFEST_FORMAT, POSTGRES_SCHEMA_NAME, sha256Of, type BackupManifest } from './backup-manifest.js';
 import { copySqlite, dumpPostgres, fileSize, postgresSchemaOf } from './database-copy.js';
 import { escrow, masterKey } from './key-backup-command.js';
 
@@ -39,7 +39,11 @@ export async function backupCommand(args: string[], config: Config, now: Date, f
     const row = last.rows[0];
     if (!row) fail('the database has no schema yet: run `healthcode migrate` (or start the server) first');
     schema = row.name;
-    if (config.database.kind === 'postgres') postgresSchema = (await postgresSchemaOf(config.database.url)) ?? fail('HEALTHCODE_DATABASE_URL: its search_path names no schema that exists');
+    if (config.database.kind === 'postgres') {
+      postgresSchema = (await postgresSchemaOf(config.database.url)) ?? fail('HEALTHCODE_DATABASE_URL: its search_path names no schema that exists');
+      // A name that needs quoting would be read by pg_dump as a pattern, and refused by restore.
+      if (!POSTGRES_SCHEMA_NAME.test(postgresSchema)) fail(`HEALTHCODE_DATABASE_URL: the schema in use, '${postgresSchema}', is not one a backup can name (lower-case letters, digits and _): serve from such a schema`);
+    }
   } finally {
     await store.close();
   }

@@ -1,5 +1,7 @@
 import { spawnSync } from 'node:child_process';
-import { copyFileSync, existsSync, renameSync, rmSync, statSync } from 'node:fs';
+import { copyFileSync, existsSync, mkdtempSync, renameSync, rmSync, statSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
 import BetterSqlite3 from 'better-sqlite3';
 import pg from 'pg';
 import type { DatabaseConfig } from '../config.js';
@@ -70,10 +72,20 @@ export async function postgresSchemaOf(url: string): Promise<string | undefined>
   return row!.schema ?? undefined;
 }
 
-/** Whether `schema` is in the connection's search_path, so that a server on this URL reads what is restored there. */
-export async function searchesIn(url: string, schema: string): Promise<boolean> {
-  const [row] = await query<{ search_path: string }>(url, 'show search_path');
-  return row!.search_path.split(',').some((s) => s.trim().replace(/^"|"$/g, '') === schema);
+/**
+ * The schema a server on this URL reads and creates its tables in, were `target` to exist: the first
+ * schema of the search_path that exists ("$user" being the user's own), as PostgreSQL resolves it;
+ * undefined when none would.
+ */
+export async function schemaServedFrom(url: string, target: string): Promise<string | undefined> {
+  const [row] = await query<{ search_path: string; user: string }>(url, 'select current_setting($1) as search_path, current_user as user', ['search_path']);
+  const existing = new Set((await query<{ name: string }>(url, 'select nspname as name from pg_namespace')).map((r) => r.name));
+  for (const entry of row!.search_path.split(',')) {
+    const name = entry.trim().replace(/^"(.*)"$/, '$1');
+    const schema = name === '$user' ? row!.user : name;
+    if (schema === target || existing.has(schema)) return schema;
+  }
+  return undefined;
 }
 
 /** The tables in `schema` (none if it does not exist): what a restore would replace. */
@@ -96,12 +108,50 @@ export async function dumpPostgres(url: string, schema: string, to: string): Pro
   run('pg_dump', ['--format=custom', '--no-owner', '--no-privileges', `--schema=${schema}`, `--file=${to}`, `--dbname=${toolUrl(url)}`]);
 }
 
-/** Restores into `schema`, dropping it first (empty, or replaced as the operator asked). */
+/**
+ * Restores into `schema`. What the schema held is dropped first (every table, with what hangs on it,
+ * and every sequence: what `tablesIn` told the operator it replaces), but not the schema itself: it
+ * may be `public`, or made by a database administrator with its own grants. So the dump's own
+ * CREATE SCHEMA (and its comment) is left out of what pg_restore runs.
+ */
 export async function restorePostgres(url: string, schema: string, from: string): Promise<void> {
   await checkTool('pg_restore', url);
-  if (schema !== 'public') await query(url, `drop schema if exists "${schema}" cascade`);
-  run('pg_restore', ['--exit-on-error', '--single-transaction', '--no-owner', '--no-privileges', `--dbname=${toolUrl(url)}`, from]);
+  const contents = run('pg_restore', ['--list', from]);
+  const workDir = mkdtempSync(join(tmpdir(), 'healthcode-restore-'));
+  const listFile = join(workDir, 'restore.list');
+  writeFileSync(listFile, leaveSchemaOut(contents, schema), { mode: 0o600 });
+  try {
+    const client = new pg.Client({ connectionString: url, connectionTimeoutMillis: 10_000 });
+    await client.connect();
+    try {
+      await client.query('begin');
+      await client.query(`create schema if not exists ${quoted(schema)}`);
+      const tables = await client.query<{ name: string }>("select tablename as name from pg_tables where schemaname = $1", [schema]);
+      for (const { name } of tables.rows) await client.query(`drop table if exists ${quoted(schema)}.${quoted(name)} cascade`);
+      const sequences = await client.query<{ name: string }>("select sequencename as name from pg_sequences where schemaname = $1", [schema]);
+      for (const { name } of sequences.rows) await client.query(`drop sequence if exists ${quoted(schema)}.${quoted(name)} cascade`);
+      await client.query('commit');
+    } finally {
+      await client.end();
+    }
+    run('pg_restore', ['--exit-on-error', '--single-transaction', '--no-owner', '--no-privileges', `--use-list=${listFile}`, `--dbname=${toolUrl(url)}`, from]);
+  } finally {
+    rmSync(workDir, { recursive: true, force: true });
+  }
 }
+
+/** A pg_restore list without the entries that create `schema` and comment on it (`4; 2615 2200 SCHEMA - public owner`). */
+export function leaveSchemaOut(list: string, schema: string): string {
+  const own = new RegExp(`^\\d+; \\d+ \\d+ (SCHEMA - ${escaped(schema)}|COMMENT - SCHEMA ${escaped(schema)}) `);
+  return list
+    .split('\n')
+    .filter((line) => !own.test(line))
+    .join('\n');
+}
+
+const escaped = (text: string) => text.replace(/[.*+?^${}()|[\]\\]/g, '\\$&');
+/** An identifier quoted for SQL: schemas and tables come from the catalogue or a backup's manifest. */
+const quoted = (name: string) => `"${name.replace(/"/g, '""')}"`;
 
 export function databaseLabel(config: DatabaseConfig): string {
   if (config.kind === 'sqlite') return config.path;
