@@ -11,6 +11,7 @@ import Fastify, { LogController, type FastifyBaseLogger, type FastifyInstance } 
 import type { Services } from '../services/services.js';
 import type { Registry } from 'prom-client';
 import { installMetrics, type MetricsExposition } from './metrics.js';
+import { sharedScrape } from './shared-scrape.js';
 import { handleError, problem, sendProblem } from './problem.js';
 import { appealsRoutes } from './routes/oversight/appeals-routes.js';
 import { correctionsRoutes } from './routes/oversight/corrections-routes.js';
@@ -84,7 +85,7 @@ export async function buildApp({ services, bodyLimitBytes, webRoot = DEFAULT_WEB
   app.setNotFoundHandler((request, reply) => sendProblem(reply, problem('not-found', `no route ${request.method} ${request.url.split('?')[0]}`, request.url.split('?')[0] ?? '/')));
   app.setValidatorCompiler(validatorCompiler);
   const registry = installMetrics(app, services, { worker: cluster?.worker, limitsShared: protection?.redis !== undefined });
-  const metrics = cluster ? cluster.exposition(registry) : registry;
+  const metrics = sharedScrape(cluster ? cluster.exposition(registry) : registry);
   await registerProtection(app, protection);
   app.addHook('onResponse', async (request, reply) => {
     request.log.info({ req: request, res: reply, responseTime: Math.round(reply.elapsedTime * 10) / 10 }, 'request completed');

@@ -13,6 +13,8 @@ const SERVED_FROM: readonly ServedFrom[] = ['memory', 'database'];
 export const SCAN_REASONS = ['allowed', 'colour-not-admitted', 'malformed-row', ...REJECTION_REASONS] as const;
 const SMS_PURPOSES: readonly SmsPurpose[] = ['sign-in-code', 'notice'];
 const SMS_LIMITS: readonly SmsLimit[] = ['per-phone', 'total'];
+/** The methods the API answers; any other a client sends (TRACE, LOCK, ...) is counted as `other`, so none can add series. */
+const METHODS = new Set(['GET', 'HEAD', 'POST', 'PUT', 'PATCH', 'DELETE', 'OPTIONS']);
 
 /** What /metrics answers with: this process's registry, or (workers) the whole service's figures. */
 export interface MetricsExposition {
@@ -57,7 +59,7 @@ export function installMetrics(app: FastifyInstance, services: Services, { worke
   const limited = new Counter({ name: 'healthcode_http_requests_limited_total', help: 'Requests refused (429) by a request limit, by route template', labelNames: ['route'] as const, registers: [registry] });
   const routeOf = (request: FastifyRequest) => request.routeOptions.url ?? 'unmatched';
   app.addHook('onResponse', async (request, reply) => {
-    const labels = { method: request.method, route: routeOf(request), status: String(reply.statusCode) };
+    const labels = { method: METHODS.has(request.method) ? request.method : 'other', route: routeOf(request), status: String(reply.statusCode) };
     duration.observe(labels, reply.elapsedTime / 1000);
     total.inc(labels);
   });

@@ -127,4 +127,11 @@ describeOnEachEngine('metrics an operator reads at /metrics', (h) => {
     const text = await scrape(app);
     for (const secret of secrets) assert.ok(!text.includes(secret), `/metrics shows ${secret}`);
   });
+  it('counts a method the API does not answer (TRACE, LOCK, made-up) as other: a client cannot add series by inventing methods', async () => {
+    const app = await h().app();
+    for (const method of ['TRACE', 'LOCK', 'PROPFIND'] as const) await app.inject({ method: method as 'GET', url: '/api/v1/rules' });
+    const text = await scrape(app);
+    for (const method of ['TRACE', 'LOCK', 'PROPFIND']) assert.ok(!text.includes(`method="${method}"`), `/metrics has a series for ${method}`);
+    assert.ok(text.includes('method="other"'));
+  });
 }, { settings: { limits: LIMITS } });
