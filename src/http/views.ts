@@ -3,6 +3,7 @@ import type { Decision } from '../domain/rules/decide.js';
 import { withheldCause, withholdAuthorityDetail } from '../domain/decisions/withheld-records.js';
 import { ConflictError } from '../services/service-errors.js';
 import type { Services } from '../services/services.js';
+import type { CodeViewAhead } from '../services/decisions/health-codes-service.js';
 import { declarationWritten, type DeclarationView } from '../services/residents/declarations-service.js';
 import type { ResidentSummary } from '../services/residents/residents-service.js';
 import type { Session } from '../services/residents/sign-in-service.js';
@@ -19,11 +20,11 @@ export const declarationWire = (d: DeclarationView) => declarationWritten(d, wir
 
 
 /** A resident's code as the API shows it, to the resident's app and to a host app alike. */
-export async function healthCodeView(services: Services, residentId: string) {
-  const issued = await services.healthCodes.issue(residentId);
-  const factsFrom = await services.moving.factsFrom(residentId);
+export async function healthCodeView(services: Services, residentId: string, ahead?: CodeViewAhead) {
+  const { issued, withheld } = await services.healthCodes.view(residentId, ahead);
+  const factsFrom = await services.moving.factsFrom(residentId, ahead === undefined ? undefined : (ahead.read.link ?? null));
   // The colour stays; the authority's records behind it wait for the identity to be checked.
-  const decision = (await services.residents.recordsWithheld(residentId)) ? withholdAuthorityDetail(issued.decision) : issued.decision;
+  const decision = withheld ? withholdAuthorityDetail(issued.decision) : issued.decision;
   return {
     ...decision,
     factsFrom: factsFrom && { operator: factsFrom.operator, operatorName: factsFrom.operatorName, asOf: wireTime(factsFrom.bundleIssuedAt), facts: factsFrom.facts },

@@ -1,6 +1,6 @@
 import { Type, type FastifyPluginAsyncTypebox } from '@fastify/type-provider-typebox';
 import { SYMPTOMS } from '../../../domain/declaration.js';
-import { renderQr } from '../../../services/decisions/health-codes-service.js';
+import { renderQr, type CodeViewAhead } from '../../../services/decisions/health-codes-service.js';
 import type { Services } from '../../../services/services.js';
 import { HealthCodeSchema, DecisionHistorySchema, FiredRuleSchema } from '../../response-schemas.js';
 import { problemResponses, ResidentIdParams } from '../../schemas.js';
@@ -13,7 +13,7 @@ export const healthCodeRoutes: FastifyPluginAsyncTypebox<{ services: Services }>
   app.get(
     '/api/v1/residents/:id/code',
     {
-      config: { access: { resident: 'self' } },
+      config: { access: { resident: 'self' }, readAlong: (services, request) => services.healthCodes.readAlong((request.params as { id: string }).id) },
       schema: {
         tags: ['health codes'],
         summary: 'The current colour, why, when it turns green, and a signed short-lived token',
@@ -23,7 +23,8 @@ export const healthCodeRoutes: FastifyPluginAsyncTypebox<{ services: Services }>
     },
     async (request, reply) => {
       reply.header('cache-control', 'no-store');
-      return healthCodeView(services, request.params.id);
+      // Set by this route's readAlong (above), or undefined.
+      return healthCodeView(services, request.params.id, request.readAhead as CodeViewAhead | undefined);
     },
   );
 
