@@ -1,7 +1,7 @@
 import { parseArgs } from 'node:util';
 import type { Config } from '../config.js';
 import { systemClock } from '../domain/clock.js';
-import { createLogger } from '../logging.js';
+import { createLogger, stdoutInBackground } from '../logging.js';
 import { runPrimary, workerIndex } from './cluster.js';
 import { startServer } from './server.js';
 
@@ -17,7 +17,7 @@ export async function serveCommand(args: string[], config: () => Config, fail: (
   if (workers > 1 && cfg.database.kind === 'sqlite') {
     fail('--workers: SQLite is served by one process (its caches are kept true within it); set HEALTHCODE_DATABASE_URL to a PostgreSQL database to serve from several');
   }
-  const logger = createLogger(cfg.logLevel);
+  const logger = createLogger(cfg.logLevel, stdoutInBackground());
   const index = workerIndex();
   if (workers > 1 && index === undefined) return runPrimary(cfg, logger, workers);
   if (cfg.mode === 'development' && index === undefined) {
