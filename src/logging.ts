@@ -25,9 +25,33 @@ export function createLogger(level: string, destination?: DestinationStream): Lo
 
 /**
  * Standard output, written in the background: written synchronously, the line each request logs
- * cost a system call of its own on every code view; now lines logged while a write is under way go
- * out together in the next. pino writes what is left synchronously when the process exits.
+ * cost a system call of its own on every code view. Lines logged in one turn of the event loop go
+ * out together in one write after it; what is left is written synchronously when the process exits
+ * (by process.exit or a crash).
  */
 export function stdoutInBackground(): DestinationStream {
-  return pino.destination({ dest: 1, sync: false });
+  const out = pino.destination({ dest: 1, sync: false });
+  let pending: string[] = [];
+  let exiting = false;
+  const flush = () => {
+    if (pending.length === 0) return;
+    const text = pending.join('');
+    pending = [];
+    out.write(text);
+  };
+  process.once('exit', () => {
+    exiting = true;
+    flush();
+    out.flushSync();
+  });
+  return {
+    write(line: string) {
+      if (pending.push(line) === 1) setImmediate(flush);
+      // Logged while exiting (another exit handler): no later turn will come.
+      if (exiting) {
+        flush();
+        out.flushSync();
+      }
+    },
+  };
 }
