@@ -113,9 +113,11 @@ export class HealthCodesService {
     });
     const issued = { decision, token, maskedName, issuedAt: issuedAt * 1000, expiresAt: expiresAt * 1000 };
     const reuseUntil = (issuedAt + this.ctx.settings.tokenTtlSeconds / 2) * 1000;
-    this.#shown.set(residentId, { issued, withheld, reuseUntil, decisionValidUntil: validUntil }, watermark);
+    // The object kept is the one returned, now and while it is shown again: a view's body is kept by it (views.ts).
+    const shownNow = { issued, withheld, reuseUntil, decisionValidUntil: validUntil };
+    this.#shown.set(residentId, shownNow, watermark);
     this.ctx.meter.codeShown(decision.colour, 'database');
-    return { issued, withheld };
+    return shownNow;
   }
 }
 
