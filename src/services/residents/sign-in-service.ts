@@ -1,5 +1,6 @@
 import { randomBytes, randomInt } from 'node:crypto';
 import { createSigner, createVerifier } from 'fast-jwt';
+import { LRUCache } from 'lru-cache';
 import { InvalidInputError } from '../../domain/field-errors.js';
 import { HOUR_MS, MINUTE_MS } from '../../domain/clock.js';
 import { checkMobileNumber } from '../../domain/phone.js';
@@ -45,16 +46,22 @@ export interface Session {
  */
 export type SessionReadAlong<T> = (sessionId: string, now: number) => Promise<{ session: { residentId: string; expiresAt: number } | undefined; along: T } | undefined>;
 
+type TokenClaims = { sub?: unknown; jti?: unknown; exp?: unknown };
+
 export class SignInService {
   /**
    * Session tokens are HS256 JWTs, made and checked synchronously with fast-jwt; checking one on
    * every request through WebCrypto (jose) cost more than the rest of a code view. A checked token's
-   * result is cached (by the token, which cannot be forged; keyed by the token itself, which this
-   * process holds in memory anyway, as fast-jwt's default SHA-256 of it cost a code view more than
-   * the check); expiry is checked against the injected clock every time.
+   * result is cached (by the token, which cannot be forged); expiry is checked against the
+   * injected clock every time.
    */
   private readonly signToken: (payload: Record<string, unknown>) => string;
-  private readonly verifyToken: (token: string) => { sub?: unknown; jti?: unknown; exp?: unknown };
+  private readonly checkToken: (token: string) => TokenClaims;
+  /**
+   * Tokens checked, by the token itself: fast-jwt's own cache keys them by a SHA-256 of the token,
+   * which cost a warm code view more than the rest of the check (and it warns against any other key).
+   */
+  readonly #checked = new LRUCache<string, TokenClaims>({ max: 10_000 });
   /** Sessions found active, by id; a sign-out anywhere removes one (the change feed). */
   readonly #sessions: InvalidatedCache<{ residentId: string; expiresAt: number }>;
 
@@ -65,7 +72,16 @@ export class SignInService {
     );
     const key = Buffer.from(ctx.sessionKey);
     this.signToken = createSigner({ key, algorithm: 'HS256', iss: ISSUER, aud: AUDIENCE, noTimestamp: true });
-    this.verifyToken = createVerifier({ key, algorithms: ['HS256'], allowedIss: ISSUER, allowedAud: AUDIENCE, requiredClaims: ['sub', 'jti', 'exp'], ignoreExpiration: true, ignoreNotBefore: true, cache: 10_000, cacheKeyBuilder: (token: string) => token });
+    this.checkToken = createVerifier({ key, algorithms: ['HS256'], allowedIss: ISSUER, allowedAud: AUDIENCE, requiredClaims: ['sub', 'jti', 'exp'], ignoreExpiration: true, ignoreNotBefore: true });
+  }
+
+  private verifyToken(token: string): TokenClaims {
+    let claims = this.#checked.get(token);
+    if (claims === undefined) {
+      claims = this.checkToken(token);
+      this.#checked.set(token, claims);
+    }
+    return claims;
   }
 
   private get signInStore() {
