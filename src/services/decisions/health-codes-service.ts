@@ -71,11 +71,17 @@ export class HealthCodesService {
    */
   readAlong(residentId: string): SessionReadAlong<CodeViewAhead> {
     return async (sessionId, now) => {
-      if (this.#shown.get(residentId) !== undefined) return undefined;
+      if (this.#reusable(residentId, this.ctx.clock.now().getTime()) !== undefined) return undefined;
       const watermark = this.#shown.watermark();
       const read = await this.ctx.stores.codeViews.read(residentId, sessionId, now);
       return read && { session: read.session, along: { read, watermark } };
     };
+  }
+
+  /** The code shown last, while it may be shown again at `now`. */
+  #reusable(residentId: string, now: number): ShownHealthCode | undefined {
+    const shown = this.#shown.get(residentId);
+    return shown && now >= shown.issued.issuedAt && now < shown.reuseUntil && now < shown.decisionValidUntil ? shown : undefined;
   }
 
   /**
@@ -87,8 +93,8 @@ export class HealthCodesService {
    */
   async view(residentId: string, ahead?: CodeViewAhead): Promise<ViewedHealthCode> {
     const now = this.ctx.clock.now().getTime();
-    const shown = this.#shown.get(residentId);
-    if (shown && now >= shown.issued.issuedAt && now < shown.reuseUntil && now < shown.decisionValidUntil) {
+    const shown = this.#reusable(residentId, now);
+    if (shown !== undefined) {
       this.ctx.meter.codeShown(shown.issued.decision.colour, 'memory');
       return shown;
     }
