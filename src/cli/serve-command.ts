@@ -1,7 +1,7 @@
 import { parseArgs } from 'node:util';
 import type { Config } from '../config.js';
 import { systemClock } from '../domain/clock.js';
-import { createLogger } from '../logging.js';
+import { createLogger, stdoutInBackground } from '../logging.js';
 import { runPrimary, workerIndex } from './cluster.js';
 import { workerMetrics } from './cluster-metrics.js';
 import { startServer } from './server.js';
@@ -26,7 +26,7 @@ export async function serveCommand(args: string[], config: () => Config, fail: (
   }
   const index = workerIndex();
   // A worker's lines say which worker wrote them: they share the primary's output.
-  const logger = index === undefined ? createLogger(cfg.logLevel) : createLogger(cfg.logLevel).child({ worker: index });
+  const logger = index === undefined ? createLogger(cfg.logLevel, stdoutInBackground()) : createLogger(cfg.logLevel, stdoutInBackground()).child({ worker: index });
   if (workers > 1 && index === undefined) return runPrimary(cfg, logger, workers);
   if (cfg.mode === 'development' && index === undefined) {
     logger.warn(

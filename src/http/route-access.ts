@@ -4,6 +4,7 @@ import { NotFoundError } from '../services/service-errors.js';
 import type { Services } from '../services/services.js';
 import type { StaffMember, StaffRole } from '../services/staff-service.js';
 import type { CheckpointDevice } from '../services/checkpoints/venues-service.js';
+import type { SessionReadAlong } from '../services/residents/sign-in-service.js';
 import { bearerToken, type Caller } from './auth.js';
 
 /**
@@ -37,10 +38,17 @@ export type Authenticated =
 declare module 'fastify' {
   interface FastifyContextConfig {
     access?: RouteAccess;
+    /**
+     * On a route with `resident` access: what the handler reads next, read with the caller's session
+     * when that is not in memory (one round trip, not two); the handler finds it in `readAhead`.
+     */
+    readAlong?: (services: Services, request: FastifyRequest) => SessionReadAlong<unknown>;
   }
   interface FastifyRequest {
     /** Set before the handler runs, from the route's declared access; null on public routes. */
     authenticated: Authenticated | null;
+    /** What the route's `readAlong` read with the session; undefined when it did not run. */
+    readAhead: unknown;
   }
   interface FastifyInstance {
     /** Every API route's declared access, by `METHOD url`. */
@@ -61,8 +69,9 @@ async function authenticateAs(access: RouteAccess, services: Services, request: 
   if ('staff' in access) return { as: 'staff', staff: await services.staff.authenticate(bearerToken(request), access.staff) };
   if ('device' in access) return { as: 'device', device: await services.venues.authenticateCheckpointDevice(bearerToken(request)) };
   if ('hostApp' in access) return { as: 'hostApp', ...(await services.hostApps.residentFor(bearerToken(request), access.hostApp)) };
-  const caller = await services.signIn.authenticate(bearerToken(request));
+  const { along, ...caller } = await services.signIn.authenticate(bearerToken(request), request.routeOptions.config.readAlong?.(services, request));
   if (access.resident === 'self' && !(await services.residents.mayActFor(caller.residentId, pathResident(request)))) throw new NotFoundError('resident');
+  request.readAhead = along;
   return { as: 'resident', caller };
 }
 
@@ -103,6 +112,7 @@ export function decorateRouteAccess(app: FastifyInstance): Map<string, RouteAcce
   const registry = new Map<string, RouteAccess>();
   app.decorate('routeAccess', registry);
   app.decorateRequest('authenticated', null);
+  app.decorateRequest('readAhead', undefined);
   return registry;
 }
 

@@ -3,6 +3,8 @@ import type { Decision } from '../domain/rules/decide.js';
 import { withheldCause, withholdAuthorityDetail } from '../domain/decisions/withheld-records.js';
 import { ConflictError } from '../services/service-errors.js';
 import type { Services } from '../services/services.js';
+import type { CodeViewAhead, ViewedHealthCode } from '../services/decisions/health-codes-service.js';
+import type { FactsFrom } from '../services/federation/moving-service.js';
 import { declarationWritten, type DeclarationView } from '../services/residents/declarations-service.js';
 import type { ResidentSummary } from '../services/residents/residents-service.js';
 import type { Session } from '../services/residents/sign-in-service.js';
@@ -19,11 +21,21 @@ export const declarationWire = (d: DeclarationView) => declarationWritten(d, wir
 
 
 /** A resident's code as the API shows it, to the resident's app and to a host app alike. */
-export async function healthCodeView(services: Services, residentId: string) {
-  const issued = await services.healthCodes.issue(residentId);
-  const factsFrom = await services.moving.factsFrom(residentId);
+export async function healthCodeView(services: Services, residentId: string, ahead?: CodeViewAhead) {
+  const { viewed, factsFrom } = await healthCodeViewParts(services, residentId, ahead);
+  return healthCodeViewOf(viewed, factsFrom);
+}
+
+/** What a code view shows: the code (with whether its records are withheld) and where a visitor's facts came from. */
+async function healthCodeViewParts(services: Services, residentId: string, ahead?: CodeViewAhead) {
+  const viewed = await services.healthCodes.view(residentId, ahead);
+  const factsFrom = await services.moving.factsFrom(residentId, ahead === undefined ? undefined : (ahead.read.link ?? null));
+  return { viewed, factsFrom };
+}
+
+function healthCodeViewOf({ issued, withheld }: ViewedHealthCode, factsFrom: FactsFrom | null) {
   // The colour stays; the authority's records behind it wait for the identity to be checked.
-  const decision = (await services.residents.recordsWithheld(residentId)) ? withholdAuthorityDetail(issued.decision) : issued.decision;
+  const decision = withheld ? withholdAuthorityDetail(issued.decision) : issued.decision;
   return {
     ...decision,
     factsFrom: factsFrom && { operator: factsFrom.operator, operatorName: factsFrom.operatorName, asOf: wireTime(factsFrom.bundleIssuedAt), facts: factsFrom.facts },
@@ -33,6 +45,24 @@ export async function healthCodeView(services: Services, residentId: string) {
     maskedName: issued.maskedName,
     issuedAt: wireTime(issued.issuedAt),
     expiresAt: wireTime(issued.expiresAt),
+  };
+}
+
+/**
+ * The code view's body, serialized by `serialize` (one route's response serializer), kept by the
+ * code it shows: HealthCodesService hands out the same code object while it may be shown again, and
+ * MovingService the same facts' origin while it holds, so while both are the same the body is too.
+ * A refresh then sends the bytes it sent before, without building and serializing them again.
+ */
+export function healthCodeViewBodies() {
+  const sent = new WeakMap<ViewedHealthCode, { factsFrom: FactsFrom | null; body: string }>();
+  return async (services: Services, residentId: string, ahead: CodeViewAhead | undefined, serialize: (view: ReturnType<typeof healthCodeViewOf>) => string): Promise<string> => {
+    const { viewed, factsFrom } = await healthCodeViewParts(services, residentId, ahead);
+    const kept = sent.get(viewed);
+    if (kept !== undefined && kept.factsFrom === factsFrom) return kept.body;
+    const body = serialize(healthCodeViewOf(viewed, factsFrom));
+    sent.set(viewed, { factsFrom, body });
+    return body;
   };
 }
 

@@ -116,7 +116,7 @@ export function createServices(ctx: ServiceContext): Services {
     moving: new MovingService(ctx, keys, nationalList, decisions, audit, signIn),
     hostApps: new HostAppsService(ctx, oauthServer, audit),
     oauthServer,
-    healthCodes: new HealthCodesService(ctx, decisions, keys),
+    healthCodes: new HealthCodesService(ctx, decisions, keys, residents),
     staff: new StaffService(ctx),
     audit,
     venues,

@@ -9,6 +9,7 @@ import { AuthorityRecordsStore } from './decisions/authority-records-store.js';
 import { CheckInsStore } from './residents/check-ins-store.js';
 import type { DatabaseHandle } from './database.js';
 import { DataKeyCheckStore } from './data-key-check-store.js';
+import { CodeViewStore } from './decisions/code-view-store.js';
 import { DecisionsStore } from './decisions/decisions-store.js';
 import { RememberedDevicesStore } from './residents/remembered-devices-store.js';
 import { DeclarationsStore } from './residents/declarations-store.js';
@@ -47,6 +48,7 @@ export interface Stores {
   authorityRecords: AuthorityRecordsStore;
   checkIns: CheckInsStore;
   decisions: DecisionsStore;
+  codeViews: CodeViewStore;
   redecisions: RedecisionQueueStore;
   rules: RuleSetsStore;
   appeals: AppealsStore;
@@ -87,6 +89,7 @@ export function createStores(database: DatabaseHandle, cipher: FieldCipher): Sto
     authorityRecords: new AuthorityRecordsStore(db),
     checkIns: new CheckInsStore(db),
     decisions: new DecisionsStore(db, database.changes),
+    codeViews: new CodeViewStore(db),
     redecisions: new RedecisionQueueStore(db),
     rules: new RuleSetsStore(db, database.lock, database.changes),
     appeals: new AppealsStore(db, cipher),

@@ -7,6 +7,7 @@ import type { RuleSet } from '../../domain/rules/rule-set.js';
 import type { ResidentFacts, RiskAreaFact } from '../../domain/facts.js';
 import { maskName } from '../../domain/masking.js';
 import { BatchRedecision, inChunks, keptDecision, type Kept, type RedecisionChunk, type Redecided } from './batch-redecision.js';
+import { firedIds, type CurrentDecision, type ResidentStatus } from '../../store/decisions/decisions-store.js';
 import type { Transaction } from 'kysely';
 import type { Database } from '../../store/schema.js';
 import type { ServiceContext } from '../context.js';
@@ -36,6 +37,9 @@ export interface StoredDecision {
 }
 
 export type { Redecided };
+
+/** The stored current decision's columns a code view serves from (DecisionsStore.current, CodeViewStore). */
+type StoredCurrent = Pick<ResidentStatus, 'decision' | 'region' | 'valid_until' | 'masked_name'>;
 
 /** Residents decided per chunk when many are: facts are loaded and statuses saved a chunk at a time. */
 const REDECIDE_BATCH = 1000;
@@ -72,11 +76,12 @@ export class DecisionsService {
    * The decision a code view serves: the stored one while it holds (one indexed read), otherwise
    * decided now and stored. It holds until its `valid_until`, and while the rule set it was made
    * under is still the one that governs the resident; every change of a fact re-decides or
-   * invalidates the residents it touches.
+   * invalidates the residents it touches. `stored`: the stored row as already read (null: none is
+   * kept), read here when not given.
    */
-  async current(residentId: string): Promise<{ decision: Decision; maskedName: string; region: string; validUntil: number; decidedNow: boolean }> {
+  async current(residentId: string, stored?: StoredCurrent | null): Promise<{ decision: Decision; maskedName: string; region: string; validUntil: number; decidedNow: boolean }> {
     const now = this.ctx.clock.now().getTime();
-    const row = await this.ctx.stores.decisions.current(residentId);
+    const row = stored === undefined ? await this.ctx.stores.decisions.current(residentId) : (stored ?? undefined);
     if (row && row.decision !== null && row.region !== null && row.valid_until !== null && row.valid_until > now) {
       const governing = (await this.rules.evaluatorFor(row.region)).ruleSet;
       const decision = JSON.parse(row.decision) as Decision;

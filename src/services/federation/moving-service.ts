@@ -297,11 +297,17 @@ export class MovingService {
     await this.audit.append(`resident:${residentId}`, 'reclaim-visitor-account', fixedPurpose('moving-phone-reclaimed'), residentId, {});
   }
 
-  /** Where a visitor's facts came from, if they came with a home registration. */
-  async factsFrom(residentId: string): Promise<FactsFrom | null> {
+  /**
+   * Where a visitor's facts came from, if they came with a home registration. `link`: their visitor
+   * link as already read (null: none), read here when not given.
+   */
+  async factsFrom(residentId: string, link?: { home_operator: string; bundle_issued_at: number } | null): Promise<FactsFrom | null> {
     const cached = this.#factsFrom.get(residentId);
     if (cached !== undefined) return cached === 'none' ? null : cached;
-    const link = await this.ctx.stores.federation.visitorLink(residentId);
+    return this.readFactsFrom(residentId, link === undefined ? await this.ctx.stores.federation.visitorLink(residentId) : (link ?? undefined));
+  }
+
+  private async readFactsFrom(residentId: string, link: { home_operator: string; bundle_issued_at: number } | undefined): Promise<FactsFrom | null> {
     const member = link ? await this.national.member(link.home_operator).catch(() => undefined) : undefined;
     const facts = link ? await this.ctx.stores.federation.homeFactCounts(residentId, link.home_operator) : undefined;
     const value = link && facts ? { operator: link.home_operator, operatorName: member?.name ?? link.home_operator, bundleIssuedAt: link.bundle_issued_at, facts } : null;

@@ -194,7 +194,7 @@ export class ResidentsService {
   async recordsWithheld(id: string): Promise<boolean> {
     const standing = await this.residents.identityStanding(id);
     if (!standing) throw new NotFoundError('resident');
-    return standing.phoneVerifiedAt === null && standing.identityCheckedAt === null && standing.hasGuardian;
+    return withheldBy(standing);
   }
 
   /** Whether `actorId` may act for `residentId`: it is themself, or a dependent they look after. */
@@ -318,4 +318,9 @@ interface PersonalExport {
   decisions: { decidedAt: string; colour: string; mark: string | null; ruleSet: string; cause: string; greenOn: string | null }[];
   appeals: { createdAt: string; colour: string; message: string; status: string; response: string | null; resolvedAt: string | null }[];
   scans: { at: string; venueId: string; method: string; colour: string | null; admitted: boolean }[];
+}
+
+/** Whether a resident's identity, standing on this, leaves the authority's records about them withheld (ResidentsService.recordsWithheld). */
+export function withheldBy(standing: { phoneVerifiedAt: number | null; identityCheckedAt: number | null; hasGuardian: boolean }): boolean {
+  return standing.phoneVerifiedAt === null && standing.identityCheckedAt === null && standing.hasGuardian;
 }

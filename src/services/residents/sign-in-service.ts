@@ -1,5 +1,6 @@
 import { randomBytes, randomInt } from 'node:crypto';
 import { createSigner, createVerifier } from 'fast-jwt';
+import { LRUCache } from 'lru-cache';
 import { InvalidInputError } from '../../domain/field-errors.js';
 import { HOUR_MS, MINUTE_MS } from '../../domain/clock.js';
 import { checkMobileNumber } from '../../domain/phone.js';
@@ -38,6 +39,15 @@ export interface Session {
   expiresAt: number;
 }
 
+/**
+ * Reads an active session (not revoked, not expired at `now`: the predicate of SignInStore.activeSession)
+ * together with what the caller reads next, in one statement; undefined when it could not tell, and
+ * the session is then read alone.
+ */
+export type SessionReadAlong<T> = (sessionId: string, now: number) => Promise<{ session: { residentId: string; expiresAt: number } | undefined; along: T } | undefined>;
+
+type TokenClaims = { sub?: unknown; jti?: unknown; exp?: unknown };
+
 export class SignInService {
   /**
    * Session tokens are HS256 JWTs, made and checked synchronously with fast-jwt; checking one on
@@ -46,7 +56,12 @@ export class SignInService {
    * injected clock every time.
    */
   private readonly signToken: (payload: Record<string, unknown>) => string;
-  private readonly verifyToken: (token: string) => { sub?: unknown; jti?: unknown; exp?: unknown };
+  private readonly checkToken: (token: string) => TokenClaims;
+  /**
+   * Tokens checked, by the token itself: fast-jwt's own cache keys them by a SHA-256 of the token,
+   * which cost a warm code view more than the rest of the check (and it warns against any other key).
+   */
+  readonly #checked = new LRUCache<string, TokenClaims>({ max: 10_000 });
   /** Sessions found active, by id; a sign-out anywhere removes one (the change feed). */
   readonly #sessions: InvalidatedCache<{ residentId: string; expiresAt: number }>;
 
@@ -57,7 +72,16 @@ export class SignInService {
     );
     const key = Buffer.from(ctx.sessionKey);
     this.signToken = createSigner({ key, algorithm: 'HS256', iss: ISSUER, aud: AUDIENCE, noTimestamp: true });
-    this.verifyToken = createVerifier({ key, algorithms: ['HS256'], allowedIss: ISSUER, allowedAud: AUDIENCE, requiredClaims: ['sub', 'jti', 'exp'], ignoreExpiration: true, ignoreNotBefore: true, cache: 10_000 });
+    this.checkToken = createVerifier({ key, algorithms: ['HS256'], allowedIss: ISSUER, allowedAud: AUDIENCE, requiredClaims: ['sub', 'jti', 'exp'], ignoreExpiration: true, ignoreNotBefore: true });
+  }
+
+  private verifyToken(token: string): TokenClaims {
+    let claims = this.#checked.get(token);
+    if (claims === undefined) {
+      claims = this.checkToken(token);
+      this.#checked.set(token, claims);
+    }
+    return claims;
   }
 
   private get signInStore() {
@@ -190,7 +214,7 @@ export class SignInService {
   }
 
   /** The resident a bearer token speaks for; throws if it is forged, expired or revoked. */
-  async authenticate(token: string): Promise<{ residentId: string; sessionId: string }> {
+  async authenticate<T = never>(token: string, readAlong?: SessionReadAlong<T>): Promise<{ residentId: string; sessionId: string; along?: T }> {
     const now = this.ctx.clock.now();
     let payload;
     try {
@@ -200,21 +224,25 @@ export class SignInService {
     }
     if (typeof payload.exp !== 'number' || payload.exp * 1000 <= now.getTime()) throw new UnauthenticatedError('the session has expired: sign in again');
     const sessionId = typeof payload.jti === 'string' ? payload.jti : undefined;
-    const residentId = sessionId === undefined ? undefined : await this.activeSession(sessionId, now.getTime());
-    if (sessionId === undefined || residentId === undefined || residentId !== payload.sub) {
+    const active = sessionId === undefined ? undefined : await this.activeSession(sessionId, now.getTime(), readAlong);
+    if (sessionId === undefined || active?.residentId === undefined || active.residentId !== payload.sub) {
       throw new UnauthenticatedError('the session has ended: sign in again');
     }
-    return { residentId, sessionId };
+    return active.along === undefined ? { residentId: active.residentId, sessionId } : { residentId: active.residentId, sessionId, along: active.along };
   }
 
-  /** The session's resident while it is active: from memory once seen, else from the database. */
-  private async activeSession(sessionId: string, now: number): Promise<string | undefined> {
+  /**
+   * The session's resident while it is active: from memory once seen, else from the database, read
+   * along with what the caller needs next when it says how (one round trip instead of two).
+   */
+  private async activeSession<T>(sessionId: string, now: number, readAlong?: SessionReadAlong<T>): Promise<{ residentId: string | undefined; along?: T }> {
     const cached = this.#sessions.get(sessionId);
-    if (cached) return cached.expiresAt > now ? cached.residentId : undefined;
+    if (cached) return { residentId: cached.expiresAt > now ? cached.residentId : undefined };
     const watermark = this.#sessions.watermark();
-    const session = await this.signInStore.activeSession(sessionId, now);
+    const read = readAlong === undefined ? undefined : await readAlong(sessionId, now);
+    const session = read === undefined ? await this.signInStore.activeSession(sessionId, now) : read.session;
     if (session) this.#sessions.set(sessionId, session, watermark);
-    return session?.residentId;
+    return read === undefined ? { residentId: session?.residentId } : { residentId: session?.residentId, along: read.along };
   }
 
   /** Ends the session; one opened on a remembered device signs that device out too, with its other sessions. */

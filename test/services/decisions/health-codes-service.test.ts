@@ -2,7 +2,7 @@ import { cityLowFeverRule } from '../../support/rules.js';
 import assert from 'node:assert/strict';
 import { it } from 'node:test';
 import { describeOnEachEngine, type Harness } from '../../support/harness.js';
-import { ZHANG_WEI } from '../../support/people.js';
+import { GRANDMA_ZHANG, LIU_FANG, ZHANG_WEI } from '../../support/people.js';
 import { registerVerified } from '../../support/sign-in.js';
 
 const TTL_MS = 300_000;
@@ -89,5 +89,73 @@ describeOnEachEngine('a session kept in memory', (h) => {
     await h().services.signIn.authenticate(session.token);
     await h().services.residents.deleteAccount(id);
     await assert.rejects(h().services.signIn.authenticate(session.token), /the session has ended/);
+  });
+});
+
+describeOnEachEngine("a code's records withheld while the identity stands on a relative's word", (h) => {
+  /** Zhang's grandmother, added by him: no phone of her own, her document not yet checked. */
+  async function grandma(): Promise<{ guardian: string; id: string }> {
+    const guardian = await greenZhang(h());
+    const { id } = await h().services.residents.addDependent(guardian, GRANDMA_ZHANG);
+    await h().services.declarations.declare(id, { stays: [], contacts: [], symptoms: [], temperature: 36.5 });
+    return { guardian, id };
+  }
+
+  it('is withheld when shown, as the resident service says', async () => {
+    const { id } = await grandma();
+    assert.equal((await h().services.healthCodes.view(id)).withheld, true);
+    assert.equal(await h().services.residents.recordsWithheld(id), true);
+  });
+
+  it('is shown with the records the moment her document is checked and her decision changes, though the code was in memory', async () => {
+    const { id } = await grandma();
+    await h().services.healthCodes.view(id);
+    await h().ctx.stores.residents.markIdentityChecked(id, h().clock.now().getTime());
+    await h().ctx.stores.decisions.invalidate([id]);
+    assert.equal((await h().services.healthCodes.view(id)).withheld, false);
+  });
+
+  it('stays withheld, never the reverse, in a process that has not yet heard of the check', async () => {
+    const { id } = await grandma();
+    await h().services.healthCodes.view(id);
+    await h().ctx.stores.residents.markIdentityChecked(id, h().clock.now().getTime());
+    assert.equal((await h().services.healthCodes.view(id)).withheld, true);
+  });
+
+  it('read along with her guardian\'s session, is the code and withholding read apart', async () => {
+    const { guardian, id } = await grandma();
+    const session = await h().services.signIn.sessionFor(guardian, h().clock.now().getTime());
+    const { residentId, along } = await h().services.signIn.authenticate(session.token, h().services.healthCodes.readAlong(id));
+    assert.equal(residentId, guardian);
+    assert.ok(along, 'nothing was read along');
+    const viewed = await h().services.healthCodes.view(id, along);
+    assert.equal(viewed.withheld, await h().services.residents.recordsWithheld(id));
+    assert.deepEqual(viewed.issued.decision, (await h().services.decisions.current(id)).decision);
+  });
+});
+
+describeOnEachEngine('a session read along with a code view', (h) => {
+  it('is refused after signing out, as a session read alone is', async () => {
+    const id = await greenZhang(h());
+    const session = await h().services.signIn.sessionFor(id, h().clock.now().getTime());
+    // Signed out without this process having checked the session first: nothing of it is in memory.
+    for (const { id: sessionId } of await h().ctx.stores.signIn.sessionsOf(id)) await h().ctx.stores.signIn.revokeSession(sessionId, h().clock.now().getTime());
+    await assert.rejects(h().services.signIn.authenticate(session.token, h().services.healthCodes.readAlong(id)), /the session has ended/);
+  });
+
+  it('is refused once expired in the database though its token is not, as a session read alone is', async () => {
+    const id = await greenZhang(h());
+    const session = await h().services.signIn.sessionFor(id, h().clock.now().getTime());
+    await h().opened.store.db.updateTable('sessions').set({ expires_at: h().clock.now().getTime() }).execute();
+    await assert.rejects(h().services.signIn.authenticate(session.token, h().services.healthCodes.readAlong(id)), /the session has ended/);
+  });
+
+  it("is the caller's own, not the resident's whose code is read: a stranger's session reads along but stays the stranger's", async () => {
+    const id = await greenZhang(h());
+    const stranger = await h().services.residents.register(LIU_FANG);
+    const session = await h().services.signIn.sessionFor(stranger.id, h().clock.now().getTime());
+    const { residentId } = await h().services.signIn.authenticate(session.token, h().services.healthCodes.readAlong(id));
+    assert.equal(residentId, stranger.id);
+    assert.equal(await h().services.residents.mayActFor(residentId, id), false);
   });
 });

@@ -1,19 +1,21 @@
 import { Type, type FastifyPluginAsyncTypebox } from '@fastify/type-provider-typebox';
 import { SYMPTOMS } from '../../../domain/declaration.js';
-import { renderQr } from '../../../services/decisions/health-codes-service.js';
+import { renderQr, type CodeViewAhead } from '../../../services/decisions/health-codes-service.js';
 import type { Services } from '../../../services/services.js';
 import { HealthCodeSchema, DecisionHistorySchema, FiredRuleSchema } from '../../response-schemas.js';
 import { problemResponses, ResidentIdParams } from '../../schemas.js';
-import { healthCodeView, decisionHistoryView, shownDecision } from '../../views.js';
+import { healthCodeViewBodies, decisionHistoryView, shownDecision } from '../../views.js';
 import { wireTime } from '../../wire.js';
 
 
 /** A resident's code: the colour with its reasons, the signed token, the QR image; history and daily check-ins. */
 export const healthCodeRoutes: FastifyPluginAsyncTypebox<{ services: Services }> = async (app, { services }) => {
+  // This route's bodies, kept by the code they show (healthCodeViewBodies).
+  const bodies = healthCodeViewBodies();
   app.get(
     '/api/v1/residents/:id/code',
     {
-      config: { access: { resident: 'self' } },
+      config: { access: { resident: 'self' }, readAlong: (services, request) => services.healthCodes.readAlong((request.params as { id: string }).id) },
       schema: {
         tags: ['health codes'],
         summary: 'The current colour, why, when it turns green, and a signed short-lived token',
@@ -22,8 +24,10 @@ export const healthCodeRoutes: FastifyPluginAsyncTypebox<{ services: Services }>
       },
     },
     async (request, reply) => {
-      reply.header('cache-control', 'no-store');
-      return healthCodeView(services, request.params.id);
+      // readAhead: set by this route's readAlong (above), or undefined.
+      const body = await bodies(services, request.params.id, request.readAhead as CodeViewAhead | undefined, (view) => reply.serialize(view) as string);
+      // Serialized by this route's own response serializer already: sent as it is.
+      return reply.header('cache-control', 'no-store').type('application/json; charset=utf-8').send(body as never);
     },
   );
 
