@@ -1,10 +1,12 @@
 import { auditEn, auditZh } from './messages-audit.js';
 import { contextEn, contextZh } from './messages-context.js';
+import { offlinePassEn, offlinePassZh } from './messages-offline-pass.js';
 
 /** Every text of the four apps, in English and Chinese; the Chinese set must have every English key. */
 const en = {
   ...auditEn,
   ...contextEn,
+  ...offlinePassEn,
   'app.resident': 'Health code',
   'app.scanner': 'Checkpoint scanner',
   'app.venue': 'Venue place codes',
@@ -754,6 +756,7 @@ export type MessageKey = keyof typeof en;
 const zhCN: Record<MessageKey, string> = {
   ...auditZh,
   ...contextZh,
+  ...offlinePassZh,
   'app.resident': '健康码',
   'app.scanner': '查验扫码',
   'app.venue': '场所码',
