@@ -99,7 +99,8 @@ describe('the offline code: shown with no network, admitted offline, a screensho
     await page.goto(`${server.url}/resident/`);
     await page.locator('[data-testid=code-card]').waitFor();
     await fetched;
-    // Opened again while online, now under the service worker: its pages and scripts are cached.
+    // Opened again while online, once the service worker is active: under it, pages and scripts are cached.
+    await page.evaluate(() => (globalThis as InPage).navigator.serviceWorker.ready.then(() => true));
     await page.reload();
     await page.locator('[data-testid=code-card]').waitFor();
     await page.waitForFunction(() => (globalThis as InPage).navigator.serviceWorker.controller !== null);
