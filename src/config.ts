@@ -3,6 +3,7 @@ import { availableParallelism } from 'node:os';
 import { resolve } from 'node:path';
 import { isIP } from 'node:net';
 import { decodeDataKey } from './privacy/data-key.js';
+import { MAX_OFFLINE_PASS_SECONDS } from './codes/offline-pass.js';
 import { readFederation, readOperator, type FederationConfig, type OperatorConfig } from './config-federation.js';
 
 /** Service configuration, read from environment variables and validated before anything starts. */
@@ -44,6 +45,8 @@ export interface Config {
   sessionTtlSeconds: number;
   signInCodeTtlSeconds: number;
   tokenTtlSeconds: number;
+  /** Longest an offline pass lives (src/codes/offline-pass.ts); never past its decision's valid_until. */
+  offlinePassMaxSeconds: number;
   /** Hours the health authority has to answer an appeal before it is escalated. */
   appealDeadlineHours: number;
   cacheEntries: number;
@@ -121,6 +124,8 @@ export const DEFAULT_SHEDDING: SheddingLimits = {
  */
 export const DEFAULT_CACHE_ENTRIES = 100_000;
 export const DEFAULT_APPEAL_DEADLINE_HOURS = 24;
+/** Twelve hours: a day's shift without a network, and no longer than a colour is commonly left undecided. */
+export const DEFAULT_OFFLINE_PASS_MAX_SECONDS = 43_200;
 export const DEFAULT_BACKUP_RETENTION_DAYS = 30;
 export const DEFAULT_FEDERATION_REFRESH_SECONDS = 300;
 
@@ -161,6 +166,7 @@ export const CONFIG_VARIABLES: Record<string, string> = {
   HEALTHCODE_SESSION_TTL: 'resident session lifetime in seconds (default 43200)',
   HEALTHCODE_SIGN_IN_CODE_TTL: 'one-time sign-in code lifetime in seconds (default 300)',
   HEALTHCODE_TOKEN_TTL: 'lifetime of a signed QR code in seconds (default 300)',
+  HEALTHCODE_OFFLINE_PASS_MAX: 'longest an offline pass lives, in seconds, 300 to 86400 (default 43200); never past its decision\'s valid_until',
   HEALTHCODE_CACHE_ENTRIES: 'sessions and shown codes each process keeps in memory, kept true across processes by the database (default 100000; 0 turns the caches off)',
   HEALTHCODE_VERIFY_THREADS: 'worker threads checking the signatures of uploaded scans (default: the cores, at most 4; 0 checks them on the main thread)',
   HEALTHCODE_RETENTION_DAYS: 'days scans and check-ins are kept before the daily purge deletes them (default 28)',
@@ -285,6 +291,7 @@ export function loadConfig(env: Env, cwd = process.cwd()): Config {
     sessionTtlSeconds: integer('HEALTHCODE_SESSION_TTL', 43_200, 60, 2_592_000),
     signInCodeTtlSeconds: integer('HEALTHCODE_SIGN_IN_CODE_TTL', 300, 30, 3600),
     tokenTtlSeconds: integer('HEALTHCODE_TOKEN_TTL', 300, 30, 3600),
+    offlinePassMaxSeconds: integer('HEALTHCODE_OFFLINE_PASS_MAX', DEFAULT_OFFLINE_PASS_MAX_SECONDS, 300, MAX_OFFLINE_PASS_SECONDS),
     appealDeadlineHours: integer('HEALTHCODE_APPEAL_DEADLINE_HOURS', DEFAULT_APPEAL_DEADLINE_HOURS, 1, 720),
     cacheEntries: integer('HEALTHCODE_CACHE_ENTRIES', DEFAULT_CACHE_ENTRIES, 0, 10_000_000),
     verifyThreads: integer('HEALTHCODE_VERIFY_THREADS', Math.min(4, availableParallelism()), 0, 64),

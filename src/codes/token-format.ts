@@ -18,6 +18,8 @@ export const CWT_SUB = 2;
 export const CWT_EXP = 4;
 export const CWT_NBF = 5;
 export const CWT_IAT = 6;
+/** RFC 8747 confirmation claim: a token holding one is bound to a key its holder must prove (an offline pass), never a code. */
+export const CWT_CNF = 8;
 /** Private claim holding the health-code fields; a text key keeps it out of the registered integer space. */
 export const CLAIM_HEALTH_CODE = 'hc';
 

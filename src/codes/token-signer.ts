@@ -18,6 +18,7 @@ import { bytesToBase64Url } from './trust-list.js';
 import type { Ed25519Verify } from './token-verifier.js';
 import { COSE_HEADER_CONTENT_TYPE, COSE_HEADER_TYP, type DocumentType } from './signed-document.js';
 import { keyBindingBytes } from './key-binding.js';
+import { OFFLINE_PASS_TYPE, passPayload, type OfflinePassClaims } from './offline-pass.js';
 
 /** Server-side signing with node:crypto Ed25519. */
 
@@ -101,6 +102,11 @@ export function signToken(key: SigningKey, claims: Omit<HealthCodeClaims, 'issue
     ]),
   );
   return TOKEN_PREFIX + signSign1(key, payload);
+}
+
+/** Signs an offline pass (offline-pass.ts) binding the phone's key to the code's claims; returns the COSE_Sign1 bytes. */
+export function signOfflinePass(key: SigningKey, claims: Omit<OfflinePassClaims, 'issuer'>): Uint8Array {
+  return signSign1Bytes(key, passPayload({ ...claims, issuer: key.issuer }), [[COSE_HEADER_TYP, OFFLINE_PASS_TYPE]]);
 }
 
 /** node:crypto Ed25519 verification for the shared verifier: synchronous and faster than WebCrypto in Node. */

@@ -6,6 +6,7 @@ import {
   COSE_ALG_EDDSA,
   COSE_HEADER_ALG,
   COSE_HEADER_KID,
+  CWT_CNF,
   CWT_EXP,
   CWT_IAT,
   CWT_ISS,
@@ -130,6 +131,8 @@ function readClaims(value: unknown): HealthCodeClaims {
     if (typeof v !== 'string' || v.length === 0 || v.length > 200) throw new Error(`claim ${name} must be text`);
     return v;
   };
+  // An offline pass is signed by the same keys: read as a code it would need no phone's signature.
+  if (value.has(CWT_CNF)) throw new Error("a confirmation (cnf) claim: an offline pass, valid only with its phone's signature");
   const hc = value.get(CLAIM_HEALTH_CODE);
   if (!(hc instanceof Map)) throw new Error('the health-code claim is missing');
   const colour = hc.get('c');

@@ -8,6 +8,7 @@ import { AuditService } from './audit-service.js';
 import { AuthorityService } from './decisions/authority-records-service.js';
 import { CheckInsService } from './residents/check-ins-service.js';
 import { HealthCodesService } from './decisions/health-codes-service.js';
+import { OfflinePassesService } from './decisions/offline-passes-service.js';
 import type { ServiceContext, ServiceSettings } from './context.js';
 import { DeclarationsService } from './residents/declarations-service.js';
 import { DecisionsService } from './decisions/decisions-service.js';
@@ -58,6 +59,7 @@ export interface Services {
   oauthServer: OAuthServer;
   nationalList: NationalListService;
   healthCodes: HealthCodesService;
+  offlinePasses: OfflinePassesService;
   staff: StaffService;
   audit: AuditService;
   venues: VenuesService;
@@ -117,6 +119,7 @@ export function createServices(ctx: ServiceContext): Services {
     hostApps: new HostAppsService(ctx, oauthServer, audit),
     oauthServer,
     healthCodes: new HealthCodesService(ctx, decisions, keys, residents),
+    offlinePasses: new OfflinePassesService(ctx, decisions, keys),
     staff: new StaffService(ctx),
     audit,
     venues,

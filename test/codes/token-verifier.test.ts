@@ -2,7 +2,7 @@ import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
 import { encodeBase45 } from '../../src/codes/base45.js';
 import { decodeSign1, encodeCbor, encodeSign1 } from '../../src/codes/cose-sign1.js';
-import { generateSigningKey, nodeVerify, signToken } from '../../src/codes/token-signer.js';
+import { generateSigningKey, nodeVerify, signOfflinePass, signToken } from '../../src/codes/token-signer.js';
 import { TokenVerifier, webCryptoVerify, CLOCK_SKEW_SECONDS, MAX_TOKEN_LIFETIME_SECONDS } from '../../src/codes/token-verifier.js';
 import { bytesToBase64Url, type TrustList } from '../../src/codes/trust-list.js';
 import { decodeBase45 } from '../../src/codes/base45.js';
@@ -87,5 +87,9 @@ describe('token verification', () => {
     const retired = new TokenVerifier({ ...trustList, keys: [{ ...trustList.keys[0]!, validUntil: iat - 10 }] }, nodeVerify());
     const result = await retired.verify(token, NOW);
     assert.equal(result.valid ? 'valid' : result.reason, 'unknown-key');
+  });
+  it("refuses an offline pass shown as a code, however short its life: it is valid only with its phone's signature", async () => {
+    const pass = signOfflinePass(key, { subject: 'sub-1', issuedAt: iat, expiresAt: iat + 300, decidedAt: iat, colour: 'green', mark: null, maskedName: '张*三', deviceKey: bytesToBase64Url(new Uint8Array(32).fill(7)) });
+    assert.equal(await reasonOf(`JKM1:${encodeBase45(pass)}`), 'malformed-claims');
   });
 });

@@ -41,8 +41,8 @@ function words(key: MessageKey): Record<(typeof LANGS)[number], string | undefin
 }
 
 describe('what a guard is told when the scanner refuses a code', () => {
-  it('covers every reason the verifier can give, the venue refusing a colour, and every refusal of a paper card', () => {
-    assert.deepEqual(new Set(VERDICT_REASONS), new Set([...REJECTION_REASONS, 'colour-not-admitted', ...CARD_REFUSALS, 'card-needs-network']));
+  it('covers every reason the verifiers can give (a code, an offline code), the venue refusing a colour or one decided too long ago, and every refusal of a paper card', () => {
+    assert.deepEqual(new Set(VERDICT_REASONS), new Set([...REJECTION_REASONS, 'stale-presentation', 'device-signature', 'colour-not-admitted', 'decided-too-long-ago', ...CARD_REFUSALS, 'card-needs-network']));
   });
 
   it('gives every refusal plain words in both languages and at least one next step', () => {

@@ -1,8 +1,10 @@
 import { fixedPurpose } from '../../domain/audit-wording.js';
-import { TokenVerifier, CLOCK_SKEW_SECONDS, type RejectionReason } from '../../codes/token-verifier.js';
+import { TokenVerifier, CLOCK_SKEW_SECONDS, type RejectionReason, type VerificationResult } from '../../codes/token-verifier.js';
+import { PRESENTATION_PREFIX, verifyPresentation } from '../../codes/offline-pass.js';
 import type { Colour } from '../../domain/colour.js';
 import { DAY_MS, HOUR_MS } from '../../domain/clock.js';
 import { contactAt } from '../../domain/checkpoints/checkpoint-device-contact.js';
+import { entryVerdict } from '../../domain/checkpoints/entry-policy.js';
 import { InvalidInputError } from '../../domain/field-errors.js';
 import { checkIdentity } from '../../domain/identity/identity-document.js';
 import { maskName } from '../../domain/masking.js';
@@ -42,6 +44,8 @@ export interface ScanOutcome {
   timeFlag?: string;
   /** The operator and region that issued a valid code: a visitor's home. */
   issuer?: { operator: string; operatorName: string; region: string };
+  /** An offline code: when the colour given was decided (epoch ms), now's when the server decided it afresh. */
+  decidedAt?: number;
 }
 
 /** What a gate sees of a paper card: the colour now and the masked name, or why the card is refused. */
@@ -79,6 +83,14 @@ export class ScansService {
     // Every member's keys, not only ours: visitors show codes their home operator signed.
     const { trustList, origins } = await this.trust.combined();
     const verifier = new TokenVerifier(trustList, this.ctx.signatures.verify);
+    // An offline code (a pass presented by its phone) reads as a code: colour, masked name, its expiry.
+    const verify = async (text: string, at: number): Promise<VerificationResult & { decidedAt?: number }> => {
+      if (!text.trim().startsWith(PRESENTATION_PREFIX)) return verifier.verify(text, at);
+      const shown = await verifyPresentation(text, trustList, this.ctx.signatures.verify, at);
+      if (!shown.valid) return { valid: false, reason: shown.reason as RejectionReason, detail: shown.detail };
+      const { decidedAt, deviceKey: _phone, ...claims } = shown.claims;
+      return { valid: true, kid: shown.kid, claims: { ...claims, notBefore: claims.issuedAt }, decidedAt: decidedAt * 1000 };
+    };
     const policy = await this.venues.policy(device.venueType);
     const now = this.ctx.clock.now().getTime();
     // A scan claimed from before the device last reached the server would have been uploaded then:
@@ -95,7 +107,7 @@ export class ScansService {
       if ((typeof scan.scannedAt === 'string' && !/^\d{4}-\d{2}-\d{2}T/.test(scan.scannedAt)) || Number.isNaN(at)) return { rejected: rejected('scannedAt', 'must be an ISO 8601 date-time') };
       if (at > now + CLOCK_SKEW_SECONDS * 1000 || at < now - MAX_SCAN_AGE_DAYS * DAY_MS) return { rejected: rejected('scannedAt', `must lie between ${MAX_SCAN_AGE_DAYS} days ago and now`) };
       const timeFlag = at < bound ? ('before-last-contact' as const) : null;
-      return { scan, at, timeFlag, result: verifier.verify(scan.token, timeFlag === null ? at : bound) };
+      return { scan, at, timeFlag, result: verify(scan.token, timeFlag === null ? at : bound) };
     });
     const results = await Promise.all(checked.map((entry) => entry.result));
     const outcomes: ScanOutcome[] = [];
@@ -111,9 +123,13 @@ export class ScansService {
       }
       const { scan, at, timeFlag } = entry;
       const residentId = result.valid ? this.ctx.subjects.open(result.claims.subject) : undefined;
-      const colour = result.valid ? result.claims.colour : null;
-      const admitted = result.valid && policy.allowed.includes(result.claims.colour);
-      const reason = !result.valid ? result.reason : admitted ? 'allowed' : 'colour-not-admitted';
+      // An offline code checked online is judged by the colour decided now, not the one its pass holds.
+      const current = result.valid && result.decidedAt !== undefined && method === 'online' && residentId ? (await this.decisions.current(residentId)).decision : undefined;
+      const colour = current ? current.colour : result.valid ? result.claims.colour : null;
+      const decidedAt = current ? current.evaluatedAt : result.valid ? result.decidedAt : undefined;
+      // A pass's colour is as old as its decision, which the venue's policy may find too old; one decided now is not.
+      const reason = !result.valid || colour === null ? (result.valid ? 'malformed-claims' : result.reason) : entryVerdict(policy, colour, current ? null : (decidedAt ?? null), at);
+      const admitted = reason === 'allowed';
       const row = this.row({ deviceId: device.id, scanId: scan.scanId, venueId: device.venueId, residentId: residentId ?? null, at, colour, admitted, reason, method, timeFlag, issuer: result.valid ? result.claims.issuer : null });
       const origin = result.valid ? origins.get(result.kid) : undefined;
       rows.push(row);
@@ -127,6 +143,7 @@ export class ScansService {
         admitted,
         reason,
         ...(timeFlag === null ? {} : { timeFlag }),
+        ...(decidedAt === undefined ? {} : { decidedAt }),
         ...(origin ? { issuer: { operator: origin.operator, operatorName: origin.operatorName, region: origin.region } } : {}),
       });
     }

@@ -156,8 +156,10 @@ export class VenuesService {
     if (!(VENUE_TYPES as readonly string[]).includes(type)) errors.add('type', `must be one of ${VENUE_TYPES.join(', ')}`);
     policy.allowed.forEach((c, i) => (COLOURS as readonly string[]).includes(c) || errors.add(`allowed[${i}]`, `must be one of ${COLOURS.join(', ')}`));
     if (!Number.isInteger(policy.overlapMinutes) || policy.overlapMinutes < 1 || policy.overlapMinutes > 1440) errors.add('overlapMinutes', 'must be 1 to 1440');
+    const within = policy.decidedWithinMinutes ?? null;
+    if (within !== null && (!Number.isInteger(within) || within < 1 || within > 1440)) errors.add('decidedWithinMinutes', 'must be 1 to 1440, or null for no limit');
     errors.throwIfAny();
-    await this.ctx.stores.venues.setPolicy(type, { allowed: [...new Set(policy.allowed)], overlapMinutes: policy.overlapMinutes }, this.ctx.clock.now().getTime());
+    await this.ctx.stores.venues.setPolicy(type, { allowed: [...new Set(policy.allowed)], overlapMinutes: policy.overlapMinutes, decidedWithinMinutes: within }, this.ctx.clock.now().getTime());
     return this.policy(type as VenueType);
   }
 

@@ -95,11 +95,11 @@ export class VenuesStore {
   /** A venue type's entry policy, if the authority has set one. */
   async policy(type: VenueType): Promise<EntryPolicy | undefined> {
     const row = await this.db.selectFrom('entry_policies').selectAll().where('venue_type', '=', type).executeTakeFirst();
-    return row && { allowed: JSON.parse(row.allowed) as Colour[], overlapMinutes: row.overlap_minutes };
+    return row && { allowed: JSON.parse(row.allowed) as Colour[], overlapMinutes: row.overlap_minutes, decidedWithinMinutes: row.decided_within_minutes ?? null };
   }
 
   async setPolicy(type: string, policy: EntryPolicy, now: number): Promise<void> {
-    const values = { allowed: JSON.stringify(policy.allowed), overlap_minutes: policy.overlapMinutes, updated_at: now };
+    const values = { allowed: JSON.stringify(policy.allowed), overlap_minutes: policy.overlapMinutes, decided_within_minutes: policy.decidedWithinMinutes ?? null, updated_at: now };
     await this.db.insertInto('entry_policies').values({ venue_type: type, ...values }).onConflict((oc) => oc.column('venue_type').doUpdateSet(values)).execute();
   }
 

@@ -23,6 +23,7 @@ import * as devicesAndStaffRegions from './0024-devices-and-staff-regions.js';
 import * as signInTickets from './0026-sign-in-tickets.js';
 import * as colourNotices from './0027-colour-notices.js';
 import * as paperCards from './0028-paper-cards.js';
+import * as entryPolicyDecidedWithin from './0032-entry-policy-decided-within.js';
 
 /** Migrations, in order. Listed in code so the compiled and the tsx-run service see the same set. */
 const MIGRATIONS: [string, Migration][] = [
@@ -49,6 +50,7 @@ const MIGRATIONS: [string, Migration][] = [
   ['0026-sign-in-tickets', signInTickets],
   ['0027-colour-notices', colourNotices],
   ['0028-paper-cards', paperCards],
+  ['0032-entry-policy-decided-within', entryPolicyDecidedWithin],
 ];
 
 /** The migrations' names in order: the last is the schema version this code knows newest. */

@@ -37,6 +37,8 @@ export interface EntryPoliciesTable {
   /** JSON array of colours admitted. */
   allowed: string;
   overlap_minutes: number;
+  /** An offline code's colour must have been decided within this many minutes; null: any time. */
+  decided_within_minutes: number | null;
   updated_at: number;
 }
 

@@ -2,7 +2,9 @@ import type { JSX } from 'preact';
 import { useEffect, useRef, useState } from 'preact/hooks';
 import QRCode from 'qrcode';
 import { QR_INK, type Colour } from '../../../src/domain/index.js';
-import { bearer, client, ok, type Answer } from '../shared/api.js';
+import { bearer, client, NetworkError, ok, type Answer } from '../shared/api.js';
+import { OfflineCode } from './offline-code.js';
+import { refreshPass } from './offline-pass.js';
 import { ColourBadge } from '../shared/colour.js';
 import { formatDate, formatTime } from '../shared/format.js';
 import { useLang, useT } from '../shared/i18n.js';
@@ -38,6 +40,8 @@ export function CodeScreen({ session, subjectId, subjectLabel, onWhy }: { sessio
         setCode(next);
         setError(null);
       }
+      // Online now: the pass for the next time there is no network is kept current beside the code.
+      void refreshPass(session.token, subjectId, next.colour).catch(() => undefined);
     } catch (e) {
       if (shown.current === subjectId) setError(e);
     } finally {
@@ -56,9 +60,11 @@ export function CodeScreen({ session, subjectId, subjectLabel, onWhy }: { sessio
   // shows as soon as the person looks again, not only when the code shown nears its expiry.
   useEffect(() => {
     const onLookedAt = () => document.visibilityState === 'visible' && void load();
+    const onOnline = () => void load();
     document.addEventListener('visibilitychange', onLookedAt);
     addEventListener('focus', onLookedAt);
-    return () => (document.removeEventListener('visibilitychange', onLookedAt), removeEventListener('focus', onLookedAt));
+    addEventListener('online', onOnline);
+    return () => (document.removeEventListener('visibilitychange', onLookedAt), removeEventListener('focus', onLookedAt), removeEventListener('online', onOnline));
   }, [subjectId, session.token]);
 
   useEffect(() => {
@@ -75,6 +81,14 @@ export function CodeScreen({ session, subjectId, subjectLabel, onWhy }: { sessio
     if (code && canvas.current) void QRCode.toCanvas(canvas.current, code.token, { errorCorrectionLevel: 'M', margin: 2, width: 300, color: { dark: QR_INK[code.colour as Colour] ?? QR_INK.gray, light: '#ffffff' } });
   }, [code?.token, code?.colour]);
 
+  // No network and no live code: the phone shows its offline code instead.
+  if (error instanceof NetworkError && (!code || Date.parse(code.expiresAt) <= now)) {
+    return (
+      <OfflineCode subjectId={subjectId} subjectLabel={subjectLabel}>
+        <button class="secondary wide" data-testid="code-retry" onClick={() => void load()}>{t('common.tryAgain')}</button>
+      </OfflineCode>
+    );
+  }
   if (!code) {
     if (!error) return <div class="card"><p class="muted">{t('common.loading')}</p></div>;
     // One tap to ask again: the app has already retried by itself where the server said it could.

@@ -1,4 +1,5 @@
 import { ApiError, bearer, client, loadSaved, ok, save, type Answer } from '../shared/api.js';
+import { forgetOfflinePasses } from './offline-pass.js';
 
 /** A signed-in resident's session, as the sign-in answers it. */
 export type Session = Answer<'/api/v1/sign-in/session', 'post'>;
@@ -99,5 +100,6 @@ export async function forgetThisDevice(session: Session | null): Promise<void> {
   saveSession(null);
   // Signed out on purpose (a borrowed or shared phone, say): the next person types their own number.
   savePhone(null);
+  await forgetOfflinePasses().catch(() => undefined);
   if (device && session) await ok(client.DELETE('/api/v1/devices/{deviceId}', { params: { path: { deviceId: device.id } }, headers: bearer(session.token) })).catch(() => undefined);
 }

@@ -1,6 +1,7 @@
 import { render, type JSX } from 'preact';
 import { useEffect, useRef, useState } from 'preact/hooks';
-import { TokenVerifier, webCryptoVerify, TRAVEL_CARD_PREFIX, verifyTravelCard, type TravelCardClaims, bytesToBase64Url } from '../../../src/codes/index.js';
+import { TokenVerifier, webCryptoVerify, TRAVEL_CARD_PREFIX, verifyTravelCard, type TravelCardClaims, bytesToBase64Url, PRESENTATION_PREFIX } from '../../../src/codes/index.js';
+import { offlineVerdict, onlineVerdict } from './offline-code.js';
 import { nationalState, takeTrust, trustedKeys, type ScannerTrust } from './trust.js';
 import '../shared/styles.css';
 import { ApiError, bearer, client, loadSaved, NetworkError, ok, save, type Answer } from '../shared/api.js';
@@ -258,6 +259,15 @@ function ScannerApp(): JSX.Element {
     if (text.trim().startsWith(TRAVEL_CARD_PREFIX)) {
       const card = await verifyTravelCard(text, trustList, webCryptoVerify(), now);
       setTravelCard(card.valid ? card.claims : { refused: card.reason });
+      return;
+    }
+    if (text.trim().startsWith(PRESENTATION_PREFIX)) {
+      // An offline code: checked here first; admitted here, the server (when reachable) gives the colour decided now.
+      const scanId = newClientId();
+      const here = await offlineVerdict(text, trustList, setup.policy, state, now);
+      const there = here.colour !== null && navigator.onLine ? await onlineVerdict(setup.credential, text, scanId, state) : null;
+      setResult(there ?? here);
+      if (!there) queue.add({ scanId, token: text.trim(), scannedAt: new Date(now).toISOString() });
       return;
     }
     const verified = await new TokenVerifier(trustList, webCryptoVerify()).verify(text.trim(), now);

@@ -1,4 +1,4 @@
-import { REJECTION_REASONS } from '../../../src/codes/index.js';
+import { PRESENTATION_REJECTIONS } from '../../../src/codes/index.js';
 import { CARD_REFUSALS } from '../../../src/domain/index.js';
 import type { MessageKey } from '../shared/messages.js';
 
@@ -8,8 +8,8 @@ import type { MessageKey } from '../shared/messages.js';
  * a signature). Pure: the screens look the words up by the keys given here.
  */
 
-/** Every reason a verdict can give for not admitting: the verifier's, and the venue's entry policy. */
-export const VERDICT_REASONS = [...REJECTION_REASONS, 'colour-not-admitted', ...CARD_REFUSALS, 'card-needs-network'] as const;
+/** Every reason a verdict can give for not admitting: the verifiers' (codes and offline codes), the venue's entry policy, and a paper card's look-up. */
+export const VERDICT_REASONS = [...PRESENTATION_REJECTIONS, 'colour-not-admitted', 'decided-too-long-ago', ...CARD_REFUSALS, 'card-needs-network'] as const;
 export type VerdictReason = (typeof VERDICT_REASONS)[number];
 
 /** Why the scanner did not take a trust list it was offered (web/src/scanner/trust.ts). */
@@ -24,7 +24,7 @@ export type CheckpointDeviceProblem = (typeof CHECKPOINT_DEVICE_PROBLEMS)[number
  * The steps a guard can take. Two are also buttons on the verdict: checking the person by ID
  * number, and updating the lists now.
  */
-export const GUARD_STEPS = ['open-code', 'rescan', 'refresh-code', 'check-by-id', 'update-list', 'fix-clock', 'follow-colour', 'duty-officer', 'pair-again'] as const;
+export const GUARD_STEPS = ['open-code', 'rescan', 'refresh-code', 'connect-phone', 'check-by-id', 'update-list', 'fix-clock', 'follow-colour', 'duty-officer', 'pair-again'] as const;
 export type GuardStep = (typeof GUARD_STEPS)[number];
 
 export interface Advice {
@@ -57,6 +57,9 @@ const VERDICTS: Record<Exclude<VerdictReason, 'unknown-key'>, Advice> = {
   'card-revoked': { words: 'reason.card-revoked', steps: ['check-by-id', 'duty-officer'] },
   'card-expired': { words: 'reason.card-expired', steps: ['check-by-id'] },
   'card-needs-network': { words: 'reason.card-needs-network', steps: ['duty-officer'] },
+  'stale-presentation': { words: 'reason.stale-presentation', steps: ['refresh-code', 'fix-clock', 'check-by-id'] },
+  'device-signature': { words: 'reason.device-signature', steps: ['check-by-id', 'duty-officer'] },
+  'decided-too-long-ago': { words: 'reason.decided-too-long-ago', steps: ['connect-phone', 'check-by-id'] },
 };
 
 /**

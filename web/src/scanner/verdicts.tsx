@@ -21,6 +21,8 @@ export interface Result {
   advice?: Advice;
   /** The same code was scanned here before, at this time (a second scan, or a code passed back). */
   seenAt?: string;
+  /** An offline code: when its colour was decided, and whether only this scanner checked it (offline) or the server. */
+  asOf?: { time: string; offline: boolean };
 }
 
 /** The steps a verdict can act on at once, as buttons beside their words. */
@@ -100,6 +102,11 @@ export function ResultOverlay({ result, onClose, actions = {} }: { result: Resul
         </div>
         {result.colour && <div class="result-colour">{t(`colour.${result.colour}` as 'colour.green')}</div>}
         {result.maskedName && <div class="result-name">{result.maskedName}</div>}
+        {result.asOf && (
+          <div class="result-as-of" data-testid="scan-as-of" data-offline={String(result.asOf.offline)}>
+            {t(result.asOf.offline ? 'scanner.asOfOffline' : 'scanner.asOfOnline', { time: formatDateTime(result.asOf.time, lang) })}
+          </div>
+        )}
         {result.validUntil && <div class="result-valid">{t('scanner.validUntil', { time: formatDateTime(result.validUntil, lang) })}</div>}
         {result.origin && (
           <div class="result-origin" data-testid="scan-origin">

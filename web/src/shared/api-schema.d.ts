@@ -796,6 +796,8 @@ export interface paths {
                             operatorKey: string;
                             policy: {
                                 allowed: string[];
+                                /** @description An offline code's colour must have been decided within this many minutes; null or absent: no limit */
+                                decidedWithinMinutes?: number | null;
                                 overlapMinutes: number;
                             };
                             venue: {
@@ -1001,6 +1003,11 @@ export interface paths {
                             results: {
                                 admitted: boolean;
                                 colour: string | null;
+                                /**
+                                 * Format: date-time
+                                 * @description An offline code: when the colour given was decided
+                                 */
+                                decidedAt?: string;
                                 field?: string;
                                 /** @description The operator and region that issued a valid code (a visitor’s home operator) */
                                 issuer?: {
@@ -1065,8 +1072,8 @@ export interface paths {
         get?: never;
         put?: never;
         /**
-         * Verify a code online and record the scan (device)
-         * @description The checkpoint sees colour, validity and masked name, nothing else.
+         * Verify a code or an offline code (JKO1) online and record the scan (device)
+         * @description The checkpoint sees colour, validity and masked name, nothing else. For an offline code of this operator's resident the colour is the one decided now (decidedAt), not the one its pass holds.
          */
         post: {
             parameters: {
@@ -1093,6 +1100,11 @@ export interface paths {
                         "application/json": {
                             admitted: boolean;
                             colour: string | null;
+                            /**
+                             * Format: date-time
+                             * @description An offline code: when the colour given was decided
+                             */
+                            decidedAt?: string;
                             field?: string;
                             /** @description The operator and region that issued a valid code (a visitor’s home operator) */
                             issuer?: {
@@ -1952,6 +1964,8 @@ export interface paths {
                         "application/json": {
                             [key: string]: {
                                 allowed: ("green" | "yellow" | "red" | "gray")[];
+                                /** @description An offline code's colour must have been decided within this many minutes; null or absent: no limit */
+                                decidedWithinMinutes?: number | null;
                                 overlapMinutes: number;
                             };
                         };
@@ -1989,6 +2003,8 @@ export interface paths {
                 content: {
                     "application/json": {
                         allowed: ("green" | "yellow" | "red" | "gray")[];
+                        /** @description An offline code's colour must have been decided within this many minutes; null or absent: no limit */
+                        decidedWithinMinutes?: number | null;
                         overlapMinutes: number;
                     };
                 };
@@ -2002,6 +2018,8 @@ export interface paths {
                     content: {
                         "application/json": {
                             allowed: ("green" | "yellow" | "red" | "gray")[];
+                            /** @description An offline code's colour must have been decided within this many minutes; null or absent: no limit */
+                            decidedWithinMinutes?: number | null;
                             overlapMinutes: number;
                         };
                     };
@@ -6109,6 +6127,103 @@ export interface paths {
                 };
             };
         };
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/residents/{id}/offline-pass": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /**
+         * An offline pass: the current colour signed like the code, bound to the phone's own public key
+         * @description The phone keeps the pass and, with no network, shows an offline code (JKO1): the pass and its own Ed25519 signature over the current 30-second step, which a checkpoint verifies offline. The pass ends at the decision's valid_until or after HEALTHCODE_OFFLINE_PASS_MAX, whichever is sooner.
+         */
+        post: {
+            parameters: {
+                query?: never;
+                header?: never;
+                path: {
+                    /** @description Resident id */
+                    id: string;
+                };
+                cookie?: never;
+            };
+            requestBody: {
+                content: {
+                    "application/json": {
+                        /** @description The phone's raw Ed25519 public key (32 bytes), base64url */
+                        publicKey: string;
+                    };
+                };
+            };
+            responses: {
+                /** @description Default Response */
+                200: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            colour: string;
+                            /** Format: date-time */
+                            decidedAt: string;
+                            /** Format: date-time */
+                            expiresAt: string;
+                            /** Format: date-time */
+                            issuedAt: string;
+                            mark: string | null;
+                            maskedName: string;
+                            /** @description The signed pass (COSE_Sign1), base64url */
+                            pass: string;
+                        };
+                    };
+                };
+                /** @description RFC 9457 problem details */
+                400: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["def-0"];
+                    };
+                };
+                /** @description RFC 9457 problem details */
+                401: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["def-0"];
+                    };
+                };
+                /** @description RFC 9457 problem details */
+                404: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["def-0"];
+                    };
+                };
+                /** @description RFC 9457 problem details */
+                422: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["def-0"];
+                    };
+                };
+            };
+        };
+        delete?: never;
         options?: never;
         head?: never;
         patch?: never;

@@ -1,12 +1,14 @@
 import { auditEn, auditZh } from './messages-audit.js';
 import { paperCardEn, paperCardZh } from './messages-paper-card.js';
 import { contextEn, contextZh } from './messages-context.js';
+import { offlinePassEn, offlinePassZh } from './messages-offline-pass.js';
 
 /** Every text of the four apps, in English and Chinese; the Chinese set must have every English key. */
 const en = {
   ...auditEn,
   ...paperCardEn,
   ...contextEn,
+  ...offlinePassEn,
   'app.resident': 'Health code',
   'app.scanner': 'Checkpoint scanner',
   'app.venue': 'Venue place codes',
@@ -757,6 +759,7 @@ const zhCN: Record<MessageKey, string> = {
   ...auditZh,
   ...paperCardZh,
   ...contextZh,
+  ...offlinePassZh,
   'app.resident': '健康码',
   'app.scanner': '查验扫码',
   'app.venue': '场所码',

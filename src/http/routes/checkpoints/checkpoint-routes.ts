@@ -14,10 +14,11 @@ import { wireTime } from '../../wire.js';
 
 
 
-const scanOutcomeWire = (o: ScanOutcome) => ({ ...o, validUntil: wireTime(o.validUntil) });
+const scanOutcomeWire = ({ decidedAt, ...o }: ScanOutcome) => ({ ...o, validUntil: wireTime(o.validUntil), ...(decidedAt === undefined ? {} : { decidedAt: wireTime(decidedAt) }) });
 const ScanBody = Type.Object({ scanId: Type.String({ maxLength: 64 }), token: Type.String({ maxLength: 2000 }), scannedAt: Type.String({ maxLength: 40 }) }, { additionalProperties: false });
 const Colour = Type.Union([Type.Literal('green'), Type.Literal('yellow'), Type.Literal('red'), Type.Literal('gray')], { description: COLOURS.join(', ') });
-const Policy = Type.Object({ allowed: Type.Array(Colour, { maxItems: 4 }), overlapMinutes: Type.Integer() }, { additionalProperties: false });
+const DecidedWithin = Type.Optional(Type.Union([Type.Integer({ minimum: 1, maximum: 1440 }), Type.Null()], { description: "An offline code's colour must have been decided within this many minutes; null or absent: no limit" }));
+const Policy = Type.Object({ allowed: Type.Array(Colour, { maxItems: 4 }), overlapMinutes: Type.Integer(), decidedWithinMinutes: DecidedWithin }, { additionalProperties: false });
 
 /** Venues, checkpoint devices, entry policies, scanning at checkpoints, and residents' visits by place code. */
 const PairingSchema = Type.Object({ code: Type.String({ description: 'HCPAIR1: and 40 hex digits, for a QR' }), expiresAt: Type.String({ format: 'date-time' }) });
@@ -163,7 +164,7 @@ export const checkpointRoutes: FastifyPluginAsyncTypebox<{ services: Services }>
           200: Type.Object({
             deviceId: Type.String(),
             venue: Type.Object({ id: Type.String(), name: Type.String(), type: Type.String() }),
-            policy: Type.Object({ allowed: Type.Array(Type.String()), overlapMinutes: Type.Integer() }),
+            policy: Type.Object({ allowed: Type.Array(Type.String()), overlapMinutes: Type.Integer(), decidedWithinMinutes: DecidedWithin }),
             hubKey: Type.Union([Type.String(), Type.Null()]),
             operatorKey: Type.String(),
           }),
@@ -184,8 +185,8 @@ export const checkpointRoutes: FastifyPluginAsyncTypebox<{ services: Services }>
       config: { access: { device: true } },
       schema: {
         tags: ['checkpoints'],
-        summary: 'Verify a code online and record the scan (device)',
-        description: 'The checkpoint sees colour, validity and masked name, nothing else.',
+        summary: 'Verify a code or an offline code (JKO1) online and record the scan (device)',
+        description: 'The checkpoint sees colour, validity and masked name, nothing else. For an offline code of this operator\'s resident the colour is the one decided now (decidedAt), not the one its pass holds.',
         body: Type.Object({ scanId: Type.String({ maxLength: 64 }), token: Type.String({ maxLength: 2000 }) }, { additionalProperties: false }),
         response: { 200: ScanOutcomeSchema, ...problemResponses(400, 401) },
       },

@@ -52,6 +52,38 @@ export const healthCodeRoutes: FastifyPluginAsyncTypebox<{ services: Services }>
     );
   }
 
+  app.post(
+    '/api/v1/residents/:id/offline-pass',
+    {
+      config: { access: { resident: 'self' } },
+      schema: {
+        tags: ['health codes'],
+        summary: "An offline pass: the current colour signed like the code, bound to the phone's own public key",
+        description:
+          'The phone keeps the pass and, with no network, shows an offline code (JKO1): the pass and its own Ed25519 signature over the current 30-second step, which a checkpoint verifies offline. The pass ends at the decision\'s valid_until or after HEALTHCODE_OFFLINE_PASS_MAX, whichever is sooner.',
+        params: ResidentIdParams,
+        body: Type.Object({ publicKey: Type.String({ maxLength: 64, description: "The phone's raw Ed25519 public key (32 bytes), base64url" }) }, { additionalProperties: false }),
+        response: {
+          200: Type.Object({
+            pass: Type.String({ description: 'The signed pass (COSE_Sign1), base64url' }),
+            colour: Type.String(),
+            mark: Type.Union([Type.String(), Type.Null()]),
+            maskedName: Type.String(),
+            decidedAt: Type.String({ format: 'date-time' }),
+            issuedAt: Type.String({ format: 'date-time' }),
+            expiresAt: Type.String({ format: 'date-time' }),
+          }),
+          ...problemResponses(400, 401, 404, 422),
+        },
+      },
+    },
+    async (request, reply) => {
+      reply.header('cache-control', 'no-store');
+      const issued = await services.offlinePasses.issue(request.params.id, request.body);
+      return { ...issued, decidedAt: wireTime(issued.decidedAt), issuedAt: wireTime(issued.issuedAt), expiresAt: wireTime(issued.expiresAt) };
+    },
+  );
+
   app.get(
     '/api/v1/residents/:id/decisions',
     {
