@@ -174,6 +174,16 @@ for (const engine of ENGINES) {
         assert.deepEqual(await held(machine), before);
       });
 
+      it('a backup on a URL without a search_path names the setting, not a missing table', async () => {
+        const url = new URL(op.databaseUrl);
+        url.searchParams.delete('options');
+        const config = loadConfig({ ...op.env, HEALTHCODE_DATA_DIR: op.dataDir, HEALTHCODE_DATABASE_URL: url.toString() });
+        await assert.rejects(
+          printed((print) => backupCommand(['--out', join(work, 'no-search-path')], config, new Date(), refused, print)),
+          /HEALTHCODE_DATABASE_URL: schema public, the first of its search_path, holds no healthcode tables: set the search_path/,
+        );
+      });
+
       it('a dump that fails half-way leaves the old schema whole', async () => {
         const machine = await newMachine('broken-dump');
         await restoreHere(machine.env);
