@@ -18,9 +18,14 @@ import { loadClient, type Reply } from './load-client.js';
 const DAY_ONE = { registrations: 6_510_000, codeViews: 10_000_000, scans: 10_000_000 };
 const CONCURRENCY = 64;
 const SCAN_BATCH = 1000;
-/** Loopback ports of the replay's server and of the bare baseline. */
-const REPLAY_PORT = 18810;
-const BARE_PORT = 18811;
+/**
+ * Loopback ports of the replay's server and of the bare baseline: HEALTHCODE_BENCH_PORT and the next
+ * one (0, the default: any free port), as the cold-view bench takes them, so that runs side by side
+ * on a shared machine keep to their own.
+ */
+const BASE_PORT = Number(process.env.HEALTHCODE_BENCH_PORT ?? 0);
+const REPLAY_PORT = BASE_PORT;
+const BARE_PORT = BASE_PORT === 0 ? 0 : BASE_PORT + 1;
 const CEILING_REQUESTS = 30_000;
 
 

@@ -18,7 +18,11 @@ const median = (xs: number[]) => [...xs].sort((a, b) => a - b)[Math.floor(xs.len
 /**
  * The baseline: a resident's very row (sealed and indexed by the store, ahead of the clock) written
  * into the same `residents` table of the same database, with its indexes and the engine's settings,
- * one INSERT statement each, each its own transaction, straight through the driver.
+ * one INSERT statement each, each its own transaction, straight through the driver. Checked as the
+ * fair floor: the same row size, table, indexes, WAL and synchronous setting, and one commit per row,
+ * as registration has; all registration does beyond it (validation, sealing, blind indexes, the
+ * look-up across districts and the sunset check in its statement, moving the phone's records) is
+ * what the ratio measures.
  */
 interface BareInserter {
   insert(row: SealedResidentRow): Promise<unknown>;

@@ -1,7 +1,7 @@
 #!/usr/bin/env bash
 # What `npm test` needs besides node_modules, checked before any test runs: PostgreSQL answering
 # (the second engine), Debian's Python cbor2 + cryptography and zbarimg (independent checks of the
-# token format), Chromium (browser tests; never a downloaded browser) and a CJK font (half the
+# token format), poppler-utils (pdftoppm, pdftotext, pdffonts: printed paper cards rendered and read back), Chromium (browser tests; never a downloaded browser) and a CJK font (half the
 # screenshots are Chinese) and promtool (Debian's prometheus package: the alerting rules are checked
 # and unit-tested). Missing Debian packages are installed when this runs as root; otherwise
 # it prints the exact command and stops. PostgreSQL is started when it is installed but down.
@@ -13,6 +13,7 @@ ENGINES="${HEALTHCODE_TEST_ENGINES:-sqlite,postgres}"
 need=()
 /usr/bin/python3 -c 'import cbor2, cryptography' 2>/dev/null || need+=(python3-cbor2 python3-cryptography)
 command -v zbarimg >/dev/null || need+=(zbar-tools)
+command -v pdftoppm >/dev/null || need+=(poppler-utils)
 [ -x /usr/bin/chromium ] || need+=(chromium)
 fc-list :lang=zh 2>/dev/null | grep -q . || need+=(fonts-noto-cjk)
 [ -x /usr/bin/promtool ] || need+=(prometheus)

@@ -8,7 +8,7 @@ import { makeBackup } from '../privacy/key-backup.js';
 import { FileRegionKeys, RegionKeys } from '../privacy/region-keys.js';
 import { openDatabase } from '../store/database.js';
 import { DataKeyCheckStore } from '../store/data-key-check-store.js';
-import { DATABASE_FILES, KEYS_FILE, MANIFEST_FILE, MANIFEST_FORMAT, MANIFEST_VERSION, sealManifest, sha256Of, type BackupManifest } from './backup-manifest.js';
+import { DATABASE_FILES, KEYS_FILE, MANIFEST_FILE, MANIFEST_FORMAT, MANIFEST_VERSION, POSTGRES_SCHEMA_NAME, sealManifest, sha256Of, type BackupManifest } from './backup-manifest.js';
 import { copySqlite, dumpPostgres, fileSize, postgresSchemaOf } from './database-copy.js';
 import { escrow, masterKey } from './key-backup-command.js';
 
@@ -36,6 +36,8 @@ export async function backupCommand(args: string[], config: Config, now: Date, f
   try {
     if (config.database.kind === 'postgres') {
       postgresSchema = (await postgresSchemaOf(config.database.url)) ?? fail('HEALTHCODE_DATABASE_URL: its search_path names no schema that exists: add ?options=-c%20search_path%3DSCHEMA, the schema the server uses');
+      // A name that needs quoting would be read by pg_dump as a pattern, and refused by restore.
+      if (!POSTGRES_SCHEMA_NAME.test(postgresSchema)) fail(`HEALTHCODE_DATABASE_URL: the schema in use, '${postgresSchema}', is not one a backup can name (lower-case letters, digits and _): serve from such a schema`);
     }
     const last = await sql<{ name: string }>`select name from healthcode_migrations order by name desc limit 1`.execute(store.db).catch(() => ({ rows: [] }));
     const row = last.rows[0];

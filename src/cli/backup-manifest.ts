@@ -14,6 +14,8 @@ export const MANIFEST_FORMAT = 'healthcode-backup';
 export const MANIFEST_FILE = 'manifest.json';
 export const KEYS_FILE = 'district-keys.json';
 export const DATABASE_FILES: Record<Engine, string> = { sqlite: 'database.sqlite', postgres: 'database.pgdump' };
+/** A PostgreSQL schema a backup may name: unquoted, lower case (as `public`, or `healthcode`). */
+export const POSTGRES_SCHEMA_NAME = /^[a-z_][a-z0-9_]{0,62}$/;
 
 export const MANIFEST_VERSION = 2;
 
@@ -96,7 +98,7 @@ export function parseManifest(text: string): BackupManifest {
   }
   if (v.engine !== 'sqlite' && v.engine !== 'postgres') throw new ManifestError('engine', "must be 'sqlite' or 'postgres'");
   if (typeof v.schema !== 'string' || !/^\d{4}-[a-z0-9-]{1,80}$/.test(v.schema)) throw new ManifestError('schema', 'must be a migration name as 0027-colour-notices');
-  if (v.engine === 'postgres' ? typeof v.postgresSchema !== 'string' || !/^[a-z_][a-z0-9_]{0,62}$/.test(v.postgresSchema) : v.postgresSchema !== null) {
+  if (v.engine === 'postgres' ? typeof v.postgresSchema !== 'string' || !POSTGRES_SCHEMA_NAME.test(v.postgresSchema) : v.postgresSchema !== null) {
     throw new ManifestError('postgresSchema', v.engine === 'postgres' ? 'must be a PostgreSQL schema name' : 'must be null for SQLite');
   }
   if (typeof v.dataKeyId !== 'string' || !/^[A-Za-z0-9_-]{1,64}$/.test(v.dataKeyId)) throw new ManifestError('dataKeyId', 'must be a data key id');

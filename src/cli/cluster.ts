@@ -1,6 +1,7 @@
 import cluster, { type Worker } from 'node:cluster';
 import type { Logger } from 'pino';
 import type { Config } from '../config.js';
+import { ClusterMetrics, METRICS_MESSAGES } from './cluster-metrics.js';
 import { loadDemoDataIfDue, openServices } from './server.js';
 
 /** The environment variable telling a forked worker its place; worker 0 runs the scheduled jobs. */
@@ -33,6 +34,9 @@ export async function runPrimary(config: Config, logger: Logger, workers: number
   // accepts and hands each connection over; one handed to a worker as it dies is never answered nor
   // closed (the client hangs until its own timeout), and the primary becomes one more hop per connection.
   cluster.schedulingPolicy = cluster.SCHED_NONE;
+  if (config.redisUrl === undefined) {
+    logger.warn({ workers }, `request limits are counted by each worker on its own (no HEALTHCODE_REDIS_URL): the service as a whole allows up to ${workers} times each limit, sign-in codes sent included`);
+  }
   const indexes = new Map<number, { index: number; startedAt: number }>();
   const listening = new Set<number>();
   let announced = false;
@@ -42,11 +46,30 @@ export async function runPrimary(config: Config, logger: Logger, workers: number
     indexes.set(worker.id, { index, startedAt: Date.now() });
   };
 
+  // /metrics, whichever worker a scrape reaches, answers the whole service's figures: that worker
+  // asks here, and the primary gathers every listening worker's.
+  const metrics = new ClusterMetrics();
+  cluster.on('message', (worker: Worker, message: unknown) => {
+    const index = indexes.get(worker.id)?.index;
+    if (index === undefined) return;
+    metrics.received(index, message);
+    const ask = message as { type?: unknown; id?: unknown } | null;
+    if (ask?.type === METRICS_MESSAGES.ask && typeof ask.id === 'number') {
+      const id = ask.id;
+      metrics.gather().then(
+        (text) => worker.isConnected() && worker.send({ type: METRICS_MESSAGES.answer, id, text }),
+        (error: Error) => worker.isConnected() && worker.send({ type: METRICS_MESSAGES.answer, id, error: error.message }),
+      );
+    }
+  });
+
   // A worker says it is ready once it listens and has started what it runs (see main.ts).
   cluster.on('message', (worker: Worker, message: unknown) => {
     const url = (message as { ready?: string } | null)?.ready;
     if (typeof url !== 'string') return;
-    listening.add(indexes.get(worker.id)?.index ?? -1);
+    const index = indexes.get(worker.id)?.index ?? -1;
+    metrics.joined({ index, send: (m) => worker.isConnected() && worker.send(m as object) });
+    listening.add(index);
     if (announced || listening.size < workers) return;
     announced = true;
     logger.info({ url, docs: `${url}/docs`, engine: config.database.kind, mode: config.mode, workers }, `healthcode is running: open ${url}/ (API docs at ${url}/docs)`);
@@ -54,6 +77,7 @@ export async function runPrimary(config: Config, logger: Logger, workers: number
   cluster.on('exit', (worker: Worker, code: number | null, signal: string | null) => {
     const started = indexes.get(worker.id);
     indexes.delete(worker.id);
+    if (started !== undefined) metrics.left(started.index);
     if (stopping || started === undefined) return;
     const quick = Date.now() - started.startedAt < QUICK_DEATH_MS;
     logger.error({ worker: started.index, pid: worker.process.pid, code, signal }, 'a worker died; starting another in its place');

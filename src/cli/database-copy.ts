@@ -1,4 +1,4 @@
-import { spawn, spawnSync } from 'node:child_process';
+import { spawnSync } from 'node:child_process';
 import { chmodSync, copyFileSync, existsSync, renameSync, rmSync, statSync } from 'node:fs';
 import BetterSqlite3 from 'better-sqlite3';
 import pg from 'pg';
@@ -37,7 +37,7 @@ export function putSqlite(copy: string, path: string): void {
 
 export const TOOL_ENV = { PATH: process.env.PATH, HOME: process.env.HOME, PGCONNECT_TIMEOUT: '10' };
 
-function run(command: string, args: string[]): string {
+export function run(command: string, args: string[]): string {
   const done = spawnSync(command, args, { encoding: 'utf8', env: TOOL_ENV });
   if (done.error) throw new Error(`${command}: ${(done.error as NodeJS.ErrnoException).code === 'ENOENT' ? 'not found on PATH: install the PostgreSQL client tools' : done.error.message}`);
   if (done.status !== 0) throw new Error(`${command} failed (exit ${done.status}): ${done.stderr.trim().split('\n').slice(-3).join(' ')}`);
@@ -74,10 +74,20 @@ export async function postgresSchemaOf(url: string): Promise<string | undefined>
   return row!.schema ?? undefined;
 }
 
-/** Whether `schema` is in the connection's search_path, so that a server on this URL reads what is restored there. */
-export async function searchesIn(url: string, schema: string): Promise<boolean> {
-  const [row] = await query<{ search_path: string }>(url, 'show search_path');
-  return row!.search_path.split(',').some((s) => s.trim().replace(/^"|"$/g, '') === schema);
+/**
+ * The schema a server on this URL reads and creates its tables in, were `target` to exist: the first
+ * schema of the search_path that exists ("$user" being the user's own), as PostgreSQL resolves it;
+ * undefined when none would.
+ */
+export async function schemaServedFrom(url: string, target: string): Promise<string | undefined> {
+  const [row] = await query<{ search_path: string; user: string }>(url, 'select current_setting($1) as search_path, current_user as user', ['search_path']);
+  const existing = new Set((await query<{ name: string }>(url, 'select nspname as name from pg_namespace')).map((r) => r.name));
+  for (const entry of row!.search_path.split(',')) {
+    const name = entry.trim().replace(/^"(.*)"$/, '$1');
+    const schema = name === '$user' ? row!.user : name;
+    if (schema === target || existing.has(schema)) return schema;
+  }
+  return undefined;
 }
 
 /** The tables in `schema` (none if it does not exist): what a restore would replace. */
@@ -100,6 +110,19 @@ export async function dumpPostgres(url: string, schema: string, to: string): Pro
   run('pg_dump', ['--format=custom', '--no-owner', '--no-privileges', `--schema=${schema}`, `--file=${to}`, `--dbname=${toolUrl(url)}`]);
   chmodSync(to, 0o600);
 }
+
+/** A pg_restore list without the entries that create `schema` and comment on it (`4; 2615 2200 SCHEMA - public owner`). */
+export function leaveSchemaOut(list: string, schema: string): string {
+  const own = new RegExp(`^\\d+; \\d+ \\d+ (SCHEMA - ${escaped(schema)}|COMMENT - SCHEMA ${escaped(schema)}) `);
+  return list
+    .split('\n')
+    .filter((line) => !own.test(line))
+    .join('\n');
+}
+
+const escaped = (text: string) => text.replace(/[.*+?^${}()|[\]\\]/g, '\\$&');
+/** An identifier quoted for SQL: schemas and tables come from the catalogue or a backup's manifest. */
+export const quoted = (name: string) => `"${name.replace(/"/g, '""')}"`;
 
 export function databaseLabel(config: DatabaseConfig): string {
   if (config.kind === 'sqlite') return config.path;

@@ -9,7 +9,7 @@ import { FileRegionKeys, RegionKeys } from '../privacy/region-keys.js';
 import { MIGRATION_NAMES } from '../store/migrations/index.js';
 import { contentsRefusal, sqliteContents, type CopyContents } from './backup-contents.js';
 import { DATABASE_FILES, KEYS_FILE, MANIFEST_FILE, ManifestError, manifestSealedUnder, parseManifest, refusal, sha256Of } from './backup-manifest.js';
-import { putSqlite, searchesIn, sqliteFiles, tablesIn } from './database-copy.js';
+import { putSqlite, schemaServedFrom, sqliteFiles, tablesIn } from './database-copy.js';
 import { escrow, masterKey } from './key-backup-command.js';
 import { restorePostgres } from './postgres-restore.js';
 import { clearRestore, lockOutPostgresServers, markRestore, RESTORE_MARKER, sqliteServers } from './restore-guards.js';
@@ -98,7 +98,14 @@ export async function restoreCommand(args: string[], config: Config, now: Date, 
   if (config.database.kind === 'sqlite') {
     replaced = sqliteFiles(config.database.path);
   } else {
-    if (!(await searchesIn(config.database.url, manifest.postgresSchema!))) fail(`HEALTHCODE_DATABASE_URL: its search_path does not name schema ${manifest.postgresSchema}, which the backup is restored into: add ?options=-c%20search_path%3D${manifest.postgresSchema}`);
+    // Restored where the server on this URL will read: the first schema of its search_path that exists.
+    const served = await schemaServedFrom(config.database.url, manifest.postgresSchema!);
+    if (served !== manifest.postgresSchema) {
+      fail(
+        `HEALTHCODE_DATABASE_URL: the backup is restored into schema ${manifest.postgresSchema}, but a server on this URL would read ${served === undefined ? 'no schema (its search_path names none that exists)' : `schema ${served}`}: ` +
+          `set its search_path to ${manifest.postgresSchema} (?options=-c%20search_path%3D${manifest.postgresSchema})`,
+      );
+    }
     replaced = (await tablesIn(config.database.url, manifest.postgresSchema!)).map((t) => `${manifest.postgresSchema}.${t}`);
   }
   if (existsSync(join(config.dataDir, RESTORE_MARKER))) replaced.push(`the restore cut short that left ${join(config.dataDir, RESTORE_MARKER)}`);

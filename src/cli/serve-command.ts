@@ -3,11 +3,18 @@ import type { Config } from '../config.js';
 import { systemClock } from '../domain/clock.js';
 import { createLogger } from '../logging.js';
 import { runPrimary, workerIndex } from './cluster.js';
+import { workerMetrics } from './cluster-metrics.js';
 import { holdServing, unfinishedRestore, unfinishedRestoreMessage } from './restore-guards.js';
 import { startServer } from './server.js';
 
 /** Most workers `serve` forks: more processes than that only queue for the same cores. */
 const MAX_WORKERS = 64;
+
+/** A worker's IPC channel to its primary. */
+const processChannel = {
+  send: (message: unknown) => void process.send?.(message),
+  onMessage: (listener: (message: unknown) => void) => void process.on('message', listener),
+};
 
 /** `healthcode serve [--workers N]`: the HTTP service, in one process or, with PostgreSQL, N sharing the port. */
 export async function serveCommand(args: string[], config: () => Config, fail: (message: string) => never): Promise<void> {
@@ -18,8 +25,9 @@ export async function serveCommand(args: string[], config: () => Config, fail: (
   if (workers > 1 && cfg.database.kind === 'sqlite') {
     fail('--workers: SQLite is served by one process (its caches are kept true within it); set HEALTHCODE_DATABASE_URL to a PostgreSQL database to serve from several');
   }
-  const logger = createLogger(cfg.logLevel);
   const index = workerIndex();
+  // A worker's lines say which worker wrote them: they share the primary's output.
+  const logger = index === undefined ? createLogger(cfg.logLevel) : createLogger(cfg.logLevel).child({ worker: index });
   if (workers > 1 && index === undefined) {
     // The workers each hold the serving lock; the primary only refuses a restore cut short before forking them.
     const unfinished = unfinishedRestore(cfg.dataDir);
@@ -34,11 +42,16 @@ export async function serveCommand(args: string[], config: () => Config, fail: (
       'development mode: anyone who reaches this server can read sign-in codes at /api/v1/dev/outbox, so it listens on loopback only; set HEALTHCODE_MODE=production to serve other machines',
     );
   }
-  const server = await startServer(cfg, logger, systemClock, index === undefined ? {} : { demoData: false, scheduledJobs: index === 0 });
+  const server = await startServer(
+    cfg,
+    logger,
+    systemClock,
+    index === undefined ? {} : { demoData: false, scheduledJobs: index === 0, cluster: { worker: index, exposition: (registry) => workerMetrics(registry, processChannel) } },
+  );
   if (index === undefined) {
     logger.info({ url: server.url, docs: `${server.url}/docs`, engine: server.store.engine, mode: cfg.mode }, `healthcode is running: open ${server.url}/ (API docs at ${server.url}/docs)`);
   } else {
-    logger.info({ worker: index, pid: process.pid }, 'worker listening');
+    logger.info({ pid: process.pid }, 'worker listening');
     process.send?.({ ready: server.url });
   }
 

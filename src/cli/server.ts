@@ -6,7 +6,7 @@ import type { Logger } from 'pino';
 import type { Config } from '../config.js';
 import { systemClock, type Clock } from '../domain/clock.js';
 import { Redis } from 'ioredis';
-import { buildApp } from '../http/app.js';
+import { buildApp, type AppOptions } from '../http/app.js';
 import { dataKeyFor } from './data-key-guard.js';
 import { createContext } from '../services/context.js';
 import { RedisRateLimiter } from '../services/rate-limiter.js';
@@ -130,6 +130,8 @@ export interface ServerRole {
   demoData?: boolean;
   /** Run the scheduled jobs (one worker of a cluster does). Default true. */
   scheduledJobs?: boolean;
+  /** One of a cluster's workers: its index, and how /metrics gathers every worker's figures. */
+  cluster?: AppOptions['cluster'];
 }
 
 /** Opens everything, loads demo data where due, and starts listening. */
@@ -153,7 +155,7 @@ export async function startServer(config: Config, logger: Logger, clock: Clock =
       logger.error({ sunsetId: s.id, region: s.region, step: s.status }, `the sunset of ${s.region} was approved and has not finished (it stopped at '${s.status}'): an authority finishes it with HEALTHCODE_STAFF_TOKEN=<their credential> healthcode sunset --region ${s.region}`);
     }
     if (role.demoData ?? true) await loadDemoDataIfDue(config, logger, services, store, fresh);
-    const app = await buildApp({ services, bodyLimitBytes: config.bodyLimitBytes, protection: { limits: config.limits, shedding: config.shedding, redis, tlsTerminated: config.tlsTerminated }, trustProxyHops: config.trustProxyHops });
+    const app = await buildApp({ services, bodyLimitBytes: config.bodyLimitBytes, protection: { limits: config.limits, shedding: config.shedding, redis, tlsTerminated: config.tlsTerminated }, trustProxyHops: config.trustProxyHops, cluster: role.cluster });
     const address = await app.listen({ host: config.host, port: config.port });
     const url = address.replace('[::1]', 'localhost');
     services.oauthServer.setOrigin(config.operator.publicUrl ?? url);

@@ -28,6 +28,13 @@ export const AUDIT_ACTIONS = {
   grant: [],
   'check-by-id-number': ['colour'],
   'check-by-id-number-miss': [],
+  // A paper card scanned at a gate: the guard sees the masked name and the colour, as for a code.
+  'check-by-paper-card': ['maskedName', 'colour'],
+  'check-by-paper-card-refused': [],
+  'print-paper-card': ['maskedName'],
+  'print-paper-card-refused': [],
+  'revoke-paper-card': [],
+  'revoke-paper-card-refused': [],
   'read-appeals': ['appeal', 'colour', 'reasons'],
   'answer-appeal': ['appeal', 'colour', 'reasons'],
   'answer-appeal-refused': [],
@@ -97,6 +104,7 @@ export const AUDIT_PURPOSES = {
   'moving-consent-by-grant': 'moving between regions (resident consent by grant)',
   'moving-phone-reclaimed': 'moving between regions (the phone the home holds)',
   'gate-check-without-phone': 'entry check for a person without a phone',
+  'paper-card-without-phone': 'a paper card for a person without a phone',
 } as const;
 
 export type PurposeCode = keyof typeof AUDIT_PURPOSES;

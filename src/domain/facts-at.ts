@@ -30,7 +30,12 @@ const isClean = (c: { symptoms: string[]; temperature: number | null }) => c.sym
  * `now`) is how a quarantine learned of late (a travel record imported today) keeps its history.
  */
 export function evaluationData(facts: ResidentFacts, areas: RiskAreaFact[], now: number, timeZone: string, knownAt = now): { data: EvaluationData; sources: EvaluationSources } {
-  const view = new FactsAt(facts, areas, now, timeZone, knownAt);
+  return snapshotOf(new FactsAt(facts, areas, now, timeZone, knownAt));
+}
+
+/** The whole of the facts at an instant, with the raw facts behind them, from a view whose parts may be worked out already. */
+export function snapshotOf(view: FactsAt): { data: EvaluationData; sources: EvaluationSources } {
+  const { facts, now } = view;
   const { stays, contacts, cases, tests, checkIns } = view.sourceLists;
   return {
     sources: {
@@ -63,20 +68,33 @@ export function evaluationData(facts: ResidentFacts, areas: RiskAreaFact[], now:
 export const PART_BITS: Record<keyof EvaluationData, number> = { resident: 1, declaration: 2, stays: 4, contacts: 8, cases: 16, tests: 32, checkIns: 64, checkInStreak: 128, vaccination: 256 };
 
 /**
- * The parts that are the same at every instant for these facts, whatever the instant: those drawn
- * from a list of facts that is empty (no stays: `stays` is always []). A condition that read only
- * such parts gives the same answer at every instant.
+ * The parts that read as they would with no facts at all at every instant up to and including `t`:
+ * those drawn from facts that all happened after `t` (a list holds no fact before it happened, so
+ * such a part is empty, and stays empty further back). Going back day by day, a condition found
+ * false having read only these parts is false on every earlier day too. Facts recorded late count as
+ * happening when they happened: the least they can be is later, which only names fewer parts.
  */
-export function unchangingParts(facts: ResidentFacts): number {
-  let bits = 0;
-  if (facts.stays.length === 0) bits |= PART_BITS.stays;
-  if (facts.contacts.length === 0) bits |= PART_BITS.contacts;
-  if (facts.cases.length === 0) bits |= PART_BITS.cases;
-  if (facts.tests.length === 0) bits |= PART_BITS.tests;
-  if (facts.checkIns.length === 0) bits |= PART_BITS.checkIns | PART_BITS.checkInStreak;
-  if (facts.declarations.length === 0) bits |= PART_BITS.declaration;
-  if (facts.vaccinations.length === 0) bits |= PART_BITS.vaccination;
-  return bits;
+export function emptyPartsThrough(facts: ResidentFacts): (t: number) => number {
+  const firsts: [bits: number, first: number][] = [
+    [PART_BITS.stays, earliest(facts.stays, (s) => s.arrival)],
+    [PART_BITS.contacts, earliest(facts.contacts, (c) => c.at)],
+    [PART_BITS.cases, earliest(facts.cases, (c) => c.at)],
+    [PART_BITS.tests, earliest(facts.tests, (x) => x.at)],
+    [PART_BITS.checkIns | PART_BITS.checkInStreak, earliest(facts.checkIns, (c) => c.at)],
+    [PART_BITS.declaration, earliest(facts.declarations, (d) => d.at)],
+    [PART_BITS.vaccination, earliest(facts.vaccinations, (v) => v.at)],
+  ];
+  return (t) => {
+    let bits = 0;
+    for (const [part, first] of firsts) if (t < first) bits |= part;
+    return bits;
+  };
+}
+
+function earliest<T>(list: readonly T[], at: (fact: T) => number): number {
+  let first = Infinity;
+  for (const fact of list) first = Math.min(first, at(fact));
+  return first;
 }
 
 type SourceLists = Pick<EvaluationSources, 'stays' | 'contacts' | 'cases' | 'tests' | 'checkIns'>;
@@ -94,9 +112,9 @@ export class FactsAt implements EvaluationData {
   #doses: { count: number; lastDose: VaccinationFact | null } | undefined;
 
   constructor(
-    private readonly facts: ResidentFacts,
+    readonly facts: ResidentFacts,
     private readonly areas: RiskAreaFact[],
-    private readonly now: number,
+    readonly now: number,
     private readonly timeZone: string,
     private readonly knownAt = now,
   ) {}
@@ -133,6 +151,12 @@ export class FactsAt implements EvaluationData {
     }
   }
 
+  /** A part already worked out, noted as read: the getters ask this first, so that a read makes no closure. */
+  #cached<K extends keyof EvaluationData>(key: K): EvaluationData[K] | undefined {
+    this.reads |= PART_BITS[key];
+    return this.#parts[key];
+  }
+
   #part<K extends keyof EvaluationData>(key: K, make: () => EvaluationData[K]): EvaluationData[K] {
     this.reads |= PART_BITS[key];
     let part = this.#parts[key];
@@ -154,7 +178,7 @@ export class FactsAt implements EvaluationData {
   }
 
   get resident(): EvaluationData['resident'] {
-    return this.#part('resident', () => {
+    return this.#cached('resident') ?? this.#part('resident', () => {
       const { facts, now } = this;
       const phoneVerified = facts.phoneVerifiedAt !== null && facts.phoneVerifiedAt <= now;
       const vouchedAt = facts.identityVouchedAt ?? null;
@@ -168,7 +192,7 @@ export class FactsAt implements EvaluationData {
   }
 
   get declaration(): EvaluationData['declaration'] {
-    return this.#part('declaration', () => {
+    return this.#cached('declaration') ?? this.#part('declaration', () => {
       const latest = this.latestDeclaration;
       return latest
         ? { present: true, daysSinceLatest: days(this.now - latest.at), symptoms: latest.symptoms, temperature: latest.temperature, fever: latest.temperature !== null && latest.temperature >= FEVER_C }
@@ -178,7 +202,7 @@ export class FactsAt implements EvaluationData {
 
   get stays(): EvaluationData['stays'] {
     const { now, areas } = this;
-    return this.#part('stays', () =>
+    return this.#cached('stays') ?? this.#part('stays', () =>
       this.#list('stays').map((s) => ({
         region: s.region,
         country: s.country,
@@ -193,26 +217,26 @@ export class FactsAt implements EvaluationData {
   }
 
   get contacts(): EvaluationData['contacts'] {
-    return this.#part('contacts', () => this.#list('contacts').map((c) => ({ kind: c.kind, daysAgo: days(this.now - c.at), source: c.source })));
+    return this.#cached('contacts') ?? this.#part('contacts', () => this.#list('contacts').map((c) => ({ kind: c.kind, daysAgo: days(this.now - c.at), source: c.source })));
   }
 
   get cases(): EvaluationData['cases'] {
-    return this.#part('cases', () => this.#list('cases').map((c) => ({ status: c.status, daysAgo: days(this.now - c.at), source: c.source })));
+    return this.#cached('cases') ?? this.#part('cases', () => this.#list('cases').map((c) => ({ status: c.status, daysAgo: days(this.now - c.at), source: c.source })));
   }
 
   get tests(): EvaluationData['tests'] {
-    return this.#part('tests', () => this.#list('tests').map((t) => ({ result: t.result, daysAgo: days(this.now - t.at), source: t.source })));
+    return this.#cached('tests') ?? this.#part('tests', () => this.#list('tests').map((t) => ({ result: t.result, daysAgo: days(this.now - t.at), source: t.source })));
   }
 
   get checkIns(): EvaluationData['checkIns'] {
-    return this.#part('checkIns', () =>
+    return this.#cached('checkIns') ?? this.#part('checkIns', () =>
       this.#list('checkIns').map((c) => ({ daysAgo: days(this.now - c.at), clean: isClean(c), fever: c.temperature !== null && c.temperature >= FEVER_C, symptoms: c.symptoms, temperature: c.temperature })),
     );
   }
 
   /** Consecutive days, ending today (or yesterday while today's is not in yet), with a clean check-in. */
   get checkInStreak(): number {
-    return this.#part('checkInStreak', () => {
+    return this.#cached('checkInStreak') ?? this.#part('checkInStreak', () => {
       const checkIns = this.#list('checkIns');
       if (checkIns.length === 0) return 0;
       const today = localDate(new Date(this.now), this.timeZone);
@@ -229,7 +253,7 @@ export class FactsAt implements EvaluationData {
   }
 
   get vaccination(): EvaluationData['vaccination'] {
-    return this.#part('vaccination', () => {
+    return this.#cached('vaccination') ?? this.#part('vaccination', () => {
       const { count, lastDose } = this.doses;
       return { doses: count, fullCourse: lastDose !== null && count >= lastDose.courseDoses, daysSinceLastDose: lastDose ? days(this.now - lastDose.at) : null };
     });

@@ -4,6 +4,8 @@ import { isLatinName, mrzNameParts } from './mrz-names.js';
  * What a checkpoint or a screen shows of a person: enough to match the holder and the code, no more.
  */
 const segmenter = new Intl.Segmenter('zh', { granularity: 'grapheme' });
+/** CJK Unified Ideographs and Extension A (one code unit each, never combined), and the middle dots. */
+const HAN_ONLY = /^[\u3400-\u4dbf\u4e00-\u9fff\u00b7\u30fb]*$/;
 
 /**
  * 张三 -> 张*, 张小三 -> 张*三, 欧阳小明 -> 欧**明; Oliver Brown -> O***** B****, Anna-Lena Müller -> A*** L*** M******.
@@ -24,7 +26,10 @@ export function maskName(name: string): string {
     if (parts.join('').length === 1) return '*';
     if (parts.length > 0) return parts.map((part) => `${part[0]}${'*'.repeat(part.length - 1)}`).join(' ');
   }
-  const chars = [...segmenter.segment(name.trim())].map((s) => s.segment);
+  const trimmed = name.trim();
+  // Han characters (and the middle dot of transcribed names) are each one grapheme: the segmenter,
+  // the costliest step of a registration's answer, is needed only for other scripts.
+  const chars = HAN_ONLY.test(trimmed) ? [...trimmed] : [...segmenter.segment(trimmed)].map((s) => s.segment);
   if (chars.length <= 1) return '*';
   if (chars.length === 2) return `${chars[0]}*`;
   return `${chars[0]}${'*'.repeat(chars.length - 2)}${chars[chars.length - 1]}`;

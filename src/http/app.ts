@@ -9,7 +9,8 @@ import type { TypeBoxTypeProvider } from '@fastify/type-provider-typebox';
 import { validatorCompiler } from './validation.js';
 import Fastify, { LogController, type FastifyBaseLogger, type FastifyInstance } from 'fastify';
 import type { Services } from '../services/services.js';
-import { installMetrics } from './metrics.js';
+import type { Registry } from 'prom-client';
+import { installMetrics, type MetricsExposition } from './metrics.js';
 import { handleError, problem, sendProblem } from './problem.js';
 import { appealsRoutes } from './routes/oversight/appeals-routes.js';
 import { correctionsRoutes } from './routes/oversight/corrections-routes.js';
@@ -24,6 +25,7 @@ import { rulesRoutes } from './routes/decisions/rules-routes.js';
 import { reclaimRoutes } from './routes/residents/identity-reclaims-routes.js';
 import { regionRoutes } from './routes/region-routes.js';
 import { residentRoutes } from './routes/residents/resident-routes.js';
+import { paperCardRoutes } from './routes/residents/paper-card-routes.js';
 import { signInRoutes } from './routes/residents/sign-in-routes.js';
 import { rememberedDeviceRoutes } from './routes/residents/remembered-device-routes.js';
 import { systemRoutes } from './routes/system-routes.js';
@@ -44,6 +46,8 @@ export interface AppOptions {
   protection?: ProtectionOptions;
   /** Proxies in front to believe X-Forwarded-For from (0: none). */
   trustProxyHops?: number;
+  /** One of `serve --workers N`: its index, and what /metrics answers with (the whole service's figures). */
+  cluster?: { worker: number; exposition: (local: Registry) => MetricsExposition };
 }
 
 /** dist/web, from both src/http (tsx) and dist/http (compiled). */
@@ -52,7 +56,7 @@ export const DEFAULT_WEB_ROOT = fileURLToPath(new URL('../../dist/web', import.m
 export const API_VERSION = '0.1.0';
 
 /** The HTTP API: Fastify with validated schemas, problem+json errors, OpenAPI at /docs and Prometheus metrics. */
-export async function buildApp({ services, bodyLimitBytes, webRoot = DEFAULT_WEB_ROOT, protection, trustProxyHops = 0 }: AppOptions): Promise<FastifyInstance> {
+export async function buildApp({ services, bodyLimitBytes, webRoot = DEFAULT_WEB_ROOT, protection, trustProxyHops = 0, cluster }: AppOptions): Promise<FastifyInstance> {
   const app = Fastify({
     // pino's Logger is Fastify's logger; only the declared types differ.
     loggerInstance: services.logger as unknown as FastifyBaseLogger,
@@ -79,7 +83,8 @@ export async function buildApp({ services, bodyLimitBytes, webRoot = DEFAULT_WEB
   app.setErrorHandler(handleError);
   app.setNotFoundHandler((request, reply) => sendProblem(reply, problem('not-found', `no route ${request.method} ${request.url.split('?')[0]}`, request.url.split('?')[0] ?? '/')));
   app.setValidatorCompiler(validatorCompiler);
-  const metrics = installMetrics(app, services);
+  const registry = installMetrics(app, services, { worker: cluster?.worker, limitsShared: protection?.redis !== undefined });
+  const metrics = cluster ? cluster.exposition(registry) : registry;
   await registerProtection(app, protection);
   app.addHook('onResponse', async (request, reply) => {
     request.log.info({ req: request, res: reply, responseTime: Math.round(reply.elapsedTime * 10) / 10 }, 'request completed');
@@ -142,7 +147,7 @@ interface RoutesOptions {
   bodyLimitBytes: number;
   hasWebApps: boolean;
   pressure: () => string | undefined;
-  metrics: ReturnType<typeof installMetrics>;
+  metrics: MetricsExposition;
 }
 
 async function registerRoutes(app: FastifyInstance, { services, bodyLimitBytes, hasWebApps, pressure, metrics }: RoutesOptions): Promise<void> {
@@ -153,6 +158,7 @@ async function registerRoutes(app: FastifyInstance, { services, bodyLimitBytes, 
   await app.register(signInRoutes, { services });
   await app.register(rememberedDeviceRoutes, { services });
   await app.register(declarationRoutes, { services });
+  await app.register(paperCardRoutes, { services });
   await app.register(rulesRoutes, { services });
   await app.register(healthCodeRoutes, { services });
   await app.register(checkpointRoutes, { services });

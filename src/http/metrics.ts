@@ -14,14 +14,32 @@ export const SCAN_REASONS = ['allowed', 'colour-not-admitted', 'malformed-row', 
 const SMS_PURPOSES: readonly SmsPurpose[] = ['sign-in-code', 'notice'];
 const SMS_LIMITS: readonly SmsLimit[] = ['per-phone', 'total'];
 
+/** What /metrics answers with: this process's registry, or (workers) the whole service's figures. */
+export interface MetricsExposition {
+  readonly contentType: string;
+  metrics(): Promise<string>;
+}
+
+export interface MetricsOptions {
+  /**
+   * This process's place among `serve --workers N`: figures of the process itself (memory, event
+   * loop, change feed) carry it as the label `worker`, so that once the workers' figures are added
+   * together each still shows apart. Counters of requests and events carry no such label: summed.
+   */
+  worker?: number;
+  /** Request limits are counted together by every process (Redis), not by each on its own. */
+  limitsShared?: boolean;
+}
+
 /**
  * Prometheus metrics for one app instance (text at /metrics). Every label comes from a small fixed
- * set (a colour, a reason, a route's pattern, a member operator's public id), never from a request's
- * data: no resident, phone, name or token can reach a label.
+ * set (a colour, a reason, a route's pattern, a member operator's public id, a worker's index), never
+ * from a request's data: no resident, phone, name or token can reach a label.
  */
-export function installMetrics(app: FastifyInstance, services: Services): Registry {
+export function installMetrics(app: FastifyInstance, services: Services, { worker, limitsShared = false }: MetricsOptions = {}): Registry {
   const registry = new Registry();
-  collectDefaultMetrics({ register: registry, prefix: 'healthcode_' });
+  const processLabels: Record<string, string> = worker === undefined ? {} : { worker: String(worker) };
+  collectDefaultMetrics({ register: registry, prefix: 'healthcode_', labels: processLabels });
   const duration = new Histogram({
     name: 'healthcode_http_request_duration_seconds',
     help: 'HTTP request duration by method, route template and status',
@@ -50,7 +68,7 @@ export function installMetrics(app: FastifyInstance, services: Services): Regist
 
   const detach = services.meter.attach(domainMeter(registry));
   app.addHook('onClose', async () => detach());
-  installOperationsGauges(registry, services, (error) => app.log.warn({ err: { message: error.message } }, 'operations figures could not be read for /metrics'));
+  installOperationsGauges(registry, services, { processLabels, limitsShared }, (error) => app.log.warn({ err: { message: error.message } }, 'operations figures could not be read for /metrics'));
   return registry;
 }
 

@@ -22,6 +22,7 @@ import { OAuthServer } from './federation/oauth-server.js';
 import { NationalListService } from './federation/national-list-service.js';
 import { RegistrationService } from './residents/registration-service.js';
 import { ResidentsService } from './residents/residents-service.js';
+import { PaperCardsService } from './residents/paper-cards-service.js';
 import { RulesService } from './decisions/rules-service.js';
 import { ScansService } from './checkpoints/scans-service.js';
 import { SignInService } from './residents/sign-in-service.js';
@@ -61,6 +62,8 @@ export interface Services {
   audit: AuditService;
   venues: VenuesService;
   scans: ScansService;
+  /** Paper cards for people without a phone: printed, revoked, resolved at the gate. */
+  paperCards: PaperCardsService;
   tracing: TracingService;
   caseFinder: CaseFinderService;
   appeals: AppealsService;
@@ -93,6 +96,7 @@ export function createServices(ctx: ServiceContext): Services {
   const reclaims = new IdentityReclaimsService(ctx, audit);
   const corrections = new CorrectionsService(ctx, decisions, audit, notices);
   const oauthServer = new OAuthServer(ctx, keys);
+  const paperCards = new PaperCardsService(ctx, audit);
   return {
     residents,
     registration: new RegistrationService(ctx, residents, signIn, reclaims, audit),
@@ -116,7 +120,8 @@ export function createServices(ctx: ServiceContext): Services {
     staff: new StaffService(ctx),
     audit,
     venues,
-    scans: new ScansService(ctx, venues, nationalList, decisions, audit),
+    scans: new ScansService(ctx, venues, nationalList, decisions, audit, paperCards),
+    paperCards,
     tracing: new TracingService(ctx, venues, authority, audit, decisions),
     caseFinder: new CaseFinderService(ctx, audit, venues),
     appeals: new AppealsService(ctx, decisions, audit, corrections, notices),

@@ -1,8 +1,29 @@
-import type { Compilable, CompiledQuery, Kysely } from 'kysely';
+import type { Compilable, CompiledQuery, Kysely, QueryResult } from 'kysely';
 
 /** A value a query is built with that stands for its n-th argument. */
 class Slot {
   constructor(readonly index: number) {}
+}
+
+/** A compiled query and, for each of its parameters, the argument it stands for (undefined: a value kept as compiled). */
+interface Slotted<R> {
+  query: CompiledQuery<R>;
+  slotAt: (number | undefined)[];
+}
+
+/** Compiles what `build` makes of `arity` stand-ins; refuses a build that leaves an argument out. */
+function compileWithSlots<R>(arity: number, build: (slots: Slot[]) => CompiledQuery<R>): Slotted<R> {
+  const slots = Array.from({ length: arity }, (_, i) => new Slot(i));
+  const query = build(slots);
+  const slotAt = query.parameters.map((p) => (p instanceof Slot ? p.index : undefined));
+  const missing = slots.filter((s) => !slotAt.includes(s.index));
+  if (missing.length > 0) throw new Error(`compiled query: argument ${missing[0]!.index} is not a parameter of ${query.sql}`);
+  return { query, slotAt };
+}
+
+/** The compiled query with the arguments in their places. */
+function withArguments<R>({ query, slotAt }: Slotted<R>, args: readonly unknown[]): CompiledQuery<R> {
+  return { ...query, parameters: query.parameters.map((p, i) => (slotAt[i] === undefined ? p : args[slotAt[i]!])) };
 }
 
 /**
@@ -14,17 +35,37 @@ class Slot {
  * store's field may be declared before the constructor has set the database.
  */
 export function compiledOnce<A extends unknown[], R>(db: () => Kysely<any>, arity: A['length'], build: (...slots: A) => Compilable<R>): (...args: A) => Promise<R[]> {
-  let compiled: CompiledQuery<R> | undefined;
-  let slotAt: (number | undefined)[] = [];
+  let compiled: Slotted<R> | undefined;
   return async (...args) => {
-    if (compiled === undefined) {
-      const slots = Array.from({ length: arity }, (_, i) => new Slot(i));
-      compiled = build(...(slots as unknown as A)).compile();
-      slotAt = compiled.parameters.map((p) => (p instanceof Slot ? p.index : undefined));
-      const missing = slots.filter((s) => !slotAt.includes(s.index));
-      if (missing.length > 0) throw new Error(`compiledOnce: argument ${missing[0]!.index} is not a parameter of ${compiled.sql}`);
-    }
-    const parameters = compiled.parameters.map((p, i) => (slotAt[i] === undefined ? p : args[slotAt[i]!]));
-    return (await db().executeQuery<R>({ ...compiled, parameters })).rows;
+    compiled ??= compileWithSlots(arity, (slots) => build(...(slots as unknown as A)).compile());
+    return (await db().executeQuery<R>(withArguments(compiled, args))).rows;
   };
+}
+
+/**
+ * A query whose text varies only with its shape (how many values each list holds): each shape
+ * compiled once, as compiledOnce compiles its one. `build` receives the shape and one stand-in per
+ * argument (`arityOf(shape)`), each used where a value goes (here one per item of a list too).
+ * Holds no database, so that stores made for a transaction share it: each run names the database
+ * (or a transaction on it) it runs on, always the same database, as the SQL is its dialect's (one per
+ * store made for a database, never one per module: a process may hold both engines). Answers the
+ * whole result, affected rows with it.
+ */
+export class CompiledShapes<S extends string, R> {
+  readonly #compiled = new Map<S, Slotted<R>>();
+
+  constructor(
+    private readonly arityOf: (shape: S) => number,
+    private readonly build: (shape: S, slots: unknown[], db: Kysely<any>) => CompiledQuery<R>,
+  ) {}
+
+  async run(db: Kysely<any>, shape: S, args: readonly unknown[]): Promise<QueryResult<R>> {
+    if (args.length !== this.arityOf(shape)) throw new Error(`compiled query: shape ${shape} takes ${this.arityOf(shape)} arguments, not ${args.length}`);
+    let compiled = this.#compiled.get(shape);
+    if (compiled === undefined) {
+      compiled = compileWithSlots(this.arityOf(shape), (slots) => this.build(shape, slots, db));
+      this.#compiled.set(shape, compiled);
+    }
+    return db.executeQuery<R>(withArguments(compiled, args));
+  }
 }

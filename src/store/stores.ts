@@ -15,6 +15,7 @@ import { DeclarationsStore } from './residents/declarations-store.js';
 import { FactsStore } from './decisions/facts-store.js';
 import { IdentityReclaimsStore } from './residents/identity-reclaims-store.js';
 import { OutboxStore } from './residents/outbox-store.js';
+import { PaperCardsStore } from './residents/paper-cards-store.js';
 import { NoticesStore } from './decisions/colour-notices-store.js';
 import { RedecisionQueueStore } from './decisions/redecision-queue-store.js';
 import { HouseholdsStore } from './residents/households-store.js';
@@ -59,6 +60,7 @@ export interface Stores {
   signIn: SignInStore;
   rememberedDevices: RememberedDevicesStore;
   outbox: OutboxStore;
+  paperCards: PaperCardsStore;
   notices: NoticesStore;
   staff: StaffStore;
   stats: StatsStore;
@@ -96,6 +98,7 @@ export function createStores(database: DatabaseHandle, cipher: FieldCipher): Sto
     signIn: new SignInStore(db, database.changes),
     rememberedDevices: new RememberedDevicesStore(db, database.changes),
     outbox: new OutboxStore(db, cipher),
+    paperCards: new PaperCardsStore(db, database.engine),
     notices: new NoticesStore(db),
     staff: new StaffStore(db),
     stats: new StatsStore(db),

@@ -15,6 +15,7 @@ import { loadConfig } from '../../src/config.js';
 import { createLogger } from '../../src/logging.js';
 import { openBackup, parseBackup } from '../../src/privacy/key-backup.js';
 import { FileRegionKeys, MemoryRegionKeys, RegionKeys } from '../../src/privacy/region-keys.js';
+import pg from 'pg';
 import { ENGINES, onTestPostgres } from '../support/engines.js';
 import { serve } from '../support/spawned-server.js';
 import { sunsetOperator, XIHU, YUHANG, type SunsetOperator } from '../support/sunset-operator.js';
@@ -209,3 +210,81 @@ for (const engine of ENGINES) {
     });
   });
 }
+
+/**
+ * PostgreSQL served from the `public` schema by a URL naming no search_path, as many installations
+ * are: `public` always exists, so the dump's own CREATE SCHEMA must not run on restore, and the
+ * schema must not be dropped to make room (it holds the database administrator's grants).
+ */
+describe('healthcode backup and restore [postgres, public schema, no search_path]', { skip: !ENGINES.includes('postgres') && 'PostgreSQL is not among HEALTHCODE_TEST_ENGINES' }, () => {
+  let op: SunsetOperator;
+  const work = mkdtempSync(join(tmpdir(), 'healthcode-backup-public-'));
+  const backupDir = join(work, 'backup');
+  const databases: string[] = [];
+  after(async () => {
+    rmSync(work, { recursive: true, force: true });
+    await op?.dispose();
+    for (const name of databases) await onTestPostgres(`drop database if exists "${name}" with (force)`);
+  });
+  before(async () => {
+    op = await sunsetOperator('postgres', { inPublic: true });
+    await printed((print) => backupCommand(['--out', backupDir], op.config(), new Date(), refused, print));
+  });
+
+  /** A new machine with the data key only, and a database of its own, served from its public schema. */
+  async function newMachine(name: string): Promise<Record<string, string>> {
+    const dataDir = join(work, name);
+    mkdirSync(join(dataDir, 'keys'), { recursive: true, mode: 0o700 });
+    copyFileSync(join(op.dataDir, 'keys', 'data.key'), join(dataDir, 'keys', 'data.key'));
+    const database = `hc_restore_${randomBytes(5).toString('hex')}`;
+    await onTestPostgres(`create database "${database}"`);
+    databases.push(database);
+    const url = new URL(op.databaseUrl);
+    url.pathname = `/${database}`;
+    return { ...op.env, HEALTHCODE_DATA_DIR: dataDir, HEALTHCODE_DATABASE_URL: url.toString() };
+  }
+  const restoreHere = (env: Record<string, string>, extra: string[] = []) => printed((print) => restoreCommand(['--from', backupDir, ...extra], loadConfig(env), new Date(), refused, print));
+
+  it('names the public schema in the manifest', () => {
+    assert.equal(JSON.parse(readFileSync(join(backupDir, 'manifest.json'), 'utf8')).postgresSchema, 'public');
+  });
+
+  it('restores into the public schema of a fresh database, with the residents and an intact audit chain', async () => {
+    const env = await newMachine('fresh');
+    assert.match(await restoreHere(env), /^restored the postgres database .* and 2 district keys/);
+    const opened = await openServices(loadConfig(env), createLogger('silent'));
+    try {
+      for (const person of [...YUHANG, XIHU]) assert.equal((await opened.services.residents.get(op.ids[person.idNumber]!)).name, person.name);
+      assert.equal((await opened.services.audit.verify()).firstBroken, null);
+    } finally {
+      await opened.close();
+    }
+  });
+
+  it('with --replace, replaces the tables of public and keeps the schema itself', async () => {
+    const env = { ...op.env, HEALTHCODE_DATA_DIR: op.dataDir };
+    await assert.rejects(restoreHere(env), /the target is not empty/);
+    assert.match(await restoreHere(env, ['--replace']), /^replacing \d+ tables of schema public and the district keys of 330106, 330110\nrestored the /);
+    const opened = await openServices(loadConfig(env), createLogger('silent'));
+    try {
+      assert.equal((await opened.services.residents.get(op.ids[XIHU.idNumber]!)).name, XIHU.name);
+    } finally {
+      await opened.close();
+    }
+  });
+
+  it('refuses a URL whose server would read another schema (one named after the user comes first), naming the setting', async () => {
+    const env = await newMachine('user-schema');
+    const url = new URL(env.HEALTHCODE_DATABASE_URL!);
+    const client = new pg.Client({ connectionString: url.toString() });
+    await client.connect();
+    let user: string;
+    try {
+      user = (await client.query<{ user: string }>('select current_user as user')).rows[0]!.user;
+      await client.query(`create schema if not exists "${user}"`);
+    } finally {
+      await client.end();
+    }
+    await assert.rejects(restoreHere(env), new RegExp(`HEALTHCODE_DATABASE_URL: the backup is restored into schema public, but a server on this URL would read schema ${user}: set its search_path to public`));
+  });
+});

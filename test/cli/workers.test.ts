@@ -1,5 +1,6 @@
 import assert from 'node:assert/strict';
 import { execFileSync, spawnSync } from 'node:child_process';
+import { get } from 'node:http';
 import { randomBytes } from 'node:crypto';
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
@@ -10,6 +11,7 @@ import { openServices } from '../../src/cli/server.js';
 import { loadConfig } from '../../src/config.js';
 import { createLogger } from '../../src/logging.js';
 import { ENGINES, postgresUrlInSchema, TEST_POSTGRES_URL } from '../support/engines.js';
+import { sampleValue } from '../support/metrics-text.js';
 import { withCheck } from '../support/people.js';
 import { CLI, serve, serverEnv, type Running } from '../support/spawned-server.js';
 
@@ -68,7 +70,8 @@ describe('two workers on PostgreSQL', { skip: !ENGINES.includes('postgres') && '
     await admin.connect();
     await admin.query(`create schema "${schema}"`);
     residents = await seed(env, dataDir, 24);
-    server = await serve(dataDir, env, CLI, ['--workers', '2']);
+    // Three processes compiled by tsx at once: on a loaded two-core machine that takes more than the default wait.
+    server = await serve(dataDir, env, CLI, ['--workers', '2'], 180_000);
   });
   after(async () => {
     server.child.kill('SIGTERM');
@@ -97,6 +100,59 @@ describe('two workers on PostgreSQL', { skip: !ENGINES.includes('postgres') && '
     await new Promise((resolve) => setTimeout(resolve, 100));
     const statuses = await Promise.all(Array.from({ length: 12 }, () => call(`/api/v1/residents/${id}/code`, token).then((r) => r.status)));
     assert.deepEqual([...new Set(statuses)], [401]);
+  });
+
+  /** A GET on a connection of its own: the kernel hands each new connection to one worker or the other. */
+  const getAlone = (path: string) =>
+    new Promise<{ status: number; body: string }>((resolve, reject) => {
+      get(`${server.url}${path}`, { agent: false }, (response) => {
+        let body = '';
+        response.setEncoding('utf8');
+        response.on('data', (chunk: string) => (body += chunk));
+        response.on('end', () => resolve({ status: response.statusCode ?? 0, body }));
+      }).on('error', reject);
+    });
+  /** Waits until every worker forked (two, and one for each that died) says it listens. */
+  const everyWorkerListening = async () => {
+    const count = (text: string) => server.lines.filter((l) => l.includes(text)).length;
+    // A replacement compiled by tsx on a loaded two-core machine takes long to listen.
+    const deadline = Date.now() + 120_000;
+    while (count('"msg":"worker listening"') < 2 + count('a worker died') && Date.now() < deadline) await new Promise((resolve) => setTimeout(resolve, 50));
+    assert.equal(count('"msg":"worker listening"'), 2 + count('a worker died'));
+  };
+  const healthzCount = (text: string) => sampleValue(text, 'healthcode_http_requests_total', { method: 'GET', route: '/healthz', status: '200' });
+  /** /healthz requests each worker served, by their log lines (from line `from` on). */
+  const servedBy = (from = 0) => {
+    const byWorker = new Map<number, number>();
+    for (const line of server.lines.slice(from)) {
+      if (!line.includes('"msg":"request completed"') || !line.includes('"route":"/healthz"')) continue;
+      const worker = (JSON.parse(line) as { worker: number }).worker;
+      byWorker.set(worker, (byWorker.get(worker) ?? 0) + 1);
+    }
+    return byWorker;
+  };
+
+  it('counts every request once at /metrics, whichever worker served it and whichever the scrape reaches', async () => {
+    const made = 40;
+    for (let i = 0; i < made; i += 1) assert.equal((await getAlone('/healthz')).status, 200);
+    // A request is counted and logged as its response ends (onResponse), just after the client has it.
+    const total = () => [...servedBy().values()].reduce((a, b) => a + b, 0);
+    const deadline = Date.now() + 5000;
+    while (total() < made && Date.now() < deadline) await new Promise((resolve) => setTimeout(resolve, 20));
+    const served = servedBy();
+    assert.equal(total(), made);
+    assert.equal(served.size, 2, `both workers served some: ${JSON.stringify([...served])}`);
+    // Several scrapes, each on its own connection, so both workers answer some of them.
+    for (let i = 0; i < 6; i += 1) {
+      const scraped = await getAlone('/metrics');
+      assert.equal(scraped.status, 200, scraped.body);
+      assert.equal(healthzCount(scraped.body), made);
+      // Each worker's own figures stay apart; the database's are taken once.
+      for (const worker of ['0', '1']) assert.match(scraped.body, new RegExp(`^healthcode_change_feed_up\\{worker="${worker}"\\} 1$`, 'm'));
+      // Without Redis each worker sends up to its own 600 a minute: the service, 1200.
+      assert.match(scraped.body, /^healthcode_sms_sign_in_codes_limit_per_minute 1200$/m);
+      assert.match(scraped.body, /^healthcode_redecision_queue_depth 0$/m);
+    }
   });
 
   it('loses no accepted write when a worker is killed under load, and keeps serving', async () => {
@@ -136,5 +192,24 @@ describe('two workers on PostgreSQL', { skip: !ENGINES.includes('postgres') && '
     assert.ok(server.lines.some((l) => l.includes('a worker died; starting another in its place')));
     const { id, token } = residents[20]!;
     assert.equal((await call(`/api/v1/residents/${id}/code`, token)).status, 200);
+  });
+
+  it('keeps a killed worker\'s counted requests in /metrics: the service\'s counters never go back', async () => {
+    await everyWorkerListening();
+    const from = server.lines.length;
+    for (let i = 0; i < 10; i += 1) await getAlone('/healthz');
+    const before = healthzCount((await getAlone('/metrics')).body);
+    // The worker that served most of them, by its log lines, and its process (its 'worker listening' line names both).
+    const [busiest] = [...servedBy(from)].sort((a, b) => b[1] - a[1])[0]!;
+    const listening = server.lines.filter((l) => l.includes('"msg":"worker listening"')).map((l) => JSON.parse(l) as { worker: number; pid: number });
+    const pid = listening.filter((l) => l.worker === busiest).at(-1)!.pid;
+    process.kill(pid, 'SIGKILL');
+    await new Promise((resolve) => setTimeout(resolve, 200));
+    await everyWorkerListening();
+    for (let i = 0; i < 4; i += 1) {
+      const scraped = await getAlone('/metrics');
+      assert.equal(scraped.status, 200, scraped.body);
+      assert.equal(healthzCount(scraped.body), before);
+    }
   });
 });

@@ -1,7 +1,7 @@
 import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
 import { DAY_MS, HOUR_MS } from '../../src/domain/clock.js';
-import { evaluationData, FactsAt, PART_BITS, unchangingParts } from '../../src/domain/facts-at.js';
+import { emptyPartsThrough, evaluationData, FactsAt, PART_BITS } from '../../src/domain/facts-at.js';
 import type { RiskAreaFact } from '../../src/domain/facts.js';
 import { evaluationData as referenceEvaluationData } from '../support/reference-decide.js';
 import { verifiedResident } from '../support/resident-facts.js';
@@ -32,9 +32,29 @@ describe('the facts at an instant', () => {
     assert.equal(facts.reads, PART_BITS.stays | PART_BITS.checkInStreak);
   });
 
-  it('name as unchanging the parts drawn from lists of facts the resident has none of', () => {
-    const bits = unchangingParts(traveller);
+  it('name as empty, up to an instant, the parts drawn from lists of facts the resident has none of', () => {
+    const bits = emptyPartsThrough(traveller)(NOW);
     assert.equal(bits & (PART_BITS.contacts | PART_BITS.cases), PART_BITS.contacts | PART_BITS.cases);
     assert.equal(bits & (PART_BITS.stays | PART_BITS.tests | PART_BITS.checkIns | PART_BITS.declaration | PART_BITS.resident), 0);
+  });
+
+  it('name as empty, up to an instant, the parts whose facts all came after it, and never the resident', () => {
+    const emptyThrough = emptyPartsThrough(traveller);
+    // Before the arrival in Wuchang: no stay, test or check-in yet; the dose 100 days ago is there.
+    const before = emptyThrough(NOW - 9 * DAY_MS - 1);
+    assert.equal(before & (PART_BITS.stays | PART_BITS.tests | PART_BITS.checkIns | PART_BITS.checkInStreak), PART_BITS.stays | PART_BITS.tests | PART_BITS.checkIns | PART_BITS.checkInStreak);
+    assert.equal(before & (PART_BITS.vaccination | PART_BITS.resident), 0);
+    // At the arrival itself the stay is there.
+    assert.equal(emptyThrough(NOW - 9 * DAY_MS) & PART_BITS.stays, 0);
+  });
+
+  it('read as with no facts at all when named empty, at that instant and earlier', () => {
+    const emptyThrough = emptyPartsThrough(traveller);
+    const bare = { ...traveller, stays: [], contacts: [], cases: [], tests: [], checkIns: [], declarations: [], vaccinations: [] };
+    for (const t of [NOW - 9 * DAY_MS - 1, NOW - 20 * DAY_MS, NOW - 120 * DAY_MS]) {
+      const seen = evaluationData(traveller, AREAS, t, ZONE, NOW).data as unknown as Record<string, unknown>;
+      const empty = evaluationData(bare, AREAS, t, ZONE, NOW).data as unknown as Record<string, unknown>;
+      for (const [part, bit] of Object.entries(PART_BITS)) if (emptyThrough(t) & bit) assert.deepStrictEqual(seen[part], empty[part], `${part} at ${new Date(t).toISOString()}`);
+    }
   });
 });

@@ -132,4 +132,21 @@ describe('a document number other than a mainland ID, masked', () => {
       }),
     );
   });
+  it('masks a Han name as the grapheme segmenter reads it, character for character', () => {
+    // The fast path for Han names must agree with the general one, which counts graphemes.
+    const segmenter = new Intl.Segmenter('zh', { granularity: 'grapheme' });
+    const bySegmenter = (name: string) => {
+      const chars = [...segmenter.segment(name.trim())].map((g) => g.segment);
+      if (chars.length <= 1) return '*';
+      if (chars.length === 2) return `${chars[0]}*`;
+      return `${chars[0]}${'*'.repeat(chars.length - 2)}${chars[chars.length - 1]}`;
+    };
+    const han = fc.array(fc.oneof(fc.integer({ min: 0x3400, max: 0x4dbf }), fc.integer({ min: 0x4e00, max: 0x9fff }), fc.constantFrom(0xb7, 0x30fb)), { minLength: 0, maxLength: 12 }).map((codes) => String.fromCharCode(...codes));
+    fc.assert(fc.property(han, fc.constantFrom('', ' '), (name, pad) => assert.equal(maskName(`${pad}${name}${pad}`), bySegmenter(name))), { numRuns: 500 });
+  });
+
+  it('masks a name with a combining mark after a Han character by graphemes, not code units', () => {
+    // 'e' + combining acute follows a Han character: not Han-only, so the segmenter counts it as one.
+    assert.equal(maskName('王\u0065\u0301明'), '王*明');
+  });
 });

@@ -1,3 +1,4 @@
+import { randomBytes } from 'node:crypto';
 import { spawnSync } from 'node:child_process';
 import { mkdirSync, mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
@@ -6,7 +7,7 @@ import { openServices } from '../../src/cli/server.js';
 import { loadConfig } from '../../src/config.js';
 import type { Engine } from '../../src/store/database.js';
 import { createLogger } from '../../src/logging.js';
-import { createPostgresSchema, dropPostgresSchema, postgresUrlInSchema } from './engines.js';
+import { createPostgresSchema, dropPostgresSchema, onTestPostgres, postgresUrlInSchema, TEST_POSTGRES_URL } from './engines.js';
 import { LIU_FANG, OLIVER_BROWN, withCheck, ZHANG_WEI } from './people.js';
 import { CLI, serverEnv } from './spawned-server.js';
 
@@ -20,13 +21,21 @@ export const XIHU = LIU_FANG;
  * and the colour decided on it, and two members of the
  * health authority; the first has asked for Yuhang's sunset.
  */
-export async function sunsetOperator(engine: Engine) {
+export async function sunsetOperator(engine: Engine, { inPublic = false }: { inPublic?: boolean } = {}) {
   const dataDir = mkdtempSync(join(tmpdir(), 'healthcode-sunset-op-'));
   const escrowDir = join(mkdtempSync(join(tmpdir(), 'healthcode-escrow-')), 'escrow');
   mkdirSync(escrowDir, { mode: 0o700 });
   let schema: string | undefined;
   let databaseUrl = `sqlite:${join(dataDir, 'healthcode.db')}`;
-  if (engine === 'postgres') {
+  let database: string | undefined;
+  if (engine === 'postgres' && inPublic) {
+    // A database of its own, served from its `public` schema by a URL naming no search_path.
+    database = `hc_public_${randomBytes(5).toString('hex')}`;
+    await onTestPostgres(`create database "${database}"`);
+    const url = new URL(TEST_POSTGRES_URL);
+    url.pathname = `/${database}`;
+    databaseUrl = url.toString();
+  } else if (engine === 'postgres') {
     schema = await createPostgresSchema('hc_sunset');
     databaseUrl = postgresUrlInSchema(schema);
   }
@@ -71,6 +80,7 @@ export async function sunsetOperator(engine: Engine) {
       if (schema) {
         await dropPostgresSchema(schema);
       }
+      if (database) await onTestPostgres(`drop database if exists "${database}" with (force)`);
     },
   };
 }

@@ -27,7 +27,7 @@ export interface WebServer {
  * The real server with the built apps, on SQLite and the real clock (the browser checks codes
  * against its own clock), in development mode so the sign-in screen can show the demo SMS.
  */
-export async function startWebServer(): Promise<WebServer> {
+export async function startWebServer(options: { port?: number } = {}): Promise<WebServer> {
   if (!existsSync(join(DEFAULT_WEB_ROOT, 'index.html'))) throw new Error('the browser apps are not built: run `npm run build:web` (npm test does)');
   const opened = await openTestStore('sqlite');
   const ctx = createContext({
@@ -40,7 +40,7 @@ export async function startWebServer(): Promise<WebServer> {
   const services = createServices(ctx);
   await services.rules.ensureDefault();
   const app: FastifyInstance = await buildApp({ services, bodyLimitBytes: 1024 * 1024 });
-  const address = await app.listen({ host: '127.0.0.1', port: 0 });
+  const address = await app.listen({ host: '127.0.0.1', port: options.port ?? 0 });
   services.oauthServer.setOrigin(address);
   services.notices.setOrigin(address);
   return {

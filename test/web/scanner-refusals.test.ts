@@ -1,6 +1,7 @@
 import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
 import { REJECTION_REASONS } from '../../src/codes/token-verifier.js';
+import { CARD_REFUSALS } from '../../src/domain/residents/paper-card.js';
 import { MESSAGES, type MessageKey } from '../../web/src/shared/messages.js';
 import {
   CHECKPOINT_DEVICE_PROBLEMS,
@@ -40,8 +41,8 @@ function words(key: MessageKey): Record<(typeof LANGS)[number], string | undefin
 }
 
 describe('what a guard is told when the scanner refuses a code', () => {
-  it('covers every reason the verifier can give, and the venue refusing a colour', () => {
-    assert.deepEqual(new Set(VERDICT_REASONS), new Set([...REJECTION_REASONS, 'colour-not-admitted']));
+  it('covers every reason the verifier can give, the venue refusing a colour, and every refusal of a paper card', () => {
+    assert.deepEqual(new Set(VERDICT_REASONS), new Set([...REJECTION_REASONS, 'colour-not-admitted', ...CARD_REFUSALS, 'card-needs-network']));
   });
 
   it('gives every refusal plain words in both languages and at least one next step', () => {

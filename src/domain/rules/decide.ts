@@ -4,7 +4,9 @@ import * as clock from '../clock.js';
 import { CORRECTION_REASONS, type CorrectionFact } from '../corrections.js';
 import { localDate, localInstant } from '../local-time.js';
 import { FACT_HORIZON_DAYS as HORIZON_DAYS, type EvaluationData, type ResidentFacts, type RiskAreaFact } from '../facts.js';
-import { evaluationData, FactsAt, unchangingParts } from '../facts-at.js';
+import { emptyPartsThrough, FactsAt, snapshotOf } from '../facts-at.js';
+import { partsChangeWithin } from '../fact-changes.js';
+import { timeShapeOf, type TimeShape } from './time-shape.js';
 import { evidenceFor, evidenceTime, type Evidence, type Snapshot } from './evidence.js';
 import { clearingOf, clearingText } from './clearing.js';
 import type { SetRef } from './rule-inheritance.js';
@@ -59,20 +61,24 @@ export class RuleEvaluator {
    * at dozens of instants. (The services keep one evaluator per rule set version: rules-service.ts.)
    */
   readonly #validity: { rule: Rule; from: number; to: number; condition: CompiledLogic }[];
-  readonly #conditions = new Map<Rule, CompiledLogic>();
   /** Rules that end with check-ins, whose past is searched for when they last held. */
   readonly #withCheckIns: { rule: Rule; from: number; to: number; condition: CompiledLogic }[];
+  /** The rules with check-ins first, then the others: the order in which greenOn asks them. */
+  readonly #checkInsFirst: { rule: Rule; from: number; to: number; condition: CompiledLogic }[];
   /** Where a rule begins or ends, parsed once: instants at which a decision can change. */
   readonly #ruleBounds: number[];
+  /** How each rule's condition can move with time alone (time-shape.ts), and until when the rule is valid. */
+  readonly #shapes = new Map<Rule, TimeShape & { to: number }>();
 
   constructor(
     readonly ruleSet: RuleSet & { inherits?: SetRef[] },
     private readonly timeZone: string,
   ) {
     this.#validity = ruleSet.rules.map((rule) => ({ rule, from: Date.parse(rule.validFrom), to: rule.validTo === null ? Infinity : Date.parse(rule.validTo), condition: compileLogic(rule.condition) }));
-    for (const v of this.#validity) this.#conditions.set(v.rule, v.condition);
     this.#withCheckIns = this.#validity.filter((v) => v.rule.outcome.checkIns !== null);
+    this.#checkInsFirst = [...this.#withCheckIns, ...this.#validity.filter((v) => v.rule.outcome.checkIns === null)];
     this.#ruleBounds = this.#validity.flatMap((v) => (v.to === Infinity ? [v.from] : [v.from, v.to]));
+    for (const v of this.#validity) this.#shapes.set(v.rule, { ...timeShapeOf(v.rule.condition), to: v.to });
   }
 
   decide(facts: ResidentFacts, areas: RiskAreaFact[], now: number): Decision {
@@ -84,7 +90,7 @@ export class RuleEvaluator {
     const lastActive = this.lastActiveBefore(now, facts, (t) => new FactsAt(facts, areas, t, this.timeZone, now));
     const current = this.state(now, at, lastActive);
     // Evidence cites the raw facts behind the values: the full snapshot, only when a rule fired.
-    const snapshot = current.fired.length > 0 ? evaluationData(facts, areas, now, this.timeZone) : undefined;
+    const snapshot = current.fired.length > 0 ? snapshotOf(factsNow) : undefined;
     const fired = current.fired.map((f) => this.describe(f.rule, f.status, snapshot!, snapshot!.data.checkInStreak));
     const decision: Decision = {
       colour: current.colour,
@@ -108,29 +114,25 @@ export class RuleEvaluator {
    * says (its colour, rules, evidence or greenOn): until then it may be served as it is. Within a day.
    */
   nextChange(facts: ResidentFacts, areas: RiskAreaFact[], now: number): number {
-    return changeInstants(facts, areas, this.#ruleBounds, now, now + DAY_MS, this.timeZone)[0]!;
-  }
-
-  private rulesValidAt(t: number): Rule[] {
-    const out: Rule[] = [];
-    for (const v of this.#validity) if (v.from <= t && t < v.to) out.push(v.rule);
-    return out;
-  }
-
-  private holds(rule: Rule, data: EvaluationData): boolean {
-    return truthy(this.#conditions.get(rule)!(data));
+    // The first of changeInstants, without gathering and sorting the others: one is asked for every decision.
+    let first = now + DAY_MS;
+    eachChangeInstant(facts, areas, this.#ruleBounds, now, first, this.timeZone, (t) => {
+      if (t < first) first = t;
+    });
+    return first;
   }
 
   /**
    * For rules that end with check-ins: the latest day-sampled instant in the fact horizon before
-   * `now` when they held. A rule found false having read only parts of the facts that are the same
-   * at every instant (it reads stays, and there are none) is false on every other day too: it is
-   * not asked again. For most residents that settles most rules on the first day.
+   * `now` when they held. A rule found false having read only parts of the facts that are empty at
+   * that instant and at every one before it (it reads stays, and the resident had not yet arrived
+   * anywhere) is false on every earlier day too: it is not asked again. For most residents that
+   * settles most rules on the first day, and the rest by the day before their first declaration.
    */
   private lastActiveBefore(now: number, facts: ResidentFacts, at: (t: number) => FactsAt): Map<string, number> {
     const found = new Map<string, number>();
     const settled = new Set<Rule>();
-    const unchanging = unchangingParts(facts);
+    const emptyThrough = emptyPartsThrough(facts);
     const candidates = this.#withCheckIns;
     for (let k = 1; k <= FACT_HORIZON_DAYS && found.size + settled.size < candidates.length; k++) {
       const t = now - k * DAY_MS;
@@ -140,7 +142,7 @@ export class RuleEvaluator {
         data ??= at(t);
         data.reads = 0;
         if (truthy(condition(data))) found.set(rule.id, t);
-        else if ((data.reads & ~unchanging) === 0) settled.add(rule);
+        else if ((data.reads & ~emptyThrough(t)) === 0) settled.add(rule);
       }
     }
     return found;
@@ -151,8 +153,9 @@ export class RuleEvaluator {
     const fired: { rule: Rule; status: FiredRule['status'] }[] = [];
     let colour: Colour = 'green';
     let mark: Mark | null = null;
-    for (const rule of this.rulesValidAt(t)) {
-      const active = this.holds(rule, data);
+    for (const { rule, from, to, condition } of this.#validity) {
+      if (from > t || t >= to) continue;
+      const active = truthy(condition(data));
       if (active && rule.outcome.checkIns) lastActive.set(rule.id, t);
       const since = lastActive.get(rule.id);
       const requirement = rule.outcome.checkIns;
@@ -169,6 +172,34 @@ export class RuleEvaluator {
     return { colour, mark: colour === 'green' ? mark : null, fired };
   }
 
+  /**
+   * Whether the code is green at `t`, as `state` would say, noting in `lastActive` when rules with
+   * check-ins held, as it does; and the rules found holding. Less is asked than `state` asks: once
+   * the code is not green, a rule without check-ins can change nothing this answer says, and is not
+   * asked; nor is whether a rule with check-ins is awaiting them, nor how it escalates.
+   */
+  private greenAt(t: number, at: (t: number) => EvaluationData, lastActive: Map<string, number>): { green: boolean; active: Rule[] } {
+    const data = at(t);
+    const active: Rule[] = [];
+    let green = true;
+    for (const { rule, from, to, condition } of this.#checkInsFirst) {
+      if (from > t || t >= to) continue;
+      const requirement = rule.outcome.checkIns;
+      if (requirement === null && !green) break;
+      const holds = truthy(condition(data));
+      if (holds && requirement) lastActive.set(rule.id, t);
+      if (!green && !holds) continue;
+      if (holds) active.push(rule);
+      else {
+        const since = lastActive.get(rule.id);
+        const awaiting = requirement !== null && since !== undefined && t - since <= FACT_HORIZON_DAYS * DAY_MS && data.checkInStreak < requirement.required;
+        if (!awaiting) continue;
+      }
+      if (rule.outcome.colour !== 'green' || (requirement?.onSymptoms === 'escalate' && data.checkIns.some((c) => !c.clean && c.daysAgo < Math.max(rule.outcome.quarantineDays, 1)))) green = false;
+    }
+    return { green, active };
+  }
+
   /** Evaluates the same rules at future instants, with a clean check-in each day, for the first green. */
   private greenOn(facts: ResidentFacts, areas: RiskAreaFact[], now: number, lastActiveNow: Map<string, number>): number | null {
     const horizon = now + GREEN_ON_HORIZON_DAYS * DAY_MS;
@@ -183,23 +214,41 @@ export class RuleEvaluator {
     let previous = now;
     for (let t = now + DAY_MS; t <= horizon; t += DAY_MS) {
       const before = new Map(lastActive);
-      if (this.state(t, at, lastActive).colour === 'green') {
-        // The first instant it is green lies between the last non-green day and this one, at one of
-        // the instants where a fact or a window changes: found by binary search over them, so the
-        // answer is the same instant whenever it is asked.
-        const instants = changeInstants(projected, areas, this.#ruleBounds, previous, t, this.timeZone);
-        let lo = 0;
-        let hi = instants.length - 1;
-        while (lo < hi) {
-          const mid = (lo + hi) >> 1;
-          if (this.state(instants[mid]!, at, new Map(before)).colour === 'green') hi = mid;
-          else lo = mid + 1;
-        }
-        return instants[lo]!;
+      const state = this.greenAt(t, at, lastActive);
+      if (!state.green) {
+        if (this.holdsToHorizon(state.active, projected, areas, t, horizon)) return null;
+        previous = t;
+        continue;
       }
-      previous = t;
+      // The first instant it is green lies between the last non-green day and this one, at one of
+      // the instants where a fact or a window changes: found by binary search over them, so the
+      // answer is the same instant whenever it is asked.
+      const instants = changeInstants(projected, areas, this.#ruleBounds, previous, t, this.timeZone);
+      let lo = 0;
+      let hi = instants.length - 1;
+      while (lo < hi) {
+        const mid = (lo + hi) >> 1;
+        if (this.greenAt(instants[mid]!, at, new Map(before)).green) hi = mid;
+        else lo = mid + 1;
+      }
+      return instants[lo]!;
     }
     return null;
+  }
+
+  /**
+   * Whether a rule that keeps the code from green holds at `t` and so at every instant up to the
+   * horizon: its condition can only go from false to true with time (or not move at all), no fact
+   * it reads comes, goes or changes by then, and it is valid throughout. Then the code does not turn
+   * green by waiting, and the days ahead need not be asked.
+   */
+  private holdsToHorizon(active: Rule[], facts: ResidentFacts, areas: RiskAreaFact[], t: number, horizon: number): boolean {
+    for (const rule of active) {
+      if (rule.outcome.colour === 'green') continue;
+      const shape = this.#shapes.get(rule)!;
+      if ((shape.shape === 'rising' || shape.shape === 'fixed') && shape.to > horizon && !partsChangeWithin(facts, areas, shape.parts, t, horizon)) return true;
+    }
+    return false;
   }
 
   private projectedCheckIns(facts: ResidentFacts, now: number, horizon: number): ResidentFacts['checkIns'] {
@@ -274,26 +323,43 @@ function corrected(decision: Decision, c: CorrectionFact, timeZone: string): Dec
  */
 export function changeInstants(facts: ResidentFacts, areas: RiskAreaFact[], ruleBounds: readonly number[], after: number, upTo: number, timeZone: string): number[] {
   const out = new Set<number>([upTo]);
-  const within = (t: number) => t > after && t <= upTo && out.add(t);
-  const daily = (x: number | null | undefined) => {
-    if (x === null || x === undefined) return;
-    for (let t = x + Math.max(0, Math.ceil((after - x) / DAY_MS)) * DAY_MS; t <= upTo; t += DAY_MS) within(t);
-  };
-  for (const x of [facts.registeredAt, facts.phoneVerifiedAt, facts.identityVouchedAt, facts.identityRevokedAt]) daily(x);
-  for (const d of facts.declarations) daily(d.at);
-  for (const list of [facts.contacts, facts.cases, facts.tests, facts.vaccinations]) for (const f of list) (daily(f.at), within(f.recordedAt));
-  for (const c of facts.checkIns) daily(c.at);
-  for (const s of facts.stays) {
-    daily(s.arrival);
-    daily(s.departure);
-    within(s.recordedAt);
-    if (s.departure === null) for (let t = s.arrival + Math.max(1, Math.ceil((after - s.arrival) / HOUR_MS)) * HOUR_MS; t <= upTo; t += HOUR_MS) within(t);
-  }
-  for (const a of areas) (within(a.from), a.to !== null && within(a.to));
-  for (const c of facts.corrections ?? []) (within(c.approvedAt), within(c.endsAt));
-  for (const t of ruleBounds) within(t);
-  for (const t of localDayInstants(after, timeZone)) within(t);
+  eachChangeInstant(facts, areas, ruleBounds, after, upTo, timeZone, (t) => out.add(t));
   return [...out].sort((a, b) => a - b);
+}
+
+/** Hands each of changeInstants' instants in (after, upTo] to `add`, in no order, some more than once. */
+function eachChangeInstant(facts: ResidentFacts, areas: RiskAreaFact[], ruleBounds: readonly number[], after: number, upTo: number, timeZone: string, add: (t: number) => void): void {
+  // Loops written out, without local helper functions: this runs for every decision.
+  for (const x of [facts.registeredAt, facts.phoneVerifiedAt, facts.identityVouchedAt, facts.identityRevokedAt]) if (x !== null && x !== undefined) daily(x, after, upTo, add);
+  for (const d of facts.declarations) daily(d.at, after, upTo, add);
+  for (const list of [facts.contacts, facts.cases, facts.tests, facts.vaccinations]) {
+    for (const f of list) {
+      daily(f.at, after, upTo, add);
+      if (f.recordedAt > after && f.recordedAt <= upTo) add(f.recordedAt);
+    }
+  }
+  for (const c of facts.checkIns) daily(c.at, after, upTo, add);
+  for (const s of facts.stays) {
+    daily(s.arrival, after, upTo, add);
+    if (s.departure !== null) daily(s.departure, after, upTo, add);
+    if (s.recordedAt > after && s.recordedAt <= upTo) add(s.recordedAt);
+    if (s.departure === null) for (let t = s.arrival + Math.max(1, Math.ceil((after - s.arrival) / HOUR_MS)) * HOUR_MS; t <= upTo; t += HOUR_MS) if (t > after) add(t);
+  }
+  for (const a of areas) {
+    if (a.from > after && a.from <= upTo) add(a.from);
+    if (a.to !== null && a.to > after && a.to <= upTo) add(a.to);
+  }
+  for (const c of facts.corrections ?? []) {
+    if (c.approvedAt > after && c.approvedAt <= upTo) add(c.approvedAt);
+    if (c.endsAt > after && c.endsAt <= upTo) add(c.endsAt);
+  }
+  for (const t of ruleBounds) if (t > after && t <= upTo) add(t);
+  for (const t of localDayInstants(after, timeZone)) if (t > after && t <= upTo) add(t);
+}
+
+/** The whole numbers of days after `x` in (after, upTo]: where an age in days read from `x` turns. */
+function daily(x: number, after: number, upTo: number, add: (t: number) => void): void {
+  for (let t = x + Math.max(0, Math.ceil((after - x) / DAY_MS)) * DAY_MS; t <= upTo; t += DAY_MS) if (t > after) add(t);
 }
 
 /**
@@ -302,7 +368,10 @@ export function changeInstants(facts: ResidentFacts, areas: RiskAreaFact[], rule
  * asks about one `now`.
  */
 function localDayInstants(after: number, timeZone: string): number[] {
-  return remembered(dayInstantsMemo, `${after}|${timeZone}`, () => {
+  let memo = dayInstantsMemo.get(timeZone);
+  if (memo === undefined) dayInstantsMemo.set(timeZone, (memo = new Map()));
+  // Keyed by the instant as a number, per zone: building a text key cost more than the lookup.
+  return remembered(memo, after, () => {
     const out: number[] = [];
     for (let day = localDate(new Date(after), timeZone), i = 0; i < 3; i += 1, day = nextDate(day)) out.push(localInstant(day, 0, timeZone), localInstant(day, CHECK_IN_HOUR, timeZone));
     return out;
@@ -329,12 +398,12 @@ function dailyCheckIns(now: number, horizon: number, timeZone: string): Resident
   });
 }
 
-const dayInstantsMemo = new Map<string, number[]>();
+const dayInstantsMemo = new Map<string, Map<number, number[]>>();
 const checkInsMemo = new Map<string, ResidentFacts['checkIns']>();
 const nextDates = new Map<string, string>();
 
 /** Pure answers kept while few: forgotten wholesale past a few thousand keys. */
-function remembered<V>(memo: Map<string, V>, key: string, make: () => V): V {
+function remembered<K, V>(memo: Map<K, V>, key: K, make: () => V): V {
   let value = memo.get(key);
   if (value === undefined) {
     if (memo.size >= 4096) memo.clear();

@@ -178,6 +178,18 @@ function compileVar(values: unknown[]): CompiledLogic {
         return value === undefined ? (notFound ?? null) : value;
       };
     }
+    if (path.length === 2) {
+      // Two names (declaration.fever), the usual depth: lookup's steps written out.
+      const [first, second] = path as [string, string];
+      return (data) => {
+        const notFound = fallback(data) ?? null;
+        if (data === null || data === undefined) return notFound;
+        const outer = (data as Record<string, unknown>)[first];
+        if (outer === null || outer === undefined) return notFound;
+        const value = (outer as Record<string, unknown>)[second];
+        return value === undefined ? notFound : value;
+      };
+    }
     return (data) => lookup(data, path, fallback(data));
   }
   const args = values.map(compileNode);

@@ -1,12 +1,12 @@
 import { Type, type FastifyPluginAsyncTypebox } from '@fastify/type-provider-typebox';
-import type { Registry } from 'prom-client';
 import type { Services } from '../../services/services.js';
+import type { MetricsExposition } from '../metrics.js';
 import { NEVER_SHED } from '../protection.js';
 import { DATABASE_RETRY_AFTER_SECONDS, PROBLEM_TYPES, problem, sendProblem, type ProblemType } from '../problem.js';
 
 export interface SystemRoutesOptions {
   system: Services['system'];
-  metrics: Registry;
+  metrics: MetricsExposition;
   /** Why the service sheds load now, if it does. */
   pressure: () => string | undefined;
 }
@@ -41,9 +41,18 @@ export const systemRoutes: FastifyPluginAsyncTypebox<SystemRoutesOptions> = asyn
     },
   );
 
-  app.get('/metrics', { config: { ...NEVER_SHED, access: { public: true } }, schema: { tags: ['operations'], summary: 'Prometheus metrics (text exposition format)' } }, async (_request, reply) => {
+  app.get('/metrics', { config: { ...NEVER_SHED, access: { public: true } }, schema: { tags: ['operations'], summary: 'Prometheus metrics (text exposition format)' } }, async (request, reply) => {
+    let text: string;
+    try {
+      text = await metrics.metrics();
+    } catch (error) {
+      // A worker that does not answer: the scrape fails (Prometheus marks it down) rather than
+      // answer counters missing that worker's part, which would read as a reset.
+      reply.header('retry-after', String(DATABASE_RETRY_AFTER_SECONDS));
+      return sendProblem(reply, problem('not-ready', `the figures could not be gathered: ${(error as Error).message}`, request.url));
+    }
     reply.type(metrics.contentType);
-    return metrics.metrics();
+    return text;
   });
 
   app.get(

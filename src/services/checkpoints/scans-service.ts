@@ -6,12 +6,14 @@ import { contactAt } from '../../domain/checkpoints/checkpoint-device-contact.js
 import { InvalidInputError } from '../../domain/field-errors.js';
 import { checkIdentity } from '../../domain/identity/identity-document.js';
 import { maskName } from '../../domain/masking.js';
+import type { CardRefusal } from '../../domain/residents/paper-card.js';
 import type { VenueType } from '../../domain/checkpoints/venue.js';
 import { scanKey, type ScanRow } from '../../store/checkpoints/scans-store.js';
 import type { AuditService } from '../audit-service.js';
 import { limitsOf, type ServiceContext } from '../context.js';
 import type { DecisionsService } from '../decisions/decisions-service.js';
 import type { NationalListService } from '../federation/national-list-service.js';
+import type { PaperCardsService } from '../residents/paper-cards-service.js';
 import { spend } from '../rate-limiter.js';
 import { NotFoundError } from '../service-errors.js';
 import type { CheckpointDevice, VenuesService } from './venues-service.js';
@@ -42,6 +44,16 @@ export interface ScanOutcome {
   issuer?: { operator: string; operatorName: string; region: string };
 }
 
+/** What a gate sees of a paper card: the colour now and the masked name, or why the card is refused. */
+export interface CardCheck {
+  colour: Colour | null;
+  admitted: boolean;
+  maskedName: string | null;
+  /** The card's own expiry (epoch ms): the colour is as of now, not promised until then. */
+  validUntil: number | null;
+  reason: 'allowed' | 'colour-not-admitted' | CardRefusal;
+}
+
 /** Scans older than this are not accepted: they would be deleted by retention anyway. */
 export const MAX_SCAN_AGE_DAYS = 28;
 export const MAX_BATCH = 1000;
@@ -54,6 +66,7 @@ export class ScansService {
     private readonly trust: NationalListService,
     private readonly decisions: DecisionsService,
     private readonly audit: AuditService,
+    private readonly paperCards: PaperCardsService,
   ) {}
 
   /**
@@ -194,10 +207,39 @@ export class ScansService {
       throw new NotFoundError('resident with this identity document');
     }
     await residents.markIdentityChecked(residentId, now);
-    const decision = await this.decisions.decide(residentId, 'checked at a checkpoint by ID number');
+    const verdict = await this.judgeWithoutPhone(device, residentId, { scanId: this.ctx.newId(), method: 'id-number', why: 'checked at a checkpoint by ID number' });
+    await this.audit.append(actor, 'check-by-id-number', fixedPurpose('gate-check-without-phone'), residentId, { venueId: device.venueId, venue, colour: verdict.colour });
+    return verdict;
+  }
+
+  /**
+   * A paper card scanned at a gate: its reference is resolved here, and the holder judged by the
+   * very path an ID-number check takes (the current decision, the venue's policy, one stored scan),
+   * without anyone typing or seeing an ID number. The card carries no colour, so there is no offline
+   * verdict to forge. Refusals are logged too, naming the card's resident where the card is known.
+   */
+  async checkPaperCard(device: CheckpointDevice, input: { scanId: string; card: string }): Promise<CardCheck> {
+    if (!/^[A-Za-z0-9_-]{1,64}$/.test(input.scanId)) throw new InvalidInputError([{ field: 'scanId', message: 'must be 1 to 64 letters, digits, - or _' }]);
+    const actor = `checkpoint device ${device.id}`;
+    const venue = (await this.ctx.stores.venues.findById(device.venueId))?.name ?? null;
+    const card = await this.paperCards.resolve(input.card);
+    if (!card.ok) {
+      await this.audit.append(actor, 'check-by-paper-card-refused', fixedPurpose('gate-check-without-phone'), card.residentId, { venueId: device.venueId, venue, reason: card.reason });
+      this.ctx.meter.scanChecked('refused', card.reason);
+      return { colour: null, admitted: false, maskedName: null, validUntil: null, reason: card.reason };
+    }
+    const verdict = await this.judgeWithoutPhone(device, card.residentId, { scanId: input.scanId, method: 'paper-card', why: 'checked at a checkpoint by paper card' });
+    await this.audit.append(actor, 'check-by-paper-card', fixedPurpose('gate-check-without-phone'), card.residentId, { venueId: device.venueId, venue, colour: verdict.colour });
+    this.ctx.meter.scanChecked(verdict.admitted ? 'accepted' : 'refused', verdict.admitted ? 'allowed' : 'colour-not-admitted');
+    const names = await this.ctx.stores.residents.names([card.residentId]);
+    return { ...verdict, maskedName: maskName(names.get(card.residentId) ?? ''), validUntil: card.expiresAt, reason: verdict.admitted ? 'allowed' : 'colour-not-admitted' };
+  }
+
+  /** The colour of someone checked without a phone, as decided now, against the venue's policy; stored as one scan. */
+  private async judgeWithoutPhone(device: CheckpointDevice, residentId: string, how: { scanId: string; method: 'id-number' | 'paper-card'; why: string }): Promise<{ colour: Colour; admitted: boolean }> {
+    const decision = await this.decisions.decide(residentId, how.why);
     const admitted = (await this.venues.policy(device.venueType)).allowed.includes(decision.colour);
-    await this.store({ deviceId: device.id, scanId: this.ctx.newId(), venueId: device.venueId, residentId, at: now, colour: decision.colour, admitted, reason: admitted ? 'allowed' : 'colour-not-admitted', method: 'id-number' });
-    await this.audit.append(actor, 'check-by-id-number', fixedPurpose('gate-check-without-phone'), residentId, { venueId: device.venueId, venue, colour: decision.colour });
+    await this.store({ deviceId: device.id, scanId: how.scanId, venueId: device.venueId, residentId, at: this.ctx.clock.now().getTime(), colour: decision.colour, admitted, reason: admitted ? 'allowed' : 'colour-not-admitted', method: how.method });
     return { colour: decision.colour, admitted };
   }
 

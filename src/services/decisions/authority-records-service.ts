@@ -7,7 +7,8 @@ import { checkIdentity } from '../../domain/identity/identity-document.js';
 import { checkMobileNumber } from '../../domain/phone.js';
 import { regionName } from '../../domain/regions.js';
 import type { ServiceContext } from '../context.js';
-import type { DecisionsService, Redecided } from './decisions-service.js';
+import type { DecisionsService } from './decisions-service.js';
+import type { RedecisionChunk, Redecided } from './batch-redecision.js';
 import type { ParsedRow } from './import-parsing.js';
 import type { QueuedRedecision } from '../../store/decisions/redecision-queue-store.js';
 
@@ -43,6 +44,9 @@ export interface RiskAreaPreview {
   wouldChange: number;
   transitions: { from: string; to: string; residents: number }[];
 }
+
+/** Queue entries decided per chunk, each chunk committed with their removal from the queue. */
+const QUEUE_CHUNK = 1000;
 
 const digest = (value: unknown) => createHash('sha256').update(JSON.stringify(value)).digest('base64url');
 
@@ -195,29 +199,39 @@ export class AuthorityService {
 
   /**
    * Decides the queued residents among `ids` (all queued ones when absent, oldest first, up to
-   * `limit`), each under the cause it was queued with, and takes them off the queue.
+   * `limit`), each under the cause it was queued with, and takes them off the queue in the
+   * transaction that records their decisions: one commit per chunk of a thousand.
    */
   async redecideQueued(ids?: string[], limit = 100_000): Promise<Redecided> {
-    const total = { redecided: 0, colourChanges: 0, notified: 0 };
-    // Given residents, their queued entries a thousand at a time; else the oldest entries, up to `limit`.
-    const batches = ids === undefined ? undefined : Array.from({ length: Math.ceil(ids.length / 1000) }, (_, i) => ids.slice(i * 1000, i * 1000 + 1000));
-    while (total.redecided < limit && (batches === undefined || batches.length > 0)) {
-      const entries = batches === undefined ? await this.queue.take(Math.min(1000, limit - total.redecided)) : await this.queue.take(1000, batches.shift()!);
-      if (entries.length === 0 && batches === undefined) break;
+    const total: Redecided = { redecided: 0, colourChanges: 0, notified: 0 };
+    for (;;) {
+      // The oldest entries are taken all at once, before any is decided: chunks read ahead while
+      // earlier ones are saved (BatchRedecision), and would otherwise take the same entries twice.
+      const oldest = ids === undefined ? await this.queue.take(limit - total.redecided) : undefined;
+      if (oldest?.length === 0) break;
+      const result = await this.decisions.redecideChunks(this.queuedChunks(ids, oldest, limit));
+      total.redecided += result.redecided;
+      total.colourChanges += result.colourChanges;
+      total.notified += result.notified;
+      if (ids !== undefined || total.redecided >= limit) break;
+    }
+    return total;
+  }
+
+  /** Queue entries in chunks of a thousand, one chunk per cause: those of `ids` (up to about `limit`) taken as the chunks are read, or `taken`. */
+  private async *queuedChunks(ids: string[] | undefined, taken: QueuedRedecision[] | undefined, limit: number): AsyncIterable<RedecisionChunk> {
+    const count = ids?.length ?? taken!.length;
+    let yielded = 0;
+    for (let i = 0; i < count && yielded < limit; i += QUEUE_CHUNK) {
+      const entries = ids === undefined ? taken!.slice(i, i + QUEUE_CHUNK) : await this.queue.take(QUEUE_CHUNK, ids.slice(i, i + QUEUE_CHUNK));
       const byCause = new Map<string, QueuedRedecision[]>();
       for (const e of entries) {
         const group = byCause.get(e.cause);
         if (group) group.push(e);
         else byCause.set(e.cause, [e]);
       }
-      for (const [cause, taken] of byCause) {
-        // Off the queue in the transaction that records their decisions: one commit per batch.
-        const result = await this.decisions.redecide(taken.map((e) => e.residentId), cause, (trx) => this.queue.withTransaction(trx).remove(taken));
-        total.redecided += result.redecided;
-        total.colourChanges += result.colourChanges;
-        total.notified += result.notified;
-      }
+      yielded += entries.length;
+      for (const [cause, group] of byCause) yield { ids: group.map((e) => e.residentId), cause, alongside: (trx) => this.queue.withTransaction(trx).remove(group) };
     }
-    return total;
   }
 }

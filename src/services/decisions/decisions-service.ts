@@ -6,7 +6,7 @@ import { sameSets } from '../../domain/rules/rule-inheritance.js';
 import type { RuleSet } from '../../domain/rules/rule-set.js';
 import type { ResidentFacts, RiskAreaFact } from '../../domain/facts.js';
 import { maskName } from '../../domain/masking.js';
-import { firedIds, type CurrentDecision } from '../../store/decisions/decisions-store.js';
+import { BatchRedecision, inChunks, keptDecision, type Kept, type RedecisionChunk, type Redecided } from './batch-redecision.js';
 import type { Transaction } from 'kysely';
 import type { Database } from '../../store/schema.js';
 import type { ServiceContext } from '../context.js';
@@ -35,17 +35,9 @@ export interface StoredDecision {
   cause: string;
 }
 
-/** What a re-decision did: residents decided, how many changed colour, and how many phones were told. */
-export interface Redecided {
-  redecided: number;
-  colourChanges: number;
-  notified: number;
-}
+export type { Redecided };
 
-/** A decision kept as a resident's current one, and whether it changed their colour. */
-type Kept = CurrentDecision & { colourChanged: boolean };
-
-/** Residents decided per batch when many are: facts are loaded and statuses saved a batch at a time. */
+/** Residents decided per chunk when many are: facts are loaded and statuses saved a chunk at a time. */
 const REDECIDE_BATCH = 1000;
 
 /** Turns facts into colours, keeps every change of colour with the rule set version and the cause. */
@@ -121,27 +113,16 @@ export class DecisionsService {
   }
 
   /**
-   * Re-decides residents in batches, the risk areas read once; how many were decided, changed colour,
-   * and phones told of it. `alongside` runs in the transaction that saves the last batch.
+   * Re-decides residents in chunks (BatchRedecision): how many were decided, changed colour, and
+   * phones told of it. `alongside` runs in the transaction that saves the last chunk.
    */
   async redecide(ids: string[], cause: string, alongside?: (trx: Transaction<Database>) => Promise<void>): Promise<Redecided> {
-    if (ids.length === 0) {
-      if (alongside) await this.ctx.database.transaction(alongside);
-      return { redecided: 0, colourChanges: 0, notified: 0 };
-    }
-    const areas = await this.facts.riskAreas(this.ctx.clock.now().getTime());
-    let colourChanges = 0;
-    let notified = 0;
-    for (let i = 0; i < ids.length; i += REDECIDE_BATCH) {
-      const batch = ids.slice(i, i + REDECIDE_BATCH);
-      // Household members claiming a document these residents hold are decided on its records too.
-      const claimants = await this.ctx.stores.reclaims.claimantsOf(batch);
-      const last = i + REDECIDE_BATCH >= ids.length;
-      const done = await this.decideAndKeep(claimants.length === 0 ? batch : [...new Set([...batch, ...claimants])], cause, areas, last ? alongside : undefined);
-      for (const kept of done.kept.values()) if (kept.colourChanged) colourChanges += 1;
-      notified += done.notified;
-    }
-    return { redecided: ids.length, colourChanges, notified };
+    return this.redecideChunks(inChunks(ids, cause, REDECIDE_BATCH, alongside));
+  }
+
+  /** Re-decides chunks of residents, each under its cause and saved in its own transaction with its `alongside` work. */
+  async redecideChunks(chunks: AsyncIterable<RedecisionChunk>): Promise<Redecided> {
+    return new BatchRedecision(this.ctx, this.rules, this.notices).run(chunks);
   }
 
   /**
@@ -165,19 +146,8 @@ export class DecisionsService {
       if (!facts) continue;
       let evaluator = evaluators.get(facts.region);
       if (!evaluator) evaluators.set(facts.region, (evaluator = await this.rules.evaluatorFor(facts.region)));
-      const decision = evaluator.decide(facts, riskAreas, now);
       const before = previous.get(id);
-      const changed = !before || before.colour !== decision.colour || before.mark !== decision.mark || before.fired_ids !== firedIds(decision) || before.rule_set_version !== decision.ruleSet.version || before.rule_set_region !== decision.ruleSet.region;
-      out.set(id, {
-        id: this.ctx.newId(),
-        residentId: id,
-        decision,
-        validUntil: evaluator.nextChange(facts, riskAreas, now),
-        maskedName: before?.masked_name ?? (named ? maskName(names.get(id) ?? '') : null),
-        region: facts.region,
-        changed,
-        colourChanged: before?.colour !== decision.colour,
-      });
+      out.set(id, keptDecision(facts, before, evaluator, riskAreas, now, this.ctx.newId(), named ? maskName(names.get(id) ?? '') : null));
     }
     if (out.size === 0) {
       if (alongside) await this.ctx.database.transaction(alongside);

@@ -1,3 +1,5 @@
+import type { Transaction } from 'kysely';
+import type { Database } from '../../store/schema.js';
 import type { ServiceContext } from '../context.js';
 import { SIGN_IN_CODE_INDEX } from './sign-in-service.js';
 
@@ -6,9 +8,11 @@ import { SIGN_IN_CODE_INDEX } from './sign-in-service.js';
  * account used it, indexed under the master key, go under the district's key, so that the district's
  * sunset leaves nothing that confirms the phone.
  */
-export async function placePhoneRecords(ctx: ServiceContext, phone: string, region: string): Promise<void> {
-  await ctx.stores.signIn.moveSignInCodes(ctx.cipher.unplacedIndex(SIGN_IN_CODE_INDEX, phone), ctx.cipher.regionIndex(region, SIGN_IN_CODE_INDEX, phone));
-  await ctx.stores.outbox.place(phone, region);
+export async function placePhoneRecords(ctx: ServiceContext, phone: string, region: string, trx?: Transaction<Database>): Promise<void> {
+  const { signIn, outbox } = ctx.stores;
+  // In the transaction that registers the phone, when there is one: both are stored, or neither.
+  await (trx ? signIn.withTransaction(trx) : signIn).moveSignInCodes(ctx.cipher.unplacedIndex(SIGN_IN_CODE_INDEX, phone), ctx.cipher.regionIndex(region, SIGN_IN_CODE_INDEX, phone));
+  await (trx ? outbox.withTransaction(trx) : outbox).place(phone, region);
 }
 
 /** Every index a phone's sign-in codes may stand under: each district key held, or none yet. */

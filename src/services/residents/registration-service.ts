@@ -1,6 +1,5 @@
 import { fixedPurpose } from '../../domain/audit-wording.js';
 import { checkRegistration, type RegistrationInput } from '../../domain/resident.js';
-import type { ResidentLookupsStore } from '../../store/residents/resident-lookups-store.js';
 import { isRegionCode } from '../../domain/regions.js';
 import { servedRegionFor, type ServiceContext } from '../context.js';
 import type { AuditService } from '../audit-service.js';
@@ -16,17 +15,13 @@ import type { Session, SignInService } from './sign-in-service.js';
  * about that account. Adding a household member reveals not even that.
  */
 export class RegistrationService {
-  private readonly lookups: ResidentLookupsStore;
-
   constructor(
     private readonly ctx: ServiceContext,
     private readonly residents: ResidentsService,
     private readonly signIn: SignInService,
     private readonly reclaims: IdentityReclaimsService,
     private readonly audit: AuditService,
-  ) {
-    this.lookups = ctx.stores.residentLookups;
-  }
+  ) {}
 
   /** Registers with the code sent to the phone; the resident is signed in at once. */
   async register(input: RegistrationInput & { code: string; ticket?: string }): Promise<{ resident: ResidentSummary; session: Session }> {
@@ -38,7 +33,8 @@ export class RegistrationService {
     const phone = registration.phone!;
     const proof = await this.signIn.prove(phone, input.code, input.ticket);
     // The caller holds this phone: they may learn it has an account, and sign in with the same code.
-    if ((await this.lookups.findIdByPhone(phone)) !== undefined) throw new ConflictError('this phone already has an account: sign in with it instead', 'phone');
+    // The proof looked the phone up to find its codes: not asked again (a race past it meets the unique index).
+    if (proof.holderId !== undefined) throw new ConflictError('this phone already has an account: sign in with it instead', 'phone');
     await this.signIn.consume(proof);
     let resident: ResidentSummary;
     try {

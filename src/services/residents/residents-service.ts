@@ -94,9 +94,16 @@ export class ResidentsService {
     const id = this.ctx.newId();
     const now = this.ctx.clock.now().getTime();
     const phoneVerifiedAt = options.phoneVerifiedAt ?? null;
-    const inserted = await this.insertOrConflict(registration, () => this.residents.insert(id, registration, now, phoneVerifiedAt));
+    // One transaction: the resident and their phone's earlier codes and messages, moved under the
+    // district's key, are stored together (and on SQLite committed once).
+    const inserted = await this.insertOrConflict(registration, () =>
+      this.ctx.database.transaction(async (trx) => {
+        if (!(await this.residents.withTransaction(trx).insert(id, registration, now, phoneVerifiedAt))) return false;
+        if (registration.phone !== null) await placePhoneRecords(this.ctx, registration.phone, registration.address.region, trx);
+        return true;
+      }),
+    );
     if (!inserted) throw regionEndedError(registration.address.region);
-    if (registration.phone !== null) await placePhoneRecords(this.ctx, registration.phone, registration.address.region);
     // The row just written, not read back: the same summary, without a round trip and four decryptions.
     return summarize(writtenResident(id, registration, now, phoneVerifiedAt));
   }

@@ -22,6 +22,7 @@ import * as federationTrust from './0021-federation-trust.js';
 import * as devicesAndStaffRegions from './0024-devices-and-staff-regions.js';
 import * as signInTickets from './0026-sign-in-tickets.js';
 import * as colourNotices from './0027-colour-notices.js';
+import * as paperCards from './0028-paper-cards.js';
 
 /** Migrations, in order. Listed in code so the compiled and the tsx-run service see the same set. */
 const MIGRATIONS: [string, Migration][] = [
@@ -47,6 +48,7 @@ const MIGRATIONS: [string, Migration][] = [
   ['0024-devices-and-staff-regions', devicesAndStaffRegions],
   ['0026-sign-in-tickets', signInTickets],
   ['0027-colour-notices', colourNotices],
+  ['0028-paper-cards', paperCards],
 ];
 
 /** The migrations' names in order: the last is the schema version this code knows newest. */

@@ -28,6 +28,7 @@ const RESIDENT_TABLES = [
   'corrections',
   'redecision_queue',
   'colour_notices',
+  'paper_cards',
   'grants',
   'identity_reclaims',
 ] as const;

@@ -1,6 +1,7 @@
-import type { Kysely } from 'kysely';
+import type { Kysely, Selectable } from 'kysely';
+import { CompiledShapes } from '../compiled-query.js';
 import { REGION_INDEX_PREFIX, UNPLACED_INDEX_PREFIX, type FieldCipher } from '../../privacy/field-cipher.js';
-import type { Database } from '../schema.js';
+import type { Database, OutboxTable } from '../schema.js';
 
 export interface OutboxMessage {
   id: string;
@@ -12,6 +13,13 @@ export interface OutboxMessage {
 
 const INDEX_RECIPIENT = 'outbox.recipient';
 
+/** A phone's messages under the master key (not placed yet, or from before), which every registration moves: compiled once, for the store and those it makes for transactions. */
+const unplacedMessages = () =>
+  new CompiledShapes<'', Selectable<OutboxTable>>(
+    () => 2,
+    (_, [unplaced, before], db: Kysely<Database>) => db.selectFrom('outbox').selectAll().where('recipient_index', 'in', [unplaced as string, before as string]).compile(),
+  );
+
 /**
  * Messages the default SMS provider "sends": kept encrypted for the operator to read with `healthcode
  * outbox`. A message to a resident's phone is sealed and indexed under their district's key, which its
@@ -21,7 +29,13 @@ export class OutboxStore {
   constructor(
     private readonly db: Kysely<Database>,
     private readonly cipher: FieldCipher,
+    private readonly compiled = { unplacedMessages: unplacedMessages() },
   ) {}
+
+  /** A store on `trx`, sharing what this one compiled. */
+  withTransaction(trx: Kysely<Database>): OutboxStore {
+    return new OutboxStore(trx, this.cipher, this.compiled);
+  }
 
   /** `region`: the district of the resident using the recipient phone, if any. */
   async insert(message: OutboxMessage, region?: string): Promise<void> {
@@ -38,11 +52,7 @@ export class OutboxStore {
 
   /** A phone has registered in `region`: what was sent to it before goes under that district's key. */
   async place(recipient: string, region: string): Promise<void> {
-    const rows = await this.db
-      .selectFrom('outbox')
-      .selectAll()
-      .where('recipient_index', 'in', [this.cipher.unplacedIndex(INDEX_RECIPIENT, recipient), this.cipher.blindIndex(INDEX_RECIPIENT, recipient)])
-      .execute();
+    const { rows } = await this.compiled.unplacedMessages.run(this.db, '', [this.cipher.unplacedIndex(INDEX_RECIPIENT, recipient), this.cipher.blindIndex(INDEX_RECIPIENT, recipient)]);
     for (const row of rows) await this.reseal(row, region);
   }
 

@@ -41,13 +41,16 @@ export class ResidentLookupsStore {
     return this.cipher.regionIndex(region, INDEX_PHONE, phoneE164);
   }
 
-  /** The document's index under every district key held (and from before them): what a look-up matches. */
-  identityIndexes(identityKey: string): string[] {
-    return this.cipher.lookupIndexes(INDEX_ID, identityKey);
+  /**
+   * The document's index under every district key held (and from before them): what a look-up matches.
+   * `known`: its index in one district (`identityIndex`), already made.
+   */
+  identityIndexes(identityKey: string, known?: { region: string; index: string }): string[] {
+    return this.cipher.lookupIndexes(INDEX_ID, identityKey, known);
   }
 
-  phoneIndexes(phoneE164: string): string[] {
-    return this.cipher.lookupIndexes(INDEX_PHONE, phoneE164);
+  phoneIndexes(phoneE164: string, known?: { region: string; index: string }): string[] {
+    return this.cipher.lookupIndexes(INDEX_PHONE, phoneE164, known);
   }
 
   /** The index of an account whose document was reclaimed by its real holder: nothing can look it up. */

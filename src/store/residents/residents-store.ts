@@ -1,10 +1,13 @@
 import { sql, type Kysely, type Transaction } from 'kysely';
 import type { Address, Registration } from '../../domain/resident.js';
 import type { IdType } from '../../domain/identity/identity-document.js';
-import { SHREDDED, SUNSET_PREFIX } from '../oversight/sunset-store.js';
+import { SHREDDED } from '../oversight/sunset-store.js';
 import type { FieldCipher } from '../../privacy/field-cipher.js';
 import { RegionKeyShreddedError } from '../../privacy/region-keys.js';
 import { compiledOnce } from '../compiled-query.js';
+import { clashesOf, compiledInsert, insertArguments, insertShape, type SealedResidentRow } from './resident-insert.js';
+
+export type { SealedResidentRow };
 import { lockAllIn, type Engine } from '../database.js';
 import { ResidentLookupsStore } from './resident-lookups-store.js';
 import type { Database, ResidentsTable } from '../schema.js';
@@ -27,8 +30,6 @@ export interface Resident {
 
 type Db = Kysely<Database> | Transaction<Database>;
 
-/** The columns a new resident's row is written with, in the order `insert` writes them. */
-export type SealedResidentRow = Pick<ResidentsTable, 'id' | 'id_index' | 'identity_enc' | 'name_enc' | 'phone_index' | 'phone_enc' | 'address_region' | 'address_enc' | 'phone_verified_at' | 'created_at' | 'updated_at'>;
 
 /**
  * An identity document or phone another district's resident holds: their indexes are under different
@@ -55,12 +56,14 @@ export class ResidentsStore {
     private readonly db: Db,
     private readonly cipher: FieldCipher,
     private readonly engine: Engine = 'sqlite',
+    /** Compiled once for the store and every store made from it for a transaction. */
+    private readonly compiled = { insert: compiledInsert() },
   ) {
     this.lookups = new ResidentLookupsStore(db, cipher);
   }
 
   withTransaction(trx: Transaction<Database>): ResidentsStore {
-    return new ResidentsStore(trx, this.cipher, this.engine);
+    return new ResidentsStore(trx, this.cipher, this.engine, this.compiled);
   }
 
   /**
@@ -74,36 +77,17 @@ export class ResidentsStore {
   async insert(id: string, registration: Registration, now: number, phoneVerifiedAt: number | null = null, holdsIdentity = true): Promise<boolean> {
     const { identity } = registration;
     const region = registration.address.region;
-    const text = (value: string | null) => sql`cast(${value} as text)`;
-    const integer = (value: number | null) => sql`cast(${value} as bigint)`;
     const sealed = this.sealedRow(id, registration, now, phoneVerifiedAt, holdsIdentity);
-    const row = {
-      id: text(sealed.id),
-      id_index: text(sealed.id_index),
-      identity_enc: text(sealed.identity_enc),
-      name_enc: text(sealed.name_enc),
-      phone_index: text(sealed.phone_index),
-      phone_enc: text(sealed.phone_enc),
-      address_region: text(sealed.address_region),
-      address_enc: text(sealed.address_enc),
-      phone_verified_at: integer(sealed.phone_verified_at),
-      created_at: integer(sealed.created_at),
-      updated_at: integer(sealed.updated_at),
-    };
     // Another district's resident with the same document or phone has other indexes: the statement
     // looks for them under every district key. One statement, so SQLite (one writer) needs no lock.
     // A household member waiting on a claim holds no document yet: only their phone (if any) is checked.
-    const ids = holdsIdentity ? this.lookups.identityIndexes(identity.key) : [];
-    const phones = registration.phone === null ? [] : this.lookups.phoneIndexes(registration.phone);
-    const clashes = [...(ids.length > 0 ? [sql`id_index in (${sql.join(ids.map(text))})`] : []), ...(phones.length > 0 ? [sql`phone_index in (${sql.join(phones.map(text))})`] : [])];
-    const taken = clashes.length > 0 ? sql`select 1 from residents where ${sql.join(clashes, sql` or `)}` : undefined;
+    // The indexes in the resident's own district are the row's, made once.
+    const ids = holdsIdentity ? this.lookups.identityIndexes(identity.key, { region, index: sealed.id_index }) : [];
+    const phones = registration.phone === null ? [] : this.lookups.phoneIndexes(registration.phone, { region, index: sealed.phone_index! });
     const attempt = async (db: Db) => {
-      const result = await sql`
-        insert into residents (${sql.join(Object.keys(row).map((column) => sql.ref(column)))})
-        select ${sql.join(Object.values(row))}
-        where not exists (select 1 from sunsets where status <> 'requested' and ${text(region)} like ${SUNSET_PREFIX} || '%')
-        ${taken ? sql`and not exists (${taken})` : sql``}`.execute(db);
+      const result = await this.compiled.insert.run(db, insertShape(ids, phones), insertArguments(sealed, ids, phones));
       if (Number(result.numAffectedRows ?? 0) === 1) return true;
+      const taken = clashesOf(ids, phones);
       if (taken && (await sql`${taken}`.execute(db)).rows.length > 0) throw new DuplicateAcrossDistrictsError();
       return false;
     };

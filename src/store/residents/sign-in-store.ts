@@ -1,14 +1,27 @@
 import type { Insertable, Kysely, Selectable } from 'kysely';
 import type { ChangeFeed } from '../change-feed.js';
 import type { Database, SignInCodesTable } from '../schema.js';
-import { compiledOnce } from '../compiled-query.js';
+import { compiledOnce, CompiledShapes } from '../compiled-query.js';
+
+/** Every registration moves its phone's codes: compiled once, for the store and those it makes for transactions. */
+const moveSignInCodes = () =>
+  new CompiledShapes<'', never>(
+    () => 2,
+    (_, [toIndex, fromIndex], db: Kysely<Database>) => db.updateTable('sign_in_codes').set({ phone_index: toIndex as string }).where('phone_index', '=', fromIndex as string).compile(),
+  );
 
 /** One-time sign-in codes (kept as keyed digests, never in clear) and the sessions they open. */
 export class SignInStore {
   constructor(
     private readonly db: Kysely<Database>,
     private readonly changes: ChangeFeed,
+    private readonly compiled = { moveSignInCodes: moveSignInCodes() },
   ) {}
+
+  /** A store on `trx`, sharing what this one compiled. */
+  withTransaction(trx: Kysely<Database>): SignInStore {
+    return new SignInStore(trx, this.changes, this.compiled);
+  }
 
   /** Asked on every signed-in request whose session is not in memory: compiled once. */
   readonly #activeSession = compiledOnce(() => this.db, 2, (id: string, now: number) =>
@@ -63,7 +76,7 @@ export class SignInStore {
 
   /** A phone has registered: its codes go under the index its district's key makes. */
   async moveSignInCodes(fromIndex: string, toIndex: string): Promise<void> {
-    await this.db.updateTable('sign_in_codes').set({ phone_index: toIndex }).where('phone_index', '=', fromIndex).execute();
+    await this.compiled.moveSignInCodes.run(this.db, '', [toIndex, fromIndex]);
   }
 
   /**

@@ -141,4 +141,16 @@ export interface ResidentsTables {
   device_spent_credentials: RememberedDeviceSpentCredentialsTable;
   outbox: OutboxTable;
   colour_notices: ColourNoticesTable;
+  paper_cards: PaperCardsTable;
+}
+
+/** Paper cards for people without a phone (0028): the QR carries the id under a MAC, never a person's number. */
+export interface PaperCardsTable {
+  id: string;
+  resident_id: string;
+  issued_at: number;
+  expires_at: number;
+  issued_by: string;
+  revoked_at: number | null;
+  revoked_by: string | null;
 }

@@ -3,7 +3,9 @@ import { it } from 'node:test';
 import { ConflictError, IdentityTakenError } from '../../../src/services/service-errors.js';
 import { describeOnEachEngine } from '../../support/harness.js';
 import { GRANDMA_ZHANG, LIU_FANG, withCheck, ZHANG_WEI } from '../../support/people.js';
-import { lastCodeSentTo, registerThroughApi, signedUpThroughApi } from '../../support/sign-in.js';
+import { lastCodeSentTo, registerThroughApi, signedUpThroughApi, signInCodesOf } from '../../support/sign-in.js';
+import { checkMobileNumber } from '../../../src/domain/phone.js';
+import { SIGN_IN_CODE_INDEX } from '../../../src/services/residents/sign-in-service.js';
 
 /**
  * Residents of two districts, whose indexes are keyed by two district keys: a phone or document is
@@ -85,5 +87,24 @@ describeOnEachEngine('look-ups across districts', (h) => {
     const codes = await h().opened.store.db.selectFrom('sign_in_codes').select('phone_index').execute();
     assert.ok(codes.length === 4 && codes.every((c) => c.phone_index.startsWith('i2.')));
     assert.ok(zhang.id && liu.id);
+  });
+  it("stores no resident when moving the phone's messages fails part-way, and the same code then registers", async () => {
+    const { ctx, services } = h();
+    const phone = checkMobileNumber(ZHANG_WEI.phone!);
+    assert.ok(phone.ok);
+    await services.signIn.requestSignInCode(ZHANG_WEI.phone!);
+    const code = await lastCodeSentTo(h(), phone.value);
+    // A crash between the resident's insert and the last of its phone's records being moved.
+    const outbox = ctx.stores.outbox;
+    const original = outbox.withTransaction.bind(outbox);
+    outbox.withTransaction = (trx) => Object.assign(original(trx), { place: async () => Promise.reject(new Error('crashed between the steps')) });
+    await assert.rejects(services.residents.register(ZHANG_WEI), /crashed between the steps/);
+    outbox.withTransaction = original;
+    assert.equal(await ctx.stores.residents.count(), 0);
+    assert.equal((await ctx.stores.signIn.signInCodesSince(ctx.cipher.unplacedIndex(SIGN_IN_CODE_INDEX, phone.value), 0)).length, 1, 'the code stays where an unregistered phone finds it');
+    const { resident } = await services.registration.register({ ...ZHANG_WEI, code });
+    assert.equal(await ctx.stores.residents.count(), 1);
+    assert.equal((await signInCodesOf(h(), phone.value)).length, 1);
+    assert.ok(resident.id);
   });
 });

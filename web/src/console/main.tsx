@@ -14,8 +14,9 @@ import { RiskAreasView } from './risk-areas.js';
 import { RulesView } from './rules.js';
 import { TracesView } from './traces.js';
 import { FederationView } from './federation.js';
+import { PaperCardsView } from './paper-cards.js';
 
-type Section = 'dashboard' | 'risk-areas' | 'imports' | 'traces' | 'rules' | 'appeals' | 'corrections' | 'reclaims' | 'federation' | 'audit';
+type Section = 'dashboard' | 'risk-areas' | 'imports' | 'traces' | 'rules' | 'appeals' | 'corrections' | 'reclaims' | 'federation' | 'audit' | 'paper-cards';
 
 /** Each role sees the sections its credential may use; the server enforces the same. */
 const SECTIONS: { id: Section; label: MessageKey; roles: string[] }[] = [
@@ -29,6 +30,7 @@ const SECTIONS: { id: Section; label: MessageKey; roles: string[] }[] = [
   { id: 'reclaims', label: 'console.reclaims', roles: ['authority'] },
   { id: 'federation', label: 'console.federation', roles: ['authority'] },
   { id: 'audit', label: 'console.audit', roles: ['auditor'] },
+  { id: 'paper-cards', label: 'console.paperCards', roles: ['authority', 'checkpoint'] },
 ];
 
 function ConsoleApp(): JSX.Element {
@@ -43,7 +45,7 @@ function ConsoleApp(): JSX.Element {
   if (!session)
     return (
       <Shell title={t('app.console')} screen="signed-out" skipLink>
-        <StaffSignIn roles={['authority', 'tracer', 'auditor']} onSignedIn={setSession} />
+        <StaffSignIn roles={['authority', 'tracer', 'auditor', 'checkpoint']} onSignedIn={setSession} />
       </Shell>
     );
   const visible = SECTIONS.filter((s) => s.roles.includes(session.role));
@@ -73,6 +75,7 @@ function ConsoleApp(): JSX.Element {
       {active === 'reclaims' && <ReclaimsView session={session} />}
       {active === 'federation' && <FederationView session={session} />}
       {active === 'audit' && <AuditView session={session} />}
+      {active === 'paper-cards' && <PaperCardsView session={session} />}
     </Shell>
   );
 }

@@ -10,6 +10,7 @@ import type { Session } from './session.js';
 import { emptyIdentity, IdentityFields, identityBody } from './sign-in-screens.js';
 import { RELATIONSHIPS } from '../shared/choices.js';
 import { actionText, colon, sawText, whoText, whyText } from '../shared/audit-words.js';
+import { PaperCardPanel } from './paper-card-panel.js';
 
 /** A household member as the dependents list shows them (masked), with the relationship. */
 export type Dependent = Answer<'/api/v1/residents/{id}/dependents'>[number];
@@ -21,6 +22,7 @@ export function HouseholdScreen({ session, onShow }: { session: Session; onShow:
   const t = useT();
   const [dependents, setDependents] = useState<Dependent[]>([]);
   const [adding, setAdding] = useState(false);
+  const [carding, setCarding] = useState<string | null>(null);
   const [identity, setIdentity] = useState(emptyIdentity);
   const [relationship, setRelationship] = useState<(typeof RELATIONSHIPS)[number]>('grandparent');
   const load = () => ok(client.GET('/api/v1/residents/{id}/dependents', { params: { path: { id: session.residentId } }, headers: bearer(session.token) })).then(setDependents, () => undefined);
@@ -36,7 +38,7 @@ export function HouseholdScreen({ session, onShow }: { session: Session; onShow:
       <p class="muted">{t('household.intro')}</p>
       {dependents.length === 0 && <p>{t('household.none')}</p>}
       <ul class="list">
-        {dependents.map((d) => (
+        {dependents.flatMap((d) => [
           <li>
             <div>
               <strong>{d.maskedName}</strong> <span class="muted">{t(`relationship.${d.relationship ?? 'other'}` as 'relationship.other')}</span>
@@ -45,8 +47,17 @@ export function HouseholdScreen({ session, onShow }: { session: Session; onShow:
             <button type="button" class="secondary" onClick={() => onShow(d)}>
               {t('household.showCode')}
             </button>
-          </li>
-        ))}
+            <button type="button" class="secondary" aria-expanded={carding === d.id} data-testid="open-paper-card" onClick={() => setCarding(carding === d.id ? null : d.id)}>
+              {t('paperCard.open')}
+            </button>
+          </li>,
+          // The card's panel opens beneath its member, across the list's width.
+          carding === d.id ? (
+            <li class="stacked">
+              <PaperCardPanel session={session} residentId={d.id} name={d.maskedName} />
+            </li>
+          ) : null,
+        ])}
       </ul>
       {adding ? (
         <form

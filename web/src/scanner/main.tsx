@@ -14,7 +14,8 @@ import { ScanQueue, type Uploaded } from './scan-queue.js';
 import { asVerdictReason, checkpointDeviceAdvice, listAdvice, listsCurrent, verdictAdvice } from './refusals.js';
 import { NextSteps, ResultOverlay, TravelCardOverlay, type Result } from './verdicts.js';
 import { newClientId } from '../shared/client-id.js';
-import { PAIRING_PREFIX } from '../../../src/domain/index.js';
+import { PAIRING_PREFIX, PAPER_CARD_PREFIX } from '../../../src/domain/index.js';
+import { checkPaperCard } from './paper-card-check.js';
 
 /** What /checkpoint/me says of this device, without the keys (kept in the trust), with its credential. */
 type CheckpointDeviceSetup = Omit<Answer<'/api/v1/checkpoint/me'>, 'hubKey' | 'operatorKey'> & { credential: string };
@@ -246,6 +247,14 @@ function ScannerApp(): JSX.Element {
     // Verified here, offline, against the cached trust lists (this operator's and the national one); the server checks again on upload.
     const { trustList, origins } = trustedKeys(trust, now);
     const state = { listsCurrent: listsCurrent(trust.own.generatedAt, nationalState(trust, now).state === 'expired', now) };
+    if (text.trim().startsWith(PAPER_CARD_PREFIX)) {
+      // No colour on it to verify here: the server looks the holder up, or the guard is told it needs the network.
+      // A refused credential is the status bar's to say (unpaired), found at the next sync.
+      const verdict = await checkPaperCard(setup.credential, text.trim(), newClientId(), navigator.onLine).catch(() => null);
+      if (verdict) setResult(verdict);
+      else void sync();
+      return;
+    }
     if (text.trim().startsWith(TRAVEL_CARD_PREFIX)) {
       const card = await verifyTravelCard(text, trustList, webCryptoVerify(), now);
       setTravelCard(card.valid ? card.claims : { refused: card.reason });

@@ -1,4 +1,5 @@
 import { REJECTION_REASONS } from '../../../src/codes/index.js';
+import { CARD_REFUSALS } from '../../../src/domain/index.js';
 import type { MessageKey } from '../shared/messages.js';
 
 /**
@@ -8,7 +9,7 @@ import type { MessageKey } from '../shared/messages.js';
  */
 
 /** Every reason a verdict can give for not admitting: the verifier's, and the venue's entry policy. */
-export const VERDICT_REASONS = [...REJECTION_REASONS, 'colour-not-admitted'] as const;
+export const VERDICT_REASONS = [...REJECTION_REASONS, 'colour-not-admitted', ...CARD_REFUSALS, 'card-needs-network'] as const;
 export type VerdictReason = (typeof VERDICT_REASONS)[number];
 
 /** Why the scanner did not take a trust list it was offered (web/src/scanner/trust.ts). */
@@ -51,6 +52,11 @@ const VERDICTS: Record<Exclude<VerdictReason, 'unknown-key'>, Advice> = {
   expired: { words: 'reason.expired', steps: ['refresh-code', 'check-by-id'] },
   'not-yet-valid': { words: 'reason.not-yet-valid', steps: ['fix-clock', 'refresh-code', 'check-by-id'] },
   'colour-not-admitted': { words: 'reason.colour-not-admitted', steps: ['follow-colour', 'duty-officer'] },
+  // A paper card is looked up online: the server's refusal, or no network to ask.
+  'card-unrecognised': { words: 'reason.card-unrecognised', steps: ['check-by-id', 'duty-officer'] },
+  'card-revoked': { words: 'reason.card-revoked', steps: ['check-by-id', 'duty-officer'] },
+  'card-expired': { words: 'reason.card-expired', steps: ['check-by-id'] },
+  'card-needs-network': { words: 'reason.card-needs-network', steps: ['duty-officer'] },
 };
 
 /**

@@ -14,7 +14,7 @@ export interface Result {
   validUntil: string | null;
   admitted: boolean;
   reason: string;
-  method: 'qr' | 'id-number';
+  method: 'qr' | 'id-number' | 'paper-card';
   /** A code from another operator: who issued it (a visitor's home). */
   origin?: { operatorName: string; region: string };
   /** Not admitted: what happened and the guard's next steps. */

@@ -501,7 +501,7 @@ export interface paths {
                                      * @description A purpose the server gives; the screens word it
                                      * @enum {string}
                                      */
-                                    code: "identity-taken-at-registration" | "identity-taken-by-household-member" | "settle-identity-reclaims" | "household-member-added" | "open-correction" | "appeal-deadlines" | "answer-appeals" | "sunset" | "host-app-consent" | "host-app-removed" | "lookup-without-grant" | "trace-read-without-grant" | "trace-outside-jurisdiction" | "search-without-grant" | "timeline-without-grant" | "moving-own-consent" | "moving-consent-by-grant" | "moving-phone-reclaimed" | "gate-check-without-phone";
+                                    code: "identity-taken-at-registration" | "identity-taken-by-household-member" | "settle-identity-reclaims" | "household-member-added" | "open-correction" | "appeal-deadlines" | "answer-appeals" | "sunset" | "host-app-consent" | "host-app-removed" | "lookup-without-grant" | "trace-read-without-grant" | "trace-outside-jurisdiction" | "search-without-grant" | "timeline-without-grant" | "moving-own-consent" | "moving-consent-by-grant" | "moving-phone-reclaimed" | "gate-check-without-phone" | "paper-card-without-phone";
                                     /** @enum {string} */
                                     kind: "fixed";
                                 } | {
@@ -859,6 +859,77 @@ export interface paths {
                         "application/json": {
                             deviceId: string;
                             token: string;
+                        };
+                    };
+                };
+                /** @description RFC 9457 problem details */
+                400: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["def-0"];
+                    };
+                };
+                /** @description RFC 9457 problem details */
+                401: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["def-0"];
+                    };
+                };
+            };
+        };
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/checkpoint/paper-card": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /**
+         * Check a paper card online (device): the holder's colour now and masked name, or why the card is refused (unrecognised, revoked, expired); audited
+         * @description A card carries no colour: it is only ever checked here, never offline.
+         */
+        post: {
+            parameters: {
+                query?: never;
+                header?: never;
+                path?: never;
+                cookie?: never;
+            };
+            requestBody: {
+                content: {
+                    "application/json": {
+                        card: string;
+                        scanId: string;
+                    };
+                };
+            };
+            responses: {
+                /** @description Default Response */
+                200: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            admitted: boolean;
+                            colour: ("green" | "yellow" | "red" | "gray") | null;
+                            maskedName: string | null;
+                            /** @description allowed, colour-not-admitted, card-unrecognised, card-revoked, card-expired */
+                            reason: "allowed" | "colour-not-admitted" | "card-unrecognised" | "card-revoked" | "card-expired";
+                            validUntil: string | null;
                         };
                     };
                 };
@@ -3704,6 +3775,180 @@ export interface paths {
         patch?: never;
         trace?: never;
     };
+    "/api/v1/paper-cards": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /**
+         * Print a paper card at a service point for the holder of the identity document shown (a resident of the staff member's region); the card printed before stops working
+         * @description The card as a one-page PDF (application/pdf): masked name, QR, issue and expiry dates, instructions in Chinese and English; no colour
+         */
+        post: {
+            parameters: {
+                query?: never;
+                header?: never;
+                path?: never;
+                cookie?: never;
+            };
+            requestBody: {
+                content: {
+                    "application/json": {
+                        idCountry?: string;
+                        idNumber: string;
+                        idType: string;
+                    };
+                };
+            };
+            responses: {
+                /** @description RFC 9457 problem details */
+                400: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/pdf": components["schemas"]["def-0"];
+                    };
+                };
+                /** @description RFC 9457 problem details */
+                401: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/pdf": components["schemas"]["def-0"];
+                    };
+                };
+                /** @description RFC 9457 problem details */
+                403: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/pdf": components["schemas"]["def-0"];
+                    };
+                };
+                /** @description RFC 9457 problem details */
+                404: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/pdf": components["schemas"]["def-0"];
+                    };
+                };
+                /** @description RFC 9457 problem details */
+                422: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/pdf": components["schemas"]["def-0"];
+                    };
+                };
+            };
+        };
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/paper-cards/revoke": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /** Revoke the live paper card of the holder of the identity document shown, at a service point */
+        post: {
+            parameters: {
+                query?: never;
+                header?: never;
+                path?: never;
+                cookie?: never;
+            };
+            requestBody: {
+                content: {
+                    "application/json": {
+                        idCountry?: string;
+                        idNumber: string;
+                        idType: string;
+                    };
+                };
+            };
+            responses: {
+                /** @description Default Response */
+                200: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            revoked: boolean;
+                        };
+                    };
+                };
+                /** @description RFC 9457 problem details */
+                400: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["def-0"];
+                    };
+                };
+                /** @description RFC 9457 problem details */
+                401: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["def-0"];
+                    };
+                };
+                /** @description RFC 9457 problem details */
+                403: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["def-0"];
+                    };
+                };
+                /** @description RFC 9457 problem details */
+                404: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["def-0"];
+                    };
+                };
+                /** @description RFC 9457 problem details */
+                422: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["def-0"];
+                    };
+                };
+            };
+        };
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
     "/api/v1/regions": {
         parameters: {
             query?: never;
@@ -4157,7 +4402,7 @@ export interface paths {
                                      * @description A purpose the server gives; the screens word it
                                      * @enum {string}
                                      */
-                                    code: "identity-taken-at-registration" | "identity-taken-by-household-member" | "settle-identity-reclaims" | "household-member-added" | "open-correction" | "appeal-deadlines" | "answer-appeals" | "sunset" | "host-app-consent" | "host-app-removed" | "lookup-without-grant" | "trace-read-without-grant" | "trace-outside-jurisdiction" | "search-without-grant" | "timeline-without-grant" | "moving-own-consent" | "moving-consent-by-grant" | "moving-phone-reclaimed" | "gate-check-without-phone";
+                                    code: "identity-taken-at-registration" | "identity-taken-by-household-member" | "settle-identity-reclaims" | "household-member-added" | "open-correction" | "appeal-deadlines" | "answer-appeals" | "sunset" | "host-app-consent" | "host-app-removed" | "lookup-without-grant" | "trace-read-without-grant" | "trace-outside-jurisdiction" | "search-without-grant" | "timeline-without-grant" | "moving-own-consent" | "moving-consent-by-grant" | "moving-phone-reclaimed" | "gate-check-without-phone" | "paper-card-without-phone";
                                     /** @enum {string} */
                                     kind: "fixed";
                                 } | {
@@ -5844,6 +6089,183 @@ export interface paths {
             };
             requestBody?: never;
             responses: {
+                /** @description RFC 9457 problem details */
+                401: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["def-0"];
+                    };
+                };
+                /** @description RFC 9457 problem details */
+                404: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["def-0"];
+                    };
+                };
+            };
+        };
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/residents/{id}/paper-card": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** The resident's live paper card, if any: when it was issued and lapses (never its QR) */
+        get: {
+            parameters: {
+                query?: never;
+                header?: never;
+                path: {
+                    /** @description Resident id */
+                    id: string;
+                };
+                cookie?: never;
+            };
+            requestBody?: never;
+            responses: {
+                /** @description Default Response */
+                200: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            expired: boolean;
+                            /** Format: date-time */
+                            expiresAt: string;
+                            /** Format: date-time */
+                            issuedAt: string;
+                        } | null;
+                    };
+                };
+                /** @description RFC 9457 problem details */
+                400: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["def-0"];
+                    };
+                };
+                /** @description RFC 9457 problem details */
+                401: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["def-0"];
+                    };
+                };
+                /** @description RFC 9457 problem details */
+                404: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["def-0"];
+                    };
+                };
+            };
+        };
+        put?: never;
+        /**
+         * Print a paper card for yourself or a household member you look after; the card printed before stops working
+         * @description The card as a one-page PDF (application/pdf): masked name, QR, issue and expiry dates, instructions in Chinese and English; no colour
+         */
+        post: {
+            parameters: {
+                query?: never;
+                header?: never;
+                path: {
+                    /** @description Resident id */
+                    id: string;
+                };
+                cookie?: never;
+            };
+            requestBody?: never;
+            responses: {
+                /** @description RFC 9457 problem details */
+                400: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/pdf": components["schemas"]["def-0"];
+                    };
+                };
+                /** @description RFC 9457 problem details */
+                401: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/pdf": components["schemas"]["def-0"];
+                    };
+                };
+                /** @description RFC 9457 problem details */
+                404: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/pdf": components["schemas"]["def-0"];
+                    };
+                };
+                /** @description RFC 9457 problem details */
+                422: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/pdf": components["schemas"]["def-0"];
+                    };
+                };
+            };
+        };
+        /** Revoke the live paper card: a gate refuses it from now on */
+        delete: {
+            parameters: {
+                query?: never;
+                header?: never;
+                path: {
+                    /** @description Resident id */
+                    id: string;
+                };
+                cookie?: never;
+            };
+            requestBody?: never;
+            responses: {
+                /** @description Default Response */
+                200: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            revoked: boolean;
+                        };
+                    };
+                };
+                /** @description RFC 9457 problem details */
+                400: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["def-0"];
+                    };
+                };
                 /** @description RFC 9457 problem details */
                 401: {
                     headers: {

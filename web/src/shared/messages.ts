@@ -1,9 +1,11 @@
 import { auditEn, auditZh } from './messages-audit.js';
+import { paperCardEn, paperCardZh } from './messages-paper-card.js';
 import { contextEn, contextZh } from './messages-context.js';
 
 /** Every text of the four apps, in English and Chinese; the Chinese set must have every English key. */
 const en = {
   ...auditEn,
+  ...paperCardEn,
   ...contextEn,
   'app.resident': 'Health code',
   'app.scanner': 'Checkpoint scanner',
@@ -753,6 +755,7 @@ export type MessageKey = keyof typeof en;
 
 const zhCN: Record<MessageKey, string> = {
   ...auditZh,
+  ...paperCardZh,
   ...contextZh,
   'app.resident': '健康码',
   'app.scanner': '查验扫码',

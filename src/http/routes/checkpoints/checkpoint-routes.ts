@@ -3,6 +3,7 @@ import { bytesToBase64Url } from '../../../codes/trust-list.js';
 import { COLOURS } from '../../../domain/colour.js';
 import { InvalidInputError } from '../../../domain/field-errors.js';
 import { VENUE_TYPES } from '../../../domain/checkpoints/venue.js';
+import { CARD_REFUSALS } from '../../../domain/residents/paper-card.js';
 import { MAX_BATCH, type ScanOutcome } from '../../../services/checkpoints/scans-service.js';
 import { renderQr } from '../../../services/decisions/health-codes-service.js';
 import type { Services } from '../../../services/services.js';
@@ -225,6 +226,33 @@ export const checkpointRoutes: FastifyPluginAsyncTypebox<{ services: Services }>
       },
     },
     async (request) => services.scans.lookUpByIdNumber(deviceCaller(request), request.body),
+  );
+
+  app.post(
+    '/api/v1/checkpoint/paper-card',
+    {
+      config: { access: { device: true } },
+      schema: {
+        tags: ['checkpoints'],
+        summary: "Check a paper card online (device): the holder's colour now and masked name, or why the card is refused (unrecognised, revoked, expired); audited",
+        description: 'A card carries no colour: it is only ever checked here, never offline.',
+        body: Type.Object({ scanId: Type.String({ maxLength: 64 }), card: Type.String({ maxLength: 200 }) }, { additionalProperties: false }),
+        response: {
+          200: Type.Object({
+            colour: Type.Union([Colour, Type.Null()]),
+            admitted: Type.Boolean(),
+            maskedName: Type.Union([Type.String(), Type.Null()]),
+            validUntil: Type.Union([Type.String({ format: 'date-time' }), Type.Null()]),
+            reason: Type.Union([Type.Literal('allowed'), Type.Literal('colour-not-admitted'), Type.Literal('card-unrecognised'), Type.Literal('card-revoked'), Type.Literal('card-expired')], { description: ['allowed', 'colour-not-admitted', ...CARD_REFUSALS].join(', ') }),
+          }),
+          ...problemResponses(400, 401),
+        },
+      },
+    },
+    async (request) => {
+      const check = await services.scans.checkPaperCard(deviceCaller(request), request.body);
+      return { ...check, validUntil: wireTime(check.validUntil) };
+    },
   );
 
   app.post(

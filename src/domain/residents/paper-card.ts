@@ -1,0 +1,33 @@
+import { DAY_MS } from '../clock.js';
+
+/**
+ * A paper card for someone without a phone: it carries no colour, only a reference the issuing
+ * operator's server resolves at the gate, so the colour a guard sees is always the current one.
+ */
+
+/** What a card's QR text starts with: the scanner tells a card from a health code by it. */
+export const PAPER_CARD_PREFIX = 'HCCARD1:';
+
+/** A card is good for a year: long enough not to burden a household, short enough that lost cards lapse. */
+export const PAPER_CARD_VALID_DAYS = 365;
+
+/** Why a card presented at a gate is not honoured. */
+export const CARD_REFUSALS = ['card-unrecognised', 'card-revoked', 'card-expired'] as const;
+export type CardRefusal = (typeof CARD_REFUSALS)[number];
+
+export interface CardStanding {
+  expiresAt: number;
+  revokedAt: number | null;
+}
+
+/** When a card issued at `issuedAt` (epoch ms) stops being honoured. */
+export function cardExpiry(issuedAt: number): number {
+  return issuedAt + PAPER_CARD_VALID_DAYS * DAY_MS;
+}
+
+/** Whether a stored card is honoured at `now`: a revoked card is refused even before its expiry. */
+export function cardRefusal(card: CardStanding, now: number): CardRefusal | null {
+  if (card.revokedAt !== null && card.revokedAt <= now) return 'card-revoked';
+  if (now >= card.expiresAt) return 'card-expired';
+  return null;
+}

@@ -1,0 +1,109 @@
+import { Type, type FastifyPluginAsyncTypebox } from '@fastify/type-provider-typebox';
+import type { FastifyReply } from 'fastify';
+import type { PrintedCard } from '../../../services/residents/paper-cards-service.js';
+import type { Services } from '../../../services/services.js';
+import { residentCaller, staffCaller } from '../../route-access.js';
+import { problemResponses, ResidentIdParams } from '../../schemas.js';
+import { wireTime } from '../../wire.js';
+
+const CardStatusSchema = Type.Union([
+  Type.Object({ issuedAt: Type.String({ format: 'date-time' }), expiresAt: Type.String({ format: 'date-time' }), expired: Type.Boolean() }, { additionalProperties: false }),
+  Type.Null(),
+]);
+
+/** The document staff at a service point see in the person's hand. */
+const DocumentBody = Type.Object(
+  {
+    idType: Type.String({ maxLength: 40 }),
+    idNumber: Type.String({ minLength: 1, maxLength: 32 }),
+    idCountry: Type.Optional(Type.String({ maxLength: 3 })),
+  },
+  { additionalProperties: false },
+);
+
+const PDF = 'The card as a one-page PDF (application/pdf): masked name, QR, issue and expiry dates, instructions in Chinese and English; no colour';
+
+/** Sends a printed card: the PDF, with what it says in headers a screen can show without opening it. */
+function sendCard(reply: FastifyReply, card: PrintedCard): Buffer {
+  reply
+    .code(201)
+    .type('application/pdf')
+    .header('content-disposition', 'attachment; filename="paper-card.pdf"')
+    .header('cache-control', 'no-store')
+    .header('x-card-expires-at', wireTime(card.expiresAt))
+    .header('x-card-replaced-earlier', String(card.replacedEarlier));
+  return card.pdf;
+}
+
+/**
+ * Paper cards for people without a phone: printed and revoked by the resident or their guardian in
+ * the resident app, or by staff at a service point who see the person's identity document.
+ */
+export const paperCardRoutes: FastifyPluginAsyncTypebox<{ services: Services }> = async (app, { services }) => {
+  app.get(
+    '/api/v1/residents/:id/paper-card',
+    {
+      config: { access: { resident: 'self' } },
+      schema: { tags: ['residents'], summary: "The resident's live paper card, if any: when it was issued and lapses (never its QR)", params: ResidentIdParams, response: { 200: CardStatusSchema, ...problemResponses(400, 401, 404) } },
+    },
+    async (request) => {
+      const status = await services.paperCards.status(request.params.id);
+      return status && { issuedAt: wireTime(status.issuedAt), expiresAt: wireTime(status.expiresAt), expired: status.expired };
+    },
+  );
+
+  app.post(
+    '/api/v1/residents/:id/paper-card',
+    {
+      config: { access: { resident: 'self' } },
+      schema: {
+        tags: ['residents'],
+        summary: 'Print a paper card for yourself or a household member you look after; the card printed before stops working',
+        description: PDF,
+        params: ResidentIdParams,
+        produces: ['application/pdf'],
+        response: problemResponses(400, 401, 404, 422),
+      },
+    },
+    async (request, reply) => sendCard(reply, await services.paperCards.printForHousehold(residentCaller(request).residentId, request.params.id)),
+  );
+
+  app.delete(
+    '/api/v1/residents/:id/paper-card',
+    {
+      config: { access: { resident: 'self' } },
+      schema: { tags: ['residents'], summary: 'Revoke the live paper card: a gate refuses it from now on', params: ResidentIdParams, response: { 200: Type.Object({ revoked: Type.Boolean() }), ...problemResponses(400, 401, 404) } },
+    },
+    async (request) => ({ revoked: await services.paperCards.revokeForHousehold(residentCaller(request).residentId, request.params.id) }),
+  );
+
+  app.post(
+    '/api/v1/paper-cards',
+    {
+      config: { access: { staff: ['authority', 'checkpoint'] } },
+      schema: {
+        tags: ['residents'],
+        summary: "Print a paper card at a service point for the holder of the identity document shown (a resident of the staff member's region); the card printed before stops working",
+        description: PDF,
+        body: DocumentBody,
+        produces: ['application/pdf'],
+        response: problemResponses(400, 401, 403, 404, 422),
+      },
+    },
+    async (request, reply) => sendCard(reply, await services.paperCards.printAtServicePoint(staffCaller(request), request.body)),
+  );
+
+  app.post(
+    '/api/v1/paper-cards/revoke',
+    {
+      config: { access: { staff: ['authority', 'checkpoint'] } },
+      schema: {
+        tags: ['residents'],
+        summary: 'Revoke the live paper card of the holder of the identity document shown, at a service point',
+        body: DocumentBody,
+        response: { 200: Type.Object({ revoked: Type.Boolean() }), ...problemResponses(400, 401, 403, 404, 422) },
+      },
+    },
+    async (request) => ({ revoked: await services.paperCards.revokeAtServicePoint(staffCaller(request), request.body) }),
+  );
+};

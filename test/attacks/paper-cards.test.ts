@@ -1,0 +1,103 @@
+import assert from 'node:assert/strict';
+import { it } from 'node:test';
+import { PAPER_CARD_PREFIX } from '../../src/domain/residents/paper-card.js';
+import { createHarness, describeOnEachEngine, type Harness } from '../support/harness.js';
+import { readCardQr } from '../support/paper-card-pdf.js';
+import { GRANDMA_ZHANG, LIU_FANG, ZHANG_WEI } from '../support/people.js';
+import { registerVerified, signedUpThroughApi } from '../support/sign-in.js';
+
+const bearer = (token: string) => ({ authorization: `Bearer ${token}` });
+const healthy = { stays: [], contacts: [], symptoms: [], temperature: 36.5 };
+
+async function gate(h: Harness): Promise<string> {
+  const venue = await h.services.venues.registerVenue({ name: '良渚文化村超市', type: 'supermarket', region: '330110', address: '良渚街道', latitude: 30.38, longitude: 120.03, operator: '良渚街道' });
+  return (await h.services.venues.registerCheckpointDevice(venue.id, '入口')).token;
+}
+
+/** Zhang, and the grandmother he added to his household, who has no phone; her card printed by him. */
+async function grandmaWithCard(h: Harness) {
+  const zhang = await registerVerified(h, ZHANG_WEI);
+  const grandma = await h.services.residents.addDependent(zhang, GRANDMA_ZHANG);
+  await h.services.declarations.declare(grandma.id, healthy);
+  const printed = await h.services.paperCards.printForHousehold(zhang, grandma.id);
+  return { zhang, grandma: grandma.id, printed, card: readCardQr(printed.pdf) };
+}
+
+async function scan(h: Harness, device: string, card: string, scanId = `card-${Math.random().toString(36).slice(2, 10)}`) {
+  const answer = await (await h.app()).inject({ method: 'POST', url: '/api/v1/checkpoint/paper-card', headers: bearer(device), payload: { scanId, card } });
+  assert.equal(answer.statusCode, 200, answer.body);
+  return answer.json() as { colour: string | null; admitted: boolean; maskedName: string | null; reason: string };
+}
+
+describeOnEachEngine('paper cards at the gate', (h) => {
+  it('admits the card printed off the PDF, with the colour decided now and the masked name, and no ID number typed', async () => {
+    const { card } = await grandmaWithCard(h());
+    assert.ok(card.startsWith(PAPER_CARD_PREFIX));
+    assert.ok(!card.includes(GRANDMA_ZHANG.idNumber), 'the QR carries no ID number');
+    const verdict = await scan(h(), await gate(h()), card);
+    assert.deepEqual(verdict, { colour: 'green', admitted: true, maskedName: '张*兰', validUntil: '2027-11-20T02:00:00.000Z', reason: 'allowed' });
+  });
+
+  it('refuses a forged or altered card reference before it names anyone', async () => {
+    const { card } = await grandmaWithCard(h());
+    const device = await gate(h());
+    const body = card.slice(PAPER_CARD_PREFIX.length);
+    const flipped = body.slice(0, 5) + (body[5] === 'A' ? 'B' : 'A') + body.slice(6);
+    const made = PAPER_CARD_PREFIX + Buffer.alloc(32, 7).toString('base64url');
+    for (const forged of [PAPER_CARD_PREFIX + flipped, made, card.slice(0, -1), `${card}A`]) {
+      assert.deepEqual(await scan(h(), device, forged), { colour: null, admitted: false, maskedName: null, validUntil: null, reason: 'card-unrecognised' }, forged);
+    }
+    const refused = await h().opened.store.db.selectFrom('audit_log').select(['action', 'resident_id']).where('action', '=', 'check-by-paper-card-refused').execute();
+    assert.deepEqual(refused.map((r) => r.resident_id), [null, null, null, null]);
+  });
+
+  it('refuses a revoked card, and the card printed before once a new one is printed', async () => {
+    const { zhang, grandma, card } = await grandmaWithCard(h());
+    const device = await gate(h());
+    const second = readCardQr((await h().services.paperCards.printForHousehold(zhang, grandma)).pdf);
+    assert.equal((await scan(h(), device, card)).reason, 'card-revoked');
+    assert.equal((await scan(h(), device, second)).reason, 'allowed');
+    assert.equal(await h().services.paperCards.revokeForHousehold(zhang, grandma), true);
+    assert.deepEqual(await scan(h(), device, second), { colour: null, admitted: false, maskedName: null, validUntil: null, reason: 'card-revoked' });
+  });
+
+  it("refuses another operator's card: its reference was not made with this operator's key", async () => {
+    const other = await createHarness(h().engine);
+    try {
+      const { card } = await grandmaWithCard(other);
+      assert.equal((await scan(h(), await gate(h()), card)).reason, 'card-unrecognised');
+    } finally {
+      await other.dispose();
+    }
+  });
+
+  it("refuses the card of a resident whose region's data was destroyed at its sunset", async () => {
+    const { card } = await grandmaWithCard(h());
+    const device = await gate(h());
+    const [wang, li] = [await h().services.staff.create('余杭区卫健局 王局长', 'authority'), await h().services.staff.create('余杭区疾控中心 李主任', 'authority')];
+    const asked = await h().services.sunset.request(wang, '330110');
+    await h().services.sunset.approve(li, asked.id);
+    await h().services.sunset.run(asked.id);
+    assert.equal((await scan(h(), device, card)).reason, 'card-unrecognised');
+    assert.equal((await h().opened.store.db.selectFrom('paper_cards').selectAll().execute()).length, 0);
+  });
+
+  it('answers 404 to a resident printing or revoking a card for someone who is not their household member, and leaves her card as it was', async () => {
+    const { grandma } = await grandmaWithCard(h());
+    const app = await h().app();
+    const liu = await signedUpThroughApi(h(), LIU_FANG, app);
+    const printed = await app.inject({ method: 'POST', url: `/api/v1/residents/${grandma}/paper-card`, headers: liu.auth });
+    const revoked = await app.inject({ method: 'DELETE', url: `/api/v1/residents/${grandma}/paper-card`, headers: liu.auth });
+    assert.deepEqual([printed.statusCode, revoked.statusCode], [404, 404]);
+    const cards = await h().opened.store.db.selectFrom('paper_cards').select(['revoked_at']).where('resident_id', '=', grandma).execute();
+    assert.deepEqual(cards, [{ revoked_at: null }]);
+  });
+
+  it("refuses staff printing a card for a resident outside the region they answer for", async () => {
+    await grandmaWithCard(h());
+    const xihu = await h().services.staff.create('西湖区服务点 周敏', 'checkpoint', '330106');
+    const answer = await (await h().app()).inject({ method: 'POST', url: '/api/v1/paper-cards', headers: bearer(xihu.token), payload: { idType: 'resident_id', idNumber: GRANDMA_ZHANG.idNumber } });
+    assert.equal(answer.statusCode, 403);
+  });
+});
+

@@ -1,0 +1,168 @@
+import assert from 'node:assert/strict';
+import { copyFileSync, mkdirSync, mkdtempSync, readFileSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { after, before, describe, it } from 'node:test';
+import type { Browser, BrowserContext, Page } from 'playwright-core';
+import { asTheAppKeepsIt } from '../support/app-session.js';
+import { assertAccessible } from '../support/axe.js';
+import { writeQrVideo } from '../support/fake-camera.js';
+import { readCardQr, renderCardPage } from '../support/paper-card-pdf.js';
+import { GRANDMA_ZHANG, ZHANG_WEI } from '../support/people.js';
+import { launchChromium, startWebServer, type WebServer } from '../support/web-server.js';
+
+const SCREENS = process.env.HEALTHCODE_SHOTS ?? join(process.cwd(), 'test-results', 'screens', 'paper-card');
+const PHONE = { viewport: { width: 390, height: 844 }, deviceScaleFactor: 1, timezoneId: 'Asia/Shanghai', acceptDownloads: true };
+const LANGS = ['en', 'zh-CN'] as const;
+
+/** A message key shown instead of its words (the paper card's own, and the scanner's reasons). */
+const RAW_KEY = /\b(paperCard|reason|step|console|action|purpose)\.[a-zA-Z-]+\b/;
+
+/** The screen read as a person would, and checked by axe: words, not keys, and no accessibility problem. */
+async function looked(page: Page, screen: string): Promise<void> {
+  assert.doesNotMatch((await page.textContent('body')) ?? '', RAW_KEY, screen);
+  await assertAccessible(page, screen);
+}
+
+/** Clicks what starts a download and returns the file's bytes: the PDF the person prints. */
+async function downloaded(page: Page, click: () => Promise<void>): Promise<Buffer> {
+  const [download] = await Promise.all([page.waitForEvent('download'), click()]);
+  return readFileSync((await download.path())!);
+}
+
+describe('paper cards, in a real browser: printed at home and at a service point, admitted and refused at the gate', () => {
+  let server: WebServer;
+  let browser: Browser;
+  let work: string;
+  let grandma: string;
+  let guardianSession: unknown;
+  let card = '';
+
+  before(async () => {
+    mkdirSync(SCREENS, { recursive: true });
+    work = mkdtempSync(join(tmpdir(), 'healthcode-paper-card-'));
+    server = await startWebServer({ port: Number(process.env.HEALTHCODE_TEST_PORT ?? 0) });
+    browser = await launchChromium();
+    const s = server.services;
+    const guardian = await s.residents.register(ZHANG_WEI, { phoneVerifiedAt: Date.now() });
+    grandma = (await s.residents.addDependent(guardian.id, GRANDMA_ZHANG)).id;
+    await s.declarations.declare(grandma, { stays: [], contacts: [], symptoms: [], temperature: 36.4 });
+    guardianSession = asTheAppKeepsIt(await s.signIn.sessionFor(guardian.id, Date.now()));
+  });
+  after(async () => {
+    await browser?.close();
+    await server?.close();
+    rmSync(work, { recursive: true, force: true });
+  });
+
+  async function residentApp(lang: string): Promise<{ context: BrowserContext; page: Page }> {
+    const context = await browser.newContext(PHONE);
+    await context.addInitScript({ content: `localStorage.setItem('healthcode.lang', '${lang}'); localStorage.setItem('healthcode.resident.session', ${JSON.stringify(JSON.stringify(guardianSession))});` });
+    const page = await context.newPage();
+    await page.goto(`${server.url}/resident/#/household`);
+    await page.click('[data-testid=open-paper-card]');
+    await page.locator('[data-testid=paper-card-panel]').waitFor();
+    return { context, page };
+  }
+
+  /** A scanner paired to a market gate whose camera sees the card, and the verdict it shows. */
+  async function scanCard(name: string, offline = false, lang: (typeof LANGS)[number] = 'zh-CN'): Promise<{ reason: string | null; text: string }> {
+    const staff = await server.services.staff.create('良渚街道 市场管理处', 'venue');
+    const venue = await server.services.venues.registerVenue({ name: '良渚文化村超市', type: 'supermarket', region: '330110', address: '良渚街道玉鸟路', latitude: 30.38, longitude: 120.03, operator: '良渚街道' }, { ...staff, role: 'venue' });
+    const device = await server.services.venues.registerCheckpointDevice(venue.id, '入口');
+    const video = join(work, `${name}.y4m`);
+    writeQrVideo(card, video);
+    const camera = await launchChromium(['--use-fake-device-for-media-stream', '--use-fake-ui-for-media-stream', `--use-file-for-fake-video-capture=${video}`]);
+    try {
+      const context = await camera.newContext({ ...PHONE, permissions: ['camera'] });
+      await context.addInitScript({ content: `localStorage.setItem('healthcode.lang', '${lang}');` });
+      const gate = await context.newPage();
+      await gate.goto(`${server.url}/scanner/`);
+      await gate.fill('input[name=credential]', device.token);
+      if (offline) {
+        await gate.click('button[type=submit]');
+        await gate.locator('[data-testid=scanner-status]').waitFor();
+        await context.setOffline(true);
+        await gate.evaluate("dispatchEvent(new Event('offline'))");
+      } else {
+        await gate.click('button[type=submit]');
+      }
+      const result = gate.locator('[data-testid=scan-result]');
+      await result.waitFor({ timeout: 30_000 });
+      await gate.screenshot({ path: join(SCREENS, `scanner-${name}.${lang}.png`), fullPage: true });
+      await looked(gate, `scanner ${name} ${lang}`);
+      return { reason: await result.getAttribute('data-reason'), text: (await result.textContent()) ?? '' };
+    } finally {
+      await camera.close();
+    }
+  }
+
+  it("prints a household member's card from the household screen: a PDF whose QR is a card reference, not her ID number", { timeout: 120_000 }, async () => {
+    for (const lang of LANGS) {
+      const { context, page } = await residentApp(lang);
+      const pdf = await downloaded(page, async () => {
+        await page.click('[data-testid=print-card]');
+        await page.locator('[data-testid=card-pdf]').waitFor();
+        await page.click('[data-testid=card-pdf]');
+      });
+      card = readCardQr(pdf);
+      assert.match(card, /^HCCARD1:/);
+      assert.ok(!card.includes(GRANDMA_ZHANG.idNumber));
+      assert.match((await page.locator('[data-testid=card-status]').textContent()) ?? '', lang === 'en' ? /valid until/ : /有效至/);
+      await page.screenshot({ path: join(SCREENS, `household-card.${lang}.png`), fullPage: true });
+      await looked(page, `household paper card ${lang}`);
+      if (lang === 'en') copyFileSync(renderCardPage(pdf, 110), join(SCREENS, 'card.png'));
+      await context.close();
+    }
+    // Printed twice, once per language: the second revoked the first, so one card is live.
+    assert.equal((await server.opened.store.db.selectFrom('paper_cards').selectAll().where('revoked_at', 'is', null).execute()).length, 1);
+  });
+
+  it('admits the card at a gate with her colour as decided now and her masked name', { timeout: 120_000 }, async () => {
+    const { reason, text } = await scanCard('card-admitted');
+    assert.equal(reason, 'allowed');
+    assert.match(text, /张\*兰/);
+  });
+
+  it('says plainly, offline, that the card needs the network', { timeout: 120_000 }, async () => {
+    const { reason, text } = await scanCard('card-offline', true);
+    assert.equal(reason, 'card-needs-network');
+    assert.match(text, /需要联网/);
+  });
+
+  it('refuses the card once the guardian revoked it in the app', { timeout: 120_000 }, async () => {
+    const { context, page } = await residentApp('zh-CN');
+    await page.click('button:has-text("作废卡片")');
+    await page.click('.confirm button.danger');
+    await page.locator('[data-testid=card-revoked]').waitFor();
+    await page.screenshot({ path: join(SCREENS, 'household-card-revoked.zh-CN.png'), fullPage: true });
+    await context.close();
+    const { reason, text } = await scanCard('card-revoked');
+    assert.equal(reason, 'card-revoked');
+    assert.match(text, /已作废/);
+  });
+
+  it("prints a card at a service point from the document in the person's hand, in the console", { timeout: 120_000 }, async () => {
+    const staff = await server.services.staff.create('良渚街道便民服务中心 陈丽', 'checkpoint', '330110');
+    for (const lang of LANGS) {
+      const context = await browser.newContext({ ...PHONE, viewport: { width: 1024, height: 800 } });
+      await context.addInitScript({ content: `localStorage.setItem('healthcode.lang', '${lang}'); localStorage.setItem('healthcode.console.staff', ${JSON.stringify(JSON.stringify({ token: staff.token, id: staff.id, name: staff.name, role: 'checkpoint' }))});` });
+      const page = await context.newPage();
+      await page.goto(`${server.url}/console/#/paper-cards`);
+      await page.fill('input[name=idNumber]', GRANDMA_ZHANG.idNumber);
+      const pdf = await downloaded(page, async () => {
+        await page.click('[data-testid=print-card]');
+        await page.locator('[data-testid=card-pdf]').waitFor();
+        await page.click('[data-testid=card-pdf]');
+      });
+      card = readCardQr(pdf);
+      assert.match(card, /^HCCARD1:/);
+      await page.screenshot({ path: join(SCREENS, `console-card.${lang}.png`), fullPage: true });
+      await looked(page, `console paper cards ${lang}`);
+      await context.close();
+    }
+    const { reason, text } = await scanCard('card-from-service-point', false, 'en');
+    assert.equal(reason, 'allowed');
+    assert.match(text, /Admit/i);
+  });
+});

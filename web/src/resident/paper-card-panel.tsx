@@ -1,0 +1,53 @@
+import type { JSX } from 'preact';
+import { useEffect, useState } from 'preact/hooks';
+import { bearer, client, ok, type Answer } from '../shared/api.js';
+import { formatDate } from '../shared/format.js';
+import { useLang, useT } from '../shared/i18n.js';
+import { PrintedCardNotice, printedCard, type PrintedCard } from '../shared/paper-card.js';
+import { ConfirmedAction, ErrorNotice, useAction } from '../shared/ui.js';
+import type { Session } from './session.js';
+
+type CardStatus = Answer<'/api/v1/residents/{id}/paper-card'>;
+
+/** A household member's paper card: whether one is live, print a (new) one, revoke it. */
+export function PaperCardPanel({ session, residentId, name }: { session: Session; residentId: string; name: string }): JSX.Element {
+  const t = useT();
+  const lang = useLang();
+  const path = { params: { path: { id: residentId } }, headers: bearer(session.token) };
+  const [status, setStatus] = useState<CardStatus | undefined>(undefined);
+  const [printed, setPrinted] = useState<PrintedCard | null>(null);
+  const [revoked, setRevoked] = useState<boolean | null>(null);
+  const load = () => ok(client.GET('/api/v1/residents/{id}/paper-card', path)).then(setStatus, () => undefined);
+  useEffect(() => void load(), [residentId]);
+  const print = useAction(async () => {
+    setRevoked(null);
+    setPrinted(await printedCard(client.POST('/api/v1/residents/{id}/paper-card', { ...path, parseAs: 'blob' })));
+    await load();
+  });
+  const revoke = useAction(async () => {
+    setPrinted(null);
+    setRevoked((await ok(client.DELETE('/api/v1/residents/{id}/paper-card', path))).revoked);
+    await load();
+  });
+  return (
+    <section class="paper-card" aria-label={`${t('paperCard.title')} · ${name}`} data-testid="paper-card-panel">
+      <h3>
+        {t('paperCard.title')} · {name}
+      </h3>
+      <p class="muted small">{t('paperCard.intro')}</p>
+      {status === null && <p>{t('paperCard.none')}</p>}
+      {status && <p data-testid="card-status">{t(status.expired ? 'paperCard.expired' : 'paperCard.live', { issued: formatDate(status.issuedAt, lang), until: formatDate(status.expiresAt, lang) })}</p>}
+      {printed && <PrintedCardNotice card={printed} />}
+      {revoked !== null && (
+        <p class="notice notice-ok" role="status" data-testid="card-revoked">
+          {t(revoked ? 'paperCard.revoked' : 'paperCard.noneToRevoke')}
+        </p>
+      )}
+      <ErrorNotice error={print.error ?? revoke.error} />
+      <button type="button" class="primary wide" data-testid="print-card" disabled={print.busy} onClick={() => void print.run()}>
+        {t(status ? 'paperCard.printAgain' : 'paperCard.print')}
+      </button>
+      {status && <ConfirmedAction label={t('paperCard.revoke')} question={t('paperCard.revokeConfirm')} yes={t('paperCard.revokeYes')} busy={revoke.busy} onConfirm={() => void revoke.run()} />}
+    </section>
+  );
+}
