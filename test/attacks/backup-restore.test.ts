@@ -165,7 +165,7 @@ for (const engine of ENGINES) {
     });
 
     if (engine === 'postgres') {
-      it('a restore --replace killed inside its transaction, the old schema dropped and the copy loaded, leaves the old schema whole', async () => {
+      it('a restore --replace killed inside its transaction, the old tables dropped and the copy loaded, leaves them whole', async () => {
         const machine = await newMachine('killed-in-transaction');
         await restoreHere(machine.env);
         const before = await held(machine);
