@@ -167,7 +167,6 @@ const WITHOUT_SAME_NAMED_TEST = [
   'store/residents/check-ins-store.ts',
   'store/oversight/corrections-store.ts',
   'store/data-key-check-store.ts',
-  'store/database.ts',
   'store/decisions/decisions-store.ts',
   'store/residents/declarations-store.ts',
   'store/residents/remembered-devices-store.ts',

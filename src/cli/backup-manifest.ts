@@ -1,4 +1,4 @@
-import { createHash } from 'node:crypto';
+import { createHash, createHmac, hkdfSync, timingSafeEqual } from 'node:crypto';
 import { createReadStream } from 'node:fs';
 import type { Engine } from '../store/database.js';
 
@@ -6,7 +6,9 @@ import type { Engine } from '../store/database.js';
  * What `healthcode backup` writes beside the database copy and the districts' keys, and what
  * `healthcode restore` checks before it touches anything: when, from which engine and schema, which
  * districts' keys it holds, each file's sha256, and until when it may be restored (the same expiry the
- * key backup seals with each key, so changing it here only makes the two disagree).
+ * key backup seals with each key, so changing it here only makes the two disagree). The whole manifest
+ * is sealed with an HMAC under a key derived from the data key: whoever can write to the backup's
+ * storage but holds no data key cannot alter a file and re-hash it, nor change any field.
  */
 export const MANIFEST_FORMAT = 'healthcode-backup';
 export const MANIFEST_FILE = 'manifest.json';
@@ -15,9 +17,11 @@ export const DATABASE_FILES: Record<Engine, string> = { sqlite: 'database.sqlite
 /** A PostgreSQL schema a backup may name: unquoted, lower case (as `public`, or `healthcode`). */
 export const POSTGRES_SCHEMA_NAME = /^[a-z_][a-z0-9_]{0,62}$/;
 
+export const MANIFEST_VERSION = 2;
+
 export interface BackupManifest {
   format: typeof MANIFEST_FORMAT;
-  version: 1;
+  version: typeof MANIFEST_VERSION;
   createdAt: string;
   expiresAt: string;
   engine: Engine;
@@ -30,6 +34,33 @@ export interface BackupManifest {
   /** The districts whose keys the key file holds. */
   regions: string[];
   files: { name: string; bytes: number; sha256: string }[];
+  /** HMAC-SHA256 (base64url) of every other field, under a key derived from the data key. */
+  mac: string;
+}
+
+const FIELDS = ['format', 'version', 'createdAt', 'expiresAt', 'engine', 'schema', 'postgresSchema', 'dataKeyId', 'regions', 'files', 'mac'] as const;
+
+/** The manifest's fields in one fixed order (the file's key order is not sealed, only its content). */
+function sealedText(m: Omit<BackupManifest, 'mac'>): string {
+  const files = m.files.map((f) => ({ name: f.name, bytes: f.bytes, sha256: f.sha256 }));
+  return JSON.stringify([m.format, m.version, m.createdAt, m.expiresAt, m.engine, m.schema, m.postgresSchema, m.dataKeyId, m.regions, files]);
+}
+
+function macOf(m: Omit<BackupManifest, 'mac'>, dataKey: Buffer): string {
+  const key = Buffer.from(hkdfSync('sha256', dataKey, Buffer.alloc(0), 'healthcode backup manifest v2', 32));
+  return createHmac('sha256', key).update(sealedText(m)).digest('base64url');
+}
+
+/** The manifest with its MAC, under the data key the database was set up with. */
+export function sealManifest(m: Omit<BackupManifest, 'mac'>, dataKey: Buffer): BackupManifest {
+  return { ...m, mac: macOf(m, dataKey) };
+}
+
+/** Whether the manifest is as `healthcode backup` sealed it under this data key. */
+export function manifestSealedUnder(m: BackupManifest, dataKey: Buffer): boolean {
+  const expected = Buffer.from(macOf(m, dataKey));
+  const given = Buffer.from(m.mac);
+  return expected.length === given.length && timingSafeEqual(expected, given);
 }
 
 export class ManifestError extends Error {
@@ -58,7 +89,10 @@ export function parseManifest(text: string): BackupManifest {
   if (typeof value !== 'object' || value === null || Array.isArray(value)) throw new ManifestError(MANIFEST_FILE, 'is not a JSON object');
   const v = value as Partial<Record<keyof BackupManifest, unknown>>;
   if (v.format !== MANIFEST_FORMAT) throw new ManifestError('format', `must be '${MANIFEST_FORMAT}'`);
-  if (v.version !== 1) throw new ManifestError('version', 'must be 1');
+  if (v.version === 1) throw new ManifestError('version', 'a backup of version 1 carries no MAC, so its files cannot be told from altered ones: make a new backup with this healthcode');
+  if (v.version !== MANIFEST_VERSION) throw new ManifestError('version', `must be ${MANIFEST_VERSION}`);
+  const unknown = Object.keys(v).find((k) => !(FIELDS as readonly string[]).includes(k));
+  if (unknown !== undefined) throw new ManifestError(unknown.slice(0, 40), 'is not a field of a backup manifest');
   for (const field of ['createdAt', 'expiresAt'] as const) {
     if (typeof v[field] !== 'string' || !ISO.test(v[field]) || Number.isNaN(Date.parse(v[field]))) throw new ManifestError(field, 'must be a UTC time as 2026-01-31T08:00:00.000Z');
   }
@@ -76,16 +110,24 @@ export function parseManifest(text: string): BackupManifest {
     if (f.name !== expected[i]) throw new ManifestError(`files[${i}].name`, `must be ${expected[i]}`);
     if (typeof f.bytes !== 'number' || !Number.isSafeInteger(f.bytes) || f.bytes < 0) throw new ManifestError(`files[${i}].bytes`, 'must be a whole number of bytes');
     if (typeof f.sha256 !== 'string' || !/^[0-9a-f]{64}$/.test(f.sha256)) throw new ManifestError(`files[${i}].sha256`, 'must be 64 hex digits');
+    const extra = Object.keys(f).find((k) => !['name', 'bytes', 'sha256'].includes(k));
+    if (extra !== undefined) throw new ManifestError(`files[${i}].${extra.slice(0, 40)}`, 'is not a field of a file entry');
   });
+  if (typeof v.mac !== 'string' || !/^[A-Za-z0-9_-]{43}$/.test(v.mac)) throw new ManifestError('mac', 'must be the backup\'s HMAC (43 base64url characters)');
   return value as BackupManifest;
 }
 
 /**
  * Why a backup may not be restored by this code at `now`, or undefined: expired, or of a schema this
- * code does not know (made by a newer healthcode, whose tables this one would misread).
+ * code does not know (made by a newer healthcode, whose tables this one would misread, or named by no
+ * healthcode at all).
  */
 export function refusal(manifest: BackupManifest, knownSchemas: readonly string[], now: Date): ManifestError | undefined {
   if (now.getTime() >= Date.parse(manifest.expiresAt)) return new ManifestError('expiresAt', `the backup expired at ${manifest.expiresAt}: it may not be restored (HEALTHCODE_BACKUP_RETENTION_DAYS when it was made)`);
-  if (!knownSchemas.includes(manifest.schema)) return new ManifestError('schema', `${manifest.schema} is newer than this healthcode knows (its last is ${knownSchemas.at(-1)}): restore with the version that made the backup`);
+  if (!knownSchemas.includes(manifest.schema)) {
+    const last = knownSchemas.at(-1) ?? '';
+    if (manifest.schema > last) return new ManifestError('schema', `${manifest.schema} is newer than this healthcode knows (its last is ${last}): restore with the version that made the backup`);
+    return new ManifestError('schema', `${manifest.schema} is no migration of healthcode (this one knows ${knownSchemas.length}, the last ${last}): the backup was not made by \`healthcode backup\``);
+  }
   return undefined;
 }

@@ -1,7 +1,5 @@
 import { spawnSync } from 'node:child_process';
-import { copyFileSync, existsSync, mkdtempSync, renameSync, rmSync, statSync, writeFileSync } from 'node:fs';
-import { tmpdir } from 'node:os';
-import { join } from 'node:path';
+import { chmodSync, copyFileSync, existsSync, renameSync, rmSync, statSync } from 'node:fs';
 import BetterSqlite3 from 'better-sqlite3';
 import pg from 'pg';
 import type { DatabaseConfig } from '../config.js';
@@ -9,14 +7,16 @@ import type { DatabaseConfig } from '../config.js';
 /**
  * The database copied out and back in, per engine. SQLite: the online backup API (a consistent copy
  * while the server goes on writing). PostgreSQL: `pg_dump --format=custom` of the schema in use (one
- * snapshot of every table) and `pg_restore` in one transaction; both must be of the server's major
- * version or newer, as pg_dump refuses to dump a newer server.
+ * snapshot of every table) and back through `psql`, the old schema's drop and the restore in one
+ * transaction; the client tools must be of the server's major version or newer, as pg_dump refuses to
+ * dump a newer server.
  */
 export async function copySqlite(path: string, to: string): Promise<void> {
   if (!existsSync(path)) throw new Error(`HEALTHCODE_DATABASE_URL: ${path} does not exist: nothing to back up`);
   const raw = new BetterSqlite3(path, { readonly: true, fileMustExist: true });
   try {
     await raw.backup(to);
+    chmodSync(to, 0o600);
   } finally {
     raw.close();
   }
@@ -35,8 +35,10 @@ export function putSqlite(copy: string, path: string): void {
   renameSync(partial, path);
 }
 
-function run(command: string, args: string[]): string {
-  const done = spawnSync(command, args, { encoding: 'utf8', env: { PATH: process.env.PATH, HOME: process.env.HOME, PGCONNECT_TIMEOUT: '10' } });
+export const TOOL_ENV = { PATH: process.env.PATH, HOME: process.env.HOME, PGCONNECT_TIMEOUT: '10' };
+
+export function run(command: string, args: string[]): string {
+  const done = spawnSync(command, args, { encoding: 'utf8', env: TOOL_ENV });
   if (done.error) throw new Error(`${command}: ${(done.error as NodeJS.ErrnoException).code === 'ENOENT' ? 'not found on PATH: install the PostgreSQL client tools' : done.error.message}`);
   if (done.status !== 0) throw new Error(`${command} failed (exit ${done.status}): ${done.stderr.trim().split('\n').slice(-3).join(' ')}`);
   return done.stdout;
@@ -59,7 +61,7 @@ async function query<T extends pg.QueryResultRow>(url: string, text: string, val
   }
 }
 
-async function checkTool(tool: 'pg_dump' | 'pg_restore', url: string): Promise<void> {
+export async function checkTool(tool: 'pg_dump' | 'pg_restore', url: string): Promise<void> {
   const major = toolMajor(run(tool, ['--version']));
   const [row] = await query<{ v: string }>(url, 'show server_version_num');
   const server = Math.floor(Number(row!.v) / 10_000);
@@ -97,7 +99,7 @@ export async function tablesIn(url: string, schema: string): Promise<string[]> {
  * The URL for pg_dump and pg_restore: without node-postgres's `options` (libpq reads its `+` as a
  * character, not a space); both tools are told the schema themselves.
  */
-function toolUrl(url: string): string {
+export function toolUrl(url: string): string {
   const parsed = new URL(url);
   parsed.searchParams.delete('options');
   return parsed.toString();
@@ -106,38 +108,7 @@ function toolUrl(url: string): string {
 export async function dumpPostgres(url: string, schema: string, to: string): Promise<void> {
   await checkTool('pg_dump', url);
   run('pg_dump', ['--format=custom', '--no-owner', '--no-privileges', `--schema=${schema}`, `--file=${to}`, `--dbname=${toolUrl(url)}`]);
-}
-
-/**
- * Restores into `schema`. What the schema held is dropped first (every table, with what hangs on it,
- * and every sequence: what `tablesIn` told the operator it replaces), but not the schema itself: it
- * may be `public`, or made by a database administrator with its own grants. So the dump's own
- * CREATE SCHEMA (and its comment) is left out of what pg_restore runs.
- */
-export async function restorePostgres(url: string, schema: string, from: string): Promise<void> {
-  await checkTool('pg_restore', url);
-  const contents = run('pg_restore', ['--list', from]);
-  const workDir = mkdtempSync(join(tmpdir(), 'healthcode-restore-'));
-  const listFile = join(workDir, 'restore.list');
-  writeFileSync(listFile, leaveSchemaOut(contents, schema), { mode: 0o600 });
-  try {
-    const client = new pg.Client({ connectionString: url, connectionTimeoutMillis: 10_000 });
-    await client.connect();
-    try {
-      await client.query('begin');
-      await client.query(`create schema if not exists ${quoted(schema)}`);
-      const tables = await client.query<{ name: string }>("select tablename as name from pg_tables where schemaname = $1", [schema]);
-      for (const { name } of tables.rows) await client.query(`drop table if exists ${quoted(schema)}.${quoted(name)} cascade`);
-      const sequences = await client.query<{ name: string }>("select sequencename as name from pg_sequences where schemaname = $1", [schema]);
-      for (const { name } of sequences.rows) await client.query(`drop sequence if exists ${quoted(schema)}.${quoted(name)} cascade`);
-      await client.query('commit');
-    } finally {
-      await client.end();
-    }
-    run('pg_restore', ['--exit-on-error', '--single-transaction', '--no-owner', '--no-privileges', `--use-list=${listFile}`, `--dbname=${toolUrl(url)}`, from]);
-  } finally {
-    rmSync(workDir, { recursive: true, force: true });
-  }
+  chmodSync(to, 0o600);
 }
 
 /** A pg_restore list without the entries that create `schema` and comment on it (`4; 2615 2200 SCHEMA - public owner`). */
@@ -151,7 +122,7 @@ export function leaveSchemaOut(list: string, schema: string): string {
 
 const escaped = (text: string) => text.replace(/[.*+?^${}()|[\]\\]/g, '\\$&');
 /** An identifier quoted for SQL: schemas and tables come from the catalogue or a backup's manifest. */
-const quoted = (name: string) => `"${name.replace(/"/g, '""')}"`;
+export const quoted = (name: string) => `"${name.replace(/"/g, '""')}"`;
 
 export function databaseLabel(config: DatabaseConfig): string {
   if (config.kind === 'sqlite') return config.path;

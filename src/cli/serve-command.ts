@@ -4,6 +4,7 @@ import { systemClock } from '../domain/clock.js';
 import { createLogger, stdoutInBackground } from '../logging.js';
 import { runPrimary, workerIndex } from './cluster.js';
 import { workerMetrics } from './cluster-metrics.js';
+import { holdServing, unfinishedRestore, unfinishedRestoreMessage } from './restore-guards.js';
 import { startServer } from './server.js';
 
 /** Most workers `serve` forks: more processes than that only queue for the same cores. */
@@ -27,7 +28,14 @@ export async function serveCommand(args: string[], config: () => Config, fail: (
   const index = workerIndex();
   // A worker's lines say which worker wrote them: they share the primary's output.
   const logger = index === undefined ? createLogger(cfg.logLevel, stdoutInBackground()) : createLogger(cfg.logLevel, stdoutInBackground()).child({ worker: index });
-  if (workers > 1 && index === undefined) return runPrimary(cfg, logger, workers);
+  if (workers > 1 && index === undefined) {
+    // The workers each hold the serving lock; the primary only refuses a restore cut short before forking them.
+    const unfinished = unfinishedRestore(cfg.dataDir);
+    if (unfinished) fail(unfinishedRestoreMessage(cfg.dataDir, unfinished));
+    return runPrimary(cfg, logger, workers);
+  }
+  // Held for the process's life: a restore refuses while it is, and serve refuses a restore cut short.
+  await holdServing(cfg).catch((error: Error) => fail(error.message));
   if (cfg.mode === 'development' && index === undefined) {
     logger.warn(
       { host: cfg.host },

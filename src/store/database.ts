@@ -131,7 +131,10 @@ export async function openDatabase(config: DatabaseConfig, options: OpenOptions 
   const db = new Kysely<Database>({ dialect: new PostgresDialect({ pool }) });
   let changes: ChangeFeed;
   try {
-    const inSchema = options.schema ?? (await pool.query<{ schema: string }>('select current_schema() as schema')).rows[0]!.schema;
+    const inSchema = options.schema ?? (await pool.query<{ schema: string | null; path: string }>("select current_schema() as schema, current_setting('search_path') as path")).rows.map((r) => {
+      if (r.schema === null) throw new Error(`HEALTHCODE_DATABASE_URL: its search_path (${r.path}) names no schema that exists: create the schema, or name the one healthcode uses`);
+      return r.schema;
+    })[0]!;
     changes = await PostgresChangeFeed.open({
       schema: inSchema,
       listen: options.listen ?? false,

@@ -5,6 +5,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { after, before, describe, it } from 'node:test';
 import { backupCommand } from '../../src/cli/backup-command.js';
+import { sealManifest } from '../../src/cli/backup-manifest.js';
 import { restoreCommand } from '../../src/cli/restore-command.js';
 import { openServices } from '../../src/cli/server.js';
 import { nodeVerify } from '../../src/codes/token-signer.js';
@@ -151,19 +152,21 @@ for (const engine of ENGINES) {
       assert.ok(!existsSync(join(machine.dataDir, 'healthcode.db')) && !existsSync(join(machine.dataDir, 'keys', 'regions')), 'nothing written');
     });
 
-    it('refuses a manifest whose expiry was moved later, as the keys were sealed with the real one', async () => {
+    it('refuses a manifest whose expiry was moved later, as the manifest is sealed under the data key', async () => {
       const extended = join(work, 'extended');
       cpSync(backupDir, extended, { recursive: true });
       const manifest = JSON.parse(readFileSync(join(extended, 'manifest.json'), 'utf8'));
       writeFileSync(join(extended, 'manifest.json'), JSON.stringify({ ...manifest, expiresAt: '2099-01-01T00:00:00.000Z' }));
-      await assert.rejects(restoreHere((await newMachine('after-extended')).env, extended), /expiresAt: the manifest's expiry is not the one sealed with the keys/);
+      await assert.rejects(restoreHere((await newMachine('after-extended')).env, extended), /mac: the manifest is not as `healthcode backup` sealed it under this data key/);
     });
 
     it('refuses a backup of a schema newer than the code knows', async () => {
       const newer = join(work, 'newer');
       cpSync(backupDir, newer, { recursive: true });
       const manifest = JSON.parse(readFileSync(join(newer, 'manifest.json'), 'utf8'));
-      writeFileSync(join(newer, 'manifest.json'), JSON.stringify({ ...manifest, schema: '0999-from-the-future' }));
+      // Sealed as a newer healthcode, holding the data key, would seal it.
+      const { mac: _, ...fields } = { ...manifest, schema: '0999-from-the-future' };
+      writeFileSync(join(newer, 'manifest.json'), JSON.stringify(sealManifest(fields, Buffer.from(readFileSync(join(op.dataDir, 'keys', 'data.key'), 'utf8').trim(), 'base64'))));
       await assert.rejects(restoreHere((await newMachine('after-newer')).env, newer), /schema: 0999-from-the-future is newer than this healthcode knows/);
     });
 
