@@ -1,11 +1,13 @@
 import { auditEn } from '../messages-audit.js';
 import { contextEn } from '../messages-context.js';
+import { elderEn } from '../messages-elder.js';
 import type { Language } from './language.js';
 
 /** English: the reference set. Its keys are the message keys; every other language file must have each one. */
 const messages = {
   ...auditEn,
   ...contextEn,
+  ...elderEn,
   'app.resident': 'Health code',
   'app.scanner': 'Checkpoint scanner',
   'app.venue': 'Venue place codes',

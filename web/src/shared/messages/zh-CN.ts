@@ -1,5 +1,6 @@
 import { auditZh } from '../messages-audit.js';
 import { contextZh } from '../messages-context.js';
+import { elderZh } from '../messages-elder.js';
 import type { MessageKey } from './en.js';
 import type { Language } from './language.js';
 
@@ -7,6 +8,7 @@ import type { Language } from './language.js';
 const messages: Record<MessageKey, string> = {
   ...auditZh,
   ...contextZh,
+  ...elderZh,
   'app.resident': '健康码',
   'app.scanner': '查验扫码',
   'app.venue': '场所码',

@@ -1,5 +1,6 @@
 import { auditZhHant } from '../messages-audit.js';
 import { contextZhHant } from '../messages-context.js';
+import { elderZhHant } from '../messages-elder.js';
 import type { MessageKey } from './en.js';
 import type { Language } from './language.js';
 
@@ -11,6 +12,7 @@ import type { Language } from './language.js';
 const messages: Record<MessageKey, string> = {
   ...auditZhHant,
   ...contextZhHant,
+  ...elderZhHant,
   'app.resident': '健康碼',
   'app.scanner': '查驗掃碼',
   'app.venue': '場所碼',
@@ -109,7 +111,7 @@ const messages: Record<MessageKey, string> = {
   'code.backToMe': '返回我的健康碼',
   'code.qrLabel': '健康碼QR 碼，{colour}',
   'code.declareNow': '申報近 14 天情況',
-  'code.refreshIn': '{time} 後重新整理',
+  'code.refreshIn': '{time} 後更新',
   'code.greenOn': '如堅持每日打卡，將於 {date} 轉為綠碼',
   'code.needsAction': '此顏色不會隨時間自動解除，請檢視原因和辦理方式。',
   'code.noGreenOn': '暫時無法給出轉綠日期。',
