@@ -92,6 +92,24 @@ describe('elder mode (适老化): larger text, the code alone, one button to the
     await context.close();
   });
 
+  it("never sends the family's phone number to the server: it stays on the phone that set it", { timeout: 60_000 }, async () => {
+    const { context, page } = await open('en', PHONE, true);
+    const sent: string[] = [];
+    page.on('request', (request) => sent.push(`${request.url()} ${request.postData() ?? ''} ${JSON.stringify(request.headers())}`));
+    await page.goto(`${server.url}/resident/#/code`);
+    await page.waitForSelector('[data-testid=code-card] canvas');
+    await page.getByTestId('elder-switch').click();
+    await page.getByTestId('family-phone').fill('+86 150 6789 1234');
+    await page.getByTestId('save-family-phone').click();
+    await page.getByTestId('call-family').waitFor();
+    // The app goes on working (the code reloads when looked at again): still nothing carries the number.
+    await page.reload();
+    await page.waitForSelector('.code-elder canvas');
+    assert.ok(sent.length > 0, 'the page made no request at all');
+    for (const request of sent) assert.doesNotMatch(request, /15067891234|150%20?6789/, request.slice(0, 120));
+    await context.close();
+  });
+
   for (const [lang, call] of [['en', 'Call my family'], ['zh-Hant', '打電話給家人']] as const) {
     it(`fits a phone zoomed to 200% with its larger text, every part readable and nothing wider than the screen, in ${lang}`, { timeout: 60_000 }, async () => {
       const { context, page } = await open(lang, PHONE_AT_200, true);

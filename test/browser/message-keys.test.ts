@@ -103,6 +103,22 @@ describe('no screen shows a bare message key, in any language', () => {
     });
   }
 
+  it('opens in Traditional Chinese for a browser set to Hong Kong Chinese, and keeps the language the resident then taps', { timeout: 60_000 }, async () => {
+    const context = await browser.newContext({ ...PHONE, locale: 'zh-HK' });
+    const page = await context.newPage();
+    await page.goto(`${server.url}/resident/#/sign-in`);
+    await page.getByRole('heading', { name: MESSAGES['zh-Hant']['signIn.title'] }).waitFor();
+    assert.equal(await page.evaluate('document.documentElement.lang'), 'zh-Hant');
+    await page.getByRole('button', { name: 'EN' }).click();
+    await page.getByRole('heading', { name: MESSAGES.en['signIn.title'] }).waitFor();
+    await page.reload();
+    await page.getByRole('heading', { name: MESSAGES.en['signIn.title'] }).waitFor();
+    await page.getByRole('button', { name: '繁體' }).click();
+    await page.getByRole('button', { name: MESSAGES['zh-Hant']['signIn.sendCode'] }).waitFor();
+    assert.equal(await page.getByRole('button', { name: '繁體' }).getAttribute('aria-pressed'), 'true');
+    await context.close();
+  });
+
   it('finds a bare key when one is shown, so the walk above can fail', () => {
     assert.deepEqual(bareKeys('健康碼 nav.code 12.5 problem.some-new-type example.com'), ['nav.code', 'problem.some-new-type']);
   });
