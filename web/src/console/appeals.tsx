@@ -1,3 +1,4 @@
+import { textLang } from '../shared/messages.js';
 import type { JSX } from 'preact';
 import { useEffect, useState } from 'preact/hooks';
 import { bearer, client, ok, type Answer, type BodyOf } from '../shared/api.js';
@@ -75,7 +76,7 @@ function AnswerForm({ session, appeal, onAnswered }: { session: StaffSession; ap
             <Field label={t('corrections.reason')}>
               <select name="reason" value={chosenReason?.id ?? ''} onChange={(e) => setReason(e.currentTarget.value)}>
                 {reasons.map((r) => (
-                  <option value={r.id}>{r.description[lang]}</option>
+                  <option value={r.id}>{r.description[textLang(lang)]}</option>
                 ))}
               </select>
             </Field>
@@ -139,7 +140,7 @@ export function AppealsView({ session }: { session: StaffSession }): JSX.Element
               ))}
             <ul class="muted small">
               {a.rules.map((r) => (
-                <li>{r.description[lang]}</li>
+                <li>{r.description[textLang(lang)]}</li>
               ))}
             </ul>
             <blockquote>{a.message}</blockquote>

@@ -1,3 +1,4 @@
+import { textLang } from '../shared/messages.js';
 import { clearingOf, clearingText, COLOURS, LIST_FACTS, SCALAR_FACTS, type Rule } from '../../../src/domain/index.js';
 import type { JSX } from 'preact';
 import { ColourBadge } from '../shared/colour.js';
@@ -133,7 +134,7 @@ export function RuleFormView({ draft, inherited, onDraft }: { draft: Draft; inhe
         return (
           <details class="rule-form" open={rule.id.startsWith('new-rule-')}>
             <summary>
-              <ColourBadge colour={rule.outcome.colour} /> {rule.description[lang] || rule.id}
+              <ColourBadge colour={rule.outcome.colour} /> {rule.description[textLang(lang)] || rule.id}
             </summary>
             <div class="row">
               <Field label={t('rules.formId')}>
@@ -163,7 +164,7 @@ export function RuleFormView({ draft, inherited, onDraft }: { draft: Draft; inhe
               </Field>
             </div>
             <p class="muted small" data-testid="rule-clears">
-              {t('rules.formClears')} {clearingText(clearingOf(rule.outcome))[lang]}
+              {t('rules.formClears')} {clearingText(clearingOf(rule.outcome))[textLang(lang)]}
             </p>
             {(['zh-CN', 'en'] as const).map((l) => (
               <div class="row">

@@ -3,7 +3,7 @@ import { useEffect, useState } from 'preact/hooks';
 import { bearer, client, ok, type Answer } from '../shared/api.js';
 import { ColourTransitions } from '../shared/colour.js';
 import { formatDateTime, formatShort } from '../shared/format.js';
-import { useLang, useT } from '../shared/i18n.js';
+import { useLang, useT, type Lang } from '../shared/i18n.js';
 import type { StaffSession } from '../shared/staff-session.js';
 import { Card, ErrorNotice, useAction } from '../shared/ui.js';
 import { CaseSearch, GrantPicker, loadTimeline, TimelineCard, useMyGrants, type CaseTimeline, type FoundResident } from './case-finder.js';
@@ -14,7 +14,7 @@ type Evidence = Trace['contacts'][number]['evidence'][number];
 type TracePreview = Answer<'/api/v1/traces/{traceId}/preview'>;
 type TraceOutcome = Answer<'/api/v1/traces/{traceId}/confirm', 'post'>;
 
-function evidenceLine(e: Evidence, t: ReturnType<typeof useT>, lang: 'zh-CN' | 'en'): string {
+function evidenceLine(e: Evidence, t: ReturnType<typeof useT>, lang: Lang): string {
   if (e.kind === 'same-carrier') return t('trace.evidence.carrier', { ref: e.carrierRef ?? '', date: e.date ?? '' });
   return t('trace.evidence.venue', { venue: e.venue ?? '', caseAt: formatShort(e.caseAt, lang), contactAt: formatShort(e.contactAt, lang), apart: e.minutesApart ?? 0 });
 }

@@ -17,7 +17,11 @@ export type CodeView = Answer<'/api/v1/residents/{id}/code'>;
 /** Refresh this long before the code expires, so a guard never scans a stale one. */
 const REFRESH_BEFORE_MS = 30_000;
 
-export function CodeScreen({ session, subjectId, subjectLabel, onWhy }: { session: Session; subjectId: string; subjectLabel: string | null; onWhy: (code: CodeView) => void }): JSX.Element {
+/**
+ * The code, its colour and the clock, with the ways on from there; in elder mode (`elder` given: the
+ * family's help) the code, colour and clock alone, above that one button.
+ */
+export function CodeScreen({ session, subjectId, subjectLabel, onWhy, elder }: { session: Session; subjectId: string; subjectLabel: string | null; onWhy: (code: CodeView) => void; elder?: JSX.Element | undefined }): JSX.Element {
   const t = useT();
   const lang = useLang();
   const [code, setCode] = useState<CodeView | null>(null);
@@ -101,7 +105,7 @@ export function CodeScreen({ session, subjectId, subjectLabel, onWhy }: { sessio
   }
   const left = Math.max(0, Math.round((Date.parse(code.expiresAt) - now) / 1000));
   return (
-    <div class={`code-card code-${code.colour}`} data-testid="code-card" data-colour={code.colour}>
+    <div class={`code-card code-${code.colour}${elder ? ' code-elder' : ''}`} data-testid="code-card" data-colour={code.colour}>
       {/* The screen's heading, where the focus goes when it is shown (after signing in, from the tab bar). */}
       {subjectLabel ? <h2 class="acting-for">{t('code.actingFor', { name: subjectLabel })}</h2> : <h2 class="sr-only">{t('code.title')}</h2>}
       <div class="code-head">
@@ -119,6 +123,18 @@ export function CodeScreen({ session, subjectId, subjectLabel, onWhy }: { sessio
           {t('code.refreshIn', { time: `${Math.floor(left / 60)}:${String(left % 60).padStart(2, '0')}` })}
         </span>
       </div>
+      {elder ?? <CodeScreenMore code={code} onWhy={onWhy} />}
+      <ErrorNotice error={error} />
+    </div>
+  );
+}
+
+/** What the full screen shows below the clock: where the facts came from, when it turns green, the ways on. */
+function CodeScreenMore({ code, onWhy }: { code: CodeView; onWhy: (code: CodeView) => void }): JSX.Element {
+  const t = useT();
+  const lang = useLang();
+  return (
+    <>
       {code.factsFrom && (
         <p class="facts-from" data-testid="facts-from">
           {t('code.factsFrom', { operator: code.factsFrom.operatorName, time: formatDate(code.factsFrom.asOf, lang) })}
@@ -143,7 +159,6 @@ export function CodeScreen({ session, subjectId, subjectLabel, onWhy }: { sessio
       <a class="button secondary wide" href="#/travel" data-testid="travel-card-link">
         {t('travel.title')}
       </a>
-      <ErrorNotice error={error} />
-    </div>
+    </>
   );
 }

@@ -8,6 +8,7 @@ import { Shell } from '../shared/ui.js';
 import { AccessLogScreen, AppealScreen, HouseholdScreen, MyDataScreen } from './account-screens.js';
 import { RememberedDevicesCard } from './devices-card.js';
 import { CodeScreen } from './code-screen.js';
+import { ElderSwitch, FamilyHelp, useElderMode } from './elder-view.js';
 import { CheckInScreen, DeclareScreen } from './health-forms.js';
 import { forgetThisDevice, refreshSession, rememberThisDevice, savedDevice, savedSession, saveSession, sessionExpiredHere, type Session } from './session.js';
 import { RegisterScreen, SignInScreen } from './sign-in-screens.js';
@@ -47,6 +48,8 @@ function ResidentApp(): JSX.Element {
   const [ended, setEnded] = useState(() => session === null && sessionExpiredHere());
   const [subject, setSubject] = useState<{ id: string; label: string } | null>(null);
   const [why, setWhy] = useState<CodeView | null>(null);
+  const [elder, setElder] = useElderMode();
+  const elderSwitch = <ElderSwitch mode={elder} onChange={setElder} />;
 
   useEffect(() => {
     if (!reopening) return;
@@ -102,7 +105,7 @@ function ResidentApp(): JSX.Element {
 
   if (!session || route === 'register' || route === 'sign-in' || route === 'visitor') {
     return (
-      <Shell title={t('app.resident')} screen="signed-out">
+      <Shell title={t('app.resident')} screen="signed-out" actions={elderSwitch}>
         {route === 'register' ? (
           // A new resident's code is gray until they declare: straight to the form, not to the gray code.
           <RegisterScreen onRegistered={(s) => void signedIn(s, '#/declare?welcome')} />
@@ -122,7 +125,7 @@ function ResidentApp(): JSX.Element {
 
   const subjectId = subject?.id ?? session.residentId;
   // "Why" explains the code last shown; opened directly, it shows the code first.
-  const codeScreen = <CodeScreen session={session} subjectId={subjectId} subjectLabel={subject?.label ?? null} onWhy={(c) => (setWhy(c), go('why'))} />;
+  const codeScreen = <CodeScreen session={session} subjectId={subjectId} subjectLabel={subject?.label ?? null} onWhy={(c) => (setWhy(c), go('why'))} elder={elder.on ? <FamilyHelp mode={elder} onChange={setElder} /> : undefined} />;
   let screen: JSX.Element;
   switch (route) {
     case 'why':
@@ -180,15 +183,19 @@ function ResidentApp(): JSX.Element {
       title={t('app.resident')}
       screen="signed-in"
       actions={
-        subject && (
-          <button type="button" class="chip" onClick={() => setSubject(null)} title={t('code.backToMe')}>
-            {subject.label} ✕
-          </button>
-        )
+        <>
+          {subject && (
+            <button type="button" class="chip" onClick={() => setSubject(null)} title={t('code.backToMe')}>
+              {subject.label} ✕
+            </button>
+          )}
+          {elderSwitch}
+        </>
       }
     >
       {screen}
-      <nav class="tabbar" aria-label={t('nav.tabs')}>
+      {/* In elder mode the first screen is the code alone: the other screens keep their tabs. */}
+      <nav class="tabbar" aria-label={t('nav.tabs')} hidden={elder.on && screen === codeScreen}>
         {TABS.map((tab) => (
           <a href={`#/${tab.route}`} class={route === tab.route || (tab.route === 'data' && (route === 'access' || route === 'appeal')) ? 'active' : ''} data-tab={tab.route}>
             <span aria-hidden="true">{tab.icon}</span>

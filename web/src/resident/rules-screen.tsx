@@ -1,3 +1,4 @@
+import { textLang } from '../shared/messages.js';
 import { clearingOf, clearingText } from '../../../src/domain/index.js';
 import type { JSX } from 'preact';
 import { useEffect, useState } from 'preact/hooks';
@@ -41,7 +42,7 @@ export function RulesScreen({ region }: { region: string }): JSX.Element {
       {ruleSet.rules.map((rule) => (
         <article class="rule" data-rule={rule.id} data-region={rule.region}>
           <h3>
-            <ColourBadge colour={rule.outcome.colour} /> {rule.description[lang]}
+            <ColourBadge colour={rule.outcome.colour} /> {rule.description[textLang(lang)]}
           </h3>
           {links.length > 1 && (
             <p class="rule-origin small">
@@ -49,10 +50,10 @@ export function RulesScreen({ region }: { region: string }): JSX.Element {
             </p>
           )}
           <p class="clears">
-            <strong>{t('why.clears')}</strong> {clearingText(clearingOf(rule.outcome))[lang]}
+            <strong>{t('why.clears')}</strong> {clearingText(clearingOf(rule.outcome))[textLang(lang)]}
           </p>
           <p>
-            <strong>{t('why.also')}</strong> {rule.howToClear[lang]}
+            <strong>{t('why.also')}</strong> {rule.howToClear[textLang(lang)]}
           </p>
           {rule.validTo && <p class="muted small">{t('rules.publicUntil', { date: formatDate(rule.validTo, lang) })}</p>}
         </article>
@@ -64,7 +65,7 @@ export function RulesScreen({ region }: { region: string }): JSX.Element {
             {ruleSet.overridden.map((o) => (
               <li data-rule={o.id}>
                 <span>
-                  <ColourBadge colour={o.replaced.outcome.colour} /> {o.replaced.description[lang]} <span class="muted">(<RegionLabel code={o.replaced.region} />)</span>
+                  <ColourBadge colour={o.replaced.outcome.colour} /> {o.replaced.description[textLang(lang)]} <span class="muted">(<RegionLabel code={o.replaced.region} />)</span>
                 </span>
                 <br />
                 <span>
@@ -72,7 +73,7 @@ export function RulesScreen({ region }: { region: string }): JSX.Element {
                 </span>
                 <br />
                 <span class="muted">
-                  {t('rules.because')} {o.reason[lang]}
+                  {t('rules.because')} {o.reason[textLang(lang)]}
                 </span>
               </li>
             ))}

@@ -2,10 +2,9 @@ import type { paths } from './api-schema.js';
 
 // From the schema itself rather than api.ts's Answer, so that the server's tests (no DOM) can import these words too.
 type AuditEntry = paths['/api/v1/audit-log']['get']['responses'][200]['content']['application/json'][number];
-import type { MessageKey } from './messages.js';
+import type { Lang, MessageKey } from './messages.js';
 
-// Spelled here rather than taken from i18n.tsx, so that the server's tests can import these words too.
-type Lang = 'zh-CN' | 'en';
+// Types from messages.ts rather than i18n.tsx, so that the server's tests can import these words too.
 type Translate = (key: MessageKey, params?: Record<string, string | number>) => string;
 
 type Described = AuditEntry['described'];

@@ -1,18 +1,17 @@
 import { createContext, type ComponentChildren, type JSX } from 'preact';
 import { useContext, useEffect, useState } from 'preact/hooks';
-import { MESSAGES, type MessageKey } from './messages.js';
+import { chooseLang, isLang, LANGUAGES, MESSAGES, type Lang, type MessageKey } from './messages.js';
 
-export type Lang = 'zh-CN' | 'en';
-export const LANGS: Lang[] = ['zh-CN', 'en'];
-export type { MessageKey };
+export type { Lang, MessageKey };
+export const LANGS: Lang[] = LANGUAGES.map((l) => l.code);
 export type Translate = (key: MessageKey, params?: Record<string, string | number>) => string;
 
 const STORAGE_KEY = 'healthcode.lang';
 
 function initialLang(): Lang {
   const saved = localStorage.getItem(STORAGE_KEY);
-  if (saved === 'zh-CN' || saved === 'en') return saved;
-  return navigator.language.toLowerCase().startsWith('zh') ? 'zh-CN' : 'en';
+  if (isLang(saved)) return saved;
+  return chooseLang(navigator.languages.length > 0 ? navigator.languages : [navigator.language]);
 }
 
 const LangContext = createContext<{ lang: Lang; setLang: (lang: Lang) => void }>({ lang: 'zh-CN', setLang: () => undefined });
@@ -53,10 +52,10 @@ export function useT(): Translate {
 export function LangSwitch(): JSX.Element {
   const { lang, setLang } = useContext(LangContext);
   return (
-    <div class="lang-switch" role="group" aria-label="Language / 语言">
-      {LANGS.map((l) => (
-        <button type="button" class={l === lang ? 'active' : ''} aria-pressed={l === lang} onClick={() => setLang(l)} data-lang={l}>
-          {l === 'zh-CN' ? '中文' : 'EN'}
+    <div class="lang-switch" role="group" aria-label="Language / 语言 / 語言">
+      {LANGUAGES.map((l) => (
+        <button type="button" class={l.code === lang ? 'active' : ''} aria-pressed={l.code === lang} onClick={() => setLang(l.code)} data-lang={l.code} lang={l.code}>
+          {l.name}
         </button>
       ))}
     </div>

@@ -1,7 +1,7 @@
 /**
  * Texts that say whose and from where: the app that sent a person to sign in, an app removed, a
  * declaration made for a household member, the facts that came from another operator, the way from
- * "why" to an appeal. Both languages; spread into messages.ts.
+ * "why" to an appeal. Each language; spread into its file under messages/.
  */
 export const contextEn = {
   'hostApps.removed': '{app} no longer has access: it cannot read your code or anything else you had allowed.',
@@ -45,4 +45,26 @@ export const contextZh: Record<keyof typeof contextEn, string> = {
   'declare.forMember': '您正在为{name}申报，不是为您自己：请按{name}的情况填写。',
   'declare.submitFor': '提交{name}的申报',
   'cause.factsFrom': '收到户籍地平台转来的信息',
+};
+
+export const contextZhHant: Record<keyof typeof contextEn, string> = {
+  'hostApps.removed': '已撤銷「{app}」的存取權限：它不能再讀取您的健康碼及您曾允許的其他資訊。',
+  'hostApps.none': '沒有應用程式可以存取您的健康碼。',
+  'signIn.fromApp': '您從「{app}」來到這裡。',
+  'signIn.fromAppWhy': '它請求{what}。請用手機號碼登入；接下來您會看到「{app}」將收到的全部內容，再決定是否同意。',
+  'signIn.fromAppAnd': '、',
+  'why.factsCame': '從「{operator}」轉來的資訊：',
+  'why.came.stays': '{n} 段行程（地點和日期）',
+  'why.came.contacts': '{n} 條密接記錄',
+  'why.came.cases': '{n} 條病例記錄',
+  'why.came.tests': '{n} 條檢測結果',
+  'why.came.vaccinations': '{n} 劑疫苗接種記錄',
+  'why.came.declaration': '您最近一次申報（症狀和體溫）',
+  'why.cameNothing': '沒有健康資訊，只有您在那裡的登記',
+  'why.appeal': '認為顏色有誤？提出申訴',
+  'why.appealHint': '工作人員會審閱您的申訴，並在這裡和通過簡訊答覆您。',
+  'declare.titleFor': '為{name}申報',
+  'declare.forMember': '您正在為{name}申報，不是為您自己：請按{name}的情況填寫。',
+  'declare.submitFor': '提交{name}的申報',
+  'cause.factsFrom': '收到戶籍地平台轉來的資訊',
 };

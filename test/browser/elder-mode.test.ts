@@ -1,0 +1,131 @@
+import assert from 'node:assert/strict';
+import { mkdirSync } from 'node:fs';
+import { join } from 'node:path';
+import { after, before, describe, it } from 'node:test';
+import type { Browser, BrowserContext, Page } from 'playwright-core';
+import { assertAccessible } from '../support/axe.js';
+import { ZHANG_WEI } from '../support/people.js';
+import { launchChromium, startWebServer, type WebServer } from '../support/web-server.js';
+import { asTheAppKeepsIt } from '../support/app-session.js';
+
+const SCREENS = join(process.cwd(), 'test-results', 'screens');
+/** A 390-pixel phone zoomed to 200%, as in the zoom test: 195 CSS pixels of width. */
+const PHONE_AT_200 = { viewport: { width: 195, height: 422 }, deviceScaleFactor: 2, timezoneId: 'Asia/Shanghai' };
+const PHONE = { viewport: { width: 390, height: 844 }, deviceScaleFactor: 1, timezoneId: 'Asia/Shanghai' };
+
+describe('elder mode (适老化): larger text, the code alone, one button to the family', () => {
+  let server: WebServer;
+  let browser: Browser;
+  let session: unknown;
+
+  before(async () => {
+    mkdirSync(SCREENS, { recursive: true });
+    server = await startWebServer();
+    browser = await launchChromium();
+    await server.services.residents.register(ZHANG_WEI);
+    await server.services.signIn.requestSignInCode(ZHANG_WEI.phone!);
+    const [sms] = await server.ctx.stores.outbox.list(1, '+8613912345678');
+    session = asTheAppKeepsIt(await server.services.signIn.verifySignInCode(ZHANG_WEI.phone!, /\b(\d{6})\b/.exec(sms!.body)![1]!));
+  });
+  after(async () => {
+    await browser?.close();
+    await server?.close();
+  });
+
+  async function open(lang: string, options: typeof PHONE, signedIn: boolean): Promise<{ context: BrowserContext; page: Page }> {
+    const context = await browser.newContext({ ...options, locale: lang });
+    const saved = [['healthcode.lang', lang], ...(signedIn ? [['healthcode.resident.session', JSON.stringify(session)]] : [])];
+    // Only on the first load: a reload must show what the page itself saved.
+    await context.addInitScript({ content: `if (!sessionStorage.getItem('seeded')) { sessionStorage.setItem('seeded', '1'); for (const [k, v] of ${JSON.stringify(saved)}) localStorage.setItem(k, v); }` });
+    return { context, page: await context.newPage() };
+  }
+
+  it('is switched on from the sign-in screen and stays on when the app is opened again', { timeout: 60_000 }, async () => {
+    const { context, page } = await open('zh-CN', PHONE, false);
+    await page.goto(`${server.url}/resident/#/sign-in`);
+    const fontBefore = await page.evaluate<number>('parseFloat(getComputedStyle(document.body).fontSize)');
+    await page.getByRole('button', { name: '长辈模式' }).click();
+    assert.equal(await page.getByTestId('elder-switch').getAttribute('aria-pressed'), 'true');
+    const fontAfter = await page.evaluate<number>('parseFloat(getComputedStyle(document.body).fontSize)');
+    assert.ok(fontAfter >= fontBefore * 1.3, `text grew from ${fontBefore}px only to ${fontAfter}px`);
+    await page.screenshot({ path: join(SCREENS, 'elder-sign-in.zh-CN.png') });
+    await page.reload();
+    await page.getByTestId('elder-switch').waitFor();
+    assert.equal(await page.getByTestId('elder-switch').getAttribute('aria-pressed'), 'true');
+    assert.equal(await page.evaluate<boolean>("document.documentElement.classList.contains('elder')"), true);
+    await assertAccessible(page, 'elder sign-in, zh-CN');
+    await context.close();
+  });
+
+  it('shows the code, its colour and the clock alone, and calls the number the resident sets', { timeout: 60_000 }, async () => {
+    const { context, page } = await open('zh-CN', PHONE, true);
+    await page.goto(`${server.url}/resident/#/code`);
+    await page.waitForSelector('[data-testid=code-card] canvas');
+    assert.equal(await page.getByRole('button', { name: '为什么是这个颜色？' }).count(), 1, 'the full screen first');
+    await page.getByTestId('elder-switch').click();
+    await page.waitForSelector('.code-elder');
+    assert.equal(await page.getByRole('button', { name: '为什么是这个颜色？' }).count(), 0, 'the ways on are gone from the first screen');
+    assert.equal(await page.locator('.tabbar').isVisible(), false, 'the tab bar is gone from the first screen');
+    assert.ok(await page.locator('.code-elder .live-time').isVisible(), 'the clock is shown');
+    assert.ok(await page.locator('.code-elder .badge-large').isVisible(), 'the colour is shown');
+
+    // No number yet: the field to set one, which refuses what is not a phone number, by name.
+    await page.getByTestId('family-phone').fill('妈妈');
+    await page.getByTestId('save-family-phone').click();
+    assert.match(await page.locator('.family-phone-form .field-message').innerText(), /家人的电话号码/);
+    assert.equal(await page.getByTestId('call-family').count(), 0);
+    await page.getByTestId('family-phone').fill('139 1234 5678');
+    await page.getByTestId('save-family-phone').click();
+    assert.equal(await page.getByTestId('call-family').getAttribute('href'), 'tel:13912345678');
+    await page.screenshot({ path: join(SCREENS, 'elder-code.zh-CN.png') });
+    await assertAccessible(page, 'elder code, zh-CN');
+
+    // Remembered on the device: opened again, the same button.
+    await page.reload();
+    await page.waitForSelector('.code-elder canvas');
+    assert.equal(await page.getByTestId('call-family').getAttribute('href'), 'tel:13912345678');
+
+    // Switched off: the full screen and its tabs are back.
+    await page.getByTestId('elder-switch').click();
+    await page.getByRole('button', { name: '为什么是这个颜色？' }).waitFor();
+    assert.ok(await page.locator('.tabbar').isVisible());
+    await context.close();
+  });
+
+  it("never sends the family's phone number to the server: it stays on the phone that set it", { timeout: 60_000 }, async () => {
+    const { context, page } = await open('en', PHONE, true);
+    const sent: string[] = [];
+    page.on('request', (request) => sent.push(`${request.url()} ${request.postData() ?? ''} ${JSON.stringify(request.headers())}`));
+    await page.goto(`${server.url}/resident/#/code`);
+    await page.waitForSelector('[data-testid=code-card] canvas');
+    await page.getByTestId('elder-switch').click();
+    await page.getByTestId('family-phone').fill('+86 150 6789 1234');
+    await page.getByTestId('save-family-phone').click();
+    await page.getByTestId('call-family').waitFor();
+    // The app goes on working (the code reloads when looked at again): still nothing carries the number.
+    await page.reload();
+    await page.waitForSelector('.code-elder canvas');
+    assert.ok(sent.length > 0, 'the page made no request at all');
+    for (const request of sent) assert.doesNotMatch(request, /15067891234|150%20?6789/, request.slice(0, 120));
+    await context.close();
+  });
+
+  for (const [lang, call] of [['en', 'Call my family'], ['zh-Hant', '打電話給家人']] as const) {
+    it(`fits a phone zoomed to 200% with its larger text, every part readable and nothing wider than the screen, in ${lang}`, { timeout: 60_000 }, async () => {
+      const { context, page } = await open(lang, PHONE_AT_200, true);
+      await context.addInitScript({ content: `localStorage.setItem('healthcode.resident.elder', ${JSON.stringify(JSON.stringify({ on: true, familyPhone: '+85291234567' }))});` });
+      await page.goto(`${server.url}/resident/#/code`);
+      await page.waitForSelector('.code-elder canvas');
+      const overflow = await page.evaluate<number>('document.documentElement.scrollWidth - window.innerWidth');
+      assert.ok(overflow <= 0, `the page is ${overflow}px wider than the screen`);
+      const qr = await page.locator('.qr-frame').boundingBox();
+      assert.ok(qr && qr.x >= 0 && qr.x + qr.width <= 195.5 && qr.width >= 120, `the QR is ${JSON.stringify(qr)}`);
+      await page.screenshot({ path: join(SCREENS, `elder-code-zoom-200.${lang}.png`), fullPage: true });
+      const button = page.getByTestId('call-family');
+      assert.match(await button.innerText(), new RegExp(call));
+      assert.equal(await button.getAttribute('href'), 'tel:+85291234567');
+      await assertAccessible(page, `elder code at 200%, ${lang}`);
+      await context.close();
+    });
+  }
+});
