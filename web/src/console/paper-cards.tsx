@@ -58,11 +58,11 @@ export function PaperCardsView({ session }: { session: StaffSession }): JSX.Elem
           </select>
         </Field>
         <Field label={t('field.idNumber')} error={noteFor('idNumber')}>
-          <input name="idNumber" required autocomplete="off" value={idNumber} onInput={(e) => setIdNumber(e.currentTarget.value)} />
+          <input name="idNumber" required autocomplete="off" value={idNumber} onInput={(e) => (setIdNumber(e.currentTarget.value), setMissing(null))} />
         </Field>
         {passport && (
           <Field label={t('field.idCountry')} hint={t('field.idCountryHint')} error={noteFor('idCountry')}>
-            <input name="idCountry" required maxLength={3} autocomplete="off" value={idCountry} onInput={(e) => setIdCountry(e.currentTarget.value.toUpperCase())} />
+            <input name="idCountry" required maxLength={3} autocomplete="off" value={idCountry} onInput={(e) => (setIdCountry(e.currentTarget.value.toUpperCase()), setMissing(null))} />
           </Field>
         )}
         {error instanceof ApiError && error.status === 404 ? (
