@@ -93,6 +93,31 @@ describeOnEachEngine('paper cards at the gate', (h) => {
     assert.deepEqual(cards, [{ revoked_at: null }]);
   });
 
+  it('opens the live card again only for its holder or guardian: the same card, still live; a stranger gets 404 and no copy is logged', async () => {
+    const { zhang, grandma, card } = await grandmaWithCard(h());
+    const app = await h().app();
+    const liu = await signedUpThroughApi(h(), LIU_FANG, app);
+    const url = `/api/v1/residents/${grandma}/paper-card/pdf`;
+    const stranger = await app.inject({ method: 'GET', url, headers: liu.auth });
+    assert.equal(stranger.statusCode, 404);
+    const guardian = bearer((await h().services.signIn.sessionFor(zhang, h().clock.now().getTime())).token);
+    const copy = await app.inject({ method: 'GET', url, headers: guardian });
+    assert.equal(copy.statusCode, 200, copy.body);
+    assert.equal(readCardQr(copy.rawPayload), card, 'the copy is the card in her hand, not a new one');
+    assert.equal(copy.headers['x-card-replaced-earlier'], 'false');
+    const copies = await h().opened.store.db.selectFrom('audit_log').select(['actor']).where('action', '=', 'print-paper-card').where('detail', 'like', '%"copy":true%').execute();
+    assert.deepEqual(copies, [{ actor: `resident:${zhang}` }]);
+    assert.equal((await scan(h(), await gate(h()), card)).reason, 'allowed');
+  });
+
+  it('gives no copy of a revoked card: the card a guardian revoked cannot be printed back', async () => {
+    const { zhang, grandma } = await grandmaWithCard(h());
+    await h().services.paperCards.revokeForHousehold(zhang, grandma);
+    const guardian = bearer((await h().services.signIn.sessionFor(zhang, h().clock.now().getTime())).token);
+    const copy = await (await h().app()).inject({ method: 'GET', url: `/api/v1/residents/${grandma}/paper-card/pdf`, headers: guardian });
+    assert.equal(copy.statusCode, 404);
+  });
+
   it("refuses staff printing a card for a resident outside the region they answer for", async () => {
     await grandmaWithCard(h());
     const xihu = await h().services.staff.create('西湖区服务点 周敏', 'checkpoint', '330106');

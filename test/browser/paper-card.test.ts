@@ -6,9 +6,9 @@ import { after, before, describe, it } from 'node:test';
 import type { Browser, BrowserContext, Page } from 'playwright-core';
 import { asTheAppKeepsIt } from '../support/app-session.js';
 import { assertAccessible } from '../support/axe.js';
-import { writeQrVideo } from '../support/fake-camera.js';
+import { writeQrSequence, writeQrVideo } from '../support/fake-camera.js';
 import { readCardQr, renderCardPage } from '../support/paper-card-pdf.js';
-import { GRANDMA_ZHANG, ZHANG_WEI } from '../support/people.js';
+import { GRANDMA_ZHANG, OLIVER_BROWN, ZHANG_WEI } from '../support/people.js';
 import { launchChromium, startWebServer, type WebServer } from '../support/web-server.js';
 
 const SCREENS = process.env.HEALTHCODE_SHOTS ?? join(process.cwd(), 'test-results', 'screens', 'paper-card');
@@ -37,6 +37,7 @@ describe('paper cards, in a real browser: printed at home and at a service point
   let grandma: string;
   let guardianSession: unknown;
   let card = '';
+  let oliverCard = '';
 
   before(async () => {
     mkdirSync(SCREENS, { recursive: true });
@@ -48,6 +49,9 @@ describe('paper cards, in a real browser: printed at home and at a service point
     grandma = (await s.residents.addDependent(guardian.id, GRANDMA_ZHANG)).id;
     await s.declarations.declare(grandma, { stays: [], contacts: [], symptoms: [], temperature: 36.4 });
     guardianSession = asTheAppKeepsIt(await s.signIn.sessionFor(guardian.id, Date.now()));
+    // A visitor on a passport, yellow by his declaration: printed for at the service point.
+    const oliver = await s.residents.register(OLIVER_BROWN, { phoneVerifiedAt: Date.now() });
+    await s.declarations.declare(oliver.id, { stays: [], contacts: [], symptoms: ['dry_cough'], temperature: 37.9 });
   });
   after(async () => {
     await browser?.close();
@@ -66,12 +70,14 @@ describe('paper cards, in a real browser: printed at home and at a service point
   }
 
   /** A scanner paired to a market gate whose camera sees the card, and the verdict it shows. */
-  async function scanCard(name: string, offline = false, lang: (typeof LANGS)[number] = 'zh-CN'): Promise<{ reason: string | null; text: string }> {
+  async function scanCard(name: string, offline = false, lang: (typeof LANGS)[number] = 'zh-CN', scanned = card): Promise<{ reason: string | null; text: string }> {
     const staff = await server.services.staff.create('良渚街道 市场管理处', 'venue');
     const venue = await server.services.venues.registerVenue({ name: '良渚文化村超市', type: 'supermarket', region: '330110', address: '良渚街道玉鸟路', latitude: 30.38, longitude: 120.03, operator: '良渚街道' }, { ...staff, role: 'venue' });
     const device = await server.services.venues.registerCheckpointDevice(venue.id, '入口');
     const video = join(work, `${name}.y4m`);
-    writeQrVideo(card, video);
+    // Offline, the card shows only after a blank spell: the scanner is offline before it can read it.
+    if (offline) writeQrSequence([{ text: null, frames: 30 }, { text: scanned, frames: 5 }], video);
+    else writeQrVideo(scanned, video);
     const camera = await launchChromium(['--use-fake-device-for-media-stream', '--use-fake-ui-for-media-stream', `--use-file-for-fake-video-capture=${video}`]);
     try {
       const context = await camera.newContext({ ...PHONE, permissions: ['camera'] });
@@ -100,8 +106,20 @@ describe('paper cards, in a real browser: printed at home and at a service point
   it("prints a household member's card from the household screen: a PDF whose QR is a card reference, not her ID number", { timeout: 120_000 }, async () => {
     for (const lang of LANGS) {
       const { context, page } = await residentApp(lang);
+      // The print is held at the network until the busy button has been seen.
+      let release = () => {};
+      const held = new Promise<void>((resolve) => (release = resolve));
+      await page.route('**/api/v1/residents/*/paper-card', async (route) => (route.request().method() === 'POST' ? (await held, route.continue()) : route.continue()));
       const pdf = await downloaded(page, async () => {
         await page.click('[data-testid=print-card]');
+        if (lang !== 'en') {
+          // A card is live (printed in English): printing again asks first, saying the old one stops working.
+          assert.match((await page.locator('.confirm').textContent()) ?? '', /此前打印的卡片将失效/);
+          await page.screenshot({ path: join(SCREENS, `household-reprint-confirm.${lang}.png`), fullPage: true });
+          await page.click('[data-testid=print-card-yes]');
+        }
+        await page.locator('[aria-busy=true]', { hasText: lang === 'en' ? 'Printing…' : '正在打印…' }).waitFor();
+        release();
         await page.locator('[data-testid=card-pdf]').waitFor();
         await page.click('[data-testid=card-pdf]');
       });
@@ -118,28 +136,122 @@ describe('paper cards, in a real browser: printed at home and at a service point
     assert.equal((await server.opened.store.db.selectFrom('paper_cards').selectAll().where('revoked_at', 'is', null).execute()).length, 1);
   });
 
+  it('opens the live card again without cancelling it: the same card, still live', { timeout: 120_000 }, async () => {
+    const { context, page } = await residentApp('zh-CN');
+    const before = await page.locator('[data-testid=card-status]').textContent();
+    const pdf = await downloaded(page, async () => {
+      await page.click('[data-testid=card-again]');
+      await page.locator('[data-testid=card-pdf]').waitFor();
+      await page.click('[data-testid=card-pdf]');
+    });
+    assert.equal(readCardQr(pdf), card);
+    assert.match((await page.locator('[data-testid=card-printed]').textContent()) ?? '', /没有作废此前的卡片/);
+    assert.equal(await page.locator('[data-testid=card-status]').textContent(), before);
+    await looked(page, 'household card again zh-CN');
+    await context.close();
+  });
+
   it('admits the card at a gate with her colour as decided now and her masked name', { timeout: 120_000 }, async () => {
     const { reason, text } = await scanCard('card-admitted');
     assert.equal(reason, 'allowed');
     assert.match(text, /张\*兰/);
   });
 
-  it('says plainly, offline, that the card needs the network', { timeout: 120_000 }, async () => {
-    const { reason, text } = await scanCard('card-offline', true);
-    assert.equal(reason, 'card-needs-network');
-    assert.match(text, /需要联网/);
+  it('says, offline, to scan the card again when the network is back: not a refusal, and nothing kept for later', { timeout: 120_000 }, async () => {
+    for (const lang of LANGS) {
+      const { reason, text } = await scanCard('card-offline', true, lang);
+      assert.equal(reason, 'card-needs-network');
+      if (lang === 'en') {
+        assert.match(text, /Scan again when online/);
+        assert.match(text, /not recorded/);
+        assert.doesNotMatch(text, /DO NOT ADMIT|do not admit|sent later/i);
+      } else {
+        assert.match(text, /联网后请重新扫码/);
+        assert.match(text, /未被记录/);
+        assert.doesNotMatch(text, /不予通行|稍后上传/);
+      }
+    }
   });
 
   it('refuses the card once the guardian revoked it in the app', { timeout: 120_000 }, async () => {
     const { context, page } = await residentApp('zh-CN');
-    await page.click('button:has-text("作废卡片")');
-    await page.click('.confirm button.danger');
+    await page.click('[data-testid=revoke-card]');
+    await page.click('[data-testid=revoke-card-yes]');
     await page.locator('[data-testid=card-revoked]').waitFor();
+    // The result takes the focus, and the status says when the card was revoked, not that none was printed.
+    assert.equal(await page.evaluate("document.activeElement?.getAttribute('data-testid')"), 'card-revoked');
+    assert.match((await page.locator('[data-testid=card-status]').textContent()) ?? '', /^卡片已于 .+ 作废。$/);
+    await looked(page, 'household card revoked zh-CN');
     await page.screenshot({ path: join(SCREENS, 'household-card-revoked.zh-CN.png'), fullPage: true });
     await context.close();
     const { reason, text } = await scanCard('card-revoked');
     assert.equal(reason, 'card-revoked');
     assert.match(text, /已作废/);
+  });
+
+  /** The console's paper-card screen, signed in as a service-point clerk of the region. */
+  async function consoleApp(lang: string): Promise<{ context: BrowserContext; page: Page }> {
+    const staff = await server.services.staff.create('良渚街道便民服务中心 王芳', 'checkpoint', '330110');
+    const context = await browser.newContext({ ...PHONE, viewport: { width: 1024, height: 800 } });
+    await context.addInitScript({ content: `localStorage.setItem('healthcode.lang', '${lang}'); localStorage.setItem('healthcode.console.staff', ${JSON.stringify(JSON.stringify({ token: staff.token, id: staff.id, name: staff.name, role: 'checkpoint' }))});` });
+    const page = await context.newPage();
+    await page.goto(`${server.url}/console/#/paper-cards`);
+    await page.locator('input[name=idNumber]').waitFor();
+    return { context, page };
+  }
+
+  it("prints a passport holder's card at a service point: the issuing country is asked, and the result names him", { timeout: 120_000 }, async () => {
+    for (const lang of LANGS) {
+      const { context, page } = await consoleApp(lang);
+      await page.selectOption('select[name=idType]', 'passport');
+      await page.fill('input[name=idNumber]', OLIVER_BROWN.idNumber);
+      // Left empty, the country is named at its field, in the page's language, before anything is sent.
+      await page.click('[data-testid=print-card]');
+      assert.equal((await page.locator('.field-error .field-message').textContent())?.trim(), lang === 'en' ? 'Type the country that issued the passport first.' : '请先输入护照签发国家。');
+      await page.screenshot({ path: join(SCREENS, `console-passport-no-country.${lang}.png`), fullPage: true });
+      await page.fill('input[name=idCountry]', 'gbr');
+      assert.equal(await page.locator('.field-error').count(), 0, 'the note goes once the country is typed');
+      const pdf = await downloaded(page, async () => {
+        await page.click('[data-testid=print-card]');
+        await page.locator('[data-testid=card-pdf]').waitFor();
+        await page.click('[data-testid=card-pdf]');
+      });
+      oliverCard = readCardQr(pdf);
+      assert.match((await page.locator('[data-testid=card-holder]').textContent()) ?? '', /O\*+ B\*+/);
+      assert.match((await page.locator('[data-testid=card-replaced]').textContent()) ?? '', lang === 'en' ? /^(No earlier card was cancelled\.)$/ : /^此前打印的卡片已失效。$/);
+      await page.screenshot({ path: join(SCREENS, `console-passport-printed.${lang}.png`), fullPage: true });
+      await looked(page, `console passport ${lang}`);
+      await context.close();
+    }
+  });
+
+  it('points the guard of a yellow paper-card holder to a guardian or a service point, not to an app he has not got', { timeout: 120_000 }, async () => {
+    for (const lang of LANGS) {
+      const { reason, text } = await scanCard('card-yellow', false, lang, oliverCard);
+      assert.equal(reason, 'colour-not-admitted');
+      assert.match(text, lang === 'en' ? /guardian, or a service point/ : /监护人或便民服务点/);
+      assert.doesNotMatch(text, lang === 'en' ? /app says/ : /应用|App/);
+    }
+  });
+
+  it('asks for the document number before revoking, in the page language, and moves the focus to the result', { timeout: 120_000 }, async () => {
+    const { context, page } = await consoleApp('zh-CN');
+    await page.click('[data-testid=revoke-card]');
+    assert.equal((await page.locator('.field-error .field-message').textContent())?.trim(), '请先输入证件号码。');
+    assert.equal(await page.locator('.confirm').count(), 0, 'nothing is asked while the number is missing');
+    assert.doesNotMatch((await page.textContent('body')) ?? '', /must NOT|无法识别|could not read/);
+    await page.screenshot({ path: join(SCREENS, 'console-revoke-empty.zh-CN.png'), fullPage: true });
+    await page.selectOption('select[name=idType]', 'passport');
+    await page.fill('input[name=idNumber]', OLIVER_BROWN.idNumber);
+    await page.fill('input[name=idCountry]', 'GBR');
+    await page.click('[data-testid=revoke-card]');
+    await page.click('[data-testid=revoke-card-yes]');
+    await page.locator('[data-testid=card-revoked]').waitFor();
+    assert.equal(await page.evaluate("document.activeElement?.getAttribute('data-testid')"), 'card-revoked');
+    assert.match((await page.locator('[data-testid=card-revoked]').textContent()) ?? '', /卡片已作废/);
+    await page.screenshot({ path: join(SCREENS, 'console-revoked.zh-CN.png'), fullPage: true });
+    await looked(page, 'console revoked zh-CN');
+    await context.close();
   });
 
   it("prints a card at a service point from the document in the person's hand, in the console", { timeout: 120_000 }, async () => {

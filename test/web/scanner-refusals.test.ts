@@ -11,6 +11,7 @@ import {
   LIST_REFUSALS,
   listAdvice,
   listsCurrent,
+  paperCardAdvice,
   stepKey,
   VERDICT_REASONS,
   verdictAdvice,
@@ -85,6 +86,19 @@ describe('what a guard is told when the scanner refuses a code', () => {
       const { steps } = verdictAdvice(reason, { listsCurrent: true });
       assert.ok(!steps.includes('rescan') && !steps.includes('refresh-code'), reason);
     }
+  });
+
+  it('sends the guard of a paper-card holder not admitted by colour to a guardian or a service point: he has no app to say why', () => {
+    assert.deepEqual(paperCardAdvice('colour-not-admitted', { listsCurrent: true }).steps, ['card-guardian', 'duty-officer']);
+    assert.match(MESSAGES.en['step.card-guardian'], /guardian, or a service point/);
+  });
+
+  it('gives a paper card refused for other reasons the same advice as any code', () => {
+    assert.deepEqual(paperCardAdvice('card-revoked', { listsCurrent: true }), verdictAdvice('card-revoked', { listsCurrent: true }));
+  });
+
+  it('tells the guard to scan a paper card again once online, not to turn the person away', () => {
+    assert.deepEqual(verdictAdvice('card-needs-network', { listsCurrent: true }).steps, ['retry-online', 'duty-officer']);
   });
 
   it('words a list refusal it does not know as a list that was not genuine', () => {

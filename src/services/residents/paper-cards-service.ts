@@ -22,11 +22,13 @@ export interface PrintedCard {
   replacedEarlier: boolean;
 }
 
-/** A resident's live card as a screen shows it (never its reference: a screen that leaked it would leak the card). */
+/** A resident's latest card as a screen shows it (never its reference: a screen that leaked it would leak the card). */
 export interface CardStatus {
   issuedAt: number;
   expiresAt: number;
   expired: boolean;
+  /** Epoch ms the card was revoked, or null while it is live. */
+  revokedAt: number | null;
 }
 
 /** A card reference presented at a gate: whose card it is, or why it is refused. */
@@ -62,10 +64,25 @@ export class PaperCardsService {
     return printed;
   }
 
+  /** The resident's latest card: live, or revoked (a revoked card is not "no card": its holder may still carry it). */
   async status(residentId: string): Promise<CardStatus | null> {
-    const card = await this.ctx.stores.paperCards.live(residentId);
+    const card = await this.ctx.stores.paperCards.latest(residentId);
     if (!card) return null;
-    return { issuedAt: card.issued_at, expiresAt: card.expires_at, expired: this.ctx.clock.now().getTime() >= card.expires_at };
+    return { issuedAt: card.issued_at, expiresAt: card.expires_at, expired: this.ctx.clock.now().getTime() >= card.expires_at, revokedAt: card.revoked_at };
+  }
+
+  /**
+   * The live card printed again, as it was: same reference, same dates, so the card in the holder's
+   * hand keeps working (a lost PDF, a torn print). Logged as a print. None live, or expired: not found.
+   */
+  async copyForHousehold(actorId: string, residentId: string): Promise<PrintedCard> {
+    const card = await this.ctx.stores.paperCards.live(residentId);
+    const resident = await this.ctx.stores.residents.findById(residentId);
+    if (!card || !resident || this.ctx.clock.now().getTime() >= card.expires_at) throw new NotFoundError('live paper card');
+    const maskedName = maskName(resident.name);
+    const pdf = await printCard({ maskedName, reference: cardReference(card.id, this.#key), issuedAt: card.issued_at, expiresAt: card.expires_at, timeZone: this.ctx.settings.timeZone });
+    await this.audit.append(`resident:${actorId}`, 'print-paper-card', fixedPurpose('paper-card-without-phone'), residentId, { by: actorId === residentId ? 'self' : 'guardian', copy: true });
+    return { pdf, maskedName, issuedAt: card.issued_at, expiresAt: card.expires_at, replacedEarlier: false };
   }
 
   /** Revokes the resident's live card from the resident app; false if there was none. */

@@ -38,6 +38,11 @@ export class PaperCardsStore {
     return this.db.selectFrom('paper_cards').selectAll().where('resident_id', '=', residentId).where('revoked_at', 'is', null).executeTakeFirst();
   }
 
+  /** The resident's most recent card, live or revoked: what their screen says of their card. */
+  async latest(residentId: string): Promise<PaperCardRow | undefined> {
+    return this.db.selectFrom('paper_cards').selectAll().where('resident_id', '=', residentId).orderBy('issued_at', 'desc').orderBy('id', 'desc').limit(1).executeTakeFirst();
+  }
+
   /** Revokes the resident's live card; returns the card revoked, if there was one. */
   async revokeLive(residentId: string, by: string, at: number): Promise<PaperCardRow | undefined> {
     return this.db

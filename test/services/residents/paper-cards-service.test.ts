@@ -21,13 +21,33 @@ describeOnEachEngine('paper cards service', (h) => {
     assert.deepEqual(await logged(h(), 'print-paper-card'), [{ actor: `resident:${zhang}`, resident_id: grandma, detail: JSON.stringify({ by: 'guardian', replacedEarlier: false }) }]);
   });
 
-  it('shows the live card without its reference, and none once revoked', async () => {
+  it('shows the live card without its reference, and once revoked when it was revoked', async () => {
+    const { zhang, grandma } = await household(h());
+    assert.equal(await h().services.paperCards.status(grandma), null);
+    const issuedAt = h().clock.now().getTime();
+    await h().services.paperCards.printForHousehold(zhang, grandma);
+    assert.deepEqual(await h().services.paperCards.status(grandma), { issuedAt, expiresAt: issuedAt + 365 * 86_400_000, expired: false, revokedAt: null });
+    h().clock.advance(60_000);
+    await h().services.paperCards.revokeForHousehold(zhang, grandma);
+    assert.deepEqual(await h().services.paperCards.status(grandma), { issuedAt, expiresAt: issuedAt + 365 * 86_400_000, expired: false, revokedAt: issuedAt + 60_000 });
+    assert.equal((await logged(h(), 'revoke-paper-card')).length, 1);
+  });
+
+  it('prints the live card again as it was: the same reference and dates, nothing revoked', async () => {
+    const { zhang, grandma } = await household(h());
+    const printed = await h().services.paperCards.printForHousehold(zhang, grandma);
+    h().clock.advance(86_400_000);
+    const copy = await h().services.paperCards.copyForHousehold(zhang, grandma);
+    assert.equal(readCardQr(copy.pdf), readCardQr(printed.pdf));
+    assert.deepEqual([copy.issuedAt, copy.expiresAt, copy.replacedEarlier], [printed.issuedAt, printed.expiresAt, false]);
+    assert.equal((await h().services.paperCards.resolve(readCardQr(printed.pdf))).ok, true);
+  });
+
+  it('has no copy to give once the card has expired', async () => {
     const { zhang, grandma } = await household(h());
     await h().services.paperCards.printForHousehold(zhang, grandma);
-    assert.deepEqual(await h().services.paperCards.status(grandma), { issuedAt: h().clock.now().getTime(), expiresAt: h().clock.now().getTime() + 365 * 86_400_000, expired: false });
-    await h().services.paperCards.revokeForHousehold(zhang, grandma);
-    assert.equal(await h().services.paperCards.status(grandma), null);
-    assert.equal((await logged(h(), 'revoke-paper-card')).length, 1);
+    h().clock.advance(366 * 86_400_000);
+    await assert.rejects(h().services.paperCards.copyForHousehold(zhang, grandma), { name: 'NotFoundError' });
   });
 
   it('resolves a printed card to its resident, and the one it replaced as revoked', async () => {

@@ -33,4 +33,14 @@ describeOnEachEngine('paper cards store', (h) => {
     assert.equal(await store.revokeLive(zhang, 'resident:guardian', T0 + 2), undefined);
     assert.equal(await store.live(zhang), undefined);
   });
+
+  it('finds the latest card, revoked or not, and none for a resident never given one', async () => {
+    const zhang = await registerVerified(h(), ZHANG_WEI);
+    const store = h().ctx.stores.paperCards;
+    assert.equal(await store.latest(zhang), undefined);
+    await store.issue(issued('card-a', zhang));
+    await store.issue(issued('card-b', zhang, T0 + 5));
+    await store.revokeLive(zhang, 'resident:guardian', T0 + 9);
+    assert.deepEqual(await store.latest(zhang), { ...issued('card-b', zhang, T0 + 5), revoked_at: T0 + 9, revoked_by: 'resident:guardian' });
+  });
 }, RACING);

@@ -1,5 +1,5 @@
 import { NetworkError, bearer, client, ok } from '../shared/api.js';
-import { verdictAdvice } from './refusals.js';
+import { paperCardAdvice, verdictAdvice } from './refusals.js';
 import type { Result } from './verdicts.js';
 
 /**
@@ -21,7 +21,7 @@ export async function checkPaperCard(credential: string, card: string, scanId: s
       admitted: r.admitted,
       reason: r.reason,
       method: 'paper-card',
-      ...(r.reason === 'allowed' ? {} : { advice: verdictAdvice(r.reason, { listsCurrent: true }) }),
+      ...(r.reason === 'allowed' ? {} : { advice: paperCardAdvice(r.reason, { listsCurrent: true }) }),
     };
   } catch (error) {
     if (error instanceof NetworkError) return needsNetwork;

@@ -24,7 +24,7 @@ export type CheckpointDeviceProblem = (typeof CHECKPOINT_DEVICE_PROBLEMS)[number
  * The steps a guard can take. Two are also buttons on the verdict: checking the person by ID
  * number, and updating the lists now.
  */
-export const GUARD_STEPS = ['open-code', 'rescan', 'refresh-code', 'connect-phone', 'check-by-id', 'update-list', 'fix-clock', 'follow-colour', 'duty-officer', 'pair-again'] as const;
+export const GUARD_STEPS = ['open-code', 'rescan', 'refresh-code', 'connect-phone', 'check-by-id', 'update-list', 'fix-clock', 'follow-colour', 'duty-officer', 'pair-again', 'retry-online', 'card-guardian'] as const;
 export type GuardStep = (typeof GUARD_STEPS)[number];
 
 export interface Advice {
@@ -56,11 +56,21 @@ const VERDICTS: Record<Exclude<VerdictReason, 'unknown-key'>, Advice> = {
   'card-unrecognised': { words: 'reason.card-unrecognised', steps: ['check-by-id', 'duty-officer'] },
   'card-revoked': { words: 'reason.card-revoked', steps: ['check-by-id', 'duty-officer'] },
   'card-expired': { words: 'reason.card-expired', steps: ['check-by-id'] },
-  'card-needs-network': { words: 'reason.card-needs-network', steps: ['duty-officer'] },
+  // Not a refusal: the card was not checked at all, and nothing was kept to send later.
+  'card-needs-network': { words: 'reason.card-needs-network', steps: ['retry-online', 'duty-officer'] },
   'stale-presentation': { words: 'reason.stale-presentation', steps: ['refresh-code', 'fix-clock', 'check-by-id'] },
   'device-signature': { words: 'reason.device-signature', steps: ['check-by-id', 'duty-officer'] },
   'decided-too-long-ago': { words: 'reason.decided-too-long-ago', steps: ['connect-phone', 'check-by-id'] },
 };
+
+/**
+ * Why a paper card was not admitted. Its holder has no app to say why their colour is what it is:
+ * the guard sends them to their guardian or a service point instead.
+ */
+export function paperCardAdvice(reason: VerdictReason, state: ScannerState): Advice {
+  if (reason === 'colour-not-admitted') return { words: 'reason.colour-not-admitted', steps: ['card-guardian', 'duty-officer'] };
+  return verdictAdvice(reason, state);
+}
 
 /**
  * Why a code was refused and what to do. A code from an issuer the scanner does not know is either

@@ -70,6 +70,8 @@ export function ResultOverlay({ result, onClose, actions = {} }: { result: Resul
   const t = useT();
   const lang = useLang();
   const colour = result.colour ?? 'rejected';
+  // A paper card read offline was not checked, not refused: it looks unsettled and says to scan again.
+  const unchecked = result.reason === 'card-needs-network';
   const close = useRef<HTMLButtonElement>(null);
   const dialog = useRef<HTMLDivElement>(null);
   // The verdict takes the focus, so Enter, Space or Escape close it as a tap does; closed, it gives it back.
@@ -83,7 +85,7 @@ export function ResultOverlay({ result, onClose, actions = {} }: { result: Resul
   return (
     <div
       ref={dialog}
-      class={`result result-${result.admitted ? colour : result.colour ? colour : 'rejected'}`}
+      class={`result result-${unchecked ? 'unchecked' : result.admitted ? colour : result.colour ? colour : 'rejected'}`}
       role="alertdialog"
       aria-modal="true"
       aria-labelledby="verdict"
@@ -96,9 +98,9 @@ export function ResultOverlay({ result, onClose, actions = {} }: { result: Resul
       onClick={onClose}
     >
       <div class="result-body">
-        {result.colour ? <ColourIcon colour={result.colour} size={120} /> : <div class="result-refused-icon">✕</div>}
+        {result.colour ? <ColourIcon colour={result.colour} size={120} /> : unchecked ? null : <div class="result-refused-icon">✕</div>}
         <div class="result-verdict" id="verdict">
-          {result.admitted ? t('scanner.admit') : t('scanner.refuse')}
+          {unchecked ? t('scanner.cardRetry') : result.admitted ? t('scanner.admit') : t('scanner.refuse')}
         </div>
         {result.colour && <div class="result-colour">{t(`colour.${result.colour}` as 'colour.green')}</div>}
         {result.maskedName && <div class="result-name">{result.maskedName}</div>}

@@ -6236,7 +6236,7 @@ export interface paths {
             path?: never;
             cookie?: never;
         };
-        /** The resident's live paper card, if any: when it was issued and lapses (never its QR) */
+        /** The resident's latest paper card, if any: when it was issued, lapses or was revoked (never its QR) */
         get: {
             parameters: {
                 query?: never;
@@ -6261,6 +6261,8 @@ export interface paths {
                             expiresAt: string;
                             /** Format: date-time */
                             issuedAt: string;
+                            /** @description When the card was revoked; null while it is live */
+                            revokedAt: string | null;
                         } | null;
                     };
                 };
@@ -6401,6 +6403,66 @@ export interface paths {
                 };
             };
         };
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/residents/{id}/paper-card/pdf": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /**
+         * The live paper card printed again as it was, for yourself or a household member you look after: it keeps working
+         * @description The card as a one-page PDF (application/pdf): masked name, QR, issue and expiry dates, instructions in Chinese and English; no colour
+         */
+        get: {
+            parameters: {
+                query?: never;
+                header?: never;
+                path: {
+                    /** @description Resident id */
+                    id: string;
+                };
+                cookie?: never;
+            };
+            requestBody?: never;
+            responses: {
+                /** @description RFC 9457 problem details */
+                400: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/pdf": components["schemas"]["def-0"];
+                    };
+                };
+                /** @description RFC 9457 problem details */
+                401: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/pdf": components["schemas"]["def-0"];
+                    };
+                };
+                /** @description RFC 9457 problem details */
+                404: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/pdf": components["schemas"]["def-0"];
+                    };
+                };
+            };
+        };
+        put?: never;
+        post?: never;
+        delete?: never;
         options?: never;
         head?: never;
         patch?: never;

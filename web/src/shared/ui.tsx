@@ -189,6 +189,8 @@ export function ConfirmedAction({
   onConfirm,
   busy = false,
   triggerClass = 'danger-outline',
+  ready = () => true,
+  testId,
 }: {
   label: string;
   question?: string;
@@ -196,12 +198,16 @@ export function ConfirmedAction({
   onConfirm: () => void;
   busy?: boolean;
   triggerClass?: string;
+  /** Checks what the action needs before asking (false: it said why, and nothing is asked). */
+  ready?: () => boolean;
+  /** Marks the trigger, and the "yes" as `<testId>-yes`, for tests. */
+  testId?: string;
 }): JSX.Element {
   const t = useT();
   const [confirming, setConfirming] = useState(false);
   if (!confirming) {
     return (
-      <button type="button" class={triggerClass} onClick={() => setConfirming(true)}>
+      <button type="button" class={triggerClass} data-testid={testId} onClick={() => ready() && setConfirming(true)}>
         {label}
       </button>
     );
@@ -213,7 +219,7 @@ export function ConfirmedAction({
           <strong>{question}</strong>
         </p>
       )}
-      <button type="button" class="danger" onClick={onConfirm} disabled={busy}>
+      <button type="button" class="danger" data-testid={testId && `${testId}-yes`} onClick={onConfirm} disabled={busy} aria-busy={busy}>
         {yes}
       </button>
       <button type="button" class="link" onClick={() => setConfirming(false)}>

@@ -7,7 +7,15 @@ import { problemResponses, ResidentIdParams } from '../../schemas.js';
 import { wireTime } from '../../wire.js';
 
 const CardStatusSchema = Type.Union([
-  Type.Object({ issuedAt: Type.String({ format: 'date-time' }), expiresAt: Type.String({ format: 'date-time' }), expired: Type.Boolean() }, { additionalProperties: false }),
+  Type.Object(
+    {
+      issuedAt: Type.String({ format: 'date-time' }),
+      expiresAt: Type.String({ format: 'date-time' }),
+      expired: Type.Boolean(),
+      revokedAt: Type.Union([Type.String({ format: 'date-time' }), Type.Null()], { description: 'When the card was revoked; null while it is live' }),
+    },
+    { additionalProperties: false },
+  ),
   Type.Null(),
 ]);
 
@@ -24,13 +32,15 @@ const DocumentBody = Type.Object(
 const PDF = 'The card as a one-page PDF (application/pdf): masked name, QR, issue and expiry dates, instructions in Chinese and English; no colour';
 
 /** Sends a printed card: the PDF, with what it says in headers a screen can show without opening it. */
-function sendCard(reply: FastifyReply, card: PrintedCard): Buffer {
+function sendCard(reply: FastifyReply, card: PrintedCard, code = 201): Buffer {
   reply
-    .code(201)
+    .code(code)
     .type('application/pdf')
     .header('content-disposition', 'attachment; filename="paper-card.pdf"')
     .header('cache-control', 'no-store')
     .header('x-card-expires-at', wireTime(card.expiresAt))
+    // Whose card it is, for the clerk to check against the person before handing it over; percent-encoded, as a header holds no Chinese.
+    .header('x-card-holder', encodeURIComponent(card.maskedName))
     .header('x-card-replaced-earlier', String(card.replacedEarlier));
   return card.pdf;
 }
@@ -44,12 +54,28 @@ export const paperCardRoutes: FastifyPluginAsyncTypebox<{ services: Services }> 
     '/api/v1/residents/:id/paper-card',
     {
       config: { access: { resident: 'self' } },
-      schema: { tags: ['residents'], summary: "The resident's live paper card, if any: when it was issued and lapses (never its QR)", params: ResidentIdParams, response: { 200: CardStatusSchema, ...problemResponses(400, 401, 404) } },
+      schema: { tags: ['residents'], summary: "The resident's latest paper card, if any: when it was issued, lapses or was revoked (never its QR)", params: ResidentIdParams, response: { 200: CardStatusSchema, ...problemResponses(400, 401, 404) } },
     },
     async (request) => {
       const status = await services.paperCards.status(request.params.id);
-      return status && { issuedAt: wireTime(status.issuedAt), expiresAt: wireTime(status.expiresAt), expired: status.expired };
+      return status && { issuedAt: wireTime(status.issuedAt), expiresAt: wireTime(status.expiresAt), expired: status.expired, revokedAt: status.revokedAt === null ? null : wireTime(status.revokedAt) };
     },
+  );
+
+  app.get(
+    '/api/v1/residents/:id/paper-card/pdf',
+    {
+      config: { access: { resident: 'self' } },
+      schema: {
+        tags: ['residents'],
+        summary: 'The live paper card printed again as it was, for yourself or a household member you look after: it keeps working',
+        description: PDF,
+        params: ResidentIdParams,
+        produces: ['application/pdf'],
+        response: problemResponses(400, 401, 404),
+      },
+    },
+    async (request, reply) => sendCard(reply, await services.paperCards.copyForHousehold(residentCaller(request).residentId, request.params.id), 200),
   );
 
   app.post(
