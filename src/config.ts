@@ -90,6 +90,8 @@ export interface RequestLimits {
   idLookupsPerCheckpointDevicePerHour: number;
   /** ID-number checks by all the devices of one venue together, an hour. */
   idLookupsPerVenuePerHour: number;
+  /** Print and revoke look-ups by ID number from one service-point credential, an hour: staff are no oracle for who is registered either. */
+  cardLookupsPerStaffPerHour: number;
   /** Checkpoint devices registered for one venue, a day. */
   checkpointDevicesPerVenuePerDay: number;
 }
@@ -140,6 +142,7 @@ export const DEFAULT_LIMITS: RequestLimits = {
   signInAttemptsPerAddressPerHour: 10,
   idLookupsPerCheckpointDevicePerHour: 60,
   idLookupsPerVenuePerHour: 120,
+  cardLookupsPerStaffPerHour: 60,
   checkpointDevicesPerVenuePerDay: 20,
 };
 
@@ -311,6 +314,7 @@ export function loadConfig(env: Env, cwd = process.cwd()): Config {
       signInAttemptsPerAddressPerHour: integer('HEALTHCODE_LIMIT_SIGN_IN_ATTEMPTS', DEFAULT_LIMITS.signInAttemptsPerAddressPerHour, 1, 100_000),
       idLookupsPerCheckpointDevicePerHour: integer('HEALTHCODE_LIMIT_ID_LOOKUPS', DEFAULT_LIMITS.idLookupsPerCheckpointDevicePerHour, 1, 100_000),
       idLookupsPerVenuePerHour: integer('HEALTHCODE_LIMIT_ID_LOOKUPS_VENUE', DEFAULT_LIMITS.idLookupsPerVenuePerHour, 1, 1_000_000),
+      cardLookupsPerStaffPerHour: integer('HEALTHCODE_LIMIT_CARD_LOOKUPS', DEFAULT_LIMITS.cardLookupsPerStaffPerHour, 1, 100_000),
       checkpointDevicesPerVenuePerDay: integer('HEALTHCODE_LIMIT_DEVICES', DEFAULT_LIMITS.checkpointDevicesPerVenuePerDay, 1, 100_000),
     },
     redisUrl: readRedisUrl(read('HEALTHCODE_REDIS_URL'), problems),

@@ -25,6 +25,11 @@ describe('configuration', () => {
     assert.deepEqual([limits.signInAttemptsPerAddressPerHour, limits.idLookupsPerCheckpointDevicePerHour, limits.idLookupsPerVenuePerHour, limits.checkpointDevicesPerVenuePerDay], [6, 30, 90, 5]);
     assert.deepEqual(problemsOf({ HEALTHCODE_LIMIT_ID_LOOKUPS_VENUE: '0' }), ["HEALTHCODE_LIMIT_ID_LOOKUPS_VENUE: must be a whole number from 1 to 1000000, got '0'"]);
   });
+  it('reads the limit on service-point card look-ups, 60 an hour unless set, naming a bad one', () => {
+    assert.equal(loadConfig({}, '/srv/healthcode').limits.cardLookupsPerStaffPerHour, 60);
+    assert.equal(loadConfig({ HEALTHCODE_LIMIT_CARD_LOOKUPS: '25' }, '/srv/healthcode').limits.cardLookupsPerStaffPerHour, 25);
+    assert.deepEqual(problemsOf({ HEALTHCODE_LIMIT_CARD_LOOKUPS: '0' }), ["HEALTHCODE_LIMIT_CARD_LOOKUPS: must be a whole number from 1 to 100000, got '0'"]);
+  });
   it('refuses HEALTHCODE_TOKEN_TTL over an hour, naming the variable', () => {
     assert.deepEqual(problemsOf({ HEALTHCODE_TOKEN_TTL: '3601' }).map((p) => p.split(':')[0]), ['HEALTHCODE_TOKEN_TTL']);
     assert.deepEqual(problemsOf({ HEALTHCODE_TOKEN_TTL: '86400' }).map((p) => p.split(':')[0]), ['HEALTHCODE_TOKEN_TTL']);

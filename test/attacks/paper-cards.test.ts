@@ -1,5 +1,6 @@
 import assert from 'node:assert/strict';
 import { it } from 'node:test';
+import { DEFAULT_LIMITS } from '../../src/config.js';
 import { PAPER_CARD_PREFIX } from '../../src/domain/residents/paper-card.js';
 import { createHarness, describeOnEachEngine, type Harness } from '../support/harness.js';
 import { readCardQr } from '../support/paper-card-pdf.js';
@@ -118,11 +119,63 @@ describeOnEachEngine('paper cards at the gate', (h) => {
     assert.equal(copy.statusCode, 404);
   });
 
-  it("refuses staff printing a card for a resident outside the region they answer for", async () => {
+  it('answers staff of another region as it answers a document nobody holds: 404, naming no district', async () => {
     await grandmaWithCard(h());
     const xihu = await h().services.staff.create('西湖区服务点 周敏', 'checkpoint', '330106');
-    const answer = await (await h().app()).inject({ method: 'POST', url: '/api/v1/paper-cards', headers: bearer(xihu.token), payload: { idType: 'resident_id', idNumber: GRANDMA_ZHANG.idNumber } });
-    assert.equal(answer.statusCode, 403);
+    const app = await h().app();
+    const ask = (url: string, idNumber: string) => app.inject({ method: 'POST', url, headers: bearer(xihu.token), payload: { idType: 'resident_id', idNumber } });
+    for (const url of ['/api/v1/paper-cards', '/api/v1/paper-cards/revoke']) {
+      const registered = await ask(url, GRANDMA_ZHANG.idNumber);
+      const unknown = await ask(url, LIU_FANG.idNumber);
+      assert.deepEqual([registered.statusCode, unknown.statusCode], [404, 404], url);
+      assert.equal(registered.json().detail, unknown.json().detail, url);
+      assert.ok(!registered.body.includes('330110'), registered.body);
+    }
+    const cards = await h().opened.store.db.selectFrom('paper_cards').select(['revoked_at']).execute();
+    assert.deepEqual(cards, [{ revoked_at: null }]);
+  });
+
+  it(`answers one service-point credential at most ${DEFAULT_LIMITS.cardLookupsPerStaffPerHour} card look-ups an hour, then 429 with Retry-After`, async () => {
+    const staff = await h().services.staff.create('西湖区服务点 周敏', 'checkpoint', '330106');
+    const app = await h().app();
+    const ask = (url: string) => app.inject({ method: 'POST', url, headers: bearer(staff.token), payload: { idType: 'resident_id', idNumber: LIU_FANG.idNumber } });
+    for (let i = 0; i < DEFAULT_LIMITS.cardLookupsPerStaffPerHour; i += 1) assert.equal((await ask(i % 2 ? '/api/v1/paper-cards' : '/api/v1/paper-cards/revoke')).statusCode, 404);
+    for (const url of ['/api/v1/paper-cards', '/api/v1/paper-cards/revoke']) {
+      const refused = await ask(url);
+      assert.equal(refused.statusCode, 429, url);
+      assert.ok(Number(refused.headers['retry-after']) > 0);
+    }
+    const other = await h().services.staff.create('余杭区服务点 陈静', 'checkpoint', '330110');
+    assert.equal((await app.inject({ method: 'POST', url: '/api/v1/paper-cards', headers: bearer(other.token), payload: { idType: 'resident_id', idNumber: LIU_FANG.idNumber } })).statusCode, 404, 'another credential is not held up');
+    h().clock.advance(61 * 60_000);
+    assert.equal((await ask('/api/v1/paper-cards')).statusCode, 404);
+  });
+
+  it("refuses a card for a stranger's household member who gave a registered person's ID number as hers, and leaves the real holder's card answering", async () => {
+    const { card: realCard } = await grandmaWithCard(h());
+    const app = await h().app();
+    const device = await gate(h());
+    const liu = await signedUpThroughApi(h(), LIU_FANG, app);
+    const added = await app.inject({ method: 'POST', url: `/api/v1/residents/${liu.id}/dependents`, headers: liu.auth, payload: { ...GRANDMA_ZHANG, address: { region: '330110', detail: '别处' } } });
+    assert.equal(added.statusCode, 201, added.body);
+    const squatter = (added.json() as { id: string }).id;
+    const printed = await app.inject({ method: 'POST', url: `/api/v1/residents/${squatter}/paper-card`, headers: liu.auth });
+    assert.equal(printed.statusCode, 409, printed.body);
+    assert.match(printed.json().detail, /identity/);
+    assert.equal((await h().opened.store.db.selectFrom('paper_cards').select('id').where('resident_id', '=', squatter).execute()).length, 0);
+    assert.equal((await scan(h(), device, realCard)).reason, 'allowed', "the real holder's card still answers");
+  });
+
+  it('refuses at the gate, naming no one, a card printed for the claimant of a registered ID number while her claim waits', async () => {
+    await grandmaWithCard(h());
+    const liu = await registerVerified(h(), LIU_FANG);
+    const squatter = await h().services.registration.addDependent(liu, { ...GRANDMA_ZHANG, address: { region: '330110', detail: '别处' } });
+    // A card printed while printing for a claimant was still allowed: the claim set aside for the print.
+    const claims = () => h().opened.store.db.updateTable('identity_reclaims').where('dependent_id', '=', squatter.id);
+    await claims().set({ status: 'rejected' }).execute();
+    const card = readCardQr((await h().services.paperCards.printForHousehold(liu, squatter.id)).pdf);
+    await claims().set({ status: 'pending' }).execute();
+    assert.deepEqual(await scan(h(), await gate(h()), card), { colour: null, admitted: false, maskedName: null, validUntil: null, reason: 'card-identity-disputed' });
   });
 });
 

@@ -23,6 +23,7 @@ export const UNLIMITED: RequestLimits = {
   signInAttemptsPerAddressPerHour: 1e9,
   idLookupsPerCheckpointDevicePerHour: 1e9,
   idLookupsPerVenuePerHour: 1e9,
+  cardLookupsPerStaffPerHour: 1e9,
   checkpointDevicesPerVenuePerDay: 1e9,
 };
 

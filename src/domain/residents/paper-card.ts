@@ -12,12 +12,18 @@ export const PAPER_CARD_PREFIX = 'HCCARD1:';
 export const PAPER_CARD_VALID_DAYS = 365;
 
 /** Why a card presented at a gate is not honoured. */
-export const CARD_REFUSALS = ['card-unrecognised', 'card-revoked', 'card-expired'] as const;
+/**
+ * `card-identity-disputed`: the holder's record claims an ID number another account holds, and an
+ * authority has not yet settled whose it is; the masked name on it may be a stranger's.
+ */
+export const CARD_REFUSALS = ['card-unrecognised', 'card-revoked', 'card-expired', 'card-identity-disputed'] as const;
 export type CardRefusal = (typeof CARD_REFUSALS)[number];
 
 export interface CardStanding {
   expiresAt: number;
   revokedAt: number | null;
+  /** Whether the holder's record waits on an open claim to an ID number another account holds. */
+  identityDisputed: boolean;
 }
 
 /** When a card issued at `issuedAt` (epoch ms) stops being honoured. */
@@ -25,9 +31,10 @@ export function cardExpiry(issuedAt: number): number {
   return issuedAt + PAPER_CARD_VALID_DAYS * DAY_MS;
 }
 
-/** Whether a stored card is honoured at `now`: a revoked card is refused even before its expiry. */
+/** Whether a stored card is honoured at `now`: a revoked card is refused even before its expiry, a disputed holder's always. */
 export function cardRefusal(card: CardStanding, now: number): CardRefusal | null {
   if (card.revokedAt !== null && card.revokedAt <= now) return 'card-revoked';
   if (now >= card.expiresAt) return 'card-expired';
+  if (card.identityDisputed) return 'card-identity-disputed';
   return null;
 }

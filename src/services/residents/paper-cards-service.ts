@@ -1,14 +1,16 @@
 import { cardReference, newCardId, readCardReference } from '../../codes/paper-card-reference.js';
 import { fixedPurpose, type AuditAction } from '../../domain/audit-wording.js';
+import { HOUR_MS } from '../../domain/clock.js';
 import { InvalidInputError } from '../../domain/field-errors.js';
 import { checkIdentity, type IdentityInput } from '../../domain/identity/identity-document.js';
 import { maskName } from '../../domain/masking.js';
 import { cardExpiry, cardRefusal, type CardRefusal } from '../../domain/residents/paper-card.js';
 import { deriveSubkey } from '../../privacy/field-cipher.js';
 import { staffActor, type AuditService } from '../audit-service.js';
-import type { ServiceContext } from '../context.js';
-import { NotFoundError } from '../service-errors.js';
-import { requireJurisdiction, type StaffMember } from '../staff-service.js';
+import { limitsOf, type ServiceContext } from '../context.js';
+import { spend } from '../rate-limiter.js';
+import { ConflictError, NotFoundError } from '../service-errors.js';
+import { answersFor, type StaffMember } from '../staff-service.js';
 import { printCard } from './paper-card-printer.js';
 
 /** A card just printed: the PDF to hand over, and what it says. */
@@ -106,13 +108,16 @@ export class PaperCardsService {
     if (!read.ok) return { ok: false, reason: 'card-unrecognised', residentId: null };
     const card = await this.ctx.stores.paperCards.findById(read.cardId);
     if (!card) return { ok: false, reason: 'card-unrecognised', residentId: null };
-    const refusal = cardRefusal({ expiresAt: card.expires_at, revokedAt: card.revoked_at }, this.ctx.clock.now().getTime());
+    const refusal = cardRefusal({ expiresAt: card.expires_at, revokedAt: card.revoked_at, identityDisputed: await this.identityDisputed(card.resident_id) }, this.ctx.clock.now().getTime());
     return refusal ? { ok: false, reason: refusal, residentId: card.resident_id } : { ok: true, residentId: card.resident_id, expiresAt: card.expires_at };
   }
 
   private async issue(residentId: string, actor: string): Promise<PrintedCard> {
     const resident = await this.ctx.stores.residents.findById(residentId);
     if (!resident) throw new NotFoundError('resident');
+    if (await this.identityDisputed(residentId)) {
+      throw new ConflictError('the identity document given for this person is held by another account: an authority checks whose it is before a card can be printed');
+    }
     // A region whose sunset was approved takes no new personal data, and hands out no new card.
     await this.ctx.endedRegions.refuse(resident.address.region);
     const issuedAt = this.ctx.clock.now().getTime();
@@ -130,16 +135,30 @@ export class PaperCardsService {
     return revoked !== undefined;
   }
 
-  /** The resident holding the document staff see, in a region they answer for; a miss is logged, as a gate's is. */
+  /**
+   * Whether the resident is a household member added while their claim to a document another account
+   * holds waits (pending or proposed): until an authority settles it, their name may be a stranger's.
+   */
+  private async identityDisputed(residentId: string): Promise<boolean> {
+    return (await this.ctx.stores.reclaims.claimedIndexes([residentId])).has(residentId);
+  }
+
+  /**
+   * The resident holding the document staff see, in a region they answer for; a miss is logged, as a
+   * gate's is. A holder outside the staff member's region is answered as a miss: a 403 naming the
+   * district would tell another region who is registered, and where. Look-ups are counted per
+   * credential before any work, as a gate's ID checks are.
+   */
   private async holderOf(staff: StaffMember, input: IdentityInput, miss: AuditAction): Promise<string> {
     const identity = checkIdentity(input, this.ctx.clock.now());
     if (!identity.ok) throw new InvalidInputError([{ field: identity.field, message: identity.message }]);
+    const { cardLookupsPerStaffPerHour: max } = limitsOf(this.ctx);
+    await spend(this.ctx.limiter, `card-lookups-staff:${staff.id}`, max, HOUR_MS, `at most ${max} card look-ups by ID number an hour from one credential`);
     const holder = await this.ctx.stores.residentLookups.findByIdentityKey(identity.value.key);
-    if (!holder) {
+    if (!holder || !answersFor(staff, holder.region)) {
       await this.audit.appendBy(staff, miss, fixedPurpose('paper-card-without-phone'), null, { idType: identity.value.type });
-      throw new NotFoundError('resident with this identity document');
+      throw new NotFoundError('resident with this identity document in the region you answer for');
     }
-    requireJurisdiction(staff, holder.region);
     return holder.id;
   }
 }

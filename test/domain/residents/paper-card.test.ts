@@ -11,14 +11,18 @@ describe('a paper card at the gate', () => {
   });
 
   it('is honoured until it lapses', () => {
-    assert.equal(cardRefusal({ expiresAt: cardExpiry(issued), revokedAt: null }, cardExpiry(issued) - 1), null);
+    assert.equal(cardRefusal({ expiresAt: cardExpiry(issued), revokedAt: null, identityDisputed: false }, cardExpiry(issued) - 1), null);
   });
 
   it('is refused from the moment it lapses', () => {
-    assert.equal(cardRefusal({ expiresAt: cardExpiry(issued), revokedAt: null }, cardExpiry(issued)), 'card-expired');
+    assert.equal(cardRefusal({ expiresAt: cardExpiry(issued), revokedAt: null, identityDisputed: false }, cardExpiry(issued)), 'card-expired');
   });
 
   it('is refused once revoked, even long before it would lapse', () => {
-    assert.equal(cardRefusal({ expiresAt: cardExpiry(issued), revokedAt: issued + DAY_MS }, issued + 2 * DAY_MS), 'card-revoked');
+    assert.equal(cardRefusal({ expiresAt: cardExpiry(issued), revokedAt: issued + DAY_MS, identityDisputed: false }, issued + 2 * DAY_MS), 'card-revoked');
+  });
+
+  it("is refused while its holder's identity is disputed, however long it has left", () => {
+    assert.equal(cardRefusal({ expiresAt: cardExpiry(issued), revokedAt: null, identityDisputed: true }, issued + DAY_MS), 'card-identity-disputed');
   });
 });

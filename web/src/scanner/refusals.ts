@@ -56,6 +56,8 @@ const VERDICTS: Record<Exclude<VerdictReason, 'unknown-key'>, Advice> = {
   'card-unrecognised': { words: 'reason.card-unrecognised', steps: ['check-by-id', 'duty-officer'] },
   'card-revoked': { words: 'reason.card-revoked', steps: ['check-by-id', 'duty-officer'] },
   'card-expired': { words: 'reason.card-expired', steps: ['check-by-id'] },
+  // The document's real holder is found by its number; the card's bearer may not be them.
+  'card-identity-disputed': { words: 'reason.card-identity-disputed', steps: ['check-by-id', 'duty-officer'] },
   // Not a refusal: the card was not checked at all, and nothing was kept to send later.
   'card-needs-network': { words: 'reason.card-needs-network', steps: ['retry-online', 'duty-officer'] },
   'stale-presentation': { words: 'reason.stale-presentation', steps: ['refresh-code', 'fix-clock', 'check-by-id'] },

@@ -900,7 +900,7 @@ export interface paths {
         get?: never;
         put?: never;
         /**
-         * Check a paper card online (device): the holder's colour now and masked name, or why the card is refused (unrecognised, revoked, expired); audited
+         * Check a paper card online (device): the holder's colour now and masked name, or why the card is refused (unrecognised, revoked, expired, or its holder's identity disputed); audited
          * @description A card carries no colour: it is only ever checked here, never offline.
          */
         post: {
@@ -929,8 +929,8 @@ export interface paths {
                             admitted: boolean;
                             colour: ("green" | "yellow" | "red" | "gray") | null;
                             maskedName: string | null;
-                            /** @description allowed, colour-not-admitted, card-unrecognised, card-revoked, card-expired */
-                            reason: "allowed" | "colour-not-admitted" | "card-unrecognised" | "card-revoked" | "card-expired";
+                            /** @description allowed, colour-not-admitted, card-unrecognised, card-revoked, card-expired, card-identity-disputed */
+                            reason: "allowed" | "colour-not-admitted" | "card-unrecognised" | "card-revoked" | "card-expired" | "card-identity-disputed";
                             validUntil: string | null;
                         };
                     };
@@ -3804,7 +3804,7 @@ export interface paths {
         put?: never;
         /**
          * Print a paper card at a service point for the holder of the identity document shown (a resident of the staff member's region); the card printed before stops working
-         * @description The card as a one-page PDF (application/pdf): masked name, QR, issue and expiry dates, instructions in Chinese and English; no colour
+         * @description The card as a one-page PDF (application/pdf): masked name, QR, issue and expiry dates, instructions in Chinese and English; no colour. A document nobody holds and one held outside the staff member's region are both 404; each credential makes only so many look-ups an hour (429 with Retry-After past it)
          */
         post: {
             parameters: {
@@ -3860,7 +3860,25 @@ export interface paths {
                     };
                 };
                 /** @description RFC 9457 problem details */
+                409: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/pdf": components["schemas"]["def-0"];
+                    };
+                };
+                /** @description RFC 9457 problem details */
                 422: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/pdf": components["schemas"]["def-0"];
+                    };
+                };
+                /** @description RFC 9457 problem details */
+                429: {
                     headers: {
                         [name: string]: unknown;
                     };
@@ -3885,7 +3903,10 @@ export interface paths {
         };
         get?: never;
         put?: never;
-        /** Revoke the live paper card of the holder of the identity document shown, at a service point */
+        /**
+         * Revoke the live paper card of the holder of the identity document shown, at a service point
+         * @description A document nobody holds and one held outside the staff member's region are both 404; each credential makes only so many look-ups an hour (429 with Retry-After past it)
+         */
         post: {
             parameters: {
                 query?: never;
@@ -3952,6 +3973,15 @@ export interface paths {
                 };
                 /** @description RFC 9457 problem details */
                 422: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["def-0"];
+                    };
+                };
+                /** @description RFC 9457 problem details */
+                429: {
                     headers: {
                         [name: string]: unknown;
                     };
@@ -6298,7 +6328,7 @@ export interface paths {
         put?: never;
         /**
          * Print a paper card for yourself or a household member you look after; the card printed before stops working
-         * @description The card as a one-page PDF (application/pdf): masked name, QR, issue and expiry dates, instructions in Chinese and English; no colour
+         * @description The card as a one-page PDF (application/pdf): masked name, QR, issue and expiry dates, instructions in Chinese and English; no colour. 409 for a household member whose identity document another account holds, until an authority settles whose it is
          */
         post: {
             parameters: {
@@ -6332,6 +6362,15 @@ export interface paths {
                 };
                 /** @description RFC 9457 problem details */
                 404: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/pdf": components["schemas"]["def-0"];
+                    };
+                };
+                /** @description RFC 9457 problem details */
+                409: {
                     headers: {
                         [name: string]: unknown;
                     };

@@ -235,7 +235,7 @@ export const checkpointRoutes: FastifyPluginAsyncTypebox<{ services: Services }>
       config: { access: { device: true } },
       schema: {
         tags: ['checkpoints'],
-        summary: "Check a paper card online (device): the holder's colour now and masked name, or why the card is refused (unrecognised, revoked, expired); audited",
+        summary: "Check a paper card online (device): the holder's colour now and masked name, or why the card is refused (unrecognised, revoked, expired, or its holder's identity disputed); audited",
         description: 'A card carries no colour: it is only ever checked here, never offline.',
         body: Type.Object({ scanId: Type.String({ maxLength: 64 }), card: Type.String({ maxLength: 200 }) }, { additionalProperties: false }),
         response: {
@@ -244,7 +244,7 @@ export const checkpointRoutes: FastifyPluginAsyncTypebox<{ services: Services }>
             admitted: Type.Boolean(),
             maskedName: Type.Union([Type.String(), Type.Null()]),
             validUntil: Type.Union([Type.String({ format: 'date-time' }), Type.Null()]),
-            reason: Type.Union([Type.Literal('allowed'), Type.Literal('colour-not-admitted'), Type.Literal('card-unrecognised'), Type.Literal('card-revoked'), Type.Literal('card-expired')], { description: ['allowed', 'colour-not-admitted', ...CARD_REFUSALS].join(', ') }),
+            reason: Type.Union([Type.Literal('allowed'), Type.Literal('colour-not-admitted'), Type.Literal('card-unrecognised'), Type.Literal('card-revoked'), Type.Literal('card-expired'), Type.Literal('card-identity-disputed')], { description: ['allowed', 'colour-not-admitted', ...CARD_REFUSALS].join(', ') }),
           }),
           ...problemResponses(400, 401),
         },

@@ -31,6 +31,8 @@ const DocumentBody = Type.Object(
 
 const PDF = 'The card as a one-page PDF (application/pdf): masked name, QR, issue and expiry dates, instructions in Chinese and English; no colour';
 
+const LOOKUP = "A document nobody holds and one held outside the staff member's region are both 404; each credential makes only so many look-ups an hour (429 with Retry-After past it)";
+
 /** Sends a printed card: the PDF, with what it says in headers a screen can show without opening it. */
 function sendCard(reply: FastifyReply, card: PrintedCard, code = 201): Buffer {
   reply
@@ -85,10 +87,10 @@ export const paperCardRoutes: FastifyPluginAsyncTypebox<{ services: Services }> 
       schema: {
         tags: ['residents'],
         summary: 'Print a paper card for yourself or a household member you look after; the card printed before stops working',
-        description: PDF,
+        description: `${PDF}. 409 for a household member whose identity document another account holds, until an authority settles whose it is`,
         params: ResidentIdParams,
         produces: ['application/pdf'],
-        response: problemResponses(400, 401, 404, 422),
+        response: problemResponses(400, 401, 404, 409, 422),
       },
     },
     async (request, reply) => sendCard(reply, await services.paperCards.printForHousehold(residentCaller(request).residentId, request.params.id)),
@@ -110,10 +112,10 @@ export const paperCardRoutes: FastifyPluginAsyncTypebox<{ services: Services }> 
       schema: {
         tags: ['residents'],
         summary: "Print a paper card at a service point for the holder of the identity document shown (a resident of the staff member's region); the card printed before stops working",
-        description: PDF,
+        description: `${PDF}. ${LOOKUP}`,
         body: DocumentBody,
         produces: ['application/pdf'],
-        response: problemResponses(400, 401, 403, 404, 422),
+        response: problemResponses(400, 401, 403, 404, 409, 422, 429),
       },
     },
     async (request, reply) => sendCard(reply, await services.paperCards.printAtServicePoint(staffCaller(request), request.body)),
@@ -126,8 +128,9 @@ export const paperCardRoutes: FastifyPluginAsyncTypebox<{ services: Services }> 
       schema: {
         tags: ['residents'],
         summary: 'Revoke the live paper card of the holder of the identity document shown, at a service point',
+        description: LOOKUP,
         body: DocumentBody,
-        response: { 200: Type.Object({ revoked: Type.Boolean() }), ...problemResponses(400, 401, 403, 404, 422) },
+        response: { 200: Type.Object({ revoked: Type.Boolean() }), ...problemResponses(400, 401, 403, 404, 422, 429) },
       },
     },
     async (request) => ({ revoked: await services.paperCards.revokeAtServicePoint(staffCaller(request), request.body) }),
