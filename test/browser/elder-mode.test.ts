@@ -4,7 +4,9 @@ import { join } from 'node:path';
 import { after, before, describe, it } from 'node:test';
 import type { Browser, BrowserContext, Page } from 'playwright-core';
 import { assertAccessible } from '../support/axe.js';
-import { ZHANG_WEI } from '../support/people.js';
+import { DAY_MS } from '../../src/domain/clock.js';
+import type { RegistrationInput } from '../../src/domain/resident.js';
+import { withCheck, ZHANG_WEI } from '../support/people.js';
 import { launchChromium, startWebServer, type WebServer } from '../support/web-server.js';
 import { asTheAppKeepsIt } from '../support/app-session.js';
 
@@ -107,6 +109,70 @@ describe('elder mode (适老化): larger text, the code alone, one button to the
     await page.waitForSelector('.code-elder canvas');
     assert.ok(sent.length > 0, 'the page made no request at all');
     for (const request of sent) assert.doesNotMatch(request, /15067891234|150%20?6789/, request.slice(0, 120));
+    await context.close();
+  });
+
+  /** A resident signed in as the app keeps it, green (declared, nowhere risky) or red (back from Wuchang, listed high-risk). */
+  async function residentSession(person: RegistrationInput, colour: 'green' | 'red'): Promise<unknown> {
+    const s = server.services;
+    const { id } = await s.residents.register(person);
+    const now = Date.now();
+    const stays = colour === 'red' ? [{ region: '420106', arrival: new Date(now - 6 * DAY_MS).toISOString(), departure: new Date(now - 3 * DAY_MS).toISOString() }] : [];
+    await s.declarations.declare(id, { stays, contacts: [], symptoms: [], temperature: 36.6 });
+    if (colour === 'red') await s.authority.setRiskArea({ region: '420100', level: 'high', from: new Date(now - 10 * DAY_MS).toISOString() });
+    await s.signIn.requestSignInCode(person.phone!);
+    const [sms] = await server.ctx.stores.outbox.list(1, `+86${person.phone!}`);
+    return asTheAppKeepsIt(await s.signIn.verifySignInCode(person.phone!, /\b(\d{6})\b/.exec(sms!.body)![1]!));
+  }
+
+  for (const [colour, person] of [
+    ['green', { ...ZHANG_WEI, name: '孙淑珍', idNumber: withCheck('33011019480301002'), phone: '13800138781' }],
+    ['red', { ...ZHANG_WEI, name: '周玉兰', idNumber: withCheck('33011019500505002'), phone: '13800138782' }],
+  ] as const) {
+    it(`shows the family number's hint and refusal readably on a ${colour} code (its own light surface, AA contrast)`, { timeout: 60_000 }, async () => {
+      const signedIn = await residentSession(person, colour);
+      const context = await browser.newContext({ ...PHONE, locale: 'zh-CN' });
+      await context.addInitScript({ content: `localStorage.setItem('healthcode.lang', 'zh-CN'); localStorage.setItem('healthcode.resident.session', ${JSON.stringify(JSON.stringify(signedIn))}); localStorage.setItem('healthcode.resident.elder', '{"on":true}');` });
+      const page = await context.newPage();
+      await page.goto(`${server.url}/resident/#/code`);
+      await page.waitForSelector('.code-elder canvas');
+      assert.equal(await page.getByTestId('code-card').getAttribute('data-colour'), colour);
+      await page.getByTestId('family-phone').fill('妈妈');
+      await page.getByTestId('save-family-phone').click();
+      const error = page.locator('.family-phone-form .field-message');
+      assert.match(await error.innerText(), /家人的电话号码/);
+      assert.ok(await page.locator('.family-phone-form .field-hint').isVisible(), 'the hint is shown beside the error');
+      // The form is not drawn on the code's colour: what is behind hint and error is the light surface.
+      const behind = await page.evaluate<string>("getComputedStyle(document.querySelector('.family-phone-form')).backgroundColor");
+      assert.equal(behind, 'rgb(255, 255, 255)');
+      await page.screenshot({ path: join(SCREENS, `elder-family-error.${colour}.zh-CN.png`) });
+      await assertAccessible(page, `elder family number refused on a ${colour} code, zh-CN`);
+      await context.close();
+    });
+  }
+
+  it('lands at the top of the code after signing in at 200% zoom, the QR in view, not where the sign-in form was scrolled', { timeout: 60_000 }, async () => {
+    // Someone not asked a code for yet today: the sign-in's own limits do not get in the way.
+    const phone = '13800138783';
+    await server.services.residents.register({ ...ZHANG_WEI, name: '吴秀兰', idNumber: withCheck('33011019520808002'), phone });
+    const { context, page } = await open('zh-CN', PHONE_AT_200, false);
+    await page.goto(`${server.url}/resident/#/sign-in`);
+    await page.getByTestId('elder-switch').click();
+    await page.fill('input[name=phone]', phone);
+    await page.click('button[type=submit]');
+    await page.locator('input[name=code]').waitFor();
+    const [sms] = await server.ctx.stores.outbox.list(1, `+86${phone}`);
+    await page.fill('input[name=code]', /\b(\d{6})\b/.exec(sms!.body)![1]!);
+    await page.locator('input[name=code]').scrollIntoViewIfNeeded();
+    assert.ok((await page.evaluate<number>('scrollY')) > 0, 'the sign-in form was scrolled, as at 200% zoom it must be');
+    await page.click('button[type=submit]');
+    await page.waitForSelector('.code-elder canvas');
+    // Give the heading's focus its turn: it must not scroll past the code either.
+    await page.waitForFunction("document.activeElement && document.activeElement.tagName === 'H2'");
+    assert.equal(await page.evaluate<number>('scrollY'), 0);
+    const qr = await page.locator('.qr-frame').boundingBox();
+    assert.ok(qr && qr.y >= 0 && qr.y < 422, `the QR is at ${JSON.stringify(qr)}, out of a 422-pixel-high view`);
+    await page.screenshot({ path: join(SCREENS, 'elder-after-sign-in-zoom-200.zh-CN.png') });
     await context.close();
   });
 

@@ -83,12 +83,20 @@ describe('no screen shows a bare message key, in any language', () => {
         shown[route] = await visit(page, `${server.url}/resident/#/${route}`, lang);
         if (route === 'code') await page.waitForSelector('[data-testid=code-card] canvas');
         if (SHOT.has(route)) await page.screenshot({ path: join(SCREENS, `lang-resident-${route}.${lang}.png`), fullPage: true });
+        // Deleting the account says deleting, in every language (Traditional once said "log out").
+        if (route === 'data') {
+          assert.equal(await page.getByRole('button', { name: { en: 'Delete my account', 'zh-CN': '注销账户', 'zh-Hant': '刪除帳戶' }[lang], exact: true }).count(), 1);
+          assert.doesNotMatch(await page.locator('main').innerText(), /登出帳戶/);
+        }
       }
       // "Why" is reached from the code, as a resident reaches it.
       await page.goto(`${server.url}/resident/#/code`);
       await page.getByRole('button', { name: MESSAGES[lang]['code.why'] }).click();
       await page.waitForSelector('.evidence, .fact, main h2');
       shown['why (from the code)'] = bareKeys(await page.locator('body').innerText());
+      // The rules it was decided by are named as a person names the place, not by their code ("CN", "330110").
+      const decidedBy = await page.locator('main p', { hasText: MESSAGES[lang]['why.readRules'] }).innerText();
+      assert.doesNotMatch(decidedBy, /\bCN\b|\d{6}/, decidedBy);
       assert.deepEqual(Object.entries(shown).filter(([, keys]) => keys.length > 0), []);
       assert.equal(await page.evaluate('document.documentElement.lang'), lang);
     });

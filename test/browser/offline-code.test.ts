@@ -236,4 +236,26 @@ describe('the offline code: shown with no network, admitted offline, a screensho
       await context.close();
     }
   });
+
+  it("keeps, with no network, the elder screen's call to the family and a clock that runs", { timeout: 180_000 }, async () => {
+    const { context, page } = await phoneGoneOffline({ ...ZHANG_WEI, name: '赵桂兰', idNumber: withCheck('33011019450101002'), phone: '13800138774' }, 'zh-CN');
+    try {
+      await page.evaluate(() => (globalThis as InPage).localStorage.setItem('healthcode.resident.elder', JSON.stringify({ on: true, familyPhone: '13912345678' })));
+      await page.reload();
+      const code = page.locator('[data-testid=offline-code]');
+      await code.waitFor({ timeout: 30_000 });
+      // A call needs no data: the one button to the family is there as it is online.
+      assert.equal(await code.getByTestId('call-family').getAttribute('href'), 'tel:13912345678');
+      assert.match(await code.getByTestId('call-family').innerText(), /给家人打电话/);
+      // The clock runs, as on the online code: a guard tells a live screen from a picture by it.
+      const clock = code.getByTestId('offline-live-time');
+      const first = await clock.innerText();
+      assert.match(first, /\d{1,2}:\d{2}:\d{2}/);
+      await page.waitForFunction((shown) => (globalThis as InPage).document.querySelector('[data-testid=offline-live-time]')?.textContent !== shown, await clock.textContent(), { timeout: 5_000 });
+      await assertAccessible(page, 'offline-code elder, zh-CN');
+      await page.screenshot({ path: join(SHOTS, 'resident-offline-code-elder.zh-CN.png'), fullPage: true });
+    } finally {
+      await context.close();
+    }
+  });
 });

@@ -31,9 +31,12 @@ describe('every message in every language', () => {
 
   it('reads Traditional Chinese in Traditional characters and Taiwan words, not Simplified ones', () => {
     const text = Object.values(MESSAGES['zh-Hant']).join('\n');
-    for (const simplified of ['码', '登录', '账', '短信', '数据', '软件', '网络', '这', '们', '个', '许可权', '程式码']) assert.ok(!text.includes(simplified), `zh-Hant has "${simplified}"`);
+    for (const simplified of ['码', '登录', '账', '短信', '数据', '软件', '网络', '这', '们', '个', '许可权', '程式码', '天后', '联系', '聯系']) assert.ok(!text.includes(simplified), `zh-Hant has "${simplified}"`);
     assert.equal(MESSAGES['zh-Hant']['nav.code'], '健康碼');
     assert.equal(MESSAGES['zh-Hant']['signIn.title'], '登入');
+    // 注销 turned by word into 登出 would be "log out": deleting the account is 刪除.
+    assert.equal(MESSAGES['zh-Hant']['data.delete'], '刪除帳戶');
+    assert.ok(!text.includes('登出帳戶'), 'zh-Hant has "登出帳戶"');
   });
 
   it('puts every language file under messages/ in the switch, so adding a language is adding its file and its name', () => {

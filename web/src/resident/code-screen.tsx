@@ -71,6 +71,14 @@ export function CodeScreen({ session, subjectId, subjectLabel, onWhy, elder }: {
     return () => (document.removeEventListener('visibilitychange', onLookedAt), removeEventListener('focus', onLookedAt), removeEventListener('online', onOnline));
   }, [subjectId, session.token]);
 
+  // Entering the code screen starts at its top: the scroll of the screen before (the sign-in form,
+  // long at 200% zoom in elder mode) otherwise lands the page below the QR. Again once the code is
+  // drawn, as the "Loading" card before it was too short to scroll.
+  const hasCode = code !== null;
+  useEffect(() => {
+    scrollTo(0, 0);
+  }, [hasCode]);
+
   useEffect(() => {
     const timer = setInterval(() => setNow(Date.now()), 1000);
     return () => clearInterval(timer);
@@ -88,7 +96,7 @@ export function CodeScreen({ session, subjectId, subjectLabel, onWhy, elder }: {
   // No network and no live code: the phone shows its offline code instead.
   if (error instanceof NetworkError && (!code || Date.parse(code.expiresAt) <= now)) {
     return (
-      <OfflineCode subjectId={subjectId} subjectLabel={subjectLabel}>
+      <OfflineCode subjectId={subjectId} subjectLabel={subjectLabel} elder={elder}>
         <button class="secondary wide" data-testid="code-retry" onClick={() => void load()}>{t('common.tryAgain')}</button>
       </OfflineCode>
     );

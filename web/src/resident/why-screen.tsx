@@ -10,7 +10,7 @@ import { evidenceRaw, evidenceText } from './evidence-words.js';
 import { Card } from '../shared/ui.js';
 import type { Session } from './session.js';
 import type { CodeView } from './code-screen.js';
-import { useEnglishPlaceNames } from '../shared/region-picker.js';
+import { useEnglishPlaceNames, useRegionName } from '../shared/region-picker.js';
 
 type HistoryEntry = Answer<'/api/v1/residents/{id}/decisions'>[number];
 type FiredRule = CodeView['rules'][number];
@@ -52,6 +52,7 @@ function FactsFrom({ from, region }: { from: NonNullable<CodeView['factsFrom']>;
 
 export function WhyScreen({ session, subjectId, code }: { session: Session; subjectId: string; code: CodeView }): JSX.Element {
   const t = useT();
+  const regionName = useRegionName(code.ruleSet.region);
   const lang = useLang();
   const [history, setHistory] = useState<HistoryEntry[]>([]);
   useEffect(() => {
@@ -101,9 +102,9 @@ export function WhyScreen({ session, subjectId, code }: { session: Session; subj
             </details>
           </article>
         ))}
-        {code.factsFrom && <FactsFrom from={code.factsFrom} region={code.ruleSet.region} />}
+        {code.factsFrom && <FactsFrom from={code.factsFrom} region={regionName} />}
         <p class="muted small">
-          {t('why.public', { region: code.ruleSet.region, version: code.ruleSet.version })} <a href="#/rules">{t('why.readRules')}</a>
+          {t('why.public', { region: regionName, version: code.ruleSet.version })} <a href="#/rules">{t('why.readRules')}</a>
         </p>
       </Card>
       <Card title={t('appeal.title')}>

@@ -125,10 +125,20 @@ export function englishNameOf(code: string): Promise<string | null> {
   return regionOf(code).then((r) => r?.englishName ?? null);
 }
 
-/** A division named by code alone, in the app's language; CN is the country. */
-export function RegionLabel({ code }: { code: string }): JSX.Element {
+/**
+ * A division's name as text, for a sentence that names it: the country's word for CN, else the
+ * division's name (English in the English UI), the code itself only until the name is loaded or
+ * when there is none.
+ */
+export function useRegionName(code: string): string {
   const t = useT();
   const lang = useLang();
+  const region = useRegion(code);
+  if (code === 'CN') return t('region.country');
+  return (lang === 'en' ? region?.englishName : region?.name) ?? code;
+}
+
+function useRegion(code: string): Region | null {
   const [region, setRegion] = useState<Region | null>(null);
   useEffect(() => {
     setRegion(null);
@@ -139,6 +149,14 @@ export function RegionLabel({ code }: { code: string }): JSX.Element {
       live = false;
     };
   }, [code]);
+  return region;
+}
+
+/** A division named by code alone, in the app's language; CN is the country. */
+export function RegionLabel({ code }: { code: string }): JSX.Element {
+  const t = useT();
+  const lang = useLang();
+  const region = useRegion(code);
   if (code === 'CN') return <span>{t('rules.national')}</span>;
   return <span lang={lang === 'en' && region ? 'en' : 'zh-CN'}>{(lang === 'en' ? region?.englishName : region?.name) ?? code}</span>;
 }

@@ -581,6 +581,7 @@ const messages = {
   'rules.previewInherits': 'The region would be governed by {inherited} inherited rules and {own} of its own; it replaces or withdraws {overridden} inherited rules.',
   'rules.versionShort': 'v{version}',
   'rules.national': 'National rules',
+  'region.country': 'China',
   'rules.publishedBy': 'From:',
   'rules.overriddenTitle': 'Rules changed by a region',
   'rules.replacedBy': 'Replaced, by',
