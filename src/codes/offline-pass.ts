@@ -1,3 +1,4 @@
+import { weakEd25519Key } from './ed25519-public-key.js';
 import { Base45Error, decodeBase45, encodeBase45 } from './base45.js';
 import { decodeCbor, decodeProtectedHeader, decodeSign1, encodeCbor, signatureInput } from './cose-sign1.js';
 import { COSE_HEADER_TYP } from './signed-document.js';
@@ -117,6 +118,9 @@ function readClaims(value: unknown): OfflinePassClaims {
   if (!(coseKey instanceof Map) || coseKey.get(COSE_KEY.kty) !== COSE_KEY.okp || coseKey.get(COSE_KEY.crv) !== COSE_KEY.ed25519) throw new Error('claim cnf must hold an Ed25519 COSE_Key');
   const x = coseKey.get(COSE_KEY.x);
   if (!(x instanceof Uint8Array) || x.length !== 32) throw new Error('claim cnf must hold a 32-byte public key');
+  // The issuer refuses these; a pass bound to one anyway (another member's lax server) proves no phone.
+  const weak = weakEd25519Key(x);
+  if (weak) throw new Error(`claim cnf's public key ${weak}`);
   return {
     issuer: text(value.get(CWT_ISS), 'iss'),
     subject: text(value.get(CWT_SUB), 'sub'),

@@ -134,4 +134,16 @@ describe('offline pass presentation', () => {
     assert.equal(await verdict(`${PRESENTATION_PREFIX}abc`), 'malformed-base45');
     assert.equal(await verdict(PRESENTATION_PREFIX + encodeBase45(encodeCbor([pass, 1]))), 'malformed-cbor');
   });
+
+  it('refuses a pass bound to a small-order key, on which a forged signature (R the identity, S zero) would verify for any step', async () => {
+    for (const key of ['0100000000000000000000000000000000000000000000000000000000000000', 'edffffffffffffffffffffffffffffffffffffffffffffffffffffffffffff7f']) {
+      const weak = signOfflinePass(operator, { ...claims, deviceKey: bytesToBase64Url(new Uint8Array(Buffer.from(key, 'hex'))) });
+      const forged = new Uint8Array(64);
+      forged[0] = 1;
+      for (const at of [NOW, NOW + PRESENTATION_STEP_SECONDS * 1000]) {
+        const result = await verifyPresentation(presentationText(weak, timeStep(at), forged), trustList, nodeVerify(), at);
+        assert.deepEqual(result.valid ? 'valid' : [result.reason, /public key/.test(result.detail)], ['malformed-claims', true], key);
+      }
+    }
+  });
 });

@@ -110,6 +110,9 @@ export class ScansService {
       return { scan, at, timeFlag, result: verify(scan.token, timeFlag === null ? at : bound) };
     });
     const results = await Promise.all(checked.map((entry) => entry.result));
+    // A pass outlives an account deleted after it was issued: its resident is looked for, once a batch.
+    const passHolders = results.flatMap((r) => (r?.valid && r.decidedAt !== undefined ? [this.ctx.subjects.open(r.claims.subject)] : [])).filter((id): id is string => id !== undefined);
+    const living = passHolders.length === 0 ? new Map<string, string>() : await this.ctx.stores.residents.names([...new Set(passHolders)]);
     const outcomes: ScanOutcome[] = [];
     const rows: ScanRow[] = [];
     // For each outcome, the key of its row, or null for a row rejected before storing.
@@ -122,7 +125,17 @@ export class ScansService {
         continue;
       }
       const { scan, at, timeFlag } = entry;
-      const residentId = result.valid ? this.ctx.subjects.open(result.claims.subject) : undefined;
+      const opened = result.valid ? this.ctx.subjects.open(result.claims.subject) : undefined;
+      // Ours, but gone: refused as a pass that no longer holds, whatever colour it carries, and tied to nobody.
+      const gone = result.valid && result.decidedAt !== undefined && opened !== undefined && !living.has(opened);
+      if (gone) {
+        const row = this.row({ deviceId: device.id, scanId: scan.scanId, venueId: device.venueId, residentId: null, at, colour: null, admitted: false, reason: 'expired', method, timeFlag, issuer: result.claims.issuer });
+        rows.push(row);
+        keys.push(scanKey(row));
+        outcomes.push({ scanId: scan.scanId, status: 'stored', colour: null, maskedName: null, validUntil: null, admitted: false, reason: 'expired', ...(timeFlag === null ? {} : { timeFlag }) });
+        continue;
+      }
+      const residentId = opened;
       // An offline code checked online is judged by the colour decided now, not the one its pass holds.
       const current = result.valid && result.decidedAt !== undefined && method === 'online' && residentId ? (await this.decisions.current(residentId)).decision : undefined;
       const colour = current ? current.colour : result.valid ? result.claims.colour : null;

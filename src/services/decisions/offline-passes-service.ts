@@ -1,3 +1,4 @@
+import { weakEd25519Key } from '../../codes/ed25519-public-key.js';
 import { signOfflinePass } from '../../codes/token-signer.js';
 import { base64UrlToBytes, bytesToBase64Url } from '../../codes/trust-list.js';
 import type { Colour, Mark } from '../../domain/colour.js';
@@ -40,6 +41,9 @@ export class OfflinePassesService {
     if (typeof input.publicKey !== 'string' || !PUBLIC_KEY.test(input.publicKey) || base64UrlToBytes(input.publicKey).length !== 32) {
       throw new InvalidInputError([{ field: 'publicKey', message: 'must be a raw Ed25519 public key (32 bytes), base64url without padding' }]);
     }
+    // A small-order key verifies a forged presentation for every step: a pass bound to one proves no phone.
+    const weak = weakEd25519Key(base64UrlToBytes(input.publicKey));
+    if (weak) throw new InvalidInputError([{ field: 'publicKey', message: weak }]);
     const now = this.ctx.clock.now().getTime();
     const { decision, maskedName, region, validUntil } = await this.decisions.current(residentId);
     const issuedAt = Math.floor(now / 1000);

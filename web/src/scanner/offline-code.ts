@@ -1,6 +1,7 @@
 import { verifyPresentation, webCryptoVerify, type TrustList } from '../../../src/codes/index.js';
 import { entryVerdict, type Colour, type EntryPolicy } from '../../../src/domain/index.js';
-import { bearer, client, ok } from '../shared/api.js';
+import { ApiError, bearer, client, ok } from '../shared/api.js';
+import type { paths } from '../shared/api-schema.js';
 import { asVerdictReason, verdictAdvice, type ScannerState } from './refusals.js';
 import type { Result } from './verdicts.js';
 
@@ -34,23 +35,47 @@ export async function offlineVerdict(text: string, trustList: TrustList, policy:
   };
 }
 
+/** The server's answer to /checkpoint/verify, as far as a verdict reads it. */
+type VerifyAnswer = paths['/api/v1/checkpoint/verify']['post']['responses'][200]['content']['application/json'];
+
 /**
  * The server's verdict, with the colour decided now (a resident turned red since the pass was
  * issued is refused): recorded by the server as an online scan. Null when the server cannot be
  * reached in time; a refusal by the server stands as its verdict.
  */
 export async function onlineVerdict(credential: string, text: string, scanId: string, state: ScannerState): Promise<Result | null> {
-  const answer = await ok(client.POST('/api/v1/checkpoint/verify', { headers: bearer(credential), body: { scanId, token: text.trim() }, signal: AbortSignal.timeout(ONLINE_CHECK_MS) })).catch(() => null);
-  // A row the server could not read at all (its scan id, say) leaves the offline verdict standing.
-  if (!answer || (answer.status === 'rejected' && answer.field !== undefined)) return null;
+  const asked = await ok(client.POST('/api/v1/checkpoint/verify', { headers: bearer(credential), body: { scanId, token: text.trim() }, signal: AbortSignal.timeout(ONLINE_CHECK_MS) })).then(
+    (answer) => ({ answer }),
+    (failed: unknown) => ({ failed }),
+  );
+  return serverVerdict(asked, state);
+}
+
+/**
+ * What the server's answer makes of an offline code. Only a server that could not answer (no
+ * network, too slow, its own fault: 5xx) leaves the offline verdict standing (null); any answer it
+ * gave, a verdict or a 4xx refusal, is final, so a pass the server no longer honours cannot be let
+ * in on the colour it still carries.
+ */
+export function serverVerdict(asked: { answer: VerifyAnswer } | { failed: unknown }, state: ScannerState): Result | null {
+  if ('failed' in asked) {
+    const { failed } = asked;
+    if (!(failed instanceof ApiError) || failed.status >= 500) return null;
+    const reason = asVerdictReason(failed.reason);
+    return { colour: null, maskedName: null, validUntil: null, admitted: false, reason, method: 'qr', advice: verdictAdvice(reason, state) };
+  }
+  const { answer } = asked;
+  // A row the server could not read (its scan id, say) is refused too: not a colour to admit on.
+  const reason = answer.status === 'rejected' && answer.field !== undefined ? asVerdictReason(answer.reason) : answer.reason;
+  const admitted = answer.admitted && reason === 'allowed';
   return {
     colour: answer.colour as Colour | null,
     maskedName: answer.maskedName,
     validUntil: answer.validUntil,
-    admitted: answer.admitted,
-    reason: answer.reason,
+    admitted,
+    reason,
     method: 'qr',
     ...(answer.decidedAt ? { asOf: { time: answer.decidedAt, offline: false } } : {}),
-    ...(answer.admitted ? {} : { advice: verdictAdvice(asVerdictReason(answer.reason), state) }),
+    ...(admitted ? {} : { advice: verdictAdvice(asVerdictReason(reason), state) }),
   };
 }
