@@ -171,8 +171,9 @@ describe('federation: a hub and two operators as separate processes', () => {
   });
 
   it('moves her Hubei registration to Ningbo with a one-time grant: facts from Hubei, rules of Zhejiang', async () => {
-    const operators = await json<{ id: string }[]>(`${hubei.url}/api/v1/federation/operators`);
-    assert.ok(operators.body.some((o) => o.id === 'zhejiang'));
+    // Hubei learns of Zhejiang from the national list it fetches on its own schedule: wait for it, as
+    // the scanner test above waits for Zhejiang's, rather than race it.
+    await eventually('Hubei holds a national list naming Zhejiang', () => json<{ id: string }[]>(`${hubei.url}/api/v1/federation/operators`), (operators) => operators.body.some((o) => o.id === 'zhejiang'));
     const given = await json<{ grant: string; audienceName: string }>(`${hubei.url}/api/v1/residents/${resident.id}/fact-grants`, { headers: resident.auth, json: { audience: 'zhejiang' } });
     assert.equal(given.status, 201, JSON.stringify(given.body));
     assert.equal(given.body.audienceName, 'Zhejiang');
