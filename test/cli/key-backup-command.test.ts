@@ -1,5 +1,5 @@
 import assert from 'node:assert/strict';
-import { copyFileSync, mkdirSync, mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { copyFileSync, mkdirSync, mkdtempSync, readdirSync, readFileSync, rmSync, statSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { after, before, describe, it } from 'node:test';
@@ -94,7 +94,7 @@ for (const engine of ENGINES) {
       copyFileSync(join(op.dataDir, 'keys', 'data.key'), join(newDir, 'keys', 'data.key'));
       const env = { ...op.env };
       if (engine === 'sqlite') {
-        for (const f of readdirSync(op.dataDir).filter((f) => f.startsWith('healthcode.db'))) copyFileSync(join(op.dataDir, f), join(newDir, f));
+        for (const f of readdirSync(op.dataDir).filter((f) => f.startsWith('healthcode.db') && statSync(join(op.dataDir, f)).isFile())) copyFileSync(join(op.dataDir, f), join(newDir, f));
         env.HEALTHCODE_DATABASE_URL = `sqlite:${join(newDir, 'healthcode.db')}`;
       }
       const cli = (args: string[]) => op.cli(args, { HEALTHCODE_DATA_DIR: newDir, ...env });

@@ -1,6 +1,6 @@
 import assert from 'node:assert/strict';
 import { spawnSync } from 'node:child_process';
-import { copyFileSync, existsSync, mkdtempSync, readdirSync, readFileSync, rmSync } from 'node:fs';
+import { copyFileSync, existsSync, mkdtempSync, readFileSync, readdirSync, rmSync, statSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { after, describe, it } from 'node:test';
@@ -24,7 +24,8 @@ describe('healthcode sunset', () => {
     const server = await serve(dataDir, { HEALTHCODE_DEMO_DATA: 'on' });
     server.child.kill('SIGTERM');
     await server.exited;
-    for (const file of readdirSync(dataDir).filter((f) => f.startsWith('healthcode.db'))) copyFileSync(join(dataDir, file), join(copyDir, file));
+    // The database's files, not the folder where serving processes note themselves.
+    for (const file of readdirSync(dataDir).filter((f) => f.startsWith('healthcode.db') && statSync(join(dataDir, f)).isFile())) copyFileSync(join(dataDir, file), join(copyDir, file));
     const token = (name: string) => /hcs_[A-Za-z0-9_-]+/.exec(cli(['staff', 'add', '--name', name, '--role', 'authority']).stdout)![0];
     const [wang, li] = [token('余杭区卫健局 王局长'), token('余杭区疾控中心 李主任')];
 
