@@ -3,7 +3,7 @@ import { Base45Error, decodeBase45, encodeBase45 } from './base45.js';
 import { decodeCbor, decodeProtectedHeader, decodeSign1, encodeCbor, signatureInput } from './cose-sign1.js';
 import { COSE_HEADER_TYP } from './signed-document.js';
 import { CLAIM_HEALTH_CODE, COLOURS, COSE_ALG_EDDSA, COSE_HEADER_ALG, COSE_HEADER_KID, CWT_CNF, CWT_EXP, CWT_IAT, CWT_ISS, CWT_SUB, MARKS, type Colour, type Mark } from './token-format.js';
-import { CLOCK_SKEW_SECONDS, REJECTION_REASONS, type Ed25519Verify } from './token-verifier.js';
+import { CLOCK_SKEW_SECONDS, healthCodeClaim, REJECTION_REASONS, type Ed25519Verify } from './token-verifier.js';
 import { base64UrlToBytes, bytesToBase64Url, type TrustList } from './trust-list.js';
 
 /**
@@ -107,12 +107,7 @@ function readClaims(value: unknown): OfflinePassClaims {
     if (typeof v !== 'string' || v.length === 0 || v.length > 200) throw new Error(`claim ${name} must be text`);
     return v;
   };
-  const hc = value.get(CLAIM_HEALTH_CODE);
-  if (!(hc instanceof Map)) throw new Error('the health-code claim is missing');
-  const colour = hc.get('c');
-  if (!(COLOURS as readonly unknown[]).includes(colour)) throw new Error(`colour ${String(colour)} is unknown`);
-  const mark = hc.get('m') ?? null;
-  if (mark !== null && !(MARKS as readonly unknown[]).includes(mark)) throw new Error(`mark ${String(mark)} is unknown`);
+  const { hc, colour, mark } = healthCodeClaim(value);
   const cnf = value.get(CWT_CNF);
   const coseKey = cnf instanceof Map ? cnf.get(CNF_COSE_KEY) : undefined;
   if (!(coseKey instanceof Map) || coseKey.get(COSE_KEY.kty) !== COSE_KEY.okp || coseKey.get(COSE_KEY.crv) !== COSE_KEY.ed25519) throw new Error('claim cnf must hold an Ed25519 COSE_Key');

@@ -133,12 +133,7 @@ function readClaims(value: unknown): HealthCodeClaims {
   };
   // An offline pass is signed by the same keys: read as a code it would need no phone's signature.
   if (value.has(CWT_CNF)) throw new Error("a confirmation (cnf) claim: an offline pass, valid only with its phone's signature");
-  const hc = value.get(CLAIM_HEALTH_CODE);
-  if (!(hc instanceof Map)) throw new Error('the health-code claim is missing');
-  const colour = hc.get('c');
-  if (!(COLOURS as readonly unknown[]).includes(colour)) throw new Error(`colour ${String(colour)} is unknown`);
-  const mark = hc.get('m') ?? null;
-  if (mark !== null && !(MARKS as readonly unknown[]).includes(mark)) throw new Error(`mark ${String(mark)} is unknown`);
+  const { hc, colour, mark } = healthCodeClaim(value);
   const issuedAt = int(CWT_IAT, 'iat');
   return {
     issuer: text(value.get(CWT_ISS), 'iss'),
@@ -150,4 +145,15 @@ function readClaims(value: unknown): HealthCodeClaims {
     mark: mark as Mark | null,
     maskedName: text(hc.get('n'), 'masked name'),
   };
+}
+
+/** The health-code claim of a code or an offline pass: its map, with a known colour and mark. */
+export function healthCodeClaim(value: Map<unknown, unknown>): { hc: Map<unknown, unknown>; colour: Colour; mark: Mark | null } {
+  const hc = value.get(CLAIM_HEALTH_CODE);
+  if (!(hc instanceof Map)) throw new Error('the health-code claim is missing');
+  const colour = hc.get('c');
+  if (!(COLOURS as readonly unknown[]).includes(colour)) throw new Error(`colour ${String(colour)} is unknown`);
+  const mark = hc.get('m') ?? null;
+  if (mark !== null && !(MARKS as readonly unknown[]).includes(mark)) throw new Error(`mark ${String(mark)} is unknown`);
+  return { hc, colour: colour as Colour, mark: mark as Mark | null };
 }
