@@ -2,7 +2,7 @@ import { weakEd25519Key } from './ed25519-public-key.js';
 import { Base45Error, decodeBase45, encodeBase45 } from './base45.js';
 import { decodeCbor, decodeProtectedHeader, decodeSign1, encodeCbor, signatureInput } from './cose-sign1.js';
 import { COSE_HEADER_TYP } from './signed-document.js';
-import { CLAIM_HEALTH_CODE, COLOURS, COSE_ALG_EDDSA, COSE_HEADER_ALG, COSE_HEADER_KID, CWT_CNF, CWT_EXP, CWT_IAT, CWT_ISS, CWT_SUB, MARKS, type Colour, type Mark } from './token-format.js';
+import { CLAIM_HEALTH_CODE, COSE_ALG_EDDSA, COSE_HEADER_ALG, COSE_HEADER_KID, CWT_CNF, CWT_EXP, CWT_IAT, CWT_ISS, CWT_SUB, type Colour, type Mark } from './token-format.js';
 import { CLOCK_SKEW_SECONDS, healthCodeClaim, REJECTION_REASONS, type Ed25519Verify } from './token-verifier.js';
 import { base64UrlToBytes, bytesToBase64Url, type TrustList } from './trust-list.js';
 
