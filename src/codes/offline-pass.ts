@@ -10,7 +10,7 @@ import { base64UrlToBytes, bytesToBase64Url, type TrustList } from './trust-list
  * The offline pass and its presentation. When online, the resident app gets a pass: a COSE_Sign1
  * from the same keys and trust lists as the code, whose CWT claims bind the phone's own Ed25519
  * public key (the `cnf` claim of RFC 8747) to the code's subject, colour, mark and masked name, the
- * time the colour was decided and an expiry. With no network the phone shows a presentation: the
+ * time the server vouched for the colour and an expiry. With no network the phone shows a presentation: the
  * pass and its own signature over the current 30-second time step. A checkpoint checks both
  * signatures and that the step is current, so a screenshot is refused within a minute and a copied
  * pass is useless without the phone's private key. Pure and browser-safe: the scanner runs it.
@@ -40,7 +40,7 @@ export interface OfflinePassClaims {
   subject: string;
   issuedAt: number;
   expiresAt: number;
-  /** When the colour was decided: a checkpoint's policy may want one decided more recently. */
+  /** When the issuing server vouched for the colour (epoch s: the pass's issue, the stored decision being current then): a checkpoint's policy may want one more recent. */
   decidedAt: number;
   colour: Colour;
   mark: Mark | null;

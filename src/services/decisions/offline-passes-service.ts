@@ -45,11 +45,16 @@ export class OfflinePassesService {
     const weak = weakEd25519Key(base64UrlToBytes(input.publicKey));
     if (weak) throw new InvalidInputError([{ field: 'publicKey', message: weak }]);
     const now = this.ctx.clock.now().getTime();
-    const { decision, maskedName, region, validUntil } = await this.decisions.current(residentId);
+    // The stored decision is current unless a changed fact still waits to be decided (a drain
+    // cut short, a batch under way): then it is decided afresh, so that the pass vouches for now.
+    const pending = (await this.ctx.stores.redecisions.take(1, [residentId])).length > 0;
+    const { decision, maskedName, region, validUntil } = await this.decisions.current(residentId, pending ? null : undefined);
     const issuedAt = Math.floor(now / 1000);
     const longest = issuedAt + (this.ctx.settings.offlinePassMaxSeconds ?? DEFAULT_OFFLINE_PASS_MAX_SECONDS);
     const expiresAt = Math.min(longest, Math.floor(validUntil / 1000));
-    const decidedAt = Math.min(issuedAt, Math.floor(decision.evaluatedAt / 1000));
+    // The colour as of issue: the server vouches that nothing since its decision has changed it,
+    // so a colour unchanged for hours is not "decided long ago" to a venue's policy.
+    const decidedAt = issuedAt;
     const key = await this.keys.activeKey(region);
     const pass = signOfflinePass(key, {
       subject: this.ctx.subjects.seal(residentId),

@@ -54,12 +54,25 @@ describeOnEachEngine('an offline pass issued', (h) => {
     assert.equal(issued.expiresAt, Math.floor(validUntil / 1000) * 1000);
   });
 
-  it('says when the colour it holds was decided', async () => {
+  it('stamps its colour as vouched for at issue, not when the unchanged decision was last written', async () => {
     const id = await greenZhang(h());
-    const decidedAt = (await h().services.decisions.current(id)).decision.evaluatedAt;
-    h().clock.advance(HOUR_MS);
+    // Green with nothing new for ten hours: the stored decision is ten hours old, and still the current one.
+    h().clock.advance(10 * HOUR_MS);
+    assert.equal((await h().services.decisions.current(id)).decidedNow, false);
     const issued = await h().services.offlinePasses.issue(id, { publicKey: newPhone().publicKey });
-    assert.equal(issued.decidedAt, Math.floor(decidedAt / 1000) * 1000);
+    assert.equal(issued.decidedAt, issued.issuedAt);
+    assert.equal(issued.decidedAt, Math.floor(h().clock.now().getTime() / 1000) * 1000);
+  });
+
+  it('decides afresh rather than vouch for a stored colour while a new fact of the resident waits in the re-decision queue', async () => {
+    const id = await greenZhang(h());
+    h().clock.advance(HOUR_MS);
+    const now = h().clock.now().getTime();
+    // A positive test recorded, and the process stopped before re-deciding: the stored decision still says green.
+    await h().ctx.stores.authorityRecords.insertFact({ id: 'test-zhang-positive', resident_id: id, kind: 'test', value: 'positive', detail: '{}', occurred_at: now - HOUR_MS, source: 'authority', recorded_at: now });
+    await h().ctx.stores.redecisions.enqueue([id], 'import', now);
+    const issued = await h().services.offlinePasses.issue(id, { publicKey: newPhone().publicKey });
+    assert.equal(issued.colour, 'red');
   });
 
   it('refuses a public key that is not 32 bytes of base64url, naming the field', async () => {
