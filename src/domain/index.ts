@@ -8,6 +8,7 @@ export { MAX_TEMPERATURE_C, MIN_TEMPERATURE_C } from './body-temperature.js';
 export { DAY_MS } from './clock.js';
 export { COLOURS, QR_INK, type Colour } from './colour.js';
 export { PAIRING_PREFIX, VENUE_TYPES } from './checkpoints/venue.js';
+export { HOLDER_REFUSALS, type HolderRefusal } from './checkpoints/holder-refusals.js';
 export { CARD_REFUSALS, PAPER_CARD_PREFIX, type CardRefusal } from './residents/paper-card.js';
 export { entryVerdict, type EntryPolicy } from './checkpoints/entry-policy.js';
 export { clearingOf, clearingText } from './rules/clearing.js';

@@ -62,7 +62,7 @@ describeOnEachEngine('an offline pass attacked over the API', (h) => {
     const now = h().clock.now().getTime();
     const checked = await app.inject({ method: 'POST', url: '/api/v1/checkpoint/verify', headers: { authorization: `Bearer ${token}` }, payload: { scanId: 'gone-1', token: owner.present(issued.json().pass, now) } });
     assert.equal(checked.statusCode, 200);
-    assert.deepEqual([checked.json().admitted, checked.json().reason, checked.json().colour], [false, 'expired', null]);
+    assert.deepEqual([checked.json().admitted, checked.json().reason, checked.json().colour], [false, 'holder-gone', null]);
   });
 
   it('stores as refused an offline upload of a pass whose resident has since deleted the account', async () => {
@@ -76,6 +76,6 @@ describeOnEachEngine('an offline pass attacked over the API', (h) => {
     const now = h().clock.now();
     const upload = await app.inject({ method: 'POST', url: '/api/v1/checkpoint/scans', headers: { authorization: `Bearer ${token}` }, payload: { scans: [{ scanId: 'gone-2', token: owner.present(issued.json().pass, now.getTime()), scannedAt: now.toISOString() }] } });
     const [result] = upload.json().results;
-    assert.deepEqual([result.status, result.admitted, result.reason, result.colour], ['stored', false, 'expired', null]);
+    assert.deepEqual([result.status, result.admitted, result.reason, result.colour], ['stored', false, 'holder-gone', null]);
   });
 });

@@ -1,6 +1,7 @@
 import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
 import { REJECTION_REASONS } from '../../src/codes/token-verifier.js';
+import { HOLDER_REFUSALS } from '../../src/domain/checkpoints/holder-refusals.js';
 import { CARD_REFUSALS } from '../../src/domain/residents/paper-card.js';
 import { MESSAGES, type MessageKey } from '../../web/src/shared/messages.js';
 import {
@@ -42,8 +43,8 @@ function words(key: MessageKey): Record<(typeof LANGS)[number], string | undefin
 }
 
 describe('what a guard is told when the scanner refuses a code', () => {
-  it('covers every reason the verifiers can give (a code, an offline code), the venue refusing a colour or one decided too long ago, and every refusal of a paper card', () => {
-    assert.deepEqual(new Set(VERDICT_REASONS), new Set([...REJECTION_REASONS, 'stale-presentation', 'device-signature', 'colour-not-admitted', 'decided-too-long-ago', ...CARD_REFUSALS, 'card-needs-network']));
+  it('covers every reason the verifiers can give (a code, an offline code), the venue refusing a colour or one decided too long ago, the server finding the holder of a code gone, and every refusal of a paper card', () => {
+    assert.deepEqual(new Set(VERDICT_REASONS), new Set([...REJECTION_REASONS, 'stale-presentation', 'device-signature', 'colour-not-admitted', 'decided-too-long-ago', ...HOLDER_REFUSALS, ...CARD_REFUSALS, 'card-needs-network']));
   });
 
   it('gives every refusal plain words in both languages and at least one next step', () => {

@@ -5,6 +5,7 @@ import type { Colour } from '../../domain/colour.js';
 import { DAY_MS, HOUR_MS } from '../../domain/clock.js';
 import { contactAt } from '../../domain/checkpoints/checkpoint-device-contact.js';
 import { entryVerdict } from '../../domain/checkpoints/entry-policy.js';
+import { HOLDER_GONE } from '../../domain/checkpoints/holder-refusals.js';
 import { InvalidInputError } from '../../domain/field-errors.js';
 import { checkIdentity } from '../../domain/identity/identity-document.js';
 import { maskName } from '../../domain/masking.js';
@@ -110,9 +111,10 @@ export class ScansService {
       return { scan, at, timeFlag, result: verify(scan.token, timeFlag === null ? at : bound) };
     });
     const results = await Promise.all(checked.map((entry) => entry.result));
-    // A pass outlives an account deleted after it was issued: its resident is looked for, once a batch.
-    const passHolders = results.flatMap((r) => (r?.valid && r.decidedAt !== undefined ? [this.ctx.subjects.open(r.claims.subject)] : [])).filter((id): id is string => id !== undefined);
-    const living = passHolders.length === 0 ? new Map<string, string>() : await this.ctx.stores.residents.names([...new Set(passHolders)]);
+    // A code or pass outlives its holder: an account deleted, a region's sunset. Every holder of a
+    // valid code of ours is looked for, in one statement a batch.
+    const holders = results.flatMap((r) => (r?.valid ? [this.ctx.subjects.open(r.claims.subject)] : [])).filter((id): id is string => id !== undefined);
+    const held = holders.length === 0 ? new Set<string>() : await this.ctx.stores.residents.held([...new Set(holders)]);
     const outcomes: ScanOutcome[] = [];
     const rows: ScanRow[] = [];
     // For each outcome, the key of its row, or null for a row rejected before storing.
@@ -126,13 +128,13 @@ export class ScansService {
       }
       const { scan, at, timeFlag } = entry;
       const opened = result.valid ? this.ctx.subjects.open(result.claims.subject) : undefined;
-      // Ours, but gone: refused as a pass that no longer holds, whatever colour it carries, and tied to nobody.
-      const gone = result.valid && result.decidedAt !== undefined && opened !== undefined && !living.has(opened);
-      if (gone) {
-        const row = this.row({ deviceId: device.id, scanId: scan.scanId, venueId: device.venueId, residentId: null, at, colour: null, admitted: false, reason: 'expired', method, timeFlag, issuer: result.claims.issuer });
+      // Ours, but its holder gone (deleted, or their region ended): refused whatever colour it carries,
+      // and kept as a refusal tied to nobody, naming neither colour nor issuing region.
+      if (opened !== undefined && !held.has(opened)) {
+        const row = this.row({ deviceId: device.id, scanId: scan.scanId, venueId: device.venueId, residentId: null, at, colour: null, admitted: false, reason: HOLDER_GONE, method, timeFlag, issuer: null });
         rows.push(row);
         keys.push(scanKey(row));
-        outcomes.push({ scanId: scan.scanId, status: 'stored', colour: null, maskedName: null, validUntil: null, admitted: false, reason: 'expired', ...(timeFlag === null ? {} : { timeFlag }) });
+        outcomes.push({ scanId: scan.scanId, status: 'stored', colour: null, maskedName: null, validUntil: null, admitted: false, reason: HOLDER_GONE, ...(timeFlag === null ? {} : { timeFlag }) });
         continue;
       }
       const residentId = opened;

@@ -49,6 +49,8 @@ export class OfflinePassesService {
     // cut short, a batch under way): then it is decided afresh, so that the pass vouches for now.
     const pending = (await this.ctx.stores.redecisions.take(1, [residentId])).length > 0;
     const { decision, maskedName, region, validUntil } = await this.decisions.current(residentId, pending ? null : undefined);
+    // From a sunset's approval on, no pass of the region is made: one would outlive the run by up to its maximum.
+    await this.ctx.endedRegions.refuse(region);
     const issuedAt = Math.floor(now / 1000);
     const longest = issuedAt + (this.ctx.settings.offlinePassMaxSeconds ?? DEFAULT_OFFLINE_PASS_MAX_SECONDS);
     const expiresAt = Math.min(longest, Math.floor(validUntil / 1000));

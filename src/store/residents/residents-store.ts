@@ -167,6 +167,19 @@ export class ResidentsStore {
     return names;
   }
 
+  /**
+   * Which of `ids` are residents still held: not deleted, nor destroyed by their region's sunset.
+   * Reads ids only, one statement for a checkpoint's batch (up to a thousand), decrypting nothing.
+   */
+  async held(ids: string[]): Promise<Set<string>> {
+    const held = new Set<string>();
+    for (let i = 0; i < ids.length; i += 1000) {
+      const rows = await this.db.selectFrom('residents').select('id').where('id', 'in', ids.slice(i, i + 1000)).where('name_enc', '!=', SHREDDED).execute();
+      for (const r of rows) held.add(r.id);
+    }
+    return held;
+  }
+
   /** The phones (E.164) of residents with an address under `prefix`, opened: what a sunset finds their messages by. */
   async phonesIn(prefix: string): Promise<string[]> {
     const rows = await this.db.selectFrom('residents').select(['id', 'phone_enc']).where('address_region', 'like', `${prefix}%`).where('phone_enc', 'is not', null).execute();

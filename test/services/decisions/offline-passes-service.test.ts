@@ -75,6 +75,14 @@ describeOnEachEngine('an offline pass issued', (h) => {
     assert.equal(issued.colour, 'red');
   });
 
+  it("refuses a pass once the sunset of the resident's district is approved, before it has run, naming the region", async () => {
+    const id = await greenZhang(h());
+    const [wang, li] = [await h().services.staff.create('余杭区卫健局 王局长', 'authority'), await h().services.staff.create('余杭区疾控中心 李主任', 'authority')];
+    const asked = await h().services.sunset.request(wang as never, '330110');
+    await h().services.sunset.approve(li as never, asked.id);
+    await assert.rejects(h().services.offlinePasses.issue(id, { publicKey: newPhone().publicKey }), (e: unknown) => e instanceof InvalidInputError && e.errors[0]?.field === 'address.region');
+  });
+
   it('refuses a public key that is not 32 bytes of base64url, naming the field', async () => {
     const id = await greenZhang(h());
     for (const publicKey of ['', 'not a key', 'A'.repeat(44), `${'A'.repeat(42)}=`]) {

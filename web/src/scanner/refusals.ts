@@ -1,5 +1,5 @@
 import { PRESENTATION_REJECTIONS } from '../../../src/codes/index.js';
-import { CARD_REFUSALS } from '../../../src/domain/index.js';
+import { CARD_REFUSALS, HOLDER_REFUSALS } from '../../../src/domain/index.js';
 import type { MessageKey } from '../shared/messages.js';
 
 /**
@@ -8,8 +8,8 @@ import type { MessageKey } from '../shared/messages.js';
  * a signature). Pure: the screens look the words up by the keys given here.
  */
 
-/** Every reason a verdict can give for not admitting: the verifiers' (codes and offline codes), the venue's entry policy, and a paper card's look-up. */
-export const VERDICT_REASONS = [...PRESENTATION_REJECTIONS, 'colour-not-admitted', 'decided-too-long-ago', ...CARD_REFUSALS, 'card-needs-network'] as const;
+/** Every reason a verdict can give for not admitting: the verifiers' (codes and offline codes), the venue's entry policy, the server's on a code's holder, and a paper card's look-up. */
+export const VERDICT_REASONS = [...PRESENTATION_REJECTIONS, 'colour-not-admitted', 'decided-too-long-ago', ...HOLDER_REFUSALS, ...CARD_REFUSALS, 'card-needs-network'] as const;
 export type VerdictReason = (typeof VERDICT_REASONS)[number];
 
 /** Why the scanner did not take a trust list it was offered (web/src/scanner/trust.ts). */
@@ -63,6 +63,8 @@ const VERDICTS: Record<Exclude<VerdictReason, 'unknown-key'>, Advice> = {
   'stale-presentation': { words: 'reason.stale-presentation', steps: ['refresh-code', 'fix-clock', 'check-by-id'] },
   'device-signature': { words: 'reason.device-signature', steps: ['check-by-id', 'duty-officer'] },
   'decided-too-long-ago': { words: 'reason.decided-too-long-ago', steps: ['connect-phone', 'check-by-id'] },
+  // The server no longer holds the code's resident: the code proves nothing, and an ID check finds them if they moved here again.
+  'holder-gone': { words: 'reason.holder-gone', steps: ['check-by-id', 'duty-officer'] },
 };
 
 /**

@@ -382,6 +382,7 @@ const messages = {
   'reason.unknown-key-stale': 'This scanner does not know who issued this code: its list of health-code offices is out of date.',
   'reason.bad-signature': 'This code has been altered or forged.',
   'reason.malformed-claims': 'This code’s content is not valid.',
+  'reason.holder-gone': 'Nobody holds this code any more: the account was deleted, or the health code of its region has ended. It proves nothing.',
   'reason.expired': 'This code has expired: it may be a screenshot or an old page.',
   'reason.not-yet-valid': 'This code is not valid yet: the clock on their phone or on this scanner is wrong.',
   'reason.colour-not-admitted': 'This colour may not enter this venue.',

@@ -383,6 +383,7 @@ const messages: Record<MessageKey, string> = {
   'reason.unknown-key-stale': '本设备不认识此码的签发部门：本设备的签发部门名单已过时。',
   'reason.bad-signature': '此码被篡改或伪造。',
   'reason.malformed-claims': '此码内容无效。',
+  'reason.holder-gone': '此码已无人持有：账号已注销，或其所在地区的健康码已停止使用。此码不能作为凭证。',
   'reason.expired': '此码已过期，可能是截图或旧页面。',
   'reason.not-yet-valid': '此码尚未生效：对方手机或本设备的时间不准。',
   'reason.colour-not-admitted': '此颜色不允许进入本场所。',

@@ -387,6 +387,7 @@ const messages: Record<MessageKey, string> = {
   'reason.unknown-key-stale': '本裝置不認識此碼的簽發部門：本裝置的簽發部門名單已過時。',
   'reason.bad-signature': '此碼被篡改或偽造。',
   'reason.malformed-claims': '此碼內容無效。',
+  'reason.holder-gone': '此碼已無人持有：帳號已註銷，或其所在地區的健康碼已停止使用。此碼不能作為憑證。',
   'reason.expired': '此碼已過期，可能是截圖或舊頁面。',
   'reason.not-yet-valid': '此碼尚未生效：對方手機或本裝置的時間不準。',
   'reason.colour-not-admitted': '此顏色不允許進入本場所。',
