@@ -1,6 +1,7 @@
 import { render, type JSX } from 'preact';
 import { useEffect, useRef, useState } from 'preact/hooks';
 import { TokenVerifier, webCryptoVerify, TRAVEL_CARD_PREFIX, verifyTravelCard, type TravelCardClaims, bytesToBase64Url, PRESENTATION_PREFIX } from '../../../src/codes/index.js';
+import { SeenCodes } from './seen-codes.js';
 import { offlineVerdict, onlineVerdict } from './offline-code.js';
 import { nationalState, takeTrust, trustedKeys, type ScannerTrust } from './trust.js';
 import '../shared/styles.css';
@@ -28,8 +29,6 @@ const RESULT_SHOWN_MS = 5000;
 /** A refusal stays longer: the guard reads what to do next. */
 const REFUSAL_SHOWN_MS = 20_000;
 const SAME_CODE_IGNORED_MS = 4000;
-/** A code scanned again within this is shown as seen before (a code lives at most an hour). */
-const SEEN_BEFORE_MS = 3_600_000;
 
 /** The device's keys from its operator, over its own credential: what it verifies both lists with. */
 type OperatorKeys = Pick<Answer<'/api/v1/checkpoint/me'>, 'hubKey' | 'operatorKey'>;
@@ -195,8 +194,8 @@ function ScannerApp(): JSX.Element {
   const [unpaired, setUnpaired] = useState(false);
   const queue = useRef(new ScanQueue(setQueued, (u) => setUploaded({ ...u, at: new Date().toISOString() }))).current;
   const last = useRef<{ text: string; at: number } | null>(null);
-  // Codes scanned here lately and when: a second scan of one says so (the same person twice, or a code handed back).
-  const seen = useRef(new Map<string, number>()).current;
+  // Codes and offline codes scanned here lately and when: a second scan of one says so.
+  const seen = useRef(new SeenCodes()).current;
 
   const sync = async () => {
     if (!setup) return;
@@ -266,7 +265,7 @@ function ScannerApp(): JSX.Element {
       const scanId = newClientId();
       const here = await offlineVerdict(text, trustList, setup.policy, state, now);
       const there = here.colour !== null && navigator.onLine ? await onlineVerdict(setup.credential, text, scanId, state) : null;
-      setResult(there ?? here);
+      setResult({ ...(there ?? here), ...seen.note(text, now) });
       if (!there) queue.add({ scanId, token: text.trim(), scannedAt: new Date(now).toISOString() });
       return;
     }
@@ -274,10 +273,7 @@ function ScannerApp(): JSX.Element {
     const admitted = verified.valid && setup.policy.allowed.includes(verified.claims.colour);
     const origin = verified.valid ? origins.get(verified.kid) : undefined;
     const visitor = origin && origin.operator !== trust.own.operator?.id ? { operatorName: origin.operatorName, region: origin.region } : undefined;
-    for (const [code, at] of seen) if (now - at > SEEN_BEFORE_MS) seen.delete(code);
-    const seenAt = seen.get(text.trim());
-    seen.set(text.trim(), now);
-    const before = seenAt === undefined ? {} : { seenAt: new Date(seenAt).toISOString() };
+    const before = seen.note(text, now);
     setResult(
       verified.valid
         ? {
