@@ -123,7 +123,7 @@ export const ScanOutcomeSchema = Type.Object({
   issuer: Type.Optional(
     Type.Object({ operator: Type.String(), operatorName: Type.String(), region: Type.String() }, { description: 'The operator and region that issued a valid code (a visitor’s home operator)' }),
   ),
-  decidedAt: Type.Optional(Type.String({ format: 'date-time', description: 'An offline code: when the colour given was decided' })),
+  decidedAt: Type.Optional(Type.String({ format: 'date-time', description: 'An offline code: when the colour given was vouched for (its pass was issued), or, checked online, decided now' })),
 });
 
 const ReclaimEvidenceSchema = Type.Object({ method: Type.String(), document: Type.String(), reference: Type.String() }, { description: 'What an officer checked: where, which document, a reference' });

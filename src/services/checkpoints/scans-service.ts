@@ -9,7 +9,6 @@ import { HOLDER_GONE } from '../../domain/checkpoints/holder-refusals.js';
 import { InvalidInputError } from '../../domain/field-errors.js';
 import { checkIdentity } from '../../domain/identity/identity-document.js';
 import { maskName } from '../../domain/masking.js';
-import type { CardRefusal } from '../../domain/residents/paper-card.js';
 import type { VenueType } from '../../domain/checkpoints/venue.js';
 import { scanKey, type ScanRow } from '../../store/checkpoints/scans-store.js';
 import type { AuditService } from '../audit-service.js';
@@ -19,45 +18,8 @@ import type { NationalListService } from '../federation/national-list-service.js
 import type { PaperCardsService } from '../residents/paper-cards-service.js';
 import { spend } from '../rate-limiter.js';
 import { NotFoundError } from '../service-errors.js';
+import type { CardCheck, ScanInput, ScanOutcome, ServerTimedScan } from './scan-outcome.js';
 import type { CheckpointDevice, VenuesService } from './venues-service.js';
-
-export interface ScanInput {
-  scanId: string;
-  token: string;
-  scannedAt: string;
-}
-
-/** A scan the server timed itself (epoch ms), not from a device's text. */
-type ServerTimedScan = Omit<ScanInput, 'scannedAt'> & { scannedAt: number };
-
-/** What a checkpoint sees of a scan: colour, validity, masked name, and whether to admit. Nothing else. */
-export interface ScanOutcome {
-  scanId: string;
-  status: 'stored' | 'duplicate' | 'rejected';
-  colour: Colour | null;
-  maskedName: string | null;
-  /** Epoch ms. */
-  validUntil: number | null;
-  admitted: boolean;
-  reason: RejectionReason | 'allowed' | 'colour-not-admitted' | string;
-  field?: string;
-  /** Why the claimed scan time is doubted; the code was judged as of the device's last contact instead. */
-  timeFlag?: string;
-  /** The operator and region that issued a valid code: a visitor's home. */
-  issuer?: { operator: string; operatorName: string; region: string };
-  /** An offline code: when the colour given was decided (epoch ms), now's when the server decided it afresh. */
-  decidedAt?: number;
-}
-
-/** What a gate sees of a paper card: the colour now and the masked name, or why the card is refused. */
-export interface CardCheck {
-  colour: Colour | null;
-  admitted: boolean;
-  maskedName: string | null;
-  /** The card's own expiry (epoch ms): the colour is as of now, not promised until then. */
-  validUntil: number | null;
-  reason: 'allowed' | 'colour-not-admitted' | CardRefusal;
-}
 
 /** Scans older than this are not accepted: they would be deleted by retention anyway. */
 export const MAX_SCAN_AGE_DAYS = 28;

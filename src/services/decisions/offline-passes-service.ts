@@ -17,7 +17,7 @@ export interface IssuedOfflinePass {
   colour: Colour;
   mark: Mark | null;
   maskedName: string;
-  /** Epoch ms. */
+  /** Epoch ms: when the server vouched for the colour, the issue. */
   decidedAt: number;
   issuedAt: number;
   expiresAt: number;

@@ -10,7 +10,7 @@ import { presentation, storedPass, type StoredPass } from './offline-pass.js';
 
 /**
  * The code shown with no network: the pass kept on this phone, signed anew by the phone every
- * 30-second step, with the time its colour was decided (a checkpoint may want a recent one) and the
+ * 30-second step, with the time the server vouched for its colour (a checkpoint may want a recent one) and the
  * running clock the online code has. In elder mode (`elder` given) the family's help is shown too:
  * a call needs no data.
  */

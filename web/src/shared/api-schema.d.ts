@@ -1005,7 +1005,7 @@ export interface paths {
                                 colour: string | null;
                                 /**
                                  * Format: date-time
-                                 * @description An offline code: when the colour given was decided
+                                 * @description An offline code: when the colour given was vouched for (its pass was issued), or, checked online, decided now
                                  */
                                 decidedAt?: string;
                                 field?: string;
@@ -1102,7 +1102,7 @@ export interface paths {
                             colour: string | null;
                             /**
                              * Format: date-time
-                             * @description An offline code: when the colour given was decided
+                             * @description An offline code: when the colour given was vouched for (its pass was issued), or, checked online, decided now
                              */
                             decidedAt?: string;
                             field?: string;
@@ -6202,7 +6202,10 @@ export interface paths {
                     content: {
                         "application/json": {
                             colour: string;
-                            /** Format: date-time */
+                            /**
+                             * Format: date-time
+                             * @description When the server vouched for the colour: the issue, the stored decision being current then
+                             */
                             decidedAt: string;
                             /** Format: date-time */
                             expiresAt: string;

@@ -69,7 +69,7 @@ export const healthCodeRoutes: FastifyPluginAsyncTypebox<{ services: Services }>
             colour: Type.String(),
             mark: Type.Union([Type.String(), Type.Null()]),
             maskedName: Type.String(),
-            decidedAt: Type.String({ format: 'date-time' }),
+            decidedAt: Type.String({ format: 'date-time', description: 'When the server vouched for the colour: the issue, the stored decision being current then' }),
             issuedAt: Type.String({ format: 'date-time' }),
             expiresAt: Type.String({ format: 'date-time' }),
           }),
