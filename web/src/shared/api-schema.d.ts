@@ -4147,8 +4147,8 @@ export interface paths {
                         /** @description Issuing country of a passport, ISO 3166 alpha-2 or alpha-3 */
                         idCountry?: string;
                         idNumber: string;
-                        /** @description resident_id: mainland ID card; hmt_residence_permit: Hong Kong/Macao/Taiwan residents; foreign_permanent_residence; passport */
-                        idType: "resident_id" | "hmt_residence_permit" | "foreign_permanent_residence" | "passport";
+                        /** @description resident_id: mainland ID card; hmt_residence_permit: Hong Kong/Macao/Taiwan residents; foreign_permanent_residence; passport; hk_macao_travel_permit: Mainland Travel Permit for Hong Kong and Macao Residents (H or M and 8 digits; an older booklet's 10 digits are read as the card's first 8); taiwan_travel_permit: Mainland Travel Permit for Taiwan Residents (8 digits) */
+                        idType: "resident_id" | "hmt_residence_permit" | "foreign_permanent_residence" | "passport" | "hk_macao_travel_permit" | "taiwan_travel_permit";
                         /** @description Full name as on the identity document */
                         name: string;
                         /**
@@ -5725,8 +5725,8 @@ export interface paths {
                         /** @description Issuing country of a passport, ISO 3166 alpha-2 or alpha-3 */
                         idCountry?: string;
                         idNumber: string;
-                        /** @description resident_id: mainland ID card; hmt_residence_permit: Hong Kong/Macao/Taiwan residents; foreign_permanent_residence; passport */
-                        idType: "resident_id" | "hmt_residence_permit" | "foreign_permanent_residence" | "passport";
+                        /** @description resident_id: mainland ID card; hmt_residence_permit: Hong Kong/Macao/Taiwan residents; foreign_permanent_residence; passport; hk_macao_travel_permit: Mainland Travel Permit for Hong Kong and Macao Residents (H or M and 8 digits; an older booklet's 10 digits are read as the card's first 8); taiwan_travel_permit: Mainland Travel Permit for Taiwan Residents (8 digits) */
+                        idType: "resident_id" | "hmt_residence_permit" | "foreign_permanent_residence" | "passport" | "hk_macao_travel_permit" | "taiwan_travel_permit";
                         /** @description Full name as on the identity document */
                         name: string;
                         /** @description The dependent's relation to you */
