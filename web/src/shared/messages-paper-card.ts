@@ -31,7 +31,7 @@ export const paperCardEn = {
   'paperCard.revokeYes': 'Revoke',
   'paperCard.revoked': 'Card revoked: gates refuse it.',
   'paperCard.noneToRevoke': 'There was no card to revoke.',
-  'paperCard.consoleIntro': 'Print a card for a person without a phone: check their identity document, type its number, print. Printing again revokes the card printed before.',
+  'paperCard.consoleIntro': 'Print a card for a person without a phone: check their identity document, type its number, print. To print their card again, find it first. Printing a new card revokes the card printed before.',
   'paperCard.notFound': 'No resident holds this document.',
   'console.paperCards': 'Paper cards',
   'reason.card-unrecognised': 'This card was not issued here, or it has been altered.',
@@ -49,6 +49,11 @@ export const paperCardEn = {
   'action.check-by-paper-card': 'Checked the colour by paper card at a gate',
   'action.check-by-paper-card-refused': 'Refused a paper card at a gate',
   'purpose.paper-card-without-phone': 'A paper card for a person without a phone',
+  'paperCard.find': 'Find their card',
+  'paperCard.finding': 'Finding…',
+  'paperCard.foundFor': 'Card of {name}',
+  'paperCard.copy': 'Print this card again',
+  'paperCard.copyHint': 'For a damaged printout: the same card, the one in their hand keeps working. A lost card: print a new card instead, and the lost one stops working.',
 };
 
 export type PaperCardKey = keyof typeof paperCardEn;
@@ -81,7 +86,7 @@ export const paperCardZh: Record<PaperCardKey, string> = {
   'paperCard.revokeYes': '作废',
   'paperCard.revoked': '卡片已作废：查验点将拒绝此卡。',
   'paperCard.noneToRevoke': '没有可作废的卡片。',
-  'paperCard.consoleIntro': '为没有手机的人打印卡片：核对其身份证件，输入证件号码，打印。重新打印会使此前的卡片作废。',
+  'paperCard.consoleIntro': '为没有手机的人打印卡片：核对其身份证件，输入证件号码，打印。要再次打印其卡片，请先查找。打印新卡会使此前的卡片作废。',
   'paperCard.notFound': '没有居民持有此证件。',
   'console.paperCards': '纸质卡',
   'reason.card-unrecognised': '此卡并非本地签发，或已被篡改。',
@@ -99,6 +104,11 @@ export const paperCardZh: Record<PaperCardKey, string> = {
   'action.check-by-paper-card': '在查验点通过纸质卡查询了颜色',
   'action.check-by-paper-card-refused': '查验点拒绝了一张纸质卡',
   'purpose.paper-card-without-phone': '为没有手机的人提供纸质卡',
+  'paperCard.find': '查找其卡片',
+  'paperCard.finding': '正在查找…',
+  'paperCard.foundFor': '{name} 的卡片',
+  'paperCard.copy': '再次打印这张卡片',
+  'paperCard.copyHint': '用于打印件损坏：仍是同一张卡片，本人手中的卡继续有效。卡片丢失时请改为“打印卡片”，丢失的卡随即作废。',
 };
 
 export const paperCardZhHant: Record<PaperCardKey, string> = {
@@ -129,7 +139,7 @@ export const paperCardZhHant: Record<PaperCardKey, string> = {
   'paperCard.revokeYes': '作廢',
   'paperCard.revoked': '卡片已作廢：查驗點將拒絕此卡。',
   'paperCard.noneToRevoke': '沒有可作廢的卡片。',
-  'paperCard.consoleIntro': '為沒有手機的人列印卡片：核對其身分證件，輸入證件號碼，列印。重新列印會使先前的卡片作廢。',
+  'paperCard.consoleIntro': '為沒有手機的人列印卡片：核對其身分證件，輸入證件號碼，列印。要再次列印其卡片，請先查找。列印新卡會使先前的卡片作廢。',
   'paperCard.notFound': '沒有居民持有此證件。',
   'console.paperCards': '紙本卡',
   'reason.card-unrecognised': '此卡並非本地簽發，或已遭竄改。',
@@ -147,4 +157,9 @@ export const paperCardZhHant: Record<PaperCardKey, string> = {
   'action.check-by-paper-card': '在查驗點透過紙本卡查詢了顏色',
   'action.check-by-paper-card-refused': '查驗點拒絕了一張紙本卡',
   'purpose.paper-card-without-phone': '為沒有手機的人提供紙本卡',
+  'paperCard.find': '查找其卡片',
+  'paperCard.finding': '正在查找…',
+  'paperCard.foundFor': '{name} 的卡片',
+  'paperCard.copy': '再次列印這張卡片',
+  'paperCard.copyHint': '用於列印件損壞：仍是同一張卡片，本人手中的卡繼續有效。卡片遺失時請改為「列印卡片」，遺失的卡隨即作廢。',
 };
