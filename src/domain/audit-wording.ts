@@ -35,6 +35,9 @@ export const AUDIT_ACTIONS = {
   'print-paper-card-refused': [],
   'revoke-paper-card': [],
   'revoke-paper-card-refused': [],
+  // A service point finding the card of the person before it, to print it again or replace it.
+  'find-paper-card': ['maskedName'],
+  'find-paper-card-refused': [],
   'read-appeals': ['appeal', 'colour', 'reasons'],
   'answer-appeal': ['appeal', 'colour', 'reasons'],
   'answer-appeal-refused': [],

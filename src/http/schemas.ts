@@ -59,7 +59,7 @@ export const AddressSchema = Type.Object(
 
 const identityFields = {
   name: Text(MAX_NAME_LENGTH * 4, 'Full name as on the identity document'),
-  idType: Type.Union(ID_TYPES.map((t) => Type.Literal(t)), { description: 'resident_id: mainland ID card; hmt_residence_permit: Hong Kong/Macao/Taiwan residents; foreign_permanent_residence; passport' }),
+  idType: Type.Union(ID_TYPES.map((t) => Type.Literal(t)), { description: 'resident_id: mainland ID card; hmt_residence_permit: Hong Kong/Macao/Taiwan residents; foreign_permanent_residence; passport; hk_macao_travel_permit: Mainland Travel Permit for Hong Kong and Macao Residents (H or M and 8 digits; an older booklet\'s 10 digits are read as the card\'s first 8); taiwan_travel_permit: Mainland Travel Permit for Taiwan Residents (8 digits)' }),
   idNumber: Type.String({ minLength: 1, maxLength: 32 }),
   idCountry: Type.Optional(Type.String({ minLength: 2, maxLength: 3, description: 'Issuing country of a passport, ISO 3166 alpha-2 or alpha-3' })),
   address: AddressSchema,

@@ -119,12 +119,33 @@ describeOnEachEngine('paper cards at the gate', (h) => {
     assert.equal(copy.statusCode, 404);
   });
 
+  it('refuses at the gate a lost card a service point replaced, while the replacement admits; a copy printed before it is refused too', async () => {
+    const { card } = await grandmaWithCard(h());
+    const clerk = await h().services.staff.create('良渚街道便民服务中心 陈丽', 'checkpoint', '330110');
+    const app = await h().app();
+    const atDesk = (url: string) => app.inject({ method: 'POST', url, headers: bearer(clerk.token), payload: { idType: 'resident_id', idNumber: GRANDMA_ZHANG.idNumber } });
+    // A damaged printout first: the copy is the same card.
+    const copy = await atDesk('/api/v1/paper-cards/copy');
+    assert.equal(copy.statusCode, 200, copy.body);
+    assert.equal(readCardQr(copy.rawPayload), card);
+    // Then the card is lost: the clerk replaces it.
+    const replacement = await atDesk('/api/v1/paper-cards');
+    assert.equal(replacement.statusCode, 201, replacement.body);
+    const device = await gate(h());
+    const found = await scan(h(), device, card);
+    assert.deepEqual([found.admitted, found.colour, found.maskedName, found.reason], [false, null, null, 'card-revoked']);
+    const fresh = await scan(h(), device, readCardQr(replacement.rawPayload));
+    assert.deepEqual([fresh.admitted, fresh.maskedName], [true, '张*兰']);
+    const lookedUp = await atDesk('/api/v1/paper-cards/find');
+    assert.equal(lookedUp.json().card.revokedAt, null, 'the card found now is the replacement, live');
+  });
+
   it('answers staff of another region as it answers a document nobody holds: 404, naming no district', async () => {
     await grandmaWithCard(h());
     const xihu = await h().services.staff.create('西湖区服务点 周敏', 'checkpoint', '330106');
     const app = await h().app();
     const ask = (url: string, idNumber: string) => app.inject({ method: 'POST', url, headers: bearer(xihu.token), payload: { idType: 'resident_id', idNumber } });
-    for (const url of ['/api/v1/paper-cards', '/api/v1/paper-cards/revoke']) {
+    for (const url of ['/api/v1/paper-cards', '/api/v1/paper-cards/revoke', '/api/v1/paper-cards/find', '/api/v1/paper-cards/copy']) {
       const registered = await ask(url, GRANDMA_ZHANG.idNumber);
       const unknown = await ask(url, LIU_FANG.idNumber);
       assert.deepEqual([registered.statusCode, unknown.statusCode], [404, 404], url);

@@ -277,4 +277,34 @@ describe('paper cards, in a real browser: printed at home and at a service point
     assert.equal(reason, 'allowed');
     assert.match(text, /Admit/i);
   });
+
+  it('finds the live card at a service point and prints it again as it was, for a damaged printout: the card in her hand still admits', { timeout: 180_000 }, async () => {
+    const permitLabel = { en: 'Mainland Travel Permit for HK / Macao Residents (Home Return Permit)', 'zh-CN': '港澳居民来往内地通行证（回乡证）', 'zh-Hant': '港澳居民來往內地通行證（回鄉證）' } as const;
+    for (const lang of ['en', 'zh-CN', 'zh-Hant'] as const) {
+      const { context, page } = await consoleApp(lang);
+      // The document types include the mainland travel permits, named in the page's language.
+      assert.equal((await page.locator('select[name=idType] option[value=hk_macao_travel_permit]').textContent())?.trim(), permitLabel[lang]);
+      await page.fill('input[name=idNumber]', GRANDMA_ZHANG.idNumber);
+      await page.click('[data-testid=find-card]');
+      await page.locator('[data-testid=card-found]').waitFor();
+      assert.equal(await page.evaluate("document.activeElement?.getAttribute('data-testid')"), 'card-found');
+      const found = (await page.locator('[data-testid=card-found]').textContent()) ?? '';
+      assert.match(found, /张\*兰/);
+      assert.match(found, lang === 'en' ? /valid until/ : /有效至/);
+      await page.screenshot({ path: join(SCREENS, `console-card-found.${lang}.png`), fullPage: true });
+      await looked(page, `console card found ${lang}`);
+      const pdf = await downloaded(page, async () => {
+        await page.click('[data-testid=copy-card]');
+        await page.locator('[data-testid=card-pdf]').waitFor();
+        await page.click('[data-testid=card-pdf]');
+      });
+      assert.equal(readCardQr(pdf), card, 'the same card');
+      assert.match((await page.locator('[data-testid=card-replaced]').textContent()) ?? '', lang === 'en' ? /^No earlier card was cancelled\.$/ : /^(没有作废此前的卡片|沒有作廢先前的卡片)。$/);
+      await page.screenshot({ path: join(SCREENS, `console-card-copied.${lang}.png`), fullPage: true });
+      await looked(page, `console card copied ${lang}`);
+      await context.close();
+    }
+    const { reason } = await scanCard('card-after-copy', false, 'en');
+    assert.equal(reason, 'allowed');
+  });
 });

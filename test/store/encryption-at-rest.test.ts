@@ -4,7 +4,7 @@ import { it } from 'node:test';
 import pg from 'pg';
 import { FieldCipher } from '../../src/privacy/field-cipher.js';
 import { describeOnEachEngine, type Harness } from '../support/harness.js';
-import { GRANDMA_ZHANG, LIU_FANG, OLIVER_BROWN, ZHANG_WEI } from '../support/people.js';
+import { CHAN_MEI_LING, GRANDMA_ZHANG, LIN_CHIH_HAO, LIU_FANG, OLIVER_BROWN, ZHANG_WEI } from '../support/people.js';
 
 /** Everything the engine holds for this test, as raw text: file bytes for SQLite, every row of every table for PostgreSQL. */
 async function rawContents(h: Harness): Promise<string> {
@@ -49,6 +49,15 @@ describeOnEachEngine('personal data at rest', (h) => {
       '张伟',
       '9123456',
     ];
+    for (const secret of secrets) assert.ok(!raw.includes(secret), `found '${secret}' in clear`);
+  });
+
+  it('holds no travel permit number, name or phone in clear after residents of Hong Kong and Taiwan register', async () => {
+    await h().services.residents.register(CHAN_MEI_LING);
+    await h().services.residents.register(LIN_CHIH_HAO);
+    const raw = await rawContents(h());
+    assert.ok(raw.includes('330106'), 'the dump sees stored rows');
+    const secrets = [CHAN_MEI_LING, LIN_CHIH_HAO].flatMap((p) => [p.idNumber, p.idNumber.replace(/^[HM]/, ''), p.name, p.address.detail, p.phone!, p.phone!.replace(/^\+/, '')]);
     for (const secret of secrets) assert.ok(!raw.includes(secret), `found '${secret}' in clear`);
   });
 

@@ -46,3 +46,21 @@ export const CHEN_JING: RegistrationInput = {
   phone: '13972891234',
   address: { region: '420802', detail: '东宝区象山大道 16 号 3 栋 502 室' },
 };
+
+/** From Hong Kong, living in Yuhang on her Home Return Permit (港澳居民来往内地通行证). */
+export const CHAN_MEI_LING: RegistrationInput = {
+  name: '陳美玲',
+  idType: 'hk_macao_travel_permit',
+  idNumber: 'H60214738',
+  phone: '+85291234567',
+  address: { region: '330110', detail: '良渚街道玉鸟路 1 号 3 幢 1102 室' },
+};
+
+/** From Taiwan, living in Xihu on his Mainland Travel Permit for Taiwan Residents (台湾居民来往大陆通行证). */
+export const LIN_CHIH_HAO: RegistrationInput = {
+  name: '林志豪',
+  idType: 'taiwan_travel_permit',
+  idNumber: '05123456',
+  phone: '+886912345678',
+  address: { region: '330106', detail: '文二路 391 号 4 幢 803 室' },
+};

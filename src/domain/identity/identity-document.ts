@@ -4,12 +4,15 @@ import { checkForeignPermanentResidenceId } from './foreign-permanent-residence-
 import { checkMainlandResidentId } from './mainland-resident-id.js';
 import { checkPassportNumber } from './passport.js';
 import { checkResidencePermit } from './residence-permit.js';
+import { checkHomeReturnPermit, checkTaiwanTravelPermit } from './travel-permits.js';
 
 export const ID_TYPES = [
   'resident_id',
   'hmt_residence_permit',
   'foreign_permanent_residence',
   'passport',
+  'hk_macao_travel_permit',
+  'taiwan_travel_permit',
 ] as const;
 export type IdType = (typeof ID_TYPES)[number];
 
@@ -64,6 +67,12 @@ export function checkIdentity(input: IdentityInput, today: Date): IdentityCheck 
       break;
     case 'foreign_permanent_residence':
       checked = checkForeignPermanentResidenceId(idNumber, today);
+      break;
+    case 'hk_macao_travel_permit':
+      checked = checkHomeReturnPermit(idNumber);
+      break;
+    case 'taiwan_travel_permit':
+      checked = checkTaiwanTravelPermit(idNumber);
       break;
     case 'passport': {
       country = idCountry === undefined ? undefined : toAlpha2(idCountry);

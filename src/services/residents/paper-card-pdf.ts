@@ -42,15 +42,49 @@ export const CARD_WORDS = {
     'This card shows no colour. Show it at a checkpoint: the scanner looks up your current colour online, without anyone typing or seeing your ID number.',
     "If it is lost, print a new one at a service point or in a relative's resident app; the old card then stops working.",
   ],
+  cut: ['沿四角裁切线剪下', 'Cut along the corner marks'],
 } as const;
 
-const PAGE = { width: 298, height: 420 }; // A6, in points
-const MARGIN = 20;
+/**
+ * The card is 105 × 160 mm (A6's width, a little taller so the instructions read at 11 pt beside a
+ * large QR), laid on an A4 page with cut marks at its corners: service points and households print
+ * on A4 at 100%, and a clerk cuts along the marks. All lengths in points (1/72 inch).
+ */
+const MM = 72 / 25.4;
+export const PAPER_CARD_PAGE = { width: 210 * MM, height: 297 * MM } as const;
+export const PAPER_CARD_ON_PAGE = { x: (210 - 105) / 2 * MM, y: 20 * MM, width: 105 * MM, height: 160 * MM } as const;
+/** Cut marks start this far outside the card's corner (so a cut a little off leaves none on the card) and run this long. */
+export const CUT_MARK = { gap: 3 * MM, length: 8 * MM } as const;
+/** Nothing the holder or a guard reads on the card is smaller than this: an elder reads it without glasses. */
+export const CARD_SMALLEST_TEXT_PT = 11;
+const PADDING = 5 * MM;
+const QR_SIDE = 52 * MM;
+const NAME_PT = 26;
 
-/** The card as a one-page A6 PDF: the masked name, the QR drawn as vector squares, the dates, the instructions in Chinese and English. */
+/** Four cut marks at each corner's two edges, outside the card. */
+function drawCutMarks(doc: PDFKit.PDFDocument): void {
+  const { x, y, width, height } = PAPER_CARD_ON_PAGE;
+  const { gap, length } = CUT_MARK;
+  doc.save().lineWidth(0.5).strokeColor('black');
+  for (const cx of [x, x + width]) {
+    for (const cy of [y, y + height]) {
+      const outX = cx === x ? -1 : 1;
+      const outY = cy === y ? -1 : 1;
+      // A horizontal mark on the line of the card's top or bottom edge, a vertical one on its side's.
+      doc.moveTo(cx + outX * gap, cy).lineTo(cx + outX * (gap + length), cy).stroke();
+      doc.moveTo(cx, cy + outY * gap).lineTo(cx, cy + outY * (gap + length)).stroke();
+    }
+  }
+  doc.restore();
+}
+
+/**
+ * The card as an A4 PDF: the A6 card with its cut marks, a line under it telling the clerk to cut;
+ * on the card the masked name and the QR large, the dates, the instructions in Chinese and English.
+ */
 export async function renderPaperCard(face: PaperCardFace): Promise<Buffer> {
   const font = cjkFont();
-  const doc = new PDFDocument({ size: [PAGE.width, PAGE.height], margin: MARGIN, info: { Title: `${CARD_WORDS.title[0]} ${CARD_WORDS.title[1]}`, CreationDate: new Date(face.issuedAt) }, autoFirstPage: true });
+  const doc = new PDFDocument({ size: [PAPER_CARD_PAGE.width, PAPER_CARD_PAGE.height], margin: 0, info: { Title: `${CARD_WORDS.title[0]} ${CARD_WORDS.title[1]}`, CreationDate: new Date(face.issuedAt) }, autoFirstPage: true });
   const chunks: Buffer[] = [];
   doc.on('data', (chunk: Buffer) => chunks.push(chunk));
   const done = new Promise<Buffer>((resolve, reject) => {
@@ -59,32 +93,41 @@ export async function renderPaperCard(face: PaperCardFace): Promise<Buffer> {
   });
   if (font.face) doc.registerFont('cjk', font.path, font.face);
   else doc.registerFont('cjk', font.path);
-  const width = PAGE.width - 2 * MARGIN;
-  doc.font('cjk').fontSize(12).fillColor('black').text(`${CARD_WORDS.title[0]} · ${CARD_WORDS.title[1]}`, MARGIN, MARGIN, { width, align: 'center' });
-  doc.fontSize(20).text(face.maskedName, { width, align: 'center' });
+  const card = PAPER_CARD_ON_PAGE;
+  const left = card.x + PADDING;
+  const width = card.width - 2 * PADDING;
+  drawCutMarks(doc);
+  doc.font('cjk').fontSize(12).fillColor('black').text(`${CARD_WORDS.title[0]} · ${CARD_WORDS.title[1]}`, left, card.y + PADDING, { width, align: 'center' });
+  // The name as large as fits one line: a long transcribed name shrinks rather than pushing the words off the card.
+  const nameSize = Math.max(CARD_SMALLEST_TEXT_PT, Math.min(NAME_PT, (NAME_PT * width) / doc.fontSize(NAME_PT).widthOfString(face.maskedName)));
+  doc.fontSize(nameSize).text(face.maskedName, { width, align: 'center' });
 
   // The QR as black squares on white, with the quiet zone its standard asks for: crisp at any printer's resolution.
   const qr = QRCode.create(face.reference, { errorCorrectionLevel: 'M' });
   const modules = qr.modules.size;
-  const side = 150;
-  const cell = side / (modules + 8);
-  const left = (PAGE.width - side) / 2;
-  const top = doc.y + 4;
+  const cell = QR_SIDE / (modules + 8);
+  const qrLeft = card.x + (card.width - QR_SIDE) / 2;
+  const top = doc.y;
   for (let row = 0; row < modules; row++) {
     for (let col = 0; col < modules; col++) {
-      if (qr.modules.get(row, col)) doc.rect(left + (col + 4) * cell, top + (row + 4) * cell, cell, cell);
+      if (qr.modules.get(row, col)) doc.rect(qrLeft + (col + 4) * cell, top + (row + 4) * cell, cell, cell);
     }
   }
   doc.fill('black');
-  doc.y = top + side + 4;
+  doc.y = top + QR_SIDE;
 
   const date = (ms: number) => localDate(new Date(ms), face.timeZone);
-  doc.fontSize(9).text(`${CARD_WORDS.issued[0]} ${CARD_WORDS.issued[1]}: ${date(face.issuedAt)}    ${CARD_WORDS.validUntil[0]} ${CARD_WORDS.validUntil[1]}: ${date(face.expiresAt)}`, MARGIN, doc.y, { width, align: 'center' });
-  doc.moveDown(0.6);
-  doc.fontSize(8);
+  doc.fontSize(CARD_SMALLEST_TEXT_PT).text(`${CARD_WORDS.issued[0]} ${CARD_WORDS.issued[1]}: ${date(face.issuedAt)}`, left, doc.y, { width, align: 'center' });
+  doc.text(`${CARD_WORDS.validUntil[0]} ${CARD_WORDS.validUntil[1]}: ${date(face.expiresAt)}`, { width, align: 'center' });
+  doc.moveDown(0.5);
   for (const line of CARD_WORDS.zh) doc.text(line, { width, lineGap: 1 });
-  doc.moveDown(0.4);
-  for (const line of CARD_WORDS.en) doc.text(line, { width, lineGap: 1 });
+  doc.moveDown(0.3);
+  for (const line of CARD_WORDS.en) doc.text(line, { width, lineGap: 0 });
+  // A face too long for the card (a longer name, words changed) fails here rather than printing off the card.
+  if (doc.y > card.y + card.height - PADDING / 2) throw new Error("the paper card's words run past its bottom edge");
+
+  // For the clerk, below the bottom marks: off the card once it is cut.
+  doc.fontSize(CARD_SMALLEST_TEXT_PT).text(CARD_WORDS.cut.join(' · '), card.x, card.y + card.height + CUT_MARK.gap + CUT_MARK.length + 6 * MM, { width: card.width, align: 'center' });
   doc.end();
   return done;
 }

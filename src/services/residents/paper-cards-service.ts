@@ -68,7 +68,8 @@ export class PaperCardsService {
 
   /** The resident's latest card: live, or revoked (a revoked card is not "no card": its holder may still carry it). */
   async status(residentId: string): Promise<CardStatus | null> {
-    const card = await this.ctx.stores.paperCards.latest(residentId);
+    // The live card first: a card replaced within the same millisecond is as recent as its replacement.
+    const card = (await this.ctx.stores.paperCards.live(residentId)) ?? (await this.ctx.stores.paperCards.latest(residentId));
     if (!card) return null;
     return { issuedAt: card.issued_at, expiresAt: card.expires_at, expired: this.ctx.clock.now().getTime() >= card.expires_at, revokedAt: card.revoked_at };
   }
@@ -78,12 +79,42 @@ export class PaperCardsService {
    * hand keeps working (a lost PDF, a torn print). Logged as a print. None live, or expired: not found.
    */
   async copyForHousehold(actorId: string, residentId: string): Promise<PrintedCard> {
+    const copy = await this.copy(residentId);
+    await this.audit.append(`resident:${actorId}`, 'print-paper-card', fixedPurpose('paper-card-without-phone'), residentId, { by: actorId === residentId ? 'self' : 'guardian', copy: true });
+    return copy;
+  }
+
+  /**
+   * The card of the document's holder as a service point finds it, before printing it again or
+   * replacing it: whose it is (masked) and its latest card, live or revoked. Logged, as a print is.
+   */
+  async findAtServicePoint(staff: StaffMember, input: IdentityInput): Promise<{ maskedName: string; card: CardStatus | null }> {
+    const residentId = await this.holderOf(staff, input, 'find-paper-card-refused');
+    const resident = await this.ctx.stores.residents.findById(residentId);
+    if (!resident) throw new NotFoundError('resident with this identity document in the region you answer for');
+    await this.audit.appendBy(staff, 'find-paper-card', fixedPurpose('paper-card-without-phone'), residentId, { by: 'service-point' });
+    return { maskedName: maskName(resident.name), card: await this.status(residentId) };
+  }
+
+  /**
+   * The live card of the document's holder printed again at a service point, as it was (a damaged
+   * printout): the card in their hand keeps working. A lost card is replaced instead
+   * (printAtServicePoint), which revokes it.
+   */
+  async copyAtServicePoint(staff: StaffMember, input: IdentityInput): Promise<PrintedCard> {
+    const residentId = await this.holderOf(staff, input, 'print-paper-card-refused');
+    const copy = await this.copy(residentId);
+    await this.audit.appendBy(staff, 'print-paper-card', fixedPurpose('paper-card-without-phone'), residentId, { by: 'service-point', copy: true });
+    return copy;
+  }
+
+  /** The live card rendered again with its own reference and dates. None live, or expired: not found. */
+  private async copy(residentId: string): Promise<PrintedCard> {
     const card = await this.ctx.stores.paperCards.live(residentId);
     const resident = await this.ctx.stores.residents.findById(residentId);
     if (!card || !resident || this.ctx.clock.now().getTime() >= card.expires_at) throw new NotFoundError('live paper card');
     const maskedName = maskName(resident.name);
     const pdf = await printCard({ maskedName, reference: cardReference(card.id, this.#key), issuedAt: card.issued_at, expiresAt: card.expires_at, timeZone: this.ctx.settings.timeZone });
-    await this.audit.append(`resident:${actorId}`, 'print-paper-card', fixedPurpose('paper-card-without-phone'), residentId, { by: actorId === residentId ? 'self' : 'guardian', copy: true });
     return { pdf, maskedName, issuedAt: card.issued_at, expiresAt: card.expires_at, replacedEarlier: false };
   }
 

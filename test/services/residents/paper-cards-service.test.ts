@@ -75,6 +75,37 @@ describeOnEachEngine('paper cards service', (h) => {
     assert.deepEqual([entry?.actor, entry?.resident_id], ['良渚街道便民服务中心 陈丽 (checkpoint)', grandma]);
   });
 
+  it('finds at a service point the card of the document shown, with the masked name, and logs the look-up', async () => {
+    const { zhang, grandma } = await household(h());
+    const clerk = await h().services.staff.authenticate((await h().services.staff.create('良渚街道便民服务中心 陈丽', 'checkpoint', '330110')).token, ['checkpoint']);
+    const document = { idType: 'resident_id', idNumber: GRANDMA_ZHANG.idNumber };
+    assert.deepEqual(await h().services.paperCards.findAtServicePoint(clerk, document), { maskedName: '张*兰', card: null });
+    const printed = await h().services.paperCards.printForHousehold(zhang, grandma);
+    assert.deepEqual(await h().services.paperCards.findAtServicePoint(clerk, document), { maskedName: '张*兰', card: { issuedAt: printed.issuedAt, expiresAt: printed.expiresAt, expired: false, revokedAt: null } });
+    const entries = await logged(h(), 'find-paper-card');
+    assert.deepEqual(entries.map((e) => [e.actor, e.resident_id]), [['良渚街道便民服务中心 陈丽 (checkpoint)', grandma], ['良渚街道便民服务中心 陈丽 (checkpoint)', grandma]]);
+  });
+
+  it('prints the live card again at a service point as it was, logged as a copy by the staff member', async () => {
+    const { zhang, grandma } = await household(h());
+    const printed = await h().services.paperCards.printForHousehold(zhang, grandma);
+    const clerk = await h().services.staff.authenticate((await h().services.staff.create('良渚街道便民服务中心 陈丽', 'checkpoint', '330110')).token, ['checkpoint']);
+    h().clock.advance(86_400_000);
+    const copy = await h().services.paperCards.copyAtServicePoint(clerk, { idType: 'resident_id', idNumber: GRANDMA_ZHANG.idNumber });
+    assert.equal(readCardQr(copy.pdf), readCardQr(printed.pdf));
+    assert.deepEqual([copy.issuedAt, copy.replacedEarlier], [printed.issuedAt, false]);
+    const [, byClerk] = await logged(h(), 'print-paper-card');
+    assert.deepEqual([byClerk?.actor, byClerk?.detail], ['良渚街道便民服务中心 陈丽 (checkpoint)', JSON.stringify({ by: 'service-point', copy: true, actorRegion: '330110' })]);
+  });
+
+  it('has no copy for a service point once the card is revoked: a lost card is replaced, not copied', async () => {
+    const { zhang, grandma } = await household(h());
+    await h().services.paperCards.printForHousehold(zhang, grandma);
+    await h().services.paperCards.revokeForHousehold(zhang, grandma);
+    const clerk = await h().services.staff.authenticate((await h().services.staff.create('良渚街道便民服务中心 陈丽', 'checkpoint', '330110')).token, ['checkpoint']);
+    await assert.rejects(h().services.paperCards.copyAtServicePoint(clerk, { idType: 'resident_id', idNumber: GRANDMA_ZHANG.idNumber }), { name: 'NotFoundError' });
+  });
+
   it('logs a service point typing a document nobody holds, and prints nothing', async () => {
     const staff = await h().services.staff.create('良渚街道便民服务中心 陈丽', 'checkpoint', '330110');
     const member = await h().services.staff.authenticate(staff.token, ['checkpoint']);

@@ -2,7 +2,7 @@ import assert from 'node:assert/strict';
 import { it } from 'node:test';
 import { ConflictError, IdentityTakenError } from '../../../src/services/service-errors.js';
 import { describeOnEachEngine } from '../../support/harness.js';
-import { GRANDMA_ZHANG, LIU_FANG, withCheck, ZHANG_WEI } from '../../support/people.js';
+import { CHAN_MEI_LING, GRANDMA_ZHANG, LIN_CHIH_HAO, LIU_FANG, withCheck, ZHANG_WEI } from '../../support/people.js';
 import { lastCodeSentTo, registerThroughApi, signedUpThroughApi, signInCodesOf } from '../../support/sign-in.js';
 import { checkMobileNumber } from '../../../src/domain/phone.js';
 import { SIGN_IN_CODE_INDEX } from '../../../src/services/residents/sign-in-service.js';
@@ -21,6 +21,19 @@ describeOnEachEngine('look-ups across districts', (h) => {
     assert.equal(again.statusCode, 409, again.body);
     assert.match(again.json().detail, /registered to another account\. If it is yours, reclaim .* is open/);
     assert.equal(await h().ctx.stores.residents.count(), 1);
+  });
+
+  it('refuses a Home Return Permit or Taiwan permit registered in another district, opening a reclaim instead, through the API', async () => {
+    await signedUpThroughApi(h(), CHAN_MEI_LING);
+    await signedUpThroughApi(h(), LIN_CHIH_HAO);
+    // Chan lives in Yuhang, Lin in Xihu: each document is tried again from the other district, the permit by its older booklet number.
+    const permit = await registerThroughApi(h(), { ...CHAN_MEI_LING, idNumber: 'h6021473802', phone: '13800005555', address: XIHU });
+    const taiwan = await registerThroughApi(h(), { ...LIN_CHIH_HAO, phone: '13800006666', address: YUHANG });
+    for (const again of [permit, taiwan]) {
+      assert.equal(again.statusCode, 409, again.body);
+      assert.match(again.json().detail, /registered to another account\. If it is yours, reclaim .* is open/);
+    }
+    assert.equal(await h().ctx.stores.residents.count(), 2);
   });
 
   it("refuses a phone another district's resident uses", async () => {

@@ -3,7 +3,7 @@ import { it } from 'node:test';
 import { InvalidInputError } from '../../../src/domain/field-errors.js';
 import { ConflictError } from '../../../src/services/service-errors.js';
 import { describeOnEachEngine } from '../../support/harness.js';
-import { LIU_FANG, OLIVER_BROWN, ZHANG_WEI } from '../../support/people.js';
+import { CHAN_MEI_LING, LIN_CHIH_HAO, LIU_FANG, OLIVER_BROWN, ZHANG_WEI } from '../../support/people.js';
 
 const wrongCheck = (id: string) => id.slice(0, 17) + (id[17] === '1' ? '2' : '1');
 
@@ -26,6 +26,25 @@ describeOnEachEngine('registration', (h) => {
     assert.equal(stored.name, name);
     assert.equal(stored.address.detail, detail);
     assert.deepEqual(stored.identity, { type: 'passport', number: '533401372', country: 'GB' });
+  });
+
+  it('registers residents of Hong Kong and Taiwan on their mainland travel permits, numbers masked like any document', async () => {
+    const chan = await h().services.residents.register(CHAN_MEI_LING);
+    const lin = await h().services.residents.register(LIN_CHIH_HAO);
+    assert.equal(chan.maskedIdNumber, 'H******38');
+    assert.equal(lin.maskedIdNumber, '0*****56');
+    assert.deepEqual((await h().services.residents.get(chan.id)).identity, { type: 'hk_macao_travel_permit', number: 'H60214738' });
+  });
+
+  it("refuses a Home Return Permit's older booklet number as the card's holder: one person, one account", async () => {
+    await h().services.residents.register(CHAN_MEI_LING);
+    await assert.rejects(h().services.residents.register({ ...CHAN_MEI_LING, phone: '+85298765432', idNumber: 'H6021473802' }), (e: unknown) => e instanceof ConflictError);
+    assert.equal(await h().ctx.stores.residents.count(), 1);
+  });
+
+  it('names the ID number field when a Taiwan permit number is a booklet number, and stores nothing', async () => {
+    await assert.rejects(h().services.residents.register({ ...LIN_CHIH_HAO, idNumber: '0512345601' }), (e: unknown) => e instanceof InvalidInputError && e.errors.some((x) => x.field === 'idNumber' && /older booklet/.test(x.message)));
+    assert.equal(await h().ctx.stores.residents.count(), 0);
   });
 
   it('answers a second registration of the same ID number with a conflict that reveals nothing', async () => {

@@ -3894,6 +3894,210 @@ export interface paths {
         patch?: never;
         trace?: never;
     };
+    "/api/v1/paper-cards/copy": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /**
+         * Print the live paper card of the holder of the identity document shown again, at a service point, as it was (a damaged printout): the card in their hand keeps working. 404 when none is live
+         * @description The card as a one-page PDF (application/pdf): masked name, QR, issue and expiry dates, instructions in Chinese and English; no colour. A document nobody holds and one held outside the staff member's region are both 404; each credential makes only so many look-ups an hour (429 with Retry-After past it). A lost card is replaced instead (POST /api/v1/paper-cards), which revokes it
+         */
+        post: {
+            parameters: {
+                query?: never;
+                header?: never;
+                path?: never;
+                cookie?: never;
+            };
+            requestBody: {
+                content: {
+                    "application/json": {
+                        idCountry?: string;
+                        idNumber: string;
+                        idType: string;
+                    };
+                };
+            };
+            responses: {
+                /** @description RFC 9457 problem details */
+                400: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/pdf": components["schemas"]["def-0"];
+                    };
+                };
+                /** @description RFC 9457 problem details */
+                401: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/pdf": components["schemas"]["def-0"];
+                    };
+                };
+                /** @description RFC 9457 problem details */
+                403: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/pdf": components["schemas"]["def-0"];
+                    };
+                };
+                /** @description RFC 9457 problem details */
+                404: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/pdf": components["schemas"]["def-0"];
+                    };
+                };
+                /** @description RFC 9457 problem details */
+                422: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/pdf": components["schemas"]["def-0"];
+                    };
+                };
+                /** @description RFC 9457 problem details */
+                429: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/pdf": components["schemas"]["def-0"];
+                    };
+                };
+            };
+        };
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/paper-cards/find": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /**
+         * Find the paper card of the holder of the identity document shown (a resident of the staff member's region), to print it again or replace it: the masked name and the latest card, live or revoked, or null
+         * @description A document nobody holds and one held outside the staff member's region are both 404; each credential makes only so many look-ups an hour (429 with Retry-After past it)
+         */
+        post: {
+            parameters: {
+                query?: never;
+                header?: never;
+                path?: never;
+                cookie?: never;
+            };
+            requestBody: {
+                content: {
+                    "application/json": {
+                        idCountry?: string;
+                        idNumber: string;
+                        idType: string;
+                    };
+                };
+            };
+            responses: {
+                /** @description Default Response */
+                200: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            card: {
+                                expired: boolean;
+                                /** Format: date-time */
+                                expiresAt: string;
+                                /** Format: date-time */
+                                issuedAt: string;
+                                /** @description When the card was revoked; null while it is live */
+                                revokedAt: string | null;
+                            } | null;
+                            maskedName: string;
+                        };
+                    };
+                };
+                /** @description RFC 9457 problem details */
+                400: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["def-0"];
+                    };
+                };
+                /** @description RFC 9457 problem details */
+                401: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["def-0"];
+                    };
+                };
+                /** @description RFC 9457 problem details */
+                403: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["def-0"];
+                    };
+                };
+                /** @description RFC 9457 problem details */
+                404: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["def-0"];
+                    };
+                };
+                /** @description RFC 9457 problem details */
+                422: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["def-0"];
+                    };
+                };
+                /** @description RFC 9457 problem details */
+                429: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["def-0"];
+                    };
+                };
+            };
+        };
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
     "/api/v1/paper-cards/revoke": {
         parameters: {
             query?: never;
@@ -4147,8 +4351,8 @@ export interface paths {
                         /** @description Issuing country of a passport, ISO 3166 alpha-2 or alpha-3 */
                         idCountry?: string;
                         idNumber: string;
-                        /** @description resident_id: mainland ID card; hmt_residence_permit: Hong Kong/Macao/Taiwan residents; foreign_permanent_residence; passport */
-                        idType: "resident_id" | "hmt_residence_permit" | "foreign_permanent_residence" | "passport";
+                        /** @description resident_id: mainland ID card; hmt_residence_permit: Hong Kong/Macao/Taiwan residents; foreign_permanent_residence; passport; hk_macao_travel_permit: Mainland Travel Permit for Hong Kong and Macao Residents (H or M and 8 digits; an older booklet's 10 digits are read as the card's first 8); taiwan_travel_permit: Mainland Travel Permit for Taiwan Residents (8 digits) */
+                        idType: "resident_id" | "hmt_residence_permit" | "foreign_permanent_residence" | "passport" | "hk_macao_travel_permit" | "taiwan_travel_permit";
                         /** @description Full name as on the identity document */
                         name: string;
                         /**
@@ -5725,8 +5929,8 @@ export interface paths {
                         /** @description Issuing country of a passport, ISO 3166 alpha-2 or alpha-3 */
                         idCountry?: string;
                         idNumber: string;
-                        /** @description resident_id: mainland ID card; hmt_residence_permit: Hong Kong/Macao/Taiwan residents; foreign_permanent_residence; passport */
-                        idType: "resident_id" | "hmt_residence_permit" | "foreign_permanent_residence" | "passport";
+                        /** @description resident_id: mainland ID card; hmt_residence_permit: Hong Kong/Macao/Taiwan residents; foreign_permanent_residence; passport; hk_macao_travel_permit: Mainland Travel Permit for Hong Kong and Macao Residents (H or M and 8 digits; an older booklet's 10 digits are read as the card's first 8); taiwan_travel_permit: Mainland Travel Permit for Taiwan Residents (8 digits) */
+                        idType: "resident_id" | "hmt_residence_permit" | "foreign_permanent_residence" | "passport" | "hk_macao_travel_permit" | "taiwan_travel_permit";
                         /** @description Full name as on the identity document */
                         name: string;
                         /** @description The dependent's relation to you */

@@ -1,6 +1,6 @@
 import { Type, type FastifyPluginAsyncTypebox } from '@fastify/type-provider-typebox';
 import type { FastifyReply } from 'fastify';
-import type { PrintedCard } from '../../../services/residents/paper-cards-service.js';
+import type { CardStatus, PrintedCard } from '../../../services/residents/paper-cards-service.js';
 import type { Services } from '../../../services/services.js';
 import { residentCaller, staffCaller } from '../../route-access.js';
 import { problemResponses, ResidentIdParams } from '../../schemas.js';
@@ -18,6 +18,9 @@ const CardStatusSchema = Type.Union([
   ),
   Type.Null(),
 ]);
+
+/** A card's standing on the wire. */
+const cardStatus = (status: CardStatus) => ({ issuedAt: wireTime(status.issuedAt), expiresAt: wireTime(status.expiresAt), expired: status.expired, revokedAt: status.revokedAt === null ? null : wireTime(status.revokedAt) });
 
 /** The document staff at a service point see in the person's hand. */
 const DocumentBody = Type.Object(
@@ -60,7 +63,7 @@ export const paperCardRoutes: FastifyPluginAsyncTypebox<{ services: Services }> 
     },
     async (request) => {
       const status = await services.paperCards.status(request.params.id);
-      return status && { issuedAt: wireTime(status.issuedAt), expiresAt: wireTime(status.expiresAt), expired: status.expired, revokedAt: status.revokedAt === null ? null : wireTime(status.revokedAt) };
+      return status && cardStatus(status);
     },
   );
 
@@ -119,6 +122,40 @@ export const paperCardRoutes: FastifyPluginAsyncTypebox<{ services: Services }> 
       },
     },
     async (request, reply) => sendCard(reply, await services.paperCards.printAtServicePoint(staffCaller(request), request.body)),
+  );
+
+  app.post(
+    '/api/v1/paper-cards/find',
+    {
+      config: { access: { staff: ['authority', 'checkpoint'] } },
+      schema: {
+        tags: ['residents'],
+        summary: "Find the paper card of the holder of the identity document shown (a resident of the staff member's region), to print it again or replace it: the masked name and the latest card, live or revoked, or null",
+        description: LOOKUP,
+        body: DocumentBody,
+        response: { 200: Type.Object({ maskedName: Type.String(), card: CardStatusSchema }, { additionalProperties: false }), ...problemResponses(400, 401, 403, 404, 422, 429) },
+      },
+    },
+    async (request) => {
+      const found = await services.paperCards.findAtServicePoint(staffCaller(request), request.body);
+      return { maskedName: found.maskedName, card: found.card && cardStatus(found.card) };
+    },
+  );
+
+  app.post(
+    '/api/v1/paper-cards/copy',
+    {
+      config: { access: { staff: ['authority', 'checkpoint'] } },
+      schema: {
+        tags: ['residents'],
+        summary: 'Print the live paper card of the holder of the identity document shown again, at a service point, as it was (a damaged printout): the card in their hand keeps working. 404 when none is live',
+        description: `${PDF}. ${LOOKUP}. A lost card is replaced instead (POST /api/v1/paper-cards), which revokes it`,
+        body: DocumentBody,
+        produces: ['application/pdf'],
+        response: problemResponses(400, 401, 403, 404, 422, 429),
+      },
+    },
+    async (request, reply) => sendCard(reply, await services.paperCards.copyAtServicePoint(staffCaller(request), request.body), 200),
   );
 
   app.post(

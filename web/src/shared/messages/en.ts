@@ -756,6 +756,8 @@ const messages = {
   'hostApps.revoke': "Remove access",
   'hostApps.revokeConfirm': "{app} will no longer show your code or act for you.",
   'hostApps.revokeYes': "Remove access",
+  'idType.hk_macao_travel_permit': 'Mainland Travel Permit for HK / Macao Residents (Home Return Permit)',
+  'idType.taiwan_travel_permit': 'Mainland Travel Permit for Taiwan Residents',
 };
 
 export type MessageKey = keyof typeof messages;

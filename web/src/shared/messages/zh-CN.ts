@@ -757,6 +757,8 @@ const messages: Record<MessageKey, string> = {
   'hostApps.revoke': "撤销授权",
   'hostApps.revokeConfirm': "{app} 将不能再出示您的健康码或代您操作。",
   'hostApps.revokeYes': "确认撤销",
+  'idType.hk_macao_travel_permit': '港澳居民来往内地通行证（回乡证）',
+  'idType.taiwan_travel_permit': '台湾居民来往大陆通行证（台胞证）',
 };
 
 export const simplified = { code: 'zh-CN', name: '简体', navigator: ['zh'], messages } as const satisfies Language<MessageKey>;

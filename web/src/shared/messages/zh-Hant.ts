@@ -761,6 +761,8 @@ const messages: Record<MessageKey, string> = {
   'hostApps.revoke': "撤銷授權",
   'hostApps.revokeConfirm': "{app} 將不能再出示您的健康碼或代您操作。",
   'hostApps.revokeYes': "確認撤銷",
+  'idType.hk_macao_travel_permit': '港澳居民來往內地通行證（回鄉證）',
+  'idType.taiwan_travel_permit': '臺灣居民來往大陸通行證（臺胞證）',
 };
 
 export const traditional = { code: 'zh-Hant', name: '繁體', navigator: ['zh-tw', 'zh-hk', 'zh-mo', 'zh-hant'], messages } as const satisfies Language<MessageKey>;
