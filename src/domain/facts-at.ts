@@ -100,6 +100,17 @@ function earliest<T>(list: readonly T[], at: (fact: T) => number): number {
 type SourceLists = Pick<EvaluationSources, 'stays' | 'contacts' | 'cases' | 'tests' | 'checkIns'>;
 
 /**
+ * Check-ins newest first, as a stable sort by time would order them. They mostly come oldest first
+ * (as stored, then the days projected ahead, decide.ts), and a decision lists them at dozens of
+ * instants: a list strictly in time order is reversed rather than sorted.
+ */
+export function newestFirst<T extends { at: number }>(list: T[]): T[] {
+  let ascending = true;
+  for (let i = 1; i < list.length && ascending; i += 1) ascending = list[i - 1]!.at < list[i]!.at;
+  return ascending ? list.reverse() : list.sort((a, b) => b.at - a.at);
+}
+
+/**
  * The same facts as `evaluationData`, each part worked out when a rule first reads it: the engine
  * asks about dozens of instants per decision, and most rules read one or two parts.
  */
@@ -147,7 +158,7 @@ export class FactsAt implements EvaluationData {
       case 'tests':
         return facts.tests.filter((t) => t.recordedAt <= knownAt && t.at <= now && t.at >= horizon) as SourceLists[K];
       default:
-        return facts.checkIns.filter((c) => c.at <= now && c.at >= horizon).sort((a, b) => b.at - a.at) as SourceLists[K];
+        return newestFirst(facts.checkIns.filter((c) => c.at <= now && c.at >= horizon)) as SourceLists[K];
     }
   }
 

@@ -95,10 +95,26 @@ export const FACT_HORIZON_DAYS = 28;
 
 const LEVEL_ORDER: Record<RiskLevel | 'none', number> = { none: 0, low: 1, medium: 2, high: 3 };
 
+/**
+ * A region and the larger ones that hold it, kept per region code: asked for every stay at every
+ * instant a decision weighs, where making the set anew was a tenth of the engine's time. Forgotten
+ * wholesale past a few thousand codes (there are about 3,000 counties).
+ */
+const ancestorSets = new Map<string, ReadonlySet<string>>();
+
+function placesOf(region: string): ReadonlySet<string> {
+  let places = ancestorSets.get(region);
+  if (places === undefined) {
+    if (ancestorSets.size >= 8192) ancestorSets.clear();
+    ancestorSets.set(region, (places = new Set(regionAncestors(region))));
+  }
+  return places;
+}
+
 /** The highest risk level of any listed area that covers the place while the person was there. */
 export function riskLevelOf(stay: Pick<StayFact, 'region' | 'country' | 'arrival' | 'departure'>, areas: RiskAreaFact[], now: number): RiskLevel | 'none' {
   const end = stay.departure ?? now;
-  const places = stay.region !== null ? new Set(regionAncestors(stay.region)) : null;
+  const places = stay.region !== null ? placesOf(stay.region) : null;
   let level: RiskLevel | 'none' = 'none';
   for (const area of areas) {
     const covers = places ? area.region !== null && places.has(area.region) : area.country !== null && area.country === stay.country;

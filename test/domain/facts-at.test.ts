@@ -1,7 +1,8 @@
 import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
+import fc from 'fast-check';
 import { DAY_MS, HOUR_MS } from '../../src/domain/clock.js';
-import { emptyPartsThrough, evaluationData, FactsAt, PART_BITS } from '../../src/domain/facts-at.js';
+import { emptyPartsThrough, evaluationData, FactsAt, newestFirst, PART_BITS } from '../../src/domain/facts-at.js';
 import type { RiskAreaFact } from '../../src/domain/facts.js';
 import { evaluationData as referenceEvaluationData } from '../support/reference-decide.js';
 import { verifiedResident } from '../support/resident-facts.js';
@@ -56,5 +57,22 @@ describe('the facts at an instant', () => {
       const empty = evaluationData(bare, AREAS, t, ZONE, NOW).data as unknown as Record<string, unknown>;
       for (const [part, bit] of Object.entries(PART_BITS)) if (emptyThrough(t) & bit) assert.deepStrictEqual(seen[part], empty[part], `${part} at ${new Date(t).toISOString()}`);
     }
+  });
+});
+
+describe('check-ins newest first', () => {
+  it('come in the order a stable sort by time gives, whatever order and ties they arrive in', () => {
+    const checkIn = fc.record({ at: fc.integer({ min: NOW - 30 * DAY_MS, max: NOW }), date: fc.constantFrom('2026-11-19', '2026-11-20') });
+    const lists = fc.oneof(
+      fc.array(checkIn, { maxLength: 40 }),
+      // Mostly as they come: stored oldest first, then the days projected ahead, sometimes two at one instant.
+      fc.array(checkIn, { maxLength: 40 }).map((list) => [...list].sort((a, b) => a.at - b.at)),
+    );
+    fc.assert(
+      fc.property(lists, (list) => {
+        assert.deepEqual(newestFirst([...list]), [...list].sort((a, b) => b.at - a.at));
+      }),
+      { numRuns: 500 },
+    );
   });
 });

@@ -58,8 +58,17 @@ export function evidenceFor(condition: unknown, snapshot: Snapshot): Evidence[] 
  * instants are ISO 8601 text in UTC, as every decision on record holds them; none stays null.
  */
 export function evidenceTime(ms: number | null | undefined): string | null {
-  return ms === null || ms === undefined ? null : new Date(ms).toISOString();
+  if (ms === null || ms === undefined) return null;
+  let text = isoTexts.get(ms);
+  if (text === undefined) {
+    if (isoTexts.size >= 8192) isoTexts.clear();
+    isoTexts.set(ms, (text = new Date(ms).toISOString()));
+  }
+  return text;
 }
+
+/** Instants already written as text: a re-decision cites the same ones (the day's check-ins, a listed area's stays) for thousands of residents. */
+const isoTexts = new Map<number, string>();
 
 /**
  * Facts a rule reads by name (declaration.fever, resident.identityVerified, ...), cited as what they
