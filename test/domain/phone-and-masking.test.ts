@@ -2,7 +2,33 @@ import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
 import { maskIdNumber, maskName } from '../../src/domain/masking.js';
 import { parsePhoneNumberFromString } from 'libphonenumber-js/max';
-import { checkMobileNumber, maskPhone } from '../../src/domain/phone.js';
+import fc from 'fast-check';
+import { checkMobileNumber, checkMobileNumberFully, maskPhone } from '../../src/domain/phone.js';
+
+/** Eleven digits after a prefix, as a phone number is written: bare, with +86, grouped by spaces or dashes. */
+const written = (digits: string, form: number) =>
+  [digits, `+86${digits}`, `${digits.slice(0, 3)} ${digits.slice(3, 7)} ${digits.slice(7)}`, `+86 ${digits.slice(0, 3)}-${digits.slice(3, 7)}-${digits.slice(7)}`][form]!;
+
+/** Mainland numbers are checked against ranges compiled once; libphonenumber's whole way must answer the same. */
+describe('mobile numbers checked by the mainland ranges compiled once', () => {
+  it('answers as libphonenumber for a number under every five-digit prefix starting with 1', () => {
+    for (let prefix = 10_000; prefix < 20_000; prefix++) {
+      const digits = `${prefix}${String((prefix * 7919) % 1_000_000).padStart(6, '0')}`;
+      const text = written(digits, prefix % 4);
+      assert.deepEqual(checkMobileNumber(text), checkMobileNumberFully(text.replace(/[\s-]/g, '')), text);
+    }
+  });
+  it('answers as libphonenumber for numbers near the ranges\' edges, carrier prefixes and lengths', () => {
+    const start = fc.constantFrom('1', '11', '12', '125', '13', '14', '145', '146', '16', '161', '1610', '1611', '17', '174', '1740', '17405', '17406', '179', '1795', '17951', '18', '19', '8', '0', '86', '0086');
+    fc.assert(
+      fc.property(start, fc.string({ unit: fc.constantFrom(...'0123456789'), minLength: 0, maxLength: 12 }), fc.nat(3), (head, tail, form) => {
+        const text = written(`${head}${tail}`, form);
+        assert.deepEqual(checkMobileNumber(text), checkMobileNumberFully(text.replace(/[\s-]/g, '')));
+      }),
+      { numRuns: 3000 },
+    );
+  });
+});
 
 describe('mobile numbers', () => {
   it('normalises a bare mainland mobile number to E.164', () => {
