@@ -1,6 +1,6 @@
 import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
-import { maskIdNumber, maskName } from '../../src/domain/masking.js';
+import { graphemes, maskIdNumber, maskName } from '../../src/domain/masking.js';
 import { parsePhoneNumberFromString } from 'libphonenumber-js/max';
 import fc from 'fast-check';
 import { checkMobileNumber, checkMobileNumberFully, maskPhone } from '../../src/domain/phone.js';
@@ -48,6 +48,28 @@ describe('mobile numbers', () => {
   });
   it('masks all but the country code, prefix and last four digits', () => {
     assert.equal(maskPhone('+8613912345678'), '+86139****5678');
+  });
+});
+
+/** Text cut into graphemes without the segmenter where each character is one: the segmenter must cut it the same. */
+describe('graphemes of a name', () => {
+  const segmented = (text: string) => Array.from(new Intl.Segmenter('zh', { granularity: 'grapheme' }).segment(text), (s) => s.segment);
+  it('cuts every text as the grapheme segmenter does, whatever the mix of scripts, marks and emoji', () => {
+    const piece = fc.oneof(
+      fc.string({ unit: fc.integer({ min: 0x20, max: 0x7e }).map((c) => String.fromCharCode(c)) }),
+      fc.constantFrom('张', '欧阳', '㐀', '鿿', '·', '・', '\u0301', '\u200d', '👍', '👍🏽', '🇨🇳', '\r\n', '\t', 'ก่', '각', '\u1100\u1161', 'é'),
+      fc.string({ unit: 'grapheme' }),
+    );
+    fc.assert(
+      fc.property(fc.array(piece, { maxLength: 8 }), (pieces) => {
+        const text = pieces.join('');
+        assert.deepEqual(graphemes(text), segmented(text));
+      }),
+      { numRuns: 3000 },
+    );
+  });
+  it('masks a name written with digits as the segmenter counts it', () => {
+    assert.equal(maskName('居民 12'), '居***2');
   });
 });
 
