@@ -4,8 +4,19 @@ import { isLatinName, mrzNameParts } from './mrz-names.js';
  * What a checkpoint or a screen shows of a person: enough to match the holder and the code, no more.
  */
 const segmenter = new Intl.Segmenter('zh', { granularity: 'grapheme' });
-/** CJK Unified Ideographs and Extension A (one code unit each, never combined), and the middle dots. */
-const HAN_ONLY = /^[\u3400-\u4dbf\u4e00-\u9fff\u00b7\u30fb]*$/;
+/**
+ * Characters each of which is a grapheme of its own, whatever stands beside it: printable ASCII, CJK
+ * Unified Ideographs and Extension A (one code unit each, never combined), and the middle dots.
+ */
+const ONE_UNIT_GRAPHEMES = /^[\u0020-\u007e\u3400-\u4dbf\u4e00-\u9fff\u00b7\u30fb]*$/;
+
+/**
+ * The text's graphemes (what a reader counts as characters). The segmenter, the costliest step of a
+ * registration's answer, is needed only for text outside ONE_UNIT_GRAPHEMES (a name with digits too).
+ */
+export function graphemes(text: string): string[] {
+  return ONE_UNIT_GRAPHEMES.test(text) ? [...text] : Array.from(segmenter.segment(text), (s) => s.segment);
+}
 
 /**
  * 张三 -> 张*, 张小三 -> 张*三, 欧阳小明 -> 欧**明; Oliver Brown -> O***** B****, Anna-Lena Müller -> A*** L*** M******.
@@ -27,9 +38,7 @@ export function maskName(name: string): string {
     if (parts.length > 0) return parts.map((part) => `${part[0]}${'*'.repeat(part.length - 1)}`).join(' ');
   }
   const trimmed = name.trim();
-  // Han characters (and the middle dot of transcribed names) are each one grapheme: the segmenter,
-  // the costliest step of a registration's answer, is needed only for other scripts.
-  const chars = HAN_ONLY.test(trimmed) ? [...trimmed] : [...segmenter.segment(trimmed)].map((s) => s.segment);
+  const chars = graphemes(trimmed);
   if (chars.length <= 1) return '*';
   if (chars.length === 2) return `${chars[0]}*`;
   return `${chars[0]}${'*'.repeat(chars.length - 2)}${chars[chars.length - 1]}`;

@@ -1,4 +1,4 @@
-import { createCipheriv, createDecipheriv, hkdfSync, randomFillSync } from 'node:crypto';
+import { createCipheriv, createDecipheriv, hkdfSync, randomFillSync, type KeyObject } from 'node:crypto';
 
 /** A 32-byte key for one purpose, derived from the master key. */
 export function deriveSubkey(master: Buffer, purpose: string): Buffer {
@@ -27,15 +27,21 @@ export function freshIv(): Buffer {
   return iv;
 }
 
+/**
+ * A 32-byte AES key as bytes, or made once into a KeyObject (createSecretKey): a cipher made from a
+ * KeyObject skips importing the key, half of a short field's sealing (several per registration).
+ */
+export type AeadKey = Buffer | KeyObject;
+
 /** AES-256-GCM as iv ‖ ciphertext ‖ tag, bound to `aad`: it opens only under the same key and `aad`. */
-export function seal(key: Buffer, plaintext: Buffer, aad: string): Buffer {
+export function seal(key: AeadKey, plaintext: Buffer, aad: string): Buffer {
   const iv = freshIv();
   const cipher = createCipheriv('aes-256-gcm', key, iv).setAAD(Buffer.from(aad, 'utf8'));
   return Buffer.concat([iv, cipher.update(plaintext), cipher.final(), cipher.getAuthTag()]);
 }
 
 /** Opens what `seal` made; throws if the key, `aad` or any byte differs. */
-export function open(key: Buffer, sealed: Buffer, aad: string): Buffer {
+export function open(key: AeadKey, sealed: Buffer, aad: string): Buffer {
   const decipher = createDecipheriv('aes-256-gcm', key, sealed.subarray(0, IV_BYTES)).setAAD(Buffer.from(aad, 'utf8'));
   decipher.setAuthTag(sealed.subarray(sealed.length - TAG_BYTES));
   return Buffer.concat([decipher.update(sealed.subarray(IV_BYTES, sealed.length - TAG_BYTES)), decipher.final()]);

@@ -1,8 +1,34 @@
 import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
-import { maskIdNumber, maskName } from '../../src/domain/masking.js';
+import { graphemes, maskIdNumber, maskName } from '../../src/domain/masking.js';
 import { parsePhoneNumberFromString } from 'libphonenumber-js/max';
-import { checkMobileNumber, maskPhone } from '../../src/domain/phone.js';
+import fc from 'fast-check';
+import { checkMobileNumber, checkMobileNumberFully, maskPhone } from '../../src/domain/phone.js';
+
+/** Eleven digits after a prefix, as a phone number is written: bare, with +86, grouped by spaces or dashes. */
+const written = (digits: string, form: number) =>
+  [digits, `+86${digits}`, `${digits.slice(0, 3)} ${digits.slice(3, 7)} ${digits.slice(7)}`, `+86 ${digits.slice(0, 3)}-${digits.slice(3, 7)}-${digits.slice(7)}`][form]!;
+
+/** Mainland numbers are checked against ranges compiled once; libphonenumber's whole way must answer the same. */
+describe('mobile numbers checked by the mainland ranges compiled once', () => {
+  it('answers as libphonenumber for a number under every five-digit prefix starting with 1', () => {
+    for (let prefix = 10_000; prefix < 20_000; prefix++) {
+      const digits = `${prefix}${String((prefix * 7919) % 1_000_000).padStart(6, '0')}`;
+      const text = written(digits, prefix % 4);
+      assert.deepEqual(checkMobileNumber(text), checkMobileNumberFully(text.replace(/[\s-]/g, '')), text);
+    }
+  });
+  it('answers as libphonenumber for numbers near the ranges\' edges, carrier prefixes and lengths', () => {
+    const start = fc.constantFrom('1', '11', '12', '125', '13', '14', '145', '146', '16', '161', '1610', '1611', '17', '174', '1740', '17405', '17406', '179', '1795', '17951', '18', '19', '8', '0', '86', '0086');
+    fc.assert(
+      fc.property(start, fc.string({ unit: fc.constantFrom(...'0123456789'), minLength: 0, maxLength: 12 }), fc.nat(3), (head, tail, form) => {
+        const text = written(`${head}${tail}`, form);
+        assert.deepEqual(checkMobileNumber(text), checkMobileNumberFully(text.replace(/[\s-]/g, '')));
+      }),
+      { numRuns: 3000 },
+    );
+  });
+});
 
 describe('mobile numbers', () => {
   it('normalises a bare mainland mobile number to E.164', () => {
@@ -22,6 +48,28 @@ describe('mobile numbers', () => {
   });
   it('masks all but the country code, prefix and last four digits', () => {
     assert.equal(maskPhone('+8613912345678'), '+86139****5678');
+  });
+});
+
+/** Text cut into graphemes without the segmenter where each character is one: the segmenter must cut it the same. */
+describe('graphemes of a name', () => {
+  const segmented = (text: string) => Array.from(new Intl.Segmenter('zh', { granularity: 'grapheme' }).segment(text), (s) => s.segment);
+  it('cuts every text as the grapheme segmenter does, whatever the mix of scripts, marks and emoji', () => {
+    const piece = fc.oneof(
+      fc.string({ unit: fc.integer({ min: 0x20, max: 0x7e }).map((c) => String.fromCharCode(c)) }),
+      fc.constantFrom('张', '欧阳', '㐀', '鿿', '·', '・', '\u0301', '\u200d', '👍', '👍🏽', '🇨🇳', '\r\n', '\t', 'ก่', '각', '\u1100\u1161', 'é'),
+      fc.string({ unit: 'grapheme' }),
+    );
+    fc.assert(
+      fc.property(fc.array(piece, { maxLength: 8 }), (pieces) => {
+        const text = pieces.join('');
+        assert.deepEqual(graphemes(text), segmented(text));
+      }),
+      { numRuns: 3000 },
+    );
+  });
+  it('masks a name written with digits as the segmenter counts it', () => {
+    assert.equal(maskName('居民 12'), '居***2');
   });
 });
 

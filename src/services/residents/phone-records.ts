@@ -1,5 +1,6 @@
 import type { Transaction } from 'kysely';
 import type { Database } from '../../store/schema.js';
+import type { PhoneRecordsMove } from '../../store/residents/resident-insert.js';
 import type { ServiceContext } from '../context.js';
 import { SIGN_IN_CODE_INDEX } from './sign-in-service.js';
 
@@ -13,6 +14,11 @@ export async function placePhoneRecords(ctx: ServiceContext, phone: string, regi
   // In the transaction that registers the phone, when there is one: both are stored, or neither.
   await (trx ? signIn.withTransaction(trx) : signIn).moveSignInCodes(ctx.cipher.unplacedIndex(SIGN_IN_CODE_INDEX, phone), ctx.cipher.regionIndex(region, SIGN_IN_CODE_INDEX, phone));
   await (trx ? outbox.withTransaction(trx) : outbox).place(phone, region);
+}
+
+/** Where a phone registering in `region` has its records, and where its sign-in codes go: what the registration's insert moves with it. */
+export function phoneRecordsMove(ctx: ServiceContext, phone: string, region: string): PhoneRecordsMove {
+  return { codesFrom: ctx.cipher.unplacedIndex(SIGN_IN_CODE_INDEX, phone), codesTo: ctx.cipher.regionIndex(region, SIGN_IN_CODE_INDEX, phone), messageIndexes: ctx.stores.outbox.unplacedIndexes(phone) };
 }
 
 /** Every index a phone's sign-in codes may stand under: each district key held, or none yet. */

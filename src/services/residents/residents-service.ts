@@ -13,7 +13,7 @@ import type { Database } from '../../store/schema.js';
 import type { ServiceContext } from '../context.js';
 import { declarationView, declarationWritten, type WrittenDeclaration } from './declarations-service.js';
 import { regionEndedError } from '../ended-regions.js';
-import { placePhoneRecords } from './phone-records.js';
+import { phoneRecordsMove } from './phone-records.js';
 import { ConflictError, IdentityTakenError, NotFoundError } from '../service-errors.js';
 
 /** What the API shows of a resident: masked, enough to recognise oneself. */
@@ -95,11 +95,16 @@ export class ResidentsService {
     const now = this.ctx.clock.now().getTime();
     const phoneVerifiedAt = options.phoneVerifiedAt ?? null;
     // One transaction: the resident and their phone's earlier codes and messages, moved under the
-    // district's key, are stored together (and on SQLite committed once).
+    // district's key, are stored together (and committed once). The codes move, and the messages are
+    // found, with the insert (on PostgreSQL in its statement); the messages are resealed here.
+    const { phone, address } = registration;
     const inserted = await this.insertOrConflict(registration, () =>
       this.ctx.database.transaction(async (trx) => {
-        if (!(await this.residents.withTransaction(trx).insert(id, registration, now, phoneVerifiedAt))) return false;
-        if (registration.phone !== null) await placePhoneRecords(this.ctx, registration.phone, registration.address.region, trx);
+        const residents = this.residents.withTransaction(trx);
+        if (phone === null) return residents.insert(id, registration, now, phoneVerifiedAt);
+        const messages = await residents.register(id, registration, now, phoneVerifiedAt, phoneRecordsMove(this.ctx, phone, address.region));
+        if (messages === undefined) return false;
+        await this.ctx.stores.outbox.withTransaction(trx).placeFound(messages, address.region);
         return true;
       }),
     );

@@ -52,7 +52,17 @@ export class OutboxStore {
 
   /** A phone has registered in `region`: what was sent to it before goes under that district's key. */
   async place(recipient: string, region: string): Promise<void> {
-    const { rows } = await this.compiled.unplacedMessages.run(this.db, '', [this.cipher.unplacedIndex(INDEX_RECIPIENT, recipient), this.cipher.blindIndex(INDEX_RECIPIENT, recipient)]);
+    const { rows } = await this.compiled.unplacedMessages.run(this.db, '', this.unplacedIndexes(recipient));
+    await this.placeFound(rows, region);
+  }
+
+  /** The indexes a phone's messages stand under until it registers: under the master key (not placed yet, or from before). */
+  unplacedIndexes(recipient: string): [string, string] {
+    return [this.cipher.unplacedIndex(INDEX_RECIPIENT, recipient), this.cipher.blindIndex(INDEX_RECIPIENT, recipient)];
+  }
+
+  /** Messages found under `unplacedIndexes` (by `place`, or with a registration's insert) go under the district's key. */
+  async placeFound(rows: readonly { id: string; recipient_index: string; recipient_enc: string; body_enc: string }[], region: string): Promise<void> {
     for (const row of rows) await this.reseal(row, region);
   }
 

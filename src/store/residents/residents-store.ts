@@ -5,7 +5,7 @@ import { SHREDDED } from '../oversight/sunset-store.js';
 import type { FieldCipher } from '../../privacy/field-cipher.js';
 import { RegionKeyShreddedError } from '../../privacy/region-keys.js';
 import { compiledOnce } from '../compiled-query.js';
-import { clashesOf, compiledInsert, insertArguments, insertShape, type SealedResidentRow } from './resident-insert.js';
+import { clashesOf, compiledInsert, compiledPhoneRecords, compiledRegistration, insertArguments, insertShape, registrationArguments, type PhoneRecordsMove, type SealedResidentRow, type UnplacedMessage } from './resident-insert.js';
 
 export type { SealedResidentRow };
 import { lockAllIn, type Engine } from '../database.js';
@@ -57,7 +57,7 @@ export class ResidentsStore {
     private readonly cipher: FieldCipher,
     private readonly engine: Engine = 'sqlite',
     /** Compiled once for the store and every store made from it for a transaction. */
-    private readonly compiled = { insert: compiledInsert() },
+    private readonly compiled = { insert: compiledInsert(), registration: compiledRegistration(), phoneRecords: compiledPhoneRecords() },
   ) {
     this.lookups = new ResidentLookupsStore(db, cipher);
   }
@@ -75,6 +75,20 @@ export class ResidentsStore {
    * the claim waits; the index goes where it collides with nothing, and approval moves it back.
    */
   async insert(id: string, registration: Registration, now: number, phoneVerifiedAt: number | null = null, holdsIdentity = true): Promise<boolean> {
+    return (await this.#write(id, registration, now, phoneVerifiedAt, holdsIdentity)) !== undefined;
+  }
+
+  /**
+   * Registers a resident with a phone: inserts as `insert` does and, in the same transaction and only
+   * if the row was written, moves the phone's sign-in codes and finds its messages (`move`), which it
+   * answers for the caller to reseal under the district's key. Undefined, and nothing written, when
+   * a sunset of the region was approved. On PostgreSQL the three are one statement (one round trip).
+   */
+  async register(id: string, registration: Registration, now: number, phoneVerifiedAt: number | null, move: PhoneRecordsMove): Promise<UnplacedMessage[] | undefined> {
+    return this.#write(id, registration, now, phoneVerifiedAt, true, move);
+  }
+
+  async #write(id: string, registration: Registration, now: number, phoneVerifiedAt: number | null, holdsIdentity: boolean, move?: PhoneRecordsMove): Promise<UnplacedMessage[] | undefined> {
     const { identity } = registration;
     const region = registration.address.region;
     const sealed = this.sealedRow(id, registration, now, phoneVerifiedAt, holdsIdentity);
@@ -84,14 +98,23 @@ export class ResidentsStore {
     // The indexes in the resident's own district are the row's, made once.
     const ids = holdsIdentity ? this.lookups.identityIndexes(identity.key, { region, index: sealed.id_index }) : [];
     const phones = registration.phone === null ? [] : this.lookups.phoneIndexes(registration.phone, { region, index: sealed.phone_index! });
-    const attempt = async (db: Db) => {
-      const result = await this.compiled.insert.run(db, insertShape(ids, phones), insertArguments(sealed, ids, phones));
-      if (Number(result.numAffectedRows ?? 0) === 1) return true;
+    const shape = insertShape(ids, phones);
+    const attempt = async (db: Db): Promise<UnplacedMessage[] | undefined> => {
+      let messages: UnplacedMessage[] | undefined;
+      if (move !== undefined && this.engine === 'postgres') {
+        const { rows } = await this.compiled.registration.run(db, shape, registrationArguments(sealed, ids, phones, move));
+        if (rows[0]?.inserted === 1) messages = rows.flatMap((row) => (row.id === null ? [] : [{ id: row.id, recipient_index: row.recipient_index, recipient_enc: row.recipient_enc, body_enc: row.body_enc }]));
+      } else if (Number((await this.compiled.insert.run(db, shape, insertArguments(sealed, ids, phones))).numAffectedRows ?? 0) === 1) {
+        if (move === undefined) return [];
+        await this.compiled.phoneRecords.moveCodes.run(db, '', [move.codesTo, move.codesFrom]);
+        messages = (await this.compiled.phoneRecords.messages.run(db, '', move.messageIndexes)).rows;
+      }
+      if (messages !== undefined) return messages;
       const taken = clashesOf(ids, phones);
       if (taken && (await sql`${taken}`.execute(db)).rows.length > 0) throw new DuplicateAcrossDistrictsError();
-      return false;
+      return undefined;
     };
-    if (this.engine !== 'postgres') return attempt(this.db);
+    if (this.engine !== 'postgres') return move === undefined || this.db.isTransaction ? attempt(this.db) : (this.db as Kysely<Database>).transaction().execute(attempt);
     // PostgreSQL: two registrations of one document in two districts would each miss the other's
     // uncommitted row; a lock on the values (held to the end of the transaction, stored nowhere)
     // makes the second wait for the first and then see it. The lock is named by 12 bits of a keyed

@@ -110,7 +110,7 @@ describeOnEachEngine('look-ups across districts', (h) => {
     // A crash between the resident's insert and the last of its phone's records being moved.
     const outbox = ctx.stores.outbox;
     const original = outbox.withTransaction.bind(outbox);
-    outbox.withTransaction = (trx) => Object.assign(original(trx), { place: async () => Promise.reject(new Error('crashed between the steps')) });
+    outbox.withTransaction = (trx) => Object.assign(original(trx), { placeFound: async () => Promise.reject(new Error('crashed between the steps')) });
     await assert.rejects(services.residents.register(ZHANG_WEI), /crashed between the steps/);
     outbox.withTransaction = original;
     assert.equal(await ctx.stores.residents.count(), 0);

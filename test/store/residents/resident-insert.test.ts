@@ -2,6 +2,9 @@ import assert from 'node:assert/strict';
 import { it } from 'node:test';
 import fc from 'fast-check';
 import { compiledInsert, insertArguments, insertShape } from '../../../src/store/residents/resident-insert.js';
+import { checkRegistration } from '../../../src/domain/resident.js';
+import { DuplicateAcrossDistrictsError } from '../../../src/store/residents/residents-store.js';
+import { withCheck } from '../../support/people.js';
 import type { SealedResidentRow } from '../../../src/store/residents/residents-store.js';
 import { describeOnEachEngine } from '../../support/harness.js';
 
@@ -11,6 +14,9 @@ import { describeOnEachEngine } from '../../support/harness.js';
  * the row exactly, unless a resident already holds one of the indexes or an approved sunset covers
  * the region.
  */
+/** Friday 20 November 2026, 10:00 in Hangzhou. */
+const NOW_MS = Date.parse('2026-11-20T10:00:00+08:00');
+
 describeOnEachEngine('the compiled resident insert', (h) => {
   let serial = 0;
   const row = (region = '330110', phone = true): SealedResidentRow => {
@@ -75,5 +81,46 @@ describeOnEachEngine('the compiled resident insert', (h) => {
   it('refuses arguments that do not fit the shape named', async () => {
     const candidate = row();
     await assert.rejects(compiledInsert().run(h().opened.store.db, insertShape(['a'], []), insertArguments(candidate, [], [])), /takes 13 arguments, not 12/);
+  });
+
+  /**
+   * A registration moves its phone's sign-in codes and finds its messages with its insert (on
+   * PostgreSQL in the insert's very statement): what it does must be what the obvious steps one after
+   * another do, and nothing when the insert is refused.
+   */
+  it("moves the phone's codes and answers its messages only when the resident is written, as the steps one by one would", async () => {
+    const { db } = h().opened.store;
+    const residents = h().ctx.stores.residents;
+    await db.insertInto('sunsets').values({ id: 's-wenzhou', region: '330300', status: 'approved', requested_by: 'officer', requested_at: 0 }).execute();
+    let n = 0;
+    const outcomes = new Set<string>();
+    await fc.assert(
+      fc.asyncProperty(fc.constantFrom('free', 'sunset', 'clash'), fc.nat(2), fc.nat(2), fc.array(fc.constantFrom('unplaced', 'before', 'elsewhere'), { maxLength: 3 }), async (outcome, codesToMove, otherCodes, messagesUnder) => {
+        const run = ++n;
+        const first17 = `330110${1950 + (run % 50)}0${1 + (run % 9)}1${run % 10}${String(run).padStart(3, '0')}`;
+        const input = { name: `居民${run}`, idType: 'resident_id', idNumber: withCheck(first17), phone: `139${String(run).padStart(8, '0')}`, address: { region: outcome === 'sunset' ? '330302' : '330110', detail: `${run} 号` } };
+        if (outcome === 'clash') await residents.insert(`holder-${run}`, checkRegistration({ ...input, address: { region: '330106', detail: '1 号' } }, new Date(NOW_MS), true), NOW_MS);
+        const move = { codesFrom: `u2.from-${run}`, codesTo: `i2.to-${run}`, messageIndexes: [`u2.msg-${run}`, `old-${run}`] as const };
+        const codeAt = (i: number, index: string) => ({ id: `code-${run}-${index}-${i}`, phone_index: index, code_digest: 'd', created_at: NOW_MS, expires_at: NOW_MS + 300_000, attempts: 0, consumed_at: null, ticket_digest: null });
+        const codes = [...Array.from({ length: codesToMove }, (_, i) => codeAt(i, move.codesFrom)), ...Array.from({ length: otherCodes }, (_, i) => codeAt(i, `u2.other-${run}`))];
+        if (codes.length > 0) await db.insertInto('sign_in_codes').values(codes).execute();
+        const index = { unplaced: move.messageIndexes[0], before: move.messageIndexes[1], elsewhere: `u2.elsewhere-${run}` };
+        const messages = messagesUnder.map((under, i) => ({ id: `msg-${run}-${i}`, channel: 'sms', recipient_index: index[under], recipient_enc: `enc-${run}-${i}`, body_enc: `body-${run}-${i}`, created_at: NOW_MS }));
+        if (messages.length > 0) await db.insertInto('outbox').values(messages).execute();
+        // The obvious reading, asked before: the messages under the phone's two indexes.
+        const expectedMessages = await db.selectFrom('outbox').select(['id', 'recipient_index', 'recipient_enc', 'body_enc']).where('recipient_index', 'in', [...move.messageIndexes]).orderBy('id').execute();
+        const id = `r-moving-${run}`;
+        const registered = db.transaction().execute((trx) => residents.withTransaction(trx).register(id, checkRegistration(input, new Date(NOW_MS), true), NOW_MS, NOW_MS, move));
+        if (outcome === 'clash') await assert.rejects(registered, DuplicateAcrossDistrictsError);
+        else assert.deepEqual((await registered)?.sort((a, b) => a.id.localeCompare(b.id)), outcome === 'free' ? expectedMessages : undefined);
+        outcomes.add(outcome);
+        const written = outcome === 'free';
+        assert.equal((await readBack(id)) !== undefined, written);
+        const codesNow = await db.selectFrom('sign_in_codes').select(['id', 'phone_index']).where('id', 'like', `code-${run}-%`).orderBy('id').execute();
+        assert.deepEqual(codesNow, codes.map((c) => ({ id: c.id, phone_index: written && c.phone_index === move.codesFrom ? move.codesTo : c.phone_index })).sort((a, b) => a.id.localeCompare(b.id)));
+      }),
+      { numRuns: 30 },
+    );
+    assert.equal(outcomes.size, 3, 'every outcome was tried');
   });
 });
