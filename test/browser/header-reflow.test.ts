@@ -68,22 +68,19 @@ describe('every app\'s header at 200% zoom keeps the language switch on screen',
           await page.goto(`${server.url}${path}`);
           const next = page.locator(`.topbar .lang-switch button[data-lang="${NEXT[lang]}"]`);
           await next.waitFor();
-          assert.equal(await page.evaluate(() => document.documentElement.classList.contains('elder')), elder === true, `${app}: elder mode as set`);
-          const width = await page.evaluate(() => window.innerWidth);
+          assert.equal(await page.evaluate("document.documentElement.classList.contains('elder')"), elder === true, `${app}: elder mode as set`);
+          const width = (await page.evaluate('window.innerWidth')) as number;
           assert.equal(width, zoomed.viewport.width);
           for (const button of await page.locator('.topbar .lang-switch button').all()) {
             const b = await button.boundingBox();
             assert.ok(b && b.x >= 0 && b.x + b.width <= width + 0.5, `${app} in ${lang} at ${zoomed.name}: the switch's ${await button.textContent()} lies at ${JSON.stringify(b)}, off a screen ${width} wide`);
           }
-          const header = await page.evaluate(() => {
-            const bar = document.querySelector('.topbar')!;
-            return { scroll: bar.scrollWidth, client: bar.clientWidth };
-          });
+          const header = (await page.evaluate("({ scroll: document.querySelector('.topbar').scrollWidth, client: document.querySelector('.topbar').clientWidth })")) as { scroll: number; client: number };
           assert.ok(header.scroll <= header.client, `${app} in ${lang} at ${zoomed.name}: the header is ${header.scroll} wide in ${header.client}`);
           if (zoomed.name === 'phone-200') await page.screenshot({ path: join(SCREENS, `header-${app}-zoom-200.${lang}.png`) });
           // Reached is not enough: a tap there changes the language.
           await next.click();
-          await page.waitForFunction((want) => document.documentElement.lang === want, NEXT[lang]);
+          await page.waitForFunction(`document.documentElement.lang === ${JSON.stringify(NEXT[lang])}`);
           await context.close();
         }
       });
