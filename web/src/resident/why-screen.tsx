@@ -1,4 +1,4 @@
-import { textLang } from '../shared/messages.js';
+import { serverText } from '../shared/server-text.js';
 import type { JSX } from 'preact';
 import { useEffect, useState } from 'preact/hooks';
 import { bearer, client, ok, type Answer } from '../shared/api.js';
@@ -69,20 +69,20 @@ export function WhyScreen({ session, subjectId, code }: { session: Session; subj
         {code.rules.map((rule) => (
           <article class="rule" data-rule={rule.id}>
             <h3>
-              <ColourBadge colour={rule.colour} /> {rule.description[textLang(lang)]}
+              <ColourBadge colour={rule.colour} /> {serverText(rule.description, lang)}
             </h3>
             {rule.clears ? (
               <>
                 <p class="clears">
-                  <strong>{t('why.clears')}</strong> {rule.clears[textLang(lang)]}
+                  <strong>{t('why.clears')}</strong> {serverText(rule.clears, lang)}
                 </p>
                 <p>
-                  <strong>{t('why.also')}</strong> {rule.howToClear[textLang(lang)]}
+                  <strong>{t('why.also')}</strong> {serverText(rule.howToClear, lang)}
                 </p>
               </>
             ) : (
               <p>
-                <strong>{t('why.howToClear')}</strong> {rule.howToClear[textLang(lang)]}
+                <strong>{t('why.howToClear')}</strong> {serverText(rule.howToClear, lang)}
               </p>
             )}
             {rule.checkIns && <p class="streak">{t('why.streak', { streak: rule.checkIns.streak, required: rule.checkIns.required })}</p>}

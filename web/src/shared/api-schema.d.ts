@@ -60,11 +60,15 @@ export interface paths {
                                 clears?: {
                                     en: string;
                                     "zh-CN": string;
+                                    /** @description Traditional Chinese, converted from zh-CN with OpenCC as the answer is sent (always present in answers); never stored */
+                                    "zh-Hant"?: string;
                                 };
                                 colour: string;
                                 description: {
                                     en: string;
                                     "zh-CN": string;
+                                    /** @description Traditional Chinese, converted from zh-CN with OpenCC as the answer is sent (always present in answers); never stored */
+                                    "zh-Hant"?: string;
                                 };
                                 evidence: {
                                     at: string | null;
@@ -78,6 +82,8 @@ export interface paths {
                                 howToClear: {
                                     en: string;
                                     "zh-CN": string;
+                                    /** @description Traditional Chinese, converted from zh-CN with OpenCC as the answer is sent (always present in answers); never stored */
+                                    "zh-Hant"?: string;
                                 };
                                 id: string;
                                 mark: string | null;
@@ -195,11 +201,15 @@ export interface paths {
                                 clears?: {
                                     en: string;
                                     "zh-CN": string;
+                                    /** @description Traditional Chinese, converted from zh-CN with OpenCC as the answer is sent (always present in answers); never stored */
+                                    "zh-Hant"?: string;
                                 };
                                 colour: string;
                                 description: {
                                     en: string;
                                     "zh-CN": string;
+                                    /** @description Traditional Chinese, converted from zh-CN with OpenCC as the answer is sent (always present in answers); never stored */
+                                    "zh-Hant"?: string;
                                 };
                                 evidence: {
                                     at: string | null;
@@ -213,6 +223,8 @@ export interface paths {
                                 howToClear: {
                                     en: string;
                                     "zh-CN": string;
+                                    /** @description Traditional Chinese, converted from zh-CN with OpenCC as the answer is sent (always present in answers); never stored */
+                                    "zh-Hant"?: string;
                                 };
                                 id: string;
                                 mark: string | null;
@@ -361,11 +373,15 @@ export interface paths {
                                 clears?: {
                                     en: string;
                                     "zh-CN": string;
+                                    /** @description Traditional Chinese, converted from zh-CN with OpenCC as the answer is sent (always present in answers); never stored */
+                                    "zh-Hant"?: string;
                                 };
                                 colour: string;
                                 description: {
                                     en: string;
                                     "zh-CN": string;
+                                    /** @description Traditional Chinese, converted from zh-CN with OpenCC as the answer is sent (always present in answers); never stored */
+                                    "zh-Hant"?: string;
                                 };
                                 evidence: {
                                     at: string | null;
@@ -379,6 +395,8 @@ export interface paths {
                                 howToClear: {
                                     en: string;
                                     "zh-CN": string;
+                                    /** @description Traditional Chinese, converted from zh-CN with OpenCC as the answer is sent (always present in answers); never stored */
+                                    "zh-Hant"?: string;
                                 };
                                 id: string;
                                 mark: string | null;
@@ -1571,6 +1589,8 @@ export interface paths {
                             description: {
                                 en: string;
                                 "zh-CN": string;
+                                /** @description Traditional Chinese, converted from zh-CN with OpenCC as the answer is sent (always present in answers); never stored */
+                                "zh-Hant"?: string;
                             };
                             id: string;
                         }[];
@@ -4563,11 +4583,15 @@ export interface paths {
                                 clears?: {
                                     en: string;
                                     "zh-CN": string;
+                                    /** @description Traditional Chinese, converted from zh-CN with OpenCC as the answer is sent (always present in answers); never stored */
+                                    "zh-Hant"?: string;
                                 };
                                 colour: string;
                                 description: {
                                     en: string;
                                     "zh-CN": string;
+                                    /** @description Traditional Chinese, converted from zh-CN with OpenCC as the answer is sent (always present in answers); never stored */
+                                    "zh-Hant"?: string;
                                 };
                                 evidence: {
                                     at: string | null;
@@ -4581,6 +4605,8 @@ export interface paths {
                                 howToClear: {
                                     en: string;
                                     "zh-CN": string;
+                                    /** @description Traditional Chinese, converted from zh-CN with OpenCC as the answer is sent (always present in answers); never stored */
+                                    "zh-Hant"?: string;
                                 };
                                 id: string;
                                 mark: string | null;
@@ -4681,11 +4707,15 @@ export interface paths {
                                 clears?: {
                                     en: string;
                                     "zh-CN": string;
+                                    /** @description Traditional Chinese, converted from zh-CN with OpenCC as the answer is sent (always present in answers); never stored */
+                                    "zh-Hant"?: string;
                                 };
                                 colour: string;
                                 description: {
                                     en: string;
                                     "zh-CN": string;
+                                    /** @description Traditional Chinese, converted from zh-CN with OpenCC as the answer is sent (always present in answers); never stored */
+                                    "zh-Hant"?: string;
                                 };
                                 evidence: {
                                     at: string | null;
@@ -4699,6 +4729,8 @@ export interface paths {
                                 howToClear: {
                                     en: string;
                                     "zh-CN": string;
+                                    /** @description Traditional Chinese, converted from zh-CN with OpenCC as the answer is sent (always present in answers); never stored */
+                                    "zh-Hant"?: string;
                                 };
                                 id: string;
                                 mark: string | null;
@@ -4816,11 +4848,15 @@ export interface paths {
                                 clears?: {
                                     en: string;
                                     "zh-CN": string;
+                                    /** @description Traditional Chinese, converted from zh-CN with OpenCC as the answer is sent (always present in answers); never stored */
+                                    "zh-Hant"?: string;
                                 };
                                 colour: string;
                                 description: {
                                     en: string;
                                     "zh-CN": string;
+                                    /** @description Traditional Chinese, converted from zh-CN with OpenCC as the answer is sent (always present in answers); never stored */
+                                    "zh-Hant"?: string;
                                 };
                                 evidence: {
                                     at: string | null;
@@ -4834,6 +4870,8 @@ export interface paths {
                                 howToClear: {
                                     en: string;
                                     "zh-CN": string;
+                                    /** @description Traditional Chinese, converted from zh-CN with OpenCC as the answer is sent (always present in answers); never stored */
+                                    "zh-Hant"?: string;
                                 };
                                 id: string;
                                 mark: string | null;
@@ -4985,11 +5023,15 @@ export interface paths {
                                 clears?: {
                                     en: string;
                                     "zh-CN": string;
+                                    /** @description Traditional Chinese, converted from zh-CN with OpenCC as the answer is sent (always present in answers); never stored */
+                                    "zh-Hant"?: string;
                                 };
                                 colour: string;
                                 description: {
                                     en: string;
                                     "zh-CN": string;
+                                    /** @description Traditional Chinese, converted from zh-CN with OpenCC as the answer is sent (always present in answers); never stored */
+                                    "zh-Hant"?: string;
                                 };
                                 evidence: {
                                     at: string | null;
@@ -5003,6 +5045,8 @@ export interface paths {
                                 howToClear: {
                                     en: string;
                                     "zh-CN": string;
+                                    /** @description Traditional Chinese, converted from zh-CN with OpenCC as the answer is sent (always present in answers); never stored */
+                                    "zh-Hant"?: string;
                                 };
                                 id: string;
                                 mark: string | null;
@@ -5337,11 +5381,15 @@ export interface paths {
                                 clears?: {
                                     en: string;
                                     "zh-CN": string;
+                                    /** @description Traditional Chinese, converted from zh-CN with OpenCC as the answer is sent (always present in answers); never stored */
+                                    "zh-Hant"?: string;
                                 };
                                 colour: string;
                                 description: {
                                     en: string;
                                     "zh-CN": string;
+                                    /** @description Traditional Chinese, converted from zh-CN with OpenCC as the answer is sent (always present in answers); never stored */
+                                    "zh-Hant"?: string;
                                 };
                                 evidence: {
                                     at: string | null;
@@ -5355,6 +5403,8 @@ export interface paths {
                                 howToClear: {
                                     en: string;
                                     "zh-CN": string;
+                                    /** @description Traditional Chinese, converted from zh-CN with OpenCC as the answer is sent (always present in answers); never stored */
+                                    "zh-Hant"?: string;
                                 };
                                 id: string;
                                 mark: string | null;
@@ -6550,6 +6600,8 @@ export interface paths {
                                 regionName: {
                                     en: string;
                                     "zh-CN": string;
+                                    /** @description Traditional Chinese, converted from zh-CN with OpenCC as the answer is sent (always present in answers); never stored */
+                                    "zh-Hant"?: string;
                                 };
                                 /** @description What the console acts on; never shown */
                                 residentId: string;
@@ -6953,6 +7005,8 @@ export interface paths {
                                 regionName: {
                                     en: string;
                                     "zh-CN": string;
+                                    /** @description Traditional Chinese, converted from zh-CN with OpenCC as the answer is sent (always present in answers); never stored */
+                                    "zh-Hant"?: string;
                                 };
                                 /** @description What the console acts on; never shown */
                                 residentId: string;
@@ -7298,6 +7352,8 @@ export interface paths {
                                     reason: {
                                         en: string;
                                         "zh-CN": string;
+                                        /** @description Traditional Chinese, converted from zh-CN with OpenCC as the answer is sent (always present in answers); never stored */
+                                        "zh-Hant"?: string;
                                     };
                                 }[];
                                 publishedAt: string;
@@ -7308,10 +7364,14 @@ export interface paths {
                                     description: {
                                         en: string;
                                         "zh-CN": string;
+                                        /** @description Traditional Chinese, converted from zh-CN with OpenCC as the answer is sent (always present in answers); never stored */
+                                        "zh-Hant"?: string;
                                     };
                                     howToClear: {
                                         en: string;
                                         "zh-CN": string;
+                                        /** @description Traditional Chinese, converted from zh-CN with OpenCC as the answer is sent (always present in answers); never stored */
+                                        "zh-Hant"?: string;
                                     };
                                     id: string;
                                     outcome: {
@@ -7392,6 +7452,8 @@ export interface paths {
                                 reason: {
                                     en: string;
                                     "zh-CN": string;
+                                    /** @description Traditional Chinese, converted from zh-CN with OpenCC as the answer is sent (always present in answers); never stored */
+                                    "zh-Hant"?: string;
                                 };
                             }[];
                             publishedAt: string;
@@ -7402,10 +7464,14 @@ export interface paths {
                                 description: {
                                     en: string;
                                     "zh-CN": string;
+                                    /** @description Traditional Chinese, converted from zh-CN with OpenCC as the answer is sent (always present in answers); never stored */
+                                    "zh-Hant"?: string;
                                 };
                                 howToClear: {
                                     en: string;
                                     "zh-CN": string;
+                                    /** @description Traditional Chinese, converted from zh-CN with OpenCC as the answer is sent (always present in answers); never stored */
+                                    "zh-Hant"?: string;
                                 };
                                 id: string;
                                 outcome: {
@@ -7534,6 +7600,8 @@ export interface paths {
                                 reason: {
                                     en: string;
                                     "zh-CN": string;
+                                    /** @description Traditional Chinese, converted from zh-CN with OpenCC as the answer is sent (always present in answers); never stored */
+                                    "zh-Hant"?: string;
                                 };
                                 replaced: {
                                     /** @description JsonLogic over the published fact vocabulary */
@@ -7541,10 +7609,14 @@ export interface paths {
                                     description: {
                                         en: string;
                                         "zh-CN": string;
+                                        /** @description Traditional Chinese, converted from zh-CN with OpenCC as the answer is sent (always present in answers); never stored */
+                                        "zh-Hant"?: string;
                                     };
                                     howToClear: {
                                         en: string;
                                         "zh-CN": string;
+                                        /** @description Traditional Chinese, converted from zh-CN with OpenCC as the answer is sent (always present in answers); never stored */
+                                        "zh-Hant"?: string;
                                     };
                                     id: string;
                                     outcome: {
@@ -7572,10 +7644,14 @@ export interface paths {
                                     description: {
                                         en: string;
                                         "zh-CN": string;
+                                        /** @description Traditional Chinese, converted from zh-CN with OpenCC as the answer is sent (always present in answers); never stored */
+                                        "zh-Hant"?: string;
                                     };
                                     howToClear: {
                                         en: string;
                                         "zh-CN": string;
+                                        /** @description Traditional Chinese, converted from zh-CN with OpenCC as the answer is sent (always present in answers); never stored */
+                                        "zh-Hant"?: string;
                                     };
                                     id: string;
                                     outcome: {
@@ -7604,6 +7680,8 @@ export interface paths {
                                 reason: {
                                     en: string;
                                     "zh-CN": string;
+                                    /** @description Traditional Chinese, converted from zh-CN with OpenCC as the answer is sent (always present in answers); never stored */
+                                    "zh-Hant"?: string;
                                 };
                             }[];
                             publishedAt: string;
@@ -7614,10 +7692,14 @@ export interface paths {
                                 description: {
                                     en: string;
                                     "zh-CN": string;
+                                    /** @description Traditional Chinese, converted from zh-CN with OpenCC as the answer is sent (always present in answers); never stored */
+                                    "zh-Hant"?: string;
                                 };
                                 howToClear: {
                                     en: string;
                                     "zh-CN": string;
+                                    /** @description Traditional Chinese, converted from zh-CN with OpenCC as the answer is sent (always present in answers); never stored */
+                                    "zh-Hant"?: string;
                                 };
                                 id: string;
                                 outcome: {
@@ -7715,6 +7797,8 @@ export interface paths {
                                     reason: {
                                         en: string;
                                         "zh-CN": string;
+                                        /** @description Traditional Chinese, converted from zh-CN with OpenCC as the answer is sent (always present in answers); never stored */
+                                        "zh-Hant"?: string;
                                     };
                                 }[];
                                 publishedAt: string;
@@ -7725,10 +7809,14 @@ export interface paths {
                                     description: {
                                         en: string;
                                         "zh-CN": string;
+                                        /** @description Traditional Chinese, converted from zh-CN with OpenCC as the answer is sent (always present in answers); never stored */
+                                        "zh-Hant"?: string;
                                     };
                                     howToClear: {
                                         en: string;
                                         "zh-CN": string;
+                                        /** @description Traditional Chinese, converted from zh-CN with OpenCC as the answer is sent (always present in answers); never stored */
+                                        "zh-Hant"?: string;
                                     };
                                     id: string;
                                     outcome: {
@@ -7766,6 +7854,8 @@ export interface paths {
                                     reason: {
                                         en: string;
                                         "zh-CN": string;
+                                        /** @description Traditional Chinese, converted from zh-CN with OpenCC as the answer is sent (always present in answers); never stored */
+                                        "zh-Hant"?: string;
                                     };
                                     replaced: {
                                         /** @description JsonLogic over the published fact vocabulary */
@@ -7773,10 +7863,14 @@ export interface paths {
                                         description: {
                                             en: string;
                                             "zh-CN": string;
+                                            /** @description Traditional Chinese, converted from zh-CN with OpenCC as the answer is sent (always present in answers); never stored */
+                                            "zh-Hant"?: string;
                                         };
                                         howToClear: {
                                             en: string;
                                             "zh-CN": string;
+                                            /** @description Traditional Chinese, converted from zh-CN with OpenCC as the answer is sent (always present in answers); never stored */
+                                            "zh-Hant"?: string;
                                         };
                                         id: string;
                                         outcome: {
@@ -7804,10 +7898,14 @@ export interface paths {
                                         description: {
                                             en: string;
                                             "zh-CN": string;
+                                            /** @description Traditional Chinese, converted from zh-CN with OpenCC as the answer is sent (always present in answers); never stored */
+                                            "zh-Hant"?: string;
                                         };
                                         howToClear: {
                                             en: string;
                                             "zh-CN": string;
+                                            /** @description Traditional Chinese, converted from zh-CN with OpenCC as the answer is sent (always present in answers); never stored */
+                                            "zh-Hant"?: string;
                                         };
                                         id: string;
                                         outcome: {
@@ -7836,6 +7934,8 @@ export interface paths {
                                     reason: {
                                         en: string;
                                         "zh-CN": string;
+                                        /** @description Traditional Chinese, converted from zh-CN with OpenCC as the answer is sent (always present in answers); never stored */
+                                        "zh-Hant"?: string;
                                     };
                                 }[];
                                 publishedAt: string;
@@ -7846,10 +7946,14 @@ export interface paths {
                                     description: {
                                         en: string;
                                         "zh-CN": string;
+                                        /** @description Traditional Chinese, converted from zh-CN with OpenCC as the answer is sent (always present in answers); never stored */
+                                        "zh-Hant"?: string;
                                     };
                                     howToClear: {
                                         en: string;
                                         "zh-CN": string;
+                                        /** @description Traditional Chinese, converted from zh-CN with OpenCC as the answer is sent (always present in answers); never stored */
+                                        "zh-Hant"?: string;
                                     };
                                     id: string;
                                     outcome: {
