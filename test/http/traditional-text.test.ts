@@ -59,4 +59,12 @@ describeOnEachEngine('a code\'s reasons over the API', (h) => {
     assert.notEqual(rules.rules.length, 0);
     for (const rule of rules.rules as { description: { 'zh-CN': string; 'zh-Hant': string } }[]) assert.equal(rule.description['zh-Hant'], toTraditional(rule.description['zh-CN']));
   });
+
+  it('names a region in Traditional Chinese too, its own name as kept', async () => {
+    const app = await h().app();
+    const wuchang = (await app.inject({ method: 'GET', url: '/api/v1/regions/420106' })).json();
+    assert.deepEqual([wuchang.name, wuchang.traditionalName], ['湖北省 武汉市 武昌区', '湖北省 武漢市 武昌區']);
+    const found = (await app.inject({ method: 'GET', url: '/api/v1/regions?q=%E4%BD%99%E6%9D%AD' })).json();
+    assert.ok(found.some((r: { code: string; traditionalName: string }) => r.code === '330110' && r.traditionalName.endsWith('餘杭區')));
+  });
 });

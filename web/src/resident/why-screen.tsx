@@ -10,7 +10,7 @@ import { evidenceRaw, evidenceText } from './evidence-words.js';
 import { Card } from '../shared/ui.js';
 import type { Session } from './session.js';
 import type { CodeView } from './code-screen.js';
-import { useEnglishPlaceNames, useRegionName } from '../shared/region-picker.js';
+import { usePlaceNames, useRegionName } from '../shared/region-picker.js';
 
 type HistoryEntry = Answer<'/api/v1/residents/{id}/decisions'>[number];
 type FiredRule = CodeView['rules'][number];
@@ -18,12 +18,12 @@ type FiredRule = CodeView['rules'][number];
 function Evidence({ rule }: { rule: FiredRule }): JSX.Element {
   const t = useT();
   const lang = useLang();
-  const english = useEnglishPlaceNames(rule.evidence.map((e) => (e.detail as { region?: string | null }).region));
+  const places = usePlaceNames(rule.evidence.map((e) => (e.detail as { region?: string | null }).region));
   return (
     <ul class="evidence">
       {rule.evidence.map((e) => (
         <li>
-          {evidenceText(e, t, lang, english)}
+          {evidenceText(e, t, lang, places)}
           {e.source && e.source !== 'check-in' && <span class="muted"> · {t('why.source', { source: sourceText(e.source, t) })}</span>}
           {e.at && <span class="muted"> · {formatDateTime(e.at, lang)}</span>}
         </li>

@@ -4047,6 +4047,8 @@ export interface paths {
                             code: string;
                             englishName: string;
                             name: string;
+                            /** @description The name in Traditional Chinese, converted from name with OpenCC */
+                            traditionalName: string;
                         }[];
                     };
                 };
@@ -4099,6 +4101,8 @@ export interface paths {
                             code: string;
                             englishName: string;
                             name: string;
+                            /** @description The name in Traditional Chinese, converted from name with OpenCC */
+                            traditionalName: string;
                         };
                     };
                 };
