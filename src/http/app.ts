@@ -37,6 +37,7 @@ import { hostAppRoutes } from './routes/federation/host-app-routes.js';
 import { ProblemSchema, SignInProblemSchema } from './schemas.js';
 import { pressureOf, registerProtection, type ProtectionOptions } from './protection.js';
 import { decorateRouteAccess, guardRoutes } from './route-access.js';
+import { withTraditional } from './traditional-text.js';
 
 export interface AppOptions {
   services: Services;
@@ -87,6 +88,8 @@ export async function buildApp({ services, bodyLimitBytes, webRoot = DEFAULT_WEB
   const registry = installMetrics(app, services, { worker: cluster?.worker, limitsShared: protection?.redis !== undefined });
   const metrics = sharedScrape(cluster ? cluster.exposition(registry) : registry);
   await registerProtection(app, protection);
+  // Every two-language text answered in Traditional Chinese too, whichever route sends it.
+  app.addHook('preSerialization', async (_request, _reply, payload) => withTraditional(payload));
   app.addHook('onResponse', async (request, reply) => {
     request.log.info({ req: request, res: reply, responseTime: Math.round(reply.elapsedTime * 10) / 10 }, 'request completed');
   });

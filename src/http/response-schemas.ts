@@ -9,7 +9,16 @@ import { COLOURS, MARKS } from '../domain/colour.js';
 
 const Nullable = <T extends Parameters<typeof Type.Union>[0][number]>(schema: T) => Type.Union([schema, Type.Null()]);
 const Instant = Type.String({ format: 'date-time' });
-const Localized = Type.Object({ 'zh-CN': Type.String(), en: Type.String() });
+/**
+ * A text the server keeps in Simplified Chinese and English; `zh-Hant` is converted from `zh-CN` as
+ * every answer is sent (src/http/traditional-text.ts), so the routes hand over what is stored and
+ * the schema marks it optional for them, though every answer carries it.
+ */
+export const Localized = Type.Object({
+  'zh-CN': Type.String(),
+  'zh-Hant': Type.Optional(Type.String({ description: 'Traditional Chinese, converted from zh-CN with OpenCC as the answer is sent (always present in answers); never stored' })),
+  en: Type.String(),
+});
 
 export const FiredRuleSchema = Type.Object({
   id: Type.String(),

@@ -215,7 +215,7 @@ describeOnEachEngine('reference and device look-ups', (h) => {
   it('finds a district by part of its name', async () => {
     const app = await h().app();
     const found = (await app.inject({ method: 'GET', url: `/api/v1/regions?q=${encodeURIComponent('武昌')}` })).json();
-    assert.deepEqual(found, [{ code: '420106', name: '湖北省 武汉市 武昌区', englishName: 'Wuchang District, Wuhan, Hubei' }]);
+    assert.deepEqual(found, [{ code: '420106', name: '湖北省 武汉市 武昌区', traditionalName: '湖北省 武漢市 武昌區', englishName: 'Wuchang District, Wuhan, Hubei' }]);
   });
 
   it('offers a city before its districts when the city is named', async () => {

@@ -1,4 +1,4 @@
-import { textLang } from '../shared/messages.js';
+import { serverText } from '../shared/server-text.js';
 import type { JSX } from 'preact';
 import { useEffect, useState } from 'preact/hooks';
 import { bearer, client, ok, type Answer, type BodyOf } from '../shared/api.js';
@@ -76,7 +76,7 @@ function AnswerForm({ session, appeal, onAnswered }: { session: StaffSession; ap
             <Field label={t('corrections.reason')}>
               <select name="reason" value={chosenReason?.id ?? ''} onChange={(e) => setReason(e.currentTarget.value)}>
                 {reasons.map((r) => (
-                  <option value={r.id}>{r.description[textLang(lang)]}</option>
+                  <option value={r.id}>{serverText(r.description, lang)}</option>
                 ))}
               </select>
             </Field>
@@ -140,7 +140,7 @@ export function AppealsView({ session }: { session: StaffSession }): JSX.Element
               ))}
             <ul class="muted small">
               {a.rules.map((r) => (
-                <li>{r.description[textLang(lang)]}</li>
+                <li>{serverText(r.description, lang)}</li>
               ))}
             </ul>
             <blockquote>{a.message}</blockquote>

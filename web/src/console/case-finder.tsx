@@ -1,4 +1,4 @@
-import { textLang } from '../shared/messages.js';
+import { serverText } from '../shared/server-text.js';
 import type { JSX } from 'preact';
 import { useEffect, useState } from 'preact/hooks';
 import { ApiError, bearer, client, ok, type Answer } from '../shared/api.js';
@@ -56,7 +56,7 @@ function FoundRow({ person, onTimeline, actionLabel }: { person: FoundResident; 
       <div>
         <strong>{person.maskedName}</strong> {person.isCase && <span class="level level-high">{t('trace.isCase')}</span>} {person.colour && <ColourBadge colour={person.colour} />}
         <p class="muted">
-          {person.maskedIdNumber} · {person.maskedPhone ?? t('trace.dependent')} · {person.regionName[textLang(lang)]}
+          {person.maskedIdNumber} · {person.maskedPhone ?? t('trace.dependent')} · {serverText(person.regionName, lang)}
         </p>
       </div>
       <button type="button" class="secondary" onClick={() => onTimeline(person)}>
@@ -134,7 +134,7 @@ export function TimelineCard({
   return (
     <Card title={t('trace.timelineOf', { name: person.maskedName })} id="case-timeline">
       <p class="muted">
-        {person.maskedIdNumber} · {person.regionName[textLang(lang)]} · {t('trace.timelineWindow', { from: formatDateTime(timeline.from, lang), to: formatDateTime(timeline.to, lang) })}
+        {person.maskedIdNumber} · {serverText(person.regionName, lang)} · {t('trace.timelineWindow', { from: formatDateTime(timeline.from, lang), to: formatDateTime(timeline.to, lang) })}
       </p>
       {timeline.visits.length === 0 && <p>{t('trace.noVisits')}</p>}
       <ol class="timeline">

@@ -1,4 +1,4 @@
-import { textLang } from '../shared/messages.js';
+import { serverText } from '../shared/server-text.js';
 import type { JSX } from 'preact';
 import { useEffect, useState } from 'preact/hooks';
 import { DAY_MS } from '../../../src/domain/index.js';
@@ -78,7 +78,7 @@ function ProposeForm({ session, person, reasons, onProposed, onChangePerson }: {
       <div class="row" data-testid="correction-for">
         <p>
           {t('corrections.for')} <strong>{person.maskedName}</strong> {person.colour && <ColourBadge colour={person.colour} />}
-          <span class="muted small"> {person.maskedIdNumber} · {person.regionName[textLang(lang)]}</span>
+          <span class="muted small"> {person.maskedIdNumber} · {serverText(person.regionName, lang)}</span>
         </p>
         <button type="button" class="link" onClick={onChangePerson}>
           {t('corrections.changePerson')}
@@ -87,7 +87,7 @@ function ProposeForm({ session, person, reasons, onProposed, onChangePerson }: {
       <Field label={t('corrections.reason')}>
         <select name="reason" value={reason} onChange={(e) => setReason(e.currentTarget.value)}>
           {reasons.map((r) => (
-            <option value={r.id}>{r.description[textLang(lang)]}</option>
+            <option value={r.id}>{serverText(r.description, lang)}</option>
           ))}
         </select>
       </Field>
@@ -129,7 +129,7 @@ export function CorrectionsView({ session }: { session: StaffSession }): JSX.Ele
     setDone({ action, name: c.maskedName });
     await load();
   });
-  const reasonText = (id: string) => reasons.find((r) => r.id === id)?.description[textLang(lang)] ?? id;
+  const reasonText = (id: string) => (() => { const found = reasons.find((r) => r.id === id); return found ? serverText(found.description, lang) : id; })();
   return (
     <>
       <Card title={t('corrections.title')}>

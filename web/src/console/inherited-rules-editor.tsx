@@ -1,4 +1,4 @@
-import { textLang } from '../shared/messages.js';
+import { serverText } from '../shared/server-text.js';
 import type { JSX } from 'preact';
 import type { Rule } from '../../../src/domain/index.js';
 import { ColourBadge } from '../shared/colour.js';
@@ -26,7 +26,7 @@ export function InheritedRulesEditor({ inherited, draft, onDraft }: { inherited:
           return (
             <li class="stacked" data-rule={rule.id} data-state={state}>
               <div>
-                <ColourBadge colour={rule.outcome.colour} /> {state === 'withdrawn' ? <s>{rule.description[textLang(lang)]}</s> : <span>{rule.description[textLang(lang)]}</span>} <span class="muted">(<RegionLabel code={rule.region} />)</span> <code class="muted">{rule.id}</code>
+                <ColourBadge colour={rule.outcome.colour} /> {state === 'withdrawn' ? <s>{serverText(rule.description, lang)}</s> : <span>{serverText(rule.description, lang)}</span>} <span class="muted">(<RegionLabel code={rule.region} />)</span> <code class="muted">{rule.id}</code>
               </div>
               {state === 'inherited' ? (
                 <div class="row">

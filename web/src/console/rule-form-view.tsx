@@ -1,4 +1,5 @@
 import { textLang } from '../shared/messages.js';
+import { serverText } from '../shared/server-text.js';
 import { clearingOf, clearingText, COLOURS, LIST_FACTS, SCALAR_FACTS, type Rule } from '../../../src/domain/index.js';
 import type { JSX } from 'preact';
 import { ColourBadge } from '../shared/colour.js';
@@ -134,7 +135,7 @@ export function RuleFormView({ draft, inherited, onDraft }: { draft: Draft; inhe
         return (
           <details class="rule-form" open={rule.id.startsWith('new-rule-')}>
             <summary>
-              <ColourBadge colour={rule.outcome.colour} /> {rule.description[textLang(lang)] || rule.id}
+              <ColourBadge colour={rule.outcome.colour} /> {serverText(rule.description, lang) || rule.id}
             </summary>
             <div class="row">
               <Field label={t('rules.formId')}>

@@ -1,4 +1,4 @@
-import { textLang } from '../shared/messages.js';
+import { serverText } from '../shared/server-text.js';
 import type { JSX } from 'preact';
 import { useEffect, useState } from 'preact/hooks';
 import { ApiError, bearer, client, ok, type Answer, type BodyOf } from '../shared/api.js';
@@ -55,12 +55,12 @@ function Inherited({ effective, region }: { effective: EffectiveRuleSet; region:
       <ul class="overrides">
         {inherited.map((r) => (
           <li>
-            <ColourBadge colour={r.outcome.colour} /> <span>{r.description[textLang(lang)]}</span> <span class="muted">(<RegionLabel code={r.region} />)</span> <code class="muted">{r.id}</code>
+            <ColourBadge colour={r.outcome.colour} /> <span>{serverText(r.description, lang)}</span> <span class="muted">(<RegionLabel code={r.region} />)</span> <code class="muted">{r.id}</code>
           </li>
         ))}
         {effective.overridden.map((o) => (
           <li class="overridden">
-            <s>{o.replaced.description[textLang(lang)]}</s> <code class="muted">{o.id}</code> — {o.with ? t('rules.replacedBy') : t('rules.withdrawnBy')} <RegionLabel code={o.by} />: {o.reason[textLang(lang)]}
+            <s>{serverText(o.replaced.description, lang)}</s> <code class="muted">{o.id}</code> — {o.with ? t('rules.replacedBy') : t('rules.withdrawnBy')} <RegionLabel code={o.by} />: {serverText(o.reason, lang)}
           </li>
         ))}
       </ul>
@@ -158,7 +158,7 @@ export function RulesView({ session }: { session: StaffSession }): JSX.Element {
             <ul class="list">
               {current.rules.map((r) => (
                 <li>
-                  <ColourBadge colour={r.outcome.colour} /> <span>{r.description[textLang(lang)]}</span> <code class="muted">{r.id}</code>
+                  <ColourBadge colour={r.outcome.colour} /> <span>{serverText(r.description, lang)}</span> <code class="muted">{r.id}</code>
                 </li>
               ))}
             </ul>

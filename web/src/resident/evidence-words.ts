@@ -40,11 +40,11 @@ function complaints(d: Detail, t: Translate): string {
  * One piece of evidence in plain words, in the app's language: what the fact says about the
  * resident. Its source and time are shown beside it; the names rules read are in the details.
  */
-export function evidenceText(e: Evidence, t: Translate, lang: Lang, english: Map<string, string>): string {
+export function evidenceText(e: Evidence, t: Translate, lang: Lang, places: Map<string, string>): string {
   const d = e.detail as Detail;
   switch (e.fact) {
     case 'stay':
-      return t('fact.stay', { place: (d.region ? english.get(d.region) : undefined) ?? d.regionName ?? d.country ?? d.region ?? '', hours: Math.round(d.hours ?? 0), level: t(`fact.level.${d.riskLevel ?? 'none'}` as MessageKey) });
+      return t('fact.stay', { place: (d.region ? places.get(d.region) : undefined) ?? d.regionName ?? d.country ?? d.region ?? '', hours: Math.round(d.hours ?? 0), level: t(`fact.level.${d.riskLevel ?? 'none'}` as MessageKey) });
     case 'contact':
       return t(`fact.contact.${d.kind}` as MessageKey);
     case 'case':

@@ -1,4 +1,5 @@
 import { textLang } from '../shared/messages.js';
+import { serverText } from '../shared/server-text.js';
 import { clearingOf, clearingText } from '../../../src/domain/index.js';
 import type { JSX } from 'preact';
 import { useEffect, useState } from 'preact/hooks';
@@ -42,7 +43,7 @@ export function RulesScreen({ region }: { region: string }): JSX.Element {
       {ruleSet.rules.map((rule) => (
         <article class="rule" data-rule={rule.id} data-region={rule.region}>
           <h3>
-            <ColourBadge colour={rule.outcome.colour} /> {rule.description[textLang(lang)]}
+            <ColourBadge colour={rule.outcome.colour} /> {serverText(rule.description, lang)}
           </h3>
           {links.length > 1 && (
             <p class="rule-origin small">
@@ -53,7 +54,7 @@ export function RulesScreen({ region }: { region: string }): JSX.Element {
             <strong>{t('why.clears')}</strong> {clearingText(clearingOf(rule.outcome))[textLang(lang)]}
           </p>
           <p>
-            <strong>{t('why.also')}</strong> {rule.howToClear[textLang(lang)]}
+            <strong>{t('why.also')}</strong> {serverText(rule.howToClear, lang)}
           </p>
           {rule.validTo && <p class="muted small">{t('rules.publicUntil', { date: formatDate(rule.validTo, lang) })}</p>}
         </article>
@@ -65,7 +66,7 @@ export function RulesScreen({ region }: { region: string }): JSX.Element {
             {ruleSet.overridden.map((o) => (
               <li data-rule={o.id}>
                 <span>
-                  <ColourBadge colour={o.replaced.outcome.colour} /> {o.replaced.description[textLang(lang)]} <span class="muted">(<RegionLabel code={o.replaced.region} />)</span>
+                  <ColourBadge colour={o.replaced.outcome.colour} /> {serverText(o.replaced.description, lang)} <span class="muted">(<RegionLabel code={o.replaced.region} />)</span>
                 </span>
                 <br />
                 <span>
@@ -73,7 +74,7 @@ export function RulesScreen({ region }: { region: string }): JSX.Element {
                 </span>
                 <br />
                 <span class="muted">
-                  {t('rules.because')} {o.reason[textLang(lang)]}
+                  {t('rules.because')} {serverText(o.reason, lang)}
                 </span>
               </li>
             ))}

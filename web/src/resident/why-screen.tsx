@@ -1,4 +1,4 @@
-import { textLang } from '../shared/messages.js';
+import { serverText } from '../shared/server-text.js';
 import type { JSX } from 'preact';
 import { useEffect, useState } from 'preact/hooks';
 import { bearer, client, ok, type Answer } from '../shared/api.js';
@@ -10,7 +10,7 @@ import { evidenceRaw, evidenceText } from './evidence-words.js';
 import { Card } from '../shared/ui.js';
 import type { Session } from './session.js';
 import type { CodeView } from './code-screen.js';
-import { useEnglishPlaceNames, useRegionName } from '../shared/region-picker.js';
+import { usePlaceNames, useRegionName } from '../shared/region-picker.js';
 
 type HistoryEntry = Answer<'/api/v1/residents/{id}/decisions'>[number];
 type FiredRule = CodeView['rules'][number];
@@ -18,12 +18,12 @@ type FiredRule = CodeView['rules'][number];
 function Evidence({ rule }: { rule: FiredRule }): JSX.Element {
   const t = useT();
   const lang = useLang();
-  const english = useEnglishPlaceNames(rule.evidence.map((e) => (e.detail as { region?: string | null }).region));
+  const places = usePlaceNames(rule.evidence.map((e) => (e.detail as { region?: string | null }).region));
   return (
     <ul class="evidence">
       {rule.evidence.map((e) => (
         <li>
-          {evidenceText(e, t, lang, english)}
+          {evidenceText(e, t, lang, places)}
           {e.source && e.source !== 'check-in' && <span class="muted"> · {t('why.source', { source: sourceText(e.source, t) })}</span>}
           {e.at && <span class="muted"> · {formatDateTime(e.at, lang)}</span>}
         </li>
@@ -69,20 +69,20 @@ export function WhyScreen({ session, subjectId, code }: { session: Session; subj
         {code.rules.map((rule) => (
           <article class="rule" data-rule={rule.id}>
             <h3>
-              <ColourBadge colour={rule.colour} /> {rule.description[textLang(lang)]}
+              <ColourBadge colour={rule.colour} /> {serverText(rule.description, lang)}
             </h3>
             {rule.clears ? (
               <>
                 <p class="clears">
-                  <strong>{t('why.clears')}</strong> {rule.clears[textLang(lang)]}
+                  <strong>{t('why.clears')}</strong> {serverText(rule.clears, lang)}
                 </p>
                 <p>
-                  <strong>{t('why.also')}</strong> {rule.howToClear[textLang(lang)]}
+                  <strong>{t('why.also')}</strong> {serverText(rule.howToClear, lang)}
                 </p>
               </>
             ) : (
               <p>
-                <strong>{t('why.howToClear')}</strong> {rule.howToClear[textLang(lang)]}
+                <strong>{t('why.howToClear')}</strong> {serverText(rule.howToClear, lang)}
               </p>
             )}
             {rule.checkIns && <p class="streak">{t('why.streak', { streak: rule.checkIns.streak, required: rule.checkIns.required })}</p>}

@@ -60,11 +60,15 @@ export interface paths {
                                 clears?: {
                                     en: string;
                                     "zh-CN": string;
+                                    /** @description Traditional Chinese, converted from zh-CN with OpenCC as the answer is sent (always present in answers); never stored */
+                                    "zh-Hant"?: string;
                                 };
                                 colour: string;
                                 description: {
                                     en: string;
                                     "zh-CN": string;
+                                    /** @description Traditional Chinese, converted from zh-CN with OpenCC as the answer is sent (always present in answers); never stored */
+                                    "zh-Hant"?: string;
                                 };
                                 evidence: {
                                     at: string | null;
@@ -78,6 +82,8 @@ export interface paths {
                                 howToClear: {
                                     en: string;
                                     "zh-CN": string;
+                                    /** @description Traditional Chinese, converted from zh-CN with OpenCC as the answer is sent (always present in answers); never stored */
+                                    "zh-Hant"?: string;
                                 };
                                 id: string;
                                 mark: string | null;
@@ -195,11 +201,15 @@ export interface paths {
                                 clears?: {
                                     en: string;
                                     "zh-CN": string;
+                                    /** @description Traditional Chinese, converted from zh-CN with OpenCC as the answer is sent (always present in answers); never stored */
+                                    "zh-Hant"?: string;
                                 };
                                 colour: string;
                                 description: {
                                     en: string;
                                     "zh-CN": string;
+                                    /** @description Traditional Chinese, converted from zh-CN with OpenCC as the answer is sent (always present in answers); never stored */
+                                    "zh-Hant"?: string;
                                 };
                                 evidence: {
                                     at: string | null;
@@ -213,6 +223,8 @@ export interface paths {
                                 howToClear: {
                                     en: string;
                                     "zh-CN": string;
+                                    /** @description Traditional Chinese, converted from zh-CN with OpenCC as the answer is sent (always present in answers); never stored */
+                                    "zh-Hant"?: string;
                                 };
                                 id: string;
                                 mark: string | null;
@@ -361,11 +373,15 @@ export interface paths {
                                 clears?: {
                                     en: string;
                                     "zh-CN": string;
+                                    /** @description Traditional Chinese, converted from zh-CN with OpenCC as the answer is sent (always present in answers); never stored */
+                                    "zh-Hant"?: string;
                                 };
                                 colour: string;
                                 description: {
                                     en: string;
                                     "zh-CN": string;
+                                    /** @description Traditional Chinese, converted from zh-CN with OpenCC as the answer is sent (always present in answers); never stored */
+                                    "zh-Hant"?: string;
                                 };
                                 evidence: {
                                     at: string | null;
@@ -379,6 +395,8 @@ export interface paths {
                                 howToClear: {
                                     en: string;
                                     "zh-CN": string;
+                                    /** @description Traditional Chinese, converted from zh-CN with OpenCC as the answer is sent (always present in answers); never stored */
+                                    "zh-Hant"?: string;
                                 };
                                 id: string;
                                 mark: string | null;
@@ -1571,6 +1589,8 @@ export interface paths {
                             description: {
                                 en: string;
                                 "zh-CN": string;
+                                /** @description Traditional Chinese, converted from zh-CN with OpenCC as the answer is sent (always present in answers); never stored */
+                                "zh-Hant"?: string;
                             };
                             id: string;
                         }[];
@@ -4231,6 +4251,8 @@ export interface paths {
                             code: string;
                             englishName: string;
                             name: string;
+                            /** @description The name in Traditional Chinese, converted from name with OpenCC */
+                            traditionalName: string;
                         }[];
                     };
                 };
@@ -4283,6 +4305,8 @@ export interface paths {
                             code: string;
                             englishName: string;
                             name: string;
+                            /** @description The name in Traditional Chinese, converted from name with OpenCC */
+                            traditionalName: string;
                         };
                     };
                 };
@@ -4767,11 +4791,15 @@ export interface paths {
                                 clears?: {
                                     en: string;
                                     "zh-CN": string;
+                                    /** @description Traditional Chinese, converted from zh-CN with OpenCC as the answer is sent (always present in answers); never stored */
+                                    "zh-Hant"?: string;
                                 };
                                 colour: string;
                                 description: {
                                     en: string;
                                     "zh-CN": string;
+                                    /** @description Traditional Chinese, converted from zh-CN with OpenCC as the answer is sent (always present in answers); never stored */
+                                    "zh-Hant"?: string;
                                 };
                                 evidence: {
                                     at: string | null;
@@ -4785,6 +4813,8 @@ export interface paths {
                                 howToClear: {
                                     en: string;
                                     "zh-CN": string;
+                                    /** @description Traditional Chinese, converted from zh-CN with OpenCC as the answer is sent (always present in answers); never stored */
+                                    "zh-Hant"?: string;
                                 };
                                 id: string;
                                 mark: string | null;
@@ -4885,11 +4915,15 @@ export interface paths {
                                 clears?: {
                                     en: string;
                                     "zh-CN": string;
+                                    /** @description Traditional Chinese, converted from zh-CN with OpenCC as the answer is sent (always present in answers); never stored */
+                                    "zh-Hant"?: string;
                                 };
                                 colour: string;
                                 description: {
                                     en: string;
                                     "zh-CN": string;
+                                    /** @description Traditional Chinese, converted from zh-CN with OpenCC as the answer is sent (always present in answers); never stored */
+                                    "zh-Hant"?: string;
                                 };
                                 evidence: {
                                     at: string | null;
@@ -4903,6 +4937,8 @@ export interface paths {
                                 howToClear: {
                                     en: string;
                                     "zh-CN": string;
+                                    /** @description Traditional Chinese, converted from zh-CN with OpenCC as the answer is sent (always present in answers); never stored */
+                                    "zh-Hant"?: string;
                                 };
                                 id: string;
                                 mark: string | null;
@@ -5020,11 +5056,15 @@ export interface paths {
                                 clears?: {
                                     en: string;
                                     "zh-CN": string;
+                                    /** @description Traditional Chinese, converted from zh-CN with OpenCC as the answer is sent (always present in answers); never stored */
+                                    "zh-Hant"?: string;
                                 };
                                 colour: string;
                                 description: {
                                     en: string;
                                     "zh-CN": string;
+                                    /** @description Traditional Chinese, converted from zh-CN with OpenCC as the answer is sent (always present in answers); never stored */
+                                    "zh-Hant"?: string;
                                 };
                                 evidence: {
                                     at: string | null;
@@ -5038,6 +5078,8 @@ export interface paths {
                                 howToClear: {
                                     en: string;
                                     "zh-CN": string;
+                                    /** @description Traditional Chinese, converted from zh-CN with OpenCC as the answer is sent (always present in answers); never stored */
+                                    "zh-Hant"?: string;
                                 };
                                 id: string;
                                 mark: string | null;
@@ -5189,11 +5231,15 @@ export interface paths {
                                 clears?: {
                                     en: string;
                                     "zh-CN": string;
+                                    /** @description Traditional Chinese, converted from zh-CN with OpenCC as the answer is sent (always present in answers); never stored */
+                                    "zh-Hant"?: string;
                                 };
                                 colour: string;
                                 description: {
                                     en: string;
                                     "zh-CN": string;
+                                    /** @description Traditional Chinese, converted from zh-CN with OpenCC as the answer is sent (always present in answers); never stored */
+                                    "zh-Hant"?: string;
                                 };
                                 evidence: {
                                     at: string | null;
@@ -5207,6 +5253,8 @@ export interface paths {
                                 howToClear: {
                                     en: string;
                                     "zh-CN": string;
+                                    /** @description Traditional Chinese, converted from zh-CN with OpenCC as the answer is sent (always present in answers); never stored */
+                                    "zh-Hant"?: string;
                                 };
                                 id: string;
                                 mark: string | null;
@@ -5541,11 +5589,15 @@ export interface paths {
                                 clears?: {
                                     en: string;
                                     "zh-CN": string;
+                                    /** @description Traditional Chinese, converted from zh-CN with OpenCC as the answer is sent (always present in answers); never stored */
+                                    "zh-Hant"?: string;
                                 };
                                 colour: string;
                                 description: {
                                     en: string;
                                     "zh-CN": string;
+                                    /** @description Traditional Chinese, converted from zh-CN with OpenCC as the answer is sent (always present in answers); never stored */
+                                    "zh-Hant"?: string;
                                 };
                                 evidence: {
                                     at: string | null;
@@ -5559,6 +5611,8 @@ export interface paths {
                                 howToClear: {
                                     en: string;
                                     "zh-CN": string;
+                                    /** @description Traditional Chinese, converted from zh-CN with OpenCC as the answer is sent (always present in answers); never stored */
+                                    "zh-Hant"?: string;
                                 };
                                 id: string;
                                 mark: string | null;
@@ -6757,6 +6811,8 @@ export interface paths {
                                 regionName: {
                                     en: string;
                                     "zh-CN": string;
+                                    /** @description Traditional Chinese, converted from zh-CN with OpenCC as the answer is sent (always present in answers); never stored */
+                                    "zh-Hant"?: string;
                                 };
                                 /** @description What the console acts on; never shown */
                                 residentId: string;
@@ -7160,6 +7216,8 @@ export interface paths {
                                 regionName: {
                                     en: string;
                                     "zh-CN": string;
+                                    /** @description Traditional Chinese, converted from zh-CN with OpenCC as the answer is sent (always present in answers); never stored */
+                                    "zh-Hant"?: string;
                                 };
                                 /** @description What the console acts on; never shown */
                                 residentId: string;
@@ -7505,6 +7563,8 @@ export interface paths {
                                     reason: {
                                         en: string;
                                         "zh-CN": string;
+                                        /** @description Traditional Chinese, converted from zh-CN with OpenCC as the answer is sent (always present in answers); never stored */
+                                        "zh-Hant"?: string;
                                     };
                                 }[];
                                 publishedAt: string;
@@ -7515,10 +7575,14 @@ export interface paths {
                                     description: {
                                         en: string;
                                         "zh-CN": string;
+                                        /** @description Traditional Chinese, converted from zh-CN with OpenCC as the answer is sent (always present in answers); never stored */
+                                        "zh-Hant"?: string;
                                     };
                                     howToClear: {
                                         en: string;
                                         "zh-CN": string;
+                                        /** @description Traditional Chinese, converted from zh-CN with OpenCC as the answer is sent (always present in answers); never stored */
+                                        "zh-Hant"?: string;
                                     };
                                     id: string;
                                     outcome: {
@@ -7599,6 +7663,8 @@ export interface paths {
                                 reason: {
                                     en: string;
                                     "zh-CN": string;
+                                    /** @description Traditional Chinese, converted from zh-CN with OpenCC as the answer is sent (always present in answers); never stored */
+                                    "zh-Hant"?: string;
                                 };
                             }[];
                             publishedAt: string;
@@ -7609,10 +7675,14 @@ export interface paths {
                                 description: {
                                     en: string;
                                     "zh-CN": string;
+                                    /** @description Traditional Chinese, converted from zh-CN with OpenCC as the answer is sent (always present in answers); never stored */
+                                    "zh-Hant"?: string;
                                 };
                                 howToClear: {
                                     en: string;
                                     "zh-CN": string;
+                                    /** @description Traditional Chinese, converted from zh-CN with OpenCC as the answer is sent (always present in answers); never stored */
+                                    "zh-Hant"?: string;
                                 };
                                 id: string;
                                 outcome: {
@@ -7741,6 +7811,8 @@ export interface paths {
                                 reason: {
                                     en: string;
                                     "zh-CN": string;
+                                    /** @description Traditional Chinese, converted from zh-CN with OpenCC as the answer is sent (always present in answers); never stored */
+                                    "zh-Hant"?: string;
                                 };
                                 replaced: {
                                     /** @description JsonLogic over the published fact vocabulary */
@@ -7748,10 +7820,14 @@ export interface paths {
                                     description: {
                                         en: string;
                                         "zh-CN": string;
+                                        /** @description Traditional Chinese, converted from zh-CN with OpenCC as the answer is sent (always present in answers); never stored */
+                                        "zh-Hant"?: string;
                                     };
                                     howToClear: {
                                         en: string;
                                         "zh-CN": string;
+                                        /** @description Traditional Chinese, converted from zh-CN with OpenCC as the answer is sent (always present in answers); never stored */
+                                        "zh-Hant"?: string;
                                     };
                                     id: string;
                                     outcome: {
@@ -7779,10 +7855,14 @@ export interface paths {
                                     description: {
                                         en: string;
                                         "zh-CN": string;
+                                        /** @description Traditional Chinese, converted from zh-CN with OpenCC as the answer is sent (always present in answers); never stored */
+                                        "zh-Hant"?: string;
                                     };
                                     howToClear: {
                                         en: string;
                                         "zh-CN": string;
+                                        /** @description Traditional Chinese, converted from zh-CN with OpenCC as the answer is sent (always present in answers); never stored */
+                                        "zh-Hant"?: string;
                                     };
                                     id: string;
                                     outcome: {
@@ -7811,6 +7891,8 @@ export interface paths {
                                 reason: {
                                     en: string;
                                     "zh-CN": string;
+                                    /** @description Traditional Chinese, converted from zh-CN with OpenCC as the answer is sent (always present in answers); never stored */
+                                    "zh-Hant"?: string;
                                 };
                             }[];
                             publishedAt: string;
@@ -7821,10 +7903,14 @@ export interface paths {
                                 description: {
                                     en: string;
                                     "zh-CN": string;
+                                    /** @description Traditional Chinese, converted from zh-CN with OpenCC as the answer is sent (always present in answers); never stored */
+                                    "zh-Hant"?: string;
                                 };
                                 howToClear: {
                                     en: string;
                                     "zh-CN": string;
+                                    /** @description Traditional Chinese, converted from zh-CN with OpenCC as the answer is sent (always present in answers); never stored */
+                                    "zh-Hant"?: string;
                                 };
                                 id: string;
                                 outcome: {
@@ -7922,6 +8008,8 @@ export interface paths {
                                     reason: {
                                         en: string;
                                         "zh-CN": string;
+                                        /** @description Traditional Chinese, converted from zh-CN with OpenCC as the answer is sent (always present in answers); never stored */
+                                        "zh-Hant"?: string;
                                     };
                                 }[];
                                 publishedAt: string;
@@ -7932,10 +8020,14 @@ export interface paths {
                                     description: {
                                         en: string;
                                         "zh-CN": string;
+                                        /** @description Traditional Chinese, converted from zh-CN with OpenCC as the answer is sent (always present in answers); never stored */
+                                        "zh-Hant"?: string;
                                     };
                                     howToClear: {
                                         en: string;
                                         "zh-CN": string;
+                                        /** @description Traditional Chinese, converted from zh-CN with OpenCC as the answer is sent (always present in answers); never stored */
+                                        "zh-Hant"?: string;
                                     };
                                     id: string;
                                     outcome: {
@@ -7973,6 +8065,8 @@ export interface paths {
                                     reason: {
                                         en: string;
                                         "zh-CN": string;
+                                        /** @description Traditional Chinese, converted from zh-CN with OpenCC as the answer is sent (always present in answers); never stored */
+                                        "zh-Hant"?: string;
                                     };
                                     replaced: {
                                         /** @description JsonLogic over the published fact vocabulary */
@@ -7980,10 +8074,14 @@ export interface paths {
                                         description: {
                                             en: string;
                                             "zh-CN": string;
+                                            /** @description Traditional Chinese, converted from zh-CN with OpenCC as the answer is sent (always present in answers); never stored */
+                                            "zh-Hant"?: string;
                                         };
                                         howToClear: {
                                             en: string;
                                             "zh-CN": string;
+                                            /** @description Traditional Chinese, converted from zh-CN with OpenCC as the answer is sent (always present in answers); never stored */
+                                            "zh-Hant"?: string;
                                         };
                                         id: string;
                                         outcome: {
@@ -8011,10 +8109,14 @@ export interface paths {
                                         description: {
                                             en: string;
                                             "zh-CN": string;
+                                            /** @description Traditional Chinese, converted from zh-CN with OpenCC as the answer is sent (always present in answers); never stored */
+                                            "zh-Hant"?: string;
                                         };
                                         howToClear: {
                                             en: string;
                                             "zh-CN": string;
+                                            /** @description Traditional Chinese, converted from zh-CN with OpenCC as the answer is sent (always present in answers); never stored */
+                                            "zh-Hant"?: string;
                                         };
                                         id: string;
                                         outcome: {
@@ -8043,6 +8145,8 @@ export interface paths {
                                     reason: {
                                         en: string;
                                         "zh-CN": string;
+                                        /** @description Traditional Chinese, converted from zh-CN with OpenCC as the answer is sent (always present in answers); never stored */
+                                        "zh-Hant"?: string;
                                     };
                                 }[];
                                 publishedAt: string;
@@ -8053,10 +8157,14 @@ export interface paths {
                                     description: {
                                         en: string;
                                         "zh-CN": string;
+                                        /** @description Traditional Chinese, converted from zh-CN with OpenCC as the answer is sent (always present in answers); never stored */
+                                        "zh-Hant"?: string;
                                     };
                                     howToClear: {
                                         en: string;
                                         "zh-CN": string;
+                                        /** @description Traditional Chinese, converted from zh-CN with OpenCC as the answer is sent (always present in answers); never stored */
+                                        "zh-Hant"?: string;
                                     };
                                     id: string;
                                     outcome: {

@@ -2,9 +2,14 @@ import type { JSX } from 'preact';
 import { useEffect, useId, useRef, useState } from 'preact/hooks';
 import { client, ok, type Answer } from './api.js';
 import { nextTabbable } from './focus.js';
-import { useLang, useT } from './i18n.js';
+import { useLang, useT, type Lang } from './i18n.js';
 
 type Region = Answer<'/api/v1/regions/{code}'>;
+
+/** A division's name in the app's language: the server sends it in Simplified, Traditional and English. */
+function nameIn(region: Region, lang: Lang): string {
+  return lang === 'en' ? region.englishName : lang === 'zh-Hant' ? region.traditionalName : region.name;
+}
 
 /**
  * Type a place name (武昌, 杭州 余杭, Yuhang, wuchang) or a code; pick from what the server's division
@@ -13,7 +18,7 @@ type Region = Answer<'/api/v1/regions/{code}'>;
 export function RegionPicker({ value, onChange, id }: { value: string; onChange: (code: string) => void; id?: string }): JSX.Element {
   const t = useT();
   const lang = useLang();
-  const label = (r: Region) => (lang === 'en' ? `${r.englishName} · ${r.name.split(' ').at(-1)}` : r.name);
+  const label = (r: Region) => (lang === 'en' ? `${r.englishName} · ${r.name.split(' ').at(-1)}` : nameIn(r, lang));
   const [query, setQuery] = useState('');
   const [options, setOptions] = useState<Region[]>([]);
   const [chosen, setChosen] = useState<Region | null>(null);
@@ -121,8 +126,9 @@ function regionOf(code: string): Promise<Region | null> {
   return region;
 }
 
-export function englishNameOf(code: string): Promise<string | null> {
-  return regionOf(code).then((r) => r?.englishName ?? null);
+/** The division's name in `lang`, once fetched. */
+function placeNameOf(code: string, lang: Lang): Promise<string | null> {
+  return regionOf(code).then((r) => (r ? nameIn(r, lang) : null));
 }
 
 /**
@@ -135,7 +141,7 @@ export function useRegionName(code: string): string {
   const lang = useLang();
   const region = useRegion(code);
   if (code === 'CN') return t('region.country');
-  return (lang === 'en' ? region?.englishName : region?.name) ?? code;
+  return (region && nameIn(region, lang)) ?? code;
 }
 
 function useRegion(code: string): Region | null {
@@ -158,18 +164,18 @@ export function RegionLabel({ code }: { code: string }): JSX.Element {
   const lang = useLang();
   const region = useRegion(code);
   if (code === 'CN') return <span>{t('rules.national')}</span>;
-  return <span lang={lang === 'en' && region ? 'en' : 'zh-CN'}>{(lang === 'en' ? region?.englishName : region?.name) ?? code}</span>;
+  return <span lang={region ? lang : 'zh-CN'}>{(region && nameIn(region, lang)) ?? code}</span>;
 }
 
-/** English names of `codes` as they arrive, in the English UI (an empty map in Chinese). */
-export function useEnglishPlaceNames(codes: (string | null | undefined)[]): Map<string, string> {
+/** Names of `codes` as they arrive, in English or Traditional Chinese (an empty map in Simplified, which evidence already names them in). */
+export function usePlaceNames(codes: (string | null | undefined)[]): Map<string, string> {
   const lang = useLang();
   const [names, setNames] = useState(new Map<string, string>());
   const wanted = [...new Set(codes.filter((c): c is string => !!c && /^\d{6}$/.test(c)))].sort();
   useEffect(() => {
-    if (lang !== 'en' || wanted.length === 0) return setNames(new Map());
+    if (lang === 'zh-CN' || wanted.length === 0) return setNames(new Map());
     let live = true;
-    void Promise.all(wanted.map(async (c) => [c, await englishNameOf(c)] as const)).then((pairs) => {
+    void Promise.all(wanted.map(async (c) => [c, await placeNameOf(c, lang)] as const)).then((pairs) => {
       if (live) setNames(new Map(pairs.filter((p): p is readonly [string, string] => p[1] !== null)));
     });
     return () => {
@@ -179,18 +185,18 @@ export function useEnglishPlaceNames(codes: (string | null | undefined)[]): Map<
   return names;
 }
 
-/** A division's name in the app's language: the Chinese name, or in English its English name once known. */
+/** A division's name in the app's language: the Simplified name it came with, or its English or Traditional name once known. */
 export function PlaceName({ code, name }: { code: string | null | undefined; name: string | null | undefined }): JSX.Element {
   const lang = useLang();
-  const [english, setEnglish] = useState<string | null>(null);
+  const [known, setKnown] = useState<string | null>(null);
   useEffect(() => {
-    setEnglish(null);
-    if (lang !== 'en' || !code || !/^\d{6}$/.test(code)) return;
+    setKnown(null);
+    if (lang === 'zh-CN' || !code || !/^\d{6}$/.test(code)) return;
     let live = true;
-    void englishNameOf(code).then((n) => live && setEnglish(n));
+    void placeNameOf(code, lang).then((n) => live && setKnown(n));
     return () => {
       live = false;
     };
   }, [code, lang]);
-  return <span lang={english ? 'en' : 'zh-CN'}>{english ?? name ?? code ?? ''}</span>;
+  return <span lang={known ? lang : 'zh-CN'}>{known ?? name ?? code ?? ''}</span>;
 }

@@ -3,6 +3,7 @@ import { SYMPTOMS } from '../../../domain/declaration.js';
 import { renderQr, type CodeViewAhead } from '../../../services/decisions/health-codes-service.js';
 import type { Services } from '../../../services/services.js';
 import { HealthCodeSchema, DecisionHistorySchema, FiredRuleSchema } from '../../response-schemas.js';
+import { withTraditional } from '../../traditional-text.js';
 import { problemResponses, ResidentIdParams } from '../../schemas.js';
 import { healthCodeViewBodies, decisionHistoryView, shownDecision } from '../../views.js';
 import { wireTime } from '../../wire.js';
@@ -25,7 +26,7 @@ export const healthCodeRoutes: FastifyPluginAsyncTypebox<{ services: Services }>
     },
     async (request, reply) => {
       // readAhead: set by this route's readAlong (above), or undefined.
-      const body = await bodies(services, request.params.id, request.readAhead as CodeViewAhead | undefined, (view) => reply.serialize(view) as string);
+      const body = await bodies(services, request.params.id, request.readAhead as CodeViewAhead | undefined, (view) => reply.serialize(withTraditional(view)) as string);
       // Serialized by this route's own response serializer already: sent as it is.
       return reply.header('cache-control', 'no-store').type('application/json; charset=utf-8').send(body as never);
     },

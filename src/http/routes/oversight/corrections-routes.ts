@@ -3,14 +3,13 @@ import { COLOURS } from '../../../domain/colour.js';
 import type { Correction } from '../../../services/oversight/corrections-service.js';
 import type { Services } from '../../../services/services.js';
 import { staffCaller } from '../../route-access.js';
-import { CorrectionSchema } from '../../response-schemas.js';
+import { CorrectionSchema, Localized } from '../../response-schemas.js';
 import { problemResponses, ResidentIdParams } from '../../schemas.js';
 import { wireTime } from '../../wire.js';
 
 const correctionWire = (c: Correction) => ({ ...c, expiresAt: wireTime(c.expiresAt), proposedAt: wireTime(c.proposedAt), decidedAt: wireTime(c.decidedAt), endedAt: wireTime(c.endedAt) });
 
 const CorrectionId = Type.Object({ correctionId: Type.String({ format: 'uuid' }) });
-const Localized = Type.Object({ 'zh-CN': Type.String(), en: Type.String() });
 
 /**
  * Corrections of one resident's colour: the reasons are public; proposing, approving (by a second

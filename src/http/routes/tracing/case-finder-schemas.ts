@@ -1,4 +1,5 @@
 import { Type } from '@fastify/type-provider-typebox';
+import { Localized } from '../../response-schemas.js';
 
 /** Response shapes of finding residents and cases, confirming traces: what the console reads. */
 
@@ -8,7 +9,7 @@ export const FoundResidentSchema = Type.Object({
   maskedIdNumber: Type.String(),
   maskedPhone: Type.Union([Type.String(), Type.Null()]),
   region: Type.String(),
-  regionName: Type.Object({ 'zh-CN': Type.String(), en: Type.String() }),
+  regionName: Localized,
   colour: Type.Union([Type.String(), Type.Null()]),
   isCase: Type.Boolean({ description: 'A confirmed or suspected case recorded in the last 28 days' }),
   dependent: Type.Boolean({ description: 'A household member without a phone; a relative holds the phone' }),
