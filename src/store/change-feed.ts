@@ -18,6 +18,11 @@ export type Change =
 
 export type ChangeListener = (change: Change) => void;
 
+/** The change a transaction announces, or how to tell it from what the work returned (who was touched is known only then). */
+export type Announcement<T> = Change | ((result: T) => Change);
+
+const announced = <T>(change: Announcement<T>, result: T): Change => (typeof change === 'function' ? change(result) : change);
+
 /** More resident ids than fit a NOTIFY payload (8000 bytes) comfortably: say `everything` instead. */
 const MAX_NAMED_RESIDENTS = 100;
 
@@ -41,7 +46,7 @@ export interface ChangeFeed {
    * NOTIFY is delivered on commit, or never), then tells this process, after the commit: a reader here
    * cannot cache the old state again in between.
    */
-  commit<T>(db: Kysely<Database>, change: Change, work: (trx: Transaction<Database>) => Promise<T>): Promise<T>;
+  commit<T>(db: Kysely<Database>, change: Announcement<T>, work: (trx: Transaction<Database>) => Promise<T>): Promise<T>;
   close(): Promise<void>;
 }
 
@@ -98,9 +103,9 @@ export class LocalChangeFeed implements ChangeFeed {
     return this.#listeners.add(listener);
   }
 
-  async commit<T>(db: Kysely<Database>, change: Change, work: (trx: Transaction<Database>) => Promise<T>): Promise<T> {
+  async commit<T>(db: Kysely<Database>, change: Announcement<T>, work: (trx: Transaction<Database>) => Promise<T>): Promise<T> {
     const result = await db.transaction().execute(work);
-    this.#listeners.tell(bounded(change));
+    this.#listeners.tell(bounded(announced(change, result)));
     return result;
   }
 
@@ -153,11 +158,12 @@ export class PostgresChangeFeed implements ChangeFeed {
     return this.#listeners.add(listener);
   }
 
-  async commit<T>(db: Kysely<Database>, change: Change, work: (trx: Transaction<Database>) => Promise<T>): Promise<T> {
-    const told = bounded(change);
-    const payload: Envelope = { origin: this.#origin, change: told };
+  async commit<T>(db: Kysely<Database>, change: Announcement<T>, work: (trx: Transaction<Database>) => Promise<T>): Promise<T> {
+    let told: Change = { kind: 'everything' };
     const result = await db.transaction().execute(async (trx) => {
       const value = await work(trx);
+      told = bounded(announced(change, value));
+      const payload: Envelope = { origin: this.#origin, change: told };
       await sql`select pg_notify(${this.#channel}, ${JSON.stringify(payload)})`.execute(trx);
       return value;
     });

@@ -4,7 +4,7 @@ import BetterSqlite3 from 'better-sqlite3';
 import { Kysely, PostgresDialect, SqliteDialect, sql, type Transaction } from 'kysely';
 import pg from 'pg';
 import type { DatabaseConfig, DatabaseTimeouts } from '../config.js';
-import { LocalChangeFeed, PostgresChangeFeed, type Change, type ChangeFeed } from './change-feed.js';
+import { LocalChangeFeed, PostgresChangeFeed, type Announcement, type ChangeFeed } from './change-feed.js';
 import type { Database } from './schema.js';
 
 export type Engine = 'sqlite' | 'postgres';
@@ -22,7 +22,7 @@ export interface DatabaseHandle {
    * Runs `work` in one transaction: all of it is stored, or none. With `announce`, every process
    * hears of that change when it commits (see ChangeFeed.commit).
    */
-  transaction<T>(work: (trx: Transaction<Database>) => Promise<T>, announce?: Change): Promise<T>;
+  transaction<T>(work: (trx: Transaction<Database>) => Promise<T>, announce?: Announcement<T>): Promise<T>;
   /** Is the database answering? For /readyz. */
   ping(): Promise<boolean>;
   /** Changes other processes on this database must hear of, to keep their caches true. */

@@ -193,7 +193,7 @@ export class AuthorityService {
       }
       await queue.enqueue([residentId!], cause, now);
       return { id, inserted: true, affected: [residentId!] };
-    });
+    }, (result) => ({ kind: 'decisions', residentIds: result.affected }));
     return stored;
   }
 

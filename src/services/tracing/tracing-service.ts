@@ -216,7 +216,7 @@ export class TracingService {
       }
       if (!(await this.ctx.stores.traces.withTransaction(trx).confirm(id, now))) throw new ConflictError('this trace was confirmed a moment ago');
       await this.ctx.stores.redecisions.withTransaction(trx).enqueue(ids, cause, now);
-    });
+    }, { kind: 'decisions', residentIds: ids });
     // Each contact whose colour changed is told by the decisions themselves (NoticesService), whoever holds their phone.
     const { colourChanges, notified } = await this.authority.redecideQueued(ids);
     const after = await this.ctx.stores.decisions.statusOf(ids);

@@ -21,6 +21,12 @@ export class RedecisionQueueStore {
     return new RedecisionQueueStore(trx);
   }
 
+  /**
+   * Queues the residents, and stops serving their stored decisions: until the drain decides them, a
+   * code view decides afresh (the new fact is in the same transaction), so a drain that is slow (a
+   * large listing) or cut short (a crash) never leaves an old colour served. The caller announces the
+   * residents on the change feed, so other processes drop the codes they keep.
+   */
   async enqueue(residentIds: string[], cause: string, now: number): Promise<void> {
     for (let i = 0; i < residentIds.length; i += 500) {
       const part = [...new Set(residentIds.slice(i, i + 500))];
@@ -30,6 +36,7 @@ export class RedecisionQueueStore {
         .values(part.map((id) => ({ resident_id: id, cause, queued_at: now })))
         .onConflict((oc) => oc.column('resident_id').doUpdateSet({ cause, queued_at: now }))
         .execute();
+      await this.db.updateTable('resident_status').set({ valid_until: 0 }).where('resident_id', 'in', part).execute();
     }
   }
 

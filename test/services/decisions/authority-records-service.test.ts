@@ -75,3 +75,23 @@ describeOnEachEngine('risk areas listed by the authority', (h) => {
     assert.deepEqual([anonymous.statusCode, checkpoint.statusCode], [401, 403]);
   });
 });
+
+describeOnEachEngine('a re-decision the process never finished', (h) => {
+  it('shows a code decided afresh, not the colour kept before, when the process dies between the listing and its re-decision', async () => {
+    const id = await zhangBackFromWuchang(h());
+    assert.equal((await h().services.healthCodes.view(id)).issued.decision.colour, 'green');
+    // The listing commits; the drain that should follow it never runs (the process died, or a large one is still going).
+    const authority = h().services.authority;
+    const drain = authority.redecideQueued.bind(authority);
+    authority.redecideQueued = async () => {
+      throw new Error('killed between the commit and the drain');
+    };
+    try {
+      await assert.rejects(authority.setRiskArea({ region: '420106', level: 'high', from: '2026-11-06T00:00:00+08:00' }), /killed/);
+    } finally {
+      authority.redecideQueued = drain;
+    }
+    const shown = await h().services.healthCodes.view(id);
+    assert.equal(shown.issued.decision.colour, 'red');
+  });
+});
