@@ -155,7 +155,6 @@ const WITHOUT_SAME_NAMED_TEST = [
   'services/decisions/rules-service.ts',
   'services/service-errors.ts',
   'services/services.ts',
-  'services/sms-sender.ts',
   'services/oversight/stats-service.ts',
   'services/tracing/tracing-service.ts',
   'services/federation/travel-card-service.ts',

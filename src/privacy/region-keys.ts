@@ -19,12 +19,22 @@ export interface RegionKeyBackend {
   destroy(region: string): void;
 }
 
+/** How long after a directory's last change its listing is kept (see FileRegionKeys.regions). */
+const SETTLED_MS = 1000;
+
 /** Wrapped keys as files (owner only) in a directory: `<data dir>/keys/regions` by default. */
 export class FileRegionKeys implements RegionKeyBackend {
-  /** `make`: create the directory if it is not there; a key escrow on other storage is not (an unmounted share must fail, not be made locally). */
+  /** The last listing, and the directory (inode and modification time) it was made of. */
+  #listed: { version: string; regions: string[] } | undefined;
+
+  /**
+   * `make`: create the directory if it is not there; a key escrow on other storage is not (an unmounted share must fail, not be made locally).
+   * `now`: the wall clock the file system stamps the directory by (epoch ms).
+   */
   constructor(
     private readonly dir: string,
     make = true,
+    private readonly now: () => number = Date.now,
   ) {
     if (make) mkdirSync(dir, { recursive: true, mode: 0o700 });
   }
@@ -44,8 +54,20 @@ export class FileRegionKeys implements RegionKeyBackend {
     return this.read(region)!;
   }
 
+  /**
+   * Every look-up of a resident asks (several per registration): the listing is kept while the
+   * directory's modification time, which any key made or destroyed by any process changes, stays
+   * the same; one stat instead of reading the directory. A listing made within a second of the last
+   * change is not kept: the file system's clock is coarse, and a second change within the same
+   * tick would leave the time as it was.
+   */
   regions(): string[] {
-    return readdirSync(this.dir).flatMap((name) => /^(\d{6})\.key$/.exec(name)?.[1] ?? []);
+    const { ino, mtimeNs } = statSync(this.dir, { bigint: true });
+    const version = `${ino}:${mtimeNs}`;
+    if (this.#listed?.version === version) return [...this.#listed.regions];
+    const regions = readdirSync(this.dir).flatMap((name) => /^(\d{6})\.key$/.exec(name)?.[1] ?? []);
+    this.#listed = this.now() - Number(mtimeNs / 1_000_000n) > SETTLED_MS ? { version, regions } : undefined;
+    return [...regions];
   }
 
   /** Idempotent: a run resumed after a crash destroys again what may be half destroyed, or gone. */

@@ -102,7 +102,7 @@ export class SignInService {
   async requestSignInCode(phoneText: string): Promise<SignInCodeRequestResult> {
     const phone = this.phone(phoneText);
     const now = this.ctx.clock.now().getTime();
-    const { phoneIndex, holderId } = await this.signInCodeIndex(phone);
+    const { phoneIndex, holderId, holderRegion } = await this.signInCodeIndex(phone);
     const recent = await this.signInStore.signInCodesSince(phoneIndex, now - SIGN_IN_LIMITS.backoffWindowMs);
     const next = nextSignInCodeAt(recent.map((c) => c.created_at));
     if (now < next) {
@@ -131,7 +131,7 @@ export class SignInService {
       ticket_digest: this.ticketDigest(id, ticket),
     });
     const minutes = Math.round(ttl / 60);
-    await this.ctx.sms.send(phone, (holderId !== undefined ? SMS_TEXTS.signInCode : SMS_TEXTS.registrationCode)(code, minutes), 'sign-in-code');
+    await this.ctx.sms.send(phone, (holderId !== undefined ? SMS_TEXTS.signInCode : SMS_TEXTS.registrationCode)(code, minutes), 'sign-in-code', { region: holderRegion });
     // Development convenience: the code in the log saves reading the outbox. Never in production.
     if (this.ctx.settings.mode === 'development') this.ctx.logger.info({ signInCode: code, codeId: id }, 'one-time code sent (shown in development mode only)');
     else this.ctx.logger.info({ codeId: id }, 'one-time code sent');
@@ -282,11 +282,11 @@ export class SignInService {
    * sunset destroys; under the master key for a phone no account uses (moved under the district's
    * key when it registers: `placePhoneRecords`).
    */
-  private async signInCodeIndex(phone: string): Promise<{ phoneIndex: string; holderId: string | undefined }> {
+  private async signInCodeIndex(phone: string): Promise<{ phoneIndex: string; holderId: string | undefined; holderRegion: string | undefined }> {
     const holder = await this.ctx.stores.residentLookups.findByPhone(phone);
     return holder === undefined
-      ? { phoneIndex: this.ctx.cipher.unplacedIndex(SIGN_IN_CODE_INDEX, phone), holderId: undefined }
-      : { phoneIndex: this.ctx.cipher.regionIndex(holder.region, SIGN_IN_CODE_INDEX, phone), holderId: holder.id };
+      ? { phoneIndex: this.ctx.cipher.unplacedIndex(SIGN_IN_CODE_INDEX, phone), holderId: undefined, holderRegion: undefined }
+      : { phoneIndex: this.ctx.cipher.regionIndex(holder.region, SIGN_IN_CODE_INDEX, phone), holderId: holder.id, holderRegion: holder.region };
   }
 
   private digest(codeId: string, code: string): string {

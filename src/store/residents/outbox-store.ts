@@ -20,6 +20,29 @@ const unplacedMessages = () =>
     (_, [unplaced, before], db: Kysely<Database>) => db.selectFrom('outbox').selectAll().where('recipient_index', 'in', [unplaced as string, before as string]).compile(),
   );
 
+/** Each code asked for writes a message: compiled once. */
+const insertMessage = () =>
+  new CompiledShapes<'', never>(
+    () => 6,
+    (_, v, db: Kysely<Database>) =>
+      db.insertInto('outbox').values({ id: v[0] as string, channel: v[1] as string, recipient_index: v[2] as string, recipient_enc: v[3] as string, body_enc: v[4] as string, created_at: v[5] as number }).compile(),
+  );
+
+/** A phone's newest messages, matched under each of its indexes (the shape: how many, with the limit last). */
+const messagesTo = () =>
+  new CompiledShapes<string, Selectable<OutboxTable>>(
+    (count) => Number(count) + 1,
+    (count, v, db: Kysely<Database>) =>
+      db
+        .selectFrom('outbox')
+        .selectAll()
+        .where('recipient_index', 'in', v.slice(0, Number(count)) as string[])
+        .orderBy('created_at', 'desc')
+        .orderBy('id', 'desc')
+        .limit(v[Number(count)] as number)
+        .compile(),
+  );
+
 /**
  * Messages the default SMS provider "sends": kept encrypted for the operator to read with `healthcode
  * outbox`. A message to a resident's phone is sealed and indexed under their district's key, which its
@@ -29,7 +52,7 @@ export class OutboxStore {
   constructor(
     private readonly db: Kysely<Database>,
     private readonly cipher: FieldCipher,
-    private readonly compiled = { unplacedMessages: unplacedMessages() },
+    private readonly compiled = { unplacedMessages: unplacedMessages(), insertMessage: insertMessage(), messagesTo: messagesTo() },
   ) {}
 
   /** A store on `trx`, sharing what this one compiled. */
@@ -39,14 +62,18 @@ export class OutboxStore {
 
   /** `region`: the district of the resident using the recipient phone, if any. */
   async insert(message: OutboxMessage, region?: string): Promise<void> {
-    await this.db.insertInto('outbox').values({ id: message.id, channel: message.channel, ...this.sealed(message.id, message.recipient, message.body, region), created_at: message.createdAt }).execute();
+    const { recipient_index, recipient_enc, body_enc } = this.sealed(message.id, message.recipient, message.body, region);
+    await this.compiled.insertMessage.run(this.db, '', [message.id, message.channel, recipient_index, recipient_enc, body_enc, message.createdAt]);
   }
 
   /** Newest first; `recipient` narrows to one phone number. */
   async list(limit: number, recipient?: string): Promise<OutboxMessage[]> {
-    let query = this.db.selectFrom('outbox').selectAll().orderBy('created_at', 'desc').orderBy('id', 'desc').limit(limit);
-    if (recipient !== undefined) query = query.where('recipient_index', 'in', this.indexesOf(recipient));
-    const rows = await query.execute();
+    let rows: Selectable<OutboxTable>[];
+    if (recipient === undefined) rows = await this.db.selectFrom('outbox').selectAll().orderBy('created_at', 'desc').orderBy('id', 'desc').limit(limit).execute();
+    else {
+      const indexes = this.indexesOf(recipient);
+      rows = (await this.compiled.messagesTo.run(this.db, String(indexes.length), [...indexes, limit])).rows;
+    }
     return rows.map((row) => ({ id: row.id, channel: row.channel, ...this.opened(row), createdAt: row.created_at }));
   }
 

@@ -1,6 +1,7 @@
 import type { Kysely, Transaction } from 'kysely';
 import type { FieldCipher } from '../../privacy/field-cipher.js';
 import type { Database } from '../schema.js';
+import { CompiledShapes } from '../compiled-query.js';
 
 type Db = Kysely<Database> | Transaction<Database>;
 
@@ -18,6 +19,16 @@ const INDEX_CLAIMING_ID = 'resident.identity.claiming';
 export const CLAIMING_PREFIX = 'c2.';
 
 /**
+ * The resident using a phone, matched under each of its indexes (the shape: how many): every code
+ * asked for and every registration looks a phone up, so it is compiled once.
+ */
+const byPhone = () =>
+  new CompiledShapes<string, { id: string; address_region: string }>(
+    Number,
+    (_, indexes, db: Kysely<Database>) => db.selectFrom('residents').select(['id', 'address_region']).where('phone_index', 'in', indexes as string[]).limit(1).compile(),
+  );
+
+/**
  * Finding residents by their identity document or phone, through blind indexes: a resident's indexes
  * are keyed by their district's key (destroyed at its sunset); a look-up matches the value's index
  * under every district key held, in one query. Also what each index is, for the stores that write them.
@@ -26,10 +37,11 @@ export class ResidentLookupsStore {
   constructor(
     private readonly db: Db,
     private readonly cipher: FieldCipher,
+    private readonly compiled = { byPhone: byPhone() },
   ) {}
 
   withTransaction(trx: Transaction<Database>): ResidentLookupsStore {
-    return new ResidentLookupsStore(trx, this.cipher);
+    return new ResidentLookupsStore(trx, this.cipher, this.compiled);
   }
 
   /** The document's index in a district: what a resident of it is stored under. */
@@ -69,7 +81,8 @@ export class ResidentLookupsStore {
 
   /** The resident using a phone, in whichever district, with that district. */
   async findByPhone(phoneE164: string): Promise<{ id: string; region: string } | undefined> {
-    const row = await this.db.selectFrom('residents').select(['id', 'address_region']).where('phone_index', 'in', this.phoneIndexes(phoneE164)).executeTakeFirst();
+    const indexes = this.phoneIndexes(phoneE164);
+    const [row] = (await this.compiled.byPhone.run(this.db, String(indexes.length), indexes)).rows;
     return row && { id: row.id, region: row.address_region };
   }
 

@@ -28,19 +28,48 @@ export class SignInStore {
     this.db.selectFrom('sessions').select(['resident_id', 'expires_at']).where('id', '=', id).where('revoked_at', 'is', null).where('expires_at', '>', now),
   );
 
+  /*
+   * Every registration over the API asks for a code, reads the phone's codes twice, claims an
+   * attempt, uses the code and opens a session: compiled once, as Kysely building each statement
+   * anew cost as much as SQLite running it.
+   */
+  readonly #insertSignInCode = compiledOnce(() => this.db, 8, (...v: [string, string, string, number, number, number, number | null, string | null]) =>
+    this.db.insertInto('sign_in_codes').values({ id: v[0], phone_index: v[1], code_digest: v[2], created_at: v[3], expires_at: v[4], attempts: v[5], consumed_at: v[6], ticket_digest: v[7] }),
+  );
+  readonly #signInCodesSince = compiledOnce(() => this.db, 2, (phoneIndex: string, since: number) =>
+    this.db.selectFrom('sign_in_codes').selectAll().where('phone_index', '=', phoneIndex).where('created_at', '>=', since).orderBy('created_at', 'desc'),
+  );
+  readonly #claimAttempt = {
+    owner: this.claimAttemptOf('attempts'),
+    stranger: this.claimAttemptOf('stranger_attempts'),
+  };
+  readonly #consume = compiledOnce(() => this.db, 2, (id: string, now: number) =>
+    this.db.updateTable('sign_in_codes').set({ consumed_at: now }).where('id', '=', id).where('consumed_at', 'is', null).returning('id'),
+  );
+  readonly #insertSession = compiledOnce(() => this.db, 6, (...v: [string, string, number, number, number | null, string | null]) =>
+    this.db.insertInto('sessions').values({ id: v[0], resident_id: v[1], created_at: v[2], expires_at: v[3], revoked_at: v[4], device_id: v[5] }),
+  );
+
+  private claimAttemptOf(column: 'attempts' | 'stranger_attempts') {
+    return compiledOnce(() => this.db, 4, (id: string, max: number, now: number, one: number) =>
+      this.db
+        .updateTable('sign_in_codes')
+        .set((eb) => ({ [column]: eb(column, '+', one) }))
+        .where('id', '=', id)
+        .where(column, '<', max)
+        .where('consumed_at', 'is', null)
+        .where('expires_at', '>', now)
+        .returning(column),
+    );
+  }
+
   async insertSignInCode(row: Insertable<SignInCodesTable>): Promise<void> {
-    await this.db.insertInto('sign_in_codes').values(row).execute();
+    await this.#insertSignInCode(row.id, row.phone_index, row.code_digest, row.created_at, row.expires_at, row.attempts, row.consumed_at ?? null, row.ticket_digest ?? null);
   }
 
   /** Codes issued to a phone since `since`, newest first. */
   async signInCodesSince(phoneIndex: string, since: number): Promise<Selectable<SignInCodesTable>[]> {
-    return this.db
-      .selectFrom('sign_in_codes')
-      .selectAll()
-      .where('phone_index', '=', phoneIndex)
-      .where('created_at', '>=', since)
-      .orderBy('created_at', 'desc')
-      .execute();
+    return this.#signInCodesSince(phoneIndex, since);
   }
 
   /**
@@ -50,28 +79,14 @@ export class SignInStore {
    * including this one, or undefined when none is left (or the code is used or expired).
    */
   async claimAttempt(id: string, max: number, now: number, by: 'owner' | 'stranger'): Promise<number | undefined> {
-    const column = by === 'owner' ? 'attempts' : 'stranger_attempts';
-    const row = await this.db
-      .updateTable('sign_in_codes')
-      .set((eb) => ({ [column]: eb(column, '+', 1) }))
-      .where('id', '=', id)
-      .where(column, '<', max)
-      .where('consumed_at', 'is', null)
-      .where('expires_at', '>', now)
-      .returning(column)
-      .executeTakeFirst();
-    return row === undefined ? undefined : Number((row as Record<string, unknown>)[column]);
+    const [row] = await this.#claimAttempt[by](id, max, now, 1);
+    return row === undefined ? undefined : Number((row as Record<string, unknown>)[by === 'owner' ? 'attempts' : 'stranger_attempts']);
   }
 
   /** Marks a code used; false if another request used it first. */
   async consume(id: string, now: number): Promise<boolean> {
-    const result = await this.db
-      .updateTable('sign_in_codes')
-      .set({ consumed_at: now })
-      .where('id', '=', id)
-      .where('consumed_at', 'is', null)
-      .executeTakeFirst();
-    return Number(result.numUpdatedRows) === 1;
+    // The row it used up, returned: one whether or not the engine counts the rows it changed the same way.
+    return (await this.#consume(id, now)).length === 1;
   }
 
   /** A phone has registered: its codes go under the index its district's key makes. */
@@ -95,7 +110,7 @@ export class SignInStore {
   }
 
   async insertSession(id: string, residentId: string, createdAt: number, expiresAt: number, rememberedDeviceId: string | null = null): Promise<void> {
-    await this.db.insertInto('sessions').values({ id, resident_id: residentId, created_at: createdAt, expires_at: expiresAt, revoked_at: null, device_id: rememberedDeviceId }).execute();
+    await this.#insertSession(id, residentId, createdAt, expiresAt, null, rememberedDeviceId);
   }
 
   /** The session's resident and end if the session exists, is not revoked and has not expired. */
