@@ -1,3 +1,4 @@
+import { setTimeout } from 'node:timers/promises';
 import type { Insertable } from 'kysely';
 import { DEFAULT_CACHE_ENTRIES } from '../src/config.js';
 import { maskName } from '../src/domain/masking.js';
@@ -17,8 +18,12 @@ const SEED_STATEMENT = 500;
 export const seededResidentId = (n: number) => `00000000-0000-4000-8000-${String(n).padStart(12, '0')}`;
 
 interface Measured {
+  /** After a collection, once the pages it freed are returned. */
   rss: number;
+  /** Before that collection: what the process holds as it runs, garbage not yet collected included. */
+  working: number;
   heap: number;
+  heapTotal: number;
   external: number;
 }
 
@@ -43,21 +48,33 @@ interface Measured {
  *
  * RSS, heap and external memory after a collection (run with `node --expose-gc`, else `gc_forced` is
  * 0 and the figures are noisier) before the first view (the baseline: everything seeded, nothing
- * cached) and at each tenth of the residents: past the caches' bounds they should stay level.
+ * cached) and at each tenth of the residents: past the caches' bounds they should stay level. Beside
+ * them the RSS before each collection and the process's highest RSS (`rss_mb_max`): what it holds as
+ * it runs, uncollected garbage included, bounded by how far V8 lets the heap grow between collections.
  */
 export async function codeMemoryBench(engine: Engine, residents: number, cacheEntries = DEFAULT_CACHE_ENTRIES): Promise<Record<string, number>> {
   const { services, ctx, dispose } = await benchServices(engine, undefined, 0, cacheEntries);
   const prefix = `code_view_memory.${engine}`;
   const figures: Record<string, number> = { [`${prefix}.residents`]: residents, [`${prefix}.cache_entries`]: cacheEntries, [`${prefix}.default_cache_entries`]: DEFAULT_CACHE_ENTRIES };
   const gc = (globalThis as { gc?: () => void }).gc;
-  const measure = (): Measured => {
+  const measure = async (): Promise<Measured> => {
+    const working = process.memoryUsage().rss;
     gc?.();
-    const { rss, heapUsed, external } = process.memoryUsage();
-    return { rss: Math.round(rss / MB), heap: Math.round(heapUsed / MB), external: Math.round(external / MB) };
+    // V8 hands the pages a collection freed back to the system from a background thread: RSS read at
+    // once still counts them (hundreds of MB at a million residents). Read it once it stops falling.
+    let rss = process.memoryUsage().rss;
+    for (let tries = 0; tries < 40; tries += 1) {
+      await setTimeout(250);
+      const now = process.memoryUsage().rss;
+      if (rss - now < MB) break;
+      rss = now;
+    }
+    const { heapUsed, heapTotal, external } = process.memoryUsage();
+    return { rss: Math.round(rss / MB), working: Math.round(working / MB), heap: Math.round(heapUsed / MB), heapTotal: Math.round(heapTotal / MB), external: Math.round(external / MB) };
   };
   const log = (line: string) => process.stdout.write(`  ${line}\n`);
   try {
-    const atStart = measure();
+    const atStart = await measure();
     const seedStarted = performance.now();
     await seed(services, ctx, residents, log);
     figures[`${prefix}.seed_seconds`] = Math.round((performance.now() - seedStarted) / 1000);
@@ -75,7 +92,7 @@ export async function codeMemoryBench(engine: Engine, residents: number, cacheEn
     const first = JSON.parse(await view(0)) as { colour: string; maskedName: string };
     if (first.colour !== 'green' || first.maskedName !== maskName(seededName(0))) throw new Error(`the first seeded resident's code shows ${first.colour}, ${first.maskedName}`);
 
-    const before = measure();
+    const before = await measure();
     figures[`${prefix}.rss_mb_at_start`] = atStart.rss;
     figures[`${prefix}.rss_mb_before_views`] = before.rss;
     figures[`${prefix}.heap_mb_before_views`] = before.heap;
@@ -86,21 +103,25 @@ export async function codeMemoryBench(engine: Engine, residents: number, cacheEn
     for (let i = 1; i <= residents; i += 1) {
       if (i < residents) await view(i);
       if (i % step === 0 && tenths.length < 10) {
-        const m = measure();
+        const m = await measure();
         tenths.push({ viewed: i, ...m });
         const tenth = tenths.length;
         figures[`${prefix}.tenth_${tenth}.viewed`] = i;
         figures[`${prefix}.tenth_${tenth}.rss_mb`] = m.rss;
+        figures[`${prefix}.tenth_${tenth}.rss_mb_working`] = m.working;
         figures[`${prefix}.tenth_${tenth}.heap_mb`] = m.heap;
+        figures[`${prefix}.tenth_${tenth}.heap_total_mb`] = m.heapTotal;
         figures[`${prefix}.tenth_${tenth}.external_mb`] = m.external;
-        log(`${i} residents viewed: rss ${m.rss} MB, heap ${m.heap} MB, external ${m.external} MB, ${Math.round((performance.now() - started) / 1000)} s`);
+        log(`${i} residents viewed: rss ${m.rss} MB (${m.working} MB before the collection), heap ${m.heap} MB of ${m.heapTotal} MB, external ${m.external} MB, ${Math.round((performance.now() - started) / 1000)} s`);
       }
     }
     const seconds = (performance.now() - started) / 1000;
-    const last = tenths.at(-1) ?? { viewed: residents, ...measure() };
+    const last = tenths.at(-1) ?? { viewed: residents, ...(await measure()) };
     figures[`${prefix}.rss_mb_at_end`] = last.rss;
     figures[`${prefix}.heap_mb_at_end`] = last.heap;
     figures[`${prefix}.rss_mb_peak`] = Math.max(before.rss, ...tenths.map((m) => m.rss));
+    // The most the process ever held, between collections too (the kernel's high-water mark).
+    figures[`${prefix}.rss_mb_max`] = Math.round((process.resourceUsage().maxRSS * 1024) / MB);
     // Against the baseline of this run: the same process, everything seeded, nothing cached.
     figures[`${prefix}.rss_ratio_end_to_before_views`] = Math.round((last.rss / before.rss) * 1000) / 1000;
     figures[`${prefix}.heap_ratio_end_to_before_views`] = Math.round((last.heap / before.heap) * 1000) / 1000;
