@@ -1,5 +1,6 @@
 import { cpus } from 'node:os';
 import { readFileSync, writeFileSync } from 'node:fs';
+import { DEFAULT_CACHE_ENTRIES } from '../src/config.js';
 import { codeMemoryBench } from './code-memory-bench.js';
 import { coldViewBench } from './cold-view-bench.js';
 import { decisionBench } from './decision-bench.js';
@@ -45,7 +46,6 @@ async function main(): Promise<void> {
   if (wanted('engine')) record(engineBench());
   if (wanted('wire')) record(await wireBench());
   if (wanted('federation')) record(await federationBench());
-  if (wanted('code-memory')) record(await codeMemoryBench(Number(process.env.HEALTHCODE_BENCH_MEMORY_RESIDENTS ?? 20_000), Number(process.env.HEALTHCODE_BENCH_MEMORY_CACHE_ENTRIES ?? 5_000)));
   if (wanted('overload')) record(await overloadBench(Number(process.env.HEALTHCODE_BENCH_HTTP_RESIDENTS ?? 2000)));
   const engines = (process.env.HEALTHCODE_BENCH_ENGINES?.split(',') ?? ['sqlite', 'postgres']) as ('sqlite' | 'postgres')[];
   for (const engine of engines) {
@@ -55,6 +55,7 @@ async function main(): Promise<void> {
     if (wanted('cold-view')) record(await coldViewBench(engine, Number(process.env.HEALTHCODE_BENCH_COLD_RESIDENTS ?? 12_000), Number(process.env.HEALTHCODE_BENCH_ROUNDS ?? 3)));
     if (wanted('scans')) record(await scanIngestionBench(engine, 30));
     if (wanted('replay')) record(await hangzhouReplay(engine, Number(process.env.HEALTHCODE_BENCH_REPLAY_SCALE ?? 100)));
+    if (wanted('code-memory')) record(await codeMemoryBench(engine, Number(process.env.HEALTHCODE_BENCH_MEMORY_RESIDENTS ?? 1_000_000), Number(process.env.HEALTHCODE_BENCH_MEMORY_CACHE_ENTRIES ?? DEFAULT_CACHE_ENTRIES)));
     if (wanted('trace')) record(await traceBench(engine, traceSizes, Math.min(population, 1_000_000), 100_000));
   }
 
