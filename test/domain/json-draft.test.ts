@@ -1,6 +1,6 @@
 import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
-import { JsonDraftError, lineAndColumn, parseJsonDraft } from '../../web/src/console/json-draft.js';
+import { draftText, JsonDraftError, lineAndColumn, parseJsonDraft } from '../../web/src/console/json-draft.js';
 
 describe('a rule set typed as JSON in the console', () => {
   it('parses when it is JSON', () => {
@@ -19,5 +19,12 @@ describe('a rule set typed as JSON in the console', () => {
 
   it('counts lines and columns from 1', () => {
     assert.deepEqual(lineAndColumn('ab\ncd', 4), { line: 2, column: 2 });
+  });
+});
+
+describe('a draft made from a served rule set', () => {
+  it('leaves out the Traditional Chinese the server converts as it answers, keeping what an authority writes', () => {
+    const served = { region: '330100', rules: [{ id: 'fever', description: { 'zh-CN': '申报发热。', 'zh-Hant': '申報發熱。', en: 'You declared a fever.' }, outcome: { colour: 'yellow' } }] };
+    assert.deepEqual(JSON.parse(draftText(served)), { region: '330100', rules: [{ id: 'fever', description: { 'zh-CN': '申报发热。', en: 'You declared a fever.' }, outcome: { colour: 'yellow' } }] });
   });
 });

@@ -28,3 +28,12 @@ export function parseJsonDraft(text: string): unknown {
     throw new JsonDraftError(line, column, message.replace(/ in JSON at position \d+.*$/, '').replace(/^JSON\.parse: /, ''));
   }
 }
+
+/**
+ * A draft as the editor shows it: indented JSON of what an authority writes. Answers carry `zh-Hant`
+ * beside each text, converted from `zh-CN` as they are sent; it is never authored, so a set drafted
+ * from a served one leaves it out (publishing would refuse it as an unknown field).
+ */
+export function draftText(value: unknown): string {
+  return JSON.stringify(value, (key, v: unknown) => (key === 'zh-Hant' ? undefined : v), 2);
+}

@@ -8,7 +8,7 @@ import { useLang, useT } from '../shared/i18n.js';
 import type { StaffSession } from '../shared/staff-session.js';
 import { Card, ErrorNotice, useAction } from '../shared/ui.js';
 import { diffRules, type RuleLike } from './rule-diff.js';
-import { JsonDraftError, parseJsonDraft } from './json-draft.js';
+import { draftText, JsonDraftError, parseJsonDraft } from './json-draft.js';
 import { RuleFormView } from './rule-form-view.js';
 import { asFormDraft, type OverridingDraft } from './rule-overrides.js';
 import type { Rule } from '../../../src/domain/index.js';
@@ -99,7 +99,7 @@ export function RulesView({ session }: { session: StaffSession }): JSX.Element {
         if (ruleSets.length > 1) setPair([ruleSets[1]!.version, ruleSets[0]!.version]);
         else setPair(null);
         const own = ruleSets[0];
-        setDraft(JSON.stringify(own ? { region: own.region, rules: own.rules, ...(own.overrides && { overrides: own.overrides }) } : { region: r, rules: [], overrides: [] }, null, 2));
+        setDraft(draftText(own ? { region: own.region, rules: own.rules, ...(own.overrides && { overrides: own.overrides }) } : { region: r, rules: [], overrides: [] }));
       },
       (e: unknown) => {
         setHistory([]);
@@ -194,7 +194,7 @@ export function RulesView({ session }: { session: StaffSession }): JSX.Element {
             </button>
           </div>
           {view === 'form' && formDraft ? (
-            <RuleFormView draft={formDraft} inherited={inheritedBy(effective, formDraft.region)} onDraft={(d) => (setDraft(JSON.stringify(d, null, 2)), setPreview(null))} />
+            <RuleFormView draft={formDraft} inherited={inheritedBy(effective, formDraft.region)} onDraft={(d) => (setDraft(draftText(d)), setPreview(null))} />
           ) : (
             <>
               {view === 'form' && <ErrorNotice error={draftProblem} />}
