@@ -124,7 +124,8 @@ export async function coldViewBench(engine: Engine, residents: number, rounds = 
     const profileDir = process.env.HEALTHCODE_BENCH_CPU_PROF;
     const profiling = (kind: keyof typeof runs | undefined) => (profileDir && kind ? ['--cpu-prof', `--cpu-prof-dir=${join(profileDir, kind)}`] : []);
     const real = async (kind: 'cold' | 'warm' | undefined, work: (url: string, pid: number | undefined) => Promise<void>) => {
-      const server = await serve(dataDir, env, [...profiling(kind), 'dist/cli/main.js']);
+      // Three minutes to start: on a machine others load, 45 s was not always enough.
+      const server = await serve(dataDir, env, [...profiling(kind), 'dist/cli/main.js'], [], 180_000);
       try {
         await work(server.url, server.child.pid);
       } finally {
