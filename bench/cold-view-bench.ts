@@ -1,6 +1,6 @@
 import { type ChildProcess, spawn } from 'node:child_process';
 import { createHmac, randomBytes } from 'node:crypto';
-import { mkdtempSync, rmSync } from 'node:fs';
+import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import autocannon from 'autocannon';
@@ -15,6 +15,27 @@ interface Run {
   perSecond: number;
   p99: number;
   errors: number;
+  /** CPU time (user and system) the serving process spent per request, in µs; NaN where unread. */
+  cpuMicros: number;
+}
+
+/** Linux's clock ticks a second, the unit of /proc/<pid>/stat's CPU times. */
+const CLOCK_TICKS = 100;
+
+/**
+ * CPU seconds (user and system) process `pid` has used so far; NaN where /proc cannot tell. On a
+ * machine others share, requests per second mostly measure what the others leave over, while the
+ * CPU a process spends on each request barely moves: the two side by side say how much of a ratio
+ * is the server's own.
+ */
+function cpuSeconds(pid: number | undefined): number {
+  try {
+    // Fields after the command (in parentheses, which may hold spaces): utime and stime are the 12th and 13th.
+    const fields = readFileSync(`/proc/${pid}/stat`, 'utf8').split(') ')[1]!.split(' ');
+    return (Number(fields[11]) + Number(fields[12])) / CLOCK_TICKS;
+  } catch {
+    return Number.NaN;
+  }
 }
 
 /** Headers a server answers with that vary by response or connection: not part of what is compared. */
@@ -27,8 +48,9 @@ const round3 = (n: number) => Math.round(n * 1000) / 1000;
  * `count` requests (each of `targets` once when count is their number) at `connections` in flight,
  * or for `seconds` when given; requests per second over the run, and the p99 latency.
  */
-async function load(url: string, targets: Target[], connections: number, options: { count?: number; seconds?: number }): Promise<Run> {
+async function load(url: string, pid: number | undefined, targets: Target[], connections: number, options: { count?: number; seconds?: number }): Promise<Run> {
   let next = 0;
+  const cpuBefore = cpuSeconds(pid);
   const result = await autocannon({
     url,
     connections,
@@ -43,12 +65,13 @@ async function load(url: string, targets: Target[], connections: number, options
     ],
   });
   const seconds = options.seconds ?? result.duration;
-  return { perSecond: Math.round(result.requests.total / seconds), p99: result.latency.p99, errors: result.errors + result.non2xx + result.timeouts };
+  const cpuMicros = ((cpuSeconds(pid) - cpuBefore) / result.requests.total) * 1e6;
+  return { perSecond: Math.round(result.requests.total / seconds), p99: result.latency.p99, errors: result.errors + result.non2xx + result.timeouts, cpuMicros };
 }
 
 /** A baseline of bench/bare-fastify.ts in its own process on `port`. */
-function startBaseline(port: number, args: string[], env: Record<string, string>): Promise<{ child: ChildProcess; url: string }> {
-  const child = spawn(process.execPath, ['--import', 'tsx', 'bench/bare-fastify.ts', ...args], { stdio: ['ignore', 'pipe', 'inherit'], env: { ...process.env, ...env, BENCH_PORT: String(port) } });
+function startBaseline(port: number, nodeArgs: string[], args: string[], env: Record<string, string>): Promise<{ child: ChildProcess; url: string }> {
+  const child = spawn(process.execPath, [...nodeArgs, '--import', 'tsx', 'bench/bare-fastify.ts', ...args], { stdio: ['ignore', 'pipe', 'inherit'], env: { ...process.env, ...env, BENCH_PORT: String(port) } });
   return new Promise((resolve, reject) => {
     child.stdout!.on('data', (chunk: Buffer) => {
       const url = /listening (\S+)/.exec(chunk.toString())?.[1];
@@ -95,28 +118,32 @@ export async function coldViewBench(engine: Engine, residents: number, rounds = 
     const runs: Record<'cold' | 'ideal' | 'warm' | 'bare', Run[]> = { cold: [], ideal: [], warm: [], bare: [] };
     let bytes = 0;
     let headers: Record<string, string> = {};
-    // HEALTHCODE_BENCH_CPU_PROF=<dir>: the cold runs' servers write a CPU profile there (bench/cpu-profile-top.ts reads it).
+    // HEALTHCODE_BENCH_CPU_PROF=<dir>: every server of the run writes a CPU profile to <dir>/cold,
+    // <dir>/ideal, <dir>/warm or <dir>/bare (bench/cpu-profile-top.ts reads them). Profiling slows
+    // each a little, so figures of a profiled run are not the ones to report.
     const profileDir = process.env.HEALTHCODE_BENCH_CPU_PROF;
-    const real = async (work: (url: string) => Promise<void>, profiled = false) => {
-      const server = await serve(dataDir, env, profiled && profileDir ? ['--cpu-prof', `--cpu-prof-dir=${profileDir}`, 'dist/cli/main.js'] : ['dist/cli/main.js']);
+    const profiling = (kind: keyof typeof runs | undefined) => (profileDir && kind ? ['--cpu-prof', `--cpu-prof-dir=${join(profileDir, kind)}`] : []);
+    const real = async (kind: 'cold' | 'warm' | undefined, work: (url: string, pid: number | undefined) => Promise<void>) => {
+      // Three minutes to start: on a machine others load, 45 s was not always enough.
+      const server = await serve(dataDir, env, [...profiling(kind), 'dist/cli/main.js'], [], 180_000);
       try {
-        await work(server.url);
+        await work(server.url, server.child.pid);
       } finally {
         server.child.kill('SIGTERM');
         await server.exited;
       }
     };
-    const baseline = async (args: string[], work: (url: string) => Promise<void>) => {
-      const started = await startBaseline(baselinePort, args, { BENCH_HEADERS: JSON.stringify(headers), BENCH_HMAC_KEY: hmacKey.toString('base64') });
+    const baseline = async (kind: 'ideal' | 'bare', args: string[], work: (url: string, pid: number | undefined) => Promise<void>) => {
+      const started = await startBaseline(baselinePort, profiling(kind), args, { BENCH_HEADERS: JSON.stringify(headers), BENCH_HMAC_KEY: hmacKey.toString('base64') });
       try {
-        await work(started.url);
+        await work(started.url, started.child.pid);
       } finally {
         await stopped(started.child);
       }
     };
     // The bytes and headers the baselines answer with: the real server's, from a server then let go
     // (its caches go with it).
-    await real(async (url) => {
+    await real(undefined, async (url) => {
       const sample = await fetch(`${url}${targets[0]!.path}`, { headers: targets[0]!.headers });
       bytes = Buffer.byteLength(await sample.text());
       headers = Object.fromEntries([...sample.headers].filter(([name]) => !VARYING.has(name)));
@@ -124,19 +151,19 @@ export async function coldViewBench(engine: Engine, residents: number, rounds = 
     for (let i = 0; i < rounds; i += 1) {
       // Alternate which goes first, so neither always meets the machine fresher.
       const pair = [
-        () => real(async (url) => void runs.cold.push(await load(url, targets, connections, { count: targets.length })), true),
-        () => baseline([String(bytes), databaseUrl], async (url) => void runs.ideal.push(await load(url, idealTargets, connections, { count: idealTargets.length }))),
+        () => real('cold', async (url, pid) => void runs.cold.push(await load(url, pid, targets, connections, { count: targets.length }))),
+        () => baseline('ideal', [String(bytes), databaseUrl], async (url, pid) => void runs.ideal.push(await load(url, pid, idealTargets, connections, { count: idealTargets.length }))),
       ];
       for (const run of i % 2 === 0 ? pair : pair.reverse()) await run();
     }
     for (let i = 0; i < rounds; i += 1) {
       const pair = [
         () =>
-          real(async (url) => {
-            await load(url, targets, connections, { count: targets.length });
-            runs.warm.push(await load(url, targets, connections, { seconds }));
+          real('warm', async (url, pid) => {
+            await load(url, pid, targets, connections, { count: targets.length });
+            runs.warm.push(await load(url, pid, targets, connections, { seconds }));
           }),
-        () => baseline([String(bytes)], async (url) => void runs.bare.push(await load(url, [{ path: '/code', headers: {} }], connections, { seconds }))),
+        () => baseline('bare', [String(bytes)], async (url, pid) => void runs.bare.push(await load(url, pid, [{ path: '/code', headers: {} }], connections, { seconds }))),
       ];
       for (const run of i % 2 === 0 ? pair : pair.reverse()) await run();
     }
@@ -152,6 +179,11 @@ export async function coldViewBench(engine: Engine, residents: number, rounds = 
       figures[`${prefix}.${name}.${baseName}_p99_ms`] = median(runs[base].map((r) => r.p99));
       figures[`${prefix}.${name}.${baseName}_errors`] = runs[base].reduce((sum, r) => sum + r.errors, 0);
       figures[`${prefix}.${name}.ratio_to_${baseName}_median`] = round3(median(runs[name].map((r, i) => r.perSecond / runs[base][i]!.perSecond)));
+      // The same ratio from CPU time per request (the baseline's over the server's): what one process
+      // would manage on a core of its own, whatever else the machine was doing.
+      figures[`${prefix}.${name}.cpu_us_per_request`] = round3(median(runs[name].map((r) => r.cpuMicros)));
+      figures[`${prefix}.${name}.${baseName}_cpu_us_per_request`] = round3(median(runs[base].map((r) => r.cpuMicros)));
+      figures[`${prefix}.${name}.cpu_ratio_to_${baseName}_median`] = round3(median(runs[name].map((r, i) => runs[base][i]!.cpuMicros / r.cpuMicros)));
     }
     return figures;
   } finally {

@@ -1,6 +1,10 @@
 import assert from 'node:assert/strict';
 import { spawnSync } from 'node:child_process';
 import { describe, it } from 'node:test';
+import { buildApp } from '../src/http/app.js';
+import { describeOnEachEngine, UNLIMITED } from './support/harness.js';
+import { ZHANG_WEI } from './support/people.js';
+import { signedUpThroughApi } from './support/sign-in.js';
 
 /**
  * The server's log lines are written in the background (stdoutInBackground): none may be lost when
@@ -29,5 +33,60 @@ describe('logging to standard output in the background', () => {
     const { status, lines } = run("throw new Error('crash');");
     assert.notEqual(status, 0);
     assert.deepEqual(lines, everyLine);
+  });
+});
+
+/**
+ * One line per request, when it completes: what an operator's log search reads. Its fields and their
+ * order are the contract; a line written another way (a logger made per request or not) must not
+ * drop or reorder any of them, nor carry anything of the request beyond its route.
+ */
+describeOnEachEngine('the line each request logs', (h) => {
+  const completed = () => h().logs.flatMap((text) => text.split('\n')).filter((line) => line.includes('"request completed"')).map((line) => JSON.parse(line) as Record<string, unknown>);
+
+  it('names the request by id, method and route template, with its status and time, and nothing else', async () => {
+    const app = await h().app();
+    const { id, auth } = await signedUpThroughApi(h(), ZHANG_WEI, app);
+    const before = completed().length;
+    const shown = await app.inject({ method: 'GET', url: `/api/v1/residents/${id}/code`, headers: auth });
+    assert.equal(shown.statusCode, 200);
+    const [line, ...more] = completed().slice(before);
+    assert.equal(more.length, 0, 'one line per request');
+    assert.deepEqual(Object.keys(line!), ['level', 'time', 'service', 'reqId', 'req', 'res', 'responseTime', 'msg']);
+    assert.equal(line!.level, 30);
+    assert.match(String(line!.time), /^\d{4}-\d\d-\d\dT\d\d:\d\d:\d\d\.\d{3}Z$/);
+    assert.equal(line!.service, 'healthcode');
+    assert.match(String(line!.reqId), /^[0-9a-f]{8}-[0-9a-f]{4}-4[0-9a-f]{3}-[89ab][0-9a-f]{3}-[0-9a-f]{12}$/);
+    assert.deepEqual(line!.req, { method: 'GET', route: '/api/v1/residents/:id/code' });
+    assert.deepEqual(line!.res, { statusCode: 200 });
+    assert.equal(typeof line!.responseTime, 'number');
+    assert.equal(line!.msg, 'request completed');
+  });
+
+  it('writes what a request logs on its way under that request id, before the line it completes with', async () => {
+    const app = await buildApp({ services: h().services, bodyLimitBytes: 64 * 1024, protection: { limits: { ...UNLIMITED, signInCodesPerAddressPerMinute: 1 } } });
+    try {
+      for (const expected of [202, 429]) {
+        const asked = await app.inject({ method: 'POST', url: '/api/v1/sign-in/code', payload: { phone: '13912345678' } });
+        assert.equal(asked.statusCode, expected, asked.body);
+      }
+      const lines = h().logs.flatMap((text) => text.split('\n')).filter((line) => line.startsWith('{')).map((line) => JSON.parse(line) as Record<string, unknown>);
+      const limited = lines.findIndex((line) => line.msg === 'request limit reached');
+      assert.ok(limited >= 0, 'the limit logged nothing');
+      const done = lines.findIndex((line) => line.msg === 'request completed' && line.reqId === lines[limited]!.reqId);
+      assert.ok(done > limited, 'the request completed under another id, or before it logged');
+      assert.deepEqual(Object.keys(lines[limited]!), ['level', 'time', 'service', 'reqId', 'limit', 'msg']);
+      assert.deepEqual(lines[done]!.res, { statusCode: 429 });
+    } finally {
+      await app.close();
+    }
+  });
+
+  it('logs a request no route answers under the route unmatched', async () => {
+    const app = await h().app();
+    await app.inject({ method: 'GET', url: '/api/v1/nowhere' });
+    const [line] = completed().slice(-1);
+    assert.deepEqual(line!.req, { method: 'GET', route: 'unmatched' });
+    assert.deepEqual(line!.res, { statusCode: 404 });
   });
 });

@@ -10,6 +10,7 @@ import { validatorCompiler } from './validation.js';
 import Fastify, { LogController, type FastifyBaseLogger, type FastifyInstance } from 'fastify';
 import type { Services } from '../services/services.js';
 import type { Registry } from 'prom-client';
+import { lazyChildLoggerFactory } from './request-logger.js';
 import { installMetrics, type MetricsExposition } from './metrics.js';
 import { sharedScrape } from './shared-scrape.js';
 import { handleError, problem, sendProblem } from './problem.js';
@@ -66,6 +67,8 @@ export async function buildApp({ services, bodyLimitBytes, webRoot = DEFAULT_WEB
     genReqId: () => randomUUID(),
     // One line a request, when it completes (below), rather than Fastify's two.
     logController: new LogController({ disableRequestLogging: true }),
+    // Each request's own logger is made only if it logs something besides that line.
+    childLoggerFactory: lazyChildLoggerFactory,
     routerOptions: { maxParamLength: 200 },
     // Errors the router meets before any route (a path segment too long, a broken escape) are
     // problems like every other refusal.
@@ -90,8 +93,12 @@ export async function buildApp({ services, bodyLimitBytes, webRoot = DEFAULT_WEB
   await registerProtection(app, protection);
   // Every two-language text answered in Traditional Chinese too, whichever route sends it.
   app.addHook('preSerialization', async (_request, _reply, payload) => withTraditional(payload));
-  app.addHook('onResponse', async (request, reply) => {
-    request.log.info({ req: request, res: reply, responseTime: Math.round(reply.elapsedTime * 10) / 10 }, 'request completed');
+  // Written by the app's logger with the request's id, the field its own logger binds: the same
+  // line, without making a logger for every request (request-logger.ts).
+  const log = app.log;
+  app.addHook('onResponse', (request, reply, done) => {
+    log.info({ reqId: request.id, req: request, res: reply, responseTime: Math.round(reply.elapsedTime * 10) / 10 }, 'request completed');
+    done();
   });
 
   await app.register(swagger, {

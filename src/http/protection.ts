@@ -127,13 +127,19 @@ export async function registerProtection(app: FastifyInstance, options: Protecti
       }
     }
   };
-  const enforce = (table: Record<string, (typeof signInAddress)[]>) => async (request: FastifyRequest) => {
-    const checks = table[`${request.method} ${request.routeOptions.url}`];
-    if (checks) await applyLimits(request, checks);
-  };
-  app.addHook('onRequest', enforce(byRoute));
-  // Once the body is read and valid, for limits keyed by what it names.
-  app.addHook('preHandler', enforce(afterValidation));
+  // Each route's limits are hooks of that route alone, found when it is registered: a route with
+  // none (every code view) runs no limit hook at all, rather than a look-up for each request.
+  app.addHook('onRoute', (route) => {
+    for (const method of [route.method].flat()) {
+      const before = byRoute[`${method} ${route.url}`];
+      if (before) route.onRequest = [...[route.onRequest ?? []].flat(), async (request: FastifyRequest) => applyLimits(request, before)];
+      // Once the body is read and valid, for limits keyed by what it names. A route's own hooks run
+      // after the API's access check: on a public route that check lets everyone on, as before.
+      const after = afterValidation[`${method} ${route.url}`];
+      if (after && !(route.config?.access !== undefined && 'public' in route.config.access)) throw new Error(`${method} ${route.url} counts a limit after validation but is not public: its access check would run first`);
+      if (after) route.preHandler = [...[route.preHandler ?? []].flat(), async (request: FastifyRequest) => applyLimits(request, after)];
+    }
+  });
   app.decorate('limitResident', async (request: FastifyRequest, _limit: 'dependents', residentId: string) => {
     residentOf.set(request, residentId);
     await applyLimits(request, [dependentsResident]);
