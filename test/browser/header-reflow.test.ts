@@ -77,6 +77,11 @@ describe('every app\'s header at 200% zoom keeps the language switch on screen',
           }
           const header = (await page.evaluate("({ scroll: document.querySelector('.topbar').scrollWidth, client: document.querySelector('.topbar').clientWidth })")) as { scroll: number; client: number };
           assert.ok(header.scroll <= header.client, `${app} in ${lang} at ${zoomed.name}: the header is ${header.scroll} wide in ${header.client}`);
+          // The console's sections wrap too: none is hidden past the edge, Paper cards last among them.
+          for (const section of await page.locator('nav.sections a').all()) {
+            const b = await section.boundingBox();
+            assert.ok(b && b.x >= 0 && b.x + b.width <= width + 0.5, `${app} in ${lang} at ${zoomed.name}: the section ${await section.textContent()} lies at ${JSON.stringify(b)}, off a screen ${width} wide`);
+          }
           if (zoomed.name === 'phone-200') await page.screenshot({ path: join(SCREENS, `header-${app}-zoom-200.${lang}.png`) });
           // Reached is not enough: a tap there changes the language.
           await next.click();

@@ -4,6 +4,7 @@ import { ApiError, NetworkError } from './api.js';
 import { focusHeadingWhenShown } from './focus.js';
 import { formatTime } from './format.js';
 import { hasMessage, LangSwitch, useLang, useT, type MessageKey } from './i18n.js';
+import { fieldMessageKey } from './field-messages.js';
 
 /**
  * A new screen (the address after # changed, or `screen` did: signed in, signed out) moves the
@@ -111,26 +112,9 @@ export function ErrorNotice({ error }: { error: unknown }): JSX.Element | null {
   );
 }
 
-/**
- * The server's words for the commonest field problems, in the app's language: an ID number typed
- * wrong is what people meet most. Anything else is shown as the server says it.
- */
-const FIELD_MESSAGES: [RegExp, MessageKey][] = [
-  [/check character does not match|last character does not match/, 'fieldProblem.idCheck'],
-  [/must be 17 digits followed by a digit or X/, 'fieldProblem.idShape'],
-  [/birth date \(digits 7-14\)/, 'fieldProblem.idBirth'],
-  [/is registered to another account/, 'fieldProblem.idTaken'],
-  [/must be the 6 digits sent by SMS/, 'fieldProblem.code'],
-  [/nothing is collected there any more/, 'fieldProblem.regionEnded'],
-  [/must be a body temperature between/, 'temperature.range'],
-  [/is neither an ID number/, 'fieldProblem.searchNeither'],
-  [/mixes digits and letters/, 'fieldProblem.searchMixed'],
-  [/^enter a name, an ID number or a mobile number$/, 'fieldProblem.searchEmpty'],
-];
-
 export function plainFieldMessage(message: string, t: ReturnType<typeof useT>): string {
-  const known = FIELD_MESSAGES.find(([pattern]) => pattern.test(message));
-  return known ? t(known[1]) : message;
+  const key = fieldMessageKey(message);
+  return key ? t(key) : message;
 }
 
 export function Field({ label, hint, children, error }: { label: string; hint?: string; children: ComponentChildren; error?: string | undefined }): JSX.Element {
