@@ -23,6 +23,20 @@ export const encodeCbor = (value: unknown): Uint8Array => encoder.encode(value);
 /** Decodes untrusted CBOR; maps stay Maps (integer keys). */
 export const decodeCbor = (bytes: Uint8Array): unknown => decoder.decode(bytes);
 
+/**
+ * Decodes CBOR that must be in the deterministic encoding it was written in (RFC 8949 §4.2: shortest
+ * lengths and integers, definite lengths, keys as the signer ordered them): the value's encoding must
+ * be the bytes received. cbor-x has no such decoding option, so the value is encoded again and
+ * compared; a re-encoded copy of a code (an indefinite array, a length in more bytes than needed)
+ * would otherwise read as the same code under different text. Throws naming why.
+ */
+export function decodeDeterministicCbor(bytes: Uint8Array): unknown {
+  const value = decodeCbor(bytes);
+  const again = encodeCbor(value);
+  if (again.length !== bytes.length || again.some((byte, i) => byte !== bytes[i])) throw new Error('not in deterministic CBOR (RFC 8949 §4.2): the same value written differently');
+  return value;
+}
+
 /** RFC 9052 `crit`: header labels the recipient must understand. */
 export const COSE_HEADER_CRIT = 2;
 /** Labels every verifier here understands (alg, content type, kid, typ): the only ones `crit` may name. */
@@ -77,9 +91,13 @@ export function encodeSign1(parts: Sign1Parts): Uint8Array {
   return encodeCbor(new Tag([parts.protectedBytes, parts.unprotected, parts.payload, parts.signature], COSE_SIGN1_TAG));
 }
 
-/** Splits a COSE_Sign1 message; throws a plain Error naming what is wrong with its shape. */
-export function decodeSign1(bytes: Uint8Array): Sign1Parts {
-  let value = decodeCbor(bytes);
+/**
+ * Splits a COSE_Sign1 message; throws a plain Error naming what is wrong with its shape.
+ * `deterministic`: for formats defined as deterministic CBOR (codes, offline passes), where another
+ * encoding of the same message is refused rather than read as new text.
+ */
+export function decodeSign1(bytes: Uint8Array, deterministic = false): Sign1Parts {
+  let value = deterministic ? decodeDeterministicCbor(bytes) : decodeCbor(bytes);
   if (value instanceof Tag) {
     if (Number(value.tag) !== COSE_SIGN1_TAG) throw new Error(`CBOR tag ${value.tag} is not COSE_Sign1 (18)`);
     value = value.value;

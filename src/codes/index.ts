@@ -7,4 +7,5 @@ export { REJECTION_REASONS, TokenVerifier, webCryptoVerify, type Ed25519Verify }
 export { PRESENTATION_PREFIX, PRESENTATION_REJECTIONS, PRESENTATION_STEP_SECONDS, presentationSigningBytes, presentationText, timeStep, verifyPresentation, type OfflinePassClaims } from './offline-pass.js';
 export { TRAVEL_CARD_PREFIX, verifyTravelCard, type TravelCardClaims } from './travel-card.js';
 export { combineTrustLists, nationalListLive, verifyNationalTrustList, verifyOwnTrustList, type KeyOrigin, type NationalTrustList } from './national-trust-list.js';
+export { codeSignature } from './code-signature.js';
 export { base64UrlToBytes, bytesToBase64Url, type TrustList } from './trust-list.js';

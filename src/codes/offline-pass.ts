@@ -1,6 +1,6 @@
 import { weakEd25519Key } from './ed25519-public-key.js';
 import { Base45Error, decodeBase45, encodeBase45 } from './base45.js';
-import { decodeCbor, decodeProtectedHeader, decodeSign1, encodeCbor, signatureInput } from './cose-sign1.js';
+import { decodeCbor, decodeDeterministicCbor, decodeProtectedHeader, decodeSign1, encodeCbor, signatureInput } from './cose-sign1.js';
 import { COSE_HEADER_TYP } from './signed-document.js';
 import { CLAIM_HEALTH_CODE, COSE_ALG_EDDSA, COSE_HEADER_ALG, COSE_HEADER_KID, CWT_CNF, CWT_EXP, CWT_IAT, CWT_ISS, CWT_SUB, type Colour, type Mark } from './token-format.js';
 import { CLOCK_SKEW_SECONDS, healthCodeClaim, REJECTION_REASONS, type Ed25519Verify } from './token-verifier.js';
@@ -131,7 +131,7 @@ function readClaims(value: unknown): OfflinePassClaims {
 
 /** Splits a presentation's text into pass, step and signature; throws naming what is malformed. */
 function openPresentation(text: string): { pass: Uint8Array; step: number; signature: Uint8Array } {
-  const value = decodeCbor(decodeBase45(text.slice(PRESENTATION_PREFIX.length)));
+  const value = decodeDeterministicCbor(decodeBase45(text.trim().slice(PRESENTATION_PREFIX.length)));
   if (!Array.isArray(value) || value.length !== 3) throw new Error('a presentation is an array of three items');
   const [pass, step, signature] = value as unknown[];
   if (!(pass instanceof Uint8Array)) throw new Error('the pass must be a byte string');
@@ -157,7 +157,7 @@ export async function verifyPresentation(text: string, trustList: TrustList, ver
   let parts;
   let header: Map<unknown, unknown>;
   try {
-    parts = decodeSign1(opened.pass);
+    parts = decodeSign1(opened.pass, true);
     header = decodeProtectedHeader(parts.protectedBytes);
   } catch (error) {
     return reject('malformed-cbor', error instanceof Error ? error.message : 'not CBOR');

@@ -81,7 +81,7 @@ export class TokenVerifier {
     let parts;
     let header: Map<unknown, unknown>;
     try {
-      parts = decodeSign1(bytes);
+      parts = decodeSign1(bytes, true);
       header = decodeProtectedHeader(parts.protectedBytes);
     } catch (error) {
       return reject('malformed-cbor', error instanceof Error ? error.message : 'not CBOR');

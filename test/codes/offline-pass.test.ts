@@ -16,6 +16,7 @@ import {
 import { generateSigningKey, nodeVerify, rawPublicKey, signOfflinePass, signToken } from '../../src/codes/token-signer.js';
 import { webCryptoVerify } from '../../src/codes/token-verifier.js';
 import { bytesToBase64Url, type TrustList } from '../../src/codes/trust-list.js';
+import { reencoded } from '../support/cbor-variants.js';
 
 const NOW = Date.parse('2026-11-20T10:00:10+08:00');
 const iat = Math.floor(NOW / 1000);
@@ -145,5 +146,11 @@ describe('offline pass presentation', () => {
         assert.deepEqual(result.valid ? 'valid' : [result.reason, /public key/.test(result.detail)], ['malformed-claims', true], key);
       }
     }
+  });
+
+  it('refuses a presentation whose CBOR was written again in another encoding (an indefinite array, a length in more bytes than needed) as malformed-cbor', async () => {
+    const shown = present(NOW);
+    assert.equal(await verdict(reencoded(shown, PRESENTATION_PREFIX, 'indefinite')), 'malformed-cbor');
+    assert.equal(await verdict(reencoded(shown, PRESENTATION_PREFIX, 'long-length')), 'malformed-cbor');
   });
 });

@@ -6,6 +6,7 @@ import { generateSigningKey, nodeVerify, signOfflinePass, signToken } from '../.
 import { TokenVerifier, webCryptoVerify, CLOCK_SKEW_SECONDS, MAX_TOKEN_LIFETIME_SECONDS } from '../../src/codes/token-verifier.js';
 import { bytesToBase64Url, type TrustList } from '../../src/codes/trust-list.js';
 import { decodeBase45 } from '../../src/codes/base45.js';
+import { reencoded } from '../support/cbor-variants.js';
 
 const NOW = Date.parse('2026-11-20T10:00:00+08:00');
 const iat = NOW / 1000;
@@ -91,5 +92,10 @@ describe('token verification', () => {
   it("refuses an offline pass shown as a code, however short its life: it is valid only with its phone's signature", async () => {
     const pass = signOfflinePass(key, { subject: 'sub-1', issuedAt: iat, expiresAt: iat + 300, decidedAt: iat, colour: 'green', mark: null, maskedName: '张*三', deviceKey: bytesToBase64Url(new Uint8Array(32).fill(7)) });
     assert.equal(await reasonOf(`JKM1:${encodeBase45(pass)}`), 'malformed-claims');
+  });
+
+  it('refuses a code whose CBOR was written again in another encoding (an indefinite array, a length in more bytes than needed) as malformed-cbor', async () => {
+    assert.equal(await reasonOf(reencoded(token, 'JKM1:', 'indefinite')), 'malformed-cbor');
+    assert.equal(await reasonOf(reencoded(token, 'JKM1:', 'long-length')), 'malformed-cbor');
   });
 });

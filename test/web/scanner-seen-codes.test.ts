@@ -2,6 +2,7 @@ import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
 import { signOfflinePass, signToken, generateSigningKey } from '../../src/codes/token-signer.js';
 import { bytesToBase64Url } from '../../src/codes/trust-list.js';
+import { reencoded } from '../support/cbor-variants.js';
 import { newPhone } from '../support/phone-key.js';
 
 // Loaded by computed name: web/ modules are compiled with web/'s DOM settings (npm run typecheck), not the server's.
@@ -36,5 +37,22 @@ describe('the scanner noting codes it has seen', () => {
     seen.note(code, NOW);
     assert.deepEqual(seen.note(` ${code}\n`, NOW + 60_000), { seenAt: new Date(NOW).toISOString() });
     assert.deepEqual(seen.note(code, NOW + 60_000 + 3_600_001), {});
+  });
+
+  it('flags a code read again after its QR was re-encoded (indefinite array, long length, COSE tag removed), by its signature', () => {
+    for (const how of ['indefinite', 'long-length', 'untagged'] as const) {
+      const seen = new SeenCodes();
+      seen.note(code, NOW);
+      assert.deepEqual(seen.note(reencoded(code, 'JKM1:', how), NOW + 5_000), { seenAt: new Date(NOW).toISOString() }, how);
+    }
+  });
+
+  it('flags an offline code replayed with its QR re-encoded (indefinite array, long length, a COSE tag added), by its phone signature', () => {
+    const shown = phone.present(pass, NOW);
+    for (const how of ['indefinite', 'long-length', 'tagged'] as const) {
+      const seen = new SeenCodes();
+      seen.note(shown, NOW);
+      assert.deepEqual(seen.note(reencoded(shown, 'JKO1:', how), NOW + 5_000), { seenAt: new Date(NOW).toISOString() }, how);
+    }
   });
 });

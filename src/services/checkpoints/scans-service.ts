@@ -2,6 +2,7 @@ import { fixedPurpose } from '../../domain/audit-wording.js';
 import { TokenVerifier, CLOCK_SKEW_SECONDS, type RejectionReason, type VerificationResult } from '../../codes/token-verifier.js';
 import { PRESENTATION_PREFIX, verifyPresentation } from '../../codes/offline-pass.js';
 import type { Colour } from '../../domain/colour.js';
+import type { Decision } from '../../domain/rules/decide.js';
 import { DAY_MS, HOUR_MS } from '../../domain/clock.js';
 import { contactAt } from '../../domain/checkpoints/checkpoint-device-contact.js';
 import { entryVerdict } from '../../domain/checkpoints/entry-policy.js';
@@ -77,6 +78,15 @@ export class ScansService {
     // valid code of ours is looked for, in one statement a batch.
     const holders = results.flatMap((r) => (r?.valid ? [this.ctx.subjects.open(r.claims.subject)] : [])).filter((id): id is string => id !== undefined);
     const held = holders.length === 0 ? new Set<string>() : await this.ctx.stores.residents.held([...new Set(holders)]);
+    // Checked online, a code or pass of ours is judged by the colour decided now, not the one signed in
+    // it: a resident turned red, or an identity reclaimed, is refused at once rather than when the code
+    // expires. One read each (the kept decision); visitors' codes keep their signed colour, as we hold
+    // no decision for them.
+    const decidedNow = new Map<string, Decision>();
+    if (method === 'online') {
+      const ours = [...new Set(holders.filter((id) => held.has(id)))];
+      await Promise.all(ours.map(async (id) => decidedNow.set(id, (await this.decisions.current(id)).decision)));
+    }
     const outcomes: ScanOutcome[] = [];
     const rows: ScanRow[] = [];
     // For each outcome, the key of its row, or null for a row rejected before storing.
@@ -100,10 +110,10 @@ export class ScansService {
         continue;
       }
       const residentId = opened;
-      // An offline code checked online is judged by the colour decided now, not the one its pass holds.
-      const current = result.valid && result.decidedAt !== undefined && method === 'online' && residentId ? (await this.decisions.current(residentId)).decision : undefined;
+      const current = result.valid && residentId !== undefined ? decidedNow.get(residentId) : undefined;
       const colour = current ? current.colour : result.valid ? result.claims.colour : null;
-      const decidedAt = current ? current.evaluatedAt : result.valid ? result.decidedAt : undefined;
+      // The server vouches for the colour as of now; offline, a pass's colour is as old as its decision.
+      const decidedAt = current ? now : result.valid ? result.decidedAt : undefined;
       // A pass's colour is as old as its decision, which the venue's policy may find too old; one decided now is not.
       const reason = !result.valid || colour === null ? (result.valid ? 'malformed-claims' : result.reason) : entryVerdict(policy, colour, current ? null : (decidedAt ?? null), at);
       const admitted = reason === 'allowed';

@@ -5,20 +5,18 @@ import type { Database, ScansTable } from '../schema.js';
 
 export type ScanRow = Omit<ScansTable, 'issuer'> & { issuer?: string | null };
 
-/** A scan id seen again within this long of a stored scan is that scan, sent again. */
-const SAME_SCAN_WITHIN_MS = DAY_MS;
+/**
+ * How long a device's scan id names one scan: retention keeps scans this long (the service refuses
+ * older ones), so an id stored within it is that scan, sent again, whatever time or content it claims.
+ */
+export const SCAN_ID_KEPT_MS = 28 * DAY_MS;
 
-/** A scan's identity: the device's scan id and the time the device recorded, which a retry repeats. */
+/** A scan's identity in a batch's outcome: its row id and the time the device recorded. */
 export const scanKey = (row: Pick<ScanRow, 'id' | 'scanned_at'>) => `${row.id}@${row.scanned_at}`;
 
-/** Scans whose time the server gave on arrival, not the device when it scanned. */
-const SERVER_TIMED = new Set(['online', 'place-code']);
-
-/** Two copies of one scan: the same id and time, or the same id within a day where either was timed by the server. */
-export function sameScan(a: Pick<ScanRow, 'id' | 'scanned_at' | 'method'>, b: Pick<ScanRow, 'id' | 'scanned_at' | 'method'>): boolean {
-  if (a.id !== b.id) return false;
-  if (a.scanned_at === b.scanned_at) return true;
-  return (SERVER_TIMED.has(a.method) || SERVER_TIMED.has(b.method)) && Math.abs(a.scanned_at - b.scanned_at) <= SAME_SCAN_WITHIN_MS;
+/** Two copies of one scan: the same device and scan id within the window, whatever time either claims. */
+export function sameScan(a: Pick<ScanRow, 'id' | 'scanned_at'>, b: Pick<ScanRow, 'id' | 'scanned_at'>): boolean {
+  return a.id === b.id && Math.abs(a.scanned_at - b.scanned_at) <= SCAN_ID_KEPT_MS;
 }
 
 /** Every scan and place-code visit, stored exactly once. */
@@ -29,37 +27,32 @@ export class ScansStore {
   ) {}
 
   /**
-   * Inserts the rows not stored yet and returns the keys (`scanKey`) of those it stored; a batch's own
-   * repeats count once. A device's scan is its scan id and the time the device recorded, which a
-   * retry repeats. A scan timed by the server (an online verification, a place-code visit) gets a new
-   * time on every retry, and the same scan may come online first and again in an offline batch with
-   * the device's own time: where either copy was timed by the server, the same id within a day is the
-   * same scan. The ids are held while looking and inserting, so that copies arriving at once store one.
+   * Inserts the rows not stored yet and returns the keys (`scanKey`) of those it stored. A device's
+   * scan id names one scan: a row whose id (device and scan id) is already stored within the window,
+   * or came earlier in the batch, is a duplicate whatever its time or content (the first wins), so a
+   * retry, an online scan sent again offline, or a replay with another time store nothing. The ids are
+   * held while looking and inserting, so that copies arriving at once store one. On PostgreSQL the
+   * table is partitioned by day; the look-up by id covers the window's partitions.
    */
   async insertNew(rows: ScanRow[]): Promise<Set<string>> {
-    const fresh = [...new Map(rows.map((r) => [scanKey(r), r] as const)).values()];
+    const ids = new Set<string>();
+    const fresh = rows.filter((r) => !ids.has(r.id) && ids.add(r.id));
     if (fresh.length === 0) return new Set();
     return this.db.transaction().execute(async (trx) => {
       await lockAllIn(this.engine, trx, fresh.map((r) => `scan ${r.id}`));
       const times = fresh.map((r) => r.scanned_at);
       const existing = await trx
         .selectFrom('scans')
-        .select(['id', 'scanned_at', 'method'])
+        .select(['id', 'scanned_at'])
         .where(
           'id',
           'in',
           fresh.map((r) => r.id),
         )
-        .where('scanned_at', '>=', Math.min(...times) - SAME_SCAN_WITHIN_MS)
-        .where('scanned_at', '<=', Math.max(...times) + SAME_SCAN_WITHIN_MS)
+        .where('scanned_at', '>=', Math.min(...times) - SCAN_ID_KEPT_MS)
+        .where('scanned_at', '<=', Math.max(...times) + SCAN_ID_KEPT_MS)
         .execute();
-      const kept: Pick<ScanRow, 'id' | 'scanned_at' | 'method'>[] = [...existing];
-      const unseen: ScanRow[] = [];
-      for (const row of fresh) {
-        if (kept.some((k) => sameScan(k, row))) continue;
-        kept.push(row);
-        unseen.push(row);
-      }
+      const unseen = fresh.filter((row) => !existing.some((k) => sameScan(k, row)));
       return unseen.length === 0 ? new Set<string>() : this.insert(trx, unseen);
     });
   }

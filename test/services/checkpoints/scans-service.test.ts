@@ -25,15 +25,46 @@ describeOnEachEngine('scan storage', (h) => {
     assert.deepEqual(await storedScans(h()), ['east3-000117']);
   });
 
-  it('keeps a scan id that the device used again for another moment as a second scan', async () => {
+  it('refuses a scan id the device already used, sent again with another time, as a duplicate', async () => {
     const { device } = await gate(h());
     const zhang = await h().services.residents.register(ZHANG_WEI);
     const token = (await h().services.healthCodes.issue(zhang.id)).token;
     const first = { scanId: 'east3-000118', token, scannedAt: '2026-11-20T09:58:00+08:00' };
     await h().services.scans.recordScans(device, [first], 'offline');
-    const outcomes = await h().services.scans.recordScans(device, [{ ...first, scannedAt: '2026-11-20T09:59:00+08:00' }], 'offline');
-    assert.deepEqual(outcomes.map((o) => o.status), ['stored']);
-    assert.equal((await storedScans(h())).length, 2);
+    h().clock.advance(3 * DAY_MS);
+    const outcomes = await h().services.scans.recordScans(device, [{ ...first, scannedAt: '2026-11-22T18:00:00+08:00' }], 'offline');
+    assert.deepEqual(outcomes.map((o) => o.status), ['duplicate']);
+    assert.equal((await storedScans(h())).length, 1);
+  });
+
+  it('stores the first of one scan id sent twice in a batch, a forged code first and a valid one with another time after', async () => {
+    const { device } = await gate(h());
+    const zhang = await h().services.residents.register(ZHANG_WEI);
+    const token = (await h().services.healthCodes.issue(zhang.id)).token;
+    const outcomes = await h().services.scans.recordScans(
+      device,
+      [
+        { scanId: 'east3-000121', token: 'HC1:NOT-A-CODE', scannedAt: '2026-11-20T09:58:00+08:00' },
+        { scanId: 'east3-000121', token, scannedAt: '2026-11-20T09:58:30+08:00' },
+      ],
+      'offline',
+    );
+    assert.deepEqual(outcomes.map((o) => o.status), ['stored', 'duplicate']);
+    const rows = await h().opened.store.db.selectFrom('scans').select(['scan_id', 'admitted']).execute();
+    assert.deepEqual(rows, [{ scan_id: 'east3-000121', admitted: 0 }]);
+  });
+
+  it('stores one row when two uploads race with one scan id under different times', async () => {
+    const { device } = await gate(h());
+    const zhang = await h().services.residents.register(ZHANG_WEI);
+    const token = (await h().services.healthCodes.issue(zhang.id)).token;
+    const outcomes = await Promise.all(
+      ['2026-11-20T09:58:00+08:00', '2026-11-19T21:00:00+08:00', '2026-11-18T08:00:00+08:00'].map((scannedAt) =>
+        h().services.scans.recordScans(device, [{ scanId: 'east3-000122', token, scannedAt }], 'offline').then(([o]) => o!.status),
+      ),
+    );
+    assert.deepEqual(outcomes.sort(), ['duplicate', 'duplicate', 'stored']);
+    assert.deepEqual(await storedScans(h()), ['east3-000122']);
   });
 
   it('stores a scan verified online and then sent again in an offline batch, with the device\'s own time, once', async () => {
