@@ -11,6 +11,6 @@ export { PAIRING_PREFIX, VENUE_TYPES } from './checkpoints/venue.js';
 export { HOLDER_REFUSALS, type HolderRefusal } from './checkpoints/holder-refusals.js';
 export { CARD_REFUSALS, PAPER_CARD_PREFIX, type CardRefusal } from './residents/paper-card.js';
 export { entryVerdict, type EntryPolicy } from './checkpoints/entry-policy.js';
-export { clearingOf, clearingText } from './rules/clearing.js';
+export { clearingOf, clearingText, withClears } from './rules/clearing.js';
 export { LIST_FACTS, SCALAR_FACTS, type FactType } from './rules/fact-vocabulary.js';
 export type { Override, Rule } from './rules/rule-set.js';

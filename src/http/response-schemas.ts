@@ -261,6 +261,12 @@ const RuleSchema = Type.Object({
   condition: Type.Unknown({ description: 'JsonLogic over the published fact vocabulary' }),
 });
 
+/** A rule that governs residents, with how it clears in words as the decision would say it (never authored, so never published). */
+const EffectiveRuleSchema = Type.Object({
+  ...RuleSchema.properties,
+  clears: Type.Intersect([Localized], { description: "How it clears, as far as the rule's outcome says: generated from it, as a decision by this rule says it" }),
+});
+
 const RuleSetFields = {
   region: Type.String(),
   version: Type.Integer(),
@@ -275,6 +281,7 @@ const EffectiveRuleSetObject = (description: string) =>
   Type.Object(
     {
       ...RuleSetFields,
+      rules: Type.Array(EffectiveRuleSchema),
       inherits: Type.Array(Type.Object({ region: Type.String(), version: Type.Integer() }), { description: 'The sets above, national first' }),
       overridden: Type.Array(Type.Object({ id: Type.String(), by: Type.String(), reason: Localized, replaced: RuleSchema, with: Nullable(RuleSchema) })),
     },

@@ -27,4 +27,10 @@ describe('a draft made from a served rule set', () => {
     const served = { region: '330100', rules: [{ id: 'fever', description: { 'zh-CN': '申报发热。', 'zh-Hant': '申報發熱。', en: 'You declared a fever.' }, outcome: { colour: 'yellow' } }] };
     assert.deepEqual(JSON.parse(draftText(served)), { region: '330100', rules: [{ id: 'fever', description: { 'zh-CN': '申报发热。', en: 'You declared a fever.' }, outcome: { colour: 'yellow' } }] });
   });
+
+  it('leaves out how a replaced inherited rule clears, which the server makes from its outcome', () => {
+    const clears = { 'zh-CN': '自下列最后一次接触风险之日起满 7 天后解除。', 'zh-Hant': '自下列最後一次接觸風險之日起滿 7 天後解除。', en: 'Clears 7 days after your last exposure listed below.' };
+    const draft = { region: '330100', rules: [{ id: 'fever', region: '330100', outcome: { colour: 'yellow', quarantineDays: 7 }, clears }] };
+    assert.deepEqual(JSON.parse(draftText(draft)), { region: '330100', rules: [{ id: 'fever', region: '330100', outcome: { colour: 'yellow', quarantineDays: 7 } }] });
+  });
 });

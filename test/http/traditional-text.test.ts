@@ -1,7 +1,9 @@
 import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
 import fc from 'fast-check';
+import { clearingOf, clearingText } from '../../src/domain/rules/clearing.js';
 import { DEFAULT_RULES } from '../../src/domain/rules/default-rule-set.js';
+import type { Rule } from '../../src/domain/rules/rule-set.js';
 import { toTraditional, withTraditional } from '../../src/http/traditional-text.js';
 import { describeOnEachEngine } from '../support/harness.js';
 import { ZHANG_WEI } from '../support/people.js';
@@ -58,6 +60,19 @@ describeOnEachEngine('a code\'s reasons over the API', (h) => {
     const rules = (await app.inject({ method: 'GET', url: '/api/v1/rules/effective?region=330110' })).json();
     assert.notEqual(rules.rules.length, 0);
     for (const rule of rules.rules as { description: { 'zh-CN': string; 'zh-Hant': string } }[]) assert.equal(rule.description['zh-Hant'], toTraditional(rule.description['zh-CN']));
+  });
+
+  it('answers how each public rule clears in all three languages, as a decision by it says it', async () => {
+    const app = await h().app();
+    const answer = await app.inject({ method: 'GET', url: '/api/v1/rules/effective?region=330110' });
+    assert.equal(answer.statusCode, 200);
+    const rules = answer.json().rules as { id: string; outcome: Rule['outcome']; clears: Record<string, string> }[];
+    assert.notEqual(rules.length, 0);
+    for (const rule of rules) {
+      const words = clearingText(clearingOf(rule.outcome));
+      assert.deepEqual(rule.clears, { 'zh-CN': words['zh-CN'], 'zh-Hant': toTraditional(words['zh-CN']), en: words.en }, rule.id);
+      assert.doesNotMatch(rule.clears['zh-Hant']!, /[这为状无发应后时证请离检测关须办触满续员]/u, rule.id);
+    }
   });
 
   it('names a region in Traditional Chinese too, its own name as kept', async () => {

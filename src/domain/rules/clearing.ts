@@ -62,3 +62,11 @@ export function clearingText(clearing: Clearing): LocalizedText {
     }
   }
 }
+
+/**
+ * A rule with how it clears in words, as the public rules answer carries it: made on the server,
+ * so the answer carries it in Traditional Chinese too (the browser holds no converter).
+ */
+export function withClears<R extends { outcome: Parameters<typeof clearingOf>[0] }>(rule: R): R & { clears: LocalizedText } {
+  return { ...rule, clears: clearingText(clearingOf(rule.outcome)) };
+}

@@ -3,7 +3,7 @@ import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
 import { DAY_MS, HOUR_MS } from '../../../src/domain/clock.js';
 import type { ResidentFacts, RiskAreaFact } from '../../../src/domain/facts.js';
-import { clearingOf, clearingText, clearsAt } from '../../../src/domain/rules/clearing.js';
+import { clearingOf, clearingText, clearsAt, withClears } from '../../../src/domain/rules/clearing.js';
 import { RuleEvaluator } from '../../../src/domain/rules/decide.js';
 import { DEFAULT_RULES } from '../../../src/domain/rules/default-rule-set.js';
 import type { Rule } from '../../../src/domain/rules/rule-set.js';
@@ -73,6 +73,15 @@ describe('how a rule clears, said from its outcome', () => {
     const text = clearingText(clearingOf(DEFAULT_RULES.find((r) => r.id === 'yellow-secondary-contact')!.outcome));
     assert.match(text.en, /turns the code red/);
     assert.match(text['zh-CN'], /转为红码/);
+  });
+
+  it('gives a rule the words the engine\'s decision gives it, leaving the rule as published', () => {
+    const rule = DEFAULT_RULES.find((r) => r.id === 'yellow-secondary-contact')!;
+    const before = structuredClone(rule);
+    const shown = withClears(rule);
+    assert.deepEqual(shown.clears, clearingText(clearingOf(rule.outcome)));
+    assert.deepEqual({ ...shown, clears: undefined }, { ...before, clears: undefined });
+    assert.deepEqual(rule, before);
   });
 
   it('says waiting does not clear a rule that only an action clears', () => {

@@ -31,9 +31,17 @@ export function parseJsonDraft(text: string): unknown {
 
 /**
  * A draft as the editor shows it: indented JSON of what an authority writes. Answers carry `zh-Hant`
- * beside each text, converted from `zh-CN` as they are sent; it is never authored, so a set drafted
- * from a served one leaves it out (publishing would refuse it as an unknown field).
+ * beside each text, converted from `zh-CN` as they are sent, and the effective rules carry `clears`,
+ * made from the outcome; neither is authored, so a set drafted from served rules (an inherited rule
+ * replaced by an own copy) leaves them out (publishing would refuse them as unknown fields).
  */
 export function draftText(value: unknown): string {
-  return JSON.stringify(value, (key, v: unknown) => (key === 'zh-Hant' ? undefined : v), 2);
+  return JSON.stringify(
+    value,
+    function (this: unknown, key: string, v: unknown) {
+      const generated = key === 'zh-Hant' || (key === 'clears' && typeof this === 'object' && this !== null && 'outcome' in this);
+      return generated ? undefined : v;
+    },
+    2,
+  );
 }

@@ -1,6 +1,4 @@
-import { textLang } from '../shared/messages.js';
 import { serverText } from '../shared/server-text.js';
-import { clearingOf, clearingText } from '../../../src/domain/index.js';
 import type { JSX } from 'preact';
 import { useEffect, useState } from 'preact/hooks';
 import { client, ok, type Answer } from '../shared/api.js';
@@ -51,7 +49,7 @@ export function RulesScreen({ region }: { region: string }): JSX.Element {
             </p>
           )}
           <p class="clears">
-            <strong>{t('why.clears')}</strong> {clearingText(clearingOf(rule.outcome))[textLang(lang)]}
+            <strong>{t('why.clears')}</strong> {serverText(rule.clears, lang)}
           </p>
           <p>
             <strong>{t('why.also')}</strong> {serverText(rule.howToClear, lang)}

@@ -7898,6 +7898,13 @@ export interface paths {
                             publishedAt: string;
                             region: string;
                             rules: {
+                                /** @description How it clears, as far as the rule's outcome says: generated from it, as a decision by this rule says it */
+                                clears: {
+                                    en: string;
+                                    "zh-CN": string;
+                                    /** @description Traditional Chinese, converted from zh-CN with OpenCC as the answer is sent (always present in answers); never stored */
+                                    "zh-Hant"?: string;
+                                };
                                 /** @description JsonLogic over the published fact vocabulary */
                                 condition: unknown;
                                 description: {
@@ -8152,6 +8159,13 @@ export interface paths {
                                 publishedAt: string;
                                 region: string;
                                 rules: {
+                                    /** @description How it clears, as far as the rule's outcome says: generated from it, as a decision by this rule says it */
+                                    clears: {
+                                        en: string;
+                                        "zh-CN": string;
+                                        /** @description Traditional Chinese, converted from zh-CN with OpenCC as the answer is sent (always present in answers); never stored */
+                                        "zh-Hant"?: string;
+                                    };
                                     /** @description JsonLogic over the published fact vocabulary */
                                     condition: unknown;
                                     description: {

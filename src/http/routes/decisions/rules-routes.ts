@@ -2,6 +2,9 @@ import { Type, type FastifyPluginAsyncTypebox } from '@fastify/type-provider-typ
 import type { Services } from '../../../services/services.js';
 import { staffCaller } from '../../route-access.js';
 import { isRegionCode } from '../../../domain/regions.js';
+import { withClears } from '../../../domain/rules/clearing.js';
+import type { EffectiveRuleSet } from '../../../domain/rules/rule-inheritance.js';
+import type { LocalizedText, Rule } from '../../../domain/rules/rule-set.js';
 import { NotFoundError } from '../../../services/service-errors.js';
 import { EffectiveRuleSetSchema, RulePreviewSchema, RuleSetSchema } from '../../response-schemas.js';
 import { problemResponses } from '../../schemas.js';
@@ -38,7 +41,7 @@ export const rulesRoutes: FastifyPluginAsyncTypebox<{ services: Services }> = as
       if (request.query.region !== 'CN' && !isRegionCode(request.query.region)) throw new NotFoundError(`region ${request.query.region}`);
       const effective = await services.rules.effective(request.query.region);
       if (!effective) throw new NotFoundError('rule set');
-      return effective;
+      return shown(effective);
     },
   );
 
@@ -76,7 +79,12 @@ export const rulesRoutes: FastifyPluginAsyncTypebox<{ services: Services }> = as
     },
     async (request) => {
       const candidate = await services.rules.candidate(request.body);
-      return { ...(await services.decisions.preview(candidate)), candidate, effective: (await services.rules.effective(candidate.region, candidate))! };
+      return { ...(await services.decisions.preview(candidate)), candidate, effective: shown((await services.rules.effective(candidate.region, candidate))!) };
     },
   );
 };
+
+/** The effective rules as answered: each with how it clears in words, so the answer carries them in Traditional Chinese too. */
+function shown(effective: EffectiveRuleSet): EffectiveRuleSet & { rules: (Rule & { clears: LocalizedText })[] } {
+  return { ...effective, rules: effective.rules.map(withClears) };
+}
