@@ -57,7 +57,8 @@ describeOnEachEngine('a region’s rules extend the rules above it', (h) => {
     assert.equal(effective.rules.filter((r: { region: string }) => r.region === 'CN').length, DEFAULT_RULES.length - 1, 'every other national rule still applies');
     assert.deepEqual(
       effective.overridden.map((o: { id: string; by: string; reason: unknown; replaced: { region: string } }) => [o.id, o.by, o.reason, o.replaced.region]),
-      [['red-close-contact', '330100', reason, 'CN']],
+      // In public as published, with the Traditional Chinese every answer adds beside the Simplified.
+      [['red-close-contact', '330100', { ...reason, 'zh-Hant': '杭州市密接隔離 10 天（市防控指揮部 2026 年第 12 號通告）。' }, 'CN']],
     );
   });
 
