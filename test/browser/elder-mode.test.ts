@@ -168,7 +168,8 @@ describe('elder mode (适老化): larger text, the code alone, one button to the
     await page.click('button[type=submit]');
     await page.waitForSelector('.code-elder canvas');
     // Give the heading's focus its turn: it must not scroll past the code either.
-    await page.waitForFunction("document.activeElement && document.activeElement.tagName === 'H2'");
+    // A function, not a string: polling a string needs eval, which the apps' CSP refuses.
+    await page.waitForFunction(() => (globalThis as unknown as { document: { activeElement: { tagName: string } | null } }).document.activeElement?.tagName === 'H2');
     assert.equal(await page.evaluate<number>('scrollY'), 0);
     const qr = await page.locator('.qr-frame').boundingBox();
     assert.ok(qr && qr.y >= 0 && qr.y < 422, `the QR is at ${JSON.stringify(qr)}, out of a 422-pixel-high view`);

@@ -180,7 +180,8 @@ describe("a resident's daily flows, in a real browser, to what the person sees",
       await page.fill('input[name=code]', firstCode);
       await page.click('button[type=submit]');
       await page.locator('[data-testid=code-card]').waitFor();
-      await page.waitForFunction("localStorage.getItem('healthcode.resident.device') !== null");
+      // A function, not a string: polling a string needs eval, which the apps' CSP refuses.
+      await page.waitForFunction(() => (globalThis as unknown as { localStorage: { getItem(key: string): string | null } }).localStorage.getItem('healthcode.resident.device') !== null);
 
       // The session ends (its hour is over): the remembered phone opens a new one, and the code shows, no "sign in again".
       const saved = JSON.parse((await page.evaluate("localStorage.getItem('healthcode.resident.session')")) as string) as { token: string };
