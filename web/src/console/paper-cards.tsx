@@ -4,7 +4,8 @@ import { ApiError, bearer, client, ok } from '../shared/api.js';
 import { ID_TYPES } from '../shared/choices.js';
 import { formatDate } from '../shared/format.js';
 import { useLang, useT, type MessageKey } from '../shared/i18n.js';
-import { cardScript, PrintedCardNotice, printedCard, useFocusWhenShown, type PrintedCard } from '../shared/paper-card.js';
+import { cardScript } from '../shared/card-script.js';
+import { PrintedCardNotice, printedCard, useFocusWhenShown, type PrintedCard } from '../shared/paper-card.js';
 import type { StaffSession } from '../shared/staff-session.js';
 import { Card, ConfirmedAction, ErrorNotice, Field, fieldError, plainFieldMessage, useAction } from '../shared/ui.js';
 

@@ -3,7 +3,8 @@ import { useEffect, useState } from 'preact/hooks';
 import { bearer, client, ok, type Answer } from '../shared/api.js';
 import { formatDate } from '../shared/format.js';
 import { useLang, useT } from '../shared/i18n.js';
-import { cardScript, PrintedCardNotice, printedCard, useFocusWhenShown, type PrintedCard } from '../shared/paper-card.js';
+import { cardScript } from '../shared/card-script.js';
+import { PrintedCardNotice, printedCard, useFocusWhenShown, type PrintedCard } from '../shared/paper-card.js';
 import { ConfirmedAction, ErrorNotice, useAction } from '../shared/ui.js';
 import type { Session } from './session.js';
 

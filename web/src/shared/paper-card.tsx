@@ -2,7 +2,6 @@ import type { JSX } from 'preact';
 import { useEffect, useRef } from 'preact/hooks';
 import { formatDate } from './format.js';
 import { useLang, useT } from './i18n.js';
-import type { Lang } from './messages.js';
 
 /** A card just printed, as the screens offer it: the PDF to open or save, and what the server said of it. */
 export interface PrintedCard {
@@ -14,11 +13,6 @@ export interface PrintedCard {
 }
 
 /** Reads a print's answer: the PDF as a link the browser opens or saves, and what it says from the headers. */
-/** The script to print a card's Chinese in for someone working in `lang`: Traditional for a 繁體 reader, else the server's default (Simplified). */
-export function cardScript(lang: Lang): { script?: 'zh-Hant' } {
-  return lang === 'zh-Hant' ? { script: 'zh-Hant' } : {};
-}
-
 export async function printedCard(call: Promise<{ data?: unknown; response: Response }>): Promise<PrintedCard> {
   const { data, response } = await call;
   const holder = response.headers.get('x-card-holder');
