@@ -7,7 +7,7 @@ import type { Browser, BrowserContext, Page } from 'playwright-core';
 import { asTheAppKeepsIt } from '../support/app-session.js';
 import { assertAccessible } from '../support/axe.js';
 import { writeQrSequence, writeQrVideo } from '../support/fake-camera.js';
-import { readCardQr, renderCardPage } from '../support/paper-card-pdf.js';
+import { cardText, readCardQr, renderCardPage } from '../support/paper-card-pdf.js';
 import { GRANDMA_ZHANG, OLIVER_BROWN, ZHANG_WEI } from '../support/people.js';
 import { launchChromium, startWebServer, type WebServer } from '../support/web-server.js';
 
@@ -278,7 +278,7 @@ describe('paper cards, in a real browser: printed at home and at a service point
     assert.match(text, /Admit/i);
   });
 
-  it('finds the live card at a service point and prints it again as it was, for a damaged printout: the card in her hand still admits', { timeout: 180_000 }, async () => {
+  it('finds the live card at a service point and prints it again as it was, for a damaged printout, its Chinese in the clerk\'s script: the card in her hand still admits', { timeout: 180_000 }, async () => {
     const permitLabel = { en: 'Mainland Travel Permit for HK / Macao Residents (Home Return Permit)', 'zh-CN': '港澳居民来往内地通行证（回乡证）', 'zh-Hant': '港澳居民來往內地通行證（回鄉證）' } as const;
     for (const lang of ['en', 'zh-CN', 'zh-Hant'] as const) {
       const { context, page } = await consoleApp(lang);
@@ -299,6 +299,10 @@ describe('paper cards, in a real browser: printed at home and at a service point
         await page.click('[data-testid=card-pdf]');
       });
       assert.equal(readCardQr(pdf), card, 'the same card');
+      // A clerk working in 繁體 prints the card's Chinese in Traditional, for a holder who reads it; English lines on every card.
+      const words = cardText(pdf).replace(/\s+/g, '');
+      const [title, other] = lang === 'zh-Hant' ? ['健康碼紙卡', '健康码纸卡'] : ['健康码纸卡', '健康碼紙卡'];
+      assert.ok(words.includes(title) && !words.includes(other) && words.includes('Healthcodepapercard'), `${lang}: ${words}`);
       assert.match((await page.locator('[data-testid=card-replaced]').textContent()) ?? '', lang === 'en' ? /^No earlier card was cancelled\.$/ : /^(没有作废此前的卡片|沒有作廢先前的卡片)。$/);
       await page.screenshot({ path: join(SCREENS, `console-card-copied.${lang}.png`), fullPage: true });
       await looked(page, `console card copied ${lang}`);

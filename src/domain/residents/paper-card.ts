@@ -38,3 +38,10 @@ export function cardRefusal(card: CardStanding, now: number): CardRefusal | null
   if (card.identityDisputed) return 'card-identity-disputed';
   return null;
 }
+
+/**
+ * The script a card's Chinese lines are printed in: Simplified (the default), or Traditional for a
+ * holder who reads it (Hong Kong, Macao, Taiwan). English lines are on every card.
+ */
+export const CARD_SCRIPTS = ['zh-CN', 'zh-Hant'] as const;
+export type CardScript = (typeof CARD_SCRIPTS)[number];

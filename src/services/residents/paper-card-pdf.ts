@@ -2,6 +2,7 @@ import { existsSync } from 'node:fs';
 import PDFDocument from 'pdfkit';
 import QRCode from 'qrcode';
 import { localDate } from '../../domain/local-time.js';
+import type { CardScript } from '../../domain/residents/paper-card.js';
 
 /** What a card shows: nothing more, and never a colour (the scanner asks the server for that). */
 export interface PaperCardFace {
@@ -12,24 +13,35 @@ export interface PaperCardFace {
   issuedAt: number;
   expiresAt: number;
   timeZone: string;
+  /** The script of the Chinese lines; Simplified when absent. */
+  script?: CardScript;
+}
+
+/** A CJK font file, and the faces in a collection to take for Simplified and (if drawn apart) Traditional text. */
+interface CjkFont {
+  path: string;
+  face?: string;
+  /** The face whose glyphs take the shapes a Traditional reader expects; the Simplified face otherwise. */
+  traditionalFace?: string;
 }
 
 /**
  * CJK fonts the test prerequisites install from Debian (fonts-noto-cjk, else fonts-wqy-zenhei),
  * with the face to take from each collection. pdfkit embeds only the glyphs the card uses.
  */
-const CJK_FONTS: { path: string; face?: string }[] = [
-  { path: '/usr/share/fonts/opentype/noto/NotoSansCJK-Regular.ttc', face: 'NotoSansCJKsc-Regular' },
+const CJK_FONTS: CjkFont[] = [
+  { path: '/usr/share/fonts/opentype/noto/NotoSansCJK-Regular.ttc', face: 'NotoSansCJKsc-Regular', traditionalFace: 'NotoSansCJKtc-Regular' },
   { path: '/usr/share/fonts/truetype/wqy/wqy-zenhei.ttc', face: 'WenQuanYiZenHei' },
   { path: '/usr/share/fonts/truetype/droid/DroidSansFallbackFull.ttf' },
 ];
 
-export function cjkFont(candidates = CJK_FONTS): { path: string; face?: string } {
+export function cjkFont(candidates = CJK_FONTS): CjkFont {
   const font = candidates.find((f) => existsSync(f.path));
   if (!font) throw new Error(`no CJK font to print paper cards with: install fonts-noto-cjk (looked for ${candidates.map((f) => f.path).join(', ')})`);
   return font;
 }
 
+/** The card's words, Chinese in Simplified, each beside its English. */
 export const CARD_WORDS = {
   title: ['健康码纸卡', 'Health code paper card'],
   issued: ['签发', 'Issued'],
@@ -44,6 +56,26 @@ export const CARD_WORDS = {
   ],
   cut: ['沿四角裁切线剪下', 'Cut along the corner marks'],
 } as const;
+
+/** The same words with the Chinese written out in Traditional, for a reader of it (never converted at run time). */
+export const CARD_WORDS_HANT: CardWords = {
+  title: ['健康碼紙卡', CARD_WORDS.title[1]],
+  issued: ['簽發', CARD_WORDS.issued[1]],
+  validUntil: ['有效至', CARD_WORDS.validUntil[1]],
+  zh: [
+    '此卡不顯示顏色。請在檢查點出示此卡，工作人員掃碼後連網查詢您目前的健康碼顏色，無需出示或輸入身分證號。',
+    '如卡片遺失，請到服務點或請家人在居民應用程式中重新列印，舊卡隨即作廢。',
+  ],
+  en: CARD_WORDS.en,
+  cut: ['沿四角裁切線剪下', CARD_WORDS.cut[1]],
+};
+
+type CardWords = { readonly [K in keyof typeof CARD_WORDS]: readonly string[] };
+
+/** The card's words in `script`. */
+export function cardWordsIn(script: CardScript = 'zh-CN'): CardWords {
+  return script === 'zh-Hant' ? CARD_WORDS_HANT : CARD_WORDS;
+}
 
 /**
  * The card is 105 × 160 mm (A6's width, a little taller so the instructions read at 11 pt beside a
@@ -84,20 +116,22 @@ function drawCutMarks(doc: PDFKit.PDFDocument): void {
  */
 export async function renderPaperCard(face: PaperCardFace): Promise<Buffer> {
   const font = cjkFont();
-  const doc = new PDFDocument({ size: [PAPER_CARD_PAGE.width, PAPER_CARD_PAGE.height], margin: 0, info: { Title: `${CARD_WORDS.title[0]} ${CARD_WORDS.title[1]}`, CreationDate: new Date(face.issuedAt) }, autoFirstPage: true });
+  const words = cardWordsIn(face.script);
+  const doc = new PDFDocument({ size: [PAPER_CARD_PAGE.width, PAPER_CARD_PAGE.height], margin: 0, info: { Title: `${words.title[0]} ${words.title[1]}`, CreationDate: new Date(face.issuedAt) }, autoFirstPage: true });
   const chunks: Buffer[] = [];
   doc.on('data', (chunk: Buffer) => chunks.push(chunk));
   const done = new Promise<Buffer>((resolve, reject) => {
     doc.on('end', () => resolve(Buffer.concat(chunks)));
     doc.on('error', reject);
   });
-  if (font.face) doc.registerFont('cjk', font.path, font.face);
+  const fontFace = face.script === 'zh-Hant' ? (font.traditionalFace ?? font.face) : font.face;
+  if (fontFace) doc.registerFont('cjk', font.path, fontFace);
   else doc.registerFont('cjk', font.path);
   const card = PAPER_CARD_ON_PAGE;
   const left = card.x + PADDING;
   const width = card.width - 2 * PADDING;
   drawCutMarks(doc);
-  doc.font('cjk').fontSize(12).fillColor('black').text(`${CARD_WORDS.title[0]} · ${CARD_WORDS.title[1]}`, left, card.y + PADDING, { width, align: 'center' });
+  doc.font('cjk').fontSize(12).fillColor('black').text(`${words.title[0]} · ${words.title[1]}`, left, card.y + PADDING, { width, align: 'center' });
   // The name as large as fits one line: a long transcribed name shrinks rather than pushing the words off the card.
   const nameSize = Math.max(CARD_SMALLEST_TEXT_PT, Math.min(NAME_PT, (NAME_PT * width) / doc.fontSize(NAME_PT).widthOfString(face.maskedName)));
   doc.fontSize(nameSize).text(face.maskedName, { width, align: 'center' });
@@ -117,17 +151,17 @@ export async function renderPaperCard(face: PaperCardFace): Promise<Buffer> {
   doc.y = top + QR_SIDE;
 
   const date = (ms: number) => localDate(new Date(ms), face.timeZone);
-  doc.fontSize(CARD_SMALLEST_TEXT_PT).text(`${CARD_WORDS.issued[0]} ${CARD_WORDS.issued[1]}: ${date(face.issuedAt)}`, left, doc.y, { width, align: 'center' });
-  doc.text(`${CARD_WORDS.validUntil[0]} ${CARD_WORDS.validUntil[1]}: ${date(face.expiresAt)}`, { width, align: 'center' });
+  doc.fontSize(CARD_SMALLEST_TEXT_PT).text(`${words.issued[0]} ${words.issued[1]}: ${date(face.issuedAt)}`, left, doc.y, { width, align: 'center' });
+  doc.text(`${words.validUntil[0]} ${words.validUntil[1]}: ${date(face.expiresAt)}`, { width, align: 'center' });
   doc.moveDown(0.5);
-  for (const line of CARD_WORDS.zh) doc.text(line, { width, lineGap: 1 });
+  for (const line of words.zh) doc.text(line, { width, lineGap: 1 });
   doc.moveDown(0.3);
-  for (const line of CARD_WORDS.en) doc.text(line, { width, lineGap: 0 });
+  for (const line of words.en) doc.text(line, { width, lineGap: 0 });
   // A face too long for the card (a longer name, words changed) fails here rather than printing off the card.
   if (doc.y > card.y + card.height - PADDING / 2) throw new Error("the paper card's words run past its bottom edge");
 
   // For the clerk, below the bottom marks: off the card once it is cut.
-  doc.fontSize(CARD_SMALLEST_TEXT_PT).text(CARD_WORDS.cut.join(' · '), card.x, card.y + card.height + CUT_MARK.gap + CUT_MARK.length + 6 * MM, { width: card.width, align: 'center' });
+  doc.fontSize(CARD_SMALLEST_TEXT_PT).text(words.cut.join(' · '), card.x, card.y + card.height + CUT_MARK.gap + CUT_MARK.length + 6 * MM, { width: card.width, align: 'center' });
   doc.end();
   return done;
 }

@@ -4,7 +4,7 @@ import { HOUR_MS } from '../../domain/clock.js';
 import { InvalidInputError } from '../../domain/field-errors.js';
 import { checkIdentity, type IdentityInput } from '../../domain/identity/identity-document.js';
 import { maskName } from '../../domain/masking.js';
-import { cardExpiry, cardRefusal, type CardRefusal } from '../../domain/residents/paper-card.js';
+import { cardExpiry, cardRefusal, type CardRefusal, type CardScript } from '../../domain/residents/paper-card.js';
 import { deriveSubkey } from '../../privacy/field-cipher.js';
 import { staffActor, type AuditService } from '../audit-service.js';
 import { limitsOf, type ServiceContext } from '../context.js';
@@ -52,16 +52,16 @@ export class PaperCardsService {
   }
 
   /** A card printed in the resident app, by the resident or their guardian (`actorId`). */
-  async printForHousehold(actorId: string, residentId: string): Promise<PrintedCard> {
-    const printed = await this.issue(residentId, `resident:${actorId}`);
+  async printForHousehold(actorId: string, residentId: string, script?: CardScript): Promise<PrintedCard> {
+    const printed = await this.issue(residentId, `resident:${actorId}`, script);
     await this.audit.append(`resident:${actorId}`, 'print-paper-card', fixedPurpose('paper-card-without-phone'), residentId, { by: actorId === residentId ? 'self' : 'guardian', replacedEarlier: printed.replacedEarlier });
     return printed;
   }
 
   /** A card printed at a service point, for the holder of the document the staff member sees. */
-  async printAtServicePoint(staff: StaffMember, input: IdentityInput): Promise<PrintedCard> {
+  async printAtServicePoint(staff: StaffMember, input: IdentityInput, script?: CardScript): Promise<PrintedCard> {
     const residentId = await this.holderOf(staff, input, 'print-paper-card-refused');
-    const printed = await this.issue(residentId, staffActor(staff));
+    const printed = await this.issue(residentId, staffActor(staff), script);
     await this.audit.appendBy(staff, 'print-paper-card', fixedPurpose('paper-card-without-phone'), residentId, { by: 'service-point', replacedEarlier: printed.replacedEarlier });
     return printed;
   }
@@ -78,8 +78,8 @@ export class PaperCardsService {
    * The live card printed again, as it was: same reference, same dates, so the card in the holder's
    * hand keeps working (a lost PDF, a torn print). Logged as a print. None live, or expired: not found.
    */
-  async copyForHousehold(actorId: string, residentId: string): Promise<PrintedCard> {
-    const copy = await this.copy(residentId);
+  async copyForHousehold(actorId: string, residentId: string, script?: CardScript): Promise<PrintedCard> {
+    const copy = await this.copy(residentId, script);
     await this.audit.append(`resident:${actorId}`, 'print-paper-card', fixedPurpose('paper-card-without-phone'), residentId, { by: actorId === residentId ? 'self' : 'guardian', copy: true });
     return copy;
   }
@@ -101,20 +101,20 @@ export class PaperCardsService {
    * printout): the card in their hand keeps working. A lost card is replaced instead
    * (printAtServicePoint), which revokes it.
    */
-  async copyAtServicePoint(staff: StaffMember, input: IdentityInput): Promise<PrintedCard> {
+  async copyAtServicePoint(staff: StaffMember, input: IdentityInput, script?: CardScript): Promise<PrintedCard> {
     const residentId = await this.holderOf(staff, input, 'print-paper-card-refused');
-    const copy = await this.copy(residentId);
+    const copy = await this.copy(residentId, script);
     await this.audit.appendBy(staff, 'print-paper-card', fixedPurpose('paper-card-without-phone'), residentId, { by: 'service-point', copy: true });
     return copy;
   }
 
-  /** The live card rendered again with its own reference and dates. None live, or expired: not found. */
-  private async copy(residentId: string): Promise<PrintedCard> {
+  /** The live card rendered again with its own reference and dates (in either script: the words change, not the card). None live, or expired: not found. */
+  private async copy(residentId: string, script?: CardScript): Promise<PrintedCard> {
     const card = await this.ctx.stores.paperCards.live(residentId);
     const resident = await this.ctx.stores.residents.findById(residentId);
     if (!card || !resident || this.ctx.clock.now().getTime() >= card.expires_at) throw new NotFoundError('live paper card');
     const maskedName = maskName(resident.name);
-    const pdf = await printCard({ maskedName, reference: cardReference(card.id, this.#key), issuedAt: card.issued_at, expiresAt: card.expires_at, timeZone: this.ctx.settings.timeZone });
+    const pdf = await printCard({ maskedName, reference: cardReference(card.id, this.#key), issuedAt: card.issued_at, expiresAt: card.expires_at, timeZone: this.ctx.settings.timeZone, script });
     return { pdf, maskedName, issuedAt: card.issued_at, expiresAt: card.expires_at, replacedEarlier: false };
   }
 
@@ -143,7 +143,7 @@ export class PaperCardsService {
     return refusal ? { ok: false, reason: refusal, residentId: card.resident_id } : { ok: true, residentId: card.resident_id, expiresAt: card.expires_at };
   }
 
-  private async issue(residentId: string, actor: string): Promise<PrintedCard> {
+  private async issue(residentId: string, actor: string, script?: CardScript): Promise<PrintedCard> {
     const resident = await this.ctx.stores.residents.findById(residentId);
     if (!resident) throw new NotFoundError('resident');
     if (await this.identityDisputed(residentId)) {
@@ -155,7 +155,7 @@ export class PaperCardsService {
     const card = { id: newCardId(), resident_id: residentId, issued_at: issuedAt, expires_at: cardExpiry(issuedAt), issued_by: actor };
     const maskedName = maskName(resident.name);
     // Rendered before storing: a card that cannot be printed (no font) revokes nobody's card.
-    const pdf = await printCard({ maskedName, reference: cardReference(card.id, this.#key), issuedAt, expiresAt: card.expires_at, timeZone: this.ctx.settings.timeZone });
+    const pdf = await printCard({ maskedName, reference: cardReference(card.id, this.#key), issuedAt, expiresAt: card.expires_at, timeZone: this.ctx.settings.timeZone, script });
     const replaced = await this.ctx.stores.paperCards.issue(card);
     return { pdf, maskedName, issuedAt, expiresAt: card.expires_at, replacedEarlier: replaced > 0 };
   }

@@ -4,7 +4,7 @@ import { writeFileSync, mkdtempSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { describe, it } from 'node:test';
-import { CARD_WORDS, cjkFont, CUT_MARK, PAPER_CARD_ON_PAGE, renderPaperCard } from '../../../src/services/residents/paper-card-pdf.js';
+import { CARD_WORDS, CARD_WORDS_HANT, cjkFont, CUT_MARK, PAPER_CARD_ON_PAGE, renderPaperCard } from '../../../src/services/residents/paper-card-pdf.js';
 import { cardInk, cardText, cardWords, readCardQr, type PlacedWord } from '../../support/paper-card-pdf.js';
 
 const face = { maskedName: '张*兰', reference: 'HCCARD1:q83vEjRWeJCrze8SNFZ4kKvN7xI0VniQq83vEjRWeJA', issuedAt: Date.parse('2026-11-20T02:00:00Z'), expiresAt: Date.parse('2027-11-20T02:00:00Z'), timeZone: 'Asia/Shanghai' };
@@ -17,6 +17,22 @@ describe('a printed paper card', () => {
   it('shows the masked name, the dates in the operator time zone, and the instructions in Chinese and English', async () => {
     const text = cardText(await renderPaperCard(face)).replace(/\s+/g, '');
     for (const words of [face.maskedName, '2026-11-20', '2027-11-20', ...CARD_WORDS.zh, ...CARD_WORDS.en]) assert.ok(text.includes(words.replace(/\s+/g, '')), words);
+  });
+
+  it('prints the Chinese lines in Traditional for a holder who reads it, with the English lines unchanged', async () => {
+    const text = cardText(await renderPaperCard({ ...face, maskedName: '陳*華', script: 'zh-Hant' })).replace(/\s+/g, '');
+    for (const words of ['健康碼紙卡', '簽發', '有效至', '此卡不顯示顏色', '沿四角裁切線剪下', '陳*華', ...CARD_WORDS_HANT.zh, ...CARD_WORDS.en]) assert.ok(text.includes(words.replace(/\s+/g, '')), words);
+    for (const simplified of ['健康码', '签发', '显示', '颜色', '裁切线']) assert.ok(!text.includes(simplified), `no Simplified "${simplified}"`);
+  });
+
+  it('fits a Traditional card with a long transcribed name on the card, its QR still readable', async () => {
+    const long = { ...face, maskedName: 'M******* A******** B** A******* A*-R****** A******', script: 'zh-Hant' as const };
+    const pdf = await renderPaperCard(long);
+    assert.equal(readCardQr(pdf), face.reference);
+    const { words } = cardWords(pdf);
+    const { y, height } = PAPER_CARD_ON_PAGE;
+    const last = CARD_WORDS.en.at(-1)!.split(' ').at(-1)!;
+    assert.ok(words.find((w) => w.text === last)!.yMax <= y + height, 'the last instruction is above the bottom edge');
   });
 
   it('prints every word on the card at 11 pt or more, and the masked name at 24 pt or more, for an elder to read', async () => {

@@ -3839,6 +3839,11 @@ export interface paths {
                         idCountry?: string;
                         idNumber: string;
                         idType: string;
+                        /**
+                         * @description The script of the card's Chinese lines: zh-CN (Simplified, the default) or zh-Hant (Traditional); English lines are on every card
+                         * @enum {string}
+                         */
+                        script?: "zh-CN" | "zh-Hant";
                     };
                 };
             };
@@ -3940,6 +3945,11 @@ export interface paths {
                         idCountry?: string;
                         idNumber: string;
                         idType: string;
+                        /**
+                         * @description The script of the card's Chinese lines: zh-CN (Simplified, the default) or zh-Hant (Traditional); English lines are on every card
+                         * @enum {string}
+                         */
+                        script?: "zh-CN" | "zh-Hant";
                     };
                 };
             };
@@ -6593,7 +6603,10 @@ export interface paths {
          */
         post: {
             parameters: {
-                query?: never;
+                query?: {
+                    /** @description The script of the card's Chinese lines: zh-CN (Simplified, the default) or zh-Hant (Traditional); English lines are on every card */
+                    script?: "zh-CN" | "zh-Hant";
+                };
                 header?: never;
                 path: {
                     /** @description Resident id */
@@ -6721,7 +6734,10 @@ export interface paths {
          */
         get: {
             parameters: {
-                query?: never;
+                query?: {
+                    /** @description The script of the card's Chinese lines: zh-CN (Simplified, the default) or zh-Hant (Traditional); English lines are on every card */
+                    script?: "zh-CN" | "zh-Hant";
+                };
                 header?: never;
                 path: {
                     /** @description Resident id */

@@ -1,5 +1,6 @@
 import { Type, type FastifyPluginAsyncTypebox } from '@fastify/type-provider-typebox';
 import type { FastifyReply } from 'fastify';
+import { CARD_SCRIPTS, type CardScript } from '../../../domain/residents/paper-card.js';
 import type { CardStatus, PrintedCard } from '../../../services/residents/paper-cards-service.js';
 import type { Services } from '../../../services/services.js';
 import { residentCaller, staffCaller } from '../../route-access.js';
@@ -31,6 +32,18 @@ const DocumentBody = Type.Object(
   },
   { additionalProperties: false },
 );
+
+/** The script of a printed card's Chinese lines; a wrong one is a 400 naming the field. */
+const Script = Type.Unsafe<CardScript>({ type: 'string', enum: [...CARD_SCRIPTS], description: "The script of the card's Chinese lines: zh-CN (Simplified, the default) or zh-Hant (Traditional); English lines are on every card" });
+
+/** A print at a service point: the document seen, and the script the holder reads. */
+const PrintBody = Type.Object({ ...DocumentBody.properties, script: Type.Optional(Script) }, { additionalProperties: false });
+
+/** A print in the resident app: the script the holder reads. */
+const PrintQuery = Type.Object({ script: Type.Optional(Script) }, { additionalProperties: false });
+
+/** The document the holder shows, without the script only a print takes. */
+const identityOf = ({ script: _script, ...document }: { script?: CardScript; idType: string; idNumber: string; idCountry?: string }) => document;
 
 const PDF = 'The card as a one-page PDF (application/pdf): masked name, QR, issue and expiry dates, instructions in Chinese and English; no colour';
 
@@ -76,11 +89,12 @@ export const paperCardRoutes: FastifyPluginAsyncTypebox<{ services: Services }> 
         summary: 'The live paper card printed again as it was, for yourself or a household member you look after: it keeps working',
         description: PDF,
         params: ResidentIdParams,
+        querystring: PrintQuery,
         produces: ['application/pdf'],
         response: problemResponses(400, 401, 404),
       },
     },
-    async (request, reply) => sendCard(reply, await services.paperCards.copyForHousehold(residentCaller(request).residentId, request.params.id), 200),
+    async (request, reply) => sendCard(reply, await services.paperCards.copyForHousehold(residentCaller(request).residentId, request.params.id, request.query.script), 200),
   );
 
   app.post(
@@ -92,11 +106,12 @@ export const paperCardRoutes: FastifyPluginAsyncTypebox<{ services: Services }> 
         summary: 'Print a paper card for yourself or a household member you look after; the card printed before stops working',
         description: `${PDF}. 409 for a household member whose identity document another account holds, until an authority settles whose it is`,
         params: ResidentIdParams,
+        querystring: PrintQuery,
         produces: ['application/pdf'],
         response: problemResponses(400, 401, 404, 409, 422),
       },
     },
-    async (request, reply) => sendCard(reply, await services.paperCards.printForHousehold(residentCaller(request).residentId, request.params.id)),
+    async (request, reply) => sendCard(reply, await services.paperCards.printForHousehold(residentCaller(request).residentId, request.params.id, request.query.script)),
   );
 
   app.delete(
@@ -116,12 +131,12 @@ export const paperCardRoutes: FastifyPluginAsyncTypebox<{ services: Services }> 
         tags: ['residents'],
         summary: "Print a paper card at a service point for the holder of the identity document shown (a resident of the staff member's region); the card printed before stops working",
         description: `${PDF}. ${LOOKUP}`,
-        body: DocumentBody,
+        body: PrintBody,
         produces: ['application/pdf'],
         response: problemResponses(400, 401, 403, 404, 409, 422, 429),
       },
     },
-    async (request, reply) => sendCard(reply, await services.paperCards.printAtServicePoint(staffCaller(request), request.body)),
+    async (request, reply) => sendCard(reply, await services.paperCards.printAtServicePoint(staffCaller(request), identityOf(request.body), request.body.script)),
   );
 
   app.post(
@@ -150,12 +165,12 @@ export const paperCardRoutes: FastifyPluginAsyncTypebox<{ services: Services }> 
         tags: ['residents'],
         summary: 'Print the live paper card of the holder of the identity document shown again, at a service point, as it was (a damaged printout): the card in their hand keeps working. 404 when none is live',
         description: `${PDF}. ${LOOKUP}. A lost card is replaced instead (POST /api/v1/paper-cards), which revokes it`,
-        body: DocumentBody,
+        body: PrintBody,
         produces: ['application/pdf'],
         response: problemResponses(400, 401, 403, 404, 422, 429),
       },
     },
-    async (request, reply) => sendCard(reply, await services.paperCards.copyAtServicePoint(staffCaller(request), request.body), 200),
+    async (request, reply) => sendCard(reply, await services.paperCards.copyAtServicePoint(staffCaller(request), identityOf(request.body), request.body.script), 200),
   );
 
   app.post(
