@@ -38,7 +38,7 @@ describeOnEachEngine('checkpoints, place codes and contact tracing', (h) => {
 
     // 10:00 Zhang shows a green code at the mall's gate (online), and checks in with the place code.
     const scan = await app.inject({ method: 'POST', url: '/api/v1/checkpoint/verify', headers: bearer(device.token), payload: { scanId: 'gate1-0001', token: await tokenOf(zhang) } });
-    assert.deepEqual(scan.json(), { scanId: 'gate1-0001', status: 'stored', colour: 'green', maskedName: '张*', validUntil: '2026-11-20T02:05:00.000Z', admitted: true, reason: 'allowed', issuer: { operator: 'local', operatorName: 'local', region: '330000' } });
+    assert.deepEqual(scan.json(), { scanId: 'gate1-0001', status: 'stored', colour: 'green', maskedName: '张*', validUntil: '2026-11-20T02:05:00.000Z', admitted: true, reason: 'allowed', issuer: { operator: 'local', operatorName: 'local', region: '330000' }, decidedAt: '2026-11-20T02:00:00.000Z' });
     const visit = await app.inject({ method: 'POST', url: `/api/v1/residents/${zhang.id}/visits`, headers: zhang.auth, payload: { placeCode: venue.placeCode, visitId: 'app-visit-1' } });
     assert.deepEqual([visit.statusCode, visit.json().venue, visit.json().colour], [201, '西溪印象城', 'green']);
 

@@ -12,7 +12,7 @@ describeOnEachEngine('finding a case and acting on it, without copying ids', (h)
     assert.equal(response.statusCode, 200, response.body);
     assert.deepEqual(response.json(), {
       by: 'idNumber',
-      results: [{ residentId: zhang.id, maskedName: '张*', maskedIdNumber: `${ZHANG_WEI.idNumber.slice(0, 4)}**********${ZHANG_WEI.idNumber.slice(-4)}`, maskedPhone: '+86139****5678', region: '330110', regionName: { 'zh-CN': '浙江省 杭州市 余杭区', en: 'Yuhang District, Hangzhou, Zhejiang' }, colour: 'red', isCase: true, dependent: false }],
+      results: [{ residentId: zhang.id, maskedName: '张*', maskedIdNumber: `${ZHANG_WEI.idNumber.slice(0, 4)}**********${ZHANG_WEI.idNumber.slice(-4)}`, maskedPhone: '+86139****5678', region: '330110', regionName: { 'zh-CN': '浙江省 杭州市 余杭区', 'zh-Hant': '浙江省 杭州市 餘杭區', en: 'Yuhang District, Hangzhou, Zhejiang' }, colour: 'red', isCase: true, dependent: false }],
     });
     assert.ok(!response.body.includes(ZHANG_WEI.name) && !response.body.includes(ZHANG_WEI.idNumber), 'nothing unmasked');
     const [found] = await h().services.audit.entries({ residentId: zhang.id, limit: 1 });
