@@ -1,6 +1,7 @@
 import assert from 'node:assert/strict';
 import { it } from 'node:test';
 import { describeOnEachEngine, type Harness } from '../support/harness.js';
+import { checkpointGate } from '../support/gates.js';
 import { LIU_FANG, ZHANG_WEI } from '../support/people.js';
 import { newPhone } from '../support/phone-key.js';
 import { registerVerified } from '../support/sign-in.js';
@@ -9,9 +10,7 @@ const healthy = { stays: [], contacts: [], symptoms: [], temperature: 36.5 };
 
 /** A gate at Hangzhou East, in Shangcheng (330102): outside Yuhang. */
 async function gate(h: Harness) {
-  const venue = await h.services.venues.registerVenue({ name: '杭州东站', type: 'subway_station', region: '330102', address: '天城路 1 号', latitude: 30.29, longitude: 120.21, operator: '杭州地铁' });
-  const { token } = await h.services.venues.registerCheckpointDevice(venue.id, '东广场 3 号闸机');
-  return h.services.venues.authenticateCheckpointDevice(token);
+  return (await checkpointGate(h)).device;
 }
 
 /** Zhang of Yuhang (330110), green, holding a five-minute code and an offline pass taken before he was gone. */

@@ -2,14 +2,13 @@ import assert from 'node:assert/strict';
 import { it } from 'node:test';
 import { HOUR_MS, MINUTE_MS } from '../../../src/domain/clock.js';
 import { describeOnEachEngine, type Harness } from '../../support/harness.js';
+import { checkpointGate } from '../../support/gates.js';
 import { ZHANG_WEI } from '../../support/people.js';
 import { newPhone } from '../../support/phone-key.js';
 import { registerVerified } from '../../support/sign-in.js';
 
 async function gate(h: Harness, type: 'subway_station' | 'hospital' = 'subway_station') {
-  const venue = await h.services.venues.registerVenue({ name: type === 'hospital' ? '浙大一院' : '杭州东站', type, region: '330102', address: '天城路 1 号', latitude: 30.29, longitude: 120.21, operator: '杭州地铁' });
-  const { token } = await h.services.venues.registerCheckpointDevice(venue.id, '东广场 3 号闸机');
-  return h.services.venues.authenticateCheckpointDevice(token);
+  return (await checkpointGate(h, type === 'hospital' ? { name: '浙大一院', type } : {})).device;
 }
 
 /** Zhang, green, with a pass on his phone. */

@@ -2,13 +2,12 @@ import assert from 'node:assert/strict';
 import { it } from 'node:test';
 import { DAY_MS, MINUTE_MS } from '../../../src/domain/clock.js';
 import { describeOnEachEngine, type Harness } from '../../support/harness.js';
+import { checkpointGate } from '../../support/gates.js';
 import { ZHANG_WEI } from '../../support/people.js';
 import { registerVerified } from '../../support/sign-in.js';
 
 async function gate(h: Harness) {
-  const venue = await h.services.venues.registerVenue({ name: '银泰百货', type: 'mall', region: '330102', address: '延安路 98 号', latitude: 30.25, longitude: 120.16, operator: '银泰商业' });
-  const { token } = await h.services.venues.registerCheckpointDevice(venue.id, '北门 1 号');
-  return h.services.venues.authenticateCheckpointDevice(token);
+  return (await checkpointGate(h, { name: '银泰百货', type: 'mall', address: '延安路 98 号', latitude: 30.25, longitude: 120.16, operator: '银泰商业' }, '北门 1 号')).device;
 }
 
 /** Zhang, living in 330102, holding a code signed green; then his district is listed high-risk. */

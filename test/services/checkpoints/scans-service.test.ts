@@ -4,13 +4,10 @@ import { sql } from 'kysely';
 import { DAY_MS, MINUTE_MS } from '../../../src/domain/clock.js';
 import { ScanPartitions } from '../../../src/store/checkpoints/scans-store.js';
 import { describeOnEachEngine, type Harness } from '../../support/harness.js';
+import { checkpointGate } from '../../support/gates.js';
 import { LIU_FANG, ZHANG_WEI } from '../../support/people.js';
 
-async function gate(h: Harness) {
-  const venue = await h.services.venues.registerVenue({ name: '杭州东站', type: 'subway_station', region: '330102', address: '天城路 1 号', latitude: 30.29, longitude: 120.21, operator: '杭州地铁' });
-  const { token } = await h.services.venues.registerCheckpointDevice(venue.id, '东广场 3 号闸机');
-  return { venue, device: await h.services.venues.authenticateCheckpointDevice(token) };
-}
+const gate = (h: Harness) => checkpointGate(h);
 
 const storedScans = async (h: Harness) => (await h.opened.store.db.selectFrom('scans').select(['scan_id', 'scanned_at']).orderBy('scan_id').execute()).map((r) => r.scan_id);
 
