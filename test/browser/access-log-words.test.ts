@@ -8,6 +8,7 @@ import { AUDIT_PURPOSES, fixedPurpose } from '../../src/domain/audit-wording.js'
 import { ZHANG_WEI } from '../support/people.js';
 import { launchChromium, startWebServer, type WebServer } from '../support/web-server.js';
 import { asTheAppKeepsIt } from '../support/app-session.js';
+import { seedStorage } from '../support/browser-storage.js';
 
 const SCREENS = join(process.cwd(), 'test-results', 'screens');
 const PHONE = { viewport: { width: 390, height: 844 }, deviceScaleFactor: 1, timezoneId: 'Asia/Shanghai' };
@@ -61,7 +62,7 @@ describe('the access log in plain words, for the resident and in the console', (
   for (const lang of LANGS) {
     it(`shows the resident who read their data, why and what they saw, in words (${lang})`, { timeout: 60_000 }, async () => {
       const context = await browser.newContext(PHONE);
-      await context.addInitScript({ content: `localStorage.setItem('healthcode.lang', '${lang}'); localStorage.setItem('healthcode.resident.session', ${JSON.stringify(JSON.stringify(session))});` });
+      await seedStorage(context, { 'healthcode.lang': lang, 'healthcode.resident.session': session });
       const page = await context.newPage();
       await page.goto(`${server.url}/resident/#/access`);
       await page.locator('.access-entry').first().waitFor();
@@ -99,7 +100,7 @@ describe('the access log in plain words, for the resident and in the console', (
 
     it(`shows the auditor every entry in words, with officers' purposes labelled as typed (${lang})`, { timeout: 60_000 }, async () => {
       const context = await browser.newContext(DESKTOP);
-      await context.addInitScript({ content: `localStorage.setItem('healthcode.lang', '${lang}'); localStorage.setItem('healthcode.console.staff', ${JSON.stringify(JSON.stringify({ ...auditor, role: 'auditor' }))});` });
+      await seedStorage(context, { 'healthcode.lang': lang, 'healthcode.console.staff': { ...auditor, role: 'auditor' } });
       const page = await context.newPage();
       await page.goto(`${server.url}/console/#/audit`);
       await page.locator('.table tbody tr').first().waitFor();

@@ -10,6 +10,7 @@ import { meterTaps, startFlow } from '../support/flow-meter.js';
 import { withCheck } from '../support/people.js';
 import { launchChromium, startWebServer, type WebServer } from '../support/web-server.js';
 import { asTheAppKeepsIt } from '../support/app-session.js';
+import { seedStorage } from '../support/browser-storage.js';
 
 const SCREENS = join(process.cwd(), 'test-results', 'screens');
 const PHONE = { viewport: { width: 390, height: 844 }, deviceScaleFactor: 1, timezoneId: 'Asia/Shanghai' };
@@ -59,7 +60,7 @@ describe('an appeal and the correction it leads to, in a real browser, measured'
   async function contextFor(lang: Lang, size: typeof PHONE, saved: Record<string, unknown> = {}): Promise<BrowserContext> {
     const context = await browser.newContext({ ...size, locale: lang });
     const entries = Object.entries({ 'healthcode.lang': lang, ...saved }).map(([key, value]) => [key, typeof value === 'string' ? value : JSON.stringify(value)]);
-    await context.addInitScript({ content: `for (const [k, v] of ${JSON.stringify(entries)}) localStorage.setItem(k, v);` });
+    await seedStorage(context, entries);
     await meterTaps(context);
     contexts.push(context);
     return context;

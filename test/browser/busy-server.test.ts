@@ -6,6 +6,7 @@ import type { Browser, Route } from 'playwright-core';
 import { ZHANG_WEI } from '../support/people.js';
 import { launchChromium, startWebServer, type WebServer } from '../support/web-server.js';
 import { asTheAppKeepsIt } from '../support/app-session.js';
+import { seedStorage } from '../support/browser-storage.js';
 
 const SCREENS = join(process.cwd(), 'test-results', 'screens');
 const PHONE = { viewport: { width: 390, height: 844 }, deviceScaleFactor: 1, timezoneId: 'Asia/Shanghai' };
@@ -34,7 +35,7 @@ describe('the resident app at rush hour, when the service sheds load', () => {
   /** The code screen, signed in, with the code requests refused while `refusing()` says so. */
   async function codeScreen(lang: 'zh-CN' | 'en', refusing: () => boolean, options: { fakeClock?: boolean } = {}) {
     const context = await browser.newContext({ ...PHONE, locale: lang });
-    await context.addInitScript({ content: `localStorage.setItem('healthcode.lang', '${lang}'); localStorage.setItem('healthcode.resident.session', ${JSON.stringify(JSON.stringify(session))});` });
+    await seedStorage(context, { 'healthcode.lang': lang, 'healthcode.resident.session': session });
     if (options.fakeClock) await context.clock.install();
     let asked = 0;
     await context.route('**/api/v1/residents/*/code', async (route) => {

@@ -8,6 +8,7 @@ import { assertAccessible } from '../support/axe.js';
 import { meterTaps, startFlow } from '../support/flow-meter.js';
 import { withCheck } from '../support/people.js';
 import { launchChromium, startWebServer, type WebServer } from '../support/web-server.js';
+import { seedStorage } from '../support/browser-storage.js';
 
 const SCREENS = join(process.cwd(), 'test-results', 'screens');
 const DESK = { viewport: { width: 1280, height: 900 }, deviceScaleFactor: 1, timezoneId: 'Asia/Shanghai' };
@@ -46,7 +47,7 @@ describe('a correction proposed for a resident found by search, then approved by
     const staff = await s.staff.create(name, 'authority', '330110');
     if (grant) await s.audit.grant({ ...staff, role: 'authority' }, { staffId: staff.id, scope: 'read-personal', purpose: lang === 'en' ? 'Late test results, Wuchang street' : '五常街道核酸结果迟报核查', residentId: null, hours: 8 });
     const context = await browser.newContext({ ...DESK, locale: lang });
-    await context.addInitScript({ content: `localStorage.setItem('healthcode.lang', ${JSON.stringify(lang)}); localStorage.setItem('healthcode.console.staff', ${JSON.stringify(JSON.stringify({ token: staff.token, id: staff.id, name: staff.name, role: 'authority' }))});` });
+    await seedStorage(context, { 'healthcode.lang': lang, 'healthcode.console.staff': { token: staff.token, id: staff.id, name: staff.name, role: 'authority' } });
     await meterTaps(context);
     contexts.push(context);
     const page = await context.newPage();

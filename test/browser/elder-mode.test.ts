@@ -9,6 +9,7 @@ import type { RegistrationInput } from '../../src/domain/resident.js';
 import { withCheck, ZHANG_WEI } from '../support/people.js';
 import { launchChromium, startWebServer, type WebServer } from '../support/web-server.js';
 import { asTheAppKeepsIt } from '../support/app-session.js';
+import { seedStorage } from '../support/browser-storage.js';
 
 const SCREENS = join(process.cwd(), 'test-results', 'screens');
 /** A 390-pixel phone zoomed to 200%, as in the zoom test: 195 CSS pixels of width. */
@@ -38,7 +39,7 @@ describe('elder mode (适老化): larger text, the code alone, one button to the
     const context = await browser.newContext({ ...options, locale: lang });
     const saved = [['healthcode.lang', lang], ...(signedIn ? [['healthcode.resident.session', JSON.stringify(session)]] : [])];
     // Only on the first load: a reload must show what the page itself saved.
-    await context.addInitScript({ content: `if (!sessionStorage.getItem('seeded')) { sessionStorage.setItem('seeded', '1'); for (const [k, v] of ${JSON.stringify(saved)}) localStorage.setItem(k, v); }` });
+    await seedStorage(context, saved, { once: true });
     return { context, page: await context.newPage() };
   }
 
@@ -132,7 +133,7 @@ describe('elder mode (适老化): larger text, the code alone, one button to the
     it(`shows the family number's hint and refusal readably on a ${colour} code (its own light surface, AA contrast)`, { timeout: 60_000 }, async () => {
       const signedIn = await residentSession(person, colour);
       const context = await browser.newContext({ ...PHONE, locale: 'zh-CN' });
-      await context.addInitScript({ content: `localStorage.setItem('healthcode.lang', 'zh-CN'); localStorage.setItem('healthcode.resident.session', ${JSON.stringify(JSON.stringify(signedIn))}); localStorage.setItem('healthcode.resident.elder', '{"on":true}');` });
+      await seedStorage(context, { 'healthcode.lang': 'zh-CN', 'healthcode.resident.session': signedIn, 'healthcode.resident.elder': '{"on":true}' });
       const page = await context.newPage();
       await page.goto(`${server.url}/resident/#/code`);
       await page.waitForSelector('.code-elder canvas');
@@ -180,7 +181,7 @@ describe('elder mode (适老化): larger text, the code alone, one button to the
   for (const [lang, call] of [['en', 'Call my family'], ['zh-Hant', '打電話給家人']] as const) {
     it(`fits a phone zoomed to 200% with its larger text, every part readable and nothing wider than the screen, in ${lang}`, { timeout: 60_000 }, async () => {
       const { context, page } = await open(lang, PHONE_AT_200, true);
-      await context.addInitScript({ content: `localStorage.setItem('healthcode.resident.elder', ${JSON.stringify(JSON.stringify({ on: true, familyPhone: '+85291234567' }))});` });
+      await seedStorage(context, { 'healthcode.resident.elder': { on: true, familyPhone: '+85291234567' } });
       await page.goto(`${server.url}/resident/#/code`);
       await page.waitForSelector('.code-elder canvas');
       const overflow = await page.evaluate<number>('document.documentElement.scrollWidth - window.innerWidth');

@@ -6,6 +6,7 @@ import type { Browser, BrowserContext, Page } from 'playwright-core';
 import { assertAccessible } from '../support/axe.js';
 import { OLIVER_BROWN, withCheck, ZHANG_WEI } from '../support/people.js';
 import { launchChromium, startWebServer, type WebServer } from '../support/web-server.js';
+import { seedStorage } from '../support/browser-storage.js';
 
 /**
  * Keyboard only (Tab, Enter and typing): where the focus is after each step, read from
@@ -127,7 +128,7 @@ describe('the keyboard alone, with the focus followed', () => {
 
   async function contextFor(lang: Lang, size: typeof PHONE | typeof DESKTOP): Promise<BrowserContext> {
     const context = await browser.newContext({ ...size, locale: lang, permissions: ['camera'] });
-    await context.addInitScript({ content: `localStorage.setItem('healthcode.lang', ${JSON.stringify(lang)});` });
+    await seedStorage(context, { 'healthcode.lang': lang });
     return context;
   }
 

@@ -9,6 +9,7 @@ import { writeQrVideo } from '../support/fake-camera.js';
 import { decodeShownQr } from '../support/qr-image.js';
 import { launchChromium, startWebServer, type WebServer } from '../support/web-server.js';
 import { asTheAppKeepsIt } from '../support/app-session.js';
+import { seedStorage } from '../support/browser-storage.js';
 
 const SCREENS = join(process.cwd(), 'test-results', 'screens');
 const PHONE = { viewport: { width: 390, height: 844 }, deviceScaleFactor: 1, timezoneId: 'Asia/Shanghai', locale: 'zh-CN' };
@@ -35,7 +36,7 @@ describe('at the gate, in a real browser: pairing, a dependent, every colour', (
     const staff = await server.services.staff.create('龙翔桥站 站务室', 'venue');
     await server.services.venues.registerVenue({ name: '龙翔桥地铁站', type: 'subway_station', region: '330102', address: '延安路与平海路交叉口', latitude: 30.26, longitude: 120.17, operator: '杭州地铁' }, { ...staff, role: 'venue' });
     const context = await browser.newContext(PHONE);
-    await context.addInitScript({ content: `localStorage.setItem('healthcode.lang', 'zh-CN'); localStorage.setItem('healthcode.venue.staff', ${JSON.stringify(JSON.stringify({ token: staff.token, id: staff.id, name: staff.name, role: 'venue' }))});` });
+    await seedStorage(context, { 'healthcode.lang': 'zh-CN', 'healthcode.venue.staff': { token: staff.token, id: staff.id, name: staff.name, role: 'venue' } });
     const venue = await context.newPage();
     await venue.goto(`${server.url}/venue/`);
     await venue.click('.list li button');
@@ -53,7 +54,7 @@ describe('at the gate, in a real browser: pairing, a dependent, every colour', (
     const cameraBrowser = await launchChromium(['--use-fake-device-for-media-stream', '--use-fake-ui-for-media-stream', `--use-file-for-fake-video-capture=${video}`]);
     try {
       const scannerContext = await cameraBrowser.newContext({ ...PHONE, permissions: ['camera'] });
-      await scannerContext.addInitScript({ content: `localStorage.setItem('healthcode.lang', 'zh-CN');` });
+      await seedStorage(scannerContext, { 'healthcode.lang': 'zh-CN' });
       const scanner = await scannerContext.newPage();
       await scanner.goto(`${server.url}/scanner/`);
       await scanner.click('[data-testid=pair-camera]');
@@ -82,7 +83,7 @@ describe('at the gate, in a real browser: pairing, a dependent, every colour', (
     await s.declarations.declare(grandma.id, { stays: [], contacts: [], symptoms: [], temperature: 36.4 });
     const session = asTheAppKeepsIt(await s.signIn.sessionFor(guardian.id, now));
     const context = await browser.newContext(PHONE);
-    await context.addInitScript({ content: `localStorage.setItem('healthcode.lang', 'zh-CN'); localStorage.setItem('healthcode.resident.session', ${JSON.stringify(JSON.stringify(session))});` });
+    await seedStorage(context, { 'healthcode.lang': 'zh-CN', 'healthcode.resident.session': session });
     const phone = await context.newPage();
     await phone.goto(`${server.url}/resident/#/household`);
     await phone.click('.list li button');
@@ -101,7 +102,7 @@ describe('at the gate, in a real browser: pairing, a dependent, every colour', (
     const cameraBrowser = await launchChromium(['--use-fake-device-for-media-stream', '--use-fake-ui-for-media-stream', `--use-file-for-fake-video-capture=${video}`]);
     try {
       const gateContext = await cameraBrowser.newContext({ ...PHONE, permissions: ['camera'] });
-      await gateContext.addInitScript({ content: `localStorage.setItem('healthcode.lang', 'zh-CN');` });
+      await seedStorage(gateContext, { 'healthcode.lang': 'zh-CN' });
       const gate = await gateContext.newPage();
       await gate.goto(`${server.url}/scanner/`);
       await gate.fill('input[name=credential]', device.token);
@@ -136,7 +137,7 @@ describe('at the gate, in a real browser: pairing, a dependent, every colour', (
     for (const [colour, resident] of [['green', green], ['yellow', yellow], ['red', red], ['gray', gray]] as const) {
       const context = await browser.newContext(PHONE);
       const session = asTheAppKeepsIt(await s.signIn.sessionFor(resident.id, now));
-      await context.addInitScript({ content: `localStorage.setItem('healthcode.resident.session', ${JSON.stringify(JSON.stringify(session))});` });
+      await seedStorage(context, { 'healthcode.resident.session': session });
       const page = await context.newPage();
       await page.goto(`${server.url}/resident/#/code`);
       await page.locator(`[data-testid=code-card][data-colour=${colour}]`).waitFor();

@@ -6,6 +6,7 @@ import type { Browser } from 'playwright-core';
 import { asTheAppKeepsIt } from '../support/app-session.js';
 import { ZHANG_WEI } from '../support/people.js';
 import { launchChromium, startWebServer, type WebServer } from '../support/web-server.js';
+import { seedStorage } from '../support/browser-storage.js';
 
 const SCREENS = join(process.cwd(), 'test-results', 'screens');
 const LANGS = ['zh-CN', 'zh-Hant', 'en'] as const;
@@ -63,7 +64,7 @@ describe('every app\'s header at 200% zoom keeps the language switch on screen',
         for (const { app, path, saved, elder } of apps) {
           const context = await browser.newContext({ viewport: zoomed.viewport, deviceScaleFactor: 2, locale: lang, timezoneId: 'Asia/Shanghai' });
           const entries = [['healthcode.lang', lang], ...Object.entries(saved)];
-          await context.addInitScript({ content: `for (const [k, v] of ${JSON.stringify(entries)}) localStorage.setItem(k, v);` });
+          await seedStorage(context, entries);
           const page = await context.newPage();
           await page.goto(`${server.url}${path}`);
           const next = page.locator(`.topbar .lang-switch button[data-lang="${NEXT[lang]}"]`);

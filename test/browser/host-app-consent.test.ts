@@ -9,6 +9,7 @@ import { MESSAGES } from '../../web/src/shared/messages.js';
 import { meterTaps, startFlow } from '../support/flow-meter.js';
 import { withCheck, ZHANG_WEI } from '../support/people.js';
 import { launchChromium, startWebServer, type WebServer } from '../support/web-server.js';
+import { seedStorage } from '../support/browser-storage.js';
 
 const SCREENS = join(process.cwd(), 'test-results', 'screens');
 const PHONE = { viewport: { width: 390, height: 844 }, deviceScaleFactor: 1, timezoneId: 'Asia/Shanghai' };
@@ -40,7 +41,7 @@ describe('a host app asks for access, and the resident answers in the resident a
       }
       const context = await browser.newContext(PHONE);
       // Not signed in on this phone: the app's link leads to the sign-in first.
-      await context.addInitScript({ content: `localStorage.setItem('healthcode.lang', '${lang}');` });
+      await seedStorage(context, { 'healthcode.lang': lang });
       await meterTaps(context);
       let callback: URL | undefined;
       await context.route('https://host.example/**', async (route) => {
@@ -68,7 +69,7 @@ describe('a host app asks for access, and the resident answers in the resident a
       const other = await browser.newContext(PHONE);
       // Signed in there too (the same resident's session, as the app saved it here).
       const session = await page.evaluate<string | null>("localStorage.getItem('healthcode.resident.session')");
-      await other.addInitScript({ content: `localStorage.setItem('healthcode.lang', '${lang}'); localStorage.setItem('healthcode.resident.session', ${JSON.stringify(session)});` });
+      await seedStorage(other, { 'healthcode.lang': lang, 'healthcode.resident.session': session });
       const victim = await other.newPage();
       await victim.goto(`${server.url}/resident/#/oauth?uid=${encodeURIComponent(uid)}`);
       const refusal = victim.locator('[data-testid=consent-other-browser]');

@@ -8,6 +8,7 @@ import { LANGUAGES, MESSAGES } from '../../web/src/shared/messages.js';
 import { asTheAppKeepsIt } from '../support/app-session.js';
 import { GRANDMA_ZHANG, ZHANG_WEI } from '../support/people.js';
 import { launchChromium, startWebServer, type WebServer } from '../support/web-server.js';
+import { seedStorage } from '../support/browser-storage.js';
 
 const SCREENS = join(process.cwd(), 'test-results', 'screens');
 const PHONE = { viewport: { width: 390, height: 844 }, deviceScaleFactor: 1, timezoneId: 'Asia/Shanghai' };
@@ -57,7 +58,7 @@ describe('no screen shows a bare message key, in any language', () => {
   async function contextFor(lang: string, saved: Record<string, unknown>): Promise<BrowserContext> {
     const context = await browser.newContext({ ...PHONE, locale: lang });
     const entries = Object.entries({ 'healthcode.lang': lang, ...saved }).map(([key, value]) => [key, typeof value === 'string' ? value : JSON.stringify(value)]);
-    await context.addInitScript({ content: `for (const [k, v] of ${JSON.stringify(entries)}) localStorage.setItem(k, v);` });
+    await seedStorage(context, entries);
     return context;
   }
 

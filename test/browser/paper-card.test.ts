@@ -10,6 +10,7 @@ import { writeQrSequence, writeQrVideo } from '../support/fake-camera.js';
 import { cardText, readCardQr, renderCardPage } from '../support/paper-card-pdf.js';
 import { GRANDMA_ZHANG, OLIVER_BROWN, ZHANG_WEI } from '../support/people.js';
 import { launchChromium, startWebServer, type WebServer } from '../support/web-server.js';
+import { seedStorage } from '../support/browser-storage.js';
 
 const SCREENS = process.env.HEALTHCODE_SHOTS ?? join(process.cwd(), 'test-results', 'screens', 'paper-card');
 const PHONE = { viewport: { width: 390, height: 844 }, deviceScaleFactor: 1, timezoneId: 'Asia/Shanghai', acceptDownloads: true };
@@ -61,7 +62,7 @@ describe('paper cards, in a real browser: printed at home and at a service point
 
   async function residentApp(lang: string): Promise<{ context: BrowserContext; page: Page }> {
     const context = await browser.newContext(PHONE);
-    await context.addInitScript({ content: `localStorage.setItem('healthcode.lang', '${lang}'); localStorage.setItem('healthcode.resident.session', ${JSON.stringify(JSON.stringify(guardianSession))});` });
+    await seedStorage(context, { 'healthcode.lang': lang, 'healthcode.resident.session': guardianSession });
     const page = await context.newPage();
     await page.goto(`${server.url}/resident/#/household`);
     await page.click('[data-testid=open-paper-card]');
@@ -81,7 +82,7 @@ describe('paper cards, in a real browser: printed at home and at a service point
     const camera = await launchChromium(['--use-fake-device-for-media-stream', '--use-fake-ui-for-media-stream', `--use-file-for-fake-video-capture=${video}`]);
     try {
       const context = await camera.newContext({ ...PHONE, permissions: ['camera'] });
-      await context.addInitScript({ content: `localStorage.setItem('healthcode.lang', '${lang}');` });
+      await seedStorage(context, { 'healthcode.lang': lang });
       const gate = await context.newPage();
       await gate.goto(`${server.url}/scanner/`);
       await gate.fill('input[name=credential]', device.token);
@@ -193,7 +194,7 @@ describe('paper cards, in a real browser: printed at home and at a service point
   async function consoleApp(lang: string): Promise<{ context: BrowserContext; page: Page }> {
     const staff = await server.services.staff.create('良渚街道便民服务中心 王芳', 'checkpoint', '330110');
     const context = await browser.newContext({ ...PHONE, viewport: { width: 1024, height: 800 } });
-    await context.addInitScript({ content: `localStorage.setItem('healthcode.lang', '${lang}'); localStorage.setItem('healthcode.console.staff', ${JSON.stringify(JSON.stringify({ token: staff.token, id: staff.id, name: staff.name, role: 'checkpoint' }))});` });
+    await seedStorage(context, { 'healthcode.lang': lang, 'healthcode.console.staff': { token: staff.token, id: staff.id, name: staff.name, role: 'checkpoint' } });
     const page = await context.newPage();
     await page.goto(`${server.url}/console/#/paper-cards`);
     await page.locator('input[name=idNumber]').waitFor();
@@ -258,7 +259,7 @@ describe('paper cards, in a real browser: printed at home and at a service point
     const staff = await server.services.staff.create('良渚街道便民服务中心 陈丽', 'checkpoint', '330110');
     for (const lang of LANGS) {
       const context = await browser.newContext({ ...PHONE, viewport: { width: 1024, height: 800 } });
-      await context.addInitScript({ content: `localStorage.setItem('healthcode.lang', '${lang}'); localStorage.setItem('healthcode.console.staff', ${JSON.stringify(JSON.stringify({ token: staff.token, id: staff.id, name: staff.name, role: 'checkpoint' }))});` });
+      await seedStorage(context, { 'healthcode.lang': lang, 'healthcode.console.staff': { token: staff.token, id: staff.id, name: staff.name, role: 'checkpoint' } });
       const page = await context.newPage();
       await page.goto(`${server.url}/console/#/paper-cards`);
       await page.fill('input[name=idNumber]', GRANDMA_ZHANG.idNumber);

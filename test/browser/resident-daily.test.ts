@@ -11,6 +11,7 @@ import { meterTaps, startFlow } from '../support/flow-meter.js';
 import { withCheck } from '../support/people.js';
 import { launchChromium, startWebServer, type WebServer } from '../support/web-server.js';
 import { asTheAppKeepsIt } from '../support/app-session.js';
+import { seedStorage } from '../support/browser-storage.js';
 
 /**
  * A resident's daily flows driven in Chromium to what the person sees at the end: the quarantine
@@ -237,7 +238,7 @@ describe("a resident's daily flows, in a real browser, to what the person sees",
       const second = await server.services.staff.create('西湖区卫健局 何主任', 'authority');
       async function officer(token: string) {
         const context = await browser.newContext({ ...DESK, locale: lang });
-        await context.addInitScript({ content: `localStorage.setItem('healthcode.lang', '${lang}');` });
+        await seedStorage(context, { 'healthcode.lang': lang });
         const page = await context.newPage();
         await page.goto(`${server.url}/console/`);
         await page.fill('input[name=credential]', token);

@@ -12,6 +12,7 @@ import { GRANDMA_ZHANG, LIU_FANG, OLIVER_BROWN, withCheck, ZHANG_WEI } from '../
 import { assertAccessible } from '../support/axe.js';
 import { launchChromium, startWebServer, type WebServer } from '../support/web-server.js';
 import { asTheAppKeepsIt } from '../support/app-session.js';
+import { seedStorage } from '../support/browser-storage.js';
 
 const SCREENS = join(process.cwd(), 'test-results', 'screens');
 const PHONE = { viewport: { width: 390, height: 844 }, deviceScaleFactor: 1, timezoneId: 'Asia/Shanghai' };
@@ -116,7 +117,7 @@ describe('every screen, at phone size, in both languages', () => {
     const context = await browser.newContext({ ...PHONE, locale: lang, permissions: ['camera'] });
     // Runs in the page before the app: the language, and sessions as the apps save them.
     const entries = Object.entries({ 'healthcode.lang': lang, ...saved }).map(([key, value]) => [key, typeof value === 'string' ? value : JSON.stringify(value)]);
-    await context.addInitScript({ content: `for (const [k, v] of ${JSON.stringify(entries)}) localStorage.setItem(k, v);` });
+    await seedStorage(context, entries);
     return context;
   }
 

@@ -9,6 +9,7 @@ import { writeQrVideo } from '../support/fake-camera.js';
 import { decodeShownQr } from '../support/qr-image.js';
 import { CHEN_JING, LIU_FANG } from '../support/people.js';
 import { launchChromium, startWebServer, type WebServer } from '../support/web-server.js';
+import { seedStorage } from '../support/browser-storage.js';
 
 /** Screenshots of every screen, at phone size, for a person to look at. */
 export const SCREENS = join(process.cwd(), 'test-results', 'screens');
@@ -22,7 +23,7 @@ function beijingInput(daysAgo: number, hour: number): string {
 
 
 async function inLanguage(context: BrowserContext, lang: 'zh-CN' | 'en'): Promise<void> {
-  await context.addInitScript({ content: `localStorage.setItem('healthcode.lang', ${JSON.stringify(lang)});` });
+  await seedStorage(context, { 'healthcode.lang': lang });
 }
 
 async function shot(page: Page, name: string): Promise<void> {
@@ -220,7 +221,7 @@ describe('the whole story in a real browser', () => {
     const phoneCamera = await launchChromium(['--use-fake-device-for-media-stream', '--use-fake-ui-for-media-stream', `--use-file-for-fake-video-capture=${placeVideo}`]);
     try {
       const context = await phoneCamera.newContext({ ...PHONE, permissions: ['camera'] });
-      await context.addInitScript({ content: `localStorage.setItem('healthcode.lang', 'zh-CN'); localStorage.setItem('healthcode.resident.session', ${JSON.stringify(savedSession)});` });
+      await seedStorage(context, { 'healthcode.lang': 'zh-CN', 'healthcode.resident.session': savedSession });
       const app = await context.newPage();
       await app.goto(`${server.url}/resident/#/code`);
       await app.click('a[href="#/visit"]');

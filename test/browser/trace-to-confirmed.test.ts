@@ -7,6 +7,7 @@ import type { Browser, Page } from 'playwright-core';
 import { meterTaps, startFlow } from '../support/flow-meter.js';
 import { GRANDMA_ZHANG, LIU_FANG, withCheck, ZHANG_WEI } from '../support/people.js';
 import { launchChromium, startWebServer, type WebServer } from '../support/web-server.js';
+import { seedStorage } from '../support/browser-storage.js';
 
 const SCREENS = join(process.cwd(), 'test-results', 'screens');
 const DESK = { viewport: { width: 1280, height: 900 }, deviceScaleFactor: 1, timezoneId: 'Asia/Shanghai' };
@@ -81,7 +82,7 @@ describe('trace to confirmed, in the console, without copying an id', () => {
       assert.equal(await server.ctx.stores.decisions.colourOf(grandma.id), 'green', 'the grandmother is green before the trace');
 
       const context = await browser.newContext({ ...DESK, locale: lang });
-      await context.addInitScript({ content: `localStorage.setItem('healthcode.lang', ${JSON.stringify(lang)}); localStorage.setItem('healthcode.console.staff', ${JSON.stringify(JSON.stringify({ token: officer.token, id: officer.id, name: officer.name, role: 'authority' }))});` });
+      await seedStorage(context, { 'healthcode.lang': lang, 'healthcode.console.staff': { token: officer.token, id: officer.id, name: officer.name, role: 'authority' } });
       await meterTaps(context);
       const page = await context.newPage();
       await page.goto(`${server.url}/console/#/traces`);

@@ -8,6 +8,7 @@ import type { RegistrationInput } from '../../src/domain/resident.js';
 import { assertAccessible } from '../support/axe.js';
 import { withCheck } from '../support/people.js';
 import { launchChromium, startWebServer, type WebServer } from '../support/web-server.js';
+import { seedStorage } from '../support/browser-storage.js';
 
 /**
  * The gate's full-screen verdict in each colour a code can have, read by a guard at arm's length:
@@ -57,7 +58,7 @@ describe("the scanner's verdict in every colour", () => {
   for (const lang of ['zh-CN', 'en'] as const) {
     it(`shows each colour's verdict with its word, readable at AA, in ${lang}`, { timeout: 120_000 }, async () => {
       const context = await browser.newContext({ ...PHONE, locale: lang, permissions: ['camera'] });
-      await context.addInitScript({ content: `localStorage.setItem('healthcode.lang', ${JSON.stringify(lang)});` });
+      await seedStorage(context, { 'healthcode.lang': lang });
       const page = await context.newPage();
       await page.goto(`${server.url}/scanner/`);
       await page.fill('input[name=credential]', deviceToken);

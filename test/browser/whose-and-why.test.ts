@@ -8,6 +8,7 @@ import { meterTaps, startFlow } from '../support/flow-meter.js';
 import { GRANDMA_ZHANG, withCheck, ZHANG_WEI } from '../support/people.js';
 import { launchChromium, startWebServer, type WebServer } from '../support/web-server.js';
 import { asTheAppKeepsIt } from '../support/app-session.js';
+import { seedStorage } from '../support/browser-storage.js';
 
 const SCREENS = join(process.cwd(), 'test-results', 'screens');
 const PHONE = { viewport: { width: 390, height: 844 }, deviceScaleFactor: 1, timezoneId: 'Asia/Shanghai' };
@@ -47,7 +48,7 @@ describe('whose declaration it is, and appealing from "why"', () => {
     const w = WORDS[lang];
     it(`names the household member on a declaration made for her: title, band and submit button (${lang})`, { timeout: 60_000 }, async () => {
       const context = await browser.newContext(PHONE);
-      await context.addInitScript({ content: `localStorage.setItem('healthcode.lang', '${lang}'); localStorage.setItem('healthcode.resident.session', ${JSON.stringify(JSON.stringify(sessions[lang]))});` });
+      await seedStorage(context, { 'healthcode.lang': lang, 'healthcode.resident.session': sessions[lang] });
       const page = await context.newPage();
       await page.goto(`${server.url}/resident/#/household`);
       await page.click(`.list li button:has-text("${w.show}")`);
@@ -72,7 +73,7 @@ describe('whose declaration it is, and appealing from "why"', () => {
 
     it(`lets the resident reading why appeal from there, and shows the appeal waiting (${lang})`, { timeout: 60_000 }, async () => {
       const context = await browser.newContext(PHONE);
-      await context.addInitScript({ content: `localStorage.setItem('healthcode.lang', '${lang}'); localStorage.setItem('healthcode.resident.session', ${JSON.stringify(JSON.stringify(sessions[lang]))});` });
+      await seedStorage(context, { 'healthcode.lang': lang, 'healthcode.resident.session': sessions[lang] });
       await meterTaps(context);
       const page = await context.newPage();
       await page.goto(`${server.url}/resident/#/code`);

@@ -10,6 +10,7 @@ import { asTheAppKeepsIt } from '../support/app-session.js';
 import { assertAccessible } from '../support/axe.js';
 import { ZHANG_WEI } from '../support/people.js';
 import { launchChromium, startWebServer, type WebServer } from '../support/web-server.js';
+import { seedStorage } from '../support/browser-storage.js';
 
 const SCREENS = join(process.cwd(), 'test-results', 'screens');
 const PHONE = { viewport: { width: 390, height: 844 }, deviceScaleFactor: 1, timezoneId: 'Asia/Shanghai' };
@@ -41,7 +42,7 @@ describe('why a code has its colour, in the reader\'s own script', () => {
     it(`taps "why" on a yellow code and reads the rule's reason and how it clears in ${lang}`, { timeout: 120_000 }, async () => {
       const context = await browser.newContext({ ...PHONE, locale: lang });
       const saved = [['healthcode.lang', lang], ['healthcode.resident.session', JSON.stringify(session)]];
-      await context.addInitScript({ content: `for (const [k, v] of ${JSON.stringify(saved)}) localStorage.setItem(k, v);` });
+      await seedStorage(context, saved);
       const page = await context.newPage();
       await page.goto(`${server.url}/resident/#/code`);
       await page.getByText(REASON[lang].why).click();
@@ -62,7 +63,7 @@ describe('why a code has its colour, in the reader\'s own script', () => {
     it(`goes from "why" to the public rules and reads when each rule clears in ${lang}`, { timeout: 120_000 }, async () => {
       const context = await browser.newContext({ ...PHONE, locale: lang });
       const saved = [['healthcode.lang', lang], ['healthcode.resident.session', JSON.stringify(session)]];
-      await context.addInitScript({ content: `for (const [k, v] of ${JSON.stringify(saved)}) localStorage.setItem(k, v);` });
+      await seedStorage(context, saved);
       const page = await context.newPage();
       await page.goto(`${server.url}/resident/#/code`);
       await page.getByText(REASON[lang].why).click();

@@ -7,6 +7,7 @@ import { assertAccessible } from '../support/axe.js';
 import { OLIVER_BROWN, ZHANG_WEI } from '../support/people.js';
 import { launchChromium, startWebServer, type WebServer } from '../support/web-server.js';
 import { asTheAppKeepsIt } from '../support/app-session.js';
+import { seedStorage } from '../support/browser-storage.js';
 
 const SCREENS = join(process.cwd(), 'test-results', 'screens');
 /**
@@ -62,7 +63,7 @@ describe('the code at 200% zoom on a phone', () => {
     it(`shows the whole QR and its countdown above the tab bar, in ${lang}`, { timeout: 60_000 }, async () => {
       const context = await browser.newContext({ ...PHONE_AT_200, locale: lang });
       const saved = [['healthcode.lang', lang], ['healthcode.resident.session', JSON.stringify(sessions[lang])]];
-      await context.addInitScript({ content: `for (const [k, v] of ${JSON.stringify(saved)}) localStorage.setItem(k, v);` });
+      await seedStorage(context, saved);
       const page = await context.newPage();
       await page.goto(`${server.url}/resident/#/code`);
       await page.waitForSelector('[data-testid=code-card] canvas');
