@@ -69,6 +69,10 @@ export class RuleEvaluator {
   readonly #ruleBounds: number[];
   /** How each rule's condition can move with time alone (time-shape.ts), and until when the rule is valid. */
   readonly #shapes = new Map<Rule, TimeShape & { to: number }>();
+  /** Rules with check-ins that can never hold to the horizon (not rising, not fixed): holdsToHorizon never counts them. */
+  readonly #neverHeldToHorizon = new Set<Rule>();
+  /** The most daily check-ins any rule asks for. */
+  readonly #mostCheckIns: number;
 
   constructor(
     readonly ruleSet: RuleSet & { inherits?: SetRef[] },
@@ -79,6 +83,8 @@ export class RuleEvaluator {
     this.#checkInsFirst = [...this.#withCheckIns, ...this.#validity.filter((v) => v.rule.outcome.checkIns === null)];
     this.#ruleBounds = this.#validity.flatMap((v) => (v.to === Infinity ? [v.from] : [v.from, v.to]));
     for (const v of this.#validity) this.#shapes.set(v.rule, { ...timeShapeOf(v.rule.condition), to: v.to });
+    for (const v of this.#withCheckIns) if (this.#shapes.get(v.rule)!.shape !== 'rising' && this.#shapes.get(v.rule)!.shape !== 'fixed') this.#neverHeldToHorizon.add(v.rule);
+    this.#mostCheckIns = Math.max(0, ...this.#withCheckIns.map((v) => v.rule.outcome.checkIns!.required));
   }
 
   decide(facts: ResidentFacts, areas: RiskAreaFact[], now: number): Decision {
@@ -176,9 +182,11 @@ export class RuleEvaluator {
    * Whether the code is green at `t`, as `state` would say, noting in `lastActive` when rules with
    * check-ins held, as it does; and the rules found holding. Less is asked than `state` asks: once
    * the code is not green, a rule without check-ins can change nothing this answer says, and is not
-   * asked; nor is whether a rule with check-ins is awaiting them, nor how it escalates.
+   * asked; nor is whether a rule with check-ins is awaiting them, nor how it escalates. Past
+   * `checkInsDone` (no rule can be awaiting check-ins at any instant from then on), once the code is
+   * not green, neither is a rule that holdsToHorizon would not count: when it last held matters no more.
    */
-  private greenAt(t: number, at: (t: number) => EvaluationData, lastActive: Map<string, number>): { green: boolean; active: Rule[] } {
+  private greenAt(t: number, at: (t: number) => EvaluationData, lastActive: Map<string, number>, checkInsDone = Infinity): { green: boolean; active: Rule[] } {
     const data = at(t);
     const active: Rule[] = [];
     let green = true;
@@ -186,6 +194,7 @@ export class RuleEvaluator {
       if (from > t || t >= to) continue;
       const requirement = rule.outcome.checkIns;
       if (requirement === null && !green) break;
+      if (!green && t >= checkInsDone && this.#neverHeldToHorizon.has(rule)) continue;
       const holds = truthy(condition(data));
       if (holds && requirement) lastActive.set(rule.id, t);
       if (!green && !holds) continue;
@@ -211,10 +220,11 @@ export class RuleEvaluator {
       return s;
     };
     const lastActive = new Map(lastActiveNow);
+    const checkInsDone = this.checkInsDoneFrom(facts, now);
     let previous = now;
     for (let t = now + DAY_MS; t <= horizon; t += DAY_MS) {
       const before = new Map(lastActive);
-      const state = this.greenAt(t, at, lastActive);
+      const state = this.greenAt(t, at, lastActive, checkInsDone);
       if (!state.green) {
         if (this.holdsToHorizon(state.active, projected, areas, t, horizon)) return null;
         previous = t;
@@ -228,12 +238,29 @@ export class RuleEvaluator {
       let hi = instants.length - 1;
       while (lo < hi) {
         const mid = (lo + hi) >> 1;
-        if (this.greenAt(instants[mid]!, at, new Map(before)).green) hi = mid;
+        if (this.greenAt(instants[mid]!, at, new Map(before), checkInsDone).green) hi = mid;
         else lo = mid + 1;
       }
       return instants[lo]!;
     }
     return null;
+  }
+
+  /**
+   * An instant from which, with the clean daily check-ins greenOn projects, the streak at every
+   * instant is at least what any rule asks for, so that no rule can be awaiting check-ins: dates after
+   * today's each have a projected clean one, and by `now` plus the most asked for and two days (a
+   * day's margin for a clock change) the dates since today's number at least that many. Never
+   * (Infinity) when a recorded check-in lies after `now` or its day (it could break the streak), or
+   * more are asked for than the fact horizon holds.
+   */
+  private checkInsDoneFrom(facts: ResidentFacts, now: number): number {
+    if (this.#mostCheckIns > FACT_HORIZON_DAYS - 2) return Infinity;
+    if (facts.checkIns.length > 0) {
+      const today = localDate(new Date(now), this.timeZone);
+      if (facts.checkIns.some((c) => c.at > now || c.date > today)) return Infinity;
+    }
+    return now + (this.#mostCheckIns + 2) * DAY_MS;
   }
 
   /**
