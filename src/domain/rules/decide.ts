@@ -4,7 +4,7 @@ import * as clock from '../clock.js';
 import { CORRECTION_REASONS, type CorrectionFact } from '../corrections.js';
 import { localDate, localInstant } from '../local-time.js';
 import { FACT_HORIZON_DAYS as HORIZON_DAYS, type EvaluationData, type ResidentFacts, type RiskAreaFact } from '../facts.js';
-import { emptyPartsThrough, FactsAt, snapshotOf } from '../facts-at.js';
+import { emptyPartsThrough, FactsAt, PART_BITS, snapshotOf } from '../facts-at.js';
 import { partsChangeWithin } from '../fact-changes.js';
 import { timeShapeOf, type TimeShape } from './time-shape.js';
 import { evidenceFor, evidenceTime, type Evidence, type Snapshot } from './evidence.js';
@@ -185,8 +185,9 @@ export class RuleEvaluator {
    * asked; nor is whether a rule with check-ins is awaiting them, nor how it escalates. Past
    * `checkInsDone` (no rule can be awaiting check-ins at any instant from then on), once the code is
    * not green, neither is a rule that holdsToHorizon would not count: when it last held matters no more.
+   * A rule in `search.idle` is known not to hold.
    */
-  private greenAt(t: number, at: (t: number) => EvaluationData, lastActive: Map<string, number>, checkInsDone = Infinity): { green: boolean; active: Rule[] } {
+  private greenAt(t: number, at: (t: number) => FactsAt, lastActive: Map<string, number>, search: GreenOnSearch): { green: boolean; active: Rule[] } {
     const data = at(t);
     const active: Rule[] = [];
     let green = true;
@@ -194,8 +195,8 @@ export class RuleEvaluator {
       if (from > t || t >= to) continue;
       const requirement = rule.outcome.checkIns;
       if (requirement === null && !green) break;
-      if (!green && t >= checkInsDone && this.#neverHeldToHorizon.has(rule)) continue;
-      const holds = truthy(condition(data));
+      if (!green && t >= search.checkInsDone && this.#neverHeldToHorizon.has(rule)) continue;
+      const holds = this.holdsIn(search, rule, condition, data);
       if (holds && requirement) lastActive.set(rule.id, t);
       if (!green && !holds) continue;
       if (holds) active.push(rule);
@@ -220,11 +221,11 @@ export class RuleEvaluator {
       return s;
     };
     const lastActive = new Map(lastActiveNow);
-    const checkInsDone = this.checkInsDoneFrom(facts, now);
+    const search: GreenOnSearch = { checkInsDone: this.checkInsDoneFrom(facts, now), emptyParts: alwaysEmptyParts(facts), idle: new Set() };
     let previous = now;
     for (let t = now + DAY_MS; t <= horizon; t += DAY_MS) {
       const before = new Map(lastActive);
-      const state = this.greenAt(t, at, lastActive, checkInsDone);
+      const state = this.greenAt(t, at, lastActive, search);
       if (!state.green) {
         if (this.holdsToHorizon(state.active, projected, areas, t, horizon)) return null;
         previous = t;
@@ -238,12 +239,25 @@ export class RuleEvaluator {
       let hi = instants.length - 1;
       while (lo < hi) {
         const mid = (lo + hi) >> 1;
-        if (this.greenAt(instants[mid]!, at, new Map(before), checkInsDone).green) hi = mid;
+        if (this.greenAt(instants[mid]!, at, new Map(before), search).green) hi = mid;
         else lo = mid + 1;
       }
       return instants[lo]!;
     }
     return null;
+  }
+
+  /**
+   * Whether a rule's condition holds at an instant of greenOn's search. One found false having read
+   * only parts that are empty at every instant (the resident has no such facts at all) is false at
+   * every instant: the same values read give the same answer. It is not asked again.
+   */
+  private holdsIn(search: GreenOnSearch, rule: Rule, condition: CompiledLogic, data: FactsAt): boolean {
+    if (search.idle.has(rule)) return false;
+    data.reads = 0;
+    const holds = truthy(condition(data));
+    if (!holds && (data.reads & ~search.emptyParts) === 0) search.idle.add(rule);
+    return holds;
   }
 
   /**
@@ -300,6 +314,20 @@ export class RuleEvaluator {
       evidence: evidenceFor(rule.condition, snapshot),
     };
   }
+}
+
+/** What greenOn's search has learnt about a resident, for greenAt: see checkInsDoneFrom and holdsIn. */
+interface GreenOnSearch {
+  checkInsDone: number;
+  /** PART_BITS of the parts that are empty at every instant: the resident has no facts of the kind. */
+  emptyParts: number;
+  /** Rules found not to hold at any instant. */
+  idle: Set<Rule>;
+}
+
+/** The parts drawn from lists of facts the resident has none of: empty at every instant. */
+function alwaysEmptyParts(facts: ResidentFacts): number {
+  return (facts.stays.length === 0 ? PART_BITS.stays : 0) | (facts.contacts.length === 0 ? PART_BITS.contacts : 0) | (facts.cases.length === 0 ? PART_BITS.cases : 0) | (facts.tests.length === 0 ? PART_BITS.tests : 0);
 }
 
 /** The correction in force at `now`: the latest approved of those not yet ended. */
