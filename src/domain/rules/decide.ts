@@ -4,7 +4,7 @@ import * as clock from '../clock.js';
 import { CORRECTION_REASONS, type CorrectionFact } from '../corrections.js';
 import { localDate, localInstant } from '../local-time.js';
 import { FACT_HORIZON_DAYS as HORIZON_DAYS, type EvaluationData, type ResidentFacts, type RiskAreaFact } from '../facts.js';
-import { emptyPartsThrough, FactsAt, snapshotOf } from '../facts-at.js';
+import { emptyPartsThrough, FactsAt, PART_BITS, snapshotOf } from '../facts-at.js';
 import { partsChangeWithin } from '../fact-changes.js';
 import { timeShapeOf, type TimeShape } from './time-shape.js';
 import { evidenceFor, evidenceTime, type Evidence, type Snapshot } from './evidence.js';
@@ -69,6 +69,10 @@ export class RuleEvaluator {
   readonly #ruleBounds: number[];
   /** How each rule's condition can move with time alone (time-shape.ts), and until when the rule is valid. */
   readonly #shapes = new Map<Rule, TimeShape & { to: number }>();
+  /** Rules with check-ins that can never hold to the horizon (not rising, not fixed): holdsToHorizon never counts them. */
+  readonly #neverHeldToHorizon = new Set<Rule>();
+  /** The most daily check-ins any rule asks for. */
+  readonly #mostCheckIns: number;
 
   constructor(
     readonly ruleSet: RuleSet & { inherits?: SetRef[] },
@@ -79,6 +83,8 @@ export class RuleEvaluator {
     this.#checkInsFirst = [...this.#withCheckIns, ...this.#validity.filter((v) => v.rule.outcome.checkIns === null)];
     this.#ruleBounds = this.#validity.flatMap((v) => (v.to === Infinity ? [v.from] : [v.from, v.to]));
     for (const v of this.#validity) this.#shapes.set(v.rule, { ...timeShapeOf(v.rule.condition), to: v.to });
+    for (const v of this.#withCheckIns) if (this.#shapes.get(v.rule)!.shape !== 'rising' && this.#shapes.get(v.rule)!.shape !== 'fixed') this.#neverHeldToHorizon.add(v.rule);
+    this.#mostCheckIns = Math.max(0, ...this.#withCheckIns.map((v) => v.rule.outcome.checkIns!.required));
   }
 
   decide(facts: ResidentFacts, areas: RiskAreaFact[], now: number): Decision {
@@ -176,9 +182,12 @@ export class RuleEvaluator {
    * Whether the code is green at `t`, as `state` would say, noting in `lastActive` when rules with
    * check-ins held, as it does; and the rules found holding. Less is asked than `state` asks: once
    * the code is not green, a rule without check-ins can change nothing this answer says, and is not
-   * asked; nor is whether a rule with check-ins is awaiting them, nor how it escalates.
+   * asked; nor is whether a rule with check-ins is awaiting them, nor how it escalates. Past
+   * `checkInsDone` (no rule can be awaiting check-ins at any instant from then on), once the code is
+   * not green, neither is a rule that holdsToHorizon would not count: when it last held matters no more.
+   * A rule in `search.idle` is known not to hold.
    */
-  private greenAt(t: number, at: (t: number) => EvaluationData, lastActive: Map<string, number>): { green: boolean; active: Rule[] } {
+  private greenAt(t: number, at: (t: number) => FactsAt, lastActive: Map<string, number>, search: GreenOnSearch): { green: boolean; active: Rule[] } {
     const data = at(t);
     const active: Rule[] = [];
     let green = true;
@@ -186,7 +195,8 @@ export class RuleEvaluator {
       if (from > t || t >= to) continue;
       const requirement = rule.outcome.checkIns;
       if (requirement === null && !green) break;
-      const holds = truthy(condition(data));
+      if (!green && t >= search.checkInsDone && this.#neverHeldToHorizon.has(rule)) continue;
+      const holds = this.holdsIn(search, rule, condition, data);
       if (holds && requirement) lastActive.set(rule.id, t);
       if (!green && !holds) continue;
       if (holds) active.push(rule);
@@ -211,10 +221,11 @@ export class RuleEvaluator {
       return s;
     };
     const lastActive = new Map(lastActiveNow);
+    const search: GreenOnSearch = { checkInsDone: this.checkInsDoneFrom(facts, now), emptyParts: alwaysEmptyParts(facts), idle: new Set() };
     let previous = now;
     for (let t = now + DAY_MS; t <= horizon; t += DAY_MS) {
       const before = new Map(lastActive);
-      const state = this.greenAt(t, at, lastActive);
+      const state = this.greenAt(t, at, lastActive, search);
       if (!state.green) {
         if (this.holdsToHorizon(state.active, projected, areas, t, horizon)) return null;
         previous = t;
@@ -228,12 +239,42 @@ export class RuleEvaluator {
       let hi = instants.length - 1;
       while (lo < hi) {
         const mid = (lo + hi) >> 1;
-        if (this.greenAt(instants[mid]!, at, new Map(before)).green) hi = mid;
+        if (this.greenAt(instants[mid]!, at, new Map(before), search).green) hi = mid;
         else lo = mid + 1;
       }
       return instants[lo]!;
     }
     return null;
+  }
+
+  /**
+   * Whether a rule's condition holds at an instant of greenOn's search. One found false having read
+   * only parts that are empty at every instant (the resident has no such facts at all) is false at
+   * every instant: the same values read give the same answer. It is not asked again.
+   */
+  private holdsIn(search: GreenOnSearch, rule: Rule, condition: CompiledLogic, data: FactsAt): boolean {
+    if (search.idle.has(rule)) return false;
+    data.reads = 0;
+    const holds = truthy(condition(data));
+    if (!holds && (data.reads & ~search.emptyParts) === 0) search.idle.add(rule);
+    return holds;
+  }
+
+  /**
+   * An instant from which, with the clean daily check-ins greenOn projects, the streak at every
+   * instant is at least what any rule asks for, so that no rule can be awaiting check-ins: dates after
+   * today's each have a projected clean one, and by `now` plus the most asked for and two days (a
+   * day's margin for a clock change) the dates since today's number at least that many. Never
+   * (Infinity) when a recorded check-in lies after `now` or its day (it could break the streak), or
+   * more are asked for than the fact horizon holds.
+   */
+  private checkInsDoneFrom(facts: ResidentFacts, now: number): number {
+    if (this.#mostCheckIns > FACT_HORIZON_DAYS - 2) return Infinity;
+    if (facts.checkIns.length > 0) {
+      const today = localDate(new Date(now), this.timeZone);
+      if (facts.checkIns.some((c) => c.at > now || c.date > today)) return Infinity;
+    }
+    return now + (this.#mostCheckIns + 2) * DAY_MS;
   }
 
   /**
@@ -273,6 +314,20 @@ export class RuleEvaluator {
       evidence: evidenceFor(rule.condition, snapshot),
     };
   }
+}
+
+/** What greenOn's search has learnt about a resident, for greenAt: see checkInsDoneFrom and holdsIn. */
+interface GreenOnSearch {
+  checkInsDone: number;
+  /** PART_BITS of the parts that are empty at every instant: the resident has no facts of the kind. */
+  emptyParts: number;
+  /** Rules found not to hold at any instant. */
+  idle: Set<Rule>;
+}
+
+/** The parts drawn from lists of facts the resident has none of: empty at every instant. */
+function alwaysEmptyParts(facts: ResidentFacts): number {
+  return (facts.stays.length === 0 ? PART_BITS.stays : 0) | (facts.contacts.length === 0 ? PART_BITS.contacts : 0) | (facts.cases.length === 0 ? PART_BITS.cases : 0) | (facts.tests.length === 0 ? PART_BITS.tests : 0);
 }
 
 /** The correction in force at `now`: the latest approved of those not yet ended. */

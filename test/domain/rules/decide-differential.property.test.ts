@@ -110,3 +110,60 @@ it('decides as the old engine did for residents who were in a risk area and are 
     { numRuns: 500 },
   );
 });
+
+it('decides as the old engine did when a quarantine outlasts the check-ins its rules ask for, with check-ins recorded ahead and up to 28 asked for', () => {
+  // greenOn stops asking rules it no longer needs once every rule's check-ins are done (decide.ts,
+  // checkInsDoneFrom): long quarantines, rules asking for many check-ins, and check-ins dated after
+  // the decision (which could break the streak) are where that could go wrong.
+  const ahead = fc.array(fc.record({ daysAhead: fc.integer({ min: 0, max: 20 }), hour: fc.integer({ min: 0, max: 23 }), cough: fc.boolean() }), { maxLength: 2 });
+  const required = fc.array(fc.option(fc.record({ required: fc.integer({ min: 1, max: 28 }), onSymptoms: fc.constantFrom('reset' as const, 'escalate' as const) })), { minLength: DEFAULT_RULES.length, maxLength: DEFAULT_RULES.length });
+  fc.assert(
+    fc.property(scenario, fc.integer({ min: 0, max: 13 }), ahead, fc.option(required, { freq: 2 }), ({ now, facts, ruleSet }, departedDaysAgo, later, asked) => {
+      const arrival = now - (departedDaysAgo + 2) * DAY_MS;
+      const checkIns = [...facts.checkIns, ...later.map((c) => {
+        const at = now + c.daysAhead * DAY_MS + c.hour * HOUR_MS;
+        return { date: localDate(new Date(at), ZONE), at, symptoms: c.cough ? ['dry_cough'] : [], temperature: 36.5 };
+      })];
+      const stayed: ResidentFacts = { ...facts, checkIns, stays: [...facts.stays, { region: '420106', country: null, arrival, departure: arrival + 2 * DAY_MS, source: 'declaration', recordedAt: arrival + 2 * DAY_MS }] };
+      const areas: RiskAreaFact[] = [{ region: '420100', country: null, level: 'high', from: now - 40 * DAY_MS, to: null }];
+      const rules = asked === null ? ruleSet.rules : ruleSet.rules.map((rule) => ({ ...rule, outcome: { ...rule.outcome, checkIns: asked[DEFAULT_RULES.findIndex((r) => r.id === rule.id)] ?? null } }));
+      const set = { ...ruleSet, rules };
+      assert.deepStrictEqual(new RuleEvaluator(set, ZONE).decide(stayed, areas, now), new ReferenceEvaluator(set, ZONE).decide(stayed, areas, now));
+    }),
+    { numRuns: 500 },
+  );
+});
+
+it('decides as the old engine did when a rule asking for few check-ins keeps the code red while one asking for more holds on days ahead', () => {
+  // The corner checkInsDoneFrom guards: a rule that holds only while the code is already red (a
+  // symptom reported on a check-in ahead) is still awaiting its check-ins when the red one ends.
+  fc.assert(
+    fc.property(
+      fc.integer({ min: 0, max: 3 * DAY_MS }),
+      fc.integer({ min: 0, max: 13 }),
+      fc.integer({ min: 1, max: 3 }),
+      fc.integer({ min: 1, max: 28 }),
+      fc.array(fc.record({ daysAhead: fc.integer({ min: 0, max: 16 }), hour: fc.integer({ min: 0, max: 23 }) }), { minLength: 1, maxLength: 2 }),
+      (offset, departedDaysAgo, redAsks, yellowAsks, coughs) => {
+        const now = BASE + offset;
+        const arrival = now - (departedDaysAgo + 2) * DAY_MS;
+        const facts: ResidentFacts = {
+          residentId: 'r1', region: '330110', registeredAt: now - 40 * DAY_MS, phoneVerifiedAt: now - 40 * DAY_MS, identityVouchedAt: null, identityRevokedAt: null,
+          declarations: [{ at: now - DAY_MS, symptoms: [], temperature: 36.5 }],
+          stays: [{ region: '420106', country: null, arrival, departure: arrival + 2 * DAY_MS, source: 'declaration', recordedAt: arrival + 2 * DAY_MS }],
+          contacts: [], cases: [], tests: [], vaccinations: [],
+          checkIns: coughs.map((c) => {
+            const at = now + c.daysAhead * DAY_MS + c.hour * HOUR_MS;
+            return { date: localDate(new Date(at), ZONE), at, symptoms: ['dry_cough'], temperature: 36.5 };
+          }),
+        };
+        const asks = (id: string, required: number) => (rule: Rule): Rule => (rule.id === id ? { ...rule, outcome: { ...rule.outcome, checkIns: { required, onSymptoms: 'reset' } } } : rule);
+        const rules = DEFAULT_RULES.map(asks('red-high-risk-area', redAsks)).map(asks('yellow-symptoms', yellowAsks));
+        const set: RuleSet = { region: 'CN', version: 3, publishedAt: new Date(BASE - 30 * DAY_MS).toISOString(), rules };
+        const areas: RiskAreaFact[] = [{ region: '420100', country: null, level: 'high', from: now - 40 * DAY_MS, to: null }];
+        assert.deepStrictEqual(new RuleEvaluator(set, ZONE).decide(facts, areas, now), new ReferenceEvaluator(set, ZONE).decide(facts, areas, now));
+      },
+    ),
+    { numRuns: 500 },
+  );
+});
