@@ -1,15 +1,34 @@
-import { pino, type DestinationStream, type Logger } from 'pino';
+import { pino, type Bindings, type DestinationStream, type Logger } from 'pino';
+
+/**
+ * pino's `isoTime` (`,"time":"<ISO 8601>"`), the same text, made once a millisecond rather than for
+ * every line: a server logs a line per request, thousands a second, and most share their millisecond.
+ */
+export function isoTime(): string {
+  const now = Date.now();
+  if (now !== lastTimeMs) {
+    lastTimeMs = now;
+    lastTime = `,"time":"${new Date(now).toISOString()}"`;
+  }
+  return lastTime;
+}
+let lastTimeMs = Number.NaN;
+let lastTime = '';
+
+/** Loggers made here, with the options below: the ones whose lines `requestCompletedLine` can write itself. */
+const madeHere = new WeakSet<Logger>();
 
 /**
  * Structured JSON logs. Personal data never reaches them: requests are logged by route template and
- * status, bodies never; the redaction below is a second line of defence for headers.
+ * status, bodies never; the redaction below is a second line of defence for headers. `bindings` go
+ * on every line after `service` (a worker's index).
  */
-export function createLogger(level: string, destination?: DestinationStream): Logger {
-  return pino(
+export function createLogger(level: string, destination?: DestinationStream, bindings: Bindings = {}): Logger {
+  const logger = pino(
     {
       level,
-      base: { service: 'healthcode' },
-      timestamp: pino.stdTimeFunctions.isoTime,
+      base: { service: 'healthcode', ...bindings },
+      timestamp: isoTime,
       redact: { paths: ['req.headers.authorization', 'req.headers.cookie', 'headers.authorization'], censor: '[redacted]' },
       serializers: {
         req: (req: { method?: string; routeOptions?: { url?: string }; id?: string }) => ({
@@ -21,6 +40,39 @@ export function createLogger(level: string, destination?: DestinationStream): Lo
     },
     destination,
   );
+  madeHere.add(logger);
+  return logger;
+}
+
+/** Writes the line a request completes with. */
+export type CompletedLine = (reqId: string, method: string, route: string | undefined, statusCode: number, responseTime: number) => void;
+
+/** What the line of a request with a usual id (a UUID) holds as its id: written as it is, nothing to escape. */
+const PLAIN_ID = /^[A-Za-z0-9-]{1,100}$/;
+
+/**
+ * The line each request completes with (`request completed`: id, method, route template, status,
+ * time), written for a logger made by `createLogger` as the very bytes pino writes, without pino's
+ * work for a line of any shape (serializers, redaction, a stringifier per field): about a tenth of a
+ * code view's CPU. Any other logger, or an id that would need escaping, gets the line from pino.
+ */
+export function requestCompletedLine(logger: Logger): CompletedLine {
+  const slow: CompletedLine = (reqId, method, route, statusCode, responseTime) =>
+    logger.info({ reqId, req: { method, routeOptions: { url: route } }, res: { statusCode }, responseTime }, 'request completed');
+  const stream = (logger as unknown as Record<symbol, (DestinationStream & Record<symbol, unknown>) | undefined>)[pino.symbols.streamSym];
+  // A stream that reads each line's level and fields (pino.multistream) needs pino to hand them over.
+  if (!madeHere.has(logger) || stream === undefined || stream[pino.symbols.needsMetadataGsym] === true) return slow;
+  // As pino writes its bindings: each key and value JSON, in order.
+  const bound = Object.entries(logger.bindings())
+    .map(([key, value]) => `,${JSON.stringify(key)}:${JSON.stringify(value)}`)
+    .join('');
+  const number = (n: number) => (Number.isFinite(n) ? String(n) : 'null');
+  return (reqId, method, route, statusCode, responseTime) => {
+    if (!logger.isLevelEnabled('info')) return;
+    if (!PLAIN_ID.test(reqId)) return slow(reqId, method, route, statusCode, responseTime);
+    const req = JSON.stringify({ method, route: route ?? 'unmatched' });
+    stream.write(`{"level":30${isoTime()}${bound},"reqId":"${reqId}","req":${req},"res":{"statusCode":${number(statusCode)}},"responseTime":${number(responseTime)},"msg":"request completed"}\n`);
+  };
 }
 
 /**

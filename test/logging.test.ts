@@ -1,7 +1,10 @@
 import assert from 'node:assert/strict';
 import { spawnSync } from 'node:child_process';
-import { describe, it } from 'node:test';
+import { describe, it, mock } from 'node:test';
+import fc from 'fast-check';
+import { pino } from 'pino';
 import { buildApp } from '../src/http/app.js';
+import { createLogger, isoTime, requestCompletedLine } from '../src/logging.js';
 import { describeOnEachEngine, UNLIMITED } from './support/harness.js';
 import { ZHANG_WEI } from './support/people.js';
 import { signedUpThroughApi } from './support/sign-in.js';
@@ -33,6 +36,76 @@ describe('logging to standard output in the background', () => {
     const { status, lines } = run("throw new Error('crash');");
     assert.notEqual(status, 0);
     assert.deepEqual(lines, everyLine);
+  });
+});
+
+/** A logger as the server makes it (or a child of one), writing each line as it comes into `lines`. */
+function capturing(level = 'info', bindings: Record<string, string | number> = {}, child?: Record<string, string | number>) {
+  const lines: string[] = [];
+  const made = createLogger(level, { write: (line: string) => void lines.push(line) }, bindings);
+  return { logger: child === undefined ? made : made.child(child), lines };
+}
+
+/** The line a request completes with, as pino writes it from the request and reply (what the app did before). */
+const pinoLine = (logger: ReturnType<typeof createLogger>, reqId: string, method: string, route: string | undefined, statusCode: number, responseTime: number) =>
+  logger.info({ reqId, req: { method, routeOptions: { url: route } }, res: { statusCode }, responseTime }, 'request completed');
+
+describe('the line a request completes with, written without pino', () => {
+  const binding = fc.dictionary(fc.constantFrom('worker', 'zone', 'x'), fc.oneof(fc.string(), fc.integer()), { maxKeys: 2 }).map((d) => ({ ...d }));
+  const request = fc.record({
+    reqId: fc.oneof(fc.uuid(), fc.string(), fc.stringMatching(/^[A-Za-z0-9-]{1,120}$/)),
+    method: fc.oneof(fc.constantFrom('GET', 'POST', 'DELETE'), fc.string()),
+    route: fc.option(fc.oneof(fc.constant('/api/v1/residents/:id/code'), fc.string()), { nil: undefined }),
+    statusCode: fc.oneof(fc.integer({ min: 100, max: 599 }), fc.constantFrom(Number.NaN, Number.POSITIVE_INFINITY)),
+    responseTime: fc.oneof(fc.double(), fc.integer({ min: 0, max: 100_000 }).map((n) => n / 10)),
+    at: fc.integer({ min: 0, max: 4_102_444_800_000 }),
+  });
+
+  it('writes the very bytes pino writes, for any request, whatever the logger is bound to', (t) => {
+    t.mock.timers.enable({ apis: ['Date'], now: 0 });
+    fc.assert(
+      fc.property(binding, fc.option(binding, { nil: undefined }), request, (bindings, child, { reqId, method, route, statusCode, responseTime, at }) => {
+        t.mock.timers.setTime(at);
+        const fast = capturing('info', bindings, child);
+        const slow = capturing('info', bindings, child);
+        requestCompletedLine(fast.logger)(reqId, method, route, statusCode, responseTime);
+        pinoLine(slow.logger, reqId, method, route, statusCode, responseTime);
+        assert.deepEqual(fast.lines, slow.lines);
+      }),
+      { numRuns: 500 },
+    );
+  });
+
+  it('writes nothing when the logger is set above info', () => {
+    for (const level of ['warn', 'silent']) {
+      const { logger, lines } = capturing(level);
+      requestCompletedLine(logger)('5f0c6a2e-4b1d-4c8e-9a57-3d2f1e0b7c64', 'GET', '/healthz', 200, 0.4);
+      assert.deepEqual(lines, []);
+    }
+  });
+
+  it('writes again once the logger is set back to info', () => {
+    const { logger, lines } = capturing('warn');
+    const completed = requestCompletedLine(logger);
+    logger.level = 'info';
+    completed('5f0c6a2e-4b1d-4c8e-9a57-3d2f1e0b7c64', 'GET', '/healthz', 200, 0.4);
+    assert.equal(lines.length, 1);
+  });
+
+  it("writes pino's time, made once a millisecond", () => {
+    mock.timers.enable({ apis: ['Date'], now: 0 });
+    try {
+      fc.assert(
+        fc.property(fc.array(fc.integer({ min: 0, max: 4_102_444_800_000 }), { minLength: 1, maxLength: 5 }), (instants) => {
+          for (const at of instants) {
+            mock.timers.setTime(at);
+            assert.equal(isoTime(), pino.stdTimeFunctions.isoTime());
+          }
+        }),
+      );
+    } finally {
+      mock.timers.reset();
+    }
   });
 });
 

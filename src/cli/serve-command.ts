@@ -27,7 +27,7 @@ export async function serveCommand(args: string[], config: () => Config, fail: (
   }
   const index = workerIndex();
   // A worker's lines say which worker wrote them: they share the primary's output.
-  const logger = index === undefined ? createLogger(cfg.logLevel, stdoutInBackground()) : createLogger(cfg.logLevel, stdoutInBackground()).child({ worker: index });
+  const logger = createLogger(cfg.logLevel, stdoutInBackground(), index === undefined ? {} : { worker: index });
   if (workers > 1 && index === undefined) {
     // The workers each hold the serving lock; the primary only refuses a restore cut short before forking them.
     const unfinished = unfinishedRestore(cfg.dataDir);

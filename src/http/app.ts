@@ -11,6 +11,7 @@ import Fastify, { LogController, type FastifyBaseLogger, type FastifyInstance } 
 import type { Services } from '../services/services.js';
 import type { Registry } from 'prom-client';
 import { lazyChildLoggerFactory } from './request-logger.js';
+import { requestCompletedLine } from '../logging.js';
 import { installMetrics, type MetricsExposition } from './metrics.js';
 import { sharedScrape } from './shared-scrape.js';
 import { handleError, problem, sendProblem } from './problem.js';
@@ -94,10 +95,11 @@ export async function buildApp({ services, bodyLimitBytes, webRoot = DEFAULT_WEB
   // Every two-language text answered in Traditional Chinese too, whichever route sends it.
   app.addHook('preSerialization', async (_request, _reply, payload) => withTraditional(payload));
   // Written by the app's logger with the request's id, the field its own logger binds: the same
-  // line, without making a logger for every request (request-logger.ts).
-  const log = app.log;
+  // line, without making a logger for every request (request-logger.ts), nor pino's work for a line
+  // of any shape (logging.ts).
+  const completed = requestCompletedLine(services.logger);
   app.addHook('onResponse', (request, reply, done) => {
-    log.info({ reqId: request.id, req: request, res: reply, responseTime: Math.round(reply.elapsedTime * 10) / 10 }, 'request completed');
+    completed(request.id, request.method, request.routeOptions.url, reply.statusCode, Math.round(reply.elapsedTime * 10) / 10);
     done();
   });
 

@@ -7,7 +7,7 @@ import { DEFAULT_LIMITS, type RequestLimits, type SheddingLimits } from '../conf
 import { checkMobileNumber } from '../domain/phone.js';
 import { bearerCredential } from './auth.js';
 import { OverloadedError } from './problem.js';
-import { applyHeaders, helmetHeaders } from './security-headers.js';
+import { applyHeaders, helmetHeaders, type HeaderSet } from './security-headers.js';
 import { TooManyRequestsError } from '../services/service-errors.js';
 
 export interface ProtectionOptions {
@@ -68,10 +68,14 @@ export async function registerProtection(app: FastifyInstance, options: Protecti
   // As a route's own helmet options were merged over the global ones: CSP defaults and all.
   const docsHeaders = helmetHeaders({ ...appHelmet, contentSecurityPolicy: { directives: { ...APP_CSP, scriptSrc: ["'self'", "'unsafe-inline'"], styleSrc: ["'self'", "'unsafe-inline'"] } } });
   // A JSON answer is never a page (API_HEADERS below): the API's routes send the shorter set.
-  const apiHeaders = helmetHeaders({ ...appHelmet, ...API_HEADERS });
+  const apiHeaders = replyHeaders(helmetHeaders({ ...appHelmet, ...API_HEADERS }));
   app.addHook('onRequest', (request, reply, done) => {
     const url = request.routeOptions.url;
-    applyHeaders(reply.raw, url?.startsWith('/docs') ? docsHeaders : url?.startsWith('/api/') ? apiHeaders : appHeaders);
+    // The API's routes all answer through Fastify (none hijacks its reply): their headers go with
+    // Fastify's own in one writeHead, rather than each set on the response beforehand, which makes
+    // Node set every later header one by one too.
+    if (url?.startsWith('/api/')) reply.headers(apiHeaders);
+    else applyHeaders(reply.raw, url?.startsWith('/docs') ? docsHeaders : appHeaders);
     done();
   });
   // Shed before counting: a refused request must not use up anyone's limit.
@@ -144,6 +148,14 @@ export async function registerProtection(app: FastifyInstance, options: Protecti
     residentOf.set(request, residentId);
     await applyLimits(request, [dependentsResident]);
   });
+}
+
+/**
+ * A header set as Fastify's reply takes it: the headers to set. Those helmet takes away (`X-Powered-By`)
+ * are set by nothing before a request's first hook, so there is nothing to take away then.
+ */
+function replyHeaders(headers: HeaderSet): Record<string, string> {
+  return Object.fromEntries(headers.filter((header): header is readonly [string, string] => header[1] !== undefined));
 }
 
 /** Routes never shed: a probe must see the pressure, not be refused by it. */
