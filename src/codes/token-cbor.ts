@@ -79,7 +79,8 @@ class Writer {
 
   done(): Uint8Array {
     if (this.at !== this.out.length) throw new Error(`CBOR writer: wrote ${this.at} of ${this.out.length} bytes`);
-    return new Uint8Array(this.out.buffer, this.out.byteOffset, this.out.length);
+    // A Buffer, as cbor-x answers: callers may read it as one.
+    return this.out;
   }
 }
 

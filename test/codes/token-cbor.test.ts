@@ -35,6 +35,14 @@ describe('fixed-shape CBOR of a code (token-cbor)', () => {
     );
   });
 
+  it('answers Buffers, as cbor-x does', () => {
+    const payload = encodeTokenPayload('CN-330100', { subject: 'abc', issuedAt: 1, notBefore: 1, expiresAt: 2, colour: 'green', mark: null, maskedName: '张*' });
+    assert.equal(Buffer.isBuffer(encodeCbor(tokenPayloadMap('CN-330100', { subject: 'abc', issuedAt: 1, notBefore: 1, expiresAt: 2, colour: 'green', mark: null, maskedName: '张*' }))), true);
+    assert.equal(Buffer.isBuffer(payload), true);
+    assert.equal(Buffer.isBuffer(fastSignatureInput(payload, payload)), true);
+    assert.equal(Buffer.isBuffer(fastSign1(payload, payload, payload)), true);
+  });
+
   it('writes deterministic CBOR a verifier reads back as the claims', () => {
     const payload = encodeTokenPayload('CN-330100', { subject: 'abc', issuedAt: 1_800_000_000, notBefore: 1_800_000_000, expiresAt: 1_800_000_300, colour: 'yellow', mark: null, maskedName: '张*' });
     const value = decodeDeterministicCbor(payload) as Map<unknown, unknown>;
