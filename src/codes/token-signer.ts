@@ -1,16 +1,11 @@
 import { createPrivateKey, createPublicKey, generateKeyPairSync, sign, verify, createHash, type KeyObject } from 'node:crypto';
-import { encodeSign1, encodeCbor, signatureInput } from './cose-sign1.js';
+import { encodeCbor } from './cose-sign1.js';
+import { encodeTokenPayload, fastSign1, fastSignatureInput } from './token-cbor.js';
 import { encodeBase45 } from './base45.js';
 import {
-  CLAIM_HEALTH_CODE,
   COSE_ALG_EDDSA,
   COSE_HEADER_ALG,
   COSE_HEADER_KID,
-  CWT_EXP,
-  CWT_IAT,
-  CWT_ISS,
-  CWT_NBF,
-  CWT_SUB,
   TOKEN_PREFIX,
   type HealthCodeClaims,
 } from './token-format.js';
@@ -57,18 +52,30 @@ export function signKeyBinding(key: SigningKey, operatorId: string, issuer: stri
   return bytesToBase64Url(new Uint8Array(sign(null, keyBindingBytes(operatorId, { kid: key.kid, issuer }), key.privateKey)));
 }
 
-/** A COSE_Sign1 over `payload` with the key's EdDSA header (and any further protected headers), as bytes. */
-export function signSign1Bytes(key: SigningKey, payload: Uint8Array, extraHeaders: [number, unknown][] = []): Uint8Array {
-  const protectedBytes = encodeCbor(
+/** The key's protected header (EdDSA and its kid) with any further headers, as CBOR. */
+function protectedHeader(key: SigningKey, extraHeaders: [number, unknown][]): Uint8Array {
+  return encodeCbor(
     new Map<number, unknown>([
       [COSE_HEADER_ALG, COSE_ALG_EDDSA],
       [COSE_HEADER_KID, new Uint8Array(Buffer.from(key.kid, 'base64url'))],
       ...extraHeaders,
     ]),
   );
+}
+
+/** Each key's plain protected header, written once: a code view signs with it every time. */
+const plainHeaders = new WeakMap<SigningKey, Uint8Array>();
+
+/** A COSE_Sign1 over `payload` with the key's EdDSA header (and any further protected headers), as bytes. */
+export function signSign1Bytes(key: SigningKey, payload: Uint8Array, extraHeaders: [number, unknown][] = []): Uint8Array {
+  let protectedBytes = extraHeaders.length === 0 ? plainHeaders.get(key) : undefined;
+  if (protectedBytes === undefined) {
+    protectedBytes = protectedHeader(key, extraHeaders);
+    if (extraHeaders.length === 0) plainHeaders.set(key, protectedBytes);
+  }
   // A plain Uint8Array, as in the browser, so both sides see the same byte-string type.
-  const signature = new Uint8Array(sign(null, signatureInput(protectedBytes, payload), key.privateKey));
-  return encodeSign1({ protectedBytes, unprotected: new Map(), payload, signature });
+  const signature = new Uint8Array(sign(null, fastSignatureInput(protectedBytes, payload), key.privateKey));
+  return fastSign1(protectedBytes, payload, signature);
 }
 
 /** A COSE_Sign1 over `payload` with the key's EdDSA header, as base45 text (without prefix). */
@@ -86,22 +93,7 @@ export function signDocument(key: SigningKey, type: DocumentType, payload: unkno
 
 /** Encodes and signs the claims; returns the QR text. */
 export function signToken(key: SigningKey, claims: Omit<HealthCodeClaims, 'issuer'>): string {
-  const healthCode = new Map<string, unknown>([
-    ['c', claims.colour],
-    ['n', claims.maskedName],
-  ]);
-  if (claims.mark) healthCode.set('m', claims.mark);
-  const payload = encodeCbor(
-    new Map<number | string, unknown>([
-      [CWT_ISS, key.issuer],
-      [CWT_SUB, claims.subject],
-      [CWT_EXP, claims.expiresAt],
-      [CWT_NBF, claims.notBefore],
-      [CWT_IAT, claims.issuedAt],
-      [CLAIM_HEALTH_CODE, healthCode],
-    ]),
-  );
-  return TOKEN_PREFIX + signSign1(key, payload);
+  return TOKEN_PREFIX + signSign1(key, encodeTokenPayload(key.issuer, claims));
 }
 
 /** Signs an offline pass (offline-pass.ts) binding the phone's key to the code's claims; returns the COSE_Sign1 bytes. */

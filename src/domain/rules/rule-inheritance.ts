@@ -102,6 +102,11 @@ export function inheritanceProblems(candidate: Pick<RuleSet, 'region' | 'rules' 
 
 /** Whether two sets, effective or published, were folded from the same versions. */
 export function sameSets(a: Pick<RuleSet, 'region' | 'version'> & { inherits?: SetRef[] }, b: Pick<RuleSet, 'region' | 'version'> & { inherits?: SetRef[] }): boolean {
-  const key = (s: typeof a) => JSON.stringify([...(s.inherits ?? []), { region: s.region, version: s.version }].map((r) => [r.region, r.version]));
-  return key(a) === key(b);
+  // Compared in place, every code view asks: writing both out as JSON to compare cost more than the rest of the check.
+  const above = a.inherits ?? [];
+  const otherAbove = b.inherits ?? [];
+  if (above.length !== otherAbove.length || !sameRef(a, b)) return false;
+  return above.every((ref, i) => sameRef(ref, otherAbove[i]!));
 }
+
+const sameRef = (a: SetRef, b: SetRef) => a.region === b.region && a.version === b.version;

@@ -1,5 +1,6 @@
 import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
+import fc from 'fast-check';
 import { DEFAULT_RULES } from '../../../src/domain/rules/default-rule-set.js';
 import { effectiveRuleSet, inheritanceProblems, sameSets } from '../../../src/domain/rules/rule-inheritance.js';
 import type { RuleSet } from '../../../src/domain/rules/rule-set.js';
@@ -54,6 +55,22 @@ describe('whether two decisions were made under the same rules', () => {
   it('tells a new version of an inherited set apart', () => {
     assert.equal(sameSets({ region: '330110', version: 1, inherits: [{ region: 'CN', version: 1 }] }, { region: '330110', version: 1, inherits: [{ region: 'CN', version: 2 }] }), false);
     assert.equal(sameSets({ region: 'CN', version: 2 }, { region: 'CN', version: 2, inherits: [] }), true);
+  });
+
+  it('answers as comparing both written out as JSON, the obvious way (differential)', () => {
+    const obvious = (a: Parameters<typeof sameSets>[0], b: Parameters<typeof sameSets>[0]) => {
+      const key = (s: typeof a) => JSON.stringify([...(s.inherits ?? []), { region: s.region, version: s.version }].map((r) => [r.region, r.version]));
+      return key(a) === key(b);
+    };
+    const ref = fc.record({ region: fc.constantFrom('CN', '330000', '330100', '330110'), version: fc.integer({ min: 0, max: 3 }) });
+    const sets = fc.record({ region: ref.map((r) => r.region), version: ref.map((r) => r.version), inherits: fc.option(fc.array(ref, { maxLength: 3 }), { nil: undefined }) }, { requiredKeys: ['region', 'version'] });
+    fc.assert(
+      fc.property(sets, sets, (a, b) => {
+        assert.equal(sameSets(a, b), obvious(a, b));
+        assert.equal(sameSets(a, structuredClone(a)), true);
+      }),
+      { numRuns: 5000 },
+    );
   });
 });
 
