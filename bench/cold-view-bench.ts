@@ -28,7 +28,7 @@ const CLOCK_TICKS = 100;
  * CPU a process spends on each request barely moves: the two side by side say how much of a ratio
  * is the server's own.
  */
-function cpuSeconds(pid: number | undefined): number {
+export function cpuSeconds(pid: number | undefined): number {
   try {
     // Fields after the command (in parentheses, which may hold spaces): utime and stime are the 12th and 13th.
     const fields = readFileSync(`/proc/${pid}/stat`, 'utf8').split(') ')[1]!.split(' ');

@@ -15,6 +15,12 @@ const BARE_OFFSET = 5_000_000;
 
 const median = (xs: number[]) => [...xs].sort((a, b) => a - b)[Math.floor(xs.length / 2)]!;
 
+/** CPU µs (user and system) this process spent since `since`, per one of `count` operations. */
+const cpuMicrosEach = (since: NodeJS.CpuUsage, count: number) => {
+  const used = process.cpuUsage(since);
+  return Math.round((used.user + used.system) / count);
+};
+
 /**
  * The baseline: a resident's very row (sealed and indexed by the store, ahead of the clock) written
  * into the same `residents` table of the same database, with its indexes and the engine's settings,
@@ -81,10 +87,16 @@ export async function registrationBench(engine: Engine, count: number): Promise<
       const registrations: number[] = [];
       const bares: number[] = [];
       const ratios: number[] = [];
+      const registrationCpu: number[] = [];
+      const bareCpu: number[] = [];
       for (let round = 0; round < ROUNDS; round++) {
         const rows = bareRows(perRound);
+        let cpu = process.cpuUsage();
         const registered = await register(perRound);
+        registrationCpu.push(cpuMicrosEach(cpu, perRound));
+        cpu = process.cpuUsage();
         const inserted = await insertAll(rows);
+        bareCpu.push(cpuMicrosEach(cpu, perRound));
         registrations.push(registered);
         bares.push(inserted);
         ratios.push(registered / inserted);
@@ -92,6 +104,9 @@ export async function registrationBench(engine: Engine, count: number): Promise<
       figures[`registrations_per_second.${engine}.${label}`] = median(registrations);
       figures[`registrations_bare_insert_per_second.${engine}.${label}`] = median(bares);
       figures[`registrations_ratio_to_bare_insert.${engine}.${label}`] = Math.round(median(ratios) * 1000) / 1000;
+      // This process's CPU per row (on PostgreSQL the database's own is not in it): on a shared machine it moves far less than the rates.
+      figures[`registrations_cpu_us.${engine}.${label}`] = median(registrationCpu);
+      figures[`registrations_bare_insert_cpu_us.${engine}.${label}`] = median(bareCpu);
     } finally {
       await bare.close();
       await bench.dispose();

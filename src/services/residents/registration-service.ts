@@ -37,13 +37,18 @@ export class RegistrationService {
     if (proof.holderId !== undefined) throw new ConflictError('this phone already has an account: sign in with it instead', 'phone');
     await this.signIn.consume(proof);
     let resident: ResidentSummary;
+    // The session's row is written in the registration's transaction: one commit for both, not two.
+    let session: { committed(): Session } | undefined;
     try {
-      resident = await this.residents.registerChecked(registration, { phoneVerifiedAt: proof.at });
+      resident = await this.residents.registerChecked(registration, {
+        phoneVerifiedAt: proof.at,
+        alongside: async (trx, residentId) => void (session = await this.signIn.openSessionIn(trx, residentId, proof.at)),
+      });
     } catch (error) {
       if (!(error instanceof IdentityTakenError)) throw error;
       throw new IdentityTakenError(await this.reclaims.open({ registration, phoneProvenAt: proof.at }));
     }
-    return { resident, session: await this.signIn.sessionFor(resident.id, proof.at) };
+    return { resident, session: session!.committed() };
   }
 
   /**

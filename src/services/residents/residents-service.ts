@@ -89,8 +89,11 @@ export class ResidentsService {
     return this.registerChecked(checkRegistration(input, this.ctx.clock.now(), true), options);
   }
 
-  /** Registers a registration already checked (`checkRegistration`). */
-  async registerChecked(registration: Registration, options: { phoneVerifiedAt?: number } = {}): Promise<ResidentSummary> {
+  /**
+   * Registers a registration already checked (`checkRegistration`). `alongside` writes, in the same
+   * transaction and only if the resident was written, what goes with them (a session: one commit for both).
+   */
+  async registerChecked(registration: Registration, options: { phoneVerifiedAt?: number; alongside?: (trx: Transaction<Database>, residentId: string) => Promise<void> } = {}): Promise<ResidentSummary> {
     const id = this.ctx.newId();
     const now = this.ctx.clock.now().getTime();
     const phoneVerifiedAt = options.phoneVerifiedAt ?? null;
@@ -101,10 +104,14 @@ export class ResidentsService {
     const inserted = await this.insertOrConflict(registration, () =>
       this.ctx.database.transaction(async (trx) => {
         const residents = this.residents.withTransaction(trx);
-        if (phone === null) return residents.insert(id, registration, now, phoneVerifiedAt);
-        const messages = await residents.register(id, registration, now, phoneVerifiedAt, phoneRecordsMove(this.ctx, phone, address.region));
-        if (messages === undefined) return false;
-        await this.ctx.stores.outbox.withTransaction(trx).placeFound(messages, address.region);
+        if (phone === null) {
+          if (!(await residents.insert(id, registration, now, phoneVerifiedAt))) return false;
+        } else {
+          const messages = await residents.register(id, registration, now, phoneVerifiedAt, phoneRecordsMove(this.ctx, phone, address.region));
+          if (messages === undefined) return false;
+          await this.ctx.stores.outbox.withTransaction(trx).placeFound(messages, address.region);
+        }
+        await options.alongside?.(trx, id);
         return true;
       }),
     );

@@ -1,5 +1,6 @@
 import { randomBytes, randomInt } from 'node:crypto';
 import { createSigner, createVerifier } from 'fast-jwt';
+import type { Transaction } from 'kysely';
 import { LRUCache } from 'lru-cache';
 import { InvalidInputError } from '../../domain/field-errors.js';
 import { HOUR_MS, MINUTE_MS } from '../../domain/clock.js';
@@ -11,6 +12,7 @@ import { limitsOf, type ServiceContext } from '../context.js';
 import { InvalidatedCache } from '../decisions/invalidated-cache.js';
 import { spend } from '../rate-limiter.js';
 import { SMS_TEXTS } from '../sms-texts.js';
+import type { Database } from '../../store/schema.js';
 import { CodeTriesUsedUpError, SignInCodeError, TooManyRequestsError, UnauthenticatedError } from '../service-errors.js';
 
 export { SIGN_IN_LIMITS };
@@ -254,11 +256,29 @@ export class SignInService {
   }
 
   private async openSession(residentId: string, now: number, rememberedDeviceId: string | null = null): Promise<Session> {
+    const opened = await this.openSessionIn(undefined, residentId, now, rememberedDeviceId);
+    return opened.committed();
+  }
+
+  /**
+   * Writes a session's row in `trx`, when given: for a resident registered in it (their row and
+   * their session committed once, not twice). `committed`, called once the row is, signs the token
+   * and keeps the session as active in memory: a fresh session is the one its first request asks
+   * for. The watermark is taken before the row is written, so a sign-out or a sunset heard meanwhile
+   * keeps it out (InvalidatedCache).
+   */
+  async openSessionIn(trx: Transaction<Database> | undefined, residentId: string, now: number, rememberedDeviceId: string | null = null): Promise<{ committed(): Session }> {
     const sessionId = this.ctx.newId();
     const expiresAt = now + this.ctx.settings.sessionTtlSeconds * 1000;
-    await this.signInStore.insertSession(sessionId, residentId, now, expiresAt, rememberedDeviceId);
-    const token = this.signToken({ sub: residentId, jti: sessionId, iat: Math.floor(now / 1000), exp: Math.floor(expiresAt / 1000) });
-    return { token, residentId, expiresAt };
+    const watermark = this.#sessions.watermark();
+    await (trx === undefined ? this.signInStore : this.signInStore.withTransaction(trx)).insertSession(sessionId, residentId, now, expiresAt, rememberedDeviceId);
+    return {
+      committed: () => {
+        this.#sessions.set(sessionId, { residentId, expiresAt }, watermark);
+        const token = this.signToken({ sub: residentId, jti: sessionId, iat: Math.floor(now / 1000), exp: Math.floor(expiresAt / 1000) });
+        return { token, residentId, expiresAt };
+      },
+    };
   }
 
   /**

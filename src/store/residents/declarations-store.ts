@@ -1,6 +1,7 @@
 import type { Kysely, Transaction } from 'kysely';
 import type { Contact, Declaration, Stay, Symptom } from '../../domain/declaration.js';
 import type { Database } from '../schema.js';
+import { CompiledShapes } from '../compiled-query.js';
 
 export interface StoredDeclaration extends Declaration {
   id: string;
@@ -10,27 +11,32 @@ export interface StoredDeclaration extends Declaration {
 
 type Db = Kysely<Database> | Transaction<Database>;
 
+/** Every registration over the API declares at once: the declaration's row compiled once (Kysely building it cost about as much as running it). */
+const insertDeclaration = () =>
+  new CompiledShapes<'', never>(
+    () => 6,
+    (_, v, db: Kysely<Database>) =>
+      db
+        .insertInto('declarations')
+        .values({ id: v[0] as string, resident_id: v[1] as string, declared_at: v[2] as number, symptoms: v[3] as string, contacts: v[4] as string, temperature: v[5] as number | null })
+        .compile(),
+  );
+
 /** Declarations and their stays, one row per place, so residents who were somewhere can be found by region. */
 export class DeclarationsStore {
-  constructor(private readonly db: Db) {}
+  constructor(
+    private readonly db: Db,
+    /** Compiled once for the store and every store made from it for a transaction. */
+    private readonly compiled = { insert: insertDeclaration() },
+  ) {}
 
   withTransaction(trx: Transaction<Database>): DeclarationsStore {
-    return new DeclarationsStore(trx);
+    return new DeclarationsStore(trx, this.compiled);
   }
 
   /** Writes the declaration and its stays; call inside a transaction so a failure leaves neither. */
   async insert(declaration: StoredDeclaration, newId: () => string): Promise<void> {
-    await this.db
-      .insertInto('declarations')
-      .values({
-        id: declaration.id,
-        resident_id: declaration.residentId,
-        declared_at: declaration.declaredAt,
-        symptoms: JSON.stringify(declaration.symptoms),
-        contacts: JSON.stringify(declaration.contacts),
-        temperature: declaration.temperature,
-      })
-      .execute();
+    await this.compiled.insert.run(this.db, '', [declaration.id, declaration.residentId, declaration.declaredAt, JSON.stringify(declaration.symptoms), JSON.stringify(declaration.contacts), declaration.temperature]);
     if (declaration.stays.length === 0) return;
     await this.db
       .insertInto('declaration_stays')

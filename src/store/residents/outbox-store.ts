@@ -28,6 +28,19 @@ const insertMessage = () =>
       db.insertInto('outbox').values({ id: v[0] as string, channel: v[1] as string, recipient_index: v[2] as string, recipient_enc: v[3] as string, body_enc: v[4] as string, created_at: v[5] as number }).compile(),
   );
 
+/** Each registration reseals its phone's messages under the district's key: compiled once. */
+const resealMessage = () =>
+  new CompiledShapes<'', never>(
+    () => 5,
+    (_, v, db: Kysely<Database>) =>
+      db
+        .updateTable('outbox')
+        .set({ recipient_index: v[0] as string, recipient_enc: v[1] as string, body_enc: v[2] as string })
+        .where('id', '=', v[3] as string)
+        .where('recipient_index', '=', v[4] as string)
+        .compile(),
+  );
+
 /** A phone's newest messages, matched under each of its indexes (the shape: how many, with the limit last). */
 const messagesTo = () =>
   new CompiledShapes<string, Selectable<OutboxTable>>(
@@ -52,7 +65,7 @@ export class OutboxStore {
   constructor(
     private readonly db: Kysely<Database>,
     private readonly cipher: FieldCipher,
-    private readonly compiled = { unplacedMessages: unplacedMessages(), insertMessage: insertMessage(), messagesTo: messagesTo() },
+    private readonly compiled = { unplacedMessages: unplacedMessages(), insertMessage: insertMessage(), messagesTo: messagesTo(), resealMessage: resealMessage() },
   ) {}
 
   /** A store on `trx`, sharing what this one compiled. */
@@ -112,7 +125,8 @@ export class OutboxStore {
 
   private async reseal(row: { id: string; recipient_index: string; recipient_enc: string; body_enc: string }, region: string | undefined): Promise<void> {
     const { recipient, body } = this.opened(row);
-    await this.db.updateTable('outbox').set(this.sealed(row.id, recipient, body, region)).where('id', '=', row.id).where('recipient_index', '=', row.recipient_index).execute();
+    const { recipient_index, recipient_enc, body_enc } = this.sealed(row.id, recipient, body, region);
+    await this.compiled.resealMessage.run(this.db, '', [recipient_index, recipient_enc, body_enc, row.id, row.recipient_index]);
   }
 
   /** Where a phone's messages may be: under each district key held, or the master key (not yet placed, or from before). */

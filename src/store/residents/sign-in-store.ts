@@ -10,12 +10,23 @@ const moveSignInCodes = () =>
     (_, [toIndex, fromIndex], db: Kysely<Database>) => db.updateTable('sign_in_codes').set({ phone_index: toIndex as string }).where('phone_index', '=', fromIndex as string).compile(),
   );
 
+/** A session's row: written by every sign-in and registration, the latter in its transaction (a store made for it shares this). */
+const insertSession = () =>
+  new CompiledShapes<'', never>(
+    () => 6,
+    (_, v, db: Kysely<Database>) =>
+      db
+        .insertInto('sessions')
+        .values({ id: v[0] as string, resident_id: v[1] as string, created_at: v[2] as number, expires_at: v[3] as number, revoked_at: v[4] as number | null, device_id: v[5] as string | null })
+        .compile(),
+  );
+
 /** One-time sign-in codes (kept as keyed digests, never in clear) and the sessions they open. */
 export class SignInStore {
   constructor(
     private readonly db: Kysely<Database>,
     private readonly changes: ChangeFeed,
-    private readonly compiled = { moveSignInCodes: moveSignInCodes() },
+    private readonly compiled = { moveSignInCodes: moveSignInCodes(), insertSession: insertSession() },
   ) {}
 
   /** A store on `trx`, sharing what this one compiled. */
@@ -45,9 +56,6 @@ export class SignInStore {
   };
   readonly #consume = compiledOnce(() => this.db, 2, (id: string, now: number) =>
     this.db.updateTable('sign_in_codes').set({ consumed_at: now }).where('id', '=', id).where('consumed_at', 'is', null).returning('id'),
-  );
-  readonly #insertSession = compiledOnce(() => this.db, 6, (...v: [string, string, number, number, number | null, string | null]) =>
-    this.db.insertInto('sessions').values({ id: v[0], resident_id: v[1], created_at: v[2], expires_at: v[3], revoked_at: v[4], device_id: v[5] }),
   );
 
   private claimAttemptOf(column: 'attempts' | 'stranger_attempts') {
@@ -110,7 +118,7 @@ export class SignInStore {
   }
 
   async insertSession(id: string, residentId: string, createdAt: number, expiresAt: number, rememberedDeviceId: string | null = null): Promise<void> {
-    await this.#insertSession(id, residentId, createdAt, expiresAt, null, rememberedDeviceId);
+    await this.compiled.insertSession.run(this.db, '', [id, residentId, createdAt, expiresAt, null, rememberedDeviceId]);
   }
 
   /** The session's resident and end if the session exists, is not revoked and has not expired. */

@@ -1,7 +1,9 @@
 import assert from 'node:assert/strict';
 import { it } from 'node:test';
 import { InvalidInputError } from '../../../src/domain/field-errors.js';
-import { ConflictError } from '../../../src/services/service-errors.js';
+import { ConflictError, UnauthenticatedError } from '../../../src/services/service-errors.js';
+import { SignInStore } from '../../../src/store/residents/sign-in-store.js';
+import { lastCodeSentTo } from '../../support/sign-in.js';
 import { describeOnEachEngine } from '../../support/harness.js';
 import { CHAN_MEI_LING, LIN_CHIH_HAO, LIU_FANG, OLIVER_BROWN, ZHANG_WEI } from '../../support/people.js';
 
@@ -92,5 +94,29 @@ describeOnEachEngine('registration', (h) => {
 
   it('rejects control characters in a name', async () => {
     await assert.rejects(h().services.residents.register({ ...ZHANG_WEI, name: '张\u0000伟' }), (e: unknown) => e instanceof InvalidInputError && e.errors[0]?.field === 'name');
+  });
+
+  it('writes the resident and their session in one transaction: a session that cannot be written leaves no resident', async () => {
+    await h().services.signIn.requestSignInCode(ZHANG_WEI.phone!);
+    const code = await lastCodeSentTo(h(), '+8613912345678');
+    const insertSession = SignInStore.prototype.insertSession;
+    SignInStore.prototype.insertSession = async () => {
+      throw new Error('the session cannot be written');
+    };
+    try {
+      await assert.rejects(h().services.registration.register({ ...ZHANG_WEI, code }), /the session cannot be written/);
+    } finally {
+      SignInStore.prototype.insertSession = insertSession;
+    }
+    assert.equal(await h().ctx.stores.residents.count(), 0);
+  });
+
+  it("answers with a session that works at once, and ends when signed out though it was kept in memory from its opening", async () => {
+    await h().services.signIn.requestSignInCode(ZHANG_WEI.phone!);
+    const { resident, session } = await h().services.registration.register({ ...ZHANG_WEI, code: await lastCodeSentTo(h(), '+8613912345678') });
+    const signedIn = await h().services.signIn.authenticate(session.token);
+    assert.equal(signedIn.residentId, resident.id);
+    await h().services.signIn.signOut(signedIn.sessionId);
+    await assert.rejects(h().services.signIn.authenticate(session.token), UnauthenticatedError);
   });
 });
