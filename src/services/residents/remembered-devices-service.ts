@@ -85,12 +85,16 @@ export class RememberedDevicesService {
       throw refused;
     }
     const nextSecret = randomBytes(32).toString('base64url');
-    if (!(await this.store.rotate(id, device.refresh_digest, this.digest(id, nextSecret), now))) {
+    let opened: { committed(): Session } | undefined;
+    const rotated = await this.store.rotate(id, device.refresh_digest, this.digest(id, nextSecret), now, async (trx) => {
+      opened = await this.signIn.openSessionIn(trx, device.resident_id, now, id);
+    });
+    if (!rotated || opened === undefined) {
       // Another refresh with this same credential won the race a moment ago: the same copy, twice.
       await this.store.revoke(id, now);
       throw refused;
     }
-    const session = await this.signIn.sessionFor(device.resident_id, now, id);
+    const session = opened.committed();
     return { session, device: { id, refreshToken: `${id}.${nextSecret}`, expiresAt: this.expiry({ created_at: device.created_at, last_used_at: now }) } };
   }
 

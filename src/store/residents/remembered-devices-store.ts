@@ -1,5 +1,5 @@
-import type { Kysely, Selectable } from 'kysely';
-import type { ChangeFeed } from '../change-feed.js';
+import type { Kysely, Selectable, Transaction } from 'kysely';
+import type { Change, ChangeFeed } from '../change-feed.js';
 import type { Database, RememberedDevicesTable } from '../schema.js';
 
 export type RememberedDeviceRow = Selectable<RememberedDevicesTable>;
@@ -44,7 +44,7 @@ export class RememberedDevicesStore {
    * Replaces the refresh credential, if it is still `expected`: of two refreshes with the same one,
    * one wins. Every replaced digest is kept, to recognise any of them if it is shown again.
    */
-  async rotate(id: string, expected: string, next: string, now: number): Promise<boolean> {
+  async rotate(id: string, expected: string, next: string, now: number, within?: (trx: Transaction<Database>) => Promise<void>): Promise<boolean> {
     return this.db.transaction().execute(async (trx) => {
       const result = await trx
         .updateTable('devices')
@@ -55,6 +55,8 @@ export class RememberedDevicesStore {
         .executeTakeFirst();
       if (Number(result.numUpdatedRows) !== 1) return false;
       await trx.insertInto('device_spent_credentials').values({ digest: expected, device_id: id, spent_at: now }).execute();
+      // What the new credential opens (its session) commits with it: a revocation cannot fall between the two.
+      await within?.(trx);
       return true;
     });
   }
@@ -73,11 +75,12 @@ export class RememberedDevicesStore {
 
   /** Ends a device and every session opened through it, telling every process that holds one. */
   async revoke(id: string, now: number): Promise<void> {
-    const sessions = await this.db.selectFrom('sessions').select('id').where('device_id', '=', id).where('revoked_at', 'is', null).execute();
-    const ended = sessions.map((s) => s.id);
-    await this.changes.commit(this.db, ended.length === 1 ? { kind: 'session-ended', sessionId: ended[0]! } : { kind: 'everything' }, async (trx) => {
+    // The sessions announced are the ones this transaction ended, read as it ends them: a session the
+    // device opened a moment before is among them, and no process keeps it as active.
+    const announce = (ended: { id: string }[]): Change => (ended.length === 1 ? { kind: 'session-ended', sessionId: ended[0]!.id } : { kind: 'everything' });
+    await this.changes.commit(this.db, announce, async (trx) => {
       await trx.updateTable('devices').set({ revoked_at: now }).where('id', '=', id).where('revoked_at', 'is', null).execute();
-      await trx.updateTable('sessions').set({ revoked_at: now }).where('device_id', '=', id).where('revoked_at', 'is', null).execute();
+      return trx.updateTable('sessions').set({ revoked_at: now }).where('device_id', '=', id).where('revoked_at', 'is', null).returning('id').execute();
     });
   }
 

@@ -67,7 +67,32 @@ describeOnEachEngine('staying signed in on one’s own device', (h) => {
     const results = await Promise.allSettled([h().services.rememberedDevices.refresh(device.refreshToken), h().services.rememberedDevices.refresh(device.refreshToken)]);
     const won = results.filter((r) => r.status === 'fulfilled');
     assert.ok(won.length <= 1, 'at most one of two uses of one credential opens a session');
-    for (const r of won) await assert.rejects(h().services.rememberedDevices.refresh(r.value.device.refreshToken), REFUSED);
+    for (const r of won) {
+      await assert.rejects(h().services.rememberedDevices.refresh(r.value.device.refreshToken), REFUSED);
+      await assert.rejects(h().services.signIn.authenticate(r.value.session.token), /the session has ended/);
+    }
+  });
+
+  it('ends in memory too a session the device opened just as its revocation began', async () => {
+    const { device } = await rememberedPhone(h());
+    const feed = h().ctx.database.changes;
+    const commit = feed.commit.bind(feed);
+    let racing: Promise<{ session: { token: string } }> | undefined;
+    // The other use of the copied credential wins its refresh after the revocation was asked for and
+    // before it writes: the session it opens is kept as active in memory from its first moment.
+    feed.commit = async (db, change, work) => {
+      feed.commit = commit;
+      racing = h().services.rememberedDevices.refresh(device.refreshToken);
+      await racing;
+      return commit(db, change, work);
+    };
+    try {
+      await h().ctx.stores.rememberedDevices.revoke(device.id, h().clock.now().getTime());
+    } finally {
+      feed.commit = commit;
+    }
+    const { session } = await racing!;
+    await assert.rejects(h().services.signIn.authenticate(session.token), /the session has ended/);
   });
 
   it('remembers one device per SMS sign-in: a session cannot seed a row of devices', async () => {
