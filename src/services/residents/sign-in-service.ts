@@ -262,19 +262,20 @@ export class SignInService {
 
   /**
    * Writes a session's row in `trx`, when given: for a resident registered in it (their row and
-   * their session committed once, not twice). `committed`, called once the row is, signs the token
-   * and keeps the session as active in memory: a fresh session is the one its first request asks
-   * for. The watermark is taken before the row is written, so a sign-out or a sunset heard meanwhile
-   * keeps it out (InvalidatedCache).
+   * their session committed once, not twice). `committed`, called once the row is, signs the token;
+   * with `keep`, it also keeps the session as active in memory (registration: a fresh resident's
+   * session is the one their first request asks for). The watermark is taken before the row is
+   * written, so a sign-out or a sunset heard meanwhile keeps it out (InvalidatedCache). Other
+   * sessions are read from the database on their first use, along with what that request reads.
    */
-  async openSessionIn(trx: Transaction<Database> | undefined, residentId: string, now: number, rememberedDeviceId: string | null = null): Promise<{ committed(): Session }> {
+  async openSessionIn(trx: Transaction<Database> | undefined, residentId: string, now: number, rememberedDeviceId: string | null = null, keep = false): Promise<{ committed(): Session }> {
     const sessionId = this.ctx.newId();
     const expiresAt = now + this.ctx.settings.sessionTtlSeconds * 1000;
     const watermark = this.#sessions.watermark();
     await (trx === undefined ? this.signInStore : this.signInStore.withTransaction(trx)).insertSession(sessionId, residentId, now, expiresAt, rememberedDeviceId);
     return {
       committed: () => {
-        this.#sessions.set(sessionId, { residentId, expiresAt }, watermark);
+        if (keep) this.#sessions.set(sessionId, { residentId, expiresAt }, watermark);
         const token = this.signToken({ sub: residentId, jti: sessionId, iat: Math.floor(now / 1000), exp: Math.floor(expiresAt / 1000) });
         return { token, residentId, expiresAt };
       },
