@@ -149,7 +149,6 @@ const WITHOUT_SAME_NAMED_TEST = [
   'services/residents/identity-reclaims-service.ts',
   'services/decisions/import-parsing.ts',
   'services/keys-service.ts',
-  'services/federation/moving-service.ts',
   'services/federation/oauth-adapter.ts',
   'services/federation/operator-client.ts',
   'services/decisions/rules-service.ts',

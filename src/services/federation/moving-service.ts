@@ -9,6 +9,7 @@ import { keyIdFor, nodeVerify, signDocument } from '../../codes/token-signer.js'
 import { base64UrlToBytes } from '../../codes/trust-list.js';
 import { MINUTE_MS } from '../../domain/clock.js';
 import { localInstant } from '../../domain/local-time.js';
+import { DEFAULT_CACHE_ENTRIES } from '../../config.js';
 import { isUniqueViolation } from '../../store/database.js';
 import { InvalidInputError } from '../../domain/field-errors.js';
 import { HOME_REGISTRATION } from '../../domain/identity/identity-document.js';
@@ -42,6 +43,9 @@ const REQUEST_WINDOW_MS = 5 * MINUTE_MS;
 
 const audienceSubjectIndex = 'federation.subject';
 
+/** Residents' facts' origins kept at the least, whatever HEALTHCODE_CACHE_ENTRIES says (as before there was a setting). */
+const MIN_FACTS_FROM_KEPT = 10_000;
+
 /**
  * Moving between regions without registering twice. At home: a signed-in resident gives a one-time
  * grant naming the destination, and the home releases a signed fact bundle to that destination alone,
@@ -55,7 +59,7 @@ export class MovingService {
    * Whether a resident came with a home registration, asked on every code view: an account is a
    * visitor's from its creation or never, so the answer is kept, briefly (a refreshed bundle's time).
    */
-  readonly #factsFrom = new LRUCache<string, FactsFrom | 'none'>({ max: 10_000, ttl: MINUTE_MS });
+  readonly #factsFrom: LRUCache<string, FactsFrom | 'none'>;
 
   constructor(
     private readonly ctx: ServiceContext,
@@ -64,7 +68,11 @@ export class MovingService {
     private readonly decisions: DecisionsService,
     private readonly audit: AuditService,
     private readonly signIn: SignInService,
-  ) {}
+  ) {
+    // As many as the codes kept in memory (never fewer than 10,000): with fewer, residents refreshing
+    // in turn push each other out and every refresh of a kept code reads the database again.
+    this.#factsFrom = new LRUCache({ max: Math.max(MIN_FACTS_FROM_KEPT, ctx.settings.cacheEntries ?? DEFAULT_CACHE_ENTRIES), ttl: MINUTE_MS });
+  }
 
   // --- at home -------------------------------------------------------------------------------
 

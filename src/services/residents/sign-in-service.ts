@@ -33,6 +33,8 @@ export interface SignInCodeRequestResult {
 
 /** A request ticket: 128 random bits, base64url. */
 const TICKET = /^[A-Za-z0-9_-]{22}$/;
+/** Checked tokens kept at the least, whatever HEALTHCODE_CACHE_ENTRIES says: a check depends on the token and key alone. */
+const MIN_CHECKED_TOKENS = 10_000;
 
 export interface Session {
   token: string;
@@ -63,11 +65,14 @@ export class SignInService {
    * Tokens checked, by the token itself: fast-jwt's own cache keys them by a SHA-256 of the token,
    * which cost a warm code view more than the rest of the check (and it warns against any other key).
    */
-  readonly #checked = new LRUCache<string, TokenClaims>({ max: 10_000 });
+  readonly #checked: LRUCache<string, TokenClaims>;
   /** Sessions found active, by id; a sign-out anywhere removes one (the change feed). */
   readonly #sessions: InvalidatedCache<{ residentId: string; expiresAt: number }>;
 
   constructor(private readonly ctx: ServiceContext) {
+    // As many as the sessions kept (never fewer than 10,000): with fewer, residents refreshing in
+    // turn push each other's tokens out and every refresh checks its token's HMAC again.
+    this.#checked = new LRUCache({ max: Math.max(MIN_CHECKED_TOKENS, ctx.settings.cacheEntries ?? DEFAULT_CACHE_ENTRIES) });
     // A sunset ends every session of its region; sessions are cached by id, not region, and a sunset is rare: forget them all.
     this.#sessions = new InvalidatedCache(ctx.database.changes, ctx.settings.cacheEntries ?? DEFAULT_CACHE_ENTRIES, (change) =>
       change.kind === 'session-ended' ? [change.sessionId] : change.kind === 'region-ended' ? 'all' : undefined,

@@ -1,5 +1,6 @@
 import assert from 'node:assert/strict';
 import { it } from 'node:test';
+import { createSigner } from 'fast-jwt';
 import { TooManyRequestsError, UnauthenticatedError } from '../../../src/services/service-errors.js';
 import { describeOnEachEngine } from '../../support/harness.js';
 import { LIU_FANG, ZHANG_WEI } from '../../support/people.js';
@@ -147,5 +148,18 @@ describeOnEachEngine('sign-in by phone and one-time code', (h) => {
     const [header, payload, signature] = session.token.split('.');
     const forged = `${header}.${payload}.${signature!.slice(0, -2)}${signature!.endsWith('AA') ? 'BB' : 'AA'}`;
     await assert.rejects(h().services.signIn.authenticate(forged), UnauthenticatedError);
+  });
+
+  it("keeps a checked token while 12,000 other residents' tokens are checked in turn (as many as the sessions kept)", async () => {
+    const sign = createSigner({ key: Buffer.from(h().ctx.sessionKey), algorithm: 'HS256', iss: 'healthcode', aud: 'healthcode-resident', noTimestamp: true });
+    // Expired an hour ago: refused right after the token's check, with no session to read.
+    const exp = Math.floor(h().clock.now().getTime() / 1000) - 3600;
+    const tokens = Array.from({ length: 12_001 }, (_, i) => sign({ sub: `resident-${i}`, jti: `session-${i}`, exp }));
+    const service = h().services.signIn as unknown as { checkToken: (token: string) => unknown };
+    const check = service.checkToken;
+    const checked: string[] = [];
+    service.checkToken = (token) => (checked.push(token), check(token));
+    for (const token of [...tokens, tokens[0]!]) await assert.rejects(h().services.signIn.authenticate(token), /expired/);
+    assert.equal(checked.length, tokens.length);
   });
 });
