@@ -43,7 +43,7 @@ const REQUEST_WINDOW_MS = 5 * MINUTE_MS;
 
 const audienceSubjectIndex = 'federation.subject';
 
-/** Residents' facts' origins kept at the least, whatever HEALTHCODE_CACHE_ENTRIES says (as before there was a setting). */
+/** Residents' facts' origins kept at the least, whatever HEALTHCODE_CACHE_ENTRIES says: the bound this cache had before it followed the setting. */
 const MIN_FACTS_FROM_KEPT = 10_000;
 
 /**
