@@ -3,6 +3,9 @@ import type { Database } from '../schema.js';
 
 type Db = Kysely<Database> | Transaction<Database>;
 
+/** Entries per statement: a re-decision's chunk of a thousand taken off the queue in one delete (3,000 bound values at most). */
+const ROWS_PER_STATEMENT = 1000;
+
 export interface QueuedRedecision {
   residentId: string;
   cause: string;
@@ -28,8 +31,8 @@ export class RedecisionQueueStore {
    * residents on the change feed, so other processes drop the codes they keep.
    */
   async enqueue(residentIds: string[], cause: string, now: number): Promise<void> {
-    for (let i = 0; i < residentIds.length; i += 500) {
-      const part = [...new Set(residentIds.slice(i, i + 500))];
+    for (let i = 0; i < residentIds.length; i += ROWS_PER_STATEMENT) {
+      const part = [...new Set(residentIds.slice(i, i + ROWS_PER_STATEMENT))];
       if (part.length === 0) continue;
       await this.db
         .insertInto('redecision_queue')
@@ -60,8 +63,8 @@ export class RedecisionQueueStore {
       else byInstant.set(e.queuedAt, [e.residentId]);
     }
     for (const [queuedAt, ids] of byInstant) {
-      for (let i = 0; i < ids.length; i += 500) {
-        await this.db.deleteFrom('redecision_queue').where('queued_at', '=', queuedAt).where('resident_id', 'in', ids.slice(i, i + 500)).execute();
+      for (let i = 0; i < ids.length; i += ROWS_PER_STATEMENT) {
+        await this.db.deleteFrom('redecision_queue').where('queued_at', '=', queuedAt).where('resident_id', 'in', ids.slice(i, i + ROWS_PER_STATEMENT)).execute();
       }
     }
   }
