@@ -38,8 +38,11 @@ export interface StoredDecision {
 
 export type { Redecided };
 
-/** The stored current decision's columns a code view serves from (DecisionsStore.current, CodeViewStore). */
-type StoredCurrent = Pick<ResidentStatus, 'decision' | 'region' | 'valid_until' | 'masked_name'>;
+/**
+ * The stored current decision's columns a code view serves from (DecisionsStore.current, CodeViewStore);
+ * with CodeViewStore's, the resident's sealed name where the decision keeps no masked one.
+ */
+type StoredCurrent = Pick<ResidentStatus, 'decision' | 'region' | 'valid_until' | 'masked_name'> & { name_enc?: string | null };
 
 /** Residents decided per chunk when many are: facts are loaded and statuses saved a chunk at a time. */
 const REDECIDE_BATCH = 1000;
@@ -81,12 +84,12 @@ export class DecisionsService {
    */
   async current(residentId: string, stored?: StoredCurrent | null): Promise<{ decision: Decision; maskedName: string; region: string; validUntil: number; decidedNow: boolean }> {
     const now = this.ctx.clock.now().getTime();
-    const row = stored === undefined ? await this.ctx.stores.decisions.current(residentId) : (stored ?? undefined);
+    const row: StoredCurrent | undefined = stored === undefined ? await this.ctx.stores.decisions.current(residentId) : (stored ?? undefined);
     if (row && row.decision !== null && row.region !== null && row.valid_until !== null && row.valid_until > now) {
       const governing = (await this.rules.evaluatorFor(row.region)).ruleSet;
       const decision = JSON.parse(row.decision) as Decision;
       if (sameSets(governing, decision.ruleSet)) {
-        const maskedName = row.masked_name ?? (await this.nameOnCode(residentId));
+        const maskedName = row.masked_name ?? (row.name_enc ? maskName(this.ctx.stores.residents.openName(residentId, row.name_enc)) : await this.nameOnCode(residentId));
         return { decision: { ...decision, rules: await this.withNotes(decision.rules) }, maskedName, region: row.region, validUntil: row.valid_until, decidedNow: false };
       }
     }
@@ -97,7 +100,8 @@ export class DecisionsService {
 
   /**
    * The masked name a code shows, opened from the resident's record the first time a code is served
-   * after a re-decision that did not open it, and kept with their decision from then on.
+   * after a re-decision that did not open it, and kept with their decision from then on. A code view
+   * that read the sealed name along (CodeViewStore) masks it instead: one statement, no write.
    */
   private async nameOnCode(residentId: string): Promise<string> {
     const maskedName = maskName((await this.ctx.stores.residents.names([residentId])).get(residentId) ?? '');

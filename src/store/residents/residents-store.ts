@@ -190,6 +190,11 @@ export class ResidentsStore {
     return names;
   }
 
+  /** A resident's name from its sealed form (`name_enc`) as read along elsewhere (CodeViewStore). */
+  openName(id: string, nameEnc: string): string {
+    return this.cipher.decrypt(nameEnc, `resident:${id}:name`);
+  }
+
   /**
    * Which of `ids` are residents still held: not deleted, nor destroyed by their region's sunset.
    * Reads ids only, one statement for a checkpoint's batch (up to a thousand), decrypting nothing.

@@ -159,3 +159,47 @@ describeOnEachEngine('a session read along with a code view', (h) => {
     assert.equal(await h().services.residents.mayActFor(residentId, id), false);
   });
 });
+
+describeOnEachEngine('a cold code view of a decision kept without a masked name (a declaration or re-decision opens no name)', (h) => {
+  /** Statements the database runs while `work` does (outside transactions: a view opens none). */
+  async function statementsDuring(work: () => Promise<unknown>): Promise<number> {
+    const executor = h().ctx.database.db.getExecutor();
+    const run = executor.executeQuery.bind(executor);
+    let statements = 0;
+    executor.executeQuery = (async (...args: Parameters<typeof run>) => {
+      statements += 1;
+      return run(...args);
+    }) as typeof executor.executeQuery;
+    try {
+      await work();
+    } finally {
+      executor.executeQuery = run;
+    }
+    return statements;
+  }
+
+  it('is read and served in one statement: the sealed name comes with the session and the decision, and nothing is written', async () => {
+    const id = await greenZhang(h());
+    const db = h().opened.store.db;
+    const masked = async () => (await db.selectFrom('resident_status').select('masked_name').where('resident_id', '=', id).executeTakeFirstOrThrow()).masked_name;
+    assert.equal(await masked(), null, 'the declaration kept no masked name');
+    const session = await h().services.signIn.sessionFor(id, h().clock.now().getTime());
+    let shown: string | undefined;
+    const statements = await statementsDuring(async () => {
+      const { along } = await h().services.signIn.authenticate(session.token, h().services.healthCodes.readAlong(id));
+      assert.ok(along, 'nothing was read along');
+      shown = (await h().services.healthCodes.view(id, along)).issued.maskedName;
+    });
+    assert.deepEqual([shown, statements, await masked()], ['张*', 1, null]);
+  });
+
+  it('shows the masked name a code shown without reading along shows', async () => {
+    const id = await greenZhang(h());
+    const session = await h().services.signIn.sessionFor(id, h().clock.now().getTime());
+    const { along } = await h().services.signIn.authenticate(session.token, h().services.healthCodes.readAlong(id));
+    const alongShown = await h().services.decisions.current(id, along!.read.status);
+    await h().opened.store.db.updateTable('resident_status').set({ masked_name: null }).execute();
+    const apart = await h().services.decisions.current(id);
+    assert.deepEqual([alongShown.maskedName, alongShown.decidedNow], [apart.maskedName, false]);
+  });
+});

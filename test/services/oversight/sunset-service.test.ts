@@ -61,11 +61,15 @@ describeOnEachEngine("a region's sunset", (h) => {
     const { zhang, liu, wang, li } = await twoDistricts(h());
     const db = h().opened.store.db;
     const count = async (table: 'decisions' | 'sessions' | 'resident_status', id: string) => Number((await db.selectFrom(table).select((eb) => eb.fn.countAll<number>().as('n')).where('resident_id', '=', id).executeTakeFirstOrThrow()).n);
+    // A decision keeps the masked name its code shows, in clear: it must go with the name it masks.
+    const maskedName = async (id: string) => (await db.selectFrom('resident_status').select('masked_name').where('resident_id', '=', id).executeTakeFirst())?.masked_name;
+    assert.equal(await maskedName(zhang), '张*', 'kept with his decision once his code was shown');
     const report = await sunsetOfYuhang(h(), wang, li);
     for (const table of ['decisions', 'sessions', 'resident_status'] as const) {
       assert.equal(await count(table, zhang), 0, `${table} of Yuhang`);
       assert.ok((await count(table, liu)) > 0, `${table} of Xihu`);
     }
+    assert.equal(await maskedName(zhang), undefined, "no masked name of Yuhang's is left");
     assert.equal(report.residents, 1);
     assert.ok(report.deleted.decisions! > 0 && report.deleted.sessions! > 0);
   });

@@ -37,10 +37,12 @@ describeOnEachEngine('the code view read in one statement', (h) => {
   /** Each part by its own built query. */
   async function builtApart(residentId: string, sessionId: string, at: number) {
     const db = h().opened.store.db;
-    const resident = await db.selectFrom('residents').select(['phone_verified_at', 'identity_checked_at']).where('id', '=', residentId).where('name_enc', '!=', SHREDDED).executeTakeFirst();
+    const resident = await db.selectFrom('residents').select(['phone_verified_at', 'identity_checked_at', 'name_enc']).where('id', '=', residentId).where('name_enc', '!=', SHREDDED).executeTakeFirst();
     if (resident === undefined) return undefined;
     const session = await db.selectFrom('sessions').select(['resident_id', 'expires_at']).where('id', '=', sessionId).where('revoked_at', 'is', null).where('expires_at', '>', at).executeTakeFirst();
-    const status = await db.selectFrom('resident_status').select(['decision', 'region', 'valid_until', 'masked_name']).where('resident_id', '=', residentId).executeTakeFirst();
+    const kept = await db.selectFrom('resident_status').select(['decision', 'region', 'valid_until', 'masked_name']).where('resident_id', '=', residentId).executeTakeFirst();
+    // The sealed name, only where the kept decision has no masked name to show.
+    const status = kept && { ...kept, name_enc: kept.masked_name === null ? resident.name_enc : null };
     const guardian = await db.selectFrom('guardianships').select('guardian_id').where('dependent_id', '=', residentId).executeTakeFirst();
     const link = await db.selectFrom('visitor_links').select(['home_operator', 'linked_at', 'bundle_issued_at']).where('resident_id', '=', residentId).executeTakeFirst();
     return {
@@ -80,5 +82,9 @@ describeOnEachEngine('the code view read in one statement', (h) => {
     assert.ok(read?.status?.decision, 'no kept decision');
     assert.equal(read?.link?.home_operator, 'op-elsewhere');
     assert.equal((await h().ctx.stores.codeViews.read(grandma!, live, now))?.standing.hasGuardian, true);
+    // Zhang's code was shown, so his decision keeps his masked name; his grandmother's was only decided.
+    assert.deepEqual([read?.status?.masked_name, read?.status?.name_enc], ['张*', null]);
+    const sealed = (await h().ctx.stores.codeViews.read(grandma!, live, now))?.status?.name_enc;
+    assert.equal(sealed && h().ctx.stores.residents.openName(grandma!, sealed), GRANDMA_ZHANG.name);
   });
 });
