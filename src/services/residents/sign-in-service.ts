@@ -41,6 +41,18 @@ export interface Session {
   expiresAt: number;
 }
 
+export interface OpenSessionOptions {
+  /** The remembered device the session is opened through: signing that device out ends it. */
+  rememberedDeviceId?: string | null;
+  /** Keep the new session as active in memory from the start, rather than read it on first use. */
+  keepInMemory?: boolean;
+}
+
+/** A session whose row is written (maybe in a transaction not yet committed): `committed` signs its token. */
+export interface OpenedSession {
+  committed(): Session;
+}
+
 /**
  * Reads an active session (not revoked, not expired at `now`: the predicate of SignInStore.activeSession)
  * together with what the caller reads next, in one statement; undefined when it could not tell, and
@@ -256,26 +268,26 @@ export class SignInService {
   }
 
   private async openSession(residentId: string, now: number, rememberedDeviceId: string | null = null): Promise<Session> {
-    const opened = await this.openSessionIn(undefined, residentId, now, rememberedDeviceId);
+    const opened = await this.openSessionIn(undefined, residentId, now, { rememberedDeviceId });
     return opened.committed();
   }
 
   /**
    * Writes a session's row in `trx`, when given: for a resident registered in it (their row and
    * their session committed once, not twice). `committed`, called once the row is, signs the token;
-   * with `keep`, it also keeps the session as active in memory (registration: a fresh resident's
-   * session is the one their first request asks for). The watermark is taken before the row is
-   * written, so a sign-out or a sunset heard meanwhile keeps it out (InvalidatedCache). Other
+   * with `keepInMemory`, it also keeps the session as active in memory (registration: a fresh
+   * resident's session is the one their first request asks for). The watermark is taken before the
+   * row is written, so a sign-out or a sunset heard meanwhile keeps it out (InvalidatedCache). Other
    * sessions are read from the database on their first use, along with what that request reads.
    */
-  async openSessionIn(trx: Transaction<Database> | undefined, residentId: string, now: number, rememberedDeviceId: string | null = null, keep = false): Promise<{ committed(): Session }> {
+  async openSessionIn(trx: Transaction<Database> | undefined, residentId: string, now: number, { rememberedDeviceId = null, keepInMemory = false }: OpenSessionOptions = {}): Promise<OpenedSession> {
     const sessionId = this.ctx.newId();
     const expiresAt = now + this.ctx.settings.sessionTtlSeconds * 1000;
     const watermark = this.#sessions.watermark();
     await (trx === undefined ? this.signInStore : this.signInStore.withTransaction(trx)).insertSession(sessionId, residentId, now, expiresAt, rememberedDeviceId);
     return {
       committed: () => {
-        if (keep) this.#sessions.set(sessionId, { residentId, expiresAt }, watermark);
+        if (keepInMemory) this.#sessions.set(sessionId, { residentId, expiresAt }, watermark);
         const token = this.signToken({ sub: residentId, jti: sessionId, iat: Math.floor(now / 1000), exp: Math.floor(expiresAt / 1000) });
         return { token, residentId, expiresAt };
       },
