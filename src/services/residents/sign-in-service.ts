@@ -11,7 +11,7 @@ import { DEFAULT_CACHE_ENTRIES } from '../../config.js';
 import { limitsOf, type ServiceContext } from '../context.js';
 import { InvalidatedCache } from '../decisions/invalidated-cache.js';
 import { spend } from '../rate-limiter.js';
-import { SMS_TEXTS } from '../sms-texts.js';
+import { SMS_TEXTS, type SmsScript } from '../sms-texts.js';
 import type { Database } from '../../store/schema.js';
 import { CodeTriesUsedUpError, SignInCodeError, TooManyRequestsError, UnauthenticatedError } from '../service-errors.js';
 
@@ -111,9 +111,10 @@ export class SignInService {
    * registration code where none does. Both paths do the same work (a look-up, a stored code, one
    * SMS) and give the same answer, so neither the answer nor its timing tells who is registered.
    * The answer holds a request ticket, kept only as a keyed digest with the code: a guess that shows
-   * it draws on the code's own attempts, which strangers' guesses cannot use up.
+   * it draws on the code's own attempts, which strangers' guesses cannot use up. The text's Chinese
+   * is in `script`: the app asks in the language it shows.
    */
-  async requestSignInCode(phoneText: string): Promise<SignInCodeRequestResult> {
+  async requestSignInCode(phoneText: string, { script = 'zh-CN' }: { script?: SmsScript } = {}): Promise<SignInCodeRequestResult> {
     const phone = this.phone(phoneText);
     const now = this.ctx.clock.now().getTime();
     const { phoneIndex, holderId, holderRegion } = await this.signInCodeIndex(phone);
@@ -145,7 +146,7 @@ export class SignInService {
       ticket_digest: this.ticketDigest(id, ticket),
     });
     const minutes = Math.round(ttl / 60);
-    await this.ctx.sms.send(phone, (holderId !== undefined ? SMS_TEXTS.signInCode : SMS_TEXTS.registrationCode)(code, minutes), 'sign-in-code', { region: holderRegion });
+    await this.ctx.sms.send(phone, (holderId !== undefined ? SMS_TEXTS.signInCode : SMS_TEXTS.registrationCode)(code, minutes, script), 'sign-in-code', { region: holderRegion });
     // Development convenience: the code in the log saves reading the outbox. Never in production.
     if (this.ctx.settings.mode === 'development') this.ctx.logger.info({ signInCode: code, codeId: id }, 'one-time code sent (shown in development mode only)');
     else this.ctx.logger.info({ codeId: id }, 'one-time code sent');
