@@ -74,6 +74,8 @@ export async function buildApp({ services, bodyLimitBytes, webRoot = DEFAULT_WEB
     // Errors the router meets before any route (a path segment too long, a broken escape) are
     // problems like every other refusal.
     frameworkErrors: (error, request, reply) => {
+      // Answered before any hook runs: the headers every other answer gets from its first hook.
+      request.server.setSecurityHeaders(request, reply);
       const instance = (request.url.split('?')[0] ?? '/').slice(0, 200);
       if (error.code === 'FST_ERR_MAX_PARAM_LENGTH') return sendProblem(reply, problem('not-found', 'nothing here has an identifier that long', instance));
       return sendProblem(reply, problem('malformed-request', 'the address is not a valid URL', instance));

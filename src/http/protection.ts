@@ -1,6 +1,6 @@
 import { createHash } from 'node:crypto';
 import rateLimit from '@fastify/rate-limit';
-import type { FastifyInstance, FastifyRequest } from 'fastify';
+import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
 import type { Redis } from 'ioredis';
 import underPressure from '@fastify/under-pressure';
 import { DEFAULT_LIMITS, type RequestLimits, type SheddingLimits } from '../config.js';
@@ -31,6 +31,11 @@ declare module 'fastify' {
      * (429 past it): counted after sign-in is checked, so a stranger cannot use up someone else's.
      */
     limitResident(request: FastifyRequest, limit: 'dependents', residentId: string): Promise<void>;
+    /**
+     * Sets the security headers for the address a request asked for. Every request's first hook
+     * does it; an answer made before any hook (the router refusing a malformed address) calls it.
+     */
+    setSecurityHeaders(request: FastifyRequest, reply: FastifyReply): void;
   }
 }
 const digest = (text: string) => createHash('sha256').update(text).digest('base64url').slice(0, 22);
@@ -69,13 +74,17 @@ export async function registerProtection(app: FastifyInstance, options: Protecti
   const docsHeaders = helmetHeaders({ ...appHelmet, contentSecurityPolicy: { directives: { ...APP_CSP, scriptSrc: ["'self'", "'unsafe-inline'"], styleSrc: ["'self'", "'unsafe-inline'"] } } });
   // A JSON answer is never a page (API_HEADERS below): the API's routes send the shorter set.
   const apiHeaders = replyHeaders(helmetHeaders({ ...appHelmet, ...API_HEADERS }));
+  const setSecurityHeaders = (request: FastifyRequest, reply: FastifyReply) => {
+    // By the address asked for, not the route found: an /api/ address no route answers (404, or
+    // the apps' catch-all passing it on) is an API answer too. The API's routes all answer through
+    // Fastify (none hijacks its reply): their headers go with Fastify's own in one writeHead, rather
+    // than each set on the response beforehand, which makes Node set every later header one by one too.
+    if (request.url.startsWith('/api/')) reply.headers(apiHeaders);
+    else applyHeaders(reply.raw, request.routeOptions.url?.startsWith('/docs') ? docsHeaders : appHeaders);
+  };
+  app.decorate('setSecurityHeaders', setSecurityHeaders);
   app.addHook('onRequest', (request, reply, done) => {
-    const url = request.routeOptions.url;
-    // The API's routes all answer through Fastify (none hijacks its reply): their headers go with
-    // Fastify's own in one writeHead, rather than each set on the response beforehand, which makes
-    // Node set every later header one by one too.
-    if (url?.startsWith('/api/')) reply.headers(apiHeaders);
-    else applyHeaders(reply.raw, url?.startsWith('/docs') ? docsHeaders : appHeaders);
+    setSecurityHeaders(request, reply);
     done();
   });
   // Shed before counting: a refused request must not use up anyone's limit.

@@ -7,10 +7,22 @@ import type { ColourNotice } from '../domain/decisions/colour-notice.js';
  */
 const COLOUR_ZH: Record<Colour, string> = { red: '红', yellow: '黄', gray: '灰', green: '绿' };
 
+/**
+ * The script of a text's Chinese: Simplified, or Traditional for a resident whose app reads 繁體
+ * (the one-time codes, asked for from the app in its language). The signature stays as registered
+ * with the carriers: it is the sender's name, not text to read.
+ */
+export const SMS_SCRIPTS = ['zh-CN', 'zh-Hant'] as const;
+export type SmsScript = (typeof SMS_SCRIPTS)[number];
+
 export const SMS_TEXTS = {
-  signInCode: (code: string, minutes: number) => `【健康码】登录验证码 ${code}，${minutes} 分钟内有效，请勿告诉他人。Your healthcode sign-in code is ${code}, valid for ${minutes} minutes. Never share it.`,
+  signInCode: (code: string, minutes: number, script: SmsScript = 'zh-CN') =>
+    (script === 'zh-Hant' ? `【健康码】登入驗證碼 ${code}，${minutes} 分鐘內有效，請勿告訴他人。` : `【健康码】登录验证码 ${code}，${minutes} 分钟内有效，请勿告诉他人。`) +
+    `Your healthcode sign-in code is ${code}, valid for ${minutes} minutes. Never share it.`,
   /** Sent to a phone no account uses yet: the same work as a sign-in code, so timing tells nothing. */
-  registrationCode: (code: string, minutes: number) => `【健康码】注册验证码 ${code}，${minutes} 分钟内有效，请勿告诉他人。Your healthcode registration code is ${code}, valid for ${minutes} minutes. Never share it.`,
+  registrationCode: (code: string, minutes: number, script: SmsScript = 'zh-CN') =>
+    (script === 'zh-Hant' ? `【健康码】註冊驗證碼 ${code}，${minutes} 分鐘內有效，請勿告訴他人。` : `【健康码】注册验证码 ${code}，${minutes} 分钟内有效，请勿告诉他人。`) +
+    `Your healthcode registration code is ${code}, valid for ${minutes} minutes. Never share it.`,
   appealAnswered: () => '【健康码】您的申诉已有答复，请在应用中查看。Your appeal has been answered; open the app to read it.',
   /** An appeal upheld: nothing has changed yet, and the text must not say it has. */
   appealCorrectionProposed: () => '【健康码】您的申诉成立，更正已提出，须另一位工作人员批准后生效，生效时将另行短信通知。Your appeal was upheld; a correction awaits a second officer\'s approval, and you will be texted when it takes effect.',

@@ -1,5 +1,5 @@
 import assert from 'node:assert/strict';
-import { createHash, randomBytes } from 'node:crypto';
+import { createHash } from 'node:crypto';
 import { chmodSync, copyFileSync, cpSync, existsSync, mkdirSync, mkdtempSync, readFileSync, rmSync, statSync, symlinkSync, truncateSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -9,24 +9,13 @@ import { backupCommand } from '../../src/cli/backup-command.js';
 import { sealManifest, type BackupManifest } from '../../src/cli/backup-manifest.js';
 import { tablesIn } from '../../src/cli/database-copy.js';
 import { restorePostgres } from '../../src/cli/postgres-restore.js';
-import { restoreCommand } from '../../src/cli/restore-command.js';
 import { holdServing, RESTORE_MARKER } from '../../src/cli/restore-guards.js';
 import { loadConfig } from '../../src/config.js';
 import { FileRegionKeys } from '../../src/privacy/region-keys.js';
-import { ENGINES, onTestPostgres } from '../support/engines.js';
+import { ENGINES } from '../support/engines.js';
 import { serve } from '../support/spawned-server.js';
 import { sunsetOperator, type SunsetOperator } from '../support/sunset-operator.js';
-
-/** What `fail` does in a command run in this process: the refusal, thrown. */
-function refused(message: string): never {
-  throw new Error(message);
-}
-
-async function printed(command: (print: (text: string) => void) => Promise<void>): Promise<string> {
-  let out = '';
-  await command((text) => void (out += text));
-  return out;
-}
+import { printed, refused, restoreHere as restoreIn, restoreMachines } from '../support/restore-machines.js';
 
 const sha256 = (path: string) => createHash('sha256').update(readFileSync(path)).digest('hex');
 const PORTS = { sqlite: '19403', postgres: '19404' };
@@ -41,30 +30,16 @@ for (const engine of ENGINES) {
     let backupDir: string;
     let dataKey: Buffer;
     const work = mkdtempSync(join(tmpdir(), 'healthcode-backup-attack-'));
-    const databases: string[] = [];
+    const machines = restoreMachines(engine, work, () => op, 'hc_attack');
     const copyName = engine === 'sqlite' ? 'database.sqlite' : 'database.pgdump';
     after(async () => {
       rmSync(work, { recursive: true, force: true });
       await op?.dispose();
-      for (const name of databases) await onTestPostgres(`drop database if exists "${name}" with (force)`);
+      await machines.dispose();
     });
 
-    async function newMachine(name: string): Promise<{ dataDir: string; env: Record<string, string> }> {
-      const dataDir = join(work, name);
-      mkdirSync(join(dataDir, 'keys'), { recursive: true, mode: 0o700 });
-      copyFileSync(join(op.dataDir, 'keys', 'data.key'), join(dataDir, 'keys', 'data.key'));
-      let url = `sqlite:${join(dataDir, 'healthcode.db')}`;
-      if (engine === 'postgres') {
-        const database = `hc_attack_${randomBytes(5).toString('hex')}`;
-        await onTestPostgres(`create database "${database}"`);
-        databases.push(database);
-        const target = new URL(op.databaseUrl);
-        target.pathname = `/${database}`;
-        url = target.toString();
-      }
-      return { dataDir, env: { ...op.env, HEALTHCODE_DATA_DIR: dataDir, HEALTHCODE_DATABASE_URL: url } };
-    }
-    const restoreHere = (env: Record<string, string>, from = backupDir, extra: string[] = []) => printed((print) => restoreCommand(['--from', from, ...extra], loadConfig(env), new Date(), refused, print));
+    const newMachine = machines.newMachine;
+    const restoreHere = (env: Record<string, string>, from = backupDir, extra: string[] = []) => restoreIn(env, from, extra);
     const backupHere = (out: string) => printed((print) => backupCommand(['--out', out], op.config(), new Date(), refused, print));
     const manifestOf = (dir: string) => JSON.parse(readFileSync(join(dir, 'manifest.json'), 'utf8')) as BackupManifest;
     /** The attacker's step after altering a file: its sha256 and size put back into the manifest. */

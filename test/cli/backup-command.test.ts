@@ -19,20 +19,7 @@ import pg from 'pg';
 import { ENGINES, onTestPostgres } from '../support/engines.js';
 import { serve } from '../support/spawned-server.js';
 import { sunsetOperator, XIHU, YUHANG, type SunsetOperator } from '../support/sunset-operator.js';
-
-/** What `fail` does in a command run in this process: the refusal, thrown. */
-function refused(message: string): never {
-  throw new Error(message);
-}
-
-/** Runs a command in this process, returning what it printed. */
-async function printed(command: (print: (text: string) => void) => Promise<void>): Promise<string> {
-  let out = '';
-  await command((text) => {
-    out += text;
-  });
-  return out;
-}
+import { printed, refused, restoreHere as restoreIn, restoreMachines } from '../support/restore-machines.js';
 
 /** Ports of this file's servers, one per engine, in the range given to these tests. */
 const PORTS = { sqlite: '19401', postgres: '19402' };
@@ -51,32 +38,17 @@ for (const engine of ENGINES) {
     let auditorToken: string;
     let auditEntries: number;
     const work = mkdtempSync(join(tmpdir(), 'healthcode-backup-'));
-    const databases: string[] = [];
+    const machines = restoreMachines(engine, work, () => op, 'hc_restore');
     after(async () => {
       rmSync(work, { recursive: true, force: true });
       await op?.dispose();
-      for (const name of databases) await onTestPostgres(`drop database if exists "${name}" with (force)`);
+      await machines.dispose();
     });
 
     /** A new machine: a data directory with only the data key, and (PostgreSQL) a database of its own, empty. */
-    async function newMachine(name: string): Promise<{ dataDir: string; env: Record<string, string> }> {
-      const dataDir = join(work, name);
-      mkdirSync(join(dataDir, 'keys'), { recursive: true, mode: 0o700 });
-      copyFileSync(join(op.dataDir, 'keys', 'data.key'), join(dataDir, 'keys', 'data.key'));
-      let url = `sqlite:${join(dataDir, 'healthcode.db')}`;
-      if (engine === 'postgres') {
-        const database = `hc_restore_${randomBytes(5).toString('hex')}`;
-        await onTestPostgres(`create database "${database}"`);
-        databases.push(database);
-        const target = new URL(op.databaseUrl);
-        target.pathname = `/${database}`;
-        url = target.toString();
-      }
-      return { dataDir, env: { ...op.env, HEALTHCODE_DATA_DIR: dataDir, HEALTHCODE_DATABASE_URL: url } };
-    }
+    const newMachine = machines.newMachine;
     const restore = (machine: { env: Record<string, string> }, from = backupDir, extra: string[] = []) => op.cli(['restore', '--from', from, ...extra], machine.env);
-    /** The command run in this process (a spawned one takes half a minute on this machine): what it printed, or its refusal thrown. */
-    const restoreHere = (env: Record<string, string>, from = backupDir, extra: string[] = []) => printed((print) => restoreCommand(['--from', from, ...extra], loadConfig(env), new Date(), refused, print));
+    const restoreHere = (env: Record<string, string>, from = backupDir, extra: string[] = []) => restoreIn(env, from, extra);
     const backupHere = (out: string, now = new Date()) => printed((print) => backupCommand(['--out', out], loadConfig({ HEALTHCODE_DATA_DIR: op.dataDir, ...op.env }), now, refused, print));
 
     before(async () => {

@@ -1,10 +1,14 @@
 import assert from 'node:assert/strict';
 import { randomInt, randomUUID } from 'node:crypto';
+import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
 import { after, it } from 'node:test';
+import { isDeepStrictEqual } from 'node:util';
 import type { Redis } from 'ioredis';
 import { testRedis, TEST_REDIS_URL } from '../support/redis.js';
 import type { FastifyInstance } from 'fastify';
-import { DEFAULT_LIMITS, type RequestLimits } from '../../src/config.js';
+import { DEFAULT_LIMITS, type RequestLimits, type SheddingLimits } from '../../src/config.js';
 import { buildApp } from '../../src/http/app.js';
 import type { ProtectionOptions } from '../../src/http/protection.js';
 import { describeOnEachEngine, UNLIMITED, type Harness } from '../support/harness.js';
@@ -150,6 +154,69 @@ describeOnEachEngine('security headers and request limits', (h) => {
     const address = someAddress();
     const statuses = [(await askCode(one, address, 300)).statusCode, (await askCode(two, address, 301)).statusCode, (await askCode(one, address, 302)).statusCode, (await askCode(two, address, 303)).statusCode];
     assert.deepEqual(statuses, [202, 202, 202, 429]);
+  });
+});
+
+/** Memory marks passed from the first measurement on (heap over 1 byte), measured every 50 ms. */
+const SWAMPED: SheddingLimits = { eventLoopDelayMs: 0, heapUsedBytes: 1, rssBytes: 0, retryAfterSeconds: 3, sampleIntervalMs: 50 };
+/** The headers a browser's protection reads, as a response carries them. */
+const PROTECTION_HEADERS = ['content-security-policy', 'cross-origin-resource-policy', 'referrer-policy', 'x-content-type-options', 'x-frame-options', 'x-dns-prefetch-control', 'x-xss-protection'];
+const protectionOf = (response: { headers: Record<string, unknown> }) => Object.fromEntries(PROTECTION_HEADERS.map((name) => [name, response.headers[name]]));
+
+describeOnEachEngine("the API's security headers on every answer, whatever refused it", (h) => {
+  const apps: FastifyInstance[] = [];
+  const roots: string[] = [];
+  after(async () => {
+    for (const app of apps) await app.close();
+    for (const root of roots) rmSync(root, { recursive: true, force: true });
+  });
+  const app = async (protection: ProtectionOptions, webRoot?: string) => {
+    const made = await buildApp({ services: h().services, bodyLimitBytes: 64 * 1024, protection, ...(webRoot ? { webRoot } : {}) });
+    apps.push(made);
+    await made.ready();
+    return made;
+  };
+  /** The apps built, as far as the server sees them: an index page, so their catch-all route is there. */
+  const webRoot = () => {
+    const root = mkdtempSync(join(tmpdir(), 'healthcode-web-'));
+    roots.push(root);
+    writeFileSync(join(root, 'index.html'), '<!doctype html><title>healthcode</title>');
+    return root;
+  };
+
+  it('sends the headers of an answered API request on 400, 404, 413, 415, 429 and 503 too', async () => {
+    const calm = await app({ limits: UNLIMITED });
+    const withApps = await app({ limits: UNLIMITED }, webRoot());
+    const limited = await app({ limits: limits({ signInCodesPerAddressPerMinute: 1 }) });
+    const swamped = await app({ limits: UNLIMITED, shedding: SWAMPED });
+    // The first measurement is taken one interval after start.
+    await new Promise((resolve) => setTimeout(resolve, 120));
+    const answered = await calm.inject({ method: 'GET', url: '/api/v1/regions?q=yuhang' });
+    assert.equal(answered.statusCode, 200);
+    const expected = protectionOf(answered);
+    assert.equal(expected['content-security-policy'], "default-src 'none';frame-ancestors 'none'", 'the answered request carries no API headers: the sweep would prove nothing');
+    const address = someAddress();
+    const askCodeFrom = (server: FastifyInstance) => server.inject({ method: 'POST', url: '/api/v1/sign-in/code', remoteAddress: address, payload: { phone: phone(1) } });
+    await askCodeFrom(limited);
+    const refusals: [string, number, Promise<{ statusCode: number; headers: Record<string, unknown> }>][] = [
+      ['a malformed address', 400, calm.inject({ method: 'GET', url: '/api/v1/rules/%zz' })],
+      ['a malformed address, with the apps served', 400, withApps.inject({ method: 'GET', url: '/api/v1/rules/%zz' })],
+      ['a malformed body', 400, calm.inject({ method: 'POST', url: '/api/v1/sign-in/code', headers: { 'content-type': 'application/json' }, payload: '{' })],
+      ['no such route', 404, calm.inject({ method: 'GET', url: '/api/v1/nowhere' })],
+      ['no such route, with the apps served', 404, withApps.inject({ method: 'GET', url: '/api/v1/nowhere' })],
+      ['an identifier too long for the router', 404, calm.inject({ method: 'GET', url: `/api/v1/rules/${'x'.repeat(300)}` })],
+      ['a body over the limit', 413, calm.inject({ method: 'POST', url: '/api/v1/sign-in/code', payload: { phone: 'x'.repeat(100 * 1024) } })],
+      ['a body not JSON', 415, calm.inject({ method: 'POST', url: '/api/v1/sign-in/code', headers: { 'content-type': 'text/plain' }, payload: 'phone' })],
+      ['a limit reached', 429, askCodeFrom(limited)],
+      ['load shed', 503, swamped.inject({ method: 'GET', url: '/api/v1/venues' })],
+    ];
+    const without = [];
+    for (const [why, status, pending] of refusals) {
+      const response = await pending;
+      assert.equal(response.statusCode, status, why);
+      if (!isDeepStrictEqual(protectionOf(response), expected)) without.push(`${why} (${status})`);
+    }
+    assert.deepEqual(without, [], "answers without the API's headers");
   });
 });
 

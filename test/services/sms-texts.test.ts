@@ -1,6 +1,7 @@
 import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
 import type { ColourNotice } from '../../src/domain/decisions/colour-notice.js';
+import { toTraditional } from '../../src/http/traditional-text.js';
 import { SMS_TEXTS } from '../../src/services/sms-texts.js';
 
 const LINK = 'https://hc.example.cn/resident/';
@@ -42,6 +43,31 @@ describe('the one-time code texts', () => {
     const signIn = SMS_TEXTS.signInCode('482913', 5);
     const registration = SMS_TEXTS.registrationCode('482913', 5);
     assert.equal(registration.replace('注册', '登录').replace('registration', 'sign-in'), signIn);
+  });
+});
+
+describe('the one-time code texts for a resident who reads Traditional Chinese', () => {
+  const SIGNATURE = '【健康码】';
+  const chinese = (text: string) => text.slice(SIGNATURE.length, text.indexOf('Your'));
+  const english = (text: string) => text.slice(text.indexOf('Your'));
+
+  for (const name of ['signInCode', 'registrationCode'] as const) {
+    it(`${name}: writes its Chinese in Traditional, with no Simplified character left, under the registered signature`, () => {
+      const text = SMS_TEXTS[name]('482913', 5, 'zh-Hant');
+      assert.ok(text.startsWith(SIGNATURE), text);
+      assert.equal(toTraditional(chinese(text)), chinese(text), 'a Simplified character is left');
+      assert.notEqual(chinese(text), chinese(SMS_TEXTS[name]('482913', 5)));
+      assert.match(chinese(text), /482913，5 分鐘內有效，請勿告訴他人。$/);
+    });
+
+    it(`${name}: says the same in English as the Simplified text`, () => {
+      assert.equal(english(SMS_TEXTS[name]('482913', 5, 'zh-Hant')), english(SMS_TEXTS[name]('482913', 5, 'zh-CN')));
+    });
+  }
+
+  it('read the same for a phone no account uses yet but for the word registration, as in Simplified', () => {
+    const signIn = SMS_TEXTS.signInCode('482913', 5, 'zh-Hant');
+    assert.equal(SMS_TEXTS.registrationCode('482913', 5, 'zh-Hant').replace('註冊', '登入').replace('registration', 'sign-in'), signIn);
   });
 });
 

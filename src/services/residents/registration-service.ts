@@ -42,7 +42,7 @@ export class RegistrationService {
     try {
       resident = await this.residents.registerChecked(registration, {
         phoneVerifiedAt: proof.at,
-        alongside: async (trx, residentId) => void (session = await this.signIn.openSessionIn(trx, residentId, proof.at, null, true)),
+        alongside: async (trx, residentId) => void (session = await this.signIn.openSessionIn(trx, residentId, proof.at, { keepInMemory: true })),
       });
     } catch (error) {
       if (!(error instanceof IdentityTakenError)) throw error;

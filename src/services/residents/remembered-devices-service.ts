@@ -85,11 +85,8 @@ export class RememberedDevicesService {
       throw refused;
     }
     const nextSecret = randomBytes(32).toString('base64url');
-    let opened: { committed(): Session } | undefined;
-    const rotated = await this.store.rotate(id, device.refresh_digest, this.digest(id, nextSecret), now, async (trx) => {
-      opened = await this.signIn.openSessionIn(trx, device.resident_id, now, id);
-    });
-    if (!rotated || opened === undefined) {
+    const opened = await this.store.rotate(id, device.refresh_digest, this.digest(id, nextSecret), now, (trx) => this.signIn.openSessionIn(trx, device.resident_id, now, { rememberedDeviceId: id }));
+    if (opened === undefined) {
       // Another refresh with this same credential won the race a moment ago: the same copy, twice.
       await this.store.revoke(id, now);
       throw refused;

@@ -11,7 +11,7 @@ import { DEFAULT_CACHE_ENTRIES } from '../../config.js';
 import { limitsOf, type ServiceContext } from '../context.js';
 import { InvalidatedCache } from '../decisions/invalidated-cache.js';
 import { spend } from '../rate-limiter.js';
-import { SMS_TEXTS } from '../sms-texts.js';
+import { SMS_TEXTS, type SmsScript } from '../sms-texts.js';
 import type { Database } from '../../store/schema.js';
 import { CodeTriesUsedUpError, SignInCodeError, TooManyRequestsError, UnauthenticatedError } from '../service-errors.js';
 
@@ -41,6 +41,18 @@ export interface Session {
   residentId: string;
   /** Epoch ms. */
   expiresAt: number;
+}
+
+export interface OpenSessionOptions {
+  /** The remembered device the session is opened through: signing that device out ends it. */
+  rememberedDeviceId?: string | null;
+  /** Keep the new session as active in memory from the start, rather than read it on first use. */
+  keepInMemory?: boolean;
+}
+
+/** A session whose row is written (maybe in a transaction not yet committed): `committed` signs its token. */
+export interface OpenedSession {
+  committed(): Session;
 }
 
 /**
@@ -104,9 +116,10 @@ export class SignInService {
    * registration code where none does. Both paths do the same work (a look-up, a stored code, one
    * SMS) and give the same answer, so neither the answer nor its timing tells who is registered.
    * The answer holds a request ticket, kept only as a keyed digest with the code: a guess that shows
-   * it draws on the code's own attempts, which strangers' guesses cannot use up.
+   * it draws on the code's own attempts, which strangers' guesses cannot use up. The text's Chinese
+   * is in `script`: the app asks in the language it shows.
    */
-  async requestSignInCode(phoneText: string): Promise<SignInCodeRequestResult> {
+  async requestSignInCode(phoneText: string, { script = 'zh-CN' }: { script?: SmsScript } = {}): Promise<SignInCodeRequestResult> {
     const phone = this.phone(phoneText);
     const now = this.ctx.clock.now().getTime();
     const { phoneIndex, holderId, holderRegion } = await this.signInCodeIndex(phone);
@@ -138,7 +151,7 @@ export class SignInService {
       ticket_digest: this.ticketDigest(id, ticket),
     });
     const minutes = Math.round(ttl / 60);
-    await this.ctx.sms.send(phone, (holderId !== undefined ? SMS_TEXTS.signInCode : SMS_TEXTS.registrationCode)(code, minutes), 'sign-in-code', { region: holderRegion });
+    await this.ctx.sms.send(phone, (holderId !== undefined ? SMS_TEXTS.signInCode : SMS_TEXTS.registrationCode)(code, minutes, script), 'sign-in-code', { region: holderRegion });
     // Development convenience: the code in the log saves reading the outbox. Never in production.
     if (this.ctx.settings.mode === 'development') this.ctx.logger.info({ signInCode: code, codeId: id }, 'one-time code sent (shown in development mode only)');
     else this.ctx.logger.info({ codeId: id }, 'one-time code sent');
@@ -261,26 +274,26 @@ export class SignInService {
   }
 
   private async openSession(residentId: string, now: number, rememberedDeviceId: string | null = null): Promise<Session> {
-    const opened = await this.openSessionIn(undefined, residentId, now, rememberedDeviceId);
+    const opened = await this.openSessionIn(undefined, residentId, now, { rememberedDeviceId });
     return opened.committed();
   }
 
   /**
    * Writes a session's row in `trx`, when given: for a resident registered in it (their row and
    * their session committed once, not twice). `committed`, called once the row is, signs the token;
-   * with `keep`, it also keeps the session as active in memory (registration: a fresh resident's
-   * session is the one their first request asks for). The watermark is taken before the row is
-   * written, so a sign-out or a sunset heard meanwhile keeps it out (InvalidatedCache). Other
+   * with `keepInMemory`, it also keeps the session as active in memory (registration: a fresh
+   * resident's session is the one their first request asks for). The watermark is taken before the
+   * row is written, so a sign-out or a sunset heard meanwhile keeps it out (InvalidatedCache). Other
    * sessions are read from the database on their first use, along with what that request reads.
    */
-  async openSessionIn(trx: Transaction<Database> | undefined, residentId: string, now: number, rememberedDeviceId: string | null = null, keep = false): Promise<{ committed(): Session }> {
+  async openSessionIn(trx: Transaction<Database> | undefined, residentId: string, now: number, { rememberedDeviceId = null, keepInMemory = false }: OpenSessionOptions = {}): Promise<OpenedSession> {
     const sessionId = this.ctx.newId();
     const expiresAt = now + this.ctx.settings.sessionTtlSeconds * 1000;
     const watermark = this.#sessions.watermark();
     await (trx === undefined ? this.signInStore : this.signInStore.withTransaction(trx)).insertSession(sessionId, residentId, now, expiresAt, rememberedDeviceId);
     return {
       committed: () => {
-        if (keep) this.#sessions.set(sessionId, { residentId, expiresAt }, watermark);
+        if (keepInMemory) this.#sessions.set(sessionId, { residentId, expiresAt }, watermark);
         const token = this.signToken({ sub: residentId, jti: sessionId, iat: Math.floor(now / 1000), exp: Math.floor(expiresAt / 1000) });
         return { token, residentId, expiresAt };
       },

@@ -42,9 +42,11 @@ export class RememberedDevicesStore {
 
   /**
    * Replaces the refresh credential, if it is still `expected`: of two refreshes with the same one,
-   * one wins. Every replaced digest is kept, to recognise any of them if it is shown again.
+   * one wins. Every replaced digest is kept, to recognise any of them if it is shown again. What
+   * `within` makes in the same transaction is the answer; undefined: the credential was no longer
+   * `expected` (nothing changed, and `within` did not run).
    */
-  async rotate(id: string, expected: string, next: string, now: number, within?: (trx: Transaction<Database>) => Promise<void>): Promise<boolean> {
+  async rotate<T extends object>(id: string, expected: string, next: string, now: number, within: (trx: Transaction<Database>) => Promise<T>): Promise<T | undefined> {
     return this.db.transaction().execute(async (trx) => {
       const result = await trx
         .updateTable('devices')
@@ -53,11 +55,10 @@ export class RememberedDevicesStore {
         .where('refresh_digest', '=', expected)
         .where('revoked_at', 'is', null)
         .executeTakeFirst();
-      if (Number(result.numUpdatedRows) !== 1) return false;
+      if (Number(result.numUpdatedRows) !== 1) return undefined;
       await trx.insertInto('device_spent_credentials').values({ digest: expected, device_id: id, spent_at: now }).execute();
       // What the new credential opens (its session) commits with it: a revocation cannot fall between the two.
-      await within?.(trx);
-      return true;
+      return within(trx);
     });
   }
 

@@ -141,6 +141,23 @@ describeOnEachEngine('sign-in by phone and one-time code', (h) => {
     await assert.rejects(h().services.signIn.authenticate(session.token), UnauthenticatedError);
   });
 
+  it('keeps a session opened to be kept in memory active from the start, and reads any other from the database on its first use', async () => {
+    const { id } = await h().services.residents.register(ZHANG_WEI);
+    const store = h().ctx.stores.signIn;
+    const reads: string[] = [];
+    const activeSession = store.activeSession.bind(store);
+    store.activeSession = async (sessionId, now) => {
+      reads.push(sessionId);
+      return activeSession(sessionId, now);
+    };
+    const now = h().clock.now().getTime();
+    const kept = (await h().services.signIn.openSessionIn(undefined, id, now, { keepInMemory: true })).committed();
+    const read = (await h().services.signIn.openSessionIn(undefined, id, now)).committed();
+    const keptId = (await h().services.signIn.authenticate(kept.token)).sessionId;
+    const readId = (await h().services.signIn.authenticate(read.token)).sessionId;
+    assert.deepEqual(reads, [readId], `the kept session ${keptId} was read, or the other was not`);
+  });
+
   it('rejects a token with a forged signature', async () => {
     await h().services.residents.register(ZHANG_WEI);
     await h().services.signIn.requestSignInCode(ZHANG_WEI.phone!);

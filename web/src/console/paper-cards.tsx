@@ -4,7 +4,7 @@ import { ApiError, bearer, client, ok } from '../shared/api.js';
 import { ID_TYPES } from '../shared/choices.js';
 import { formatDate } from '../shared/format.js';
 import { useLang, useT, type MessageKey } from '../shared/i18n.js';
-import { cardScript } from '../shared/card-script.js';
+import { chineseScript } from '../shared/chinese-script.js';
 import { PrintedCardNotice, printedCard, useFocusWhenShown, type PrintedCard } from '../shared/paper-card.js';
 import type { StaffSession } from '../shared/staff-session.js';
 import { Card, ConfirmedAction, ErrorNotice, Field, fieldError, plainFieldMessage, useAction } from '../shared/ui.js';
@@ -42,7 +42,7 @@ export function PaperCardsView({ session }: { session: StaffSession }): JSX.Elem
   const clear = () => (setRevoked(null), setPrinted(null), setFound(null));
   const print = useAction(async () => {
     clear();
-    setPrinted(await printedCard(client.POST('/api/v1/paper-cards', { headers: bearer(session.token), body: { ...body(), ...cardScript(lang) }, parseAs: 'blob' })));
+    setPrinted(await printedCard(client.POST('/api/v1/paper-cards', { headers: bearer(session.token), body: { ...body(), ...chineseScript(lang) }, parseAs: 'blob' })));
   });
   const find = useAction(async () => {
     clear();
@@ -50,7 +50,7 @@ export function PaperCardsView({ session }: { session: StaffSession }): JSX.Elem
   });
   const copy = useAction(async () => {
     setPrinted(null);
-    setPrinted(await printedCard(client.POST('/api/v1/paper-cards/copy', { headers: bearer(session.token), body: { ...body(), ...cardScript(lang) }, parseAs: 'blob' })));
+    setPrinted(await printedCard(client.POST('/api/v1/paper-cards/copy', { headers: bearer(session.token), body: { ...body(), ...chineseScript(lang) }, parseAs: 'blob' })));
   });
   const revoke = useAction(async () => {
     clear();

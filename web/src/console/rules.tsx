@@ -130,9 +130,11 @@ export function RulesView({ session }: { session: StaffSession }): JSX.Element {
     setPreview(await ok(client.POST('/api/v1/rules/preview', { headers: bearer(session.token), body: parseDraft() })));
   });
   const publish = useAction(async () => {
-    setPublished(await ok(client.POST('/api/v1/rules', { headers: bearer(session.token), body: parseDraft() })));
+    const saved = await ok(client.POST('/api/v1/rules', { headers: bearer(session.token), body: parseDraft() }));
     setPreview(null);
+    // Said once the set is read again: reading it (as for any region loaded) clears the last word.
     await load(region);
+    setPublished(saved);
   });
   const byVersion = (v: number) => history.find((h) => h.version === v);
   const current = history[0];

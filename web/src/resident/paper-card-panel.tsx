@@ -3,7 +3,7 @@ import { useEffect, useState } from 'preact/hooks';
 import { bearer, client, ok, type Answer } from '../shared/api.js';
 import { formatDate } from '../shared/format.js';
 import { useLang, useT } from '../shared/i18n.js';
-import { cardScript } from '../shared/card-script.js';
+import { chineseScript } from '../shared/chinese-script.js';
 import { PrintedCardNotice, printedCard, useFocusWhenShown, type PrintedCard } from '../shared/paper-card.js';
 import { ConfirmedAction, ErrorNotice, useAction } from '../shared/ui.js';
 import type { Session } from './session.js';
@@ -24,14 +24,14 @@ export function PaperCardPanel({ session, residentId, name }: { session: Session
   const print = useAction(async () => {
     setRevoked(null);
     setPrinted(null);
-    setPrinted(await printedCard(client.POST('/api/v1/residents/{id}/paper-card', { ...path, params: { ...path.params, query: cardScript(lang) }, parseAs: 'blob' })));
+    setPrinted(await printedCard(client.POST('/api/v1/residents/{id}/paper-card', { ...path, params: { ...path.params, query: chineseScript(lang) }, parseAs: 'blob' })));
     await load();
   });
   // The live card as it was: the card already in the holder's hand keeps working.
   const again = useAction(async () => {
     setRevoked(null);
     setPrinted(null);
-    setPrinted(await printedCard(client.GET('/api/v1/residents/{id}/paper-card/pdf', { ...path, params: { ...path.params, query: cardScript(lang) }, parseAs: 'blob' })));
+    setPrinted(await printedCard(client.GET('/api/v1/residents/{id}/paper-card/pdf', { ...path, params: { ...path.params, query: chineseScript(lang) }, parseAs: 'blob' })));
   });
   const revoke = useAction(async () => {
     setPrinted(null);

@@ -1,7 +1,8 @@
 import type { JSX } from 'preact';
 import { useEffect, useState } from 'preact/hooks';
 import { ApiError, client, ok, type Answer, type BodyOf } from '../shared/api.js';
-import { useT } from '../shared/i18n.js';
+import { useLang, useT } from '../shared/i18n.js';
+import { chineseScript } from '../shared/chinese-script.js';
 import { RegionPicker } from '../shared/region-picker.js';
 import { Card, ErrorNotice, Field, fieldError, useAction } from '../shared/ui.js';
 import { savedPhone, savePhone, type Session } from './session.js';
@@ -42,9 +43,11 @@ const RESEND_AFTER_SECONDS = 60;
  * Asking for a one-time code, with the lock between two asks shown as a countdown: the server
  * refuses a resend within a minute, so the button says how long is left instead of failing. The
  * request ticket of the last code is kept in memory with its phone and sent back with the code: with
- * it, strangers' wrong guesses cannot use up the code's attempts.
+ * it, strangers' wrong guesses cannot use up the code's attempts. The text comes in the app's
+ * language: Traditional Chinese for a 繁體 reader.
  */
 export function useCodeRequest(phone: string) {
+  const lang = useLang();
   const [sent, setSent] = useState(false);
   const [asked, setAsked] = useState<{ phone: string; ticket: string } | null>(null);
   const [demoSms, setDemoSms] = useState<string | null>(null);
@@ -57,7 +60,7 @@ export function useCodeRequest(phone: string) {
   }, [resendAt, now]);
   const request = useAction(async () => {
     try {
-      const answer = await ok(client.POST('/api/v1/sign-in/code', { body: { phone } }));
+      const answer = await ok(client.POST('/api/v1/sign-in/code', { body: { phone, ...chineseScript(lang) } }));
       if (answer?.ticket) setAsked({ phone, ticket: answer.ticket });
       setResendAt(Date.now() + (answer?.resendAfterSeconds ?? RESEND_AFTER_SECONDS) * 1000);
       setNow(Date.now());

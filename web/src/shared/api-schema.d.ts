@@ -8319,6 +8319,11 @@ export interface paths {
                          * @example 13800138001
                          */
                         phone: string;
+                        /**
+                         * @description The script of the text's Chinese, as the app reads: zh-CN (Simplified, the default) or zh-Hant (Traditional); its English is in every text
+                         * @enum {string}
+                         */
+                        script?: "zh-CN" | "zh-Hant";
                     };
                 };
             };

@@ -1,11 +1,13 @@
 import { Type, type FastifyPluginAsyncTypebox } from '@fastify/type-provider-typebox';
 import type { Services } from '../../../services/services.js';
+import { SMS_SCRIPTS, type SmsScript } from '../../../services/sms-texts.js';
 import { residentCaller } from '../../route-access.js';
 import { problemResponses, SignInTicket, signInProblemResponses } from '../../schemas.js';
 import { sessionWire } from '../../views.js';
 import { wireTime } from '../../wire.js';
 
 const Phone = Type.String({ minLength: 1, maxLength: 32, description: 'The phone the resident registered', examples: ['13800138001'] });
+const Script = Type.Unsafe<SmsScript>({ type: 'string', enum: [...SMS_SCRIPTS], description: "The script of the text's Chinese, as the app reads: zh-CN (Simplified, the default) or zh-Hant (Traditional); its English is in every text" });
 
 /** Sign-in by phone and one-time code; sessions are signed tokens that expire and can be ended. */
 export const signInRoutes: FastifyPluginAsyncTypebox<{ services: Services }> = async (app, { services }) => {
@@ -34,7 +36,7 @@ export const signInRoutes: FastifyPluginAsyncTypebox<{ services: Services }> = a
         tags: ['sign-in'],
         summary: 'Send a one-time sign-in code by SMS',
         description: 'Answers the same whether or not the phone is registered; the answer holds a request ticket to send back with the code.',
-        body: Type.Object({ phone: Phone }, { additionalProperties: false }),
+        body: Type.Object({ phone: Phone, script: Type.Optional(Script) }, { additionalProperties: false }),
         response: {
           202: Type.Object({
             expiresAt: Type.String({ format: 'date-time' }),
@@ -46,7 +48,7 @@ export const signInRoutes: FastifyPluginAsyncTypebox<{ services: Services }> = a
       },
     },
     async (request, reply) => {
-      const requested = await services.signIn.requestSignInCode(request.body.phone);
+      const requested = await services.signIn.requestSignInCode(request.body.phone, { script: request.body.script });
       return reply.code(202).send({ ...requested, expiresAt: wireTime(requested.expiresAt) });
     },
   );
