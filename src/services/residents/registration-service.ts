@@ -35,17 +35,23 @@ export class RegistrationService {
     // The caller holds this phone: they may learn it has an account, and sign in with the same code.
     // The proof looked the phone up to find its codes: not asked again (a race past it meets the unique index).
     if (proof.holderId !== undefined) throw new ConflictError('this phone already has an account: sign in with it instead', 'phone');
-    await this.signIn.consume(proof);
     let resident: ResidentSummary;
-    // The session's row is written in the registration's transaction: one commit for both, not two.
+    // The code is used up, and the session's row written, in the registration's transaction: one
+    // commit for the three, not three. A registration that fails leaves the code as it was (the
+    // person tries again without another SMS); two racing with one code meet at its row, and one fails.
     let session: { committed(): Session } | undefined;
     try {
       resident = await this.residents.registerChecked(registration, {
         phoneVerifiedAt: proof.at,
-        alongside: async (trx, residentId) => void (session = await this.signIn.openSessionIn(trx, residentId, proof.at, { keepInMemory: true })),
+        alongside: async (trx, residentId) => {
+          await this.signIn.consume(proof, trx);
+          session = await this.signIn.openSessionIn(trx, residentId, proof.at, { keepInMemory: true });
+        },
       });
     } catch (error) {
       if (!(error instanceof IdentityTakenError)) throw error;
+      // The code proved the phone for the claim it opens: used up by it, as by a registration.
+      await this.signIn.consume(proof);
       throw new IdentityTakenError(await this.reclaims.open({ registration, phoneProvenAt: proof.at }));
     }
     return { resident, session: session!.committed() };

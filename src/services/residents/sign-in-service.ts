@@ -182,9 +182,13 @@ export class SignInService {
     return this.signInStore.deleteSignInCodesBefore(this.ctx.clock.now().getTime() - HOUR_MS);
   }
 
-  /** Uses up a proven code, so it cannot prove the phone a second time. */
-  async consume(proof: { codeId: string; at: number }): Promise<void> {
-    if (!(await this.signInStore.consume(proof.codeId, proof.at))) throw new SignInCodeError('this code was already used: request a new one', { reason: 'code-used' });
+  /**
+   * Uses up a proven code, so it cannot prove the phone a second time; in `trx` when given (a
+   * registration: the code is used up with the resident it registers, or not at all).
+   */
+  async consume(proof: { codeId: string; at: number }, trx?: Transaction<Database>): Promise<void> {
+    const store = trx === undefined ? this.signInStore : this.signInStore.withTransaction(trx);
+    if (!(await store.consume(proof.codeId, proof.at))) throw new SignInCodeError('this code was already used: request a new one', { reason: 'code-used' });
   }
 
   /**

@@ -1,9 +1,9 @@
 import assert from 'node:assert/strict';
 import { it } from 'node:test';
 import { InvalidInputError } from '../../../src/domain/field-errors.js';
-import { ConflictError, UnauthenticatedError } from '../../../src/services/service-errors.js';
+import { ConflictError, IdentityTakenError, SignInCodeError, UnauthenticatedError } from '../../../src/services/service-errors.js';
 import { SignInStore } from '../../../src/store/residents/sign-in-store.js';
-import { lastCodeSentTo } from '../../support/sign-in.js';
+import { lastCodeSentTo, signInCodesOf } from '../../support/sign-in.js';
 import { describeOnEachEngine } from '../../support/harness.js';
 import { CHAN_MEI_LING, LIN_CHIH_HAO, LIU_FANG, OLIVER_BROWN, ZHANG_WEI } from '../../support/people.js';
 
@@ -109,6 +109,30 @@ describeOnEachEngine('registration', (h) => {
       SignInStore.prototype.insertSession = insertSession;
     }
     assert.equal(await h().ctx.stores.residents.count(), 0);
+    // The code was used up with the registration or not at all: the person tries again without another SMS.
+    const { resident } = await h().services.registration.register({ ...ZHANG_WEI, code });
+    assert.equal((await h().services.residents.summary(resident.id)).phoneVerified, true);
+  });
+
+  it('uses up the code with the registration it proves: the same code proves the phone no more', async () => {
+    await h().services.signIn.requestSignInCode(ZHANG_WEI.phone!);
+    const code = await lastCodeSentTo(h(), '+8613912345678');
+    await h().services.registration.register({ ...ZHANG_WEI, code });
+    const codes = await signInCodesOf(h(), '+8613912345678');
+    assert.equal(codes.length, 1);
+    assert.equal((codes[0] as { consumed_at: number | null }).consumed_at, Date.parse('2026-11-20T02:00:00.000Z'));
+    await assert.rejects(h().services.signIn.verifySignInCode(ZHANG_WEI.phone!, code), (e: unknown) => e instanceof SignInCodeError);
+  });
+
+  it('uses up the code of a registration refused because another account holds the document, as the claim it opens', async () => {
+    await h().services.residents.register(ZHANG_WEI);
+    const impostor = { ...ZHANG_WEI, name: '冒名者', phone: '13700001111' };
+    await h().services.signIn.requestSignInCode(impostor.phone);
+    const code = await lastCodeSentTo(h(), '+8613700001111');
+    await assert.rejects(h().services.registration.register({ ...impostor, code }), (e: unknown) => e instanceof IdentityTakenError);
+    const [stored] = (await signInCodesOf(h(), '+8613700001111')) as { consumed_at: number | null }[];
+    assert.notEqual(stored?.consumed_at ?? null, null);
+    await assert.rejects(h().services.registration.register({ ...impostor, code }), (e: unknown) => e instanceof SignInCodeError);
   });
 
   it("answers with a session that works at once, and ends when signed out though it was kept in memory from its opening", async () => {
