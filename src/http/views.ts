@@ -29,7 +29,7 @@ export async function healthCodeView(services: Services, residentId: string, ahe
 /** What a code view shows: the code (with whether its records are withheld) and where a visitor's facts came from. */
 async function healthCodeViewParts(services: Services, residentId: string, ahead?: CodeViewAhead) {
   const viewed = await services.healthCodes.view(residentId, ahead);
-  const factsFrom = await services.moving.factsFrom(residentId, ahead === undefined ? undefined : (ahead.read.link ?? null));
+  const factsFrom = await services.moving.factsFrom(residentId, ahead === undefined ? undefined : (ahead.read.link ?? null), ahead?.originWatermark);
   return { viewed, factsFrom };
 }
 

@@ -28,6 +28,8 @@ export interface ViewedHealthCode {
 export interface CodeViewAhead {
   read: CodeViewRead;
   watermark: number;
+  /** The facts' origin cache's watermark before that read (MovingService.originWatermark), when one was given. */
+  originWatermark?: number;
 }
 
 /** A code shown, kept to be shown again while it may be. */
@@ -69,12 +71,13 @@ export class HealthCodesService {
    * Reads what a view of `residentId`'s code needs along with the caller's session, in one statement,
    * when the code is not in memory (else the session is read alone).
    */
-  readAlong(residentId: string): SessionReadAlong<CodeViewAhead> {
+  readAlong(residentId: string, originWatermark?: () => number): SessionReadAlong<CodeViewAhead> {
     return async (sessionId, now) => {
       if (this.#reusable(residentId, this.ctx.clock.now().getTime()) !== undefined) return undefined;
       const watermark = this.#shown.watermark();
+      const origin = originWatermark?.();
       const read = await this.ctx.stores.codeViews.read(residentId, sessionId, now);
-      return read && { session: read.session, along: { read, watermark } };
+      return read && { session: read.session, along: { read, watermark, originWatermark: origin } };
     };
   }
 

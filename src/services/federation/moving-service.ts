@@ -1,6 +1,5 @@
 import { fixedPurpose } from '../../domain/audit-wording.js';
 import { randomBytes } from 'node:crypto';
-import { LRUCache } from 'lru-cache';
 import { encodeBase45 } from '../../codes/base45.js';
 import { coarsenFacts, grantBytes, grantHash, GRANT_PREFIX, phoneCommitment, readFactBundle, readGrant, type BundleFacts, type FactBundle, type FactGrant, type FactRequest } from '../../codes/fact-bundle.js';
 import { nationalListLive, withinRegions } from '../../codes/national-trust-list.js';
@@ -22,6 +21,7 @@ import { auditTime, type AuditService } from '../audit-service.js';
 import { operatorOf, servedRegionFor, type ServiceContext } from '../context.js';
 import { regionEndedError } from '../ended-regions.js';
 import type { DecisionsService } from '../decisions/decisions-service.js';
+import { InvalidatedCache } from '../decisions/invalidated-cache.js';
 import type { KeysService } from '../keys-service.js';
 import type { NationalListService } from './national-list-service.js';
 import { fetchFromPeer } from './operator-client.js';
@@ -56,10 +56,11 @@ const MIN_FACTS_FROM_KEPT = 10_000;
 export class MovingService {
   readonly #verify = nodeVerify();
   /**
-   * Whether a resident came with a home registration, asked on every code view: an account is a
-   * visitor's from its creation or never, so the answer is kept, briefly (a refreshed bundle's time).
+   * Where a resident's facts came from, asked on every code view. Kept while the change feed vouches
+   * for it: every write to a visitor link or the facts from home (a bundle stored, a reclaim) announces
+   * the resident's `decisions` change in its own transaction, and a sunset `region-ended`.
    */
-  readonly #factsFrom: LRUCache<string, FactsFrom | 'none'>;
+  readonly #factsFrom: InvalidatedCache<FactsFrom | { none: true }>;
 
   constructor(
     private readonly ctx: ServiceContext,
@@ -71,7 +72,14 @@ export class MovingService {
   ) {
     // As many as the codes kept in memory (never fewer than 10,000): with fewer, residents refreshing
     // in turn push each other out and every refresh of a kept code reads the database again.
-    this.#factsFrom = new LRUCache({ max: Math.max(MIN_FACTS_FROM_KEPT, ctx.settings.cacheEntries ?? DEFAULT_CACHE_ENTRIES), ttl: MINUTE_MS });
+    // No ttl: a ttl brought back the visitor link's read on every view a minute after the last. The one
+    // part no change names is the operator's display name from the national list (a new list announces
+    // nothing): a rename shows from the resident's next change; the operator's id beside it, the bundle's
+    // time and the counts are what the feed vouches for, and none of them decides a colour.
+    this.#factsFrom = new InvalidatedCache(ctx.database.changes, Math.max(MIN_FACTS_FROM_KEPT, ctx.settings.cacheEntries ?? DEFAULT_CACHE_ENTRIES), (change) => {
+      if (change.kind === 'decisions') return change.residentIds;
+      return change.kind === 'region-ended' ? 'all' : undefined;
+    });
   }
 
   // --- at home -------------------------------------------------------------------------------
@@ -267,7 +275,6 @@ export class MovingService {
     }
     await this.signIn.consume(proof);
     if (reclaim) await this.endEverySession(residentId, proof.at);
-    this.#factsFrom.delete(residentId);
     await this.decisions.redecide([residentId], `facts from ${home.id}`);
     return { residentId, session: await this.signIn.sessionFor(residentId, proof.at), homeOperator: home.id, homeOperatorName: home.name, created: known === undefined };
   }
@@ -280,6 +287,8 @@ export class MovingService {
   ): Promise<void> {
     const { home, bundle, phone, address } = v;
     const now = this.ctx.clock.now().getTime();
+    // Announced as the resident's change when it commits: every process forgets where their facts came
+    // from then, not only when the re-decision after it (which a crash in between would lose) is stored.
     await this.ctx.database.transaction(async (trx) => {
       if (create) {
         const inserted = await this.ctx.stores.residents.withTransaction(trx).insert(
@@ -293,7 +302,7 @@ export class MovingService {
       if (v.reclaim) await this.ctx.stores.residents.withTransaction(trx).replacePhone(residentId, phone, v.phoneVerifiedAt);
       const stored = await this.ctx.stores.federation.storeHomeFacts(trx, { residentId, homeOperator: home.id, homeSubject: bundle.sub, bundleIssuedAt: bundle.issuedAt, facts: bundle.facts as BundleFacts, now, newId: this.ctx.newId });
       if (!stored) throw new FederationRefusedError('bundle-stale', `the bundle from ${home.id} is older than the facts held from it: they stay`);
-    });
+    }, { kind: 'decisions', residentIds: [residentId] });
   }
 
   /** Whoever held the account before its phone was taken back is signed out of it everywhere: remembered devices and host apps' tokens too. */
@@ -307,19 +316,27 @@ export class MovingService {
 
   /**
    * Where a visitor's facts came from, if they came with a home registration. `link`: their visitor
-   * link as already read (null: none), read here when not given.
+   * link as already read (null: none), read here when not given; `watermark`: originWatermark() as it
+   * was before that link was read. A link read at an unknown watermark is used but not kept.
    */
-  async factsFrom(residentId: string, link?: { home_operator: string; bundle_issued_at: number } | null): Promise<FactsFrom | null> {
+  async factsFrom(residentId: string, link?: { home_operator: string; bundle_issued_at: number } | null, watermark?: number): Promise<FactsFrom | null> {
     const cached = this.#factsFrom.get(residentId);
-    if (cached !== undefined) return cached === 'none' ? null : cached;
-    return this.readFactsFrom(residentId, link === undefined ? await this.ctx.stores.federation.visitorLink(residentId) : (link ?? undefined));
+    if (cached !== undefined) return 'none' in cached ? null : cached;
+    if (link !== undefined) return this.readFactsFrom(residentId, link ?? undefined, watermark);
+    const before = this.#factsFrom.watermark();
+    return this.readFactsFrom(residentId, await this.ctx.stores.federation.visitorLink(residentId), before);
   }
 
-  private async readFactsFrom(residentId: string, link: { home_operator: string; bundle_issued_at: number } | undefined): Promise<FactsFrom | null> {
+  /** Taken before a visitor link is read elsewhere (a code view's read along), to be handed to factsFrom with it. */
+  originWatermark(): number {
+    return this.#factsFrom.watermark();
+  }
+
+  private async readFactsFrom(residentId: string, link: { home_operator: string; bundle_issued_at: number } | undefined, watermark: number | undefined): Promise<FactsFrom | null> {
     const member = link ? await this.national.member(link.home_operator).catch(() => undefined) : undefined;
     const facts = link ? await this.ctx.stores.federation.homeFactCounts(residentId, link.home_operator) : undefined;
     const value = link && facts ? { operator: link.home_operator, operatorName: member?.name ?? link.home_operator, bundleIssuedAt: link.bundle_issued_at, facts } : null;
-    this.#factsFrom.set(residentId, value ?? 'none');
+    if (watermark !== undefined) this.#factsFrom.set(residentId, value ?? { none: true }, watermark);
     return value;
   }
 

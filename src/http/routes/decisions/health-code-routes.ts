@@ -16,7 +16,7 @@ export const healthCodeRoutes: FastifyPluginAsyncTypebox<{ services: Services }>
   app.get(
     '/api/v1/residents/:id/code',
     {
-      config: { access: { resident: 'self' }, readAlong: (services, request) => services.healthCodes.readAlong((request.params as { id: string }).id) },
+      config: { access: { resident: 'self' }, readAlong: (services, request) => services.healthCodes.readAlong((request.params as { id: string }).id, () => services.moving.originWatermark()) },
       schema: {
         tags: ['health codes'],
         summary: 'The current colour, why, when it turns green, and a signed short-lived token',
