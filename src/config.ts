@@ -125,6 +125,16 @@ export const DEFAULT_SHEDDING: SheddingLimits = {
  * named once here, so the server and the tests run with the same value.
  */
 export const DEFAULT_CACHE_ENTRIES = 100_000;
+
+/**
+ * How many entries a per-resident cache keeps: HEALTHCODE_CACHE_ENTRIES (its default when unset), never
+ * fewer than `floor` (below it, residents refreshing in turn push each other out), and none when it
+ * is 0: the setting turns every such cache off.
+ */
+export function cacheBound(configured: number | undefined, floor: number): number {
+  const entries = configured ?? DEFAULT_CACHE_ENTRIES;
+  return entries === 0 ? 0 : Math.max(floor, entries);
+}
 export const DEFAULT_APPEAL_DEADLINE_HOURS = 24;
 /** Twelve hours: a day's shift without a network, and no longer than a colour is commonly left undecided. */
 export const DEFAULT_OFFLINE_PASS_MAX_SECONDS = 43_200;

@@ -1,6 +1,6 @@
 import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
-import { ConfigError, loadConfig } from '../src/config.js';
+import { cacheBound, ConfigError, DEFAULT_CACHE_ENTRIES, loadConfig } from '../src/config.js';
 
 function problemsOf(env: Record<string, string>): string[] {
   try {
@@ -11,6 +11,21 @@ function problemsOf(env: Record<string, string>): string[] {
   }
   return [];
 }
+
+describe('a per-resident cache\'s bound', () => {
+  it('follows HEALTHCODE_CACHE_ENTRIES, its default when unset', () => {
+    assert.equal(cacheBound(250_000, 10_000), 250_000);
+    assert.equal(cacheBound(undefined, 10_000), DEFAULT_CACHE_ENTRIES);
+  });
+
+  it('keeps at least its floor while caches are on', () => {
+    assert.equal(cacheBound(500, 10_000), 10_000);
+  });
+
+  it('is none when HEALTHCODE_CACHE_ENTRIES is 0: the setting turns every cache off', () => {
+    assert.equal(cacheBound(0, 10_000), 0);
+  });
+});
 
 describe('configuration', () => {
   it('defaults to an embedded SQLite database in ./data, listening on loopback', () => {

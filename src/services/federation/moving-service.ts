@@ -8,7 +8,7 @@ import { keyIdFor, nodeVerify, signDocument } from '../../codes/token-signer.js'
 import { base64UrlToBytes } from '../../codes/trust-list.js';
 import { MINUTE_MS } from '../../domain/clock.js';
 import { localInstant } from '../../domain/local-time.js';
-import { DEFAULT_CACHE_ENTRIES } from '../../config.js';
+import { cacheBound } from '../../config.js';
 import { isUniqueViolation } from '../../store/database.js';
 import { InvalidInputError } from '../../domain/field-errors.js';
 import { HOME_REGISTRATION } from '../../domain/identity/identity-document.js';
@@ -43,7 +43,7 @@ const REQUEST_WINDOW_MS = 5 * MINUTE_MS;
 
 const audienceSubjectIndex = 'federation.subject';
 
-/** Residents' facts' origins kept at the least, whatever HEALTHCODE_CACHE_ENTRIES says: the bound this cache had before it followed the setting. */
+/** Residents' facts' origins kept at the least while caches are on: the bound this cache had before it followed HEALTHCODE_CACHE_ENTRIES. */
 const MIN_FACTS_FROM_KEPT = 10_000;
 
 /**
@@ -76,7 +76,7 @@ export class MovingService {
     // part no change names is the operator's display name from the national list (a new list announces
     // nothing): a rename shows from the resident's next change; the operator's id beside it, the bundle's
     // time and the counts are what the feed vouches for, and none of them decides a colour.
-    this.#factsFrom = new InvalidatedCache(ctx.database.changes, Math.max(MIN_FACTS_FROM_KEPT, ctx.settings.cacheEntries ?? DEFAULT_CACHE_ENTRIES), (change) => {
+    this.#factsFrom = new InvalidatedCache(ctx.database.changes, cacheBound(ctx.settings.cacheEntries, MIN_FACTS_FROM_KEPT), (change) => {
       if (change.kind === 'decisions') return change.residentIds;
       return change.kind === 'region-ended' ? 'all' : undefined;
     });

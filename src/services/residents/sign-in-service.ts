@@ -7,7 +7,7 @@ import { HOUR_MS, MINUTE_MS } from '../../domain/clock.js';
 import { checkMobileNumber } from '../../domain/phone.js';
 import { nextSignInCodeAt, SIGN_IN_LIMITS } from '../../domain/residents/sign-in-limits.js';
 import { sameDigest } from '../../privacy/field-cipher.js';
-import { DEFAULT_CACHE_ENTRIES } from '../../config.js';
+import { cacheBound, DEFAULT_CACHE_ENTRIES } from '../../config.js';
 import { limitsOf, type ServiceContext } from '../context.js';
 import { InvalidatedCache } from '../decisions/invalidated-cache.js';
 import { spend } from '../rate-limiter.js';
@@ -33,7 +33,7 @@ export interface SignInCodeRequestResult {
 
 /** A request ticket: 128 random bits, base64url. */
 const TICKET = /^[A-Za-z0-9_-]{22}$/;
-/** Checked tokens kept at the least, whatever HEALTHCODE_CACHE_ENTRIES says: a check depends on the token and key alone. */
+/** Checked tokens kept at the least while caches are on: a check depends on the token and key alone. */
 const MIN_CHECKED_TOKENS = 10_000;
 
 export interface Session {
@@ -77,14 +77,16 @@ export class SignInService {
    * Tokens checked, by the token itself: fast-jwt's own cache keys them by a SHA-256 of the token,
    * which cost a warm code view more than the rest of the check (and it warns against any other key).
    */
-  readonly #checked: LRUCache<string, TokenClaims>;
+  /** Undefined with the caches off (HEALTHCODE_CACHE_ENTRIES=0). */
+  readonly #checked: LRUCache<string, TokenClaims> | undefined;
   /** Sessions found active, by id; a sign-out anywhere removes one (the change feed). */
   readonly #sessions: InvalidatedCache<{ residentId: string; expiresAt: number }>;
 
   constructor(private readonly ctx: ServiceContext) {
     // As many as the sessions kept (never fewer than 10,000): with fewer, residents refreshing in
     // turn push each other's tokens out and every refresh checks its token's HMAC again.
-    this.#checked = new LRUCache({ max: Math.max(MIN_CHECKED_TOKENS, ctx.settings.cacheEntries ?? DEFAULT_CACHE_ENTRIES) });
+    const checkedBound = cacheBound(ctx.settings.cacheEntries, MIN_CHECKED_TOKENS);
+    this.#checked = checkedBound > 0 ? new LRUCache({ max: checkedBound }) : undefined;
     // A sunset ends every session of its region; sessions are cached by id, not region, and a sunset is rare: forget them all.
     this.#sessions = new InvalidatedCache(ctx.database.changes, ctx.settings.cacheEntries ?? DEFAULT_CACHE_ENTRIES, (change) =>
       change.kind === 'session-ended' ? [change.sessionId] : change.kind === 'region-ended' ? 'all' : undefined,
@@ -95,10 +97,10 @@ export class SignInService {
   }
 
   private verifyToken(token: string): TokenClaims {
-    let claims = this.#checked.get(token);
+    let claims = this.#checked?.get(token);
     if (claims === undefined) {
       claims = this.checkToken(token);
-      this.#checked.set(token, claims);
+      this.#checked?.set(token, claims);
     }
     return claims;
   }

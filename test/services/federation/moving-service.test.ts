@@ -54,6 +54,15 @@ describeOnEachEngine("where a resident's facts came from", (h) => {
     assert.deepEqual(reads, residents);
   });
 
+  it("reads a resident's origin on every view when HEALTHCODE_CACHE_ENTRIES=0 turns the caches off", async () => {
+    const ctx = createContext({ database: h().ctx.database, clock: h().clock, dataKey: h().dataKey, logger: createLogger('silent'), settings: { ...h().ctx.settings, cacheEntries: 0 } });
+    const reads: string[] = [];
+    ctx.stores.federation.visitorLink = async (residentId: string) => void reads.push(residentId);
+    const services = createServices(ctx);
+    for (let i = 0; i < 3; i += 1) assert.equal(await services.moving.factsFrom(WANG_LI), null);
+    assert.deepEqual(reads, [WANG_LI, WANG_LI, WANG_LI]);
+  });
+
   it('shows the counts of a newer bundle from home stored by another process between two views', async () => {
     // Two server processes on one database, each listening to the change feed (the harness's own store does not listen).
     const [one, other] = [await secondProcess(h()), await secondProcess(h())];

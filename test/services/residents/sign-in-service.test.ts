@@ -1,7 +1,10 @@
 import assert from 'node:assert/strict';
 import { it } from 'node:test';
 import { createSigner } from 'fast-jwt';
+import { createLogger } from '../../../src/logging.js';
+import { createContext } from '../../../src/services/context.js';
 import { TooManyRequestsError, UnauthenticatedError } from '../../../src/services/service-errors.js';
+import { createServices } from '../../../src/services/services.js';
 import { describeOnEachEngine } from '../../support/harness.js';
 import { LIU_FANG, ZHANG_WEI } from '../../support/people.js';
 import { lastCodeSentTo } from '../../support/sign-in.js';
@@ -178,5 +181,17 @@ describeOnEachEngine('sign-in by phone and one-time code', (h) => {
     service.checkToken = (token) => (checked.push(token), check(token));
     for (const token of [...tokens, tokens[0]!]) await assert.rejects(h().services.signIn.authenticate(token), /expired/);
     assert.equal(checked.length, tokens.length);
+  });
+
+  it('checks a token again on every use when HEALTHCODE_CACHE_ENTRIES=0 turns the caches off', async () => {
+    const services = createServices(createContext({ database: h().ctx.database, clock: h().clock, dataKey: h().dataKey, logger: createLogger('silent'), settings: { ...h().ctx.settings, cacheEntries: 0 } }));
+    const sign = createSigner({ key: Buffer.from(h().ctx.sessionKey), algorithm: 'HS256', iss: 'healthcode', aud: 'healthcode-resident', noTimestamp: true });
+    const token = sign({ sub: 'resident-1', jti: 'session-1', exp: Math.floor(h().clock.now().getTime() / 1000) - 3600 });
+    const service = services.signIn as unknown as { checkToken: (token: string) => unknown };
+    const check = service.checkToken;
+    let checks = 0;
+    service.checkToken = (t) => ((checks += 1), check(t));
+    for (let i = 0; i < 3; i += 1) await assert.rejects(services.signIn.authenticate(token), /expired/);
+    assert.equal(checks, 3);
   });
 });
