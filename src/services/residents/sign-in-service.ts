@@ -63,6 +63,7 @@ export interface OpenedSession {
 export type SessionReadAlong<T> = (sessionId: string, now: number) => Promise<{ session: { residentId: string; expiresAt: number } | undefined; along: T } | undefined>;
 
 type TokenClaims = { sub?: unknown; jti?: unknown; exp?: unknown };
+type ActiveSession<T> = { residentId: string | undefined; along?: T };
 
 export class SignInService {
   /**
@@ -250,7 +251,9 @@ export class SignInService {
     }
     if (typeof payload.exp !== 'number' || payload.exp * 1000 <= now.getTime()) throw new UnauthenticatedError('the session has expired: sign in again');
     const sessionId = typeof payload.jti === 'string' ? payload.jti : undefined;
-    const active = sessionId === undefined ? undefined : await this.activeSession(sessionId, now.getTime(), readAlong);
+    // A session found in memory is answered without waiting: no promise made, no turn of the queue.
+    const found = sessionId === undefined ? undefined : this.activeSession(sessionId, now.getTime(), readAlong);
+    const active = found instanceof Promise ? await found : found;
     if (sessionId === undefined || active?.residentId === undefined || active.residentId !== payload.sub) {
       throw new UnauthenticatedError('the session has ended: sign in again');
     }
@@ -261,9 +264,13 @@ export class SignInService {
    * The session's resident while it is active: from memory once seen, else from the database, read
    * along with what the caller needs next when it says how (one round trip instead of two).
    */
-  private async activeSession<T>(sessionId: string, now: number, readAlong?: SessionReadAlong<T>): Promise<{ residentId: string | undefined; along?: T }> {
+  private activeSession<T>(sessionId: string, now: number, readAlong?: SessionReadAlong<T>): ActiveSession<T> | Promise<ActiveSession<T>> {
     const cached = this.#sessions.get(sessionId);
     if (cached) return { residentId: cached.expiresAt > now ? cached.residentId : undefined };
+    return this.readActiveSession(sessionId, now, readAlong);
+  }
+
+  private async readActiveSession<T>(sessionId: string, now: number, readAlong?: SessionReadAlong<T>): Promise<ActiveSession<T>> {
     const watermark = this.#sessions.watermark();
     const read = readAlong === undefined ? undefined : await readAlong(sessionId, now);
     const session = read === undefined ? await this.signInStore.activeSession(sessionId, now) : read.session;
