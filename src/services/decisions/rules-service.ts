@@ -1,5 +1,5 @@
 import { InvalidInputError } from '../../domain/field-errors.js';
-import { isRegionCode, regionAncestors, regionPrefix } from '../../domain/regions.js';
+import { isRegionCode, regionAncestors, regionName, regionPrefix } from '../../domain/regions.js';
 import { isDeepStrictEqual } from 'node:util';
 import { DEFAULT_RULES, SUPERSEDED_DEFAULT_RULES } from '../../domain/rules/default-rule-set.js';
 import { RuleEvaluator } from '../../domain/rules/decide.js';
@@ -7,9 +7,24 @@ import { rulesPublishedAt, type RuleSet } from '../../domain/rules/rule-set.js';
 import { effectiveRuleSet, inheritanceProblems, sameSets, type EffectiveRuleSet } from '../../domain/rules/rule-inheritance.js';
 import { validateRuleSet, type RuleProblem } from '../../domain/rules/rule-validation.js';
 import type { ServiceContext } from '../context.js';
-import { NotFoundError } from '../service-errors.js';
+import { ForbiddenError, NotFoundError } from '../service-errors.js';
+import { answersFor, type StaffMember } from '../staff-service.js';
 
 export const NATIONAL_REGION = 'CN';
+
+/**
+ * Refuses an authority publishing, or previewing, the rules of a region it does not answer for: its
+ * own region and those below it. The national set is for one who answers for every region this
+ * operator serves; a district's officer rewriting it would change every other district's colours.
+ */
+export function requireRulesJurisdiction(staff: StaffMember, rulesRegion: string): void {
+  if (staff.region === null) return;
+  const where = `${staff.name} answers for ${regionName(staff.region) ?? staff.region} (${staff.region})`;
+  if (rulesRegion === NATIONAL_REGION) throw new ForbiddenError(`${where}; the national rules are published by an authority answering for every region`);
+  // Not a region at all: the checker refuses it, naming the field.
+  if (!isRegionCode(rulesRegion)) return;
+  if (!answersFor(staff, rulesRegion)) throw new ForbiddenError(`${where}; these rules are ${regionName(rulesRegion) ?? rulesRegion}'s`);
+}
 
 type RuleSetInput = Pick<RuleSet, 'region' | 'rules' | 'overrides'>;
 

@@ -1,5 +1,7 @@
 import { Type, type FastifyPluginAsyncTypebox } from '@fastify/type-provider-typebox';
+import { requireRulesJurisdiction } from '../../../services/decisions/rules-service.js';
 import type { Services } from '../../../services/services.js';
+import type { StaffMember } from '../../../services/staff-service.js';
 import { staffCaller } from '../../route-access.js';
 import { isRegionCode } from '../../../domain/regions.js';
 import { withClears } from '../../../domain/rules/clearing.js';
@@ -58,6 +60,7 @@ export const rulesRoutes: FastifyPluginAsyncTypebox<{ services: Services }> = as
       },
     },
     async (request, reply) => {
+      requireJurisdictionOver(staffCaller(request), request.body);
       return reply.code(201).send(await services.rules.publish(request.body));
     },
   );
@@ -78,11 +81,18 @@ export const rulesRoutes: FastifyPluginAsyncTypebox<{ services: Services }> = as
       },
     },
     async (request) => {
+      requireJurisdictionOver(staffCaller(request), request.body);
       const candidate = await services.rules.candidate(request.body);
       return { ...(await services.decisions.preview(candidate)), candidate, effective: shown((await services.rules.effective(candidate.region, candidate))!) };
     },
   );
 };
+
+/** A draft naming a region its author does not answer for is refused before it is checked; one naming none is the checker's to refuse. */
+function requireJurisdictionOver(staff: StaffMember, draft: unknown): void {
+  const region = typeof draft === 'object' && draft !== null ? (draft as { region?: unknown }).region : undefined;
+  if (typeof region === 'string') requireRulesJurisdiction(staff, region);
+}
 
 /** The effective rules as answered: each with how it clears in words, so the answer carries them in Traditional Chinese too. */
 function shown(effective: EffectiveRuleSet): EffectiveRuleSet & { rules: (Rule & { clears: LocalizedText })[] } {

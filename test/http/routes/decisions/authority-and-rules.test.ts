@@ -3,6 +3,7 @@ import { it } from 'node:test';
 import { DEFAULT_RULES } from '../../../../src/domain/rules/default-rule-set.js';
 import { describeOnEachEngine, type Harness } from '../../../support/harness.js';
 import { LIU_FANG, ZHANG_WEI } from '../../../support/people.js';
+import { cityLowFeverRule } from '../../../support/rules.js';
 
 async function authority(h: Harness, role: 'authority' | 'auditor' = 'authority') {
   return { authorization: `Bearer ${(await h.services.staff.create('杭州市疾控中心', role)).token}` };
@@ -43,6 +44,30 @@ describeOnEachEngine('rules, risk areas and imports', (h) => {
     assert.equal(asAuditor.statusCode, 403);
     const anonymous = await app.inject({ method: 'POST', url: '/api/v1/rules', payload: { region: 'CN', rules: DEFAULT_RULES } });
     assert.equal(anonymous.statusCode, 401);
+  });
+
+  it("refuses a district's officer the national rules, and a city's above it, on publication and preview, changing nothing", async () => {
+    const app = await h().app();
+    const officer = await h().services.staff.create('余杭区疾控中心 王主任', 'authority', '330110');
+    const headers = { authorization: `Bearer ${officer.token}` };
+    const everyoneRed = DEFAULT_RULES.map((r) => (r.id === 'yellow-symptoms' ? { ...r, version: 2, colour: 'red' } : r));
+    for (const url of ['/api/v1/rules', '/api/v1/rules/preview']) {
+      const national = await app.inject({ method: 'POST', url, headers, payload: { region: 'CN', rules: everyoneRed } });
+      assert.equal(national.statusCode, 403, national.body);
+      assert.match(national.json().detail, /answers for .*330110.*national rules/);
+      const city = await app.inject({ method: 'POST', url, headers, payload: { region: '330100', rules: [cityLowFeverRule('330100')] } });
+      assert.equal(city.statusCode, 403, city.body);
+    }
+    const sets = (await app.inject({ method: 'GET', url: '/api/v1/rules?region=CN' })).json().ruleSets;
+    assert.deepEqual(sets.map((set: { version: number }) => set.version), [1]);
+  });
+
+  it("lets a district's officer publish the district's own rules", async () => {
+    const app = await h().app();
+    const officer = await h().services.staff.create('余杭区疾控中心 王主任', 'authority', '330110');
+    const published = await app.inject({ method: 'POST', url: '/api/v1/rules', headers: { authorization: `Bearer ${officer.token}` }, payload: { region: '330110', rules: [cityLowFeverRule('330110')] } });
+    assert.equal(published.statusCode, 201, published.body);
+    assert.equal(published.json().region, '330110');
   });
 
   it('imports NDJSON, keeping good rows and naming bad and unmatched lines', async () => {
