@@ -169,10 +169,10 @@ export function RuleFormView({ draft, inherited, onDraft }: { draft: Draft; inhe
             </p>
             {(['zh-CN', 'en'] as const).map((l) => (
               <div class="row">
-                <Field label={`${t('rules.formDescription')} (${l})`}>
+                <Field label={`${t('rules.formDescription')} (${l})`} hint={l === 'zh-CN' ? t('rules.formStoredSimplified') : undefined}>
                   <input name={`description-${l}`} value={rule.description[l]} onInput={(e) => text('description', l, e.currentTarget.value)} />
                 </Field>
-                <Field label={`${t('why.also')} (${l})`}>
+                <Field label={`${t('why.also')} (${l})`} hint={l === 'zh-CN' ? t('rules.formStoredSimplified') : undefined}>
                   <input name={`howToClear-${l}`} value={rule.howToClear[l]} onInput={(e) => text('howToClear', l, e.currentTarget.value)} />
                 </Field>
               </div>
