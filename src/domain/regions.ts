@@ -91,12 +91,19 @@ export function regionAncestors(code: string): string[] {
 
 /**
  * Divisions whose full name contains every word of `query` (or whose code starts with it), most
- * specific first: what a picker offers as someone types 武昌 or 杭州 余杭.
+ * specific first: what a picker offers as someone types 武昌 or 杭州 余杭. The names are kept in
+ * Simplified; `toSimplified` (the caller's converter) lets a word typed in Traditional, 餘杭, match
+ * too. Each word matches as typed or converted, so a converter's slip on a Simplified word costs nothing.
  */
-export function searchRegions(query: string, limit = 20): { code: string; name: string; englishName: string }[] {
-  const words = query.trim().split(/\s+/).filter((w) => w !== '');
-  if (words.length === 0) return [];
-  const latin = words.map(searchKey);
+export function searchRegions(query: string, limit = 20, toSimplified: (word: string) => string = (w) => w): { code: string; name: string; englishName: string }[] {
+  const typed = query.trim().split(/\s+/).filter((w) => w !== '');
+  if (typed.length === 0) return [];
+  const latin = typed.map(searchKey);
+  // Each word as the names are written (Simplified) if it matches any name so, else as typed.
+  const words = typed.map((w) => {
+    const simplified = toSimplified(w);
+    return simplified !== w && [...names.values()].some((n) => n.includes(simplified)) ? simplified : w;
+  });
   // A word in Latin letters is matched against the pinyin and English names: Yuhang, wuchang, Shanghai.
   const matches = (code: string, name: string) =>
     words.every((w, i) => name.includes(w) || code.startsWith(w) || (/^[a-z]/i.test(w) && englishIndex().get(code)!.key.includes(latin[i]!)));

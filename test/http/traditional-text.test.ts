@@ -82,4 +82,12 @@ describeOnEachEngine('a code\'s reasons over the API', (h) => {
     const found = (await app.inject({ method: 'GET', url: '/api/v1/regions?q=%E4%BD%99%E6%9D%AD' })).json();
     assert.ok(found.some((r: { code: string; traditionalName: string }) => r.code === '330110' && r.traditionalName.endsWith('餘杭區')));
   });
+
+  it('finds a district typed in Traditional as in Simplified: 餘杭 and 余杭 both offer 浙江省 杭州市 餘杭區', async () => {
+    const app = await h().app();
+    for (const typed of ['餘杭', '余杭', '杭州 餘杭']) {
+      const found = (await app.inject({ method: 'GET', url: `/api/v1/regions?q=${encodeURIComponent(typed)}` })).json() as { code: string; traditionalName: string }[];
+      assert.equal(found[0]?.traditionalName, '浙江省 杭州市 餘杭區', typed);
+    }
+  });
 });

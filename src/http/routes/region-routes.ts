@@ -2,6 +2,7 @@ import { Type, type FastifyPluginAsyncTypebox } from '@fastify/type-provider-typ
 import { regionName, regionNameEn, searchRegions } from '../../domain/regions.js';
 import { problem, sendProblem } from '../problem.js';
 import { problemResponses } from '../schemas.js';
+import { toSimplified } from '../simplified-text.js';
 import { toTraditional } from '../traditional-text.js';
 
 const RegionAnswer = Type.Object({
@@ -24,7 +25,7 @@ export const regionRoutes: FastifyPluginAsyncTypebox = async (app) => {
         response: { 200: Type.Array(RegionAnswer), ...problemResponses(400) },
       },
     },
-    async (request) => searchRegions(request.query.q, request.query.limit ?? 20).map((r) => ({ ...r, traditionalName: toTraditional(r.name) })),
+    async (request) => searchRegions(request.query.q, request.query.limit ?? 20, toSimplified).map((r) => ({ ...r, traditionalName: toTraditional(r.name) })),
   );
 
   app.get(

@@ -1,10 +1,10 @@
-import { textLang } from '../shared/messages.js';
 import { serverText } from '../shared/server-text.js';
-import { clearingOf, clearingText, COLOURS, LIST_FACTS, SCALAR_FACTS, type Rule } from '../../../src/domain/index.js';
+import { COLOURS, LIST_FACTS, SCALAR_FACTS, type Rule } from '../../../src/domain/index.js';
 import type { JSX } from 'preact';
 import { ColourBadge } from '../shared/colour.js';
 import { useLang, useT } from '../shared/i18n.js';
 import { Field } from '../shared/ui.js';
+import { clearingWords } from './clearing-words.js';
 import { InheritedRulesEditor } from './inherited-rules-editor.js';
 import { clausesOf, conditionOf, operatorsFor, typeOf, type Clause, type Comparison, type Operator } from './rule-form.js';
 import type { OverridingDraft } from './rule-overrides.js';
@@ -165,14 +165,14 @@ export function RuleFormView({ draft, inherited, onDraft }: { draft: Draft; inhe
               </Field>
             </div>
             <p class="muted small" data-testid="rule-clears">
-              {t('rules.formClears')} {clearingText(clearingOf(rule.outcome))[textLang(lang)]}
+              {t('rules.formClears')} {clearingWords(rule.outcome, lang)}
             </p>
             {(['zh-CN', 'en'] as const).map((l) => (
               <div class="row">
-                <Field label={`${t('rules.formDescription')} (${l})`}>
+                <Field label={`${t('rules.formDescription')} (${l})`} hint={l === 'zh-CN' ? t('rules.formStoredSimplified') : undefined}>
                   <input name={`description-${l}`} value={rule.description[l]} onInput={(e) => text('description', l, e.currentTarget.value)} />
                 </Field>
-                <Field label={`${t('why.also')} (${l})`}>
+                <Field label={`${t('why.also')} (${l})`} hint={l === 'zh-CN' ? t('rules.formStoredSimplified') : undefined}>
                   <input name={`howToClear-${l}`} value={rule.howToClear[l]} onInput={(e) => text('howToClear', l, e.currentTarget.value)} />
                 </Field>
               </div>

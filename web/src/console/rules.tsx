@@ -125,12 +125,14 @@ export function RulesView({ session }: { session: StaffSession }): JSX.Element {
   } catch (error) {
     draftProblem = error;
   }
+  // The converter's tables load only when a draft is sent, not with every console page.
+  const simplifiedDraft = async () => (await import('./simplified-draft.js')).withSimplified(parseDraft());
   const runPreview = useAction(async () => {
     setPublished(null);
-    setPreview(await ok(client.POST('/api/v1/rules/preview', { headers: bearer(session.token), body: parseDraft() })));
+    setPreview(await ok(client.POST('/api/v1/rules/preview', { headers: bearer(session.token), body: await simplifiedDraft() })));
   });
   const publish = useAction(async () => {
-    const saved = await ok(client.POST('/api/v1/rules', { headers: bearer(session.token), body: parseDraft() }));
+    const saved = await ok(client.POST('/api/v1/rules', { headers: bearer(session.token), body: await simplifiedDraft() }));
     setPreview(null);
     // Said once the set is read again: reading it (as for any region loaded) clears the last word.
     await load(region);

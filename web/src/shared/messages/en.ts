@@ -611,6 +611,7 @@ const messages = {
   'rules.formCheckIns': 'Clean check-ins to end it',
   'rules.formCheckInsHint': '0: none needed',
   'rules.formDescription': 'What it means',
+  'rules.formStoredSimplified': 'Kept in Simplified Chinese (Traditional typed here is converted when you preview or publish); readers of Traditional see it converted back.',
   'rules.formJsonOnly': 'This condition combines and/or in a way the form does not show: edit it in the JSON view.',
   'rules.formAddRule': 'Add a rule',
   'rules.formInherited': 'Rules inherited from above ({n}): keep, replace or withdraw each here',

@@ -612,6 +612,7 @@ const messages: Record<MessageKey, string> = {
   'rules.formCheckIns': '解除所需无异常打卡天数',
   'rules.formCheckInsHint': '0：无需打卡',
   'rules.formDescription': '规则含义',
+  'rules.formStoredSimplified': '以简体中文保存（此处输入的繁体在预览或发布时转为简体）；繁体读者看到的是转换后的繁体。',
   'rules.formJsonOnly': '此条件的且/或组合无法以表单显示，请在 JSON 视图中编辑。',
   'rules.formAddRule': '添加规则',
   'rules.formInherited': '继承的上级规则（{n} 条）：逐条保留、替换或在本地区撤销',

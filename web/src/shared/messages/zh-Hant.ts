@@ -616,6 +616,7 @@ const messages: Record<MessageKey, string> = {
   'rules.formCheckIns': '解除所需無異常打卡天數',
   'rules.formCheckInsHint': '0：無需打卡',
   'rules.formDescription': '規則含義',
+  'rules.formStoredSimplified': '以簡體中文保存（此處輸入的繁體在預覽或發布時轉為簡體）；繁體讀者看到的是轉換後的繁體。',
   'rules.formJsonOnly': '此條件的且/或組合無法以表單顯示，請在 JSON 檢視中編輯。',
   'rules.formAddRule': '新增規則',
   'rules.formInherited': '繼承的上級規則（{n} 條）：逐條保留、替換或在本地區撤銷',
