@@ -1,23 +1,12 @@
-import { verifiedResident } from '../../support/resident-facts.js';
 import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
+import { evaluator, iso, NOW, resident, TZ, wuchangHighRisk } from '../../support/hangzhou-morning.js';
 import { DAY_MS, HOUR_MS } from '../../../src/domain/clock.js';
-import type { CheckInFact, ResidentFacts, RiskAreaFact } from '../../../src/domain/facts.js';
+import type { CheckInFact } from '../../../src/domain/facts.js';
 import { compileLogic } from '../../../src/domain/rules/json-logic.js';
 import { DEFAULT_RULES } from '../../../src/domain/rules/default-rule-set.js';
-import { localInstant, RuleEvaluator } from '../../../src/domain/rules/decide.js';
+import { localInstant } from '../../../src/domain/rules/decide.js';
 import { GreenOnSearch } from '../../../src/domain/rules/green-on.js';
-
-/** Friday 20 November 2026, 10:00 in Hangzhou. */
-const NOW = Date.parse('2026-11-20T10:00:00+08:00');
-const TZ = 'Asia/Shanghai';
-const evaluator = new RuleEvaluator({ region: 'CN', version: 1, publishedAt: '2026-01-01T00:00:00Z', rules: DEFAULT_RULES }, TZ);
-const iso = (ms: number | null) => (ms === null ? null : new Date(ms).toISOString());
-
-const wuchangHighRisk: RiskAreaFact = { region: '420106', country: null, level: 'high', from: NOW - 20 * DAY_MS, to: null };
-
-/** A verified resident who declared this morning; whatever else is given. */
-const resident = (extra: Partial<ResidentFacts> = {}) => verifiedResident(NOW, extra, { registeredDaysAgo: 60, declaredMsAgo: 2 * HOUR_MS });
 
 function cleanCheckIn(date: string): CheckInFact {
   return { date, at: localInstant(date, 9, TZ), symptoms: [], temperature: 36.4 };
