@@ -1,11 +1,10 @@
 import assert from 'node:assert/strict';
 import { after, before, describe, it } from 'node:test';
-import type { Browser, BrowserContext, Locator, Page } from 'playwright-core';
+import type { Browser, Page } from 'playwright-core';
 import { toTraditional } from '../../src/http/traditional-text.js';
-import { seedStorage } from '../support/browser-storage.js';
+import { consoleIn as consoleInLang, listedDescription, nationalOfficer, ruleFormOf } from '../support/rule-editor.js';
 import { launchChromium, startWebServer, type WebServer } from '../support/web-server.js';
 
-const DESKTOP = { viewport: { width: 1280, height: 900 }, deviceScaleFactor: 1, timezoneId: 'Asia/Shanghai' };
 /** The national rule the officer edits, as the default rule set publishes it. */
 const POSITIVE_TEST = { id: 'red-positive-test', 'zh-CN': '您在 14 天内有阳性检测结果。', en: 'You had a positive test result in the last 14 days.' };
 /** Its English, reworded by the officer. */
@@ -18,32 +17,15 @@ describe('an officer saves a rule while the console reads 繁體', () => {
   before(async () => {
     server = await startWebServer({ port: 43311 });
     browser = await launchChromium();
-    const created = await server.services.staff.create('國家衛健委 陳處長', 'authority');
-    staff = { token: created.token, id: created.id, name: '國家衛健委 陳處長', role: 'authority', region: null };
+    staff = await nationalOfficer(server);
   });
   after(async () => {
     await browser?.close();
     await server?.close();
   });
-  async function consoleIn(lang: 'zh-Hant' | 'zh-CN'): Promise<BrowserContext> {
-    const context = await browser.newContext({ ...DESKTOP, locale: lang });
-    await seedStorage(context, [['healthcode.lang', lang], ['healthcode.console.staff', JSON.stringify(staff)]]);
-    return context;
-  }
-  /** The form of the rule in the draft (its id is its first field's value, which is no attribute). */
-  async function ruleForm(page: Page): Promise<Locator> {
-    await page.locator('details.rule-form').first().waitFor();
-    const forms = page.locator('details.rule-form');
-    const index = await forms.evaluateAll((all, id) => all.findIndex((form) => form.querySelector('input')?.value === id), POSITIVE_TEST.id);
-    assert.ok(index >= 0, 'the draft has no form for the rule');
-    return forms.nth(index);
-  }
-  /** The rule's description in the current set, as the console lists it (the text just before its id). */
-  const listed = async (page: Page) => {
-    const id = page.locator('.card ul.list').first().locator(`li code:text-is("${POSITIVE_TEST.id}")`);
-    await id.waitFor();
-    return id.evaluate((code) => code.previousElementSibling?.textContent);
-  };
+  const consoleIn = (lang: 'zh-Hant' | 'zh-CN') => consoleInLang(browser, staff, lang);
+  const ruleForm = (page: Page) => ruleFormOf(page, POSITIVE_TEST.id);
+  const listed = (page: Page) => listedDescription(page, POSITIVE_TEST.id);
 
   it('rewords its English, publishes, and the rule keeps its Simplified text: shown in Traditional here and in Simplified to a colleague', { timeout: 180_000 }, async () => {
     const context = await consoleIn('zh-Hant');

@@ -2,15 +2,14 @@ import assert from 'node:assert/strict';
 import { mkdirSync } from 'node:fs';
 import { join } from 'node:path';
 import { after, before, describe, it } from 'node:test';
-import type { Browser, BrowserContext, Locator, Page } from 'playwright-core';
+import type { Browser, Locator, Page } from 'playwright-core';
 import { clearingOf, clearingText } from '../../src/domain/index.js';
 import { DEFAULT_RULES } from '../../src/domain/rules/default-rule-set.js';
 import { toTraditional } from '../../src/http/traditional-text.js';
-import { seedStorage } from '../support/browser-storage.js';
+import { consoleIn as consoleInLang, listedDescription, nationalOfficer, ruleFormOf } from '../support/rule-editor.js';
 import { launchChromium, startWebServer, type WebServer } from '../support/web-server.js';
 
 const SCREENS = join(process.cwd(), 'test-results', 'screens');
-const DESKTOP = { viewport: { width: 1280, height: 900 }, deviceScaleFactor: 1, timezoneId: 'Asia/Shanghai' };
 /** The national rule the officer edits, as the default rule set publishes it. */
 const RULE_ID = 'red-positive-test';
 /** Its Chinese, reworded by a 繁體 officer who writes Traditional, and the same words in Simplified. */
@@ -27,34 +26,20 @@ describe('a 繁體 officer rewords a rule in Traditional', () => {
     mkdirSync(SCREENS, { recursive: true });
     server = await startWebServer({ port: 43602 });
     browser = await launchChromium();
-    const created = await server.services.staff.create('國家衛健委 陳處長', 'authority');
-    staff = { token: created.token, id: created.id, name: '國家衛健委 陳處長', role: 'authority', region: null };
+    staff = await nationalOfficer(server);
   });
   after(async () => {
     await browser?.close();
     await server?.close();
   });
-  async function consoleIn(lang: 'zh-Hant' | 'zh-CN'): Promise<BrowserContext> {
-    const context = await browser.newContext({ ...DESKTOP, locale: lang });
-    await seedStorage(context, [['healthcode.lang', lang], ['healthcode.console.staff', JSON.stringify(staff)]]);
-    return context;
-  }
-  /** The rule's form in the draft, opened (its id is its first field's value, which is no attribute). */
+  const consoleIn = (lang: 'zh-Hant' | 'zh-CN') => consoleInLang(browser, staff, lang);
+  /** The rule's form in the draft, opened. */
   async function ruleForm(page: Page): Promise<Locator> {
-    await page.locator('details.rule-form').first().waitFor();
-    const forms = page.locator('details.rule-form');
-    const index = await forms.evaluateAll((all, id) => all.findIndex((form) => form.querySelector('input')?.value === id), RULE_ID);
-    assert.ok(index >= 0, 'the draft has no form for the rule');
-    const form = forms.nth(index);
+    const form = await ruleFormOf(page, RULE_ID);
     await form.locator('summary').click();
     return form;
   }
-  /** The rule's description in the current set, as the console lists it (the text just before its id). */
-  const listed = async (page: Page) => {
-    const id = page.locator('.card ul.list').first().locator(`li code:text-is("${RULE_ID}")`);
-    await id.waitFor();
-    return id.evaluate((code) => code.previousElementSibling?.textContent);
-  };
+  const listed = (page: Page) => listedDescription(page, RULE_ID);
 
   it('sees what residents will read of how it clears in Traditional, as a 繁體 resident reads it', { timeout: 120_000 }, async () => {
     const context = await consoleIn('zh-Hant');
