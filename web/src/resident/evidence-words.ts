@@ -1,5 +1,5 @@
 import type { Lang, MessageKey, Translate } from '../shared/i18n.js';
-import { formatDate } from '../shared/format.js';
+import { formatDate, formatDateTime } from '../shared/format.js';
 import type { CodeView } from './code-screen.js';
 
 type FiredRule = CodeView['rules'][number];
@@ -86,4 +86,14 @@ export function evidenceRaw(e: Evidence): string {
   return `${e.fact} · ${Object.entries(read)
     .map(([name, value]) => `${name}: ${JSON.stringify(value)}`)
     .join(', ')}`;
+}
+
+/**
+ * When a piece of evidence happened, as the resident would say it. A contact the resident declared
+ * was given as a calendar day (the server keeps it as that day's midnight): its date alone, not a
+ * time of day nobody gave. Everything else carries the instant it was recorded at.
+ */
+export function evidenceWhen(e: Evidence, lang: Lang): string {
+  if (e.at === null || e.at === undefined) return '';
+  return e.fact === 'contact' && e.source === 'declaration' ? formatDate(e.at, lang) : formatDateTime(e.at, lang);
 }

@@ -166,16 +166,21 @@ export function DeclareScreen({ session, subjectId, subjectLabel = null, onDone,
 
         <h3>{t('declare.contacts')}</h3>
         {contacts.map((c, i) => (
-          <div class="row">
-            <select value={c.kind} onChange={(e) => setContacts(contacts.map((x, j) => (j === i ? { ...x, kind: e.currentTarget.value as 'confirmed' | 'suspected' } : x)))}>
-              <option value="confirmed">{t('contact.confirmed')}</option>
-              <option value="suspected">{t('contact.suspected')}</option>
-            </select>
-            <input type="date" required value={c.date} onInput={(e) => setContacts(contacts.map((x, j) => (j === i ? { ...x, date: e.currentTarget.value } : x)))} />
+          <fieldset class="contact">
+            <Field label={t('declare.contactKind')} error={fieldError(submit.error, `contacts[${i}].kind`)}>
+              <select name={`contact-${i}-kind`} value={c.kind} onChange={(e) => setContacts(contacts.map((x, j) => (j === i ? { ...x, kind: e.currentTarget.value as 'confirmed' | 'suspected' } : x)))}>
+                <option value="confirmed">{t('contact.confirmed')}</option>
+                <option value="suspected">{t('contact.suspected')}</option>
+              </select>
+            </Field>
+            {/* A calendar day: people remember the day they met someone, rarely the hour. */}
+            <Field label={t('declare.contactDate')} error={fieldError(submit.error, `contacts[${i}].date`)}>
+              <input type="date" name={`contact-${i}-date`} required value={c.date} onInput={(e) => setContacts(contacts.map((x, j) => (j === i ? { ...x, date: e.currentTarget.value } : x)))} />
+            </Field>
             <button type="button" class="link danger" onClick={() => setContacts(contacts.filter((_, j) => j !== i))}>
               {t('common.remove')}
             </button>
-          </div>
+          </fieldset>
         ))}
         <button type="button" class="secondary" onClick={() => setContacts([...contacts, { kind: 'confirmed', date: '' }])}>
           + {t('declare.addContact')}

@@ -6,7 +6,7 @@ import { causeText, sourceText } from '../shared/causes.js';
 import { ColourBadge } from '../shared/colour.js';
 import { formatDate, formatDateTime } from '../shared/format.js';
 import { useLang, useT } from '../shared/i18n.js';
-import { evidenceRaw, evidenceText } from './evidence-words.js';
+import { evidenceRaw, evidenceText, evidenceWhen } from './evidence-words.js';
 import { Card } from '../shared/ui.js';
 import type { Session } from './session.js';
 import type { CodeView } from './code-screen.js';
@@ -25,7 +25,7 @@ function Evidence({ rule }: { rule: FiredRule }): JSX.Element {
         <li>
           {evidenceText(e, t, lang, places)}
           {e.source && e.source !== 'check-in' && <span class="muted"> · {t('why.source', { source: sourceText(e.source, t) })}</span>}
-          {e.at && <span class="muted"> · {formatDateTime(e.at, lang)}</span>}
+          {e.at && <span class="muted"> · {evidenceWhen(e, lang)}</span>}
         </li>
       ))}
     </ul>

@@ -243,6 +243,8 @@ const messages = {
   'declare.departureHint': 'Leave empty if you are still there.',
   'declare.addStay': 'Add a place',
   'declare.contacts': 'Contact with confirmed or suspected cases',
+  'declare.contactKind': 'Whom you were in contact with',
+  'declare.contactDate': 'Day of the contact',
   'declare.addContact': 'Add a contact',
   'declare.symptoms': 'Symptoms now',
   'declare.truthful': 'A false declaration is an offence under the Law on the Prevention and Treatment of Infectious Diseases.',

@@ -244,6 +244,8 @@ const messages: Record<MessageKey, string> = {
   'declare.departureHint': '仍在当地请留空。',
   'declare.addStay': '添加地点',
   'declare.contacts': '与确诊或疑似病例的接触',
+  'declare.contactKind': '接触对象',
+  'declare.contactDate': '接触日期',
   'declare.addContact': '添加接触',
   'declare.symptoms': '目前症状',
   'declare.truthful': '虚假申报将依《传染病防治法》承担法律责任。',

@@ -248,6 +248,8 @@ const messages: Record<MessageKey, string> = {
   'declare.departureHint': '仍在當地請留空。',
   'declare.addStay': '新增地點',
   'declare.contacts': '與確診或疑似病例的接觸',
+  'declare.contactKind': '接觸對象',
+  'declare.contactDate': '接觸日期',
   'declare.addContact': '新增接觸',
   'declare.symptoms': '目前症狀',
   'declare.truthful': '虛假申報將依《傳染病防治法》承擔法律責任。',
