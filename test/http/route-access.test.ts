@@ -84,7 +84,7 @@ describe('who may call a route, declared with the route', () => {
     const refused = await app.inject({ method: 'GET', url: '/api/v1/staff/grantees', headers });
     const me = await app.inject({ method: 'GET', url: '/api/v1/staff/me', headers });
     assert.equal(refused.statusCode, 403);
-    assert.deepEqual(me.json(), { id: tracer.id, name: '余杭区疾控中心 李芳', role: 'tracer' });
+    assert.deepEqual(me.json(), { id: tracer.id, name: '余杭区疾控中心 李芳', role: 'tracer', region: '330110' });
   });
 
   it("answers a resident asking for another's record 404, not 403: whether the id exists is not theirs to learn", async () => {

@@ -6,7 +6,7 @@ import { ColourBadge, ColourTransitions } from '../shared/colour.js';
 import { formatDateTime } from '../shared/format.js';
 import { useLang, useT } from '../shared/i18n.js';
 import type { StaffSession } from '../shared/staff-session.js';
-import { Card, ErrorNotice, useAction } from '../shared/ui.js';
+import { Card, ErrorNotice, plainFieldMessage, useAction } from '../shared/ui.js';
 import { diffRules, type RuleLike } from './rule-diff.js';
 import { draftText, JsonDraftError, parseJsonDraft } from './json-draft.js';
 import { RuleFormView } from './rule-form-view.js';
@@ -68,6 +68,24 @@ function Inherited({ effective, region }: { effective: EffectiveRuleSet; region:
   );
 }
 
+/**
+ * What the server found wrong in a draft, each where it is: the notice above says "see below", and a
+ * draft's problems (a rule's condition, the set as a whole) have no single field to stand beside.
+ */
+function DraftProblems({ error }: { error: unknown }): JSX.Element | null {
+  const t = useT();
+  if (!(error instanceof ApiError) || error.errors.length === 0) return null;
+  return (
+    <ul class="draft-problems" data-testid="draft-problems">
+      {error.errors.map((e) => (
+        <li>
+          {e.field !== 'rules' && <code class="muted">{e.field}</code>} {plainFieldMessage(e.message, t)}
+        </li>
+      ))}
+    </ul>
+  );
+}
+
 /** The rules `region` inherits from above: those that govern it from higher up, and those it replaced or withdrew itself. */
 function inheritedBy(effective: EffectiveRuleSet | null, region: string): Rule[] {
   if (!effective) return [];
@@ -77,7 +95,8 @@ function inheritedBy(effective: EffectiveRuleSet | null, region: string): Rule[]
 export function RulesView({ session }: { session: StaffSession }): JSX.Element {
   const t = useT();
   const lang = useLang();
-  const [region, setRegion] = useState('CN');
+  // An officer answering for one district opens on that district's rules: the national set is not theirs to publish.
+  const [region, setRegion] = useState(session.region ?? 'CN');
   const [history, setHistory] = useState<RuleSet[]>([]);
   const [pair, setPair] = useState<[number, number] | null>(null);
   const [draft, setDraft] = useState('');
@@ -214,6 +233,7 @@ export function RulesView({ session }: { session: StaffSession }): JSX.Element {
             </button>
           </div>
           <ErrorNotice error={runPreview.error ?? publish.error} />
+          <DraftProblems error={runPreview.error ?? publish.error} />
           {preview && (
             <div class="notice notice-info" data-testid="rule-preview">
               <p>

@@ -1,8 +1,12 @@
-import type { Lang, MessageKey, Translate } from '../shared/i18n.js';
+import type { paths } from '../shared/api-schema.js';
 import { formatDate, formatDateTime } from '../shared/format.js';
-import type { CodeView } from './code-screen.js';
+import type { Lang, MessageKey } from '../shared/messages.js';
 
-type FiredRule = CodeView['rules'][number];
+/** The app's translate function (i18n.tsx), named here so the words can be tested without the UI. */
+type Translate = (key: MessageKey, params?: Record<string, string | number>) => string;
+
+/** A rule the code view says fired (the API's own type, without api.ts, which needs a browser). */
+type FiredRule = paths['/api/v1/residents/{id}/code']['get']['responses'][200]['content']['application/json']['rules'][number];
 
 type Evidence = FiredRule['evidence'][number];
 

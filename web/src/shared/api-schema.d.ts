@@ -8705,7 +8705,7 @@ export interface paths {
             path?: never;
             cookie?: never;
         };
-        /** Who this staff credential is, and its role */
+        /** Who this staff credential is, its role, and the region it answers for */
         get: {
             parameters: {
                 query?: never;
@@ -8724,6 +8724,8 @@ export interface paths {
                         "application/json": {
                             id: string;
                             name: string;
+                            /** @description The district, city or province this person answers for; null: every region this operator serves */
+                            region: string | null;
                             role: string;
                         };
                     };

@@ -18,6 +18,7 @@ const FIELD_MESSAGES: [RegExp, MessageKey][] = [
   [/is neither an ID number/, 'fieldProblem.searchNeither'],
   [/mixes digits and letters/, 'fieldProblem.searchMixed'],
   [/^enter a name, an ID number or a mobile number$/, 'fieldProblem.searchEmpty'],
+  [/^a rule set adds at least one rule or overrides an inherited one$/, 'fieldProblem.ruleSetEmpty'],
 ];
 
 /** The app's own words for a field problem the server worded, or undefined: then the server's are shown. */

@@ -1,4 +1,4 @@
-import type { Lang } from './i18n.js';
+import type { Lang } from './messages.js';
 
 const TIME_ZONE = 'Asia/Shanghai';
 

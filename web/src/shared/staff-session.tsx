@@ -9,6 +9,8 @@ export interface StaffSession {
   id: string;
   name: string;
   role: string;
+  /** The region this person answers for; null: every region the operator serves (absent in sessions saved before it was kept). */
+  region?: string | null;
 }
 
 /** Staff sign in with the credential `healthcode staff add` printed; it is kept on this device only. */

@@ -43,10 +43,10 @@ export const tracingRoutes: FastifyPluginAsyncTypebox<{ services: Services }> = 
 
   app.get(
     '/api/v1/staff/me',
-    { config: { access: { staff: ['authority', 'tracer', 'checkpoint', 'venue', 'auditor'] } }, schema: { tags: ['tracing'], summary: 'Who this staff credential is, and its role', response: { 200: Type.Object({ id: Type.String(), name: Type.String(), role: Type.String() }), ...problemResponses(401) } } },
+    { config: { access: { staff: ['authority', 'tracer', 'checkpoint', 'venue', 'auditor'] } }, schema: { tags: ['tracing'], summary: 'Who this staff credential is, its role, and the region it answers for', response: { 200: Type.Object({ id: Type.String(), name: Type.String(), role: Type.String(), region: Type.Union([Type.String(), Type.Null()], { description: 'The district, city or province this person answers for; null: every region this operator serves' }) }), ...problemResponses(401) } } },
     async (request) => {
       const staff = staffCaller(request);
-      return { id: staff.id, name: staff.name, role: staff.role };
+      return { id: staff.id, name: staff.name, role: staff.role, region: staff.region };
     },
   );
 

@@ -62,6 +62,7 @@ const messages = {
   'fieldProblem.searchNeither': 'Neither an 18-character ID number nor a mobile number: check the digits.',
   'fieldProblem.searchMixed': 'Digits and letters mixed: enter a name, an ID number or a mobile number.',
   'fieldProblem.searchEmpty': 'Enter a name, an ID number or a mobile number.',
+  'fieldProblem.ruleSetEmpty': 'A new version must add a rule, or replace or withdraw an inherited one.',
   'error.network': 'No connection to the server. Check the network and try again.',
   'nav.code': 'Code',
   'nav.declare': 'Declare',

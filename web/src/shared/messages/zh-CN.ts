@@ -63,6 +63,7 @@ const messages: Record<MessageKey, string> = {
   'fieldProblem.searchNeither': '既不是 18 位证件号码，也不是手机号码，请核对数字。',
   'fieldProblem.searchMixed': '数字和文字混在一起：请输入姓名、证件号码或手机号码。',
   'fieldProblem.searchEmpty': '请输入姓名、证件号码或手机号码。',
+  'fieldProblem.ruleSetEmpty': '新版本须添加一条规则，或替换、撤销一条继承的规则。',
   'error.network': '无法连接服务器，请检查网络后重试。',
   'nav.code': '健康码',
   'nav.declare': '申报',

@@ -67,6 +67,7 @@ const messages: Record<MessageKey, string> = {
   'fieldProblem.searchNeither': '既不是 18 位證件號碼，也不是手機號碼，請核對數字。',
   'fieldProblem.searchMixed': '數字和文字混在一起：請輸入姓名、證件號碼或手機號碼。',
   'fieldProblem.searchEmpty': '請輸入姓名、證件號碼或手機號碼。',
+  'fieldProblem.ruleSetEmpty': '新版本須新增一條規則，或替換、撤銷一條繼承的規則。',
   'error.network': '無法連線伺服器，請檢查網路後重試。',
   'nav.code': '健康碼',
   'nav.declare': '申報',
