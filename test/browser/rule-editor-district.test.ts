@@ -61,6 +61,23 @@ describe("a district's officer opens the rule editor on their own district", () 
       assert.equal(published.length, before + 1);
       assert.equal(published[0]?.region, district);
       assert.deepEqual(published[0]?.overrides?.map((o) => o.id), ['gray-no-recent-declaration']);
+
+      // A second version withdraws one more national rule: comparing the two names it, with its reason in her words.
+      const gold = page.locator('[data-testid=inherited-editor] li[data-rule=gold-vaccinated]');
+      await gold.locator('button[data-action=withdraw]').click();
+      await gold.locator('input[name=reason-gold-vaccinated-zh-CN]').fill('本区接种率已达九成，不再以接种单独赋绿码。');
+      await gold.locator('input[name=reason-gold-vaccinated-en]').fill('Nine in ten are vaccinated here: a vaccination alone no longer makes a code green.');
+      await page.click('[data-testid=run-preview]');
+      await page.locator('[data-testid=rule-preview]').waitFor();
+      await page.getByRole('button', { name: m['rules.publish'], exact: true }).click();
+      await page.locator('.notice-ok', { hasText: m['rules.published'].replace('{version}', String(before + 2)) }).waitFor();
+      const change = page.locator('[data-testid=rule-diff] li[data-override=gold-vaccinated]');
+      await change.waitFor();
+      const said = await change.innerText();
+      assert.ok(said.includes(m['rules.overrideChange.added']), said);
+      assert.ok(said.includes(lang === 'zh-CN' ? '本区接种率已达九成' : '本區接種率已達九成'), said);
+      assert.equal(await page.locator('[data-testid=rule-diff] li[data-override=gray-no-recent-declaration]').count(), 0, 'an override both versions make is no change');
+      await change.screenshot({ path: join(SCREENS, `console-rules-diff-override.${lang}.png`) });
       await context.close();
     });
   }

@@ -7,7 +7,7 @@ import { formatDateTime } from '../shared/format.js';
 import { useLang, useT } from '../shared/i18n.js';
 import type { StaffSession } from '../shared/staff-session.js';
 import { Card, ErrorNotice, plainFieldMessage, useAction } from '../shared/ui.js';
-import { diffRules, type RuleLike } from './rule-diff.js';
+import { diffOverrides, diffRules, shownValue, type RuleLike } from './rule-diff.js';
 import { draftText, JsonDraftError, parseJsonDraft } from './json-draft.js';
 import { RuleFormView } from './rule-form-view.js';
 import { asFormDraft, type OverridingDraft } from './rule-overrides.js';
@@ -20,8 +20,12 @@ type Preview = Answer<'/api/v1/rules/preview', 'post'>;
 
 function Diff({ before, after }: { before: RuleSet; after: RuleSet }): JSX.Element {
   const t = useT();
+  const lang = useLang();
   const changes = diffRules(before.rules, after.rules);
-  if (changes.length === 0) return <p>{t('rules.noChanges')}</p>;
+  const overrideChanges = diffOverrides(before.overrides, after.overrides);
+  if (changes.length === 0 && overrideChanges.length === 0) return <p>{t('rules.noChanges')}</p>;
+  // Texts in both languages read in the console's; conditions and outcomes stay JSON, as the rule holds them.
+  const shown = (value: unknown) => shownValue(value, (text) => serverText(text, lang));
   return (
     <ul class="diff" data-testid="rule-diff">
       {changes.map((c) => (
@@ -33,10 +37,17 @@ function Diff({ before, after }: { before: RuleSet; after: RuleSet }): JSX.Eleme
           {c.fields.map((f) => (
             <div class="diff-field">
               <code>{f.field}</code>
-              <pre class="before">{f.before}</pre>
-              <pre class="after">{f.after}</pre>
+              <pre class="before">{shown(f.before)}</pre>
+              <pre class="after">{shown(f.after)}</pre>
             </div>
           ))}
+        </li>
+      ))}
+      {overrideChanges.map((c) => (
+        <li class={`diff-${c.change}`} data-override={c.id}>
+          <strong>⇄ {c.id}</strong> <span class="muted">{t(`rules.overrideChange.${c.change}`)}</span>
+          {c.before !== undefined && <pre class="before">{shown(c.before)}</pre>}
+          {c.after !== undefined && <pre class="after">{shown(c.after)}</pre>}
         </li>
       ))}
     </ul>
