@@ -40,7 +40,7 @@ describe("a district's officer opens the rule editor on their own district", () 
       await page.click(`button:has-text("${m['staff.signInSubmit']}")`);
       // The editor opens on the district, which has no set of its own yet and inherits the national one and Hangzhou's.
       await page.getByText(m['rules.noOwnSet'].replace('{region}', district)).waitFor();
-      assert.equal(await page.locator('form.row input').first().inputValue(), district);
+      assert.equal(await page.getByLabel(m['rules.regionCode']).inputValue(), district);
       // A version that changes nothing is refused, and she reads why, not just "see below".
       await page.click('[data-testid=run-preview]');
       await page.locator('[data-testid=draft-problems]', { hasText: m['fieldProblem.ruleSetEmpty'] }).waitFor();
@@ -78,6 +78,10 @@ describe("a district's officer opens the rule editor on their own district", () 
       assert.ok(said.includes(lang === 'zh-CN' ? '本区接种率已达九成' : '本區接種率已達九成'), said);
       assert.equal(await page.locator('[data-testid=rule-diff] li[data-override=gray-no-recent-declaration]').count(), 0, 'an override both versions make is no change');
       await change.screenshot({ path: join(SCREENS, `console-rules-diff-override.${lang}.png`) });
+      // Previewing the same rules again says so, and there is nothing to publish.
+      await page.click('[data-testid=run-preview]');
+      await page.locator('[data-testid=draft-unchanged]', { hasText: m['rules.unchanged'].replace('{version}', String(before + 2)) }).waitFor();
+      assert.equal(await page.getByRole('button', { name: m['rules.publish'], exact: true }).isDisabled(), true);
       await context.close();
     });
   }

@@ -268,7 +268,7 @@ describe('every screen, at phone size, in both languages', () => {
       await lowFever.locator('input[name=reason-yellow-low-fever-en]').fill('Every Yuhang clinic now sees low fevers: the national rules apply.');
       assert.equal(await lowFever.getAttribute('data-state'), 'withdrawn');
       await page.click('[data-testid=run-preview]');
-      await page.locator('[data-testid=preview-inherits]', { hasText: lang === 'en' ? 'it replaces or withdraws 1 inherited rules' : '替换或撤销 1 条继承规则' }).waitFor();
+      await page.locator('[data-testid=preview-inherits]', { hasText: lang === 'en' ? 'it replaces or withdraws 1.' : '替换或撤销 1 条继承规则' }).waitFor();
       await shoot(page, 'console-rules-overrides', lang);
       await page.goto(`${server.url}/console/#/appeals`);
       await page.waitForSelector('[data-appeal]');

@@ -7,7 +7,7 @@ import { formatDateTime } from '../shared/format.js';
 import { useLang, useT } from '../shared/i18n.js';
 import type { StaffSession } from '../shared/staff-session.js';
 import { Card, ErrorNotice, plainFieldMessage, useAction } from '../shared/ui.js';
-import { diffOverrides, diffRules, shownValue, type RuleLike } from './rule-diff.js';
+import { diffOverrides, diffRules, shownValue, type OverrideLike, type RuleLike } from './rule-diff.js';
 import { draftText, JsonDraftError, parseJsonDraft } from './json-draft.js';
 import { RuleFormView } from './rule-form-view.js';
 import { asFormDraft, type OverridingDraft } from './rule-overrides.js';
@@ -150,8 +150,10 @@ export function RulesView({ session }: { session: StaffSession }): JSX.Element {
   // The draft as the form shows it, or why it cannot (it does not parse, or is not a rule set).
   let formDraft: OverridingDraft | null = null;
   let draftProblem: unknown = null;
+  let parsed: BodyOf<'/api/v1/rules'> | null = null;
   try {
-    formDraft = asFormDraft(parseDraft());
+    parsed = parseDraft();
+    formDraft = asFormDraft(parsed);
   } catch (error) {
     draftProblem = error;
   }
@@ -170,6 +172,11 @@ export function RulesView({ session }: { session: StaffSession }): JSX.Element {
   });
   const byVersion = (v: number) => history.find((h) => h.version === v);
   const current = history[0];
+  // A draft that is the current version again: publishing it would only number the same rules anew.
+  // Compared as drafts hold them: without the texts the server adds (Traditional, how a rule clears).
+  const asDrafted = (set: unknown) => JSON.parse(draftText(set)) as { region: string; rules: RuleLike[]; overrides?: OverrideLike[] };
+  const [was, now] = current !== undefined && parsed !== null ? [asDrafted(current), asDrafted(parsed)] : [null, null];
+  const unchanged = was !== null && now !== null && now.region === was.region && diffRules(was.rules, now.rules).length === 0 && diffOverrides(was.overrides, now.overrides).length === 0;
   return (
     <>
       <Card title={t('rules.title')}>
@@ -180,7 +187,7 @@ export function RulesView({ session }: { session: StaffSession }): JSX.Element {
             void load(region);
           }}
         >
-          <input value={region} onInput={(e) => setRegion(e.currentTarget.value.trim())} placeholder="CN / 330000 / 330100" />
+          <input aria-label={t('rules.regionCode')} value={region} onInput={(e) => setRegion(e.currentTarget.value.trim())} placeholder="CN / 330000 / 330100" />
           <button type="submit" class="secondary">
             {t('rules.load')}
           </button>
@@ -239,7 +246,7 @@ export function RulesView({ session }: { session: StaffSession }): JSX.Element {
             <button type="button" class="secondary" data-testid="run-preview" onClick={() => void runPreview.run()} disabled={runPreview.busy}>
               {t('rules.preview')}
             </button>
-            <button type="button" class="primary" onClick={() => void publish.run()} disabled={!preview || publish.busy}>
+            <button type="button" class="primary" onClick={() => void publish.run()} disabled={!preview || unchanged || publish.busy}>
               {t('rules.publish')}
             </button>
           </div>
@@ -247,8 +254,13 @@ export function RulesView({ session }: { session: StaffSession }): JSX.Element {
           <DraftProblems error={runPreview.error ?? publish.error} />
           {preview && (
             <div class="notice notice-info" data-testid="rule-preview">
+              {unchanged && (
+                <p data-testid="draft-unchanged">
+                  <strong>{t('rules.unchanged', { version: current?.version ?? 0 })}</strong>
+                </p>
+              )}
               <p>
-                <strong>{t('rules.impact', { n: preview.wouldChange, evaluated: preview.evaluated })}</strong>
+                <strong>{preview.wouldChange === 0 ? t('rules.impactNone', { evaluated: preview.evaluated }) : t('rules.impact', { n: preview.wouldChange, evaluated: preview.evaluated })}</strong>
                 {!preview.complete && <span> {t('rules.impactPartial')}</span>}
               </p>
               <ColourTransitions transitions={preview.transitions} />

@@ -50,6 +50,12 @@ function TemperatureField({
 
 /** Moves the focus to the temperature field, whose message then says what is missing. */
 const focusTemperature = () => setTimeout(() => document.querySelector<HTMLInputElement>('input[name=temperature]')?.focus());
+/** After the server refused a field, the keyboard goes to the first field it named (rendered by then), as it does for the temperature. */
+const focusFirstRefused = () => setTimeout(() => document.querySelector<HTMLElement>('form .field-error input, form .field-error select')?.focus());
+/** A declared contact's day, as a date input holds it: today in Beijing, `daysAgo` days back. */
+const beijingDay = (daysAgo: number) => new Date(Date.now() + 8 * 3_600_000 - daysAgo * 86_400_000).toISOString().slice(0, 10);
+/** How far back the declaration asks (the server's LOOKBACK_DAYS). */
+const LOOKBACK_DAYS = 14;
 
 interface StayInput {
   where: 'region' | 'country';
@@ -103,7 +109,10 @@ export function DeclareScreen({ session, subjectId, subjectLabel = null, onDone,
         symptoms,
         temperature: reading.value,
       },
-    }));
+    })).catch((error: unknown) => {
+      focusFirstRefused();
+      throw error;
+    });
     onDone();
   });
   const setStay = (i: number, patch: Partial<StayInput>) => setStays(stays.map((s, j) => (j === i ? { ...s, ...patch } : s)));
@@ -166,18 +175,19 @@ export function DeclareScreen({ session, subjectId, subjectLabel = null, onDone,
 
         <h3>{t('declare.contacts')}</h3>
         {contacts.map((c, i) => (
-          <fieldset class="contact">
+          <fieldset class="contact" data-contact={i}>
+            <legend>{t('declare.contactN', { n: i + 1 })}</legend>
             <Field label={t('declare.contactKind')} error={fieldError(submit.error, `contacts[${i}].kind`)}>
               <select name={`contact-${i}-kind`} value={c.kind} onChange={(e) => setContacts(contacts.map((x, j) => (j === i ? { ...x, kind: e.currentTarget.value as 'confirmed' | 'suspected' } : x)))}>
                 <option value="confirmed">{t('contact.confirmed')}</option>
                 <option value="suspected">{t('contact.suspected')}</option>
               </select>
             </Field>
-            {/* A calendar day: people remember the day they met someone, rarely the hour. */}
+            {/* A calendar day: people remember the day they met someone, rarely the hour. Only the days the declaration asks about can be picked. */}
             <Field label={t('declare.contactDate')} error={fieldError(submit.error, `contacts[${i}].date`)}>
-              <input type="date" name={`contact-${i}-date`} required value={c.date} onInput={(e) => setContacts(contacts.map((x, j) => (j === i ? { ...x, date: e.currentTarget.value } : x)))} />
+              <input type="date" name={`contact-${i}-date`} required min={beijingDay(LOOKBACK_DAYS)} max={beijingDay(0)} value={c.date} onInput={(e) => setContacts(contacts.map((x, j) => (j === i ? { ...x, date: e.currentTarget.value } : x)))} />
             </Field>
-            <button type="button" class="link danger" onClick={() => setContacts(contacts.filter((_, j) => j !== i))}>
+            <button type="button" class="link danger" aria-label={t('declare.removeContact', { n: i + 1 })} onClick={() => setContacts(contacts.filter((_, j) => j !== i))}>
               {t('common.remove')}
             </button>
           </fieldset>

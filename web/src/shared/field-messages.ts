@@ -18,6 +18,9 @@ const FIELD_MESSAGES: [RegExp, MessageKey][] = [
   [/is neither an ID number/, 'fieldProblem.searchNeither'],
   [/mixes digits and letters/, 'fieldProblem.searchMixed'],
   [/^enter a name, an ID number or a mobile number$/, 'fieldProblem.searchEmpty'],
+  [/^is in the future$/, 'fieldProblem.dateFuture'],
+  [/^is more than 14 days ago/, 'fieldProblem.dateTooOld'],
+  [/must NOT have fewer than 1 characters$/, 'fieldProblem.empty'],
   [/^a rule set adds at least one rule or overrides an inherited one$/, 'fieldProblem.ruleSetEmpty'],
 ];
 
