@@ -10,6 +10,7 @@ import { clashesOf, compiledInsert, compiledPhoneRecords, compiledRegistration, 
 export type { SealedResidentRow };
 import { lockAllIn, type Engine } from '../database.js';
 import { ResidentLookupsStore } from './resident-lookups-store.js';
+import { LegacyResidentIndexes } from './legacy-indexes.js';
 import type { Database, ResidentsTable } from '../schema.js';
 
 /** A resident with personal fields decrypted; only services see this shape. */
@@ -56,14 +57,16 @@ export class ResidentsStore {
     private readonly db: Db,
     private readonly cipher: FieldCipher,
     private readonly engine: Engine = 'sqlite',
+    /** Whether rows may still hold indexes from before district keys, which the clash check must then match. */
+    private readonly legacy = new LegacyResidentIndexes(),
     /** Compiled once for the store and every store made from it for a transaction. */
     private readonly compiled = { insert: compiledInsert(), registration: compiledRegistration(), phoneRecords: compiledPhoneRecords() },
   ) {
-    this.lookups = new ResidentLookupsStore(db, cipher);
+    this.lookups = new ResidentLookupsStore(db, cipher, legacy);
   }
 
   withTransaction(trx: Transaction<Database>): ResidentsStore {
-    return new ResidentsStore(trx, this.cipher, this.engine, this.compiled);
+    return new ResidentsStore(trx, this.cipher, this.engine, this.legacy, this.compiled);
   }
 
   /**
