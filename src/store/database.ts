@@ -215,9 +215,16 @@ export async function lockIn(engine: Engine, trx: Transaction<any>, name: string
 // eslint-disable-next-line @typescript-eslint/no-explicit-any -- any schema: the lock reads no table
 export async function lockAllIn(engine: Engine, trx: Transaction<any>, names: string[]): Promise<void> {
   if (engine !== 'postgres' || names.length === 0) return;
+  await sql.raw(lockAllStatement(names)).execute(trx);
+}
+
+/**
+ * lockAllIn's statement on PostgreSQL, without parameters (as lockIn's): for a caller that sends it in
+ * one message with the statement it guards (`inlined`), which then runs once every lock is held.
+ */
+export function lockAllStatement(names: string[]): string {
   const keys = [...new Set(names)].sort().map((name) => `healthcode ${name} `);
-  // Without parameters, as lockIn.
-  await sql.raw(`select pg_advisory_xact_lock(hashtext(k || current_schema())) from (select unnest(array[${keys.map((k) => pg.escapeLiteral(k)).join(', ')}]::text[]) as k order by 1) ordered`).execute(trx);
+  return `select pg_advisory_xact_lock(hashtext(k || current_schema())) from (select unnest(array[${keys.map((k) => pg.escapeLiteral(k)).join(', ')}]::text[]) as k order by 1) ordered`;
 }
 
 /** Whether an error is a unique-constraint violation, on either engine. */

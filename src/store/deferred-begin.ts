@@ -1,3 +1,4 @@
+import pg from 'pg';
 import type { PostgresCursor, PostgresPool, PostgresPoolClient, PostgresQueryResult } from 'kysely';
 
 /** What a pg pool's client offers that this needs (pg.PoolClient has it). */
@@ -9,6 +10,25 @@ export interface PgClient {
 
 /** The answer to a statement held back or left unsent: what Kysely reads of one (nothing, for these). */
 const unsent = (command: string) => ({ command, rowCount: 0, rows: [] }) as unknown as PostgresQueryResult<never>;
+
+/** A message of several statements (no parameters) is answered by the last one's result, as a statement alone. */
+const lastOf = (results: unknown) => (Array.isArray(results) ? results.at(-1) : results);
+
+/**
+ * A PostgreSQL statement with its parameters written in as literals (pg's escapeLiteral for text), so
+ * that it can go in one message with others (simple protocol takes no parameters). For values this
+ * code makes (sealed fields, keyed hashes, ids, region codes, instants): text, integers and nulls.
+ */
+export function inlined(query: { sql: string; parameters: ReadonlyArray<unknown> }): string {
+  return query.sql.replace(/\$(\d+)\b/g, (_, n: string) => literal(query.parameters[Number(n) - 1]));
+}
+
+function literal(value: unknown): string {
+  if (value === null) return 'null';
+  if (typeof value === 'string') return pg.escapeLiteral(value);
+  if (typeof value === 'number' && Number.isSafeInteger(value)) return String(value);
+  throw new Error(`inlined: cannot write ${typeof value} ${String(value)} as a literal`);
+}
 
 /**
  * A client that holds a transaction's BEGIN back until its first statement, and sends the two in
@@ -42,15 +62,14 @@ export class DeferringBeginClient implements PostgresPoolClient {
       this.#beginHeld = true;
       return unsent('BEGIN');
     }
-    if (!this.#take()) return this.client.query(sql, [...parameters]);
+    if (!this.#take()) return lastOf(await this.client.query(sql, [...parameters]));
     // Nothing ran in the transaction: nothing to end.
     if (sql === 'commit' || sql === 'rollback') return unsent(sql.toUpperCase());
     if (parameters.length > 0) {
       await this.client.query('begin');
       return this.client.query(sql, [...parameters]);
     }
-    const results = await this.client.query(`begin;\n${sql}`);
-    return Array.isArray(results) ? results.at(-1) : results;
+    return lastOf(await this.client.query(`begin;\n${sql}`));
   }
 
   /** Whether a BEGIN was held (and is now to be sent). */

@@ -1,7 +1,8 @@
 import assert from 'node:assert/strict';
 import { after, before, describe, it } from 'node:test';
-import { sql, type PostgresCursor } from 'kysely';
-import { DeferringBeginClient, type PgClient } from '../../src/store/deferred-begin.js';
+import { CompiledQuery, sql, type PostgresCursor } from 'kysely';
+import fc from 'fast-check';
+import { DeferringBeginClient, inlined, type PgClient } from '../../src/store/deferred-begin.js';
 import { lockAllIn } from '../../src/store/database.js';
 import { ENGINES, openTestStore, type OpenedStore } from '../support/engines.js';
 
@@ -56,6 +57,18 @@ describe("a transaction's BEGIN held back for its first statement", () => {
   });
 });
 
+describe('a statement with its parameters written in', () => {
+  it('refuses a value it cannot write as a literal, rather than guess', () => {
+    assert.throws(() => inlined({ sql: 'select $1', parameters: [1.5] }), /cannot write number 1.5/);
+    assert.throws(() => inlined({ sql: 'select $1', parameters: [undefined] }), /cannot write undefined/);
+  });
+
+  it('puts each value in its own place, $10 not read as $1 followed by 0', () => {
+    const parameters = Array.from({ length: 10 }, (_, i) => `v${i + 1}`);
+    assert.equal(inlined({ sql: 'select $1, $10', parameters }), "select 'v1', 'v10'");
+  });
+});
+
 describe('transactions on PostgreSQL with BEGIN held back', { skip: !ENGINES.includes('postgres') }, () => {
   let opened: OpenedStore;
   before(async () => {
@@ -64,6 +77,19 @@ describe('transactions on PostgreSQL with BEGIN held back', { skip: !ENGINES.inc
   });
   after(() => opened.dispose());
   const ids = async () => (await sql<{ id: string }>`select id from deferred_begin_probe order by id`.execute(opened.store.db)).rows.map((r) => r.id);
+
+  it('answers a statement with its values written in exactly as with them as parameters, whatever the text', { timeout: 120_000 }, async () => {
+    const value = fc.oneof(fc.string({ unit: 'binary' }).map((t) => t.replaceAll('\u0000', '')), fc.string({ unit: fc.constantFrom("'", '\\', '"', '$', 'E', ' ', ';', '-') }), fc.constant(null), fc.maxSafeInteger(), fc.integer());
+    await fc.assert(
+      fc.asyncProperty(value, value, async (a, b) => {
+        const query = { sql: 'select cast($1 as text) as a, cast($2 as text) as b', parameters: [a, b] };
+        const { rows: given } = await opened.store.db.executeQuery(CompiledQuery.raw(query.sql, query.parameters));
+        const { rows: written } = await sql.raw(inlined(query)).execute(opened.store.db);
+        assert.deepEqual(written, given);
+      }),
+      { numRuns: 200 },
+    );
+  });
 
   it('rolls back every statement, the first one sent with BEGIN included, when a later one fails', async () => {
     await assert.rejects(
