@@ -60,12 +60,17 @@ export class CompiledShapes<S extends string, R> {
   ) {}
 
   async run(db: Kysely<any>, shape: S, args: readonly unknown[]): Promise<QueryResult<R>> {
+    return db.executeQuery<R>(this.compiled(db, shape, args));
+  }
+
+  /** The query `run` runs, for a caller that sends it otherwise (in one message with another). */
+  compiled(db: Kysely<any>, shape: S, args: readonly unknown[]): CompiledQuery<R> {
     if (args.length !== this.arityOf(shape)) throw new Error(`compiled query: shape ${shape} takes ${this.arityOf(shape)} arguments, not ${args.length}`);
     let compiled = this.#compiled.get(shape);
     if (compiled === undefined) {
       compiled = compileWithSlots(this.arityOf(shape), (slots) => this.build(shape, slots, db));
       this.#compiled.set(shape, compiled);
     }
-    return db.executeQuery<R>(withArguments(compiled, args));
+    return withArguments(compiled, args);
   }
 }

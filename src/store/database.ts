@@ -4,6 +4,7 @@ import BetterSqlite3 from 'better-sqlite3';
 import { Kysely, PostgresDialect, SqliteDialect, sql, type Transaction } from 'kysely';
 import pg from 'pg';
 import type { DatabaseConfig, DatabaseTimeouts } from '../config.js';
+import { deferringBegin } from './deferred-begin.js';
 import { LocalChangeFeed, PostgresChangeFeed, type Announcement, type ChangeFeed } from './change-feed.js';
 import type { Database } from './schema.js';
 
@@ -128,7 +129,8 @@ export async function openDatabase(config: DatabaseConfig, options: OpenOptions 
   const heard = (error: Error) => options.onConnectionError?.(error);
   pool.on('error', heard);
   pool.on('connect', (client) => client.on('error', heard));
-  const db = new Kysely<Database>({ dialect: new PostgresDialect({ pool }) });
+  // Transactions' BEGIN goes with their first statement where it can: see deferringBegin.
+  const db = new Kysely<Database>({ dialect: new PostgresDialect({ pool: deferringBegin(pool) }) });
   let changes: ChangeFeed;
   try {
     const inSchema = options.schema ?? (await pool.query<{ schema: string | null; path: string }>("select current_schema() as schema, current_setting('search_path') as path")).rows.map((r) => {
@@ -205,15 +207,24 @@ function withStatementCache(raw: BetterSqlite3.Database): { prepare(sql: string)
 /** `DatabaseHandle.lock` for code that has an engine and a transaction but no database handle (migrations, the scans store). */
 // eslint-disable-next-line @typescript-eslint/no-explicit-any -- any schema: the lock reads no table
 export async function lockIn(engine: Engine, trx: Transaction<any>, name: string): Promise<void> {
-  if (engine === 'postgres') await sql`select pg_advisory_xact_lock(hashtext(${`healthcode ${name} `} || current_schema()))`.execute(trx);
+  // Written without parameters, so that a transaction opening with it sends it with its BEGIN (deferringBegin).
+  if (engine === 'postgres') await sql.raw(`select pg_advisory_xact_lock(hashtext(${pg.escapeLiteral(`healthcode ${name} `)} || current_schema()))`).execute(trx);
 }
 
 /** `lockIn` for many names in one round trip, taken in a fixed order so that two holders cannot deadlock. */
 // eslint-disable-next-line @typescript-eslint/no-explicit-any -- any schema: the lock reads no table
 export async function lockAllIn(engine: Engine, trx: Transaction<any>, names: string[]): Promise<void> {
   if (engine !== 'postgres' || names.length === 0) return;
+  await sql.raw(lockAllStatement(names)).execute(trx);
+}
+
+/**
+ * lockAllIn's statement on PostgreSQL, without parameters (as lockIn's): for a caller that sends it in
+ * one message with the statement it guards (`inlined`), which then runs once every lock is held.
+ */
+export function lockAllStatement(names: string[]): string {
   const keys = [...new Set(names)].sort().map((name) => `healthcode ${name} `);
-  await sql`select pg_advisory_xact_lock(hashtext(k || current_schema())) from (select unnest(${keys}::text[]) as k order by 1) ordered`.execute(trx);
+  return `select pg_advisory_xact_lock(hashtext(k || current_schema())) from (select unnest(array[${keys.map((k) => pg.escapeLiteral(k)).join(', ')}]::text[]) as k order by 1) ordered`;
 }
 
 /** Whether an error is a unique-constraint violation, on either engine. */

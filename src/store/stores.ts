@@ -22,6 +22,7 @@ import { RedecisionQueueStore } from './decisions/redecision-queue-store.js';
 import { HouseholdsStore } from './residents/households-store.js';
 import { ResidentLookupsStore } from './residents/resident-lookups-store.js';
 import { ResidentResealingStore } from './residents/resident-resealing-store.js';
+import { LegacyResidentIndexes } from './residents/legacy-indexes.js';
 import { ResidentsStore } from './residents/residents-store.js';
 import { RuleSetsStore } from './decisions/rule-sets-store.js';
 import { ScansStore } from './checkpoints/scans-store.js';
@@ -74,13 +75,15 @@ export interface Stores {
 export function createStores(database: DatabaseHandle, cipher: FieldCipher): Stores {
   const { db } = database;
   const corrections = new CorrectionsStore(db, cipher);
+  // One for the database: the start that proves no resident's index is left to move tells every look-up.
+  const legacyIndexes = new LegacyResidentIndexes();
   return {
     corrections,
     sunsets: new SunsetStore(db, database.engine, database.changes),
-    residents: new ResidentsStore(db, cipher, database.engine),
+    residents: new ResidentsStore(db, cipher, database.engine, legacyIndexes),
     households: new HouseholdsStore(db, cipher),
-    residentLookups: new ResidentLookupsStore(db, cipher),
-    residentResealing: new ResidentResealingStore(db, cipher),
+    residentLookups: new ResidentLookupsStore(db, cipher, legacyIndexes),
+    residentResealing: new ResidentResealingStore(db, cipher, legacyIndexes),
     federation: new FederationStore(db, database.engine),
     oauth: new OAuthStore(db),
     reclaims: new IdentityReclaimsStore(db, cipher),

@@ -94,7 +94,7 @@ export function compiledRegistration(): CompiledShapes<string, RegistrationResul
 }
 
 /** compiledRegistration's row: whether the resident was written, and one message found (all null for none). */
-type RegistrationResult = { inserted: number } & ({ [K in keyof UnplacedMessage]: UnplacedMessage[K] } | { [K in keyof UnplacedMessage]: null });
+export type RegistrationResult = { inserted: number } & ({ [K in keyof UnplacedMessage]: UnplacedMessage[K] } | { [K in keyof UnplacedMessage]: null });
 
 /** SQLite (which has no writes in WITH): the move of the phone's sign-in codes, and the look-up of its messages, after the insert. */
 export function compiledPhoneRecords() {

@@ -2,6 +2,9 @@ import type { Kysely, Transaction } from 'kysely';
 import type { FieldCipher } from '../../privacy/field-cipher.js';
 import type { Database } from '../schema.js';
 import { CompiledShapes } from '../compiled-query.js';
+import { CLAIMING_PREFIX, LegacyResidentIndexes } from './legacy-indexes.js';
+
+export { CLAIMING_PREFIX };
 
 type Db = Kysely<Database> | Transaction<Database>;
 
@@ -12,11 +15,6 @@ export const INDEX_PHONE = 'resident.phone';
 const INDEX_REVOKED_ID = 'resident.identity.revoked';
 /** Where a household member's index waits while their claim to a document another account holds is open. */
 const INDEX_CLAIMING_ID = 'resident.identity.claiming';
-/**
- * Marks a waiting index as one: the start-up move of old indexes under district keys must leave it
- * alone (recomputed from the document, it would collide with the holder's and stop every start).
- */
-export const CLAIMING_PREFIX = 'c2.';
 
 /**
  * The resident using a phone, matched under each of its indexes (the shape: how many): every code
@@ -37,11 +35,13 @@ export class ResidentLookupsStore {
   constructor(
     private readonly db: Db,
     private readonly cipher: FieldCipher,
+    /** Whether rows may still hold indexes from before district keys: shared by the stores of one database. */
+    private readonly legacy = new LegacyResidentIndexes(),
     private readonly compiled = { byPhone: byPhone() },
   ) {}
 
   withTransaction(trx: Transaction<Database>): ResidentLookupsStore {
-    return new ResidentLookupsStore(trx, this.cipher, this.compiled);
+    return new ResidentLookupsStore(trx, this.cipher, this.legacy, this.compiled);
   }
 
   /** The document's index in a district: what a resident of it is stored under. */
@@ -54,15 +54,26 @@ export class ResidentLookupsStore {
   }
 
   /**
-   * The document's index under every district key held (and from before them): what a look-up matches.
-   * `known`: its index in one district (`identityIndex`), already made.
+   * The document's index under every district key held (and from before them, until a start proved
+   * none is left): what a look-up matches. `known`: its index in one district (`identityIndex`), already made.
    */
   identityIndexes(identityKey: string, known?: { region: string; index: string }): string[] {
-    return this.cipher.lookupIndexes(INDEX_ID, identityKey, known);
+    return this.#lookupIndexes(INDEX_ID, identityKey, known);
   }
 
   phoneIndexes(phoneE164: string, known?: { region: string; index: string }): string[] {
-    return this.cipher.lookupIndexes(INDEX_PHONE, phoneE164, known);
+    return this.#lookupIndexes(INDEX_PHONE, phoneE164, known);
+  }
+
+  /**
+   * Not FieldCipher.lookupIndexes: a resident is never stored under a value's index "about no district
+   * yet" (that is for codes and messages to a phone no account holds), so it is not matched; nor, once
+   * proven gone, under the master key's.
+   */
+  #lookupIndexes(kind: string, value: string, known?: { region: string; index: string }): string[] {
+    const indexes = new Set(this.cipher.regionIndexes(kind, value, known).values());
+    if (this.legacy.mayRemain) indexes.add(this.cipher.blindIndex(kind, value));
+    return [...indexes];
   }
 
   /** The index of an account whose document was reclaimed by its real holder: nothing can look it up. */

@@ -1,10 +1,10 @@
 import type { Kysely, Transaction } from 'kysely';
 import { identityKeyOf } from '../../domain/identity/identity-document.js';
-import { REGION_INDEX_PREFIX, type FieldCipher } from '../../privacy/field-cipher.js';
-import { CLAIMING_PREFIX, ResidentLookupsStore } from './resident-lookups-store.js';
+import type { FieldCipher } from '../../privacy/field-cipher.js';
+import { ResidentLookupsStore } from './resident-lookups-store.js';
+import { CLAIMING_PREFIX, LegacyResidentIndexes, unmovedIndexes } from './legacy-indexes.js';
 import { openResident } from './residents-store.js';
 import type { Database } from '../schema.js';
-import { SHREDDED } from '../oversight/sunset-store.js';
 
 type Db = Kysely<Database> | Transaction<Database>;
 
@@ -19,8 +19,10 @@ export class ResidentResealingStore {
   constructor(
     private readonly db: Db,
     private readonly cipher: FieldCipher,
+    /** What the look-ups of this database's stores are told once no index is left to move. */
+    private readonly legacy = new LegacyResidentIndexes(),
   ) {
-    this.lookups = new ResidentLookupsStore(db, cipher);
+    this.lookups = new ResidentLookupsStore(db, cipher, legacy);
   }
 
   /**
@@ -53,14 +55,7 @@ export class ResidentResealingStore {
    * compared and set, so a run stopped half-way (a crash) is taken up by the next start.
    */
   async indexUnderRegionKeys(limit: number): Promise<number> {
-    const prefixed = `${REGION_INDEX_PREFIX}%`;
-    const rows = await this.db
-      .selectFrom('residents')
-      .selectAll()
-      .where('name_enc', '!=', SHREDDED)
-      .where((eb) => eb.or([eb.and([eb('id_index', 'not like', prefixed), eb('id_index', 'not like', `${CLAIMING_PREFIX}%`), eb('identity_revoked_at', 'is', null)]), eb.and([eb('phone_index', 'is not', null), eb('phone_index', 'not like', prefixed)])]))
-      .limit(limit)
-      .execute();
+    const rows = await this.db.selectFrom('residents').selectAll().where(unmovedIndexes).limit(limit).execute();
     for (const row of rows) {
       const resident = openResident(this.cipher, row);
       const identityKey = identityKeyOf(resident.identity);
@@ -75,6 +70,17 @@ export class ResidentResealingStore {
         .execute();
     }
     return rows.length;
+  }
+
+  /**
+   * Whether every resident's indexes are under a district key now: when none is left to move, look-ups
+   * stop matching the master key's index too (two keyed hashes fewer a registration, and shorter lists
+   * to match). A start asks after moving them; until one proves it, look-ups match both.
+   */
+  async proveIndexesMoved(): Promise<boolean> {
+    const left = await this.db.selectFrom('residents').select('id').where(unmovedIndexes).limit(1).executeTakeFirst();
+    if (left === undefined) this.legacy.provenGone();
+    return left === undefined;
   }
 
   /** Districts whose residents' fields are sealed under a district key. */

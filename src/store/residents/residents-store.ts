@@ -5,11 +5,13 @@ import { SHREDDED } from '../oversight/sunset-store.js';
 import type { FieldCipher } from '../../privacy/field-cipher.js';
 import { RegionKeyShreddedError } from '../../privacy/region-keys.js';
 import { compiledOnce } from '../compiled-query.js';
-import { clashesOf, compiledInsert, compiledPhoneRecords, compiledRegistration, insertArguments, insertShape, registrationArguments, type PhoneRecordsMove, type SealedResidentRow, type UnplacedMessage } from './resident-insert.js';
+import { clashesOf, compiledInsert, compiledPhoneRecords, compiledRegistration, insertArguments, insertShape, registrationArguments, type PhoneRecordsMove, type RegistrationResult, type SealedResidentRow, type UnplacedMessage } from './resident-insert.js';
 
 export type { SealedResidentRow };
-import { lockAllIn, type Engine } from '../database.js';
+import { lockAllIn, lockAllStatement, type Engine } from '../database.js';
+import { inlined } from '../deferred-begin.js';
 import { ResidentLookupsStore } from './resident-lookups-store.js';
+import { LegacyResidentIndexes } from './legacy-indexes.js';
 import type { Database, ResidentsTable } from '../schema.js';
 
 /** A resident with personal fields decrypted; only services see this shape. */
@@ -56,14 +58,16 @@ export class ResidentsStore {
     private readonly db: Db,
     private readonly cipher: FieldCipher,
     private readonly engine: Engine = 'sqlite',
+    /** Whether rows may still hold indexes from before district keys, which the clash check must then match. */
+    private readonly legacy = new LegacyResidentIndexes(),
     /** Compiled once for the store and every store made from it for a transaction. */
     private readonly compiled = { insert: compiledInsert(), registration: compiledRegistration(), phoneRecords: compiledPhoneRecords() },
   ) {
-    this.lookups = new ResidentLookupsStore(db, cipher);
+    this.lookups = new ResidentLookupsStore(db, cipher, legacy);
   }
 
   withTransaction(trx: Transaction<Database>): ResidentsStore {
-    return new ResidentsStore(trx, this.cipher, this.engine, this.compiled);
+    return new ResidentsStore(trx, this.cipher, this.engine, this.legacy, this.compiled);
   }
 
   /**
@@ -99,10 +103,15 @@ export class ResidentsStore {
     const ids = holdsIdentity ? this.lookups.identityIndexes(identity.key, { region, index: sealed.id_index }) : [];
     const phones = registration.phone === null ? [] : this.lookups.phoneIndexes(registration.phone, { region, index: sealed.phone_index! });
     const shape = insertShape(ids, phones);
+    // PostgreSQL's locks on the values (see below), sent with a registration's statement.
+    const locks = this.engine === 'postgres' ? [identity.key, registration.phone ?? ''].map((v) => `resident ${this.cipher.unplacedIndex('insert lock', v).slice(3, 5)}`) : [];
     const attempt = async (db: Db): Promise<UnplacedMessage[] | undefined> => {
       let messages: UnplacedMessage[] | undefined;
       if (move !== undefined && this.engine === 'postgres') {
-        const { rows } = await this.compiled.registration.run(db, shape, registrationArguments(sealed, ids, phones, move));
+        // One message, and with the BEGIN held back for it one round trip: the locks, then the
+        // statement, which runs (with a snapshot of its own) once they are held.
+        const statement = inlined(this.compiled.registration.compiled(db, shape, registrationArguments(sealed, ids, phones, move)));
+        const { rows } = await sql.raw<RegistrationResult>(`${lockAllStatement(locks)};\n${statement}`).execute(db);
         if (rows[0]?.inserted === 1) messages = rows.flatMap((row) => (row.id === null ? [] : [{ id: row.id, recipient_index: row.recipient_index, recipient_enc: row.recipient_enc, body_enc: row.body_enc }]));
       } else if (Number((await this.compiled.insert.run(db, shape, insertArguments(sealed, ids, phones))).numAffectedRows ?? 0) === 1) {
         if (move === undefined) return [];
@@ -120,7 +129,7 @@ export class ResidentsStore {
     // makes the second wait for the first and then see it. The lock is named by 12 bits of a keyed
     // hash: values that share it only wait for each other, and a lock seen in passing confirms none.
     const locked = async (trx: Transaction<Database>) => {
-      await lockAllIn('postgres', trx, [identity.key, registration.phone ?? ''].map((v) => `resident ${this.cipher.unplacedIndex('insert lock', v).slice(3, 5)}`));
+      if (move === undefined) await lockAllIn('postgres', trx, locks);
       return attempt(trx);
     };
     return this.db.isTransaction ? locked(this.db as Transaction<Database>) : (this.db as Kysely<Database>).transaction().execute(locked);
