@@ -2,7 +2,7 @@ import { setTimeout } from 'node:timers/promises';
 import type { Insertable } from 'kysely';
 import { DEFAULT_CACHE_ENTRIES } from '../src/config.js';
 import { maskName } from '../src/domain/masking.js';
-import { healthCodeViewBodies } from '../src/http/views.js';
+import { healthCodeReadAlong, healthCodeViewBodies } from '../src/http/views.js';
 import type { ServiceContext } from '../src/services/context.js';
 import type { Services } from '../src/services/services.js';
 import type { Engine } from '../src/store/database.js';
@@ -83,8 +83,9 @@ export async function codeMemoryBench(engine: Engine, residents: number, cacheEn
     const view = async (i: number) => {
       const id = seededResidentId(i);
       const session = await services.signIn.sessionFor(id, services.clock.now().getTime());
-      // As the code route's access check calls it (route-access.ts): the session read along with the code's rows.
-      const { along, ...caller } = await services.signIn.authenticate(session.token, services.healthCodes.readAlong(id));
+      // As the code route's access check calls it (route-access.ts): the session read along with the code's rows
+      // and the facts' origin's watermark, the route's own readAlong (without it no facts' origin is kept).
+      const { along, ...caller } = await services.signIn.authenticate(session.token, healthCodeReadAlong(services, id));
       if (!(await services.residents.mayActFor(caller.residentId, id))) throw new Error(`resident ${i} may not view their own code`);
       return bodies(services, id, along, (shown) => JSON.stringify(shown));
     };
