@@ -58,12 +58,6 @@ export function healthCodeViewOf({ issued, withheld }: ViewedHealthCode, factsFr
 }
 
 /**
- * What the code route reads along with the session: the code's rows, and the facts' origin's
- * watermark taken before them, so the visitor link read with them is kept (MovingService.factsFrom).
- */
-export const healthCodeReadAlong = (services: Services, residentId: string) => services.healthCodes.readAlong(residentId, () => services.moving.originWatermark());
-
-/**
  * The code view's body, serialized by `serialize` (one route's response serializer), kept by the
  * code it shows: HealthCodesService hands out the same code object while it may be shown again, and
  * MovingService the same facts' origin while it holds, so while both are the same the body is too.

@@ -5,7 +5,7 @@ import type { Services } from '../../../services/services.js';
 import { HealthCodeSchema, DecisionHistorySchema, FiredRuleSchema } from '../../response-schemas.js';
 import { withTraditional } from '../../traditional-text.js';
 import { problemResponses, ResidentIdParams } from '../../schemas.js';
-import { healthCodeViewBodies, healthCodeReadAlong, decisionHistoryView, shownDecision } from '../../views.js';
+import { healthCodeViewBodies, decisionHistoryView, shownDecision } from '../../views.js';
 import { wireTime } from '../../wire.js';
 
 
@@ -16,7 +16,7 @@ export const healthCodeRoutes: FastifyPluginAsyncTypebox<{ services: Services }>
   app.get(
     '/api/v1/residents/:id/code',
     {
-      config: { access: { resident: 'self' }, readAlong: (services, request) => healthCodeReadAlong(services, (request.params as { id: string }).id) },
+      config: { access: { resident: 'self' }, readAlong: (services, request) => services.healthCodes.readAlong((request.params as { id: string }).id, () => services.moving.originWatermark()) },
       schema: {
         tags: ['health codes'],
         summary: 'The current colour, why, when it turns green, and a signed short-lived token',
