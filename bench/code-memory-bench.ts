@@ -2,11 +2,12 @@ import { setTimeout } from 'node:timers/promises';
 import type { Insertable } from 'kysely';
 import { DEFAULT_CACHE_ENTRIES } from '../src/config.js';
 import { maskName } from '../src/domain/masking.js';
-import { healthCodeViewBodies } from '../src/http/views.js';
+import { buildApp } from '../src/http/app.js';
 import type { ServiceContext } from '../src/services/context.js';
 import type { Services } from '../src/services/services.js';
 import type { Engine } from '../src/store/database.js';
 import type { Database, DeclarationsTable, ResidentsTable, ResidentStatusTable } from '../src/store/schema.js';
+import { UNLIMITED } from '../test/support/harness.js';
 import { benchServices, syntheticResident } from './bench-support.js';
 
 const MB = 2 ** 20;
@@ -39,14 +40,17 @@ interface Measured {
  * re-decision: each first view opens the sealed name and keeps the masked one. The other personal
  * fields, which no code view reads, are placeholders.
  *
- * Each resident then signs in (a session written by `services.signIn`) and views their code along the
- * code route's own path: the bearer token authenticated with the route's read-along, `mayActFor`, and
- * the route's body cache (healthCodeViewBodies), serialized with JSON.stringify in place of the
- * route's schema serializer. That fills every cache a code view fills: tokens checked and sessions
- * (SignInService), codes shown (HealthCodesService), bodies (by the code shown), facts' origin
- * (MovingService), and per region the rule evaluators, signing keys and index keys.
+ * Each resident then signs in (a session written by `services.signIn`) and views their code through
+ * the code route itself (`app.inject` on the app a server builds): the bearer token checked, the
+ * route's read-along, its response serializer and its body cache. That fills every cache a code view
+ * fills, as the route fills it: tokens checked and sessions (SignInService), codes shown
+ * (HealthCodesService), bodies (by the code shown, as the route's serializer built them and as sending
+ * leaves them: Fastify's content-length flattens the string), facts' origin (MovingService), and per
+ * region the rule evaluators, signing keys and index keys. Calling the services beside the route had
+ * missed the facts' origin (kept only with the watermark the route's read-along takes) and kept
+ * JSON.stringify's bodies, ropes sharing the token's string (250 B each against the route's 1.2 kB).
  *
- * RSS, heap and external memory after a collection (run with `node --expose-gc`, else `gc_forced` is
+ * RSS, heap and external memory after collections (run with `node --expose-gc`, else `gc_forced` is
  * 0 and the figures are noisier) before the first view (the baseline: everything seeded, nothing
  * cached) and at each tenth of the residents: past the caches' bounds they should stay level. Beside
  * them the RSS before each collection and the process's highest RSS (`rss_mb_max`): what it holds as
@@ -54,22 +58,29 @@ interface Measured {
  */
 export async function codeMemoryBench(engine: Engine, residents: number, cacheEntries = DEFAULT_CACHE_ENTRIES): Promise<Record<string, number>> {
   const { services, ctx, dispose } = await benchServices(engine, undefined, 0, cacheEntries);
+  // No limits: one address asks for every resident's code.
+  const app = await buildApp({ services, bodyLimitBytes: 1024 * 1024, protection: { limits: UNLIMITED } });
   const prefix = `code_view_memory.${engine}`;
   const figures: Record<string, number> = { [`${prefix}.residents`]: residents, [`${prefix}.cache_entries`]: cacheEntries, [`${prefix}.default_cache_entries`]: DEFAULT_CACHE_ENTRIES };
   const gc = (globalThis as { gc?: () => void }).gc;
   const measure = async (): Promise<Measured> => {
     const working = process.memoryUsage().rss;
+    // One collection leaves what only a later turn of the event loop lets go (finalizers, weak
+    // callbacks, buffers' memory swept in the background): collect again, a turn apart, until the
+    // heap and external memory stop falling. V8 also hands the pages a collection freed back to the
+    // system from a background thread: RSS read at once still counts them (hundreds of MB at a million
+    // residents). Read it once it stops falling too.
+    const used = () => process.memoryUsage();
     gc?.();
-    // V8 hands the pages a collection freed back to the system from a background thread: RSS read at
-    // once still counts them (hundreds of MB at a million residents). Read it once it stops falling.
-    let rss = process.memoryUsage().rss;
+    let { rss, heapUsed, heapTotal, external } = used();
     for (let tries = 0; tries < 40; tries += 1) {
       await setTimeout(250);
-      const now = process.memoryUsage().rss;
-      if (rss - now < MB) break;
-      rss = now;
+      gc?.();
+      const now = used();
+      const falling = rss - now.rss >= MB || heapUsed - now.heapUsed >= MB || external - now.external >= MB;
+      ({ rss, heapUsed, heapTotal, external } = now);
+      if (!falling) break;
     }
-    const { heapUsed, heapTotal, external } = process.memoryUsage();
     return { rss: Math.round(rss / MB), working: Math.round(working / MB), heap: Math.round(heapUsed / MB), heapTotal: Math.round(heapTotal / MB), external: Math.round(external / MB) };
   };
   const log = (line: string) => process.stdout.write(`  ${line}\n`);
@@ -79,14 +90,12 @@ export async function codeMemoryBench(engine: Engine, residents: number, cacheEn
     await seed(services, ctx, residents, log);
     figures[`${prefix}.seed_seconds`] = Math.round((performance.now() - seedStarted) / 1000);
 
-    const bodies = healthCodeViewBodies();
     const view = async (i: number) => {
       const id = seededResidentId(i);
       const session = await services.signIn.sessionFor(id, services.clock.now().getTime());
-      // As the code route's access check calls it (route-access.ts): the session read along with the code's rows.
-      const { along, ...caller } = await services.signIn.authenticate(session.token, services.healthCodes.readAlong(id));
-      if (!(await services.residents.mayActFor(caller.residentId, id))) throw new Error(`resident ${i} may not view their own code`);
-      return bodies(services, id, along, (shown) => JSON.stringify(shown));
+      const response = await app.inject({ method: 'GET', url: `/api/v1/residents/${id}/code`, headers: { authorization: `Bearer ${session.token}` } });
+      if (response.statusCode !== 200) throw new Error(`resident ${i}'s code view answered ${response.statusCode}: ${response.body}`);
+      return response.body;
     };
     // One view first, outside the figures, to check that the seeded rows serve a code: green, with the sealed name opened.
     const first = JSON.parse(await view(0)) as { colour: string; maskedName: string };
@@ -140,6 +149,7 @@ export async function codeMemoryBench(engine: Engine, residents: number, cacheEn
     figures[`${prefix}.views_per_second`] = Math.round(residents / seconds);
     return figures;
   } finally {
+    await app.close();
     await dispose();
   }
 }
