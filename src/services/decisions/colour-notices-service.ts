@@ -5,6 +5,7 @@ import { maskName } from '../../domain/masking.js';
 import type { FiredRule } from '../../domain/rules/decide.js';
 import { withholdAuthorityDetail } from '../../domain/decisions/withheld-records.js';
 import type { ColourNoticeRow } from '../../store/decisions/colour-notices-store.js';
+import type { PhoneHolder } from '../../store/decisions/notice-recipients-store.js';
 import type { ServiceContext } from '../context.js';
 import { SMS_TEXTS } from '../sms-texts.js';
 
@@ -106,7 +107,7 @@ export class NoticesService {
     const holders = await store.holders(residentIds);
     const members = [...holders].filter(([, h]) => h.phone === null).map(([id]) => id);
     const guardians = members.length === 0 ? new Map<string, string[]>() : await store.guardiansOf(members);
-    const relatives = guardians.size === 0 ? new Map() : await store.holders([...guardians.values()].flat());
+    const relatives = guardians.size === 0 ? new Map<string, PhoneHolder>() : await store.holders([...guardians.values()].flat());
     const out = new Map<string, Recipient[]>();
     for (const [id, holder] of holders) {
       if (holder.phone !== null) {
