@@ -39,7 +39,7 @@ export async function decisionBench(engine: Engine, population: number, affected
         const id = randomUUID();
         const travels = j % affectedEvery === 0;
         if (travels) travellers.push(id);
-        // A resident told of a change is opened whole (their identity, address and phone): those told have them sealed.
+        // Those told of a change have their identity, address and phone sealed: before notices read phones alone, each was opened whole.
         const sealed = (value: string, field: string) => (travels && decidedBefore ? ctx.cipher.encrypt(value, `resident:${id}:${field}`) : 'x');
         const phone = travels && decidedBefore ? ctx.cipher.encrypt(`+86139${String(j).padStart(8, '0')}`, `resident:${id}:phone`) : null;
         rows.push({ id, id_index: `bench-${j}`, identity_enc: sealed(JSON.stringify({ type: 'resident-id', number: `bench-${j}` }), 'identity'), name_enc: ctx.cipher.encrypt(`居民${j}`, `resident:${id}:name`), phone_index: null, phone_enc: phone, address_region: '330110', address_enc: sealed('余杭区文一西路', 'address'), phone_verified_at: now - 30 * DAY_MS, created_at: now - 30 * DAY_MS, updated_at: now });
