@@ -11,11 +11,11 @@ const traveller = (residentId: string, place: string, arrivedDaysAgo: number, da
   resident({ residentId, stays: [{ region: place, country: null, arrival: NOW - arrivedDaysAgo * DAY_MS, departure: NOW - arrivedDaysAgo * DAY_MS + days * DAY_MS, source: 'declaration', recordedAt: NOW - 2 * HOUR_MS }] });
 
 describe('deciding residents with alike facts once', () => {
-  it('gives every resident what evaluating them alone gives, equal facts or not', () => {
+  it('gives every resident what evaluating them alone gives, equal facts or not, however long the batch keys', () => {
     const trip = fc.record({ place: fc.constantFrom('420106', '310104'), arrivedDaysAgo: fc.integer({ min: 1, max: 20 }), days: fc.integer({ min: 0, max: 3 }) });
     fc.assert(
-      fc.property(fc.array(trip, { minLength: 1, maxLength: 4 }), fc.array(fc.nat(), { minLength: 1, maxLength: 30 }), (trips, picks) => {
-        const batch = new AlikeFacts(evaluator, [wuchangHighRisk], NOW);
+      fc.property(fc.array(trip, { minLength: 1, maxLength: 4 }), fc.array(fc.nat(), { minLength: 1, maxLength: 30 }), fc.integer({ min: 0, max: 40 }), (trips, picks, trial) => {
+        const batch = new AlikeFacts(evaluator, [wuchangHighRisk], NOW, trial);
         for (const [n, pick] of picks.entries()) {
           const { place, arrivedDaysAgo, days } = trips[pick % trips.length]!;
           const facts = traveller(`resident-${n}`, place, arrivedDaysAgo, days);
@@ -23,6 +23,19 @@ describe('deciding residents with alike facts once', () => {
         }
       }),
     );
+  });
+
+  it('gives every resident what evaluating them alone gives once a batch of residents with facts of their own stops keying', () => {
+    const batch = new AlikeFacts(evaluator, [wuchangHighRisk], NOW, 3);
+    const facts = [traveller('li', '420106', 8, 1), traveller('wang', '420106', 8, 2), traveller('zhao', '310104', 6, 1), traveller('sun', '420106', 8, 1), traveller('qian', '420106', 8, 2)];
+    for (const f of facts) assert.deepEqual(batch.decide(f), evaluated(evaluator, f, [wuchangHighRisk], NOW));
+    assert.equal(batch.evaluations, 3, 'the last two, alike the first two, were evaluated without keying');
+  });
+
+  it('goes on keying a batch where residents shared facts within the trial', () => {
+    const batch = new AlikeFacts(evaluator, [wuchangHighRisk], NOW, 2);
+    for (const id of ['li', 'wang', 'zhao', 'sun']) batch.decide(traveller(id, '420106', 8, 1));
+    assert.equal(batch.evaluations, 1);
   });
 
   it('evaluates a thousand residents who declared the same stay in Wuchang once', () => {
