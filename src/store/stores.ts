@@ -18,6 +18,7 @@ import { IdentityReclaimsStore } from './residents/identity-reclaims-store.js';
 import { OutboxStore } from './residents/outbox-store.js';
 import { PaperCardsStore } from './residents/paper-cards-store.js';
 import { NoticesStore } from './decisions/colour-notices-store.js';
+import { NoticeRecipientsStore } from './decisions/notice-recipients-store.js';
 import { RedecisionQueueStore } from './decisions/redecision-queue-store.js';
 import { HouseholdsStore } from './residents/households-store.js';
 import { ResidentLookupsStore } from './residents/resident-lookups-store.js';
@@ -65,6 +66,7 @@ export interface Stores {
   outbox: OutboxStore;
   paperCards: PaperCardsStore;
   notices: NoticesStore;
+  noticeRecipients: NoticeRecipientsStore;
   staff: StaffStore;
   stats: StatsStore;
   dataKeyCheck: DataKeyCheckStore;
@@ -106,6 +108,7 @@ export function createStores(database: DatabaseHandle, cipher: FieldCipher): Sto
     outbox: new OutboxStore(db, cipher),
     paperCards: new PaperCardsStore(db, database.engine),
     notices: new NoticesStore(db),
+    noticeRecipients: new NoticeRecipientsStore(db, cipher),
     staff: new StaffStore(db),
     stats: new StatsStore(db),
     dataKeyCheck: new DataKeyCheckStore(db),

@@ -1,7 +1,8 @@
 import { channel } from 'node:diagnostics_channel';
 import { setImmediate as yieldToIo } from 'node:timers/promises';
 import type { Transaction } from 'kysely';
-import { localInstant, type RuleEvaluator } from '../../domain/rules/decide.js';
+import { AlikeFacts, type Evaluated } from '../../domain/decisions/alike-facts.js';
+import { localInstant } from '../../domain/rules/decide.js';
 import type { ResidentFacts, RiskAreaFact } from '../../domain/facts.js';
 import { firedIds, type CurrentDecision, type StatusKeys } from '../../store/decisions/decisions-store.js';
 import type { Database } from '../../store/schema.js';
@@ -33,17 +34,16 @@ const DECIDED_PER_TURN = 64;
 const chunkSaved = channel('healthcode:redecision-chunk-saved');
 
 /**
- * A resident's decision made from facts already loaded, compared with the keys of the stored one:
- * the one step the one-at-a-time path and the batched one share.
+ * A resident's decision evaluated from facts already loaded, compared with the keys of the stored
+ * one: the one step the one-at-a-time path and the batched one share.
  */
-export function keptDecision(facts: ResidentFacts, before: StatusKeys | undefined, evaluator: RuleEvaluator, areas: RiskAreaFact[], now: number, id: string, maskedName: string | null): Kept {
-  const decision = evaluator.decide(facts, areas, now);
+export function keptDecision(facts: ResidentFacts, before: StatusKeys | undefined, { decision, validUntil }: Evaluated, id: string, maskedName: string | null): Kept {
   const changed = !before || before.colour !== decision.colour || before.mark !== decision.mark || before.fired_ids !== firedIds(decision) || before.rule_set_version !== decision.ruleSet.version || before.rule_set_region !== decision.ruleSet.region;
   return {
     id,
     residentId: facts.residentId,
     decision,
-    validUntil: evaluator.nextChange(facts, areas, now),
+    validUntil,
     maskedName: before?.masked_name ?? maskedName,
     region: facts.region,
     changed,
@@ -119,14 +119,15 @@ export class BatchRedecision {
       return { ...chunk, ids, now, facts, previous };
     };
     const decide = async (loaded: Loaded) => {
-      const evaluators = new Map<string, RuleEvaluator>();
+      // Residents of a region with equal facts are evaluated once per chunk (AlikeFacts).
+      const byRegion = new Map<string, AlikeFacts>();
       const kept: Kept[] = [];
       for (const id of loaded.ids) {
         const facts = loaded.facts.get(id);
         if (!facts) continue;
-        let evaluator = evaluators.get(facts.region);
-        if (!evaluator) evaluators.set(facts.region, (evaluator = await this.rules.evaluatorFor(facts.region)));
-        kept.push(keptDecision(facts, loaded.previous.get(id), evaluator, areas!, loaded.now, this.ctx.newId(), null));
+        let alike = byRegion.get(facts.region);
+        if (!alike) byRegion.set(facts.region, (alike = new AlikeFacts(await this.rules.evaluatorFor(facts.region), areas!, loaded.now)));
+        kept.push(keptDecision(facts, loaded.previous.get(id), alike.decide(facts), this.ctx.newId(), null));
         if (kept.length % DECIDED_PER_TURN === 0) await yieldToIo();
       }
       return { chunk: loaded, kept };

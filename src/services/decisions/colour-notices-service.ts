@@ -5,6 +5,7 @@ import { maskName } from '../../domain/masking.js';
 import type { FiredRule } from '../../domain/rules/decide.js';
 import { withholdAuthorityDetail } from '../../domain/decisions/withheld-records.js';
 import type { ColourNoticeRow } from '../../store/decisions/colour-notices-store.js';
+import type { PhoneHolder } from '../../store/decisions/notice-recipients-store.js';
 import type { ServiceContext } from '../context.js';
 import { SMS_TEXTS } from '../sms-texts.js';
 
@@ -16,6 +17,8 @@ export const NOTICE_BATCH = 1000;
 /** Who is told of a resident's change: their own phone, or their relatives' for a member without one. */
 interface Recipient {
   phone: string;
+  /** The district of the account the phone belongs to: the key its message is kept under. */
+  region: string;
   /** The member's masked name when the phone is a relative's. */
   member: string | null;
   /** The relative may not read the authority's records about the member (unchecked identity). */
@@ -57,13 +60,23 @@ export class NoticesService {
       this.ctx.logger.error({ err: error }, 'colour notices could not be claimed; the next sweep sends them');
       return 0;
     }
+    let recipients: Map<string, Recipient[]>;
+    try {
+      recipients = await this.recipientsOf(claimed.map((n) => n.resident_id));
+    } catch (error) {
+      this.ctx.logger.error({ err: error }, 'the phones for colour notices could not be read; the next sweep sends them');
+      for (const notice of claimed) await this.ctx.stores.notices.release(notice.id).catch(() => undefined);
+      return 0;
+    }
     let texted = 0;
     for (const notice of claimed) {
+      const told = recipients.get(notice.resident_id) ?? [];
       try {
-        const recipients = await this.recipientsOf(notice.resident_id);
-        for (const r of recipients) await this.ctx.sms.send(r.phone, this.text(notice, r));
-        await this.ctx.stores.notices.markSent(notice.id, this.ctx.clock.now().getTime(), recipients.length);
-        texted += recipients.length;
+        // The district is known: the sender need not look the phone up again to choose the key its message is kept under.
+        for (const r of told) await this.ctx.sms.send(r.phone, this.text(notice, r), 'notice', { region: r.region });
+        // Marked one by one: a crash mid-batch sends again at most the one notice being sent.
+        await this.ctx.stores.notices.markSent(notice.id, this.ctx.clock.now().getTime(), told.length);
+        texted += told.length;
       } catch (error) {
         this.ctx.logger.error({ err: error, noticeId: notice.id }, 'a colour notice could not be sent; the next sweep tries again');
         await this.ctx.stores.notices.release(notice.id).catch(() => undefined);
@@ -82,19 +95,31 @@ export class NoticesService {
 
   /** The phones that answer for a resident now: their own, or their relatives'. Whoever is told of their appeals too. */
   async phonesFor(residentId: string): Promise<string[]> {
-    return (await this.recipientsOf(residentId)).map((r) => r.phone);
+    return ((await this.recipientsOf([residentId])).get(residentId) ?? []).map((r) => r.phone);
   }
 
-  /** The phone holders for a resident as the records stand now; nobody for one deleted, or a member whose relatives have no phone. */
-  private async recipientsOf(residentId: string): Promise<Recipient[]> {
-    const { residents, households } = this.ctx.stores;
-    const resident = await residents.findById(residentId);
-    if (!resident) return [];
-    if (resident.phone) return [{ phone: resident.phone, member: null, withheld: false }];
-    const out: Recipient[] = [];
-    for (const g of await households.guardiansOf(residentId)) {
-      const phone = (await residents.findById(g.guardianId))?.phone;
-      if (phone && !out.some((r) => r.phone === phone)) out.push({ phone, member: maskName(resident.name), withheld: resident.identityCheckedAt === null });
+  /**
+   * The phone holders for each resident as the records stand now, read for all at once: nobody for
+   * one deleted, or a member whose relatives have no phone.
+   */
+  private async recipientsOf(residentIds: string[]): Promise<Map<string, Recipient[]>> {
+    const store = this.ctx.stores.noticeRecipients;
+    const holders = await store.holders(residentIds);
+    const members = [...holders].filter(([, h]) => h.phone === null).map(([id]) => id);
+    const guardians = members.length === 0 ? new Map<string, string[]>() : await store.guardiansOf(members);
+    const relatives = guardians.size === 0 ? new Map<string, PhoneHolder>() : await store.holders([...guardians.values()].flat());
+    const out = new Map<string, Recipient[]>();
+    for (const [id, holder] of holders) {
+      if (holder.phone !== null) {
+        out.set(id, [{ phone: holder.phone, region: holder.region, member: null, withheld: false }]);
+        continue;
+      }
+      const told: Recipient[] = [];
+      for (const guardianId of guardians.get(id) ?? []) {
+        const relative = relatives.get(guardianId);
+        if (relative?.phone && !told.some((r) => r.phone === relative.phone)) told.push({ phone: relative.phone, region: relative.region, member: maskName(holder.name ?? ''), withheld: holder.identityCheckedAt === null });
+      }
+      out.set(id, told);
     }
     return out;
   }

@@ -6,6 +6,7 @@ import { sameSets } from '../../domain/rules/rule-inheritance.js';
 import type { RuleSet } from '../../domain/rules/rule-set.js';
 import type { ResidentFacts, RiskAreaFact } from '../../domain/facts.js';
 import { maskName } from '../../domain/masking.js';
+import { evaluated } from '../../domain/decisions/alike-facts.js';
 import { BatchRedecision, inChunks, keptDecision, type Kept, type RedecisionChunk, type Redecided } from './batch-redecision.js';
 import { firedIds, type CurrentDecision, type ResidentStatus } from '../../store/decisions/decisions-store.js';
 import type { Transaction } from 'kysely';
@@ -156,7 +157,7 @@ export class DecisionsService {
       let evaluator = evaluators.get(facts.region);
       if (!evaluator) evaluators.set(facts.region, (evaluator = await this.rules.evaluatorFor(facts.region)));
       const before = previous.get(id);
-      out.set(id, keptDecision(facts, before, evaluator, riskAreas, now, this.ctx.newId(), named ? maskName(names.get(id) ?? '') : null));
+      out.set(id, keptDecision(facts, before, evaluated(evaluator, facts, riskAreas, now), this.ctx.newId(), named ? maskName(names.get(id) ?? '') : null));
     }
     if (out.size === 0) {
       if (alongside) await this.ctx.database.transaction(alongside);

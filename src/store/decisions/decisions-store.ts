@@ -3,9 +3,9 @@ import type { Decision } from '../../domain/rules/decide.js';
 import type { ChangeFeed } from '../change-feed.js';
 import type { Database, DecisionsTable, ResidentStatusTable } from '../schema.js';
 import { compiledOnce } from '../compiled-query.js';
+import { DecisionEncodings, DecisionStatements } from './decision-rows.js';
 
-/** What tells two decisions apart for the record: colour, mark, the rules that fired and the rule set. */
-export const firedIds = (decision: Decision) => decision.rules.map((r) => `${r.id}@${r.version}:${r.status}`).join(',');
+export { firedIds } from './decision-rows.js';
 
 export type ResidentStatus = Selectable<ResidentStatusTable>;
 
@@ -22,7 +22,7 @@ const ROWS_PER_STATEMENT = 500;
  * turn (SQLite) and then finds the colour already set, so the change is told once. A resident's
  * first decision is no change: they had no colour before.
  */
-async function queueColourNotices(trx: Transaction<Database>, part: CurrentDecision[], newId: () => string, now: number): Promise<string[]> {
+async function queueColourNotices(trx: Transaction<Database>, part: CurrentDecision[], newId: () => string, now: number, encodings: DecisionEncodings): Promise<string[]> {
   const byColour = new Map<string, CurrentDecision[]>();
   for (const d of part) {
     const group = byColour.get(d.decision.colour);
@@ -44,7 +44,7 @@ async function queueColourNotices(trx: Transaction<Database>, part: CurrentDecis
       id: newId(),
       resident_id: residentId,
       colour: decision.colour,
-      fired: JSON.stringify(decision.rules),
+      fired: encodings.of(decision).fired,
       green_on: decision.greenOn,
       created_at: now,
     }));
@@ -72,6 +72,8 @@ export interface CurrentDecision {
  * and each resident's current one (`resident_status`), written together.
  */
 export class DecisionsStore {
+  readonly #statements = new DecisionStatements();
+
   constructor(
     private readonly db: Kysely<Database>,
     private readonly changes: ChangeFeed,
@@ -113,65 +115,14 @@ export class DecisionsStore {
   async save(decided: CurrentDecision[], cause: string, newId: () => string, now: number, alongside?: (trx: Transaction<Database>) => Promise<void>): Promise<string[]> {
     return this.changes.commit(this.db, { kind: 'decisions', residentIds: decided.map((d) => d.residentId) }, async (trx) => {
       const notices: string[] = [];
+      const encodings = new DecisionEncodings();
       for (let i = 0; i < decided.length; i += ROWS_PER_STATEMENT) {
         const part = decided.slice(i, i + ROWS_PER_STATEMENT);
-        notices.push(...(await queueColourNotices(trx, part, newId, now)));
+        notices.push(...(await queueColourNotices(trx, part, newId, now, encodings)));
         const changed = part.filter((d) => d.changed);
-        if (changed.length > 0) {
-          await trx
-          .insertInto('decisions')
-          .values(
-            changed.map(({ residentId, decision, id }) => ({
-              id,
-              resident_id: residentId,
-              decided_at: decision.evaluatedAt,
-              colour: decision.colour,
-              mark: decision.mark,
-              rule_set_region: decision.ruleSet.region,
-              rule_set_version: decision.ruleSet.version,
-              fired: JSON.stringify(decision.rules),
-              green_on: decision.greenOn,
-              cause,
-            })),
-          )
-          .execute();
-        }
+        if (changed.length > 0) await this.#statements.writeHistory(trx, changed, cause, encodings);
         // One statement for the part: a row per resident, replacing what was there.
-        await trx
-          .insertInto('resident_status')
-          .values(
-            part.map(({ residentId, decision, validUntil, maskedName, region }) => ({
-              resident_id: residentId,
-              colour: decision.colour,
-              mark: decision.mark,
-              decided_at: decision.evaluatedAt,
-              green_on: decision.greenOn,
-              rule_set_region: decision.ruleSet.region,
-              rule_set_version: decision.ruleSet.version,
-              fired_ids: firedIds(decision),
-              valid_until: validUntil,
-              decision: JSON.stringify(decision),
-              masked_name: maskedName,
-              region,
-            })),
-          )
-          .onConflict((oc) =>
-            oc.column('resident_id').doUpdateSet((eb) => ({
-              colour: eb.ref('excluded.colour'),
-              mark: eb.ref('excluded.mark'),
-              decided_at: eb.ref('excluded.decided_at'),
-              green_on: eb.ref('excluded.green_on'),
-              rule_set_region: eb.ref('excluded.rule_set_region'),
-              rule_set_version: eb.ref('excluded.rule_set_version'),
-              fired_ids: eb.ref('excluded.fired_ids'),
-              valid_until: eb.ref('excluded.valid_until'),
-              decision: eb.ref('excluded.decision'),
-              // A re-decision that opened no name keeps the one a served code stored.
-              masked_name: eb.fn.coalesce('excluded.masked_name', 'resident_status.masked_name'),
-              region: eb.ref('excluded.region'),
-            })),
-          )
-          .execute();
+        await this.#statements.writeStatus(trx, part, encodings);
       }
       await alongside?.(trx);
       return notices;
