@@ -1,5 +1,5 @@
 import type { FastifyInstance, FastifyRequest } from 'fastify';
-import { collectDefaultMetrics, Counter, Histogram, Registry } from 'prom-client';
+import { collectDefaultMetrics, Counter, Registry } from 'prom-client';
 import { COLOURS } from '../domain/colour.js';
 import { REJECTION_REASONS } from '../codes/token-verifier.js';
 import type { Meter, ScanOutcome, ServedFrom, SmsLimit, SmsPurpose } from '../services/meter.js';
@@ -7,6 +7,7 @@ import type { Services } from '../services/services.js';
 import { TooManyRequestsError } from '../services/service-errors.js';
 import { OverloadedError } from './problem.js';
 import { installOperationsGauges } from './operations-metrics.js';
+import { RequestMetrics } from './request-metrics.js';
 
 const SERVED_FROM: readonly ServedFrom[] = ['memory', 'database'];
 /** Every reason a scan is counted under: a fixed set, whatever a device sends. */
@@ -42,18 +43,10 @@ export function installMetrics(app: FastifyInstance, services: Services, { worke
   const registry = new Registry();
   const processLabels: Record<string, string> = worker === undefined ? {} : { worker: String(worker) };
   collectDefaultMetrics({ register: registry, prefix: 'healthcode_', labels: processLabels });
-  const duration = new Histogram({
-    name: 'healthcode_http_request_duration_seconds',
-    help: 'HTTP request duration by method, route template and status',
-    labelNames: ['method', 'route', 'status'] as const,
-    buckets: [0.001, 0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1, 2.5, 5],
-    registers: [registry],
-  });
-  const total = new Counter({
-    name: 'healthcode_http_requests_total',
-    help: 'HTTP requests by method, route template and status',
-    labelNames: ['method', 'route', 'status'] as const,
-    registers: [registry],
+  const requests = new RequestMetrics({
+    registry,
+    duration: { name: 'healthcode_http_request_duration_seconds', help: 'HTTP request duration by method, route template and status', buckets: [0.001, 0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1, 2.5, 5] },
+    total: { name: 'healthcode_http_requests_total', help: 'HTTP requests by method, route template and status' },
   });
   const shed = new Counter({ name: 'healthcode_http_requests_shed_total', help: 'Requests refused at once (503 overloaded) by load shedding, by route template', labelNames: ['route'] as const, registers: [registry] });
   const limited = new Counter({ name: 'healthcode_http_requests_limited_total', help: 'Requests refused (429) by a request limit, by route template', labelNames: ['route'] as const, registers: [registry] });
@@ -61,9 +54,7 @@ export function installMetrics(app: FastifyInstance, services: Services, { worke
   // Hooks that call back rather than return a promise: each request's would cost a promise and a
   // turn of the microtask queue, for work that never waits.
   app.addHook('onResponse', (request, reply, done) => {
-    const labels = { method: METHODS.has(request.method) ? request.method : 'other', route: routeOf(request), status: String(reply.statusCode) };
-    duration.observe(labels, reply.elapsedTime / 1000);
-    total.inc(labels);
+    requests.observe(METHODS.has(request.method) ? request.method : 'other', routeOf(request), reply.statusCode, reply.elapsedTime / 1000);
     done();
   });
   app.addHook('onError', (request, _reply, error, done) => {
