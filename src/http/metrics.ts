@@ -34,12 +34,19 @@ export interface MetricsOptions {
   limitsShared?: boolean;
 }
 
+/** The app's metrics, and the call that records a request done (the app's one onResponse hook makes it). */
+export interface InstalledMetrics {
+  registry: Registry;
+  /** A request answered: its method, route template (undefined: no route), status and time in ms. */
+  requestDone(method: string, route: string | undefined, statusCode: number, elapsedMs: number): void;
+}
+
 /**
  * Prometheus metrics for one app instance (text at /metrics). Every label comes from a small fixed
  * set (a colour, a reason, a route's pattern, a member operator's public id, a worker's index), never
  * from a request's data: no resident, phone, name or token can reach a label.
  */
-export function installMetrics(app: FastifyInstance, services: Services, { worker, limitsShared = false }: MetricsOptions = {}): Registry {
+export function installMetrics(app: FastifyInstance, services: Services, { worker, limitsShared = false }: MetricsOptions = {}): InstalledMetrics {
   const registry = new Registry();
   const processLabels: Record<string, string> = worker === undefined ? {} : { worker: String(worker) };
   collectDefaultMetrics({ register: registry, prefix: 'healthcode_', labels: processLabels });
@@ -51,12 +58,8 @@ export function installMetrics(app: FastifyInstance, services: Services, { worke
   const shed = new Counter({ name: 'healthcode_http_requests_shed_total', help: 'Requests refused at once (503 overloaded) by load shedding, by route template', labelNames: ['route'] as const, registers: [registry] });
   const limited = new Counter({ name: 'healthcode_http_requests_limited_total', help: 'Requests refused (429) by a request limit, by route template', labelNames: ['route'] as const, registers: [registry] });
   const routeOf = (request: FastifyRequest) => request.routeOptions.url ?? 'unmatched';
-  // Hooks that call back rather than return a promise: each request's would cost a promise and a
+  // A hook that calls back rather than returns a promise: each request's would cost a promise and a
   // turn of the microtask queue, for work that never waits.
-  app.addHook('onResponse', (request, reply, done) => {
-    requests.observe(METHODS.has(request.method) ? request.method : 'other', routeOf(request), reply.statusCode, reply.elapsedTime / 1000);
-    done();
-  });
   app.addHook('onError', (request, _reply, error, done) => {
     if (error instanceof OverloadedError) shed.inc({ route: routeOf(request) });
     else if (error instanceof TooManyRequestsError) limited.inc({ route: routeOf(request) });
@@ -66,7 +69,10 @@ export function installMetrics(app: FastifyInstance, services: Services, { worke
   const detach = services.meter.attach(domainMeter(registry));
   app.addHook('onClose', async () => detach());
   installOperationsGauges(registry, services, { processLabels, limitsShared }, (error) => app.log.warn({ err: { message: error.message } }, 'operations figures could not be read for /metrics'));
-  return registry;
+  return {
+    registry,
+    requestDone: (method, route, statusCode, elapsedMs) => requests.observe(METHODS.has(method) ? method : 'other', route ?? 'unmatched', statusCode, elapsedMs / 1000),
+  };
 }
 
 /** The use cases' events as counters; every label combination starts at 0, so rates exist from the first scrape. */
