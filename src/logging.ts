@@ -67,10 +67,19 @@ export function requestCompletedLine(logger: Logger): CompletedLine {
     .map(([key, value]) => `,${JSON.stringify(key)}:${JSON.stringify(value)}`)
     .join('');
   const number = (n: number) => (Number.isFinite(n) ? String(n) : 'null');
+  // A route template and a method the HTTP parser knows: few of each, each pair's text made once.
+  const reqTexts = new Map<string | undefined, Map<string, string>>();
+  const reqText = (method: string, route: string | undefined) => {
+    let byMethod = reqTexts.get(route);
+    if (byMethod === undefined) reqTexts.set(route, (byMethod = new Map()));
+    let text = byMethod.get(method);
+    if (text === undefined) byMethod.set(method, (text = JSON.stringify({ method, route: route ?? 'unmatched' })));
+    return text;
+  };
   return (reqId, method, route, statusCode, responseTime) => {
     if (!logger.isLevelEnabled('info')) return;
     if (!PLAIN_ID.test(reqId)) return slow(reqId, method, route, statusCode, responseTime);
-    const req = JSON.stringify({ method, route: route ?? 'unmatched' });
+    const req = reqText(method, route);
     stream.write(`{"level":30${isoTime()}${bound},"reqId":"${reqId}","req":${req},"res":{"statusCode":${number(statusCode)}},"responseTime":${number(responseTime)},"msg":"request completed"}\n`);
   };
 }
