@@ -8,6 +8,7 @@ import { TooManyRequestsError } from '../services/service-errors.js';
 import { OverloadedError } from './problem.js';
 import { installOperationsGauges } from './operations-metrics.js';
 import { RequestMetrics } from './request-metrics.js';
+import { countedAtScrape } from './counted-at-scrape.js';
 
 const SERVED_FROM: readonly ServedFrom[] = ['memory', 'database'];
 /** Every reason a scan is counted under: a fixed set, whatever a device sends. */
@@ -77,21 +78,25 @@ export function installMetrics(app: FastifyInstance, services: Services, { worke
 
 /** The use cases' events as counters; every label combination starts at 0, so rates exist from the first scrape. */
 function domainMeter(registry: Registry): Meter {
-  const codes = new Counter({ name: 'healthcode_codes_shown_total', help: 'Health codes shown to residents, by colour and by where the code came from (memory: shown again unchanged; database: read or decided, then signed)', labelNames: ['colour', 'served_from'] as const, registers: [registry] });
-  const hits = new Counter({ name: 'healthcode_code_cache_hits_total', help: 'Code views answered from the code kept in memory', registers: [registry] });
-  const misses = new Counter({ name: 'healthcode_code_cache_misses_total', help: 'Code views that had to read the database and sign a new code', registers: [registry] });
+  // Counted on every code view: told to prom-client at each scrape (counted-at-scrape.ts).
+  const codes = countedAtScrape({ name: 'healthcode_codes_shown_total', help: 'Health codes shown to residents, by colour and by where the code came from (memory: shown again unchanged; database: read or decided, then signed)', labelNames: ['colour', 'served_from'] as const, registers: [registry] });
+  const hits = countedAtScrape({ name: 'healthcode_code_cache_hits_total', help: 'Code views answered from the code kept in memory', registers: [registry] }).series({});
+  const misses = countedAtScrape({ name: 'healthcode_code_cache_misses_total', help: 'Code views that had to read the database and sign a new code', registers: [registry] }).series({});
   const decisions = new Counter({ name: 'healthcode_decisions_made_total', help: 'Colours decided and recorded (on a code view, a change of facts, or a re-decision)', registers: [registry] });
   const scans = new Counter({ name: 'healthcode_scans_total', help: 'Scans at checkpoints by outcome (accepted: admitted) and reason', labelNames: ['outcome', 'reason'] as const, registers: [registry] });
   const smsSent = new Counter({ name: 'healthcode_sms_sent_total', help: 'Text messages handed to the SMS gateway, by purpose', labelNames: ['purpose'] as const, registers: [registry] });
   const smsRefused = new Counter({ name: 'healthcode_sms_refused_total', help: 'Sign-in codes not sent because a limit was reached, by limit (per-phone back-off, or the total the gateway may send)', labelNames: ['limit'] as const, registers: [registry] });
-  for (const colour of COLOURS) for (const from of SERVED_FROM) codes.inc({ colour, served_from: from }, 0);
+  const shown = new Map(COLOURS.map((colour) => [colour, new Map(SERVED_FROM.map((from) => [from, codes.series({ colour, served_from: from })]))]));
   for (const reason of SCAN_REASONS) scans.inc({ outcome: reason === 'allowed' ? 'accepted' : 'refused', reason }, 0);
   for (const purpose of SMS_PURPOSES) smsSent.inc({ purpose }, 0);
   for (const limit of SMS_LIMITS) smsRefused.inc({ limit }, 0);
   const known = new Set<string>(SCAN_REASONS);
   return {
     codeShown: (colour, servedFrom) => {
-      codes.inc({ colour, served_from: servedFrom });
+      const series = shown.get(colour)?.get(servedFrom);
+      // Every colour and source has its series (above); anything else would be counted as prom-client counts it.
+      if (series) series.inc();
+      else codes.counter.inc({ colour, served_from: servedFrom });
       (servedFrom === 'memory' ? hits : misses).inc();
     },
     decisionsMade: (count) => decisions.inc(count),
