@@ -4,7 +4,7 @@ import { describe, it, mock } from 'node:test';
 import fc from 'fast-check';
 import { pino } from 'pino';
 import { buildApp } from '../src/http/app.js';
-import { createLogger, isoTime, requestCompletedLine } from '../src/logging.js';
+import { createLogger, isoTime, requestCompletedLine, stdoutInBackground } from '../src/logging.js';
 import { describeOnEachEngine, UNLIMITED } from './support/harness.js';
 import { ZHANG_WEI } from './support/people.js';
 import { signedUpThroughApi } from './support/sign-in.js';
@@ -36,6 +36,53 @@ describe('logging to standard output in the background', () => {
     const { status, lines } = run("throw new Error('crash');");
     assert.notEqual(status, 0);
     assert.deepEqual(lines, everyLine);
+  });
+});
+
+/**
+ * Lines are written together, not one write each: at a city's peak a write (a thread woken, a pipe
+ * written) for every few requests cost a tenth of a warm code view's CPU.
+ */
+describe('batching the lines written to standard output', () => {
+  const sink = () => {
+    const writes: string[] = [];
+    return { writes, out: { write: (text: string) => void writes.push(text), flushSync: () => undefined } };
+  };
+  const line = (n: number) => `{"level":30,"reqId":"req-${n}","msg":"request completed"}\n`;
+
+  it('writes the lines of several turns of the event loop together, in order, once the interval is over', () => {
+    mock.timers.enable({ apis: ['setTimeout', 'setImmediate'] });
+    try {
+      const { writes, out } = sink();
+      const stream = stdoutInBackground(out, { intervalMs: 10, maxPendingChars: 64 * 1024 });
+      stream.write(line(1));
+      mock.timers.tick(4);
+      stream.write(line(2));
+      mock.timers.tick(5);
+      stream.write(line(3));
+      assert.deepEqual(writes, []);
+      mock.timers.tick(1);
+      assert.deepEqual(writes, [line(1) + line(2) + line(3)]);
+    } finally {
+      mock.timers.reset();
+    }
+  });
+
+  it('writes at once when the lines waiting reach the bound, without waiting for the interval', () => {
+    mock.timers.enable({ apis: ['setTimeout', 'setImmediate'] });
+    try {
+      const { writes, out } = sink();
+      const stream = stdoutInBackground(out, { intervalMs: 10, maxPendingChars: line(1).length * 2 });
+      stream.write(line(1));
+      assert.deepEqual(writes, []);
+      stream.write(line(2));
+      assert.deepEqual(writes, [line(1) + line(2)]);
+      stream.write(line(3));
+      mock.timers.tick(10);
+      assert.deepEqual(writes, [line(1) + line(2), line(3)]);
+    } finally {
+      mock.timers.reset();
+    }
   });
 });
 

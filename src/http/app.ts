@@ -91,7 +91,7 @@ export async function buildApp({ services, bodyLimitBytes, webRoot = DEFAULT_WEB
   app.setErrorHandler(handleError);
   app.setNotFoundHandler((request, reply) => sendProblem(reply, problem('not-found', `no route ${request.method} ${request.url.split('?')[0]}`, request.url.split('?')[0] ?? '/')));
   app.setValidatorCompiler(validatorCompiler);
-  const registry = installMetrics(app, services, { worker: cluster?.worker, limitsShared: protection?.redis !== undefined });
+  const { registry, requestDone } = installMetrics(app, services, { worker: cluster?.worker, limitsShared: protection?.redis !== undefined });
   const metrics = sharedScrape(cluster ? cluster.exposition(registry) : registry);
   await registerProtection(app, protection);
   // Every two-language text answered in Traditional Chinese too, whichever route sends it.
@@ -109,10 +109,14 @@ export async function buildApp({ services, bodyLimitBytes, webRoot = DEFAULT_WEB
   });
   // Written by the app's logger with the request's id, the field its own logger binds: the same
   // line, without making a logger for every request (request-logger.ts), nor pino's work for a line
-  // of any shape (logging.ts).
+  // of any shape (logging.ts). One hook for the line and the metrics: `routeOptions` is an object
+  // built anew on every read, and `elapsedTime` a clock read.
   const completed = requestCompletedLine(services.logger);
   app.addHook('onResponse', (request, reply, done) => {
-    completed(request.id, request.method, request.routeOptions.url, reply.statusCode, Math.round(reply.elapsedTime * 10) / 10);
+    const route = request.routeOptions.url;
+    const elapsed = reply.elapsedTime;
+    requestDone(request.method, route, reply.statusCode, elapsed);
+    completed(request.id, request.method, route, reply.statusCode, Math.round(elapsed * 10) / 10);
     done();
   });
 

@@ -1,4 +1,4 @@
-import type { FastifyInstance, FastifyRequest, RouteOptions } from 'fastify';
+import type { FastifyContextConfig, FastifyInstance, FastifyRequest, RouteOptions } from 'fastify';
 import type { HostScope } from '../services/federation/host-apps-service.js';
 import { NotFoundError } from '../services/service-errors.js';
 import type { Services } from '../services/services.js';
@@ -64,12 +64,12 @@ export function securityOf(access: RouteAccess): { bearerAuth: never[] }[] | und
 }
 
 /** Checks a request against its route's declaration, as the handlers each did before: the same services, in the same order. */
-async function authenticateAs(access: RouteAccess, services: Services, request: FastifyRequest): Promise<Authenticated | null> {
+async function authenticateAs(access: RouteAccess, readAlong: FastifyContextConfig['readAlong'], services: Services, request: FastifyRequest): Promise<Authenticated | null> {
   if ('public' in access) return null;
   if ('staff' in access) return { as: 'staff', staff: await services.staff.authenticate(bearerToken(request), access.staff) };
   if ('device' in access) return { as: 'device', device: await services.venues.authenticateCheckpointDevice(bearerToken(request)) };
   if ('hostApp' in access) return { as: 'hostApp', ...(await services.hostApps.residentFor(bearerToken(request), access.hostApp)) };
-  const { along, ...caller } = await services.signIn.authenticate(bearerToken(request), request.routeOptions.config.readAlong?.(services, request));
+  const { along, ...caller } = await services.signIn.authenticate(bearerToken(request), readAlong?.(services, request));
   if (access.resident === 'self' && !(await services.residents.mayActFor(caller.residentId, pathResident(request)))) throw new NotFoundError('resident');
   request.readAhead = along;
   return { as: 'resident', caller };
@@ -84,9 +84,12 @@ function pathResident(request: FastifyRequest): string {
 
 /**
  * In the context `api` (the API's routes): every route must declare its access or the app does not
- * start; its OpenAPI `security` is set from the declaration; and one preHandler hook checks it. A
- * preHandler, not onRequest: the handlers checked after Fastify validated the request, so a bad
- * request is refused 400 before a missing credential's 401, as it always was.
+ * start; its OpenAPI `security` is set from the declaration; and a preHandler hook of the route
+ * checks it. A preHandler, not onRequest: the handlers checked after Fastify validated the request,
+ * so a bad request is refused 400 before a missing credential's 401, as it always was. The route's
+ * own hook, first of its preHandlers (no context hook here has any), rather than one hook of the
+ * context: that one had to find the route's declaration on each request (`request.routeOptions`,
+ * an object built anew on every read).
  */
 export function guardRoutes(api: FastifyInstance, services: Services, registry: Map<string, RouteAccess>): void {
   api.addHook('onRoute', (route: RouteOptions) => {
@@ -98,12 +101,12 @@ export function guardRoutes(api: FastifyInstance, services: Services, registry: 
     const security = securityOf(access);
     if (security !== undefined) route.schema = { ...route.schema, security };
     registry.set(name, access);
-  });
-  api.addHook('preHandler', async (request) => {
-    const access = request.routeOptions.config.access;
-    // Every route here declares one (checked above); a route without is nobody's to call.
-    if (access === undefined) throw new NotFoundError('route');
-    request.authenticated = await authenticateAs(access, services, request);
+    const readAlong = route.config?.readAlong;
+    const check = async (request: FastifyRequest) => {
+      request.authenticated = await authenticateAs(access, readAlong, services, request);
+    };
+    // First, before any hook the route was given (a limit counted after validation, protection.ts).
+    route.preHandler = [check, ...[route.preHandler ?? []].flat()];
   });
 }
 
