@@ -2,7 +2,7 @@ import type { Kysely, Selectable, Transaction } from 'kysely';
 import type { Decision } from '../../domain/rules/decide.js';
 import type { ChangeFeed } from '../change-feed.js';
 import type { Database, DecisionsTable, ResidentStatusTable } from '../schema.js';
-import { compiledOnce } from '../compiled-query.js';
+import { CompiledLists, compiledOnce } from '../compiled-query.js';
 
 /** What tells two decisions apart for the record: colour, mark, the rules that fired and the rule set. */
 export const firedIds = (decision: Decision) => decision.rules.map((r) => `${r.id}@${r.version}:${r.status}`).join(',');
@@ -15,6 +15,93 @@ export type StatusKeys = Pick<ResidentStatus, 'resident_id' | 'colour' | 'mark' 
 /** Rows per statement when many are read or written: well under both engines' limits on bound values. */
 const ROWS_PER_STATEMENT = 500;
 
+type Row = readonly unknown[];
+type Ids = readonly string[];
+
+/**
+ * What saving a decision writes, compiled once per number of residents (CompiledLists): every
+ * declaration saves its resident's, and building these statements anew cost more than running them.
+ */
+const decisionWrites = () => ({
+  keysOf: new CompiledLists(0, (ids, _, db: Kysely<Database>) =>
+    db.selectFrom('resident_status').select(['resident_id', 'colour', 'mark', 'fired_ids', 'rule_set_region', 'rule_set_version', 'masked_name']).where('resident_id', 'in', ids as Ids).compile(),
+  ),
+  setColour: new CompiledLists(2, (ids, [colour, differing], db: Kysely<Database>) =>
+    db
+      .updateTable('resident_status')
+      .set({ colour: colour as string })
+      .where('resident_id', 'in', ids as Ids)
+      .where('colour', '!=', differing as string)
+      .returning('resident_id')
+      .compile(),
+  ),
+  record: new CompiledLists(
+    0,
+    (rows: readonly Row[], _, db: Kysely<Database>) =>
+      db
+        .insertInto('decisions')
+        .values(
+          rows.map((r) => ({
+            id: r[0] as string,
+            resident_id: r[1] as string,
+            decided_at: r[2] as number,
+            colour: r[3] as string,
+            mark: r[4] as string | null,
+            rule_set_region: r[5] as string,
+            rule_set_version: r[6] as number,
+            fired: r[7] as string,
+            green_on: r[8] as number | null,
+            cause: r[9] as string,
+          })),
+        )
+        .compile(),
+    10,
+  ),
+  // One statement for a part: a row per resident, replacing what was there.
+  replaceStatus: new CompiledLists(
+    0,
+    (rows: readonly Row[], _, db: Kysely<Database>) =>
+      db
+        .insertInto('resident_status')
+        .values(
+          rows.map((r) => ({
+            resident_id: r[0] as string,
+            colour: r[1] as string,
+            mark: r[2] as string | null,
+            decided_at: r[3] as number,
+            green_on: r[4] as number | null,
+            rule_set_region: r[5] as string,
+            rule_set_version: r[6] as number,
+            fired_ids: r[7] as string,
+            valid_until: r[8] as number | null,
+            decision: r[9] as string,
+            masked_name: r[10] as string | null,
+            region: r[11] as string,
+          })),
+        )
+        .onConflict((oc) =>
+          oc.column('resident_id').doUpdateSet((eb) => ({
+            colour: eb.ref('excluded.colour'),
+            mark: eb.ref('excluded.mark'),
+            decided_at: eb.ref('excluded.decided_at'),
+            green_on: eb.ref('excluded.green_on'),
+            rule_set_region: eb.ref('excluded.rule_set_region'),
+            rule_set_version: eb.ref('excluded.rule_set_version'),
+            fired_ids: eb.ref('excluded.fired_ids'),
+            valid_until: eb.ref('excluded.valid_until'),
+            decision: eb.ref('excluded.decision'),
+            // A re-decision that opened no name keeps the one a served code stored.
+            masked_name: eb.fn.coalesce('excluded.masked_name', 'resident_status.masked_name'),
+            region: eb.ref('excluded.region'),
+          })),
+        )
+        .compile(),
+    12,
+  ),
+});
+
+type DecisionWrites = ReturnType<typeof decisionWrites>;
+
 /**
  * The residents of `part` whose stored colour this transaction changes, each with a notice queued.
  * The colour is set where it differs, row by row, before the rows are replaced: of two transactions
@@ -22,7 +109,7 @@ const ROWS_PER_STATEMENT = 500;
  * turn (SQLite) and then finds the colour already set, so the change is told once. A resident's
  * first decision is no change: they had no colour before.
  */
-async function queueColourNotices(trx: Transaction<Database>, part: CurrentDecision[], newId: () => string, now: number): Promise<string[]> {
+async function queueColourNotices(trx: Transaction<Database>, writes: DecisionWrites, part: CurrentDecision[], newId: () => string, now: number): Promise<string[]> {
   const byColour = new Map<string, CurrentDecision[]>();
   for (const d of part) {
     const group = byColour.get(d.decision.colour);
@@ -31,13 +118,7 @@ async function queueColourNotices(trx: Transaction<Database>, part: CurrentDecis
   }
   const queued: string[] = [];
   for (const [colour, group] of byColour) {
-    const changed = await trx
-      .updateTable('resident_status')
-      .set({ colour })
-      .where('resident_id', 'in', group.map((d) => d.residentId))
-      .where('colour', '!=', colour)
-      .returning('resident_id')
-      .execute();
+    const changed = await writes.setColour.run(trx, group.map((d) => d.residentId), [colour, colour]);
     if (changed.length === 0) continue;
     const ids = new Set(changed.map((r) => r.resident_id));
     const rows = group.filter((d) => ids.has(d.residentId)).map(({ residentId, decision }) => ({
@@ -75,6 +156,7 @@ export class DecisionsStore {
   constructor(
     private readonly db: Kysely<Database>,
     private readonly changes: ChangeFeed,
+    private readonly writes = decisionWrites(),
   ) {}
 
   async statusOf(ids: string[]): Promise<Map<string, ResidentStatus>> {
@@ -90,11 +172,7 @@ export class DecisionsStore {
   async keysOf(ids: string[]): Promise<Map<string, StatusKeys>> {
     const map = new Map<string, StatusKeys>();
     for (let i = 0; i < ids.length; i += ROWS_PER_STATEMENT) {
-      const rows = await this.db
-        .selectFrom('resident_status')
-        .select(['resident_id', 'colour', 'mark', 'fired_ids', 'rule_set_region', 'rule_set_version', 'masked_name'])
-        .where('resident_id', 'in', ids.slice(i, i + ROWS_PER_STATEMENT))
-        .execute();
+      const rows = await this.writes.keysOf.run(this.db, ids.slice(i, i + ROWS_PER_STATEMENT));
       for (const r of rows) map.set(r.resident_id, r);
     }
     return map;
@@ -115,63 +193,31 @@ export class DecisionsStore {
       const notices: string[] = [];
       for (let i = 0; i < decided.length; i += ROWS_PER_STATEMENT) {
         const part = decided.slice(i, i + ROWS_PER_STATEMENT);
-        notices.push(...(await queueColourNotices(trx, part, newId, now)));
+        notices.push(...(await queueColourNotices(trx, this.writes, part, newId, now)));
         const changed = part.filter((d) => d.changed);
         if (changed.length > 0) {
-          await trx
-          .insertInto('decisions')
-          .values(
-            changed.map(({ residentId, decision, id }) => ({
-              id,
-              resident_id: residentId,
-              decided_at: decision.evaluatedAt,
-              colour: decision.colour,
-              mark: decision.mark,
-              rule_set_region: decision.ruleSet.region,
-              rule_set_version: decision.ruleSet.version,
-              fired: JSON.stringify(decision.rules),
-              green_on: decision.greenOn,
-              cause,
-            })),
-          )
-          .execute();
+          await this.writes.record.run(
+            trx,
+            changed.map(({ residentId, decision, id }) => [id, residentId, decision.evaluatedAt, decision.colour, decision.mark, decision.ruleSet.region, decision.ruleSet.version, JSON.stringify(decision.rules), decision.greenOn, cause]),
+          );
         }
-        // One statement for the part: a row per resident, replacing what was there.
-        await trx
-          .insertInto('resident_status')
-          .values(
-            part.map(({ residentId, decision, validUntil, maskedName, region }) => ({
-              resident_id: residentId,
-              colour: decision.colour,
-              mark: decision.mark,
-              decided_at: decision.evaluatedAt,
-              green_on: decision.greenOn,
-              rule_set_region: decision.ruleSet.region,
-              rule_set_version: decision.ruleSet.version,
-              fired_ids: firedIds(decision),
-              valid_until: validUntil,
-              decision: JSON.stringify(decision),
-              masked_name: maskedName,
-              region,
-            })),
-          )
-          .onConflict((oc) =>
-            oc.column('resident_id').doUpdateSet((eb) => ({
-              colour: eb.ref('excluded.colour'),
-              mark: eb.ref('excluded.mark'),
-              decided_at: eb.ref('excluded.decided_at'),
-              green_on: eb.ref('excluded.green_on'),
-              rule_set_region: eb.ref('excluded.rule_set_region'),
-              rule_set_version: eb.ref('excluded.rule_set_version'),
-              fired_ids: eb.ref('excluded.fired_ids'),
-              valid_until: eb.ref('excluded.valid_until'),
-              decision: eb.ref('excluded.decision'),
-              // A re-decision that opened no name keeps the one a served code stored.
-              masked_name: eb.fn.coalesce('excluded.masked_name', 'resident_status.masked_name'),
-              region: eb.ref('excluded.region'),
-            })),
-          )
-          .execute();
+        await this.writes.replaceStatus.run(
+          trx,
+          part.map(({ residentId, decision, validUntil, maskedName, region }) => [
+            residentId,
+            decision.colour,
+            decision.mark,
+            decision.evaluatedAt,
+            decision.greenOn,
+            decision.ruleSet.region,
+            decision.ruleSet.version,
+            firedIds(decision),
+            validUntil,
+            JSON.stringify(decision),
+            maskedName,
+            region,
+          ]),
+        );
       }
       await alongside?.(trx);
       return notices;
