@@ -76,3 +76,52 @@ export class CompiledShapes<S extends string, R> {
     return withArguments(compiled, args);
   }
 }
+
+/**
+ * Lists of up to this many values are compiled once per length: a declaration decides one
+ * resident, a household a few. Longer lists (a re-decision's chunk of a thousand) are built for
+ * their run, the building shared by as many rows, and no text a thousand values long is kept.
+ */
+export const COMPILED_LIST_MOST = 16;
+
+/**
+ * A query over a list (`in (…)`, or the rows of an insert) and a fixed number of other arguments,
+ * whose building cost a one-resident decision more than running it: compiled once per list length
+ * up to COMPILED_LIST_MOST, built each time beyond. `build` takes the list and the other arguments
+ * as stand-ins or as values alike, so both ways give the same text. With a `width`, each item of the
+ * list is a row of that many values.
+ */
+export class CompiledLists<R, I = unknown> {
+  readonly #shapes: CompiledShapes<string, R>;
+
+  constructor(
+    private readonly others: number,
+    private readonly build: (list: readonly I[], others: readonly unknown[], db: Kysely<any>) => CompiledQuery<R>,
+    private readonly width?: number,
+  ) {
+    const items = (length: string) => Number(length) * (width ?? 1);
+    this.#shapes = new CompiledShapes(
+      (length) => items(length) + others,
+      (length, slots, db) => build(this.grouped(slots.slice(0, items(length))), slots.slice(items(length)), db),
+    );
+  }
+
+  async run(db: Kysely<any>, list: readonly I[], others: readonly unknown[] = []): Promise<R[]> {
+    return (await this.result(db, list, others)).rows;
+  }
+
+  /** The whole result, affected rows with it. */
+  async result(db: Kysely<any>, list: readonly I[], others: readonly unknown[] = []): Promise<QueryResult<R>> {
+    if (others.length !== this.others) throw new Error(`compiled query: takes ${this.others} arguments beside the list, not ${others.length}`);
+    if (list.length > COMPILED_LIST_MOST) return db.executeQuery(this.build(list, others, db));
+    const flat = this.width === undefined ? list : (list as readonly (readonly unknown[])[]).flat();
+    return this.#shapes.run(db, String(list.length), [...flat, ...others]);
+  }
+
+  /** Stand-ins for the list's values, as items: rows of `width` where there is one. */
+  private grouped(values: unknown[]): I[] {
+    const width = this.width;
+    if (width === undefined) return values as I[];
+    return Array.from({ length: values.length / width }, (_, i) => values.slice(i * width, (i + 1) * width)) as I[];
+  }
+}

@@ -1,7 +1,7 @@
 import assert from 'node:assert/strict';
 import { it } from 'node:test';
 import fc from 'fast-check';
-import { compiledOnce } from '../../src/store/compiled-query.js';
+import { COMPILED_LIST_MOST, CompiledLists, compiledOnce } from '../../src/store/compiled-query.js';
 import { describeOnEachEngine } from '../support/harness.js';
 import { GRANDMA_ZHANG, LIU_FANG, ZHANG_WEI } from '../support/people.js';
 
@@ -72,5 +72,22 @@ describeOnEachEngine('queries compiled once', (h) => {
   it('refuses a query that does not use an argument it is given', async () => {
     const query = compiledOnce(() => h().opened.store.db, 2, (id: string, _unused: number) => h().opened.store.db.selectFrom('sessions').select('id').where('id', '=', id));
     await assert.rejects(query('x', 1), /argument 1 is not a parameter/);
+  });
+
+  it("reads stored decisions' keys as the built query does, for lists compiled and lists past them", async () => {
+    const { ids } = await household();
+    const db = h().opened.store.db;
+    await fc.assert(
+      fc.asyncProperty(fc.array(fc.constantFrom(...ids), { minLength: 1, maxLength: COMPILED_LIST_MOST + 4 }), async (list) => {
+        const rows = await db.selectFrom('resident_status').select(['resident_id', 'colour', 'mark', 'fired_ids', 'rule_set_region', 'rule_set_version', 'masked_name']).where('resident_id', 'in', list).execute();
+        assert.deepEqual(await h().ctx.stores.decisions.keysOf(list), new Map(rows.map((r) => [r.resident_id, r])));
+      }),
+      { numRuns: 40 },
+    );
+  });
+
+  it('refuses a list query run with other arguments than it takes', async () => {
+    const query = new CompiledLists(1, (ids, [at], db) => db.selectFrom('sessions').select('id').where('id', 'in', ids).where('expires_at', '>', at).compile());
+    await assert.rejects(query.run(h().opened.store.db, ['x']), /takes 1 arguments beside the list, not 0/);
   });
 });

@@ -307,7 +307,11 @@ export class SignInService {
     return {
       committed: () => {
         if (keepInMemory) this.#sessions.set(sessionId, { residentId, expiresAt }, watermark);
-        const token = this.signToken({ sub: residentId, jti: sessionId, iat: Math.floor(now / 1000), exp: Math.floor(expiresAt / 1000) });
+        const claims = { sub: residentId, jti: sessionId, exp: Math.floor(expiresAt / 1000) };
+        const token = this.signToken({ ...claims, iat: Math.floor(now / 1000) });
+        // Signed here with the key its check uses: its claims are known, and its first use (a new
+        // resident's declaration, next) need not check its HMAC again.
+        this.#checked?.set(token, claims);
         return { token, residentId, expiresAt };
       },
     };

@@ -2,7 +2,7 @@ import type { Kysely, Selectable, Transaction } from 'kysely';
 import type { Decision } from '../../domain/rules/decide.js';
 import type { ChangeFeed } from '../change-feed.js';
 import type { Database, DecisionsTable, ResidentStatusTable } from '../schema.js';
-import { compiledOnce } from '../compiled-query.js';
+import { CompiledLists, compiledOnce } from '../compiled-query.js';
 import { DecisionEncodings, DecisionStatements } from './decision-rows.js';
 
 export { firedIds } from './decision-rows.js';
@@ -15,6 +15,29 @@ export type StatusKeys = Pick<ResidentStatus, 'resident_id' | 'colour' | 'mark' 
 /** Rows per statement when many are read or written: well under both engines' limits on bound values. */
 const ROWS_PER_STATEMENT = 500;
 
+type Ids = readonly string[];
+
+/**
+ * A decision's reads and colour change, compiled once per number of residents (CompiledLists): every
+ * declaration saves its resident's, and building these statements anew cost more than running them.
+ */
+const statusStatements = () => ({
+  keysOf: new CompiledLists(0, (ids, _, db: Kysely<Database>) =>
+    db.selectFrom('resident_status').select(['resident_id', 'colour', 'mark', 'fired_ids', 'rule_set_region', 'rule_set_version', 'masked_name']).where('resident_id', 'in', ids as Ids).compile(),
+  ),
+  setColour: new CompiledLists(2, (ids, [colour, differing], db: Kysely<Database>) =>
+    db
+      .updateTable('resident_status')
+      .set({ colour: colour as string })
+      .where('resident_id', 'in', ids as Ids)
+      .where('colour', '!=', differing as string)
+      .returning('resident_id')
+      .compile(),
+  ),
+});
+
+type StatusStatements = ReturnType<typeof statusStatements>;
+
 /**
  * The residents of `part` whose stored colour this transaction changes, each with a notice queued.
  * The colour is set where it differs, row by row, before the rows are replaced: of two transactions
@@ -22,7 +45,7 @@ const ROWS_PER_STATEMENT = 500;
  * turn (SQLite) and then finds the colour already set, so the change is told once. A resident's
  * first decision is no change: they had no colour before.
  */
-async function queueColourNotices(trx: Transaction<Database>, part: CurrentDecision[], newId: () => string, now: number, encodings: DecisionEncodings): Promise<string[]> {
+async function queueColourNotices(trx: Transaction<Database>, statements: StatusStatements, part: CurrentDecision[], newId: () => string, now: number, encodings: DecisionEncodings): Promise<string[]> {
   const byColour = new Map<string, CurrentDecision[]>();
   for (const d of part) {
     const group = byColour.get(d.decision.colour);
@@ -31,13 +54,7 @@ async function queueColourNotices(trx: Transaction<Database>, part: CurrentDecis
   }
   const queued: string[] = [];
   for (const [colour, group] of byColour) {
-    const changed = await trx
-      .updateTable('resident_status')
-      .set({ colour })
-      .where('resident_id', 'in', group.map((d) => d.residentId))
-      .where('colour', '!=', colour)
-      .returning('resident_id')
-      .execute();
+    const changed = await statements.setColour.run(trx, group.map((d) => d.residentId), [colour, colour]);
     if (changed.length === 0) continue;
     const ids = new Set(changed.map((r) => r.resident_id));
     const rows = group.filter((d) => ids.has(d.residentId)).map(({ residentId, decision }) => ({
@@ -73,6 +90,7 @@ export interface CurrentDecision {
  */
 export class DecisionsStore {
   readonly #statements = new DecisionStatements();
+  readonly #status = statusStatements();
 
   constructor(
     private readonly db: Kysely<Database>,
@@ -92,11 +110,7 @@ export class DecisionsStore {
   async keysOf(ids: string[]): Promise<Map<string, StatusKeys>> {
     const map = new Map<string, StatusKeys>();
     for (let i = 0; i < ids.length; i += ROWS_PER_STATEMENT) {
-      const rows = await this.db
-        .selectFrom('resident_status')
-        .select(['resident_id', 'colour', 'mark', 'fired_ids', 'rule_set_region', 'rule_set_version', 'masked_name'])
-        .where('resident_id', 'in', ids.slice(i, i + ROWS_PER_STATEMENT))
-        .execute();
+      const rows = await this.#status.keysOf.run(this.db, ids.slice(i, i + ROWS_PER_STATEMENT));
       for (const r of rows) map.set(r.resident_id, r);
     }
     return map;
@@ -118,7 +132,7 @@ export class DecisionsStore {
       const encodings = new DecisionEncodings();
       for (let i = 0; i < decided.length; i += ROWS_PER_STATEMENT) {
         const part = decided.slice(i, i + ROWS_PER_STATEMENT);
-        notices.push(...(await queueColourNotices(trx, part, newId, now, encodings)));
+        notices.push(...(await queueColourNotices(trx, this.#status, part, newId, now, encodings)));
         const changed = part.filter((d) => d.changed);
         if (changed.length > 0) await this.#statements.writeHistory(trx, changed, cause, encodings);
         // One statement for the part: a row per resident, replacing what was there.

@@ -4,6 +4,7 @@ import type { CorrectionFact } from '../../domain/corrections.js';
 import type { Contact } from '../../domain/declaration.js';
 import { FACT_HORIZON_DAYS, type ResidentFacts, type RiskAreaFact, type RiskLevel, type Source } from '../../domain/facts.js';
 import type { Database } from '../schema.js';
+import { CompiledLists } from '../compiled-query.js';
 
 /** Residents per query: a re-decision's chunk of a thousand in one statement per table, well under both engines' limits on bound values. */
 const CHUNK = 1000;
@@ -14,6 +15,78 @@ function chunks<T>(list: T[]): T[][] {
   return out;
 }
 
+type Ids = readonly string[];
+
+/**
+ * What a decision reads, per table, over a list of residents: every declaration decides its
+ * resident, and building these a dozen queries anew cost it more than running them (CompiledLists).
+ */
+const factQueries = () => ({
+  riskAreas: new CompiledLists(1, (_, [since], db: Kysely<Database>) =>
+    db
+      .selectFrom('risk_areas')
+      .selectAll()
+      .where((eb) => eb.or([eb('valid_to', 'is', null), eb('valid_to', '>=', since as number)]))
+      .compile(),
+  ),
+  residents: new CompiledLists(0, (ids, _, db: Kysely<Database>) =>
+    db.selectFrom('residents').select(['id', 'address_region', 'created_at', 'phone_verified_at', 'identity_checked_at', 'identity_revoked_at']).where('id', 'in', ids as Ids).compile(),
+  ),
+  guardians: new CompiledLists(0, (ids, _, db: Kysely<Database>) =>
+    db
+      .selectFrom('guardianships')
+      .innerJoin('residents as guardian', 'guardian.id', 'guardianships.guardian_id')
+      .select(['guardianships.dependent_id', 'guardianships.created_at', 'guardian.phone_verified_at'])
+      .where('guardianships.dependent_id', 'in', ids as Ids)
+      .where('guardian.phone_verified_at', 'is not', null)
+      .where('guardian.identity_revoked_at', 'is', null)
+      .compile(),
+  ),
+  claimants: new CompiledLists(0, (ids, _, db: Kysely<Database>) =>
+    db
+      .selectFrom('identity_reclaims')
+      .innerJoin('residents as holder', 'holder.id_index', 'identity_reclaims.id_index')
+      .select(['identity_reclaims.dependent_id', 'holder.id as holder_id'])
+      .where('identity_reclaims.dependent_id', 'in', ids as Ids)
+      .where('identity_reclaims.status', 'in', ['pending', 'proposed'])
+      .compile(),
+  ),
+  declarations: new CompiledLists(1, (ids, [horizon], db: Kysely<Database>) =>
+    db
+      .selectFrom('declarations')
+      .selectAll()
+      .where('resident_id', 'in', ids as Ids)
+      .where('declared_at', '>=', horizon as number)
+      .compile(),
+  ),
+  stays: new CompiledLists(1, (ids, [horizon], db: Kysely<Database>) =>
+    db
+      .selectFrom('declaration_stays')
+      .innerJoin('declarations', 'declarations.id', 'declaration_stays.declaration_id')
+      .select(['declaration_stays.resident_id', 'region_code', 'country_code', 'arrival', 'departure', 'declarations.declared_at'])
+      .where('declaration_stays.resident_id', 'in', ids as Ids)
+      .where((eb) => eb.or([eb('departure', 'is', null), eb('departure', '>=', horizon as number)]))
+      .compile(),
+  ),
+  travel: new CompiledLists(1, (ids, [horizon], db: Kysely<Database>) =>
+    db
+      .selectFrom('travel_records')
+      .selectAll()
+      .where('resident_id', 'in', ids as Ids)
+      .where('departure', '>=', horizon as number)
+      .compile(),
+  ),
+  authority: new CompiledLists(0, (ids, _, db: Kysely<Database>) => db.selectFrom('authority_facts').selectAll().where('resident_id', 'in', ids as Ids).compile()),
+  checkIns: new CompiledLists(1, (ids, [horizon], db: Kysely<Database>) =>
+    db
+      .selectFrom('check_ins')
+      .selectAll()
+      .where('resident_id', 'in', ids as Ids)
+      .where('at', '>=', horizon as number)
+      .compile(),
+  ),
+});
+
 /**
  * Assembles residents' facts from every table that holds them, many residents per query: declarations
  * and their stays, travel records, authority facts, check-ins.
@@ -23,19 +96,17 @@ export class FactsStore {
     private readonly db: Kysely<Database>,
     /** Approved corrections, whose notes are encrypted: read by the store that holds the key. */
     private readonly corrections: (ids: string[], since: number) => Promise<Map<string, CorrectionFact[]>>,
+    /** Compiled once for the store and every store made from it for a transaction. */
+    private readonly queries = factQueries(),
   ) {}
 
   withTransaction(trx: Transaction<Database>): FactsStore {
-    return new FactsStore(trx, this.corrections);
+    return new FactsStore(trx, this.corrections, this.queries);
   }
 
   async riskAreas(now: number): Promise<RiskAreaFact[]> {
     const since = now - 2 * FACT_HORIZON_DAYS * DAY_MS;
-    const rows = await this.db
-      .selectFrom('risk_areas')
-      .selectAll()
-      .where((eb) => eb.or([eb('valid_to', 'is', null), eb('valid_to', '>=', since)]))
-      .execute();
+    const rows = await this.queries.riskAreas.run(this.db, [], [since]);
     return rows.map((r) => ({ region: r.region_code, country: r.country_code, level: r.level as RiskLevel, from: r.valid_from, to: r.valid_to }));
   }
 
@@ -44,14 +115,7 @@ export class FactsStore {
    * (the later of adding them and the guardian's sign-in), the earliest over their guardians.
    */
   private async vouchedByGuardians(ids: string[]): Promise<Map<string, number>> {
-    const rows = await this.db
-      .selectFrom('guardianships')
-      .innerJoin('residents as guardian', 'guardian.id', 'guardianships.guardian_id')
-      .select(['guardianships.dependent_id', 'guardianships.created_at', 'guardian.phone_verified_at'])
-      .where('guardianships.dependent_id', 'in', ids)
-      .where('guardian.phone_verified_at', 'is not', null)
-      .where('guardian.identity_revoked_at', 'is', null)
-      .execute();
+    const rows = await this.queries.guardians.run(this.db, ids);
     const out = new Map<string, number>();
     for (const r of rows) {
       const since = Math.max(r.created_at, r.phone_verified_at!);
@@ -66,13 +130,7 @@ export class FactsStore {
    * claim never turns a person at risk green.
    */
   private async claimantsByHolder(ids: string[]): Promise<Map<string, string[]>> {
-    const rows = await this.db
-      .selectFrom('identity_reclaims')
-      .innerJoin('residents as holder', 'holder.id_index', 'identity_reclaims.id_index')
-      .select(['identity_reclaims.dependent_id', 'holder.id as holder_id'])
-      .where('identity_reclaims.dependent_id', 'in', ids)
-      .where('identity_reclaims.status', 'in', ['pending', 'proposed'])
-      .execute();
+    const rows = await this.queries.claimants.run(this.db, ids);
     const out = new Map<string, string[]>();
     for (const r of rows) out.set(r.holder_id, [...(out.get(r.holder_id) ?? []), r.dependent_id!]);
     return out;
@@ -83,11 +141,7 @@ export class FactsStore {
     const out = new Map<string, ResidentFacts>();
     const horizon = now - FACT_HORIZON_DAYS * DAY_MS;
     for (const part of chunks([...new Set(ids)])) {
-      const residents = await this.db
-        .selectFrom('residents')
-        .select(['id', 'address_region', 'created_at', 'phone_verified_at', 'identity_checked_at', 'identity_revoked_at'])
-        .where('id', 'in', part)
-        .execute();
+      const residents = await this.queries.residents.run(this.db, part);
       const vouched = await this.vouchedByGuardians(part);
       const claimants = await this.claimantsByHolder(part);
       /** Who a row about `residentId` counts for: them, and household members claiming their document. */
@@ -112,28 +166,22 @@ export class FactsStore {
           checkIns: [],
         });
       }
-      const declarations = await this.db.selectFrom('declarations').selectAll().where('resident_id', 'in', part).where('declared_at', '>=', horizon).execute();
+      const declarations = await this.queries.declarations.run(this.db, part, [horizon]);
       for (const d of declarations) {
         const facts = out.get(d.resident_id);
         if (!facts) continue;
         facts.declarations.push({ at: d.declared_at, symptoms: JSON.parse(d.symptoms) as string[], temperature: d.temperature });
         for (const c of JSON.parse(d.contacts) as Contact[]) facts.contacts.push({ kind: c.kind, at: contactDateToInstant(c.date), source: 'declaration', recordedAt: d.declared_at });
       }
-      const stays = await this.db
-        .selectFrom('declaration_stays')
-        .innerJoin('declarations', 'declarations.id', 'declaration_stays.declaration_id')
-        .select(['declaration_stays.resident_id', 'region_code', 'country_code', 'arrival', 'departure', 'declarations.declared_at'])
-        .where('declaration_stays.resident_id', 'in', part)
-        .where((eb) => eb.or([eb('departure', 'is', null), eb('departure', '>=', horizon)]))
-        .execute();
+      const stays = await this.queries.stays.run(this.db, part, [horizon]);
       for (const s of stays) {
         out.get(s.resident_id)?.stays.push({ region: s.region_code, country: s.country_code, arrival: s.arrival, departure: s.departure, source: 'declaration', recordedAt: s.declared_at });
       }
-      const travel = await this.db.selectFrom('travel_records').selectAll().where('resident_id', 'in', withHolders).where('departure', '>=', horizon).execute();
+      const travel = await this.queries.travel.run(this.db, withHolders, [horizon]);
       for (const t of travel) {
         for (const id of about(t.resident_id)) out.get(id)!.stays.push({ region: t.region_code, country: t.country_code, arrival: t.arrival, departure: t.departure, source: t.source as Source, recordedAt: t.recorded_at });
       }
-      const authority = await this.db.selectFrom('authority_facts').selectAll().where('resident_id', 'in', withHolders).execute();
+      const authority = await this.queries.authority.run(this.db, withHolders);
       for (const f of authority.flatMap((row) => about(row.resident_id).map((id) => ({ ...row, resident_id: id })))) {
         const facts = out.get(f.resident_id);
         if (!facts) continue;
@@ -146,7 +194,7 @@ export class FactsStore {
           facts.vaccinations.push({ ...base, dose: detail.dose, courseDoses: detail.courseDoses });
         }
       }
-      const checkIns = await this.db.selectFrom('check_ins').selectAll().where('resident_id', 'in', part).where('at', '>=', horizon).execute();
+      const checkIns = await this.queries.checkIns.run(this.db, part, [horizon]);
       for (const c of checkIns) {
         out.get(c.resident_id)?.checkIns.push({ date: c.local_date, at: c.at, symptoms: JSON.parse(c.symptoms) as string[], temperature: c.temperature });
       }

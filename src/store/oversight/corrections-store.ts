@@ -3,9 +3,22 @@ import type { CorrectionFact } from '../../domain/corrections.js';
 import type { Colour } from '../../domain/colour.js';
 import type { FieldCipher } from '../../privacy/field-cipher.js';
 import type { CorrectionsTable, Database } from '../schema.js';
+import { CompiledLists } from '../compiled-query.js';
 
 /** The encryption context of a correction's note: it decrypts only as that correction's note. */
 const noteContext = (id: string) => `correction:${id}:note`;
+
+/** Every decision reads its residents' corrections (a declaration decides one): compiled once per list length. */
+const correctionFacts = () =>
+  new CompiledLists(1, (ids, [since], db: Kysely<Database>) =>
+    db
+      .selectFrom('corrections')
+      .selectAll()
+      .where('resident_id', 'in', ids as readonly string[])
+      .where('status', 'in', ['active', 'ended'])
+      .where('expires_at', '>', since as number)
+      .compile(),
+  );
 
 export type CorrectionRow = Omit<Selectable<CorrectionsTable>, 'note'> & { note: string };
 
@@ -14,10 +27,12 @@ export class CorrectionsStore {
   constructor(
     private readonly db: Kysely<Database>,
     private readonly cipher: FieldCipher,
+    /** Compiled once for the store and every store made from it for a transaction. */
+    private readonly compiled = { facts: correctionFacts() },
   ) {}
 
   withTransaction(trx: Transaction<Database>): CorrectionsStore {
-    return new CorrectionsStore(trx, this.cipher);
+    return new CorrectionsStore(trx, this.cipher, this.compiled);
   }
 
   /** `region`: the resident's district, whose key seals the note (destroyed at its sunset). */
@@ -86,7 +101,7 @@ export class CorrectionsStore {
   async factsFor(ids: string[], since: number): Promise<Map<string, CorrectionFact[]>> {
     const out = new Map<string, CorrectionFact[]>();
     if (ids.length === 0) return out;
-    const rows = await this.db.selectFrom('corrections').selectAll().where('resident_id', 'in', ids).where('status', 'in', ['active', 'ended']).where('expires_at', '>', since).execute();
+    const rows = await this.compiled.facts.run(this.db, ids, [since]);
     for (const r of rows) {
       const endsAt = Math.min(r.expires_at, r.ended_at ?? Infinity);
       if (endsAt <= since || r.decided_at === null) continue;

@@ -1,7 +1,7 @@
 import type { Kysely, Transaction } from 'kysely';
 import type { Contact, Declaration, Stay, Symptom } from '../../domain/declaration.js';
 import type { Database } from '../schema.js';
-import { CompiledShapes } from '../compiled-query.js';
+import { CompiledLists, CompiledShapes } from '../compiled-query.js';
 
 export interface StoredDeclaration extends Declaration {
   id: string;
@@ -22,12 +22,35 @@ const insertDeclaration = () =>
         .compile(),
   );
 
+/** A declaration's stays, a row each (a trip is one to a few): compiled once per number of stays. */
+const insertStays = () =>
+  new CompiledLists(
+    0,
+    (rows: readonly (readonly unknown[])[], _, db: Kysely<Database>) =>
+      db
+        .insertInto('declaration_stays')
+        .values(
+          rows.map((r) => ({
+            id: r[0] as string,
+            declaration_id: r[1] as string,
+            resident_id: r[2] as string,
+            position: r[3] as number,
+            region_code: r[4] as string | null,
+            country_code: r[5] as string | null,
+            arrival: r[6] as number,
+            departure: r[7] as number | null,
+          })),
+        )
+        .compile(),
+    8,
+  );
+
 /** Declarations and their stays, one row per place, so residents who were somewhere can be found by region. */
 export class DeclarationsStore {
   constructor(
     private readonly db: Db,
     /** Compiled once for the store and every store made from it for a transaction. */
-    private readonly compiled = { insert: insertDeclaration() },
+    private readonly compiled = { insert: insertDeclaration(), stays: insertStays() },
   ) {}
 
   withTransaction(trx: Transaction<Database>): DeclarationsStore {
@@ -38,21 +61,19 @@ export class DeclarationsStore {
   async insert(declaration: StoredDeclaration, newId: () => string): Promise<void> {
     await this.compiled.insert.run(this.db, '', [declaration.id, declaration.residentId, declaration.declaredAt, JSON.stringify(declaration.symptoms), JSON.stringify(declaration.contacts), declaration.temperature]);
     if (declaration.stays.length === 0) return;
-    await this.db
-      .insertInto('declaration_stays')
-      .values(
-        declaration.stays.map((stay, position) => ({
-          id: newId(),
-          declaration_id: declaration.id,
-          resident_id: declaration.residentId,
-          position,
-          region_code: 'region' in stay ? stay.region : null,
-          country_code: 'country' in stay ? stay.country : null,
-          arrival: stay.arrival,
-          departure: stay.departure,
-        })),
-      )
-      .execute();
+    await this.compiled.stays.run(
+      this.db,
+      declaration.stays.map((stay, position) => [
+        newId(),
+        declaration.id,
+        declaration.residentId,
+        position,
+        'region' in stay ? stay.region : null,
+        'country' in stay ? stay.country : null,
+        stay.arrival,
+        stay.departure,
+      ]),
+    );
   }
 
   /** A resident's declarations, newest first. */

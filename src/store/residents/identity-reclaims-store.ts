@@ -3,6 +3,7 @@ import type { Registration, Relationship } from '../../domain/resident.js';
 import { FieldCipher, REGION_INDEX_PREFIX } from '../../privacy/field-cipher.js';
 import { INDEX_ID } from './resident-lookups-store.js';
 import type { Database } from '../schema.js';
+import { CompiledLists } from '../compiled-query.js';
 
 type Db = Kysely<Database> | Transaction<Database>;
 
@@ -41,15 +42,30 @@ export interface IdentityReclaim {
 
 const context = (id: string) => `identity-reclaim:${id}:claim`;
 
+/** Every decision asks for its residents' claimants (a declaration decides one): compiled once per list length. */
+const claimantsOf = () =>
+  new CompiledLists(0, (ids, _, db: Kysely<Database>) =>
+    db
+      .selectFrom('identity_reclaims')
+      .innerJoin('residents', 'residents.id_index', 'identity_reclaims.id_index')
+      .select('identity_reclaims.dependent_id')
+      .where('residents.id', 'in', ids as readonly string[])
+      .where('identity_reclaims.dependent_id', 'is not', null)
+      .where('identity_reclaims.status', 'in', OPEN)
+      .compile(),
+  );
+
 /** Identity reclaims; the claim (name, document, phone, address) is encrypted like a resident's fields. */
 export class IdentityReclaimsStore {
   constructor(
     private readonly db: Db,
     private readonly cipher: FieldCipher,
+    /** Compiled once for the store and every store made from it for a transaction. */
+    private readonly compiled = { claimantsOf: claimantsOf() },
   ) {}
 
   withTransaction(trx: Transaction<Database>): IdentityReclaimsStore {
-    return new IdentityReclaimsStore(trx, this.cipher);
+    return new IdentityReclaimsStore(trx, this.cipher, this.compiled);
   }
 
   async insert(r: { id: string; idIndex: string; registration: Registration; phoneProvenAt: number | null; guardianId: string | null; relationship: Relationship | null; dependentId?: string | null; now: number }): Promise<void> {
@@ -185,14 +201,7 @@ export class IdentityReclaimsStore {
   /** Household members whose open claim is to a document one of these residents holds. */
   async claimantsOf(residentIds: string[]): Promise<string[]> {
     if (residentIds.length === 0) return [];
-    const rows = await this.db
-      .selectFrom('identity_reclaims')
-      .innerJoin('residents', 'residents.id_index', 'identity_reclaims.id_index')
-      .select('identity_reclaims.dependent_id')
-      .where('residents.id', 'in', residentIds)
-      .where('identity_reclaims.dependent_id', 'is not', null)
-      .where('identity_reclaims.status', 'in', OPEN)
-      .execute();
+    const rows = await this.compiled.claimantsOf.run(this.db, residentIds);
     return rows.map((r) => r.dependent_id!);
   }
 }

@@ -194,4 +194,24 @@ describeOnEachEngine('sign-in by phone and one-time code', (h) => {
     for (let i = 0; i < 3; i += 1) await assert.rejects(services.signIn.authenticate(token), /expired/);
     assert.equal(checks, 3);
   });
+
+  it("takes a token it has just signed without checking its signature, and finds what a process that never saw it finds", async () => {
+    const { id } = await h().services.residents.register(ZHANG_WEI);
+    const session = await h().services.signIn.sessionFor(id, h().clock.now().getTime());
+    const service = h().services.signIn as unknown as { checkToken: (token: string) => unknown };
+    const check = service.checkToken;
+    let checks = 0;
+    service.checkToken = (t) => ((checks += 1), check(t));
+    const here = await h().services.signIn.authenticate(session.token);
+    const elsewhere = createServices(createContext({ database: h().ctx.database, clock: h().clock, dataKey: h().dataKey, logger: createLogger('silent'), settings: h().ctx.settings }));
+    assert.deepEqual(here, await elsewhere.signIn.authenticate(session.token));
+    assert.equal(checks, 0);
+  });
+
+  it('refuses a token it has just signed once it expires, though it never checked its signature', async () => {
+    const { id } = await h().services.residents.register(ZHANG_WEI);
+    const session = await h().services.signIn.sessionFor(id, h().clock.now().getTime());
+    h().clock.advance(h().ctx.settings.sessionTtlSeconds * 1000);
+    await assert.rejects(h().services.signIn.authenticate(session.token), /expired/);
+  });
 });
