@@ -93,18 +93,21 @@ export class ResidentLookupsStore {
   /** The resident using a phone, in whichever district, with that district. */
   async findByPhone(phoneE164: string): Promise<{ id: string; region: string } | undefined> {
     const indexes = this.phoneIndexes(phoneE164);
+    // No district key yet and none from before them: nobody can hold the phone (and PostgreSQL refuses `in ()`).
+    if (indexes.length === 0) return undefined;
     const [row] = (await this.compiled.byPhone.run(this.db, String(indexes.length), indexes)).rows;
     return row && { id: row.id, region: row.address_region };
   }
 
   /** The resident holding a document, in whichever district, with that district. */
   async findByIdentityKey(identityKey: string): Promise<{ id: string; region: string } | undefined> {
-    const row = await this.db.selectFrom('residents').select(['id', 'address_region']).where('id_index', 'in', this.identityIndexes(identityKey)).executeTakeFirst();
+    const indexes = this.identityIndexes(identityKey);
+    if (indexes.length === 0) return undefined;
+    const row = await this.db.selectFrom('residents').select(['id', 'address_region']).where('id_index', 'in', indexes).executeTakeFirst();
     return row && { id: row.id, region: row.address_region };
   }
 
   async findIdByIdentityKey(identityKey: string): Promise<string | undefined> {
-    const row = await this.db.selectFrom('residents').select('id').where('id_index', 'in', this.identityIndexes(identityKey)).executeTakeFirst();
-    return row?.id;
+    return (await this.findByIdentityKey(identityKey))?.id;
   }
 }
