@@ -223,7 +223,13 @@ export class SignInService {
       const used = await this.signInStore.claimAttempt(c.id, SIGN_IN_LIMITS.attemptsPerCode, now, owner ? 'owner' : 'stranger');
       if (used !== undefined) tried.push({ id: c.id, digest: c.code_digest, used });
     }
-    if (tried.length === 0) throw new CodeTriesUsedUpError('too many wrong codes: request a new one', Math.max(1, newCodeInSeconds));
+    if (tried.length === 0) {
+      // No attempt left to take, or the code was used up meanwhile by a request racing this one (two
+      // registrations with one code): that one is told the code was used, not that it guessed wrong.
+      const afterwards = await this.signInStore.signInCodesSince(phoneIndex, now - SIGN_IN_LIMITS.backoffWindowMs);
+      if (afterwards.some((c) => live.some((l) => l.id === c.id) && c.consumed_at !== null)) throw new SignInCodeError('this code was already used: request a new one', { reason: 'code-used' });
+      throw new CodeTriesUsedUpError('too many wrong codes: request a new one', Math.max(1, newCodeInSeconds));
+    }
     const match = tried.find((c) => sameDigest(c.digest, this.digest(c.id, code)));
     if (!match) {
       const left = Math.max(...tried.map((c) => SIGN_IN_LIMITS.attemptsPerCode - c.used));
