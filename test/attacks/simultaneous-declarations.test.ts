@@ -3,6 +3,10 @@ import { it } from 'node:test';
 import type { Decision } from '../../src/domain/rules/decide.js';
 import type { DeclarationInput } from '../../src/domain/declaration.js';
 import { DAY_MS, HOUR_MS } from '../../src/domain/clock.js';
+import pino from 'pino';
+import { createContext } from '../../src/services/context.js';
+import { createServices } from '../../src/services/services.js';
+import { openDatabase } from '../../src/store/database.js';
 import { freshDecision, said } from '../support/fresh-decision.js';
 import { describeOnEachEngine, type Harness } from '../support/harness.js';
 import { withCheck, ZHANG_WEI } from '../support/people.js';
@@ -62,6 +66,14 @@ async function readThenHeld(h: Harness, id: string, first: () => Promise<unknown
   }
 }
 
+/** A second server on the harness's database (its own connections, change feed and caches), as a second process would be. */
+async function secondServer(h: Harness) {
+  const { location } = h.opened;
+  const database = await openDatabase(h.opened.config, location.kind === 'postgres' ? { schema: location.schema, poolSize: 4 } : {});
+  const ctx = createContext({ database, clock: h.clock, dataKey: h.dataKey, logger: pino({ level: 'silent' }), settings: { mode: 'production', timeZone: 'Asia/Shanghai', sessionTtlSeconds: 3600, signInCodeTtlSeconds: 300, tokenTtlSeconds: 300 } });
+  return { services: createServices(ctx), close: () => database.close() };
+}
+
 describeOnEachEngine('two declarations by one resident at once', (h) => {
   it('both count when the first re-decision reads before the second declaration and saves after it', async () => {
     await h().services.authority.setRiskArea({ region: WUCHANG, level: 'high', from: new Date(h().clock.now().getTime() - 7 * DAY_MS).toISOString() });
@@ -72,6 +84,21 @@ describeOnEachEngine('two declarations by one resident at once', (h) => {
       assert.notEqual(expected.colour, 'green', 'a stay in a high-risk area counts, whichever declaration came first');
       assert.deepEqual(said(await stored(h(), id)), said(expected));
       h().clock.advance(HOUR_MS);
+    }
+  });
+
+  it('both count when the second declaration goes to another server on the same database while the first is held', async () => {
+    await h().services.authority.setRiskArea({ region: WUCHANG, level: 'high', from: new Date(h().clock.now().getTime() - 7 * DAY_MS).toISOString() });
+    const other = await secondServer(h());
+    try {
+      for (const [first, second] of [[athome, wuchang], [wuchang, athome]] as const) {
+        const id = await resident(h());
+        await readThenHeld(h(), id, () => h().services.declarations.declare(id, first(h())), () => other.services.declarations.declare(id, second(h())));
+        assert.deepEqual(said(await stored(h(), id)), said(await freshDecision(h(), id)));
+        h().clock.advance(HOUR_MS);
+      }
+    } finally {
+      await other.close();
     }
   });
 
