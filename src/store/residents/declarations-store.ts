@@ -45,12 +45,24 @@ const insertStays = () =>
     8,
   );
 
+/** How many declarations a resident has made: what tells a re-decision whether one came after it (see DeclarationsService.declare). */
+const countDeclarations = () =>
+  new CompiledShapes<'', { declarations: string | number }>(
+    () => 1,
+    (_, v, db: Kysely<Database>) =>
+      db
+        .selectFrom('declarations')
+        .select((eb) => eb.fn.countAll<string | number>().as('declarations'))
+        .where('resident_id', '=', v[0] as string)
+        .compile(),
+  );
+
 /** Declarations and their stays, one row per place, so residents who were somewhere can be found by region. */
 export class DeclarationsStore {
   constructor(
     private readonly db: Db,
     /** Compiled once for the store and every store made from it for a transaction. */
-    private readonly compiled = { insert: insertDeclaration(), stays: insertStays() },
+    private readonly compiled = { insert: insertDeclaration(), stays: insertStays(), count: countDeclarations() },
   ) {}
 
   withTransaction(trx: Transaction<Database>): DeclarationsStore {
@@ -74,6 +86,12 @@ export class DeclarationsStore {
         stay.departure,
       ]),
     );
+  }
+
+  /** How many declarations the resident has made, as this store's transaction sees them. */
+  async countFor(residentId: string): Promise<number> {
+    const { rows } = await this.compiled.count.run(this.db, '', [residentId]);
+    return Number(rows[0]?.declarations ?? 0);
   }
 
   /** A resident's declarations, newest first. */

@@ -4,8 +4,8 @@ import { it } from 'node:test';
 import fc from 'fast-check';
 import { DAY_MS, HOUR_MS, MINUTE_MS } from '../../../src/domain/clock.js';
 import { DEFAULT_RULES } from '../../../src/domain/rules/default-rule-set.js';
-import { localInstant, RuleEvaluator, type Decision } from '../../../src/domain/rules/decide.js';
 import { parseImport } from '../../../src/services/decisions/import-parsing.js';
+import { freshDecision as fresh, said } from '../../support/fresh-decision.js';
 import { describeOnEachEngine, type Harness } from '../../support/harness.js';
 import { withCheck, ZHANG_WEI } from '../../support/people.js';
 import { replacing, withQuarantine } from '../../support/rules.js';
@@ -31,17 +31,6 @@ const event: fc.Arbitrary<Event> = fc.oneof(
   { arbitrary: fc.record({ kind: fc.constant('test' as const), positive: fc.boolean(), daysAgo: fc.integer({ min: 0, max: 10 }) }), weight: 1 },
   { arbitrary: fc.record({ kind: fc.constant('rules' as const), quarantineDays: fc.integer({ min: 3, max: 14 }), checkIns: fc.integer({ min: 1, max: 4 }) }), weight: 1 },
 );
-
-/** The resident's decision evaluated from scratch: every fact loaded, the governing rules, now. */
-async function fresh(h: Harness, id: string): Promise<Decision> {
-  const now = h.clock.now().getTime();
-  const facts = (await h.ctx.stores.facts.load([id], now, (date) => localInstant(date, 0, 'Asia/Shanghai'))).get(id)!;
-  const { ruleSet } = await h.services.rules.evaluatorFor(facts.region);
-  return new RuleEvaluator(ruleSet, 'Asia/Shanghai').decide(facts, await h.ctx.stores.facts.riskAreas(now), now);
-}
-
-/** What a decision says, apart from the moment it was made. */
-const said = ({ evaluatedAt: _at, ...rest }: Decision) => JSON.parse(JSON.stringify(rest)) as unknown;
 
 async function apply(h: Harness, id: string, phone: string, e: Event): Promise<void> {
   const now = h.clock.now().getTime();
