@@ -58,6 +58,20 @@ describeOnEachEngine('sign-in by phone and one-time code', (h) => {
     await assert.rejects(h().services.signIn.verifySignInCode(ZHANG_WEI.phone!, code), UnauthenticatedError);
   });
 
+  it('tells a request that lost the race for a code to another using it that the code was used, not that it guessed wrong', async () => {
+    await h().services.residents.register(ZHANG_WEI);
+    await h().services.signIn.requestSignInCode(ZHANG_WEI.phone!);
+    const code = await lastCodeSentTo(h(), '+8613912345678');
+    // Two registrations with one code: the other uses it up between this one's read of the live codes and its attempt.
+    const store = h().ctx.stores.signIn;
+    const claim = store.claimAttempt.bind(store);
+    store.claimAttempt = async (id, ...rest) => {
+      await store.consume(id, Date.now());
+      return claim(id, ...rest);
+    };
+    await assert.rejects(h().services.signIn.prove('+8613912345678', code), (error: Error & { standing?: { reason: string } }) => error.standing?.reason === 'code-used');
+  });
+
   it('locks a code after five wrong attempts, even if the sixth is right', async () => {
     await h().services.residents.register(ZHANG_WEI);
     await h().services.signIn.requestSignInCode(ZHANG_WEI.phone!);
