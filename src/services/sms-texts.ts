@@ -15,6 +15,12 @@ const COLOUR_ZH: Record<Colour, string> = { red: '红', yellow: '黄', gray: '�
 export const SMS_SCRIPTS = ['zh-CN', 'zh-Hant'] as const;
 export type SmsScript = (typeof SMS_SCRIPTS)[number];
 
+/**
+ * A rule's reason, written to the resident ("您在 14 天内…"), told to the relative who reads a household
+ * member's text: about the member ("其在 14 天内…"), not about the relative.
+ */
+const aboutMember = (why: string) => why.replaceAll('您的', '其').replaceAll('您', '其');
+
 export const SMS_TEXTS = {
   signInCode: (code: string, minutes: number, script: SmsScript = 'zh-CN') =>
     (script === 'zh-Hant' ? `【健康码】登入驗證碼 ${code}，${minutes} 分鐘內有效，請勿告訴他人。` : `【健康码】登录验证码 ${code}，${minutes} 分钟内有效，请勿告诉他人。`) +
@@ -32,7 +38,7 @@ export const SMS_TEXTS = {
    * message. A household member is named masked, so the relative knows which; no ID number ever.
    */
   colourChanged: (n: ColourNotice, link: string) =>
-    `【健康码】${n.member === null ? '您' : `您的家人${n.member}`}的健康码已变为${COLOUR_ZH[n.colour]}码。原因：${n.why}。` +
+    `【健康码】${n.member === null ? '您' : `您的家人${n.member}`}的健康码已变为${COLOUR_ZH[n.colour]}码。原因：${n.member === null ? n.why : aboutMember(n.why)}。` +
     (n.colour === 'green' ? '' : n.greenOn === null ? '需办理后方可转绿，方式请在应用中查看。' : `如无新情况，预计${n.greenOn}转为绿码。`) +
     `详情：${link}`,
   reclaimApproved: () => '【健康码】您的证件已找回，可用本手机号登录。Your identity document has been restored to you; sign in with this phone.',

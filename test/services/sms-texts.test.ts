@@ -20,6 +20,12 @@ describe('the text telling a phone holder a code changed colour', () => {
     assert.match(text, /^【健康码】您的家人王\*明的健康码已变为黄码。/);
   });
 
+  it("gives a household member's reason as about the member, not about the relative reading it", () => {
+    const text = SMS_TEXTS.colourChanged(notice({ member: '老*', why: '您在 14 天内在高风险地区停留 4 小时以上' }), LINK);
+    assert.match(text, /原因：其在 14 天内在高风险地区停留 4 小时以上。/);
+    assert.equal(SMS_TEXTS.colourChanged(notice({ member: '老*', why: '您的身份尚未核实' }), LINK).includes('原因：其身份尚未核实。'), true);
+  });
+
   it('says an action is needed, and names no date, when the code cannot turn green by waiting', () => {
     const text = SMS_TEXTS.colourChanged(notice({ greenOn: null }), LINK);
     assert.match(text, /需办理后方可转绿/);
