@@ -18,5 +18,6 @@ export function bearerToken(request: FastifyRequest): string {
  * Limits count a credential by this, so every spelling the API accepts counts as the same caller.
  */
 export function bearerCredential(header: string | undefined): string | undefined {
-  return header === undefined ? undefined : /^Bearer\s+([A-Za-z0-9._~+/-]+=*)\s*$/.exec(header)?.[1];
+  // The scheme is case-insensitive (RFC 9110 §11.1): `bearer x` is the same credential as `Bearer x`.
+  return header === undefined ? undefined : /^Bearer\s+([A-Za-z0-9._~+/-]+=*)\s*$/i.exec(header)?.[1];
 }

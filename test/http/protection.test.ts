@@ -94,7 +94,7 @@ describeOnEachEngine('security headers and request limits', (h) => {
   it('counts a credential however its header is spaced: every spelling shares one count', async () => {
     const server = await app({ limits: limits({ verificationsPerCheckpointDevicePerMinute: 20, importsPerStaffPerHour: 3 }) });
     const credential = `hcd_${randomUUID()}.${'A'.repeat(43)}`;
-    const spellings = ['Bearer ', 'Bearer  ', 'Bearer\t', 'Bearer \t ', 'Bearer\t\t'].flatMap((lead) => [`${lead}${credential}`, `${lead}${credential} `, `${lead}${credential}\t`]);
+    const spellings = ['Bearer ', 'Bearer  ', 'Bearer\t', 'Bearer \t ', 'Bearer\t\t', 'bearer ', 'BEARER\t'].flatMap((lead) => [`${lead}${credential}`, `${lead}${credential} `, `${lead}${credential}\t`]);
     const answers = [];
     for (let i = 0; i < 100; i++) {
       const authorization = spellings[i % spellings.length]!;
