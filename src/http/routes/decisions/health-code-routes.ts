@@ -27,7 +27,8 @@ export const healthCodeRoutes: FastifyPluginAsyncTypebox<{ services: Services }>
     async (request, reply) => {
       // readAhead: set by this route's readAlong (above), or undefined.
       const body = await bodies(services, request.params.id, request.readAhead as CodeViewAhead | undefined, (view) => reply.serialize(withTraditional(view)) as string);
-      // Serialized by this route's own response serializer already: sent as it is.
+      // Serialized by this route's own response serializer already and kept as UTF-8: sent as it is,
+      // its length the content-length (test/http/routes/decisions/health-code-bytes.test.ts).
       return reply.header('cache-control', 'no-store').type('application/json; charset=utf-8').send(body as never);
     },
   );
