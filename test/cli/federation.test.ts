@@ -202,6 +202,9 @@ describe('federation: a hub and two operators as separate processes', () => {
   });
 
   it('refuses a grant made for another operator, and one signed by anyone but the home operator, by name', async () => {
+    // Hubei checks a grant given back to it against its own key as the national list has it: wait for a
+    // list naming Hubei, which may come a refresh after the one naming Zhejiang (waited for above) on a busy machine.
+    await eventually('Hubei holds a national list naming Hubei', () => json<{ id: string }[]>(`${hubei.url}/api/v1/federation/operators`), (operators) => operators.body.some((o) => o.id === 'hubei'));
     const given = await json<{ grant: string }>(`${hubei.url}/api/v1/residents/${resident.id}/fact-grants`, { headers: resident.auth, json: { audience: 'zhejiang' } });
     const elsewhere = await json<{ reason: string }>(`${hubei.url}/api/v1/visitors`, {
       json: { grant: given.body.grant, phone: '13972891288', code: await smsCode(hubei.url, '13972891288'), address: { region: '420802', detail: '象山大道 1 号' } },
