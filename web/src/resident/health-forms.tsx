@@ -2,7 +2,7 @@ import type { JSX } from 'preact';
 import { useState } from 'preact/hooks';
 import { bearer, client, ok, type Answer } from '../shared/api.js';
 import { ColourBadge } from '../shared/colour.js';
-import { formatDate, localInputToIso } from '../shared/format.js';
+import { formatDate, isoToLocalInput, localInputToIso } from '../shared/format.js';
 import { useLang, useT } from '../shared/i18n.js';
 import { RegionPicker } from '../shared/region-picker.js';
 import { Card, ErrorNotice, Field, fieldError, useAction } from '../shared/ui.js';
@@ -53,7 +53,7 @@ const focusTemperature = () => setTimeout(() => document.querySelector<HTMLInput
 /** After the server refused a field, the keyboard goes to the first field it named (rendered by then), as it does for the temperature. */
 const focusFirstRefused = () => setTimeout(() => document.querySelector<HTMLElement>('form .field-error input, form .field-error select')?.focus());
 /** A declared contact's day, as a date input holds it: today in Beijing, `daysAgo` days back. */
-const beijingDay = (daysAgo: number) => new Date(Date.now() + 8 * 3_600_000 - daysAgo * 86_400_000).toISOString().slice(0, 10);
+const beijingDay = (daysAgo: number) => isoToLocalInput(Date.now() - daysAgo * 86_400_000).slice(0, 10);
 /** How far back the declaration asks (the server's LOOKBACK_DAYS). */
 const LOOKBACK_DAYS = 14;
 
