@@ -5,10 +5,10 @@ import { after, before, describe, it } from 'node:test';
 import type { Browser } from 'playwright-core';
 import { MESSAGES } from '../../web/src/shared/messages.js';
 import { assertAccessible } from '../support/axe.js';
+import { DESKTOP } from '../support/rule-editor.js';
 import { launchChromium, startWebServer, type WebServer } from '../support/web-server.js';
 
 const SCREENS = join(process.cwd(), 'test-results', 'screens');
-const DESKTOP = { viewport: { width: 1280, height: 900 }, deviceScaleFactor: 1, timezoneId: 'Asia/Shanghai' };
 /** A district of Hangzhou with no rules of its own yet, per language (a first set is published in each), and its officer. */
 const DISTRICT = { 'zh-CN': { code: '330110', officer: '余杭区卫健局 王科长' }, 'zh-Hant': { code: '330106', officer: '西湖區衛健局 林科長' } } as const;
 

@@ -3,7 +3,7 @@ import type { Browser, BrowserContext, Locator, Page } from 'playwright-core';
 import { seedStorage } from './browser-storage.js';
 import type { WebServer } from './web-server.js';
 
-const DESKTOP = { viewport: { width: 1280, height: 900 }, deviceScaleFactor: 1, timezoneId: 'Asia/Shanghai' };
+export const DESKTOP = { viewport: { width: 1280, height: 900 }, deviceScaleFactor: 1, timezoneId: 'Asia/Shanghai' };
 
 /** The national authority's officer, signed in to the console as the console keeps a credential. */
 export async function nationalOfficer(server: WebServer): Promise<Record<string, unknown>> {
