@@ -4,12 +4,12 @@ import { FieldErrorCollector } from './field-errors.js';
 import { isRegionCode } from './regions.js';
 import { localDate } from './local-time.js';
 import { MAX_TEMPERATURE_C, MIN_TEMPERATURE_C } from './body-temperature.js';
+import { LOOKBACK_DAYS } from './declaration-window.js';
 
-export { localDate, MAX_TEMPERATURE_C, MIN_TEMPERATURE_C };
+export { LOOKBACK_DAYS, localDate, MAX_TEMPERATURE_C, MIN_TEMPERATURE_C };
 
 /** What a resident declares about the last 14 days. */
 
-export const LOOKBACK_DAYS = 14;
 export const SYMPTOMS = ['fever', 'fatigue', 'dry_cough', 'stuffy_nose', 'runny_nose', 'sore_throat', 'diarrhoea'] as const;
 export type Symptom = (typeof SYMPTOMS)[number];
 export const CONTACT_KINDS = ['confirmed', 'suspected'] as const;

@@ -9,6 +9,7 @@ import { Card, ErrorNotice, Field, fieldError, useAction } from '../shared/ui.js
 import type { Session } from './session.js';
 import { SYMPTOMS } from '../shared/choices.js';
 import { readTemperature, type TemperatureProblem } from '../shared/temperature.js';
+import { LOOKBACK_DAYS } from '../../../src/domain/index.js';
 
 /** Stops a submit whose temperature cannot be sent; the field says why. */
 class TemperatureNotSent extends Error {}
@@ -54,8 +55,6 @@ const focusTemperature = () => setTimeout(() => document.querySelector<HTMLInput
 const focusFirstRefused = () => setTimeout(() => document.querySelector<HTMLElement>('form .field-error input, form .field-error select')?.focus());
 /** A declared contact's day, as a date input holds it: today in Beijing, `daysAgo` days back. */
 const beijingDay = (daysAgo: number) => isoToLocalInput(Date.now() - daysAgo * 86_400_000).slice(0, 10);
-/** How far back the declaration asks (the server's LOOKBACK_DAYS). */
-const LOOKBACK_DAYS = 14;
 
 interface StayInput {
   where: 'region' | 'country';
