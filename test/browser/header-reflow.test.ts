@@ -93,4 +93,22 @@ describe('every app\'s header at 200% zoom keeps the language switch on screen',
       });
     }
   }
+
+  for (const lang of LANGS) {
+    it(`shows every app's title whole on a 390-pixel phone, the header's actions wrapping below it (${lang})`, { timeout: 180_000 }, async () => {
+      for (const { app, path, saved } of apps) {
+        const context = await browser.newContext({ viewport: { width: 390, height: 844 }, deviceScaleFactor: 2, locale: lang, timezoneId: 'Asia/Shanghai' });
+        await seedStorage(context, [['healthcode.lang', lang], ...Object.entries(saved)]);
+        const page = await context.newPage();
+        await page.goto(`${server.url}${path}`);
+        await page.locator('.topbar h1').waitFor();
+        // Cut with an ellipsis, a title is wider than the box it is shown in ("Hea…" for "Health code").
+        const title = (await page.evaluate("({ text: document.querySelector('.topbar h1').textContent, scroll: document.querySelector('.topbar h1').scrollWidth, client: document.querySelector('.topbar h1').clientWidth })")) as { text: string; scroll: number; client: number };
+        assert.ok(title.text.length > 0, `${app} in ${lang}: a title`);
+        assert.ok(title.scroll <= title.client, `${app} in ${lang}: the title "${title.text}" needs ${title.scroll} pixels and is shown in ${title.client}`);
+        if (app === 'resident-sign-in') await page.screenshot({ path: join(SCREENS, `header-${app}-390.${lang}.png`) });
+        await context.close();
+      }
+    });
+  }
 });
