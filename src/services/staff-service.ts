@@ -23,7 +23,7 @@ export function answersFor(staff: StaffMember, residentRegion: string): boolean 
 /** Refuses staff acting on a resident outside the region they answer for. */
 export function requireJurisdiction(staff: StaffMember, residentRegion: string): void {
   if (staff.region !== null && !answersFor(staff, residentRegion)) {
-    throw new ForbiddenError(`${staff.name} answers for ${regionName(staff.region) ?? staff.region} (${staff.region}); this resident lives in ${regionName(residentRegion) ?? residentRegion}`);
+    throw new ForbiddenError(`${staff.name} answers for ${regionName(staff.region) ?? staff.region} (${staff.region}); this resident lives in ${regionName(residentRegion) ?? residentRegion}`, { reason: 'outside-jurisdiction' });
   }
 }
 
@@ -48,7 +48,7 @@ export class StaffService {
   async authenticate(token: string, roles: readonly StaffRole[]): Promise<StaffMember> {
     const row = await this.ctx.stores.staff.byTokenDigest(this.ctx.cipher.secretDigest('staff-token', token));
     if (!row) throw new UnauthenticatedError('the staff credential is not valid');
-    if (!(roles as readonly string[]).includes(row.role)) throw new ForbiddenError(`this needs the ${roles.join(' or ')} role; the credential has ${row.role}`);
+    if (!(roles as readonly string[]).includes(row.role)) throw new ForbiddenError(`this needs the ${roles.join(' or ')} role; the credential has ${row.role}`, { reason: 'wrong-role' });
     return { id: row.id, name: row.name, role: row.role as StaffRole, region: row.region };
   }
 }

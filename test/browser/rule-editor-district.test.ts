@@ -82,6 +82,16 @@ describe("a district's officer opens the rule editor on their own district", () 
       await page.click('[data-testid=run-preview]');
       await page.locator('[data-testid=draft-unchanged]', { hasText: m['rules.unchanged'].replace('{version}', String(before + 2)) }).waitFor();
       assert.equal(await page.getByRole('button', { name: m['rules.publish'], exact: true }).isDisabled(), true);
+
+      // The national set she may read but not change: the refusal says why in her words, no operator English.
+      await page.getByLabel(m['rules.regionCode']).fill('CN');
+      await page.click(`button:has-text("${m['rules.load']}")`);
+      await page.locator('p.muted', { hasText: m['rules.current'].split('{version}')[0]!.replace('{region}', 'CN') }).waitFor();
+      await page.click('[data-testid=run-preview]');
+      const refused = page.locator('.notice-error[data-reason=national-rules]');
+      await refused.waitFor();
+      assert.equal((await refused.innerText()).trim(), m['problem.forbidden.national-rules']);
+      await refused.screenshot({ path: join(SCREENS, `console-rules-national-refused.${lang}.png`) });
       await context.close();
     });
   }

@@ -136,7 +136,7 @@ export class VenuesService {
     if (staff.role === 'authority') return;
     const operator = await this.ctx.stores.venues.operatorOf(venueId);
     if (operator === undefined) throw new NotFoundError('venue');
-    if (staff.role !== 'venue' || operator !== staff.id) throw new ForbiddenError('this venue is operated by another credential');
+    if (staff.role !== 'venue' || operator !== staff.id) throw new ForbiddenError('this venue is operated by another credential', { reason: 'other-venue' });
   }
 
   async authenticateCheckpointDevice(token: string): Promise<CheckpointDevice> {

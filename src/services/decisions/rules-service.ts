@@ -20,10 +20,10 @@ export const NATIONAL_REGION = 'CN';
 export function requireRulesJurisdiction(staff: StaffMember, rulesRegion: string): void {
   if (staff.region === null) return;
   const where = `${staff.name} answers for ${regionName(staff.region) ?? staff.region} (${staff.region})`;
-  if (rulesRegion === NATIONAL_REGION) throw new ForbiddenError(`${where}; the national rules are published by an authority answering for every region`);
+  if (rulesRegion === NATIONAL_REGION) throw new ForbiddenError(`${where}; the national rules are published by an authority answering for every region`, { reason: 'national-rules' });
   // Not a region at all: the checker refuses it, naming the field.
   if (!isRegionCode(rulesRegion)) return;
-  if (!answersFor(staff, rulesRegion)) throw new ForbiddenError(`${where}; these rules are ${regionName(rulesRegion) ?? rulesRegion}'s`);
+  if (!answersFor(staff, rulesRegion)) throw new ForbiddenError(`${where}; these rules are ${regionName(rulesRegion) ?? rulesRegion}'s`, { reason: 'outside-jurisdiction' });
 }
 
 type RuleSetInput = Pick<RuleSet, 'region' | 'rules' | 'overrides'>;

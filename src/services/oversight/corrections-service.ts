@@ -126,7 +126,7 @@ export class CorrectionsService {
     const row = await this.ctx.stores.corrections.findById(id);
     if (!row) throw new NotFoundError('correction');
     if (row.status !== 'pending') throw new ConflictError(`this correction is ${row.status}, not waiting for approval`);
-    if (row.proposed_by === staff.id) throw new ForbiddenError('a correction needs a second authority: who proposed it may not approve or reject it');
+    if (row.proposed_by === staff.id) throw new ForbiddenError('a correction needs a second authority: who proposed it may not approve or reject it', { reason: 'second-authority' });
     await this.requireJurisdictionOver(staff, row);
     return row;
   }

@@ -91,7 +91,7 @@ export class SunsetService {
   async approve(staff: StaffMember, id: string): Promise<SunsetRow> {
     const row = await this.ctx.stores.sunsets.findById(id);
     if (!row) throw new NotFoundError('sunset');
-    if (row.requested_by === staff.id) throw new ForbiddenError('a sunset needs a second authority: who asked for it may not approve it');
+    if (row.requested_by === staff.id) throw new ForbiddenError('a sunset needs a second authority: who asked for it may not approve it', { reason: 'second-authority' });
     if (!(await this.ctx.stores.sunsets.approve(id, staff.id, this.ctx.clock.now().getTime()))) throw new ConflictError(`this sunset is ${row.status}, not waiting for approval`);
     this.ctx.endedRegions.forget();
     await this.audit.appendBy(staff, 'approve-sunset', PURPOSE, null, { sunsetId: id, region: row.region, requestedBy: row.requested_by });

@@ -176,7 +176,7 @@ export class IdentityReclaimsService {
   }
 
   private async requireAnswersFor(staff: StaffMember, reclaim: IdentityReclaim): Promise<void> {
-    if (!(await this.answersForAll(staff, reclaim))) throw new ForbiddenError(`${staff.name} does not answer for the region of the account holding this document`);
+    if (!(await this.answersForAll(staff, reclaim))) throw new ForbiddenError(`${staff.name} does not answer for the region of the account holding this document`, { reason: 'outside-jurisdiction' });
   }
 
   /** The first authority's check, with its evidence: the reclaim waits for a second authority. */
@@ -212,7 +212,7 @@ export class IdentityReclaimsService {
       if (!found) throw new NotFoundError('identity reclaim');
       if (found.status === 'pending') throw new ConflictError('one authority proposes a reclaim, with what they checked, before another approves it');
       if (found.status !== 'proposed') throw new ConflictError(`this reclaim was already ${found.status}`);
-      if (found.proposedBy === staff.id) throw new ForbiddenError('the authority who proposed this reclaim may not approve it too: a second one must check');
+      if (found.proposedBy === staff.id) throw new ForbiddenError('the authority who proposed this reclaim may not approve it too: a second one must check', { reason: 'second-authority' });
       const holder = await lookups.findIdByIdentityKey(found.registration.identity.key);
       if (holder !== undefined) await residents.revokeIdentity(holder, now);
       let newId = found.dependentId;

@@ -42,6 +42,7 @@ describeOnEachEngine('rules, risk areas and imports', (h) => {
     const app = await h().app();
     const asAuditor = await app.inject({ method: 'POST', url: '/api/v1/rules', headers: await authority(h(), 'auditor'), payload: { region: 'CN', rules: DEFAULT_RULES } });
     assert.equal(asAuditor.statusCode, 403);
+    assert.equal(asAuditor.json().reason, 'wrong-role');
     const anonymous = await app.inject({ method: 'POST', url: '/api/v1/rules', payload: { region: 'CN', rules: DEFAULT_RULES } });
     assert.equal(anonymous.statusCode, 401);
   });
@@ -55,8 +56,10 @@ describeOnEachEngine('rules, risk areas and imports', (h) => {
       const national = await app.inject({ method: 'POST', url, headers, payload: { region: 'CN', rules: everyoneRed } });
       assert.equal(national.statusCode, 403, national.body);
       assert.match(national.json().detail, /answers for .*330110.*national rules/);
+      assert.equal(national.json().reason, 'national-rules');
       const city = await app.inject({ method: 'POST', url, headers, payload: { region: '330100', rules: [cityLowFeverRule('330100')] } });
       assert.equal(city.statusCode, 403, city.body);
+      assert.equal(city.json().reason, 'outside-jurisdiction');
     }
     const sets = (await app.inject({ method: 'GET', url: '/api/v1/rules?region=CN' })).json().ruleSets;
     assert.deepEqual(sets.map((set: { version: number }) => set.version), [1]);
