@@ -62,7 +62,7 @@ async function indexUnderRegionKeys(stores: Stores, logger: Logger): Promise<voi
   moved.codes = await stores.signIn.deleteUnprefixedSignInCodes([REGION_INDEX_PREFIX, UNPLACED_INDEX_PREFIX]);
   if (Object.values(moved).some((n) => n > 0)) logger.info(moved, "blind indexes moved under their districts' keys");
   // Asked again over every row, not taken from the counts: what look-ups then stop matching rests on it.
-  if (!(await stores.residentResealing.proveIndexesMoved())) logger.warn("residents' blind indexes from before district keys remain: look-ups keep matching them");
+  if (!(await stores.residentResealing.proveIndexesMoved())) logger.warn("residents' or messages' blind indexes from before district keys remain: look-ups keep matching them");
 }
 
 /** Opens the database, migrates it and wires the services: what every command needs. */

@@ -80,7 +80,7 @@ export class FieldCipher {
   regionIndex(region: string, kind: string, normalizedValue: string): string {
     // Without district keys, as everything was before them: under the master key, unprefixed.
     if (!this.regionKeys) return this.blindIndex(kind, normalizedValue);
-    return `${REGION_INDEX_PREFIX}${hmac(this.#regionIndexKey(region, this.regionKeys.keyFor(region).key), kind, normalizedValue)}`;
+    return `${REGION_INDEX_PREFIX}${hmac(this.#regionIndexKey(this.regionKeys.keyFor(region).key), kind, normalizedValue)}`;
   }
 
   /**
@@ -93,7 +93,7 @@ export class FieldCipher {
     for (const region of this.regionKeys.regions()) {
       const key = this.regionKeys.existing(region);
       if (!key) continue;
-      found.set(region, region === known?.region ? known.index : `${REGION_INDEX_PREFIX}${hmac(this.#regionIndexKey(region, key.key), kind, normalizedValue)}`);
+      found.set(region, region === known?.region ? known.index : `${REGION_INDEX_PREFIX}${hmac(this.#regionIndexKey(key.key), kind, normalizedValue)}`);
     }
     return found;
   }
@@ -113,15 +113,15 @@ export class FieldCipher {
   }
 
   /**
-   * Index keys derived from district keys, by district and the key they came from (a recreated key
-   * gets its own); as KeyObjects, which HMAC in half the time of a Buffer (D of them per look-up).
+   * Index keys derived from district keys, as KeyObjects, which HMAC in half the time of a Buffer (D
+   * of them per look-up). Weakly, by the key's bytes that RegionKeys holds, as the sealing keys below:
+   * a recreated key gets its own, and a key it destroys (a sunset) or forgets takes its derived key
+   * with it, so that nothing made of a destroyed key stays in the process's memory.
    */
-  readonly #regionIndexKeys = new Map<string, { from: Buffer; key: KeyObject }>();
-  #regionIndexKey(region: string, regionKey: Buffer): KeyObject {
-    const known = this.#regionIndexKeys.get(region);
-    if (known && known.from === regionKey) return known.key;
-    const key = createSecretKey(deriveSubkey(regionKey, 'district blind index'));
-    this.#regionIndexKeys.set(region, { from: regionKey, key });
+  readonly #regionIndexKeys = new WeakMap<Buffer, KeyObject>();
+  #regionIndexKey(regionKey: Buffer): KeyObject {
+    let key = this.#regionIndexKeys.get(regionKey);
+    if (key === undefined) this.#regionIndexKeys.set(regionKey, (key = createSecretKey(deriveSubkey(regionKey, 'district blind index'))));
     return key;
   }
 

@@ -77,7 +77,7 @@ export interface Stores {
 export function createStores(database: DatabaseHandle, cipher: FieldCipher): Stores {
   const { db } = database;
   const corrections = new CorrectionsStore(db, cipher);
-  // One for the database: the start that proves no resident's index is left to move tells every look-up.
+  // One for the database: the start that proves no resident's or message's index is left to move tells every look-up.
   const legacyIndexes = new LegacyResidentIndexes();
   return {
     corrections,
@@ -105,7 +105,7 @@ export function createStores(database: DatabaseHandle, cipher: FieldCipher): Sto
     keys: new SigningKeysStore(db, cipher, database.changes),
     signIn: new SignInStore(db, database.changes),
     rememberedDevices: new RememberedDevicesStore(db, database.changes),
-    outbox: new OutboxStore(db, cipher),
+    outbox: new OutboxStore(db, cipher, legacyIndexes),
     paperCards: new PaperCardsStore(db, database.engine),
     notices: new NoticesStore(db),
     noticeRecipients: new NoticeRecipientsStore(db, cipher),

@@ -1,5 +1,5 @@
 import type { ExpressionBuilder } from 'kysely';
-import { REGION_INDEX_PREFIX } from '../../privacy/field-cipher.js';
+import { REGION_INDEX_PREFIX, UNPLACED_INDEX_PREFIX } from '../../privacy/field-cipher.js';
 import { SHREDDED } from '../oversight/sunset-store.js';
 import type { Database } from '../schema.js';
 
@@ -26,10 +26,20 @@ export function unmovedIndexes(eb: ExpressionBuilder<Database, 'residents'>) {
 }
 
 /**
- * Whether residents' rows may still hold indexes from before districts had index keys: until a start
- * has moved them all and found none left (ResidentResealingStore.proveIndexesMoved), every look-up and
- * every registration's clash check also matches the value's index under the master key, so a
- * resident stored then still refuses their document registered in another district.
+ * Messages to a phone still indexed as before districts had index keys (under the master key,
+ * neither a district's index nor one about no district yet): what the start-up move takes up.
+ */
+export function unmovedMessages(eb: ExpressionBuilder<Database, 'outbox'>) {
+  return eb.and([eb('recipient_index', 'not like', `${REGION_INDEX_PREFIX}%`), eb('recipient_index', 'not like', `${UNPLACED_INDEX_PREFIX}%`)]);
+}
+
+/**
+ * Whether residents' rows, or messages to their phones, may still hold indexes from before districts
+ * had index keys: until a start has moved them all and found none left
+ * (ResidentResealingStore.proveIndexesMoved), every look-up and every registration's clash check
+ * also matches the value's index under the master key, so a resident stored then still refuses their
+ * document registered in another district, and every registration also moves its phone's messages
+ * found under it.
  * Kept in memory without the change feed because, once proven, no process can make it false again:
  * no code writes such an index (every FieldCipher the services use has district keys, and its
  * `regionIndex` is then always prefixed). A binary from before district keys, still running beside

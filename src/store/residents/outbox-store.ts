@@ -2,6 +2,7 @@ import type { Kysely, Selectable } from 'kysely';
 import { CompiledShapes } from '../compiled-query.js';
 import { REGION_INDEX_PREFIX, UNPLACED_INDEX_PREFIX, type FieldCipher } from '../../privacy/field-cipher.js';
 import type { Database, OutboxTable } from '../schema.js';
+import { LegacyResidentIndexes } from './legacy-indexes.js';
 
 export interface OutboxMessage {
   id: string;
@@ -65,12 +66,14 @@ export class OutboxStore {
   constructor(
     private readonly db: Kysely<Database>,
     private readonly cipher: FieldCipher,
+    /** Whether messages may still be indexed as before district keys: shared with the residents' stores, whose start proves it. */
+    private readonly legacy = new LegacyResidentIndexes(),
     private readonly compiled = { unplacedMessages: unplacedMessages(), insertMessage: insertMessage(), messagesTo: messagesTo(), resealMessage: resealMessage() },
   ) {}
 
   /** A store on `trx`, sharing what this one compiled. */
   withTransaction(trx: Kysely<Database>): OutboxStore {
-    return new OutboxStore(trx, this.cipher, this.compiled);
+    return new OutboxStore(trx, this.cipher, this.legacy, this.compiled);
   }
 
   /** `region`: the district of the resident using the recipient phone, if any. */
@@ -96,9 +99,14 @@ export class OutboxStore {
     await this.placeFound(rows, region);
   }
 
-  /** The indexes a phone's messages stand under until it registers: under the master key (not placed yet, or from before). */
+  /**
+   * The indexes a phone's messages stand under until it registers: under the master key (not placed
+   * yet, or from before). Once a start proved none is left from before, the first twice: the
+   * statements that take two keep their text, and no keyed hash is made for an index nothing holds.
+   */
   unplacedIndexes(recipient: string): [string, string] {
-    return [this.cipher.unplacedIndex(INDEX_RECIPIENT, recipient), this.cipher.blindIndex(INDEX_RECIPIENT, recipient)];
+    const unplaced = this.cipher.unplacedIndex(INDEX_RECIPIENT, recipient);
+    return [unplaced, this.legacy.mayRemain ? this.cipher.blindIndex(INDEX_RECIPIENT, recipient) : unplaced];
   }
 
   /** Messages found under `unplacedIndexes` (by `place`, or with a registration's insert) go under the district's key. */

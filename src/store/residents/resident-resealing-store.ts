@@ -2,7 +2,7 @@ import type { Kysely, Transaction } from 'kysely';
 import { identityKeyOf } from '../../domain/identity/identity-document.js';
 import type { FieldCipher } from '../../privacy/field-cipher.js';
 import { ResidentLookupsStore } from './resident-lookups-store.js';
-import { CLAIMING_PREFIX, LegacyResidentIndexes, unmovedIndexes } from './legacy-indexes.js';
+import { CLAIMING_PREFIX, LegacyResidentIndexes, unmovedIndexes, unmovedMessages } from './legacy-indexes.js';
 import { openResident } from './residents-store.js';
 import type { Database } from '../schema.js';
 
@@ -73,14 +73,16 @@ export class ResidentResealingStore {
   }
 
   /**
-   * Whether every resident's indexes are under a district key now: when none is left to move, look-ups
-   * stop matching the master key's index too (two keyed hashes fewer a registration, and shorter lists
-   * to match). A start asks after moving them; until one proves it, look-ups match both.
+   * Whether every resident's indexes, and every message to a phone, are under a district key (or the
+   * unplaced one) now: when none is left to move, look-ups stop matching the master key's index too
+   * (three keyed hashes fewer a registration, and shorter lists to match). A start asks after moving
+   * them; until one proves it, look-ups match both, and registrations move messages found under both.
    */
   async proveIndexesMoved(): Promise<boolean> {
-    const left = await this.db.selectFrom('residents').select('id').where(unmovedIndexes).limit(1).executeTakeFirst();
-    if (left === undefined) this.legacy.provenGone();
-    return left === undefined;
+    const resident = await this.db.selectFrom('residents').select('id').where(unmovedIndexes).limit(1).executeTakeFirst();
+    const message = resident ?? (await this.db.selectFrom('outbox').select('id').where(unmovedMessages).limit(1).executeTakeFirst());
+    if (message === undefined) this.legacy.provenGone();
+    return message === undefined;
   }
 
   /** Districts whose residents' fields are sealed under a district key. */
