@@ -1,6 +1,5 @@
 import type { Transaction } from 'kysely';
 import { fixedPurpose } from '../../domain/audit-wording.js';
-import { DAY_MS } from '../../domain/clock.js';
 import type { Database } from '../../store/schema.js';
 import { checkCorrection, CORRECTION_REASONS, type CorrectionReason } from '../../domain/corrections.js';
 import { maskName } from '../../domain/masking.js';
