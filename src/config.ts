@@ -5,6 +5,7 @@ import { isIP } from 'node:net';
 import { decodeDataKey } from './privacy/data-key.js';
 import { MAX_OFFLINE_PASS_SECONDS } from './codes/offline-pass.js';
 import { readFederation, readOperator, type FederationConfig, type OperatorConfig } from './config-federation.js';
+import { DEFAULT_SMALL_COUNT } from './domain/small-counts.js';
 
 /** Service configuration, read from environment variables and validated before anything starts. */
 
@@ -49,6 +50,8 @@ export interface Config {
   offlinePassMaxSeconds: number;
   /** Hours the health authority has to answer an appeal before it is escalated. */
   appealDeadlineHours: number;
+  /** The smallest count the dashboard shows exactly; smaller ones only as a range (src/domain/small-counts.ts). */
+  smallCount: number;
   cacheEntries: number;
   verifyThreads: number;
   retentionDays: number;
@@ -206,6 +209,7 @@ export const CONFIG_VARIABLES: Record<string, string> = {
   HEALTHCODE_KEY_ESCROW: "directory on storage apart from this machine (a second disk, a network share) holding the keys that open `healthcode keys backup` files; every process running a sunset needs it mounted, and a sunset destroys its districts' entries there (default: none, no key backups)",
   HEALTHCODE_BACKUP_RETENTION_DAYS: 'days a key backup stays restorable, and the sunset report states database copies are kept (default 30)',
   HEALTHCODE_APPEAL_DEADLINE_HOURS: 'hours the health authority has to answer an appeal; past it the appeal is escalated and shown overdue (default 24)',
+  HEALTHCODE_SMALL_COUNT: "the smallest count of residents the authority dashboard shows exactly (default 5, at least 2): a district's count from 1 to one less is shown as a range, and every total holding it as a range too",
   HEALTHCODE_SHED_EVENT_LOOP_DELAY: 'shed load (503 with Retry-After) when the mean event-loop delay passes this many ms (default 1000; 0: never)',
   HEALTHCODE_SHED_HEAP_MB: 'shed load when the V8 heap in use passes this many MB (default 90% of the heap limit; 0: never)',
   HEALTHCODE_SHED_RSS_MB: 'shed load when the resident set passes this many MB (default 0: never)',
@@ -306,6 +310,7 @@ export function loadConfig(env: Env, cwd = process.cwd()): Config {
     tokenTtlSeconds: integer('HEALTHCODE_TOKEN_TTL', 300, 30, 3600),
     offlinePassMaxSeconds: integer('HEALTHCODE_OFFLINE_PASS_MAX', DEFAULT_OFFLINE_PASS_MAX_SECONDS, 300, MAX_OFFLINE_PASS_SECONDS),
     appealDeadlineHours: integer('HEALTHCODE_APPEAL_DEADLINE_HOURS', DEFAULT_APPEAL_DEADLINE_HOURS, 1, 720),
+    smallCount: integer('HEALTHCODE_SMALL_COUNT', DEFAULT_SMALL_COUNT, 2, 100),
     cacheEntries: integer('HEALTHCODE_CACHE_ENTRIES', DEFAULT_CACHE_ENTRIES, 0, 10_000_000),
     verifyThreads: integer('HEALTHCODE_VERIFY_THREADS', Math.min(4, availableParallelism()), 0, 64),
     retentionDays: integer('HEALTHCODE_RETENTION_DAYS', 28, 1, 365),

@@ -16,3 +16,4 @@ export { entryVerdict, type EntryPolicy } from './checkpoints/entry-policy.js';
 export { clearingOf, clearingText, withClears } from './rules/clearing.js';
 export { LIST_FACTS, SCALAR_FACTS, type FactType } from './rules/fact-vocabulary.js';
 export type { Override, Rule } from './rules/rule-set.js';
+export { sumShown, type ShownCount } from './small-counts.js';

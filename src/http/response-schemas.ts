@@ -216,14 +216,22 @@ export const TraceSchema = Type.Object(
 
 const ColourCounts = Type.Object(Object.fromEntries(COLOURS.map((c) => [c, Type.Integer()])) as Record<(typeof COLOURS)[number], ReturnType<typeof Type.Integer>>);
 
+/** A count on the dashboard: exact, or the range it lies in where part of it is under the small-count threshold. */
+const ShownCountSchema = Type.Union([Type.Integer(), Type.Object({ atLeast: Type.Integer(), atMost: Type.Integer() }, { description: 'Not shown exactly: a district of fewer than smallCount (1 to smallCount-1), or a total holding one' })], {
+  description: 'A count: an integer, or { atLeast, atMost } where a part of it was too small to show (docs/api.md, "Small counts")',
+});
+const ShownColourCounts = Type.Object(Object.fromEntries(COLOURS.map((c) => [c, ShownCountSchema])) as Record<(typeof COLOURS)[number], typeof ShownCountSchema>);
+
 export const DashboardSchema = Type.Object({
   generatedAt: Instant,
-  coloursByRegion: Type.Array(Type.Object({ region: Type.String(), regionName: Type.String(), counts: ColourCounts })),
-  colourHistory: Type.Array(Type.Object({ date: Type.String(), counts: ColourCounts })),
-  scansPerHour: Type.Array(Type.Object({ hour: Type.String(), scans: Type.Integer(), admitted: Type.Integer() })),
-  quarantinesEnding: Type.Array(Type.Object({ date: Type.String(), residents: Type.Integer() })),
-  appealsOverdue: Type.Integer({ description: 'Open appeals past their deadline' }),
-  correctionsByStaff: Type.Array(Type.Object({ staffId: Type.String(), name: Type.String(), proposed: Type.Integer(), approved: Type.Integer() }), { description: 'Corrections each staff member proposed and approved in the last 30 days' }),
+  region: Type.String({ description: "The region answered: the one asked, else the caller's own; CN for every region the operator serves" }),
+  smallCount: Type.Integer({ description: 'Counts from 1 to this less one are not shown exactly (HEALTHCODE_SMALL_COUNT)' }),
+  coloursByRegion: Type.Array(Type.Object({ region: Type.String(), regionName: Type.String(), counts: ShownColourCounts }), { description: 'Residents by current colour, per district of the region answered' }),
+  colourHistory: Type.Array(Type.Object({ date: Type.String(), counts: ShownColourCounts })),
+  scansPerHour: Type.Array(Type.Object({ hour: Type.String(), scans: ShownCountSchema, admitted: ShownCountSchema }), { description: "Scans at the region's venues" }),
+  quarantinesEnding: Type.Array(Type.Object({ date: Type.String(), residents: ShownCountSchema })),
+  appealsOverdue: { ...ShownCountSchema, description: "Open appeals of the region's residents past their deadline" },
+  correctionsByStaff: Type.Array(Type.Object({ staffId: Type.String(), name: Type.String(), proposed: ShownCountSchema, approved: ShownCountSchema }), { description: "Corrections of the region's residents each staff member proposed and approved in the last 30 days" }),
 });
 
 export const CorrectionSchema = Type.Object({

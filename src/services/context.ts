@@ -25,7 +25,7 @@ import { MemoryRateLimiter, type RateLimiter } from './rate-limiter.js';
  * a member. The members a hub registers at start are the server's business (cli/server.ts), not a use case's.
  */
 export type ServiceSettings = Pick<Config, 'mode' | 'timeZone' | 'sessionTtlSeconds' | 'signInCodeTtlSeconds' | 'tokenTtlSeconds'> &
-  Partial<Pick<Config, 'appealDeadlineHours' | 'offlinePassMaxSeconds' | 'cacheEntries' | 'operator' | 'backupRetentionDays' | 'limits'>> & {
+  Partial<Pick<Config, 'appealDeadlineHours' | 'smallCount' | 'offlinePassMaxSeconds' | 'cacheEntries' | 'operator' | 'backupRetentionDays' | 'limits'>> & {
     federation?: Omit<FederationConfig, 'hubMembers'>;
   };
 

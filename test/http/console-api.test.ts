@@ -107,33 +107,37 @@ describeOnEachEngine('authority dashboard', (h) => {
     const response = await app.inject({ method: 'GET', url: '/api/v1/dashboard', headers: bearer(auditor.token) });
     assert.equal(response.statusCode, 200, response.body);
     const dashboard = response.json();
-    const counts = Object.fromEntries(dashboard.coloursByRegion.map((r: { region: string; counts: Record<string, number> }) => [r.region, r.counts]));
-    assert.equal(counts['330110'].red, 1);
-    assert.equal(counts['330106'].green, 1);
+    const counts = Object.fromEntries(dashboard.coloursByRegion.map((r: { region: string; counts: Record<string, unknown> }) => [r.region, r.counts]));
+    // One resident each: fewer than five, shown only as a range.
+    assert.deepEqual(counts['330110'].red, { atLeast: 1, atMost: 4 });
+    assert.deepEqual(counts['330106'].green, { atLeast: 1, atMost: 4 });
+    assert.equal(counts['330106'].red, 0);
   });
 
   it('follows one district, or a whole city, over time', async () => {
     await redResident(h());
     const liu = await residentWithSession(h(), LIU_FANG);
     await h().services.declarations.declare(liu.id, { stays: [], contacts: [], symptoms: [], temperature: 36.4 });
-    const today = (region: string) => h().services.stats.dashboard({ region }).then((d) => d.colourHistory.at(-1)!.counts);
-    assert.deepEqual(await today('330110'), { green: 0, yellow: 0, red: 1, gray: 0 });
-    assert.deepEqual(await today('330100'), { green: 1, yellow: 0, red: 1, gray: 0 });
+    const everywhere = await h().services.staff.create('审计员', 'auditor');
+    const today = (region: string) => h().services.stats.dashboard(everywhere, { region }).then((d) => d.colourHistory.at(-1)!.counts);
+    const few = { atLeast: 1, atMost: 4 };
+    assert.deepEqual(await today('330110'), { green: 0, yellow: 0, red: few, gray: 0 });
+    assert.deepEqual(await today('330100'), { green: few, yellow: 0, red: few, gray: 0 });
   });
 
   it('puts a quarantine on the day it ends', async () => {
     await redResident(h());
-    const dashboard = await h().services.stats.dashboard();
-    const ending = dashboard.quarantinesEnding.filter((d) => d.residents > 0);
-    assert.deepEqual(ending, [{ date: '2026-11-29', residents: 1 }]);
+    const dashboard = await h().services.stats.dashboard(await h().services.staff.create('审计员', 'auditor'));
+    const ending = dashboard.quarantinesEnding.filter((d) => d.residents !== 0);
+    assert.deepEqual(ending, [{ date: '2026-11-29', residents: { atLeast: 1, atMost: 4 } }]);
   });
 
   it('counts scans in the hour they were made', async () => {
     const zhang = await redResident(h());
     const venue = await h().services.venues.registerVenue({ name: '未来科技城地铁站', type: 'subway_station', region: '330110', address: '文一西路', latitude: 30.28, longitude: 120.0, operator: '杭州地铁' });
     await h().services.scans.visit(zhang.id, venue.id, 'v1');
-    const { scansPerHour } = await h().services.stats.dashboard();
-    assert.deepEqual(scansPerHour.at(-1), { hour: Date.parse('2026-11-20T02:00:00.000Z'), scans: 1, admitted: 0 });
+    const { scansPerHour } = await h().services.stats.dashboard(await h().services.staff.create('审计员', 'auditor'));
+    assert.deepEqual(scansPerHour.at(-1), { hour: Date.parse('2026-11-20T02:00:00.000Z'), scans: { atLeast: 1, atMost: 4 }, admitted: 0 });
     assert.equal(scansPerHour.length, 24);
   });
 

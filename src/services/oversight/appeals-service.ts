@@ -103,10 +103,6 @@ export class AppealsService {
   }
 
   /** Open appeals past their deadline now. */
-  async overdueCount(): Promise<number> {
-    return this.ctx.stores.appeals.countOverdue(this.ctx.clock.now().getTime(), this.deadlineMs());
-  }
-
   private deadlineMs(): number {
     return (this.ctx.settings.appealDeadlineHours ?? DEFAULT_APPEAL_DEADLINE_HOURS) * HOUR_MS;
   }

@@ -1,6 +1,5 @@
 import type { Transaction } from 'kysely';
 import { fixedPurpose } from '../../domain/audit-wording.js';
-import { DAY_MS } from '../../domain/clock.js';
 import type { Database } from '../../store/schema.js';
 import { checkCorrection, CORRECTION_REASONS, type CorrectionReason } from '../../domain/corrections.js';
 import { maskName } from '../../domain/masking.js';
@@ -116,12 +115,6 @@ export class CorrectionsService {
   }
 
   /** How many corrections each staff member proposed and approved in the last 30 days, with names. */
-  async countsByStaff(): Promise<{ staffId: string; name: string; proposed: number; approved: number }[]> {
-    const counts = await this.ctx.stores.corrections.countsByStaff(this.ctx.clock.now().getTime() - 30 * DAY_MS);
-    const names = await this.ctx.stores.staff.names(counts.map((c) => c.staffId));
-    return counts.map((c) => ({ ...c, name: names.get(c.staffId) ?? c.staffId }));
-  }
-
   private async pending(staff: StaffMember, id: string): Promise<CorrectionRow> {
     const row = await this.ctx.stores.corrections.findById(id);
     if (!row) throw new NotFoundError('correction');

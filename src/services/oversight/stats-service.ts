@@ -1,79 +1,124 @@
+import { DEFAULT_APPEAL_DEADLINE_HOURS } from '../../config.js';
 import { COLOURS, type Colour } from '../../domain/colour.js';
 import { DAY_MS, HOUR_MS } from '../../domain/clock.js';
 import { localDate } from '../../domain/declaration.js';
 import { localInstant } from '../../domain/rules/decide.js';
 import { regionName, regionPrefix } from '../../domain/regions.js';
+import { DEFAULT_SMALL_COUNT, shownCell, shownSum, sumShown, type ShownCount } from '../../domain/small-counts.js';
 import type { ServiceContext } from '../context.js';
+import { ForbiddenError } from '../service-errors.js';
+import type { StaffMember } from '../staff-service.js';
 
-type Counts = Record<Colour, number>;
+type Counts = Record<Colour, ShownCount>;
 
+/**
+ * Every count is of residents (or venues, for scans) of the region answered, and is shown as
+ * `ShownCount`: a district's count under the small-count threshold only as a range, and every
+ * larger total as the sum of its districts' counts as shown (src/domain/small-counts.ts).
+ */
 export interface Dashboard {
   generatedAt: number;
+  /** The region answered: the one asked, else the caller's own; CN for every region this operator serves. */
+  region: string;
+  /** Counts from 1 to this less one are shown as a range (HEALTHCODE_SMALL_COUNT). */
+  smallCount: number;
   /** Residents by their current colour, per county-level region of their home address. */
   coloursByRegion: { region: string; regionName: string; counts: Counts }[];
-  /** Residents by colour at the end of each of the last days, for `region` (a code or prefix) or everyone. */
+  /** Residents by colour at the end of each of the last days. */
   colourHistory: { date: string; counts: Counts }[];
-  /** Scans and place-code visits in each of the last 24 hours, and how many were admitted. */
-  scansPerHour: { hour: number; scans: number; admitted: number }[];
+  /** Scans and place-code visits at the region's venues in each of the last 24 hours, and how many were admitted. */
+  scansPerHour: { hour: number; scans: ShownCount; admitted: ShownCount }[];
   /** Quarantines that end on each of the coming days if check-ins go on clean. */
-  quarantinesEnding: { date: string; residents: number }[];
+  quarantinesEnding: { date: string; residents: ShownCount }[];
+  /** Open appeals past their deadline. */
+  appealsOverdue: ShownCount;
+  /** Corrections each staff member proposed and approved in the last 30 days. */
+  correctionsByStaff: { staffId: string; name: string; proposed: ShownCount; approved: ShownCount }[];
 }
 
-const zero = (): Counts => Object.fromEntries(COLOURS.map((c) => [c, 0])) as Counts;
+/** The code prefix of the region a staff member asks about; refuses one outside the region they answer for. */
+export function dashboardScope(staff: StaffMember, asked: string | undefined): { prefix: string; region: string } {
+  const own = staff.region === null ? '' : regionPrefix(staff.region);
+  if (asked === undefined) return { prefix: own, region: staff.region ?? 'CN' };
+  const prefix = regionPrefix(asked);
+  if (!prefix.startsWith(own)) {
+    throw new ForbiddenError(`${staff.name} answers for ${regionName(staff.region!) ?? staff.region} (${staff.region}); region ${asked}${regionName(asked) ? ` (${regionName(asked)})` : ''} is outside it`, { field: 'region', reason: 'outside-jurisdiction' });
+  }
+  return { prefix, region: asked };
+}
 
-/** Aggregates for the authority's dashboard: counts only, never a person. */
+/** Aggregates for the authority's dashboard: counts only, never a person, and none small enough to point at one. */
 export class StatsService {
   constructor(private readonly ctx: ServiceContext) {}
 
-  async dashboard(options: { region?: string; days?: number } = {}): Promise<Dashboard> {
-    const now = this.ctx.clock.now();
+  async dashboard(staff: StaffMember, options: { region?: string; days?: number } = {}): Promise<Dashboard> {
+    const { prefix, region } = dashboardScope(staff, options.region);
+    const now = this.ctx.clock.now().getTime();
     const tz = this.ctx.settings.timeZone;
-    const stats = this.ctx.stores.stats;
+    const k = this.ctx.settings.smallCount ?? DEFAULT_SMALL_COUNT;
+    const { stats, appeals, corrections, staff: staffStore } = this.ctx.stores;
     const days = options.days ?? 14;
-    // A city or province code stands for everything under it: 330100 → 3301, 330000 → 33.
-    const prefix = regionPrefix(options.region ?? '');
 
-    const byRegion = new Map<string, Counts>();
-    for (const row of await stats.coloursByRegion()) {
+    const byRegion = new Map<string, Record<Colour, number>>();
+    for (const row of await stats.coloursByRegion(prefix)) {
       const counts = byRegion.get(row.region) ?? zero();
       counts[row.colour as Colour] += row.n;
       byRegion.set(row.region, counts);
     }
+    const coloursByRegion = [...byRegion]
+      .sort(([a], [b]) => a.localeCompare(b))
+      .map(([code, counts]) => ({ region: code, regionName: regionName(code) ?? code, counts: perColour((c) => shownCell(counts[c], k)) }));
 
     // A resident's colour at a day's end is that of their last decision recorded before it.
     const colourHistory: Dashboard['colourHistory'] = [];
     for (let back = days - 1; back >= 0; back--) {
-      const date = localDate(new Date(now.getTime() - back * DAY_MS), tz);
-      const end = back === 0 ? now.getTime() : localInstant(localDate(new Date(now.getTime() - (back - 1) * DAY_MS), tz), 0, tz);
-      const counts = zero();
-      for (const r of await stats.coloursAt(end, prefix)) counts[r.colour as Colour] += r.n;
-      colourHistory.push({ date, counts });
+      const date = localDate(new Date(now - back * DAY_MS), tz);
+      const end = back === 0 ? now : localInstant(localDate(new Date(now - (back - 1) * DAY_MS), tz), 0, tz);
+      const cells = await stats.coloursAt(end, prefix);
+      colourHistory.push({ date, counts: perColour((c) => shownSum(cells.filter((r) => r.colour === c).map((r) => r.n), k)) });
     }
 
-    const hourStart = Math.floor(now.getTime() / HOUR_MS) * HOUR_MS;
-    const perHour = await stats.scansPerHour(hourStart - 23 * HOUR_MS, now.getTime());
+    const hourStart = Math.floor(now / HOUR_MS) * HOUR_MS;
+    const perHour = await stats.scansPerHour(hourStart - 23 * HOUR_MS, now, prefix);
     const scansPerHour = Array.from({ length: 24 }, (_, i) => {
       const start = hourStart - (23 - i) * HOUR_MS;
-      const row = perHour.get(start / HOUR_MS);
-      return { hour: start, scans: row?.scans ?? 0, admitted: row?.admitted ?? 0 };
+      const cells = perHour.filter((r) => r.hour === start / HOUR_MS);
+      // A scan count is admitted plus refused, each hidden when small: refused ones are non-green codes.
+      return { hour: start, scans: sumShown(cells.flatMap((r) => [shownCell(r.admitted, k), shownCell(r.refused, k)])), admitted: shownSum(cells.map((r) => r.admitted), k) };
     });
 
-    const endingByDate = new Map<string, number>();
-    for (const greenOn of await stats.quarantineEnds(now.getTime(), now.getTime() + days * DAY_MS)) {
+    const ending = new Map<string, Map<string, number>>();
+    for (const { region: home, greenOn } of await stats.quarantineEnds(now, now + days * DAY_MS, prefix)) {
       const date = localDate(new Date(greenOn), tz);
-      endingByDate.set(date, (endingByDate.get(date) ?? 0) + 1);
+      const cells = ending.get(date) ?? new Map<string, number>();
+      cells.set(home, (cells.get(home) ?? 0) + 1);
+      ending.set(date, cells);
     }
     const quarantinesEnding = Array.from({ length: days }, (_, i) => {
-      const date = localDate(new Date(now.getTime() + i * DAY_MS), tz);
-      return { date, residents: endingByDate.get(date) ?? 0 };
+      const date = localDate(new Date(now + i * DAY_MS), tz);
+      return { date, residents: shownSum(ending.get(date)?.values() ?? [], k) };
     });
 
-    return {
-      generatedAt: now.getTime(),
-      coloursByRegion: [...byRegion].sort(([a], [b]) => a.localeCompare(b)).map(([region, counts]) => ({ region, regionName: regionName(region) ?? region, counts })),
-      colourHistory,
-      scansPerHour,
-      quarantinesEnding,
-    };
+    const deadlineMs = (this.ctx.settings.appealDeadlineHours ?? DEFAULT_APPEAL_DEADLINE_HOURS) * HOUR_MS;
+    const appealsOverdue = shownSum((await appeals.overdueByRegion(now, deadlineMs, prefix)).map((r) => r.n), k);
+
+    const byStaff = new Map<string, { proposed: number[]; approved: number[] }>();
+    for (const r of await corrections.countsByStaff(now - 30 * DAY_MS, prefix)) {
+      const cells = byStaff.get(r.staffId) ?? { proposed: [], approved: [] };
+      cells.proposed.push(r.proposed);
+      cells.approved.push(r.approved);
+      byStaff.set(r.staffId, cells);
+    }
+    const names = await staffStore.names([...byStaff.keys()]);
+    const correctionsByStaff = [...byStaff]
+      .map(([staffId, cells]) => ({ staffId, name: names.get(staffId) ?? staffId, proposed: shownSum(cells.proposed, k), approved: shownSum(cells.approved, k) }))
+      // Ordered by the counts as shown: an order by the exact ones would tell two hidden counts apart.
+      .sort((a, b) => upper(b.proposed) + upper(b.approved) - (upper(a.proposed) + upper(a.approved)) || a.name.localeCompare(b.name));
+
+    return { generatedAt: now, region, smallCount: k, coloursByRegion, colourHistory, scansPerHour, quarantinesEnding, appealsOverdue, correctionsByStaff };
   }
 }
+
+const zero = (): Record<Colour, number> => Object.fromEntries(COLOURS.map((c) => [c, 0])) as Record<Colour, number>;
+const upper = (c: ShownCount): number => (typeof c === 'number' ? c : c.atMost);
+const perColour = (count: (c: Colour) => ShownCount): Counts => Object.fromEntries(COLOURS.map((c) => [c, count(c)])) as Counts;

@@ -10,7 +10,7 @@ export type AppealRow = Omit<Selectable<AppealsTable>, 'message'> & { message: s
 
 /** Past its deadline at `now`: due before it, or, filed before deadlines existed, filed more than `deadlineMs` before. */
 const pastDeadline = (now: number, deadlineMs: number) => (eb: ExpressionBuilder<Database, 'appeals'>) =>
-  eb.or([eb('due_at', '<', now), eb.and([eb('due_at', 'is', null), eb('created_at', '<', now - deadlineMs)])]);
+  eb.or([eb('appeals.due_at', '<', now), eb.and([eb('appeals.due_at', 'is', null), eb('appeals.created_at', '<', now - deadlineMs)])]);
 
 /** Appeals; the resident's message is encrypted like every other personal field. */
 export class AppealsStore {
@@ -51,15 +51,18 @@ export class AppealsStore {
     return escalated;
   }
 
-  /** Open appeals past their deadline now. */
-  async countOverdue(now: number, deadlineMs: number): Promise<number> {
-    const row = await this.db
+  /** Open appeals of residents under `regionPrefix` ('' for all) past their deadline now, per home region. */
+  async overdueByRegion(now: number, deadlineMs: number, regionPrefix: string): Promise<{ region: string; n: number }[]> {
+    const rows = await this.db
       .selectFrom('appeals')
-      .select((eb) => eb.fn.countAll<number>().as('n'))
-      .where('status', '=', 'open')
+      .innerJoin('residents', 'residents.id', 'appeals.resident_id')
+      .select(['residents.address_region as region', (eb) => eb.fn.countAll<number>().as('n')])
+      .where('appeals.status', '=', 'open')
       .where(pastDeadline(now, deadlineMs))
-      .executeTakeFirst();
-    return Number(row?.n ?? 0);
+      .where('residents.address_region', 'like', `${regionPrefix}%`)
+      .groupBy('residents.address_region')
+      .execute();
+    return rows.map((r) => ({ region: r.region, n: Number(r.n) }));
   }
 
   /** Whether an appeal of theirs waits: for an answer, or for the correction it led to. */

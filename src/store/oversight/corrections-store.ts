@@ -119,15 +119,33 @@ export class CorrectionsStore {
     return new Map(rows.map((r) => [r.id, this.cipher.decrypt(r.note, noteContext(r.id))]));
   }
 
-  /** How many corrections each staff member proposed, and approved, since `since`. */
-  async countsByStaff(since: number): Promise<{ staffId: string; proposed: number; approved: number }[]> {
-    const proposed = await this.db.selectFrom('corrections').select(['proposed_by as staff', (eb) => eb.fn.countAll<number>().as('n')]).where('proposed_at', '>=', since).groupBy('proposed_by').execute();
-    const approved = await this.db.selectFrom('corrections').select(['decided_by as staff', (eb) => eb.fn.countAll<number>().as('n')]).where('status', 'in', ['active', 'ended']).where('decided_at', '>=', since).groupBy('decided_by').execute();
-    const out = new Map<string, { staffId: string; proposed: number; approved: number }>();
-    const entry = (id: string) => out.get(id) ?? out.set(id, { staffId: id, proposed: 0, approved: 0 }).get(id)!;
-    for (const r of proposed) entry(r.staff).proposed = Number(r.n);
-    for (const r of approved) if (r.staff !== null) entry(r.staff).approved = Number(r.n);
-    return [...out.values()].sort((a, b) => b.proposed + b.approved - (a.proposed + a.approved));
+  /**
+   * How many corrections of residents under `regionPrefix` ('' for all) each staff member proposed,
+   * and approved, since `since`, per resident's home region.
+   */
+  async countsByStaff(since: number, regionPrefix: string): Promise<{ staffId: string; region: string; proposed: number; approved: number }[]> {
+    const proposed = await this.db
+      .selectFrom('corrections')
+      .innerJoin('residents', 'residents.id', 'corrections.resident_id')
+      .select(['corrections.proposed_by as staff', 'residents.address_region as region', (eb) => eb.fn.countAll<number>().as('n')])
+      .where('corrections.proposed_at', '>=', since)
+      .where('residents.address_region', 'like', `${regionPrefix}%`)
+      .groupBy(['corrections.proposed_by', 'residents.address_region'])
+      .execute();
+    const approved = await this.db
+      .selectFrom('corrections')
+      .innerJoin('residents', 'residents.id', 'corrections.resident_id')
+      .select(['corrections.decided_by as staff', 'residents.address_region as region', (eb) => eb.fn.countAll<number>().as('n')])
+      .where('corrections.status', 'in', ['active', 'ended'])
+      .where('corrections.decided_at', '>=', since)
+      .where('residents.address_region', 'like', `${regionPrefix}%`)
+      .groupBy(['corrections.decided_by', 'residents.address_region'])
+      .execute();
+    const out = new Map<string, { staffId: string; region: string; proposed: number; approved: number }>();
+    const entry = (id: string, region: string) => out.get(`${id} ${region}`) ?? out.set(`${id} ${region}`, { staffId: id, region, proposed: 0, approved: 0 }).get(`${id} ${region}`)!;
+    for (const r of proposed) entry(r.staff, r.region).proposed = Number(r.n);
+    for (const r of approved) if (r.staff !== null) entry(r.staff, r.region).approved = Number(r.n);
+    return [...out.values()];
   }
 
   private decrypt(row: Selectable<CorrectionsTable>): CorrectionRow {

@@ -1,7 +1,7 @@
 import type { JSX } from 'preact';
 import { useEffect, useRef, useState } from 'preact/hooks';
 import { BarController, BarElement, CategoryScale, Chart, Legend, LinearScale, LineController, LineElement, PointElement, Tooltip, type ChartConfiguration } from 'chart.js';
-import { COLOURS } from '../../../src/domain/index.js';
+import { COLOURS, sumShown, type ShownCount } from '../../../src/domain/index.js';
 import { bearer, client, ok, type Answer } from '../shared/api.js';
 import { ColourIcon } from '../shared/colour.js';
 import { formatDateTime } from '../shared/format.js';
@@ -17,8 +17,25 @@ const HUES: Record<string, string> = { green: '#1b8a3c', yellow: '#d9a400', red:
 const DASH: Record<string, number[]> = { green: [], yellow: [8, 4], red: [2, 3], gray: [12, 4, 2, 4] };
 const POINT: Record<string, 'circle' | 'triangle' | 'rectRot' | 'rect'> = { green: 'circle', yellow: 'triangle', red: 'rectRot', gray: 'rect' };
 
-/** A chart, and the same figures as a table for screen readers and for reading exact numbers. */
-function ChartCanvas({ config, label }: { config: ChartConfiguration; label: string }): JSX.Element {
+/** A count as the console says it: the number, "fewer than 5" for one district's small count, or the range a total lies in. */
+function useShown(k: number): (count: ShownCount) => string {
+  const t = useT();
+  const lang = useLang();
+  return (count) => {
+    if (typeof count === 'number') return count.toLocaleString(lang);
+    if (count.atMost < k) return t('dashboard.fewerThan', { k });
+    return t('dashboard.between', { low: count.atLeast.toLocaleString(lang), high: count.atMost.toLocaleString(lang) });
+  };
+}
+
+/** What a chart draws of a count: the number, or a gap where it is not shown exactly. */
+const plotted = (count: ShownCount): number | null => (typeof count === 'number' ? count : null);
+
+/**
+ * A chart, and the same figures as a table for screen readers and for reading exact numbers;
+ * `texts` (per dataset, per row) says what the chart leaves a gap for.
+ */
+function ChartCanvas({ config, label, texts }: { config: ChartConfiguration; label: string; texts?: string[][] }): JSX.Element {
   const t = useT();
   const canvas = useRef<HTMLCanvasElement>(null);
   useEffect(() => {
@@ -49,8 +66,8 @@ function ChartCanvas({ config, label }: { config: ChartConfiguration; label: str
               {labels.map((row, i) => (
                 <tr>
                   <th scope="row">{row}</th>
-                  {config.data.datasets.map((d) => (
-                    <td class="num">{String(d.data[i] ?? '')}</td>
+                  {config.data.datasets.map((d, j) => (
+                    <td class="num">{texts?.[j]?.[i] ?? String(d.data[i] ?? '')}</td>
                   ))}
                 </tr>
               ))}
@@ -65,16 +82,24 @@ function ChartCanvas({ config, label }: { config: ChartConfiguration; label: str
 export function DashboardView({ session }: { session: StaffSession }): JSX.Element {
   const t = useT();
   const lang = useLang();
-  const [data, setData] = useState<Answer<'/api/v1/dashboard'> | null>(null);
+  // The caller's own region: the districts offered to pick are its own, and no other.
+  const [own, setOwn] = useState<Answer<'/api/v1/dashboard'> | null>(null);
+  const [picked, setPicked] = useState<Answer<'/api/v1/dashboard'> | null>(null);
   const [region, setRegion] = useState('');
   const [error, setError] = useState<unknown>(null);
   useEffect(() => {
-    ok(client.GET('/api/v1/dashboard', { params: { query: region ? { region } : {} }, headers: bearer(session.token) })).then(setData, setError);
+    ok(client.GET('/api/v1/dashboard', { params: { query: {} }, headers: bearer(session.token) })).then(setOwn, setError);
+  }, []);
+  useEffect(() => {
+    setPicked(null);
+    if (region) ok(client.GET('/api/v1/dashboard', { params: { query: { region } }, headers: bearer(session.token) })).then(setPicked, setError);
   }, [region]);
-  if (!data) return <Card title={t('console.dashboard')}>{error ? <ErrorNotice error={error} /> : <p class="muted">{t('common.loading')}</p>}</Card>;
+  const shown = useShown(own?.smallCount ?? 5);
+  const data = region ? picked : own;
+  if (!own || !data) return <Card title={t('console.dashboard')}>{error ? <ErrorNotice error={error} /> : <p class="muted">{t('common.loading')}</p>}</Card>;
   const day = (d: string) => new Intl.DateTimeFormat(lang, { month: 'numeric', day: 'numeric', timeZone: 'Asia/Shanghai' }).format(new Date(`${d}T12:00:00+08:00`));
   const hour = (h: string) => new Intl.DateTimeFormat(lang, { hour: '2-digit', minute: '2-digit', timeZone: 'Asia/Shanghai' }).format(new Date(h));
-  const totals = Object.fromEntries(COLOURS.map((c) => [c, data.coloursByRegion.reduce((sum, r) => sum + r.counts[c], 0)])) as Record<(typeof COLOURS)[number], number>;
+  const totals = Object.fromEntries(COLOURS.map((c) => [c, sumShown(own.coloursByRegion.map((r) => r.counts[c]))])) as Record<(typeof COLOURS)[number], ShownCount>;
   return (
     <>
       <Card title={t('dashboard.headline')}>
@@ -82,13 +107,16 @@ export function DashboardView({ session }: { session: StaffSession }): JSX.Eleme
           {COLOURS.map((c) => (
             <li class={`headline-${c}`}>
               <ColourIcon colour={c} size={28} />
-              <span class="headline-count">{totals[c].toLocaleString(lang)}</span>
+              <span class="headline-count">{shown(totals[c])}</span>
               <span class="headline-label">{t(`colour.${c}`)}</span>
             </li>
           ))}
         </ul>
         <p class="muted small" data-testid="as-of">
-          {t('dashboard.asOf', { time: formatDateTime(new Date(data.generatedAt).toISOString(), lang) })}
+          {t('dashboard.asOf', { time: formatDateTime(new Date(own.generatedAt).toISOString(), lang) })}
+        </p>
+        <p class="muted small" data-testid="small-counts">
+          {t('dashboard.smallCounts', { k: own.smallCount })}
         </p>
       </Card>
       <Card title={t('dashboard.byRegion')}>
@@ -105,7 +133,7 @@ export function DashboardView({ session }: { session: StaffSession }): JSX.Eleme
             </tr>
           </thead>
           <tbody>
-            {data.coloursByRegion.map((r) => (
+            {own.coloursByRegion.map((r) => (
               <tr class={region === r.region ? 'selected' : ''} onClick={() => setRegion(region === r.region ? '' : r.region)}>
                 <td>
                   {/* A button, so a keyboard picks a district as a click does. */}
@@ -115,7 +143,7 @@ export function DashboardView({ session }: { session: StaffSession }): JSX.Eleme
                   <code>{r.region}</code>
                 </td>
                 {COLOURS.map((c) => (
-                  <td class="num">{r.counts[c]}</td>
+                  <td class={typeof r.counts[c] === 'number' ? 'num' : 'num muted'}>{shown(r.counts[c])}</td>
                 ))}
               </tr>
             ))}
@@ -123,14 +151,15 @@ export function DashboardView({ session }: { session: StaffSession }): JSX.Eleme
         </table>
         <p class="muted small">{t('dashboard.pickRegion')}</p>
       </Card>
-      <Card title={`${t('dashboard.overTime')}${region ? ` · ${data.coloursByRegion.find((r) => r.region === region)?.regionName ?? region}` : ''}`}>
+      <Card title={`${t('dashboard.overTime')}${region ? ` · ${own.coloursByRegion.find((r) => r.region === region)?.regionName ?? region}` : ''}`}>
         <ChartCanvas
           label={t('dashboard.overTime')}
+          texts={COLOURS.map((c) => data.colourHistory.map((h) => shown(h.counts[c])))}
           config={{
             type: 'line',
             data: {
               labels: data.colourHistory.map((h) => day(h.date)),
-              datasets: COLOURS.map((c) => ({ label: t(`colour.${c}`), data: data.colourHistory.map((h) => h.counts[c]), borderColor: HUES[c], backgroundColor: HUES[c], borderDash: DASH[c], pointStyle: POINT[c], pointRadius: 4 })),
+              datasets: COLOURS.map((c) => ({ label: t(`colour.${c}`), data: data.colourHistory.map((h) => plotted(h.counts[c])), borderColor: HUES[c], backgroundColor: HUES[c], borderDash: DASH[c], pointStyle: POINT[c], pointRadius: 4 })),
             },
             options: { responsive: true, maintainAspectRatio: false, animation: false, scales: { y: { beginAtZero: true, ticks: { precision: 0 } } } },
           }}
@@ -139,13 +168,14 @@ export function DashboardView({ session }: { session: StaffSession }): JSX.Eleme
       <Card title={t('dashboard.scansPerHour')}>
         <ChartCanvas
           label={t('dashboard.scansPerHour')}
+          texts={[data.scansPerHour.map((h) => shown(h.scans)), data.scansPerHour.map((h) => shown(h.admitted))]}
           config={{
             type: 'bar',
             data: {
               labels: data.scansPerHour.map((h) => hour(h.hour)),
               datasets: [
-                { label: t('dashboard.scans'), data: data.scansPerHour.map((h) => h.scans), backgroundColor: '#2563eb' },
-                { label: t('dashboard.admitted'), data: data.scansPerHour.map((h) => h.admitted), backgroundColor: '#93c5fd' },
+                { label: t('dashboard.scans'), data: data.scansPerHour.map((h) => plotted(h.scans)), backgroundColor: '#2563eb' },
+                { label: t('dashboard.admitted'), data: data.scansPerHour.map((h) => plotted(h.admitted)), backgroundColor: '#93c5fd' },
               ],
             },
             options: { responsive: true, maintainAspectRatio: false, animation: false, scales: { y: { beginAtZero: true, ticks: { precision: 0 } } } },
@@ -155,16 +185,17 @@ export function DashboardView({ session }: { session: StaffSession }): JSX.Eleme
       <Card title={t('dashboard.quarantinesEnding')}>
         <ChartCanvas
           label={t('dashboard.quarantinesEnding')}
+          texts={[data.quarantinesEnding.map((q) => shown(q.residents))]}
           config={{
             type: 'bar',
-            data: { labels: data.quarantinesEnding.map((q) => day(q.date)), datasets: [{ label: t('dashboard.residents'), data: data.quarantinesEnding.map((q) => q.residents), backgroundColor: '#1b8a3c' }] },
+            data: { labels: data.quarantinesEnding.map((q) => day(q.date)), datasets: [{ label: t('dashboard.residents'), data: data.quarantinesEnding.map((q) => plotted(q.residents)), backgroundColor: '#1b8a3c' }] },
             options: { responsive: true, maintainAspectRatio: false, animation: false, scales: { y: { beginAtZero: true, ticks: { precision: 0 } } } },
           }}
         />
       </Card>
       <Card title={t('dashboard.oversight')}>
-        <p class={data.appealsOverdue > 0 ? 'overdue' : 'muted'} data-testid="appeals-overdue">
-          {t('dashboard.appealsOverdue', { n: data.appealsOverdue })}
+        <p class={data.appealsOverdue !== 0 ? 'overdue' : 'muted'} data-testid="appeals-overdue">
+          {t('dashboard.appealsOverdue', { n: shown(data.appealsOverdue) })}
         </p>
         <h3>{t('dashboard.corrections')}</h3>
         {data.correctionsByStaff.length === 0 ? (
@@ -173,7 +204,7 @@ export function DashboardView({ session }: { session: StaffSession }): JSX.Eleme
           <ul class="list" data-testid="corrections-by-staff">
             {data.correctionsByStaff.map((c) => (
               <li>
-                <span>{c.name}</span> <span class="muted">{t('dashboard.correctionsRow', { proposed: c.proposed, approved: c.approved })}</span>
+                <span>{c.name}</span> <span class="muted">{t('dashboard.correctionsRow', { proposed: shown(c.proposed), approved: shown(c.approved) })}</span>
               </li>
             ))}
           </ul>

@@ -1613,11 +1613,15 @@ export interface paths {
             path?: never;
             cookie?: never;
         };
-        /** Counts for the authority dashboard: colours by region and over time, scans per hour, quarantines ending (authority, auditor) */
+        /**
+         * Counts for the authority dashboard, of the caller's region or one under it: colours by district and over time, scans per hour, quarantines ending, appeals overdue, corrections by staff (authority, auditor)
+         * @description Every count is of the region asked (`region`), by default the caller's own; a region outside the one the credential answers for is refused 403 naming the field. A count under `smallCount` is shown as { atLeast, atMost }, and so is every total holding one (docs/api.md, "Small counts").
+         */
         get: {
             parameters: {
                 query?: {
                     days?: number;
+                    /** @description A district, city or province code (or its prefix: 3301) within the caller's region */
                     region?: string;
                 };
                 header?: never;
@@ -1633,45 +1637,106 @@ export interface paths {
                     };
                     content: {
                         "application/json": {
-                            /** @description Open appeals past their deadline */
-                            appealsOverdue: number;
+                            /** @description Open appeals of the region's residents past their deadline */
+                            appealsOverdue: number | {
+                                atLeast: number;
+                                atMost: number;
+                            };
                             colourHistory: {
                                 counts: {
-                                    gray: number;
-                                    green: number;
-                                    red: number;
-                                    yellow: number;
+                                    /** @description A count: an integer, or { atLeast, atMost } where a part of it was too small to show (docs/api.md, "Small counts") */
+                                    gray: number | {
+                                        atLeast: number;
+                                        atMost: number;
+                                    };
+                                    /** @description A count: an integer, or { atLeast, atMost } where a part of it was too small to show (docs/api.md, "Small counts") */
+                                    green: number | {
+                                        atLeast: number;
+                                        atMost: number;
+                                    };
+                                    /** @description A count: an integer, or { atLeast, atMost } where a part of it was too small to show (docs/api.md, "Small counts") */
+                                    red: number | {
+                                        atLeast: number;
+                                        atMost: number;
+                                    };
+                                    /** @description A count: an integer, or { atLeast, atMost } where a part of it was too small to show (docs/api.md, "Small counts") */
+                                    yellow: number | {
+                                        atLeast: number;
+                                        atMost: number;
+                                    };
                                 };
                                 date: string;
                             }[];
+                            /** @description Residents by current colour, per district of the region answered */
                             coloursByRegion: {
                                 counts: {
-                                    gray: number;
-                                    green: number;
-                                    red: number;
-                                    yellow: number;
+                                    /** @description A count: an integer, or { atLeast, atMost } where a part of it was too small to show (docs/api.md, "Small counts") */
+                                    gray: number | {
+                                        atLeast: number;
+                                        atMost: number;
+                                    };
+                                    /** @description A count: an integer, or { atLeast, atMost } where a part of it was too small to show (docs/api.md, "Small counts") */
+                                    green: number | {
+                                        atLeast: number;
+                                        atMost: number;
+                                    };
+                                    /** @description A count: an integer, or { atLeast, atMost } where a part of it was too small to show (docs/api.md, "Small counts") */
+                                    red: number | {
+                                        atLeast: number;
+                                        atMost: number;
+                                    };
+                                    /** @description A count: an integer, or { atLeast, atMost } where a part of it was too small to show (docs/api.md, "Small counts") */
+                                    yellow: number | {
+                                        atLeast: number;
+                                        atMost: number;
+                                    };
                                 };
                                 region: string;
                                 regionName: string;
                             }[];
-                            /** @description Corrections each staff member proposed and approved in the last 30 days */
+                            /** @description Corrections of the region's residents each staff member proposed and approved in the last 30 days */
                             correctionsByStaff: {
-                                approved: number;
+                                /** @description A count: an integer, or { atLeast, atMost } where a part of it was too small to show (docs/api.md, "Small counts") */
+                                approved: number | {
+                                    atLeast: number;
+                                    atMost: number;
+                                };
                                 name: string;
-                                proposed: number;
+                                /** @description A count: an integer, or { atLeast, atMost } where a part of it was too small to show (docs/api.md, "Small counts") */
+                                proposed: number | {
+                                    atLeast: number;
+                                    atMost: number;
+                                };
                                 staffId: string;
                             }[];
                             /** Format: date-time */
                             generatedAt: string;
                             quarantinesEnding: {
                                 date: string;
-                                residents: number;
+                                /** @description A count: an integer, or { atLeast, atMost } where a part of it was too small to show (docs/api.md, "Small counts") */
+                                residents: number | {
+                                    atLeast: number;
+                                    atMost: number;
+                                };
                             }[];
+                            /** @description The region answered: the one asked, else the caller's own; CN for every region the operator serves */
+                            region: string;
+                            /** @description Scans at the region's venues */
                             scansPerHour: {
-                                admitted: number;
+                                /** @description A count: an integer, or { atLeast, atMost } where a part of it was too small to show (docs/api.md, "Small counts") */
+                                admitted: number | {
+                                    atLeast: number;
+                                    atMost: number;
+                                };
                                 hour: string;
-                                scans: number;
+                                /** @description A count: an integer, or { atLeast, atMost } where a part of it was too small to show (docs/api.md, "Small counts") */
+                                scans: number | {
+                                    atLeast: number;
+                                    atMost: number;
+                                };
                             }[];
+                            /** @description Counts from 1 to this less one are not shown exactly (HEALTHCODE_SMALL_COUNT) */
+                            smallCount: number;
                         };
                     };
                 };

@@ -103,14 +103,19 @@ export const appealsRoutes: FastifyPluginAsyncTypebox<{ services: Services }> = 
       config: { access: { staff: ['authority', 'auditor'] } },
       schema: {
         tags: ['authority'],
-        summary: 'Counts for the authority dashboard: colours by region and over time, scans per hour, quarantines ending (authority, auditor)',
-        querystring: Type.Object({ region: Type.Optional(Type.String({ pattern: '^\\d{2,6}$' })), days: Type.Optional(Type.Integer({ minimum: 1, maximum: 60 })) }, { additionalProperties: false }),
+        summary: "Counts for the authority dashboard, of the caller's region or one under it: colours by district and over time, scans per hour, quarantines ending, appeals overdue, corrections by staff (authority, auditor)",
+        description:
+          "Every count is of the region asked (`region`), by default the caller's own; a region outside the one the credential answers for is refused 403 naming the field. A count under `smallCount` is shown as { atLeast, atMost }, and so is every total holding one (docs/api.md, \"Small counts\").",
+        querystring: Type.Object(
+          { region: Type.Optional(Type.String({ pattern: '^\\d{2,6}$', description: "A district, city or province code (or its prefix: 3301) within the caller's region" })), days: Type.Optional(Type.Integer({ minimum: 1, maximum: 60 })) },
+          { additionalProperties: false },
+        ),
         response: { 200: DashboardSchema, ...problemResponses(400, 401, 403) },
       },
     },
     async (request) => {
-      const counts = await services.stats.dashboard({ ...(request.query.region ? { region: request.query.region } : {}), ...(request.query.days ? { days: request.query.days } : {}) });
-      return { ...counts, generatedAt: wireTime(counts.generatedAt), scansPerHour: counts.scansPerHour.map((h) => ({ ...h, hour: wireTime(h.hour) })), appealsOverdue: await services.appeals.overdueCount(), correctionsByStaff: await services.corrections.countsByStaff() };
+      const counts = await services.stats.dashboard(staffCaller(request), { ...(request.query.region ? { region: request.query.region } : {}), ...(request.query.days ? { days: request.query.days } : {}) });
+      return { ...counts, generatedAt: wireTime(counts.generatedAt), scansPerHour: counts.scansPerHour.map((h) => ({ ...h, hour: wireTime(h.hour) })) };
     },
   );
 };

@@ -151,8 +151,8 @@ describeOnEachEngine("an authority correcting one resident's colour", (h) => {
     for (const action of ['propose-correction', 'approve-correction', 'end-correction']) assert.ok(actions.includes(action), `${action} in ${actions.join(', ')}`);
     const dashboard = (await app.inject({ method: 'GET', url: '/api/v1/dashboard', headers: wang.auth })).json();
     assert.deepEqual(
-      dashboard.correctionsByStaff.map((c: { name: string; proposed: number; approved: number }) => [c.name, c.proposed, c.approved]).sort(),
-      [['余杭区疾控中心 李医生', 0, 1], ['余杭区疾控中心 王主任', 1, 0]],
+      dashboard.correctionsByStaff.map((c: { name: string; proposed: unknown; approved: unknown }) => [c.name, c.proposed, c.approved]).sort(),
+      [['余杭区疾控中心 李医生', 0, { atLeast: 1, atMost: 4 }], ['余杭区疾控中心 王主任', { atLeast: 1, atMost: 4 }, 0]],
     );
   });
 
@@ -187,7 +187,7 @@ describeOnEachEngine('an appeal past its deadline', (h) => {
     assert.equal(await h().services.appeals.escalateOverdue(), 1);
     assert.equal(await h().services.appeals.escalateOverdue(), 0, 'once');
     assert.ok((await h().services.audit.entries({ residentId: zhang.id, limit: 20 })).some((e) => e.action === 'escalate-appeal'));
-    assert.equal((await app.inject({ method: 'GET', url: '/api/v1/dashboard', headers: authority })).json().appealsOverdue, 1);
+    assert.deepEqual((await app.inject({ method: 'GET', url: '/api/v1/dashboard', headers: authority })).json().appealsOverdue, { atLeast: 1, atMost: 4 }, 'one, fewer than five');
     const [queued] = (await app.inject({ method: 'GET', url: '/api/v1/appeals', headers: authority })).json();
     assert.equal(queued.escalatedAt, h().clock.now().toISOString());
   });

@@ -1,0 +1,132 @@
+import assert from 'node:assert/strict';
+import { it } from 'node:test';
+import { DAY_MS, HOUR_MS } from '../../src/domain/clock.js';
+import type { DeclarationInput } from '../../src/domain/declaration.js';
+import type { RegistrationInput } from '../../src/domain/resident.js';
+import { describeOnEachEngine, type Harness } from '../support/harness.js';
+import { LIU_FANG, withCheck, ZHANG_WEI } from '../support/people.js';
+
+const bearer = (token: string) => ({ authorization: `Bearer ${token}` });
+const wuchangTrip: DeclarationInput = { stays: [{ region: '420106', arrival: '2026-11-12T08:00:00+08:00', departure: '2026-11-15T18:30:00+08:00' }], contacts: [], symptoms: [], temperature: 36.5 };
+const healthy: DeclarationInput = { stays: [], contacts: [], symptoms: [], temperature: 36.4 };
+const GIVEN = ['王', '李', '陈', '杨', '黄', '周', '吴', '徐'];
+
+/** The n-th of a district's residents, each with an ID number and phone of their own. */
+const neighbour = (region: string, n: number): RegistrationInput => ({
+  name: `${GIVEN[n % GIVEN.length]}${['秀英', '建华', '丽娟', '志明'][n % 4]}`,
+  idType: 'resident_id',
+  idNumber: withCheck(`${region}199001${10 + n}${region.slice(-2)}1`),
+  phone: `1380571${region.slice(-2)}${String(n).padStart(2, '0')}`,
+  address: { region, detail: `文三路 ${100 + n} 号` },
+});
+
+async function resident(h: Harness, person: RegistrationInput, declaration: DeclarationInput): Promise<string> {
+  const { id } = await h.services.residents.register(person, { phoneVerifiedAt: h.clock.now().getTime() });
+  await h.services.declarations.declare(id, declaration);
+  return id;
+}
+
+/**
+ * Xihu (330106) has its red resident Liu Fang, quarantined, who scanned into a Xihu venue, appealed
+ * and was corrected by a Xihu officer; Yuhang (330110) has one resident, Zhang Wei, green. The
+ * attacker is Yuhang's officer, with a real credential.
+ */
+async function twoDistricts(h: Harness) {
+  const app = await h.app();
+  const liu = await resident(h, LIU_FANG, wuchangTrip);
+  await h.services.authority.setRiskArea({ region: '420100', level: 'high', from: '2026-11-10T00:00:00+08:00' });
+  await resident(h, ZHANG_WEI, healthy);
+  const venue = await h.services.venues.registerVenue({ name: '西湖文化广场', type: 'mall', region: '330106', address: '中山北路 581 号', latitude: 30.28, longitude: 120.16, operator: '西湖文化广场管理处' });
+  await h.services.scans.visit(liu, venue.id, 'v1');
+  await h.services.appeals.file(liu, '我 11 月 15 日已离开武昌，那时尚未列为高风险地区。');
+  const xihuOfficer = await h.services.staff.create('西湖区疾控中心 赵主任', 'authority', '330106');
+  await h.services.corrections.propose(xihuOfficer, liu, { colour: 'red', reason: 'isolation-order', note: '您须居家隔离至通知结束。', expiresAt: new Date(h.clock.now().getTime() + 3 * DAY_MS).toISOString() });
+  h.clock.advance(25 * HOUR_MS); // the appeal is overdue
+  const yuhang = await h.services.staff.create('余杭区疾控中心 王主任', 'authority', '330110');
+  const dashboard = (query = '') => app.inject({ method: 'GET', url: `/api/v1/dashboard${query}`, headers: bearer(yuhang.token) });
+  return { dashboard };
+}
+
+describeOnEachEngine("a district officer reading another district's counts", (h) => {
+  it('is refused a sibling district, naming the field and their own region', async () => {
+    const { dashboard } = await twoDistricts(h());
+    const response = await dashboard('?region=330106');
+    assert.equal(response.statusCode, 403, response.body);
+    assert.equal(response.json().field, 'region');
+    assert.match(response.json().detail, /330110/);
+  });
+
+  it('is refused the city above their district', async () => {
+    const { dashboard } = await twoDistricts(h());
+    for (const city of ['330100', '3301']) {
+      const response = await dashboard(`?region=${city}`);
+      assert.equal(response.statusCode, 403, `${city}: ${response.body}`);
+      assert.equal(response.json().field, 'region');
+    }
+  });
+
+  it('asking for no region, gets their own district in every part of the answer', async () => {
+    const { dashboard } = await twoDistricts(h());
+    const response = await dashboard();
+    assert.equal(response.statusCode, 200, response.body);
+    const d = response.json();
+    assert.deepEqual(d.coloursByRegion.map((r: { region: string }) => r.region), ['330110'], 'no Xihu row');
+    assert.ok(d.colourHistory.every((day: { counts: { red: unknown } }) => day.counts.red === 0), "Xihu's red is in no day's count");
+    assert.ok(d.scansPerHour.every((hour: { scans: unknown }) => hour.scans === 0), 'no scan at a Xihu venue');
+    assert.ok(d.quarantinesEnding.every((day: { residents: unknown }) => day.residents === 0), "not Liu Fang's quarantine");
+    assert.equal(d.appealsOverdue, 0, "not Liu Fang's appeal");
+    assert.deepEqual(d.correctionsByStaff, [], "not the Xihu officer's correction");
+    assert.equal(d.region, '330110');
+  });
+});
+
+/**
+ * Yuhang has one red resident and five green; Xihu five red. The attacker is Hangzhou's officer,
+ * who may read both districts and the city: the one red resident must show neither in Yuhang's row
+ * nor as the city's red total less Xihu's.
+ */
+describeOnEachEngine('a small count on the dashboard', (h) => {
+  async function oneRedInYuhang() {
+    const app = await h().app();
+    await h().services.authority.setRiskArea({ region: '420100', level: 'high', from: '2026-11-10T00:00:00+08:00' });
+    await resident(h(), ZHANG_WEI, wuchangTrip);
+    for (let n = 0; n < 5; n++) await resident(h(), neighbour('330110', n), healthy);
+    for (let n = 0; n < 5; n++) await resident(h(), neighbour('330106', n), wuchangTrip);
+    const city = await h().services.staff.create('杭州市疾控中心 孙主任', 'authority', '330100');
+    const dashboard = async (query = '') => {
+      const response = await app.inject({ method: 'GET', url: `/api/v1/dashboard${query}`, headers: bearer(city.token) });
+      assert.equal(response.statusCode, 200, response.body);
+      return response.json();
+    };
+    return { dashboard };
+  }
+
+  it("does not appear in the district's row", async () => {
+    const { dashboard } = await oneRedInYuhang();
+    const rows = Object.fromEntries((await dashboard()).coloursByRegion.map((r: { region: string; counts: unknown }) => [r.region, r.counts]));
+    assert.deepEqual(rows['330110'], { green: 5, yellow: 0, red: { atLeast: 1, atMost: 4 }, gray: 0 });
+    assert.deepEqual(rows['330106'], { green: 0, yellow: 0, red: 5, gray: 0 });
+  });
+
+  it("cannot be had as the city's total less the other districts", async () => {
+    const { dashboard } = await oneRedInYuhang();
+    const city = await dashboard();
+    const xihu = await dashboard('?region=330106');
+    const cityRed = city.colourHistory.at(-1).counts.red;
+    const xihuRed = xihu.colourHistory.at(-1).counts.red;
+    assert.equal(xihuRed, 5);
+    // Were the city's red exact (6), 6 - 5 would be Yuhang's one red resident.
+    assert.deepEqual(cityRed, { atLeast: 6, atMost: 9 });
+    assert.deepEqual(
+      city.coloursByRegion.map((r: { counts: { red: unknown } }) => r.counts.red),
+      [5, { atLeast: 1, atMost: 4 }],
+    );
+  });
+
+  it("does not appear in the district's own history either", async () => {
+    const { dashboard } = await oneRedInYuhang();
+    const yuhang = await dashboard('?region=330110');
+    assert.deepEqual(yuhang.colourHistory.at(-1).counts.red, { atLeast: 1, atMost: 4 });
+    assert.deepEqual(yuhang.quarantinesEnding.find((d: { residents: unknown }) => d.residents !== 0).residents, { atLeast: 1, atMost: 4 });
+  });
+});
