@@ -3,7 +3,7 @@ import type { Decision } from '../../domain/rules/decide.js';
 import type { ChangeFeed } from '../change-feed.js';
 import type { Database, DecisionsTable, ResidentStatusTable } from '../schema.js';
 import { CompiledLists, compiledOnce } from '../compiled-query.js';
-import { DecisionEncodings, DecisionStatements } from './decision-rows.js';
+import { DecisionEncodings, DecisionRows, ROWS_PER_STATEMENT } from './decision-rows.js';
 
 export { firedIds } from './decision-rows.js';
 
@@ -11,9 +11,6 @@ export type ResidentStatus = Selectable<ResidentStatusTable>;
 
 /** What tells a new decision from the stored one, and the masked name kept with it: a re-decision reads no more. */
 export type StatusKeys = Pick<ResidentStatus, 'resident_id' | 'colour' | 'mark' | 'fired_ids' | 'rule_set_region' | 'rule_set_version' | 'masked_name'>;
-
-/** Rows per statement when many are read or written: well under both engines' limits on bound values. */
-const ROWS_PER_STATEMENT = 500;
 
 type Ids = readonly string[];
 
@@ -89,7 +86,7 @@ export interface CurrentDecision {
  * and each resident's current one (`resident_status`), written together.
  */
 export class DecisionsStore {
-  readonly #statements = new DecisionStatements();
+  readonly #rows = new DecisionRows();
   readonly #status = statusStatements();
 
   constructor(
@@ -134,9 +131,9 @@ export class DecisionsStore {
         const part = decided.slice(i, i + ROWS_PER_STATEMENT);
         notices.push(...(await queueColourNotices(trx, this.#status, part, newId, now, encodings)));
         const changed = part.filter((d) => d.changed);
-        if (changed.length > 0) await this.#statements.writeHistory(trx, changed, cause, encodings);
+        if (changed.length > 0) await this.#rows.writeHistory(trx, changed, cause, encodings);
         // One statement for the part: a row per resident, replacing what was there.
-        await this.#statements.writeStatus(trx, part, encodings);
+        await this.#rows.writeStatus(trx, part, encodings);
       }
       await alongside?.(trx);
       return notices;
