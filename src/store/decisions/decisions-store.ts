@@ -1,6 +1,7 @@
 import type { Kysely, Selectable, Transaction } from 'kysely';
 import type { Decision } from '../../domain/rules/decide.js';
 import type { ChangeFeed } from '../change-feed.js';
+import type { Engine } from '../database.js';
 import type { Database, DecisionsTable, ResidentStatusTable } from '../schema.js';
 import { CompiledLists, compiledOnce } from '../compiled-query.js';
 import { DecisionEncodings, DecisionRows, ROWS_PER_STATEMENT } from './decision-rows.js';
@@ -22,6 +23,8 @@ const statusStatements = () => ({
   keysOf: new CompiledLists(0, (ids, _, db: Kysely<Database>) =>
     db.selectFrom('resident_status').select(['resident_id', 'colour', 'mark', 'fired_ids', 'rule_set_region', 'rule_set_version', 'masked_name']).where('resident_id', 'in', ids as Ids).compile(),
   ),
+  registered: new CompiledLists(0, (ids, _, db: Kysely<Database>) => db.selectFrom('residents').select('id').where('id', 'in', ids as Ids).compile(), undefined, ROWS_PER_STATEMENT),
+  registeredHeld: new CompiledLists(0, (ids, _, db: Kysely<Database>) => db.selectFrom('residents').select('id').where('id', 'in', ids as Ids).forKeyShare().compile(), undefined, ROWS_PER_STATEMENT),
   setColour: new CompiledLists(2, (ids, [colour, differing], db: Kysely<Database>) =>
     db
       .updateTable('resident_status')
@@ -92,6 +95,7 @@ export class DecisionsStore {
   constructor(
     private readonly db: Kysely<Database>,
     private readonly changes: ChangeFeed,
+    private readonly engine: Engine,
   ) {}
 
   async statusOf(ids: string[]): Promise<Map<string, ResidentStatus>> {
@@ -128,7 +132,8 @@ export class DecisionsStore {
       const notices: string[] = [];
       const encodings = new DecisionEncodings();
       for (let i = 0; i < decided.length; i += ROWS_PER_STATEMENT) {
-        const part = decided.slice(i, i + ROWS_PER_STATEMENT);
+        const part = await this.stillRegistered(trx, decided.slice(i, i + ROWS_PER_STATEMENT));
+        if (part.length === 0) continue;
         notices.push(...(await queueColourNotices(trx, this.#status, part, newId, now, encodings)));
         const changed = part.filter((d) => d.changed);
         if (changed.length > 0) await this.#rows.writeHistory(trx, changed, cause, encodings);
@@ -138,6 +143,20 @@ export class DecisionsStore {
       await alongside?.(trx);
       return notices;
     });
+  }
+
+  /**
+   * The decisions of residents who still exist, held so until the transaction ends: a resident may
+   * delete their account between the read of their facts and this save (a re-decision reads the
+   * next chunk while it saves the last), and a row naming them would fail the whole chunk. On
+   * PostgreSQL the rows are locked against deletion (FOR KEY SHARE); SQLite has one writer.
+   */
+  private async stillRegistered(trx: Transaction<Database>, part: CurrentDecision[]): Promise<CurrentDecision[]> {
+    const ids = part.map((d) => d.residentId);
+    const found = await (this.engine === 'postgres' ? this.#status.registeredHeld : this.#status.registered).run(trx, ids);
+    if (found.length === part.length) return part;
+    const registered = new Set(found.map((r) => r.id));
+    return part.filter((d) => registered.has(d.residentId));
   }
 
   /** A resident's decisions, newest first. */
