@@ -29,8 +29,9 @@ describe('a per-resident cache\'s bound', () => {
 });
 
 describe('configuration', () => {
-  it('evaluates re-decisions on the cores but one, at most 4, or on as many threads as HEALTHCODE_DECISION_THREADS says; refuses a count that is not one', () => {
+  it('evaluates re-decisions on SQLite on the cores but one, at most 4, on PostgreSQL on the main thread, or on as many threads as HEALTHCODE_DECISION_THREADS says; refuses a count that is not one', () => {
     assert.equal(loadConfig({}, '/srv/healthcode').decisionThreads, Math.min(4, availableParallelism() - 1));
+    assert.equal(loadConfig({ HEALTHCODE_DATABASE_URL: 'postgres://healthcode@db.internal/healthcode' }, '/srv/healthcode').decisionThreads, 0);
     assert.equal(loadConfig({ HEALTHCODE_DECISION_THREADS: '0' }, '/srv/healthcode').decisionThreads, 0);
     assert.ok(problemsOf({ HEALTHCODE_DECISION_THREADS: 'two' }).some((p) => p.includes('HEALTHCODE_DECISION_THREADS')));
   });
