@@ -18,6 +18,8 @@ export async function benchServices(engine: Engine, clock: Clock = systemClock, 
     dataKey,
     logger: pino({ level: 'silent' }),
     signatureThreads,
+    // HEALTHCODE_BENCH_DECISION_THREADS: re-decision chunks evaluated on that many worker threads (0, the default: on the main thread).
+    decisionThreads: Number(process.env.HEALTHCODE_BENCH_DECISION_THREADS ?? 0),
     settings: { mode: 'production', timeZone: 'Asia/Shanghai', sessionTtlSeconds: 3600, signInCodeTtlSeconds: 300, tokenTtlSeconds: 300, ...(cacheEntries !== undefined ? { cacheEntries } : {}) },
   });
   const services = createServices(ctx);
@@ -31,6 +33,7 @@ export async function benchServices(engine: Engine, clock: Clock = systemClock, 
     location: opened.location,
     dispose: async () => {
       await ctx.signatures.close();
+      await ctx.evaluations?.close();
       await opened.dispose();
     },
   };

@@ -54,6 +54,7 @@ export interface Config {
   smallCount: number;
   cacheEntries: number;
   verifyThreads: number;
+  decisionThreads: number;
   retentionDays: number;
   timeZone: string;
   shutdownGraceSeconds: number;
@@ -185,6 +186,7 @@ export const CONFIG_VARIABLES: Record<string, string> = {
   HEALTHCODE_OFFLINE_PASS_MAX: 'longest an offline pass lives, in seconds, 300 to 86400 (default 43200); never past its decision\'s valid_until',
   HEALTHCODE_CACHE_ENTRIES: 'sessions and shown codes each process keeps in memory, kept true across processes by the database (default 100000; 0 turns the caches off)',
   HEALTHCODE_VERIFY_THREADS: 'worker threads checking the signatures of uploaded scans (default: the cores, at most 4; 0 checks them on the main thread)',
+  HEALTHCODE_DECISION_THREADS: 'worker threads evaluating re-decisions while the main thread reads and writes (default on SQLite: the cores but one, at most 4; on PostgreSQL 0, evaluating on the main thread)',
   HEALTHCODE_RETENTION_DAYS: 'days scans and check-ins are kept before the daily purge deletes them (default 28)',
   HEALTHCODE_TIME_ZONE: 'IANA time zone for calendar dates (default Asia/Shanghai)',
   HEALTHCODE_SHUTDOWN_GRACE: 'seconds to let requests finish on SIGTERM (default 10)',
@@ -313,6 +315,8 @@ export function loadConfig(env: Env, cwd = process.cwd()): Config {
     smallCount: integer('HEALTHCODE_SMALL_COUNT', DEFAULT_SMALL_COUNT, 2, 100),
     cacheEntries: integer('HEALTHCODE_CACHE_ENTRIES', DEFAULT_CACHE_ENTRIES, 0, 10_000_000),
     verifyThreads: integer('HEALTHCODE_VERIFY_THREADS', Math.min(4, availableParallelism()), 0, 64),
+    // On PostgreSQL the main thread mostly waits for the database, and a thread more measured no faster (bench: decision).
+    decisionThreads: integer('HEALTHCODE_DECISION_THREADS', database.kind === 'sqlite' ? Math.min(4, availableParallelism() - 1) : 0, 0, 64),
     retentionDays: integer('HEALTHCODE_RETENTION_DAYS', 28, 1, 365),
     timeZone,
     shutdownGraceSeconds: integer('HEALTHCODE_SHUTDOWN_GRACE', 10, 0, 600),

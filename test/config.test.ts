@@ -1,4 +1,5 @@
 import assert from 'node:assert/strict';
+import { availableParallelism } from 'node:os';
 import { describe, it } from 'node:test';
 import { cacheBound, ConfigError, DEFAULT_CACHE_ENTRIES, loadConfig } from '../src/config.js';
 
@@ -28,6 +29,13 @@ describe('a per-resident cache\'s bound', () => {
 });
 
 describe('configuration', () => {
+  it('evaluates re-decisions on SQLite on the cores but one, at most 4, on PostgreSQL on the main thread, or on as many threads as HEALTHCODE_DECISION_THREADS says; refuses a count that is not one', () => {
+    assert.equal(loadConfig({}, '/srv/healthcode').decisionThreads, Math.min(4, availableParallelism() - 1));
+    assert.equal(loadConfig({ HEALTHCODE_DATABASE_URL: 'postgres://healthcode@db.internal/healthcode' }, '/srv/healthcode').decisionThreads, 0);
+    assert.equal(loadConfig({ HEALTHCODE_DECISION_THREADS: '0' }, '/srv/healthcode').decisionThreads, 0);
+    assert.ok(problemsOf({ HEALTHCODE_DECISION_THREADS: 'two' }).some((p) => p.includes('HEALTHCODE_DECISION_THREADS')));
+  });
+
   it('defaults to an embedded SQLite database in ./data, listening on loopback', () => {
     const config = loadConfig({}, '/srv/healthcode');
     assert.deepEqual(config.database, { kind: 'sqlite', path: '/srv/healthcode/data/healthcode.db' });

@@ -70,7 +70,7 @@ export async function openServices(
   config: Config,
   logger: Logger,
   clock: Clock = systemClock,
-  options: { signatureThreads?: number; redis?: Redis; ensureKeys?: boolean } = {},
+  options: { signatureThreads?: number; /** By default HEALTHCODE_DECISION_THREADS. */ decisionThreads?: number; redis?: Redis; ensureKeys?: boolean } = {},
 ): Promise<{ services: Services; store: DatabaseHandle; fresh: boolean; close(): Promise<void> }> {
   const store = await openDatabase(config.database, {
     timeouts: config.databaseTimeouts,
@@ -88,6 +88,7 @@ export async function openServices(
         dataKey,
         logger,
         signatureThreads: options.signatureThreads,
+        decisionThreads: options.decisionThreads ?? config.decisionThreads,
         regionKeys: new FileRegionKeys(regionKeyDir),
         // Not made if missing: an unmounted escrow must stop a sunset's key step, not be made here.
         keyEscrow: config.keyEscrowDir === undefined ? undefined : new FileRegionKeys(config.keyEscrowDir, false),
@@ -104,6 +105,7 @@ export async function openServices(
     for (const member of config.federation.hubMembers) await services.hub.bootstrapMember(member.id, member.url);
     const close = async () => {
       await ctx.signatures.close();
+      await ctx.evaluations?.close();
       await store.close();
     };
     return { services, store, fresh: applied.includes('0001-foundation'), close };

@@ -3,6 +3,7 @@ import { EndedRegions } from './ended-regions.js';
 import { randomUUID } from 'node:crypto';
 import type { Logger } from 'pino';
 import { SignaturePool } from '../codes/signature-pool.js';
+import { EvaluationPool } from './decisions/evaluation-pool.js';
 import { SubjectSeal } from '../codes/subject-seal.js';
 import { nodeVerify } from '../codes/token-signer.js';
 import type { Ed25519Verify } from '../codes/token-verifier.js';
@@ -69,6 +70,8 @@ export interface ServiceContext {
   limiter: RateLimiter;
   /** Checks scanned codes' signatures: on worker threads where there are some, else here. */
   signatures: { verify: Ed25519Verify; close(): Promise<void> };
+  /** Evaluates re-decision chunks on worker threads; none: on this thread. */
+  evaluations?: EvaluationPool;
 }
 
 export interface ContextOptions {
@@ -81,6 +84,8 @@ export interface ContextOptions {
   newId?: () => string;
   /** Worker threads checking scanned codes' signatures; 0 (the default) checks them on this thread. */
   signatureThreads?: number;
+  /** Worker threads evaluating re-decision chunks; 0 (the default) evaluates them on this thread. */
+  decisionThreads?: number;
   /** Where districts' data keys are kept, apart from the database; in memory by default (tests). */
   regionKeys?: RegionKeyBackend;
   /** The key escrow (HEALTHCODE_KEY_ESCROW); none by default. */
@@ -120,6 +125,7 @@ export function createContext(options: ContextOptions): ServiceContext {
     newId,
     limiter: options.limiter ?? new MemoryRateLimiter(options.clock),
     signatures: options.signatureThreads ? new SignaturePool(options.signatureThreads) : { verify: nodeVerify(), close: async () => undefined },
+    ...(options.decisionThreads ? { evaluations: new EvaluationPool(options.decisionThreads, options.settings.timeZone) } : {}),
   };
 }
 

@@ -87,9 +87,11 @@ export const COMPILED_LIST_MOST = 16;
 /**
  * A query over a list (`in (…)`, or the rows of an insert) and a fixed number of other arguments,
  * whose building cost a one-resident decision more than running it: compiled once per list length
- * up to COMPILED_LIST_MOST, built each time beyond. `build` takes the list and the other arguments
- * as stand-ins or as values alike, so both ways give the same text. With a `width`, each item of the
- * list is a row of that many values.
+ * up to `most` (COMPILED_LIST_MOST unless said), built each time beyond. `build` takes the list and
+ * the other arguments as stand-ins or as values alike, so both ways give the same text. With a
+ * `width`, each item of the list is a row of that many values. A statement that saves many rows at
+ * a time (a re-decision's 500) compiles every length up to that: building it cost more than SQLite
+ * running it.
  */
 export class CompiledLists<R, I = unknown> {
   readonly #shapes: CompiledShapes<string, R>;
@@ -98,6 +100,7 @@ export class CompiledLists<R, I = unknown> {
     private readonly others: number,
     private readonly build: (list: readonly I[], others: readonly unknown[], db: Kysely<any>) => CompiledQuery<R>,
     private readonly width?: number,
+    private readonly most = COMPILED_LIST_MOST,
   ) {
     const items = (length: string) => Number(length) * (width ?? 1);
     this.#shapes = new CompiledShapes(
@@ -113,9 +116,9 @@ export class CompiledLists<R, I = unknown> {
   /** The whole result, affected rows with it. */
   async result(db: Kysely<any>, list: readonly I[], others: readonly unknown[] = []): Promise<QueryResult<R>> {
     if (others.length !== this.others) throw new Error(`compiled query: takes ${this.others} arguments beside the list, not ${others.length}`);
-    if (list.length > COMPILED_LIST_MOST) return db.executeQuery(this.build(list, others, db));
+    if (list.length > this.most) return db.executeQuery(this.build(list, others, db));
     const flat = this.width === undefined ? list : (list as readonly (readonly unknown[])[]).flat();
-    return this.#shapes.run(db, String(list.length), [...flat, ...others]);
+    return this.#shapes.run(db, String(list.length), others.length === 0 ? flat : [...flat, ...others]);
   }
 
   /** Stand-ins for the list's values, as items: rows of `width` where there is one. */

@@ -86,6 +86,20 @@ describeOnEachEngine('queries compiled once', (h) => {
     );
   });
 
+  it('answers a list query compiled up to a bound of its own as the built query does, for lists within it and past it', async () => {
+    const { ids } = await household();
+    const db = h().opened.store.db;
+    const most = 3;
+    const query = new CompiledLists(0, (list, _, built) => built.selectFrom('residents').select('id').where('id', 'in', list as string[]).orderBy('id').compile(), undefined, most);
+    await fc.assert(
+      fc.asyncProperty(fc.array(fc.constantFrom(...ids), { minLength: 1, maxLength: most + 3 }), async (list) => {
+        const built = await db.selectFrom('residents').select('id').where('id', 'in', list).orderBy('id').execute();
+        assert.deepEqual(await query.run(db, list), built);
+      }),
+      { numRuns: 30 },
+    );
+  });
+
   it('refuses a list query run with other arguments than it takes', async () => {
     const query = new CompiledLists(1, (ids, [at], db) => db.selectFrom('sessions').select('id').where('id', 'in', ids).where('expires_at', '>', at).compile());
     await assert.rejects(query.run(h().opened.store.db, ['x']), /takes 1 arguments beside the list, not 0/);

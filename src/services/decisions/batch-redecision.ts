@@ -2,12 +2,14 @@ import { channel } from 'node:diagnostics_channel';
 import { setImmediate as yieldToIo } from 'node:timers/promises';
 import type { Transaction } from 'kysely';
 import { AlikeFacts, type Evaluated } from '../../domain/decisions/alike-facts.js';
+import type { ChunkToEvaluate } from '../../domain/decisions/chunk-evaluation.js';
 import { localInstant } from '../../domain/rules/decide.js';
 import type { ResidentFacts, RiskAreaFact } from '../../domain/facts.js';
 import { firedIds, type CurrentDecision, type StatusKeys } from '../../store/decisions/decisions-store.js';
 import type { Database } from '../../store/schema.js';
 import type { ServiceContext } from '../context.js';
 import type { NoticesService } from './colour-notices-service.js';
+import type { EvaluationPool } from './evaluation-pool.js';
 import type { RulesService } from './rules-service.js';
 
 /** A decision kept as a resident's current one, and whether it changed their colour. */
@@ -118,7 +120,9 @@ export class BatchRedecision {
       const [facts, previous] = await Promise.all([this.ctx.stores.facts.load(ids, now, (date) => localInstant(date, 0, this.ctx.settings.timeZone)), this.ctx.stores.decisions.keysOf(ids)]);
       return { ...chunk, ids, now, facts, previous };
     };
+    const pool = this.ctx.evaluations;
     const decide = async (loaded: Loaded) => {
+      if (pool) return { chunk: loaded, kept: await this.evaluatedAway(pool, loaded, areas!) };
       // Residents of a region with equal facts are evaluated once per chunk (AlikeFacts).
       const byRegion = new Map<string, AlikeFacts>();
       const kept: Kept[] = [];
@@ -150,6 +154,15 @@ export class BatchRedecision {
       for (const n of await Promise.all(deliveries)) total.notified += n;
     }
     return total;
+  }
+
+  /** A chunk evaluated on the pool's threads, as `decide` evaluates it here: the facts go as they were read, the decisions come back. */
+  private async evaluatedAway(pool: EvaluationPool, loaded: Loaded, areas: RiskAreaFact[]): Promise<Kept[]> {
+    const facts = loaded.ids.flatMap((id) => loaded.facts.get(id) ?? []);
+    const sets: ChunkToEvaluate['sets'] = {};
+    for (const f of facts) sets[f.region] ??= (await this.rules.evaluatorFor(f.region)).ruleSet;
+    const evaluated = await pool.evaluate({ now: loaded.now, areas, sets, facts });
+    return facts.map((f, i) => keptDecision(f, loaded.previous.get(f.residentId), evaluated[i]!, this.ctx.newId(), null));
   }
 }
 

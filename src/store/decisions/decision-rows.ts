@@ -1,6 +1,6 @@
 import type { Kysely } from 'kysely';
 import type { Decision } from '../../domain/rules/decide.js';
-import { CompiledShapes } from '../compiled-query.js';
+import { CompiledLists } from '../compiled-query.js';
 import type { Database } from '../schema.js';
 
 /** What tells two decisions apart for the record: colour, mark, the rules that fired and the rule set. */
@@ -46,24 +46,26 @@ export interface HistoryRow {
 const STATUS_COLUMNS = ['resident_id', 'colour', 'mark', 'decided_at', 'green_on', 'rule_set_region', 'rule_set_version', 'fired_ids', 'valid_until', 'decision', 'masked_name', 'region'] as const;
 const HISTORY_COLUMNS = ['id', 'resident_id', 'decided_at', 'colour', 'mark', 'rule_set_region', 'rule_set_version', 'fired', 'green_on', 'cause'] as const;
 
-/** `count` rows of `columns`, each value a stand-in from `slots`, row after row. */
-function slotRows<C extends string>(columns: readonly C[], count: number, slots: unknown[]): Record<C, unknown>[] {
-  return Array.from({ length: count }, (_, r) => Object.fromEntries(columns.map((column, c) => [column, slots[r * columns.length + c]])) as Record<C, unknown>);
+/** Rows per statement when decisions are saved many at a time: every count up to it is compiled once. */
+export const ROWS_PER_STATEMENT = 500;
+
+/** Rows of values, in the order of `columns`, as the insert builder takes them. */
+function named<C extends string>(columns: readonly C[], rows: readonly (readonly unknown[])[]): Record<C, unknown>[] {
+  return rows.map((row) => Object.fromEntries(columns.map((column, c) => [column, row[c]])) as Record<C, unknown>);
 }
 
 /**
- * The statements that save decisions many rows at a time, each compiled once per number of rows:
- * Kysely building a statement of 500 rows cost more than SQLite running it. One per store, as the
- * SQL is its database's dialect.
+ * The statements that save decisions many rows at a time (CompiledLists, every number of rows up to
+ * ROWS_PER_STATEMENT compiled once). One per store, as the SQL is its database's dialect.
  */
-export class DecisionStatements {
+export class DecisionRows {
   /** Residents' current decisions, replacing what was there; a re-decision that opened no name keeps the one a served code stored. */
-  readonly #status = new CompiledShapes<string, never>(
-    (shape) => Number(shape) * STATUS_COLUMNS.length,
-    (shape, slots, db: Kysely<Database>) =>
+  readonly #status = new CompiledLists<never, readonly unknown[]>(
+    0,
+    (rows, _, db: Kysely<Database>) =>
       db
         .insertInto('resident_status')
-        .values(slotRows(STATUS_COLUMNS, Number(shape), slots) as never)
+        .values(named(STATUS_COLUMNS, rows) as never)
         .onConflict((oc) =>
           oc.column('resident_id').doUpdateSet((eb) => ({
             colour: eb.ref('excluded.colour'),
@@ -80,31 +82,35 @@ export class DecisionStatements {
           })),
         )
         .compile(),
+    STATUS_COLUMNS.length,
+    ROWS_PER_STATEMENT,
   );
 
-  readonly #history = new CompiledShapes<string, never>(
-    (shape) => Number(shape) * HISTORY_COLUMNS.length,
-    (shape, slots, db: Kysely<Database>) =>
+  readonly #history = new CompiledLists<never, readonly unknown[]>(
+    0,
+    (rows, _, db: Kysely<Database>) =>
       db
         .insertInto('decisions')
-        .values(slotRows(HISTORY_COLUMNS, Number(shape), slots) as never)
+        .values(named(HISTORY_COLUMNS, rows) as never)
         .compile(),
+    HISTORY_COLUMNS.length,
+    ROWS_PER_STATEMENT,
   );
 
   async writeStatus(db: Kysely<Database>, rows: StatusRow[], encodings: DecisionEncodings): Promise<void> {
-    const args: unknown[] = [];
-    for (const { residentId, decision, validUntil, maskedName, region } of rows) {
-      const encoded = encodings.of(decision);
-      args.push(residentId, decision.colour, decision.mark, decision.evaluatedAt, decision.greenOn, decision.ruleSet.region, decision.ruleSet.version, encoded.firedIds, validUntil, encoded.decision, maskedName, region);
-    }
-    await this.#status.run(db, String(rows.length), args);
+    await this.#status.run(
+      db,
+      rows.map(({ residentId, decision, validUntil, maskedName, region }) => {
+        const encoded = encodings.of(decision);
+        return [residentId, decision.colour, decision.mark, decision.evaluatedAt, decision.greenOn, decision.ruleSet.region, decision.ruleSet.version, encoded.firedIds, validUntil, encoded.decision, maskedName, region];
+      }),
+    );
   }
 
   async writeHistory(db: Kysely<Database>, rows: HistoryRow[], cause: string, encodings: DecisionEncodings): Promise<void> {
-    const args: unknown[] = [];
-    for (const { id, residentId, decision } of rows) {
-      args.push(id, residentId, decision.evaluatedAt, decision.colour, decision.mark, decision.ruleSet.region, decision.ruleSet.version, encodings.of(decision).fired, decision.greenOn, cause);
-    }
-    await this.#history.run(db, String(rows.length), args);
+    await this.#history.run(
+      db,
+      rows.map(({ id, residentId, decision }) => [id, residentId, decision.evaluatedAt, decision.colour, decision.mark, decision.ruleSet.region, decision.ruleSet.version, encodings.of(decision).fired, decision.greenOn, cause]),
+    );
   }
 }

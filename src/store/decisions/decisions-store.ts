@@ -1,9 +1,10 @@
 import type { Kysely, Selectable, Transaction } from 'kysely';
 import type { Decision } from '../../domain/rules/decide.js';
 import type { ChangeFeed } from '../change-feed.js';
+import type { Engine } from '../database.js';
 import type { Database, DecisionsTable, ResidentStatusTable } from '../schema.js';
 import { CompiledLists, compiledOnce } from '../compiled-query.js';
-import { DecisionEncodings, DecisionStatements } from './decision-rows.js';
+import { DecisionEncodings, DecisionRows, ROWS_PER_STATEMENT } from './decision-rows.js';
 
 export { firedIds } from './decision-rows.js';
 
@@ -11,9 +12,6 @@ export type ResidentStatus = Selectable<ResidentStatusTable>;
 
 /** What tells a new decision from the stored one, and the masked name kept with it: a re-decision reads no more. */
 export type StatusKeys = Pick<ResidentStatus, 'resident_id' | 'colour' | 'mark' | 'fired_ids' | 'rule_set_region' | 'rule_set_version' | 'masked_name'>;
-
-/** Rows per statement when many are read or written: well under both engines' limits on bound values. */
-const ROWS_PER_STATEMENT = 500;
 
 type Ids = readonly string[];
 
@@ -25,6 +23,8 @@ const statusStatements = () => ({
   keysOf: new CompiledLists(0, (ids, _, db: Kysely<Database>) =>
     db.selectFrom('resident_status').select(['resident_id', 'colour', 'mark', 'fired_ids', 'rule_set_region', 'rule_set_version', 'masked_name']).where('resident_id', 'in', ids as Ids).compile(),
   ),
+  registered: new CompiledLists(0, (ids, _, db: Kysely<Database>) => db.selectFrom('residents').select('id').where('id', 'in', ids as Ids).compile(), undefined, ROWS_PER_STATEMENT),
+  registeredHeld: new CompiledLists(0, (ids, _, db: Kysely<Database>) => db.selectFrom('residents').select('id').where('id', 'in', ids as Ids).forKeyShare().compile(), undefined, ROWS_PER_STATEMENT),
   setColour: new CompiledLists(2, (ids, [colour, differing], db: Kysely<Database>) =>
     db
       .updateTable('resident_status')
@@ -89,12 +89,13 @@ export interface CurrentDecision {
  * and each resident's current one (`resident_status`), written together.
  */
 export class DecisionsStore {
-  readonly #statements = new DecisionStatements();
+  readonly #rows = new DecisionRows();
   readonly #status = statusStatements();
 
   constructor(
     private readonly db: Kysely<Database>,
     private readonly changes: ChangeFeed,
+    private readonly engine: Engine,
   ) {}
 
   async statusOf(ids: string[]): Promise<Map<string, ResidentStatus>> {
@@ -131,16 +132,31 @@ export class DecisionsStore {
       const notices: string[] = [];
       const encodings = new DecisionEncodings();
       for (let i = 0; i < decided.length; i += ROWS_PER_STATEMENT) {
-        const part = decided.slice(i, i + ROWS_PER_STATEMENT);
+        const part = await this.stillRegistered(trx, decided.slice(i, i + ROWS_PER_STATEMENT));
+        if (part.length === 0) continue;
         notices.push(...(await queueColourNotices(trx, this.#status, part, newId, now, encodings)));
         const changed = part.filter((d) => d.changed);
-        if (changed.length > 0) await this.#statements.writeHistory(trx, changed, cause, encodings);
+        if (changed.length > 0) await this.#rows.writeHistory(trx, changed, cause, encodings);
         // One statement for the part: a row per resident, replacing what was there.
-        await this.#statements.writeStatus(trx, part, encodings);
+        await this.#rows.writeStatus(trx, part, encodings);
       }
       await alongside?.(trx);
       return notices;
     });
+  }
+
+  /**
+   * The decisions of residents who still exist, held so until the transaction ends: a resident may
+   * delete their account between the read of their facts and this save (a re-decision reads the
+   * next chunk while it saves the last), and a row naming them would fail the whole chunk. On
+   * PostgreSQL the rows are locked against deletion (FOR KEY SHARE); SQLite has one writer.
+   */
+  private async stillRegistered(trx: Transaction<Database>, part: CurrentDecision[]): Promise<CurrentDecision[]> {
+    const ids = part.map((d) => d.residentId);
+    const found = await (this.engine === 'postgres' ? this.#status.registeredHeld : this.#status.registered).run(trx, ids);
+    if (found.length === part.length) return part;
+    const registered = new Set(found.map((r) => r.id));
+    return part.filter((d) => registered.has(d.residentId));
   }
 
   /** A resident's decisions, newest first. */
