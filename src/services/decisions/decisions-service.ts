@@ -90,7 +90,7 @@ export class DecisionsService {
       const governing = (await this.rules.evaluatorFor(row.region)).ruleSet;
       const decision = JSON.parse(row.decision) as Decision;
       if (sameSets(governing, decision.ruleSet)) {
-        const maskedName = row.masked_name ?? (row.name_enc ? maskName(this.ctx.stores.residents.openName(residentId, row.name_enc)) : await this.nameOnCode(residentId));
+        const maskedName = row.masked_name ?? (await this.nameOnCode(residentId, row.name_enc));
         return { decision: { ...decision, rules: await this.withNotes(decision.rules) }, maskedName, region: row.region, validUntil: row.valid_until, decidedNow: false };
       }
     }
@@ -101,11 +101,13 @@ export class DecisionsService {
 
   /**
    * The masked name a code shows, opened from the resident's record the first time a code is served
-   * after a re-decision that did not open it, and kept with their decision from then on. A code view
-   * that read the sealed name along (CodeViewStore) masks it instead: one statement, no write.
+   * after a re-decision that did not open it, and kept with their decision from then on (re-decisions
+   * keep it): a resident's name is opened once, not at every morning's first view. `sealed`: the
+   * sealed name a code view read along (CodeViewStore), opened instead of reading it again.
    */
-  private async nameOnCode(residentId: string): Promise<string> {
-    const maskedName = maskName((await this.ctx.stores.residents.names([residentId])).get(residentId) ?? '');
+  private async nameOnCode(residentId: string, sealed?: string | null): Promise<string> {
+    const name = sealed ? this.ctx.stores.residents.openName(residentId, sealed) : (await this.ctx.stores.residents.names([residentId])).get(residentId);
+    const maskedName = maskName(name ?? '');
     await this.ctx.stores.decisions.keepMaskedName(residentId, maskedName);
     return maskedName;
   }

@@ -47,7 +47,7 @@ export class CodeViewStore {
       .leftJoin('sessions as se', (join) => join.on('se.id', '=', sessionId).on('se.revoked_at', 'is', null).on('se.expires_at', '>', now))
       .select(['r.phone_verified_at', 'r.identity_checked_at', 's.resident_id as status_resident_id', 's.decision', 's.region', 's.valid_until', 's.masked_name', 'v.home_operator', 'v.linked_at', 'v.bundle_issued_at', 'se.resident_id as session_resident_id', 'se.expires_at as session_expires_at'])
       // The sealed name only where the stored decision keeps no masked one (decisions do not open
-      // names): the view masks it then, without a read of its own.
+      // names): the view masks it then, without a read of its own, and keeps the masked name.
       .select((eb) => eb.case().when('s.masked_name', 'is', null).then(eb.ref('r.name_enc')).end().as('name_enc'))
       .select((eb) => eb.exists(eb.selectFrom('guardianships').select('dependent_id').whereRef('guardianships.dependent_id', '=', 'r.id')).as('has_guardian'))
       .where('r.id', '=', residentId)

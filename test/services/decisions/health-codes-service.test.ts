@@ -178,19 +178,45 @@ describeOnEachEngine('a cold code view of a decision kept without a masked name 
     return statements;
   }
 
-  it('is read and served in one statement: the sealed name comes with the session and the decision, and nothing is written', async () => {
-    const id = await greenZhang(h());
-    const db = h().opened.store.db;
-    const masked = async () => (await db.selectFrom('resident_status').select('masked_name').where('resident_id', '=', id).executeTakeFirstOrThrow()).masked_name;
-    assert.equal(await masked(), null, 'the declaration kept no masked name');
+  /** Her code viewed cold, read along with her session as the route reads it: the masked name shown, and the statements run. */
+  async function coldView(id: string): Promise<{ shown: string; statements: number }> {
     const session = await h().services.signIn.sessionFor(id, h().clock.now().getTime());
-    let shown: string | undefined;
+    let shown = '';
     const statements = await statementsDuring(async () => {
       const { along } = await h().services.signIn.authenticate(session.token, h().services.healthCodes.readAlong(id));
       assert.ok(along, 'nothing was read along');
       shown = (await h().services.healthCodes.view(id, along)).issued.maskedName;
     });
-    assert.deepEqual([shown, statements, await masked()], ['张*', 1, null]);
+    return { shown, statements };
+  }
+
+  const maskedKept = async (h: Harness, id: string) => (await h.opened.store.db.selectFrom('resident_status').select('masked_name').where('resident_id', '=', id).executeTakeFirstOrThrow()).masked_name;
+
+  it('is read in one statement, the sealed name coming with the session and the decision, and keeps the masked name it showed', async () => {
+    const id = await greenZhang(h());
+    assert.equal(await maskedKept(h(), id), null, 'the declaration kept no masked name');
+    const first = await coldView(id);
+    assert.deepEqual([first.shown, first.statements, await maskedKept(h(), id)], ['张*', 2, '张*']);
+  });
+
+  it('is read in one statement and opens no name the next time her code is out of memory (the next morning)', async () => {
+    const id = await greenZhang(h());
+    await coldView(id);
+    // Her shown code may no longer be shown again, as the next morning; her decision with its masked name is kept.
+    h().clock.advance(TTL_MS);
+    const cipher = h().ctx.stores.residents;
+    const openName = cipher.openName.bind(cipher);
+    let opened = 0;
+    cipher.openName = (...args) => {
+      opened += 1;
+      return openName(...args);
+    };
+    try {
+      const next = await coldView(id);
+      assert.deepEqual([next.shown, next.statements, opened], ['张*', 1, 0]);
+    } finally {
+      cipher.openName = openName;
+    }
   });
 
   it('shows the masked name a code shown without reading along shows', async () => {
