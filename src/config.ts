@@ -57,7 +57,8 @@ export interface Config {
   decisionThreads: number;
   retentionDays: number;
   timeZone: string;
-  shutdownGraceSeconds: number;
+  /** Seconds a stopping server takes at most to answer what it has received (drain.ts). */
+  drainSeconds: number;
   operator: OperatorConfig;
   federation: FederationConfig;
   limits: RequestLimits;
@@ -144,6 +145,8 @@ export const DEFAULT_APPEAL_DEADLINE_HOURS = 24;
 export const DEFAULT_OFFLINE_PASS_MAX_SECONDS = 43_200;
 export const DEFAULT_BACKUP_RETENTION_DAYS = 30;
 export const DEFAULT_FEDERATION_REFRESH_SECONDS = 300;
+/** Twenty seconds: a slow request's worth many times over, and within Kubernetes' 30 s before it kills. */
+export const DEFAULT_DRAIN_SECONDS = 20;
 
 export const DEFAULT_LIMITS: RequestLimits = {
   signInCodesPerAddressPerMinute: 10,
@@ -189,7 +192,7 @@ export const CONFIG_VARIABLES: Record<string, string> = {
   HEALTHCODE_DECISION_THREADS: 'worker threads evaluating re-decisions while the main thread reads and writes (default on SQLite: the cores but one, at most 4; on PostgreSQL 0, evaluating on the main thread)',
   HEALTHCODE_RETENTION_DAYS: 'days scans and check-ins are kept before the daily purge deletes them (default 28)',
   HEALTHCODE_TIME_ZONE: 'IANA time zone for calendar dates (default Asia/Shanghai)',
-  HEALTHCODE_SHUTDOWN_GRACE: 'seconds to let requests finish on SIGTERM (default 10)',
+  HEALTHCODE_DRAIN_SECONDS: 'seconds a stopping server (SIGTERM, SIGINT) takes at most to answer the requests it has received before it cuts the rest (default 20)',
   HEALTHCODE_OPERATOR_ID: 'this operator\'s id among the national system\'s operators, lower case, e.g. hubei (default local)',
   HEALTHCODE_OPERATOR_NAME: 'the operator\'s name as scanners and other operators show it (default: the id)',
   HEALTHCODE_REGIONS: 'comma-separated GB/T 2260 codes of the regions this operator serves, e.g. 420000 (default: every province)',
@@ -248,6 +251,8 @@ export function loadConfig(env: Env, cwd = process.cwd()): Config {
     return n;
   };
 
+  // Renamed: a deployment still setting it would otherwise lose its bound without a word.
+  if (read('HEALTHCODE_SHUTDOWN_GRACE') !== undefined) problems.push("HEALTHCODE_SHUTDOWN_GRACE: renamed HEALTHCODE_DRAIN_SECONDS (seconds a stopping server answers what it has received); set that instead");
   const mode = oneOf('HEALTHCODE_MODE', ['development', 'production'] as const, 'development');
   const host = read('HEALTHCODE_HOST') ?? '127.0.0.1';
   const port = integer('HEALTHCODE_PORT', 8080, 0, 65535);
@@ -319,7 +324,7 @@ export function loadConfig(env: Env, cwd = process.cwd()): Config {
     decisionThreads: integer('HEALTHCODE_DECISION_THREADS', database.kind === 'sqlite' ? Math.min(4, availableParallelism() - 1) : 0, 0, 64),
     retentionDays: integer('HEALTHCODE_RETENTION_DAYS', 28, 1, 365),
     timeZone,
-    shutdownGraceSeconds: integer('HEALTHCODE_SHUTDOWN_GRACE', 10, 0, 600),
+    drainSeconds: integer('HEALTHCODE_DRAIN_SECONDS', DEFAULT_DRAIN_SECONDS, 0, 600),
     operator: readOperator(read, problems),
     federation: readFederation(read, problems, integer('HEALTHCODE_FEDERATION_REFRESH', DEFAULT_FEDERATION_REFRESH_SECONDS, 1, 86_400)),
     limits: {

@@ -2,7 +2,7 @@ import cluster, { type Worker } from 'node:cluster';
 import type { Logger } from 'pino';
 import type { Config } from '../config.js';
 import { ClusterMetrics, METRICS_MESSAGES } from './cluster-metrics.js';
-import { loadDemoDataIfDue, openServices } from './server.js';
+import { CLOSE_SECONDS, loadDemoDataIfDue, openServices } from './server.js';
 
 /** The environment variable telling a forked worker its place; worker 0 runs the scheduled jobs. */
 export const WORKER_INDEX_VARIABLE = 'HEALTHCODE_WORKER_INDEX';
@@ -87,19 +87,23 @@ export async function runPrimary(config: Config, logger: Logger, workers: number
   const stop = (signal: string) => {
     if (stopping) return;
     stopping = true;
-    logger.info({ signal }, 'shutting down: every worker finishes its requests in flight');
+    logger.info({ signal, drainSeconds: config.drainSeconds }, 'draining: every worker answers the requests it has received, taking no new connections');
     for (const worker of Object.values(cluster.workers ?? {})) worker?.send('shutdown');
-    const grace = setTimeout(() => {
-      logger.error({ graceSeconds: config.shutdownGraceSeconds }, 'workers did not stop in time; exiting');
+    // Each worker cuts what is left at the bound and exits; this only catches one that cannot.
+    const bound = setTimeout(() => {
+      logger.error({ drainSeconds: config.drainSeconds }, 'workers did not stop in time; exiting');
       process.exit(1);
-    }, (config.shutdownGraceSeconds + 2) * 1000);
-    grace.unref();
-    const check = setInterval(() => {
+    }, (config.drainSeconds + CLOSE_SECONDS + 2) * 1000);
+    bound.unref();
+    const exited = () => {
       if (Object.keys(cluster.workers ?? {}).length > 0) return;
-      clearInterval(check);
       logger.info('stopped');
       process.exit(0);
-    }, 50);
+    };
+    // A worker leaves cluster.workers once it has both exited and disconnected, in either order.
+    cluster.on('exit', exited);
+    cluster.on('disconnect', exited);
+    exited();
   };
   process.on('SIGTERM', () => stop('SIGTERM'));
   process.on('SIGINT', () => stop('SIGINT'));

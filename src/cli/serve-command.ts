@@ -5,7 +5,7 @@ import { createLogger, stdoutInBackground } from '../logging.js';
 import { runPrimary, workerIndex } from './cluster.js';
 import { workerMetrics } from './cluster-metrics.js';
 import { holdServing, unfinishedRestore, unfinishedRestoreMessage } from './restore-guards.js';
-import { startServer } from './server.js';
+import { CLOSE_SECONDS, startServer } from './server.js';
 
 /** Most workers `serve` forks: more processes than that only queue for the same cores. */
 const MAX_WORKERS = 64;
@@ -64,11 +64,15 @@ export async function serveCommand(args: string[], config: () => Config, fail: (
       process.exit(1);
     }
     stopping = true;
-    logger.info({ signal }, 'shutting down: finishing requests in flight');
+    logger.info({ signal, drainSeconds: cfg.drainSeconds }, 'draining: answering every request received');
+    const { cut } = await server.drain(cfg.drainSeconds * 1000, () => logger.info('draining: taking no new connections'));
+    if (cut > 0) logger.error({ cut, drainSeconds: cfg.drainSeconds }, `drain bound reached: cut ${cut} requests still unanswered after ${cfg.drainSeconds} s`);
+    else logger.info('drained: every request received was answered');
+    // Closing the database waits for nothing a request holds any more; a database that does not answer still lets the process go.
     const timer = setTimeout(() => {
-      logger.error({ graceSeconds: cfg.shutdownGraceSeconds }, 'requests did not finish in time; exiting');
+      logger.error({ closeSeconds: CLOSE_SECONDS }, 'the database did not close in time; exiting');
       process.exit(1);
-    }, cfg.shutdownGraceSeconds * 1000);
+    }, CLOSE_SECONDS * 1000);
     timer.unref();
     await server.close();
     logger.info('stopped');

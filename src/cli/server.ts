@@ -7,6 +7,7 @@ import type { Config } from '../config.js';
 import { systemClock, type Clock } from '../domain/clock.js';
 import { Redis } from 'ioredis';
 import { buildApp, type AppOptions } from '../http/app.js';
+import type { DrainOutcome } from '../http/drain.js';
 import { dataKeyFor } from './data-key-guard.js';
 import { createContext } from '../services/context.js';
 import { RedisRateLimiter } from '../services/rate-limiter.js';
@@ -17,10 +18,18 @@ import { createServices, type Services } from '../services/services.js';
 import { openDatabase, type DatabaseHandle } from '../store/database.js';
 import { migrateToLatest } from '../store/migrations/index.js';
 
+/** Seconds closing the database and Redis may take once drained, before the process exits regardless. */
+export const CLOSE_SECONDS = 10;
+
 export interface RunningServer {
   app: FastifyInstance;
   store: DatabaseHandle;
   url: string;
+  /**
+   * Stops taking connections and scheduled jobs, answers every request already received, and
+   * resolves once no connection is left; at `boundMs` cuts what is left, counting its requests.
+   */
+  drain(boundMs: number, stoppedAccepting?: () => void): Promise<DrainOutcome>;
   close(): Promise<void>;
 }
 
@@ -170,6 +179,10 @@ export async function startServer(config: Config, logger: Logger, clock: Clock =
       app,
       store,
       url,
+      drain: (boundMs, stoppedAccepting) => {
+        jobs.stop();
+        return app.drain.drain(boundMs, stoppedAccepting);
+      },
       close: async () => {
         jobs.stop();
         await app.close();

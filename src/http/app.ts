@@ -40,6 +40,14 @@ import { ProblemSchema, SignInProblemSchema } from './schemas.js';
 import { pressureOf, registerProtection, type ProtectionOptions } from './protection.js';
 import { decorateRouteAccess, guardRoutes } from './route-access.js';
 import { withTraditional } from './traditional-text.js';
+import { Drain } from './drain.js';
+
+declare module 'fastify' {
+  interface FastifyInstance {
+    /** Stopping without dropping a request received (drain.ts): what `serve` does on SIGTERM. */
+    drain: Drain;
+  }
+}
 
 export interface AppOptions {
   services: Services;
@@ -71,6 +79,9 @@ export async function buildApp({ services, bodyLimitBytes, webRoot = DEFAULT_WEB
     // Each request's own logger is made only if it logs something besides that line.
     childLoggerFactory: lazyChildLoggerFactory,
     routerOptions: { maxParamLength: 200 },
+    // Fastify closes only once the drain has closed every connection; a request it still met while
+    // closing would be answered by its route (with its access-log line), not a bare 503.
+    return503OnClosing: false,
     // Errors the router meets before any route (a path segment too long, a broken escape) are
     // problems like every other refusal.
     frameworkErrors: (error, request, reply) => {
@@ -83,6 +94,9 @@ export async function buildApp({ services, bodyLimitBytes, webRoot = DEFAULT_WEB
     // Believe X-Forwarded-For only as far back as the proxies the operator says are in front.
     ...(trustProxyHops > 0 ? { trustProxy: (_address: string, hop: number) => hop < trustProxyHops } : {}),
   }).withTypeProvider<TypeBoxTypeProvider>();
+
+  const drain = new Drain(app.server);
+  app.decorate('drain', drain);
 
   // The API speaks JSON only; a text/plain body is refused with 415 rather than read as a string.
   app.removeContentTypeParser('text/plain');
@@ -167,7 +181,7 @@ export async function buildApp({ services, bodyLimitBytes, webRoot = DEFAULT_WEB
   const routeAccess = decorateRouteAccess(app);
   await app.register(async (api) => {
     guardRoutes(api, services, routeAccess);
-    await registerRoutes(api, { services, bodyLimitBytes, hasWebApps, pressure: () => pressureOf(app, protection?.shedding), metrics });
+    await registerRoutes(api, { services, bodyLimitBytes, hasWebApps, pressure: () => pressureOf(app, protection?.shedding), draining: () => drain.draining, metrics });
   });
   return app;
 }
@@ -177,12 +191,13 @@ interface RoutesOptions {
   bodyLimitBytes: number;
   hasWebApps: boolean;
   pressure: () => string | undefined;
+  draining: () => boolean;
   metrics: MetricsExposition;
 }
 
-async function registerRoutes(app: FastifyInstance, { services, bodyLimitBytes, hasWebApps, pressure, metrics }: RoutesOptions): Promise<void> {
+async function registerRoutes(app: FastifyInstance, { services, bodyLimitBytes, hasWebApps, pressure, draining, metrics }: RoutesOptions): Promise<void> {
   if (!hasWebApps) app.get('/', { config: { access: { public: true } }, schema: { hide: true } }, async (_request, reply) => reply.redirect('/docs'));
-  await app.register(systemRoutes, { system: services.system, metrics, pressure });
+  await app.register(systemRoutes, { system: services.system, metrics, pressure, draining });
   await app.register(regionRoutes);
   await app.register(residentRoutes, { services });
   await app.register(signInRoutes, { services });

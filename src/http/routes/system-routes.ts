@@ -9,10 +9,12 @@ export interface SystemRoutesOptions {
   metrics: MetricsExposition;
   /** Why the service sheds load now, if it does. */
   pressure: () => string | undefined;
+  /** Whether the server is stopping (drain.ts): a load balancer reading readiness stops sending at once. */
+  draining: () => boolean;
 }
 
 /** Liveness, readiness, metrics, and the descriptions behind problem types. */
-export const systemRoutes: FastifyPluginAsyncTypebox<SystemRoutesOptions> = async (app, { system, metrics, pressure }) => {
+export const systemRoutes: FastifyPluginAsyncTypebox<SystemRoutesOptions> = async (app, { system, metrics, pressure, draining }) => {
   app.get(
     '/healthz',
     { config: { ...NEVER_SHED, access: { public: true } }, schema: { tags: ['operations'], summary: 'Liveness: the process answers', response: { 200: Type.Object({ status: Type.Literal('ok') }) } } },
@@ -25,11 +27,15 @@ export const systemRoutes: FastifyPluginAsyncTypebox<SystemRoutesOptions> = asyn
       config: { ...NEVER_SHED, access: { public: true } },
       schema: {
         tags: ['operations'],
-        summary: 'Readiness: the database answers (within a second, whatever the database does) and the service is not shedding load',
+        summary: 'Readiness: the server is not stopping, the database answers (within a second, whatever the database does) and the service is not shedding load',
         response: { 200: Type.Object({ status: Type.Literal('ready'), database: Type.String() }), 503: Type.Ref('Problem') },
       },
     },
     async (request, reply) => {
+      if (draining()) {
+        reply.header('retry-after', String(DATABASE_RETRY_AFTER_SECONDS));
+        return sendProblem(reply, problem('not-ready', 'draining: this server is stopping; it answers what it has received and takes no new connections', request.url));
+      }
       const shedding = pressure();
       if (shedding !== undefined) {
         reply.header('retry-after', String(DATABASE_RETRY_AFTER_SECONDS));

@@ -10452,7 +10452,7 @@ export interface paths {
             path?: never;
             cookie?: never;
         };
-        /** Readiness: the database answers (within a second, whatever the database does) and the service is not shedding load */
+        /** Readiness: the server is not stopping, the database answers (within a second, whatever the database does) and the service is not shedding load */
         get: {
             parameters: {
                 query?: never;
