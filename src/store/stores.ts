@@ -93,7 +93,7 @@ export function createStores(database: DatabaseHandle, cipher: FieldCipher): Sto
     facts: new FactsStore(db, (ids, since) => corrections.factsFor(ids, since)),
     authorityRecords: new AuthorityRecordsStore(db),
     checkIns: new CheckInsStore(db),
-    decisions: new DecisionsStore(db, database.changes),
+    decisions: new DecisionsStore(db, database.changes, database.engine),
     codeViews: new CodeViewStore(db),
     redecisions: new RedecisionQueueStore(db),
     rules: new RuleSetsStore(db, database.lock, database.changes),

@@ -1,6 +1,8 @@
 import type { Kysely, Selectable, Transaction } from 'kysely';
 import type { Decision } from '../../domain/rules/decide.js';
 import type { ChangeFeed } from '../change-feed.js';
+import type { Engine } from '../database.js';
+import { factsChanged, lockedFactsVersions } from '../facts-version.js';
 import type { Database, DecisionsTable, ResidentStatusTable } from '../schema.js';
 import { CompiledLists, compiledOnce } from '../compiled-query.js';
 import { DecisionEncodings, DecisionStatements } from './decision-rows.js';
@@ -95,6 +97,7 @@ export class DecisionsStore {
   constructor(
     private readonly db: Kysely<Database>,
     private readonly changes: ChangeFeed,
+    private readonly engine: Engine,
   ) {}
 
   async statusOf(ids: string[]): Promise<Map<string, ResidentStatus>> {
@@ -125,21 +128,32 @@ export class DecisionsStore {
    * history those that changed the colour, mark, rules or rule set; in one transaction, which tells
    * every process the residents' codes changed. `alongside` runs in the same transaction (taking the
    * residents off the re-decision queue, say).
+   *
+   * A decision is saved only over the facts it was decided from: `read` holds each resident's facts
+   * version as read before their facts were, and a resident whose facts were written since is left as
+   * stored (no history, no notice) and returned in `lost`, to be decided again from fresh facts.
    */
-  async save(decided: CurrentDecision[], cause: string, newId: () => string, now: number, alongside?: (trx: Transaction<Database>) => Promise<void>): Promise<string[]> {
+  async save(decided: CurrentDecision[], cause: string, newId: () => string, now: number, read: ReadonlyMap<string, number>, alongside?: (trx: Transaction<Database>) => Promise<void>): Promise<{ queued: string[]; lost: string[] }> {
     return this.changes.commit(this.db, { kind: 'decisions', residentIds: decided.map((d) => d.residentId) }, async (trx) => {
-      const notices: string[] = [];
+      const queued: string[] = [];
+      const versions = await lockedFactsVersions(trx, this.engine, decided.map((d) => d.residentId));
+      const lost: string[] = [];
+      const saved = decided.filter((d) => {
+        const over = versions.get(d.residentId) === read.get(d.residentId) && versions.has(d.residentId);
+        if (!over) lost.push(d.residentId);
+        return over;
+      });
       const encodings = new DecisionEncodings();
-      for (let i = 0; i < decided.length; i += ROWS_PER_STATEMENT) {
-        const part = decided.slice(i, i + ROWS_PER_STATEMENT);
-        notices.push(...(await queueColourNotices(trx, this.#status, part, newId, now, encodings)));
+      for (let i = 0; i < saved.length; i += ROWS_PER_STATEMENT) {
+        const part = saved.slice(i, i + ROWS_PER_STATEMENT);
+        queued.push(...(await queueColourNotices(trx, this.#status, part, newId, now, encodings)));
         const changed = part.filter((d) => d.changed);
         if (changed.length > 0) await this.#statements.writeHistory(trx, changed, cause, encodings);
         // One statement for the part: a row per resident, replacing what was there.
         await this.#statements.writeStatus(trx, part, encodings);
       }
       await alongside?.(trx);
-      return notices;
+      return { queued, lost };
     });
   }
 
@@ -180,6 +194,8 @@ export class DecisionsStore {
   async invalidate(residentIds: string[]): Promise<void> {
     if (residentIds.length === 0) return;
     await this.changes.commit(this.db, { kind: 'decisions', residentIds }, async (trx) => {
+      // A re-decision in flight read the facts before this: it must not save over them.
+      await factsChanged(trx, residentIds);
       for (let i = 0; i < residentIds.length; i += 500) {
         await trx.updateTable('resident_status').set({ valid_until: 0 }).where('resident_id', 'in', residentIds.slice(i, i + 500)).execute();
       }
