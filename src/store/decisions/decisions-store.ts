@@ -2,7 +2,7 @@ import type { Kysely, Selectable, Transaction } from 'kysely';
 import type { Decision } from '../../domain/rules/decide.js';
 import type { ChangeFeed } from '../change-feed.js';
 import type { Engine } from '../database.js';
-import { factsChanged, lockedFactsVersions } from '../facts-version.js';
+import { factsChanged, factsVersionStatements, lockedFactsVersions } from '../facts-version.js';
 import type { Database, DecisionsTable, ResidentStatusTable } from '../schema.js';
 import { CompiledLists, compiledOnce } from '../compiled-query.js';
 import { DecisionEncodings, DecisionStatements } from './decision-rows.js';
@@ -93,12 +93,15 @@ export interface CurrentDecision {
 export class DecisionsStore {
   readonly #statements = new DecisionStatements();
   readonly #status = statusStatements();
+  readonly #versions: ReturnType<typeof factsVersionStatements>;
 
   constructor(
     private readonly db: Kysely<Database>,
     private readonly changes: ChangeFeed,
     private readonly engine: Engine,
-  ) {}
+  ) {
+    this.#versions = factsVersionStatements(engine);
+  }
 
   async statusOf(ids: string[]): Promise<Map<string, ResidentStatus>> {
     const map = new Map<string, ResidentStatus>();
@@ -136,7 +139,7 @@ export class DecisionsStore {
   async save(decided: CurrentDecision[], cause: string, newId: () => string, now: number, read: ReadonlyMap<string, number>, alongside?: (trx: Transaction<Database>) => Promise<void>): Promise<{ queued: string[]; lost: string[] }> {
     return this.changes.commit(this.db, { kind: 'decisions', residentIds: decided.map((d) => d.residentId) }, async (trx) => {
       const queued: string[] = [];
-      const versions = await lockedFactsVersions(trx, this.engine, decided.map((d) => d.residentId));
+      const versions = await lockedFactsVersions(trx, this.engine, decided.map((d) => d.residentId), this.#versions);
       const lost: string[] = [];
       const saved = decided.filter((d) => {
         const over = versions.get(d.residentId) === read.get(d.residentId) && versions.has(d.residentId);

@@ -2,7 +2,7 @@ import type { Kysely, Transaction } from 'kysely';
 import type { Contact, Declaration, Stay, Symptom } from '../../domain/declaration.js';
 import type { Database } from '../schema.js';
 import { CompiledLists, CompiledShapes } from '../compiled-query.js';
-import { factsChanged } from '../facts-version.js';
+import { changeStatement, factsChanged } from '../facts-version.js';
 
 export interface StoredDeclaration extends Declaration {
   id: string;
@@ -51,7 +51,7 @@ export class DeclarationsStore {
   constructor(
     private readonly db: Db,
     /** Compiled once for the store and every store made from it for a transaction. */
-    private readonly compiled = { insert: insertDeclaration(), stays: insertStays() },
+    private readonly compiled = { insert: insertDeclaration(), stays: insertStays(), versions: { changed: changeStatement() } },
   ) {}
 
   withTransaction(trx: Transaction<Database>): DeclarationsStore {
@@ -62,7 +62,7 @@ export class DeclarationsStore {
   async insert(declaration: StoredDeclaration, newId: () => string): Promise<void> {
     await this.compiled.insert.run(this.db, '', [declaration.id, declaration.residentId, declaration.declaredAt, JSON.stringify(declaration.symptoms), JSON.stringify(declaration.contacts), declaration.temperature]);
     if (declaration.stays.length > 0) await this.insertStays(declaration, newId);
-    await factsChanged(this.db, [declaration.residentId]);
+    await factsChanged(this.db, [declaration.residentId], this.compiled.versions);
   }
 
   private async insertStays(declaration: StoredDeclaration, newId: () => string): Promise<void> {
