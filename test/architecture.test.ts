@@ -165,7 +165,6 @@ const WITHOUT_SAME_NAMED_TEST = [
   'store/residents/check-ins-store.ts',
   'store/oversight/corrections-store.ts',
   'store/data-key-check-store.ts',
-  'store/decisions/decisions-store.ts',
   'store/residents/identity-reclaims-store.ts',
   'store/migrations/0001-foundation.ts',
   'store/migrations/0002-rules-and-codes.ts',

@@ -3,11 +3,8 @@ import { it } from 'node:test';
 import type { Decision } from '../../src/domain/rules/decide.js';
 import type { DeclarationInput } from '../../src/domain/declaration.js';
 import { DAY_MS, HOUR_MS } from '../../src/domain/clock.js';
-import pino from 'pino';
-import { createContext } from '../../src/services/context.js';
-import { createServices } from '../../src/services/services.js';
-import { openDatabase } from '../../src/store/database.js';
 import { freshDecision, said } from '../support/fresh-decision.js';
+import { readThenHeld, secondServer } from '../support/held-redecision.js';
 import { describeOnEachEngine, type Harness } from '../support/harness.js';
 import { withCheck, ZHANG_WEI } from '../support/people.js';
 import { registerVerified } from '../support/sign-in.js';
@@ -32,46 +29,6 @@ let people = 0;
 async function resident(h: Harness): Promise<string> {
   people += 1;
   return registerVerified(h, { ...ZHANG_WEI, phone: `1390001${String(people).padStart(4, '0')}`, idNumber: withCheck(`33011019900101${String(100 + people).padStart(3, '0')}`) });
-}
-
-/**
- * Holds the first re-decision of `id` between reading the resident's facts and saving what it
- * decided, until `meanwhile` has run: the order two phones (or a retry) can produce on a loaded
- * server with several connections, forced rather than hoped for.
- */
-async function readThenHeld(h: Harness, id: string, first: () => Promise<unknown>, meanwhile: () => Promise<unknown>): Promise<void> {
-  const facts = h.ctx.stores.facts;
-  const load = facts.load.bind(facts);
-  let held = false;
-  let readDone!: () => void;
-  const read = new Promise<void>((resolve) => (readDone = resolve));
-  let release!: () => void;
-  const released = new Promise<void>((resolve) => (release = resolve));
-  facts.load = async (ids, now, toInstant) => {
-    const loaded = await load(ids, now, toInstant);
-    if (!held && ids.includes(id)) {
-      held = true;
-      readDone();
-      await released;
-    }
-    return loaded;
-  };
-  try {
-    const answered = first();
-    await read;
-    await meanwhile().finally(release);
-    await answered;
-  } finally {
-    facts.load = load;
-  }
-}
-
-/** A second server on the harness's database (its own connections, change feed and caches), as a second process would be. */
-async function secondServer(h: Harness) {
-  const { location } = h.opened;
-  const database = await openDatabase(h.opened.config, location.kind === 'postgres' ? { schema: location.schema, poolSize: 4 } : {});
-  const ctx = createContext({ database, clock: h.clock, dataKey: h.dataKey, logger: pino({ level: 'silent' }), settings: { mode: 'production', timeZone: 'Asia/Shanghai', sessionTtlSeconds: 3600, signInCodeTtlSeconds: 300, tokenTtlSeconds: 300 } });
-  return { services: createServices(ctx), close: () => database.close() };
 }
 
 describeOnEachEngine('two declarations by one resident at once', (h) => {

@@ -175,7 +175,10 @@ export class AuthorityService {
         if (same) await records.setRiskAreaPeriod(id, record.from, record.to, now);
         else await records.insertRiskArea({ id, region_code: record.region, country_code: record.country, level: record.level, valid_from: record.from, valid_to: record.to, source: 'authority', updated_at: now });
         const since = Math.min(record.from, same?.valid_from ?? Infinity, now - FACT_HORIZON_DAYS * DAY_MS);
-        const affected = await this.ctx.stores.facts.withTransaction(trx).residentsWithStaysIn(record, since);
+        const facts = this.ctx.stores.facts.withTransaction(trx);
+        const affected = await facts.residentsWithStaysIn(record, since);
+        // A re-decision in flight of someone who stayed there read the areas before this one.
+        await facts.changed(affected);
         await queue.enqueue(affected, cause, now);
         return { id, inserted: true, affected };
       }

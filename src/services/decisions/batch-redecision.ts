@@ -12,6 +12,9 @@ import type { NoticesService } from './colour-notices-service.js';
 import type { EvaluationPool } from './evaluation-pool.js';
 import type { RulesService } from './rules-service.js';
 
+/** What a run did, and the residents whose facts were written while they were decided: their decisions were not saved (DecisionsStore.save), each under its chunk's cause. */
+export type BatchRedecided = Redecided & { lost: RedecisionChunk[] };
+
 /** A decision kept as a resident's current one, and whether it changed their colour. */
 export type Kept = CurrentDecision & { colourChanged: boolean };
 
@@ -87,6 +90,8 @@ interface Loaded extends RedecisionChunk {
   now: number;
   facts: Map<string, ResidentFacts>;
   previous: Map<string, StatusKeys>;
+  /** The residents' facts versions, read before their facts: what the save is conditional on. */
+  versions: Map<string, number>;
 }
 
 /**
@@ -103,8 +108,8 @@ export class BatchRedecision {
     private readonly notices: NoticesService,
   ) {}
 
-  async run(chunks: AsyncIterable<RedecisionChunk>): Promise<Redecided> {
-    const total: Redecided = { redecided: 0, colourChanges: 0, notified: 0 };
+  async run(chunks: AsyncIterable<RedecisionChunk>): Promise<BatchRedecided> {
+    const total: BatchRedecided = { redecided: 0, colourChanges: 0, notified: 0, lost: [] };
     let areas: RiskAreaFact[] | undefined;
     // A resident is decided once per run: household members claiming a document are decided with the
     // chunk of its holder, and again in a later chunk only if queued there too (then skipped).
@@ -117,8 +122,9 @@ export class BatchRedecision {
       const claimants = chunk.ids.length === 0 ? [] : await this.ctx.stores.reclaims.claimantsOf(chunk.ids);
       const ids = [...new Set([...chunk.ids, ...claimants])].filter((id) => !scheduled.has(id));
       for (const id of ids) scheduled.add(id);
+      const versions = await this.ctx.stores.facts.versions(ids);
       const [facts, previous] = await Promise.all([this.ctx.stores.facts.load(ids, now, (date) => localInstant(date, 0, this.ctx.settings.timeZone)), this.ctx.stores.decisions.keysOf(ids)]);
-      return { ...chunk, ids, now, facts, previous };
+      return { ...chunk, ids, now, facts, previous, versions };
     };
     const pool = this.ctx.evaluations;
     const decide = async (loaded: Loaded) => {
@@ -141,9 +147,11 @@ export class BatchRedecision {
         if (chunk.alongside) await this.ctx.database.transaction(chunk.alongside);
         return;
       }
-      const queued = await this.ctx.stores.decisions.save(kept, chunk.cause, this.ctx.newId, chunk.now, chunk.alongside);
-      this.ctx.meter.decisionsMade(kept.length);
-      for (const k of kept) if (k.colourChanged) total.colourChanges += 1;
+      const { queued, lost } = await this.ctx.stores.decisions.save(kept, chunk.cause, this.ctx.newId, chunk.now, chunk.versions, chunk.alongside);
+      this.ctx.meter.decisionsMade(kept.length - lost.length);
+      const lostIds = lost.length === 0 ? undefined : new Set(lost);
+      for (const k of kept) if (k.colourChanged && !lostIds?.has(k.residentId)) total.colourChanges += 1;
+      if (lost.length > 0) total.lost.push({ ids: lost, cause: chunk.cause });
       if (chunkSaved.hasSubscribers) chunkSaved.publish({ residents: kept.length });
       // Texts go out while the next chunks are decided; deliver() never rejects (a failure waits for the sweep).
       deliveries.push(this.notices.deliver(queued));
@@ -173,4 +181,9 @@ export async function* inChunks(ids: string[], cause: string, size: number, alon
     return;
   }
   for (let i = 0; i < ids.length; i += size) yield { ids: ids.slice(i, i + size), cause, ...(i + size >= ids.length && alongside && { alongside }) };
+}
+
+/** Chunks already made, as a run takes them: the residents a run lost, decided again. */
+export async function* fromList(chunks: RedecisionChunk[]): AsyncIterable<RedecisionChunk> {
+  yield* chunks;
 }

@@ -7,7 +7,7 @@ import type { RuleSet } from '../../domain/rules/rule-set.js';
 import type { ResidentFacts, RiskAreaFact } from '../../domain/facts.js';
 import { maskName } from '../../domain/masking.js';
 import { evaluated } from '../../domain/decisions/alike-facts.js';
-import { BatchRedecision, inChunks, keptDecision, type Kept, type RedecisionChunk, type Redecided } from './batch-redecision.js';
+import { BatchRedecision, fromList, inChunks, keptDecision, type Kept, type RedecisionChunk, type Redecided } from './batch-redecision.js';
 import { firedIds, type CurrentDecision, type ResidentStatus } from '../../store/decisions/decisions-store.js';
 import type { Transaction } from 'kysely';
 import type { Database } from '../../store/schema.js';
@@ -47,6 +47,13 @@ type StoredCurrent = Pick<ResidentStatus, 'decision' | 'region' | 'valid_until' 
 
 /** Residents decided per chunk when many are: facts are loaded and statuses saved a chunk at a time. */
 const REDECIDE_BATCH = 1000;
+
+/**
+ * Times a resident whose facts were written while they were decided is decided again from fresh
+ * facts; past it (their facts written that often in so short a time), their stored decision is
+ * invalidated instead, so the next code view decides it.
+ */
+const REDECIDE_RETRIES = 4;
 
 /** Turns facts into colours, keeps every change of colour with the rule set version and the cause. */
 export class DecisionsService {
@@ -134,16 +141,48 @@ export class DecisionsService {
 
   /** Re-decides chunks of residents, each under its cause and saved in its own transaction with its `alongside` work. */
   async redecideChunks(chunks: AsyncIterable<RedecisionChunk>): Promise<Redecided> {
-    return new BatchRedecision(this.ctx, this.rules, this.notices).run(chunks);
+    const { lost, ...total } = await new BatchRedecision(this.ctx, this.rules, this.notices).run(chunks);
+    // Residents whose facts were written while they were decided are decided again, and only they.
+    let again = lost;
+    for (let retry = 0; again.length > 0 && retry < REDECIDE_RETRIES; retry++) {
+      const result = await new BatchRedecision(this.ctx, this.rules, this.notices).run(fromList(again));
+      total.colourChanges += result.colourChanges;
+      total.notified += result.notified;
+      again = result.lost;
+    }
+    await this.ctx.stores.decisions.invalidate(again.flatMap((chunk) => chunk.ids));
+    return total;
   }
 
   /**
    * Decides and stores; every change of colour queues a notice in the same transaction (so no
-   * crash loses it, and racing deciders queue it once), sent right after it commits.
+   * crash loses it, and racing deciders queue it once), sent right after it commits. A resident
+   * whose facts were written while they were decided is decided again from fresh facts (a save is
+   * only over the facts it was decided from: DecisionsStore.save); `alongside` runs with the first save.
    */
   private async decideAndKeep(ids: string[], cause: string, areas?: RiskAreaFact[], alongside?: (trx: Transaction<Database>) => Promise<void>, named = false): Promise<{ kept: Map<string, Kept>; notified: number }> {
+    const kept = new Map<string, Kept>();
+    let notified = 0;
+    let pending = ids;
+    for (let attempt = 0; pending.length > 0; attempt++) {
+      if (attempt > REDECIDE_RETRIES) {
+        await this.ctx.stores.decisions.invalidate(pending);
+        break;
+      }
+      const round = await this.decideAndSave(pending, cause, attempt === 0 ? areas : undefined, attempt === 0 ? alongside : undefined, named);
+      for (const [id, k] of round.kept) kept.set(id, k);
+      notified += round.notified;
+      pending = round.lost;
+    }
+    return { kept, notified };
+  }
+
+  /** One round of decideAndKeep: the residents whose decisions were saved (or decided, when lost) and those whose facts changed meanwhile. */
+  private async decideAndSave(ids: string[], cause: string, areas: RiskAreaFact[] | undefined, alongside: ((trx: Transaction<Database>) => Promise<void>) | undefined, named: boolean): Promise<{ kept: Map<string, Kept>; notified: number; lost: string[] }> {
     const now = this.ctx.clock.now().getTime();
     const riskAreas = areas ?? (await this.facts.riskAreas(now));
+    // Read before the facts: a write to them after this read makes the save below give way.
+    const versions = await this.facts.versions(ids);
     const factsById = await this.facts.load(ids, now, (date) => localInstant(date, 0, this.ctx.settings.timeZone));
     const previous = await this.ctx.stores.decisions.keysOf(ids);
     // A name never changes once registered (a sunset that shreds it deletes the stored decision too):
@@ -163,11 +202,11 @@ export class DecisionsService {
     }
     if (out.size === 0) {
       if (alongside) await this.ctx.database.transaction(alongside);
-      return { kept: out, notified: 0 };
+      return { kept: out, notified: 0, lost: [] };
     }
-    const queued = await this.ctx.stores.decisions.save([...out.values()], cause, this.ctx.newId, now, alongside);
-    this.ctx.meter.decisionsMade(out.size);
-    return { kept: out, notified: await this.notices.deliver(queued) };
+    const { queued, lost } = await this.ctx.stores.decisions.save([...out.values()], cause, this.ctx.newId, now, versions, alongside);
+    this.ctx.meter.decisionsMade(out.size - lost.length);
+    return { kept: out, notified: await this.notices.deliver(queued), lost };
   }
 
   /**

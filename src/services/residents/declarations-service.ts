@@ -32,9 +32,6 @@ export function declarationWritten(d: DeclarationView, write: (ms: number) => st
 
 export type WrittenDeclaration = ReturnType<typeof declarationWritten>;
 
-/** Thrown to undo a re-decision that a later declaration's re-decision supersedes. */
-class Superseded extends Error {}
-
 export class DeclarationsService {
   constructor(
     private readonly ctx: ServiceContext,
@@ -46,24 +43,10 @@ export class DeclarationsService {
     const now = this.ctx.clock.now();
     const declaration = checkDeclaration(input, now, this.ctx.settings.timeZone);
     const stored: StoredDeclaration = { ...declaration, id: this.ctx.newId(), residentId, declaredAt: now.getTime() };
-    // The resident's declarations are stored one at a time (the lock), so the count after this one
-    // tells which came last: only the last one's re-decision read them all.
-    const upTo = await this.ctx.database.transaction(async (trx) => {
-      await this.ctx.database.lock(trx, `declarations of ${residentId}`);
-      const declarations = this.ctx.stores.declarations.withTransaction(trx);
-      await declarations.insert(stored, this.ctx.newId);
-      return declarations.countFor(residentId);
-    });
-    // Two declarations at once: this re-decision may read the facts before the other is stored and
-    // save after the other's re-decision. Its save, holding the resident's decision row, gives way if
-    // a declaration came since: that one's re-decision read both and saves after this one.
-    try {
-      await this.decisions.redecide([residentId], 'declaration', async (trx) => {
-        if ((await this.ctx.stores.declarations.withTransaction(trx).countFor(residentId)) > upTo) throw new Superseded();
-      });
-    } catch (error) {
-      if (!(error instanceof Superseded)) throw error;
-    }
+    await this.ctx.database.transaction((trx) => this.ctx.stores.declarations.withTransaction(trx).insert(stored, this.ctx.newId));
+    // Another write to the resident's facts while this decides (a second declaration, a correction)
+    // makes its save give way and decide again from fresh facts (DecisionsStore.save).
+    await this.decisions.redecide([residentId], 'declaration');
     return declarationView(stored);
   }
 

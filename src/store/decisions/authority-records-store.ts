@@ -1,5 +1,6 @@
 import type { Kysely, Selectable, Transaction } from 'kysely';
 import type { AuthorityFactsTable, Database, RiskAreasTable, TravelRecordsTable } from '../schema.js';
+import { factsChanged } from '../facts-version.js';
 
 type Db = Kysely<Database> | Transaction<Database>;
 
@@ -47,15 +48,18 @@ export class AuthorityRecordsStore {
     return (await this.db.selectFrom(table).select('id').where('id', '=', id).executeTakeFirst()) !== undefined;
   }
 
-  /** Inserts a fact; with `ifAbsent`, one already stored under the id is left as it is. */
+  /** Inserts a fact, telling re-decisions in flight (factsChanged); with `ifAbsent`, one already stored under the id is left as it is. Call inside a transaction. */
   async insertFact(row: Selectable<AuthorityFactsTable>, options: { ifAbsent?: boolean } = {}): Promise<void> {
     let query = this.db.insertInto('authority_facts').values(row);
     if (options.ifAbsent) query = query.onConflict((oc) => oc.column('id').doNothing());
     await query.execute();
+    await factsChanged(this.db, [row.resident_id]);
   }
 
+  /** Inserts a stay, telling re-decisions in flight (factsChanged). Call inside a transaction. */
   async insertTravel(row: Selectable<TravelRecordsTable>): Promise<void> {
     await this.db.insertInto('travel_records').values(row).execute();
+    await factsChanged(this.db, [row.resident_id]);
   }
 
   async factsOf(residentId: string): Promise<Selectable<AuthorityFactsTable>[]> {

@@ -2,6 +2,7 @@ import type { Kysely, Selectable, Transaction } from 'kysely';
 import type { Decision } from '../../domain/rules/decide.js';
 import type { ChangeFeed } from '../change-feed.js';
 import type { Engine } from '../database.js';
+import { factsChanged, factsVersionStatements, lockedFactsVersions } from '../facts-version.js';
 import type { Database, DecisionsTable, ResidentStatusTable } from '../schema.js';
 import { CompiledLists, compiledOnce } from '../compiled-query.js';
 import { DecisionEncodings, DecisionRows, ROWS_PER_STATEMENT } from './decision-rows.js';
@@ -23,8 +24,6 @@ const statusStatements = () => ({
   keysOf: new CompiledLists(0, (ids, _, db: Kysely<Database>) =>
     db.selectFrom('resident_status').select(['resident_id', 'colour', 'mark', 'fired_ids', 'rule_set_region', 'rule_set_version', 'masked_name']).where('resident_id', 'in', ids as Ids).compile(),
   ),
-  registered: new CompiledLists(0, (ids, _, db: Kysely<Database>) => db.selectFrom('residents').select('id').where('id', 'in', ids as Ids).compile(), undefined, ROWS_PER_STATEMENT),
-  registeredHeld: new CompiledLists(0, (ids, _, db: Kysely<Database>) => db.selectFrom('residents').select('id').where('id', 'in', ids as Ids).forKeyShare().compile(), undefined, ROWS_PER_STATEMENT),
   setColour: new CompiledLists(2, (ids, [colour, differing], db: Kysely<Database>) =>
     db
       .updateTable('resident_status')
@@ -91,12 +90,15 @@ export interface CurrentDecision {
 export class DecisionsStore {
   readonly #rows = new DecisionRows();
   readonly #status = statusStatements();
+  readonly #versions: ReturnType<typeof factsVersionStatements>;
 
   constructor(
     private readonly db: Kysely<Database>,
     private readonly changes: ChangeFeed,
     private readonly engine: Engine,
-  ) {}
+  ) {
+    this.#versions = factsVersionStatements(engine);
+  }
 
   async statusOf(ids: string[]): Promise<Map<string, ResidentStatus>> {
     const map = new Map<string, ResidentStatus>();
@@ -126,37 +128,34 @@ export class DecisionsStore {
    * history those that changed the colour, mark, rules or rule set; in one transaction, which tells
    * every process the residents' codes changed. `alongside` runs in the same transaction (taking the
    * residents off the re-decision queue, say).
+   *
+   * A decision is saved only over the facts it was decided from: `read` holds each resident's facts
+   * version as read before their facts were, and a resident whose facts were written since is left as
+   * stored (no history, no notice) and returned in `lost`, to be decided again from fresh facts.
    */
-  async save(decided: CurrentDecision[], cause: string, newId: () => string, now: number, alongside?: (trx: Transaction<Database>) => Promise<void>): Promise<string[]> {
+  async save(decided: CurrentDecision[], cause: string, newId: () => string, now: number, read: ReadonlyMap<string, number>, alongside?: (trx: Transaction<Database>) => Promise<void>): Promise<{ queued: string[]; lost: string[] }> {
     return this.changes.commit(this.db, { kind: 'decisions', residentIds: decided.map((d) => d.residentId) }, async (trx) => {
-      const notices: string[] = [];
+      const queued: string[] = [];
+      const versions = await lockedFactsVersions(trx, this.engine, decided.map((d) => d.residentId), this.#versions);
+      const lost: string[] = [];
+      const saved = decided.filter((d) => {
+        const over = versions.get(d.residentId) === read.get(d.residentId) && versions.has(d.residentId);
+        if (!over) lost.push(d.residentId);
+        return over;
+      });
       const encodings = new DecisionEncodings();
-      for (let i = 0; i < decided.length; i += ROWS_PER_STATEMENT) {
-        const part = await this.stillRegistered(trx, decided.slice(i, i + ROWS_PER_STATEMENT));
-        if (part.length === 0) continue;
-        notices.push(...(await queueColourNotices(trx, this.#status, part, newId, now, encodings)));
+      // A resident deleted since their facts were read has no version: lost, and skipped when decided again.
+      for (let i = 0; i < saved.length; i += ROWS_PER_STATEMENT) {
+        const part = saved.slice(i, i + ROWS_PER_STATEMENT);
+        queued.push(...(await queueColourNotices(trx, this.#status, part, newId, now, encodings)));
         const changed = part.filter((d) => d.changed);
         if (changed.length > 0) await this.#rows.writeHistory(trx, changed, cause, encodings);
         // One statement for the part: a row per resident, replacing what was there.
         await this.#rows.writeStatus(trx, part, encodings);
       }
       await alongside?.(trx);
-      return notices;
+      return { queued, lost };
     });
-  }
-
-  /**
-   * The decisions of residents who still exist, held so until the transaction ends: a resident may
-   * delete their account between the read of their facts and this save (a re-decision reads the
-   * next chunk while it saves the last), and a row naming them would fail the whole chunk. On
-   * PostgreSQL the rows are locked against deletion (FOR KEY SHARE); SQLite has one writer.
-   */
-  private async stillRegistered(trx: Transaction<Database>, part: CurrentDecision[]): Promise<CurrentDecision[]> {
-    const ids = part.map((d) => d.residentId);
-    const found = await (this.engine === 'postgres' ? this.#status.registeredHeld : this.#status.registered).run(trx, ids);
-    if (found.length === part.length) return part;
-    const registered = new Set(found.map((r) => r.id));
-    return part.filter((d) => registered.has(d.residentId));
   }
 
   /** A resident's decisions, newest first. */
@@ -196,6 +195,8 @@ export class DecisionsStore {
   async invalidate(residentIds: string[]): Promise<void> {
     if (residentIds.length === 0) return;
     await this.changes.commit(this.db, { kind: 'decisions', residentIds }, async (trx) => {
+      // A re-decision in flight read the facts before this: it must not save over them.
+      await factsChanged(trx, residentIds);
       for (let i = 0; i < residentIds.length; i += 500) {
         await trx.updateTable('resident_status').set({ valid_until: 0 }).where('resident_id', 'in', residentIds.slice(i, i + 500)).execute();
       }

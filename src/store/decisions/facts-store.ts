@@ -5,6 +5,7 @@ import type { Contact } from '../../domain/declaration.js';
 import { FACT_HORIZON_DAYS, type ResidentFacts, type RiskAreaFact, type RiskLevel, type Source } from '../../domain/facts.js';
 import type { Database } from '../schema.js';
 import { CompiledLists } from '../compiled-query.js';
+import { changeStatement, factsChanged, factsVersions, readStatement } from '../facts-version.js';
 
 /** Residents per query: a re-decision's chunk of a thousand in one statement per table, well under both engines' limits on bound values. */
 const CHUNK = 1000;
@@ -22,6 +23,7 @@ type Ids = readonly string[];
  * resident, and building these a dozen queries anew cost it more than running them (CompiledLists).
  */
 const factQueries = () => ({
+  versions: { read: readStatement(), changed: changeStatement() },
   riskAreas: new CompiledLists(1, (_, [since], db: Kysely<Database>) =>
     db
       .selectFrom('risk_areas')
@@ -102,6 +104,16 @@ export class FactsStore {
 
   withTransaction(trx: Transaction<Database>): FactsStore {
     return new FactsStore(trx, this.corrections, this.queries);
+  }
+
+  /** The residents' facts versions: read before their facts, what saving a decision from them is conditional on (DecisionsStore.save). */
+  async versions(ids: string[]): Promise<Map<string, number>> {
+    return factsVersions(this.db, ids, this.queries.versions);
+  }
+
+  /** The residents' facts changed other than by a write of theirs (a risk area they stayed in): re-decisions in flight must not save (factsChanged). */
+  async changed(ids: string[]): Promise<void> {
+    await factsChanged(this.db, ids, this.queries.versions);
   }
 
   async riskAreas(now: number): Promise<RiskAreaFact[]> {

@@ -3,6 +3,7 @@ import type { BundleFacts } from '../../codes/fact-bundle.js';
 import { isUniqueViolation, lockIn, type Engine } from '../database.js';
 import type { Database, FederationMembersTable, NationalListCacheTable } from '../schema.js';
 import { compiledOnce } from '../compiled-query.js';
+import { factsChanged } from '../facts-version.js';
 
 export type MemberRow = Selectable<FederationMembersTable>;
 
@@ -272,6 +273,8 @@ export class FederationStore {
       .onConflict((oc) => oc.column('resident_id').doUpdateSet({ bundle_issued_at: v.bundleIssuedAt }).where('visitor_links.bundle_issued_at', '<=', v.bundleIssuedAt))
       .executeTakeFirst();
     if (Number(linked.numInsertedOrUpdatedRows ?? 0) === 0) return false;
+    // Re-decisions in flight read the facts this replaces: none of them may save.
+    await factsChanged(db, [v.residentId]);
     // What came from home before is replaced, never added to: the bundle is the home's whole view.
     await db.deleteFrom('travel_records').where('resident_id', '=', v.residentId).where('carrier_ref', '=', mark).execute();
     await db.deleteFrom('authority_facts').where('resident_id', '=', v.residentId).where('detail', 'like', `%"from":"${mark}"%`).execute();

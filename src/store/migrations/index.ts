@@ -24,6 +24,7 @@ import * as signInTickets from './0026-sign-in-tickets.js';
 import * as colourNotices from './0027-colour-notices.js';
 import * as paperCards from './0028-paper-cards.js';
 import * as entryPolicyDecidedWithin from './0032-entry-policy-decided-within.js';
+import * as factsVersion from './0033-facts-version.js';
 
 /** Migrations, in order. Listed in code so the compiled and the tsx-run service see the same set. */
 const MIGRATIONS: [string, Migration][] = [
@@ -51,6 +52,7 @@ const MIGRATIONS: [string, Migration][] = [
   ['0027-colour-notices', colourNotices],
   ['0028-paper-cards', paperCards],
   ['0032-entry-policy-decided-within', entryPolicyDecidedWithin],
+  ['0033-facts-version', factsVersion],
 ];
 
 /** The migrations' names in order: the last is the schema version this code knows newest. */

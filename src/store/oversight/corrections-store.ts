@@ -4,6 +4,7 @@ import type { Colour } from '../../domain/colour.js';
 import type { FieldCipher } from '../../privacy/field-cipher.js';
 import type { CorrectionsTable, Database } from '../schema.js';
 import { CompiledLists } from '../compiled-query.js';
+import { factsChanged } from '../facts-version.js';
 
 /** The encryption context of a correction's note: it decrypts only as that correction's note. */
 const noteContext = (id: string) => `correction:${id}:note`;
@@ -65,7 +66,7 @@ export class CorrectionsStore {
   /**
    * Approves or rejects a pending correction, by someone other than who proposed it; false if it is
    * no longer pending, or the decider proposed it (checked in the same statement, so two
-   * approvals racing make one).
+   * approvals racing make one). An approval tells re-decisions in flight (factsChanged): call it inside a transaction.
    */
   async decide(id: string, d: { status: 'active' | 'rejected'; by: string; at: number }): Promise<boolean> {
     const result = await this.db
@@ -76,13 +77,25 @@ export class CorrectionsStore {
       .where('proposed_by', '!=', d.by)
       .where('expires_at', '>', d.at)
       .executeTakeFirst();
-    return Number(result.numUpdatedRows) === 1;
+    if (Number(result.numUpdatedRows) !== 1) return false;
+    if (d.status === 'active') await this.changedResidentOf(this.db, id);
+    return true;
   }
 
-  /** Ends an active correction before its expiry; false if it was not active. */
+  /** Ends an active correction before its expiry, telling re-decisions in flight (factsChanged); false if it was not active. */
   async end(id: string, by: string, at: number): Promise<boolean> {
-    const result = await this.db.updateTable('corrections').set({ status: 'ended', ended_by: by, ended_at: at }).where('id', '=', id).where('status', '=', 'active').executeTakeFirst();
-    return Number(result.numUpdatedRows) === 1;
+    return this.db.transaction().execute(async (trx) => {
+      const result = await trx.updateTable('corrections').set({ status: 'ended', ended_by: by, ended_at: at }).where('id', '=', id).where('status', '=', 'active').executeTakeFirst();
+      if (Number(result.numUpdatedRows) !== 1) return false;
+      await this.changedResidentOf(trx, id);
+      return true;
+    });
+  }
+
+  /** The correction's resident's facts changed: a correction in force is one of them. */
+  private async changedResidentOf(db: Kysely<Database>, id: string): Promise<void> {
+    const row = await db.selectFrom('corrections').select('resident_id').where('id', '=', id).executeTakeFirstOrThrow();
+    await factsChanged(db, [row.resident_id]);
   }
 
   /** Corrections in a state, newest first. */

@@ -1,5 +1,6 @@
 import type { Kysely } from 'kysely';
 import type { Database } from '../schema.js';
+import { factsChanged } from '../facts-version.js';
 
 export interface CheckInRow {
   date: string;
@@ -12,12 +13,15 @@ export interface CheckInRow {
 export class CheckInsStore {
   constructor(private readonly db: Kysely<Database>) {}
 
-  /** A second check-in on the same day surfaces as the engine's unique violation. */
+  /** A second check-in on the same day surfaces as the engine's unique violation. Re-decisions in flight are told (factsChanged). */
   async insert(c: { id: string; residentId: string; date: string; at: number; temperature: number; symptoms: string[] }): Promise<void> {
-    await this.db
-      .insertInto('check_ins')
-      .values({ id: c.id, resident_id: c.residentId, local_date: c.date, at: c.at, temperature: c.temperature, symptoms: JSON.stringify(c.symptoms) })
-      .execute();
+    await this.db.transaction().execute(async (trx) => {
+      await trx
+        .insertInto('check_ins')
+        .values({ id: c.id, resident_id: c.residentId, local_date: c.date, at: c.at, temperature: c.temperature, symptoms: JSON.stringify(c.symptoms) })
+        .execute();
+      await factsChanged(trx, [c.residentId]);
+    });
   }
 
   async ofResident(residentId: string): Promise<CheckInRow[]> {

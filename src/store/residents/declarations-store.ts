@@ -2,6 +2,7 @@ import type { Kysely, Transaction } from 'kysely';
 import type { Contact, Declaration, Stay, Symptom } from '../../domain/declaration.js';
 import type { Database } from '../schema.js';
 import { CompiledLists, CompiledShapes } from '../compiled-query.js';
+import { changeStatement, factsChanged } from '../facts-version.js';
 
 export interface StoredDeclaration extends Declaration {
   id: string;
@@ -45,34 +46,26 @@ const insertStays = () =>
     8,
   );
 
-/** How many declarations a resident has made: what tells a re-decision whether one came after it (see DeclarationsService.declare). */
-const countDeclarations = () =>
-  new CompiledShapes<'', { declarations: string | number }>(
-    () => 1,
-    (_, v, db: Kysely<Database>) =>
-      db
-        .selectFrom('declarations')
-        .select((eb) => eb.fn.countAll<string | number>().as('declarations'))
-        .where('resident_id', '=', v[0] as string)
-        .compile(),
-  );
-
 /** Declarations and their stays, one row per place, so residents who were somewhere can be found by region. */
 export class DeclarationsStore {
   constructor(
     private readonly db: Db,
     /** Compiled once for the store and every store made from it for a transaction. */
-    private readonly compiled = { insert: insertDeclaration(), stays: insertStays(), count: countDeclarations() },
+    private readonly compiled = { insert: insertDeclaration(), stays: insertStays(), versions: { changed: changeStatement() } },
   ) {}
 
   withTransaction(trx: Transaction<Database>): DeclarationsStore {
     return new DeclarationsStore(trx, this.compiled);
   }
 
-  /** Writes the declaration and its stays; call inside a transaction so a failure leaves neither. */
+  /** Writes the declaration and its stays, and tells re-decisions in flight (factsChanged); call inside a transaction so a failure leaves neither. */
   async insert(declaration: StoredDeclaration, newId: () => string): Promise<void> {
     await this.compiled.insert.run(this.db, '', [declaration.id, declaration.residentId, declaration.declaredAt, JSON.stringify(declaration.symptoms), JSON.stringify(declaration.contacts), declaration.temperature]);
-    if (declaration.stays.length === 0) return;
+    if (declaration.stays.length > 0) await this.insertStays(declaration, newId);
+    await factsChanged(this.db, [declaration.residentId], this.compiled.versions);
+  }
+
+  private async insertStays(declaration: StoredDeclaration, newId: () => string): Promise<void> {
     await this.compiled.stays.run(
       this.db,
       declaration.stays.map((stay, position) => [
@@ -86,12 +79,6 @@ export class DeclarationsStore {
         stay.departure,
       ]),
     );
-  }
-
-  /** How many declarations the resident has made, as this store's transaction sees them. */
-  async countFor(residentId: string): Promise<number> {
-    const { rows } = await this.compiled.count.run(this.db, '', [residentId]);
-    return Number(rows[0]?.declarations ?? 0);
   }
 
   /** A resident's declarations, newest first. */

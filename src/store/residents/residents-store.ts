@@ -318,7 +318,7 @@ export function writtenResident(id: string, registration: Registration, now: num
   };
 }
 
-export function openResident(cipher: FieldCipher, row: ResidentsTable): Resident {
+export function openResident(cipher: FieldCipher, row: Omit<ResidentsTable, 'facts_version'>): Resident {
   const c = (field: string) => `resident:${row.id}:${field}`;
   const identity = JSON.parse(cipher.decrypt(row.identity_enc, c('identity'))) as Resident['identity'];
   return {

@@ -21,6 +21,8 @@ export interface ResidentsTable {
   identity_revoked_at: number | null;
   created_at: number;
   updated_at: number;
+  /** Raised by every write to the resident's facts: a re-decision saves only over the count it read (migration 0033). */
+  facts_version: Generated<number>;
 }
 
 export interface GuardianshipsTable {

@@ -1,28 +1,30 @@
 import assert from 'node:assert/strict';
 import { it } from 'node:test';
+import { factsVersions } from '../../../src/store/facts-version.js';
 import { describeOnEachEngine } from '../../support/harness.js';
 import { LIU_FANG, ZHANG_WEI } from '../../support/people.js';
 import { registerVerified } from '../../support/sign-in.js';
 
 describeOnEachEngine('declarations stored', (h) => {
-  it("counts a resident's declarations, and no one else's", async () => {
+  it("raises the declaring resident's facts version, and no one else's", async () => {
     const zhang = await registerVerified(h(), ZHANG_WEI);
     const liu = await registerVerified(h(), LIU_FANG);
-    const before = await h().ctx.stores.declarations.countFor(zhang);
-    for (let i = 0; i < 3; i++) await h().services.declarations.declare(zhang, { stays: [], contacts: [], symptoms: [], temperature: 36.6 });
-    await h().services.declarations.declare(liu, { stays: [], contacts: [], symptoms: ['dry_cough'], temperature: 37.5 });
-    assert.equal(await h().ctx.stores.declarations.countFor(zhang), before + 3);
-    assert.equal(await h().ctx.stores.declarations.countFor('no-such-resident'), 0);
+    const before = await factsVersions(h().opened.store.db, [zhang, liu]);
+    await h().ctx.database.transaction((trx) =>
+      h().ctx.stores.declarations.withTransaction(trx).insert({ id: 'd-zhang', residentId: zhang, declaredAt: h().clock.now().getTime(), stays: [{ region: '420106', arrival: h().clock.now().getTime() - 86_400_000, departure: null }], contacts: [], symptoms: [], temperature: 36.6 }, h().ctx.newId),
+    );
+    const after = await factsVersions(h().opened.store.db, [zhang, liu]);
+    assert.equal(after.get(zhang), before.get(zhang)! + 1);
+    assert.equal(after.get(liu), before.get(liu));
   });
 
-  it('counts, inside a transaction, the declaration that transaction stored', async () => {
+  it('keeps the declaration and its stays together, newest first', async () => {
     const zhang = await registerVerified(h(), ZHANG_WEI);
-    const before = await h().ctx.stores.declarations.countFor(zhang);
-    const inside = await h().ctx.database.transaction(async (trx) => {
-      const declarations = h().ctx.stores.declarations.withTransaction(trx);
-      await declarations.insert({ id: 'd-inside', residentId: zhang, declaredAt: h().clock.now().getTime(), stays: [], contacts: [], symptoms: [], temperature: 36.6 }, h().ctx.newId);
-      return declarations.countFor(zhang);
-    });
-    assert.equal(inside, before + 1);
+    const now = h().clock.now().getTime();
+    await h().ctx.database.transaction((trx) =>
+      h().ctx.stores.declarations.withTransaction(trx).insert({ id: 'd-wuchang', residentId: zhang, declaredAt: now, stays: [{ region: '420106', arrival: now - 86_400_000, departure: now - 3_600_000 }], contacts: [], symptoms: ['fever'], temperature: 37.9 }, h().ctx.newId),
+    );
+    const [latest] = await h().ctx.stores.declarations.listForResident(zhang, 1);
+    assert.deepEqual({ id: latest!.id, stays: latest!.stays, symptoms: latest!.symptoms }, { id: 'd-wuchang', stays: [{ region: '420106', arrival: now - 86_400_000, departure: now - 3_600_000 }], symptoms: ['fever'] });
   });
 });
