@@ -154,7 +154,6 @@ const WITHOUT_SAME_NAMED_TEST = [
   'services/decisions/rules-service.ts',
   'services/service-errors.ts',
   'services/services.ts',
-  'services/oversight/stats-service.ts',
   'services/tracing/tracing-service.ts',
   'services/federation/travel-card-service.ts',
   'services/checkpoints/venues-service.ts',
