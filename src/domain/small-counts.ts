@@ -19,6 +19,19 @@ export function shownCell(n: number, k: number): ShownCount {
   return n === 0 || n >= k ? n : { atLeast: 1, atMost: k - 1 };
 }
 
+/**
+ * The parts of one group of residents, each as shown: a district's residents by colour, a venue
+ * district's scans in an hour admitted and refused, a district's quarantines by the day they end.
+ * A group of 1 to k-1 shows every part as a range, zeros too: "0, 0, fewer than 5, 0" would say
+ * that everyone registered there is red, and so what colour any one of them is (homogeneity).
+ */
+export function shownParts(parts: readonly number[], k: number): ShownCount[] {
+  let total = 0;
+  for (const n of parts) total += n;
+  if (total > 0 && total < k) return parts.map(() => ({ atLeast: 0, atMost: k - 1 }));
+  return parts.map((n) => shownCell(n, k));
+}
+
 /** The sum of counts as shown: exact only when every part is. */
 export function sumShown(counts: Iterable<ShownCount>): ShownCount {
   let low = 0;

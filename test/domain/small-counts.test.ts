@@ -1,7 +1,7 @@
 import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
 import fc from 'fast-check';
-import { shownCell, shownSum, sumShown } from '../../src/domain/small-counts.js';
+import { shownCell, shownParts, shownSum, sumShown } from '../../src/domain/small-counts.js';
 
 describe('a small count', () => {
   it('is shown as 1 to k-1 when below k', () => {
@@ -16,6 +16,33 @@ describe('a small count', () => {
 
   it('is shown exactly when nobody is counted', () => {
     assert.equal(shownCell(0, 5), 0);
+  });
+});
+
+describe('the parts of one group of residents', () => {
+  it('are each a range, zeros too, when the group is smaller than k', () => {
+    // Gongshu's only two residents are red: "0, 0, fewer than 5, 0" would say so of both.
+    const hidden = { atLeast: 0, atMost: 4 };
+    assert.deepEqual(shownParts([0, 0, 2, 0], 5), [hidden, hidden, hidden, hidden]);
+  });
+
+  it('are each shown as a count alone is when the group has k or more', () => {
+    assert.deepEqual(shownParts([1280, 0, 3, 0], 5), [1280, 0, { atLeast: 1, atMost: 4 }, 0]);
+  });
+
+  it('are exact zeros when nobody is counted', () => {
+    assert.deepEqual(shownParts([0, 0, 0, 0], 5), [0, 0, 0, 0]);
+  });
+
+  it('of a group under k tell nothing of which part anyone is in', () => {
+    fc.assert(
+      fc.property(fc.array(fc.nat(4), { minLength: 2, maxLength: 6 }), (parts) => {
+        fc.pre(parts.some((n) => n > 0));
+        const shown = shownParts(parts, 5);
+        // Every arrangement of the same few residents over the parts looks the same.
+        assert.ok(parts.reduce((a, b) => a + b, 0) >= 5 || shown.every((c) => typeof c !== 'number' && c.atLeast === 0 && c.atMost === 4), JSON.stringify(shown));
+      }),
+    );
   });
 });
 

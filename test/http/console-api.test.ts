@@ -2,7 +2,7 @@ import assert from 'node:assert/strict';
 import { it } from 'node:test';
 import { DEFAULT_RULES } from '../../src/domain/rules/default-rule-set.js';
 import { describeOnEachEngine, type Harness } from '../support/harness.js';
-import { LIU_FANG, ZHANG_WEI } from '../support/people.js';
+import { LIU_FANG, withCheck, ZHANG_WEI } from '../support/people.js';
 import { lastCodeSentTo, registerVerified } from '../support/sign-in.js';
 
 const bearer = (token: string) => ({ authorization: `Bearer ${token}` });
@@ -108,10 +108,11 @@ describeOnEachEngine('authority dashboard', (h) => {
     assert.equal(response.statusCode, 200, response.body);
     const dashboard = response.json();
     const counts = Object.fromEntries(dashboard.coloursByRegion.map((r: { region: string; counts: Record<string, unknown> }) => [r.region, r.counts]));
-    // One resident each: fewer than five, shown only as a range.
-    assert.deepEqual(counts['330110'].red, { atLeast: 1, atMost: 4 });
-    assert.deepEqual(counts['330106'].green, { atLeast: 1, atMost: 4 });
-    assert.equal(counts['330106'].red, 0);
+    // One resident each: fewer than five, so every colour of the district is shown only as 0 to 4,
+    // the zeros too (else "red: fewer than 5, the rest 0" would say who is red).
+    const hidden = { atLeast: 0, atMost: 4 };
+    assert.deepEqual(counts['330110'], { green: hidden, yellow: hidden, red: hidden, gray: hidden });
+    assert.deepEqual(counts['330106'], { green: hidden, yellow: hidden, red: hidden, gray: hidden });
   });
 
   it('follows one district, or a whole city, over time', async () => {
@@ -120,16 +121,32 @@ describeOnEachEngine('authority dashboard', (h) => {
     await h().services.declarations.declare(liu.id, { stays: [], contacts: [], symptoms: [], temperature: 36.4 });
     const everywhere = await h().services.staff.create('审计员', 'auditor');
     const today = (region: string) => h().services.stats.dashboard(everywhere, { region }).then((d) => d.colourHistory.at(-1)!.counts);
-    const few = { atLeast: 1, atMost: 4 };
-    assert.deepEqual(await today('330110'), { green: 0, yellow: 0, red: few, gray: 0 });
-    assert.deepEqual(await today('330100'), { green: few, yellow: 0, red: few, gray: 0 });
+    // One resident in each district: each district's colours 0 to 4, the city's their sum, 0 to 8.
+    const hidden = { atLeast: 0, atMost: 4 };
+    const summed = { atLeast: 0, atMost: 8 };
+    assert.deepEqual(await today('330110'), { green: hidden, yellow: hidden, red: hidden, gray: hidden });
+    assert.deepEqual(await today('330100'), { green: summed, yellow: summed, red: summed, gray: summed });
   });
 
-  it('puts a quarantine on the day it ends', async () => {
+  it('puts quarantines on the day they end', async () => {
     await redResident(h());
+    // Four more of Yuhang back from the same trip: five quarantines, enough to be counted exactly.
+    for (let n = 0; n < 4; n++) {
+      const { id } = await h().services.residents.register(
+        { name: `${['王', '李', '陈', '杨'][n]}建华`, idType: 'resident_id', idNumber: withCheck(`330110198505${10 + n}12${n}`), phone: `138057110${n}0`, address: { region: '330110', detail: `文一西路 ${n + 1} 号` } },
+        { phoneVerifiedAt: h().clock.now().getTime() },
+      );
+      await h().services.declarations.declare(id, wuhanTrip);
+    }
     const dashboard = await h().services.stats.dashboard(await h().services.staff.create('审计员', 'auditor'));
     const ending = dashboard.quarantinesEnding.filter((d) => d.residents !== 0);
-    assert.deepEqual(ending, [{ date: '2026-11-29', residents: { atLeast: 1, atMost: 4 } }]);
+    assert.deepEqual(ending, [{ date: '2026-11-29', residents: 5 }]);
+  });
+
+  it("hides the day a district's only quarantine ends among the other days", async () => {
+    await redResident(h());
+    const dashboard = await h().services.stats.dashboard(await h().services.staff.create('审计员', 'auditor'));
+    assert.ok(dashboard.quarantinesEnding.every((d) => JSON.stringify(d.residents) === JSON.stringify({ atLeast: 0, atMost: 4 })), JSON.stringify(dashboard.quarantinesEnding));
   });
 
   it('counts scans in the hour they were made', async () => {
@@ -137,7 +154,8 @@ describeOnEachEngine('authority dashboard', (h) => {
     const venue = await h().services.venues.registerVenue({ name: '未来科技城地铁站', type: 'subway_station', region: '330110', address: '文一西路', latitude: 30.28, longitude: 120.0, operator: '杭州地铁' });
     await h().services.scans.visit(zhang.id, venue.id, 'v1');
     const { scansPerHour } = await h().services.stats.dashboard(await h().services.staff.create('审计员', 'auditor'));
-    assert.deepEqual(scansPerHour.at(-1), { hour: Date.parse('2026-11-20T02:00:00.000Z'), scans: { atLeast: 1, atMost: 4 }, admitted: 0 });
+    // One refused scan: the hour's admitted and refused are both shown as 0 to 4, so it is not said that nobody got in.
+    assert.deepEqual(scansPerHour.at(-1), { hour: Date.parse('2026-11-20T02:00:00.000Z'), scans: { atLeast: 0, atMost: 8 }, admitted: { atLeast: 0, atMost: 4 } });
     assert.equal(scansPerHour.length, 24);
   });
 

@@ -4,7 +4,7 @@ import { DAY_MS, HOUR_MS } from '../../domain/clock.js';
 import { localDate } from '../../domain/declaration.js';
 import { localInstant } from '../../domain/rules/decide.js';
 import { regionName, regionPrefix } from '../../domain/regions.js';
-import { DEFAULT_SMALL_COUNT, shownCell, shownSum, sumShown, type ShownCount } from '../../domain/small-counts.js';
+import { DEFAULT_SMALL_COUNT, shownParts, shownSum, sumShown, type ShownCount } from '../../domain/small-counts.js';
 import type { ServiceContext } from '../context.js';
 import { ForbiddenError } from '../service-errors.js';
 import type { StaffMember } from '../staff-service.js';
@@ -67,15 +67,22 @@ export class StatsService {
     }
     const coloursByRegion = [...byRegion]
       .sort(([a], [b]) => a.localeCompare(b))
-      .map(([code, counts]) => ({ region: code, regionName: regionName(code) ?? code, counts: perColour((c) => shownCell(counts[c], k)) }));
+      .map(([code, counts]) => ({ region: code, regionName: regionName(code) ?? code, counts: shownColours(counts, k) }));
 
     // A resident's colour at a day's end is that of their last decision recorded before it.
     const colourHistory: Dashboard['colourHistory'] = [];
     for (let back = days - 1; back >= 0; back--) {
       const date = localDate(new Date(now - back * DAY_MS), tz);
       const end = back === 0 ? now : localInstant(localDate(new Date(now - (back - 1) * DAY_MS), tz), 0, tz);
-      const cells = await stats.coloursAt(end, prefix);
-      colourHistory.push({ date, counts: perColour((c) => shownSum(cells.filter((r) => r.colour === c).map((r) => r.n), k)) });
+      // Each district's residents that day are one group: its parts shown, then summed over the districts.
+      const districts = new Map<string, Record<Colour, number>>();
+      for (const r of await stats.coloursAt(end, prefix)) {
+        const counts = districts.get(r.region) ?? zero();
+        counts[r.colour as Colour] += r.n;
+        districts.set(r.region, counts);
+      }
+      const shown = [...districts.values()].map((counts) => shownColours(counts, k));
+      colourHistory.push({ date, counts: perColour((c) => sumShown(shown.map((counts) => counts[c]))) });
     }
 
     const hourStart = Math.floor(now / HOUR_MS) * HOUR_MS;
@@ -83,21 +90,24 @@ export class StatsService {
     const scansPerHour = Array.from({ length: 24 }, (_, i) => {
       const start = hourStart - (23 - i) * HOUR_MS;
       const cells = perHour.filter((r) => r.hour === start / HOUR_MS);
-      // A scan count is admitted plus refused, each hidden when small: refused ones are non-green codes.
-      return { hour: start, scans: sumShown(cells.flatMap((r) => [shownCell(r.admitted, k), shownCell(r.refused, k)])), admitted: shownSum(cells.map((r) => r.admitted), k) };
+      // A district's scans in the hour are one group, admitted and refused its parts: refused ones are non-green codes.
+      const shown = cells.map((r) => shownParts([r.admitted, r.refused], k));
+      return { hour: start, scans: sumShown(shown.flat()), admitted: sumShown(shown.map(([admitted]) => admitted!)) };
     });
 
-    const ending = new Map<string, Map<string, number>>();
+    // A district's quarantined residents are one group, the days they end its parts: one red
+    // resident's day must not stand alone among exact zeros.
+    const dates = Array.from({ length: days }, (_, i) => localDate(new Date(now + i * DAY_MS), tz));
+    const ending = new Map<string, number[]>();
     for (const { region: home, greenOn } of await stats.quarantineEnds(now, now + days * DAY_MS, prefix)) {
-      const date = localDate(new Date(greenOn), tz);
-      const cells = ending.get(date) ?? new Map<string, number>();
-      cells.set(home, (cells.get(home) ?? 0) + 1);
-      ending.set(date, cells);
+      const day = dates.indexOf(localDate(new Date(greenOn), tz));
+      if (day < 0) continue;
+      const parts = ending.get(home) ?? dates.map(() => 0);
+      parts[day]! += 1;
+      ending.set(home, parts);
     }
-    const quarantinesEnding = Array.from({ length: days }, (_, i) => {
-      const date = localDate(new Date(now + i * DAY_MS), tz);
-      return { date, residents: shownSum(ending.get(date)?.values() ?? [], k) };
-    });
+    const endingShown = [...ending.values()].map((parts) => shownParts(parts, k));
+    const quarantinesEnding = dates.map((date, day) => ({ date, residents: sumShown(endingShown.map((parts) => parts[day]!)) }));
 
     const deadlineMs = (this.ctx.settings.appealDeadlineHours ?? DEFAULT_APPEAL_DEADLINE_HOURS) * HOUR_MS;
     const appealsOverdue = shownSum((await appeals.overdueByRegion(now, deadlineMs, prefix)).map((r) => r.n), k);
@@ -122,3 +132,8 @@ export class StatsService {
 const zero = (): Record<Colour, number> => Object.fromEntries(COLOURS.map((c) => [c, 0])) as Record<Colour, number>;
 const upper = (c: ShownCount): number => (typeof c === 'number' ? c : c.atMost);
 const perColour = (count: (c: Colour) => ShownCount): Counts => Object.fromEntries(COLOURS.map((c) => [c, count(c)])) as Counts;
+/** One district's residents by colour, as shown: one group (shownParts). */
+const shownColours = (counts: Record<Colour, number>, k: number): Counts => {
+  const shown = shownParts(COLOURS.map((c) => counts[c]), k);
+  return perColour((c) => shown[COLOURS.indexOf(c)]!);
+};
