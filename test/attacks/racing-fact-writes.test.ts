@@ -1,5 +1,7 @@
 import assert from 'node:assert/strict';
 import { it } from 'node:test';
+import { sql } from 'kysely';
+import { FactsStore } from '../../src/store/decisions/facts-store.js';
 import type { BundleFacts, FactBundle } from '../../src/codes/fact-bundle.js';
 import type { DeclarationInput } from '../../src/domain/declaration.js';
 import { DAY_MS, HOUR_MS, MINUTE_MS } from '../../src/domain/clock.js';
@@ -8,8 +10,8 @@ import type { MovingService } from '../../src/services/federation/moving-service
 import type { Services } from '../../src/services/services.js';
 import type { StaffMember } from '../../src/services/staff-service.js';
 import { freshDecision, said } from '../support/fresh-decision.js';
-import { readThenHeld, secondServer } from '../support/held-redecision.js';
-import { describeOnEachEngine, type Harness } from '../support/harness.js';
+import { areasReadThenHeld, readThenHeld, secondServer } from '../support/held-redecision.js';
+import { describeOnEachEngine, describeOnEngine, type Harness } from '../support/harness.js';
 import { withCheck, ZHANG_WEI } from '../support/people.js';
 import { registerVerified } from '../support/sign-in.js';
 
@@ -24,6 +26,8 @@ import { registerVerified } from '../support/sign-in.js';
 const WUCHANG = '420106';
 /** Hangzhou Xihu district: a stay there is no risk in these tests. */
 const XIHU = '330106';
+/** Ningbo Yinzhou district: named high-risk in one test, while a resident declares a stay there. */
+const YINZHOU = '330212';
 
 const ago = (h: Harness, ms: number) => new Date(h.clock.now().getTime() - ms).toISOString();
 /** A trip through Wuchang two to three days ago. */
@@ -164,6 +168,16 @@ describeOnEachEngine('a write to facts racing a re-decision', (h) => {
     }
   });
 
+  it('counts a risk area named while a declaration of a stay there is decided from the areas before it', async () => {
+    const { id } = await resident(h());
+    const declare = () => h().services.declarations.declare(id, { stays: [{ region: YINZHOU, arrival: ago(h(), 3 * DAY_MS), departure: ago(h(), 2 * DAY_MS) }], contacts: [], symptoms: [], temperature: 36.5 });
+    // The area's own re-decision of everyone who stayed there runs and finishes while the declaration's waits.
+    const named = () => h().services.authority.setRiskArea({ region: YINZHOU, level: 'high', from: ago(h(), 7 * DAY_MS) });
+    await areasReadThenHeld(h(), declare, named);
+    await assertFresh(h(), id, 'the risk area counts');
+    assert.notEqual((await stored(h(), id)).colour, 'green', 'a stay in a high-risk area two days ago is not green');
+  });
+
   it('counts a declaration sent to another server on the same database while a risk area re-decides here', async () => {
     const other = await secondServer(h());
     try {
@@ -175,5 +189,41 @@ describeOnEachEngine('a write to facts racing a re-decision', (h) => {
     } finally {
       await other.close();
     }
+  });
+});
+
+// SQLite has one writer: a declaration cannot commit while a risk area's transaction is open.
+describeOnEngine('postgres', 'a risk area named while a declaration commits', (h) => {
+  it('counts a declaration of a stay committed after the risk area selected who stayed there and before it committed', async () => {
+    const { id } = await resident(h());
+    // The area's transaction is held once it has selected who stayed in Yinzhou (nobody yet).
+    const select = FactsStore.prototype.residentsWithStaysIn;
+    let selected!: () => void;
+    const hasSelected = new Promise<void>((resolve) => (selected = resolve));
+    let release!: () => void;
+    const released = new Promise<void>((resolve) => (release = resolve));
+    FactsStore.prototype.residentsWithStaysIn = async function (this: FactsStore, ...args) {
+      const ids = await select.apply(this, args);
+      selected();
+      await released;
+      return ids;
+    };
+    try {
+      const named = h().services.authority.setRiskArea({ region: YINZHOU, level: 'high', from: ago(h(), 7 * DAY_MS) });
+      await hasSelected;
+      let declared = false;
+      const declaration = h().services.declarations.declare(id, { stays: [{ region: YINZHOU, arrival: ago(h(), 3 * DAY_MS), departure: ago(h(), 2 * DAY_MS) }], contacts: [], symptoms: [], temperature: 36.5 }).finally(() => (declared = true));
+      // The declaration either is decided at once (from the areas before this one) or waits for the area to commit.
+      const waiting = async () => Number((await sql<{ n: number }>`select count(*)::int as n from pg_locks where locktype = 'relation' and not granted and relation = 'declaration_stays'::regclass`.execute(h().opened.store.db)).rows[0]!.n);
+      while (!declared && (await waiting()) === 0) await new Promise((resolve) => setImmediate(resolve));
+      release();
+      await named;
+      await declaration;
+    } finally {
+      release();
+      FactsStore.prototype.residentsWithStaysIn = select;
+    }
+    await assertFresh(h(), id, 'the risk area counts');
+    assert.notEqual((await stored(h(), id)).colour, 'green', 'a stay in a high-risk area two days ago is not green');
   });
 });

@@ -37,6 +37,36 @@ export async function readThenHeld(h: Harness, id: string, first: () => Promise<
   }
 }
 
+/**
+ * Holds the first re-decision `first` makes between reading the risk areas and saving what it
+ * decided, until `meanwhile` has run: a risk area named between the two.
+ */
+export async function areasReadThenHeld(h: Harness, first: () => Promise<unknown>, meanwhile: () => Promise<unknown>): Promise<void> {
+  const facts = h.ctx.stores.facts;
+  const riskAreas = facts.riskAreas.bind(facts);
+  let reads = 0;
+  let readDone!: () => void;
+  const read = new Promise<void>((resolve) => (readDone = resolve));
+  let release!: () => void;
+  const released = new Promise<void>((resolve) => (release = resolve));
+  facts.riskAreas = async (now) => {
+    const areas = await riskAreas(now);
+    if (++reads === 1) {
+      readDone();
+      await released;
+    }
+    return areas;
+  };
+  try {
+    const answered = first();
+    await Promise.race([read, answered]);
+    await meanwhile().finally(release);
+    await answered;
+  } finally {
+    facts.riskAreas = riskAreas;
+  }
+}
+
 /** A second server on the harness's database (its own connections, change feed and caches), as a second process would be. */
 export async function secondServer(h: Harness) {
   const { location } = h.opened;

@@ -176,6 +176,8 @@ export class AuthorityService {
         else await records.insertRiskArea({ id, region_code: record.region, country_code: record.country, level: record.level, valid_from: record.from, valid_to: record.to, source: 'authority', updated_at: now });
         const since = Math.min(record.from, same?.valid_from ?? Infinity, now - FACT_HORIZON_DAYS * DAY_MS);
         const facts = this.ctx.stores.facts.withTransaction(trx);
+        // A declaration committing while this selects would be missed, and decided from the areas before this one.
+        await facts.holdStays(this.ctx.database.engine);
         const affected = await facts.residentsWithStaysIn(record, since);
         // A re-decision in flight of someone who stayed there read the areas before this one.
         await facts.changed(affected);

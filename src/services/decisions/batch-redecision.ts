@@ -92,6 +92,8 @@ interface Loaded extends RedecisionChunk {
   previous: Map<string, StatusKeys>;
   /** The residents' facts versions, read before their facts: what the save is conditional on. */
   versions: Map<string, number>;
+  /** The risk areas, read after the versions. */
+  areas: RiskAreaFact[];
 }
 
 /**
@@ -110,7 +112,6 @@ export class BatchRedecision {
 
   async run(chunks: AsyncIterable<RedecisionChunk>): Promise<BatchRedecided> {
     const total: BatchRedecided = { redecided: 0, colourChanges: 0, notified: 0, lost: [] };
-    let areas: RiskAreaFact[] | undefined;
     // A resident is decided once per run: household members claiming a document are decided with the
     // chunk of its holder, and again in a later chunk only if queued there too (then skipped).
     const scheduled = new Set<string>();
@@ -118,17 +119,19 @@ export class BatchRedecision {
     const load = async (chunk: RedecisionChunk): Promise<Loaded> => {
       total.redecided += chunk.ids.length;
       const now = this.ctx.clock.now().getTime();
-      areas ??= await this.ctx.stores.facts.riskAreas(now);
       const claimants = chunk.ids.length === 0 ? [] : await this.ctx.stores.reclaims.claimantsOf(chunk.ids);
       const ids = [...new Set([...chunk.ids, ...claimants])].filter((id) => !scheduled.has(id));
       for (const id of ids) scheduled.add(id);
       const versions = await this.ctx.stores.facts.versions(ids);
+      // Each chunk's risk areas are read after its versions, as its facts are: an area named after
+      // that raised the versions of those who stayed there, so the chunk's save gives way for them.
+      const areas = await this.ctx.stores.facts.riskAreas(now);
       const [facts, previous] = await Promise.all([this.ctx.stores.facts.load(ids, now, (date) => localInstant(date, 0, this.ctx.settings.timeZone)), this.ctx.stores.decisions.keysOf(ids)]);
-      return { ...chunk, ids, now, facts, previous, versions };
+      return { ...chunk, ids, now, facts, previous, versions, areas };
     };
     const pool = this.ctx.evaluations;
     const decide = async (loaded: Loaded) => {
-      if (pool) return { chunk: loaded, kept: await this.evaluatedAway(pool, loaded, areas!) };
+      if (pool) return { chunk: loaded, kept: await this.evaluatedAway(pool, loaded, loaded.areas) };
       // Residents of a region with equal facts are evaluated once per chunk (AlikeFacts).
       const byRegion = new Map<string, AlikeFacts>();
       const kept: Kept[] = [];
@@ -136,7 +139,7 @@ export class BatchRedecision {
         const facts = loaded.facts.get(id);
         if (!facts) continue;
         let alike = byRegion.get(facts.region);
-        if (!alike) byRegion.set(facts.region, (alike = new AlikeFacts(await this.rules.evaluatorFor(facts.region), areas!, loaded.now)));
+        if (!alike) byRegion.set(facts.region, (alike = new AlikeFacts(await this.rules.evaluatorFor(facts.region), loaded.areas, loaded.now)));
         kept.push(keptDecision(facts, loaded.previous.get(id), alike.decide(facts), this.ctx.newId(), null));
         if (kept.length % DECIDED_PER_TURN === 0) await yieldToIo();
       }

@@ -180,9 +180,10 @@ export class DecisionsService {
   /** One round of decideAndKeep: the residents whose decisions were saved (or decided, when lost) and those whose facts changed meanwhile. */
   private async decideAndSave(ids: string[], cause: string, areas: RiskAreaFact[] | undefined, alongside: ((trx: Transaction<Database>) => Promise<void>) | undefined, named: boolean): Promise<{ kept: Map<string, Kept>; notified: number; lost: string[] }> {
     const now = this.ctx.clock.now().getTime();
-    const riskAreas = areas ?? (await this.facts.riskAreas(now));
-    // Read before the facts: a write to them after this read makes the save below give way.
+    // Read before the facts and the risk areas: a write to either after this read makes the save below
+    // give way (a risk area raises the versions of those who stayed there).
     const versions = await this.facts.versions(ids);
+    const riskAreas = areas ?? (await this.facts.riskAreas(now));
     const factsById = await this.facts.load(ids, now, (date) => localInstant(date, 0, this.ctx.settings.timeZone));
     const previous = await this.ctx.stores.decisions.keysOf(ids);
     // A name never changes once registered (a sunset that shreds it deletes the stored decision too):

@@ -1,4 +1,5 @@
-import type { Kysely, Transaction } from 'kysely';
+import { sql, type Kysely, type Transaction } from 'kysely';
+import type { Engine } from '../database.js';
 import { DAY_MS } from '../../domain/clock.js';
 import type { CorrectionFact } from '../../domain/corrections.js';
 import type { Contact } from '../../domain/declaration.js';
@@ -219,6 +220,15 @@ export class FactsStore {
   }
 
   /** Residents with a stay (declared or recorded) in the region or below it, or in the country, since `since`. */
+  /**
+   * Until this transaction ends, no stay is stored, and those being stored are waited for: a risk
+   * area's transaction then finds every resident who stayed there, and a stay stored after it is
+   * decided from areas read after it. SQLite has one writer, which holds them already.
+   */
+  async holdStays(engine: Engine): Promise<void> {
+    if (engine === 'postgres') await sql`lock table declaration_stays, travel_records in share mode`.execute(this.db);
+  }
+
   async residentsWithStaysIn(place: { region: string | null; country: string | null }, since: number): Promise<string[]> {
     const ids = new Set<string>();
     for (const table of ['declaration_stays', 'travel_records'] as const) {

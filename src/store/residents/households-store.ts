@@ -4,6 +4,7 @@ import type { FieldCipher } from '../../privacy/field-cipher.js';
 import { openResident, type Resident } from './residents-store.js';
 import type { Database } from '../schema.js';
 import { SHREDDED } from '../oversight/sunset-store.js';
+import { factsChanged } from '../facts-version.js';
 
 type Db = Kysely<Database> | Transaction<Database>;
 
@@ -27,8 +28,10 @@ export class HouseholdsStore {
     return new HouseholdsStore(trx, this.cipher);
   }
 
+  /** Adds a guardianship, telling re-decisions of the dependent in flight (factsChanged): a guardian who proved their phone vouches for them. Call inside a transaction. */
   async addGuardianship(guardianId: string, dependentId: string, relationship: Relationship, now: number): Promise<void> {
     await this.db.insertInto('guardianships').values({ guardian_id: guardianId, dependent_id: dependentId, relationship, created_at: now }).execute();
+    await factsChanged(this.db, [dependentId]);
   }
 
   async isGuardianOf(guardianId: string, dependentId: string): Promise<boolean> {

@@ -40,4 +40,13 @@ describeOnEachEngine('the households store', (h) => {
     assert.deepEqual(await households.soleDependentsOf(zhang.id), []);
     assert.deepEqual((await households.guardiansOf(grandma.id)).map((g) => g.guardianId), [zhang.id, liu.id]);
   });
+
+  it("raises a member's facts version when a guardian is added, so a re-decision of them in flight saves nothing", async () => {
+    const zhang = await h().services.residents.register(ZHANG_WEI);
+    const liu = await h().services.residents.register(LIU_FANG);
+    const grandma = await h().services.residents.addDependent(zhang.id, GRANDMA_ZHANG);
+    const before = (await h().ctx.stores.facts.versions([grandma.id])).get(grandma.id)!;
+    await h().ctx.stores.households.addGuardianship(liu.id, grandma.id, 'other', h().clock.now().getTime());
+    assert.equal((await h().ctx.stores.facts.versions([grandma.id])).get(grandma.id), before + 1);
+  });
 });
