@@ -1,4 +1,6 @@
 import { createHash } from 'node:crypto';
+import type { Transaction } from 'kysely';
+import type { Database } from '../store/schema.js';
 import type { ServiceContext } from './context.js';
 import { InvalidInputError } from '../domain/field-errors.js';
 import { ForbiddenError, messageTime } from './service-errors.js';
@@ -43,20 +45,20 @@ function entryHash(prev: string, e: { seq: number; at: number; actor: string; ac
 export class AuditService {
   constructor(private readonly ctx: ServiceContext) {}
 
-  async append(actor: string, action: AuditAction, why: AuditPurpose, residentId: string | null, detail: Record<string, unknown>): Promise<AuditEntry> {
+  async append(actor: string, action: AuditAction, why: AuditPurpose, residentId: string | null, detail: Record<string, unknown>, within?: Transaction<Database>): Promise<AuditEntry> {
     const purpose = storedPurpose(why);
     const stored = await this.ctx.stores.audit.append((last) => {
       const row = { seq: (last?.seq ?? 0) + 1, at: this.ctx.clock.now().getTime(), actor, action, purpose, resident_id: residentId, detail: JSON.stringify(detail) };
       const prev = last?.hash ?? GENESIS;
       return { ...row, prev_hash: prev, hash: entryHash(prev, row) };
-    });
+    }, within);
     return { seq: stored.seq, at: stored.at, actor, action, purpose, residentId, detail, hash: stored.hash, described: describeAuditEntry({ actor, action, purpose, detail }) };
   }
 
-  /** Appends an entry whose actor is a staff member, named the one way the log names staff. */
-  async appendBy(staff: StaffMember, action: AuditAction, why: AuditPurpose, residentId: string | null, detail: Record<string, unknown>): Promise<AuditEntry> {
+  /** Appends an entry whose actor is a staff member, named the one way the log names staff; `within` as for append. */
+  async appendBy(staff: StaffMember, action: AuditAction, why: AuditPurpose, residentId: string | null, detail: Record<string, unknown>, within?: Transaction<Database>): Promise<AuditEntry> {
     // The region they answer for, so the log can say "an officer of Yuhang District" (null: the whole operator).
-    return this.append(staffActor(staff), action, why, residentId, staff.region === null ? detail : { ...detail, actorRegion: staff.region });
+    return this.append(staffActor(staff), action, why, residentId, staff.region === null ? detail : { ...detail, actorRegion: staff.region }, within);
   }
 
   /** Walks the chain; returns the first entry that does not match, or null when the log is intact. */

@@ -1,4 +1,4 @@
-import type { Kysely, Selectable } from 'kysely';
+import type { Kysely, Selectable, Transaction } from 'kysely';
 import type { DatabaseHandle } from './database.js';
 import type { AuditLogTable, Database, GrantsTable } from './schema.js';
 
@@ -14,15 +14,19 @@ export class AuditStore {
     private readonly lock: DatabaseHandle['lock'],
   ) {}
 
-  /** Appends the entry `make` builds from the last one (its seq and hash), holding the chain meanwhile. */
-  async append(make: (last: { seq: number; hash: string } | undefined) => Omit<AuditRow, never>): Promise<AuditRow> {
-    return this.db.transaction().execute(async (trx) => {
+  /**
+   * Appends the entry `make` builds from the last one (its seq and hash), holding the chain meanwhile;
+   * in `within`, the caller's transaction, where the entry must stand or fall with what it records.
+   */
+  async append(make: (last: { seq: number; hash: string } | undefined) => Omit<AuditRow, never>, within?: Transaction<Database>): Promise<AuditRow> {
+    const extend = async (trx: Transaction<Database>) => {
       await this.lock(trx, 'audit');
       const last = await trx.selectFrom('audit_log').select(['seq', 'hash']).orderBy('seq', 'desc').limit(1).executeTakeFirst();
       const row = make(last);
       await trx.insertInto('audit_log').values(row).execute();
       return row;
-    });
+    };
+    return within === undefined ? this.db.transaction().execute(extend) : extend(within);
   }
 
   async all(): Promise<AuditRow[]> {

@@ -82,8 +82,12 @@ export class SunsetService {
     const clash = (await this.ctx.stores.sunsets.open()).find((s) => prefix.startsWith(regionPrefix(s.region)) || regionPrefix(s.region).startsWith(prefix));
     if (clash) throw new ConflictError(`a sunset of ${clash.region} is already waiting (${clash.id})`);
     const id = this.ctx.newId();
-    await this.ctx.stores.sunsets.insert({ id, region, requestedBy: staff.id, now: this.ctx.clock.now().getTime() });
-    await this.audit.appendBy(staff, 'request-sunset', PURPOSE, null, { sunsetId: id, region });
+    // The step and its audit entry in one transaction: a step taken is in the log under its authority's
+    // name, and a step that failed (a busy database, say) is neither taken nor logged.
+    await this.ctx.database.transaction(async (trx) => {
+      await this.ctx.stores.sunsets.withTransaction(trx).insert({ id, region, requestedBy: staff.id, now: this.ctx.clock.now().getTime() });
+      await this.audit.appendBy(staff, 'request-sunset', PURPOSE, null, { sunsetId: id, region }, trx);
+    });
     return (await this.ctx.stores.sunsets.findById(id))!;
   }
 
@@ -92,9 +96,11 @@ export class SunsetService {
     const row = await this.ctx.stores.sunsets.findById(id);
     if (!row) throw new NotFoundError('sunset');
     if (row.requested_by === staff.id) throw new ForbiddenError('a sunset needs a second authority: who asked for it may not approve it', { reason: 'second-authority' });
-    if (!(await this.ctx.stores.sunsets.approve(id, staff.id, this.ctx.clock.now().getTime()))) throw new ConflictError(`this sunset is ${row.status}, not waiting for approval`);
+    await this.ctx.database.transaction(async (trx) => {
+      if (!(await this.ctx.stores.sunsets.withTransaction(trx).approve(id, staff.id, this.ctx.clock.now().getTime()))) throw new ConflictError(`this sunset is ${row.status}, not waiting for approval`);
+      await this.audit.appendBy(staff, 'approve-sunset', PURPOSE, null, { sunsetId: id, region: row.region, requestedBy: row.requested_by }, trx);
+    });
     this.ctx.endedRegions.forget();
-    await this.audit.appendBy(staff, 'approve-sunset', PURPOSE, null, { sunsetId: id, region: row.region, requestedBy: row.requested_by });
     return (await this.ctx.stores.sunsets.findById(id))!;
   }
 

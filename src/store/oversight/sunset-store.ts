@@ -91,6 +91,10 @@ export class SunsetStore {
   /** The erasing transaction's id on PostgreSQL, for `cleanFiles` in the same process; a resumed run waits for no snapshot. */
   #deletedBy: string | undefined;
 
+  withTransaction(trx: Transaction<Database>): SunsetStore {
+    return new SunsetStore(trx, this.engine, this.changes);
+  }
+
   async insert(s: { id: string; region: string; requestedBy: string; now: number }): Promise<void> {
     await this.db.insertInto('sunsets').values({ id: s.id, region: s.region, status: 'requested', requested_by: s.requestedBy, requested_at: s.now, approved_by: null, approved_at: null, done_at: null, report: null, signed_report: null }).execute();
   }

@@ -139,6 +139,29 @@ describeOnEachEngine("a region's sunset", (h) => {
     assert.deepEqual(await h().services.audit.verify().then((v) => v.firstBroken), null);
   });
 
+  it('takes no step that its audit entry is not written with: a request or an approval whose entry fails is not taken', async () => {
+    const { wang, li } = await twoDistricts(h());
+    const audit = h().ctx.stores.audit;
+    const append = audit.append.bind(audit);
+    // The database refuses the entry (busy, say) after the step was written.
+    audit.append = async () => {
+      throw new Error('database is locked');
+    };
+    await assert.rejects(h().services.sunset.request(wang, '330110'), /database is locked/);
+    audit.append = append;
+    assert.deepEqual(await h().ctx.stores.sunsets.open(), [], 'no request taken without its entry');
+    const asked = await h().services.sunset.request(wang, '330110');
+    audit.append = async () => {
+      throw new Error('database is locked');
+    };
+    await assert.rejects(h().services.sunset.approve(li, asked.id), /database is locked/);
+    audit.append = append;
+    assert.equal((await h().ctx.stores.sunsets.findById(asked.id))?.status, 'requested', 'no approval taken without its entry');
+    await h().services.sunset.approve(li, asked.id);
+    const actions = (await h().services.audit.entries({ limit: 100 })).filter((e) => e.detail.sunsetId === asked.id).map((e) => e.action);
+    assert.deepEqual(actions.sort(), ['approve-sunset', 'request-sunset']);
+  });
+
   it('refuses a second sunset over a region one is already waiting for', async () => {
     const { wang } = await twoDistricts(h());
     await h().services.sunset.request(wang, '330100');
