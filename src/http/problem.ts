@@ -182,7 +182,8 @@ export function handleError(error: FastifyError, request: FastifyRequest, reply:
   if (error instanceof TooManyRequestsError) {
     reply.header('retry-after', String(Math.max(1, error.retryAfterSeconds)));
     const body = problem('too-many-requests', error.message, instance);
-    return sendProblem(reply, error instanceof CodeTriesUsedUpError ? { ...body, ...error.standing } : body);
+    if (error instanceof CodeTriesUsedUpError) return sendProblem(reply, { ...body, ...error.standing });
+    return sendProblem(reply, error.reason === undefined ? body : { ...body, reason: error.reason });
   }
   switch (error.code) {
     case 'FST_ERR_CTP_BODY_TOO_LARGE':

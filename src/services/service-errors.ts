@@ -57,9 +57,11 @@ export class UnauthenticatedError extends Error {
 }
 
 export class TooManyRequestsError extends Error {
+  /** `reason`: why, stably named, where a screen says it in its own words (code-just-sent). */
   constructor(
     message: string,
     readonly retryAfterSeconds: number,
+    readonly reason?: string,
   ) {
     super(message);
     this.name = 'TooManyRequestsError';

@@ -168,6 +168,29 @@ describe("a resident's daily flows, in a real browser, to what the person sees",
       await context.close();
     });
 
+    it(`says a code sent a moment ago still works when the phone asks again, and signs in with it (${lang})`, { timeout: 90_000 }, async () => {
+      const person = lang === 'zh-CN' ? resident('冯秀兰', '33010619770101010', '13858001211') : resident('韩立新', '33010619800202011', '13858001212');
+      await server.services.residents.register(person, { phoneVerifiedAt: Date.now() });
+      const context = await phoneContext(lang);
+      const page = await context.newPage();
+      await page.goto(`${server.url}/resident/#/sign-in`);
+      await page.fill('input[name=phone]', person.phone!);
+      await page.click('button[type=submit]');
+      const code = await shownCode(page);
+      // The app closed and opened again within the minute: the phone asks for a code again, having tried nothing.
+      await page.reload();
+      await page.fill('input[name=phone]', person.phone!);
+      await page.click('button[type=submit]');
+      const notice = page.locator('[data-reason=code-just-sent]');
+      await notice.waitFor();
+      assert.equal((await notice.textContent())?.trim(), m['problem.too-many-requests.code-just-sent']);
+      await shot(page, `resident-sign-in-code-just-sent.${lang}`);
+      await page.fill('input[name=code]', code);
+      await page.click('button[type=submit]');
+      await page.locator('[data-testid=code-card]').waitFor();
+      await context.close();
+    });
+
     it(`goes straight back to sign-in with the phone filled in when the session has ended, and reopens it unseen while the phone is remembered (${lang})`, { timeout: 90_000 }, async () => {
       const person = lang === 'zh-CN' ? resident('李桂英', '33010619550830006', '13858001205') : resident('赵志明', '33010619830111007', '13858001206');
       const { id } = await server.services.residents.register(person, { phoneVerifiedAt: Date.now() });

@@ -131,7 +131,7 @@ export class SignInService {
     if (now < next) {
       const wait = Math.ceil((next - now) / 1000);
       this.ctx.meter.smsRefused('per-phone');
-      throw new TooManyRequestsError(`a code was sent to this phone a moment ago (it works until it expires); another may be sent in ${wait} s`, wait);
+      throw new TooManyRequestsError(`a code was sent to this phone a moment ago (it works until it expires); another may be sent in ${wait} s`, wait, 'code-just-sent');
     }
     // Counted here, where a code will really be sent: requests refused above, or refused as malformed,
     // use up nobody's share of what the SMS gateway may send.

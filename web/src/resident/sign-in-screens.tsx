@@ -69,7 +69,7 @@ export function useCodeRequest(phone: string) {
       // appears); the lock is shown again.
       if (error instanceof ApiError && error.status === 429) {
         setSent(true);
-        setResendAt(Date.now() + RESEND_AFTER_SECONDS * 1000);
+        setResendAt(Date.now() + (error.retryAfterSeconds ?? RESEND_AFTER_SECONDS) * 1000);
         setNow(Date.now());
       }
       throw error;

@@ -10511,7 +10511,7 @@ export interface components {
             /** @description The first offending field, as a path like stays[0].arrival */
             field?: string;
             instance: string;
-            /** @description Why, stably named: a federation check (grant-expired, grant-used, bad-signature, …), a staff grant (no-grant, grant-expired, grant-other-resident), what a staff credential reaches (outside-jurisdiction, national-rules, wrong-role, second-authority, other-venue), a search (no-match, outside-jurisdiction) an unknown id (unknown-trace, unknown-resident), or which conflict (already-checked-in, not-in-quarantine) */
+            /** @description Why, stably named: a federation check (grant-expired, grant-used, bad-signature, …), a staff grant (no-grant, grant-expired, grant-other-resident), what a staff credential reaches (outside-jurisdiction, national-rules, wrong-role, second-authority, other-venue), a search (no-match, outside-jurisdiction) an unknown id (unknown-trace, unknown-resident), which conflict (already-checked-in, not-in-quarantine), or a code asked for again too soon (code-just-sent) */
             reason?: string;
             status: number;
             title: string;

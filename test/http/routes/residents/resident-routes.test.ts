@@ -167,6 +167,8 @@ describeOnEachEngine('HTTP API', (h) => {
     const again = await app.inject({ method: 'POST', url: '/api/v1/sign-in/code', payload: { phone: ZHANG_WEI.phone } });
     assert.equal(again.statusCode, 429);
     assert.equal(again.headers['retry-after'], '60');
+    // Not "too many tries": the resident tried nothing; the app says a code is on its way and to type it.
+    assert.equal(again.json().reason, 'code-just-sent');
   });
 
   it('reports liveness and readiness', async () => {
