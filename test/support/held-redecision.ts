@@ -5,6 +5,30 @@ import { openDatabase } from '../../src/store/database.js';
 import type { Harness } from './harness.js';
 
 /**
+ * Runs `first` until the store method `patch` installs pauses it (by awaiting `hold`), then
+ * `meanwhile`, then lets `first` finish; the function `patch` returns puts the method back.
+ */
+async function heldWhile(patch: (hold: () => Promise<void>) => () => void, first: () => Promise<unknown>, meanwhile: () => Promise<unknown>): Promise<void> {
+  let readDone!: () => void;
+  const read = new Promise<void>((resolve) => (readDone = resolve));
+  let release!: () => void;
+  const released = new Promise<void>((resolve) => (release = resolve));
+  const restore = patch(() => {
+    readDone();
+    return released;
+  });
+  try {
+    const answered = first();
+    // A first step that fails before it reads would leave the test waiting: its failure is met here.
+    await Promise.race([read, answered]);
+    await meanwhile().finally(release);
+    await answered;
+  } finally {
+    restore();
+  }
+}
+
+/**
  * Holds a re-decision of `id` between reading the resident's facts and saving what it decided (the
  * `nth` reading of their facts, the first by default), until `meanwhile` has run: the order two
  * requests (or a retry) can produce on a loaded server with several connections, forced rather than
@@ -14,27 +38,18 @@ export async function readThenHeld(h: Harness, id: string, first: () => Promise<
   const facts = h.ctx.stores.facts;
   const load = facts.load.bind(facts);
   let reads = 0;
-  let readDone!: () => void;
-  const read = new Promise<void>((resolve) => (readDone = resolve));
-  let release!: () => void;
-  const released = new Promise<void>((resolve) => (release = resolve));
-  facts.load = async (ids, now, toInstant) => {
-    const loaded = await load(ids, now, toInstant);
-    if (ids.includes(id) && ++reads === nth) {
-      readDone();
-      await released;
-    }
-    return loaded;
-  };
-  try {
-    const answered = first();
-    // A first step that fails before it reads would leave the test waiting: its failure is met here.
-    await Promise.race([read, answered]);
-    await meanwhile().finally(release);
-    await answered;
-  } finally {
-    facts.load = load;
-  }
+  await heldWhile(
+    (hold) => {
+      facts.load = async (ids, now, toInstant) => {
+        const loaded = await load(ids, now, toInstant);
+        if (ids.includes(id) && ++reads === nth) await hold();
+        return loaded;
+      };
+      return () => (facts.load = load);
+    },
+    first,
+    meanwhile,
+  );
 }
 
 /**
@@ -45,26 +60,18 @@ export async function areasReadThenHeld(h: Harness, first: () => Promise<unknown
   const facts = h.ctx.stores.facts;
   const riskAreas = facts.riskAreas.bind(facts);
   let reads = 0;
-  let readDone!: () => void;
-  const read = new Promise<void>((resolve) => (readDone = resolve));
-  let release!: () => void;
-  const released = new Promise<void>((resolve) => (release = resolve));
-  facts.riskAreas = async (now) => {
-    const areas = await riskAreas(now);
-    if (++reads === 1) {
-      readDone();
-      await released;
-    }
-    return areas;
-  };
-  try {
-    const answered = first();
-    await Promise.race([read, answered]);
-    await meanwhile().finally(release);
-    await answered;
-  } finally {
-    facts.riskAreas = riskAreas;
-  }
+  await heldWhile(
+    (hold) => {
+      facts.riskAreas = async (now) => {
+        const areas = await riskAreas(now);
+        if (++reads === 1) await hold();
+        return areas;
+      };
+      return () => (facts.riskAreas = riskAreas);
+    },
+    first,
+    meanwhile,
+  );
 }
 
 /** A second server on the harness's database (its own connections, change feed and caches), as a second process would be. */

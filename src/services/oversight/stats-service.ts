@@ -59,13 +59,7 @@ export class StatsService {
     const { stats, appeals, corrections, staff: staffStore } = this.ctx.stores;
     const days = options.days ?? 14;
 
-    const byRegion = new Map<string, Record<Colour, number>>();
-    for (const row of await stats.coloursByRegion(prefix)) {
-      const counts = byRegion.get(row.region) ?? zero();
-      counts[row.colour as Colour] += row.n;
-      byRegion.set(row.region, counts);
-    }
-    const coloursByRegion = [...byRegion]
+    const coloursByRegion = [...perDistrict(await stats.coloursByRegion(prefix))]
       .sort(([a], [b]) => a.localeCompare(b))
       .map(([code, counts]) => ({ region: code, regionName: regionName(code) ?? code, counts: shownColours(counts, k) }));
 
@@ -75,13 +69,7 @@ export class StatsService {
       const date = localDate(new Date(now - back * DAY_MS), tz);
       const end = back === 0 ? now : localInstant(localDate(new Date(now - (back - 1) * DAY_MS), tz), 0, tz);
       // Each district's residents that day are one group: its parts shown, then summed over the districts.
-      const districts = new Map<string, Record<Colour, number>>();
-      for (const r of await stats.coloursAt(end, prefix)) {
-        const counts = districts.get(r.region) ?? zero();
-        counts[r.colour as Colour] += r.n;
-        districts.set(r.region, counts);
-      }
-      const shown = [...districts.values()].map((counts) => shownColours(counts, k));
+      const shown = [...perDistrict(await stats.coloursAt(end, prefix)).values()].map((counts) => shownColours(counts, k));
       colourHistory.push({ date, counts: perColour((c) => sumShown(shown.map((counts) => counts[c]))) });
     }
 
@@ -130,6 +118,16 @@ export class StatsService {
 }
 
 const zero = (): Record<Colour, number> => Object.fromEntries(COLOURS.map((c) => [c, 0])) as Record<Colour, number>;
+/** Rows of (district, colour, count) as each district's count per colour. */
+const perDistrict = (rows: readonly { region: string; colour: string; n: number }[]): Map<string, Record<Colour, number>> => {
+  const districts = new Map<string, Record<Colour, number>>();
+  for (const row of rows) {
+    const counts = districts.get(row.region) ?? zero();
+    counts[row.colour as Colour] += row.n;
+    districts.set(row.region, counts);
+  }
+  return districts;
+};
 const upper = (c: ShownCount): number => (typeof c === 'number' ? c : c.atMost);
 const perColour = (count: (c: Colour) => ShownCount): Counts => Object.fromEntries(COLOURS.map((c) => [c, count(c)])) as Counts;
 /** One district's residents by colour, as shown: one group (shownParts). */
