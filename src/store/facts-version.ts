@@ -44,20 +44,16 @@ export type FactsVersionStatements = ReturnType<typeof factsVersionStatements>;
  */
 export async function factsChanged(db: Kysely<Database>, residentIds: readonly string[], statements?: Pick<FactsVersionStatements, 'changed'>): Promise<void> {
   const ids = [...new Set(residentIds)].sort();
-  for (let i = 0; i < ids.length; i += ROWS_PER_STATEMENT) {
-    const part = ids.slice(i, i + ROWS_PER_STATEMENT);
-    if (statements) await statements.changed.run(db, part);
-    else await db.updateTable('residents').set((eb) => ({ facts_version: eb('facts_version', '+', 1) })).where('id', 'in', part).execute();
-  }
+  const { changed } = statements ?? { changed: changeStatement() };
+  for (let i = 0; i < ids.length; i += ROWS_PER_STATEMENT) await changed.run(db, ids.slice(i, i + ROWS_PER_STATEMENT));
 }
 
 /** The residents' facts versions now; read before their facts, it is what a save of what they decide is conditional on. */
 export async function factsVersions(db: Kysely<Database>, residentIds: readonly string[], statements?: Pick<FactsVersionStatements, 'read'>): Promise<Map<string, number>> {
   const out = new Map<string, number>();
+  const { read } = statements ?? { read: readStatement() };
   for (let i = 0; i < residentIds.length; i += ROWS_PER_STATEMENT) {
-    const part = residentIds.slice(i, i + ROWS_PER_STATEMENT);
-    const rows = statements ? await statements.read.run(db, part) : await db.selectFrom('residents').select(['id', 'facts_version']).where('id', 'in', part).execute();
-    for (const r of rows) out.set(r.id, r.facts_version);
+    for (const r of await read.run(db, residentIds.slice(i, i + ROWS_PER_STATEMENT))) out.set(r.id, r.facts_version);
   }
   return out;
 }
@@ -72,11 +68,9 @@ export async function lockedFactsVersions(trx: Kysely<Database>, engine: Engine,
   const out = new Map<string, number>();
   // In one order, so that two savers of overlapping residents wait for each other rather than deadlock.
   const ids = [...new Set(residentIds)].sort();
+  const { locked } = statements ?? factsVersionStatements(engine);
   for (let i = 0; i < ids.length; i += ROWS_PER_STATEMENT) {
-    const part = ids.slice(i, i + ROWS_PER_STATEMENT);
-    let query = trx.selectFrom('residents').select(['id', 'facts_version']).where('id', 'in', part).orderBy('id');
-    if (engine === 'postgres') query = query.forNoKeyUpdate();
-    for (const r of statements ? await statements.locked.run(trx, part) : await query.execute()) out.set(r.id, r.facts_version);
+    for (const r of await locked.run(trx, ids.slice(i, i + ROWS_PER_STATEMENT))) out.set(r.id, r.facts_version);
   }
   return out;
 }
