@@ -20,9 +20,11 @@ const RESULTS = new URL('./results.json', import.meta.url);
 async function main(): Promise<void> {
   const figures: Record<string, number> = {};
   const only = process.env.HEALTHCODE_BENCH_ONLY?.split(',');
-  // A partial run (HEALTHCODE_BENCH_ONLY) keeps the figures it did not measure.
-  const previous = only === undefined ? {} : ((JSON.parse(readFileSync(RESULTS, 'utf8')) as { figures?: Record<string, number> }).figures ?? {});
+  // A partial run (HEALTHCODE_BENCH_ONLY) keeps the figures it did not measure, read again at each write so that
+  // two partial runs at once keep each other's figures rather than the later one's start overwriting the other's.
+  const onDisk = () => (only === undefined ? {} : ((JSON.parse(readFileSync(RESULTS, 'utf8')) as { figures?: Record<string, number> }).figures ?? {}));
   const write = () => {
+    const previous = onDisk();
     const results = {
       generatedAt: new Date().toISOString(),
       machine: { cpus: cpus().length, cpuModel: cpus()[0]?.model ?? 'unknown', node: process.version },

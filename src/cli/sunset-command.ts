@@ -29,9 +29,12 @@ export async function sunsetCommand(args: string[], config: Config, fail: (messa
     // Approved before and not finished: a run cut short (a crash, an unmounted escrow), resumed where it stopped.
     else process.stdout.write(`resuming the sunset of ${values.region}, approved by ${waiting.approved_by}; it stopped at '${waiting.status}'\n`);
     const report = await services.sunset.run(waiting.id);
-    const publicUrl = config.operator.publicUrl ?? `http://${config.host}:${config.port}`;
+    // This command is not the server: its own HEALTHCODE_PORT need not be the one the server listens on, so without
+    // a public address it names the report's path rather than guess a host and port.
+    const path = `/api/v1/sunset-reports/${report.id}`;
+    const where = config.operator.publicUrl ? `${config.operator.publicUrl}${path}` : `${path} on this operator's server (set HEALTHCODE_PUBLIC_URL to print its full address)`;
     process.stdout.write(
-      `sunset of ${report.regionName} (${report.region}) done: ${report.residents} residents' personal data destroyed, ${report.keysDestroyed.length} district keys destroyed\nreport: ${publicUrl}/api/v1/sunset-reports/${report.id}\n`,
+      `sunset of ${report.regionName} (${report.region}) done: ${report.residents} residents' personal data destroyed, ${report.keysDestroyed.length} district keys destroyed\nreport: ${where}\n`,
     );
   } finally {
     await opened.close();

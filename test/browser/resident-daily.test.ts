@@ -238,6 +238,44 @@ describe("a resident's daily flows, in a real browser, to what the person sees",
       await context.close();
     });
 
+    it(`keeps the phone signed in when the server is too busy to reopen its session, and reopens it when asked to try again (${lang})`, { timeout: 90_000 }, async () => {
+      const person = lang === 'zh-CN' ? resident('孙美玲', '33010619740315012', '13858001213') : resident('吴国栋', '33010619690622013', '13858001214');
+      const { id } = await server.services.residents.register(person, { phoneVerifiedAt: Date.now() });
+      await server.services.declarations.declare(id, { stays: [], contacts: [], symptoms: [], temperature: 36.5 });
+      const context = await phoneContext(lang);
+      const page = await context.newPage();
+      await page.goto(`${server.url}/resident/#/sign-in`);
+      await page.fill('input[name=phone]', person.phone!);
+      await page.click('button[type=submit]');
+      await page.fill('input[name=code]', await shownCode(page));
+      await page.click('button[type=submit]');
+      await page.locator('[data-testid=code-card]').waitFor();
+      await page.waitForFunction(() => (globalThis as unknown as { localStorage: { getItem(key: string): string | null } }).localStorage.getItem('healthcode.resident.device') !== null);
+      const device = (await page.evaluate("localStorage.getItem('healthcode.resident.device')")) as string;
+
+      // The session ends at the rush hour: the server sheds the reopening with a 503, as it does when overloaded
+      // mid-request (a write may have started, so the app does not send it again by itself).
+      const saved = JSON.parse((await page.evaluate("localStorage.getItem('healthcode.resident.session')")) as string) as { token: string };
+      await server.ctx.stores.signIn.revokeSession((JSON.parse(Buffer.from(saved.token.split('.')[1]!, 'base64url').toString()) as { jti: string }).jti, Date.now());
+      await page.route('**/api/v1/sign-in/refresh', (route) =>
+        route.fulfill({ status: 503, contentType: 'application/problem+json', body: JSON.stringify({ type: '/problems/unavailable', title: 'Service Unavailable', status: 503, detail: 'the database is busy' }) }),
+      );
+      await page.reload();
+      const unreached = page.locator('[data-testid=reopen-unreached]');
+      await unreached.waitFor();
+      assert.match((await unreached.textContent()) ?? '', new RegExp(m['signIn.stillRemembered'].slice(0, 8)));
+      assert.equal(await page.evaluate("localStorage.getItem('healthcode.resident.device')"), device, 'the remembered phone is kept');
+      await assertAccessible(page, `reopen unreached ${lang}`);
+      await shot(page, `resident-reopen-unreached.${lang}`);
+
+      // The server is back: one tap reopens the session and shows the code, no SMS code asked for.
+      await page.unroute('**/api/v1/sign-in/refresh');
+      await page.click('[data-testid=reopen-retry]');
+      await page.locator('[data-testid=code-card]').waitFor();
+      assert.equal(await page.locator('[data-testid=session-ended]').count(), 0);
+      await context.close();
+    });
+
     it(`confirms each step of an identity reclaim in the console, and the account that held the number sees it returned in Me (${lang})`, { timeout: 120_000 }, async () => {
       const holder = lang === 'zh-CN' ? resident('吴静', '33010619930306008', '13858001207') : resident('郑海峰', '33010619870419009', '13858001208');
       // Someone registered her ID number first, on his own phone.

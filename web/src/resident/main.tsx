@@ -4,7 +4,7 @@ import '../shared/styles.css';
 import { UNAUTHORIZED_EVENT } from '../shared/api.js';
 import { I18n, useT, type MessageKey } from '../shared/i18n.js';
 import { registerOfflineSupport } from '../shared/offline.js';
-import { Shell } from '../shared/ui.js';
+import { ErrorNotice, Shell } from '../shared/ui.js';
 import { AccessLogScreen, AppealScreen, HouseholdScreen, MyDataScreen } from './account-screens.js';
 import { RememberedDevicesCard } from './devices-card.js';
 import { CodeScreen } from './code-screen.js';
@@ -51,23 +51,42 @@ function ResidentApp(): JSX.Element {
   const [elder, setElder] = useElderMode();
   const elderSwitch = <ElderSwitch mode={elder} onChange={setElder} />;
 
+  // The remembered device could not be shown to the server (no network, a busy server): it is kept, and
+  // the resident is asked to try again rather than sent to an SMS code.
+  const [unreached, setUnreached] = useState<unknown>(null);
+  const reopen = () =>
+    void refreshSession().then(
+      (s) => {
+        setUnreached(null);
+        setSession(s);
+        if (!s) setEnded(true);
+        setReopening(false);
+      },
+      (error: unknown) => {
+        setUnreached(error);
+        setReopening(false);
+      },
+    );
+
   useEffect(() => {
-    if (!reopening) return;
-    void refreshSession().then((s) => {
-      setSession(s);
-      if (!s) setEnded(true);
-      setReopening(false);
-    });
+    if (reopening) reopen();
   }, []);
 
   useEffect(() => {
     const onHash = () => setRoute(currentRoute());
     // An ended session is reopened through the remembered device when there is one.
     const onExpired = (event: Event) =>
-      void refreshSession((event as CustomEvent<string>).detail).then((s) => {
-        if (s) setSession(s);
-        else sessionEnded();
-      });
+      void refreshSession((event as CustomEvent<string>).detail).then(
+        (s) => {
+          if (s) setSession(s);
+          else sessionEnded();
+        },
+        (error: unknown) => {
+          saveSession(null);
+          setSession(null);
+          setUnreached(error);
+        },
+      );
     addEventListener('hashchange', onHash);
     addEventListener(UNAUTHORIZED_EVENT, onExpired);
     return () => {
@@ -102,6 +121,18 @@ function ResidentApp(): JSX.Element {
   };
 
   if (reopening) return <Shell title={t('app.resident')}>{<p class="muted">{t('common.loading')}</p>}</Shell>;
+  if (unreached !== null && !session && route !== 'register' && route !== 'visitor') {
+    return (
+      <Shell title={t('app.resident')} screen="signed-out" actions={elderSwitch}>
+        <div class="card" data-testid="reopen-unreached">
+          <ErrorNotice error={unreached} />
+          <p>{t('signIn.stillRemembered')}</p>
+          <button class="primary wide" data-testid="reopen-retry" onClick={() => (setReopening(true), reopen())}>{t('common.tryAgain')}</button>
+          <button class="secondary wide" onClick={() => (setUnreached(null), setEnded(true), go('sign-in'))}>{t('signIn.withCodeInstead')}</button>
+        </div>
+      </Shell>
+    );
+  }
 
   if (!session || route === 'register' || route === 'sign-in' || route === 'visitor') {
     return (

@@ -65,9 +65,10 @@ export async function rememberThisDevice(session: Session): Promise<void> {
 }
 
 /**
- * A new session through the remembered device, or null: refused (signed out elsewhere, or too long
- * unused) forgets the device; a network failure keeps it for the next try. `refused` is the session
- * the server just turned away, never handed back.
+ * A new session through the remembered device, or null when the server refused the device (signed out
+ * elsewhere, or too long unused), which forgets it. Not reached (no network, a busy or failing server)
+ * throws, and keeps the device for the next try. `refused` is the session the server just turned away,
+ * never handed back.
  */
 export async function refreshSession(refused?: string): Promise<Session | null> {
   // One refresh at a time, across this app's tabs too: the server signs the device out when one
@@ -88,8 +89,13 @@ async function refreshOnce(refused: string | undefined): Promise<Session | null>
     saveSession(answer.session);
     return answer.session;
   } catch (error) {
-    if (error instanceof ApiError) saveDevice(null);
-    return null;
+    // Only a refused credential forgets the phone. At the rush hour a busy server answers 429 or 503 to
+    // many at once: forgetting then would send every remembered phone back to an SMS code, at the peak.
+    if (error instanceof ApiError && (error.status === 400 || error.status === 401)) {
+      saveDevice(null);
+      return null;
+    }
+    throw error;
   }
 }
 

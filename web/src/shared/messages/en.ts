@@ -291,6 +291,8 @@ const messages = {
   'signIn.newCodeAt': 'You can ask for a new code at {time}.',
   'signIn.newCodeNow': 'Ask for a new code.',
   'signIn.ended': 'You were signed out. Sign in again to show your code.',
+  'signIn.stillRemembered': 'Your phone is still signed in: you will not need a new SMS code.',
+  'signIn.withCodeInstead': 'Sign in with an SMS code instead',
   'data.idReturned': 'Returned to its holder',
   'data.idReturnedNote': 'The health authority checked who holds this ID number and returned it to them. No identity document stands behind this account now, so its code is gray.',
   'reclaims.proposedDone': 'Proposed. Another authority must now check the holder and approve it.',

@@ -292,6 +292,8 @@ const messages: Record<MessageKey, string> = {
   'signIn.newCodeAt': '可在 {time} 后获取新验证码。',
   'signIn.newCodeNow': '请获取新验证码。',
   'signIn.ended': '登录已失效，请重新登录以出示健康码。',
+  'signIn.stillRemembered': '本机仍保持登录，无需重新获取短信验证码。',
+  'signIn.withCodeInstead': '改用短信验证码登录',
   'data.idReturned': '已归还证件持有人',
   'data.idReturnedNote': '卫健部门核实了该证件号码的持有人，并已将其归还。本账户现在没有证件，健康码为灰码。',
   'reclaims.proposedDone': '已提交。须由另一名人员核实持有人并批准。',

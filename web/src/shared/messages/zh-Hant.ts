@@ -296,6 +296,8 @@ const messages: Record<MessageKey, string> = {
   'signIn.newCodeAt': '可在 {time} 後取得新驗證碼。',
   'signIn.newCodeNow': '請取得新驗證碼。',
   'signIn.ended': '登入已失效，請重新登入以出示健康碼。',
+  'signIn.stillRemembered': '本機仍保持登入，無需重新取得簡訊驗證碼。',
+  'signIn.withCodeInstead': '改用簡訊驗證碼登入',
   'data.idReturned': '已歸還證件持有人',
   'data.idReturnedNote': '衛健部門核實了該證件號碼的持有人，並已將其歸還。本帳戶現在沒有證件，健康碼為灰碼。',
   'reclaims.proposedDone': '已提交。須由另一名人員核實持有人並批准。',
