@@ -7,7 +7,8 @@ import { readFileSync } from 'node:fs';
  * (the session check, the read, signing, serialisation…), counting only from the first request on
  * (start-up, compiling schemas and loading modules, is left out: the bench does not measure it
  * either). Prints each phase's share of the samples, in µs a request when given the number of
- * requests served (HEALTHCODE_PHASES_REQUESTS; `--cpu-prof` samples once a millisecond), and the top functions of the phases named.
+ * requests served (HEALTHCODE_PHASES_REQUESTS; `--cpu-prof` samples once a millisecond), and the top
+ * functions (HEALTHCODE_PHASES_TOP, 10) of the phases named.
  * A profile's flat top (cpu-profile-top.ts) hid that, e.g., four caches each cost a little.
  */
 interface Node {
@@ -79,6 +80,6 @@ for (const [phase, n] of [...phases].filter(([name]) => name !== 'idle').sort((a
 }
 for (const wanted of detail.split(',').filter(Boolean)) {
   process.stdout.write(`-- ${wanted}\n`);
-  const top = [...functions].filter(([key]) => key.startsWith(`${wanted}\t`)).sort((a, b) => b[1] - a[1]).slice(0, 10);
+  const top = [...functions].filter(([key]) => key.startsWith(`${wanted}\t`)).sort((a, b) => b[1] - a[1]).slice(0, Number(process.env.HEALTHCODE_PHASES_TOP ?? 10));
   for (const [key, n] of top) process.stdout.write(`${((100 * n) / busy).toFixed(2).padStart(6)}%  ${key.split('\t')[1]}\n`);
 }
