@@ -88,7 +88,7 @@ export async function fuzzEveryEndpoint(h: () => Harness, t: TestContext): Promi
     lastDigest = { changes, digest };
     return digest;
   }
-  let lastDigest: { changes: number; digest: string } | undefined;
+  let lastDigest: { changes: string; digest: string } | undefined;
   let digests = 0;
   /** SQLite counts the changes made on its one connection; PostgreSQL, the statements the triggers below counted. */
   async function writesSoFar(): Promise<string> {
