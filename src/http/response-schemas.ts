@@ -222,12 +222,17 @@ const ShownCountSchema = Type.Union([Type.Integer(), Type.Object({ atLeast: Type
 });
 const ShownColourCounts = Type.Object(Object.fromEntries(COLOURS.map((c) => [c, ShownCountSchema])) as Record<(typeof COLOURS)[number], typeof ShownCountSchema>);
 
+const Undecided = { ...ShownCountSchema, description: 'Residents registered but never decided (gray until their first declaration), counted in the same group as the colours' };
+
 export const DashboardSchema = Type.Object({
   generatedAt: Instant,
   region: Type.String({ description: "The region answered: the one asked, else the caller's own; CN for every region the operator serves" }),
   smallCount: Type.Integer({ description: 'Counts from 1 to this less one are not shown exactly (HEALTHCODE_SMALL_COUNT)' }),
-  coloursByRegion: Type.Array(Type.Object({ region: Type.String(), regionName: Type.String(), counts: ShownColourCounts }), { description: 'Residents by current colour, per district of the region answered' }),
-  colourHistory: Type.Array(Type.Object({ date: Type.String(), counts: ShownColourCounts })),
+  coloursByRegion: Type.Array(Type.Object({ region: Type.String(), regionName: Type.String(), counts: ShownColourCounts, undecided: Undecided }), { description: 'Residents by current colour, per district of the region answered' }),
+  coloursByCity: Type.Array(Type.Object({ region: Type.String(), regionName: Type.String(), counts: ShownColourCounts, undecided: Undecided }), {
+    description: 'The same per city (prefecture level), for a city, a province or the country (empty for a district): each the sum of its districts as shown, never the exact count',
+  }),
+  colourHistory: Type.Array(Type.Object({ date: Type.String(), counts: ShownColourCounts, undecided: Undecided })),
   scansPerHour: Type.Array(Type.Object({ hour: Type.String(), scans: ShownCountSchema, admitted: ShownCountSchema }), { description: "Scans at the region's venues" }),
   quarantinesEnding: Type.Array(Type.Object({ date: Type.String(), residents: ShownCountSchema })),
   appealsOverdue: { ...ShownCountSchema, description: "Open appeals of the region's residents past their deadline" },

@@ -147,3 +147,87 @@ describeOnEachEngine('a small count on the dashboard', (h) => {
     );
   });
 });
+
+/**
+ * Zhejiang's officer, who may pick a city: Yuhang has one red resident and five green, Xihu five
+ * red (both Hangzhou), Haishu (Ningbo) five red. The city's row must not give Yuhang's red back as
+ * Hangzhou's less Xihu's, nor the province's less Ningbo's.
+ */
+describeOnEachEngine("a city's sum on a province officer's dashboard", (h) => {
+  async function province() {
+    const app = await h().app();
+    await h().services.authority.setRiskArea({ region: '420100', level: 'high', from: '2026-11-10T00:00:00+08:00' });
+    await resident(h(), ZHANG_WEI, wuchangTrip);
+    for (let n = 0; n < 5; n++) await resident(h(), neighbour('330110', n), healthy);
+    for (let n = 0; n < 5; n++) await resident(h(), neighbour('330106', n), wuchangTrip);
+    for (let n = 0; n < 5; n++) await resident(h(), neighbour('330203', n), wuchangTrip);
+    const officer = await h().services.staff.create('浙江省疾控中心 钱主任', 'authority', '330000');
+    return async (query = '') => {
+      const response = await app.inject({ method: 'GET', url: `/api/v1/dashboard${query}`, headers: bearer(officer.token) });
+      assert.equal(response.statusCode, 200, response.body);
+      return response.json();
+    };
+  }
+  const red = (rows: { region: string; counts: { red: unknown } }[], code: string) => rows.find((r) => r.region === code)?.counts.red;
+
+  it("does not give a hidden district back as the city's row less its other districts", async () => {
+    const d = await (await province())();
+    assert.deepEqual(d.coloursByCity.map((r: { region: string }) => r.region), ['330100', '330200']);
+    assert.equal(red(d.coloursByRegion, '330106'), 5);
+    // Were Hangzhou's red exact (6), 6 - 5 would be Yuhang's one red resident.
+    assert.deepEqual(red(d.coloursByCity, '330100'), { atLeast: 6, atMost: 9 });
+    assert.equal(red(d.coloursByCity, '330200'), 5);
+  });
+
+  it("does not give a hidden district back as the province's total less another city's row, nor the city picked less its districts", async () => {
+    const dashboard = await province();
+    const d = await dashboard();
+    assert.deepEqual(d.colourHistory.at(-1).counts.red, { atLeast: 11, atMost: 14 });
+    const hangzhou = await dashboard('?region=330100');
+    assert.deepEqual(hangzhou.coloursByCity.map((r: { region: string }) => r.region), ['330100'], 'the city picked is its one row');
+    assert.deepEqual(red(hangzhou.coloursByCity, '330100'), { atLeast: 6, atMost: 9 });
+    assert.deepEqual(hangzhou.colourHistory.at(-1).counts.red, { atLeast: 6, atMost: 9 });
+  });
+});
+
+/**
+ * New registrations not yet decided (gray until their first declaration) are counted, in the same
+ * group as their district's colours: Gongshu's lone new resident beside five green must not show as
+ * "1 never decided", nor two new residents alone in Shangcheng as exact zeros beside them.
+ */
+describeOnEachEngine('residents never decided on the dashboard', (h) => {
+  async function newcomers() {
+    const app = await h().app();
+    for (let n = 0; n < 5; n++) await resident(h(), neighbour('330105', n), healthy);
+    await h().services.residents.register(neighbour('330105', 5), { phoneVerifiedAt: h().clock.now().getTime() });
+    for (let n = 0; n < 2; n++) await h().services.residents.register(neighbour('330102', n), { phoneVerifiedAt: h().clock.now().getTime() });
+    for (let n = 0; n < 5; n++) await h().services.residents.register(neighbour('330110', n), { phoneVerifiedAt: h().clock.now().getTime() });
+    const city = await h().services.staff.create('杭州市疾控中心 孙主任', 'authority', '330100');
+    return async (query = '') => {
+      const response = await app.inject({ method: 'GET', url: `/api/v1/dashboard${query}`, headers: bearer(city.token) });
+      assert.equal(response.statusCode, 200, response.body);
+      return response.json();
+    };
+  }
+  // A district's row as the officer reads it: its colours and those never decided.
+  const row = (d: { coloursByRegion: { region: string; counts: unknown; undecided: unknown }[] }, code: string) => {
+    const found = d.coloursByRegion.find((r) => r.region === code);
+    return found && { counts: found.counts, undecided: found.undecided };
+  };
+
+  it('are counted in their district, and five of them exactly', async () => {
+    const d = await (await newcomers())();
+    assert.deepEqual(row(d, '330110'), { counts: { green: 0, yellow: 0, red: 0, gray: 0 }, undecided: 5 });
+    assert.deepEqual(d.colourHistory.at(-1).undecided, { atLeast: 6, atMost: 13 });
+  });
+
+  it('do not show one new resident beside five decided ones, nor exact zeros beside two alone', async () => {
+    const dashboard = await newcomers();
+    const d = await dashboard();
+    const hidden = { atLeast: 0, atMost: 4 };
+    assert.deepEqual(row(d, '330105'), { counts: { green: 5, yellow: 0, red: 0, gray: 0 }, undecided: { atLeast: 1, atMost: 4 } });
+    assert.deepEqual(row(d, '330102'), { counts: { green: hidden, yellow: hidden, red: hidden, gray: hidden }, undecided: hidden });
+    const shangcheng = await dashboard('?region=330102');
+    assert.deepEqual(shangcheng.colourHistory.at(-1).undecided, hidden);
+  });
+});

@@ -10,6 +10,14 @@ import { ForbiddenError } from '../service-errors.js';
 import type { StaffMember } from '../staff-service.js';
 
 type Counts = Record<Colour, ShownCount>;
+/** What a district's residents are counted by: their colour, or never decided yet. */
+const TALLIES = [...COLOURS, 'undecided'] as const;
+type Tally = (typeof TALLIES)[number];
+/** A group's residents as shown: by colour, and those never decided (a new registration, gray until its first declaration). */
+interface ShownResidents {
+  counts: Counts;
+  undecided: ShownCount;
+}
 
 /**
  * Every count is of residents (or venues, for scans) of the region answered, and is shown as
@@ -23,9 +31,14 @@ export interface Dashboard {
   /** Counts from 1 to this less one are shown as a range (HEALTHCODE_SMALL_COUNT). */
   smallCount: number;
   /** Residents by their current colour, per county-level region of their home address. */
-  coloursByRegion: { region: string; regionName: string; counts: Counts }[];
-  /** Residents by colour at the end of each of the last days. */
-  colourHistory: { date: string; counts: Counts }[];
+  coloursByRegion: ({ region: string; regionName: string } & ShownResidents)[];
+  /**
+   * The same per city (prefecture level), for a city or any region above it: each the sum of its
+   * districts as shown, so that a city less its other districts gives no hidden one back.
+   */
+  coloursByCity: ({ region: string; regionName: string } & ShownResidents)[];
+  /** Residents by colour (and never decided) at the end of each of the last days. */
+  colourHistory: ({ date: string } & ShownResidents)[];
   /** Scans and place-code visits at the region's venues in each of the last 24 hours, and how many were admitted. */
   scansPerHour: { hour: number; scans: ShownCount; admitted: ShownCount }[];
   /** Quarantines that end on each of the coming days if check-ins go on clean. */
@@ -59,9 +72,16 @@ export class StatsService {
     const { stats, appeals, corrections, staff: staffStore } = this.ctx.stores;
     const days = options.days ?? 14;
 
-    const coloursByRegion = [...perDistrict(await stats.coloursByRegion(prefix))]
+    const coloursByRegion = [...perDistrict(await stats.coloursByRegion(prefix), await stats.undecidedByRegion(prefix))]
       .sort(([a], [b]) => a.localeCompare(b))
-      .map(([code, counts]) => ({ region: code, regionName: regionName(code) ?? code, counts: shownColours(counts, k) }));
+      .map(([code, tally]) => ({ region: code, regionName: regionName(code) ?? code, ...shownResidents(tally, k) }));
+    // A city's row is its districts' rows as shown, summed: never its exact count.
+    const cities = new Map<string, ShownResidents[]>();
+    for (const row of prefix.length <= 4 ? coloursByRegion : []) {
+      const city = `${row.region.slice(0, 4)}00`;
+      cities.set(city, [...(cities.get(city) ?? []), row]);
+    }
+    const coloursByCity = [...cities].map(([code, rows]) => ({ region: code, regionName: regionName(code) ?? code, ...sumResidents(rows) }));
 
     // A resident's colour at a day's end is that of their last decision recorded before it.
     const colourHistory: Dashboard['colourHistory'] = [];
@@ -69,8 +89,8 @@ export class StatsService {
       const date = localDate(new Date(now - back * DAY_MS), tz);
       const end = back === 0 ? now : localInstant(localDate(new Date(now - (back - 1) * DAY_MS), tz), 0, tz);
       // Each district's residents that day are one group: its parts shown, then summed over the districts.
-      const shown = [...perDistrict(await stats.coloursAt(end, prefix)).values()].map((counts) => shownColours(counts, k));
-      colourHistory.push({ date, counts: perColour((c) => sumShown(shown.map((counts) => counts[c]))) });
+      const shown = [...perDistrict(await stats.coloursAt(end, prefix), await stats.undecidedAt(end, prefix)).values()].map((tally) => shownResidents(tally, k));
+      colourHistory.push({ date, ...sumResidents(shown) });
     }
 
     const hourStart = Math.floor(now / HOUR_MS) * HOUR_MS;
@@ -113,25 +133,30 @@ export class StatsService {
       // Ordered by the counts as shown: an order by the exact ones would tell two hidden counts apart.
       .sort((a, b) => upper(b.proposed) + upper(b.approved) - (upper(a.proposed) + upper(a.approved)) || a.name.localeCompare(b.name));
 
-    return { generatedAt: now, region, smallCount: k, coloursByRegion, colourHistory, scansPerHour, quarantinesEnding, appealsOverdue, correctionsByStaff };
+    return { generatedAt: now, region, smallCount: k, coloursByRegion, coloursByCity, colourHistory, scansPerHour, quarantinesEnding, appealsOverdue, correctionsByStaff };
   }
 }
 
-const zero = (): Record<Colour, number> => Object.fromEntries(COLOURS.map((c) => [c, 0])) as Record<Colour, number>;
-/** Rows of (district, colour, count) as each district's count per colour. */
-const perDistrict = (rows: readonly { region: string; colour: string; n: number }[]): Map<string, Record<Colour, number>> => {
-  const districts = new Map<string, Record<Colour, number>>();
-  for (const row of rows) {
-    const counts = districts.get(row.region) ?? zero();
-    counts[row.colour as Colour] += row.n;
-    districts.set(row.region, counts);
+const zero = (): Record<Tally, number> => Object.fromEntries(TALLIES.map((c) => [c, 0])) as Record<Tally, number>;
+/** Rows of (district, colour, count) and of (district, never decided) as each district's tally. */
+const perDistrict = (rows: readonly { region: string; colour: string; n: number }[], undecided: readonly { region: string; n: number }[]): Map<string, Record<Tally, number>> => {
+  const districts = new Map<string, Record<Tally, number>>();
+  for (const row of [...rows, ...undecided.map((r) => ({ ...r, colour: 'undecided' }))]) {
+    const tally = districts.get(row.region) ?? zero();
+    tally[row.colour as Tally] += row.n;
+    districts.set(row.region, tally);
   }
   return districts;
 };
 const upper = (c: ShownCount): number => (typeof c === 'number' ? c : c.atMost);
 const perColour = (count: (c: Colour) => ShownCount): Counts => Object.fromEntries(COLOURS.map((c) => [c, count(c)])) as Counts;
-/** One district's residents by colour, as shown: one group (shownParts). */
-const shownColours = (counts: Record<Colour, number>, k: number): Counts => {
-  const shown = shownParts(COLOURS.map((c) => counts[c]), k);
-  return perColour((c) => shown[COLOURS.indexOf(c)]!);
+/** One district's residents by colour and never decided, as shown: one group (shownParts), so a lone new registration hides as a red one does. */
+const shownResidents = (tally: Record<Tally, number>, k: number): ShownResidents => {
+  const shown = shownParts(TALLIES.map((c) => tally[c]), k);
+  return { counts: perColour((c) => shown[TALLIES.indexOf(c)]!), undecided: shown[TALLIES.indexOf('undecided')]! };
 };
+/** Groups as shown, summed part by part (sumShown). */
+const sumResidents = (groups: readonly ShownResidents[]): ShownResidents => ({
+  counts: perColour((c) => sumShown(groups.map((g) => g.counts[c]))),
+  undecided: sumShown(groups.map((g) => g.undecided)),
+});

@@ -35,6 +35,32 @@ export class StatsStore {
     return rows.map((r) => ({ region: r.region, colour: r.colour, n: Number(r.n) }));
   }
 
+  /** Residents registered but never decided (a new registration, gray until its first declaration), per home region. */
+  async undecidedByRegion(regionPrefix: string): Promise<{ region: string; n: number }[]> {
+    const rows = await this.db
+      .selectFrom('residents')
+      .leftJoin('resident_status', 'resident_status.resident_id', 'residents.id')
+      .select(['residents.address_region as region', (eb) => eb.fn.countAll<number>().as('n')])
+      .where('resident_status.resident_id', 'is', null)
+      .where('residents.address_region', 'like', `${regionPrefix}%`)
+      .groupBy('residents.address_region')
+      .execute();
+    return rows.map((r) => ({ region: r.region, n: Number(r.n) }));
+  }
+
+  /** Residents under `regionPrefix` registered by `end` with no decision recorded by then, per home region. */
+  async undecidedAt(end: number, regionPrefix: string): Promise<{ region: string; n: number }[]> {
+    const rows = await this.db
+      .selectFrom('residents as r')
+      .select(['r.address_region as region', (eb) => eb.fn.countAll<number>().as('n')])
+      .where('r.address_region', 'like', `${regionPrefix}%`)
+      .where('r.created_at', '<=', end)
+      .where((eb) => eb.not(eb.exists(eb.selectFrom('decisions as d').select('d.seq').whereRef('d.resident_id', '=', 'r.id').where('d.decided_at', '<=', end))))
+      .groupBy('r.address_region')
+      .execute();
+    return rows.map((r) => ({ region: r.region, n: Number(r.n) }));
+  }
+
   /**
    * Scans and place-code visits at venues under `regionPrefix`, per venue region and hour (the
    * hour's number since the epoch) between `from` and `to`: how many were admitted and refused.

@@ -1,88 +1,25 @@
 import type { JSX } from 'preact';
-import { useEffect, useRef, useState } from 'preact/hooks';
-import { BarController, BarElement, CategoryScale, Chart, Legend, LinearScale, LineController, LineElement, PointElement, Tooltip, type ChartConfiguration } from 'chart.js';
+import { useEffect, useState } from 'preact/hooks';
 import { COLOURS, sumShown, type ShownCount } from '../../../src/domain/index.js';
 import { bearer, client, ok, type Answer } from '../shared/api.js';
 import { ColourIcon } from '../shared/colour.js';
 import { formatDateTime } from '../shared/format.js';
-import { PlaceName } from '../shared/region-picker.js';
+import { useRegionName } from '../shared/region-picker.js';
 import { useLang, useT } from '../shared/i18n.js';
 import type { StaffSession } from '../shared/staff-session.js';
 import { Card, ErrorNotice } from '../shared/ui.js';
+import { ChartCanvas, useShown } from './dashboard-chart.js';
+import { RegionsTable } from './dashboard-regions.js';
 
-Chart.register(LineController, BarController, LineElement, BarElement, PointElement, CategoryScale, LinearScale, Legend, Tooltip);
-
-const HUES: Record<string, string> = { green: '#1b8a3c', yellow: '#d9a400', red: '#c62828', gray: '#6b7280' };
+const HUES: Record<string, string> = { green: '#1b8a3c', yellow: '#d9a400', red: '#c62828', gray: '#6b7280', undecided: '#7c3aed' };
 // Each series also differs in dash and point shape, so the chart reads without telling hues apart.
-const DASH: Record<string, number[]> = { green: [], yellow: [8, 4], red: [2, 3], gray: [12, 4, 2, 4] };
-const POINT: Record<string, 'circle' | 'triangle' | 'rectRot' | 'rect'> = { green: 'circle', yellow: 'triangle', red: 'rectRot', gray: 'rect' };
-
-/** A count as the console says it: the number, "fewer than 5" for one district's small count, or the range a total lies in. */
-function useShown(k: number): (count: ShownCount) => string {
-  const t = useT();
-  const lang = useLang();
-  return (count) => {
-    if (typeof count === 'number') return count.toLocaleString(lang);
-    if (count.atMost < k) return t('dashboard.fewerThan', { k });
-    return t('dashboard.between', { low: count.atLeast.toLocaleString(lang), high: count.atMost.toLocaleString(lang) });
-  };
-}
-
-/** What a chart draws of a count: the number, or a gap where it is not shown exactly. */
-const plotted = (count: ShownCount): number | null => (typeof count === 'number' ? count : null);
-
-/**
- * A chart, and the same figures as a table for screen readers and for reading exact numbers;
- * `texts` (per dataset, per row) says what the chart leaves a gap for.
- */
-function ChartCanvas({ config, label, texts }: { config: ChartConfiguration; label: string; texts?: string[][] }): JSX.Element {
-  const t = useT();
-  const canvas = useRef<HTMLCanvasElement>(null);
-  useEffect(() => {
-    const chart = new Chart(canvas.current!, config);
-    return () => chart.destroy();
-  }, [JSON.stringify(config.data)]);
-  const labels = (config.data.labels ?? []) as string[];
-  return (
-    <>
-      <div class="chart">
-        <canvas ref={canvas} role="img" aria-label={label} />
-      </div>
-      <details class="chart-table">
-        <summary>{t('dashboard.asTable')}</summary>
-        <div class="table-scroll" role="region" aria-label={label} tabIndex={0}>
-          <table class="table">
-            <caption class="sr-only">{label}</caption>
-            <thead>
-              <tr>
-                {/* The corner heads nothing: a data cell, not an empty header. */}
-                <td />
-                {config.data.datasets.map((d) => (
-                  <th class="num">{d.label}</th>
-                ))}
-              </tr>
-            </thead>
-            <tbody>
-              {labels.map((row, i) => (
-                <tr>
-                  <th scope="row">{row}</th>
-                  {config.data.datasets.map((d, j) => (
-                    <td class="num">{texts?.[j]?.[i] ?? String(d.data[i] ?? '')}</td>
-                  ))}
-                </tr>
-              ))}
-            </tbody>
-          </table>
-        </div>
-      </details>
-    </>
-  );
-}
+const DASH: Record<string, number[]> = { green: [], yellow: [8, 4], red: [2, 3], gray: [12, 4, 2, 4], undecided: [4, 4] };
+const POINT: Record<string, 'circle' | 'triangle' | 'rectRot' | 'rect'> = { green: 'circle', yellow: 'triangle', red: 'rectRot', gray: 'rect', undecided: 'circle' };
 
 export function DashboardView({ session }: { session: StaffSession }): JSX.Element {
   const t = useT();
   const lang = useLang();
-  // The caller's own region: the districts offered to pick are its own, and no other.
+  // The caller's own region: the cities and districts offered to pick are its own, and no other.
   const [own, setOwn] = useState<Answer<'/api/v1/dashboard'> | null>(null);
   const [picked, setPicked] = useState<Answer<'/api/v1/dashboard'> | null>(null);
   const [region, setRegion] = useState('');
@@ -94,12 +31,19 @@ export function DashboardView({ session }: { session: StaffSession }): JSX.Eleme
     setPicked(null);
     if (region) ok(client.GET('/api/v1/dashboard', { params: { query: { region } }, headers: bearer(session.token) })).then(setPicked, setError);
   }, [region]);
-  const shown = useShown(own?.smallCount ?? 5);
+  const k = own?.smallCount ?? 5;
+  const shown = useShown(k);
   const data = region ? picked : own;
+  // Every section below names the region it counts, in the page's language.
+  const place = useRegionName(data?.region ?? own?.region ?? 'CN');
+  const ownPlace = useRegionName(own?.region ?? 'CN');
   if (!own || !data) return <Card title={t('console.dashboard')}>{error ? <ErrorNotice error={error} /> : <p class="muted">{t('common.loading')}</p>}</Card>;
   const day = (d: string) => new Intl.DateTimeFormat(lang, { month: 'numeric', day: 'numeric', timeZone: 'Asia/Shanghai' }).format(new Date(`${d}T12:00:00+08:00`));
   const hour = (h: string) => new Intl.DateTimeFormat(lang, { hour: '2-digit', minute: '2-digit', timeZone: 'Asia/Shanghai' }).format(new Date(h));
   const totals = Object.fromEntries(COLOURS.map((c) => [c, sumShown(own.coloursByRegion.map((r) => r.counts[c]))])) as Record<(typeof COLOURS)[number], ShownCount>;
+  const undecided = sumShown(own.coloursByRegion.map((r) => r.undecided));
+  const span = (dates: { date: string }[]) => ({ days: dates.length, from: day(dates[0]!.date), to: day(dates.at(-1)!.date) });
+  const history = data.colourHistory;
   return (
     <>
       <Card title={t('dashboard.headline')}>
@@ -111,6 +55,11 @@ export function DashboardView({ session }: { session: StaffSession }): JSX.Eleme
               <span class="headline-label">{t(`colour.${c}`)}</span>
             </li>
           ))}
+          <li class="headline-undecided" title={t('dashboard.undecidedHelp')}>
+            <span class="undecided-mark" aria-hidden="true">?</span>
+            <span class="headline-count">{shown(undecided)}</span>
+            <span class="headline-label">{t('dashboard.undecided')}</span>
+          </li>
         </ul>
         <p class="muted small" data-testid="as-of">
           {t('dashboard.asOf', { time: formatDateTime(new Date(own.generatedAt).toISOString(), lang) })}
@@ -120,77 +69,52 @@ export function DashboardView({ session }: { session: StaffSession }): JSX.Eleme
         </p>
       </Card>
       <Card title={t('dashboard.byRegion')}>
-        <table class="table" data-testid="colours-by-region">
-          <thead>
-            <tr>
-              <th>{t('dashboard.region')}</th>
-              {COLOURS.map((c) => (
-                <th class="num" title={t(`colour.${c}`)}>
-                  <ColourIcon colour={c} size={20} />
-                  <span class="sr-only">{t(`colour.${c}`)}</span>
-                </th>
-              ))}
-            </tr>
-          </thead>
-          <tbody>
-            {own.coloursByRegion.map((r) => (
-              <tr class={region === r.region ? 'selected' : ''} onClick={() => setRegion(region === r.region ? '' : r.region)}>
-                <td>
-                  {/* A button, so a keyboard picks a district as a click does. */}
-                  <button type="button" class="link" aria-pressed={region === r.region} onClick={(e) => (e.stopPropagation(), setRegion(region === r.region ? '' : r.region))}>
-                    <PlaceName code={r.region} name={r.regionName} />
-                  </button>{' '}
-                  <code>{r.region}</code>
-                </td>
-                {COLOURS.map((c) => (
-                  <td class={typeof r.counts[c] === 'number' ? 'num' : 'num muted'}>{shown(r.counts[c])}</td>
-                ))}
-              </tr>
-            ))}
-          </tbody>
-        </table>
-        <p class="muted small">{t('dashboard.pickRegion')}</p>
+        <p class="muted small scope" data-testid="scope-regions">
+          {t('dashboard.scopeRegions', { region: ownPlace })}
+        </p>
+        <RegionsTable own={own} picked={region} pick={setRegion} shown={shown} />
+        <p class="muted small">{own.coloursByCity.length > 0 ? t('dashboard.pickCityOrDistrict') : t('dashboard.pickRegion')}</p>
       </Card>
-      <Card title={`${t('dashboard.overTime')}${region ? ` · ${own.coloursByRegion.find((r) => r.region === region)?.regionName ?? region}` : ''}`}>
+      <Card title={t('dashboard.overTime')}>
+        <p class="muted small scope" data-testid="scope-history">
+          {t('dashboard.scopeHistory', { region: place, ...span(history) })}
+        </p>
         <ChartCanvas
+          kind="line"
+          k={k}
           label={t('dashboard.overTime')}
-          texts={COLOURS.map((c) => data.colourHistory.map((h) => shown(h.counts[c])))}
-          config={{
-            type: 'line',
-            data: {
-              labels: data.colourHistory.map((h) => day(h.date)),
-              datasets: COLOURS.map((c) => ({ label: t(`colour.${c}`), data: data.colourHistory.map((h) => plotted(h.counts[c])), borderColor: HUES[c], backgroundColor: HUES[c], borderDash: DASH[c], pointStyle: POINT[c], pointRadius: 4 })),
-            },
-            options: { responsive: true, maintainAspectRatio: false, animation: false, scales: { y: { beginAtZero: true, ticks: { precision: 0 } } } },
-          }}
+          labels={history.map((h) => day(h.date))}
+          series={[
+            ...COLOURS.map((c) => ({ label: t(`colour.${c}`), counts: history.map((h) => h.counts[c]), hue: HUES[c]!, dash: DASH[c]!, point: POINT[c]! })),
+            { label: t('dashboard.undecided'), counts: history.map((h) => h.undecided), hue: HUES.undecided!, dash: DASH.undecided!, point: POINT.undecided! },
+          ]}
         />
       </Card>
       <Card title={t('dashboard.scansPerHour')}>
+        <p class="muted small scope" data-testid="scope-scans">
+          {t('dashboard.scopeScans', { region: place, to: formatDateTime(new Date(data.generatedAt).toISOString(), lang) })}
+        </p>
         <ChartCanvas
+          kind="bar"
+          k={k}
           label={t('dashboard.scansPerHour')}
-          texts={[data.scansPerHour.map((h) => shown(h.scans)), data.scansPerHour.map((h) => shown(h.admitted))]}
-          config={{
-            type: 'bar',
-            data: {
-              labels: data.scansPerHour.map((h) => hour(h.hour)),
-              datasets: [
-                { label: t('dashboard.scans'), data: data.scansPerHour.map((h) => plotted(h.scans)), backgroundColor: '#2563eb' },
-                { label: t('dashboard.admitted'), data: data.scansPerHour.map((h) => plotted(h.admitted)), backgroundColor: '#93c5fd' },
-              ],
-            },
-            options: { responsive: true, maintainAspectRatio: false, animation: false, scales: { y: { beginAtZero: true, ticks: { precision: 0 } } } },
-          }}
+          labels={data.scansPerHour.map((h) => hour(h.hour))}
+          series={[
+            { label: t('dashboard.scans'), counts: data.scansPerHour.map((h) => h.scans), hue: '#2563eb' },
+            { label: t('dashboard.admitted'), counts: data.scansPerHour.map((h) => h.admitted), hue: '#0e7490' },
+          ]}
         />
       </Card>
       <Card title={t('dashboard.quarantinesEnding')}>
+        <p class="muted small scope" data-testid="scope-quarantines">
+          {t('dashboard.scopeQuarantines', { region: place, ...span(data.quarantinesEnding) })}
+        </p>
         <ChartCanvas
+          kind="bar"
+          k={k}
           label={t('dashboard.quarantinesEnding')}
-          texts={[data.quarantinesEnding.map((q) => shown(q.residents))]}
-          config={{
-            type: 'bar',
-            data: { labels: data.quarantinesEnding.map((q) => day(q.date)), datasets: [{ label: t('dashboard.residents'), data: data.quarantinesEnding.map((q) => plotted(q.residents)), backgroundColor: '#1b8a3c' }] },
-            options: { responsive: true, maintainAspectRatio: false, animation: false, scales: { y: { beginAtZero: true, ticks: { precision: 0 } } } },
-          }}
+          labels={data.quarantinesEnding.map((q) => day(q.date))}
+          series={[{ label: t('dashboard.residents'), counts: data.quarantinesEnding.map((q) => q.residents), hue: '#1b8a3c' }]}
         />
       </Card>
       <Card title={t('dashboard.oversight')}>

@@ -1666,6 +1666,43 @@ export interface paths {
                                     };
                                 };
                                 date: string;
+                                /** @description Residents registered but never decided (gray until their first declaration), counted in the same group as the colours */
+                                undecided: number | {
+                                    atLeast: number;
+                                    atMost: number;
+                                };
+                            }[];
+                            /** @description The same per city (prefecture level), for a city, a province or the country (empty for a district): each the sum of its districts as shown, never the exact count */
+                            coloursByCity: {
+                                counts: {
+                                    /** @description A count: an integer, or { atLeast, atMost } where a part of it was too small to show (docs/api.md, "Small counts") */
+                                    gray: number | {
+                                        atLeast: number;
+                                        atMost: number;
+                                    };
+                                    /** @description A count: an integer, or { atLeast, atMost } where a part of it was too small to show (docs/api.md, "Small counts") */
+                                    green: number | {
+                                        atLeast: number;
+                                        atMost: number;
+                                    };
+                                    /** @description A count: an integer, or { atLeast, atMost } where a part of it was too small to show (docs/api.md, "Small counts") */
+                                    red: number | {
+                                        atLeast: number;
+                                        atMost: number;
+                                    };
+                                    /** @description A count: an integer, or { atLeast, atMost } where a part of it was too small to show (docs/api.md, "Small counts") */
+                                    yellow: number | {
+                                        atLeast: number;
+                                        atMost: number;
+                                    };
+                                };
+                                region: string;
+                                regionName: string;
+                                /** @description Residents registered but never decided (gray until their first declaration), counted in the same group as the colours */
+                                undecided: number | {
+                                    atLeast: number;
+                                    atMost: number;
+                                };
                             }[];
                             /** @description Residents by current colour, per district of the region answered */
                             coloursByRegion: {
@@ -1693,6 +1730,11 @@ export interface paths {
                                 };
                                 region: string;
                                 regionName: string;
+                                /** @description Residents registered but never decided (gray until their first declaration), counted in the same group as the colours */
+                                undecided: number | {
+                                    atLeast: number;
+                                    atMost: number;
+                                };
                             }[];
                             /** @description Corrections of the region's residents each staff member proposed and approved in the last 30 days */
                             correctionsByStaff: {

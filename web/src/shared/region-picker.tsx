@@ -185,8 +185,11 @@ export function usePlaceNames(codes: (string | null | undefined)[]): Map<string,
   return names;
 }
 
-/** A division's name in the app's language: the Simplified name it came with, or its English or Traditional name once known. */
-export function PlaceName({ code, name }: { code: string | null | undefined; name: string | null | undefined }): JSX.Element {
+/** The place's own part of a full name (余杭区 of 浙江省 杭州市 余杭区, Yuhang District of "Yuhang District, Hangzhou, Zhejiang"), for a list that already names the places above it. */
+export const ownPart = (name: string): string => (/[\u4e00-\u9fff]/.test(name) ? name.split(' ').at(-1)! : name.split(', ')[0]!);
+
+/** A division's name in the app's language: the Simplified name it came with, or its English or Traditional name once known; `short`, its own part alone. */
+export function PlaceName({ code, name, short = false }: { code: string | null | undefined; name: string | null | undefined; short?: boolean }): JSX.Element {
   const lang = useLang();
   const [known, setKnown] = useState<string | null>(null);
   useEffect(() => {
@@ -198,5 +201,6 @@ export function PlaceName({ code, name }: { code: string | null | undefined; nam
       live = false;
     };
   }, [code, lang]);
-  return <span lang={known ? lang : 'zh-CN'}>{known ?? name ?? code ?? ''}</span>;
+  const full = known ?? name ?? code ?? '';
+  return <span lang={known ? lang : 'zh-CN'}>{short ? ownPart(full) : full}</span>;
 }

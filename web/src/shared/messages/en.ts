@@ -1,5 +1,6 @@
 import { auditEn } from '../messages-audit.js';
 import { contextEn } from '../messages-context.js';
+import { dashboardEn } from '../messages-dashboard.js';
 import { elderEn } from '../messages-elder.js';
 import { offlinePassEn } from '../messages-offline-pass.js';
 import { paperCardEn } from '../messages-paper-card.js';
@@ -9,6 +10,7 @@ import type { Language } from './language.js';
 const messages = {
   ...auditEn,
   ...contextEn,
+  ...dashboardEn,
   ...elderEn,
   ...offlinePassEn,
   ...paperCardEn,

@@ -1,5 +1,6 @@
 import { auditZh } from '../messages-audit.js';
 import { contextZh } from '../messages-context.js';
+import { dashboardZh } from '../messages-dashboard.js';
 import { elderZh } from '../messages-elder.js';
 import { offlinePassZh } from '../messages-offline-pass.js';
 import { paperCardZh } from '../messages-paper-card.js';
@@ -10,6 +11,7 @@ import type { Language } from './language.js';
 const messages: Record<MessageKey, string> = {
   ...auditZh,
   ...contextZh,
+  ...dashboardZh,
   ...elderZh,
   ...offlinePassZh,
   ...paperCardZh,

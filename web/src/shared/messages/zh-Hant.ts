@@ -1,5 +1,6 @@
 import { auditZhHant } from '../messages-audit.js';
 import { contextZhHant } from '../messages-context.js';
+import { dashboardZhHant } from '../messages-dashboard.js';
 import { elderZhHant } from '../messages-elder.js';
 import { offlinePassZhHant } from '../messages-offline-pass.js';
 import { paperCardZhHant } from '../messages-paper-card.js';
@@ -14,6 +15,7 @@ import type { Language } from './language.js';
 const messages: Record<MessageKey, string> = {
   ...auditZhHant,
   ...contextZhHant,
+  ...dashboardZhHant,
   ...elderZhHant,
   ...offlinePassZhHant,
   ...paperCardZhHant,
