@@ -8,6 +8,7 @@ import { formatDateTime } from '../shared/format.js';
 import { PlaceName } from '../shared/region-picker.js';
 import { useLang, useT } from '../shared/i18n.js';
 import type { StaffSession } from '../shared/staff-session.js';
+import { useShown } from '../shared/shown-count.js';
 import { Card, ErrorNotice } from '../shared/ui.js';
 
 Chart.register(LineController, BarController, LineElement, BarElement, PointElement, CategoryScale, LinearScale, Legend, Tooltip);
@@ -16,17 +17,6 @@ const HUES: Record<string, string> = { green: '#1b8a3c', yellow: '#d9a400', red:
 // Each series also differs in dash and point shape, so the chart reads without telling hues apart.
 const DASH: Record<string, number[]> = { green: [], yellow: [8, 4], red: [2, 3], gray: [12, 4, 2, 4] };
 const POINT: Record<string, 'circle' | 'triangle' | 'rectRot' | 'rect'> = { green: 'circle', yellow: 'triangle', red: 'rectRot', gray: 'rect' };
-
-/** A count as the console says it: the number, "fewer than 5" for one district's small count, or the range a total lies in. */
-function useShown(k: number): (count: ShownCount) => string {
-  const t = useT();
-  const lang = useLang();
-  return (count) => {
-    if (typeof count === 'number') return count.toLocaleString(lang);
-    if (count.atMost < k) return t('dashboard.fewerThan', { k });
-    return t('dashboard.between', { low: count.atLeast.toLocaleString(lang), high: count.atMost.toLocaleString(lang) });
-  };
-}
 
 /** What a chart draws of a count: the number, or a gap where it is not shown exactly. */
 const plotted = (count: ShownCount): number | null => (typeof count === 'number' ? count : null);
