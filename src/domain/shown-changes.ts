@@ -19,8 +19,10 @@ export interface ShownChanges {
   residents: ShownCount;
   /** Of them, residents whose colour would change. */
   wouldChange: ShownCount;
-  /** Each change of colour with a count that is not exactly zero, as shown; `none` is a resident never decided. */
+  /** Each change of colour with a count that is not exactly zero, as shown, in districts counted k or more; `none` is a resident never decided. */
   transitions: { from: string; to: string; residents: ShownCount }[];
+  /** Residents of districts counted fewer than k: in `residents` and `wouldChange`, in no transition (which way so few go would be theirs). */
+  undivided: ShownCount;
 }
 
 /**
@@ -34,22 +36,23 @@ const upper = (c: ShownCount): number => (typeof c === 'number' ? c : c.atMost);
 
 /**
  * One district's residents are one group: those who keep their colour and each transition are its
- * parts. A group of 1 to k-1 shows every part as 0 to k-1 (which transition its few residents take
- * would say what happens to each of them), and its totals as what the group allows. Otherwise each
- * part is a cell, and every total the sum of the cells as shown: an exact total beside a hidden
- * part would give the part back by subtraction.
+ * parts. A group of 1 to k-1 is undivided: it shows its residents as 1 to k-1, those who would
+ * change as 0 to k-1, and is in no transition (which transition its few residents take would say
+ * what happens to each of them, and a transition listed for it would say one took it). Otherwise
+ * each part is a cell, and every total the sum of the cells as shown: an exact total beside a
+ * hidden part would give the part back by subtraction.
  */
-function shownDistrict(d: DistrictChanges, k: number): { residents: ShownCount; wouldChange: ShownCount; parts: ShownCount[] } {
+function shownDistrict(d: DistrictChanges, k: number): { residents: ShownCount; wouldChange: ShownCount; parts: ShownCount[]; undivided: ShownCount } {
   if (d.residents > 0 && d.residents < k) {
-    const hidden = { atLeast: 0, atMost: k - 1 };
-    return { residents: { atLeast: 1, atMost: k - 1 }, wouldChange: hidden, parts: TRANSITIONS.map(() => hidden) };
+    const few = { atLeast: 1, atMost: k - 1 };
+    return { residents: few, wouldChange: { atLeast: 0, atMost: k - 1 }, parts: TRANSITIONS.map(() => 0), undivided: few };
   }
   const counts = new Map(d.transitions.map((t) => [key(t.from, t.to), t.residents]));
   const parts = TRANSITIONS.map((t) => shownCell(counts.get(key(t.from, t.to)) ?? 0, k));
   const changed = d.transitions.reduce((sum, t) => sum + t.residents, 0);
   const kept = shownCell(d.residents - changed, k);
   const wouldChange = sumShown(parts);
-  return { residents: sumShown([kept, wouldChange]), wouldChange, parts };
+  return { residents: sumShown([kept, wouldChange]), wouldChange, parts, undivided: 0 };
 }
 
 /** A preview's counts over its districts, as shown: each district a group, every total the sum of its parts as shown. */
@@ -59,5 +62,5 @@ export function shownChanges(districts: Iterable<DistrictChanges>, k: number): S
     .filter((t) => t.residents !== 0)
     // Ordered by the counts as shown (then the fixed order): an order by the exact ones would tell two hidden counts apart.
     .sort((a, b) => upper(b.residents) - upper(a.residents));
-  return { residents: sumShown(shown.map((d) => d.residents)), wouldChange: sumShown(shown.map((d) => d.wouldChange)), transitions };
+  return { residents: sumShown(shown.map((d) => d.residents)), wouldChange: sumShown(shown.map((d) => d.wouldChange)), transitions, undivided: sumShown(shown.map((d) => d.undivided)) };
 }

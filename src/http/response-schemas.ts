@@ -304,8 +304,9 @@ const PreviewCounts = {
   complete: Type.Boolean({ description: 'False when there were more residents than could be evaluated: the counts are a lower bound' }),
   wouldChange: ShownCountSchema,
   transitions: Type.Array(Type.Object({ from: Type.String({ description: 'A colour, or none for a resident never decided' }), to: Type.String(), residents: ShownCountSchema }), {
-    description: 'Each change of colour whose count is not exactly zero; a district of fewer than smallCount residents counted shows every change as 0 to smallCount-1',
+    description: 'Each change of colour whose count is not exactly zero, in the districts where smallCount or more residents were counted',
   }),
+  undivided: { ...ShownCountSchema, description: 'Residents of districts where fewer than smallCount were counted: in the totals, in no transition (which way so few go is not said)' },
 };
 
 export const RulePreviewSchema = Type.Object({

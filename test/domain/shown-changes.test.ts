@@ -10,7 +10,7 @@ describe("a preview's changes of colour as shown", () => {
   it('shows a district of k or more exactly, transition by transition', () => {
     // 120 of Yuhang's residents were in Wuchang: 40 would turn yellow, 6 red.
     const shown = shownChanges([{ residents: 120, transitions: [{ from: 'green', to: 'yellow', residents: 40 }, { from: 'green', to: 'red', residents: 6 }] }], 5);
-    assert.deepEqual(shown, { residents: 120, wouldChange: 46, transitions: [{ from: 'green', to: 'yellow', residents: 40 }, { from: 'green', to: 'red', residents: 6 }] });
+    assert.deepEqual(shown, { residents: 120, wouldChange: 46, transitions: [{ from: 'green', to: 'yellow', residents: 40 }, { from: 'green', to: 'red', residents: 6 }], undivided: 0 });
   });
 
   it('never says "1 would turn yellow": a change of fewer than k is a range, and so is every total holding it', () => {
@@ -21,13 +21,10 @@ describe("a preview's changes of colour as shown", () => {
     assert.deepEqual(shown.residents, { atLeast: 120, atMost: 123 });
   });
 
-  it('shows a district of fewer than k as ranges only, with every transition as 0 to k-1', () => {
+  it('shows a district of fewer than k as ranges only, undivided, in no transition', () => {
     // One resident of Yuhang went to a rarely visited country: which way their colour goes is theirs.
     const shown = shownChanges([{ residents: 1, transitions: [{ from: 'green', to: 'yellow', residents: 1 }] }], 5);
-    assert.deepEqual(shown.residents, { atLeast: 1, atMost: 4 });
-    assert.deepEqual(shown.wouldChange, { atLeast: 0, atMost: 4 });
-    assert.equal(shown.transitions.length, TRANSITIONS.length);
-    assert.ok(shown.transitions.every((t) => typeof t.residents !== 'number' && t.residents.atLeast === 0 && t.residents.atMost === 4));
+    assert.deepEqual(shown, { residents: { atLeast: 1, atMost: 4 }, wouldChange: { atLeast: 0, atMost: 4 }, transitions: [], undivided: { atLeast: 1, atMost: 4 } });
   });
 
   it('says the same of a small district whatever its residents do', () => {
@@ -37,14 +34,14 @@ describe("a preview's changes of colour as shown", () => {
   });
 
   it('shows nobody affected as zero, with no transition listed', () => {
-    assert.deepEqual(shownChanges([], 5), { residents: 0, wouldChange: 0, transitions: [] });
-    assert.deepEqual(shownChanges([{ residents: 0, transitions: [] }], 5), { residents: 0, wouldChange: 0, transitions: [] });
+    assert.deepEqual(shownChanges([], 5), { residents: 0, wouldChange: 0, transitions: [], undivided: 0 });
+    assert.deepEqual(shownChanges([{ residents: 0, transitions: [] }], 5), { residents: 0, wouldChange: 0, transitions: [], undivided: 0 });
   });
 
-  it('sums districts as shown: a small district widens the total instead of showing it exactly', () => {
+  it('sums districts as shown: a small district widens the totals instead of showing them exactly, and stays out of the transitions', () => {
     // Xihu 30 to yellow; Yuhang's one resident to yellow too.
     const shown = shownChanges([{ residents: 30, transitions: [{ from: 'green', to: 'yellow', residents: 30 }] }, { residents: 1, transitions: [{ from: 'green', to: 'yellow', residents: 1 }] }], 5);
-    assert.deepEqual(shown.transitions[0], { from: 'green', to: 'yellow', residents: { atLeast: 30, atMost: 34 } });
+    assert.deepEqual(shown, { residents: { atLeast: 31, atMost: 34 }, wouldChange: { atLeast: 30, atMost: 34 }, transitions: [{ from: 'green', to: 'yellow', residents: 30 }], undivided: { atLeast: 1, atMost: 4 } });
   });
 
   // k of 2 hides 1 as "1 to 1": no threshold worth setting.
@@ -63,12 +60,13 @@ describe("a preview's changes of colour as shown", () => {
         const changed = input.reduce((s, d) => s + d.transitions.reduce((x, t) => x + t.residents, 0), 0);
         assert.ok(within(shown.residents, total));
         assert.ok(within(shown.wouldChange, changed));
+        assert.ok(within(shown.undivided, input.filter((d) => d.residents < k).reduce((s, d) => s + d.residents, 0)));
         for (const t of TRANSITIONS) {
-          const truth = input.reduce((s, d) => s + (d.transitions.find((x) => x.from === t.from && x.to === t.to)?.residents ?? 0), 0);
+          const truth = input.filter((d) => d.residents >= k).reduce((s, d) => s + (d.transitions.find((x) => x.from === t.from && x.to === t.to)?.residents ?? 0), 0);
           const listed = shown.transitions.find((x) => x.from === t.from && x.to === t.to);
           assert.ok(listed ? within(listed.residents, truth) : truth === 0);
         }
-        const counts = [shown.residents, shown.wouldChange, ...shown.transitions.map((t) => t.residents)];
+        const counts = [shown.residents, shown.wouldChange, shown.undivided, ...shown.transitions.map((t) => t.residents)];
         assert.ok(counts.every((c) => typeof c !== 'number' || c === 0 || c >= k));
       }),
     );

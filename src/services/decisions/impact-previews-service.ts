@@ -64,4 +64,4 @@ export class ImpactPreviewsService {
 }
 
 /** What the log keeps of an answer: the counts as shown, which is all its reader saw. */
-const shownInLog = (p: ImpactPreview) => ({ counted: p.counted, residents: p.residents, wouldChange: p.wouldChange, transitions: p.transitions });
+const shownInLog = (p: ImpactPreview) => ({ counted: p.counted, residents: p.residents, wouldChange: p.wouldChange, transitions: p.transitions, undivided: p.undivided });

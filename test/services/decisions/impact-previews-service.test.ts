@@ -28,7 +28,7 @@ describeOnEachEngine('previews of what a listing or a rule set would do', (h) =>
     for (let n = 0; n < 6; n++) await resident(h(), neighbour(n), wuchang);
     const yuhang = await h().services.staff.create('余杭区疾控中心 王主任', 'authority', '330110');
     const preview = await h().services.previews.riskArea(yuhang, wuchangListed);
-    assert.deepEqual(preview, { counted: '330110', countedName: '浙江省杭州市余杭区', smallCount: 5, complete: true, residents: 6, wouldChange: 6, transitions: [{ from: 'green', to: 'red', residents: 6 }] });
+    assert.deepEqual(preview, { counted: '330110', countedName: '浙江省杭州市余杭区', smallCount: 5, complete: true, residents: 6, wouldChange: 6, transitions: [{ from: 'green', to: 'red', residents: 6 }], undivided: 0 });
   });
 
   it('counts every region for an officer who answers for every region', async () => {

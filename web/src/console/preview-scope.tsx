@@ -6,15 +6,17 @@ import { PlaceName } from '../shared/region-picker.js';
 export function PreviewScope({ counted, countedName, smallCount }: { counted: string; countedName: string | null; smallCount: number }): JSX.Element {
   const t = useT();
   return (
-    <p class="small" data-testid="preview-scope">
-      {counted === 'CN' ? (
-        t('preview.countedAll')
-      ) : (
-        <>
-          {t('preview.countedIn')} <PlaceName code={counted} name={countedName} />
-        </>
-      )}{' '}
-      {t('preview.smallCounts', { k: smallCount })}
-    </p>
+    <>
+      <p class="small" data-testid="preview-scope">
+        {counted === 'CN' ? (
+          t('preview.countedAll')
+        ) : (
+          <>
+            {t('preview.countedIn')} <PlaceName code={counted} name={countedName} />
+          </>
+        )}
+      </p>
+      <p class="small">{t('preview.smallCounts', { k: smallCount })}</p>
+    </>
   );
 }

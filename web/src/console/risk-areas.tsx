@@ -102,6 +102,7 @@ export function RiskAreasView({ session }: { session: StaffSession }): JSX.Eleme
               </p>
               {preview.residents !== 0 && preview.wouldChange === 0 && <p>{t('risk.previewNone')}</p>}
               <ColourTransitions transitions={preview.transitions} smallCount={preview.smallCount} />
+              {preview.undivided !== 0 && <p data-testid="preview-undivided">{t('preview.undivided', { n: shown(preview.undivided), k: preview.smallCount })}</p>}
               <PreviewScope counted={preview.counted} countedName={preview.countedName} smallCount={preview.smallCount} />
             </div>
           )}

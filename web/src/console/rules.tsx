@@ -267,6 +267,7 @@ export function RulesView({ session }: { session: StaffSession }): JSX.Element {
                 {!preview.complete && <span> {t('rules.impactPartial')}</span>}
               </p>
               <ColourTransitions transitions={preview.transitions} smallCount={preview.smallCount} />
+              {preview.undivided !== 0 && <p data-testid="preview-undivided">{t('preview.undivided', { n: shown(preview.undivided), k: preview.smallCount })}</p>}
               <PreviewScope counted={preview.counted} countedName={preview.countedName} smallCount={preview.smallCount} />
               <p class="small" data-testid="preview-inherits">
                 {t('rules.previewInherits', {

@@ -7553,7 +7553,7 @@ export interface paths {
                             };
                             /** @description Counts from 1 to this less one are not shown exactly (HEALTHCODE_SMALL_COUNT) */
                             smallCount: number;
-                            /** @description Each change of colour whose count is not exactly zero; a district of fewer than smallCount residents counted shows every change as 0 to smallCount-1 */
+                            /** @description Each change of colour whose count is not exactly zero, in the districts where smallCount or more residents were counted */
                             transitions: {
                                 /** @description A colour, or none for a resident never decided */
                                 from: string;
@@ -7564,6 +7564,11 @@ export interface paths {
                                 };
                                 to: string;
                             }[];
+                            /** @description Residents of districts where fewer than smallCount were counted: in the totals, in no transition (which way so few go is not said) */
+                            undivided: number | {
+                                atLeast: number;
+                                atMost: number;
+                            };
                             /** @description A count: an integer, or { atLeast, atMost } where a part of it was too small to show (docs/api.md, "Small counts") */
                             wouldChange: number | {
                                 atLeast: number;
@@ -8320,7 +8325,7 @@ export interface paths {
                             region: string;
                             /** @description Counts from 1 to this less one are not shown exactly (HEALTHCODE_SMALL_COUNT) */
                             smallCount: number;
-                            /** @description Each change of colour whose count is not exactly zero; a district of fewer than smallCount residents counted shows every change as 0 to smallCount-1 */
+                            /** @description Each change of colour whose count is not exactly zero, in the districts where smallCount or more residents were counted */
                             transitions: {
                                 /** @description A colour, or none for a resident never decided */
                                 from: string;
@@ -8331,6 +8336,11 @@ export interface paths {
                                 };
                                 to: string;
                             }[];
+                            /** @description Residents of districts where fewer than smallCount were counted: in the totals, in no transition (which way so few go is not said) */
+                            undivided: number | {
+                                atLeast: number;
+                                atMost: number;
+                            };
                             /** @description A count: an integer, or { atLeast, atMost } where a part of it was too small to show (docs/api.md, "Small counts") */
                             wouldChange: number | {
                                 atLeast: number;

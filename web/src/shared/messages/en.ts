@@ -508,6 +508,7 @@ const messages = {
   'preview.countedIn': 'Residents counted (only those of the region you answer for):',
   'preview.countedAll': 'Residents counted: those of every region this operator serves.',
   'preview.smallCounts': 'Counts under {k} are shown as “fewer than {k}”. Each preview is recorded in the audit log.',
+  'preview.undivided': 'Of them, {n} live in districts where fewer than {k} were counted: how their colours change is not said.',
   'risk.listed': 'Listed areas',
   'risk.ongoing': 'ongoing',
   'risk.end': 'End now',

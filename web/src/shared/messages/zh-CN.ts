@@ -509,6 +509,7 @@ const messages: Record<MessageKey, string> = {
   'preview.countedIn': '统计范围（仅限您负责地区的居民）：',
   'preview.countedAll': '统计范围：本平台服务的所有地区的居民。',
   'preview.smallCounts': '少于 {k} 人的数字显示为“少于 {k}”。每次预览均记入审计日志。',
+  'preview.undivided': '其中 {n} 人所在区县统计人数少于 {k}，不显示其颜色如何变化。',
   'risk.listed': '已列出的地区',
   'risk.ongoing': '持续中',
   'risk.end': '立即结束',

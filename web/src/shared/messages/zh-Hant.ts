@@ -513,6 +513,7 @@ const messages: Record<MessageKey, string> = {
   'preview.countedIn': '統計範圍（僅限您負責地區的居民）：',
   'preview.countedAll': '統計範圍：本平台服務的所有地區的居民。',
   'preview.smallCounts': '少於 {k} 人的數字顯示為「少於 {k}」。每次預覽均記入審計日誌。',
+  'preview.undivided': '其中 {n} 人所在區縣統計人數少於 {k}，不顯示其顏色如何變化。',
   'risk.listed': '已列出的地區',
   'risk.ongoing': '持續中',
   'risk.end': '立即結束',
