@@ -64,6 +64,9 @@ export const AUDIT_ACTIONS = {
   // What went to the other operator is the kinds of facts the bundle held: taken from the entry.
   'release-fact-bundle': ['maskedName'],
   'reclaim-visitor-account': [],
+  // Counts of residents, as shown (small counts as ranges), of the officer's own region: no one's facts.
+  'preview-risk-area': [],
+  'preview-rules': [],
 } as const satisfies Record<string, readonly string[]>;
 
 export type AuditAction = keyof typeof AUDIT_ACTIONS;
@@ -108,6 +111,7 @@ export const AUDIT_PURPOSES = {
   'moving-phone-reclaimed': 'moving between regions (the phone the home holds)',
   'gate-check-without-phone': 'entry check for a person without a phone',
   'paper-card-without-phone': 'a paper card for a person without a phone',
+  'preview-impact': 'see what a risk area or rule set would change before saving it',
 } as const;
 
 export type PurposeCode = keyof typeof AUDIT_PURPOSES;

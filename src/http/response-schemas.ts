@@ -301,12 +301,23 @@ const EffectiveRuleSetObject = (description: string) =>
     { description },
   );
 
+/** A preview's counts: residents of one region only, each exact or a range (docs/api.md, "Previews"). */
+const PreviewCounts = {
+  counted: Type.String({ description: 'The region whose residents were counted: the caller\'s own (CN: every region this operator serves), or the rules\' region within it; residents elsewhere are not in any count' }),
+  countedName: Type.Union([Type.String(), Type.Null()], { description: 'Its name; null for CN' }),
+  smallCount: Type.Integer({ description: 'Counts from 1 to this less one are not shown exactly (HEALTHCODE_SMALL_COUNT)' }),
+  complete: Type.Boolean({ description: 'False when there were more residents than could be evaluated: the counts are a lower bound' }),
+  wouldChange: ShownCountSchema,
+  transitions: Type.Array(Type.Object({ from: Type.String({ description: 'A colour, or none for a resident never decided' }), to: Type.String(), residents: ShownCountSchema }), {
+    description: 'Each change of colour whose count is not exactly zero, in the districts where smallCount or more residents were counted',
+  }),
+  undivided: { ...ShownCountSchema, description: 'Residents of districts where fewer than smallCount were counted: in the totals, in no transition (which way so few go is not said)' },
+};
+
 export const RulePreviewSchema = Type.Object({
   region: Type.String(),
-  evaluated: Type.Integer(),
-  complete: Type.Boolean(),
-  wouldChange: Type.Integer(),
-  transitions: Type.Array(Type.Object({ from: Type.String(), to: Type.String(), residents: Type.Integer() })),
+  evaluated: { ...ShownCountSchema, description: 'Residents the candidate would govern that were evaluated' },
+  ...PreviewCounts,
   candidate: RuleSetSchema,
   effective: EffectiveRuleSetObject("The rules the candidate's region would be governed by: inherited and its own, with its overrides"),
 });
@@ -330,12 +341,10 @@ export const DecisionHistorySchema = Type.Array(
 /** A device a resident stays signed in on; `current` is the one asking. */
 export const RememberedDeviceViewSchema = Type.Object({ id: Type.String(), label: Type.String(), createdAt: Type.String(), lastUsedAt: Type.String(), expiresAt: Type.String(), current: Type.Boolean() });
 
-/** What listing a risk area would do: residents decided again, and colour changes. */
+/** What listing a risk area would do to the caller's region's residents: those decided again, and colour changes. */
 export const RiskAreaPreviewSchema = Type.Object({
-  residents: Type.Integer(),
-  complete: Type.Boolean(),
-  wouldChange: Type.Integer(),
-  transitions: Type.Array(Type.Object({ from: Type.String(), to: Type.String(), residents: Type.Integer() })),
+  residents: { ...ShownCountSchema, description: "Residents of the counted region with a stay there in the period: each would be decided again" },
+  ...PreviewCounts,
 });
 
 /** The travel card as the resident app and host apps read it. */

@@ -31,6 +31,7 @@ import { RememberedDevicesService } from './residents/remembered-devices-service
 import { StaffService } from './staff-service.js';
 import { StatsService } from './oversight/stats-service.js';
 import { TracingService } from './tracing/tracing-service.js';
+import { ImpactPreviewsService } from './decisions/impact-previews-service.js';
 import { CaseFinderService } from './tracing/case-finder-service.js';
 import { VenuesService } from './checkpoints/venues-service.js';
 import { OperationsService } from './operations-service.js';
@@ -66,6 +67,8 @@ export interface Services {
   scans: ScansService;
   /** Paper cards for people without a phone: printed, revoked, resolved at the gate. */
   paperCards: PaperCardsService;
+  /** What listing a risk area or publishing rules would do, counted for the officer's own region and audited. */
+  previews: ImpactPreviewsService;
   tracing: TracingService;
   caseFinder: CaseFinderService;
   appeals: AppealsService;
@@ -125,6 +128,7 @@ export function createServices(ctx: ServiceContext): Services {
     venues,
     scans: new ScansService(ctx, venues, nationalList, decisions, audit, paperCards),
     paperCards,
+    previews: new ImpactPreviewsService(ctx, authority, decisions, audit),
     tracing: new TracingService(ctx, venues, authority, audit, decisions),
     caseFinder: new CaseFinderService(ctx, audit, venues),
     appeals: new AppealsService(ctx, decisions, audit, corrections, notices),

@@ -153,7 +153,7 @@ describe('the whole story in a real browser', () => {
     // The form starts 14 days back; before saving, it says whom the listing would touch.
     const preview = authority.locator('[data-testid=risk-preview]');
     await preview.waitFor();
-    assert.match((await preview.textContent()) ?? '', /保存后将重新判定到过该地区的 1 人，其中 1 人颜色会改变/);
+    assert.match((await preview.textContent()) ?? '', /保存后将重新判定到过该地区的 少于 5 人，其中 少于 5 人颜色会改变/);
     await authority.fill('input[name=from]', beijingInput(10, 0));
     await authority.click('button:has-text("保存并重新判定")');
     const outcome = await authority.locator('[data-testid=risk-outcome]').textContent();

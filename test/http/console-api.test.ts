@@ -169,14 +169,16 @@ describeOnEachEngine('authority dashboard', (h) => {
 describeOnEachEngine('rule preview', (h) => {
   const feverIsRed = () => ({ region: 'CN', rules: DEFAULT_RULES.map((r) => (r.id === 'yellow-symptoms' ? { ...r, outcome: { ...r.outcome, colour: 'red' } } : r)) });
 
-  it('says how many residents would change colour, and from what to what', async () => {
+  it('says how many residents would change colour, and from what to what, a district of fewer than 5 only as ranges', async () => {
     const app = await h().app();
     const liu = await residentWithSession(h(), LIU_FANG);
     await h().services.declarations.declare(liu.id, { stays: [], contacts: [], symptoms: ['dry_cough'], temperature: 37.8 });
     const authority = await h().services.staff.create('疾控中心', 'authority');
     const preview = await app.inject({ method: 'POST', url: '/api/v1/rules/preview', headers: bearer(authority.token), payload: feverIsRed() });
     assert.equal(preview.statusCode, 200, preview.body);
-    assert.deepEqual([preview.json().wouldChange, preview.json().transitions, preview.json().candidate.version], [1, [{ from: 'yellow', to: 'red', residents: 1 }], 2]);
+    const hidden = { atLeast: 0, atMost: 4 };
+    assert.deepEqual([preview.json().counted, preview.json().wouldChange, preview.json().candidate.version], ['CN', hidden, 2]);
+    assert.deepEqual([preview.json().transitions, preview.json().undivided], [[], { atLeast: 1, atMost: 4 }], 'one resident of Xihu: which way she goes is not said');
   });
 
   it('publishes nothing and changes no colour', async () => {

@@ -7,7 +7,7 @@ import { checkIdentity } from '../../domain/identity/identity-document.js';
 import { checkMobileNumber } from '../../domain/phone.js';
 import { regionName } from '../../domain/regions.js';
 import type { ServiceContext } from '../context.js';
-import type { DecisionsService } from './decisions-service.js';
+import type { CountedChanges, DecisionsService } from './decisions-service.js';
 import type { RedecisionChunk, Redecided } from './batch-redecision.js';
 import type { ParsedRow } from './import-parsing.js';
 import type { QueuedRedecision } from '../../store/decisions/redecision-queue-store.js';
@@ -34,15 +34,6 @@ export interface RiskArea {
   level: string;
   from: number;
   to: number | null;
-}
-
-export interface RiskAreaPreview {
-  /** Residents with a stay there in the period (or the fact horizon): each would be decided again. */
-  residents: number;
-  /** False when there were too many to evaluate all: the counts are a lower bound. */
-  complete: boolean;
-  wouldChange: number;
-  transitions: { from: string; to: string; residents: number }[];
 }
 
 /** Queue entries decided per chunk, each chunk committed with their removal from the queue. */
@@ -85,10 +76,11 @@ export class AuthorityService {
   }
 
   /**
-   * What listing `row` would do, before it is saved: the residents who stayed there and would be
-   * decided again, and how many of them would change colour, from what to what. Nothing is stored.
+   * What listing `row` would do, before it is saved: the residents `counted` accepts (by home
+   * region) who stayed there and would be decided again, per district, and their changes of
+   * colour. Nothing is stored; the counts are exact, for ImpactPreviewsService to show.
    */
-  async previewRiskArea(row: Record<string, unknown>): Promise<RiskAreaPreview> {
+  async previewRiskArea(row: Record<string, unknown>, counted: (region: string) => boolean): Promise<CountedChanges & { area: { region: string | null; country: string | null; level: string; from: number; to: number | null } }> {
     const now = this.ctx.clock.now().getTime();
     const record = checkAuthorityRow('risk-areas', row, now);
     if (record.kind !== 'risk-area') throw new Error('a risk-area row checks as a risk area');
@@ -96,7 +88,8 @@ export class AuthorityService {
     const listed = await this.ctx.stores.authorityRecords.riskAreaMeeting(record);
     const areas = (await this.ctx.stores.facts.riskAreas(now)).filter((a) => !(listed && a.from === listed.valid_from && a.to === listed.valid_to && a.level === listed.level && a.region === listed.region_code && a.country === listed.country_code));
     areas.push({ region: record.region, country: record.country, level: record.level, from: record.from, to: record.to });
-    return { residents: affected.length, ...(await this.decisions.previewWithAreas(affected, areas)) };
+    const area = { region: record.region, country: record.country, level: record.level, from: record.from, to: record.to };
+    return { area, ...(await this.decisions.previewWithAreas(affected, areas, counted)) };
   }
 
   /** Imports rows; bad rows are reported by line and the good ones kept. */

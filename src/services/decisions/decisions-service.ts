@@ -2,6 +2,7 @@ import type { Decision } from '../../domain/rules/decide.js';
 import { localInstant, RuleEvaluator } from '../../domain/rules/decide.js';
 import { regionPrefix } from '../../domain/regions.js';
 import { colourTransitions } from '../../domain/tracing/contact-tracing.js';
+import type { DistrictChanges } from '../../domain/shown-changes.js';
 import { sameSets } from '../../domain/rules/rule-inheritance.js';
 import type { RuleSet } from '../../domain/rules/rule-set.js';
 import type { ResidentFacts, RiskAreaFact } from '../../domain/facts.js';
@@ -16,14 +17,14 @@ import type { NoticesService } from './colour-notices-service.js';
 import type { RulesService } from './rules-service.js';
 import { NotFoundError } from '../service-errors.js';
 
-export interface RulePreview {
-  region: string;
-  /** Residents the candidate would govern that were evaluated. */
-  evaluated: number;
+/**
+ * What a preview decided, exactly, per district of the residents counted: for the previews'
+ * service to show through the small-count protection (ImpactPreviewsService), never to staff as is.
+ */
+export interface CountedChanges {
   /** False when there were more residents than the limit: the counts are a lower bound. */
   complete: boolean;
-  wouldChange: number;
-  transitions: { from: string; to: string; residents: number }[];
+  districts: DistrictChanges[];
 }
 
 export interface StoredDecision {
@@ -211,16 +212,16 @@ export class DecisionsService {
   }
 
   /**
-   * What publishing `candidate` would do, before it is published: every resident it would govern is
-   * decided under it (nothing is recorded) and compared with their colour now. At most `limit`
-   * residents are evaluated; the answer says how many that was.
+   * What publishing `candidate` would do, before it is published: every resident it would govern
+   * that `counted` accepts (by their home region) is decided under it (nothing is recorded) and
+   * compared with their colour now. At most `limit` residents are evaluated.
    */
-  async preview(candidate: RuleSet, limit = 50_000): Promise<RulePreview> {
+  async preview(candidate: RuleSet, counted: (region: string) => boolean, limit = 50_000): Promise<CountedChanges> {
     const now = this.ctx.clock.now().getTime();
     // Every region below the candidate's inherits from it: each is decided under its own effective
     // rules with the candidate in its place.
     const prefix = regionPrefix(candidate.region);
-    const rows = await this.ctx.stores.residents.regionsUnder(prefix, limit + 1);
+    const rows = (await this.ctx.stores.residents.regionsUnder(prefix, limit + 1)).filter((r) => counted(r.address_region));
     const governed = rows.slice(0, limit).map((r) => r.id);
     const evaluators = new Map<string, Promise<RuleEvaluator>>();
     const evaluatorFor = (region: string) => {
@@ -228,35 +229,38 @@ export class DecisionsService {
       if (!e) evaluators.set(region, (e = this.rules.effective(region, candidate).then((set) => new RuleEvaluator(set!, this.ctx.settings.timeZone))));
       return e;
     };
-    const changes = await this.colourChanges(governed, await this.facts.riskAreas(now), evaluatorFor);
-    return { region: candidate.region, evaluated: governed.length, complete: rows.length <= limit, ...changes };
+    const decided = await this.colourChanges(governed, await this.facts.riskAreas(now), evaluatorFor);
+    return { complete: rows.length <= limit, districts: byDistrict(decided, counted) };
   }
 
-  /** How residents' colours would change if the risk areas were `areas`; nothing is recorded. At most `limit` are evaluated. */
-  async previewWithAreas(ids: string[], areas: RiskAreaFact[], limit = 50_000): Promise<{ complete: boolean; wouldChange: number; transitions: RulePreview['transitions'] }> {
-    const changes = await this.colourChanges(ids.slice(0, limit), areas, (region) => this.rules.evaluatorFor(region));
-    return { complete: ids.length <= limit, ...changes };
+  /** How the colours of residents `counted` accepts would change if the risk areas were `areas`; nothing is recorded. At most `limit` are evaluated. */
+  async previewWithAreas(ids: string[], areas: RiskAreaFact[], counted: (region: string) => boolean, limit = 50_000): Promise<CountedChanges> {
+    const decided = await this.colourChanges(ids.slice(0, limit), areas, (region) => this.rules.evaluatorFor(region));
+    return { complete: ids.length <= limit, districts: byDistrict(decided, counted) };
   }
 
   /**
    * How residents' colours would change if each were also a contact (close or secondary) from the
    * instant given: what confirming a trace would do. Nothing is recorded.
    */
-  async previewWithContacts(contacts: { residentId: string; kind: 'close' | 'secondary'; at: number }[]): Promise<Pick<RulePreview, 'wouldChange' | 'transitions'>> {
+  async previewWithContacts(contacts: { residentId: string; kind: 'close' | 'secondary'; at: number }[]): Promise<{ wouldChange: number; transitions: { from: string; to: string; residents: number }[] }> {
     const now = this.ctx.clock.now().getTime();
     const byResident = new Map(contacts.map((c) => [c.residentId, c]));
     const areas = await this.facts.riskAreas(now);
-    return this.colourChanges([...byResident.keys()], areas, (region) => this.rules.evaluatorFor(region), (id, facts) => {
+    const { before, after } = await this.colourChanges([...byResident.keys()], areas, (region) => this.rules.evaluatorFor(region), (id, facts) => {
       const c = byResident.get(id)!;
       facts.contacts.push({ kind: c.kind, at: c.at, source: 'trace', recordedAt: now });
     });
+    const transitions = colourTransitions(before, after);
+    return { wouldChange: transitions.reduce((sum, t) => sum + t.residents, 0), transitions };
   }
 
-  /** Residents' colours now against their colours decided with `areas` under `evaluatorFor` (and `amend`'s extra facts), counted by transition. */
-  private async colourChanges(ids: string[], areas: RiskAreaFact[], evaluatorFor: (region: string) => Promise<RuleEvaluator>, amend?: (id: string, facts: ResidentFacts) => void): Promise<Pick<RulePreview, 'wouldChange' | 'transitions'>> {
+  /** Residents' colours now against their colours decided with `areas` under `evaluatorFor` (and `amend`'s extra facts), with each one's home region. */
+  private async colourChanges(ids: string[], areas: RiskAreaFact[], evaluatorFor: (region: string) => Promise<RuleEvaluator>, amend?: (id: string, facts: ResidentFacts) => void): Promise<Decided> {
     const now = this.ctx.clock.now().getTime();
     const before = new Map<string, string>();
     const after = new Map<string, string>();
+    const regions = new Map<string, string>();
     for (let i = 0; i < ids.length; i += 500) {
       const part = ids.slice(i, i + 500);
       const facts = await this.facts.load(part, now, (date) => localInstant(date, 0, this.ctx.settings.timeZone));
@@ -268,10 +272,10 @@ export class DecisionsService {
         const colour = status.get(id)?.colour;
         if (colour !== undefined) before.set(id, colour);
         after.set(id, (await evaluatorFor(f.region)).decide(f, areas, now).colour);
+        regions.set(id, f.region);
       }
     }
-    const transitions = colourTransitions(before, after);
-    return { wouldChange: transitions.reduce((sum, t) => sum + t.residents, 0), transitions };
+    return { before, after, regions };
   }
 
   /** A resident's colour changes, newest first. */
@@ -293,4 +297,25 @@ export class DecisionsService {
   async dueForRedecision(limit: number): Promise<string[]> {
     return this.ctx.stores.decisions.dueBy(this.ctx.clock.now().getTime(), limit);
   }
+}
+
+/** Colours before and after a preview's decisions, and each resident's home region. */
+interface Decided {
+  before: Map<string, string>;
+  after: Map<string, string>;
+  regions: Map<string, string>;
+}
+
+/** The residents `counted` accepts, per home district: how many, and their changes of colour. */
+function byDistrict({ before, after, regions }: Decided, counted: (region: string) => boolean): DistrictChanges[] {
+  const ids = new Map<string, { before: Map<string, string>; after: Map<string, string> }>();
+  for (const [id, colour] of after) {
+    const region = regions.get(id)!;
+    if (!counted(region)) continue;
+    const district = ids.get(region) ?? { before: new Map(), after: new Map() };
+    if (before.has(id)) district.before.set(id, before.get(id)!);
+    district.after.set(id, colour);
+    ids.set(region, district);
+  }
+  return [...ids.values()].map((d) => ({ residents: d.after.size, transitions: colourTransitions(d.before, d.after) }));
 }

@@ -48,22 +48,28 @@ describeOnEachEngine('risk areas listed by the authority', (h) => {
     assert.deepEqual([again.redecided, again.colourChanges], [0, 0]);
   });
 
-  it('tells before saving who would be decided again and who would turn red, and stores nothing', async () => {
+  it('tells before saving, per home district, who would be decided again and who would turn red, and stores nothing', async () => {
     const id = await zhangBackFromWuchang(h());
-    const preview = await h().services.authority.previewRiskArea({ region: '420106', level: 'high', from: '2026-11-06T00:00:00+08:00' });
-    assert.deepEqual(preview, { residents: 1, complete: true, wouldChange: 1, transitions: [{ from: 'green', to: 'red', residents: 1 }] });
+    const preview = await h().services.authority.previewRiskArea({ region: '420106', level: 'high', from: '2026-11-06T00:00:00+08:00' }, () => true);
+    assert.deepEqual([preview.complete, preview.districts], [true, [{ residents: 1, transitions: [{ from: 'green', to: 'red', residents: 1 }] }]]);
     assert.deepEqual(await h().services.authority.riskAreas(), []);
     assert.equal((await h().services.healthCodes.issue(id)).decision.colour, 'green');
   });
 
   it('shows that a listing starting now changes nobody who was there in the days before', async () => {
     await zhangBackFromWuchang(h());
-    const preview = await h().services.authority.previewRiskArea({ region: '420106', level: 'high', from: h().clock.now().toISOString() });
-    assert.deepEqual([preview.residents, preview.wouldChange], [1, 0]);
+    const preview = await h().services.authority.previewRiskArea({ region: '420106', level: 'high', from: h().clock.now().toISOString() }, () => true);
+    assert.deepEqual(preview.districts, [{ residents: 1, transitions: [] }]);
+  });
+
+  it('counts in a preview only the residents whose home region it is asked to count', async () => {
+    await zhangBackFromWuchang(h());
+    const preview = await h().services.authority.previewRiskArea({ region: '420106', level: 'high', from: '2026-11-06T00:00:00+08:00' }, (region) => region === '330106');
+    assert.deepEqual(preview.districts, [], `${ZHANG_WEI.address.region} is not counted`);
   });
 
   it('names the field at fault in a preview, as saving does', async () => {
-    await assert.rejects(h().services.authority.previewRiskArea({ region: '999999', level: 'high', from: '2026-11-06T00:00:00+08:00' }), (error: Error & { errors?: { field: string }[] }) => error.errors?.[0]?.field === 'region');
+    await assert.rejects(h().services.authority.previewRiskArea({ region: '999999', level: 'high', from: '2026-11-06T00:00:00+08:00' }, () => true), (error: Error & { errors?: { field: string }[] }) => error.errors?.[0]?.field === 'region');
   });
 
   it('lets only the authority preview a listing: a gate credential is refused, and nobody signed out', async () => {

@@ -2,21 +2,11 @@ import type { JSX } from 'preact';
 import { useEffect, useRef } from 'preact/hooks';
 import { BarController, BarElement, CategoryScale, Chart, Legend, LinearScale, LineController, LineElement, PointElement, Tooltip, type ChartConfiguration, type Plugin } from 'chart.js';
 import type { ShownCount } from '../../../src/domain/index.js';
-import { useLang, useT } from '../shared/i18n.js';
+import { useT } from '../shared/i18n.js';
+import { useShown } from '../shared/shown-count.js';
 import { anyHidden, barValue, linePoint, rangeOf } from './shown-points.js';
 
 Chart.register(LineController, BarController, LineElement, BarElement, PointElement, CategoryScale, LinearScale, Legend, Tooltip);
-
-/** A count as the console says it: the number, "fewer than 5" for one district's small count, or the range a total lies in. */
-export function useShown(k: number): (count: ShownCount) => string {
-  const t = useT();
-  const lang = useLang();
-  return (count) => {
-    if (typeof count === 'number') return count.toLocaleString(lang);
-    if (count.atMost < k) return t('dashboard.fewerThan', { k });
-    return t('dashboard.between', { low: count.atLeast.toLocaleString(lang), high: count.atMost.toLocaleString(lang) });
-  };
-}
 
 /** One line or bar series: its counts as shown, and how it is told apart without its hue. */
 export interface Series {

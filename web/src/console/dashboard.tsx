@@ -7,8 +7,9 @@ import { formatDateTime } from '../shared/format.js';
 import { useRegionName } from '../shared/region-picker.js';
 import { useLang, useT } from '../shared/i18n.js';
 import type { StaffSession } from '../shared/staff-session.js';
+import { useShown } from '../shared/shown-count.js';
 import { Card, ErrorNotice } from '../shared/ui.js';
-import { ChartCanvas, useShown } from './dashboard-chart.js';
+import { ChartCanvas } from './dashboard-chart.js';
 import { RegionsTable } from './dashboard-regions.js';
 
 const HUES: Record<string, string> = { green: '#1b8a3c', yellow: '#d9a400', red: '#c62828', gray: '#6b7280', undecided: '#7c3aed' };

@@ -6,6 +6,8 @@ import { useLang, useT } from '../shared/i18n.js';
 import { PlaceName, RegionPicker } from '../shared/region-picker.js';
 import type { StaffSession } from '../shared/staff-session.js';
 import { ColourTransitions } from '../shared/colour.js';
+import { useShown } from '../shared/shown-count.js';
+import { PreviewScope } from './preview-scope.js';
 import { Card, ErrorNotice, Field, fieldError, useAction } from '../shared/ui.js';
 
 /** A new listing starts this far back by default: whoever was there in the days before is exposed too. */
@@ -22,6 +24,7 @@ export function RiskAreasView({ session }: { session: StaffSession }): JSX.Eleme
   const [form, setForm] = useState({ where: 'region', region: '', country: '', level: 'high', from: isoToLocalInput(Date.now() - DEFAULT_LOOKBACK_MS), to: '' });
   const [outcome, setOutcome] = useState<Answer<'/api/v1/risk-areas', 'post'> | null>(null);
   const [preview, setPreview] = useState<Preview | null>(null);
+  const shown = useShown(preview?.smallCount ?? 5);
   // Counts saves: what saving would do changes once it is saved.
   const [saves, setSaves] = useState(0);
   const bodyOf = () => ({ ...(form.where === 'region' ? { region: form.region } : { country: form.country }), level: form.level as Level, from: localInputToIso(form.from), ...(form.to ? { to: localInputToIso(form.to) } : {}) });
@@ -94,11 +97,13 @@ export function RiskAreasView({ session }: { session: StaffSession }): JSX.Eleme
           {preview && (
             <div class="notice notice-info" role="status" data-testid="risk-preview">
               <p>
-                <strong>{t('risk.preview', { residents: preview.residents, changes: preview.wouldChange })}</strong>
+                <strong>{t('risk.preview', { residents: shown(preview.residents), changes: shown(preview.wouldChange) })}</strong>
                 {!preview.complete && <span> {t('rules.impactPartial')}</span>}
               </p>
-              {preview.residents > 0 && preview.wouldChange === 0 && <p>{t('risk.previewNone')}</p>}
-              <ColourTransitions transitions={preview.transitions} />
+              {preview.residents !== 0 && preview.wouldChange === 0 && <p>{t('risk.previewNone')}</p>}
+              <ColourTransitions transitions={preview.transitions} smallCount={preview.smallCount} />
+              {preview.undivided !== 0 && <p data-testid="preview-undivided">{t('preview.undivided', { n: shown(preview.undivided), k: preview.smallCount })}</p>}
+              <PreviewScope counted={preview.counted} countedName={preview.countedName} smallCount={preview.smallCount} />
             </div>
           )}
           <ErrorNotice error={submit.error} />

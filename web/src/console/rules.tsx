@@ -3,6 +3,8 @@ import type { JSX } from 'preact';
 import { useEffect, useState } from 'preact/hooks';
 import { ApiError, bearer, client, ok, type Answer, type BodyOf } from '../shared/api.js';
 import { ColourBadge, ColourTransitions } from '../shared/colour.js';
+import { useShown } from '../shared/shown-count.js';
+import { PreviewScope } from './preview-scope.js';
 import { formatDateTime } from '../shared/format.js';
 import { useLang, useT } from '../shared/i18n.js';
 import type { StaffSession } from '../shared/staff-session.js';
@@ -114,6 +116,7 @@ export function RulesView({ session }: { session: StaffSession }): JSX.Element {
   // The draft's JSON is the one source; the form shows and edits it while it parses.
   const [view, setView] = useState<'form' | 'json'>('form');
   const [preview, setPreview] = useState<Preview | null>(null);
+  const shown = useShown(preview?.smallCount ?? 5);
   const [published, setPublished] = useState<RuleSet | null>(null);
   const [error, setError] = useState<unknown>(null);
   const [effective, setEffective] = useState<EffectiveRuleSet | null>(null);
@@ -260,10 +263,12 @@ export function RulesView({ session }: { session: StaffSession }): JSX.Element {
                 </p>
               )}
               <p>
-                <strong>{preview.wouldChange === 0 ? t('rules.impactNone', { evaluated: preview.evaluated }) : t('rules.impact', { n: preview.wouldChange, evaluated: preview.evaluated })}</strong>
+                <strong>{preview.wouldChange === 0 ? t('rules.impactNone', { evaluated: shown(preview.evaluated) }) : t('rules.impact', { n: shown(preview.wouldChange), evaluated: shown(preview.evaluated) })}</strong>
                 {!preview.complete && <span> {t('rules.impactPartial')}</span>}
               </p>
-              <ColourTransitions transitions={preview.transitions} />
+              <ColourTransitions transitions={preview.transitions} smallCount={preview.smallCount} />
+              {preview.undivided !== 0 && <p data-testid="preview-undivided">{t('preview.undivided', { n: shown(preview.undivided), k: preview.smallCount })}</p>}
+              <PreviewScope counted={preview.counted} countedName={preview.countedName} smallCount={preview.smallCount} />
               <p class="small" data-testid="preview-inherits">
                 {t('rules.previewInherits', {
                   inherited: preview.effective.rules.filter((r) => r.region !== preview.region).length,

@@ -519,7 +519,7 @@ export interface paths {
                                      * @description A purpose the server gives; the screens word it
                                      * @enum {string}
                                      */
-                                    code: "identity-taken-at-registration" | "identity-taken-by-household-member" | "settle-identity-reclaims" | "household-member-added" | "open-correction" | "appeal-deadlines" | "answer-appeals" | "sunset" | "host-app-consent" | "host-app-removed" | "lookup-without-grant" | "trace-read-without-grant" | "trace-outside-jurisdiction" | "search-without-grant" | "timeline-without-grant" | "moving-own-consent" | "moving-consent-by-grant" | "moving-phone-reclaimed" | "gate-check-without-phone" | "paper-card-without-phone";
+                                    code: "identity-taken-at-registration" | "identity-taken-by-household-member" | "settle-identity-reclaims" | "household-member-added" | "open-correction" | "appeal-deadlines" | "answer-appeals" | "sunset" | "host-app-consent" | "host-app-removed" | "lookup-without-grant" | "trace-read-without-grant" | "trace-outside-jurisdiction" | "search-without-grant" | "timeline-without-grant" | "moving-own-consent" | "moving-consent-by-grant" | "moving-phone-reclaimed" | "gate-check-without-phone" | "paper-card-without-phone" | "preview-impact";
                                     /** @enum {string} */
                                     kind: "fixed";
                                 } | {
@@ -4795,7 +4795,7 @@ export interface paths {
                                      * @description A purpose the server gives; the screens word it
                                      * @enum {string}
                                      */
-                                    code: "identity-taken-at-registration" | "identity-taken-by-household-member" | "settle-identity-reclaims" | "household-member-added" | "open-correction" | "appeal-deadlines" | "answer-appeals" | "sunset" | "host-app-consent" | "host-app-removed" | "lookup-without-grant" | "trace-read-without-grant" | "trace-outside-jurisdiction" | "search-without-grant" | "timeline-without-grant" | "moving-own-consent" | "moving-consent-by-grant" | "moving-phone-reclaimed" | "gate-check-without-phone" | "paper-card-without-phone";
+                                    code: "identity-taken-at-registration" | "identity-taken-by-household-member" | "settle-identity-reclaims" | "household-member-added" | "open-correction" | "appeal-deadlines" | "answer-appeals" | "sunset" | "host-app-consent" | "host-app-removed" | "lookup-without-grant" | "trace-read-without-grant" | "trace-outside-jurisdiction" | "search-without-grant" | "timeline-without-grant" | "moving-own-consent" | "moving-consent-by-grant" | "moving-phone-reclaimed" | "gate-check-without-phone" | "paper-card-without-phone" | "preview-impact";
                                     /** @enum {string} */
                                     kind: "fixed";
                                 } | {
@@ -7552,7 +7552,10 @@ export interface paths {
         };
         get?: never;
         put?: never;
-        /** What listing a risk area would do, before it is saved (authority): residents decided again, and colour changes */
+        /**
+         * What listing a risk area would do, before it is saved (authority): the caller's region's residents decided again, and colour changes
+         * @description Counts only residents of the region the caller answers for (named in counted), each through the small-count protection as on the dashboard; every preview is written to the audit log with what it showed.
+         */
         post: {
             parameters: {
                 query?: never;
@@ -7579,14 +7582,40 @@ export interface paths {
                     };
                     content: {
                         "application/json": {
+                            /** @description False when there were more residents than could be evaluated: the counts are a lower bound */
                             complete: boolean;
-                            residents: number;
+                            /** @description The region whose residents were counted: the caller's own (CN: every region this operator serves), or the rules' region within it; residents elsewhere are not in any count */
+                            counted: string;
+                            /** @description Its name; null for CN */
+                            countedName: string | null;
+                            /** @description Residents of the counted region with a stay there in the period: each would be decided again */
+                            residents: number | {
+                                atLeast: number;
+                                atMost: number;
+                            };
+                            /** @description Counts from 1 to this less one are not shown exactly (HEALTHCODE_SMALL_COUNT) */
+                            smallCount: number;
+                            /** @description Each change of colour whose count is not exactly zero, in the districts where smallCount or more residents were counted */
                             transitions: {
+                                /** @description A colour, or none for a resident never decided */
                                 from: string;
-                                residents: number;
+                                /** @description A count: an integer, or { atLeast, atMost } where a part of it was too small to show (docs/api.md, "Small counts") */
+                                residents: number | {
+                                    atLeast: number;
+                                    atMost: number;
+                                };
                                 to: string;
                             }[];
-                            wouldChange: number;
+                            /** @description Residents of districts where fewer than smallCount were counted: in the totals, in no transition (which way so few go is not said) */
+                            undivided: number | {
+                                atLeast: number;
+                                atMost: number;
+                            };
+                            /** @description A count: an integer, or { atLeast, atMost } where a part of it was too small to show (docs/api.md, "Small counts") */
+                            wouldChange: number | {
+                                atLeast: number;
+                                atMost: number;
+                            };
                         };
                     };
                 };
@@ -8105,7 +8134,7 @@ export interface paths {
         put?: never;
         /**
          * What publishing a rule set would change, without publishing it (authority)
-         * @description Checked exactly as publishing is; then every resident it would govern is decided under it and compared with their colour now.
+         * @description Checked exactly as publishing is; then every resident it would govern is decided under it and compared with their colour now. Counts go through the small-count protection as on the dashboard; every preview is written to the audit log with what it showed.
          */
         post: {
             parameters: {
@@ -8181,7 +8210,12 @@ export interface paths {
                                 }[];
                                 version: number;
                             };
+                            /** @description False when there were more residents than could be evaluated: the counts are a lower bound */
                             complete: boolean;
+                            /** @description The region whose residents were counted: the caller's own (CN: every region this operator serves), or the rules' region within it; residents elsewhere are not in any count */
+                            counted: string;
+                            /** @description Its name; null for CN */
+                            countedName: string | null;
                             /** @description The rules the candidate's region would be governed by: inherited and its own, with its overrides */
                             effective: {
                                 /** @description The sets above, national first */
@@ -8325,14 +8359,35 @@ export interface paths {
                                 }[];
                                 version: number;
                             };
-                            evaluated: number;
+                            /** @description Residents the candidate would govern that were evaluated */
+                            evaluated: number | {
+                                atLeast: number;
+                                atMost: number;
+                            };
                             region: string;
+                            /** @description Counts from 1 to this less one are not shown exactly (HEALTHCODE_SMALL_COUNT) */
+                            smallCount: number;
+                            /** @description Each change of colour whose count is not exactly zero, in the districts where smallCount or more residents were counted */
                             transitions: {
+                                /** @description A colour, or none for a resident never decided */
                                 from: string;
-                                residents: number;
+                                /** @description A count: an integer, or { atLeast, atMost } where a part of it was too small to show (docs/api.md, "Small counts") */
+                                residents: number | {
+                                    atLeast: number;
+                                    atMost: number;
+                                };
                                 to: string;
                             }[];
-                            wouldChange: number;
+                            /** @description Residents of districts where fewer than smallCount were counted: in the totals, in no transition (which way so few go is not said) */
+                            undivided: number | {
+                                atLeast: number;
+                                atMost: number;
+                            };
+                            /** @description A count: an integer, or { atLeast, atMost } where a part of it was too small to show (docs/api.md, "Small counts") */
+                            wouldChange: number | {
+                                atLeast: number;
+                                atMost: number;
+                            };
                         };
                     };
                 };

@@ -1,5 +1,7 @@
 import type { JSX } from 'preact';
+import type { ShownCount } from '../../../src/domain/index.js';
 import { useT } from './i18n.js';
+import { useShown } from './shown-count.js';
 
 export type Colour = 'green' | 'yellow' | 'red' | 'gray';
 
@@ -53,13 +55,14 @@ export function ColourBadge({ colour, size = 'normal' }: { colour: string; size?
 }
 
 /** Colour changes a change would make, from → to with how many residents each, as the console previews them. */
-export function ColourTransitions({ transitions }: { transitions: { from: string; to: string; residents: number }[] }): JSX.Element {
+export function ColourTransitions({ transitions, smallCount = 5 }: { transitions: { from: string; to: string; residents: ShownCount }[]; smallCount?: number }): JSX.Element {
   const t = useT();
+  const shown = useShown(smallCount);
   return (
     <ul>
       {transitions.map((tr) => (
         <li>
-          <ColourBadge colour={tr.from} /> → <ColourBadge colour={tr.to} /> {t('rules.residents', { n: tr.residents })}
+          <ColourBadge colour={tr.from} /> → <ColourBadge colour={tr.to} /> {t('rules.residents', { n: shown(tr.residents) })}
         </li>
       ))}
     </ul>

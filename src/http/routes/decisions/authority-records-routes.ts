@@ -60,13 +60,14 @@ export const authorityRoutes: FastifyPluginAsyncTypebox<{ services: Services; im
       config: { access: { staff: ['authority'] } },
       schema: {
         tags: ['authority'],
-        summary: 'What listing a risk area would do, before it is saved (authority): residents decided again, and colour changes',
+        summary: "What listing a risk area would do, before it is saved (authority): the caller's region's residents decided again, and colour changes",
+        description: 'Counts only residents of the region the caller answers for (named in counted), each through the small-count protection as on the dashboard; every preview is written to the audit log with what it showed.',
         body: RiskAreaBody,
         response: { 200: RiskAreaPreviewSchema, ...problemResponses(400, 401, 403, 413, 415, 422) },
       },
     },
     async (request) => {
-      return services.authority.previewRiskArea(request.body);
+      return services.previews.riskArea(staffCaller(request), request.body);
     },
   );
 

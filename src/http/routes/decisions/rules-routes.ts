@@ -72,7 +72,7 @@ export const rulesRoutes: FastifyPluginAsyncTypebox<{ services: Services }> = as
       schema: {
         tags: ['rules'],
         summary: 'What publishing a rule set would change, without publishing it (authority)',
-        description: 'Checked exactly as publishing is; then every resident it would govern is decided under it and compared with their colour now.',
+        description: 'Checked exactly as publishing is; then every resident it would govern is decided under it and compared with their colour now. Counts go through the small-count protection as on the dashboard; every preview is written to the audit log with what it showed.',
         body: Type.Unsafe<unknown>({ type: 'object', additionalProperties: true, description: 'A rule set draft: region, rules, overrides; checked by the rule validator, which names the rule and path of each problem' }),
         response: {
           200: RulePreviewSchema,
@@ -81,9 +81,10 @@ export const rulesRoutes: FastifyPluginAsyncTypebox<{ services: Services }> = as
       },
     },
     async (request) => {
-      requireJurisdictionOver(staffCaller(request), request.body);
+      const staff = staffCaller(request);
+      requireJurisdictionOver(staff, request.body);
       const candidate = await services.rules.candidate(request.body);
-      return { ...(await services.decisions.preview(candidate)), candidate, effective: shown((await services.rules.effective(candidate.region, candidate))!) };
+      return { ...(await services.previews.rules(staff, candidate)), candidate, effective: shown((await services.rules.effective(candidate.region, candidate))!) };
     },
   );
 };

@@ -1,0 +1,117 @@
+import assert from 'node:assert/strict';
+import { it } from 'node:test';
+import type { DeclarationInput } from '../../src/domain/declaration.js';
+import type { RegistrationInput } from '../../src/domain/resident.js';
+import { DEFAULT_RULES } from '../../src/domain/rules/default-rule-set.js';
+import type { Rule } from '../../src/domain/rules/rule-set.js';
+import { describeOnEachEngine, type Harness } from '../support/harness.js';
+import { LIU_FANG, withCheck, ZHANG_WEI } from '../support/people.js';
+
+const bearer = (token: string) => ({ authorization: `Bearer ${token}` });
+const GIVEN = ['王', '李', '陈', '杨', '黄', '周', '吴', '徐'];
+const healthy: DeclarationInput = { stays: [], contacts: [], symptoms: [], temperature: 36.5 };
+/** Five days in Reykjavík: a trip few make, so a count of who made it names them. */
+const iceland: DeclarationInput = { stays: [{ country: 'IS', arrival: '2026-11-08T09:00:00+08:00', departure: '2026-11-13T18:00:00+08:00' }], contacts: [], symptoms: [], temperature: 36.5 };
+const wuchang: DeclarationInput = { stays: [{ region: '420106', arrival: '2026-11-08T09:00:00+08:00', departure: '2026-11-13T18:00:00+08:00' }], contacts: [], symptoms: [], temperature: 36.5 };
+
+/** The n-th of a district's residents, each with an ID number and phone of their own. */
+const neighbour = (region: string, n: number): RegistrationInput => ({
+  name: `${GIVEN[n % GIVEN.length]}${['秀英', '建华', '丽娟', '志明'][n % 4]}`,
+  idType: 'resident_id',
+  idNumber: withCheck(`${region}199001${10 + n}${region.slice(-2)}1`),
+  phone: `1380571${region.slice(-2)}${String(n).padStart(2, '0')}`,
+  address: { region, detail: `文三路 ${100 + n} 号` },
+});
+
+async function resident(h: Harness, person: RegistrationInput, declaration: DeclarationInput): Promise<string> {
+  const { id } = await h.services.residents.register(person, { phoneVerifiedAt: h.clock.now().getTime() });
+  await h.services.declarations.declare(id, declaration);
+  return id;
+}
+
+/** Every count in an answer, wherever it sits: a number, or a range. */
+function counts(value: unknown, path = ''): [string, unknown][] {
+  if (Array.isArray(value)) return value.flatMap((v, i) => counts(v, `${path}[${i}]`));
+  if (value === null || typeof value !== 'object') return [];
+  const entries = Object.entries(value as Record<string, unknown>);
+  return entries.flatMap(([key, v]) => (['residents', 'wouldChange', 'evaluated', 'undivided'].includes(key) ? [[`${path}.${key}`, v] as [string, unknown]] : counts(v, `${path}.${key}`)));
+}
+const exactSmall = (answer: unknown, k = 5) => counts(answer).filter(([, c]) => typeof c === 'number' && c > 0 && c < k);
+
+describeOnEachEngine("a district officer counting another district's residents with a risk-area preview", (h) => {
+  it("counts none of Xihu's residents for Yuhang's officer, and names Yuhang as the region counted", async () => {
+    // Liu Fang of Xihu was in Wuchang; Yuhang's officer lists Wuchang over her dates.
+    await resident(h(), LIU_FANG, wuchang);
+    await resident(h(), ZHANG_WEI, healthy);
+    const yuhang = await h().services.staff.create('余杭区疾控中心 王主任', 'authority', '330110');
+    const response = await (await h().app()).inject({ method: 'POST', url: '/api/v1/risk-areas/preview', headers: bearer(yuhang.token), payload: { region: '420106', level: 'high', from: '2026-11-06T00:00:00+08:00' } });
+    assert.equal(response.statusCode, 200, response.body);
+    const preview = response.json();
+    assert.deepEqual([preview.counted, preview.residents, preview.wouldChange, preview.transitions], ['330110', 0, 0, []], 'Liu Fang is in no count');
+  });
+
+  it("counts Xihu's for Xihu's officer, her one resident there as a range", async () => {
+    await resident(h(), LIU_FANG, wuchang);
+    const xihu = await h().services.staff.create('西湖区疾控中心 赵主任', 'authority', '330106');
+    const response = await (await h().app()).inject({ method: 'POST', url: '/api/v1/risk-areas/preview', headers: bearer(xihu.token), payload: { region: '420106', level: 'high', from: '2026-11-06T00:00:00+08:00' } });
+    const preview = response.json();
+    assert.equal(preview.counted, '330106');
+    assert.deepEqual(preview.residents, { atLeast: 1, atMost: 4 });
+    assert.deepEqual(exactSmall(preview), []);
+  });
+});
+
+describeOnEachEngine('an officer counting one person with a preview', (h) => {
+  it('learns neither that one resident went to a rare country nor which colour they would turn', async () => {
+    // Zhang Wei alone of Yuhang went to Iceland; eight neighbours stayed home.
+    for (let n = 0; n < 8; n++) await resident(h(), neighbour('330110', n), healthy);
+    await resident(h(), ZHANG_WEI, iceland);
+    const yuhang = await h().services.staff.create('余杭区疾控中心 王主任', 'authority', '330110');
+    const response = await (await h().app()).inject({ method: 'POST', url: '/api/v1/risk-areas/preview', headers: bearer(yuhang.token), payload: { country: 'IS', level: 'high', from: '2026-11-06T00:00:00+08:00' } });
+    assert.equal(response.statusCode, 200, response.body);
+    const preview = response.json();
+    assert.deepEqual(exactSmall(preview), [], 'no count of 1 to 4 shown exactly');
+    assert.deepEqual(preview.transitions, [], 'which way his colour goes is not said');
+    assert.deepEqual([preview.residents, preview.wouldChange, preview.undivided], [{ atLeast: 1, atMost: 4 }, { atLeast: 0, atMost: 4 }, { atLeast: 1, atMost: 4 }]);
+  });
+
+  it('learns no exact count of residents matching a narrow rule', async () => {
+    // Ten of Yuhang declared 36.5; Zhang Wei declared exactly 39.4 °C. A Yuhang rule reading 39.4 alone counts him.
+    for (let n = 0; n < 10; n++) await resident(h(), neighbour('330110', n), healthy);
+    await resident(h(), ZHANG_WEI, { ...healthy, temperature: 39.4 });
+    const yuhang = await h().services.staff.create('余杭区疾控中心 王主任', 'authority', '330110');
+    const probe: Rule = {
+      ...DEFAULT_RULES.find((r) => r.id === 'yellow-symptoms')!,
+      id: 'red-fever-39-4',
+      region: '330110',
+      outcome: { colour: 'red', quarantineDays: 3, checkIns: null },
+      description: { 'zh-CN': '您 3 天内申报体温 39.4°C。', en: 'You declared 39.4 °C in the last 3 days.' },
+      howToClear: { 'zh-CN': '居家休息。', en: 'Rest at home.' },
+      condition: { and: [{ var: 'declaration.present' }, { '<': [{ var: 'declaration.daysSinceLatest' }, 3] }, { '==': [{ var: 'declaration.temperature' }, 39.4] }] },
+    };
+    const response = await (await h().app()).inject({ method: 'POST', url: '/api/v1/rules/preview', headers: bearer(yuhang.token), payload: { region: '330110', rules: [probe] } });
+    assert.equal(response.statusCode, 200, response.body);
+    const preview = response.json();
+    assert.deepEqual(exactSmall(preview), [], 'no count of 1 to 4 shown exactly');
+    assert.deepEqual(preview.wouldChange, { atLeast: 1, atMost: 4 });
+    // 11 exactly would give him back: the ten who keep their colour are exact.
+    assert.deepEqual(preview.evaluated, { atLeast: 11, atMost: 14 }, 'the residents evaluated, as the sum of their parts as shown');
+  });
+
+  it('leaves an entry in the audit log for each preview, naming who counted, what they asked and what they were shown', async () => {
+    await resident(h(), ZHANG_WEI, iceland);
+    const yuhang = await h().services.staff.create('余杭区疾控中心 王主任', 'authority', '330110');
+    const app = await h().app();
+    for (const from of ['2026-11-06T00:00:00+08:00', '2026-11-09T00:00:00+08:00']) {
+      await app.inject({ method: 'POST', url: '/api/v1/risk-areas/preview', headers: bearer(yuhang.token), payload: { country: 'IS', level: 'high', from } });
+    }
+    const entries = (await h().services.audit.entries({ limit: 100 })).filter((e) => e.action === 'preview-risk-area');
+    assert.equal(entries.length, 2, 'both previews are in the log');
+    const [entry] = entries;
+    assert.equal(entry!.actor, '余杭区疾控中心 王主任 (authority)');
+    assert.equal(entry!.residentId, null);
+    assert.deepEqual((entry!.detail.area as { country: string }).country, 'IS');
+    assert.equal(entry!.detail.counted, '330110');
+    assert.deepEqual(entry!.detail.residents, { atLeast: 1, atMost: 4 });
+  });
+});
