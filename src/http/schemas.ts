@@ -17,7 +17,7 @@ export const ProblemSchema = Type.Object(
     instance: Type.String(),
     field: Type.Optional(Type.String({ description: 'The first offending field, as a path like stays[0].arrival' })),
     errors: Type.Optional(Type.Array(Type.Object({ field: Type.String(), message: Type.String() }))),
-    reason: Type.Optional(Type.String({ description: 'Why, stably named: a federation check (grant-expired, grant-used, bad-signature, …), a staff grant (no-grant, grant-expired, grant-other-resident), what a staff credential reaches (outside-jurisdiction, national-rules, wrong-role, second-authority, other-venue), a search (no-match, outside-jurisdiction) an unknown id (unknown-trace, unknown-resident), which conflict (already-checked-in, not-in-quarantine), or a code asked for again too soon (code-just-sent)' })),
+    reason: Type.Optional(Type.String({ description: 'Why, stably named: a federation check (grant-expired, grant-used, bad-signature, …), a staff grant (no-grant, grant-expired, grant-other-resident), what a staff credential reaches (outside-jurisdiction, national-rules, wrong-role, second-authority, other-venue), a search (no-match, outside-jurisdiction) an unknown id (unknown-trace, unknown-resident), which conflict (not-in-quarantine), or a code asked for again too soon (code-just-sent)' })),
   },
   { $id: 'Problem', description: 'RFC 9457 problem details' },
 );

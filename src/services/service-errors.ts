@@ -25,7 +25,7 @@ export class ConflictError extends Error {
   constructor(
     message: string,
     readonly field?: string,
-    /** Which collision, stably named where the apps say it in their own words (`already-checked-in`). */
+    /** Which collision, stably named where the apps say it in their own words (`not-in-quarantine`). */
     readonly reason?: string,
   ) {
     super(message);

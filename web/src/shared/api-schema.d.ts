@@ -5089,7 +5089,7 @@ export interface paths {
         };
         get?: never;
         put?: never;
-        /** Daily quarantine check-in (yellow or red codes), one a day */
+        /** Quarantine check-in (yellow or red codes): daily; again the same day adds a reading, never replaces one */
         post: {
             parameters: {
                 query?: never;
@@ -5163,6 +5163,18 @@ export interface paths {
                                 status: string;
                                 version: number;
                             }[];
+                            /** @description A day's check-in */
+                            today: {
+                                /** @description The local calendar day, YYYY-MM-DD */
+                                date: string;
+                                /** @description Oldest first; the day is clean only if every reading was */
+                                readings: {
+                                    /** Format: date-time */
+                                    at: string;
+                                    symptoms: string[];
+                                    temperature: number | null;
+                                }[];
+                            };
                         };
                     };
                 };
@@ -5231,6 +5243,82 @@ export interface paths {
                 };
             };
         };
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/residents/{id}/check-ins/today": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** Today's check-in: the readings taken this local calendar day, oldest first (none yet: an empty list) */
+        get: {
+            parameters: {
+                query?: never;
+                header?: never;
+                path: {
+                    /** @description Resident id */
+                    id: string;
+                };
+                cookie?: never;
+            };
+            requestBody?: never;
+            responses: {
+                /** @description A day's check-in */
+                200: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            /** @description The local calendar day, YYYY-MM-DD */
+                            date: string;
+                            /** @description Oldest first; the day is clean only if every reading was */
+                            readings: {
+                                /** Format: date-time */
+                                at: string;
+                                symptoms: string[];
+                                temperature: number | null;
+                            }[];
+                        };
+                    };
+                };
+                /** @description RFC 9457 problem details */
+                400: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["def-0"];
+                    };
+                };
+                /** @description RFC 9457 problem details */
+                401: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["def-0"];
+                    };
+                };
+                /** @description RFC 9457 problem details */
+                404: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["def-0"];
+                    };
+                };
+            };
+        };
+        put?: never;
+        post?: never;
         delete?: never;
         options?: never;
         head?: never;
@@ -10511,7 +10599,7 @@ export interface components {
             /** @description The first offending field, as a path like stays[0].arrival */
             field?: string;
             instance: string;
-            /** @description Why, stably named: a federation check (grant-expired, grant-used, bad-signature, …), a staff grant (no-grant, grant-expired, grant-other-resident), what a staff credential reaches (outside-jurisdiction, national-rules, wrong-role, second-authority, other-venue), a search (no-match, outside-jurisdiction) an unknown id (unknown-trace, unknown-resident), which conflict (already-checked-in, not-in-quarantine), or a code asked for again too soon (code-just-sent) */
+            /** @description Why, stably named: a federation check (grant-expired, grant-used, bad-signature, …), a staff grant (no-grant, grant-expired, grant-other-resident), what a staff credential reaches (outside-jurisdiction, national-rules, wrong-role, second-authority, other-venue), a search (no-match, outside-jurisdiction) an unknown id (unknown-trace, unknown-resident), which conflict (not-in-quarantine), or a code asked for again too soon (code-just-sent) */
             reason?: string;
             status: number;
             title: string;
