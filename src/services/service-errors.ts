@@ -57,7 +57,7 @@ export class UnauthenticatedError extends Error {
 }
 
 export class TooManyRequestsError extends Error {
-  /** `reason`: why, stably named, where a screen says it in its own words (code-just-sent). */
+  /** `reason`: why, stably named, where a screen says it in its own words (code-just-sent, too-many-registrations). */
   constructor(
     message: string,
     readonly retryAfterSeconds: number,

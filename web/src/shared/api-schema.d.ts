@@ -10599,7 +10599,7 @@ export interface components {
             /** @description The first offending field, as a path like stays[0].arrival */
             field?: string;
             instance: string;
-            /** @description Why, stably named: a federation check (grant-expired, grant-used, bad-signature, …), a staff grant (no-grant, grant-expired, grant-other-resident), what a staff credential reaches (outside-jurisdiction, national-rules, wrong-role, second-authority, other-venue), a search (no-match, outside-jurisdiction) an unknown id (unknown-trace, unknown-resident), which conflict (not-in-quarantine), or a code asked for again too soon (code-just-sent) */
+            /** @description Why, stably named: a federation check (grant-expired, grant-used, bad-signature, …), a staff grant (no-grant, grant-expired, grant-other-resident), what a staff credential reaches (outside-jurisdiction, national-rules, wrong-role, second-authority, other-venue), a search (no-match, outside-jurisdiction) an unknown id (unknown-trace, unknown-resident), which conflict (not-in-quarantine), or a limit reached (code-just-sent: a code asked for again too soon; too-many-registrations: from one address within the hour, Retry-After saying when to try again) */
             reason?: string;
             status: number;
             title: string;
@@ -10623,8 +10623,8 @@ export interface components {
             instance: string;
             /** @description Seconds before a new code may be asked for (0: now) */
             newCodeInSeconds?: number;
-            /** @description wrong-code: try again (attemptsLeft says how often); no-attempts-left: this code can no longer be tried, ask for a new one (newCodeInSeconds says when); no-valid-code: no code sent to this phone is still valid; code-used: the code was used already; no-account: the code is right but no account uses the phone (register with it) */
-            reason?: "wrong-code" | "no-attempts-left" | "no-valid-code" | "code-used" | "no-account";
+            /** @description wrong-code: try again (attemptsLeft says how often); no-attempts-left: this code can no longer be tried, ask for a new one (newCodeInSeconds says when); no-valid-code: no code sent to this phone is still valid; code-used: the code was used already; no-account: the code is right but no account uses the phone (register with it); too-many-registrations (429): as many registrations from this address as an hour allows, Retry-After says when to try again */
+            reason?: "wrong-code" | "no-attempts-left" | "no-valid-code" | "code-used" | "no-account" | "too-many-registrations";
             status: number;
             title: string;
             /** @description Stable problem type; GET it for a description */

@@ -290,6 +290,8 @@ const messages = {
   'problem.unauthenticated.wrong-code': 'That code is wrong: check the SMS and type it again. Tries left for this code: {attemptsLeft}.',
   'problem.unauthenticated.wrong-code-last': 'That code is wrong, and it cannot be tried again. {next}',
   'problem.too-many-requests.no-attempts-left': 'This code has been tried too often and cannot be used. {next}',
+  'problem.too-many-requests.too-many-registrations': 'Too many registrations from this network in the last hour. {tryAgain}',
+  'problem.tryAgainAt': 'You can try again at {time}.',
   'problem.too-many-requests.code-just-sent': 'A code was sent to this phone a moment ago and still works: type that code. A new one can be asked for when the countdown ends.',
   'problem.unauthenticated.no-valid-code': 'This code has expired or is no longer valid. {next}',
   'problem.unauthenticated.code-used': 'This code has been used already. {next}',

@@ -291,6 +291,8 @@ const messages: Record<MessageKey, string> = {
   'problem.unauthenticated.wrong-code': '验证码不正确，请核对短信后重新输入。这个验证码还可以再试 {attemptsLeft} 次。',
   'problem.unauthenticated.wrong-code-last': '验证码不正确，这个验证码已不能再试。{next}',
   'problem.too-many-requests.no-attempts-left': '这个验证码尝试次数过多，已不能使用。{next}',
+  'problem.too-many-requests.too-many-registrations': '这个网络在一小时内注册次数过多。{tryAgain}',
+  'problem.tryAgainAt': '可在 {time} 后再试。',
   'problem.too-many-requests.code-just-sent': '刚才已向此手机发送验证码，仍然有效，请输入该验证码。倒计时结束后可再次获取。',
   'problem.unauthenticated.no-valid-code': '验证码已过期或已失效。{next}',
   'problem.unauthenticated.code-used': '这个验证码已经用过。{next}',

@@ -295,6 +295,8 @@ const messages: Record<MessageKey, string> = {
   'problem.unauthenticated.wrong-code': '驗證碼不正確，請核對簡訊後重新輸入。這個驗證碼還可以再試 {attemptsLeft} 次。',
   'problem.unauthenticated.wrong-code-last': '驗證碼不正確，這個驗證碼已不能再試。{next}',
   'problem.too-many-requests.no-attempts-left': '這個驗證碼嘗試次數過多，已不能使用。{next}',
+  'problem.too-many-requests.too-many-registrations': '這個網路在一小時內註冊次數過多。{tryAgain}',
+  'problem.tryAgainAt': '可在 {time} 後再試。',
   'problem.too-many-requests.code-just-sent': '剛才已向此手機發送驗證碼，仍然有效，請輸入該驗證碼。倒數結束後可再次取得。',
   'problem.unauthenticated.no-valid-code': '驗證碼已過期或已失效。{next}',
   'problem.unauthenticated.code-used': '這個驗證碼已經用過。{next}',
