@@ -126,7 +126,7 @@ function ResidentApp(): JSX.Element {
 
   const subjectId = subject?.id ?? session.residentId;
   // "Why" explains the code last shown; opened directly, it shows the code first.
-  const codeScreen = <CodeScreen session={session} subjectId={subjectId} subjectLabel={subject?.label ?? null} onWhy={(c) => (setWhy(c), go('why'))} elder={elder.on ? <FamilyHelp mode={elder} onChange={setElder} /> : undefined} />;
+  const codeScreen = <CodeScreen session={session} subjectId={subjectId} subjectLabel={subject?.label ?? null} onWhy={(c) => (setWhy(c), go('why'))} elder={elder.on ? <FamilyHelp mode={elder} onChange={setElder} /> : undefined} elderCallFirst={elder.familyPhone !== null} />;
   let screen: JSX.Element;
   switch (route) {
     case 'why':
