@@ -131,12 +131,14 @@ export async function registerProtection(app: FastifyInstance, options: Protecti
     'dependents-address': 'too many household members added from this address',
     'dependents-resident': 'too many household members added by this resident today',
   };
+  // Named where an app says the refusal in its own words, with when to try again (Retry-After).
+  const reasons: Record<string, string> = { registrations: 'too-many-registrations' };
   const applyLimits = async (request: FastifyRequest, checks: (typeof signInAddress)[]) => {
     for (const { name, check } of checks) {
       const result = await check(request);
       if (!result.isAllowed && result.isExceeded) {
         request.log.warn({ limit: name }, 'request limit reached');
-        throw new TooManyRequestsError(`${why[name]}: try again in ${result.ttlInSeconds} s`, result.ttlInSeconds);
+        throw new TooManyRequestsError(`${why[name]}: try again in ${result.ttlInSeconds} s`, result.ttlInSeconds, reasons[name]);
       }
     }
   };

@@ -17,7 +17,7 @@ export const ProblemSchema = Type.Object(
     instance: Type.String(),
     field: Type.Optional(Type.String({ description: 'The first offending field, as a path like stays[0].arrival' })),
     errors: Type.Optional(Type.Array(Type.Object({ field: Type.String(), message: Type.String() }))),
-    reason: Type.Optional(Type.String({ description: 'Why, stably named: a federation check (grant-expired, grant-used, bad-signature, …), a staff grant (no-grant, grant-expired, grant-other-resident), what a staff credential reaches (outside-jurisdiction, national-rules, wrong-role, second-authority, other-venue), a search (no-match, outside-jurisdiction) an unknown id (unknown-trace, unknown-resident), which conflict (already-checked-in, not-in-quarantine), or a code asked for again too soon (code-just-sent)' })),
+    reason: Type.Optional(Type.String({ description: 'Why, stably named: a federation check (grant-expired, grant-used, bad-signature, …), a staff grant (no-grant, grant-expired, grant-other-resident), what a staff credential reaches (outside-jurisdiction, national-rules, wrong-role, second-authority, other-venue), a search (no-match, outside-jurisdiction) an unknown id (unknown-trace, unknown-resident), which conflict (not-in-quarantine), or a limit reached (code-just-sent: a code asked for again too soon; too-many-registrations: from one address within the hour, Retry-After saying when to try again)' })),
   },
   { $id: 'Problem', description: 'RFC 9457 problem details' },
 );
@@ -33,8 +33,8 @@ export const SignInProblemSchema = Type.Object(
   {
     ...ProblemSchema.properties,
     reason: Type.Optional(
-      Type.Union([Type.Literal('wrong-code'), Type.Literal('no-attempts-left'), Type.Literal('no-valid-code'), Type.Literal('code-used'), Type.Literal('no-account')], {
-        description: 'wrong-code: try again (attemptsLeft says how often); no-attempts-left: this code can no longer be tried, ask for a new one (newCodeInSeconds says when); no-valid-code: no code sent to this phone is still valid; code-used: the code was used already; no-account: the code is right but no account uses the phone (register with it)',
+      Type.Union([Type.Literal('wrong-code'), Type.Literal('no-attempts-left'), Type.Literal('no-valid-code'), Type.Literal('code-used'), Type.Literal('no-account'), Type.Literal('too-many-registrations')], {
+        description: 'wrong-code: try again (attemptsLeft says how often); no-attempts-left: this code can no longer be tried, ask for a new one (newCodeInSeconds says when); no-valid-code: no code sent to this phone is still valid; code-used: the code was used already; no-account: the code is right but no account uses the phone (register with it); too-many-registrations (429): as many registrations from this address as an hour allows, Retry-After says when to try again',
       }),
     ),
     attemptsLeft: Type.Optional(Type.Integer({ minimum: 0, description: 'Tries this code still has for the caller' })),

@@ -25,7 +25,7 @@ export class ConflictError extends Error {
   constructor(
     message: string,
     readonly field?: string,
-    /** Which collision, stably named where the apps say it in their own words (`already-checked-in`). */
+    /** Which collision, stably named where the apps say it in their own words (`not-in-quarantine`). */
     readonly reason?: string,
   ) {
     super(message);
@@ -57,7 +57,7 @@ export class UnauthenticatedError extends Error {
 }
 
 export class TooManyRequestsError extends Error {
-  /** `reason`: why, stably named, where a screen says it in its own words (code-just-sent). */
+  /** `reason`: why, stably named, where a screen says it in its own words (code-just-sent, too-many-registrations). */
   constructor(
     message: string,
     readonly retryAfterSeconds: number,

@@ -10,6 +10,8 @@ import { withCheck, ZHANG_WEI } from '../support/people.js';
 import { launchChromium, startWebServer, type WebServer } from '../support/web-server.js';
 import { asTheAppKeepsIt } from '../support/app-session.js';
 import { seedStorage } from '../support/browser-storage.js';
+import { formatDate } from '../../web/src/shared/format.js';
+import { MESSAGES } from '../../web/src/shared/messages.js';
 
 const SCREENS = join(process.cwd(), 'test-results', 'screens');
 /** A 390-pixel phone zoomed to 200%, as in the zoom test: 195 CSS pixels of width. */
@@ -193,6 +195,50 @@ describe('elder mode (适老化): larger text, the code alone, one button to the
       assert.match(await button.innerText(), new RegExp(call));
       assert.equal(await button.getAttribute('href'), 'tel:+85291234567');
       await assertAccessible(page, `elder code at 200%, ${lang}`);
+      await context.close();
+    });
+  }
+
+  /** Beijing's calendar date `daysAgo` days back, as YYYY-MM-DD. */
+  const beijingDate = (daysAgo: number) => new Date(Date.now() + 8 * 3_600_000 - daysAgo * DAY_MS).toISOString().slice(0, 10);
+
+  for (const [lang, person, reason] of [
+    ['zh-CN', { ...ZHANG_WEI, name: '钱桂芳', idNumber: withCheck('33011019460202004'), phone: '13800138791' }, '您在 7 天内是密切接触者的接触者，或接触过疑似病例。'],
+    ['en', { ...ZHANG_WEI, name: '陆阿根', idNumber: withCheck('33011019440404005'), phone: '13800138792' }, 'In the last 7 days you were a contact of a close contact, or in contact with a suspected case.'],
+    ['zh-Hant', { ...ZHANG_WEI, name: '葉美玲', idNumber: withCheck('33011019470606006'), phone: '13800138793' }, '您在 7 天內是密切接觸者的接觸者，或接觸過疑似病例。'],
+  ] as const) {
+    it(`shows a yellow code's reason, its date to green and the check-in, the family's button in view without scrolling, and checks in from there (${lang})`, { timeout: 90_000 }, async () => {
+      const s = server.services;
+      const { id } = await s.residents.register(person, { phoneVerifiedAt: Date.now() });
+      // Near a suspected case two days ago: yellow, home quarantine with daily check-ins.
+      await s.declarations.declare(id, { stays: [], contacts: [{ kind: 'suspected', date: beijingDate(2) }], symptoms: [], temperature: 36.6 });
+      const context = await browser.newContext({ ...PHONE, locale: lang });
+      await seedStorage(context, { 'healthcode.lang': lang, 'healthcode.resident.session': asTheAppKeepsIt(await s.signIn.sessionFor(id, Date.now())), 'healthcode.resident.elder': { on: true, familyPhone: '13912345678' } }, { once: true });
+      const page = await context.newPage();
+      await page.goto(`${server.url}/resident/#/code`);
+      await page.waitForSelector('.code-elder canvas');
+      const m = MESSAGES[lang];
+      assert.equal(await page.getByTestId('code-card').getAttribute('data-colour'), 'yellow');
+      assert.equal((await page.getByTestId('elder-reason').textContent())?.trim(), reason);
+      const greenOn = (await s.decisions.decide(id, 'test reads the date to green')).greenOn;
+      assert.ok(greenOn);
+      assert.equal(await page.getByTestId('green-on').textContent(), m['code.greenOn'].replace('{date}', formatDate(new Date(greenOn).toISOString(), lang)));
+      // The family's button lies wholly on the first screen, unscrolled.
+      assert.equal(await page.evaluate<number>('scrollY'), 0);
+      const call = await page.getByTestId('call-family').boundingBox();
+      assert.ok(call && call.y >= 0 && call.y + call.height <= PHONE.viewport.height, `the family's button is at ${JSON.stringify(call)}, out of an 844-pixel-high view`);
+      await page.screenshot({ path: join(SCREENS, `elder-code-yellow.${lang}.png`) });
+      await page.screenshot({ path: join(SCREENS, `elder-code-yellow-whole.${lang}.png`), fullPage: true });
+      await assertAccessible(page, `elder yellow code, ${lang}`);
+
+      // The day's check-in, from the code screen, to what it recorded.
+      await page.getByTestId('elder-check-in').click();
+      await page.fill('input[name=temperature]', '36.7');
+      await page.click(`button:has-text("${m['checkIn.submit']}")`);
+      const result = page.getByTestId('check-in-result');
+      await result.waitFor();
+      assert.ok(((await result.textContent()) ?? '').includes(m['colour.yellow']));
+      await page.screenshot({ path: join(SCREENS, `elder-check-in-done.${lang}.png`), fullPage: true });
       await context.close();
     });
   }

@@ -21,8 +21,10 @@ import { seedStorage } from '../support/browser-storage.js';
 const SCREENS = join(process.cwd(), 'test-results', 'screens');
 const PHONE = { viewport: { width: 390, height: 844 }, deviceScaleFactor: 1, timezoneId: 'Asia/Shanghai' };
 const DESK = { viewport: { width: 1280, height: 900 }, deviceScaleFactor: 1, timezoneId: 'Asia/Shanghai' };
-type Lang = 'zh-CN' | 'en';
+type Lang = 'zh-CN' | 'en' | 'zh-Hant';
 const LANGS: Lang[] = ['zh-CN', 'en'];
+/** The check-in is walked in every language the app has. */
+const CHECK_IN_LANGS: Lang[] = ['zh-CN', 'en', 'zh-Hant'];
 
 /** Residents of Hangzhou, fictional, one per story and language (their ID numbers are all different). */
 function resident(name: string, first17: string, phone: string): RegistrationInput {
@@ -44,6 +46,12 @@ const beijingDate = (daysAgo: number) => new Date(Date.now() + 8 * HOUR_MS - day
 /** A date as the resident app writes it (web/src/shared/format.ts formatDate). */
 const shownDate = (iso: string, lang: Lang) =>
   new Intl.DateTimeFormat(lang, { timeZone: 'Asia/Shanghai', year: 'numeric', month: 'long', day: 'numeric', weekday: 'short' }).format(new Date(iso.length === 10 ? `${iso}T12:00:00+08:00` : iso));
+
+/** A time of day as the check-in shows it (web/src/shared/format.ts formatClock). */
+const shownClock = (at: number, lang: Lang) => new Intl.DateTimeFormat(lang, { timeZone: 'Asia/Shanghai', hour: '2-digit', minute: '2-digit', hourCycle: 'h23' }).format(new Date(at));
+
+/** One reading of today's check-in as the screen lists it: nothing wrong reported. */
+const reading = (m: (typeof MESSAGES)[Lang], time: string, temperature: string) => m['checkIn.reading'].replace('{time}', time).replace('{temperature}', temperature).replace('{said}', m['checkIn.noSymptoms']);
 
 describe("a resident's daily flows, in a real browser, to what the person sees", () => {
   let server: WebServer;
@@ -74,12 +82,12 @@ describe("a resident's daily flows, in a real browser, to what the person sees",
     return code;
   }
 
-  for (const lang of LANGS) {
+  for (const lang of CHECK_IN_LANGS) {
     const m = MESSAGES[lang];
 
-    it(`checks in for today in yellow home quarantine, sees what was recorded, and is told plainly when checking in twice (${lang})`, { timeout: 90_000 }, async () => {
+    it(`checks in for today in yellow home quarantine, sees what was recorded, finds today's check-in when she opens it again and adds a second reading (${lang})`, { timeout: 90_000 }, async () => {
       // Two days ago she was near a suspected case: yellow, home quarantine with daily check-ins.
-      const person = lang === 'zh-CN' ? resident('周丽华', '33010619860512002', '13858001201') : resident('沈国强', '33010619790923003', '13858001202');
+      const person = lang === 'zh-CN' ? resident('周丽华', '33010619860512002', '13858001201') : lang === 'en' ? resident('沈国强', '33010619790923003', '13858001202') : resident('黃志明', '33010619750318021', '13858001221');
       const { id } = await server.services.residents.register(person, { phoneVerifiedAt: Date.now() });
       await server.services.declarations.declare(id, { stays: [], contacts: [{ kind: 'suspected', date: beijingDate(2) }], symptoms: [], temperature: 36.6 });
       const session = asTheAppKeepsIt(await server.services.signIn.sessionFor(id, Date.now()));
@@ -111,30 +119,46 @@ describe("a resident's daily flows, in a real browser, to what the person sees",
       await assertAccessible(page, `check-in result ${lang}`);
       await shot(page, `resident-check-in-done.${lang}`);
 
-      // Later that day she opens the check-in again: an empty temperature is named at its field...
+      // Later that day she opens the check-in again: today's check-in, not an empty form, with its time...
       await page.click('a[data-tab=code]');
       await page.locator('[data-testid=code-card]').waitFor();
       await page.click('a[data-tab=check-in]');
-      await page.click(`button:has-text("${m['checkIn.submit']}")`);
+      const firstAt = (await server.ctx.stores.checkIns.ofDay(id, beijingDate(0)))[0]!.at;
+      await page.locator('[data-testid=checked-in-at]').waitFor();
+      assert.equal(await page.locator('[data-testid=checked-in-at]').textContent(), m['checkIn.at'].replace('{time}', shownClock(firstAt, lang)));
+      assert.deepEqual(await page.locator('[data-testid=check-in-readings] li').allTextContents(), [reading(m, shownClock(firstAt, lang), '36.8')]);
+      await assertAccessible(page, `today's check-in ${lang}`);
+      await shot(page, `resident-check-in-today.${lang}`);
+      // ...and a way to check in again, the form starting from what she entered this morning.
+      await page.click('[data-testid=check-in-again]');
+      assert.equal(await temperature.inputValue(), '36.8');
+      // An emptied temperature is named at its field...
+      await temperature.fill('');
+      await page.click(`button:has-text("${m['checkIn.submitAgain']}")`);
       const fieldMessage = page.locator('.field-error .field-message');
       await fieldMessage.waitFor();
       assert.equal(await fieldMessage.textContent(), m['temperature.missing']);
       assert.equal(await page.evaluate("document.activeElement?.getAttribute('name')"), 'temperature');
-      await shot(page, `resident-check-in-empty.${lang}`);
       // ...one out of range too, with its unit...
       await temperature.fill('98.6');
-      await page.click(`button:has-text("${m['checkIn.submit']}")`);
+      await page.click(`button:has-text("${m['checkIn.submitAgain']}")`);
       await page.locator('.field-error .field-message', { hasText: m['temperature.range'] }).waitFor();
-      // ...and a second check-in the same day is refused in words she understands.
+      await shot(page, `resident-check-in-again.${lang}`);
+      // ...and the new reading is added beside the first, both shown.
       await temperature.fill('36.7');
-      await page.click(`button:has-text("${m['checkIn.submit']}")`);
-      const refusal = page.locator('[data-reason=already-checked-in]');
-      await refusal.waitFor();
-      assert.equal(await refusal.textContent(), m['problem.conflict.already-checked-in']);
+      await page.click(`button:has-text("${m['checkIn.submitAgain']}")`);
+      await page.locator('[data-testid=check-in-readings] li').nth(1).waitFor();
+      const readings = await server.ctx.stores.checkIns.ofDay(id, beijingDate(0));
+      assert.deepEqual(await page.locator('[data-testid=check-in-readings] li').allTextContents(), [reading(m, shownClock(readings[0]!.at, lang), '36.8'), reading(m, shownClock(readings[1]!.at, lang), '36.7')]);
+      assert.ok(((await result.textContent()) ?? '').includes(m['colour.yellow']));
       await assertAccessible(page, `check-in twice ${lang}`);
       await shot(page, `resident-check-in-twice.${lang}`);
       await context.close();
     });
+  }
+
+  for (const lang of LANGS) {
+    const m = MESSAGES[lang];
 
     it(`says a mistyped SMS code is wrong with the tries left, and when a new code may be asked for once none are left (${lang})`, { timeout: 90_000 }, async () => {
       const person = lang === 'zh-CN' ? resident('钱美玲', '33010619910217004', '13858001203') : resident('孙建平', '33010619680704005', '13858001204');

@@ -2,6 +2,7 @@ import { randomBytes } from 'node:crypto';
 import { existsSync } from 'node:fs';
 import { join } from 'node:path';
 import type { FastifyInstance } from 'fastify';
+import type { ProtectionOptions } from '../../src/http/protection.js';
 import { chromium, type Browser, type LaunchOptions } from 'playwright-core';
 import { systemClock } from '../../src/domain/clock.js';
 import { buildApp, DEFAULT_WEB_ROOT } from '../../src/http/app.js';
@@ -27,7 +28,7 @@ export interface WebServer {
  * The real server with the built apps, on SQLite and the real clock (the browser checks codes
  * against its own clock), in development mode so the sign-in screen can show the demo SMS.
  */
-export async function startWebServer(options: { port?: number } = {}): Promise<WebServer> {
+export async function startWebServer(options: { port?: number; protection?: ProtectionOptions } = {}): Promise<WebServer> {
   if (!existsSync(join(DEFAULT_WEB_ROOT, 'index.html'))) throw new Error('the browser apps are not built: run `npm run build:web` (npm test does)');
   const opened = await openTestStore('sqlite');
   const ctx = createContext({
@@ -39,7 +40,7 @@ export async function startWebServer(options: { port?: number } = {}): Promise<W
   });
   const services = createServices(ctx);
   await services.rules.ensureDefault();
-  const app: FastifyInstance = await buildApp({ services, bodyLimitBytes: 1024 * 1024 });
+  const app: FastifyInstance = await buildApp({ services, bodyLimitBytes: 1024 * 1024, ...(options.protection ? { protection: options.protection } : {}) });
   const address = await app.listen({ host: '127.0.0.1', port: options.port ?? 0 });
   services.oauthServer.setOrigin(address);
   services.notices.setOrigin(address);

@@ -1,7 +1,7 @@
 import { localDate, MAX_TEMPERATURE_C, MIN_TEMPERATURE_C, SYMPTOMS } from '../../domain/declaration.js';
 import type { Decision } from '../../domain/rules/decide.js';
 import { FieldErrorCollector } from '../../domain/field-errors.js';
-import { isUniqueViolation } from '../../store/database.js';
+import type { CheckInRow } from '../../store/residents/check-ins-store.js';
 import type { ServiceContext } from '../context.js';
 import type { DecisionsService } from '../decisions/decisions-service.js';
 import { ConflictError } from '../service-errors.js';
@@ -11,7 +11,18 @@ export interface CheckInInput {
   symptoms: string[];
 }
 
-/** The daily check-in while in quarantine (yellow or red): one a calendar day. */
+/** A day's check-in: the readings taken that local calendar day, oldest first. */
+export interface DayOfCheckIns {
+  date: string;
+  readings: CheckInRow[];
+}
+
+/**
+ * The daily check-in while in quarantine (yellow or red). Checking in again the same day adds a
+ * reading beside the earlier ones rather than replacing them: a day counts as clean only if all its
+ * readings were, so a symptom reported in the morning cannot be taken back by a 36.5 in the evening
+ * (only the rules' clearing, a correction or an appeal end it).
+ */
 export class CheckInsService {
   constructor(
     private readonly ctx: ServiceContext,
@@ -33,12 +44,13 @@ export class CheckInsService {
     }
     const now = this.ctx.clock.now();
     const date = localDate(now, this.ctx.settings.timeZone);
-    try {
-      await this.ctx.stores.checkIns.insert({ id: this.ctx.newId(), residentId, date, at: now.getTime(), temperature: Math.round(input.temperature * 10) / 10, symptoms: [...new Set(input.symptoms)] });
-    } catch (error) {
-      if (isUniqueViolation(error)) throw new ConflictError(`already checked in on ${date}; the next check-in is due tomorrow`, undefined, 'already-checked-in');
-      throw error;
-    }
+    await this.ctx.stores.checkIns.insert({ id: this.ctx.newId(), residentId, date, at: now.getTime(), temperature: Math.round(input.temperature * 10) / 10, symptoms: [...new Set(input.symptoms)] });
     return { date, decision: await this.decisions.decide(residentId, `check-in on ${date}`) };
+  }
+
+  /** Today's readings (local calendar day), none yet being an empty list. */
+  async today(residentId: string): Promise<DayOfCheckIns> {
+    const date = localDate(this.ctx.clock.now(), this.ctx.settings.timeZone);
+    return { date, readings: await this.ctx.stores.checkIns.ofDay(residentId, date) };
   }
 }

@@ -9,11 +9,11 @@ export interface CheckInRow {
   symptoms: string[];
 }
 
-/** Daily quarantine check-ins: one a resident a calendar day (a unique key holds it). */
+/** Quarantine check-ins, kept as taken: a resident may measure again the same day, each reading a row of its own. */
 export class CheckInsStore {
   constructor(private readonly db: Kysely<Database>) {}
 
-  /** A second check-in on the same day surfaces as the engine's unique violation. Re-decisions in flight are told (factsChanged). */
+  /** A reading added, never one replaced: an earlier reading of the day stays as it was. Re-decisions in flight are told (factsChanged). */
   async insert(c: { id: string; residentId: string; date: string; at: number; temperature: number; symptoms: string[] }): Promise<void> {
     await this.db.transaction().execute(async (trx) => {
       await trx
@@ -26,6 +26,12 @@ export class CheckInsStore {
 
   async ofResident(residentId: string): Promise<CheckInRow[]> {
     const rows = await this.db.selectFrom('check_ins').selectAll().where('resident_id', '=', residentId).orderBy('at').execute();
+    return rows.map((c) => ({ date: c.local_date, at: c.at, temperature: c.temperature, symptoms: JSON.parse(c.symptoms) as string[] }));
+  }
+
+  /** A resident's readings of one local calendar day, oldest first. */
+  async ofDay(residentId: string, date: string): Promise<CheckInRow[]> {
+    const rows = await this.db.selectFrom('check_ins').selectAll().where('resident_id', '=', residentId).where('local_date', '=', date).orderBy('at').orderBy('id').execute();
     return rows.map((c) => ({ date: c.local_date, at: c.at, temperature: c.temperature, symptoms: JSON.parse(c.symptoms) as string[] }));
   }
 

@@ -9,6 +9,7 @@ import { ColourBadge } from '../shared/colour.js';
 import { formatDate, formatTime } from '../shared/format.js';
 import { useLang, useT } from '../shared/i18n.js';
 import { ErrorNotice } from '../shared/ui.js';
+import { serverText } from '../shared/server-text.js';
 import type { Session } from './session.js';
 
 /** A resident's code as the server answers it: colour, reasons, signed token. */
@@ -19,9 +20,12 @@ const REFRESH_BEFORE_MS = 30_000;
 
 /**
  * The code, its colour and the clock, with the ways on from there; in elder mode (`elder` given: the
- * family's help) the code, colour and clock alone, above that one button.
+ * family's help) the code, colour and clock with that one button, then why, until when, and the
+ * check-in. With a number to call (`elderCallFirst`) the button comes right under the colour: below
+ * the clock it lay under the fold of a 390×844 phone with the larger text. The field to set a number
+ * stays below the clock, where it does not push the QR out of view.
  */
-export function CodeScreen({ session, subjectId, subjectLabel, onWhy, elder }: { session: Session; subjectId: string; subjectLabel: string | null; onWhy: (code: CodeView) => void; elder?: JSX.Element | undefined }): JSX.Element {
+export function CodeScreen({ session, subjectId, subjectLabel, onWhy, elder, elderCallFirst = false }: { session: Session; subjectId: string; subjectLabel: string | null; onWhy: (code: CodeView) => void; elder?: JSX.Element | undefined; elderCallFirst?: boolean }): JSX.Element {
   const t = useT();
   const lang = useLang();
   const [code, setCode] = useState<CodeView | null>(null);
@@ -120,6 +124,7 @@ export function CodeScreen({ session, subjectId, subjectLabel, onWhy, elder }: {
         <ColourBadge colour={code.colour} size="large" />
         <div class="code-name">{code.maskedName}</div>
       </div>
+      {elder && elderCallFirst && elder}
       <div class="qr-frame">
         <canvas ref={canvas} role="img" aria-label={t('code.qrLabel', { colour: t(`colour.${code.colour}` as 'colour.green') })} data-token={code.token} data-colour={code.colour} />
       </div>
@@ -131,8 +136,44 @@ export function CodeScreen({ session, subjectId, subjectLabel, onWhy, elder }: {
           {t('code.refreshIn', { time: `${Math.floor(left / 60)}:${String(left % 60).padStart(2, '0')}` })}
         </span>
       </div>
-      {elder ?? <CodeScreenMore code={code} onWhy={onWhy} />}
+      {elder ? (
+        <>
+          {!elderCallFirst && elder}
+          <ElderCodeMore code={code} />
+        </>
+      ) : (
+        <CodeScreenMore code={code} onWhy={onWhy} />
+      )}
       <ErrorNotice error={error} />
+    </div>
+  );
+}
+
+/**
+ * Elder mode's few words below the family's button, large: why the code has its colour (the first
+ * reason, the server's own sentence), when it turns green, and the one way on that a quarantine
+ * needs every day, the check-in.
+ */
+function ElderCodeMore({ code }: { code: CodeView }): JSX.Element | null {
+  const t = useT();
+  const lang = useLang();
+  if (code.colour === 'green') return null;
+  const reason = code.rules[0];
+  return (
+    <div class="elder-more">
+      {reason && (
+        <p class="elder-reason" data-testid="elder-reason">
+          {serverText(reason.description, lang)}
+        </p>
+      )}
+      <p class="green-on" data-testid="green-on">
+        {code.greenOn ? t('code.greenOn', { date: formatDate(code.greenOn, lang) }) : code.greenOnNote === 'needs-action' ? t('code.needsAction') : t('code.noGreenOn')}
+      </p>
+      {(code.colour === 'yellow' || code.colour === 'red') && (
+        <a class="button primary wide elder-check-in" href="#/check-in" data-testid="elder-check-in">
+          {t('checkIn.title')}
+        </a>
+      )}
     </div>
   );
 }

@@ -12,13 +12,13 @@ import { readTemperature, type TemperatureProblem } from '../shared/temperature.
 import { LOOKBACK_DAYS } from '../../../src/domain/index.js';
 
 /** Stops a submit whose temperature cannot be sent; the field says why. */
-class TemperatureNotSent extends Error {}
+export class TemperatureNotSent extends Error {}
 
 /**
  * The body temperature, empty until the person types what they measured (never a number filled in
  * for them). Where the form allows it, a tick says it was not measured, sent as no temperature.
  */
-function TemperatureField({
+export function TemperatureField({
   value,
   onChange,
   problem,
@@ -50,7 +50,7 @@ function TemperatureField({
 }
 
 /** Moves the focus to the temperature field, whose message then says what is missing. */
-const focusTemperature = () => setTimeout(() => document.querySelector<HTMLInputElement>('input[name=temperature]')?.focus());
+export const focusTemperature = () => setTimeout(() => document.querySelector<HTMLInputElement>('input[name=temperature]')?.focus());
 /** After the server refused a field, the keyboard goes to the first field it named (rendered by then), as it does for the temperature. */
 const focusFirstRefused = () => setTimeout(() => document.querySelector<HTMLElement>('form .field-error input, form .field-error select')?.focus());
 /** A declared contact's day, as a date input holds it: today in Beijing, `daysAgo` days back. */
@@ -66,9 +66,9 @@ interface StayInput {
 
 const emptyStay = (): StayInput => ({ where: 'region', region: '', country: '', arrival: '', departure: '' });
 
-type Symptom = (typeof SYMPTOMS)[number];
+export type Symptom = (typeof SYMPTOMS)[number];
 
-function SymptomChecks({ value, onChange }: { value: Symptom[]; onChange: (v: Symptom[]) => void }): JSX.Element {
+export function SymptomChecks({ value, onChange }: { value: Symptom[]; onChange: (v: Symptom[]) => void }): JSX.Element {
   const t = useT();
   return (
     <fieldset class="checks">
@@ -206,61 +206,4 @@ export function DeclareScreen({ session, subjectId, subjectLabel = null, onDone,
     </Card>
   );
   return subjectLabel ? <div class="for-member">{card}</div> : card;
-}
-
-/** The daily check-in during a quarantine: each clean day brings the green-on date closer. */
-export function CheckInScreen({ session, subjectId }: { session: Session; subjectId: string }): JSX.Element {
-  const t = useT();
-  const lang = useLang();
-  const [symptoms, setSymptoms] = useState<Symptom[]>([]);
-  const [temperature, setTemperature] = useState('');
-  const [temperatureProblem, setTemperatureProblem] = useState<TemperatureProblem | null>(null);
-  const [result, setResult] = useState<Answer<'/api/v1/residents/{id}/check-ins', 'post'> | null>(null);
-  const submit = useAction(async () => {
-    // A check-in is a measurement: there is no "not measured" here.
-    const reading = readTemperature(temperature, { notMeasuredAllowed: false });
-    setTemperatureProblem(reading.ok ? null : reading.problem);
-    if (!reading.ok) {
-      focusTemperature();
-      throw new TemperatureNotSent();
-    }
-    setResult(await ok(client.POST('/api/v1/residents/{id}/check-ins', { params: { path: { id: subjectId } }, headers: bearer(session.token), body: { temperature: reading.value!, symptoms } })));
-  });
-  // Recorded: what the check-in did, not the form again (a second one today would be refused).
-  if (result) {
-    return (
-      <Card title={t('checkIn.title')}>
-        <div class="notice notice-ok" role="status" data-testid="check-in-result">
-          <p>
-            <strong>{t('checkIn.done', { date: formatDate(result.date, lang) })}</strong>
-          </p>
-          <p>
-            {t('checkIn.recorded')} <ColourBadge colour={result.colour} />
-          </p>
-          {result.greenOn && <p data-testid="check-in-green-on">{t('code.greenOn', { date: formatDate(result.greenOn, lang) })}</p>}
-        </div>
-        <a class="button secondary wide" href="#/code">
-          {t('checkIn.showCode')}
-        </a>
-      </Card>
-    );
-  }
-  return (
-    <Card title={t('checkIn.title')}>
-      <p class="muted">{t('checkIn.intro')}</p>
-      <form
-        onSubmit={(e) => {
-          e.preventDefault();
-          void submit.run();
-        }}
-      >
-        <TemperatureField value={temperature} onChange={setTemperature} problem={temperatureProblem} serverError={submit.error} />
-        <SymptomChecks value={symptoms} onChange={setSymptoms} />
-        {!(submit.error instanceof TemperatureNotSent) && <ErrorNotice error={submit.error} />}
-        <button class="primary wide" type="submit" disabled={submit.busy}>
-          {t('checkIn.submit')}
-        </button>
-      </form>
-    </Card>
-  );
 }

@@ -9,7 +9,8 @@ import { AccessLogScreen, AppealScreen, HouseholdScreen, MyDataScreen } from './
 import { RememberedDevicesCard } from './devices-card.js';
 import { CodeScreen } from './code-screen.js';
 import { ElderSwitch, FamilyHelp, useElderMode } from './elder-view.js';
-import { CheckInScreen, DeclareScreen } from './health-forms.js';
+import { CheckInScreen } from './check-in-screen.js';
+import { DeclareScreen } from './health-forms.js';
 import { forgetThisDevice, refreshSession, rememberThisDevice, savedDevice, savedSession, saveSession, sessionExpiredHere, type Session } from './session.js';
 import { RegisterScreen, SignInScreen } from './sign-in-screens.js';
 import type { CodeView } from './code-screen.js';
@@ -156,7 +157,7 @@ function ResidentApp(): JSX.Element {
 
   const subjectId = subject?.id ?? session.residentId;
   // "Why" explains the code last shown; opened directly, it shows the code first.
-  const codeScreen = <CodeScreen session={session} subjectId={subjectId} subjectLabel={subject?.label ?? null} onWhy={(c) => (setWhy(c), go('why'))} elder={elder.on ? <FamilyHelp mode={elder} onChange={setElder} /> : undefined} />;
+  const codeScreen = <CodeScreen session={session} subjectId={subjectId} subjectLabel={subject?.label ?? null} onWhy={(c) => (setWhy(c), go('why'))} elder={elder.on ? <FamilyHelp mode={elder} onChange={setElder} /> : undefined} elderCallFirst={elder.familyPhone !== null} />;
   let screen: JSX.Element;
   switch (route) {
     case 'why':

@@ -5131,7 +5131,7 @@ export interface paths {
         };
         get?: never;
         put?: never;
-        /** Daily quarantine check-in (yellow or red codes), one a day */
+        /** Quarantine check-in (yellow or red codes): daily; again the same day adds a reading, never replaces one */
         post: {
             parameters: {
                 query?: never;
@@ -5205,6 +5205,18 @@ export interface paths {
                                 status: string;
                                 version: number;
                             }[];
+                            /** @description A day's check-in */
+                            today: {
+                                /** @description The local calendar day, YYYY-MM-DD */
+                                date: string;
+                                /** @description Oldest first; the day is clean only if every reading was */
+                                readings: {
+                                    /** Format: date-time */
+                                    at: string;
+                                    symptoms: string[];
+                                    temperature: number | null;
+                                }[];
+                            };
                         };
                     };
                 };
@@ -5273,6 +5285,82 @@ export interface paths {
                 };
             };
         };
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/residents/{id}/check-ins/today": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** Today's check-in: the readings taken this local calendar day, oldest first (none yet: an empty list) */
+        get: {
+            parameters: {
+                query?: never;
+                header?: never;
+                path: {
+                    /** @description Resident id */
+                    id: string;
+                };
+                cookie?: never;
+            };
+            requestBody?: never;
+            responses: {
+                /** @description A day's check-in */
+                200: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            /** @description The local calendar day, YYYY-MM-DD */
+                            date: string;
+                            /** @description Oldest first; the day is clean only if every reading was */
+                            readings: {
+                                /** Format: date-time */
+                                at: string;
+                                symptoms: string[];
+                                temperature: number | null;
+                            }[];
+                        };
+                    };
+                };
+                /** @description RFC 9457 problem details */
+                400: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["def-0"];
+                    };
+                };
+                /** @description RFC 9457 problem details */
+                401: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["def-0"];
+                    };
+                };
+                /** @description RFC 9457 problem details */
+                404: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["def-0"];
+                    };
+                };
+            };
+        };
+        put?: never;
+        post?: never;
         delete?: never;
         options?: never;
         head?: never;
@@ -10608,7 +10696,7 @@ export interface components {
             /** @description The first offending field, as a path like stays[0].arrival */
             field?: string;
             instance: string;
-            /** @description Why, stably named: a federation check (grant-expired, grant-used, bad-signature, …), a staff grant (no-grant, grant-expired, grant-other-resident), what a staff credential reaches (outside-jurisdiction, national-rules, wrong-role, second-authority, other-venue), a search (no-match, outside-jurisdiction) an unknown id (unknown-trace, unknown-resident), which conflict (already-checked-in, not-in-quarantine), or a code asked for again too soon (code-just-sent) */
+            /** @description Why, stably named: a federation check (grant-expired, grant-used, bad-signature, …), a staff grant (no-grant, grant-expired, grant-other-resident), what a staff credential reaches (outside-jurisdiction, national-rules, wrong-role, second-authority, other-venue), a search (no-match, outside-jurisdiction) an unknown id (unknown-trace, unknown-resident), which conflict (not-in-quarantine), or a limit reached (code-just-sent: a code asked for again too soon; too-many-registrations: from one address within the hour, Retry-After saying when to try again) */
             reason?: string;
             status: number;
             title: string;
@@ -10632,8 +10720,8 @@ export interface components {
             instance: string;
             /** @description Seconds before a new code may be asked for (0: now) */
             newCodeInSeconds?: number;
-            /** @description wrong-code: try again (attemptsLeft says how often); no-attempts-left: this code can no longer be tried, ask for a new one (newCodeInSeconds says when); no-valid-code: no code sent to this phone is still valid; code-used: the code was used already; no-account: the code is right but no account uses the phone (register with it) */
-            reason?: "wrong-code" | "no-attempts-left" | "no-valid-code" | "code-used" | "no-account";
+            /** @description wrong-code: try again (attemptsLeft says how often); no-attempts-left: this code can no longer be tried, ask for a new one (newCodeInSeconds says when); no-valid-code: no code sent to this phone is still valid; code-used: the code was used already; no-account: the code is right but no account uses the phone (register with it); too-many-registrations (429): as many registrations from this address as an hour allows, Retry-After says when to try again */
+            reason?: "wrong-code" | "no-attempts-left" | "no-valid-code" | "code-used" | "no-account" | "too-many-registrations";
             status: number;
             title: string;
             /** @description Stable problem type; GET it for a description */

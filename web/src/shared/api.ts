@@ -4,6 +4,8 @@ import { retryAfterSeconds, retryDelayMs } from './retry.js';
 
 /** A problem+json answer from the API, with the field it names when there is one. */
 export class ApiError extends Error {
+  /** When the server said to come back, as a time (kept, so the words do not drift as the screen stays open). */
+  readonly retryAt: number | undefined;
   constructor(
     readonly status: number,
     readonly title: string,
@@ -20,6 +22,7 @@ export class ApiError extends Error {
     readonly code: { attemptsLeft?: number; newCodeInSeconds?: number; newCodeAt?: number } = {},
   ) {
     super(detail || title);
+    this.retryAt = retryAfterSeconds === undefined ? undefined : Date.now() + retryAfterSeconds * 1000;
   }
 }
 

@@ -22,6 +22,11 @@ export function formatTime(iso: string, lang: Lang): string {
   return new Intl.DateTimeFormat(lang, { timeZone: TIME_ZONE, hour: '2-digit', minute: '2-digit', second: '2-digit' }).format(new Date(iso));
 }
 
+/** Hours and minutes on a 24-hour clock ("08:12"): when something was done today. */
+export function formatClock(iso: string, lang: Lang): string {
+  return new Intl.DateTimeFormat(lang, { timeZone: TIME_ZONE, hour: '2-digit', minute: '2-digit', hourCycle: 'h23' }).format(new Date(iso));
+}
+
 /** A `datetime-local` input's value, read as Beijing time, to ISO 8601 with offset. */
 export function localInputToIso(value: string): string {
   return value ? `${value.length === 16 ? `${value}:00` : value}+08:00` : '';

@@ -104,9 +104,12 @@ export function ErrorNotice({ error }: { error: unknown }): JSX.Element | null {
   const detail = error.errors.length > 0 || saysReason ? '' : error.detail;
   const { attemptsLeft, newCodeAt } = error.code;
   const next = newCodeAt !== undefined && newCodeAt > Date.now() ? t('signIn.newCodeAt', { time: formatTime(new Date(newCodeAt).toISOString(), lang) }) : t('signIn.newCodeNow');
+  // A limit reached says when to try again, as the server's Retry-After says: a time of day.
+  const tryAgain = error.type === 'too-many-requests' && error.retryAt !== undefined ? t('problem.tryAgainAt', { time: formatTime(new Date(error.retryAt).toISOString(), lang) }) : '';
   return (
     <div class="notice notice-error" role="alert" data-problem={error.type} data-reason={error.reason || undefined}>
-      {known ? t(key as MessageKey, { attemptsLeft: attemptsLeft ?? '', next }) : error.title}
+      {known ? t(key as MessageKey, { attemptsLeft: attemptsLeft ?? '', next, tryAgain }) : error.title}
+      {key === 'problem.too-many-requests' && tryAgain && <span data-testid="try-again-at"> {tryAgain}</span>}
       {detail && ((lang === 'en' && !FOR_OPERATORS.has(error.type)) || !known ? <span> {detail}</span> : <details class="problem-detail"><summary>{t('problem.detail')}</summary>{detail}</details>)}
     </div>
   );

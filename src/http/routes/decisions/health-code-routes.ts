@@ -7,6 +7,19 @@ import { withTraditional } from '../../traditional-text.js';
 import { problemResponses, ResidentIdParams } from '../../schemas.js';
 import { healthCodeViewBodies, decisionHistoryView, shownDecision } from '../../views.js';
 import { wireTime } from '../../wire.js';
+import type { DayOfCheckIns } from '../../../services/residents/check-ins-service.js';
+
+const DayOfCheckInsSchema = Type.Object(
+  {
+    date: Type.String({ description: 'The local calendar day, YYYY-MM-DD' }),
+    readings: Type.Array(Type.Object({ at: Type.String({ format: 'date-time' }), temperature: Type.Union([Type.Number(), Type.Null()]), symptoms: Type.Array(Type.String()) }), {
+      description: 'Oldest first; the day is clean only if every reading was',
+    }),
+  },
+  { description: "A day's check-in" },
+);
+
+const dayOfCheckInsView = (day: DayOfCheckIns) => ({ date: day.date, readings: day.readings.map((r) => ({ at: wireTime(r.at), temperature: r.temperature, symptoms: r.symptoms })) });
 
 
 /** A resident's code: the colour with its reasons, the signed token, the QR image; history and daily check-ins. */
@@ -112,14 +125,14 @@ export const healthCodeRoutes: FastifyPluginAsyncTypebox<{ services: Services }>
       config: { access: { resident: 'self' } },
       schema: {
         tags: ['health codes'],
-        summary: 'Daily quarantine check-in (yellow or red codes), one a day',
+        summary: 'Quarantine check-in (yellow or red codes): daily; again the same day adds a reading, never replaces one',
         params: ResidentIdParams,
         body: Type.Object(
           { temperature: Type.Number({ description: '°C' }), symptoms: Type.Array(Type.Union(SYMPTOMS.map((s) => Type.Literal(s))), { maxItems: SYMPTOMS.length }) },
           { additionalProperties: false },
         ),
         response: {
-          201: Type.Object({ date: Type.String(), colour: Type.String(), greenOn: Type.Union([Type.String(), Type.Null()]), rules: Type.Array(FiredRuleSchema) }),
+          201: Type.Object({ date: Type.String(), colour: Type.String(), greenOn: Type.Union([Type.String(), Type.Null()]), rules: Type.Array(FiredRuleSchema), today: DayOfCheckInsSchema }),
           ...problemResponses(400, 401, 404, 409, 413, 415, 422),
         },
       },
@@ -127,8 +140,23 @@ export const healthCodeRoutes: FastifyPluginAsyncTypebox<{ services: Services }>
     async (request, reply) => {
       const { date, decision: made } = await services.checkIns.checkIn(request.params.id, request.body);
       const decision = await shownDecision(services, request.params.id, made);
-      return reply.code(201).send({ date, colour: decision.colour, greenOn: wireTime(decision.greenOn), rules: decision.rules });
+      const today = await services.checkIns.today(request.params.id);
+      return reply.code(201).send({ date, colour: decision.colour, greenOn: wireTime(decision.greenOn), rules: decision.rules, today: dayOfCheckInsView(today) });
     },
+  );
+
+  app.get(
+    '/api/v1/residents/:id/check-ins/today',
+    {
+      config: { access: { resident: 'self' } },
+      schema: {
+        tags: ['health codes'],
+        summary: "Today's check-in: the readings taken this local calendar day, oldest first (none yet: an empty list)",
+        params: ResidentIdParams,
+        response: { 200: DayOfCheckInsSchema, ...problemResponses(400, 401, 404) },
+      },
+    },
+    async (request) => dayOfCheckInsView(await services.checkIns.today(request.params.id)),
   );
 
   app.get(
