@@ -5,6 +5,7 @@ import { checkRegistration, type RegistrationInput } from '../src/domain/residen
 import type { Engine } from '../src/store/database.js';
 import type { SealedResidentRow } from '../src/store/residents/residents-store.js';
 import { TEST_POSTGRES_URL } from '../test/support/engines.js';
+import { profiled } from './phase-profile.js';
 import { benchServices, syntheticResident, throughput } from './bench-support.js';
 
 /** The rounds registration and the bare insert take turns in; the figures are their medians. */
@@ -58,6 +59,9 @@ async function bareInserter(location: Awaited<ReturnType<typeof benchServices>>[
 const BENCH_LIMITS = { ...DEFAULT_LIMITS, signInCodesPerMinute: 10_000_000 };
 /** Registrations (and bare inserts) of each phase before any is timed. */
 const WARM_UP = 200;
+
+/** Registrations of the profiled pass (HEALTHCODE_BENCH_PROFILE=registration). */
+const PROFILED = 2000;
 
 /** A registration form as the resident app sends it: with the code sent to the phone and the ticket of its request. */
 type Form = RegistrationInput & { code: string; ticket: string };
@@ -122,6 +126,11 @@ export async function registrationBench(engine: Engine, count: number): Promise<
         m.bares.push(inserted);
         m.ratios.push(registered / inserted);
       }
+    }
+    // HEALTHCODE_BENCH_PROFILE=registration: a pass of its own, after the timed ones, profiled without the forms' making.
+    if (process.env.HEALTHCODE_BENCH_PROFILE?.split(',').includes('registration')) {
+      const people = await forms(PROFILED);
+      await profiled('registration', () => registerAll(people, 8));
     }
     for (const [concurrency, m] of measured) {
       const label = concurrency === 1 ? 'sequential' : `concurrency_${concurrency}`;
