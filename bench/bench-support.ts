@@ -1,5 +1,6 @@
 import { randomBytes } from 'node:crypto';
 import { pino } from 'pino';
+import type { RequestLimits } from '../src/config.js';
 import { systemClock, type Clock } from '../src/domain/clock.js';
 import { mod11_2CheckCharacter } from '../src/domain/identity/check-digits.js';
 import type { RegistrationInput } from '../src/domain/resident.js';
@@ -9,7 +10,7 @@ import type { Engine } from '../src/store/database.js';
 import { openTestStore, type OpenedStore } from '../test/support/engines.js';
 
 /** A migrated scratch database and services on it, silent, with the real clock. */
-export async function benchServices(engine: Engine, clock: Clock = systemClock, signatureThreads = 0, cacheEntries?: number): Promise<{ services: Services; ctx: ServiceContext; dataKey: Buffer; location: OpenedStore['location']; dispose: () => Promise<void> }> {
+export async function benchServices(engine: Engine, clock: Clock = systemClock, signatureThreads = 0, cacheEntries?: number, limits?: RequestLimits): Promise<{ services: Services; ctx: ServiceContext; dataKey: Buffer; location: OpenedStore['location']; dispose: () => Promise<void> }> {
   const opened = await openTestStore(engine);
   const dataKey = randomBytes(32);
   const ctx = createContext({
@@ -20,7 +21,7 @@ export async function benchServices(engine: Engine, clock: Clock = systemClock, 
     signatureThreads,
     // HEALTHCODE_BENCH_DECISION_THREADS: re-decision chunks evaluated on that many worker threads (0, the default: on the main thread).
     decisionThreads: Number(process.env.HEALTHCODE_BENCH_DECISION_THREADS ?? 0),
-    settings: { mode: 'production', timeZone: 'Asia/Shanghai', sessionTtlSeconds: 3600, signInCodeTtlSeconds: 300, tokenTtlSeconds: 300, ...(cacheEntries !== undefined ? { cacheEntries } : {}) },
+    settings: { mode: 'production', timeZone: 'Asia/Shanghai', sessionTtlSeconds: 3600, signInCodeTtlSeconds: 300, tokenTtlSeconds: 300, ...(cacheEntries !== undefined ? { cacheEntries } : {}), ...(limits !== undefined ? { limits } : {}) },
   });
   const services = createServices(ctx);
   await services.rules.ensureDefault();

@@ -106,6 +106,25 @@ describeOnEachEngine("a stranger asking for someone else's codes and guessing th
     assert.deepEqual(row, { attempts: 0, stranger_attempts: 0 });
   });
 
+  it("refuses a registration whose right code strangers' wrong guesses ran out of tries between its check and its commit, and writes no resident", async () => {
+    await h().services.signIn.requestSignInCode(ZHANG_WEI.phone!);
+    const code = await lastCodeSentTo(h(), '+8613912345678');
+    const signIn = h().services.signIn;
+    // Strangers' five wrong guesses land just after the registration has found its code matching.
+    const matching = signIn.matching.bind(signIn);
+    signIn.matching = async (...args) => {
+      const found = await matching(...args);
+      for (let i = 1; i <= SIGN_IN_LIMITS.attemptsPerCode; i++) {
+        await assert.rejects(signIn.verifySignInCode(ZHANG_WEI.phone!, String((Number(code) + i) % 1_000_000).padStart(6, '0')), UnauthenticatedError);
+      }
+      return found;
+    };
+    await assert.rejects(h().services.registration.register({ ...ZHANG_WEI, code }), TooManyRequestsError);
+    assert.equal((await h().opened.store.db.selectFrom('residents').select('id').execute()).length, 0, 'no resident was written');
+    const row = await h().opened.store.db.selectFrom('sign_in_codes').select(['stranger_attempts', 'consumed_at']).executeTakeFirstOrThrow();
+    assert.deepEqual(row, { stranger_attempts: SIGN_IN_LIMITS.attemptsPerCode, consumed_at: null });
+  });
+
   it('lets strangers burn only their share of a registration code: the new resident registers with her code and ticket', async () => {
     const app = await h().app();
     const asked = await app.inject({ method: 'POST', url: '/api/v1/sign-in/code', payload: { phone: ZHANG_WEI.phone } });

@@ -1,3 +1,5 @@
+import type { Transaction } from 'kysely';
+import type { Database } from '../../store/schema.js';
 import { fixedPurpose } from '../../domain/audit-wording.js';
 import { checkRegistration, type RegistrationInput } from '../../domain/resident.js';
 import { isRegionCode } from '../../domain/regions.js';
@@ -5,8 +7,8 @@ import { servedRegionFor, type ServiceContext } from '../context.js';
 import type { AuditService } from '../audit-service.js';
 import type { IdentityReclaimsService } from './identity-reclaims-service.js';
 import type { DependentSummary, ResidentSummary, ResidentsService } from './residents-service.js';
-import { ConflictError, IdentityTakenError } from '../service-errors.js';
-import type { Session, SignInService } from './sign-in-service.js';
+import { ConflictError, IdentityTakenError, SignInCodeError } from '../service-errors.js';
+import { CodeRacedError, type Session, type SignInService } from './sign-in-service.js';
 
 /**
  * Registration as the API offers it. It starts with proof of the phone (the one-time code sent to
@@ -31,7 +33,10 @@ export class RegistrationService {
     // Before the code is tried, so that a refusal costs none of its attempts.
     await this.ctx.endedRegions.refuse(registration.address.region);
     const phone = registration.phone!;
-    const proof = await this.signIn.prove(phone, input.code, input.ticket);
+    // A code that matches is used up, with its attempt taken, in the registration's transaction (one
+    // commit, not two); any other is proven as before, which takes the attempts and says what is wrong.
+    const matched = await this.signIn.matching(phone, input.code, input.ticket);
+    const proof = matched !== undefined && matched.holderId === undefined ? matched : await this.signIn.prove(phone, input.code, input.ticket);
     // The caller holds this phone: they may learn it has an account, and sign in with the same code.
     // The proof looked the phone up to find its codes: not asked again (a race past it meets the unique index).
     if (proof.holderId !== undefined) throw new ConflictError('this phone already has an account: sign in with it instead', 'phone');
@@ -40,21 +45,34 @@ export class RegistrationService {
     // commit for the three, not three. A registration that fails leaves the code as it was (the
     // person tries again without another SMS); two racing with one code meet at its row, and one fails.
     let session: { committed(): Session } | undefined;
+    const useUp = (trx?: Transaction<Database>) => (proof === matched ? this.signIn.useUpIn(trx, matched) : this.signIn.consume(proof, trx));
     try {
       resident = await this.residents.registerChecked(registration, {
         phoneVerifiedAt: proof.at,
         alongside: async (trx, residentId) => {
-          await this.signIn.consume(proof, trx);
+          await useUp(trx);
           session = await this.signIn.openSessionIn(trx, residentId, proof.at, { keepInMemory: true });
         },
       });
     } catch (error) {
-      if (!(error instanceof IdentityTakenError)) throw error;
+      if (!(error instanceof IdentityTakenError)) throw await this.raced(error, phone, input);
       // The code proved the phone for the claim it opens: used up by it, as by a registration.
-      await this.signIn.consume(proof);
+      await useUp().catch(async (raced: unknown) => {
+        throw await this.raced(raced, phone, input);
+      });
       throw new IdentityTakenError(await this.reclaims.open({ registration, phoneProvenAt: proof.at }));
     }
     return { resident, session: session!.committed() };
+  }
+
+  /**
+   * What to throw for `error`: itself, unless it tells that a matched code was used or tried out
+   * since it was read; then proving the code again takes an attempt and says which.
+   */
+  private async raced(error: unknown, phone: string, input: { code: string; ticket?: string }): Promise<unknown> {
+    if (!(error instanceof CodeRacedError)) return error;
+    await this.signIn.prove(phone, input.code, input.ticket);
+    return new SignInCodeError('this code was already used: request a new one', { reason: 'code-used' });
   }
 
   /**

@@ -31,6 +31,8 @@ export interface SignInCodeRequestResult {
   ticket: string;
 }
 
+/** A one-time code as sent: made once, not at each check. */
+const CODE = new RegExp(`^\\d{${SIGN_IN_LIMITS.codeDigits}}$`);
 /** A request ticket: 128 random bits, base64url. */
 const TICKET = /^[A-Za-z0-9_-]{22}$/;
 /** Checked tokens kept at the least while caches are on: a check depends on the token and key alone. */
@@ -48,6 +50,24 @@ export interface OpenSessionOptions {
   rememberedDeviceId?: string | null;
   /** Keep the new session as active in memory from the start, rather than read it on first use. */
   keepInMemory?: boolean;
+}
+
+/** A live code found to match, not yet used up: whose attempt (`by`) `useUpIn` takes. */
+export interface MatchedCode {
+  codeId: string;
+  /** Epoch ms: when it was found. */
+  at: number;
+  /** The resident the phone's codes are found under, if any. */
+  holderId: string | undefined;
+  by: 'owner' | 'stranger';
+}
+
+/** A matched code had no attempt left, or was used or expired, by the time it was to be used up. */
+export class CodeRacedError extends Error {
+  constructor() {
+    super('the code changed since it was read');
+    this.name = 'CodeRacedError';
+  }
 }
 
 /** A session whose row is written (maybe in a transaction not yet committed): `committed` signs its token. */
@@ -200,12 +220,7 @@ export class SignInService {
    * ones. Strangers, whoever they are and wherever from, can so use up only their own share.
    */
   async prove(phone: string, code: string, ticket?: string): Promise<{ codeId: string; at: number; holderId: string | undefined }> {
-    if (!new RegExp(`^\\d{${SIGN_IN_LIMITS.codeDigits}}$`).test(code)) {
-      throw new InvalidInputError([{ field: 'code', message: `must be the ${SIGN_IN_LIMITS.codeDigits} digits sent by SMS` }]);
-    }
-    if (ticket !== undefined && !TICKET.test(ticket)) {
-      throw new InvalidInputError([{ field: 'ticket', message: 'must be the ticket POST /api/v1/sign-in/code answered with' }]);
-    }
+    this.checkCodeInput(code, ticket);
     const now = this.ctx.clock.now().getTime();
     const { phoneIndex, holderId } = await this.signInCodeIndex(phone);
     const recent = await this.signInStore.signInCodesSince(phoneIndex, now - SIGN_IN_LIMITS.backoffWindowMs);
@@ -236,6 +251,46 @@ export class SignInService {
       throw new SignInCodeError(left > 0 ? `wrong code; ${left} attempts left` : 'wrong code; request a new one', left > 0 ? { reason: 'wrong-code', attemptsLeft: left } : { reason: 'wrong-code', attemptsLeft: 0, newCodeInSeconds });
     }
     return { codeId: match.id, at: now, holderId };
+  }
+
+  /**
+   * The phone's live code that `code` is, when it has an attempt of the caller's kind left (as read
+   * just now), found without taking the attempt: a registration takes it in its own transaction, as
+   * it uses the code up (`useUpIn`), one commit instead of two. The attempt is still taken before the
+   * answer depends on the code: `useUpIn` takes it only while one is left, as `prove` does, so racing
+   * guesses win no more than `attemptsPerCode` answers. Undefined when no live code matches or it
+   * has no attempt left: the caller then proves (`prove`), which takes the attempts and answers why.
+   */
+  async matching(phone: string, code: string, ticket?: string): Promise<MatchedCode | undefined> {
+    this.checkCodeInput(code, ticket);
+    const now = this.ctx.clock.now().getTime();
+    const { phoneIndex, holderId } = await this.signInCodeIndex(phone);
+    const recent = await this.signInStore.signInCodesSince(phoneIndex, now - SIGN_IN_LIMITS.backoffWindowMs);
+    for (const c of recent) {
+      if (c.consumed_at !== null || c.expires_at <= now || !sameDigest(c.code_digest, this.digest(c.id, code))) continue;
+      const by = ticket !== undefined && c.ticket_digest !== null && sameDigest(c.ticket_digest, this.ticketDigest(c.id, ticket)) ? 'owner' : 'stranger';
+      if ((by === 'owner' ? c.attempts : c.stranger_attempts) >= SIGN_IN_LIMITS.attemptsPerCode) return undefined;
+      return { codeId: c.id, at: now, holderId, by };
+    }
+    return undefined;
+  }
+
+  /**
+   * Uses up a code `matching` found, taking one of its attempts, in `trx` when given; throws CodeRacedError when
+   * it has none left, was used or expired since it was read (the caller proves again to learn why).
+   */
+  async useUpIn(trx: Transaction<Database> | undefined, matched: MatchedCode): Promise<void> {
+    const store = trx === undefined ? this.signInStore : this.signInStore.withTransaction(trx);
+    if (!(await store.useUp(matched.codeId, SIGN_IN_LIMITS.attemptsPerCode, matched.at, matched.by))) throw new CodeRacedError();
+  }
+
+  private checkCodeInput(code: string, ticket: string | undefined): void {
+    if (!CODE.test(code)) {
+      throw new InvalidInputError([{ field: 'code', message: `must be the ${SIGN_IN_LIMITS.codeDigits} digits sent by SMS` }]);
+    }
+    if (ticket !== undefined && !TICKET.test(ticket)) {
+      throw new InvalidInputError([{ field: 'ticket', message: 'must be the ticket POST /api/v1/sign-in/code answered with' }]);
+    }
   }
 
   /**

@@ -3,6 +3,32 @@ import type { ChangeFeed } from '../change-feed.js';
 import type { Database, SignInCodesTable } from '../schema.js';
 import { compiledOnce, CompiledShapes } from '../compiled-query.js';
 
+/**
+ * A proven code used up with one attempt of its kind taken (`column`), if it has one left and is live:
+ * a registration's, in its transaction, compiled once for the store and those it makes for transactions.
+ */
+const useUp = (column: 'attempts' | 'stranger_attempts') =>
+  new CompiledShapes<'', { id: string }>(
+    () => 4,
+    (_, [id, max, now, one], db: Kysely<Database>) =>
+      db
+        .updateTable('sign_in_codes')
+        .set((eb) => ({ [column]: eb(column, '+', one as number), consumed_at: now as number }))
+        .where('id', '=', id as string)
+        .where(column, '<', max as number)
+        .where('consumed_at', 'is', null)
+        .where('expires_at', '>', now as number)
+        .returning('id')
+        .compile(),
+  );
+
+/** A code used up: in a registration's transaction too, so compiled once for the store and those it makes for transactions. */
+const consume = () =>
+  new CompiledShapes<'', { id: string }>(
+    () => 2,
+    (_, [id, now], db: Kysely<Database>) => db.updateTable('sign_in_codes').set({ consumed_at: now as number }).where('id', '=', id as string).where('consumed_at', 'is', null).returning('id').compile(),
+  );
+
 /** Every registration moves its phone's codes: compiled once, for the store and those it makes for transactions. */
 const moveSignInCodes = () =>
   new CompiledShapes<'', never>(
@@ -26,7 +52,7 @@ export class SignInStore {
   constructor(
     private readonly db: Kysely<Database>,
     private readonly changes: ChangeFeed,
-    private readonly compiled = { moveSignInCodes: moveSignInCodes(), insertSession: insertSession() },
+    private readonly compiled = { moveSignInCodes: moveSignInCodes(), insertSession: insertSession(), consume: consume(), useUp: { owner: useUp('attempts'), stranger: useUp('stranger_attempts') } },
   ) {}
 
   /** A store on `trx`, sharing what this one compiled. */
@@ -54,9 +80,6 @@ export class SignInStore {
     owner: this.claimAttemptOf('attempts'),
     stranger: this.claimAttemptOf('stranger_attempts'),
   };
-  readonly #consume = compiledOnce(() => this.db, 2, (id: string, now: number) =>
-    this.db.updateTable('sign_in_codes').set({ consumed_at: now }).where('id', '=', id).where('consumed_at', 'is', null).returning('id'),
-  );
 
   private claimAttemptOf(column: 'attempts' | 'stranger_attempts') {
     return compiledOnce(() => this.db, 4, (id: string, max: number, now: number, one: number) =>
@@ -94,7 +117,16 @@ export class SignInStore {
   /** Marks a code used; false if another request used it first. */
   async consume(id: string, now: number): Promise<boolean> {
     // The row it used up, returned: one whether or not the engine counts the rows it changed the same way.
-    return (await this.#consume(id, now)).length === 1;
+    return (await this.compiled.consume.run(this.db, '', [id, now])).rows.length === 1;
+  }
+
+  /**
+   * Uses up a code found to match, taking with it one attempt of its asker's (`owner`) or of the
+   * strangers', as claimAttempt would, in one conditional UPDATE: false, and nothing changed, when
+   * the code has no attempt of that kind left, was used meanwhile, or expired.
+   */
+  async useUp(id: string, max: number, now: number, by: 'owner' | 'stranger'): Promise<boolean> {
+    return (await this.compiled.useUp[by].run(this.db, '', [id, max, now, 1])).rows.length === 1;
   }
 
   /** A phone has registered: its codes go under the index its district's key makes. */
