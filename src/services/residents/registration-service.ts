@@ -36,7 +36,7 @@ export class RegistrationService {
     // A code that matches is used up, with its attempt taken, in the registration's transaction (one
     // commit, not two); any other is proven as before, which takes the attempts and says what is wrong.
     const matched = await this.signIn.matching(phone, input.code, input.ticket);
-    const proof = matched !== undefined && matched.holderId === undefined ? matched : await this.signIn.prove(phone, input.code, input.ticket);
+    const proof = matched ?? (await this.signIn.prove(phone, input.code, input.ticket));
     // The caller holds this phone: they may learn it has an account, and sign in with the same code.
     // The proof looked the phone up to find its codes: not asked again (a race past it meets the unique index).
     if (proof.holderId !== undefined) throw new ConflictError('this phone already has an account: sign in with it instead', 'phone');
