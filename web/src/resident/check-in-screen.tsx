@@ -37,13 +37,14 @@ export function CheckInScreen({ session, subjectId }: { session: Session; subjec
     ok(client.GET('/api/v1/residents/{id}/check-ins/today', { params: { path: { id: subjectId } }, headers: bearer(session.token) })).then(setDay, setLoadError);
   }, [subjectId, session.token]);
 
-  if (!day) {
-    return <Card title={t('checkIn.title')}>{loadError ? <ErrorNotice error={loadError} /> : <p class="muted">{t('common.loading')}</p>}</Card>;
-  }
-  const checkedIn = day.readings.length > 0;
-  if (!checkedIn || editing) {
-    return (
-      <CheckInForm
+  // One card whatever it holds: its heading, where the focus went on arrival, stays the same element.
+  const checkedIn = day !== null && day.readings.length > 0;
+  return (
+    <Card title={t('checkIn.title')}>
+      {!day ? (
+        loadError ? <ErrorNotice error={loadError} /> : <p class="muted">{t('common.loading')}</p>
+      ) : !checkedIn || editing ? (
+        <CheckInForm
         session={session}
         subjectId={subjectId}
         start={lastValues(day)}
@@ -52,11 +53,13 @@ export function CheckInScreen({ session, subjectId }: { session: Session; subjec
           setResult(answer);
           setDay(answer.today);
           setEditing(false);
-        }}
-      />
-    );
-  }
-  return <TodaysCheckIn day={day} result={result} onAgain={() => setEditing(true)} />;
+          }}
+        />
+      ) : (
+        <TodaysCheckIn day={day} result={result} onAgain={() => setEditing(true)} />
+      )}
+    </Card>
+  );
 }
 
 /** What today's check-in recorded: each reading with its time, the code now, and the way to check in again. */
@@ -65,7 +68,7 @@ function TodaysCheckIn({ day, result, onAgain }: { day: DayOfCheckIns; result: A
   const lang = useLang();
   const unwell = day.readings.some((r) => r.symptoms.length > 0 || (r.temperature ?? 0) >= 37.3);
   return (
-    <Card title={t('checkIn.title')}>
+    <>
       <div class="notice notice-ok" role="status" data-testid="check-in-result">
         <p>
           <strong>{t('checkIn.done', { date: formatDate(day.date, lang) })}</strong>
@@ -96,7 +99,7 @@ function TodaysCheckIn({ day, result, onAgain }: { day: DayOfCheckIns; result: A
       <a class="button secondary wide" href="#/code">
         {t('checkIn.showCode')}
       </a>
-    </Card>
+    </>
   );
 }
 
@@ -124,7 +127,7 @@ function CheckInForm({ session, subjectId, start, again, onDone }: { session: Se
     onDone(await ok(client.POST('/api/v1/residents/{id}/check-ins', { params: { path: { id: subjectId } }, headers: bearer(session.token), body: { temperature: reading.value!, symptoms } })));
   });
   return (
-    <Card title={t('checkIn.title')}>
+    <>
       <p class="muted">{again ? t('checkIn.againIntro') : t('checkIn.intro')}</p>
       <form
         onSubmit={(e) => {
@@ -139,6 +142,6 @@ function CheckInForm({ session, subjectId, start, again, onDone }: { session: Se
           {again ? t('checkIn.submitAgain') : t('checkIn.submit')}
         </button>
       </form>
-    </Card>
+    </>
   );
 }
