@@ -31,6 +31,8 @@ declare module 'fastify' {
      * (429 past it): counted after sign-in is checked, so a stranger cannot use up someone else's.
      */
     limitResident(request: FastifyRequest, limit: 'dependents', residentId: string): Promise<void>;
+    /** Counts a registration (or a visitor's admission) from the request's address, refusing it past the hour's limit. */
+    limitRegistration(request: FastifyRequest): Promise<void>;
     /**
      * Sets the security headers for the address a request asked for. Every request's first hook
      * does it; an answer made before any hook (the router refusing a malformed address) calls it.
@@ -98,6 +100,8 @@ export async function registerProtection(app: FastifyInstance, options: Protecti
   const byAddress = (request: FastifyRequest) => request.ip;
   const signInAddress = limiter('sign-in-address', limits.signInCodesPerAddressPerMinute, MINUTE_MS, byAddress);
   // Codes sent to everyone together are counted by the sign-in service, where a code is really sent.
+  // Registrations are counted once their phone's code is proven (limitRegistration, below): a stranger behind
+  // the same address sending forms with wrong codes would otherwise use up everyone's hour.
   const registrations = limiter('registrations', limits.registrationsPerAddressPerHour, HOUR_MS, byAddress);
   const checkpointDevices = limiter('device', limits.verificationsPerCheckpointDevicePerMinute, MINUTE_MS, credentialKey);
   const imports = limiter('imports', limits.importsPerStaffPerHour, HOUR_MS, credentialKey);
@@ -107,8 +111,6 @@ export async function registerProtection(app: FastifyInstance, options: Protecti
   const dependentsResident = limiter('dependents-resident', limits.dependentsPerResidentPerDay, DAY_MS, (request) => residentOf.get(request) ?? 'none');
   const byRoute: Record<string, (typeof signInAddress)[]> = {
     'POST /api/v1/sign-in/code': [signInAddress],
-    'POST /api/v1/residents': [registrations],
-    'POST /api/v1/visitors': [registrations],
     'POST /api/v1/checkpoint/verify': [checkpointDevices],
     'POST /api/v1/checkpoint/scans': [checkpointDevices],
     'POST /api/v1/checkpoint/lookup': [checkpointDevices],
@@ -155,6 +157,7 @@ export async function registerProtection(app: FastifyInstance, options: Protecti
       if (after) route.preHandler = [...[route.preHandler ?? []].flat(), async (request: FastifyRequest) => applyLimits(request, after)];
     }
   });
+  app.decorate('limitRegistration', async (request: FastifyRequest) => applyLimits(request, [registrations]));
   app.decorate('limitResident', async (request: FastifyRequest, _limit: 'dependents', residentId: string) => {
     residentOf.set(request, residentId);
     await applyLimits(request, [dependentsResident]);

@@ -36,8 +36,14 @@ describe('the registration limit, said with when to try again', () => {
     // No registration at all from this address within the hour: the first one already reaches the limit.
     server = await startWebServer({ protection: { limits: { ...DEFAULT_LIMITS, registrationsPerAddressPerHour: 1 } } });
     browser = await launchChromium();
-    // Someone else on the same network registered a moment ago (refused or not, it counts).
-    assert.equal((await fetch(`${server.url}/api/v1/residents`, { method: 'POST', headers: { 'content-type': 'application/json' }, body: '{}' })).status, 400);
+    // Someone else on the same network registered a moment ago, with the code sent to their phone (a form
+    // refused, or sent with a wrong code, counts for nobody).
+    const neighbour = { name: '钱卫东', idType: 'resident_id', idNumber: withCheck('33011019760505034'), phone: '13858001234', address: { region: '330110', detail: '文一西路 1818 号 3 幢 401 室' } };
+    const post = (path: string, body: unknown) => fetch(`${server.url}${path}`, { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify(body) });
+    assert.equal((await post('/api/v1/residents', {})).status, 400);
+    assert.equal((await post('/api/v1/sign-in/code', { phone: neighbour.phone })).status, 202);
+    const code = (await server.ctx.stores.outbox.list(10, '+8613858001234')).map((m) => /\b(\d{6})\b/.exec(m.body)?.[1]).find((c) => c !== undefined);
+    assert.equal((await post('/api/v1/residents', { ...neighbour, code })).status, 201);
   });
   after(async () => {
     await browser?.close();

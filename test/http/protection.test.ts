@@ -11,7 +11,10 @@ import type { FastifyInstance } from 'fastify';
 import { DEFAULT_LIMITS, type RequestLimits, type SheddingLimits } from '../../src/config.js';
 import { buildApp } from '../../src/http/app.js';
 import type { ProtectionOptions } from '../../src/http/protection.js';
+import type { RegistrationInput } from '../../src/domain/resident.js';
 import { describeOnEachEngine, UNLIMITED, type Harness } from '../support/harness.js';
+import { withCheck } from '../support/people.js';
+import { registerThroughApi } from '../support/sign-in.js';
 
 /** An address no other test run uses, so counts kept in Redis between runs do not meet. */
 const someAddress = () => `10.${randomInt(256)}.${randomInt(256)}.${randomInt(1, 255)}`;
@@ -21,6 +24,14 @@ async function appWith(h: Harness, protection: ProtectionOptions): Promise<Fasti
   return buildApp({ services: h.services, bodyLimitBytes: 64 * 1024, protection });
 }
 const limits = (over: Partial<RequestLimits>): RequestLimits => ({ ...UNLIMITED, ...over });
+/** Residents of Yuhang registering from one address, each with a phone and ID number of their own. */
+const neighbour = (n: number): RegistrationInput => ({
+  name: ['周建平', '吴丽娟', '郑海峰'][n % 3]!,
+  idType: 'resident_id',
+  idNumber: withCheck(`33011019900101${String(n).padStart(3, '0')}`),
+  phone: `1395710${String(n).padStart(4, '0')}`,
+  address: { region: '330110', detail: '良睦路 1399 号' },
+});
 const askCode = (app: FastifyInstance, remoteAddress: string, n: number) => app.inject({ method: 'POST', url: '/api/v1/sign-in/code', remoteAddress, payload: { phone: phone(n) } });
 
 describeOnEachEngine('security headers and request limits', (h) => {
@@ -82,13 +93,29 @@ describeOnEachEngine('security headers and request limits', (h) => {
   });
 
 
-  it('limits registrations from one address', async () => {
-    const server = await app({ limits: limits({ registrationsPerAddressPerHour: 2 }) });
+  it('refuses registrations from one address past the hour\'s limit, naming too-many-registrations with Retry-After', async () => {
+    const server = await app({ limits: limits({ registrationsPerAddressPerHour: 1 }) });
     const address = someAddress();
-    const statuses = [];
-    for (let n = 0; n < 3; n++) statuses.push((await server.inject({ method: 'POST', url: '/api/v1/residents', remoteAddress: address, payload: {} })).statusCode);
-    // The first two are read (and refused as malformed); the third is not read at all.
-    assert.deepEqual(statuses, [400, 400, 429]);
+    const residents = async () => (await h().opened.store.db.selectFrom('residents').select((e) => e.fn.countAll<number>().as('n')).executeTakeFirstOrThrow()).n;
+    assert.equal((await registerThroughApi(h(), neighbour(1), server, address)).statusCode, 201);
+    const before = Number(await residents());
+    const refused = await registerThroughApi(h(), neighbour(2), server, address);
+    assert.equal(refused.statusCode, 429);
+    assert.equal(refused.json().reason, 'too-many-registrations');
+    assert.ok(Number(refused.headers['retry-after']) > 60);
+    assert.equal(Number(await residents()), before, 'the refused registration wrote a resident');
+  });
+
+  it('counts no registration a stranger sends with a wrong code: a neighbour behind the same address still registers', async () => {
+    const server = await app({ limits: limits({ registrationsPerAddressPerHour: 1 }) });
+    const address = someAddress();
+    // A stranger on the same campus network sends forms with made-up codes, and malformed ones, all hour.
+    for (let n = 0; n < 20; n++) {
+      const answer = await server.inject({ method: 'POST', url: '/api/v1/residents', remoteAddress: address, payload: n % 2 === 0 ? {} : { ...neighbour(100 + n), code: '000000' } });
+      assert.notEqual(answer.statusCode, 429, `the stranger's attempt ${n} was counted`);
+    }
+    const registered = await registerThroughApi(h(), neighbour(3), server, address);
+    assert.equal(registered.statusCode, 201, registered.body);
   });
 
   it('counts a credential however its header is spaced: every spelling shares one count', async () => {

@@ -28,13 +28,13 @@ export async function registerVerified(h: Harness, person: RegistrationInput): P
  * Registers `person` as the resident app does: a code to the phone first, then the form with it.
  * Returns the raw response, so a test can look at refusals too.
  */
-export async function registerThroughApi(h: Harness, person: RegistrationInput, app?: FastifyInstance) {
+export async function registerThroughApi(h: Harness, person: RegistrationInput, app?: FastifyInstance, remoteAddress?: string) {
   const server = app ?? (await h.app());
-  const asked = await server.inject({ method: 'POST', url: '/api/v1/sign-in/code', payload: { phone: person.phone } });
+  const asked = await server.inject({ method: 'POST', url: '/api/v1/sign-in/code', payload: { phone: person.phone }, ...(remoteAddress !== undefined && { remoteAddress }) });
   // A phone the service refuses gets no code; the form is still sent, to see how it is refused.
   const code = asked.statusCode === 202 ? await lastCodeSentTo(h, checkedPhone(person.phone!)) : '000000';
   const ticket = asked.statusCode === 202 ? asked.json<{ ticket: string }>().ticket : undefined;
-  return server.inject({ method: 'POST', url: '/api/v1/residents', payload: { ...person, code, ticket } });
+  return server.inject({ method: 'POST', url: '/api/v1/residents', payload: { ...person, code, ticket }, ...(remoteAddress !== undefined && { remoteAddress }) });
 }
 
 /** Registers through the API and returns the new resident's id and bearer header. */

@@ -184,7 +184,8 @@ export class MovingService {
    * person coming back with a new grant) and signs them in. The grant alone signs no one in: a new
    * account needs the phone the home holds (its commitment in the bundle), a known one its own phone.
    */
-  async admitVisitor(input: { grant: string; phone: string; code: string; ticket?: string; address: { region: string; detail: string } }): Promise<{ residentId: string; session: Session; homeOperator: string; homeOperatorName: string; created: boolean }> {
+  /** `admit` is asked once the phone's code is proven, before the grant is spent at home (see RegistrationService.register). */
+  async admitVisitor(input: { grant: string; phone: string; code: string; ticket?: string; address: { region: string; detail: string } }, admit: () => Promise<void> = async () => undefined): Promise<{ residentId: string; session: Session; homeOperator: string; homeOperatorName: string; created: boolean }> {
     const errors = new FieldErrorCollector();
     const phone = checkMobileNumber(input.phone);
     if (!phone.ok) errors.add('phone', phone.message);
@@ -224,6 +225,7 @@ export class MovingService {
     if (phoneOwner !== undefined && (await this.ctx.stores.federation.visitorLink(phoneOwner))?.home_operator !== home.id) {
       throw new ConflictError('this phone already has an account here: sign in with it, or use another phone', 'phone');
     }
+    await admit();
 
     const nonce = randomBytes(16).toString('base64url');
     const request: FactRequest = { v: 1, iss: self, aud: home.id, grant: input.grant.trim(), iat: Math.floor(this.ctx.clock.now().getTime() / 1000), nonce };

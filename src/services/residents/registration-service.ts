@@ -26,7 +26,11 @@ export class RegistrationService {
   ) {}
 
   /** Registers with the code sent to the phone; the resident is signed in at once. */
-  async register(input: RegistrationInput & { code: string; ticket?: string }): Promise<{ resident: ResidentSummary; session: Session }> {
+  /**
+   * `admit` is asked once the phone's code is proven and before anything is written: the caller's limit on
+   * registrations counts only those whose code was right, so wrong guesses use up no one else's.
+   */
+  async register(input: RegistrationInput & { code: string; ticket?: string }, admit: () => Promise<void> = async () => undefined): Promise<{ resident: ResidentSummary; session: Session }> {
     // The form is checked before the code, so a typo costs none of the code's attempts.
     const registration = checkRegistration(input, this.ctx.clock.now(), true);
     servedRegionFor(this.ctx, registration.address.region, 'address.region');
@@ -40,6 +44,7 @@ export class RegistrationService {
     // The caller holds this phone: they may learn it has an account, and sign in with the same code.
     // The proof looked the phone up to find its codes: not asked again (a race past it meets the unique index).
     if (proof.holderId !== undefined) throw new ConflictError('this phone already has an account: sign in with it instead', 'phone');
+    await admit();
     let resident: ResidentSummary;
     // The code is used up, and the session's row written, in the registration's transaction: one
     // commit for the three, not three. A registration that fails leaves the code as it was (the

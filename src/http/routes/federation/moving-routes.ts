@@ -111,7 +111,7 @@ export const movingRoutes: FastifyPluginAsyncTypebox<{ services: Services }> = a
       },
     },
     async (request, reply) => {
-      const admitted = await services.moving.admitVisitor(request.body);
+      const admitted = await services.moving.admitVisitor(request.body, () => app.limitRegistration(request));
       return reply.code(201).send({ ...admitted, session: sessionWire(admitted.session) });
     },
   );

@@ -19,7 +19,7 @@ export const residentRoutes: FastifyPluginAsyncTypebox<{ services: Services }> =
       },
     },
     async (request, reply) => {
-      const { resident, session } = await services.registration.register(request.body);
+      const { resident, session } = await services.registration.register(request.body, () => app.limitRegistration(request));
       return reply.code(201).send({ ...residentWire(resident), session: sessionWire(session) });
     },
   );
