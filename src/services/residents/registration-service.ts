@@ -45,6 +45,8 @@ export class RegistrationService {
         phoneVerifiedAt: proof.at,
         alongside: async (trx, residentId) => {
           await this.signIn.consume(proof, trx);
+          // The script the registration code was asked in: the new resident's texts take it.
+          await this.ctx.stores.residents.withTransaction(trx).rememberSmsScript(residentId, proof.script, proof.at);
           session = await this.signIn.openSessionIn(trx, residentId, proof.at, { keepInMemory: true });
         },
       });
@@ -52,7 +54,7 @@ export class RegistrationService {
       if (!(error instanceof IdentityTakenError)) throw error;
       // The code proved the phone for the claim it opens: used up by it, as by a registration.
       await this.signIn.consume(proof);
-      throw new IdentityTakenError(await this.reclaims.open({ registration, phoneProvenAt: proof.at }));
+      throw new IdentityTakenError(await this.reclaims.open({ registration, phoneProvenAt: proof.at, smsScript: proof.script }));
     }
     return { resident, session: session!.committed() };
   }

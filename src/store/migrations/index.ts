@@ -25,6 +25,7 @@ import * as colourNotices from './0027-colour-notices.js';
 import * as paperCards from './0028-paper-cards.js';
 import * as entryPolicyDecidedWithin from './0032-entry-policy-decided-within.js';
 import * as factsVersion from './0033-facts-version.js';
+import * as smsScript from './0037-sms-script.js';
 
 /** Migrations, in order. Listed in code so the compiled and the tsx-run service see the same set. */
 const MIGRATIONS: [string, Migration][] = [
@@ -53,6 +54,7 @@ const MIGRATIONS: [string, Migration][] = [
   ['0028-paper-cards', paperCards],
   ['0032-entry-policy-decided-within', entryPolicyDecidedWithin],
   ['0033-facts-version', factsVersion],
+  ['0037-sms-script', smsScript],
 ];
 
 /** The migrations' names in order: the last is the schema version this code knows newest. */
