@@ -103,7 +103,7 @@ export class IdentityReclaimsService {
   }
 
   /** Opens a reclaim for a registration whose document another account holds; returns its id. */
-  async open(claim: { registration: Registration; phoneProvenAt: number | null; smsScript: SmsScript }): Promise<string> {
+  async open(claim: { registration: Registration; phoneProvenAt: number | null; smsScript?: SmsScript }): Promise<string> {
     const id = this.ctx.newId();
     const now = this.ctx.clock.now().getTime();
     const region = claim.registration.address.region;
