@@ -43,10 +43,10 @@ export const SMS_TEXTS = {
     worded(script, '【健康码】您的申诉已有答复，请在应用中查看。', '【健康码】您的申訴已有答覆，請在應用程式中查看。') + 'Your appeal has been answered; open the app to read it.',
   /** An appeal upheld: nothing has changed yet, and the text must not say it has. */
   appealCorrectionProposed: (script: SmsScript) =>
-    worded(script, '【健康码】您的申诉成立，更正已提出，须另一位工作人员批准后生效，生效时将另行短信通知。', '【健康码】您的申訴成立，更正已提出，須另一位工作人員核准後生效，生效時將另行簡訊通知。') +
+    worded(script, '【健康码】您的申诉成立，更正已提出，须另一位工作人员批准后生效，生效时将另行短信通知。', '【健康码】您的申訴成立，更正已提出，須另一位工作人員批准後生效，生效時將另行簡訊通知。') +
     "Your appeal was upheld; a correction awaits a second officer's approval, and you will be texted when it takes effect.",
   appealCorrectionRejected: (script: SmsScript) =>
-    worded(script, '【健康码】您申诉后提出的更正未获批准，健康码未改变，详情请在应用中查看。', '【健康码】您申訴後提出的更正未獲核准，健康碼未改變，詳情請在應用程式中查看。') +
+    worded(script, '【健康码】您申诉后提出的更正未获批准，健康码未改变，详情请在应用中查看。', '【健康码】您申訴後提出的更正未獲批准，健康碼未改變，詳情請在應用程式中查看。') +
     'The correction proposed after your appeal was not approved; your code has not changed. Open the app for details.',
   /**
    * A change of colour, to whoever holds the phone for the resident: in Chinese only, to stay one
