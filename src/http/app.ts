@@ -39,7 +39,7 @@ import { hostAppRoutes } from './routes/federation/host-app-routes.js';
 import { ProblemSchema, SignInProblemSchema } from './schemas.js';
 import { pressureOf, registerProtection, type ProtectionOptions } from './protection.js';
 import { decorateRouteAccess, guardRoutes } from './route-access.js';
-import { withTraditional } from './traditional-text.js';
+import { withTraditional } from '../domain/traditional-text.js';
 import { Drain } from './drain.js';
 
 declare module 'fastify' {

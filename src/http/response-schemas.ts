@@ -11,7 +11,7 @@ const Nullable = <T extends Parameters<typeof Type.Union>[0][number]>(schema: T)
 const Instant = Type.String({ format: 'date-time' });
 /**
  * A text the server keeps in Simplified Chinese and English; `zh-Hant` is converted from `zh-CN` as
- * every answer is sent (src/http/traditional-text.ts), so the routes hand over what is stored and
+ * every answer is sent (src/domain/traditional-text.ts), so the routes hand over what is stored and
  * the schema marks it optional for them, though every answer carries it.
  */
 export const Localized = Type.Object({

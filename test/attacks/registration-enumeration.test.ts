@@ -127,8 +127,8 @@ describeOnEachEngine('reclaiming an identity document someone else registered', 
     // The clock stands still, so the outbox's order among same-time messages says nothing: compare as sets.
     const squatterNew = (await texts('+8613700001111')).filter((t) => !before.squatter.includes(t));
     const holderNew = (await texts('+8613912345678')).filter((t) => !before.holder.includes(t));
-    assert.deepEqual(squatterNew, [SMS_TEXTS.identityRevoked()]);
-    assert.deepEqual(holderNew, [SMS_TEXTS.reclaimApproved()]);
+    assert.deepEqual(squatterNew, [SMS_TEXTS.identityRevoked('zh-CN')]);
+    assert.deepEqual(holderNew, [SMS_TEXTS.reclaimApproved('zh-CN')]);
   });
 
   it('refuses to let the officer who proposed a reclaim approve it too', async () => {

@@ -1,7 +1,7 @@
 import assert from 'node:assert/strict';
 import { after, before, describe, it } from 'node:test';
 import type { Browser, Page } from 'playwright-core';
-import { toTraditional } from '../../src/http/traditional-text.js';
+import { toTraditional } from '../../src/domain/traditional-text.js';
 import { consoleIn as consoleInLang, listedDescription, nationalOfficer, ruleFormOf } from '../support/rule-editor.js';
 import { launchChromium, startWebServer, type WebServer } from '../support/web-server.js';
 

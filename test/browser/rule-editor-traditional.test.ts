@@ -5,7 +5,7 @@ import { after, before, describe, it } from 'node:test';
 import type { Browser, Locator, Page } from 'playwright-core';
 import { clearingOf, clearingText } from '../../src/domain/index.js';
 import { DEFAULT_RULES } from '../../src/domain/rules/default-rule-set.js';
-import { toTraditional } from '../../src/http/traditional-text.js';
+import { toTraditional } from '../../src/domain/traditional-text.js';
 import { consoleIn as consoleInLang, listedDescription, nationalOfficer, ruleFormOf } from '../support/rule-editor.js';
 import { launchChromium, startWebServer, type WebServer } from '../support/web-server.js';
 

@@ -5,7 +5,7 @@ import { after, before, describe, it } from 'node:test';
 import type { Browser } from 'playwright-core';
 import { clearingOf, clearingText } from '../../src/domain/rules/clearing.js';
 import type { Rule } from '../../src/domain/rules/rule-set.js';
-import { toTraditional } from '../../src/http/traditional-text.js';
+import { toTraditional } from '../../src/domain/traditional-text.js';
 import { asTheAppKeepsIt } from '../support/app-session.js';
 import { assertAccessible } from '../support/axe.js';
 import { ZHANG_WEI } from '../support/people.js';

@@ -72,6 +72,21 @@ describeOnEachEngine('appeals', (h) => {
     assert.deepEqual([mine[0].status, mine[0].response], ['upheld', '停留期间已在风险期内，维持红码，请继续打卡。']);
   });
 
+  it('tells a resident who signed in in 繁體 that their appeal was answered, in Traditional Chinese', async () => {
+    const app = await h().app();
+    const zhang = await redResident(h());
+    h().clock.advance(5 * 60_000);
+    await h().services.signIn.requestSignInCode('+8613912345678', { script: 'zh-Hant' });
+    await h().services.signIn.verifySignInCode('+8613912345678', await lastCodeSentTo(h(), '+8613912345678'));
+    const authority = await h().services.staff.create('疾控中心 值班员', 'authority');
+    const appeal = await h().services.appeals.file(zhang.id, '我離開武昌時那裡還不是高風險地區。');
+    h().clock.advance(1000);
+    const answered = await app.inject({ method: 'POST', url: `/api/v1/appeals/${appeal.id}/answer`, headers: bearer(authority.token), payload: { outcome: 'upheld', response: '停留期间已在风险期内，维持红码。' } });
+    assert.equal(answered.statusCode, 200, answered.body);
+    const [sms] = await h().ctx.stores.outbox.list(1, '+8613912345678');
+    assert.equal(sms!.body, '【健康码】您的申訴已有答覆，請在應用程式中查看。Your appeal has been answered; open the app to read it.');
+  });
+
   it('refuses a second appeal while one is waiting', async () => {
     const app = await h().app();
     const zhang = await redResident(h());

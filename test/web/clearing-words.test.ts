@@ -2,7 +2,7 @@ import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
 import fc from 'fast-check';
 import { clearingOf, clearingText, COLOURS, type Rule } from '../../src/domain/index.js';
-import { toTraditional } from '../../src/http/traditional-text.js';
+import { toTraditional } from '../../src/domain/traditional-text.js';
 import { clearingWords } from '../../web/src/console/clearing-words.js';
 
 /** Every outcome the rule form can make: any colour, 0–28 days, any check-ins. */

@@ -2,7 +2,7 @@ import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
 import fc from 'fast-check';
 import { DEFAULT_RULES } from '../../src/domain/rules/default-rule-set.js';
-import { toTraditional } from '../../src/http/traditional-text.js';
+import { toTraditional } from '../../src/domain/traditional-text.js';
 import { withSimplified } from '../../web/src/console/simplified-draft.js';
 
 const rule = DEFAULT_RULES.find((r) => r.id === 'red-positive-test')!;

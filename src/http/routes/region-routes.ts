@@ -3,7 +3,7 @@ import { regionName, regionNameEn, searchRegions } from '../../domain/regions.js
 import { problem, sendProblem } from '../problem.js';
 import { problemResponses } from '../schemas.js';
 import { toSimplified } from '../simplified-text.js';
-import { toTraditional } from '../traditional-text.js';
+import { toTraditional } from '../../domain/traditional-text.js';
 
 const RegionAnswer = Type.Object({
   code: Type.String(),

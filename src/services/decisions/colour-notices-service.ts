@@ -2,6 +2,7 @@ import { MINUTE_MS } from '../../domain/clock.js';
 import type { Colour } from '../../domain/colour.js';
 import { colourNotice } from '../../domain/decisions/colour-notice.js';
 import { maskName } from '../../domain/masking.js';
+import { smsScriptOf, type SmsScript } from '../../domain/sms-script.js';
 import type { FiredRule } from '../../domain/rules/decide.js';
 import { withholdAuthorityDetail } from '../../domain/decisions/withheld-records.js';
 import type { ColourNoticeRow } from '../../store/decisions/colour-notices-store.js';
@@ -23,6 +24,8 @@ interface Recipient {
   member: string | null;
   /** The relative may not read the authority's records about the member (unchecked identity). */
   withheld: boolean;
+  /** The script the phone's holder reads their texts in: the account's own, a relative's for a member. */
+  script: SmsScript;
 }
 
 /**
@@ -90,12 +93,15 @@ export class NoticesService {
     const shown = r.withheld
       ? withholdAuthorityDetail({ colour, mark: null, evaluatedAt: notice.created_at, ruleSet: { region: '', version: 0 }, rules: JSON.parse(notice.fired) as FiredRule[], greenOn: notice.green_on, greenOnNote: null })
       : { rules: JSON.parse(notice.fired) as FiredRule[], greenOn: notice.green_on };
-    return SMS_TEXTS.colourChanged(colourNotice(colour, shown.rules, shown.greenOn, this.ctx.settings.timeZone, r.member), this.link());
+    return SMS_TEXTS.colourChanged(colourNotice(colour, shown.rules, shown.greenOn, this.ctx.settings.timeZone, r.member), this.link(), r.script);
   }
 
-  /** The phones that answer for a resident now: their own, or their relatives'. Whoever is told of their appeals too. */
-  async phonesFor(residentId: string): Promise<string[]> {
-    return ((await this.recipientsOf([residentId])).get(residentId) ?? []).map((r) => r.phone);
+  /**
+   * The phones that answer for a resident now, their own or their relatives', each with the script
+   * its holder reads: whoever is told of their appeals too.
+   */
+  async phonesFor(residentId: string): Promise<{ phone: string; script: SmsScript }[]> {
+    return ((await this.recipientsOf([residentId])).get(residentId) ?? []).map(({ phone, script }) => ({ phone, script }));
   }
 
   /**
@@ -111,13 +117,13 @@ export class NoticesService {
     const out = new Map<string, Recipient[]>();
     for (const [id, holder] of holders) {
       if (holder.phone !== null) {
-        out.set(id, [{ phone: holder.phone, region: holder.region, member: null, withheld: false }]);
+        out.set(id, [{ phone: holder.phone, region: holder.region, member: null, withheld: false, script: smsScriptOf(holder.smsScript) }]);
         continue;
       }
       const told: Recipient[] = [];
       for (const guardianId of guardians.get(id) ?? []) {
         const relative = relatives.get(guardianId);
-        if (relative?.phone && !told.some((r) => r.phone === relative.phone)) told.push({ phone: relative.phone, region: relative.region, member: maskName(holder.name ?? ''), withheld: holder.identityCheckedAt === null });
+        if (relative?.phone && !told.some((r) => r.phone === relative.phone)) told.push({ phone: relative.phone, region: relative.region, member: maskName(holder.name ?? ''), withheld: holder.identityCheckedAt === null, script: smsScriptOf(relative.smsScript) });
       }
       out.set(id, told);
     }

@@ -142,7 +142,7 @@ export class AppealsService {
       throw new ConflictError('this appeal was answered a moment ago');
     }
     await this.audit.appendBy(staff, 'answer-appeal', fixedPurpose('answer-appeals'), row.resident_id, { appealId: id, outcome: input.outcome });
-    for (const phone of await this.notices.phonesFor(row.resident_id)) await this.ctx.sms.send(phone, SMS_TEXTS.appealAnswered());
+    for (const { phone, script } of await this.notices.phonesFor(row.resident_id)) await this.ctx.sms.send(phone, SMS_TEXTS.appealAnswered(script));
     return this.get(id);
   }
 
@@ -171,7 +171,7 @@ export class AppealsService {
       }
     });
     await this.audit.appendBy(staff, 'answer-appeal', fixedPurpose('answer-appeals'), row.resident_id, { appealId: id, outcome: 'correction-pending' });
-    for (const phone of await this.notices.phonesFor(row.resident_id)) await this.ctx.sms.send(phone, SMS_TEXTS.appealCorrectionProposed());
+    for (const { phone, script } of await this.notices.phonesFor(row.resident_id)) await this.ctx.sms.send(phone, SMS_TEXTS.appealCorrectionProposed(script));
     return this.get(id);
   }
 

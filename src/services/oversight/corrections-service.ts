@@ -84,7 +84,7 @@ export class CorrectionsService {
     const appellant = await this.settle(id, { status: 'rejected', by: staff.id, at: this.ctx.clock.now().getTime() });
     await this.audit.appendBy(staff, 'reject-correction', PURPOSE, row.resident_id, { correctionId: id, proposedBy: row.proposed_by });
     // An appeal waited on it: its resident is told the truth, that nothing changed.
-    if (appellant !== undefined) for (const phone of await this.notices.phonesFor(appellant)) await this.ctx.sms.send(phone, SMS_TEXTS.appealCorrectionRejected());
+    if (appellant !== undefined) for (const { phone, script } of await this.notices.phonesFor(appellant)) await this.ctx.sms.send(phone, SMS_TEXTS.appealCorrectionRejected(script));
     return this.get(id);
   }
 

@@ -1,3 +1,4 @@
+import { smsScriptOf, type SmsScript } from '../../domain/sms-script.js';
 import { checkTypedPurpose, fixedPurpose, typedPurpose } from '../../domain/audit-wording.js';
 import type { Transaction } from 'kysely';
 import { FieldErrorCollector, InvalidInputError } from '../../domain/field-errors.js';
@@ -102,11 +103,11 @@ export class IdentityReclaimsService {
   }
 
   /** Opens a reclaim for a registration whose document another account holds; returns its id. */
-  async open(claim: { registration: Registration; phoneProvenAt: number | null }): Promise<string> {
+  async open(claim: { registration: Registration; phoneProvenAt: number | null; smsScript?: SmsScript }): Promise<string> {
     const id = this.ctx.newId();
     const now = this.ctx.clock.now().getTime();
     const region = claim.registration.address.region;
-    await this.reclaims.insert({ id, idIndex: await this.holderIndex(this.lookups, claim.registration), registration: claim.registration, phoneProvenAt: claim.phoneProvenAt, guardianId: null, relationship: null, now });
+    await this.reclaims.insert({ id, idIndex: await this.holderIndex(this.lookups, claim.registration), registration: claim.registration, phoneProvenAt: claim.phoneProvenAt, smsScript: claim.smsScript, guardianId: null, relationship: null, now });
     // The claimant's phone is now about the district of their claim, and goes with it at its sunset.
     if (claim.registration.phone !== null) await placePhoneRecords(this.ctx, claim.registration.phone, region);
     await this.audit.append('identity reclaim', 'open-identity-reclaim', fixedPurpose('identity-taken-at-registration'), null, { reclaimId: id });
@@ -140,7 +141,7 @@ export class IdentityReclaimsService {
     const found = await this.reclaims.findById(reclaimId);
     const holder = found && (await this.lookups.findIdByIdentityKey(found.registration.identity.key));
     await this.audit.append('identity reclaim', 'open-identity-reclaim', fixedPurpose('identity-taken-by-household-member'), holder ?? null, { reclaimId });
-    if (holder) for (const phone of await this.phonesAnsweringFor(holder)) await this.ctx.sms.send(phone, SMS_TEXTS.identityClaimed());
+    if (holder) for (const { phone, script } of await this.phonesAnsweringFor(holder)) await this.ctx.sms.send(phone, SMS_TEXTS.identityClaimed(script));
   }
 
   async pending(limit = 200): Promise<ReclaimView[]> {
@@ -232,6 +233,8 @@ export class IdentityReclaimsService {
           throw error;
         }
         if (found.guardianId !== null) await households.addGuardianship(found.guardianId, newId, found.relationship ?? 'other', now);
+        // The claimant's own account reads its texts as their registration code was asked.
+        else await residents.rememberSmsScript(newId, found.smsScript, now);
       }
       if (!(await reclaims.resolve(id, { status: 'approved', at: now, by: staff.id, method: evidence.method, residentId: newId, evidence }))) throw new ConflictError('this reclaim was resolved a moment ago');
       return { reclaim: found, holderId: holder, residentId: newId };
@@ -244,13 +247,13 @@ export class IdentityReclaimsService {
       // No identity stands behind the holder's account now, nor behind those it vouched for.
       await this.ctx.stores.decisions.invalidate(await this.households.householdIds(holderId));
       await this.audit.appendBy(staff, 'revoke-identity', purpose, holderId, detail);
-      for (const phone of await this.phonesAnsweringFor(holderId)) await this.ctx.sms.send(phone, SMS_TEXTS.identityRevoked());
+      for (const { phone, script } of await this.phonesAnsweringFor(holderId)) await this.ctx.sms.send(phone, SMS_TEXTS.identityRevoked(script));
     }
     const claimantPhone = reclaim.registration.phone;
     if (claimantPhone) await placePhoneRecords(this.ctx, claimantPhone, reclaim.registration.address.region);
-    if (claimantPhone) await this.ctx.sms.send(claimantPhone, SMS_TEXTS.reclaimApproved());
-    const guardianPhone = reclaim.guardianId === null ? null : (await this.residents.findById(reclaim.guardianId))?.phone;
-    if (guardianPhone) await this.ctx.sms.send(guardianPhone, SMS_TEXTS.householdClaimApproved());
+    if (claimantPhone) await this.ctx.sms.send(claimantPhone, SMS_TEXTS.reclaimApproved(reclaim.smsScript));
+    const guardian = reclaim.guardianId === null ? undefined : await this.phoneOf(reclaim.guardianId);
+    if (guardian) await this.ctx.sms.send(guardian.phone, SMS_TEXTS.householdClaimApproved(guardian.script));
     return { ...view((await this.reclaims.findById(id))!), residentId };
   }
 
@@ -266,22 +269,28 @@ export class IdentityReclaimsService {
     if (found.dependentId !== null) {
       await this.residents.revokeIdentity(found.dependentId, now);
       await this.ctx.stores.decisions.invalidate([found.dependentId]);
-      const guardian = found.guardianId === null ? undefined : await this.residents.findById(found.guardianId);
-      if (guardian?.phone) await this.ctx.sms.send(guardian.phone, SMS_TEXTS.householdClaimRejected());
+      const guardian = found.guardianId === null ? undefined : await this.phoneOf(found.guardianId);
+      if (guardian) await this.ctx.sms.send(guardian.phone, SMS_TEXTS.householdClaimRejected(guardian.script));
     }
     return view((await this.reclaims.findById(id))!);
   }
 
-  /** Who answers for an account: its own phone, or, for a household member, their relatives'. */
-  private async phonesAnsweringFor(residentId: string): Promise<string[]> {
-    const resident = await this.residents.findById(residentId);
-    if (!resident) return [];
-    if (resident.phone) return [resident.phone];
-    const phones: string[] = [];
+  /** Who answers for an account: its own phone, or, for a household member, their relatives', each in the script its holder reads. */
+  private async phonesAnsweringFor(residentId: string): Promise<{ phone: string; script: SmsScript }[]> {
+    const own = await this.phoneOf(residentId);
+    if (own) return [own];
+    const phones: { phone: string; script: SmsScript }[] = [];
     for (const g of await this.households.guardiansOf(residentId)) {
-      const phone = (await this.residents.findById(g.guardianId))?.phone;
-      if (phone) phones.push(phone);
+      const relative = await this.phoneOf(g.guardianId);
+      if (relative) phones.push(relative);
     }
     return phones;
+  }
+
+  /** An account's phone, if it has one, and the script its texts are written in. */
+  private async phoneOf(residentId: string): Promise<{ phone: string; script: SmsScript } | undefined> {
+    const phone = (await this.residents.findById(residentId))?.phone;
+    if (!phone) return undefined;
+    return { phone, script: smsScriptOf((await this.residents.smsScripts([residentId])).get(residentId)) };
   }
 }

@@ -56,6 +56,8 @@ export class RegistrationService {
         phoneVerifiedAt: proof.at,
         alongside: async (trx, residentId) => {
           await useUp(trx);
+          // The script the registration code was asked in: the new resident's texts take it.
+          await this.ctx.stores.residents.withTransaction(trx).rememberSmsScript(residentId, proof.script, proof.at);
           session = await this.signIn.openSessionIn(trx, residentId, proof.at, { keepInMemory: true });
         },
       });
@@ -65,7 +67,7 @@ export class RegistrationService {
       await useUp().catch(async (raced: unknown) => {
         throw await this.raced(raced, phone, input);
       });
-      throw new IdentityTakenError(await this.reclaims.open({ registration, phoneProvenAt: proof.at }));
+      throw new IdentityTakenError(await this.reclaims.open({ registration, phoneProvenAt: proof.at, smsScript: proof.script }));
     }
     return { resident, session: session!.committed() };
   }

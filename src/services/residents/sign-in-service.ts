@@ -11,7 +11,8 @@ import { cacheBound, DEFAULT_CACHE_ENTRIES } from '../../config.js';
 import { limitsOf, type ServiceContext } from '../context.js';
 import { InvalidatedCache } from '../decisions/invalidated-cache.js';
 import { spend } from '../rate-limiter.js';
-import { SMS_TEXTS, type SmsScript } from '../sms-texts.js';
+import { smsScriptOf, type SmsScript } from '../../domain/sms-script.js';
+import { SMS_TEXTS } from '../sms-texts.js';
 import type { Database } from '../../store/schema.js';
 import { CodeTriesUsedUpError, SignInCodeError, TooManyRequestsError, UnauthenticatedError } from '../service-errors.js';
 
@@ -38,6 +39,14 @@ const TICKET = /^[A-Za-z0-9_-]{22}$/;
 /** Checked tokens kept at the least while caches are on: a check depends on the token and key alone. */
 const MIN_CHECKED_TOKENS = 10_000;
 
+/** A code shown to match: which, when, the account its phone has (if any), and the script it was asked in. */
+export interface SignInProof {
+  codeId: string;
+  at: number;
+  holderId: string | undefined;
+  script: SmsScript;
+}
+
 export interface Session {
   token: string;
   residentId: string;
@@ -60,6 +69,8 @@ export interface MatchedCode {
   /** None: a phone an account uses is proven (`prove`), never matched. */
   holderId: undefined;
   by: 'owner' | 'stranger';
+  /** The script the code was asked in: the resident's texts take it once it is used. */
+  script: SmsScript;
 }
 
 /** A matched code had no attempt left, or was used or expired, by the time it was to be used up. */
@@ -172,6 +183,7 @@ export class SignInService {
       attempts: 0,
       consumed_at: null,
       ticket_digest: this.ticketDigest(id, ticket),
+      sms_script: script,
     });
     const minutes = Math.round(ttl / 60);
     await this.ctx.sms.send(phone, (holderId !== undefined ? SMS_TEXTS.signInCode : SMS_TEXTS.registrationCode)(code, minutes, script), 'sign-in-code', { region: holderRegion });
@@ -192,6 +204,8 @@ export class SignInService {
     if (residentId === undefined) throw new SignInCodeError('no account uses this phone yet: register with it, using this code', { reason: 'no-account' });
     await this.consume(proof);
     await this.residents.markPhoneVerified(residentId, proof.at);
+    // The script the code was asked in is the one the app shows: the resident's other texts take it.
+    await this.residents.rememberSmsScript(residentId, proof.script, proof.at);
     // A proven phone stands behind this resident and the household members they added.
     await this.ctx.stores.decisions.invalidate(await this.ctx.stores.households.householdIds(residentId));
     return this.openSession(residentId, proof.at);
@@ -219,7 +233,7 @@ export class SignInService {
    * of its asker's attempts where `ticket` is the one it was sent with, else of the strangers' shared
    * ones. Strangers, whoever they are and wherever from, can so use up only their own share.
    */
-  async prove(phone: string, code: string, ticket?: string): Promise<{ codeId: string; at: number; holderId: string | undefined }> {
+  async prove(phone: string, code: string, ticket?: string): Promise<SignInProof> {
     this.checkCodeInput(code, ticket);
     const now = this.ctx.clock.now().getTime();
     const { phoneIndex, holderId } = await this.signInCodeIndex(phone);
@@ -232,11 +246,11 @@ export class SignInService {
     if (live.length === 0) throw new SignInCodeError('no valid code for this phone: request a new one', { reason: 'no-valid-code', newCodeInSeconds });
     // Each live code gives up one attempt before it is compared, atomically: however many guesses
     // race, none of the phone's codes is compared more than attemptsPerCode times.
-    const tried: { id: string; digest: string; used: number }[] = [];
+    const tried: { id: string; digest: string; used: number; script: SmsScript }[] = [];
     for (const c of live) {
       const owner = ticket !== undefined && c.ticket_digest !== null && sameDigest(c.ticket_digest, this.ticketDigest(c.id, ticket));
       const used = await this.signInStore.claimAttempt(c.id, SIGN_IN_LIMITS.attemptsPerCode, now, owner ? 'owner' : 'stranger');
-      if (used !== undefined) tried.push({ id: c.id, digest: c.code_digest, used });
+      if (used !== undefined) tried.push({ id: c.id, digest: c.code_digest, used, script: smsScriptOf(c.sms_script) });
     }
     if (tried.length === 0) {
       // No attempt left to take, or the code was used up meanwhile by a request racing this one (two
@@ -250,7 +264,7 @@ export class SignInService {
       const left = Math.max(...tried.map((c) => SIGN_IN_LIMITS.attemptsPerCode - c.used));
       throw new SignInCodeError(left > 0 ? `wrong code; ${left} attempts left` : 'wrong code; request a new one', left > 0 ? { reason: 'wrong-code', attemptsLeft: left } : { reason: 'wrong-code', attemptsLeft: 0, newCodeInSeconds });
     }
-    return { codeId: match.id, at: now, holderId };
+    return { codeId: match.id, at: now, holderId, script: match.script };
   }
 
   /**
@@ -277,7 +291,7 @@ export class SignInService {
       if (c.consumed_at !== null || c.expires_at <= now || !sameDigest(c.code_digest, this.digest(c.id, code))) continue;
       const by = ticket !== undefined && c.ticket_digest !== null && sameDigest(c.ticket_digest, this.ticketDigest(c.id, ticket)) ? 'owner' : 'stranger';
       if ((by === 'owner' ? c.attempts : c.stranger_attempts) >= SIGN_IN_LIMITS.attemptsPerCode) return undefined;
-      return { codeId: c.id, at: now, holderId: undefined, by };
+      return { codeId: c.id, at: now, holderId: undefined, by, script: smsScriptOf(c.sms_script) };
     }
     return undefined;
   }

@@ -13,6 +13,8 @@ export interface PhoneHolder {
   /** Opened only for a resident without a phone, whose relatives are told their masked name. */
   name: string | null;
   identityCheckedAt: number | null;
+  /** The script their texts are written in, as stored (zh-CN or zh-Hant). */
+  smsScript: string;
 }
 
 /**
@@ -32,13 +34,13 @@ export class NoticeRecipientsStore {
     for (let i = 0; i < unique.length; i += ROWS_PER_STATEMENT) {
       const rows = await this.db
         .selectFrom('residents')
-        .select(['id', 'phone_enc', 'name_enc', 'address_region', 'identity_checked_at'])
+        .select(['id', 'phone_enc', 'name_enc', 'address_region', 'identity_checked_at', 'sms_script'])
         .where('id', 'in', unique.slice(i, i + ROWS_PER_STATEMENT))
         .where('name_enc', '!=', SHREDDED)
         .execute();
       for (const r of rows) {
         const phone = r.phone_enc === null ? null : this.cipher.decrypt(r.phone_enc, `resident:${r.id}:phone`);
-        out.set(r.id, { phone, region: r.address_region, name: phone === null ? this.cipher.decrypt(r.name_enc, `resident:${r.id}:name`) : null, identityCheckedAt: r.identity_checked_at });
+        out.set(r.id, { phone, region: r.address_region, name: phone === null ? this.cipher.decrypt(r.name_enc, `resident:${r.id}:name`) : null, identityCheckedAt: r.identity_checked_at, smsScript: r.sms_script });
       }
     }
     return out;

@@ -26,6 +26,7 @@ import * as paperCards from './0028-paper-cards.js';
 import * as entryPolicyDecidedWithin from './0032-entry-policy-decided-within.js';
 import * as factsVersion from './0033-facts-version.js';
 import * as checkInsThroughTheDay from './0035-check-ins-through-the-day.js';
+import * as smsScript from './0037-sms-script.js';
 
 /** Migrations, in order. Listed in code so the compiled and the tsx-run service see the same set. */
 const MIGRATIONS: [string, Migration][] = [
@@ -55,6 +56,7 @@ const MIGRATIONS: [string, Migration][] = [
   ['0032-entry-policy-decided-within', entryPolicyDecidedWithin],
   ['0033-facts-version', factsVersion],
   ['0035-check-ins-through-the-day', checkInsThroughTheDay],
+  ['0037-sms-script', smsScript],
 ];
 
 /** The migrations' names in order: the last is the schema version this code knows newest. */

@@ -1,3 +1,4 @@
+import { smsScriptOf, type SmsScript } from '../../domain/sms-script.js';
 import type { Kysely, Transaction } from 'kysely';
 import type { Registration, Relationship } from '../../domain/resident.js';
 import { FieldCipher, REGION_INDEX_PREFIX } from '../../privacy/field-cipher.js';
@@ -24,6 +25,8 @@ export interface IdentityReclaim {
   registration: Registration;
   /** When the claimant proved the phone in the registration; null for a household member's claim. */
   phoneProvenAt: number | null;
+  /** The script the claimant's registration code was asked in: their texts about the claim, and their account once approved, take it. */
+  smsScript: SmsScript;
   guardianId: string | null;
   relationship: Relationship | null;
   /** The household member added while the claim waits, holding no identity until approval. */
@@ -68,14 +71,14 @@ export class IdentityReclaimsStore {
     return new IdentityReclaimsStore(trx, this.cipher, this.compiled);
   }
 
-  async insert(r: { id: string; idIndex: string; registration: Registration; phoneProvenAt: number | null; guardianId: string | null; relationship: Relationship | null; dependentId?: string | null; now: number }): Promise<void> {
+  async insert(r: { id: string; idIndex: string; registration: Registration; phoneProvenAt: number | null; smsScript?: SmsScript; guardianId: string | null; relationship: Relationship | null; dependentId?: string | null; now: number }): Promise<void> {
     await this.db
       .insertInto('identity_reclaims')
       .values({
         id: r.id,
         id_index: r.idIndex,
         // Under the claimant's district key, so that the district's sunset destroys the claim with it.
-        claim_enc: this.cipher.encryptIn(r.registration.address.region, JSON.stringify({ registration: r.registration, phoneProvenAt: r.phoneProvenAt }), context(r.id)),
+        claim_enc: this.cipher.encryptIn(r.registration.address.region, JSON.stringify({ registration: r.registration, phoneProvenAt: r.phoneProvenAt, smsScript: r.smsScript ?? 'zh-CN' }), context(r.id)),
         guardian_id: r.guardianId,
         relationship: r.relationship,
         status: 'pending',
@@ -92,12 +95,14 @@ export class IdentityReclaimsStore {
   async findById(id: string): Promise<(IdentityReclaim & { idIndex: string }) | undefined> {
     const row = await this.db.selectFrom('identity_reclaims').selectAll().where('id', '=', id).executeTakeFirst();
     if (!row) return undefined;
-    const claim = JSON.parse(this.cipher.decrypt(row.claim_enc, context(row.id))) as { registration: Registration; phoneProvenAt: number | null };
+    const claim = JSON.parse(this.cipher.decrypt(row.claim_enc, context(row.id))) as { registration: Registration; phoneProvenAt: number | null; smsScript?: string };
     return {
       id: row.id,
       idIndex: row.id_index,
       registration: claim.registration,
       phoneProvenAt: claim.phoneProvenAt,
+      // Claims sealed before scripts were kept carry none: Simplified, as their texts were.
+      smsScript: smsScriptOf(claim.smsScript),
       guardianId: row.guardian_id,
       relationship: row.relationship as Relationship | null,
       status: row.status as ReclaimStatus,

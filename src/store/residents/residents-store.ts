@@ -240,6 +240,22 @@ export class ResidentsStore {
       .execute();
   }
 
+  /**
+   * Remembers the script of the resident's texts (zh-CN or zh-Hant): written only when it changes,
+   * so a sign-in in the script already kept costs no write.
+   */
+  async rememberSmsScript(id: string, script: string, now: number): Promise<void> {
+    await this.db.updateTable('residents').set({ sms_script: script, updated_at: now }).where('id', '=', id).where('sms_script', '!=', script).execute();
+  }
+
+  /** The script of each resident's texts, for those that are still held. */
+  async smsScripts(ids: string[]): Promise<Map<string, string>> {
+    const unique = [...new Set(ids)];
+    if (unique.length === 0) return new Map();
+    const rows = await this.db.selectFrom('residents').select(['id', 'sms_script']).where('id', 'in', unique).execute();
+    return new Map(rows.map((r) => [r.id, r.sms_script]));
+  }
+
   /** The account's phone becomes `phoneE164`, proven at `verifiedAt`: a visitor whose home vouches for that phone taking their account back. */
   async replacePhone(id: string, phoneE164: string, verifiedAt: number): Promise<void> {
     const { address_region } = await this.db.selectFrom('residents').select('address_region').where('id', '=', id).executeTakeFirstOrThrow();
@@ -318,7 +334,7 @@ export function writtenResident(id: string, registration: Registration, now: num
   };
 }
 
-export function openResident(cipher: FieldCipher, row: Omit<ResidentsTable, 'facts_version'>): Resident {
+export function openResident(cipher: FieldCipher, row: Omit<ResidentsTable, 'facts_version' | 'sms_script'>): Resident {
   const c = (field: string) => `resident:${row.id}:${field}`;
   const identity = JSON.parse(cipher.decrypt(row.identity_enc, c('identity'))) as Resident['identity'];
   return {

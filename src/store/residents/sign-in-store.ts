@@ -70,8 +70,8 @@ export class SignInStore {
    * attempt, uses the code and opens a session: compiled once, as Kysely building each statement
    * anew cost as much as SQLite running it.
    */
-  readonly #insertSignInCode = compiledOnce(() => this.db, 8, (...v: [string, string, string, number, number, number, number | null, string | null]) =>
-    this.db.insertInto('sign_in_codes').values({ id: v[0], phone_index: v[1], code_digest: v[2], created_at: v[3], expires_at: v[4], attempts: v[5], consumed_at: v[6], ticket_digest: v[7] }),
+  readonly #insertSignInCode = compiledOnce(() => this.db, 9, (...v: [string, string, string, number, number, number, number | null, string | null, string]) =>
+    this.db.insertInto('sign_in_codes').values({ id: v[0], phone_index: v[1], code_digest: v[2], created_at: v[3], expires_at: v[4], attempts: v[5], consumed_at: v[6], ticket_digest: v[7], sms_script: v[8] }),
   );
   readonly #signInCodesSince = compiledOnce(() => this.db, 2, (phoneIndex: string, since: number) =>
     this.db.selectFrom('sign_in_codes').selectAll().where('phone_index', '=', phoneIndex).where('created_at', '>=', since).orderBy('created_at', 'desc'),
@@ -95,7 +95,7 @@ export class SignInStore {
   }
 
   async insertSignInCode(row: Insertable<SignInCodesTable>): Promise<void> {
-    await this.#insertSignInCode(row.id, row.phone_index, row.code_digest, row.created_at, row.expires_at, row.attempts, row.consumed_at ?? null, row.ticket_digest ?? null);
+    await this.#insertSignInCode(row.id, row.phone_index, row.code_digest, row.created_at, row.expires_at, row.attempts, row.consumed_at ?? null, row.ticket_digest ?? null, row.sms_script ?? 'zh-CN');
   }
 
   /** Codes issued to a phone since `since`, newest first. */

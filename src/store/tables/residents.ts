@@ -23,6 +23,8 @@ export interface ResidentsTable {
   updated_at: number;
   /** Raised by every write to the resident's facts: a re-decision saves only over the count it read (migration 0033). */
   facts_version: Generated<number>;
+  /** The script of the resident's texts, zh-CN or zh-Hant: the one their last one-time code used was asked in (migration 0037). */
+  sms_script: Generated<string>;
 }
 
 export interface GuardianshipsTable {
@@ -76,6 +78,8 @@ export interface SignInCodesTable {
   ticket_digest: string | null;
   /** Attempts taken by every other guess, together. */
   stranger_attempts: Generated<number>;
+  /** The script the code was asked in (zh-CN or zh-Hant): the resident's texts take it when the code is used (migration 0037). */
+  sms_script: Generated<string>;
 }
 
 export interface SessionsTable {

@@ -31,12 +31,12 @@ describe('a colour notice', () => {
 
   it('gives no date to green when the code is green, or when only an action clears it', () => {
     assert.equal(colourNotice('green', [], null, 'Asia/Shanghai', null).greenOn, null);
-    const text = SMS_TEXTS.colourChanged(colourNotice('gray', [rule('gray', '您尚未申报近 14 天行程。')], null, 'Asia/Shanghai', null), 'https://jkm.example.gov.cn/resident/');
+    const text = SMS_TEXTS.colourChanged(colourNotice('gray', [rule('gray', '您尚未申报近 14 天行程。')], null, 'Asia/Shanghai', null), 'https://jkm.example.gov.cn/resident/', 'zh-CN');
     assert.equal(text, '【健康码】您的健康码已变为灰码。原因：您尚未申报近 14 天行程。需办理后方可转绿，方式请在应用中查看。详情：https://jkm.example.gov.cn/resident/');
   });
 
   it('names a household member masked, for the relative who holds the phone', () => {
-    const text = SMS_TEXTS.colourChanged(colourNotice('yellow', [rule('yellow', '来自中风险地区。')], GREEN_ON, 'Asia/Shanghai', '张*兰'), 'https://jkm.example.gov.cn/resident/');
+    const text = SMS_TEXTS.colourChanged(colourNotice('yellow', [rule('yellow', '来自中风险地区。')], GREEN_ON, 'Asia/Shanghai', '张*兰'), 'https://jkm.example.gov.cn/resident/', 'zh-CN');
     assert.equal(text, '【健康码】您的家人张*兰的健康码已变为黄码。原因：来自中风险地区。如无新情况，预计2026-12-04转为绿码。详情：https://jkm.example.gov.cn/resident/');
   });
 

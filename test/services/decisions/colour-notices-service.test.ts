@@ -1,6 +1,8 @@
 import assert from 'node:assert/strict';
 import { it } from 'node:test';
 import { DAY_MS, MINUTE_MS } from '../../../src/domain/clock.js';
+import type { SmsScript } from '../../../src/domain/sms-script.js';
+import { toTraditional } from '../../../src/domain/traditional-text.js';
 import { createLogger } from '../../../src/logging.js';
 import { NOTICE_LEASE_MS } from '../../../src/services/decisions/colour-notices-service.js';
 import { ScheduledJobs } from '../../../src/services/scheduled-jobs.js';
@@ -8,15 +10,23 @@ import type { SmsSender } from '../../../src/services/sms-sender.js';
 import type { StaffMember } from '../../../src/services/staff-service.js';
 import { describeOnEachEngine, type Harness } from '../../support/harness.js';
 import { GRANDMA_ZHANG, LIU_FANG, ZHANG_WEI } from '../../support/people.js';
-import { registerVerified } from '../../support/sign-in.js';
+import { lastCodeSentTo, registerVerified } from '../../support/sign-in.js';
 
 const healthy = { stays: [], contacts: [], symptoms: [], temperature: 36.5 };
 const ZHANG_PHONE = '+8613912345678';
 const LIU_PHONE = '+8615067891234';
 
-/** Every colour notice in the outbox (sign-in codes left out), oldest first. */
+/** Every colour notice in the outbox (sign-in codes left out), oldest first, in either script. */
 async function notices(h: Harness): Promise<{ recipient: string; body: string }[]> {
-  return (await h.ctx.stores.outbox.list(100)).filter((m) => m.body.includes('健康码已变为')).reverse().map(({ recipient, body }) => ({ recipient, body }));
+  return (await h.ctx.stores.outbox.list(100)).filter((m) => /健康码已变为|健康碼已變為/.test(m.body)).reverse().map(({ recipient, body }) => ({ recipient, body }));
+}
+
+/** Signs in with a code asked for in `script`, as the app does in the language it shows. */
+async function signInReading(h: Harness, phone: string, script: SmsScript): Promise<void> {
+  // Past the wait between two codes to one phone.
+  h.clock.advance(5 * MINUTE_MS);
+  await h.services.signIn.requestSignInCode(phone, { script });
+  await h.services.signIn.verifySignInCode(phone, await lastCodeSentTo(h, phone));
 }
 
 /** Two authorities of Yuhang: one proposes an isolation order for a resident, the other approves it. */
@@ -48,6 +58,46 @@ describeOnEachEngine('colour notices: whoever holds the phone is told of every c
       sent[0]!.body,
       '【健康码】您的健康码已变为红码。原因：卫生部门对您个人下达了隔离通知。如无新情况，预计2026-11-27转为绿码。详情：https://jkm.example.gov.cn/resident/',
     );
+  });
+
+  it('tells a resident who signed in with the app in 繁體 in Traditional Chinese, the reason converted', async () => {
+    const id = await greenZhang();
+    await signInReading(h(), ZHANG_PHONE, 'zh-Hant');
+    h().services.notices.setOrigin('https://jkm.example.gov.cn');
+    await isolate(h(), id);
+    assert.deepEqual(await notices(h()), [
+      { recipient: ZHANG_PHONE, body: '【健康码】您的健康碼已變為紅碼。原因：衛生部門對您個人下達了隔離通知。如無新情況，預計2026-11-27轉為綠碼。詳情：https://jkm.example.gov.cn/resident/' },
+    ]);
+  });
+
+  it('tells a resident in the script of the last code they used: back to Simplified after signing in in 简体 again', async () => {
+    const id = await greenZhang();
+    await signInReading(h(), ZHANG_PHONE, 'zh-Hant');
+    await signInReading(h(), ZHANG_PHONE, 'zh-CN');
+    await isolate(h(), id);
+    assert.match((await notices(h()))[0]!.body, /^【健康码】您的健康码已变为红码。原因：卫生部门对您个人下达了隔离通知。/);
+  });
+
+  it('keeps Simplified for a resident when a stranger asks a Traditional code for their phone and never uses it', async () => {
+    const id = await greenZhang();
+    h().clock.advance(5 * MINUTE_MS);
+    await h().services.signIn.requestSignInCode(ZHANG_PHONE, { script: 'zh-Hant' });
+    await isolate(h(), id);
+    assert.match((await notices(h()))[0]!.body, /^【健康码】您的健康码已变为红码。/);
+  });
+
+  it("tells a household member's change to the guardian in the guardian's script, her masked name as registered", async () => {
+    const zhang = await greenZhang();
+    await signInReading(h(), ZHANG_PHONE, 'zh-Hant');
+    const grandma = await h().services.residents.addDependent(zhang, GRANDMA_ZHANG);
+    await h().services.declarations.declare(grandma.id, healthy);
+    await h().services.decisions.decide(grandma.id, 'code shown');
+    await isolate(h(), grandma.id);
+    const sent = await notices(h());
+    assert.deepEqual(sent.map((m) => m.recipient), [ZHANG_PHONE]);
+    const [head, reason] = sent[0]!.body.split('原因：') as [string, string];
+    assert.equal(head, '【健康码】您的家人张*兰的健康碼已變為紅碼。');
+    assert.equal(toTraditional(reason), reason, 'a Simplified character is left in the reason');
   });
 
   it('does not count a first colour as a change: registering and declaring send no notice', async () => {

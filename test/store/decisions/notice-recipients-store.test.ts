@@ -12,11 +12,21 @@ describeOnEachEngine('the phones a batch of colour notices goes to', (h) => {
     const liu = await services.residents.register(LIU_FANG);
     const grandma = await services.residents.addDependent(zhang.id, GRANDMA_ZHANG);
     const held = await ctx.stores.noticeRecipients.holders([zhang.id, liu.id, grandma.id, zhang.id]);
+    const scripts = await ctx.stores.residents.smsScripts([zhang.id, liu.id, grandma.id]);
     for (const id of [zhang.id, liu.id, grandma.id]) {
       const whole = (await ctx.stores.residents.findById(id))!;
-      assert.deepEqual(held.get(id), { phone: whole.phone, region: whole.address.region, name: whole.phone === null ? whole.name : null, identityCheckedAt: whole.identityCheckedAt });
+      assert.deepEqual(held.get(id), { phone: whole.phone, region: whole.address.region, name: whole.phone === null ? whole.name : null, identityCheckedAt: whole.identityCheckedAt, smsScript: scripts.get(id) });
     }
     assert.equal(held.size, 3);
+  });
+
+  it("reads the script each phone's holder reads their texts in", async () => {
+    const { services, ctx } = h();
+    const zhang = await services.residents.register(ZHANG_WEI);
+    const liu = await services.residents.register(LIU_FANG);
+    await ctx.stores.residents.rememberSmsScript(liu.id, 'zh-Hant', h().clock.now().getTime());
+    const held = await ctx.stores.noticeRecipients.holders([zhang.id, liu.id]);
+    assert.deepEqual([held.get(zhang.id)?.smsScript, held.get(liu.id)?.smsScript], ['zh-CN', 'zh-Hant']);
   });
 
   it('leaves out a resident destroyed by their region’s sunset, as findById does', async () => {

@@ -47,3 +47,17 @@ describeOnEachEngine('the residents store', (h) => {
     }
   });
 });
+
+describeOnEachEngine("the residents store: the script of a resident's texts", (h) => {
+  it('remembers a new script, and writes nothing when the script kept is the one given', async () => {
+    const { id } = await h().services.residents.register(ZHANG_WEI);
+    const store = h().ctx.stores.residents;
+    const updatedAt = async () => (await store.findById(id))!.updatedAt;
+    const registeredAt = await updatedAt();
+    h().clock.advance(60_000);
+    await store.rememberSmsScript(id, 'zh-CN', h().clock.now().getTime());
+    assert.equal(await updatedAt(), registeredAt, 'the same script is not written again');
+    await store.rememberSmsScript(id, 'zh-Hant', h().clock.now().getTime());
+    assert.deepEqual([await store.smsScripts([id, id, 'no-such-resident']), await updatedAt()], [new Map([[id, 'zh-Hant']]), registeredAt + 60_000]);
+  });
+});

@@ -3,7 +3,7 @@ import { SYMPTOMS } from '../../../domain/declaration.js';
 import { renderQr, type CodeViewAhead } from '../../../services/decisions/health-codes-service.js';
 import type { Services } from '../../../services/services.js';
 import { HealthCodeSchema, DecisionHistorySchema, FiredRuleSchema } from '../../response-schemas.js';
-import { withTraditional } from '../../traditional-text.js';
+import { withTraditional } from '../../../domain/traditional-text.js';
 import { problemResponses, ResidentIdParams } from '../../schemas.js';
 import { healthCodeViewBodies, decisionHistoryView, shownDecision } from '../../views.js';
 import { wireTime } from '../../wire.js';

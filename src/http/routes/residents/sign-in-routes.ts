@@ -1,6 +1,6 @@
 import { Type, type FastifyPluginAsyncTypebox } from '@fastify/type-provider-typebox';
 import type { Services } from '../../../services/services.js';
-import { SMS_SCRIPTS, type SmsScript } from '../../../services/sms-texts.js';
+import { SMS_SCRIPTS, type SmsScript } from '../../../domain/sms-script.js';
 import { residentCaller } from '../../route-access.js';
 import { problemResponses, SignInTicket, signInProblemResponses } from '../../schemas.js';
 import { sessionWire } from '../../views.js';

@@ -3,7 +3,7 @@ import { it } from 'node:test';
 import Fastify, { type LightMyRequestResponse } from 'fastify';
 import type { FastifyInstance } from 'fastify';
 import { HealthCodeSchema } from '../../../../src/http/response-schemas.js';
-import { withTraditional } from '../../../../src/http/traditional-text.js';
+import { withTraditional } from '../../../../src/domain/traditional-text.js';
 import { healthCodeView } from '../../../../src/http/views.js';
 import type { Services } from '../../../../src/services/services.js';
 import { describeOnEachEngine, type Harness } from '../../../support/harness.js';

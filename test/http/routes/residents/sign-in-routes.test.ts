@@ -42,4 +42,21 @@ describeOnEachEngine('the one-time code text, in the language the app asked in',
     assert.equal(asked.json().field, 'script');
     assert.deepEqual(await h().ctx.stores.outbox.list(10), []);
   });
+
+  it('remembers 繁體 for the texts of a resident who registers with a code the app asked in Traditional', async () => {
+    const { app, asked } = await askCode({ phone: ZHANG_WEI.phone, script: 'zh-Hant' });
+    const code = await lastCodeSentTo(h(), '+8613912345678');
+    const registered = await app.inject({ method: 'POST', url: '/api/v1/residents', payload: { ...ZHANG_WEI, code, ticket: asked.json().ticket } });
+    assert.equal(registered.statusCode, 201, registered.body);
+    assert.deepEqual(await h().ctx.stores.residents.smsScripts([registered.json().id]), new Map([[registered.json().id, 'zh-Hant']]));
+  });
+
+  it('remembers the script of the code a resident signs in with, not of one asked for their phone and left unused', async () => {
+    const { id } = await h().services.residents.register(ZHANG_WEI);
+    const { app, asked } = await askCode({ phone: ZHANG_WEI.phone, script: 'zh-Hant' });
+    assert.deepEqual(await h().ctx.stores.residents.smsScripts([id]), new Map([[id, 'zh-CN']]), 'asking is not using');
+    const code = await lastCodeSentTo(h(), '+8613912345678');
+    await app.inject({ method: 'POST', url: '/api/v1/sign-in/session', payload: { phone: ZHANG_WEI.phone, code, ticket: asked.json().ticket } });
+    assert.deepEqual(await h().ctx.stores.residents.smsScripts([id]), new Map([[id, 'zh-Hant']]));
+  });
 });

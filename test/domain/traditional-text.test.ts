@@ -4,7 +4,7 @@ import fc from 'fast-check';
 import { clearingOf, clearingText } from '../../src/domain/rules/clearing.js';
 import { DEFAULT_RULES } from '../../src/domain/rules/default-rule-set.js';
 import type { Rule } from '../../src/domain/rules/rule-set.js';
-import { toTraditional, withTraditional } from '../../src/http/traditional-text.js';
+import { toTraditional, withTraditional } from '../../src/domain/traditional-text.js';
 import { describeOnEachEngine } from '../support/harness.js';
 import { ZHANG_WEI } from '../support/people.js';
 import { signedUpThroughApi } from '../support/sign-in.js';
