@@ -1,6 +1,6 @@
 import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
-import { anyHidden, barValue, linePoint, rangeOf } from '../../web/src/console/shown-points.js';
+import { anyHidden, barValue, highestShown, linePoint, rangeOf } from '../../web/src/console/shown-points.js';
 
 describe("a dashboard chart's points", () => {
   it('draws an exact count at its value', () => {
@@ -22,5 +22,10 @@ describe("a dashboard chart's points", () => {
   it('says a chart has hidden counts when any series holds a range', () => {
     assert.equal(anyHidden([[5, 0], [0, { atLeast: 0, atMost: 4 }]]), true);
     assert.equal(anyHidden([[5, 0], [0, 12]]), false);
+  });
+
+  it("reaches the top of Hangzhou's range, 1 to 8, though every exact count is 5 or less", () => {
+    assert.equal(highestShown([[5, 5], [0, { atLeast: 1, atMost: 8 }]]), 8);
+    assert.equal(highestShown([[5, 2], [0, 0]]), 5);
   });
 });

@@ -4,7 +4,7 @@ import { BarController, BarElement, CategoryScale, Chart, Legend, LinearScale, L
 import type { ShownCount } from '../../../src/domain/index.js';
 import { useT } from '../shared/i18n.js';
 import { useShown } from '../shared/shown-count.js';
-import { anyHidden, barValue, linePoint, rangeOf } from './shown-points.js';
+import { anyHidden, barValue, highestShown, linePoint, rangeOf } from './shown-points.js';
 
 Chart.register(LineController, BarController, LineElement, BarElement, PointElement, CategoryScale, LinearScale, Legend, Tooltip);
 
@@ -98,7 +98,7 @@ export function ChartCanvas({ kind, label, labels, series, k }: { kind: 'line' |
         responsive: true,
         maintainAspectRatio: false,
         animation: false,
-        scales: { y: { beginAtZero: true, ticks: { precision: 0 } } },
+        scales: { y: { beginAtZero: true, suggestedMax: highestShown(series.map((s) => s.counts)), ticks: { precision: 0 } } },
         // The tooltip says a range in words, as the table does, never the middle it is drawn at.
         plugins: { tooltip: { callbacks: { label: (item) => `${item.dataset.label}: ${texts[item.datasetIndex]![item.dataIndex]}` } } },
       },

@@ -24,3 +24,10 @@ export function barValue(count: ShownCount): number | [number, number] {
 export function anyHidden(series: readonly (readonly ShownCount[])[]): boolean {
   return series.some((counts) => counts.some((c) => typeof c !== 'number'));
 }
+
+/** The highest value a chart must reach: an exact count, or the top of a range (its bar is cut off otherwise). */
+export function highestShown(series: readonly (readonly ShownCount[])[]): number {
+  let high = 0;
+  for (const counts of series) for (const c of counts) high = Math.max(high, typeof c === 'number' ? c : c.atMost);
+  return high;
+}
