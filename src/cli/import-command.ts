@@ -17,7 +17,7 @@ export async function importCommand(args: string[], config: () => Config, fail: 
   const bar = new cliProgress.SingleBar({ format: `${kind} {bar} {value} rows | {duration}s`, stream: process.stderr }, cliProgress.Presets.shades_classic);
   try {
     bar.start(0, 0);
-    const report = await opened.services.authority.import(kind as ImportKind, parseImport(format, createReadStream(file)), (rows) => {
+    const report = await opened.services.authority.import(kind as ImportKind, parseImport(format, createReadStream(file)), { operator: 'healthcode import (operator command line)' }, (rows) => {
       bar.setTotal(rows);
       bar.update(rows);
     });

@@ -67,6 +67,10 @@ export const AUDIT_ACTIONS = {
   // Counts of residents, as shown (small counts as ranges), of the officer's own region: no one's facts.
   'preview-risk-area': [],
   'preview-rules': [],
+  // An import of authority records: counts only (the officer sees lines, not who matched); then one
+  // entry for each resident a record was written for.
+  'import-records': [],
+  'imported-record': [],
 } as const satisfies Record<string, readonly string[]>;
 
 export type AuditAction = keyof typeof AUDIT_ACTIONS;
@@ -112,6 +116,7 @@ export const AUDIT_PURPOSES = {
   'gate-check-without-phone': 'entry check for a person without a phone',
   'paper-card-without-phone': 'a paper card for a person without a phone',
   'preview-impact': 'see what a risk area or rule set would change before saving it',
+  'authority-import': 'import of authority records (cases, tests, contacts, vaccinations, travel)',
 } as const;
 
 export type PurposeCode = keyof typeof AUDIT_PURPOSES;

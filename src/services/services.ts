@@ -95,7 +95,7 @@ export function createServices(ctx: ServiceContext): Services {
   const nationalList = new NationalListService(ctx, keys, hub);
   const audit = new AuditService(ctx);
   const residents = new ResidentsService(ctx);
-  const authority = new AuthorityService(ctx, decisions);
+  const authority = new AuthorityService(ctx, decisions, audit);
   const venues = new VenuesService(ctx, keys);
   const signIn = new SignInService(ctx);
   const reclaims = new IdentityReclaimsService(ctx, audit);

@@ -2,7 +2,8 @@ import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
 import { csvCell, toCsv } from '../../src/domain/csv.js';
 import { describeOnEachEngine } from '../support/harness.js';
-import { LIU_FANG, OLIVER_BROWN, ZHANG_WEI } from '../support/people.js';
+import { LIU_FANG, OLIVER_BROWN, withCheck, ZHANG_WEI } from '../support/people.js';
+import type { RegistrationInput } from '../../src/domain/resident.js';
 
 const bearer = (token: string) => ({ authorization: `Bearer ${token}` });
 const csv = (_file: string) => ({ 'content-type': 'text/csv' });
@@ -42,6 +43,65 @@ describeOnEachEngine('importing authority records', (h) => {
     const report = (await app.inject({ method: 'POST', url: '/api/v1/imports/travel-records', headers: { ...bearer(token), ...csv(file) }, payload: file })).json();
     assert.equal(report.accepted, 0);
     assert.deepEqual(report.invalid.map((p: { field: string; message: string }) => [p.field, p.message]), [['arrival', 'must be after 1900-01-01']]);
+  });
+});
+
+/** Registered in Wuchang (Wuhan, 420106): no resident of Yuhang's. */
+const WANG_QIANG: RegistrationInput = {
+  name: '王强',
+  idType: 'resident_id',
+  idNumber: withCheck('42010619800512003'),
+  phone: '13871234567',
+  address: { region: '420106', detail: '中南路 7 号 2 栋 1201 室' },
+};
+/** A well-formed number nobody registered. */
+const NOBODY = withCheck('42010619800512101');
+
+describeOnEachEngine("another district's residents in an officer's import", (h) => {
+  const caseFile = (...idNumbers: string[]) => `idType,idNumber,status,date\n${idNumbers.map((n) => `resident_id,${n},confirmed,2026-11-19T08:00:00+08:00`).join('\n')}\n`;
+  async function yuhangOfficer() {
+    const zhang = (await h().services.residents.register(ZHANG_WEI)).id;
+    const wang = (await h().services.residents.register(WANG_QIANG)).id;
+    const officer = await h().services.staff.create('余杭区疾控中心 数据组', 'authority', '330110');
+    return { app: await h().app(), zhang, wang, officer };
+  }
+  const post = (app: Awaited<ReturnType<typeof yuhangOfficer>>['app'], token: string, file: string) =>
+    app.inject({ method: 'POST', url: '/api/v1/imports/cases', headers: { ...bearer(token), ...csv(file) }, payload: file });
+
+  it("reports a Wuchang resident's case unmatched, writes nothing, leaves the colour and texts no one", async () => {
+    const { app, wang, officer } = await yuhangOfficer();
+    const before = (await h().services.decisions.current(wang)).decision.colour;
+    const texted = (await h().ctx.stores.outbox.list(100)).length;
+    const report = (await post(app, officer.token, caseFile(WANG_QIANG.idNumber))).json();
+    assert.deepEqual([report.accepted, report.unmatched], [0, [{ line: 2 }]]);
+    assert.equal((await h().opened.store.db.selectFrom('authority_facts').selectAll().execute()).length, 0);
+    assert.equal((await h().services.decisions.current(wang)).decision.colour, before);
+    assert.equal((await h().ctx.stores.outbox.list(100)).length, texted);
+  });
+
+  it('answers a registered outsider exactly as a number nobody registered', async () => {
+    const { app, officer } = await yuhangOfficer();
+    const outsider = (await post(app, officer.token, caseFile(WANG_QIANG.idNumber))).json();
+    const nobody = (await post(app, officer.token, caseFile(NOBODY))).json();
+    assert.deepEqual(outsider, nobody);
+  });
+
+  it('still reaches a Wuchang resident for an officer answering for every region', async () => {
+    const { app } = await yuhangOfficer();
+    const national = await h().services.staff.create('国家疾控中心 数据组', 'authority');
+    assert.equal((await post(app, national.token, caseFile(WANG_QIANG.idNumber))).json().accepted, 1);
+  });
+
+  it("writes the import to the audit log, and the case to its own resident's access log", async () => {
+    const { app, zhang, officer } = await yuhangOfficer();
+    const report = (await post(app, officer.token, caseFile(ZHANG_WEI.idNumber, WANG_QIANG.idNumber, NOBODY))).json();
+    assert.equal(report.accepted, 1);
+    const [last] = await h().services.audit.entries({ limit: 1 });
+    assert.equal(last!.action, 'import-records');
+    assert.equal(last!.actor, '余杭区疾控中心 数据组 (authority)');
+    assert.deepEqual(last!.detail, { kind: 'cases', rows: 3, accepted: 1, unchanged: 0, unmatched: 2, invalid: 0, actorRegion: '330110' });
+    const own = await h().services.audit.entries({ residentId: zhang, limit: 10 });
+    assert.deepEqual(own.map((e) => [e.action, e.actor, e.detail]), [['imported-record', '余杭区疾控中心 数据组 (authority)', { kind: 'case', line: 2, actorRegion: '330110' }]]);
   });
 });
 

@@ -6,7 +6,10 @@ import { InvalidInputError } from '../../domain/field-errors.js';
 import { checkIdentity } from '../../domain/identity/identity-document.js';
 import { checkMobileNumber } from '../../domain/phone.js';
 import { regionName } from '../../domain/regions.js';
+import { fixedPurpose } from '../../domain/audit-wording.js';
+import type { AuditService } from '../audit-service.js';
 import type { ServiceContext } from '../context.js';
+import { answersFor, type StaffMember } from '../staff-service.js';
 import type { CountedChanges, DecisionsService } from './decisions-service.js';
 import type { RedecisionChunk, Redecided } from './batch-redecision.js';
 import type { ParsedRow } from './import-parsing.js';
@@ -25,6 +28,12 @@ export interface ImportReport {
   /** Phones texted about those changes (the residents' own, or their relatives'). */
   notified: number;
 }
+
+/**
+ * Who imports: an officer, who reaches only residents of the regions they answer for, or the
+ * operator's command line (`healthcode import`), which answers for every region this operator serves.
+ */
+export type Importer = { staff: StaffMember } | { operator: string };
 
 export interface RiskArea {
   id: string;
@@ -46,6 +55,7 @@ export class AuthorityService {
   constructor(
     private readonly ctx: ServiceContext,
     private readonly decisions: DecisionsService,
+    private readonly audit: AuditService,
   ) {}
 
   private get queue() {
@@ -92,9 +102,16 @@ export class AuthorityService {
     return { area, ...(await this.decisions.previewWithAreas(affected, areas, counted)) };
   }
 
-  /** Imports rows; bad rows are reported by line and the good ones kept. */
-  async import(kind: ImportKind, rows: AsyncIterable<ParsedRow>, onProgress?: (rows: number) => void): Promise<ImportReport> {
+  /**
+   * Imports rows; bad rows are reported by line and the good ones kept. A row naming a resident
+   * `by` does not answer for is reported unmatched, exactly as a number nobody registered: the
+   * import must not tell an officer who is registered elsewhere, nor write their records. With `by`
+   * each import is one audit entry, and each resident whose record it wrote sees it in their
+   * access log; without it (demo data, in-process callers) nothing is audited and every region is reached.
+   */
+  async import(kind: ImportKind, rows: AsyncIterable<ParsedRow>, by?: Importer, onProgress?: (rows: number) => void): Promise<ImportReport> {
     const report: ImportReport = { kind, rows: 0, accepted: 0, unchanged: 0, invalid: [], unmatched: [], redecided: 0, colourChanges: 0, notified: 0 };
+    const staff = by && 'staff' in by ? by.staff : undefined;
     const affected = new Set<string>();
     for await (const row of rows) {
       report.rows += 1;
@@ -118,13 +135,14 @@ export class AuthorityService {
           report.invalid.push({ line: row.line, ...match.invalid });
           continue;
         }
-        if (match.residentId === undefined) {
+        // Someone outside the officer's regions is answered as nobody: the same lookup was made either way.
+        if (match.resident === undefined || (staff !== undefined && !answersFor(staff, match.resident.region))) {
           report.unmatched.push({ line: row.line });
           continue;
         }
-        residentId = match.residentId;
+        residentId = match.resident.id;
       }
-      const stored = await this.storeRecord(record, residentId, `import of ${kind}`);
+      const stored = await this.storeRecord(record, residentId, `import of ${kind}`, by && residentId !== null ? { by, line: row.line } : undefined);
       if (stored.inserted) report.accepted += 1;
       else report.unchanged += 1;
       for (const id of stored.affected) affected.add(id);
@@ -133,18 +151,24 @@ export class AuthorityService {
     report.redecided = redecided;
     report.colourChanges = colourChanges;
     report.notified = notified;
+    if (by) await this.appendImport(by, 'import-records', null, { kind, rows: report.rows, accepted: report.accepted, unchanged: report.unchanged, unmatched: report.unmatched.length, invalid: report.invalid.length });
     return report;
   }
 
-  private async match(person: PersonMatch): Promise<{ residentId: string | undefined } | { invalid: { field: string; message: string } }> {
+  private appendImport(by: Importer, action: 'import-records' | 'imported-record', residentId: string | null, detail: Record<string, unknown>, within?: Parameters<AuditService['append']>[5]) {
+    if ('staff' in by) return this.audit.appendBy(by.staff, action, fixedPurpose('authority-import'), residentId, detail, within);
+    return this.audit.append(by.operator, action, fixedPurpose('authority-import'), residentId, detail, within);
+  }
+
+  private async match(person: PersonMatch): Promise<{ resident: { id: string; region: string } | undefined } | { invalid: { field: string; message: string } }> {
     if ('phone' in person) {
       const phone = checkMobileNumber(person.phone);
       if (!phone.ok) return { invalid: { field: 'phone', message: phone.message } };
-      return { residentId: await this.ctx.stores.residentLookups.findIdByPhone(phone.value) };
+      return { resident: await this.ctx.stores.residentLookups.findByPhone(phone.value) };
     }
     const identity = checkIdentity(person, this.ctx.clock.now());
     if (!identity.ok) return { invalid: { field: identity.field, message: identity.message } };
-    return { residentId: await this.ctx.stores.residentLookups.findIdByIdentityKey(identity.value.key) };
+    return { resident: await this.ctx.stores.residentLookups.findByIdentityKey(identity.value.key) };
   }
 
   /**
@@ -152,7 +176,7 @@ export class AuthorityService {
    * The residents it affects are queued for re-decision in the same transaction: a crash before
    * their decision is recorded leaves them queued, never without a colour.
    */
-  private async storeRecord(record: AuthorityRecord, residentId: string | null, cause: string): Promise<{ id: string; inserted: boolean; affected: string[] }> {
+  private async storeRecord(record: AuthorityRecord, residentId: string | null, cause: string, audited?: { by: Importer; line: number }): Promise<{ id: string; inserted: boolean; affected: string[] }> {
     const now = this.ctx.clock.now().getTime();
     const stored = await this.ctx.database.transaction(async (trx) => {
       const records = this.ctx.stores.authorityRecords.withTransaction(trx);
@@ -190,6 +214,8 @@ export class AuthorityService {
         await records.insertFact({ id, resident_id: residentId!, kind: record.kind, value, detail: JSON.stringify(detail), occurred_at: record.at, source: 'authority', recorded_at: now });
       }
       await queue.enqueue([residentId!], cause, now);
+      // In the record's own transaction: no record written without its line in the resident's access log.
+      if (audited) await this.appendImport(audited.by, 'imported-record', residentId, { kind: record.kind, line: audited.line }, trx);
       return { id, inserted: true, affected: [residentId!] };
     }, (result) => ({ kind: 'decisions', residentIds: result.affected }));
     return stored;

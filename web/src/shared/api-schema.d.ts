@@ -519,7 +519,7 @@ export interface paths {
                                      * @description A purpose the server gives; the screens word it
                                      * @enum {string}
                                      */
-                                    code: "identity-taken-at-registration" | "identity-taken-by-household-member" | "settle-identity-reclaims" | "household-member-added" | "open-correction" | "appeal-deadlines" | "answer-appeals" | "sunset" | "host-app-consent" | "host-app-removed" | "lookup-without-grant" | "trace-read-without-grant" | "trace-outside-jurisdiction" | "search-without-grant" | "timeline-without-grant" | "moving-own-consent" | "moving-consent-by-grant" | "moving-phone-reclaimed" | "gate-check-without-phone" | "paper-card-without-phone" | "preview-impact";
+                                    code: "identity-taken-at-registration" | "identity-taken-by-household-member" | "settle-identity-reclaims" | "household-member-added" | "open-correction" | "appeal-deadlines" | "answer-appeals" | "sunset" | "host-app-consent" | "host-app-removed" | "lookup-without-grant" | "trace-read-without-grant" | "trace-outside-jurisdiction" | "search-without-grant" | "timeline-without-grant" | "moving-own-consent" | "moving-consent-by-grant" | "moving-phone-reclaimed" | "gate-check-without-phone" | "paper-card-without-phone" | "preview-impact" | "authority-import";
                                     /** @enum {string} */
                                     kind: "fixed";
                                 } | {
@@ -3776,7 +3776,7 @@ export interface paths {
         put?: never;
         /**
          * Bulk import (authority): NDJSON (application/x-ndjson) or CSV (text/csv) with a header row
-         * @description Rows are matched to residents by idType+idNumber (+idCountry) or phone. Invalid and unmatched rows are reported with their line numbers; valid rows are kept; importing the same file again changes nothing.
+         * @description Rows are matched to residents by idType+idNumber (+idCountry) or phone, among the residents of the regions the caller answers for: a row naming anyone else is reported unmatched, exactly as a number nobody registered. Invalid and unmatched rows are reported with their line numbers; valid rows are kept; importing the same file again changes nothing. Each import is written to the audit log (kind and counts), and each resident a record was written for sees it in their access log.
          */
         post: {
             parameters: {
@@ -4795,7 +4795,7 @@ export interface paths {
                                      * @description A purpose the server gives; the screens word it
                                      * @enum {string}
                                      */
-                                    code: "identity-taken-at-registration" | "identity-taken-by-household-member" | "settle-identity-reclaims" | "household-member-added" | "open-correction" | "appeal-deadlines" | "answer-appeals" | "sunset" | "host-app-consent" | "host-app-removed" | "lookup-without-grant" | "trace-read-without-grant" | "trace-outside-jurisdiction" | "search-without-grant" | "timeline-without-grant" | "moving-own-consent" | "moving-consent-by-grant" | "moving-phone-reclaimed" | "gate-check-without-phone" | "paper-card-without-phone" | "preview-impact";
+                                    code: "identity-taken-at-registration" | "identity-taken-by-household-member" | "settle-identity-reclaims" | "household-member-added" | "open-correction" | "appeal-deadlines" | "answer-appeals" | "sunset" | "host-app-consent" | "host-app-removed" | "lookup-without-grant" | "trace-read-without-grant" | "trace-outside-jurisdiction" | "search-without-grant" | "timeline-without-grant" | "moving-own-consent" | "moving-consent-by-grant" | "moving-phone-reclaimed" | "gate-check-without-phone" | "paper-card-without-phone" | "preview-impact" | "authority-import";
                                     /** @enum {string} */
                                     kind: "fixed";
                                 } | {

@@ -78,7 +78,7 @@ export const authorityRoutes: FastifyPluginAsyncTypebox<{ services: Services; im
       schema: {
         tags: ['authority'],
         summary: 'Bulk import (authority): NDJSON (application/x-ndjson) or CSV (text/csv) with a header row',
-        description: 'Rows are matched to residents by idType+idNumber (+idCountry) or phone. Invalid and unmatched rows are reported with their line numbers; valid rows are kept; importing the same file again changes nothing.',
+        description: "Rows are matched to residents by idType+idNumber (+idCountry) or phone, among the residents of the regions the caller answers for: a row naming anyone else is reported unmatched, exactly as a number nobody registered. Invalid and unmatched rows are reported with their line numbers; valid rows are kept; importing the same file again changes nothing. Each import is written to the audit log (kind and counts), and each resident a record was written for sees it in their access log.",
         params: Type.Object({ kind: Type.Union(IMPORT_KINDS.map((k) => Type.Literal(k))) }),
         response: { 200: ImportReportSchema, ...problemResponses(400, 401, 403, 413, 415) },
       },
@@ -86,7 +86,7 @@ export const authorityRoutes: FastifyPluginAsyncTypebox<{ services: Services; im
     async (request) => {
       const format = String(request.headers['content-type']).startsWith('text/csv') ? 'csv' : 'ndjson';
       if (typeof request.body !== 'string') throw Object.assign(new Error('send the file as application/x-ndjson or text/csv'), { statusCode: 415, code: 'FST_ERR_CTP_INVALID_MEDIA_TYPE' });
-      return services.authority.import(request.params.kind as ImportKind, parseImport(format, Readable.from([request.body])));
+      return services.authority.import(request.params.kind as ImportKind, parseImport(format, Readable.from([request.body])), { staff: staffCaller(request) });
     },
   );
 };
