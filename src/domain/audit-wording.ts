@@ -67,6 +67,8 @@ export const AUDIT_ACTIONS = {
   // Counts of residents, as shown (small counts as ranges), of the officer's own region: no one's facts.
   'preview-risk-area': [],
   'preview-rules': [],
+  // The area listed, and how many were re-decided, changed colour and texted: exact operator-wide counts, no one's facts.
+  'list-risk-area': [],
 } as const satisfies Record<string, readonly string[]>;
 
 export type AuditAction = keyof typeof AUDIT_ACTIONS;
@@ -112,6 +114,7 @@ export const AUDIT_PURPOSES = {
   'gate-check-without-phone': 'entry check for a person without a phone',
   'paper-card-without-phone': 'a paper card for a person without a phone',
   'preview-impact': 'see what a risk area or rule set would change before saving it',
+  'list-risk-area': 'list a risk area or change one, for the authority',
 } as const;
 
 export type PurposeCode = keyof typeof AUDIT_PURPOSES;
