@@ -115,6 +115,7 @@ export function RiskAreasView({ session }: { session: StaffSession }): JSX.Eleme
         {outcome && (
           <div class="notice notice-ok" role="status" data-testid="risk-outcome">
             <p>{t('risk.outcome', { redecided: shownSaved(outcome.redecided), changes: shownSaved(outcome.colourChanges), notified: shownSaved(outcome.notified) })}</p>
+            {outcome.undivided !== 0 && <p data-testid="outcome-undivided">{t('preview.undivided', { n: shownSaved(outcome.undivided), k: outcome.smallCount })}</p>}
             <PreviewScope counted={outcome.counted} countedName={outcome.countedName} smallCount={outcome.smallCount} />
           </div>
         )}
