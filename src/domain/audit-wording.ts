@@ -71,6 +71,8 @@ export const AUDIT_ACTIONS = {
   // entry for each resident a record was written for.
   'import-records': [],
   'imported-record': [],
+  // The area listed, and how many were re-decided, changed colour and texted: exact operator-wide counts, no one's facts.
+  'list-risk-area': [],
 } as const satisfies Record<string, readonly string[]>;
 
 export type AuditAction = keyof typeof AUDIT_ACTIONS;
@@ -117,6 +119,7 @@ export const AUDIT_PURPOSES = {
   'paper-card-without-phone': 'a paper card for a person without a phone',
   'preview-impact': 'see what a risk area or rule set would change before saving it',
   'authority-import': 'import of authority records (cases, tests, contacts, vaccinations, travel)',
+  'list-risk-area': 'list a risk area or change one, for the authority',
 } as const;
 
 export type PurposeCode = keyof typeof AUDIT_PURPOSES;

@@ -64,3 +64,14 @@ export function shownChanges(districts: Iterable<DistrictChanges>, k: number): S
     .sort((a, b) => upper(b.residents) - upper(a.residents));
   return { residents: sumShown(shown.map((d) => d.residents)), wouldChange: sumShown(shown.map((d) => d.wouldChange)), transitions, undivided: sumShown(shown.map((d) => d.undivided)) };
 }
+
+/**
+ * Phones texted about the residents of these districts, as shown: each district counted k or more
+ * a cell; a smaller one adds nothing, as it is in no transition (a text would say one of its few
+ * residents changed colour).
+ */
+export function shownTexted(districts: Iterable<DistrictChanges & { notified: number }>, k: number): ShownCount {
+  const cells: ShownCount[] = [];
+  for (const d of districts) if (d.residents >= k) cells.push(shownCell(d.notified, k));
+  return sumShown(cells);
+}

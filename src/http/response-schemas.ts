@@ -314,6 +314,19 @@ const PreviewCounts = {
   undivided: { ...ShownCountSchema, description: 'Residents of districts where fewer than smallCount were counted: in the totals, in no transition (which way so few go is not said)' },
 };
 
+/** What saving a risk area did to the caller's region's residents, counted as its preview counts. */
+export const RiskAreaSavedSchema = Type.Object({
+  area: RiskAreaSchema,
+  counted: PreviewCounts.counted,
+  countedName: PreviewCounts.countedName,
+  smallCount: PreviewCounts.smallCount,
+  redecided: { ...ShownCountSchema, description: 'Residents of the counted region decided again' },
+  colourChanges: { ...ShownCountSchema, description: 'Of them, residents whose colour changed' },
+  transitions: PreviewCounts.transitions,
+  undivided: PreviewCounts.undivided,
+  notified: { ...ShownCountSchema, description: 'Phones texted about those changes of colour, in the districts where smallCount or more residents were counted' },
+});
+
 export const RulePreviewSchema = Type.Object({
   region: Type.String(),
   evaluated: { ...ShownCountSchema, description: 'Residents the candidate would govern that were evaluated' },

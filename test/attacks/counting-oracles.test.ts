@@ -34,7 +34,7 @@ function counts(value: unknown, path = ''): [string, unknown][] {
   if (Array.isArray(value)) return value.flatMap((v, i) => counts(v, `${path}[${i}]`));
   if (value === null || typeof value !== 'object') return [];
   const entries = Object.entries(value as Record<string, unknown>);
-  return entries.flatMap(([key, v]) => (['residents', 'wouldChange', 'evaluated', 'undivided'].includes(key) ? [[`${path}.${key}`, v] as [string, unknown]] : counts(v, `${path}.${key}`)));
+  return entries.flatMap(([key, v]) => (['residents', 'wouldChange', 'evaluated', 'undivided', 'redecided', 'colourChanges', 'notified'].includes(key) ? [[`${path}.${key}`, v] as [string, unknown]] : counts(v, `${path}.${key}`)));
 }
 const exactSmall = (answer: unknown, k = 5) => counts(answer).filter(([, c]) => typeof c === 'number' && c > 0 && c < k);
 
@@ -113,5 +113,42 @@ describeOnEachEngine('an officer counting one person with a preview', (h) => {
     assert.deepEqual((entry!.detail.area as { country: string }).country, 'IS');
     assert.equal(entry!.detail.counted, '330110');
     assert.deepEqual(entry!.detail.residents, { atLeast: 1, atMost: 4 });
+  });
+});
+
+describeOnEachEngine('an officer counting one person by listing a risk area', (h) => {
+  it('learns from the save neither that one resident went to a rare country, nor that his colour changed, nor that he was texted', async () => {
+    // Zhang Wei alone of Yuhang went to Iceland; eight neighbours stayed home. The preview hides him, so the officer lists it.
+    for (let n = 0; n < 8; n++) await resident(h(), neighbour('330110', n), healthy);
+    await resident(h(), ZHANG_WEI, iceland);
+    const yuhang = await h().services.staff.create('余杭区疾控中心 王主任', 'authority', '330110');
+    const response = await (await h().app()).inject({ method: 'POST', url: '/api/v1/risk-areas', headers: bearer(yuhang.token), payload: { country: 'IS', level: 'high', from: '2026-11-06T00:00:00+08:00' } });
+    assert.equal(response.statusCode, 200, response.body);
+    const saved = response.json();
+    assert.deepEqual(exactSmall(saved), [], 'no count of 1 to 4 shown exactly');
+    assert.deepEqual(saved.transitions, [], 'which way his colour went is not said');
+    assert.deepEqual([saved.counted, saved.redecided, saved.colourChanges, saved.notified], ['330110', { atLeast: 1, atMost: 4 }, { atLeast: 0, atMost: 4 }, 0]);
+  });
+
+  it("counts none of Xihu's residents for Yuhang's officer listing where only Xihu's went", async () => {
+    await resident(h(), LIU_FANG, wuchang);
+    await resident(h(), ZHANG_WEI, healthy);
+    const yuhang = await h().services.staff.create('余杭区疾控中心 王主任', 'authority', '330110');
+    const response = await (await h().app()).inject({ method: 'POST', url: '/api/v1/risk-areas', headers: bearer(yuhang.token), payload: { region: '420106', level: 'high', from: '2026-11-06T00:00:00+08:00' } });
+    assert.equal(response.statusCode, 200, response.body);
+    const saved = response.json();
+    assert.deepEqual([saved.counted, saved.countedName, saved.redecided, saved.colourChanges, saved.notified, saved.transitions], ['330110', '浙江省杭州市余杭区', 0, 0, 0, []], 'Liu Fang is in no count');
+  });
+
+  it('leaves the exact counts in the audit entry of the listing, for auditors', async () => {
+    await resident(h(), ZHANG_WEI, iceland);
+    const yuhang = await h().services.staff.create('余杭区疾控中心 王主任', 'authority', '330110');
+    await (await h().app()).inject({ method: 'POST', url: '/api/v1/risk-areas', headers: bearer(yuhang.token), payload: { country: 'IS', level: 'high', from: '2026-11-06T00:00:00+08:00' } });
+    const entries = (await h().services.audit.entries({ limit: 100 })).filter((e) => e.action === 'list-risk-area');
+    assert.equal(entries.length, 1, 'the listing is in the log');
+    assert.equal(entries[0]!.actor, '余杭区疾控中心 王主任 (authority)');
+    assert.deepEqual((entries[0]!.detail.area as { country: string }).country, 'IS');
+    assert.deepEqual(entries[0]!.detail.exact, { redecided: 1, colourChanges: 1, notified: 1 });
+    assert.deepEqual((entries[0]!.detail.shown as { redecided: unknown }).redecided, { atLeast: 1, atMost: 4 });
   });
 });

@@ -1,7 +1,7 @@
 import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
 import fc from 'fast-check';
-import { shownChanges, TRANSITIONS } from '../../src/domain/shown-changes.js';
+import { shownChanges, shownTexted, TRANSITIONS } from '../../src/domain/shown-changes.js';
 import type { ShownCount } from '../../src/domain/small-counts.js';
 
 const within = (c: ShownCount, n: number) => (typeof c === 'number' ? c === n : c.atLeast <= n && n <= c.atMost);
@@ -70,5 +70,15 @@ describe("a preview's changes of colour as shown", () => {
         assert.ok(counts.every((c) => typeof c !== 'number' || c === 0 || c >= k));
       }),
     );
+  });
+});
+
+describe('phones texted about a save, as shown', () => {
+  it('counts texts in districts of k or more, each as a cell', () => {
+    assert.deepEqual(shownTexted([{ residents: 120, transitions: [], notified: 40 }, { residents: 30, transitions: [], notified: 2 }], 5), { atLeast: 41, atMost: 44 });
+  });
+
+  it('adds nothing for a district of fewer than k: a text would say one of its few changed colour', () => {
+    assert.equal(shownTexted([{ residents: 1, transitions: [{ from: 'green', to: 'red', residents: 1 }], notified: 1 }], 5), 0);
   });
 });

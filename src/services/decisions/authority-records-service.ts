@@ -1,6 +1,7 @@
 import { createHash } from 'node:crypto';
 import { DAY_MS } from '../../domain/clock.js';
 import { checkAuthorityRow, type AuthorityRecord, type ImportKind, type PersonMatch } from '../../domain/decisions/authority-records.js';
+import { DistrictTallies } from '../../domain/decisions/district-tallies.js';
 import { FACT_HORIZON_DAYS } from '../../domain/facts.js';
 import { InvalidInputError } from '../../domain/field-errors.js';
 import { checkIdentity } from '../../domain/identity/identity-document.js';
@@ -75,14 +76,14 @@ export class AuthorityService {
     }));
   }
 
-  /** Lists or updates one risk area (ending it by setting `to`), then re-decides the residents who were there. */
-  async setRiskArea(row: Record<string, unknown>): Promise<{ area: RiskArea; redecided: number; colourChanges: number; notified: number }> {
+  /** Lists or updates one risk area (ending it by setting `to`), then re-decides the residents who were there: exact counts, for ImpactPreviewsService to show. */
+  async setRiskArea(row: Record<string, unknown>): Promise<Redecided & { area: RiskArea }> {
     const record = checkAuthorityRow('risk-areas', row, this.ctx.clock.now().getTime());
     const cause = `risk area ${record.kind === 'risk-area' ? (record.region ?? record.country) : ''} ${record.kind === 'risk-area' ? record.level : ''}`.trim();
     const { id, affected } = await this.storeRecord(record, null, cause);
-    const { redecided, colourChanges, notified } = await this.redecideQueued(affected);
+    const redecided = await this.redecideQueued(affected);
     const area = (await this.riskAreas()).find((a) => a.id === id)!;
-    return { area, redecided, colourChanges, notified };
+    return { area, ...redecided };
   }
 
   /**
@@ -227,7 +228,7 @@ export class AuthorityService {
    * transaction that records their decisions: one commit per chunk of a thousand.
    */
   async redecideQueued(ids?: string[], limit = 100_000): Promise<Redecided> {
-    const total: Redecided = { redecided: 0, colourChanges: 0, notified: 0 };
+    const total: Redecided = { redecided: 0, colourChanges: 0, notified: 0, districts: new DistrictTallies() };
     for (;;) {
       // The oldest entries are taken all at once, before any is decided: chunks read ahead while
       // earlier ones are saved (BatchRedecision), and would otherwise take the same entries twice.
@@ -237,6 +238,7 @@ export class AuthorityService {
       total.redecided += result.redecided;
       total.colourChanges += result.colourChanges;
       total.notified += result.notified;
+      total.districts.add(result.districts);
       if (ids !== undefined || total.redecided >= limit) break;
     }
     return total;

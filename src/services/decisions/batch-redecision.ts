@@ -3,6 +3,7 @@ import { setImmediate as yieldToIo } from 'node:timers/promises';
 import type { Transaction } from 'kysely';
 import { AlikeFacts, type Evaluated } from '../../domain/decisions/alike-facts.js';
 import type { ChunkToEvaluate } from '../../domain/decisions/chunk-evaluation.js';
+import { DistrictTallies } from '../../domain/decisions/district-tallies.js';
 import { localInstant } from '../../domain/rules/decide.js';
 import type { ResidentFacts, RiskAreaFact } from '../../domain/facts.js';
 import { firedIds, type CurrentDecision, type StatusKeys } from '../../store/decisions/decisions-store.js';
@@ -15,14 +16,15 @@ import type { RulesService } from './rules-service.js';
 /** What a run did, and the residents whose facts were written while they were decided: their decisions were not saved (DecisionsStore.save), each under its chunk's cause. */
 export type BatchRedecided = Redecided & { lost: RedecisionChunk[] };
 
-/** A decision kept as a resident's current one, and whether it changed their colour. */
-export type Kept = CurrentDecision & { colourChanged: boolean };
+/** A decision kept as a resident's current one, and whether it changed their colour (from `from`; `none`: never decided). */
+export type Kept = CurrentDecision & { colourChanged: boolean; from: string };
 
-/** What a re-decision did: residents decided, how many changed colour, and how many phones were told. */
+/** What a re-decision did: residents decided, how many changed colour, and how many phones were told; and the same per home district of those saved. */
 export interface Redecided {
   redecided: number;
   colourChanges: number;
   notified: number;
+  districts: DistrictTallies;
 }
 
 /** Residents to decide again under one cause; `alongside` runs in the transaction that saves them (taking them off the queue, say). */
@@ -53,6 +55,7 @@ export function keptDecision(facts: ResidentFacts, before: StatusKeys | undefine
     region: facts.region,
     changed,
     colourChanged: before?.colour !== decision.colour,
+    from: before?.colour ?? 'none',
   };
 }
 
@@ -111,7 +114,7 @@ export class BatchRedecision {
   ) {}
 
   async run(chunks: AsyncIterable<RedecisionChunk>): Promise<BatchRedecided> {
-    const total: BatchRedecided = { redecided: 0, colourChanges: 0, notified: 0, lost: [] };
+    const total: BatchRedecided = { redecided: 0, colourChanges: 0, notified: 0, districts: new DistrictTallies(), lost: [] };
     // A resident is decided once per run: household members claiming a document are decided with the
     // chunk of its holder, and again in a later chunk only if queued there too (then skipped).
     const scheduled = new Set<string>();
@@ -153,11 +156,22 @@ export class BatchRedecision {
       const { queued, lost } = await this.ctx.stores.decisions.save(kept, chunk.cause, this.ctx.newId, chunk.now, chunk.versions, chunk.alongside);
       this.ctx.meter.decisionsMade(kept.length - lost.length);
       const lostIds = lost.length === 0 ? undefined : new Set(lost);
-      for (const k of kept) if (k.colourChanged && !lostIds?.has(k.residentId)) total.colourChanges += 1;
+      // Whose colour changed, by home district: the texts about them are counted there too.
+      const changedIn = new Map<string, string>();
+      for (const k of kept) {
+        if (lostIds?.has(k.residentId)) continue;
+        total.districts.decided(k.region, k.from, k.decision.colour);
+        if (!k.colourChanged) continue;
+        total.colourChanges += 1;
+        changedIn.set(k.residentId, k.region);
+      }
       if (lost.length > 0) total.lost.push({ ids: lost, cause: chunk.cause });
       if (chunkSaved.hasSubscribers) chunkSaved.publish({ residents: kept.length });
       // Texts go out while the next chunks are decided; deliver() never rejects (a failure waits for the sweep).
-      deliveries.push(this.notices.deliver(queued));
+      deliveries.push(this.notices.deliver(queued, undefined, (residentId, phones) => {
+        const region = changedIn.get(residentId);
+        if (region !== undefined) total.districts.texted(region, phones);
+      }));
     };
     try {
       await pipelined(chunks, load, decide, save);

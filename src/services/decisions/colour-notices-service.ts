@@ -52,9 +52,9 @@ export class NoticesService {
   /**
    * Sends the notices named (just queued), or the oldest unsent ones; how many phones were texted.
    * A failure is logged and leaves the notice for the next sweep: a colour recorded is never undone
-   * because a text could not go.
+   * because a text could not go. `onTexted` hears, notice by notice, whose phones were texted.
    */
-  async deliver(ids?: string[], limit = NOTICE_BATCH): Promise<number> {
+  async deliver(ids?: string[], limit = NOTICE_BATCH, onTexted?: (residentId: string, phones: number) => void): Promise<number> {
     const now = this.ctx.clock.now().getTime();
     let claimed: ColourNoticeRow[];
     try {
@@ -80,6 +80,7 @@ export class NoticesService {
         // Marked one by one: a crash mid-batch sends again at most the one notice being sent.
         await this.ctx.stores.notices.markSent(notice.id, this.ctx.clock.now().getTime(), told.length);
         texted += told.length;
+        onTexted?.(notice.resident_id, told.length);
       } catch (error) {
         this.ctx.logger.error({ err: error, noticeId: notice.id }, 'a colour notice could not be sent; the next sweep tries again');
         await this.ctx.stores.notices.release(notice.id).catch(() => undefined);

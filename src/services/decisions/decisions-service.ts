@@ -136,8 +136,9 @@ export class DecisionsService {
    * Re-decides residents in chunks (BatchRedecision): how many were decided, changed colour, and
    * phones told of it. `alongside` runs in the transaction that saves the last chunk.
    */
-  async redecide(ids: string[], cause: string, alongside?: (trx: Transaction<Database>) => Promise<void>): Promise<Redecided> {
-    return this.redecideChunks(inChunks(ids, cause, REDECIDE_BATCH, alongside));
+  async redecide(ids: string[], cause: string, alongside?: (trx: Transaction<Database>) => Promise<void>): Promise<Omit<Redecided, 'districts'>> {
+    const { districts: _, ...counts } = await this.redecideChunks(inChunks(ids, cause, REDECIDE_BATCH, alongside));
+    return counts;
   }
 
   /** Re-decides chunks of residents, each under its cause and saved in its own transaction with its `alongside` work. */
@@ -149,6 +150,7 @@ export class DecisionsService {
       const result = await new BatchRedecision(this.ctx, this.rules, this.notices).run(fromList(again));
       total.colourChanges += result.colourChanges;
       total.notified += result.notified;
+      total.districts.add(result.districts);
       again = result.lost;
     }
     await this.ctx.stores.decisions.invalidate(again.flatMap((chunk) => chunk.ids));

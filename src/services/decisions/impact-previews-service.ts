@@ -1,12 +1,12 @@
 import { fixedPurpose } from '../../domain/audit-wording.js';
-import { shownChanges, type ShownChanges } from '../../domain/shown-changes.js';
+import { shownChanges, shownTexted, type ShownChanges } from '../../domain/shown-changes.js';
 import { DEFAULT_SMALL_COUNT, type ShownCount } from '../../domain/small-counts.js';
 import type { RuleSet } from '../../domain/rules/rule-set.js';
 import { regionName } from '../../domain/regions.js';
 import { auditTime, type AuditService } from '../audit-service.js';
 import type { ServiceContext } from '../context.js';
 import { answersFor, type StaffMember } from '../staff-service.js';
-import type { AuthorityService } from './authority-records-service.js';
+import type { AuthorityService, RiskArea } from './authority-records-service.js';
 import type { CountedChanges, DecisionsService } from './decisions-service.js';
 import { requireRulesJurisdiction } from './rules-service.js';
 
@@ -20,6 +20,17 @@ export interface ImpactPreview extends ShownChanges {
   smallCount: number;
   /** False when there were more residents than could be evaluated: the counts are a lower bound. */
   complete: boolean;
+}
+
+/** What saving a risk area answers: what it did, counted as its preview counts (no lower bound: everyone was decided). */
+export interface SavedRiskArea extends Omit<ImpactPreview, 'residents' | 'wouldChange' | 'complete'> {
+  area: RiskArea;
+  /** Residents of the counted region decided again. */
+  redecided: ShownCount;
+  /** Of them, residents whose colour changed. */
+  colourChanges: ShownCount;
+  /** Phones texted about those changes, in districts counted smallCount or more. */
+  notified: ShownCount;
 }
 
 /**
@@ -44,6 +55,21 @@ export class ImpactPreviewsService {
     const asked = { region: area.region, country: area.country, level: area.level, from: auditTime(area.from), to: area.to === null ? null : auditTime(area.to) };
     await this.audit.appendBy(staff, 'preview-risk-area', fixedPurpose('preview-impact'), null, { area: asked, ...shownInLog(preview) });
     return preview;
+  }
+
+  /**
+   * Lists or changes a risk area and answers what it did as its preview would have: a save's exact
+   * counts are the same oracle, at the cost of a listing. The exact operator-wide figures go to the
+   * audit entry of the listing, for auditors.
+   */
+  async setRiskArea(staff: StaffMember, row: Record<string, unknown>): Promise<SavedRiskArea> {
+    const { area, districts, ...exact } = await this.authority.setRiskArea(row);
+    const counted = districts.counted((region) => answersFor(staff, region));
+    const { residents, wouldChange, complete: _, ...shown } = this.shown(staff.region ?? 'CN', { complete: true, districts: counted });
+    const saved = { area, ...shown, redecided: residents, colourChanges: wouldChange, notified: shownTexted(counted, shown.smallCount) };
+    const listed = { region: area.region, country: area.country, level: area.level, from: auditTime(area.from), to: area.to === null ? null : auditTime(area.to) };
+    await this.audit.appendBy(staff, 'list-risk-area', fixedPurpose('list-risk-area'), null, { area: listed, exact, shown: { counted: saved.counted, redecided: residents, colourChanges: wouldChange, notified: saved.notified, transitions: saved.transitions, undivided: saved.undivided } });
+    return saved;
   }
 
   /** What publishing `candidate` would do to the residents it governs, all of whom `staff` answers for. */

@@ -25,6 +25,7 @@ export function RiskAreasView({ session }: { session: StaffSession }): JSX.Eleme
   const [outcome, setOutcome] = useState<Answer<'/api/v1/risk-areas', 'post'> | null>(null);
   const [preview, setPreview] = useState<Preview | null>(null);
   const shown = useShown(preview?.smallCount ?? 5);
+  const shownSaved = useShown(outcome?.smallCount ?? 5);
   // Counts saves: what saving would do changes once it is saved.
   const [saves, setSaves] = useState(0);
   const bodyOf = () => ({ ...(form.where === 'region' ? { region: form.region } : { country: form.country }), level: form.level as Level, from: localInputToIso(form.from), ...(form.to ? { to: localInputToIso(form.to) } : {}) });
@@ -113,7 +114,9 @@ export function RiskAreasView({ session }: { session: StaffSession }): JSX.Eleme
         </form>
         {outcome && (
           <div class="notice notice-ok" role="status" data-testid="risk-outcome">
-            {t('risk.outcome', { redecided: outcome.redecided, changes: outcome.colourChanges, notified: outcome.notified })}
+            <p>{t('risk.outcome', { redecided: shownSaved(outcome.redecided), changes: shownSaved(outcome.colourChanges), notified: shownSaved(outcome.notified) })}</p>
+            {outcome.undivided !== 0 && <p data-testid="outcome-undivided">{t('preview.undivided', { n: shownSaved(outcome.undivided), k: outcome.smallCount })}</p>}
+            <PreviewScope counted={outcome.counted} countedName={outcome.countedName} smallCount={outcome.smallCount} />
           </div>
         )}
       </Card>

@@ -519,7 +519,7 @@ export interface paths {
                                      * @description A purpose the server gives; the screens word it
                                      * @enum {string}
                                      */
-                                    code: "identity-taken-at-registration" | "identity-taken-by-household-member" | "settle-identity-reclaims" | "household-member-added" | "open-correction" | "appeal-deadlines" | "answer-appeals" | "sunset" | "host-app-consent" | "host-app-removed" | "lookup-without-grant" | "trace-read-without-grant" | "trace-outside-jurisdiction" | "search-without-grant" | "timeline-without-grant" | "moving-own-consent" | "moving-consent-by-grant" | "moving-phone-reclaimed" | "gate-check-without-phone" | "paper-card-without-phone" | "preview-impact" | "authority-import";
+                                    code: "identity-taken-at-registration" | "identity-taken-by-household-member" | "settle-identity-reclaims" | "household-member-added" | "open-correction" | "appeal-deadlines" | "answer-appeals" | "sunset" | "host-app-consent" | "host-app-removed" | "lookup-without-grant" | "trace-read-without-grant" | "trace-outside-jurisdiction" | "search-without-grant" | "timeline-without-grant" | "moving-own-consent" | "moving-consent-by-grant" | "moving-phone-reclaimed" | "gate-check-without-phone" | "paper-card-without-phone" | "preview-impact" | "authority-import" | "list-risk-area";
                                     /** @enum {string} */
                                     kind: "fixed";
                                 } | {
@@ -4795,7 +4795,7 @@ export interface paths {
                                      * @description A purpose the server gives; the screens word it
                                      * @enum {string}
                                      */
-                                    code: "identity-taken-at-registration" | "identity-taken-by-household-member" | "settle-identity-reclaims" | "household-member-added" | "open-correction" | "appeal-deadlines" | "answer-appeals" | "sunset" | "host-app-consent" | "host-app-removed" | "lookup-without-grant" | "trace-read-without-grant" | "trace-outside-jurisdiction" | "search-without-grant" | "timeline-without-grant" | "moving-own-consent" | "moving-consent-by-grant" | "moving-phone-reclaimed" | "gate-check-without-phone" | "paper-card-without-phone" | "preview-impact" | "authority-import";
+                                    code: "identity-taken-at-registration" | "identity-taken-by-household-member" | "settle-identity-reclaims" | "household-member-added" | "open-correction" | "appeal-deadlines" | "answer-appeals" | "sunset" | "host-app-consent" | "host-app-removed" | "lookup-without-grant" | "trace-read-without-grant" | "trace-outside-jurisdiction" | "search-without-grant" | "timeline-without-grant" | "moving-own-consent" | "moving-consent-by-grant" | "moving-phone-reclaimed" | "gate-check-without-phone" | "paper-card-without-phone" | "preview-impact" | "authority-import" | "list-risk-area";
                                     /** @enum {string} */
                                     kind: "fixed";
                                 } | {
@@ -7526,7 +7526,10 @@ export interface paths {
             };
         };
         put?: never;
-        /** List a risk area, or change one (the same place and level over a period that meets it: its start moved, its end set); affected residents are re-decided at once */
+        /**
+         * List a risk area, or change one (the same place and level over a period that meets it: its start moved, its end set); affected residents are re-decided at once
+         * @description Answers what it did as its preview does: only residents of the region the caller answers for (named in counted), each count through the small-count protection. The exact operator-wide counts are in the audit entry of the listing.
+         */
         post: {
             parameters: {
                 query?: never;
@@ -7562,10 +7565,43 @@ export interface paths {
                                 regionName: string | null;
                                 to: string | null;
                             };
-                            colourChanges: number;
-                            /** @description Phones texted about those changes of colour */
-                            notified: number;
-                            redecided: number;
+                            /** @description Of them, residents whose colour changed */
+                            colourChanges: number | {
+                                atLeast: number;
+                                atMost: number;
+                            };
+                            /** @description The region whose residents were counted: the caller's own (CN: every region this operator serves), or the rules' region within it; residents elsewhere are not in any count */
+                            counted: string;
+                            /** @description Its name; null for CN */
+                            countedName: string | null;
+                            /** @description Phones texted about those changes of colour, in the districts where smallCount or more residents were counted */
+                            notified: number | {
+                                atLeast: number;
+                                atMost: number;
+                            };
+                            /** @description Residents of the counted region decided again */
+                            redecided: number | {
+                                atLeast: number;
+                                atMost: number;
+                            };
+                            /** @description Counts from 1 to this less one are not shown exactly (HEALTHCODE_SMALL_COUNT) */
+                            smallCount: number;
+                            /** @description Each change of colour whose count is not exactly zero, in the districts where smallCount or more residents were counted */
+                            transitions: {
+                                /** @description A colour, or none for a resident never decided */
+                                from: string;
+                                /** @description A count: an integer, or { atLeast, atMost } where a part of it was too small to show (docs/api.md, "Small counts") */
+                                residents: number | {
+                                    atLeast: number;
+                                    atMost: number;
+                                };
+                                to: string;
+                            }[];
+                            /** @description Residents of districts where fewer than smallCount were counted: in the totals, in no transition (which way so few go is not said) */
+                            undivided: number | {
+                                atLeast: number;
+                                atMost: number;
+                            };
                         };
                     };
                 };

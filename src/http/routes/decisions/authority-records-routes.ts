@@ -5,7 +5,7 @@ import { parseImport } from '../../../services/decisions/import-parsing.js';
 import type { RiskArea } from '../../../services/decisions/authority-records-service.js';
 import type { Services } from '../../../services/services.js';
 import { staffCaller } from '../../route-access.js';
-import { ImportReportSchema, RiskAreaPreviewSchema, RiskAreaSchema } from '../../response-schemas.js';
+import { ImportReportSchema, RiskAreaPreviewSchema, RiskAreaSavedSchema, RiskAreaSchema } from '../../response-schemas.js';
 import { problemResponses } from '../../schemas.js';
 import { wireTime } from '../../wire.js';
 
@@ -44,12 +44,13 @@ export const authorityRoutes: FastifyPluginAsyncTypebox<{ services: Services; im
       schema: {
         tags: ['authority'],
         summary: 'List a risk area, or change one (the same place and level over a period that meets it: its start moved, its end set); affected residents are re-decided at once',
+        description: 'Answers what it did as its preview does: only residents of the region the caller answers for (named in counted), each count through the small-count protection. The exact operator-wide counts are in the audit entry of the listing.',
         body: RiskAreaBody,
-        response: { 200: Type.Object({ area: RiskAreaSchema, redecided: Type.Integer(), colourChanges: Type.Integer(), notified: Type.Integer({ description: 'Phones texted about those changes of colour' }) }), ...problemResponses(400, 401, 403, 413, 415, 422) },
+        response: { 200: RiskAreaSavedSchema, ...problemResponses(400, 401, 403, 413, 415, 422) },
       },
     },
     async (request) => {
-      const set = await services.authority.setRiskArea(request.body);
+      const set = await services.previews.setRiskArea(staffCaller(request), request.body);
       return { ...set, area: riskAreaWire(set.area) };
     },
   );
