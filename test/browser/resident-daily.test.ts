@@ -7,6 +7,7 @@ import type { Browser, BrowserContext, Page } from 'playwright-core';
 import { DAY_MS, HOUR_MS } from '../../src/domain/clock.js';
 import type { RegistrationInput } from '../../src/domain/resident.js';
 import { MESSAGES } from '../../web/src/shared/messages.js';
+import { toTraditional } from '../../src/http/traditional-text.js';
 import { meterTaps, startFlow } from '../support/flow-meter.js';
 import { withCheck } from '../support/people.js';
 import { launchChromium, startWebServer, type WebServer } from '../support/web-server.js';
@@ -153,6 +154,49 @@ describe("a resident's daily flows, in a real browser, to what the person sees",
       assert.ok(((await result.textContent()) ?? '').includes(m['colour.yellow']));
       await assertAccessible(page, `check-in twice ${lang}`);
       await shot(page, `resident-check-in-twice.${lang}`);
+      await context.close();
+    });
+  }
+
+  for (const lang of CHECK_IN_LANGS) {
+    const m = MESSAGES[lang];
+
+    it(`checks in with a fever in yellow quarantine, turns red, and reads under "why" the check-in that made it red, first (${lang})`, { timeout: 90_000 }, async () => {
+      // She declared a fever and a cough yesterday: yellow, home quarantine with daily check-ins.
+      const person = lang === 'zh-CN' ? resident('赵丽华', '33010619850607031', '13858001231') : lang === 'en' ? resident('钱文涛', '33010619720914032', '13858001232') : resident('陳淑芬', '33010619810226033', '13858001233');
+      const { id } = await server.services.residents.register(person, { phoneVerifiedAt: Date.now() });
+      await server.services.declarations.declare(id, { stays: [], contacts: [], symptoms: ['dry_cough'], temperature: 38.1 });
+      const session = asTheAppKeepsIt(await server.services.signIn.sessionFor(id, Date.now()));
+      const context = await phoneContext(lang, { 'healthcode.resident.session': session });
+      const page = await context.newPage();
+      await page.goto(`${server.url}/resident/#/code`);
+      await page.locator('[data-testid=code-card][data-colour=yellow]').waitFor();
+
+      // Tonight's check-in reads 38.6 °C: the code turns red.
+      await page.click('a[data-tab=check-in]');
+      await page.locator('input[name=temperature]').fill('38.6');
+      await page.click(`button:has-text("${m['checkIn.submit']}")`);
+      await page.locator('[data-testid=check-in-result]').waitFor();
+      assert.ok(((await page.locator('[data-testid=check-in-result]').textContent()) ?? '').includes(m['colour.red']));
+
+      await page.click('a[data-tab=code]');
+      await page.locator('[data-testid=code-card][data-colour=red]').waitFor();
+      await page.click(`button:has-text("${m['code.why']}")`);
+      const first = page.locator('article.rule').first();
+      await first.waitFor();
+      // The first reason is red, and names the check-in, its day and reading before the yellow rule's words.
+      const said = { 'zh-CN': `您 ${beijingDate(0)} 的每日打卡报告发热（38.6°C）：隔离期间打卡有症状或发热，黄码转为红码。`, en: `Your daily check-in on ${beijingDate(0)} reported a fever (38.6 °C): during the quarantine, a check-in with symptoms or a fever turns the yellow code red.` };
+      const heading = (await first.locator('h3').textContent()) ?? '';
+      assert.ok(heading.includes(m['colour.red']), heading);
+      assert.ok(heading.includes(lang === 'en' ? said.en : lang === 'zh-CN' ? said['zh-CN'] : toTraditional(said['zh-CN'])), heading);
+      // Its first evidence is that check-in, with its temperature.
+      assert.match((await first.locator('ul.evidence li').first().textContent()) ?? '', /38\.6/);
+      // The colour history words the check-in in the screen's language, not the server's phrase.
+      const history = await page.locator('ol.history li').allTextContents();
+      assert.ok(history.some((h) => h.includes(m['colour.red']) && h.includes(m['cause.checkIn'])), history.join(' | '));
+      assert.ok(history.every((h) => !h.includes('check-in on')), history.join(' | '));
+      await assertAccessible(page, `why red after a fever check-in ${lang}`);
+      await shot(page, `resident-why-red-check-in.${lang}`);
       await context.close();
     });
   }

@@ -7,6 +7,7 @@ import { localDate } from '../../src/domain/declaration.js';
 import { FACT_HORIZON_DAYS, FEVER_C, MIN_STAY_HOURS, riskLevelOf, type EvaluationData, type EvaluationSources, type ResidentFacts, type RiskAreaFact, type VaccinationFact } from '../../src/domain/facts.js';
 import { evidenceFor, type Evidence, type Snapshot } from '../../src/domain/rules/evidence.js';
 import { clearingOf, clearingText } from '../../src/domain/rules/clearing.js';
+import { escalatedReason, escalatingCheckIns } from '../../src/domain/rules/escalation.js';
 import type { SetRef } from '../../src/domain/rules/rule-inheritance.js';
 import { moreSevere, SEVERITY, type CheckInRequirement, type LocalizedText, type Rule, type RuleSet } from '../../src/domain/rules/rule-set.js';
 import type { Decision, FiredRule } from '../../src/domain/rules/decide.js';
@@ -106,7 +107,7 @@ export class ReferenceEvaluator {
 
   private state(t: number, at: (t: number) => Snapshot, lastActive: Map<string, number>) {
     const snapshot = at(t);
-    const fired: { rule: Rule; status: FiredRule['status']; streak: number }[] = [];
+    const fired: { rule: Rule; status: FiredRule['status']; streak: number; colour: Colour }[] = [];
     let colour: Colour = 'green';
     let mark: Mark | null = null;
     for (const rule of this.rulesValidAt(t)) {
@@ -117,13 +118,14 @@ export class ReferenceEvaluator {
       const streak = snapshot.data.checkInStreak;
       const awaiting = !active && requirement !== null && since !== undefined && t - since <= FACT_HORIZON_DAYS * DAY_MS && streak < requirement.required;
       if (!active && !awaiting) continue;
-      fired.push({ rule, status: active ? 'active' : 'awaiting-check-ins', streak });
       let outcome = rule.outcome.colour;
       if (requirement?.onSymptoms === 'escalate' && snapshot.data.checkIns.some((c) => !c.clean && c.daysAgo < Math.max(rule.outcome.quarantineDays, 1))) outcome = 'red';
+      fired.push({ rule, status: active ? 'active' : 'awaiting-check-ins', streak, colour: outcome });
       if (rule.outcome.mark) mark = rule.outcome.mark;
       colour = moreSevere(colour, outcome);
     }
-    fired.sort((a, b) => SEVERITY[b.rule.outcome.colour] - SEVERITY[a.rule.outcome.colour]);
+    // The rule that set the colour comes first: one raised to red by a check-in counts as red.
+    fired.sort((a, b) => SEVERITY[b.colour] - SEVERITY[a.colour]);
     return { colour, mark: colour === 'green' ? mark : null, fired };
   }
 
@@ -176,7 +178,7 @@ export class ReferenceEvaluator {
   }
 
   private describe(rule: Rule, status: FiredRule['status'], snapshot: Snapshot, streak: number): FiredRule {
-    return {
+    const fired: FiredRule = {
       id: rule.id,
       version: rule.version,
       colour: rule.outcome.colour,
@@ -189,6 +191,8 @@ export class ReferenceEvaluator {
       howToClear: rule.howToClear,
       evidence: evidenceFor(rule.condition, snapshot),
     };
+    const raising = rule.outcome.colour === 'red' ? [] : escalatingCheckIns(rule.outcome, snapshot.data.checkIns);
+    return raising.length === 0 ? fired : { ...fired, colour: 'red', ...escalatedReason(rule.outcome.colour, rule.description, raising, snapshot, fired.evidence) };
   }
 }
 

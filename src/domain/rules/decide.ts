@@ -9,6 +9,7 @@ import { eachChangeInstant } from './change-instants.js';
 import { GreenOnSearch, type CompiledRule } from './green-on.js';
 import { evidenceFor, evidenceTime, type Evidence, type Snapshot } from './evidence.js';
 import { clearingOf, clearingText } from './clearing.js';
+import { escalatedReason, escalatingCheckIns } from './escalation.js';
 import type { SetRef } from './rule-inheritance.js';
 import { moreSevere, SEVERITY, type CheckInRequirement, type LocalizedText, type Rule, type RuleSet } from './rule-set.js';
 
@@ -142,7 +143,7 @@ export class RuleEvaluator {
 
   private state(t: number, at: (t: number) => EvaluationData, lastActive: Map<string, number>) {
     const data = at(t);
-    const fired: { rule: Rule; status: FiredRule['status'] }[] = [];
+    const fired: { rule: Rule; status: FiredRule['status']; colour: Colour }[] = [];
     let colour: Colour = 'green';
     let mark: Mark | null = null;
     for (const { rule, from, to, condition } of this.#validity) {
@@ -154,18 +155,19 @@ export class RuleEvaluator {
       // The streak is read only where it matters (rules with check-ins): working it out is much of an instant's cost.
       const awaiting = !active && requirement !== null && since !== undefined && t - since <= FACT_HORIZON_DAYS * DAY_MS && data.checkInStreak < requirement.required;
       if (!active && !awaiting) continue;
-      fired.push({ rule, status: active ? 'active' : 'awaiting-check-ins' });
       let outcome = rule.outcome.colour;
       if (requirement?.onSymptoms === 'escalate' && data.checkIns.some((c) => !c.clean && c.daysAgo < Math.max(rule.outcome.quarantineDays, 1))) outcome = 'red';
+      fired.push({ rule, status: active ? 'active' : 'awaiting-check-ins', colour: outcome });
       if (rule.outcome.mark) mark = rule.outcome.mark;
       colour = moreSevere(colour, outcome);
     }
-    fired.sort((a, b) => SEVERITY[b.rule.outcome.colour] - SEVERITY[a.rule.outcome.colour]);
+    // The rule that set the colour comes first: one raised to red by a check-in counts as red.
+    fired.sort((a, b) => SEVERITY[b.colour] - SEVERITY[a.colour]);
     return { colour, mark: colour === 'green' ? mark : null, fired };
   }
 
   private describe(rule: Rule, status: FiredRule['status'], snapshot: Snapshot, streak: number): FiredRule {
-    return {
+    const fired: FiredRule = {
       id: rule.id,
       version: rule.version,
       colour: rule.outcome.colour,
@@ -178,6 +180,8 @@ export class RuleEvaluator {
       howToClear: rule.howToClear,
       evidence: evidenceFor(rule.condition, snapshot),
     };
+    const raising = rule.outcome.colour === 'red' ? [] : escalatingCheckIns(rule.outcome, snapshot.data.checkIns);
+    return raising.length === 0 ? fired : { ...fired, colour: 'red', ...escalatedReason(rule.outcome.colour, rule.description, raising, snapshot, fired.evidence) };
   }
 }
 

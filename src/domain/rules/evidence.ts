@@ -37,6 +37,12 @@ export function evidenceFor(condition: unknown, snapshot: Snapshot): Evidence[] 
       if (typeof name === 'string' && !(name in LIST_FACTS)) read.set(name, name.split('.').reduce<unknown>((v, k) => (v as Record<string, unknown> | undefined)?.[k], snapshot.data));
       return;
     }
+    if (op === 'or') {
+      // Only the alternatives that hold are the reason: a rule that fired on a check-in does not cite
+      // a declaration without symptoms. When none holds (a rule awaiting check-ins), all are cited.
+      const held = args.filter((a) => truthy(applyLogic(a, snapshot.data)));
+      return (held.length > 0 ? held : args).forEach(walk);
+    }
     if (['some', 'all', 'none', 'filter'].includes(op)) {
       const list = listName(args[0]);
       if (list) {
@@ -134,9 +140,13 @@ function describeItem(list: ListSource, i: number, snapshot: Snapshot): Evidence
       const t = snapshot.sources.tests[i]!;
       return { fact: 'test', source: t.source, at: evidenceTime(t.at), detail: { result: t.result } };
     }
-    case 'checkIns': {
-      const c = snapshot.sources.checkIns[i]!;
-      return { fact: 'check-in', source: 'check-in', at: evidenceTime(c.at), detail: { date: c.date, symptoms: c.symptoms, temperature: c.temperature } };
-    }
+    case 'checkIns':
+      return checkInEvidence(i, snapshot);
   }
+}
+
+/** A daily check-in as evidence: its day, reading and symptoms. */
+export function checkInEvidence(i: number, snapshot: Snapshot): Evidence {
+  const c = snapshot.sources.checkIns[i]!;
+  return { fact: 'check-in', source: 'check-in', at: evidenceTime(c.at), detail: { date: c.date, symptoms: c.symptoms, temperature: c.temperature } };
 }

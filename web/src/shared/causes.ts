@@ -13,6 +13,8 @@ export function causeText(cause: string, t: Translate): string {
   const imported = /^import of (\S+)$/.exec(cause);
   if (imported) return t('cause.import', { kind: t(`imports.kind.${imported[1]}` as 'imports.kind.cases') });
   if (cause.startsWith('trace ')) return t('cause.trace');
+  // "check-in on 2026-12-07": the history line already shows when, so the day is not said twice.
+  if (/^check-in on \d{4}-\d{2}-\d{2}$/.test(cause)) return t('cause.checkIn');
   // "facts from <operator id>": the id is no word for a person; the why screen names the operator.
   if (cause.startsWith('facts from ')) return t('cause.factsFrom');
   const known: Record<string, Parameters<Translate>[0]> = {
@@ -21,6 +23,10 @@ export function causeText(cause: string, t: Translate): string {
     'check-in requested': 'cause.checkIn',
     'quarantine period over': 'cause.quarantineOver',
     'checked at a checkpoint by ID number': 'cause.idCheck',
+    'checked at a checkpoint by paper card': 'cause.paperCardCheck',
+    'appeal filed': 'cause.appealFiled',
+    'appeal answered': 'cause.appealAnswered',
+    'place-code visit': 'cause.placeVisit',
     'correction approved': 'cause.correctionApproved',
     'correction ended': 'cause.correctionEnded',
     'time passed': 'cause.timePassed',
