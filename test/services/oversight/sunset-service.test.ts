@@ -91,6 +91,18 @@ describeOnEachEngine("a region's sunset", (h) => {
     assert.deepEqual(payload, published.report);
   });
 
+  it('serves a report published before counts were shown as ranges as it was signed, its exact counts kept', async () => {
+    const { wang, li } = await twoDistricts(h());
+    const report = await sunsetOfYuhang(h(), wang, li);
+    // As a run before this release published it: exact integers, no smallCount.
+    const { smallCount: _, ...rest } = report;
+    const old = { ...rest, residents: 1, deleted: { ...report.deleted, decisions: 2, identity_reclaims: 0 } };
+    await h().opened.store.db.updateTable('sunsets').set({ report: JSON.stringify(old) }).where('id', '=', report.id).execute();
+    const published = await (await h().app()).inject({ method: 'GET', url: `/api/v1/sunset-reports/${report.id}` });
+    assert.equal(published.statusCode, 200, published.body);
+    assert.deepEqual(published.json().report, JSON.parse(JSON.stringify(old)));
+  });
+
   it('destroys no key while the key escrow cannot be reached, and finishes the run once it can', async () => {
     const { zhang, wang, li } = await twoDistricts(h());
     const escrowDir = join(mkdtempSync(join(tmpdir(), 'healthcode-escrow-')), 'unmounted');
