@@ -127,7 +127,8 @@ for (const engine of ENGINES) {
         assert.ok((await serverStarts(op)).some((l) => l.includes("it stopped at 'approved'")));
         const resumed = op.cli(['sunset', '--region', '330110'], { HEALTHCODE_STAFF_TOKEN: op.tokens.li });
         assert.equal(resumed.status, 0, resumed.stderr);
-        assert.match(resumed.stdout, /done: 3 residents' personal data destroyed/);
+        // Three residents, fewer than 5: shown as the public report shows them.
+        assert.match(resumed.stdout, /done: 1-4 residents' personal data destroyed/);
         await serverStarts(op);
       });
     });
