@@ -1,6 +1,7 @@
 import { parseArgs } from 'node:util';
 import type { Config } from '../config.js';
 import { isRegionCode } from '../domain/regions.js';
+import type { ShownCount } from '../domain/small-counts.js';
 import { createLogger } from '../logging.js';
 import { openServices } from './server.js';
 
@@ -34,9 +35,14 @@ export async function sunsetCommand(args: string[], config: Config, fail: (messa
     const path = `/api/v1/sunset-reports/${report.id}`;
     const where = config.operator.publicUrl ? `${config.operator.publicUrl}${path}` : `${path} on this operator's server (set HEALTHCODE_PUBLIC_URL to print its full address)`;
     process.stdout.write(
-      `sunset of ${report.regionName} (${report.region}) done: ${report.residents} residents' personal data destroyed, ${report.keysDestroyed.length} district keys destroyed\nreport: ${where}\n`,
+      `sunset of ${report.regionName} (${report.region}) done: ${shownText(report.residents)} residents' personal data destroyed, ${report.keysDestroyed.length} district keys destroyed\nreport: ${where}\n`,
     );
   } finally {
     await opened.close();
   }
+}
+
+/** A count as the public report shows it: exact, or its range ("1-4"). */
+function shownText(count: ShownCount): string {
+  return typeof count === 'number' ? String(count) : `${count.atLeast}-${count.atMost}`;
 }

@@ -217,7 +217,7 @@ export const TraceSchema = Type.Object(
 const ColourCounts = Type.Object(Object.fromEntries(COLOURS.map((c) => [c, Type.Integer()])) as Record<(typeof COLOURS)[number], ReturnType<typeof Type.Integer>>);
 
 /** A count on the dashboard: exact, or the range it lies in where part of it is under the small-count threshold. */
-const ShownCountSchema = Type.Union([Type.Integer(), Type.Object({ atLeast: Type.Integer(), atMost: Type.Integer() }, { description: 'Not shown exactly: a district of fewer than smallCount (1 to smallCount-1), or a total holding one' })], {
+export const ShownCountSchema = Type.Union([Type.Integer(), Type.Object({ atLeast: Type.Integer(), atMost: Type.Integer() }, { description: 'Not shown exactly: a district of fewer than smallCount (1 to smallCount-1), or a total holding one' })], {
   description: 'A count: an integer, or { atLeast, atMost } where a part of it was too small to show (docs/api.md, "Small counts")',
 });
 const ShownColourCounts = Type.Object(Object.fromEntries(COLOURS.map((c) => [c, ShownCountSchema])) as Record<(typeof COLOURS)[number], typeof ShownCountSchema>);

@@ -3,6 +3,7 @@ import { channel } from 'node:diagnostics_channel';
 import { DOCUMENT_TYPES } from '../../codes/signed-document.js';
 import { signDocument } from '../../codes/token-signer.js';
 import { DAY_MS } from '../../domain/clock.js';
+import { DEFAULT_SMALL_COUNT, shownCell, type ShownCount } from '../../domain/small-counts.js';
 import { FieldErrorCollector } from '../../domain/field-errors.js';
 import { RegionKeyShreddedError } from '../../privacy/region-keys.js';
 import { isRegionCode, regionName, regionPrefix } from '../../domain/regions.js';
@@ -15,7 +16,11 @@ import type { KeysService } from '../keys-service.js';
 import { ConflictError, ForbiddenError, NotFoundError } from '../service-errors.js';
 import type { StaffMember } from '../staff-service.js';
 
-/** The destruction report, as published: counts, times and the ids of the keys destroyed. */
+/**
+ * The destruction report, as published: counts, times and the ids of the keys destroyed. Published to
+ * anyone, so its counts are shown as the dashboard shows them (a 1 in a district's small table points at
+ * a person): the exact figures are in the run's audit entry, for auditors.
+ */
 export interface SunsetReport {
   id: string;
   operator: string;
@@ -26,8 +31,10 @@ export interface SunsetReport {
   approvedBy: string;
   approvedAt: string;
   finishedAt: string;
-  residents: number;
-  deleted: Record<string, number>;
+  /** Counts from 1 to this less one are shown as a range (absent in reports published before they were). */
+  smallCount?: number;
+  residents: ShownCount;
+  deleted: Record<string, ShownCount>;
   keysDestroyed: { region: string; kid: string }[];
   /** What a backup taken before the sunset can still reveal, and until when. */
   backups: { keyBackups: string; databaseCopies: string; until: string };
@@ -174,7 +181,8 @@ export class SunsetService {
   private async publish(row: SunsetRow): Promise<SunsetRow> {
     const key = await this.keys.operatorKey();
     const finishedAt = this.ctx.clock.now().getTime();
-    const { residents, ...deleted } = JSON.parse(row.deleted ?? '{}') as Record<string, number>;
+    const { residents = 0, ...deleted } = JSON.parse(row.deleted ?? '{}') as Record<string, number>;
+    const k = this.ctx.settings.smallCount ?? DEFAULT_SMALL_COUNT;
     const keysDestroyed = JSON.parse(row.keys ?? '[]') as SunsetReport['keysDestroyed'];
     const report: SunsetReport = {
       id: row.id,
@@ -186,16 +194,18 @@ export class SunsetService {
       approvedBy: row.approved_by!,
       approvedAt: reportTime(row.approved_at!),
       finishedAt: reportTime(finishedAt),
-      residents: residents ?? 0,
-      deleted,
+      smallCount: k,
+      // Each count is its own table's, of no group summed here: each shown by itself, as a dashboard cell.
+      residents: shownCell(residents, k),
+      deleted: Object.fromEntries(Object.entries(deleted).map(([table, n]) => [table, shownCell(n, k)])),
       keysDestroyed,
       backups: backupsStatement(this.ctx.keyEscrow !== undefined, reportTime(finishedAt + (this.ctx.settings.backupRetentionDays ?? DEFAULT_BACKUP_RETENTION_DAYS) * DAY_MS)),
       files: this.ctx.stores.sunsets.filesCleaned(),
     };
     const signed = Buffer.from(signDocument(key, DOCUMENT_TYPES.sunsetReport, report)).toString('base64');
     if (await this.ctx.stores.sunsets.publish(row.id, JSON.stringify(report), signed, finishedAt)) {
-      await this.audit.append('system', 'sunset', PURPOSE, null, { sunsetId: row.id, region: row.region, residents: report.residents, keysDestroyed: report.keysDestroyed.length });
-      this.ctx.logger.warn({ sunsetId: row.id, region: row.region, residents: report.residents }, 'sunset: personal data of the region destroyed');
+      await this.audit.append('system', 'sunset', PURPOSE, null, { sunsetId: row.id, region: row.region, residents, deleted, keysDestroyed: report.keysDestroyed.length });
+      this.ctx.logger.warn({ sunsetId: row.id, region: row.region, residents }, 'sunset: personal data of the region destroyed');
     }
     step(row.id, 'done');
     return this.reread(row.id);

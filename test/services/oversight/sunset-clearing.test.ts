@@ -7,6 +7,7 @@ import { TEST_POSTGRES_URL } from '../../support/engines.js';
 import { describeOnEachEngine, type Harness } from '../../support/harness.js';
 import { GRANDMA_ZHANG, LIU_FANG, withCheck, ZHANG_WEI } from '../../support/people.js';
 import { lastCodeSentTo, registerVerified, signInCodesOf } from '../../support/sign-in.js';
+import { auditedCounts } from '../../support/sunset-audit.js';
 
 const healthy = { stays: [], contacts: [], symptoms: [], temperature: 36.5 };
 const ZHANG_E164 = '+8613912345678';
@@ -75,7 +76,7 @@ describeOnEachEngine("what a region's sunset clears", (h) => {
 
     const report = await sunsetOfYuhang(h(), wang, li);
     assert.deepEqual((await db.selectFrom('traces').select('id').execute()).map((r) => r.id), ['trace-elsewhere']);
-    assert.equal(report.deleted.traces, 1);
+    assert.equal((await auditedCounts(h().services, report.id)).deleted.traces, 1);
   });
 
   it('unlinks household members across the border: a guardian elsewhere keeps a working household without them', async () => {
@@ -90,10 +91,10 @@ describeOnEachEngine("what a region's sunset clears", (h) => {
     assert.equal(household.statusCode, 200, household.body);
     assert.deepEqual(household.json(), [], 'the grandmother, whose data is destroyed, is no longer listed');
     assert.deepEqual(await h().ctx.stores.households.guardiansOf(cousin.id), [], "the cousin's link to a shredded guardian is gone");
-    assert.equal(report.deleted.guardianships, 2);
+    assert.equal((await auditedCounts(h().services, report.id)).deleted.guardianships, 2);
   });
 
-  it('counts in its report every row it deleted, table by table, as they were before it ran', async () => {
+  it("counts in its run's audit entry every row it deleted, table by table, as they were before it ran", async () => {
     const { wang, li } = await residents(h());
     const db = h().opened.store.db;
     const yuhang = (await db.selectFrom('residents').select('id').where('address_region', 'like', '330110%').execute()).map((r) => r.id);
@@ -111,12 +112,13 @@ describeOnEachEngine("what a region's sunset clears", (h) => {
     const all = await totalBefore();
     const report = await sunsetOfYuhang(h(), wang, li);
     const after = await totalBefore();
+    const audited = await auditedCounts(h().services, report.id);
     for (const table of Object.keys(all)) {
-      assert.equal(report.deleted[table], before[table], `${table}: the report says what was there`);
+      assert.equal(audited.deleted[table], before[table], `${table}: the audit entry says what was there`);
       assert.equal(all[table]! - after[table]!, before[table], `${table}: and that is what went`);
     }
     assert.ok(before.devices! > 0 && before.corrections! > 0 && before.appeals! > 0 && before.outbox > 0 && before.sign_in_codes > 0);
-    assert.equal(report.residents, 1);
+    assert.equal(audited.residents, 1);
   });
 
   it("leaves nothing of the region readable in the live database's files: deleted rows are not kept in free pages, the WAL or dead tuples", async () => {

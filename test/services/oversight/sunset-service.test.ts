@@ -13,6 +13,7 @@ import { FileRegionKeys, RegionKeyShreddedError, RegionKeys } from '../../../src
 import { describeOnEachEngine, type Harness } from '../../support/harness.js';
 import { GRANDMA_ZHANG, LIU_FANG, OLIVER_BROWN, withCheck, ZHANG_WEI } from '../../support/people.js';
 import { lastCodeSentTo, registerThroughApi, registerVerified, signedUpThroughApi } from '../../support/sign-in.js';
+import { auditedCounts } from '../../support/sunset-audit.js';
 
 const healthy = { stays: [], contacts: [], symptoms: [], temperature: 36.5 };
 /** A neighbour of Zhang's in Yuhang, and Liu's husband in Xihu. */
@@ -70,8 +71,9 @@ describeOnEachEngine("a region's sunset", (h) => {
       assert.ok((await count(table, liu)) > 0, `${table} of Xihu`);
     }
     assert.equal(await maskedName(zhang), undefined, "no masked name of Yuhang's is left");
-    assert.equal(report.residents, 1);
-    assert.ok(report.deleted.decisions! > 0 && report.deleted.sessions! > 0);
+    const audited = await auditedCounts(h().services, report.id);
+    assert.equal(audited.residents, 1);
+    assert.ok(audited.deleted.decisions! > 0 && audited.deleted.sessions! > 0);
   });
 
   it('publishes a report signed with the operator key: counts, times and the ids of the keys destroyed', async () => {
@@ -87,6 +89,18 @@ describeOnEachEngine("a region's sunset", (h) => {
     const operator = await h().services.keys.operatorKey();
     const { payload } = await verifyDocument(Buffer.from(published.signed, 'base64'), DOCUMENT_TYPES.sunsetReport, (kid) => (kid === operator.kid ? operator.publicKey : undefined), nodeVerify());
     assert.deepEqual(payload, published.report);
+  });
+
+  it('serves a report published before counts were shown as ranges as it was signed, its exact counts kept', async () => {
+    const { wang, li } = await twoDistricts(h());
+    const report = await sunsetOfYuhang(h(), wang, li);
+    // As a run before this release published it: exact integers, no smallCount.
+    const { smallCount: _, ...rest } = report;
+    const old = { ...rest, residents: 1, deleted: { ...report.deleted, decisions: 2, identity_reclaims: 0 } };
+    await h().opened.store.db.updateTable('sunsets').set({ report: JSON.stringify(old) }).where('id', '=', report.id).execute();
+    const published = await (await h().app()).inject({ method: 'GET', url: `/api/v1/sunset-reports/${report.id}` });
+    assert.equal(published.statusCode, 200, published.body);
+    assert.deepEqual(published.json().report, JSON.parse(JSON.stringify(old)));
   });
 
   it('destroys no key while the key escrow cannot be reached, and finishes the run once it can', async () => {
@@ -105,7 +119,7 @@ describeOnEachEngine("a region's sunset", (h) => {
       mkdirSync(escrowDir);
       const report = await h().services.sunset.run(asked.id);
       assert.deepEqual(report.keysDestroyed, [{ region: '330110', kid }]);
-      assert.equal(report.residents, 1);
+      assert.equal((await auditedCounts(h().services, report.id)).residents, 1);
       assert.equal(h().ctx.regionKeys.existing('330110'), undefined);
       await assert.rejects(h().services.residents.get(zhang));
     } finally {
@@ -224,7 +238,7 @@ describeOnEachEngine("a region's sunset", (h) => {
     const report = await sunsetOfYuhang(h(), wang, li);
     const left = await db.selectFrom('identity_reclaims').select('id').execute();
     assert.deepEqual(left.map((r) => r.id), [xihu.id], "Xihu's claim stays");
-    assert.equal(report.deleted.identity_reclaims, 1);
+    assert.equal((await auditedCounts(h().services, report.id)).deleted.identity_reclaims, 1);
     assert.equal((await h().ctx.stores.reclaims.findById(xihu.id))!.registration.name, LIU_FANG.name);
   });
 

@@ -9072,9 +9072,12 @@ export interface paths {
                                     /** @description When the last such copy is deleted under the operator's backup retention */
                                     until: string;
                                 };
-                                /** @description Rows deleted, by table */
+                                /** @description Rows deleted, by table, each count shown as the dashboard shows one (1 to smallCount-1 as a range); the exact figures are in the audit entry of the run */
                                 deleted: {
-                                    [key: string]: number;
+                                    [key: string]: number | {
+                                        atLeast: number;
+                                        atMost: number;
+                                    };
                                 };
                                 /** @description The database's files after the deletion (absent in reports published before it was recorded) */
                                 files?: {
@@ -9098,8 +9101,13 @@ export interface paths {
                                 requestedAt: string;
                                 /** @description Staff id of the authority who asked */
                                 requestedBy: string;
-                                /** @description Residents whose personal data was destroyed */
-                                residents: number;
+                                /** @description Residents whose personal data was destroyed, as the dashboard shows counts (docs/api.md, "Small counts"); the exact figure is in the audit entry of the run */
+                                residents: number | {
+                                    atLeast: number;
+                                    atMost: number;
+                                };
+                                /** @description Counts from 1 to this less one are shown as { atLeast, atMost } (HEALTHCODE_SMALL_COUNT); absent in reports published before counts were shown so, whose counts are exact */
+                                smallCount?: number;
                             };
                             /** @description The same report signed with this operator's key: COSE_Sign1 (typ application/healthcode-sunset-report+json), base64; verify it against GET /api/v1/federation/identity */
                             signed: string;
@@ -9155,9 +9163,12 @@ export interface paths {
                                     /** @description When the last such copy is deleted under the operator's backup retention */
                                     until: string;
                                 };
-                                /** @description Rows deleted, by table */
+                                /** @description Rows deleted, by table, each count shown as the dashboard shows one (1 to smallCount-1 as a range); the exact figures are in the audit entry of the run */
                                 deleted: {
-                                    [key: string]: number;
+                                    [key: string]: number | {
+                                        atLeast: number;
+                                        atMost: number;
+                                    };
                                 };
                                 /** @description The database's files after the deletion (absent in reports published before it was recorded) */
                                 files?: {
@@ -9181,8 +9192,13 @@ export interface paths {
                                 requestedAt: string;
                                 /** @description Staff id of the authority who asked */
                                 requestedBy: string;
-                                /** @description Residents whose personal data was destroyed */
-                                residents: number;
+                                /** @description Residents whose personal data was destroyed, as the dashboard shows counts (docs/api.md, "Small counts"); the exact figure is in the audit entry of the run */
+                                residents: number | {
+                                    atLeast: number;
+                                    atMost: number;
+                                };
+                                /** @description Counts from 1 to this less one are shown as { atLeast, atMost } (HEALTHCODE_SMALL_COUNT); absent in reports published before counts were shown so, whose counts are exact */
+                                smallCount?: number;
                             };
                             /** @description The same report signed with this operator's key: COSE_Sign1 (typ application/healthcode-sunset-report+json), base64; verify it against GET /api/v1/federation/identity */
                             signed: string;

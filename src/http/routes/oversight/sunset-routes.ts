@@ -1,5 +1,6 @@
 import { Type, type FastifyPluginAsyncTypebox } from '@fastify/type-provider-typebox';
 import type { Services } from '../../../services/services.js';
+import { ShownCountSchema } from '../../response-schemas.js';
 import { problemResponses } from '../../schemas.js';
 
 const Report = Type.Object(
@@ -14,8 +15,9 @@ const Report = Type.Object(
       approvedBy: Type.String({ description: 'Staff id of the second authority, who approved' }),
       approvedAt: Type.String(),
       finishedAt: Type.String(),
-      residents: Type.Integer({ description: "Residents whose personal data was destroyed" }),
-      deleted: Type.Record(Type.String(), Type.Integer(), { description: 'Rows deleted, by table' }),
+      smallCount: Type.Optional(Type.Integer({ description: 'Counts from 1 to this less one are shown as { atLeast, atMost } (HEALTHCODE_SMALL_COUNT); absent in reports published before counts were shown so, whose counts are exact' })),
+      residents: { ...ShownCountSchema, description: 'Residents whose personal data was destroyed, as the dashboard shows counts (docs/api.md, "Small counts"); the exact figure is in the audit entry of the run' },
+      deleted: Type.Record(Type.String(), ShownCountSchema, { description: 'Rows deleted, by table, each count shown as the dashboard shows one (1 to smallCount-1 as a range); the exact figures are in the audit entry of the run' }),
       keysDestroyed: Type.Array(Type.Object({ region: Type.String(), kid: Type.String() }), { description: "Districts' data keys destroyed, by id" }),
       backups: Type.Optional(
         Type.Object(
