@@ -7,7 +7,7 @@ import type { Browser, BrowserContext, Page } from 'playwright-core';
 import { DAY_MS, HOUR_MS } from '../../src/domain/clock.js';
 import type { RegistrationInput } from '../../src/domain/resident.js';
 import { MESSAGES } from '../../web/src/shared/messages.js';
-import { toTraditional } from '../../src/http/traditional-text.js';
+import { toTraditional } from '../../src/domain/traditional-text.js';
 import { meterTaps, startFlow } from '../support/flow-meter.js';
 import { withCheck } from '../support/people.js';
 import { launchChromium, startWebServer, type WebServer } from '../support/web-server.js';
