@@ -54,8 +54,18 @@ function shownDistrict(d: DistrictChanges, k: number): { residents: ShownCount; 
     return { residents: few, wouldChange: { atLeast: 0, atMost: k - 1 }, parts: TRANSITIONS.map(() => 0), undivided: few };
   }
   const counts = new Map(d.transitions.map((t) => [key(t.from, t.to), t.residents]));
-  const parts = TRANSITIONS.map((t) => shownCell(counts.get(key(t.from, t.to)) ?? 0, k));
-  const before = BEFORE.map((from) => (d.kept.find((c) => c.colour === from)?.residents ?? 0) + d.transitions.filter((t) => t.from === from).reduce((sum, t) => sum + t.residents, 0));
+  const kept = (from: string) => d.kept.find((c) => c.colour === from)?.residents ?? 0;
+  const out = (from: string) => d.transitions.filter((t) => t.from === from).map((t) => t.residents);
+  const before = BEFORE.map((from) => kept(from) + out(from).reduce((sum, n) => sum + n, 0));
+  // Those of one colour now (a dashboard cell, exact when k or more) split into who keeps it and each
+  // change: with one part hidden, the others exact would give it back by subtraction from the
+  // dashboard's cell (a rule set sending everyone else of that colour elsewhere makes "keeps" a
+  // known 0). So when any part is 1 to k-1, every change from that colour is shown as 1 to the cell.
+  const parts = TRANSITIONS.map((t) => {
+    const n = counts.get(key(t.from, t.to)) ?? 0;
+    const mixed = [kept(t.from), ...out(t.from)].some((m) => m > 0 && m < k);
+    return n > 0 && mixed ? { atLeast: 1, atMost: Math.max(k - 1, before[BEFORE.indexOf(t.from as (typeof BEFORE)[number])]!) } : shownCell(n, k);
+  });
   return { residents: sumShown(shownParts(before, k)), wouldChange: sumShown(parts), parts, undivided: 0 };
 }
 

@@ -15,10 +15,19 @@ describe("a preview's changes of colour as shown", () => {
 
   it('never says "1 would turn yellow": a change of fewer than k is a range, and so is every total holding it', () => {
     const shown = shownChanges([{ residents: 120, kept: [{ colour: 'green', residents: 119 }], transitions: [{ from: 'green', to: 'yellow', residents: 1 }] }], 5);
-    assert.deepEqual(shown.transitions, [{ from: 'green', to: 'yellow', residents: { atLeast: 1, atMost: 4 } }]);
-    assert.deepEqual(shown.wouldChange, { atLeast: 1, atMost: 4 });
+    // Up to the 120 green the dashboard shows: 1 to 4 would say how many keep green, 119 exactly.
+    assert.deepEqual(shown.transitions, [{ from: 'green', to: 'yellow', residents: { atLeast: 1, atMost: 120 } }]);
+    assert.deepEqual(shown.wouldChange, { atLeast: 1, atMost: 120 });
     // The 120 decided are counted as the dashboard counts them, all green now: how many keep green is not said.
     assert.deepEqual(shown.residents, 120);
+  });
+
+  it('gives no hidden change back from the dashboard\'s colour count, even when nobody of that colour keeps it', () => {
+    // Fuyang's 10 green: a rule set sends the 2 with a fever of 37.4 red and every other green yellow.
+    // "8 would turn yellow" beside the dashboard's exact 10 green would give back "2 would turn red".
+    const shown = shownChanges([{ residents: 10, kept: [], transitions: [{ from: 'green', to: 'yellow', residents: 8 }, { from: 'green', to: 'red', residents: 2 }] }], 5);
+    assert.deepEqual(shown.transitions.map((t) => t.residents), [{ atLeast: 1, atMost: 10 }, { atLeast: 1, atMost: 10 }]);
+    assert.deepEqual(shown.residents, 10);
   });
 
   it('shows a district of fewer than k as ranges only, undivided, in no transition', () => {
