@@ -1,5 +1,5 @@
 import { COLOURS } from './colour.js';
-import { shownCell, sumShown, type ShownCount } from './small-counts.js';
+import { shownCell, shownParts, sumShown, type ShownCount } from './small-counts.js';
 
 /**
  * What a preview (listing a risk area, publishing a rule set) would change, as shown to staff. A
@@ -8,14 +8,15 @@ import { shownCell, sumShown, type ShownCount } from './small-counts.js';
  * through the dashboard's small-count protection (docs/api.md, "Small counts"), district by district.
  */
 
-/** Residents of one district a preview decided again, and how many went from which colour to which. */
+/** Residents of one district a preview decided again: how many, how many of each colour keep it, and how many went from which colour to which. */
 export interface DistrictChanges {
   residents: number;
+  kept: readonly { colour: string; residents: number }[];
   transitions: readonly { from: string; to: string; residents: number }[];
 }
 
 export interface ShownChanges {
-  /** Residents decided again: the sum of their districts' counts as shown. */
+  /** Residents decided again, by the colour they have now, as the dashboard shows them: the sum of their districts' cells as shown. */
   residents: ShownCount;
   /** Of them, residents whose colour would change. */
   wouldChange: ShownCount;
@@ -34,13 +35,18 @@ export const TRANSITIONS: readonly { from: string; to: string }[] = ['none', ...
 const key = (from: string, to: string) => `${from}>${to}`;
 const upper = (c: ShownCount): number => (typeof c === 'number' ? c : c.atMost);
 
+/** The states a resident is counted in before a preview, as the dashboard's cells: each colour, and `none` (never decided, the dashboard's `undecided`). */
+const BEFORE = ['none', ...COLOURS] as const;
+
 /**
- * One district's residents are one group: those who keep their colour and each transition are its
- * parts. A group of 1 to k-1 is undivided: it shows its residents as 1 to k-1, those who would
- * change as 0 to k-1, and is in no transition (which transition its few residents take would say
- * what happens to each of them, and a transition listed for it would say one took it). Otherwise
- * each part is a cell, and every total the sum of the cells as shown: an exact total beside a
- * hidden part would give the part back by subtraction.
+ * One district's residents are one group. A group of 1 to k-1 is undivided: it shows its residents
+ * as 1 to k-1, those who would change as 0 to k-1, and is in no transition (which transition its few
+ * residents take would say what happens to each of them, and a transition listed for it would say
+ * one took it). Otherwise each transition is a cell, and `wouldChange` the sum of them as shown.
+ * Who keeps their colour is never shown: the residents decided are counted as the dashboard counts
+ * the same people, by the colour they have now (shownParts, cell by cell), so that count adds
+ * nothing to the dashboard's; an exact count of those who keep their colour, subtracted from the
+ * dashboard's colours, would give back a hidden cell (docs/api.md, "Previews").
  */
 function shownDistrict(d: DistrictChanges, k: number): { residents: ShownCount; wouldChange: ShownCount; parts: ShownCount[]; undivided: ShownCount } {
   if (d.residents > 0 && d.residents < k) {
@@ -48,11 +54,19 @@ function shownDistrict(d: DistrictChanges, k: number): { residents: ShownCount; 
     return { residents: few, wouldChange: { atLeast: 0, atMost: k - 1 }, parts: TRANSITIONS.map(() => 0), undivided: few };
   }
   const counts = new Map(d.transitions.map((t) => [key(t.from, t.to), t.residents]));
-  const parts = TRANSITIONS.map((t) => shownCell(counts.get(key(t.from, t.to)) ?? 0, k));
-  const changed = d.transitions.reduce((sum, t) => sum + t.residents, 0);
-  const kept = shownCell(d.residents - changed, k);
-  const wouldChange = sumShown(parts);
-  return { residents: sumShown([kept, wouldChange]), wouldChange, parts, undivided: 0 };
+  const kept = (from: string) => d.kept.find((c) => c.colour === from)?.residents ?? 0;
+  const out = (from: string) => d.transitions.filter((t) => t.from === from).map((t) => t.residents);
+  const before = BEFORE.map((from) => kept(from) + out(from).reduce((sum, n) => sum + n, 0));
+  // Those of one colour now (a dashboard cell, exact when k or more) split into who keeps it and each
+  // change: with one part hidden, the others exact would give it back by subtraction from the
+  // dashboard's cell (a rule set sending everyone else of that colour elsewhere makes "keeps" a
+  // known 0). So when any part is 1 to k-1, every change from that colour is shown as 1 to the cell.
+  const parts = TRANSITIONS.map((t) => {
+    const n = counts.get(key(t.from, t.to)) ?? 0;
+    const mixed = [kept(t.from), ...out(t.from)].some((m) => m > 0 && m < k);
+    return n > 0 && mixed ? { atLeast: 1, atMost: Math.max(k - 1, before[BEFORE.indexOf(t.from as (typeof BEFORE)[number])]!) } : shownCell(n, k);
+  });
+  return { residents: sumShown(shownParts(before, k)), wouldChange: sumShown(parts), parts, undivided: 0 };
 }
 
 /** A preview's counts over its districts, as shown: each district a group, every total the sum of its parts as shown. */

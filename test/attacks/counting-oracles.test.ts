@@ -152,3 +152,50 @@ describeOnEachEngine('an officer counting one person by listing a risk area', (h
     assert.deepEqual((entries[0]!.detail.shown as { redecided: unknown }).redecided, { atLeast: 1, atMost: 4 });
   });
 });
+
+type Shown = number | { atLeast: number; atMost: number };
+const low = (c: Shown) => (typeof c === 'number' ? c : c.atLeast);
+const width = (c: Shown) => (typeof c === 'number' ? 0 : c.atMost - c.atLeast);
+const exact = (c: Shown) => (typeof c === 'number' ? c : undefined);
+
+/** Fuyang (330111): five green, one yellow (cough, 38.2 °C), one registered who never declared. */
+async function fuyang(h: Harness) {
+  for (let n = 0; n < 5; n++) await resident(h, neighbour('330111', n), healthy);
+  await resident(h, neighbour('330111', 5), { ...healthy, symptoms: ['dry_cough'], temperature: 38.2 });
+  await h.services.residents.register(neighbour('330111', 6), { phoneVerifiedAt: h.clock.now().getTime() });
+  return h.services.staff.create('富阳区疾控中心 孙主任', 'authority', '330111');
+}
+
+/** A rule set for Fuyang whose one rule matches nobody: everyone decided keeps their colour. */
+const noOp = (): Rule => ({
+  ...DEFAULT_RULES.find((r) => r.id === 'yellow-symptoms')!,
+  id: 'red-fever-42-9',
+  region: '330111',
+  outcome: { colour: 'red', quarantineDays: 3, checkIns: null },
+  description: { 'zh-CN': '您申报体温 42.9°C。', en: 'You declared 42.9 °C.' },
+  howToClear: { 'zh-CN': '居家休息。', en: 'Rest at home.' },
+  condition: { and: [{ var: 'declaration.present' }, { '<': [{ var: 'declaration.daysSinceLatest' }, 3] }, { '==': [{ var: 'declaration.temperature' }, 42.9] }] },
+});
+
+describeOnEachEngine("an officer subtracting a preview's count from the dashboard's", (h) => {
+  it("learns no more of Fuyang's hidden yellow cell than its range", async () => {
+    const fuyangOfficer = await fuyang(h());
+    const app = await h().app();
+    const dashboard = (await app.inject({ method: 'GET', url: '/api/v1/dashboard', headers: bearer(fuyangOfficer.token) })).json();
+    const row = dashboard.coloursByRegion.find((r: { region: string }) => r.region === '330111');
+    assert.deepEqual([row.counts, row.undecided], [{ green: 5, yellow: { atLeast: 1, atMost: 4 }, red: 0, gray: 0 }, { atLeast: 1, atMost: 4 }], 'the dashboard hides the yellow one and the undeclared one');
+    const response = await app.inject({ method: 'POST', url: '/api/v1/rules/preview', headers: bearer(fuyangOfficer.token), payload: { region: '330111', rules: [noOp()] } });
+    assert.equal(response.statusCode, 200, response.body);
+    const preview = response.json();
+    // The attacker's sums: when all a preview's hidden residents are in its changes, those who keep
+    // their colour are exact (evaluated less the changes), and on a no-op rule set they are every
+    // resident decided: green + yellow + red + gray, of which the dashboard shows all but yellow.
+    const keptExactly = width(preview.evaluated) === width(preview.wouldChange) ? low(preview.evaluated) - low(preview.wouldChange) : undefined;
+    const others = [row.counts.green, row.counts.red, row.counts.gray].map(exact);
+    const yellowGivenBack = keptExactly !== undefined && others.every((n) => n !== undefined) ? keptExactly - others.reduce((s: number, n) => s + n!, 0) : undefined;
+    assert.equal(yellowGivenBack, undefined, 'the preview and the dashboard together give the yellow cell back');
+    // What it says of the residents decided is the dashboard's own cells summed: it adds nothing.
+    assert.deepEqual(preview.evaluated, { atLeast: 7, atMost: 13 });
+    assert.deepEqual(preview.transitions, [{ from: 'none', to: 'gray', residents: { atLeast: 1, atMost: 4 } }]);
+  });
+});

@@ -5,6 +5,8 @@ interface DistrictTally {
   residents: number;
   /** Residents per change of colour, keyed `from>to`; `none` is a resident never decided before. */
   transitions: Map<string, number>;
+  /** Residents per colour they kept (decided again to the colour they had). */
+  kept: Map<string, number>;
   /** Phones texted about their changes of colour (their own or their relatives'). */
   notified: number;
 }
@@ -21,7 +23,7 @@ export class DistrictTallies {
 
   private of(district: string): DistrictTally {
     let tally = this.districts.get(district);
-    if (!tally) this.districts.set(district, (tally = { residents: 0, transitions: new Map(), notified: 0 }));
+    if (!tally) this.districts.set(district, (tally = { residents: 0, transitions: new Map(), kept: new Map(), notified: 0 }));
     return tally;
   }
 
@@ -30,6 +32,7 @@ export class DistrictTallies {
     const tally = this.of(district);
     tally.residents += 1;
     if (from !== to) tally.transitions.set(`${from}>${to}`, (tally.transitions.get(`${from}>${to}`) ?? 0) + 1);
+    else tally.kept.set(from, (tally.kept.get(from) ?? 0) + 1);
   }
 
   /** `phones` texted about a resident of `district`. */
@@ -44,6 +47,7 @@ export class DistrictTallies {
       tally.residents += t.residents;
       tally.notified += t.notified;
       for (const [key, n] of t.transitions) tally.transitions.set(key, (tally.transitions.get(key) ?? 0) + n);
+      for (const [colour, n] of t.kept) tally.kept.set(colour, (tally.kept.get(colour) ?? 0) + n);
     }
   }
 
@@ -52,6 +56,7 @@ export class DistrictTallies {
     return [...this.districts].filter(([district]) => counted(district)).map(([, t]) => ({
       residents: t.residents,
       notified: t.notified,
+      kept: [...t.kept].map(([colour, residents]) => ({ colour, residents })),
       transitions: [...t.transitions].map(([key, residents]) => {
         const [from, to] = key.split('>') as [string, string];
         return { from, to, residents };

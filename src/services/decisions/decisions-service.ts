@@ -319,5 +319,12 @@ function byDistrict({ before, after, regions }: Decided, counted: (region: strin
     district.after.set(id, colour);
     ids.set(region, district);
   }
-  return [...ids.values()].map((d) => ({ residents: d.after.size, transitions: colourTransitions(d.before, d.after) }));
+  return [...ids.values()].map((d) => ({ residents: d.after.size, kept: keptColours(d.before, d.after), transitions: colourTransitions(d.before, d.after) }));
+}
+
+/** How many of each colour would keep it. */
+function keptColours(before: Map<string, string>, after: Map<string, string>): { colour: string; residents: number }[] {
+  const kept = new Map<string, number>();
+  for (const [id, colour] of after) if (before.get(id) === colour) kept.set(colour, (kept.get(colour) ?? 0) + 1);
+  return [...kept].map(([colour, residents]) => ({ colour, residents }));
 }

@@ -1,6 +1,7 @@
 import { sql, type Kysely } from 'kysely';
 import { HOUR_MS } from '../../domain/clock.js';
 import type { Database } from '../schema.js';
+import { SHREDDED } from './sunset-store.js';
 
 /**
  * Aggregates for the dashboard: counts only, never a person. Each is of the regions under
@@ -43,6 +44,8 @@ export class StatsStore {
       .select(['residents.address_region as region', (eb) => eb.fn.countAll<number>().as('n')])
       .where('resident_status.resident_id', 'is', null)
       .where('residents.address_region', 'like', `${regionPrefix}%`)
+      // A sunset keeps a destroyed resident's row (shredded) but deletes their status: they are gone, not undecided.
+      .where('residents.name_enc', '!=', SHREDDED)
       .groupBy('residents.address_region')
       .execute();
     return rows.map((r) => ({ region: r.region, n: Number(r.n) }));
@@ -55,6 +58,7 @@ export class StatsStore {
       .select(['r.address_region as region', (eb) => eb.fn.countAll<number>().as('n')])
       .where('r.address_region', 'like', `${regionPrefix}%`)
       .where('r.created_at', '<=', end)
+      .where('r.name_enc', '!=', SHREDDED)
       .where((eb) => eb.not(eb.exists(eb.selectFrom('decisions as d').select('d.seq').whereRef('d.resident_id', '=', 'r.id').where('d.decided_at', '<=', end))))
       .groupBy('r.address_region')
       .execute();

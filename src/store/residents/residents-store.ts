@@ -298,7 +298,8 @@ export class ResidentsStore {
 
   /** Residents whose home region starts with `prefix`, by id: who a regional rule set governs. */
   async regionsUnder(prefix: string, limit: number): Promise<{ id: string; address_region: string }[]> {
-    return this.db.selectFrom('residents').select(['id', 'address_region']).where('address_region', 'like', `${prefix}%`).orderBy('id').limit(limit).execute();
+    // Residents a sunset destroyed are no one's to decide: their shredded rows are left out.
+    return this.db.selectFrom('residents').select(['id', 'address_region']).where('address_region', 'like', `${prefix}%`).where('name_enc', '!=', SHREDDED).orderBy('id').limit(limit).execute();
   }
 
   /** Some resident's id, if there is any resident at all. */

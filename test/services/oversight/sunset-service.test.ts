@@ -11,6 +11,7 @@ import { nodeVerify } from '../../../src/codes/token-signer.js';
 import { FieldCipher } from '../../../src/privacy/field-cipher.js';
 import { FileRegionKeys, RegionKeyShreddedError, RegionKeys } from '../../../src/privacy/region-keys.js';
 import { describeOnEachEngine, type Harness } from '../../support/harness.js';
+import { cityLowFeverRule } from '../../support/rules.js';
 import { GRANDMA_ZHANG, LIU_FANG, OLIVER_BROWN, withCheck, ZHANG_WEI } from '../../support/people.js';
 import { lastCodeSentTo, registerThroughApi, registerVerified, signedUpThroughApi } from '../../support/sign-in.js';
 import { auditedCounts } from '../../support/sunset-audit.js';
@@ -74,6 +75,24 @@ describeOnEachEngine("a region's sunset", (h) => {
     const audited = await auditedCounts(h().services, report.id);
     assert.equal(audited.residents, 1);
     assert.ok(audited.deleted.decisions! > 0 && audited.deleted.sessions! > 0);
+  });
+
+  it('counts the destroyed residents nowhere: not on the dashboard, in its history, or in a rules preview', async () => {
+    const { wang, li } = await twoDistricts(h());
+    // Seven more of Yuhang: six declared, one registered who never declared.
+    for (let n = 0; n < 7; n++) {
+      const person = { ...ZHANG_WEI, name: `${['王', '李', '陈', '杨', '黄', '周', '吴'][n]}秀英`, idNumber: withCheck(`3301101990011${n}006`), phone: `1380000330${n}` };
+      const { id } = await h().services.residents.register(person, { phoneVerifiedAt: h().clock.now().getTime() });
+      if (n < 6) await h().services.declarations.declare(id, healthy);
+    }
+    await sunsetOfYuhang(h(), wang, li);
+    const dashboard = await h().services.stats.dashboard(wang);
+    assert.deepEqual(dashboard.coloursByRegion.map((r) => r.region), ['330106'], 'no row for Yuhang: nobody is left there');
+    const today = dashboard.colourHistory.at(-1)!;
+    // Liu Fang of Xihu alone: one group of one, every part a range; eight destroyed undecided would be an exact 8.
+    assert.deepEqual([today.undecided, today.counts.green], [{ atLeast: 0, atMost: 4 }, { atLeast: 0, atMost: 4 }], "today's history counts only Liu Fang");
+    const preview = await h().services.previews.rules(wang, await h().services.rules.candidate({ region: '330110', rules: [cityLowFeverRule('330110')] }));
+    assert.deepEqual([preview.evaluated, preview.transitions], [0, []], 'a rules preview decides none of them');
   });
 
   it('publishes a report signed with the operator key: counts, times and the ids of the keys destroyed', async () => {
