@@ -51,7 +51,7 @@ describeOnEachEngine('risk areas listed by the authority', (h) => {
   it('tells before saving, per home district, who would be decided again and who would turn red, and stores nothing', async () => {
     const id = await zhangBackFromWuchang(h());
     const preview = await h().services.authority.previewRiskArea({ region: '420106', level: 'high', from: '2026-11-06T00:00:00+08:00' }, () => true);
-    assert.deepEqual([preview.complete, preview.districts], [true, [{ residents: 1, transitions: [{ from: 'green', to: 'red', residents: 1 }] }]]);
+    assert.deepEqual([preview.complete, preview.districts], [true, [{ residents: 1, kept: [], transitions: [{ from: 'green', to: 'red', residents: 1 }] }]]);
     assert.deepEqual(await h().services.authority.riskAreas(), []);
     assert.equal((await h().services.healthCodes.issue(id)).decision.colour, 'green');
   });
@@ -59,7 +59,7 @@ describeOnEachEngine('risk areas listed by the authority', (h) => {
   it('shows that a listing starting now changes nobody who was there in the days before', async () => {
     await zhangBackFromWuchang(h());
     const preview = await h().services.authority.previewRiskArea({ region: '420106', level: 'high', from: h().clock.now().toISOString() }, () => true);
-    assert.deepEqual(preview.districts, [{ residents: 1, transitions: [] }]);
+    assert.deepEqual(preview.districts, [{ residents: 1, kept: [{ colour: 'green', residents: 1 }], transitions: [] }]);
   });
 
   it('counts in a preview only the residents whose home region it is asked to count', async () => {
