@@ -95,7 +95,7 @@ describeOnEachEngine('a region’s rules extend the rules above it', (h) => {
     assert.equal(preview.counted, '330110');
     // The answer shows one resident as a range: the exact counts behind it, per district, are Zhang's alone.
     const counted = await h().services.decisions.preview(await h().services.rules.candidate({ region: '330110', rules: [cityLowFeverRule('330110')] }), () => true);
-    assert.deepEqual(counted.districts, [{ residents: 1, transitions: [{ from: 'green', to: 'yellow', residents: 1 }] }], 'Zhang in Yuhang; not Liu in Xihu');
+    assert.deepEqual(counted.districts, [{ residents: 1, kept: [], transitions: [{ from: 'green', to: 'yellow', residents: 1 }] }], 'Zhang in Yuhang; not Liu in Xihu');
     assert.deepEqual(preview.effective.rules.map((r: { id: string; region: string }) => `${r.region}:${r.id}`), [...DEFAULT_RULES.map((r) => `CN:${r.id}`), '330110:yellow-low-fever']);
   });
 });
