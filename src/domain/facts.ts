@@ -165,3 +165,36 @@ export interface EvaluationSources {
   /** When the resident registered: what an absence (no declaration yet) is counted from. */
   registeredAt: number;
 }
+
+type SortKey = string | number | null;
+
+/** Orders by each key in turn; null (a stay not yet over) after any value. */
+function byKeys<T>(keys: (t: T) => SortKey[]): (a: T, b: T) => number {
+  return (a, b) => {
+    const [ka, kb] = [keys(a), keys(b)];
+    for (let i = 0; i < ka.length; i++) {
+      const [x, y] = [ka[i]!, kb[i]!];
+      if (x === y) continue;
+      if (x === null) return 1;
+      if (y === null) return -1;
+      return x < y ? -1 : 1;
+    }
+    return 0;
+  };
+}
+
+/**
+ * A resident's facts in one order, by time and then by every field: rows come back from the database
+ * in whatever order its plan gives (a chunk of 500 residents or one), and a resident must be decided
+ * the same, with the same evidence in the same order, whichever way they were read. Sorts in place.
+ */
+export function inStableOrder(facts: ResidentFacts): ResidentFacts {
+  facts.declarations.sort(byKeys((d) => [d.at, d.temperature, d.symptoms.join(',')]));
+  facts.stays.sort(byKeys((s) => [s.arrival, s.departure, s.region, s.country, s.source, s.recordedAt]));
+  facts.contacts.sort(byKeys((c) => [c.at, c.kind, c.source, c.recordedAt]));
+  facts.cases.sort(byKeys((c) => [c.at, c.status, c.source, c.recordedAt]));
+  facts.tests.sort(byKeys((t) => [t.at, t.result, t.source, t.recordedAt]));
+  facts.vaccinations.sort(byKeys((v) => [v.at, v.dose, v.courseDoses, v.source, v.recordedAt]));
+  facts.checkIns.sort(byKeys((c) => [c.at, c.date, c.temperature, c.symptoms.join(',')]));
+  return facts;
+}

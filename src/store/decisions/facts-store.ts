@@ -3,7 +3,7 @@ import type { Engine } from '../database.js';
 import { DAY_MS } from '../../domain/clock.js';
 import type { CorrectionFact } from '../../domain/corrections.js';
 import type { Contact } from '../../domain/declaration.js';
-import { FACT_HORIZON_DAYS, type ResidentFacts, type RiskAreaFact, type RiskLevel, type Source } from '../../domain/facts.js';
+import { FACT_HORIZON_DAYS, inStableOrder, type ResidentFacts, type RiskAreaFact, type RiskLevel, type Source } from '../../domain/facts.js';
 import type { Database } from '../schema.js';
 import { CompiledLists } from '../compiled-query.js';
 import { changeStatement, factsChanged, factsVersions, readStatement } from '../facts-version.js';
@@ -216,6 +216,7 @@ export class FactsStore {
         if (facts) facts.corrections = corrections;
       }
     }
+    for (const facts of out.values()) inStableOrder(facts);
     return out;
   }
 
