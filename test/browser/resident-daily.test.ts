@@ -325,6 +325,12 @@ describe("a resident's daily flows, in a real browser, to what the person sees",
       // mid-request (a write may have started, so the app does not send it again by itself).
       const saved = JSON.parse((await page.evaluate("localStorage.getItem('healthcode.resident.session')")) as string) as { token: string };
       await server.ctx.stores.signIn.revokeSession((JSON.parse(Buffer.from(saved.token.split('.')[1]!, 'base64url').toString()) as { jti: string }).jti, Date.now());
+      // The server learns of a session ended in its store within moments, not at once (its sessions are kept in
+      // memory): the page is reloaded once the old session is refused, as it would be an hour on.
+      for (let tries = 0; (await fetch(`${server.url}/api/v1/residents/${id}`, { headers: { authorization: `Bearer ${saved.token}` } })).status !== 401; tries++) {
+        assert.ok(tries < 100, 'the ended session is still accepted after 10 s');
+        await new Promise((resolve) => setTimeout(resolve, 100));
+      }
       await page.route('**/api/v1/sign-in/refresh', (route) =>
         route.fulfill({ status: 503, contentType: 'application/problem+json', body: JSON.stringify({ type: '/problems/unavailable', title: 'Service Unavailable', status: 503, detail: 'the database is busy' }) }),
       );
