@@ -50,12 +50,17 @@ function obvious(h: Harness): RegistrationService {
 
 /** A fresh code for `person`'s phone, put in `c`'s state; the form they then send. */
 async function formFor(h: Harness, person: RegistrationInput, c: Case) {
+  // The code just sent is the one row that was not there before: with a fixed clock, codes share their
+  // created_at, and PostgreSQL returns ties in any order (an earlier case's untouched code was taken for it).
+  const ids = async () => (await h.opened.store.db.selectFrom('sign_in_codes').select('id').execute()).map((r) => r.id);
+  const before = new Set(await ids());
   const { ticket } = await h.services.signIn.requestSignInCode(person.phone!);
   const phone = `+86${person.phone}`;
   const code = await lastCodeSentTo(h, phone);
   const now = h.clock.now().getTime();
-  // The newest code of the phone: the one just sent (its index is the phone's under the master key).
-  const codeId = (await h.opened.store.db.selectFrom('sign_in_codes').select('id').where('consumed_at', 'is', null).where('attempts', '=', 0).where('stranger_attempts', '=', 0).orderBy('created_at', 'desc').execute()).at(-1)!.id;
+  const sent = (await ids()).filter((id) => !before.has(id));
+  assert.equal(sent.length, 1, 'one code sent');
+  const codeId = sent[0]!;
   await h.opened.store.db
     .updateTable('sign_in_codes')
     .set({ attempts: c.attempts, stranger_attempts: c.strangerAttempts, consumed_at: c.consumed ? now - 1000 : null, ...(c.expired ? { expires_at: now - 1 } : {}) })
