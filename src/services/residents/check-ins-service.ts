@@ -50,7 +50,11 @@ export class CheckInsService {
 
   /** Today's readings (local calendar day), none yet being an empty list. */
   async today(residentId: string): Promise<DayOfCheckIns> {
-    const date = localDate(this.ctx.clock.now(), this.ctx.settings.timeZone);
+    return this.day(residentId, localDate(this.ctx.clock.now(), this.ctx.settings.timeZone));
+  }
+
+  /** The readings of one local calendar day: a check-in's answer reads its own day, not the clock again (midnight). */
+  async day(residentId: string, date: string): Promise<DayOfCheckIns> {
     return { date, readings: await this.ctx.stores.checkIns.ofDay(residentId, date) };
   }
 }

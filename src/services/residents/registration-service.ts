@@ -25,9 +25,8 @@ export class RegistrationService {
     private readonly audit: AuditService,
   ) {}
 
-  /** Registers with the code sent to the phone; the resident is signed in at once. */
   /**
-   * `admit` is asked once the phone's code is proven and before anything is written: the caller's limit on
+   * Registers with the code sent to the phone; the resident is signed in at once. `admit` is asked once the phone's code is proven and before anything is written: the caller's limit on
    * registrations counts only those whose code was right, so wrong guesses use up no one else's.
    */
   async register(input: RegistrationInput & { code: string; ticket?: string }, admit: () => Promise<void> = async () => undefined): Promise<{ resident: ResidentSummary; session: Session }> {

@@ -34,6 +34,8 @@ export interface SignInCodeRequestResult {
 
 /** A one-time code as sent: made once, not at each check. */
 const CODE = new RegExp(`^\\d{${SIGN_IN_LIMITS.codeDigits}}$`);
+/** A code not used and not expired at `now`: one that may still be tried. */
+const isLive = (c: { consumed_at: number | null; expires_at: number }, now: number) => c.consumed_at === null && c.expires_at > now;
 /** A request ticket: 128 random bits, base64url. */
 const TICKET = /^[A-Za-z0-9_-]{22}$/;
 /** Checked tokens kept at the least while caches are on: a check depends on the token and key alone. */
@@ -240,7 +242,7 @@ export class SignInService {
     const recent = await this.signInStore.signInCodesSince(phoneIndex, now - SIGN_IN_LIMITS.backoffWindowMs);
     // Every code still alive, not only the newest: a code someone else asked for must not make the
     // one the holder has just received useless.
-    const live = recent.filter((c) => c.consumed_at === null && c.expires_at > now);
+    const live = recent.filter((c) => isLive(c, now));
     // When the phone may be sent a new code: what a person whose code failed needs to know next.
     const newCodeInSeconds = Math.max(0, Math.ceil((nextSignInCodeAt(recent.map((c) => c.created_at)) - now) / 1000));
     if (live.length === 0) throw new SignInCodeError('no valid code for this phone: request a new one', { reason: 'no-valid-code', newCodeInSeconds });
@@ -288,7 +290,7 @@ export class SignInService {
     ]);
     if (holder !== undefined) return undefined;
     for (const c of recent) {
-      if (c.consumed_at !== null || c.expires_at <= now || !sameDigest(c.code_digest, this.digest(c.id, code))) continue;
+      if (!isLive(c, now) || !sameDigest(c.code_digest, this.digest(c.id, code))) continue;
       const by = ticket !== undefined && c.ticket_digest !== null && sameDigest(c.ticket_digest, this.ticketDigest(c.id, ticket)) ? 'owner' : 'stranger';
       if ((by === 'owner' ? c.attempts : c.stranger_attempts) >= SIGN_IN_LIMITS.attemptsPerCode) return undefined;
       return { codeId: c.id, at: now, holderId: undefined, by, script: smsScriptOf(c.sms_script) };

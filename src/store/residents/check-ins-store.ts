@@ -1,5 +1,5 @@
-import type { Kysely } from 'kysely';
-import type { Database } from '../schema.js';
+import type { Kysely, Selectable } from 'kysely';
+import type { CheckInsTable, Database } from '../schema.js';
 import { factsChanged } from '../facts-version.js';
 
 export interface CheckInRow {
@@ -8,6 +8,9 @@ export interface CheckInRow {
   temperature: number | null;
   symptoms: string[];
 }
+
+/** A stored row as the reading it records. */
+const asReading = (c: Selectable<CheckInsTable>): CheckInRow => ({ date: c.local_date, at: c.at, temperature: c.temperature, symptoms: JSON.parse(c.symptoms) as string[] });
 
 /** Quarantine check-ins, kept as taken: a resident may measure again the same day, each reading a row of its own. */
 export class CheckInsStore {
@@ -26,13 +29,13 @@ export class CheckInsStore {
 
   async ofResident(residentId: string): Promise<CheckInRow[]> {
     const rows = await this.db.selectFrom('check_ins').selectAll().where('resident_id', '=', residentId).orderBy('at').execute();
-    return rows.map((c) => ({ date: c.local_date, at: c.at, temperature: c.temperature, symptoms: JSON.parse(c.symptoms) as string[] }));
+    return rows.map(asReading);
   }
 
   /** A resident's readings of one local calendar day, oldest first. */
   async ofDay(residentId: string, date: string): Promise<CheckInRow[]> {
     const rows = await this.db.selectFrom('check_ins').selectAll().where('resident_id', '=', residentId).where('local_date', '=', date).orderBy('at').orderBy('id').execute();
-    return rows.map((c) => ({ date: c.local_date, at: c.at, temperature: c.temperature, symptoms: JSON.parse(c.symptoms) as string[] }));
+    return rows.map(asReading);
   }
 
   async deleteBefore(cutoff: number): Promise<number> {

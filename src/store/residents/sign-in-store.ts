@@ -3,21 +3,31 @@ import type { ChangeFeed } from '../change-feed.js';
 import type { Database, SignInCodesTable } from '../schema.js';
 import { compiledOnce, CompiledShapes } from '../compiled-query.js';
 
+type AttemptColumn = 'attempts' | 'stranger_attempts';
+
+/**
+ * Takes one attempt of its kind (`column`) from code `id` while it has one left below `max` and is live: the one
+ * condition that bounds the answers racing guesses get, shared by claiming an attempt and using a code up with it.
+ */
+const takeAttempt = (db: Kysely<Database>, column: AttemptColumn, id: string, max: number, now: number, one: number) =>
+  db
+    .updateTable('sign_in_codes')
+    .set((eb) => ({ [column]: eb(column, '+', one) }))
+    .where('id', '=', id)
+    .where(column, '<', max)
+    .where('consumed_at', 'is', null)
+    .where('expires_at', '>', now);
+
 /**
  * A proven code used up with one attempt of its kind taken (`column`), if it has one left and is live:
  * a registration's, in its transaction, compiled once for the store and those it makes for transactions.
  */
-const useUp = (column: 'attempts' | 'stranger_attempts') =>
+const useUp = (column: AttemptColumn) =>
   new CompiledShapes<'', { id: string }>(
     () => 4,
     (_, [id, max, now, one], db: Kysely<Database>) =>
-      db
-        .updateTable('sign_in_codes')
-        .set((eb) => ({ [column]: eb(column, '+', one as number), consumed_at: now as number }))
-        .where('id', '=', id as string)
-        .where(column, '<', max as number)
-        .where('consumed_at', 'is', null)
-        .where('expires_at', '>', now as number)
+      takeAttempt(db, column, id as string, max as number, now as number, one as number)
+        .set({ consumed_at: now as number })
         .returning('id')
         .compile(),
   );
@@ -81,17 +91,8 @@ export class SignInStore {
     stranger: this.claimAttemptOf('stranger_attempts'),
   };
 
-  private claimAttemptOf(column: 'attempts' | 'stranger_attempts') {
-    return compiledOnce(() => this.db, 4, (id: string, max: number, now: number, one: number) =>
-      this.db
-        .updateTable('sign_in_codes')
-        .set((eb) => ({ [column]: eb(column, '+', one) }))
-        .where('id', '=', id)
-        .where(column, '<', max)
-        .where('consumed_at', 'is', null)
-        .where('expires_at', '>', now)
-        .returning(column),
-    );
+  private claimAttemptOf(column: AttemptColumn) {
+    return compiledOnce(() => this.db, 4, (id: string, max: number, now: number, one: number) => takeAttempt(this.db, column, id, max, now, one).returning(column));
   }
 
   async insertSignInCode(row: Insertable<SignInCodesTable>): Promise<void> {

@@ -140,7 +140,7 @@ export const healthCodeRoutes: FastifyPluginAsyncTypebox<{ services: Services }>
     async (request, reply) => {
       const { date, decision: made } = await services.checkIns.checkIn(request.params.id, request.body);
       const decision = await shownDecision(services, request.params.id, made);
-      const today = await services.checkIns.today(request.params.id);
+      const today = await services.checkIns.day(request.params.id, date);
       return reply.code(201).send({ date, colour: decision.colour, greenOn: wireTime(decision.greenOn), rules: decision.rules, today: dayOfCheckInsView(today) });
     },
   );
