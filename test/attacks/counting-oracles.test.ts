@@ -1,33 +1,18 @@
 import assert from 'node:assert/strict';
 import { it } from 'node:test';
 import type { DeclarationInput } from '../../src/domain/declaration.js';
-import type { RegistrationInput } from '../../src/domain/resident.js';
 import { DEFAULT_RULES } from '../../src/domain/rules/default-rule-set.js';
 import type { Rule } from '../../src/domain/rules/rule-set.js';
+import { neighbour, resident } from '../support/district-residents.js';
 import { describeOnEachEngine, type Harness } from '../support/harness.js';
-import { LIU_FANG, withCheck, ZHANG_WEI } from '../support/people.js';
+import { LIU_FANG, ZHANG_WEI } from '../support/people.js';
 
 const bearer = (token: string) => ({ authorization: `Bearer ${token}` });
-const GIVEN = ['王', '李', '陈', '杨', '黄', '周', '吴', '徐'];
 const healthy: DeclarationInput = { stays: [], contacts: [], symptoms: [], temperature: 36.5 };
 /** Five days in Reykjavík: a trip few make, so a count of who made it names them. */
 const iceland: DeclarationInput = { stays: [{ country: 'IS', arrival: '2026-11-08T09:00:00+08:00', departure: '2026-11-13T18:00:00+08:00' }], contacts: [], symptoms: [], temperature: 36.5 };
 const wuchang: DeclarationInput = { stays: [{ region: '420106', arrival: '2026-11-08T09:00:00+08:00', departure: '2026-11-13T18:00:00+08:00' }], contacts: [], symptoms: [], temperature: 36.5 };
 
-/** The n-th of a district's residents, each with an ID number and phone of their own. */
-const neighbour = (region: string, n: number): RegistrationInput => ({
-  name: `${GIVEN[n % GIVEN.length]}${['秀英', '建华', '丽娟', '志明'][n % 4]}`,
-  idType: 'resident_id',
-  idNumber: withCheck(`${region}199001${10 + n}${region.slice(-2)}1`),
-  phone: `1380571${region.slice(-2)}${String(n).padStart(2, '0')}`,
-  address: { region, detail: `文三路 ${100 + n} 号` },
-});
-
-async function resident(h: Harness, person: RegistrationInput, declaration: DeclarationInput): Promise<string> {
-  const { id } = await h.services.residents.register(person, { phoneVerifiedAt: h.clock.now().getTime() });
-  await h.services.declarations.declare(id, declaration);
-  return id;
-}
 
 /** Every count in an answer, wherever it sits: a number, or a range. */
 function counts(value: unknown, path = ''): [string, unknown][] {

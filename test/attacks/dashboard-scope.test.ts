@@ -2,29 +2,14 @@ import assert from 'node:assert/strict';
 import { it } from 'node:test';
 import { DAY_MS, HOUR_MS } from '../../src/domain/clock.js';
 import type { DeclarationInput } from '../../src/domain/declaration.js';
-import type { RegistrationInput } from '../../src/domain/resident.js';
+import { neighbour, resident } from '../support/district-residents.js';
 import { describeOnEachEngine, type Harness } from '../support/harness.js';
-import { LIU_FANG, withCheck, ZHANG_WEI } from '../support/people.js';
+import { LIU_FANG, ZHANG_WEI } from '../support/people.js';
 
 const bearer = (token: string) => ({ authorization: `Bearer ${token}` });
 const wuchangTrip: DeclarationInput = { stays: [{ region: '420106', arrival: '2026-11-12T08:00:00+08:00', departure: '2026-11-15T18:30:00+08:00' }], contacts: [], symptoms: [], temperature: 36.5 };
 const healthy: DeclarationInput = { stays: [], contacts: [], symptoms: [], temperature: 36.4 };
-const GIVEN = ['王', '李', '陈', '杨', '黄', '周', '吴', '徐'];
 
-/** The n-th of a district's residents, each with an ID number and phone of their own. */
-const neighbour = (region: string, n: number): RegistrationInput => ({
-  name: `${GIVEN[n % GIVEN.length]}${['秀英', '建华', '丽娟', '志明'][n % 4]}`,
-  idType: 'resident_id',
-  idNumber: withCheck(`${region}199001${10 + n}${region.slice(-2)}1`),
-  phone: `1380571${region.slice(-2)}${String(n).padStart(2, '0')}`,
-  address: { region, detail: `文三路 ${100 + n} 号` },
-});
-
-async function resident(h: Harness, person: RegistrationInput, declaration: DeclarationInput): Promise<string> {
-  const { id } = await h.services.residents.register(person, { phoneVerifiedAt: h.clock.now().getTime() });
-  await h.services.declarations.declare(id, declaration);
-  return id;
-}
 
 /**
  * Xihu (330106) has its red resident Liu Fang, quarantined, who scanned into a Xihu venue, appealed
