@@ -75,6 +75,35 @@ describe("a resident's daily flows, in a real browser, to what the person sees",
     return context;
   }
 
+  /** `person` signs in on a phone with the SMS code, which the app remembers: its page on the code, and the code used. */
+  async function signedInRemembered(lang: Lang, person: RegistrationInput): Promise<{ context: BrowserContext; page: Page; firstCode: string }> {
+    const context = await phoneContext(lang);
+    const page = await context.newPage();
+    await page.goto(`${server.url}/resident/#/sign-in`);
+    await page.fill('input[name=phone]', person.phone!);
+    await page.click('button[type=submit]');
+    const firstCode = await shownCode(page);
+    await page.fill('input[name=code]', firstCode);
+    await page.click('button[type=submit]');
+    await page.locator('[data-testid=code-card]').waitFor();
+    // A function, not a string: polling a string needs eval, which the apps' CSP refuses.
+    await page.waitForFunction(() => (globalThis as unknown as { localStorage: { getItem(key: string): string | null } }).localStorage.getItem('healthcode.resident.device') !== null);
+    return { context, page, firstCode };
+  }
+
+  /**
+   * Ends the page's session in the store, as its hour being over would, and waits until the server refuses it: the
+   * server learns of a session ended in its store within moments, not at once (its sessions are kept in memory).
+   */
+  async function endSession(page: Page, residentId: string): Promise<void> {
+    const saved = JSON.parse((await page.evaluate("localStorage.getItem('healthcode.resident.session')")) as string) as { token: string };
+    await server.ctx.stores.signIn.revokeSession((JSON.parse(Buffer.from(saved.token.split('.')[1]!, 'base64url').toString()) as { jti: string }).jti, Date.now());
+    for (let tries = 0; (await fetch(`${server.url}/api/v1/residents/${residentId}`, { headers: { authorization: `Bearer ${saved.token}` } })).status !== 401; tries++) {
+      assert.ok(tries < 100, 'the ended session is still accepted after 10 s');
+      await new Promise((resolve) => setTimeout(resolve, 100));
+    }
+  }
+
   /** The demo SMS's code, as the sign-in screen shows it in development mode. */
   async function shownCode(page: Page): Promise<string> {
     const sms = (await page.locator('[data-testid=demo-sms]').textContent()) ?? '';
@@ -263,22 +292,10 @@ describe("a resident's daily flows, in a real browser, to what the person sees",
       const person = lang === 'zh-CN' ? resident('李桂英', '33010619550830006', '13858001205') : resident('赵志明', '33010619830111007', '13858001206');
       const { id } = await server.services.residents.register(person, { phoneVerifiedAt: Date.now() });
       await server.services.declarations.declare(id, { stays: [], contacts: [], symptoms: [], temperature: 36.5 });
-      const context = await phoneContext(lang);
-      const page = await context.newPage();
-      await page.goto(`${server.url}/resident/#/sign-in`);
-      await page.fill('input[name=phone]', person.phone!);
-      await page.click('button[type=submit]');
-      const firstCode = await shownCode(page);
-      await page.fill('input[name=code]', firstCode);
-      await page.click('button[type=submit]');
-      await page.locator('[data-testid=code-card]').waitFor();
-      // A function, not a string: polling a string needs eval, which the apps' CSP refuses.
-      await page.waitForFunction(() => (globalThis as unknown as { localStorage: { getItem(key: string): string | null } }).localStorage.getItem('healthcode.resident.device') !== null);
+      const { context, page, firstCode } = await signedInRemembered(lang, person);
 
       // The session ends (its hour is over): the remembered phone opens a new one, and the code shows, no "sign in again".
-      const saved = JSON.parse((await page.evaluate("localStorage.getItem('healthcode.resident.session')")) as string) as { token: string };
-      const sessionId = (JSON.parse(Buffer.from(saved.token.split('.')[1]!, 'base64url').toString()) as { jti: string }).jti;
-      await server.ctx.stores.signIn.revokeSession(sessionId, Date.now());
+      await endSession(page, id);
       await page.reload();
       await page.locator('[data-testid=code-card]').waitFor();
       assert.equal(await page.locator('[data-testid=code-retry]').count(), 0);
@@ -310,27 +327,12 @@ describe("a resident's daily flows, in a real browser, to what the person sees",
       const person = lang === 'zh-CN' ? resident('孙美玲', '33010619740315012', '13858001213') : resident('吴国栋', '33010619690622013', '13858001214');
       const { id } = await server.services.residents.register(person, { phoneVerifiedAt: Date.now() });
       await server.services.declarations.declare(id, { stays: [], contacts: [], symptoms: [], temperature: 36.5 });
-      const context = await phoneContext(lang);
-      const page = await context.newPage();
-      await page.goto(`${server.url}/resident/#/sign-in`);
-      await page.fill('input[name=phone]', person.phone!);
-      await page.click('button[type=submit]');
-      await page.fill('input[name=code]', await shownCode(page));
-      await page.click('button[type=submit]');
-      await page.locator('[data-testid=code-card]').waitFor();
-      await page.waitForFunction(() => (globalThis as unknown as { localStorage: { getItem(key: string): string | null } }).localStorage.getItem('healthcode.resident.device') !== null);
+      const { context, page } = await signedInRemembered(lang, person);
       const device = (await page.evaluate("localStorage.getItem('healthcode.resident.device')")) as string;
 
       // The session ends at the rush hour: the server sheds the reopening with a 503, as it does when overloaded
       // mid-request (a write may have started, so the app does not send it again by itself).
-      const saved = JSON.parse((await page.evaluate("localStorage.getItem('healthcode.resident.session')")) as string) as { token: string };
-      await server.ctx.stores.signIn.revokeSession((JSON.parse(Buffer.from(saved.token.split('.')[1]!, 'base64url').toString()) as { jti: string }).jti, Date.now());
-      // The server learns of a session ended in its store within moments, not at once (its sessions are kept in
-      // memory): the page is reloaded once the old session is refused, as it would be an hour on.
-      for (let tries = 0; (await fetch(`${server.url}/api/v1/residents/${id}`, { headers: { authorization: `Bearer ${saved.token}` } })).status !== 401; tries++) {
-        assert.ok(tries < 100, 'the ended session is still accepted after 10 s');
-        await new Promise((resolve) => setTimeout(resolve, 100));
-      }
+      await endSession(page, id);
       await page.route('**/api/v1/sign-in/refresh', (route) =>
         route.fulfill({ status: 503, contentType: 'application/problem+json', body: JSON.stringify({ type: '/problems/unavailable', title: 'Service Unavailable', status: 503, detail: 'the database is busy' }) }),
       );
