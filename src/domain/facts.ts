@@ -183,18 +183,27 @@ function byKeys<T>(keys: (t: T) => SortKey[]): (a: T, b: T) => number {
   };
 }
 
+// Made once: a resident's facts are put in order on every read, mostly lists of none or one.
+const STAYS = byKeys<StayFact>((s) => [s.arrival, s.departure, s.region, s.country, s.source, s.recordedAt]);
+const DECLARATIONS = byKeys<DeclarationFact>((d) => [d.at, d.temperature, d.symptoms.join(',')]);
+const CONTACTS = byKeys<ContactFact>((c) => [c.at, c.kind, c.source, c.recordedAt]);
+const CASES = byKeys<CaseFact>((c) => [c.at, c.status, c.source, c.recordedAt]);
+const TESTS = byKeys<TestFact>((t) => [t.at, t.result, t.source, t.recordedAt]);
+const VACCINATIONS = byKeys<VaccinationFact>((v) => [v.at, v.dose, v.courseDoses, v.source, v.recordedAt]);
+const CHECK_INS = byKeys<CheckInFact>((c) => [c.at, c.date, c.temperature, c.symptoms.join(',')]);
+
 /**
  * A resident's facts in one order, by time and then by every field: rows come back from the database
  * in whatever order its plan gives (a chunk of 500 residents or one), and a resident must be decided
  * the same, with the same evidence in the same order, whichever way they were read. Sorts in place.
  */
 export function inStableOrder(facts: ResidentFacts): ResidentFacts {
-  facts.declarations.sort(byKeys((d) => [d.at, d.temperature, d.symptoms.join(',')]));
-  facts.stays.sort(byKeys((s) => [s.arrival, s.departure, s.region, s.country, s.source, s.recordedAt]));
-  facts.contacts.sort(byKeys((c) => [c.at, c.kind, c.source, c.recordedAt]));
-  facts.cases.sort(byKeys((c) => [c.at, c.status, c.source, c.recordedAt]));
-  facts.tests.sort(byKeys((t) => [t.at, t.result, t.source, t.recordedAt]));
-  facts.vaccinations.sort(byKeys((v) => [v.at, v.dose, v.courseDoses, v.source, v.recordedAt]));
-  facts.checkIns.sort(byKeys((c) => [c.at, c.date, c.temperature, c.symptoms.join(',')]));
+  facts.declarations.sort(DECLARATIONS);
+  facts.stays.sort(STAYS);
+  facts.contacts.sort(CONTACTS);
+  facts.cases.sort(CASES);
+  facts.tests.sort(TESTS);
+  facts.vaccinations.sort(VACCINATIONS);
+  facts.checkIns.sort(CHECK_INS);
   return facts;
 }
